@@ -1,0 +1,84 @@
+// Command menshen is a gateway for legacy CGI programs: it serves a
+// directory of CGI scripts per request (cgi mode) or through persistent
+// FastCGI workers (fastcgi mode). See README.md and CONTRACT.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/menshen/menshen/gateway"
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes (CONTRACT §1).
+const (
+	exitOK      = 0
+	exitRuntime = 1
+	exitUsage   = 2
+)
+
+// commit is set with -ldflags "-X main.commit=...".
+var commit = "unknown"
+
+// started is set when a command's action begins (see run).
+var started bool
+
+// errUsage marks bad flags or arguments (exit 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args, os.Stdout, os.Stderr))
+}
+
+// run executes the CLI and maps its error to an exit code in one place.
+//
+// Errors before any command's action starts come from parsing flags or
+// their MENSHEN_* variables: they are usage errors too.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	started = false
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "menshen: %v\n", err)
+	if errors.Is(err, errUsage) || errors.Is(err, gateway.ErrConfig) || !started {
+		return exitUsage
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	return exitRuntime
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      "menshen",
+		Usage:     "serve legacy CGI scripts, per request or through persistent FastCGI workers",
+		Version:   gateway.Version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Keep urfave/cli from calling os.Exit inside Run (STYLE §8).
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		},
+		HideVersion: true,
+		Commands: []*cli.Command{
+			serveCommand(),
+			checkCommand(),
+			modeCommand(),
+			versionCommand(),
+		},
+	}
+	return app
+}

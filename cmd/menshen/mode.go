@@ -1,0 +1,64 @@
+// mode.go: `menshen mode`, the admin API's client (C30).
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+func modeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "mode",
+		Usage:     "switch the mode of every script, or of one, on a running gateway",
+		ArgsUsage: "cgi|fastcgi [SCRIPT]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "admin", Value: "127.0.0.1:8081", Usage: "admin address of the running gateway", EnvVars: env("admin")},
+			&cli.StringFlag{Name: "admin-token", Usage: "admin token, if the gateway requires one", EnvVars: env("admin-token")},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			started = true
+			if c.NArg() < 1 || c.NArg() > 2 {
+				return fmt.Errorf("%w: want: menshen mode cgi|fastcgi [SCRIPT]", errUsage)
+			}
+			mode := c.Args().Get(0)
+			if mode != "cgi" && mode != "fastcgi" {
+				return fmt.Errorf("%w: mode %q: want cgi or fastcgi", errUsage, mode)
+			}
+			form := url.Values{"mode": {mode}}
+			if c.NArg() == 2 {
+				form.Set("script", c.Args().Get(1))
+			}
+			addr := c.String("admin")
+			if !strings.Contains(addr, "://") {
+				addr = "http://" + addr
+			}
+			req, err := http.NewRequestWithContext(c.Context, http.MethodPost, strings.TrimSuffix(addr, "/")+"/mode", strings.NewReader(form.Encode()))
+			if err != nil {
+				return fmt.Errorf("%w: --admin %q: %w", errUsage, c.String("admin"), err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if t := c.String("admin-token"); t != "" {
+				req.Header.Set("Authorization", "Bearer "+t)
+			}
+			resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+			if err != nil {
+				return fmt.Errorf("no gateway answering at %s: %w", c.String("admin"), err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("gateway refused: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+			}
+			fmt.Fprint(c.App.Writer, string(body))
+			return nil
+		},
+	}
+}

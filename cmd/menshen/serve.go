@@ -1,0 +1,210 @@
+// serve.go: `menshen serve` and `menshen check`, flags to gateway.Config.
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/menshen/menshen/gateway"
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v2"
+)
+
+func env(name string) []string {
+	return []string{"MENSHEN_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
+}
+
+func serveFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "public HTTP listener", EnvVars: env("listen")},
+		&cli.StringFlag{Name: "admin", Value: "127.0.0.1:8081", Usage: "admin listener (off disables it)", EnvVars: env("admin")},
+		&cli.StringFlag{Name: "admin-token", Usage: "token required by the admin listener (mandatory when it is not on loopback)", EnvVars: env("admin-token")},
+		&cli.StringFlag{Name: "scripts", Value: "./scripts", Usage: "the script directory", EnvVars: env("scripts")},
+		&cli.StringFlag{Name: "prefix", Value: "/cgi-bin/", Usage: "URL prefix under which scripts are served", EnvVars: env("prefix")},
+		&cli.StringFlag{Name: "mode", Value: "cgi", Usage: "default mode: cgi or fastcgi", EnvVars: env("mode")},
+		&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "Perl runner isolation: auto, perlrun or registry", EnvVars: env("isolation")},
+		&cli.StringFlag{Name: "config", Usage: "optional TOML config file, watched and re-applied live", EnvVars: env("config")},
+		&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "longest a script may run for one request", EnvVars: env("timeout")},
+		&cli.IntFlag{Name: "max-procs", Value: 4 * runtime.NumCPU(), Usage: "most CGI processes alive at once", EnvVars: env("max-procs")},
+		&cli.IntFlag{Name: "queue", Value: 256, Usage: "requests allowed to wait for a process or worker before 503", EnvVars: env("queue")},
+		&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "most FastCGI workers per script", EnvVars: env("workers")},
+		&cli.IntFlag{Name: "min-workers", Value: 0, Usage: "FastCGI workers kept warm per script", EnvVars: env("min-workers")},
+		&cli.DurationFlag{Name: "idle-timeout", Value: 5 * time.Minute, Usage: "retire a FastCGI worker idle this long (above min-workers)", EnvVars: env("idle-timeout")},
+		&cli.IntFlag{Name: "max-requests", Value: 10000, Usage: "recycle a FastCGI worker after this many requests", EnvVars: env("max-requests")},
+		&cli.StringFlag{Name: "max-body", Value: "64MiB", Usage: "largest request body (bytes, or with KiB/MiB/GiB)", EnvVars: env("max-body")},
+		&cli.StringFlag{Name: "path", Usage: "PATH given to scripts (default /usr/local/bin:/usr/bin:/bin)", EnvVars: env("path")},
+		&cli.BoolFlag{Name: "pass-authorization", Usage: "pass the Authorization header to scripts (Apache CGIPassAuth)", EnvVars: env("pass-authorization")},
+		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json", EnvVars: env("log-format")},
+		&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn, error", EnvVars: env("log-level")},
+	}
+}
+
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "serve",
+		Usage:        "run the gateway",
+		Flags:        serveFlags(),
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			started = true
+			cfg, err := configFrom(c)
+			if err != nil {
+				return err
+			}
+			g, err := gateway.New(cfg)
+			if err != nil {
+				return err
+			}
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			return g.Run(c.Context, hup)
+		},
+	}
+}
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "check",
+		Usage:        "validate a scripts directory and config; one line per problem",
+		Flags:        serveFlags(),
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			started = true
+			cfg, err := configFrom(c)
+			if err != nil {
+				return err
+			}
+			problems, err := gateway.Check(cfg)
+			if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				fmt.Fprintln(c.App.Writer, p)
+			}
+			if len(problems) > 0 {
+				return cli.Exit(fmt.Sprintf("%d problem(s)", len(problems)), exitRuntime)
+			}
+			fmt.Fprintln(c.App.Writer, "ok")
+			return nil
+		},
+	}
+}
+
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print version, Go version and commit",
+		Action: func(c *cli.Context) error {
+			started = true
+			fmt.Fprintf(c.App.Writer, "menshen %s (%s, commit %s)\n", gateway.Version, runtime.Version(), commit)
+			return nil
+		},
+	}
+}
+
+func usageError(c *cli.Context, err error, _ bool) error {
+	return fmt.Errorf("%w: %w", errUsage, err)
+}
+
+// configFrom turns flags and MENSHEN_* variables into a gateway.Config.
+func configFrom(c *cli.Context) (gateway.Config, error) {
+	mode, err := gateway.ParseMode(c.String("mode"))
+	if err != nil {
+		return gateway.Config{}, fmt.Errorf("%w: --mode: %w", errUsage, err)
+	}
+	maxBody, err := parseBytes(c.String("max-body"))
+	if err != nil {
+		return gateway.Config{}, fmt.Errorf("%w: --max-body: %w", errUsage, err)
+	}
+	log, err := newLogger(c.String("log-format"), c.String("log-level"))
+	if err != nil {
+		return gateway.Config{}, err
+	}
+	for _, n := range []string{"max-procs", "workers", "max-requests", "queue", "min-workers"} {
+		if c.Int(n) < 0 || (c.Int(n) == 0 && (n == "max-procs" || n == "workers")) {
+			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+		}
+	}
+	switch c.String("isolation") {
+	case "auto", "perlrun", "registry":
+	default:
+		return gateway.Config{}, fmt.Errorf("%w: --isolation %q: want auto, perlrun or registry", errUsage, c.String("isolation"))
+	}
+	set := map[string]bool{}
+	for _, f := range serveFlags() {
+		name := f.Names()[0]
+		if c.IsSet(name) {
+			set[name] = true
+		}
+	}
+	return gateway.Config{
+		Listen:      c.String("listen"),
+		Admin:       c.String("admin"),
+		AdminToken:  c.String("admin-token"),
+		Scripts:     c.String("scripts"),
+		Prefix:      c.String("prefix"),
+		Mode:        mode,
+		Isolation:   c.String("isolation"),
+		ConfigFile:  c.String("config"),
+		Timeout:     c.Duration("timeout"),
+		MaxProcs:    c.Int("max-procs"),
+		Queue:       c.Int("queue"),
+		Workers:     c.Int("workers"),
+		MinWorkers:  c.Int("min-workers"),
+		IdleTimeout: c.Duration("idle-timeout"),
+		MaxRequests: c.Int("max-requests"),
+		MaxBody:     maxBody,
+		Path:        c.String("path"),
+		PassAuth:    c.Bool("pass-authorization"),
+		Logger:      log,
+		Set:         set,
+	}, nil
+}
+
+func newLogger(format, level string) (*logrus.Logger, error) {
+	log := logrus.New()
+	log.SetOutput(os.Stderr)
+	switch format {
+	case "text":
+		log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, DisableColors: true})
+	case "json":
+		log.SetFormatter(&logrus.JSONFormatter{})
+	default:
+		return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+	}
+	lvl, err := logrus.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --log-level: %w", errUsage, err)
+	}
+	log.SetLevel(lvl)
+	return log, nil
+}
+
+// parseBytes reads "1048576", "64MiB", "512KiB", "1GiB" (also KB/MB/GB as
+// powers of 1024, as Apache's LimitRequestBody users expect of them).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size", s)
+	}
+	return n * mult, nil
+}

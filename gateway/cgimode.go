@@ -1,0 +1,95 @@
+// cgimode.go runs a request as one CGI process (C20).
+
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/menshen/menshen/cgi"
+	"github.com/sirupsen/logrus"
+)
+
+// cgiExec adapts a *cgi.Process to execution and gives back its slot.
+type cgiExec struct {
+	p       *cgi.Process
+	release func()
+}
+
+func (e *cgiExec) stdout() io.Reader { return e.p.Stdout() }
+func (e *cgiExec) pid() int          { return e.p.PID() }
+func (e *cgiExec) finish(abort bool) error {
+	defer e.release()
+	return e.p.Close(abort)
+}
+
+func (g *Gateway) cgiParams(s *settings, rt *route, b *body) *cgi.Params {
+	return &cgi.Params{
+		ScriptFilename: rt.file,
+		ScriptName:     rt.scriptName,
+		PathInfo:       rt.pathInfo,
+		DocumentRoot:   rt.mount.dir,
+		ServerSoftware: g.software,
+		Path:           s.path,
+		PassAuth:       s.passAuth,
+		ContentLength:  b.n,
+		Extra:          s.envFor(rt.key),
+	}
+}
+
+// startCGI starts the script (or its wrapper) once the --max-procs
+// semaphore grants a slot (C11).
+func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
+	if err := s.procs.Acquire(ctx); err != nil {
+		return nil, err
+	}
+	p := g.cgiParams(s, rt, b)
+	path, args := rt.file, []string(nil)
+	if w, ok := s.wrapperFor(rt.file); ok {
+		path = w.command
+		args = wrapperArgs(w, rt.file)
+		// php-cgi refuses to run without it ("force-cgi-redirect"), as it
+		// gets it under Apache's Action/FcgidWrapper.
+		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
+	}
+	env := cgi.Env(r, p)
+	log := g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})
+	var pid atomic.Int64
+	proc, err := cgi.Start(ctx, &cgi.Cmd{
+		Path:  path,
+		Args:  args,
+		Dir:   filepath.Dir(rt.file),
+		Env:   env,
+		Stdin: b.reader(),
+		Stderr: func(line []byte) {
+			log.WithField("pid", pid.Load()).Warn(string(line))
+		},
+	})
+	if err != nil {
+		s.procs.Release()
+		return nil, fmt.Errorf("%w: %w", ErrStartScript, err)
+	}
+	pid.Store(int64(proc.PID()))
+	x.spawned = true
+	return &cgiExec{p: proc, release: s.procs.Release}, nil
+}
+
+// wrapperArgs returns a wrapper's argv[1:]: its configured args with
+// "{script}" replaced, or just the script path (lighttpd cgi.assign).
+func wrapperArgs(w wrapper, file string) []string {
+	if w.args == nil {
+		return []string{file}
+	}
+	out := make([]string, len(w.args))
+	for i, a := range w.args {
+		if a == "{script}" {
+			a = file
+		}
+		out[i] = a
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+// check.go validates a scripts directory and config for `menshen check`.
+
+package gateway
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Check loads cfg (returning ErrConfig errors as New does) and lists the
+// problems a user should fix, one line each: files that look like scripts
+// but are not executable, scripts whose interpreter is missing, symlinks
+// that leave the directory, wrappers whose command is missing.
+func Check(cfg Config) ([]string, error) {
+	cfg = cfg.withDefaults()
+	var fc *fileConfig
+	if cfg.ConfigFile != "" {
+		var err error
+		if fc, err = loadFile(cfg.ConfigFile); err != nil {
+			return nil, err
+		}
+	}
+	s, err := buildSettings(cfg, fc)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	for _, w := range s.wrappers {
+		if fi, err := os.Stat(w.command); err != nil || fi.Mode().Perm()&0o111 == 0 {
+			add("wrapper %s: command %q is missing or not executable", w.ext, w.command)
+		}
+	}
+	for _, m := range s.mounts {
+		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				add("%s: %v", p, err)
+				return nil
+			}
+			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				t, err := filepath.EvalSymlinks(p)
+				if err != nil {
+					add("%s: broken symlink", p)
+				} else if !within(m.real, t) {
+					add("%s: symlink leaves %s (never served)", p, m.dir)
+				}
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			fi, err := d.Info()
+			if err != nil {
+				return nil
+			}
+			if s.isWrapped(p) {
+				return nil
+			}
+			interp, hasShebang := shebang(p)
+			if fi.Mode().Perm()&0o111 == 0 {
+				if hasShebang || looksLikeScript(p) {
+					add("%s: not executable (chmod +x to serve it; 403 until then)", p)
+				}
+				return nil
+			}
+			if hasShebang {
+				if _, err := os.Stat(interp); err != nil {
+					add("%s: interpreter %q not found", p, interp)
+				}
+			}
+			return nil
+		})
+	}
+	return problems, nil
+}
+
+func shebang(p string) (string, bool) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	buf := make([]byte, 256)
+	n, _ := f.Read(buf)
+	line := string(buf[:n])
+	if !strings.HasPrefix(line, "#!") {
+		return "", false
+	}
+	line, _, _ = strings.Cut(line[2:], "\n")
+	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return "", true
+	}
+	return fields[0], true
+}
+
+func looksLikeScript(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".pl", ".cgi", ".sh", ".fcgi", ".py", ".rb", ".php":
+		return true
+	}
+	return false
+}

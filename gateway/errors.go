@@ -1,0 +1,63 @@
+// errors.go is the one table that turns errors into HTTP answers (STYLE §3).
+
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
+	"os/exec"
+
+	"github.com/menshen/menshen/cgi"
+	"github.com/menshen/menshen/internal/limit"
+)
+
+// Errors of the gateway itself.
+var (
+	ErrBodyTooLarge   = errors.New("gateway: request body too large")
+	ErrRedirectLoop   = errors.New("gateway: too many local redirects")
+	ErrClientGone     = errors.New("gateway: client went away")
+	ErrBadRequestBody = errors.New("gateway: reading request body")
+	ErrShuttingDown   = errors.New("gateway: shutting down")
+	ErrStartScript    = errors.New("gateway: cannot start script")
+)
+
+// statusFor maps an error to the HTTP status the client gets (C10, C11).
+// StatusClientClosedRequest (499, nginx's) is only logged: nobody is left to
+// answer.
+func statusFor(err error) int {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrNotExecutable):
+		return http.StatusForbidden
+	case errors.Is(err, ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrBadRequestBody):
+		return http.StatusBadRequest
+	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown):
+		return http.StatusServiceUnavailable
+	case errors.Is(err, context.Canceled), errors.Is(err, ErrClientGone):
+		return statusClientClosedRequest
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout
+	case errors.Is(err, cgi.ErrBadHeader), errors.Is(err, cgi.ErrNoHeader):
+		return http.StatusBadGateway
+	case errors.Is(err, ErrStartScript):
+		var ee *exec.Error
+		if errors.As(err, &ee) || errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
+			return http.StatusInternalServerError
+		}
+		return http.StatusInternalServerError
+	}
+	if code, ok := fastcgiStatus(err); ok {
+		return code
+	}
+	return http.StatusInternalServerError
+}
+
+const statusClientClosedRequest = 499
+
+// reasonFor is the short reason logged with a failure.
+func reasonFor(err error) string { return err.Error() }

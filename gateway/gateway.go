@@ -1,0 +1,237 @@
+// gateway.go is the Gateway's lifetime: build it from a Config, serve the
+// public and admin listeners, reload, and shut down leaving no process
+// behind (C33).
+
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Version is the gateway's version, set by the build.
+var Version = "0.1.0-dev"
+
+// ShutdownGrace is how long in-flight requests may take to finish after
+// SIGTERM/SIGINT (C33).
+const ShutdownGrace = 10 * time.Second
+
+// Gateway serves scripts over HTTP. Build it with New, serve it with Run (or
+// as an http.Handler in tests) and stop it with Close.
+type Gateway struct {
+	cfg      Config
+	log      *logrus.Logger
+	software string
+	tmpDir   string // private: spooled bodies, the Perl runner, sockets
+
+	settings atomic.Pointer[settings]
+	modes    atomic.Pointer[modeTable]
+	modeMu   sync.Mutex // serializes writers of modes
+	reloadMu sync.Mutex // serializes Reload
+
+	stats   *stats
+	metrics *metrics
+	pools   *poolTable
+	reqID   atomic.Uint64
+
+	inflight sync.WaitGroup
+	closing  atomic.Bool
+	closeMu  sync.Mutex
+	closed   bool
+	wg       sync.WaitGroup // background goroutines (watcher)
+	cancel   context.CancelFunc
+	ctx      context.Context
+}
+
+// New validates cfg, loads the config file and prepares the gateway. It
+// starts no listener and no process. Configuration errors match ErrConfig.
+func New(cfg Config) (*Gateway, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Admin != "off" && !isLoopback(cfg.Admin) && cfg.AdminToken == "" {
+		return nil, fmt.Errorf("%w: admin listener %q is not on loopback: set --admin-token", ErrConfig, cfg.Admin)
+	}
+	var fc *fileConfig
+	if cfg.ConfigFile != "" {
+		var err error
+		if fc, err = loadFile(cfg.ConfigFile); err != nil {
+			return nil, err
+		}
+	}
+	s, err := buildSettings(cfg, fc)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "menshen-")
+	if err != nil {
+		return nil, fmt.Errorf("create private directory: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &Gateway{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		software: "menshen/" + Version,
+		tmpDir:   tmp,
+		stats:    newStats(),
+		ctx:      ctx,
+		cancel:   cancel,
+	}
+	g.settings.Store(s)
+	g.modes.Store(&modeTable{})
+	g.metrics = newMetrics(g)
+	g.pools = newPoolTable(g)
+	return g, nil
+}
+
+// Start begins the background work that does not need a listener: watching
+// the scripts and config file. Run calls it; tests that use the Gateway as
+// an http.Handler call it themselves.
+func (g *Gateway) Start() error {
+	return g.startWatch()
+}
+
+// Run serves the public and admin listeners until ctx ends, then shuts down
+// gracefully: stop accepting, let in-flight requests finish (ShutdownGrace),
+// stop every worker. A value on reload re-reads the config file (SIGHUP).
+func (g *Gateway) Run(ctx context.Context, reload <-chan os.Signal) error {
+	ln, err := net.Listen("tcp", g.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %q: %w", g.cfg.Listen, err)
+	}
+	var aln net.Listener
+	if g.cfg.Admin != "off" {
+		if aln, err = net.Listen("tcp", g.cfg.Admin); err != nil {
+			ln.Close()
+			return fmt.Errorf("admin listen %q: %w", g.cfg.Admin, err)
+		}
+	}
+	return g.Serve(ctx, ln, aln, reload)
+}
+
+// Serve is Run on listeners the caller opened (aln may be nil).
+func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan os.Signal) error {
+	if err := g.Start(); err != nil {
+		ln.Close()
+		if aln != nil {
+			aln.Close()
+		}
+		return err
+	}
+	srv := g.newServer(g)
+	errc := make(chan error, 2)
+	g.log.WithFields(logrus.Fields{"listen": ln.Addr().String(), "scripts": g.cfg.Scripts, "prefix": g.cfg.Prefix, "mode": g.settings.Load().mode}).Info("menshen serving")
+	go func() { errc <- srv.Serve(ln) }()
+	var asrv *http.Server
+	if aln != nil {
+		asrv = g.newServer(g.AdminHandler())
+		g.log.WithField("admin", aln.Addr().String()).Info("admin listening")
+		go func() { errc <- asrv.Serve(aln) }()
+	}
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-reload:
+			if err := g.Reload(); err != nil {
+				g.log.WithError(err).Error("reload failed; kept the previous config")
+			}
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				runErr = err
+				break loop
+			}
+		}
+	}
+	g.log.Info("shutting down: waiting for requests in flight")
+	g.closing.Store(true)
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if asrv != nil {
+		_ = asrv.Shutdown(sctx)
+	}
+	if err := srv.Shutdown(sctx); err != nil {
+		g.log.WithError(err).Warn("grace period over: closing remaining connections")
+		_ = srv.Close()
+	}
+	g.Close()
+	g.log.Info("stopped")
+	return runErr
+}
+
+// newServer returns an http.Server with timeouts that keep slow clients from
+// holding processes: the body is read in full before a script starts, so a
+// read timeout bounds how long a client can make a slot wait.
+func (g *Gateway) newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+}
+
+// Close stops the watcher and every worker pool, waiting for them, and
+// removes the private directory. Requests still in flight get their
+// processes killed. It is idempotent and blocking.
+func (g *Gateway) Close() error {
+	g.closeMu.Lock()
+	defer g.closeMu.Unlock()
+	if g.closed {
+		return nil
+	}
+	g.closed = true
+	g.closing.Store(true)
+	g.cancel()
+	g.wg.Wait()
+	g.pools.closeAll()
+	return os.RemoveAll(g.tmpDir)
+}
+
+// Reload re-reads the config file and applies it to new requests; on error
+// the previous config stays in force (C32).
+func (g *Gateway) Reload() error {
+	g.reloadMu.Lock()
+	defer g.reloadMu.Unlock()
+	var fc *fileConfig
+	if g.cfg.ConfigFile != "" {
+		var err error
+		if fc, err = loadFile(g.cfg.ConfigFile); err != nil {
+			g.metrics.reloaded(false)
+			return err
+		}
+	}
+	s, err := buildSettings(g.cfg, fc)
+	if err != nil {
+		g.metrics.reloaded(false)
+		return err
+	}
+	g.settings.Store(s)
+	g.metrics.reloaded(true)
+	g.pools.sync(s)
+	g.log.WithField("config", g.cfg.ConfigFile).Info("config reloaded")
+	return nil
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,275 @@
+// handler.go serves the public listener: route, read the body, run the
+// script in its mode, parse its header block and stream its output.
+
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/menshen/menshen/cgi"
+	"github.com/sirupsen/logrus"
+)
+
+var _ http.Handler = (*Gateway)(nil)
+
+// maxLocalRedirects bounds chains of local Location answers (Apache: 10).
+const maxLocalRedirects = 10
+
+// execution is one running request: a CGI process or a FastCGI request on a
+// worker. The body is read from stdout; finish is called exactly once.
+type execution interface {
+	stdout() io.Reader
+	pid() int
+	// finish ends the execution; abort kills or aborts it instead of
+	// waiting for a normal end.
+	finish(abort bool) error
+}
+
+// exchange is what the access log line says about one request.
+type exchange struct {
+	id      uint64
+	script  string
+	mode    Mode
+	pid     int
+	status  int
+	bytes   int64
+	spawned bool
+	err     error
+}
+
+// ServeHTTP serves a request under one of the mounts. It is safe for
+// concurrent use.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	x := &exchange{id: g.reqID.Add(1)}
+	s := g.settings.Load()
+	g.inflight.Add(1)
+	defer g.inflight.Done()
+	g.serve(w, r, s, x, 0)
+	d := time.Since(start)
+	if x.mode != "" { // a script ran (or was meant to): count it
+		g.stats.record(x.script, x.mode, x.status, d, x.spawned)
+		g.metrics.observe(x.script, x.mode, x.status, d)
+	}
+	f := logrus.Fields{
+		"req":      x.id,
+		"method":   r.Method,
+		"path":     r.URL.Path,
+		"status":   x.status,
+		"bytes":    x.bytes,
+		"duration": d.Round(time.Microsecond).String(),
+	}
+	if x.script != "" {
+		f["script"], f["mode"] = x.script, x.mode
+	}
+	if x.pid != 0 {
+		f["pid"] = x.pid
+	}
+	entry := g.log.WithFields(f)
+	if x.err != nil {
+		entry.WithField("reason", reasonFor(x.err)).Warn("request failed")
+	} else {
+		entry.Info("request")
+	}
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
+	rt, err := resolve(s.mounts, r.URL.Path, s.isWrapped)
+	if rt != nil {
+		x.script = rt.key
+	}
+	if err != nil {
+		g.fail(w, x, err)
+		return
+	}
+	mode := g.modeFor(s, rt)
+	x.mode = mode
+	b, err := readBody(r, s.maxBody, g.tmpDir)
+	if err != nil {
+		g.fail(w, x, err)
+		return
+	}
+	defer b.close()
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeoutFor(rt.key))
+	defer cancel()
+
+	nph := strings.HasPrefix(filepath.Base(rt.file), "nph-")
+	var ex execution
+	if mode == ModeFastCGI && !nph {
+		ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
+	} else {
+		x.mode = ModeCGI
+		ex, err = g.startCGI(ctx, r, s, rt, b, x)
+	}
+	if err != nil {
+		g.fail(w, x, contextErr(ctx, err))
+		return
+	}
+	x.pid = ex.pid()
+	if nph {
+		g.passNPH(w, ex, x)
+		return
+	}
+
+	br := bufio.NewReaderSize(ex.stdout(), 16<<10)
+	resp, err := cgi.ReadResponse(br)
+	if err != nil {
+		_ = ex.finish(true)
+		g.fail(w, x, contextErr(ctx, err))
+		return
+	}
+	if resp.LocalRedirect != "" {
+		// RFC 3875 §6.2.2: the rest of the output is discarded and the
+		// path is served as a fresh GET.
+		_, _ = io.Copy(io.Discard, br)
+		if err := ex.finish(false); err != nil {
+			g.logExit(x, err)
+		}
+		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
+		return
+	}
+
+	h := w.Header()
+	for k, v := range resp.Header {
+		h[k] = v
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil // no sniffing: send what the script sent
+	}
+	x.status = resp.Status
+	w.WriteHeader(resp.Status)
+	n, werr, rerr := stream(w, br)
+	x.bytes = n
+	abort := werr != nil || rerr != nil
+	ferr := ex.finish(abort)
+	switch {
+	case werr != nil:
+		x.err = errors.Join(ErrClientGone, werr)
+	case rerr != nil:
+		x.err = contextErr(ctx, rerr)
+	case ctx.Err() != nil:
+		x.err = ctx.Err()
+	}
+	if x.err == nil && ferr != nil {
+		g.logExit(x, ferr)
+	}
+}
+
+// stream copies the body to the client, flushing after every read so that
+// what the script has written reaches the client at once (C8).
+func stream(w http.ResponseWriter, r io.Reader) (n int64, werr, rerr error) {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 32<<10)
+	for {
+		m, err := r.Read(buf)
+		if m > 0 {
+			k, err := w.Write(buf[:m])
+			n += int64(k)
+			if err != nil {
+				return n, err, nil
+			}
+			if err := rc.Flush(); err != nil {
+				return n, err, nil
+			}
+		}
+		if err == io.EOF {
+			return n, nil, nil
+		}
+		if err != nil {
+			return n, nil, err
+		}
+	}
+}
+
+// localRedirect serves a script's local Location as a new GET of that path,
+// keeping the client's Host and headers but not its body (RFC 3875 §6.2.2).
+func (g *Gateway) localRedirect(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, loc string, depth int) {
+	if depth+1 >= maxLocalRedirects {
+		g.fail(w, x, ErrRedirectLoop)
+		return
+	}
+	u, err := url.ParseRequestURI(loc)
+	if err != nil {
+		g.fail(w, x, errors.Join(ErrNotFound, err))
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.Method = http.MethodGet
+	r2.URL = u
+	r2.RequestURI = loc
+	r2.Body = http.NoBody
+	r2.ContentLength = 0
+	r2.Header.Del("Content-Length")
+	r2.Header.Del("Content-Type")
+	r2.Header.Del("Transfer-Encoding")
+	g.serve(w, r2, s, x, depth+1)
+}
+
+// passNPH copies a non-parsed-header script's output to the connection
+// untouched (C7). The connection is not reused afterwards, as in Apache.
+func (g *Gateway) passNPH(w http.ResponseWriter, ex execution, x *exchange) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// HTTP/2 has no raw connection: parse the status line ourselves?
+		// Refuse clearly instead of garbling the stream.
+		_ = ex.finish(true)
+		g.fail(w, x, errors.Join(ErrStartScript, errors.New("nph script needs an HTTP/1 connection"), err))
+		return
+	}
+	defer conn.Close()
+	x.status = http.StatusOK
+	n, werr := io.Copy(brw, ex.stdout())
+	if werr == nil {
+		werr = brw.Flush()
+	}
+	x.bytes = n
+	if err := ex.finish(werr != nil); err != nil && werr == nil {
+		g.logExit(x, err)
+	}
+	if werr != nil {
+		x.err = errors.Join(ErrClientGone, werr)
+	}
+}
+
+// fail answers with the status for err (unless the client is gone) and
+// records the reason for the access log line.
+func (g *Gateway) fail(w http.ResponseWriter, x *exchange, err error) {
+	code := statusFor(err)
+	x.status, x.err = code, err
+	if code == statusClientClosedRequest {
+		return
+	}
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	msg := http.StatusText(code)
+	x.bytes = int64(len(msg) + 1)
+	_, _ = io.WriteString(w, msg+"\n")
+}
+
+// logExit logs how a script ended when that is worth knowing (non-zero exit)
+// after a response that was otherwise served.
+func (g *Gateway) logExit(x *exchange, err error) {
+	g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid}).WithError(err).Info("script exited with an error")
+}
+
+// contextErr prefers the context's reason (timeout, client gone) over the
+// error it caused downstream (a short read, a killed process).
+func contextErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return errors.Join(cerr, err)
+	}
+	return err
+}

@@ -1,0 +1,131 @@
+// route.go maps a URL path to a script file, refusing anything that would
+// execute or disclose what it should not (C2, C3).
+
+package gateway
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Routing errors; statusFor maps them to 404 and 403.
+var (
+	ErrNotFound      = errors.New("gateway: no such script")
+	ErrNotExecutable = errors.New("gateway: script is not executable")
+)
+
+// mount is one URL prefix served from one directory.
+type mount struct {
+	prefix string // ends in "/"
+	dir    string // absolute
+	real   string // dir with symlinks resolved: the confinement root
+	mode   Mode   // "" = the default mode
+	main   bool   // the --scripts/--prefix mount
+}
+
+// route is a resolved request: which script runs and with what PATH_INFO.
+type route struct {
+	mount      *mount
+	rel        string // slash path of the script under mount.dir
+	key        string // the script's name in modes, config and stats
+	file       string // absolute path of the script under mount.dir
+	scriptName string // URL path of the script (decoded)
+	pathInfo   string // decoded rest of the path, "" if none
+	info       fs.FileInfo
+}
+
+// scriptKey names a script: its path under the main directory, or, for
+// another mount, its URL path ("/legacy/x.pl").
+func scriptKey(m *mount, rel string) string {
+	if m.main {
+		return rel
+	}
+	return m.prefix + rel
+}
+
+// resolve finds the script for a decoded URL path. The path is cleaned
+// first; if the cleaned path leaves the prefix, if any segment is a dot-file
+// or dot-directory, or if a symlink leads out of the mount's directory, the
+// answer is ErrNotFound, exactly as for a missing file, so nothing about the
+// outside is disclosed (C3, CVE-2021-41773). The walk goes segment by
+// segment: the first regular file is the script, the rest is PATH_INFO (C2).
+func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route, error) {
+	if strings.IndexByte(urlPath, 0) >= 0 || strings.Contains(urlPath, "\\") {
+		return nil, ErrNotFound
+	}
+	clean := path.Clean("/" + urlPath)
+	trailing := strings.HasSuffix(urlPath, "/") && clean != "/"
+	var m *mount
+	for _, c := range mounts {
+		if strings.HasPrefix(clean+"/", c.prefix) {
+			m = c
+			break
+		}
+	}
+	if m == nil {
+		return nil, ErrNotFound
+	}
+	rest := strings.TrimPrefix(clean+"/", m.prefix)
+	rest = strings.TrimSuffix(rest, "/")
+	if rest == "" {
+		return nil, ErrNotFound
+	}
+	segs := strings.Split(rest, "/")
+	dir := m.dir
+	for i, seg := range segs {
+		if seg == "" || seg[0] == '.' {
+			return nil, ErrNotFound
+		}
+		p := filepath.Join(dir, seg)
+		li, err := os.Lstat(p)
+		if err != nil {
+			return nil, ErrNotFound
+		}
+		fi := li
+		if li.Mode()&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil || !within(m.real, target) {
+				return nil, ErrNotFound
+			}
+			if fi, err = os.Stat(target); err != nil {
+				return nil, ErrNotFound
+			}
+		}
+		switch {
+		case fi.IsDir():
+			dir = p
+			continue
+		case !fi.Mode().IsRegular():
+			return nil, ErrNotFound
+		}
+		rel := strings.Join(segs[:i+1], "/")
+		r := &route{
+			mount:      m,
+			rel:        rel,
+			key:        scriptKey(m, rel),
+			file:       p,
+			scriptName: m.prefix + rel,
+			info:       fi,
+		}
+		if i+1 < len(segs) {
+			r.pathInfo = "/" + strings.Join(segs[i+1:], "/")
+			if trailing {
+				r.pathInfo += "/"
+			}
+		}
+		if fi.Mode().Perm()&0o111 == 0 && !wrapped(p) {
+			return r, ErrNotExecutable
+		}
+		return r, nil
+	}
+	return nil, ErrNotFound // a directory without a script
+}
+
+// within reports whether p is root or below it.
+func within(root, p string) bool {
+	return p == root || strings.HasPrefix(p, strings.TrimSuffix(root, "/")+"/")
+}

@@ -1,0 +1,244 @@
+// settings.go merges the command line and the config file into one
+// immutable snapshot that requests read without locks (STYLE §5).
+
+package gateway
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/menshen/menshen/internal/limit"
+)
+
+// settings is the effective configuration. It is never modified after
+// being published; a reload builds a new one.
+type settings struct {
+	mounts      []*mount // longest prefix first
+	mode        Mode
+	isolation   string
+	timeout     time.Duration
+	maxProcs    int
+	queue       int
+	workers     int
+	minWorkers  int
+	idleTimeout time.Duration
+	maxRequests int
+	maxBody     int64
+	path        string
+	passAuth    bool
+	env         []string
+	wrappers    map[string]wrapper // by extension, e.g. ".php"
+	scripts     map[string]scriptSettings
+	procs       *limit.Limiter // CGI processes (C11)
+}
+
+type wrapper struct {
+	ext     string
+	command string
+	args    []string // nil: the script path as the only argument
+}
+
+type scriptSettings struct {
+	mode       Mode
+	isolation  string
+	workers    int
+	minWorkers *int
+	timeout    time.Duration
+	env        []string
+}
+
+// buildSettings applies fc (may be nil) under the explicit flags of c.
+func buildSettings(c Config, fc *fileConfig) (*settings, error) {
+	s := &settings{
+		mode:        c.Mode,
+		isolation:   c.Isolation,
+		timeout:     c.Timeout,
+		maxProcs:    c.MaxProcs,
+		queue:       c.Queue,
+		workers:     c.Workers,
+		minWorkers:  c.MinWorkers,
+		idleTimeout: c.IdleTimeout,
+		maxRequests: c.MaxRequests,
+		maxBody:     c.MaxBody,
+		path:        c.Path,
+		passAuth:    c.PassAuth,
+		wrappers:    map[string]wrapper{},
+		scripts:     map[string]scriptSettings{},
+	}
+	main, err := newMount(c.Prefix, c.Scripts, "")
+	if err != nil {
+		return nil, err
+	}
+	main.main = true
+	s.mounts = []*mount{main}
+	if fc != nil {
+		if err := s.apply(c, fc); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
+	s.procs = limit.New(s.maxProcs, s.queue)
+	return s, nil
+}
+
+func (s *settings) apply(c Config, fc *fileConfig) error {
+	set := func(flag string) bool { return c.Set[flag] }
+	if fc.Mode != "" && !set("mode") {
+		s.mode = Mode(fc.Mode)
+	}
+	if fc.Isolation != "" && !set("isolation") {
+		s.isolation = fc.Isolation
+	}
+	if fc.Timeout != nil && fc.Timeout.Duration > 0 && !set("timeout") {
+		s.timeout = fc.Timeout.Duration
+	}
+	setInt := func(dst *int, v *int, flag string) {
+		if v != nil && !set(flag) {
+			*dst = *v
+		}
+	}
+	setInt(&s.maxProcs, fc.MaxProcs, "max-procs")
+	setInt(&s.queue, fc.Queue, "queue")
+	setInt(&s.workers, fc.Workers, "workers")
+	setInt(&s.minWorkers, fc.MinWorkers, "min-workers")
+	setInt(&s.maxRequests, fc.MaxRequests, "max-requests")
+	if fc.IdleTimeout != nil && fc.IdleTimeout.Duration > 0 && !set("idle-timeout") {
+		s.idleTimeout = fc.IdleTimeout.Duration
+	}
+	if fc.MaxBody != nil && !set("max-body") {
+		s.maxBody = *fc.MaxBody
+	}
+	if fc.Path != "" && !set("path") {
+		s.path = fc.Path
+	}
+	if fc.PassAuth != nil && !set("pass-authorization") {
+		s.passAuth = *fc.PassAuth
+	}
+	if s.workers < 1 {
+		s.workers = 1
+	}
+	s.env = envList(fc.Env)
+	for _, w := range fc.Wrapper {
+		s.wrappers[strings.ToLower(w.Ext)] = wrapper{ext: w.Ext, command: w.Command, args: w.Args}
+	}
+	for name, sc := range fc.Script {
+		ss := scriptSettings{
+			mode:       Mode(sc.Mode),
+			isolation:  sc.Isolation,
+			workers:    sc.Workers,
+			minWorkers: sc.MinWorkers,
+			env:        envList(sc.Env),
+		}
+		if sc.Timeout != nil {
+			ss.timeout = sc.Timeout.Duration
+		}
+		s.scripts[name] = ss
+	}
+	for _, fm := range fc.Mount {
+		m, err := newMount(fm.Prefix, fm.Dir, Mode(fm.Mode))
+		if err != nil {
+			return err
+		}
+		for _, o := range s.mounts {
+			if o.prefix == m.prefix {
+				return fmt.Errorf("%w: mount %q: prefix already served", ErrConfig, fm.Prefix)
+			}
+		}
+		s.mounts = append(s.mounts, m)
+	}
+	return nil
+}
+
+func newMount(prefix, dir string, mode Mode) (*mount, error) {
+	if !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
+	}
+	if !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%w: scripts directory %q is not a directory", ErrConfig, dir)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+	}
+	return &mount{prefix: prefix, dir: abs, real: real, mode: mode}, nil
+}
+
+// wrapperFor returns the wrapper configured for a file's extension.
+func (s *settings) wrapperFor(file string) (wrapper, bool) {
+	w, ok := s.wrappers[strings.ToLower(filepath.Ext(file))]
+	return w, ok
+}
+
+func (s *settings) isWrapped(file string) bool {
+	_, ok := s.wrapperFor(file)
+	return ok
+}
+
+// timeoutFor returns the per-request time limit of a script.
+func (s *settings) timeoutFor(key string) time.Duration {
+	if sc, ok := s.scripts[key]; ok && sc.timeout > 0 {
+		return sc.timeout
+	}
+	return s.timeout
+}
+
+// configuredMode returns the mode the settings give a script, before any
+// runtime toggle (C30).
+func (s *settings) configuredMode(r *route) Mode {
+	if sc, ok := s.scripts[r.key]; ok && sc.mode != "" {
+		return sc.mode
+	}
+	if r.mount.mode != "" {
+		return r.mount.mode
+	}
+	return s.mode
+}
+
+func (s *settings) isolationFor(key string) string {
+	if sc, ok := s.scripts[key]; ok && sc.isolation != "" {
+		return sc.isolation
+	}
+	return s.isolation
+}
+
+func (s *settings) workersFor(key string) (max, min int) {
+	max, min = s.workers, s.minWorkers
+	if sc, ok := s.scripts[key]; ok {
+		if sc.workers > 0 {
+			max = sc.workers
+		}
+		if sc.minWorkers != nil {
+			min = *sc.minWorkers
+		}
+	}
+	if min > max {
+		min = max
+	}
+	return max, min
+}
+
+// envFor returns the configured variables of a script: [env], then the
+// script's own env.
+func (s *settings) envFor(key string) []string {
+	sc, ok := s.scripts[key]
+	if !ok || len(sc.env) == 0 {
+		return s.env
+	}
+	out := make([]string, 0, len(s.env)+len(sc.env))
+	return append(append(out, s.env...), sc.env...)
+}

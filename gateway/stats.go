@@ -1,0 +1,107 @@
+// stats.go counts requests, codes, latency and spawns per script and mode,
+// for /status, /status.json and /metrics (C40).
+
+package gateway
+
+import (
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// latencyWindow is how many recent durations each script and mode keeps for
+// its percentiles.
+const latencyWindow = 2048
+
+type modeStats struct {
+	Requests int64
+	Codes    map[int]int64
+	Spawns   int64
+	ring     []time.Duration
+	next     int
+}
+
+func (m *modeStats) add(code int, d time.Duration, spawned bool) {
+	m.Requests++
+	m.Codes[code]++
+	if spawned {
+		m.Spawns++
+	}
+	if len(m.ring) < latencyWindow {
+		m.ring = append(m.ring, d)
+	} else {
+		m.ring[m.next] = d
+		m.next = (m.next + 1) % latencyWindow
+	}
+}
+
+func (m *modeStats) percentiles() (p50, p99 time.Duration) {
+	if len(m.ring) == 0 {
+		return 0, 0
+	}
+	s := append([]time.Duration(nil), m.ring...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	at := func(q float64) time.Duration { return s[min(len(s)-1, int(q*float64(len(s))))] }
+	return at(0.50), at(0.99)
+}
+
+// stats is every script's counters. It is safe for concurrent use.
+type stats struct {
+	mu      sync.Mutex
+	scripts map[string]map[Mode]*modeStats
+}
+
+func newStats() *stats { return &stats{scripts: map[string]map[Mode]*modeStats{}} }
+
+func (s *stats) record(script string, mode Mode, code int, d time.Duration, spawned bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bym := s.scripts[script]
+	if bym == nil {
+		bym = map[Mode]*modeStats{}
+		s.scripts[script] = bym
+	}
+	m := bym[mode]
+	if m == nil {
+		m = &modeStats{Codes: map[int]int64{}}
+		bym[mode] = m
+	}
+	m.add(code, d, spawned)
+}
+
+// ModeReport is one script's numbers in one mode.
+type ModeReport struct {
+	Requests int64            `json:"requests"`
+	Codes    map[string]int64 `json:"codes"`
+	Spawns   int64            `json:"spawns"`
+	P50ms    float64          `json:"p50_ms"`
+	P99ms    float64          `json:"p99_ms"`
+}
+
+func (s *stats) report(script string) map[Mode]ModeReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[Mode]ModeReport{}
+	for mode, m := range s.scripts[script] {
+		p50, p99 := m.percentiles()
+		codes := make(map[string]int64, len(m.Codes))
+		for c, n := range m.Codes {
+			codes[strconv.Itoa(c)] = n
+		}
+		out[mode] = ModeReport{Requests: m.Requests, Codes: codes, Spawns: m.Spawns, P50ms: ms(p50), P99ms: ms(p99)}
+	}
+	return out
+}
+
+func (s *stats) names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.scripts))
+	for k := range s.scripts {
+		out = append(out, k)
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
