@@ -21,3 +21,4 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 }
 
 func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {}
+func (t *poolTable) prune(s *settings) {}

@@ -1,5 +1,156 @@
 // watch.go follows the script directories and the config file (C31, C32).
+//
+// Correctness does not depend on it: every request resolves its script on
+// the file system and every FastCGI pool is keyed by the script's identity
+// (device, inode, mtime, size), so an added, removed or changed script is
+// seen by the very next request even with no watcher at all (for example
+// when the inotify watch limit is reached). The watcher makes changes
+// visible without a request: it retires pools of changed or removed scripts
+// at once, logs what changed, and re-applies the config file (C32).
 
 package gateway
 
-func (g *Gateway) startWatch() error { return nil }
+import (
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/sirupsen/logrus"
+)
+
+// debounce is how long the watcher waits for a burst of events (an editor's
+// write-rename-chmod, a deploy's mv) to settle before it rescans: small
+// enough to fit the 1 s budget of C31.
+const debounce = 100 * time.Millisecond
+
+// startWatch starts the watcher goroutine. A watcher that cannot start is
+// logged, not fatal: requests still see every change (see the file comment).
+func (g *Gateway) startWatch() error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		g.log.WithError(err).Warn("cannot watch for changes; scripts are still checked on every request, but the config file is only re-read on SIGHUP")
+		return nil
+	}
+	st := &watchState{w: w, scripts: map[string]bool{}}
+	g.addWatches(st, g.settings.Load())
+	st.config = g.configSum()
+	for _, k := range g.listScripts(g.settings.Load()) {
+		st.scripts[k] = true
+	}
+	g.wg.Add(1)
+	go g.watchLoop(st)
+	return nil
+}
+
+// watchState is owned by the watch goroutine alone.
+type watchState struct {
+	w       *fsnotify.Watcher
+	watched map[string]bool
+	scripts map[string]bool
+	config  [32]byte
+}
+
+// addWatches watches every directory of every mount, and the directory of
+// the config file (editors replace files by renaming over them).
+func (g *Gateway) addWatches(st *watchState, s *settings) {
+	if st.watched == nil {
+		st.watched = map[string]bool{}
+	}
+	add := func(dir string) {
+		if st.watched[dir] {
+			return
+		}
+		if err := st.w.Add(dir); err != nil {
+			g.log.WithError(err).WithField("dir", dir).Warn("cannot watch directory; changes there are seen per request only")
+			return
+		}
+		st.watched[dir] = true
+	}
+	for _, m := range s.mounts {
+		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			add(p)
+			return nil
+		})
+	}
+	if g.cfg.ConfigFile != "" {
+		if abs, err := filepath.Abs(g.cfg.ConfigFile); err == nil {
+			add(filepath.Dir(abs))
+		}
+	}
+}
+
+func (g *Gateway) watchLoop(st *watchState) {
+	defer g.wg.Done()
+	defer st.w.Close()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case ev, ok := <-st.w.Events:
+			if !ok {
+				return
+			}
+			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
+			timer.Reset(debounce)
+		case err, ok := <-st.w.Errors:
+			if !ok {
+				return
+			}
+			g.log.WithError(err).Warn("file watcher error; rescanning")
+			timer.Reset(debounce)
+		case <-timer.C:
+			g.rescan(st)
+		}
+	}
+}
+
+// rescan applies what changed since the last scan: config first, then
+// scripts, then new directories.
+func (g *Gateway) rescan(st *watchState) {
+	if sum := g.configSum(); sum != st.config {
+		st.config = sum
+		if err := g.Reload(); err != nil {
+			g.log.WithError(err).Error("config change rejected; kept the previous config")
+		}
+	}
+	s := g.settings.Load()
+	g.addWatches(st, s)
+	now := map[string]bool{}
+	for _, k := range g.listScripts(s) {
+		now[k] = true
+		if !st.scripts[k] {
+			g.log.WithField("script", k).Info("script added")
+		}
+	}
+	for k := range st.scripts {
+		if !now[k] {
+			g.log.WithField("script", k).Info("script removed")
+		}
+	}
+	st.scripts = now
+	g.pools.prune(s)
+}
+
+// configSum fingerprints the config file's content ("" when absent).
+func (g *Gateway) configSum() [32]byte {
+	if g.cfg.ConfigFile == "" {
+		return [32]byte{}
+	}
+	b, err := os.ReadFile(g.cfg.ConfigFile)
+	if err != nil {
+		return [32]byte{1}
+	}
+	return sha256.Sum256(b)
+}
