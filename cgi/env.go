@@ -1,0 +1,182 @@
+// env.go builds the meta-variables of RFC 3875 §4.1 plus Apache's extras.
+
+package cgi
+
+import (
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// DefaultPath is the PATH scripts see unless configured otherwise. The
+// gateway's own PATH never leaks (C4).
+const DefaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+// Params holds what the gateway knows about a request beyond the
+// *http.Request itself: where the script is and how it was reached.
+type Params struct {
+	ScriptFilename string // absolute path of the script
+	ScriptName     string // URL path of the script, decoded (e.g. /cgi-bin/sub/a.pl)
+	PathInfo       string // decoded rest of the URL path after the script; "" if none
+	DocumentRoot   string // the directory the script was found under
+	ServerSoftware string // e.g. "menshen/0.1"
+	Path           string // PATH for the script; DefaultPath if empty
+	PassAuth       bool   // pass the Authorization header as HTTP_AUTHORIZATION (Apache CGIPassAuth)
+	RemoteUser     string // REMOTE_USER, when known
+	AuthType       string // AUTH_TYPE, when known
+	// ContentLength is the body length to announce; negative means no body,
+	// so neither CONTENT_LENGTH nor CONTENT_TYPE is set (C4, C5).
+	ContentLength int64
+	// Extra holds configured variables ("NAME=value"), appended last. A
+	// name that repeats an earlier variable replaces it in the script's
+	// environment: os/exec keeps the last of duplicate names.
+	Extra []string
+}
+
+// Env returns the environment of a script for r as "NAME=value" strings: the
+// RFC 3875 §4.1 variables, Apache's extras, every request header as HTTP_*,
+// and p.Extra. It never includes the gateway's own environment, HTTP_PROXY
+// (httpoxy, CVE-2016-5385 and kin), a header whose name holds anything but
+// letters, digits and '-' (X_User would pose as X-User), a header value that
+// starts with "() {" (Shellshock, CVE-2014-6271), or Authorization unless
+// p.PassAuth is set. The query string is never split into argv
+// (CVE-2012-1823): only QUERY_STRING carries it.
+func Env(r *http.Request, p *Params) []string {
+	env := make([]string, 0, 32+len(r.Header))
+	add := func(k, v string) { env = append(env, k+"="+v) }
+
+	path := p.Path
+	if path == "" {
+		path = DefaultPath
+	}
+	add("PATH", path)
+	add("GATEWAY_INTERFACE", "CGI/1.1")
+	add("SERVER_SOFTWARE", p.ServerSoftware)
+	add("SERVER_PROTOCOL", r.Proto)
+	add("REQUEST_METHOD", r.Method)
+	add("REQUEST_URI", r.RequestURI)
+	add("QUERY_STRING", r.URL.RawQuery)
+	add("SCRIPT_NAME", p.ScriptName)
+	add("SCRIPT_FILENAME", p.ScriptFilename)
+	add("DOCUMENT_ROOT", p.DocumentRoot)
+	if p.PathInfo != "" {
+		add("PATH_INFO", p.PathInfo)
+		// Apache maps PATH_INFO through its URL space; our URL space under a
+		// prefix is the script directory, so map it there.
+		add("PATH_TRANSLATED", strings.TrimSuffix(p.DocumentRoot, "/")+p.PathInfo)
+	}
+
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+		add("HTTPS", "on")
+	}
+	add("REQUEST_SCHEME", scheme)
+
+	serverName, serverAddr, serverPort := serverInfo(r, scheme)
+	add("SERVER_NAME", serverName)
+	add("SERVER_ADDR", serverAddr)
+	add("SERVER_PORT", serverPort)
+	if host, port, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		add("REMOTE_ADDR", host)
+		add("REMOTE_PORT", port)
+	} else {
+		add("REMOTE_ADDR", r.RemoteAddr)
+	}
+	// AUTH_TYPE, REMOTE_USER and CONTENT_TYPE come from the client too
+	// (a Basic user name, a header), so they pass the Shellshock filter.
+	if p.AuthType != "" && safeValue(p.AuthType) {
+		add("AUTH_TYPE", p.AuthType)
+	}
+	if p.RemoteUser != "" && safeValue(p.RemoteUser) {
+		add("REMOTE_USER", p.RemoteUser)
+	}
+	if p.ContentLength >= 0 {
+		add("CONTENT_LENGTH", strconv.FormatInt(p.ContentLength, 10))
+		if ct := r.Header.Get("Content-Type"); ct != "" && safeValue(ct) {
+			add("CONTENT_TYPE", ct)
+		}
+	}
+	if r.Host != "" && safeValue(r.Host) {
+		add("HTTP_HOST", r.Host)
+	}
+
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name, ok := headerVar(k, p.PassAuth)
+		if !ok {
+			continue
+		}
+		sep := ", "
+		if name == "HTTP_COOKIE" {
+			sep = "; "
+		}
+		v := strings.Join(r.Header[k], sep)
+		if !safeValue(v) {
+			continue
+		}
+		add(name, v)
+	}
+	return append(env, p.Extra...)
+}
+
+// headerVar maps a header name to its HTTP_* variable, or reports false for
+// a header that must not reach the script.
+func headerVar(k string, passAuth bool) (string, bool) {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return "", false // Apache util_script.c: would collide with a '-' form
+		}
+	}
+	switch strings.ToLower(k) {
+	case "proxy": // httpoxy
+		return "", false
+	case "content-type", "content-length", "host":
+		return "", false // CONTENT_TYPE, CONTENT_LENGTH, HTTP_HOST are set above
+	case "authorization", "proxy-authorization":
+		if !passAuth || strings.EqualFold(k, "proxy-authorization") {
+			return "", false
+		}
+	}
+	return "HTTP_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_")), true
+}
+
+// safeValue refuses values that bash would import as functions (Shellshock).
+func safeValue(v string) bool {
+	return !strings.HasPrefix(strings.TrimLeft(v, " \t"), "() {")
+}
+
+// serverInfo returns SERVER_NAME (the Host without port, or the local
+// address), SERVER_ADDR and SERVER_PORT of the connection.
+func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if h, p, err := net.SplitHostPort(la.String()); err == nil {
+			addr, port = h, p
+		}
+	}
+	name = r.Host
+	if h, p, err := net.SplitHostPort(r.Host); err == nil {
+		name = h
+		if port == "" {
+			port = p
+		}
+	}
+	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
+	if name == "" {
+		name = addr
+	}
+	if port == "" {
+		port = "80"
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	return name, addr, port
+}

@@ -1,0 +1,94 @@
+// fuzz_test.go fuzzes the CGI response header parser (STYLE §6, C6, C10).
+
+package cgi
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"testing/iotest"
+)
+
+// FuzzReadResponse checks that ReadResponse never panics and that whatever
+// it accepts is safe to hand to net/http: a status in 100..599, no framing
+// or Status fields, token names, and values free of CR, LF and NUL. The
+// second argument picks the buffer size and whether the input arrives one
+// byte per Read, so the result must not depend on how the script's output
+// was chunked.
+func FuzzReadResponse(f *testing.F) {
+	for _, tc := range headerCases {
+		f.Add([]byte(tc.in), uint16(0))
+	}
+	f.Add([]byte("Status: 404 Not Found\nX-Pad: 0123456789abcdef\nContent-Type: text/plain\n\n"), uint16(17))
+	f.Add([]byte("Location: /a\n\n"), uint16(1))
+	f.Add([]byte("Content-Type: a\n b\n\tc\n\n"), uint16(16))
+
+	f.Fuzz(func(t *testing.T, in []byte, mode uint16) {
+		size := 16 + int(mode>>1)
+		var src io.Reader = bytes.NewReader(in)
+		if mode&1 == 1 {
+			src = iotest.OneByteReader(src)
+		}
+		br := bufio.NewReaderSize(src, size)
+		resp, err := ReadResponse(br)
+
+		// Same input, one big buffer: same verdict.
+		ref, refErr := ReadResponse(bufio.NewReaderSize(bytes.NewReader(in), 128<<10))
+		if (err == nil) != (refErr == nil) || errors.Is(err, ErrNoHeader) != errors.Is(refErr, ErrNoHeader) {
+			t.Fatalf("buffer %d (mode %d): err %v; large buffer: err %v", size, mode, err, refErr)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrBadHeader) && !errors.Is(err, ErrNoHeader) {
+				t.Fatalf("unexpected error kind %T: %v", err, err)
+			}
+			return
+		}
+		if resp.Status != ref.Status || resp.LocalRedirect != ref.LocalRedirect || len(resp.Header) != len(ref.Header) {
+			t.Fatalf("buffer %d (mode %d): %+v; large buffer: %+v", size, mode, resp, ref)
+		}
+		if resp.Status < 100 || resp.Status > 599 {
+			t.Fatalf("Status = %d", resp.Status)
+		}
+		for k, vs := range resp.Header {
+			switch k {
+			case "Status", "Content-Length", "Transfer-Encoding":
+				t.Fatalf("Header holds %q", k)
+			}
+			if !validName([]byte(k)) {
+				t.Fatalf("invalid header name %q", k)
+			}
+			if len(vs) == 0 {
+				t.Fatalf("header %q has no values", k)
+			}
+			for _, v := range vs {
+				if bytes.ContainsAny([]byte(v), "\r\n\x00") {
+					t.Fatalf("header %q value %q holds CR, LF or NUL", k, v)
+				}
+			}
+		}
+		if resp.LocalRedirect != "" {
+			if resp.LocalRedirect[0] != '/' || len(resp.LocalRedirect) > 1 && (resp.LocalRedirect[1] == '/' || resp.LocalRedirect[1] == '\\') {
+				t.Fatalf("LocalRedirect %q is not a local path", resp.LocalRedirect)
+			}
+			if resp.Status != 200 {
+				t.Fatalf("LocalRedirect with Status %d", resp.Status)
+			}
+		}
+		if _, ok := resp.Header["Location"]; !ok && resp.Header.Get("Content-Type") == "" && resp.Status == 200 && !bytes.Contains(bytes.ToLower(in), []byte("status")) {
+			t.Fatalf("accepted a block with none of Content-Type, Location, Status: %q", in)
+		}
+		// The body is exactly what follows the blank line.
+		body, err := io.ReadAll(br)
+		if err != nil {
+			t.Fatalf("read body: %v", err)
+		}
+		if !bytes.HasSuffix(in, body) {
+			t.Fatalf("body %q is not a suffix of the input", body)
+		}
+		if rest := in[:len(in)-len(body)]; !bytes.HasSuffix(rest, []byte("\n\n")) && !bytes.HasSuffix(rest, []byte("\n\r\n")) {
+			t.Fatalf("header block %q does not end in a blank line", rest)
+		}
+	})
+}

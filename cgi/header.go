@@ -1,0 +1,267 @@
+// header.go parses the CGI response header block (RFC 3875 §6).
+
+package cgi
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+)
+
+// Limits on the header block a script may send. Apache caps one line at
+// MAX_STRING_LEN (8 KiB); the total and count bounds keep a runaway script
+// from growing the gateway's memory before the body starts.
+const (
+	maxHeaderLine  = 8 << 10
+	maxHeaderBlock = 64 << 10
+	maxHeaderCount = 200
+)
+
+// ErrBadHeader is matched (with errors.Is) by every *HeaderError.
+var ErrBadHeader = errors.New("cgi: malformed response header")
+
+// ErrNoHeader reports a script whose output ended before the blank line that
+// closes the header block (including a script that printed nothing).
+var ErrNoHeader = errors.New("cgi: script output ended before the header block")
+
+// HeaderError describes a malformed header block: the offending line (cut to
+// a readable length) and what is wrong with it.
+type HeaderError struct {
+	Line   string
+	Reason string
+}
+
+func (e *HeaderError) Error() string {
+	if e.Line == "" {
+		return "cgi: malformed response header: " + e.Reason
+	}
+	return fmt.Sprintf("cgi: malformed response header %q: %s", e.Line, e.Reason)
+}
+
+// Is reports whether target is ErrBadHeader.
+func (e *HeaderError) Is(target error) bool { return target == ErrBadHeader }
+
+func headerErr(line []byte, reason string) error {
+	const max = 120
+	s := string(line)
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return &HeaderError{Line: s, Reason: reason}
+}
+
+// Response is a parsed CGI header block.
+type Response struct {
+	// Status is the HTTP status: from a Status header, else 302 for a
+	// client redirect, else 200.
+	Status int
+	// Header holds the header fields to send to the client, in canonical
+	// form, repeated fields kept repeated. Status, Content-Length and
+	// Transfer-Encoding are never in it.
+	Header http.Header
+	// LocalRedirect is set when the script answered with a local
+	// Location (a path starting with a single "/") and no other status than
+	// 200: the server must serve that path as a fresh GET (RFC 3875 §6.2.2)
+	// instead of answering.
+	LocalRedirect string
+}
+
+// ReadResponse reads the header block from r and stops at the first body
+// byte, which r still holds. Lines may end in LF or CRLF; r may have any
+// buffer size (lines longer than its buffer are assembled, up to 8 KiB). It returns
+// ErrNoHeader if the output ends first and a *HeaderError (matching
+// ErrBadHeader) for a malformed block: a line that is not "Name: value", a
+// bad Status, a script Transfer-Encoding (response splitting,
+// CVE-2024-24795), or none of Content-Type, Location and Status (C6, C10).
+// A script Content-Length is dropped: the gateway frames the body itself.
+func ReadResponse(r *bufio.Reader) (*Response, error) {
+	h := make(http.Header)
+	var (
+		total, count int
+		lastKey      string
+		status       string
+		haveStatus   bool
+	)
+	for {
+		line, err := readLine(r)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, ErrNoHeader
+			}
+			if errors.Is(err, bufio.ErrBufferFull) {
+				return nil, headerErr(line, "line longer than 8 KiB")
+			}
+			return nil, err
+		}
+		total += len(line)
+		if total > maxHeaderBlock {
+			return nil, headerErr(line, "header block larger than 64 KiB")
+		}
+		if len(line) == 0 {
+			break
+		}
+		if count++; count > maxHeaderCount {
+			return nil, headerErr(line, "more than 200 header lines")
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			// Obsolete line folding (RFC 7230 §3.2.4): Apache joins it to
+			// the previous field, and so do we.
+			if lastKey == "" {
+				return nil, headerErr(line, "continuation line with no header to continue")
+			}
+			more := trimOWS(line)
+			if !validValue(more) {
+				return nil, headerErr(line, "control character in value")
+			}
+			v := h[lastKey]
+			v[len(v)-1] += " " + string(more)
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 {
+			return nil, headerErr(line, "no colon")
+		}
+		name, value := line[:colon], trimOWS(line[colon+1:])
+		if !validName(name) {
+			return nil, headerErr(line, "invalid field name")
+		}
+		if !validValue(value) {
+			return nil, headerErr(line, "control character in value")
+		}
+		key := textproto.CanonicalMIMEHeaderKey(string(name))
+		lastKey = ""
+		switch key {
+		case "Status":
+			// Copied: value points into r's buffer, which the next
+			// read may overwrite.
+			status, haveStatus = string(value), true
+			continue
+		case "Content-Length":
+			// Not trusted for framing (CVE-2024-24795).
+			continue
+		case "Transfer-Encoding":
+			return nil, headerErr(line, "script may not set Transfer-Encoding")
+		}
+		h[key] = append(h[key], string(value))
+		lastKey = key
+	}
+	resp := &Response{Status: http.StatusOK, Header: h}
+	if haveStatus {
+		code, err := parseStatus(status)
+		if err != nil {
+			return nil, headerErr([]byte("Status: "+status), err.Error())
+		}
+		resp.Status = code
+	}
+	loc := h.Get("Location")
+	switch {
+	case loc != "" && isLocal(loc) && resp.Status == http.StatusOK:
+		resp.LocalRedirect = loc
+	case loc != "" && !haveStatus:
+		resp.Status = http.StatusFound
+	case loc == "" && !haveStatus && h.Get("Content-Type") == "":
+		// An empty value is no media type (RFC 3875 §6.3.1), as an empty
+		// Location is no redirect.
+		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
+	}
+	return resp, nil
+}
+
+// readLine returns one line without its LF or CRLF, or bufio.ErrBufferFull
+// (with the start of the line) if it holds more than maxHeaderLine bytes. A
+// line longer than r's buffer is assembled in a fresh slice; otherwise the
+// result points into r's buffer and is valid only until the next read. At
+// EOF before the line ends it returns io.EOF: an unterminated header block
+// is no header block.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var long []byte
+	for {
+		frag, err := r.ReadSlice('\n')
+		line := frag
+		if long != nil || errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long, frag...)
+			line = long
+		}
+		// maxHeaderLine bytes plus CRLF is the longest acceptable line.
+		if len(line) > maxHeaderLine+2 || (err != nil && len(line) > maxHeaderLine+1) {
+			return line, bufio.ErrBufferFull
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return nil, err
+		}
+		line = line[:len(line)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) > maxHeaderLine {
+			return line, bufio.ErrBufferFull
+		}
+		return line, nil
+	}
+}
+
+// trimOWS strips the optional white space (SP and HTAB, RFC 9110 §5.6.3)
+// around a field value, and nothing else: other control characters must
+// stay visible to validValue.
+func trimOWS(b []byte) []byte {
+	return bytes.Trim(b, " \t")
+}
+
+// parseStatus reads "NNN" or "NNN reason" (RFC 3875 §6.3.3).
+func parseStatus(s string) (int, error) {
+	code, _, _ := strings.Cut(s, " ")
+	if len(code) != 3 || strings.Trim(code, "0123456789") != "" {
+		return 0, errors.New("status is not three digits")
+	}
+	n, err := strconv.Atoi(code)
+	if err != nil || n < 100 || n > 599 {
+		return 0, errors.New("status out of range 100-599")
+	}
+	return n, nil
+}
+
+// isLocal reports whether a Location value is a local path: it starts with
+// "/" but not "//", which would be a network-path reference to another host
+// (go#78767), nor "/\\", which browsers and some URL parsers read the same
+// way. A value holding a tab is not local either: URL parsers strip tabs,
+// so "/\t/evil" would become "//evil".
+func isLocal(loc string) bool {
+	return strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") &&
+		!strings.HasPrefix(loc, "/\\") && !strings.ContainsRune(loc, '\t')
+}
+
+func validName(b []byte) bool {
+	for _, c := range b {
+		if !isTokenChar(c) {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func validValue(b []byte) bool {
+	for _, c := range b {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,357 @@
+// header_test.go checks the RFC 3875 §6 response header parser (C6, C10).
+
+package cgi
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+type headerCase struct {
+	name       string
+	in         string
+	wantErr    error // nil, ErrBadHeader or ErrNoHeader
+	wantStatus int
+	wantHeader http.Header // compared exactly when non-nil
+	wantLocal  string
+	wantBody   string
+}
+
+var headerCases = []headerCase{
+	{
+		name:       "lf",
+		in:         "Content-Type: text/plain\n\nhello\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}},
+		wantBody:   "hello\n",
+	},
+	{
+		name:       "crlf",
+		in:         "Content-Type: text/plain\r\nX-A: 1\r\n\r\nbody\r\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}, "X-A": {"1"}},
+		wantBody:   "body\r\n",
+	},
+	{
+		name:       "mixed line ends",
+		in:         "Content-Type: text/plain\r\nX-A: 1\nX-B: 2\r\n\nbody",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}, "X-A": {"1"}, "X-B": {"2"}},
+		wantBody:   "body",
+	},
+	{
+		name:       "names canonicalised, value white space trimmed",
+		in:         "content-type:text/html \t\nx-multi-word:  a b  \n\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/html"}, "X-Multi-Word": {"a b"}},
+	},
+	{
+		name:       "status with reason",
+		in:         "Status: 404 Not Found\nContent-Type: text/plain\n\nnope",
+		wantStatus: 404,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}},
+		wantBody:   "nope",
+	},
+	{
+		name:       "status without reason",
+		in:         "Status: 201\r\nContent-Type: text/plain\r\n\r\n",
+		wantStatus: 201,
+	},
+	{
+		name:       "status alone is enough",
+		in:         "Status: 304\n\n",
+		wantStatus: 304,
+		wantHeader: http.Header{},
+	},
+	{
+		name:       "status lower case name",
+		in:         "status: 418 teapot\ncontent-type: text/plain\n\n",
+		wantStatus: 418,
+	},
+	{name: "status 200OK", in: "Status: 200OK\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status two digits", in: "Status: 20\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status letters", in: "Status: abc\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status 600", in: "Status: 600\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status 099", in: "Status: 099\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status signed", in: "Status: +20\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "status empty", in: "Status:\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{
+		name:       "absolute location is a 302",
+		in:         "Location: http://example.com/x\n\n",
+		wantStatus: 302,
+		wantHeader: http.Header{"Location": {"http://example.com/x"}},
+	},
+	{
+		name:       "absolute location keeps a given status",
+		in:         "Status: 301 Moved\nLocation: https://example.com/\n\n",
+		wantStatus: 301,
+		wantHeader: http.Header{"Location": {"https://example.com/"}},
+	},
+	{
+		name:       "local location is a local redirect",
+		in:         "Location: /x?y\n\n",
+		wantStatus: 200,
+		wantLocal:  "/x?y",
+	},
+	{
+		name:       "local location with status 200 is a local redirect",
+		in:         "Status: 200 OK\nLocation: /other/page\n\n",
+		wantStatus: 200,
+		wantLocal:  "/other/page",
+	},
+	{
+		name:       "local location with another status is a client redirect",
+		in:         "Status: 303 See Other\nLocation: /x\n\n",
+		wantStatus: 303,
+		wantHeader: http.Header{"Location": {"/x"}},
+	},
+	{
+		// go#78767: a network-path reference names another host.
+		name:       "double slash is not local",
+		in:         "Location: //evil.example/\n\n",
+		wantStatus: 302,
+		wantHeader: http.Header{"Location": {"//evil.example/"}},
+	},
+	{
+		name:       "slash backslash is not local",
+		in:         "Location: /\\evil.example/\n\n",
+		wantStatus: 302,
+		wantHeader: http.Header{"Location": {"/\\evil.example/"}},
+	},
+	{
+		name:       "slash tab slash is not local",
+		in:         "Location: /\t/evil.example/\n\n",
+		wantStatus: 302,
+	},
+	{
+		name:       "relative location is not local",
+		in:         "Location: x/y\n\n",
+		wantStatus: 302,
+	},
+	{
+		name:       "repeated set-cookie stays repeated and in order",
+		in:         "Content-Type: text/plain\nSet-Cookie: a=1\nX-Other: o\nSet-Cookie: b=2; Path=/\nset-cookie: c=3\n\n",
+		wantStatus: 200,
+		wantHeader: http.Header{
+			"Content-Type": {"text/plain"},
+			"Set-Cookie":   {"a=1", "b=2; Path=/", "c=3"},
+			"X-Other":      {"o"},
+		},
+	},
+	{
+		// CVE-2024-24795: the gateway frames the body itself.
+		name:       "script content-length dropped",
+		in:         "Content-Type: text/plain\nContent-Length: 1000\n\nshort",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}},
+		wantBody:   "short",
+	},
+	{name: "transfer-encoding refused", in: "Content-Type: text/plain\nTransfer-Encoding: chunked\n\n", wantErr: ErrBadHeader},
+	{name: "transfer-encoding any case refused", in: "Content-Type: text/plain\ntransfer-encoding: identity\n\n", wantErr: ErrBadHeader},
+	{name: "none of content-type location status", in: "X-Powered-By: sh\n\nbody", wantErr: ErrBadHeader},
+	{name: "only content-length", in: "Content-Length: 3\n\nabc", wantErr: ErrBadHeader},
+	{name: "empty location only", in: "Location:\n\n", wantErr: ErrBadHeader},
+	{name: "empty content-type only", in: "Content-Type:\n\n", wantErr: ErrBadHeader},
+	{name: "no colon", in: "Content-Type text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "leading colon", in: ": x\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "html instead of headers", in: "<html><body>oops</body></html>\n\n", wantErr: ErrBadHeader},
+	{
+		// CVE-2019-16276: "Name : value" must not be read as "Name".
+		name:    "space before colon",
+		in:      "Content-Type: text/plain\nTransfer-Encoding : chunked\n\n",
+		wantErr: ErrBadHeader,
+	},
+	{name: "tab before colon", in: "Content-Type\t: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "space inside name", in: "Content Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "non-token name", in: "Content-Type: text/plain\nX(y): 1\n\n", wantErr: ErrBadHeader},
+	{name: "nul in value", in: "Content-Type: text/plain\nX-A: a\x00b\n\n", wantErr: ErrBadHeader},
+	{name: "bare cr in value", in: "Content-Type: text/plain\nX-A: a\rSet-Cookie: evil=1\n\n", wantErr: ErrBadHeader},
+	{name: "cr cr lf", in: "Content-Type: text/plain\r\r\n\r\n", wantErr: ErrBadHeader},
+	{name: "escape in value", in: "Content-Type: text/plain\nX-A: \x1b[31m\n\n", wantErr: ErrBadHeader},
+	{name: "del in value", in: "Content-Type: text/plain\nX-A: a\x7f\n\n", wantErr: ErrBadHeader},
+	{name: "vertical tab in value", in: "Content-Type: text/plain\nX-A: a\v\n\n", wantErr: ErrBadHeader},
+	{
+		name:       "utf-8 and tab in value allowed",
+		in:         "Content-Type: text/plain\nX-A: caf\xc3\xa9\tbar\n\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}, "X-A": {"caf\xc3\xa9\tbar"}},
+	},
+	{
+		name:       "continuation lines joined",
+		in:         "Content-Type: text/plain\nX-Long: one\n  two\n\tthree\nX-B: b\n\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}, "X-Long": {"one two three"}, "X-B": {"b"}},
+	},
+	{
+		name:       "continuation of a repeated field joins the last one",
+		in:         "Content-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n ; Path=/\n\n",
+		wantStatus: 200,
+		wantHeader: http.Header{"Content-Type": {"text/plain"}, "Set-Cookie": {"a=1", "b=2 ; Path=/"}},
+	},
+	{name: "continuation first", in: " X-A: 1\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{name: "continuation with control character", in: "Content-Type: text/plain\nX-A: 1\n \x00\n\n", wantErr: ErrBadHeader},
+	{name: "continuation of status", in: "Status: 200\n OK\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
+	{
+		name:       "cr lf line ends the block",
+		in:         "Content-Type: text/plain\nX-A: 1\n\r\nTransfer-Encoding: chunked\n\n",
+		wantStatus: 200,
+		wantBody:   "Transfer-Encoding: chunked\n\n",
+	},
+	{name: "empty output", in: "", wantErr: ErrNoHeader},
+	{name: "output ends before blank line", in: "Content-Type: text/plain\n", wantErr: ErrNoHeader},
+	{name: "output ends mid line", in: "Content-Type: text/pl", wantErr: ErrNoHeader},
+	{name: "output ends after lone cr", in: "Content-Type: text/plain\n\r", wantErr: ErrNoHeader},
+	{
+		name:       "8 KiB line accepted",
+		in:         "Content-Type: text/plain\nX-Big: " + strings.Repeat("a", maxHeaderLine-len("X-Big: ")) + "\r\n\r\nafter",
+		wantStatus: 200,
+		wantBody:   "after",
+	},
+	{
+		name:    "8 KiB + 1 line refused",
+		in:      "Content-Type: text/plain\nX-Big: " + strings.Repeat("a", maxHeaderLine-len("X-Big: ")+1) + "\n\nafter",
+		wantErr: ErrBadHeader,
+	},
+	{
+		name:    "huge line without newline refused",
+		in:      "Content-Type: text/plain\nX-Big: " + strings.Repeat("a", 100<<10),
+		wantErr: ErrBadHeader,
+	},
+	{
+		name:    "too many lines",
+		in:      "Content-Type: text/plain\n" + strings.Repeat("X-A: 1\n", maxHeaderCount) + "\n",
+		wantErr: ErrBadHeader,
+	},
+	{
+		name:    "block larger than 64 KiB",
+		in:      "Content-Type: text/plain\n" + strings.Repeat("X-A: "+strings.Repeat("b", 8000)+"\n", 9) + "\n",
+		wantErr: ErrBadHeader,
+	},
+	{
+		name:       "body that looks like headers stays body",
+		in:         "Content-Type: text/plain\n\nTransfer-Encoding: chunked\n\n\x00\xff",
+		wantStatus: 200,
+		wantBody:   "Transfer-Encoding: chunked\n\n\x00\xff",
+	},
+}
+
+// readers feeds each case through buffers of several sizes, including the
+// minimum (16 bytes, far below one long line) and one byte per Read, which
+// makes bufio refill (and overwrite) its buffer between lines, as a script
+// that flushes after each header line does.
+var readers = []struct {
+	name string
+	new  func(string) *bufio.Reader
+}{
+	{"default", func(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }},
+	{"min", func(s string) *bufio.Reader { return bufio.NewReaderSize(strings.NewReader(s), 16) }},
+	{"large", func(s string) *bufio.Reader { return bufio.NewReaderSize(strings.NewReader(s), 64<<10) }},
+	{"onebyte", func(s string) *bufio.Reader { return bufio.NewReader(iotest.OneByteReader(strings.NewReader(s))) }},
+	{"onebyte-min", func(s string) *bufio.Reader {
+		return bufio.NewReaderSize(iotest.OneByteReader(strings.NewReader(s)), 16)
+	}},
+}
+
+func TestReadResponse(t *testing.T) {
+	for _, tc := range headerCases {
+		for _, rd := range readers {
+			t.Run(tc.name+"/"+rd.name, func(t *testing.T) {
+				checkHeaderCase(t, tc, rd.new(tc.in))
+			})
+		}
+	}
+}
+
+func checkHeaderCase(t *testing.T, tc headerCase, br *bufio.Reader) {
+	t.Helper()
+	resp, err := ReadResponse(br)
+	if tc.wantErr != nil {
+		if !errors.Is(err, tc.wantErr) {
+			t.Fatalf("ReadResponse(%.60q) = %+v, %v; want error %v", tc.in, resp, err, tc.wantErr)
+		}
+		if errors.Is(err, ErrBadHeader) {
+			var he *HeaderError
+			if !errors.As(err, &he) || he.Reason == "" {
+				t.Errorf("error %v is not a *HeaderError with a reason", err)
+			}
+			if len(he.Line) > 200 {
+				t.Errorf("HeaderError.Line is %d bytes, want it cut", len(he.Line))
+			}
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("ReadResponse(%.60q): %v", tc.in, err)
+	}
+	if resp.Status != tc.wantStatus {
+		t.Errorf("Status = %d, want %d", resp.Status, tc.wantStatus)
+	}
+	if tc.wantHeader != nil && !reflect.DeepEqual(resp.Header, tc.wantHeader) {
+		t.Errorf("Header = %q, want %q", resp.Header, tc.wantHeader)
+	}
+	if resp.LocalRedirect != tc.wantLocal {
+		t.Errorf("LocalRedirect = %q, want %q", resp.LocalRedirect, tc.wantLocal)
+	}
+	for _, k := range []string{"Status", "Content-Length", "Transfer-Encoding"} {
+		if _, ok := resp.Header[k]; ok {
+			t.Errorf("Header holds %s: %q", k, resp.Header[k])
+		}
+	}
+	body, err := io.ReadAll(br)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	if string(body) != tc.wantBody {
+		t.Errorf("body = %q, want %q", body, tc.wantBody)
+	}
+}
+
+// TestReadResponse_StatusSurvivesRefill pins a bug: the Status value used to
+// be kept as a slice of the reader's buffer, so the header lines after it
+// overwrote it when a script flushed line by line.
+func TestReadResponse_StatusSurvivesRefill(t *testing.T) {
+	in := "Status: 404 Not Found\n" + strings.Repeat("X-Pad: 123456789\n", 20) + "Content-Type: text/plain\n\n"
+	br := bufio.NewReaderSize(iotest.OneByteReader(strings.NewReader(in)), 16)
+	resp, err := ReadResponse(br)
+	if err != nil {
+		t.Fatalf("ReadResponse: %v", err)
+	}
+	if resp.Status != 404 {
+		t.Errorf("Status = %d, want 404", resp.Status)
+	}
+}
+
+// TestReadResponse_ErrorText checks the message style: package prefix, the
+// quoted line, the reason.
+func TestReadResponse_ErrorText(t *testing.T) {
+	_, err := ReadResponse(bufio.NewReader(strings.NewReader("Content-Type: text/plain\nBad Name: x\n\n")))
+	want := `cgi: malformed response header "Bad Name: x": invalid field name`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	_, err = ReadResponse(bufio.NewReader(strings.NewReader("X-A: 1\n\n")))
+	want = "cgi: malformed response header: none of Content-Type, Location or Status"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+// TestReadResponse_ReadError passes a read error through unchanged, so the
+// gateway can tell a broken pipe from a malformed block.
+func TestReadResponse_ReadError(t *testing.T) {
+	boom := errors.New("boom")
+	r := io.MultiReader(strings.NewReader("Content-Type: text/plain\n"), iotest.ErrReader(boom))
+	_, err := ReadResponse(bufio.NewReader(r))
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want %v", err, boom)
+	}
+	if errors.Is(err, ErrBadHeader) || errors.Is(err, ErrNoHeader) {
+		t.Errorf("read error %v reported as a header error", err)
+	}
+}

@@ -1,0 +1,325 @@
+// process.go starts one CGI script per request and guarantees that it ends:
+// its own process group, streamed stdout, stderr line by line, and a group
+// kill on timeout, disconnect or exit (C10, STYLE §4).
+
+package cgi
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// MaxStderrLine bounds one logged stderr line; longer lines are split.
+const MaxStderrLine = 8 << 10
+
+// Cmd describes one script execution.
+type Cmd struct {
+	Path string   // program to run (the script itself, or a wrapper)
+	Args []string // argv[1:]; never built from the query string (CVE-2012-1823)
+	Dir  string   // working directory (C20: the script's directory)
+	Env  []string // complete environment, from [Env]; never the gateway's
+	// Stdin is the request body; nil means no body (the script reads EOF).
+	// When it is an *os.File it is handed to the script directly.
+	// Otherwise a goroutine copies it into a pipe, stopping when the
+	// script exits; Close waits for that goroutine, so a Read on Stdin
+	// must not block for ever (a spooled body, or a request body under
+	// the server's read timeout).
+	Stdin io.Reader
+	// Stderr receives each stderr line without its newline (C9), lines
+	// longer than MaxStderrLine in pieces; nil discards. It is called from
+	// one goroutine, never concurrently, and line is only valid during
+	// the call.
+	Stderr func(line []byte)
+}
+
+// lingerGrace is how long processes the script left in its group may keep
+// running after the leader has exited before they are killed, so that one
+// holding stdout cannot keep the response open (C10). stderrGrace bounds
+// the wait, in Close, for stderr to reach EOF after the group is killed:
+// only a process that left the group (setsid) can hold it longer.
+const (
+	lingerGrace = 500 * time.Millisecond
+	stderrGrace = 250 * time.Millisecond
+)
+
+// Process is a running script. Read its output with Stdout, then call
+// Close, from the goroutine that read it.
+type Process struct {
+	cmd    *exec.Cmd
+	stdout *os.File
+	stderr *os.File // read end, owned by readStderr; Close may set its deadline
+	pid    int
+
+	exited  chan struct{} // closed when the leader has exited (not yet reaped)
+	closing chan struct{} // closed by Close: ends watchExit's linger timer
+	watchD  chan struct{} // closed when watchExit has ended
+	stderrD chan struct{} // closed when the stderr reader has finished
+	stdinD  chan struct{} // closed when the body copier has finished
+	stopCtx context.CancelFunc
+	ctxDone chan struct{} // closed when the ctx watcher has ended
+
+	mu     sync.Mutex // guards final and killed
+	final  bool       // set by Close just before Wait: no signal after it
+	killed bool       // the gateway killed the running leader
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// ErrKilled reports that the script's group was killed by the gateway
+// because its context ended (timeout or client gone) or Close was asked to
+// abort it while it was still running.
+var ErrKilled = errors.New("cgi: script killed")
+
+// Start runs c in a new process group. The group is killed with SIGKILL
+// when ctx ends; the caller maps ctx.Err() to an HTTP answer. Start returns
+// an *exec.Error or *os.PathError-wrapping error if the program cannot be
+// started (missing, not executable, bad interpreter), and ctx.Err() if ctx
+// has already ended. Start does not modify c.
+func Start(ctx context.Context, c *Cmd) (*Process, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start %q: %w", c.Path, err)
+	}
+	cmd := exec.Command(c.Path, c.Args...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{} // nil would inherit the gateway's environment
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("stdout pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("stderr pipe: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+
+	var inW *os.File
+	switch in := c.Stdin.(type) {
+	case nil:
+	case *os.File:
+		cmd.Stdin = in
+	default:
+		var inR *os.File
+		inR, inW, err = os.Pipe()
+		if err != nil {
+			outR.Close()
+			outW.Close()
+			errR.Close()
+			errW.Close()
+			return nil, fmt.Errorf("stdin pipe: %w", err)
+		}
+		cmd.Stdin = inR
+		defer inR.Close()
+	}
+
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		if inW != nil {
+			inW.Close()
+		}
+		return nil, fmt.Errorf("start %q: %w", c.Path, err)
+	}
+
+	p := &Process{
+		cmd:     cmd,
+		stdout:  outR,
+		stderr:  errR,
+		pid:     cmd.Process.Pid,
+		exited:  make(chan struct{}),
+		closing: make(chan struct{}),
+		watchD:  make(chan struct{}),
+		stderrD: make(chan struct{}),
+		stdinD:  make(chan struct{}),
+		ctxDone: make(chan struct{}),
+	}
+	go p.watchExit()
+	go p.readStderr(errR, c.Stderr)
+	if inW != nil {
+		go p.copyStdin(inW, c.Stdin)
+	} else {
+		close(p.stdinD)
+	}
+	wctx, stop := context.WithCancel(ctx)
+	p.stopCtx = stop
+	go p.watchCtx(ctx, wctx)
+	return p, nil
+}
+
+// PID returns the script's process id, which is also its process group id.
+func (p *Process) PID() int { return p.pid }
+
+// Stdout returns the script's standard output. Reads return what the script
+// has written so far (no buffering here, C8) and io.EOF once every holder of
+// the pipe has closed it: processes the script left in its group are killed
+// lingerGrace after it exits, so they cannot hold the response open. Once
+// ctx has ended, a pending or later Read fails with os.ErrDeadlineExceeded
+// even if a process that left the group still holds the pipe.
+func (p *Process) Stdout() io.Reader { return p.stdout }
+
+// Exited is closed when the script's leader process has exited.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// Close ends the script and reaps it. If the leader is still running it
+// waits for it to exit (the context bounds that wait; pass abort to kill at
+// once, e.g. after a write error to the client). Then any process left in
+// the group — a background child still holding a pipe — is killed, so
+// nothing outlives the request. It returns the script's exit error (an
+// *exec.ExitError), ErrKilled when the gateway killed the running script,
+// or nil. Close blocks until every goroutine of the process has ended; it
+// is idempotent (later calls return the first result and ignore abort).
+func (p *Process) Close(abort bool) error {
+	p.closeOnce.Do(func() { p.closeErr = p.close(abort) })
+	return p.closeErr
+}
+
+func (p *Process) close(abort bool) error {
+	if abort {
+		p.kill()
+	}
+	<-p.exited
+	close(p.closing)
+	<-p.watchD
+	p.stopCtx()
+	<-p.ctxDone
+	// Nothing else signals the group now. The leader has exited but is not
+	// reaped, so its pid (= the pgid) cannot be reused yet: killing the
+	// group is safe and reaches only stragglers it left behind.
+	p.mu.Lock()
+	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	p.final = true
+	killed := p.killed
+	p.mu.Unlock()
+	p.stdout.Close()
+	err := p.cmd.Wait()
+	select {
+	case <-p.stderrD:
+	case <-time.After(stderrGrace):
+		// A process outside the group holds stderr: stop reading.
+		_ = p.stderr.SetReadDeadline(time.Now())
+		<-p.stderrD
+	}
+	<-p.stdinD
+	if killed {
+		return ErrKilled
+	}
+	return err
+}
+
+// kill kills the whole group, unless Close has reaped the leader, and
+// unblocks a pending Stdout read. It counts as killing the script only if
+// the leader was still running.
+func (p *Process) kill() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.final {
+		return
+	}
+	select {
+	case <-p.exited:
+	default:
+		p.killed = true
+	}
+	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	_ = p.stdout.SetReadDeadline(time.Now())
+}
+
+// killStragglers kills what the exited leader left in its group.
+func (p *Process) killStragglers() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.final {
+		_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	}
+}
+
+// watchExit waits for the leader to exit without reaping it (WNOWAIT), so
+// that the group can still be signalled safely afterwards; then, unless
+// Close comes first, it kills the stragglers after lingerGrace.
+func (p *Process) watchExit() {
+	defer close(p.watchD)
+	for {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	close(p.exited)
+	t := time.NewTimer(lingerGrace)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		p.killStragglers()
+	case <-p.closing:
+	}
+}
+
+// watchCtx kills the group when the request context ends before Close.
+func (p *Process) watchCtx(parent, wctx context.Context) {
+	defer close(p.ctxDone)
+	<-wctx.Done()
+	if parent.Err() != nil {
+		p.kill()
+	}
+}
+
+func (p *Process) readStderr(r *os.File, fn func([]byte)) {
+	defer close(p.stderrD)
+	defer r.Close()
+	br := bufio.NewReaderSize(r, MaxStderrLine)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 && fn != nil {
+			if line[len(line)-1] == '\n' {
+				line = line[:len(line)-1]
+				if n := len(line); n > 0 && line[n-1] == '\r' {
+					line = line[:n-1]
+				}
+			}
+			fn(line)
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+// copyStdin feeds the body. It stops when the body ends, when the script
+// closes its stdin, or when the script exits (the pipe is closed then so a
+// script that never reads cannot pin this goroutine).
+func (p *Process) copyStdin(w *os.File, body io.Reader) {
+	defer close(p.stdinD)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-p.exited:
+			// Unblock a pending write: the reader is gone or going.
+			_ = w.SetWriteDeadline(time.Now())
+		case <-done:
+		}
+	}()
+	_, _ = io.Copy(w, body)
+	close(done)
+	w.Close()
+}
