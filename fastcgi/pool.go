@@ -1,0 +1,849 @@
+// pool.go: a pool of FastCGI workers for one script: grow on demand, reuse,
+// retire when idle, recycle after MaxRequests, replace the dead, back off on
+// crash loops, and drain on Close (C11, C21, C22).
+
+package fastcgi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/menshen/menshen/internal/limit"
+	"github.com/sirupsen/logrus"
+)
+
+// Errors of the pool. Callers branch on them with [errors.Is].
+var (
+	// ErrQueueFull is returned by [Pool.Do] when every worker is busy and
+	// the queue of waiting requests is full (C11 → 503). It is the same
+	// value as limit.ErrQueueFull.
+	ErrQueueFull = limit.ErrQueueFull
+	// ErrPoolClosed is returned by [Pool.Do] once [Pool.Close] has begun.
+	ErrPoolClosed = errors.New("fastcgi: pool closed")
+	// ErrWorkerDied is returned when the worker's connection broke before
+	// the request ended: the process died or closed it mid-request (C22 →
+	// 502). The error also matches the client's error (often ErrConnClosed).
+	ErrWorkerDied = errors.New("fastcgi: worker died")
+	// ErrStartFailed is returned when a worker could not be started: the
+	// program could not be executed, exited at once, or did not answer
+	// within StartTimeout. The wrapped error tells which. While the pool
+	// backs off after consecutive failures, Do returns the last one at once.
+	ErrStartFailed = errors.New("fastcgi: worker start failed")
+)
+
+// Defaults of [PoolConfig].
+const (
+	DefaultStartTimeout = 10 * time.Second
+	DefaultStopGrace    = 3 * time.Second
+	DefaultDrainTimeout = 10 * time.Second
+)
+
+// Back-off after consecutive start failures: the first failure waits
+// backoffMin, each further one doubles it, up to backoffMax.
+const (
+	backoffMin = 100 * time.Millisecond
+	backoffMax = 10 * time.Second
+)
+
+// peekSize is how much of the first FCGI_STDOUT data Do reads before
+// returning, to learn whether a kept connection was stale.
+const peekSize = 4096
+
+// PoolConfig configures a [Pool].
+type PoolConfig struct {
+	// Name is the script name used in logs and stats, e.g. "sub/report.pl".
+	Name string
+	// Path is the program to execute. Required.
+	Path string
+	// Args are argv[1:] of the program.
+	Args []string
+	// Dir is the workers' working directory; empty means the gateway's.
+	Dir string
+	// Env is the workers' whole process environment ("K=V"). The gateway's
+	// own environment is never inherited (C4); nil means an empty one.
+	Env []string
+	// SocketDir is where the pool creates a private subdirectory for the
+	// workers' listening sockets; it is removed by Close. Default
+	// os.TempDir(). Socket paths must fit sun_path (108 bytes), so keep it
+	// short.
+	SocketDir string
+	// Workers is the most live worker processes (C11, C22). Default 1.
+	Workers int
+	// MinWorkers are kept running even when idle, and started by NewPool.
+	// Default 0; at most Workers.
+	MinWorkers int
+	// IdleTimeout retires a worker idle this long, down to MinWorkers.
+	// Default 0: never.
+	IdleTimeout time.Duration
+	// MaxRequests recycles a worker after this many requests. Default 0:
+	// unlimited.
+	MaxRequests int
+	// Queue is how many requests may wait for a worker; past it Do returns
+	// ErrQueueFull. Default 0: none wait.
+	Queue int
+	// StartTimeout is how long a new worker may take to answer its first
+	// connection (an FCGI_GET_VALUES query). Default DefaultStartTimeout.
+	StartTimeout time.Duration
+	// StopGrace is how long a worker may take to exit after SIGTERM before
+	// its process group is killed. Default DefaultStopGrace.
+	StopGrace time.Duration
+	// DrainTimeout is how long Close waits for in-flight requests before it
+	// stops their workers anyway. Default DefaultDrainTimeout.
+	DrainTimeout time.Duration
+	// Logger receives worker output and life-cycle events. Default: discard.
+	Logger logrus.FieldLogger
+}
+
+// WorkerStats describes one live worker.
+type WorkerStats struct {
+	PID      int
+	Started  time.Time
+	Requests int64 // requests dispatched to it
+	Busy     bool
+	LastUsed time.Time
+}
+
+// PoolStats is a snapshot of a pool.
+type PoolStats struct {
+	Workers  []WorkerStats // live workers, oldest first
+	Spawns   int64         // worker processes started in total
+	Waiting  int           // requests queued for a worker
+	Failures int64         // start failures plus workers that died unexpectedly
+}
+
+// Pool runs the FastCGI workers of one script. Its methods are safe for
+// concurrent use.
+type Pool struct {
+	cfg PoolConfig
+	log logrus.FieldLogger
+	dir string         // private socket directory
+	lim *limit.Limiter // one slot per request holding a worker; bounded queue
+
+	ctx    context.Context // pool lifetime; cancelled when Close begins
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // janitor, warm starts, background stops, exit watchers
+
+	closeOnce sync.Once
+
+	mu       sync.Mutex
+	changed  chan struct{}        // closed and replaced whenever the state below changes
+	workers  map[*worker]struct{} // every started worker not yet reaped
+	idle     []*worker            // idle workers, most recently used last
+	starting int                  // workers being started (counted as live)
+	nextID   int                  // id of the next worker
+	closed   bool                 // Close has begun
+	spawns   int64                // processes started
+	failures int64                // start failures and unexpected exits
+	streak   int                  // consecutive start failures
+	retryAt  time.Time            // no start before this while streak > 0
+	lastErr  error                // last start failure, returned during back-off
+}
+
+// NewPool creates a pool and starts its MinWorkers in the background.
+// Other workers start on demand.
+func NewPool(cfg PoolConfig) (*Pool, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("fastcgi: pool needs a program path")
+	}
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	cfg.MinWorkers = max(0, min(cfg.MinWorkers, cfg.Workers))
+	if cfg.StartTimeout <= 0 {
+		cfg.StartTimeout = DefaultStartTimeout
+	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = DefaultStopGrace
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = DefaultDrainTimeout
+	}
+	if cfg.SocketDir == "" {
+		cfg.SocketDir = os.TempDir()
+	}
+	if cfg.Logger == nil {
+		l := logrus.New()
+		l.SetOutput(io.Discard)
+		cfg.Logger = l
+	}
+	dir, err := os.MkdirTemp(cfg.SocketDir, "p")
+	if err != nil {
+		return nil, fmt.Errorf("create socket directory in %q: %w", cfg.SocketDir, err)
+	}
+	// sun_path holds 107 bytes and a NUL; leave room for "<n>.sock".
+	if probe := filepath.Join(dir, "999999.sock"); len(probe) > 107 {
+		os.Remove(dir)
+		return nil, fmt.Errorf("socket path %q: %w", probe, syscall.ENAMETOOLONG)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pool{
+		cfg:     cfg,
+		log:     cfg.Logger.WithField("script", cfg.Name),
+		dir:     dir,
+		lim:     limit.New(cfg.Workers, cfg.Queue),
+		ctx:     ctx,
+		cancel:  cancel,
+		changed: make(chan struct{}),
+		workers: make(map[*worker]struct{}),
+	}
+	p.mu.Lock()
+	p.keepWarmLocked()
+	p.mu.Unlock()
+	p.wg.Go(p.janitor)
+	return p, nil
+}
+
+// Do runs req on a worker and returns the response, whose body streams the
+// worker's FCGI_STDOUT. It waits for a worker while the queue has room
+// (ErrQueueFull past it) and starts one if fewer than Workers live. The
+// caller must Close the response, which gives the worker back.
+//
+// If ctx ends before the response is closed, the worker's process group is
+// killed and the worker replaced (C10): a stuck script cannot hold a worker.
+// A request that finds its kept connection stale (the worker exited between
+// requests, like php-cgi after PHP_FCGI_MAX_REQUESTS) is retried once on a
+// fresh worker when its body can be replayed.
+func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
+	if err := p.acquire(ctx); err != nil {
+		return nil, err
+	}
+	// From here the slot is either handed to the PoolResponse or released.
+	body := &replayBody{r: req.Stdin}
+	for attempt := 0; ; attempt++ {
+		w, err := p.get(ctx)
+		if err != nil {
+			p.lim.Release()
+			return nil, err
+		}
+		r := *req
+		if req.Stdin != nil {
+			r.Stdin = body.view()
+		}
+		resp, retry, err := p.run(ctx, w, &r)
+		if err == nil {
+			return resp, nil
+		}
+		if retry && attempt == 0 && body.rewind() {
+			p.log.WithFields(logrus.Fields{"pid": w.pid, "worker": w.id}).WithError(err).
+				Debug("stale worker connection, retrying on a fresh one")
+			continue
+		}
+		p.lim.Release()
+		return nil, err
+	}
+}
+
+// acquire takes a request slot, waiting in the queue while ctx lives and the
+// pool is open.
+func (p *Pool) acquire(ctx context.Context) error {
+	if p.ctx.Err() != nil {
+		return ErrPoolClosed
+	}
+	actx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(p.ctx, cancel)
+	err := p.lim.Acquire(actx)
+	stop()
+	cancel()
+	switch {
+	case err == nil:
+		if p.ctx.Err() != nil {
+			p.lim.Release()
+			return ErrPoolClosed
+		}
+		return nil
+	case errors.Is(err, limit.ErrQueueFull):
+		return fmt.Errorf("pool %q: %w", p.cfg.Name, err)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return ErrPoolClosed
+	}
+}
+
+// get returns a worker for the caller, who holds a slot: the most recently
+// used idle one, else a new one if fewer than Workers live, else it waits
+// for one of the workers being stopped to go away.
+func (p *Pool) get(ctx context.Context) (*worker, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, ErrPoolClosed
+		}
+		for len(p.idle) > 0 {
+			w := p.idle[len(p.idle)-1]
+			p.idle = p.idle[:len(p.idle)-1]
+			if w.exited() {
+				continue // its exit watcher removes it
+			}
+			w.state = stateBusy
+			p.mu.Unlock()
+			return w, nil
+		}
+		if p.liveLocked() < p.cfg.Workers {
+			if err := p.backoffLocked(); err != nil {
+				p.mu.Unlock()
+				return nil, err
+			}
+			id := p.reserveLocked()
+			p.mu.Unlock()
+			return p.spawn(ctx, id, stateBusy)
+		}
+		// Every live worker is busy with another slot holder or stopping;
+		// since we hold a slot, at least one is stopping and goes soon.
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// liveLocked counts worker processes that exist or are being started.
+func (p *Pool) liveLocked() int { return len(p.workers) + p.starting }
+
+// notifyLocked wakes everyone waiting for a state change.
+func (p *Pool) notifyLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// backoffLocked returns the last start failure while the pool backs off.
+func (p *Pool) backoffLocked() error {
+	if p.streak > 0 && time.Now().Before(p.retryAt) {
+		return p.lastErr
+	}
+	return nil
+}
+
+// reserveLocked books a start and returns the new worker's id.
+func (p *Pool) reserveLocked() int {
+	p.starting++
+	p.nextID++
+	return p.nextID
+}
+
+// spawn starts worker id (booked with reserveLocked) and waits until it
+// answers. On success the worker is registered in the given state (busy for
+// the caller, or idle). The start is abandoned if ctx or the pool ends.
+func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(p.ctx, cancel)()
+
+	w, err := startWorker(workerConfig{
+		id:   id,
+		name: p.cfg.Name,
+		path: p.cfg.Path,
+		args: p.cfg.Args,
+		dir:  p.cfg.Dir,
+		env:  p.cfg.Env,
+		sock: filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
+		log:  p.cfg.Logger,
+	})
+	if err == nil {
+		p.mu.Lock()
+		p.spawns++
+		p.mu.Unlock()
+		if err = w.ready(sctx, p.cfg.StartTimeout); err != nil {
+			w.Kill()
+		}
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.starting--
+	p.notifyLocked()
+	if err != nil {
+		if sctx.Err() != nil && (ctx.Err() != nil || p.ctx.Err() != nil) {
+			// Abandoned, not failed: the caller or the pool went away.
+			if p.ctx.Err() != nil {
+				return nil, ErrPoolClosed
+			}
+			return nil, ctx.Err()
+		}
+		err = fmt.Errorf("start worker %q: %w: %w", p.cfg.Path, ErrStartFailed, err)
+		p.failures++
+		p.streak++
+		wait := min(backoffMin<<min(p.streak-1, 10), backoffMax)
+		p.retryAt = time.Now().Add(wait)
+		p.lastErr = err
+		p.log.WithError(err).WithFields(logrus.Fields{"worker": id, "backoff": wait}).
+			Error("fastcgi worker did not start")
+		return nil, err
+	}
+	p.streak = 0
+	p.lastErr = nil
+	p.workers[w] = struct{}{}
+	w.state = state
+	if state == stateIdle {
+		p.idle = append(p.idle, w)
+	}
+	p.wg.Go(func() { p.watch(w) })
+	w.log.Debug("fastcgi worker started")
+	return w, nil
+}
+
+// watch waits for w's process to end and removes it from the pool. A worker
+// that was idle or busy, rather than being stopped, died unexpectedly.
+func (p *Pool) watch(w *worker) {
+	<-w.done
+	w.cleanup()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.workers, w)
+	if i := slices.Index(p.idle, w); i >= 0 {
+		p.idle = slices.Delete(p.idle, i, i+1)
+	}
+	if w.state != stateStopping {
+		p.failures++
+		w.log.WithError(w.waitErr).Warn("fastcgi worker exited")
+	}
+	p.notifyLocked()
+}
+
+// run sends req to w and reads the first piece of the response. retry
+// reports a failure that provably left the request unprocessed, so Do may
+// send it once more on a fresh connection.
+func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolResponse, retry bool, _ error) {
+	p.mu.Lock()
+	served := w.requests
+	w.requests++
+	w.lastUsed = time.Now()
+	p.mu.Unlock()
+
+	// A client that goes away or a timeout kills the worker's group (C10).
+	killed := make(chan struct{})
+	stopKill := context.AfterFunc(ctx, func() {
+		defer close(killed)
+		w.log.Debug("request ended early; killing fastcgi worker")
+		w.Kill()
+	})
+	// fail gives the worker back after a failed attempt: a broken one is
+	// killed and replaced, and its error wraps ErrWorkerDied.
+	fail := func(err error, broken, retry bool) (*PoolResponse, bool, error) {
+		if !stopKill() {
+			<-killed
+			broken = true
+		}
+		p.release(w, !broken)
+		switch {
+		case ctx.Err() != nil:
+			return nil, false, ctx.Err()
+		case broken:
+			return nil, retry, fmt.Errorf("worker %d: %w: %w", w.pid, ErrWorkerDied, err)
+		}
+		return nil, false, err
+	}
+
+	c, err := w.getConn(ctx)
+	if err != nil {
+		// Dialling failed: the worker is gone and never saw the request.
+		return fail(err, true, true)
+	}
+	resp, err := c.Do(ctx, req)
+	if err != nil {
+		if !errors.Is(err, ErrConnClosed) {
+			w.putConn(c, c.Reusable())
+			return fail(err, false, false) // refused before sending, such as a bad param
+		}
+		// The request was not sent: a stale kept connection (the worker
+		// exited between requests) or one that broke while sending.
+		w.putConn(c, false)
+		return fail(err, true, true)
+	}
+	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx}
+	buf := make([]byte, peekSize)
+	n, err := resp.Read(buf)
+	pr.buf = buf[:n]
+	if err != nil && n == 0 && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
+		resp.Close()
+		w.putConn(c, false)
+		// A reset, rather than a plain end, means the worker exited with
+		// the request unread (Unix sockets report unread data as
+		// ECONNRESET); a worker that read it and then died gives EOF.
+		return fail(err, true, served > 0 && isStale(err))
+	}
+	if err != nil {
+		pr.setErr(err)
+	}
+	return pr, false, nil
+}
+
+// isStale reports whether err says the peer was gone before it read the
+// request: the write found the socket closed (EPIPE), or the worker exited
+// with the request unread in its socket buffer (ECONNRESET).
+func isStale(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// release takes w back from a request that held it; ok reports that the
+// request completed cleanly. It also gives back the request's slot unless
+// the caller retries (see Do), which is why it does not touch the limiter.
+func (p *Pool) release(w *worker, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.lastUsed = time.Now()
+	defer p.notifyLocked()
+	if w.exited() || w.state == stateStopping {
+		return // the exit watcher or the stopper takes it from here
+	}
+	switch {
+	case !ok:
+		// The request broke or was abandoned: the worker may still be
+		// running the script, its connection holds an unknown state.
+		w.state = stateStopping
+		if p.closed {
+			return // Close stops every worker
+		}
+		p.wg.Go(w.Kill)
+	case p.cfg.MaxRequests > 0 && w.requests >= int64(p.cfg.MaxRequests):
+		w.state = stateStopping
+		if p.closed {
+			return
+		}
+		w.log.Debug("fastcgi worker reached max requests; recycling")
+		p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+	default:
+		w.state = stateIdle
+		p.idle = append(p.idle, w)
+	}
+}
+
+// janitor retires idle workers and keeps MinWorkers running until Close.
+func (p *Pool) janitor() {
+	every := time.Second
+	if t := p.cfg.IdleTimeout / 4; t > 0 {
+		every = max(10*time.Millisecond, min(t, every))
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		p.retireLocked(time.Now())
+		p.keepWarmLocked()
+		p.mu.Unlock()
+	}
+}
+
+// retireLocked stops workers idle for IdleTimeout, least recently used
+// first, while more than MinWorkers are running.
+func (p *Pool) retireLocked(now time.Time) {
+	if p.cfg.IdleTimeout <= 0 || p.closed {
+		return
+	}
+	running := p.runningLocked()
+	for len(p.idle) > 0 && running > p.cfg.MinWorkers {
+		w := p.idle[0]
+		if now.Sub(w.lastUsed) < p.cfg.IdleTimeout {
+			break // the rest were used more recently
+		}
+		p.idle = p.idle[1:]
+		w.state = stateStopping
+		running--
+		w.log.Debug("fastcgi worker idle; retiring")
+		p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+	}
+	p.notifyLocked()
+}
+
+// runningLocked counts workers that are starting or not being stopped.
+func (p *Pool) runningLocked() int {
+	n := p.starting
+	for w := range p.workers {
+		if w.state != stateStopping {
+			n++
+		}
+	}
+	return n
+}
+
+// keepWarmLocked starts workers in the background until MinWorkers run,
+// unless the pool backs off after failures.
+func (p *Pool) keepWarmLocked() {
+	if p.closed {
+		return
+	}
+	for p.runningLocked() < p.cfg.MinWorkers && p.liveLocked() < p.cfg.Workers {
+		if p.backoffLocked() != nil {
+			return
+		}
+		id := p.reserveLocked()
+		p.wg.Go(func() { _, _ = p.spawn(p.ctx, id, stateIdle) })
+	}
+}
+
+// Close stops the pool: Do fails with ErrPoolClosed from now on, in-flight
+// requests may finish for up to DrainTimeout, then every worker is stopped
+// (SIGTERM, StopGrace, SIGKILL to its group) and the socket directory
+// removed. It blocks until all of that is done, and is idempotent.
+func (p *Pool) Close() error {
+	p.closeOnce.Do(p.close)
+	return nil
+}
+
+func (p *Pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.notifyLocked()
+	p.mu.Unlock()
+	p.cancel() // janitor, queued requests, starts in progress
+
+	deadline := time.NewTimer(p.cfg.DrainTimeout)
+	defer deadline.Stop()
+	drained := false
+	for {
+		p.mu.Lock()
+		busy := 0
+		for w := range p.workers {
+			if w.state == stateBusy {
+				busy++
+			}
+		}
+		starting, ch := p.starting, p.changed
+		p.mu.Unlock()
+		if starting == 0 && (busy == 0 || drained) {
+			break
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			// Starts end quickly once cancelled; busy workers are
+			// stopped below, failing their requests.
+			drained = true
+			p.log.WithField("busy", busy).Warn("fastcgi pool drain timed out; stopping busy workers")
+		}
+	}
+
+	p.mu.Lock()
+	all := make([]*worker, 0, len(p.workers))
+	for w := range p.workers {
+		w.state = stateStopping
+		all = append(all, w)
+	}
+	p.idle = nil
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, w := range all {
+		wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+	}
+	wg.Wait()
+	p.wg.Wait()
+	if err := os.RemoveAll(p.dir); err != nil {
+		p.log.WithError(err).Warn("remove fastcgi socket directory")
+	}
+}
+
+// Stats returns a snapshot of the pool.
+func (p *Pool) Stats() PoolStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := PoolStats{Spawns: p.spawns, Failures: p.failures, Waiting: p.lim.Waiting()}
+	ws := make([]*worker, 0, len(p.workers))
+	for w := range p.workers {
+		ws = append(ws, w)
+	}
+	slices.SortFunc(ws, func(a, b *worker) int { return a.id - b.id })
+	for _, w := range ws {
+		s.Workers = append(s.Workers, WorkerStats{
+			PID:      w.pid,
+			Started:  w.started,
+			Requests: w.requests,
+			Busy:     w.state == stateBusy,
+			LastUsed: w.lastUsed,
+		})
+	}
+	return s
+}
+
+// PoolResponse is the response of [Pool.Do]: an [io.ReadCloser] over the
+// worker's FCGI_STDOUT. Read and Close are for one goroutine; Close must be
+// called, and gives the worker back to the pool.
+type PoolResponse struct {
+	pool     *Pool
+	w        *worker
+	conn     *Conn
+	resp     *Response
+	ctx      context.Context
+	stopKill func() bool   // disarms the ctx kill; false if it already fired
+	killed   chan struct{} // closed when the ctx kill has finished
+
+	buf       []byte // first piece of output, read by Do
+	err       error  // sticky read error
+	complete  bool   // END_REQUEST(COMPLETE) seen
+	disarmed  bool   // stopKill was called
+	wasKilled bool   // the ctx kill fired before stopKill
+	closeOnce sync.Once
+}
+
+// disarm stops the ctx watch once the request is over and reports whether
+// it had already killed the worker.
+func (r *PoolResponse) disarm() bool {
+	if !r.disarmed {
+		r.disarmed = true
+		if !r.stopKill() {
+			<-r.killed
+			r.wasKilled = true
+		}
+	}
+	return r.wasKilled
+}
+
+// PID returns the process id of the worker that served the request.
+func (r *PoolResponse) PID() int { return r.w.pid }
+
+// AppStatus returns the application's exit status from FCGI_END_REQUEST,
+// once the body has been read to EOF.
+func (r *PoolResponse) AppStatus() (int, bool) { return r.resp.AppStatus() }
+
+// Read reads the worker's FCGI_STDOUT. It returns io.EOF after the request
+// completed. If the worker died mid-request the error matches ErrWorkerDied;
+// if ctx ended (and the worker was killed), it matches ctx.Err().
+func (r *PoolResponse) Read(p []byte) (int, error) {
+	if len(r.buf) > 0 {
+		n := copy(p, r.buf)
+		r.buf = r.buf[n:]
+		return n, nil
+	}
+	if r.err != nil {
+		return 0, r.err
+	}
+	n, err := r.resp.Read(p)
+	if err != nil {
+		r.setErr(err)
+		err = r.err
+	}
+	return n, err
+}
+
+// setErr records the stream's end, classifying a broken connection.
+func (r *PoolResponse) setErr(err error) {
+	switch {
+	case err == io.EOF:
+		r.complete = true
+		r.err = io.EOF
+		r.disarm()
+	case r.ctx.Err() != nil:
+		r.err = fmt.Errorf("worker %d: %w", r.w.pid, r.ctx.Err())
+	case errors.Is(err, ErrOverloaded), errors.Is(err, ErrCantMpxConn), errors.Is(err, ErrUnknownRole):
+		// The application refused the request and said so; it is alive.
+		r.err = err
+	case errors.Is(err, ErrBadRecord):
+		r.err = fmt.Errorf("worker %d: %w", r.w.pid, err)
+	default:
+		r.err = fmt.Errorf("worker %d: %w: %w", r.w.pid, ErrWorkerDied, err)
+	}
+}
+
+// Close ends the request and gives the worker back. A response not read to
+// EOF (the caller gave up) costs the worker: it is killed and replaced, since
+// the script may still be running. Close is idempotent.
+func (r *PoolResponse) Close() error {
+	r.closeOnce.Do(func() {
+		ok := r.complete || errors.Is(r.err, ErrOverloaded) ||
+			errors.Is(r.err, ErrCantMpxConn) || errors.Is(r.err, ErrUnknownRole)
+		if r.disarm() {
+			ok = false
+		}
+		if !ok {
+			// Kill before closing the response, so Close does not wait
+			// on a drain the script may never finish.
+			r.w.Kill()
+		}
+		r.resp.Close()
+		// A connection the application closed (no FCGI_KEEP_CONN) or
+		// left in doubt is not kept: the next request dials anew.
+		r.w.putConn(r.conn, ok && r.conn.Reusable())
+		r.pool.release(r.w, ok)
+		r.pool.lim.Release()
+	})
+	return nil
+}
+
+// errBodyRetired is what a request body reader from an abandoned attempt
+// gets: the body now belongs to the retry.
+var errBodyRetired = errors.New("fastcgi: request body taken by a retry")
+
+// replayBody lets Do tell whether a request may be sent again after a stale
+// connection: it may if its body was never read, or if the body is an
+// [io.Seeker] that goes back to where it started. Each attempt reads through
+// its own view, so a stray copier of a failed attempt cannot steal bytes.
+type replayBody struct {
+	r io.Reader
+
+	mu      sync.Mutex
+	gen     int   // current attempt; views of older ones are refused
+	touched bool  // the current attempt read from r
+	busy    bool  // a Read of r is in progress
+	start   int64 // offset of r when first read, if it is a Seeker
+	seeked  bool  // start is valid
+}
+
+// view returns the body reader for the current attempt.
+func (b *replayBody) view() io.Reader {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return &bodyView{b: b, gen: b.gen}
+}
+
+type bodyView struct {
+	b   *replayBody
+	gen int
+}
+
+func (v *bodyView) Read(p []byte) (int, error) {
+	b := v.b
+	b.mu.Lock()
+	if v.gen != b.gen {
+		b.mu.Unlock()
+		return 0, errBodyRetired
+	}
+	if !b.touched && !b.seeked {
+		if s, ok := b.r.(io.Seeker); ok {
+			if off, err := s.Seek(0, io.SeekCurrent); err == nil {
+				b.start, b.seeked = off, true
+			}
+		}
+	}
+	b.touched, b.busy = true, true
+	b.mu.Unlock()
+	n, err := b.r.Read(p)
+	b.mu.Lock()
+	b.busy = false
+	b.mu.Unlock()
+	return n, err
+}
+
+// rewind retires the current attempt's view and reports whether the body
+// can be sent again from its start.
+func (b *replayBody) rewind() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.gen++
+	if !b.touched {
+		return true
+	}
+	if b.busy || !b.seeked {
+		return false
+	}
+	if _, err := b.r.(io.Seeker).Seek(b.start, io.SeekStart); err != nil {
+		return false
+	}
+	b.touched = false
+	return true
+}

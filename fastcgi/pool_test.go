@@ -1,0 +1,558 @@
+// pool_test.go: pools of real worker processes (FCGI.pm and the re-executed
+// test binary) over real Unix sockets: reuse, growth, queueing, recycling,
+// retirement, death, timeouts, start failures and draining (C10, C11, C22).
+
+package fastcgi
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
+)
+
+// TestPool_ReusesWorker checks that sequential requests are served by the
+// same process over its kept connection.
+func TestPool_ReusesWorker(t *testing.T) {
+	p := mustPool(t, perlConfig(t))
+	var pids []int
+	for i := 1; i <= 3; i++ {
+		res := p.mustGet("")
+		if want := "count=" + string(rune('0'+i)); !strings.Contains(res.out, want) {
+			t.Errorf("request %d: answer %q, want %s", i, res.out, want)
+		}
+		pids = append(pids, res.pid)
+	}
+	if pids[0] != pids[1] || pids[1] != pids[2] {
+		t.Errorf("pids %v, want one worker for all", pids)
+	}
+	s := p.Stats()
+	if s.Spawns != 1 || len(s.Workers) != 1 || s.Workers[0].Requests != 3 || s.Workers[0].Busy {
+		t.Errorf("stats %+v, want 1 spawn, 1 idle worker with 3 requests", s)
+	}
+}
+
+// TestPool_GrowsToWorkersAndNoMore checks that concurrent load grows the
+// pool to Workers processes and never past it (C11, C22).
+func TestPool_GrowsToWorkersAndNoMore(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.Workers = 3
+	cfg.Queue = 20
+	p := mustPool(t, cfg)
+
+	stop := make(chan struct{})
+	var most int
+	var watch sync.WaitGroup
+	watch.Go(func() {
+		for {
+			if n := len(p.Stats().Workers); n > most {
+				most = n
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	})
+	var mu sync.Mutex
+	pids := map[int]int{}
+	var wg sync.WaitGroup
+	for range 9 {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			res, err := p.get(ctx, "sleep=200ms")
+			if err != nil {
+				t.Errorf("get: %v", err)
+				return
+			}
+			mu.Lock()
+			pids[res.pid]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	close(stop)
+	watch.Wait()
+	if len(pids) != 3 {
+		t.Errorf("requests served by %d processes (%v), want 3", len(pids), pids)
+	}
+	if most > 3 {
+		t.Errorf("%d workers live at once, want at most 3", most)
+	}
+	if s := p.Stats(); s.Spawns != 3 {
+		t.Errorf("spawns = %d, want 3", s.Spawns)
+	}
+}
+
+// TestPool_QueuesThenRefuses checks that a request waits for a busy worker
+// while the queue has room, and gets ErrQueueFull past it (C11 → 503).
+func TestPool_QueuesThenRefuses(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.Workers = 1
+	cfg.Queue = 1
+	p := mustPool(t, cfg)
+	p.mustGet("") // start the worker
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	errs := make(chan error, 2)
+	go func() { _, err := p.get(ctx, "sleep=400ms"); errs <- err }()
+	waitFor(t, "a busy worker", func() bool { s := p.Stats(); return len(s.Workers) == 1 && s.Workers[0].Busy })
+	go func() { _, err := p.get(ctx, ""); errs <- err }()
+	waitFor(t, "a queued request", func() bool { return p.Stats().Waiting == 1 })
+
+	start := time.Now()
+	_, err := p.get(ctx, "")
+	if !errors.Is(err, ErrQueueFull) {
+		t.Errorf("third request: err %v, want ErrQueueFull", err)
+	}
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("ErrQueueFull took %s, want at once", d)
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("in-flight or queued request: %v", err)
+		}
+	}
+	if s := p.Stats(); s.Spawns != 1 {
+		t.Errorf("spawns = %d, want 1", s.Spawns)
+	}
+}
+
+// TestPool_RecyclesAfterMaxRequests checks that a worker is replaced after
+// MaxRequests requests (C22).
+func TestPool_RecyclesAfterMaxRequests(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.MaxRequests = 2
+	p := mustPool(t, cfg)
+	var pids []int
+	for range 5 {
+		pids = append(pids, p.mustGet("").pid)
+	}
+	if pids[0] != pids[1] || pids[2] != pids[3] || pids[1] == pids[2] || pids[3] == pids[4] || pids[0] == pids[4] {
+		t.Errorf("pids %v, want a new worker every 2 requests", pids)
+	}
+	waitGone(t, pids[0], 3*time.Second)
+	if s := p.Stats(); s.Spawns != 3 {
+		t.Errorf("spawns = %d, want 3", s.Spawns)
+	}
+}
+
+// TestPool_RetiresIdleWorkers checks that idle workers are stopped after
+// IdleTimeout, down to MinWorkers (C22).
+func TestPool_RetiresIdleWorkers(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.Workers = 3
+	cfg.MinWorkers = 1
+	cfg.IdleTimeout = 200 * time.Millisecond
+	cfg.Queue = 10
+	p := mustPool(t, cfg)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() { p.mustGet("sleep=150ms") })
+	}
+	wg.Wait()
+	if n := len(p.Stats().Workers); n != 3 {
+		t.Fatalf("%d workers after 3 concurrent requests, want 3", n)
+	}
+	waitFor(t, "idle workers retired", func() bool { return len(p.Stats().Workers) == 1 })
+	time.Sleep(400 * time.Millisecond)
+	if n := len(p.Stats().Workers); n != 1 {
+		t.Errorf("%d workers long after retirement, want MinWorkers = 1", n)
+	}
+}
+
+// TestPool_StartsMinWorkersWarm checks that NewPool starts MinWorkers
+// before any request, and that they serve.
+func TestPool_StartsMinWorkersWarm(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Workers = 3
+	cfg.MinWorkers = 2
+	p := mustPool(t, cfg)
+	waitFor(t, "two warm workers", func() bool { return len(p.Stats().Workers) == 2 })
+	var warm []int
+	for _, w := range p.Stats().Workers {
+		warm = append(warm, w.PID)
+	}
+	p.seen(warm...)
+	res := p.mustGet("")
+	if res.pid != warm[0] && res.pid != warm[1] {
+		t.Errorf("served by %d, want one of the warm workers %v", res.pid, warm)
+	}
+	if s := p.Stats(); s.Spawns != 2 {
+		t.Errorf("spawns = %d, want 2", s.Spawns)
+	}
+}
+
+// TestPool_WorkerDiesMidRequest checks that a worker exiting mid-request
+// fails that request with ErrWorkerDied (C22 → 502), and that the next
+// request is served by a new worker.
+func TestPool_WorkerDiesMidRequest(t *testing.T) {
+	t.Run("perl after output", func(t *testing.T) {
+		p := mustPool(t, perlConfig(t))
+		first := p.mustGet("")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		res, err := p.get(ctx, "die=1")
+		if !errors.Is(err, ErrWorkerDied) || !errors.Is(err, ErrConnClosed) {
+			t.Errorf("err %v, want ErrWorkerDied and ErrConnClosed", err)
+		}
+		if !strings.Contains(res.out, "partial") {
+			t.Errorf("answer %q, want the part written before dying", res.out)
+		}
+		next := p.mustGet("")
+		if next.pid == first.pid || !strings.Contains(next.out, "count=1") {
+			t.Errorf("next request served by %d (%q), want a new worker (the dead one was %d)", next.pid, next.out, first.pid)
+		}
+	})
+	t.Run("before output on a kept connection", func(t *testing.T) {
+		// The worker read the request and died: it must not be retried,
+		// since it may have acted on it.
+		p := mustPool(t, helperConfig(t, "serve"))
+		first := p.mustGet("")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := p.get(ctx, "exit=1")
+		if !errors.Is(err, ErrWorkerDied) {
+			t.Errorf("err %v, want ErrWorkerDied", err)
+		}
+		if s := p.Stats(); s.Spawns != 1 {
+			t.Errorf("spawns = %d, want 1: a request the worker read is not retried", s.Spawns)
+		}
+		waitGone(t, first.pid, 2*time.Second)
+		if next := p.mustGet(""); next.pid == first.pid {
+			t.Errorf("next request served by the dead worker %d", next.pid)
+		}
+	})
+}
+
+// TestPool_RetriesStaleConnection checks that a worker exiting between
+// requests, with the next request unread on its kept connection (php-cgi
+// after PHP_FCGI_MAX_REQUESTS), does not fail that request: it is sent
+// again on a fresh worker.
+func TestPool_RetriesStaleConnection(t *testing.T) {
+	cfg := perlConfig(t)
+	logger, hook := logtest.NewNullLogger()
+	logger.SetLevel(logrus.DebugLevel)
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
+	first := p.mustGet("linger=0.3")
+	second := p.mustGet("")
+	if second.pid == first.pid || !strings.Contains(second.out, "count=1") {
+		t.Errorf("second request served by %d (%q), want a fresh worker (the lingering one was %d)", second.pid, second.out, first.pid)
+	}
+	retried := false
+	for _, e := range hook.AllEntries() {
+		retried = retried || strings.Contains(e.Message, "retrying")
+	}
+	if !retried {
+		t.Errorf("no retry logged: the test did not hit a stale connection")
+	}
+	t.Run("body replayed", func(t *testing.T) {
+		cfg.SocketDir = t.TempDir()
+		p := mustPool(t, cfg)
+		first := p.mustGet("linger=0.3")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		res, err := p.do(ctx, "echo=1", strings.NewReader("payload"))
+		if err != nil {
+			t.Fatalf("request on the stale connection: %v", err)
+		}
+		if !strings.Contains(res.out, "body=payload") || res.pid == first.pid {
+			t.Errorf("answer %q from %d, want the body echoed by a new worker", res.out, res.pid)
+		}
+	})
+}
+
+// TestPool_TimeoutKillsWorkerGroup checks that when a request's context
+// ends, the worker's whole process group, grandchild included, is killed
+// within 1 s and the worker replaced (C10).
+func TestPool_TimeoutKillsWorkerGroup(t *testing.T) {
+	p := mustPool(t, helperConfig(t, "serve"))
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	resp, err := p.Do(ctx, &Request{Params: params("fork=1&sleep=30s", nil)})
+	if err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	defer resp.Close()
+	p.seen(resp.PID())
+	buf := make([]byte, 4096)
+	var out []byte
+	for !strings.Contains(string(out), "grandchild=") || !strings.HasSuffix(string(out), "\n") {
+		n, err := resp.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			t.Fatalf("read %q: %v", out, err)
+		}
+	}
+	var grandchild int
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "grandchild="); ok {
+			grandchild = atoi(v)
+		}
+	}
+	if grandchild == 0 {
+		t.Fatalf("no grandchild pid in %q", out)
+	}
+	for {
+		_, err = resp.Read(buf)
+		if err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("read error %v, want DeadlineExceeded", err)
+	}
+	deadline, _ := ctx.Deadline()
+	waitGone(t, resp.PID(), time.Until(deadline.Add(time.Second)))
+	waitGone(t, grandchild, time.Until(deadline.Add(time.Second)))
+	resp.Close()
+	if next := p.mustGet(""); next.pid == resp.PID() {
+		t.Errorf("next request served by the killed worker %d", next.pid)
+	}
+}
+
+// TestPool_ClientGoneKillsWorker checks that cancelling the context while
+// Do waits for the first output kills the worker too (C10).
+func TestPool_ClientGoneKillsWorker(t *testing.T) {
+	cfg := perlConfig(t)
+	p := mustPool(t, cfg)
+	pid := p.mustGet("").pid
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := p.get(ctx, "sleep=30")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+	waitGone(t, pid, time.Second)
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("Do returned after %s, want about 200ms", d)
+	}
+}
+
+// TestPool_StartFailure checks that a worker that cannot start fails the
+// request with ErrStartFailed and the reason.
+func TestPool_StartFailure(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    func(*testing.T) PoolConfig
+		reason []string
+		is     error
+	}{
+		{"exec error", func(t *testing.T) PoolConfig {
+			cfg := helperConfig(t, "serve")
+			cfg.Path = "/nonexistent/worker"
+			return cfg
+		}, []string{"/nonexistent/worker"}, fs.ErrNotExist},
+		{"exits at once", func(t *testing.T) PoolConfig {
+			return helperConfig(t, "exit")
+		}, []string{"exit status 3", "boom: no config"}, nil},
+		{"never accepts", func(t *testing.T) PoolConfig {
+			cfg := helperConfig(t, "noaccept")
+			cfg.StartTimeout = 300 * time.Millisecond
+			return cfg
+		}, []string{"no answer", "300ms"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustPool(t, tc.cfg(t))
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := p.get(ctx, "")
+			if !errors.Is(err, ErrStartFailed) {
+				t.Fatalf("err %v, want ErrStartFailed", err)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("err %v, want it to match %v", err, tc.is)
+			}
+			for _, r := range tc.reason {
+				if !strings.Contains(err.Error(), r) {
+					t.Errorf("err %q, want the reason %q in it", err, r)
+				}
+			}
+		})
+	}
+}
+
+// TestPool_StartFailureBacksOff checks that consecutive start failures
+// back off: during the back-off Do fails at once with the same error and
+// starts nothing (no respawn storm).
+func TestPool_StartFailureBacksOff(t *testing.T) {
+	p := mustPool(t, helperConfig(t, "exit"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, first := p.get(ctx, "")
+	if !errors.Is(first, ErrStartFailed) {
+		t.Fatalf("err %v, want ErrStartFailed", first)
+	}
+	start := time.Now()
+	for range 20 {
+		_, err := p.get(ctx, "")
+		if !errors.Is(err, ErrStartFailed) || err.Error() != first.Error() {
+			t.Fatalf("during back-off: err %v, want the first failure %v", err, first)
+		}
+	}
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Errorf("20 requests during back-off took %s, want them to fail at once", d)
+	}
+	if s := p.Stats(); s.Spawns != 1 || s.Failures != 1 {
+		t.Errorf("stats %+v, want 1 spawn and 1 failure during back-off", s)
+	}
+	// Hammer it for a second: back-off doubles (100, 200, 400, 800 ms), so
+	// a handful of spawns at most.
+	for time.Since(start) < time.Second {
+		p.get(ctx, "")
+		time.Sleep(5 * time.Millisecond)
+	}
+	if s := p.Stats(); s.Spawns < 2 || s.Spawns > 5 {
+		t.Errorf("spawns = %d in about a second of requests, want 2..5", s.Spawns)
+	}
+}
+
+// TestPool_CloseDrainsInFlight checks that Close refuses new requests, lets
+// in-flight ones finish, then leaves no process and no socket (C33), and
+// that it is idempotent.
+func TestPool_CloseDrainsInFlight(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Workers = 2
+	p := mustPool(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	type answer struct {
+		res result
+		err error
+	}
+	answers := make(chan answer, 2)
+	for range 2 {
+		go func() {
+			res, err := p.get(ctx, "sleep=0.4")
+			answers <- answer{res, err}
+		}()
+	}
+	waitFor(t, "two busy workers", func() bool {
+		s := p.Stats()
+		return len(s.Workers) == 2 && s.Workers[0].Busy && s.Workers[1].Busy
+	})
+	var pids []int
+	for _, w := range p.Stats().Workers {
+		pids = append(pids, w.PID)
+	}
+	closed := make(chan struct{})
+	go func() { p.Close(); close(closed) }()
+	waitFor(t, "Close to begin", func() bool {
+		_, err := p.get(ctx, "")
+		return errors.Is(err, ErrPoolClosed)
+	})
+	for range 2 {
+		a := <-answers
+		if a.err != nil || !strings.Contains(a.res.out, "count=1") {
+			t.Errorf("in-flight request: %q, %v; want it to complete", a.res.out, a.err)
+		}
+	}
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return")
+	}
+	for _, pid := range pids {
+		if syscallKillGroup(pid) == nil {
+			t.Errorf("worker group %d alive after Close", pid)
+		}
+	}
+	p.Close() // idempotent
+	if _, err := p.get(ctx, ""); !errors.Is(err, ErrPoolClosed) {
+		t.Errorf("after Close: err %v, want ErrPoolClosed", err)
+	}
+}
+
+// TestPool_CloseKillsStubbornWorker checks that Close kills a worker that
+// ignores SIGTERM after StopGrace.
+func TestPool_CloseKillsStubbornWorker(t *testing.T) {
+	cfg := helperConfig(t, "noterm")
+	cfg.StopGrace = 200 * time.Millisecond
+	p := mustPool(t, cfg)
+	pid := p.mustGet("").pid
+	start := time.Now()
+	p.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %s, want about the 200ms grace", d)
+	}
+	if syscallKillGroup(pid) == nil {
+		t.Errorf("worker group %d alive after Close", pid)
+	}
+}
+
+// TestPool_CloseWakesQueuedRequests checks that requests waiting for a
+// worker get ErrPoolClosed when the pool closes.
+func TestPool_CloseWakesQueuedRequests(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.Queue = 5
+	p := mustPool(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	busy := make(chan error, 1)
+	go func() { _, err := p.get(ctx, "sleep=300ms"); busy <- err }()
+	waitFor(t, "a busy worker", func() bool { s := p.Stats(); return len(s.Workers) == 1 && s.Workers[0].Busy })
+	queued := make(chan error, 1)
+	go func() { _, err := p.get(ctx, ""); queued <- err }()
+	waitFor(t, "a queued request", func() bool { return p.Stats().Waiting == 1 })
+	p.Close()
+	if err := <-queued; !errors.Is(err, ErrPoolClosed) {
+		t.Errorf("queued request: err %v, want ErrPoolClosed", err)
+	}
+	if err := <-busy; err != nil {
+		t.Errorf("in-flight request: %v", err)
+	}
+}
+
+// TestPool_ConcurrentDo runs many requests at once on a small pool; run
+// with -race.
+func TestPool_ConcurrentDo(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.Workers = 2
+	cfg.Queue = 100
+	cfg.MaxRequests = 7
+	p := mustPool(t, cfg)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			body := strings.NewReader(strings.Repeat("z", i*1000))
+			res, err := p.do(ctx, "body=1", body)
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			if got := strings.Count(res.out, "z"); got != i*1000 {
+				t.Errorf("request %d: body echoed %d bytes, want %d", i, got, i*1000)
+			}
+			_ = p.Stats()
+		})
+	}
+	wg.Wait()
+	if s := p.Stats(); len(s.Workers) > 2 {
+		t.Errorf("%d workers, want at most 2", len(s.Workers))
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 3 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

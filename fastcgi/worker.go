@@ -1,0 +1,415 @@
+// worker.go: one FastCGI application process, listening on its own Unix
+// socket handed to it as file descriptor 0 (C21), supervised until it exits.
+
+package fastcgi
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
+)
+
+// maxLogLine bounds one logged line of a worker's stdout/stderr; longer lines
+// are cut into pieces of this size.
+const maxLogLine = 4096
+
+// logDrainWait is how long cleanup waits for the output reader to reach EOF
+// once the worker's group is gone. Only a process that left the group (setsid)
+// can hold the pipe longer; then the read end is closed under it.
+const logDrainWait = time.Second
+
+// exitNoticeWait is how long a failed probe waits to learn whether the
+// process has exited, to report its exit status rather than a socket error.
+const exitNoticeWait = 500 * time.Millisecond
+
+// workerConfig says how to start one worker.
+type workerConfig struct {
+	id   int    // sequence number within the pool, for logs
+	name string // script name for logs (C9)
+	path string
+	args []string
+	dir  string
+	env  []string
+	sock string // path of the listening socket to create
+	log  logrus.FieldLogger
+}
+
+// worker is one FastCGI application process (mod_fcgid / lighttpd bin-path
+// style): the gateway creates a listening Unix socket, starts the program in
+// its own process group with that socket as fd 0 (FCGI_LISTENSOCK_FILENO),
+// and talks to it over one kept connection.
+//
+// Exactly one goroutine (wait) reaps the process and closes done; everyone
+// else selects on done. Stop and Kill are idempotent and block until the
+// process is reaped and the socket file is removed.
+type worker struct {
+	id      int
+	name    string
+	path    string
+	sock    string
+	pid     int
+	started time.Time
+	log     logrus.FieldLogger
+	cmd     *exec.Cmd
+
+	done    chan struct{} // closed by wait after the leader is reaped
+	waitErr error         // the leader's exit status; written before done is closed
+
+	// sigMu orders group signals with reaping: the group is signalled only
+	// while reaped is false, that is while the leader is alive or a zombie,
+	// so its pid (the pgid) cannot have been reused by another process.
+	sigMu  sync.Mutex
+	reaped bool
+
+	out      *os.File      // read end of the stdout/stderr pipe
+	outDone  chan struct{} // closed when logOutput ends
+	outMu    sync.Mutex
+	lastLine string // last line the process wrote to stderr/stdout; guarded by outMu
+
+	cleanOnce sync.Once
+
+	connMu   sync.Mutex
+	conn     *Conn // kept connection; nil when none; guarded by connMu
+	connBusy bool  // a request owns conn (getConn to putConn); guarded by connMu
+
+	// Bookkeeping owned by the pool and guarded by the pool's mutex.
+	state    workerState
+	requests int64 // requests dispatched to this worker
+	lastUsed time.Time
+}
+
+// workerState is where a worker is in the pool's life cycle.
+type workerState int
+
+const (
+	stateStarting workerState = iota // started, not yet answered the probe
+	stateIdle                        // waiting in the idle stack
+	stateBusy                        // serving a request
+	stateStopping                    // being stopped (retired, recycled, drained)
+)
+
+// startWorker creates the worker's listening socket and starts the process.
+// It does not wait for the process to be ready; see ready.
+func startWorker(cfg workerConfig) (*worker, error) {
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: cfg.sock, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("listen on %q: %w", cfg.sock, err)
+	}
+	// The socket file must outlive our copy of the listener: we close that
+	// copy right after Start and remove the file in cleanup.
+	ln.SetUnlinkOnClose(false)
+	lf, err := ln.File()
+	ln.Close()
+	if err != nil {
+		os.Remove(cfg.sock)
+		return nil, fmt.Errorf("listen on %q: %w", cfg.sock, err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		lf.Close()
+		os.Remove(cfg.sock)
+		return nil, fmt.Errorf("start worker %q: %w", cfg.path, err)
+	}
+
+	cmd := exec.Command(cfg.path, cfg.args...)
+	// The environment comes from the config alone (C4); a nil Env would
+	// inherit the gateway's.
+	cmd.Env = append([]string{}, cfg.env...)
+	cmd.Dir = cfg.dir
+	cmd.Stdin = lf // FCGI_LISTENSOCK_FILENO == STDIN_FILENO (spec §2.2)
+	cmd.Stdout = pw
+	cmd.Stderr = pw
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	// The child holds its own copies now. Closing ours means that once the
+	// worker's group is gone nobody listens: dials fail with ECONNREFUSED and
+	// queued connections are reset instead of hanging.
+	lf.Close()
+	pw.Close()
+	if err != nil {
+		pr.Close()
+		os.Remove(cfg.sock)
+		return nil, fmt.Errorf("start worker %q: %w", cfg.path, err)
+	}
+
+	w := &worker{
+		id:      cfg.id,
+		name:    cfg.name,
+		path:    cfg.path,
+		sock:    cfg.sock,
+		pid:     cmd.Process.Pid,
+		started: time.Now(),
+		cmd:     cmd,
+		done:    make(chan struct{}),
+		out:     pr,
+		outDone: make(chan struct{}),
+	}
+	w.lastUsed = w.started
+	w.log = cfg.log.WithFields(logrus.Fields{"script": cfg.name, "pid": w.pid, "worker": cfg.id})
+	go w.logOutput() // exits at EOF, or when cleanup closes w.out
+	go w.wait()      // exits when the leader is reaped
+	return w, nil
+}
+
+// wait is the only goroutine that reaps the worker.
+func (w *worker) wait() {
+	// Watch for the leader's exit without reaping it (WNOWAIT): while it is a
+	// zombie its pid, which is also the pgid, cannot be reused.
+	for {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PID, w.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	w.sigMu.Lock()
+	// The leader is gone; whatever it left in its group (a forked child that
+	// still holds the listening socket or the output pipe) goes with it, while
+	// the pgid is still certainly ours.
+	_ = syscall.Kill(-w.pid, syscall.SIGKILL)
+	w.waitErr = w.cmd.Wait()
+	w.reaped = true
+	w.sigMu.Unlock()
+	close(w.done)
+}
+
+// signal sends sig to the worker's whole process group, unless the leader has
+// already been reaped: after that the pgid may belong to another process
+// group (for instance a newer worker's), so a late signal is dropped. The
+// group's leftovers were killed by wait just before reaping.
+func (w *worker) signal(sig syscall.Signal) {
+	w.sigMu.Lock()
+	defer w.sigMu.Unlock()
+	if !w.reaped {
+		_ = syscall.Kill(-w.pid, sig)
+	}
+}
+
+// exited reports whether the worker's process has been reaped.
+func (w *worker) exited() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Stop ends the worker gracefully: SIGTERM to its process group, up to grace
+// for it to exit, then SIGKILL to the group. It blocks until the process is
+// reaped and the socket file removed, and is idempotent and safe for
+// concurrent use.
+func (w *worker) Stop(grace time.Duration) {
+	if !w.exited() {
+		// Close the kept connection first: libfcgi (FCGI.pm) blocks in read
+		// on a kept connection and shrugs SIGTERM off there, while in
+		// accept it takes SIGTERM as "exit now".
+		w.connMu.Lock()
+		c := w.conn
+		w.conn, w.connBusy = nil, false
+		w.connMu.Unlock()
+		if c != nil {
+			c.Close()
+		}
+		w.signal(syscall.SIGTERM)
+		t := time.NewTimer(grace)
+		select {
+		case <-w.done:
+		case <-t.C:
+			w.signal(syscall.SIGKILL)
+			<-w.done
+		}
+		t.Stop()
+	}
+	w.cleanup()
+}
+
+// Kill ends the worker at once with SIGKILL to its process group. It blocks
+// like Stop and is idempotent.
+func (w *worker) Kill() {
+	w.signal(syscall.SIGKILL)
+	<-w.done
+	w.cleanup()
+}
+
+// cleanup releases what the gateway holds for a reaped worker: the kept
+// connection, the output pipe and the socket file. Concurrent callers block
+// until the first one has finished.
+func (w *worker) cleanup() {
+	w.cleanOnce.Do(func() {
+		w.connMu.Lock()
+		if w.conn != nil && !w.connBusy {
+			w.conn.Close()
+			w.conn = nil
+		}
+		w.connMu.Unlock()
+		t := time.NewTimer(logDrainWait)
+		select {
+		case <-w.outDone:
+		case <-t.C:
+			w.out.Close() // unblocks logOutput's Read
+			<-w.outDone
+		}
+		t.Stop()
+		if err := os.Remove(w.sock); err != nil && !errors.Is(err, os.ErrNotExist) {
+			w.log.WithError(err).Warn("remove worker socket")
+		}
+	})
+}
+
+// logOutput logs the worker's stdout and stderr line by line (C9): they are
+// the process's own streams, not FCGI_STDERR, and never reach a client.
+func (w *worker) logOutput() {
+	defer close(w.outDone)
+	defer w.out.Close()
+	br := bufio.NewReaderSize(w.out, maxLogLine)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 {
+			s := string(trimEOL(line))
+			w.outMu.Lock()
+			w.lastLine = s
+			w.outMu.Unlock()
+			w.log.Warn(s)
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+// trimEOL strips one trailing LF or CRLF.
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// exitReason describes why a worker ended, for start-failure errors: its
+// exit status and the last line it wrote. It waits briefly for the output to
+// be drained so that last line is there.
+func (w *worker) exitReason() error {
+	<-w.done
+	t := time.NewTimer(logDrainWait)
+	select {
+	case <-w.outDone:
+	case <-t.C:
+	}
+	t.Stop()
+	err := w.waitErr
+	if err == nil {
+		err = errors.New("exited with status 0")
+	}
+	w.outMu.Lock()
+	last := w.lastLine
+	w.outMu.Unlock()
+	if last != "" {
+		return fmt.Errorf("%w (last output %q)", err, last)
+	}
+	return err
+}
+
+// dial opens a new connection to the worker's socket.
+func (w *worker) dial(ctx context.Context) (*Conn, error) {
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, "unix", w.sock)
+	if err != nil {
+		return nil, err
+	}
+	return NewConn(nc), nil
+}
+
+// getConn returns the kept connection, dialling a new one when there is
+// none (the last request left it unusable, or this is the first). The
+// caller owns it until putConn: meanwhile cleanup leaves it alone, so a
+// reaped worker does not turn the caller's read error (a reset, say) into
+// "use of closed network connection".
+func (w *worker) getConn(ctx context.Context) (*Conn, error) {
+	w.connMu.Lock()
+	c := w.conn
+	if c != nil {
+		w.connBusy = true
+	}
+	w.connMu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	c, err := w.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.connMu.Lock()
+	w.conn, w.connBusy = c, true
+	w.connMu.Unlock()
+	return c, nil
+}
+
+// putConn gives back the connection from getConn. It stays the kept one if
+// keep is true and the worker lives; otherwise it is closed.
+func (w *worker) putConn(c *Conn, keep bool) {
+	w.connMu.Lock()
+	defer w.connMu.Unlock()
+	if w.conn == c {
+		w.connBusy = false
+		if keep && !w.exited() {
+			return
+		}
+		w.conn = nil
+	}
+	c.Close()
+}
+
+// ready waits until the worker answers an FCGI_GET_VALUES query on a fresh
+// connection (spec §4.1), which proves it accepts connections and speaks
+// FastCGI. It fails if the process exits first or timeout passes. The
+// connection is kept for the first request: a single-threaded application
+// (libfcgi, php-cgi) serves one connection at a time.
+func (w *worker) ready(parent context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(parent, timeout)
+	defer cancel()
+	go func() { // exits when ready returns (cancel) or the worker exits
+		select {
+		case <-w.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	c, err := w.getConn(ctx)
+	if err == nil {
+		_, err = c.GetValues(ctx, "FCGI_MPXS_CONNS")
+		w.putConn(c, err == nil)
+	}
+	if err == nil {
+		return nil
+	}
+	if parent.Err() != nil {
+		return parent.Err()
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && !w.exited() {
+		return fmt.Errorf("no answer to FCGI_GET_VALUES within %s", timeout)
+	}
+	// A process that exits closes the connection a moment before wait
+	// reaps it; give wait that moment so the reason is the exit status.
+	t := time.NewTimer(exitNoticeWait)
+	defer t.Stop()
+	select {
+	case <-w.done:
+		return w.exitReason()
+	case <-t.C:
+	}
+	return err
+}
