@@ -1,0 +1,903 @@
+// cgi_e2e_test.go tests CGI mode end to end (C2, C4-C11, C20): real scripts
+// from testdata/cgi, run by a Gateway behind a real HTTP server.
+
+package gateway
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/menshen/menshen/cgi"
+	"github.com/sirupsen/logrus"
+	"github.com/sirupsen/logrus/hooks/test"
+)
+
+// cgiSite is a Gateway in CGI mode over a private copy of testdata/cgi.
+type cgiSite struct {
+	dir  string // the scripts directory (a copy)
+	g    *Gateway
+	srv  *httptest.Server
+	hook *test.Hook
+}
+
+// url returns the public URL of a path under the /cgi-bin/ prefix.
+func (s *cgiSite) url(rel string) string { return s.srv.URL + "/cgi-bin/" + rel }
+
+// addr is the server's host:port, for raw requests.
+func (s *cgiSite) addr() string { return s.srv.Listener.Addr().String() }
+
+// newCGISite copies testdata/cgi and serves it in CGI mode; edit adjusts
+// the Config first (may be nil). The timeout defaults to 10 s so that a
+// broken test cannot hang.
+func newCGISite(tb testing.TB, edit func(c *Config)) *cgiSite {
+	tb.Helper()
+	log, hook := test.NewNullLogger()
+	s := &cgiSite{dir: mustCopyTestdata(tb, "cgi"), hook: hook}
+	cfg := Config{Scripts: s.dir, Logger: log, Timeout: 10 * time.Second, Mode: ModeCGI}
+	if edit != nil {
+		edit(&cfg)
+	}
+	s.g, s.srv = mustGateway(tb, cfg)
+	return s
+}
+
+// parseEnv reads env.pl's output: NAME=value lines.
+func parseEnv(body []byte) map[string]string {
+	env := map[string]string{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// mustEnv runs env.pl (or another env-printing script) with req and returns
+// the variables it saw.
+func mustEnv(tb testing.TB, req *http.Request) map[string]string {
+	tb.Helper()
+	resp, body := mustDo(tb, req)
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("%s %s: status %d, body %q", req.Method, req.URL, resp.StatusCode, body)
+	}
+	return parseEnv(body)
+}
+
+func newRequest(tb testing.TB, method, url string, body io.Reader) *http.Request {
+	tb.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return req
+}
+
+// TestCGI_SubdirectoryPathInfoQuery guards C2: a script in a subdirectory,
+// the rest of the path as PATH_INFO (decoded), the query string raw.
+func TestCGI_SubdirectoryPathInfoQuery(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/a/b%20c?x=1%202&y=%41&z"), nil))
+	want := map[string]string{
+		"SCRIPT_NAME":     "/cgi-bin/sub/env.pl",
+		"SCRIPT_FILENAME": filepath.Join(s.dir, "sub", "env.pl"),
+		"PATH_INFO":       "/a/b c",
+		"PATH_TRANSLATED": s.dir + "/a/b c",
+		"QUERY_STRING":    "x=1%202&y=%41&z",
+		"REQUEST_URI":     "/cgi-bin/sub/env.pl/a/b%20c?x=1%202&y=%41&z",
+	}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q", k, env[k], v)
+		}
+	}
+
+	t.Run("no path info", func(t *testing.T) {
+		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl"), nil))
+		for _, k := range []string{"PATH_INFO", "PATH_TRANSLATED"} {
+			if v, ok := env[k]; ok {
+				t.Errorf("%s = %q, want it unset without path info", k, v)
+			}
+		}
+		if env["QUERY_STRING"] != "" {
+			t.Errorf("QUERY_STRING = %q, want empty", env["QUERY_STRING"])
+		}
+	})
+	t.Run("trailing slash kept in path info", func(t *testing.T) {
+		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/dir/"), nil))
+		if env["PATH_INFO"] != "/dir/" {
+			t.Errorf("PATH_INFO = %q, want %q", env["PATH_INFO"], "/dir/")
+		}
+	})
+	t.Run("working directory is the script's", func(t *testing.T) {
+		// C20: touch.sh writes "ran" into its working directory.
+		resp, body := mustGet(t, s.url("touch.sh"))
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("touch.sh: status %d, body %q", resp.StatusCode, body)
+		}
+		if !fileExists(filepath.Join(s.dir, "ran")) {
+			t.Errorf("touch.sh did not run in %s", s.dir)
+		}
+	})
+}
+
+// metaVars is every variable a script may see without configuration (C4):
+// RFC 3875 §4.1, Apache's extras and PATH. HTTP_* are checked apart.
+var metaVars = map[string]bool{
+	"PATH": true, "GATEWAY_INTERFACE": true, "SERVER_SOFTWARE": true, "SERVER_NAME": true,
+	"SERVER_PORT": true, "SERVER_PROTOCOL": true, "SERVER_ADDR": true, "REQUEST_METHOD": true,
+	"REQUEST_URI": true, "REQUEST_SCHEME": true, "QUERY_STRING": true, "SCRIPT_NAME": true,
+	"SCRIPT_FILENAME": true, "PATH_INFO": true, "PATH_TRANSLATED": true, "DOCUMENT_ROOT": true,
+	"REMOTE_ADDR": true, "REMOTE_PORT": true, "CONTENT_TYPE": true, "CONTENT_LENGTH": true,
+	"HTTPS": true, "AUTH_TYPE": true, "REMOTE_USER": true,
+}
+
+// TestCGI_MetaVariables guards C4: every meta-variable of the contract with
+// the value RFC 3875 §4.1 gives it, and nothing from the gateway's own
+// environment (the test sets a marker variable that must not leak). Not
+// parallel: it uses t.Setenv.
+func TestCGI_MetaVariables(t *testing.T) {
+	t.Setenv("MENSHEN_LEAK_MARKER", "gateway-env-leaked")
+	s := newCGISite(t, nil)
+	_, port, _ := net.SplitHostPort(s.addr())
+
+	req := newRequest(t, "POST", s.url("env.pl/x/y?q=a%20b"), strings.NewReader("a=1&b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Custom-Thing", "v1")
+	req.Header.Add("Cookie", "a=1")
+	req.Header.Add("Cookie", "b=2")
+	req.Header.Set("Accept", "text/plain")
+	env := mustEnv(t, req)
+
+	want := map[string]string{
+		"PATH":                cgi.DefaultPath,
+		"GATEWAY_INTERFACE":   "CGI/1.1",
+		"SERVER_SOFTWARE":     "menshen/" + Version,
+		"SERVER_NAME":         "127.0.0.1",
+		"SERVER_PORT":         port,
+		"SERVER_PROTOCOL":     "HTTP/1.1",
+		"SERVER_ADDR":         "127.0.0.1",
+		"REQUEST_METHOD":      "POST",
+		"REQUEST_URI":         "/cgi-bin/env.pl/x/y?q=a%20b",
+		"REQUEST_SCHEME":      "http",
+		"QUERY_STRING":        "q=a%20b",
+		"SCRIPT_NAME":         "/cgi-bin/env.pl",
+		"SCRIPT_FILENAME":     filepath.Join(s.dir, "env.pl"),
+		"PATH_INFO":           "/x/y",
+		"PATH_TRANSLATED":     s.dir + "/x/y",
+		"DOCUMENT_ROOT":       s.dir,
+		"REMOTE_ADDR":         "127.0.0.1",
+		"CONTENT_TYPE":        "application/x-www-form-urlencoded",
+		"CONTENT_LENGTH":      "5",
+		"HTTP_HOST":           s.addr(),
+		"HTTP_X_CUSTOM_THING": "v1",
+		"HTTP_ACCEPT":         "text/plain",
+		"HTTP_COOKIE":         "a=1; b=2",
+	}
+	for k, v := range want {
+		if got, ok := env[k]; !ok || got != v {
+			t.Errorf("%s = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	if !filepath.IsAbs(env["SCRIPT_FILENAME"]) {
+		t.Errorf("SCRIPT_FILENAME = %q, want an absolute path", env["SCRIPT_FILENAME"])
+	}
+	if p, err := strconv.Atoi(env["REMOTE_PORT"]); err != nil || p <= 0 {
+		t.Errorf("REMOTE_PORT = %q, want a port number", env["REMOTE_PORT"])
+	}
+	for _, k := range []string{"HTTPS", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"} {
+		if v, ok := env[k]; ok {
+			t.Errorf("%s = %q, want it unset", k, v)
+		}
+	}
+	for k, v := range env {
+		if !metaVars[k] && !strings.HasPrefix(k, "HTTP_") {
+			t.Errorf("unexpected variable %s=%q: the gateway's environment leaks (C4)", k, v)
+		}
+		if strings.Contains(v, "gateway-env-leaked") || k == "MENSHEN_LEAK_MARKER" {
+			t.Errorf("gateway environment leaked: %s=%q", k, v)
+		}
+	}
+
+	t.Run("GET has no CONTENT_LENGTH or CONTENT_TYPE", func(t *testing.T) {
+		req := newRequest(t, "GET", s.url("env.pl"), nil)
+		req.Header.Set("Content-Type", "text/plain")
+		env := mustEnv(t, req)
+		for _, k := range []string{"CONTENT_LENGTH", "CONTENT_TYPE"} {
+			if v, ok := env[k]; ok {
+				t.Errorf("%s = %q on a GET without body, want it unset", k, v)
+			}
+		}
+	})
+	t.Run("query string is not argv", func(t *testing.T) {
+		// CVE-2012-1823: "?-s" must not become an argument. env.pl would
+		// print nothing different, so ask a shell script for "$@".
+		mustWriteFile(t, filepath.Join(s.dir, "argv.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nargc=%d\\n' $#\n", 0o755)
+		resp, body := mustGet(t, s.url("argv.sh?-s+-d+foo"))
+		if resp.StatusCode != 200 || string(body) != "argc=0\n" {
+			t.Errorf("argv.sh?-s: %d %q, want 200 \"argc=0\\n\"", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestCGI_MetaVariablesUnderTLS guards C4: HTTPS=on and REQUEST_SCHEME=https
+// under TLS.
+func TestCGI_MetaVariablesUnderTLS(t *testing.T) {
+	t.Parallel()
+	log, _ := test.NewNullLogger()
+	pids := &pidHook{pids: map[int]bool{}}
+	log.AddHook(pids)
+	g, err := New(Config{Scripts: mustCopyTestdata(t, "cgi"), Logger: log, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(g)
+	srv.StartTLS()
+	t.Cleanup(func() {
+		srv.Close()
+		g.Close()
+		mustNoLeak(t, pids.all()...)
+	})
+	resp, err := srv.Client().Get(srv.URL + "/cgi-bin/env.pl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	env := parseEnv(body)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for k, v := range map[string]string{"HTTPS": "on", "REQUEST_SCHEME": "https", "SERVER_PORT": port} {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q", k, env[k], v)
+		}
+	}
+}
+
+// TestEnvDropsProxyHeader guards C4 against httpoxy (CVE-2016-5385 and kin):
+// a "Proxy:" request header never becomes HTTP_PROXY, which CGI libraries
+// would take as their outgoing proxy.
+func TestEnvDropsProxyHeader(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	req := newRequest(t, "GET", s.url("env.pl"), nil)
+	req.Header.Set("Proxy", "http://evil.example:3128")
+	env := mustEnv(t, req)
+	for k, v := range env {
+		if k == "HTTP_PROXY" || strings.Contains(v, "evil.example") {
+			t.Errorf("%s=%q reached the script (httpoxy)", k, v)
+		}
+	}
+}
+
+// TestEnvDropsUnderscoreHeaders guards C4: a header named with "_" ("X_User")
+// is dropped, so it cannot pose as the X-User a front proxy set (Apache
+// util_script.c; CVE-2016-1000104-style spoofing). Sent raw: clients may
+// refuse or rewrite such names.
+func TestEnvDropsUnderscoreHeaders(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for _, order := range []string{"spoof first", "spoof last"} {
+		t.Run(order, func(t *testing.T) {
+			hdr := "X-User: alice\r\nX_User: mallory\r\n"
+			if order == "spoof last" {
+				hdr = "X_User: mallory\r\nX-User: alice\r\n"
+			}
+			resp, body := mustRawResponse(t, s.addr(), "GET /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\n"+hdr+"Connection: close\r\n\r\n")
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d, body %q", resp.StatusCode, body)
+			}
+			env := parseEnv(body)
+			if env["HTTP_X_USER"] != "alice" {
+				t.Errorf("HTTP_X_USER = %q, want %q", env["HTTP_X_USER"], "alice")
+			}
+			if strings.Contains(string(body), "mallory") {
+				t.Errorf("X_User header reached the script: %q", body)
+			}
+		})
+	}
+}
+
+// TestEnvDropsShellshockValues guards C4 against CVE-2014-6271: a header
+// value that bash would import as a function never reaches the script.
+func TestEnvDropsShellshockValues(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	req := newRequest(t, "GET", s.url("env.pl"), nil)
+	req.Header.Set("User-Agent", "() { :; }; echo pwned")
+	env := mustEnv(t, req)
+	if v, ok := env["HTTP_USER_AGENT"]; ok {
+		t.Errorf("HTTP_USER_AGENT = %q reached the script (Shellshock)", v)
+	}
+}
+
+// TestEnvAuthorizationOnlyWhenConfigured guards C4: Authorization holds
+// credentials and reaches scripts only with PassAuth (Apache CGIPassAuth);
+// Proxy-Authorization never does.
+func TestEnvAuthorizationOnlyWhenConfigured(t *testing.T) {
+	t.Parallel()
+	for _, pass := range []bool{false, true} {
+		t.Run(fmt.Sprintf("PassAuth=%v", pass), func(t *testing.T) {
+			t.Parallel()
+			s := newCGISite(t, func(c *Config) { c.PassAuth = pass })
+			req := newRequest(t, "GET", s.url("env.pl"), nil)
+			req.SetBasicAuth("user", "secret")
+			req.Header.Set("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0")
+			env := mustEnv(t, req)
+			got, ok := env["HTTP_AUTHORIZATION"]
+			if ok != pass {
+				t.Errorf("HTTP_AUTHORIZATION set = %v (%q), want %v", ok, got, pass)
+			}
+			if pass && got != req.Header.Get("Authorization") {
+				t.Errorf("HTTP_AUTHORIZATION = %q, want %q", got, req.Header.Get("Authorization"))
+			}
+			if v, ok := env["HTTP_PROXY_AUTHORIZATION"]; ok {
+				t.Errorf("HTTP_PROXY_AUTHORIZATION = %q reached the script", v)
+			}
+		})
+	}
+}
+
+// TestCGI_ConfiguredEnvironment guards C4 and §7: [env] of the config file
+// reaches every script, a script's own env only that script, and PATH is
+// configurable.
+func TestCGI_ConfiguredEnvironment(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, `
+[env]
+GITWEB_CONFIG = "/etc/gitweb.conf"
+SHARED = "global"
+
+[script."env.pl"]
+env = { REPORT_DB = "/srv/spc.db", SHARED = "per-script" }
+`, 0o644)
+	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf; c.Path = "/opt/menshen/bin:/usr/bin:/bin" })
+
+	env := mustEnv(t, newRequest(t, "GET", s.url("env.pl"), nil))
+	for k, v := range map[string]string{
+		"GITWEB_CONFIG": "/etc/gitweb.conf",
+		"REPORT_DB":     "/srv/spc.db",
+		"SHARED":        "per-script",
+		"PATH":          "/opt/menshen/bin:/usr/bin:/bin",
+	} {
+		if env[k] != v {
+			t.Errorf("env.pl: %s = %q, want %q", k, env[k], v)
+		}
+	}
+	env = mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl"), nil))
+	if env["GITWEB_CONFIG"] != "/etc/gitweb.conf" || env["SHARED"] != "global" {
+		t.Errorf("sub/env.pl: GITWEB_CONFIG=%q SHARED=%q, want the [env] values", env["GITWEB_CONFIG"], env["SHARED"])
+	}
+	if v, ok := env["REPORT_DB"]; ok {
+		t.Errorf("sub/env.pl: REPORT_DB = %q: another script's env leaked", v)
+	}
+}
+
+// TestCGI_BodyExactBytes guards C5: the script's stdin is exactly the body,
+// binary-safe, with its CONTENT_LENGTH, whether kept in memory or spooled
+// to a file (over 1 MiB).
+func TestCGI_BodyExactBytes(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	every := make([]byte, 256)
+	for i := range every {
+		every[i] = byte(i)
+	}
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{
+		{"every byte value", bytes.Repeat(every, 3)},
+		{"spooled over 1 MiB", bytes.Repeat(every, (2<<20)/256+3)},
+		{"empty", []byte{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := newRequest(t, "POST", s.url("echo.sh"), bytes.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/octet-stream")
+			resp, got := mustDo(t, req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d, body %q", resp.StatusCode, got)
+			}
+			if cl := resp.Header.Get("X-Content-Length"); cl != strconv.Itoa(len(tc.body)) {
+				t.Errorf("CONTENT_LENGTH = %q, want %d", cl, len(tc.body))
+			}
+			if !bytes.Equal(got, tc.body) {
+				t.Errorf("script read %d bytes (sha256 %x), want %d (sha256 %x)", len(got), sha256.Sum256(got), len(tc.body), sha256.Sum256(tc.body))
+			}
+		})
+	}
+}
+
+// TestCGI_ChunkedBodyGetsContentLength guards C5: a chunked body (no
+// Content-Length) is spooled and the script gets its length.
+func TestCGI_ChunkedBodyGetsContentLength(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	resp, body := mustRawResponse(t, s.addr(), "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\n"+
+		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"+
+		"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d, body %q", resp.StatusCode, body)
+	}
+	if cl := resp.Header.Get("X-Content-Length"); cl != "11" {
+		t.Errorf("CONTENT_LENGTH = %q, want 11", cl)
+	}
+	if string(body) != "hello world" {
+		t.Errorf("script read %q, want %q", body, "hello world")
+	}
+}
+
+// TestCGI_BodyOverMaxBodyRefusedBeforeStart guards C5: a body over MaxBody
+// gets 413 and the script never starts (touch.sh would leave "ran"),
+// whether Content-Length announces it or a chunked body grows past it.
+func TestCGI_BodyOverMaxBodyRefusedBeforeStart(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxBody = 16 })
+	marker := filepath.Join(s.dir, "ran")
+	big := strings.Repeat("x", 100)
+	for _, tc := range []struct{ name, req string }{
+		{"content-length", "POST /cgi-bin/touch.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nConnection: close\r\n\r\n" + big},
+		{"chunked", "POST /cgi-bin/touch.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+			"a\r\n0123456789\r\n5a\r\n" + big[:90] + "\r\n0\r\n\r\n"},
+		{"chunked one byte over", "POST /cgi-bin/touch.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+			"11\r\n" + big[:17] + "\r\n0\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := mustRawResponse(t, s.addr(), tc.req)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("status %d (body %q), want 413", resp.StatusCode, body)
+			}
+			if fileExists(marker) {
+				t.Errorf("touch.sh ran although the body was over MaxBody")
+			}
+		})
+	}
+	t.Run("exactly MaxBody is served", func(t *testing.T) {
+		resp, body := mustRawResponse(t, s.addr(), "POST /cgi-bin/touch.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\nConnection: close\r\n\r\n"+big[:16])
+		if resp.StatusCode != 200 {
+			t.Errorf("status %d (body %q), want 200", resp.StatusCode, body)
+		}
+		if !fileExists(marker) {
+			t.Errorf("touch.sh did not run for a body of exactly MaxBody")
+		}
+	})
+}
+
+// TestCGI_ResponseHeaderBlock guards C6 (RFC 3875 §6): Status, client
+// redirects, "//host" not local, repeated headers, LF and CRLF endings, and
+// the invalid responses: no Content-Type/Location/Status, a script
+// Transfer-Encoding (response splitting, CVE-2024-24795); a script's
+// Content-Length is not trusted for framing.
+func TestCGI_ResponseHeaderBlock(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for _, tc := range []struct {
+		script  string
+		status  int
+		headers map[string][]string
+		body    string // exact, when not ""
+		notBody string // must not appear
+	}{
+		{script: "status.sh", status: 418, body: "teapot\n"},
+		{script: "redirect-abs.sh", status: 302, headers: map[string][]string{"Location": {"http://example.com/elsewhere"}}},
+		{script: "redirect-evil.sh", status: 302, headers: map[string][]string{"Location": {"//evil.example/x"}}},
+		{script: "cookies.sh", status: 200, headers: map[string][]string{"Set-Cookie": {"a=1", "b=2"}}, body: "cookies\n"},
+		{script: "crlf.sh", status: 200, headers: map[string][]string{"X-Crlf": {"yes"}, "X-Lf": {"yes"}, "Content-Type": {"text/plain"}}, body: "mixed\n"},
+		{script: "cl-lie.sh", status: 200, body: "0123456789abcdefghij"},
+		{script: "no-ctype.sh", status: 502, notBody: "body"},
+		{script: "te.sh", status: 502, notBody: "hello"},
+	} {
+		t.Run(tc.script, func(t *testing.T) {
+			resp, body := mustGet(t, s.url(tc.script))
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d (body %q)", resp.StatusCode, tc.status, body)
+			}
+			for k, want := range tc.headers {
+				if got := resp.Header.Values(k); strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Errorf("header %s = %q, want %q", k, got, want)
+				}
+			}
+			if tc.body != "" && string(body) != tc.body {
+				t.Errorf("body %q, want %q", body, tc.body)
+			}
+			if tc.notBody != "" && strings.Contains(string(body), tc.notBody) {
+				t.Errorf("body %q holds the script's output %q", body, tc.notBody)
+			}
+			if tc.script == "cl-lie.sh" && resp.ContentLength == 5 {
+				t.Errorf("the script's Content-Length: 5 framed the response")
+			}
+		})
+	}
+}
+
+// TestCGI_LocalRedirectIsFreshGET guards C6 (RFC 3875 §6.2.2): a local
+// Location is served as a new GET of that path: the target sees
+// REQUEST_METHOD=GET, its own query and no body, and the client sees only
+// the target's answer.
+func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	req := newRequest(t, "POST", s.url("redirect-local.sh?orig=1"), strings.NewReader("posted=body"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body := mustDo(t, req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d, want 200 (body %q)", resp.StatusCode, body)
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		t.Errorf("Location %q reached the client", loc)
+	}
+	if strings.Contains(string(body), "discarded") {
+		t.Errorf("the redirecting script's body reached the client: %q", body)
+	}
+	env := parseEnv(body)
+	for k, v := range map[string]string{
+		"REQUEST_METHOD": "GET",
+		"SCRIPT_NAME":    "/cgi-bin/env.pl",
+		"QUERY_STRING":   "via=local",
+		"REQUEST_URI":    "/cgi-bin/env.pl?via=local",
+	} {
+		if env[k] != v {
+			t.Errorf("target %s = %q, want %q", k, env[k], v)
+		}
+	}
+	for _, k := range []string{"CONTENT_LENGTH", "CONTENT_TYPE"} {
+		if v, ok := env[k]; ok {
+			t.Errorf("target got %s = %q: the original body leaked into the GET", k, v)
+		}
+	}
+
+	t.Run("loop ends", func(t *testing.T) {
+		mustWriteFile(t, filepath.Join(s.dir, "loop.sh"), "#!/bin/sh\nprintf 'Location: /cgi-bin/loop.sh\\n\\n'\n", 0o755)
+		resp, body := mustGet(t, s.url("loop.sh"))
+		if resp.StatusCode < 500 {
+			t.Errorf("self-redirect: status %d (body %q), want a 5xx", resp.StatusCode, body)
+		}
+	})
+	t.Run("to a missing script", func(t *testing.T) {
+		mustWriteFile(t, filepath.Join(s.dir, "gone.sh"), "#!/bin/sh\nprintf 'Location: /cgi-bin/no-such.sh\\n\\n'\n", 0o755)
+		resp, body := mustGet(t, s.url("gone.sh"))
+		if resp.StatusCode != 404 {
+			t.Errorf("redirect to a missing script: status %d (body %q), want 404", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestCGI_NPHPassthrough guards C7: an nph- script's output is the response,
+// byte for byte: status line and headers exactly as written.
+func TestCGI_NPHPassthrough(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	want, err := exec.Command("sh", filepath.Join(s.dir, "nph-raw.sh")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := mustRaw(t, s.addr(), "GET /cgi-bin/nph-raw.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+	if !bytes.Equal(got, want) {
+		t.Errorf("nph response:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestCGI_StreamsOutput guards C8: what the script has flushed reaches the
+// client while it still runs (stream.sh sleeps 2 s between two lines).
+func TestCGI_StreamsOutput(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	start := time.Now()
+	resp, err := noRedirectClient.Get(s.url("stream.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	if err != nil || line != "first\n" {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("first line arrived after %v, want within 1s (output buffered?)", d)
+	}
+	rest, err := io.ReadAll(br)
+	if err != nil || string(rest) != "second\n" {
+		t.Errorf("rest %q, %v; want %q", rest, err, "second\n")
+	}
+}
+
+// TestCGI_StderrIsLoggedNotSent guards C9: stderr lines are logged with the
+// script and its pid, and never reach the client.
+func TestCGI_StderrIsLoggedNotSent(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	resp, body := mustGet(t, s.url("stderr.sh"))
+	if resp.StatusCode != 200 || string(body) != "body only\n" {
+		t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, "body only\n")
+	}
+	var found *logrus.Entry
+	waitFor(2*time.Second, func() bool {
+		for _, e := range s.hook.AllEntries() {
+			if strings.Contains(e.Message, "secret-stderr-line") {
+				found = e
+				return true
+			}
+		}
+		return false
+	})
+	if found == nil {
+		t.Fatalf("stderr line not logged; entries: %v", messages(s.hook))
+	}
+	if found.Message != "warning: secret-stderr-line" {
+		t.Errorf("logged %q, want the line without its newline", found.Message)
+	}
+	if found.Data["script"] != "stderr.sh" {
+		t.Errorf("stderr entry script = %v, want stderr.sh", found.Data["script"])
+	}
+	pid, ok := fieldInt(found.Data["pid"])
+	if !ok || pid <= 0 {
+		t.Errorf("stderr entry pid = %v, want the script's pid", found.Data["pid"])
+	}
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/stderr.sh") {
+		if p, _ := fieldInt(e.Data["pid"]); p != pid {
+			t.Errorf("access log pid %d, stderr pid %d: want the same process", p, pid)
+		}
+	}
+}
+
+func messages(h *test.Hook) []string {
+	var out []string
+	for _, e := range h.AllEntries() {
+		out = append(out, fmt.Sprintf("%s %v", e.Message, e.Data))
+	}
+	return out
+}
+
+// TestCGI_FailuresAreCleanAnswers guards C10: each failure is a clean HTTP
+// status, logged once with a reason, and never discloses the script.
+func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for _, tc := range []struct {
+		name, path string
+		status     int
+	}{
+		{"missing", "no-such.sh", 404},
+		{"not executable", "noexec.pl", 403},
+		{"bad interpreter", "badinterp.pl", 500},
+		{"exits before headers", "early-exit.sh", 502},
+		{"malformed header", "malformed.sh", 502},
+		{"no content type", "no-ctype.sh", 502},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := mustGet(t, s.url(tc.path))
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d (body %q)", resp.StatusCode, tc.status, body)
+			}
+			for _, secret := range []string{"SECRET-SOURCE-MARKER", "unreachable", "not a header", "#!"} {
+				if strings.Contains(string(body), secret) {
+					t.Errorf("body %q discloses %q", body, secret)
+				}
+			}
+			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.path, tc.status)
+		})
+	}
+}
+
+// mustLoggedReason checks that the request to path was logged with status
+// and a non-empty reason (C10: every response error is logged).
+func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {
+	tb.Helper()
+	var got []string
+	ok := waitFor(2*time.Second, func() bool {
+		got = got[:0]
+		for _, e := range entriesWith(h, "path", path) {
+			code, _ := fieldInt(e.Data["status"])
+			reason, _ := e.Data["reason"].(string)
+			got = append(got, fmt.Sprintf("%d %q", code, reason))
+			if code == status && reason != "" {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		tb.Errorf("no log entry for %s with status %d and a reason; got %v", path, status, got)
+	}
+}
+
+// TestCGI_TimeoutKillsWholeGroup guards C10: a script past the timeout gets
+// the client a 504, and its whole process group dies, including a
+// background grandchild.
+func TestCGI_TimeoutKillsWholeGroup(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	start := time.Now()
+	resp, body := mustGet(t, s.url("sleeper.sh"))
+	if resp.StatusCode != http.StatusGatewayTimeout {
+		t.Errorf("status %d (body %q), want 504", resp.StatusCode, body)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("answered after %v with a 1s timeout", d)
+	}
+	pids := mustReadPids(t, filepath.Join(s.dir, "pids"), time.Second)
+	if len(pids) != 2 {
+		t.Fatalf("pids %v, want the script and its grandchild", pids)
+	}
+	if !waitGone(time.Second, pids...) {
+		t.Errorf("processes %v still alive after the timeout", pids)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/sleeper.sh", http.StatusGatewayTimeout)
+}
+
+// TestCGI_ClientDisconnectKillsGroup guards C10: a client that goes away
+// mid-request gets its script's whole group killed within 1 s.
+func TestCGI_ClientDisconnectKillsGroup(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	conn := mustDial(t, s.addr())
+	if _, err := io.WriteString(conn, "GET /cgi-bin/sleeper.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	pids := mustReadPids(t, filepath.Join(s.dir, "pids"), 5*time.Second)
+	conn.Close()
+	gone := time.Now()
+	if !waitGone(time.Second, pids...) {
+		t.Errorf("processes %v still alive 1s after the client went away", pids)
+	}
+	t.Logf("group gone %v after disconnect", time.Since(gone))
+	// Logged, not answered (nobody is left to answer).
+	if !waitFor(2*time.Second, func() bool { return len(entriesWith(s.hook, "path", "/cgi-bin/sleeper.sh")) > 0 }) {
+		t.Errorf("disconnect not logged; entries %v", messages(s.hook))
+	}
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/sleeper.sh") {
+		if r, _ := e.Data["reason"].(string); r == "" {
+			t.Errorf("disconnect logged without a reason: %s %v", e.Message, e.Data)
+		}
+	}
+}
+
+// TestCGI_QueueFullGets503 guards C11: with MaxProcs 1 and Queue 1, of three
+// concurrent requests to a slow script one waits, one runs, and the third
+// gets 503 with Retry-After; never two scripts at once.
+func TestCGI_QueueFullGets503(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxProcs = 1; c.Queue = 1 })
+	type result struct {
+		code       int
+		retryAfter string
+	}
+	results := make(chan result, 3)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			resp, err := noRedirectClient.Get(s.url("slow.sh"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			results <- result{resp.StatusCode, resp.Header.Get("Retry-After")}
+		})
+	}
+	wg.Wait()
+	close(results)
+	var ok, busy int
+	for r := range results {
+		switch r.code {
+		case 200:
+			ok++
+		case 503:
+			busy++
+			if r.retryAfter == "" {
+				t.Errorf("503 without Retry-After")
+			}
+		default:
+			t.Errorf("unexpected status %d", r.code)
+		}
+	}
+	if ok != 2 || busy != 1 {
+		t.Errorf("%d×200 and %d×503, want 2 and 1", ok, busy)
+	}
+	if b, err := os.ReadFile(filepath.Join(s.dir, "overlaps")); err == nil {
+		t.Errorf("two slow.sh ran at once with MaxProcs 1: %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(s.dir, "started")); len(strings.Fields(string(b))) != 2 {
+		t.Errorf("slow.sh started %d times, want 2 (the 503 must not start it)", len(strings.Fields(string(b))))
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/slow.sh", http.StatusServiceUnavailable)
+}
+
+// TestCGI_QueuedRequestHonoursClientGone guards C11: a request waiting in
+// the queue whose client leaves gives up its place and starts nothing.
+func TestCGI_QueuedRequestHonoursClientGone(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxProcs = 1; c.Queue = 4 })
+	first := make(chan int, 1)
+	go func() {
+		resp, err := noRedirectClient.Get(s.url("slow.sh"))
+		if err != nil {
+			first <- 0
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	mustReadPids(t, filepath.Join(s.dir, "started"), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.url("touch.sh"), nil)
+	if resp, err := noRedirectClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("queued request answered %d before the slot was free", resp.StatusCode)
+	}
+	if code := <-first; code != 200 {
+		t.Errorf("first request: %d, want 200", code)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if fileExists(filepath.Join(s.dir, "ran")) {
+		t.Errorf("touch.sh ran for a client that had gone")
+	}
+}
+
+// TestCGI_WrapperRunsNonExecutable guards §7 [[wrapper]] in CGI mode: a
+// non-executable hello.php runs through php-cgi.
+func TestCGI_WrapperRunsNonExecutable(t *testing.T) {
+	t.Parallel()
+	const phpCGI = "/usr/bin/php-cgi"
+	if _, err := os.Stat(phpCGI); err != nil {
+		t.Skip("php-cgi not installed (Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "[[wrapper]]\next = \".php\"\ncommand = \""+phpCGI+"\"\n", 0o644)
+	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
+	resp, body := mustGet(t, s.url("hello.php?x=1"))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d, body %q", resp.StatusCode, body)
+	}
+	if string(body) != "hello from php GET\n" {
+		t.Errorf("body %q, want %q", body, "hello from php GET\n")
+	}
+	if resp.Header.Get("X-Wrapped") != "php" {
+		t.Errorf("X-Wrapped = %q, want php (headers from the wrapped script)", resp.Header.Get("X-Wrapped"))
+	}
+	t.Run("other non-executable files still 403", func(t *testing.T) {
+		resp, _ := mustGet(t, s.url("noexec.pl"))
+		if resp.StatusCode != 403 {
+			t.Errorf("noexec.pl: status %d, want 403", resp.StatusCode)
+		}
+	})
+}
+
+// BenchmarkGateway_CGIHello measures one GET of the smallest sh script in
+// CGI mode: a fork+exec per request.
+func BenchmarkGateway_CGIHello(b *testing.B) {
+	s := newCGISite(b, nil)
+	url := s.url("hello.sh")
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	for b.Loop() {
+		resp, err := client.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+}
