@@ -1,0 +1,512 @@
+// main_test.go tests the menshen binary as users run it (CONTRACT §1, C33):
+// built once in TestMain, started as a real process on free ports, stopped
+// with real signals.
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the menshen executable built by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "menshen-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "menshen")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the process writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// menshenEnv is the test process's environment without MENSHEN_* variables,
+// plus extra.
+func menshenEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MENSHEN_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
+// runMenshen runs the binary to completion (10 s at most) and returns its
+// exit code, stdout and stderr.
+func runMenshen(tb testing.TB, env []string, args ...string) (code int, stdout, stderr string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = menshenEnv(env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	default:
+		tb.Fatalf("menshen %s: %v", strings.Join(args, " "), err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// mustCopyTestdata copies ../../testdata/<name> to a temp dir, keeping modes.
+func mustCopyTestdata(tb testing.TB, name string) string {
+	tb.Helper()
+	src := filepath.Join("..", "..", "testdata", name)
+	dst := filepath.Join(tb.TempDir(), name)
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, info.Mode().Perm())
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}
+
+// server is a running `menshen serve`.
+type server struct {
+	cmd    *exec.Cmd
+	addr   string
+	stderr *syncBuffer
+	done   chan struct{} // closed when Wait has returned
+	err    error         // Wait's result, valid after done
+}
+
+// mustServe starts `menshen serve` with args and env, and waits until addr
+// accepts connections. Cleanup kills it if the test has not stopped it.
+func mustServe(tb testing.TB, addr string, env []string, args ...string) *server {
+	tb.Helper()
+	s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
+	s.cmd.Env = menshenEnv(env...)
+	s.cmd.Stderr = s.stderr
+	if err := s.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	tb.Cleanup(func() {
+		select {
+		case <-s.done:
+		default:
+			_ = s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return s
+		}
+		select {
+		case <-s.done:
+			tb.Fatalf("menshen serve exited early: %v\n%s", s.err, s.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("menshen serve not listening on %s after 10s:\n%s", addr, s.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop sends sig and waits (up to 15 s) for the exit code.
+func (s *server) stop(tb testing.TB, sig syscall.Signal) int {
+	tb.Helper()
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		tb.Fatal(err)
+	}
+	select {
+	case <-s.done:
+	case <-time.After(15 * time.Second):
+		tb.Fatalf("menshen serve still running 15s after %v:\n%s", sig, s.stderr)
+	}
+	var ee *exec.ExitError
+	if errors.As(s.err, &ee) {
+		return ee.ExitCode()
+	}
+	if s.err != nil {
+		tb.Fatalf("wait: %v", s.err)
+	}
+	return 0
+}
+
+// readPid waits for a script to write its pid into file.
+func readPid(tb testing.TB, file string) int {
+	tb.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(strings.Fields(string(b) + " x")[0])); err == nil {
+				return pid
+			}
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no pid in %s after 5s", file)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// mustGroupGone fails unless process group pgid is gone (zombies aside)
+// within 3 s.
+func mustGroupGone(tb testing.TB, pgid int) {
+	tb.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for groupAlive(pgid) {
+		if time.Now().After(deadline) {
+			tb.Errorf("process group %d outlived menshen", pgid)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func groupAlive(pgid int) bool {
+	if errors.Is(syscall.Kill(-pgid, 0), syscall.ESRCH) {
+		return false
+	}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return true
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(b, ')')
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 2 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
+			return true
+		}
+	}
+	return false
+}
+
+// get GETs url and returns its status and body.
+func get(tb testing.TB, url string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// oneLine fails unless s is exactly one non-empty line.
+func oneLine(tb testing.TB, what, s string) {
+	tb.Helper()
+	if strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") || len(strings.TrimSpace(s)) == 0 {
+		tb.Errorf("%s: want one line, got %q", what, s)
+	}
+}
+
+// TestServe_SIGTERMLetsRequestFinish guards C33: SIGTERM during a slow
+// request stops the listener, lets the request finish, exits 0 and leaves
+// no script behind.
+func TestServe_SIGTERMLetsRequestFinish(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+
+	type result struct {
+		code int
+		body string
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/cgi-bin/slow.sh")
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		res <- result{resp.StatusCode, string(b), err}
+	}()
+	pid := readPid(t, filepath.Join(dir, "started"))
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0\n%s", code, s.stderr)
+	}
+	r := <-res
+	if r.err != nil || r.code != 200 || r.body != "slow done\n" {
+		t.Errorf("request in flight during SIGTERM: %d %q %v, want 200 %q", r.code, r.body, r.err, "slow done\n")
+	}
+	mustGroupGone(t, pid)
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		t.Errorf("%s still accepts connections after exit", addr)
+	}
+}
+
+// TestServe_SIGTERMWaitsForNPH guards C33 with C7: an NPH script's
+// connection is hijacked, so http.Server.Shutdown does not wait for it; the
+// gateway must, or the script outlives it and the client gets nothing.
+func TestServe_SIGTERMWaitsForNPH(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	res := make(chan string, 1)
+	go func() {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			res <- err.Error()
+			return
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprint(c, "GET /cgi-bin/nph-slow.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		res <- string(b)
+	}()
+	pid := readPid(t, filepath.Join(dir, "nph-pid"))
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0\n%s", code, s.stderr)
+	}
+	if got := <-res; !strings.HasSuffix(got, "\r\n\r\nnph slow done\n") {
+		t.Errorf("NPH response cut by shutdown: %q", got)
+	}
+	mustGroupGone(t, pid)
+}
+
+// TestServe_ListenFromEnv guards §1: every flag reads MENSHEN_<FLAG>.
+func TestServe_ListenFromEnv(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, []string{"MENSHEN_LISTEN=" + addr, "MENSHEN_ADMIN=off", "MENSHEN_SCRIPTS=" + dir, "MENSHEN_PREFIX=/x/"})
+	if code, body := get(t, "http://"+addr+"/x/hello.sh"); code != 200 || body != "hello\n" {
+		t.Errorf("GET /x/hello.sh: %d %q, want 200 hello", code, body)
+	}
+	if code := s.stop(t, syscall.SIGINT); code != 0 {
+		t.Errorf("exit code %d after SIGINT, want 0", code)
+	}
+}
+
+// TestServe_BadFlagExits2 guards §1: bad flags exit 2 with a one-line reason.
+func TestServe_BadFlagExits2(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"unknown flag", nil, []string{"serve", "--no-such-flag"}, "no-such-flag"},
+		{"bad duration", nil, []string{"serve", "--timeout", "soon"}, "timeout"},
+		{"bad mode", nil, []string{"serve", "--mode", "turbo"}, "turbo"},
+		{"bad size", nil, []string{"serve", "--max-body", "lots"}, "max-body"},
+		{"bad env value", []string{"MENSHEN_MAX_PROCS=many"}, []string{"serve"}, "many"},
+		{"missing scripts dir", nil, []string{"serve", "--scripts", "/nonexistent/menshen-scripts", "--admin", "off"}, "/nonexistent/menshen-scripts"},
+		{"bad mode command", nil, []string{"mode", "turbo"}, "turbo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runMenshen(t, tc.env, tc.args...)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2 (stderr %q)", code, stderr)
+			}
+			oneLine(t, "stderr", stderr)
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q does not name %q", stderr, tc.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing (no help dump)", stdout)
+			}
+		})
+	}
+}
+
+// TestServe_BadConfigExits2 guards §7: an unknown key in the config file
+// exits 2 naming the file's line.
+func TestServe_BadConfigExits2(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	if err := os.WriteFile(conf, []byte("mode = \"cgi\"\n\ntimeot = \"5s\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runMenshen(t, nil, "serve", "--admin", "off", "--listen", freeAddr(t), "--scripts", mustCopyTestdata(t, "cgi"), "--config", conf)
+	if code != 2 {
+		t.Errorf("exit code %d, want 2 (stderr %q)", code, stderr)
+	}
+	oneLine(t, "stderr", stderr)
+	for _, want := range []string{"line 3", "timeot", conf} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not name %q", stderr, want)
+		}
+	}
+}
+
+// TestCheck_ReportsNonExecutableScript guards §1 `menshen check`: one line
+// per problem and a non-zero exit; a clean directory passes.
+func TestCheck_ReportsNonExecutableScript(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ok.sh"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMenshen(t, nil, "check", "--scripts", dir)
+	if code != 0 {
+		t.Errorf("clean dir: exit %d (stdout %q stderr %q), want 0", code, stdout, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "report.pl"), []byte("#!/usr/bin/perl\nprint 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runMenshen(t, nil, "check", "--scripts", dir)
+	if code == 0 {
+		t.Errorf("exit 0 with a non-executable report.pl, want non-zero")
+	}
+	oneLine(t, "stdout", stdout)
+	if !strings.Contains(stdout, "report.pl") || !strings.Contains(stdout, "not executable") {
+		t.Errorf("stdout %q does not say report.pl is not executable", stdout)
+	}
+	t.Logf("stderr: %q", stderr)
+}
+
+// TestVersion guards §1 `menshen version`: version, Go version, commit.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runMenshen(t, nil, "version")
+	if code != 0 || stderr != "" {
+		t.Errorf("exit %d stderr %q, want 0 and nothing", code, stderr)
+	}
+	oneLine(t, "stdout", stdout)
+	for _, want := range []string{"menshen", "go1.", "commit"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("version %q lacks %q", stdout, want)
+		}
+	}
+}
+
+// TestMode_NoGatewayIsClearError guards §1 `menshen mode`: no gateway at
+// --admin is a clear one-line error and a non-zero exit.
+func TestMode_NoGatewayIsClearError(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	code, stdout, stderr := runMenshen(t, nil, "mode", "--admin", addr, "fastcgi")
+	if code == 0 {
+		t.Errorf("exit 0 with no gateway at %s (stdout %q)", addr, stdout)
+	}
+	oneLine(t, "stderr", stderr)
+	if !strings.Contains(stderr, addr) {
+		t.Errorf("stderr %q does not name the admin address %s", stderr, addr)
+	}
+}
+
+// TestMode_SwitchesRunningGateway guards C30 from the command line: `menshen
+// mode` posts to the admin listener of a running gateway.
+func TestMode_SwitchesRunningGateway(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr, admin := freeAddr(t), freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir)
+	code, stdout, stderr := runMenshen(t, nil, "mode", "--admin", admin, "cgi", "hello.sh")
+	if code != 0 {
+		t.Errorf("exit %d (stderr %q), want 0", code, stderr)
+	}
+	if !strings.Contains(stdout, "hello.sh") {
+		t.Errorf("stdout %q does not confirm the switch of hello.sh", stdout)
+	}
+	if code, body := get(t, "http://"+addr+"/cgi-bin/hello.sh"); code != 200 || body != "hello\n" {
+		t.Errorf("GET hello.sh after the switch: %d %q", code, body)
+	}
+	s.stop(t, syscall.SIGTERM)
+	sc := bufio.NewScanner(strings.NewReader(s.stderr.String()))
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "mode switched") {
+			return
+		}
+	}
+	t.Errorf("no \"mode switched\" in the log:\n%s", s.stderr)
+}

@@ -1,0 +1,302 @@
+// route_test.go tests URL-to-script routing (C2) and its path safety (C3):
+// resolve on its own, then every escape attempt over a real socket.
+
+package gateway
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// outsideScript is a script next to (not inside) the scripts directory:
+// reaching it through the gateway is an escape.
+const outsideScript = "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nOUTSIDE-RAN\\n'\n"
+
+// mustRouteSite serves a copy of testdata/cgi with, next to it, an
+// executable outside.sh, and inside it symlinks made for C3: passwd →
+// /etc/passwd, etc → /etc, outside.sh and outdir → out of the tree,
+// link.sh → hello.sh, linkdir → sub, dangling → nowhere, fifo (a named
+// pipe).
+func mustRouteSite(tb testing.TB) *cgiSite {
+	tb.Helper()
+	s := newCGISite(tb, nil)
+	parent := filepath.Dir(s.dir)
+	mustWriteFile(tb, filepath.Join(parent, "outside.sh"), outsideScript, 0o755)
+	mustWriteFile(tb, filepath.Join(parent, "outdir", "evil.sh"), outsideScript, 0o755)
+	for link, target := range map[string]string{
+		"passwd":     "/etc/passwd",
+		"etc":        "/etc",
+		"outside.sh": "../outside.sh",
+		"abs-out.sh": filepath.Join(parent, "outside.sh"),
+		"outdir":     "../outdir",
+		"link.sh":    "hello.sh",
+		"linkdir":    "sub",
+		"sub/up.sh":  "../hello.sh",
+		"dangling":   "no-such-target",
+		"devnull":    "/dev/null",
+	} {
+		if err := os.Symlink(target, filepath.Join(s.dir, link)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(s.dir, "fifo"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// mustNotLeak checks a refused request's body for anything from outside.
+func mustNotDisclose(tb testing.TB, what string, body []byte) {
+	tb.Helper()
+	for _, secret := range []string{"OUTSIDE-RAN", "root:", "SECRET-SOURCE-MARKER", "hidden\n"} {
+		if strings.Contains(string(body), secret) {
+			tb.Errorf("%s: body %q discloses %q", what, body, secret)
+		}
+	}
+}
+
+// rawGet sends "GET target" exactly as given: Go's client would clean or
+// re-encode the path.
+func rawGet(tb testing.TB, s *cgiSite, target string) (*http.Response, []byte) {
+	tb.Helper()
+	return mustRawResponse(tb, s.addr(), "GET "+target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+}
+
+// TestRouteRejectsTraversal guards C3 (CVE-2021-41773, CVE-2021-42013):
+// "..", its percent-encodings and encoded slashes never leave the scripts
+// directory; the answer is 404, as for a missing file.
+func TestRouteRejectsTraversal(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, target := range []string{
+		"/cgi-bin/../outside.sh",
+		"/cgi-bin/%2e%2e/outside.sh",
+		"/cgi-bin/%2E%2E/outside.sh",
+		"/cgi-bin/.%2e/outside.sh",
+		"/cgi-bin/%2e./outside.sh",
+		"/cgi-bin/..%2foutside.sh",
+		"/cgi-bin/%2e%2e%2foutside.sh",
+		"/cgi-bin/sub/..%2f..%2foutside.sh",
+		"/cgi-bin/sub/%2e%2e/%2e%2e/outside.sh",
+		"/cgi-bin/./../outside.sh",
+		"/cgi-bin/..%5coutside.sh",
+		"/cgi-bin/%252e%252e/outside.sh",
+		"/cgi-bin/../../../../../../etc/passwd",
+		"/cgi-bin/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+		"/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd",
+		"/cgi-bin/..",
+		"/cgi-bin/%2e%2e",
+		"/cgi-bin/sub/..%2f..%2f..%2f..%2fetc%2fpasswd",
+		"/../cgi-bin/../outside.sh",
+		"/outside.sh",
+	} {
+		t.Run(target, func(t *testing.T) {
+			resp, body := rawGet(t, s, target)
+			if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("GET %s: status %d, want 404 (body %q)", target, resp.StatusCode, body)
+			}
+			mustNotDisclose(t, target, body)
+		})
+	}
+}
+
+// TestRouteHidesDotFiles guards C3: dot-files and anything under a
+// dot-directory are never executed (.git, .htpasswd, editor backups).
+func TestRouteHidesDotFiles(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, target := range []string{
+		"/cgi-bin/.hidden.sh",
+		"/cgi-bin/%2ehidden.sh",
+		"/cgi-bin/.hidden-dir/visible.sh",
+		"/cgi-bin/%2ehidden-dir/visible.sh",
+		"/cgi-bin/.hidden-dir%2fvisible.sh",
+		"/cgi-bin/sub/../.hidden.sh",
+		"/cgi-bin/.hidden-dir/../.hidden.sh",
+		"/cgi-bin/./.hidden.sh",
+	} {
+		t.Run(target, func(t *testing.T) {
+			resp, body := rawGet(t, s, target)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: status %d, want 404 (body %q)", target, resp.StatusCode, body)
+			}
+			mustNotDisclose(t, target, body)
+		})
+	}
+	t.Run("dot segments that stay inside are cleaned", func(t *testing.T) {
+		resp, body := rawGet(t, s, "/cgi-bin/sub/./../hello.sh")
+		if resp.StatusCode != 200 || string(body) != "hello\n" {
+			t.Errorf("status %d body %q, want 200 hello", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestRouteRejectsSymlinkEscape guards C3: a symlink that resolves outside
+// the scripts directory (to /etc/passwd, /etc, a script next to the
+// directory), a dangling one, and special files are 404 and never run.
+func TestRouteRejectsSymlinkEscape(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, rel := range []string{
+		"passwd",
+		"etc/passwd",
+		"outside.sh",
+		"abs-out.sh",
+		"outdir/evil.sh",
+		"outside.sh/path/info",
+		"dangling",
+		"devnull",
+		"fifo",
+	} {
+		t.Run(rel, func(t *testing.T) {
+			resp, body := rawGet(t, s, "/cgi-bin/"+rel)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: status %d, want 404 (body %q)", rel, resp.StatusCode, body)
+			}
+			mustNotDisclose(t, rel, body)
+		})
+	}
+}
+
+// TestRouteFollowsSymlinkInside guards C2/C3: symlinks that stay inside the
+// directory work, to a script or to a subdirectory.
+func TestRouteFollowsSymlinkInside(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, tc := range []struct{ rel, want string }{
+		{"link.sh", "hello\n"},
+		{"sub/up.sh", "hello\n"},
+	} {
+		resp, body := mustGet(t, s.url(tc.rel))
+		if resp.StatusCode != 200 || string(body) != tc.want {
+			t.Errorf("GET %s: %d %q, want 200 %q", tc.rel, resp.StatusCode, body, tc.want)
+		}
+	}
+	env := mustEnv(t, newRequest(t, "GET", s.url("linkdir/env.pl/pi"), nil))
+	if env["SCRIPT_NAME"] != "/cgi-bin/linkdir/env.pl" || env["PATH_INFO"] != "/pi" {
+		t.Errorf("linkdir/env.pl: SCRIPT_NAME=%q PATH_INFO=%q", env["SCRIPT_NAME"], env["PATH_INFO"])
+	}
+}
+
+// TestRouteNonExecutableIs403WithoutSource guards C3: a non-executable
+// regular file is 403 and its contents are never sent (no source
+// disclosure, unlike a static file server).
+func TestRouteNonExecutableIs403WithoutSource(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, rel := range []string{"noexec.pl", "noexec.pl/path/info", "README.md", "hello.php"} {
+		resp, body := mustGet(t, s.url(rel))
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s: status %d, want 403", rel, resp.StatusCode)
+		}
+		for _, secret := range []string{"SECRET-SOURCE-MARKER", "should not run", "#!", "<?php", "fixtures"} {
+			if strings.Contains(string(body), secret) {
+				t.Errorf("GET %s: body %q discloses the file (%q)", rel, body, secret)
+			}
+		}
+	}
+}
+
+// TestRouteDirectoryIs404 guards C3: a directory without a script is 404,
+// never a listing.
+func TestRouteDirectoryIs404(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, target := range []string{"/cgi-bin/", "/cgi-bin", "/cgi-bin/sub", "/cgi-bin/sub/", "/cgi-bin/linkdir/", "/", "/cgi-binx/hello.sh"} {
+		resp, body := rawGet(t, s, target)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", target, resp.StatusCode)
+		}
+		if strings.Contains(string(body), "env.pl") || strings.Contains(string(body), "hello.sh") {
+			t.Errorf("GET %s: body %q lists the directory", target, body)
+		}
+	}
+}
+
+// TestRouteRejectsNUL guards C3: a NUL byte (%00) in the path, which C APIs
+// would cut the name at, is 404.
+func TestRouteRejectsNUL(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	for _, target := range []string{"/cgi-bin/hello.sh%00.txt", "/cgi-bin/hello.sh%00", "/cgi-bin/env.pl/a%00b", "/cgi-bin/sub%00/env.pl"} {
+		resp, body := rawGet(t, s, target)
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET %s: status %d, want 404 (body %q)", target, resp.StatusCode, body)
+		}
+		if strings.Contains(string(body), "hello") || strings.Contains(string(body), "SCRIPT_NAME") {
+			t.Errorf("GET %s ran a script: %q", target, body)
+		}
+	}
+}
+
+// TestResolve checks the walk of C2 and the refusals of C3 on resolve
+// itself: no process, no socket.
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	other := filepath.Join(t.TempDir(), "legacy")
+	mustWriteFile(t, filepath.Join(other, "old.sh"), "#!/bin/sh\n", 0o755)
+	if err := os.Symlink("../outside", filepath.Join(dir, "escape")); err != nil {
+		t.Fatal(err)
+	}
+	mainM, err := newMount("/cgi-bin/", dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainM.main = true
+	legacy, err := newMount("/cgi-bin/legacy/", other, ModeFastCGI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mounts := []*mount{legacy, mainM} // longest prefix first, as buildSettings sorts
+	wrapped := func(p string) bool { return strings.HasSuffix(p, ".php") }
+
+	for _, tc := range []struct {
+		path                      string
+		err                       error
+		key, file, name, pathInfo string
+	}{
+		{path: "/cgi-bin/env.pl", key: "env.pl", file: "env.pl", name: "/cgi-bin/env.pl"},
+		{path: "/cgi-bin/sub/env.pl/a/b", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/b"},
+		{path: "/cgi-bin/sub/env.pl/a/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/"},
+		{path: "/cgi-bin/sub//env.pl", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl"},
+		{path: "/cgi-bin/hello.php", key: "hello.php", file: "hello.php", name: "/cgi-bin/hello.php"},
+		{path: "/cgi-bin/legacy/old.sh/x", key: "/cgi-bin/legacy/old.sh", name: "/cgi-bin/legacy/old.sh", pathInfo: "/x"},
+		{path: "/cgi-bin/noexec.pl", err: ErrNotExecutable, key: "noexec.pl", file: "noexec.pl", name: "/cgi-bin/noexec.pl"},
+		{path: "/cgi-bin/no-such.sh", err: ErrNotFound},
+		{path: "/cgi-bin/", err: ErrNotFound},
+		{path: "/cgi-bin/sub", err: ErrNotFound},
+		{path: "/cgi-bin/../env.pl", err: ErrNotFound},
+		{path: "/cgi-bin/.hidden.sh", err: ErrNotFound},
+		{path: "/cgi-bin/.hidden-dir/visible.sh", err: ErrNotFound},
+		{path: "/cgi-bin/escape/x.sh", err: ErrNotFound},
+		{path: "/cgi-bin/env.pl\x00", err: ErrNotFound},
+		{path: "/cgi-bin/sub\\env.pl", err: ErrNotFound},
+		{path: "/elsewhere/env.pl", err: ErrNotFound},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			rt, err := resolve(mounts, tc.path, wrapped)
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+				t.Fatalf("resolve(%q) error %v, want %v", tc.path, err, tc.err)
+			}
+			if tc.key == "" {
+				return
+			}
+			if rt == nil {
+				t.Fatalf("resolve(%q) = nil route with %v", tc.path, err)
+			}
+			if rt.key != tc.key || rt.scriptName != tc.name || rt.pathInfo != tc.pathInfo {
+				t.Errorf("resolve(%q) = key %q name %q pathInfo %q, want %q %q %q",
+					tc.path, rt.key, rt.scriptName, rt.pathInfo, tc.key, tc.name, tc.pathInfo)
+			}
+			if tc.file != "" && rt.file != filepath.Join(dir, tc.file) {
+				t.Errorf("resolve(%q).file = %q, want %q", tc.path, rt.file, filepath.Join(dir, tc.file))
+			}
+		})
+	}
+}
