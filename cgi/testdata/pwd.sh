@@ -1,0 +1,3 @@
+#!/bin/sh
+# Prints its working directory.
+pwd -P
