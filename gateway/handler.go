@@ -20,6 +20,13 @@ import (
 
 var _ http.Handler = (*Gateway)(nil)
 
+// hopByHop are the connection-level headers (RFC 9110 §7.6.1) a script
+// cannot set for the client connection.
+var hopByHop = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
+	"Te": true, "Trailer": true, "Upgrade": true,
+}
+
 // maxLocalRedirects bounds chains of local Location answers (Apache: 10).
 const maxLocalRedirects = 10
 
@@ -140,6 +147,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 
 	h := w.Header()
 	for k, v := range resp.Header {
+		if hopByHop[k] {
+			continue // the gateway owns the connection, not the script
+		}
 		h[k] = v
 	}
 	if _, ok := h["Content-Type"]; !ok {
