@@ -4,13 +4,14 @@
 package gateway
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -206,49 +207,152 @@ func loadFile(path string) (*fileConfig, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, fmt.Errorf("%w: %s line %d: unknown key %q", ErrConfig, path, keyLine(data, k[len(k)-1]), k.String())
+		return nil, fmt.Errorf("%w: %s line %d: unknown key %q", ErrConfig, path, keyLine(data, k), k.String())
 	}
 	if err := fc.validate(); err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) {
+			if n := keyLine(data, ke.key); n > 0 {
+				return nil, fmt.Errorf("%w: %s line %d: %w", ErrConfig, path, n, err)
+			}
+		}
 		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
 	}
 	return &fc, nil
 }
 
-// keyLine finds the first line that defines key, for error messages.
-func keyLine(data []byte, key string) int {
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		t := strings.TrimSpace(string(line))
-		if strings.HasPrefix(t, key) || strings.Contains(t, "."+key) || strings.Contains(t, "\""+key+"\"") || strings.Contains(t, "{ "+key) || strings.Contains(t, ", "+key) {
+// keyLine returns the line (1-based) that defines key in a TOML document:
+// the first "name = value" line or table header whose full dotted path is
+// key, else the first line defining its nearest ancestor, else 0. It follows
+// [table] and [[array]] headers and reads dotted and quoted names; that is
+// all an error message needs, so it does not parse values.
+func keyLine(data []byte, key toml.Key) int {
+	best, bestLen := 0, 0
+	var table []string
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimSpace(raw)
+		var path []string
+		switch {
+		case line == "" || line[0] == '#':
+			continue
+		case line[0] == '[':
+			name := strings.TrimPrefix(strings.TrimPrefix(line, "["), "[")
+			end := indexUnquoted(name, ']')
+			if end < 0 {
+				continue
+			}
+			table = splitDotted(name[:end])
+			path = table
+		default:
+			eq := indexUnquoted(line, '=')
+			if eq <= 0 {
+				continue
+			}
+			path = append(append([]string(nil), table...), splitDotted(line[:eq])...)
+		}
+		n := 0
+		for n < len(path) && n < len(key) && path[n] == key[n] {
+			n++
+		}
+		switch {
+		case n == 0 || n < len(path):
+			// This line defines something else.
+		case n == len(key):
 			return i + 1
+		case n > bestLen:
+			best, bestLen = i+1, n
 		}
 	}
-	return 0
+	return best
 }
+
+// indexUnquoted returns the index of the first c in s outside a TOML
+// quoted string, or -1.
+func indexUnquoted(s string, c byte) int {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		switch {
+		case quote == '"' && s[i] == '\\':
+			i++
+		case quote != 0:
+			if s[i] == quote {
+				quote = 0
+			}
+		case s[i] == '"' || s[i] == '\'':
+			quote = s[i]
+		case s[i] == c:
+			return i
+		}
+	}
+	return -1
+}
+
+// splitDotted splits a TOML key such as `script."sub/report.pl".mode` into
+// its parts, unquoted.
+func splitDotted(k string) []string {
+	var parts []string
+	for {
+		dot := indexUnquoted(k, '.')
+		part := k
+		if dot >= 0 {
+			part = k[:dot]
+		}
+		part = strings.TrimSpace(part)
+		if n := len(part); n >= 2 && part[0] == '\'' && part[n-1] == '\'' {
+			part = part[1 : n-1]
+		} else if u, err := strconv.Unquote(part); err == nil && part[0] == '"' {
+			part = u
+		}
+		parts = append(parts, part)
+		if dot < 0 {
+			return parts
+		}
+		k = k[dot+1:]
+	}
+}
+
+// keyError is a validation error about one key, so that loadFile can name
+// its line.
+type keyError struct {
+	key toml.Key
+	err error
+}
+
+func (e *keyError) Error() string { return e.err.Error() }
+func (e *keyError) Unwrap() error { return e.err }
+
+// atKey ties err to key for the line number in the message.
+func atKey(err error, key ...string) error { return &keyError{key: key, err: err} }
 
 func (fc *fileConfig) validate() error {
 	if fc.Mode != "" {
 		if _, err := ParseMode(fc.Mode); err != nil {
-			return err
+			return atKey(err, "mode")
 		}
 	}
 	if fc.Isolation != "" {
 		if _, err := parseIsolation(fc.Isolation); err != nil {
-			return err
+			return atKey(err, "isolation")
 		}
 	}
-	for _, n := range []*int{fc.MaxProcs, fc.Queue, fc.Workers, fc.MinWorkers, fc.MaxRequests} {
-		if n != nil && *n < 0 {
-			return fmt.Errorf("negative number %d", *n)
+	for _, n := range []struct {
+		key string
+		v   *int
+	}{{"max_procs", fc.MaxProcs}, {"queue", fc.Queue}, {"workers", fc.Workers}, {"min_workers", fc.MinWorkers}, {"max_requests", fc.MaxRequests}} {
+		if n.v != nil && *n.v < 0 {
+			return atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key)
 		}
 	}
 	if fc.MaxBody != nil && *fc.MaxBody <= 0 {
-		return fmt.Errorf("max_body %d: must be positive", *fc.MaxBody)
+		return atKey(fmt.Errorf("max_body %d: must be positive", *fc.MaxBody), "max_body")
 	}
-	for k := range fc.Env {
+	for _, k := range sortedKeys(fc.Env) {
 		if !validEnvName(k) {
-			return fmt.Errorf("env name %q: letters, digits and _ only", k)
+			return atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k)
 		}
 	}
+	// [[wrapper]] and [[mount]] entries are named by their ext and prefix:
+	// keyLine cannot tell the entries of an array of tables apart.
 	for i, w := range fc.Wrapper {
 		if !strings.HasPrefix(w.Ext, ".") || len(w.Ext) < 2 {
 			return fmt.Errorf("wrapper %d: ext %q must start with a dot", i+1, w.Ext)
@@ -257,26 +361,30 @@ func (fc *fileConfig) validate() error {
 			return fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command)
 		}
 	}
-	for name, s := range fc.Script {
-		if strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-			return fmt.Errorf("script %q: want a path under the scripts directory, like \"sub/report.pl\"", name)
+	for _, name := range sortedKeys(fc.Script) {
+		s := fc.Script[name]
+		if strings.HasPrefix(name, "/") || slices.Contains(strings.Split(name, "/"), "..") {
+			return atKey(fmt.Errorf("script %q: want a path under the scripts directory, like \"sub/report.pl\"", name), "script", name)
 		}
 		if s.Mode != "" {
 			if _, err := ParseMode(s.Mode); err != nil {
-				return fmt.Errorf("script %q: %w", name, err)
+				return atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "mode")
 			}
 		}
 		if s.Isolation != "" {
 			if _, err := parseIsolation(s.Isolation); err != nil {
-				return fmt.Errorf("script %q: %w", name, err)
+				return atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "isolation")
 			}
 		}
 		if s.Workers < 0 {
-			return fmt.Errorf("script %q: negative workers", name)
+			return atKey(fmt.Errorf("script %q: negative workers", name), "script", name, "workers")
 		}
-		for k := range s.Env {
+		if s.MinWorkers != nil && *s.MinWorkers < 0 {
+			return atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers")
+		}
+		for _, k := range sortedKeys(s.Env) {
 			if !validEnvName(k) {
-				return fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k)
+				return atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env")
 			}
 		}
 	}
@@ -294,6 +402,17 @@ func (fc *fileConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// sortedKeys returns m's keys in order, so that the first of several
+// problems is always the same one.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func validEnvName(k string) bool {

@@ -1,0 +1,224 @@
+// config_test.go tests the config file of CONTRACT §7: validation with
+// errors that name the line, and the rule that explicit flags win.
+
+package gateway
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// mustConfigFile writes a TOML config into a temp dir and returns its path.
+func mustConfigFile(tb testing.TB, content string) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), "menshen.toml")
+	mustWriteFile(tb, p, content, 0o644)
+	return p
+}
+
+// newFromFile builds a Gateway over a copy of testdata/cgi with the config
+// file content; the Gateway is closed at cleanup.
+func newFromFile(tb testing.TB, content string, edit func(*Config)) (*Gateway, error) {
+	tb.Helper()
+	cfg := Config{Scripts: mustCopyTestdata(tb, "cgi"), ConfigFile: mustConfigFile(tb, content)}
+	if edit != nil {
+		edit(&cfg)
+	}
+	g, err := New(cfg)
+	if g != nil {
+		tb.Cleanup(func() { g.Close() })
+	}
+	return g, err
+}
+
+// TestConfig_RejectsInvalidFile guards §7: an invalid file is ErrConfig
+// (exit 2 at start, "kept the previous config" on reload), and the message
+// names the file and, where it can, the line.
+func TestConfig_RejectsInvalidFile(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file string
+		want       []string // substrings of the error
+	}{
+		{"unknown top-level key", "mode = \"cgi\"\n\ntimeot = \"5s\"\n", []string{"line 3", `"timeot"`}},
+		{"unknown key after a longer one", "timeout = \"5s\"\ntime = \"x\"\n", []string{"line 2", `"time"`}},
+		{"unknown key named like a value", "mode = \"fastcgi\"\nfastcgi = 1\n", []string{"line 2", `"fastcgi"`}},
+		{"unknown table", "[env]\nA = \"b\"\n\n[bogus]\nx = 1\n", []string{"line 4", "bogus"}},
+		{"unknown key in a script table", "mode = \"cgi\"\n\n[script.\"sub/report.pl\"]\nmode = \"fastcgi\"\nworkrs = 2\n", []string{"line 5", "workrs"}},
+		{"same unknown key in the second script", "[script.\"a.pl\"]\nworkers = 2\n[script.\"b.pl\"]\nworkers = 3\nmode = \"cgi\"\nbogus = 1\n", []string{"line 6", "bogus"}},
+		{"unknown key in a wrapper", "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\nargs = []\ncmd = \"x\"\n", []string{"line 5", "cmd"}},
+		{"unknown key in a mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\n\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmod = \"cgi\"\n", []string{"line 8", "mod"}},
+		{"bad duration", "\ntimeout = \"soon\"\n", []string{"line 2", "soon"}},
+		{"duration without unit", "timeout = \"5\"\n", []string{"line 1", "5"}},
+		{"negative duration", "idle_timeout = \"-1s\"\n", []string{"line 1", "-1s"}},
+		{"bad script duration", "[script.\"a.pl\"]\ntimeout = \"1 minute\"\n", []string{"line 2", "minute"}},
+		{"bad mode", "\nmode = \"turbo\"\n", []string{"line 2", "turbo", "cgi or fastcgi"}},
+		{"bad script mode", "mode = \"cgi\"\n[script.\"a.pl\"]\nmode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
+		{"bad script mode, quoted key", "[script]\n'b.pl' = { mode = \"cgi\" }\n\"a.pl\".mode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
+		{"negative script min_workers", "[script.\"a.pl\"]\nmin_workers = -1\n", []string{"line 2", "min_workers"}},
+		{"negative queue", "queue = -3\n", []string{"line 1", "queue"}},
+		{"bad mount mode", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"/x/", "cgl"}},
+		{"bad isolation", "isolation = \"sandbox\"\n", []string{"sandbox"}},
+		{"wrapper with relative command", "[[wrapper]]\next = \".php\"\ncommand = \"php-cgi\"\n", []string{"php-cgi", "absolute"}},
+		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"php", "dot"}},
+		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
+		{"script outside the directory", "[script.\"../etc/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "../etc/x.pl"}},
+		{"negative max_body", "max_body = -1\n", []string{"max_body"}},
+		{"wrong type", "max_procs = \"many\"\n", []string{"line 1", "max_procs"}},
+		{"syntax error", "mode = \"cgi\"\n[script.\"a.pl\"\n", []string{"line "}},
+		{"mount with a missing dir", "[[mount]]\nprefix = \"/x/\"\ndir = \"/nonexistent/menshen\"\n", []string{"/nonexistent/menshen"}},
+		{"mount over the main prefix", "[[mount]]\nprefix = \"/cgi-bin/\"\ndir = \"/tmp\"\n", []string{"/cgi-bin/"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := newFromFile(t, tc.file, nil)
+			if err == nil {
+				t.Fatalf("New accepted:\n%s", tc.file)
+			}
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("error %v does not match ErrConfig", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q spans lines; the CLI prints it as one", err)
+			}
+		})
+	}
+}
+
+// TestConfig_ContractExampleLoads guards §7: the example of the contract is
+// valid as written.
+func TestConfig_ContractExampleLoads(t *testing.T) {
+	t.Parallel()
+	legacy := t.TempDir()
+	g, err := newFromFile(t, `
+mode = "cgi"                 # default mode, like --mode
+isolation = "auto"           # Perl runner default: auto | perlrun | registry
+timeout = "60s"              # like --timeout; durations in Go syntax
+
+[env]                        # extra variables for every script (Apache SetEnv)
+GITWEB_CONFIG = "/etc/gitweb.conf"
+
+[[wrapper]]                  # files with this extension run through a program
+ext = ".php"                 # (Apache FcgidWrapper / lighttpd cgi.assign)
+command = "/usr/bin/php-cgi" # in fastcgi mode a native FastCGI worker pool
+
+[script."sub/report.pl"]     # per script, path under the scripts dir
+mode = "fastcgi"
+isolation = "registry"
+workers = 4
+timeout = "5m"
+env = { REPORT_DB = "/srv/spc.db" }
+
+[[mount]]                    # more URL prefixes, each with its own directory
+prefix = "/legacy/"
+dir = "`+legacy+`"
+mode = "fastcgi"
+`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := g.settings.Load()
+	if got := s.timeoutFor("sub/report.pl"); got != 5*time.Minute {
+		t.Errorf("sub/report.pl timeout %v, want 5m", got)
+	}
+	if got := s.timeoutFor("env.pl"); got != 60*time.Second {
+		t.Errorf("env.pl timeout %v, want 60s", got)
+	}
+	if max, _ := s.workersFor("sub/report.pl"); max != 4 {
+		t.Errorf("sub/report.pl workers %d, want 4", max)
+	}
+	if got := s.isolationFor("sub/report.pl"); got != IsolationRegistry {
+		t.Errorf("sub/report.pl isolation %q, want registry", got)
+	}
+	if _, ok := s.wrapperFor("x.PHP"); !ok {
+		t.Errorf("no wrapper for .PHP files")
+	}
+	if len(s.mounts) != 2 || s.mounts[0].prefix != "/legacy/" && s.mounts[1].prefix != "/legacy/" {
+		t.Errorf("mounts %v, want /cgi-bin/ and /legacy/", s.mounts)
+	}
+	env := strings.Join(s.envFor("sub/report.pl"), " ")
+	if !strings.Contains(env, "GITWEB_CONFIG=/etc/gitweb.conf") || !strings.Contains(env, "REPORT_DB=/srv/spc.db") {
+		t.Errorf("sub/report.pl env %q, want [env] and its own", env)
+	}
+}
+
+// TestConfig_ExplicitFlagsWin guards §7: "values apply where no flag was
+// given explicitly": a flag in Config.Set beats the file, a default does
+// not.
+func TestConfig_ExplicitFlagsWin(t *testing.T) {
+	t.Parallel()
+	const file = `
+mode = "fastcgi"
+timeout = "9s"
+max_procs = 3
+queue = 7
+max_body = 1000
+path = "/file/bin"
+pass_authorization = true
+`
+	t.Run("file over defaults", func(t *testing.T) {
+		t.Parallel()
+		g, err := newFromFile(t, file, func(c *Config) {
+			c.Mode, c.Timeout, c.MaxProcs, c.Queue = ModeCGI, 2*time.Second, 5, 11
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := g.settings.Load()
+		if s.mode != ModeFastCGI || s.timeout != 9*time.Second || s.maxProcs != 3 || s.queue != 7 ||
+			s.maxBody != 1000 || s.path != "/file/bin" || !s.passAuth {
+			t.Errorf("settings %+v, want the file's values", s)
+		}
+		if s.procs.Max() != 3 {
+			t.Errorf("CGI limiter has %d slots, want max_procs 3", s.procs.Max())
+		}
+	})
+	t.Run("explicit flags over file", func(t *testing.T) {
+		t.Parallel()
+		g, err := newFromFile(t, file, func(c *Config) {
+			c.Mode, c.Timeout, c.MaxProcs, c.Queue, c.MaxBody, c.Path = ModeCGI, 2*time.Second, 5, 11, 64, "/flag/bin"
+			c.Set = map[string]bool{"mode": true, "timeout": true, "max-procs": true, "queue": true,
+				"max-body": true, "path": true, "pass-authorization": true}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := g.settings.Load()
+		if s.mode != ModeCGI || s.timeout != 2*time.Second || s.maxProcs != 5 || s.queue != 11 ||
+			s.maxBody != 64 || s.path != "/flag/bin" || s.passAuth {
+			t.Errorf("settings %+v, want the explicit flags' values", s)
+		}
+	})
+}
+
+// TestConfig_Defaults guards §1: the documented defaults of Config.
+func TestConfig_Defaults(t *testing.T) {
+	t.Parallel()
+	c := Config{}.withDefaults()
+	if c.Listen != "127.0.0.1:8080" || c.Admin != "127.0.0.1:8081" || c.Scripts != "./scripts" ||
+		c.Prefix != "/cgi-bin/" || c.Mode != ModeCGI || c.Timeout != 60*time.Second ||
+		c.MaxBody != 64<<20 || c.IdleTimeout != 5*time.Minute || c.Isolation != IsolationAuto {
+		t.Errorf("defaults %+v", c)
+	}
+	if p := (Config{Prefix: "legacy"}).withDefaults().Prefix; p != "/legacy/" {
+		t.Errorf("prefix \"legacy\" → %q, want /legacy/", p)
+	}
+}
+
+// TestNew_RefusesExposedAdminWithoutToken guards C40: an admin listener
+// off loopback needs a token.
+func TestNew_RefusesExposedAdminWithoutToken(t *testing.T) {
+	t.Parallel()
+	_, err := New(Config{Scripts: t.TempDir(), Admin: "0.0.0.0:8081"})
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("New with admin 0.0.0.0 and no token: %v, want ErrConfig", err)
+	}
+}
