@@ -741,6 +741,31 @@ func TestCGI_TimeoutKillsWholeGroup(t *testing.T) {
 	mustLoggedReason(t, s.hook, "/cgi-bin/sleeper.sh", http.StatusGatewayTimeout)
 }
 
+// TestCGI_TimeoutAfterHeadersBreaksResponse guards C10: when the timeout
+// strikes after the headers went out, the group is killed and the
+// connection breaks, so the client cannot take the cut body for a whole one
+// (a clean end of a chunked body would say it was complete).
+func TestCGI_TimeoutAfterHeadersBreaksResponse(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	resp, err := noRedirectClient.Get(s.url("partial.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d, want the script's 200 (headers were sent)", resp.StatusCode)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Errorf("body %q read without error: the truncation is invisible to the client", body)
+	}
+	if string(body) != "partial\n" {
+		t.Errorf("body %q, want what the script wrote before the timeout", body)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/partial.sh", 200)
+}
+
 // TestCGI_ClientDisconnectKillsGroup guards C10: a client that goes away
 // mid-request gets its script's whole group killed within 1 s.
 func TestCGI_ClientDisconnectKillsGroup(t *testing.T) {
