@@ -501,6 +501,7 @@ func TestCGI_ResponseHeaderBlock(t *testing.T) {
 		{script: "cl-lie.sh", status: 200, body: "0123456789abcdefghij"},
 		{script: "no-ctype.sh", status: 502, notBody: "body"},
 		{script: "te.sh", status: 502, notBody: "hello"},
+		{script: "not-modified.sh", status: 304, notBody: "must not"},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			resp, body := mustGet(t, s.url(tc.script))
@@ -520,6 +521,13 @@ func TestCGI_ResponseHeaderBlock(t *testing.T) {
 			}
 			if tc.script == "cl-lie.sh" && resp.ContentLength == 5 {
 				t.Errorf("the script's Content-Length: 5 framed the response")
+			}
+			if tc.status < 500 {
+				for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+tc.script) {
+					if r, ok := e.Data["reason"]; ok {
+						t.Errorf("a valid answer logged as a failure: %q", r)
+					}
+				}
 			}
 		})
 	}
