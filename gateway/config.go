@@ -70,11 +70,11 @@ type Config struct {
 	ConfigFile  string        // optional TOML file
 	Timeout     time.Duration // per request; default 60s
 	MaxProcs    int           // CGI processes alive at once; default 4×CPUs
-	Queue       int           // waiters before 503; default 256
+	Queue       int           // waiters before 503; 0 = none wait (menshen serve passes its default, 256)
 	Workers     int           // FastCGI workers per script; default CPUs
 	MinWorkers  int           // warm workers per script; default 0
 	IdleTimeout time.Duration // default 5m
-	MaxRequests int           // default 10000
+	MaxRequests int           // recycle a worker after this many; 0 = never (menshen serve passes its default, 10000)
 	MaxBody     int64         // default 64 MiB
 	Path        string        // PATH for scripts; default cgi.DefaultPath
 	PassAuth    bool          // pass Authorization to scripts; default false
