@@ -510,3 +510,63 @@ func TestMode_SwitchesRunningGateway(t *testing.T) {
 	}
 	t.Errorf("no \"mode switched\" in the log:\n%s", s.stderr)
 }
+
+// TestServe_SIGHUPReloadsConfig guards C33 (and C32): after the config file
+// changes and SIGHUP arrives, new requests see the new [env]; a bad edit
+// keeps the previous config and the gateway running.
+func TestServe_SIGHUPReloadsConfig(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	write := func(content string) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[env]\nRELOAD_MARK = \"one\"\n")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir, "--config", conf)
+	mark := func() string {
+		_, body := get(t, "http://"+addr+"/cgi-bin/env.pl")
+		for _, l := range strings.Split(body, "\n") {
+			if v, ok := strings.CutPrefix(l, "RELOAD_MARK="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	if m := mark(); m != "one" {
+		t.Fatalf("RELOAD_MARK = %q, want one", m)
+	}
+	waitMark := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for mark() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("RELOAD_MARK = %q 3s after SIGHUP, want %q\n%s", mark(), want, s.stderr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	write("[env]\nRELOAD_MARK = \"two\"\n")
+	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitMark("two")
+
+	write("[env]\nRELOAD_MARK = \"three\"\nbogus_key = 1\n")
+	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if m := mark(); m != "two" {
+		t.Errorf("after a bad edit RELOAD_MARK = %q, want the previous config's two", m)
+	}
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	if !strings.Contains(s.stderr.String(), "bogus_key") {
+		t.Errorf("the rejected reload is not logged with its reason:\n%s", s.stderr)
+	}
+}
