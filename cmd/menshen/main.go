@@ -77,6 +77,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			serveCommand(),
 			checkCommand(),
 			modeCommand(),
+			benchCommand(),
 			versionCommand(),
 		},
 	}

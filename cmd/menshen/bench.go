@@ -1,0 +1,201 @@
+// bench.go: `menshen bench`, the same scripts under the same load in cgi and
+// in fastcgi mode, side by side (C50).
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/menshen/menshen/gateway"
+	"github.com/menshen/menshen/internal/bench"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+func benchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "bench",
+		Usage:     "drive scripts in cgi and in fastcgi mode under the same load and compare",
+		ArgsUsage: "[SCRIPT[?QUERY]...]",
+		Description: "Starts a gateway on a free loopback port over --scripts (or drives the one at --url),\n" +
+			"measures the load generator's own ceiling, then each script (all of them, or those named)\n" +
+			"in cgi and then fastcgi mode, and checks both modes gave the same answer.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "scripts", Value: "./scripts", Usage: "the script directory", EnvVars: env("scripts")},
+			&cli.IntFlag{Name: "requests", Value: 200, Usage: "requests per script and mode", EnvVars: env("bench-requests")},
+			&cli.DurationFlag{Name: "duration", Usage: "run each script and mode this long instead of --requests", EnvVars: env("bench-duration")},
+			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}, Value: 8, Usage: "clients, each with its own keep-alive connection", EnvVars: env("bench-concurrency")},
+			&cli.IntFlag{Name: "warmup", Usage: "requests per script and mode before measuring (default 2×concurrency, at least 4)", EnvVars: env("bench-warmup")},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table", EnvVars: env("bench-json")},
+			&cli.StringFlag{Name: "url", Usage: "drive the gateway already running at this URL (e.g. http://127.0.0.1:8080/cgi-bin/)", EnvVars: env("bench-url")},
+			&cli.StringFlag{Name: "admin", Value: "127.0.0.1:8081", Usage: "with --url: the running gateway's admin address", EnvVars: env("admin")},
+			&cli.StringFlag{Name: "admin-token", Usage: "with --url: its admin token, if it requires one", EnvVars: env("admin-token")},
+			&cli.StringFlag{Name: "prefix", Value: "/cgi-bin/", Usage: "URL prefix of the scripts", EnvVars: env("prefix")},
+			&cli.StringFlag{Name: "config", Usage: "optional TOML config file for the bench's own gateway", EnvVars: env("config")},
+			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "Perl runner isolation: auto, perlrun or registry", EnvVars: env("isolation")},
+			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "most FastCGI workers per script", EnvVars: env("workers")},
+			&cli.IntFlag{Name: "max-procs", Value: 4 * runtime.NumCPU(), Usage: "most CGI processes alive at once", EnvVars: env("max-procs")},
+			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "longest a script may run for one request", EnvVars: env("timeout")},
+			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "the bench gateway's log level on stderr", EnvVars: env("log-level")},
+		},
+		OnUsageError: usageError,
+		Action:       benchAction,
+	}
+}
+
+func benchAction(c *cli.Context) error {
+	started = true
+	if c.IsSet("requests") && c.IsSet("duration") {
+		return fmt.Errorf("%w: give --requests or --duration, not both", errUsage)
+	}
+	for _, n := range []string{"requests", "concurrency", "workers", "max-procs"} {
+		if c.Int(n) <= 0 {
+			return fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+		}
+	}
+	if c.Duration("duration") < 0 {
+		return fmt.Errorf("%w: --duration %v: must be positive", errUsage, c.Duration("duration"))
+	}
+	cfg := bench.Config{
+		Scripts:     c.Args().Slice(),
+		Concurrency: c.Int("concurrency"),
+		Requests:    c.Int("requests"),
+		Duration:    c.Duration("duration"),
+		Warmup:      c.Int("warmup"),
+		Progress:    progressFor(c.App.ErrWriter),
+	}
+	var (
+		rep *bench.Report
+		err error
+	)
+	if u := c.String("url"); u != "" {
+		if cfg.Target, err = remoteTarget(u, c.String("prefix"), c.String("admin"), c.String("admin-token")); err != nil {
+			return err
+		}
+		cfg.Restore = true
+		rep, err = bench.Run(c.Context, cfg)
+	} else {
+		rep, err = benchLocal(c, cfg)
+	}
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return bench.WriteJSON(c.App.Writer, rep)
+	}
+	return bench.WriteTable(c.App.Writer, rep)
+}
+
+// progressFor shows a bar when w is a terminal, plain lines otherwise.
+func progressFor(w io.Writer) bench.Progress {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return bench.NewBar(w)
+	}
+	return bench.Lines{W: w}
+}
+
+// remoteTarget is a gateway already running: rawURL is its base URL; with
+// no path, the scripts are under prefix.
+func remoteTarget(rawURL, prefix, admin, token string) (bench.Target, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bench.Target{}, fmt.Errorf("%w: --url %q: want http://HOST:PORT/PREFIX/", errUsage, rawURL)
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = prefix
+	}
+	if !strings.Contains(admin, "://") {
+		admin = "http://" + admin
+	}
+	return bench.Target{Base: u.String(), Admin: admin, Token: token}, nil
+}
+
+// benchLocal starts a gateway over --scripts on free loopback ports, runs
+// the bench against it, and stops it, leaving no process behind (C33).
+func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
+	iso := c.String("isolation")
+	switch iso {
+	case "auto", "perlrun", "registry":
+	default:
+		return nil, fmt.Errorf("%w: --isolation %q: want auto, perlrun or registry", errUsage, iso)
+	}
+	log, err := newLogger("text", c.String("log-level"))
+	if err != nil {
+		return nil, err
+	}
+	log.SetOutput(c.App.ErrWriter)
+	if st, err := os.Stat(c.String("scripts")); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%w: --scripts %q is not a directory", errUsage, c.String("scripts"))
+	}
+	set := map[string]bool{}
+	for _, n := range []string{"isolation", "workers", "max-procs", "timeout", "prefix"} {
+		if c.IsSet(n) {
+			set[n] = true
+		}
+	}
+	g, err := gateway.New(gateway.Config{
+		Listen:     "127.0.0.1:0",
+		Admin:      "127.0.0.1:0",
+		Scripts:    c.String("scripts"),
+		Prefix:     c.String("prefix"),
+		Mode:       gateway.ModeCGI,
+		Isolation:  iso,
+		ConfigFile: c.String("config"),
+		Timeout:    c.Duration("timeout"),
+		MaxProcs:   c.Int("max-procs"),
+		Workers:    c.Int("workers"),
+		Logger:     log,
+		Set:        set,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		g.Close()
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	aln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		g.Close()
+		return nil, fmt.Errorf("admin listen: %w", err)
+	}
+	ctx, stop := context.WithCancel(c.Context)
+	done := make(chan error, 1)
+	go func() { done <- g.Serve(ctx, ln, aln, nil) }()
+	defer func() {
+		stop()
+		<-done
+	}()
+	prefix := c.String("prefix")
+	if !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
+	}
+	cfg.Target = bench.Target{
+		Base:  "http://" + ln.Addr().String() + prefix,
+		Admin: "http://" + aln.Addr().String(),
+		SetMode: func(_ context.Context, mode, script string) error {
+			m, err := gateway.ParseMode(mode)
+			if err != nil {
+				return err
+			}
+			g.SetMode(m, script)
+			return nil
+		},
+	}
+	rep, err := bench.Run(ctx, cfg)
+	if errors.Is(err, bench.ErrNoScripts) {
+		return nil, fmt.Errorf("%w: no executable scripts in %q", err, c.String("scripts"))
+	}
+	return rep, err
+}

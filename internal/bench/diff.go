@@ -1,0 +1,128 @@
+// diff.go fetches one reference answer per mode and names the first
+// difference between two of them (C23: status, headers minus Date, body).
+
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// maxAnswer bounds the body kept from a reference request; longer bodies
+// are compared on their first maxAnswer bytes and their length.
+const maxAnswer = 4 << 20
+
+// Answer is what a script answered to one request.
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	Length int64 // full body length, even past maxAnswer
+}
+
+// fetch GETs url with a fresh connection and no redirect following.
+func fetch(ctx context.Context, url string) (Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return Answer{}, fmt.Errorf("bad url %q: %w", url, err)
+	}
+	req.Header.Set("User-Agent", "menshen-bench")
+	tr := &http.Transport{Proxy: nil, DisableKeepAlives: true, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return Answer{}, fmt.Errorf("get %q: %w", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return Answer{}, fmt.Errorf("read answer of %q: %w", url, err)
+	}
+	rest, err := io.Copy(io.Discard, resp.Body)
+	if err != nil {
+		return Answer{}, fmt.Errorf("read answer of %q: %w", url, err)
+	}
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body, Length: int64(len(body)) + rest}, nil
+}
+
+// ignoredHeaders differ between any two answers, whatever the mode.
+var ignoredHeaders = map[string]bool{"Date": true}
+
+// Diff returns "" when a and b are the same answer (C23: status, every
+// header but Date with its values in order, body), else the first
+// difference in words, naming the two answers by an and bn:
+//
+//	status: cgi 200, fastcgi 502
+//	header X-Foo: cgi "a", fastcgi (none)
+//	body differs at byte 112: cgi "…", fastcgi "…"
+func Diff(an string, a Answer, bn string, b Answer) string {
+	if a.Status != b.Status {
+		return fmt.Sprintf("status: %s %d, %s %d", an, a.Status, bn, b.Status)
+	}
+	var keys []string
+	for k := range a.Header {
+		keys = append(keys, k)
+	}
+	for k := range b.Header {
+		if _, ok := a.Header[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if ignoredHeaders[k] {
+			continue
+		}
+		av, bv := a.Header[k], b.Header[k]
+		if !slices.Equal(av, bv) {
+			return fmt.Sprintf("header %s: %s %s, %s %s", k, an, headerValue(av), bn, headerValue(bv))
+		}
+	}
+	n := min(len(a.Body), len(b.Body))
+	for i := 0; i < n; i++ {
+		if a.Body[i] != b.Body[i] {
+			return fmt.Sprintf("body differs at byte %d: %s %q, %s %q", i, an, excerpt(a.Body, i), bn, excerpt(b.Body, i))
+		}
+	}
+	if a.Length != b.Length {
+		return fmt.Sprintf("body length: %s %d bytes, %s %d bytes (the same up to byte %d)", an, a.Length, bn, b.Length, n)
+	}
+	return ""
+}
+
+func headerValue(v []string) string {
+	switch len(v) {
+	case 0:
+		return "(none)"
+	case 1:
+		return fmt.Sprintf("%q", v[0])
+	}
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, " ") + "]"
+}
+
+// excerpt is up to 24 bytes of b starting a few bytes before i, so the
+// reader sees where in the text the difference is.
+func excerpt(b []byte, i int) string {
+	from := max(0, i-8)
+	to := min(len(b), i+16)
+	s := string(b[from:to])
+	if from > 0 {
+		s = "…" + s
+	}
+	if to < len(b) {
+		s += "…"
+	}
+	return s
+}

@@ -1,0 +1,168 @@
+// output.go writes a Report as a table or JSON, and shows progress as a
+// bar on a terminal or as plain lines elsewhere.
+
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// WriteJSON writes rep as one indented JSON document.
+func WriteJSON(w io.Writer, rep *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// WriteTable writes rep for people: the client ceiling, then one row per
+// script and mode, the speed-up and the equivalence verdict on the
+// fastcgi row.
+func WriteTable(w io.Writer, rep *Report) error {
+	load := fmt.Sprintf("%d requests", rep.Requests)
+	if rep.Duration != "" {
+		load = rep.Duration
+	}
+	fmt.Fprintf(w, "target: %s, concurrency %d, %s per script and mode\n", rep.Target, rep.Concurrency, load)
+	if rep.Ceiling > 0 {
+		fmt.Fprintf(w, "client ceiling: %.0f req/s (the same load against a trivial in-process handler)\n", rep.Ceiling)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "script\tmode\treq/s\tp50\tp90\tp99\tmax\terrors\tspawned\tspeed-up\tsame?")
+	var notes []string
+	for _, sr := range rep.Scripts {
+		if sr.Error != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, sr.Error))
+		}
+		for _, m := range sortedModes(sr) {
+			r := sr.Modes[m]
+			speed, same := "", ""
+			if m == ModeFastCGI {
+				if sr.SpeedUp > 0 {
+					speed = fmt.Sprintf("%.1f×", sr.SpeedUp)
+				}
+				switch {
+				case sr.Same:
+					same = "✓"
+				case sr.Difference != "":
+					same = "✗ " + sr.Difference
+				}
+			}
+			spawned := "?"
+			if r.Spawned >= 0 {
+				spawned = fmt.Sprint(r.Spawned)
+			}
+			row := fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s", sr.Script, m, r.RPS,
+				dur(r.P50ms), dur(r.P90ms), dur(r.P99ms), dur(r.MaxMs), r.Errors, spawned, speed, same)
+			// Empty trailing cells would be padded into trailing blanks.
+			fmt.Fprintln(tw, strings.TrimRight(row, "\t"))
+			if r.FirstError != "" {
+				notes = append(notes, fmt.Sprintf("%s (%s): first error: %s", sr.Script, m, r.FirstError))
+			}
+		}
+		if sr.Reason != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, sr.Reason))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
+	}
+	return nil
+}
+
+// dur formats milliseconds with three significant digits or so.
+func dur(ms float64) string {
+	switch {
+	case ms >= 100:
+		return fmt.Sprintf("%.0fms", ms)
+	case ms >= 10:
+		return fmt.Sprintf("%.1fms", ms)
+	}
+	return fmt.Sprintf("%.2fms", ms)
+}
+
+// Lines is a Progress that writes one line per finished script and mode,
+// for logs and pipes.
+type Lines struct{ W io.Writer }
+
+// Begin does nothing: the line comes at the end.
+func (l Lines) Begin(script, mode string) {}
+
+// Update does nothing.
+func (l Lines) Update(done int64, frac float64) {}
+
+// End writes one line.
+func (l Lines) End(script, mode string, r *ModeResult) {
+	if mode == "" {
+		fmt.Fprintf(l.W, "%s: %.0f req/s\n", script, r.RPS)
+		return
+	}
+	fmt.Fprintf(l.W, "%s %s: %d requests, %.1f req/s, %d errors\n", script, mode, r.Requests, r.RPS, r.Errors)
+}
+
+// Bar is a Progress that redraws a progress bar on a terminal.
+type Bar struct {
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	desc string
+	t0   time.Time
+}
+
+// NewBar returns a Bar drawing on w, which should be a terminal.
+func NewBar(w io.Writer) *Bar { return &Bar{w: w} }
+
+// Begin starts a bar for one script and mode.
+func (b *Bar) Begin(script, mode string) {
+	desc := script
+	if mode != "" {
+		desc += " " + mode
+	}
+	b.desc = fmt.Sprintf("%-28s", desc)
+	b.bar = progressbar.NewOptions(1000,
+		progressbar.OptionSetWriter(b.w),
+		progressbar.OptionSetDescription(b.desc),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetPredictTime(false),
+	)
+	b.t0 = time.Now()
+}
+
+// Update moves the bar and shows the current rate.
+func (b *Bar) Update(done int64, frac float64) {
+	if b.bar == nil {
+		return
+	}
+	if s := time.Since(b.t0).Seconds(); s > 0 {
+		b.bar.Describe(fmt.Sprintf("%s %6.0f req/s", b.desc, float64(done)/s))
+	}
+	_ = b.bar.Set(int(frac * 1000))
+}
+
+// End clears the bar and leaves a line with the result.
+func (b *Bar) End(script, mode string, r *ModeResult) {
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		_ = b.bar.Clear()
+		b.bar = nil
+	}
+	Lines{W: b.w}.End(script, mode, r)
+}

@@ -1,0 +1,399 @@
+// run.go drives every script in cgi then fastcgi mode and builds the
+// Report (C50).
+
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The modes, in the order each script is driven.
+const (
+	ModeCGI     = "cgi"
+	ModeFastCGI = "fastcgi"
+)
+
+// ErrNoScripts is returned when there is nothing to measure.
+var ErrNoScripts = errors.New("bench: no scripts to measure")
+
+// Target is the gateway under test.
+type Target struct {
+	// Base is the URL scripts are served under, prefix included, e.g.
+	// "http://127.0.0.1:8090/cgi-bin/".
+	Base string
+	// Admin is the admin listener's URL, e.g. "http://127.0.0.1:8091": its
+	// /status.json counts spawns, and its POST /mode switches modes.
+	Admin string
+	// Token is the admin token, if the gateway requires one.
+	Token string
+	// SetMode switches one script's mode. Default: POST {Admin}/mode (C30).
+	SetMode func(ctx context.Context, mode, script string) error
+}
+
+// Config is one bench run. Zero values mean the stated defaults.
+type Config struct {
+	Target Target
+	// Scripts are script keys as the gateway names them ("sub/report.pl"),
+	// each optionally with a query ("report.pl?format=json"). Default:
+	// every script in the gateway's /status.json.
+	Scripts     []string
+	Concurrency int           // clients; default 1
+	Requests    int           // per script and mode; default 200 (when Duration is 0)
+	Duration    time.Duration // per script and mode, instead of Requests
+	// Warmup is how many requests each script gets in a mode before it is
+	// measured (in fastcgi mode they start the workers); default
+	// 2×Concurrency, at least 4.
+	Warmup int
+	// NoCeiling skips measuring the load generator's own ceiling.
+	NoCeiling bool
+	// Restore sets every script back to the mode it had before the run
+	// (for a gateway that was already running).
+	Restore  bool
+	Progress Progress // default: none
+}
+
+// Report is the result of a run: `menshen bench --json` prints it.
+type Report struct {
+	Target      string          `json:"target"`
+	Concurrency int             `json:"concurrency"`
+	Requests    int             `json:"requests,omitempty"` // per script and mode
+	Duration    string          `json:"duration,omitempty"` // per script and mode
+	Ceiling     float64         `json:"client_ceiling_rps"` // 0 when not measured
+	Scripts     []*ScriptReport `json:"scripts"`
+}
+
+// ScriptReport is one script measured in both modes.
+type ScriptReport struct {
+	Script string                 `json:"script"`           // as given, query included
+	Kind   string                 `json:"kind,omitempty"`   // from /status.json, if the gateway says
+	Reason string                 `json:"reason,omitempty"` // why it is not persistent, if it is not
+	Modes  map[string]*ModeResult `json:"modes"`
+	// SpeedUp is fastcgi req/s ÷ cgi req/s (0 if either is missing).
+	SpeedUp float64 `json:"speedup"`
+	// Same reports whether both modes gave the same answer (C23);
+	// Difference names the first difference when not. A script whose cgi
+	// answers already differ between two requests cannot be compared: Same
+	// is false and Difference says so.
+	Same       bool   `json:"same"`
+	Difference string `json:"difference,omitempty"`
+	Error      string `json:"error,omitempty"` // the run of this script failed
+}
+
+// ModeResult is one script's numbers in one mode.
+type ModeResult struct {
+	Requests   int64   `json:"requests"`
+	Errors     int64   `json:"errors"`
+	FirstError string  `json:"first_error,omitempty"`
+	Seconds    float64 `json:"seconds"`
+	RPS        float64 `json:"rps"`
+	P50ms      float64 `json:"p50_ms"`
+	P90ms      float64 `json:"p90_ms"`
+	P99ms      float64 `json:"p99_ms"`
+	MaxMs      float64 `json:"max_ms"`
+	// Spawned is how many processes the gateway started for this script
+	// in this mode during warm-up, reference requests and load (-1 when
+	// the gateway's status did not say).
+	Spawned int64 `json:"spawned"`
+	// Workers is how many FastCGI workers the script had at the end.
+	Workers int `json:"workers"`
+}
+
+func newModeResult(r Result) *ModeResult {
+	return &ModeResult{
+		Requests: r.Requests, Errors: r.Errors, FirstError: r.FirstError,
+		Seconds: r.Elapsed.Seconds(), RPS: r.RPS(),
+		P50ms: ms(r.Percentile(0.50)), P90ms: ms(r.Percentile(0.90)),
+		P99ms: ms(r.Percentile(0.99)), MaxMs: ms(r.Max()),
+		Spawned: -1,
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Progress is told what Run is doing; a terminal shows a bar, a log gets
+// lines. Its methods are called from one goroutine at a time.
+type Progress interface {
+	Begin(script, mode string)
+	Update(done int64, frac float64)
+	End(script, mode string, r *ModeResult)
+}
+
+// status is the part of the gateway's /status.json that bench reads.
+type status struct {
+	Scripts []struct {
+		Name   string `json:"name"`
+		Mode   string `json:"mode"`
+		Kind   string `json:"kind"`
+		Reason string `json:"reason"`
+		Modes  map[string]struct {
+			Requests int64 `json:"requests"`
+			Spawns   int64 `json:"spawns"`
+		} `json:"modes"`
+		Workers []struct {
+			PID int `json:"pid"`
+		} `json:"workers"`
+	} `json:"scripts"`
+}
+
+func (t Target) admin(ctx context.Context, method, path string, form url.Values) ([]byte, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(t.Admin, "/")+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("admin url %q: %w", t.Admin, err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if t.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+t.Token)
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: nil}}).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("admin %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("admin %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("admin %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
+	}
+	return b, nil
+}
+
+func (t Target) status(ctx context.Context) (*status, error) {
+	b, err := t.admin(ctx, http.MethodGet, "/status.json", nil)
+	if err != nil {
+		return nil, err
+	}
+	var st status
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("decode /status.json: %w", err)
+	}
+	return &st, nil
+}
+
+func (t Target) setMode(ctx context.Context, mode, script string) error {
+	if t.SetMode != nil {
+		return t.SetMode(ctx, mode, script)
+	}
+	_, err := t.admin(ctx, http.MethodPost, "/mode", url.Values{"mode": {mode}, "script": {script}})
+	return err
+}
+
+// counts is one script's spawns in one mode and its live workers.
+type counts struct {
+	spawns  int64
+	workers map[int]bool
+	mode    string
+	kind    string
+	reason  string
+}
+
+func (st *status) counts(script, mode string) counts {
+	c := counts{workers: map[int]bool{}}
+	if st == nil {
+		return c
+	}
+	for _, s := range st.Scripts {
+		if s.Name != script {
+			continue
+		}
+		c.spawns = s.Modes[mode].Spawns
+		for _, w := range s.Workers {
+			c.workers[w.PID] = true
+		}
+		c.mode, c.kind, c.reason = s.Mode, s.Kind, s.Reason
+	}
+	return c
+}
+
+// scriptURL is base + the script's path, each segment escaped, + query.
+func scriptURL(base, script string) string {
+	name, query, _ := strings.Cut(script, "?")
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	u := strings.TrimSuffix(base, "/") + "/" + strings.Join(segs, "/")
+	if query != "" {
+		u += "?" + query
+	}
+	return u
+}
+
+// Run measures the load generator's ceiling, then each script in cgi and
+// in fastcgi mode under the same load, and checks their answers agree. It
+// blocks until done or ctx ends. A script that cannot be measured gets an
+// Error in its report; Run fails only when nothing can be measured.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg.Concurrency = max(1, cfg.Concurrency)
+	if cfg.Duration <= 0 && cfg.Requests <= 0 {
+		cfg.Requests = 200
+	}
+	if cfg.Warmup <= 0 {
+		cfg.Warmup = max(4, 2*cfg.Concurrency)
+	}
+	rep := &Report{Target: cfg.Target.Base, Concurrency: cfg.Concurrency}
+	if cfg.Duration > 0 {
+		rep.Duration = cfg.Duration.String()
+	} else {
+		rep.Requests = cfg.Requests
+	}
+	before, err := cfg.Target.status(ctx)
+	if err != nil && len(cfg.Scripts) == 0 {
+		return nil, fmt.Errorf("list scripts: %w", err)
+	}
+	scripts := cfg.Scripts
+	if len(scripts) == 0 {
+		for _, s := range before.Scripts {
+			scripts = append(scripts, s.Name)
+		}
+	}
+	if len(scripts) == 0 {
+		return nil, ErrNoScripts
+	}
+	if !cfg.NoCeiling {
+		l := Load{Concurrency: cfg.Concurrency, Requests: max(cfg.Requests, 2000)}
+		if cfg.Duration > 0 {
+			l.Duration = min(cfg.Duration, 2*time.Second)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress.Begin("(client ceiling)", "")
+			l.Progress = cfg.Progress.Update
+		}
+		if rep.Ceiling, err = Ceiling(ctx, l); err != nil {
+			return nil, fmt.Errorf("measure the client ceiling: %w", err)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress.End("(client ceiling)", "", &ModeResult{RPS: rep.Ceiling})
+		}
+	}
+	for _, script := range scripts {
+		sr := runScript(ctx, cfg, script)
+		rep.Scripts = append(rep.Scripts, sr)
+		if cfg.Restore && before != nil {
+			key, _, _ := strings.Cut(script, "?")
+			if m := before.counts(key, ModeCGI).mode; m != "" {
+				if err := cfg.Target.setMode(ctx, m, key); err != nil && sr.Error == "" {
+					sr.Error = fmt.Sprintf("restore mode %s: %v", m, err)
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// runScript measures one script in both modes.
+func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
+	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
+	url := scriptURL(cfg.Target.Base, script)
+	key, _, _ := strings.Cut(script, "?")
+	answers := map[string][]Answer{}
+	for _, mode := range []string{ModeCGI, ModeFastCGI} {
+		if err := cfg.Target.setMode(ctx, mode, key); err != nil {
+			sr.Error = fmt.Sprintf("switch to %s: %v", mode, err)
+			return sr
+		}
+		st0, _ := cfg.Target.status(ctx)
+		// Warm up: in fastcgi mode this starts the workers, in both it
+		// fills the page cache, so the first measured request is not the
+		// first one ever.
+		if _, err := (Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Warmup}).Run(ctx); err != nil {
+			sr.Error = fmt.Sprintf("warm up in %s: %v", mode, err)
+			return sr
+		}
+		// Reference answers come after the warm-up: a script that keeps
+		// state in its process shows it only once a worker has served.
+		refs := 1
+		if mode == ModeCGI {
+			refs = 2 // a script whose CGI answers vary cannot be compared
+		}
+		for range refs {
+			a, err := fetch(ctx, url)
+			if err != nil {
+				sr.Error = fmt.Sprintf("reference request in %s: %v", mode, err)
+				return sr
+			}
+			answers[mode] = append(answers[mode], a)
+		}
+		l := Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Requests, Duration: cfg.Duration}
+		if cfg.Progress != nil {
+			cfg.Progress.Begin(script, mode)
+			l.Progress = cfg.Progress.Update
+		}
+		res, err := l.Run(ctx)
+		if err != nil {
+			sr.Error = fmt.Sprintf("load in %s: %v", mode, err)
+			return sr
+		}
+		mr := newModeResult(res)
+		if st1, err := cfg.Target.status(ctx); err == nil && st0 != nil {
+			c0, c1 := st0.counts(key, mode), st1.counts(key, mode)
+			mr.Spawned = c1.spawns - c0.spawns
+			fresh := int64(0)
+			for pid := range c1.workers {
+				if !c0.workers[pid] {
+					fresh++
+				}
+			}
+			mr.Spawned = max(mr.Spawned, fresh)
+			mr.Workers = len(c1.workers)
+			if mode == ModeFastCGI {
+				sr.Kind, sr.Reason = c1.kind, c1.reason
+			}
+		}
+		sr.Modes[mode] = mr
+		if cfg.Progress != nil {
+			cfg.Progress.End(script, mode, mr)
+		}
+	}
+	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 {
+		sr.SpeedUp = f.RPS / c.RPS
+	}
+	cgi, fcgi := answers[ModeCGI], answers[ModeFastCGI]
+	if d := Diff("cgi#1", cgi[0], "cgi#2", cgi[1]); d != "" {
+		sr.Difference = "cgi answers vary from request to request, cannot compare: " + d
+	} else if d := Diff("cgi", cgi[0], "fastcgi", fcgi[0]); d != "" {
+		sr.Difference = d
+	} else {
+		sr.Same = true
+	}
+	return sr
+}
+
+// sortedModes is the modes of a ScriptReport in run order.
+func sortedModes(sr *ScriptReport) []string {
+	var out []string
+	for m := range sr.Modes {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b string) int { return modeRank(a) - modeRank(b) })
+	return out
+}
+
+func modeRank(m string) int {
+	switch m {
+	case ModeCGI:
+		return 0
+	case ModeFastCGI:
+		return 1
+	}
+	return 2
+}
