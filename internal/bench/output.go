@@ -4,6 +4,7 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,7 +39,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 		fmt.Fprintf(w, "client ceiling: %.0f req/s (the same load against a trivial in-process handler)\n", rep.Ceiling)
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var tab bytes.Buffer
+	tw := tabwriter.NewWriter(&tab, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "script\tmode\treq/s\tp50\tp90\tp99\tmax\terrors\tspawned\tspeed-up\tsame?")
 	var notes []string
 	for _, sr := range rep.Scripts {
@@ -63,10 +65,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if r.Spawned >= 0 {
 				spawned = fmt.Sprint(r.Spawned)
 			}
-			row := fmt.Sprintf("%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s", sr.Script, m, r.RPS,
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", sr.Script, m, r.RPS,
 				dur(r.P50ms), dur(r.P90ms), dur(r.P99ms), dur(r.MaxMs), r.Errors, spawned, speed, same)
-			// Empty trailing cells would be padded into trailing blanks.
-			fmt.Fprintln(tw, strings.TrimRight(row, "\t"))
 			if r.FirstError != "" {
 				notes = append(notes, fmt.Sprintf("%s (%s): first error: %s", sr.Script, m, r.FirstError))
 			}
@@ -77,6 +77,12 @@ func WriteTable(w io.Writer, rep *Report) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
+	}
+	// The cgi rows' empty last cells are padded: no trailing blanks.
+	for _, line := range strings.SplitAfter(tab.String(), "\n") {
+		if line != "" {
+			fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+		}
 	}
 	if len(notes) > 0 {
 		fmt.Fprintln(w)

@@ -1,0 +1,70 @@
+// output_test.go tests the table and JSON forms of a Report.
+
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func testReport() *Report {
+	return &Report{
+		Target: "http://127.0.0.1:1/cgi-bin/", Concurrency: 8, Requests: 200, Ceiling: 41000,
+		Scripts: []*ScriptReport{
+			{Script: "hello.pl", Same: true, SpeedUp: 12.34, Modes: map[string]*ModeResult{
+				ModeFastCGI: {Requests: 200, RPS: 2468, P50ms: 3.2, P90ms: 4, P99ms: 9.5, MaxMs: 12, Spawned: 2, Workers: 2},
+				ModeCGI:     {Requests: 200, RPS: 200, P50ms: 40, P90ms: 45, P99ms: 60, MaxMs: 130, Spawned: 210},
+			}},
+			{Script: "counter.pl", Difference: `body differs at byte 33: cgi "1\n", fastcgi "7\n"`, SpeedUp: 9, Modes: map[string]*ModeResult{
+				ModeCGI:     {Requests: 200, RPS: 100, Spawned: -1, Errors: 1, FirstError: "status 502 Bad Gateway"},
+				ModeFastCGI: {Requests: 200, RPS: 900, Spawned: -1},
+			}},
+		},
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, testReport()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	lines := strings.Split(out, "\n")
+	var rows []string
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f) > 1 && (f[1] == "cgi" || f[1] == "fastcgi") {
+			rows = append(rows, l)
+		}
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("trailing blanks in %q", l)
+		}
+	}
+	if len(rows) != 4 || !strings.Contains(rows[0], "cgi") || !strings.Contains(rows[1], "fastcgi") {
+		t.Fatalf("want cgi then fastcgi rows per script, got:\n%s", out)
+	}
+	for _, want := range []string{"client ceiling: 41000 req/s", "12.3×", "✓", "2468.0", "40.0ms", "3.20ms", "130ms",
+		`✗ body differs at byte 33`, "counter.pl (cgi): first error: status 502 Bad Gateway"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(rows[2], " ?") {
+		t.Errorf("unknown spawn count not shown as ?: %q", rows[2])
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, testReport()); err != nil {
+		t.Fatal(err)
+	}
+	var got Report
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, b.String())
+	}
+	if len(got.Scripts) != 2 || got.Scripts[0].Modes[ModeFastCGI].RPS != 2468 || got.Ceiling != 41000 || got.Scripts[1].Same {
+		t.Errorf("round trip lost data:\n%s", b.String())
+	}
+}
