@@ -1,0 +1,798 @@
+// client.go: one responder request on one connection: BEGIN_REQUEST, PARAMS,
+// STDIN (written concurrently), then STDOUT/STDERR until END_REQUEST.
+
+package fastcgi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Errors a caller branches on. Response.Read and Conn.GetValues return them
+// wrapped; match them with [errors.Is].
+var (
+	// ErrConnClosed means the connection ended or broke before the request
+	// did (the application died or closed it), or that the Conn can no
+	// longer carry requests. It may wrap [io.ErrUnexpectedEOF].
+	ErrConnClosed = errors.New("fastcgi: connection closed")
+	// ErrBadRecord means the application sent bytes that are not FastCGI
+	// for this client: a bad version, a malformed body, or a record type a
+	// client never receives (such as FCGI_BEGIN_REQUEST).
+	ErrBadRecord = errors.New("fastcgi: bad record")
+	// ErrOverloaded is FCGI_OVERLOADED: the application refused the
+	// request for lack of resources; another worker may take it.
+	ErrOverloaded = errors.New("fastcgi: application overloaded")
+	// ErrCantMpxConn is FCGI_CANT_MPX_CONN: the application refused a
+	// second concurrent request on the connection.
+	ErrCantMpxConn = errors.New("fastcgi: application cannot multiplex connections")
+	// ErrUnknownRole is FCGI_UNKNOWN_ROLE: the application does not play
+	// the responder role.
+	ErrUnknownRole = errors.New("fastcgi: application does not know the responder role")
+)
+
+var (
+	errConnBusy       = errors.New("fastcgi: connection busy with another request")
+	errResponseClosed = errors.New("fastcgi: read on closed response")
+)
+
+// ProtocolStatusError is the error of a request that the application ended
+// with FCGI_END_REQUEST and a protocolStatus other than
+// FCGI_REQUEST_COMPLETE (spec §5.5). It unwraps to [ErrCantMpxConn],
+// [ErrOverloaded] or [ErrUnknownRole], or to [ErrBadRecord] for a status the
+// spec does not define.
+type ProtocolStatusError struct {
+	Status    int // the protocolStatus byte
+	AppStatus int // the appStatus field
+}
+
+func (e *ProtocolStatusError) Error() string {
+	if errors.Is(e.Unwrap(), ErrBadRecord) {
+		return fmt.Sprintf("%v: unknown protocol status %d", ErrBadRecord, e.Status)
+	}
+	return fmt.Sprintf("%v (protocol status %d)", e.Unwrap(), e.Status)
+}
+
+func (e *ProtocolStatusError) Unwrap() error {
+	switch protoStatus(e.Status) {
+	case statusCantMpxConn:
+		return ErrCantMpxConn
+	case statusOverloaded:
+		return ErrOverloaded
+	case statusUnknownRole:
+		return ErrUnknownRole
+	}
+	return ErrBadRecord
+}
+
+const (
+	// reqID is the one request id this client uses: one request per
+	// connection at a time, like nginx and lighttpd (ANCHORS §5).
+	reqID = 1
+	// maxStderrLine bounds a FCGI_STDERR line: longer ones are split, so a
+	// worker that writes without newlines cannot grow our memory.
+	maxStderrLine = 8 << 10
+	// defaultAbortWait bounds Response.Close of an unfinished request.
+	defaultAbortWait = time.Second
+	// defaultStdinGrace is how long Response.Close lets the body writer
+	// finish after the application has ended the request.
+	defaultStdinGrace = 200 * time.Millisecond
+)
+
+// aLongTimeAgo is a deadline in the past: every pending and later I/O on the
+// conn fails at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Request is one responder request.
+type Request struct {
+	// Params are the CGI meta-variables as "NAME=value", the same slice a
+	// CGI process would get as its environment. The first '=' splits.
+	Params []string
+	// Stdin is the request body, exactly CONTENT_LENGTH bytes; nil means
+	// empty. It is read from a goroutine of its own; if its Read blocks
+	// forever, that goroutine lingers until it returns (it then writes
+	// nothing more).
+	Stdin io.Reader
+	// Stderr is called with each FCGI_STDERR line, without the newline.
+	// Lines longer than 8 KiB are split; a final partial line is passed at
+	// the end of the request. line is only valid during the call. Calls
+	// come from the goroutine that calls Response.Read or Response.Close.
+	// nil discards stderr.
+	Stderr func(line []byte)
+}
+
+// Conn is a client connection to one FastCGI application process. It
+// carries one request at a time (request id 1) and asks the application to
+// keep the connection (FCGI_KEEP_CONN) so it can be reused. Its methods are
+// safe for concurrent use, but a second Do or GetValues while a Response is
+// open fails.
+type Conn struct {
+	nc net.Conn
+
+	// br and rbuf are the read side: only the holder of busy (the open
+	// Response or a running GetValues) touches them.
+	br   *bufio.Reader
+	rbuf []byte
+
+	// wlock is a one-slot token held while a record is written, so that an
+	// FCGI_ABORT_REQUEST never lands inside an FCGI_STDIN record. It is a
+	// channel so Close can give up waiting for it.
+	wlock chan struct{}
+
+	abortWait  time.Duration
+	stdinGrace time.Duration
+
+	mu     sync.Mutex // guards the fields below and the conn's deadlines
+	closed bool       // Close was called
+	killed bool       // deadline set in the past for good
+	broken bool       // state unknown: not reusable
+	busy   bool       // a Response is open or GetValues runs
+}
+
+// NewConn returns a Conn that speaks FastCGI over nc, which it owns from
+// now on.
+func NewConn(nc net.Conn) *Conn {
+	c := &Conn{
+		nc:         nc,
+		br:         bufio.NewReaderSize(nc, 16<<10),
+		wlock:      make(chan struct{}, 1),
+		abortWait:  defaultAbortWait,
+		stdinGrace: defaultStdinGrace,
+	}
+	c.wlock <- struct{}{}
+	return c
+}
+
+// Close closes the connection. An open Response then fails with
+// [ErrConnClosed]. Close is idempotent and does not block.
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed, c.broken = true, true
+	c.mu.Unlock()
+	return c.nc.Close()
+}
+
+// Reusable reports whether the Conn can carry another request: the last
+// request ended cleanly with FCGI_END_REQUEST(FCGI_REQUEST_COMPLETE), its
+// stdin was fully written, its Response was closed, and the application did
+// not close the connection (as far as can be seen without blocking). A
+// fresh Conn is reusable.
+func (c *Conn) Reusable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.closed && !c.broken && !c.busy
+}
+
+// kill makes every pending and later read and write fail at once, for good.
+// It is how a context cancellation or a failed body unblocks the I/O.
+func (c *Conn) kill() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.killed {
+		return
+	}
+	c.killed, c.broken = true, true
+	c.nc.SetDeadline(aLongTimeAgo)
+}
+
+func (c *Conn) markBroken() {
+	c.mu.Lock()
+	c.broken = true
+	c.mu.Unlock()
+}
+
+// setDeadline sets the read and write deadlines unless the conn was killed
+// or closed, which it reports by returning false.
+func (c *Conn) setDeadline(t time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.killed || c.closed {
+		return false
+	}
+	return c.nc.SetDeadline(t) == nil
+}
+
+func (c *Conn) setWriteDeadline(t time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.killed || c.closed {
+		return false
+	}
+	return c.nc.SetWriteDeadline(t) == nil
+}
+
+// acquire claims the conn for one request or GetValues.
+func (c *Conn) acquire() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return fmt.Errorf("%w: closed by client", ErrConnClosed)
+	case c.busy:
+		return errConnBusy
+	case c.broken:
+		return fmt.Errorf("%w: not reusable after the previous request", ErrConnClosed)
+	case c.peerClosed():
+		// An application that exits between requests (PHP_FCGI_MAX_REQUESTS,
+		// recycling) leaves a stale conn: notice before sending anything.
+		c.broken = true
+		return fmt.Errorf("%w: closed by application", ErrConnClosed)
+	}
+	c.busy = true
+	return nil
+}
+
+// release ends what acquire started. A conn that stays healthy gets its
+// deadlines cleared for the next request.
+func (c *Conn) release(broken bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = false
+	if broken {
+		c.broken = true
+	}
+	if c.broken || c.killed || c.closed {
+		return
+	}
+	if c.nc.SetDeadline(time.Time{}) != nil || c.peerClosed() {
+		c.broken = true
+	}
+}
+
+// peerClosed reports whether the application has closed or reset the
+// connection, without blocking and without consuming data. Unsolicited bytes
+// count as alive: they are read as records later. c.mu is held.
+func (c *Conn) peerClosed() bool {
+	if c.br.Buffered() > 0 {
+		return false
+	}
+	sc, ok := c.nc.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	closed := false
+	var b [1]byte
+	err = rc.Read(func(fd uintptr) bool {
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		closed = (n == 0 && err == nil) || err == syscall.ECONNRESET
+		return true
+	})
+	return closed || err != nil
+}
+
+// readRecord reads the next record from the conn; its content is valid
+// until the next call.
+func (c *Conn) readRecord() (header, []byte, error) {
+	h, content, buf, err := readRecord(c.br, c.rbuf)
+	c.rbuf = buf
+	return h, content, err
+}
+
+// ioErr maps a failed read or write to what the caller returns: the
+// context's error if it caused it, bad records as they are, and anything
+// else as ErrConnClosed.
+func ioErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if errors.Is(err, ErrBadRecord) {
+		return err
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("%w: %w", ErrConnClosed, err)
+}
+
+// encodeRequest encodes BEGIN_REQUEST and the PARAMS stream, and the empty
+// STDIN record too when there is no body, so that they leave in one write.
+func encodeRequest(params []string, noStdin bool) ([]byte, error) {
+	var pairs []byte
+	for _, kv := range params {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("fastcgi: param %.64q is not NAME=value", kv)
+		}
+		var err error
+		if pairs, err = appendPair(pairs, name, value); err != nil {
+			return nil, err
+		}
+	}
+	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
+	msg := appendRecord(make([]byte, 0, n), typeBeginRequest, reqID, beginRequestBody())
+	msg = appendStream(msg, typeParams, reqID, pairs)
+	if noStdin {
+		msg = appendRecord(msg, typeStdin, reqID, nil)
+	}
+	return msg, nil
+}
+
+// Do starts req: it writes FCGI_BEGIN_REQUEST and the FCGI_PARAMS stream,
+// then streams Stdin as FCGI_STDIN records from a goroutine of its own, so
+// that reading the Response never waits for the whole body to be written
+// (spec §6.2: the application may write before it has read all of stdin).
+// It returns once the request is sent far enough to be read; the caller
+// must Close the Response.
+//
+// ctx governs the whole request, reading the Response included: when it
+// ends, pending I/O fails at once, Do or Read return ctx.Err(), and the Conn
+// is not reusable. An error from Do means the application never received
+// the end of the request's params, and so never ran it; it wraps
+// [ErrConnClosed] when the Conn cannot carry requests.
+func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	msg, err := encodeRequest(req.Params, req.Stdin == nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.acquire(); err != nil {
+		return nil, err
+	}
+	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}}
+	r.stopCtx = context.AfterFunc(ctx, c.kill)
+	<-c.wlock // free: no body writer runs between requests
+	_, err = c.nc.Write(msg)
+	c.wlock <- struct{}{}
+	if err != nil {
+		r.stopCtx()
+		c.release(true)
+		return nil, ioErr(ctx, fmt.Errorf("send request: %w", err))
+	}
+	if req.Stdin == nil {
+		r.stdinDone = true
+		return r, nil
+	}
+	r.wstop = make(chan struct{})
+	r.wdone = make(chan struct{})
+	go r.writeStdin(req.Stdin)
+	return r, nil
+}
+
+// GetValues asks the application for the values of names with an
+// FCGI_GET_VALUES management record (spec §4.1), such as FCGI_MAX_CONNS,
+// FCGI_MAX_REQS and FCGI_MPXS_CONNS, and returns its FCGI_GET_VALUES_RESULT.
+// Names the application does not know are absent; an application that does
+// not know FCGI_GET_VALUES at all (FCGI_UNKNOWN_TYPE) gives an empty map.
+// It blocks until the reply or the end of ctx, and fails while a Response
+// is open.
+func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var body []byte
+	for _, name := range names {
+		var err error
+		if body, err = appendPair(body, name, ""); err != nil {
+			return nil, err
+		}
+	}
+	if len(body) > maxContent {
+		return nil, fmt.Errorf("fastcgi: get values: %d bytes of names do not fit one record", len(body))
+	}
+	if err := c.acquire(); err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, c.kill)
+	broken := true
+	defer func() {
+		if !stop() {
+			broken = true
+		}
+		c.release(broken)
+	}()
+	<-c.wlock
+	err := writeRecord(c.nc, typeGetValues, 0, body)
+	c.wlock <- struct{}{}
+	if err != nil {
+		return nil, ioErr(ctx, fmt.Errorf("send get values: %w", err))
+	}
+	for {
+		h, content, err := c.readRecord()
+		if err != nil {
+			return nil, ioErr(ctx, err)
+		}
+		if h.id != 0 {
+			continue // a late record of a past request
+		}
+		switch h.typ {
+		case typeGetValuesResult:
+			pairs, err := decodePairs(content)
+			if err != nil {
+				return nil, err
+			}
+			values := make(map[string]string, len(pairs))
+			for _, p := range pairs {
+				values[p.name] = p.value
+			}
+			broken = false
+			return values, nil
+		case typeUnknownType:
+			t, err := parseUnknownType(content)
+			if err != nil {
+				return nil, err
+			}
+			if t == typeGetValues {
+				broken = false
+				return map[string]string{}, nil
+			}
+		}
+	}
+}
+
+// Response is the FCGI_STDOUT stream of one request. Read it to io.EOF (or
+// an error), then Close it; Close may also be called early, or from another
+// goroutine while Read blocks.
+type Response struct {
+	c       *Conn
+	ctx     context.Context
+	stopCtx func() bool // unregisters the ctx watcher; nil once called
+
+	// The body writer: wstop asks it to stop, wdone is closed when it has
+	// returned. Both are nil when there was no body.
+	wstop    chan struct{}
+	wdone    chan struct{}
+	stopOnce sync.Once
+
+	wmu       sync.Mutex // guards the writer's outcome below
+	stdinDone bool       // the empty FCGI_STDIN record was written
+	werr      error      // why stdin is unfinished
+	srcErr    error      // reading Request.Stdin failed
+
+	mu        sync.Mutex // held by Read and Close: they own the conn's read side
+	pending   []byte     // unread FCGI_STDOUT bytes of the last record
+	ended     bool       // FCGI_END_REQUEST was read
+	appStatus int
+	err       error // what Read returns once pending is drained
+	closed    bool
+	lines     lineSplitter
+}
+
+// Read reads FCGI_STDOUT bytes as they arrive: it returns what one record
+// carried without waiting to fill p. It returns io.EOF after
+// FCGI_END_REQUEST with FCGI_REQUEST_COMPLETE, a [*ProtocolStatusError] for
+// another protocol status, an error wrapping [ErrConnClosed] if the
+// connection ends first, [ErrBadRecord] for garbage, and ctx.Err() if the
+// request's context ends. FCGI_STDERR lines reach Request.Stderr meanwhile.
+func (r *Response) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return 0, errResponseClosed
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(r.pending) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		r.next()
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
+}
+
+// AppStatus returns the appStatus of FCGI_END_REQUEST (the CGI exit
+// status); ok is false until FCGI_END_REQUEST has been read.
+func (r *Response) AppStatus() (status int, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.appStatus, r.ended
+}
+
+// next reads one record and acts on it; a terminal outcome lands in r.err.
+// r.mu is held.
+func (r *Response) next() {
+	h, content, err := r.c.readRecord()
+	if err != nil {
+		r.fail(r.readErr(err))
+		return
+	}
+	if h.id != reqID {
+		// Management records (id 0) and other requests' records are none of
+		// this request's business (spec §3.3: ignore inactive ids).
+		return
+	}
+	switch h.typ {
+	case typeStdout:
+		// An empty record ends the stream, but FCGI_STDERR may still come:
+		// only FCGI_END_REQUEST ends the request (h2o#621).
+		r.pending = content
+	case typeStderr:
+		if len(content) == 0 {
+			r.lines.flush()
+		} else {
+			r.lines.write(content)
+		}
+	case typeEndRequest:
+		app, status, err := parseEndRequest(content)
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		r.lines.flush()
+		r.ended, r.appStatus = true, int(app)
+		if status != statusRequestComplete {
+			r.fail(&ProtocolStatusError{Status: int(status), AppStatus: int(app)})
+			return
+		}
+		r.fail(io.EOF)
+	default:
+		r.fail(fmt.Errorf("%w: unexpected %v for request %d", ErrBadRecord, h.typ, h.id))
+	}
+}
+
+// readErr explains a failed read: a cancelled context or a failed body
+// comes first, since both break the conn on purpose.
+func (r *Response) readErr(err error) error {
+	if cerr := r.ctx.Err(); cerr != nil {
+		return cerr
+	}
+	r.wmu.Lock()
+	srcErr := r.srcErr
+	r.wmu.Unlock()
+	if srcErr != nil {
+		return srcErr
+	}
+	return ioErr(r.ctx, err)
+}
+
+// fail records the request's outcome: io.EOF for success.
+func (r *Response) fail(err error) {
+	r.err = err
+	r.finishCtx()
+	if err != io.EOF {
+		r.c.markBroken()
+	}
+}
+
+// finishCtx stops watching the request's context.
+func (r *Response) finishCtx() {
+	if r.stopCtx == nil {
+		return
+	}
+	if !r.stopCtx() {
+		r.c.markBroken() // the watcher fired: the conn is (being) killed
+	}
+	r.stopCtx = nil
+}
+
+// Close ends the request. If it has not ended, Close sends
+// FCGI_ABORT_REQUEST and discards stdout until FCGI_END_REQUEST, for at most
+// about a second; if that fails the Conn is left not reusable. A Read
+// blocked in another goroutine is broken off. Close never blocks for long,
+// is idempotent and returns nil.
+func (r *Response) Close() error {
+	if !r.mu.TryLock() {
+		r.c.kill() // a Read holds the read side: break it
+		r.mu.Lock()
+	}
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.err == nil {
+		r.abort()
+	}
+	r.pending = nil
+	r.finishStdin()
+	r.finishCtx()
+	r.lines.flush()
+	r.wmu.Lock()
+	stdinDone := r.stdinDone
+	r.wmu.Unlock()
+	r.c.release(r.err != io.EOF || !stdinDone)
+	return nil
+}
+
+// abort sends FCGI_ABORT_REQUEST (spec §5.4) and reads until the
+// application's FCGI_END_REQUEST, within c.abortWait. r.mu is held.
+func (r *Response) abort() {
+	c := r.c
+	r.err = errResponseClosed // Close marks the conn broken unless the drain below ends cleanly
+	deadline := time.Now().Add(c.abortWait)
+	if !c.setDeadline(deadline) {
+		return
+	}
+	r.stopWriter()
+	timer := time.NewTimer(c.abortWait)
+	defer timer.Stop()
+	select {
+	case <-c.wlock:
+	case <-timer.C:
+		return // the body writer is stuck in a write: the conn is lost
+	}
+	r.wmu.Lock()
+	stdinDone, torn := r.stdinDone, r.werr != nil || r.srcErr != nil
+	r.wmu.Unlock()
+	var err error
+	if !torn {
+		err = writeRecord(c.nc, typeAbortRequest, reqID, nil)
+	}
+	c.wlock <- struct{}{}
+	if torn || err != nil || !stdinDone {
+		// Without a complete stdin the conn is not reusable anyway; the
+		// record just tells the application to stop early.
+		return
+	}
+	r.err = nil
+	for r.err == nil {
+		r.pending = nil
+		r.next()
+	}
+}
+
+// stopWriter asks the body writer to stop before its next record.
+func (r *Response) stopWriter() {
+	if r.wstop != nil {
+		r.stopOnce.Do(func() { close(r.wstop) })
+	}
+}
+
+// finishStdin makes sure the body writer ends. After a clean end of the
+// request it may finish the body within c.stdinGrace (the application may
+// still be draining it); otherwise it is stopped, and a write stuck because
+// the application stopped reading is broken off by killing the conn, which
+// is not reusable then anyway.
+func (r *Response) finishStdin() {
+	if r.wdone == nil {
+		return
+	}
+	select {
+	case <-r.wdone:
+		return
+	default:
+	}
+	if r.err == io.EOF && r.c.setWriteDeadline(time.Now().Add(r.c.stdinGrace)) {
+		timer := time.NewTimer(r.c.stdinGrace)
+		defer timer.Stop()
+		select {
+		case <-r.wdone:
+			return
+		case <-timer.C:
+		}
+	}
+	r.stopWriter()
+	r.c.kill()
+}
+
+// writeStdin streams src as FCGI_STDIN records, then the empty one. It runs
+// in its own goroutine and returns on EOF, a failed read or write, or stop.
+func (r *Response) writeStdin(src io.Reader) {
+	defer close(r.wdone)
+	c := r.c
+	bp := stdinBufs.Get().(*[]byte)
+	defer stdinBufs.Put(bp)
+	buf := *bp
+	for {
+		n, rerr := src.Read(buf[headerLen : headerLen+maxContent])
+		if rerr != nil && rerr != io.EOF {
+			r.wmu.Lock()
+			r.srcErr = fmt.Errorf("fastcgi: read request body: %w", rerr)
+			r.wmu.Unlock()
+			c.kill() // the stream cannot be finished: fail the request
+			return
+		}
+		var rec []byte
+		if n > 0 {
+			rec = frameRecord(buf, typeStdin, reqID, n)
+		}
+		if rerr == io.EOF {
+			rec = appendRecord(rec, typeStdin, reqID, nil)
+		}
+		if len(rec) > 0 && !r.writeLocked(rec) {
+			return
+		}
+		if rerr == io.EOF {
+			r.wmu.Lock()
+			r.stdinDone = true
+			r.wmu.Unlock()
+			return
+		}
+	}
+}
+
+// writeLocked writes one or two records under the write token unless the
+// writer was asked to stop.
+func (r *Response) writeLocked(rec []byte) bool {
+	c := r.c
+	select {
+	case <-r.wstop:
+		return false
+	case <-c.wlock:
+	}
+	select {
+	case <-r.wstop:
+		c.wlock <- struct{}{}
+		return false
+	default:
+	}
+	_, err := c.nc.Write(rec)
+	c.wlock <- struct{}{}
+	if err != nil {
+		r.wmu.Lock()
+		r.werr = err
+		r.wmu.Unlock()
+		return false
+	}
+	return true
+}
+
+// stdinBufs holds body buffers: a header, the largest content, and room
+// for padding plus the empty end record.
+var stdinBufs = sync.Pool{New: func() any {
+	b := make([]byte, headerLen+maxContent+7+headerLen)
+	return &b
+}}
+
+// lineSplitter cuts the FCGI_STDERR stream into lines of at most
+// maxStderrLine bytes.
+type lineSplitter struct {
+	emit func(line []byte) // nil discards
+	buf  []byte            // the partial line
+}
+
+func (s *lineSplitter) write(p []byte) {
+	if s.emit == nil {
+		return
+	}
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		chunk := p
+		if i >= 0 {
+			chunk = p[:i]
+		}
+		for len(s.buf)+len(chunk) > maxStderrLine {
+			if len(s.buf) == 0 {
+				s.emit(chunk[:maxStderrLine])
+				chunk = chunk[maxStderrLine:]
+				continue
+			}
+			k := maxStderrLine - len(s.buf)
+			s.buf = append(s.buf, chunk[:k]...)
+			s.emit(s.buf)
+			s.buf = s.buf[:0]
+			chunk = chunk[k:]
+		}
+		if i < 0 {
+			s.buf = append(s.buf, chunk...)
+			return
+		}
+		if len(s.buf) == 0 {
+			s.emit(chunk)
+		} else {
+			s.buf = append(s.buf, chunk...)
+			s.emit(s.buf)
+			s.buf = s.buf[:0]
+		}
+		p = p[i+1:]
+	}
+}
+
+// flush passes on a final partial line.
+func (s *lineSplitter) flush() {
+	if len(s.buf) > 0 && s.emit != nil {
+		s.emit(s.buf)
+	}
+	s.buf = s.buf[:0]
+}

@@ -1,0 +1,291 @@
+// record.go: the FastCGI 1.0 wire format (spec §3): record headers, padding,
+// streams split into records, name-value pairs and the fixed-size bodies.
+
+package fastcgi
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// version1 is FCGI_VERSION_1, the only version there is (spec §8).
+const version1 = 1
+
+const (
+	headerLen  = 8     // FCGI_HEADER_LEN
+	maxContent = 65535 // contentLength is 16 bits: a 65536-byte chunk must be split, never wrapped to 0 (ANCHORS §5, ferron#19)
+	maxPairLen = 1<<31 - 1
+)
+
+// recType is a record's type byte (spec §8).
+type recType uint8
+
+const (
+	typeBeginRequest    recType = 1
+	typeAbortRequest    recType = 2
+	typeEndRequest      recType = 3
+	typeParams          recType = 4
+	typeStdin           recType = 5
+	typeStdout          recType = 6
+	typeStderr          recType = 7
+	typeData            recType = 8
+	typeGetValues       recType = 9
+	typeGetValuesResult recType = 10
+	typeUnknownType     recType = 11
+)
+
+var recTypeNames = [...]string{
+	typeBeginRequest:    "BEGIN_REQUEST",
+	typeAbortRequest:    "ABORT_REQUEST",
+	typeEndRequest:      "END_REQUEST",
+	typeParams:          "PARAMS",
+	typeStdin:           "STDIN",
+	typeStdout:          "STDOUT",
+	typeStderr:          "STDERR",
+	typeData:            "DATA",
+	typeGetValues:       "GET_VALUES",
+	typeGetValuesResult: "GET_VALUES_RESULT",
+	typeUnknownType:     "UNKNOWN_TYPE",
+}
+
+func (t recType) String() string {
+	if int(t) < len(recTypeNames) && recTypeNames[t] != "" {
+		return "FCGI_" + recTypeNames[t]
+	}
+	return fmt.Sprintf("type %d", uint8(t))
+}
+
+// role is the role field of FCGI_BEGIN_REQUEST (spec §5.1). Only the
+// responder role is used: AUTHORIZER and FILTER are not implemented.
+type role uint16
+
+const roleResponder role = 1
+
+// flagKeepConn asks the application to leave the connection open after the
+// request (spec §5.1): the client owns the connection and reuses it.
+const flagKeepConn = 1
+
+// protoStatus is the protocolStatus byte of FCGI_END_REQUEST (spec §5.5).
+type protoStatus uint8
+
+const (
+	statusRequestComplete protoStatus = 0
+	statusCantMpxConn     protoStatus = 1
+	statusOverloaded      protoStatus = 2
+	statusUnknownRole     protoStatus = 3
+)
+
+// header is a record header (spec §3.3, FCGI_Header).
+type header struct {
+	version uint8
+	typ     recType
+	id      uint16
+	length  uint16 // contentLength
+	padding uint8  // paddingLength
+}
+
+// padLen is the padding that ends a record of n content bytes on a multiple
+// of eight bytes, as the spec recommends (§3.3).
+func padLen(n int) int { return -n & 7 }
+
+// putHeader writes the header of a record of typ for request id with n
+// content bytes (n <= maxContent) and pad padding bytes into b[:8].
+func putHeader(b []byte, typ recType, id uint16, n, pad int) {
+	b[0] = version1
+	b[1] = byte(typ)
+	binary.BigEndian.PutUint16(b[2:4], id)
+	binary.BigEndian.PutUint16(b[4:6], uint16(n))
+	b[6] = byte(pad)
+	b[7] = 0
+}
+
+// appendRecord appends one record carrying content (at most maxContent
+// bytes), padded to a multiple of eight bytes.
+func appendRecord(dst []byte, typ recType, id uint16, content []byte) []byte {
+	if len(content) > maxContent {
+		panic("fastcgi: record content longer than 65535 bytes")
+	}
+	pad := padLen(len(content))
+	var h [headerLen]byte
+	putHeader(h[:], typ, id, len(content), pad)
+	dst = append(dst, h[:]...)
+	dst = append(dst, content...)
+	var zeros [8]byte
+	return append(dst, zeros[:pad]...)
+}
+
+// appendStream appends data as a stream of typ (spec §3.3): records of at
+// most maxContent bytes, then the empty record that ends the stream, which is
+// sent even when data is empty. Name-value pairs may straddle two records.
+func appendStream(dst []byte, typ recType, id uint16, data []byte) []byte {
+	for len(data) > 0 {
+		n := min(len(data), maxContent)
+		dst = appendRecord(dst, typ, id, data[:n])
+		data = data[n:]
+	}
+	return appendRecord(dst, typ, id, nil)
+}
+
+// writeRecord writes one record with a single Write call, so that a record
+// is never interleaved with another writer's.
+func writeRecord(w io.Writer, typ recType, id uint16, content []byte) error {
+	buf := appendRecord(make([]byte, 0, headerLen+len(content)+7), typ, id, content)
+	_, err := w.Write(buf)
+	return err
+}
+
+// frameRecord turns buf, whose bytes [8, 8+n) already hold the content, into
+// a complete record of typ in place and returns it. buf must have room for
+// the padding (cap >= 8+n+7).
+func frameRecord(buf []byte, typ recType, id uint16, n int) []byte {
+	pad := padLen(n)
+	putHeader(buf, typ, id, n, pad)
+	rec := buf[:headerLen+n+pad]
+	clear(rec[headerLen+n:])
+	return rec
+}
+
+// readRecord reads one record from r: the header, the content and the
+// padding, which it skips. It reuses buf and returns it (possibly grown) for
+// the next call; content aliases it. It only checks the version: what a type
+// means is for the caller to judge. A stream that ends cleanly between two
+// records gives io.EOF, one that ends inside a record io.ErrUnexpectedEOF.
+func readRecord(r io.Reader, buf []byte) (h header, content, newBuf []byte, err error) {
+	buf = slices.Grow(buf[:0], headerLen)[:headerLen]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return h, nil, buf, err
+	}
+	h = header{
+		version: buf[0],
+		typ:     recType(buf[1]),
+		id:      binary.BigEndian.Uint16(buf[2:4]),
+		length:  binary.BigEndian.Uint16(buf[4:6]),
+		padding: buf[6],
+	}
+	if h.version != version1 {
+		return h, nil, buf, fmt.Errorf("%w: version %d", ErrBadRecord, h.version)
+	}
+	buf, err = readN(r, buf, int(h.length)+int(h.padding))
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return h, nil, buf, err
+	}
+	return h, buf[:h.length], buf, nil
+}
+
+// readN reads exactly n bytes into buf[:n]. When buf is too small it grows
+// as the bytes arrive rather than trusting n up front, so a header that
+// claims 64 KiB on a stream that holds 10 bytes costs no 64 KiB buffer.
+func readN(r io.Reader, buf []byte, n int) ([]byte, error) {
+	if cap(buf) >= n {
+		buf = buf[:n]
+		_, err := io.ReadFull(r, buf)
+		return buf, err
+	}
+	buf = buf[:0]
+	for len(buf) < n {
+		chunk := min(n-len(buf), max(len(buf), 4096))
+		buf = slices.Grow(buf, chunk)
+		m, err := io.ReadFull(r, buf[len(buf):len(buf)+chunk])
+		buf = buf[:len(buf)+m]
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// beginRequestBody is the body of FCGI_BEGIN_REQUEST (spec §5.1) for a
+// responder that keeps the connection.
+func beginRequestBody() []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint16(b[0:2], uint16(roleResponder))
+	b[2] = flagKeepConn
+	return b
+}
+
+// parseEndRequest decodes the body of FCGI_END_REQUEST (spec §5.5), which
+// is exactly eight bytes.
+func parseEndRequest(b []byte) (appStatus uint32, status protoStatus, err error) {
+	if len(b) != 8 {
+		return 0, 0, fmt.Errorf("%w: %s body of %d bytes, want 8", ErrBadRecord, typeEndRequest, len(b))
+	}
+	return binary.BigEndian.Uint32(b[0:4]), protoStatus(b[4]), nil
+}
+
+// parseUnknownType decodes the body of FCGI_UNKNOWN_TYPE (spec §4.2): the
+// type of the management record the application did not understand.
+func parseUnknownType(b []byte) (recType, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("%w: %s body of %d bytes, want 8", ErrBadRecord, typeUnknownType, len(b))
+	}
+	return recType(b[0]), nil
+}
+
+// pair is one name-value pair (spec §3.4).
+type pair struct {
+	name, value string
+}
+
+// appendLen appends a name-value pair length: one byte up to 127, otherwise
+// four bytes with the high bit set (spec §3.4; the 127/128 boundary is where
+// h2o#3204 and nginx PR#1648 went wrong).
+func appendLen(dst []byte, n int) []byte {
+	if n <= 127 {
+		return append(dst, byte(n))
+	}
+	return binary.BigEndian.AppendUint32(dst, uint32(n)|1<<31)
+}
+
+// appendPair appends one encoded name-value pair.
+func appendPair(dst []byte, name, value string) ([]byte, error) {
+	if len(name) > maxPairLen || len(value) > maxPairLen {
+		return dst, fmt.Errorf("fastcgi: name-value pair %.32q longer than 2^31-1 bytes", name)
+	}
+	dst = appendLen(dst, len(name))
+	dst = appendLen(dst, len(value))
+	dst = append(dst, name...)
+	return append(dst, value...), nil
+}
+
+// readLen decodes a name-value pair length at the start of b and returns it
+// with the number of bytes it took.
+func readLen(b []byte) (n, size int, err error) {
+	if len(b) == 0 {
+		return 0, 0, fmt.Errorf("%w: truncated name-value length", ErrBadRecord)
+	}
+	if b[0]&0x80 == 0 {
+		return int(b[0]), 1, nil
+	}
+	if len(b) < 4 {
+		return 0, 0, fmt.Errorf("%w: truncated name-value length", ErrBadRecord)
+	}
+	return int(binary.BigEndian.Uint32(b) &^ (1 << 31)), 4, nil
+}
+
+// decodePairs decodes a complete name-value pair stream. It allocates no
+// more than the input holds, whatever the lengths claim.
+func decodePairs(b []byte) ([]pair, error) {
+	var pairs []pair
+	for len(b) > 0 {
+		nlen, s1, err := readLen(b)
+		if err != nil {
+			return nil, err
+		}
+		vlen, s2, err := readLen(b[s1:])
+		if err != nil {
+			return nil, err
+		}
+		b = b[s1+s2:]
+		if nlen > len(b) || vlen > len(b)-nlen {
+			return nil, fmt.Errorf("%w: name-value pair longer than its record", ErrBadRecord)
+		}
+		pairs = append(pairs, pair{string(b[:nlen]), string(b[nlen : nlen+vlen])})
+		b = b[nlen+vlen:]
+	}
+	return pairs, nil
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/perl
+# echo.pl: an FCGI.pm responder for client_test.go; the TEST_MODE param picks
+# what a request does. Started with its listening socket as fd 0.
+use strict;
+use warnings;
+use FCGI;
+use POSIX ();
+
+my $req = FCGI::Request();
+while ($req->Accept() >= 0) {
+    my $mode = $ENV{TEST_MODE} // 'env';
+    if ($mode eq 'env') {
+        print "Content-Type: text/plain\r\nX-Pid: $$\r\n\r\n";
+        print "$_=$ENV{$_}\n" for sort keys %ENV;
+    } elsif ($mode eq 'stdin') {
+        my $want = $ENV{CONTENT_LENGTH} || 0;
+        my $body = '';
+        while (length($body) < $want) {
+            my $n = read(STDIN, my $chunk, $want - length($body));
+            last unless $n;
+            $body .= $chunk;
+        }
+        print "Content-Type: application/octet-stream\r\nX-Pid: $$\r\n\r\n", $body;
+    } elsif ($mode eq 'stderr') {
+        print STDERR "first line\nsecond line\n";
+        print "Content-Type: text/plain\r\n\r\nok\n";
+        print STDERR "no newline";
+    } elsif ($mode eq 'die') {
+        print "Content-Type: text/plain\r\n\r\npartial";
+        $req->Flush();
+        POSIX::_exit(3);
+    }
+}
