@@ -159,13 +159,13 @@ func TestConn_GoServer_Params(t *testing.T) {
 	c := clientDial(t, addr)
 	longName := "X_" + strings.Repeat("N", 300)
 	want := map[string]string{
-		"X_LEN_0":     "",
-		"X_LEN_127":   strings.Repeat("a", 127),
-		"X_LEN_128":   strings.Repeat("b", 128),
-		"X_LEN_65535": strings.Repeat("c", 65535),
-		"X_LEN_70000": strings.Repeat("d", 70000),
-		"X_EQUALS":    "a=b=c",
-		longName:      "long name",
+		"X_LEN_0":                "",
+		"X_LEN_127":              strings.Repeat("a", 127),
+		"X_LEN_128":              strings.Repeat("b", 128),
+		"X_LEN_65535":            strings.Repeat("c", 65535),
+		"X_LEN_70000":            strings.Repeat("d", 70000),
+		"X_EQUALS":               "a=b=c",
+		longName:                 "long name",
 		strings.Repeat("M", 127): "name of 127",
 		strings.Repeat("O", 128): "name of 128",
 	}
@@ -1203,4 +1203,3 @@ func TestConn_GetValuesUnknownType(t *testing.T) {
 		t.Errorf("Reusable() = false")
 	}
 }
-
