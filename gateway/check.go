@@ -73,7 +73,12 @@ func Check(cfg Config) ([]string, error) {
 				return nil
 			}
 			if hasShebang {
-				if _, err := os.Stat(interp); err != nil {
+				if strings.HasSuffix(interp, "\r") {
+					// The kernel splits the #! line at blanks only: with
+					// DOS line endings it looks for "perl\r" (500 on every
+					// request).
+					add("%s: #! line ends in CR (DOS line endings): interpreter %q not found", p, interp)
+				} else if _, err := os.Stat(interp); err != nil {
 					add("%s: interpreter %q not found", p, interp)
 				}
 			}
@@ -96,7 +101,8 @@ func shebang(p string) (string, bool) {
 		return "", false
 	}
 	line, _, _ = strings.Cut(line[2:], "\n")
-	fields := strings.Fields(line)
+	// Blanks only, as execve(2) splits it: a CR is part of the name.
+	fields := strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' })
 	if len(fields) == 0 {
 		return "", true
 	}

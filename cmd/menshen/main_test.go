@@ -452,6 +452,21 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 		t.Errorf("stdout %q does not say report.pl is not executable", stdout)
 	}
 	t.Logf("stderr: %q", stderr)
+
+	t.Run("DOS line endings", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "dos.pl"), []byte("#!/usr/bin/perl\r\nprint 1;\r\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+		if code == 0 {
+			t.Errorf("exit 0 for a #!/usr/bin/perl\\r script, which can never run")
+		}
+		oneLine(t, "stdout", stdout)
+		if !strings.Contains(stdout, "dos.pl") || !strings.Contains(stdout, "CR") {
+			t.Errorf("stdout %q does not blame dos.pl's line endings", stdout)
+		}
+	})
 }
 
 // TestVersion guards §1 `menshen version`: version, Go version, commit.
