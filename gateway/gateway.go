@@ -125,7 +125,13 @@ func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan
 		}
 		return err
 	}
+	// Every request context derives from hard, cancelled when the grace
+	// period is over: that kills the scripts of requests Shutdown cannot
+	// end, hijacked NPH connections included (C33).
+	hard, kill := context.WithCancel(context.Background())
+	defer kill()
 	srv := g.newServer(g)
+	srv.BaseContext = func(net.Listener) context.Context { return hard }
 	errc := make(chan error, 2)
 	g.log.WithFields(logrus.Fields{"listen": ln.Addr().String(), "scripts": g.cfg.Scripts, "prefix": g.cfg.Prefix, "mode": g.settings.Load().mode}).Info("menshen serving")
 	go func() { errc <- srv.Serve(ln) }()
@@ -163,9 +169,38 @@ loop:
 		g.log.WithError(err).Warn("grace period over: closing remaining connections")
 		_ = srv.Close()
 	}
+	// Shutdown waits neither for hijacked (NPH) connections nor, after the
+	// grace, for the handlers it abandoned: wait for every request, so that
+	// no script outlives the gateway (C7, C33).
+	if !g.waitInflight(sctx) {
+		g.log.Warn("grace period over: killing the scripts still running")
+		kill()
+		wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if !g.waitInflight(wctx) {
+			g.log.Error("requests still running 5s after their scripts were killed")
+		}
+		wcancel()
+	}
 	g.Close()
 	g.log.Info("stopped")
 	return runErr
+}
+
+// waitInflight waits until no request is being served or ctx ends, and
+// reports whether the requests were all done. Call it only once no new
+// request can arrive (sync.WaitGroup: no Add during Wait from zero).
+func (g *Gateway) waitInflight(ctx context.Context) bool {
+	done := make(chan struct{})
+	go func() {
+		g.inflight.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // newServer returns an http.Server with timeouts that keep slow clients from

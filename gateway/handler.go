@@ -50,6 +50,10 @@ type exchange struct {
 	bytes   int64
 	spawned bool
 	err     error
+	// cut is set when the body was cut short after the headers went out
+	// (timeout, script killed): the connection must break so that the
+	// client cannot take the truncated body for a whole one (C10).
+	cut bool
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for
@@ -85,6 +89,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.WithField("reason", reasonFor(x.err)).Warn("request failed")
 	} else {
 		entry.Info("request")
+	}
+	if x.cut {
+		// Logged above; this only makes net/http drop the connection
+		// instead of ending the chunked body cleanly.
+		panic(http.ErrAbortHandler)
 	}
 }
 
@@ -165,9 +174,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	case werr != nil:
 		x.err = errors.Join(ErrClientGone, werr)
 	case rerr != nil:
-		x.err = contextErr(ctx, rerr)
+		x.err, x.cut = contextErr(ctx, rerr), true
 	case ctx.Err() != nil:
-		x.err = ctx.Err()
+		x.err, x.cut = ctx.Err(), true
 	}
 	if x.err == nil && ferr != nil {
 		g.logExit(x, ferr)
@@ -184,6 +193,12 @@ func stream(w http.ResponseWriter, r io.Reader) (n int64, werr, rerr error) {
 		if m > 0 {
 			k, err := w.Write(buf[:m])
 			n += int64(k)
+			if errors.Is(err, http.ErrBodyNotAllowed) {
+				// A 204 or 304 (or a HEAD) with a body: the answer is
+				// complete; let the script finish, as Apache does.
+				_, rerr := io.Copy(io.Discard, r)
+				return n, nil, rerr
+			}
 			if err != nil {
 				return n, err, nil
 			}
