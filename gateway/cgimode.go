@@ -66,7 +66,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		Env:   env,
 		Stdin: b.reader(),
 		Stderr: func(line []byte) {
-			log.WithField("pid", pid.Load()).Warn(string(line))
+			stderrLine(log, pid.Load(), line)
 		},
 	})
 	if err != nil {
@@ -92,4 +92,13 @@ func wrapperArgs(w wrapper, file string) []string {
 		out[i] = a
 	}
 	return out
+}
+
+// stderrLine logs one line a script wrote to stderr (C9). The pid is 0 for
+// lines that arrive before the process or worker is known to the request.
+func stderrLine(log logrus.FieldLogger, pid int64, line []byte) {
+	if pid != 0 {
+		log = log.WithField("pid", pid)
+	}
+	log.Warn(string(line))
 }

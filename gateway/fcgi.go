@@ -1,24 +1,345 @@
-// fcgi.go runs requests on FastCGI worker pools (C21, C22).
+// fcgi.go runs requests on FastCGI worker pools (C21, C22): one pool per
+// script and version, replaced when the script or its settings change (C31).
 
 package gateway
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/menshen/menshen/cgi"
+	"github.com/menshen/menshen/fastcgi"
+	"github.com/sirupsen/logrus"
 )
 
-type poolTable struct{ g *Gateway }
-
-func newPoolTable(g *Gateway) *poolTable        { return &poolTable{g: g} }
-func (t *poolTable) closeAll()                  {}
-func (t *poolTable) sync(s *settings)           {}
-func (g *Gateway) drainPools(func(string) bool) {}
-func fastcgiStatus(err error) (int, bool)       { return 0, false }
-
-func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
-	x.mode = ModeCGI
-	return g.startCGI(ctx, r, s, rt, b, x)
+// poolEntry is the pool of one version of one script, or the reason it has
+// none (a script that cannot be made persistent).
+type poolEntry struct {
+	sig   string // file identity + settings: a new one means a new pool
+	class fastcgi.Class
+	kind  string // "native", "perl" or "per-request", for status
+	pool  *fastcgi.Pool
 }
 
-func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {}
-func (t *poolTable) prune(s *settings) {}
+// poolTable owns every FastCGI pool (STYLE §4: no global registries).
+type poolTable struct {
+	g  *Gateway
+	mu sync.Mutex // guards entries and runner
+	// entries by script key.
+	entries map[string]*poolEntry
+	runner  string // path of the bundled Perl runner, written on first use
+}
+
+func newPoolTable(g *Gateway) *poolTable {
+	return &poolTable{g: g, entries: map[string]*poolEntry{}}
+}
+
+// fileSig identifies a version of a file: a rename-over or an edit changes
+// it, which is how a changed script gets new workers (C31).
+func fileSig(fi os.FileInfo) string {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf("%d:%d:%d:%d", st.Dev, st.Ino, fi.ModTime().UnixNano(), fi.Size())
+	}
+	return fmt.Sprintf("%d:%d", fi.ModTime().UnixNano(), fi.Size())
+}
+
+// settingsSig is what of the settings a pool is built from.
+func settingsSig(s *settings, key, file string) string {
+	max, min := s.workersFor(key)
+	w, _ := s.wrapperFor(file)
+	return fmt.Sprintf("%s|%d|%d|%s|%d|%d|%s|%s|%v|%s", s.isolationFor(key), max, min, s.idleTimeout, s.maxRequests, s.queue, s.path, strings.Join(s.envFor(key), "\x00"), w.command, strings.Join(w.args, "\x00"))
+}
+
+// entry returns the current pool entry of rt, creating it (and retiring a
+// previous version) when needed.
+func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
+	sig := fileSig(rt.info) + "|" + settingsSig(s, rt.key, rt.file)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.g.closing.Load() {
+		return nil, ErrShuttingDown
+	}
+	old := t.entries[rt.key]
+	if old != nil && old.sig == sig {
+		return old, nil
+	}
+	e, err := t.build(s, rt, sig)
+	if err != nil {
+		return nil, err
+	}
+	t.entries[rt.key] = e
+	if old != nil {
+		t.retire(rt.key, old, "script or settings changed")
+	}
+	return e, nil
+}
+
+// build classifies the script and starts its pool (lazily: workers start
+// on the first request unless min-workers says otherwise).
+func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error) {
+	g := t.g
+	e := &poolEntry{sig: sig}
+	env := append([]string{"PATH=" + pathOr(s.path)}, s.envFor(rt.key)...)
+	var path string
+	var args []string
+	if w, ok := s.wrapperFor(rt.file); ok {
+		// Native FastCGI through a wrapper (mod_fcgid FcgidWrapper), e.g.
+		// php-cgi: it reads the script from SCRIPT_FILENAME.
+		e.kind = "native"
+		path, args = w.command, w.args
+		if args != nil {
+			args = wrapperArgs(w, rt.file)
+		}
+		env = append(env, "PHP_FCGI_CHILDREN=0", "PHP_FCGI_MAX_REQUESTS="+strconv.Itoa(s.maxRequests))
+	} else {
+		c, err := fastcgi.Classify(rt.file)
+		if err != nil {
+			return nil, fmt.Errorf("%w: classify %q: %w", ErrStartScript, rt.file, err)
+		}
+		e.class = c
+		switch c.Kind {
+		case fastcgi.KindNative:
+			e.kind = "native"
+			path = rt.file
+		case fastcgi.KindPerl:
+			e.kind = "perl"
+			runner, err := t.runnerPath()
+			if err != nil {
+				return nil, err
+			}
+			path, args = fastcgi.RunnerArgs(runner, c, rt.file, s.isolationFor(rt.key))
+		default:
+			e.kind = "per-request"
+			g.log.WithFields(logrus.Fields{"script": rt.key, "reason": c.Reason}).Info("cannot be made persistent: served per request in fastcgi mode")
+			return e, nil
+		}
+	}
+	max, min := s.workersFor(rt.key)
+	p, err := fastcgi.NewPool(fastcgi.PoolConfig{
+		Name:        rt.key,
+		Path:        path,
+		Args:        args,
+		Dir:         filepath.Dir(rt.file),
+		Env:         env,
+		SocketDir:   g.tmpDir,
+		Workers:     max,
+		MinWorkers:  min,
+		IdleTimeout: s.idleTimeout,
+		MaxRequests: s.maxRequests,
+		Queue:       s.queue,
+		Logger:      g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: pool for %q: %w", ErrStartScript, rt.key, err)
+	}
+	e.pool = p
+	return e, nil
+}
+
+// runnerPath writes the bundled Perl runner to the private directory once.
+// Callers hold t.mu.
+func (t *poolTable) runnerPath() (string, error) {
+	if t.runner != "" {
+		return t.runner, nil
+	}
+	p := filepath.Join(t.g.tmpDir, "runner.pl")
+	if err := os.WriteFile(p, fastcgi.RunnerScript(), 0o500); err != nil {
+		return "", fmt.Errorf("write perl runner: %w", err)
+	}
+	t.runner = p
+	return p, nil
+}
+
+// retire drains a pool in the background: requests in flight finish on the
+// old workers, new ones already go to the new pool (C30, C31). Callers hold
+// t.mu.
+func (t *poolTable) retire(key string, e *poolEntry, why string) {
+	if e.pool == nil {
+		return
+	}
+	t.g.log.WithFields(logrus.Fields{"script": key, "reason": why}).Info("retiring FastCGI pool")
+	t.g.wg.Add(1)
+	go func() {
+		defer t.g.wg.Done()
+		_ = e.pool.Close()
+	}()
+}
+
+// drain retires the pools whose script key matches.
+func (t *poolTable) drain(match func(string) bool, why string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
+		if match(k) {
+			delete(t.entries, k)
+			t.retire(k, e, why)
+		}
+	}
+}
+
+// sync retires pools whose settings a reload changed; they are rebuilt on
+// their next request.
+func (t *poolTable) sync(s *settings) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
+		m := s.mountFor(k)
+		if m == nil {
+			continue
+		}
+		rel := k
+		if !m.main {
+			rel = strings.TrimPrefix(k, m.prefix)
+		}
+		file := filepath.Join(m.dir, filepath.FromSlash(rel))
+		_, after, _ := strings.Cut(e.sig, "|")
+		if after != settingsSig(s, k, file) {
+			delete(t.entries, k)
+			t.retire(k, e, "config changed")
+		}
+	}
+}
+
+// closeAll stops every pool and waits for them (shutdown).
+func (t *poolTable) closeAll() {
+	t.mu.Lock()
+	var wg sync.WaitGroup
+	for k, e := range t.entries {
+		delete(t.entries, k)
+		if e.pool != nil {
+			wg.Go(func() { _ = e.pool.Close() })
+		}
+	}
+	t.mu.Unlock()
+	wg.Wait()
+}
+
+// describe fills the FastCGI part of a status row.
+func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
+	t.mu.Lock()
+	e := t.entries[rt.key]
+	t.mu.Unlock()
+	if e == nil {
+		return
+	}
+	ss.Kind = e.kind
+	ss.Reason = e.class.Reason
+	if e.pool == nil {
+		return
+	}
+	st := e.pool.Stats()
+	ss.WorkerSpawns = st.Spawns
+	ss.Queue = st.Waiting
+	for _, w := range st.Workers {
+		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy})
+	}
+}
+
+func (g *Gateway) drainPools(match func(string) bool) {
+	g.pools.drain(match, "mode switched to cgi")
+}
+
+// fcgiExec adapts a pool response to execution.
+type fcgiExec struct{ resp *fastcgi.PoolResponse }
+
+func (e *fcgiExec) stdout() io.Reader { return e.resp }
+func (e *fcgiExec) pid() int          { return e.resp.PID() }
+func (e *fcgiExec) finish(abort bool) error {
+	err := e.resp.Close()
+	if code, ok := e.resp.AppStatus(); ok && code != 0 && err == nil {
+		err = fmt.Errorf("exit status %d", code)
+	}
+	return err
+}
+
+// startFastCGI runs the request on the script's pool, or per request when
+// the script cannot be made persistent.
+func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
+	for attempt := 0; ; attempt++ {
+		e, err := g.pools.entry(s, rt)
+		if err != nil {
+			return nil, err
+		}
+		if e.pool == nil {
+			x.mode = ModeCGI
+			return g.startCGI(ctx, r, s, rt, b, x)
+		}
+		p := g.cgiParams(s, rt, b)
+		if _, ok := s.wrapperFor(rt.file); ok {
+			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
+		}
+		var pid atomic.Int64
+		log := g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})
+		resp, err := e.pool.Do(ctx, &fastcgi.Request{
+			Params: cgi.Env(r, p),
+			Stdin:  b.reader(),
+			Stderr: func(line []byte) { stderrLine(log, pid.Load(), line) },
+		})
+		if errors.Is(err, fastcgi.ErrPoolClosed) && attempt == 0 {
+			continue // retired between lookup and use: the next lookup builds anew
+		}
+		if err != nil {
+			return nil, err
+		}
+		pid.Store(int64(resp.PID()))
+		return &fcgiExec{resp: resp}, nil
+	}
+}
+
+// fastcgiStatus maps the fastcgi package's errors (C22).
+func fastcgiStatus(err error) (int, bool) {
+	switch {
+	case errors.Is(err, fastcgi.ErrOverloaded), errors.Is(err, fastcgi.ErrPoolClosed):
+		return http.StatusServiceUnavailable, true
+	case errors.Is(err, fastcgi.ErrWorkerDied), errors.Is(err, fastcgi.ErrConnClosed),
+		errors.Is(err, fastcgi.ErrBadRecord), errors.Is(err, fastcgi.ErrStartFailed),
+		errors.Is(err, fastcgi.ErrCantMpxConn), errors.Is(err, fastcgi.ErrUnknownRole):
+		return http.StatusBadGateway, true
+	}
+	return 0, false
+}
+
+func pathOr(p string) string {
+	if p == "" {
+		return cgi.DefaultPath
+	}
+	return p
+}
+
+// prune retires the pools of scripts that are gone or changed on disk, so
+// that old workers do not linger until the next request (C31).
+func (t *poolTable) prune(s *settings) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
+		rt, err := resolve(s.mounts, keyPath(s, k), s.isWrapped)
+		why := "script removed"
+		if err == nil {
+			if strings.HasPrefix(e.sig, fileSig(rt.info)+"|") {
+				continue
+			}
+			why = "script changed"
+		}
+		delete(t.entries, k)
+		t.retire(k, e, why)
+	}
+}
+
+// keyPath returns the URL path of a script key.
+func keyPath(s *settings, key string) string {
+	m := s.mountFor(key)
+	if m == nil || !m.main {
+		return key
+	}
+	return m.prefix + key
+}
