@@ -1,0 +1,230 @@
+// record_test.go: byte-level tests of the record and name-value pair codec.
+
+package fastcgi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestAppendLen(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want []byte
+	}{
+		{0, []byte{0}},
+		{1, []byte{1}},
+		{127, []byte{0x7f}},
+		{128, []byte{0x80, 0, 0, 0x80}},
+		{255, []byte{0x80, 0, 0, 0xff}},
+		{65535, []byte{0x80, 0, 0xff, 0xff}},
+		{65536, []byte{0x80, 1, 0, 0}},
+		{1<<31 - 1, []byte{0xff, 0xff, 0xff, 0xff}},
+	} {
+		if got := appendLen(nil, tc.n); !bytes.Equal(got, tc.want) {
+			t.Errorf("appendLen(%d) = % x, want % x", tc.n, got, tc.want)
+		}
+		n, size, err := readLen(append(tc.want, 'x'))
+		if err != nil || n != tc.n || size != len(tc.want) {
+			t.Errorf("readLen(% x) = %d, %d, %v, want %d, %d, nil", tc.want, n, size, err, tc.n, len(tc.want))
+		}
+	}
+}
+
+func TestPairs_RoundTrip(t *testing.T) {
+	var pairs []pair
+	for _, n := range []int{0, 1, 127, 128, 129, 65535, 65536, 70000} {
+		pairs = append(pairs,
+			pair{strings.Repeat("n", max(n, 1)), "v"},
+			pair{"N", strings.Repeat("v", n)},
+			pair{strings.Repeat("a", n+1), strings.Repeat("b", n)},
+		)
+	}
+	pairs = append(pairs, pair{"WITH=EQUALS", "a=b"}, pair{"NUL\x00", "\x00\r\n"})
+	var b []byte
+	for _, p := range pairs {
+		var err error
+		if b, err = appendPair(b, p.name, p.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := decodePairs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(pairs) {
+		t.Fatalf("decoded %d pairs, want %d", len(got), len(pairs))
+	}
+	for i := range pairs {
+		if got[i] != pairs[i] {
+			t.Errorf("pair %d: name %d bytes value %d bytes, want %d and %d",
+				i, len(got[i].name), len(got[i].value), len(pairs[i].name), len(pairs[i].value))
+		}
+	}
+}
+
+func TestPairs_Encoding(t *testing.T) {
+	b, _ := appendPair(nil, strings.Repeat("n", 127), strings.Repeat("v", 128))
+	want := append([]byte{0x7f, 0x80, 0, 0, 0x80}, strings.Repeat("n", 127)+strings.Repeat("v", 128)...)
+	if !bytes.Equal(b, want) {
+		t.Errorf("pair of 127/128 bytes = % x…, want % x…", b[:8], want[:8])
+	}
+}
+
+func TestDecodePairs_Malformed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"no value length", []byte{1}},
+		{"short 4-byte name length", []byte{0x80, 0}},
+		{"short 4-byte value length", []byte{1, 0x80, 0, 0}},
+		{"name past end", []byte{5, 0, 'a'}},
+		{"value past end", []byte{1, 5, 'a', 'b'}},
+		{"huge claimed length", []byte{0xff, 0xff, 0xff, 0xff, 0, 'a'}},
+		{"huge value length", []byte{1, 0xff, 0xff, 0xff, 0xff, 'a'}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := decodePairs(tc.in); !errors.Is(err, ErrBadRecord) {
+				t.Errorf("decodePairs(% x) = %v, want ErrBadRecord", tc.in, err)
+			}
+		})
+	}
+}
+
+func TestAppendStream_Splits(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 65534, 65535, 65536, 70000, 2 * 65535, 2*65535 + 1} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		stream := appendStream(nil, typeParams, 1, data)
+		r := bytes.NewReader(stream)
+		var got []byte
+		var buf []byte
+		for records := 0; ; records++ {
+			before := r.Len()
+			h, content, nb, err := readRecord(r, buf)
+			buf = nb
+			if err != nil {
+				t.Fatalf("n=%d record %d: %v", n, records, err)
+			}
+			if size := before - r.Len(); size%8 != 0 {
+				t.Errorf("n=%d record %d: %d bytes, not a multiple of 8", n, records, size)
+			}
+			if h.typ != typeParams || h.id != 1 {
+				t.Errorf("n=%d record %d: %v id %d", n, records, h.typ, h.id)
+			}
+			if len(content) == 0 {
+				if r.Len() != 0 {
+					t.Errorf("n=%d: %d bytes after the empty record", n, r.Len())
+				}
+				if want := (n + maxContent - 1) / maxContent; records != want {
+					t.Errorf("n=%d: %d data records, want %d", n, records, want)
+				}
+				break
+			}
+			got = append(got, content...)
+		}
+		if !bytes.Equal(got, data) {
+			t.Errorf("n=%d: stream reassembles to %d bytes", n, len(got))
+		}
+	}
+}
+
+func TestReadRecord_Padding(t *testing.T) {
+	var stream []byte
+	for pad := range 256 {
+		stream = append(stream, 1, byte(typeStdout), 0, 1, 0, 3, byte(pad), 0, 'a', 'b', byte(pad))
+		stream = append(stream, bytes.Repeat([]byte{0xee}, pad)...)
+	}
+	r := bytes.NewReader(stream)
+	var buf []byte
+	for pad := range 256 {
+		h, content, nb, err := readRecord(r, buf)
+		buf = nb
+		if err != nil {
+			t.Fatalf("pad %d: %v", pad, err)
+		}
+		if h.padding != uint8(pad) || !bytes.Equal(content, []byte{'a', 'b', byte(pad)}) {
+			t.Fatalf("pad %d: header %+v content %q", pad, h, content)
+		}
+	}
+	if _, _, _, err := readRecord(r, buf); err != io.EOF {
+		t.Errorf("after the last record: %v, want io.EOF", err)
+	}
+}
+
+func TestReadRecord_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"empty", nil, io.EOF},
+		{"half header", []byte{1, 6, 0}, io.ErrUnexpectedEOF},
+		{"short content", []byte{1, 6, 0, 1, 0, 5, 0, 0, 'a'}, io.ErrUnexpectedEOF},
+		{"short padding", []byte{1, 6, 0, 1, 0, 1, 4, 0, 'a', 0}, io.ErrUnexpectedEOF},
+		{"version 0", []byte{0, 6, 0, 1, 0, 0, 0, 0}, ErrBadRecord},
+		{"version 2", []byte{2, 6, 0, 1, 0, 0, 0, 0}, ErrBadRecord},
+		{"claims 64 KiB", []byte{1, 6, 0, 1, 0xff, 0xff, 0xff, 0, 'a'}, io.ErrUnexpectedEOF},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, buf, err := readRecord(bytes.NewReader(tc.in), nil)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("readRecord(% x) = %v, want %v", tc.in, err, tc.want)
+			}
+			if cap(buf) > 8192 {
+				t.Errorf("readRecord(% x) grew its buffer to %d bytes", tc.in, cap(buf))
+			}
+		})
+	}
+}
+
+func TestFixedBodies(t *testing.T) {
+	if got, want := beginRequestBody(), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		t.Errorf("beginRequestBody() = % x, want % x", got, want)
+	}
+	app, status, err := parseEndRequest([]byte{0xff, 0xff, 0xff, 0xfe, 2, 0, 0, 0})
+	if app != 0xfffffffe || status != statusOverloaded || err != nil {
+		t.Errorf("parseEndRequest = %d, %d, %v", app, status, err)
+	}
+	if _, _, err := parseEndRequest(make([]byte, 9)); !errors.Is(err, ErrBadRecord) {
+		t.Errorf("parseEndRequest of 9 bytes = %v, want ErrBadRecord", err)
+	}
+	if typ, err := parseUnknownType([]byte{9, 0, 0, 0, 0, 0, 0, 0}); typ != typeGetValues || err != nil {
+		t.Errorf("parseUnknownType = %v, %v", typ, err)
+	}
+	if _, err := parseUnknownType([]byte{9}); !errors.Is(err, ErrBadRecord) {
+		t.Errorf("parseUnknownType of 1 byte = %v, want ErrBadRecord", err)
+	}
+}
+
+func TestFrameRecord(t *testing.T) {
+	buf := make([]byte, headerLen+16)
+	for i := range buf {
+		buf[i] = 0xaa
+	}
+	copy(buf[headerLen:], "hello")
+	rec := frameRecord(buf, typeStdin, 1, 5)
+	want := []byte{1, 5, 0, 1, 0, 5, 3, 0, 'h', 'e', 'l', 'l', 'o', 0, 0, 0}
+	if !bytes.Equal(rec, want) {
+		t.Errorf("frameRecord = % x, want % x", rec, want)
+	}
+}
+
+func TestRecType_String(t *testing.T) {
+	for typ, want := range map[recType]string{
+		typeBeginRequest: "FCGI_BEGIN_REQUEST",
+		typeUnknownType:  "FCGI_UNKNOWN_TYPE",
+		0:                "type 0",
+		200:              "type 200",
+	} {
+		if got := typ.String(); got != want {
+			t.Errorf("recType(%d).String() = %q, want %q", uint8(typ), got, want)
+		}
+	}
+}
