@@ -7,49 +7,114 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 )
 
-// AdminHandler returns the admin API. When an admin token is configured,
-// every request must carry it as "Authorization: Bearer TOKEN" (or
-// ?token=TOKEN for a browser), except /healthz.
+// AdminHandler returns the admin API (C40): GET /status (HTML for people),
+// GET /status.json, GET /metrics (Prometheus), POST /mode (C30) and
+// GET /healthz.
+//
+// Access control: when an admin token is configured (required by New when
+// the admin listener is not on loopback), every request but /healthz must
+// carry it as "Authorization: Bearer TOKEN", as ?token=TOKEN (a browser
+// opening /status), or as a form field "token" of POST /mode (the buttons of
+// the status page). Without a token the listener is loopback-only, and
+// requests whose Host is not a loopback name or address are refused, so that
+// a web page cannot reach it through DNS rebinding. Cross-origin browser
+// POSTs are refused in every case (CSRF: [http.CrossOriginProtection]).
 func (g *Gateway) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/status"+tokenQuery(r), http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /status", g.serveStatusPage)
 	mux.HandleFunc("GET /status.json", g.serveStatusJSON)
+	mux.Handle("GET /metrics", g.metrics.handler())
 	mux.HandleFunc("POST /mode", g.serveMode)
-	return g.requireToken(mux)
+	return g.requireToken(http.NewCrossOriginProtection().Handler(mux))
 }
+
+// maxAdminForm bounds the body of POST /mode.
+const maxAdminForm = 64 << 10
 
 func (g *Gateway) requireToken(h http.Handler) http.Handler {
 	tok := g.cfg.AdminToken
-	if tok == "" {
-		return h
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" {
-			got := r.URL.Query().Get("token")
-			if a := r.Header.Get("Authorization"); len(a) > 7 && a[:7] == "Bearer " {
-				got = a[7:]
-			}
-			if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="menshen admin"`)
-				http.Error(w, "admin token required", http.StatusUnauthorized)
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
+		}
+		if tok == "" {
+			if !loopbackHost(r.Host) {
+				http.Error(w, "admin: Host must be a loopback name or address (or set --admin-token)", http.StatusForbidden)
 				return
 			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(requestToken(r)), []byte(tok)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="menshen admin"`)
+			http.Error(w, "admin token required", http.StatusUnauthorized)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
+// requestToken is the admin token a request carries: the Authorization
+// bearer, else the token form field of a POST, else ?token=.
+func requestToken(r *http.Request) string {
+	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "Bearer ") {
+		return a[7:]
+	}
+	if r.Method == http.MethodPost {
+		if t := r.PostFormValue("token"); t != "" {
+			return t
+		}
+	}
+	return r.URL.Query().Get("token")
+}
+
+// tokenQuery is "?token=..." when the request carried its token in the URL
+// or a form, so that a browser redirected elsewhere on the admin listener
+// keeps it; "" otherwise.
+func tokenQuery(r *http.Request) string {
+	t := r.URL.Query().Get("token")
+	if t == "" && r.Method == http.MethodPost {
+		t = r.PostFormValue("token")
+	}
+	if t == "" {
+		return ""
+	}
+	return "?" + url.Values{"token": {t}}.Encode()
+}
+
+// loopbackHost reports whether a Host header names this machine's loopback:
+// "localhost" or a loopback address, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // serveMode is POST /mode with form fields mode and optional script (C30).
+// It answers in plain text, or, to a browser (Accept: text/html, the
+// buttons of /status), with 303 back to /status.
 func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	mode, err := ParseMode(r.FormValue("mode"))
 	if err != nil {
@@ -58,6 +123,10 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	}
 	script := r.FormValue("script")
 	g.SetMode(mode, script)
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, "/status"+tokenQuery(r), http.StatusSeeOther)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(script) + "\n"))
 }
@@ -71,6 +140,12 @@ type ScriptStatus struct {
 	Reason    string              `json:"reason,omitempty"`
 	Modes     map[Mode]ModeReport `json:"modes"`
 	Workers   []WorkerStatus      `json:"workers"`
+	// WorkerSpawns is how many FastCGI workers its pools started in total
+	// (fastcgi.PoolStats.Spawns), beside the per-request processes that
+	// Modes counts.
+	WorkerSpawns int64 `json:"worker_spawns"`
+	// Queue is how many requests wait for one of its FastCGI workers.
+	Queue int `json:"queue"`
 }
 
 // WorkerStatus is one live FastCGI worker.
@@ -79,12 +154,15 @@ type WorkerStatus struct {
 	Started  time.Time `json:"started"`
 	Requests int64     `json:"requests"`
 	Busy     bool      `json:"busy"`
+	// AgeSeconds is how long it has been running, set by status.
+	AgeSeconds float64 `json:"age_seconds"`
 }
 
 // Status is the document of /status.json.
 type Status struct {
 	Version  string         `json:"version"`
 	Mode     Mode           `json:"mode"`
+	Started  time.Time      `json:"started"`
 	Uptime   string         `json:"uptime"`
 	Scripts  []ScriptStatus `json:"scripts"`
 	InFlight int            `json:"cgi_processes"`
@@ -93,7 +171,15 @@ type Status struct {
 
 func (g *Gateway) status() Status {
 	s := g.settings.Load()
-	st := Status{Version: Version, Mode: s.mode, InFlight: s.procs.InUse(), Queue: s.procs.Waiting()}
+	now := time.Now()
+	st := Status{
+		Version:  Version,
+		Mode:     s.mode,
+		Started:  g.metrics.started,
+		Uptime:   now.Sub(g.metrics.started).Round(time.Second).String(),
+		InFlight: s.procs.InUse(),
+		Queue:    s.procs.Waiting(),
+	}
 	if t := g.modes.Load(); t.all != "" {
 		st.Mode = t.all
 	}
@@ -110,7 +196,14 @@ func (g *Gateway) status() Status {
 	}
 	sort.Strings(keys)
 	for _, n := range keys {
-		st.Scripts = append(st.Scripts, g.scriptStatus(s, n))
+		ss := g.scriptStatus(s, n)
+		for i := range ss.Workers {
+			if ss.Workers[i].Started.IsZero() {
+				continue
+			}
+			ss.Workers[i].AgeSeconds = now.Sub(ss.Workers[i].Started).Round(time.Millisecond).Seconds()
+		}
+		st.Scripts = append(st.Scripts, ss)
 	}
 	return st
 }

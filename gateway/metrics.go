@@ -1,11 +1,150 @@
-// metrics.go exports Prometheus metrics (C40).
+// metrics.go exports Prometheus metrics on the admin listener's GET /metrics
+// (C40): counters and a latency histogram updated per request, and gauges
+// read from the gateway at scrape time.
 
 package gateway
 
-import "time"
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-type metrics struct{ g *Gateway }
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
 
-func newMetrics(g *Gateway) *metrics                                           { return &metrics{g: g} }
-func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {}
-func (m *metrics) reloaded(ok bool)                                            {}
+// latencyBuckets span a fast FastCGI answer (0.5 ms) to the longest script
+// run a default --timeout allows (60 s), in seconds.
+var latencyBuckets = []float64{
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+	0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+}
+
+// metrics is one Gateway's Prometheus registry. Each Gateway has its own
+// (tests build many), never the process-wide default registry. It is safe
+// for concurrent use.
+type metrics struct {
+	g        *Gateway
+	started  time.Time // when the Gateway was built: uptime on /status
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	reloads  *prometheus.CounterVec
+}
+
+func newMetrics(g *Gateway) *metrics {
+	m := &metrics{
+		g:       g,
+		started: time.Now(),
+		reg:     prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "menshen_requests_total",
+			Help: "Requests served by a script, by script, mode and HTTP status code.",
+		}, []string{"script", "mode", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "menshen_request_duration_seconds",
+			Help:    "Time from receiving a request to the end of its response, by script and mode.",
+			Buckets: latencyBuckets,
+		}, []string{"script", "mode"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "menshen_reloads_total",
+			Help: "Config reloads, by result (ok or failed: the previous config stayed in force).",
+		}, []string{"result"}),
+	}
+	m.reloads.WithLabelValues("ok")
+	m.reloads.WithLabelValues("failed")
+	m.reg.MustRegister(
+		m.requests, m.duration, m.reloads,
+		&liveCollector{g: g},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// observe counts one request to script in mode answered with code after d.
+func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {
+	s, md := labelValue(script), string(mode)
+	m.requests.WithLabelValues(s, md, codeLabel(code)).Inc()
+	m.duration.WithLabelValues(s, md).Observe(d.Seconds())
+}
+
+// reloaded counts one config reload (C32).
+func (m *metrics) reloaded(ok bool) {
+	if ok {
+		m.reloads.WithLabelValues("ok").Inc()
+	} else {
+		m.reloads.WithLabelValues("failed").Inc()
+	}
+}
+
+// handler serves the registry in the Prometheus text format (or what the
+// scraper negotiates).
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+var (
+	spawnsDesc = prometheus.NewDesc("menshen_spawns_total",
+		"Processes started, by script and mode: one per request in CGI mode (and for scripts served per request in FastCGI mode), plus FastCGI pool workers.",
+		[]string{"script", "mode"}, nil)
+	workersDesc = prometheus.NewDesc("menshen_workers",
+		"Live FastCGI workers, by script.",
+		[]string{"script"}, nil)
+	cgiProcsDesc = prometheus.NewDesc("menshen_cgi_processes",
+		"CGI processes running now (all scripts, limited by --max-procs).",
+		nil, nil)
+	queueDesc = prometheus.NewDesc("menshen_queue_depth",
+		"Requests waiting for a CGI process slot or a FastCGI worker.",
+		nil, nil)
+)
+
+// liveCollector reads the gateway's status at scrape time, so that spawns,
+// workers and queues need no bookkeeping beside the stats and pools that
+// already hold them.
+type liveCollector struct{ g *Gateway }
+
+func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- spawnsDesc
+	ch <- workersDesc
+	ch <- cgiProcsDesc
+	ch <- queueDesc
+}
+
+func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.g.status()
+	queue := st.Queue
+	for _, s := range st.Scripts {
+		name := labelValue(s.Name)
+		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+			n := s.spawns(mode)
+			if _, ran := s.Modes[mode]; !ran && n == 0 {
+				continue
+			}
+			ch <- prometheus.MustNewConstMetric(spawnsDesc, prometheus.CounterValue, float64(n), name, string(mode))
+		}
+		ch <- prometheus.MustNewConstMetric(workersDesc, prometheus.GaugeValue, float64(len(s.Workers)), name)
+		queue += s.Queue
+	}
+	ch <- prometheus.MustNewConstMetric(cgiProcsDesc, prometheus.GaugeValue, float64(st.InFlight))
+	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(queue))
+}
+
+// spawns is how many processes s started in mode: per-request processes,
+// plus the pool's workers in FastCGI mode.
+func (s *ScriptStatus) spawns(mode Mode) int64 {
+	n := s.Modes[mode].Spawns
+	if mode == ModeFastCGI {
+		n += s.WorkerSpawns
+	}
+	return n
+}
+
+// labelValue makes a script name a valid label value: file names need not
+// be UTF-8, and the client library rejects labels that are not.
+func labelValue(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+// codeLabel is the status code as a label (499: the client went away).
+func codeLabel(code int) string { return strconv.Itoa(code) }

@@ -1,0 +1,171 @@
+// metrics_test.go tests GET /metrics (C40): the Prometheus text parses and
+// holds the menshen_ families with the counts the requests made.
+
+package gateway
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// mustMetrics scrapes /metrics and parses it as the Prometheus text format.
+func mustMetrics(tb testing.TB, admin string) map[string]*dto.MetricFamily {
+	tb.Helper()
+	resp, body := mustGet(tb, admin+"/metrics")
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET /metrics: %d %q", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !bytes.HasPrefix([]byte(ct), []byte("text/plain")) {
+		tb.Errorf("GET /metrics Content-Type = %q, want text/plain", ct)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		tb.Fatalf("parse /metrics: %v\n%s", err, body)
+	}
+	return fams
+}
+
+// metricValue returns the value of the sample of family name whose labels
+// include want (a counter, gauge or untyped value; a histogram's count),
+// and whether there is one.
+func metricValue(fams map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+	f := fams[name]
+	if f == nil {
+		return 0, false
+	}
+next:
+	for _, m := range f.GetMetric() {
+		for k, v := range want {
+			found := false
+			for _, l := range m.GetLabel() {
+				if l.GetName() == k && l.GetValue() == v {
+					found = true
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.GetCounter().GetValue(), true
+		case m.Gauge != nil:
+			return m.GetGauge().GetValue(), true
+		case m.Histogram != nil:
+			return float64(m.GetHistogram().GetSampleCount()), true
+		case m.Untyped != nil:
+			return m.GetUntyped().GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+// TestMetrics_Families drives requests and reloads, then checks every
+// menshen_ family and its counts on /metrics (C40).
+func TestMetrics_Families(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "mode = \"cgi\"\n", 0o644)
+	g, srv := mustGateway(t, Config{Scripts: dir, ConfigFile: conf})
+	admin := mustAdmin(t, g)
+
+	mustHits(t, srv.URL, "hello.sh", 3)
+	mustHits(t, srv.URL, "hello.pl", 2)
+	if resp, _ := mustGet(t, srv.URL+"/cgi-bin/missing.sh"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET missing.sh: %d, want 404", resp.StatusCode)
+	}
+	if err := g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	mustWriteFile(t, conf, "mode = \n", 0o644)
+	if err := g.Reload(); err == nil {
+		t.Fatal("Reload of a broken config: nil error")
+	}
+
+	fams := mustMetrics(t, admin.URL)
+	for _, name := range []string{
+		"menshen_requests_total", "menshen_request_duration_seconds", "menshen_spawns_total",
+		"menshen_workers", "menshen_cgi_processes", "menshen_queue_depth", "menshen_reloads_total",
+	} {
+		if fams[name] == nil {
+			t.Errorf("/metrics has no %s", name)
+		}
+	}
+	if f := fams["menshen_request_duration_seconds"]; f != nil && f.GetType() != dto.MetricType_HISTOGRAM {
+		t.Errorf("menshen_request_duration_seconds is a %v, want a histogram", f.GetType())
+	}
+	cases := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"menshen_requests_total", map[string]string{"script": "hello.sh", "mode": "cgi", "code": "200"}, 3},
+		{"menshen_requests_total", map[string]string{"script": "hello.pl", "mode": "cgi", "code": "200"}, 2},
+		{"menshen_request_duration_seconds", map[string]string{"script": "hello.sh", "mode": "cgi"}, 3},
+		{"menshen_request_duration_seconds", map[string]string{"script": "hello.pl", "mode": "cgi"}, 2},
+		{"menshen_spawns_total", map[string]string{"script": "hello.sh", "mode": "cgi"}, 3},
+		{"menshen_spawns_total", map[string]string{"script": "hello.pl", "mode": "cgi"}, 2},
+		{"menshen_workers", map[string]string{"script": "hello.pl"}, 0},
+		{"menshen_cgi_processes", nil, 0},
+		{"menshen_queue_depth", nil, 0},
+		{"menshen_reloads_total", map[string]string{"result": "ok"}, 1},
+		{"menshen_reloads_total", map[string]string{"result": "failed"}, 1},
+	}
+	for _, tc := range cases {
+		got, ok := metricValue(fams, tc.name, tc.labels)
+		if !ok || got != tc.want {
+			t.Errorf("%s%v = %v (present %v), want %v", tc.name, tc.labels, got, ok, tc.want)
+		}
+	}
+	if _, ok := metricValue(fams, "menshen_requests_total", map[string]string{"script": "missing.sh"}); ok {
+		t.Errorf("menshen_requests_total counts a script that does not exist")
+	}
+	if n := len(fams["menshen_request_duration_seconds"].GetMetric()[0].GetHistogram().GetBucket()); n != len(latencyBuckets)+1 {
+		t.Errorf("latency histogram has %d buckets, want %d and +Inf", n, len(latencyBuckets))
+	}
+}
+
+// TestMetrics_PrivateRegistry: each Gateway counts only its own requests
+// (no process-wide registry, which would also panic on the second New).
+func TestMetrics_PrivateRegistry(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	g1, srv1 := mustGateway(t, Config{Scripts: dir})
+	g2, _ := mustGateway(t, Config{Scripts: dir})
+	mustHits(t, srv1.URL, "hello.sh", 2)
+	if got, _ := metricValue(mustMetrics(t, mustAdmin(t, g1).URL), "menshen_requests_total", map[string]string{"script": "hello.sh"}); got != 2 {
+		t.Errorf("first gateway: hello.sh requests = %v, want 2", got)
+	}
+	if got, ok := metricValue(mustMetrics(t, mustAdmin(t, g2).URL), "menshen_requests_total", map[string]string{"script": "hello.sh"}); ok {
+		t.Errorf("second gateway: hello.sh requests = %v, want none", got)
+	}
+}
+
+// TestMetrics_NonUTF8ScriptName: a file name that is not UTF-8 (legal on
+// Linux) cannot break a scrape: its label is made valid.
+func TestMetrics_NonUTF8ScriptName(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	name := "caf\xe9.sh"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(helloSh), 0o755); err != nil {
+		t.Skipf("file system refuses a non-UTF-8 name: %v", err)
+	}
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	resp, _ := mustGet(t, srv.URL+"/cgi-bin/caf%E9.sh")
+	fams := mustMetrics(t, admin.URL)
+	if resp.StatusCode == http.StatusOK {
+		if got, _ := metricValue(fams, "menshen_requests_total", map[string]string{"script": "caf\uFFFD.sh"}); got != 1 {
+			t.Errorf("requests of caf\\xe9.sh = %v, want 1 under caf\uFFFD.sh", got)
+		}
+	}
+	if _, ok := metricValue(fams, "menshen_workers", map[string]string{"script": "caf\uFFFD.sh"}); !ok {
+		t.Errorf("menshen_workers has no row for caf\uFFFD.sh")
+	}
+}

@@ -1,0 +1,480 @@
+// status_test.go tests the admin listener's status page, its access control
+// and the mode buttons (C40, C30), up to a real headless Chromium.
+
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	helloSh = "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhello\\n'\n"
+	helloPl = "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhello\\n\";\n"
+)
+
+// mustStatusScripts writes a scripts directory with a shell and a Perl
+// script (plus extra name → content) and returns it.
+func mustStatusScripts(tb testing.TB, extra map[string]string) string {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "scripts")
+	mustWriteFile(tb, filepath.Join(dir, "hello.sh"), helloSh, 0o755)
+	mustWriteFile(tb, filepath.Join(dir, "hello.pl"), helloPl, 0o755)
+	for name, content := range extra {
+		mustWriteFile(tb, filepath.Join(dir, name), content, 0o755)
+	}
+	return dir
+}
+
+// mustAdmin serves g's admin API on a loopback httptest.Server, closed
+// before the Gateway in Cleanup.
+func mustAdmin(tb testing.TB, g *Gateway) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(g.AdminHandler())
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// mustHits GETs a script n times and fails unless each answered 200.
+func mustHits(tb testing.TB, base, script string, n int) {
+	tb.Helper()
+	for range n {
+		resp, body := mustGet(tb, base+"/cgi-bin/"+script)
+		if resp.StatusCode != http.StatusOK {
+			tb.Fatalf("GET %s: %d %q", script, resp.StatusCode, body)
+		}
+	}
+}
+
+// mustStatusJSON fetches and decodes /status.json.
+func mustStatusJSON(tb testing.TB, url string) Status {
+	tb.Helper()
+	resp, body := mustGet(tb, url)
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET /status.json: %d %q", resp.StatusCode, body)
+	}
+	var st Status
+	if err := json.Unmarshal(body, &st); err != nil {
+		tb.Fatalf("decode /status.json: %v\n%s", err, body)
+	}
+	return st
+}
+
+func findScript(st Status, name string) (ScriptStatus, bool) {
+	for _, s := range st.Scripts {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return ScriptStatus{}, false
+}
+
+// TestStatus_RendersRowsAndChart drives scripts in CGI mode, switches to
+// FastCGI and drives them again: /status then shows a row per script and a
+// chart bar per mode it ran in, and /status.json the same data (C40). The
+// shell script cannot be made persistent: in FastCGI mode it is still run
+// per request, counted as CGI, and its row says why.
+func TestStatus_RendersRowsAndChart(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+
+	mustHits(t, srv.URL, "hello.sh", 3)
+	mustHits(t, srv.URL, "hello.pl", 3)
+	g.SetMode(ModeFastCGI, "")
+	mustHits(t, srv.URL, "hello.sh", 2)
+	mustHits(t, srv.URL, "hello.pl", 4)
+
+	st := mustStatusJSON(t, admin.URL+"/status.json")
+	if st.Mode != ModeFastCGI {
+		t.Errorf("status mode = %q, want fastcgi", st.Mode)
+	}
+	if st.Started.IsZero() || st.Uptime == "" {
+		t.Errorf("status started %v uptime %q, want both set", st.Started, st.Uptime)
+	}
+	want := map[string][2]int64{"hello.sh": {5, 0}, "hello.pl": {3, 4}}
+	rows := map[string]ScriptStatus{}
+	for name, n := range want {
+		s, ok := findScript(st, name)
+		if !ok {
+			t.Fatalf("status.json has no %s: %+v", name, st.Scripts)
+		}
+		rows[name] = s
+		if s.Mode != ModeFastCGI {
+			t.Errorf("%s mode = %q, want fastcgi", name, s.Mode)
+		}
+		for i, mode := range []Mode{ModeCGI, ModeFastCGI} {
+			rep := s.Modes[mode]
+			if rep.Requests != n[i] || rep.Codes["200"] != n[i] {
+				t.Errorf("%s %s: requests %d codes %v, want %d × 200", name, mode, rep.Requests, rep.Codes, n[i])
+			}
+			if n[i] > 0 && (rep.P50ms <= 0 || rep.P99ms < rep.P50ms) {
+				t.Errorf("%s %s: p50 %v p99 %v, want 0 < p50 <= p99", name, mode, rep.P50ms, rep.P99ms)
+			}
+		}
+		if got := s.Modes[ModeCGI].Spawns; got != n[0] {
+			t.Errorf("%s: CGI spawns = %d, want %d (one per request)", name, got, n[0])
+		}
+	}
+	if r := rows["hello.sh"].Reason; r == "" {
+		t.Errorf("hello.sh: no reason why it cannot be made persistent")
+	}
+	pl := rows["hello.pl"]
+	if len(pl.Workers) == 0 || pl.WorkerSpawns < 1 {
+		t.Fatalf("hello.pl: %d workers, %d spawned; want at least one", len(pl.Workers), pl.WorkerSpawns)
+	}
+	var served int64
+	for _, w := range pl.Workers {
+		if w.PID <= 0 || w.Started.IsZero() || w.AgeSeconds < 0 {
+			t.Errorf("hello.pl worker %+v: want pid, start and age", w)
+		}
+		served += w.Requests
+	}
+	if served != 4 {
+		t.Errorf("hello.pl workers served %d requests, want 4", served)
+	}
+
+	resp, body := mustGet(t, admin.URL+"/status")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /status: %d %q", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type = %q, want text/html", ct)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy = %q, want default-src 'none'", csp)
+	}
+	page := string(body)
+	for _, s := range []string{
+		`<tr class="script">`, `<td class="name">hello.sh`, `<td class="name">hello.pl`,
+		"<svg", `<rect class="cgi"`, `<rect class="fastcgi"`, "CGI vs FastCGI",
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("/status lacks %q", s)
+		}
+	}
+	if n := strings.Count(page, `<tr class="script">`); n != 2 {
+		t.Errorf("/status has %d script rows, want 2", n)
+	}
+	if n := strings.Count(page, `<g class="script">`); n != 2 {
+		t.Errorf("/status chart has %d script groups, want 2", n)
+	}
+	if n := strings.Count(page, `<rect class="fastcgi"`); n != 1 {
+		t.Errorf("/status chart has %d FastCGI bars, want 1 (hello.pl)", n)
+	}
+	if !strings.Contains(page, `<span class="pid">`+strconv.Itoa(pl.Workers[0].PID)+`</span>`) {
+		t.Errorf("/status does not show worker pid %d", pl.Workers[0].PID)
+	}
+	if !strings.Contains(page, `<div class="reason">`) {
+		t.Errorf("/status does not show why hello.sh cannot be made persistent")
+	}
+	if regexp.MustCompile(`(?i)<script|src="http|href="http`).MatchString(page) {
+		t.Errorf("/status uses script or external assets")
+	}
+}
+
+// TestStatus_ChartCaption renders a page from a made-up status, so that the
+// chart's numbers are known: the caption states both p50s and the speed-up,
+// and bars, ticks and workers show (C40).
+func TestStatus_ChartCaption(t *testing.T) {
+	now := time.Now()
+	st := Status{Version: "test", Mode: ModeFastCGI, Uptime: "1m0s", Scripts: []ScriptStatus{
+		{
+			Name: "report.pl", Mode: ModeFastCGI, Kind: "perl", Isolation: "auto",
+			Modes: map[Mode]ModeReport{
+				ModeCGI:     {Requests: 40, Codes: map[string]int64{"200": 38, "502": 2}, Spawns: 40, P50ms: 76, P99ms: 120},
+				ModeFastCGI: {Requests: 400, Codes: map[string]int64{"200": 400}, P50ms: 1.2, P99ms: 4.5},
+			},
+			Workers:      []WorkerStatus{{PID: 4242, Started: now.Add(-3 * time.Minute), Requests: 210, Busy: true, AgeSeconds: 192}},
+			WorkerSpawns: 2,
+		},
+		{
+			Name: "hello.sh", Mode: ModeCGI, Kind: "per-request", Reason: "not a Perl script: served per request",
+			Modes: map[Mode]ModeReport{ModeCGI: {Requests: 5, Codes: map[string]int64{"200": 5}, Spawns: 5, P50ms: 3.1, P99ms: 3.9}},
+		},
+	}}
+	var buf bytes.Buffer
+	if err := statusTmpl.Execute(&buf, buildStatusView(st, now)); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	page := buf.String()
+	for _, s := range []string{
+		"report.pl: CGI 76 ms vs FastCGI 1.2 ms, 63× faster</title>",
+		`<tspan class="speedup">63× faster</tspan>`,
+		"CGI 3.1 ms; no FastCGI requests yet",
+		"p50 76 ms · p99 120 ms",
+		"p50 1.2 ms · p99 4.5 ms",
+		`<span class="pid">4242</span> · 3m12s · 210 req`,
+		"(2 5xx)",
+		"not a Perl script: served per request",
+		`<td class="num">42</td>`, // report.pl spawns: 40 CGI + 2 workers
+		">1 ms</text>", ">100 ms</text>",
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+// TestStatusEscapesScriptNames serves a script whose file name is markup:
+// the status page shows it as text, in the table and in the chart, and
+// never as a tag (CVE-2009-0796, Apache::Status XSS).
+func TestStatusEscapesScriptNames(t *testing.T) {
+	const evil = `<img src=x onerror=alert(1)>.pl`
+	dir := mustStatusScripts(t, map[string]string{evil: helloSh})
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, url.PathEscape(evil), 1)
+
+	_, body := mustGet(t, admin.URL+"/status")
+	page := string(body)
+	if strings.Contains(page, "<img") {
+		t.Errorf("/status contains the script name as a tag:\n%s", page)
+	}
+	if n := strings.Count(page, "&lt;img src=x onerror=alert(1)&gt;.pl"); n < 3 { // row, form, chart
+		t.Errorf("/status shows the escaped name %d times, want at least 3 (row, button, chart)", n)
+	}
+	_, js := mustGet(t, admin.URL+"/status.json")
+	if bytes.Contains(js, []byte("<img")) {
+		t.Errorf("/status.json contains a raw tag: %s", js)
+	}
+	if st := mustStatusJSON(t, admin.URL+"/status.json"); func() bool { _, ok := findScript(st, evil); return !ok }() {
+		t.Errorf("/status.json lost the name %q", evil)
+	}
+}
+
+// TestAdmin_TokenRequired: with an admin token, status, metrics and mode
+// need it (bearer, query or form field) and /healthz does not (C40).
+func TestAdmin_TokenRequired(t *testing.T) {
+	const tok = "s3cret-token"
+	dir := mustStatusScripts(t, nil)
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: tok})
+	admin := mustAdmin(t, g)
+
+	type req struct {
+		method, path string
+		form         url.Values
+	}
+	cases := []req{
+		{"GET", "/status", nil},
+		{"GET", "/status.json", nil},
+		{"GET", "/metrics", nil},
+		{"POST", "/mode", url.Values{"mode": {"cgi"}}},
+	}
+	do := func(rq req, auth, query string, form url.Values) int {
+		t.Helper()
+		var body *strings.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		} else {
+			body = strings.NewReader("")
+		}
+		r, err := http.NewRequest(rq.method, admin.URL+rq.path+query, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if form != nil {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		resp, _ := mustDo(t, r)
+		return resp.StatusCode
+	}
+	for _, rq := range cases {
+		t.Run(rq.method+rq.path, func(t *testing.T) {
+			if got := do(rq, "", "", rq.form); got != http.StatusUnauthorized {
+				t.Errorf("no token: %d, want 401", got)
+			}
+			if got := do(rq, "Bearer wrong", "", rq.form); got != http.StatusUnauthorized {
+				t.Errorf("wrong token: %d, want 401", got)
+			}
+			if got := do(rq, "Bearer "+tok, "", rq.form); got != http.StatusOK {
+				t.Errorf("bearer token: %d, want 200", got)
+			}
+			if got := do(rq, "", "?token="+tok, rq.form); got != http.StatusOK {
+				t.Errorf("?token: %d, want 200", got)
+			}
+			if rq.method == "POST" {
+				f := url.Values{"mode": {"cgi"}, "token": {tok}}
+				if got := do(rq, "", "", f); got != http.StatusOK {
+					t.Errorf("form token: %d, want 200", got)
+				}
+			}
+		})
+	}
+	if got := do(req{"GET", "/healthz", nil}, "", "", nil); got != http.StatusOK {
+		t.Errorf("/healthz without token: %d, want 200", got)
+	}
+
+	// The page carries the token to its links and buttons.
+	_, body := mustGet(t, admin.URL+"/status?token="+tok)
+	if !strings.Contains(string(body), `name="token" value="`+tok+`"`) {
+		t.Errorf("/status?token= has no token in its forms")
+	}
+}
+
+// TestAdmin_ModeFormRedirectsBrowser: the status page's buttons switch a
+// script and a browser lands back on /status (303, token kept); other
+// clients get the plain-text answer (C30).
+func TestAdmin_ModeFormRedirectsBrowser(t *testing.T) {
+	const tok = "tok"
+	dir := mustStatusScripts(t, nil)
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: tok})
+	admin := mustAdmin(t, g)
+
+	post := func(accept string) (*http.Response, []byte) {
+		form := url.Values{"mode": {"fastcgi"}, "script": {"hello.pl"}, "token": {tok}}
+		r, err := http.NewRequest("POST", admin.URL+"/mode", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Origin", admin.URL)
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		if accept != "" {
+			r.Header.Set("Accept", accept)
+		}
+		return mustDo(t, r)
+	}
+	resp, _ := post("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/status?token="+tok {
+		t.Errorf("browser POST /mode: %d Location %q, want 303 /status?token=%s", resp.StatusCode, resp.Header.Get("Location"), tok)
+	}
+	resp, body := post("")
+	if resp.StatusCode != http.StatusOK || string(body) != "mode fastcgi for hello.pl\n" {
+		t.Errorf("plain POST /mode: %d %q, want 200 %q", resp.StatusCode, body, "mode fastcgi for hello.pl\n")
+	}
+	st := mustStatusJSON(t, admin.URL+"/status.json?token="+tok)
+	for name, want := range map[string]Mode{"hello.pl": ModeFastCGI, "hello.sh": ModeCGI} {
+		if s, _ := findScript(st, name); s.Mode != want {
+			t.Errorf("%s mode = %q after POST /mode script=hello.pl, want %q", name, s.Mode, want)
+		}
+	}
+}
+
+// TestAdminRefusesCrossSiteAndRebinding: a web page the admin visits can
+// neither post a mode switch to the loopback admin listener (CSRF) nor read
+// it under its own host name (DNS rebinding).
+func TestAdminRefusesCrossSiteAndRebinding(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+
+	r, err := http.NewRequest("POST", admin.URL+"/mode", strings.NewReader("mode=fastcgi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Origin", "https://evil.example")
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST /mode: %d, want 403", resp.StatusCode)
+	}
+	if m := g.modes.Load().all; m != "" {
+		t.Errorf("cross-site POST switched the mode to %q", m)
+	}
+
+	r, err = http.NewRequest("GET", admin.URL+"/status.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Host = "rebind.evil.example"
+	if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /status.json with Host %q: %d, want 403", r.Host, resp.StatusCode)
+	}
+	for _, host := range []string{"localhost:1", "127.0.0.1", "[::1]:8081"} {
+		r.Host = host
+		if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET /status.json with Host %q: %d, want 200", host, resp.StatusCode)
+		}
+	}
+}
+
+// TestStatus_Chromium opens /status in headless Chromium: the rendered DOM
+// has the script rows and the chart, and a screenshot is kept in the test's
+// temp dir (its path is logged; the README describes it).
+func TestStatus_Chromium(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not found: install the Debian package chromium (.ci/run does)")
+	}
+	dir := mustStatusScripts(t, nil)
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, "hello.sh", 4)
+	mustHits(t, srv.URL, "hello.pl", 4)
+	g.SetMode(ModeFastCGI, "")
+	mustHits(t, srv.URL, "hello.sh", 4)
+	mustHits(t, srv.URL, "hello.pl", 8)
+
+	out := t.TempDir()
+	png := filepath.Join(out, "status.png")
+	mustChromium(t, bin, "--screenshot="+png, "--window-size=1280,1000", admin.URL+"/status")
+	b, err := os.ReadFile(png)
+	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || len(b) < 10<<10 {
+		t.Fatalf("screenshot %s: %d bytes, err %v: want a PNG", png, len(b), err)
+	}
+	t.Logf("status page screenshot: %s", png)
+	if keep := os.Getenv("MENSHEN_TEST_ARTIFACTS"); keep != "" { // outlives t.TempDir
+		if err := os.MkdirAll(keep, 0o755); err == nil {
+			kept := filepath.Join(keep, "status.png")
+			if err := os.WriteFile(kept, b, 0o644); err == nil {
+				t.Logf("kept a copy: %s", kept)
+			}
+		}
+	}
+
+	dom := mustChromium(t, bin, "--dump-dom", admin.URL+"/status")
+	for _, s := range []string{"<svg", `<tr class="script">`, "hello.sh", "hello.pl", `<rect class="cgi"`, `<rect class="fastcgi"`} {
+		if !strings.Contains(dom, s) {
+			t.Errorf("rendered DOM lacks %q", s)
+		}
+	}
+}
+
+// mustChromium runs headless Chromium in its own process group with a
+// fresh profile, returns its stdout, and checks that none of its processes
+// outlive it.
+func mustChromium(tb testing.TB, bin string, args ...string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	base := []string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-dev-shm-usage", "--hide-scrollbars",
+		"--user-data-dir=" + tb.TempDir(),
+	}
+	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Env = []string{"HOME=" + tb.TempDir(), "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if cmd.Process != nil {
+		pg := cmd.Process.Pid
+		_ = syscall.Kill(-pg, syscall.SIGKILL) // helpers Chromium left behind
+		mustNoLeak(tb, pg)
+	}
+	if err != nil {
+		tb.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
+	}
+	return stdout.String()
+}
