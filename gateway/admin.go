@@ -277,5 +277,8 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		ss.Isolation = s.isolationFor(key)
 	}
 	g.pools.describe(s, rt, &ss)
+	if ss.Kind != "" && ss.Kind != "perl" {
+		ss.Isolation = "" // only the Perl runner has isolation levels
+	}
 	return ss
 }

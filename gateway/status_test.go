@@ -321,6 +321,11 @@ func TestAdmin_TokenRequired(t *testing.T) {
 		t.Errorf("/healthz without token: %d, want 200", got)
 	}
 
+	// / sends a browser on to the page, token kept.
+	if resp, _ := mustGet(t, admin.URL+"/?token="+tok); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/status?token="+tok {
+		t.Errorf("GET /?token=: %d Location %q, want 303 /status?token=%s", resp.StatusCode, resp.Header.Get("Location"), tok)
+	}
+
 	// The page carries the token to its links and buttons.
 	_, body := mustGet(t, admin.URL+"/status?token="+tok)
 	if !strings.Contains(string(body), `name="token" value="`+tok+`"`) {
