@@ -146,14 +146,6 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	if rep.Ceiling <= 0 || rep.Concurrency != 2 || rep.Requests != 24 {
 		t.Errorf("ceiling %.0f, concurrency %d, requests %d; want >0, 2, 24", rep.Ceiling, rep.Concurrency, rep.Requests)
 	}
-	// TODO(bench): drop this gate once gateway/fcgi.go serves fastcgi mode
-	// through worker pools; until then fastcgi mode is the CGI fallback and
-	// neither the speed-up nor the difference can show.
-	for _, s := range rep.Scripts {
-		if s.Script == "slow.pl" && s.Modes["fastcgi"].Workers == 0 {
-			t.Skip("gateway fastcgi mode starts no worker yet (CGI fallback): nothing to compare")
-		}
-	}
 	var names []string
 	for _, s := range rep.Scripts {
 		names = append(names, s.Script)

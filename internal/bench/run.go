@@ -141,6 +141,7 @@ type status struct {
 		Workers []struct {
 			PID int `json:"pid"`
 		} `json:"workers"`
+		WorkerSpawns int64 `json:"worker_spawns"` // FastCGI workers started, ever
 	} `json:"scripts"`
 }
 
@@ -194,16 +195,17 @@ func (t Target) setMode(ctx context.Context, mode, script string) error {
 	return err
 }
 
-// counts is one script's spawns in one mode and its live workers.
+// counts is one script's process spawns (all modes) and live workers.
 type counts struct {
-	spawns  int64
-	workers map[int]bool
-	mode    string
-	kind    string
-	reason  string
+	spawns   int64
+	requests int64
+	workers  map[int]bool
+	mode     string
+	kind     string
+	reason   string
 }
 
-func (st *status) counts(script, mode string) counts {
+func (st *status) counts(script string) counts {
 	c := counts{workers: map[int]bool{}}
 	if st == nil {
 		return c
@@ -212,7 +214,14 @@ func (st *status) counts(script, mode string) counts {
 		if s.Name != script {
 			continue
 		}
-		c.spawns = s.Modes[mode].Spawns
+		// Every process started for the script, whatever mode the gateway
+		// counted it under: in fastcgi mode a script that cannot persist
+		// runs per request and is counted as cgi.
+		c.spawns = s.WorkerSpawns
+		for _, m := range s.Modes {
+			c.spawns += m.Spawns
+			c.requests += m.Requests
+		}
 		for _, w := range s.Workers {
 			c.workers[w.PID] = true
 		}
@@ -287,7 +296,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Scripts = append(rep.Scripts, sr)
 		if cfg.Restore && before != nil {
 			key, _, _ := strings.Cut(script, "?")
-			if m := before.counts(key, ModeCGI).mode; m != "" {
+			if m := before.counts(key).mode; m != "" {
 				if err := cfg.Target.setMode(ctx, m, key); err != nil && sr.Error == "" {
 					sr.Error = fmt.Sprintf("restore mode %s: %v", m, err)
 				}
@@ -344,8 +353,9 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			return sr
 		}
 		mr := newModeResult(res)
-		if st1, err := cfg.Target.status(ctx); err == nil && st0 != nil {
-			c0, c1 := st0.counts(key, mode), st1.counts(key, mode)
+		sent := int64(cfg.Warmup+refs) + res.Requests
+		if st1, err := settledStatus(ctx, cfg.Target, key, st0, sent); err == nil && st0 != nil {
+			c0, c1 := st0.counts(key), st1.counts(key)
 			mr.Spawned = c1.spawns - c0.spawns
 			fresh := int64(0)
 			for pid := range c1.workers {
@@ -396,4 +406,18 @@ func modeRank(m string) int {
 		return 1
 	}
 	return 2
+}
+
+// settledStatus reads the status until it has counted the sent requests
+// since st0 (the gateway counts a request just after answering it), for at
+// most a second, and returns the last one read.
+func settledStatus(ctx context.Context, t Target, key string, st0 *status, sent int64) (*status, error) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		st, err := t.status(ctx)
+		if err != nil || st0 == nil || st.counts(key).requests-st0.counts(key).requests >= sent || time.Now().After(deadline) {
+			return st, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
