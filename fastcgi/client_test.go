@@ -464,6 +464,9 @@ func TestConn_FCGIpm(t *testing.T) {
 		if got := clientHeader(head, "X-Pid"); got != pid {
 			t.Errorf("X-Pid = %q, want %q (the conn was kept)", got, pid)
 		}
+		if !c.Reusable() {
+			t.Errorf("Reusable() = false after a request with a body")
+		}
 	})
 	t.Run("stderr", func(t *testing.T) {
 		var lines []string

@@ -13,11 +13,11 @@ while ($req->Accept() >= 0) {
         print "Content-Type: text/plain\r\nX-Pid: $$\r\n\r\n";
         print "$_=$ENV{$_}\n" for sort keys %ENV;
     } elsif ($mode eq 'stdin') {
-        my $want = $ENV{CONTENT_LENGTH} || 0;
+        # Read to the end of the FCGI_STDIN stream, not just CONTENT_LENGTH
+        # bytes: libfcgi closes a kept connection whose stdin was not read
+        # to its end (the stream would be out of sync).
         my $body = '';
-        while (length($body) < $want) {
-            my $n = read(STDIN, my $chunk, $want - length($body));
-            last unless $n;
+        while (read(STDIN, my $chunk, 65536)) {
             $body .= $chunk;
         }
         print "Content-Type: application/octet-stream\r\nX-Pid: $$\r\n\r\n", $body;
