@@ -13,6 +13,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -456,13 +457,16 @@ type Response struct {
 	werr      error      // why stdin is unfinished
 	srcErr    error      // reading Request.Stdin failed
 
-	mu        sync.Mutex // held by Read and Close: they own the conn's read side
-	pending   []byte     // unread FCGI_STDOUT bytes of the last record
-	ended     bool       // FCGI_END_REQUEST was read
-	appStatus int
-	err       error // what Read returns once pending is drained
-	closed    bool
-	lines     lineSplitter
+	mu      sync.Mutex // held by Read and Close: they own the conn's read side
+	pending []byte     // unread FCGI_STDOUT bytes of the last record
+	ended   bool       // FCGI_END_REQUEST was read
+	err     error      // what Read returns once pending is drained
+	closed  bool
+	lines   lineSplitter
+
+	// endStatus is the appStatus of FCGI_END_REQUEST plus 1<<32 once it
+	// was read, 0 before: AppStatus must not wait for a blocked Read.
+	endStatus atomic.Int64
 }
 
 // Read reads FCGI_STDOUT bytes as they arrive: it returns what one record
@@ -492,11 +496,10 @@ func (r *Response) Read(p []byte) (int, error) {
 }
 
 // AppStatus returns the appStatus of FCGI_END_REQUEST (the CGI exit
-// status); ok is false until FCGI_END_REQUEST has been read.
+// status); ok is false until FCGI_END_REQUEST has been read. It does not block.
 func (r *Response) AppStatus() (status int, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.appStatus, r.ended
+	v := r.endStatus.Load()
+	return int(uint32(v)), v != 0
 }
 
 // next reads one record and acts on it; a terminal outcome lands in r.err.
@@ -530,7 +533,8 @@ func (r *Response) next() {
 			return
 		}
 		r.lines.flush()
-		r.ended, r.appStatus = true, int(app)
+		r.ended = true
+		r.endStatus.Store(int64(app) | 1<<32)
 		if status != statusRequestComplete {
 			r.fail(&ProtocolStatusError{Status: int(status), AppStatus: int(app)})
 			return

@@ -1103,32 +1103,45 @@ type clientErrReader struct{ err error }
 
 func (r clientErrReader) Read([]byte) (int, error) { return 0, r.err }
 
+// TestConn_AppClosedAfterEnd: an application may close a kept conn after
+// END_REQUEST, or half-close it and drain, as libfcgi does when a script
+// left stdin unread; the conn must not be reused (ANCHORS §5 KEEP_CONN).
 func TestConn_AppClosedAfterEnd(t *testing.T) {
-	closed := make(chan struct{})
-	addr := clientRawServer(t, func(nc net.Conn) {
-		if _, err := clientRawRequest(nc, true); err != nil {
-			t.Error(err)
-			return
-		}
-		nc.Write(append(clientRawRecord(6, 1, []byte("bye"), 5), clientRawEnd(0, 0)...))
-		nc.Close()
-		close(closed)
-	})
-	c := clientDial(t, addr)
-	resp, err := c.Do(context.Background(), &Request{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out, err := io.ReadAll(resp); err != nil || string(out) != "bye" {
-		t.Fatalf("read = %q, %v", out, err)
-	}
-	<-closed
-	resp.Close()
-	if c.Reusable() {
-		t.Errorf("Reusable() = true though the application closed the conn")
-	}
-	if _, err := c.Do(context.Background(), &Request{}); !errors.Is(err, ErrConnClosed) {
-		t.Errorf("Do = %v, want ErrConnClosed", err)
+	for _, half := range []bool{false, true} {
+		t.Run(map[bool]string{false: "close", true: "half-close"}[half], func(t *testing.T) {
+			closed := make(chan struct{})
+			addr := clientRawServer(t, func(nc net.Conn) {
+				if _, err := clientRawRequest(nc, true); err != nil {
+					t.Error(err)
+					return
+				}
+				nc.Write(append(clientRawRecord(6, 1, []byte("bye"), 5), clientRawEnd(0, 0)...))
+				if half {
+					nc.(*net.UnixConn).CloseWrite()
+					close(closed)
+					io.Copy(io.Discard, nc)
+					return
+				}
+				nc.Close()
+				close(closed)
+			})
+			c := clientDial(t, addr)
+			resp, err := c.Do(context.Background(), &Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out, err := io.ReadAll(resp); err != nil || string(out) != "bye" {
+				t.Fatalf("read = %q, %v", out, err)
+			}
+			<-closed
+			resp.Close()
+			if c.Reusable() {
+				t.Errorf("Reusable() = true though the application closed the conn")
+			}
+			if _, err := c.Do(context.Background(), &Request{}); !errors.Is(err, ErrConnClosed) {
+				t.Errorf("Do = %v, want ErrConnClosed", err)
+			}
+		})
 	}
 }
 
