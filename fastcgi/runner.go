@@ -1,0 +1,343 @@
+// runner.go: the bundled persistent Perl runner (runner.pl, embedded) and
+// the classification of scripts into native FastCGI programs, Perl CGI
+// scripts the runner keeps alive, and scripts served per request (C21).
+
+package fastcgi
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+//go:embed runner.pl
+var runnerPL []byte
+
+// RunnerScript returns the source of the bundled Perl runner: a pure-Perl,
+// core-modules-only FastCGI responder that runs one unmodified CGI script
+// for request after request with CGI semantics (C21, C23). Its design and
+// how it handles each persistence pitfall are in the comment block at its
+// top. The gateway writes it to a private file at start and passes that
+// path to [RunnerArgs]. The returned slice is a copy.
+func RunnerScript() []byte { return bytes.Clone(runnerPL) }
+
+// Kind says how a script can be served in fastcgi mode (C21).
+type Kind int
+
+const (
+	// KindPerRequest: the script cannot be made persistent; it is served
+	// as CGI, one process per request, even in fastcgi mode. The zero
+	// value, so an unclassified script is served the safe way.
+	KindPerRequest Kind = iota
+	// KindNative: a FastCGI program (*.fcgi, or one using FCGI.pm or
+	// CGI::Fast), started directly with the listening socket as fd 0.
+	// Configured wrappers (php-cgi) are the gateway's decision.
+	KindNative
+	// KindPerl: a Perl CGI script that runs inside the bundled runner.
+	KindPerl
+)
+
+// String returns "per-request", "native" or "perl".
+func (k Kind) String() string {
+	switch k {
+	case KindNative:
+		return "native"
+	case KindPerl:
+		return "perl"
+	case KindPerRequest:
+		return "per-request"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Class is the result of [Classify].
+type Class struct {
+	Kind Kind
+	// Perl is the interpreter from the shebang (e.g. /usr/bin/perl; for
+	// #!/usr/bin/env perl, perl as found in the gateway's PATH, or "perl").
+	// Set for KindPerl, and for KindPerRequest scripts with a Perl shebang.
+	Perl string
+	// Warnings is true when the shebang has -w: the runner then runs
+	// under perl -w, as the script would.
+	Warnings bool
+	// Reason says why the script cannot be persistent (KindPerRequest);
+	// empty otherwise. The status page shows it.
+	Reason string
+}
+
+// maxClassifySource bounds how much of a script Classify reads. A larger
+// Perl script is still classified from its first part.
+const maxClassifySource = 4 << 20
+
+// Classify reads the script at path and says how fastcgi mode can serve
+// it (C21). A *.fcgi file, or a Perl script that uses FCGI.pm or
+// CGI::Fast, is KindNative. A script whose shebang runs perl
+// (#!/usr/bin/perl, #!/usr/local/bin/perl5.36 -wT, #!/usr/bin/env perl) is
+// KindPerl unless its shebang has a switch other than -w, -T and -t, or its
+// source does something a persistent interpreter cannot give CGI semantics
+// for: fork, exec, system() or piped opens whose children write to the
+// response, reopening STDOUT/STDERR, syscall, POSIX::_exit or CORE::exit,
+// INIT/CHECK blocks, setsid, changing uid/gid... Those are KindPerRequest
+// with the Reason, as is anything that is not Perl (shell, binaries,
+// Python) and every NPH script (nph-*: FastCGI has no non-parsed headers,
+// C7). Backticks and qx// are fine: their output is captured.
+//
+// The scan is a heuristic over the source with POD and comments removed:
+// it errs towards KindPerRequest, and the runner copes at run time with
+// what it misses (see runner.pl). Classify only reads the file; the error
+// is for a file it cannot read.
+func Classify(path string) (Class, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Class{}, fmt.Errorf("classify %q: %w", path, err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxClassifySource))
+	if err != nil {
+		return Class{}, fmt.Errorf("classify %q: %w", path, err)
+	}
+	return classify(filepath.Base(path), src), nil
+}
+
+// classify is Classify on a file's base name and source.
+func classify(base string, src []byte) Class {
+	if strings.HasPrefix(base, "nph-") {
+		return Class{Kind: KindPerRequest, Reason: "NPH script: FastCGI has no non-parsed headers"}
+	}
+	if strings.HasSuffix(base, ".fcgi") {
+		return Class{Kind: KindNative}
+	}
+	sb, ok := parseShebang(src)
+	if !ok {
+		return Class{Kind: KindPerRequest, Reason: notPerl(src)}
+	}
+	if !sb.perl {
+		return Class{Kind: KindPerRequest, Reason: fmt.Sprintf("not a Perl script (#!%s)", sb.line)}
+	}
+	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings}
+	if sb.bad != "" {
+		c.Kind = KindPerRequest
+		c.Reason = fmt.Sprintf("shebang switch %s changes how perl reads the script", sb.bad)
+		return c
+	}
+	code := perlCode(src)
+	if nativeRE.Match(code) {
+		return Class{Kind: KindNative, Perl: sb.interp, Warnings: sb.warnings}
+	}
+	if why := perlHazard(code); why != "" {
+		c.Kind = KindPerRequest
+		c.Reason = why
+	}
+	return c
+}
+
+func notPerl(src []byte) string {
+	switch {
+	case bytes.HasPrefix(src, []byte("\x7fELF")):
+		return "not a Perl script (binary)"
+	case len(src) == 0:
+		return "not a Perl script (empty)"
+	}
+	return "not a Perl script (no #! line)"
+}
+
+type shebang struct {
+	line     string // the text after #!
+	interp   string // the perl to run
+	perl     bool
+	warnings bool
+	bad      string // an unsupported switch
+}
+
+var perlNameRE = regexp.MustCompile(`^perl[0-9.]*$`)
+
+// parseShebang reads the #! line. ok is false when there is none.
+func parseShebang(src []byte) (sb shebang, ok bool) {
+	if !bytes.HasPrefix(src, []byte("#!")) {
+		return sb, false
+	}
+	line, _, _ := bytes.Cut(src[2:], []byte("\n"))
+	sb.line = strings.TrimSpace(strings.TrimSuffix(string(line), "\r"))
+	words := strings.Fields(sb.line)
+	if len(words) == 0 {
+		return sb, true
+	}
+	interp, args := words[0], words[1:]
+	if filepath.Base(interp) == "env" {
+		// #!/usr/bin/env [-S] perl [switches]
+		for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+			if args[0] != "-S" {
+				return sb, true // env options we do not model: not ours
+			}
+			args = args[1:]
+		}
+		if len(args) == 0 || !perlNameRE.MatchString(args[0]) {
+			return sb, true
+		}
+		sb.interp = args[0]
+		if p, err := exec.LookPath(args[0]); err == nil {
+			sb.interp = p
+		}
+		args = args[1:]
+	} else {
+		if !perlNameRE.MatchString(filepath.Base(interp)) {
+			return sb, true
+		}
+		sb.interp = interp
+	}
+	sb.perl = true
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			sb.bad = a
+			return sb, true
+		}
+		for _, r := range a[1:] {
+			switch r {
+			case 'w':
+				sb.warnings = true
+			case 'T', 't':
+				// Taint mode: ignored by the runner, with a warning.
+			default:
+				sb.bad = "-" + string(r)
+				return sb, true
+			}
+		}
+	}
+	return sb, true
+}
+
+var (
+	podRE       = regexp.MustCompile(`(?ms)^=[a-zA-Z].*?(?:^=cut\b[^\n]*\n|\z)`)
+	dataRE      = regexp.MustCompile(`(?m)^__(?:END|DATA)__\b`)
+	lineComment = regexp.MustCompile(`(?m)^\s*#[^\n]*`)
+	tailComment = regexp.MustCompile(`(?m)(\s)#[^\n]*`)
+	nativeRE    = regexp.MustCompile(`(?m)^\s*use\s+(?:FCGI|CGI::Fast)\b|\bFCGI::Request\s*\(|\bCGI::Fast\s*->\s*new\b`)
+)
+
+// perlCode returns the code part of a Perl script, POD and comments
+// removed (roughly: a # inside a string may cut a line short, which only
+// makes the scan see less).
+func perlCode(src []byte) []byte {
+	if i := bytes.IndexByte(src, '\n'); i >= 0 && bytes.HasPrefix(src, []byte("#!")) {
+		src = src[i+1:]
+	}
+	if loc := dataRE.FindIndex(src); loc != nil {
+		src = src[:loc[0]]
+	}
+	src = podRE.ReplaceAll(src, nil)
+	src = lineComment.ReplaceAll(src, nil)
+	return tailComment.ReplaceAll(src, []byte("$1"))
+}
+
+// A hazard is a construct whose effect a persistent interpreter cannot
+// reproduce: the first match names the reason.
+type hazard struct {
+	re     *regexp.Regexp
+	reason string
+	// ok, when set, clears a match: e.g. system() whose output is
+	// redirected away from the response.
+	ok func(stmt []byte) bool
+}
+
+// call matches a Perl builtin called as a function: not a method, hash key,
+// sigil variable, fat-comma key or part of a longer name.
+func call(name string) string {
+	return `(?:^|[^\w$@%&>:{-])` + name + `\b(?:\s*(?:[^\s=,}]|=[^>=~])|\s*$)`
+}
+
+// word matches a Perl builtin name where a call can start.
+func word(name string) string { return `(?:^|[^\w$@%&>:{-])` + name + `\b` }
+
+var hazards = []hazard{
+	{re: regexp.MustCompile(`(?m)` + call(`fork`)), reason: "calls fork: a child would share the worker's connection"},
+	{re: regexp.MustCompile(`(?m)` + call(`exec`)), reason: "calls exec, which would replace the worker"},
+	{re: regexp.MustCompile(`(?m)` + call(`system`)), reason: "calls system() with output to the response, which is not streamed by the runner",
+		ok: redirected},
+	{re: regexp.MustCompile(`(?m)` + word(`open`) + `[^;]*?["']\s*\|`), reason: "opens a pipe to a command that writes to the response"},
+	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?\s*\*?(?:main::)?(?:STDOUT|STDERR)\b`), reason: "reopens STDOUT or STDERR"},
+	{re: regexp.MustCompile(`(?m)` + call(`syscall`)), reason: "calls syscall"},
+	{re: regexp.MustCompile(`\bPOSIX::_exit\b|(?:^|[^\w:$])_exit\s*\(`), reason: "calls POSIX::_exit, which would end the worker"},
+	{re: regexp.MustCompile(`\bCORE::(?:exit|dump)\b`), reason: "calls CORE::exit, which would end the worker"},
+	{re: regexp.MustCompile(`\bCORE::GLOBAL::`), reason: "overrides CORE::GLOBAL functions"},
+	{re: regexp.MustCompile(`(?m)(?:^|[;}\s])(?:INIT|CHECK)\s*\{`), reason: "has INIT or CHECK blocks, which never run in a persistent interpreter"},
+	{re: regexp.MustCompile(`(?m)\bPOSIX::setsid\b|` + call(`setsid`) + `|` + call(`setpgrp`)), reason: "starts a new session or process group"},
+	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|\bPOSIX::set[ug]id\b|` + call(`chroot`)), reason: "changes the process's user, group or root"},
+}
+
+// redirectRE finds a redirection of standard output in a system() call.
+var redirectRE = regexp.MustCompile(`(?:^|[^2&])>\s*(?:&\s*2|/dev/null|[\w./$])`)
+
+// redirected reports whether a system() statement sends its standard
+// output elsewhere than the response (a file, /dev/null, stderr).
+func redirected(stmt []byte) bool { return redirectRE.Match(stmt) }
+
+func perlHazard(code []byte) string {
+	for _, h := range hazards {
+		for _, loc := range h.re.FindAllIndex(code, -1) {
+			if h.ok != nil {
+				end := bytes.IndexByte(code[loc[0]:], ';')
+				if end < 0 {
+					end = len(code) - loc[0]
+				}
+				if h.ok(code[loc[0] : loc[0]+end]) {
+					continue
+				}
+			}
+			return h.reason
+		}
+	}
+	return ""
+}
+
+// Isolation levels of the runner (C21; config key isolation).
+const (
+	IsolationAuto     = "auto"     // registry while provably safe, else perlrun
+	IsolationPerlrun  = "perlrun"  // compile per request: CGI semantics
+	IsolationRegistry = "registry" // compile once: mod_perl Registry semantics
+)
+
+// ErrBadIsolation is returned by [CheckIsolation] for an unknown level.
+var ErrBadIsolation = errors.New("fastcgi: isolation must be auto, perlrun or registry")
+
+// CheckIsolation validates an isolation level from a config file or flag;
+// "" is auto.
+func CheckIsolation(s string) error {
+	switch s {
+	case "", IsolationAuto, IsolationPerlrun, IsolationRegistry:
+		return nil
+	}
+	return fmt.Errorf("%w: %q", ErrBadIsolation, s)
+}
+
+// RunnerArgs returns the command the pool starts for a KindPerl script:
+// the interpreter (c.Perl, or "perl") and its arguments, without argv[0],
+// as exec.Command takes them: [-w] runnerPath --isolation=LEVEL script.
+// script must be an absolute path; isolation "" means auto. The process is
+// to be started with the listening socket as fd 0, the script's directory
+// as working directory and the CGI base environment (the runner resets
+// %ENV to each request's params, but perl reads PERL5LIB, PERL5OPT and the
+// locale once, at start).
+func RunnerArgs(runnerPath string, c Class, script, isolation string) (path string, args []string) {
+	path = c.Perl
+	if path == "" {
+		path = "perl"
+	}
+	if isolation == "" {
+		isolation = IsolationAuto
+	}
+	if c.Warnings {
+		args = append(args, "-w")
+	}
+	args = append(args, runnerPath, "--isolation="+isolation, script)
+	return path, args
+}

@@ -1,0 +1,1788 @@
+#!/usr/bin/perl
+# runner.pl: menshen's bundled persistent Perl runner (C21, C23). A pure-Perl
+# (core modules only, Perl 5.32+) FastCGI 1.0 responder that runs ONE
+# unmodified CGI script for request after request, giving each request what a
+# fresh `perl script.pl` process under CGI would see.
+#
+# =============================================================================
+# DESIGN
+# =============================================================================
+#
+# Start: perl [-w] runner.pl [--isolation=auto|perlrun|registry] /abs/script.pl
+# with the listening Unix socket as fd 0 (FCGI_LISTENSOCK_FILENO, as mod_fcgid
+# does), stdout closed or /dev/null, stderr a pipe the gateway logs. The
+# runner moves the listener to a high fd, so that 0, 1 and 2 are free to be
+# the request's own stdin, stdout and stderr. It accepts one connection at a
+# time and serves requests on it while the gateway keeps it (FCGI_KEEP_CONN);
+# FCGI_GET_VALUES answers FCGI_MAX_CONNS=1, FCGI_MAX_REQS=1,
+# FCGI_MPXS_CONNS=0; other management records get FCGI_UNKNOWN_TYPE; roles
+# other than responder get FCGI_UNKNOWN_ROLE; a second BEGIN_REQUEST while
+# one is open gets FCGI_CANT_MPX_CONN; FCGI_ABORT_REQUEST ends the request.
+# SIGTERM: finish the current request, then exit 0. A listener that fails
+# (closed or shut down by the gateway) ends the runner with status 0.
+#
+# Each request:
+#   1. The whole FCGI_PARAMS and FCGI_STDIN streams are read first (pairs may
+#      straddle records). The body stays in memory up to 1 MiB, then spills
+#      to an anonymous temp file.
+#   2. fd 0 becomes the body: /dev/null when empty, a pipe when it fits one
+#      write (4 KiB), else an anonymous temp file. STDIN is a fresh PerlIO
+#      handle on fd 0, so read, sysread, <STDIN>, eof, -s and CGI.pm all work
+#      and no layer or buffer survives from an earlier request.
+#   3. fd 1 becomes a fresh anonymous temp file, and STDOUT a fresh handle
+#      whose layers are  unix(/dev/null) + via(Menshen::Runner::Out) + perlio:
+#      the top is a genuine :perlio layer, so buffering (8 KiB, flushed when
+#      full, on $|, on close, before fork/system/exec), binmode (:raw, :utf8,
+#      :encoding(...)), "Wide character" warnings, print/printf/say/write
+#      (formats) behave exactly as on a real STDOUT; the via layer receives
+#      the bytes perl would have written to fd 1, at the moments it would
+#      have written them, and sends them as FCGI_STDOUT records at once (so
+#      `$| = 1` streams, C8). fileno(STDOUT) is 1. Whatever reaches fd 1
+#      itself (syswrite STDOUT, children of system(), a dup of STDOUT, XS
+#      code) lands in the temp file and is sent, in order, before the next
+#      perl-level write and at the end of the request: the same bytes, only
+#      not streamed while a child runs.
+#   4. STDERR is the same construction over FCGI_STDERR (unbuffered like a
+#      real stderr; fileno 2 stays the gateway's pipe, for children). warn,
+#      die messages and compile errors reach the gateway tagged with the
+#      request. The runner's own log lines go to the real stderr.
+#   5. %ENV is exactly the FCGI_PARAMS, @ARGV is empty (CVE-2012-1823), $0 is
+#      the script path, the cwd the script's directory, and $/ $\ $, $" $;
+#      $| $@ $! $? $^W $^T $_ are fresh; srand() reseeds.
+#   6. The script runs (see ISOLATION), then its END blocks, then (perlrun)
+#      its globals are wiped, which runs DESTROY methods: all while STDOUT
+#      still goes to the client. The app status of FCGI_END_REQUEST is the
+#      exit code a CGI process would have had: exit N -> N & 255, die -> as
+#      perl computes it ($! or $?>>8 or 255), normal end -> 0, as changed by
+#      END blocks through $?.
+#   7. Restored afterwards, in every mode: %SIG (to its state after the
+#      script's compilation, and SIGTERM to the runner's handler), alarm(0),
+#      umask, @INC, select(STDOUT), fds 0/1/2, the module globals listed in
+#      WATCHED GLOBALS below. Package filehandles the script left open are
+#      closed (flushing them, releasing flocks) as the exit of a CGI process
+#      would. CGI.pm, when loaded, gets CGI::initialize_globals().
+#
+# ISOLATION (--isolation, per script; the gateway passes it)
+#
+# The script is always compiled the same way: its source up to __END__ or
+# __DATA__, wrapped as  package main; sub { #line 1 "/abs/script.pl" ... }
+# and compiled with `do` through an @INC hook, so the lexer reads it line by
+# line like perl reads a script file: warnings and errors name the real file
+# and line, compile errors read exactly as perl prints them (the runner adds
+# perl's "Execution of ... aborted due to compilation errors." line), and
+# the script inherits none of the runner's pragmas or lexicals. It runs in
+# package main, as under CGI: $main::x, $::x, __PACKAGE__, `require "lib.pl"`
+# libraries without a package line, and callbacks named by string all work.
+#
+#   perlrun  (the mod_perl PerlRun model, without its flaws): compile, call
+#            the sub once, throw it away. Named subs capture the file-scope
+#            lexicals of that one call, so closures, file-scope lexicals and
+#            globals behave exactly as in a fresh process. After the request
+#            every symbol the script created in main:: is deleted, as is
+#            every package the script created (see PACKAGES below); files it
+#            loaded with require "file.pl" (not Module/Name.pm) are removed
+#            from %INC so that the next request loads them again. Modules
+#            (use Foo; require Foo::Bar) stay loaded: that is the speed-up.
+#   registry (the mod_perl Registry model): compile once, call the same sub
+#            for every request. Fastest; the script's globals, closures over
+#            file-scope lexicals, `state` variables, required libraries and
+#            BEGIN-time work persist between requests, as under mod_perl.
+#   auto     (default): registry while the script is provably unaffected by
+#            it, else perlrun. Before compiling, the source is scanned for
+#            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
+#            blocks, `state`, require/do of a file, m?? and reset, /o
+#            regexes, `use CGI` with -pragmas, `use constant` of %ENV. After
+#            compiling, B inspects every named sub and END block of the
+#            script: one that captures a file-scope lexical (perl's
+#            "Variable will not stay shared") or holds a `state` variable
+#            makes it perlrun. After each registry request the script's
+#            package variables (scalars, arrays, hashes, deep fingerprint),
+#            its subs and its symbol tables are compared with their state
+#            right after compilation: any change, e.g. `our @seen; push
+#            @seen, 1`, switches to perlrun from the next request on, with
+#            one line on stderr saying why ("menshen-runner: x.pl: switching
+#            to perlrun: package variable @main::seen changed"). That first
+#            request was still right: it ran on a fresh compilation.
+#
+# PACKAGES. A package created during a perlrun request belongs to the script
+# (and is deleted afterwards) when its subs were compiled from the script, a
+# required file or a string eval, or when it has no subs and the script's
+# source names it; otherwise (a module's file is in %INC, or its subs come
+# from a module file) it belongs to a module and stays.
+#
+# WATCHED GLOBALS. Module configuration globals that scripts commonly set
+# ($Data::Dumper::Indent, Sortkeys, Terse, Useqq..., $Carp::Verbose,
+# CarpLevel, MaxArgLen..., $Storable::canonical, $Text::Wrap::columns...,
+# @CGI::Carp::WARNINGS), plus every $Pkg::var, @Pkg::var and %Pkg::var that
+# the script's source names for a package it does not declare itself, are
+# saved after compilation and restored after every request, in every mode.
+# Other module state persists between requests, as under mod_perl (a module
+# loaded at run time by a `require` inside a sub is snapshotted only from the
+# next request on).
+#
+# =============================================================================
+# PERSISTENCE PITFALLS (ANCHORS section 3) AND WHAT MENSHEN DOES
+# =============================================================================
+#
+# exit()             CORE::GLOBAL::exit is installed before the script or any
+#                    module it uses is compiled. exit unwinds with
+#                    `last MENSHEN_REQ`, which leaves through the script's
+#                    subs AND its eval {} blocks (exit cannot be swallowed by
+#                    an eval, as in a real process); where a label cannot be
+#                    reached (inside sort blocks, tie or DESTROY callbacks) it
+#                    dies with a Menshen::Runner::Exit object instead. Output
+#                    after exit never appears; END blocks run; the next
+#                    request is unaffected. In a child the script forked,
+#                    exit flushes STDOUT/STDERR and POSIX::_exit()s: the child
+#                    never returns into the runner. CORE::exit and
+#                    POSIX::_exit end the worker (Classify sends scripts that
+#                    use them to per-request CGI); if one happens anyway, the
+#                    runner's END block still completes the request so the
+#                    client gets its answer, and the gateway starts a new
+#                    worker.
+# "will not stay     perlrun: impossible (one call per compilation). registry:
+#  shared"           as under mod_perl. auto: detected with B, -> perlrun. The
+#                    warning itself is filtered out of the compile output.
+# globals leaking    perlrun: main:: symbols and packages the script created
+#                    are deleted after each request; required libraries are
+#                    re-required. registry: persist. auto: change detected,
+#                    -> perlrun. `each` iterators of package hashes go with
+#                    the hash.
+# __END__/__DATA__   The data section is found by a scan of the source (POD
+#                    and here-docs are skipped) and PKG::DATA is re-opened on
+#                    the script file at that offset before every request
+#                    (a real file handle: tell, seek DATA,0,0 and fileno
+#                    work; :utf8 under `use utf8`).
+# BEGIN/END/         BEGIN (and `use`) run at each compilation: every request
+#  CHECK/INIT        in perlrun, once in registry (auto: a BEGIN block means
+#                    perlrun). END blocks compiled from the script are taken
+#                    out of perl's END list (B::end_av), so they never
+#                    accumulate, and run at the end of every request, last
+#                    defined first, with $? = the exit status, which they may
+#                    change; their output reaches the client. END blocks of
+#                    modules stay in perl's list and run when the worker
+#                    exits. CHECK and INIT blocks of the script never run (too
+#                    late, as in any string-compiled code): Classify sends
+#                    such scripts to per-request CGI.
+# %ENV               Cleared and filled with exactly the request's params;
+#                    nothing from the runner's environment or an earlier
+#                    request. Children see the same (environ follows %ENV).
+# STDIN/STDOUT       Real file descriptors 0/1/2 per request (see DESIGN), so
+#                    system(), exec'd programs, XS code and dup tricks keep
+#                    working: their fd-1 output is captured in order, not
+#                    streamed.
+# CGI.pm globals     CGI::initialize_globals() before each compilation
+#                    (perlrun) or each call (registry), so the default object
+#                    $CGI::Q and the parsed params never leak. `use CGI` with
+#                    -pragmas: auto -> perlrun (registry loses the pragmas
+#                    after the first request, as under mod_perl).
+# chdir              Into the script's directory before every request, as CGI
+#                    (C20) does: relative opens and `use lib '.'` work.
+# @ARGV/$0           @ARGV empty; $0 the script path (the query is never
+#                    argv: CVE-2012-1823).
+# use lib/@INC/      @INC is restored after each request (so runtime
+#  require           `push @INC` does not accumulate; `use lib` is re-applied
+#                    by each compilation in perlrun and kept in registry).
+#                    `require "lib.pl"`: re-loaded every request in perlrun
+#                    (CGI semantics); loaded once in registry (mod_perl
+#                    semantics; auto -> perlrun). There is one script per
+#                    worker, so two scripts' "lib.pl" can never collide.
+#                    Changed modules are not reloaded: the gateway replaces a
+#                    script's workers when the script changes (C31); a module
+#                    change needs a worker recycle (--max-requests) or a
+#                    mode toggle.
+# Signal handlers    %SIG is restored after every request to its state after
+#                    the script's compilation (so a module's load-time
+#                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
+#                    alarm(0); SIGTERM always returns to the runner between
+#                    requests. A signal arriving between requests is handled
+#                    by the runner (TERM: exit 0).
+# fork               Works: a forked child writes straight to fd 1 (captured),
+#                    never onto the FastCGI connection, which fork closes in
+#                    the child along with the listener; when the child exits
+#                    or falls off the end of the script it POSIX::_exit()s
+#                    instead of returning into the runner. END blocks do not
+#                    run in children. Classify still sends scripts that fork
+#                    to per-request CGI.
+# exec               Emulated: CORE::GLOBAL::exec forks, the child execs, the
+#                    runner waits and ends the request with the child's exit
+#                    status (END blocks skipped, as exec skips them). The
+#                    program's output is captured from fd 1 (not streamed).
+#                    A failing exec returns false with $! set, as perl's
+#                    does. `exec {$prog} @args` (indirect object) cannot be
+#                    overridden and would replace the worker: Classify sends
+#                    such scripts to CGI.
+# binmode/utf8       A fresh STDOUT every request: a layer set by one request
+#                    never reaches the next. `use open qw(:std ...)` at compile
+#                    time is re-applied in perlrun; in registry the layers
+#                    STDOUT/STDERR/STDIN had right after compiling are
+#                    re-applied to every request's handles.
+# Shebang switches   -w: the gateway runs `perl -w runner.pl` ($^W is global,
+#                    exactly as `perl -w script`). -T/-t: ignored, with one
+#                    warning in the log. Others (-l -n -p -s -0 -a -i -x -C
+#                    -M...) change how perl reads the file: Classify sends
+#                    such scripts to CGI, and the runner refuses them.
+# Resource leaks     Package filehandles are closed after each request, and
+#                    file-scope lexical handles are freed with the script's
+#                    pad. Raw descriptors (POSIX::open) and /o regexes in
+#                    module code are not reclaimed: --max-requests recycles
+#                    workers.
+# caller / $^S       A script's top level has no caller in CGI (modulinos:
+#                    `main() unless caller`): when the source mentions caller,
+#                    CORE::GLOBAL::caller hides the runner's frames. The
+#                    script runs inside the runner's eval, so $^S is 1 at its
+#                    top level; CGI::Carp's ineval() is patched to ignore the
+#                    runner's frames, so fatalsToBrowser prints its page as
+#                    under CGI. Other __DIE__ handlers that test $^S see 1.
+# Timing             File-scope lexicals of the script are freed when its
+#                    top level ends, before END blocks run (in a real process
+#                    they live until global destruction, after END).
+# return             A top-level `return` ends the script silently (perl
+#                    would refuse to compile it).
+# =============================================================================
+
+package Menshen::Runner;
+
+# caller() as the script sees it: its top level has no caller, as in a CGI
+# process (modulinos: `main() unless caller`; CGI::Carp and Carp name the
+# script, not the runner). Installed first, so that every module compiled
+# after it, Carp included, sees the same. While the script runs, frames
+# called from the runner's package are hidden; @DB::args still works for
+# callers in package DB.
+BEGIN {
+    *CORE::GLOBAL::caller = sub (;$) {
+        my $want = $_[0];
+        my $lvl = (defined $want ? $want : 0) + 1;
+        my @c;
+        if ((CORE::caller(0))[0] eq 'DB') {
+            package DB;
+            @c = CORE::caller($lvl);
+        } else {
+            @c = CORE::caller($lvl);
+        }
+        return if !@c || ($c[0] eq 'Menshen::Runner' && $Menshen::Runner::IN_SCRIPT);
+        return $c[0] unless wantarray;
+        return @c if defined $want;
+        return @c[0 .. 2];
+    };
+}
+
+use strict;
+use warnings;
+no warnings 'once';
+
+use B ();
+use Errno ();
+use Fcntl ();
+use POSIX ();
+use Scalar::Util ();
+use Socket ();
+use IO::Handle ();
+use PerlIO::via ();
+
+use constant {
+    FCGI_VERSION_1       => 1,
+    FCGI_BEGIN_REQUEST   => 1,
+    FCGI_ABORT_REQUEST   => 2,
+    FCGI_END_REQUEST     => 3,
+    FCGI_PARAMS          => 4,
+    FCGI_STDIN           => 5,
+    FCGI_STDOUT          => 6,
+    FCGI_STDERR          => 7,
+    FCGI_DATA            => 8,
+    FCGI_GET_VALUES      => 9,
+    FCGI_GET_VALUES_RESULT => 10,
+    FCGI_UNKNOWN_TYPE    => 11,
+    FCGI_KEEP_CONN       => 1,
+    FCGI_RESPONDER       => 1,
+    FCGI_REQUEST_COMPLETE => 0,
+    FCGI_CANT_MPX_CONN   => 1,
+    FCGI_UNKNOWN_ROLE    => 3,
+    MAX_CONTENT          => 65528,    # a multiple of 8: only the last record of a stream is padded
+    BODY_IN_MEMORY       => 1 << 20,  # larger bodies spill to a temp file
+    BODY_IN_PIPE         => 4096,     # at most PIPE_BUF: one write never blocks
+};
+
+my $MSG_NOSIGNAL = eval { Socket::MSG_NOSIGNAL() } || 0;
+
+# ---------------------------------------------------------------------------
+# Process-wide state. Only this single thread touches it.
+
+our $PID;                 # the runner's pid: anything else is a forked child
+our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
+our $INITIAL_W;           # $^W as perl started (-w)
+our ($LISTEN, $LOG, $DEVNULL);
+our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
+our $UMASK;
+our %SIG0;                # %SIG at start
+our %SIG_BASE;            # %SIG after the script's compilation
+our $TERM = 0;            # SIGTERM seen
+our $TERM_HANDLER;
+our %MAIN0;               # main:: names that existed before the script
+our %STASH_KEYS;          # known package => number of names, for new-package detection
+our @INC0;                # @INC before the script
+our $SRC;                 # the script's source (bytes)
+our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
+our %DECLARED_PKG;        # packages the script's source declares (package NAME)
+our %NAMED;               # package-qualified names the source mentions
+our @WATCH;               # watched module globals: [sigil, name]
+
+# Registry state.
+our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
+
+# Per request state.
+our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
+our $IN_SCRIPT = 0;       # script code (or its compilation) is running
+our $EXIT;                # [code] once exit was called
+our $SKIP_END;            # exec ended the request: no END blocks
+our ($OUT_TMP, $OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
+our $STDIN_FH;            # keeps the body open (fd 0 is a dup)
+
+my $WIDE_BYTES_WARNED;
+
+# ---------------------------------------------------------------------------
+# Logging: the gateway tags our stderr lines with the worker.
+
+sub logmsg {
+    my $msg = join '', @_;
+    $msg =~ s/\n*\z/\n/;
+    if ($LOG) {
+        syswrite $LOG, "menshen-runner: $BASENAME: $msg";
+    } else {
+        syswrite STDERR, "menshen-runner: " . ($BASENAME // '?') . ": $msg";
+    }
+}
+
+# ---------------------------------------------------------------------------
+# FastCGI I/O on the current connection.
+
+sub conn_write {
+    my ($buf) = @_;
+    return if $CONN_DEAD || !$CONN;
+    my $off = 0;
+    my $len = length $buf;
+    while ($off < $len) {
+        my $n = send($CONN, substr($buf, $off), $MSG_NOSIGNAL);
+        if (!defined $n) {
+            next if $!{EINTR};
+            $CONN_DEAD = 1;
+            return;
+        }
+        $off += $n;
+    }
+}
+
+sub record {
+    my ($type, $id, $content) = @_;
+    my $len = length $content;
+    my $pad = -$len & 7;
+    return pack('CCnnCx', FCGI_VERSION_1, $type, $id, $len, $pad) . $content . ("\0" x $pad);
+}
+
+# send_stream sends bytes as records of one stream type, split as needed.
+sub send_stream {
+    my ($type, $bytes) = @_;
+    return if $ABORTED || !defined $REQ_ID;
+    utf8::downgrade($bytes, 1) or utf8::encode($bytes);
+    my $buf = '';
+    for (my $off = 0; $off < length $bytes; $off += MAX_CONTENT) {
+        $buf .= record($type, $REQ_ID, substr($bytes, $off, MAX_CONTENT));
+    }
+    conn_write($buf) if length $buf;
+}
+
+sub end_request {
+    my ($id, $app, $proto) = @_;
+    conn_write(record(FCGI_END_REQUEST, $id, pack('NCx3', $app & 0xffffffff, $proto)));
+}
+
+# read_record returns (type, id, content), or () at EOF or error.
+sub read_record {
+    while (1) {
+        if (length($RBUF) >= 8) {
+            my ($ver, $type, $id, $len, $pad) = unpack('CCnnC', $RBUF);
+            if (length($RBUF) >= 8 + $len + $pad) {
+                my $content = substr($RBUF, 8, $len);
+                substr($RBUF, 0, 8 + $len + $pad, '');
+                return ($type, $id, $content);
+            }
+        }
+        my $n = sysread($CONN, $RBUF, 65536, length $RBUF);
+        if (!defined $n) {
+            # SIGTERM while idle ends the connection; within a request's
+            # records, the request is read and served first.
+            return if $!{EINTR} && $TERM && $_[0] && $RBUF eq '';
+            next if $!{EINTR};
+            return;
+        }
+        return if $n == 0;
+    }
+}
+
+# poll_abort looks, without blocking, for an FCGI_ABORT_REQUEST of the running
+# request or the end of the connection. Other records stay buffered.
+sub poll_abort {
+    return if $ABORTED || $CONN_DEAD || !$CONN || $$ != $PID;
+    my $rin = '';
+    vec($rin, fileno($CONN), 1) = 1;
+    my $n = select(my $rout = $rin, undef, undef, 0);
+    return unless $n && $n > 0;
+    my $got = sysread($CONN, $RBUF, 65536, length $RBUF);
+    if (defined $got && $got == 0) {
+        $CONN_DEAD = 1;
+        $ABORTED = 1;
+        return;
+    }
+    my $off = 0;
+    while (length($RBUF) - $off >= 8) {
+        my (undef, $type, $id, $len, $pad) = unpack('CCnnC', substr($RBUF, $off, 8));
+        last if length($RBUF) - $off < 8 + $len + $pad;
+        if ($type == FCGI_ABORT_REQUEST && defined $REQ_ID && $id == $REQ_ID) {
+            substr($RBUF, $off, 8 + $len + $pad, '');
+            end_request($REQ_ID, 0, FCGI_REQUEST_COMPLETE);
+            $ABORTED = 1;
+            return;
+        }
+        $off += 8 + $len + $pad;
+    }
+}
+
+# ---------------------------------------------------------------------------
+# The request's output streams.
+
+# drain_fd1 sends what reached fd 1 directly (syswrite, children) since the
+# last call: it was written before anything perl still buffers.
+sub drain_fd1 {
+    return unless $OUT_TMP && !$OUT_DONE;
+    my $size = -s $OUT_TMP;
+    return unless defined $size && $size > $OUT_OFF;
+    sysseek($OUT_TMP, $OUT_OFF, 0);
+    while (1) {
+        my $n = sysread($OUT_TMP, my $buf, 65536);
+        last unless $n;
+        $OUT_OFF += $n;
+        $OUT_SENT = 1;
+        send_stream(FCGI_STDOUT, $buf);
+    }
+}
+
+sub stdout_write {
+    my ($buf) = @_;
+    if ($$ != $PID) {                    # a forked child: fd 1 is the capture file
+        POSIX::write(1, $buf, length $buf);
+        return;
+    }
+    return if $OUT_DONE;
+    poll_abort();
+    drain_fd1();
+    $OUT_SENT = 1;
+    send_stream(FCGI_STDOUT, $buf);
+}
+
+# stdout_end ends the FCGI_STDOUT stream: close STDOUT in the script, or the
+# end of the request.
+sub stdout_end {
+    return if $OUT_DONE || $$ != $PID || !defined $REQ_ID;
+    drain_fd1();
+    $OUT_DONE = 1;
+    conn_write(record(FCGI_STDOUT, $REQ_ID, '')) unless $ABORTED;
+}
+
+sub stderr_write {
+    my ($buf) = @_;
+    if ($$ != $PID || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
+        POSIX::write(2, $buf, length $buf);
+        return;
+    }
+    $ERR_SENT = 1;
+    send_stream(FCGI_STDERR, $buf);
+}
+
+package Menshen::Runner::Out;
+sub PUSHED  { my $x = 1; bless \$x, $_[0] }
+sub WRITE   { Menshen::Runner::stdout_write($_[1]); length $_[1] }
+sub FLUSH   { Menshen::Runner::drain_fd1() if $$ == $Menshen::Runner::PID; 0 }
+sub FILENO  { 1 }
+sub BINMODE { 0 }
+sub CLOSE   { Menshen::Runner::stdout_end(); 0 }
+
+package Menshen::Runner::Err;
+sub PUSHED  { my $x = 2; bless \$x, $_[0] }
+sub WRITE   { Menshen::Runner::stderr_write($_[1]); length $_[1] }
+sub FLUSH   { 0 }
+sub FILENO  { 2 }
+sub BINMODE { 0 }
+
+package Menshen::Runner::Exit;
+use overload '""' => sub { "exit(" . $_[0]{code} . ")\n" }, fallback => 1;
+
+package Menshen::Runner;
+
+# layered_handle returns a write handle over /dev/null with the via layer
+# under a real :perlio buffer.
+sub layered_handle {
+    my ($class) = @_;
+    open(my $fh, '>&', $DEVNULL) or die "dup /dev/null: $!";
+    binmode($fh, ":pop:via($class):perlio") or die "push $class layer: $!";
+    return $fh;
+}
+
+# ---------------------------------------------------------------------------
+# Overrides installed before the script (and the modules it uses) compile.
+
+sub exit_override (;$) {
+    my $code = @_ ? $_[0] : 0;
+    $code = 0 unless defined $code;
+    { no warnings 'numeric'; $code = int($code); }
+    child_exit($code) if $$ != $PID;
+    CORE::exit($code) unless $IN_SCRIPT;
+    $EXIT = [$code];
+    {
+        local $SIG{__DIE__};
+        no warnings 'exiting';
+        eval { last MENSHEN_REQ };
+    }
+    local $SIG{__DIE__};
+    die bless { code => $code }, 'Menshen::Runner::Exit';
+}
+
+# child_exit ends a child the script forked: it must never return into the
+# runner's loop, nor write onto the FastCGI connection.
+sub child_exit {
+    my ($code) = @_;
+    eval { STDOUT->flush; STDERR->flush };
+    POSIX::_exit($code & 255);
+}
+
+sub fork_override () {
+    my $pid = CORE::fork();
+    if (defined $pid && $pid == 0) {
+        close $LISTEN if $LISTEN;
+        close $CONN if $CONN;
+        $CONN_DEAD = 1;
+    }
+    return $pid;
+}
+
+sub exec_override {
+    return CORE::exec(@_) if !$IN_SCRIPT || $$ != $PID;
+    # exec would replace the worker: run the program as a child instead and
+    # end the request with its status (its fd-1 output is captured).
+    eval { STDOUT->flush; STDERR->flush };
+    pipe(my $r, my $w) or return 0;
+    my $pid = CORE::fork();
+    return 0 unless defined $pid;
+    if ($pid == 0) {
+        close $r;
+        close $LISTEN if $LISTEN;
+        close $CONN if $CONN;
+        { no warnings 'exec'; CORE::exec(@_); }
+        my $errno = $! + 0;
+        syswrite $w, pack('N', $errno);
+        POSIX::_exit(127);
+    }
+    close $w;
+    my $n = sysread($r, my $errbuf, 4);
+    close $r;
+    if ($n && $n == 4) {
+        waitpid($pid, 0);
+        $! = unpack('N', $errbuf);
+        warn "Can't exec \"$_[0]\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
+            if $^W || warnings::enabled('exec');
+        return 0;
+    }
+    my $st;
+    while (($st = waitpid($pid, 0)) == -1 && $!{EINTR}) { }
+    my $status = $?;
+    my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
+    $SKIP_END = 1;
+    exit_override($code);
+}
+
+# cgi_carp_ineval replaces CGI::Carp::ineval: an eval only counts if it is
+# the script's, not the runner's (mod_perl's Registry gets the same special
+# case inside CGI::Carp).
+sub cgi_carp_ineval {
+    for (my $i = 1; ; $i++) {
+        my @c = CORE::caller($i);
+        return 0 if !@c || $c[0] eq 'Menshen::Runner';
+        return 1 if $c[3] eq '(eval)';
+    }
+}
+
+# ---------------------------------------------------------------------------
+# Symbol tables.
+
+# stash returns the symbol table of a package, without creating it.
+sub stash {
+    my ($pkg) = @_;
+    no strict 'refs';
+    my $h = \%main::;
+    for my $part (split /::/, $pkg) {
+        next if $part eq '' || $part eq 'main';
+        my $g = $h->{"${part}::"};
+        return undef unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{HASH};
+        $h = *{$g}{HASH};
+    }
+    return $h;
+}
+
+# glob_of returns the glob of "Pkg::name" without creating it.
+sub glob_of {
+    my ($full) = @_;
+    my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or return undef;
+    my $h = stash($pkg) or return undef;
+    my $g = $h->{$name};
+    return undef unless defined $g && ref(\$g) eq 'GLOB';
+    return \$g;
+}
+
+# entry_code returns the sub a symbol table entry holds: entries are globs,
+# or (since perl 5.22) bare CODE refs for subs and SCALAR refs for constants.
+sub entry_code {
+    my ($e) = @_;
+    return $e if ref $e eq 'CODE';
+    return undef unless ref(\$e) eq 'GLOB';
+    return *{$e}{CODE};
+}
+
+# all_stashes returns package name => number of names, for every package.
+sub all_stashes {
+    my %seen;
+    my @todo = (['main', \%main::]);
+    while (my $t = shift @todo) {
+        my ($name, $h) = @$t;
+        $seen{$name} = scalar keys %$h;
+        for my $k (keys %$h) {
+            next unless $k =~ /::\z/ && $k ne 'main::';
+            my $g = $h->{$k};
+            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
+            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
+            push @todo, [$sub, *{$g}{HASH}] unless exists $seen{$sub};
+        }
+    }
+    return %seen;
+}
+
+# new_stashes returns the packages created since %STASH_KEYS was taken, and
+# updates it. Only packages whose name count changed are looked into.
+sub new_stashes {
+    my @new;
+    my @todo;
+    for my $name (keys %STASH_KEYS) {
+        my $h = stash($name) or do { delete $STASH_KEYS{$name}; next };
+        my $n = scalar keys %$h;
+        next if $n == $STASH_KEYS{$name};
+        $STASH_KEYS{$name} = $n;
+        push @todo, [$name, $h];
+    }
+    while (my $t = shift @todo) {
+        my ($name, $h) = @$t;
+        for my $k (keys %$h) {
+            next unless $k =~ /::\z/ && $k ne 'main::';
+            my $g = $h->{$k};
+            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
+            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
+            next if exists $STASH_KEYS{$sub};
+            $STASH_KEYS{$sub} = scalar keys %{*{$g}{HASH}};
+            push @new, $sub;
+            push @todo, [$sub, *{$g}{HASH}];
+        }
+    }
+    return @new;
+}
+
+sub module_file_set {
+    my %f;
+    for my $k (keys %INC) {
+        $f{$INC{$k}} = 1 if is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
+    }
+    return \%f;
+}
+
+sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
+
+# script_owned tells whether a package created during a request is the
+# script's (see PACKAGES in the header).
+sub script_owned {
+    my ($pkg, $modfiles) = @_;
+    (my $file = "$pkg.pm") =~ s{::}{/}g;
+    return 0 if exists $INC{$file};
+    my $h = stash($pkg) or return 0;
+    my $subs = 0;
+    for my $k (keys %$h) {
+        my $g = $h->{$k};
+        my $code = entry_code($g) or next;
+        my $cv = B::svref_2object($code);
+        next unless $cv->isa('B::CV');
+        next if $cv->XSUB;
+        $subs++;
+        my $f = $cv->FILE;
+        return 0 if $modfiles->{$f};
+    }
+    return 1 if $subs;
+    # No subs: the script's if its source names it.
+    return $NAMED{$pkg} || $DECLARED_PKG{$pkg} ? 1 : 0;
+}
+
+sub delete_package {
+    my ($pkg) = @_;
+    my ($parent, $leaf) = $pkg =~ /^(?:(.*)::)?([^:]+)\z/ or return;
+    my $ph = defined $parent ? stash($parent) : \%main::;
+    return unless $ph;
+    my $h = stash($pkg) or return;
+    # Free the contents first, so DESTROY and closes happen now.
+    for my $k (keys %$h) {
+        next if $k =~ /::\z/;
+        close_glob_io($h->{$k});
+        delete $h->{$k};
+    }
+    delete $ph->{"${leaf}::"};
+    delete $STASH_KEYS{$pkg};
+}
+
+sub close_glob_io {
+    my ($g) = @_;
+    return unless ref(\$g) eq 'GLOB';
+    my $io = *{$g}{IO} or return;
+    return if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
+    close($io) if defined fileno($io) || eval { $io->opened };
+}
+
+# wipe_main deletes the main:: symbols the script created, and closes the
+# handles in them.
+sub wipe_main {
+    my @names = grep { !exists $MAIN0{$_} } keys %main::;
+    for my $k (@names) {
+        next if $k =~ /::\z/;
+        my $g = $main::{$k};
+        close_glob_io($g);
+    }
+    for my $k (@names) {
+        next if $k =~ /::\z/;
+        delete $main::{$k};
+    }
+}
+
+# wipe_packages deletes the packages the script created since the last
+# call. A package a module keeps (Data::Dumper) keeps its parents (Data).
+sub wipe_packages {
+    my @new = new_stashes();
+    return unless @new;
+    my $mod = module_file_set();
+    my (%keep, @owned);
+    for my $pkg (sort { ($b =~ tr/:/:/) <=> ($a =~ tr/:/:/) } @new) {
+        if (!$keep{$pkg} && script_owned($pkg, $mod)) {
+            push @owned, $pkg;
+            next;
+        }
+        my $p = $pkg;
+        $keep{$p} = 1 while $p =~ s/::[^:]+\z//;
+    }
+    for my $pkg (@owned) {
+        delete_package($pkg) if !$keep{$pkg} && stash($pkg);
+    }
+}
+
+# drop_libs forgets files the script required that are not modules, so the
+# next request loads them again.
+sub drop_libs {
+    my ($before) = @_;
+    for my $k (keys %INC) {
+        next if exists $before->{$k};
+        delete $INC{$k} unless is_module_key($k);
+    }
+}
+
+# ---------------------------------------------------------------------------
+# Fingerprints (registry under auto).
+
+sub fingerprint {
+    my ($x, $seen, $budget) = @_;
+    return 'u' unless defined $x;
+    my $r = ref $x;
+    return 's' . length($x) . ':' . $x unless $r;
+    my $addr = Scalar::Util::refaddr($x);
+    return "@" . $seen->{$addr} if exists $seen->{$addr};
+    $seen->{$addr} = scalar keys %$seen;
+    die "too large\n" if --$$budget < 0;
+    my $type = Scalar::Util::reftype($x);
+    my $cls = Scalar::Util::blessed($x);
+    my $out = defined $cls ? "b$cls:" : '';
+    if ($type eq 'ARRAY') {
+        return $out . "A(tied)" if tied @$x;
+        $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget) } @$x) . ']';
+    } elsif ($type eq 'HASH') {
+        return $out . "H(tied)" if tied %$x;
+        $out .= 'H' . scalar(keys %$x) . '{' . join(',', map { "$_=>" . fingerprint($x->{$_}, $seen, $budget) } sort keys %$x) . '}';
+    } elsif ($type eq 'SCALAR' || $type eq 'REF' || $type eq 'VSTRING' || $type eq 'LVALUE') {
+        $out .= 'R(' . fingerprint($$x, $seen, $budget) . ')';
+    } else {
+        $out .= "$type$addr";     # CODE, GLOB, IO, Regexp, FORMAT: identity
+    }
+    return $out;
+}
+
+# glob_state returns fingerprints of a symbol table entry's slots. All
+# slots count, imported ones too (`use vars` marks its variables imported;
+# an alias from `use English` may change and so force perlrun: the safe
+# side).
+sub glob_state {
+    my ($g) = @_;
+    return { C => Scalar::Util::refaddr($g) } if ref $g eq 'CODE';
+    my $budget = 100_000;
+    return { X => ref $g ? 'ref ' . fingerprint($g, {}, \$budget) : "stub $g" } unless ref(\$g) eq 'GLOB';
+    my %p;
+    for my $slot (['S', 'SCALAR'], ['A', 'ARRAY'], ['H', 'HASH']) {
+        my ($k, $type) = @$slot;
+        my $ref = *{$g}{$type} or next;
+        my %seen;
+        $p{$k} = eval { fingerprint($type eq 'SCALAR' ? $$ref : $ref, \%seen, \$budget) } // 'too large';
+    }
+    $p{C} = Scalar::Util::refaddr(*{$g}{CODE}) if *{$g}{CODE};
+    return \%p;
+}
+
+sub registry_fingerprints {
+    my %fp;
+    for my $k (keys %REG_MAIN) {
+        next if $k =~ /::\z/;
+        $fp{"main::$k"} = glob_state($main::{$k}) if exists $main::{$k};
+    }
+    for my $pkg (keys %REG_PKGS) {
+        my $h = stash($pkg) or next;
+        for my $k (keys %$h) {
+            next if $k =~ /::\z/;
+            $fp{"${pkg}::$k"} = glob_state($h->{$k});
+        }
+    }
+    return %fp;
+}
+
+my %SIGIL = (S => '$', A => '@', H => '%');
+
+sub registry_changed {
+    for my $k (keys %main::) {
+        next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/;
+        return "symbol main::$k created at run time";
+    }
+    my %now = registry_fingerprints();
+    for my $name (sort keys %REG_FP) {
+        my ($old, $new) = ($REG_FP{$name}, $now{$name});
+        return "symbol $name deleted" unless $new;
+        for my $slot (qw(S A H C X)) {
+            my ($o, $n) = ($old->{$slot}, $new->{$slot});
+            next if (defined $o ? $o : "\0") eq (defined $n ? $n : "\0");
+            # An empty slot that got created but is still empty is no change.
+            next if !defined $o && defined $n && $n =~ /^(?:u|A0\[\]|H0\{\})\z/;
+            return $slot eq 'C' ? "sub $name changed" : $slot eq 'X' ? "symbol $name changed"
+                : "package variable $SIGIL{$slot}$name changed";
+        }
+    }
+    for my $name (sort keys %now) {
+        return "symbol $name created at run time" unless $REG_FP{$name};
+    }
+    my @new = new_stashes();
+    if (@new) {
+        my $mod = module_file_set();
+        for my $pkg (@new) {
+            return "package $pkg created at run time" if script_owned($pkg, $mod);
+        }
+    }
+    return;
+}
+
+# closure_hazards inspects the script's named subs and END blocks: one that
+# captures a file-scope lexical would see a stale copy from the second call
+# on (perl's "Variable will not stay shared"); `state` variables persist.
+sub closure_hazards {
+    my ($wrapper, $cvs) = @_;
+    my $w = B::svref_2object($wrapper);
+    for my $pn (padnames($w)) {
+        return 'state variable ' . $pn->PVX if $pn->FLAGS & B::PADNAMEt_STATE();
+    }
+    for my $entry (@$cvs) {
+        my ($name, $code) = @$entry;
+        my $cv = B::svref_2object($code);
+        next unless $cv->isa('B::CV') && !$cv->XSUB && $cv->FILE eq $SCRIPT;
+        for my $pn (padnames($cv)) {
+            my $f = $pn->FLAGS;
+            return "$name holds state variable " . $pn->PVX if $f & B::PADNAMEt_STATE();
+            next unless $f & B::PADNAMEt_OUTER();
+            next if $f & B::PADNAMEt_OUR();
+            my $v = $pn->PVX;
+            next if !defined $v || $v eq '&' || $v eq '';
+            return "$name captures file-scope lexical $v";
+        }
+    }
+    return;
+}
+
+sub padnames {
+    my ($cv) = @_;
+    my $pl = $cv->PADLIST;
+    return () unless $pl && $pl->can('ARRAY');
+    my ($names) = $pl->ARRAY;
+    return () unless $names && $names->can('ARRAY');
+    return grep { ref($_) eq 'B::PADNAME' } $names->ARRAY;
+}
+
+sub script_subs {
+    my ($main_names, $pkgs) = @_;
+    my @cvs;
+    for my $k (@$main_names) {
+        my $g = $main::{$k};
+        my $code = entry_code($g) or next;
+        push @cvs, ["sub main::$k", $code];
+    }
+    for my $pkg (@$pkgs) {
+        my $h = stash($pkg) or next;
+        for my $k (keys %$h) {
+            my $g = $h->{$k};
+            my $code = entry_code($g) or next;
+            push @cvs, ["sub ${pkg}::$k", $code];
+        }
+    }
+    return \@cvs;
+}
+
+# ---------------------------------------------------------------------------
+# The script's source.
+
+sub read_script {
+    open(my $fh, '<:raw', $SCRIPT) or die "open $SCRIPT: $!\n";
+    local $/;
+    my $src = <$fh>;
+    close $fh;
+    return $src // '';
+}
+
+# split_source finds the data section (__END__ or __DATA__ on a line of its
+# own, outside POD and here-docs) and what the code needs to compile alone.
+sub split_source {
+    my ($src) = @_;
+    my ($pod, @heredoc) = (0);
+    my $pos = 0;
+    my $pkg = 'main';
+    my $utf8 = 0;
+    while ($src =~ /\G([^\n]*\n?)/gc) {
+        my $line = $1;
+        last if $line eq '';
+        my $start = $pos;
+        $pos += length $line;
+        if (@heredoc) {
+            my $tag = $heredoc[0];
+            shift @heredoc if $line =~ /^\s*\Q$tag\E\r?\n?\z/;
+            next;
+        }
+        if ($pod) {
+            $pod = 0 if $line =~ /^=cut\b/;
+            next;
+        }
+        if ($line =~ /^=[a-zA-Z]/) {
+            $pod = 1 unless $line =~ /^=cut\b/;
+            next;
+        }
+        if ($line =~ /^__(END|DATA)__\b/) {
+            return (substr($src, 0, $start), $pos, $pkg, $utf8, 0);
+        }
+        (my $code = $line) =~ s/(?:^|\s)#.*//s;
+        $pkg = $1 if $code =~ /^\s*package\s+([\w:]+)\s*;/;
+        $utf8 = 1 if $code =~ /^\s*use\s+utf8\b/;
+        $utf8 = 0 if $code =~ /^\s*no\s+utf8\b/;
+        while ($code =~ /<<(~?)\s*(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z_]\w*))/g) {
+            my $tag = defined $2 ? $2 : defined $3 ? $3 : $4;
+            push @heredoc, $tag;
+        }
+    }
+    return ($src, undef, $pkg, $utf8, $pod);
+}
+
+# code_only strips POD and comments (roughly) for the hazard scan.
+sub code_only {
+    my ($code) = @_;
+    $code =~ s/^=[a-zA-Z].*?(?:^=cut\b[^\n]*\n|\z)//msg;
+    $code =~ s/^\s*#[^\n]*//mg;
+    $code =~ s/(?<=\s)#[^\n]*//g;
+    return $code;
+}
+
+# static_hazards returns why compiling once would change what the script
+# does, or nothing.
+sub static_hazards {
+    my ($code) = @_;
+    my @checks = (
+        [qr/(?<![\w\$\@%&>:])(BEGIN|CHECK|INIT|UNITCHECK)\s*\{/, sub { "$_[0] block" }],
+        [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
+        [qr/(?<![\w\$\@%&>:])(require|do)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
+        [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
+        [qr/(?<![\w\$\@%&>:])reset\s*[(;'"]/, sub { 'reset' }],
+        [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
+        [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
+        [qr/\buse\s+CGI\b[^;]*?["'\s(]-\w/, sub { 'use CGI with -pragmas' }],
+        [qr/\buse\s+constant\b[^;]*\$ENV\b/, sub { 'use constant of %ENV' }],
+    );
+    for my $c (@checks) {
+        my ($re, $why) = @$c;
+        return $why->($1) if $code =~ $re;
+    }
+    return;
+}
+
+# named_globals collects the package-qualified names the source mentions.
+sub named_globals {
+    my ($code) = @_;
+    my (%named, %declared, @watch);
+    while ($code =~ /\bpackage\s+([A-Za-z_][\w:]*)/g) { $declared{$1} = 1 }
+    while ($code =~ /([\$\@%])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+)+)/g) {
+        my ($sigil, $full) = ($1, $2);
+        next unless $full =~ /^(.*)::(\w+)\z/;
+        my ($pkg, $name) = ($1, $2);
+        next if $pkg eq '' || $pkg eq 'main' || $pkg =~ /^::/;
+        $named{$pkg} = 1;
+        next if $declared{$pkg};
+        push @watch, [$sigil, "${pkg}::$name"];
+    }
+    while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)::/g) { $named{$1} = 1 }
+    while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)\b/g) { $named{$1} = 1 }
+    return (\%named, \%declared, \@watch);
+}
+
+my @KNOWN_GLOBALS = map { ['$', $_] } (
+    (map { "Data::Dumper::$_" } qw(Indent Trailingcomma Purity Pad Varname Useqq Terse Freezer
+        Toaster Deepcopy Quotekeys Bless Pair Maxdepth Maxrecurse Useperl Sortkeys Deparse Sparseseen)),
+    (map { "Carp::$_" } qw(Verbose CarpLevel MaxEvalLen MaxArgLen MaxArgNums RefArgFormatter)),
+    (map { "Storable::$_" } qw(canonical forgive_me Deparse Eval)),
+    (map { "Text::Wrap::$_" } qw(columns huge unexpand tabstop separator separator2 break)),
+    (map { "CGI::Carp::$_" } qw(EMIT_WARNINGS CUSTOM_MSG DIE_HANDLER TO_BROWSER NO_TIMESTAMP FULL_PATH)),
+    (map { "Term::ANSIColor::$_" } qw(AUTORESET EACHLINE)),
+    'File::Find::prune', 'Getopt::Long::order',
+), ['@', 'CGI::Carp::WARNINGS'];
+
+# snapshot_watched saves the watched module globals that exist now.
+sub snapshot_watched {
+    my @snap;
+    for my $w (@WATCH) {
+        my ($sigil, $full) = @$w;
+        my $g = glob_of($full) or next;
+        if ($sigil eq '$') {
+            my $ref = *{$$g}{SCALAR};
+            next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
+            push @snap, [$ref, '$', $$ref];
+        } elsif ($sigil eq '@') {
+            my $ref = *{$$g}{ARRAY} or next;
+            next if tied @$ref;
+            push @snap, [$ref, '@', [@$ref]];
+        } else {
+            my $ref = *{$$g}{HASH} or next;
+            next if tied %$ref || $full =~ /::\z/;
+            push @snap, [$ref, '%', {%$ref}];
+        }
+    }
+    return \@snap;
+}
+
+sub restore_watched {
+    my ($snap) = @_;
+    for my $s (@$snap) {
+        my ($ref, $sigil, $val) = @$s;
+        if ($sigil eq '$') {
+            no warnings;
+            $$ref = $val unless (defined $$ref ? "$$ref" : "\0undef") eq (defined $val ? "$val" : "\0undef")
+                && (ref $$ref ? Scalar::Util::refaddr($$ref) : 0) == (ref $val ? Scalar::Util::refaddr($val) : 0);
+        } elsif ($sigil eq '@') {
+            @$ref = @$val;
+        } else {
+            %$ref = %$val;
+        }
+    }
+}
+
+# ---------------------------------------------------------------------------
+# Compiling the script.
+
+my $HOOK_NAME = 'Menshen/Runner/Script.pl';
+our $COMPILED = 0;
+our $HOOK_SRC;
+
+sub hook {
+    my (undef, $name) = @_;
+    return unless defined $name && $name eq $HOOK_NAME && defined $HOOK_SRC;
+    my $src = $HOOK_SRC;
+    open(my $fh, '<', \$src) or return;
+    return $fh;
+}
+
+# compile returns the script as a sub, or (undef, $@) when it does not
+# compile. It runs inside the request: BEGIN blocks print to the client.
+sub compile_script {
+    my $file = $SCRIPT;
+    $file =~ s/"/\\"/g;
+    # A named sub, not an anonymous one: an anonymous sub whose lexicals
+    # are captured by named subs is a closure prototype, and calling it
+    # runs a clone the named subs never see.
+    my $name = 'Menshen::Runner::Compiled::script' . ++$COMPILED;
+    local $HOOK_SRC = "package main; sub $name {\n#line 1 \"$file\"\n$CODE_SRC\n;}\n\\&$name;\n";
+    # Not `local @INC`: `use lib` in the script must outlive the compilation.
+    unshift @INC, \&hook;
+    my $prev = $SIG{__WARN__};
+    my $filter = sub {
+        return if $_[0] =~ /^Variable "[^"]+" will not stay shared at /;
+        if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
+    };
+    $SIG{__WARN__} = $filter;
+    my $sub = do $HOOK_NAME;
+    my $err = $@;
+    # A handler the compilation installed (CGI::Carp does) stays.
+    if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
+        if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
+    }
+    @INC = grep { !ref $_ || $_ != \&hook } @INC;
+    delete $INC{$HOOK_NAME};
+    # Only the runner holds the sub: freeing it frees the script's pad.
+    delete $Menshen::Runner::Compiled::{"script$COMPILED"};
+    return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
+    return (undef, $err);
+}
+
+# compile_error prints what perl prints for a script that does not compile.
+sub compile_error {
+    my ($err) = @_;
+    return if ref $err;
+    $err = "$err";
+    $err .= "Execution of $SCRIPT aborted due to compilation errors.\n"
+        unless $err =~ /compilation aborted at .* line \d+\.\n\z/;
+    print STDERR $err;
+}
+
+sub endav {
+    my $b = B::end_av();
+    return $b->isa('B::AV') ? $b->object_2svref : undef;
+}
+
+# take_end_blocks removes from perl's END list the blocks compiled from the
+# script (or its required files) and returns them, last defined first.
+sub take_end_blocks {
+    my ($before) = @_;
+    my $av = endav() or return;
+    my $mod = module_file_set();
+    my (@mine, @idx);
+    for my $i (0 .. $#$av) {
+        my $ref = \$av->[$i];       # a CODE ref: the elements are CVs, which cannot be copied
+        my $cv = B::svref_2object($ref);
+        next unless $cv->isa('B::CV') && !$before->{$$cv} && !$mod->{$cv->FILE};
+        push @mine, $ref;
+        push @idx, $i;
+    }
+    splice(@$av, $_, 1) for reverse @idx;
+    return @mine;
+}
+
+sub end_addrs {
+    my $av = endav() or return {};
+    my %h;
+    for my $i (0 .. $#$av) {
+        my $b = B::svref_2object(\$av->[$i]);
+        $h{$$b} = 1;
+    }
+    return \%h;
+}
+
+# run_end_blocks runs the script's END blocks with $? = status, and returns
+# the status they leave.
+sub run_end_blocks {
+    my ($status, @cvs) = @_;
+    return $status unless @cvs;
+    local $? = $status;
+    for my $cv (@cvs) {
+        local $EXIT;
+        my $ok;
+        MENSHEN_REQ: {
+            $ok = eval { $cv->(); 1 };
+        }
+        if ($EXIT) {
+            $? = $EXIT->[0];
+            next;
+        }
+        if (!$ok) {
+            my $err = $@;
+            if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
+                $? = $err->{code};
+                next;
+            }
+            print STDERR $err;
+            print STDERR "END failed--call queue aborted.\n";
+            $? = 22 if !$?;   # perl's status when an END block dies: EINVAL-ish; best effort
+            last;
+        }
+    }
+    return $?;
+}
+
+# ---------------------------------------------------------------------------
+# One request.
+
+sub setup_fds {
+    my ($req) = @_;
+    # fd 1: a fresh capture file for what bypasses perl's STDOUT.
+    open($OUT_TMP, '+>', undef) or die "open capture file: $!";
+    POSIX::dup2(fileno($OUT_TMP), 1) // die "dup2 stdout: $!";
+    $OUT_OFF = 0;
+    # fd 0: the body.
+    my $len = $req->{spool} ? -s $req->{spool} : length $req->{body};
+    if ($len == 0) {
+        POSIX::dup2(fileno($DEVNULL), 0) // die "dup2 stdin: $!";
+    } elsif (!$req->{spool} && $len <= BODY_IN_PIPE) {
+        pipe(my $r, my $w) or die "pipe: $!";
+        syswrite($w, $req->{body}) == $len or die "write body: $!";
+        close $w;
+        POSIX::dup2(fileno($r), 0) // die "dup2 stdin: $!";
+        close $r;
+    } else {
+        my $fh = $req->{spool};
+        if (!$fh) {
+            open($fh, '+>', undef) or die "open body file: $!";
+            syswrite($fh, $req->{body}) == $len or die "write body: $!";
+        }
+        sysseek($fh, 0, 0);
+        POSIX::dup2(fileno($fh), 0) // die "dup2 stdin: $!";
+        close $fh;
+    }
+    delete $req->{body};
+    delete $req->{spool};
+    open(my $in, '<&=', 0) or die "open stdin: $!";
+    *main::STDIN = *$in{IO};
+    $STDIN_FH = $in;
+    my $out = layered_handle('Menshen::Runner::Out');
+    *main::STDOUT = *$out{IO};
+    my $err = layered_handle('Menshen::Runner::Err');
+    *main::STDERR = *$err{IO};
+    *main::STDERR{IO}->autoflush(1);
+    select(*main::STDOUT);
+    $| = 0;
+}
+
+sub reset_fds {
+    close(*main::STDIN{IO});
+    POSIX::dup2(fileno($DEVNULL), 0);
+    *main::STDIN = *$IDLE_IN{IO};
+    undef $STDIN_FH;
+    close(*main::STDERR{IO});
+    POSIX::dup2(fileno($LOG), 2);
+    *main::STDERR = *$IDLE_ERR{IO};
+    POSIX::dup2(fileno($DEVNULL), 1);
+    *main::STDOUT = *$IDLE_OUT{IO};
+    select(*main::STDOUT);
+    close $OUT_TMP if $OUT_TMP;
+    undef $OUT_TMP;
+    for my $h (qw(ARGV ARGVOUT)) {
+        my $g = $main::{$h} or next;
+        close(*{$g}{IO}) if *{$g}{IO} && defined fileno(*{$g}{IO});
+    }
+}
+
+sub open_data {
+    return unless defined $DATA_OFFSET;
+    no strict 'refs';
+    my $gname = "${DATA_PKG}::DATA";
+    close(*{$gname}) if defined fileno(*{$gname});
+    if (open(*{$gname}, '<', $SCRIPT)) {
+        seek(*{$gname}, $DATA_OFFSET, 0);
+    } else {
+        open(*{$gname}, '<', \$SRC) or return;
+        seek(*{$gname}, $DATA_OFFSET, 0);
+    }
+    binmode(*{$gname}, ':utf8') if $DATA_UTF8;
+}
+
+sub close_data {
+    return unless defined $DATA_OFFSET;
+    no strict 'refs';
+    my $gname = "${DATA_PKG}::DATA";
+    close(*{$gname}) if defined fileno(*{$gname});
+}
+
+sub restore_sig {
+    my ($base) = @_;
+    alarm(0);
+    for my $k (keys %SIG) {
+        my $want = exists $base->{$k} ? $base->{$k} : undef;
+        my $have = $SIG{$k};
+        next if (defined $have ? "$have" : '') eq (defined $want ? "$want" : '');
+        if (!defined $want) {
+            delete $SIG{$k};        # the default disposition, read back as undef
+        } else {
+            $SIG{$k} = $want;
+        }
+    }
+    $SIG{TERM} = $TERM_HANDLER;
+}
+
+sub die_status {
+    my ($errno) = @_;
+    return $errno & 255 if $errno & 255;
+    my $st = ($? >> 8) & 255;
+    return $st if $st;
+    return 255;
+}
+
+sub run_request {
+    my ($req) = @_;
+    $ABORTED = 0;
+    $OUT_DONE = 0;
+    $OUT_SENT = 0;
+    $ERR_SENT = 0;
+    $EXIT = undef;
+    $SKIP_END = 0;
+
+    setup_fds($req);
+    %ENV = ();
+    %ENV = %{ $req->{params} };
+    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
+    umask($UMASK);
+    @ARGV = ();
+    $0 = $SCRIPT if $0 ne $SCRIPT;
+    $^T = time;
+    srand();
+    my %inc_before = map { $_ => 1 } keys %INC;
+    my @inc_before = @INC;
+
+    my $status = 0;
+    my @ends;
+    my ($watched, $sig_base);
+    my $perlrun = $MODE eq 'perlrun';
+    {
+        local $_;
+        local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
+        local $^W = $INITIAL_W;
+        local $@ = '';
+        local $? = 0;
+        $! = 0;
+        open_data();
+        my ($sub, $ok, $err, $errno);
+        my $endb = end_addrs();
+        $IN_SCRIPT = 1;
+        MENSHEN_REQ: {
+            if (!$perlrun && !$REG_SUB) {
+                ($sub, $err) = registry_compile();
+                $perlrun = 1 if !$sub && $MODE eq 'perlrun';    # auto gave up on registry
+            }
+            if ($perlrun) {
+                CGI::initialize_globals() if defined &CGI::initialize_globals;
+                ($sub, $err) = compile_script();
+            } elsif ($REG_SUB) {
+                $sub = $REG_SUB;
+                push @ends, @REG_END;
+                CGI::initialize_globals() if defined &CGI::initialize_globals;
+                apply_layers();
+            }
+            if (!$sub) {
+                $errno = $! + 0;
+                $err = $@ unless defined $err;
+                if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
+                    $status = $err->{code} & 255;
+                } else {
+                    compile_error($err);
+                    $status = die_status($errno);
+                }
+                last MENSHEN_REQ;
+            }
+            patch_cgi_carp();
+            $watched = snapshot_watched();
+            $sig_base = { %SIG };
+            $ok = eval { $sub->(); 1 };
+            $errno = $! + 0;
+            $err = $@;
+            if (!$ok) {
+                if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
+                    $status = $err->{code} & 255;
+                } else {
+                    print STDERR (defined $err ? "$err" : "Died");
+                    $status = die_status($errno);
+                }
+            }
+        }
+        undef $sub;
+        $status = $EXIT->[0] & 255 if $EXIT;
+        child_exit($status) if $$ != $PID;
+        # END blocks compiled from the script (perlrun: at this compilation;
+        # both: at run time, e.g. by a required file) leave perl's list.
+        unshift @ends, take_end_blocks($endb);
+        $status = run_end_blocks($status, @ends) & 255 unless $SKIP_END;
+        @ends = ();
+        child_exit($status) if $$ != $PID;
+        if ($perlrun) {
+            wipe_main();
+            wipe_packages();
+            drop_libs(\%inc_before);
+        } else {
+            close_script_handles();
+        }
+        $IN_SCRIPT = 0;
+        close_data();
+    }
+    eval { close(*main::STDOUT{IO}) };     # flushes, then ends FCGI_STDOUT
+    stdout_end();
+    restore_watched($watched) if $watched;
+    if ($sig_base) {
+        %SIG_BASE = %$sig_base;
+        $SIG_BASE{TERM} = $TERM_HANDLER;
+    }
+    restore_sig(\%SIG_BASE);
+    @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
+    umask($UMASK);
+    reset_fds();
+    if (!$ABORTED) {
+        conn_write(record(FCGI_STDERR, $REQ_ID, '')) if $ERR_SENT;
+        end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
+    }
+    %ENV = ();
+    if ($MODE eq 'auto' && $REG_SUB) {
+        if (my $why = registry_changed()) {
+            switch_to_perlrun($why);
+        }
+    }
+    return $status;
+}
+
+sub close_script_handles {
+    for my $k (keys %REG_MAIN) {
+        next if $k =~ /::\z/ || $k eq 'DATA';
+        close_glob_io($main::{$k});
+    }
+}
+
+sub patch_cgi_carp {
+    return unless defined &CGI::Carp::ineval;
+    no warnings 'redefine';
+    *CGI::Carp::ineval = \&cgi_carp_ineval if \&CGI::Carp::ineval != \&cgi_carp_ineval;
+}
+
+# registry_compile compiles the script once (auto: unless a hazard shows).
+sub registry_compile {
+    my $endb = end_addrs();
+    %STASH_KEYS = all_stashes();
+    my ($sub, $err) = compile_script();
+    my @ends = take_end_blocks($endb);
+    my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::;
+    my @pkgs = new_stashes();
+    my $mod = module_file_set();
+    my @mine = grep { script_owned($_, $mod) } @pkgs;
+    my $why;
+    if ($sub && $MODE eq 'auto') {
+        my $cvs = script_subs(\@main_new, \@mine);
+        push @$cvs, map { ['END block', $_] } @ends;
+        $why = closure_hazards($sub, $cvs);
+    }
+    if (!$sub || $why) {
+        # Nothing of this compilation may survive: the next one starts clean.
+        undef $sub;
+        @ends = ();
+        wipe_main();
+        delete_package($_) for @mine;
+        return (undef, $err) unless $why;
+        logmsg("perlrun: $why");
+        $MODE = 'perlrun';
+        return;
+    }
+    $REG_SUB = $sub;
+    @REG_END = @ends;
+    %REG_MAIN = map { $_ => 1 } @main_new;
+    %REG_PKGS = map { $_ => 1 } @mine;
+    @REG_INC = @INC;
+    %REG_FP = registry_fingerprints() if $MODE eq 'auto';
+    %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}}{IO})] } qw(STDIN STDOUT STDERR);
+    return $sub;
+}
+
+# apply_layers gives a registry request's fresh handles the layers the
+# handles had right after compilation (e.g. `use open qw(:std :utf8)`).
+sub apply_layers {
+    for my $h (qw(STDIN STDOUT STDERR)) {
+        my $want = $REG_LAYERS{$h} or next;
+        my $io = *{$main::{$h}}{IO};
+        my @cur = PerlIO::get_layers($io);
+        next if "@cur" eq "@$want";
+        next if @$want < @cur || "@$want[0 .. $#cur]" ne "@cur";
+        for my $l (@$want[@cur .. $#$want]) {
+            binmode($io, $l eq 'utf8' ? ':utf8' : ":$l");
+        }
+    }
+}
+
+sub switch_to_perlrun {
+    my ($why) = @_;
+    logmsg("switching to perlrun: $why");
+    $MODE = 'perlrun';
+    undef $REG_SUB;
+    @REG_END = ();
+    wipe_main();
+    delete_package($_) for keys %REG_PKGS;
+    %REG_PKGS = ();
+    %REG_MAIN = ();
+    %REG_FP = ();
+    @REG_INC = ();
+    %REG_LAYERS = ();
+    %STASH_KEYS = all_stashes();
+}
+
+# ---------------------------------------------------------------------------
+# One connection.
+
+sub parse_pairs {
+    my ($buf) = @_;
+    my %p;
+    my $off = 0;
+    my $len = length $buf;
+    while ($off < $len) {
+        my @l;
+        for (1, 2) {
+            return \%p if $off >= $len;
+            my $b = ord substr($buf, $off, 1);
+            if ($b & 0x80) {
+                return \%p if $off + 4 > $len;
+                push @l, unpack('N', substr($buf, $off, 4)) & 0x7fffffff;
+                $off += 4;
+            } else {
+                push @l, $b;
+                $off += 1;
+            }
+        }
+        return \%p if $off + $l[0] + $l[1] > $len;
+        my $name = substr($buf, $off, $l[0]);
+        my $value = substr($buf, $off + $l[0], $l[1]);
+        $off += $l[0] + $l[1];
+        $p{$name} = $value;
+    }
+    return \%p;
+}
+
+sub encode_pairs {
+    my (@kv) = @_;
+    my $out = '';
+    while (my ($k, $v) = splice(@kv, 0, 2)) {
+        for my $l (length $k, length $v) {
+            $out .= $l < 128 ? chr($l) : pack('N', $l | 0x80000000);
+        }
+        $out .= $k . $v;
+    }
+    return $out;
+}
+
+sub serve_conn {
+    $RBUF = '';
+    $CONN_DEAD = 0;
+    my $req;
+    while (1) {
+        my ($type, $id, $content) = read_record(!$req);
+        return unless defined $type;
+        if ($id == 0) {
+            if ($type == FCGI_GET_VALUES) {
+                my $q = parse_pairs($content);
+                my %have = (FCGI_MAX_CONNS => 1, FCGI_MAX_REQS => 1, FCGI_MPXS_CONNS => 0);
+                my @kv = map { ($_ => $have{$_}) } grep { exists $have{$_} } sort keys %$q;
+                conn_write(record(FCGI_GET_VALUES_RESULT, 0, encode_pairs(@kv)));
+            } else {
+                conn_write(record(FCGI_UNKNOWN_TYPE, 0, pack('Cx7', $type)));
+            }
+            next;
+        }
+        if ($type == FCGI_BEGIN_REQUEST) {
+            my ($role, $flags) = unpack('nC', $content . "\0\0\0");
+            if ($req) {
+                end_request($id, 0, FCGI_CANT_MPX_CONN);
+                next;
+            }
+            if ($role != FCGI_RESPONDER) {
+                end_request($id, 0, FCGI_UNKNOWN_ROLE);
+                return unless $flags & FCGI_KEEP_CONN;
+                next;
+            }
+            $req = { id => $id, keep => $flags & FCGI_KEEP_CONN, params => '', body => '', len => 0 };
+            next;
+        }
+        next unless $req && $id == $req->{id};
+        if ($type == FCGI_ABORT_REQUEST) {
+            end_request($id, 0, FCGI_REQUEST_COMPLETE);
+            my $keep = $req->{keep};
+            undef $req;
+            return unless $keep;
+            next;
+        }
+        if ($type == FCGI_PARAMS) {
+            if (length $content) { $req->{params} .= $content } else { $req->{params_done} = 1 }
+            next;
+        }
+        if ($type == FCGI_STDIN) {
+            if (length $content) {
+                $req->{len} += length $content;
+                if ($req->{spool}) {
+                    syswrite($req->{spool}, $content);
+                } elsif ($req->{len} > BODY_IN_MEMORY) {
+                    open(my $fh, '+>', undef) or die "open body spool: $!";
+                    syswrite($fh, $req->{body});
+                    syswrite($fh, $content);
+                    $req->{spool} = $fh;
+                    $req->{body} = '';
+                } else {
+                    $req->{body} .= $content;
+                }
+                next;
+            }
+            $req->{params} = parse_pairs($req->{params});
+            $REQ_ID = $id;
+            run_request($req);
+            $REQ_ID = undef;
+            my $keep = $req->{keep};
+            undef $req;
+            return if !$keep || $TERM || $CONN_DEAD;
+            next;
+        }
+        # FCGI_DATA and unknown request records: ignored.
+    }
+}
+
+# ---------------------------------------------------------------------------
+# Start.
+
+sub parse_shebang {
+    my ($src) = @_;
+    return () unless $src =~ /\A#!([^\n]*)/;
+    my $line = $1;
+    $line =~ s/\r\z//;
+    my @words = split ' ', $line;
+    shift @words;                                  # the interpreter
+    @words = grep { $_ ne '-S' } @words;
+    shift @words while @words && $words[0] !~ /^-/ && $words[0] =~ /perl/;   # env perl
+    my %sw;
+    for my $w (@words) {
+        last if $w eq '--';
+        return (bad => $w) unless $w =~ /^-(.+)/;
+        for my $c (split //, $1) {
+            if ($c eq 'w' || $c eq 'T' || $c eq 't') { $sw{$c} = 1 }
+            else { return (bad => "-$c") }
+        }
+    }
+    return %sw;
+}
+
+sub main {
+    my @args = @_;
+    $ISOLATION = 'auto';
+    while (@args && $args[0] =~ /^--/) {
+        my $a = shift @args;
+        if ($a =~ /^--isolation=(auto|perlrun|registry)\z/) { $ISOLATION = $1 }
+        elsif ($a eq '--') { last }
+        else { die "menshen-runner: unknown option $a\n" }
+    }
+    die "usage: runner.pl [--isolation=auto|perlrun|registry] /abs/path/script.pl\n" unless @args == 1;
+    $SCRIPT = $args[0];
+    ($BASENAME = $SCRIPT) =~ s{.*/}{};
+    ($SCRIPT_DIR = $SCRIPT) =~ s{/[^/]*\z}{};
+    $SCRIPT_DIR = '/' if $SCRIPT_DIR eq '';
+    $SCRIPT_DIR = '.' unless $SCRIPT =~ m{/};
+    $PID = $$;
+    $INITIAL_W = $^W;
+
+    # fds: the listener leaves fd 0; 0, 1 and 2 are always open.
+    open($DEVNULL, '+<', '/dev/null') or die "menshen-runner: open /dev/null: $!\n";
+    for my $fd (1, 2) {
+        POSIX::dup2(fileno($DEVNULL), $fd) unless POSIX::fstat($fd);
+    }
+    open($LOG, '>&', \*STDERR) or die "menshen-runner: dup stderr: $!\n";
+    $LOG->autoflush(1);
+    open($LISTEN, '+<&', \*STDIN) or die "menshen-runner: dup listener: $!\n";  # fd >= 3, close-on-exec
+    close(STDIN);
+    POSIX::dup2(fileno($DEVNULL), 0);
+    open($IDLE_IN, '<&=', 0) or die "menshen-runner: open fd 0: $!\n";
+    open($IDLE_OUT, '>&=', 1) or die "menshen-runner: open fd 1: $!\n";
+    open($IDLE_ERR, '>&=', 2) or die "menshen-runner: open fd 2: $!\n";
+    $IDLE_ERR->autoflush(1);
+    *main::STDIN = *$IDLE_IN{IO};
+    *main::STDOUT = *$IDLE_OUT{IO};
+    *main::STDERR = *$IDLE_ERR{IO};
+
+    $SRC = eval { read_script() };
+    if (!defined $SRC) {
+        logmsg("cannot read the script: $@");
+        exit 1;
+    }
+    my %sw = parse_shebang($SRC);
+    if ($sw{bad}) {
+        logmsg("shebang switch $sw{bad} is not supported in fastcgi mode");
+        exit 1;
+    }
+    logmsg("-T (taint mode) is ignored in fastcgi mode") if $sw{T} || $sw{t};
+    my ($code, $off, $pkg, $utf8, $in_pod) = split_source($SRC);
+    $CODE_SRC = $code;
+    $CODE_SRC .= "\n=cut\n" if $in_pod;
+    ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
+    my $scan = code_only($code);
+    my ($named, $declared, $watch) = named_globals($scan);
+    %NAMED = %$named;
+    %DECLARED_PKG = %$declared;
+    my %w;
+    @WATCH = grep { !$w{"$_->[0]$_->[1]"}++ } (@KNOWN_GLOBALS, @$watch);
+    splice(@WATCH, 400) if @WATCH > 400;
+
+    $MODE = $ISOLATION;
+    if ($MODE eq 'auto') {
+        if (my $why = static_hazards($scan)) {
+            logmsg("perlrun: $why");
+            $MODE = 'perlrun';
+        }
+    }
+
+    no warnings 'redefine';
+    *CORE::GLOBAL::exit = \&exit_override;
+    *CORE::GLOBAL::exec = \&exec_override;
+    *CORE::GLOBAL::fork = \&fork_override;
+    use warnings 'redefine';
+
+    $UMASK = umask;
+    $TERM_HANDLER = sub { $TERM = 1 };
+    $SIG{TERM} = $TERM_HANDLER;
+    %SIG0 = %SIG;
+    %SIG_BASE = %SIG;
+    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
+    $0 = $SCRIPT;
+    @INC0 = @INC;
+    # main:: names from here on are the script's.
+    *main::DATA = *main::DATA{IO} ? *main::DATA : \*main::DATA;
+    %MAIN0 = map { $_ => 1 } keys %main::;
+    %STASH_KEYS = all_stashes();
+
+    while (!$TERM) {
+        my $conn;
+        if (!accept($conn, $LISTEN)) {
+            next if $!{EINTR} || $!{ECONNABORTED} || $!{EPROTO};
+            last if $TERM;
+            if ($!{EMFILE} || $!{ENFILE} || $!{ENOBUFS} || $!{ENOMEM}) {
+                logmsg("accept: $!");
+                select(undef, undef, undef, 0.1);
+                next;
+            }
+            last;      # the gateway closed or shut down the listener
+        }
+        $CONN = $conn;
+        serve_conn();
+        close $conn;
+        $CONN = undef;
+    }
+    exit 0;
+}
+
+# If the script ends the process itself (CORE::exit, POSIX::_exit cannot be
+# caught), finish its request so the client still gets its answer.
+END {
+    if (defined $PID && $$ == $PID && $IN_SCRIPT && defined $REQ_ID && !$ABORTED) {
+        my $status = $?;
+        eval { close(*main::STDOUT{IO}) };
+        stdout_end();
+        conn_write(record(FCGI_STDERR, $REQ_ID, '')) if $ERR_SENT;
+        end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
+        $? = $status;
+    }
+}
+
+main(@ARGV);
