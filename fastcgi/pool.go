@@ -212,6 +212,9 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 // requests, like php-cgi after PHP_FCGI_MAX_REQUESTS) is retried once on a
 // fresh worker when its body can be replayed.
 func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := p.acquire(ctx); err != nil {
 		return nil, err
 	}
@@ -297,8 +300,9 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			p.mu.Unlock()
 			return p.spawn(ctx, id, stateBusy)
 		}
-		// Every live worker is busy with another slot holder or stopping;
-		// since we hold a slot, at least one is stopping and goes soon.
+		// Every live worker is starting, busy with another slot holder
+		// or stopping; since we hold a slot, at least one is starting
+		// without an owner (MinWorkers) or stopping, and that ends soon.
 		ch := p.changed
 		p.mu.Unlock()
 		select {
@@ -416,6 +420,10 @@ func (p *Pool) watch(w *worker) {
 // reports a failure that provably left the request unprocessed, so Do may
 // send it once more on a fresh connection.
 func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolResponse, retry bool, _ error) {
+	if err := ctx.Err(); err != nil {
+		p.release(w, true) // untouched: do not kill it for a request already over
+		return nil, false, err
+	}
 	p.mu.Lock()
 	served := w.requests
 	w.requests++
@@ -427,7 +435,7 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	stopKill := context.AfterFunc(ctx, func() {
 		defer close(killed)
 		w.log.Debug("request ended early; killing fastcgi worker")
-		w.Kill()
+		p.kill(w)
 	})
 	// fail gives the worker back after a failed attempt: a broken one is
 	// killed and replaced, and its error wraps ErrWorkerDied.
@@ -485,6 +493,14 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 // with the request unread in its socket buffer (ECONNRESET).
 func isStale(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// kill ends w at once, on purpose: its exit is not counted as a failure.
+func (p *Pool) kill(w *worker) {
+	p.mu.Lock()
+	w.state = stateStopping
+	p.mu.Unlock()
+	w.Kill()
 }
 
 // release takes w back from a request that held it; ok reports that the
@@ -763,7 +779,7 @@ func (r *PoolResponse) Close() error {
 		if !ok {
 			// Kill before closing the response, so Close does not wait
 			// on a drain the script may never finish.
-			r.w.Kill()
+			r.pool.kill(r.w)
 		}
 		r.resp.Close()
 		// A connection the application closed (no FCGI_KEEP_CONN) or

@@ -7,7 +7,11 @@ package fastcgi
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -554,5 +558,71 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestPool_PHPMaxRequests checks that php-cgi exiting on its own after
+// PHP_FCGI_MAX_REQUESTS (mod_fcgid's classic 500s, ANCHORS §5 FCGI_KEEP_CONN)
+// fails no request: the stale kept connection is noticed and the request
+// goes to a fresh worker.
+func TestPool_PHPMaxRequests(t *testing.T) {
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi is needed (Debian package php-cgi)")
+	}
+	script, err := filepath.Abs("testdata/pool/pid.php")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := perlConfig(t)
+	cfg.Name = "pid.php"
+	cfg.Path = php
+	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_MAX_REQUESTS=2"}
+	p := mustPool(t, cfg)
+	pids := map[int]int{}
+	for i := range 7 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		resp, err := p.Do(ctx, &Request{Params: append(params("", nil),
+			"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200")})
+		if err != nil {
+			cancel()
+			t.Fatalf("request %d: %v", i, err)
+		}
+		p.seen(resp.PID())
+		out, err := io.ReadAll(resp)
+		resp.Close()
+		cancel()
+		if err != nil || !strings.Contains(string(out), "pid="+strconv.Itoa(resp.PID())) {
+			t.Fatalf("request %d: %q, %v", i, out, err)
+		}
+		pids[resp.PID()]++
+	}
+	if len(pids) < 3 {
+		t.Errorf("pids %v: want php-cgi to have exited after every 2 requests", pids)
+	}
+}
+
+// TestPool_ReplacesWorkerKilledWhileIdle checks that a worker dying while
+// idle is noticed and counted, that the next request gets a new one, and
+// that MinWorkers are restored (C22).
+func TestPool_ReplacesWorkerKilledWhileIdle(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.MinWorkers = 1
+	p := mustPool(t, cfg)
+	waitFor(t, "the warm worker", func() bool { return len(p.Stats().Workers) == 1 })
+	dead := p.Stats().Workers[0].PID
+	p.seen(dead)
+	if err := killAndWait(dead); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a replacement warm worker", func() bool {
+		s := p.Stats()
+		return len(s.Workers) == 1 && s.Workers[0].PID != dead
+	})
+	if s := p.Stats(); s.Failures != 1 || s.Spawns != 2 {
+		t.Errorf("stats %+v, want 1 failure and 2 spawns", s)
+	}
+	if res := p.mustGet(""); res.pid == dead {
+		t.Errorf("served by the dead worker %d", dead)
 	}
 }

@@ -118,7 +118,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	if err != nil {
 		lf.Close()
 		os.Remove(cfg.sock)
-		return nil, fmt.Errorf("start worker %q: %w", cfg.path, err)
+		return nil, fmt.Errorf("create output pipe: %w", err)
 	}
 
 	cmd := exec.Command(cfg.path, cfg.args...)
@@ -139,7 +139,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	if err != nil {
 		pr.Close()
 		os.Remove(cfg.sock)
-		return nil, fmt.Errorf("start worker %q: %w", cfg.path, err)
+		return nil, err // names the program already: fork/exec PATH: ...
 	}
 
 	w := &worker{
@@ -391,7 +391,7 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	c, err := w.getConn(ctx)
 	if err == nil {
 		_, err = c.GetValues(ctx, "FCGI_MPXS_CONNS")
-		w.putConn(c, err == nil)
+		w.putConn(c, err == nil && c.Reusable())
 	}
 	if err == nil {
 		return nil

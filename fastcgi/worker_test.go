@@ -497,3 +497,18 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(s))
 	return n
 }
+
+// killAndWait SIGKILLs pid and waits until it is gone.
+func killAndWait(pid int) error {
+	if err := syscallKill(pid); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for !processGone(pid) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process %d did not die", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
+}
