@@ -910,21 +910,21 @@ sub closure_hazards {
             return "$name holds state variable " . $pn->PVX if $f & B::PADNAMEt_STATE();
             next unless $f & B::PADNAMEt_OUTER();
             next if $f & B::PADNAMEt_OUR();
-            my $v = $pn->PVX;
-            next if !defined $v || $v eq '&' || $v eq '';
-            return "$name captures file-scope lexical $v";
+            return "$name captures file-scope lexical " . $pn->PVX;
         }
     }
     return;
 }
 
+# padnames returns the named lexicals of a sub (perl's own pad entries,
+# e.g. "$" for a flip-flop's state, are left out).
 sub padnames {
     my ($cv) = @_;
     my $pl = $cv->PADLIST;
     return () unless $pl && $pl->can('ARRAY');
     my ($names) = $pl->ARRAY;
     return () unless $names && $names->can('ARRAY');
-    return grep { ref($_) eq 'B::PADNAME' } $names->ARRAY;
+    return grep { ref($_) eq 'B::PADNAME' && ($_->PVX // '') =~ /^[\$\@%]./ } $names->ARRAY;
 }
 
 sub script_subs {
@@ -1379,7 +1379,9 @@ sub run_request {
             if (!$sub) {
                 $errno = $! + 0;
                 $err = $@ unless defined $err;
-                if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
+                if ($EXIT) {
+                    # exit in a BEGIN block: perl appended "BEGIN failed".
+                } elsif (ref $err && ref $err eq 'Menshen::Runner::Exit') {
                     $status = $err->{code} & 255;
                 } else {
                     compile_error($err);
@@ -1485,6 +1487,7 @@ sub registry_compile {
         $MODE = 'perlrun';
         return;
     }
+    logmsg("registry: compiled once") if $MODE eq 'auto';
     $REG_SUB = $sub;
     @REG_END = @ends;
     %REG_MAIN = map { $_ => 1 } @main_new;

@@ -292,7 +292,7 @@ var runnerCorpus = []runnerCase{
 	{script: "stdin.pl", method: "POST", body: "name=x&bytes=" + strings.Repeat("\x00\x01\xfe\xff", 300) + "&end=1"},
 	{script: "data.pl"},
 	{script: "data_end.pl"},
-	{script: "env.pl", query: "a=1"},
+	{script: "env.pl", query: "a=%d"},
 	{script: "argv.pl", query: "a+b"},
 	{script: "binary.pl"},
 	{script: "large.pl"},
@@ -312,13 +312,16 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite.pl"},
 	{script: "close_stdout.pl"},
 	{script: "autoflush.pl"},
-	{script: "cgipm.pl", method: "POST", query: "name=q", body: "p=posted&name=b", module: "CGI"},
+	{script: "cgipm.pl", method: "POST", query: "name=q%d", body: "p=posted&name=b", module: "CGI"},
 	{script: "carp.pl", module: "CGI::Carp"},
 	{script: "closure_anon.pl"},
 	{script: "fork.pl"},
 	{script: "system.pl"},
 	{script: "exec.pl"},
 	{script: "bigpost.pl", method: "POST", body: strings.Repeat("0123456789abcdef", 1<<17)},
+	{script: "exit_sort.pl"},
+	{script: "syntax_error.pl"},
+	{script: "begin_exit.pl"},
 }
 
 var runnerPidLine = regexp.MustCompile(`(?m)^X-Pid: (\d+)\r?\n`)
@@ -364,11 +367,15 @@ func TestRunner_SameBytesAsCGI(t *testing.T) {
 					if method == "" {
 						method = "GET"
 					}
-					params := runnerParams(script, method, tc.query, tc.body)
 					r := startRunner(t, script, iso)
 					c := r.dial(t)
 					var cgiPIDs, runPIDs []string
 					for i := 0; i < 3; i++ {
+						query := tc.query
+						if strings.Contains(query, "%d") {
+							query = fmt.Sprintf(query, i)
+						}
+						params := runnerParams(script, method, query, tc.body)
 						if i == 2 {
 							// The last request on a new connection: the
 							// runner serves one connection at a time.
@@ -403,4 +410,487 @@ func TestRunner_SameBytesAsCGI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunner_CorpusIsComplete keeps the differential corpus honest: every
+// script in testdata/runner is in it.
+func TestRunner_CorpusIsComplete(t *testing.T) {
+	names, err := filepath.Glob("testdata/runner/*.pl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]bool{}
+	for _, tc := range runnerCorpus {
+		in[tc.script] = true
+	}
+	for _, n := range names {
+		if !in[filepath.Base(n)] {
+			t.Errorf("%s is not in runnerCorpus", n)
+		}
+		if fi, err := os.Stat(n); err != nil || fi.Mode()&0o111 == 0 {
+			t.Errorf("%s is not executable", n)
+		}
+	}
+}
+
+// TestRunner_AutoSwitchesToPerlrun: auto starts in registry and leaves it,
+// with one log line, as soon as a script is shown to depend on a fresh
+// interpreter (C21: registry only where it provably changes nothing).
+func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
+	for _, tc := range []struct {
+		script, log string
+		at          int // request after which the line must be there (0: at compile)
+	}{
+		{"lexical_sub.pl", "perlrun: sub main::inc captures file-scope lexical $count", 0},
+		{"package_global.pl", "switching to perlrun: package variable", 1},
+		{"state.pl", "perlrun: state variable", 0},
+		{"begin_end.pl", "perlrun: BEGIN block", 0},
+		{"require_lib.pl", "perlrun: require of a file", 0},
+		{"closure_anon.pl", "registry: compiled once", 0},
+	} {
+		t.Run(tc.script, func(t *testing.T) {
+			t.Parallel()
+			script := mustRunnerAbs(t, filepath.Join("testdata/runner", tc.script))
+			r := startRunner(t, script, IsolationAuto)
+			c := r.dial(t)
+			params := runnerParams(script, "GET", "", "")
+			want := runnerCGI(t, script, params, "")
+			for i := 0; i < 3; i++ {
+				got := r.do(t, c, params, "")
+				if !bytes.Equal(got.out, want.out) {
+					t.Errorf("request %d: %q, want %q", i+1, got.out, want.out)
+				}
+			}
+			line := r.waitLog(t, tc.log)
+			if !strings.HasPrefix(line, "menshen-runner: "+tc.script+": ") {
+				t.Errorf("log line %q does not name the script", line)
+			}
+			n := 0
+			for _, l := range r.logLines() {
+				if strings.Contains(l, "perlrun") {
+					n++
+				}
+			}
+			if n > 1 {
+				t.Errorf("%d perlrun lines, want at most one:\n%s", n, strings.Join(r.logLines(), "\n"))
+			}
+		})
+	}
+}
+
+// TestRunner_RegistryCompilesOnce: in registry mode the second request
+// does not compile the script again (its BEGIN block does not run), in
+// perlrun mode every request does.
+func TestRunner_RegistryCompilesOnce(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/counter.pl")
+	for _, tc := range []struct {
+		iso  string
+		want string
+	}{
+		{IsolationRegistry, "compile\nrun\nrun\nrun\n"},
+		{IsolationPerlrun, "compile\nrun\ncompile\nrun\ncompile\nrun\n"},
+	} {
+		t.Run(tc.iso, func(t *testing.T) {
+			counter := filepath.Join(t.TempDir(), "counter")
+			r := startRunner(t, script, tc.iso)
+			c := r.dial(t)
+			params := runnerParams(script, "GET", "", "", "COUNTER_FILE="+counter)
+			for i := 0; i < 3; i++ {
+				if got := r.do(t, c, params, ""); string(got.out) != "Content-Type: text/plain\n\nok\n" || got.status != 0 {
+					t.Fatalf("request %d: %q status %d", i+1, got.out, got.status)
+				}
+			}
+			b, err := os.ReadFile(counter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tc.want {
+				t.Errorf("counter file %q, want %q", b, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunner_Streams: output flushed by the script ($| = 1) reaches the
+// client while the script still sleeps (C8).
+func TestRunner_Streams(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=2", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	var got []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(got, []byte("first\n")) {
+		n, err := resp.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			t.Fatalf("read: %v (got %q)", err, got)
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("first line after %v, want it within 1s", d)
+	}
+	if bytes.Contains(got, []byte("second")) {
+		t.Errorf("second line came before the sleep: %q", got)
+	}
+	rest, err := io.ReadAll(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(rest) != "second\n" {
+		t.Errorf("rest %q, want %q", rest, "second\n")
+	}
+	if d := time.Since(start); d < 2*time.Second {
+		t.Errorf("request took %v, the script sleeps 2s", d)
+	}
+}
+
+// TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
+// connection, one request, no multiplexing; unknown names are left out.
+func TestRunner_GetValues(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/pid.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := c.GetValues(ctx, "FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS", "NO_SUCH_VALUE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"FCGI_MAX_CONNS": "1", "FCGI_MAX_REQS": "1", "FCGI_MPXS_CONNS": "0"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("GetValues = %v, want %v", got, want)
+	}
+	// The connection still carries requests.
+	if res := r.do(t, c, runnerParams(script, "GET", "", ""), ""); !bytes.Contains(res.out, []byte("ok\n")) {
+		t.Errorf("request after GET_VALUES: %q", res.out)
+	}
+}
+
+// rawRunner is a raw FastCGI connection to a runner, for what the client
+// never sends.
+type rawRunner struct {
+	tb  testing.TB
+	nc  net.Conn
+	buf []byte
+}
+
+func (r *runnerProc) raw(tb testing.TB) *rawRunner {
+	tb.Helper()
+	nc, err := net.Dial("unix", r.sock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { nc.Close() })
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	return &rawRunner{tb: tb, nc: nc}
+}
+
+func (rr *rawRunner) send(recs ...[]byte) {
+	rr.tb.Helper()
+	if _, err := rr.nc.Write(bytes.Join(recs, nil)); err != nil {
+		rr.tb.Fatal(err)
+	}
+}
+
+func (rr *rawRunner) read() (header, []byte) {
+	rr.tb.Helper()
+	h, content, buf, err := readRecord(rr.nc, rr.buf)
+	rr.buf = buf
+	if err != nil {
+		rr.tb.Fatalf("read record: %v", err)
+	}
+	return h, append([]byte(nil), content...)
+}
+
+// readRequest reads one request's records up to FCGI_END_REQUEST and
+// checks their framing: at most 65535 content bytes, padded to 8.
+func (rr *rawRunner) readRequest(id uint16) (stdout []byte, app uint32, st protoStatus) {
+	rr.tb.Helper()
+	for {
+		h, content := rr.read()
+		if (headerLen+int(h.length)+int(h.padding))%8 != 0 {
+			rr.tb.Errorf("%v record of %d bytes padded by %d: not a multiple of 8", h.typ, h.length, h.padding)
+		}
+		if h.id != id {
+			rr.tb.Fatalf("%v for request %d, want %d", h.typ, h.id, id)
+		}
+		switch h.typ {
+		case typeStdout:
+			stdout = append(stdout, content...)
+		case typeStderr:
+		case typeEndRequest:
+			app, st, err := parseEndRequest(content)
+			if err != nil {
+				rr.tb.Fatal(err)
+			}
+			return stdout, app, st
+		default:
+			rr.tb.Fatalf("unexpected %v", h.typ)
+		}
+	}
+}
+
+func rawBegin(id uint16, role uint16, keep bool) []byte {
+	b := make([]byte, 8)
+	b[0], b[1] = byte(role>>8), byte(role)
+	if keep {
+		b[2] = flagKeepConn
+	}
+	return appendRecord(nil, typeBeginRequest, id, b)
+}
+
+func rawParams(tb testing.TB, id uint16, kv ...string) []byte {
+	tb.Helper()
+	var pairs []byte
+	for i := 0; i < len(kv); i += 2 {
+		var err error
+		if pairs, err = appendPair(pairs, kv[i], kv[i+1]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return appendRecord(appendStream(nil, typeParams, id, pairs), typeParams, id, nil)
+}
+
+// TestRunner_Protocol covers the FastCGI conduct the client never
+// exercises (spec §4, §5, ANCHORS §5).
+func TestRunner_Protocol(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/env.pl")
+	r := startRunner(t, script, IsolationAuto)
+
+	t.Run("UnknownManagementType", func(t *testing.T) {
+		rr := r.raw(t)
+		rr.send(appendRecord(nil, recType(42), 0, []byte("x")))
+		h, content := rr.read()
+		if h.typ != typeUnknownType || h.id != 0 {
+			t.Fatalf("got %v id %d, want FCGI_UNKNOWN_TYPE id 0", h.typ, h.id)
+		}
+		if typ, err := parseUnknownType(content); err != nil || typ != 42 {
+			t.Errorf("unknown type %v, %v; want 42", typ, err)
+		}
+	})
+	t.Run("UnknownRole", func(t *testing.T) {
+		rr := r.raw(t)
+		rr.send(rawBegin(3, 2, true)) // FCGI_AUTHORIZER
+		if _, _, st := rr.readRequest(3); st != statusUnknownRole {
+			t.Errorf("protocol status %d, want FCGI_UNKNOWN_ROLE", st)
+		}
+		// The kept connection still serves a responder.
+		rr.send(rawBegin(4, 1, true), rawParams(t, 4, "QUERY_STRING", "after"), appendRecord(nil, typeStdin, 4, nil))
+		if out, _, st := rr.readRequest(4); st != statusRequestComplete || !bytes.Contains(out, []byte("Q=after\n")) {
+			t.Errorf("after unknown role: status %d, %q", st, out)
+		}
+	})
+	t.Run("LongPairsAcrossRecords", func(t *testing.T) {
+		rr := r.raw(t)
+		long := strings.Repeat("v", 70000) // a value longer than one record
+		name := "HTTP_X_" + strings.Repeat("N", 200)
+		// Split the params stream into 7-byte records, so every length
+		// field (1 and 4 bytes) and every pair straddles records.
+		var pairs []byte
+		for _, kv := range [][2]string{{"QUERY_STRING", "split"}, {name, "n"}, {"HTTP_X_LONG", long}, {"E", ""}} {
+			pairs, _ = appendPair(pairs, kv[0], kv[1])
+		}
+		var recs [][]byte
+		for len(pairs) > 0 {
+			n := min(len(pairs), 7)
+			if len(recs) > 3 {
+				n = min(len(pairs), 65535)
+			}
+			recs = append(recs, appendRecord(nil, typeParams, 9, pairs[:n]))
+			pairs = pairs[n:]
+		}
+		rr.send(rawBegin(9, 1, true))
+		rr.send(recs...)
+		rr.send(appendRecord(nil, typeParams, 9, nil), appendRecord(nil, typeStdin, 9, nil))
+		out, app, st := rr.readRequest(9)
+		if st != statusRequestComplete || app != 0 {
+			t.Fatalf("status %d app %d", st, app)
+		}
+		for _, want := range []string{"Q=split\n", "\nE\n", "\nHTTP_X_LONG\n", "\n" + name + "\n"} {
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("output lacks %q:\n%.500s", want, out)
+			}
+		}
+	})
+	t.Run("AbortBeforeStdin", func(t *testing.T) {
+		rr := r.raw(t)
+		rr.send(rawBegin(5, 1, true), rawParams(t, 5, "QUERY_STRING", "x"), appendRecord(nil, typeAbortRequest, 5, nil))
+		out, _, st := rr.readRequest(5)
+		if st != statusRequestComplete || len(out) != 0 {
+			t.Errorf("abort: status %d, stdout %q", st, out)
+		}
+		rr.send(rawBegin(6, 1, true), rawParams(t, 6, "QUERY_STRING", "y"), appendRecord(nil, typeStdin, 6, nil))
+		if out, _, _ := rr.readRequest(6); !bytes.Contains(out, []byte("Q=y\n")) {
+			t.Errorf("after abort: %q", out)
+		}
+	})
+	t.Run("CantMultiplex", func(t *testing.T) {
+		rr := r.raw(t)
+		rr.send(rawBegin(1, 1, true), rawBegin(2, 1, true))
+		h, content := rr.read()
+		if h.typ != typeEndRequest || h.id != 2 {
+			t.Fatalf("got %v for %d, want FCGI_END_REQUEST for 2", h.typ, h.id)
+		}
+		if _, st, _ := parseEndRequest(content); st != statusCantMpxConn {
+			t.Errorf("status %d, want FCGI_CANT_MPX_CONN", st)
+		}
+		rr.send(rawParams(t, 1, "QUERY_STRING", "one"), appendRecord(nil, typeStdin, 1, nil))
+		if out, _, _ := rr.readRequest(1); !bytes.Contains(out, []byte("Q=one\n")) {
+			t.Errorf("first request: %q", out)
+		}
+	})
+	t.Run("NoKeepConnCloses", func(t *testing.T) {
+		rr := r.raw(t)
+		rr.send(rawBegin(7, 1, false), rawParams(t, 7, "QUERY_STRING", "z"), appendRecord(nil, typeStdin, 7, nil))
+		if out, _, _ := rr.readRequest(7); !bytes.Contains(out, []byte("Q=z\n")) {
+			t.Errorf("request: %q", out)
+		}
+		if _, _, _, err := readRecord(rr.nc, nil); err != io.EOF {
+			t.Errorf("after the request without FCGI_KEEP_CONN: %v, want EOF", err)
+		}
+	})
+}
+
+// TestRunner_LargeOutputFraming: a 1 MiB response is split into records
+// of at most 65535 bytes, each padded to a multiple of 8.
+func TestRunner_LargeOutputFraming(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/large.pl")
+	r := startRunner(t, script, IsolationAuto)
+	rr := r.raw(t)
+	rr.send(rawBegin(1, 1, true), rawParams(t, 1, "REQUEST_METHOD", "GET"), appendRecord(nil, typeStdin, 1, nil))
+	out, app, _ := rr.readRequest(1)
+	if app != 0 || len(out) != len("Content-Type: text/plain\n\n")+1<<20 {
+		t.Errorf("status %d, %d bytes", app, len(out))
+	}
+}
+
+// TestRunner_SIGTERM: idle, the runner exits 0 at once; in the middle of
+// a request, it finishes the request first (C33).
+func TestRunner_SIGTERM(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
+	t.Run("Idle", func(t *testing.T) {
+		r := startRunner(t, script, IsolationAuto)
+		c := r.dial(t)
+		r.do(t, c, runnerParams(script, "GET", "", ""), "")
+		syscall.Kill(r.pgid, syscall.SIGTERM)
+		select {
+		case <-r.done:
+		case <-time.After(3 * time.Second):
+			t.Fatal("runner still running 3s after SIGTERM")
+		}
+		if r.err != nil {
+			t.Errorf("exit: %v, want status 0", r.err)
+		}
+	})
+	t.Run("MidRequest", func(t *testing.T) {
+		r := startRunner(t, script, IsolationAuto)
+		c := r.dial(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=1", "")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Close()
+		buf := make([]byte, 100)
+		if _, err := resp.Read(buf); err != nil { // the script is running
+			t.Fatal(err)
+		}
+		syscall.Kill(r.pgid, syscall.SIGTERM)
+		rest, err := io.ReadAll(resp)
+		if err != nil || !bytes.Contains(rest, []byte("second\n")) {
+			t.Errorf("after SIGTERM: %q, %v; want the request finished", rest, err)
+		}
+		select {
+		case <-r.done:
+		case <-time.After(3 * time.Second):
+			t.Fatal("runner still running 3s after the request")
+		}
+		if r.err != nil {
+			t.Errorf("exit: %v, want status 0", r.err)
+		}
+	})
+}
+
+// TestRunner_KillRunaway: a script that never ends, with a grandchild,
+// is ended by killing the runner's process group; nothing is left (C10).
+func TestRunner_KillRunaway(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/spin.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	var got []byte
+	buf := make([]byte, 100)
+	for !bytes.Contains(got, []byte("started")) {
+		n, err := resp.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	time.Sleep(100 * time.Millisecond) // let system() start its sleep
+	syscall.Kill(-r.pgid, syscall.SIGKILL)
+	if _, err := io.ReadAll(resp); !errors.Is(err, ErrConnClosed) {
+		t.Errorf("read after the kill: %v, want ErrConnClosed", err)
+	}
+	<-r.done
+	runnerGroupGone(t, r.pgid)
+}
+
+// TestRunner_NoHandleLeak: handles a script leaves open (a package
+// filehandle, a file-scope lexical) are closed after each request, in
+// every isolation level: the runner's descriptor count stays flat.
+func TestRunner_NoHandleLeak(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/leak.pl")
+	for _, iso := range []string{IsolationPerlrun, IsolationRegistry, IsolationAuto} {
+		t.Run(iso, func(t *testing.T) {
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			params := runnerParams(script, "GET", "", "")
+			fds := func() int {
+				ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", r.pgid))
+				if err != nil {
+					t.Skipf("no /proc: %v", err)
+				}
+				return len(ents)
+			}
+			r.do(t, c, params, "")
+			r.do(t, c, params, "")
+			before := fds()
+			for i := 0; i < 10; i++ {
+				if got := r.do(t, c, params, ""); !bytes.Contains(got.out, []byte("#!/usr/bin/perl")) {
+					t.Fatalf("request: %q", got.out)
+				}
+			}
+			if after := fds(); after != before {
+				t.Errorf("%d open descriptors after 10 more requests, %d before", after, before)
+			}
+		})
+	}
+}
+
+// TestRunner_TaintIgnored: -T on the shebang is ignored, once, with a
+// warning in the runner's log.
+func TestRunner_TaintIgnored(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/taint.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != "Content-Type: text/plain\n\ntaint\n" {
+		t.Errorf("output %q", got.out)
+	}
+	r.waitLog(t, "-T (taint mode) is ignored")
 }
