@@ -627,16 +627,31 @@ func (r *Response) abort() {
 		return // the body writer is stuck in a write: the conn is lost
 	}
 	r.wmu.Lock()
-	stdinDone, torn := r.stdinDone, r.werr != nil || r.srcErr != nil
+	torn := r.werr != nil || r.srcErr != nil // a record may be cut short
 	r.wmu.Unlock()
 	var err error
 	if !torn {
 		err = writeRecord(c.nc, typeAbortRequest, reqID, nil)
 	}
 	c.wlock <- struct{}{}
-	if torn || err != nil || !stdinDone {
+	if torn || err != nil {
+		return
+	}
+	if r.wdone != nil {
+		// The writer was told to stop; let it return, so that stdinDone
+		// is final.
+		select {
+		case <-r.wdone:
+		case <-timer.C:
+			return
+		}
+	}
+	r.wmu.Lock()
+	stdinDone := r.stdinDone
+	r.wmu.Unlock()
+	if !stdinDone {
 		// Without a complete stdin the conn is not reusable anyway; the
-		// record just tells the application to stop early.
+		// record just told the application to stop early.
 		return
 	}
 	r.err = nil

@@ -958,7 +958,7 @@ func TestResponse_CloseSendsAbort(t *testing.T) {
 		io.Copy(io.Discard, nc)
 	})
 	c := clientDial(t, addr)
-	resp, err := c.Do(context.Background(), &Request{})
+	resp, err := c.Do(context.Background(), &Request{Stdin: strings.NewReader("a small body")})
 	if err != nil {
 		t.Fatal(err)
 	}
