@@ -43,6 +43,8 @@ func benchCommand() *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "optional TOML config file for the bench's own gateway", EnvVars: env("config")},
 			&cli.StringFlag{Name: "isolation", Value: "auto", Usage: "Perl runner isolation: auto, perlrun or registry", EnvVars: env("isolation")},
 			&cli.IntFlag{Name: "workers", Value: runtime.NumCPU(), Usage: "most FastCGI workers per script", EnvVars: env("workers")},
+			&cli.IntFlag{Name: "queue", Value: 256, Usage: "requests allowed to wait for a process or worker before 503", EnvVars: env("queue")},
+			&cli.IntFlag{Name: "max-requests", Value: 10000, Usage: "recycle a FastCGI worker after this many requests", EnvVars: env("max-requests")},
 			&cli.IntFlag{Name: "max-procs", Value: 4 * runtime.NumCPU(), Usage: "most CGI processes alive at once", EnvVars: env("max-procs")},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "longest a script may run for one request", EnvVars: env("timeout")},
 			&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "the bench gateway's log level on stderr", EnvVars: env("log-level")},
@@ -57,8 +59,8 @@ func benchAction(c *cli.Context) error {
 	if c.IsSet("requests") && c.IsSet("duration") {
 		return fmt.Errorf("%w: give --requests or --duration, not both", errUsage)
 	}
-	for _, n := range []string{"requests", "concurrency", "workers", "max-procs"} {
-		if c.Int(n) <= 0 {
+	for _, n := range []string{"requests", "concurrency", "workers", "max-procs", "queue", "max-requests"} {
+		if c.Int(n) <= 0 && (c.Int(n) < 0 || (n != "queue" && n != "max-requests")) {
 			return fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
 		}
 	}
@@ -137,24 +139,26 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 		return nil, fmt.Errorf("%w: --scripts %q is not a directory", errUsage, c.String("scripts"))
 	}
 	set := map[string]bool{}
-	for _, n := range []string{"isolation", "workers", "max-procs", "timeout", "prefix"} {
+	for _, n := range []string{"isolation", "workers", "max-procs", "queue", "max-requests", "timeout", "prefix"} {
 		if c.IsSet(n) {
 			set[n] = true
 		}
 	}
 	g, err := gateway.New(gateway.Config{
-		Listen:     "127.0.0.1:0",
-		Admin:      "127.0.0.1:0",
-		Scripts:    c.String("scripts"),
-		Prefix:     c.String("prefix"),
-		Mode:       gateway.ModeCGI,
-		Isolation:  iso,
-		ConfigFile: c.String("config"),
-		Timeout:    c.Duration("timeout"),
-		MaxProcs:   c.Int("max-procs"),
-		Workers:    c.Int("workers"),
-		Logger:     log,
-		Set:        set,
+		Listen:      "127.0.0.1:0",
+		Admin:       "127.0.0.1:0",
+		Scripts:     c.String("scripts"),
+		Prefix:      c.String("prefix"),
+		Mode:        gateway.ModeCGI,
+		Isolation:   iso,
+		ConfigFile:  c.String("config"),
+		Timeout:     c.Duration("timeout"),
+		MaxProcs:    c.Int("max-procs"),
+		Queue:       c.Int("queue"),
+		Workers:     c.Int("workers"),
+		MaxRequests: c.Int("max-requests"),
+		Logger:      log,
+		Set:         set,
 	})
 	if err != nil {
 		return nil, err
