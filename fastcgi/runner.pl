@@ -319,13 +319,13 @@ our %SIG_BASE;            # %SIG after the script's compilation
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
 our %MAIN0;               # main:: names that existed before the script
-our %STASH_KEYS;          # known package => number of names, for new-package detection
+our %STASH_KEYS;          # known package => [its symbol table, number of names]
 our @INC0;                # @INC before the script
 our $SRC;                 # the script's source (bytes)
 our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
-our @WATCH;               # watched module globals: [sigil, name]
+our @WATCH;               # watched module globals: [package, [[sigil, name]...]]
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
@@ -627,16 +627,6 @@ sub stash {
     return $h;
 }
 
-# glob_of returns the glob of "Pkg::name" without creating it.
-sub glob_of {
-    my ($full) = @_;
-    my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or return undef;
-    my $h = stash($pkg) or return undef;
-    my $g = $h->{$name};
-    return undef unless defined $g && ref(\$g) eq 'GLOB';
-    return \$g;
-}
-
 # entry_code returns the sub a symbol table entry holds: entries are globs,
 # or (since perl 5.22) bare CODE refs for subs and SCALAR refs for constants.
 sub entry_code {
@@ -646,13 +636,14 @@ sub entry_code {
     return *{$e}{CODE};
 }
 
-# all_stashes returns package name => number of names, for every package.
+# all_stashes returns package name => [symbol table, number of names], for
+# every package.
 sub all_stashes {
     my %seen;
     my @todo = (['main', \%main::]);
     while (my $t = shift @todo) {
         my ($name, $h) = @$t;
-        $seen{$name} = scalar keys %$h;
+        $seen{$name} = [$h, scalar keys %$h];
         for my $k (keys %$h) {
             next unless $k =~ /::\z/ && $k ne 'main::';
             my $g = $h->{$k};
@@ -667,14 +658,13 @@ sub all_stashes {
 # new_stashes returns the packages created since %STASH_KEYS was taken, and
 # updates it. Only packages whose name count changed are looked into.
 sub new_stashes {
-    my @new;
-    my @todo;
+    my (@new, @todo);
     for my $name (keys %STASH_KEYS) {
-        my $h = stash($name) or do { delete $STASH_KEYS{$name}; next };
-        my $n = scalar keys %$h;
-        next if $n == $STASH_KEYS{$name};
-        $STASH_KEYS{$name} = $n;
-        push @todo, [$name, $h];
+        my $e = $STASH_KEYS{$name};
+        my $n = scalar keys %{ $e->[0] };
+        next if $n == $e->[1];
+        $e->[1] = $n;
+        push @todo, [$name, $e->[0]];
     }
     while (my $t = shift @todo) {
         my ($name, $h) = @$t;
@@ -683,21 +673,27 @@ sub new_stashes {
             my $g = $h->{$k};
             next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
             my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
-            next if exists $STASH_KEYS{$sub};
-            $STASH_KEYS{$sub} = scalar keys %{*{$g}{HASH}};
+            my $sh = *{$g}{HASH};
+            next if exists $STASH_KEYS{$sub} && $STASH_KEYS{$sub}[0] == $sh;
+            $STASH_KEYS{$sub} = [$sh, scalar keys %$sh];
             push @new, $sub;
-            push @todo, [$sub, *{$g}{HASH}];
+            push @todo, [$sub, $sh];
         }
     }
     return @new;
 }
 
+# module_file_set returns the files of loaded modules (Module/Name.pm keys
+# of %INC), recomputed only when %INC changed size.
+my ($MOD_FILES, $MOD_COUNT) = ({}, -1);
 sub module_file_set {
+    return $MOD_FILES if scalar(keys %INC) == $MOD_COUNT;
     my %f;
     for my $k (keys %INC) {
         $f{$INC{$k}} = 1 if is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
     }
-    return \%f;
+    $MOD_COUNT = scalar keys %INC;
+    return $MOD_FILES = \%f;
 }
 
 sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
@@ -738,7 +734,7 @@ sub delete_package {
         delete $h->{$k};
     }
     delete $ph->{"${leaf}::"};
-    delete $STASH_KEYS{$pkg};
+    delete @STASH_KEYS{ $pkg, grep { index($_, "${pkg}::") == 0 } keys %STASH_KEYS };
 }
 
 sub close_glob_io {
@@ -1063,20 +1059,25 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
-        my ($sigil, $full) = @$w;
-        my $g = glob_of($full) or next;
-        if ($sigil eq '$') {
-            my $ref = *{$$g}{SCALAR};
-            next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
-            push @snap, [$ref, '$', $$ref];
-        } elsif ($sigil eq '@') {
-            my $ref = *{$$g}{ARRAY} or next;
-            next if tied @$ref;
-            push @snap, [$ref, '@', [@$ref]];
-        } else {
-            my $ref = *{$$g}{HASH} or next;
-            next if tied %$ref || $full =~ /::\z/;
-            push @snap, [$ref, '%', {%$ref}];
+        my ($pkg, $vars) = @$w;
+        my $h = stash($pkg) or next;
+        for my $v (@$vars) {
+            my ($sigil, $name) = @$v;
+            my $g = $h->{$name};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            if ($sigil eq '$') {
+                my $ref = *{$g}{SCALAR};
+                next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
+                push @snap, [$ref, '$', $$ref];
+            } elsif ($sigil eq '@') {
+                my $ref = *{$g}{ARRAY} or next;
+                next if tied @$ref;
+                push @snap, [$ref, '@', [@$ref]];
+            } else {
+                my $ref = *{$g}{HASH} or next;
+                next if tied %$ref;
+                push @snap, [$ref, '%', {%$ref}];
+            }
         }
     }
     return \@snap;
@@ -1165,6 +1166,7 @@ sub endav {
 sub take_end_blocks {
     my ($before) = @_;
     my $av = endav() or return;
+    return if @$av == keys %$before;
     my $mod = module_file_set();
     my (@mine, @idx);
     for my $i (0 .. $#$av) {
@@ -1724,9 +1726,14 @@ sub main {
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;
-    my %w;
-    @WATCH = grep { !$w{"$_->[0]$_->[1]"}++ } (@KNOWN_GLOBALS, @$watch);
-    splice(@WATCH, 400) if @WATCH > 400;
+    my (%w, %by_pkg);
+    for my $v (@KNOWN_GLOBALS, @$watch) {
+        my ($sigil, $full) = @$v;
+        next if $w{"$sigil$full"}++ || keys %w > 400;
+        my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
+        push @{ $by_pkg{$pkg} }, [$sigil, $name];
+    }
+    @WATCH = map { [$_, $by_pkg{$_}] } sort keys %by_pkg;
 
     $MODE = $ISOLATION;
     if ($MODE eq 'auto') {

@@ -894,3 +894,33 @@ func TestRunner_TaintIgnored(t *testing.T) {
 	}
 	r.waitLog(t, "-T (taint mode) is ignored")
 }
+
+// BenchmarkRunner_Hello measures requests through one runner process, per
+// isolation level; compare with BenchmarkRunner_HelloCGI (a process per
+// request, as CGI mode runs it).
+func BenchmarkRunner_Hello(b *testing.B) {
+	script := mustRunnerAbs(b, "testdata/runner/special/hello.pl")
+	for _, iso := range []string{IsolationRegistry, IsolationPerlrun} {
+		b.Run(iso, func(b *testing.B) {
+			r := startRunner(b, script, iso)
+			c := r.dial(b)
+			params := runnerParams(script, "GET", "bench", "")
+			for b.Loop() {
+				if got := r.do(b, c, params, ""); got.status != 0 {
+					b.Fatalf("status %d", got.status)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRunner_HelloCGI(b *testing.B) {
+	mustRunnerPerl(b)
+	script := mustRunnerAbs(b, "testdata/runner/special/hello.pl")
+	params := runnerParams(script, "GET", "bench", "")
+	for b.Loop() {
+		if got := runnerCGI(b, script, params, ""); got.status != 0 {
+			b.Fatalf("status %d", got.status)
+		}
+	}
+}
