@@ -252,11 +252,11 @@ type hazard struct {
 // call matches a Perl builtin called as a function: not a method, hash key,
 // sigil variable, fat-comma key or part of a longer name.
 func call(name string) string {
-	return `(?:^|[^\w$@%&>:{-])` + name + `\b(?:\s*(?:[^\s=,}]|=[^>=~])|\s*$)`
+	return `(?:^|[^\w$@%&>:{"'-])` + name + `\b(?:\s*(?:[^\s=,}]|=[^>=~])|\s*$)`
 }
 
 // word matches a Perl builtin name where a call can start.
-func word(name string) string { return `(?:^|[^\w$@%&>:{-])` + name + `\b` }
+func word(name string) string { return `(?:^|[^\w$@%&>:{"'-])` + name + `\b` }
 
 var hazards = []hazard{
 	{re: regexp.MustCompile(`(?m)` + call(`fork`)), reason: "calls fork: a child would share the worker's connection"},

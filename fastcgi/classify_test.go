@@ -1,0 +1,158 @@
+// classify_test.go: which scripts the runner keeps, which run natively,
+// which stay per request (C21).
+
+package fastcgi
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		name, base, src string
+		kind            Kind
+		reason          string // substring of Reason; "" means Reason must be empty
+		perl            string
+		warnings        bool
+	}{
+		{name: "plain perl", base: "a.pl", src: "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhi\";\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "cgi extension", base: "a.cgi", src: "#!/usr/local/bin/perl5.36 -w\nprint 1;\n", kind: KindPerl, perl: "/usr/local/bin/perl5.36", warnings: true},
+		{name: "wT", base: "a.pl", src: "#!/usr/bin/perl -wT\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
+		{name: "T alone, CRLF", base: "a.pl", src: "#!/usr/bin/perl -T\r\nprint 1;\r\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "space after #!", base: "a.pl", src: "#! /usr/bin/perl -w\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
+		{name: "env perl", base: "a.pl", src: "#!/usr/bin/env perl\nprint 1;\n", kind: KindPerl},
+		{name: "env -S perl -w", base: "a.pl", src: "#!/usr/bin/env -S perl -w\nprint 1;\n", kind: KindPerl, warnings: true},
+		{name: "switch -l", base: "a.pl", src: "#!/usr/bin/perl -l\nprint 1;\n", kind: KindPerRequest, reason: "switch -l"},
+		{name: "switch -n in a bundle", base: "a.pl", src: "#!/usr/bin/perl -wn\nprint;\n", kind: KindPerRequest, reason: "switch -n", warnings: true},
+		{name: "switch -0777", base: "a.pl", src: "#!/usr/bin/perl -0777\nprint;\n", kind: KindPerRequest, reason: "switch -0"},
+		{name: "shell", base: "a.sh", src: "#!/bin/sh\necho hi\n", kind: KindPerRequest, reason: "not a Perl script (#!/bin/sh)"},
+		{name: "python", base: "a.py", src: "#!/usr/bin/env python3\nprint(1)\n", kind: KindPerRequest, reason: "not a Perl script (#!/usr/bin/env python3)"},
+		{name: "perl without shebang", base: "a.pl", src: "print 1;\n", kind: KindPerRequest, reason: "no #! line"},
+		{name: "binary", base: "a", src: "\x7fELF\x02\x01", kind: KindPerRequest, reason: "binary"},
+		{name: "fcgi", base: "app.fcgi", src: "#!/bin/sh\nexec something\n", kind: KindNative},
+		{name: "nph", base: "nph-trace.pl", src: "#!/usr/bin/perl\nprint \"HTTP/1.0 200 OK\\r\\n\";\n", kind: KindPerRequest, reason: "NPH"},
+		{name: "CGI::Fast loop", base: "a.pl", src: "#!/usr/bin/perl\nuse CGI::Fast;\nwhile (my $q = CGI::Fast->new) { print $q->header }\n", kind: KindNative, perl: "/usr/bin/perl"},
+		{name: "FCGI.pm", base: "a.pl", src: "#!/usr/bin/perl\nuse FCGI;\nmy $r = FCGI::Request();\n", kind: KindNative, perl: "/usr/bin/perl"},
+		{name: "fork", base: "a.pl", src: "#!/usr/bin/perl\nmy $pid = fork;\n", kind: KindPerRequest, reason: "fork"},
+		{name: "fork()", base: "a.pl", src: "#!/usr/bin/perl\nif (fork() == 0) { exit }\n", kind: KindPerRequest, reason: "fork"},
+		{name: "exec", base: "a.pl", src: "#!/usr/bin/perl\nexec '/bin/date';\n", kind: KindPerRequest, reason: "exec"},
+		{name: "exec dq", base: "a.pl", src: "#!/usr/bin/perl\nexec \"/bin/date\";\n", kind: KindPerRequest, reason: "exec"},
+		{name: "system dq", base: "a.pl", src: "#!/usr/bin/perl\nsystem \"ls\";\n", kind: KindPerRequest, reason: "system"},
+		{name: "exec indirect", base: "a.pl", src: "#!/usr/bin/perl\nexec { $prog } @args;\n", kind: KindPerRequest, reason: "exec"},
+		{name: "system to stdout", base: "a.pl", src: "#!/usr/bin/perl\nsystem('ls', '-l');\n", kind: KindPerRequest, reason: "system"},
+		{name: "system redirected", base: "a.pl", src: "#!/usr/bin/perl\nsystem(\"gzip -c x > /tmp/x.gz\");\nsystem(\"cmd >/dev/null 2>&1\");\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "system to stderr", base: "a.pl", src: "#!/usr/bin/perl\nsystem(\"make 1>&2\");\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "pipe to command", base: "a.pl", src: "#!/usr/bin/perl\nopen(my $m, '|-', 'sort') or die;\n", kind: KindPerRequest, reason: "pipe"},
+		{name: "pipe to command, 2-arg", base: "a.pl", src: "#!/usr/bin/perl\nopen(MAIL, \"| /usr/sbin/sendmail -t\");\n", kind: KindPerRequest, reason: "pipe"},
+		{name: "pipe from command", base: "a.pl", src: "#!/usr/bin/perl\nopen(my $p, '-|', 'ls') or die;\nopen(L, \"ls |\");\nmy $d = `date`; my $e = qx(uptime);\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "reopen STDOUT", base: "a.pl", src: "#!/usr/bin/perl\nopen(STDOUT, '>', '/tmp/out');\n", kind: KindPerRequest, reason: "STDOUT"},
+		{name: "stderr to stdout", base: "a.pl", src: "#!/usr/bin/perl\nopen STDERR, '>&STDOUT';\n", kind: KindPerRequest, reason: "STDERR"},
+		{name: "syscall", base: "a.pl", src: "#!/usr/bin/perl\nsyscall(39);\n", kind: KindPerRequest, reason: "syscall"},
+		{name: "POSIX::_exit", base: "a.pl", src: "#!/usr/bin/perl\nuse POSIX;\nPOSIX::_exit(0);\n", kind: KindPerRequest, reason: "_exit"},
+		{name: "CORE::exit", base: "a.pl", src: "#!/usr/bin/perl\nCORE::exit(0);\n", kind: KindPerRequest, reason: "CORE::exit"},
+		{name: "INIT block", base: "a.pl", src: "#!/usr/bin/perl\nINIT { $x = 1 }\n", kind: KindPerRequest, reason: "INIT"},
+		{name: "setsid", base: "a.pl", src: "#!/usr/bin/perl\nuse POSIX qw(setsid);\nsetsid();\n", kind: KindPerRequest, reason: "session"},
+		{name: "setuid", base: "a.pl", src: "#!/usr/bin/perl\n$> = 65534;\n", kind: KindPerRequest, reason: "user"},
+		{name: "method and key named like builtins", base: "a.pl",
+			src:  "#!/usr/bin/perl\n$obj->fork; $h{exec} = 1; my %o = (system => 2); $self->system('x'); my $forked = 1; print \"fork\";\n",
+			kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "hazard in a comment or POD or data", base: "a.pl",
+			src:  "#!/usr/bin/perl\n# we never fork here\nprint 1; # exec would be bad\n\n=pod\n\nfork()\n\n=cut\n\nprint 2;\n__END__\nsystem('x');\n",
+			kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "exit is fine", base: "a.pl", src: "#!/usr/bin/perl\nprint 1;\nexit 0;\n", kind: KindPerl, perl: "/usr/bin/perl"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := classify(tc.base, []byte(tc.src))
+			if got.Kind != tc.kind {
+				t.Errorf("Kind = %v, want %v (reason %q)", got.Kind, tc.kind, got.Reason)
+			}
+			if tc.reason == "" && got.Reason != "" {
+				t.Errorf("Reason = %q, want none", got.Reason)
+			}
+			if tc.reason != "" && !strings.Contains(got.Reason, tc.reason) {
+				t.Errorf("Reason = %q, want it to mention %q", got.Reason, tc.reason)
+			}
+			if tc.perl != "" && got.Perl != tc.perl {
+				t.Errorf("Perl = %q, want %q", got.Perl, tc.perl)
+			}
+			if got.Warnings != tc.warnings {
+				t.Errorf("Warnings = %v, want %v", got.Warnings, tc.warnings)
+			}
+		})
+	}
+}
+
+// TestClassify_Corpus: the runner corpus is Perl the runner keeps, except
+// the scripts that fork, exec or write to fd 1 from children, which the
+// runner copes with at run time but Classify still sends to CGI.
+func TestClassify_Corpus(t *testing.T) {
+	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system"}
+	names, err := filepath.Glob("testdata/runner/*.pl")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("corpus: %v", err)
+	}
+	for _, n := range names {
+		c, err := Classify(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := filepath.Base(n)
+		if why, ok := perRequest[base]; ok {
+			if c.Kind != KindPerRequest || !strings.Contains(c.Reason, why) {
+				t.Errorf("%s: %v %q, want per-request for %s", base, c.Kind, c.Reason, why)
+			}
+			continue
+		}
+		if c.Kind != KindPerl {
+			t.Errorf("%s: %v %q, want perl", base, c.Kind, c.Reason)
+		}
+	}
+}
+
+func TestClassify_Errors(t *testing.T) {
+	if _, err := Classify(filepath.Join(t.TempDir(), "missing.pl")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want not-exist", err)
+	}
+}
+
+func TestRunnerArgs(t *testing.T) {
+	path, args := RunnerArgs("/run/r.pl", Class{Kind: KindPerl, Perl: "/usr/bin/perl", Warnings: true}, "/srv/cgi/a.pl", "")
+	if path != "/usr/bin/perl" || strings.Join(args, " ") != "-w /run/r.pl --isolation=auto /srv/cgi/a.pl" {
+		t.Errorf("RunnerArgs = %q %q", path, args)
+	}
+	path, args = RunnerArgs("/run/r.pl", Class{Kind: KindPerl}, "/srv/cgi/a.pl", IsolationRegistry)
+	if path != "perl" || strings.Join(args, " ") != "/run/r.pl --isolation=registry /srv/cgi/a.pl" {
+		t.Errorf("RunnerArgs = %q %q", path, args)
+	}
+	if err := CheckIsolation("fast"); err == nil {
+		t.Error("CheckIsolation(fast) = nil")
+	}
+	for _, s := range []string{"", "auto", "perlrun", "registry"} {
+		if err := CheckIsolation(s); err != nil {
+			t.Errorf("CheckIsolation(%q) = %v", s, err)
+		}
+	}
+}
+
+// TestRunnerScript: the embedded runner is the file next to this test,
+// and perl compiles it.
+func TestRunnerScript(t *testing.T) {
+	b, err := os.ReadFile("runner.pl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(RunnerScript()) != string(b) {
+		t.Error("RunnerScript differs from runner.pl")
+	}
+	mustRunnerPerl(t)
+	path := mustRunnerFile(t)
+	if out, err := exec.Command("perl", "-c", path).CombinedOutput(); err != nil {
+		t.Errorf("perl -c runner.pl: %v\n%s", err, out)
+	}
+}
