@@ -4,6 +4,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/menshen/menshen/cgi"
@@ -72,6 +72,23 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 	old := t.entries[rt.key]
 	if old != nil && old.sig == sig {
 		return old, nil
+	}
+	if old != nil {
+		// The request may have resolved its script, or loaded its
+		// settings, before the change that built old: take the file and
+		// settings as they are now, so that a late request never brings
+		// an older version back and retires the newer pool (pools would
+		// flap under load during a rename-over or a reload, C31, C32).
+		s = t.g.settings.Load()
+		if fi, err := os.Stat(rt.file); err == nil {
+			fresh := *rt
+			fresh.info = fi
+			rt = &fresh
+		}
+		sig = fileSig(rt.info) + "|" + settingsSig(s, rt.key, rt.file)
+		if old.sig == sig {
+			return old, nil
+		}
 	}
 	e, err := t.build(s, rt, sig)
 	if err != nil {
@@ -262,10 +279,26 @@ func (e *fcgiExec) finish(abort bool) error {
 	return err
 }
 
+// maxPoolClosedRetries bounds how often a request whose pool was retired
+// before it got a worker looks up the script's pool again.
+const maxPoolClosedRetries = 5
+
 // startFastCGI runs the request on the script's pool, or per request when
 // the script cannot be made persistent.
+//
+// A pool retired (mode switch, script change, reload) between the lookup
+// and the request's dispatch fails it with ErrPoolClosed before anything
+// was sent (queued, waiting for a worker, or while its worker was still
+// starting): such a request has not started anywhere, so it is dispatched
+// again as a new request would be, in CGI mode if its script has left
+// fastcgi meanwhile (C30: toggling fails no request, and no pool is built
+// for a script no longer in fastcgi).
 func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 && g.modeFor(s, rt) != ModeFastCGI {
+			x.mode = ModeCGI
+			return g.startCGI(ctx, r, s, rt, b, x)
+		}
 		e, err := g.pools.entry(s, rt)
 		if err != nil {
 			return nil, err
@@ -278,22 +311,62 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if _, ok := s.wrapperFor(rt.file); ok {
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}
-		var pid atomic.Int64
-		log := g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})
+		errLog := &stderrLog{log: g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Params: cgi.Env(r, p),
 			Stdin:  b.reader(),
-			Stderr: func(line []byte) { stderrLine(log, pid.Load(), line) },
+			Stderr: errLog.line,
 		})
-		if errors.Is(err, fastcgi.ErrPoolClosed) && attempt == 0 {
-			continue // retired between lookup and use: the next lookup builds anew
+		if err != nil {
+			errLog.setPID(0)
+		}
+		if errors.Is(err, fastcgi.ErrPoolClosed) && attempt < maxPoolClosedRetries && ctx.Err() == nil {
+			continue // retired between lookup and use: look up again
 		}
 		if err != nil {
 			return nil, err
 		}
-		pid.Store(int64(resp.PID()))
+		errLog.setPID(resp.PID())
 		return &fcgiExec{resp: resp}, nil
 	}
+}
+
+// stderrLog logs a request's FCGI_STDERR lines with the worker's pid (C9).
+// The pool tells the pid only once Do returns, after the first output:
+// lines that come before (a warning at the top of a script) are held until
+// then, a bounded number of them.
+type stderrLog struct {
+	log  logrus.FieldLogger
+	mu   sync.Mutex
+	pid  int64 // 0 until known
+	set  bool
+	held [][]byte
+}
+
+// maxHeldStderr bounds the lines held while the pid is unknown; later ones
+// are logged without it.
+const maxHeldStderr = 64
+
+func (l *stderrLog) line(b []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.set && len(l.held) < maxHeldStderr {
+		l.held = append(l.held, bytes.Clone(b))
+		return
+	}
+	stderrLine(l.log, l.pid, b)
+}
+
+// setPID logs the held lines with pid (0: unknown, the request failed) and
+// every later line directly.
+func (l *stderrLog) setPID(pid int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pid, l.set = int64(pid), true
+	for _, b := range l.held {
+		stderrLine(l.log, l.pid, b)
+	}
+	l.held = nil
 }
 
 // fastcgiStatus maps the fastcgi package's errors (C22).

@@ -1,0 +1,687 @@
+// fastcgi_e2e_test.go tests FastCGI mode end to end (C21, C22, C8 and C10
+// in fastcgi mode) and the CGI/FastCGI differential of C23: real Perl, FCGI.pm,
+// php-cgi and sh processes from testdata/fastcgi behind a real HTTP server.
+
+package gateway
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/md5"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus/hooks/test"
+)
+
+// fcgiSite is a Gateway over a private copy of a top-level testdata
+// directory, with every pid the test saw (X-Pid headers, pid files, status)
+// checked for leaks after the Gateway has closed.
+type fcgiSite struct {
+	dir  string
+	g    *Gateway
+	srv  *httptest.Server
+	hook *test.Hook
+	seen *pidSet
+}
+
+// pidSet is the pids a test saw, for the leak check.
+type pidSet struct {
+	mu   sync.Mutex
+	pids map[int]bool
+}
+
+func (p *pidSet) add(pids ...int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pid := range pids {
+		if pid > 0 {
+			p.pids[pid] = true
+		}
+	}
+}
+
+func (p *pidSet) all() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]int, 0, len(p.pids))
+	for pid := range p.pids {
+		out = append(out, pid)
+	}
+	return out
+}
+
+// newFCGISite copies testdata/name and serves it in mode; edit adjusts the
+// Config first (may be nil). The defaults keep a broken test from hanging
+// (10 s timeout) and let concurrent tests queue (Queue 64, as `menshen
+// serve` would with its 256).
+func newFCGISite(tb testing.TB, name string, mode Mode, edit func(c *Config)) *fcgiSite {
+	tb.Helper()
+	log, hook := test.NewNullLogger()
+	s := &fcgiSite{dir: mustCopyTestdata(tb, name), hook: hook, seen: &pidSet{pids: map[int]bool{}}}
+	cfg := Config{Scripts: s.dir, Logger: log, Mode: mode, Timeout: 10 * time.Second, Workers: 2, Queue: 64}
+	if edit != nil {
+		edit(&cfg)
+	}
+	// Registered before mustGateway's cleanup, so it runs after the
+	// Gateway has closed (t.Cleanup is last in, first out).
+	tb.Cleanup(func() { mustNoLeak(tb, s.seen.all()...) })
+	s.g, s.srv = mustGateway(tb, cfg)
+	return s
+}
+
+func (s *fcgiSite) url(rel string) string { return s.srv.URL + "/cgi-bin/" + rel }
+
+// get GETs a script, requires 200 and returns the X-Pid header and body.
+func (s *fcgiSite) get(tb testing.TB, rel string) (pid int, body string) {
+	tb.Helper()
+	resp, b := mustGet(tb, s.url(rel))
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: status %d, body %q", rel, resp.StatusCode, b)
+	}
+	pid = s.pidOf(tb, resp.Header)
+	return pid, string(b)
+}
+
+// pidOf reads and records a response's X-Pid.
+func (s *fcgiSite) pidOf(tb testing.TB, h http.Header) int {
+	tb.Helper()
+	pid, err := strconv.Atoi(h.Get("X-Pid"))
+	if err != nil {
+		tb.Fatalf("X-Pid %q: %v", h.Get("X-Pid"), err)
+	}
+	s.seen.add(pid)
+	return pid
+}
+
+// pidFile waits for a script to write tag.pid in its directory and returns
+// (and records) the pid.
+func (s *fcgiSite) pidFile(tb testing.TB, tag string) int {
+	tb.Helper()
+	pid := mustReadPids(tb, filepath.Join(s.dir, tag+".pid"), 5*time.Second)[0]
+	s.seen.add(pid)
+	return pid
+}
+
+// status returns /status.json of the admin handler, recording worker pids.
+func (s *fcgiSite) status(tb testing.TB) Status {
+	tb.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/status.json", nil)
+	req.Host = "127.0.0.1"
+	rec := httptest.NewRecorder()
+	s.g.AdminHandler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		tb.Fatalf("GET /status.json: %d %q", rec.Code, rec.Body.Bytes())
+	}
+	var st Status
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
+		tb.Fatalf("decode /status.json: %v\n%s", err, rec.Body.Bytes())
+	}
+	for _, sc := range st.Scripts {
+		for _, w := range sc.Workers {
+			s.seen.add(w.PID)
+		}
+	}
+	return st
+}
+
+// row returns the status row of a script.
+func (s *fcgiSite) row(tb testing.TB, name string) ScriptStatus {
+	tb.Helper()
+	st := s.status(tb)
+	for _, sc := range st.Scripts {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	tb.Fatalf("/status.json has no row for %q", name)
+	return ScriptStatus{}
+}
+
+// workerPIDs lists the pids of a status row's workers.
+func workerPIDs(sc ScriptStatus) []int {
+	var out []int
+	for _, w := range sc.Workers {
+		out = append(out, w.PID)
+	}
+	return out
+}
+
+// result is an answer collected by a goroutine (which cannot t.Fatal).
+type result struct {
+	status int
+	header http.Header
+	body   string
+	err    error
+}
+
+// fetch is a GET that reports instead of failing, for goroutines.
+func fetch(c *http.Client, url string) result {
+	resp, err := c.Get(url)
+	if err != nil {
+		return result{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return result{status: resp.StatusCode, header: resp.Header, body: string(b), err: err}
+}
+
+// mustPerlFCGI skips the test unless FCGI.pm is installed.
+func mustPerlFCGI(tb testing.TB) {
+	tb.Helper()
+	if out, err := exec.Command("perl", "-MFCGI", "-e1").CombinedOutput(); err != nil {
+		tb.Skipf("FCGI.pm not available (install Debian package libfcgi-perl): %v %s", err, out)
+	}
+}
+
+// TestFastCGI_PerlWorkerPersists guards C21: an unmodified Perl CGI script
+// is served by one persistent runner process, which /status.json lists.
+func TestFastCGI_PerlWorkerPersists(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	first, body := s.get(t, "pid.pl")
+	if want := fmt.Sprintf("pid %d\n", first); body != want {
+		t.Errorf("body = %q, want %q", body, want)
+	}
+	for range 3 {
+		if pid, _ := s.get(t, "pid.pl"); pid != first {
+			t.Errorf("pid = %d, want the worker %d again", pid, first)
+		}
+	}
+	row := s.row(t, "pid.pl")
+	if row.Mode != ModeFastCGI || row.Kind != "perl" {
+		t.Errorf("status: mode %q kind %q, want fastcgi perl", row.Mode, row.Kind)
+	}
+	if got := workerPIDs(row); !slices.Equal(got, []int{first}) {
+		t.Errorf("status workers = %v, want [%d]", got, first)
+	}
+	if row.WorkerSpawns != 1 {
+		t.Errorf("status worker_spawns = %d, want 1", row.WorkerSpawns)
+	}
+}
+
+// TestFastCGI_NativeFCGIProgram guards C21: a *.fcgi program (an FCGI.pm
+// loop) is started directly and keeps its state across requests.
+func TestFastCGI_NativeFCGIProgram(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	var first int
+	for i := 1; i <= 3; i++ {
+		pid, body := s.get(t, "native.fcgi")
+		if i == 1 {
+			first = pid
+		} else if pid != first {
+			t.Errorf("request %d: pid %d, want the worker %d", i, pid, first)
+		}
+		if want := fmt.Sprintf("native request %d\n", i); body != want {
+			t.Errorf("request %d: body %q, want %q", i, body, want)
+		}
+	}
+	if row := s.row(t, "native.fcgi"); row.Kind != "native" || !slices.Equal(workerPIDs(row), []int{first}) {
+		t.Errorf("status: kind %q workers %v, want native [%d]", row.Kind, workerPIDs(row), first)
+	}
+}
+
+// TestFastCGI_ShellServedPerRequest guards C21: what cannot be made
+// persistent still works in fastcgi mode, one process per request, and the
+// status page says why.
+func TestFastCGI_ShellServedPerRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	p1, body := s.get(t, "hello.sh")
+	if want := fmt.Sprintf("hello from sh %d\n", p1); body != want {
+		t.Errorf("body = %q, want %q", body, want)
+	}
+	if p2, _ := s.get(t, "hello.sh"); p2 == p1 {
+		t.Errorf("two requests ran in the same process %d: want one process per request", p1)
+	}
+	row := s.row(t, "hello.sh")
+	if row.Mode != ModeFastCGI || row.Kind != "per-request" || row.Reason == "" {
+		t.Errorf("status: mode %q kind %q reason %q, want fastcgi, per-request and a reason", row.Mode, row.Kind, row.Reason)
+	}
+	if len(row.Workers) != 0 {
+		t.Errorf("status workers = %v, want none", row.Workers)
+	}
+}
+
+// TestFastCGI_PHPWrapperWorker guards C21: a [[wrapper]] for .php runs
+// php-cgi as a native FastCGI worker pool in fastcgi mode.
+func TestFastCGI_PHPWrapperWorker(t *testing.T) {
+	t.Parallel()
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi not found (install Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf })
+	p1, body := s.get(t, "pid.php")
+	if want := fmt.Sprintf("php %d\n", p1); body != want {
+		t.Errorf("body = %q, want %q", body, want)
+	}
+	if p2, _ := s.get(t, "pid.php"); p2 != p1 {
+		t.Errorf("second request ran in %d, want the php-cgi worker %d", p2, p1)
+	}
+	if row := s.row(t, "pid.php"); row.Kind != "native" || !slices.Contains(workerPIDs(row), p1) {
+		t.Errorf("status: kind %q workers %v, want native with %d", row.Kind, workerPIDs(row), p1)
+	}
+}
+
+// TestFastCGI_WorkerKilledMidRequest guards C22: a worker that dies during
+// a request gives that request 502; the next one runs on a new worker.
+func TestFastCGI_WorkerKilledMidRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=20&tag=victim")) }()
+	pid := s.pidFile(t, "victim")
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill worker %d: %v", pid, err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || r.status != http.StatusBadGateway {
+			t.Errorf("request whose worker died: status %d err %v body %q, want 502", r.status, r.err, r.body)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("request whose worker died did not end within 3s")
+	}
+	next, _ := s.get(t, "sleep.pl")
+	if next == pid {
+		t.Errorf("next request ran on the dead worker %d", pid)
+	}
+	if row := s.row(t, "sleep.pl"); slices.Contains(workerPIDs(row), pid) {
+		t.Errorf("status still lists dead worker %d: %v", pid, workerPIDs(row))
+	}
+
+	// A worker that dies while idle costs no request: the next one gets
+	// a new worker.
+	if err := syscall.Kill(next, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill idle worker %d: %v", next, err)
+	}
+	if !waitGone(2*time.Second, next) {
+		t.Fatalf("killed worker %d still alive", next)
+	}
+	if again, _ := s.get(t, "sleep.pl"); again == next {
+		t.Errorf("request ran on the dead idle worker %d", next)
+	}
+}
+
+// TestFastCGI_IdleWorkerRetired guards C22: a worker idle past IdleTimeout
+// exits, and the next request starts a new one.
+func TestFastCGI_IdleWorkerRetired(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
+	p1, _ := s.get(t, "pid.pl")
+	if !waitGone(2*time.Second, p1) {
+		t.Fatalf("worker %d idle for 2s with a 200ms idle timeout is still alive", p1)
+	}
+	if p2, _ := s.get(t, "pid.pl"); p2 == p1 {
+		t.Errorf("request ran on the retired worker %d", p1)
+	}
+}
+
+// TestFastCGI_QueueFullGets503 guards C11 in fastcgi mode: with one worker
+// and no queue, a second concurrent request is refused with 503 and
+// Retry-After, and the first completes.
+func TestFastCGI_QueueFullGets503(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers, c.Queue = 1, 0 })
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=0.5&tag=busy")) }()
+	s.pidFile(t, "busy")
+	resp, body := mustGet(t, s.url("sleep.pl"))
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("second request: %d Retry-After %q body %q, want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if r := <-done; r.err != nil || r.status != http.StatusOK {
+		t.Errorf("first request: %d %v %q", r.status, r.err, r.body)
+	} else {
+		s.record(r)
+	}
+}
+
+// TestFastCGI_LargeBodyExact guards C5 in fastcgi mode: a 3 MiB POST body
+// reaches the script intact, exactly CONTENT_LENGTH bytes.
+func TestFastCGI_LargeBodyExact(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi/corpus", ModeFastCGI, nil)
+	body := make([]byte, 3<<20)
+	for i := range body {
+		body[i] = byte(i * 7 % 251)
+	}
+	for round := range 2 {
+		req, err := http.NewRequest(http.MethodPost, s.url("sum.pl"), bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, got := mustDo(t, req)
+		want := fmt.Sprintf("length %d (CONTENT_LENGTH %d)\nmd5 %x\n", len(body), len(body), md5.Sum(body))
+		if resp.StatusCode != http.StatusOK || string(got) != want {
+			t.Errorf("round %d: %d %q, want %q", round, resp.StatusCode, got, want)
+		}
+	}
+}
+
+// TestFastCGI_RecyclesAfterMaxRequests guards C22: with MaxRequests 2 a
+// worker serves two requests, then a new one takes over and the old exits.
+func TestFastCGI_RecyclesAfterMaxRequests(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.MaxRequests = 2 })
+	var pids []int
+	for range 5 {
+		pid, _ := s.get(t, "pid.pl")
+		pids = append(pids, pid)
+	}
+	if pids[0] != pids[1] || pids[2] != pids[3] || pids[2] == pids[0] || pids[4] == pids[2] || pids[4] == pids[0] {
+		t.Errorf("pids = %v, want each worker to serve exactly 2 requests", pids)
+	}
+	if !waitGone(3*time.Second, pids[0], pids[2]) {
+		t.Errorf("recycled workers %d, %d still alive after 3s", pids[0], pids[2])
+	}
+	if row := s.row(t, "pid.pl"); row.WorkerSpawns != 3 {
+		t.Errorf("worker_spawns = %d, want 3", row.WorkerSpawns)
+	}
+}
+
+// TestFastCGI_WorkersBoundConcurrency guards C11/C22: with Workers 2,
+// concurrent slow requests all succeed on at most 2 processes.
+func TestFastCGI_WorkersBoundConcurrency(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 2 })
+	const n = 6
+	results := make(chan result, n)
+	for range n {
+		go func() { results <- fetch(noRedirectClient, s.url("sleep.pl?s=0.3")) }()
+	}
+	maxLive := 0
+	pids := map[int]bool{}
+	for range n {
+		var r result
+	wait:
+		for {
+			select {
+			case r = <-results:
+				break wait
+			case <-time.After(20 * time.Millisecond):
+				maxLive = max(maxLive, len(s.row(t, "sleep.pl").Workers))
+			}
+		}
+		if r.err != nil || r.status != http.StatusOK {
+			t.Errorf("concurrent request: status %d err %v body %q", r.status, r.err, r.body)
+			continue
+		}
+		pids[s.pidOf(t, r.header)] = true
+	}
+	if len(pids) > 2 || maxLive > 2 {
+		t.Errorf("%d distinct worker pids %v, %d live at most: want at most 2", len(pids), pids, maxLive)
+	}
+}
+
+// TestFastCGI_TimeoutKillsWorker guards C10 in fastcgi mode: a request past
+// its timeout gets 504 and the worker's process group is killed.
+func TestFastCGI_TimeoutKillsWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = time.Second })
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=20&tag=late")) }()
+	pid := s.pidFile(t, "late")
+	r := <-done
+	if r.err != nil || r.status != http.StatusGatewayTimeout {
+		t.Errorf("slow request: status %d err %v body %q, want 504", r.status, r.err, r.body)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("504 after %v, want about the 1s timeout", d)
+	}
+	if !waitGone(2*time.Second, pid) || groupAlive(pid) {
+		t.Errorf("worker %d (or its group) alive after its request timed out", pid)
+	}
+	if next, _ := s.get(t, "sleep.pl"); next == pid {
+		t.Errorf("next request ran on the killed worker %d", pid)
+	}
+}
+
+// TestFastCGI_ClientDisconnectKillsWorker guards C10 in fastcgi mode: a
+// client that goes away mid-request gets its worker killed within 1 s.
+func TestFastCGI_ClientDisconnectKillsWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	conn := mustDial(t, s.srv.URL)
+	if _, err := io.WriteString(conn, "GET /cgi-bin/sleep.pl?s=20&tag=gone HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	pid := s.pidFile(t, "gone")
+	conn.Close()
+	if !waitGone(time.Second, pid) {
+		t.Errorf("worker %d still alive 1s after its client went away", pid)
+	}
+	if next, _ := s.get(t, "sleep.pl"); next == pid {
+		t.Errorf("next request ran on the killed worker %d", pid)
+	}
+}
+
+// TestFastCGI_StreamsOutput guards C8 in fastcgi mode: what a `$| = 1`
+// script printed reaches the client while it sleeps.
+func TestFastCGI_StreamsOutput(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	for round := range 2 { // the first starts the worker, the second reuses it
+		start := time.Now()
+		resp, err := noRedirectClient.Get(s.url("stream.pl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.pidOf(t, resp.Header)
+		br := bufio.NewReader(resp.Body)
+		line, err := br.ReadString('\n')
+		if d := time.Since(start); err != nil || line != "first\n" || d > time.Second {
+			t.Errorf("round %d: first line %q (err %v) after %v, want \"first\\n\" within 1s", round, line, err, d)
+		}
+		rest, err := io.ReadAll(br)
+		resp.Body.Close()
+		if err != nil || string(rest) != "second\n" {
+			t.Errorf("round %d: rest %q (err %v), want \"second\\n\"", round, rest, err)
+		}
+	}
+}
+
+// diffRequest is one request of the differential corpus.
+type diffRequest struct {
+	method, query, body string
+}
+
+// diffRequests are sent, in order, to every corpus script in each mode:
+// two GETs with different queries, then a POST with a form body.
+// The POST body spans several FastCGI records (over 64 KiB).
+var diffRequests = []diffRequest{
+	{http.MethodGet, "a=1&b=x+y&b=%C3%A9", ""},
+	{http.MethodGet, "stay", ""},
+	{http.MethodPost, "p=3", "name=J%C3%B6rg&x=1&x=2&create=yes&empty=&big=" + strings.Repeat("z", 70000)},
+}
+
+// diffAnswer is what C23 compares: status, headers (minus Date and
+// X-Pid) and body.
+type diffAnswer struct {
+	status int
+	header string
+	body   []byte
+}
+
+// remotePort is the one meta-variable that differs between any two
+// connections, whatever the mode.
+var remotePort = regexp.MustCompile(`(?m)^REMOTE_PORT=\d+$`)
+
+func mustDiffAnswer(tb testing.TB, base, script string, r diffRequest) diffAnswer {
+	tb.Helper()
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	req, err := http.NewRequest(r.method, base+"/cgi-bin/"+script+"?"+r.query, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if r.body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, b := mustDo(tb, req)
+	h := resp.Header.Clone()
+	h.Del("Date")
+	h.Del("X-Pid")
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var hs strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&hs, "%s: %q\n", k, h[k])
+	}
+	fmt.Fprintf(&hs, "(content-length %d, transfer-encoding %q)\n", resp.ContentLength, resp.TransferEncoding)
+	return diffAnswer{status: resp.StatusCode, header: hs.String(), body: remotePort.ReplaceAll(b, []byte("REMOTE_PORT=*"))}
+}
+
+// TestDiff_CGIAndFastCGIAnswerAlike guards C23: every script of the corpus
+// (testdata/fastcgi/corpus) gives the same status, headers and body for the
+// same sequence of requests in cgi and in fastcgi mode, through the same
+// Gateway.
+func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi/corpus", ModeCGI, nil)
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scripts []string
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			scripts = append(scripts, e.Name())
+		}
+	}
+	if len(scripts) < 12 {
+		t.Fatalf("corpus has %d scripts: %v", len(scripts), scripts)
+	}
+	answers := map[Mode]map[string][]diffAnswer{}
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		answers[mode] = map[string][]diffAnswer{}
+		for _, sc := range scripts {
+			for _, r := range diffRequests {
+				answers[mode][sc] = append(answers[mode][sc], mustDiffAnswer(t, s.srv.URL, sc, r))
+			}
+		}
+	}
+	for _, sc := range scripts {
+		t.Run(sc, func(t *testing.T) {
+			for i, r := range diffRequests {
+				c, f := answers[ModeCGI][sc][i], answers[ModeFastCGI][sc][i]
+				if c.status != f.status {
+					t.Errorf("request %d (%s ?%s): status cgi %d, fastcgi %d", i, r.method, r.query, c.status, f.status)
+				}
+				if c.header != f.header {
+					t.Errorf("request %d (%s ?%s): headers differ\ncgi:\n%sfastcgi:\n%s", i, r.method, r.query, c.header, f.header)
+				}
+				if !bytes.Equal(c.body, f.body) {
+					t.Errorf("request %d (%s ?%s): bodies differ (%d and %d bytes)\ncgi:     %q\nfastcgi: %q", i, r.method, r.query, len(c.body), len(f.body), clip(c.body), clip(f.body))
+				}
+			}
+		})
+	}
+	// The fastcgi answers really came from workers (and are leak-checked).
+	for _, sc := range scripts {
+		if sc == "taint.pl" {
+			continue // per-request would be as right as a runner under -T
+		}
+		if row := s.row(t, sc); row.Kind != "perl" {
+			t.Errorf("%s: kind %q reason %q, want perl (a persistent worker)", sc, row.Kind, row.Reason)
+		}
+	}
+	// Sanity: the scripts did what the corpus means them to do.
+	for _, tc := range []struct {
+		script string
+		i      int
+		want   string
+	}{
+		{"hello.pl", 0, "Hello, world!\n"},
+		{"exit_mid.pl", 0, "before\nleaving\n"},
+		{"exit_mid.pl", 1, "before\nafter\n"},
+		{"counter.pl", 2, "count 1\nseen p=3\n"},
+		{"lexical_sub.pl", 1, "query=stay\nlog=start show\n"},
+		{"die_after.pl", 0, "partial output\n"},
+		{"argv.pl", 1, "0=argv.pl\nargc=0\n"},
+		{"data.pl", 2, "1: first data line\n2: second data line\n3: third data line\nlines 3\n"},
+		{"datafile.pl", 2, "read 3 lines in corpus\nalpha\nbeta\ngamma\n"},
+		{"redirect.pl", 1, "Hello, world!\n"},
+		{"exit_code.pl", 2, "answer complete\n"},
+		{"begin_state.pl", 2, "begun 1, id 1, hits 1\n"},
+		{"requirer.pl", 2, "hello from the library (loads 1)\n"},
+		{"warnflag.pl", 1, "W=1\n"},
+		{"latin1.pl", 2, "J\xf6rg\n"},
+	} {
+		if got := string(answers[ModeFastCGI][tc.script][tc.i].body); got != tc.want {
+			t.Errorf("%s request %d: body %q, want %q", tc.script, tc.i, got, tc.want)
+		}
+	}
+	if a := answers[ModeFastCGI]["form.pl"][2]; a.status != http.StatusCreated || !bytes.HasSuffix(a.body, []byte("z\ncreate=yes\nempty=\nname=Jörg\nx=1,2\nfields 5\n")) {
+		t.Errorf("form.pl POST: status %d, body ending %q, want 201 and the fields", a.status, a.body[max(0, len(a.body)-80):])
+	}
+	// C9: stderr is logged with the script and pid, in both modes.
+	warned := 0
+	for _, e := range entriesWith(s.hook, "script", "specials.pl") {
+		if strings.Contains(e.Message, "a warning goes to stderr") {
+			warned++
+			if _, ok := e.Data["pid"]; !ok {
+				t.Errorf("stderr line logged without a pid: %q %v", e.Message, e.Data)
+			}
+		}
+	}
+	if warned != 2*len(diffRequests) {
+		t.Errorf("specials.pl's warning logged %d times, want %d", warned, 2*len(diffRequests))
+	}
+	if a := answers[ModeFastCGI]["die_before.pl"][0]; a.status != http.StatusBadGateway {
+		t.Errorf("die_before.pl: status %d, want 502", a.status)
+	}
+	if n := len(answers[ModeFastCGI]["large.pl"][0].body); n != 1<<20 {
+		t.Errorf("large.pl: %d bytes, want 1 MiB", n)
+	}
+	if n := len(answers[ModeFastCGI]["binary.pl"][0].body); n != 256*64+4 {
+		t.Errorf("binary.pl: %d bytes, want %d", n, 256*64+4)
+	}
+}
+
+// clip shortens a body for a failure message.
+func clip(b []byte) []byte {
+	if len(b) > 300 {
+		return append(b[:300:300], "..."...)
+	}
+	return b
+}
+
+// postMode calls POST /mode on the admin handler.
+func postMode(tb testing.TB, g *Gateway, form url.Values) *httptest.ResponseRecorder {
+	tb.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/mode", strings.NewReader(form.Encode()))
+	req.Host = "127.0.0.1"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	g.AdminHandler().ServeHTTP(rec, req)
+	return rec
+}

@@ -1,0 +1,640 @@
+// live_test.go tests live operation without restart or failed requests:
+// mode toggles through SetMode and POST /mode (C30), hot reload of the
+// scripts directory with the watcher running (C31), and live config reload,
+// watched and through Reload (C32, C33).
+
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// liveBudget is how soon a change on disk must be visible (C31, C32).
+const liveBudget = time.Second
+
+// versionScript is a Perl CGI script that says which version it is; every
+// version has the same size, as when an editor changes one character.
+func versionScript(v int) string {
+	return fmt.Sprintf("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\r\\nX-Pid: $$\\r\\n\\r\\n\";\nprint \"version %03d\\n\";\n", v)
+}
+
+func versionBody(v int) string { return fmt.Sprintf("version %03d\n", v) }
+
+// mustRenameOver replaces path the way editors and deploy tools do: write a
+// temporary file beside it, make it executable, rename it over the original.
+func mustRenameOver(tb testing.TB, path, content string) {
+	tb.Helper()
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	mustWriteFile(tb, tmp, content, 0o644)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// waitAnswer polls a script until it answers with status and (when want is
+// not "") body, for at most d, and returns the last answer and how long it
+// took. It records pids.
+func (s *fcgiSite) waitAnswer(tb testing.TB, rel string, status int, want string, d time.Duration) (result, time.Duration, bool) {
+	tb.Helper()
+	start := time.Now()
+	var r result
+	ok := waitFor(d, func() bool {
+		r = fetch(noRedirectClient, s.url(rel))
+		if r.err != nil {
+			return false
+		}
+		s.record(r)
+		return r.status == status && (want == "" || r.body == want)
+	})
+	return r, time.Since(start), ok
+}
+
+// record notes the X-Pid of an answer, if any.
+func (s *fcgiSite) record(r result) int {
+	if r.header == nil {
+		return 0
+	}
+	var pid int
+	if _, err := fmt.Sscan(r.header.Get("X-Pid"), &pid); err == nil {
+		s.seen.add(pid)
+	}
+	return pid
+}
+
+// loadClient is a keep-alive client for load tests, private to the test.
+func loadClient(tb testing.TB) *http.Client {
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	tb.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: 15 * time.Second}
+}
+
+// loadStats counts what a hammer saw.
+type loadStats struct {
+	total atomic.Int64
+	mu    sync.Mutex
+	bad   []string // the first failures
+}
+
+// failReasons lists the reasons of the requests the Gateway logged as
+// failed, for a failure message.
+func (s *fcgiSite) failReasons() string {
+	var out []string
+	for _, e := range s.hook.AllEntries() {
+		if e.Message == "request failed" && len(out) < 10 {
+			out = append(out, fmt.Sprintf("%v %v: %v", e.Data["status"], e.Data["path"], e.Data["reason"]))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func (l *loadStats) fail(msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.bad) < 10 {
+		l.bad = append(l.bad, msg)
+	}
+}
+
+// hammer runs clients goroutines that GET the URLs of next until stop is
+// closed, and returns once they have all ended. check judges a 200 answer
+// ("" for fine).
+func (s *fcgiSite) hammer(tb testing.TB, clients int, stop <-chan struct{}, next func(i int) string, check func(result) string) *loadStats {
+	tb.Helper()
+	c := loadClient(tb)
+	st := &loadStats{}
+	var wg sync.WaitGroup
+	for w := range clients {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				u := next(w + i*clients)
+				r := fetch(c, s.url(u))
+				st.total.Add(1)
+				s.record(r)
+				switch {
+				case r.err != nil:
+					st.fail(fmt.Sprintf("GET %s: %v", u, r.err))
+				case r.status != http.StatusOK:
+					st.fail(fmt.Sprintf("GET %s: %d %q", u, r.status, r.body))
+				case check != nil:
+					if msg := check(r); msg != "" {
+						st.fail(fmt.Sprintf("GET %s: %s", u, msg))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return st
+}
+
+// TestMode_AdminSwitchesOneScriptOrAll guards C30 through POST /mode: one
+// script or all of them switch for new requests, and the pools of scripts
+// leaving fastcgi drain and their workers exit.
+func TestMode_AdminSwitchesOneScriptOrAll(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeCGI, nil)
+	persistent := func(rel string) (int, bool) {
+		p1, _ := s.get(t, rel)
+		p2, _ := s.get(t, rel)
+		return p1, p1 == p2
+	}
+	if _, same := persistent("pid.pl"); same {
+		t.Fatal("cgi mode: two requests ran in the same process")
+	}
+
+	if rec := postMode(t, s.g, url.Values{"mode": {"fastcgi"}, "script": {"pid.pl"}}); rec.Code != http.StatusOK {
+		t.Fatalf("POST /mode fastcgi pid.pl: %d %q", rec.Code, rec.Body.String())
+	}
+	worker, same := persistent("pid.pl")
+	if !same {
+		t.Error("pid.pl switched to fastcgi: not served by a persistent worker")
+	}
+	if _, same := persistent("other.pl"); same {
+		t.Error("other.pl was not switched but runs in a persistent worker")
+	}
+	if m := s.row(t, "pid.pl").Mode; m != ModeFastCGI {
+		t.Errorf("status: pid.pl mode %q, want fastcgi", m)
+	}
+	if m := s.row(t, "other.pl").Mode; m != ModeCGI {
+		t.Errorf("status: other.pl mode %q, want cgi", m)
+	}
+
+	if rec := postMode(t, s.g, url.Values{"mode": {"fastcgi"}}); rec.Code != http.StatusOK {
+		t.Fatalf("POST /mode fastcgi: %d %q", rec.Code, rec.Body.String())
+	}
+	other, same := persistent("other.pl")
+	if !same {
+		t.Error("all switched to fastcgi: other.pl not persistent")
+	}
+	if p, _ := s.get(t, "pid.pl"); p != worker {
+		t.Errorf("pid.pl moved from worker %d to %d although its mode did not change", worker, p)
+	}
+
+	if rec := postMode(t, s.g, url.Values{"mode": {"cgi"}, "script": {"pid.pl"}}); rec.Code != http.StatusOK {
+		t.Fatalf("POST /mode cgi pid.pl: %d %q", rec.Code, rec.Body.String())
+	}
+	if _, same := persistent("pid.pl"); same {
+		t.Error("pid.pl switched back to cgi: still one process for two requests")
+	}
+	if !waitGone(3*time.Second, worker) {
+		t.Errorf("pid.pl left fastcgi but its worker %d is still alive after 3s", worker)
+	}
+	if p, _ := s.get(t, "other.pl"); p != other || !pidAlive(other) {
+		t.Errorf("other.pl (still fastcgi) moved from worker %d to %d", other, p)
+	}
+
+	if rec := postMode(t, s.g, url.Values{"mode": {"cgi"}}); rec.Code != http.StatusOK {
+		t.Fatalf("POST /mode cgi: %d %q", rec.Code, rec.Body.String())
+	}
+	if _, same := persistent("other.pl"); same {
+		t.Error("all switched to cgi: other.pl still persistent")
+	}
+	if !waitGone(3*time.Second, other) {
+		t.Errorf("other.pl left fastcgi but its worker %d is still alive after 3s", other)
+	}
+	if w := s.row(t, "other.pl").Workers; len(w) != 0 {
+		t.Errorf("status lists workers %v after switching to cgi", w)
+	}
+
+	if rec := postMode(t, s.g, url.Values{"mode": {"turbo"}}); rec.Code != http.StatusBadRequest {
+		t.Errorf("POST /mode turbo: %d, want 400", rec.Code)
+	}
+}
+
+// TestMode_InFlightRequestFinishesWhereItStarted guards C30: a slow request
+// started in fastcgi completes on its worker after a switch to cgi, new
+// requests run as CGI at once, and the worker exits afterwards.
+func TestMode_InFlightRequestFinishesWhereItStarted(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=1&tag=slow")) }()
+	worker := s.pidFile(t, "slow")
+
+	s.g.SetMode(ModeCGI, "")
+	c1, _ := s.get(t, "sleep.pl")
+	c2, _ := s.get(t, "sleep.pl")
+	if c1 == worker || c2 == worker || c1 == c2 {
+		t.Errorf("after the switch: pids %d, %d (worker %d), want a new process per request", c1, c2, worker)
+	}
+
+	r := <-done
+	if r.err != nil || r.status != http.StatusOK || s.record(r) != worker {
+		t.Errorf("in-flight request: status %d err %v X-Pid %q, want 200 from worker %d", r.status, r.err, r.header.Get("X-Pid"), worker)
+	}
+	if !waitGone(3*time.Second, worker) {
+		t.Errorf("worker %d still alive 3s after its pool was drained", worker)
+	}
+}
+
+// TestMode_ToggleUnderLoadFailsNothing guards C30: switching every 50 ms
+// between cgi and fastcgi, for all scripts and for one, under 4 concurrent
+// clients, fails no request.
+func TestMode_ToggleUnderLoadFailsNothing(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeCGI, nil)
+	stop := make(chan struct{})
+	toggled := make(chan int)
+	go func() {
+		n := 0
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); n++ {
+			<-tick.C
+			mode := ModeFastCGI
+			if n%2 == 1 {
+				mode = ModeCGI
+			}
+			script := ""
+			if n%5 == 4 {
+				script = "pid.pl"
+			}
+			s.g.SetMode(mode, script)
+		}
+		close(stop)
+		toggled <- n
+	}()
+	scripts := []string{"pid.pl", "other.pl"}
+	st := s.hammer(t, 4, stop, func(i int) string { return scripts[i%2] }, nil)
+	n := <-toggled
+	if len(st.bad) > 0 {
+		t.Errorf("%d toggles, %d requests; failures:\n%s\nlogged:\n%s", n, st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
+	}
+	if st.total.Load() < 20 {
+		t.Errorf("only %d requests in 2s", st.total.Load())
+	}
+	// Ending in cgi: every worker drains and exits.
+	s.g.SetMode(ModeCGI, "")
+	if !waitFor(5*time.Second, func() bool {
+		return len(s.row(t, "pid.pl").Workers)+len(s.row(t, "other.pl").Workers) == 0
+	}) {
+		t.Errorf("workers still listed 5s after the last switch to cgi: pid.pl %v, other.pl %v",
+			s.row(t, "pid.pl").Workers, s.row(t, "other.pl").Workers)
+	}
+}
+
+// TestLive_ScriptsAddedAndRemoved guards C31 with the watcher running: a
+// new script, a script in a new subdirectory and a removed script are seen
+// within 1 s, and the removed script's worker exits.
+func TestLive_ScriptsAddedAndRemoved(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "new.pl"), versionScript(1), 0o755)
+	if r, d, ok := s.waitAnswer(t, "new.pl", http.StatusOK, versionBody(1), liveBudget); !ok {
+		t.Errorf("added script: %d %q after %v", r.status, r.body, d)
+	}
+	newWorker, _ := s.get(t, "new.pl")
+
+	if err := os.MkdirAll(filepath.Join(s.dir, "fresh", "deeper"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // let the watcher see the directory empty first
+	mustWriteFile(t, filepath.Join(s.dir, "fresh", "deeper", "x.pl"), versionScript(2), 0o755)
+	if r, d, ok := s.waitAnswer(t, "fresh/deeper/x.pl", http.StatusOK, versionBody(2), liveBudget); !ok {
+		t.Errorf("script in a new subdirectory: %d %q after %v", r.status, r.body, d)
+	}
+	if !waitFor(liveBudget, func() bool { return slices.Contains(s.g.listScripts(s.g.settings.Load()), "fresh/deeper/x.pl") }) {
+		t.Error("status does not list the script of the new subdirectory")
+	}
+
+	if err := os.Remove(filepath.Join(s.dir, "new.pl")); err != nil {
+		t.Fatal(err)
+	}
+	if r, d, ok := s.waitAnswer(t, "new.pl", http.StatusNotFound, "", liveBudget); !ok {
+		t.Errorf("removed script: %d %q after %v", r.status, r.body, d)
+	}
+	if !waitGone(2*time.Second, newWorker) {
+		t.Errorf("worker %d of the removed script still alive", newWorker)
+	}
+}
+
+// TestLive_ChangedScriptRunsNewCode guards C31 in both modes: the request
+// after an edit runs the new code; in fastcgi mode on a new worker, while
+// the old worker exits.
+func TestLive_ChangedScriptRunsNewCode(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "live", mode, nil)
+			if err := s.g.Start(); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(s.dir, "edit.pl")
+			mustWriteFile(t, path, versionScript(1), 0o755)
+			p1, b1 := s.get(t, "edit.pl")
+			if b1 != versionBody(1) {
+				t.Fatalf("version 1: body %q", b1)
+			}
+			time.Sleep(20 * time.Millisecond) // a later mtime, even on a coarse clock
+			// In place, same size, same inode: what `echo >` or a plain
+			// editor save does.
+			if err := os.WriteFile(path, []byte(versionScript(2)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			p2, b2 := s.get(t, "edit.pl")
+			if b2 != versionBody(2) {
+				t.Errorf("request right after the edit: body %q, want %q", b2, versionBody(2))
+			}
+			if mode == ModeFastCGI {
+				if p2 == p1 {
+					t.Errorf("edited script still served by the old worker %d", p1)
+				}
+				if !waitGone(2*time.Second, p1) {
+					t.Errorf("old worker %d still alive 2s after the script changed", p1)
+				}
+				if p3, _ := s.get(t, "edit.pl"); p3 != p2 {
+					t.Errorf("new worker %d not reused: %d", p2, p3)
+				}
+			}
+		})
+	}
+}
+
+// TestLive_EditorBurstAndMovedDirectory guards C31: an editor's
+// write-temp, rename-over and chmod burst, and a deploy that moves a whole
+// new version of a directory into place, are both served within 1 s, on
+// new workers.
+func TestLive_EditorBurstAndMovedDirectory(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(s.dir, "page.pl")
+	mustWriteFile(t, path, versionScript(1), 0o755)
+	p1, _ := s.get(t, "page.pl")
+
+	// vim with backupcopy=no: probe file, rename the original to a
+	// backup, write the new file, chmod it, remove the backup.
+	probe := filepath.Join(s.dir, "4913")
+	mustWriteFile(t, probe, "", 0o644)
+	os.Remove(probe)
+	if err := os.Rename(path, path+"~"); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, path, versionScript(2), 0o644)
+	if err := os.Chmod(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path + "~")
+	if r, d, ok := s.waitAnswer(t, "page.pl", http.StatusOK, versionBody(2), liveBudget); !ok {
+		t.Errorf("after the vim-style save: %d %q after %v", r.status, r.body, d)
+	}
+	// Then a write-temp + rename-over + chmod burst.
+	mustRenameOver(t, path, versionScript(3))
+	if err := os.Chmod(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, d, ok := s.waitAnswer(t, "page.pl", http.StatusOK, versionBody(3), liveBudget)
+	if !ok {
+		t.Errorf("after the rename-over burst: %d %q after %v", r.status, r.body, d)
+	}
+	if p3 := s.record(r); p3 == p1 {
+		t.Errorf("still the first worker %d", p1)
+	}
+	if !waitGone(2*time.Second, p1) {
+		t.Errorf("first worker %d still alive after two new versions", p1)
+	}
+
+	// A deploy: build app.new beside the tree, then mv the old version
+	// away and the new one into place.
+	app := filepath.Join(s.dir, "app")
+	mustWriteFile(t, filepath.Join(app, "run.pl"), versionScript(10), 0o755)
+	a1, _ := s.get(t, "app/run.pl")
+	stage := filepath.Join(filepath.Dir(s.dir), "app.new")
+	mustWriteFile(t, filepath.Join(stage, "run.pl"), versionScript(11), 0o755)
+	mustWriteFile(t, filepath.Join(stage, "admin", "tool.pl"), versionScript(12), 0o755)
+	if err := os.Rename(app, filepath.Join(filepath.Dir(s.dir), "app.old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(stage, app); err != nil {
+		t.Fatal(err)
+	}
+	r, d, ok = s.waitAnswer(t, "app/run.pl", http.StatusOK, versionBody(11), liveBudget)
+	if !ok {
+		t.Errorf("after mv of a new version: %d %q after %v", r.status, r.body, d)
+	}
+	if a2 := s.record(r); a2 == a1 {
+		t.Errorf("new version served by the old worker %d", a1)
+	}
+	if r, d, ok := s.waitAnswer(t, "app/admin/tool.pl", http.StatusOK, versionBody(12), liveBudget); !ok {
+		t.Errorf("script in the moved-in subdirectory: %d %q after %v", r.status, r.body, d)
+	}
+	if !waitGone(2*time.Second, a1) {
+		t.Errorf("worker %d of the moved-away version still alive", a1)
+	}
+}
+
+// TestLive_RewriteUnderLoadFailsNothing guards C31: 4 clients hammer a
+// script in fastcgi mode while it is replaced 10 times by rename-over; no
+// request fails, every answer is one of the versions, and the last version
+// is served at the end.
+func TestLive_RewriteUnderLoadFailsNothing(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(s.dir, "hot.pl")
+	mustWriteFile(t, path, versionScript(0), 0o755)
+	s.get(t, "hot.pl")
+	stop := make(chan struct{})
+	var writeErr error
+	go func() {
+		defer close(stop)
+		for v := 1; v <= 10; v++ {
+			time.Sleep(100 * time.Millisecond)
+			tmp := filepath.Join(s.dir, ".hot.pl.tmp")
+			if err := os.WriteFile(tmp, []byte(versionScript(v)), 0o755); err != nil {
+				writeErr = err
+				return
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				writeErr = err
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}()
+	st := s.hammer(t, 4, stop, func(int) string { return "hot.pl" }, func(r result) string {
+		if !strings.HasPrefix(r.body, "version 0") || len(r.body) != len(versionBody(0)) {
+			return fmt.Sprintf("body %q is no version", r.body)
+		}
+		return ""
+	})
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
+	if len(st.bad) > 0 {
+		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
+	}
+	if r, d, ok := s.waitAnswer(t, "hot.pl", http.StatusOK, versionBody(10), liveBudget); !ok {
+		t.Errorf("last version: %d %q after %v", r.status, r.body, d)
+	}
+	// Only the last version's workers may remain.
+	if !waitFor(3*time.Second, func() bool { return len(s.row(t, "hot.pl").Workers) <= 2 }) {
+		t.Errorf("old versions' workers linger: %v", s.row(t, "hot.pl").Workers)
+	}
+}
+
+// liveConfig is the config file of the reload tests.
+func liveConfig(greeting string, fastcgi bool) string {
+	c := fmt.Sprintf("[env]\nGREETING = %q\n", greeting)
+	if fastcgi {
+		c += "\n[script.\"env.pl\"]\nmode = \"fastcgi\"\n"
+	}
+	return c
+}
+
+// badConfig has an unknown key, flavour, on line 5.
+const badConfig = "[env]\nGREETING = \"bad\"\n[script.\"env.pl\"]\nmode = \"cgi\"\nflavour = \"strawberry\"\n"
+
+// mustGreeting GETs env.pl and returns its pid and greeting.
+func (s *fcgiSite) mustGreeting(tb testing.TB) (int, string) {
+	tb.Helper()
+	pid, body := s.get(tb, "env.pl")
+	return pid, strings.TrimSuffix(strings.TrimPrefix(body, "GREETING="), "\n")
+}
+
+// waitGreeting polls env.pl until it says want, within d.
+func (s *fcgiSite) waitGreeting(tb testing.TB, want string, d time.Duration) bool {
+	tb.Helper()
+	_, _, ok := s.waitAnswer(tb, "env.pl", http.StatusOK, "GREETING="+want+"\n", d)
+	return ok
+}
+
+// TestReload_WatchedConfigAppliesOrIsRejected guards C32: an edit of the
+// --config file (env value, a script's mode) takes effect within about 1 s;
+// a bad edit is logged with the line it is on and the previous config stays
+// in force.
+func TestReload_WatchedConfigAppliesOrIsRejected(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, liveConfig("one", false), 0o644)
+	s := newFCGISite(t, "live", ModeCGI, func(c *Config) { c.ConfigFile = conf })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p1, g1 := s.mustGreeting(t)
+	p2, _ := s.mustGreeting(t)
+	if g1 != "one" || p1 == p2 {
+		t.Fatalf("before the edit: greeting %q pids %d %d, want one in two processes", g1, p1, p2)
+	}
+
+	mustRenameOver(t, conf, liveConfig("two", true))
+	if !s.waitGreeting(t, "two", 1500*time.Millisecond) {
+		t.Fatal("edited [env] not applied within 1.5s")
+	}
+	w1, _ := s.mustGreeting(t)
+	w2, g := s.mustGreeting(t)
+	if w1 != w2 || g != "two" {
+		t.Errorf("script switched to fastcgi by the config: pids %d %d greeting %q, want one worker", w1, w2, g)
+	}
+	if m := s.row(t, "env.pl").Mode; m != ModeFastCGI {
+		t.Errorf("status mode %q, want fastcgi", m)
+	}
+
+	// A bad edit, written in place as `echo >` would.
+	if err := os.WriteFile(conf, []byte(badConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rejected *logrus.Entry
+	waitFor(1500*time.Millisecond, func() bool {
+		for _, e := range s.hook.AllEntries() {
+			if err, ok := e.Data[logrus.ErrorKey].(error); ok && e.Level <= logrus.ErrorLevel && strings.Contains(err.Error(), "flavour") {
+				rejected = e
+				return true
+			}
+		}
+		return false
+	})
+	if rejected == nil {
+		t.Fatal("bad config edit: no error logged within 1.5s")
+	}
+	if msg := rejected.Data[logrus.ErrorKey].(error).Error(); !strings.Contains(msg, "line 5") {
+		t.Errorf("rejection %q does not name line 5", msg)
+	}
+	time.Sleep(200 * time.Millisecond) // what a wrongly applied config would need
+	w3, g := s.mustGreeting(t)
+	if g != "two" || w3 != w2 {
+		t.Errorf("after the bad edit: greeting %q pid %d, want the previous config (two, worker %d)", g, w3, w2)
+	}
+
+	// Fixed again: applied, and the worker of the old settings retires.
+	mustRenameOver(t, conf, liveConfig("three", true))
+	if !s.waitGreeting(t, "three", 1500*time.Millisecond) {
+		t.Fatal("config fixed after a bad edit: not applied within 1.5s")
+	}
+	if !waitGone(3*time.Second, w2) {
+		t.Errorf("worker %d of the previous env still alive", w2)
+	}
+}
+
+// TestReload_RereadsConfig guards C33: Reload (what SIGHUP calls) re-reads
+// the config file without a watcher; a bad file is an error naming its line
+// and changes nothing.
+func TestReload_RereadsConfig(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, liveConfig("one", true), 0o644)
+	s := newFCGISite(t, "live", ModeCGI, func(c *Config) { c.ConfigFile = conf })
+	w1, g := s.mustGreeting(t)
+	if g != "one" {
+		t.Fatalf("greeting %q, want one", g)
+	}
+
+	mustWriteFile(t, conf, liveConfig("two", true), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	w2, g := s.mustGreeting(t)
+	if g != "two" || w2 == w1 {
+		t.Errorf("after Reload: greeting %q worker %d (before %d), want two on a new worker", g, w2, w1)
+	}
+
+	mustWriteFile(t, conf, badConfig, 0o644)
+	err := s.g.Reload()
+	if err == nil || !strings.Contains(err.Error(), "line 5") || !strings.Contains(err.Error(), "flavour") {
+		t.Errorf("Reload of a bad file = %v, want an error naming flavour on line 5", err)
+	}
+	if w3, g := s.mustGreeting(t); g != "two" || w3 != w2 {
+		t.Errorf("after a failed Reload: greeting %q worker %d, want two on worker %d", g, w3, w2)
+	}
+
+	mustWriteFile(t, conf, liveConfig("three", false), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	c1, g := s.mustGreeting(t)
+	c2, _ := s.mustGreeting(t)
+	if g != "three" || c1 == c2 {
+		t.Errorf("after Reload to cgi: greeting %q pids %d %d, want three, a process per request", g, c1, c2)
+	}
+	if !waitGone(3*time.Second, w2) {
+		t.Errorf("worker %d still alive after its script left fastcgi by Reload", w2)
+	}
+}
