@@ -60,6 +60,10 @@ func settingsSig(s *settings, key, file string) string {
 	return fmt.Sprintf("%s|%d|%d|%s|%d|%d|%s|%s|%v|%s", s.isolationFor(key), max, min, s.idleTimeout, s.maxRequests, s.queue, s.path, strings.Join(s.envFor(key), "\x00"), w.command, strings.Join(w.args, "\x00"))
 }
 
+// errLeftFastCGI says that the script of a request switched to cgi before
+// the request got a pool: it runs as CGI instead.
+var errLeftFastCGI = errors.New("gateway: script left fastcgi mode")
+
 // entry returns the current pool entry of rt, creating it (and retiring a
 // previous version) when needed.
 func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
@@ -68,6 +72,14 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 	defer t.mu.Unlock()
 	if t.g.closing.Load() {
 		return nil, ErrShuttingDown
+	}
+	// Checked under t.mu, which drain (and sync) take after SetMode (and
+	// Reload) have published the new mode (settings): a request that chose
+	// fastcgi just before a switch to cgi either finds the mode switched
+	// here, or builds a pool that the drain then retires; no pool
+	// outlives the switch (C30, C32).
+	if t.g.modeFor(t.g.settings.Load(), rt) != ModeFastCGI {
+		return nil, errLeftFastCGI
 	}
 	old := t.entries[rt.key]
 	if old != nil && old.sig == sig {
@@ -219,6 +231,11 @@ func (t *poolTable) sync(s *settings) {
 			rel = strings.TrimPrefix(k, m.prefix)
 		}
 		file := filepath.Join(m.dir, filepath.FromSlash(rel))
+		if t.g.modeFor(s, &route{mount: m, key: k, rel: rel, file: file}) != ModeFastCGI {
+			delete(t.entries, k)
+			t.retire(k, e, "config switched the script to cgi")
+			continue
+		}
 		_, after, _ := strings.Cut(e.sig, "|")
 		if after != settingsSig(s, k, file) {
 			delete(t.entries, k)
@@ -295,11 +312,11 @@ const maxPoolClosedRetries = 5
 // for a script no longer in fastcgi).
 func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 && g.modeFor(s, rt) != ModeFastCGI {
+		e, err := g.pools.entry(s, rt)
+		if errors.Is(err, errLeftFastCGI) {
 			x.mode = ModeCGI
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
-		e, err := g.pools.entry(s, rt)
 		if err != nil {
 			return nil, err
 		}

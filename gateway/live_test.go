@@ -625,14 +625,15 @@ func TestReload_RereadsConfig(t *testing.T) {
 		t.Errorf("after a failed Reload: greeting %q worker %d, want two on worker %d", g, w3, w2)
 	}
 
-	mustWriteFile(t, conf, liveConfig("three", false), 0o644)
+	// Only the mode changes: the script leaves fastcgi, its pool drains.
+	mustWriteFile(t, conf, liveConfig("two", false), 0o644)
 	if err := s.g.Reload(); err != nil {
 		t.Fatalf("Reload: %v", err)
 	}
 	c1, g := s.mustGreeting(t)
 	c2, _ := s.mustGreeting(t)
-	if g != "three" || c1 == c2 {
-		t.Errorf("after Reload to cgi: greeting %q pids %d %d, want three, a process per request", g, c1, c2)
+	if g != "two" || c1 == c2 {
+		t.Errorf("after Reload to cgi: greeting %q pids %d %d, want two, a process per request", g, c1, c2)
 	}
 	if !waitGone(3*time.Second, w2) {
 		t.Errorf("worker %d still alive after its script left fastcgi by Reload", w2)
