@@ -246,9 +246,9 @@ package Menshen::Runner;
 # caller() as the script sees it: its top level has no caller, as in a CGI
 # process (modulinos: `main() unless caller`; CGI::Carp and Carp name the
 # script, not the runner). Installed first, so that every module compiled
-# after it, Carp included, sees the same. While the script runs, frames
-# called from the runner's package are hidden; @DB::args still works for
-# callers in package DB.
+# after it, Carp included, sees the same. The runner's call of the script
+# (and of its END blocks) and every frame beyond it are hidden; @DB::args
+# still works for callers in package DB.
 BEGIN {
     *CORE::GLOBAL::caller = sub (;$) {
         my $want = $_[0];
@@ -260,7 +260,16 @@ BEGIN {
         } else {
             @c = CORE::caller($lvl);
         }
-        return if !@c || ($c[0] eq 'Menshen::Runner' && $Menshen::Runner::IN_SCRIPT);
+        return unless @c;
+        if ($Menshen::Runner::IN_SCRIPT) {
+            # At or beyond the call of the script (or of its END blocks)?
+            for my $j (1 .. $lvl) {
+                my @f = CORE::caller($j);
+                last unless @f;
+                return if $f[0] eq 'Menshen::Runner'
+                    && ($f[3] =~ /^Menshen::Runner::Compiled::/ || $f[3] =~ /::END\z/);
+            }
+        }
         return $c[0] unless wantarray;
         return @c if defined $want;
         return @c[0 .. 2];
@@ -586,9 +595,11 @@ sub exec_override {
     close $r;
     if ($n && $n == 4) {
         waitpid($pid, 0);
-        $! = unpack('N', $errbuf);
+        my $errno = unpack('N', $errbuf);
+        $! = $errno;
         warn "Can't exec \"$_[0]\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
             if $^W || warnings::enabled('exec');
+        $! = $errno;
         return 0;
     }
     my $st;
@@ -1208,14 +1219,17 @@ sub run_end_blocks {
         }
         if (!$ok) {
             my $err = $@;
+            my $errno = $! + 0;
             if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
                 $? = $err->{code};
                 next;
             }
+            # As perl does: the message, the abort line, an errno-based
+            # status (perl 5.36 leaves EINVAL in errno here), and the
+            # remaining END blocks still run.
             print STDERR $err;
             print STDERR "END failed--call queue aborted.\n";
-            $? = 22 if !$?;   # perl's status when an END block dies: EINVAL-ish; best effort
-            last;
+            $? = ($errno & 255) || 22;
         }
     }
     return $?;
@@ -1358,7 +1372,7 @@ sub run_request {
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
         local $^W = $INITIAL_W;
         local $@ = '';
-        local $? = 0;
+        $? = 0;      # not local: CORE::exit's status must reach the END block below
         $! = 0;
         open_data();
         my ($sub, $ok, $err, $errno);
@@ -1496,7 +1510,7 @@ sub registry_compile {
     %REG_PKGS = map { $_ => 1 } @mine;
     @REG_INC = @INC;
     %REG_FP = registry_fingerprints() if $MODE eq 'auto';
-    %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}}{IO})] } qw(STDIN STDOUT STDERR);
+    %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}})] } qw(STDIN STDOUT STDERR);
     return $sub;
 }
 
@@ -1505,12 +1519,12 @@ sub registry_compile {
 sub apply_layers {
     for my $h (qw(STDIN STDOUT STDERR)) {
         my $want = $REG_LAYERS{$h} or next;
-        my $io = *{$main::{$h}}{IO};
-        my @cur = PerlIO::get_layers($io);
-        next if "@cur" eq "@$want";
+        my $fh = *{$main::{$h}};
+        my @cur = PerlIO::get_layers($fh);   # of a glob: an IO ref gives nothing
+        next if !@cur || "@cur" eq "@$want";
         next if @$want < @cur || "@$want[0 .. $#cur]" ne "@cur";
         for my $l (@$want[@cur .. $#$want]) {
-            binmode($io, $l eq 'utf8' ? ':utf8' : ":$l");
+            binmode($fh, $l eq 'utf8' ? ':utf8' : ":$l");
         }
     }
 }

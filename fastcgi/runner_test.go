@@ -322,6 +322,8 @@ var runnerCorpus = []runnerCase{
 	{script: "exit_sort.pl"},
 	{script: "syntax_error.pl"},
 	{script: "begin_exit.pl"},
+	{script: "open_std.pl"},
+	{script: "end_die.pl"},
 }
 
 var runnerPidLine = regexp.MustCompile(`(?m)^X-Pid: (\d+)\r?\n`)
@@ -922,5 +924,22 @@ func BenchmarkRunner_HelloCGI(b *testing.B) {
 		if got := runnerCGI(b, script, params, ""); got.status != 0 {
 			b.Fatalf("status %d", got.status)
 		}
+	}
+}
+
+// TestRunner_CoreExitStillAnswers: CORE::exit cannot be caught and ends
+// the worker, but the runner's END block completes the request first.
+func TestRunner_CoreExitStillAnswers(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/core_exit.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+	if string(got.out) != "Content-Type: text/plain\n\nbefore core exit\n" || got.status != 4 {
+		t.Errorf("got %q status %d", got.out, got.status)
+	}
+	select {
+	case <-r.done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("runner still running after CORE::exit")
 	}
 }
