@@ -639,3 +639,34 @@ func TestReload_RereadsConfig(t *testing.T) {
 		t.Errorf("worker %d still alive after its script left fastcgi by Reload", w2)
 	}
 }
+
+// TestLive_ChangeDuringRequestCompletesOnOldWorker guards C31: when a
+// script changes while a request runs on its worker, that request completes
+// there, new requests go to a new worker, and the old worker exits after.
+func TestLive_ChangeDuringRequestCompletesOnOldWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=1&tag=old")) }()
+	old := s.pidFile(t, "old")
+
+	path := filepath.Join(s.dir, "sleep.pl")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRenameOver(t, path, string(src)+"# version 2\n")
+	if p, _ := s.get(t, "sleep.pl"); p == old {
+		t.Errorf("request after the change ran on the old worker %d", old)
+	}
+	r := <-done
+	if r.err != nil || r.status != http.StatusOK || s.record(r) != old {
+		t.Errorf("in-flight request: status %d err %v X-Pid %q, want 200 from the old worker %d", r.status, r.err, r.header.Get("X-Pid"), old)
+	}
+	if !waitGone(3*time.Second, old) {
+		t.Errorf("old worker %d still alive 3s after its request completed", old)
+	}
+}
