@@ -65,8 +65,13 @@
 # ISOLATION (--isolation, per script; the gateway passes it)
 #
 # The script is always compiled the same way: its source up to __END__ or
-# __DATA__, wrapped as  package main; sub { #line 1 "/abs/script.pl" ... }
-# and compiled with `do` through an @INC hook, so the lexer reads it line by
+# __DATA__, wrapped as
+#     package main; sub Menshen::Runner::Compiled::scriptN {
+#     #line 1 "/abs/script.pl"
+#     ...source... }
+# (a named sub: an anonymous one whose lexicals named subs capture would be
+# a closure prototype, and calling it would run a clone those subs never
+# see) and compiled with `do` through an @INC hook, so the lexer reads it line by
 # line like perl reads a script file: warnings and errors name the real file
 # and line, compile errors read exactly as perl prints them (the runner adds
 # perl's "Execution of ... aborted due to compilation errors." line), and
@@ -159,7 +164,9 @@
 #                    out of perl's END list (B::end_av), so they never
 #                    accumulate, and run at the end of every request, last
 #                    defined first, with $? = the exit status, which they may
-#                    change; their output reaches the client. END blocks of
+#                    change; their output reaches the client; one that dies
+#                    is reported as perl does and the others still run. END
+#                    blocks of
 #                    modules stay in perl's list and run when the worker
 #                    exits. CHECK and INIT blocks of the script never run (too
 #                    late, as in any string-compiled code): Classify sends
@@ -228,8 +235,9 @@
 #                    module code are not reclaimed: --max-requests recycles
 #                    workers.
 # caller / $^S       A script's top level has no caller in CGI (modulinos:
-#                    `main() unless caller`): when the source mentions caller,
-#                    CORE::GLOBAL::caller hides the runner's frames. The
+#                    `main() unless caller`; CGI::Carp and Carp name the
+#                    script): CORE::GLOBAL::caller, installed before any
+#                    module loads, hides the runner's frames. The
 #                    script runs inside the runner's eval, so $^S is 1 at its
 #                    top level; CGI::Carp's ineval() is patched to ignore the
 #                    runner's frames, so fatalsToBrowser prints its page as
@@ -347,8 +355,6 @@ our $SKIP_END;            # exec ended the request: no END blocks
 our ($OUT_TMP, $OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
 our $STDIN_FH;            # keeps the body open (fd 0 is a dup)
 
-my $WIDE_BYTES_WARNED;
-
 # ---------------------------------------------------------------------------
 # Logging: the gateway tags our stderr lines with the worker.
 
@@ -410,6 +416,7 @@ sub read_record {
     while (1) {
         if (length($RBUF) >= 8) {
             my ($ver, $type, $id, $len, $pad) = unpack('CCnnC', $RBUF);
+            return if $ver != FCGI_VERSION_1;       # not FastCGI: drop the connection
             if (length($RBUF) >= 8 + $len + $pad) {
                 my $content = substr($RBUF, 8, $len);
                 substr($RBUF, 0, 8 + $len + $pad, '');
@@ -1128,13 +1135,14 @@ sub hook {
 # compile returns the script as a sub, or (undef, $@) when it does not
 # compile. It runs inside the request: BEGIN blocks print to the client.
 sub compile_script {
-    my $file = $SCRIPT;
-    $file =~ s/"/\\"/g;
+    # #line cannot quote a '"' (main refuses newlines): such a file keeps
+    # the hook's name in messages.
+    my $line = $SCRIPT =~ /"/ ? '#line 1' : qq{#line 1 "$SCRIPT"};
     # A named sub, not an anonymous one: an anonymous sub whose lexicals
     # are captured by named subs is a closure prototype, and calling it
     # runs a clone the named subs never see.
     my $name = 'Menshen::Runner::Compiled::script' . ++$COMPILED;
-    local $HOOK_SRC = "package main; sub $name {\n#line 1 \"$file\"\n$CODE_SRC\n;}\n\\&$name;\n";
+    local $HOOK_SRC = "package main; sub $name {\n$line\n$CODE_SRC\n;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -1696,10 +1704,11 @@ sub main {
     }
     die "usage: runner.pl [--isolation=auto|perlrun|registry] /abs/path/script.pl\n" unless @args == 1;
     $SCRIPT = $args[0];
+    die "menshen-runner: the script path must be absolute, without newlines\n"
+        if $SCRIPT !~ m{^/} || $SCRIPT =~ /[\r\n]/;
     ($BASENAME = $SCRIPT) =~ s{.*/}{};
     ($SCRIPT_DIR = $SCRIPT) =~ s{/[^/]*\z}{};
     $SCRIPT_DIR = '/' if $SCRIPT_DIR eq '';
-    $SCRIPT_DIR = '.' unless $SCRIPT =~ m{/};
     $PID = $$;
     $INITIAL_W = $^W;
 
