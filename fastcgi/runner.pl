@@ -1246,14 +1246,26 @@ sub run_end_blocks {
 # ---------------------------------------------------------------------------
 # One request.
 
+# temp_file returns an anonymous temp file, or nothing (logged once) when
+# none can be made, e.g. on a read-only /tmp.
+my $TEMP_WARNED;
+sub temp_file {
+    my $fh;
+    return $fh if open($fh, '+>', undef);
+    logmsg("cannot create a temp file ($!): output to fd 1 is lost, large bodies stay in memory")
+        unless $TEMP_WARNED++;
+    return;
+}
+
 sub setup_fds {
     my ($req) = @_;
     # fd 1: a fresh capture file for what bypasses perl's STDOUT.
-    open($OUT_TMP, '+>', undef) or die "open capture file: $!";
-    POSIX::dup2(fileno($OUT_TMP), 1) // die "dup2 stdout: $!";
+    $OUT_TMP = temp_file();
+    POSIX::dup2(fileno($OUT_TMP || $DEVNULL), 1) // die "dup2 stdout: $!";
     $OUT_OFF = 0;
     # fd 0: the body.
     my $len = $req->{spool} ? -s $req->{spool} : length $req->{body};
+    my $in;
     if ($len == 0) {
         POSIX::dup2(fileno($DEVNULL), 0) // die "dup2 stdin: $!";
     } elsif (!$req->{spool} && $len <= BODY_IN_PIPE) {
@@ -1263,18 +1275,26 @@ sub setup_fds {
         POSIX::dup2(fileno($r), 0) // die "dup2 stdin: $!";
         close $r;
     } else {
-        my $fh = $req->{spool};
-        if (!$fh) {
-            open($fh, '+>', undef) or die "open body file: $!";
+        my $fh = $req->{spool} || temp_file();
+        if ($fh && !$req->{spool}) {
             syswrite($fh, $req->{body}) == $len or die "write body: $!";
         }
-        sysseek($fh, 0, 0);
-        POSIX::dup2(fileno($fh), 0) // die "dup2 stdin: $!";
-        close $fh;
+        if ($fh) {
+            sysseek($fh, 0, 0);
+            POSIX::dup2(fileno($fh), 0) // die "dup2 stdin: $!";
+            close $fh;
+        } else {
+            # No temp file: an in-memory STDIN (no fd 0 for children).
+            POSIX::dup2(fileno($DEVNULL), 0) // die "dup2 stdin: $!";
+            my $body = $req->{body};
+            open($in, '<', \$body) or die "open stdin: $!";
+        }
     }
     delete $req->{body};
     delete $req->{spool};
-    open(my $in, '<&=', 0) or die "open stdin: $!";
+    if (!$in) {
+        open($in, '<&=', 0) or die "open stdin: $!";
+    }
     *main::STDIN = *$in{IO};
     $STDIN_FH = $in;
     my $out = layered_handle('Menshen::Runner::Out');
@@ -1645,8 +1665,7 @@ sub serve_conn {
                 $req->{len} += length $content;
                 if ($req->{spool}) {
                     syswrite($req->{spool}, $content);
-                } elsif ($req->{len} > BODY_IN_MEMORY) {
-                    open(my $fh, '+>', undef) or die "open body spool: $!";
+                } elsif ($req->{len} > BODY_IN_MEMORY && (my $fh = temp_file())) {
                     syswrite($fh, $req->{body});
                     syswrite($fh, $content);
                     $req->{spool} = $fh;

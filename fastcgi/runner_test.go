@@ -954,3 +954,31 @@ func TestRunner_CoreExitStillAnswers(t *testing.T) {
 		t.Fatal("runner still running after CORE::exit")
 	}
 }
+
+// TestRunner_AbortMidRequest: a client that goes away mid-request
+// (FCGI_ABORT_REQUEST, then maybe a closed connection) leaves the runner
+// able to serve the next request; the aborted script's further output is
+// dropped.
+func TestRunner_AbortMidRequest(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=1", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resp.Read(make([]byte, 100)); err != nil {
+		t.Fatal(err)
+	}
+	resp.Close() // sends FCGI_ABORT_REQUEST
+	if !c.Reusable() {
+		c.Close()
+		c = r.dial(t)
+	}
+	got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+	if string(got.out) != "Content-Type: text/plain\n\nfirst\nsecond\n" {
+		t.Errorf("next request: %q", got.out)
+	}
+}
