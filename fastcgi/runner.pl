@@ -1141,7 +1141,8 @@ sub compile_script {
     # A named sub, not an anonymous one: an anonymous sub whose lexicals
     # are captured by named subs is a closure prototype, and calling it
     # runs a clone the named subs never see.
-    my $name = 'Menshen::Runner::Compiled::script' . ++$COMPILED;
+    my $n = ++$COMPILED;
+    my $name = "Menshen::Runner::Compiled::script$n";
     local $HOOK_SRC = "package main; sub $name {\n$line\n$CODE_SRC\n;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
@@ -1151,19 +1152,30 @@ sub compile_script {
         if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
     };
     $SIG{__WARN__} = $filter;
+    # The cleanup runs however the compilation ends: exit in a BEGIN block
+    # leaves through here with `last`.
+    my $guard = Menshen::Runner::Guard->new(sub {
+        # A handler the compilation installed (CGI::Carp does) stays.
+        if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
+            if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
+        }
+        @INC = grep { !ref $_ || $_ != \&hook } @INC;
+        delete $INC{$HOOK_NAME};
+        # Only the runner holds the sub: freeing it frees the script's pad.
+        delete $Menshen::Runner::Compiled::{"script$n"};
+    });
     my $sub = do $HOOK_NAME;
     my $err = $@;
-    # A handler the compilation installed (CGI::Carp does) stays.
-    if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
-        if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
-    }
-    @INC = grep { !ref $_ || $_ != \&hook } @INC;
-    delete $INC{$HOOK_NAME};
-    # Only the runner holds the sub: freeing it frees the script's pad.
-    delete $Menshen::Runner::Compiled::{"script$COMPILED"};
+    undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err);
 }
+
+package Menshen::Runner::Guard;
+sub new     { bless [$_[1]], $_[0] }
+sub DESTROY { $_[0][0]->() }
+
+package Menshen::Runner;
 
 # compile_error prints what perl prints for a script that does not compile.
 sub compile_error {
