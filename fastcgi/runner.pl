@@ -346,6 +346,7 @@ our @WATCH;               # watched module globals: [package, [[sigil, name]...]
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
+our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT);
 
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
@@ -857,10 +858,12 @@ sub glob_state {
     return \%p;
 }
 
+# registry_fingerprints fingerprints the script's package variables: the
+# "heavy" main:: symbols (those holding data after compilation) and the
+# script's own packages. Light ones are checked by registry_changed.
 sub registry_fingerprints {
     my %fp;
-    for my $k (keys %REG_MAIN) {
-        next if $k =~ /::\z/;
+    for my $k (keys %REG_HEAVY) {
         $fp{"main::$k"} = glob_state($main::{$k}) if exists $main::{$k};
     }
     for my $pkg (keys %REG_PKGS) {
@@ -873,12 +876,48 @@ sub registry_fingerprints {
     return %fp;
 }
 
+# split_registry_symbols sorts the main:: symbols the compilation created:
+# light ones (a sub or nothing: most are imported functions) are checked
+# with a few comparisons per request, heavy ones are fingerprinted.
+sub split_registry_symbols {
+    @REG_LIGHT = ();
+    %REG_HEAVY = ();
+    for my $k (keys %REG_MAIN) {
+        my $g = $main::{$k};
+        if (ref $g eq 'CODE') {
+            push @REG_LIGHT, [$k, Scalar::Util::refaddr($g)];
+        } elsif (ref(\$g) eq 'GLOB' && !*{$g}{ARRAY} && !*{$g}{HASH} && !defined ${ *{$g}{SCALAR} }) {
+            my $c = *{$g}{CODE};
+            push @REG_LIGHT, [$k, $c ? Scalar::Util::refaddr($c) : 0];
+        } else {
+            $REG_HEAVY{$k} = 1;
+        }
+    }
+}
+
 my %SIGIL = (S => '$', A => '@', H => '%');
 
 sub registry_changed {
-    for my $k (keys %main::) {
-        next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/;
-        return "symbol main::$k created at run time";
+    if (scalar(keys %main::) != $REG_MAIN_COUNT) {
+        for my $k (keys %main::) {
+            next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/;
+            return "symbol main::$k created at run time";
+        }
+    }
+    for my $l (@REG_LIGHT) {
+        my ($k, $addr) = @$l;
+        my $g = $main::{$k};
+        return "symbol main::$k deleted" unless defined $g;
+        if (ref $g eq 'CODE') {
+            next if Scalar::Util::refaddr($g) == $addr;
+            return "sub main::$k changed";
+        }
+        return "symbol main::$k changed" unless ref(\$g) eq 'GLOB';
+        my $c = *{$g}{CODE};
+        return "sub main::$k changed" if ($c ? Scalar::Util::refaddr($c) : 0) != $addr;
+        return "package variable \$main::$k changed" if defined ${ *{$g}{SCALAR} };
+        return "package variable \@main::$k changed" if *{$g}{ARRAY} && @{ *{$g}{ARRAY} };
+        return "package variable %main::$k changed" if *{$g}{HASH} && %{ *{$g}{HASH} };
     }
     my %now = registry_fingerprints();
     for my $name (sort keys %REG_FP) {
@@ -1505,8 +1544,8 @@ sub run_request {
 
 sub close_script_handles {
     for my $k (keys %REG_MAIN) {
-        next if $k =~ /::\z/ || $k eq 'DATA';
-        close_glob_io($main::{$k});
+        my $g = $main::{$k};
+        close_glob_io($g) if ref(\$g) eq 'GLOB' && *{$g}{IO};
     }
 }
 
@@ -1549,7 +1588,11 @@ sub registry_compile {
     %REG_MAIN = map { $_ => 1 } @main_new;
     %REG_PKGS = map { $_ => 1 } @mine;
     @REG_INC = @INC;
-    %REG_FP = registry_fingerprints() if $MODE eq 'auto';
+    if ($MODE eq 'auto') {
+        split_registry_symbols();
+        %REG_FP = registry_fingerprints();
+        $REG_MAIN_COUNT = scalar keys %main::;
+    }
     %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}})] } qw(STDIN STDOUT STDERR);
     return $sub;
 }
@@ -1582,6 +1625,8 @@ sub switch_to_perlrun {
     %REG_FP = ();
     @REG_INC = ();
     %REG_LAYERS = ();
+    @REG_LIGHT = ();
+    %REG_HEAVY = ();
     %STASH_KEYS = all_stashes();
 }
 
