@@ -42,6 +42,7 @@ type Cmd struct {
 	Stderr func(line []byte)
 }
 
+// watchDelay is how long a script runs before a watcher follows its exit.
 // lingerGrace is how long processes the script left in its group may keep
 // running after the leader has exited before they are killed, so that one
 // holding stdout cannot keep the response open (C10). stderrGrace bounds
@@ -49,6 +50,7 @@ type Cmd struct {
 // only a process that left the group (setsid) can hold it longer.
 const (
 	lingerGrace = 500 * time.Millisecond
+	watchDelay  = 100 * time.Millisecond
 	stderrGrace = 250 * time.Millisecond
 )
 
@@ -62,6 +64,7 @@ type Process struct {
 
 	exited  chan struct{} // closed when the leader has exited (not yet reaped)
 	closing chan struct{} // closed by Close: ends watchExit's linger timer
+	watchT  *time.Timer   // starts watchExit unless Close comes first
 	watchD  chan struct{} // closed when watchExit has ended
 	stderrD chan struct{} // closed when the stderr reader has finished
 	stdinD  chan struct{} // closed when the body copier has finished
@@ -153,7 +156,10 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		stdinD:  make(chan struct{}),
 		ctxDone: make(chan struct{}),
 	}
-	go p.watchExit()
+	// Most scripts are done long before this fires: Close then waits for
+	// the leader itself and no watcher (pidfd, poller registration,
+	// goroutine) is ever set up. Long runners get one.
+	p.watchT = time.AfterFunc(watchDelay, p.watchExit)
 	go p.readStderr(errR, c.Stderr)
 	if inW != nil {
 		go p.copyStdin(inW, c.Stdin)
@@ -197,9 +203,17 @@ func (p *Process) close(abort bool) error {
 	if abort {
 		p.kill()
 	}
-	<-p.exited
-	close(p.closing)
-	<-p.watchD
+	if p.watchT.Stop() {
+		// The watcher never started: wait for the leader here (after
+		// stdout's EOF it has almost always exited already).
+		waitExit(p.pid)
+		close(p.exited)
+		close(p.watchD)
+	} else {
+		<-p.exited
+		close(p.closing)
+		<-p.watchD
+	}
 	p.stopCtx()
 	<-p.ctxDone
 	// Nothing else signals the group now. The leader has exited but is not
@@ -258,13 +272,7 @@ func (p *Process) killStragglers() {
 // Close comes first, it kills the stragglers after lingerGrace.
 func (p *Process) watchExit() {
 	defer close(p.watchD)
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	waitExit(p.pid)
 	close(p.exited)
 	t := time.NewTimer(lingerGrace)
 	defer t.Stop()
@@ -287,7 +295,12 @@ func (p *Process) watchCtx(parent, wctx context.Context) {
 func (p *Process) readStderr(r *os.File, fn func([]byte)) {
 	defer close(p.stderrD)
 	defer r.Close()
-	br := bufio.NewReaderSize(r, MaxStderrLine)
+	br := stderrPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		stderrPool.Put(br)
+	}()
 	for {
 		line, err := br.ReadSlice('\n')
 		if len(line) > 0 && fn != nil {
@@ -323,3 +336,49 @@ func (p *Process) copyStdin(w *os.File, body io.Reader) {
 	close(done)
 	w.Close()
 }
+
+// stderrPool recycles the line readers of stderr pipes.
+var stderrPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, MaxStderrLine) }}
+
+// waitExit returns when the process pid has exited, without reaping it
+// (WNOWAIT), so that its group can still be signalled safely. It waits on a
+// pidfd through the runtime's poller, which costs no thread per running
+// script; where pidfds are missing it falls back to a blocking waitid.
+func waitExit(pid int) {
+	var info unix.Siginfo
+	if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil); err != nil || exitedInfo(&info) {
+		return // exited (the common case when a script has closed stdout), or not our child
+	}
+	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
+	if err == nil {
+		f := os.NewFile(uintptr(fd), "pidfd")
+		defer f.Close()
+		if rc, err := f.SyscallConn(); err == nil {
+			var info unix.Siginfo
+			var werr error
+			err = rc.Read(func(fd uintptr) bool {
+				werr = unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+				if werr == unix.EINTR {
+					return false
+				}
+				// Not exited yet: info stays zero; wait for the pidfd to
+				// become readable, which it does when the process exits.
+				return werr != nil || exitedInfo(&info)
+			})
+			if err == nil && werr == nil {
+				return
+			}
+		}
+	}
+	for {
+		var info unix.Siginfo
+		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
+			return
+		}
+	}
+}
+
+// exitedInfo reports whether waitid filled info with a child state change:
+// with WNOHANG and nothing to report, the kernel leaves it zeroed, and a
+// report carries si_signo = SIGCHLD.
+func exitedInfo(info *unix.Siginfo) bool { return info.Signo != 0 }

@@ -10,12 +10,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 )
 
 var _ http.Handler = (*Gateway)(nil)
@@ -26,6 +29,13 @@ var hopByHop = map[string]bool{
 	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
 	"Te": true, "Trailer": true, "Upgrade": true,
 }
+
+// Buffers reused across requests: a request must not cost the garbage
+// collector 48 KiB (it shows in CGI req/s on small machines).
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+	bufPool    = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+)
 
 // maxLocalRedirects bounds chains of local Location answers (Apache: 10).
 const maxLocalRedirects = 10
@@ -136,7 +146,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		return
 	}
 
-	br := bufio.NewReaderSize(ex.stdout(), 16<<10)
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(ex.stdout())
+	defer func() {
+		br.Reset(nil)
+		readerPool.Put(br)
+	}()
 	resp, err := cgi.ReadResponse(br)
 	if err != nil {
 		_ = ex.finish(true)
@@ -166,7 +181,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	x.status = resp.Status
 	w.WriteHeader(resp.Status)
-	n, werr, rerr := stream(w, br)
+	n, werr, rerr := stream(w, br, readable(ex.stdout()))
 	x.bytes = n
 	abort := werr != nil || rerr != nil
 	ferr := ex.finish(abort)
@@ -183,35 +198,74 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 }
 
-// stream copies the body to the client, flushing after every read so that
-// what the script has written reaches the client at once (C8).
-func stream(w http.ResponseWriter, r io.Reader) (n int64, werr, rerr error) {
+// stream copies the body to the client. What the script has written is
+// flushed to the client as soon as the script pauses (C8): after each read,
+// if more output is already waiting (pending), the flush is left to the next
+// round, so a script that writes its answer in a few quick pieces costs one
+// write to the client, not one per piece. pending may be nil (always flush).
+func stream(w http.ResponseWriter, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
 	rc := http.NewResponseController(w)
-	buf := make([]byte, 32<<10)
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	flushed := false
 	for {
-		m, err := r.Read(buf)
+		m, err := br.Read(buf)
 		if m > 0 {
 			k, err := w.Write(buf[:m])
 			n += int64(k)
 			if errors.Is(err, http.ErrBodyNotAllowed) {
 				// A 204 or 304 (or a HEAD) with a body: the answer is
 				// complete; let the script finish, as Apache does.
-				_, rerr := io.Copy(io.Discard, r)
+				_, rerr := io.Copy(io.Discard, br)
 				return n, nil, rerr
 			}
 			if err != nil {
 				return n, err, nil
 			}
-			if err := rc.Flush(); err != nil {
-				return n, err, nil
+			if br.Buffered() == 0 && (pending == nil || !pending()) {
+				if err := rc.Flush(); err != nil {
+					return n, err, nil
+				}
+				flushed = true
 			}
 		}
 		if err == io.EOF {
+			if !flushed {
+				// Always flush once: the framing (chunked) must not depend
+				// on how fast the script was, or the same script would get
+				// a Content-Length on some requests and not others (C23).
+				if err := rc.Flush(); err != nil {
+					return n, err, nil
+				}
+			}
 			return n, nil, nil
 		}
 		if err != nil {
 			return n, nil, err
 		}
+	}
+}
+
+// readable returns a pending func for stream over a pipe: whether a read
+// would return at once (data, or EOF) without waiting.
+func readable(r io.Reader) func() bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return nil
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return func() bool {
+		ready := false
+		_ = rc.Control(func(fd uintptr) {
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			n, err := unix.Poll(pfd, 0)
+			ready = err == nil && n > 0
+		})
+		return ready
 	}
 }
 

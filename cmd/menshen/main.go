@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/menshen/menshen/gateway"
@@ -33,6 +34,12 @@ var started bool
 var errUsage = errors.New("usage")
 
 func main() {
+	// The gateway's live heap is small and every request allocates a little:
+	// a lazier collector buys CGI throughput on small machines. GOGC in the
+	// environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args, os.Stdout, os.Stderr))
