@@ -296,9 +296,9 @@ func (e *fcgiExec) finish(abort bool) error {
 	return err
 }
 
-// maxPoolClosedRetries bounds how often a request whose pool was retired
-// before it got a worker looks up the script's pool again.
-const maxPoolClosedRetries = 5
+// maxPoolClosedRetries bounds how many pools a request tries when each is
+// retired before the request gets a worker; then it runs as CGI.
+const maxPoolClosedRetries = 4
 
 // startFastCGI runs the request on the script's pool, or per request when
 // the script cannot be made persistent.
@@ -309,7 +309,9 @@ const maxPoolClosedRetries = 5
 // starting): such a request has not started anywhere, so it is dispatched
 // again as a new request would be, in CGI mode if its script has left
 // fastcgi meanwhile (C30: toggling fails no request, and no pool is built
-// for a script no longer in fastcgi).
+// for a script no longer in fastcgi). A request that loses its pool again
+// and again (a script rewritten faster than its workers start) runs as CGI
+// rather than fail (C31).
 func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
 	for attempt := 0; ; attempt++ {
 		e, err := g.pools.entry(s, rt)
@@ -337,8 +339,16 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if err != nil {
 			errLog.setPID(0)
 		}
-		if errors.Is(err, fastcgi.ErrPoolClosed) && attempt < maxPoolClosedRetries && ctx.Err() == nil {
-			continue // retired between lookup and use: look up again
+		if errors.Is(err, fastcgi.ErrPoolClosed) && ctx.Err() == nil {
+			if attempt+1 < maxPoolClosedRetries {
+				continue // retired between lookup and use: look up again
+			}
+			// The script keeps changing faster than its workers start
+			// (every retirement abandons the starts in progress): serve
+			// this request the way that always works.
+			g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key}).Info("fastcgi pool retired again and again before the request got a worker; serving it as CGI")
+			x.mode = ModeCGI
+			return g.startCGI(ctx, r, s, rt, b, x)
 		}
 		if err != nil {
 			return nil, err
