@@ -20,11 +20,14 @@ func TestClassify(t *testing.T) {
 		reason          string // substring of Reason; "" means Reason must be empty
 		perl            string
 		warnings        bool
+		taint           string
 	}{
 		{name: "plain perl", base: "a.pl", src: "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhi\";\n", kind: KindPerl, perl: "/usr/bin/perl"},
 		{name: "cgi extension", base: "a.cgi", src: "#!/usr/local/bin/perl5.36 -w\nprint 1;\n", kind: KindPerl, perl: "/usr/local/bin/perl5.36", warnings: true},
-		{name: "wT", base: "a.pl", src: "#!/usr/bin/perl -wT\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
-		{name: "T alone, CRLF", base: "a.pl", src: "#!/usr/bin/perl -T\r\nprint 1;\r\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "wT", base: "a.pl", src: "#!/usr/bin/perl -wT\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true, taint: "-T"},
+		{name: "T alone, CRLF", base: "a.pl", src: "#!/usr/bin/perl -T\r\nprint 1;\r\n", kind: KindPerl, perl: "/usr/bin/perl", taint: "-T"},
+		{name: "t", base: "a.pl", src: "#!/usr/bin/perl -t\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", taint: "-t"},
+		{name: "t and T", base: "a.pl", src: "#!/usr/bin/perl -t -w -T\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true, taint: "-T"},
 		{name: "space after #!", base: "a.pl", src: "#! /usr/bin/perl -w\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
 		{name: "env perl", base: "a.pl", src: "#!/usr/bin/env perl\nprint 1;\n", kind: KindPerl},
 		{name: "env -S perl -w", base: "a.pl", src: "#!/usr/bin/env -S perl -w\nprint 1;\n", kind: KindPerl, warnings: true},
@@ -84,6 +87,9 @@ func TestClassify(t *testing.T) {
 			if got.Warnings != tc.warnings {
 				t.Errorf("Warnings = %v, want %v", got.Warnings, tc.warnings)
 			}
+			if got.Taint != tc.taint {
+				t.Errorf("Taint = %q, want %q", got.Taint, tc.taint)
+			}
 		})
 	}
 }
@@ -92,7 +98,7 @@ func TestClassify(t *testing.T) {
 // the scripts that fork, exec or write to fd 1 from children, which the
 // runner copes with at run time but Classify still sends to CGI.
 func TestClassify_Corpus(t *testing.T) {
-	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system", "open_std.pl": "exec"}
+	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system", "open_std.pl": "exec", "taint_exec.pl": "exec"}
 	names, err := filepath.Glob("testdata/runner/*.pl")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("corpus: %v", err)
@@ -129,6 +135,10 @@ func TestRunnerArgs(t *testing.T) {
 	path, args = RunnerArgs("/run/r.pl", Class{Kind: KindPerl}, "/srv/cgi/a.pl", IsolationRegistry)
 	if path != "perl" || strings.Join(args, " ") != "/run/r.pl --isolation=registry /srv/cgi/a.pl" {
 		t.Errorf("RunnerArgs = %q %q", path, args)
+	}
+	_, args = RunnerArgs("/run/r.pl", Class{Kind: KindPerl, Warnings: true, Taint: "-T"}, "/srv/cgi/a.pl", "")
+	if strings.Join(args, " ") != "-w -T /run/r.pl --isolation=auto /srv/cgi/a.pl" {
+		t.Errorf("RunnerArgs with -T = %q", args)
 	}
 	if err := CheckIsolation("fast"); err == nil {
 		t.Error("CheckIsolation(fast) = nil")

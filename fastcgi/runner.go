@@ -67,6 +67,10 @@ type Class struct {
 	// Warnings is true when the shebang has -w: the runner then runs
 	// under perl -w, as the script would.
 	Warnings bool
+	// Taint is the shebang's taint switch, "-T" or "-t" (-T wins when both
+	// are there), or "": the runner then runs under the same switch, so
+	// the script gets taint mode exactly as under CGI (perlsec).
+	Taint string
 	// Reason says why the script cannot be persistent (KindPerRequest);
 	// empty otherwise. The status page shows it.
 	Reason string
@@ -121,7 +125,7 @@ func classify(base string, src []byte) Class {
 	if !sb.perl {
 		return Class{Kind: KindPerRequest, Reason: fmt.Sprintf("not a Perl script (#!%s)", sb.line)}
 	}
-	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings}
+	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint}
 	if sb.bad != "" {
 		c.Kind = KindPerRequest
 		c.Reason = fmt.Sprintf("shebang switch %s changes how perl reads the script", sb.bad)
@@ -129,7 +133,7 @@ func classify(base string, src []byte) Class {
 	}
 	code := perlCode(src)
 	if nativeRE.Match(code) {
-		return Class{Kind: KindNative, Perl: sb.interp, Warnings: sb.warnings}
+		return Class{Kind: KindNative, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint}
 	}
 	if why := perlHazard(code); why != "" {
 		c.Kind = KindPerRequest
@@ -153,6 +157,7 @@ type shebang struct {
 	interp   string // the perl to run
 	perl     bool
 	warnings bool
+	taint    string // "-T", "-t" or ""
 	bad      string // an unsupported switch
 }
 
@@ -205,8 +210,12 @@ func parseShebang(src []byte) (sb shebang, ok bool) {
 			switch r {
 			case 'w':
 				sb.warnings = true
-			case 'T', 't':
-				// Taint mode: ignored by the runner, with a warning.
+			case 'T':
+				sb.taint = "-T"
+			case 't':
+				if sb.taint == "" {
+					sb.taint = "-t"
+				}
 			default:
 				sb.bad = "-" + string(r)
 				return sb, true
@@ -321,7 +330,9 @@ func CheckIsolation(s string) error {
 
 // RunnerArgs returns the command the pool starts for a KindPerl script:
 // the interpreter (c.Perl, or "perl") and its arguments, without argv[0],
-// as exec.Command takes them: [-w] runnerPath --isolation=LEVEL script.
+// as exec.Command takes them: [-w] [-T|-t] runnerPath --isolation=LEVEL
+// script. The taint switch of the script's shebang (c.Taint) goes to the
+// runner: taint mode is per process and must be on from perl's start.
 // script must be an absolute path; isolation "" means auto. The process is
 // to be started with the listening socket as fd 0, the script's directory
 // as working directory and the CGI base environment (the runner resets
@@ -337,6 +348,9 @@ func RunnerArgs(runnerPath string, c Class, script, isolation string) (path stri
 	}
 	if c.Warnings {
 		args = append(args, "-w")
+	}
+	if c.Taint == "-T" || c.Taint == "-t" {
+		args = append(args, c.Taint)
 	}
 	args = append(args, runnerPath, "--isolation="+isolation, script)
 	return path, args

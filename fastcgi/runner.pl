@@ -225,10 +225,21 @@
 #                    STDOUT/STDERR/STDIN had right after compiling are
 #                    re-applied to every request's handles.
 # Shebang switches   -w: the gateway runs `perl -w runner.pl` ($^W is global,
-#                    exactly as `perl -w script`). -T/-t: ignored, with one
-#                    warning in the log. Others (-l -n -p -s -0 -a -i -x -C
-#                    -M...) change how perl reads the file: Classify sends
-#                    such scripts to CGI, and the runner refuses them.
+#                    exactly as `perl -w script`). -T/-t: the gateway runs
+#                    `perl -T runner.pl` (-t likewise), and the runner is
+#                    taint-clean: it untaints only its own argv (the script
+#                    path, by one anchored regex), while what CGI taints
+#                    stays tainted: every %ENV value (they are read from
+#                    the socket; $ENV{PATH} too, so system/exec/backticks
+#                    refuse it until the script sets a clean one), the body
+#                    on STDIN, file and directory input, $0 (it carries the
+#                    taint of our argv), $^X. Refused operations die at the
+#                    script's line with perl's own message; an exec refused
+#                    in the child the runner forks for it dies in the
+#                    script too. A runner whose taint mode differs from the
+#                    shebang logs it once. Others (-l -n -p -s -0 -a -i -x
+#                    -C -M...) change how perl reads the file: Classify
+#                    sends such scripts to CGI, and the runner refuses them.
 # Resource leaks     Package filehandles are closed after each request, and
 #                    file-scope lexical handles are freed with the script's
 #                    pad. Raw descriptors (POSIX::open) and /o regexes in
@@ -328,6 +339,7 @@ my $MSG_NOSIGNAL = eval { Socket::MSG_NOSIGNAL() } || 0;
 our $PID;                 # the runner's pid: anything else is a forked child
 our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
 our $INITIAL_W;           # $^W as perl started (-w)
+our $TAINTED = '';        # "", tainted under taint mode (perlsec)
 our ($LISTEN, $LOG, $DEVNULL);
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
@@ -593,14 +605,27 @@ sub exec_override {
         close $r;
         close $LISTEN if $LISTEN;
         close $CONN if $CONN;
-        { no warnings 'exec'; CORE::exec(@_); }
+        # A taint check (insecure $ENV{PATH}, tainted arguments) dies
+        # before anything runs: the parent dies with the message instead.
+        my $ok = eval { no warnings 'exec'; CORE::exec(@_); 1 };
+        if (!$ok && defined $@ && length $@) {
+            syswrite $w, 'D' . "$@";
+            POSIX::_exit(127);
+        }
         my $errno = $! + 0;
         syswrite $w, pack('N', $errno);
         POSIX::_exit(127);
     }
     close $w;
-    my $n = sysread($r, my $errbuf, 4);
+    my $n = sysread($r, my $errbuf, 65536);
     close $r;
+    if ($n && substr($errbuf, 0, 1) eq 'D') {
+        waitpid($pid, 0);
+        my $msg = substr($errbuf, 1);
+        my @c = caller;
+        $msg =~ s/ at .* line \d+(, <[^>]*> (?:line|chunk) \d+)?\.\n\z/ at $c[1] line $c[2]${\($1 \/\/ '')}.\n/s;
+        die $msg;
+    }
     if ($n && $n == 4) {
         waitpid($pid, 0);
         my $errno = unpack('N', $errbuf);
@@ -1436,7 +1461,7 @@ sub run_request {
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     umask($UMASK);
     @ARGV = ();
-    $0 = $SCRIPT if $0 ne $SCRIPT;
+    $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
     srand();
     my %inc_before = map { $_ => 1 } keys %INC;
@@ -1779,9 +1804,13 @@ sub main {
         else { die "menshen-runner: unknown option $a\n" }
     }
     die "usage: runner.pl [--isolation=auto|perlrun|registry] /abs/path/script.pl\n" unless @args == 1;
-    $SCRIPT = $args[0];
-    die "menshen-runner: the script path must be absolute, without newlines\n"
-        if $SCRIPT !~ m{^/} || $SCRIPT =~ /[\r\n]/;
+    # Under taint mode $0 is tainted in a CGI process (it comes from argv):
+    # an empty string that carries the taint of our own argv gives it that.
+    $TAINTED = substr($args[0], 0, 0);
+    # Untainted here (taint mode): the gateway resolved this path itself,
+    # and it is only used as the script's name and to open and chdir.
+    ($SCRIPT) = $args[0] =~ m{\A(/[^\0\r\n]*)\z}
+        or die "menshen-runner: the script path must be absolute, without newlines\n";
     ($BASENAME = $SCRIPT) =~ s{.*/}{};
     ($SCRIPT_DIR = $SCRIPT) =~ s{/[^/]*\z}{};
     $SCRIPT_DIR = '/' if $SCRIPT_DIR eq '';
@@ -1816,7 +1845,16 @@ sub main {
         logmsg("shebang switch $sw{bad} is not supported in fastcgi mode");
         exit 1;
     }
-    logmsg("-T (taint mode) is ignored in fastcgi mode") if $sw{T} || $sw{t};
+    # Taint mode is per process: the gateway starts the runner under the
+    # script's own -T or -t (RunnerArgs). A runner started without it
+    # serves the script without taint checks, and says so.
+    my $want_taint = $sw{T} ? 1 : $sw{t} ? -1 : 0;
+    if ($want_taint != ${^TAINT}) {
+        logmsg($want_taint
+            ? "the script asks for " . ($sw{T} ? '-T' : '-t') . " but the runner runs with taint mode "
+                . (${^TAINT} ? '-t' : 'off')
+            : "the runner runs in taint mode, which the script's shebang does not ask for");
+    }
     my ($code, $off, $pkg, $utf8, $in_pod) = split_source($SRC);
     $CODE_SRC = $code;
     $CODE_SRC .= "\n=cut\n" if $in_pod;
@@ -1854,7 +1892,7 @@ sub main {
     %SIG0 = %SIG;
     %SIG_BASE = %SIG;
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
-    $0 = $SCRIPT;
+    $0 = $SCRIPT . $TAINTED;
     @INC0 = @INC;
     # main:: names from here on are the script's.
     *main::DATA = *main::DATA{IO} ? *main::DATA : \*main::DATA;

@@ -78,10 +78,20 @@ func runnerGroupGone(tb testing.TB, pgid int) {
 // isolation level iso, and kills and reaps its group in Cleanup.
 func startRunner(tb testing.TB, script, iso string) *runnerProc {
 	tb.Helper()
+	return startRunnerClass(tb, script, iso, nil)
+}
+
+// startRunnerClass is startRunner with the script's Class changed by edit
+// (when not nil) before RunnerArgs.
+func startRunnerClass(tb testing.TB, script, iso string, edit func(*Class)) *runnerProc {
+	tb.Helper()
 	mustRunnerPerl(tb)
 	c, err := Classify(script)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if edit != nil {
+		edit(&c)
 	}
 	path, args := RunnerArgs(mustRunnerFile(tb), c, script, iso)
 	sock := filepath.Join(tb.TempDir(), "r.sock")
@@ -327,6 +337,10 @@ var runnerCorpus = []runnerCase{
 	{script: "begin_exit.pl"},
 	{script: "open_std.pl"},
 	{script: "end_die.pl"},
+	{script: "taint.pl", method: "POST", query: "q=%d", body: "a=1&b=2"},
+	{script: "taint_path.pl", query: "7"},
+	{script: "taint_warn.pl", query: "x"},
+	{script: "taint_exec.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -896,16 +910,33 @@ func TestRunner_NoHandleLeak(t *testing.T) {
 	}
 }
 
-// TestRunner_TaintIgnored: -T on the shebang is ignored, once, with a
-// warning in the runner's log.
-func TestRunner_TaintIgnored(t *testing.T) {
+// TestRunner_TaintMode: a -T script gets a runner under -T (the taint
+// corpus compares the details with CGI); a runner started without it
+// serves the script anyway and says so in its log, once.
+func TestRunner_TaintMode(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/special/taint.pl")
 	r := startRunner(t, script, IsolationAuto)
 	c := r.dial(t)
-	if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != "Content-Type: text/plain\n\ntaint\n" {
-		t.Errorf("output %q", got.out)
+	if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != "Content-Type: text/plain\n\ntaint=1\n" {
+		t.Errorf("under RunnerArgs: output %q", got.out)
 	}
-	r.waitLog(t, "-T (taint mode) is ignored")
+	r = startRunnerClass(t, script, IsolationAuto, func(c *Class) { c.Taint = "" })
+	c = r.dial(t)
+	for i := 0; i < 2; i++ {
+		if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != "Content-Type: text/plain\n\ntaint=0\n" {
+			t.Errorf("without -T: output %q", got.out)
+		}
+	}
+	r.waitLog(t, "the script asks for -T but the runner runs with taint mode off")
+	n := 0
+	for _, l := range r.logLines() {
+		if strings.Contains(l, "taint mode") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d log lines about taint mode, want 1: %q", n, r.logLines())
+	}
 }
 
 // BenchmarkRunner_Hello measures requests through one runner process, per
