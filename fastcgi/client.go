@@ -5,6 +5,7 @@ package fastcgi
 
 import (
 	"bufio"
+	"encoding/binary"
 	"bytes"
 	"context"
 	"errors"
@@ -493,6 +494,28 @@ func (r *Response) Read(p []byte) (int, error) {
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]
 	return n, nil
+}
+
+// Ready reports whether a Read would return without waiting for the
+// application: stdout bytes or the end of the request are at hand, or a
+// whole next record is already buffered. It does not block; the gateway uses
+// it to flush to its client only when the application pauses (C8).
+func (r *Response) Ready() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pending) > 0 || r.err != nil {
+		return true
+	}
+	br := r.c.br
+	if br.Buffered() < headerLen {
+		return false
+	}
+	h, err := br.Peek(headerLen)
+	if err != nil {
+		return false
+	}
+	n := headerLen + int(binary.BigEndian.Uint16(h[4:6])) + int(h[6])
+	return br.Buffered() >= n
 }
 
 // AppStatus returns the appStatus of FCGI_END_REQUEST (the CGI exit

@@ -730,6 +730,12 @@ func (r *PoolResponse) AppStatus() (int, bool) { return r.resp.AppStatus() }
 // Read reads the worker's FCGI_STDOUT. It returns io.EOF after the request
 // completed. If the worker died mid-request the error matches ErrWorkerDied;
 // if ctx ended (and the worker was killed), it matches ctx.Err().
+// Ready reports whether a Read would return without waiting for the
+// worker (see [Response.Ready]). It does not block.
+func (r *PoolResponse) Ready() bool {
+	return len(r.buf) > 0 || r.err != nil || r.resp.Ready()
+}
+
 func (r *PoolResponse) Read(p []byte) (int, error) {
 	if len(r.buf) > 0 {
 		n := copy(p, r.buf)

@@ -45,6 +45,9 @@ const maxLocalRedirects = 10
 type execution interface {
 	stdout() io.Reader
 	pid() int
+	// ready reports whether reading stdout would return at once; nil when
+	// it cannot tell (then every read is flushed to the client).
+	ready() bool
 	// finish ends the execution; abort kills or aborts it instead of
 	// waiting for a normal end.
 	finish(abort bool) error
@@ -179,9 +182,17 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffing: send what the script sent
 	}
+	if r.ProtoMajor == 1 && r.ProtoMinor >= 1 {
+		// Always chunked: the framing must not depend on how fast the
+		// script was (net/http would add a Content-Length to a short answer
+		// that ended before its first flush), or the same script would
+		// answer differently from request to request and mode to mode
+		// (C23). net/http writes this header itself.
+		h.Set("Transfer-Encoding", "chunked")
+	}
 	x.status = resp.Status
 	w.WriteHeader(resp.Status)
-	n, werr, rerr := stream(w, br, readable(ex.stdout()))
+	n, werr, rerr := stream(w, br, ex.ready)
 	x.bytes = n
 	abort := werr != nil || rerr != nil
 	ferr := ex.finish(abort)
@@ -208,7 +219,6 @@ func stream(w http.ResponseWriter, br *bufio.Reader, pending func() bool) (n int
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
-	flushed := false
 	for {
 		m, err := br.Read(buf)
 		if m > 0 {
@@ -227,18 +237,9 @@ func stream(w http.ResponseWriter, br *bufio.Reader, pending func() bool) (n int
 				if err := rc.Flush(); err != nil {
 					return n, err, nil
 				}
-				flushed = true
 			}
 		}
 		if err == io.EOF {
-			if !flushed {
-				// Always flush once: the framing (chunked) must not depend
-				// on how fast the script was, or the same script would get
-				// a Content-Length on some requests and not others (C23).
-				if err := rc.Flush(); err != nil {
-					return n, err, nil
-				}
-			}
 			return n, nil, nil
 		}
 		if err != nil {
@@ -247,26 +248,24 @@ func stream(w http.ResponseWriter, br *bufio.Reader, pending func() bool) (n int
 	}
 }
 
-// readable returns a pending func for stream over a pipe: whether a read
-// would return at once (data, or EOF) without waiting.
-func readable(r io.Reader) func() bool {
+// readable reports whether a read of the pipe r would return at once
+// (data, or EOF) without waiting.
+func readable(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	if !ok {
-		return nil
+		return false
 	}
 	rc, err := f.SyscallConn()
 	if err != nil {
-		return nil
+		return false
 	}
-	return func() bool {
-		ready := false
-		_ = rc.Control(func(fd uintptr) {
-			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-			n, err := unix.Poll(pfd, 0)
-			ready = err == nil && n > 0
-		})
-		return ready
-	}
+	ready := false
+	_ = rc.Control(func(fd uintptr) {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(pfd, 0)
+		ready = err == nil && n > 0
+	})
+	return ready
 }
 
 // localRedirect serves a script's local Location as a new GET of that path,

@@ -62,6 +62,9 @@ func serveCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			if bw, ok := cfg.Logger.Out.(*batchWriter); ok {
+				defer bw.Close()
+			}
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
@@ -171,7 +174,7 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 
 func newLogger(format, level string) (*logrus.Logger, error) {
 	log := logrus.New()
-	log.SetOutput(os.Stderr)
+	log.SetOutput(newBatchWriter(os.Stderr))
 	switch format {
 	case "text":
 		log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, DisableColors: true})
