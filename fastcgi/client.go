@@ -5,9 +5,9 @@ package fastcgi
 
 import (
 	"bufio"
-	"encoding/binary"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
