@@ -1,0 +1,69 @@
+package gateway
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfig_ExampleFileLoads keeps examples/menshen.toml, which the README
+// documents key by key, valid and complete (CONTRACT §7).
+func TestConfig_ExampleFileLoads(t *testing.T) {
+	path := filepath.Join("..", "examples", "menshen.toml")
+	fc, err := loadFile(path)
+	if err != nil {
+		t.Fatalf("loadFile(%q) = %v", path, err)
+	}
+	if fc.Mode != "cgi" || fc.Isolation != "auto" || fc.Timeout == nil || fc.Timeout.Duration != 60*time.Second {
+		t.Errorf("top-level keys = %q %q %v", fc.Mode, fc.Isolation, fc.Timeout)
+	}
+	if fc.Env["GITWEB_CONFIG"] != "/etc/gitweb.conf" {
+		t.Errorf("env = %v", fc.Env)
+	}
+	if len(fc.Wrapper) != 1 || fc.Wrapper[0].Ext != ".php" {
+		t.Errorf("wrapper = %+v", fc.Wrapper)
+	}
+	sc, ok := fc.Script["sub/report.pl"]
+	if !ok || sc.Mode != "fastcgi" || sc.Isolation != "registry" || sc.Workers != 4 || sc.Env["REPORT_DB"] == "" {
+		t.Errorf("script = %+v", sc)
+	}
+	if len(fc.Mount) != 1 || fc.Mount[0].Prefix != "/legacy/" {
+		t.Errorf("mount = %+v", fc.Mount)
+	}
+	for _, p := range []*int{fc.MaxProcs, fc.Queue, fc.Workers, fc.MinWorkers, fc.MaxRequests} {
+		if p == nil {
+			t.Errorf("a numeric key of the example is not decoded")
+		}
+	}
+
+	// Built into settings over real directories, the file's values apply.
+	dir := t.TempDir()
+	mountDir := filepath.Join(dir, "legacy")
+	if err := os.Mkdir(mountDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "menshen.toml")
+	if err := os.WriteFile(cfgPath, []byte(strings.ReplaceAll(string(data), "/srv/legacy-cgi", mountDir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fc, err = loadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := buildSettings(Config{Scripts: dir}.withDefaults(), fc)
+	if err != nil {
+		t.Fatalf("buildSettings: %v", err)
+	}
+	if s.workers != 2 || s.maxProcs != 8 || len(s.mounts) != 2 {
+		t.Errorf("settings: workers %d, max_procs %d, %d mounts", s.workers, s.maxProcs, len(s.mounts))
+	}
+	if max, min := s.workersFor("sub/report.pl"); max != 4 || min != 1 {
+		t.Errorf("workersFor(sub/report.pl) = %d, %d; want 4, 1", max, min)
+	}
+}
