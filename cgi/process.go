@@ -133,6 +133,17 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	}
 
 	err = cmd.Start()
+	for try := 0; errors.Is(err, syscall.ETXTBSY) && try < 5; try++ {
+		// The file is open for writing somewhere: a deploy copying it in
+		// place, or a writer's descriptor inherited by a child that has not
+		// reached exec yet (go#22315). Both pass in milliseconds.
+		time.Sleep(time.Duration(try+1) * 5 * time.Millisecond)
+		again := exec.Command(c.Path, c.Args...)
+		again.Dir, again.Env, again.SysProcAttr = cmd.Dir, cmd.Env, cmd.SysProcAttr
+		again.Stdin, again.Stdout, again.Stderr = cmd.Stdin, cmd.Stdout, cmd.Stderr
+		cmd = again
+		err = cmd.Start()
+	}
 	outW.Close()
 	errW.Close()
 	if err != nil {
