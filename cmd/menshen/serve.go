@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -107,7 +108,7 @@ func versionCommand() *cli.Command {
 		Usage: "print version, Go version and commit",
 		Action: func(c *cli.Context) error {
 			started = true
-			fmt.Fprintf(c.App.Writer, "menshen %s (%s, commit %s)\n", gateway.Version, runtime.Version(), commit)
+			fmt.Fprintf(c.App.Writer, "menshen %s (%s, commit %s)\n", gateway.Version, runtime.Version(), buildCommit())
 			return nil
 		},
 	}
@@ -210,4 +211,34 @@ func parseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a positive size", s)
 	}
 	return n * mult, nil
+}
+
+// buildCommit is the -ldflags commit, or the VCS revision go build stamped.
+func buildCommit() string {
+	if commit != "unknown" {
+		return commit
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return commit
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return commit
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
 }
