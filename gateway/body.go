@@ -36,6 +36,9 @@ func (b *body) reader() io.Reader {
 		_, _ = b.file.Seek(0, io.SeekStart)
 		return b.file
 	case b.r != nil:
+		if sk, ok := b.r.(io.Seeker); ok {
+			_, _ = sk.Seek(0, io.SeekStart)
+		}
 		return b.r
 	}
 	return nil
