@@ -345,6 +345,8 @@ our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between request
 our $UMASK;
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
+our @SIG_NAMES;           # keys %SIG
+our $SIG_STATE;           # sig_state() after restore_sig(\%SIG_BASE)
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
 our %MAIN0;               # main:: names that existed before the script
@@ -359,14 +361,26 @@ our @WATCH;               # watched module globals: [package, [[sigil, name]...]
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT);
+our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
 our $IN_SCRIPT = 0;       # script code (or its compilation) is running
 our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
-our ($OUT_TMP, $OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
-our $STDIN_FH;            # keeps the body open (fd 0 is a dup)
+our ($OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
+our $FD1;                 # a handle on fd 1 (whatever it is), never closed
+our $OUT_CAPTURE;         # fd 1 is this request's capture file
+our $MEMFD;               # the memfd_create syscall number, 0 if none
+our $QUEUE = '';          # records to write before anything else
+our $FINISHING;           # the script is done: output is queued, not sent
+our $STDIN_FH;            # an in-memory body's handle (no fd 0)
+# The request's handles: kept between requests while they are as new
+# (KEEP, strong), watched during a request (CUR, weak: a script that
+# replaces one frees it as in a real process); SIG: their state when new.
+our ($KEEP_IN, $KEEP_OUT, $KEEP_ERR, $CUR_IN, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our @FRESH;               # the standard handles made new for this request
+our ($DEVNULL_FD, $LOG_FD);
 
 # ---------------------------------------------------------------------------
 # Logging: the gateway tags our stderr lines with the worker.
@@ -384,8 +398,13 @@ sub logmsg {
 # ---------------------------------------------------------------------------
 # FastCGI I/O on the current connection.
 
+# conn_write writes buf, after the queued records, on the connection.
 sub conn_write {
     my ($buf) = @_;
+    if (length $QUEUE) {
+        $buf = $QUEUE . $buf;
+        $QUEUE = '';
+    }
     return if $CONN_DEAD || !$CONN;
     my $off = 0;
     my $len = length $buf;
@@ -407,16 +426,23 @@ sub record {
     return pack('CCnnCx', FCGI_VERSION_1, $type, $id, $len, $pad) . $content . ("\0" x $pad);
 }
 
-# send_stream sends bytes as records of one stream type, split as needed.
+# send_stream sends bytes as records of one stream type, split as needed:
+# at once, or (while the request is finishing) queued, so that the last
+# output, the stream ends and FCGI_END_REQUEST leave in one write.
 sub send_stream {
     my ($type, $bytes) = @_;
     return if $ABORTED || !defined $REQ_ID;
     utf8::downgrade($bytes, 1) or utf8::encode($bytes);
-    my $buf = '';
-    for (my $off = 0; $off < length $bytes; $off += MAX_CONTENT) {
-        $buf .= record($type, $REQ_ID, substr($bytes, $off, MAX_CONTENT));
+    my $len = length $bytes;
+    if ($len <= MAX_CONTENT) {
+        my $pad = -$len & 7;
+        $QUEUE .= pack('CCnnCx', FCGI_VERSION_1, $type, $REQ_ID, $len, $pad) . $bytes . ("\0" x $pad) if $len;
+    } else {
+        for (my $off = 0; $off < $len; $off += MAX_CONTENT) {
+            $QUEUE .= record($type, $REQ_ID, substr($bytes, $off, MAX_CONTENT));
+        }
     }
-    conn_write($buf) if length $buf;
+    conn_write('') if !$FINISHING || length($QUEUE) >= MAX_CONTENT;
 }
 
 sub end_request {
@@ -482,12 +508,12 @@ sub poll_abort {
 # drain_fd1 sends what reached fd 1 directly (syswrite, children) since the
 # last call: it was written before anything perl still buffers.
 sub drain_fd1 {
-    return unless $OUT_TMP && !$OUT_DONE;
-    my $size = -s $OUT_TMP;
-    return unless defined $size && $size > $OUT_OFF;
-    sysseek($OUT_TMP, $OUT_OFF, 0);
+    return unless $OUT_CAPTURE && !$OUT_DONE;
+    my $size = -s $FD1;
+    return unless $size && $size > $OUT_OFF;
+    sysseek($FD1, $OUT_OFF, 0);
     while (1) {
-        my $n = sysread($OUT_TMP, my $buf, 65536);
+        my $n = sysread($FD1, my $buf, 65536);
         last unless $n;
         $OUT_OFF += $n;
         $OUT_SENT = 1;
@@ -502,7 +528,7 @@ sub stdout_write {
         return;
     }
     return if $OUT_DONE;
-    poll_abort();
+    poll_abort() unless $FINISHING;
     drain_fd1();
     $OUT_SENT = 1;
     send_stream(FCGI_STDOUT, $buf);
@@ -514,7 +540,9 @@ sub stdout_end {
     return if $OUT_DONE || $$ != $PID || !defined $REQ_ID;
     drain_fd1();
     $OUT_DONE = 1;
-    conn_write(record(FCGI_STDOUT, $REQ_ID, '')) unless $ABORTED;
+    return if $ABORTED;
+    $QUEUE .= record(FCGI_STDOUT, $REQ_ID, '');
+    conn_write('') unless $FINISHING;
 }
 
 sub stderr_write {
@@ -701,7 +729,26 @@ sub all_stashes {
 
 # new_stashes returns the packages created since %STASH_KEYS was taken, and
 # updates it. Only packages whose name count changed are looked into.
+# The symbol tables in %STASH_KEYS, and their name counts in one string:
+# while that string is unchanged (3 us for a hundred packages) no package
+# can have been created or deleted.
+our (@STASH_HV, $STASH_SIG);
+
+sub stash_sig {
+    my $s = '';
+    $s .= keys(%$_) . ',' for @STASH_HV;
+    return $s;
+}
+
 sub new_stashes {
+    return () if defined $STASH_SIG && stash_sig() eq $STASH_SIG;
+    my @new = new_stashes_scan();
+    @STASH_HV = map { $_->[0] } values %STASH_KEYS;
+    $STASH_SIG = stash_sig();
+    return @new;
+}
+
+sub new_stashes_scan {
     my (@new, @todo);
     for my $name (keys %STASH_KEYS) {
         my $e = $STASH_KEYS{$name};
@@ -779,6 +826,7 @@ sub delete_package {
     }
     delete $ph->{"${leaf}::"};
     delete @STASH_KEYS{ $pkg, grep { index($_, "${pkg}::") == 0 } keys %STASH_KEYS };
+    undef $STASH_SIG;
 }
 
 sub close_glob_io {
@@ -1275,13 +1323,19 @@ sub take_end_blocks {
     return @mine;
 }
 
+# end_addrs returns the END blocks in perl's list (by address). Blocks are
+# only ever added (by compiling) or taken out by the runner, which takes
+# all new blocks but modules': an unchanged count is an unchanged list.
+my $END_CACHE;
 sub end_addrs {
     my $av = endav() or return {};
+    return $END_CACHE->[1] if $END_CACHE && $END_CACHE->[0] == @$av;
     my %h;
     for my $i (0 .. $#$av) {
         my $b = B::svref_2object(\$av->[$i]);
         $h{$$b} = 1;
     }
+    $END_CACHE = [scalar @$av, \%h];
     return \%h;
 }
 
@@ -1333,17 +1387,77 @@ sub temp_file {
     return;
 }
 
+# new_capture makes fd 1 a fresh, empty capture file for what bypasses
+# perl's STDOUT: a memfd (one syscall), else an anonymous temp file, else
+# /dev/null. Fresh for every request, so that a child that outlives its
+# request can never write into the next one's response.
+sub new_capture {
+    if ($MEMFD) {
+        my $name = 'menshen-stdout';
+        my $fd = syscall($MEMFD, $name, 1);     # MFD_CLOEXEC: only fd 1 stays
+        if ($fd >= 0) {
+            POSIX::dup2($fd, 1) // die "dup2 stdout: $!";
+            POSIX::close($fd);
+            $OUT_CAPTURE = 1;
+            return;
+        }
+        logmsg("memfd_create: $!: using temp files");
+        $MEMFD = 0;
+    }
+    my $fh = temp_file();
+    POSIX::dup2($fh ? fileno($fh) : $DEVNULL_FD, 1) // die "dup2 stdout: $!";
+    $OUT_CAPTURE = $fh ? 1 : 0;
+}
+
+# probe_memfd finds the memfd_create syscall of this platform, and checks
+# that it really made a memfd.
+sub probe_memfd {
+    return 0 unless $^O eq 'linux';
+    require Config;
+    my $arch = $Config::Config{archname} // '';
+    my $nr = $arch =~ /^x86_64/ ? 319 : $arch =~ /^(?:aarch64|riscv64|loongarch64)/ ? 279
+        : $arch =~ /^i[3-6]86/ ? 356 : $arch =~ /^arm/ ? 385 : $arch =~ /^(?:ppc|powerpc)/ ? 360
+        : $arch =~ /^s390x/ ? 350 : 0;
+    return 0 unless $nr;
+    my $name = 'menshen-probe';
+    my $fd = eval { local $SIG{SYS} = 'IGNORE'; syscall($nr, $name, 1) } // -1;
+    return 0 if $fd < 0;
+    my $link = readlink("/proc/self/fd/$fd") // '';
+    POSIX::close($fd);
+    return $link =~ m{^/memfd:menshen-probe} ? $nr : 0;
+}
+
+# layer_sig describes a handle's PerlIO state: its layers with their
+# arguments and flags (EOF, error, utf8, buffer in use...). A handle whose
+# signature is the one it had when new is, as far as a script can tell,
+# new (formats and tie are checked apart).
+sub layer_sig {
+    no warnings 'uninitialized';
+    return join ',', PerlIO::get_layers($_[0], details => 1);
+}
+
+# out_keepable tells whether the request's output handle (STDOUT or STDERR,
+# glob g, named name) can serve the next request as if new.
+sub out_keepable {
+    my ($g, $cur, $sig, $name) = @_;
+    my $io = *{$g}{IO};
+    return 0 unless $io && $cur && $io == $cur && !tied(*{$g}) && layer_sig($g) eq $sig;
+    my $old = select($g);
+    my $ok = $- == 0 && $% == 0 && $= == 60 && $~ eq $name && $^ eq "${name}_TOP";
+    select($old);
+    return $ok;
+}
+
 sub setup_fds {
     my ($req) = @_;
-    # fd 1: a fresh capture file for what bypasses perl's STDOUT.
-    $OUT_TMP = temp_file();
-    POSIX::dup2(fileno($OUT_TMP || $DEVNULL), 1) // die "dup2 stdout: $!";
+    @FRESH = ();
+    new_capture();
     $OUT_OFF = 0;
     # fd 0: the body.
     my $len = $req->{spool} ? -s $req->{spool} : length $req->{body};
     my $in;
     if ($len == 0) {
-        POSIX::dup2(fileno($DEVNULL), 0) // die "dup2 stdin: $!";
+        # fd 0 is /dev/null between requests
     } elsif (!$req->{spool} && $len <= BODY_IN_PIPE) {
         pipe(my $r, my $w) or die "pipe: $!";
         syswrite($w, $req->{body}) == $len or die "write body: $!";
@@ -1361,41 +1475,98 @@ sub setup_fds {
             close $fh;
         } else {
             # No temp file: an in-memory STDIN (no fd 0 for children).
-            POSIX::dup2(fileno($DEVNULL), 0) // die "dup2 stdin: $!";
             my $body = $req->{body};
             open($in, '<', \$body) or die "open stdin: $!";
         }
     }
     delete $req->{body};
     delete $req->{spool};
-    if (!$in) {
+    # STDIN: a handle on fd 0, kept from the last request while unused.
+    if ($in) {
+        undef $KEEP_IN;
+        $STDIN_FH = $in;
+        *main::STDIN = *$in{IO};
+        $CUR_IN = undef;
+    } elsif ($KEEP_IN) {
+        *main::STDIN = $KEEP_IN;
+    } else {
         open($in, '<&=', 0) or die "open stdin: $!";
+        *main::STDIN = *$in{IO};
+        $SIG_IN = layer_sig(*main::STDIN);
+        push @FRESH, 'STDIN';
     }
-    *main::STDIN = *$in{IO};
-    $STDIN_FH = $in;
-    my $out = layered_handle('Menshen::Runner::Out');
-    *main::STDOUT = *$out{IO};
-    my $err = layered_handle('Menshen::Runner::Err');
-    *main::STDERR = *$err{IO};
-    *main::STDERR{IO}->autoflush(1);
+    if (!$STDIN_FH) {
+        $CUR_IN = *main::STDIN{IO};
+        Scalar::Util::weaken($CUR_IN);
+        undef $KEEP_IN;
+    }
+    # STDOUT and STDERR: via layers to the connection (see DESIGN), kept
+    # from the last request while they are as new.
+    if ($KEEP_OUT) {
+        *main::STDOUT = $KEEP_OUT;
+        undef $KEEP_OUT;
+    } else {
+        my $out = layered_handle('Menshen::Runner::Out');
+        *main::STDOUT = *$out{IO};
+        $SIG_OUT = layer_sig(*main::STDOUT);
+        push @FRESH, 'STDOUT';
+    }
+    $CUR_OUT = *main::STDOUT{IO};
+    Scalar::Util::weaken($CUR_OUT);
+    if ($KEEP_ERR) {
+        *main::STDERR = $KEEP_ERR;
+        undef $KEEP_ERR;
+    } else {
+        my $err = layered_handle('Menshen::Runner::Err');
+        *main::STDERR = *$err{IO};
+        $SIG_ERR = layer_sig(*main::STDERR);
+        push @FRESH, 'STDERR';
+    }
+    $CUR_ERR = *main::STDERR{IO};
+    Scalar::Util::weaken($CUR_ERR);
+    select(*main::STDERR);
+    $| = 1;
     select(*main::STDOUT);
     $| = 0;
 }
 
+# finish_stdout flushes STDOUT (keeping it for the next request when it is
+# as new, else closing it) and ends the FCGI_STDOUT stream.
+sub finish_stdout {
+    my $io = *main::STDOUT{IO};
+    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
+        eval { $io->flush };
+        $KEEP_OUT = $io;
+    } else {
+        eval { close($io) } if $io;     # flushes, then ends FCGI_STDOUT
+    }
+    stdout_end();
+}
+
 sub reset_fds {
-    close(*main::STDIN{IO});
-    POSIX::dup2(fileno($DEVNULL), 0);
+    my $in = *main::STDIN{IO};
+    if (!$STDIN_FH && $in && $CUR_IN && $in == $CUR_IN && !tied(*main::STDIN)
+        && layer_sig(*main::STDIN) eq $SIG_IN) {
+        $KEEP_IN = $in;
+    } else {
+        close($in) if $in;
+    }
+    POSIX::dup2($DEVNULL_FD, 0);
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
-    close(*main::STDERR{IO});
-    POSIX::dup2(fileno($LOG), 2);
+    my $err = *main::STDERR{IO};
+    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR')) {
+        $KEEP_ERR = $err;
+    } else {
+        close($err) if $err;
+    }
+    POSIX::dup2($LOG_FD, 2);
     *main::STDERR = *$IDLE_ERR{IO};
-    POSIX::dup2(fileno($DEVNULL), 1);
     *main::STDOUT = *$IDLE_OUT{IO};
     select(*main::STDOUT);
-    close $OUT_TMP if $OUT_TMP;
-    undef $OUT_TMP;
-    for my $h (qw(ARGV ARGVOUT)) {
+    # fd 1 stays the capture file until the next request replaces it.
+    truncate($FD1, 0) if $OUT_CAPTURE && $OUT_OFF;
+    for my $h ('ARGV', 'ARGVOUT') {
         my $g = $main::{$h} or next;
         close(*{$g}{IO}) if *{$g}{IO} && defined fileno(*{$g}{IO});
     }
@@ -1422,9 +1593,17 @@ sub close_data {
     close(*{$gname}) if defined fileno(*{$gname});
 }
 
+# sig_state is %SIG in one string (handlers stringified), in a fixed order.
+sub sig_state {
+    no warnings 'uninitialized';
+    return join "\0", scalar(keys %SIG), @SIG{@SIG_NAMES};
+}
+
 sub restore_sig {
     my ($base) = @_;
-    alarm(0);
+    # Nothing to do while %SIG is as restored last time (one C-level join;
+    # a CODE handler's address cannot be reused while the base holds it).
+    return if defined $SIG_STATE && sig_state() eq $SIG_STATE;
     for my $k (keys %SIG) {
         my $want = exists $base->{$k} ? $base->{$k} : undef;
         my $have = $SIG{$k};
@@ -1436,6 +1615,21 @@ sub restore_sig {
         }
     }
     $SIG{TERM} = $TERM_HANDLER;
+    $SIG_STATE = sig_state();
+}
+
+# new_seed returns a seed for srand from the kernel's random bytes, read
+# 4 KiB at a time (srand() itself opens /dev/urandom every time).
+my ($URANDOM, $SEEDS) = (undef, '');
+sub new_seed {
+    if (length($SEEDS) < 4) {
+        if (!$URANDOM && !open($URANDOM, '<:raw', '/dev/urandom')) {
+            undef $URANDOM;
+            return srand();
+        }
+        sysread($URANDOM, $SEEDS, 4096) == 4096 or return srand();
+    }
+    return unpack('L', substr($SEEDS, 0, 4, ''));
 }
 
 sub die_status {
@@ -1457,20 +1651,19 @@ sub run_request {
 
     setup_fds($req);
     %ENV = ();
-    %ENV = %{ $req->{params} };
+    parse_pairs($req->{params}, \%ENV);
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
-    umask($UMASK);
-    @ARGV = ();
+    @ARGV = () if @ARGV;
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
-    srand();
-    my %inc_before = map { $_ => 1 } keys %INC;
-    my @inc_before = @INC;
+    srand(new_seed());
+    my $perlrun = $MODE eq 'perlrun';
+    my %inc_before = $perlrun ? (map { $_ => 1 } keys %INC) : ();
+    my @inc_before = $perlrun || @REG_INC ? () : @INC;
 
     my $status = 0;
     my @ends;
     my ($watched, $sig_base);
-    my $perlrun = $MODE eq 'perlrun';
     {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
@@ -1487,6 +1680,7 @@ sub run_request {
                 ($sub, $err) = registry_compile();
                 $perlrun = 1 if !$sub && $MODE eq 'perlrun';    # auto gave up on registry
             }
+            my $compiled = !$REG_SUB;
             if ($perlrun) {
                 CGI::initialize_globals() if defined &CGI::initialize_globals;
                 ($sub, $err) = compile_script();
@@ -1494,7 +1688,7 @@ sub run_request {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
                 CGI::initialize_globals() if defined &CGI::initialize_globals;
-                apply_layers();
+                apply_layers(@FRESH) if @FRESH;
             }
             if (!$sub) {
                 $errno = $! + 0;
@@ -1510,8 +1704,16 @@ sub run_request {
                 last MENSHEN_REQ;
             }
             patch_cgi_carp();
-            $watched = snapshot_watched();
-            $sig_base = { %SIG };
+            # In registry the watched globals are as restored after the
+            # last request: the snapshot is taken again only when modules
+            # were loaded since (new globals may exist).
+            if ($perlrun || !$REG_WATCHED || $REG_WATCHED_INC != keys %INC) {
+                $watched = snapshot_watched();
+                ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
+            } else {
+                $watched = $REG_WATCHED;
+            }
+            $sig_base = { %SIG } if $compiled;
             $ok = eval { $sub->(); 1 };
             $errno = $! + 0;
             $err = $@;
@@ -1543,22 +1745,30 @@ sub run_request {
         $IN_SCRIPT = 0;
         close_data();
     }
-    eval { close(*main::STDOUT{IO}) };     # flushes, then ends FCGI_STDOUT
-    stdout_end();
+    # The answer ends: the last output, the ends of the streams and
+    # FCGI_END_REQUEST leave in one write. What the client cannot see is
+    # restored after, while it reads.
+    alarm(0);
+    $FINISHING = 1;
+    finish_stdout();
+    eval { *main::STDERR{IO}->flush } if *main::STDERR{IO};
+    if ($ABORTED) {
+        $QUEUE = '';
+    } else {
+        $QUEUE .= record(FCGI_STDERR, $REQ_ID, '') if $ERR_SENT;
+        end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
+    }
+    $FINISHING = 0;
     restore_watched($watched) if $watched;
     if ($sig_base) {
         %SIG_BASE = %$sig_base;
         $SIG_BASE{TERM} = $TERM_HANDLER;
+        undef $SIG_STATE;
     }
     restore_sig(\%SIG_BASE);
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     reset_fds();
-    if (!$ABORTED) {
-        conn_write(record(FCGI_STDERR, $REQ_ID, '')) if $ERR_SENT;
-        end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
-    }
-    %ENV = ();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = registry_changed()) {
             switch_to_perlrun($why);
@@ -1584,6 +1794,7 @@ sub patch_cgi_carp {
 sub registry_compile {
     my $endb = end_addrs();
     %STASH_KEYS = all_stashes();
+    undef $STASH_SIG;
     my ($sub, $err) = compile_script();
     my @ends = take_end_blocks($endb);
     my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::;
@@ -1622,10 +1833,11 @@ sub registry_compile {
     return $sub;
 }
 
-# apply_layers gives a registry request's fresh handles the layers the
-# handles had right after compilation (e.g. `use open qw(:std :utf8)`).
+# apply_layers gives a registry request's fresh handles (named) the layers
+# the handles had right after compilation (e.g. `use open qw(:std :utf8)`);
+# what they are then is what they must be again to be kept.
 sub apply_layers {
-    for my $h (qw(STDIN STDOUT STDERR)) {
+    for my $h (@_) {
         my $want = $REG_LAYERS{$h} or next;
         my $fh = *{$main::{$h}};
         my @cur = PerlIO::get_layers($fh);   # of a glob: an IO ref gives nothing
@@ -1635,10 +1847,15 @@ sub apply_layers {
             binmode($fh, $l eq 'utf8' ? ':utf8' : ":$l");
         }
     }
+    for my $h (@_) {
+        my $sig = layer_sig(*{$main::{$h}});
+        if ($h eq 'STDIN') { $SIG_IN = $sig } elsif ($h eq 'STDOUT') { $SIG_OUT = $sig } else { $SIG_ERR = $sig }
+    }
 }
 
 sub switch_to_perlrun {
     my ($why) = @_;
+    ($REG_WATCHED, $REG_WATCHED_INC) = ();
     logmsg("switching to perlrun: $why");
     $MODE = 'perlrun';
     undef $REG_SUB;
@@ -1653,37 +1870,48 @@ sub switch_to_perlrun {
     @REG_LIGHT = ();
     %REG_HEAVY = ();
     %STASH_KEYS = all_stashes();
+    undef $STASH_SIG;
 }
 
 # ---------------------------------------------------------------------------
 # One connection.
 
+# parse_pairs reads FastCGI name-value pairs into the hash h (and returns
+# it); a truncated pair ends the list.
 sub parse_pairs {
-    my ($buf) = @_;
-    my %p;
+    my ($buf, $h) = @_;
+    $h //= {};
     my $off = 0;
     my $len = length $buf;
-    while ($off < $len) {
-        my @l;
-        for (1, 2) {
-            return \%p if $off >= $len;
-            my $b = ord substr($buf, $off, 1);
-            if ($b & 0x80) {
-                return \%p if $off + 4 > $len;
-                push @l, unpack('N', substr($buf, $off, 4)) & 0x7fffffff;
-                $off += 4;
-            } else {
-                push @l, $b;
+    my ($nl, $vl);
+    while ($off + 2 <= $len) {
+        ($nl, $vl) = unpack("\@$off CC", $buf);
+        if ($nl < 128 && $vl < 128) {
+            $off += 2;
+        } else {
+            # 1 or 4 bytes each: the high bit of the first byte says which.
+            if ($nl < 128) {
                 $off += 1;
+            } else {
+                return $h if $off + 4 > $len;
+                $nl = unpack("\@$off N", $buf) & 0x7fffffff;
+                $off += 4;
+            }
+            return $h if $off >= $len;
+            $vl = unpack("\@$off C", $buf);
+            if ($vl < 128) {
+                $off += 1;
+            } else {
+                return $h if $off + 4 > $len;
+                $vl = unpack("\@$off N", $buf) & 0x7fffffff;
+                $off += 4;
             }
         }
-        return \%p if $off + $l[0] + $l[1] > $len;
-        my $name = substr($buf, $off, $l[0]);
-        my $value = substr($buf, $off + $l[0], $l[1]);
-        $off += $l[0] + $l[1];
-        $p{$name} = $value;
+        return $h if $off + $nl + $vl > $len;
+        $h->{substr($buf, $off, $nl)} = substr($buf, $off + $nl, $vl);
+        $off += $nl + $vl;
     }
-    return \%p;
+    return $h;
 }
 
 sub encode_pairs {
@@ -1757,7 +1985,6 @@ sub serve_conn {
                 }
                 next;
             }
-            $req->{params} = parse_pairs($req->{params});
             $REQ_ID = $id;
             run_request($req);
             $REQ_ID = undef;
@@ -1819,10 +2046,14 @@ sub main {
 
     # fds: the listener leaves fd 0; 0, 1 and 2 are always open.
     open($DEVNULL, '+<', '/dev/null') or die "menshen-runner: open /dev/null: $!\n";
-    for my $fd (1, 2) {
-        POSIX::dup2(fileno($DEVNULL), $fd) unless POSIX::fstat($fd);
-    }
+    $DEVNULL_FD = fileno($DEVNULL);
+    POSIX::dup2($DEVNULL_FD, 2) unless POSIX::fstat(2);
+    # fd 1 is each request's capture file (new_capture), read through
+    # $FD1; until the first request it is /dev/null.
+    POSIX::dup2($DEVNULL_FD, 1);
+    open($FD1, '+<&=', 1) or die "menshen-runner: open fd 1: $!\n";
     open($LOG, '>&', \*STDERR) or die "menshen-runner: dup stderr: $!\n";
+    $LOG_FD = fileno($LOG);
     $LOG->autoflush(1);
     open($LISTEN, '+<&', \*STDIN) or die "menshen-runner: dup listener: $!\n";  # fd >= 3, close-on-exec
     close(STDIN);
@@ -1886,11 +2117,13 @@ sub main {
     *CORE::GLOBAL::fork = \&fork_override;
     use warnings 'redefine';
 
+    $MEMFD = probe_memfd();
     $UMASK = umask;
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;
     %SIG0 = %SIG;
     %SIG_BASE = %SIG;
+    @SIG_NAMES = ((grep { !/^__(?:WARN|DIE)__\z/ } keys %SIG), '__WARN__', '__DIE__');
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     $0 = $SCRIPT . $TAINTED;
     @INC0 = @INC;
@@ -1898,6 +2131,7 @@ sub main {
     *main::DATA = *main::DATA{IO} ? *main::DATA : \*main::DATA;
     %MAIN0 = map { $_ => 1 } keys %main::;
     %STASH_KEYS = all_stashes();
+    undef $STASH_SIG;
 
     while (!$TERM) {
         my $conn;
