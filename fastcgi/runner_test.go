@@ -341,6 +341,7 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_path.pl", query: "7"},
 	{script: "taint_warn.pl", query: "x"},
 	{script: "taint_exec.pl"},
+	{script: "reuse.pl", query: "%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -936,6 +937,24 @@ func TestRunner_TaintMode(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d log lines about taint mode, want 1: %q", n, r.logLines())
+	}
+}
+
+// TestRunner_LateChildStaysOut: a child that outlives its request and then
+// writes to fd 1 never reaches the next request's answer (fd 1 is a new
+// capture file for every request).
+func TestRunner_LateChildStaysOut(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/late_child.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	first := r.do(t, c, runnerParams(script, "GET", "fork", ""), "")
+	if string(first.out) != "Content-Type: text/plain\n\nstarted a child\n" {
+		t.Fatalf("first answer %q", first.out)
+	}
+	time.Sleep(300 * time.Millisecond) // the child writes after 100 ms
+	second := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+	if string(second.out) != "Content-Type: text/plain\n\nno child\n" {
+		t.Errorf("second answer %q", second.out)
 	}
 }
 
