@@ -250,6 +250,9 @@ func (p *Pool) acquire(ctx context.Context) error {
 	if p.ctx.Err() != nil {
 		return ErrPoolClosed
 	}
+	if p.lim.TryAcquire() {
+		return nil // a free slot: no queue, no watcher to set up
+	}
 	actx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(p.ctx, cancel)
 	err := p.lim.Acquire(actx)
