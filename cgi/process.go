@@ -68,8 +68,7 @@ type Process struct {
 	watchD  chan struct{} // closed when watchExit has ended
 	stderrD chan struct{} // closed when the stderr reader has finished
 	stdinD  chan struct{} // closed when the body copier has finished
-	stopCtx context.CancelFunc
-	ctxDone chan struct{} // closed when the ctx watcher has ended
+	stopCtx func() bool   // unregisters the ctx kill (kill checks final itself)
 
 	mu     sync.Mutex // guards final and killed
 	final  bool       // set by Close just before Wait: no signal after it
@@ -165,7 +164,6 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		watchD:  make(chan struct{}),
 		stderrD: make(chan struct{}),
 		stdinD:  make(chan struct{}),
-		ctxDone: make(chan struct{}),
 	}
 	// Most scripts are done long before this fires: Close then waits for
 	// the leader itself and no watcher (pidfd, poller registration,
@@ -177,9 +175,9 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	} else {
 		close(p.stdinD)
 	}
-	wctx, stop := context.WithCancel(ctx)
-	p.stopCtx = stop
-	go p.watchCtx(ctx, wctx)
+	// Kill the group when the request context ends before Close; no
+	// goroutine waits for that unless it happens.
+	p.stopCtx = context.AfterFunc(ctx, p.kill)
 	return p, nil
 }
 
@@ -226,7 +224,6 @@ func (p *Process) close(abort bool) error {
 		<-p.watchD
 	}
 	p.stopCtx()
-	<-p.ctxDone
 	// Nothing else signals the group now. The leader has exited but is not
 	// reaped, so its pid (= the pgid) cannot be reused yet: killing the
 	// group is safe and reaches only stragglers it left behind.
@@ -291,15 +288,6 @@ func (p *Process) watchExit() {
 	case <-t.C:
 		p.killStragglers()
 	case <-p.closing:
-	}
-}
-
-// watchCtx kills the group when the request context ends before Close.
-func (p *Process) watchCtx(parent, wctx context.Context) {
-	defer close(p.ctxDone)
-	<-wctx.Done()
-	if parent.Err() != nil {
-		p.kill()
 	}
 }
 
