@@ -16,14 +16,7 @@ import (
 // that leave the directory, wrappers whose command is missing.
 func Check(cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
-	var fc *fileConfig
-	if cfg.ConfigFile != "" {
-		var err error
-		if fc, err = loadFile(cfg.ConfigFile); err != nil {
-			return nil, err
-		}
-	}
-	s, err := buildSettings(cfg, fc)
+	s, err := loadSettings(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -59,14 +59,7 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Admin != "off" && !isLoopback(cfg.Admin) && cfg.AdminToken == "" {
 		return nil, fmt.Errorf("%w: admin listener %q is not on loopback: set --admin-token", ErrConfig, cfg.Admin)
 	}
-	var fc *fileConfig
-	if cfg.ConfigFile != "" {
-		var err error
-		if fc, err = loadFile(cfg.ConfigFile); err != nil {
-			return nil, err
-		}
-	}
-	s, err := buildSettings(cfg, fc)
+	s, err := loadSettings(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -239,15 +232,7 @@ func (g *Gateway) Close() error {
 func (g *Gateway) Reload() error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
-	var fc *fileConfig
-	if g.cfg.ConfigFile != "" {
-		var err error
-		if fc, err = loadFile(g.cfg.ConfigFile); err != nil {
-			g.metrics.reloaded(false)
-			return err
-		}
-	}
-	s, err := buildSettings(g.cfg, fc)
+	s, err := loadSettings(g.cfg)
 	if err != nil {
 		g.metrics.reloaded(false)
 		return err

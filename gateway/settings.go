@@ -51,6 +51,19 @@ type scriptSettings struct {
 	env        []string
 }
 
+// loadSettings reads cfg's config file, if any, and builds the settings
+// from both; cfg must have its defaults. Errors match ErrConfig.
+func loadSettings(cfg Config) (*settings, error) {
+	var fc *fileConfig
+	if cfg.ConfigFile != "" {
+		var err error
+		if fc, err = loadFile(cfg.ConfigFile); err != nil {
+			return nil, err
+		}
+	}
+	return buildSettings(cfg, fc)
+}
+
 // buildSettings applies fc (may be nil) under the explicit flags of c.
 func buildSettings(c Config, fc *fileConfig) (*settings, error) {
 	s := &settings{
