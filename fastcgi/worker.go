@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"strings"
 	"syscall"
 	"time"
 
@@ -267,6 +268,10 @@ func (w *worker) cleanup() {
 	})
 }
 
+// runnerLogPrefix starts the lines the bundled Perl runner writes about
+// itself on its stderr.
+const runnerLogPrefix = "menshen-runner: "
+
 // logOutput logs the worker's stdout and stderr line by line (C9): they are
 // the process's own streams, not FCGI_STDERR, and never reach a client.
 func (w *worker) logOutput() {
@@ -280,7 +285,13 @@ func (w *worker) logOutput() {
 			w.outMu.Lock()
 			w.lastLine = s
 			w.outMu.Unlock()
-			w.log.Warn(s)
+			if strings.HasPrefix(s, runnerLogPrefix) {
+				// The bundled runner reporting a decision (isolation level,
+				// a switch to perlrun): news, not trouble.
+				w.log.Info(s)
+			} else {
+				w.log.Warn(s)
+			}
 		}
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 			return
