@@ -11,8 +11,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"sync"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
