@@ -59,16 +59,22 @@ const (
 type Process struct {
 	cmd    *exec.Cmd
 	stdout *os.File
-	stderr *os.File // read end, owned by readStderr; Close may set its deadline
+	errFD  int      // stderr read end (non-blocking), until watchT wraps it
+	stderr *os.File // errFD as a pollable file, once watchT fired; Close may set its deadline
 	pid    int
 
 	exited  chan struct{} // closed when the leader has exited (not yet reaped)
 	closing chan struct{} // closed by Close: ends watchExit's linger timer
-	watchT  *time.Timer   // starts watchExit unless Close comes first
-	watchD  chan struct{} // closed when watchExit has ended
-	stderrD chan struct{} // closed when the stderr reader has finished
-	stdinD  chan struct{} // closed when the body copier has finished
-	stopCtx func() bool   // unregisters the ctx kill (kill checks final itself)
+	watchT  *time.Timer   // starts watchExit and the stderr reader unless Close comes first
+	// stderrFn receives stderr lines. Scripts that end within watchDelay
+	// (most) have their stderr read by Close, without a goroutine: the
+	// pipe holds 64 KiB, and a script that fills it sooner waits at most
+	// watchDelay for the reader.
+	stderrFn func([]byte)
+	watchD   chan struct{} // closed when watchExit has ended
+	stderrD  chan struct{} // closed when the stderr reader has finished
+	stdinD   chan struct{} // closed when the body copier has finished
+	stopCtx  func() bool   // unregisters the ctx kill (kill checks final itself)
 
 	mu     sync.Mutex // guards final and killed
 	final  bool       // set by Close just before Wait: no signal after it
@@ -104,7 +110,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stdout pipe: %w", err)
 	}
-	errR, errW, err := os.Pipe()
+	errFD, errW, err := stderrPipe()
 	if err != nil {
 		outR.Close()
 		outW.Close()
@@ -123,7 +129,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		if err != nil {
 			outR.Close()
 			outW.Close()
-			errR.Close()
+			unix.Close(errFD)
 			errW.Close()
 			return nil, fmt.Errorf("stdin pipe: %w", err)
 		}
@@ -147,7 +153,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	errW.Close()
 	if err != nil {
 		outR.Close()
-		errR.Close()
+		unix.Close(errFD)
 		if inW != nil {
 			inW.Close()
 		}
@@ -157,7 +163,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	p := &Process{
 		cmd:     cmd,
 		stdout:  outR,
-		stderr:  errR,
+		errFD:   errFD,
 		pid:     cmd.Process.Pid,
 		exited:  make(chan struct{}),
 		closing: make(chan struct{}),
@@ -168,8 +174,14 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	// Most scripts are done long before this fires: Close then waits for
 	// the leader itself and no watcher (pidfd, poller registration,
 	// goroutine) is ever set up. Long runners get one.
-	p.watchT = time.AfterFunc(watchDelay, p.watchExit)
-	go p.readStderr(errR, c.Stderr)
+	p.watchT = time.AfterFunc(watchDelay, func() {
+		// A longer runner: read its stderr as it comes, through the
+		// poller (the read end is non-blocking, so NewFile registers it).
+		p.stderr = os.NewFile(uintptr(errFD), "stderr")
+		go p.readStderr(p.stderr, c.Stderr)
+		p.watchExit()
+	})
+	p.stderrFn = c.Stderr
 	if inW != nil {
 		go p.copyStdin(inW, c.Stdin)
 	} else {
@@ -212,9 +224,11 @@ func (p *Process) close(abort bool) error {
 	if abort {
 		p.kill()
 	}
-	if p.watchT.Stop() {
+	lazyStderr := p.watchT.Stop()
+	if lazyStderr {
 		// The watcher never started: wait for the leader here (after
-		// stdout's EOF it has almost always exited already).
+		// stdout's EOF it has almost always exited already). Its stderr,
+		// at most a pipe's worth by now, is read below.
 		waitExit(p.pid)
 		close(p.exited)
 		close(p.watchD)
@@ -234,12 +248,21 @@ func (p *Process) close(abort bool) error {
 	p.mu.Unlock()
 	p.stdout.Close()
 	err := p.cmd.Wait()
-	select {
-	case <-p.stderrD:
-	case <-time.After(stderrGrace):
-		// A process outside the group holds stderr: stop reading.
-		_ = p.stderr.SetReadDeadline(time.Now())
-		<-p.stderrD
+	if lazyStderr {
+		// Every writer in the group is gone, so everything the script
+		// wrote is in the pipe: drain it without waiting (a process that
+		// left the group and holds the pipe cannot stall us), no poller
+		// registration, no goroutine.
+		p.readStderr(drainFD(p.errFD), p.stderrFn)
+		unix.Close(p.errFD)
+	} else {
+		select {
+		case <-p.stderrD:
+		case <-time.After(stderrGrace):
+			// A process outside the group holds stderr: stop reading.
+			_ = p.stderr.SetReadDeadline(time.Now())
+			<-p.stderrD
+		}
 	}
 	<-p.stdinD
 	if killed {
@@ -291,9 +314,13 @@ func (p *Process) watchExit() {
 	}
 }
 
-func (p *Process) readStderr(r *os.File, fn func([]byte)) {
+// readStderr logs r line by line until EOF or an error, then closes
+// stderrD (and r, when it is a file).
+func (p *Process) readStderr(r io.Reader, fn func([]byte)) {
 	defer close(p.stderrD)
-	defer r.Close()
+	if f, ok := r.(*os.File); ok {
+		defer f.Close()
+	}
 	br := stderrPool.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer func() {
@@ -381,3 +408,37 @@ func waitExit(pid int) {
 // with WNOHANG and nothing to report, the kernel leaves it zeroed, and a
 // report carries si_signo = SIGCHLD.
 func exitedInfo(info *unix.Siginfo) bool { return info.Signo != 0 }
+
+// stderrPipe returns a pipe for a script's stderr: the write end blocking
+// (for the script), the read end a raw non-blocking descriptor, which
+// Close can drain without the poller.
+func stderrPipe() (int, *os.File, error) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+		return -1, nil, err
+	}
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return -1, nil, err
+	}
+	return fds[0], os.NewFile(uintptr(fds[1]), "stderr-w"), nil
+}
+
+// drainFD reads a non-blocking descriptor until it is empty: io.EOF at the
+// end of the pipe or when nothing more is there right now.
+type drainFD int
+
+func (d drainFD) Read(b []byte) (int, error) {
+	for {
+		n, err := unix.Read(int(d), b)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case n > 0:
+			return n, nil
+		default:
+			return 0, io.EOF
+		}
+	}
+}
