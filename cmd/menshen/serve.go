@@ -178,7 +178,7 @@ func newLogger(format, level string) (*logrus.Logger, error) {
 	log.SetOutput(newBatchWriter(os.Stderr))
 	switch format {
 	case "text":
-		log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, DisableColors: true})
+		log.SetFormatter(textFormatter{})
 	case "json":
 		log.SetFormatter(&logrus.JSONFormatter{})
 	default:
