@@ -121,6 +121,11 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	var inW *os.File
 	switch in := c.Stdin.(type) {
 	case nil:
+		// A request without a body reads EOF: one /dev/null shared by all
+		// (os/exec would open and close one per process).
+		if dn, err := devNull(); err == nil {
+			cmd.Stdin = dn
+		}
 	case *os.File:
 		cmd.Stdin = in
 	default:
@@ -442,3 +447,10 @@ func (d drainFD) Read(b []byte) (int, error) {
 		}
 	}
 }
+
+// devNullFile is /dev/null opened once for the process (at start, so that
+// it never shows up as a descriptor opened by a request); it is only ever
+// handed to children, never read here.
+var devNullFile, devNullErr = os.Open(os.DevNull)
+
+func devNull() (*os.File, error) { return devNullFile, devNullErr }
