@@ -121,7 +121,18 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	script := r.FormValue("script")
+	script := strings.TrimPrefix(r.FormValue("script"), "/")
+	if script != "" {
+		s := g.settings.Load()
+		if m := s.mountFor("/" + script); m != nil && !m.main {
+			script = "/" + script // a script of another mount: its URL path
+		}
+		if rt, err := resolve(s.mounts, keyPath(s, script), s.isWrapped); err != nil || rt.pathInfo != "" || rt.key != script {
+			// A typo must not look like a switch that happened.
+			http.Error(w, "no such script: "+script+" (give its path under the scripts directory, e.g. sub/report.pl)", http.StatusNotFound)
+			return
+		}
+	}
 	g.SetMode(mode, script)
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
 		http.Redirect(w, r, "/status"+tokenQuery(r), http.StatusSeeOther)
