@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,56 @@ func TestReload_MountsWrappersAndTimeoutsApplyLive(t *testing.T) {
 	mustRenameOver(t, conf, "mode = \"cgi\"\n")
 	if !waitFor(1500*time.Millisecond, func() bool { code, _ := status("/legacy/old.sh"); return code == http.StatusNotFound }) {
 		t.Fatal("mount removed: /legacy/old.sh still served after 1.5s")
+	}
+}
+
+// TestReload_IsolationAndWorkersReplacePool guards C32 for the per-script
+// FastCGI settings: a live edit of a script's isolation or workers replaces
+// its pool (a new worker answers, the old one exits) and /status.json shows
+// the new isolation.
+func TestReload_IsolationAndWorkersReplacePool(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	scripts := filepath.Join(dir, "scripts")
+	if err := os.Mkdir(scripts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(scripts, "pid.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nok\\n\";\n", 0o755)
+	conf := filepath.Join(dir, "menshen.toml")
+	write := func(isolation string, workers int) {
+		mustRenameOver(t, conf, "mode = \"fastcgi\"\n[script.\"pid.pl\"]\nisolation = \""+isolation+"\"\nworkers = "+strconv.Itoa(workers)+"\n")
+	}
+	write("perlrun", 1)
+	g, srv := mustGateway(t, Config{Scripts: scripts, ConfigFile: conf, Queue: 8})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := func() string {
+		resp, _ := mustGet(t, srv.URL+"/cgi-bin/pid.pl")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		return resp.Header.Get("X-Pid")
+	}
+	first := pid()
+	if again := pid(); again != first {
+		t.Fatalf("pids %s then %s: want one persistent worker", first, again)
+	}
+	if iso := g.scriptStatus(g.settings.Load(), "pid.pl").Isolation; iso != "perlrun" {
+		t.Errorf("status isolation %q, want perlrun", iso)
+	}
+	write("registry", 2)
+	if !waitFor(1500*time.Millisecond, func() bool { return pid() != first }) {
+		t.Fatal("isolation and workers edited: still the old worker after 1.5s")
+	}
+	if iso := g.scriptStatus(g.settings.Load(), "pid.pl").Isolation; iso != "registry" {
+		t.Errorf("status isolation %q, want registry", iso)
+	}
+	if max, _ := g.settings.Load().workersFor("pid.pl"); max != 2 {
+		t.Errorf("workers %d, want 2", max)
+	}
+	old, _ := strconv.Atoi(first)
+	if !waitGone(3*time.Second, old) {
+		t.Errorf("worker %d of the old settings still alive", old)
 	}
 }
