@@ -5,9 +5,7 @@ package gateway
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"net/http"
-	"os/exec"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/limit"
@@ -45,10 +43,7 @@ func statusFor(err error) int {
 	case errors.Is(err, cgi.ErrBadHeader), errors.Is(err, cgi.ErrNoHeader):
 		return http.StatusBadGateway
 	case errors.Is(err, ErrStartScript):
-		var ee *exec.Error
-		if errors.As(err, &ee) || errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
-			return http.StatusInternalServerError
-		}
+		// Not executable or a bad interpreter once routed (C10).
 		return http.StatusInternalServerError
 	}
 	if code, ok := fastcgiStatus(err); ok {
@@ -58,6 +53,3 @@ func statusFor(err error) int {
 }
 
 const statusClientClosedRequest = 499
-
-// reasonFor is the short reason logged with a failure.
-func reasonFor(err error) string { return err.Error() }

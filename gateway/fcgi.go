@@ -118,7 +118,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error) {
 	g := t.g
 	e := &poolEntry{sig: sig}
-	env := append([]string{"PATH=" + pathOr(s.path)}, s.envFor(rt.key)...)
+	env := append([]string{"PATH=" + s.path}, s.envFor(rt.key)...)
 	var path string
 	var args []string
 	if w, ok := s.wrapperFor(rt.file); ok {
@@ -408,13 +408,6 @@ func fastcgiStatus(err error) (int, bool) {
 		return http.StatusBadGateway, true
 	}
 	return 0, false
-}
-
-func pathOr(p string) string {
-	if p == "" {
-		return cgi.DefaultPath
-	}
-	return p
 }
 
 // prune retires the pools of scripts that are gone or changed on disk, so

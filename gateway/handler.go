@@ -99,7 +99,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	entry := g.log.WithFields(f)
 	if x.err != nil {
-		entry.WithField("reason", reasonFor(x.err)).Warn("request failed")
+		entry.WithField("reason", x.err.Error()).Warn("request failed")
 	} else {
 		entry.Info("request")
 	}

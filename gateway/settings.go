@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/limit"
 )
 
@@ -94,6 +95,9 @@ func buildSettings(c Config, fc *fileConfig) (*settings, error) {
 		}
 	}
 	sort.SliceStable(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
+	if s.path == "" {
+		s.path = cgi.DefaultPath
+	}
 	s.procs = limit.New(s.maxProcs, s.queue)
 	return s, nil
 }
