@@ -240,7 +240,7 @@ func TestCGI_MetaVariables(t *testing.T) {
 func TestCGI_MetaVariablesUnderTLS(t *testing.T) {
 	t.Parallel()
 	log, _ := test.NewNullLogger()
-	pids := &pidHook{pids: map[int]bool{}}
+	pids := pidHook{newPidSet()}
 	log.AddHook(pids)
 	g, err := New(Config{Scripts: mustCopyTestdata(t, "cgi"), Logger: log, Timeout: 10 * time.Second})
 	if err != nil {

@@ -22,7 +22,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,32 +40,6 @@ type fcgiSite struct {
 	seen *pidSet
 }
 
-// pidSet is the pids a test saw, for the leak check.
-type pidSet struct {
-	mu   sync.Mutex
-	pids map[int]bool
-}
-
-func (p *pidSet) add(pids ...int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, pid := range pids {
-		if pid > 0 {
-			p.pids[pid] = true
-		}
-	}
-}
-
-func (p *pidSet) all() []int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]int, 0, len(p.pids))
-	for pid := range p.pids {
-		out = append(out, pid)
-	}
-	return out
-}
-
 // newFCGISite copies testdata/name and serves it in mode; edit adjusts the
 // Config first (may be nil). The defaults keep a broken test from hanging
 // (10 s timeout) and let concurrent tests queue (Queue 64, as `menshen
@@ -74,7 +47,7 @@ func (p *pidSet) all() []int {
 func newFCGISite(tb testing.TB, name string, mode Mode, edit func(c *Config)) *fcgiSite {
 	tb.Helper()
 	log, hook := test.NewNullLogger()
-	s := &fcgiSite{dir: mustCopyTestdata(tb, name), hook: hook, seen: &pidSet{pids: map[int]bool{}}}
+	s := &fcgiSite{dir: mustCopyTestdata(tb, name), hook: hook, seen: newPidSet()}
 	cfg := Config{Scripts: s.dir, Logger: log, Mode: mode, Timeout: 10 * time.Second, Workers: 2, Queue: 64}
 	if edit != nil {
 		edit(&cfg)

@@ -42,7 +42,7 @@ func mustGateway(tb testing.TB, cfg Config) (*Gateway, *httptest.Server) {
 	if cfg.Logger == nil {
 		cfg.Logger, _ = test.NewNullLogger()
 	}
-	pids := &pidHook{pids: map[int]bool{}}
+	pids := pidHook{newPidSet()}
 	cfg.Logger.AddHook(pids)
 	g, err := New(cfg)
 	if err != nil {
@@ -59,32 +59,46 @@ func mustGateway(tb testing.TB, cfg Config) (*Gateway, *httptest.Server) {
 	return g, srv
 }
 
-// pidHook records every "pid" field logged, so that the leak check knows
-// which process groups a test started.
-type pidHook struct {
+// pidSet is the pids a test saw, for the leak check. It is safe for
+// concurrent use.
+type pidSet struct {
 	mu   sync.Mutex
 	pids map[int]bool
 }
 
-func (h *pidHook) Levels() []logrus.Level { return logrus.AllLevels }
+func newPidSet() *pidSet { return &pidSet{pids: map[int]bool{}} }
 
-func (h *pidHook) Fire(e *logrus.Entry) error {
-	if pid, ok := fieldInt(e.Data["pid"]); ok && pid > 0 {
-		h.mu.Lock()
-		h.pids[pid] = true
-		h.mu.Unlock()
+func (p *pidSet) add(pids ...int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pid := range pids {
+		if pid > 0 {
+			p.pids[pid] = true
+		}
 	}
-	return nil
 }
 
-func (h *pidHook) all() []int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make([]int, 0, len(h.pids))
-	for p := range h.pids {
-		out = append(out, p)
+func (p *pidSet) all() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]int, 0, len(p.pids))
+	for pid := range p.pids {
+		out = append(out, pid)
 	}
 	return out
+}
+
+// pidHook records every "pid" field logged, so that the leak check knows
+// which process groups a test started.
+type pidHook struct{ *pidSet }
+
+func (h pidHook) Levels() []logrus.Level { return logrus.AllLevels }
+
+func (h pidHook) Fire(e *logrus.Entry) error {
+	if pid, ok := fieldInt(e.Data["pid"]); ok {
+		h.add(pid)
+	}
+	return nil
 }
 
 // fieldInt reads a logrus field holding any integer type.
