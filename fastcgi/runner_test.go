@@ -568,15 +568,7 @@ func TestRunner_Streams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Close()
-	var got []byte
-	buf := make([]byte, 4096)
-	for !bytes.Contains(got, []byte("first\n")) {
-		n, err := resp.Read(buf)
-		got = append(got, buf[:n]...)
-		if err != nil {
-			t.Fatalf("read: %v (got %q)", err, got)
-		}
-	}
+	got := mustReadUntil(t, resp, "first\n")
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("first line after %v, want it within 1s", d)
 	}
@@ -876,15 +868,7 @@ func TestRunner_KillRunaway(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Close()
-	var got []byte
-	buf := make([]byte, 100)
-	for !bytes.Contains(got, []byte("started")) {
-		n, err := resp.Read(buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, buf[:n]...)
-	}
+	mustReadUntil(t, resp, "started")
 	time.Sleep(100 * time.Millisecond) // let system() start its sleep
 	syscall.Kill(-r.pgid, syscall.SIGKILL)
 	if _, err := io.ReadAll(resp); !errors.Is(err, ErrConnClosed) {
@@ -1046,4 +1030,20 @@ func TestRunner_AbortMidRequest(t *testing.T) {
 	if string(got.out) != "Content-Type: text/plain\n\nfirst\nsecond\n" {
 		t.Errorf("next request: %q", got.out)
 	}
+}
+
+// mustReadUntil reads r until what it returned contains marker, and returns
+// all of it; a read error first fails the test.
+func mustReadUntil(tb testing.TB, r io.Reader, marker string) []byte {
+	tb.Helper()
+	var got []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(got, []byte(marker)) {
+		n, err := r.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			tb.Fatalf("read: %v (got %q)", err, got)
+		}
+	}
+	return got
 }
