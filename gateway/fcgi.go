@@ -53,6 +53,18 @@ func fileSig(fi os.FileInfo) string {
 	return fmt.Sprintf("%d:%d", fi.ModTime().UnixNano(), fi.Size())
 }
 
+// poolSig is settingsSig, computed once per script for these settings
+// (they never change; a reload builds new ones): it is on every FastCGI
+// request's path.
+func (s *settings) poolSig(key, file string) string {
+	if v, ok := s.sigs.Load(key); ok {
+		return v.(string)
+	}
+	v := settingsSig(s, key, file)
+	s.sigs.Store(key, v)
+	return v
+}
+
 // settingsSig is what of the settings a pool is built from.
 func settingsSig(s *settings, key, file string) string {
 	max, min := s.workersFor(key)
@@ -67,7 +79,7 @@ var errLeftFastCGI = errors.New("gateway: script left fastcgi mode")
 // entry returns the current pool entry of rt, creating it (and retiring a
 // previous version) when needed.
 func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
-	sig := fileSig(rt.info) + "|" + settingsSig(s, rt.key, rt.file)
+	sig := fileSig(rt.info) + "|" + s.poolSig(rt.key, rt.file)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.g.closing.Load() {
@@ -97,7 +109,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 			fresh.info = fi
 			rt = &fresh
 		}
-		sig = fileSig(rt.info) + "|" + settingsSig(s, rt.key, rt.file)
+		sig = fileSig(rt.info) + "|" + s.poolSig(rt.key, rt.file)
 		if old.sig == sig {
 			return old, nil
 		}
@@ -237,7 +249,7 @@ func (t *poolTable) sync(s *settings) {
 			continue
 		}
 		_, after, _ := strings.Cut(e.sig, "|")
-		if after != settingsSig(s, k, file) {
+		if after != s.poolSig(k, file) {
 			delete(t.entries, k)
 			t.retire(k, e, "config changed")
 		}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/menshen/menshen/cgi"
@@ -35,6 +36,7 @@ type settings struct {
 	wrappers    map[string]wrapper // by extension, e.g. ".php"
 	scripts     map[string]scriptSettings
 	procs       *limit.Limiter // CGI processes (C11)
+	sigs        sync.Map       // script key → poolSig, filled lazily
 }
 
 type wrapper struct {
