@@ -226,12 +226,12 @@ func (c *Conn) acquire() error {
 		return errConnBusy
 	case c.broken:
 		return fmt.Errorf("%w: not reusable after the previous request", ErrConnClosed)
-	case c.peerClosed():
-		// An application that exits between requests (PHP_FCGI_MAX_REQUESTS,
-		// recycling) leaves a stale conn: notice before sending anything.
-		c.broken = true
-		return fmt.Errorf("%w: closed by application", ErrConnClosed)
 	}
+	// An application that exits between requests (PHP_FCGI_MAX_REQUESTS,
+	// recycling) leaves a stale conn that release could not see yet: the
+	// write or the first read then fails with EPIPE or ECONNRESET, which
+	// callers such as Pool take as "not processed" and retry. Not peeking
+	// here again saves a system call per request.
 	c.busy = true
 	return nil
 }
@@ -494,6 +494,24 @@ func (r *Response) Read(p []byte) (int, error) {
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]
 	return n, nil
+}
+
+// Wait blocks until a Read would return at once: stdout bytes, or the end
+// of the request. It returns the error that Read would then return, if no
+// bytes are at hand; it consumes nothing.
+func (r *Response) Wait() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errResponseClosed
+	}
+	for len(r.pending) == 0 {
+		if r.err != nil {
+			return r.err
+		}
+		r.next()
+	}
+	return nil
 }
 
 // Ready reports whether a Read would return without waiting for the

@@ -53,10 +53,6 @@ const (
 	backoffMax = 10 * time.Second
 )
 
-// peekSize is how much of the first FCGI_STDOUT data Do reads before
-// returning, to learn whether a kept connection was stale.
-const peekSize = 4096
-
 // PoolConfig configures a [Pool].
 type PoolConfig struct {
 	// Name is the script name used in logs and stats, e.g. "sub/report.pl".
@@ -419,7 +415,7 @@ func (p *Pool) watch(w *worker) {
 	p.notifyLocked()
 }
 
-// run sends req to w and reads the first piece of the response. retry
+// run sends req to w and waits for the first piece of the response. retry
 // reports a failure that provably left the request unprocessed, so Do may
 // send it once more on a fresh connection.
 func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolResponse, retry bool, _ error) {
@@ -474,10 +470,8 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		return fail(err, true, true)
 	}
 	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx}
-	buf := make([]byte, peekSize)
-	n, err := resp.Read(buf)
-	pr.buf = buf[:n]
-	if err != nil && n == 0 && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
+	err = resp.Wait()
+	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
 		resp.Close()
 		w.putConn(c, false)
 		// A reset, rather than a plain end, means the worker exited with
@@ -702,11 +696,10 @@ type PoolResponse struct {
 	stopKill func() bool   // disarms the ctx kill; false if it already fired
 	killed   chan struct{} // closed when the ctx kill has finished
 
-	buf       []byte // first piece of output, read by Do
-	err       error  // sticky read error
-	complete  bool   // END_REQUEST(COMPLETE) seen
-	disarmed  bool   // stopKill was called
-	wasKilled bool   // the ctx kill fired before stopKill
+	err       error // sticky read error
+	complete  bool  // END_REQUEST(COMPLETE) seen
+	disarmed  bool  // stopKill was called
+	wasKilled bool  // the ctx kill fired before stopKill
 	closeOnce sync.Once
 }
 
@@ -736,15 +729,10 @@ func (r *PoolResponse) AppStatus() (int, bool) { return r.resp.AppStatus() }
 // Ready reports whether a Read would return without waiting for the
 // worker (see [Response.Ready]). It does not block.
 func (r *PoolResponse) Ready() bool {
-	return len(r.buf) > 0 || r.err != nil || r.resp.Ready()
+	return r.err != nil || r.resp.Ready()
 }
 
 func (r *PoolResponse) Read(p []byte) (int, error) {
-	if len(r.buf) > 0 {
-		n := copy(p, r.buf)
-		r.buf = r.buf[n:]
-		return n, nil
-	}
 	if r.err != nil {
 		return 0, r.err
 	}

@@ -343,7 +343,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if _, ok := s.wrapperFor(rt.file); ok {
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}
-		errLog := &stderrLog{log: g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})}
+		errLog := &stderrLog{g: g, req: x.id, script: rt.key}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Params: cgi.Env(r, p),
 			Stdin:  b.reader(),
@@ -376,11 +376,14 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 // lines that come before (a warning at the top of a script) are held until
 // then, a bounded number of them.
 type stderrLog struct {
-	log  logrus.FieldLogger
-	mu   sync.Mutex
-	pid  int64 // 0 until known
-	set  bool
-	held [][]byte
+	g      *Gateway
+	req    uint64
+	script string
+	mu     sync.Mutex
+	log    logrus.FieldLogger // made at the first line: most requests have none
+	pid    int64              // 0 until known
+	set    bool
+	held   [][]byte
 }
 
 // maxHeldStderr bounds the lines held while the pid is unknown; later ones
@@ -394,7 +397,15 @@ func (l *stderrLog) line(b []byte) {
 		l.held = append(l.held, bytes.Clone(b))
 		return
 	}
-	stderrLine(l.log, l.pid, b)
+	stderrLine(l.logger(), l.pid, b)
+}
+
+// logger returns the request's stderr logger. l.mu is held.
+func (l *stderrLog) logger() logrus.FieldLogger {
+	if l.log == nil {
+		l.log = l.g.log.WithFields(logrus.Fields{"req": l.req, "script": l.script})
+	}
+	return l.log
 }
 
 // setPID logs the held lines with pid (0: unknown, the request failed) and
@@ -404,7 +415,7 @@ func (l *stderrLog) setPID(pid int) {
 	defer l.mu.Unlock()
 	l.pid, l.set = int64(pid), true
 	for _, b := range l.held {
-		stderrLine(l.log, l.pid, b)
+		stderrLine(l.logger(), l.pid, b)
 	}
 	l.held = nil
 }
