@@ -75,7 +75,11 @@
 # layers, their arguments and flags (EOF, error, utf8, buffer in use) are
 # what they were when it was new (after the registry's `use open` layers),
 # and, for STDOUT/STDERR, the format state ($~ $^ $= $- $%) is the default;
-# $| is reset for every request. Anything else makes a new handle.
+# $| is reset for every request. Anything else makes a new handle. STDOUT is
+# flushed before that check (a full buffer is no state of the handle), and a
+# kept STDOUT or STDERR gets a fresh :perlio layer (rewind), so that tell()
+# starts from 0 again as in a new process (CGI::Carp's fatalsToBrowser
+# prints its header only while tell(STDOUT) is 0; corpus tell.pl, carp.pl).
 #
 # SPEED (hello.pl vs its FCGI.pm twin hello.fcgi, through menshen, wrk, 2
 # shared cores). Before: 2.4k vs 6.5k req/s at c=1 (0.36x), 2.8k vs 13.6k at
@@ -1785,13 +1789,29 @@ sub setup_fds {
 # as new, else closing it) and ends the FCGI_STDOUT stream.
 sub finish_stdout {
     my $io = *main::STDOUT{IO};
-    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
+    # Flushed before the check: unflushed output (PERLIO_F_WRBUF) is no
+    # state of the handle, only of this request. Flushing then closing is
+    # what close alone does.
+    if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT && !tied(*main::STDOUT)) {
         eval { $io->flush };
+    }
+    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT') && rewind(*main::STDOUT, $SIG_OUT)) {
         $KEEP_OUT = $io;
     } else {
         eval { close($io) } if $io;     # flushes, then ends FCGI_STDOUT
     }
     stdout_end();
+}
+
+# rewind gives a kept output handle (glob g, flushed) the position of a new
+# one: tell(STDOUT) counts the bytes written through it (CGI::Carp's
+# fatalsToBrowser prints a header only while it is 0). A fresh :perlio layer
+# on the via layer is exactly what a new handle has (the via layer has no
+# TELL: the position starts at 0); unlike seek it leaves $. alone. True when
+# the layers then read as new (sig).
+sub rewind {
+    my ($g, $sig) = @_;
+    return binmode($g, ':pop:perlio') && layer_sig($g) eq $sig;
 }
 
 sub reset_fds {
@@ -1806,7 +1826,7 @@ sub reset_fds {
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
-    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR')) {
+    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR') && rewind(*main::STDERR, $SIG_ERR)) {
         $KEEP_ERR = $err;
     } else {
         close($err) if $err;

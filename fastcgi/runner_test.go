@@ -347,6 +347,7 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
+	{script: "tell.pl", query: "flush"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -962,18 +963,40 @@ func TestRunner_LateChildStaysOut(t *testing.T) {
 // request, as CGI mode runs it).
 func BenchmarkRunner_Hello(b *testing.B) {
 	script := mustRunnerAbs(b, "testdata/runner/special/hello.pl")
-	for _, iso := range []string{IsolationRegistry, IsolationPerlrun} {
+	for _, iso := range []string{IsolationAuto, IsolationRegistry, IsolationPerlrun} {
 		b.Run(iso, func(b *testing.B) {
 			r := startRunner(b, script, iso)
 			c := r.dial(b)
 			params := runnerParams(script, "GET", "bench", "")
+			// The first request compiles (and, under auto, snapshots).
+			if got := r.do(b, c, params, ""); got.status != 0 {
+				b.Fatalf("status %d", got.status)
+			}
+			cpu0, ok := runnerCPU(r.cmd.Process.Pid)
 			for b.Loop() {
 				if got := r.do(b, c, params, ""); got.status != 0 {
 					b.Fatalf("status %d", got.status)
 				}
 			}
+			if cpu1, ok1 := runnerCPU(r.cmd.Process.Pid); ok && ok1 {
+				b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(b.N), "runner-cpu-us/op")
+			}
 		})
 	}
+}
+
+// runnerCPU returns the CPU time (ns) process pid has used, from
+// /proc/PID/schedstat (Linux).
+func runnerCPU(pid int) (int64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+	if err != nil {
+		return 0, false
+	}
+	var ns int64
+	if _, err := fmt.Sscan(string(b), &ns); err != nil {
+		return 0, false
+	}
+	return ns, true
 }
 
 func BenchmarkRunner_HelloCGI(b *testing.B) {
