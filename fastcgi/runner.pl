@@ -32,7 +32,7 @@
 #      kept for the next request only while it is as new (see KEPT HANDLES).
 #   3. fd 1 becomes a fresh capture file (a memfd, else an anonymous temp
 #      file), and STDOUT a handle
-#      whose layers are  unix(/dev/null) + via(Menshen::Runner::Out) + perlio:
+#      whose layers are  unix($SINK) + via(Menshen::Runner::Out) + perlio:
 #      the top is a genuine :perlio layer, so buffering (8 KiB, flushed when
 #      full, on $|, on close, before fork/system/exec), binmode (:raw, :utf8,
 #      :encoding(...)), "Wide character" warnings, print/printf/say/write
@@ -387,6 +387,7 @@ our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
 our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
 our ($LISTEN, $LOG, $DEVNULL);
+our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
 our %SIG0;                # %SIG at start
@@ -624,11 +625,14 @@ use overload '""' => sub { "exit(" . $_[0]{code} . ")\n" }, fallback => 1;
 
 package Menshen::Runner;
 
-# layered_handle returns a write handle over /dev/null with the via layer
-# under a real :perlio buffer.
+# layered_handle returns a write handle with the via layer under a real
+# :perlio buffer. Below the via layer is $SINK, an anonymous temp file that
+# nothing ever writes to: over a regular file (or a pipe, as under CGI)
+# tell() counts the bytes written through the handle, over /dev/null it
+# stays 0 (CGI::Carp's fatalsToBrowser reads it; corpus tell.pl).
 sub layered_handle {
     my ($class) = @_;
-    open(my $fh, '>&', $DEVNULL) or die "dup /dev/null: $!";
+    open(my $fh, '>&', $SINK) or die "dup the sink: $!";
     binmode($fh, ":pop:via($class):perlio") or die "push $class layer: $!";
     return $fh;
 }
@@ -2324,6 +2328,9 @@ sub main {
     # fds: the listener leaves fd 0; 0, 1 and 2 are always open.
     open($DEVNULL, '+<', '/dev/null') or die "menshen-runner: open /dev/null: $!\n";
     $DEVNULL_FD = fileno($DEVNULL);
+    # (Before STDIN is closed: a dup of a temp file opened after that
+    # comes out read-only, and syswrite STDOUT fails with EBADF.)
+    $SINK = $DEVNULL unless open($SINK, '+>', undef);
     POSIX::dup2($DEVNULL_FD, 2) unless POSIX::fstat(2);
     # fd 1 is each request's capture file (new_capture), read through
     # $FD1; until the first request it is /dev/null.
