@@ -43,8 +43,10 @@
 #      itself (syswrite STDOUT, children of system(), a dup of STDOUT, XS
 #      code) lands in the capture file and is sent, in order, before the
 #      next perl-level write and at the end of the request: the same bytes,
-#      only not streamed while a child runs. The capture file is new for
-#      every request, so a child that outlives its request writes nowhere.
+#      only not streamed while a child runs. The capture file is new
+#      after every request that may have forked, so a child that outlives
+#      its request writes nowhere; else it is emptied and serves again
+#      (ASSUMPTIONS: the fork sentinel).
 #      Once the script is done, the last output, the ends of the streams
 #      and FCGI_END_REQUEST leave in one write; the restoring (7) happens
 #      after it, while the client reads.
@@ -91,6 +93,17 @@
 # list, END list, watched globals, registry fingerprints), srand from a
 # buffer of /dev/urandom. What remains is Perl work of about 60 us: %ENV
 # (18 setenv), the checks that keep CGI semantics, record parsing.
+#
+# ASSUMPTIONS the speed relies on (each checked by a test):
+#   - The fork sentinel: perl flushes every PerlIO handle before it forks
+#     (fork, system, exec, qx//, every pipe open, IPC::Open3: the
+#     PERL_FLUSHALL_FOR_CHILD of pp_fork, pp_system, pp_exec, my_popen).
+#     The runner keeps one handle that nothing else ever flushes; its
+#     flushes ($FORKS) count the forks. A request with none leaves no
+#     process but the runner holding fd 1's capture file, which is then
+#     emptied and reused (next_capture; TestRunner_LateChildStaysOut). XS
+#     code that calls fork(2) itself, without that flush, is not seen: its
+#     child must not outlive the request while writing to fd 1.
 #
 # ISOLATION (--isolation, per script; the gateway passes it)
 #
@@ -418,6 +431,9 @@ our $SKIP_END;            # exec ended the request: no END blocks
 our ($OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
 our $FD1;                 # a handle on fd 1 (whatever it is), never closed
 our $OUT_CAPTURE;         # fd 1 is this request's capture file
+our ($CAP_ID, $CAP_FORKS, $CAP_READY);   # the capture file's "dev ino", $FORKS when made; ready for the next request
+our $FORKS = 0;           # flush-alls seen by the fork sentinel (see new_capture)
+our $FORK_SENTINEL;       # a handle only perl's flush-all ever flushes
 our $MEMFD;               # the memfd_create syscall number, 0 if none
 our $QUEUE = '';          # records to write before anything else
 our $FINISHING;           # the script is done: output is queued, not sent
@@ -619,6 +635,14 @@ sub WRITE   { Menshen::Runner::stderr_write($_[1]); length $_[1] }
 sub FLUSH   { 0 }
 sub FILENO  { 2 }
 sub BINMODE { 0 }
+
+# The fork sentinel's layer: perl flushes every PerlIO handle before it
+# forks (fork, system, exec, qx, pipe opens: PERL_FLUSHALL_FOR_CHILD), and
+# nothing else ever flushes this handle.
+package Menshen::Runner::Forks;
+sub PUSHED  { my $x = 0; bless \$x, $_[0] }
+sub WRITE   { length $_[1] }
+sub FLUSH   { $Menshen::Runner::FORKS++; 0 }
 
 package Menshen::Runner::Exit;
 use overload '""' => sub { "exit(" . $_[0]{code} . ")\n" }, fallback => 1;
@@ -1648,9 +1672,12 @@ sub temp_file {
 
 # new_capture makes fd 1 a fresh, empty capture file for what bypasses
 # perl's STDOUT: a memfd (one syscall), else an anonymous temp file, else
-# /dev/null. Fresh for every request, so that a child that outlives its
-# request can never write into the next one's response.
+# /dev/null. Fresh for every request in which a process may have been
+# forked, so that a child that outlives its request can never write into
+# the next one's response.
 sub new_capture {
+    $CAP_READY = 1;
+    undef $CAP_ID;
     if ($MEMFD) {
         my $name = 'menshen-stdout';
         my $fd = syscall($MEMFD, $name, 1);     # MFD_CLOEXEC: only fd 1 stays
@@ -1658,6 +1685,7 @@ sub new_capture {
             POSIX::dup2($fd, 1) // die "dup2 stdout: $!";
             POSIX::close($fd);
             $OUT_CAPTURE = 1;
+            capture_made();
             return;
         }
         logmsg("memfd_create: $!: using temp files");
@@ -1666,6 +1694,33 @@ sub new_capture {
     my $fh = temp_file();
     POSIX::dup2($fh ? fileno($fh) : $DEVNULL_FD, 1) // die "dup2 stdout: $!";
     $OUT_CAPTURE = $fh ? 1 : 0;
+    capture_made() if $fh;
+}
+
+sub capture_made {
+    my ($dev, $ino) = stat($FD1);
+    $CAP_ID = defined $ino ? "$dev $ino" : undef;
+    $CAP_FORKS = $FORKS;
+}
+
+# next_capture readies fd 1 for the next request, after the answer. The
+# capture file serves again, emptied, when no process can hold it but the
+# runner: no fork since it was made (the sentinel's count, $FORKS, is
+# unchanged: every perl-level fork flushes all handles first) and fd 1 is
+# still that file. It then is as new: empty, at offset 0, no status flags
+# (O_APPEND, O_NONBLOCK: F_SETFL), not close-on-exec (F_SETFD). Else a
+# new one replaces it.
+sub next_capture {
+    if ($OUT_CAPTURE && defined $CAP_ID && $FORKS == $CAP_FORKS) {
+        my ($dev, $ino, $size) = (stat $FD1)[0, 1, 7];
+        if (defined $ino && "$dev $ino" eq $CAP_ID
+            && (!$size || truncate($FD1, 0)) && defined sysseek($FD1, 0, 0)
+            && fcntl($FD1, Fcntl::F_SETFL(), 0) && fcntl($FD1, Fcntl::F_SETFD(), 0)) {
+            $CAP_READY = 1;
+            return;
+        }
+    }
+    new_capture();
 }
 
 # probe_memfd finds the memfd_create syscall of this platform, and checks
@@ -1710,7 +1765,8 @@ sub out_keepable {
 sub setup_fds {
     my ($req) = @_;
     @FRESH = ();
-    new_capture();
+    new_capture() unless $CAP_READY;
+    $CAP_READY = 0;
     $OUT_OFF = 0;
     # fd 0: the body.
     my $len = $req->{spool} ? -s $req->{spool} : length $req->{body};
@@ -1839,8 +1895,8 @@ sub reset_fds {
     *main::STDERR = *$IDLE_ERR{IO};
     *main::STDOUT = *$IDLE_OUT{IO};
     select(*main::STDOUT);
-    # fd 1 stays the capture file until the next request replaces it.
-    truncate($FD1, 0) if $OUT_CAPTURE && $OUT_OFF;
+    # fd 1: the capture file of the next request (emptied, or new).
+    next_capture();
     for my $h ('ARGV', 'ARGVOUT') {
         my $g = $main::{$h} or next;
         close(*{$g}{IO}) if *{$g}{IO} && defined fileno(*{$g}{IO});
@@ -2336,6 +2392,9 @@ sub main {
     # $FD1; until the first request it is /dev/null.
     POSIX::dup2($DEVNULL_FD, 1);
     open($FD1, '+<&=', 1) or die "menshen-runner: open fd 1: $!\n";
+    open($FORK_SENTINEL, '>&', $DEVNULL) or die "menshen-runner: dup /dev/null: $!\n";
+    binmode($FORK_SENTINEL, ':pop:via(Menshen::Runner::Forks)')
+        or die "menshen-runner: push the fork sentinel layer: $!\n";
     open($LOG, '>&', \*STDERR) or die "menshen-runner: dup stderr: $!\n";
     $LOG_FD = fileno($LOG);
     $LOG->autoflush(1);

@@ -941,20 +941,33 @@ func TestRunner_TaintMode(t *testing.T) {
 }
 
 // TestRunner_LateChildStaysOut: a child that outlives its request and then
-// writes to fd 1 never reaches the next request's answer (fd 1 is a new
-// capture file for every request).
+// writes to fd 1 never reaches a later request's answer (fd 1 is a new
+// capture file after every request that may have forked; the earlier
+// requests, which did not, leave theirs to be reused).
 func TestRunner_LateChildStaysOut(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/special/late_child.pl")
 	r := startRunner(t, script, IsolationAuto)
 	c := r.dial(t)
-	first := r.do(t, c, runnerParams(script, "GET", "fork", ""), "")
-	if string(first.out) != "Content-Type: text/plain\n\nstarted a child\n" {
-		t.Fatalf("first answer %q", first.out)
-	}
-	time.Sleep(300 * time.Millisecond) // the child writes after 100 ms
-	second := r.do(t, c, runnerParams(script, "GET", "", ""), "")
-	if string(second.out) != "Content-Type: text/plain\n\nno child\n" {
-		t.Errorf("second answer %q", second.out)
+	const none = "Content-Type: text/plain\n\nno child\n"
+	for _, tc := range []struct{ query, want string }{
+		{"fork", "started a child\n"},
+		{"background", "started a background job\n"},
+	} {
+		for i := 0; i < 2; i++ {
+			if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != none {
+				t.Errorf("%s: answer before %q", tc.query, got.out)
+			}
+		}
+		first := r.do(t, c, runnerParams(script, "GET", tc.query, ""), "")
+		if string(first.out) != "Content-Type: text/plain\n\n"+tc.want {
+			t.Fatalf("%s: first answer %q", tc.query, first.out)
+		}
+		time.Sleep(300 * time.Millisecond) // the child writes after 100 ms
+		for i := 0; i < 2; i++ {
+			if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != none {
+				t.Errorf("%s: answer %d after %q", tc.query, i+1, got.out)
+			}
+		}
 	}
 }
 
