@@ -103,7 +103,10 @@
 #     process but the runner holding fd 1's capture file, which is then
 #     emptied and reused (next_capture; TestRunner_LateChildStaysOut). XS
 #     code that calls fork(2) itself, without that flush, is not seen: its
-#     child must not outlive the request while writing to fd 1.
+#     child must not outlive the request while writing to fd 1. The same
+#     count spares a getpid: only after a fork can the script's code
+#     return into the runner in a child; the writes to STDOUT/STDERR and
+#     the check after the END blocks still ask $$ every time.
 #
 # ISOLATION (--isolation, per script; the gateway passes it)
 #
@@ -444,6 +447,8 @@ our $STDIN_FH;            # an in-memory body's handle (no fd 0)
 # replaces one frees it as in a real process); SIG: their state when new.
 our ($KEEP_IN, $KEEP_OUT, $KEEP_ERR, $CUR_IN, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
 our @FRESH;               # the standard handles made new for this request
+our ($OUT_WROTE, $ERR_WROTE);   # STDOUT's, STDERR's :perlio layer wrote to the via layer (tell() moved)
+our $REQ_FORKS;           # $FORKS when the request began
 our ($DEVNULL_FD, $LOG_FD);
 
 # ---------------------------------------------------------------------------
@@ -541,7 +546,8 @@ sub read_record {
 # poll_abort looks, without blocking, for an FCGI_ABORT_REQUEST of the running
 # request or the end of the connection. Other records stay buffered.
 sub poll_abort {
-    return if $ABORTED || $CONN_DEAD || !$CONN || $$ != $PID;
+    # (Only stdout_write calls it, in the runner itself: it checked $$.)
+    return if $ABORTED || $CONN_DEAD || !$CONN;
     my $rin = '';
     vec($rin, fileno($CONN), 1) = 1;
     my $n = select(my $rout = $rin, undef, undef, 0);
@@ -600,9 +606,11 @@ sub stdout_write {
 }
 
 # stdout_end ends the FCGI_STDOUT stream: close STDOUT in the script, or the
-# end of the request.
+# end of the request (runner: true when the caller knows it runs in the
+# runner itself, not in a child).
 sub stdout_end {
-    return if $OUT_DONE || $$ != $PID || !defined $REQ_ID;
+    my ($runner) = @_;
+    return if $OUT_DONE || (!$runner && $$ != $PID) || !defined $REQ_ID;
     # While finishing, a drain after the last write saw everything.
     drain_fd1() unless $FINISHING && $FD1_DRAINED;
     $OUT_DONE = 1;
@@ -623,15 +631,15 @@ sub stderr_write {
 
 package Menshen::Runner::Out;
 sub PUSHED  { my $x = 1; bless \$x, $_[0] }
-sub WRITE   { Menshen::Runner::stdout_write($_[1]); length $_[1] }
-sub FLUSH   { Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && $$ == $Menshen::Runner::PID; 0 }
+sub WRITE   { $Menshen::Runner::OUT_WROTE = 1; Menshen::Runner::stdout_write($_[1]); length $_[1] }
+sub FLUSH   { Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
 sub FILENO  { 1 }
 sub BINMODE { 0 }
 sub CLOSE   { Menshen::Runner::stdout_end(); 0 }
 
 package Menshen::Runner::Err;
 sub PUSHED  { my $x = 2; bless \$x, $_[0] }
-sub WRITE   { Menshen::Runner::stderr_write($_[1]); length $_[1] }
+sub WRITE   { $Menshen::Runner::ERR_WROTE = 1; Menshen::Runner::stderr_write($_[1]); length $_[1] }
 sub FLUSH   { 0 }
 sub FILENO  { 2 }
 sub BINMODE { 0 }
@@ -812,9 +820,7 @@ sub all_stashes {
 our (@STASH_HV, $STASH_SIG);
 
 sub stash_sig {
-    my $s = '';
-    $s .= keys(%$_) . ',' for @STASH_HV;
-    return $s;
+    return pack 'N*', map scalar(%$_), @STASH_HV;
 }
 
 sub new_stashes {
@@ -1765,6 +1771,7 @@ sub out_keepable {
 sub setup_fds {
     my ($req) = @_;
     @FRESH = ();
+    ($OUT_WROTE, $ERR_WROTE, $REQ_FORKS) = (0, 0, $FORKS);
     new_capture() unless $CAP_READY;
     $CAP_READY = 0;
     $OUT_OFF = 0;
@@ -1855,12 +1862,13 @@ sub finish_stdout {
     if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT && !tied(*main::STDOUT)) {
         eval { $io->flush };
     }
-    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT') && rewind(*main::STDOUT, $SIG_OUT)) {
+    # A kept STDOUT is rewound by reset_fds, after the answer.
+    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
         $KEEP_OUT = $io;
     } else {
         eval { close($io) } if $io;     # flushes, then ends FCGI_STDOUT
     }
-    stdout_end();
+    stdout_end(1);
 }
 
 # rewind gives a kept output handle (glob g, flushed) the position of a new
@@ -1868,13 +1876,18 @@ sub finish_stdout {
 # fatalsToBrowser prints a header only while it is 0). A fresh :perlio layer
 # on the via layer is exactly what a new handle has (the via layer has no
 # TELL: the position starts at 0); unlike seek it leaves $. alone. True when
-# the layers then read as new (sig).
+# the layers then read as new (sig). Only a handle whose :perlio layer
+# wrote to the via layer (wrote) has moved.
 sub rewind {
-    my ($g, $sig) = @_;
-    return binmode($g, ':pop:perlio') && layer_sig($g) eq $sig;
+    my ($g, $sig, $wrote) = @_;
+    return !$wrote || (binmode($g, ':pop:perlio') && layer_sig($g) eq $sig);
 }
 
 sub reset_fds {
+    if ($KEEP_OUT && !rewind(*main::STDOUT, $SIG_OUT, $OUT_WROTE)) {
+        eval { close($KEEP_OUT) };
+        undef $KEEP_OUT;
+    }
     my $in = *main::STDIN{IO};
     if (!$STDIN_FH && $in && $CUR_IN && $in == $CUR_IN && !tied(*main::STDIN)
         && layer_sig(*main::STDIN) eq $SIG_IN) {
@@ -1886,7 +1899,7 @@ sub reset_fds {
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
-    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR') && rewind(*main::STDERR, $SIG_ERR)) {
+    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR') && rewind(*main::STDERR, $SIG_ERR, $ERR_WROTE)) {
         $KEEP_ERR = $err;
     } else {
         close($err) if $err;
@@ -2059,7 +2072,9 @@ sub run_request {
         }
         undef $sub;
         $status = $EXIT->[0] & 255 if $EXIT;
-        child_exit($status) if $$ != $PID;
+        # Only a fork (perl flushes all handles first: $FORKS) makes a
+        # child; the check after the END blocks is unconditional.
+        child_exit($status) if $FORKS != $REQ_FORKS && $$ != $PID;
         # END blocks compiled from the script (perlrun: at this compilation;
         # both: at run time, e.g. by a required file) leave perl's list.
         unshift @ends, take_end_blocks($endb);
