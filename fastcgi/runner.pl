@@ -1249,25 +1249,28 @@ sub registry_restore {
                 my ($slot, $ref0, $snap) = @$s;
                 my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
                 next unless $ref;
-                if ($ref0) {
-                    next if *{$g}{$slot} != $ref0;    # replaced: the check sees it
-                } elsif (B::svref_2object($ref)->REFCNT > 2) {
-                    next;    # created at run time, and not only for this name: an alias
-                }
-                my $budget = 100_000;
+                next if $ref0 && *{$g}{$slot} != $ref0;    # replaced: the check sees it
+                # Nothing to put back (the usual case) is seen before B is asked.
                 if ($slot eq 'SCALAR') {
                     next if tied $$ref || Scalar::Util::readonly($$ref);
                     next if !$snap && !defined $$ref;
-                    next unless plain($$ref, {}, \$budget);
-                    $$ref = $snap ? plain_copy($snap->[0]) : undef;
                 } elsif ($slot eq 'ARRAY') {
                     next if tied @$ref;
                     next if !$snap && !@$ref;
-                    next unless plain($ref, {}, \$budget);
-                    @$ref = $snap ? @{ plain_copy($snap->[0]) } : ();
                 } else {
                     next if tied %$ref;
                     next if !$snap && !%$ref;
+                }
+                # Created at run time, and not only for this name: an alias.
+                next if !$ref0 && B::svref_2object($ref)->REFCNT > 2;
+                my $budget = 100_000;
+                if ($slot eq 'SCALAR') {
+                    next unless plain($$ref, {}, \$budget);
+                    $$ref = $snap ? plain_copy($snap->[0]) : undef;
+                } elsif ($slot eq 'ARRAY') {
+                    next unless plain($ref, {}, \$budget);
+                    @$ref = $snap ? @{ plain_copy($snap->[0]) } : ();
+                } else {
                     next unless plain($ref, {}, \$budget);
                     %$ref = $snap ? %{ plain_copy($snap->[0]) } : ();
                 }
@@ -1817,9 +1820,12 @@ sub setup_fds {
         $SIG_IN = layer_sig(*main::STDIN);
         push @FRESH, 'STDIN';
     }
+    # (A kept handle is still the weakly held one.)
     if (!$STDIN_FH) {
-        $CUR_IN = *main::STDIN{IO};
-        Scalar::Util::weaken($CUR_IN);
+        if (!$CUR_IN || $CUR_IN != *main::STDIN{IO}) {
+            $CUR_IN = *main::STDIN{IO};
+            Scalar::Util::weaken($CUR_IN);
+        }
         undef $KEEP_IN;
     }
     # STDOUT and STDERR: via layers to the connection (see DESIGN), kept
@@ -1833,8 +1839,10 @@ sub setup_fds {
         $SIG_OUT = layer_sig(*main::STDOUT);
         push @FRESH, 'STDOUT';
     }
-    $CUR_OUT = *main::STDOUT{IO};
-    Scalar::Util::weaken($CUR_OUT);
+    if (!$CUR_OUT || $CUR_OUT != *main::STDOUT{IO}) {
+        $CUR_OUT = *main::STDOUT{IO};
+        Scalar::Util::weaken($CUR_OUT);
+    }
     if ($KEEP_ERR) {
         *main::STDERR = $KEEP_ERR;
         undef $KEEP_ERR;
@@ -1844,8 +1852,10 @@ sub setup_fds {
         $SIG_ERR = layer_sig(*main::STDERR);
         push @FRESH, 'STDERR';
     }
-    $CUR_ERR = *main::STDERR{IO};
-    Scalar::Util::weaken($CUR_ERR);
+    if (!$CUR_ERR || $CUR_ERR != *main::STDERR{IO}) {
+        $CUR_ERR = *main::STDERR{IO};
+        Scalar::Util::weaken($CUR_ERR);
+    }
     select(*main::STDERR);
     $| = 1;
     select(*main::STDOUT);
@@ -2232,13 +2242,9 @@ sub switch_to_perlrun {
 sub parse_pairs {
     my ($buf, $h) = @_;
     $h //= {};
-    my $off = 0;
-    my $len = length $buf;
-    my ($nl, $vl);
-    while ($off + 2 <= $len) {
-        $nl = ord substr($buf, $off, 1);
-        $vl = ord substr($buf, $off + 1, 1);
-        if ($nl < 128 && $vl < 128) {
+    my ($off, $len, $nl, $vl) = (0, length $buf);
+    while ($off < $len - 1) {
+        if (($nl = ord substr($buf, $off, 1)) < 128 && ($vl = ord substr($buf, $off + 1, 1)) < 128) {
             $off += 2;
         } else {
             # 1 or 4 bytes each: the high bit of the first byte says which.
