@@ -1920,10 +1920,10 @@ sub reset_fds {
     select(*main::STDOUT);
     # fd 1: the capture file of the next request (emptied, or new).
     next_capture();
-    for my $h ('ARGV', 'ARGVOUT') {
-        my $g = $main::{$h} or next;
-        close(*{$g}{IO}) if *{$g}{IO} && defined fileno(*{$g}{IO});
-    }
+    my $g = $main::{ARGV};
+    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
+    $g = $main::{ARGVOUT};
+    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
 }
 
 sub open_data {
@@ -2025,9 +2025,13 @@ sub run_request {
         local $@ = '';
         $? = 0;      # not local: CORE::exit's status must reach the END block below
         $! = 0;
-        open_data();
+        open_data() if defined $DATA_OFFSET;
         my ($sub, $ok, $err, $errno);
-        my $endb = end_addrs();
+        # (Fast paths of end_addrs and take_end_blocks inline: blocks are
+        # only ever added, so an unchanged count is an unchanged list.)
+        my $endav = $ENDAV || endav();
+        my $end_n = $endav ? @$endav : 0;
+        my $endb = $END_CACHE && $endav && $END_CACHE->[0] == $end_n ? $END_CACHE->[1] : end_addrs();
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             if (!$perlrun && !$REG_SUB) {
@@ -2057,7 +2061,7 @@ sub run_request {
                 }
                 last MENSHEN_REQ;
             }
-            patch_cgi_carp();
+            patch_cgi_carp() if defined &CGI::Carp::ineval;
             # In registry the watched globals are as restored after the
             # last request: the snapshot is taken again only when modules
             # were loaded since (new globals may exist).
@@ -2087,8 +2091,8 @@ sub run_request {
         child_exit($status) if $FORKS != $REQ_FORKS && $$ != $PID;
         # END blocks compiled from the script (perlrun: at this compilation;
         # both: at run time, e.g. by a required file) leave perl's list.
-        unshift @ends, take_end_blocks($endb);
-        $status = run_end_blocks($status, @ends) & 255 unless $SKIP_END;
+        unshift @ends, take_end_blocks($endb) if !$endav || @$endav != $end_n;
+        $status = run_end_blocks($status, @ends) & 255 if @ends && !$SKIP_END;
         @ends = ();
         child_exit($status) if $$ != $PID;
         if ($perlrun) {
@@ -2099,7 +2103,7 @@ sub run_request {
             close_script_handles();
         }
         $IN_SCRIPT = 0;
-        close_data();
+        close_data() if defined $DATA_OFFSET;
     }
     # The answer ends: the last output, the ends of the streams and
     # FCGI_END_REQUEST leave in one write. What the client cannot see is
@@ -2122,7 +2126,7 @@ sub run_request {
         $SIG_BASE{TERM} = $TERM_HANDLER;
         undef $SIG_STATE;
     }
-    restore_sig(\%SIG_BASE);
+    restore_sig(\%SIG_BASE) unless defined $SIG_STATE && sig_state() eq $SIG_STATE;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     reset_fds();
