@@ -401,7 +401,7 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 		c.release(broken)
 	}()
 	<-c.wlock
-	err := writeRecord(c.nc, typeGetValues, 0, body)
+	_, err := c.nc.Write(getValuesRecord(body))
 	c.wlock <- struct{}{}
 	if err != nil {
 		return nil, ioErr(ctx, fmt.Errorf("send get values: %w", err))
@@ -855,4 +855,21 @@ func (s *lineSplitter) flush() {
 		s.emit(s.buf)
 	}
 	s.buf = s.buf[:0]
+}
+
+// getValuesRecord frames an FCGI_GET_VALUES record. Its padding is never
+// empty: libfcgi (FCGI.pm, the C FastCGI kit) never answers a management
+// record that has no padding, so content that is already a multiple of 8
+// bytes (FCGI_MAX_CONNS alone, or the three standard names together) gets
+// 8 bytes of it, which keeps the alignment and is valid for any
+// application (spec §3.3: paddingLength is 0 to 255).
+func getValuesRecord(content []byte) []byte {
+	pad := padLen(len(content))
+	if pad == 0 {
+		pad = 8
+	}
+	rec := make([]byte, headerLen+len(content)+pad)
+	putHeader(rec, typeGetValues, 0, len(content), pad)
+	copy(rec[headerLen:], content)
+	return rec
 }

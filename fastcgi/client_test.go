@@ -505,6 +505,21 @@ func TestConn_FCGIpm(t *testing.T) {
 			t.Errorf("GetValues = %v, want FCGI_MPXS_CONNS=0", got)
 		}
 	})
+	// libfcgi never answers a management record without padding: names
+	// whose pairs fill a multiple of 8 bytes used to hang here.
+	t.Run("get-values-aligned", func(t *testing.T) {
+		for _, names := range [][]string{{"FCGI_MAX_CONNS"}, {"FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS"}} {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			got, err := c.GetValues(ctx, names...)
+			cancel()
+			if err != nil {
+				t.Fatalf("GetValues(%v): %v", names, err)
+			}
+			if got["FCGI_MAX_CONNS"] != "1" {
+				t.Errorf("GetValues(%v) = %v, want FCGI_MAX_CONNS=1", names, got)
+			}
+		}
+	})
 }
 
 func TestConn_FCGIpm_WorkerDiesMidRequest(t *testing.T) {
