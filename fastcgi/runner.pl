@@ -410,6 +410,7 @@ our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
 our $SIG_STATE;           # sig_state() after restore_sig(\%SIG_BASE)
+our $SIG_COMPILED;        # sig_state() of %SIG when %SIG_BASE was taken from it
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
 our %MAIN0;               # main:: names that existed before the script
@@ -2071,7 +2072,17 @@ sub run_request {
             } else {
                 $watched = $REG_WATCHED;
             }
-            $sig_base = { %SIG } if $compiled;
+            # %SIG as the compilation left it becomes the base; a base
+            # like the last one (the same sig_state: perlrun, whose every
+            # request compiles) is not taken again, and %SIG, restored to
+            # it last time, needs no full restore.
+            if ($compiled) {
+                my $st = sig_state();
+                if (!defined $SIG_COMPILED || $st ne $SIG_COMPILED) {
+                    $sig_base = { %SIG };
+                    $SIG_COMPILED = $st;
+                }
+            }
             $ok = eval { $sub->(); 1 };
             $errno = $! + 0;
             $err = $@;
