@@ -103,7 +103,9 @@ type WorkerStats struct {
 	PID      int
 	Started  time.Time
 	Requests int64 // requests dispatched to it
-	Busy     bool
+	Busy     bool  // serving at least one request
+	Active   int   // requests it is serving now
+	Capacity int   // requests it takes at once (FCGI_MAX_CONNS, FCGI_MAX_REQS)
 	LastUsed time.Time
 }
 
@@ -132,7 +134,8 @@ type Pool struct {
 	mu       sync.Mutex
 	changed  chan struct{}        // closed and replaced whenever the state below changes
 	workers  map[*worker]struct{} // every started worker not yet reaped
-	idle     []*worker            // idle workers, most recently used last
+	idle     []*worker            // workers that can take a request (active < capacity), most recently used last
+	capacity int                  // requests per worker, as the last worker that started declared
 	starting int                  // workers being started (counted as live)
 	nextID   int                  // id of the next worker
 	closed   bool                 // Close has begun
@@ -181,14 +184,15 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
-		cfg:     cfg,
-		log:     cfg.Logger.WithField("script", cfg.Name),
-		dir:     dir,
-		lim:     limit.New(cfg.Workers, cfg.Queue),
-		ctx:     ctx,
-		cancel:  cancel,
-		changed: make(chan struct{}),
-		workers: make(map[*worker]struct{}),
+		cfg:      cfg,
+		log:      cfg.Logger.WithField("script", cfg.Name),
+		dir:      dir,
+		lim:      limit.New(cfg.Workers, cfg.Queue),
+		ctx:      ctx,
+		cancel:   cancel,
+		changed:  make(chan struct{}),
+		workers:  make(map[*worker]struct{}),
+		capacity: 1,
 	}
 	p.mu.Lock()
 	p.keepWarmLocked()
@@ -204,6 +208,10 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 //
 // If ctx ends before the response is closed, the worker's process group is
 // killed and the worker replaced (C10): a stuck script cannot hold a worker.
+// A worker that declared it takes several requests at once (FCGI_MAX_CONNS
+// and FCGI_MAX_REQS above 1, such as php-cgi with PHP_FCGI_CHILDREN) gets
+// up to that many, each on its own connection; it is shared, so ending a
+// request closes that request's connection instead of killing the group.
 // A request that finds its kept connection stale (the worker exited between
 // requests, like php-cgi after PHP_FCGI_MAX_REQUESTS) is retried once on a
 // fresh worker when its body can be replayed.
@@ -287,6 +295,10 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				continue // its exit watcher removes it
 			}
 			w.state = stateBusy
+			w.active++
+			if w.active < w.capacity {
+				p.idle = append(p.idle, w) // it takes more at once
+			}
 			p.mu.Unlock()
 			return w, nil
 		}
@@ -299,9 +311,10 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			p.mu.Unlock()
 			return p.spawn(ctx, id, stateBusy)
 		}
-		// Every live worker is starting, busy with another slot holder
-		// or stopping; since we hold a slot, at least one is starting
-		// without an owner (MinWorkers) or stopping, and that ends soon.
+		// Every live worker is starting, full with other slot holders'
+		// requests or stopping; since we hold a slot, at least one is
+		// starting without an owner (MinWorkers) or stopping, and that
+		// ends soon.
 		ch := p.changed
 		p.mu.Unlock()
 		select {
@@ -389,8 +402,17 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, e
 	p.lastErr = nil
 	p.workers[w] = struct{}{}
 	w.state = state
-	if state == stateIdle {
+	if state == stateBusy {
+		w.active = 1
+	}
+	if w.active < w.capacity {
 		p.idle = append(p.idle, w)
+	}
+	if w.capacity != p.capacity {
+		p.capacity = w.capacity
+		p.lim.SetMax(p.cfg.Workers * w.capacity)
+		w.log.WithField("capacity", w.capacity).
+			Info("fastcgi worker takes several requests at once (FCGI_MAX_CONNS, FCGI_MAX_REQS); the pool sends it that many")
 	}
 	p.wg.Go(func() { p.watch(w) })
 	w.log.Debug("fastcgi worker started")
@@ -429,10 +451,15 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	w.lastUsed = time.Now()
 	p.mu.Unlock()
 
-	// A client that goes away or a timeout kills the worker's group (C10).
+	// A client that goes away or a timeout kills the worker's group (C10),
+	// unless the worker is shared: then the connection's own watch (Conn.Do)
+	// ends just this request.
 	killed := make(chan struct{})
 	stopKill := context.AfterFunc(ctx, func() {
 		defer close(killed)
+		if w.capacity > 1 {
+			return
+		}
 		w.log.Debug("request ended early; killing fastcgi worker")
 		p.kill(w)
 	})
@@ -507,14 +534,25 @@ func (p *Pool) release(w *worker, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w.lastUsed = time.Now()
+	w.active--
 	defer p.notifyLocked()
 	if w.exited() || w.state == stateStopping {
+		if w.recycle && w.active == 0 && !p.closed && !w.exited() {
+			w.recycle = false
+			p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+		}
 		return // the exit watcher or the stopper takes it from here
 	}
+	shared := w.capacity > 1
+	if shared {
+		// Out of the stack, to go back on top (most recently used) below.
+		p.idle = slices.DeleteFunc(p.idle, func(x *worker) bool { return x == w })
+	}
 	switch {
-	case !ok:
+	case !ok && !shared:
 		// The request broke or was abandoned: the worker may still be
 		// running the script, its connection holds an unknown state.
+		// (A shared worker only loses that request's connection.)
 		w.state = stateStopping
 		if p.closed {
 			return // Close stops every worker
@@ -526,9 +564,15 @@ func (p *Pool) release(w *worker, ok bool) {
 			return
 		}
 		w.log.Debug("fastcgi worker reached max requests; recycling")
+		if w.active > 0 {
+			w.recycle = true // its other requests finish first
+			return
+		}
 		p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
 	default:
-		w.state = stateIdle
+		if w.active == 0 {
+			w.state = stateIdle
+		}
 		p.idle = append(p.idle, w)
 	}
 }
@@ -561,12 +605,16 @@ func (p *Pool) retireLocked(now time.Time) {
 		return
 	}
 	running := p.runningLocked()
-	for len(p.idle) > 0 && running > p.cfg.MinWorkers {
-		w := p.idle[0]
+	for i := 0; i < len(p.idle) && running > p.cfg.MinWorkers; {
+		w := p.idle[i]
+		if w.active > 0 {
+			i++ // a shared worker serving others
+			continue
+		}
 		if now.Sub(w.lastUsed) < p.cfg.IdleTimeout {
 			break // the rest were used more recently
 		}
-		p.idle = p.idle[1:]
+		p.idle = slices.Delete(p.idle, i, i+1)
 		w.state = stateStopping
 		running--
 		w.log.Debug("fastcgi worker idle; retiring")
@@ -624,7 +672,7 @@ func (p *Pool) close() {
 		p.mu.Lock()
 		busy := 0
 		for w := range p.workers {
-			if w.state == stateBusy {
+			if w.active > 0 {
 				busy++
 			}
 		}
@@ -677,7 +725,9 @@ func (p *Pool) Stats() PoolStats {
 			PID:      w.pid,
 			Started:  w.started,
 			Requests: w.requests,
-			Busy:     w.state == stateBusy,
+			Busy:     w.active > 0,
+			Active:   w.active,
+			Capacity: w.capacity,
 			LastUsed: w.lastUsed,
 		})
 	}
@@ -773,9 +823,10 @@ func (r *PoolResponse) Close() error {
 		if r.disarm() {
 			ok = false
 		}
-		if !ok {
+		if !ok && r.w.capacity == 1 {
 			// Kill before closing the response, so Close does not wait
-			// on a drain the script may never finish.
+			// on a drain the script may never finish. (A shared worker
+			// keeps running: the connection is closed below.)
 			r.pool.kill(r.w)
 		}
 		r.resp.Close()

@@ -626,3 +626,92 @@ func TestPool_ReplacesWorkerKilledWhileIdle(t *testing.T) {
 		t.Errorf("served by the dead worker %d", dead)
 	}
 }
+
+// TestPool_PHPChildrenShareOneWorker checks pool sizing from FCGI_GET_VALUES:
+// php-cgi with PHP_FCGI_CHILDREN=3 declares FCGI_MAX_CONNS=3, so one worker
+// process gets three requests at once (on three connections), served by
+// three children; ending one of them closes its connection only, and the
+// shared worker and its other requests carry on.
+func TestPool_PHPChildrenShareOneWorker(t *testing.T) {
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi is needed (Debian package php-cgi)")
+	}
+	script, err := filepath.Abs("testdata/pool/slow.php")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := perlConfig(t)
+	cfg.Name = "slow.php"
+	cfg.Path = php
+	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=3"}
+	cfg.Workers = 1
+	cfg.Queue = 10
+	p := mustPool(t, cfg)
+	do := func(ctx context.Context, ms int) (string, error) {
+		resp, err := p.Do(ctx, &Request{Params: append(params("ms="+strconv.Itoa(ms), nil),
+			"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200")})
+		if err != nil {
+			return "", err
+		}
+		defer resp.Close()
+		p.seen(resp.PID())
+		out, err := io.ReadAll(resp)
+		_, body, _ := strings.Cut(string(out), "\r\n\r\n")
+		return body, err
+	}
+	if _, err := do(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); len(s.Workers) != 1 || s.Workers[0].Capacity != 3 {
+		t.Fatalf("stats %+v, want one worker of capacity 3", s)
+	}
+
+	var mu sync.Mutex
+	children := map[string]bool{}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			out, err := do(context.Background(), 600)
+			if err != nil || !strings.HasPrefix(out, "pid=") {
+				t.Errorf("request: %q, %v", out, err)
+				return
+			}
+			mu.Lock()
+			children[out] = true
+			mu.Unlock()
+		})
+	}
+	waitFor(t, "three requests on the one worker", func() bool {
+		s := p.Stats()
+		return len(s.Workers) == 1 && s.Workers[0].Active == 3
+	})
+	wg.Wait()
+	if len(children) != 3 {
+		t.Errorf("answers came from %d php children (%v), want 3 at once", len(children), children)
+	}
+
+	// A request given up on (timeout, client gone) leaves the others be.
+	ctx, cancel := context.WithCancel(context.Background())
+	gone := make(chan error, 1)
+	go func() { _, err := do(ctx, 2000); gone <- err }()
+	for range 2 {
+		wg.Go(func() {
+			if out, err := do(context.Background(), 500); err != nil || !strings.HasPrefix(out, "pid=") {
+				t.Errorf("request beside the cancelled one: %q, %v", out, err)
+			}
+		})
+	}
+	waitFor(t, "three requests in flight", func() bool {
+		s := p.Stats()
+		return len(s.Workers) == 1 && s.Workers[0].Active == 3
+	})
+	cancel()
+	if err := <-gone; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled request: %v, want context.Canceled", err)
+	}
+	wg.Wait()
+	if s := p.Stats(); s.Spawns != 1 || s.Failures != 0 {
+		t.Errorf("stats %+v, want the one worker still serving (1 spawn, no failure)", s)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -79,23 +81,40 @@ type worker struct {
 
 	cleanOnce sync.Once
 
-	connMu   sync.Mutex
-	conn     *Conn // kept connection; nil when none; guarded by connMu
-	connBusy bool  // a request owns conn (getConn to putConn); guarded by connMu
+	connMu sync.Mutex
+	conns  []keptConn // open connections, owned by a request or kept idle; guarded by connMu
+
+	// capacity is how many requests the worker takes at once, each on a
+	// connection of its own: what it declares as FCGI_MAX_CONNS and
+	// FCGI_MAX_REQS (php-cgi with PHP_FCGI_CHILDREN=N says N), else 1.
+	// Set by ready, read-only once the pool has registered the worker.
+	capacity int
 
 	// Bookkeeping owned by the pool and guarded by the pool's mutex.
 	state    workerState
+	active   int   // requests it is serving now
 	requests int64 // requests dispatched to this worker
 	lastUsed time.Time
+	recycle  bool // stop it once active drops to 0 (MaxRequests reached)
 }
+
+// keptConn is one of a worker's open connections.
+type keptConn struct {
+	c    *Conn
+	busy bool // a request owns it (getConn to putConn)
+}
+
+// maxCapacity bounds what a worker's FCGI_MAX_CONNS can make the pool send
+// it at once.
+const maxCapacity = 64
 
 // workerState is where a worker is in the pool's life cycle.
 type workerState int
 
 const (
 	stateStarting workerState = iota // started, not yet answered the probe
-	stateIdle                        // waiting in the idle stack
-	stateBusy                        // serving a request
+	stateIdle                        // serving nothing, in the idle stack
+	stateBusy                        // serving at least one request
 	stateStopping                    // being stopped (retired, recycled, drained)
 )
 
@@ -144,16 +163,17 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	}
 
 	w := &worker{
-		id:      cfg.id,
-		name:    cfg.name,
-		path:    cfg.path,
-		sock:    cfg.sock,
-		pid:     cmd.Process.Pid,
-		started: time.Now(),
-		cmd:     cmd,
-		done:    make(chan struct{}),
-		out:     pr,
-		outDone: make(chan struct{}),
+		id:       cfg.id,
+		name:     cfg.name,
+		path:     cfg.path,
+		sock:     cfg.sock,
+		pid:      cmd.Process.Pid,
+		started:  time.Now(),
+		cmd:      cmd,
+		done:     make(chan struct{}),
+		out:      pr,
+		outDone:  make(chan struct{}),
+		capacity: 1,
 	}
 	w.lastUsed = w.started
 	w.log = cfg.log.WithFields(logrus.Fields{"script": cfg.name, "pid": w.pid, "worker": cfg.id})
@@ -212,15 +232,15 @@ func (w *worker) exited() bool {
 // concurrent use.
 func (w *worker) Stop(grace time.Duration) {
 	if !w.exited() {
-		// Close the kept connection first: libfcgi (FCGI.pm) blocks in read
+		// Close the connections first: libfcgi (FCGI.pm) blocks in read
 		// on a kept connection and shrugs SIGTERM off there, while in
 		// accept it takes SIGTERM as "exit now".
 		w.connMu.Lock()
-		c := w.conn
-		w.conn, w.connBusy = nil, false
+		conns := w.conns
+		w.conns = nil
 		w.connMu.Unlock()
-		if c != nil {
-			c.Close()
+		for _, k := range conns {
+			k.c.Close()
 		}
 		w.signal(syscall.SIGTERM)
 		t := time.NewTimer(grace)
@@ -249,10 +269,12 @@ func (w *worker) Kill() {
 func (w *worker) cleanup() {
 	w.cleanOnce.Do(func() {
 		w.connMu.Lock()
-		if w.conn != nil && !w.connBusy {
-			w.conn.Close()
-			w.conn = nil
-		}
+		w.conns = slices.DeleteFunc(w.conns, func(k keptConn) bool {
+			if !k.busy {
+				k.c.Close()
+			}
+			return !k.busy
+		})
 		w.connMu.Unlock()
 		t := time.NewTimer(logDrainWait)
 		select {
@@ -344,27 +366,29 @@ func (w *worker) dial(ctx context.Context) (*Conn, error) {
 	return NewConn(nc), nil
 }
 
-// getConn returns the kept connection, dialling a new one when there is
-// none (the last request left it unusable, or this is the first). The
-// caller owns it until putConn: meanwhile cleanup leaves it alone, so a
-// reaped worker does not turn the caller's read error (a reset, say) into
-// "use of closed network connection".
+// getConn returns a kept idle connection, dialling a new one when there is
+// none (the last request left it unusable, this is the first, or the
+// worker takes several requests at once). The caller owns it until
+// putConn: meanwhile cleanup leaves it alone, so a reaped worker does not
+// turn the caller's read error (a reset, say) into "use of closed network
+// connection".
 func (w *worker) getConn(ctx context.Context) (*Conn, error) {
 	w.connMu.Lock()
-	c := w.conn
-	if c != nil {
-		w.connBusy = true
+	for i := range w.conns {
+		if !w.conns[i].busy {
+			w.conns[i].busy = true
+			c := w.conns[i].c
+			w.connMu.Unlock()
+			return c, nil
+		}
 	}
 	w.connMu.Unlock()
-	if c != nil {
-		return c, nil
-	}
 	c, err := w.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w.connMu.Lock()
-	w.conn, w.connBusy = c, true
+	w.conns = append(w.conns, keptConn{c: c, busy: true})
 	w.connMu.Unlock()
 	return c, nil
 }
@@ -374,21 +398,25 @@ func (w *worker) getConn(ctx context.Context) (*Conn, error) {
 func (w *worker) putConn(c *Conn, keep bool) {
 	w.connMu.Lock()
 	defer w.connMu.Unlock()
-	if w.conn == c {
-		w.connBusy = false
-		if keep && !w.exited() {
-			return
+	for i := range w.conns {
+		if w.conns[i].c == c {
+			if keep && !w.exited() {
+				w.conns[i].busy = false
+				return
+			}
+			w.conns = slices.Delete(w.conns, i, i+1)
+			break
 		}
-		w.conn = nil
 	}
 	c.Close()
 }
 
 // ready waits until the worker answers an FCGI_GET_VALUES query on a fresh
 // connection (spec §4.1), which proves it accepts connections and speaks
-// FastCGI. It fails if the process exits first or timeout passes. The
-// connection is kept for the first request: a single-threaded application
-// (libfcgi, php-cgi) serves one connection at a time.
+// FastCGI, and sets its capacity from the answer. It fails if the process
+// exits first or timeout passes. The connection is kept for the first
+// request: a single-threaded application (libfcgi, php-cgi) serves one
+// connection at a time.
 func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
@@ -401,8 +429,10 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	}()
 	c, err := w.getConn(ctx)
 	if err == nil {
-		_, err = c.GetValues(ctx, "FCGI_MPXS_CONNS")
+		var vals map[string]string
+		vals, err = c.GetValues(ctx, "FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS")
 		w.putConn(c, err == nil && c.Reusable())
+		w.capacity = capacityFrom(vals)
 	}
 	if err == nil {
 		return nil
@@ -423,4 +453,23 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	case <-t.C:
 	}
 	return err
+}
+
+// capacityFrom reads how many requests at once a worker takes from its
+// FCGI_GET_VALUES answer: the smaller of FCGI_MAX_CONNS and FCGI_MAX_REQS
+// (each request gets its own connection: menshen never multiplexes, whatever
+// FCGI_MPXS_CONNS says), 1 when neither is a positive number, at most
+// maxCapacity.
+func capacityFrom(vals map[string]string) int {
+	n := 0
+	for _, name := range []string{"FCGI_MAX_CONNS", "FCGI_MAX_REQS"} {
+		v, err := strconv.Atoi(vals[name])
+		if err != nil || v < 1 {
+			continue
+		}
+		if n == 0 || v < n {
+			n = v
+		}
+	}
+	return min(max(n, 1), maxCapacity)
 }

@@ -165,6 +165,8 @@ type WorkerStatus struct {
 	Started  time.Time `json:"started"`
 	Requests int64     `json:"requests"`
 	Busy     bool      `json:"busy"`
+	Active   int       `json:"active"`   // requests it serves now
+	Capacity int       `json:"capacity"` // requests it takes at once (FCGI_MAX_CONNS); 1 for most
 	// AgeSeconds is how long it has been running, set by status.
 	AgeSeconds float64 `json:"age_seconds"`
 }

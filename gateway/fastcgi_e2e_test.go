@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -657,4 +658,43 @@ func postMode(tb testing.TB, g *Gateway, form url.Values) *httptest.ResponseReco
 	rec := httptest.NewRecorder()
 	g.AdminHandler().ServeHTTP(rec, req)
 	return rec
+}
+
+// TestFastCGI_PHPChildrenSizeThePool: PHP_FCGI_CHILDREN set in [env] wins
+// over menshen's default of 0, and the php-cgi worker's FCGI_MAX_CONNS
+// sizes it: one worker takes that many requests at once (C22).
+func TestFastCGI_PHPChildrenSizeThePool(t *testing.T) {
+	t.Parallel()
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi not found (install Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, fmt.Sprintf("[env]\nPHP_FCGI_CHILDREN = \"2\"\n\n[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf; c.Workers = 1 })
+	s.get(t, "pid.php")
+	row := s.row(t, "pid.php")
+	if len(row.Workers) != 1 || row.Workers[0].Capacity != 2 {
+		t.Fatalf("status workers %+v, want one php-cgi worker of capacity 2", row.Workers)
+	}
+	master := row.Workers[0].PID
+	// Both children answer, while the pool still has its one worker.
+	pids := map[int]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			p, _ := s.get(t, "pid.php")
+			mu.Lock()
+			pids[p] = true
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if pids[master] {
+		t.Errorf("pid %d answered: the php-cgi master, want only its children", master)
+	}
+	if row := s.row(t, "pid.php"); len(row.Workers) != 1 || row.Workers[0].PID != master {
+		t.Errorf("status workers %+v, want still the one worker %d", row.Workers, master)
+	}
 }

@@ -130,7 +130,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error) {
 	g := t.g
 	e := &poolEntry{sig: sig}
-	env := append([]string{"PATH=" + s.path}, s.envFor(rt.key)...)
+	env := []string{"PATH=" + s.path}
 	var path string
 	var args []string
 	if w, ok := s.wrapperFor(rt.file); ok {
@@ -141,6 +141,10 @@ func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error
 		if args != nil {
 			args = wrapperArgs(w, rt.file)
 		}
+		// php-cgi's defaults, before the configured env so that [env] can
+		// say otherwise: with PHP_FCGI_CHILDREN=N the worker forks N
+		// children and declares FCGI_MAX_CONNS=N, and the pool sends it
+		// up to N requests at once.
 		env = append(env, "PHP_FCGI_CHILDREN=0", "PHP_FCGI_MAX_REQUESTS="+strconv.Itoa(s.maxRequests))
 	} else {
 		c, err := fastcgi.Classify(rt.file)
@@ -165,6 +169,7 @@ func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error
 			return e, nil
 		}
 	}
+	env = append(env, s.envFor(rt.key)...)
 	max, min := s.workersFor(rt.key)
 	p, err := fastcgi.NewPool(fastcgi.PoolConfig{
 		Name:        rt.key,
@@ -287,7 +292,7 @@ func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 	ss.WorkerSpawns = st.Spawns
 	ss.Queue = st.Waiting
 	for _, w := range st.Workers {
-		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy})
+		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity})
 	}
 }
 

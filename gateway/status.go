@@ -58,6 +58,8 @@ type workerView struct {
 	Age      string
 	Requests int64
 	Busy     bool
+	Active   int
+	Capacity int
 }
 
 // latencyChart is a horizontal bar chart on a log scale: per script, a bar
@@ -148,6 +150,8 @@ func buildStatusView(st Status, now time.Time) statusView {
 				Age:      fmtAge(time.Duration(wk.AgeSeconds * float64(time.Second))),
 				Requests: wk.Requests,
 				Busy:     wk.Busy,
+				Active:   wk.Active,
+				Capacity: wk.Capacity,
 			})
 		}
 		v.Rows = append(v.Rows, row)

@@ -198,7 +198,10 @@ func TestStatus_ChartCaption(t *testing.T) {
 				ModeCGI:     {Requests: 40, Codes: map[string]int64{"200": 38, "502": 2}, Spawns: 40, P50ms: 76, P99ms: 120},
 				ModeFastCGI: {Requests: 400, Codes: map[string]int64{"200": 400}, P50ms: 1.2, P99ms: 4.5},
 			},
-			Workers:      []WorkerStatus{{PID: 4242, Started: now.Add(-3 * time.Minute), Requests: 210, Busy: true, AgeSeconds: 192}},
+			Workers: []WorkerStatus{
+				{PID: 4242, Started: now.Add(-3 * time.Minute), Requests: 210, Busy: true, Active: 1, Capacity: 1, AgeSeconds: 192},
+				{PID: 4243, Started: now.Add(-time.Minute), Requests: 9, Busy: true, Active: 2, Capacity: 4, AgeSeconds: 60},
+			},
 			WorkerSpawns: 2,
 		},
 		{
@@ -217,7 +220,8 @@ func TestStatus_ChartCaption(t *testing.T) {
 		"CGI 3.1 ms; no FastCGI requests yet",
 		"p50 76 ms · p99 120 ms",
 		"p50 1.2 ms · p99 4.5 ms",
-		`<span class="pid">4242</span> · 3m12s · 210 req`,
+		`<span class="pid">4242</span> · 3m12s · 210 req · <span class="busy">busy</span></li>`,
+		`<span class="pid">4243</span> · 1m00s · 9 req · <span class="busy">busy</span> · 2/4 at once</li>`,
 		"(2 5xx)",
 		"not a Perl script: served per request",
 		`<td class="num">42</td>`, // report.pl spawns: 40 CGI + 2 workers

@@ -5,73 +5,127 @@ package limit
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"sync"
 )
 
 // ErrQueueFull is returned by Acquire when the slots are taken and the queue
 // of waiters is already full.
 var ErrQueueFull = errors.New("limit: queue full")
 
-// Limiter is a semaphore of Max slots with at most Queue waiters.
-// It is safe for concurrent use.
+// Limiter is a semaphore of Max slots with at most Queue waiters, served in
+// arrival order. It is safe for concurrent use.
 type Limiter struct {
-	slots   chan struct{}
-	queue   int64
-	waiting atomic.Int64
+	mu      sync.Mutex
+	max     int
+	inUse   int
+	queue   int
+	waiters []chan struct{} // FIFO; a slot is handed over by closing one
 }
 
-// New returns a Limiter with max slots (at least 1) and room for queue
+// New returns a Limiter with the given slots (at least 1) and room for queue
 // waiters (0 means no waiting: a request either gets a slot or fails).
-func New(max, queue int) *Limiter {
-	if max < 1 {
-		max = 1
-	}
-	if queue < 0 {
-		queue = 0
-	}
-	return &Limiter{slots: make(chan struct{}, max), queue: int64(queue)}
+func New(slots, queue int) *Limiter {
+	return &Limiter{max: max(slots, 1), queue: max(queue, 0)}
 }
 
 // Acquire takes a slot, waiting while ctx lives if the queue has room.
 // It returns ErrQueueFull at once when it does not, or ctx.Err() if ctx ends
 // first. Each successful Acquire must be paired with one Release.
 func (l *Limiter) Acquire(ctx context.Context) error {
-	select {
-	case l.slots <- struct{}{}:
+	l.mu.Lock()
+	if l.inUse < l.max && len(l.waiters) == 0 {
+		l.inUse++
+		l.mu.Unlock()
 		return nil
-	default:
 	}
-	if l.waiting.Add(1) > l.queue {
-		l.waiting.Add(-1)
+	if len(l.waiters) >= l.queue {
+		l.mu.Unlock()
 		return ErrQueueFull
 	}
-	defer l.waiting.Add(-1)
+	ch := make(chan struct{})
+	l.waiters = append(l.waiters, ch)
+	l.mu.Unlock()
 	select {
-	case l.slots <- struct{}{}:
+	case <-ch:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-ch:
+		// The slot was handed over as ctx ended: pass it on.
+		l.releaseLocked()
+	default:
+		for i, w := range l.waiters {
+			if w == ch {
+				l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
+				break
+			}
+		}
+	}
+	return ctx.Err()
 }
 
-// TryAcquire takes a slot only if one is free now.
+// TryAcquire takes a slot only if one is free now and nobody waits.
 func (l *Limiter) TryAcquire() bool {
-	select {
-	case l.slots <- struct{}{}:
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.inUse < l.max && len(l.waiters) == 0 {
+		l.inUse++
 		return true
-	default:
-		return false
 	}
+	return false
 }
 
 // Release gives back a slot taken by Acquire or TryAcquire.
-func (l *Limiter) Release() { <-l.slots }
+func (l *Limiter) Release() {
+	l.mu.Lock()
+	l.releaseLocked()
+	l.mu.Unlock()
+}
+
+// releaseLocked frees a slot, or hands it to the first waiter while the
+// slots in use do not exceed max.
+func (l *Limiter) releaseLocked() {
+	if l.inUse <= l.max && len(l.waiters) > 0 {
+		close(l.waiters[0])
+		l.waiters = l.waiters[1:]
+		return
+	}
+	l.inUse--
+}
+
+// SetMax changes the number of slots (at least 1). Growing hands the new
+// slots to waiters at once; shrinking takes effect as slots are released.
+func (l *Limiter) SetMax(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.max = max(n, 1)
+	for l.inUse < l.max && len(l.waiters) > 0 {
+		l.inUse++
+		close(l.waiters[0])
+		l.waiters = l.waiters[1:]
+	}
+}
 
 // InUse reports how many slots are taken.
-func (l *Limiter) InUse() int { return len(l.slots) }
+func (l *Limiter) InUse() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.inUse
+}
 
 // Waiting reports how many callers are queued for a slot.
-func (l *Limiter) Waiting() int { return int(l.waiting.Load()) }
+func (l *Limiter) Waiting() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.waiters)
+}
 
 // Max reports the number of slots.
-func (l *Limiter) Max() int { return cap(l.slots) }
+func (l *Limiter) Max() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.max
+}
