@@ -447,6 +447,7 @@ our $STDIN_FH;            # an in-memory body's handle (no fd 0)
 # (KEEP, strong), watched during a request (CUR, weak: a script that
 # replaces one frees it as in a real process); SIG: their state when new.
 our ($KEEP_IN, $KEEP_OUT, $KEEP_ERR, $CUR_IN, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our ($PLAIN_OUT, $PLAIN_ERR);   # SIG_OUT/ERR before the registry's `use open` layers (apply_layers)
 our @FRESH;               # the standard handles made new for this request
 our ($OUT_WROTE, $ERR_WROTE);   # STDOUT's, STDERR's :perlio layer wrote to the via layer (tell() moved)
 our $REQ_FORKS;           # $FORKS when the request began
@@ -1837,7 +1838,7 @@ sub setup_fds {
     } else {
         my $out = layered_handle('Menshen::Runner::Out');
         *main::STDOUT = *$out{IO};
-        $SIG_OUT = layer_sig(*main::STDOUT);
+        $SIG_OUT = $PLAIN_OUT = layer_sig(*main::STDOUT);
         push @FRESH, 'STDOUT';
     }
     if (!$CUR_OUT || $CUR_OUT != *main::STDOUT{IO}) {
@@ -1850,7 +1851,7 @@ sub setup_fds {
     } else {
         my $err = layered_handle('Menshen::Runner::Err');
         *main::STDERR = *$err{IO};
-        $SIG_ERR = layer_sig(*main::STDERR);
+        $SIG_ERR = $PLAIN_ERR = layer_sig(*main::STDERR);
         push @FRESH, 'STDERR';
     }
     if (!$CUR_ERR || $CUR_ERR != *main::STDERR{IO}) {
@@ -1882,23 +1883,24 @@ sub finish_stdout {
     stdout_end(1);
 }
 
-# rewind gives a kept output handle (glob g, flushed) the position of a new
-# one: tell(STDOUT) counts the bytes written through it (CGI::Carp's
-# fatalsToBrowser prints a header only while it is 0). A fresh :perlio layer
-# on the via layer is exactly what a new handle has (the via layer has no
-# TELL: the position starts at 0); unlike seek it leaves $. alone. True when
-# the layers then read as new (sig). Only a handle whose :perlio layer
-# wrote to the via layer (wrote) has moved.
+# rewind gives a kept output handle (an IO, flushed, its layers as new)
+# the position of a new one: tell(STDOUT) counts the bytes written through
+# it (CGI::Carp's fatalsToBrowser prints a header only while it is 0). A
+# fresh :perlio layer on the via layer is exactly what a new handle has:
+# the via layer has no TELL (the position starts at 0), and the layer's
+# flags come from the via layer below (checked unchanged) and from isatty()
+# of fds 1 and 2, which reset_fds has made the capture file and the log
+# again first, as they were when the handle was made. Unlike seek it
+# leaves $. alone. Only a handle whose :perlio layer wrote to the via layer
+# (wrote) has moved. A handle that got more than that when new (the
+# registry's `use open` layers, apply_layers: plain false) is not rewound
+# but made new. False if it cannot be rewound.
 sub rewind {
-    my ($g, $sig, $wrote) = @_;
-    return !$wrote || (binmode($g, ':pop:perlio') && layer_sig($g) eq $sig);
+    my ($io, $wrote, $plain) = @_;
+    return !$wrote || ($plain && binmode($io, ':pop:perlio'));
 }
 
 sub reset_fds {
-    if ($KEEP_OUT && !rewind(*main::STDOUT, $SIG_OUT, $OUT_WROTE)) {
-        eval { close($KEEP_OUT) };
-        undef $KEEP_OUT;
-    }
     my $in = *main::STDIN{IO};
     if (!$STDIN_FH && $in && $CUR_IN && $in == $CUR_IN && !tied(*main::STDIN)
         && layer_sig(*main::STDIN) eq $SIG_IN) {
@@ -1910,7 +1912,7 @@ sub reset_fds {
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
-    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR') && rewind(*main::STDERR, $SIG_ERR, $ERR_WROTE)) {
+    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR')) {
         $KEEP_ERR = $err;
     } else {
         close($err) if $err;
@@ -1921,6 +1923,15 @@ sub reset_fds {
     select(*main::STDOUT);
     # fd 1: the capture file of the next request (emptied, or new).
     next_capture();
+    # Kept output handles start again at position 0 (fds 1 and 2 first).
+    if ($KEEP_OUT && !rewind($KEEP_OUT, $OUT_WROTE, $SIG_OUT eq $PLAIN_OUT)) {
+        eval { close($KEEP_OUT) };
+        undef $KEEP_OUT;
+    }
+    if ($KEEP_ERR && !rewind($KEEP_ERR, $ERR_WROTE, $SIG_ERR eq $PLAIN_ERR)) {
+        eval { close($KEEP_ERR) };
+        undef $KEEP_ERR;
+    }
     my $g = $main::{ARGV};
     close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
     $g = $main::{ARGVOUT};
