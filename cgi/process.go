@@ -106,7 +106,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 
-	outR, outW, err := os.Pipe()
+	outR, outW, err := stdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("stdout pipe: %w", err)
 	}
@@ -414,20 +414,44 @@ func waitExit(pid int) {
 // report carries si_signo = SIGCHLD.
 func exitedInfo(info *unix.Siginfo) bool { return info.Signo != 0 }
 
+// stdoutPipe returns a pipe for a script's stdout: the read end
+// non-blocking, so that the runtime's poller serves its reads and deadlines,
+// the write end blocking, for the script. os.Pipe would make both ends
+// non-blocking and then, to hand the write end over, blocking again: three
+// more fcntl calls per request.
+func stdoutPipe() (r, w *os.File, err error) {
+	fds, err := nonblockReadPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	return os.NewFile(uintptr(fds[0]), "stdout-r"), os.NewFile(uintptr(fds[1]), "stdout-w"), nil
+}
+
 // stderrPipe returns a pipe for a script's stderr: the write end blocking
 // (for the script), the read end a raw non-blocking descriptor, which
 // Close can drain without the poller.
 func stderrPipe() (int, *os.File, error) {
-	var fds [2]int
-	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
-		return -1, nil, err
-	}
-	if err := unix.SetNonblock(fds[0], true); err != nil {
-		unix.Close(fds[0])
-		unix.Close(fds[1])
+	fds, err := nonblockReadPipe()
+	if err != nil {
 		return -1, nil, err
 	}
 	return fds[0], os.NewFile(uintptr(fds[1]), "stderr-w"), nil
+}
+
+// nonblockReadPipe makes a close-on-exec pipe whose read end (fds[0]) is
+// non-blocking and whose write end is blocking. A new pipe's read end has
+// no other status flag, so one F_SETFL sets it.
+func nonblockReadPipe() ([2]int, error) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+		return fds, err
+	}
+	if _, err := unix.FcntlInt(uintptr(fds[0]), unix.F_SETFL, unix.O_NONBLOCK); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return fds, err
+	}
+	return fds, nil
 }
 
 // drainFD reads a non-blocking descriptor until it is empty: io.EOF at the
