@@ -1123,7 +1123,7 @@ sub registry_changed {
 # read-only values, a slot replaced by a glob assignment) is left alone, and
 # the check that follows switches to perlrun as before.
 
-our @REG_RESTORE;   # [stash, name, [slot, ref at compile or undef, undef or [copy]]...]
+our @REG_RESTORE;   # [stash, name, empty, [slot, ref at compile or undef, undef or [copy]]...]
 our %REG_KNOWN;     # "stash address" => {name => 1}: the names after compilation
 
 # plain tells whether the scalar $_[0] (an alias) holds plain data. $seen:
@@ -1221,7 +1221,8 @@ sub registry_snapshot {
                     push @slots, [$slot, $ref, %$ref ? [plain_copy($ref)] : undef];
                 }
             }
-            push @REG_RESTORE, [$h, $k, @slots] if @slots;
+            # (empty: no slot existed: only something there now needs the slots' test.)
+            push @REG_RESTORE, [$h, $k, !grep({ $_->[1] || $_->[2] } @slots), @slots] if @slots;
         }
     }
 }
@@ -1244,9 +1245,15 @@ sub own_glob {
 sub registry_restore {
     my $ok = eval {
         for my $e (@REG_RESTORE) {
-            my ($h, $k, @slots) = @$e;
-            my $g = $h->{$k};
+            my $g = $e->[0]{ $e->[1] };
             next unless defined $g && ref(\$g) eq 'GLOB';
+            if ($e->[2]) {
+                # Every slot's test below would say "nothing to put back".
+                my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
+                next if (tied $$sv || !defined $$sv) && (!$av || tied @$av || !@$av)
+                    && (!$hv || tied %$hv || !%$hv);
+            }
+            my (undef, undef, undef, @slots) = @$e;
             for my $s (@slots) {
                 my ($slot, $ref0, $snap) = @$s;
                 my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
@@ -1767,10 +1774,10 @@ sub out_keepable {
     my ($g, $cur, $sig, $name) = @_;
     my $io = *{$g}{IO};
     return 0 unless $io && $cur && $io == $cur && !tied(*{$g}) && layer_sig($g) eq $sig;
-    my $old = select($g);
-    my $ok = $- == 0 && $% == 0 && $= == 60 && $~ eq $name && $^ eq "${name}_TOP";
-    select($old);
-    return $ok;
+    # The format variables are the selected handle's. The previous selection
+    # is not put back: after the script, reset_fds selects STDOUT anyway.
+    select($g);
+    return $- == 0 && $% == 0 && $= == 60 && $~ eq $name && $^ eq "${name}_TOP";
 }
 
 sub setup_fds {
