@@ -434,6 +434,7 @@ our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
 our ($OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
 our $FD1;                 # a handle on fd 1 (whatever it is), never closed
+our $FD1_STAT;            # [dev, ino, size] of fd 1 at the last drain while finishing
 our $OUT_CAPTURE;         # fd 1 is this request's capture file
 our ($CAP_ID, $CAP_FORKS, $CAP_READY);   # the capture file's "dev ino", $FORKS when made; ready for the next request
 our $FORKS = 0;           # flush-alls seen by the fork sentinel (see new_capture)
@@ -582,6 +583,10 @@ sub poll_abort {
 sub drain_fd1 {
     return unless $OUT_CAPTURE && !$OUT_DONE;
     my $size = -s $FD1;
+    # The last drain, while finishing, also tells next_capture what fd 1 is
+    # (nothing of the runner writes to it after that; a child would have
+    # forked).
+    $FD1_STAT = [(stat _)[0, 1], $size || 0] if $FINISHING;
     return unless $size && $size > $OUT_OFF;
     sysseek($FD1, $OUT_OFF, 0);
     while (1) {
@@ -1730,7 +1735,7 @@ sub capture_made {
 # new one replaces it.
 sub next_capture {
     if ($OUT_CAPTURE && defined $CAP_ID && $FORKS == $CAP_FORKS) {
-        my ($dev, $ino, $size) = (stat $FD1)[0, 1, 7];
+        my ($dev, $ino, $size) = $FD1_STAT && @$FD1_STAT == 3 ? @$FD1_STAT : (stat $FD1)[0, 1, 7];
         if (defined $ino && "$dev $ino" eq $CAP_ID
             && (!$size || truncate($FD1, 0)) && defined sysseek($FD1, 0, 0)
             && fcntl($FD1, Fcntl::F_SETFL(), 0) && fcntl($FD1, Fcntl::F_SETFD(), 0)) {
@@ -1783,7 +1788,7 @@ sub out_keepable {
 sub setup_fds {
     my ($req) = @_;
     @FRESH = ();
-    ($OUT_WROTE, $ERR_WROTE, $REQ_FORKS) = (0, 0, $FORKS);
+    ($OUT_WROTE, $ERR_WROTE, $REQ_FORKS, $FD1_STAT) = (0, 0, $FORKS, undef);
     new_capture() unless $CAP_READY;
     $CAP_READY = 0;
     $OUT_OFF = 0;
