@@ -94,6 +94,25 @@
 # buffer of /dev/urandom. What remains is Perl work of about 60 us: %ENV
 # (18 setenv), the checks that keep CGI semantics, record parsing.
 #
+# Second round (BenchmarkRunner_Hello, 3000 requests, medians of 5-10 runs
+# on 2 busy shared cores; round trip / runner CPU per request):
+#   auto      ~110 / 85 us  ->  ~82 / 67 us
+#   registry  ~108 / 72 us  ->  ~80 / 62 us
+#   perlrun   ~181 / 179 us ->  ~170 / 155 us
+# Cuts: STDOUT really kept (its unflushed buffer failed the keep check, so
+# it was made new every request), the capture memfd reused after requests
+# that forked nothing (fork sentinel), 2 getpid instead of 4, kept handles
+# rewound only when they wrote, after the answer, without a second layer
+# signature, inlined fast paths, perlrun's %SIG base taken again only when
+# the compilation changed %SIG. 14 syscalls per request. callgrind counts
+# about 540k instructions per auto request (a bare Perl FastCGI loop with a
+# via STDOUT: 160k); the largest remaining parts are all needed for CGI
+# semantics: %ENV (parse 63k + setenv 37k), the package list signature
+# (80k, one key count per symbol table, about 110 of them, 41 from B), the
+# %SIG check (54k, a magic get per signal), layer signatures (12k each for
+# STDIN, STDOUT, STDERR), restore_watched (20k). The send and the read,
+# with their wakeups, are most of the kernel time.
+#
 # ASSUMPTIONS the speed relies on (each checked by a test):
 #   - The fork sentinel: perl flushes every PerlIO handle before it forks
 #     (fork, system, exec, qx//, every pipe open, IPC::Open3: the
