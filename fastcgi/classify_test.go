@@ -98,7 +98,8 @@ func TestClassify(t *testing.T) {
 // the scripts that fork, exec or write to fd 1 from children, which the
 // runner copes with at run time but Classify still sends to CGI.
 func TestClassify_Corpus(t *testing.T) {
-	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system", "open_std.pl": "exec", "taint_exec.pl": "exec"}
+	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system", "open_std.pl": "exec", "taint_exec.pl": "exec",
+		"reopen_stdout.pl": "reopens STDOUT"}
 	names, err := filepath.Glob("testdata/runner/*.pl")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("corpus: %v", err)

@@ -1787,9 +1787,14 @@ sub probe_memfd {
 # arguments and flags (EOF, error, utf8, buffer in use...). A handle whose
 # signature is the one it had when new is, as far as a script can tell,
 # new (formats and tie are checked apart).
+#
+# For STDOUT and STDERR (output true) it is the output side's: reopening
+# a standard handle (open STDOUT, '>', ...) keeps its old layers as the
+# input side and, for a character device, writes through a new output
+# side, which the input side's layers would not show (reopen_stdout.pl).
 sub layer_sig {
     no warnings 'uninitialized';
-    return join ',', PerlIO::get_layers($_[0], details => 1);
+    return join ',', PerlIO::get_layers($_[0], details => 1, $_[1] ? (output => 1) : ());
 }
 
 # out_keepable tells whether the request's output handle (STDOUT or STDERR,
@@ -1797,7 +1802,7 @@ sub layer_sig {
 sub out_keepable {
     my ($g, $cur, $sig, $name) = @_;
     my $io = *{$g}{IO};
-    return 0 unless $io && $cur && $io == $cur && !tied(*{$g}) && layer_sig($g) eq $sig;
+    return 0 unless $io && $cur && $io == $cur && !tied(*{$g}) && layer_sig($g, 1) eq $sig;
     # The format variables are the selected handle's. The previous selection
     # is not put back: after the script, reset_fds selects STDOUT anyway.
     select($g);
@@ -1869,7 +1874,7 @@ sub setup_fds {
     } else {
         my $out = layered_handle('Menshen::Runner::Out');
         *main::STDOUT = *$out{IO};
-        $SIG_OUT = $PLAIN_OUT = layer_sig(*main::STDOUT);
+        $SIG_OUT = $PLAIN_OUT = layer_sig(*main::STDOUT, 1);
         push @FRESH, 'STDOUT';
     }
     if (!$CUR_OUT || $CUR_OUT != *main::STDOUT{IO}) {
@@ -1882,7 +1887,7 @@ sub setup_fds {
     } else {
         my $err = layered_handle('Menshen::Runner::Err');
         *main::STDERR = *$err{IO};
-        $SIG_ERR = $PLAIN_ERR = layer_sig(*main::STDERR);
+        $SIG_ERR = $PLAIN_ERR = layer_sig(*main::STDERR, 1);
         push @FRESH, 'STDERR';
     }
     if (!$CUR_ERR || $CUR_ERR != *main::STDERR{IO}) {
@@ -2264,7 +2269,7 @@ sub apply_layers {
         }
     }
     for my $h (@_) {
-        my $sig = layer_sig(*{$main::{$h}});
+        my $sig = layer_sig(*{$main::{$h}}, $h ne 'STDIN');
         if ($h eq 'STDIN') { $SIG_IN = $sig } elsif ($h eq 'STDOUT') { $SIG_OUT = $sig } else { $SIG_ERR = $sig }
     }
 }

@@ -348,6 +348,7 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
 	{script: "tell.pl", query: "flush"},
+	{script: "reopen_stdout.pl", query: "%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
