@@ -1487,6 +1487,8 @@ sub named_globals {
         next unless $full =~ /^(.*)::(\w+)\z/;
         my ($pkg, $name) = ($1, $2);
         next if $pkg eq '' || $pkg eq 'main' || $pkg =~ /^::/;
+        # The runner's own state is never the script's to restore.
+        next if $pkg eq 'Menshen::Runner' || $pkg =~ /^Menshen::Runner::/;
         $named{$pkg} = 1;
         next if $declared{$pkg};
         push @watch, [$sigil, "${pkg}::$name"];
