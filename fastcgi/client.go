@@ -485,11 +485,8 @@ func (r *Response) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	for len(r.pending) == 0 {
-		if r.err != nil {
-			return 0, r.err
-		}
-		r.next()
+	if err := r.awaitLocked(); err != nil {
+		return 0, err
 	}
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]
@@ -505,6 +502,12 @@ func (r *Response) Wait() error {
 	if r.closed {
 		return errResponseClosed
 	}
+	return r.awaitLocked()
+}
+
+// awaitLocked reads records until stdout bytes are pending or the request
+// has ended (its error, io.EOF included, is returned). r.mu is held.
+func (r *Response) awaitLocked() error {
 	for len(r.pending) == 0 {
 		if r.err != nil {
 			return r.err
@@ -868,8 +871,5 @@ func getValuesRecord(content []byte) []byte {
 	if pad == 0 {
 		pad = 8
 	}
-	rec := make([]byte, headerLen+len(content)+pad)
-	putHeader(rec, typeGetValues, 0, len(content), pad)
-	copy(rec[headerLen:], content)
-	return rec
+	return appendPaddedRecord(nil, typeGetValues, 0, content, pad)
 }

@@ -104,10 +104,14 @@ func putHeader(b []byte, typ recType, id uint16, n, pad int) {
 // appendRecord appends one record carrying content (at most maxContent
 // bytes), padded to a multiple of eight bytes.
 func appendRecord(dst []byte, typ recType, id uint16, content []byte) []byte {
+	return appendPaddedRecord(dst, typ, id, content, padLen(len(content)))
+}
+
+// appendPaddedRecord is appendRecord with pad (0 to 8) bytes of padding.
+func appendPaddedRecord(dst []byte, typ recType, id uint16, content []byte, pad int) []byte {
 	if len(content) > maxContent {
 		panic("fastcgi: record content longer than 65535 bytes")
 	}
-	pad := padLen(len(content))
 	var h [headerLen]byte
 	putHeader(h[:], typ, id, len(content), pad)
 	dst = append(dst, h[:]...)
