@@ -2054,13 +2054,12 @@ sub run_request {
     $SKIP_END = 0;
 
     setup_fds($req);
-    %ENV = ();
+    # %ENV is empty, the cwd the script's directory and the seed new: see
+    # prepare_next.
     parse_pairs($req->{params}, \%ENV);
-    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     @ARGV = () if @ARGV;
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
-    srand(new_seed());
     my $perlrun = $MODE eq 'perlrun';
     my %inc_before = $perlrun ? (map { $_ => 1 } keys %INC) : ();
     my @inc_before = $perlrun || @REG_INC ? () : @INC;
@@ -2195,7 +2194,19 @@ sub run_request {
             switch_to_perlrun($why);
         }
     }
+    prepare_next();
     return $status;
+}
+
+# prepare_next does, while the last answer travels, the part of a request's
+# fresh start that does not depend on the request: %ENV emptied, the
+# script's directory as cwd, a new random seed. Nothing of the runner's
+# runs between requests, so the next one finds them as left here; the first
+# one finds them as main left them (it calls this before accepting).
+sub prepare_next {
+    %ENV = ();
+    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
+    srand(new_seed());
 }
 
 sub close_script_handles {
@@ -2561,6 +2572,7 @@ sub main {
     %STASH_KEYS = all_stashes();
     undef $STASH_SIG;
 
+    prepare_next();
     while (!$TERM) {
         my $conn;
         if (!accept($conn, $LISTEN)) {
