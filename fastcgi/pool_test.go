@@ -633,33 +633,7 @@ func TestPool_ReplacesWorkerKilledWhileIdle(t *testing.T) {
 // three children; ending one of them closes its connection only, and the
 // shared worker and its other requests carry on.
 func TestPool_PHPChildrenShareOneWorker(t *testing.T) {
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi is needed (Debian package php-cgi)")
-	}
-	script, err := filepath.Abs("testdata/pool/slow.php")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := perlConfig(t)
-	cfg.Name = "slow.php"
-	cfg.Path = php
-	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=3"}
-	cfg.Workers = 1
-	cfg.Queue = 10
-	p := mustPool(t, cfg)
-	do := func(ctx context.Context, ms int) (string, error) {
-		resp, err := p.Do(ctx, &Request{Params: append(params("ms="+strconv.Itoa(ms), nil),
-			"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200")})
-		if err != nil {
-			return "", err
-		}
-		defer resp.Close()
-		p.seen(resp.PID())
-		out, err := io.ReadAll(resp)
-		_, body, _ := strings.Cut(string(out), "\r\n\r\n")
-		return body, err
-	}
+	p, do := mustPHPSlowPool(t, 3, 1, 10)
 	if _, err := do(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -713,5 +687,39 @@ func TestPool_PHPChildrenShareOneWorker(t *testing.T) {
 	wg.Wait()
 	if s := p.Stats(); s.Spawns != 1 || s.Failures != 0 {
 		t.Errorf("stats %+v, want the one worker still serving (1 spawn, no failure)", s)
+	}
+}
+
+// mustPHPSlowPool starts a pool of php-cgi workers with PHP_FCGI_CHILDREN
+// children each, serving testdata/pool/slow.php, and returns it with a
+// function that runs one request sleeping ms and returns the body.
+func mustPHPSlowPool(t *testing.T, children, workers, queue int) (*testPool, func(ctx context.Context, ms int) (string, error)) {
+	t.Helper()
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi is needed (Debian package php-cgi)")
+	}
+	script, err := filepath.Abs("testdata/pool/slow.php")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := perlConfig(t)
+	cfg.Name = "slow.php"
+	cfg.Path = php
+	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=" + strconv.Itoa(children)}
+	cfg.Workers = workers
+	cfg.Queue = queue
+	p := mustPool(t, cfg)
+	return p, func(ctx context.Context, ms int) (string, error) {
+		resp, err := p.Do(ctx, &Request{Params: append(params("ms="+strconv.Itoa(ms), nil),
+			"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200")})
+		if err != nil {
+			return "", err
+		}
+		defer resp.Close()
+		p.seen(resp.PID())
+		out, err := io.ReadAll(resp)
+		_, body, _ := strings.Cut(string(out), "\r\n\r\n")
+		return body, err
 	}
 }

@@ -9,11 +9,7 @@ package fastcgi
 import (
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,21 +23,7 @@ import (
 // the abandoned ones, and at the end nothing is busy and nothing leaks
 // (mustPool's cleanup checks processes and sockets).
 func TestStress_SharedWorkers(t *testing.T) {
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi is needed (Debian package php-cgi)")
-	}
-	script, err := filepath.Abs("testdata/pool/slow.php")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := perlConfig(t)
-	cfg.Name = "slow.php"
-	cfg.Path = php
-	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=3"}
-	cfg.Workers = 2
-	cfg.Queue = 1000
-	p := mustPool(t, cfg)
+	p, do := mustPHPSlowPool(t, 3, 2, 1000)
 
 	var ok, gaveUp, failed atomic.Int64
 	var wg sync.WaitGroup
@@ -55,16 +37,9 @@ func TestStress_SharedWorkers(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, time.Duration(rand.IntN(20))*time.Millisecond)
 				defer cancel()
 			}
-			resp, err := p.Do(ctx, &Request{Params: append(params("ms="+strconv.Itoa(ms), nil),
-				"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200")})
-			if err == nil {
-				p.seen(resp.PID())
-				var out []byte
-				out, err = io.ReadAll(resp)
-				resp.Close()
-				if err == nil && !strings.Contains(string(out), "pid=") {
-					t.Errorf("answer %q", out)
-				}
+			out, err := do(ctx, ms)
+			if err == nil && !strings.HasPrefix(out, "pid=") {
+				t.Errorf("answer %q", out)
 			}
 			switch {
 			case err == nil:
