@@ -192,6 +192,20 @@ type runnerResult struct {
 	status int
 }
 
+// open starts a GET of script with query on c and returns the open response
+// (within 10 s), closed at the end of the test unless the test does it.
+func (r *runnerProc) open(tb testing.TB, c *Conn, script, query string) *Response {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	tb.Cleanup(cancel)
+	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", query, "")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { resp.Close() })
+	return resp
+}
+
 // do runs one request on c and reads it to the end.
 func (r *runnerProc) do(tb testing.TB, c *Conn, params []string, body string) runnerResult {
 	tb.Helper()
@@ -562,14 +576,8 @@ func TestRunner_Streams(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
 	r := startRunner(t, script, IsolationAuto)
 	c := r.dial(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	start := time.Now()
-	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=2", "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Close()
+	resp := r.open(t, c, script, "sleep=2")
 	got := mustReadUntil(t, resp, "first\n")
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("first line after %v, want it within 1s", d)
@@ -829,14 +837,7 @@ func TestRunner_SIGTERM(t *testing.T) {
 	})
 	t.Run("MidRequest", func(t *testing.T) {
 		r := startRunner(t, script, IsolationAuto)
-		c := r.dial(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=1", "")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Close()
+		resp := r.open(t, r.dial(t), script, "sleep=1")
 		buf := make([]byte, 100)
 		if _, err := resp.Read(buf); err != nil { // the script is running
 			t.Fatal(err)
@@ -862,14 +863,7 @@ func TestRunner_SIGTERM(t *testing.T) {
 func TestRunner_KillRunaway(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/special/spin.pl")
 	r := startRunner(t, script, IsolationAuto)
-	c := r.dial(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Close()
+	resp := r.open(t, r.dial(t), script, "")
 	mustReadUntil(t, resp, "started")
 	time.Sleep(100 * time.Millisecond) // let system() start its sleep
 	syscall.Kill(-r.pgid, syscall.SIGKILL)
@@ -1049,12 +1043,7 @@ func TestRunner_AbortMidRequest(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
 	r := startRunner(t, script, IsolationAuto)
 	c := r.dial(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := c.Do(ctx, &Request{Params: runnerParams(script, "GET", "sleep=1", "")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := r.open(t, c, script, "sleep=1")
 	if _, err := resp.Read(make([]byte, 100)); err != nil {
 		t.Fatal(err)
 	}
