@@ -206,6 +206,16 @@ func (r *runnerProc) open(tb testing.TB, c *Conn, script, query string) *Respons
 	return resp
 }
 
+// mustExit waits up to 3 s for the runner to exit after what happened.
+func (r *runnerProc) mustExit(tb testing.TB, after string) {
+	tb.Helper()
+	select {
+	case <-r.done:
+	case <-time.After(3 * time.Second):
+		tb.Fatalf("runner still running 3s after %s", after)
+	}
+}
+
 // do runs one request on c and reads it to the end.
 func (r *runnerProc) do(tb testing.TB, c *Conn, params []string, body string) runnerResult {
 	tb.Helper()
@@ -826,11 +836,7 @@ func TestRunner_SIGTERM(t *testing.T) {
 		c := r.dial(t)
 		r.do(t, c, runnerParams(script, "GET", "", ""), "")
 		syscall.Kill(r.pgid, syscall.SIGTERM)
-		select {
-		case <-r.done:
-		case <-time.After(3 * time.Second):
-			t.Fatal("runner still running 3s after SIGTERM")
-		}
+		r.mustExit(t, "SIGTERM")
 		if r.err != nil {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
@@ -847,11 +853,7 @@ func TestRunner_SIGTERM(t *testing.T) {
 		if err != nil || !bytes.Contains(rest, []byte("second\n")) {
 			t.Errorf("after SIGTERM: %q, %v; want the request finished", rest, err)
 		}
-		select {
-		case <-r.done:
-		case <-time.After(3 * time.Second):
-			t.Fatal("runner still running 3s after the request")
-		}
+		r.mustExit(t, "the request")
 		if r.err != nil {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
@@ -1028,11 +1030,7 @@ func TestRunner_CoreExitStillAnswers(t *testing.T) {
 	if string(got.out) != "Content-Type: text/plain\n\nbefore core exit\n" || got.status != 4 {
 		t.Errorf("got %q status %d", got.out, got.status)
 	}
-	select {
-	case <-r.done:
-	case <-time.After(3 * time.Second):
-		t.Fatal("runner still running after CORE::exit")
-	}
+	r.mustExit(t, "CORE::exit")
 }
 
 // TestRunner_AbortMidRequest: a client that goes away mid-request
