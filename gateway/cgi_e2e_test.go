@@ -31,7 +31,7 @@ import (
 type cgiSite struct {
 	dir  string // the scripts directory (a copy)
 	g    *Gateway
-	srv  *httptest.Server
+	srv  *publicServer
 	hook *test.Hook
 }
 

@@ -78,8 +78,12 @@ type Config struct {
 	MaxBody     int64         // default 64 MiB
 	Path        string        // PATH for scripts; default cgi.DefaultPath
 	PassAuth    bool          // pass Authorization to scripts; default false
-	Logger      *logrus.Logger
-	Set         map[string]bool
+	// Logger receives every log line. Add its hooks before New. Without
+	// hooks the access lines are written to its Out directly, not under
+	// logrus's lock: Out must then be safe for concurrent writes of whole
+	// lines (a file, os.Stderr, menshen's batch writer).
+	Logger *logrus.Logger
+	Set    map[string]bool
 }
 
 // withDefaults fills zero fields with their defaults.

@@ -36,7 +36,7 @@ import (
 type fcgiSite struct {
 	dir  string
 	g    *Gateway
-	srv  *httptest.Server
+	srv  *publicServer
 	hook *test.Hook
 	seen *pidSet
 }

@@ -7,12 +7,12 @@ package gateway
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,7 +37,7 @@ const leakWait = 3 * time.Second
 // (waiting for requests in flight), closes the Gateway, and then fails the
 // test if any process group whose pid was logged (every script start is
 // logged with a "pid" field) is still alive.
-func mustGateway(tb testing.TB, cfg Config) (*Gateway, *httptest.Server) {
+func mustGateway(tb testing.TB, cfg Config) (*Gateway, *publicServer) {
 	tb.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger, _ = test.NewNullLogger()
@@ -48,7 +48,7 @@ func mustGateway(tb testing.TB, cfg Config) (*Gateway, *httptest.Server) {
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	srv := httptest.NewServer(g)
+	srv := startPublic(tb, g)
 	tb.Cleanup(func() {
 		srv.Close()
 		if err := g.Close(); err != nil {
@@ -57,6 +57,38 @@ func mustGateway(tb testing.TB, cfg Config) (*Gateway, *httptest.Server) {
 		mustNoLeak(tb, pids.all()...)
 	})
 	return g, srv
+}
+
+// publicServer is a Gateway's public listener as `menshen serve` runs it:
+// the internal/http1 server on a loopback port.
+type publicServer struct {
+	URL      string
+	Listener net.Listener
+	g        *Gateway
+	srv      interface{ Close() error }
+	done     chan error
+}
+
+func startPublic(tb testing.TB, g *Gateway) *publicServer {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := g.newPublicServer()
+	p := &publicServer{URL: "http://" + ln.Addr().String(), Listener: ln, g: g, srv: srv, done: make(chan error, 1)}
+	go func() { p.done <- srv.Serve(ln) }()
+	return p
+}
+
+// Close closes the listener and every connection, then waits for the
+// requests in flight to end, as httptest.Server.Close does.
+func (p *publicServer) Close() {
+	p.srv.Close()
+	<-p.done
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p.g.waitInflight(ctx)
 }
 
 // pidSet is the pids a test saw, for the leak check. It is safe for

@@ -1,0 +1,103 @@
+// deadline.go ends requests that run past their timeout (C10) with one
+// ticker for the gateway instead of a runtime timer per request: adding a
+// timer can wake a thread of the Go scheduler, which costs a fast FastCGI
+// request several microseconds.
+
+package gateway
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// deadlineTick is the granularity of timeouts: a request is cancelled at
+// most this long after its timeout.
+const deadlineTick = 50 * time.Millisecond
+
+// deadlines holds the requests in flight with their deadlines. The ticker
+// runs while the Gateway is open.
+type deadlines struct {
+	mu      sync.Mutex // guards the list and started
+	head    *deadline  // doubly linked list of requests in flight
+	started bool
+}
+
+type deadline struct {
+	at         time.Time
+	cancel     context.CancelCauseFunc
+	prev, next *deadline
+}
+
+// withTimeout is context.WithTimeout for a request: the context's cause is
+// context.DeadlineExceeded once timeout has passed (read it with
+// context.Cause; ctx.Err() says Canceled). stop must be called when the
+// request is over.
+func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	d := &deadline{at: time.Now().Add(timeout), cancel: cancel}
+	dl := &g.deadlines
+	dl.mu.Lock()
+	if !dl.started {
+		dl.started = true
+		g.wg.Add(1)
+		go g.deadlineLoop()
+	}
+	d.next = dl.head
+	if dl.head != nil {
+		dl.head.prev = d
+	}
+	dl.head = d
+	dl.mu.Unlock()
+	return ctx, func() {
+		dl.mu.Lock()
+		dl.remove(d)
+		dl.mu.Unlock()
+		cancel(context.Canceled)
+	}
+}
+
+// remove unlinks d; it may already be unlinked. dl.mu is held.
+func (dl *deadlines) remove(d *deadline) {
+	if d.prev != nil {
+		d.prev.next = d.next
+	} else if dl.head == d {
+		dl.head = d.next
+	}
+	if d.next != nil {
+		d.next.prev = d.prev
+	}
+	d.prev, d.next = nil, nil
+}
+
+// deadlineLoop cancels the requests past their deadline, every tick, until
+// the Gateway closes.
+func (g *Gateway) deadlineLoop() {
+	defer g.wg.Done()
+	t := time.NewTicker(deadlineTick)
+	defer t.Stop()
+	dl := &g.deadlines
+	var due []*deadline
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case now := <-t.C:
+			dl.mu.Lock()
+			for d := dl.head; d != nil; {
+				next := d.next
+				if !now.Before(d.at) {
+					dl.remove(d)
+					due = append(due, d)
+				}
+				d = next
+			}
+			dl.mu.Unlock()
+			for i, d := range due {
+				d.cancel(context.DeadlineExceeded)
+				due[i] = nil
+			}
+			due = due[:0]
+		}
+	}
+}

@@ -1,0 +1,1186 @@
+// Package http1 is the HTTP/1.x server of menshen's public listener.
+//
+// It serves a standard http.Handler and answers as net/http's server does
+// (framing, keep-alive, Expect: 100-continue, the errors of a malformed
+// request), but one goroutine per connection does all the work of a
+// request: it reads the request, runs the handler and writes the answer.
+// net/http starts a second goroutine per request to notice a client that
+// goes away, and handing work between the two costs about a quarter of a
+// fast FastCGI round trip on a small machine. Here a client that goes away
+// is noticed by a read started only once a request has run for
+// watchDelay, which fast requests never reach.
+//
+// Parsing is net/http's own (http.ReadRequest): this package only frames
+// connections and responses.
+package http1
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// watchTick is how often the server looks for requests to watch: a request
+// that has run for two ticks gets its connection watched for the client
+// going away. The contract allows one second between a disconnect and the
+// script's end (C10). One ticker for the server costs less than a timer per
+// request: adding a timer wakes a thread of the Go scheduler.
+const watchTick = 50 * time.Millisecond
+
+// bufferBeforeChunking is how much body a response holds back before it
+// must choose its framing: a handler that writes less and returns gets a
+// Content-Length, as with net/http.
+const bufferBeforeChunking = 2048
+
+// maxPostHandlerRead is how much unread request body is discarded after a
+// handler to keep the connection; past it the connection is closed.
+const maxPostHandlerRead = 256 << 10
+
+// defaultMaxHeaderBytes matches net/http's DefaultMaxHeaderBytes.
+const defaultMaxHeaderBytes = 1 << 20
+
+// Server serves HTTP/1.x on listeners. The zero value plus a Handler is
+// usable; its fields must not change once Serve has been called.
+type Server struct {
+	Handler           http.Handler
+	ReadHeaderTimeout time.Duration // to read a request's header block; 0: none
+	ReadTimeout       time.Duration // to read a whole request, body included; 0: none
+	IdleTimeout       time.Duration // keep-alive wait for the next request; 0: none
+	MaxHeaderBytes    int           // 0: 1 MiB
+	// BaseContext returns the context every request context derives from;
+	// nil means context.Background().
+	BaseContext func(net.Listener) context.Context
+	// ErrorLog receives handler panics and accept errors; nil drops them.
+	ErrorLog func(msg string, err error)
+
+	mu        sync.Mutex
+	closing   atomic.Bool
+	listeners map[net.Listener]struct{}
+	conns     map[*conn]struct{}
+	tick      atomic.Int64  // watch ticks so far
+	done      chan struct{} // closed when closing starts
+	started   bool          // the watch ticker runs
+}
+
+// Serve accepts connections on ln and serves each on its own goroutine. It
+// returns http.ErrServerClosed once Shutdown or Close has been called, or
+// the error that stopped accepting.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	if s.listeners == nil {
+		s.listeners = map[net.Listener]struct{}{}
+		s.conns = map[*conn]struct{}{}
+		s.done = make(chan struct{})
+	}
+	s.listeners[ln] = struct{}{}
+	if !s.started {
+		s.started = true
+		go s.watchLoop()
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, ln)
+		s.mu.Unlock()
+	}()
+
+	base := context.Background()
+	if s.BaseContext != nil {
+		base = s.BaseContext(ln)
+	}
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return http.ErrServerClosed
+			}
+			if ne, ok := err.(interface{ Temporary() bool }); ok && ne.Temporary() {
+				// Out of descriptors, for instance: wait, do not spin.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.logf("accept failed; retrying in "+backoff.String(), err)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		c := newConn(s, nc, base)
+		if !s.track(c) {
+			nc.Close()
+			return http.ErrServerClosed
+		}
+		go c.serve()
+	}
+}
+
+// Shutdown stops accepting, closes idle connections and waits for the
+// requests in flight to end (each connection closes after its answer). It
+// returns ctx.Err() if ctx ends first; Close can then end the rest.
+// Hijacked connections are not waited for.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closeListeners()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if s.closeIdle() == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// Close stops accepting and closes every connection at once.
+func (s *Server) Close() error {
+	s.closeListeners()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.nc.Close()
+		c.wmu.Lock()
+		if c.cancel != nil {
+			c.cancel() // as net/http: the handlers see their clients gone
+		}
+		c.wmu.Unlock()
+	}
+	return nil
+}
+
+func (s *Server) closeListeners() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closing.Swap(true) && s.done != nil {
+		close(s.done)
+	}
+	for ln := range s.listeners {
+		ln.Close()
+	}
+}
+
+// closeIdle closes the connections waiting for a request and returns how
+// many connections are left.
+func (s *Server) closeIdle() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.mu.Lock()
+		if c.state == stateIdle {
+			c.nc.Close()
+		}
+		c.mu.Unlock()
+	}
+	return len(s.conns)
+}
+
+// watchLoop starts the watch of every request that has waited for it two
+// ticks, until the server closes.
+func (s *Server) watchLoop() {
+	t := time.NewTicker(watchTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+		}
+		now := s.tick.Add(1)
+		s.mu.Lock()
+		for c := range s.conns {
+			c.wmu.Lock()
+			if c.watch == watchArmed && now-c.armedAt >= 2 {
+				c.watch, c.aborting = watchReading, false
+				go c.watchRead()
+			}
+			c.wmu.Unlock()
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) logf(msg string, err error) {
+	if s.ErrorLog != nil {
+		s.ErrorLog(msg, err)
+	}
+}
+
+func (s *Server) maxHeaderBytes() int64 {
+	if s.MaxHeaderBytes > 0 {
+		return int64(s.MaxHeaderBytes)
+	}
+	return defaultMaxHeaderBytes
+}
+
+// Connection states, for Shutdown.
+const (
+	stateIdle   = iota // waiting for a request: Shutdown may close it
+	stateActive        // serving a request
+)
+
+// Watch states: the read that notices a client going away.
+const (
+	watchOff     = iota
+	watchArmed   // its timer is set
+	watchReading // a read is pending on the connection
+)
+
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+)
+
+// conn is one client connection.
+type conn struct {
+	srv    *Server
+	nc     net.Conn
+	cr     connReader
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	ctx    context.Context // base context with the local address
+	remote string
+
+	mu    sync.Mutex // guards state
+	state int
+
+	// The watch: guarded by wmu; wdone is signalled when a read ends.
+	wmu      sync.Mutex
+	wdone    *sync.Cond
+	watch    int
+	armedAt  int64              // the server's watch tick when the watch was armed
+	aborting bool               // the pending read is being cut short by us
+	cancel   context.CancelFunc // the current request's
+	gone     bool               // the client went away
+
+	linger bool // close gently: the client may still be sending a body
+}
+
+func newConn(s *Server, nc net.Conn, base context.Context) *conn {
+	c := &conn{srv: s, nc: nc, remote: nc.RemoteAddr().String()}
+	c.cr.nc = nc
+	c.ctx = context.WithValue(base, http.LocalAddrContextKey, nc.LocalAddr())
+	c.wdone = sync.NewCond(&c.wmu)
+	return c
+}
+
+// connReader reads the connection for the request parser: it enforces the
+// header size limit and gives back the byte the watch may have read.
+type connReader struct {
+	nc      net.Conn
+	limit   int64 // bytes the header block may still take, when limited
+	limited bool
+	hit     bool // the limit was reached
+	stash   byte
+	stashed bool
+	record  bool   // append what is read to seen
+	seen    []byte // the bytes of the current header block, and maybe more
+}
+
+var errHeaderTooLarge = errors.New("http1: request header too large")
+
+func (r *connReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if r.stashed {
+		r.stashed = false
+		p[0] = r.stash
+		if r.record {
+			r.seen = append(r.seen, r.stash)
+		}
+		if r.limited {
+			r.limit--
+		}
+		return 1, nil
+	}
+	if r.limited {
+		if r.limit <= 0 {
+			r.hit = true
+			return 0, errHeaderTooLarge
+		}
+		if int64(len(p)) > r.limit {
+			p = p[:r.limit]
+		}
+	}
+	n, err := r.nc.Read(p)
+	if r.limited {
+		r.limit -= int64(n)
+	}
+	if r.record {
+		r.seen = append(r.seen, p[:n]...)
+	}
+	return n, err
+}
+
+func (c *conn) setState(st int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st == stateActive && c.srv.closing.Load() {
+		return false
+	}
+	c.state = st
+	return true
+}
+
+// serve reads and answers requests until the connection ends.
+func (c *conn) serve() {
+	c.br = readerPool.Get().(*bufio.Reader)
+	c.br.Reset(&c.cr)
+	c.bw = writerPool.Get().(*bufio.Writer)
+	c.bw.Reset(c.nc)
+	hijacked := false
+	defer func() {
+		if !hijacked {
+			if c.linger {
+				c.lingerClose()
+			}
+			c.nc.Close()
+			c.br.Reset(nil)
+			readerPool.Put(c.br)
+			c.bw.Reset(nil)
+			writerPool.Put(c.bw)
+		}
+		c.srv.untrack(c)
+	}()
+	first := true
+	for {
+		if !first && c.br.Buffered() == 0 {
+			// Keep-alive: wait for the next request's first byte.
+			if d := c.srv.IdleTimeout; d > 0 {
+				c.nc.SetReadDeadline(time.Now().Add(d))
+			} else {
+				c.nc.SetReadDeadline(time.Time{})
+			}
+			if _, err := c.br.Peek(1); err != nil {
+				return
+			}
+		}
+		first = false
+		if !c.setState(stateActive) {
+			return
+		}
+		w, err := c.readRequest()
+		if err != nil {
+			c.badRequest(err)
+			return
+		}
+		if !c.run(w) {
+			return
+		}
+		if w.hijacked {
+			hijacked = true
+			return
+		}
+		if w.closeAfter || c.srv.closing.Load() || c.gone {
+			return
+		}
+		c.setState(stateIdle)
+	}
+}
+
+// lingerClose ends a connection whose client may still be sending a request
+// body the server will not read: closing at once could reset the connection
+// and destroy the answer before the client reads it. It sends FIN, then
+// reads and drops what arrives for a moment, as net/http does.
+func (c *conn) lingerClose() {
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	var buf [4096]byte
+	for n := 0; n < 1<<20; {
+		m, err := c.nc.Read(buf[:])
+		n += m
+		if err != nil {
+			return
+		}
+	}
+}
+
+// requestError is a malformed request, answered with its status before
+// the connection closes.
+type requestError struct {
+	code int
+	text string
+}
+
+func (e *requestError) Error() string { return e.text }
+
+// readRequest reads a request's header block and prepares its response.
+func (c *conn) readRequest() (*response, error) {
+	start := time.Now()
+	if d := c.srv.ReadHeaderTimeout; d > 0 {
+		c.nc.SetReadDeadline(start.Add(d))
+	} else if c.srv.ReadTimeout > 0 {
+		c.nc.SetReadDeadline(start.Add(c.srv.ReadTimeout))
+	} else {
+		c.nc.SetReadDeadline(time.Time{})
+	}
+	c.cr.limited, c.cr.limit, c.cr.hit = true, c.srv.maxHeaderBytes()+4096, false
+	// Keep the bytes of the header block: http.ReadRequest drops the Host
+	// header, and only the bytes tell a missing Host from an empty one.
+	buffered, _ := c.br.Peek(c.br.Buffered())
+	c.cr.seen = append(c.cr.seen[:0], buffered...)
+	c.cr.record = true
+	req, err := http.ReadRequest(c.br)
+	c.cr.limited, c.cr.record = false, false
+	if err != nil {
+		if c.cr.hit {
+			return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large"}
+		}
+		if strings.Contains(err.Error(), "unsupported transfer encoding") {
+			return nil, &requestError{http.StatusNotImplemented, "Unsupported transfer encoding"}
+		}
+		var ne net.Error
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
+			return nil, err // nobody to answer, or too slow to deserve it
+		}
+		return nil, &requestError{http.StatusBadRequest, "Bad Request"}
+	}
+	if c.srv.ReadTimeout > 0 {
+		c.nc.SetReadDeadline(start.Add(c.srv.ReadTimeout))
+	} else {
+		c.nc.SetReadDeadline(time.Time{})
+	}
+	if req.ProtoMajor != 1 {
+		return nil, &requestError{http.StatusHTTPVersionNotSupported, "HTTP Version Not Supported: unsupported protocol version"}
+	}
+	for k, vv := range req.Header {
+		if !validFieldName(k) {
+			return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header name"}
+		}
+		for _, v := range vv {
+			if !validFieldValue(v) {
+				return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header value"}
+			}
+		}
+	}
+	// http.ReadRequest has already refused repeated Host headers and
+	// moved the header to req.Host. An HTTP/1.1 request without one is
+	// refused (RFC 9112 §3.2); an empty one is legal.
+	switch {
+	case req.ProtoAtLeast(1, 1) && req.Host == "" && !hasHostLine(c.cr.seen):
+		return nil, &requestError{http.StatusBadRequest, "Bad Request: missing required Host header"}
+	case !validHost(req.Host):
+		return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed Host header"}
+	}
+	req.RemoteAddr = c.remote
+
+	ctx, cancel := context.WithCancel(c.ctx)
+	req = req.WithContext(ctx)
+	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel}
+	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
+	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
+
+	b := &requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
+	if expect := req.Header.Get("Expect"); hasToken(expect, "100-continue") {
+		if req.ProtoAtLeast(1, 1) && req.ContentLength != 0 {
+			b.needContinue, b.expected = true, true
+		}
+	} else if expect != "" {
+		cancel()
+		return nil, &requestError{http.StatusExpectationFailed, "Expectation Failed"}
+	}
+	w.body = b
+	if req.Body != http.NoBody {
+		req.Body = b
+	}
+	return w, nil
+}
+
+// badRequest answers a malformed request (nothing for a client that went
+// away or was too slow) before the connection closes.
+func (c *conn) badRequest(err error) {
+	var re *requestError
+	if !errors.As(err, &re) {
+		return
+	}
+	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n%d %s",
+		re.code, http.StatusText(re.code), re.code, re.text)
+	c.bw.Flush()
+}
+
+// run runs the handler on one request and completes its answer. It
+// reports whether the connection may serve another request.
+func (c *conn) run(w *response) (ok bool) {
+	c.wmu.Lock()
+	c.cancel, c.gone = w.cancel, false
+	c.wmu.Unlock()
+	defer func() {
+		w.cancel()
+		if v := recover(); v != nil {
+			c.stopWatch()
+			if v != http.ErrAbortHandler {
+				buf := make([]byte, 16<<10)
+				buf = buf[:runtime.Stack(buf, false)]
+				c.srv.logf(fmt.Sprintf("panic serving %s: %v\n%s", c.remote, v, buf), fmt.Errorf("%v", v))
+			}
+			if !w.hijacked {
+				// What was flushed stays flushed; nothing ends the body,
+				// so the client sees it cut short.
+				c.bw.Flush()
+			}
+			ok = false
+		}
+	}()
+	if w.body.sawEOF {
+		c.armWatch()
+	}
+	h := c.srv.Handler
+	if w.req.RequestURI == "*" && w.req.Method == http.MethodOptions {
+		h = http.HandlerFunc(optionsStar)
+	}
+	h.ServeHTTP(w, w.req)
+	if w.hijacked {
+		return true
+	}
+	c.stopWatch()
+	w.finish()
+	return w.err == nil
+}
+
+// optionsStar answers "OPTIONS *", a question about the server, not a
+// resource, as net/http does: an empty 200.
+func optionsStar(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Length", "0")
+	if r.ContentLength != 0 {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 4<<10))
+	}
+}
+
+// armWatch makes the request's connection eligible for the watch: the
+// server's ticker starts a read of it once the request has run a while, to
+// notice the client going away. Only once the request body is all read: the
+// read must not take the body's bytes. Data already buffered means the
+// client has sent its next request: it is there, nothing to watch.
+func (c *conn) armWatch() {
+	if c.br.Buffered() > 0 {
+		return
+	}
+	c.wmu.Lock()
+	if c.watch == watchOff {
+		c.watch, c.armedAt = watchArmed, c.srv.tick.Load()
+	}
+	c.wmu.Unlock()
+}
+
+// watchRead reads the connection until the client sends a byte (kept for
+// the next request), closes (the request context is cancelled) or stopWatch
+// cuts the read short. The ticker has set the watch to watchReading.
+func (c *conn) watchRead() {
+	c.wmu.Lock()
+	if c.aborting {
+		c.watch = watchOff
+		c.wdone.Broadcast()
+		c.wmu.Unlock()
+		return
+	}
+	c.nc.SetReadDeadline(time.Time{})
+	c.wmu.Unlock()
+
+	var b [1]byte
+	n, err := c.nc.Read(b[:])
+
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if n == 1 {
+		c.cr.stash, c.cr.stashed = b[0], true
+	} else if err != nil && !c.aborting {
+		c.gone = true
+		c.cancel()
+	}
+	c.watch = watchOff
+	c.wdone.Broadcast()
+}
+
+// stopWatch ends the watch of the request that is over; when it returns no
+// read of the watch is pending.
+func (c *conn) stopWatch() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	switch c.watch {
+	case watchArmed:
+		c.watch = watchOff
+	case watchReading:
+		c.aborting = true
+		c.nc.SetReadDeadline(time.Unix(1, 0))
+		for c.watch == watchReading {
+			c.wdone.Wait()
+		}
+	}
+}
+
+// requestBody is a request's body as the handler sees it: it sends
+// "100 Continue" on the first read when the client asked for it, and arms
+// the watch once the body is all read.
+type requestBody struct {
+	w            *response
+	rc           io.ReadCloser
+	expected     bool // the client sent Expect: 100-continue
+	needContinue bool // and it is not answered yet
+	sawEOF       bool
+	closed       bool
+	read         int64 // bytes read so far
+}
+
+func (b *requestBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	if b.needContinue {
+		b.needContinue = false
+		if !b.w.headerSent {
+			bw := b.w.c.bw
+			bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+			if err := bw.Flush(); err != nil {
+				return 0, err
+			}
+		}
+		b.w.continued = true
+	}
+	n, err := b.rc.Read(p)
+	b.read += int64(n)
+	if err == io.EOF && !b.sawEOF {
+		b.sawEOF = true
+		b.w.c.armWatch()
+	}
+	return n, err
+}
+
+// Close does not read the rest of the body: the server decides after the
+// handler whether to discard it or to close the connection.
+func (b *requestBody) Close() error {
+	b.closed = true
+	return nil
+}
+
+// response is the http.ResponseWriter of one request.
+type response struct {
+	c      *conn
+	req    *http.Request
+	body   *requestBody
+	header http.Header // the handler's
+	sent   http.Header // the header block: header when WriteHeader was called
+	cancel context.CancelFunc
+
+	status      int
+	wroteHeader bool // the handler chose the status
+	headerSent  bool // the header block is in the connection's buffer
+	chunked     bool
+	hijacked    bool
+	continued   bool // 100 Continue was sent
+
+	closeAfter       bool
+	wants10KeepAlive bool
+	wantsClose       bool
+
+	contentLength int64 // declared or computed; -1: unknown
+	written       int64
+	pending       []byte   // body held back until the framing is chosen
+	trailers      []string // header keys sent after a chunked body
+	err           error    // the first write error
+	handlerDone   bool
+}
+
+func (w *response) Header() http.Header { return w.header }
+
+func (w *response) WriteHeader(code int) {
+	if w.hijacked || w.wroteHeader {
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	if code < 200 && code != http.StatusSwitchingProtocols {
+		// Informational: sent now, the final status comes later.
+		w.writeStatusLine(code)
+		w.header.WriteSubset(w.c.bw, map[string]bool{"Content-Length": true, "Transfer-Encoding": true})
+		w.c.bw.WriteString("\r\n")
+		w.setErr(w.c.bw.Flush())
+		return
+	}
+	w.wroteHeader = true
+	w.status = code
+	// The header block is the header as it is now: later changes are
+	// ignored, but for trailers (net/http does the same).
+	w.sent = w.header.Clone()
+	if cl := w.sent.Get("Content-Length"); cl != "" {
+		if v, err := strconv.ParseInt(cl, 10, 64); err == nil && v >= 0 {
+			w.contentLength = v
+		} else {
+			w.sent.Del("Content-Length")
+		}
+	}
+	if w.body.needContinue {
+		// Answering before reading the body: no 100 Continue, and the
+		// client may not send the body at all.
+		w.body.needContinue = false
+	}
+}
+
+func (w *response) Write(p []byte) (int, error) {
+	if w.hijacked {
+		return 0, http.ErrHijacked
+	}
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if !bodyAllowed(w.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.written += int64(len(p))
+	if w.contentLength != -1 && w.written > w.contentLength {
+		return 0, http.ErrContentLength
+	}
+	if !w.headerSent {
+		if len(w.pending)+len(p) <= bufferBeforeChunking {
+			w.pending = append(w.pending, p...)
+			return len(p), nil
+		}
+		w.sendHeader(p)
+	}
+	w.writeBody(p)
+	if w.err != nil {
+		return 0, w.err
+	}
+	return len(p), nil
+}
+
+// Flush sends the header and what the handler wrote so far.
+func (w *response) Flush() { _ = w.FlushError() }
+
+// FlushError is Flush that reports a failed write (http.ResponseController).
+func (w *response) FlushError() error {
+	if w.hijacked {
+		return http.ErrHijacked
+	}
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !w.headerSent {
+		w.sendHeader(nil)
+	}
+	if w.err == nil {
+		w.setErr(w.c.bw.Flush())
+	}
+	return w.err
+}
+
+// Hijack hands the connection to the handler, which then owns it.
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	if w.headerSent {
+		return nil, nil, errors.New("http1: Hijack after the header was sent")
+	}
+	c := w.c
+	c.stopWatch()
+	w.hijacked = true
+	c.nc.SetDeadline(time.Time{})
+	c.srv.untrack(c)
+	return c.nc, bufio.NewReadWriter(c.br, c.bw), nil
+}
+
+// SetReadDeadline and SetWriteDeadline serve http.ResponseController.
+func (w *response) SetReadDeadline(t time.Time) error  { return w.c.nc.SetReadDeadline(t) }
+func (w *response) SetWriteDeadline(t time.Time) error { return w.c.nc.SetWriteDeadline(t) }
+
+func (w *response) setErr(err error) {
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+// writeBody writes body bytes after the header, framed.
+func (w *response) writeBody(p []byte) {
+	if w.req.Method == http.MethodHead || len(p) == 0 || w.err != nil {
+		return
+	}
+	bw := w.c.bw
+	if w.chunked {
+		var hex [16]byte
+		bw.Write(strconv.AppendInt(hex[:0], int64(len(p)), 16))
+		bw.WriteString("\r\n")
+		bw.Write(p)
+		_, err := bw.WriteString("\r\n")
+		w.setErr(err)
+		return
+	}
+	_, err := bw.Write(p)
+	w.setErr(err)
+}
+
+// finish completes the answer after the handler has returned.
+func (w *response) finish() {
+	w.handlerDone = true
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !w.headerSent {
+		w.sendHeader(nil)
+	}
+	if w.chunked && w.err == nil {
+		bw := w.c.bw
+		bw.WriteString("0\r\n")
+		for k := range w.header {
+			if strings.HasPrefix(k, http.TrailerPrefix) {
+				w.trailers = append(w.trailers, k)
+			}
+		}
+		for _, k := range w.trailers {
+			for _, v := range w.header[k] {
+				bw.WriteString(strings.TrimPrefix(k, http.TrailerPrefix))
+				bw.WriteString(": ")
+				bw.WriteString(strings.NewReplacer("\r", " ", "\n", " ").Replace(v))
+				bw.WriteString("\r\n")
+			}
+		}
+		_, err := bw.WriteString("\r\n")
+		w.setErr(err)
+	}
+	if w.err == nil {
+		w.setErr(w.c.bw.Flush())
+	}
+	if w.req.Method != http.MethodHead && w.contentLength != -1 && bodyAllowed(w.status) && w.contentLength != w.written {
+		w.closeAfter = true // short body: the client cannot frame the next answer
+	}
+}
+
+// sendHeader chooses the framing and writes the header block, then the
+// body held back so far. The choices are net/http's.
+//
+// next is the body about to be written after what was held back: it is
+// sniffed for a Content-Type with it.
+func (w *response) sendHeader(next []byte) {
+	w.headerSent = true
+	h := w.sent
+	p := w.pending
+	w.pending = nil
+	code := w.status
+	isHEAD := w.req.Method == http.MethodHead
+	is11 := w.req.ProtoAtLeast(1, 1)
+	te := h.Get("Transfer-Encoding")
+	hasTE := te != ""
+	var exclude map[string]bool
+	drop := func(k string) {
+		if _, ok := h[k]; ok {
+			if exclude == nil {
+				exclude = map[string]bool{}
+			}
+			exclude[k] = true
+		}
+	}
+	// Trailers: names declared in "Trailer", or keys with
+	// http.TrailerPrefix; their values are sent after the body.
+	for _, v := range h["Trailer"] {
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				w.trailers = append(w.trailers, http.CanonicalHeaderKey(k))
+			}
+		}
+	}
+	trailers := w.trailers != nil
+	for k := range h {
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			drop(k)
+			trailers = true
+		}
+	}
+	for _, k := range w.trailers {
+		drop(k)
+	}
+	var clen []byte
+	if w.handlerDone && !trailers && !hasTE && bodyAllowed(code) && !hasKey(h, "Content-Length") && (!isHEAD || len(p) > 0) {
+		w.contentLength = int64(len(p))
+		clen = strconv.AppendInt(nil, int64(len(p)), 10)
+	}
+	if w.wants10KeepAlive && h.Get("Content-Length") != "" && h.Get("Connection") == "keep-alive" {
+		w.closeAfter = false
+	}
+	hasCL := w.contentLength != -1
+	connection := ""
+	if w.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowed(code)) {
+		if _, ok := h["Connection"]; !ok {
+			connection = "keep-alive"
+		}
+	} else if !is11 || w.wantsClose {
+		w.closeAfter = true
+	}
+	if h.Get("Connection") == "close" || w.c.srv.closing.Load() {
+		w.closeAfter = true
+	}
+	w.settleBody()
+
+	ctype := ""
+	if bodyAllowed(code) {
+		if _, ok := h["Content-Type"]; !ok && h.Get("Content-Encoding") == "" && !hasTE && len(p)+len(next) > 0 {
+			sniff := p
+			if len(p) < 512 && len(next) > 0 {
+				sniff = append(append(make([]byte, 0, 512), p...), next[:min(len(next), 512-len(p))]...)
+			}
+			ctype = http.DetectContentType(sniff)
+		}
+	} else {
+		if code == http.StatusNotModified {
+			drop("Content-Type")
+		}
+		drop("Content-Length")
+		drop("Transfer-Encoding")
+	}
+	if hasCL && hasTE && te != "identity" {
+		drop("Content-Length")
+		hasCL = false
+		clen = nil
+	}
+	chunkedOut := ""
+	switch {
+	case isHEAD || !bodyAllowed(code):
+		drop("Transfer-Encoding")
+	case hasCL:
+		drop("Transfer-Encoding")
+	case is11:
+		if te == "identity" {
+			w.closeAfter = true
+			drop("Transfer-Encoding")
+		} else {
+			w.chunked = true
+			chunkedOut = "chunked"
+			if te == "chunked" {
+				drop("Transfer-Encoding")
+			}
+		}
+	default:
+		w.closeAfter = true
+		drop("Transfer-Encoding")
+	}
+	if w.chunked {
+		drop("Content-Length")
+		clen = nil
+	}
+	if w.closeAfter && !hasToken(h.Get("Connection"), "close") {
+		drop("Connection")
+		connection = ""
+		if is11 {
+			connection = "close"
+		}
+	}
+
+	bw := w.c.bw
+	w.writeStatusLine(code)
+	h.WriteSubset(bw, exclude)
+	if !hasKey(h, "Date") {
+		bw.WriteString("Date: ")
+		bw.Write(httpDate())
+		bw.WriteString("\r\n")
+	}
+	if clen != nil {
+		bw.WriteString("Content-Length: ")
+		bw.Write(clen)
+		bw.WriteString("\r\n")
+	}
+	for _, kv := range [...][2]string{{"Content-Type", ctype}, {"Connection", connection}, {"Transfer-Encoding", chunkedOut}} {
+		if kv[1] != "" {
+			bw.WriteString(kv[0])
+			bw.WriteString(": ")
+			bw.WriteString(kv[1])
+			bw.WriteString("\r\n")
+		}
+	}
+	_, err := bw.WriteString("\r\n")
+	w.setErr(err)
+	w.writeBody(p)
+}
+
+// settleBody decides, before the header goes out, what becomes of request
+// body the handler did not read: discarded if small, so that the
+// connection can serve the next request, or the connection closes.
+func (w *response) settleBody() {
+	b := w.body
+	if w.req.ContentLength == 0 || w.closeAfter || b.sawEOF {
+		return
+	}
+	if b.expected && !w.continued {
+		// The client waits for 100 Continue before it sends the body.
+		b.closed = true
+		w.closeAfter, w.c.linger = true, true
+		return
+	}
+	// From now on the handler's reads fail, as with net/http.
+	b.closed = true
+	if n := w.req.ContentLength; n > 0 && n-b.read >= maxPostHandlerRead {
+		w.closeAfter, w.c.linger = true, true
+		return
+	}
+	if _, err := io.CopyN(io.Discard, b.rc, maxPostHandlerRead+1); err == io.EOF {
+		b.sawEOF = true
+		return
+	}
+	w.closeAfter, w.c.linger = true, true
+}
+
+func (w *response) writeStatusLine(code int) {
+	bw := w.c.bw
+	if w.req.ProtoAtLeast(1, 1) {
+		bw.WriteString("HTTP/1.1 ")
+	} else {
+		bw.WriteString("HTTP/1.0 ")
+	}
+	var num [8]byte
+	bw.Write(strconv.AppendInt(num[:0], int64(code), 10))
+	bw.WriteByte(' ')
+	if text := http.StatusText(code); text != "" {
+		bw.WriteString(text)
+	} else {
+		bw.WriteString("status code ")
+		bw.Write(strconv.AppendInt(num[:0], int64(code), 10))
+	}
+	bw.WriteString("\r\n")
+}
+
+// bodyAllowed reports whether a response with this status may have a body
+// (RFC 9110 §6.4.1).
+func bodyAllowed(code int) bool {
+	switch {
+	case code >= 100 && code <= 199:
+		return false
+	case code == http.StatusNoContent, code == http.StatusNotModified:
+		return false
+	}
+	return true
+}
+
+func hasKey(h http.Header, k string) bool {
+	_, ok := h[k]
+	return ok
+}
+
+// hasToken reports whether the comma-separated list v has token t, in any
+// case.
+func hasToken(v, t string) bool {
+	for v != "" {
+		var f string
+		f, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.TrimSpace(f), t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHostLine reports whether the header block at the start of b has a Host
+// field.
+func hasHostLine(b []byte) bool {
+	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			return false // the end of the header block
+		}
+		if name, _, ok := bytes.Cut(line, []byte(":")); ok && strings.EqualFold(string(name), "Host") {
+			return true
+		}
+	}
+	return false
+}
+
+// validFieldName reports whether k is an RFC 9110 token.
+func validFieldName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 0x80 || c <= ' ' || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validFieldValue reports whether v has no control character but tab.
+func validFieldValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validHost is a loose check of a Host header: no controls, spaces or
+// characters that cannot appear in a host and port.
+func validHost(h string) bool {
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c <= ' ' || c >= 0x7f:
+			return false
+		case strings.IndexByte(`"<>\^`+"`{|}/", c) >= 0:
+			return false
+		}
+	}
+	return true
+}
+
+// dateCache is the Date header of the current second, shared by every
+// connection.
+type dateEntry struct {
+	sec int64
+	b   []byte
+}
+
+var dateCache atomic.Pointer[dateEntry]
+
+func httpDate() []byte {
+	now := time.Now()
+	d := dateCache.Load()
+	if d == nil || d.sec != now.Unix() {
+		d = &dateEntry{sec: now.Unix(), b: now.UTC().AppendFormat(nil, http.TimeFormat)}
+		dateCache.Store(d)
+	}
+	return d.b
+}

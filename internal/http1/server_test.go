@@ -1,0 +1,1724 @@
+// Tests for the HTTP/1.1 server over real loopback sockets. net/http's server
+// is the reference: most tests serve the same handler with both and compare
+// what a raw client sees on the wire.
+package http1
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// closeWait is how long a client waits to learn whether the server kept a
+// connection open: a read that times out means open, EOF or a reset means
+// closed. net/http closes (or half-closes) at once, so this only has to cover
+// scheduling delays.
+const closeWait = 500 * time.Millisecond
+
+// connDeadline bounds every test connection, so that a server that never
+// answers fails the test instead of hanging it.
+const connDeadline = 5 * time.Second
+
+// opts are the settings that both servers share. Where net/http falls back
+// from one zero timeout to another, tests set both explicitly.
+type opts struct {
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	idleTimeout       time.Duration
+	maxHeaderBytes    int
+	baseContext       func(net.Listener) context.Context
+}
+
+// server is what *http.Server and *Server have in common, so that lifecycle
+// tests can run against both.
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
+}
+
+var (
+	_ server = (*Server)(nil)
+	_ server = (*http.Server)(nil)
+)
+
+// impl builds one server implementation.
+type impl struct {
+	name string
+	new  func(h http.Handler, o opts, logs *logSink) server
+}
+
+// impls lists the reference first: agree reports net/http's result as "want".
+var impls = []impl{
+	{"net/http", func(h http.Handler, o opts, logs *logSink) server {
+		return &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: o.readHeaderTimeout,
+			ReadTimeout:       o.readTimeout,
+			IdleTimeout:       o.idleTimeout,
+			MaxHeaderBytes:    o.maxHeaderBytes,
+			BaseContext:       o.baseContext,
+			ErrorLog:          log.New(logs, "", 0),
+		}
+	}},
+	{"http1", func(h http.Handler, o opts, logs *logSink) server {
+		return &Server{
+			Handler:           h,
+			ReadHeaderTimeout: o.readHeaderTimeout,
+			ReadTimeout:       o.readTimeout,
+			IdleTimeout:       o.idleTimeout,
+			MaxHeaderBytes:    o.maxHeaderBytes,
+			BaseContext:       o.baseContext,
+			ErrorLog:          logs.log,
+		}
+	}},
+}
+
+// logSink collects what a server reports through its error log. Servers may
+// log after a test has ended, so it never calls t.Log.
+type logSink struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+func (l *logSink) log(msg string, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, fmt.Sprintf("%s: %v", msg, err))
+}
+
+// Write lets net/http's *log.Logger write into the sink.
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func (l *logSink) snapshot() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.entries...)
+}
+
+// target is one running server.
+type target struct {
+	name     string
+	addr     string
+	srv      server
+	logs     *logSink
+	done     chan struct{} // closed when Serve has returned
+	serveErr error         // Serve's result, written before done is closed
+}
+
+// mustStart serves h with im on a loopback port. Cleanup closes the server
+// and checks that Serve returned http.ErrServerClosed.
+func mustStart(t *testing.T, im impl, h http.Handler, o opts) *target {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	tg := &target{name: im.name, addr: ln.Addr().String(), logs: new(logSink), done: make(chan struct{})}
+	tg.srv = im.new(h, o, tg.logs)
+	go func() {
+		tg.serveErr = tg.srv.Serve(ln)
+		close(tg.done)
+	}()
+	t.Cleanup(func() {
+		tg.srv.Close()
+		select {
+		case <-tg.done:
+			if !errors.Is(tg.serveErr, http.ErrServerClosed) {
+				t.Errorf("%s: Serve = %v, want %v", tg.name, tg.serveErr, http.ErrServerClosed)
+			}
+		case <-time.After(2 * time.Second):
+			t.Errorf("%s: Serve still running 2s after Close", tg.name)
+		}
+	})
+	return tg
+}
+
+// forEach runs f as a parallel subtest against each implementation.
+func forEach(t *testing.T, f func(t *testing.T, im impl)) {
+	t.Helper()
+	for _, im := range impls {
+		t.Run(im.name, func(t *testing.T) {
+			t.Parallel()
+			f(t, im)
+		})
+	}
+}
+
+// agree runs f against net/http and against our server, each with its own
+// server serving h, and fails if the client saw different things. f should
+// return everything the client can observe in a comparable form.
+func agree[T any](t *testing.T, h http.Handler, o opts, f func(t *testing.T, tg *target) T) (std, ours T) {
+	t.Helper()
+	std = f(t, mustStart(t, impls[0], h, o))
+	ours = f(t, mustStart(t, impls[1], h, o))
+	if !reflect.DeepEqual(std, ours) {
+		t.Errorf("client sees a different exchange\nnet/http:%v\nhttp1:   %v", std, ours)
+	}
+	return std, ours
+}
+
+func mustDial(t testing.TB, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.SetDeadline(time.Now().Add(connDeadline))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func mustWrite(t testing.TB, c net.Conn, s string) {
+	t.Helper()
+	if _, err := io.WriteString(c, s); err != nil {
+		t.Fatalf("write request: %v", err)
+	}
+}
+
+// clientResponse is one response as a client sees it, with the Date header removed.
+type clientResponse struct {
+	Proto            string
+	Status           string
+	Header           http.Header
+	TransferEncoding []string
+	ContentLength    int64
+	Body             string
+	BodyErr          string
+	Trailer          http.Header
+	Close            bool // the response says the connection will close
+}
+
+// outcome is what a client sees on one connection: the responses in order,
+// the error that ended reading them, and whether the server then closed the
+// connection.
+type outcome struct {
+	Responses []clientResponse
+	Err       string // error reading the next expected response, if any
+	Closed    bool
+	Extra     string // bytes after the last response that belong to none
+}
+
+func (o outcome) String() string {
+	var b strings.Builder
+	for i, r := range o.Responses {
+		fmt.Fprintf(&b, "\n  [%d] %s %s te=%q cl=%d close=%v header=%v body=%s", i, r.Proto, r.Status, r.TransferEncoding, r.ContentLength, r.Close, r.Header, short(r.Body))
+		if r.BodyErr != "" {
+			fmt.Fprintf(&b, " body error=%q", r.BodyErr)
+		}
+		if r.Trailer != nil {
+			fmt.Fprintf(&b, " trailer=%v", r.Trailer)
+		}
+	}
+	if o.Err != "" {
+		fmt.Fprintf(&b, "\n  read error: %s", o.Err)
+	}
+	fmt.Fprintf(&b, "\n  closed=%v", o.Closed)
+	if o.Extra != "" {
+		fmt.Fprintf(&b, " extra=%s", short(o.Extra))
+	}
+	return b.String()
+}
+
+func short(s string) string {
+	if len(s) <= 80 {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q…(%d bytes)", s[:80], len(s))
+}
+
+// errClass names an error the way a client would tell errors apart, so that
+// equal conditions compare equal across implementations.
+func errClass(err error) string {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected EOF"
+	case errors.Is(err, io.EOF):
+		return "EOF"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	}
+	return err.Error()
+}
+
+// exchange writes raw on a new connection in one write and reads one
+// response for each method (the request methods, which tell the reader
+// whether a body follows).
+func exchange(t *testing.T, addr, raw string, methods ...string) outcome {
+	t.Helper()
+	c := mustDial(t, addr)
+	mustWrite(t, c, raw)
+	return readOutcome(c, bufio.NewReader(c), methods...)
+}
+
+func readOutcome(c net.Conn, br *bufio.Reader, methods ...string) outcome {
+	var o outcome
+	for _, m := range methods {
+		resp, err := http.ReadResponse(br, &http.Request{Method: m})
+		if err != nil {
+			o.Err = errClass(err)
+			break
+		}
+		o.Responses = append(o.Responses, readResponse(resp))
+	}
+	o.Closed, o.Extra = probeClosed(c, br)
+	return o
+}
+
+// readOne reads one complete response to a request with method, without
+// probing whether the connection stays open.
+func readOne(t *testing.T, br *bufio.Reader, method string) clientResponse {
+	t.Helper()
+	resp, err := http.ReadResponse(br, &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	return readResponse(resp)
+}
+
+func readResponse(resp *http.Response) clientResponse {
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	h := resp.Header.Clone()
+	h.Del("Date")
+	r := clientResponse{
+		Proto:            resp.Proto,
+		Status:           resp.Status,
+		Header:           h,
+		TransferEncoding: resp.TransferEncoding,
+		ContentLength:    resp.ContentLength,
+		Body:             string(body),
+		BodyErr:          errClass(err),
+		Trailer:          resp.Trailer,
+		Close:            resp.Close,
+	}
+	if len(r.Header) == 0 {
+		r.Header = nil
+	}
+	if len(r.Trailer) == 0 {
+		r.Trailer = nil
+	}
+	return r
+}
+
+// probeClosed reports whether the server closed c, and returns any bytes
+// that arrived meanwhile (which would be a framing error).
+func probeClosed(c net.Conn, br *bufio.Reader) (closed bool, extra string) {
+	c.SetReadDeadline(time.Now().Add(closeWait))
+	b, err := io.ReadAll(br)
+	c.SetReadDeadline(time.Now().Add(connDeadline))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return false, string(b)
+	}
+	return true, string(b)
+}
+
+// waitClosed reads c until the server closes it, and fails if that takes
+// longer than within.
+func waitClosed(t *testing.T, c net.Conn, br io.Reader, within time.Duration) {
+	t.Helper()
+	start := time.Now()
+	c.SetReadDeadline(start.Add(within + time.Second))
+	b, err := io.ReadAll(br)
+	elapsed := time.Since(start)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("connection still open after %v (read %q)", elapsed, b)
+	}
+	if elapsed > within {
+		t.Errorf("connection closed after %v, want within %v", elapsed, within)
+	}
+	if len(b) > 0 {
+		t.Logf("server sent %q before closing", b)
+	}
+}
+
+func recv[T any](t *testing.T, ch <-chan T, within time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(within):
+		t.Fatalf("%s: nothing after %v", what, within)
+		panic("unreachable")
+	}
+}
+
+// get is a minimal HTTP/1.1 request with no body.
+func get(method, path string) string {
+	return method + " " + path + " HTTP/1.1\r\nHost: example.com\r\n\r\n"
+}
+
+// withNext answers "/next" itself and passes everything else to h. Framing
+// tests pipeline a request for "/next" behind the one under test: the
+// client can only read its answer if the first response was delimited right.
+func withNext(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/next" {
+			io.WriteString(w, "next")
+			return
+		}
+		h(w, r)
+	})
+}
+
+func flush(w http.ResponseWriter) {
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		panic(fmt.Sprintf("flush: %v", err))
+	}
+}
+
+// Checks on a response, used by table tests to state the premise of a case
+// so that it holds for net/http too, not only that both agree.
+
+func wantChunked(t *testing.T, r clientResponse) {
+	t.Helper()
+	if !reflect.DeepEqual(r.TransferEncoding, []string{"chunked"}) || r.Header.Get("Content-Length") != "" {
+		t.Errorf("response te=%q Content-Length=%q, want chunked with no length", r.TransferEncoding, r.Header.Get("Content-Length"))
+	}
+}
+
+func wantLength(t *testing.T, r clientResponse, n string) {
+	t.Helper()
+	if r.TransferEncoding != nil || r.Header.Get("Content-Length") != n {
+		t.Errorf("response te=%q Content-Length=%q, want no te and length %s", r.TransferEncoding, r.Header.Get("Content-Length"), n)
+	}
+}
+
+func wantResponses(t *testing.T, o outcome, n int, closed bool) {
+	t.Helper()
+	if len(o.Responses) != n || o.Closed != closed {
+		t.Errorf("got %d responses, closed=%v; want %d, closed=%v:%v", len(o.Responses), o.Closed, n, closed, o)
+	}
+}
+
+// TestServer_KeepAlive sends several requests one after another on one
+// connection, and checks that all are answered in order on that connection.
+func TestServer_KeepAlive(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s from %s", r.URL.Path, r.RemoteAddr)
+	})
+	forEach(t, func(t *testing.T, im impl) {
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		for _, path := range []string{"/1", "/2", "/3"} {
+			mustWrite(t, c, get("GET", path))
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("read response to %s: %v", path, err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatalf("read body of %s: %v", path, err)
+			}
+			// The client address proves that the same connection answered.
+			if want := path + " from " + c.LocalAddr().String(); string(body) != want {
+				t.Errorf("body = %q, want %q", body, want)
+			}
+		}
+	})
+}
+
+// TestServer_Pipelining writes several requests in a single write. Each must
+// be answered in order, including ones whose bodies arrive in the same
+// segment as the next request.
+func TestServer_Pipelining(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %q", r.Method, r.URL.Path, b)
+	})
+	raw := get("GET", "/1") + get("GET", "/2") +
+		"POST /3 HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\n\r\nhello" +
+		get("HEAD", "/4") +
+		"POST /5 HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+	methods := []string{"GET", "GET", "POST", "HEAD", "POST"}
+	for i := 6; i <= 12; i++ {
+		raw += get("GET", fmt.Sprintf("/%d", i))
+		methods = append(methods, "GET")
+	}
+	std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+		return exchange(t, tg.addr, raw, methods...)
+	})
+	wantResponses(t, std, len(methods), false)
+}
+
+// TestServer_Framing checks how a response body is delimited, following
+// net/http: a small body written by a handler that returns without flushing
+// gets Content-Length; a handler-set Transfer-Encoding, a flush, or a body
+// larger than the buffer gets chunked encoding; a handler-set Content-Length
+// is kept. Each case pipelines a request for /next behind it, so a framing
+// error also shows up as a lost or garbled second response.
+func TestServer_Framing(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("a", 8<<10)
+	tests := []struct {
+		name    string
+		method  string
+		handler http.HandlerFunc
+		check   func(t *testing.T, o outcome)
+	}{
+		{"small body", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], "5") }},
+		{"small body sniffed type", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "<html><body>hi</body></html>")
+		}, func(t *testing.T, o outcome) {
+			if got := o.Responses[0].Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+				t.Errorf("Content-Type = %q, want sniffed text/html", got)
+			}
+		}},
+		{"empty body", "GET", func(w http.ResponseWriter, r *http.Request) {}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], "0") }},
+		{"small body in many writes", "GET", func(w http.ResponseWriter, r *http.Request) {
+			for range 10 {
+				io.WriteString(w, "ab")
+			}
+		}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], "20") }},
+		{"handler sets chunked", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Transfer-Encoding", "chunked")
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"flush before return", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "hello ")
+			flush(w)
+			io.WriteString(w, "world")
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"flush with nothing written", "GET", func(w http.ResponseWriter, r *http.Request) {
+			flush(w)
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"large body", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, big)
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"large body in small writes", "GET", func(w http.ResponseWriter, r *http.Request) {
+			for i := 0; i < len(big); i += 100 {
+				io.WriteString(w, big[i:min(i+100, len(big))])
+			}
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"handler sets length and flushes", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "11")
+			io.WriteString(w, "hello ")
+			flush(w)
+			io.WriteString(w, "world")
+		}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], "11") }},
+		{"handler sets length of large body", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(big)))
+			io.WriteString(w, big)
+		}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], fmt.Sprint(len(big))) }},
+		{"handler sets length and chunked", "GET", func(w http.ResponseWriter, r *http.Request) {
+			// net/http drops the Content-Length and chunks.
+			w.Header().Set("Content-Length", "5")
+			w.Header().Set("Transfer-Encoding", "chunked")
+			io.WriteString(w, "hello")
+		}, nil},
+		{"body shorter than length", "GET", func(w http.ResponseWriter, r *http.Request) {
+			// The client must see a truncated body and a closed
+			// connection, never a next response parsed from the gap.
+			w.Header().Set("Content-Length", "10")
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) { wantResponses(t, o, 1, true) }},
+		{"body longer than length", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "3")
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) { wantResponses(t, o, 1, true) }},
+		{"status with body", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "not here")
+		}, nil},
+		{"http.Error", "GET", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "oops", http.StatusInternalServerError)
+		}, nil},
+		{"status without reason", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(299)
+		}, nil},
+		{"WriteHeader twice", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusAccepted)
+			w.WriteHeader(http.StatusTeapot)
+			io.WriteString(w, "x")
+		}, nil},
+		{"repeated header", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("X-A", "1")
+			w.Header().Add("X-A", "2")
+			w.Header()["x-raw-case"] = []string{"v"}
+			io.WriteString(w, "x")
+		}, nil},
+		{"trailer declared", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Trailer", "X-Sum")
+			io.WriteString(w, "hello")
+			w.Header().Set("X-Sum", "5")
+		}, func(t *testing.T, o outcome) {
+			wantChunked(t, o.Responses[0])
+			if got := o.Responses[0].Trailer.Get("X-Sum"); got != "5" {
+				t.Errorf("trailer X-Sum = %q, want 5", got)
+			}
+		}},
+		{"trailer by prefix", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "hello")
+			flush(w)
+			w.Header().Set(http.TrailerPrefix+"X-Late", "1")
+		}, func(t *testing.T, o outcome) {
+			if got := o.Responses[0].Trailer.Get("X-Late"); got != "1" {
+				t.Errorf("trailer X-Late = %q, want 1", got)
+			}
+		}},
+		{"header changed after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			// net/http sends the header as it was when WriteHeader
+			// ran; later changes are not sent.
+			w.Header().Set("X-Before", "1")
+			w.WriteHeader(http.StatusOK)
+			w.Header().Set("X-After", "1")
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "x")
+		}, func(t *testing.T, o outcome) {
+			if h := o.Responses[0].Header; h.Get("X-Before") != "1" || h.Get("X-After") != "" {
+				t.Errorf("header %v, want X-Before and no X-After", h)
+			}
+		}},
+		{"header changed after first Write", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "x")
+			w.Header().Set("X-After", "1")
+		}, nil},
+		{"handler sets Connection close", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Connection", "close")
+			io.WriteString(w, "bye")
+		}, func(t *testing.T, o outcome) { wantResponses(t, o, 1, true) }},
+		{"204", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Content-Length", "5")
+			w.WriteHeader(http.StatusNoContent)
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) {
+			wantResponses(t, o, 2, false)
+			if r := o.Responses[0]; r.TransferEncoding != nil || r.Header.Get("Content-Length") != "" {
+				t.Errorf("204 has te=%q Content-Length=%q, want neither", r.TransferEncoding, r.Header.Get("Content-Length"))
+			}
+		}},
+		{"304", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Content-Length", "5")
+			w.Header().Set("ETag", `"x"`)
+			w.WriteHeader(http.StatusNotModified)
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) { wantResponses(t, o, 2, false) }},
+		{"HEAD small body", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "hello")
+		}, func(t *testing.T, o outcome) {
+			wantLength(t, o.Responses[0], "5")
+			wantResponses(t, o, 2, false)
+		}},
+		{"HEAD with length", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "100")
+		}, func(t *testing.T, o outcome) { wantLength(t, o.Responses[0], "100") }},
+		{"HEAD without body", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			// net/http sends no Content-Length here: it cannot tell
+			// an empty body from a handler that skipped it for HEAD.
+			w.Header().Set("Content-Type", "text/plain")
+		}, nil},
+		{"HEAD large body", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, big)
+		}, func(t *testing.T, o outcome) { wantResponses(t, o, 2, false) }},
+		{"HEAD flushed", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "hello")
+			flush(w)
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			raw := get(tc.method, "/") + get("GET", "/next")
+			std, ours := agree(t, withNext(tc.handler), opts{}, func(t *testing.T, tg *target) outcome {
+				return exchange(t, tg.addr, raw, tc.method, "GET")
+			})
+			if tc.check != nil {
+				for _, o := range []outcome{std, ours} {
+					if len(o.Responses) == 0 {
+						t.Errorf("no response:%v", o)
+						continue
+					}
+					tc.check(t, o)
+				}
+			}
+		})
+	}
+}
+
+// TestServer_WriteErrors checks the errors ResponseWriter.Write returns
+// where a body is not allowed or overruns the declared length.
+func TestServer_WriteErrors(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		type result struct {
+			n   int
+			err error
+		}
+		results := make(chan result, 1)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/204":
+				w.WriteHeader(http.StatusNoContent)
+			case "/304":
+				w.WriteHeader(http.StatusNotModified)
+			case "/length":
+				w.Header().Set("Content-Length", "3")
+			}
+			n, err := io.WriteString(w, "hello")
+			results <- result{n, err}
+		})
+		tg := mustStart(t, im, h, opts{})
+		tests := []struct {
+			method, path string
+			wantN        int
+			wantErr      error
+		}{
+			{"GET", "/204", 0, http.ErrBodyNotAllowed},
+			{"GET", "/304", 0, http.ErrBodyNotAllowed},
+			{"GET", "/length", 0, http.ErrContentLength},
+			{"HEAD", "/head", 5, nil},
+		}
+		for _, tc := range tests {
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, get(tc.method, tc.path))
+			readOne(t, bufio.NewReader(c), tc.method)
+			got := recv(t, results, time.Second, tc.path)
+			if got.n != tc.wantN || !errors.Is(got.err, tc.wantErr) {
+				t.Errorf("%s %s: Write = %d, %v; want %d, %v", tc.method, tc.path, got.n, got.err, tc.wantN, tc.wantErr)
+			}
+		}
+	})
+}
+
+// TestServer_HTTP10 checks responses to HTTP/1.0 clients, which cannot
+// read chunked encoding: a body of unknown length is delimited by closing
+// the connection, and only "Connection: keep-alive" with a known length
+// keeps it open. It also checks that "Connection: close" from an HTTP/1.1
+// client is honoured.
+func TestServer_HTTP10(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		switch r.URL.Path {
+		case "/flush":
+			io.WriteString(w, "hello ")
+			flush(w)
+			io.WriteString(w, "world")
+		case "/te":
+			w.Header().Set("Transfer-Encoding", "chunked")
+			io.WriteString(w, "hello")
+		case "/204":
+			w.WriteHeader(http.StatusNoContent)
+		case "/large":
+			io.WriteString(w, strings.Repeat("b", 8<<10))
+		default:
+			io.WriteString(w, "hello")
+		}
+	})
+	get10 := func(path, headers string) string {
+		return "GET " + path + " HTTP/1.0\r\n" + headers + "\r\n"
+	}
+	const ka = "Connection: keep-alive\r\n"
+	tests := []struct {
+		name      string
+		raw       string
+		methods   []string
+		responses int
+		closed    bool
+	}{
+		{"small body", get10("/", ""), []string{"GET"}, 1, true},
+		{"flushed body", get10("/flush", ""), []string{"GET"}, 1, true},
+		{"large body", get10("/large", ""), []string{"GET"}, 1, true},
+		{"handler sets chunked", get10("/te", ""), []string{"GET"}, 1, true},
+		{"keep-alive small body", get10("/", ka) + get10("/", ka), []string{"GET", "GET"}, 2, false},
+		{"keep-alive then no keep-alive", get10("/", ka) + get10("/", ""), []string{"GET", "GET"}, 2, true},
+		{"keep-alive flushed body", get10("/flush", ka) + get10("/", ka), []string{"GET", "GET"}, 1, true},
+		{"keep-alive large body", get10("/large", ka) + get10("/", ka), []string{"GET", "GET"}, 1, true},
+		{"keep-alive 204", get10("/204", ka) + get10("/", ka), []string{"GET", "GET"}, 2, false},
+		{"keep-alive HEAD", "HEAD /large HTTP/1.0\r\n" + ka + "\r\n" + get10("/", ka), []string{"HEAD", "GET"}, 2, false},
+		{"HTTP/1.1 Connection close", "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + get("GET", "/"), []string{"GET", "GET"}, 1, true},
+		{"HTTP/1.1 Connection close in a list", "GET /flush HTTP/1.1\r\nHost: a\r\nConnection: foo, Close\r\n\r\n" + get("GET", "/"), []string{"GET", "GET"}, 1, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			std, ours := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+				return exchange(t, tg.addr, tc.raw, tc.methods...)
+			})
+			for _, o := range []outcome{std, ours} {
+				wantResponses(t, o, tc.responses, tc.closed)
+				for _, r := range o.Responses {
+					if r.TransferEncoding != nil && strings.Contains(tc.raw, "HTTP/1.0") {
+						t.Errorf("HTTP/1.0 client got te=%q", r.TransferEncoding)
+					}
+				}
+				// http.ReadResponse moves "Connection: close" into
+				// Response.Close.
+				if tc.closed && strings.Contains(tc.raw, "HTTP/1.1") && len(o.Responses) > 0 && !o.Responses[0].Close {
+					t.Errorf("response lacks Connection: close")
+				}
+			}
+		})
+	}
+}
+
+// echoBody answers with what the handler saw of the request body. On
+// /flush-first it sends the header before reading: net/http then settles
+// the body (discards it) first, so the read fails.
+func echoBody(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/flush-first" {
+		flush(w)
+	}
+	b, err := io.ReadAll(r.Body)
+	fmt.Fprintf(w, "%s %s cl=%d te=%q body=%q err=%v trailer=%v", r.Method, r.URL.Path, r.ContentLength, r.TransferEncoding, b, err != nil, r.Trailer)
+}
+
+// TestServer_RequestBody checks that handlers read request bodies exactly,
+// whether delimited by Content-Length or by chunked encoding, and that the
+// request after the body is parsed from the right place.
+func TestServer_RequestBody(t *testing.T) {
+	t.Parallel()
+	post := func(headers, body string) string {
+		return "POST /body HTTP/1.1\r\nHost: example.com\r\n" + headers + "\r\n" + body
+	}
+	next := get("GET", "/next")
+	tests := []struct {
+		name string
+		raw  string
+	}{
+		{"content-length", post("Content-Length: 11\r\n", "hello world") + next},
+		{"content-length zero", post("Content-Length: 0\r\n", "") + next},
+		{"no length", post("", "") + next},
+		{"GET with body", "GET /body HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc" + next},
+		{"chunked", post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") + next},
+		{"chunked with extensions", post("Transfer-Encoding: chunked\r\n", "5;a=b\r\nhello\r\nA; x\r\n0123456789\r\n0\r\n\r\n") + next},
+		{"chunked with trailer", post("Transfer-Encoding: chunked\r\nTrailer: X-Sum\r\n", "3\r\nabc\r\n0\r\nX-Sum: 3\r\n\r\n") + next},
+		{"chunked binary", post("Transfer-Encoding: chunked\r\n", "4\r\n\x00\r\n\xff\r\n0\r\n\r\n") + next},
+		{"chunked and content-length", post("Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n") + next},
+		{"bad chunk size", post("Transfer-Encoding: chunked\r\n", "zz\r\nhello\r\n0\r\n\r\n") + next},
+		{"HTTP/1.0 with length", "POST /body HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello"},
+		{"read after flush", "POST /flush-first HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + next},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			agree(t, withNext(echoBody), opts{}, func(t *testing.T, tg *target) outcome {
+				return exchange(t, tg.addr, tc.raw, "POST", "GET")
+			})
+		})
+	}
+}
+
+// TestServer_ExpectContinue checks "Expect: 100-continue" (RFC 9110
+// §10.1.1): the interim response is sent when, and only when, the handler
+// reads the body.
+func TestServer_ExpectContinue(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ignore" {
+			io.WriteString(w, "ignored")
+			return
+		}
+		// Waiting first lets the client check that nothing, in
+		// particular no 100 Continue, arrives before the handler reads.
+		time.Sleep(200 * time.Millisecond)
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "read %q", b)
+	})
+	const head = " HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+	t.Run("handler reads", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, opts{})
+			c := mustDial(t, tg.addr)
+			br := bufio.NewReader(c)
+			mustWrite(t, c, "POST /read"+head)
+			c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+			if b, err := br.Peek(1); err == nil {
+				t.Errorf("server sent %q before the handler read the body", b)
+			}
+			c.SetReadDeadline(time.Now().Add(connDeadline))
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("read interim response: %v", err)
+			}
+			if resp.StatusCode != http.StatusContinue {
+				t.Fatalf("first response %q, want 100 Continue", resp.Status)
+			}
+			mustWrite(t, c, "hello")
+			o := readOutcome(c, br, "POST")
+			if len(o.Responses) != 1 || o.Responses[0].Body != `read "hello"` || o.Closed {
+				t.Errorf("after 100 Continue, got:%v\nwant one response with the body and the connection open", o)
+			}
+		})
+	})
+	t.Run("handler ignores body", func(t *testing.T) {
+		t.Parallel()
+		agree(t, h, opts{}, func(t *testing.T, tg *target) []clientResponse {
+			o := exchange(t, tg.addr, "POST /ignore"+head, "POST")
+			if len(o.Responses) == 1 && o.Responses[0].Status != "200 OK" {
+				t.Errorf("%s: first response %q, want the final 200 with no 100 Continue", tg.name, o.Responses[0].Status)
+			}
+			// Only the response is compared: it says "Connection:
+			// close", and net/http then waits for a body that never
+			// comes while closing at once is as good.
+			return o.Responses
+		})
+	})
+}
+
+// TestServer_UnreadBody checks what happens to a request body the handler
+// does not read: a small one is discarded so the connection can serve the
+// next request; a large one ends the connection after the response
+// (net/http's limit is 256 KiB), and the client must still be able to read
+// that response rather than see a reset.
+func TestServer_UnreadBody(t *testing.T) {
+	t.Parallel()
+	h := withNext(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ignored")
+	})
+	t.Run("small", func(t *testing.T) {
+		t.Parallel()
+		raw := "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n" + strings.Repeat("x", 100) +
+			"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + strings.Repeat("y", 100) + "\r\n0\r\n\r\n" +
+			get("GET", "/next")
+		std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+			return exchange(t, tg.addr, raw, "POST", "POST", "GET")
+		})
+		wantResponses(t, std, 3, false)
+	})
+	const largeHead = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1048576\r\n\r\n"
+	t.Run("large", func(t *testing.T) {
+		t.Parallel()
+		// The client declares 1 MiB, sends 64 KiB of it and then reads,
+		// as a client that got its answer early would. The declared
+		// length is enough to know the body is too large to discard.
+		raw := largeHead + strings.Repeat("x", 64<<10)
+		std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+			return exchange(t, tg.addr, raw, "POST")
+		})
+		wantResponses(t, std, 1, true)
+	})
+	t.Run("large sent in full", func(t *testing.T) {
+		t.Parallel()
+		// The client sends all of the body while reading. The server
+		// closes with body still arriving; it must do so in a way
+		// that does not reset the connection before the client has
+		// read the answer (net/http half-closes and lingers).
+		std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+			c := mustDial(t, tg.addr)
+			go io.WriteString(c, largeHead+strings.Repeat("x", 1<<20))
+			return readOutcome(c, bufio.NewReader(c), "POST")
+		})
+		wantResponses(t, std, 1, true)
+	})
+}
+
+// TestServer_BadRequest checks that malformed or unsupported requests get
+// net/http's status code and a closed connection, and that large but legal
+// header blocks are accepted.
+func TestServer_BadRequest(t *testing.T) {
+	t.Parallel()
+	bigHeader := func(n int) string {
+		return "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("z", n) + "\r\n\r\n"
+	}
+	tests := []struct {
+		name           string
+		raw            string
+		maxHeaderBytes int
+		want           int
+	}{
+		{"garbage request line", "GARBAGE\r\n\r\n", 0, 400},
+		{"bad method", "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
+		{"missing host", "GET / HTTP/1.1\r\n\r\n", 0, 400},
+		{"two hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0, 400},
+		{"header without colon", "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 0, 400},
+		{"space before colon", "GET / HTTP/1.1\r\nHost: a\r\nX-Bad : 1\r\n\r\n", 0, 400},
+		{"conflicting content-length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 0, 400},
+		{"negative content-length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", 0, 400},
+		{"non-numeric content-length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", 0, 400},
+		{"gzip transfer-encoding", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 0, 501},
+		{"unknown expectation", "POST / HTTP/1.1\r\nHost: a\r\nExpect: bogus\r\nContent-Length: 1\r\n\r\nx", 0, 417},
+		{"unsupported version", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 0, 505},
+		{"control character in header value", "GET / HTTP/1.1\r\nHost: a\r\nX-A: a\x01b\r\n\r\n", 0, 400},
+		{"empty host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 0, 200},
+		{"HTTP/1.0 expecting 100-continue", "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
+		{"100-continue in capitals", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
+		{"header over limit", bigHeader(64 << 10), 4096, 431},
+		{"header over default limit", bigHeader(3 << 19), 0, 431},
+		{"header under limit", bigHeader(3000), 4096, 200},
+		{"header under default limit", bigHeader(512 << 10), 0, 200},
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	type result struct {
+		Status int
+		Err    string
+		Closed bool
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			agree(t, h, opts{maxHeaderBytes: tc.maxHeaderBytes}, func(t *testing.T, tg *target) result {
+				c := mustDial(t, tg.addr)
+				// Write from another goroutine: a server that
+				// rejects a huge header stops reading, and the
+				// client must still be able to read the answer.
+				go io.WriteString(c, tc.raw)
+				br := bufio.NewReader(c)
+				var res result
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					res.Err = errClass(err)
+				} else {
+					res.Status = resp.StatusCode
+					io.Copy(io.Discard, resp.Body)
+				}
+				if tc.want >= 400 {
+					res.Closed, _ = probeClosed(c, br)
+				}
+				if res.Status != tc.want {
+					t.Errorf("%s: status %d (read error %q), want %d", tg.name, res.Status, res.Err, tc.want)
+				}
+				if tc.want >= 400 && !res.Closed {
+					t.Errorf("%s: connection left open after %d", tg.name, res.Status)
+				}
+				return res
+			})
+		})
+	}
+}
+
+// TestServer_Flush checks that a flush puts what was written so far on the
+// wire while the handler is still running.
+func TestServer_Flush(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		release := make(chan struct{})
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Handlers such as httputil.ReverseProxy find these
+			// by type assertion, not through ResponseController.
+			_, flusher := w.(http.Flusher)
+			_, hijacker := w.(http.Hijacker)
+			fmt.Fprintf(w, "flusher=%v hijacker=%v;", flusher, hijacker)
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				fmt.Fprintf(w, "flush error %v", err)
+			}
+			<-release
+			io.WriteString(w, "rest")
+		})
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, get("GET", "/"))
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			close(release)
+			t.Fatalf("read header before release: %v", err)
+		}
+		const first = "flusher=true hijacker=true;"
+		buf := make([]byte, len(first))
+		_, err = io.ReadFull(resp.Body, buf)
+		close(release)
+		if err != nil || string(buf) != first {
+			t.Fatalf("read %q, %v before release; want %q", buf, err, first)
+		}
+		rest, err := io.ReadAll(resp.Body)
+		if err != nil || string(rest) != "rest" {
+			t.Errorf("rest of body = %q, %v; want %q", rest, err, "rest")
+		}
+	})
+}
+
+// TestServer_Hijack checks that a hijacking handler owns the raw
+// connection, including bytes the client sent after the request that the
+// server had already read, and that the server writes nothing itself. In
+// the "late" case the client sends those bytes while a slow handler runs,
+// when the server may be reading the connection to notice a disconnect.
+func TestServer_Hijack(t *testing.T) {
+	t.Parallel()
+	for _, late := range []bool{false, true} {
+		t.Run(fmt.Sprintf("late=%v", late), func(t *testing.T) {
+			t.Parallel()
+			testHijack(t, late)
+		})
+	}
+}
+
+func testHijack(t *testing.T, late bool) {
+	forEach(t, func(t *testing.T, im impl) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if late {
+				time.Sleep(400 * time.Millisecond)
+			}
+			conn, brw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(connDeadline))
+			buf := make([]byte, 4)
+			if _, err := io.ReadFull(brw, buf); err != nil {
+				fmt.Fprintf(conn, "read error %v", err)
+				return
+			}
+			brw.WriteString("hijacked " + conn.RemoteAddr().String() + " ")
+			brw.Flush()
+			conn.Write(buf)
+		})
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		if late {
+			mustWrite(t, c, get("GET", "/"))
+			time.Sleep(200 * time.Millisecond)
+			mustWrite(t, c, "ping")
+		} else {
+			mustWrite(t, c, get("GET", "/")+"ping")
+		}
+		got, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if want := "hijacked " + c.LocalAddr().String() + " ping"; string(got) != want {
+			t.Errorf("client read %q, want %q", got, want)
+		}
+	})
+}
+
+// TestServer_PipelinedDuringHandler sends the next request while a slow
+// handler runs, when the server may be reading the connection to notice a
+// disconnect: the bytes it reads then must not be lost, and the arriving
+// request must not cancel the running one.
+func TestServer_PipelinedDuringHandler(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/slow" {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(400 * time.Millisecond):
+			}
+		}
+		fmt.Fprintf(w, "%s %q ctx.Err()=%v", r.URL.Path, b, r.Context().Err())
+	})
+	forEach(t, func(t *testing.T, im impl) {
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		mustWrite(t, c, "POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nab")
+		time.Sleep(200 * time.Millisecond)
+		mustWrite(t, c, "POST /next HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\ncd")
+		for _, want := range []string{`/slow "ab" ctx.Err()=<nil>`, `/next "cd" ctx.Err()=<nil>`} {
+			if r := readOne(t, br, "POST"); r.Body != want {
+				t.Errorf("body %q, want %q", r.Body, want)
+			}
+		}
+	})
+}
+
+// TestServer_ClientDisconnect checks that the request context is cancelled
+// when the client closes its connection, so a handler can stop work (C10
+// allows one second). Like net/http, the server can only notice once the
+// request body has been read to its end.
+func TestServer_ClientDisconnect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		raw  string
+	}{
+		{"GET", get("GET", "/")},
+		{"POST with length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"},
+		{"POST chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			forEach(t, func(t *testing.T, im impl) {
+				started := make(chan struct{}, 1)
+				released := make(chan error, 1)
+				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					io.ReadAll(r.Body)
+					started <- struct{}{}
+					select {
+					case <-r.Context().Done():
+						released <- r.Context().Err()
+					case <-time.After(3 * time.Second):
+						released <- nil
+					}
+				})
+				tg := mustStart(t, im, h, opts{})
+				c := mustDial(t, tg.addr)
+				mustWrite(t, c, tc.raw)
+				recv(t, started, time.Second, "handler start")
+				c.Close()
+				start := time.Now()
+				err := recv(t, released, 4*time.Second, "handler release")
+				if err == nil || time.Since(start) > time.Second {
+					t.Errorf("handler released after %v with ctx.Err() = %v, want cancelled within 1s", time.Since(start), err)
+				}
+			})
+		})
+	}
+}
+
+// TestServer_Concurrent runs many keep-alive connections at once, for the
+// race detector and for buffer reuse between connections: every client
+// must get back exactly its own bodies.
+func TestServer_Concurrent(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.URL.Query().Get("flush") != "" {
+			flush(w)
+		}
+		w.Write(b)
+	})
+	forEach(t, func(t *testing.T, im impl) {
+		tg := mustStart(t, im, h, opts{})
+		const clients, requests = 16, 20
+		errs := make(chan error, clients)
+		var wg sync.WaitGroup
+		for i := range clients {
+			wg.Go(func() {
+				c, err := net.Dial("tcp", tg.addr)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(connDeadline))
+				br := bufio.NewReader(c)
+				for j := range requests {
+					body := strings.Repeat(fmt.Sprintf("<%d.%d>", i, j), 1+j*50)
+					fmt.Fprintf(c, "POST /?flush=%s HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n%s", strings.Repeat("1", j%2), len(body), body)
+					resp, err := http.ReadResponse(br, nil)
+					if err != nil {
+						errs <- fmt.Errorf("client %d request %d: %w", i, j, err)
+						return
+					}
+					got, err := io.ReadAll(resp.Body)
+					if err != nil || string(got) != body {
+						errs <- fmt.Errorf("client %d request %d: body of %d bytes (%v), want %d", i, j, len(got), err, len(body))
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
+}
+
+// TestServer_ContextAliveWhileConnected checks that the request context is
+// not cancelled while the client waits, nor when the client pipelines the
+// next request behind the current one.
+func TestServer_ContextAliveWhileConnected(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wait := 300 * time.Millisecond
+		if r.URL.Path == "/long" {
+			wait = 1500 * time.Millisecond
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(wait):
+		}
+		fmt.Fprintf(w, "ctx.Err()=%v", r.Context().Err())
+	})
+	t.Run("waiting", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, opts{})
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, get("GET", "/long"))
+			if r := readOne(t, bufio.NewReader(c), "GET"); r.Body != "ctx.Err()=<nil>" {
+				t.Errorf("handler saw %q, want ctx.Err()=<nil>", r.Body)
+			}
+		})
+	})
+	t.Run("pipelined", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, opts{})
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, get("GET", "/1")+get("GET", "/2"))
+			br := bufio.NewReader(c)
+			for i := range 2 {
+				if r := readOne(t, br, "GET"); r.Body != "ctx.Err()=<nil>" {
+					t.Errorf("request %d: handler saw %q, want ctx.Err()=<nil>", i+1, r.Body)
+				}
+			}
+		})
+	})
+}
+
+// TestServer_PanicAbortHandler checks that panic(http.ErrAbortHandler)
+// after part of a chunked body has been sent leaves the client with a
+// truncated body (no terminating chunk), so it cannot mistake the response
+// for a complete one, and that the panic is not logged.
+func TestServer_PanicAbortHandler(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "part")
+		flush(w)
+		panic(http.ErrAbortHandler)
+	})
+	forEach(t, func(t *testing.T, im impl) {
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, get("GET", "/"))
+		raw, err := io.ReadAll(c)
+		if err != nil && !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("read: %v", err)
+		}
+		if !strings.Contains(string(raw), "part") || strings.HasSuffix(string(raw), "0\r\n\r\n") {
+			t.Errorf("client read %q; want the flushed part and no terminating chunk", raw)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(string(raw))), nil)
+		if err != nil {
+			t.Fatalf("parse %q: %v", raw, err)
+		}
+		if _, err := io.ReadAll(resp.Body); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("body read error = %v, want %v", err, io.ErrUnexpectedEOF)
+		}
+		if logs := tg.logs.snapshot(); len(logs) > 0 {
+			t.Errorf("ErrAbortHandler was logged: %q", logs)
+		}
+	})
+}
+
+// TestServer_Panic checks that another panic closes that connection, is
+// reported to the error log, and does not stop the server.
+func TestServer_Panic(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/before":
+			panic("boom before writing")
+		case "/buffered":
+			// Nothing has reached the client yet, so the client
+			// must not receive what looks like a complete answer.
+			io.WriteString(w, "partial")
+			panic("boom after buffering")
+		case "/flushed":
+			io.WriteString(w, "partial")
+			flush(w)
+			panic("boom after flushing")
+		}
+		io.WriteString(w, "ok")
+	})
+	for _, path := range []string{"/before", "/buffered", "/flushed"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+				o := exchange(t, tg.addr, get("GET", path)+get("GET", "/next"), "GET", "GET")
+				deadline := time.Now().Add(time.Second)
+				for len(tg.logs.snapshot()) == 0 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				if len(tg.logs.snapshot()) == 0 {
+					t.Errorf("%s: panic not logged", tg.name)
+				}
+				if after := exchange(t, tg.addr, get("GET", "/ok"), "GET"); len(after.Responses) != 1 || after.Responses[0].Body != "ok" {
+					t.Errorf("%s: after the panic, a new connection got:%v", tg.name, after)
+				}
+				return o
+			})
+		})
+	}
+}
+
+// TestServer_ReadHeaderTimeout checks that a client that stalls inside its
+// request header is disconnected, and that the timeout covers neither the
+// handler nor the wait between keep-alive requests (net/http starts it at
+// the first byte of a request).
+func TestServer_ReadHeaderTimeout(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(400 * time.Millisecond)
+		}
+		io.WriteString(w, "ok")
+	})
+	o := opts{readHeaderTimeout: 200 * time.Millisecond}
+	t.Run("silent connection", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, o)
+			c := mustDial(t, tg.addr)
+			waitClosed(t, c, c, time.Second)
+		})
+	})
+	t.Run("stalled request line", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, o)
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, "GET / HT")
+			waitClosed(t, c, c, time.Second)
+		})
+	})
+	t.Run("stalled header", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, o)
+			c := mustDial(t, tg.addr)
+			br := bufio.NewReader(c)
+			mustWrite(t, c, get("GET", "/"))
+			readOne(t, br, "GET")
+			mustWrite(t, c, "GET / HTTP/1.1\r\nHost: a\r\n")
+			waitClosed(t, c, br, time.Second)
+		})
+	})
+	t.Run("not while idle or in handler", func(t *testing.T) {
+		t.Parallel()
+		forEach(t, func(t *testing.T, im impl) {
+			tg := mustStart(t, im, h, o)
+			c := mustDial(t, tg.addr)
+			br := bufio.NewReader(c)
+			for i, path := range []string{"/slow", "/after-idle"} {
+				if i > 0 {
+					time.Sleep(400 * time.Millisecond)
+				}
+				mustWrite(t, c, get("GET", path))
+				if r := readOne(t, br, "GET"); r.Body != "ok" || r.BodyErr != "" {
+					t.Fatalf("%s: body %q, error %q; want ok", path, r.Body, r.BodyErr)
+				}
+			}
+		})
+	})
+}
+
+// TestServer_IdleTimeout checks that an idle keep-alive connection is
+// closed once IdleTimeout passes, and not before a request sent within it.
+func TestServer_IdleTimeout(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	forEach(t, func(t *testing.T, im impl) {
+		tg := mustStart(t, im, h, opts{idleTimeout: 200 * time.Millisecond})
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		for i := range 2 {
+			if i > 0 {
+				time.Sleep(100 * time.Millisecond)
+			}
+			mustWrite(t, c, get("GET", "/"))
+			if r := readOne(t, br, "GET"); r.Body != "ok" || r.BodyErr != "" {
+				t.Fatalf("request %d: body %q, error %q; want ok", i, r.Body, r.BodyErr)
+			}
+		}
+		waitClosed(t, c, br, time.Second)
+	})
+}
+
+// TestServer_ReadTimeout checks that a body that stops arriving fails the
+// handler's read once ReadTimeout has passed since the request began.
+func TestServer_ReadTimeout(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		readErr := make(chan error, 1)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, err := io.ReadAll(r.Body)
+			readErr <- err
+		})
+		// Both timeouts are set because net/http falls back from a zero
+		// ReadHeaderTimeout to ReadTimeout, and our server does not.
+		tg := mustStart(t, im, h, opts{readTimeout: 300 * time.Millisecond, readHeaderTimeout: 300 * time.Millisecond})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello")
+		start := time.Now()
+		err := recv(t, readErr, 2*time.Second, "handler read")
+		if err == nil || time.Since(start) > time.Second {
+			t.Errorf("body read ended after %v with %v, want an error within 1s", time.Since(start), err)
+		}
+	})
+}
+
+// TestServer_Shutdown checks graceful shutdown: in-flight requests finish
+// and are answered, idle connections are closed at once, Serve returns
+// http.ErrServerClosed and the port stops accepting.
+func TestServer_Shutdown(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		started := make(chan struct{}, 1)
+		var handlerDone atomic.Bool
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/slow" {
+				started <- struct{}{}
+				time.Sleep(300 * time.Millisecond)
+				defer handlerDone.Store(true)
+			}
+			io.WriteString(w, "done "+r.URL.Path)
+		})
+		tg := mustStart(t, im, h, opts{})
+
+		idle := mustDial(t, tg.addr)
+		idleR := bufio.NewReader(idle)
+		mustWrite(t, idle, get("GET", "/idle"))
+		readOne(t, idleR, "GET")
+		busy := mustDial(t, tg.addr)
+		mustWrite(t, busy, get("GET", "/slow"))
+		recv(t, started, time.Second, "slow handler start")
+
+		shutdownErr := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err := tg.srv.Shutdown(ctx)
+			if !handlerDone.Load() {
+				err = errors.New("returned before the in-flight handler finished")
+			}
+			shutdownErr <- err
+		}()
+
+		waitClosed(t, idle, idleR, time.Second)
+		o := readOutcome(busy, bufio.NewReader(busy), "GET")
+		if len(o.Responses) != 1 || o.Responses[0].Body != "done /slow" {
+			t.Errorf("in-flight request got:%v", o)
+		}
+		if err := recv(t, shutdownErr, 2*time.Second, "Shutdown"); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		recv(t, tg.done, time.Second, "Serve return")
+		if !errors.Is(tg.serveErr, http.ErrServerClosed) {
+			t.Errorf("Serve = %v, want %v", tg.serveErr, http.ErrServerClosed)
+		}
+		if c, err := net.DialTimeout("tcp", tg.addr, time.Second); err == nil {
+			c.Close()
+			t.Errorf("dial after Shutdown succeeded")
+		}
+	})
+}
+
+// TestServer_ShutdownContext checks that Shutdown gives up when its context
+// ends while a handler is still running.
+func TestServer_ShutdownContext(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		started := make(chan struct{}, 1)
+		release := make(chan struct{})
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			started <- struct{}{}
+			<-release
+		})
+		tg := mustStart(t, im, h, opts{})
+		t.Cleanup(func() { close(release) })
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, get("GET", "/"))
+		recv(t, started, time.Second, "handler start")
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if err := tg.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+			t.Errorf("Shutdown = %v after %v, want %v after about 100ms", err, time.Since(start), context.DeadlineExceeded)
+		}
+	})
+}
+
+// TestServer_Close checks that Close drops connections with requests in
+// flight, cancels their contexts and makes Serve return.
+func TestServer_Close(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		started := make(chan struct{}, 1)
+		released := make(chan struct{}, 1)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			started <- struct{}{}
+			select {
+			case <-r.Context().Done():
+				released <- struct{}{}
+			case <-time.After(3 * time.Second):
+			}
+		})
+		tg := mustStart(t, im, h, opts{})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, get("GET", "/"))
+		recv(t, started, time.Second, "handler start")
+		if err := tg.srv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		waitClosed(t, c, c, time.Second)
+		recv(t, released, time.Second, "handler context cancellation")
+		recv(t, tg.done, time.Second, "Serve return")
+		if !errors.Is(tg.serveErr, http.ErrServerClosed) {
+			t.Errorf("Serve = %v, want %v", tg.serveErr, http.ErrServerClosed)
+		}
+	})
+}
+
+// TestServer_ShutdownBeforeServe checks that a Shutdown that wins the race
+// against Serve (a signal during start-up) still stops the server: Serve
+// must return http.ErrServerClosed at once instead of serving forever.
+func TestServer_ShutdownBeforeServe(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, im impl) {
+		srv := im.new(http.NotFoundHandler(), opts{}, new(logSink))
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("listen: %v", err)
+		}
+		defer ln.Close()
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		select {
+		case err := <-served:
+			if !errors.Is(err, http.ErrServerClosed) {
+				t.Errorf("Serve = %v, want %v", err, http.ErrServerClosed)
+			}
+		case <-time.After(time.Second):
+			srv.Close()
+			t.Errorf("Serve still running 1s after Shutdown")
+			<-served
+		}
+	})
+}
+
+// reqInfo is what a handler can see of a request, apart from addresses.
+type reqInfo struct {
+	Method           string
+	Proto            string
+	ProtoMajor       int
+	ProtoMinor       int
+	Host             string
+	RequestURI       string
+	URL              string
+	Scheme           string
+	URLHost          string
+	Path             string
+	RawPath          string
+	RawQuery         string
+	Header           http.Header
+	ContentLength    int64
+	TransferEncoding []string
+	Close            bool
+	NoBody           bool
+	BodyNil          bool
+	TLS              bool
+}
+
+// TestServer_RequestFields checks that handlers see the same *http.Request
+// fields that net/http would give them, for the request-target forms of
+// RFC 9112 §3.2 and for odd but legal header blocks.
+func TestServer_RequestFields(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := reqInfo{
+			Method: r.Method, Proto: r.Proto, ProtoMajor: r.ProtoMajor, ProtoMinor: r.ProtoMinor,
+			Host: r.Host, RequestURI: r.RequestURI, URL: r.URL.String(),
+			Scheme: r.URL.Scheme, URLHost: r.URL.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery,
+			Header: r.Header, ContentLength: r.ContentLength, TransferEncoding: r.TransferEncoding,
+			Close: r.Close, NoBody: r.Body == http.NoBody, BodyNil: r.Body == nil, TLS: r.TLS != nil,
+		}
+		json.NewEncoder(w).Encode(info)
+	})
+	tests := []struct {
+		name string
+		raw  string
+	}{
+		{"origin form with query", "GET /a/b?x=1&y=%20 HTTP/1.1\r\nHost: example.com\r\n\r\n"},
+		{"encoded path", "GET /a%2Fb/c%20d HTTP/1.1\r\nHost: example.com\r\n\r\n"},
+		{"double slash", "GET //x//y HTTP/1.1\r\nHost: example.com\r\n\r\n"},
+		{"absolute form", "GET http://other.example:8080/p?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"},
+		{"authority form", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"},
+		{"host with port and case", "GET / HTTP/1.1\r\nHost: Example.COM:8080\r\n\r\n"},
+		{"HTTP/1.0 without host", "GET /old HTTP/1.0\r\n\r\n"},
+		{"headers", "GET / HTTP/1.1\r\nHost: a\r\nx-foo: 1\r\nX-FOO:2\r\nCookie: a=1\r\ncookie: b=2\r\nX-Space:   padded value  \r\nX-Empty:\r\n\r\n"},
+		{"LF line endings", "GET /lf HTTP/1.1\nHost: a\nX-A: 1\n\n"},
+		{"connection close", "POST /c HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"},
+		{"chunked", "POST /chunked HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+		{"lower-case method", "get / HTTP/1.1\r\nHost: a\r\n\r\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+				return exchange(t, tg.addr, tc.raw, "GET")
+			})
+			if len(std.Responses) != 1 || std.Responses[0].Status != "200 OK" {
+				t.Errorf("net/http did not serve the request:%v", std)
+			}
+		})
+	}
+}
+
+type ctxKey struct{}
+
+// TestServer_Addresses checks r.RemoteAddr, the local address in the
+// request context (http.LocalAddrContextKey) and that the request context
+// derives from BaseContext.
+func TestServer_Addresses(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		fmt.Fprintf(w, "%s|%v|%v", r.RemoteAddr, local, r.Context().Value(ctxKey{}))
+	})
+	forEach(t, func(t *testing.T, im impl) {
+		var baseLn net.Listener
+		var mu sync.Mutex
+		o := opts{baseContext: func(ln net.Listener) context.Context {
+			mu.Lock()
+			baseLn = ln
+			mu.Unlock()
+			return context.WithValue(context.Background(), ctxKey{}, "base")
+		}}
+		tg := mustStart(t, im, h, o)
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, get("GET", "/"))
+		out := readOutcome(c, bufio.NewReader(c), "GET")
+		if len(out.Responses) != 1 {
+			t.Fatalf("got:%v", out)
+		}
+		want := c.LocalAddr().String() + "|" + tg.addr + "|base"
+		if got := out.Responses[0].Body; got != want {
+			t.Errorf("RemoteAddr|LocalAddr|base value = %q, want %q", got, want)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if baseLn == nil || baseLn.Addr().String() != tg.addr {
+			t.Errorf("BaseContext called with %v, want the listener on %s", baseLn, tg.addr)
+		}
+	})
+}
+
+// TestServer_OptionsAsterisk checks "OPTIONS *" (RFC 9112 §3.2.4), which
+// asks about the server rather than a resource: net/http answers it itself
+// with an empty 200 and never calls the handler.
+func TestServer_OptionsAsterisk(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "handler called")
+	})
+	std, _ := agree(t, h, opts{}, func(t *testing.T, tg *target) outcome {
+		return exchange(t, tg.addr, "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"+get("GET", "/"), "OPTIONS", "GET")
+	})
+	wantResponses(t, std, 2, false)
+}
