@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -584,4 +585,92 @@ func TestServe_SIGHUPReloadsConfig(t *testing.T) {
 	if !strings.Contains(s.stderr.String(), "bogus_key") {
 		t.Errorf("the rejected reload is not logged with its reason:\n%s", s.stderr)
 	}
+}
+
+// TestServe_AccessLine guards the access log of `menshen serve` (issue 2):
+// one line per request with method, path, status, bytes, duration, mode and
+// pid, in each log format. serve's logger has no hooks, so the gateway
+// formats and writes these lines itself; this is the test of that path.
+func TestServe_AccessLine(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			dir := mustCopyTestdata(t, "cgi")
+			addr := freeAddr(t)
+			s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir, "--log-format", format)
+			if code, body := get(t, "http://"+addr+"/cgi-bin/hello.sh?q=1"); code != 200 || body != "hello\n" {
+				t.Fatalf("GET hello.sh: %d %q", code, body)
+			}
+			if code, _ := get(t, "http://"+addr+"/cgi-bin/missing.sh"); code != 404 {
+				t.Fatalf("GET missing.sh: %d, want 404", code)
+			}
+			if code := s.stop(t, syscall.SIGTERM); code != 0 {
+				t.Fatalf("exit code %d", code)
+			}
+			var ok, notFound map[string]string
+			for _, line := range strings.Split(s.stderr.String(), "\n") {
+				f := parseLogLine(t, format, line)
+				switch {
+				case f["msg"] == "request" && f["path"] == "/cgi-bin/hello.sh":
+					ok = f
+				case f["msg"] == "request failed" && f["path"] == "/cgi-bin/missing.sh":
+					notFound = f
+				}
+			}
+			if ok == nil || notFound == nil {
+				t.Fatalf("access lines missing (ok %v, 404 %v) in:\n%s", ok, notFound, s.stderr)
+			}
+			for k, want := range map[string]string{"level": "info", "method": "GET", "status": "200", "bytes": "6", "mode": "cgi", "script": "hello.sh"} {
+				if ok[k] != want {
+					t.Errorf("access line %s = %q, want %q (%v)", k, ok[k], want, ok)
+				}
+			}
+			if pid, err := strconv.Atoi(ok["pid"]); err != nil || pid <= 0 {
+				t.Errorf("access line pid = %q, want the script's pid", ok["pid"])
+			}
+			if _, err := time.ParseDuration(ok["duration"]); err != nil {
+				t.Errorf("access line duration = %q: %v", ok["duration"], err)
+			}
+			if notFound["level"] != "warning" || notFound["status"] != "404" || notFound["reason"] == "" {
+				t.Errorf("404 line = %v, want level warning, status 404 and a reason", notFound)
+			}
+		})
+	}
+}
+
+// parseLogLine returns the fields of a text (key=value) or JSON log line as
+// strings; nil for a line that is neither.
+func parseLogLine(tb testing.TB, format, line string) map[string]string {
+	tb.Helper()
+	f := map[string]string{}
+	if format == "json" {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) != nil {
+			return nil
+		}
+		for k, v := range m {
+			f[k] = fmt.Sprint(v)
+		}
+		return f
+	}
+	for rest := line; rest != ""; {
+		rest = strings.TrimLeft(rest, " ")
+		k, v, ok := strings.Cut(rest, "=")
+		if !ok {
+			return f
+		}
+		if strings.HasPrefix(v, `"`) {
+			q, err := strconv.QuotedPrefix(v)
+			if err != nil {
+				return nil
+			}
+			rest = v[len(q):]
+			f[k], _ = strconv.Unquote(q)
+			continue
+		}
+		v, rest, _ = strings.Cut(v, " ")
+		f[k] = v
+	}
+	return f
 }
