@@ -1,0 +1,110 @@
+package http1
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// FuzzServer feeds arbitrary bytes to a running server as one client
+// connection. Whatever the bytes, the server must answer with HTTP/1.x
+// responses only, end the connection within a few seconds once the client
+// has stopped sending, and never panic. The handler reads the body and
+// echoes what it parsed, so that framing mistakes show as garbage.
+func FuzzServer(f *testing.F) {
+	for _, seed := range []string{
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET /a?b=c HTTP/1.1\r\nHost: x\r\n\r\nGET /d HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+		"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
+		"HEAD / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost:\r\n\r\n",
+		"GET / HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\nHost: x\n\n",
+		"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
+		"\x00\xff garbage\r\n\r\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	var errs errorLog
+	srv := &Server{
+		Handler:           http.HandlerFunc(fuzzEcho),
+		ReadHeaderTimeout: 2 * time.Second,
+		ReadTimeout:       2 * time.Second,
+		IdleTimeout:       2 * time.Second,
+		MaxHeaderBytes:    4 << 10,
+		ErrorLog:          errs.add,
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.Fatal(err)
+	}
+	go srv.Serve(ln)
+	f.Cleanup(func() { srv.Close() })
+
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		// Write and half-close from another goroutine: a server that
+		// answers before reading everything must not deadlock the test.
+		go func() {
+			c.Write(in)
+			c.(*net.TCPConn).CloseWrite()
+		}()
+		start := time.Now()
+		out, err := io.ReadAll(c)
+		if err != nil && !isReset(err) {
+			t.Fatalf("reading the answers: %v after %v (input %q)", err, time.Since(start).Round(time.Millisecond), in)
+		}
+		if len(out) > 0 && !bytes.HasPrefix(out, []byte("HTTP/1.")) {
+			t.Fatalf("answer does not start with a status line: %q (input %q)", short(string(out)), in)
+		}
+		if msg := errs.take(); msg != "" {
+			t.Fatalf("server logged %s (input %q)", msg, in)
+		}
+	})
+}
+
+// fuzzEcho reads the whole body and describes the request.
+func fuzzEcho(w http.ResponseWriter, r *http.Request) {
+	b, err := io.ReadAll(r.Body)
+	fmt.Fprintf(w, "%s %s %q body=%d err=%v\n", r.Method, r.RequestURI, r.Host, len(b), err != nil)
+}
+
+func isReset(err error) bool {
+	return strings.Contains(err.Error(), "connection reset")
+}
+
+// errorLog collects what the server reports through ErrorLog.
+type errorLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (e *errorLog) add(msg string, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.msgs = append(e.msgs, fmt.Sprintf("%s: %v", msg, err))
+}
+
+func (e *errorLog) take() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := strings.Join(e.msgs, "; ")
+	e.msgs = nil
+	return s
+}
