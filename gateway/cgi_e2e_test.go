@@ -774,6 +774,35 @@ func TestCGI_TimeoutAfterHeadersBreaksResponse(t *testing.T) {
 	mustLoggedReason(t, s.hook, "/cgi-bin/partial.sh", 200)
 }
 
+// TestCGI_TimeoutEndsAnswerToClientNotReading guards C10 against a client
+// that keeps its connection open but stops reading: the script writes
+// without end, the connection's buffers fill, and the timeout must still
+// end the request and kill the script, not leave both blocked on a write.
+func TestCGI_TimeoutEndsAnswerToClientNotReading(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	conn := mustDial(t, s.addr())
+	defer conn.Close() // and keeps it from the garbage collector, which would close it
+	if _, err := io.WriteString(conn, "GET /cgi-bin/flood.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// conn is not read until the request is logged as over.
+	if !waitFor(5*time.Second, func() bool { return len(entriesWith(s.hook, "path", "/cgi-bin/flood.sh")) > 0 }) {
+		t.Fatalf("request to a client that does not read still running 5s after a 1s timeout; entries %v", messages(s.hook))
+	}
+	e := entriesWith(s.hook, "path", "/cgi-bin/flood.sh")[0]
+	if r, _ := e.Data["reason"].(string); !strings.Contains(r, "deadline") {
+		t.Errorf("logged reason %q, want the timeout", r)
+	}
+	pid, ok := fieldInt(e.Data["pid"])
+	if !ok {
+		t.Fatalf("no pid logged: %v", e.Data)
+	}
+	if !waitGone(time.Second, pid) {
+		t.Errorf("script %d still alive after its timeout", pid)
+	}
+}
+
 // TestCGI_ClientDisconnectKillsGroup guards C10: a client that goes away
 // mid-request gets its script's whole group killed within 1 s.
 func TestCGI_ClientDisconnectKillsGroup(t *testing.T) {

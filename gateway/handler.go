@@ -38,6 +38,10 @@ var (
 	bufPool    = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 )
 
+// writeGrace is how long a request that has timed out or lost its client
+// may still take to write its answer.
+const writeGrace = time.Second
+
 // maxLocalRedirects bounds chains of local Location answers (Apache: 10).
 const maxLocalRedirects = 10
 
@@ -151,6 +155,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 
 	ctx, stop := g.withTimeout(r.Context(), s.timeoutFor(rt.key))
 	defer stop()
+	// The timeout bounds the whole answer: a client that stops reading
+	// must not hold the script's slot past it (C10). It gets writeGrace
+	// to take the 504 or the cut answer. stopDeadline runs before stop, so
+	// a request that ends in time is not cut.
+	rc := http.NewResponseController(w)
+	stopDeadline := context.AfterFunc(ctx, func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
+	defer stopDeadline()
 
 	nph := strings.HasPrefix(filepath.Base(rt.file), "nph-")
 	var ex execution
@@ -218,6 +229,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	abort := werr != nil || rerr != nil
 	ferr := ex.finish(abort)
 	switch {
+	case werr != nil && ctx.Err() != nil:
+		// The timeout set the write deadline that failed the write.
+		x.err, x.cut = contextErr(ctx, werr), true
 	case werr != nil:
 		x.err = errors.Join(ErrClientGone, werr)
 	case rerr != nil:

@@ -287,6 +287,8 @@ type conn struct {
 	gone     bool               // the client went away
 
 	linger bool // close gently: the client may still be sending a body
+
+	writeDeadline atomic.Bool // a handler set one: clear it for the next request
 }
 
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
@@ -400,6 +402,9 @@ func (c *conn) serve() {
 		}
 		if !c.run(w) {
 			return
+		}
+		if c.writeDeadline.Swap(false) {
+			c.nc.SetWriteDeadline(time.Time{})
 		}
 		if w.hijacked {
 			hijacked = true
@@ -824,8 +829,11 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // SetReadDeadline and SetWriteDeadline serve http.ResponseController.
-func (w *response) SetReadDeadline(t time.Time) error  { return w.c.nc.SetReadDeadline(t) }
-func (w *response) SetWriteDeadline(t time.Time) error { return w.c.nc.SetWriteDeadline(t) }
+func (w *response) SetReadDeadline(t time.Time) error { return w.c.nc.SetReadDeadline(t) }
+func (w *response) SetWriteDeadline(t time.Time) error {
+	w.c.writeDeadline.Store(true) // possibly from another goroutine
+	return w.c.nc.SetWriteDeadline(t)
+}
 
 func (w *response) setErr(err error) {
 	if err != nil && w.err == nil {
