@@ -403,12 +403,12 @@ func (c *conn) serve() {
 		if !c.run(w) {
 			return
 		}
-		if c.writeDeadline.Swap(false) {
-			c.nc.SetWriteDeadline(time.Time{})
-		}
 		if w.hijacked {
 			hijacked = true
 			return
+		}
+		if c.writeDeadline.Swap(false) {
+			c.nc.SetWriteDeadline(time.Time{})
 		}
 		if w.closeAfter || c.srv.closing.Load() || c.gone {
 			return
