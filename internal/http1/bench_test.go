@@ -1,0 +1,65 @@
+package http1
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+)
+
+// BenchmarkServer is one keep-alive request after another over loopback, to
+// a handler that writes a short body: the per-request cost of the server
+// itself, ours beside net/http's.
+//
+//	go test -run XXX -bench Server ./internal/http1/
+func BenchmarkServer(b *testing.B) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "hello\n")
+	})
+	for _, im := range []struct {
+		name  string
+		serve func(net.Listener) (stop func())
+	}{
+		{"net-http", func(ln net.Listener) func() {
+			s := &http.Server{Handler: h}
+			go s.Serve(ln)
+			return func() { s.Close() }
+		}},
+		{"http1", func(ln net.Listener) func() {
+			s := &Server{Handler: h}
+			go s.Serve(ln)
+			return func() { s.Close() }
+		}},
+	} {
+		b.Run(im.name, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer im.serve(ln)()
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			br := bufio.NewReader(c)
+			req := []byte("GET /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n")
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Write(req); err != nil {
+					b.Fatal(err)
+				}
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+}
