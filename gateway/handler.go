@@ -109,7 +109,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
 	if x.cut {
-		// Logged above; this only makes net/http drop the connection
+		// Logged above; this only makes the server drop the connection
 		// instead of ending the chunked body cleanly.
 		panic(http.ErrAbortHandler)
 	}
@@ -216,10 +216,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	if r.ProtoMajor == 1 && r.ProtoMinor >= 1 {
 		// Always chunked: the framing must not depend on how fast the
-		// script was (net/http would add a Content-Length to a short answer
-		// that ended before its first flush), or the same script would
-		// answer differently from request to request and mode to mode
-		// (C23). net/http writes this header itself.
+		// script was (the server, like net/http, would add a
+		// Content-Length to a short answer that ended before its first
+		// flush), or the same script would answer differently from
+		// request to request and mode to mode (C23). The server writes
+		// this header itself.
 		h.Set("Transfer-Encoding", "chunked")
 	}
 	x.status = resp.Status
