@@ -7,8 +7,11 @@
 // net/http starts a second goroutine per request to notice a client that
 // goes away, and handing work between the two costs about a quarter of a
 // fast FastCGI round trip on a small machine. Here a client that goes away
-// is noticed by a read started only once a request has run for
-// watchDelay, which fast requests never reach.
+// is noticed by a read started only once a request has run for two ticks of
+// watchTick (50-100 ms), which fast requests never reach.
+//
+// Where it differs from net/http: a client that goes away is noticed 50-100
+// ms into its request, not at once, and HTTP/2 (h2c) is not served.
 //
 // Parsing is net/http's own (http.ReadRequest): this package only frames
 // connections and responses.
@@ -289,6 +292,8 @@ type conn struct {
 	linger bool // close gently: the client may still be sending a body
 
 	writeDeadline atomic.Bool // a handler set one: clear it for the next request
+
+	pend []byte // the held-back body of each response, reused
 }
 
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
@@ -507,7 +512,10 @@ func (c *conn) readRequest() (*response, error) {
 
 	ctx, cancel := context.WithCancel(c.ctx)
 	req = req.WithContext(ctx)
-	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel}
+	if c.pend == nil {
+		c.pend = make([]byte, 0, bufferBeforeChunking)
+	}
+	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
 	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
 
