@@ -225,6 +225,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	x.status = resp.Status
 	w.WriteHeader(resp.Status)
+	if !r.ProtoAtLeast(1, 1) {
+		// HTTP/1.0 has no chunked framing: the body ends with the
+		// connection. Sending the header now keeps it that way whether or
+		// not the script was done before the first flush (else a quick
+		// script would get a Content-Length and a slow one none, C23).
+		_ = rc.Flush()
+	}
 	n, werr, rerr := stream(w, br, ex.ready)
 	x.bytes = n
 	abort := werr != nil || rerr != nil
