@@ -1447,8 +1447,9 @@ func TestServer_ReadTimeout(t *testing.T) {
 			_, err := io.ReadAll(r.Body)
 			readErr <- err
 		})
-		// Both timeouts are set because net/http falls back from a zero
-		// ReadHeaderTimeout to ReadTimeout, and our server does not.
+		// Both timeouts are set so that the test does not depend on how
+		// a server treats a zero ReadHeaderTimeout (both fall back to
+		// ReadTimeout, net/http documents it).
 		tg := mustStart(t, im, h, opts{readTimeout: 300 * time.Millisecond, readHeaderTimeout: 300 * time.Millisecond})
 		c := mustDial(t, tg.addr)
 		mustWrite(t, c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello")
