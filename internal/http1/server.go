@@ -468,6 +468,13 @@ func (c *conn) readRequest() (*response, error) {
 	c.cr.record = true
 	req, err := http.ReadRequest(c.br)
 	c.cr.limited, c.cr.record = false, false
+	hostLine := false
+	if err == nil && req.Host == "" {
+		hostLine = hasHostLine(c.cr.seen)
+	}
+	if cap(c.cr.seen) > 4<<10 {
+		c.cr.seen = nil // a large header block is not kept for the connection's life
+	}
 	if err != nil {
 		if c.cr.hit {
 			return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large"}
@@ -503,7 +510,7 @@ func (c *conn) readRequest() (*response, error) {
 	// moved the header to req.Host. An HTTP/1.1 request without one is
 	// refused (RFC 9112 §3.2); an empty one is legal.
 	switch {
-	case req.ProtoAtLeast(1, 1) && req.Host == "" && !hasHostLine(c.cr.seen):
+	case req.ProtoAtLeast(1, 1) && req.Host == "" && !hostLine:
 		return nil, &requestError{http.StatusBadRequest, "Bad Request: missing required Host header"}
 	case !validHost(req.Host):
 		return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed Host header"}
