@@ -209,9 +209,13 @@ func (s *Server) watchLoop() {
 		now := s.tick.Add(1)
 		s.mu.Lock()
 		for c := range s.conns {
+			if !c.armed.Load() {
+				continue // idle or a fast request: no lock taken
+			}
 			c.wmu.Lock()
 			if c.watch == watchArmed && now-c.armedAt >= 2 {
 				c.watch, c.aborting = watchReading, false
+				c.armed.Store(false)
 				go c.watchRead()
 			}
 			c.wmu.Unlock()
@@ -285,6 +289,7 @@ type conn struct {
 	wdone    *sync.Cond
 	watch    int
 	armedAt  int64              // the server's watch tick when the watch was armed
+	armed    atomic.Bool        // watch == watchArmed, for the ticker's quick look
 	aborting bool               // the pending read is being cut short by us
 	cancel   context.CancelFunc // the current request's
 	gone     bool               // the client went away
@@ -615,6 +620,7 @@ func (c *conn) armWatch() {
 	c.wmu.Lock()
 	if c.watch == watchOff {
 		c.watch, c.armedAt = watchArmed, c.srv.tick.Load()
+		c.armed.Store(true)
 	}
 	c.wmu.Unlock()
 }
@@ -656,6 +662,7 @@ func (c *conn) stopWatch() {
 	switch c.watch {
 	case watchArmed:
 		c.watch = watchOff
+		c.armed.Store(false)
 	case watchReading:
 		c.aborting = true
 		c.nc.SetReadDeadline(time.Unix(1, 0))
