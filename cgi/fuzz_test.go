@@ -9,6 +9,8 @@ import (
 	"io"
 	"testing"
 	"testing/iotest"
+
+	"github.com/menshen/menshen/internal/httpsyntax"
 )
 
 // FuzzReadResponse checks that ReadResponse never panics and that whatever
@@ -56,7 +58,7 @@ func FuzzReadResponse(f *testing.F) {
 			case "Status", "Content-Length", "Transfer-Encoding":
 				t.Fatalf("Header holds %q", k)
 			}
-			if !validName([]byte(k)) {
+			if !httpsyntax.ValidFieldName(k) {
 				t.Fatalf("invalid header name %q", k)
 			}
 			if len(vs) == 0 {

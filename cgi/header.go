@@ -12,6 +12,8 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+
+	"github.com/menshen/menshen/internal/httpsyntax"
 )
 
 // Limits on the header block a script may send. Apache caps one line at
@@ -116,7 +118,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 				return nil, headerErr(line, "continuation line with no header to continue")
 			}
 			more := trimOWS(line)
-			if !validValue(more) {
+			if !httpsyntax.ValidFieldValue(more) {
 				return nil, headerErr(line, "control character in value")
 			}
 			v := h[lastKey]
@@ -128,10 +130,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			return nil, headerErr(line, "no colon")
 		}
 		name, value := line[:colon], trimOWS(line[colon+1:])
-		if !validName(name) {
+		if !httpsyntax.ValidFieldName(name) {
 			return nil, headerErr(line, "invalid field name")
 		}
-		if !validValue(value) {
+		if !httpsyntax.ValidFieldValue(value) {
 			return nil, headerErr(line, "control character in value")
 		}
 		key := textproto.CanonicalMIMEHeaderKey(string(name))
@@ -238,30 +240,4 @@ func parseStatus(s string) (int, error) {
 func isLocal(loc string) bool {
 	return strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") &&
 		!strings.HasPrefix(loc, "/\\") && !strings.ContainsRune(loc, '\t')
-}
-
-func validName(b []byte) bool {
-	for _, c := range b {
-		if !isTokenChar(c) {
-			return false
-		}
-	}
-	return len(b) > 0
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-func validValue(b []byte) bool {
-	for _, c := range b {
-		if (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
 }

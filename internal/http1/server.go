@@ -32,6 +32,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/menshen/menshen/internal/httpsyntax"
 )
 
 // watchTick is how often the server looks for requests to watch: a request
@@ -502,11 +504,11 @@ func (c *conn) readRequest() (*response, error) {
 		return nil, &requestError{http.StatusHTTPVersionNotSupported, "HTTP Version Not Supported: unsupported protocol version"}
 	}
 	for k, vv := range req.Header {
-		if !validFieldName(k) {
+		if !httpsyntax.ValidFieldName(k) {
 			return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header name"}
 		}
 		for _, v := range vv {
-			if !validFieldValue(v) {
+			if !httpsyntax.ValidFieldValue(v) {
 				return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header value"}
 			}
 		}
@@ -1155,30 +1157,6 @@ func hasHostLine(b []byte) bool {
 		}
 	}
 	return false
-}
-
-// validFieldName reports whether k is an RFC 9110 token.
-func validFieldName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if c >= 0x80 || c <= ' ' || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// validFieldValue reports whether v has no control character but tab.
-func validFieldValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // validHost is a loose check of a Host header: no controls, spaces or

@@ -1,0 +1,35 @@
+// Package httpsyntax holds the lexical rules of HTTP header fields (RFC
+// 9110 §5.1, §5.5) that both a script's header block (cgi) and a client's
+// request (internal/http1) are checked against.
+package httpsyntax
+
+import "strings"
+
+// ValidFieldName reports whether k is a token: one or more of the
+// characters RFC 9110 calls tchar.
+func ValidFieldName[T ~string | ~[]byte](k T) bool {
+	for i := 0; i < len(k); i++ {
+		if !isTokenChar(k[i]) {
+			return false
+		}
+	}
+	return len(k) > 0
+}
+
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// ValidFieldValue reports whether v holds no control character but tab.
+func ValidFieldValue[T ~string | ~[]byte](v T) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
