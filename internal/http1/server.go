@@ -162,11 +162,11 @@ func (s *Server) Close() error {
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		c.nc.Close()
-		c.wmu.Lock()
+		c.mu.Lock()
 		if c.cancel != nil {
 			c.cancel() // as net/http: the handlers see their clients gone
 		}
-		c.wmu.Unlock()
+		c.mu.Unlock()
 	}
 	return nil
 }
@@ -211,16 +211,16 @@ func (s *Server) watchLoop() {
 		now := s.tick.Add(1)
 		s.mu.Lock()
 		for c := range s.conns {
-			if !c.armed.Load() {
+			if c.watch.Load() != watchArmed {
 				continue // idle or a fast request: no lock taken
 			}
-			c.wmu.Lock()
-			if c.watch == watchArmed && now-c.armedAt >= 2 {
-				c.watch, c.aborting = watchReading, false
-				c.armed.Store(false)
+			c.mu.Lock()
+			if c.watch.Load() == watchArmed && now-c.armedAt >= 2 {
+				c.watch.Store(watchReading)
+				c.aborting = false
 				go c.watchRead()
 			}
-			c.wmu.Unlock()
+			c.mu.Unlock()
 		}
 		s.mu.Unlock()
 	}
@@ -264,7 +264,7 @@ const (
 // Watch states: the read that notices a client going away.
 const (
 	watchOff     = iota
-	watchArmed   // its timer is set
+	watchArmed   // the request may be watched once it has run two ticks
 	watchReading // a read is pending on the connection
 )
 
@@ -283,15 +283,14 @@ type conn struct {
 	ctx    context.Context // base context with the local address
 	remote string
 
-	mu    sync.Mutex // guards state
-	state int
-
-	// The watch: guarded by wmu; wdone is signalled when a read ends.
-	wmu      sync.Mutex
+	// mu guards state and the watch; wdone is signalled when a read of
+	// the watch ends. watch is written under mu, and read without it by
+	// the ticker's quick look.
+	mu       sync.Mutex
+	state    int
 	wdone    *sync.Cond
-	watch    int
+	watch    atomic.Int32
 	armedAt  int64              // the server's watch tick when the watch was armed
-	armed    atomic.Bool        // watch == watchArmed, for the ticker's quick look
 	aborting bool               // the pending read is being cut short by us
 	cancel   context.CancelFunc // the current request's
 	gone     bool               // the client went away
@@ -307,7 +306,7 @@ func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 	c := &conn{srv: s, nc: nc, remote: nc.RemoteAddr().String()}
 	c.cr.nc = nc
 	c.ctx = context.WithValue(base, http.LocalAddrContextKey, nc.LocalAddr())
-	c.wdone = sync.NewCond(&c.wmu)
+	c.wdone = sync.NewCond(&c.mu)
 	return c
 }
 
@@ -394,11 +393,7 @@ func (c *conn) serve() {
 	for {
 		if !first && c.br.Buffered() == 0 {
 			// Keep-alive: wait for the next request's first byte.
-			if d := c.srv.IdleTimeout; d > 0 {
-				c.nc.SetReadDeadline(time.Now().Add(d))
-			} else {
-				c.nc.SetReadDeadline(time.Time{})
-			}
+			c.nc.SetReadDeadline(after(time.Now(), c.srv.IdleTimeout))
 			if _, err := c.br.Peek(1); err != nil {
 				return
 			}
@@ -438,14 +433,7 @@ func (c *conn) lingerClose() {
 		cw.CloseWrite()
 	}
 	c.nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	var buf [4096]byte
-	for n := 0; n < 1<<20; {
-		m, err := c.nc.Read(buf[:])
-		n += m
-		if err != nil {
-			return
-		}
-	}
+	io.CopyN(io.Discard, c.nc, 1<<20)
 }
 
 // requestError is a malformed request, answered with its status before
@@ -462,10 +450,8 @@ func (c *conn) readRequest() (*response, error) {
 	start := time.Now()
 	if d := c.srv.ReadHeaderTimeout; d > 0 {
 		c.nc.SetReadDeadline(start.Add(d))
-	} else if c.srv.ReadTimeout > 0 {
-		c.nc.SetReadDeadline(start.Add(c.srv.ReadTimeout))
 	} else {
-		c.nc.SetReadDeadline(time.Time{})
+		c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	}
 	c.cr.limited, c.cr.limit, c.cr.hit = true, c.srv.maxHeaderBytes()+4096, false
 	// Keep the bytes of the header block: http.ReadRequest drops the Host
@@ -495,11 +481,7 @@ func (c *conn) readRequest() (*response, error) {
 		}
 		return nil, &requestError{http.StatusBadRequest, "Bad Request"}
 	}
-	if c.srv.ReadTimeout > 0 {
-		c.nc.SetReadDeadline(start.Add(c.srv.ReadTimeout))
-	} else {
-		c.nc.SetReadDeadline(time.Time{})
-	}
+	c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	if req.ProtoMajor != 1 {
 		return nil, &requestError{http.StatusHTTPVersionNotSupported, "HTTP Version Not Supported: unsupported protocol version"}
 	}
@@ -565,9 +547,9 @@ func (c *conn) badRequest(err error) {
 // run runs the handler on one request and completes its answer. It
 // reports whether the connection may serve another request.
 func (c *conn) run(w *response) (ok bool) {
-	c.wmu.Lock()
+	c.mu.Lock()
 	c.cancel, c.gone = w.cancel, false
-	c.wmu.Unlock()
+	c.mu.Unlock()
 	defer func() {
 		w.cancel()
 		if v := recover(); v != nil {
@@ -619,56 +601,55 @@ func (c *conn) armWatch() {
 	if c.br.Buffered() > 0 {
 		return
 	}
-	c.wmu.Lock()
-	if c.watch == watchOff {
-		c.watch, c.armedAt = watchArmed, c.srv.tick.Load()
-		c.armed.Store(true)
+	c.mu.Lock()
+	if c.watch.Load() == watchOff {
+		c.armedAt = c.srv.tick.Load()
+		c.watch.Store(watchArmed)
 	}
-	c.wmu.Unlock()
+	c.mu.Unlock()
 }
 
 // watchRead reads the connection until the client sends a byte (kept for
 // the next request), closes (the request context is cancelled) or stopWatch
 // cuts the read short. The ticker has set the watch to watchReading.
 func (c *conn) watchRead() {
-	c.wmu.Lock()
+	c.mu.Lock()
 	if c.aborting {
-		c.watch = watchOff
+		c.watch.Store(watchOff)
 		c.wdone.Broadcast()
-		c.wmu.Unlock()
+		c.mu.Unlock()
 		return
 	}
 	c.nc.SetReadDeadline(time.Time{})
-	c.wmu.Unlock()
+	c.mu.Unlock()
 
 	var b [1]byte
 	n, err := c.nc.Read(b[:])
 
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if n == 1 {
 		c.cr.stash, c.cr.stashed = b[0], true
 	} else if err != nil && !c.aborting {
 		c.gone = true
 		c.cancel()
 	}
-	c.watch = watchOff
+	c.watch.Store(watchOff)
 	c.wdone.Broadcast()
 }
 
 // stopWatch ends the watch of the request that is over; when it returns no
 // read of the watch is pending.
 func (c *conn) stopWatch() {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	switch c.watch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch c.watch.Load() {
 	case watchArmed:
-		c.watch = watchOff
-		c.armed.Store(false)
+		c.watch.Store(watchOff)
 	case watchReading:
 		c.aborting = true
 		c.nc.SetReadDeadline(time.Unix(1, 0))
-		for c.watch == watchReading {
+		for c.watch.Load() == watchReading {
 			c.wdone.Wait()
 		}
 	}
@@ -682,6 +663,7 @@ type requestBody struct {
 	rc           io.ReadCloser
 	expected     bool // the client sent Expect: 100-continue
 	needContinue bool // and it is not answered yet
+	continued    bool // 100 Continue was sent
 	sawEOF       bool
 	closed       bool
 	read         int64 // bytes read so far
@@ -700,7 +682,7 @@ func (b *requestBody) Read(p []byte) (int, error) {
 				return 0, err
 			}
 		}
-		b.w.continued = true
+		b.continued = true
 	}
 	n, err := b.rc.Read(p)
 	b.read += int64(n)
@@ -732,7 +714,6 @@ type response struct {
 	headerSent  bool // the header block is in the connection's buffer
 	chunked     bool
 	hijacked    bool
-	continued   bool // 100 Continue was sent
 
 	closeAfter       bool
 	wants10KeepAlive bool
@@ -905,7 +886,7 @@ func (w *response) finish() {
 			for _, v := range w.header[k] {
 				bw.WriteString(strings.TrimPrefix(k, http.TrailerPrefix))
 				bw.WriteString(": ")
-				bw.WriteString(strings.NewReplacer("\r", " ", "\n", " ").Replace(v))
+				bw.WriteString(newlineToSpace.Replace(v))
 				bw.WriteString("\r\n")
 			}
 		}
@@ -967,9 +948,6 @@ func (w *response) sendHeader(next []byte) {
 	if w.handlerDone && !trailers && !hasTE && bodyAllowed(code) && !hasKey(h, "Content-Length") && (!isHEAD || len(p) > 0) {
 		w.contentLength = int64(len(p))
 		clen = strconv.AppendInt(nil, int64(len(p)), 10)
-	}
-	if w.wants10KeepAlive && h.Get("Content-Length") != "" && h.Get("Connection") == "keep-alive" {
-		w.closeAfter = false
 	}
 	hasCL := w.contentLength != -1
 	connection := ""
@@ -1073,21 +1051,18 @@ func (w *response) settleBody() {
 	if w.req.ContentLength == 0 || w.closeAfter || b.sawEOF {
 		return
 	}
-	if b.expected && !w.continued {
-		// The client waits for 100 Continue before it sends the body.
-		b.closed = true
-		w.closeAfter, w.c.linger = true, true
-		return
-	}
 	// From now on the handler's reads fail, as with net/http.
 	b.closed = true
-	if n := w.req.ContentLength; n > 0 && n-b.read >= maxPostHandlerRead {
-		w.closeAfter, w.c.linger = true, true
-		return
-	}
-	if _, err := io.CopyN(io.Discard, b.rc, maxPostHandlerRead+1); err == io.EOF {
-		b.sawEOF = true
-		return
+	switch n := w.req.ContentLength; {
+	case b.expected && !b.continued:
+		// The client waits for 100 Continue before it sends the body.
+	case n > 0 && n-b.read >= maxPostHandlerRead:
+		// Too much to read for the sake of keeping the connection.
+	default:
+		if _, err := io.CopyN(io.Discard, b.rc, maxPostHandlerRead+1); err == io.EOF {
+			b.sawEOF = true
+			return
+		}
 	}
 	w.closeAfter, w.c.linger = true, true
 }
@@ -1110,6 +1085,9 @@ func (w *response) writeStatusLine(code int) {
 	}
 	bw.WriteString("\r\n")
 }
+
+// newlineToSpace keeps a trailer value on its line, as net/http does.
+var newlineToSpace = strings.NewReplacer("\r", " ", "\n", " ")
 
 // bodyAllowed reports whether a response with this status may have a body
 // (RFC 9110 §6.4.1).
@@ -1172,6 +1150,14 @@ func validHost(h string) bool {
 		}
 	}
 	return true
+}
+
+// after returns t+d, or no deadline when d is 0.
+func after(t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return time.Time{}
+	}
+	return t.Add(d)
 }
 
 // dateCache is the Date header of the current second, shared by every
