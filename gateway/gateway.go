@@ -139,7 +139,7 @@ func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan
 	go func() { errc <- srv.Serve(ln) }()
 	var asrv *http.Server
 	if aln != nil {
-		asrv = g.newServer(g.AdminHandler())
+		asrv = g.newAdminServer()
 		g.log.WithField("admin", aln.Addr().String()).Info("admin listening")
 		go func() { errc <- asrv.Serve(aln) }()
 	}
@@ -205,33 +205,40 @@ func (g *Gateway) waitInflight(ctx context.Context) bool {
 	}
 }
 
+// The timeouts of both listeners keep slow clients from holding processes:
+// the body is read in full before a script starts, so the read timeout
+// bounds how long a client can make a slot wait.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 5 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
+
 // newPublicServer returns the server of the public listener: our own
-// HTTP/1 server (internal/http1), with the timeouts of newServer. It answers
-// as net/http would, a quarter faster on a fast FastCGI script.
+// HTTP/1 server (internal/http1). It answers as net/http would, a quarter
+// faster on a fast FastCGI script.
 func (g *Gateway) newPublicServer() *http1.Server {
 	return &http1.Server{
 		Handler:           g,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog: func(msg string, err error) {
 			g.log.WithError(err).Error(msg)
 		},
 	}
 }
 
-// newServer returns an http.Server with timeouts that keep slow clients from
-// holding processes: the body is read in full before a script starts, so a
-// read timeout bounds how long a client can make a slot wait.
-func (g *Gateway) newServer(h http.Handler) *http.Server {
+// newAdminServer returns the net/http server of the admin listener.
+func (g *Gateway) newAdminServer() *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		Handler:           g.AdminHandler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 	}
 }
 
