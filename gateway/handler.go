@@ -122,17 +122,14 @@ func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 	if !g.log.IsLevelEnabled(level) {
 		return
 	}
-	if !g.directLog {
-		g.log.WithFields(f).Log(level, msg)
-		return
+	if g.directLog {
+		e := logrus.Entry{Logger: g.log, Data: f, Time: time.Now(), Level: level, Message: msg}
+		if b, err := g.logFormat.Format(&e); err == nil {
+			_, _ = g.log.Out.Write(b)
+			return
+		}
 	}
-	e := logrus.Entry{Logger: g.log, Data: f, Time: time.Now(), Level: level, Message: msg}
-	b, err := g.logFormat.Format(&e)
-	if err != nil {
-		g.log.WithFields(f).Log(level, msg)
-		return
-	}
-	_, _ = g.log.Out.Write(b)
+	g.log.WithFields(f).Log(level, msg)
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
