@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menshen/menshen/internal/http1"
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 )
@@ -65,7 +66,7 @@ type publicServer struct {
 	URL      string
 	Listener net.Listener
 	g        *Gateway
-	srv      interface{ Close() error }
+	srv      *http1.Server
 	done     chan error
 }
 
