@@ -33,8 +33,7 @@ func New(slots, queue int) *Limiter {
 // first. Each successful Acquire must be paired with one Release.
 func (l *Limiter) Acquire(ctx context.Context) error {
 	l.mu.Lock()
-	if l.inUse < l.max && len(l.waiters) == 0 {
-		l.inUse++
+	if l.takeLocked() {
 		l.mu.Unlock()
 		return nil
 	}
@@ -71,6 +70,11 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 func (l *Limiter) TryAcquire() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.takeLocked()
+}
+
+// takeLocked takes a slot if one is free and nobody waits for it.
+func (l *Limiter) takeLocked() bool {
 	if l.inUse < l.max && len(l.waiters) == 0 {
 		l.inUse++
 		return true
@@ -89,11 +93,16 @@ func (l *Limiter) Release() {
 // slots in use do not exceed max.
 func (l *Limiter) releaseLocked() {
 	if l.inUse <= l.max && len(l.waiters) > 0 {
-		close(l.waiters[0])
-		l.waiters = l.waiters[1:]
+		l.handOverLocked()
 		return
 	}
 	l.inUse--
+}
+
+// handOverLocked gives a slot already counted in inUse to the first waiter.
+func (l *Limiter) handOverLocked() {
+	close(l.waiters[0])
+	l.waiters = l.waiters[1:]
 }
 
 // SetMax changes the number of slots (at least 1). Growing hands the new
@@ -104,8 +113,7 @@ func (l *Limiter) SetMax(n int) {
 	l.max = max(n, 1)
 	for l.inUse < l.max && len(l.waiters) > 0 {
 		l.inUse++
-		close(l.waiters[0])
-		l.waiters = l.waiters[1:]
+		l.handOverLocked()
 	}
 }
 
