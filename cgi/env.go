@@ -45,7 +45,14 @@ type Params struct {
 // (CVE-2012-1823): only QUERY_STRING carries it.
 func Env(r *http.Request, p *Params) []string {
 	env := make([]string, 0, 32+len(r.Header))
-	add := func(k, v string) { env = append(env, k+"="+v) }
+	EachEnv(r, p, func(k, v string) { env = append(env, k+"="+v) })
+	return env
+}
+
+// EachEnv calls add with each variable of Env, name and value apart, in the
+// same order: for a FastCGI request, which sends them as pairs, it spares a
+// "NAME=value" string per variable.
+func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 
 	path := p.Path
 	if path == "" {
@@ -123,7 +130,10 @@ func Env(r *http.Request, p *Params) []string {
 		}
 		add(name, v)
 	}
-	return append(env, p.Extra...)
+	for _, kv := range p.Extra {
+		k, v, _ := strings.Cut(kv, "=")
+		add(k, v)
+	}
 }
 
 // headerVar maps a header name to its HTTP_* variable, or reports false for

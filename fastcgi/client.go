@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // Errors a caller branches on. Response.Read and Conn.GetValues return them
@@ -98,6 +100,10 @@ type Request struct {
 	// Params are the CGI meta-variables as "NAME=value", the same slice a
 	// CGI process would get as its environment. The first '=' splits.
 	Params []string
+	// Pairs, when not nil, are the meta-variables already encoded with
+	// AppendPair, and Params is ignored: a gateway that builds them one by
+	// one need not make a "NAME=value" string of each.
+	Pairs []byte
 	// Stdin is the request body, exactly CONTENT_LENGTH bytes; nil means
 	// empty. It is read from a goroutine of its own; if its Read blocks
 	// forever, that goroutine lingers until it returns (it then writes
@@ -132,6 +138,14 @@ type Conn struct {
 	abortWait  time.Duration
 	stdinGrace time.Duration
 
+	// Made once, for the path of every request: the kill to run when a
+	// request's context ends, and the peek that tells whether the
+	// application closed the connection (raw is nil without a descriptor).
+	killFn     func()
+	raw        syscall.RawConn
+	peekFn     func(fd uintptr) bool
+	peekClosed bool // peekFn's answer; only the holder of busy uses it
+
 	mu     sync.Mutex // guards the fields below and the conn's deadlines
 	closed bool       // Close was called
 	killed bool       // deadline set in the past for good
@@ -150,6 +164,11 @@ func NewConn(nc net.Conn) *Conn {
 		stdinGrace: defaultStdinGrace,
 	}
 	c.wlock <- struct{}{}
+	c.killFn = c.kill
+	if sc, ok := nc.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
+	c.peekFn = c.peek
 	return c
 }
 
@@ -260,22 +279,22 @@ func (c *Conn) peerClosed() bool {
 	if c.br.Buffered() > 0 {
 		return false
 	}
-	sc, ok := c.nc.(syscall.Conn)
-	if !ok {
+	if c.raw == nil {
 		return false
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return false
-	}
-	closed := false
+	c.peekClosed = false
+	err := c.raw.Read(c.peekFn)
+	return c.peekClosed || err != nil
+}
+
+// peek is peerClosed's look at the socket: a recv of one byte that leaves
+// it there and does not wait, made without the allocations of
+// syscall.Recvfrom (it is on every request's path).
+func (c *Conn) peek(fd uintptr) bool {
 	var b [1]byte
-	err = rc.Read(func(fd uintptr) bool {
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		closed = (n == 0 && err == nil) || err == syscall.ECONNRESET
-		return true
-	})
-	return closed || err != nil
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1, syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
+	c.peekClosed = (n == 0 && errno == 0) || errno == syscall.ECONNRESET
+	return true
 }
 
 // readRecord reads the next record from the conn; its content is valid
@@ -302,9 +321,35 @@ func ioErr(ctx context.Context, err error) error {
 	return fmt.Errorf("%w: %w", ErrConnClosed, err)
 }
 
-// encodeRequest encodes BEGIN_REQUEST and the PARAMS stream, and the empty
-// STDIN record too when there is no body, so that they leave in one write.
-func encodeRequest(params []string, noStdin bool) ([]byte, error) {
+// encodeRequest appends BEGIN_REQUEST and the PARAMS stream to dst, and the
+// empty STDIN record too when there is no body, so that they leave in one
+// write.
+func encodeRequest(dst []byte, req *Request) ([]byte, error) {
+	pairs := req.Pairs
+	if pairs == nil {
+		var err error
+		if pairs, err = encodeParams(req.Params); err != nil {
+			return nil, err
+		}
+	}
+	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
+	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody())
+	msg = appendStream(msg, typeParams, reqID, pairs)
+	if req.Stdin == nil {
+		msg = appendRecord(msg, typeStdin, reqID, nil)
+	}
+	return msg, nil
+}
+
+// msgPool holds the buffers requests are encoded in: a request is written
+// whole before Do returns, so one buffer serves request after request.
+var msgPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxPooledMsg bounds the buffers msgPool keeps.
+const maxPooledMsg = 64 << 10
+
+// encodeParams encodes "NAME=value" strings as name-value pairs.
+func encodeParams(params []string) ([]byte, error) {
 	var pairs []byte
 	for _, kv := range params {
 		name, value, ok := strings.Cut(kv, "=")
@@ -312,17 +357,11 @@ func encodeRequest(params []string, noStdin bool) ([]byte, error) {
 			return nil, fmt.Errorf("fastcgi: param %.64q is not NAME=value", kv)
 		}
 		var err error
-		if pairs, err = appendPair(pairs, name, value); err != nil {
+		if pairs, err = AppendPair(pairs, name, value); err != nil {
 			return nil, err
 		}
 	}
-	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
-	msg := appendRecord(make([]byte, 0, n), typeBeginRequest, reqID, beginRequestBody())
-	msg = appendStream(msg, typeParams, reqID, pairs)
-	if noStdin {
-		msg = appendRecord(msg, typeStdin, reqID, nil)
-	}
-	return msg, nil
+	return pairs, nil
 }
 
 // Do starts req: it writes FCGI_BEGIN_REQUEST and the FCGI_PARAMS stream,
@@ -341,15 +380,22 @@ func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	msg, err := encodeRequest(req.Params, req.Stdin == nil)
+	mp := msgPool.Get().(*[]byte)
+	defer func() {
+		if cap(*mp) <= maxPooledMsg {
+			msgPool.Put(mp)
+		}
+	}()
+	msg, err := encodeRequest((*mp)[:0], req)
 	if err != nil {
 		return nil, err
 	}
+	*mp = msg
 	if err := c.acquire(); err != nil {
 		return nil, err
 	}
 	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}}
-	r.stopCtx = context.AfterFunc(ctx, c.kill)
+	r.stopCtx = context.AfterFunc(ctx, c.killFn)
 	<-c.wlock // free: no body writer runs between requests
 	_, err = c.nc.Write(msg)
 	c.wlock <- struct{}{}
@@ -382,7 +428,7 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 	var body []byte
 	for _, name := range names {
 		var err error
-		if body, err = appendPair(body, name, ""); err != nil {
+		if body, err = AppendPair(body, name, ""); err != nil {
 			return nil, err
 		}
 	}

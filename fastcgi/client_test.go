@@ -173,19 +173,31 @@ func TestConn_GoServer_Params(t *testing.T) {
 	for k, v := range want {
 		extra = append(extra, k+"="+v)
 	}
-	out := clientRoundTrip(t, c, &Request{Params: clientParams("GET", "/test?q=1", 0, extra...)})
-	_, body := clientCutBody(t, out)
-	var got map[string]string
-	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		t.Fatalf("decode %.200q: %v", body, err)
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("param %.20s… (%d bytes) = %d bytes, want %d", k, len(k), len(got[k]), len(v))
+	params := clientParams("GET", "/test?q=1", 0, extra...)
+	// The same variables given as Params and as Pairs made with AppendPair.
+	var pairs []byte
+	for _, kv := range params {
+		k, v, _ := strings.Cut(kv, "=")
+		var err error
+		if pairs, err = AppendPair(pairs, k, v); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if got["header:X-Extra"] != "header value" {
-		t.Errorf("X-Extra header = %q, want %q", got["header:X-Extra"], "header value")
+	for _, req := range []*Request{{Params: params}, {Pairs: pairs, Params: []string{"IGNORED"}}} {
+		out := clientRoundTrip(t, c, req)
+		_, body := clientCutBody(t, out)
+		var got map[string]string
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("decode %.200q: %v", body, err)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("pairs %v: param %.20s… (%d bytes) = %d bytes, want %d", req.Pairs != nil, k, len(k), len(got[k]), len(v))
+			}
+		}
+		if got["header:X-Extra"] != "header value" {
+			t.Errorf("pairs %v: X-Extra header = %q, want %q", req.Pairs != nil, got["header:X-Extra"], "header value")
+		}
 	}
 }
 

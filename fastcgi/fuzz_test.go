@@ -81,7 +81,7 @@ func FuzzNameValuePairs(f *testing.F) {
 		if pairs, err := decodePairs(data); err == nil {
 			var b []byte
 			for _, p := range pairs {
-				b, _ = appendPair(b, p.name, p.value)
+				b, _ = AppendPair(b, p.name, p.value)
 			}
 			again, err := decodePairs(b)
 			if err != nil || len(again) != len(pairs) {
@@ -99,7 +99,7 @@ func FuzzNameValuePairs(f *testing.F) {
 		var b []byte
 		for _, p := range want {
 			var err error
-			if b, err = appendPair(b, p.name, p.value); err != nil {
+			if b, err = AppendPair(b, p.name, p.value); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -245,8 +245,9 @@ func appendLen(dst []byte, n int) []byte {
 	return binary.BigEndian.AppendUint32(dst, uint32(n)|1<<31)
 }
 
-// appendPair appends one encoded name-value pair.
-func appendPair(dst []byte, name, value string) ([]byte, error) {
+// AppendPair appends one name-value pair to dst, encoded as the FCGI_PARAMS
+// stream carries it (spec §3.4). Request.Pairs is a run of these.
+func AppendPair(dst []byte, name, value string) ([]byte, error) {
 	if len(name) > maxPairLen || len(value) > maxPairLen {
 		return dst, fmt.Errorf("fastcgi: name-value pair %.32q longer than 2^31-1 bytes", name)
 	}

@@ -47,7 +47,7 @@ func TestPairs_RoundTrip(t *testing.T) {
 	var b []byte
 	for _, p := range pairs {
 		var err error
-		if b, err = appendPair(b, p.name, p.value); err != nil {
+		if b, err = AppendPair(b, p.name, p.value); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,7 +67,7 @@ func TestPairs_RoundTrip(t *testing.T) {
 }
 
 func TestPairs_Encoding(t *testing.T) {
-	b, _ := appendPair(nil, strings.Repeat("n", 127), strings.Repeat("v", 128))
+	b, _ := AppendPair(nil, strings.Repeat("n", 127), strings.Repeat("v", 128))
 	want := append([]byte{0x7f, 0x80, 0, 0, 0x80}, strings.Repeat("n", 127)+strings.Repeat("v", 128)...)
 	if !bytes.Equal(b, want) {
 		t.Errorf("pair of 127/128 bytes = % x…, want % x…", b[:8], want[:8])

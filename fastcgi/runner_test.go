@@ -707,7 +707,7 @@ func rawParams(tb testing.TB, id uint16, kv ...string) []byte {
 	var pairs []byte
 	for i := 0; i < len(kv); i += 2 {
 		var err error
-		if pairs, err = appendPair(pairs, kv[i], kv[i+1]); err != nil {
+		if pairs, err = AppendPair(pairs, kv[i], kv[i+1]); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -751,7 +751,7 @@ func TestRunner_Protocol(t *testing.T) {
 		// field (1 and 4 bytes) and every pair straddles records.
 		var pairs []byte
 		for _, kv := range [][2]string{{"QUERY_STRING", "split"}, {name, "n"}, {"HTTP_X_LONG", long}, {"E", ""}} {
-			pairs, _ = appendPair(pairs, kv[0], kv[1])
+			pairs, _ = AppendPair(pairs, kv[0], kv[1])
 		}
 		var recs [][]byte
 		for len(pairs) > 0 {

@@ -26,16 +26,19 @@ type deadlines struct {
 type deadline struct {
 	at         time.Time
 	cancel     context.CancelCauseFunc
+	expire     func() // may be nil
 	prev, next *deadline
 }
 
 // withTimeout is context.WithTimeout for a request: the context's cause is
 // context.DeadlineExceeded once timeout has passed (read it with
-// context.Cause; ctx.Err() says Canceled). stop must be called when the
-// request is over.
-func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration) (ctx context.Context, stop func()) {
+// context.Cause; ctx.Err() says Canceled). expire, if not nil, is called
+// then too, even if the parent has ended the context before; it is never
+// called once stop has returned. stop must be called when the request is
+// over.
+func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, expire func()) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
-	d := &deadline{at: time.Now().Add(timeout), cancel: cancel}
+	d := &deadline{at: time.Now().Add(timeout), cancel: cancel, expire: expire}
 	dl := &g.deadlines
 	dl.mu.Lock()
 	if !dl.started {
@@ -89,6 +92,9 @@ func (g *Gateway) deadlineLoop() {
 				if !now.Before(d.at) {
 					dl.remove(d)
 					due = append(due, d)
+					if d.expire != nil {
+						d.expire() // under dl.mu: stop waits for it
+					}
 				}
 				d = next
 			}

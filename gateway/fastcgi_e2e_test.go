@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 )
 
@@ -698,3 +700,56 @@ func TestFastCGI_PHPChildrenSizeThePool(t *testing.T) {
 		t.Errorf("status workers %+v, want still the one worker %d", row.Workers, master)
 	}
 }
+
+// BenchmarkGateway_FastCGIHello measures one keep-alive GET of an FCGI.pm
+// hello through the whole gateway (public server, routing, pool, FastCGI,
+// response parser, access line), with a raw client so that the allocations
+// reported are nearly all the gateway's. The logger writes JSON lines to
+// io.Discard with no hooks, as `menshen serve` logs, through a formatter
+// that costs nothing (cmd/menshen benchmarks its own).
+//
+//	go test -run XXX -bench FastCGIHello -benchmem ./gateway/
+func BenchmarkGateway_FastCGIHello(b *testing.B) {
+	mustPerlFCGI(b)
+	log := logrus.New()
+	log.Out = io.Discard
+	log.Formatter = nopFormatter{}
+	g, err := New(Config{Scripts: mustCopyTestdata(b, "fastcgi"), Logger: log, Mode: ModeFastCGI, Timeout: 10 * time.Second, Workers: 1, Queue: 64})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := startPublic(b, g)
+	defer func() {
+		srv.Close()
+		g.Close()
+	}()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	req := []byte("GET /cgi-bin/native.fcgi?k=7 HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+}
+
+// nopFormatter formats every entry as an empty line.
+type nopFormatter struct{}
+
+func (nopFormatter) Format(*logrus.Entry) ([]byte, error) { return []byte{'\n'}, nil }

@@ -25,7 +25,7 @@ import (
 // poolEntry is the pool of one version of one script, or the reason it has
 // none (a script that cannot be made persistent).
 type poolEntry struct {
-	sig   string // file identity + settings: a new one means a new pool
+	sig   poolVersion // a new one means a new pool
 	class fastcgi.Class
 	kind  string // "native", "perl" or "per-request", for status
 	pool  *fastcgi.Pool
@@ -44,13 +44,27 @@ func newPoolTable(g *Gateway) *poolTable {
 	return &poolTable{g: g, entries: map[string]*poolEntry{}}
 }
 
-// fileSig identifies a version of a file: a rename-over or an edit changes
-// it, which is how a changed script gets new workers (C31).
-func fileSig(fi os.FileInfo) string {
+// poolVersion is what a pool was built from: a version of the script's file
+// and the settings of its pool. It is compared on every FastCGI request, so
+// it is made without allocating.
+type poolVersion struct {
+	file     fileVersion
+	settings string // settings.poolSig
+}
+
+// fileVersion identifies a version of a file: a rename-over or an edit
+// changes it, which is how a changed script gets new workers (C31).
+type fileVersion struct {
+	dev, ino    uint64
+	mtime, size int64
+}
+
+func fileSig(fi os.FileInfo) fileVersion {
+	v := fileVersion{mtime: fi.ModTime().UnixNano(), size: fi.Size()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fmt.Sprintf("%d:%d:%d:%d", st.Dev, st.Ino, fi.ModTime().UnixNano(), fi.Size())
+		v.dev, v.ino = uint64(st.Dev), st.Ino
 	}
-	return fmt.Sprintf("%d:%d", fi.ModTime().UnixNano(), fi.Size())
+	return v
 }
 
 // poolSig is settingsSig, computed once per script for these settings
@@ -79,7 +93,7 @@ var errLeftFastCGI = errors.New("gateway: script left fastcgi mode")
 // entry returns the current pool entry of rt, creating it (and retiring a
 // previous version) when needed.
 func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
-	sig := fileSig(rt.info) + "|" + s.poolSig(rt.key, rt.file)
+	sig := poolVersion{fileSig(rt.info), s.poolSig(rt.key, rt.file)}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.g.closing.Load() {
@@ -109,7 +123,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 			fresh.info = fi
 			rt = &fresh
 		}
-		sig = fileSig(rt.info) + "|" + s.poolSig(rt.key, rt.file)
+		sig = poolVersion{fileSig(rt.info), s.poolSig(rt.key, rt.file)}
 		if old.sig == sig {
 			return old, nil
 		}
@@ -127,7 +141,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 
 // build classifies the script and starts its pool (lazily: workers start
 // on the first request unless min-workers says otherwise).
-func (t *poolTable) build(s *settings, rt *route, sig string) (*poolEntry, error) {
+func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, error) {
 	g := t.g
 	e := &poolEntry{sig: sig}
 	env := []string{"PATH=" + s.path}
@@ -253,8 +267,7 @@ func (t *poolTable) sync(s *settings) {
 			t.retire(k, e, "config switched the script to cgi")
 			continue
 		}
-		_, after, _ := strings.Cut(e.sig, "|")
-		if after != s.poolSig(k, file) {
+		if e.sig.settings != s.poolSig(k, file) {
 			delete(t.entries, k)
 			t.retire(k, e, "config changed")
 		}
@@ -349,11 +362,18 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}
 		errLog := &stderrLog{g: g, req: x.id, script: rt.key}
+		bp := pairsPool.Get().(*[]byte)
+		pairs, err := encodePairs((*bp)[:0], r, p)
+		if err != nil {
+			return nil, err
+		}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
-			Params: cgi.Env(r, p),
+			Pairs:  pairs,
 			Stdin:  b.reader(),
 			Stderr: errLog.line,
 		})
+		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
+		pairsPool.Put(bp)
 		if err != nil {
 			errLog.setPID(0)
 		}
@@ -374,6 +394,21 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		errLog.setPID(resp.PID())
 		return &fcgiExec{resp: resp}, nil
 	}
+}
+
+// pairsPool holds buffers for the encoded FCGI_PARAMS of a request.
+var pairsPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// encodePairs appends the request's meta-variables to dst as FastCGI
+// name-value pairs.
+func encodePairs(dst []byte, r *http.Request, p *cgi.Params) ([]byte, error) {
+	var err error
+	cgi.EachEnv(r, p, func(k, v string) {
+		if err == nil {
+			dst, err = fastcgi.AppendPair(dst, k, v)
+		}
+	})
+	return dst, err
 }
 
 // stderrLog logs a request's FCGI_STDERR lines with the worker's pid (C9).
@@ -447,7 +482,7 @@ func (t *poolTable) prune(s *settings) {
 		rt, err := resolve(s.mounts, keyPath(s, k), s.isWrapped)
 		why := "script removed"
 		if err == nil {
-			if strings.HasPrefix(e.sig, fileSig(rt.info)+"|") {
+			if e.sig.file == fileSig(rt.info) {
 				continue
 			}
 			why = "script changed"

@@ -31,6 +31,10 @@ var hopByHop = map[string]bool{
 	"Te": true, "Trailer": true, "Upgrade": true,
 }
 
+// fieldsPool holds access line field maps: the formatter and logrus (which
+// copies them) keep no reference once the line is written.
+var fieldsPool = sync.Pool{New: func() any { return make(logrus.Fields, 10) }}
+
 // Buffers reused across requests: a request must not cost the garbage
 // collector 48 KiB (it shows in CGI req/s on small machines).
 var (
@@ -88,14 +92,17 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.stats.record(x.script, x.mode, x.status, d, x.spawned)
 		g.metrics.observe(x.script, x.mode, x.status, d)
 	}
-	f := logrus.Fields{
-		"req":      x.id,
-		"method":   r.Method,
-		"path":     r.URL.Path,
-		"status":   x.status,
-		"bytes":    x.bytes,
-		"duration": d.Round(time.Microsecond).String(),
-	}
+	f := fieldsPool.Get().(logrus.Fields)
+	defer func() {
+		clear(f)
+		fieldsPool.Put(f)
+	}()
+	f["req"] = x.id
+	f["method"] = r.Method
+	f["path"] = r.URL.Path
+	f["status"] = x.status
+	f["bytes"] = x.bytes
+	f["duration"] = d.Round(time.Microsecond).String()
 	if x.script != "" {
 		f["script"], f["mode"] = x.script, x.mode
 	}
@@ -150,15 +157,14 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	defer b.close()
 
-	ctx, stop := g.withTimeout(r.Context(), s.timeoutFor(rt.key))
-	defer stop()
 	// The timeout bounds the whole answer: a client that stops reading
 	// must not hold the script's slot past it (C10). It gets writeGrace
-	// to take the 504 or the cut answer. stopDeadline runs before stop, so
-	// a request that ends in time is not cut.
+	// to take the 504 or the cut answer. (A client that went away ends the
+	// script at once; writes to it fail, or, if it only half-closed and
+	// stopped reading, meet the same deadline.)
 	rc := http.NewResponseController(w)
-	stopDeadline := context.AfterFunc(ctx, func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
-	defer stopDeadline()
+	ctx, stop := g.withTimeout(r.Context(), s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
+	defer stop()
 
 	nph := strings.HasPrefix(filepath.Base(rt.file), "nph-")
 	var ex execution
@@ -229,7 +235,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// script would get a Content-Length and a slow one none, C23).
 		_ = rc.Flush()
 	}
-	n, werr, rerr := stream(w, br, ex.ready)
+	n, werr, rerr := stream(w, rc, br, ex.ready)
 	x.bytes = n
 	abort := werr != nil || rerr != nil
 	ferr := ex.finish(abort)
@@ -254,8 +260,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 // if more output is already waiting (pending), the flush is left to the next
 // round, so a script that writes its answer in a few quick pieces costs one
 // write to the client, not one per piece. pending may be nil (always flush).
-func stream(w http.ResponseWriter, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
-	rc := http.NewResponseController(w)
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp

@@ -853,8 +853,7 @@ func (w *response) writeBody(p []byte) {
 	}
 	bw := w.c.bw
 	if w.chunked {
-		var hex [16]byte
-		bw.Write(strconv.AppendInt(hex[:0], int64(len(p)), 16))
+		bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(len(p)), 16))
 		bw.WriteString("\r\n")
 		bw.Write(p)
 		_, err := bw.WriteString("\r\n")
@@ -1074,14 +1073,13 @@ func (w *response) writeStatusLine(code int) {
 	} else {
 		bw.WriteString("HTTP/1.0 ")
 	}
-	var num [8]byte
-	bw.Write(strconv.AppendInt(num[:0], int64(code), 10))
+	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
 	bw.WriteByte(' ')
 	if text := http.StatusText(code); text != "" {
 		bw.WriteString(text)
 	} else {
 		bw.WriteString("status code ")
-		bw.Write(strconv.AppendInt(num[:0], int64(code), 10))
+		bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
 	}
 	bw.WriteString("\r\n")
 }
