@@ -810,6 +810,15 @@ sub stash {
     return $h;
 }
 
+# loaded_sub returns the sub $pkg::$name if it is defined, without creating
+# the package or the name: the runner names CGI.pm's subs only this way, so
+# that a script sees no %CGI:: unless it loads CGI, as in a fresh perl.
+sub loaded_sub {
+    my ($pkg, $name) = @_;
+    my $h = stash($pkg) or return undef;
+    return exists $h->{$name} ? entry_code($h->{$name}) : undef;
+}
+
 # entry_code returns the sub a symbol table entry holds: entries are globs,
 # or (since perl 5.22) bare CODE refs for subs and SCALAR refs for constants.
 sub entry_code {
@@ -2089,12 +2098,12 @@ sub run_request {
             }
             my $compiled = !$REG_SUB;
             if ($perlrun) {
-                CGI::initialize_globals() if defined &CGI::initialize_globals;
+                if (my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
             } elsif ($REG_SUB) {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
-                CGI::initialize_globals() if defined &CGI::initialize_globals;
+                if (my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 apply_layers(@FRESH) if @FRESH;
             }
             if (!$sub) {
@@ -2110,7 +2119,7 @@ sub run_request {
                 }
                 last MENSHEN_REQ;
             }
-            patch_cgi_carp() if defined &CGI::Carp::ineval;
+            patch_cgi_carp();
             # In registry the watched globals are as restored after the
             # last request: the snapshot is taken again only when modules
             # were loaded since (new globals may exist).
@@ -2217,9 +2226,11 @@ sub close_script_handles {
 }
 
 sub patch_cgi_carp {
-    return unless defined &CGI::Carp::ineval;
+    my $ineval = loaded_sub('CGI::Carp', 'ineval') or return;
+    return if $ineval == \&cgi_carp_ineval;
+    no strict 'refs';
     no warnings 'redefine';
-    *CGI::Carp::ineval = \&cgi_carp_ineval if \&CGI::Carp::ineval != \&cgi_carp_ineval;
+    *{'CGI::Carp::ineval'} = \&cgi_carp_ineval;      # the package exists: nothing is created
 }
 
 # registry_compile compiles the script once (auto: unless a hazard shows).
