@@ -339,6 +339,13 @@
 #                    they live until global destruction, after END).
 # return             A top-level `return` ends the script silently (perl
 #                    would refuse to compile it).
+# %INC, packages     Not hidden: a script that lists %INC or the symbol
+#                    tables sees the modules the runner itself loads (B,
+#                    POSIX, Socket, Scalar::Util... and Menshen::Runner)
+#                    and those earlier requests loaded, as under mod_perl;
+#                    `use`/`require` of them only imports. The runner never
+#                    creates a package by naming it (CGI::, CGI::Carp:: stay
+#                    absent until the script loads CGI; corpus stashes.pl).
 # =============================================================================
 
 package Menshen::Runner;
