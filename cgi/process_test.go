@@ -561,6 +561,39 @@ func TestStart_EnvExact(t *testing.T) {
 	}
 }
 
+// TestStart_EnvLastOfRepeatedNames: of a name given twice the script sees
+// the last value once (os/exec drops the earlier ones): a configured
+// variable (Params.Extra, last) replaces the request's.
+func TestStart_EnvLastOfRepeatedNames(t *testing.T) {
+	env := []string{"APP=request", "PATH=" + DefaultPath, "QUERY_STRING=q", "APP=configured", "PATH=/opt/bin:" + DefaultPath}
+	// env(1) prints the environment block as it is, repeats included.
+	p := mustStart(t, t.Context(), &Cmd{Path: "/usr/bin/env", Env: env})
+	out := readAll(t, p.Stdout())
+	if err := p.Close(false); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	want := []string{"QUERY_STRING=q", "APP=configured", "PATH=/opt/bin:" + DefaultPath}
+	if !slices.Equal(got, want) {
+		t.Errorf("script env = %q, want %q", got, want)
+	}
+	if env[0] != "APP=request" || len(env) != 5 {
+		t.Errorf("Start changed the caller's Env: %q", env)
+	}
+}
+
+// TestClose_SignalStatus: a script killed by a signal it got from elsewhere
+// (not the gateway) ends with an *exec.ExitError saying so, not ErrKilled.
+func TestClose_SignalStatus(t *testing.T) {
+	p := mustStart(t, t.Context(), &Cmd{Path: "/bin/sh", Args: []string{"-c", "echo up; kill -TERM $$"}, Env: []string{}})
+	readAll(t, p.Stdout())
+	err := p.Close(false)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != -1 || err.Error() != "signal: terminated" {
+		t.Errorf("Close = %v, want signal: terminated", err)
+	}
+}
+
 // TestStart_Dir: the script runs in Cmd.Dir (C20).
 func TestStart_Dir(t *testing.T) {
 	dir, err := filepath.EvalSymlinks(t.TempDir())
@@ -602,7 +635,7 @@ func TestClose_ExitStatus(t *testing.T) {
 	<-p.Exited()
 	err := p.Close(true)
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || ee.Error() != "exit status 3" {
 		t.Fatalf("Close = %v, want exit status 3", err)
 	}
 	if err2 := p.Close(false); err2 != err {
@@ -628,6 +661,15 @@ func TestStart_DoesNotModifyCmd(t *testing.T) {
 func BenchmarkStart_Hello(b *testing.B) {
 	c := &Cmd{Path: script(b, "hello.sh"), Env: []string{"PATH=" + DefaultPath}}
 	ctx := b.Context()
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	defer func() {
+		// The gateway's own CPU per script, children excluded: what a CGI
+		// request costs beyond the script itself.
+		syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "parent-µs/op")
+	}()
 	for b.Loop() {
 		p, err := Start(ctx, c)
 		if err != nil {
