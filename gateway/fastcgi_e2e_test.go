@@ -704,9 +704,9 @@ func TestFastCGI_PHPChildrenSizeThePool(t *testing.T) {
 // BenchmarkGateway_FastCGIHello measures one keep-alive GET of an FCGI.pm
 // hello through the whole gateway (public server, routing, pool, FastCGI,
 // response parser, access line), with a raw client so that the allocations
-// reported are nearly all the gateway's. The logger writes JSON lines to
-// io.Discard with no hooks, as `menshen serve` logs, through a formatter
-// that costs nothing (cmd/menshen benchmarks its own).
+// reported are nearly all the gateway's. The logger has no hooks, like
+// `menshen serve`'s, and writes to io.Discard through a formatter that
+// costs nothing (cmd/menshen benchmarks its own).
 //
 //	go test -run XXX -bench FastCGIHello -benchmem ./gateway/
 func BenchmarkGateway_FastCGIHello(b *testing.B) {

@@ -59,7 +59,7 @@ type fileVersion struct {
 	mtime, size int64
 }
 
-func fileSig(fi os.FileInfo) fileVersion {
+func fileVersionOf(fi os.FileInfo) fileVersion {
 	v := fileVersion{mtime: fi.ModTime().UnixNano(), size: fi.Size()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		v.dev, v.ino = uint64(st.Dev), st.Ino
@@ -93,7 +93,7 @@ var errLeftFastCGI = errors.New("gateway: script left fastcgi mode")
 // entry returns the current pool entry of rt, creating it (and retiring a
 // previous version) when needed.
 func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
-	sig := poolVersion{fileSig(rt.info), s.poolSig(rt.key, rt.file)}
+	sig := poolVersion{fileVersionOf(rt.info), s.poolSig(rt.key, rt.file)}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.g.closing.Load() {
@@ -123,7 +123,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 			fresh.info = fi
 			rt = &fresh
 		}
-		sig = poolVersion{fileSig(rt.info), s.poolSig(rt.key, rt.file)}
+		sig = poolVersion{fileVersionOf(rt.info), s.poolSig(rt.key, rt.file)}
 		if old.sig == sig {
 			return old, nil
 		}
@@ -482,7 +482,7 @@ func (t *poolTable) prune(s *settings) {
 		rt, err := resolve(s.mounts, keyPath(s, k), s.isWrapped)
 		why := "script removed"
 		if err == nil {
-			if e.sig.file == fileSig(rt.info) {
+			if e.sig.file == fileVersionOf(rt.info) {
 				continue
 			}
 			why = "script changed"
