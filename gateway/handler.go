@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ var hopByHop = map[string]bool{
 // fieldsPool holds access line field maps: the formatter and logrus (which
 // copies them) keep no reference once the line is written.
 var fieldsPool = sync.Pool{New: func() any { return make(logrus.Fields, 10) }}
+
+// lineBufPool holds the buffers access lines are formatted in.
+var lineBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Buffers reused across requests: a request must not cost the garbage
 // collector 48 KiB (it shows in CGI req/s on small machines).
@@ -130,7 +134,11 @@ func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 		return
 	}
 	if g.directLog {
-		e := logrus.Entry{Logger: g.log, Data: f, Time: time.Now(), Level: level, Message: msg}
+		// A buffer for the formatter, as logrus lends one from its pool.
+		buf := lineBufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer lineBufPool.Put(buf)
+		e := logrus.Entry{Logger: g.log, Data: f, Time: time.Now(), Level: level, Message: msg, Buffer: buf}
 		if b, err := g.logFormat.Format(&e); err == nil {
 			_, _ = g.log.Out.Write(b)
 			return
