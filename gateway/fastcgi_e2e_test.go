@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menshen/menshen/internal/roundtrip"
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 )
@@ -723,30 +723,7 @@ func BenchmarkGateway_FastCGIHello(b *testing.B) {
 		srv.Close()
 		g.Close()
 	}()
-	c, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	br := bufio.NewReader(c)
-	req := []byte("GET /cgi-bin/native.fcgi?k=7 HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.Write(req); err != nil {
-			b.Fatal(err)
-		}
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("status %d", resp.StatusCode)
-		}
-	}
+	roundtrip.Loop(b, srv.Listener.Addr().String(), "GET /cgi-bin/native.fcgi?k=7 HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n", http.StatusOK)
 }
 
 // nopFormatter formats every entry as an empty line.

@@ -1,11 +1,12 @@
 package http1
 
 import (
-	"bufio"
 	"io"
 	"net"
 	"net/http"
 	"testing"
+
+	"github.com/menshen/menshen/internal/roundtrip"
 )
 
 // BenchmarkServer is one keep-alive request after another over loopback, to
@@ -39,27 +40,7 @@ func BenchmarkServer(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer im.serve(ln)()
-			c, err := net.Dial("tcp", ln.Addr().String())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			br := bufio.NewReader(c)
-			req := []byte("GET /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n")
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.Write(req); err != nil {
-					b.Fatal(err)
-				}
-				resp, err := http.ReadResponse(br, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-					b.Fatal(err)
-				}
-				resp.Body.Close()
-			}
+			roundtrip.Loop(b, ln.Addr().String(), "GET /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n", http.StatusOK)
 		})
 	}
 }
