@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"sync/atomic"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/sirupsen/logrus"
@@ -58,23 +57,20 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 	}
 	env := cgi.Env(r, p)
-	log := g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key})
-	var pid atomic.Int64
+	errLog := &stderrLog{g: g, req: x.id, script: rt.key}
 	proc, err := cgi.Start(ctx, &cgi.Cmd{
-		Path:  path,
-		Args:  args,
-		Dir:   filepath.Dir(rt.file),
-		Env:   env,
-		Stdin: b.reader(),
-		Stderr: func(line []byte) {
-			stderrLine(log, pid.Load(), line)
-		},
+		Path:   path,
+		Args:   args,
+		Dir:    filepath.Dir(rt.file),
+		Env:    env,
+		Stdin:  b.reader(),
+		Stderr: errLog.line,
 	})
 	if err != nil {
 		s.procs.Release()
 		return nil, fmt.Errorf("%w: %w", ErrStartScript, err)
 	}
-	pid.Store(int64(proc.PID()))
+	errLog.setPID(proc.PID())
 	x.spawned = true
 	return &cgiExec{p: proc, release: s.procs.Release}, nil
 }

@@ -411,16 +411,18 @@ func encodePairs(dst []byte, r *http.Request, p *cgi.Params) ([]byte, error) {
 	return dst, err
 }
 
-// stderrLog logs a request's FCGI_STDERR lines with the worker's pid (C9).
-// The pool tells the pid only once Do returns, after the first output:
-// lines that come before (a warning at the top of a script) are held until
-// then, a bounded number of them.
+// stderrLog logs a request's stderr lines (a CGI script's stderr, a
+// worker's FCGI_STDERR) with the pid (C9). Lines that come before the pid
+// is known are held until then, a bounded number of them: a FastCGI pool
+// tells the pid only once Do returns, after the first output, so a warning
+// at the top of a script comes first. Its logger is made at the first line:
+// most requests have none.
 type stderrLog struct {
 	g      *Gateway
 	req    uint64
 	script string
 	mu     sync.Mutex
-	log    logrus.FieldLogger // made at the first line: most requests have none
+	log    logrus.FieldLogger // made at the first line
 	pid    int64              // 0 until known
 	set    bool
 	held   [][]byte
