@@ -2105,12 +2105,12 @@ sub run_request {
             }
             my $compiled = !$REG_SUB;
             if ($perlrun) {
-                if (my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
+                if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
             } elsif ($REG_SUB) {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
-                if (my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
+                if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 apply_layers(@FRESH) if @FRESH;
             }
             if (!$sub) {
@@ -2126,7 +2126,7 @@ sub run_request {
                 }
                 last MENSHEN_REQ;
             }
-            patch_cgi_carp();
+            patch_cgi_carp() if exists $main::{'CGI::'};    # one hash lookup while CGI is not loaded
             # In registry the watched globals are as restored after the
             # last request: the snapshot is taken again only when modules
             # were loaded since (new globals may exist).
