@@ -391,6 +391,18 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"bad env value", []string{"MENSHEN_MAX_PROCS=many"}, []string{"serve"}, "many"},
 		{"missing scripts dir", nil, []string{"serve", "--scripts", "/nonexistent/menshen-scripts", "--admin", "off"}, "/nonexistent/menshen-scripts"},
 		{"bad mode command", nil, []string{"mode", "turbo"}, "turbo"},
+		// urfave/cli stops reading flags at a word: the --listen after it
+		// would be ignored without a word.
+		{"word after serve", nil, []string{"serve", "extra", "--listen", "127.0.0.1:1"}, "extra"},
+		{"word after check", nil, []string{"check", "extra"}, "extra"},
+		{"word after version", nil, []string{"version", "extra"}, "extra"},
+		{"negative timeout", []string{"MENSHEN_TIMEOUT=-5s"}, []string{"serve"}, "timeout"},
+		{"zero timeout", nil, []string{"serve", "--timeout", "0s"}, "timeout"},
+		{"negative idle timeout", nil, []string{"serve", "--idle-timeout", "-1s"}, "idle-timeout"},
+		{"min-workers above workers", nil, []string{"serve", "--min-workers", "5", "--workers", "2"}, "min-workers"},
+		{"listen without port", nil, []string{"serve", "--listen", "notanaddr"}, "notanaddr"},
+		{"listen port out of range", nil, []string{"serve", "--listen", "127.0.0.1:99999"}, "99999"},
+		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -55,6 +56,9 @@ func serveCommand() *cli.Command {
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			started = true
+			if err := noArgs(c); err != nil {
+				return err
+			}
 			cfg, err := configFrom(c)
 			if err != nil {
 				return err
@@ -82,6 +86,9 @@ func checkCommand() *cli.Command {
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			started = true
+			if err := noArgs(c); err != nil {
+				return err
+			}
 			cfg, err := configFrom(c)
 			if err != nil {
 				return err
@@ -108,10 +115,23 @@ func versionCommand() *cli.Command {
 		Usage: "print version, Go version and commit",
 		Action: func(c *cli.Context) error {
 			started = true
+			if err := noArgs(c); err != nil {
+				return err
+			}
 			fmt.Fprintf(c.App.Writer, "menshen %s (%s, commit %s)\n", gateway.Version, runtime.Version(), buildCommit())
 			return nil
 		},
 	}
+}
+
+// noArgs refuses words after a command that takes none: urfave/cli stops
+// reading flags at the first one, so `serve extra --listen X` would
+// otherwise run with every flag after it silently ignored.
+func noArgs(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (it takes none; flags after it would be ignored)", errUsage, c.Args().First())
+	}
+	return nil
 }
 
 func usageError(c *cli.Context, err error, _ bool) error {
@@ -135,6 +155,22 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 	for _, n := range []string{"max-procs", "workers", "max-requests", "queue", "min-workers"} {
 		if c.Int(n) < 0 || (c.Int(n) == 0 && (n == "max-procs" || n == "workers")) {
 			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+		}
+	}
+	if c.Int("min-workers") > c.Int("workers") {
+		return gateway.Config{}, fmt.Errorf("%w: --min-workers %d: more than --workers %d", errUsage, c.Int("min-workers"), c.Int("workers"))
+	}
+	for _, n := range []string{"timeout", "idle-timeout"} {
+		if c.Duration(n) <= 0 {
+			return gateway.Config{}, fmt.Errorf("%w: --%s %v: must be positive", errUsage, n, c.Duration(n))
+		}
+	}
+	if err := checkAddr("listen", c.String("listen")); err != nil {
+		return gateway.Config{}, err
+	}
+	if a := c.String("admin"); a != "off" {
+		if err := checkAddr("admin", a); err != nil {
+			return gateway.Config{}, err
 		}
 	}
 	switch c.String("isolation") {
@@ -171,6 +207,19 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 		Logger:      log,
 		Set:         set,
 	}, nil
+}
+
+// checkAddr refuses a listen address that can never be bound (no port, a
+// port out of range): a bad flag value (exit 2), unlike an address in use.
+func checkAddr(flag, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: --%s %q: %w", errUsage, flag, addr, err)
+	}
+	return nil
 }
 
 func newLogger(format, level string) (*logrus.Logger, error) {
