@@ -10,18 +10,46 @@ import (
 	"strings"
 )
 
-// Check loads cfg (returning ErrConfig errors as New does) and lists the
-// problems a user should fix, one line each: files that look like scripts
-// but are not executable, scripts whose interpreter is missing, symlinks
-// that leave the directory, wrappers whose command is missing.
+// Check loads cfg and lists the problems a user should fix, one line each:
+// every problem of the config file, [script] tables that name no script,
+// files that look like scripts but are not executable, scripts whose
+// interpreter is missing, symlinks that leave the directory, wrappers whose
+// command is missing. When the config file has problems, the directories
+// are still checked (with the flags' settings) and the error matches
+// ErrConfig; an unusable scripts directory is only that error.
 func Check(cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
-	s, err := loadSettings(cfg)
-	if err != nil {
-		return nil, err
-	}
 	var problems []string
 	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	var (
+		fc      *fileConfig
+		confErr error
+	)
+	if cfg.ConfigFile != "" {
+		var errs []error
+		fc, errs = loadFileAll(cfg.ConfigFile)
+		for _, e := range errs {
+			add("%s", strings.TrimPrefix(e.Error(), ErrConfig.Error()+": "))
+		}
+		if len(errs) > 0 {
+			confErr = fmt.Errorf("%w: %s has %d problem(s)", ErrConfig, cfg.ConfigFile, len(errs))
+		}
+	}
+	s, err := buildSettings(cfg, fc)
+	if err != nil && fc != nil {
+		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+		confErr = fmt.Errorf("%w: %s has problems", ErrConfig, cfg.ConfigFile)
+		s, err = buildSettings(cfg, nil)
+	}
+	if err != nil {
+		return problems, err
+	}
+	for _, key := range sortedKeys(s.scripts) {
+		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
+		if err != nil || rt.key != key || rt.pathInfo != "" {
+			add("%s: [script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", cfg.ConfigFile, key)
+		}
+	}
 	for _, w := range s.wrappers {
 		if fi, err := os.Stat(w.command); err != nil || fi.Mode().Perm()&0o111 == 0 {
 			add("wrapper %s: command %q is missing or not executable", w.ext, w.command)
@@ -78,7 +106,7 @@ func Check(cfg Config) ([]string, error) {
 			return nil
 		})
 	}
-	return problems, nil
+	return problems, confErr
 }
 
 func shebang(p string) (string, bool) {

@@ -152,6 +152,47 @@ func (d *duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// ParseBytes reads a size such as "1048576", "64MiB", "512KiB", "1GiB" (also KB/MB/GB as
+// powers of 1024, as Apache's LimitRequestBody users expect of them).
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size", s)
+	}
+	return n * mult, nil
+}
+
+// byteSize is a TOML size: an integer of bytes, or a string such as
+// "64MiB", as --max-body takes.
+type byteSize int64
+
+func (b *byteSize) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case int64:
+		if v <= 0 {
+			return fmt.Errorf("%d is not a positive size", v)
+		}
+		*b = byteSize(v)
+		return nil
+	case string:
+		n, err := ParseBytes(v)
+		*b = byteSize(n)
+		return err
+	}
+	return fmt.Errorf("want a size such as 1048576 or \"64MiB\", not %T", v)
+}
+
 // fileConfig is the TOML schema of CONTRACT §7. Every key is optional.
 type fileConfig struct {
 	Mode        string            `toml:"mode"`
@@ -163,13 +204,16 @@ type fileConfig struct {
 	MinWorkers  *int              `toml:"min_workers"`
 	IdleTimeout *duration         `toml:"idle_timeout"`
 	MaxRequests *int              `toml:"max_requests"`
-	MaxBody     *int64            `toml:"max_body"`
+	MaxBody     *byteSize         `toml:"max_body"`
 	Path        string            `toml:"path"`
 	PassAuth    *bool             `toml:"pass_authorization"`
 	Env         map[string]string `toml:"env"`
 	Wrapper     []fileWrapper     `toml:"wrapper"`
 	Script      map[string]fileScript
 	Mount       []fileMount `toml:"mount"`
+
+	path string // where it was read, for messages
+	data []byte // its text, to find the line of a problem
 }
 
 type fileWrapper struct {
@@ -193,36 +237,111 @@ type fileMount struct {
 	Mode   string `toml:"mode"`
 }
 
-// loadFile reads and validates a config file. Errors name the file and, where
-// the TOML decoder or the key lookup can tell, the line.
+// loadFile reads and validates a config file. The error names the file
+// and, where it can be told, the line of the first problem; loadFileAll
+// gives every problem.
 func loadFile(path string) (*fileConfig, error) {
+	fc, errs := loadFileAll(path)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return fc, nil
+}
+
+// loadFileAll reads and validates a config file and returns every problem
+// it finds, in the order of their lines, each an ErrConfig error naming
+// the file and line. A file that does not decode gives one error: the
+// decoder stops at the first.
+func loadFileAll(path string) (*fileConfig, []error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: read %q: %w", ErrConfig, path, err)
+		return nil, []error{fmt.Errorf("%w: read %q: %w", ErrConfig, path, err)}
 	}
-	var fc fileConfig
-	md, err := toml.Decode(string(data), &fc)
+	fc := &fileConfig{path: path, data: data}
+	md, err := toml.Decode(string(data), fc)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, pe.Message)
+			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, pe.Message)}
 		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		return nil, fmt.Errorf("%w: %s line %d: unknown key %q", ErrConfig, path, keyLine(data, k), k.String())
+	var errs []error
+	for _, k := range md.Undecoded() {
+		errs = append(errs, &keyError{key: k, err: fmt.Errorf("unknown key %q", k.String())})
 	}
-	if err := fc.validate(); err != nil {
-		var ke *keyError
-		if errors.As(err, &ke) {
-			if n := keyLine(data, ke.key); n > 0 {
-				return nil, fmt.Errorf("%w: %s line %d: %w", ErrConfig, path, n, err)
+	errs = append(errs, fc.validate()...)
+	if len(errs) == 0 {
+		return fc, nil
+	}
+	lined := make([]lineError, len(errs))
+	for i, e := range errs {
+		lined[i] = lineError{fc.line(e), fc.at(e)}
+	}
+	sort.SliceStable(lined, func(i, j int) bool {
+		a, b := lined[i].line, lined[j].line
+		return a != 0 && (b == 0 || a < b)
+	})
+	out := make([]error, len(lined))
+	for i, l := range lined {
+		out[i] = l.err
+	}
+	return nil, out
+}
+
+type lineError struct {
+	line int
+	err  error
+}
+
+// line is the line of the file a problem is about, or 0.
+func (fc *fileConfig) line(err error) int {
+	var ke *keyError
+	if !errors.As(err, &ke) {
+		return 0
+	}
+	if ke.entry > 0 {
+		return entryLine(fc.data, ke.key[0], ke.entry-1, ke.key[1:])
+	}
+	return keyLine(fc.data, ke.key)
+}
+
+// at makes err an ErrConfig error naming the file and, if known, the line.
+func (fc *fileConfig) at(err error) error {
+	if n := fc.line(err); n > 0 {
+		return fmt.Errorf("%w: %s line %d: %w", ErrConfig, fc.path, n, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrConfig, fc.path, err)
+}
+
+// entryLine returns the line of key in the i-th (from 0) [[array]] entry
+// of a TOML document, else the line of that entry's header, else 0.
+func entryLine(data []byte, array string, i int, key []string) int {
+	header, n := 0, -1
+	for ln, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimSpace(raw)
+		if strings.HasPrefix(line, "[") {
+			if n == i {
+				break // the next table: the key is not in the entry
 			}
+			if strings.HasPrefix(line, "[[") {
+				if end := indexUnquoted(line[2:], ']'); end >= 0 && slices.Equal(splitDotted(line[2:2+end]), []string{array}) {
+					n++
+					if n == i {
+						header = ln + 1
+					}
+				}
+			}
+			continue
 		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+		if n != i || len(key) == 0 || line == "" || line[0] == '#' {
+			continue
+		}
+		if eq := indexUnquoted(line, '='); eq > 0 && slices.Equal(splitDotted(line[:eq]), key) {
+			return ln + 1
+		}
 	}
-	return &fc, nil
+	return header
 }
 
 // keyLine returns the line (1-based) that defines key in a TOML document:
@@ -316,10 +435,12 @@ func splitDotted(k string) []string {
 }
 
 // keyError is a validation error about one key, so that loadFile can name
-// its line.
+// its line. For a key of an [[array]] entry, key[0] is the array and entry
+// the entry's number from 1.
 type keyError struct {
-	key toml.Key
-	err error
+	key   toml.Key
+	entry int
+	err   error
 }
 
 func (e *keyError) Error() string { return e.err.Error() }
@@ -328,15 +449,22 @@ func (e *keyError) Unwrap() error { return e.err }
 // atKey ties err to key for the line number in the message.
 func atKey(err error, key ...string) error { return &keyError{key: key, err: err} }
 
-func (fc *fileConfig) validate() error {
+// atEntry ties err to a key of the i-th (from 0) entry of an [[array]].
+func atEntry(err error, array string, i int, key ...string) error {
+	return &keyError{key: append(toml.Key{array}, key...), entry: i + 1, err: err}
+}
+
+func (fc *fileConfig) validate() []error {
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
 	if fc.Mode != "" {
 		if _, err := ParseMode(fc.Mode); err != nil {
-			return atKey(err, "mode")
+			add(atKey(err, "mode"))
 		}
 	}
 	if fc.Isolation != "" {
 		if _, err := parseIsolation(fc.Isolation); err != nil {
-			return atKey(err, "isolation")
+			add(atKey(err, "isolation"))
 		}
 	}
 	for _, n := range []struct {
@@ -344,68 +472,66 @@ func (fc *fileConfig) validate() error {
 		v   *int
 	}{{"max_procs", fc.MaxProcs}, {"queue", fc.Queue}, {"workers", fc.Workers}, {"min_workers", fc.MinWorkers}, {"max_requests", fc.MaxRequests}} {
 		if n.v != nil && *n.v < 0 {
-			return atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key)
+			add(atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key))
 		}
-	}
-	if fc.MaxBody != nil && *fc.MaxBody <= 0 {
-		return atKey(fmt.Errorf("max_body %d: must be positive", *fc.MaxBody), "max_body")
 	}
 	for _, k := range sortedKeys(fc.Env) {
 		if !validEnvName(k) {
-			return atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k)
+			add(atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k))
 		}
 	}
-	// [[wrapper]] and [[mount]] entries are named by their ext and prefix:
-	// keyLine cannot tell the entries of an array of tables apart.
 	for i, w := range fc.Wrapper {
 		if !strings.HasPrefix(w.Ext, ".") || len(w.Ext) < 2 {
-			return fmt.Errorf("wrapper %d: ext %q must start with a dot", i+1, w.Ext)
+			add(atEntry(fmt.Errorf("wrapper %d: ext %q must start with a dot", i+1, w.Ext), "wrapper", i, "ext"))
 		}
 		if !filepath.IsAbs(w.Command) {
-			return fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command)
+			add(atEntry(fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command), "wrapper", i, "command"))
+		}
+	}
+	var prefixes []string
+	for i, m := range fc.Mount {
+		if !strings.HasPrefix(m.Prefix, "/") {
+			add(atEntry(fmt.Errorf("mount %d: prefix %q must start with /", i+1, m.Prefix), "mount", i, "prefix"))
+		} else {
+			prefixes = append(prefixes, strings.TrimSuffix(m.Prefix, "/")+"/")
+		}
+		if m.Dir == "" {
+			add(atEntry(fmt.Errorf("mount %q: dir is required", m.Prefix), "mount", i))
+		}
+		if m.Mode != "" {
+			if _, err := ParseMode(m.Mode); err != nil {
+				add(atEntry(fmt.Errorf("mount %q: %w", m.Prefix, err), "mount", i, "mode"))
+			}
 		}
 	}
 	for _, name := range sortedKeys(fc.Script) {
 		s := fc.Script[name]
-		if strings.HasPrefix(name, "/") || slices.Contains(strings.Split(name, "/"), "..") {
-			return atKey(fmt.Errorf("script %q: want a path under the scripts directory, like \"sub/report.pl\"", name), "script", name)
+		if slices.Contains(strings.Split(name, "/"), "..") || strings.HasPrefix(name, "/") && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) && len(name) > len(p) }) {
+			add(atKey(fmt.Errorf("script %q: want a path under the scripts directory, like \"sub/report.pl\", or the URL path of a script of a [[mount]], like \"/legacy/x.pl\"", name), "script", name))
 		}
 		if s.Mode != "" {
 			if _, err := ParseMode(s.Mode); err != nil {
-				return atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "mode")
+				add(atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "mode"))
 			}
 		}
 		if s.Isolation != "" {
 			if _, err := parseIsolation(s.Isolation); err != nil {
-				return atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "isolation")
+				add(atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "isolation"))
 			}
 		}
 		if s.Workers < 0 {
-			return atKey(fmt.Errorf("script %q: negative workers", name), "script", name, "workers")
+			add(atKey(fmt.Errorf("script %q: negative workers", name), "script", name, "workers"))
 		}
 		if s.MinWorkers != nil && *s.MinWorkers < 0 {
-			return atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers")
+			add(atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers"))
 		}
 		for _, k := range sortedKeys(s.Env) {
 			if !validEnvName(k) {
-				return atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env")
+				add(atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env"))
 			}
 		}
 	}
-	for i, m := range fc.Mount {
-		if !strings.HasPrefix(m.Prefix, "/") {
-			return fmt.Errorf("mount %d: prefix %q must start with /", i+1, m.Prefix)
-		}
-		if m.Dir == "" {
-			return fmt.Errorf("mount %q: dir is required", m.Prefix)
-		}
-		if m.Mode != "" {
-			if _, err := ParseMode(m.Mode); err != nil {
-				return fmt.Errorf("mount %q: %w", m.Prefix, err)
-			}
-		}
-	}
-	return nil
+	return errs
 }
 
 // sortedKeys returns m's keys in order, so that the first of several

@@ -5,6 +5,8 @@ package gateway
 
 import (
 	"errors"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,17 +62,21 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"bad script mode, quoted key", "[script]\n'b.pl' = { mode = \"cgi\" }\n\"a.pl\".mode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
 		{"negative script min_workers", "[script.\"a.pl\"]\nmin_workers = -1\n", []string{"line 2", "min_workers"}},
 		{"negative queue", "queue = -3\n", []string{"line 1", "queue"}},
-		{"bad mount mode", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"/x/", "cgl"}},
+		{"bad mount mode", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"line 4", "/x/", "cgl"}},
+		{"bad mode in the second mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgi\"\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"line 8", "/y/", "cgl"}},
+		{"mount without dir", "mode = \"cgi\"\n[[mount]]\nprefix = \"/x/\"\n", []string{"line 2", "/x/", "dir"}},
 		{"bad isolation", "isolation = \"sandbox\"\n", []string{"sandbox"}},
-		{"wrapper with relative command", "[[wrapper]]\next = \".php\"\ncommand = \"php-cgi\"\n", []string{"php-cgi", "absolute"}},
-		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"php", "dot"}},
+		{"wrapper with relative command", "[[wrapper]]\next = \".php\"\ncommand = \"php-cgi\"\n", []string{"line 3", "php-cgi", "absolute"}},
+		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"script outside the directory", "[script.\"../etc/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "../etc/x.pl"}},
-		{"negative max_body", "max_body = -1\n", []string{"max_body"}},
+		{"negative max_body", "max_body = -1\n", []string{"line 1", "max_body"}},
+		{"bad max_body size", "\nmax_body = \"lots\"\n", []string{"line 2", "lots"}},
+		{"script of no mount", "[script.\"/legacy/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "/legacy/x.pl"}},
 		{"wrong type", "max_procs = \"many\"\n", []string{"line 1", "max_procs"}},
 		{"syntax error", "mode = \"cgi\"\n[script.\"a.pl\"\n", []string{"line "}},
-		{"mount with a missing dir", "[[mount]]\nprefix = \"/x/\"\ndir = \"/nonexistent/menshen\"\n", []string{"/nonexistent/menshen"}},
-		{"mount over the main prefix", "[[mount]]\nprefix = \"/cgi-bin/\"\ndir = \"/tmp\"\n", []string{"/cgi-bin/"}},
+		{"mount with a missing dir", "[[mount]]\nprefix = \"/x/\"\ndir = \"/nonexistent/menshen\"\n", []string{"line 3", "/nonexistent/menshen"}},
+		{"mount over the main prefix", "[[mount]]\nprefix = \"/cgi-bin/\"\ndir = \"/tmp\"\n", []string{"line 2", "/cgi-bin/"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -220,5 +226,51 @@ func TestNew_RefusesExposedAdminWithoutToken(t *testing.T) {
 	_, err := New(Config{Scripts: t.TempDir(), Admin: "0.0.0.0:8081"})
 	if !errors.Is(err, ErrConfig) {
 		t.Errorf("New with admin 0.0.0.0 and no token: %v, want ErrConfig", err)
+	}
+}
+
+// TestConfig_MountScriptSettingsAndSizes guards §7 for two forms the README
+// documents: a per-script table named by the URL path of a script of a
+// [[mount]] applies to it, and max_body takes a size string as --max-body
+// does.
+func TestConfig_MountScriptSettingsAndSizes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	scripts, legacy := filepath.Join(dir, "scripts"), filepath.Join(dir, "legacy")
+	for _, d := range []string{scripts, legacy} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWriteFile(t, filepath.Join(legacy, "lv.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nLV=%s\\n' \"$LV\"\n", 0o755)
+	conf := mustConfigFile(t, "max_body = \"1MiB\"\n\n[[mount]]\nprefix = \"/legacy\"\ndir = \""+legacy+"\"\n\n[script.\"/legacy/lv.sh\"]\nenv = { LV = \"lv1\" }\n")
+	g, srv := mustGateway(t, Config{Scripts: scripts, ConfigFile: conf})
+	if s := g.settings.Load(); s.maxBody != 1<<20 {
+		t.Errorf("max_body \"1MiB\" gave %d bytes", s.maxBody)
+	}
+	resp, body := mustGet(t, srv.URL+"/legacy/lv.sh")
+	if resp.StatusCode != http.StatusOK || string(body) != "LV=lv1\n" {
+		t.Errorf("/legacy/lv.sh = %d %q, want 200 \"LV=lv1\\n\" from its [script] table", resp.StatusCode, body)
+	}
+}
+
+// TestConfig_AllProblemsInLineOrder guards `menshen check`'s "one line per
+// problem": every problem of a file is reported, in the order of its lines.
+func TestConfig_AllProblemsInLineOrder(t *testing.T) {
+	t.Parallel()
+	path := mustConfigFile(t, "mode = \"fast\"\nbogus = 1\n[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n[script.\"a.pl\"]\nworkers = -1\n")
+	_, errs := loadFileAll(path)
+	var got []string
+	for _, err := range errs {
+		got = append(got, err.Error())
+	}
+	want := []string{"line 1", "line 2", "line 4", "line 7"}
+	if len(got) != len(want) {
+		t.Fatalf("%d problems %q, want %d", len(got), got, len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(got[i], w) || !strings.Contains(got[i], path) {
+			t.Errorf("problem %d = %q, want it to name %s of %s", i+1, got[i], w, path)
+		}
 	}
 }

@@ -87,7 +87,7 @@ func buildSettings(c Config, fc *fileConfig) (*settings, error) {
 	}
 	main, err := newMount(c.Prefix, c.Scripts, "")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	main.main = true
 	s.mounts = []*mount{main}
@@ -129,7 +129,7 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 		s.idleTimeout = fc.IdleTimeout.Duration
 	}
 	if fc.MaxBody != nil && !set("max-body") {
-		s.maxBody = *fc.MaxBody
+		s.maxBody = int64(*fc.MaxBody)
 	}
 	if fc.Path != "" && !set("path") {
 		s.path = fc.Path
@@ -157,14 +157,14 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 		}
 		s.scripts[name] = ss
 	}
-	for _, fm := range fc.Mount {
+	for i, fm := range fc.Mount {
 		m, err := newMount(fm.Prefix, fm.Dir, Mode(fm.Mode))
 		if err != nil {
-			return err
+			return fc.at(atEntry(fmt.Errorf("mount %q: %w", fm.Prefix, err), "mount", i, "dir"))
 		}
 		for _, o := range s.mounts {
 			if o.prefix == m.prefix {
-				return fmt.Errorf("%w: mount %q: prefix already served", ErrConfig, fm.Prefix)
+				return fc.at(atEntry(fmt.Errorf("mount %q: prefix already served", fm.Prefix), "mount", i, "prefix"))
 			}
 		}
 		s.mounts = append(s.mounts, m)
@@ -181,18 +181,18 @@ func newMount(prefix, dir string, mode Mode) (*mount, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%w: scripts directory %q is not a directory", ErrConfig, dir)
+		return nil, fmt.Errorf("scripts directory %q is not a directory", dir)
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return nil, fmt.Errorf("%w: scripts directory %q: %w", ErrConfig, dir, err)
+		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
 	}
 	return &mount{prefix: prefix, dir: abs, real: real, mode: mode}, nil
 }

@@ -686,3 +686,35 @@ func parseLogLine(tb testing.TB, format, line string) map[string]string {
 	}
 	return f
 }
+
+// TestCheck_ListsEveryProblem guards §1 `menshen check` "one line per
+// problem": every problem of the config file, in line order, a [script]
+// table naming no script, and the directory's own problems even when the
+// config is bad.
+func TestCheck_ListsEveryProblem(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "report.pl"), []byte("#!/usr/bin/perl\nprint 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	if err := os.WriteFile(conf, []byte("bogus = 1\nmode = \"fast\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir, "--config", conf)
+	if code != 2 {
+		t.Errorf("bad config: exit %d, want 2", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "line 1") || !strings.Contains(lines[1], "line 2") || !strings.Contains(lines[2], "report.pl") {
+		t.Errorf("stdout %q, want line 1's and line 2's problems, then report.pl's", stdout)
+	}
+
+	if err := os.WriteFile(conf, []byte("[script.\"nope.pl\"]\nmode = \"cgi\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runMenshen(t, nil, "check", "--scripts", dir, "--config", conf)
+	if code == 0 || !strings.Contains(stdout, "nope.pl") || !strings.Contains(stdout, "report.pl") {
+		t.Errorf("exit %d, stdout %q: want nope.pl named as no script and report.pl's problem", code, stdout)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -94,11 +93,11 @@ func checkCommand() *cli.Command {
 				return err
 			}
 			problems, err := gateway.Check(cfg)
-			if err != nil {
-				return err
-			}
 			for _, p := range problems {
 				fmt.Fprintln(c.App.Writer, p)
+			}
+			if err != nil {
+				return err
 			}
 			if len(problems) > 0 {
 				return cli.Exit(fmt.Sprintf("%d problem(s)", len(problems)), exitRuntime)
@@ -144,7 +143,7 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 	if err != nil {
 		return gateway.Config{}, fmt.Errorf("%w: --mode: %w", errUsage, err)
 	}
-	maxBody, err := parseBytes(c.String("max-body"))
+	maxBody, err := gateway.ParseBytes(c.String("max-body"))
 	if err != nil {
 		return gateway.Config{}, fmt.Errorf("%w: --max-body: %w", errUsage, err)
 	}
@@ -239,27 +238,6 @@ func newLogger(format, level string) (*logrus.Logger, error) {
 	}
 	log.SetLevel(lvl)
 	return log, nil
-}
-
-// parseBytes reads "1048576", "64MiB", "512KiB", "1GiB" (also KB/MB/GB as
-// powers of 1024, as Apache's LimitRequestBody users expect of them).
-func parseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a positive size", s)
-	}
-	return n * mult, nil
 }
 
 // buildCommit is the -ldflags commit, or the VCS revision go build stamped.
