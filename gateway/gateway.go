@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -269,11 +270,32 @@ func (g *Gateway) Reload() error {
 		g.metrics.reloaded(false)
 		return err
 	}
-	g.settings.Store(s)
+	old := g.settings.Swap(s)
 	g.metrics.reloaded(true)
+	if modesOf(old) != modesOf(s) && g.clearModes() {
+		// The newest word wins: an edit of the file's modes after a
+		// runtime switch must not be silently shadowed by it.
+		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) cleared")
+	}
 	g.pools.sync(s)
 	g.log.WithField("config", g.cfg.ConfigFile).Info("config reloaded")
 	return nil
+}
+
+// modesOf is every mode setting of s in one comparable string: the
+// default, each mount's and each script's.
+func modesOf(s *settings) string {
+	var b strings.Builder
+	b.WriteString(string(s.mode))
+	for _, m := range s.mounts {
+		b.WriteString("\x00" + m.prefix + "=" + string(m.mode))
+	}
+	for _, k := range sortedKeys(s.scripts) {
+		if m := s.scripts[k].mode; m != "" {
+			b.WriteString("\x00" + k + "=" + string(m))
+		}
+	}
+	return b.String()
 }
 
 func isLoopback(addr string) bool {

@@ -640,6 +640,39 @@ func TestReload_RereadsConfig(t *testing.T) {
 	}
 }
 
+// TestReload_ModeEditAfterRuntimeSwitchApplies guards C30 with C32: a
+// runtime switch holds across reloads that leave the file's modes alone,
+// and a later edit of the file's modes is not shadowed by it (the newest
+// word wins).
+func TestReload_ModeEditAfterRuntimeSwitchApplies(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, liveConfig("one", false), 0o644)
+	s := newFCGISite(t, "live", ModeCGI, func(c *Config) { c.ConfigFile = conf })
+	s.g.SetMode(ModeCGI, "")
+	s.g.SetMode(ModeCGI, "env.pl")
+
+	// Only [env] changes: the switches stay.
+	mustWriteFile(t, conf, liveConfig("two", false), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if m := s.g.modes.Load(); m.all != ModeCGI || m.scripts["env.pl"] != ModeCGI {
+		t.Errorf("a reload that changed no mode cleared the runtime switches: %+v", m)
+	}
+
+	// The file now puts env.pl in fastcgi: that applies.
+	mustWriteFile(t, conf, liveConfig("two", true), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	w1, g := s.mustGreeting(t)
+	w2, _ := s.mustGreeting(t)
+	if g != "two" || w1 != w2 {
+		t.Errorf("after the file put env.pl in fastcgi: greeting %q pids %d %d, want two from one worker", g, w1, w2)
+	}
+}
+
 // TestLive_ChangeDuringRequestCompletesOnOldWorker guards C31: when a
 // script changes while a request runs on its worker, that request completes
 // there, new requests go to a new worker, and the old worker exits after.

@@ -46,6 +46,20 @@ func (g *Gateway) SetMode(mode Mode, script string) {
 	}
 }
 
+// clearModes drops every runtime toggle, so that the configured modes
+// apply again, and reports whether there was one. The caller syncs the
+// pools.
+func (g *Gateway) clearModes() bool {
+	g.modeMu.Lock()
+	defer g.modeMu.Unlock()
+	old := g.modes.Load()
+	if old.all == "" && len(old.scripts) == 0 {
+		return false
+	}
+	g.modes.Store(&modeTable{scripts: map[string]Mode{}})
+	return true
+}
+
 func orAll(s string) string {
 	if s == "" {
 		return "(all)"
