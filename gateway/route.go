@@ -111,11 +111,14 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			scriptName: m.prefix + rel,
 			info:       fi,
 		}
-		if i+1 < len(segs) {
+		switch {
+		case i+1 < len(segs):
 			r.pathInfo = "/" + strings.Join(segs[i+1:], "/")
 			if trailing {
 				r.pathInfo += "/"
 			}
+		case trailing:
+			r.pathInfo = "/" // script.sh/ has PATH_INFO "/", as in Apache
 		}
 		if fi.Mode().Perm()&0o111 == 0 && !wrapped(p) {
 			return r, ErrNotExecutable

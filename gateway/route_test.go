@@ -264,6 +264,7 @@ func TestResolve(t *testing.T) {
 		{path: "/cgi-bin/env.pl", key: "env.pl", file: "env.pl", name: "/cgi-bin/env.pl"},
 		{path: "/cgi-bin/sub/env.pl/a/b", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/b"},
 		{path: "/cgi-bin/sub/env.pl/a/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/"},
+		{path: "/cgi-bin/sub/env.pl/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/"},
 		{path: "/cgi-bin/sub//env.pl", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl"},
 		{path: "/cgi-bin/hello.php", key: "hello.php", file: "hello.php", name: "/cgi-bin/hello.php"},
 		{path: "/cgi-bin/legacy/old.sh/x", key: "/cgi-bin/legacy/old.sh", name: "/cgi-bin/legacy/old.sh", pathInfo: "/x"},
