@@ -149,6 +149,12 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			continue
 		case "Transfer-Encoding":
 			return nil, headerErr(line, "script may not set Transfer-Encoding")
+		case "Content-Type", "Location":
+			// Single-valued: a repeat replaces, the last one counts, as
+			// in Apache (ap_set_content_type, apr_table_set).
+			h[key] = []string{string(value)}
+			lastKey = key
+			continue
 		}
 		h[key] = append(h[key], string(value))
 		lastKey = key

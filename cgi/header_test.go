@@ -145,6 +145,15 @@ var headerCases = []headerCase{
 		},
 	},
 	{
+		name:       "repeated content-type and location: the last one counts",
+		in:         "Content-Type: text/plain\nLocation: http://a.example/\nContent-Type: text/html\nStatus: 301\nLocation: http://b.example/\n\n",
+		wantStatus: 301,
+		wantHeader: http.Header{
+			"Content-Type": {"text/html"},
+			"Location":     {"http://b.example/"},
+		},
+	},
+	{
 		// CVE-2024-24795: the gateway frames the body itself.
 		name:       "script content-length dropped",
 		in:         "Content-Type: text/plain\nContent-Length: 1000\n\nshort",
