@@ -155,9 +155,16 @@ type server struct {
 // accepts connections. Cleanup kills it if the test has not stopped it.
 func mustServe(tb testing.TB, addr string, env []string, args ...string) *server {
 	tb.Helper()
+	return mustServeInheriting(tb, addr, nil, env, args...)
+}
+
+// mustServeInheriting is mustServe with files menshen inherits as fds 3....
+func mustServeInheriting(tb testing.TB, addr string, files []*os.File, env []string, args ...string) *server {
+	tb.Helper()
 	s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
 	s.cmd.Env = menshenEnv(env...)
+	s.cmd.ExtraFiles = files
 	s.cmd.Stderr = s.stderr
 	if err := s.cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -716,5 +723,32 @@ func TestCheck_ListsEveryProblem(t *testing.T) {
 	code, stdout, _ = runMenshen(t, nil, "check", "--scripts", dir, "--config", conf)
 	if code == 0 || !strings.Contains(stdout, "nope.pl") || !strings.Contains(stdout, "report.pl") {
 		t.Errorf("exit %d, stdout %q: want nope.pl named as no script and report.pl's problem", code, stdout)
+	}
+}
+
+// TestServe_InheritedDescriptorsDoNotReachScripts guards C4's "the gateway's
+// own environment does not leak" for descriptors: one menshen inherited
+// (a shell's pipe, a supervisor's socket) is not open in a script.
+func TestServe_InheritedDescriptorsDoNotReachScripts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fds.sh"), []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nfor f in 3 4; do [ -e /proc/$$/fd/$f ] && echo open $f; done\necho done\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inherited, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inherited.Close()
+	addr := freeAddr(t)
+	mustServeInheriting(t, addr, []*os.File{inherited, inherited}, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	resp, err := http.Get("http://" + addr + "/cgi-bin/fds.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "done\n" {
+		t.Errorf("script saw %q, want no descriptor 3 or 4 open (menshen's inherited ones)", body)
 	}
 }
