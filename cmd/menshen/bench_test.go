@@ -265,3 +265,34 @@ func TestBench_BadFlagsExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestBench_FlagsFromEnv guards C1 for bench: each flag reads
+// MENSHEN_<FLAG>, and the older MENSHEN_BENCH_<FLAG> is still accepted
+// when the first is not set.
+func TestBench_FlagsFromEnv(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want int
+	}{
+		{"contract name", []string{"MENSHEN_REQUESTS=6", "MENSHEN_JSON=true"}, 6},
+		{"contract name wins over alias", []string{"MENSHEN_BENCH_REQUESTS=5", "MENSHEN_REQUESTS=7", "MENSHEN_JSON=true"}, 7},
+		{"alias alone", []string{"MENSHEN_BENCH_REQUESTS=5", "MENSHEN_BENCH_JSON=true"}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runMenshen(t, tc.env, "bench", "--scripts", dir, "--concurrency", "1", "hello.sh")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			rep := mustParseBench(t, stdout)
+			if rep.Requests != tc.want {
+				t.Errorf("requests per mode %d, want %d", rep.Requests, tc.want)
+			}
+			if len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Requests != int64(tc.want) {
+				t.Errorf("scripts %+v, want hello.sh with %d cgi requests", rep.Scripts, tc.want)
+			}
+		})
+	}
+}
