@@ -167,14 +167,25 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 			if !s.Same {
 				t.Errorf("hello.sh flagged as differing: %s", s.Difference)
 			}
-			if r := s.Modes["cgi"]; r.Spawned < 24 {
-				t.Errorf("hello.sh cgi spawned %d processes for 24 requests", r.Spawned)
+			// One process per measured request in both modes (a shell
+			// script runs per request in fastcgi mode too); the warm-up and
+			// reference requests are not counted.
+			for _, m := range []string{"cgi", "fastcgi"} {
+				if r := s.Modes[m]; r.Spawned != 24 {
+					t.Errorf("hello.sh %s spawned %d processes for 24 measured requests, want 24", m, r.Spawned)
+				}
 			}
 		case "slow.pl":
 			if !s.Same {
 				t.Errorf("slow.pl flagged as differing: %s", s.Difference)
 			}
+			if r := s.Modes["cgi"]; r.Spawned != 24 {
+				t.Errorf("slow.pl cgi spawned %d processes for 24 measured requests, want 24", r.Spawned)
+			}
 			c, f := s.Modes["cgi"], s.Modes["fastcgi"]
+			if f.Spawned < 0 || f.Spawned > 2 {
+				t.Errorf("slow.pl fastcgi spawned %d workers, want 0 to --workers 2", f.Spawned)
+			}
 			if f.RPS <= c.RPS || s.SpeedUp <= 1 {
 				t.Errorf("slow.pl: fastcgi %.1f req/s, cgi %.1f req/s (speed-up %.2f); want fastcgi faster (workers %d, spawned %d)", f.RPS, c.RPS, s.SpeedUp, f.Workers, f.Spawned)
 			}
@@ -231,8 +242,8 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 			t.Errorf("%s: %+v, want 10 requests without error", m, r)
 		}
 	}
-	if r := sr.Modes["cgi"]; r.Spawned < 10 {
-		t.Errorf("cgi spawned %d, want the gateway's count (>= 10)", r.Spawned)
+	if r := sr.Modes["cgi"]; r.Spawned != 10 {
+		t.Errorf("cgi spawned %d, want the gateway's count for the 10 measured requests", r.Spawned)
 	}
 	if !sr.Same {
 		t.Errorf("hello.sh flagged as differing: %s", sr.Difference)

@@ -100,8 +100,10 @@ type ModeResult struct {
 	P99ms      float64 `json:"p99_ms"`
 	MaxMs      float64 `json:"max_ms"`
 	// Spawned is how many processes the gateway started for this script
-	// in this mode during warm-up, reference requests and load (-1 when
-	// the gateway's status did not say).
+	// in this mode during the measured load, not the warm-up nor the
+	// reference requests: in cgi mode one per request, in fastcgi mode the
+	// workers started while measuring (0 when the warm-up already started
+	// them all). -1 when the gateway's status did not say.
 	Spawned int64 `json:"spawned"`
 	// Workers is how many FastCGI workers the script had at the end.
 	Workers int `json:"workers"`
@@ -320,7 +322,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			sr.Error = fmt.Sprintf("switch to %s: %v", mode, err)
 			return sr
 		}
-		st0, _ := cfg.Target.status(ctx)
+		pre, _ := cfg.Target.status(ctx)
 		// Warm up: in fastcgi mode this starts the workers, in both it
 		// fills the page cache, so the first measured request is not the
 		// first one ever.
@@ -342,6 +344,13 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			}
 			answers[mode] = append(answers[mode], a)
 		}
+		// The counts start here, once the gateway has counted the warm-up
+		// and reference requests: the spawned column is the processes (or
+		// workers) the measured load alone started.
+		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+refs))
+		if err != nil || pre == nil {
+			st0 = nil
+		}
 		l := Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Requests, Duration: cfg.Duration}
 		if cfg.Progress != nil {
 			cfg.Progress.Begin(script, mode)
@@ -353,8 +362,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			return sr
 		}
 		mr := newModeResult(res)
-		sent := int64(cfg.Warmup+refs) + res.Requests
-		if st1, err := settledStatus(ctx, cfg.Target, key, st0, sent); err == nil && st0 != nil {
+		if st1, err := settledStatus(ctx, cfg.Target, key, st0, res.Requests); err == nil && st0 != nil {
 			c0, c1 := st0.counts(key), st1.counts(key)
 			mr.Spawned = c1.spawns - c0.spawns
 			fresh := int64(0)
