@@ -95,6 +95,9 @@ func benchAction(c *cli.Context) error {
 	} else {
 		rep, err = benchLocal(c, cfg)
 	}
+	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
 	if err != nil {
 		return err
 	}

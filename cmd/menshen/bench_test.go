@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -303,6 +304,45 @@ func TestBench_FlagsFromEnv(t *testing.T) {
 			}
 			if len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Requests != int64(tc.want) {
 				t.Errorf("scripts %+v, want hello.sh with %d cgi requests", rep.Scripts, tc.want)
+			}
+		})
+	}
+}
+
+// TestBench_NotAScriptExits2 guards C50's arguments: a named script that
+// does not exist or is not executable is a bad argument (exit 2, one line
+// naming it) found before any load runs, both for the bench's own gateway
+// and for one at --url, not a table of 404 or 403 answers.
+func TestBench_NotAScriptExits2(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	addr, admin := freeAddr(t), freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir)
+	t.Cleanup(func() { s.stop(t, syscall.SIGTERM) })
+	local := []string{"bench", "--scripts", dir, "--requests", "4"}
+	remote := []string{"bench", "--url", "http://" + addr, "--admin", admin, "--requests", "4"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing", slices.Concat(local, []string{"hello.sh", "nope.pl"}), `no such script: "nope.pl"`},
+		{"missing with query", slices.Concat(local, []string{"nope.pl?x=1"}), `no such script: "nope.pl?x=1"`},
+		{"not executable", slices.Concat(local, []string{"data.txt"}), `not executable: "data.txt"`},
+		{"missing at --url", slices.Concat(remote, []string{"nope.pl"}), `no such script: "nope.pl"`},
+		{"not executable at --url", slices.Concat(remote, []string{"data.txt"}), `not executable: "data.txt"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runMenshen(t, nil, tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "menshen: ") || !strings.Contains(last, tc.want) {
+				t.Errorf("last line of stderr %q, want the error naming it (%q)", last, tc.want)
+			}
+			if stdout != "" || strings.Contains(stderr, "client ceiling") || strings.Contains(stderr, "req/s") {
+				t.Errorf("a load ran before the error; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			}
 		})
 	}

@@ -25,6 +25,14 @@ const (
 // ErrNoScripts is returned when there is nothing to measure.
 var ErrNoScripts = errors.New("bench: no scripts to measure")
 
+// ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
+// for a named script the gateway does not serve (it answers 404 or 403,
+// C3/C10): a bad argument, not a result to measure.
+var (
+	ErrNoSuchScript  = errors.New("bench: no such script")
+	ErrNotExecutable = errors.New("bench: script is not executable")
+)
+
 // Target is the gateway under test.
 type Target struct {
 	// Base is the URL scripts are served under, prefix included, e.g.
@@ -277,6 +285,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if len(scripts) == 0 {
 		return nil, ErrNoScripts
 	}
+	if err := checkScripts(ctx, cfg.Target, before, cfg.Scripts); err != nil {
+		return nil, err
+	}
 	if !cfg.NoCeiling {
 		l := Load{Concurrency: cfg.Concurrency, Requests: max(cfg.Requests, 2000)}
 		if cfg.Duration > 0 {
@@ -309,6 +320,38 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// checkScripts returns ErrNoSuchScript or ErrNotExecutable for the first
+// of scripts the gateway does not serve. A script its status lists is
+// served; any other (one with PATH_INFO, or a gateway whose status could
+// not be read) gets one probe request, in whatever mode it is in, and a
+// 404 or 403 answer means it is not a script. The probe goes over HTTP so
+// that it works as well for a gateway bench did not start (--url).
+func checkScripts(ctx context.Context, t Target, st *status, scripts []string) error {
+	listed := map[string]bool{}
+	if st != nil {
+		for _, s := range st.Scripts {
+			listed[s.Name] = true
+		}
+	}
+	for _, script := range scripts {
+		key, _, _ := strings.Cut(script, "?")
+		if listed[key] {
+			continue
+		}
+		a, err := fetch(ctx, scriptURL(t.Base, script))
+		if err != nil {
+			return fmt.Errorf("probe %q: %w", script, err)
+		}
+		switch a.Status {
+		case http.StatusNotFound:
+			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNoSuchScript, script, a.Status)
+		case http.StatusForbidden:
+			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNotExecutable, script, a.Status)
+		}
+	}
+	return nil
 }
 
 // runScript measures one script in both modes.
