@@ -102,9 +102,16 @@ func benchAction(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		return bench.WriteJSON(c.App.Writer, rep)
+		err = bench.WriteJSON(c.App.Writer, rep)
+	} else {
+		err = bench.WriteTable(c.App.Writer, rep)
 	}
-	return bench.WriteTable(c.App.Writer, rep)
+	if err != nil {
+		return err
+	}
+	// After the whole table: a script that answers differently in the two
+	// modes fails the run (exit 1), so that CI can rely on bench (C23, C50).
+	return rep.Err()
 }
 
 // progressFor shows a bar when w is a terminal, plain lines otherwise.

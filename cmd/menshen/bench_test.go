@@ -132,7 +132,8 @@ func mustParseBench(tb testing.TB, stdout string) benchReport {
 // TestBench_JSONBothModesAndFlagsDifference guards C50: every script the
 // gateway serves (not data files) is driven in both modes; the slow-start
 // Perl script is faster persistent; the script whose output depends on its
-// process living on is flagged with its first difference.
+// process living on is flagged with its first difference, and fails the
+// run (exit 1, after the whole JSON, one line naming it).
 func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/perl"); err != nil {
 		t.Skip("perl not installed (Debian package perl)")
@@ -140,8 +141,11 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	t.Parallel()
 	dir := mustBenchDir(t)
 	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "24", "--concurrency", "2", "--workers", "2", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (counter.pl differs); stderr:\n%s", code, stderr)
+	}
+	if last := lastLine(stderr); last != "menshen: bench: answers differ for 1 of 3 scripts: counter.pl" {
+		t.Errorf("last line of stderr %q, want the one naming counter.pl only", last)
 	}
 	rep := mustParseBench(t, stdout)
 	if rep.Ceiling <= 0 || rep.Concurrency != 2 || rep.Requests != 24 {
@@ -198,6 +202,60 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "counter.pl hello.sh slow.pl" {
 		t.Errorf("scripts benched: %q, want \"counter.pl hello.sh slow.pl\" (no data file)", got)
+	}
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestBench_DifferenceExits1 guards C50's check for CI: the whole table
+// comes out, differing scripts marked, then exit 1 with one line naming
+// only the scripts whose answers differed.
+func TestBench_DifferenceExits1(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "8", "--concurrency", "2", "--workers", "1", "counter.pl", "hello.sh")
+	if code != 1 {
+		t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if last := lastLine(stderr); last != "menshen: bench: answers differ for 1 of 2 scripts: counter.pl" {
+		t.Errorf("last line of stderr %q, want the one naming counter.pl only", last)
+	}
+	for _, want := range []string{"counter.pl  fastcgi", "✗ body differs", "hello.sh    fastcgi", "✓"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestBench_BundledScriptsAnswerTheSame is the smoke test of scripts/: the
+// examples menshen ships answer identically in both modes, so bench over
+// them exits 0 (C23, C50).
+func TestBench_BundledScriptsAnswerTheSame(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", filepath.Join("..", "..", "scripts"), "--requests", "4", "--concurrency", "2", "--workers", "2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	rep := mustParseBench(t, stdout)
+	var names []string
+	for _, s := range rep.Scripts {
+		names = append(names, s.Script)
+		if !s.Same || s.Error != "" {
+			t.Errorf("%s: same %v, difference %q, error %q", s.Script, s.Same, s.Difference, s.Error)
+		}
+	}
+	if got := strings.Join(names, " "); got != "form.pl hello.pl hello.sh report.pl" {
+		t.Errorf("scripts benched: %q, want the four bundled ones", got)
 	}
 }
 

@@ -25,6 +25,10 @@ const (
 // ErrNoScripts is returned when there is nothing to measure.
 var ErrNoScripts = errors.New("bench: no scripts to measure")
 
+// ErrAnswersDiffer is what [Report.Err] wraps when a script did not answer
+// the same in both modes (C23).
+var ErrAnswersDiffer = errors.New("bench: answers differ")
+
 // ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
 // for a named script the gateway does not serve (it answers 404 or 403,
 // C3/C10): a bad argument, not a result to measure.
@@ -94,6 +98,24 @@ type ScriptReport struct {
 	Same       bool   `json:"same"`
 	Difference string `json:"difference,omitempty"`
 	Error      string `json:"error,omitempty"` // the run of this script failed
+}
+
+// Err returns nil when every script answered the same in both modes, else
+// ErrAnswersDiffer naming the scripts that did not (those whose cgi
+// answers already varied between two requests among them: they could not
+// be shown to be the same). A script whose run failed (Error) is not
+// counted here.
+func (r *Report) Err() error {
+	var differ []string
+	for _, sr := range r.Scripts {
+		if !sr.Same && sr.Difference != "" {
+			differ = append(differ, sr.Script)
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w for %d of %d scripts: %s", ErrAnswersDiffer, len(differ), len(r.Scripts), strings.Join(differ, ", "))
 }
 
 // ModeResult is one script's numbers in one mode.
