@@ -31,12 +31,12 @@ func benchCommand() *cli.Command {
 			"in cgi and then fastcgi mode, and checks both modes gave the same answer.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "scripts", Value: "./scripts", Usage: "the script directory", EnvVars: env("scripts")},
-			&cli.IntFlag{Name: "requests", Value: 200, Usage: "requests per script and mode", EnvVars: env("bench-requests")},
-			&cli.DurationFlag{Name: "duration", Usage: "run each script and mode this long instead of --requests", EnvVars: env("bench-duration")},
-			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}, Value: 8, Usage: "clients, each with its own keep-alive connection", EnvVars: env("bench-concurrency")},
-			&cli.IntFlag{Name: "warmup", Usage: "requests per script and mode before measuring (default 2×concurrency, at least 4)", EnvVars: env("bench-warmup")},
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table", EnvVars: env("bench-json")},
-			&cli.StringFlag{Name: "url", Usage: "drive the gateway already running at this URL (e.g. http://127.0.0.1:8080/cgi-bin/)", EnvVars: env("bench-url")},
+			&cli.IntFlag{Name: "requests", Value: 200, Usage: "requests per script and mode", EnvVars: benchEnv("requests")},
+			&cli.DurationFlag{Name: "duration", Usage: "run each script and mode this long instead of --requests", EnvVars: benchEnv("duration")},
+			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}, Value: 8, Usage: "clients, each with its own keep-alive connection", EnvVars: benchEnv("concurrency")},
+			&cli.IntFlag{Name: "warmup", Usage: "requests per script and mode before measuring (default 2×concurrency, at least 4)", EnvVars: benchEnv("warmup")},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table", EnvVars: benchEnv("json")},
+			&cli.StringFlag{Name: "url", Usage: "drive the gateway already running at this URL (e.g. http://127.0.0.1:8080/cgi-bin/)", EnvVars: benchEnv("url")},
 			&cli.StringFlag{Name: "admin", Value: "127.0.0.1:8081", Usage: "with --url: the running gateway's admin address", EnvVars: env("admin")},
 			&cli.StringFlag{Name: "admin-token", Usage: "with --url: its admin token, if it requires one", EnvVars: env("admin-token")},
 			&cli.StringFlag{Name: "prefix", Value: "/cgi-bin/", Usage: "URL prefix of the scripts", EnvVars: env("prefix")},
@@ -52,6 +52,13 @@ func benchCommand() *cli.Command {
 		OnUsageError: usageError,
 		Action:       benchAction,
 	}
+}
+
+// benchEnv is the variables a bench flag reads: MENSHEN_<FLAG> first (C1),
+// then MENSHEN_BENCH_<FLAG>, the name these flags read before, kept as an
+// alias so existing scripts and CI jobs keep working.
+func benchEnv(name string) []string {
+	return append(env(name), env("bench-"+name)...)
 }
 
 func benchAction(c *cli.Context) error {
@@ -88,13 +95,23 @@ func benchAction(c *cli.Context) error {
 	} else {
 		rep, err = benchLocal(c, cfg)
 	}
+	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
 	if err != nil {
 		return err
 	}
 	if c.Bool("json") {
-		return bench.WriteJSON(c.App.Writer, rep)
+		err = bench.WriteJSON(c.App.Writer, rep)
+	} else {
+		err = bench.WriteTable(c.App.Writer, rep)
 	}
-	return bench.WriteTable(c.App.Writer, rep)
+	if err != nil {
+		return err
+	}
+	// After the whole table: a script that answers differently in the two
+	// modes fails the run (exit 1), so that CI can rely on bench (C23, C50).
+	return rep.Err()
 }
 
 // progressFor shows a bar when w is a terminal, plain lines otherwise.

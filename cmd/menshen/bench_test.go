@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,7 +132,8 @@ func mustParseBench(tb testing.TB, stdout string) benchReport {
 // TestBench_JSONBothModesAndFlagsDifference guards C50: every script the
 // gateway serves (not data files) is driven in both modes; the slow-start
 // Perl script is faster persistent; the script whose output depends on its
-// process living on is flagged with its first difference.
+// process living on is flagged with its first difference, and fails the
+// run (exit 1, after the whole JSON, one line naming it).
 func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/perl"); err != nil {
 		t.Skip("perl not installed (Debian package perl)")
@@ -139,8 +141,11 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	t.Parallel()
 	dir := mustBenchDir(t)
 	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "24", "--concurrency", "2", "--workers", "2", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (counter.pl differs); stderr:\n%s", code, stderr)
+	}
+	if last := lastLine(stderr); last != "menshen: bench: answers differ for 1 of 3 scripts: counter.pl" {
+		t.Errorf("last line of stderr %q, want the one naming counter.pl only", last)
 	}
 	rep := mustParseBench(t, stdout)
 	if rep.Ceiling <= 0 || rep.Concurrency != 2 || rep.Requests != 24 {
@@ -167,14 +172,25 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 			if !s.Same {
 				t.Errorf("hello.sh flagged as differing: %s", s.Difference)
 			}
-			if r := s.Modes["cgi"]; r.Spawned < 24 {
-				t.Errorf("hello.sh cgi spawned %d processes for 24 requests", r.Spawned)
+			// One process per measured request in both modes (a shell
+			// script runs per request in fastcgi mode too); the warm-up and
+			// reference requests are not counted.
+			for _, m := range []string{"cgi", "fastcgi"} {
+				if r := s.Modes[m]; r.Spawned != 24 {
+					t.Errorf("hello.sh %s spawned %d processes for 24 measured requests, want 24", m, r.Spawned)
+				}
 			}
 		case "slow.pl":
 			if !s.Same {
 				t.Errorf("slow.pl flagged as differing: %s", s.Difference)
 			}
+			if r := s.Modes["cgi"]; r.Spawned != 24 {
+				t.Errorf("slow.pl cgi spawned %d processes for 24 measured requests, want 24", r.Spawned)
+			}
 			c, f := s.Modes["cgi"], s.Modes["fastcgi"]
+			if f.Spawned < 0 || f.Spawned > 2 {
+				t.Errorf("slow.pl fastcgi spawned %d workers, want 0 to --workers 2", f.Spawned)
+			}
 			if f.RPS <= c.RPS || s.SpeedUp <= 1 {
 				t.Errorf("slow.pl: fastcgi %.1f req/s, cgi %.1f req/s (speed-up %.2f); want fastcgi faster (workers %d, spawned %d)", f.RPS, c.RPS, s.SpeedUp, f.Workers, f.Spawned)
 			}
@@ -186,6 +202,60 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "counter.pl hello.sh slow.pl" {
 		t.Errorf("scripts benched: %q, want \"counter.pl hello.sh slow.pl\" (no data file)", got)
+	}
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestBench_DifferenceExits1 guards C50's check for CI: the whole table
+// comes out, differing scripts marked, then exit 1 with one line naming
+// only the scripts whose answers differed.
+func TestBench_DifferenceExits1(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "8", "--concurrency", "2", "--workers", "1", "counter.pl", "hello.sh")
+	if code != 1 {
+		t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if last := lastLine(stderr); last != "menshen: bench: answers differ for 1 of 2 scripts: counter.pl" {
+		t.Errorf("last line of stderr %q, want the one naming counter.pl only", last)
+	}
+	for _, want := range []string{"counter.pl  fastcgi", "✗ body differs", "hello.sh    fastcgi", "✓"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestBench_BundledScriptsAnswerTheSame is the smoke test of scripts/: the
+// examples menshen ships answer identically in both modes, so bench over
+// them exits 0 (C23, C50).
+func TestBench_BundledScriptsAnswerTheSame(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", filepath.Join("..", "..", "scripts"), "--requests", "4", "--concurrency", "2", "--workers", "2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	rep := mustParseBench(t, stdout)
+	var names []string
+	for _, s := range rep.Scripts {
+		names = append(names, s.Script)
+		if !s.Same || s.Error != "" {
+			t.Errorf("%s: same %v, difference %q, error %q", s.Script, s.Same, s.Difference, s.Error)
+		}
+	}
+	if got := strings.Join(names, " "); got != "form.pl hello.pl hello.sh report.pl" {
+		t.Errorf("scripts benched: %q, want the four bundled ones", got)
 	}
 }
 
@@ -231,8 +301,8 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 			t.Errorf("%s: %+v, want 10 requests without error", m, r)
 		}
 	}
-	if r := sr.Modes["cgi"]; r.Spawned < 10 {
-		t.Errorf("cgi spawned %d, want the gateway's count (>= 10)", r.Spawned)
+	if r := sr.Modes["cgi"]; r.Spawned != 10 {
+		t.Errorf("cgi spawned %d, want the gateway's count for the 10 measured requests", r.Spawned)
 	}
 	if !sr.Same {
 		t.Errorf("hello.sh flagged as differing: %s", sr.Difference)
@@ -263,5 +333,75 @@ func TestBench_BadFlagsExit2(t *testing.T) {
 		if code, _, stderr := runMenshen(t, nil, args...); code != 2 {
 			t.Errorf("menshen %s: exit %d (stderr %q), want 2", strings.Join(args, " "), code, stderr)
 		}
+	}
+}
+
+// TestBench_FlagsFromEnv guards C1 for bench: each flag reads
+// MENSHEN_<FLAG>, and the older MENSHEN_BENCH_<FLAG> is still accepted
+// when the first is not set.
+func TestBench_FlagsFromEnv(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want int
+	}{
+		{"contract name", []string{"MENSHEN_REQUESTS=6", "MENSHEN_JSON=true"}, 6},
+		{"contract name wins over alias", []string{"MENSHEN_BENCH_REQUESTS=5", "MENSHEN_REQUESTS=7", "MENSHEN_JSON=true"}, 7},
+		{"alias alone", []string{"MENSHEN_BENCH_REQUESTS=5", "MENSHEN_BENCH_JSON=true"}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runMenshen(t, tc.env, "bench", "--scripts", dir, "--concurrency", "1", "hello.sh")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			rep := mustParseBench(t, stdout)
+			if rep.Requests != tc.want {
+				t.Errorf("requests per mode %d, want %d", rep.Requests, tc.want)
+			}
+			if len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Requests != int64(tc.want) {
+				t.Errorf("scripts %+v, want hello.sh with %d cgi requests", rep.Scripts, tc.want)
+			}
+		})
+	}
+}
+
+// TestBench_NotAScriptExits2 guards C50's arguments: a named script that
+// does not exist or is not executable is a bad argument (exit 2, one line
+// naming it) found before any load runs, both for the bench's own gateway
+// and for one at --url, not a table of 404 or 403 answers.
+func TestBench_NotAScriptExits2(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	addr, admin := freeAddr(t), freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir)
+	t.Cleanup(func() { s.stop(t, syscall.SIGTERM) })
+	local := []string{"bench", "--scripts", dir, "--requests", "4"}
+	remote := []string{"bench", "--url", "http://" + addr, "--admin", admin, "--requests", "4"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing", slices.Concat(local, []string{"hello.sh", "nope.pl"}), `no such script: "nope.pl"`},
+		{"missing with query", slices.Concat(local, []string{"nope.pl?x=1"}), `no such script: "nope.pl?x=1"`},
+		{"not executable", slices.Concat(local, []string{"data.txt"}), `not executable: "data.txt"`},
+		{"missing at --url", slices.Concat(remote, []string{"nope.pl"}), `no such script: "nope.pl"`},
+		{"not executable at --url", slices.Concat(remote, []string{"data.txt"}), `not executable: "data.txt"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runMenshen(t, nil, tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "menshen: ") || !strings.Contains(last, tc.want) {
+				t.Errorf("last line of stderr %q, want the error naming it (%q)", last, tc.want)
+			}
+			if stdout != "" || strings.Contains(stderr, "client ceiling") || strings.Contains(stderr, "req/s") {
+				t.Errorf("a load ran before the error; stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			}
+		})
 	}
 }

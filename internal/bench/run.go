@@ -25,6 +25,18 @@ const (
 // ErrNoScripts is returned when there is nothing to measure.
 var ErrNoScripts = errors.New("bench: no scripts to measure")
 
+// ErrAnswersDiffer is what [Report.Err] wraps when a script did not answer
+// the same in both modes (C23).
+var ErrAnswersDiffer = errors.New("bench: answers differ")
+
+// ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
+// for a named script the gateway does not serve (it answers 404 or 403,
+// C3/C10): a bad argument, not a result to measure.
+var (
+	ErrNoSuchScript  = errors.New("bench: no such script")
+	ErrNotExecutable = errors.New("bench: script is not executable")
+)
+
 // Target is the gateway under test.
 type Target struct {
 	// Base is the URL scripts are served under, prefix included, e.g.
@@ -88,6 +100,24 @@ type ScriptReport struct {
 	Error      string `json:"error,omitempty"` // the run of this script failed
 }
 
+// Err returns nil when every script answered the same in both modes, else
+// ErrAnswersDiffer naming the scripts that did not (those whose cgi
+// answers already varied between two requests among them: they could not
+// be shown to be the same). A script whose run failed (Error) is not
+// counted here.
+func (r *Report) Err() error {
+	var differ []string
+	for _, sr := range r.Scripts {
+		if !sr.Same && sr.Difference != "" {
+			differ = append(differ, sr.Script)
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w for %d of %d scripts: %s", ErrAnswersDiffer, len(differ), len(r.Scripts), strings.Join(differ, ", "))
+}
+
 // ModeResult is one script's numbers in one mode.
 type ModeResult struct {
 	Requests   int64   `json:"requests"`
@@ -100,8 +130,10 @@ type ModeResult struct {
 	P99ms      float64 `json:"p99_ms"`
 	MaxMs      float64 `json:"max_ms"`
 	// Spawned is how many processes the gateway started for this script
-	// in this mode during warm-up, reference requests and load (-1 when
-	// the gateway's status did not say).
+	// in this mode during the measured load, not the warm-up nor the
+	// reference requests: in cgi mode one per request, in fastcgi mode the
+	// workers started while measuring (0 when the warm-up already started
+	// them all). -1 when the gateway's status did not say.
 	Spawned int64 `json:"spawned"`
 	// Workers is how many FastCGI workers the script had at the end.
 	Workers int `json:"workers"`
@@ -275,6 +307,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if len(scripts) == 0 {
 		return nil, ErrNoScripts
 	}
+	if err := checkScripts(ctx, cfg.Target, before, cfg.Scripts); err != nil {
+		return nil, err
+	}
 	if !cfg.NoCeiling {
 		l := Load{Concurrency: cfg.Concurrency, Requests: max(cfg.Requests, 2000)}
 		if cfg.Duration > 0 {
@@ -309,6 +344,38 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
+// checkScripts returns ErrNoSuchScript or ErrNotExecutable for the first
+// of scripts the gateway does not serve. A script its status lists is
+// served; any other (one with PATH_INFO, or a gateway whose status could
+// not be read) gets one probe request, in whatever mode it is in, and a
+// 404 or 403 answer means it is not a script. The probe goes over HTTP so
+// that it works as well for a gateway bench did not start (--url).
+func checkScripts(ctx context.Context, t Target, st *status, scripts []string) error {
+	listed := map[string]bool{}
+	if st != nil {
+		for _, s := range st.Scripts {
+			listed[s.Name] = true
+		}
+	}
+	for _, script := range scripts {
+		key, _, _ := strings.Cut(script, "?")
+		if listed[key] {
+			continue
+		}
+		a, err := fetch(ctx, scriptURL(t.Base, script))
+		if err != nil {
+			return fmt.Errorf("probe %q: %w", script, err)
+		}
+		switch a.Status {
+		case http.StatusNotFound:
+			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNoSuchScript, script, a.Status)
+		case http.StatusForbidden:
+			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNotExecutable, script, a.Status)
+		}
+	}
+	return nil
+}
+
 // runScript measures one script in both modes.
 func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
@@ -320,7 +387,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			sr.Error = fmt.Sprintf("switch to %s: %v", mode, err)
 			return sr
 		}
-		st0, _ := cfg.Target.status(ctx)
+		pre, _ := cfg.Target.status(ctx)
 		// Warm up: in fastcgi mode this starts the workers, in both it
 		// fills the page cache, so the first measured request is not the
 		// first one ever.
@@ -342,6 +409,13 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			}
 			answers[mode] = append(answers[mode], a)
 		}
+		// The counts start here, once the gateway has counted the warm-up
+		// and reference requests: the spawned column is the processes (or
+		// workers) the measured load alone started.
+		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+refs))
+		if err != nil || pre == nil {
+			st0 = nil
+		}
 		l := Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Requests, Duration: cfg.Duration}
 		if cfg.Progress != nil {
 			cfg.Progress.Begin(script, mode)
@@ -353,8 +427,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			return sr
 		}
 		mr := newModeResult(res)
-		sent := int64(cfg.Warmup+refs) + res.Requests
-		if st1, err := settledStatus(ctx, cfg.Target, key, st0, sent); err == nil && st0 != nil {
+		if st1, err := settledStatus(ctx, cfg.Target, key, st0, res.Requests); err == nil && st0 != nil {
 			c0, c1 := st0.counts(key), st1.counts(key)
 			mr.Spawned = c1.spawns - c0.spawns
 			fresh := int64(0)
