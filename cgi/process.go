@@ -212,6 +212,31 @@ func (p *Process) Stdout() io.Reader { return p.stdout }
 // Exited is closed when the script's leader process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 
+// Lingers reports whether the script's leader is still running d after
+// the call (without reaping it): a script that closed its stdout and goes
+// on working (the legacy "send the page, then clean up" idiom). Most have
+// exited at once, which one waitid tells.
+func (p *Process) Lingers(d time.Duration) bool {
+	var info unix.Siginfo
+	if err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil); err != nil || exitedInfo(&info) {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.exited:
+			return false
+		case <-t.C:
+			// The watcher (started watchDelay after the start) closes
+			// exited; poll once more in case it has not started.
+			var info unix.Siginfo
+			err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+			return err == nil && !exitedInfo(&info)
+		}
+	}
+}
+
 // Close ends the script and reaps it. If the leader is still running it
 // waits for it to exit (the context bounds that wait; pass abort to kill at
 // once, e.g. after a write error to the client). Then any process left in

@@ -963,3 +963,74 @@ func BenchmarkGateway_CGIHello(b *testing.B) {
 		}
 	}
 }
+
+// TestCGI_HeaderWithoutBodyGoesOutAtOnce guards C8 for the header block: a
+// script that flushes its header and then pauses (an event stream, a long
+// poll) has its header at the client within a second, as Apache flushes
+// when the script has nothing more to give.
+func TestCGI_HeaderWithoutBodyGoesOutAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	start := time.Now()
+	resp, err := noRedirectClient.Get(s.url("header-first.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("header arrived after %v, want within 1s", d)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if body, err := io.ReadAll(resp.Body); err != nil || string(body) != "data: late\n\n" {
+		t.Errorf("body %q, %v", body, err)
+	}
+}
+
+// TestCGI_AnswerEndsWhenOutputCloses guards C8 and C10 for a script that
+// closes its output and goes on working: the client has the whole answer
+// without waiting for the script's exit, the answer is not cut when the
+// timeout then stops the script, and the script is not left behind.
+func TestCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = 3 * time.Second })
+	for _, keepReading := range []bool{false, true} {
+		start := time.Now()
+		conn, err := net.Dial("tcp", strings.TrimPrefix(s.srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "GET /cgi-bin/close-early.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil || string(body) != "bye\n" || resp.StatusCode != 200 {
+			t.Fatalf("answer %d %q, %v; want 200 \"bye\\n\", whole", resp.StatusCode, body, err)
+		}
+		if d := time.Since(start); d > 1500*time.Millisecond {
+			t.Errorf("answer complete after %v, want within 1.5s (the script sleeps 30s)", d)
+		}
+		pid := mustReadPids(t, filepath.Join(s.dir, "close-early.pid"), 2*time.Second)[0]
+		if keepReading {
+			// The connection stays open: the timeout stops the script,
+			// and the connection then serves its next request.
+			fmt.Fprintf(conn, "GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("next request on the connection: %v", err)
+			}
+			resp.Body.Close()
+		} else {
+			conn.Close()
+		}
+		if !waitGone(5*time.Second, pid) {
+			t.Errorf("script %d still running after its answer (keep reading %v)", pid, keepReading)
+		}
+	}
+}

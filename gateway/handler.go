@@ -236,16 +236,27 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	x.status = resp.Status
 	w.WriteHeader(resp.Status)
-	if !r.ProtoAtLeast(1, 1) {
+	if !r.ProtoAtLeast(1, 1) || br.Buffered() == 0 && !ex.ready() {
 		// HTTP/1.0 has no chunked framing: the body ends with the
 		// connection. Sending the header now keeps it that way whether or
 		// not the script was done before the first flush (else a quick
 		// script would get a Content-Length and a slow one none, C23).
+		// And a header block with no body behind it yet goes out at once,
+		// as Apache flushes when the script has nothing more to give: an
+		// event stream or a long poll starts with its header (C8).
 		_ = rc.Flush()
 	}
 	n, werr, rerr := stream(w, rc, br, ex.ready)
 	x.bytes = n
 	abort := werr != nil || rerr != nil
+	completed := false
+	if l, ok := ex.(lingerer); ok && !abort && ctx.Err() == nil && l.lingers() {
+		// The script closed its output and goes on working: its answer
+		// is whole, so the client gets it now, as Apache ends it at the
+		// end of the output (C8). The script still runs within its
+		// timeout, and this connection's next request waits for it.
+		completed = completeAnswer(w, rc) == nil
+	}
 	ferr := ex.finish(abort)
 	switch {
 	case werr != nil && ctx.Err() != nil:
@@ -255,12 +266,38 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		x.err = errors.Join(ErrClientGone, werr)
 	case rerr != nil:
 		x.err, x.cut = contextErr(ctx, rerr), true
+	case ctx.Err() != nil && completed:
+		// The client has the whole answer: the script that went on after
+		// it was stopped by its timeout or the client leaving.
+		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "reason": context.Cause(ctx)}).
+			Info("script killed after its answer was complete")
+		ferr = nil
 	case ctx.Err() != nil:
 		x.err, x.cut = context.Cause(ctx), true
 	}
 	if x.err == nil && ferr != nil {
 		g.logExit(x, ferr)
 	}
+}
+
+// lingerer is an execution that can tell a script still running after its
+// output ended.
+type lingerer interface {
+	lingers() bool
+}
+
+// lingerCheck is how long a script may take to exit after closing its
+// output before its answer is completed without waiting for it.
+const lingerCheck = 200 * time.Millisecond
+
+// completeAnswer ends the answer before the handler returns: with menshen's
+// server the end of the chunked body goes out too; with another server,
+// what was written is flushed.
+func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
+	if c, ok := w.(interface{ Complete() error }); ok {
+		return c.Complete()
+	}
+	return rc.Flush()
 }
 
 // stream copies the body to the client. What the script has written is

@@ -725,6 +725,7 @@ type response struct {
 	trailers      []string // header keys sent after a chunked body
 	err           error    // the first write error
 	handlerDone   bool
+	completed     bool // Complete has ended the answer early
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -778,6 +779,9 @@ func (w *response) Write(p []byte) (int, error) {
 	}
 	if w.err != nil {
 		return 0, w.err
+	}
+	if w.completed {
+		return 0, errCompleted
 	}
 	w.written += int64(len(p))
 	if w.contentLength != -1 && w.written > w.contentLength {
@@ -864,9 +868,45 @@ func (w *response) writeBody(p []byte) {
 	w.setErr(err)
 }
 
+// errCompleted is what a write after Complete returns.
+var errCompleted = errors.New("http1: write after the answer was completed")
+
+// Complete ends the answer before the handler returns: the header, what is
+// held back and the end of a chunked body are sent now, and later writes
+// fail. The handler may go on (say, waiting for a process that closed its
+// output but still runs); the connection serves its next request only once
+// the handler returns. A close-delimited answer ends when the handler
+// returns, as before: Complete only flushes it.
+func (w *response) Complete() error {
+	if w.hijacked {
+		return http.ErrHijacked
+	}
+	if w.completed {
+		return w.err
+	}
+	if !w.chunked && w.headerSent && w.contentLength == -1 {
+		return w.FlushError()
+	}
+	w.complete()
+	w.completed = true
+	return w.err
+}
+
 // finish completes the answer after the handler has returned.
 func (w *response) finish() {
 	w.handlerDone = true
+	if w.completed {
+		if w.err == nil {
+			w.setErr(w.c.bw.Flush())
+		}
+		return
+	}
+	w.complete()
+}
+
+// complete writes what ends the answer: the header if not sent, the end of
+// a chunked body with its trailers, and flushes.
+func (w *response) complete() {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}

@@ -1723,3 +1723,45 @@ func TestServer_OptionsAsterisk(t *testing.T) {
 	})
 	wantResponses(t, std, 2, false)
 }
+
+// TestServer_Complete checks Complete: the whole chunked answer reaches the
+// client while the handler still runs, a later write fails, and the
+// connection serves its next request once the handler has returned.
+func TestServer_Complete(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	writeErr := make(chan error, 1)
+	h := withNext(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Transfer-Encoding", "chunked")
+		io.WriteString(w, "whole")
+		if err := w.(interface{ Complete() error }).Complete(); err != nil {
+			t.Errorf("Complete: %v", err)
+		}
+		_, err := io.WriteString(w, "late")
+		writeErr <- err
+		<-release
+	})
+	tg := mustStart(t, impls[1], h, opts{})
+	c := mustDial(t, tg.addr)
+	br := bufio.NewReader(c)
+	mustWrite(t, c, get("GET", "/x")+get("GET", "/next"))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || string(body) != "whole" {
+		t.Fatalf("body %q, %v: want the whole answer while the handler runs", body, err)
+	}
+	if err := <-writeErr; err == nil {
+		t.Errorf("a write after Complete succeeded")
+	}
+	close(release)
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("next request: %v", err)
+	}
+	if body, _ := io.ReadAll(resp.Body); string(body) != "next" {
+		t.Errorf("next answer %q", body)
+	}
+}
