@@ -730,3 +730,41 @@ func BenchmarkGateway_FastCGIHello(b *testing.B) {
 type nopFormatter struct{}
 
 func (nopFormatter) Format(*logrus.Entry) ([]byte, error) { return []byte{'\n'}, nil }
+
+// TestFastCGI_MinWorkersStartWarm guards --min-workers ("kept warm"): the
+// workers of a script in fastcgi mode start before its first request, which
+// one of them serves, and again when a switch brings the script back to
+// fastcgi.
+func TestFastCGI_MinWorkersStartWarm(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.MinWorkers = 1 })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	workers := func() []WorkerStatus {
+		for _, ss := range s.g.status().Scripts {
+			if ss.Name == "pid.pl" {
+				return ss.Workers
+			}
+		}
+		return nil
+	}
+	if !waitFor(5*time.Second, func() bool { return len(workers()) == 1 }) {
+		t.Fatalf("pid.pl has %d workers before its first request, want 1 warm", len(workers()))
+	}
+	warm := workers()[0].PID
+	if pid, _ := s.get(t, "pid.pl"); pid != warm {
+		t.Errorf("first request served by %d, want the warm worker %d", pid, warm)
+	}
+	s.g.SetMode(ModeCGI, "")
+	if !waitGone(3*time.Second, warm) {
+		t.Fatalf("warm worker %d still running after the switch to cgi", warm)
+	}
+	s.g.SetMode(ModeFastCGI, "pid.pl")
+	if !waitFor(5*time.Second, func() bool { w := workers(); return len(w) == 1 && w[0].PID != warm }) {
+		t.Errorf("no new warm worker after the switch back to fastcgi (workers %+v)", workers())
+	}
+	for _, w := range workers() {
+		s.seen.add(w.PID)
+	}
+}

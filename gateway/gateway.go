@@ -98,7 +98,11 @@ func New(cfg Config) (*Gateway, error) {
 // the scripts and config file. Run calls it; tests that use the Gateway as
 // an http.Handler call it themselves.
 func (g *Gateway) Start() error {
-	return g.startWatch()
+	if err := g.startWatch(); err != nil {
+		return err
+	}
+	g.warmPools()
+	return nil
 }
 
 // Run serves the public and admin listeners until ctx ends, then shuts down
@@ -278,6 +282,7 @@ func (g *Gateway) Reload() error {
 		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) cleared")
 	}
 	g.pools.sync(s)
+	g.warmPools()
 	g.log.WithField("config", g.cfg.ConfigFile).Info("config reloaded")
 	return nil
 }

@@ -43,6 +43,8 @@ func (g *Gateway) SetMode(mode Mode, script string) {
 	g.log.WithField("mode", mode).WithField("script", orAll(script)).Info("mode switched")
 	if mode == ModeCGI {
 		g.drainPools(func(key string) bool { return script == "" || key == script })
+	} else {
+		g.warmPools()
 	}
 }
 

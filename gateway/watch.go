@@ -141,6 +141,7 @@ func (g *Gateway) rescan(st *watchState) {
 	}
 	st.scripts = now
 	g.pools.prune(s)
+	g.warmPools()
 }
 
 // configSum fingerprints the config file's content ("" when absent).

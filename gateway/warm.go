@@ -1,0 +1,49 @@
+// warm.go starts the pools of scripts with warm workers (--min-workers,
+// min_workers) before their first request.
+
+package gateway
+
+import "strings"
+
+// warmPools builds the pool of every script in fastcgi mode whose
+// min_workers is above 0, so that its workers start ahead of the first
+// request (lighttpd's min-procs; a pool starts its MinWorkers when built).
+// It runs at start, after a reload, a switch to fastcgi and a change in
+// the scripts directories; with no min_workers anywhere it does nothing.
+func (g *Gateway) warmPools() {
+	if g.closing.Load() {
+		return
+	}
+	s := g.settings.Load()
+	if !s.wantsWarm() {
+		return
+	}
+	for _, key := range g.listScripts(s) {
+		if _, min := s.workersFor(key); min == 0 {
+			continue
+		}
+		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
+		if err != nil || rt.key != key || strings.HasPrefix(rt.rel[strings.LastIndexByte(rt.rel, '/')+1:], "nph-") {
+			continue
+		}
+		if g.modeFor(s, rt) != ModeFastCGI {
+			continue
+		}
+		if _, err := g.pools.entry(s, rt); err != nil && err != errLeftFastCGI && err != ErrShuttingDown {
+			g.log.WithField("script", key).WithError(err).Warn("could not start warm workers")
+		}
+	}
+}
+
+// wantsWarm reports whether any script may have warm workers.
+func (s *settings) wantsWarm() bool {
+	if s.minWorkers > 0 {
+		return true
+	}
+	for _, sc := range s.scripts {
+		if sc.minWorkers != nil && *sc.minWorkers > 0 {
+			return true
+		}
+	}
+	return false
+}
