@@ -115,6 +115,9 @@ type Request struct {
 	// come from the goroutine that calls Response.Read or Response.Close.
 	// nil discards stderr.
 	Stderr func(line []byte)
+	// Dequeued, if not nil, is called by Pool.Do when the request got its
+	// slot after waiting in the queue (not when a slot was free at once).
+	Dequeued func()
 }
 
 // Conn is a client connection to one FastCGI application process. It

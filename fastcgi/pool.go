@@ -219,8 +219,12 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := p.acquire(ctx); err != nil {
+	waited, err := p.acquire(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if waited && req.Dequeued != nil {
+		req.Dequeued()
 	}
 	// From here the slot is either handed to the PoolResponse or released.
 	body := &replayBody{r: req.Stdin}
@@ -249,32 +253,32 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 }
 
 // acquire takes a request slot, waiting in the queue while ctx lives and the
-// pool is open.
-func (p *Pool) acquire(ctx context.Context) error {
+// pool is open; waited says whether it had to wait.
+func (p *Pool) acquire(ctx context.Context) (waited bool, err error) {
 	if p.ctx.Err() != nil {
-		return ErrPoolClosed
+		return false, ErrPoolClosed
 	}
 	if p.lim.TryAcquire() {
-		return nil // a free slot: no queue, no watcher to set up
+		return false, nil // a free slot: no queue, no watcher to set up
 	}
 	actx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(p.ctx, cancel)
-	err := p.lim.Acquire(actx)
+	err = p.lim.Acquire(actx)
 	stop()
 	cancel()
 	switch {
 	case err == nil:
 		if p.ctx.Err() != nil {
 			p.lim.Release()
-			return ErrPoolClosed
+			return false, ErrPoolClosed
 		}
-		return nil
+		return true, nil
 	case errors.Is(err, limit.ErrQueueFull):
-		return fmt.Errorf("pool %q: %w", p.cfg.Name, err)
+		return false, fmt.Errorf("pool %q: %w", p.cfg.Name, err)
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return false, ctx.Err()
 	default:
-		return ErrPoolClosed
+		return false, ErrPoolClosed
 	}
 }
 

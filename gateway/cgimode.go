@@ -45,8 +45,11 @@ func (g *Gateway) cgiParams(s *settings, rt *route, b *body) *cgi.Params {
 // startCGI starts the script (or its wrapper) once the --max-procs
 // semaphore grants a slot (C11).
 func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
-	if err := s.procs.Acquire(ctx); err != nil {
-		return nil, err
+	if !s.procs.TryAcquire() {
+		if err := s.procs.Acquire(ctx); err != nil {
+			return nil, err
+		}
+		x.queued()
 	}
 	p := g.cgiParams(s, rt, b)
 	path, args := rt.file, []string(nil)

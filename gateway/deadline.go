@@ -35,8 +35,9 @@ type deadline struct {
 // context.Cause; ctx.Err() says Canceled). expire, if not nil, is called
 // then too, even if the parent has ended the context before; it is never
 // called once stop has returned. stop must be called when the request is
-// over.
-func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, expire func()) (ctx context.Context, stop func()) {
+// over. restart, called when the script starts after waiting in a queue,
+// gives it its whole timeout from then (unless it has already expired).
+func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, expire func()) (ctx context.Context, stop, restart func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	d := &deadline{at: time.Now().Add(timeout), cancel: cancel, expire: expire}
 	dl := &g.deadlines
@@ -53,11 +54,17 @@ func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, exp
 	dl.head = d
 	dl.mu.Unlock()
 	return ctx, func() {
-		dl.mu.Lock()
-		dl.remove(d)
-		dl.mu.Unlock()
-		cancel(context.Canceled)
-	}
+			dl.mu.Lock()
+			dl.remove(d)
+			dl.mu.Unlock()
+			cancel(context.Canceled)
+		}, func() {
+			dl.mu.Lock()
+			if dl.head == d || d.prev != nil {
+				d.at = time.Now().Add(timeout)
+			}
+			dl.mu.Unlock()
+		}
 }
 
 // remove unlinks d; it may already be unlinked. dl.mu is held.

@@ -368,9 +368,10 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			return nil, err
 		}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
-			Pairs:  pairs,
-			Stdin:  b.reader(),
-			Stderr: errLog.line,
+			Pairs:    pairs,
+			Stdin:    b.reader(),
+			Stderr:   errLog.line,
+			Dequeued: x.queued,
 		})
 		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
 		pairsPool.Put(bp)

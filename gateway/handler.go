@@ -80,6 +80,9 @@ type exchange struct {
 	// (timeout, script killed): the connection must break so that the
 	// client cannot take the truncated body for a whole one (C10).
 	cut bool
+	// queued is called when the script starts after waiting in the
+	// queue: --timeout bounds its run, not its wait too.
+	queued func()
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for
@@ -171,8 +174,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
 	rc := http.NewResponseController(w)
-	ctx, stop := g.withTimeout(r.Context(), s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
+	ctx, stop, restart := g.withTimeout(r.Context(), s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
 	defer stop()
+	x.queued = restart
 
 	nph := strings.HasPrefix(filepath.Base(rt.file), "nph-")
 	var ex execution
