@@ -247,6 +247,19 @@ func (t *poolTable) drain(match func(string) bool, why string) {
 	}
 }
 
+// drainKind retires the pools of one kind ("perl", "native") whose script
+// key matches.
+func (t *poolTable) drainKind(match func(string) bool, kind, why string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
+		if e.kind == kind && match(k) {
+			delete(t.entries, k)
+			t.retire(k, e, why)
+		}
+	}
+}
+
 // sync retires pools whose settings a reload changed; they are rebuilt on
 // their next request.
 func (t *poolTable) sync(s *settings) {

@@ -703,3 +703,37 @@ func TestLive_ChangeDuringRequestCompletesOnOldWorker(t *testing.T) {
 		t.Errorf("old worker %d still alive 3s after its request completed", old)
 	}
 }
+
+// TestLive_ChangedLibraryRunsNewCode guards C31 for what a persistent Perl
+// script loads from its directory (`use lib "$FindBin::Bin/lib"`): the
+// runner keeps modules loaded, so an edit of one must retire its workers,
+// and the next request after the watcher has seen it runs the new code.
+func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(s.dir, "lib")
+	if err := os.MkdirAll(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	module := func(v int) string {
+		return fmt.Sprintf("package LiveMod;\nsub version { %d }\n1;\n", v)
+	}
+	mustWriteFile(t, filepath.Join(lib, "LiveMod.pm"), module(1), 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "usemod.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse LiveMod;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", LiveMod::version(), \"\\n\";\n", 0o755)
+	time.Sleep(300 * time.Millisecond) // the new directory is watched
+	p1, b1 := s.get(t, "usemod.pl")
+	if b1 != "1\n" {
+		t.Fatalf("version 1: body %q", b1)
+	}
+	mustWriteFile(t, filepath.Join(lib, "LiveMod.pm"), module(2), 0o644)
+	if !waitFor(time.Second, func() bool { _, b := s.get(t, "usemod.pl"); return b == "2\n" }) {
+		t.Errorf("the edited module's code not served within 1s")
+	}
+	if !waitGone(2*time.Second, p1) {
+		t.Errorf("worker %d that loaded the old module still alive", p1)
+	}
+}

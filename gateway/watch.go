@@ -52,6 +52,7 @@ type watchState struct {
 	watched map[string]bool
 	scripts map[string]bool
 	config  [32]byte
+	touched map[string]bool // files named by events since the last rescan
 }
 
 // addWatches watches every directory of every mount, and the directory of
@@ -103,6 +104,12 @@ func (g *Gateway) watchLoop(st *watchState) {
 				return
 			}
 			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
+			if isPerlLib(ev.Name) {
+				if st.touched == nil {
+					st.touched = map[string]bool{}
+				}
+				st.touched[ev.Name] = true
+			}
 			timer.Reset(debounce)
 		case err, ok := <-st.w.Errors:
 			if !ok {
@@ -139,9 +146,54 @@ func (g *Gateway) rescan(st *watchState) {
 			g.log.WithField("script", k).Info("script removed")
 		}
 	}
+	old := st.scripts
 	st.scripts = now
 	g.pools.prune(s)
+	g.refreshLibs(st, s, old)
 	g.warmPools()
+}
+
+// isPerlLib reports whether a file name looks like a Perl library: a
+// module, or a file of subs a script requires.
+func isPerlLib(name string) bool {
+	switch filepath.Ext(name) {
+	case ".pm", ".pl", ".ph", ".pli":
+		return true
+	}
+	return false
+}
+
+// refreshLibs retires the Perl runner pools of a mount when a library
+// under its directory changed (a module a script loads with `use lib`):
+// the runner keeps loaded modules across requests, so new code needs new
+// workers, as Plack's -R or Apache2::Reload give. A changed script is not
+// a library: its own pool is replaced by prune. Libraries elsewhere stay
+// loaded until the workers recycle.
+func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]bool) {
+	if len(st.touched) == 0 {
+		return
+	}
+	mounts := map[*mount]string{}
+	for name := range st.touched {
+		for _, m := range s.mounts {
+			if !within(m.dir, name) {
+				continue
+			}
+			rel, err := filepath.Rel(m.dir, name)
+			if err != nil {
+				break
+			}
+			if k := scriptKey(m, filepath.ToSlash(rel)); st.scripts[k] || before[k] {
+				break // a script (or one just removed): prune dealt with its pool
+			}
+			mounts[m] = name
+			break
+		}
+	}
+	clear(st.touched)
+	for m, name := range mounts {
+		g.pools.drainKind(func(key string) bool { return s.mountFor(key) == m }, "perl", "Perl library changed: "+name)
+	}
 }
 
 // configSum fingerprints the config file's content ("" when absent).
