@@ -151,10 +151,6 @@ type ScriptStatus struct {
 	Reason    string              `json:"reason,omitempty"`
 	Modes     map[Mode]ModeReport `json:"modes"`
 	Workers   []WorkerStatus      `json:"workers"`
-	// WorkerSpawns is how many FastCGI workers its pools started in total
-	// (fastcgi.PoolStats.Spawns), beside the per-request processes that
-	// Modes counts.
-	WorkerSpawns int64 `json:"worker_spawns"`
 	// Queue is how many requests wait for one of its FastCGI workers.
 	Queue int `json:"queue"`
 }

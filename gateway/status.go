@@ -38,10 +38,12 @@ type statusView struct {
 // statusRow is one script's row of the table.
 type statusRow struct {
 	ScriptStatus
-	Cells   []modeCell // CGI, then FastCGI
-	Spawns  int64
-	Toggle  Mode // the mode its button switches to
-	Workers []workerView
+	Cells  []modeCell // CGI, then FastCGI
+	Spawns int64      // in both modes
+	// SpawnsBy is "40 CGI · 2 FastCGI" when it spawned in both modes.
+	SpawnsBy string
+	Toggle   Mode // the mode its button switches to
+	Workers  []workerView
 }
 
 // modeCell is one script's numbers in one mode.
@@ -142,7 +144,10 @@ func buildStatusView(st Status, now time.Time) statusView {
 				c.P50, c.P99 = fmtMS(rep.P50ms), fmtMS(rep.P99ms)
 			}
 			row.Cells = append(row.Cells, c)
-			row.Spawns += s.spawns(mode)
+			row.Spawns += rep.Spawns
+		}
+		if cgi, fcgi := s.Modes[ModeCGI].Spawns, s.Modes[ModeFastCGI].Spawns; cgi > 0 && fcgi > 0 {
+			row.SpawnsBy = fmt.Sprintf("%d CGI · %d FastCGI", cgi, fcgi)
 		}
 		for _, wk := range s.Workers {
 			row.Workers = append(row.Workers, workerView{
