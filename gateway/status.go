@@ -33,6 +33,8 @@ type statusView struct {
 	Generated string
 	Rows      []statusRow
 	Chart     *latencyChart // nil until some script has answered
+	Present   int           // scripts there to serve
+	Removed   int           // scripts listed for their history only
 }
 
 // statusRow is one script's row of the table.
@@ -84,6 +86,7 @@ type chartGroup struct {
 	Y        float64 // baseline of the caption
 	Name     string  // the script, shortened to fit
 	FullName string
+	Removed  bool   // listed for its history only
 	Caption  string // "CGI 76 ms vs FastCGI 1.2 ms, "
 	Speedup  string // "63× faster", set when it ran in both modes
 	Bars     []chartBar
@@ -131,6 +134,11 @@ func buildStatusView(st Status, now time.Time) statusView {
 		row := statusRow{ScriptStatus: s, Toggle: ModeFastCGI}
 		if s.Mode == ModeFastCGI {
 			row.Toggle = ModeCGI
+		}
+		if s.Removed {
+			v.Removed++
+		} else {
+			v.Present++
 		}
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			rep, ran := s.Modes[mode]
@@ -227,7 +235,7 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 	}
 	y := float64(chartTop)
 	for _, e := range entries {
-		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes)}
+		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes), Removed: e.s.Removed}
 		gr.Caption, gr.Speedup = caption(e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
 		by := y + captionGap
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {

@@ -576,3 +576,77 @@ func TestStatus_FastCGISpawnsAreATotal(t *testing.T) {
 	}
 	check("recycled", 1, 5)
 }
+
+// TestStatus_RemovedScriptsMarked guards C40 with C31: a script that is
+// gone (or no longer executable) stays listed with its history, marked
+// removed in /status.json and on /status, and its Prometheus counters stay;
+// a script that comes back is unmarked.
+func TestStatus_RemovedScriptsMarked(t *testing.T) {
+	dir := mustStatusScripts(t, map[string]string{"gone.pl": helloPl})
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, "gone.pl", 2)
+	mustHits(t, srv.URL, "hello.sh", 1)
+	file := filepath.Join(dir, "gone.pl")
+
+	removed := func(step string, want bool) {
+		t.Helper()
+		st := mustStatusJSON(t, admin.URL+"/status.json")
+		s, ok := findScript(st, "gone.pl")
+		if !ok {
+			t.Fatalf("%s: /status.json does not list gone.pl", step)
+		}
+		if s.Removed != want {
+			t.Errorf("%s: gone.pl removed = %v, want %v", step, s.Removed, want)
+		}
+		if n := s.Modes[ModeCGI].Requests; n != 2 {
+			t.Errorf("%s: gone.pl cgi requests = %d, want its history (2)", step, n)
+		}
+		for _, name := range []string{"hello.sh", "hello.pl"} {
+			if s, _ := findScript(st, name); s.Removed {
+				t.Errorf("%s: %s marked removed, but it is there", step, name)
+			}
+		}
+		_, body := mustGet(t, admin.URL+"/status")
+		page := string(body)
+		row := regexp.MustCompile(`<tr class="script( removed)?">\s*<td class="name">gone\.pl(<span class="gone"[^>]*>removed</span>)?`).FindStringSubmatch(page)
+		if row == nil {
+			t.Fatalf("%s: /status has no row for gone.pl", step)
+		}
+		if got := row[1] != "" && row[2] != ""; got != want {
+			t.Errorf("%s: /status marks gone.pl removed: %v, want %v (%q)", step, got, want, row[0])
+		}
+		if n := strings.Count(page, `<span class="gone"`); (n > 0) != want {
+			t.Errorf("%s: /status has %d removed markers", step, n)
+		}
+		fams := mustMetrics(t, admin.URL)
+		for _, m := range []struct {
+			name   string
+			labels map[string]string
+		}{
+			{"menshen_requests_total", map[string]string{"script": "gone.pl", "mode": "cgi", "code": "200"}},
+			{"menshen_spawns_total", map[string]string{"script": "gone.pl", "mode": "cgi"}},
+		} {
+			if got, ok := metricValue(fams, m.name, m.labels); !ok || got != 2 {
+				t.Errorf("%s: %s%v = %v (present %v), want 2", step, m.name, m.labels, got, ok)
+			}
+		}
+	}
+
+	removed("served", false)
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := mustGet(t, srv.URL+"/cgi-bin/gone.pl"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET removed gone.pl: %d, want 404", resp.StatusCode)
+	}
+	removed("deleted", true)
+
+	mustWriteFile(t, file, helloPl, 0o755)
+	removed("back", false)
+
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed("not executable", true)
+}
