@@ -96,6 +96,12 @@ type PoolConfig struct {
 	DrainTimeout time.Duration
 	// Logger receives worker output and life-cycle events. Default: discard.
 	Logger logrus.FieldLogger
+	// OnSpawn, when set, is called once for every worker process the pool
+	// starts (each one [PoolStats.Spawns] counts), whether or not it then
+	// answers, on the goroutine that started it and without the pool's
+	// lock. It must not block. A pool's stats end with the pool; this lets
+	// the caller keep a total across the pools of a script. Default nil.
+	OnSpawn func()
 }
 
 // WorkerStats describes one live worker.
@@ -375,6 +381,9 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, e
 		p.mu.Lock()
 		p.spawns++
 		p.mu.Unlock()
+		if p.cfg.OnSpawn != nil {
+			p.cfg.OnSpawn()
+		}
 		if err = w.ready(sctx, p.cfg.StartTimeout); err != nil {
 			w.Kill()
 		}

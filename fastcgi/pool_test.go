@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -148,6 +149,27 @@ func TestPool_RecyclesAfterMaxRequests(t *testing.T) {
 	if s := p.Stats(); s.Spawns != 3 {
 		t.Errorf("spawns = %d, want 3", s.Spawns)
 	}
+}
+
+// TestPool_OnSpawnCountsEveryStart checks that OnSpawn is told of every
+// worker the pool starts, the warm one and the recycled ones alike, so that
+// the gateway can keep a total that outlives the pool (C40).
+func TestPool_OnSpawnCountsEveryStart(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.MinWorkers = 1
+	cfg.MaxRequests = 1
+	var told atomic.Int64
+	cfg.OnSpawn = func() { told.Add(1) }
+	p := mustPool(t, cfg)
+	for range 3 {
+		p.mustGet("")
+	}
+	// Three recycled workers and a warm replacement: at least 4 starts,
+	// each told once (polled: OnSpawn runs just after the count).
+	waitFor(t, "OnSpawn told of every start", func() bool {
+		n := p.Stats().Spawns
+		return n >= 4 && told.Load() == n
+	})
 }
 
 // TestPool_RetiresIdleWorkers checks that idle workers are stopped after

@@ -151,10 +151,10 @@ type ScriptStatus struct {
 	Reason    string              `json:"reason,omitempty"`
 	Modes     map[Mode]ModeReport `json:"modes"`
 	Workers   []WorkerStatus      `json:"workers"`
-	// WorkerSpawns is how many FastCGI workers its pools started in total
-	// (fastcgi.PoolStats.Spawns), beside the per-request processes that
-	// Modes counts.
-	WorkerSpawns int64 `json:"worker_spawns"`
+	// Removed says that the script is no longer there to serve (its file
+	// is gone, or no longer executable, or its mount left the config): it
+	// stays listed with its history, and is unmarked if it comes back.
+	Removed bool `json:"removed"`
 	// Queue is how many requests wait for one of its FastCGI workers.
 	Queue int `json:"queue"`
 }
@@ -196,20 +196,26 @@ func (g *Gateway) status() Status {
 	if t := g.modes.Load(); t.all != "" {
 		st.Mode = t.all
 	}
-	names := map[string]bool{}
-	for _, n := range g.stats.names() {
-		names[n] = true
-	}
+	// Every script there is, and every one that has counted something
+	// (history is kept, so that counters never vanish): the latter are
+	// marked removed when the former lacks them.
+	present := map[string]bool{}
 	for _, n := range g.listScripts(s) {
-		names[n] = true
+		present[n] = true
 	}
-	keys := make([]string, 0, len(names))
-	for n := range names {
+	keys := make([]string, 0, len(present))
+	for n := range present {
 		keys = append(keys, n)
+	}
+	for _, n := range g.stats.names() {
+		if !present[n] {
+			keys = append(keys, n)
+		}
 	}
 	sort.Strings(keys)
 	for _, n := range keys {
 		ss := g.scriptStatus(s, n)
+		ss.Removed = !present[n]
 		for i := range ss.Workers {
 			if ss.Workers[i].Started.IsZero() {
 				continue

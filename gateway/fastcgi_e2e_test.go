@@ -187,8 +187,8 @@ func TestFastCGI_PerlWorkerPersists(t *testing.T) {
 	if got := workerPIDs(row); !slices.Equal(got, []int{first}) {
 		t.Errorf("status workers = %v, want [%d]", got, first)
 	}
-	if row.WorkerSpawns != 1 {
-		t.Errorf("status worker_spawns = %d, want 1", row.WorkerSpawns)
+	if n := row.Modes[ModeFastCGI].Spawns; n != 1 {
+		t.Errorf("status fastcgi spawns = %d, want 1", n)
 	}
 }
 
@@ -372,8 +372,8 @@ func TestFastCGI_RecyclesAfterMaxRequests(t *testing.T) {
 	if !waitGone(3*time.Second, pids[0], pids[2]) {
 		t.Errorf("recycled workers %d, %d still alive after 3s", pids[0], pids[2])
 	}
-	if row := s.row(t, "pid.pl"); row.WorkerSpawns != 3 {
-		t.Errorf("worker_spawns = %d, want 3", row.WorkerSpawns)
+	if n := s.row(t, "pid.pl").Modes[ModeFastCGI].Spawns; n != 3 {
+		t.Errorf("fastcgi spawns = %d, want 3", n)
 	}
 }
 

@@ -185,6 +185,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 	}
 	env = append(env, s.envFor(rt.key)...)
 	max, min := s.workersFor(rt.key)
+	key := rt.key
 	p, err := fastcgi.NewPool(fastcgi.PoolConfig{
 		Name:        rt.key,
 		Path:        path,
@@ -198,6 +199,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		MaxRequests: s.maxRequests,
 		Queue:       s.queue,
 		Logger:      g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
+		OnSpawn:     func() { g.stats.spawned(key) }, // a total across pools (C40)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: pool for %q: %w", ErrStartScript, rt.key, err)
@@ -315,7 +317,6 @@ func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 		return
 	}
 	st := e.pool.Stats()
-	ss.WorkerSpawns = st.Spawns
 	ss.Queue = st.Waiting
 	for _, w := range st.Workers {
 		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity})

@@ -88,7 +88,7 @@ func (m *metrics) handler() http.Handler {
 
 var (
 	spawnsDesc = prometheus.NewDesc("menshen_spawns_total",
-		"Processes started, by script and mode: one per request in CGI mode (and for scripts served per request in FastCGI mode), plus FastCGI pool workers.",
+		"Processes started, by script and mode: one per request in CGI mode (scripts served per request in FastCGI mode count as cgi), and every FastCGI worker in fastcgi mode, across pool replacements.",
 		[]string{"script", "mode"}, nil)
 	workersDesc = prometheus.NewDesc("menshen_workers",
 		"Live FastCGI workers, by script.",
@@ -103,7 +103,9 @@ var (
 
 // liveCollector reads the gateway's status at scrape time, so that spawns,
 // workers and queues need no bookkeeping beside the stats and pools that
-// already hold them.
+// already hold them. Spawns come from stats, which keeps every script it
+// has counted (removed ones too) and never lowers a count: the counter
+// neither goes down nor vanishes.
 type liveCollector struct{ g *Gateway }
 
 func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -119,10 +121,11 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range st.Scripts {
 		name := labelValue(s.Name)
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
-			n := s.spawns(mode)
-			if _, ran := s.Modes[mode]; !ran && n == 0 {
+			rep, ran := s.Modes[mode]
+			if !ran {
 				continue
 			}
+			n := rep.Spawns
 			ch <- prometheus.MustNewConstMetric(spawnsDesc, prometheus.CounterValue, float64(n), name, string(mode))
 		}
 		ch <- prometheus.MustNewConstMetric(workersDesc, prometheus.GaugeValue, float64(len(s.Workers)), name)
@@ -130,16 +133,6 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(cgiProcsDesc, prometheus.GaugeValue, float64(st.InFlight))
 	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(queue))
-}
-
-// spawns is how many processes s started in mode: per-request processes,
-// plus the pool's workers in FastCGI mode.
-func (s *ScriptStatus) spawns(mode Mode) int64 {
-	n := s.Modes[mode].Spawns
-	if mode == ModeFastCGI {
-		n += s.WorkerSpawns
-	}
-	return n
 }
 
 // labelValue makes a script name a valid label value: file names need not

@@ -17,9 +17,11 @@ const latencyWindow = 2048
 type modeStats struct {
 	Requests int64
 	Codes    map[int]int64
-	Spawns   int64
-	ring     []time.Duration
-	next     int
+	// Spawns is processes started: one per request that ran a process in
+	// cgi mode, FastCGI workers started in fastcgi mode.
+	Spawns int64
+	ring   []time.Duration
+	next   int
 }
 
 func (m *modeStats) add(code int, d time.Duration, spawned bool) {
@@ -57,6 +59,21 @@ func newStats() *stats { return &stats{scripts: map[string]map[Mode]*modeStats{}
 func (s *stats) record(script string, mode Mode, code int, d time.Duration, spawned bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.modeLocked(script, mode).add(code, d, spawned)
+}
+
+// spawned counts a FastCGI worker started for script (fastcgi.PoolConfig
+// OnSpawn). Pools come and go (script changed, mode switched, reload); the
+// count stays, so that spawns is a total that never goes down (C40).
+func (s *stats) spawned(script string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.modeLocked(script, ModeFastCGI).Spawns++
+}
+
+// modeLocked returns the counters of script in mode, made on first use.
+// s.mu is held.
+func (s *stats) modeLocked(script string, mode Mode) *modeStats {
 	bym := s.scripts[script]
 	if bym == nil {
 		bym = map[Mode]*modeStats{}
@@ -67,16 +84,21 @@ func (s *stats) record(script string, mode Mode, code int, d time.Duration, spaw
 		m = &modeStats{Codes: map[int]int64{}}
 		bym[mode] = m
 	}
-	m.add(code, d, spawned)
+	return m
 }
 
 // ModeReport is one script's numbers in one mode.
 type ModeReport struct {
 	Requests int64            `json:"requests"`
 	Codes    map[string]int64 `json:"codes"`
-	Spawns   int64            `json:"spawns"`
-	P50ms    float64          `json:"p50_ms"`
-	P99ms    float64          `json:"p99_ms"`
+	// Spawns is how many processes the script started in this mode since
+	// the gateway started: one per request in cgi mode (a script served
+	// per request in fastcgi mode counts here too, as cgi), and every
+	// FastCGI worker in fastcgi mode, across pool replacements, drains,
+	// recycles and crashes. It never goes down.
+	Spawns int64   `json:"spawns"`
+	P50ms  float64 `json:"p50_ms"`
+	P99ms  float64 `json:"p99_ms"`
 }
 
 func (s *stats) report(script string) map[Mode]ModeReport {

@@ -33,15 +33,19 @@ type statusView struct {
 	Generated string
 	Rows      []statusRow
 	Chart     *latencyChart // nil until some script has answered
+	Present   int           // scripts there to serve
+	Removed   int           // scripts listed for their history only
 }
 
 // statusRow is one script's row of the table.
 type statusRow struct {
 	ScriptStatus
-	Cells   []modeCell // CGI, then FastCGI
-	Spawns  int64
-	Toggle  Mode // the mode its button switches to
-	Workers []workerView
+	Cells  []modeCell // CGI, then FastCGI
+	Spawns int64      // in both modes
+	// SpawnsBy is "40 CGI · 2 FastCGI" when it spawned in both modes.
+	SpawnsBy string
+	Toggle   Mode // the mode its button switches to
+	Workers  []workerView
 }
 
 // modeCell is one script's numbers in one mode.
@@ -82,6 +86,7 @@ type chartGroup struct {
 	Y        float64 // baseline of the caption
 	Name     string  // the script, shortened to fit
 	FullName string
+	Removed  bool   // listed for its history only
 	Caption  string // "CGI 76 ms vs FastCGI 1.2 ms, "
 	Speedup  string // "63× faster", set when it ran in both modes
 	Bars     []chartBar
@@ -130,6 +135,11 @@ func buildStatusView(st Status, now time.Time) statusView {
 		if s.Mode == ModeFastCGI {
 			row.Toggle = ModeCGI
 		}
+		if s.Removed {
+			v.Removed++
+		} else {
+			v.Present++
+		}
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			rep, ran := s.Modes[mode]
 			c := modeCell{Mode: mode, Ran: ran && rep.Requests > 0, Requests: rep.Requests}
@@ -142,7 +152,10 @@ func buildStatusView(st Status, now time.Time) statusView {
 				c.P50, c.P99 = fmtMS(rep.P50ms), fmtMS(rep.P99ms)
 			}
 			row.Cells = append(row.Cells, c)
-			row.Spawns += s.spawns(mode)
+			row.Spawns += rep.Spawns
+		}
+		if cgi, fcgi := s.Modes[ModeCGI].Spawns, s.Modes[ModeFastCGI].Spawns; cgi > 0 && fcgi > 0 {
+			row.SpawnsBy = fmt.Sprintf("%d CGI · %d FastCGI", cgi, fcgi)
 		}
 		for _, wk := range s.Workers {
 			row.Workers = append(row.Workers, workerView{
@@ -222,7 +235,7 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 	}
 	y := float64(chartTop)
 	for _, e := range entries {
-		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes)}
+		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes), Removed: e.s.Removed}
 		gr.Caption, gr.Speedup = caption(e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
 		by := y + captionGap
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -133,8 +134,8 @@ func TestStatus_RendersRowsAndChart(t *testing.T) {
 		t.Errorf("hello.sh: no reason why it cannot be made persistent")
 	}
 	pl := rows["hello.pl"]
-	if len(pl.Workers) == 0 || pl.WorkerSpawns < 1 {
-		t.Fatalf("hello.pl: %d workers, %d spawned; want at least one", len(pl.Workers), pl.WorkerSpawns)
+	if len(pl.Workers) == 0 || pl.Modes[ModeFastCGI].Spawns < 1 {
+		t.Fatalf("hello.pl: %d workers, %d spawned; want at least one", len(pl.Workers), pl.Modes[ModeFastCGI].Spawns)
 	}
 	var served int64
 	for _, w := range pl.Workers {
@@ -196,13 +197,12 @@ func TestStatus_ChartCaption(t *testing.T) {
 			Name: "report.pl", Mode: ModeFastCGI, Kind: "perl", Isolation: "auto",
 			Modes: map[Mode]ModeReport{
 				ModeCGI:     {Requests: 40, Codes: map[string]int64{"200": 38, "502": 2}, Spawns: 40, P50ms: 76, P99ms: 120},
-				ModeFastCGI: {Requests: 400, Codes: map[string]int64{"200": 400}, P50ms: 1.2, P99ms: 4.5},
+				ModeFastCGI: {Requests: 400, Codes: map[string]int64{"200": 400}, Spawns: 2, P50ms: 1.2, P99ms: 4.5},
 			},
 			Workers: []WorkerStatus{
 				{PID: 4242, Started: now.Add(-3 * time.Minute), Requests: 210, Busy: true, Active: 1, Capacity: 1, AgeSeconds: 192},
 				{PID: 4243, Started: now.Add(-time.Minute), Requests: 9, Busy: true, Active: 2, Capacity: 4, AgeSeconds: 60},
 			},
-			WorkerSpawns: 2,
 		},
 		{
 			Name: "hello.sh", Mode: ModeCGI, Kind: "per-request", Reason: "not a Perl script: served per request",
@@ -224,7 +224,8 @@ func TestStatus_ChartCaption(t *testing.T) {
 		`<span class="pid">4243</span> · 1m00s · 9 req · <span class="busy">busy</span> · 2/4 at once</li>`,
 		"(2 5xx)",
 		"not a Perl script: served per request",
-		`<td class="num">42</td>`, // report.pl spawns: 40 CGI + 2 workers
+		`<td class="num">42<div class="by">40 CGI · 2 FastCGI</div></td>`, // report.pl spawns: 40 CGI + 2 workers
+		`<td class="num">5</td>`,
 		">1 ms</text>", ">100 ms</text>",
 	} {
 		if !strings.Contains(page, s) {
@@ -486,4 +487,166 @@ func mustChromium(tb testing.TB, bin string, args ...string) string {
 		tb.Fatalf("chromium %v: %v\n%s", args, err, stderr.Bytes())
 	}
 	return stdout.String()
+}
+
+// TestStatus_FastCGISpawnsAreATotal guards C40: a script's FastCGI spawns
+// count every worker started for it, across a new pool for a changed file
+// (C31), a drain by a switch to cgi (C30), a crash replacement and a
+// recycle (C22), in /status.json (modes.fastcgi.spawns), on /status and as
+// a Prometheus counter that never goes down; CGI spawns stay one per
+// request.
+func TestStatus_FastCGISpawnsAreATotal(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.MaxRequests = 3 })
+	admin := mustAdmin(t, s.g)
+	file := filepath.Join(s.dir, "pid.pl")
+	check := func(step string, cgi, fcgi int64) {
+		t.Helper()
+		row := s.row(t, "pid.pl")
+		if got := row.Modes[ModeFastCGI].Spawns; got != fcgi {
+			t.Errorf("%s: /status.json fastcgi spawns = %d, want %d", step, got, fcgi)
+		}
+		if got := row.Modes[ModeCGI].Spawns; got != cgi {
+			t.Errorf("%s: /status.json cgi spawns = %d, want %d", step, got, cgi)
+		}
+		fams := mustMetrics(t, admin.URL)
+		for mode, want := range map[Mode]int64{ModeCGI: cgi, ModeFastCGI: fcgi} {
+			got, ok := metricValue(fams, "menshen_spawns_total", map[string]string{"script": "pid.pl", "mode": string(mode)})
+			if want > 0 && (!ok || got != float64(want)) {
+				t.Errorf("%s: menshen_spawns_total{mode=%q} = %v (present %v), want %d", step, mode, got, ok, want)
+			}
+		}
+		_, page := mustGet(t, admin.URL+"/status")
+		if want := fmt.Sprintf(`<td class="num">%d`, cgi+fcgi); !strings.Contains(string(page), want) {
+			t.Errorf("%s: /status lacks the spawns cell %q", step, want)
+		}
+	}
+
+	first, _ := s.get(t, "pid.pl")
+	for range 2 {
+		if pid, _ := s.get(t, "pid.pl"); pid != first {
+			t.Fatalf("pid %d, want the worker %d again", pid, first)
+		}
+	}
+	check("3 requests on one worker", 0, 1)
+
+	// A changed file gets a new pool: its worker is the second spawn.
+	later := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(file, later, later); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := s.get(t, "pid.pl")
+	if second == first {
+		t.Fatalf("pid %d after touch, want a new worker", second)
+	}
+	check("touched", 0, 2)
+
+	// Switching to cgi drains the pool; the total stays.
+	s.g.SetMode(ModeCGI, "pid.pl")
+	if !waitGone(5*time.Second, second) {
+		t.Fatalf("worker %d still alive after the switch to cgi", second)
+	}
+	s.get(t, "pid.pl")
+	check("switched to cgi", 1, 2)
+
+	// Back in fastcgi a new pool starts at its own zero; the total goes on.
+	s.g.SetMode(ModeFastCGI, "pid.pl")
+	third, _ := s.get(t, "pid.pl")
+	check("back to fastcgi", 1, 3)
+
+	// A worker that crashes is replaced: one more.
+	if err := syscall.Kill(third, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill worker %d: %v", third, err)
+	}
+	if !waitGone(2*time.Second, third) || !waitFor(2*time.Second, func() bool { return len(s.row(t, "pid.pl").Workers) == 0 }) {
+		t.Fatalf("killed worker %d still listed", third)
+	}
+	fourth, _ := s.get(t, "pid.pl")
+	if fourth == third {
+		t.Fatalf("request ran on the killed worker %d", third)
+	}
+	check("crash replaced", 1, 4)
+
+	// MaxRequests 3: the fourth worker's third request recycles it, and
+	// the next request starts a fifth.
+	s.get(t, "pid.pl")
+	s.get(t, "pid.pl")
+	if fifth, _ := s.get(t, "pid.pl"); fifth == fourth {
+		t.Fatalf("worker %d served past --max-requests", fourth)
+	}
+	check("recycled", 1, 5)
+}
+
+// TestStatus_RemovedScriptsMarked guards C40 with C31: a script that is
+// gone (or no longer executable) stays listed with its history, marked
+// removed in /status.json and on /status, and its Prometheus counters stay;
+// a script that comes back is unmarked.
+func TestStatus_RemovedScriptsMarked(t *testing.T) {
+	dir := mustStatusScripts(t, map[string]string{"gone.pl": helloPl})
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, "gone.pl", 2)
+	mustHits(t, srv.URL, "hello.sh", 1)
+	file := filepath.Join(dir, "gone.pl")
+
+	removed := func(step string, want bool) {
+		t.Helper()
+		st := mustStatusJSON(t, admin.URL+"/status.json")
+		s, ok := findScript(st, "gone.pl")
+		if !ok {
+			t.Fatalf("%s: /status.json does not list gone.pl", step)
+		}
+		if s.Removed != want {
+			t.Errorf("%s: gone.pl removed = %v, want %v", step, s.Removed, want)
+		}
+		if n := s.Modes[ModeCGI].Requests; n != 2 {
+			t.Errorf("%s: gone.pl cgi requests = %d, want its history (2)", step, n)
+		}
+		for _, name := range []string{"hello.sh", "hello.pl"} {
+			if s, _ := findScript(st, name); s.Removed {
+				t.Errorf("%s: %s marked removed, but it is there", step, name)
+			}
+		}
+		_, body := mustGet(t, admin.URL+"/status")
+		page := string(body)
+		row := regexp.MustCompile(`<tr class="script( removed)?">\s*<td class="name">gone\.pl(<span class="gone"[^>]*>removed</span>)?`).FindStringSubmatch(page)
+		if row == nil {
+			t.Fatalf("%s: /status has no row for gone.pl", step)
+		}
+		if got := row[1] != "" && row[2] != ""; got != want {
+			t.Errorf("%s: /status marks gone.pl removed: %v, want %v (%q)", step, got, want, row[0])
+		}
+		if n := strings.Count(page, `<span class="gone"`); (n > 0) != want {
+			t.Errorf("%s: /status has %d removed markers", step, n)
+		}
+		fams := mustMetrics(t, admin.URL)
+		for _, m := range []struct {
+			name   string
+			labels map[string]string
+		}{
+			{"menshen_requests_total", map[string]string{"script": "gone.pl", "mode": "cgi", "code": "200"}},
+			{"menshen_spawns_total", map[string]string{"script": "gone.pl", "mode": "cgi"}},
+		} {
+			if got, ok := metricValue(fams, m.name, m.labels); !ok || got != 2 {
+				t.Errorf("%s: %s%v = %v (present %v), want 2", step, m.name, m.labels, got, ok)
+			}
+		}
+	}
+
+	removed("served", false)
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := mustGet(t, srv.URL+"/cgi-bin/gone.pl"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET removed gone.pl: %d, want 404", resp.StatusCode)
+	}
+	removed("deleted", true)
+
+	mustWriteFile(t, file, helloPl, 0o755)
+	removed("back", false)
+
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed("not executable", true)
 }

@@ -173,7 +173,6 @@ type status struct {
 		Workers []struct {
 			PID int `json:"pid"`
 		} `json:"workers"`
-		WorkerSpawns int64 `json:"worker_spawns"` // FastCGI workers started, ever
 	} `json:"scripts"`
 }
 
@@ -248,8 +247,8 @@ func (st *status) counts(script string) counts {
 		}
 		// Every process started for the script, whatever mode the gateway
 		// counted it under: in fastcgi mode a script that cannot persist
-		// runs per request and is counted as cgi.
-		c.spawns = s.WorkerSpawns
+		// runs per request and is counted as cgi; FastCGI workers are
+		// counted under fastcgi, a total across pools.
 		for _, m := range s.Modes {
 			c.spawns += m.Spawns
 			c.requests += m.Requests
