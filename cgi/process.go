@@ -215,26 +215,44 @@ func (p *Process) Exited() <-chan struct{} { return p.exited }
 // Lingers reports whether the script's leader is still running d after
 // the call (without reaping it): a script that closed its stdout and goes
 // on working (the legacy "send the page, then clean up" idiom). Most have
-// exited at once, which one waitid tells.
+// exited at once, which one waitid tells; one that is still closing down
+// (its files are closed before it becomes a zombie) is waited for through
+// a pidfd, for d at most.
 func (p *Process) Lingers(d time.Duration) bool {
-	var info unix.Siginfo
-	if err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil); err != nil || exitedInfo(&info) {
+	if exitedNow(p.pid) {
 		return false
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.exited:
+	fd, err := unix.PidfdOpen(p.pid, 0)
+	if err != nil {
+		for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(time.Millisecond) {
+			if exitedNow(p.pid) {
+				return false
+			}
+		}
+		return true
+	}
+	defer unix.Close(fd)
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for end := time.Now().Add(d); ; {
+		left := time.Until(end)
+		if left <= 0 {
+			return !exitedNow(p.pid)
+		}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		switch {
+		case err == unix.EINTR:
+		case err != nil || n > 0:
 			return false
-		case <-t.C:
-			// The watcher (started watchDelay after the start) closes
-			// exited; poll once more in case it has not started.
-			var info unix.Siginfo
-			err := unix.Waitid(unix.P_PID, p.pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
-			return err == nil && !exitedInfo(&info)
 		}
 	}
+}
+
+// exitedNow reports whether the leader pid has exited (not reaping it), or
+// is no child to wait for.
+func exitedNow(pid int) bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+	return err != nil || exitedInfo(&info)
 }
 
 // Close ends the script and reaps it. If the leader is still running it

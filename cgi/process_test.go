@@ -683,3 +683,32 @@ func BenchmarkStart_Hello(b *testing.B) {
 		}
 	}
 }
+
+// TestLingers: a script that ends with its output does not linger, even
+// when asked the moment its stdout ends; one that closes stdout and goes on
+// does, until it exits.
+func TestLingers(t *testing.T) {
+	for range 20 {
+		p := mustStart(t, t.Context(), &Cmd{Path: "/bin/sh", Args: []string{"-c", "echo done"}, Env: []string{}})
+		readAll(t, p.Stdout())
+		start := time.Now()
+		if p.Lingers(2 * time.Second) {
+			t.Fatalf("a script that ended with its output lingers")
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("Lingers took %v for a script that ended with its output", d)
+		}
+		p.Close(false)
+	}
+	p := mustStart(t, t.Context(), &Cmd{Path: "/bin/sh", Args: []string{"-c", "echo done; exec >&- 2>&-; sleep 0.6"}, Env: []string{"PATH=" + DefaultPath}})
+	readAll(t, p.Stdout())
+	if !p.Lingers(100 * time.Millisecond) {
+		t.Errorf("a script still sleeping after closing stdout does not linger")
+	}
+	if p.Lingers(3 * time.Second) {
+		t.Errorf("the script still lingers after its 0.6 s sleep")
+	}
+	if err := p.Close(false); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}

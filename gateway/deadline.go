@@ -53,18 +53,20 @@ func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, exp
 	}
 	dl.head = d
 	dl.mu.Unlock()
-	return ctx, func() {
-			dl.mu.Lock()
-			dl.remove(d)
-			dl.mu.Unlock()
-			cancel(context.Canceled)
-		}, func() {
-			dl.mu.Lock()
-			if dl.head == d || d.prev != nil {
-				d.at = time.Now().Add(timeout)
-			}
-			dl.mu.Unlock()
+	stop = func() {
+		dl.mu.Lock()
+		dl.remove(d)
+		dl.mu.Unlock()
+		cancel(context.Canceled)
+	}
+	restart = func() {
+		dl.mu.Lock()
+		if dl.head == d || d.prev != nil { // not expired yet
+			d.at = time.Now().Add(timeout)
 		}
+		dl.mu.Unlock()
+	}
+	return ctx, stop, restart
 }
 
 // remove unlinks d; it may already be unlinked. dl.mu is held.
