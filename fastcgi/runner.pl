@@ -30,6 +30,10 @@
 #      on fd 0, so read, sysread, <STDIN>, eof, -s and CGI.pm all work, and
 #      no layer or buffer survives from an earlier request: a handle is
 #      kept for the next request only while it is as new (see KEPT HANDLES).
+#      It is perl's own stdin (PerlIO's first slot, see reset_fds), so `<>`
+#      and open(FH, '-') read the body too, sharing STDIN's buffer as in a
+#      new process; ARGV is closed, $ARGV undef and `<>` set to start over,
+#      and $. undef, for every request.
 #   3. fd 1 becomes a fresh capture file (a memfd, else an anonymous temp
 #      file), and STDOUT a handle
 #      whose layers are  unix($SINK) + via(Menshen::Runner::Out) + perlio:
@@ -73,7 +77,8 @@
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
 # script. After a request each one is kept for the next when it is still the
-# handle the runner installed (not replaced, closed or tied), its PerlIO
+# handle the runner installed (not replaced, closed or tied; STDIN's handle
+# is always the same glob, $IDLE_IN, opened again in place), its PerlIO
 # layers, their arguments and flags (EOF, error, utf8, buffer in use) are
 # what they were when it was new (after the registry's `use open` layers),
 # and, for STDOUT/STDERR, the format state ($~ $^ $= $- $%) is the default;
@@ -258,7 +263,11 @@
 # STDIN/STDOUT       Real file descriptors 0/1/2 per request (see DESIGN), so
 #                    system(), exec'd programs, XS code and dup tricks keep
 #                    working: their fd-1 output is captured in order, not
-#                    streamed.
+#                    streamed. `<>`, `<ARGV>` and eof() read the body from
+#                    STDIN in every request (ARGV reset, see reset_argv).
+#                    ARGV and ARGVOUT are perl's own globs (perl points to
+#                    them from C): they exist before the script and are
+#                    never deleted or reported as the script's symbols.
 # CGI.pm globals     CGI::initialize_globals() before each compilation
 #                    (perlrun) or each call (registry), so the default object
 #                    $CGI::Q and the parsed params never leak. `use CGI` with
@@ -473,7 +482,8 @@ our $STDIN_FH;            # an in-memory body's handle (no fd 0)
 # The request's handles: kept between requests while they are as new
 # (KEEP, strong), watched during a request (CUR, weak: a script that
 # replaces one frees it as in a real process); SIG: their state when new.
-our ($KEEP_IN, $KEEP_OUT, $KEEP_ERR, $CUR_IN, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our ($KEEP_OUT, $KEEP_ERR, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our $IN_FRESH = 1;        # $IDLE_IN was made new since the last request
 our ($PLAIN_OUT, $PLAIN_ERR);   # SIG_OUT/ERR before the registry's `use open` layers (apply_layers)
 our @FRESH;               # the standard handles made new for this request
 our ($OUT_WROTE, $ERR_WROTE);   # STDOUT's, STDERR's :perlio layer wrote to the via layer (tell() moved)
@@ -1862,27 +1872,15 @@ sub setup_fds {
     }
     delete $req->{body};
     delete $req->{spool};
-    # STDIN: a handle on fd 0, kept from the last request while unused.
+    # STDIN: $IDLE_IN, the handle on fd 0 that is perl's stdin (see
+    # reset_fds), as new.
     if ($in) {
-        undef $KEEP_IN;
         $STDIN_FH = $in;
         *main::STDIN = *$in{IO};
-        $CUR_IN = undef;
-    } elsif ($KEEP_IN) {
-        *main::STDIN = $KEEP_IN;
-    } else {
-        open($in, '<&=', 0) or die "open stdin: $!";
-        *main::STDIN = *$in{IO};
-        $SIG_IN = layer_sig(*main::STDIN);
-        push @FRESH, 'STDIN';
     }
-    # (A kept handle is still the weakly held one.)
-    if (!$STDIN_FH) {
-        if (!$CUR_IN || $CUR_IN != *main::STDIN{IO}) {
-            $CUR_IN = *main::STDIN{IO};
-            Scalar::Util::weaken($CUR_IN);
-        }
-        undef $KEEP_IN;
+    if ($IN_FRESH) {
+        push @FRESH, 'STDIN';
+        $IN_FRESH = 0;
     }
     # STDOUT and STDERR: via layers to the connection (see DESIGN), kept
     # from the last request while they are as new.
@@ -1954,15 +1952,30 @@ sub rewind {
     return !$wrote || ($plain && binmode($io, ':pop:perlio'));
 }
 
+# reset_fds puts fds 0, 1 and 2 and the standard handles back as they are
+# between requests, after the answer.
+#
+# STDIN is always $IDLE_IN, the handle in PerlIO's first slot: the one
+# perl's C code knows as its stdin (PerlIO_stdin), which `<>` and
+# open(FH, '-') read when @ARGV is empty. It reads whatever fd 0 is, so it
+# serves request after request while it is as new (layers and flags: no
+# EOF, nothing buffered, not tied); else it is closed, which frees that
+# slot, and opened again at once, which takes it again (perl allocates the
+# lowest free slot). A script that closed STDIN and kept another handle
+# open in that slot (a module's cache) leaves `<>` reading that handle.
 sub reset_fds {
     my $in = *main::STDIN{IO};
-    if (!$STDIN_FH && $in && $CUR_IN && $in == $CUR_IN && !tied(*main::STDIN)
-        && layer_sig(*main::STDIN) eq $SIG_IN) {
-        $KEEP_IN = $in;
+    close($in) if $in && $in != *$IDLE_IN{IO};      # the in-memory body, or the script's
+    if (tied(*$IDLE_IN) || layer_sig($IDLE_IN) ne $SIG_IN) {
+        { no warnings 'untie'; untie(*$IDLE_IN); }
+        close($IDLE_IN);
+        POSIX::dup2($DEVNULL_FD, 0);
+        open($IDLE_IN, '<&=', 0) or die "menshen-runner: open fd 0: $!\n";
+        $SIG_IN = layer_sig($IDLE_IN);
+        $IN_FRESH = 1;
     } else {
-        close($in) if $in;
+        POSIX::dup2($DEVNULL_FD, 0);
     }
-    POSIX::dup2($DEVNULL_FD, 0);
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
@@ -1986,10 +1999,31 @@ sub reset_fds {
         eval { close($KEEP_ERR) };
         undef $KEEP_ERR;
     }
-    my $g = $main::{ARGV};
-    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
-    $g = $main::{ARGVOUT};
-    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
+    reset_argv() if defined $main::ARGV || defined fileno(*main::ARGV);
+    close(*main::ARGVOUT) if defined fileno(*main::ARGVOUT);
+    # $. as in a new process: undef, no last-read handle (PL_last_in_gv,
+    # cleared when the handle it names is freed). Once it is undef, it
+    # stays so until a handle is read again.
+    if (defined $.) {
+        { open(my $fh, '<', \'') or last; my $at = tell($fh); }
+        $. = undef;
+    }
+}
+
+# reset_argv makes ARGV, the handle of `<>`, what it is in a new process:
+# closed (when it read "-" this only lets go of STDIN), $ARGV undef, and
+# marked to start over (IOf_START: the next `<>` opens "-" when @ARGV is
+# empty). A `<>` that reached the end left that mark; one that stopped
+# early did not, and a readline of the closed ARGV with an empty @ARGV
+# sets it without reading anything (perl's nextargv).
+sub reset_argv {
+    close(*main::ARGV) if defined fileno(*main::ARGV);
+    undef $main::ARGV;
+    my $io = *main::ARGV{IO} or return;
+    return if B::svref_2object($io)->IoFLAGS & 2;      # IOf_START
+    local @main::ARGV;
+    no warnings;
+    my $none = readline(*main::ARGV);
 }
 
 sub open_data {
@@ -2522,6 +2556,11 @@ sub main {
     *main::STDIN = *$IDLE_IN{IO};
     *main::STDOUT = *$IDLE_OUT{IO};
     *main::STDERR = *$IDLE_ERR{IO};
+    $SIG_IN = layer_sig($IDLE_IN);
+    # ARGVOUT, which perl makes at the first `<>` and points to without
+    # holding it (PL_argvoutgv), exists before the script: it is never
+    # the script's to delete. (ARGV exists since perl started.)
+    { no strict 'refs'; my $argvout = \*{'main::ARGVOUT'}; }
 
     $SRC = eval { read_script() };
     if (!defined $SRC) {

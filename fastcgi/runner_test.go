@@ -373,6 +373,7 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_coderef.pl", notRegistry: true},
 	{script: "tell.pl", query: "flush"},
 	{script: "reopen_stdout.pl", query: "%d"},
+	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
