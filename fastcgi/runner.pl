@@ -233,7 +233,18 @@
 #                    worker.
 # "will not stay     perlrun: impossible (one call per compilation). registry:
 #  shared"           as under mod_perl. auto: detected with B, -> perlrun. The
-#                    warning itself is filtered out of the compile output.
+#                    warning itself, which a script file never gets for its
+#                    file-scope lexicals, must not be heard (FATAL warnings
+#                    make it a compile error; a BEGIN-time __WARN__ handler
+#                    or CGI::Carp's warningsToBrowser would show it): `use
+#                    warnings` in the script's own scopes also turns off the
+#                    'closure' category there (warnings_import), and under
+#                    -w a __WARN__ filter drops it while the script installs
+#                    no handler of its own at compile time. Cost: a script
+#                    with `use warnings` no longer hears the 'closure'
+#                    warnings it would in a fresh process (a named sub
+#                    inside a named sub); -w or `use v5.36` scripts with a
+#                    BEGIN-time __WARN__ handler still see the message.
 # globals leaking    perlrun: main:: symbols and packages the script created
 #                    are deleted after each request; required libraries are
 #                    re-required. registry: persist. auto: change detected,
@@ -1614,6 +1625,9 @@ sub compile_script {
         if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
     };
     $SIG{__WARN__} = $filter;
+    no warnings 'redefine';
+    local *warnings::import = \&warnings_import;
+    use warnings 'redefine';
     # The cleanup runs however the compilation ends: exit in a BEGIN block
     # leaves through here with `last`.
     my $guard = Menshen::Runner::Guard->new(sub {
@@ -1631,6 +1645,33 @@ sub compile_script {
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err);
+}
+
+# warnings_import stands in for warnings::import while the script compiles.
+# The script's file-scope lexicals are a sub's (the wrapper's), so perl
+# says "Variable "$x" will not stay shared" for every named sub that uses
+# one, which a script file never hears: under `use warnings FATAL => 'all'`
+# that is a compile error, and a __WARN__ handler the script installs in a
+# BEGIN block (CGI::Carp's warningsToBrowser) would print it. So `use
+# warnings` in a scope of the script (the innermost BEGIN being compiled
+# from the script's file, whoever calls import: Modern::Perl too) also
+# turns off the 'closure' category there, as `no warnings 'closure'`.
+# Modules, required files and string evals are left alone. -w and
+# `use v5.36` enable warnings without import: the __WARN__ filter of
+# compile_script drops the message while no handler of the script's own
+# replaced it.
+my $WARNINGS_IMPORT = \&warnings::import;
+sub warnings_import {
+    my $script = 0;
+    for (my $i = 1; ; $i++) {
+        my @c = CORE::caller($i) or last;
+        next unless $c[3] =~ /::BEGIN\z/;
+        $script = $c[1] eq $SCRIPT || $c[1] =~ m{/\Q$HOOK_NAME\E\z};
+        last;
+    }
+    &$WARNINGS_IMPORT;
+    warnings::unimport('warnings', 'closure') if $script;
+    return;
 }
 
 package Menshen::Runner::Guard;

@@ -374,6 +374,9 @@ var runnerCorpus = []runnerCase{
 	{script: "tell.pl", query: "flush"},
 	{script: "reopen_stdout.pl", query: "%d"},
 	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
+	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
+	{script: "warn_handler.pl", notRegistry: true},
+	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -507,6 +510,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		stays       bool // no perlrun line at all
 	}{
 		{"lexical_sub.pl", "perlrun: sub main::inc captures file-scope lexical $count", 0, false},
+		{"fatal_warnings.pl", "perlrun: sub main::greet captures file-scope lexical $counter", 0, false},
 		{"package_global.pl", restored, 0, true},
 		{"restore_count.pl", restored, 0, true},
 		{"restore_seen.pl", restored, 0, true},
