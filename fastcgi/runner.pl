@@ -350,10 +350,13 @@
 #                    `main() unless caller`; CGI::Carp and Carp name the
 #                    script): CORE::GLOBAL::caller, installed before any
 #                    module loads, hides the runner's frames. The
-#                    script runs inside the runner's eval, so $^S is 1 at its
-#                    top level; CGI::Carp's ineval() is patched to ignore the
-#                    runner's frames, so fatalsToBrowser prints its page as
-#                    under CGI. Other __DIE__ handlers that test $^S see 1.
+#                    script runs inside the runner's eval, so perl's $^S is
+#                    1 at its top level: $^S is replaced by a tied scalar
+#                    that reads 0 there, as in a fresh process (`return if
+#                    $^S` in a __DIE__ handler works; see install_dollar_s). CGI::Carp's
+#                    ineval() is also patched to ignore the runner's frames
+#                    (it asks Carp's longmess too), so fatalsToBrowser
+#                    prints its page as under CGI.
 # Timing             File-scope lexicals of the script are freed when its
 #                    top level ends, before END blocks run (in a real process
 #                    they live until global destruction, after END).
@@ -813,13 +816,55 @@ sub exec_override {
 # cgi_carp_ineval replaces CGI::Carp::ineval: an eval only counts if it is
 # the script's, not the runner's (mod_perl's Registry gets the same special
 # case inside CGI::Carp).
+# (A require's frame is no eval: $^S is 0 in a file required outside any.)
 sub cgi_carp_ineval {
     for (my $i = 1; ; $i++) {
         my @c = CORE::caller($i);
         return 0 if !@c || $c[0] eq 'Menshen::Runner';
-        return 1 if $c[3] eq '(eval)';
+        return 1 if $c[3] eq '(eval)' && !$c[7];
     }
 }
+
+# $^S as the script sees it. The script runs inside the runner's eval, so
+# perl's $^S (PL_in_eval) is 1 at its top level, where a fresh process has
+# 0, and the classic handler `$SIG{__DIE__} = sub { return if $^S; ... }`
+# would never print its page. The scalar slot of the *^S glob is replaced
+# (install_dollar_s) by a tied scalar: every reader, compiled before or
+# after, reads it through the glob. FETCH returns perl's own value, except
+# that while the script runs a 1 that only the runner's eval causes reads
+# 0: walking up the frames, the call of the script by the runner comes
+# before any eval of the script's own (eval {} or eval "": a require's
+# frame sets no eval). While compiling it is undef, and in END blocks 1
+# (perl runs them as in an eval), as perl's. Only a read of $^S pays.
+our $REAL_S;              # perl's magical $^S
+
+sub install_dollar_s {
+    no strict 'refs';
+    $REAL_S = \${"main::\cS"};
+    tie my $s, 'Menshen::Runner::DollarS';
+    *{"main::\cS"} = \$s;
+}
+
+package Menshen::Runner::DollarS;
+sub TIESCALAR { my $x; return bless \$x, $_[0] }
+sub FETCH {
+    my $v = ${$Menshen::Runner::REAL_S};
+    return $v unless $v && $Menshen::Runner::IN_SCRIPT;
+    for (my $i = 1; ; $i++) {
+        my @c = CORE::caller($i) or return $v;
+        if ($c[3] eq '(eval)') {
+            return $v unless $c[7];
+        } elsif ($c[0] eq 'Menshen::Runner' && $c[3] =~ /^Menshen::Runner::Compiled::/) {
+            return 0;
+        }
+    }
+}
+sub STORE {
+    my @c = CORE::caller;
+    die "Modification of a read-only value attempted at $c[1] line $c[2].\n";
+}
+
+package Menshen::Runner;
 
 # ---------------------------------------------------------------------------
 # Symbol tables.
@@ -2655,6 +2700,7 @@ sub main {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    install_dollar_s();
     $UMASK = umask;
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;

@@ -377,6 +377,8 @@ var runnerCorpus = []runnerCase{
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "warn_handler.pl", notRegistry: true},
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
+	{script: "dollar_s.pl"},
+	{script: "dollar_s.pl", query: "die"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
