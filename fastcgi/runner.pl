@@ -18,8 +18,16 @@
 # FCGI_MPXS_CONNS=0; other management records get FCGI_UNKNOWN_TYPE; roles
 # other than responder get FCGI_UNKNOWN_ROLE; a second BEGIN_REQUEST while
 # one is open gets FCGI_CANT_MPX_CONN; FCGI_ABORT_REQUEST ends the request.
-# SIGTERM: finish the current request, then exit 0. A listener that fails
-# (closed or shut down by the gateway) ends the runner with status 0.
+# SIGTERM between requests (or while a request's records arrive, or its
+# answer leaves): finish that request, then exit 0. While the script runs
+# (compilation, END blocks and the wipe included) SIGTERM is the script's,
+# as in its own process: no handler (the default, which kills the worker
+# at once, as it would the CGI process; the gateway then answers as for a
+# crashed worker), or the one the script set. The gateway sends SIGTERM
+# only to stop a worker, after closing its connection: to an idle one, or
+# to a busy one whose request is failing anyway (drain timeout). A
+# listener that fails (closed or shut down by the gateway) ends the runner
+# with status 0.
 #
 # Each request:
 #   1. The whole FCGI_PARAMS and FCGI_STDIN streams are read first (pairs may
@@ -302,9 +310,15 @@
 # Signal handlers    %SIG is restored after every request to its state after
 #                    the script's compilation (so a module's load-time
 #                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
-#                    alarm(0); SIGTERM always returns to the runner between
-#                    requests. A signal arriving between requests is handled
-#                    by the runner (TERM: exit 0).
+#                    alarm(0). While the script runs, %SIG is what a fresh
+#                    process has: $SIG{TERM} undef (the default: a TERM,
+#                    `kill TERM => $$` included, ends the worker as it ends
+#                    a CGI process) unless the script (or, in registry, its
+#                    compilation) sets it; the runner's TERM handler is back
+#                    before the answer leaves. A signal arriving between
+#                    requests is handled by the runner (TERM: exit 0). A
+#                    script's TERM handler that swallows the gateway's stop
+#                    signal leaves the worker to SIGKILL after the grace.
 # fork               Works: a forked child writes straight to fd 1 (captured),
 #                    never onto the FastCGI connection, which fork closes in
 #                    the child along with the listener; when the child exits
@@ -462,6 +476,7 @@ our $SIG_STATE;           # sig_state() after restore_sig(\%SIG_BASE)
 our $SIG_COMPILED;        # sig_state() of %SIG when %SIG_BASE was taken from it
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
+our $SCRIPT_TERM;         # $SIG{TERM} as the script's last compilation left it
 our %MAIN0;               # main:: names that existed before the script
 our %STASH_KEYS;          # known package => [its symbol table, number of names]
 our @INC0;                # @INC before the script
@@ -2217,6 +2232,10 @@ sub run_request {
         my $endav = $ENDAV || endav();
         my $end_n = $endav ? @$endav : 0;
         my $endb = $END_CACHE && $endav && $END_CACHE->[0] == $end_n ? $END_CACHE->[1] : end_addrs();
+        # SIGTERM as in a fresh process (see SIGTERM in the header): the
+        # default disposition, read back as undef, or what the script's
+        # compilation set (registry: at its one compilation).
+        if (defined $SCRIPT_TERM && $REG_SUB) { $SIG{TERM} = $SCRIPT_TERM } else { delete $SIG{TERM} }
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             if (!$perlrun && !$REG_SUB) {
@@ -2261,6 +2280,7 @@ sub run_request {
             # request compiles) is not taken again, and %SIG, restored to
             # it last time, needs no full restore.
             if ($compiled) {
+                $SCRIPT_TERM = $SIG{TERM};
                 my $st = sig_state();
                 if (!defined $SIG_COMPILED || $st ne $SIG_COMPILED) {
                     $sig_base = { %SIG };
@@ -2297,6 +2317,9 @@ sub run_request {
         } else {
             close_script_handles();
         }
+        # The runner's handler is back before the answer leaves: the
+        # gateway may stop the worker as soon as it has it.
+        $SIG{TERM} = $TERM_HANDLER;
         $IN_SCRIPT = 0;
         close_data() if defined $DATA_OFFSET;
     }

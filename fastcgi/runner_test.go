@@ -379,6 +379,7 @@ var runnerCorpus = []runnerCase{
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "dollar_s.pl"},
 	{script: "dollar_s.pl", query: "die"},
+	{script: "sig_term.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -848,23 +849,48 @@ func TestRunner_SIGTERM(t *testing.T) {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
 	})
+	// During the script SIGTERM is the script's (C23): with no handler of
+	// its own, the worker dies at once, as the CGI process would.
 	t.Run("MidRequest", func(t *testing.T) {
 		r := startRunner(t, script, IsolationAuto)
-		resp := r.open(t, r.dial(t), script, "sleep=1")
+		resp := r.open(t, r.dial(t), script, "sleep=2")
 		buf := make([]byte, 100)
 		if _, err := resp.Read(buf); err != nil { // the script is running
 			t.Fatal(err)
 		}
 		syscall.Kill(r.pgid, syscall.SIGTERM)
 		rest, err := io.ReadAll(resp)
-		if err != nil || !bytes.Contains(rest, []byte("second\n")) {
-			t.Errorf("after SIGTERM: %q, %v; want the request finished", rest, err)
+		if err == nil || bytes.Contains(rest, []byte("second\n")) {
+			t.Errorf("after SIGTERM: %q, %v; want the request cut short", rest, err)
 		}
-		r.mustExit(t, "the request")
-		if r.err != nil {
-			t.Errorf("exit: %v, want status 0", r.err)
-		}
+		r.mustExit(t, "SIGTERM")
+		mustKilledBy(t, r.err, syscall.SIGTERM)
 	})
+	t.Run("ScriptKillsItself", func(t *testing.T) {
+		self := mustRunnerAbs(t, "testdata/runner/special/self_term.pl")
+		params := runnerParams(self, "GET", "", "")
+		want := runnerCGI(t, self, params, "")
+		r := startRunner(t, self, IsolationAuto)
+		resp := r.open(t, r.dial(t), self, "")
+		got, err := io.ReadAll(resp)
+		if err == nil || !bytes.Equal(got, want.out) {
+			t.Errorf("runner: %q, %v; cgi: %q, and the end of the process", got, err, want.out)
+		}
+		r.mustExit(t, "kill TERM, $$")
+		mustKilledBy(t, r.err, syscall.SIGTERM)
+	})
+}
+
+// mustKilledBy checks that a process ended by signal sig.
+func mustKilledBy(tb testing.TB, err error, sig syscall.Signal) {
+	tb.Helper()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		tb.Fatalf("exit: %v, want death by %v", err, sig)
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != sig {
+		tb.Errorf("exit: %v, want death by %v", err, sig)
+	}
 }
 
 // TestRunner_KillRunaway: a script that never ends, with a grandchild,
