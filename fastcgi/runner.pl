@@ -374,6 +374,19 @@
 # Timing             File-scope lexicals of the script are freed when its
 #                    top level ends, before END blocks run (in a real process
 #                    they live until global destruction, after END).
+# DESTROY of         A CGI process destroys the objects its globals hold at
+#  globals           global destruction, after the END blocks, still
+#                    printing to STDOUT. perlrun: after the END blocks every
+#                    reference to an object in the script's package
+#                    variables is undefined (destruct_objects), before
+#                    they are wiped: DESTROY runs while the answer is still
+#                    open and the classes exist. auto: the same in a
+#                    registry request, which then switches to perlrun.
+#                    registry: objects persist, as under mod_perl. Not
+#                    reproduced: the order among several objects (perl's
+#                    arena order, not stable between processes either) and
+#                    ${^GLOBAL_PHASE} ("RUN", not "DESTRUCT"); objects
+#                    held only by module globals or leaked cycles live on.
 # return             A top-level `return` ends the script silently (perl
 #                    would refuse to compile it).
 # %INC, packages     Not hidden: a script that lists %INC or the symbol
@@ -386,6 +399,8 @@
 # =============================================================================
 
 package Menshen::Runner;
+
+my %SIGIL = (S => '$', A => '@', H => '%');
 
 # caller() as the script sees it: its top level has no caller, as in a CGI
 # process (modulinos: `main() unless caller`; CGI::Carp and Carp name the
@@ -494,6 +509,7 @@ our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %I
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
 our $IN_SCRIPT = 0;       # script code (or its compilation) is running
+our $OBJ_HELD;            # why auto must leave registry: a variable held an object
 our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
 our ($OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
@@ -1065,6 +1081,12 @@ sub wipe_main {
 # wipe_packages deletes the packages the script created since the last
 # call. A package a module keeps (Data::Dumper) keeps its parents (Data).
 sub wipe_packages {
+    delete_package($_) for @_;
+}
+
+# owned_packages returns the packages the script created since the last
+# call that wipe_packages must delete, deepest first.
+sub owned_packages {
     my @new = new_stashes();
     return unless @new;
     my $mod = module_file_set();
@@ -1077,9 +1099,64 @@ sub wipe_packages {
         my $p = $pkg;
         $keep{$p} = 1 while $p =~ s/::[^:]+\z//;
     }
-    for my $pkg (@owned) {
-        delete_package($pkg) if !$keep{$pkg} && stash($pkg);
+    return grep { !$keep{$_} && stash($_) } @owned;
+}
+
+# destruct_objects does for the script's package variables what the global
+# destruction of a CGI process does after its END blocks: every reference
+# to an object held in them (directly, or inside unblessed arrays, hashes
+# and scalar refs) is undefined, so the objects' DESTROY methods run now,
+# while STDOUT still goes to the client and their classes still exist
+# (wipe_main and delete_package free them too, but the script's subs keep
+# its compiled code, and so its variables, alive until its packages are
+# gone). The order among objects is the runner's (a process's is perl's
+# arena order, which varies too); ${^GLOBAL_PHASE} says RUN, not DESTRUCT.
+# It returns the name of the first variable that held one, or nothing.
+sub destruct_objects {
+    my ($spaces) = @_;     # [symbol table, package, [names]]...
+    my ($first, %seen, @todo);
+    my $budget = 100_000;
+    for my $sp (@$spaces) {
+        my ($h, $pkg, $names) = @$sp;
+        for my $k (@$names) {
+            my $g = $h->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            for my $slot (qw(SCALAR ARRAY HASH)) {
+                my $ref = *{$g}{$slot} or next;
+                next if $slot eq 'SCALAR' ? !ref $$ref : $slot eq 'ARRAY' ? !@$ref : !%$ref;
+                push @todo, [$ref, "$SIGIL{substr $slot, 0, 1}${pkg}::$k"];
+            }
+        }
     }
+    while (my $t = shift @todo) {
+        my ($r, $name) = @$t;
+        next if --$budget < 0 || $seen{ Scalar::Util::refaddr($r) }++;
+        my $type = Scalar::Util::reftype($r);
+        my @slots;
+        if ($type eq 'ARRAY') {
+            next if tied @$r;
+            @slots = \(@$r);
+        } elsif ($type eq 'HASH') {
+            next if tied %$r;
+            @slots = \(values %$r);
+        } elsif ($type eq 'SCALAR' || $type eq 'REF') {
+            next if tied $$r;
+            @slots = ($r);
+        }
+        for my $sv (@slots) {
+            my $v = $$sv;
+            next unless ref $v;
+            if (defined Scalar::Util::blessed($v)) {
+                next if Scalar::Util::readonly($$sv);
+                undef $v;
+                $first //= $name;
+                undef $$sv;
+            } elsif (!Scalar::Util::blessed($v)) {
+                push @todo, [$v, $name];
+            }
+        }
+    }
+    return $first;
 }
 
 # drop_libs forgets files the script required that are not modules, so the
@@ -1178,7 +1255,6 @@ sub split_registry_symbols {
     }
 }
 
-my %SIGIL = (S => '$', A => '@', H => '%');
 
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
@@ -2203,6 +2279,7 @@ sub run_request {
     $ERR_SENT = 0;
     $EXIT = undef;
     $SKIP_END = 0;
+    $OBJ_HELD = undef;
 
     setup_fds($req);
     # %ENV is empty, the cwd the script's directory and the seed new: see
@@ -2311,11 +2388,22 @@ sub run_request {
         @ends = ();
         child_exit($status) if $$ != $PID;
         if ($perlrun) {
+            my @owned = owned_packages();
+            destruct_objects([[\%main::, 'main', [grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::]],
+                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
             wipe_main();
-            wipe_packages();
+            wipe_packages(@owned);
             drop_libs(\%inc_before);
         } else {
             close_script_handles();
+            # auto: objects the request left in the script's variables are
+            # destroyed now, as in perlrun (and a CGI process), and make
+            # it perlrun from the next request on.
+            if ($MODE eq 'auto' && (@REG_LIGHT || %REG_HEAVY || %REG_PKGS)) {
+                my $held = destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
+                    map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS]);
+                $OBJ_HELD = "package variable $held changed" if $held;
+            }
         }
         # The runner's handler is back before the answer leaves: the
         # gateway may stop the worker as soon as it has it.
@@ -2349,7 +2437,7 @@ sub run_request {
     umask($UMASK);
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
-        if (my $why = registry_restore() || registry_changed()) {
+        if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
             switch_to_perlrun($why);
         }
     }

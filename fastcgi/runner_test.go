@@ -380,6 +380,7 @@ var runnerCorpus = []runnerCase{
 	{script: "dollar_s.pl"},
 	{script: "dollar_s.pl", query: "die"},
 	{script: "sig_term.pl"},
+	{script: "destroy_global.pl", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -520,6 +521,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"restore_nested.pl", restored, 0, true},
 		{"restore_object.pl", "switching to perlrun: package variable $main::obj changed", 1, false},
 		{"restore_coderef.pl", "switching to perlrun: package variable $main::cb changed", 1, false},
+		{"destroy_global.pl", "switching to perlrun: package variable %main::reg changed", 1, false},
 		{"state.pl", "perlrun: state variable", 0, false},
 		{"begin_end.pl", "perlrun: BEGIN block", 0, false},
 		{"require_lib.pl", "perlrun: require of a file", 0, false},
