@@ -387,8 +387,14 @@
 #                    arena order, not stable between processes either) and
 #                    ${^GLOBAL_PHASE} ("RUN", not "DESTRUCT"); objects
 #                    held only by module globals or leaked cycles live on.
-# return             A top-level `return` ends the script silently (perl
-#                    would refuse to compile it).
+# return             A top-level `return` (outside any sub or eval) is a
+#                    run-time error in a script file: the runner sees that
+#                    the script's sub ended before its last statement and
+#                    dies as perl does, "Can't return outside a subroutine
+#                    at FILE line N." (returned_early), status 255, END
+#                    blocks seeing it in $?. (A script whose source says
+#                    `return` gets one hidden lexical at the top of its
+#                    wrapper sub, which finds the line.)
 # %INC, packages     Not hidden: a script that lists %INC or the symbol
 #                    tables sees the modules the runner itself loads (B,
 #                    POSIX, Socket, Scalar::Util... and Menshen::Runner)
@@ -885,7 +891,8 @@ sub FETCH {
         my @c = CORE::caller($i) or return $v;
         if ($c[3] eq '(eval)') {
             return $v unless $c[7];
-        } elsif ($c[0] eq 'Menshen::Runner' && $c[3] =~ /^Menshen::Runner::Compiled::/) {
+        } elsif ($c[0] eq 'Menshen::Runner' && $c[3] =~ /^Menshen::Runner::Compiled::/
+            || $c[3] eq 'Menshen::Runner::returned_early') {
             return 0;
         }
     }
@@ -894,6 +901,31 @@ sub STORE {
     my @c = CORE::caller;
     die "Modification of a read-only value attempted at $c[1] line $c[2].\n";
 }
+
+package Menshen::Runner;
+
+# returned_early is called right after the script's sub (in the same
+# statement: the sub runs in void context, as a script does): when the
+# script did not run to its end (its last statement sets $FELL_OFF), a
+# top-level `return` left it, which perl refuses in a script file at run
+# time ("Can't return outside a subroutine", status 255 as for any die;
+# return in an eval block or a sub is fine in both). The line is the
+# return's: when the source says `return` at all, the wrapper's first
+# lexical is a ReturnGuard, freed as the sub is left, while perl's current
+# statement is still the script's last one. $^S and __DIE__ handlers see a
+# top-level die.
+our $FELL_OFF;            # the script's sub ran its last statement
+our $RETURN_GUARD;        # the source says `return`: compile with a ReturnGuard
+our @RETURN_AT;           # file and line the script's sub was left from
+sub returned_early {
+    return if $FELL_OFF;
+    my ($file, $line) = @RETURN_AT ? @RETURN_AT : ($SCRIPT, 0);
+    die "Can't return outside a subroutine at $file line $line.\n";
+}
+
+package Menshen::Runner::ReturnGuard;
+sub new { @Menshen::Runner::RETURN_AT = (); my $x; return bless \$x, $_[0] }
+sub DESTROY { @Menshen::Runner::RETURN_AT = (CORE::caller(0))[1, 2] unless $Menshen::Runner::FELL_OFF }
 
 package Menshen::Runner;
 
@@ -1752,7 +1784,10 @@ sub compile_script {
     # runs a clone the named subs never see.
     my $n = ++$COMPILED;
     my $name = "Menshen::Runner::Compiled::script$n";
-    local $HOOK_SRC = "package main; sub $name {\n$line\n$CODE_SRC\n;}\n\\&$name;\n";
+    # The last statement tells that the script ran to its end (see
+    # returned_early).
+    my $rguard = $RETURN_GUARD ? 'my $__menshen_return_guard__ = Menshen::Runner::ReturnGuard->new;' : '';
+    local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -2364,7 +2399,8 @@ sub run_request {
                     $SIG_COMPILED = $st;
                 }
             }
-            $ok = eval { $sub->(); 1 };
+            $FELL_OFF = 0;
+            $ok = eval { $sub->(), returned_early(); 1 };
             $errno = $! + 0;
             $err = $@;
             if (!$ok) {
@@ -2784,6 +2820,7 @@ sub main {
     $CODE_SRC .= "\n=cut\n" if $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
+    $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;

@@ -381,6 +381,8 @@ var runnerCorpus = []runnerCase{
 	{script: "dollar_s.pl", query: "die"},
 	{script: "sig_term.pl"},
 	{script: "destroy_global.pl", notRegistry: true},
+	{script: "top_return.pl"},
+	{script: "top_return.pl", query: "ret"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
