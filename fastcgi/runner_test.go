@@ -853,19 +853,36 @@ func TestRunner_SIGTERM(t *testing.T) {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
 	})
-	// During the script SIGTERM is the script's (C23): with no handler of
-	// its own, the worker dies at once, as the CGI process would.
+	// A script that never names a signal cannot see the runner's handler:
+	// the request is finished, then the worker exits.
 	t.Run("MidRequest", func(t *testing.T) {
 		r := startRunner(t, script, IsolationAuto)
-		resp := r.open(t, r.dial(t), script, "sleep=2")
+		resp := r.open(t, r.dial(t), script, "sleep=1")
 		buf := make([]byte, 100)
 		if _, err := resp.Read(buf); err != nil { // the script is running
 			t.Fatal(err)
 		}
 		syscall.Kill(r.pgid, syscall.SIGTERM)
 		rest, err := io.ReadAll(resp)
+		if err != nil || !bytes.Contains(rest, []byte("second\n")) {
+			t.Errorf("after SIGTERM: %q, %v; want the request finished", rest, err)
+		}
+		r.mustExit(t, "the request")
+		if r.err != nil {
+			t.Errorf("exit: %v, want status 0", r.err)
+		}
+	})
+	// One that does has SIGTERM as in its own process (C23): with no
+	// handler of its own, the worker dies at once, as the CGI process would.
+	t.Run("MidRequestSignalScript", func(t *testing.T) {
+		sig := mustRunnerAbs(t, "testdata/runner/special/sig_sleep.pl")
+		r := startRunner(t, sig, IsolationAuto)
+		resp := r.open(t, r.dial(t), sig, "")
+		head := mustReadUntil(t, resp, "TERM=")
+		syscall.Kill(r.pgid, syscall.SIGTERM)
+		rest, err := io.ReadAll(resp)
 		if err == nil || bytes.Contains(rest, []byte("second\n")) {
-			t.Errorf("after SIGTERM: %q, %v; want the request cut short", rest, err)
+			t.Errorf("after SIGTERM: %q%q, %v; want the request cut short", head, rest, err)
 		}
 		r.mustExit(t, "SIGTERM")
 		mustKilledBy(t, r.err, syscall.SIGTERM)
