@@ -26,6 +26,10 @@ func TestClassify(t *testing.T) {
 		{name: "cgi extension", base: "a.cgi", src: "#!/usr/local/bin/perl5.36 -w\nprint 1;\n", kind: KindPerl, perl: "/usr/local/bin/perl5.36", warnings: true},
 		{name: "wT", base: "a.pl", src: "#!/usr/bin/perl -wT\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true, taint: "-T"},
 		{name: "T alone, CRLF", base: "a.pl", src: "#!/usr/bin/perl -T\r\nprint 1;\r\n", kind: KindPerl, perl: "/usr/bin/perl", taint: "-T"},
+		{name: "CRLF on the interpreter", base: "a.pl", src: "#!/usr/bin/perl\r\nprint 1;\r\n", kind: KindPerRequest, reason: "carriage return", perl: "/usr/bin/perl"},
+		{name: "CRLF after a space", base: "a.pl", src: "#!/usr/bin/perl \r\nprint 1;\r\n", kind: KindPerRequest, reason: "carriage return"},
+		{name: "CRLF on env's perl", base: "a.pl", src: "#!/usr/bin/env perl\r\nprint 1;\r\n", kind: KindPerRequest, reason: `"perl\r"`},
+		{name: "CRLF on a switch", base: "a.pl", src: "#!/usr/bin/perl -w\r\nprint 1;\r\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
 		{name: "t", base: "a.pl", src: "#!/usr/bin/perl -t\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", taint: "-t"},
 		{name: "t and T", base: "a.pl", src: "#!/usr/bin/perl -t -w -T\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true, taint: "-T"},
 		{name: "space after #!", base: "a.pl", src: "#! /usr/bin/perl -w\nprint 1;\n", kind: KindPerl, perl: "/usr/bin/perl", warnings: true},
@@ -119,6 +123,46 @@ func TestClassify_Corpus(t *testing.T) {
 		if c.Kind != KindPerl {
 			t.Errorf("%s: %v %q, want perl", base, c.Kind, c.Reason)
 		}
+	}
+}
+
+// TestClassify_ShebangAsCGI: a #! line the kernel cannot run (the
+// interpreter missing, or "perl\r" from CRLF line ends) fails in CGI mode,
+// so fastcgi mode must serve it per request, where it fails the same way,
+// not in a runner (C23); a CR after a switch is harmless to both.
+func TestClassify_ShebangAsCGI(t *testing.T) {
+	mustRunnerPerl(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, src string
+		kind      Kind
+	}{
+		{"missing.pl", "#!/usr/local/no/such/perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", KindPerRequest},
+		{"crlf.pl", "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\r\n", KindPerRequest},
+		{"crlf_w.pl", "#!/usr/bin/perl -w\r\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\r\n", KindPerl},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := os.Stat("/usr/bin/perl"); err != nil {
+				t.Skip("needs /usr/bin/perl")
+			}
+			path := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(path, []byte(tc.src), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Classify(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Kind != tc.kind {
+				t.Errorf("Kind = %v (%q), want %v", c.Kind, c.Reason, tc.kind)
+			}
+			cmd := exec.Command(path)
+			cmd.Env = []string{"PATH=/usr/bin:/bin"}
+			out, err := cmd.Output()
+			if runs := err == nil && strings.HasSuffix(string(out), "hi\n"); runs != (tc.kind == KindPerl) {
+				t.Errorf("as CGI: %q, %v; want it to run only when kept in a runner", out, err)
+			}
+		})
 	}
 }
 

@@ -91,7 +91,10 @@ const maxClassifySource = 4 << 20
 // INIT/CHECK blocks, setsid, changing uid/gid... Those are KindPerRequest
 // with the Reason, as is anything that is not Perl (shell, binaries,
 // Python) and every NPH script (nph-*: FastCGI has no non-parsed headers,
-// C7). Backticks and qx// are fine: their output is captured.
+// C7). So is a script whose #! line the kernel cannot run, which fails as
+// CGI and must fail the same way (C23): its interpreter does not exist, or
+// a CR (CRLF line ends) sticks to the interpreter's name. Backticks and
+// qx// are fine: their output is captured.
 //
 // The scan is a heuristic over the source with POD and comments removed:
 // it errs towards KindPerRequest, and the runner copes at run time with
@@ -107,7 +110,17 @@ func Classify(path string) (Class, error) {
 	if err != nil {
 		return Class{}, fmt.Errorf("classify %q: %w", path, err)
 	}
-	return classify(filepath.Base(path), src), nil
+	c := classify(filepath.Base(path), src)
+	if (c.Kind == KindPerl || c.Kind == KindNative) && filepath.IsAbs(c.Perl) {
+		// The kernel cannot run a script whose interpreter is missing: CGI
+		// mode answers 500, and so must fastcgi mode (C23), not start a
+		// runner under another perl or fail to start a worker.
+		if _, err := os.Stat(c.Perl); err != nil {
+			c.Kind = KindPerRequest
+			c.Reason = fmt.Sprintf("the #! interpreter %q does not exist", c.Perl)
+		}
+	}
+	return c, nil
 }
 
 // classify is Classify on a file's base name and source.
@@ -126,6 +139,14 @@ func classify(base string, src []byte) Class {
 		return Class{Kind: KindPerRequest, Reason: fmt.Sprintf("not a Perl script (#!%s)", sb.line)}
 	}
 	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint}
+	if sb.cr {
+		// #!/usr/bin/perl\r (CRLF line ends): the kernel looks for
+		// "perl\r" and fails, so CGI mode answers 500; served per
+		// request, the script fails the same way (C23).
+		c.Kind = KindPerRequest
+		c.Reason = fmt.Sprintf("the #! line ends in a carriage return: %q cannot be run", sb.program+"\r")
+		return c
+	}
 	if sb.bad != "" {
 		c.Kind = KindPerRequest
 		c.Reason = fmt.Sprintf("shebang switch %s changes how perl reads the script", sb.bad)
@@ -159,6 +180,8 @@ type shebang struct {
 	warnings bool
 	taint    string // "-T", "-t" or ""
 	bad      string // an unsupported switch
+	program  string // the word naming the program the kernel (or env) runs
+	cr       bool   // that word carries the line's trailing CR
 }
 
 var perlNameRE = regexp.MustCompile(`^perl[0-9.]*$`)
@@ -169,11 +192,15 @@ func parseShebang(src []byte) (sb shebang, ok bool) {
 		return sb, false
 	}
 	line, _, _ := bytes.Cut(src[2:], []byte("\n"))
+	crlf := bytes.HasSuffix(line, []byte("\r"))
 	sb.line = strings.TrimSpace(strings.TrimSuffix(string(line), "\r"))
 	words := strings.Fields(sb.line)
 	if len(words) == 0 {
 		return sb, true
 	}
+	// A trailing CR sticks to the last word: harmless on a switch (perl
+	// ignores it), fatal on the program's name (checked below).
+	sb.program, sb.cr = words[0], crlf && len(words) == 1
 	interp, args := words[0], words[1:]
 	if filepath.Base(interp) == "env" {
 		// #!/usr/bin/env [-S] perl [switches]
@@ -186,6 +213,7 @@ func parseShebang(src []byte) (sb shebang, ok bool) {
 		if len(args) == 0 || !perlNameRE.MatchString(args[0]) {
 			return sb, true
 		}
+		sb.program, sb.cr = args[0], crlf && len(args) == 1
 		sb.interp = args[0]
 		if p, err := exec.LookPath(args[0]); err == nil {
 			sb.interp = p

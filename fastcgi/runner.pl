@@ -18,8 +18,21 @@
 # FCGI_MPXS_CONNS=0; other management records get FCGI_UNKNOWN_TYPE; roles
 # other than responder get FCGI_UNKNOWN_ROLE; a second BEGIN_REQUEST while
 # one is open gets FCGI_CANT_MPX_CONN; FCGI_ABORT_REQUEST ends the request.
-# SIGTERM: finish the current request, then exit 0. A listener that fails
-# (closed or shut down by the gateway) ends the runner with status 0.
+# SIGTERM between requests (or while a request's records arrive, or its
+# answer leaves): finish that request, then exit 0. While the script runs
+# (compilation, END blocks and the wipe included) SIGTERM is the script's,
+# as in its own process: no handler (the default, which kills the worker
+# at once, as it would the CGI process; the gateway then answers as for a
+# crashed worker), or the one the script set. That costs six syscalls a
+# request, so it is done for scripts whose source names signals (SIG,
+# kill, sigtrap, sigaction); any other script cannot set or send one
+# itself, and keeps the runner's handler out of sight (an outside SIGTERM
+# then ends the worker after the request, not at once; a module that reads
+# $SIG{TERM} would see it). The gateway sends SIGTERM
+# only to stop a worker, after closing its connection: to an idle one, or
+# to a busy one whose request is failing anyway (drain timeout). A
+# listener that fails (closed or shut down by the gateway) ends the runner
+# with status 0.
 #
 # Each request:
 #   1. The whole FCGI_PARAMS and FCGI_STDIN streams are read first (pairs may
@@ -30,6 +43,10 @@
 #      on fd 0, so read, sysread, <STDIN>, eof, -s and CGI.pm all work, and
 #      no layer or buffer survives from an earlier request: a handle is
 #      kept for the next request only while it is as new (see KEPT HANDLES).
+#      It is perl's own stdin (PerlIO's first slot, see reset_fds), so `<>`
+#      and open(FH, '-') read the body too, sharing STDIN's buffer as in a
+#      new process; ARGV is closed, $ARGV undef and `<>` set to start over,
+#      and $. undef, for every request.
 #   3. fd 1 becomes a fresh capture file (a memfd, else an anonymous temp
 #      file), and STDOUT a handle
 #      whose layers are  unix($SINK) + via(Menshen::Runner::Out) + perlio:
@@ -73,7 +90,8 @@
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
 # script. After a request each one is kept for the next when it is still the
-# handle the runner installed (not replaced, closed or tied), its PerlIO
+# handle the runner installed (not replaced, closed or tied; STDIN's handle
+# is always the same glob, $IDLE_IN, opened again in place), its PerlIO
 # layers, their arguments and flags (EOF, error, utf8, buffer in use) are
 # what they were when it was new (after the registry's `use open` layers),
 # and, for STDOUT/STDERR, the format state ($~ $^ $= $- $%) is the default;
@@ -112,6 +130,13 @@
 # %SIG check (54k, a magic get per signal), layer signatures (12k each for
 # STDIN, STDOUT, STDERR), restore_watched (20k). The send and the read,
 # with their wakeups, are most of the kernel time.
+#
+# Third round (runner-fixes: <>, closure warnings, $^S, SIGTERM, DESTROY of
+# globals, top-level return), callgrind, hello.pl, instructions per
+# request: auto 541k -> 554k; perlrun 1103k -> 1220k (the 'closure'
+# warnings hook at each compilation about 19k, the object pass over the
+# script's symbols about 16k, the $. reset 8k). $^S costs nothing until
+# read; the SIGTERM switch (six syscalls) only for scripts naming signals.
 #
 # ASSUMPTIONS the speed relies on (each checked by a test):
 #   - The fork sentinel: perl flushes every PerlIO handle before it forks
@@ -228,7 +253,18 @@
 #                    worker.
 # "will not stay     perlrun: impossible (one call per compilation). registry:
 #  shared"           as under mod_perl. auto: detected with B, -> perlrun. The
-#                    warning itself is filtered out of the compile output.
+#                    warning itself, which a script file never gets for its
+#                    file-scope lexicals, must not be heard (FATAL warnings
+#                    make it a compile error; a BEGIN-time __WARN__ handler
+#                    or CGI::Carp's warningsToBrowser would show it): `use
+#                    warnings` in the script's own scopes also turns off the
+#                    'closure' category there (warnings_import), and under
+#                    -w a __WARN__ filter drops it while the script installs
+#                    no handler of its own at compile time. Cost: a script
+#                    with `use warnings` no longer hears the 'closure'
+#                    warnings it would in a fresh process (a named sub
+#                    inside a named sub); -w or `use v5.36` scripts with a
+#                    BEGIN-time __WARN__ handler still see the message.
 # globals leaking    perlrun: main:: symbols and packages the script created
 #                    are deleted after each request; required libraries are
 #                    re-required. registry: persist. auto: change detected,
@@ -258,7 +294,11 @@
 # STDIN/STDOUT       Real file descriptors 0/1/2 per request (see DESIGN), so
 #                    system(), exec'd programs, XS code and dup tricks keep
 #                    working: their fd-1 output is captured in order, not
-#                    streamed.
+#                    streamed. `<>`, `<ARGV>` and eof() read the body from
+#                    STDIN in every request (ARGV reset, see reset_argv).
+#                    ARGV and ARGVOUT are perl's own globs (perl points to
+#                    them from C): they exist before the script and are
+#                    never deleted or reported as the script's symbols.
 # CGI.pm globals     CGI::initialize_globals() before each compilation
 #                    (perlrun) or each call (registry), so the default object
 #                    $CGI::Q and the parsed params never leak. `use CGI` with
@@ -282,9 +322,19 @@
 # Signal handlers    %SIG is restored after every request to its state after
 #                    the script's compilation (so a module's load-time
 #                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
-#                    alarm(0); SIGTERM always returns to the runner between
-#                    requests. A signal arriving between requests is handled
-#                    by the runner (TERM: exit 0).
+#                    alarm(0). While a script that names signals (SIG,
+#                    kill, sigtrap, sigaction) runs, %SIG is what a fresh
+#                    process has: $SIG{TERM} undef (the default: a TERM,
+#                    `kill TERM => $$` included, ends the worker as it ends
+#                    a CGI process) unless the script (or, in registry, its
+#                    compilation) sets it; the runner's TERM handler is back
+#                    before the answer leaves. Other scripts keep the
+#                    runner's handler (six syscalls a request saved): they
+#                    cannot see it, but a module reading $SIG{TERM} would,
+#                    and an outside TERM ends the worker after the request. A signal arriving between
+#                    requests is handled by the runner (TERM: exit 0). A
+#                    script's TERM handler that swallows the gateway's stop
+#                    signal leaves the worker to SIGKILL after the grace.
 # fork               Works: a forked child writes straight to fd 1 (captured),
 #                    never onto the FastCGI connection, which fork closes in
 #                    the child along with the listener; when the child exits
@@ -330,15 +380,37 @@
 #                    `main() unless caller`; CGI::Carp and Carp name the
 #                    script): CORE::GLOBAL::caller, installed before any
 #                    module loads, hides the runner's frames. The
-#                    script runs inside the runner's eval, so $^S is 1 at its
-#                    top level; CGI::Carp's ineval() is patched to ignore the
-#                    runner's frames, so fatalsToBrowser prints its page as
-#                    under CGI. Other __DIE__ handlers that test $^S see 1.
+#                    script runs inside the runner's eval, so perl's $^S is
+#                    1 at its top level: $^S is replaced by a tied scalar
+#                    that reads 0 there, as in a fresh process (`return if
+#                    $^S` in a __DIE__ handler works; see install_dollar_s). CGI::Carp's
+#                    ineval() is also patched to ignore the runner's frames
+#                    (it asks Carp's longmess too), so fatalsToBrowser
+#                    prints its page as under CGI.
 # Timing             File-scope lexicals of the script are freed when its
 #                    top level ends, before END blocks run (in a real process
 #                    they live until global destruction, after END).
-# return             A top-level `return` ends the script silently (perl
-#                    would refuse to compile it).
+# DESTROY of         A CGI process destroys the objects its globals hold at
+#  globals           global destruction, after the END blocks, still
+#                    printing to STDOUT. perlrun: after the END blocks every
+#                    reference to an object in the script's package
+#                    variables is undefined (destruct_objects), before
+#                    they are wiped: DESTROY runs while the answer is still
+#                    open and the classes exist. auto: the same in a
+#                    registry request, which then switches to perlrun.
+#                    registry: objects persist, as under mod_perl. Not
+#                    reproduced: the order among several objects (perl's
+#                    arena order, not stable between processes either) and
+#                    ${^GLOBAL_PHASE} ("RUN", not "DESTRUCT"); objects
+#                    held only by module globals or leaked cycles live on.
+# return             A top-level `return` (outside any sub or eval) is a
+#                    run-time error in a script file: the runner sees that
+#                    the script's sub ended before its last statement and
+#                    dies as perl does, "Can't return outside a subroutine
+#                    at FILE line N." (returned_early), status 255, END
+#                    blocks seeing it in $?. (A script whose source says
+#                    `return` gets one hidden lexical at the top of its
+#                    wrapper sub, which finds the line.)
 # %INC, packages     Not hidden: a script that lists %INC or the symbol
 #                    tables sees the modules the runner itself loads (B,
 #                    POSIX, Socket, Scalar::Util... and Menshen::Runner)
@@ -349,6 +421,8 @@
 # =============================================================================
 
 package Menshen::Runner;
+
+my %SIGIL = (S => '$', A => '@', H => '%');
 
 # caller() as the script sees it: its top level has no caller, as in a CGI
 # process (modulinos: `main() unless caller`; CGI::Carp and Carp name the
@@ -439,6 +513,8 @@ our $SIG_STATE;           # sig_state() after restore_sig(\%SIG_BASE)
 our $SIG_COMPILED;        # sig_state() of %SIG when %SIG_BASE was taken from it
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
+our $SCRIPT_TERM;         # $SIG{TERM} as the script's last compilation left it
+our $TERM_SCRIPT;         # the source names signals: SIGTERM is the script's while it runs
 our %MAIN0;               # main:: names that existed before the script
 our %STASH_KEYS;          # known package => [its symbol table, number of names]
 our @INC0;                # @INC before the script
@@ -456,6 +532,7 @@ our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %I
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
 our $IN_SCRIPT = 0;       # script code (or its compilation) is running
+our $OBJ_HELD;            # why auto must leave registry: a variable held an object
 our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
 our ($OUT_DONE, $OUT_SENT, $ERR_SENT, $OUT_OFF);
@@ -473,7 +550,8 @@ our $STDIN_FH;            # an in-memory body's handle (no fd 0)
 # The request's handles: kept between requests while they are as new
 # (KEEP, strong), watched during a request (CUR, weak: a script that
 # replaces one frees it as in a real process); SIG: their state when new.
-our ($KEEP_IN, $KEEP_OUT, $KEEP_ERR, $CUR_IN, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our ($KEEP_OUT, $KEEP_ERR, $CUR_OUT, $CUR_ERR, $SIG_IN, $SIG_OUT, $SIG_ERR);
+our $IN_FRESH = 1;        # $IDLE_IN was made new since the last request
 our ($PLAIN_OUT, $PLAIN_ERR);   # SIG_OUT/ERR before the registry's `use open` layers (apply_layers)
 our @FRESH;               # the standard handles made new for this request
 our ($OUT_WROTE, $ERR_WROTE);   # STDOUT's, STDERR's :perlio layer wrote to the via layer (tell() moved)
@@ -792,13 +870,81 @@ sub exec_override {
 # cgi_carp_ineval replaces CGI::Carp::ineval: an eval only counts if it is
 # the script's, not the runner's (mod_perl's Registry gets the same special
 # case inside CGI::Carp).
+# (A require's frame is no eval: $^S is 0 in a file required outside any.)
 sub cgi_carp_ineval {
     for (my $i = 1; ; $i++) {
         my @c = CORE::caller($i);
         return 0 if !@c || $c[0] eq 'Menshen::Runner';
-        return 1 if $c[3] eq '(eval)';
+        return 1 if $c[3] eq '(eval)' && !$c[7];
     }
 }
+
+# $^S as the script sees it. The script runs inside the runner's eval, so
+# perl's $^S (PL_in_eval) is 1 at its top level, where a fresh process has
+# 0, and the classic handler `$SIG{__DIE__} = sub { return if $^S; ... }`
+# would never print its page. The scalar slot of the *^S glob is replaced
+# (install_dollar_s) by a tied scalar: every reader, compiled before or
+# after, reads it through the glob. FETCH returns perl's own value, except
+# that while the script runs a 1 that only the runner's eval causes reads
+# 0: walking up the frames, the call of the script by the runner comes
+# before any eval of the script's own (eval {} or eval "": a require's
+# frame sets no eval). While compiling it is undef, and in END blocks 1
+# (perl runs them as in an eval), as perl's. Only a read of $^S pays.
+our $REAL_S;              # perl's magical $^S
+
+sub install_dollar_s {
+    no strict 'refs';
+    $REAL_S = \${"main::\cS"};
+    tie my $s, 'Menshen::Runner::DollarS';
+    *{"main::\cS"} = \$s;
+}
+
+package Menshen::Runner::DollarS;
+sub TIESCALAR { my $x; return bless \$x, $_[0] }
+sub FETCH {
+    my $v = ${$Menshen::Runner::REAL_S};
+    return $v unless $v && $Menshen::Runner::IN_SCRIPT;
+    for (my $i = 1; ; $i++) {
+        my @c = CORE::caller($i) or return $v;
+        if ($c[3] eq '(eval)') {
+            return $v unless $c[7];
+        } elsif ($c[0] eq 'Menshen::Runner' && $c[3] =~ /^Menshen::Runner::Compiled::/
+            || $c[3] eq 'Menshen::Runner::returned_early') {
+            return 0;
+        }
+    }
+}
+sub STORE {
+    my @c = CORE::caller;
+    die "Modification of a read-only value attempted at $c[1] line $c[2].\n";
+}
+
+package Menshen::Runner;
+
+# returned_early is called right after the script's sub (in the same
+# statement: the sub runs in void context, as a script does): when the
+# script did not run to its end (its last statement sets $FELL_OFF), a
+# top-level `return` left it, which perl refuses in a script file at run
+# time ("Can't return outside a subroutine", status 255 as for any die;
+# return in an eval block or a sub is fine in both). The line is the
+# return's: when the source says `return` at all, the wrapper's first
+# lexical is a ReturnGuard, freed as the sub is left, while perl's current
+# statement is still the script's last one. $^S and __DIE__ handlers see a
+# top-level die.
+our $FELL_OFF;            # the script's sub ran its last statement
+our $RETURN_GUARD;        # the source says `return`: compile with a ReturnGuard
+our @RETURN_AT;           # file and line the script's sub was left from
+sub returned_early {
+    return if $FELL_OFF;
+    my ($file, $line) = @RETURN_AT ? @RETURN_AT : ($SCRIPT, 0);
+    die "Can't return outside a subroutine at $file line $line.\n";
+}
+
+package Menshen::Runner::ReturnGuard;
+sub new { @Menshen::Runner::RETURN_AT = (); my $x; return bless \$x, $_[0] }
+sub DESTROY { @Menshen::Runner::RETURN_AT = (CORE::caller(0))[1, 2] unless $Menshen::Runner::FELL_OFF }
+
+package Menshen::Runner;
 
 # ---------------------------------------------------------------------------
 # Symbol tables.
@@ -968,22 +1114,34 @@ sub close_glob_io {
 
 # wipe_main deletes the main:: symbols the script created, and closes the
 # handles in them.
+# (names: the script's symbols, script_symbols(), when the caller has them.)
 sub wipe_main {
-    my @names = grep { !exists $MAIN0{$_} } keys %main::;
-    for my $k (@names) {
-        next if $k =~ /::\z/;
+    my ($names) = @_;
+    $names ||= script_symbols();
+    for my $k (@$names) {
         my $g = $main::{$k};
         close_glob_io($g);
     }
-    for my $k (@names) {
-        next if $k =~ /::\z/;
+    for my $k (@$names) {
         delete $main::{$k};
     }
+}
+
+# script_symbols returns the main:: symbols (not packages) made since the
+# runner started: the script's.
+sub script_symbols {
+    return [grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::];
 }
 
 # wipe_packages deletes the packages the script created since the last
 # call. A package a module keeps (Data::Dumper) keeps its parents (Data).
 sub wipe_packages {
+    delete_package($_) for @_;
+}
+
+# owned_packages returns the packages the script created since the last
+# call that wipe_packages must delete, deepest first.
+sub owned_packages {
     my @new = new_stashes();
     return unless @new;
     my $mod = module_file_set();
@@ -996,9 +1154,75 @@ sub wipe_packages {
         my $p = $pkg;
         $keep{$p} = 1 while $p =~ s/::[^:]+\z//;
     }
-    for my $pkg (@owned) {
-        delete_package($pkg) if !$keep{$pkg} && stash($pkg);
+    return grep { !$keep{$_} && stash($_) } @owned;
+}
+
+# light_holds_data tells whether a light symbol of the registry (empty
+# after compilation) holds data now: only then can it hold an object.
+sub light_holds_data {
+    for my $l (@REG_LIGHT) {
+        my $g = $main::{ $l->[0] };
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        return 1 if defined ${ *{$g}{SCALAR} } || (*{$g}{ARRAY} && @{ *{$g}{ARRAY} }) || (*{$g}{HASH} && %{ *{$g}{HASH} });
     }
+    return 0;
+}
+
+# destruct_objects does for the script's package variables what the global
+# destruction of a CGI process does after its END blocks: every reference
+# to an object held in them (directly, or inside unblessed arrays, hashes
+# and scalar refs) is undefined, so the objects' DESTROY methods run now,
+# while STDOUT still goes to the client and their classes still exist
+# (wipe_main and delete_package free them too, but the script's subs keep
+# its compiled code, and so its variables, alive until its packages are
+# gone). The order among objects is the runner's (a process's is perl's
+# arena order, which varies too); ${^GLOBAL_PHASE} says RUN, not DESTRUCT.
+# It returns the name of the first variable that held one, or nothing.
+sub destruct_objects {
+    my ($spaces) = @_;     # [symbol table, package, [names]]...
+    my ($first, %seen, @todo);
+    my $budget = 100_000;
+    for my $sp (@$spaces) {
+        my ($h, $pkg, $names) = @$sp;
+        for my $k (@$names) {
+            my $g = $h->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            for my $slot (qw(SCALAR ARRAY HASH)) {
+                my $ref = *{$g}{$slot} or next;
+                next if $slot eq 'SCALAR' ? !ref $$ref : $slot eq 'ARRAY' ? !@$ref : !%$ref;
+                push @todo, [$ref, "$SIGIL{substr $slot, 0, 1}${pkg}::$k"];
+            }
+        }
+    }
+    while (my $t = shift @todo) {
+        my ($r, $name) = @$t;
+        next if --$budget < 0 || $seen{ Scalar::Util::refaddr($r) }++;
+        my $type = Scalar::Util::reftype($r);
+        my @slots;
+        if ($type eq 'ARRAY') {
+            next if tied @$r;
+            @slots = \(@$r);
+        } elsif ($type eq 'HASH') {
+            next if tied %$r;
+            @slots = \(values %$r);
+        } elsif ($type eq 'SCALAR' || $type eq 'REF') {
+            next if tied $$r;
+            @slots = ($r);
+        }
+        for my $sv (@slots) {
+            my $v = $$sv;
+            next unless ref $v;
+            if (defined Scalar::Util::blessed($v)) {
+                next if Scalar::Util::readonly($$sv);
+                undef $v;
+                $first //= $name;
+                undef $$sv;
+            } elsif (!Scalar::Util::blessed($v)) {
+                push @todo, [$v, $name];
+            }
+        }
+    }
+    return $first;
 }
 
 # drop_libs forgets files the script required that are not modules, so the
@@ -1097,7 +1321,6 @@ sub split_registry_symbols {
     }
 }
 
-my %SIGIL = (S => '$', A => '@', H => '%');
 
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
@@ -1595,7 +1818,10 @@ sub compile_script {
     # runs a clone the named subs never see.
     my $n = ++$COMPILED;
     my $name = "Menshen::Runner::Compiled::script$n";
-    local $HOOK_SRC = "package main; sub $name {\n$line\n$CODE_SRC\n;}\n\\&$name;\n";
+    # The last statement tells that the script ran to its end (see
+    # returned_early).
+    my $rguard = $RETURN_GUARD ? 'my $__menshen_return_guard__ = Menshen::Runner::ReturnGuard->new;' : '';
+    local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -1604,6 +1830,9 @@ sub compile_script {
         if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
     };
     $SIG{__WARN__} = $filter;
+    no warnings 'redefine';
+    local *warnings::import = \&warnings_import;
+    use warnings 'redefine';
     # The cleanup runs however the compilation ends: exit in a BEGIN block
     # leaves through here with `last`.
     my $guard = Menshen::Runner::Guard->new(sub {
@@ -1621,6 +1850,41 @@ sub compile_script {
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err);
+}
+
+# warnings_import stands in for warnings::import while the script compiles.
+# The script's file-scope lexicals are a sub's (the wrapper's), so perl
+# says "Variable "$x" will not stay shared" for every named sub that uses
+# one, which a script file never hears: under `use warnings FATAL => 'all'`
+# that is a compile error, and a __WARN__ handler the script installs in a
+# BEGIN block (CGI::Carp's warningsToBrowser) would print it. So `use
+# warnings` in a scope of the script (the innermost BEGIN being compiled
+# from the script's file, whoever calls import: Modern::Perl too) also
+# turns off the 'closure' category there, as `no warnings 'closure'`.
+# Modules, required files and string evals are left alone. -w and
+# `use v5.36` enable warnings without import: the __WARN__ filter of
+# compile_script drops the message while no handler of the script's own
+# replaced it.
+my $WARNINGS_IMPORT = \&warnings::import;
+sub warnings_import {
+    my $script = 0;
+    for (my $i = 1; ; $i++) {
+        my @c = CORE::caller($i) or last;
+        next unless $c[3] =~ /::BEGIN\z/;
+        $script = $c[1] eq $SCRIPT || $c[1] =~ m{/\Q$HOOK_NAME\E\z};
+        last;
+    }
+    &$WARNINGS_IMPORT;
+    return unless $script;
+    # warnings->unimport('closure'), without its generality: the category's
+    # two bits (on, fatal) off in the scope being compiled.
+    my $bits = ${^WARNING_BITS};
+    my $off = $warnings::Offsets{closure};
+    return unless defined $bits && (vec($bits, $off, 1) || vec($bits, $off + 1, 1));
+    vec($bits, $off, 1) = 0;
+    vec($bits, $off + 1, 1) = 0;
+    ${^WARNING_BITS} = $bits;
+    return;
 }
 
 package Menshen::Runner::Guard;
@@ -1862,27 +2126,15 @@ sub setup_fds {
     }
     delete $req->{body};
     delete $req->{spool};
-    # STDIN: a handle on fd 0, kept from the last request while unused.
+    # STDIN: $IDLE_IN, the handle on fd 0 that is perl's stdin (see
+    # reset_fds), as new.
     if ($in) {
-        undef $KEEP_IN;
         $STDIN_FH = $in;
         *main::STDIN = *$in{IO};
-        $CUR_IN = undef;
-    } elsif ($KEEP_IN) {
-        *main::STDIN = $KEEP_IN;
-    } else {
-        open($in, '<&=', 0) or die "open stdin: $!";
-        *main::STDIN = *$in{IO};
-        $SIG_IN = layer_sig(*main::STDIN);
-        push @FRESH, 'STDIN';
     }
-    # (A kept handle is still the weakly held one.)
-    if (!$STDIN_FH) {
-        if (!$CUR_IN || $CUR_IN != *main::STDIN{IO}) {
-            $CUR_IN = *main::STDIN{IO};
-            Scalar::Util::weaken($CUR_IN);
-        }
-        undef $KEEP_IN;
+    if ($IN_FRESH) {
+        push @FRESH, 'STDIN';
+        $IN_FRESH = 0;
     }
     # STDOUT and STDERR: via layers to the connection (see DESIGN), kept
     # from the last request while they are as new.
@@ -1954,15 +2206,30 @@ sub rewind {
     return !$wrote || ($plain && binmode($io, ':pop:perlio'));
 }
 
+# reset_fds puts fds 0, 1 and 2 and the standard handles back as they are
+# between requests, after the answer.
+#
+# STDIN is always $IDLE_IN, the handle in PerlIO's first slot: the one
+# perl's C code knows as its stdin (PerlIO_stdin), which `<>` and
+# open(FH, '-') read when @ARGV is empty. It reads whatever fd 0 is, so it
+# serves request after request while it is as new (layers and flags: no
+# EOF, nothing buffered, not tied); else it is closed, which frees that
+# slot, and opened again at once, which takes it again (perl allocates the
+# lowest free slot). A script that closed STDIN and kept another handle
+# open in that slot (a module's cache) leaves `<>` reading that handle.
 sub reset_fds {
     my $in = *main::STDIN{IO};
-    if (!$STDIN_FH && $in && $CUR_IN && $in == $CUR_IN && !tied(*main::STDIN)
-        && layer_sig(*main::STDIN) eq $SIG_IN) {
-        $KEEP_IN = $in;
+    close($in) if $in && $in != *$IDLE_IN{IO};      # the in-memory body, or the script's
+    if (tied(*$IDLE_IN) || layer_sig($IDLE_IN) ne $SIG_IN) {
+        { no warnings 'untie'; untie(*$IDLE_IN); }
+        close($IDLE_IN);
+        POSIX::dup2($DEVNULL_FD, 0);
+        open($IDLE_IN, '<&=', 0) or die "menshen-runner: open fd 0: $!\n";
+        $SIG_IN = layer_sig($IDLE_IN);
+        $IN_FRESH = 1;
     } else {
-        close($in) if $in;
+        POSIX::dup2($DEVNULL_FD, 0);
     }
-    POSIX::dup2($DEVNULL_FD, 0);
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
@@ -1986,10 +2253,31 @@ sub reset_fds {
         eval { close($KEEP_ERR) };
         undef $KEEP_ERR;
     }
-    my $g = $main::{ARGV};
-    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
-    $g = $main::{ARGVOUT};
-    close(*{$g}{IO}) if $g && *{$g}{IO} && defined fileno(*{$g}{IO});
+    reset_argv() if defined $main::ARGV || defined fileno(*main::ARGV);
+    close(*main::ARGVOUT) if defined fileno(*main::ARGVOUT);
+    # $. as in a new process: undef, no last-read handle (PL_last_in_gv,
+    # cleared when the handle it names is freed). Once it is undef, it
+    # stays so until a handle is read again.
+    if (defined $.) {
+        { open(my $fh, '<', \'') or last; my $at = tell($fh); }
+        $. = undef;
+    }
+}
+
+# reset_argv makes ARGV, the handle of `<>`, what it is in a new process:
+# closed (when it read "-" this only lets go of STDIN), $ARGV undef, and
+# marked to start over (IOf_START: the next `<>` opens "-" when @ARGV is
+# empty). A `<>` that reached the end left that mark; one that stopped
+# early did not, and a readline of the closed ARGV with an empty @ARGV
+# sets it without reading anything (perl's nextargv).
+sub reset_argv {
+    close(*main::ARGV) if defined fileno(*main::ARGV);
+    undef $main::ARGV;
+    my $io = *main::ARGV{IO} or return;
+    return if B::svref_2object($io)->IoFLAGS & 2;      # IOf_START
+    local @main::ARGV;
+    no warnings;
+    my $none = readline(*main::ARGV);
 }
 
 sub open_data {
@@ -2068,6 +2356,7 @@ sub run_request {
     $ERR_SENT = 0;
     $EXIT = undef;
     $SKIP_END = 0;
+    $OBJ_HELD = undef;
 
     setup_fds($req);
     # %ENV is empty, the cwd the script's directory and the seed new: see
@@ -2097,6 +2386,13 @@ sub run_request {
         my $endav = $ENDAV || endav();
         my $end_n = $endav ? @$endav : 0;
         my $endb = $END_CACHE && $endav && $END_CACHE->[0] == $end_n ? $END_CACHE->[1] : end_addrs();
+        # SIGTERM as in a fresh process (see SIGTERM in the header): the
+        # default disposition, read back as undef, or what the script's
+        # compilation set (registry: at its one compilation). Six syscalls
+        # a request, for scripts that name signals ($TERM_SCRIPT).
+        if ($TERM_SCRIPT) {
+            if (defined $SCRIPT_TERM && $REG_SUB) { $SIG{TERM} = $SCRIPT_TERM } else { delete $SIG{TERM} }
+        }
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             if (!$perlrun && !$REG_SUB) {
@@ -2141,13 +2437,15 @@ sub run_request {
             # request compiles) is not taken again, and %SIG, restored to
             # it last time, needs no full restore.
             if ($compiled) {
+                $SCRIPT_TERM = $SIG{TERM};
                 my $st = sig_state();
                 if (!defined $SIG_COMPILED || $st ne $SIG_COMPILED) {
                     $sig_base = { %SIG };
                     $SIG_COMPILED = $st;
                 }
             }
-            $ok = eval { $sub->(); 1 };
+            $FELL_OFF = 0;
+            $ok = eval { $sub->(), returned_early(); 1 };
             $errno = $! + 0;
             $err = $@;
             if (!$ok) {
@@ -2171,12 +2469,27 @@ sub run_request {
         @ends = ();
         child_exit($status) if $$ != $PID;
         if ($perlrun) {
-            wipe_main();
-            wipe_packages();
+            my @owned = owned_packages();
+            my $names = script_symbols();
+            destruct_objects([[\%main::, 'main', $names],
+                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
+            wipe_main($names);
+            wipe_packages(@owned);
             drop_libs(\%inc_before);
         } else {
             close_script_handles();
+            # auto: objects the request left in the script's variables are
+            # destroyed now, as in perlrun (and a CGI process), and make
+            # it perlrun from the next request on.
+            if ($MODE eq 'auto' && (%REG_HEAVY || %REG_PKGS || light_holds_data())) {
+                my $held = destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
+                    map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS]);
+                $OBJ_HELD = "package variable $held changed" if $held;
+            }
         }
+        # The runner's handler is back before the answer leaves: the
+        # gateway may stop the worker as soon as it has it.
+        $SIG{TERM} = $TERM_HANDLER if $TERM_SCRIPT;
         $IN_SCRIPT = 0;
         close_data() if defined $DATA_OFFSET;
     }
@@ -2206,7 +2519,7 @@ sub run_request {
     umask($UMASK);
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
-        if (my $why = registry_restore() || registry_changed()) {
+        if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
             switch_to_perlrun($why);
         }
     }
@@ -2522,6 +2835,11 @@ sub main {
     *main::STDIN = *$IDLE_IN{IO};
     *main::STDOUT = *$IDLE_OUT{IO};
     *main::STDERR = *$IDLE_ERR{IO};
+    $SIG_IN = layer_sig($IDLE_IN);
+    # ARGVOUT, which perl makes at the first `<>` and points to without
+    # holding it (PL_argvoutgv), exists before the script: it is never
+    # the script's to delete. (ARGV exists since perl started.)
+    { no strict 'refs'; my $argvout = \*{'main::ARGVOUT'}; }
 
     $SRC = eval { read_script() };
     if (!defined $SRC) {
@@ -2548,6 +2866,8 @@ sub main {
     $CODE_SRC .= "\n=cut\n" if $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
+    $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
+    $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;
@@ -2575,6 +2895,7 @@ sub main {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    install_dollar_s();
     $UMASK = umask;
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;

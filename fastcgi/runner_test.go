@@ -373,6 +373,16 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_coderef.pl", notRegistry: true},
 	{script: "tell.pl", query: "flush"},
 	{script: "reopen_stdout.pl", query: "%d"},
+	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
+	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
+	{script: "warn_handler.pl", notRegistry: true},
+	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
+	{script: "dollar_s.pl"},
+	{script: "dollar_s.pl", query: "die"},
+	{script: "sig_term.pl"},
+	{script: "destroy_global.pl", notRegistry: true},
+	{script: "top_return.pl"},
+	{script: "top_return.pl", query: "ret"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -506,12 +516,14 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		stays       bool // no perlrun line at all
 	}{
 		{"lexical_sub.pl", "perlrun: sub main::inc captures file-scope lexical $count", 0, false},
+		{"fatal_warnings.pl", "perlrun: sub main::greet captures file-scope lexical $counter", 0, false},
 		{"package_global.pl", restored, 0, true},
 		{"restore_count.pl", restored, 0, true},
 		{"restore_seen.pl", restored, 0, true},
 		{"restore_nested.pl", restored, 0, true},
 		{"restore_object.pl", "switching to perlrun: package variable $main::obj changed", 1, false},
 		{"restore_coderef.pl", "switching to perlrun: package variable $main::cb changed", 1, false},
+		{"destroy_global.pl", "switching to perlrun: package variable %main::reg changed", 1, false},
 		{"state.pl", "perlrun: state variable", 0, false},
 		{"begin_end.pl", "perlrun: BEGIN block", 0, false},
 		{"require_lib.pl", "perlrun: require of a file", 0, false},
@@ -841,6 +853,8 @@ func TestRunner_SIGTERM(t *testing.T) {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
 	})
+	// A script that never names a signal cannot see the runner's handler:
+	// the request is finished, then the worker exits.
 	t.Run("MidRequest", func(t *testing.T) {
 		r := startRunner(t, script, IsolationAuto)
 		resp := r.open(t, r.dial(t), script, "sleep=1")
@@ -858,6 +872,46 @@ func TestRunner_SIGTERM(t *testing.T) {
 			t.Errorf("exit: %v, want status 0", r.err)
 		}
 	})
+	// One that does has SIGTERM as in its own process (C23): with no
+	// handler of its own, the worker dies at once, as the CGI process would.
+	t.Run("MidRequestSignalScript", func(t *testing.T) {
+		sig := mustRunnerAbs(t, "testdata/runner/special/sig_sleep.pl")
+		r := startRunner(t, sig, IsolationAuto)
+		resp := r.open(t, r.dial(t), sig, "")
+		head := mustReadUntil(t, resp, "TERM=")
+		syscall.Kill(r.pgid, syscall.SIGTERM)
+		rest, err := io.ReadAll(resp)
+		if err == nil || bytes.Contains(rest, []byte("second\n")) {
+			t.Errorf("after SIGTERM: %q%q, %v; want the request cut short", head, rest, err)
+		}
+		r.mustExit(t, "SIGTERM")
+		mustKilledBy(t, r.err, syscall.SIGTERM)
+	})
+	t.Run("ScriptKillsItself", func(t *testing.T) {
+		self := mustRunnerAbs(t, "testdata/runner/special/self_term.pl")
+		params := runnerParams(self, "GET", "", "")
+		want := runnerCGI(t, self, params, "")
+		r := startRunner(t, self, IsolationAuto)
+		resp := r.open(t, r.dial(t), self, "")
+		got, err := io.ReadAll(resp)
+		if err == nil || !bytes.Equal(got, want.out) {
+			t.Errorf("runner: %q, %v; cgi: %q, and the end of the process", got, err, want.out)
+		}
+		r.mustExit(t, "kill TERM, $$")
+		mustKilledBy(t, r.err, syscall.SIGTERM)
+	})
+}
+
+// mustKilledBy checks that a process ended by signal sig.
+func mustKilledBy(tb testing.TB, err error, sig syscall.Signal) {
+	tb.Helper()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		tb.Fatalf("exit: %v, want death by %v", err, sig)
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != sig {
+		tb.Errorf("exit: %v, want death by %v", err, sig)
+	}
 }
 
 // TestRunner_KillRunaway: a script that never ends, with a grandchild,
