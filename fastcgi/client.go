@@ -517,6 +517,8 @@ type Response struct {
 	// endStatus is the appStatus of FCGI_END_REQUEST plus 1<<32 once it
 	// was read, 0 before: AppStatus must not wait for a blocked Read.
 	endStatus atomic.Int64
+	// stdoutEnded is set once the empty FCGI_STDOUT record was read.
+	stdoutEnded atomic.Bool
 }
 
 // Read reads FCGI_STDOUT bytes as they arrive: it returns what one record
@@ -588,6 +590,11 @@ func (r *Response) Ready() bool {
 	return br.Buffered() >= n
 }
 
+// StdoutEnded reports whether the application has ended its FCGI_STDOUT
+// stream (the empty record): the answer is whole, even if the request has
+// not ended yet. It does not block.
+func (r *Response) StdoutEnded() bool { return r.stdoutEnded.Load() }
+
 // AppStatus returns the appStatus of FCGI_END_REQUEST (the CGI exit
 // status); ok is false until FCGI_END_REQUEST has been read. It does not block.
 func (r *Response) AppStatus() (status int, ok bool) {
@@ -613,6 +620,9 @@ func (r *Response) next() {
 		// An empty record ends the stream, but FCGI_STDERR may still come:
 		// only FCGI_END_REQUEST ends the request (h2o#621).
 		r.pending = content
+		if len(content) == 0 {
+			r.stdoutEnded.Store(true)
+		}
 	case typeStderr:
 		if len(content) == 0 {
 			r.lines.flush()

@@ -795,6 +795,10 @@ func (r *PoolResponse) Ready() bool {
 	return r.err != nil || r.resp.Ready()
 }
 
+// StdoutEnded reports whether the worker has ended the answer's stdout
+// stream (see [Response.StdoutEnded]).
+func (r *PoolResponse) StdoutEnded() bool { return r.resp.StdoutEnded() }
+
 func (r *PoolResponse) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err

@@ -796,3 +796,21 @@ func TestTimeout_CountsFromStartNotQueue(t *testing.T) {
 		})
 	}
 }
+
+// TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout guards C10 for a
+// script in the Perl runner that closes STDOUT and goes on past its
+// timeout: its answer was whole, so the client gets it ended cleanly (as in
+// cgi mode), not cut, and the worker is replaced.
+func TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = time.Second })
+	mustWriteFile(t, filepath.Join(s.dir, "closeout.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nbye\\n\";\nclose STDOUT;\nsleep 30;\n", 0o755)
+	resp, body := mustGet(t, s.url("closeout.pl"))
+	if resp.StatusCode != http.StatusOK || string(body) != "bye\n" {
+		t.Fatalf("got %d %q, want 200 \"bye\\n\" ended cleanly", resp.StatusCode, body)
+	}
+	pid := s.pidOf(t, resp.Header)
+	if !waitGone(3*time.Second, pid) {
+		t.Errorf("worker %d still running its script after the timeout", pid)
+	}
+}

@@ -333,6 +333,7 @@ type fcgiExec struct{ resp *fastcgi.PoolResponse }
 func (e *fcgiExec) stdout() io.Reader { return e.resp }
 func (e *fcgiExec) pid() int          { return e.resp.PID() }
 func (e *fcgiExec) ready() bool       { return e.resp.Ready() }
+func (e *fcgiExec) outputEnded() bool { return e.resp.StdoutEnded() }
 func (e *fcgiExec) finish(abort bool) error {
 	err := e.resp.Close()
 	if code, ok := e.resp.AppStatus(); ok && code != 0 && err == nil {

@@ -268,6 +268,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		x.err, x.cut = contextErr(ctx, werr), true
 	case werr != nil:
 		x.err = errors.Join(ErrClientGone, werr)
+	case rerr != nil && ctx.Err() != nil && outputEnded(ex):
+		// The worker had ended its output, then ran out of time (or the
+		// client left) before it ended the request: the answer is whole.
+		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "reason": context.Cause(ctx)}).
+			Info("script killed after its answer was complete")
+		ferr = nil
 	case rerr != nil:
 		x.err, x.cut = contextErr(ctx, rerr), true
 	case ctx.Err() != nil && completed:
@@ -288,6 +294,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 // output ended.
 type lingerer interface {
 	lingers() bool
+}
+
+// outputEnded reports whether ex knows that its script's output has ended
+// (a FastCGI worker's empty FCGI_STDOUT record).
+func outputEnded(ex execution) bool {
+	e, ok := ex.(interface{ outputEnded() bool })
+	return ok && e.outputEnded()
 }
 
 // lingerCheck is how long a script may take to exit after closing its
