@@ -290,6 +290,7 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 			rel = strings.TrimPrefix(key, m.prefix)
 		}
 		rt.rel, rt.file = rel, filepath.Join(m.dir, filepath.FromSlash(rel))
+		rt.exec = rt.file
 	}
 	ss := ScriptStatus{Name: key, Mode: g.modeFor(s, rt), Modes: g.stats.report(key), Workers: []WorkerStatus{}}
 	if ss.Mode == ModeFastCGI {

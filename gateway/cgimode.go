@@ -52,10 +52,10 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		x.queued()
 	}
 	p := g.cgiParams(s, rt, b)
-	path, args := rt.file, []string(nil)
+	path, args := rt.exec, []string(nil)
 	if w, ok := s.wrapperFor(rt.file); ok {
 		path = w.command
-		args = wrapperArgs(w, rt.file)
+		args = wrapperArgs(w, rt.exec)
 		// php-cgi refuses to run without it ("force-cgi-redirect"), as it
 		// gets it under Apache's Action/FcgidWrapper.
 		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)

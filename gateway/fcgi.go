@@ -153,7 +153,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		e.kind = "native"
 		path, args = w.command, w.args
 		if args != nil {
-			args = wrapperArgs(w, rt.file)
+			args = wrapperArgs(w, rt.exec)
 		}
 		// php-cgi's defaults, before the configured env so that [env] can
 		// say otherwise: with PHP_FCGI_CHILDREN=N the worker forks N
@@ -161,7 +161,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		// up to N requests at once.
 		env = append(env, "PHP_FCGI_CHILDREN=0", "PHP_FCGI_MAX_REQUESTS="+strconv.Itoa(s.maxRequests))
 	} else {
-		c, err := fastcgi.Classify(rt.file)
+		c, err := fastcgi.Classify(rt.exec)
 		if err != nil {
 			return nil, fmt.Errorf("%w: classify %q: %w", ErrStartScript, rt.file, err)
 		}
@@ -169,14 +169,14 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		switch c.Kind {
 		case fastcgi.KindNative:
 			e.kind = "native"
-			path = rt.file
+			path = rt.exec
 		case fastcgi.KindPerl:
 			e.kind = "perl"
 			runner, err := t.runnerPath()
 			if err != nil {
 				return nil, err
 			}
-			path, args = fastcgi.RunnerArgs(runner, c, rt.file, s.isolationFor(rt.key))
+			path, args = fastcgi.RunnerArgs(runner, c, rt.exec, s.isolationFor(rt.key))
 		default:
 			e.kind = "per-request"
 			g.log.WithFields(logrus.Fields{"script": rt.key, "reason": c.Reason}).Info("cannot be made persistent: served per request in fastcgi mode")

@@ -29,10 +29,15 @@ type mount struct {
 
 // route is a resolved request: which script runs and with what PATH_INFO.
 type route struct {
-	mount      *mount
-	rel        string // slash path of the script under mount.dir
-	key        string // the script's name in modes, config and stats
-	file       string // absolute path of the script under mount.dir
+	mount *mount
+	rel   string // slash path of the script under mount.dir
+	key   string // the script's name in modes, config and stats
+	file  string // absolute path of the script under mount.dir
+	// exec is the path to run: file, or, when the walk went through a
+	// symlink, file with every symlink resolved (checked to be inside the
+	// mount), so that a symlink swapped after the check cannot make an
+	// outside file run (C3).
+	exec       string
 	scriptName string // URL path of the script (decoded)
 	pathInfo   string // decoded rest of the path, "" if none
 	info       fs.FileInfo
@@ -76,6 +81,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	}
 	segs := strings.Split(rest, "/")
 	dir := m.dir
+	linked := false
 	for i, seg := range segs {
 		if seg == "" || seg[0] == '.' {
 			return nil, ErrNotFound
@@ -87,6 +93,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		}
 		fi := li
 		if li.Mode()&fs.ModeSymlink != 0 {
+			linked = true
 			target, err := filepath.EvalSymlinks(p)
 			if err != nil || !within(m.real, target) {
 				return nil, ErrNotFound
@@ -108,8 +115,16 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			rel:        rel,
 			key:        scriptKey(m, rel),
 			file:       p,
+			exec:       p,
 			scriptName: m.prefix + rel,
 			info:       fi,
+		}
+		if linked {
+			real, err := filepath.EvalSymlinks(p)
+			if err != nil || !within(m.real, real) {
+				return nil, ErrNotFound
+			}
+			r.exec = real
 		}
 		switch {
 		case i+1 < len(segs):

@@ -5,7 +5,9 @@ package gateway
 
 import (
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -299,5 +301,53 @@ func TestResolve(t *testing.T) {
 				t.Errorf("resolve(%q).file = %q, want %q", tc.path, rt.file, filepath.Join(dir, tc.file))
 			}
 		})
+	}
+}
+
+// TestRouteRunsResolvedSymlink guards C3 against a symlink swapped between
+// the check and the start: a route through a symlink runs the path with
+// every symlink resolved, as checked, so pointing the link outside after
+// resolve changes nothing for that request.
+func TestRouteRunsResolvedSymlink(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	dir, outside := filepath.Join(root, "scripts"), filepath.Join(root, "outside")
+	mustWriteFile(t, filepath.Join(dir, "sub", "in.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\ninside\\n'\n", 0o755)
+	mustWriteFile(t, filepath.Join(outside, "out.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nOUTSIDE\\n'\n", 0o755)
+	link := filepath.Join(dir, "swap.sh")
+	if err := os.Symlink("sub/in.sh", link); err != nil {
+		t.Fatal(err)
+	}
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	s := g.settings.Load()
+	rt, err := resolve(s.mounts, "/cgi-bin/swap.sh", s.isWrapped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, _ := filepath.EvalSymlinks(filepath.Join(dir, "sub", "in.sh"))
+	if rt.exec != real || rt.file != link {
+		t.Errorf("route exec %q file %q, want exec %q (resolved) and file %q", rt.exec, rt.file, real, link)
+	}
+	// The swap: the same route must still run the inside script.
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../outside/out.sh", link); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/cgi-bin/swap.sh", nil)
+	x := &exchange{queued: func() {}}
+	ex, err := g.startCGI(t.Context(), req, s, rt, &body{n: -1}, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(ex.stdout())
+	ex.finish(false)
+	if strings.Contains(string(out), "OUTSIDE") || !strings.Contains(string(out), "inside") {
+		t.Errorf("after the swap the checked route ran %q, want the inside script", out)
+	}
+	// And a new request sees the link pointing outside: 404.
+	if resp, _ := mustGet(t, srv.URL+"/cgi-bin/swap.sh"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("link now pointing outside: %d, want 404", resp.StatusCode)
 	}
 }
