@@ -575,19 +575,32 @@ func (r *Response) awaitLocked() error {
 func (r *Response) Ready() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.pending) > 0 || r.err != nil {
-		return true
+	for {
+		if len(r.pending) > 0 || r.err != nil {
+			return true
+		}
+		br := r.c.br
+		if br.Buffered() < headerLen {
+			return false
+		}
+		h, err := br.Peek(headerLen)
+		if err != nil {
+			return false
+		}
+		length := int(binary.BigEndian.Uint16(h[4:6]))
+		if br.Buffered() < headerLen+length+int(h[6]) {
+			return false
+		}
+		// A whole record is buffered. One that brings no stdout bytes
+		// (stderr, the end of stdout, another request's or a management
+		// record) is acted on now: it must not pass for output about to
+		// come, or what was read before it would wait unflushed (C8).
+		if h[0] == version1 && binary.BigEndian.Uint16(h[2:4]) == reqID &&
+			(recType(h[1]) == typeStdout && length > 0 || recType(h[1]) == typeEndRequest) {
+			return true
+		}
+		r.next()
 	}
-	br := r.c.br
-	if br.Buffered() < headerLen {
-		return false
-	}
-	h, err := br.Peek(headerLen)
-	if err != nil {
-		return false
-	}
-	n := headerLen + int(binary.BigEndian.Uint16(h[4:6])) + int(h[6])
-	return br.Buffered() >= n
 }
 
 // StdoutEnded reports whether the application has ended its FCGI_STDOUT

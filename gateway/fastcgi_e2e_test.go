@@ -814,3 +814,28 @@ func TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout(t *testing.T) {
 		t.Errorf("worker %d still running its script after the timeout", pid)
 	}
 }
+
+// TestFastCGI_StreamsPastStderr guards C8 in fastcgi mode: output flushed
+// before a stderr line reaches the client while the script goes on (the
+// stderr record behind it must not pass for more output about to come),
+// and after a timeout the client has at least the header and that output.
+func TestFastCGI_StreamsPastStderr(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = 3 * time.Second })
+	mustWriteFile(t, filepath.Join(s.dir, "warnpause.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nline1\\n\";\nprint STDERR \"a warning\\n\";\nsleep($ENV{QUERY_STRING} || 2);\nprint \"line2\\n\";\n", 0o755)
+	for _, q := range []string{"2", "30"} {
+		start := time.Now()
+		resp, err := noRedirectClient.Get(s.url("warnpause.pl?" + q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.seen.add(s.pidOf(t, resp.Header))
+		line, err := bufio.NewReader(resp.Body).ReadString('\n')
+		if err != nil || line != "line1\n" {
+			t.Errorf("?%s: first line %q, %v", q, line, err)
+		} else if d := time.Since(start); d > time.Second {
+			t.Errorf("?%s: first line after %v, want within 1s", q, d)
+		}
+		resp.Body.Close()
+	}
+}

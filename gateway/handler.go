@@ -123,8 +123,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
 	if x.cut {
-		// Logged above; this only makes the server drop the connection
-		// instead of ending the chunked body cleanly.
+		// Logged above. What the script did write goes out first (the
+		// header at least, so the client sees the status it was given),
+		// then the server drops the connection instead of ending the
+		// chunked body cleanly.
+		_ = http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler)
 	}
 }
