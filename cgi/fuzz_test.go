@@ -71,7 +71,7 @@ func FuzzReadResponse(f *testing.F) {
 			}
 		}
 		if resp.LocalRedirect != "" {
-			if resp.LocalRedirect[0] != '/' || len(resp.LocalRedirect) > 1 && (resp.LocalRedirect[1] == '/' || resp.LocalRedirect[1] == '\\') {
+			if resp.LocalRedirect[0] != '/' || len(resp.LocalRedirect) > 1 && resp.LocalRedirect[1] == '/' {
 				t.Fatalf("LocalRedirect %q is not a local path", resp.LocalRedirect)
 			}
 			if resp.Status != 200 {

@@ -119,15 +119,18 @@ var headerCases = []headerCase{
 		wantHeader: http.Header{"Location": {"//evil.example/"}},
 	},
 	{
-		name:       "slash backslash is not local",
+		// Never sent to a browser, which would read "//evil.example/":
+		// served by the gateway, as Apache does (it names no script).
+		name:       "slash backslash is local",
 		in:         "Location: /\\evil.example/\n\n",
-		wantStatus: 302,
-		wantHeader: http.Header{"Location": {"/\\evil.example/"}},
+		wantStatus: 200,
+		wantLocal:  "/\\evil.example/",
 	},
 	{
-		name:       "slash tab slash is not local",
+		name:       "slash tab slash is local",
 		in:         "Location: /\t/evil.example/\n\n",
-		wantStatus: 302,
+		wantStatus: 200,
+		wantLocal:  "/\t/evil.example/",
 	},
 	{
 		name:       "relative location is not local",
