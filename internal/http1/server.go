@@ -26,6 +26,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -461,9 +462,14 @@ func (c *conn) readRequest() (*response, error) {
 	c.cr.record = true
 	req, err := http.ReadRequest(c.br)
 	c.cr.limited, c.cr.record = false, false
-	hostLine := false
+	hostLine, smuggled := false, false
 	if err == nil && req.Host == "" {
-		hostLine = hasHostLine(c.cr.seen)
+		hostLine = hasHeaderLine(c.cr.seen, "Host")
+	}
+	if err == nil && len(req.TransferEncoding) > 0 {
+		// http.ReadRequest drops a Content-Length sent beside
+		// Transfer-Encoding; the bytes still tell (below).
+		smuggled = hasHeaderLine(c.cr.seen, "Content-Length")
 	}
 	if cap(c.cr.seen) > 4<<10 {
 		c.cr.seen = nil // a large header block is not kept for the connection's life
@@ -474,6 +480,12 @@ func (c *conn) readRequest() (*response, error) {
 		}
 		if strings.Contains(err.Error(), "unsupported transfer encoding") {
 			return nil, &requestError{http.StatusNotImplemented, "Unsupported transfer encoding"}
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// A request target net/url refuses (a control character):
+			// a bad request, though url.Error looks like a net.Error.
+			return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed request target"}
 		}
 		var ne net.Error
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
@@ -514,6 +526,9 @@ func (c *conn) readRequest() (*response, error) {
 	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
 	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
+	// Content-Length beside Transfer-Encoding is the classic smuggling
+	// pattern: the answer closes the connection (RFC 9112 §6.1).
+	w.closeAfter = smuggled
 
 	b := &requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
 	if expect := req.Header.Get("Expect"); hasToken(expect, "100-continue") {
@@ -1157,9 +1172,9 @@ func hasToken(v, t string) bool {
 	return false
 }
 
-// hasHostLine reports whether the header block at the start of b has a Host
-// field.
-func hasHostLine(b []byte) bool {
+// hasHeaderLine reports whether the header block at the start of b has a
+// field of that name.
+func hasHeaderLine(b []byte, field string) bool {
 	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
 	for len(b) > 0 {
 		var line []byte
@@ -1168,7 +1183,7 @@ func hasHostLine(b []byte) bool {
 		if len(line) == 0 {
 			return false // the end of the header block
 		}
-		if name, _, ok := bytes.Cut(line, []byte(":")); ok && strings.EqualFold(string(name), "Host") {
+		if name, _, ok := bytes.Cut(line, []byte(":")); ok && strings.EqualFold(string(name), field) {
 			return true
 		}
 	}

@@ -817,7 +817,6 @@ func TestServer_RequestBody(t *testing.T) {
 		{"chunked with extensions", post("Transfer-Encoding: chunked\r\n", "5;a=b\r\nhello\r\nA; x\r\n0123456789\r\n0\r\n\r\n") + next},
 		{"chunked with trailer", post("Transfer-Encoding: chunked\r\nTrailer: X-Sum\r\n", "3\r\nabc\r\n0\r\nX-Sum: 3\r\n\r\n") + next},
 		{"chunked binary", post("Transfer-Encoding: chunked\r\n", "4\r\n\x00\r\n\xff\r\n0\r\n\r\n") + next},
-		{"chunked and content-length", post("Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n") + next},
 		{"bad chunk size", post("Transfer-Encoding: chunked\r\n", "zz\r\nhello\r\n0\r\n\r\n") + next},
 		{"HTTP/1.0 with length", "POST /body HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello"},
 		{"read after flush", "POST /flush-first HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + next},
@@ -964,6 +963,8 @@ func TestServer_BadRequest(t *testing.T) {
 		{"unknown expectation", "POST / HTTP/1.1\r\nHost: a\r\nExpect: bogus\r\nContent-Length: 1\r\n\r\nx", 0, 417},
 		{"unsupported version", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 0, 505},
 		{"control character in header value", "GET / HTTP/1.1\r\nHost: a\r\nX-A: a\x01b\r\n\r\n", 0, 400},
+		{"control character in request target", "GET /x?a\x01 HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
+		{"DEL in request target", "GET /x?a\x7f HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
 		{"empty host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 0, 200},
 		{"HTTP/1.0 expecting 100-continue", "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
 		{"100-continue in capitals", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
@@ -1763,5 +1764,28 @@ func TestServer_Complete(t *testing.T) {
 	}
 	if body, _ := io.ReadAll(resp.Body); string(body) != "next" {
 		t.Errorf("next answer %q", body)
+	}
+}
+
+// TestServer_ChunkedAndContentLengthCloses checks RFC 9112 §6.1: a request
+// with both Transfer-Encoding and Content-Length (the classic smuggling
+// pattern) is read as chunked and answered, and then the connection closes
+// (net/http keeps it open).
+func TestServer_ChunkedAndContentLengthCloses(t *testing.T) {
+	t.Parallel()
+	tg := mustStart(t, impls[1], withNext(echoBody), opts{})
+	c := mustDial(t, tg.addr)
+	br := bufio.NewReader(c)
+	mustWrite(t, c, "POST /body HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"+get("GET", "/next"))
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `body="hello"`) || !resp.Close {
+		t.Errorf("answer %q close=%v, want the chunked body read and Connection: close", body, resp.Close)
+	}
+	if resp, err := http.ReadResponse(br, nil); err == nil {
+		t.Errorf("the pipelined request was answered (%s) on the connection", resp.Status)
 	}
 }
