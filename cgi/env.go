@@ -164,7 +164,8 @@ func safeValue(v string) bool {
 }
 
 // serverInfo returns SERVER_NAME (the Host without port, or the local
-// address), SERVER_ADDR and SERVER_PORT of the connection.
+// address; an IPv6 literal in brackets), SERVER_ADDR and SERVER_PORT of the
+// connection.
 func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
 	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 		if h, p, err := net.SplitHostPort(la.String()); err == nil {
@@ -181,6 +182,11 @@ func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
 	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
 	if name == "" {
 		name = addr
+	}
+	if strings.Contains(name, ":") {
+		// An IPv6 literal keeps its brackets, as in Apache (a script
+		// builds its own URL from SERVER_NAME and SERVER_PORT).
+		name = "[" + name + "]"
 	}
 	if port == "" {
 		port = "80"

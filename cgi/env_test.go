@@ -130,7 +130,7 @@ func TestEnv_IPv6Host(t *testing.T) {
 	r.Host = "[2001:db8::1]:8443"
 	r.RemoteAddr = "[2001:db8::2]:5555"
 	got := envMap(t, Env(r, testParams()))
-	if got["SERVER_NAME"] != "2001:db8::1" || got["SERVER_PORT"] != "8443" {
+	if got["SERVER_NAME"] != "[2001:db8::1]" || got["SERVER_PORT"] != "8443" { // as Apache and lighttpd give it
 		t.Errorf("SERVER_NAME, SERVER_PORT = %q, %q", got["SERVER_NAME"], got["SERVER_PORT"])
 	}
 	if got["REMOTE_ADDR"] != "2001:db8::2" || got["REMOTE_PORT"] != "5555" {
