@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/fastcgi"
@@ -198,8 +199,11 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		IdleTimeout: s.idleTimeout,
 		MaxRequests: s.maxRequests,
 		Queue:       s.queue,
-		Logger:      g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
-		OnSpawn:     func() { g.stats.spawned(key) }, // a total across pools (C40)
+		// A retired pool (mode switch, edit, reload) lets its requests in
+		// flight finish (C30, C31): each ends by its timeout at the latest.
+		DrainTimeout: s.timeoutFor(rt.key) + writeGrace + time.Second,
+		Logger:       g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
+		OnSpawn:      func() { g.stats.spawned(key) }, // a total across pools (C40)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: pool for %q: %w", ErrStartScript, rt.key, err)

@@ -737,3 +737,20 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 		t.Errorf("worker %d that loaded the old module still alive", p1)
 	}
 }
+
+// TestMode_LongInFlightRequestOutlivesDrain guards C30 for a request longer
+// than the pool's default drain (10 s): after a switch to cgi it still
+// finishes on its worker, within its own --timeout, instead of being
+// killed when the drain gives up.
+func TestMode_LongInFlightRequestOutlivesDrain(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Timeout = 30 * time.Second })
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=11&tag=long")) }()
+	worker := s.pidFile(t, "long")
+	s.g.SetMode(ModeCGI, "")
+	r := <-done
+	if r.err != nil || r.status != http.StatusOK || s.record(r) != worker {
+		t.Errorf("in-flight 11 s request: status %d err %v, want 200 from worker %d", r.status, r.err, worker)
+	}
+}
