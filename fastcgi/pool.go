@@ -248,7 +248,10 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 		if err == nil {
 			return resp, nil
 		}
-		if retry && attempt == 0 && body.rewind() {
+		// An application that exits after each request (its own
+		// max-requests) leaves stale workers that several requests at
+		// once can meet in a row: a few attempts, each on a fresh one.
+		if retry && attempt < maxAttempts-1 && body.rewind() {
 			p.log.WithFields(logrus.Fields{"pid": w.pid, "worker": w.id}).WithError(err).
 				Debug("stale worker connection, retrying on a fresh one")
 			continue
@@ -257,6 +260,10 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 		return nil, err
 	}
 }
+
+// maxAttempts bounds how many workers one request is sent to when each
+// attempt provably left it unprocessed (a stale connection, a worker gone).
+const maxAttempts = 4
 
 // acquire takes a request slot, waiting in the queue while ctx lives and the
 // pool is open; waited says whether it had to wait.

@@ -839,3 +839,39 @@ func TestFastCGI_StreamsPastStderr(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// TestFastCGI_AppExitingAfterEachRequestFailsNothing guards C22 for a
+// native application with its own max-requests of 1 (it answers, then
+// exits): under concurrent load, requests meeting a worker on its way out
+// (connection refused, broken pipe, reset with the request unread) go to
+// another worker, and none fails.
+func TestFastCGI_AppExitingAfterEachRequestFailsNothing(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 2 })
+	mustWriteFile(t, filepath.Join(s.dir, "once.fcgi"), "#!/usr/bin/perl\nuse FCGI;\nmy $r = FCGI::Request();\nif ($r->Accept() >= 0) {\n    print \"Content-Type: text/plain\\r\\n\\r\\nonce\\n\";\n    $r->Finish;\n}\nexit 0;\n", 0o755)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed []string
+		n      int
+	)
+	deadline := time.Now().Add(2 * time.Second)
+	for range 4 {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				r := fetch(noRedirectClient, s.url("once.fcgi"))
+				mu.Lock()
+				n++
+				if r.err != nil || r.status != http.StatusOK || r.body != "once\n" {
+					failed = append(failed, fmt.Sprintf("%d %q %v", r.status, r.body, r.err))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(failed) > 0 {
+		t.Errorf("%d of %d requests failed, e.g. %s", len(failed), n, failed[0])
+	}
+}
