@@ -104,7 +104,9 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	if cmd.Env == nil {
 		cmd.Env = []string{} // nil would inherit the gateway's environment
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a gateway that dies takes the script with it (see
+	// fastcgi's workers).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 
 	outR, outW, err := stdoutPipe()
 	if err != nil {

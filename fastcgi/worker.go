@@ -149,7 +149,11 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	cmd.Stdin = lf // FCGI_LISTENSOCK_FILENO == STDIN_FILENO (spec §2.2)
 	cmd.Stdout = pw
 	cmd.Stderr = pw
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a gateway that dies (SIGKILL, a crash) takes its workers
+	// with it instead of leaving them blocked in accept for good. (It is
+	// sent when the forking thread exits; Go keeps its threads, as nothing
+	// here locks one.)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	err = cmd.Start()
 	// The child holds its own copies now. Closing ours means that once the
 	// worker's group is gone nobody listens: dials fail with ECONNREFUSED and

@@ -752,3 +752,41 @@ func TestServe_InheritedDescriptorsDoNotReachScripts(t *testing.T) {
 		t.Errorf("script saw %q, want no descriptor 3 or 4 open (menshen's inherited ones)", body)
 	}
 }
+
+// TestServe_WorkersDieWithTheGateway guards "never leak a process": a
+// gateway killed outright (SIGKILL, a crash) takes its FastCGI workers with
+// it instead of leaving them blocked in accept for good.
+func TestServe_WorkersDieWithTheGateway(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pid.pl"), []byte("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n$$\\n\";\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir, "--mode", "fastcgi")
+	resp, err := http.Get("http://" + addr + "/cgi-bin/pid.pl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	worker, err := strconv.Atoi(strings.TrimSpace(string(body)))
+	if err != nil {
+		t.Fatalf("body %q: %v", body, err)
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", worker))
+		// Gone, or a zombie waiting for init: dead either way.
+		if err != nil || strings.Contains(string(stat), ") Z ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-worker, syscall.SIGKILL)
+			t.Fatalf("worker %d still running 3s after its gateway was killed", worker)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
