@@ -754,3 +754,59 @@ func TestMode_LongInFlightRequestOutlivesDrain(t *testing.T) {
 		t.Errorf("in-flight 11 s request: status %d err %v, want 200 from worker %d", r.status, r.err, worker)
 	}
 }
+
+// TestLive_ScriptsDirectoryMovedAwayAndBack guards C31 for the watcher when
+// the scripts directory itself moves: after `mv scripts away; mv away
+// scripts`, or a whole new directory renamed into place, changes in it are
+// still seen (here: a library edit, which only the watcher acts on).
+func TestLive_ScriptsDirectoryMovedAwayAndBack(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	module := func(v int) string { return fmt.Sprintf("package TopMod;\nsub version { %d }\n1;\n", v) }
+	mustWriteFile(t, filepath.Join(s.dir, "TopMod.pm"), module(1), 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "top.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib $FindBin::Bin;\nuse TopMod;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", TopMod::version(), \"\\n\";\n", 0o755)
+	if _, b := s.get(t, "top.pl"); b != "1\n" {
+		t.Fatalf("version 1: body %q", b)
+	}
+	away := s.dir + ".away"
+	if err := os.Rename(s.dir, away); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := os.Rename(away, s.dir); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if _, b := s.get(t, "top.pl"); b != "1\n" { // a worker with the module loaded
+		t.Fatalf("moved back: body %q", b)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "TopMod.pm"), module(2), 0o644)
+	if !waitFor(1500*time.Millisecond, func() bool { _, b := s.get(t, "top.pl"); return b == "2\n" }) {
+		t.Errorf("after the directory moved away and back, the edited module is not served within 1.5s")
+	}
+
+	// A whole new version renamed into place (a new inode under the name).
+	fresh := s.dir + ".new"
+	if err := os.CopyFS(fresh, os.DirFS(s.dir)); err != nil {
+		t.Fatal(err)
+	}
+	old := s.dir + ".old"
+	if err := os.Rename(s.dir, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(fresh, s.dir); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if _, b := s.get(t, "top.pl"); b != "2\n" {
+		t.Fatalf("new directory: body %q", b)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "TopMod.pm"), module(3), 0o644)
+	if !waitFor(1500*time.Millisecond, func() bool { _, b := s.get(t, "top.pl"); return b == "3\n" }) {
+		t.Errorf("after a new directory was renamed into place, the edited module is not served within 1.5s")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -48,8 +49,16 @@ func (g *Gateway) startWatch() error {
 
 // watchState is owned by the watch goroutine alone.
 type watchState struct {
-	w       *fsnotify.Watcher
-	watched map[string]bool
+	w *fsnotify.Watcher
+	// watched maps each watched directory to its inode when the watch was
+	// added: a directory replaced under the same name (a deploy's mv of a
+	// whole new version) gets a new watch.
+	watched map[string]uint64
+	// parents are the directories holding a mount's directory, watched
+	// for that name only, so that a scripts directory moved away and
+	// back, or replaced, is seen.
+	parents map[string]map[string]bool
+	own     map[string]bool // directories watched for their own events
 	scripts map[string]bool
 	config  [32]byte
 	touched map[string]bool // files named by events since the last rescan
@@ -59,17 +68,45 @@ type watchState struct {
 // the config file (editors replace files by renaming over them).
 func (g *Gateway) addWatches(st *watchState, s *settings) {
 	if st.watched == nil {
-		st.watched = map[string]bool{}
+		st.watched, st.parents = map[string]uint64{}, map[string]map[string]bool{}
 	}
-	add := func(dir string) {
-		if st.watched[dir] {
-			return
+	st.own = map[string]bool{}
+	add := func(dir string, parent bool) {
+		if !parent {
+			st.own[dir] = true
+		}
+		ino := inodeOf(dir)
+		if ino == 0 {
+			return // gone meanwhile
+		}
+		if old, ok := st.watched[dir]; ok {
+			if old == ino {
+				return
+			}
+			_ = st.w.Remove(dir) // another directory now has this name
 		}
 		if err := st.w.Add(dir); err != nil {
+			delete(st.watched, dir)
+			if parent {
+				// Then only a scripts directory moved as a whole goes
+				// unseen; requests still see it (file comment).
+				g.log.WithError(err).WithField("dir", dir).Debug("cannot watch the directory holding a scripts directory")
+				return
+			}
 			g.log.WithError(err).WithField("dir", dir).Warn("cannot watch directory; changes there are seen per request only")
 			return
 		}
-		st.watched[dir] = true
+		st.watched[dir] = ino
+	}
+	for _, m := range s.mounts {
+		parent := filepath.Dir(m.dir)
+		if st.parents[parent] == nil {
+			st.parents[parent] = map[string]bool{}
+		}
+		st.parents[parent][filepath.Base(m.dir)] = true
+	}
+	for parent := range st.parents {
+		add(parent, true)
 	}
 	for _, m := range s.mounts {
 		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
@@ -79,13 +116,13 @@ func (g *Gateway) addWatches(st *watchState, s *settings) {
 			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
-			add(p)
+			add(p, false)
 			return nil
 		})
 	}
 	if g.cfg.ConfigFile != "" {
 		if abs, err := filepath.Abs(g.cfg.ConfigFile); err == nil {
-			add(filepath.Dir(abs))
+			add(filepath.Dir(abs), false)
 		}
 	}
 }
@@ -103,7 +140,16 @@ func (g *Gateway) watchLoop(st *watchState) {
 			if !ok {
 				return
 			}
+			dir := filepath.Dir(ev.Name)
+			if names, ok := st.parents[dir]; ok && !names[filepath.Base(ev.Name)] && !st.ownDir(dir) {
+				continue // a neighbour of a scripts directory
+			}
 			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
+			if _, ok := st.watched[ev.Name]; ok && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+				// A watched directory moved or went away: watched again
+				// at the rescan if something is back under its name.
+				delete(st.watched, ev.Name)
+			}
 			if isPerlLib(ev.Name) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
@@ -151,6 +197,22 @@ func (g *Gateway) rescan(st *watchState) {
 	g.pools.prune(s)
 	g.refreshLibs(st, s, old)
 	g.warmPools()
+}
+
+// ownDir reports whether dir is watched for its own sake (a directory of a
+// mount, the config file's), not only as a mount's parent.
+func (st *watchState) ownDir(dir string) bool { return st.own[dir] }
+
+// inodeOf returns a directory's inode, or 0 if it cannot be read.
+func inodeOf(dir string) uint64 {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return 0
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Ino
+	}
+	return 1
 }
 
 // isPerlLib reports whether a file name looks like a Perl library: a
