@@ -58,6 +58,9 @@ type Gateway struct {
 	wg       sync.WaitGroup // background goroutines (watcher)
 	cancel   context.CancelFunc
 	ctx      context.Context
+	// hurry ends when Abort is called: the shutdown grace is cut short.
+	hurry context.Context
+	abort context.CancelFunc
 }
 
 // New validates cfg, loads the config file and prepares the gateway. It
@@ -76,7 +79,10 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("create private directory: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	hurry, abort := context.WithCancel(context.Background())
 	g := &Gateway{
+		hurry:    hurry,
+		abort:    abort,
 		cfg:      cfg,
 		log:      cfg.Logger,
 		software: "menshen/" + Version,
@@ -135,8 +141,10 @@ func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan
 	// Every request context derives from hard, cancelled when the grace
 	// period is over: that kills the scripts of requests Shutdown cannot
 	// end, hijacked NPH connections included (C33).
-	hard, kill := context.WithCancel(context.Background())
-	defer kill()
+	hard, killAll := context.WithCancelCause(context.Background())
+	defer killAll(nil)
+	// The cause tells the requests' logs why they ended (not "client gone").
+	kill := func() { killAll(ErrShuttingDown) }
 	srv := g.newPublicServer()
 	srv.BaseContext = func(net.Listener) context.Context { return hard }
 	errc := make(chan error, 2)
@@ -169,11 +177,16 @@ loop:
 	g.closing.Store(true)
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
+	stopHurry := context.AfterFunc(g.hurry, cancel) // Abort: a second signal
+	defer stopHurry()
 	if asrv != nil {
 		_ = asrv.Shutdown(sctx)
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		g.log.WithError(err).Warn("grace period over: closing remaining connections")
+		// The requests' contexts end with ErrShuttingDown first, so that
+		// their logs say so rather than "the client went away".
+		kill()
 		_ = srv.Close()
 	}
 	// Shutdown waits neither for hijacked (NPH) connections nor, after the
@@ -192,6 +205,11 @@ loop:
 	g.log.Info("stopped")
 	return runErr
 }
+
+// Abort cuts the shutdown grace short: the requests still running are
+// stopped at once, as when the grace is over (a second SIGTERM or SIGINT).
+// It may be called before or during shutdown, and more than once.
+func (g *Gateway) Abort() { g.abort() }
 
 // waitInflight waits until no request is being served or ctx ends, and
 // reports whether the requests were all done. Call it only once no new

@@ -790,3 +790,42 @@ func TestServe_WorkersDieWithTheGateway(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServe_SecondSignalCutsGraceShort guards C33's grace from the other
+// side: a second SIGTERM during a graceful stop ends the requests still
+// running at once (their process groups killed), the log says the gateway
+// stopped them (not a client gone), and menshen exits 0 long before the
+// 10 s grace.
+func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	go func() {
+		if resp, err := http.Get("http://" + addr + "/cgi-bin/sleeper.sh"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	readPid(t, filepath.Join(dir, "pids"))
+	b, _ := os.ReadFile(filepath.Join(dir, "pids"))
+	f := strings.Fields(string(b)) // the background child, then the script (its group)
+	if len(f) != 2 {
+		t.Fatalf("pids %q", b)
+	}
+	group, _ := strconv.Atoi(f[1])
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("exit %v after the first signal, want well within the 10 s grace", d)
+	}
+	mustGroupGone(t, group)
+	if log := s.stderr.String(); !strings.Contains(log, "shutting down") || !strings.Contains(log, "status=503") {
+		t.Errorf("log does not say the request was stopped by the shutdown (503):\n%s", log)
+	}
+}

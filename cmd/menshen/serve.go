@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -72,6 +73,20 @@ func serveCommand() *cli.Command {
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
+			// The first SIGTERM or SIGINT ends c.Context: a graceful stop.
+			// A second one cuts its grace short.
+			again := make(chan os.Signal, 1)
+			stopAgain := context.AfterFunc(c.Context, func() {
+				signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+			})
+			defer stopAgain()
+			defer signal.Stop(again)
+			go func() {
+				if _, ok := <-again; ok {
+					cfg.Logger.Warn("second signal: stopping the requests still running now")
+					g.Abort()
+				}
+			}()
 			return g.Run(c.Context, hup)
 		},
 	}
