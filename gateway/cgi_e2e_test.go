@@ -701,6 +701,12 @@ func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
 			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.path, tc.status)
 		})
 	}
+	// How the script ended is in the reason.
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/early-exit.sh") {
+		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, "exit status 3") {
+			t.Errorf("early-exit.sh logged reason %q, want its exit status 3 in it", reason)
+		}
+	}
 }
 
 // mustLoggedReason checks that the request to path was logged with status

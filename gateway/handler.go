@@ -207,7 +207,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}()
 	resp, err := cgi.ReadResponse(br)
 	if err != nil {
-		_ = ex.finish(true)
+		// A script whose output ended early has exited (or closed it and
+		// goes on: killed then): how it ended belongs in the reason.
+		abort := !errors.Is(err, cgi.ErrNoHeader) || ctx.Err() != nil
+		if l, ok := ex.(lingerer); ok && !abort && l.lingers() {
+			abort = true
+		}
+		if ferr := ex.finish(abort); !abort && ferr != nil {
+			err = fmt.Errorf("%w (%v)", err, ferr)
+		}
 		g.fail(w, x, contextErr(ctx, err))
 		return
 	}
