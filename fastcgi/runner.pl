@@ -76,7 +76,9 @@
 #      $| $@ $! $? $^W $^T $_ are fresh; srand() reseeds.
 #   6. The script runs (see ISOLATION), then its END blocks, then (perlrun)
 #      its globals are wiped, which runs DESTROY methods: all while STDOUT
-#      still goes to the client. The app status of FCGI_END_REQUEST is the
+#      still goes to the client. After a request that forked, what the
+#      script left running is killed (see "background processes" below).
+#      The app status of FCGI_END_REQUEST is the
 #      exit code a CGI process would have had: exit N -> N & 255, die -> as
 #      perl computes it ($! or $?>>8 or 255), normal end -> 0, as changed by
 #      END blocks through $?.
@@ -150,7 +152,11 @@
 #     child must not outlive the request while writing to fd 1. The same
 #     count spares a getpid: only after a fork can the script's code
 #     return into the runner in a child; the writes to STDOUT/STDERR and
-#     the check after the END blocks still ask $$ every time.
+#     the check after the END blocks still ask $$ every time. And only a
+#     request that forked can leave processes behind: end_kids runs for
+#     those alone (hello.pl pays one comparison; a backticks request about
+#     40 us: two reads of ns_last_pid and a probe of the few new pids, in
+#     the noise of its 1.4 ms fork and exec).
 #
 # ISOLATION (--isolation, per script; the gateway passes it)
 #
@@ -342,6 +348,23 @@
 #                    instead of returning into the runner. END blocks do not
 #                    run in children. Classify still sends scripts that fork
 #                    to per-request CGI.
+# background         What the script leaves running (`cmd &` in backticks
+#  processes         or system, a forked child) is killed before the answer
+#                    ends, as cgi mode kills the script's group: end_kids,
+#                    after a request that forked, once END blocks and
+#                    DESTROY are done. A process still holding stdout (the
+#                    capture file at its fd 1) first gets up to 500 ms to
+#                    finish writing, its output reaching this answer, as in
+#                    cgi mode (lingerGrace); then every process of the
+#                    runner's group but the runner gets SIGKILL, and the
+#                    runner's own children are reaped. Found in /proc by
+#                    their pgrp (field 5 of /proc/PID/stat), among the pids
+#                    allocated since the request's first fork. Escapes, as
+#                    in cgi mode: a process that left the group (setsid).
+#                    A runner not leading its group (or without /proc)
+#                    kills nothing and says so at start. Not used:
+#                    PR_SET_CHILD_SUBREAPER, which would let the script's
+#                    wait() reap its orphans.
 # exec               Emulated: CORE::GLOBAL::exec forks, the child execs, the
 #                    runner waits and ends the request with the child's exit
 #                    status (END blocks skipped, as exec skips them). The
@@ -555,7 +578,9 @@ our $IN_FRESH = 1;        # $IDLE_IN was made new since the last request
 our ($PLAIN_OUT, $PLAIN_ERR);   # SIG_OUT/ERR before the registry's `use open` layers (apply_layers)
 our @FRESH;               # the standard handles made new for this request
 our ($OUT_WROTE, $ERR_WROTE);   # STDOUT's, STDERR's :perlio layer wrote to the via layer (tell() moved)
-our $REQ_FORKS;           # $FORKS when the request began
+our $REQ_FORKS = -1;      # $FORKS when the request began
+our $KIDS;                # the runner leads its process group and /proc is its own: end_kids can work
+our $PID_MARK;            # the last pid allocated before the request's first fork (end_kids)
 our ($DEVNULL_FD, $LOG_FD);
 
 # ---------------------------------------------------------------------------
@@ -761,7 +786,12 @@ sub BINMODE { 0 }
 package Menshen::Runner::Forks;
 sub PUSHED  { my $x = 0; bless \$x, $_[0] }
 sub WRITE   { length $_[1] }
-sub FLUSH   { $Menshen::Runner::FORKS++; 0 }
+sub FLUSH   {
+    # The request's first fork: its processes get pids allocated after this.
+    $Menshen::Runner::PID_MARK = Menshen::Runner::last_pid()
+        if $Menshen::Runner::FORKS++ == $Menshen::Runner::REQ_FORKS;
+    0;
+}
 
 package Menshen::Runner::Exit;
 use overload '""' => sub { "exit(" . $_[0]{code} . ")\n" }, fallback => 1;
@@ -805,6 +835,126 @@ sub child_exit {
     my ($code) = @_;
     eval { STDOUT->flush; STDERR->flush };
     POSIX::_exit($code & 255);
+}
+
+# ---------------------------------------------------------------------------
+# What the script leaves running (C10). cgi mode kills the script's process
+# group once the script has exited and its stdout has ended; a process
+# still holding stdout keeps the answer open until 500 ms after the exit
+# (lingerGrace), then is killed too. The runner is its group's leader (the
+# gateway starts it with Setpgid), so every other process of the group was
+# started by the script: after a request that forked, end_kids finds them
+# in /proc and does the same, before the answer ends.
+
+# last_pid returns the last pid the kernel allocated (in our pid
+# namespace), undef if unknown.
+sub last_pid {
+    my $fd = POSIX::open('/proc/sys/kernel/ns_last_pid', POSIX::O_RDONLY()) // return;
+    my $n = POSIX::read($fd, my $buf, 32);
+    POSIX::close($fd);
+    return $n && $buf =~ /\A([0-9]+)/ ? $1 : undef;
+}
+
+# group_members lists [pid, ppid, state] of every process of the runner's
+# group but the runner, from /proc/PID/stat (the command name, field 2, may
+# hold spaces and parentheses: fields 3-5 follow the last ')'), and the
+# last pid allocated before it looked (undef: unknown). Given the mark
+# (last_pid before the request's first fork), only pids allocated since
+# can be members: the others were all forked during this request (the
+# last request's were killed). Those are probed one by one while there
+# are few (a readdir of /proc costs about 200 us, a stat file 7 us, a
+# missing one 1 us); else, or without a mark, /proc is read. Pids wrap at
+# pid_max.
+sub group_members {
+    my ($mark) = @_;
+    my $now = last_pid();
+    my @pids;
+    if (defined $mark && defined $now && $now >= $mark && $now - $mark <= 256) {
+        @pids = ($mark + 1 .. $now);
+    } else {
+        opendir(my $dh, '/proc') or return ([], $now);
+        while (defined(my $e = readdir $dh)) {
+            next unless $e =~ /\A([0-9]+)\z/;
+            push @pids, $1;                 # untainted: kill and waitpid take it
+        }
+        if (defined $mark && defined $now) {
+            @pids = grep { $now >= $mark ? $_ > $mark : $_ > $mark || $_ <= $now } @pids;
+        }
+    }
+    my @m;
+    for my $pid (@pids) {
+        next if $pid == $PID;
+        my $fd = POSIX::open("/proc/$pid/stat", POSIX::O_RDONLY()) // next;
+        my $n = POSIX::read($fd, my $st, 512);
+        POSIX::close($fd);
+        push @m, [$pid, $2, $1] if $n && $st =~ /.*\) (\S) ([0-9]+) ([0-9]+) /s && $3 == $PID;
+    }
+    return (\@m, $now);
+}
+
+# holds_stdout tells whether one of the processes (group_members rows) has
+# the request's capture file as its fd 1: it holds the script's stdout.
+sub holds_stdout {
+    return 0 unless $OUT_CAPTURE && defined $CAP_ID;
+    for my $m (@_) {
+        my ($dev, $ino) = stat("/proc/$m->[0]/fd/1");
+        return 1 if defined $ino && "$dev $ino" eq $CAP_ID;
+    }
+    return 0;
+}
+
+# end_kids ends what the script left in the runner's group, once the
+# script is done (END blocks and DESTROY included) and before its answer
+# ends: while one of them holds stdout (and the client is there) they get
+# up to 500 ms, STDOUT flushed first and what they write sent as it comes,
+# as in cgi mode; then every one is SIGKILLed and those that are the
+# runner's children reaped (no zombie piles up; init reaps the others),
+# again until none is left, for those forked while we looked. A process
+# that left the group (setsid) escapes, as it does in cgi mode. Only after
+# a request that forked (the fork sentinel), in the runner itself.
+sub end_kids {
+    return if $$ != $PID;
+    local $SIG{CHLD} = 'DEFAULT';          # no script handler runs now
+    my ($linger, $quiet, %killed) = (50, 0);   # 50 x 10 ms
+    for (my $pass = 0; $pass < 1000; $pass++) {
+        my @live;
+        my ($members, $now) = group_members($PID_MARK);
+        for my $m (@$members) {
+            if ($m->[2] eq 'Z' || $m->[2] eq 'X') {
+                waitpid($m->[0], POSIX::WNOHANG()) if $m->[1] == $PID;
+            } else {
+                push @live, $m;
+            }
+        }
+        # None left, unless a process forked while we looked (one that
+        # forks and exits at once would leave its child unseen): look
+        # again then, a few times at most (other processes fork too).
+        if (!@live) {
+            return if !defined $now || $quiet++ >= 3;
+            my $after = last_pid();
+            return if !defined $after || $after == $now;
+            next;
+        }
+        if ($linger && !%killed && !$ABORTED && !$CONN_DEAD && holds_stdout(@live)) {
+            if ($linger == 50) {
+                my $io = *main::STDOUT{IO};
+                eval { $io->flush } if !$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT && !tied(*main::STDOUT);
+            }
+            $linger--;
+            select(undef, undef, undef, 0.01);
+            poll_abort();
+            drain_fd1();
+            next;
+        }
+        my @new = grep { !$killed{$_->[0]}++ } @live;
+        kill 'KILL', map { $_->[0] } @new if @new;
+        for my $m (@live) {
+            next if $m->[1] != $PID;
+            1 while waitpid($m->[0], 0) == -1 && $!{EINTR};
+        }
+        select(undef, undef, undef, 0.001) unless @new;    # killed, still dying
+    }
+    logmsg("processes the script started are still alive after SIGKILL");
 }
 
 sub fork_override () {
@@ -2497,6 +2647,7 @@ sub run_request {
     # FCGI_END_REQUEST leave in one write. What the client cannot see is
     # restored after, while it reads.
     alarm(0);
+    end_kids() if $FORKS != $REQ_FORKS && $KIDS;
     $FINISHING = 1;
     $FD1_DRAINED = 0;
     finish_stdout();
@@ -2895,6 +3046,11 @@ sub main {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    # end_kids needs the group to be the runner's own (else it would kill
+    # its parent's), and /proc of our pid namespace.
+    $KIDS = getpgrp() == $PID && (readlink('/proc/self') // '') eq $PID ? 1 : 0;
+    logmsg("not the leader of its process group, or no /proc: what scripts leave running is not killed")
+        unless $KIDS;
     install_dollar_s();
     $UMASK = umask;
     $TERM_HANDLER = sub { $TERM = 1 };

@@ -991,27 +991,32 @@ func TestRunner_TaintMode(t *testing.T) {
 	}
 }
 
-// TestRunner_LateChildStaysOut: a child that outlives its request and then
-// writes to fd 1 never reaches a later request's answer (fd 1 is a new
-// capture file after every request that may have forked; the earlier
-// requests, which did not, leave theirs to be reused).
+// TestRunner_LateChildStaysOut: a child that writes to fd 1 after its
+// script has ended reaches that request's answer, as in CGI (it holds
+// stdout, and has lingerGrace to finish: end_kids), and never a later
+// request's (fd 1 is a new capture file after every request that may have
+// forked; the earlier requests, which did not, leave theirs to be reused).
 func TestRunner_LateChildStaysOut(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/special/late_child.pl")
 	r := startRunner(t, script, IsolationAuto)
 	c := r.dial(t)
 	const none = "Content-Type: text/plain\n\nno child\n"
 	for _, tc := range []struct{ query, want string }{
-		{"fork", "started a child\n"},
-		{"background", "started a background job\n"},
+		{"fork", "started a child\nlate output from the child\n"},
+		{"background", "started a background job\nlate output from a background job\n"},
 	} {
 		for i := 0; i < 2; i++ {
 			if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != none {
 				t.Errorf("%s: answer before %q", tc.query, got.out)
 			}
 		}
-		first := r.do(t, c, runnerParams(script, "GET", tc.query, ""), "")
+		params := runnerParams(script, "GET", tc.query, "")
+		first := r.do(t, c, params, "")
 		if string(first.out) != "Content-Type: text/plain\n\n"+tc.want {
 			t.Fatalf("%s: first answer %q", tc.query, first.out)
+		}
+		if cgi := runnerCGI(t, script, params, ""); string(cgi.out) != string(first.out) {
+			t.Errorf("%s: CGI answers %q, the runner %q", tc.query, cgi.out, first.out)
 		}
 		time.Sleep(300 * time.Millisecond) // the child writes after 100 ms
 		for i := 0; i < 2; i++ {
@@ -1124,4 +1129,76 @@ func mustReadUntil(tb testing.TB, r io.Reader, marker string) []byte {
 		}
 	}
 	return got
+}
+
+// TestRunner_KillsWhatTheScriptLeft: processes a script leaves running in
+// the worker's process group (a sleep backgrounded through backticks, one
+// through system("... &"), one that also holds stdout) are killed before
+// its answer ends, as cgi mode kills the script's group once it has exited
+// and its stdout has ended (C10, C23): the holder keeps the answer open
+// for lingerGrace (500 ms) at most. The runner survives and serves every
+// request.
+func TestRunner_KillsWhatTheScriptLeft(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	script := mustRunnerAbs(t, "../testdata/fastcgi/background.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun} {
+		t.Run(iso, func(t *testing.T) {
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i, query := range []string{"", "hold", ""} {
+				start := time.Now()
+				got := r.do(t, c, runnerParams(script, "GET", query, ""), "")
+				took := time.Since(start)
+				pids := regexp.MustCompile(`(?m)^(\w+) (\d+)$`).FindAllStringSubmatch(string(got.out), -1)
+				want := 2
+				if query == "hold" {
+					want = 3
+				}
+				if len(pids) != want || got.status != 0 {
+					t.Fatalf("request %d: status %d, output %q", i+1, got.status, got.out)
+				}
+				for _, p := range pids {
+					if st, ok := procState(p[2]); ok && st.pgrp == r.pgid && st.state != "Z" && st.state != "X" {
+						t.Errorf("request %d: %s sleep (pid %s) still alive after the answer (state %s)", i+1, p[1], p[2], st.state)
+					}
+				}
+				if query == "hold" && took > 3*time.Second {
+					t.Errorf("request %d: a child holding stdout kept the answer open %v", i+1, took)
+				}
+				select {
+				case <-r.done:
+					t.Fatalf("request %d: the runner exited: %v", i+1, r.err)
+				default:
+				}
+			}
+		})
+	}
+}
+
+// procStat is what the test reads from /proc/PID/stat.
+type procStat struct {
+	state string
+	pgrp  int
+}
+
+// procState reads process pid's state and process group; ok is false if
+// it does not exist. The command name (field 2) may hold spaces and
+// parentheses: the fields after it follow the last ')'.
+func procState(pid string) (procStat, bool) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return procStat{}, false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return procStat{}, false
+	}
+	var st procStat
+	var ppid int
+	if _, err := fmt.Sscan(string(b[i+1:]), &st.state, &ppid, &st.pgrp); err != nil {
+		return procStat{}, false
+	}
+	return st, true
 }
