@@ -29,8 +29,14 @@ func (e *cgiExec) finish(abort bool) error {
 }
 
 func (g *Gateway) cgiParams(s *settings, rt *route, b *body) *cgi.Params {
+	file := rt.file
+	if s.isWrapped(rt.file) {
+		// A wrapper (php-cgi) opens SCRIPT_FILENAME itself: the checked,
+		// resolved path, as for a script started directly (C3).
+		file = rt.exec
+	}
 	return &cgi.Params{
-		ScriptFilename: rt.file,
+		ScriptFilename: file,
 		ScriptName:     rt.scriptName,
 		PathInfo:       rt.pathInfo,
 		DocumentRoot:   rt.mount.dir,
