@@ -310,6 +310,11 @@
 #                    $CGI::Q and the parsed params never leak. `use CGI` with
 #                    -pragmas: auto -> perlrun (registry loses the pragmas
 #                    after the first request, as under mod_perl).
+#                    Not followed: CGI::Carp's carpout() (STDERR to the
+#                    script's own log file): each request's STDERR is the
+#                    runner's again, so its warnings reach the gateway's
+#                    log instead. A plain open(STDERR, ">>file") in a
+#                    BEGIN block is followed.
 # chdir              Into the script's directory before every request, as CGI
 #                    (C20) does: relative opens and `use lib '.'` work.
 # @ARGV/$0           @ARGV empty; $0 the script path (the query is never
@@ -426,6 +431,17 @@
 #                    arena order, not stable between processes either) and
 #                    ${^GLOBAL_PHASE} ("RUN", not "DESTRUCT"); objects
 #                    held only by module globals or leaked cycles live on.
+#                    A module's variable the script imported ($DB_HASH
+#                    from DB_File) is the module's state: left alone
+#                    (module_import); a `use vars` one is the script's.
+# $$                 The worker's pid, the same on every request it serves
+#                    (as under mod_perl): a temp file named after $$ is
+#                    the same file on the next request. Scripts that must
+#                    have a fresh name per request use File::Temp.
+# imported module    perlrun: a module variable the script imported and
+#  variables         changed keeps its value for the next request (module
+#                    state, as under mod_perl); auto restores those the
+#                    script names or imports as plain data (REG_* snapshot).
 # return             A top-level `return` (outside any sub or eval) is a
 #                    run-time error in a script file: the runner sees that
 #                    the script's sub ended before its last statement and
@@ -1328,10 +1344,37 @@ sub light_holds_data {
 # gone). The order among objects is the runner's (a process's is perl's
 # arena order, which varies too); ${^GLOBAL_PHASE} says RUN, not DESTRUCT.
 # It returns the name of the first variable that held one, or nothing.
+# module_import reports whether the $slot variable of $h->{$k} was
+# imported (perl flags the glob: GVf_IMPORTED_*) from a package not the
+# script's own, i.e. it is that package's variable under the same name.
+# `use vars` imports a package's own variable into itself: not a module's.
+# Hits are remembered by address: a module's variables live on.
+our %MODULE_VAR;
+my %IMPORT_FLAG = (SCALAR => B::GVf_IMPORTED_SV(), ARRAY => B::GVf_IMPORTED_AV(), HASH => B::GVf_IMPORTED_HV());
+sub module_import {
+    my ($h, $k, $slot, $ref, $own) = @_;
+    my $gv = B::svref_2object(\$h->{$k});
+    return 0 unless $gv->isa('B::GV') && $gv->GvFLAGS & $IMPORT_FLAG{$slot};
+    my $addr = Scalar::Util::refaddr($ref);
+    return 1 if $MODULE_VAR{$addr};
+    my %st = all_stashes();
+    for my $pkg (keys %st) {
+        next if $own->{$pkg};
+        my $g = $st{$pkg}[0]{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        my $r = *{$g}{$slot} or next;
+        next unless Scalar::Util::refaddr($r) == $addr;
+        $MODULE_VAR{$addr} = 1;
+        return 1;
+    }
+    return 0;
+}
+
 sub destruct_objects {
     my ($spaces) = @_;     # [symbol table, package, [names]]...
     my ($first, %seen, @todo);
     my $budget = 100_000;
+    my %own = map { $_->[1] => 1 } @$spaces;
     for my $sp (@$spaces) {
         my ($h, $pkg, $names) = @$sp;
         for my $k (@$names) {
@@ -1340,6 +1383,10 @@ sub destruct_objects {
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $ref = *{$g}{$slot} or next;
                 next if $slot eq 'SCALAR' ? !ref $$ref : $slot eq 'ARRAY' ? !@$ref : !%$ref;
+                # A module's own variable imported into the script's
+                # package ($DB_HASH from DB_File): module state, not the
+                # script's; destroying it would break the module.
+                next if module_import($h, $k, $slot, $ref, \%own);
                 push @todo, [$ref, "$SIGIL{substr $slot, 0, 1}${pkg}::$k"];
             }
         }
