@@ -1040,3 +1040,30 @@ func TestCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
 		}
 	}
 }
+
+// TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
+// for an HTTP/1.0 client, whose answer ends with the connection: the
+// connection's sending side is shut when the output ends.
+func TestCGI_AnswerEndsWhenOutputClosesHTTP10(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = 5 * time.Second })
+	start := time.Now()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /cgi-bin/close-early.sh HTTP/1.0\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	all, err := io.ReadAll(conn)
+	if err != nil || !strings.HasSuffix(string(all), "\r\n\r\nbye\n") {
+		t.Fatalf("answer %q, %v", all, err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("answer ended after %v, want within 1.5s (the script sleeps 30s)", d)
+	}
+	pid := mustReadPids(t, filepath.Join(s.dir, "close-early.pid"), 2*time.Second)[0]
+	if !waitGone(8*time.Second, pid) {
+		t.Errorf("script %d still running after its timeout", pid)
+	}
+}

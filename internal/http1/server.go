@@ -890,8 +890,10 @@ var errCompleted = errors.New("http1: write after the answer was completed")
 // held back and the end of a chunked body are sent now, and later writes
 // fail. The handler may go on (say, waiting for a process that closed its
 // output but still runs); the connection serves its next request only once
-// the handler returns. A close-delimited answer ends when the handler
-// returns, as before: Complete only flushes it.
+// the handler returns. A close-delimited answer (HTTP/1.0) ends with the
+// connection: Complete flushes it and shuts the connection's sending side,
+// so the client sees its end; the connection closes when the handler
+// returns.
 func (w *response) Complete() error {
 	if w.hijacked {
 		return http.ErrHijacked
@@ -899,11 +901,14 @@ func (w *response) Complete() error {
 	if w.completed {
 		return w.err
 	}
-	if !w.chunked && w.headerSent && w.contentLength == -1 {
-		return w.FlushError()
-	}
 	w.complete()
 	w.completed = true
+	if !w.chunked && w.contentLength == -1 && w.req.Method != http.MethodHead && bodyAllowed(w.status) {
+		w.closeAfter = true
+		if cw, ok := w.c.nc.(interface{ CloseWrite() error }); ok && w.err == nil {
+			w.setErr(cw.CloseWrite())
+		}
+	}
 	return w.err
 }
 
