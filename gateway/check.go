@@ -47,7 +47,11 @@ func Check(cfg Config) ([]string, error) {
 	for _, key := range sortedKeys(s.scripts) {
 		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
 		if err != nil || rt.key != key || rt.pathInfo != "" {
-			add("%s: [script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", cfg.ConfigFile, key)
+			e := fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key))
+			add("%s", strings.TrimPrefix(e.Error(), ErrConfig.Error()+": "))
+			if confErr == nil {
+				confErr = fmt.Errorf("%w: %s has problems", ErrConfig, cfg.ConfigFile)
+			}
 		}
 	}
 	for _, w := range s.wrappers {

@@ -155,6 +155,7 @@ func (d *duration) UnmarshalText(b []byte) error {
 // ParseBytes reads a size such as "1048576", "64MiB", "512KiB", "1GiB" (also KB/MB/GB as
 // powers of 1024, as Apache's LimitRequestBody users expect of them).
 func ParseBytes(s string) (int64, error) {
+	orig := s
 	s = strings.TrimSpace(s)
 	mult := int64(1)
 	for _, u := range []struct {
@@ -168,7 +169,7 @@ func ParseBytes(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a positive size", s)
+		return 0, fmt.Errorf("%q is not a positive size (bytes, or a number with KiB, MiB or GiB)", orig)
 	}
 	return n * mult, nil
 }
@@ -250,8 +251,9 @@ func loadFile(path string) (*fileConfig, error) {
 
 // loadFileAll reads and validates a config file and returns every problem
 // it finds, in the order of their lines, each an ErrConfig error naming
-// the file and line. A file that does not decode gives one error: the
-// decoder stops at the first.
+// the file and line. A file that does not decode gives one error (the
+// decoder stops at the first) and no config; one that decodes is returned
+// even with problems, for Check to look further.
 func loadFileAll(path string) (*fileConfig, []error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -286,7 +288,7 @@ func loadFileAll(path string) (*fileConfig, []error) {
 	for i, l := range lined {
 		out[i] = l.err
 	}
-	return nil, out
+	return fc, out
 }
 
 type lineError struct {
@@ -467,12 +469,29 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(err, "isolation"))
 		}
 	}
+	// The same bounds as the flags of the same names.
 	for _, n := range []struct {
-		key string
-		v   *int
-	}{{"max_procs", fc.MaxProcs}, {"queue", fc.Queue}, {"workers", fc.Workers}, {"min_workers", fc.MinWorkers}, {"max_requests", fc.MaxRequests}} {
-		if n.v != nil && *n.v < 0 {
+		key      string
+		v        *int
+		positive bool
+	}{{"max_procs", fc.MaxProcs, true}, {"queue", fc.Queue, false}, {"workers", fc.Workers, true}, {"min_workers", fc.MinWorkers, false}, {"max_requests", fc.MaxRequests, false}} {
+		switch {
+		case n.v == nil:
+		case n.positive && *n.v <= 0:
+			add(atKey(fmt.Errorf("%s %d: must be positive", n.key, *n.v), n.key))
+		case *n.v < 0:
 			add(atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key))
+		}
+	}
+	if fc.MinWorkers != nil && fc.Workers != nil && *fc.MinWorkers > *fc.Workers {
+		add(atKey(fmt.Errorf("min_workers %d: more than workers %d", *fc.MinWorkers, *fc.Workers), "min_workers"))
+	}
+	for _, d := range []struct {
+		key string
+		v   *duration
+	}{{"timeout", fc.Timeout}, {"idle_timeout", fc.IdleTimeout}} {
+		if d.v != nil && d.v.Duration == 0 {
+			add(atKey(fmt.Errorf("%s %q: must be positive", d.key, d.v.Duration), d.key))
 		}
 	}
 	for _, k := range sortedKeys(fc.Env) {
@@ -524,6 +543,12 @@ func (fc *fileConfig) validate() []error {
 		}
 		if s.MinWorkers != nil && *s.MinWorkers < 0 {
 			add(atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers"))
+		}
+		if s.MinWorkers != nil && s.Workers > 0 && *s.MinWorkers > s.Workers {
+			add(atKey(fmt.Errorf("script %q: min_workers %d more than its workers %d", name, *s.MinWorkers, s.Workers), "script", name, "min_workers"))
+		}
+		if s.Timeout != nil && s.Timeout.Duration == 0 {
+			add(atKey(fmt.Errorf("script %q: timeout must be positive", name), "script", name, "timeout"))
 		}
 		for _, k := range sortedKeys(s.Env) {
 			if !validEnvName(k) {

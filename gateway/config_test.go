@@ -62,6 +62,11 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"bad script mode, quoted key", "[script]\n'b.pl' = { mode = \"cgi\" }\n\"a.pl\".mode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
 		{"negative script min_workers", "[script.\"a.pl\"]\nmin_workers = -1\n", []string{"line 2", "min_workers"}},
 		{"negative queue", "queue = -3\n", []string{"line 1", "queue"}},
+		// The bounds of the flags of the same names.
+		{"zero workers", "workers = 0\n", []string{"line 1", "workers", "positive"}},
+		{"zero timeout", "\ntimeout = \"0s\"\n", []string{"line 2", "timeout", "positive"}},
+		{"min_workers above workers", "workers = 2\nmin_workers = 5\n", []string{"line 2", "min_workers"}},
+		{"script min_workers above its workers", "[script.\"a.pl\"]\nworkers = 1\nmin_workers = 4\n", []string{"line 3", "a.pl", "min_workers"}},
 		{"bad mount mode", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"line 4", "/x/", "cgl"}},
 		{"bad mode in the second mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\nmode = \"cgi\"\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmode = \"cgl\"\n", []string{"line 8", "/y/", "cgl"}},
 		{"mount without dir", "mode = \"cgi\"\n[[mount]]\nprefix = \"/x/\"\n", []string{"line 2", "/x/", "dir"}},

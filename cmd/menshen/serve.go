@@ -166,9 +166,14 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 	if err != nil {
 		return gateway.Config{}, err
 	}
-	for _, n := range []string{"max-procs", "workers", "max-requests", "queue", "min-workers"} {
-		if c.Int(n) < 0 || (c.Int(n) == 0 && (n == "max-procs" || n == "workers")) {
+	for _, n := range []string{"max-procs", "workers"} {
+		if c.Int(n) <= 0 {
 			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+		}
+	}
+	for _, n := range []string{"max-requests", "queue", "min-workers"} {
+		if c.Int(n) < 0 {
+			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
 		}
 	}
 	if c.Int("min-workers") > c.Int("workers") {
