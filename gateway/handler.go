@@ -82,23 +82,22 @@ type exchange struct {
 	cut bool
 	// queued is called when the script starts after waiting in the
 	// queue: --timeout bounds its run, not its wait too.
-	queued func()
+	queued  func()
+	start   time.Time // when the request arrived
+	counted bool      // in the stats and metrics already (count)
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for
 // concurrent use.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	x := &exchange{id: g.reqID.Add(1)}
+	x := &exchange{id: g.reqID.Add(1), start: start}
 	s := g.settings.Load()
 	g.inflight.Add(1)
 	defer g.inflight.Done()
 	g.serve(w, r, s, x, 0)
 	d := time.Since(start)
-	if x.mode != "" { // a script ran (or was meant to): count it
-		g.stats.record(x.script, x.mode, x.status, d, x.spawned)
-		g.metrics.observe(x.script, x.mode, x.status, d)
-	}
+	g.count(x, d)
 	f := fieldsPool.Get().(logrus.Fields)
 	defer func() {
 		clear(f)
@@ -130,6 +129,17 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// count records a request that ran a script (or was meant to) in the
+// stats and metrics, once.
+func (g *Gateway) count(x *exchange, d time.Duration) {
+	if x.mode == "" || x.counted {
+		return
+	}
+	x.counted = true
+	g.stats.record(x.script, x.mode, x.status, d, x.spawned)
+	g.metrics.observe(x.script, x.mode, x.status, d)
 }
 
 // logAccess writes the access line of a request. With no hook to fire it
@@ -265,12 +275,26 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	x.bytes = n
 	abort := werr != nil || rerr != nil
 	completed := false
-	if l, ok := ex.(lingerer); ok && !abort && ctx.Err() == nil && l.lingers() {
-		// The script closed its output and goes on working: its answer
-		// is whole, so the client gets it now, as Apache ends it at the
-		// end of the output (C8). The script still runs within its
-		// timeout, and this connection's next request waits for it.
-		completed = completeAnswer(w, rc) == nil
+	switch e := ex.(type) {
+	case *fcgiExec:
+		// The worker ended the request (FCGI_END_REQUEST): the answer is
+		// whole and nothing after it can change it, so the client has it
+		// before the worker is given back and the access line written.
+		// It is counted first: /status.json asked right after the answer
+		// includes it.
+		if !abort && ctx.Err() == nil {
+			g.count(x, time.Since(x.start))
+			completed = completeAnswer(w, rc) == nil
+		}
+	case lingerer:
+		if !abort && ctx.Err() == nil && e.lingers() {
+			// The script closed its output and goes on working: its
+			// answer is whole, so the client gets it now, as Apache ends
+			// it at the end of the output (C8). The script still runs
+			// within its timeout, and this connection's next request
+			// waits for it.
+			completed = completeAnswer(w, rc) == nil
+		}
 	}
 	ferr := ex.finish(abort)
 	switch {
