@@ -421,8 +421,7 @@ var stderrPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, Max
 // pidfd through the runtime's poller, which costs no thread per running
 // script; where pidfds are missing it falls back to a blocking waitid.
 func waitExit(pid int) {
-	var info unix.Siginfo
-	if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil); err != nil || exitedInfo(&info) {
+	if exitedNow(pid) {
 		return // exited (the common case when a script has closed stdout), or not our child
 	}
 	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)

@@ -22,23 +22,24 @@ func Check(cfg Config) ([]string, error) {
 	var problems []string
 	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	var (
-		fc      *fileConfig
-		confErr error
+		fc       *fileConfig
+		confErrs int
 	)
+	// A config problem is a line without the ErrConfig prefix.
+	addConf := func(err error) {
+		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+		confErrs++
+	}
 	if cfg.ConfigFile != "" {
 		var errs []error
 		fc, errs = loadFileAll(cfg.ConfigFile)
 		for _, e := range errs {
-			add("%s", strings.TrimPrefix(e.Error(), ErrConfig.Error()+": "))
-		}
-		if len(errs) > 0 {
-			confErr = fmt.Errorf("%w: %s has %d problem(s)", ErrConfig, cfg.ConfigFile, len(errs))
+			addConf(e)
 		}
 	}
 	s, err := buildSettings(cfg, fc)
 	if err != nil && fc != nil {
-		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
-		confErr = fmt.Errorf("%w: %s has problems", ErrConfig, cfg.ConfigFile)
+		addConf(err)
 		s, err = buildSettings(cfg, nil)
 	}
 	if err != nil {
@@ -47,11 +48,7 @@ func Check(cfg Config) ([]string, error) {
 	for _, key := range sortedKeys(s.scripts) {
 		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
 		if err != nil || rt.key != key || rt.pathInfo != "" {
-			e := fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key))
-			add("%s", strings.TrimPrefix(e.Error(), ErrConfig.Error()+": "))
-			if confErr == nil {
-				confErr = fmt.Errorf("%w: %s has problems", ErrConfig, cfg.ConfigFile)
-			}
+			addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
 		}
 	}
 	for _, w := range s.wrappers {
@@ -110,7 +107,10 @@ func Check(cfg Config) ([]string, error) {
 			return nil
 		})
 	}
-	return problems, confErr
+	if confErrs > 0 {
+		return problems, fmt.Errorf("%w: %s has %d problem(s)", ErrConfig, cfg.ConfigFile, confErrs)
+	}
+	return problems, nil
 }
 
 func shebang(p string) (string, bool) {

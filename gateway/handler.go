@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -191,7 +189,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	defer stop()
 	x.queued = restart
 
-	nph := strings.HasPrefix(filepath.Base(rt.file), "nph-")
+	nph := rt.nph()
 	var ex execution
 	if mode == ModeFastCGI && !nph {
 		ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
@@ -303,20 +301,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		x.err, x.cut = contextErr(ctx, werr), true
 	case werr != nil:
 		x.err = errors.Join(ErrClientGone, werr)
-	case rerr != nil && ctx.Err() != nil && outputEnded(ex):
-		// The worker had ended its output, then ran out of time (or the
-		// client left) before it ended the request: the answer is whole.
+	case ctx.Err() != nil && (completed || rerr != nil && outputEnded(ex)):
+		// The client has (or the worker had ended) the whole answer: the
+		// script that went on after it was stopped by its timeout or the
+		// client leaving. (completed implies no read error.)
 		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "reason": context.Cause(ctx)}).
 			Info("script killed after its answer was complete")
 		ferr = nil
 	case rerr != nil:
 		x.err, x.cut = contextErr(ctx, rerr), true
-	case ctx.Err() != nil && completed:
-		// The client has the whole answer: the script that went on after
-		// it was stopped by its timeout or the client leaving.
-		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "reason": context.Cause(ctx)}).
-			Info("script killed after its answer was complete")
-		ferr = nil
 	case ctx.Err() != nil:
 		x.err, x.cut = context.Cause(ctx), true
 	}

@@ -43,6 +43,10 @@ type route struct {
 	info       fs.FileInfo
 }
 
+// nph reports whether the script is an NPH one (C7): its name starts
+// with "nph-".
+func (rt *route) nph() bool { return strings.HasPrefix(filepath.Base(rt.file), "nph-") }
+
 // scriptKey names a script: its path under the main directory, or, for
 // another mount, its URL path ("/legacy/x.pl").
 func scriptKey(m *mount, rel string) string {

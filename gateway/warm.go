@@ -3,8 +3,6 @@
 
 package gateway
 
-import "strings"
-
 // warmPools builds the pool of every script in fastcgi mode whose
 // min_workers is above 0, so that its workers start ahead of the first
 // request (lighttpd's min-procs; a pool starts its MinWorkers when built).
@@ -23,7 +21,7 @@ func (g *Gateway) warmPools() {
 			continue
 		}
 		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
-		if err != nil || rt.key != key || strings.HasPrefix(rt.rel[strings.LastIndexByte(rt.rel, '/')+1:], "nph-") {
+		if err != nil || rt.key != key || rt.nph() {
 			continue
 		}
 		if g.modeFor(s, rt) != ModeFastCGI {
