@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/menshen/menshen/internal/rawio"
 )
 
 // Errors a caller branches on. Response.Read and Conn.GetValues return them
@@ -127,6 +129,7 @@ type Request struct {
 // open fails.
 type Conn struct {
 	nc net.Conn
+	rw *rawio.Conn // nc's reads and writes, with raw system calls
 
 	// br and rbuf are the read side: only the holder of busy (the open
 	// Response or a running GetValues) touches them.
@@ -159,9 +162,11 @@ type Conn struct {
 // NewConn returns a Conn that speaks FastCGI over nc, which it owns from
 // now on.
 func NewConn(nc net.Conn) *Conn {
+	rw := rawio.New(nc)
 	c := &Conn{
 		nc:         nc,
-		br:         bufio.NewReaderSize(nc, 16<<10),
+		rw:         rw,
+		br:         bufio.NewReaderSize(rw, 16<<10),
 		wlock:      make(chan struct{}, 1),
 		abortWait:  defaultAbortWait,
 		stdinGrace: defaultStdinGrace,
@@ -400,7 +405,7 @@ func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
 	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}}
 	r.stopCtx = context.AfterFunc(ctx, c.killFn)
 	<-c.wlock // free: no body writer runs between requests
-	_, err = c.nc.Write(msg)
+	_, err = c.rw.Write(msg)
 	c.wlock <- struct{}{}
 	if err != nil {
 		r.stopCtx()
@@ -450,7 +455,7 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 		c.release(broken)
 	}()
 	<-c.wlock
-	_, err := c.nc.Write(getValuesRecord(body))
+	_, err := c.rw.Write(getValuesRecord(body))
 	c.wlock <- struct{}{}
 	if err != nil {
 		return nil, ioErr(ctx, fmt.Errorf("send get values: %w", err))
@@ -862,7 +867,7 @@ func (r *Response) writeLocked(rec []byte) bool {
 		return false
 	default:
 	}
-	_, err := c.nc.Write(rec)
+	_, err := c.rw.Write(rec)
 	c.wlock <- struct{}{}
 	if err != nil {
 		r.wmu.Lock()

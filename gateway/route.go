@@ -25,6 +25,15 @@ type mount struct {
 	real   string // dir with symlinks resolved: the confinement root
 	mode   Mode   // "" = the default mode
 	main   bool   // the --scripts/--prefix mount
+	local  bool   // dir is on a local file system: lstatFast may be used
+}
+
+// lstat is os.Lstat, or lstatFast on a local file system.
+func (m *mount) lstat(p string) (fs.FileInfo, error) {
+	if m.local {
+		return lstatFast(p)
+	}
+	return os.Lstat(p)
 }
 
 // route is a resolved request: which script runs and with what PATH_INFO.
@@ -91,7 +100,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			return nil, ErrNotFound
 		}
 		p := filepath.Join(dir, seg)
-		li, err := os.Lstat(p)
+		li, err := m.lstat(p)
 		if err != nil {
 			return nil, ErrNotFound
 		}

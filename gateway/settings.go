@@ -194,7 +194,7 @@ func newMount(prefix, dir string, mode Mode) (*mount, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
 	}
-	return &mount{prefix: prefix, dir: abs, real: real, mode: mode}, nil
+	return &mount{prefix: prefix, dir: abs, real: real, mode: mode, local: localFS(real)}, nil
 }
 
 // wrapperFor returns the wrapper configured for a file's extension.

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/internal/httpsyntax"
+	"github.com/menshen/menshen/internal/rawio"
 )
 
 // watchTick is how often the server looks for requests to watch: a request
@@ -278,6 +279,7 @@ var (
 type conn struct {
 	srv    *Server
 	nc     net.Conn
+	rw     *rawio.Conn // nc's reads and writes, with raw system calls
 	cr     connReader
 	br     *bufio.Reader
 	bw     *bufio.Writer
@@ -305,7 +307,8 @@ type conn struct {
 
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 	c := &conn{srv: s, nc: nc, remote: nc.RemoteAddr().String()}
-	c.cr.nc = nc
+	c.rw = rawio.New(nc)
+	c.cr.nc = c.rw
 	c.ctx = context.WithValue(base, http.LocalAddrContextKey, nc.LocalAddr())
 	c.wdone = sync.NewCond(&c.mu)
 	return c
@@ -375,7 +378,7 @@ func (c *conn) serve() {
 	c.br = readerPool.Get().(*bufio.Reader)
 	c.br.Reset(&c.cr)
 	c.bw = writerPool.Get().(*bufio.Writer)
-	c.bw.Reset(c.nc)
+	c.bw.Reset(c.rw)
 	hijacked := false
 	defer func() {
 		if !hijacked {

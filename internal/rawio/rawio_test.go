@@ -1,0 +1,185 @@
+package rawio
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// pair returns a connected TCP or Unix pair: a, wrapped, and b, plain.
+func pair(t *testing.T, network string) (*Conn, net.Conn) {
+	t.Helper()
+	addr := "127.0.0.1:0"
+	if network == "unix" {
+		addr = t.TempDir() + "/s"
+	}
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ch := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		ch <- c
+	}()
+	a, err := net.Dial(network, ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := <-ch
+	if b == nil {
+		t.Fatal("accept failed")
+	}
+	t.Cleanup(func() { a.Close(); b.Close() })
+	c := New(a)
+	if c.rc == nil {
+		t.Fatalf("%s conn: no raw conn", network)
+	}
+	return c, b
+}
+
+func TestConn_ReadWriteLikeNetConn(t *testing.T) {
+	for _, network := range []string{"tcp", "unix"} {
+		t.Run(network, func(t *testing.T) {
+			c, peer := pair(t, network)
+			// A write far larger than the socket buffers: it must wait for
+			// the peer to read (EAGAIN, then the poller) and still write
+			// everything, in order.
+			big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
+			got := make(chan []byte)
+			go func() {
+				b, _ := io.ReadAll(io.LimitReader(peer, int64(len(big))))
+				got <- b
+			}()
+			n, err := c.Write(big)
+			if err != nil || n != len(big) {
+				t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(big))
+			}
+			if b := <-got; !bytes.Equal(b, big) {
+				t.Fatalf("peer read %d bytes, not what was written", len(b))
+			}
+
+			// A read that must wait for the data.
+			go func() {
+				time.Sleep(20 * time.Millisecond)
+				peer.Write([]byte("hello"))
+			}()
+			buf := make([]byte, 16)
+			n, err = c.Read(buf)
+			if err != nil || string(buf[:n]) != "hello" {
+				t.Fatalf("Read = %q, %v", buf[:n], err)
+			}
+
+			// The peer's close is io.EOF, as for net.Conn.
+			peer.Close()
+			if n, err = c.Read(buf); n != 0 || err != io.EOF {
+				t.Fatalf("Read after peer close = %d, %v; want 0, io.EOF", n, err)
+			}
+		})
+	}
+}
+
+func TestConn_Deadlines(t *testing.T) {
+	c, _ := pair(t, "tcp")
+	c.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+	start := time.Now()
+	_, err := c.Read(make([]byte, 1))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read past its deadline: %v, want os.ErrDeadlineExceeded", err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Read past its deadline: %v is not a net.Error timeout", err)
+	}
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "read" {
+		t.Fatalf("Read past its deadline: %#v, want a *net.OpError with Op read", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("Read returned after %v", d)
+	}
+
+	// A write that cannot finish (the peer never reads) ends at the write
+	// deadline with what was written so far.
+	c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	n, err := c.Write(make([]byte, 64<<20))
+	if !errors.Is(err, os.ErrDeadlineExceeded) || n == 0 || n == 64<<20 {
+		t.Fatalf("Write past its deadline = %d, %v; want part, os.ErrDeadlineExceeded", n, err)
+	}
+}
+
+func TestConn_ClosedAndBroken(t *testing.T) {
+	c, peer := pair(t, "tcp")
+	done := make(chan error)
+	go func() {
+		_, err := c.Read(make([]byte, 1))
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	c.Close()
+	if err := <-done; !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Read cut by Close: %v, want net.ErrClosed", err)
+	}
+
+	// Writing to a peer that is gone fails with EPIPE or ECONNRESET, and
+	// the process lives on (the runtime ignores SIGPIPE for sockets).
+	c2, peer2 := pair(t, "unix")
+	peer2.Close()
+	_ = peer
+	var err error
+	for i := 0; i < 100 && err == nil; i++ {
+		_, err = c2.Write([]byte("x"))
+	}
+	if !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("Write to a closed peer: %v, want EPIPE or ECONNRESET", err)
+	}
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "write" {
+		t.Fatalf("Write to a closed peer: %#v, want a *net.OpError with Op write", err)
+	}
+}
+
+// A conn without a descriptor (net.Pipe) is used through its own methods.
+func TestConn_WithoutDescriptor(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	c := New(a)
+	go b.Write([]byte("hi"))
+	buf := make([]byte, 4)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "hi" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+}
+
+// Read and Write allocate nothing: they are on every request's path.
+func TestConn_NoAllocs(t *testing.T) {
+	c, peer := pair(t, "unix")
+	msg := []byte("ping")
+	buf := make([]byte, 16)
+	pbuf := make([]byte, 16)
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(peer, pbuf[:len(msg)]); err != nil {
+			t.Fatal(err)
+		}
+		peer.Write(msg)
+		if _, err := c.Read(buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// The peer's plain net.Conn side allocates nothing either; allow one
+	// for the runtime's own bookkeeping.
+	if allocs > 1 {
+		t.Fatalf("%v allocations per round trip, want at most 1", allocs)
+	}
+}
