@@ -15,8 +15,11 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/menshen/menshen/internal/rawio"
 )
 
 // MaxStderrLine bounds one logged stderr line; longer lines are split.
@@ -58,9 +61,9 @@ const (
 // Close, from the goroutine that read it.
 type Process struct {
 	cmd    *exec.Cmd
-	stdout *os.File
-	errFD  int      // stderr read end (non-blocking), until watchT wraps it
-	stderr *os.File // errFD as a pollable file, once watchT fired; Close may set its deadline
+	stdout *rawio.File // read with raw system calls (internal/rawio says why)
+	errFD  int         // stderr read end (non-blocking), until watchT wraps it
+	stderr *os.File    // errFD as a pollable file, once watchT fired; Close may set its deadline
 	pid    int
 
 	exited  chan struct{} // closed when the leader has exited (not yet reaped)
@@ -169,7 +172,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 
 	p := &Process{
 		cmd:     cmd,
-		stdout:  outR,
+		stdout:  rawio.NewFile(outR),
 		errFD:   errFD,
 		pid:     cmd.Process.Pid,
 		exited:  make(chan struct{}),
@@ -185,7 +188,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		// A longer runner: read its stderr as it comes, through the
 		// poller (the read end is non-blocking, so NewFile registers it).
 		p.stderr = os.NewFile(uintptr(errFD), "stderr")
-		go p.readStderr(p.stderr, c.Stderr)
+		go p.readStderr(rawio.NewFile(p.stderr), c.Stderr)
 		p.watchExit()
 	})
 	p.stderrFn = c.Stderr
@@ -250,11 +253,18 @@ func (p *Process) Lingers(d time.Duration) bool {
 }
 
 // exitedNow reports whether the leader pid has exited (not reaping it), or
-// is no child to wait for.
+// is no child to wait for. The waitid is raw: with WNOHANG it never
+// blocks, and the runtime's syscall entry would wake its monitor thread
+// (internal/rawio says why that matters).
 func exitedNow(pid int) bool {
 	var info unix.Siginfo
-	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
-	return err != nil || exitedInfo(&info)
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_WAITID, unix.P_PID, uintptr(pid), uintptr(unsafe.Pointer(&info)), unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		return e != 0 || exitedInfo(&info)
+	}
 }
 
 // Close ends the script and reaps it. If the leader is still running it
@@ -368,7 +378,7 @@ func (p *Process) watchExit() {
 // stderrD (and r, when it is a file).
 func (p *Process) readStderr(r io.Reader, fn func([]byte)) {
 	defer close(p.stderrD)
-	if f, ok := r.(*os.File); ok {
+	if f, ok := r.(io.Closer); ok {
 		defer f.Close()
 	}
 	br := stderrPool.Get().(*bufio.Reader)
@@ -490,10 +500,12 @@ func nonblockReadPipe() ([2]int, error) {
 	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
 		return fds, err
 	}
-	if _, err := unix.FcntlInt(uintptr(fds[0]), unix.F_SETFL, unix.O_NONBLOCK); err != nil {
+	// A raw fcntl: it never blocks, and the runtime's syscall entry would
+	// wake its monitor thread (internal/rawio says why that matters).
+	if _, _, e := unix.RawSyscall(unix.SYS_FCNTL, uintptr(fds[0]), unix.F_SETFL, unix.O_NONBLOCK); e != 0 {
 		unix.Close(fds[0])
 		unix.Close(fds[1])
-		return fds, err
+		return fds, e
 	}
 	return fds, nil
 }
@@ -504,12 +516,16 @@ type drainFD int
 
 func (d drainFD) Read(b []byte) (int, error) {
 	for {
-		n, err := unix.Read(int(d), b)
+		if len(b) == 0 {
+			return 0, nil
+		}
+		// Raw: the descriptor never blocks (see nonblockReadPipe).
+		n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(d), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
 		switch {
-		case err == unix.EINTR:
+		case e == unix.EINTR:
 			continue
-		case n > 0:
-			return n, nil
+		case e == 0 && n > 0:
+			return int(n), nil
 		default:
 			return 0, io.EOF
 		}

@@ -1,37 +1,36 @@
-// Package rawio reads and writes a socket with raw system calls, without
-// the Go runtime's syscall bookkeeping, and waits in the runtime's network
-// poller like net.Conn does.
+// Package rawio reads and writes sockets and pipes with raw system calls,
+// without the Go runtime's syscall bookkeeping, and waits in the runtime's
+// network poller like net.Conn and os.File do.
 //
 // Why: every read and write of a net.Conn enters the runtime through
 // entersyscall, and when the program was idle a moment before (all Ps
 // parked, which is every request at concurrency 1), that entry wakes the
 // runtime's monitor thread (sysmon) with a futex, which then sleeps again
 // through a nanosleep: two context switches and a futex on the request's
-// path, per request. The reads and writes of a non-blocking socket never
-// block, so they need none of that: RawConn.Read/Write run a callback with
-// the descriptor, and wait for readiness when it reports EAGAIN. Deadlines
-// and Close work as on the net.Conn.
+// path, per request. The reads and writes of a non-blocking descriptor
+// never block, so they need none of that: RawConn.Read/Write run a callback
+// with the descriptor, and wait for readiness when it reports EAGAIN.
+// Deadlines and Close work as on the net.Conn or os.File.
 package rawio
 
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"syscall"
 	"unsafe"
 )
 
-// Conn is a net.Conn whose Read and Write use raw system calls when the
-// underlying conn exposes its descriptor, and the conn's own methods
-// otherwise. A Read may run concurrently with a Write, but not with another
-// Read (nor a Write with another Write), as with bufio over a conn.
-type Conn struct {
-	net.Conn
-	rc syscall.RawConn
+// fd is the raw reading and writing of one descriptor. A read may run
+// concurrently with a write, but not with another read (nor a write with
+// another write), as with bufio over a conn.
+type fd struct {
+	rc syscall.RawConn // nil: no descriptor, use the wrapped type's methods
 
-	// rbuf/rn/rerr are the state of the Read in progress; wbuf/wn/werr of
-	// the Write. The callbacks are bound once so that no call allocates.
+	// rbuf/rn/rerr are the state of the read in progress; wbuf/wn/werr of
+	// the write. The callbacks are bound once so that no call allocates.
 	rbuf    []byte
 	rn      int
 	rerr    syscall.Errno
@@ -42,65 +41,94 @@ type Conn struct {
 	writeFn func(fd uintptr) bool
 }
 
-// New returns nc wrapped. nc stays usable for everything else (deadlines,
-// Close, addresses) through the embedded field.
-func New(nc net.Conn) *Conn {
-	c := &Conn{Conn: nc}
-	if sc, ok := nc.(syscall.Conn); ok {
+func (f *fd) init(x any) {
+	if sc, ok := x.(syscall.Conn); ok {
 		if rc, err := sc.SyscallConn(); err == nil {
-			c.rc = rc
+			f.rc = rc
 		}
 	}
-	c.readFn = c.read
-	c.writeFn = c.write
-	return c
+	f.readFn = f.readCall
+	f.writeFn = f.writeCall
 }
 
-func (c *Conn) read(fd uintptr) bool {
+func (f *fd) readCall(fd uintptr) bool {
 	for {
-		n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&c.rbuf[0])), uintptr(len(c.rbuf)))
+		n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&f.rbuf[0])), uintptr(len(f.rbuf)))
 		switch e {
 		case 0:
-			c.rn = int(n)
+			f.rn = int(n)
 			return true
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
 			return false
 		}
-		c.rerr = e
+		f.rerr = e
 		return true
 	}
 }
 
-func (c *Conn) write(fd uintptr) bool {
-	for c.wn < len(c.wbuf) {
-		n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&c.wbuf[c.wn])), uintptr(len(c.wbuf)-c.wn))
+func (f *fd) writeCall(fd uintptr) bool {
+	for f.wn < len(f.wbuf) {
+		n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&f.wbuf[f.wn])), uintptr(len(f.wbuf)-f.wn))
 		switch e {
 		case 0:
-			c.wn += int(n)
+			f.wn += int(n)
 		case syscall.EINTR:
 		case syscall.EAGAIN:
 			return false
 		default:
-			c.werr = e
+			f.werr = e
 			return true
 		}
 	}
 	return true
 }
 
+// read reads into p (not empty): n > 0, or 0 at the end of the stream, or
+// the poller's error (deadline, closed), or the system call's.
+func (f *fd) read(p []byte) (int, syscall.Errno, error) {
+	f.rbuf, f.rn, f.rerr = p, 0, 0
+	err := f.rc.Read(f.readFn)
+	n, errno := f.rn, f.rerr
+	f.rbuf = nil
+	return n, errno, err
+}
+
+// write writes all of p, or says why not.
+func (f *fd) write(p []byte) (int, syscall.Errno, error) {
+	f.wbuf, f.wn, f.werr = p, 0, 0
+	err := f.rc.Write(f.writeFn)
+	n, errno := f.wn, f.werr
+	f.wbuf = nil
+	return n, errno, err
+}
+
+// Conn is a net.Conn whose Read and Write use raw system calls when the
+// underlying conn exposes its descriptor, and the conn's own methods
+// otherwise. A Read may run concurrently with a Write, but not with another
+// Read (nor a Write with another Write).
+type Conn struct {
+	net.Conn
+	fd fd
+}
+
+// New returns nc wrapped. nc stays usable for everything else (deadlines,
+// Close, addresses) through the embedded field.
+func New(nc net.Conn) *Conn {
+	c := &Conn{Conn: nc}
+	c.fd.init(nc)
+	return c
+}
+
 // Read reads into p as net.Conn.Read does: io.EOF at the end of the
 // stream, a *net.OpError for a failed read, a passed deadline or a closed
 // conn.
 func (c *Conn) Read(p []byte) (int, error) {
-	if c.rc == nil || len(p) == 0 {
+	if c.fd.rc == nil || len(p) == 0 {
 		return c.Conn.Read(p)
 	}
-	c.rbuf, c.rn, c.rerr = p, 0, 0
-	err := c.rc.Read(c.readFn)
-	n, errno := c.rn, c.rerr
-	c.rbuf = nil
+	n, errno, err := c.fd.read(p)
 	switch {
 	case err != nil:
 		return 0, c.opError("read", err)
@@ -115,13 +143,10 @@ func (c *Conn) Read(p []byte) (int, error) {
 // Write writes all of p as net.Conn.Write does, or returns how much was
 // written and why it stopped.
 func (c *Conn) Write(p []byte) (int, error) {
-	if c.rc == nil || len(p) == 0 {
+	if c.fd.rc == nil || len(p) == 0 {
 		return c.Conn.Write(p)
 	}
-	c.wbuf, c.wn, c.werr = p, 0, 0
-	err := c.rc.Write(c.writeFn)
-	n, errno := c.wn, c.werr
-	c.wbuf = nil
+	n, errno, err := c.fd.write(p)
 	switch {
 	case err != nil:
 		return n, c.opError("write", err)
@@ -140,4 +165,45 @@ func (c *Conn) opError(op string, err error) error {
 		return oe
 	}
 	return &net.OpError{Op: op, Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+}
+
+// File is the read side of a non-blocking *os.File (a pipe's read end
+// registered with the poller) read with raw system calls. Its other
+// methods (Close, SetReadDeadline) are the file's.
+type File struct {
+	*os.File
+	fd fd
+}
+
+// NewFile returns f wrapped for reading. f must be in non-blocking mode
+// (os.NewFile of a non-blocking descriptor, or os.Pipe's ends): a raw read
+// of a blocking descriptor would hold its thread and processor.
+func NewFile(f *os.File) *File {
+	r := &File{File: f}
+	r.fd.init(f)
+	return r
+}
+
+// Read reads into p as os.File.Read does: io.EOF at the end, a
+// *fs.PathError for a failed read, with os.ErrDeadlineExceeded past the
+// read deadline and os.ErrClosed once the file is closed.
+func (f *File) Read(p []byte) (int, error) {
+	if f.fd.rc == nil || len(p) == 0 {
+		return f.File.Read(p)
+	}
+	n, errno, err := f.fd.read(p)
+	switch {
+	case err != nil:
+		// The poller's errors for a file are the deadline's or "file
+		// closing", which os.File.Read reports as os.ErrClosed.
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			err = os.ErrClosed
+		}
+		return 0, &fs.PathError{Op: "read", Path: f.Name(), Err: err}
+	case errno != 0:
+		return 0, &fs.PathError{Op: "read", Path: f.Name(), Err: errno}
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }

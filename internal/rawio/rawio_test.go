@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"syscall"
@@ -38,7 +39,7 @@ func pair(t *testing.T, network string) (*Conn, net.Conn) {
 	}
 	t.Cleanup(func() { a.Close(); b.Close() })
 	c := New(a)
-	if c.rc == nil {
+	if c.fd.rc == nil {
 		t.Fatalf("%s conn: no raw conn", network)
 	}
 	return c, b
@@ -181,5 +182,60 @@ func TestConn_NoAllocs(t *testing.T) {
 	// for the runtime's own bookkeeping.
 	if allocs > 1 {
 		t.Fatalf("%v allocations per round trip, want at most 1", allocs)
+	}
+}
+
+func TestFile_ReadLikeOSFile(t *testing.T) {
+	r, w, err := os.Pipe() // both ends non-blocking, r registered with the poller
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	f := NewFile(r)
+	if f.fd.rc == nil {
+		t.Fatal("pipe: no raw conn")
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		w.Write([]byte("line\n"))
+	}()
+	buf := make([]byte, 16)
+	n, err := f.Read(buf)
+	if err != nil || string(buf[:n]) != "line\n" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+
+	f.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+	_, err = f.Read(buf)
+	var pe *fs.PathError
+	if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &pe) || pe.Op != "read" {
+		t.Fatalf("Read past its deadline: %#v, want a *fs.PathError of os.ErrDeadlineExceeded", err)
+	}
+	f.SetReadDeadline(time.Time{})
+
+	w.Write([]byte("x"))
+	w.Close()
+	if n, err = f.Read(buf); n != 1 || err != nil {
+		t.Fatalf("Read = %d, %v; want the last byte", n, err)
+	}
+	if n, err = f.Read(buf); n != 0 || err != io.EOF {
+		t.Fatalf("Read at the end = %d, %v; want 0, io.EOF", n, err)
+	}
+
+	r2, w2, _ := os.Pipe()
+	defer w2.Close()
+	f2 := NewFile(r2)
+	done := make(chan error)
+	go func() {
+		_, err := f2.Read(buf[:1])
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	f2.Close()
+	if err := <-done; !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("Read cut by Close: %v, want os.ErrClosed", err)
+	}
+	if _, err := f2.Read(buf); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("Read after Close: %v, want os.ErrClosed", err)
 	}
 }
