@@ -33,7 +33,8 @@ type Gateway struct {
 	cfg      Config
 	log      *logrus.Logger
 	software string
-	tmpDir   string // private: spooled bodies, the Perl runner, sockets
+	tmpDir   string   // private: spooled bodies, the Perl runner, sockets
+	tmpLock  *os.File // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
 
 	settings atomic.Pointer[settings]
 	modes    atomic.Pointer[modeTable]
@@ -74,9 +75,9 @@ func New(cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "menshen-")
+	tmp, lock, err := makePrivateDir()
 	if err != nil {
-		return nil, fmt.Errorf("create private directory: %w", err)
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	hurry, abort := context.WithCancel(context.Background())
@@ -87,6 +88,7 @@ func New(cfg Config) (*Gateway, error) {
 		log:      cfg.Logger,
 		software: "menshen/" + Version,
 		tmpDir:   tmp,
+		tmpLock:  lock,
 		stats:    newStats(),
 		ctx:      ctx,
 		cancel:   cancel,
@@ -279,7 +281,9 @@ func (g *Gateway) Close() error {
 	g.cancel()
 	g.wg.Wait()
 	g.pools.closeAll()
-	return os.RemoveAll(g.tmpDir)
+	err := os.RemoveAll(g.tmpDir)
+	g.tmpLock.Close()
+	return err
 }
 
 // Reload re-reads the config file and applies it to new requests; on error

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,6 +163,11 @@ func mustServe(tb testing.TB, addr string, env []string, args ...string) *server
 func mustServeInheriting(tb testing.TB, addr string, files []*os.File, env []string, args ...string) *server {
 	tb.Helper()
 	s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
+	if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "TMPDIR=") }) {
+		// The private directory of a gateway the cleanup kills stays in
+		// the test's directory, not in /tmp.
+		env = append(env[:len(env):len(env)], "TMPDIR="+tb.TempDir())
+	}
 	s.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
 	s.cmd.Env = menshenEnv(env...)
 	s.cmd.ExtraFiles = files
@@ -788,6 +794,40 @@ func TestServe_WorkersDieWithTheGateway(t *testing.T) {
 			t.Fatalf("worker %d still running 3s after its gateway was killed", worker)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServe_KilledGatewaysDirectoryIsSwept: a gateway killed outright
+// cannot remove its private directory (the Perl runner, sockets, spooled
+// bodies); the next gateway started by the same user does.
+func TestServe_KilledGatewaysDirectoryIsSwept(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	private := func() []string {
+		m, _ := filepath.Glob(filepath.Join(tmp, "menshen-*"))
+		return m
+	}
+	addr := freeAddr(t)
+	s := mustServe(t, addr, []string{"TMPDIR=" + tmp}, "--listen", addr, "--admin", "off", "--scripts", t.TempDir())
+	first := private()
+	if len(first) != 1 {
+		t.Fatalf("private directories of one gateway: %v", first)
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	if _, err := os.Stat(first[0]); err != nil {
+		t.Fatalf("a SIGKILLed gateway removed its directory? %v", err)
+	}
+
+	addr2 := freeAddr(t)
+	s2 := mustServe(t, addr2, []string{"TMPDIR=" + tmp}, "--listen", addr2, "--admin", "off", "--scripts", t.TempDir())
+	if now := private(); len(now) != 1 || now[0] == first[0] {
+		t.Errorf("private directories after the second start: %v, want only a new one (the killed gateway's was %s)", now, first[0])
+	}
+	s2.cmd.Process.Signal(syscall.SIGTERM)
+	<-s2.done
+	if now := private(); len(now) != 0 {
+		t.Errorf("private directories after a graceful stop: %v", now)
 	}
 }
 

@@ -1,0 +1,80 @@
+package gateway
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// The private directory of a gateway (spooled bodies, the Perl runner,
+// the pools' sockets) is removed by Close. A gateway that is killed
+// (SIGKILL, the OOM killer, a crash) cannot, so each one holds an flock on
+// a file in its directory for its whole life, and every new gateway
+// removes the directories whose lock is free: their gateway is gone (the
+// kernel releases an flock when its holder dies, whatever the pid became
+// since). Directories without a lock file are left alone.
+const (
+	privatePrefix = "menshen-"
+	lockName      = "lock"
+)
+
+// makePrivateDir creates the gateway's private directory with its lock
+// held, then sweeps the directories of dead gateways.
+func makePrivateDir() (dir string, lock *os.File, err error) {
+	dir, err = os.MkdirTemp("", privatePrefix)
+	if err != nil {
+		return "", nil, fmt.Errorf("create private directory: %w", err)
+	}
+	// Locked under a temporary name, then renamed: a sweeper that finds
+	// the lock file always finds it locked.
+	tmp := filepath.Join(dir, lockName+".new")
+	lock, err = os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		if err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
+			err = os.Rename(tmp, filepath.Join(dir, lockName))
+		}
+		if err != nil {
+			lock.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("lock private directory: %w", err)
+	}
+	sweepPrivateDirs(filepath.Dir(dir), dir)
+	return dir, lock, nil
+}
+
+// sweepPrivateDirs removes the private directories under parent, other
+// than keep, that belong to this user and whose lock nobody holds. It
+// returns the ones removed.
+func sweepPrivateDirs(parent, keep string) []string {
+	matches, _ := filepath.Glob(filepath.Join(parent, privatePrefix+"*"))
+	var removed []string
+	for _, d := range matches {
+		if d == keep || !ownDir(d) {
+			continue
+		}
+		f, err := os.OpenFile(filepath.Join(d, lockName), os.O_RDWR|syscall.O_NOFOLLOW, 0)
+		if err != nil {
+			continue // no lock file: not ours to judge
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && os.RemoveAll(d) == nil {
+			removed = append(removed, d)
+		}
+		f.Close()
+	}
+	return removed
+}
+
+// ownDir reports whether d is a real directory (not a symlink) owned by
+// this process's user.
+func ownDir(d string) bool {
+	fi, err := os.Lstat(d)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid()
+}
