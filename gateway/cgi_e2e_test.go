@@ -1067,3 +1067,51 @@ func TestCGI_AnswerEndsWhenOutputClosesHTTP10(t *testing.T) {
 		t.Errorf("script %d still running after its timeout", pid)
 	}
 }
+
+// TestAccessLog_HEADSendsNoBodyBytes: the access line's bytes are the body
+// bytes the client got, as Apache's %b: none for HEAD, whatever the
+// script wrote (the server drops it), on success and on failure, in both
+// modes.
+func TestAccessLog_HEADSendsNoBodyBytes(t *testing.T) {
+	t.Parallel()
+	c := newCGISite(t, nil)
+	f := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	for _, tc := range []struct {
+		base   string
+		hook   *test.Hook
+		method string
+		script string
+	}{
+		{c.srv.URL, c.hook, http.MethodGet, "hello.sh"},
+		{c.srv.URL, c.hook, http.MethodHead, "hello.sh"},
+		{c.srv.URL, c.hook, http.MethodHead, "missing.sh"},
+		{c.srv.URL, c.hook, http.MethodGet, "missing.sh"},
+		{f.srv.URL, f.hook, http.MethodHead, "corpus/hello.pl"},
+		{f.srv.URL, f.hook, http.MethodGet, "corpus/hello.pl"},
+		{f.srv.URL, f.hook, http.MethodHead, "native.fcgi"},
+	} {
+		req, _ := http.NewRequest(tc.method, tc.base+"/cgi-bin/"+tc.script, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		var found bool
+		for deadline := time.Now().Add(2 * time.Second); !found && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			for _, e := range entriesWith(tc.hook, "path", "/cgi-bin/"+tc.script) {
+				if e.Data["method"] != tc.method {
+					continue
+				}
+				found = true
+				n, _ := fieldInt(e.Data["bytes"])
+				if head := tc.method == http.MethodHead; head && n != 0 || !head && n == 0 {
+					t.Errorf("%s %s (status %d) logged bytes=%d", tc.method, tc.script, resp.StatusCode, n)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no access line for %s %s", tc.method, tc.script)
+		}
+	}
+}

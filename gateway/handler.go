@@ -71,7 +71,8 @@ type exchange struct {
 	mode    Mode
 	pid     int
 	status  int
-	bytes   int64
+	bytes   int64 // body bytes sent to the client (none for HEAD, as Apache's %b)
+	head    bool  // a HEAD request: the server drops whatever body is written
 	spawned bool
 	err     error
 	// cut is set when the body was cut short after the headers went out
@@ -89,7 +90,7 @@ type exchange struct {
 // concurrent use.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	x := &exchange{id: g.reqID.Add(1), start: start}
+	x := &exchange{id: g.reqID.Add(1), start: start, head: r.Method == http.MethodHead}
 	s := g.settings.Load()
 	g.inflight.Add(1)
 	defer g.inflight.Done()
@@ -270,7 +271,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		_ = rc.Flush()
 	}
 	n, werr, rerr := stream(w, rc, br, ex.ready)
-	x.bytes = n
+	if !x.head {
+		x.bytes = n
+	}
 	abort := werr != nil || rerr != nil
 	completed := false
 	switch e := ex.(type) {
@@ -468,7 +471,9 @@ func (g *Gateway) fail(w http.ResponseWriter, x *exchange, err error) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
 	msg := http.StatusText(code)
-	x.bytes = int64(len(msg) + 1)
+	if !x.head {
+		x.bytes = int64(len(msg) + 1)
+	}
 	_, _ = io.WriteString(w, msg+"\n")
 }
 
