@@ -163,29 +163,32 @@ func safeValue(v string) bool {
 	return !strings.HasPrefix(strings.TrimLeft(v, " \t"), "() {")
 }
 
-// serverInfo returns SERVER_NAME (the Host without port, or the local
-// address; an IPv6 literal in brackets), SERVER_ADDR and SERVER_PORT of the
-// connection.
+// serverInfo returns SERVER_NAME, SERVER_ADDR and SERVER_PORT, as Apache
+// gives them (UseCanonicalName Off, its default): the name and port the
+// client asked for in Host, the name lower case without a trailing dot and
+// an IPv6 literal in brackets, the port the scheme's default when Host has
+// none (a client of a proxy in front asked for example.com, port 80, not
+// for the port menshen listens on, and a script builds its own URL from
+// SERVER_NAME and SERVER_PORT). Without a Host, the connection's local
+// address and port.
 func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
+	var localPort string
 	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 		if h, p, err := net.SplitHostPort(la.String()); err == nil {
-			addr, port = h, p
+			addr, localPort = h, p
 		}
 	}
 	name = r.Host
 	if h, p, err := net.SplitHostPort(r.Host); err == nil {
-		name = h
-		if port == "" {
-			port = p
-		}
+		name, port = h, p
 	}
 	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
+	name = strings.ToLower(strings.TrimRight(name, "."))
 	if name == "" {
-		name = addr
+		name, port = addr, localPort
 	}
 	if strings.Contains(name, ":") {
-		// An IPv6 literal keeps its brackets, as in Apache (a script
-		// builds its own URL from SERVER_NAME and SERVER_PORT).
+		// An IPv6 literal keeps its brackets, as in Apache.
 		name = "[" + name + "]"
 	}
 	if port == "" {

@@ -348,3 +348,31 @@ func TestEnv_QueryStringNeverArgv(t *testing.T) {
 		t.Errorf("QUERY_STRING = %q", got["QUERY_STRING"])
 	}
 }
+
+// TestEnv_ServerPortFromHost: SERVER_NAME and SERVER_PORT are what the
+// client asked for in Host, as Apache gives them (UseCanonicalName Off),
+// not the port menshen listens on: behind a proxy that forwards
+// example.com to menshen's 8080, a script's self-made URL must say
+// example.com:80, not :8080. Checked against Apache 2.4 in the peer lab.
+func TestEnv_ServerPortFromHost(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	defer srv.Close()
+	_, listenPort, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	for _, tc := range []struct{ host, name, port string }{
+		{"example.com", "example.com", "80"},
+		{"example.com:1234", "example.com", "1234"},
+		{"EXAMPLE.com.", "example.com", "80"},
+		{"Example.COM.:77", "example.com", "77"},
+		{"127.0.0.1:" + listenPort, "127.0.0.1", listenPort},
+	} {
+		req, err := http.NewRequest("GET", srv.URL+"/a", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = tc.host
+		got := serverEnv(t, srv, req, testParams())
+		if got["SERVER_NAME"] != tc.name || got["SERVER_PORT"] != tc.port {
+			t.Errorf("Host %q: SERVER_NAME, SERVER_PORT = %q, %q; want %q, %q", tc.host, got["SERVER_NAME"], got["SERVER_PORT"], tc.name, tc.port)
+		}
+	}
+}

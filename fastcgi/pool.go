@@ -53,6 +53,11 @@ const (
 	backoffMax = 10 * time.Second
 )
 
+// finishingWait bounds how long get waits for a worker that has given its
+// whole answer to come back before it starts a process instead: its caller
+// may be writing a large answer to a slow client.
+const finishingWait = 5 * time.Millisecond
+
 // PoolConfig configures a [Pool].
 type PoolConfig struct {
 	// Name is the script name used in logs and stats, e.g. "sub/report.pl".
@@ -143,13 +148,21 @@ type Pool struct {
 	idle     []*worker            // workers that can take a request (active < capacity), most recently used last
 	capacity int                  // requests per worker, as the last worker that started declared
 	starting int                  // workers being started (counted as live)
-	nextID   int                  // id of the next worker
-	closed   bool                 // Close has begun
-	spawns   int64                // processes started
-	failures int64                // start failures and unexpected exits
-	streak   int                  // consecutive start failures
-	retryAt  time.Time            // no start before this while streak > 0
-	lastErr  error                // last start failure, returned during back-off
+	// finishing counts requests whose worker has given its whole answer
+	// (FCGI_END_REQUEST) but is not back yet: the caller is still writing
+	// that answer to its client, which it does first, and the worker
+	// returns microseconds later. get waits a moment for one rather than
+	// start a process (a client sending its next request at once would
+	// otherwise find no idle worker, and a new one would pay the script's
+	// compilation).
+	finishing int
+	nextID    int       // id of the next worker
+	closed    bool      // Close has begun
+	spawns    int64     // processes started
+	failures  int64     // start failures and unexpected exits
+	streak    int       // consecutive start failures
+	retryAt   time.Time // no start before this while streak > 0
+	lastErr   error     // last start failure, returned during back-off
 }
 
 // NewPool creates a pool and starts its MinWorkers in the background.
@@ -299,6 +312,7 @@ func (p *Pool) acquire(ctx context.Context) (waited bool, err error) {
 // used idle one, else a new one if fewer than Workers live, else it waits
 // for one of the workers being stopped to go away.
 func (p *Pool) get(ctx context.Context) (*worker, error) {
+	waited := false // for a finishing worker, once
 	for {
 		p.mu.Lock()
 		if p.closed {
@@ -320,6 +334,21 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			return w, nil
 		}
 		if p.liveLocked() < p.cfg.Workers {
+			if p.finishing > 0 && !waited {
+				waited = true
+				ch := p.changed
+				p.mu.Unlock()
+				t := time.NewTimer(finishingWait)
+				select {
+				case <-ch:
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+					return nil, ctx.Err()
+				}
+				t.Stop()
+				continue
+			}
 			if err := p.backoffLocked(); err != nil {
 				p.mu.Unlock()
 				return nil, err
@@ -462,7 +491,7 @@ func (p *Pool) watch(w *worker) {
 // send it once more on a fresh connection.
 func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolResponse, retry bool, _ error) {
 	if err := ctx.Err(); err != nil {
-		p.release(w, true) // untouched: do not kill it for a request already over
+		p.release(w, true, false) // untouched: do not kill it for a request already over
 		return nil, false, err
 	}
 	p.mu.Lock()
@@ -490,7 +519,7 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 			<-killed
 			broken = true
 		}
-		p.release(w, !broken)
+		p.release(w, !broken, false)
 		switch {
 		case ctx.Err() != nil:
 			return nil, false, ctx.Err()
@@ -550,9 +579,12 @@ func (p *Pool) kill(w *worker) {
 // release takes w back from a request that held it; ok reports that the
 // request completed cleanly. It also gives back the request's slot unless
 // the caller retries (see Do), which is why it does not touch the limiter.
-func (p *Pool) release(w *worker, ok bool) {
+func (p *Pool) release(w *worker, ok, finished bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if finished {
+		p.finishing--
+	}
 	w.lastUsed = time.Now()
 	w.active--
 	defer p.notifyLocked()
@@ -768,6 +800,7 @@ type PoolResponse struct {
 
 	err       error // sticky read error
 	complete  bool  // END_REQUEST(COMPLETE) seen
+	finished  bool  // counted in the pool's finishing until Close
 	disarmed  bool  // stopKill was called
 	wasKilled bool  // the ctx kill fired before stopKill
 	closeOnce sync.Once
@@ -825,6 +858,10 @@ func (r *PoolResponse) setErr(err error) {
 		r.complete = true
 		r.err = io.EOF
 		r.disarm()
+		r.pool.mu.Lock()
+		r.pool.finishing++
+		r.pool.mu.Unlock()
+		r.finished = true
 	case r.ctx.Err() != nil:
 		r.err = fmt.Errorf("worker %d: %w", r.w.pid, r.ctx.Err())
 	case errors.Is(err, ErrOverloaded), errors.Is(err, ErrCantMpxConn), errors.Is(err, ErrUnknownRole):
@@ -857,7 +894,7 @@ func (r *PoolResponse) Close() error {
 		// A connection the application closed (no FCGI_KEEP_CONN) or
 		// left in doubt is not kept: the next request dials anew.
 		r.w.putConn(r.conn, ok && r.conn.Reusable())
-		r.pool.release(r.w, ok)
+		r.pool.release(r.w, ok, r.finished)
 		r.pool.lim.Release()
 	})
 	return nil

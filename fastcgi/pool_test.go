@@ -43,6 +43,38 @@ func TestPool_ReusesWorker(t *testing.T) {
 	}
 }
 
+// TestPool_NextRequestWaitsForFinishingWorker: a request that comes while
+// the only worker has given its whole answer but is not back yet (its
+// caller is still writing the answer to its client) takes that worker a
+// moment later, instead of starting a second process that would pay the
+// script's start-up.
+func TestPool_NextRequestWaitsForFinishingWorker(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Workers = 2
+	p := mustPool(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first, err := p.Do(ctx, &Request{Params: params("", nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.seen(first.PID())
+	if _, err := io.ReadAll(first); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(time.Millisecond) // the caller writing to its client
+		first.Close()
+	}()
+	res := p.mustGet("")
+	if res.pid != first.PID() {
+		t.Errorf("second request served by worker %d, want the first one (%d) back", res.pid, first.PID())
+	}
+	if s := p.Stats(); s.Spawns != 1 {
+		t.Errorf("%d workers started, want 1", s.Spawns)
+	}
+}
+
 // TestPool_GrowsToWorkersAndNoMore checks that concurrent load grows the
 // pool to Workers processes and never past it (C11, C22).
 func TestPool_GrowsToWorkersAndNoMore(t *testing.T) {
