@@ -118,6 +118,20 @@ func TestCGI_SubdirectoryPathInfoQuery(t *testing.T) {
 			t.Errorf("QUERY_STRING = %q, want empty", env["QUERY_STRING"])
 		}
 	})
+	t.Run("encoded slash is 404", func(t *testing.T) {
+		// As Apache with its default AllowEncodedSlashes Off: a %2F is
+		// never a "/" a script or a path check would take for a
+		// separator.
+		for _, p := range []string{"sub/env.pl/a%2Fb", "sub/env.pl/a%2fb", "sub%2Fenv.pl", "sub/env.pl/%2F"} {
+			if resp, body := mustGet(t, s.url(p)); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: status %d, body %q; want 404", p, resp.StatusCode, body)
+			}
+		}
+		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/a%2Cb%252F"), nil))
+		if env["PATH_INFO"] != "/a,b%2F" {
+			t.Errorf("PATH_INFO = %q, want /a,b%%2F (other escapes decoded as before)", env["PATH_INFO"])
+		}
+	})
 	t.Run("trailing slash kept in path info", func(t *testing.T) {
 		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/dir/"), nil))
 		if env["PATH_INFO"] != "/dir/" {

@@ -163,6 +163,10 @@ func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
+	if encodedSlash(r.URL) {
+		g.fail(w, x, ErrNotFound)
+		return
+	}
 	rt, err := resolve(s.mounts, r.URL.Path, s.isWrapped)
 	if rt != nil {
 		x.script = rt.key

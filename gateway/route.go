@@ -6,6 +6,7 @@ package gateway
 import (
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -154,6 +155,22 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		return r, nil
 	}
 	return nil, ErrNotFound // a directory without a script
+}
+
+// encodedSlash reports whether the path of u holds an encoded slash
+// (%2F): 404, as Apache answers by default (AllowEncodedSlashes Off), so
+// that no script sees a "/" in PATH_INFO that was not a path separator
+// on the wire and no path check is fooled by one. (u.RawPath is set only
+// when the path's escaping is not the default one, which %2F never is.)
+func encodedSlash(u *url.URL) bool {
+	raw := u.RawPath
+	for i := strings.IndexByte(raw, '%'); i >= 0 && i+2 < len(raw); i = strings.IndexByte(raw, '%') {
+		if raw[i+1] == '2' && (raw[i+2] == 'f' || raw[i+2] == 'F') {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+	return false
 }
 
 // within reports whether p is root or below it.

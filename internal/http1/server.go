@@ -500,6 +500,11 @@ func (c *conn) readRequest() (*response, error) {
 	if req.ProtoMajor != 1 {
 		return nil, &requestError{http.StatusHTTPVersionNotSupported, "HTTP Version Not Supported: unsupported protocol version"}
 	}
+	if strings.IndexByte(req.RequestURI, '#') >= 0 {
+		// A fragment never belongs in a request target (RFC 9112 §3.2);
+		// net/url would take it into the query. Apache answers 400 too.
+		return nil, &requestError{http.StatusBadRequest, "Bad Request: fragment in request target"}
+	}
 	for k, vv := range req.Header {
 		if !httpsyntax.ValidFieldName(k) {
 			return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header name"}

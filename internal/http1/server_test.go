@@ -965,6 +965,7 @@ func TestServer_BadRequest(t *testing.T) {
 		{"control character in header value", "GET / HTTP/1.1\r\nHost: a\r\nX-A: a\x01b\r\n\r\n", 0, 400},
 		{"control character in request target", "GET /x?a\x01 HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
 		{"DEL in request target", "GET /x?a\x7f HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
+		{"encoded hash in request target", "GET /x?a%23b HTTP/1.1\r\nHost: a\r\n\r\n", 0, 200},
 		{"empty host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 0, 200},
 		{"HTTP/1.0 expecting 100-continue", "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
 		{"100-continue in capitals", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
@@ -1787,5 +1788,27 @@ func TestServer_ChunkedAndContentLengthCloses(t *testing.T) {
 	}
 	if resp, err := http.ReadResponse(br, nil); err == nil {
 		t.Errorf("the pipelined request was answered (%s) on the connection", resp.Status)
+	}
+}
+
+// TestServer_FragmentInTargetIs400: a request target with a fragment is
+// malformed (RFC 9112 §3.2): 400 and the connection closed, as Apache
+// answers. net/http would take "#b" into the query string (a script would
+// see QUERY_STRING=a#b), so this is one place the two servers differ.
+func TestServer_FragmentInTargetIs400(t *testing.T) {
+	t.Parallel()
+	for _, target := range []string{"/x?a#b", "/x#b", "/x/#"} {
+		tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		mustWrite(t, c, "GET "+target+" HTTP/1.1\r\nHost: a\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		if closed, _ := probeClosed(c, br); resp.StatusCode != http.StatusBadRequest || !closed {
+			t.Errorf("%s: status %d, closed %v; want 400 and the connection closed", target, resp.StatusCode, closed)
+		}
 	}
 }
