@@ -6,9 +6,12 @@
 //     SERVER_ADDR, REMOTE_PORT, HTTPS), with the header filters that keep
 //     scripts safe: no HTTP_PROXY (httpoxy), no header whose name could pose
 //     as another (X_User vs X-User), no Authorization unless asked for, no
-//     environment of the gateway itself ([Env]);
+//     environment of the gateway itself ([Env]), and what Apache gives the
+//     target of a local redirect ([RedirectEnv]);
 //   - the CGI response header block of RFC 3875 §6 ([ReadResponse]), shared
-//     with the FastCGI mode, which feeds FCGI_STDOUT through the same parser;
+//     with the FastCGI mode, which feeds FCGI_STDOUT through the same parser,
+//     and the fields a local redirect carries to the final answer
+//     ([Response.CarriedHeader]);
 //   - starting a script in its own process group with its body on stdin,
 //     streaming its stdout, logging its stderr line by line, and killing the
 //     whole group on timeout, disconnect or stray children ([Start]).

@@ -33,11 +33,16 @@ type Params struct {
 	// name that repeats an earlier variable replaces it in the script's
 	// environment: os/exec keeps the last of duplicate names.
 	Extra []string
+	// Redirect holds, for the target of a local redirect, the variables
+	// the redirect gives it ("NAME=value", from [RedirectEnv]); nil for a
+	// request from a client. They come after the HTTP_* variables; a name
+	// that Extra also sets is left to Extra (Apache's SetEnv wins too).
+	Redirect []string
 }
 
 // Env returns the environment of a script for r as "NAME=value" strings: the
 // RFC 3875 §4.1 variables, Apache's extras, every request header as HTTP_*,
-// and p.Extra. It never includes the gateway's own environment, HTTP_PROXY
+// p.Redirect and p.Extra. It never includes the gateway's own environment, HTTP_PROXY
 // (httpoxy, CVE-2016-5385 and kin), a header whose name holds anything but
 // letters, digits and '-' (X_User would pose as X-User), a header value that
 // starts with "() {" (Shellshock, CVE-2014-6271), or Authorization unless
@@ -130,10 +135,59 @@ func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 		}
 		add(name, v)
 	}
+	for _, kv := range p.Redirect {
+		k, v, _ := strings.Cut(kv, "=")
+		if !setsName(p.Extra, k) {
+			add(k, v)
+		}
+	}
 	for _, kv := range p.Extra {
 		k, v, _ := strings.Cut(kv, "=")
 		add(k, v)
 	}
+}
+
+// RedirectEnv returns the variables that the target of a local redirect
+// gets from the script that answered r (started with p) with a local
+// Location, as Apache's internal redirect gives them (http_request.c
+// rename_original_env, util_script.c ap_add_common_vars): every variable
+// that script got, named with a REDIRECT_ prefix (so those of an earlier
+// redirect become REDIRECT_REDIRECT_*), REDIRECT_STATUS=200 (the status of
+// the redirecting answer: only a 200 redirects locally) and REDIRECT_URL,
+// the decoded URL path the script was reached by, without the query. A
+// name the script got twice (an Extra repeating a variable) is copied once,
+// with the value it saw: the last.
+//
+// Only what the script got is copied, so the filters of [Env] hold for the
+// copies too: there is no HTTP_PROXY to become REDIRECT_HTTP_PROXY, no
+// Authorization unless p.PassAuth, no Shellshock value, and nothing of the
+// gateway's own environment. Configured variables (p.Extra) are copied like
+// the rest, as Apache copies SetEnv's.
+func RedirectEnv(r *http.Request, p *Params) []string {
+	env := make([]string, 0, 40+len(r.Header)+len(p.Redirect))
+	at := make(map[string]int, cap(env))
+	set := func(k, v string) {
+		if i, ok := at[k]; ok {
+			env[i] = k + "=" + v
+			return
+		}
+		at[k] = len(env)
+		env = append(env, k+"="+v)
+	}
+	EachEnv(r, p, func(k, v string) { set("REDIRECT_"+k, v) })
+	set("REDIRECT_STATUS", "200")
+	set("REDIRECT_URL", p.ScriptName+p.PathInfo)
+	return env
+}
+
+// setsName reports whether env ("NAME=value" strings) sets name.
+func setsName(env []string, name string) bool {
+	for _, kv := range env {
+		if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
+			return true
+		}
+	}
+	return false
 }
 
 // headerVar maps a header name to its HTTP_* variable, or reports false for

@@ -376,3 +376,70 @@ func TestEnv_ServerPortFromHost(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectEnv: a local redirect's target gets every variable the
+// redirecting script got under REDIRECT_, REDIRECT_STATUS=200 and
+// REDIRECT_URL (the decoded path, no query), as Apache's internal redirect
+// gives them; a name the script got twice once, with the value it saw; and
+// nothing C4 keeps from scripts (httpoxy).
+func TestRedirectEnv(t *testing.T) {
+	r := httptest.NewRequest("POST", "http://www.example.com/cgi-bin/sub%20dir/a.pl/extra/p%20q?a=1", strings.NewReader("k=v"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("X-Custom", "v1")
+	r.Header.Set("Proxy", "http://evil.example:3128")
+	p := testParams()
+	p.ContentLength = 3
+	p.Extra = []string{"SITE=one", "PATH=/opt/app/bin"}
+	p.Redirect = []string{"REDIRECT_STATUS=200", "REDIRECT_URL=/cgi-bin/first.pl"}
+	got := envMap(t, RedirectEnv(r, p))
+	for k, v := range map[string]string{
+		"REDIRECT_REQUEST_METHOD":  "POST",
+		"REDIRECT_REQUEST_URI":     "http://www.example.com/cgi-bin/sub%20dir/a.pl/extra/p%20q?a=1",
+		"REDIRECT_QUERY_STRING":    "a=1",
+		"REDIRECT_SCRIPT_NAME":     "/cgi-bin/sub dir/a.pl",
+		"REDIRECT_PATH_INFO":       "/extra/p q",
+		"REDIRECT_CONTENT_LENGTH":  "3",
+		"REDIRECT_CONTENT_TYPE":    "application/x-www-form-urlencoded",
+		"REDIRECT_HTTP_HOST":       "www.example.com",
+		"REDIRECT_HTTP_X_CUSTOM":   "v1",
+		"REDIRECT_SITE":            "one",
+		"REDIRECT_PATH":            "/opt/app/bin",
+		"REDIRECT_STATUS":          "200",
+		"REDIRECT_URL":             "/cgi-bin/sub dir/a.pl/extra/p q",
+		"REDIRECT_REDIRECT_STATUS": "200",
+		"REDIRECT_REDIRECT_URL":    "/cgi-bin/first.pl",
+	} {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	for k, v := range got {
+		if !strings.HasPrefix(k, "REDIRECT_") {
+			t.Errorf("%s=%q: not a REDIRECT_ variable", k, v)
+		}
+		if strings.HasSuffix(k, "HTTP_PROXY") || strings.Contains(v, "evil.example") {
+			t.Errorf("%s=%q: the Proxy header came back through the redirect (httpoxy)", k, v)
+		}
+	}
+}
+
+// TestEnv_RedirectBeforeExtra: a redirect target gets the redirect's
+// variables, and a name that Extra sets too only once, Extra's: a php-cgi
+// target has REDIRECT_STATUS=200 from its wrapper and from the redirect, and
+// a FastCGI application would see both (os/exec dedups, FCGI_PARAMS do not).
+func TestEnv_RedirectBeforeExtra(t *testing.T) {
+	r := httptest.NewRequest("GET", "/a", nil)
+	p := testParams()
+	p.Redirect = []string{"REDIRECT_STATUS=200", "REDIRECT_URL=/first", "REDIRECT_SITE=old"}
+	p.Extra = []string{"REDIRECT_STATUS=200", "REDIRECT_SITE=configured"}
+	var names []string
+	got := map[string]string{}
+	EachEnv(r, p, func(k, v string) { names = append(names, k); got[k] = v })
+	envMap(t, Env(r, p)) // fails on a repeated name
+	if got["REDIRECT_URL"] != "/first" || got["REDIRECT_STATUS"] != "200" || got["REDIRECT_SITE"] != "configured" {
+		t.Errorf("REDIRECT_URL %q, REDIRECT_STATUS %q, REDIRECT_SITE %q, want /first, 200, configured", got["REDIRECT_URL"], got["REDIRECT_STATUS"], got["REDIRECT_SITE"])
+	}
+	if n := len(names); n < 2 || names[n-2] != "REDIRECT_STATUS" || names[n-1] != "REDIRECT_SITE" {
+		t.Errorf("EachEnv ends %q, want Extra last", names[max(0, len(names)-2):])
+	}
+}

@@ -18,7 +18,8 @@ import (
 // or Status fields, token names, and values free of CR, LF and NUL. The
 // second argument picks the buffer size and whether the input arrives one
 // byte per Read, so the result must not depend on how the script's output
-// was chunked.
+// was chunked. What a local redirect carries never describes the
+// redirecting answer (Location, Content-Type, …).
 func FuzzReadResponse(f *testing.F) {
 	for _, tc := range headerCases {
 		f.Add([]byte(tc.in), uint16(0))
@@ -76,6 +77,13 @@ func FuzzReadResponse(f *testing.F) {
 			}
 			if resp.Status != 200 {
 				t.Fatalf("LocalRedirect with Status %d", resp.Status)
+			}
+		}
+		// A local redirect never hands on what describes its own answer.
+		for k := range resp.CarriedHeader() {
+			switch k {
+			case "Location", "Content-Type", "Last-Modified", "Etag", "Content-Range":
+				t.Fatalf("CarriedHeader holds %q", k)
 			}
 		}
 		if _, ok := resp.Header["Location"]; !ok && resp.Header.Get("Content-Type") == "" && resp.Status == 200 && !bytes.Contains(bytes.ToLower(in), []byte("status")) {

@@ -74,6 +74,29 @@ type Response struct {
 	LocalRedirect string
 }
 
+// CarriedHeader returns the fields of a local redirect's header block that
+// Apache keeps for the answer the client finally gets, whatever it is (the
+// target's, or an error): util_script.c puts them in r->err_headers_out,
+// which the internal redirect hands on. That is every field but Location,
+// Content-Type, Last-Modified, ETag and Content-Range, which describe the
+// redirecting answer itself (Status, Content-Length and Transfer-Encoding
+// are never in Header). It returns nil if there is none; the value slices
+// are Header's.
+func (r *Response) CarriedHeader() http.Header {
+	var h http.Header
+	for k, v := range r.Header {
+		switch k {
+		case "Location", "Content-Type", "Last-Modified", "Etag", "Content-Range":
+			continue
+		}
+		if h == nil {
+			h = make(http.Header, len(r.Header))
+		}
+		h[k] = v
+	}
+	return h
+}
+
 // ReadResponse reads the header block from r and stops at the first body
 // byte, which r still holds. Lines may end in LF or CRLF; r may have any
 // buffer size (lines longer than its buffer are assembled, up to 8 KiB). It returns

@@ -367,3 +367,29 @@ func TestReadResponse_ReadError(t *testing.T) {
 		t.Errorf("read error %v reported as a header error", err)
 	}
 }
+
+// TestResponse_CarriedHeader: a local redirect hands on every field but
+// those describing the redirecting answer itself, as Apache's util_script.c
+// sorts them (err_headers_out against headers_out), repeats kept in order.
+func TestResponse_CarriedHeader(t *testing.T) {
+	in := "Set-Cookie: a=1\r\nX-Lost: yes\r\nSet-Cookie: b=2\r\nContent-Type: text/html\r\nLast-Modified: Tue, 01 Jan 2019 00:00:00 GMT\r\n" +
+		"ETag: \"e\"\r\nContent-Range: bytes 0-1/2\r\nContent-Length: 3\r\nStatus: 200\r\nCache-Control: no-store\r\nLocation: /next\r\n\r\n"
+	resp, err := ReadResponse(bufio.NewReader(strings.NewReader(in)))
+	if err != nil {
+		t.Fatalf("ReadResponse: %v", err)
+	}
+	if resp.LocalRedirect != "/next" {
+		t.Fatalf("LocalRedirect = %q, want /next", resp.LocalRedirect)
+	}
+	want := http.Header{"Set-Cookie": {"a=1", "b=2"}, "X-Lost": {"yes"}, "Cache-Control": {"no-store"}}
+	if got := resp.CarriedHeader(); !reflect.DeepEqual(got, want) {
+		t.Errorf("CarriedHeader() = %v, want %v", got, want)
+	}
+	resp, err = ReadResponse(bufio.NewReader(strings.NewReader("Content-Type: text/plain\r\nLocation: /next\r\n\r\n")))
+	if err != nil {
+		t.Fatalf("ReadResponse: %v", err)
+	}
+	if got := resp.CarriedHeader(); got != nil {
+		t.Errorf("CarriedHeader() = %v, want nil", got)
+	}
+}

@@ -571,7 +571,8 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 		"REQUEST_METHOD": "GET",
 		"SCRIPT_NAME":    "/cgi-bin/env.pl",
 		"QUERY_STRING":   "via=local",
-		"REQUEST_URI":    "/cgi-bin/env.pl?via=local",
+		// The client's, as in Apache (util_script.c original_uri).
+		"REQUEST_URI": "/cgi-bin/redirect-local.sh?orig=1",
 	} {
 		if env[k] != v {
 			t.Errorf("target %s = %q, want %q", k, env[k], v)
@@ -595,6 +596,157 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 		resp, body := mustGet(t, s.url("gone.sh"))
 		if resp.StatusCode != 404 {
 			t.Errorf("redirect to a missing script: status %d (body %q), want 404", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestCGI_LocalRedirectCarriesHeaders guards C6 as Apache serves it: the
+// headers of a script that redirects locally (a login page's Set-Cookie)
+// are added to the final answer after the target's own, whatever its status
+// (the target's page, a 404, a 502), repeated ones kept repeated; the
+// fields that describe the redirecting answer itself and the hop-by-hop
+// ones are not carried.
+func TestCGI_LocalRedirectCarriesHeaders(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "chain.sh"), "#!/bin/sh\nprintf 'Set-Cookie: first=1\\nX-Lost: first\\nLocation: /cgi-bin/redirect-carry.sh?cookies.sh\\n\\n'\n", 0o755)
+	notCarried := []string{"Last-Modified", "Etag", "Content-Range", "Keep-Alive"}
+	for _, tc := range []struct {
+		name, path  string
+		status      int
+		cookies     string // Set-Cookie values, in order, joined with "|"
+		lost, ctype string
+	}{
+		{"target answers", "redirect-carry.sh?cookies.sh", 200, "a=1|b=2|login=1|theme=dark", "yes", "text/plain"},
+		{"target missing", "redirect-carry.sh?no-such.sh", 404, "login=1|theme=dark", "yes", "text/plain; charset=utf-8"},
+		{"target malformed", "redirect-carry.sh?malformed.sh", 502, "login=1|theme=dark", "yes", "text/plain; charset=utf-8"},
+		{"chain", "chain.sh", 200, "a=1|b=2|first=1|login=1|theme=dark", "first|yes", "text/plain"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Keep-alive, so that a carried "Connection: close" would show.
+			conn := mustDial(t, s.addr())
+			defer conn.Close()
+			if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.WriteString(conn, "GET /cgi-bin/"+tc.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d (body %q)", resp.StatusCode, tc.status, body)
+			}
+			if got := strings.Join(resp.Header.Values("Set-Cookie"), "|"); got != tc.cookies {
+				t.Errorf("Set-Cookie %q, want %q", got, tc.cookies)
+			}
+			if got := strings.Join(resp.Header.Values("X-Lost"), "|"); got != tc.lost {
+				t.Errorf("X-Lost %q, want %q", got, tc.lost)
+			}
+			if got := strings.Join(resp.Header.Values("Content-Type"), "|"); got != tc.ctype {
+				t.Errorf("Content-Type %q, want %q (the redirecting script's text/html does not carry)", got, tc.ctype)
+			}
+			for _, k := range notCarried {
+				if v, ok := resp.Header[k]; ok {
+					t.Errorf("%s %q carried to the final answer", k, v)
+				}
+			}
+			if resp.Close || resp.Header.Get("Connection") != "" {
+				t.Errorf("Connection %q (close %v): the script's hop-by-hop header was carried", resp.Header.Get("Connection"), resp.Close)
+			}
+			if strings.Contains(string(body), "discarded") {
+				t.Errorf("the redirecting script's body reached the client: %q", body)
+			}
+		})
+	}
+}
+
+// TestCGI_LocalRedirectTargetEnv guards C4 and C6 as Apache serves a local
+// redirect: the target gets the client's REQUEST_URI, a REDIRECT_ copy of
+// every variable the redirecting script got (REDIRECT_REDIRECT_ through a
+// chain), REDIRECT_STATUS=200 and REDIRECT_URL; copies of configured [env]
+// variables too, and never anything C4 keeps from scripts (no HTTP_PROXY,
+// under any prefix).
+func TestCGI_LocalRedirectTargetEnv(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "[env]\nSITE_NAME = \"menshen test\"\n", 0o644)
+	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
+	req := newRequest(t, "POST", s.url("redirect-carry.sh/p%20i?env.pl"), strings.NewReader("posted=body"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Custom", "v1")
+	req.Header.Set("Proxy", "http://evil.example:3128")
+	env := mustEnv(t, req)
+	for k, v := range map[string]string{
+		"REQUEST_METHOD":             "GET",
+		"REQUEST_URI":                "/cgi-bin/redirect-carry.sh/p%20i?env.pl",
+		"SCRIPT_NAME":                "/cgi-bin/env.pl",
+		"QUERY_STRING":               "",
+		"SITE_NAME":                  "menshen test",
+		"REDIRECT_STATUS":            "200",
+		"REDIRECT_URL":               "/cgi-bin/redirect-carry.sh/p i",
+		"REDIRECT_QUERY_STRING":      "env.pl",
+		"REDIRECT_REQUEST_METHOD":    "POST",
+		"REDIRECT_REQUEST_URI":       "/cgi-bin/redirect-carry.sh/p%20i?env.pl",
+		"REDIRECT_SCRIPT_NAME":       "/cgi-bin/redirect-carry.sh",
+		"REDIRECT_SCRIPT_FILENAME":   filepath.Join(s.dir, "redirect-carry.sh"),
+		"REDIRECT_PATH_INFO":         "/p i",
+		"REDIRECT_CONTENT_LENGTH":    "11",
+		"REDIRECT_CONTENT_TYPE":      "application/x-www-form-urlencoded",
+		"REDIRECT_HTTP_HOST":         s.addr(),
+		"REDIRECT_HTTP_X_CUSTOM":     "v1",
+		"REDIRECT_SITE_NAME":         "menshen test",
+		"REDIRECT_PATH":              cgi.DefaultPath,
+		"REDIRECT_GATEWAY_INTERFACE": "CGI/1.1",
+	} {
+		if got, ok := env[k]; !ok || got != v {
+			t.Errorf("target %s = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	for k, v := range env {
+		if strings.HasSuffix(k, "HTTP_PROXY") || strings.Contains(v, "evil.example") {
+			t.Errorf("%s=%q reached the target (httpoxy, C4)", k, v)
+		}
+		if strings.HasPrefix(k, "REDIRECT_") && !strings.HasPrefix(k, "REDIRECT_HTTP_") {
+			if base := strings.TrimPrefix(k, "REDIRECT_"); !metaVars[base] && base != "SITE_NAME" && base != "STATUS" && base != "URL" {
+				t.Errorf("unexpected variable %s=%q: not a copy of the redirecting script's", k, v)
+			}
+		}
+	}
+
+	t.Run("chain", func(t *testing.T) {
+		mustWriteFile(t, filepath.Join(s.dir, "chain.sh"), "#!/bin/sh\nprintf 'Location: /cgi-bin/redirect-carry.sh?env.pl\\n\\n'\n", 0o755)
+		env := mustEnv(t, newRequest(t, "GET", s.url("chain.sh?c=1"), nil))
+		for k, v := range map[string]string{
+			"REQUEST_URI":                      "/cgi-bin/chain.sh?c=1",
+			"REDIRECT_URL":                     "/cgi-bin/redirect-carry.sh",
+			"REDIRECT_QUERY_STRING":            "env.pl",
+			"REDIRECT_SCRIPT_NAME":             "/cgi-bin/redirect-carry.sh",
+			"REDIRECT_REQUEST_URI":             "/cgi-bin/chain.sh?c=1",
+			"REDIRECT_STATUS":                  "200",
+			"REDIRECT_REDIRECT_STATUS":         "200",
+			"REDIRECT_REDIRECT_URL":            "/cgi-bin/chain.sh",
+			"REDIRECT_REDIRECT_QUERY_STRING":   "c=1",
+			"REDIRECT_REDIRECT_SCRIPT_NAME":    "/cgi-bin/chain.sh",
+			"REDIRECT_REDIRECT_REQUEST_METHOD": "GET",
+		} {
+			if got, ok := env[k]; !ok || got != v {
+				t.Errorf("target %s = %q (set: %v), want %q", k, got, ok, v)
+			}
+		}
+	})
+	t.Run("client request has none", func(t *testing.T) {
+		env := mustEnv(t, newRequest(t, "GET", s.url("env.pl"), nil))
+		for k, v := range env {
+			if strings.HasPrefix(k, "REDIRECT_") {
+				t.Errorf("%s=%q set for a request from a client", k, v)
+			}
 		}
 	})
 }

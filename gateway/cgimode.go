@@ -28,14 +28,16 @@ func (e *cgiExec) finish(abort bool) error {
 	return e.p.Close(abort)
 }
 
-func (g *Gateway) cgiParams(s *settings, rt *route, b *body) *cgi.Params {
+// cgiParams returns what the meta-variables of the request's script are
+// built from, and keeps them in x for a local redirect to copy.
+func (g *Gateway) cgiParams(s *settings, rt *route, b *body, x *exchange) *cgi.Params {
 	file := rt.file
 	if s.isWrapped(rt.file) {
 		// A wrapper (php-cgi) opens SCRIPT_FILENAME itself: the checked,
 		// resolved path, as for a script started directly (C3).
 		file = rt.exec
 	}
-	return &cgi.Params{
+	p := &cgi.Params{
 		ScriptFilename: file,
 		ScriptName:     rt.scriptName,
 		PathInfo:       rt.pathInfo,
@@ -45,7 +47,10 @@ func (g *Gateway) cgiParams(s *settings, rt *route, b *body) *cgi.Params {
 		PassAuth:       s.passAuth,
 		ContentLength:  b.n,
 		Extra:          s.envFor(rt.key),
+		Redirect:       x.redirect,
 	}
+	x.params = p
+	return p
 }
 
 // startCGI starts the script (or its wrapper) once the --max-procs
@@ -57,13 +62,15 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		}
 		x.queued()
 	}
-	p := g.cgiParams(s, rt, b)
+	p := g.cgiParams(s, rt, b, x)
 	path, args := rt.exec, []string(nil)
 	if w, ok := s.wrapperFor(rt.file); ok {
 		path = w.command
 		args = wrapperArgs(w, rt.exec)
 		// php-cgi refuses to run without it ("force-cgi-redirect"), as it
-		// gets it under Apache's Action/FcgidWrapper.
+		// gets it under Apache's Action/FcgidWrapper. A redirect target
+		// has it from the redirect too, with the same value: Env sends
+		// it once.
 		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 	}
 	env := cgi.Env(r, p)

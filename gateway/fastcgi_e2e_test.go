@@ -502,8 +502,9 @@ type diffAnswer struct {
 }
 
 // remotePort is the one meta-variable that differs between any two
-// connections, whatever the mode.
-var remotePort = regexp.MustCompile(`(?m)^REMOTE_PORT=\d+$`)
+// connections, whatever the mode (and its copies in a local redirect's
+// target).
+var remotePort = regexp.MustCompile(`(?m)^((?:REDIRECT_)*REMOTE_PORT)=\d+$`)
 
 func mustDiffAnswer(tb testing.TB, base, script string, r diffRequest) diffAnswer {
 	tb.Helper()
@@ -532,7 +533,7 @@ func mustDiffAnswer(tb testing.TB, base, script string, r diffRequest) diffAnswe
 		fmt.Fprintf(&hs, "%s: %q\n", k, h[k])
 	}
 	fmt.Fprintf(&hs, "(content-length %d, transfer-encoding %q)\n", resp.ContentLength, resp.TransferEncoding)
-	return diffAnswer{status: resp.StatusCode, header: hs.String(), body: remotePort.ReplaceAll(b, []byte("REMOTE_PORT=*"))}
+	return diffAnswer{status: resp.StatusCode, header: hs.String(), body: remotePort.ReplaceAll(b, []byte("$1=*"))}
 }
 
 // TestDiff_CGIAndFastCGIAnswerAlike guards C23: every script of the corpus
@@ -616,6 +617,9 @@ func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
 			t.Errorf("%s request %d: body %q, want %q", tc.script, tc.i, got, tc.want)
 		}
 	}
+	if a := answers[ModeFastCGI]["redirect_carry.pl"][2]; !strings.Contains(a.header, `Set-Cookie: ["session=42"]`) || !bytes.Contains(a.body, []byte("\nREDIRECT_REQUEST_METHOD=POST\n")) {
+		t.Errorf("redirect_carry.pl POST: headers\n%sbody %q, want the cookie and REDIRECT_REQUEST_METHOD=POST", a.header, clip(a.body))
+	}
 	if a := answers[ModeFastCGI]["form.pl"][2]; a.status != http.StatusCreated || !bytes.HasSuffix(a.body, []byte("z\ncreate=yes\nempty=\nname=Jörg\nx=1,2\nfields 5\n")) {
 		t.Errorf("form.pl POST: status %d, body ending %q, want 201 and the fields", a.status, a.body[max(0, len(a.body)-80):])
 	}
@@ -643,6 +647,72 @@ func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
 	}
 }
 
+// TestFastCGI_LocalRedirectCarriesHeadersAndEnv guards C6 in fastcgi mode,
+// as Apache serves it, with both scripts in Perl runner workers: the
+// redirecting script's headers (but not its Content-Type) are added to the
+// final answer, a failing target's too; the target sees the client's
+// REQUEST_URI and the REDIRECT_* copies, and no HTTP_PROXY (C4).
+func TestFastCGI_LocalRedirectCarriesHeadersAndEnv(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi/corpus", ModeFastCGI, nil)
+	req := newRequest(t, "GET", s.url("redirect_carry.pl/x?q=1"), nil)
+	req.Header.Set("Proxy", "http://evil.example:3128")
+	req.Header.Set("X-Custom", "v1")
+	resp, body := mustDo(t, req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d, body %q", resp.StatusCode, body)
+	}
+	for k, want := range map[string]string{"Set-Cookie": "session=42", "X-Lost": "yes", "Content-Type": "text/plain"} {
+		if got := strings.Join(resp.Header.Values(k), "|"); got != want {
+			t.Errorf("%s %q, want %q", k, got, want)
+		}
+	}
+	env := parseEnv(body)
+	for k, v := range map[string]string{
+		"SCRIPT_NAME":             "/cgi-bin/env.pl",
+		"QUERY_STRING":            "via=carry",
+		"REQUEST_URI":             "/cgi-bin/redirect_carry.pl/x?q=1",
+		"REDIRECT_STATUS":         "200",
+		"REDIRECT_URL":            "/cgi-bin/redirect_carry.pl/x",
+		"REDIRECT_QUERY_STRING":   "q=1",
+		"REDIRECT_SCRIPT_NAME":    "/cgi-bin/redirect_carry.pl",
+		"REDIRECT_PATH_INFO":      "/x",
+		"REDIRECT_REQUEST_METHOD": "GET",
+		"REDIRECT_HTTP_X_CUSTOM":  "v1",
+	} {
+		if got, ok := env[k]; !ok || got != v {
+			t.Errorf("target %s = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	for k, v := range env {
+		if strings.HasSuffix(k, "HTTP_PROXY") || strings.Contains(v, "evil.example") {
+			t.Errorf("%s=%q reached the target (httpoxy, C4)", k, v)
+		}
+	}
+	for _, name := range []string{"redirect_carry.pl", "env.pl"} {
+		if row := s.row(t, name); row.Kind != "perl" {
+			t.Errorf("%s: kind %q reason %q, want perl (a persistent worker)", name, row.Kind, row.Reason)
+		}
+	}
+	for _, tc := range []struct {
+		to     string
+		status int
+	}{{"die_before.pl", 502}, {"no_such.pl", 404}} {
+		t.Run("to "+tc.to, func(t *testing.T) {
+			resp, body := mustGet(t, s.url("redirect_carry.pl?to="+tc.to))
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d (body %q)", resp.StatusCode, tc.status, body)
+			}
+			if got := resp.Header.Values("Set-Cookie"); len(got) != 1 || got[0] != "session=42" {
+				t.Errorf("Set-Cookie %q, want the redirecting script's session=42", got)
+			}
+			if got := resp.Header.Get("X-Lost"); got != "yes" {
+				t.Errorf("X-Lost %q, want yes", got)
+			}
+		})
+	}
+}
+
 // clip shortens a body for a failure message.
 func clip(b []byte) []byte {
 	if len(b) > 300 {
@@ -660,6 +730,67 @@ func postMode(tb testing.TB, g *Gateway, form url.Values) *httptest.ResponseReco
 	rec := httptest.NewRecorder()
 	g.AdminHandler().ServeHTTP(rec, req)
 	return rec
+}
+
+// TestLocalRedirect_PHPWrapper: in both modes, a php-cgi target of a local
+// redirect still gets REDIRECT_STATUS=200, which php-cgi requires, along
+// with the redirect's other variables; a php script that redirects (a 200
+// with a local Location) hands its own REDIRECT_STATUS on as
+// REDIRECT_REDIRECT_STATUS, and its cookie to the final answer, as under
+// Apache.
+func TestLocalRedirect_PHPWrapper(t *testing.T) {
+	t.Parallel()
+	const phpCGI = "/usr/bin/php-cgi"
+	if _, err := os.Stat(phpCGI); err != nil {
+		t.Skip("php-cgi not installed (Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "[[wrapper]]\next = \".php\"\ncommand = \""+phpCGI+"\"\n", 0o644)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "cgi", mode, func(c *Config) { c.ConfigFile = conf })
+			mustWriteFile(t, filepath.Join(s.dir, "redirect-env.php"), "<?php\nheader(\"Content-Type: text/plain\");\nforeach ([\"REDIRECT_STATUS\", \"REDIRECT_URL\", \"REDIRECT_SCRIPT_NAME\", \"REQUEST_URI\"] as $k) { echo $k, \"=\", getenv($k), \"\\n\"; }\n", 0o644)
+			mustWriteFile(t, filepath.Join(s.dir, "to-env.php"), "<?php\nheader(\"Set-Cookie: php=1\");\nheader(\"Location: /cgi-bin/env.pl\", true, 200);\n", 0o644)
+
+			env := mustEnv(t, newRequest(t, "GET", s.url("redirect-carry.sh?redirect-env.php"), nil))
+			for k, v := range map[string]string{
+				"REDIRECT_STATUS":      "200",
+				"REDIRECT_URL":         "/cgi-bin/redirect-carry.sh",
+				"REDIRECT_SCRIPT_NAME": "/cgi-bin/redirect-carry.sh",
+				"REQUEST_URI":          "/cgi-bin/redirect-carry.sh?redirect-env.php",
+			} {
+				if env[k] != v {
+					t.Errorf("php target %s = %q, want %q", k, env[k], v)
+				}
+			}
+
+			resp, body := mustGet(t, s.url("to-env.php"))
+			if resp.StatusCode != 200 {
+				t.Fatalf("to-env.php: status %d, body %q", resp.StatusCode, body)
+			}
+			if got := resp.Header.Get("Set-Cookie"); got != "php=1" {
+				t.Errorf("Set-Cookie %q, want php=1", got)
+			}
+			env = parseEnv(body)
+			for k, v := range map[string]string{
+				"REDIRECT_STATUS":          "200",
+				"REDIRECT_REDIRECT_STATUS": "200",
+				"REDIRECT_SCRIPT_NAME":     "/cgi-bin/to-env.php",
+			} {
+				if env[k] != v {
+					t.Errorf("target of to-env.php %s = %q, want %q", k, env[k], v)
+				}
+			}
+			if mode == ModeFastCGI {
+				for name, kind := range map[string]string{"redirect-env.php": "native", "to-env.php": "native", "env.pl": "perl"} {
+					if row := s.row(t, name); row.Kind != kind {
+						t.Errorf("%s: kind %q, want %q (served by a worker)", name, row.Kind, kind)
+					}
+				}
+			}
+		})
+	}
 }
 
 // TestFastCGI_PHPChildrenSizeThePool: PHP_FCGI_CHILDREN set in [env] wins

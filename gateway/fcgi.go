@@ -376,7 +376,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			x.mode = ModeCGI
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
-		p := g.cgiParams(s, rt, b)
+		p := g.cgiParams(s, rt, b, x)
 		if _, ok := s.wrapperFor(rt.file); ok {
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}

@@ -64,7 +64,8 @@ type execution interface {
 	finish(abort bool) error
 }
 
-// exchange is what the access log line says about one request.
+// exchange is one request, across the local redirects it may go through:
+// what the access log line says about it, and what a redirect hands on.
 type exchange struct {
 	id      uint64
 	script  string
@@ -84,6 +85,16 @@ type exchange struct {
 	queued  func()
 	start   time.Time // when the request arrived
 	counted bool      // in the stats and metrics already (count)
+	// params are what the running script's meta-variables were built
+	// from: a local redirect copies them, under REDIRECT_, to its target.
+	params *cgi.Params
+	// redirect is what the next script gets from the local redirects
+	// before it (cgi.RedirectEnv); nil for the client's own request.
+	redirect []string
+	// carry holds the header fields of the redirecting answers that the
+	// final answer gets too, after its own, whatever its status (C6, as
+	// Apache's r->err_headers_out).
+	carry http.Header
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for
@@ -239,6 +250,16 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if err := ex.finish(false); err != nil {
 			g.logExit(x, err)
 		}
+		for k, v := range resp.CarriedHeader() {
+			if hopByHop[k] {
+				continue // the gateway owns the connection
+			}
+			if x.carry == nil {
+				x.carry = make(http.Header)
+			}
+			x.carry[k] = append(x.carry[k], v...)
+		}
+		x.redirect = cgi.RedirectEnv(r, x.params)
 		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
 		return
 	}
@@ -250,6 +271,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 		h[k] = v
 	}
+	addCarried(h, x.carry)
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffing: send what the script sent
 	}
@@ -410,8 +432,20 @@ func readable(r io.Reader) bool {
 	return ready
 }
 
+// addCarried adds the fields carried from local redirects to an answer's
+// header, after its own (Header.Add: both stay, repeated ones repeated).
+func addCarried(h, carry http.Header) {
+	for k, vs := range carry {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+}
+
 // localRedirect serves a script's local Location as a new GET of that path,
 // keeping the client's Host and headers but not its body (RFC 3875 §6.2.2).
+// REQUEST_URI stays the client's, as in Apache (util_script.c
+// original_uri): the target learns where it was sent from x.redirect.
 func (g *Gateway) localRedirect(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, loc string, depth int) {
 	if depth+1 >= maxLocalRedirects {
 		g.fail(w, x, ErrRedirectLoop)
@@ -425,7 +459,6 @@ func (g *Gateway) localRedirect(w http.ResponseWriter, r *http.Request, s *setti
 	r2 := r.Clone(r.Context())
 	r2.Method = http.MethodGet
 	r2.URL = u
-	r2.RequestURI = loc
 	r2.Body = http.NoBody
 	r2.ContentLength = 0
 	r2.Header.Del("Content-Length")
@@ -473,6 +506,9 @@ func (g *Gateway) fail(w http.ResponseWriter, x *exchange, err error) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// Apache sends err_headers_out with its error pages too: the cookie a
+	// script set before redirecting to a page that failed still counts.
+	addCarried(w.Header(), x.carry)
 	w.WriteHeader(code)
 	msg := http.StatusText(code)
 	if !x.head {
