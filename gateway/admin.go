@@ -297,6 +297,11 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		ss.Isolation = s.isolationFor(key)
 	}
 	g.pools.describe(s, rt, &ss)
+	if ss.Mode == ModeFastCGI && rt.file != "" && rt.nph() {
+		// Never given to a pool (serve sends it to startCGI): say so
+		// here, as for the other scripts served per request.
+		ss.Kind, ss.Reason = "per-request", nphReason
+	}
 	if ss.Kind != "" && ss.Kind != "perl" {
 		ss.Isolation = "" // only the Perl runner has isolation levels
 	}

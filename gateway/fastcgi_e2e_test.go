@@ -237,6 +237,33 @@ func TestFastCGI_ShellServedPerRequest(t *testing.T) {
 	}
 }
 
+// TestFastCGI_NPHServedPerRequest: an nph- Perl script in fastcgi mode
+// runs per request (it writes its own HTTP response, C7), and the status
+// says so and why, as for the other scripts that are not persisted.
+func TestFastCGI_NPHServedPerRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	script := "#!/usr/bin/perl\nprint \"HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\npid $$\\n\";\n"
+	if err := os.WriteFile(filepath.Join(s.dir, "nph-pid.pl"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var pids []string
+	for range 2 {
+		resp, body := mustGet(t, s.url("nph-pid.pl"))
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "pid ") {
+			t.Fatalf("nph-pid.pl: %d %q", resp.StatusCode, body)
+		}
+		pids = append(pids, string(body))
+	}
+	if pids[0] == pids[1] {
+		t.Errorf("two requests answered by the same process (%s): want one per request", pids[0])
+	}
+	row := s.row(t, "nph-pid.pl")
+	if row.Mode != ModeFastCGI || row.Kind != "per-request" || !strings.Contains(row.Reason, "nph") || row.Isolation != "" {
+		t.Errorf("status: mode %q kind %q reason %q isolation %q, want fastcgi, per-request, an nph reason, no isolation", row.Mode, row.Kind, row.Reason, row.Isolation)
+	}
+}
+
 // TestFastCGI_PHPWrapperWorker guards C21: a [[wrapper]] for .php runs
 // php-cgi as a native FastCGI worker pool in fastcgi mode.
 func TestFastCGI_PHPWrapperWorker(t *testing.T) {

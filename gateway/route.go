@@ -57,6 +57,11 @@ type route struct {
 // with "nph-".
 func (rt *route) nph() bool { return strings.HasPrefix(filepath.Base(rt.file), "nph-") }
 
+// nphReason is why an nph- script is served per request in fastcgi mode,
+// as status says.
+const nphReason = "nph- script: it writes the whole HTTP response itself, so it runs per request as in cgi mode (C7)"
+
+
 // scriptKey names a script: its path under the main directory, or, for
 // another mount, its URL path ("/legacy/x.pl").
 func scriptKey(m *mount, rel string) string {
