@@ -187,8 +187,14 @@ loop:
 	if err := srv.Shutdown(sctx); err != nil {
 		g.log.WithError(err).Warn("grace period over: closing remaining connections")
 		// The requests' contexts end with ErrShuttingDown first, so that
-		// their logs say so rather than "the client went away".
+		// their logs say so rather than "the client went away", and a
+		// request whose answer had not started gets its 503 (with
+		// Retry-After) before the connections close: a moment for the
+		// handlers to write it.
 		kill()
+		wctx, wcancel := context.WithTimeout(context.Background(), answerGrace)
+		g.waitInflight(wctx)
+		wcancel()
 		_ = srv.Close()
 	}
 	// Shutdown waits neither for hijacked (NPH) connections nor, after the
@@ -207,6 +213,10 @@ loop:
 	g.log.Info("stopped")
 	return runErr
 }
+
+// answerGrace is how long the requests stopped at the end of the shutdown
+// grace have to write their 503 before their connections close.
+const answerGrace = time.Second
 
 // Abort cuts the shutdown grace short: the requests still running are
 // stopped at once, as when the grace is over (a second SIGTERM or SIGINT).

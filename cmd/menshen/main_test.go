@@ -841,10 +841,15 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	dir := mustCopyTestdata(t, "cgi")
 	addr := freeAddr(t)
 	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	answer := make(chan string, 1)
 	go func() {
-		if resp, err := http.Get("http://" + addr + "/cgi-bin/sleeper.sh"); err == nil {
-			resp.Body.Close()
+		resp, err := http.Get("http://" + addr + "/cgi-bin/sleeper.sh")
+		if err != nil {
+			answer <- err.Error()
+			return
 		}
+		resp.Body.Close()
+		answer <- fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}()
 	readPid(t, filepath.Join(dir, "pids"))
 	b, _ := os.ReadFile(filepath.Join(dir, "pids"))
@@ -867,5 +872,15 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	mustGroupGone(t, group)
 	if log := s.stderr.String(); !strings.Contains(log, "shutting down") || !strings.Contains(log, "status=503") {
 		t.Errorf("log does not say the request was stopped by the shutdown (503):\n%s", log)
+	}
+	// The script had written no header yet: the client gets the 503 the
+	// log says, not a connection closed without an answer.
+	select {
+	case got := <-answer:
+		if got != "503 1" {
+			t.Errorf("client got %q, want 503 with Retry-After: 1", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("client got no answer")
 	}
 }
