@@ -77,8 +77,8 @@ var conditionalCases = []conditionalCase{
 // evaluated against the validators of a script that sent no Status, as
 // Apache does (util_script.c, ap_meets_conditions), in RFC 9110 §13.2.2's
 // order: a 304 with the script's header fields but no Content-Type,
-// Content-Length or body; a 412 answered as the gateway's own errors and not
-// logged as a failure; the script still runs to its end (256 KiB it writes
+// Content-Length or body; a 412 answered as the gateway's own errors (with
+// the script's fields Apache keeps on one) and not logged as a failure; the script still runs to its end (256 KiB it writes
 // after its header are read and dropped), and a FastCGI worker serves the
 // next request. Both modes answer alike (C23).
 func TestAnswer_ConditionalRequests(t *testing.T) {
@@ -173,12 +173,18 @@ func mustConditional(t *testing.T, s *fcgiSite, mode Mode, tc conditionalCase) (
 			t.Errorf("%s: 304 with a body of %d bytes", what, len(body))
 		}
 	case http.StatusPreconditionFailed:
-		// As the gateway's other error answers: none of the script's
-		// fields.
+		// As the gateway's other error answers, with the script's fields
+		// that Apache keeps on an error (r->err_headers_out), but none
+		// that describe the answer not sent.
 		if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
 			t.Errorf("%s: 412 with Content-Type %q", what, ct)
 		}
-		for _, k := range []string{"Etag", "Last-Modified", "Set-Cookie", "X-Other", "X-Pid"} {
+		for k, want := range map[string]string{"Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept"} {
+			if got := resp.Header.Values(k); len(got) != 1 || got[0] != want {
+				t.Errorf("%s: 412 with %s %q, want %q", what, k, got, want)
+			}
+		}
+		for _, k := range []string{"Etag", "Last-Modified"} {
 			if v, ok := resp.Header[k]; ok {
 				t.Errorf("%s: 412 with the script's %s %q", what, k, v)
 			}

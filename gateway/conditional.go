@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/menshen/menshen/cgi"
 )
 
 // precondition returns the status that answers r instead of the script's
@@ -118,12 +120,15 @@ func scanETag(s string) (tag string, weak bool, rest string, ok bool) {
 }
 
 // failPrecondition answers 412 to a request whose If-Match or
-// If-Unmodified-Since the script's answer fails. The script's output is read
-// to its end and dropped first, as for HEAD: the script ends normally (a
+// If-Unmodified-Since the script's answer resp fails. The script's output is
+// read to its end and dropped first, as for HEAD: the script ends normally (a
 // FastCGI worker stays reusable) and never blocks on a full pipe; Apache too
-// answers once the output has ended. The 412 is the client's condition, not
-// the script's failure: it is logged as an answer, with no reason.
-func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader) {
+// answers once the output has ended. The 412 is the gateway's own error
+// answer with the fields of the script's that Apache keeps on an error
+// (Set-Cookie, Cache-Control, but not ETag or Last-Modified). It is the
+// client's condition, not the script's failure: it is logged as an answer,
+// with no reason.
+func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
 	_, rerr := io.Copy(io.Discard, br)
 	ferr := ex.finish(rerr != nil)
 	switch {
@@ -136,6 +141,7 @@ func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x
 		if ferr != nil {
 			g.logExit(x, ferr)
 		}
+		x.carryFields(resp)
 		answerStatus(w, x, http.StatusPreconditionFailed)
 	}
 }

@@ -250,15 +250,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if err := ex.finish(false); err != nil {
 			g.logExit(x, err)
 		}
-		for k, v := range resp.CarriedHeader() {
-			if hopByHop[k] {
-				continue // the gateway owns the connection
-			}
-			if x.carry == nil {
-				x.carry = make(http.Header)
-			}
-			x.carry[k] = append(x.carry[k], v...)
-		}
+		x.carryFields(resp)
 		x.redirect = cgi.RedirectEnv(r, x.params)
 		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
 		return
@@ -273,7 +265,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			// body; the rest of its output is read and dropped.
 			resp.Status = http.StatusNotModified
 		case http.StatusPreconditionFailed:
-			g.failPrecondition(ctx, w, x, ex, br)
+			g.failPrecondition(ctx, w, x, ex, br, resp)
 			return
 		}
 	}
@@ -455,6 +447,21 @@ func readable(r io.Reader) bool {
 		ready = err == nil && n > 0
 	})
 	return ready
+}
+
+// carryFields keeps the fields of a script's answer that Apache puts in
+// r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client
+// finally gets: a local redirect's target's, or the gateway's own.
+func (x *exchange) carryFields(resp *cgi.Response) {
+	for k, v := range resp.CarriedHeader() {
+		if hopByHop[k] {
+			continue // the gateway owns the connection
+		}
+		if x.carry == nil {
+			x.carry = make(http.Header)
+		}
+		x.carry[k] = append(x.carry[k], v...)
+	}
 }
 
 // addCarried adds the fields carried from local redirects to an answer's
