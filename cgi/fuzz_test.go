@@ -14,8 +14,9 @@ import (
 )
 
 // FuzzReadResponse checks that ReadResponse never panics and that whatever
-// it accepts is safe to hand to net/http: a status in 100..599, no framing
-// or Status fields, token names, and values free of CR, LF and NUL. The
+// it accepts is safe to hand to net/http: a final status (200..599), a reason
+// phrase that fits on a status line and came from the script's Status, no
+// framing or Status fields, token names, and values free of CR, LF and NUL. The
 // second argument picks the buffer size and whether the input arrives one
 // byte per Read, so the result must not depend on how the script's output
 // was chunked. What a local redirect carries never describes the
@@ -27,6 +28,13 @@ func FuzzReadResponse(f *testing.F) {
 	f.Add([]byte("Status: 404 Not Found\nX-Pad: 0123456789abcdef\nContent-Type: text/plain\n\n"), uint16(17))
 	f.Add([]byte("Location: /a\n\n"), uint16(1))
 	f.Add([]byte("Content-Type: a\n b\n\tc\n\n"), uint16(16))
+	f.Add([]byte("Status: 404 Custom Text\nContent-Type: text/plain\n\nbody"), uint16(3))
+	f.Add([]byte("Status:   404   Spaced   \r\nContent-Type: text/plain\r\n\r\n"), uint16(0))
+	f.Add([]byte("Status: 299 Odd\n\n"), uint16(1))
+	f.Add([]byte("Status: 404 caf\xc3\xa9\n\n"), uint16(0))
+	f.Add([]byte("Status: 404 a\r\nSet-Cookie: x\n\n"), uint16(0))
+	f.Add([]byte("Status: 100\nContent-Type: text/plain\n\nbody"), uint16(0))
+	f.Add([]byte("Status: 101 Switching Protocols\nUpgrade: websocket\n\n"), uint16(1))
 
 	f.Fuzz(func(t *testing.T, in []byte, mode uint16) {
 		size := 16 + int(mode>>1)
@@ -48,11 +56,19 @@ func FuzzReadResponse(f *testing.F) {
 			}
 			return
 		}
-		if resp.Status != ref.Status || resp.LocalRedirect != ref.LocalRedirect || len(resp.Header) != len(ref.Header) {
+		if resp.Status != ref.Status || resp.Reason != ref.Reason || resp.HasStatus != ref.HasStatus || resp.LocalRedirect != ref.LocalRedirect || len(resp.Header) != len(ref.Header) {
 			t.Fatalf("buffer %d (mode %d): %+v; large buffer: %+v", size, mode, resp, ref)
 		}
-		if resp.Status < 100 || resp.Status > 599 {
+		if resp.Status < 200 || resp.Status > 599 {
 			t.Fatalf("Status = %d", resp.Status)
+		}
+		if resp.Reason != "" {
+			if !httpsyntax.ValidReasonPhrase(resp.Reason) {
+				t.Fatalf("Reason %q cannot go on a status line", resp.Reason)
+			}
+			if !resp.HasStatus || !bytes.Contains(in, []byte(resp.Reason)) {
+				t.Fatalf("Reason %q is not the script's (HasStatus %v)", resp.Reason, resp.HasStatus)
+			}
 		}
 		for k, vs := range resp.Header {
 			switch k {

@@ -61,8 +61,18 @@ func headerErr(line []byte, reason string) error {
 // Response is a parsed CGI header block.
 type Response struct {
 	// Status is the HTTP status: from a Status header, else 302 for a
-	// client redirect, else 200.
+	// client redirect, else 200. It is never informational (1xx): a
+	// script's answer is final.
 	Status int
+	// HasStatus reports whether the script sent a Status header: Apache
+	// evaluates the request's preconditions only for scripts that did not
+	// (util_script.c).
+	HasStatus bool
+	// Reason is the reason phrase of the script's Status ("Not Here" for
+	// "Status: 404 Not Here"), trimmed of surrounding spaces; "" when the
+	// script gave none, or one that does not fit on a status line (see
+	// [httpsyntax.ValidReasonPhrase]): the standard text goes out then.
+	Reason string
 	// Header holds the header fields to send to the client, in canonical
 	// form, repeated fields kept repeated. Status, Content-Length and
 	// Transfer-Encoding are never in it.
@@ -104,6 +114,8 @@ func (r *Response) CarriedHeader() http.Header {
 // ErrBadHeader) for a malformed block: a line that is not "Name: value", a
 // bad Status, a script Transfer-Encoding (response splitting,
 // CVE-2024-24795), or none of Content-Type, Location and Status (C6, C10).
+// An informational Status (1xx) is a malformed block too: a script cannot
+// send an interim answer, nor switch protocols.
 // A script Content-Length is dropped: the gateway frames the body itself.
 func ReadResponse(r *bufio.Reader) (*Response, error) {
 	h := make(http.Header)
@@ -184,11 +196,11 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	}
 	resp := &Response{Status: http.StatusOK, Header: h}
 	if haveStatus {
-		code, err := parseStatus(status)
+		code, reason, err := parseStatus(status)
 		if err != nil {
 			return nil, headerErr([]byte("Status: "+status), err.Error())
 		}
-		resp.Status = code
+		resp.Status, resp.Reason, resp.HasStatus = code, reason, true
 	}
 	loc := h.Get("Location")
 	switch {
@@ -248,17 +260,27 @@ func trimOWS(b []byte) []byte {
 	return bytes.Trim(b, " \t")
 }
 
-// parseStatus reads "NNN" or "NNN reason" (RFC 3875 §6.3.3).
-func parseStatus(s string) (int, error) {
-	code, _, _ := strings.Cut(s, " ")
+// parseStatus reads "NNN" or "NNN reason" (RFC 3875 §6.3.3). The reason
+// is kept, as Apache sends it, when it can go on a status line.
+func parseStatus(s string) (int, string, error) {
+	code, reason, _ := strings.Cut(s, " ")
 	if len(code) != 3 || strings.Trim(code, "0123456789") != "" {
-		return 0, errors.New("status is not three digits")
+		return 0, "", errors.New("status is not three digits")
 	}
 	n, err := strconv.Atoi(code)
 	if err != nil || n < 100 || n > 599 {
-		return 0, errors.New("status out of range 100-599")
+		return 0, "", errors.New("status out of range 100-599")
 	}
-	return n, nil
+	if n < 200 {
+		// Apache would send "100 Continue" and then its own answer, or
+		// "101 Switching Protocols" on a connection nobody upgrades.
+		return 0, "", errors.New("informational status: a script's answer must be final")
+	}
+	reason = strings.Trim(reason, " \t")
+	if !httpsyntax.ValidReasonPhrase(reason) {
+		reason = ""
+	}
+	return n, reason, nil
 }
 
 // isLocal reports whether a Location value is a local path: it starts with

@@ -18,6 +18,7 @@ type headerCase struct {
 	in         string
 	wantErr    error // nil, ErrBadHeader or ErrNoHeader
 	wantStatus int
+	wantReason string      // the script's reason phrase, kept
 	wantHeader http.Header // compared exactly when non-nil
 	wantLocal  string
 	wantBody   string
@@ -55,6 +56,7 @@ var headerCases = []headerCase{
 		name:       "status with reason",
 		in:         "Status: 404 Not Found\nContent-Type: text/plain\n\nnope",
 		wantStatus: 404,
+		wantReason: "Not Found",
 		wantHeader: http.Header{"Content-Type": {"text/plain"}},
 		wantBody:   "nope",
 	},
@@ -73,7 +75,57 @@ var headerCases = []headerCase{
 		name:       "status lower case name",
 		in:         "status: 418 teapot\ncontent-type: text/plain\n\n",
 		wantStatus: 418,
+		wantReason: "teapot",
 	},
+	{
+		name:       "status with a reason of its own",
+		in:         "Status: 404 Custom Text\nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+		wantReason: "Custom Text",
+	},
+	{
+		name:       "reason of an unregistered status",
+		in:         "Status: 299 Odd\nContent-Type: text/plain\n\n",
+		wantStatus: 299,
+		wantReason: "Odd",
+	},
+	{
+		name:       "reason trimmed, inner spaces kept",
+		in:         "Status:   404   Spaced  Out   \nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+		wantReason: "Spaced  Out",
+	},
+	{
+		name:       "reason of only spaces is none",
+		in:         "Status: 404    \r\nContent-Type: text/plain\r\n\r\n",
+		wantStatus: 404,
+	},
+	{
+		name:       "reason with non-ascii bytes dropped",
+		in:         "Status: 404 caf\xc3\xa9\nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+	},
+	{
+		name:       "reason with a tab dropped",
+		in:         "Status: 404 a\tb\nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+	},
+	{
+		name:       "reason of 128 bytes kept",
+		in:         "Status: 404 " + strings.Repeat("r", 128) + "\nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+		wantReason: strings.Repeat("r", 128),
+	},
+	{
+		name:       "reason of 129 bytes dropped",
+		in:         "Status: 404 " + strings.Repeat("r", 129) + "\nContent-Type: text/plain\n\n",
+		wantStatus: 404,
+	},
+	{name: "status 100", in: "Status: 100\nContent-Type: text/plain\n\nbody", wantErr: ErrBadHeader},
+	{name: "status 100 continue", in: "Status: 100 Continue\nContent-Type: text/plain\n\nbody", wantErr: ErrBadHeader},
+	{name: "status 101", in: "Status: 101 Switching Protocols\nUpgrade: websocket\n\n", wantErr: ErrBadHeader},
+	{name: "status 103", in: "Status: 103 Early Hints\nLink: </a.css>; rel=preload\n\n", wantErr: ErrBadHeader},
+	{name: "status 199", in: "Status: 199\n\n", wantErr: ErrBadHeader},
 	{name: "status 200OK", in: "Status: 200OK\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
 	{name: "status two digits", in: "Status: 20\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
 	{name: "status letters", in: "Status: abc\nContent-Type: text/plain\n\n", wantErr: ErrBadHeader},
@@ -91,6 +143,7 @@ var headerCases = []headerCase{
 		name:       "absolute location keeps a given status",
 		in:         "Status: 301 Moved\nLocation: https://example.com/\n\n",
 		wantStatus: 301,
+		wantReason: "Moved",
 		wantHeader: http.Header{"Location": {"https://example.com/"}},
 	},
 	{
@@ -103,12 +156,14 @@ var headerCases = []headerCase{
 		name:       "local location with status 200 is a local redirect",
 		in:         "Status: 200 OK\nLocation: /other/page\n\n",
 		wantStatus: 200,
+		wantReason: "OK",
 		wantLocal:  "/other/page",
 	},
 	{
 		name:       "local location with another status is a client redirect",
 		in:         "Status: 303 See Other\nLocation: /x\n\n",
 		wantStatus: 303,
+		wantReason: "See Other",
 		wantHeader: http.Header{"Location": {"/x"}},
 	},
 	{
@@ -303,6 +358,12 @@ func checkHeaderCase(t *testing.T, tc headerCase, br *bufio.Reader) {
 	}
 	if resp.Status != tc.wantStatus {
 		t.Errorf("Status = %d, want %d", resp.Status, tc.wantStatus)
+	}
+	if resp.Reason != tc.wantReason {
+		t.Errorf("Reason = %q, want %q", resp.Reason, tc.wantReason)
+	}
+	if want := strings.Contains(strings.ToLower(tc.in), "status:"); resp.HasStatus != want {
+		t.Errorf("HasStatus = %v, want %v", resp.HasStatus, want)
 	}
 	if tc.wantHeader != nil && !reflect.DeepEqual(resp.Header, tc.wantHeader) {
 		t.Errorf("Header = %q, want %q", resp.Header, tc.wantHeader)

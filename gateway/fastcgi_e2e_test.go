@@ -520,10 +520,11 @@ var diffRequests = []diffRequest{
 	{http.MethodPost, "p=3", "name=J%C3%B6rg&x=1&x=2&create=yes&empty=&big=" + strings.Repeat("z", 70000)},
 }
 
-// diffAnswer is what C23 compares: status, headers (minus Date and
-// X-Pid) and body.
+// diffAnswer is what C23 compares: status with its reason phrase, headers
+// (minus Date and X-Pid) and body.
 type diffAnswer struct {
 	status int
+	line   string // "404 Not Here": the status line after the protocol
 	header string
 	body   []byte
 }
@@ -560,7 +561,7 @@ func mustDiffAnswer(tb testing.TB, base, script string, r diffRequest) diffAnswe
 		fmt.Fprintf(&hs, "%s: %q\n", k, h[k])
 	}
 	fmt.Fprintf(&hs, "(content-length %d, transfer-encoding %q)\n", resp.ContentLength, resp.TransferEncoding)
-	return diffAnswer{status: resp.StatusCode, header: hs.String(), body: remotePort.ReplaceAll(b, []byte("$1=*"))}
+	return diffAnswer{status: resp.StatusCode, line: resp.Status, header: hs.String(), body: remotePort.ReplaceAll(b, []byte("$1=*"))}
 }
 
 // TestDiff_CGIAndFastCGIAnswerAlike guards C23: every script of the corpus
@@ -597,8 +598,8 @@ func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
 		t.Run(sc, func(t *testing.T) {
 			for i, r := range diffRequests {
 				c, f := answers[ModeCGI][sc][i], answers[ModeFastCGI][sc][i]
-				if c.status != f.status {
-					t.Errorf("request %d (%s ?%s): status cgi %d, fastcgi %d", i, r.method, r.query, c.status, f.status)
+				if c.line != f.line {
+					t.Errorf("request %d (%s ?%s): status cgi %q, fastcgi %q", i, r.method, r.query, c.line, f.line)
 				}
 				if c.header != f.header {
 					t.Errorf("request %d (%s ?%s): headers differ\ncgi:\n%sfastcgi:\n%s", i, r.method, r.query, c.header, f.header)
@@ -662,6 +663,13 @@ func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
 	}
 	if warned != 2*len(diffRequests) {
 		t.Errorf("specials.pl's warning logged %d times, want %d", warned, 2*len(diffRequests))
+	}
+	// The script's reason phrase reaches the client (as under Apache), in
+	// both modes.
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		if a := answers[mode]["cgipm_status.pl"][0]; a.line != "404 Not Here" {
+			t.Errorf("cgipm_status.pl in %s mode: status %q, want CGI.pm's -status \"404 Not Here\"", mode, a.line)
+		}
 	}
 	if a := answers[ModeFastCGI]["die_before.pl"][0]; a.status != http.StatusBadGateway {
 		t.Errorf("die_before.pl: status %d, want 502", a.status)

@@ -250,18 +250,24 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if err := ex.finish(false); err != nil {
 			g.logExit(x, err)
 		}
-		for k, v := range resp.CarriedHeader() {
-			if hopByHop[k] {
-				continue // the gateway owns the connection
-			}
-			if x.carry == nil {
-				x.carry = make(http.Header)
-			}
-			x.carry[k] = append(x.carry[k], v...)
-		}
+		x.carryFields(resp)
 		x.redirect = cgi.RedirectEnv(r, x.params)
 		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
 		return
+	}
+
+	if !resp.HasStatus && resp.Status == http.StatusOK && conditionalMethod(r.Method) {
+		// The script's validators against the request's preconditions,
+		// as Apache evaluates them for a script that sent no Status.
+		switch precondition(r, resp.Header) {
+		case http.StatusNotModified:
+			// Answered as a script's own 304: its header fields, no
+			// body; the rest of its output is read and dropped.
+			resp.Status = http.StatusNotModified
+		case http.StatusPreconditionFailed:
+			g.failPrecondition(ctx, w, x, ex, br, resp)
+			return
+		}
 	}
 
 	h := w.Header()
@@ -285,7 +291,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		h.Set("Transfer-Encoding", "chunked")
 	}
 	x.status = resp.Status
-	w.WriteHeader(resp.Status)
+	writeHeader(w, resp.Status, resp.Reason)
 	if !r.ProtoAtLeast(1, 1) || br.Buffered() == 0 && !ex.ready() {
 		// HTTP/1.0 has no chunked framing: the body ends with the
 		// connection. Sending the header now keeps it that way whether or
@@ -364,6 +370,17 @@ func outputEnded(ex execution) bool {
 // output before its answer is completed without waiting for it.
 const lingerCheck = 200 * time.Millisecond
 
+// writeHeader sends the status with the script's reason phrase where the
+// server can: menshen's own (internal/http1) writes it on the status line,
+// as Apache does; net/http's sends the standard text.
+func writeHeader(w http.ResponseWriter, code int, reason string) {
+	if rw, ok := w.(interface{ WriteHeaderReason(int, string) }); ok && reason != "" {
+		rw.WriteHeaderReason(code, reason)
+		return
+	}
+	w.WriteHeader(code)
+}
+
 // completeAnswer ends the answer before the handler returns: with menshen's
 // server the end of the chunked body goes out too; with another server,
 // what was written is flushed.
@@ -430,6 +447,21 @@ func readable(r io.Reader) bool {
 		ready = err == nil && n > 0
 	})
 	return ready
+}
+
+// carryFields keeps the fields of a script's answer that Apache puts in
+// r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client
+// finally gets: a local redirect's target's, or the gateway's own.
+func (x *exchange) carryFields(resp *cgi.Response) {
+	for k, v := range resp.CarriedHeader() {
+		if hopByHop[k] {
+			continue // the gateway owns the connection
+		}
+		if x.carry == nil {
+			x.carry = make(http.Header)
+		}
+		x.carry[k] = append(x.carry[k], v...)
+	}
 }
 
 // addCarried adds the fields carried from local redirects to an answer's
@@ -504,6 +536,13 @@ func (g *Gateway) fail(w http.ResponseWriter, x *exchange, err error) {
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
+	answerStatus(w, x, code)
+}
+
+// answerStatus answers code as the gateway answers on its own: the status
+// text as a plain-text body.
+func answerStatus(w http.ResponseWriter, x *exchange, code int) {
+	x.status = code
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	// Apache sends err_headers_out with its error pages too: the cookie a

@@ -3,43 +3,70 @@ package gateway
 import (
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 )
 
 // TestPublicServer_SameBytesAsNetHTTP guards the switch of the public
 // listener to internal/http1: for the answers scripts give (plain, status,
 // repeated headers, redirects, no Content-Type, 304, errors, HEAD,
-// HTTP/1.0, a POST body, a malformed header block), a client gets the same
-// bytes as from net/http's server over the same Gateway, Date aside.
+// HTTP/1.0, a POST body, a malformed header block, a conditional request
+// answered 304 or 412, a 1xx Status refused), a client gets the same bytes
+// as from net/http's server over the same Gateway, Date aside. The one
+// difference is on purpose: a script's own reason phrase ("Status: 418 I am
+// a teapot") is on menshen's status line, where net/http can only send the
+// standard text.
 func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 	t.Parallel()
-	s := newCGISite(t, nil)
-	std := httptest.NewServer(s.g)
-	t.Cleanup(std.Close)
-	volatile := regexp.MustCompile(`(?m)^Date: .*\r\n|(REMOTE|SERVER)_PORT=\d+`)
-	for _, tc := range []struct{ name, req string }{
-		{"plain", "GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"status", "GET /cgi-bin/status.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"repeated headers", "GET /cgi-bin/cookies.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"client redirect", "GET /cgi-bin/redirect-abs.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"local redirect", "GET /cgi-bin/redirect-local.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"no content type", "GET /cgi-bin/no-ctype.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"304", "GET /cgi-bin/not-modified.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"CRLF header block", "GET /cgi-bin/crlf.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"malformed header block", "GET /cgi-bin/malformed.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"404", "GET /cgi-bin/missing.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"403", "GET /cgi-bin/noexec.pl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"HEAD", "HEAD /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"},
-		{"HTTP/1.0", "GET /cgi-bin/hello.sh HTTP/1.0\r\n\r\n"},
-		{"POST body", "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world"},
-		{"chunked POST", "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want := volatile.ReplaceAllString(string(mustRaw(t, std.Listener.Addr().String(), tc.req)), "")
-			got := volatile.ReplaceAllString(string(mustRaw(t, s.addr(), tc.req)), "")
-			if got != want {
-				t.Errorf("internal/http1 answered\n%q\nnet/http answered\n%q", got, want)
-			}
-		})
+	volatile := regexp.MustCompile(`(?m)^Date: .*\r\n|(REMOTE|SERVER)_PORT=\d+|X-Pid: \d+`)
+	type sameBytesCase struct {
+		name, req string
+		reason    string // the script's reason phrase, on our status line only
 	}
+	compare := func(t *testing.T, g *Gateway, ours string, cases []sameBytesCase) {
+		std := httptest.NewServer(g)
+		t.Cleanup(std.Close)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				want := volatile.ReplaceAllString(string(mustRaw(t, std.Listener.Addr().String(), tc.req)), "")
+				got := volatile.ReplaceAllString(string(mustRaw(t, ours, tc.req)), "")
+				if tc.reason != "" {
+					line, rest, _ := strings.Cut(want, "\r\n")
+					if code, _, ok := strings.Cut(strings.TrimPrefix(line, "HTTP/1.1 "), " "); ok {
+						want = "HTTP/1.1 " + code + " " + tc.reason + "\r\n" + rest
+					}
+				}
+				if got != want {
+					t.Errorf("internal/http1 answered\n%q\nnet/http answered (reason phrase %q)\n%q", got, tc.reason, want)
+				}
+			})
+		}
+	}
+	s := newCGISite(t, nil)
+	compare(t, s.g, s.addr(), []sameBytesCase{
+		{"plain", "GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"status", "GET /cgi-bin/status.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "I am a teapot"},
+		{"repeated headers", "GET /cgi-bin/cookies.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"client redirect", "GET /cgi-bin/redirect-abs.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"local redirect", "GET /cgi-bin/redirect-local.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"no content type", "GET /cgi-bin/no-ctype.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"304", "GET /cgi-bin/not-modified.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"CRLF header block", "GET /cgi-bin/crlf.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"malformed header block", "GET /cgi-bin/malformed.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"404", "GET /cgi-bin/missing.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"403", "GET /cgi-bin/noexec.pl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"HEAD", "HEAD /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"HTTP/1.0", "GET /cgi-bin/hello.sh HTTP/1.0\r\n\r\n", ""},
+		{"POST body", "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world", ""},
+		{"chunked POST", "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n", ""},
+	})
+	a := newFCGISite(t, "answer", ModeCGI, nil)
+	compare(t, a.g, a.srv.URL, []sameBytesCase{
+		{"reason phrase", "GET /cgi-bin/status.pl?404%20Custom%20Text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "Custom Text"},
+		{"reason phrase not sent", "GET /cgi-bin/status.pl?404%20caf%C3%A9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+		{"conditional 304", "GET /cgi-bin/validators.pl HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"abc\"\r\nConnection: close\r\n\r\n", ""},
+		{"conditional 304 to HEAD", "HEAD /cgi-bin/validators.pl HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"abc\"\r\nConnection: close\r\n\r\n", ""},
+		{"conditional 412", "GET /cgi-bin/validators.pl?big HTTP/1.1\r\nHost: x\r\nIf-Match: \"zzz\"\r\nConnection: close\r\n\r\n", ""},
+		{"1xx status", "GET /cgi-bin/status.pl?100%20Continue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
+	})
 }

@@ -61,7 +61,6 @@ func (rt *route) nph() bool { return strings.HasPrefix(filepath.Base(rt.file), "
 // as status says.
 const nphReason = "nph- script: it writes the whole HTTP response itself, so it runs per request as in cgi mode (C7)"
 
-
 // scriptKey names a script: its path under the main directory, or, for
 // another mount, its URL path ("/legacy/x.pl").
 func scriptKey(m *mount, rel string) string {

@@ -11,7 +11,11 @@
 // watchTick (50-100 ms), which fast requests never reach.
 //
 // Where it differs from net/http: a client that goes away is noticed 50-100
-// ms into its request, not at once, and HTTP/2 (h2c) is not served.
+// ms into its request, not at once, and HTTP/2 (h2c) is not served. And a
+// handler may choose the reason phrase of its status line: the
+// ResponseWriter has a WriteHeaderReason(code int, reason string) method
+// (net/http always sends the standard text), which menshen's gateway uses
+// for a CGI script's "Status: 404 Not Here", as Apache passes it on.
 //
 // Parsing is net/http's own (http.ReadRequest): this package only frames
 // connections and responses.
@@ -733,8 +737,9 @@ type response struct {
 	cancel context.CancelFunc
 
 	status      int
-	wroteHeader bool // the handler chose the status
-	headerSent  bool // the header block is in the connection's buffer
+	reason      string // the status line's reason phrase; "": the standard text
+	wroteHeader bool   // the handler chose the status
+	headerSent  bool   // the header block is in the connection's buffer
 	chunked     bool
 	hijacked    bool
 
@@ -762,7 +767,7 @@ func (w *response) WriteHeader(code int) {
 	}
 	if code < 200 && code != http.StatusSwitchingProtocols {
 		// Informational: sent now, the final status comes later.
-		w.writeStatusLine(code)
+		w.writeStatusLine(code, "")
 		w.header.WriteSubset(w.c.bw, map[string]bool{"Content-Length": true, "Transfer-Encoding": true})
 		w.c.bw.WriteString("\r\n")
 		w.setErr(w.c.bw.Flush())
@@ -785,6 +790,22 @@ func (w *response) WriteHeader(code int) {
 		// client may not send the body at all.
 		w.body.needContinue = false
 	}
+}
+
+// WriteHeaderReason is WriteHeader with reason as the reason phrase of the
+// status line instead of the standard text: a CGI script's "Status: 404 Not
+// Here" goes out as "HTTP/1.1 404 Not Here", as Apache sends it. A reason
+// that httpsyntax.ValidReasonPhrase refuses, and any reason for an
+// informational status or 101, gives the standard text. net/http's
+// ResponseWriter has no such method: callers fall back to WriteHeader.
+func (w *response) WriteHeaderReason(code int, reason string) {
+	if w.hijacked || w.wroteHeader {
+		return
+	}
+	if code >= 200 && httpsyntax.ValidReasonPhrase(reason) {
+		w.reason = reason
+	}
+	w.WriteHeader(code)
 }
 
 func (w *response) Write(p []byte) (int, error) {
@@ -1085,7 +1106,7 @@ func (w *response) sendHeader(next []byte) {
 	}
 
 	bw := w.c.bw
-	w.writeStatusLine(code)
+	w.writeStatusLine(code, w.reason)
 	h.WriteSubset(bw, exclude)
 	if !hasKey(h, "Date") {
 		bw.WriteString("Date: ")
@@ -1134,7 +1155,10 @@ func (w *response) settleBody() {
 	w.closeAfter, w.c.linger = true, true
 }
 
-func (w *response) writeStatusLine(code int) {
+// writeStatusLine writes the status line with reason as its phrase, or the
+// standard text when reason is "" (as net/http: "status code N" for a code
+// with none).
+func (w *response) writeStatusLine(code int, reason string) {
 	bw := w.c.bw
 	if w.req.ProtoAtLeast(1, 1) {
 		bw.WriteString("HTTP/1.1 ")
@@ -1143,7 +1167,9 @@ func (w *response) writeStatusLine(code int) {
 	}
 	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
 	bw.WriteByte(' ')
-	if text := http.StatusText(code); text != "" {
+	if reason != "" {
+		bw.WriteString(reason)
+	} else if text := http.StatusText(code); text != "" {
 		bw.WriteString(text)
 	} else {
 		bw.WriteString("status code ")

@@ -13,7 +13,10 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1810,5 +1813,87 @@ func TestServer_FragmentInTargetIs400(t *testing.T) {
 		if closed, _ := probeClosed(c, br); resp.StatusCode != http.StatusBadRequest || !closed {
 			t.Errorf("%s: status %d, closed %v; want 400 and the connection closed", target, resp.StatusCode, closed)
 		}
+	}
+}
+
+// TestServer_ReasonPhrase checks WriteHeaderReason, which menshen's gateway
+// calls to pass a CGI script's reason phrase on ("Status: 404 Not Here"):
+// our server puts a valid phrase on the status line, and a phrase that could
+// break it (CR LF, control characters, non-ASCII bytes, too long) gives the
+// standard text. Everything else on the wire is what net/http sends with
+// WriteHeader, which has no reason phrase to give.
+func TestServer_ReasonPhrase(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
+		reason := r.URL.Query().Get("reason")
+		w.Header().Set("Content-Type", "text/plain")
+		if rw, ok := w.(interface{ WriteHeaderReason(int, string) }); ok {
+			rw.WriteHeaderReason(code, reason)
+		} else {
+			w.WriteHeader(code)
+		}
+		if r.URL.Query().Has("twice") {
+			// A second call changes nothing, as WriteHeader's.
+			if rw, ok := w.(interface{ WriteHeaderReason(int, string) }); ok {
+				rw.WriteHeaderReason(500, "Later")
+			}
+		}
+		io.WriteString(w, "body")
+	})
+	std := mustStart(t, impls[0], h, opts{})
+	ours := mustStart(t, impls[1], h, opts{})
+	date := regexp.MustCompile(`(?m)^Date: .*\r\n`)
+	raw := func(addr, proto, query string) string {
+		c := mustDial(t, addr)
+		mustWrite(t, c, "GET /?"+query+" "+proto+"\r\nHost: a\r\nConnection: close\r\n\r\n")
+		b, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatalf("read: %v (got %q)", err, b)
+		}
+		return date.ReplaceAllString(string(b), "")
+	}
+	for _, tc := range []struct {
+		name, proto string
+		code        int
+		reason      string
+		want        string // our status line
+	}{
+		{"custom text", "HTTP/1.1", 404, "Custom Text", "HTTP/1.1 404 Custom Text"},
+		{"unregistered code", "HTTP/1.1", 299, "Odd", "HTTP/1.1 299 Odd"},
+		{"200", "HTTP/1.1", 200, "Fine", "HTTP/1.1 200 Fine"},
+		{"no body status", "HTTP/1.1", 204, "Nothing Here", "HTTP/1.1 204 Nothing Here"},
+		{"HTTP/1.0", "HTTP/1.0", 404, "Custom Text", "HTTP/1.0 404 Custom Text"},
+		{"second call ignored", "HTTP/1.1", 404, "First", "HTTP/1.1 404 First"},
+		{"128 bytes", "HTTP/1.1", 404, strings.Repeat("r", 128), "HTTP/1.1 404 " + strings.Repeat("r", 128)},
+		{"no reason", "HTTP/1.1", 404, "", "HTTP/1.1 404 Not Found"},
+		{"no reason, unregistered code", "HTTP/1.1", 299, "", "HTTP/1.1 299 status code 299"},
+		{"crlf injection", "HTTP/1.1", 404, "x\r\nSet-Cookie: evil=1", "HTTP/1.1 404 Not Found"},
+		{"bare lf", "HTTP/1.1", 404, "x\ny", "HTTP/1.1 404 Not Found"},
+		{"tab", "HTTP/1.1", 404, "a\tb", "HTTP/1.1 404 Not Found"},
+		{"non-ascii", "HTTP/1.1", 404, "caf\u00e9", "HTTP/1.1 404 Not Found"},
+		{"leading space", "HTTP/1.1", 404, " x", "HTTP/1.1 404 Not Found"},
+		{"129 bytes", "HTTP/1.1", 404, strings.Repeat("r", 129), "HTTP/1.1 404 Not Found"},
+		{"informational", "HTTP/1.1", 103, "Hints", "HTTP/1.1 103 Early Hints"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := url.Values{"code": {strconv.Itoa(tc.code)}, "reason": {tc.reason}}
+			if tc.name == "second call ignored" {
+				q.Set("twice", "1")
+			}
+			want := raw(std.addr, tc.proto, q.Encode())
+			got := raw(ours.addr, tc.proto, q.Encode())
+			line, rest, _ := strings.Cut(got, "\r\n")
+			if line != tc.want {
+				t.Errorf("status line %q, want %q", line, tc.want)
+			}
+			_, stdRest, _ := strings.Cut(want, "\r\n")
+			if rest != stdRest {
+				t.Errorf("after the status line, http1 sent\n%q\nnet/http sent\n%q", rest, stdRest)
+			}
+			if strings.Contains(got, "evil") {
+				t.Errorf("the reason reached the header: %q", got)
+			}
+		})
 	}
 }

@@ -33,3 +33,25 @@ func ValidFieldValue[T ~string | ~[]byte](v T) bool {
 	}
 	return true
 }
+
+// MaxReasonPhrase is the longest reason phrase ValidReasonPhrase accepts.
+// RFC 9112 sets no limit; a phrase is a short text for people, and a longer
+// one from a script is more likely a mistake than a message.
+const MaxReasonPhrase = 128
+
+// ValidReasonPhrase reports whether s can be sent as the reason phrase of a
+// status line: 1 to MaxReasonPhrase bytes of visible ASCII and spaces,
+// neither starting nor ending with a space. RFC 9112 §4 also allows HTAB and
+// obs-text; they are refused here, so that what a client shows is plain text
+// and no control character reaches the status line.
+func ValidReasonPhrase(s string) bool {
+	if s == "" || len(s) > MaxReasonPhrase || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}

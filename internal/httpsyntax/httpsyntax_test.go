@@ -1,6 +1,9 @@
 package httpsyntax
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestValidFieldName(t *testing.T) {
 	for _, tc := range []struct {
@@ -45,6 +48,32 @@ func TestValidFieldValue(t *testing.T) {
 		}
 		if got := ValidFieldValue([]byte(tc.value)); got != tc.ok {
 			t.Errorf("ValidFieldValue([]byte(%q)) = %v, want %v", tc.value, got, tc.ok)
+		}
+	}
+}
+
+func TestValidReasonPhrase(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		ok     bool
+	}{
+		{"Not Found", true},
+		{"Custom Text", true},
+		{"x", true},
+		{"Odd: (really) 100%", true},
+		{strings.Repeat("a", MaxReasonPhrase), true},
+		{strings.Repeat("a", MaxReasonPhrase+1), false},
+		{"", false},
+		{" Spaced", false},
+		{"Spaced ", false},
+		{"a\tb", false},
+		{"a\r\nSet-Cookie: x", false},
+		{"a\x00b", false},
+		{"a\x7fb", false},
+		{"caf\xc3\xa9", false},
+	} {
+		if got := ValidReasonPhrase(tc.reason); got != tc.ok {
+			t.Errorf("ValidReasonPhrase(%q) = %v, want %v", tc.reason, got, tc.ok)
 		}
 	}
 }

@@ -1,0 +1,302 @@
+// answer_e2e_test.go tests how a script's answer reaches the client, as
+// Apache 2.4 passes it on: conditional requests against the script's
+// validators, its reason phrase, and the informational statuses it may not
+// send. Real Perl scripts from testdata/answer, in both modes (C6, C10,
+// C23).
+
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// validatorsLastModified is the Last-Modified validators.pl sends.
+const validatorsLastModified = "Wed, 01 Jan 2025 00:00:00 GMT"
+
+// tomorrow is an If-Modified-Since later than the request: Apache ignores it
+// (ap_condition_if_modified_since; RFC 2616 §14.25 called it invalid).
+var tomorrow = time.Now().Add(24 * time.Hour).UTC().Format(http.TimeFormat)
+
+// conditionalCase is one request to validators.pl.
+type conditionalCase struct {
+	name   string
+	method string
+	query  string
+	header map[string]string
+	status int
+}
+
+var conditionalCases = []conditionalCase{
+	{name: "no preconditions", status: 200},
+	{name: "If-None-Match same tag", header: map[string]string{"If-None-Match": `"abc"`}, status: 304},
+	{name: "If-None-Match weak tag", header: map[string]string{"If-None-Match": `W/"abc"`}, status: 304},
+	{name: "If-None-Match list", header: map[string]string{"If-None-Match": `"x", "abc"`}, status: 304},
+	{name: "If-None-Match other tag", header: map[string]string{"If-None-Match": `"zzz"`}, status: 200},
+	{name: "If-None-Match star", header: map[string]string{"If-None-Match": `*`}, status: 304},
+	{name: "If-None-Match star without validators", query: "none", header: map[string]string{"If-None-Match": `*`}, status: 304},
+	{name: "If-None-Match without ETag", query: "none", header: map[string]string{"If-None-Match": `"abc"`}, status: 200},
+	{name: "If-Modified-Since same date", header: map[string]string{"If-Modified-Since": validatorsLastModified}, status: 304},
+	{name: "If-Modified-Since later", header: map[string]string{"If-Modified-Since": "Sun, 01 Jun 2025 12:00:00 GMT"}, status: 304},
+	{name: "If-Modified-Since RFC 850 date", header: map[string]string{"If-Modified-Since": "Wednesday, 01-Jan-25 00:00:00 GMT"}, status: 304},
+	{name: "If-Modified-Since earlier", header: map[string]string{"If-Modified-Since": "Tue, 31 Dec 2024 23:59:59 GMT"}, status: 200},
+	{name: "If-Modified-Since unparsable", header: map[string]string{"If-Modified-Since": "yesterday"}, status: 200},
+	{name: "If-Modified-Since in the future", header: map[string]string{"If-Modified-Since": tomorrow}, status: 200},
+	{name: "If-Modified-Since without Last-Modified", query: "none", header: map[string]string{"If-Modified-Since": validatorsLastModified}, status: 200},
+	{name: "If-None-Match ignores If-Modified-Since", header: map[string]string{"If-None-Match": `"zzz"`, "If-Modified-Since": validatorsLastModified}, status: 200},
+	{name: "If-Match same tag", header: map[string]string{"If-Match": `"abc"`}, status: 200},
+	{name: "If-Match other tag", header: map[string]string{"If-Match": `"zzz"`}, status: 412},
+	{name: "If-Match weak tag is no strong match", header: map[string]string{"If-Match": `W/"abc"`}, status: 412},
+	{name: "If-Match list", header: map[string]string{"If-Match": `"x", "abc"`}, status: 200},
+	{name: "If-Match star", header: map[string]string{"If-Match": `*`}, status: 200},
+	{name: "If-Match without ETag", query: "none", header: map[string]string{"If-Match": `"abc"`}, status: 412},
+	{name: "If-Unmodified-Since earlier", header: map[string]string{"If-Unmodified-Since": "Tue, 31 Dec 2024 23:59:59 GMT"}, status: 412},
+	{name: "If-Unmodified-Since same date", header: map[string]string{"If-Unmodified-Since": validatorsLastModified}, status: 200},
+	{name: "If-Unmodified-Since unparsable", header: map[string]string{"If-Unmodified-Since": "yesterday"}, status: 200},
+	{name: "If-Unmodified-Since without Last-Modified", query: "none", header: map[string]string{"If-Unmodified-Since": "Tue, 31 Dec 2024 23:59:59 GMT"}, status: 200},
+	{name: "If-Match ignores If-Unmodified-Since", header: map[string]string{"If-Match": `"abc"`, "If-Unmodified-Since": "Tue, 31 Dec 2024 23:59:59 GMT"}, status: 200},
+	{name: "If-Match before If-None-Match", header: map[string]string{"If-Match": `"zzz"`, "If-None-Match": `"abc"`}, status: 412},
+	{name: "HEAD If-None-Match", method: http.MethodHead, header: map[string]string{"If-None-Match": `"abc"`}, status: 304},
+	{name: "HEAD If-Match", method: http.MethodHead, header: map[string]string{"If-Match": `"zzz"`}, status: 412},
+	{name: "POST untouched", method: http.MethodPost, header: map[string]string{"If-None-Match": `"abc"`}, status: 200},
+	{name: "POST If-Match untouched", method: http.MethodPost, header: map[string]string{"If-Match": `"zzz"`}, status: 200},
+	{name: "script Status untouched", query: "status", header: map[string]string{"If-None-Match": `"abc"`}, status: 200},
+	{name: "script Status If-Match untouched", query: "status", header: map[string]string{"If-Match": `"zzz"`}, status: 200},
+	{name: "304 after a long body", query: "big&tag=nm", header: map[string]string{"If-None-Match": `"abc"`}, status: 304},
+	{name: "412 after a long body", query: "big&tag=pf", header: map[string]string{"If-Match": `"zzz"`}, status: 412},
+}
+
+// TestAnswer_ConditionalRequests checks that the request's preconditions are
+// evaluated against the validators of a script that sent no Status, as
+// Apache does (util_script.c, ap_meets_conditions), in RFC 9110 §13.2.2's
+// order: a 304 with the script's header fields but no Content-Type,
+// Content-Length or body; a 412 answered as the gateway's own errors (with
+// the script's fields Apache keeps on one) and not logged as a failure; the script still runs to its end (256 KiB it writes
+// after its header are read and dropped), and a FastCGI worker serves the
+// next request. Both modes answer alike (C23).
+func TestAnswer_ConditionalRequests(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	answers := map[Mode][]string{}
+	var workers []int // the pids that answered in fastcgi mode
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		for _, tc := range conditionalCases {
+			a, pids := mustConditional(t, s, mode, tc)
+			answers[mode] = append(answers[mode], a)
+			if mode == ModeFastCGI {
+				workers = append(workers, pids...)
+			}
+		}
+	}
+	for i, tc := range conditionalCases {
+		if c, f := answers[ModeCGI][i], answers[ModeFastCGI][i]; c != f {
+			t.Errorf("%s: cgi and fastcgi answer differently\ncgi:\n%sfastcgi:\n%s", tc.name, c, f)
+		}
+	}
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/validators.pl") {
+		if r, ok := e.Data["reason"]; ok {
+			t.Errorf("a precondition's answer logged as a failure: %v %q", e.Data["status"], r)
+		}
+	}
+	for _, m := range messages(s.hook) {
+		if strings.Contains(m, "script exited with an error") || strings.Contains(m, "killed") {
+			t.Errorf("the script did not end normally: %s", m)
+		}
+	}
+	// The fastcgi answers, 304s and 412s included, came from runner
+	// workers that the gateway kept: none was killed or replaced.
+	row := s.row(t, "validators.pl")
+	live := workerPIDs(row)
+	if row.Kind != "perl" || int64(len(live)) != row.Modes[ModeFastCGI].Spawns {
+		t.Errorf("fastcgi: kind %q, live workers %v, spawns %d; want perl workers, none replaced", row.Kind, live, row.Modes[ModeFastCGI].Spawns)
+	}
+	for _, pid := range workers {
+		if !slices.Contains(live, pid) {
+			t.Errorf("fastcgi: worker %d answered and is gone (live: %v)", pid, live)
+		}
+	}
+}
+
+// mustConditional sends tc to validators.pl and checks the answer; it
+// returns what the client saw, minus Date and X-Pid, for the comparison of
+// the modes, and the pids of the script (X-Pid, its end marker).
+func mustConditional(t *testing.T, s *fcgiSite, mode Mode, tc conditionalCase) (answer string, pids []int) {
+	t.Helper()
+	method := tc.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	query, marker := tc.query, ""
+	if _, name, ok := strings.Cut(tc.query, "tag="); ok {
+		query = strings.Replace(tc.query, "tag=", "tag="+string(mode)+"_", 1)
+		marker = "ended." + string(mode) + "_" + name
+	}
+	req := newRequest(t, method, s.url("validators.pl?"+query), nil)
+	for k, v := range tc.header {
+		req.Header.Set(k, v)
+	}
+	resp, body := mustDo(t, req)
+	if resp.Header.Get("X-Pid") != "" {
+		pids = append(pids, s.pidOf(t, resp.Header))
+	}
+	what := fmt.Sprintf("%s mode, %s (%s ?%s %v)", mode, tc.name, method, tc.query, tc.header)
+	if resp.StatusCode != tc.status {
+		t.Errorf("%s: status %d, want %d (body %.60q)", what, resp.StatusCode, tc.status, body)
+	}
+	switch tc.status {
+	case http.StatusNotModified:
+		// What Apache 2.4 keeps on a 304: every field of the script's
+		// but Content-Type and Content-Length.
+		kept := map[string]string{"Etag": `"abc"`, "Last-Modified": validatorsLastModified, "Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept"}
+		if tc.query == "none" {
+			kept["Etag"], kept["Last-Modified"] = "", ""
+		}
+		for k, want := range kept {
+			if got := resp.Header.Get(k); got != want {
+				t.Errorf("%s: 304 with %s %q, want %q", what, k, got, want)
+			}
+		}
+		for _, k := range []string{"Content-Type", "Content-Length", "Transfer-Encoding"} {
+			if v, ok := resp.Header[k]; ok {
+				t.Errorf("%s: 304 with %s %q", what, k, v)
+			}
+		}
+		if len(body) != 0 {
+			t.Errorf("%s: 304 with a body of %d bytes", what, len(body))
+		}
+	case http.StatusPreconditionFailed:
+		// As the gateway's other error answers, with the script's fields
+		// that Apache keeps on an error (r->err_headers_out), but none
+		// that describe the answer not sent.
+		if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
+			t.Errorf("%s: 412 with Content-Type %q", what, ct)
+		}
+		for k, want := range map[string]string{"Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept"} {
+			if got := resp.Header.Values(k); len(got) != 1 || got[0] != want {
+				t.Errorf("%s: 412 with %s %q, want %q", what, k, got, want)
+			}
+		}
+		for _, k := range []string{"Etag", "Last-Modified"} {
+			if v, ok := resp.Header[k]; ok {
+				t.Errorf("%s: 412 with the script's %s %q", what, k, v)
+			}
+		}
+		if want := "Precondition Failed\n"; method != http.MethodHead && string(body) != want {
+			t.Errorf("%s: 412 body %q, want %q", what, body, want)
+		}
+	default:
+		if method != http.MethodHead && !strings.HasPrefix(string(body), "body\n") {
+			t.Errorf("%s: body %.60q, want the script's", what, body)
+		}
+	}
+	if marker != "" {
+		// The script got past its 256 KiB to its last line.
+		ended := mustReadPids(t, filepath.Join(s.dir, marker), 5*time.Second)
+		s.seen.add(ended...)
+		pids = append(pids, ended...)
+	}
+	h := resp.Header.Clone()
+	h.Del("Date")
+	h.Del("X-Pid")
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", resp.Status)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %q\n", k, h[k])
+	}
+	fmt.Fprintf(&b, "body %d bytes\n", len(body))
+	return b.String(), pids
+}
+
+// TestAnswer_ReasonPhrase checks that the reason phrase of a script's Status
+// reaches the status line, as Apache sends it (trimmed), that one that could
+// not go there (control characters, non-ASCII, over 128 bytes) gives the
+// standard text, as does a Status with none; in both modes, byte for byte
+// alike (C23).
+func TestAnswer_ReasonPhrase(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	long := strings.Repeat("r", 128)
+	cases := []struct {
+		name, proto, status, want string
+	}{
+		{"custom text", "HTTP/1.1", "404%20Custom%20Text", "HTTP/1.1 404 Custom Text"},
+		{"unregistered code", "HTTP/1.1", "299%20Odd", "HTTP/1.1 299 Odd"},
+		{"200 with a phrase", "HTTP/1.1", "200%20Fine", "HTTP/1.1 200 Fine"},
+		{"spaces trimmed", "HTTP/1.1", "%20%20%20404%20%20%20Spaced%20%20%20", "HTTP/1.1 404 Spaced"},
+		{"HTTP/1.0", "HTTP/1.0", "404%20Custom%20Text", "HTTP/1.0 404 Custom Text"},
+		{"128 bytes", "HTTP/1.1", "404%20" + long, "HTTP/1.1 404 " + long},
+		{"no phrase", "HTTP/1.1", "404", "HTTP/1.1 404 Not Found"},
+		{"no phrase, unregistered code", "HTTP/1.1", "299", "HTTP/1.1 299 status code 299"},
+		{"non-ASCII", "HTTP/1.1", "404%20caf%C3%A9", "HTTP/1.1 404 Not Found"},
+		{"tab", "HTTP/1.1", "404%20a%09b", "HTTP/1.1 404 Not Found"},
+		{"129 bytes", "HTTP/1.1", "404%20" + long + "r", "HTTP/1.1 404 Not Found"},
+	}
+	date := regexp.MustCompile(`(?m)^Date: .*\r\n`)
+	answers := map[Mode][]string{}
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		for _, tc := range cases {
+			host := "Host: x\r\n"
+			if tc.proto == "HTTP/1.0" {
+				host = ""
+			}
+			raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/status.pl?"+tc.status+" "+tc.proto+"\r\n"+host+"Connection: close\r\n\r\n"))
+			if line, _, _ := strings.Cut(raw, "\r\n"); line != tc.want {
+				t.Errorf("%s mode, %s: status line %q, want %q", mode, tc.name, line, tc.want)
+			}
+			if !strings.HasSuffix(raw, "body\n") && !strings.HasSuffix(raw, "body\n\r\n0\r\n\r\n") {
+				t.Errorf("%s mode, %s: answer %q lacks the script's body", mode, tc.name, raw)
+			}
+			answers[mode] = append(answers[mode], date.ReplaceAllString(raw, ""))
+		}
+	}
+	for i, tc := range cases {
+		if c, f := answers[ModeCGI][i], answers[ModeFastCGI][i]; c != f {
+			t.Errorf("%s: cgi answered\n%q\nfastcgi answered\n%q", tc.name, c, f)
+		}
+	}
+}
+
+// TestAnswer_InformationalStatusIsInvalid guards C10: a script cannot send
+// an interim answer (100, 103) nor switch protocols (101); a Status of 1xx
+// is an invalid response: one 502, with its reason logged, and nothing of
+// the script's, in both modes.
+func TestAnswer_InformationalStatusIsInvalid(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		for _, status := range []string{"100", "100%20Continue", "101%20Switching%20Protocols", "103%20Early%20Hints", "199"} {
+			raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/status.pl?"+status+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+			if !strings.HasPrefix(raw, "HTTP/1.1 502 Bad Gateway\r\n") || strings.Count(raw, "HTTP/1.1 ") != 1 {
+				t.Errorf("%s mode, Status: %s: answered %q, want one 502", mode, status, raw)
+			}
+			if strings.Contains(raw, "body") {
+				t.Errorf("%s mode, Status: %s: the script's body reached the client: %q", mode, status, raw)
+			}
+		}
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/status.pl", http.StatusBadGateway)
+	n := 0
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/status.pl") {
+		if reason, _ := e.Data["reason"].(string); strings.Contains(reason, "informational status") {
+			n++
+		}
+	}
+	if n != 10 {
+		t.Errorf("%d requests logged with the informational status as their reason, want 10", n)
+	}
+}

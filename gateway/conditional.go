@@ -1,0 +1,147 @@
+// conditional.go evaluates a request's preconditions against the validators
+// a script answered with (RFC 9110 §13), as Apache does for CGI scripts.
+
+package gateway
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/menshen/menshen/cgi"
+)
+
+// precondition returns the status that answers r instead of the script's
+// own 200 (304 Not Modified or 412 Precondition Failed), or 0 to answer as
+// the script did. h is the script's header block, with its ETag and
+// Last-Modified.
+//
+// Apache's util_script.c calls ap_meets_conditions for a script that sent no
+// Status, on GET (HEAD counts as GET in httpd); the caller checks that. The
+// preconditions are evaluated in RFC 9110 §13.2.2's order: If-Match, else
+// If-Unmodified-Since; then If-None-Match, else If-Modified-Since. If-Match
+// compares strongly and If-None-Match weakly (§8.8.3.2); "*" matches the
+// script's answer, which is a current representation. A date that does not
+// parse is ignored, as are If-Unmodified-Since and If-Modified-Since when the
+// script sent no valid Last-Modified, and an If-Modified-Since later than
+// now (Apache's ap_condition_if_modified_since; RFC 2616 §14.25 called it
+// invalid). Where Apache departs from RFC 9110 (README, "A script's
+// validators"), the RFC is followed.
+func precondition(r *http.Request, h http.Header) int {
+	etag := h.Get("Etag")
+	lastMod, haveLastMod := parseDate(h.Get("Last-Modified"))
+	if im := r.Header.Values("If-Match"); len(im) > 0 {
+		if !etagListMatches(strings.Join(im, ","), etag, false) {
+			return http.StatusPreconditionFailed
+		}
+	} else if ius, ok := parseDate(r.Header.Get("If-Unmodified-Since")); ok && haveLastMod && lastMod.After(ius) {
+		return http.StatusPreconditionFailed
+	}
+	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+		if etagListMatches(strings.Join(inm, ","), etag, true) {
+			return http.StatusNotModified
+		}
+	} else if ims, ok := parseDate(r.Header.Get("If-Modified-Since")); ok && haveLastMod && !lastMod.After(ims) && !ims.After(time.Now()) {
+		return http.StatusNotModified
+	}
+	return 0
+}
+
+// conditionalMethod reports whether preconditions are evaluated for a
+// request with this method: GET, and HEAD, which httpd handles as GET.
+func conditionalMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
+
+// parseDate parses an HTTP-date (RFC 9110 §5.6.7, with the two obsolete
+// forms); ok is false for anything else.
+func parseDate(s string) (t time.Time, ok bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(s)
+	return t, err == nil
+}
+
+// etagListMatches reports whether the If-Match or If-None-Match value list
+// is "*" or holds an entity tag that matches etag, the script's ETag:
+// weakly (W/"x" matches "x") or strongly (both strong and equal). An ETag
+// that is not one entity tag matches nothing but "*", and a list that stops
+// parsing matches on what came before, as net/http reads it.
+func etagListMatches(list, etag string, weak bool) bool {
+	own, ownWeak, rest, ok := scanETag(strings.TrimLeft(etag, " \t"))
+	if ok && strings.TrimSpace(rest) != "" {
+		ok = false
+	}
+	for {
+		list = strings.TrimLeft(list, " \t")
+		switch {
+		case list == "":
+			return false
+		case list[0] == ',':
+			list = list[1:]
+			continue
+		case list[0] == '*':
+			return true
+		}
+		tag, tagWeak, more, valid := scanETag(list)
+		if !valid {
+			return false
+		}
+		if ok && tag == own && (weak || !tagWeak && !ownWeak) {
+			return true
+		}
+		list = more
+	}
+}
+
+// scanETag reads one entity-tag (RFC 9110 §8.8.3) at the start of s: its
+// opaque-tag with the quotes, whether it is weak, and what follows it.
+func scanETag(s string) (tag string, weak bool, rest string, ok bool) {
+	if strings.HasPrefix(s, "W/") {
+		weak, s = true, s[2:]
+	}
+	if len(s) < 2 || s[0] != '"' {
+		return "", false, "", false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return s[:i+1], weak, s[i+1:], true
+		case c == 0x21, c >= 0x23 && c <= 0x7e, c >= 0x80:
+			// etagc
+		default:
+			return "", false, "", false
+		}
+	}
+	return "", false, "", false
+}
+
+// failPrecondition answers 412 to a request whose If-Match or
+// If-Unmodified-Since the script's answer resp fails. The script's output is
+// read to its end and dropped first, as for HEAD: the script ends normally (a
+// FastCGI worker stays reusable) and never blocks on a full pipe; Apache too
+// answers once the output has ended. The 412 is the gateway's own error
+// answer with the fields of the script's that Apache keeps on an error
+// (Set-Cookie, Cache-Control, but not ETag or Last-Modified). It is the
+// client's condition, not the script's failure: it is logged as an answer,
+// with no reason.
+func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
+	_, rerr := io.Copy(io.Discard, br)
+	ferr := ex.finish(rerr != nil)
+	switch {
+	case rerr != nil:
+		// Cut short: the timeout, the client gone, a worker that died.
+		g.fail(w, x, contextErr(ctx, rerr))
+	case ctx.Err() != nil && statusFor(context.Cause(ctx)) == statusClientClosedRequest:
+		g.fail(w, x, context.Cause(ctx))
+	default:
+		if ferr != nil {
+			g.logExit(x, ferr)
+		}
+		x.carryFields(resp)
+		answerStatus(w, x, http.StatusPreconditionFailed)
+	}
+}
