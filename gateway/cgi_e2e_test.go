@@ -1002,6 +1002,30 @@ func TestCGI_ClientDisconnectKillsGroup(t *testing.T) {
 	}
 }
 
+// TestCGI_HalfCloseGetsNoMadeUpAnswer: a client that half-closes after its
+// request (shutdown(SHUT_WR), nc -N) reads like one that went away: its
+// script is killed (C10) and logged as 499, and nothing is sent. The
+// server must not make up an empty 200 for it, which it could still read
+// and a cache could keep.
+func TestCGI_HalfCloseGetsNoMadeUpAnswer(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	conn := mustDial(t, s.addr())
+	if _, err := io.WriteString(conn, "GET /cgi-bin/sleeper.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	pids := mustReadPids(t, filepath.Join(s.dir, "pids"), 5*time.Second)
+	conn.(*net.TCPConn).CloseWrite()
+	if !waitGone(time.Second, pids...) {
+		t.Errorf("processes %v still alive 1s after the client half-closed", pids)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if len(got) > 0 {
+		t.Errorf("the half-closed client got %q, want nothing", got)
+	}
+}
+
 // TestCGI_QueueFullGets503 guards C11: with MaxProcs 1 and Queue 1, of three
 // concurrent requests to a slow script one waits, one runs, and the third
 // gets 503 with Retry-After; never two scripts at once.

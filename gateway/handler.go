@@ -131,6 +131,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
+	if x.status == statusClientClosedRequest && !x.cut {
+		// The client went away (or half-closed its side, which reads the
+		// same): nothing is sent, as the log says. Returning would let
+		// the server make up an empty 200 for a client that may still
+		// read (nc -N, shutdown(SHUT_WR)), which a cache could keep.
+		panic(http.ErrAbortHandler)
+	}
 	if x.cut {
 		// Logged above. What the script did write goes out first (the
 		// header at least, so the client sees the status it was given),
