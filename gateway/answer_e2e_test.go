@@ -7,7 +7,9 @@
 package gateway
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -298,5 +300,50 @@ func TestAnswer_InformationalStatusIsInvalid(t *testing.T) {
 	}
 	if n != 10 {
 		t.Errorf("%d requests logged with the informational status as their reason, want 10", n)
+	}
+}
+
+// TestAnswer_NotModifiedLeavesAtOnce: a 304 is the whole answer once the
+// script's header is read; the client gets it then, not when the script
+// ends, and a script that runs past --timeout after it is stopped without
+// breaking the connection or counting as a failure (the next request on
+// the same connection is answered). Both modes.
+func TestAnswer_NotModifiedLeavesAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "answer", mode, func(c *Config) { c.Timeout = 1500 * time.Millisecond })
+			conn := mustDial(t, s.srv.Listener.Addr().String())
+			br := bufio.NewReader(conn)
+			start := time.Now()
+			io.WriteString(conn, "GET /cgi-bin/validators.pl?sleep=4 HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"abc\"\r\n\r\n")
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if d := time.Since(start); resp.StatusCode != http.StatusNotModified || d > time.Second {
+				t.Fatalf("status %d after %v, want 304 at once (the script sleeps 4 s)", resp.StatusCode, d)
+			}
+			// The same connection serves the next request after the
+			// timeout has stopped the sleeping script.
+			io.WriteString(conn, "GET /cgi-bin/validators.pl HTTP/1.1\r\nHost: x\r\n\r\n")
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err = http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("next request on the connection: %v", err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("next request: status %d", resp.StatusCode)
+			}
+			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/validators.pl") {
+				if r, ok := e.Data["reason"]; ok && e.Message == "request failed" {
+					t.Errorf("the 304 logged as a failure: %v", r)
+				}
+			}
+		})
 	}
 }

@@ -309,12 +309,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// event stream or a long poll starts with its header (C8).
 		_ = rc.Flush()
 	}
-	n, werr, rerr := stream(w, rc, br, ex.ready)
+	n, werr, rerr, completed := stream(w, rc, br, ex.ready)
 	if !x.head {
 		x.bytes = n
 	}
 	abort := werr != nil || rerr != nil
-	completed := false
 	switch e := ex.(type) {
 	case *fcgiExec:
 		// The worker ended the request (FCGI_END_REQUEST): the answer is
@@ -403,7 +402,11 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // if more output is already waiting (pending), the flush is left to the next
 // round, so a script that writes its answer in a few quick pieces costs one
 // write to the client, not one per piece. pending may be nil (always flush).
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
+//
+// done reports that the answer was completed before the script's output
+// ended: a 204 or 304 (or a HEAD), whose header is the whole answer, goes
+// out at once and the rest of the output is read and dropped.
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error, done bool) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -413,25 +416,31 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			k, err := w.Write(buf[:m])
 			n += int64(k)
 			if errors.Is(err, http.ErrBodyNotAllowed) {
-				// A 204 or 304 (or a HEAD) with a body: the answer is
-				// complete; let the script finish, as Apache does.
+				// A 204 or 304 (or a HEAD) with a body: the header is the
+				// whole answer. It leaves now (not when the script ends:
+				// a conditional GET answered 304 must not wait for the
+				// page it saves), and the script finishes, its output
+				// dropped, as Apache lets it.
+				if err := completeAnswer(w, rc); err != nil {
+					return n, err, nil, false
+				}
 				_, rerr := io.Copy(io.Discard, br)
-				return n, nil, rerr
+				return n, nil, rerr, true
 			}
 			if err != nil {
-				return n, err, nil
+				return n, err, nil, false
 			}
 			if br.Buffered() == 0 && (pending == nil || !pending()) {
 				if err := rc.Flush(); err != nil {
-					return n, err, nil
+					return n, err, nil, false
 				}
 			}
 		}
 		if err == io.EOF {
-			return n, nil, nil
+			return n, nil, nil, false
 		}
 		if err != nil {
-			return n, nil, err
+			return n, nil, err, false
 		}
 	}
 }

@@ -16,7 +16,9 @@ print "Cache-Control: max-age=60\n";
 print "Set-Cookie: a=1\n";
 print "X-Other: kept\n";
 print "X-Pid: $$\n\n";
+$| = 1 if exists $arg{sleep};
 print "body\n";
+sleep $1 if defined $arg{sleep} && $arg{sleep} =~ /\A(\d+)\z/;
 print "x" x (256 << 10), "\n" if exists $arg{big};
 if (defined $arg{tag} && $arg{tag} =~ /\A(\w+)\z/) {
     open my $fh, '>', "ended.$1.tmp" or die "ended.$1: $!";
