@@ -92,11 +92,21 @@ type Response struct {
 // redirecting answer itself (Status, Content-Length and Transfer-Encoding
 // are never in Header). It returns nil if there is none; the value slices
 // are Header's.
+//
+// Beyond Apache, the other fields that describe the redirecting answer's
+// own body stay behind too (Content-Encoding would label the target's
+// plain page gzip), and so do the fields the answer's Connection header
+// names, which concern only that hop.
 func (r *Response) CarriedHeader() http.Header {
 	var h http.Header
 	for k, v := range r.Header {
 		switch k {
-		case "Location", "Content-Type", "Last-Modified", "Etag", "Content-Range":
+		case "Location", "Content-Type", "Last-Modified", "Etag", "Content-Range",
+			"Content-Encoding", "Content-Language", "Content-Location", "Content-Disposition", "Content-Md5",
+			"Proxy-Authenticate", "Proxy-Authorization", "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Upgrade":
+			continue
+		}
+		if connectionNames(r.Header, k) {
 			continue
 		}
 		if h == nil {
@@ -105,6 +115,19 @@ func (r *Response) CarriedHeader() http.Header {
 		h[k] = v
 	}
 	return h
+}
+
+// connectionNames reports whether the Connection field of h names the
+// field k (RFC 9110 §7.6.1: such fields are for this hop only).
+func connectionNames(h http.Header, k string) bool {
+	for _, v := range h["Connection"] {
+		for _, name := range strings.Split(v, ",") {
+			if http.CanonicalHeaderKey(strings.TrimSpace(name)) == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ReadResponse reads the header block from r and stops at the first body
@@ -205,6 +228,11 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	loc := h.Get("Location")
 	switch {
 	case loc != "" && isLocal(loc) && resp.Status == http.StatusOK:
+		// A fragment is the browser's, never part of the path or query
+		// the target gets (Apache's apr_uri_parse drops it too).
+		if i := strings.IndexByte(loc, '#'); i >= 0 {
+			loc = loc[:i]
+		}
 		resp.LocalRedirect = loc
 	case loc != "" && !haveStatus:
 		resp.Status = http.StatusFound

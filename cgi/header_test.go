@@ -429,12 +429,30 @@ func TestReadResponse_ReadError(t *testing.T) {
 	}
 }
 
+// TestResponse_LocalRedirectDropsFragment: a fragment in a local Location
+// never reaches the target's path or query (Apache drops it too); a client
+// redirect keeps it, for the browser.
+func TestResponse_LocalRedirectDropsFragment(t *testing.T) {
+	for in, want := range map[string]string{"/next?a=1#frag": "/next?a=1", "/next#frag": "/next", "/next?a#b#c": "/next?a"} {
+		resp, err := ReadResponse(bufio.NewReader(strings.NewReader("Location: " + in + "\r\n\r\n")))
+		if err != nil || resp.LocalRedirect != want {
+			t.Errorf("Location %q: LocalRedirect %q, %v; want %q", in, resp.LocalRedirect, err, want)
+		}
+	}
+	resp, err := ReadResponse(bufio.NewReader(strings.NewReader("Location: http://example.com/x#top\r\n\r\n")))
+	if err != nil || resp.Header.Get("Location") != "http://example.com/x#top" {
+		t.Errorf("client redirect: %v %v", resp, err)
+	}
+}
+
 // TestResponse_CarriedHeader: a local redirect hands on every field but
 // those describing the redirecting answer itself, as Apache's util_script.c
 // sorts them (err_headers_out against headers_out), repeats kept in order.
 func TestResponse_CarriedHeader(t *testing.T) {
 	in := "Set-Cookie: a=1\r\nX-Lost: yes\r\nSet-Cookie: b=2\r\nContent-Type: text/html\r\nLast-Modified: Tue, 01 Jan 2019 00:00:00 GMT\r\n" +
-		"ETag: \"e\"\r\nContent-Range: bytes 0-1/2\r\nContent-Length: 3\r\nStatus: 200\r\nCache-Control: no-store\r\nLocation: /next\r\n\r\n"
+		"ETag: \"e\"\r\nContent-Range: bytes 0-1/2\r\nContent-Length: 3\r\nStatus: 200\r\nCache-Control: no-store\r\nLocation: /next\r\n" +
+		"Content-Encoding: gzip\r\nContent-Language: de\r\nContent-Disposition: attachment\r\nContent-Location: /x.gz\r\n" +
+		"Proxy-Authenticate: Basic\r\nConnection: X-Drop, x-also\r\nX-Drop: 1\r\nX-Also: 2\r\n\r\n"
 	resp, err := ReadResponse(bufio.NewReader(strings.NewReader(in)))
 	if err != nil {
 		t.Fatalf("ReadResponse: %v", err)

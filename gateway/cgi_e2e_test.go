@@ -610,7 +610,7 @@ func TestCGI_LocalRedirectCarriesHeaders(t *testing.T) {
 	t.Parallel()
 	s := newCGISite(t, nil)
 	mustWriteFile(t, filepath.Join(s.dir, "chain.sh"), "#!/bin/sh\nprintf 'Set-Cookie: first=1\\nX-Lost: first\\nLocation: /cgi-bin/redirect-carry.sh?cookies.sh\\n\\n'\n", 0o755)
-	notCarried := []string{"Last-Modified", "Etag", "Content-Range", "Keep-Alive"}
+	notCarried := []string{"Last-Modified", "Etag", "Content-Range", "Keep-Alive", "Content-Encoding", "Content-Language"}
 	for _, tc := range []struct {
 		name, path  string
 		status      int
@@ -1023,6 +1023,27 @@ func TestCGI_HalfCloseGetsNoMadeUpAnswer(t *testing.T) {
 	got, _ := io.ReadAll(conn)
 	if len(got) > 0 {
 		t.Errorf("the half-closed client got %q, want nothing", got)
+	}
+}
+
+// TestCGI_PreconditionFailedAfterRedirectKeepsOrder: a 412 for the target
+// of a local redirect carries the target's own fields first, then those of
+// the redirecting script, as every other answer does (the last Set-Cookie
+// of a name wins in a browser).
+func TestCGI_PreconditionFailedAfterRedirectKeepsOrder(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "tagged.sh"), "#!/bin/sh\nprintf 'Set-Cookie: t=target\\nETag: \"t\"\\nContent-Type: text/plain\\n\\nbody\\n'\n", 0o755)
+	req := newRequest(t, "GET", s.url("redirect-carry.sh?tagged.sh"), nil)
+	req.Header.Set("If-Match", `"other"`)
+	resp, err := noRedirectClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if got := strings.Join(resp.Header.Values("Set-Cookie"), "|"); resp.StatusCode != http.StatusPreconditionFailed || got != "t=target|login=1|theme=dark" {
+		t.Errorf("status %d, Set-Cookie %q; want 412 and t=target|login=1|theme=dark", resp.StatusCode, got)
 	}
 }
 

@@ -145,7 +145,16 @@ func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x
 		if ferr != nil {
 			g.logExit(x, ferr)
 		}
-		x.carryFields(resp)
+		// The script's own fields first, then those carried from the
+		// local redirects before it, as on every other answer.
+		for k, vs := range resp.CarriedHeader() {
+			if hopByHop[k] {
+				continue
+			}
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+		}
 		answerStatus(w, x, http.StatusPreconditionFailed)
 	}
 }
