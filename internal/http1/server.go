@@ -1229,8 +1229,12 @@ func hasHeaderLine(b []byte, field string) bool {
 	return false
 }
 
-// validHost is a loose check of a Host header: no controls, spaces or
-// characters that cannot appear in a host and port.
+// validHost checks a Host header against RFC 9110 §7.2's shape, uri-host
+// [":" port]: no controls, spaces or characters that cannot appear in a
+// host; an IPv6 literal in brackets; a port of digits only, at most 65535.
+// Apache answers 400 to the others (`a:b:c`, `[::1`, `::1`, `x:+80`,
+// `x:99999`), which would otherwise reach scripts as SERVER_NAME and
+// SERVER_PORT. Empty is valid.
 func validHost(h string) bool {
 	for i := 0; i < len(h); i++ {
 		c := h[i]
@@ -1241,7 +1245,36 @@ func validHost(h string) bool {
 			return false
 		}
 	}
-	return true
+	host, port := h, ""
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return false
+		}
+		host, port = h[1:end], h[end+1:]
+		if port != "" && port[0] != ':' || strings.ContainsAny(host, "[]") {
+			return false
+		}
+		port = strings.TrimPrefix(port, ":")
+	} else if i := strings.IndexByte(h, ':'); i >= 0 {
+		host, port = h[:i], h[i+1:]
+		if strings.ContainsAny(host, "[]") {
+			return false
+		}
+	} else if strings.ContainsAny(h, "[]") {
+		return false
+	}
+	if len(port) > 5 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false // a second ':' (a:b:c, ::1), a sign
+		}
+		n = n*10 + int(port[i]-'0')
+	}
+	return n <= 65535
 }
 
 // after returns t+d, or no deadline when d is 0.

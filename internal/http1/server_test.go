@@ -1897,3 +1897,29 @@ func TestServer_ReasonPhrase(t *testing.T) {
 		})
 	}
 }
+
+// TestServer_MalformedHostIs400: a Host that is no uri-host [":" port] is
+// refused with 400, as Apache refuses it, instead of reaching scripts as
+// SERVER_NAME and SERVER_PORT (net/http accepts these).
+func TestServer_MalformedHostIs400(t *testing.T) {
+	t.Parallel()
+	tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
+	for host, want := range map[string]int{
+		"example.com": 200, "example.com:8080": 200, "example.com:": 200, "[::1]": 200, "[::1]:8080": 200,
+		"127.0.0.1:0": 200, "EXAMPLE.com.": 200, "x:08080": 200,
+		"a:b:c": 400, "::1": 400, "[::1": 400, "[::1]x": 400, "x:+80": 400, "x:99999": 400, "x:123456": 400, "x]:80": 400, "x[y]": 400,
+	} {
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		mustWrite(t, c, "GET / HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("Host %q: %v", host, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		c.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}
