@@ -259,6 +259,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 		x.carryFields(resp)
 		x.redirect = cgi.RedirectEnv(r, x.params)
+		x.pid = 0 // the target's, once it has one
 		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
 		return
 	}
