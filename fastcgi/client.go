@@ -120,6 +120,11 @@ type Request struct {
 	// Dequeued, if not nil, is called by Pool.Do when the request got its
 	// slot after waiting in the queue (not when a slot was free at once).
 	Dequeued func()
+	// Worker, if not nil, is called by Pool.Do with the pid of the worker
+	// the request is about to be sent to (again for a retry on another),
+	// so that a request that fails or times out before its answer can
+	// still be logged with it.
+	Worker func(pid int)
 }
 
 // Conn is a client connection to one FastCGI application process. It

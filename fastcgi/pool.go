@@ -253,6 +253,9 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 			p.lim.Release()
 			return nil, err
 		}
+		if req.Worker != nil {
+			req.Worker(w.pid)
+		}
 		r := *req
 		if req.Stdin != nil {
 			r.Stdin = body.view()

@@ -457,6 +457,20 @@ func TestFastCGI_TimeoutKillsWorker(t *testing.T) {
 	if !waitGone(2*time.Second, pid) || groupAlive(pid) {
 		t.Errorf("worker %d (or its group) alive after its request timed out", pid)
 	}
+	// The 504's access line names the worker, as cgi mode's names the
+	// script's process: its stderr lines carry the same pid.
+	logged := false
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/sleep.pl") {
+		if got, _ := fieldInt(e.Data["status"]); got == http.StatusGatewayTimeout {
+			logged = true
+			if lp, _ := fieldInt(e.Data["pid"]); lp != pid {
+				t.Errorf("504 logged with pid %v, want the worker's %d", e.Data["pid"], pid)
+			}
+		}
+	}
+	if !logged {
+		t.Error("no access line with status 504")
+	}
 	if next, _ := s.get(t, "sleep.pl"); next == pid {
 		t.Errorf("next request ran on the killed worker %d", pid)
 	}

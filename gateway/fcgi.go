@@ -391,11 +391,12 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			Stdin:    b.reader(),
 			Stderr:   errLog.line,
 			Dequeued: x.queued,
+			Worker:   func(pid int) { x.pid = pid },
 		})
 		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
 		pairsPool.Put(bp)
 		if err != nil {
-			errLog.setPID(0)
+			errLog.setPID(x.pid) // the worker's, if it got that far
 		}
 		if errors.Is(err, fastcgi.ErrPoolClosed) && ctx.Err() == nil {
 			if attempt+1 < maxPoolClosedRetries {
@@ -405,7 +406,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			// (every retirement abandons the starts in progress): serve
 			// this request the way that always works.
 			g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key}).Info("fastcgi pool retired again and again before the request got a worker; serving it as CGI")
-			x.mode = ModeCGI
+			x.mode, x.pid = ModeCGI, 0
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
 		if err != nil {
