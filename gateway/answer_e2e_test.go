@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -205,21 +204,7 @@ func mustConditional(t *testing.T, s *fcgiSite, mode Mode, tc conditionalCase) (
 		s.seen.add(ended...)
 		pids = append(pids, ended...)
 	}
-	h := resp.Header.Clone()
-	h.Del("Date")
-	h.Del("X-Pid")
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", resp.Status)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %q\n", k, h[k])
-	}
-	fmt.Fprintf(&b, "body %d bytes\n", len(body))
-	return b.String(), pids
+	return fmt.Sprintf("%s\n%sbody %d bytes\n", resp.Status, headerDump(resp.Header), len(body)), pids
 }
 
 // TestAnswer_ReasonPhrase checks that the reason phrase of a script's Status

@@ -78,6 +78,17 @@ func mustEnv(tb testing.TB, req *http.Request) map[string]string {
 	return parseEnv(body)
 }
 
+// checkEnv fails tb for each variable of want that env does not set to
+// that value; what prefixes the variable's name in the messages.
+func checkEnv(tb testing.TB, what string, env, want map[string]string) {
+	tb.Helper()
+	for k, v := range want {
+		if got, ok := env[k]; !ok || got != v {
+			tb.Errorf("%s%s = %q (set: %v), want %q", what, k, got, ok, v)
+		}
+	}
+}
+
 func newRequest(tb testing.TB, method, url string, body io.Reader) *http.Request {
 	tb.Helper()
 	req, err := http.NewRequest(method, url, body)
@@ -203,11 +214,7 @@ func TestCGI_MetaVariables(t *testing.T) {
 		"HTTP_ACCEPT":         "text/plain",
 		"HTTP_COOKIE":         "a=1; b=2",
 	}
-	for k, v := range want {
-		if got, ok := env[k]; !ok || got != v {
-			t.Errorf("%s = %q (set: %v), want %q", k, got, ok, v)
-		}
-	}
+	checkEnv(t, "", env, want)
 	if !filepath.IsAbs(env["SCRIPT_FILENAME"]) {
 		t.Errorf("SCRIPT_FILENAME = %q, want an absolute path", env["SCRIPT_FILENAME"])
 	}
@@ -683,7 +690,7 @@ func TestCGI_LocalRedirectTargetEnv(t *testing.T) {
 	req.Header.Set("X-Custom", "v1")
 	req.Header.Set("Proxy", "http://evil.example:3128")
 	env := mustEnv(t, req)
-	for k, v := range map[string]string{
+	checkEnv(t, "target ", env, map[string]string{
 		"REQUEST_METHOD":             "GET",
 		"REQUEST_URI":                "/cgi-bin/redirect-carry.sh/p%20i?env.pl",
 		"SCRIPT_NAME":                "/cgi-bin/env.pl",
@@ -704,11 +711,7 @@ func TestCGI_LocalRedirectTargetEnv(t *testing.T) {
 		"REDIRECT_SITE_NAME":         "menshen test",
 		"REDIRECT_PATH":              cgi.DefaultPath,
 		"REDIRECT_GATEWAY_INTERFACE": "CGI/1.1",
-	} {
-		if got, ok := env[k]; !ok || got != v {
-			t.Errorf("target %s = %q (set: %v), want %q", k, got, ok, v)
-		}
-	}
+	})
 	for k, v := range env {
 		if strings.HasSuffix(k, "HTTP_PROXY") || strings.Contains(v, "evil.example") {
 			t.Errorf("%s=%q reached the target (httpoxy, C4)", k, v)
@@ -723,7 +726,7 @@ func TestCGI_LocalRedirectTargetEnv(t *testing.T) {
 	t.Run("chain", func(t *testing.T) {
 		mustWriteFile(t, filepath.Join(s.dir, "chain.sh"), "#!/bin/sh\nprintf 'Location: /cgi-bin/redirect-carry.sh?env.pl\\n\\n'\n", 0o755)
 		env := mustEnv(t, newRequest(t, "GET", s.url("chain.sh?c=1"), nil))
-		for k, v := range map[string]string{
+		checkEnv(t, "target ", env, map[string]string{
 			"REQUEST_URI":                      "/cgi-bin/chain.sh?c=1",
 			"REDIRECT_URL":                     "/cgi-bin/redirect-carry.sh",
 			"REDIRECT_QUERY_STRING":            "env.pl",
@@ -735,11 +738,7 @@ func TestCGI_LocalRedirectTargetEnv(t *testing.T) {
 			"REDIRECT_REDIRECT_QUERY_STRING":   "c=1",
 			"REDIRECT_REDIRECT_SCRIPT_NAME":    "/cgi-bin/chain.sh",
 			"REDIRECT_REDIRECT_REQUEST_METHOD": "GET",
-		} {
-			if got, ok := env[k]; !ok || got != v {
-				t.Errorf("target %s = %q (set: %v), want %q", k, got, ok, v)
-			}
-		}
+		})
 	})
 	t.Run("client request has none", func(t *testing.T) {
 		env := mustEnv(t, newRequest(t, "GET", s.url("env.pl"), nil))

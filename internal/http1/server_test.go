@@ -1800,20 +1800,30 @@ func TestServer_ChunkedAndContentLengthCloses(t *testing.T) {
 // see QUERY_STRING=a#b), so this is one place the two servers differ.
 func TestServer_FragmentInTargetIs400(t *testing.T) {
 	t.Parallel()
+	tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
 	for _, target := range []string{"/x?a#b", "/x#b", "/x/#"} {
-		tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
-		c := mustDial(t, tg.addr)
-		br := bufio.NewReader(c)
-		mustWrite(t, c, "GET "+target+" HTTP/1.1\r\nHost: a\r\n\r\n")
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", target, err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		if closed, _ := probeClosed(c, br); resp.StatusCode != http.StatusBadRequest || !closed {
-			t.Errorf("%s: status %d, closed %v; want 400 and the connection closed", target, resp.StatusCode, closed)
+		if status, closed := mustAnswer(t, tg.addr, "GET "+target+" HTTP/1.1\r\nHost: a\r\n\r\n"); status != http.StatusBadRequest || !closed {
+			t.Errorf("%s: status %d, closed %v; want 400 and the connection closed", target, status, closed)
 		}
 	}
+}
+
+// mustAnswer sends raw on a new connection to addr and reads one answer
+// (its body read and dropped); it returns its status and whether the
+// server closed the connection after it.
+func mustAnswer(t testing.TB, addr, raw string) (status int, closed bool) {
+	t.Helper()
+	c := mustDial(t, addr)
+	defer c.Close()
+	br := bufio.NewReader(c)
+	mustWrite(t, c, raw)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("%q: %v", raw, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	closed, _ = probeClosed(c, br)
+	return resp.StatusCode, closed
 }
 
 // TestServer_ReasonPhrase checks WriteHeaderReason, which menshen's gateway
@@ -1909,17 +1919,8 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 		"127.0.0.1:0": 200, "EXAMPLE.com.": 200, "x:08080": 200,
 		"a:b:c": 400, "::1": 400, "[::1": 400, "[::1]x": 400, "x:+80": 400, "x:99999": 400, "x:123456": 400, "x]:80": 400, "x[y]": 400,
 	} {
-		c := mustDial(t, tg.addr)
-		br := bufio.NewReader(c)
-		mustWrite(t, c, "GET / HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n")
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatalf("Host %q: %v", host, err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		c.Close()
-		if resp.StatusCode != want {
-			t.Errorf("Host %q: status %d, want %d", host, resp.StatusCode, want)
+		if status, _ := mustAnswer(t, tg.addr, "GET / HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n"); status != want {
+			t.Errorf("Host %q: status %d, want %d", host, status, want)
 		}
 	}
 }
