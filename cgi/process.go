@@ -515,21 +515,14 @@ func nonblockReadPipe() ([2]int, error) {
 type drainFD int
 
 func (d drainFD) Read(b []byte) (int, error) {
-	for {
-		if len(b) == 0 {
-			return 0, nil
-		}
-		// Raw: the descriptor never blocks (see nonblockReadPipe).
-		n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(d), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
-		switch {
-		case e == unix.EINTR:
-			continue
-		case e == 0 && n > 0:
-			return int(n), nil
-		default:
-			return 0, io.EOF
-		}
+	if len(b) == 0 {
+		return 0, nil
 	}
+	// Raw: the descriptor never blocks (see nonblockReadPipe).
+	if n, e := rawio.ReadRaw(uintptr(d), b); e == 0 && n > 0 {
+		return n, nil
+	}
+	return 0, io.EOF
 }
 
 // devNullFile is /dev/null opened once for the process (at start, so that

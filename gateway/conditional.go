@@ -147,14 +147,7 @@ func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x
 		}
 		// The script's own fields first, then those carried from the
 		// local redirects before it, as on every other answer.
-		for k, vs := range resp.CarriedHeader() {
-			if hopByHop[k] {
-				continue
-			}
-			for _, v := range vs {
-				w.Header().Add(k, v)
-			}
-		}
+		addCarried(w.Header(), carriedFields(resp))
 		answerStatus(w, x, http.StatusPreconditionFailed)
 	}
 }

@@ -470,15 +470,24 @@ func readable(r io.Reader) bool {
 // r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client
 // finally gets: a local redirect's target's, or the gateway's own.
 func (x *exchange) carryFields(resp *cgi.Response) {
-	for k, v := range resp.CarriedHeader() {
-		if hopByHop[k] {
-			continue // the gateway owns the connection
-		}
+	for k, v := range carriedFields(resp) {
 		if x.carry == nil {
 			x.carry = make(http.Header)
 		}
 		x.carry[k] = append(x.carry[k], v...)
 	}
+}
+
+// carriedFields is resp.CarriedHeader without the hop-by-hop fields: the
+// gateway owns the connection.
+func carriedFields(resp *cgi.Response) http.Header {
+	h := resp.CarriedHeader()
+	for k := range h {
+		if hopByHop[k] {
+			delete(h, k)
+		}
+	}
+	return h
 }
 
 // addCarried adds the fields carried from local redirects to an answer's

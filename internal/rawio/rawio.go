@@ -51,21 +51,31 @@ func (f *fd) init(x any) {
 	f.writeFn = f.writeCall
 }
 
-func (f *fd) readCall(fd uintptr) bool {
+// ReadRaw is one read(2) of the non-blocking descriptor fd into p (not
+// empty) made with a raw system call, retried on EINTR: n bytes (0 at the
+// end of the stream), or the errno, EAGAIN when nothing is there yet. For
+// a descriptor outside the poller (cgi's stderr drain) as for the Conn and
+// File here.
+func ReadRaw(fd uintptr, p []byte) (int, syscall.Errno) {
 	for {
-		n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&f.rbuf[0])), uintptr(len(f.rbuf)))
-		switch e {
-		case 0:
-			f.rn = int(n)
-			return true
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return false
+		n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		if e != syscall.EINTR {
+			return int(n), e
 		}
-		f.rerr = e
-		return true
 	}
+}
+
+func (f *fd) readCall(fd uintptr) bool {
+	n, e := ReadRaw(fd, f.rbuf)
+	switch e {
+	case 0:
+		f.rn = n
+	case syscall.EAGAIN:
+		return false
+	default:
+		f.rerr = e
+	}
+	return true
 }
 
 func (f *fd) writeCall(fd uintptr) bool {
