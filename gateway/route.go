@@ -167,14 +167,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 // on the wire and no path check is fooled by one. (u.RawPath is set only
 // when the path's escaping is not the default one, which %2F never is.)
 func encodedSlash(u *url.URL) bool {
-	raw := u.RawPath
-	for i := strings.IndexByte(raw, '%'); i >= 0 && i+2 < len(raw); i = strings.IndexByte(raw, '%') {
-		if raw[i+1] == '2' && (raw[i+2] == 'f' || raw[i+2] == 'F') {
-			return true
-		}
-		raw = raw[i+1:]
-	}
-	return false
+	return strings.Contains(u.RawPath, "%2F") || strings.Contains(u.RawPath, "%2f")
 }
 
 // within reports whether p is root or below it.
