@@ -47,11 +47,9 @@ func makePrivateDir() (dir string, lock *os.File, err error) {
 }
 
 // sweepPrivateDirs removes the private directories under parent, other
-// than keep, that belong to this user and whose lock nobody holds. It
-// returns the ones removed.
-func sweepPrivateDirs(parent, keep string) []string {
+// than keep, that belong to this user and whose lock nobody holds.
+func sweepPrivateDirs(parent, keep string) {
 	matches, _ := filepath.Glob(filepath.Join(parent, privatePrefix+"*"))
-	var removed []string
 	for _, d := range matches {
 		if d == keep || !ownDir(d) {
 			continue
@@ -60,12 +58,11 @@ func sweepPrivateDirs(parent, keep string) []string {
 		if err != nil {
 			continue // no lock file: not ours to judge
 		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil && os.RemoveAll(d) == nil {
-			removed = append(removed, d)
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.RemoveAll(d)
 		}
 		f.Close()
 	}
-	return removed
 }
 
 // ownDir reports whether d is a real directory (not a symlink) owned by
