@@ -50,14 +50,18 @@ func TestClassify(t *testing.T) {
 		{name: "fork()", base: "a.pl", src: "#!/usr/bin/perl\nif (fork() == 0) { exit }\n", kind: KindPerRequest, reason: "fork"},
 		{name: "exec", base: "a.pl", src: "#!/usr/bin/perl\nexec '/bin/date';\n", kind: KindPerRequest, reason: "exec"},
 		{name: "exec dq", base: "a.pl", src: "#!/usr/bin/perl\nexec \"/bin/date\";\n", kind: KindPerRequest, reason: "exec"},
-		{name: "system dq", base: "a.pl", src: "#!/usr/bin/perl\nsystem \"ls\";\n", kind: KindPerRequest, reason: "system"},
+		{name: "system dq", base: "a.pl", src: "#!/usr/bin/perl\nsystem \"ls\";\n", kind: KindPerl, perl: "/usr/bin/perl"},
 		{name: "exec indirect", base: "a.pl", src: "#!/usr/bin/perl\nexec { $prog } @args;\n", kind: KindPerRequest, reason: "exec"},
-		{name: "system to stdout", base: "a.pl", src: "#!/usr/bin/perl\nsystem('ls', '-l');\n", kind: KindPerRequest, reason: "system"},
+		{name: "system to stdout", base: "a.pl", src: "#!/usr/bin/perl\nsystem('ls', '-l');\nsystem(git_cmd(), 'cat-file', '-e', $h) == 0 or die;\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "system indirect", base: "a.pl", src: "#!/usr/bin/perl\nsystem { $prog } 'name', @args;\n", kind: KindPerRequest, reason: "system { PROGRAM }"},
 		{name: "system redirected", base: "a.pl", src: "#!/usr/bin/perl\nsystem(\"gzip -c x > /tmp/x.gz\");\nsystem(\"cmd >/dev/null 2>&1\");\n", kind: KindPerl, perl: "/usr/bin/perl"},
 		{name: "system to stderr", base: "a.pl", src: "#!/usr/bin/perl\nsystem(\"make 1>&2\");\n", kind: KindPerl, perl: "/usr/bin/perl"},
 		{name: "pipe to command", base: "a.pl", src: "#!/usr/bin/perl\nopen(my $m, '|-', 'sort') or die;\n", kind: KindPerRequest, reason: "pipe"},
 		{name: "pipe to command, 2-arg", base: "a.pl", src: "#!/usr/bin/perl\nopen(MAIL, \"| /usr/sbin/sendmail -t\");\n", kind: KindPerRequest, reason: "pipe"},
 		{name: "pipe from command", base: "a.pl", src: "#!/usr/bin/perl\nopen(my $p, '-|', 'ls') or die;\nopen(L, \"ls |\");\nmy $d = `date`; my $e = qx(uptime);\n", kind: KindPerl, perl: "/usr/bin/perl"},
+		// gitweb's syntax highlighter: a shell pipeline read from, built by
+		// concatenation (" | " inside, the read "|" at the end).
+		{name: "pipeline from commands", base: "a.pl", src: "#!/usr/bin/perl\nopen $fd, quote_command(git_cmd(), 'cat-file', 'blob', $hash).\" | \".\n\tquote_command($bin).\" --fragment |\"\n\tor die_error(500, 'x');\n", kind: KindPerl, perl: "/usr/bin/perl"},
 		{name: "reopen STDOUT", base: "a.pl", src: "#!/usr/bin/perl\nopen(STDOUT, '>', '/tmp/out');\n", kind: KindPerRequest, reason: "STDOUT"},
 		{name: "stderr to stdout", base: "a.pl", src: "#!/usr/bin/perl\nopen STDERR, '>&STDOUT';\n", kind: KindPerRequest, reason: "STDERR"},
 		{name: "syscall", base: "a.pl", src: "#!/usr/bin/perl\nsyscall(39);\n", kind: KindPerRequest, reason: "syscall"},
@@ -99,10 +103,10 @@ func TestClassify(t *testing.T) {
 }
 
 // TestClassify_Corpus: the runner corpus is Perl the runner keeps, except
-// the scripts that fork, exec or write to fd 1 from children, which the
-// runner copes with at run time but Classify still sends to CGI.
+// the scripts that fork, exec, reopen STDOUT or pipe into a command, which
+// the runner copes with at run time but Classify still sends to CGI.
 func TestClassify_Corpus(t *testing.T) {
-	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "system.pl": "system", "open_std.pl": "exec", "taint_exec.pl": "exec",
+	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "open_std.pl": "exec", "pipe_to.pl": "pipe", "taint_exec.pl": "exec",
 		"reopen_stdout.pl": "reopens STDOUT"}
 	names, err := filepath.Glob("testdata/runner/*.pl")
 	if err != nil || len(names) == 0 {

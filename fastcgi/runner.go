@@ -281,9 +281,6 @@ func perlCode(src []byte) []byte {
 type hazard struct {
 	re     *regexp.Regexp
 	reason string
-	// ok, when set, clears a match: e.g. system() whose output is
-	// redirected away from the response.
-	ok func(stmt []byte) bool
 }
 
 // call matches a Perl builtin called as a function: not a method, hash key,
@@ -298,9 +295,8 @@ func word(name string) string { return `(?:^|[^\w$@%&>:{"'-])` + name + `\b` }
 var hazards = []hazard{
 	{re: regexp.MustCompile(`(?m)` + call(`fork`)), reason: "calls fork: a child would share the worker's connection"},
 	{re: regexp.MustCompile(`(?m)` + call(`exec`)), reason: "calls exec, which would replace the worker"},
-	{re: regexp.MustCompile(`(?m)` + call(`system`)), reason: "calls system() with output to the response, which is not streamed by the runner",
-		ok: redirected},
-	{re: regexp.MustCompile(`(?m)` + word(`open`) + `[^;]*?["']\s*\|`), reason: "opens a pipe to a command that writes to the response"},
+	{re: regexp.MustCompile(`(?m)` + word(`system`) + `\s*\{`), reason: "calls system { PROGRAM } LIST, whose output the runner cannot stream"},
+	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?[^,;]*,\s*["']\s*\|`), reason: "opens a pipe to a command that writes to the response"},
 	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?\s*\*?(?:main::)?(?:STDOUT|STDERR)\b`), reason: "reopens STDOUT or STDERR"},
 	{re: regexp.MustCompile(`(?m)` + call(`syscall`)), reason: "calls syscall"},
 	{re: regexp.MustCompile(`\bPOSIX::_exit\b|(?:^|[^\w:$])_exit\s*\(`), reason: "calls POSIX::_exit, which would end the worker"},
@@ -311,25 +307,9 @@ var hazards = []hazard{
 	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|\bPOSIX::set[ug]id\b|` + call(`chroot`)), reason: "changes the process's user, group or root"},
 }
 
-// redirectRE finds a redirection of standard output in a system() call.
-var redirectRE = regexp.MustCompile(`(?:^|[^2&])>\s*(?:&\s*2|/dev/null|[\w./$])`)
-
-// redirected reports whether a system() statement sends its standard
-// output elsewhere than the response (a file, /dev/null, stderr).
-func redirected(stmt []byte) bool { return redirectRE.Match(stmt) }
-
 func perlHazard(code []byte) string {
 	for _, h := range hazards {
-		for _, loc := range h.re.FindAllIndex(code, -1) {
-			if h.ok != nil {
-				end := bytes.IndexByte(code[loc[0]:], ';')
-				if end < 0 {
-					end = len(code) - loc[0]
-				}
-				if h.ok(code[loc[0] : loc[0]+end]) {
-					continue
-				}
-			}
+		if h.re.Match(code) {
 			return h.reason
 		}
 	}

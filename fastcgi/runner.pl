@@ -57,10 +57,12 @@
 #      the bytes perl would have written to fd 1, at the moments it would
 #      have written them, and sends them as FCGI_STDOUT records at once (so
 #      `$| = 1` streams, C8). fileno(STDOUT) is 1. Whatever reaches fd 1
-#      itself (syswrite STDOUT, children of system(), a dup of STDOUT, XS
+#      itself (syswrite STDOUT, a piped open's command, a dup of STDOUT, XS
 #      code) lands in the capture file and is sent, in order, before the
 #      next perl-level write and at the end of the request: the same bytes,
-#      only not streamed while a child runs. The capture file is new
+#      only not streamed while a child runs. A program run by system()
+#      writes to a pipe the runner reads while it runs (system_override):
+#      its output is streamed. The capture file is new
 #      after every request that may have forked, so a child that outlives
 #      its request writes nowhere; else it is emptied and serves again
 #      (ASSUMPTIONS: the fork sentinel).
@@ -180,7 +182,8 @@
 #            lexicals of that one call, so closures, file-scope lexicals and
 #            globals behave exactly as in a fresh process. After the request
 #            every symbol the script created in main:: is deleted, as is
-#            every package the script created (see PACKAGES below); files it
+#            every package the script created (see PACKAGES below), and the
+#            compilation is freed (free_subs: its subs hold each other); files it
 #            loaded with require "file.pl" (not Module/Name.pm) are removed
 #            from %INC so that the next request loads them again. Modules
 #            (use Foo; require Foo::Bar) stay loaded: that is the speed-up.
@@ -300,7 +303,10 @@
 # STDIN/STDOUT       Real file descriptors 0/1/2 per request (see DESIGN), so
 #                    system(), exec'd programs, XS code and dup tricks keep
 #                    working: their fd-1 output is captured in order, not
-#                    streamed. `<>`, `<ARGV>` and eof() read the body from
+#                    streamed, except system()'s (CORE::GLOBAL::system
+#                    reads its program's output while it runs; not
+#                    `system { PROG } LIST`, which cannot be overridden:
+#                    Classify sends such scripts to CGI). `<>`, `<ARGV>` and eof() read the body from
 #                    STDIN in every request (ARGV reset, see reset_argv).
 #                    ARGV and ARGVOUT are perl's own globs (perl points to
 #                    them from C): they exist before the script and are
@@ -505,6 +511,7 @@ use Errno ();
 use Fcntl ();
 use POSIX ();
 use Scalar::Util ();
+use Sub::Util ();
 use Socket ();
 use IO::Handle ();
 use PerlIO::via ();
@@ -598,6 +605,7 @@ our $REQ_FORKS = -1;      # $FORKS when the request began
 our $KIDS;                # the runner leads its process group and /proc is its own: end_kids can work
 our $PID_MARK;            # the last pid allocated before the request's first fork (end_kids)
 our ($DEVNULL_FD, $LOG_FD);
+our @SYS_OUT;             # [handle, "dev ino"] of system() output pipes a process may still hold
 
 # ---------------------------------------------------------------------------
 # Logging: the gateway tags our stderr lines with the worker.
@@ -732,6 +740,7 @@ sub drain_fd1 {
     # (nothing of the runner writes to it after that; a child would have
     # forked).
     $FD1_STAT = [(stat _)[0, 1], $size || 0] if $FINISHING;
+    drain_sys_out() if @SYS_OUT;
     return unless $size && $size > $OUT_OFF;
     sysseek($FD1, $OUT_OFF, 0);
     while (1) {
@@ -912,9 +921,11 @@ sub group_members {
 # the request's capture file as its fd 1: it holds the script's stdout.
 sub holds_stdout {
     return 0 unless $OUT_CAPTURE && defined $CAP_ID;
+    my %out = map { $_->[1] => 1 } @SYS_OUT;
+    $out{$CAP_ID} = 1;
     for my $m (@_) {
         my ($dev, $ino) = stat("/proc/$m->[0]/fd/1");
-        return 1 if defined $ino && "$dev $ino" eq $CAP_ID;
+        return 1 if defined $ino && $out{"$dev $ino"};
     }
     return 0;
 }
@@ -1031,6 +1042,140 @@ sub exec_override {
     my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
     $SKIP_END = 1;
     exit_override($code);
+}
+
+# system_override is system() for the script: the program's fd 1 is a pipe
+# that the runner reads while it runs, sending what comes as it comes (C8),
+# where perl's own system() would leave it in the capture file until the
+# next write. Otherwise it is perl's system: the same argument handling
+# (the child calls exec with the same list: one string with shell
+# metacharacters goes to /bin/sh -c), everything flushed before the fork,
+# SIGINT and SIGQUIT ignored and SIGCHLD blocked while it waits, the wait
+# status returned and in $?, and -1 with $! set (and perl's warning) when
+# the program cannot be started. It returns when the program exits, as
+# perl's does: what it left running with the pipe (`cmd &`) is read from
+# then on with the capture file (drain_fd1), and ended by end_kids.
+# Outside the script's own process, once STDOUT was closed, or under taint
+# checks (perl's system dies before it forks), perl's system runs.
+sub system_override {
+    if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || ${^TAINT}) {
+        # (A statement of its own: under taint checks, a tainted value
+        # read in the condition would make perl refuse the call.)
+        return CORE::system(@_);
+    }
+    my ($out, $w, $er, $ew);
+    pipe($out, $w) or return CORE::system(@_);
+    pipe($er, $ew) or return CORE::system(@_);
+    my $block = POSIX::SigSet->new(POSIX::SIGCHLD());
+    my $old = POSIX::SigSet->new;
+    POSIX::sigprocmask(POSIX::SIG_BLOCK(), $block, $old);
+    my $pid = CORE::fork();     # flushes every handle first, as system does
+    if (!defined $pid) {
+        my $errno = $! + 0;
+        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+        $! = $errno;
+        $? = -1;
+        return -1;
+    }
+    if ($pid == 0) {
+        close $out;
+        close $er;
+        close $LISTEN if $LISTEN;
+        close $CONN if $CONN;
+        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+        POSIX::dup2(fileno($w), 1) // POSIX::_exit(127);
+        { no warnings 'exec'; CORE::exec(@_); }
+        syswrite $ew, pack('N', $! + 0);
+        POSIX::_exit(127);
+    }
+    close $w;
+    close $ew;
+    local $SIG{INT} = 'IGNORE';
+    local $SIG{QUIT} = 'IGNORE';
+    my $n = sysread($er, my $errbuf, 4);
+    close $er;
+    if ($n && $n == 4) {
+        1 while waitpid($pid, 0) == -1 && $!{EINTR};
+        close $out;
+        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+        my $errno = unpack('N', $errbuf);
+        $! = $errno;
+        warn "Can't exec \"$_[0]\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
+            if $^W || warnings::enabled('exec');
+        $! = $errno;
+        $? = -1;
+        return -1;
+    }
+    # Output from before the fork first (fd 1 written directly).
+    drain_fd1();
+    my ($wait, $done, $eof) = (0.001, 0, 0);
+    my $fd = fileno($out);
+    while (!$done) {
+        my $rin = '';
+        vec($rin, $fd, 1) = 1;
+        vec($rin, fileno($CONN), 1) = 1 if $CONN && !$CONN_DEAD && !$ABORTED;
+        my $k = select(my $rout = $rin, undef, undef, $wait);
+        if ($k && $k > 0) {
+            if (vec($rout, $fd, 1)) {
+                my $got = sysread($out, my $buf, 65536);
+                if (defined $got && $got == 0) {
+                    $eof = 1;
+                    last;
+                }
+                if ($got) {
+                    $OUT_SENT = 1;
+                    send_stream(FCGI_STDOUT, $buf);
+                    $wait = 0.001;
+                }
+            }
+            if ($CONN && !$CONN_DEAD && vec($rout, fileno($CONN), 1)) {
+                poll_abort();
+                kill 'KILL', $pid if $ABORTED;      # the client is gone, as in cgi mode
+            }
+            next;
+        }
+        # Nothing came: has the program exited (what it started may hold
+        # the pipe)? The wait grows to 50 ms while it runs. (-1: reaped
+        # already, under $SIG{CHLD} = 'IGNORE'.)
+        my $r = waitpid($pid, POSIX::WNOHANG());
+        $done = 1 if $r == $pid || ($r == -1 && !$!{EINTR});
+        $wait *= 2 if $wait < 0.05;
+    }
+    1 while !$done && waitpid($pid, 0) == -1 && $!{EINTR};
+    my $status = $?;
+    if ($eof) {
+        close $out;
+    } else {
+        my ($dev, $ino) = stat($out);
+        push @SYS_OUT, [$out, "$dev $ino"];
+        drain_sys_out();
+    }
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+    $? = $status;
+    return $status;
+}
+
+# drain_sys_out sends what the processes a system() left running wrote to
+# its pipe since the last call, without waiting; a pipe at its end is
+# closed.
+sub drain_sys_out {
+    for my $p (@SYS_OUT) {
+        my $fh = $p->[0] or next;
+        while (1) {
+            my $rin = '';
+            vec($rin, fileno($fh), 1) = 1;
+            last unless select(my $rout = $rin, undef, undef, 0) > 0;
+            my $got = sysread($fh, my $buf, 65536);
+            if (!$got) {
+                close $fh;
+                $p->[0] = undef;
+                last;
+            }
+            $OUT_SENT = 1;
+            send_stream(FCGI_STDOUT, $buf);
+        }
+    }
+    @SYS_OUT = grep { $_->[0] } @SYS_OUT;
 }
 
 # cgi_carp_ineval replaces CGI::Carp::ineval: an eval only counts if it is
@@ -1276,6 +1421,26 @@ sub close_glob_io {
     my $io = *{$g}{IO} or return;
     return if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
     close($io) if defined fileno($io) || eval { $io->opened };
+}
+
+# free_subs empties the subs a perlrun compilation defined in a package,
+# its own only: a sub whose name is that symbol's (not one imported from
+# a module, nor an anonymous one stored there). Subs that call each other
+# or themselves hold each other through their symbols, and the one the
+# wrapper calls holds the wrapper (named subs hold the sub they were
+# compiled in): deleting the symbols frees none of them, and every
+# request's compilation would stay in memory (gitweb: 5 MB a request).
+# The wrapper is emptied too (run_request). A module that kept one of
+# these subs finds it undefined, as after the process's end in CGI.
+sub free_subs {
+    my ($h, $pkg, $names) = @_;
+    return unless $h;
+    for my $k (@$names) {
+        next unless exists $h->{$k};
+        my $cv = entry_code($h->{$k}) or next;
+        next unless Sub::Util::subname($cv) eq "${pkg}::$k" && !B::svref_2object($cv)->XSUB;
+        undef &$cv;
+    }
 }
 
 # wipe_main deletes the main:: symbols the script created, and closes the
@@ -2431,6 +2596,10 @@ sub rewind {
 # lowest free slot). A script that closed STDIN and kept another handle
 # open in that slot (a module's cache) leaves `<>` reading that handle.
 sub reset_fds {
+    if (@SYS_OUT) {
+        close $_->[0] for @SYS_OUT;
+        @SYS_OUT = ();
+    }
     my $in = *main::STDIN{IO};
     close($in) if $in && $in != *$IDLE_IN{IO};      # the in-memory body, or the script's
     if (tied(*$IDLE_IN) || layer_sig($IDLE_IN) ne $SIG_IN) {
@@ -2584,7 +2753,7 @@ sub run_request {
 
     my $status = 0;
     my @ends;
-    my ($watched, $sig_base);
+    my ($watched, $sig_base, $wrapper);
     {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
@@ -2616,6 +2785,7 @@ sub run_request {
             if ($perlrun) {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
+                $wrapper = $sub;
             } elsif ($REG_SUB) {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
@@ -2686,6 +2856,10 @@ sub run_request {
             my $names = script_symbols();
             destruct_objects([[\%main::, 'main', $names],
                 map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
+            free_subs(\%main::, 'main', $names);
+            free_subs(stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]) for @owned;
+            undef &$wrapper if $wrapper;
+            undef $wrapper;
             wipe_main($names);
             wipe_packages(@owned);
             drop_libs(\%inc_before);
@@ -3106,6 +3280,7 @@ sub main {
     *CORE::GLOBAL::exit = \&exit_override;
     *CORE::GLOBAL::exec = \&exec_override;
     *CORE::GLOBAL::fork = \&fork_override;
+    *CORE::GLOBAL::system = \&system_override;
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
