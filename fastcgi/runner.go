@@ -295,7 +295,8 @@ func word(name string) string { return `(?:^|[^\w$@%&>:{"'-])` + name + `\b` }
 var hazards = []hazard{
 	{re: regexp.MustCompile(`(?m)` + call(`fork`)), reason: "calls fork: a child would share the worker's connection"},
 	{re: regexp.MustCompile(`(?m)` + call(`exec`)), reason: "calls exec, which would replace the worker"},
-	{re: regexp.MustCompile(`(?m)` + word(`system`) + `\s*\{`), reason: "calls system { PROGRAM } LIST, whose output the runner cannot stream"},
+	{re: regexp.MustCompile(`(?m)` + word(`system`) + `\s*(?:\{|\$[\w:]+\s+(?:["'$@]|q[qw]?\s*[^\w\s]))`),
+		reason: "calls system in its indirect object form (system { PROGRAM } LIST), which the runner cannot take over"},
 	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?[^,;]*,\s*["']\s*\|`), reason: "opens a pipe to a command that writes to the response"},
 	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?\s*\*?(?:main::)?(?:STDOUT|STDERR)\b`), reason: "reopens STDOUT or STDERR"},
 	{re: regexp.MustCompile(`(?m)` + call(`syscall`)), reason: "calls syscall"},

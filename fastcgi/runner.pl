@@ -303,10 +303,12 @@
 # STDIN/STDOUT       Real file descriptors 0/1/2 per request (see DESIGN), so
 #                    system(), exec'd programs, XS code and dup tricks keep
 #                    working: their fd-1 output is captured in order, not
-#                    streamed, except system()'s (CORE::GLOBAL::system
-#                    reads its program's output while it runs; not
-#                    `system { PROG } LIST`, which cannot be overridden:
-#                    Classify sends such scripts to CGI). `<>`, `<ARGV>` and eof() read the body from
+#                    streamed, except system()'s in package main (the
+#                    runner's system, imported there, reads its program's
+#                    output while it runs; an overridden system has no
+#                    indirect object form, `system { PROG } LIST` or
+#                    `system $prog LIST`: Classify sends such scripts to
+#                    CGI). `<>`, `<ARGV>` and eof() read the body from
 #                    STDIN in every request (ARGV reset, see reset_argv).
 #                    ARGV and ARGVOUT are perl's own globs (perl points to
 #                    them from C): they exist before the script and are
@@ -376,14 +378,18 @@
 #                    kills nothing and says so at start. Not used:
 #                    PR_SET_CHILD_SUBREAPER, which would let the script's
 #                    wait() reap its orphans.
-# exec               Emulated: CORE::GLOBAL::exec forks, the child execs, the
-#                    runner waits and ends the request with the child's exit
-#                    status (END blocks skipped, as exec skips them). The
-#                    program's output is captured from fd 1 (not streamed).
-#                    A failing exec returns false with $! set, as perl's
-#                    does. `exec {$prog} @args` (indirect object) cannot be
-#                    overridden and would replace the worker: Classify sends
-#                    such scripts to CGI.
+# exec               Emulated in package main (the runner's exec, imported
+#                    there, where the script and the files it requires
+#                    compile): it forks, the child execs, the runner waits
+#                    and ends the request with the child's exit status (END
+#                    blocks skipped, as exec skips them). The program's
+#                    output is captured from fd 1 (not streamed). A failing
+#                    exec returns false with $! set, as perl's does. Not
+#                    overridden: exec in the script's other packages and in
+#                    modules (an overridden exec has no indirect object
+#                    form, which IPC::Run uses), where it would replace the
+#                    worker: Classify sends every script that calls exec to
+#                    CGI.
 # binmode/utf8       A fresh STDOUT every request: a layer set by one request
 #                    never reaches the next. `use open qw(:std ...)` at compile
 #                    time is re-applied in perlrun; in registry the layers
@@ -1609,7 +1615,11 @@ sub drop_libs {
     my ($before) = @_;
     for my $k (keys %INC) {
         next if exists $before->{$k};
-        delete $INC{$k} unless is_module_key($k);
+        # A Name.pm that made no package Name is a library too: a data
+        # file without a package line (awstats' lib/*.pm), whose
+        # variables and subs in main:: wipe_main has just deleted.
+        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3));
+        delete $INC{$k};
     }
 }
 
@@ -3278,9 +3288,13 @@ sub main {
 
     no warnings 'redefine';
     *CORE::GLOBAL::exit = \&exit_override;
-    *CORE::GLOBAL::exec = \&exec_override;
     *CORE::GLOBAL::fork = \&fork_override;
-    *CORE::GLOBAL::system = \&system_override;
+    # exec and system are the script's only: imported into main::, where
+    # the script and the libraries it requires compile. CORE::GLOBAL would
+    # reach modules too, and an overridden builtin loses its indirect
+    # object form: `exec { $prog } @args` (IPC::Run) no longer compiles.
+    *main::exec = \&exec_override;
+    *main::system = \&system_override;
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();

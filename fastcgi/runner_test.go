@@ -342,6 +342,8 @@ var runnerCorpus = []runnerCase{
 	{script: "state.pl", notRegistry: true},
 	{script: "begin_end.pl", notRegistry: true},
 	{script: "require_lib.pl", notRegistry: true},
+	{script: "require_pm.pl"},
+	{script: "indirect.pl"},
 	{script: "rand.pl"},
 	{script: "warn.pl"},
 	{script: "utf8.pl"},
