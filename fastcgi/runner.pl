@@ -1519,6 +1519,7 @@ sub light_holds_data {
 # imported (perl flags the glob: GVf_IMPORTED_*) from a package not the
 # script's own, i.e. it is that package's variable under the same name.
 # `use vars` imports a package's own variable into itself: not a module's.
+# undef: only a walk of the symbol tables can tell (resolve_imports).
 # Hits are remembered by address: a module's variables live on.
 # Misses are remembered too while nothing can have changed the answer: in
 # registry (the script's variables live as long as its one compilation)
@@ -1529,37 +1530,62 @@ sub light_holds_data {
 our (%MODULE_VAR, %NOT_MODULE_VAR, $NOT_MODULE_KEY);
 my %IMPORT_FLAG = (SCALAR => B::GVf_IMPORTED_SV(), ARRAY => B::GVf_IMPORTED_AV(), HASH => B::GVf_IMPORTED_HV());
 sub module_import {
-    my ($h, $k, $slot, $ref, $own) = @_;
+    my ($h, $k, $slot, $ref) = @_;
     my $gv = B::svref_2object(\$h->{$k});
     return 0 unless $gv->isa('B::GV') && $gv->GvFLAGS & $IMPORT_FLAG{$slot};
     my $addr = Scalar::Util::refaddr($ref);
     return 1 if $MODULE_VAR{$addr};
-    my $key;
     if ($REG_SUB) {
-        $key = Scalar::Util::refaddr($REG_SUB) . ':' . scalar(keys %INC);
+        my $key = Scalar::Util::refaddr($REG_SUB) . ':' . scalar(keys %INC);
         if (!defined $NOT_MODULE_KEY || $NOT_MODULE_KEY ne $key) {
             %NOT_MODULE_VAR = ();
             $NOT_MODULE_KEY = $key;
         }
         return 0 if $NOT_MODULE_VAR{"$k $slot $addr"};
     }
+    return undef;
+}
+
+# resolve_imports answers module_import's undecided cases ([name, slot,
+# ref]...) with one walk of the symbol tables not the script's own: a
+# variable found under its name in one of them is that package's. It
+# returns the refs of the script's own. (One walk for all: perlrun, whose
+# variables are new every request, remembers nothing, and awstats' few
+# hundred `use vars` globals cost a walk each, 45 ms a request.)
+sub resolve_imports {
+    my ($cands, $own) = @_;
+    my %want = map { $_->[0] => 1 } @$cands;
     my %st = all_stashes();
+    my %theirs;
     for my $pkg (keys %st) {
         next if $own->{$pkg};
-        my $g = $st{$pkg}[0]{$k};
-        next unless defined $g && ref(\$g) eq 'GLOB';
-        my $r = *{$g}{$slot} or next;
-        next unless Scalar::Util::refaddr($r) == $addr;
-        $MODULE_VAR{$addr} = 1;
-        return 1;
+        my $sh = $st{$pkg}[0];
+        for my $k (keys %want < keys %$sh ? keys %want : grep { $want{$_} } keys %$sh) {
+            my $g = $sh->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            for my $slot (qw(SCALAR ARRAY HASH)) {
+                my $r = *{$g}{$slot} or next;
+                $theirs{ Scalar::Util::refaddr($r) } = 1;
+            }
+        }
     }
-    $NOT_MODULE_VAR{"$k $slot $addr"} = 1 if defined $key;
-    return 0;
+    my @mine;
+    for my $c (@$cands) {
+        my ($k, $slot, $ref) = @$c;
+        my $addr = Scalar::Util::refaddr($ref);
+        if ($theirs{$addr}) {
+            $MODULE_VAR{$addr} = 1;
+            next;
+        }
+        $NOT_MODULE_VAR{"$k $slot $addr"} = 1 if $REG_SUB;
+        push @mine, $ref;
+    }
+    return @mine;
 }
 
 sub destruct_objects {
     my ($spaces) = @_;     # [symbol table, package, [names]]...
-    my ($first, %seen, @todo);
+    my ($first, %seen, @todo, @undecided, %names);
     my $budget = 100_000;
     my %own = map { $_->[1] => 1 } @$spaces;
     for my $sp (@$spaces) {
@@ -1573,22 +1599,32 @@ sub destruct_objects {
                 # A module's own variable imported into the script's
                 # package ($DB_HASH from DB_File): module state, not the
                 # script's; destroying it would break the module.
-                next if module_import($h, $k, $slot, $ref, \%own);
-                push @todo, [$ref, "$SIGIL{substr $slot, 0, 1}${pkg}::$k"];
+                my $import = module_import($h, $k, $slot, $ref);
+                next if $import;
+                my $name = "$SIGIL{substr $slot, 0, 1}${pkg}::$k";
+                if (defined $import) {
+                    push @todo, [$ref, $name];
+                } else {
+                    push @undecided, [$k, $slot, $ref];
+                    $names{ Scalar::Util::refaddr($ref) } = $name;
+                }
             }
         }
     }
+    push @todo, map { [$_, $names{ Scalar::Util::refaddr($_) }] } resolve_imports(\@undecided, \%own) if @undecided;
     while (my $t = shift @todo) {
         my ($r, $name) = @$t;
         next if --$budget < 0 || $seen{ Scalar::Util::refaddr($r) }++;
         my $type = Scalar::Util::reftype($r);
+        # (References to the elements that hold references: grep passes
+        # on the elements themselves, and most hold plain values.)
         my @slots;
         if ($type eq 'ARRAY') {
             next if tied @$r;
-            @slots = \(@$r);
+            @slots = \(grep { ref } @$r);
         } elsif ($type eq 'HASH') {
             next if tied %$r;
-            @slots = \(values %$r);
+            @slots = \(grep { ref } values %$r);
         } elsif ($type eq 'SCALAR' || $type eq 'REF') {
             next if tied $$r;
             @slots = ($r);
