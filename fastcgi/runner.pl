@@ -578,6 +578,7 @@ our @WATCH;               # watched module globals: [package, [[sigil, name]...]
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
+our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT);
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
@@ -2835,7 +2836,10 @@ sub run_request {
             } elsif ($REG_SUB) {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
-                if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
+                if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) {
+                    $init->();
+                    restore_cgi_pragmas($REG_CGI) if $REG_CGI;
+                }
                 apply_layers(@FRESH) if @FRESH;
             }
             if (!$sub) {
@@ -3029,7 +3033,48 @@ sub registry_compile {
         $REG_MAIN_COUNT = scalar keys %main::;
     }
     %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}})] } qw(STDIN STDOUT STDERR);
+    $REG_CGI = cgi_pragmas();
     return $sub;
+}
+
+# The CGI.pm variables that CGI::initialize_globals resets and that the
+# pragmas of `use CGI qw(-nosticky -no_xhtml ...)` set, at compile time.
+my @CGI_PRAGMAS = qw(XHTML DEFAULT_DTD NOSTICKY NPH DEBUG TABINDEX CLOSE_UPLOAD_FILES EBCDIC
+    HEADERS_ONCE USE_PARAM_SEMICOLONS NO_UNDEF_PARAMS PARAM_UTF8 PUTDATA_UPLOAD
+    APPEND_QUERY_STRING DTD_PUBLIC_IDENTIFIER);
+
+# cgi_pragmas returns those variables' values (and %CGI::EXPORT, where
+# import notes :any and the exported names) as the compilation left them,
+# undef while CGI.pm is not loaded. The registry calls initialize_globals
+# before each request, as CGI.pm's own mod_perl cleanup does; without
+# these values put back after it, `use CGI qw(-nosticky)` held for no
+# request of a registry script (gitweb's forms grew a .cgifields field).
+sub cgi_pragmas {
+    my $h = stash('CGI') or return undef;
+    my %v;
+    for my $k (@CGI_PRAGMAS) {
+        my $g = $h->{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        my $v = ${ *{$g}{SCALAR} };
+        $v = [@$v] if ref $v eq 'ARRAY';
+        $v{$k} = $v;
+    }
+    my $e = $h->{EXPORT};
+    $v{'%EXPORT'} = { %{ *{$e}{HASH} } } if defined $e && ref(\$e) eq 'GLOB' && *{$e}{HASH};
+    return \%v;
+}
+
+sub restore_cgi_pragmas {
+    my ($v) = @_;
+    my $h = stash('CGI') or return;
+    for my $k (keys %$v) {
+        if ($k eq '%EXPORT') {
+            %{ *{ $h->{EXPORT} }{HASH} } = %{ $v->{$k} } if exists $h->{EXPORT};
+            next;
+        }
+        my $x = $v->{$k};
+        ${ *{ $h->{$k} }{SCALAR} } = ref $x eq 'ARRAY' ? [@$x] : $x;
+    }
 }
 
 # apply_layers gives a registry request's fresh handles (named) the layers
