@@ -1097,6 +1097,16 @@ sub system_override {
     }
     close $w;
     close $ew;
+    # A die out of the wait (an alarm handler's) leaves the program
+    # running, as perl's system does: it goes on writing into the answer
+    # until end_kids ends it. SIGCHLD is unblocked again however this ends.
+    my $finished;
+    my $guard = Menshen::Runner::Guard->new(sub {
+        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+        return if $finished;
+        my ($dev, $ino) = stat($out);
+        push @SYS_OUT, [$out, "$dev $ino"] if defined $ino;
+    });
     local $SIG{INT} = 'IGNORE';
     local $SIG{QUIT} = 'IGNORE';
     my $n = sysread($er, my $errbuf, 4);
@@ -1104,7 +1114,8 @@ sub system_override {
     if ($n && $n == 4) {
         1 while waitpid($pid, 0) == -1 && $!{EINTR};
         close $out;
-        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+        $finished = 1;
+        undef $guard;
         my $errno = unpack('N', $errbuf);
         $! = $errno;
         warn "Can't exec \"$_[0]\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
@@ -1157,7 +1168,8 @@ sub system_override {
         push @SYS_OUT, [$out, "$dev $ino"];
         drain_sys_out();
     }
-    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
+    $finished = 1;
+    undef $guard;
     $? = $status;
     return $status;
 }

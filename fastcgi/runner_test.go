@@ -673,6 +673,40 @@ func TestRunner_SystemStreams(t *testing.T) {
 	}
 }
 
+// TestRunner_SystemAlarm: an alarm handler that dies out of system()
+// leaves the program running and writing into the answer, as perl's own
+// system does under CGI, until the script ends (then, as cgi mode ends
+// the script's group once its stdout is idle, it is killed: "finished"
+// never comes); SIGCHLD, blocked while
+// system waits, is not left blocked in the worker; the next system()
+// works.
+func TestRunner_SystemAlarm(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/system_alarm.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	params := runnerParams(script, "GET", "", "")
+	got := r.do(t, c, params, "")
+	const want = "Content-Type: text/plain\n\nstarted\nstill running\ncaught: timeout\nagain\nrc=0\n"
+	if string(got.out) != want {
+		t.Errorf("runner: %q, want %q", got.out, want)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", r.pgid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	m := regexp.MustCompile(`(?m)^SigBlk:\s+([0-9a-f]+)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no SigBlk in /proc/%d/status", r.pgid)
+	}
+	if blk, _ := strconv.ParseUint(string(m[1]), 16, 64); blk&(1<<(uint(syscall.SIGCHLD)-1)) != 0 {
+		t.Errorf("SIGCHLD is still blocked in the worker (SigBlk %s)", m[1])
+	}
+	quick := runnerParams(script, "GET", "quick", "")
+	if got := r.do(t, c, quick, ""); string(got.out) != "Content-Type: text/plain\n\nagain\nrc=0\n" {
+		t.Errorf("next request: %q", got.out)
+	}
+}
+
 // TestRunner_PerlrunFreesCompilations: in perlrun every request compiles
 // the script anew; what the last compilation made must be freed, even
 // named subs that call each other (gitweb grew by 5 MB a request). The
