@@ -520,6 +520,47 @@ func TestFastCGI_StreamsOutput(t *testing.T) {
 	}
 }
 
+// TestFastCGI_SystemStreams guards C8 and C21 together: a Perl script
+// that runs a program with system() is persistent (one worker for both
+// rounds), and the program's first line reaches the client while it
+// sleeps.
+func TestFastCGI_SystemStreams(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	var pids []int
+	for round := range 2 {
+		start := time.Now()
+		resp, err := noRedirectClient.Get(s.url("system_stream.pl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, s.pidOf(t, resp.Header))
+		br := bufio.NewReader(resp.Body)
+		var got string
+		for !strings.Contains(got, "child\n") {
+			line, err := br.ReadString('\n')
+			got += line
+			if err != nil {
+				t.Fatalf("round %d: read %q: %v", round, got, err)
+			}
+		}
+		if d := time.Since(start); got != "first\nchild\n" || d > time.Second {
+			t.Errorf("round %d: %q after %v, want \"first\\nchild\\n\" within 1s", round, got, d)
+		}
+		rest, err := io.ReadAll(br)
+		resp.Body.Close()
+		if err != nil || string(rest) != "child again\nlast\n" {
+			t.Errorf("round %d: rest %q (err %v), want \"child again\\nlast\\n\"", round, rest, err)
+		}
+	}
+	if pids[0] != pids[1] {
+		t.Errorf("pids %v: the script was not served by one persistent worker", pids)
+	}
+	if row := s.row(t, "system_stream.pl"); row.Kind != "perl" {
+		t.Errorf("status: kind %q (reason %q), want perl", row.Kind, row.Reason)
+	}
+}
+
 // diffRequest is one request of the differential corpus.
 type diffRequest struct {
 	method, query, body string
