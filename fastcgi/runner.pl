@@ -195,7 +195,7 @@
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
 #            blocks, `state`, require/do of a file, m?? and reset, /o
-#            regexes, `use CGI` with -pragmas, `use constant` of %ENV. After
+#            regexes, `use constant` of %ENV. After
 #            compiling, B inspects every named sub and END block of the
 #            script: one that captures a file-scope lexical (perl's
 #            "Variable will not stay shared") or holds a `state` variable
@@ -315,9 +315,10 @@
 #                    never deleted or reported as the script's symbols.
 # CGI.pm globals     CGI::initialize_globals() before each compilation
 #                    (perlrun) or each call (registry), so the default object
-#                    $CGI::Q and the parsed params never leak. `use CGI` with
-#                    -pragmas: auto -> perlrun (registry loses the pragmas
-#                    after the first request, as under mod_perl).
+#                    $CGI::Q and the parsed params never leak. The
+#                    pragmas of `use CGI qw(-nosticky ...)` hold in every
+#                    registry request (cgi_pragmas; under mod_perl they are
+#                    lost after the first request).
 #                    Not followed: CGI::Carp's carpout() (STDERR to the
 #                    script's own log file): each request's STDERR is the
 #                    runner's again, so its warnings reach the gateway's
@@ -2143,7 +2144,6 @@ sub static_hazards {
         [qr/(?<![\w\$\@%&>:])reset\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
-        [qr/\buse\s+CGI\b[^;]*?["'\s(]-\w/, sub { 'use CGI with -pragmas' }],
         [qr/\buse\s+constant\b[^;]*\$ENV\b/, sub { 'use constant of %ENV' }],
     );
     for my $c (@checks) {
@@ -3053,7 +3053,7 @@ sub registry_compile {
 # pragmas of `use CGI qw(-nosticky -no_xhtml ...)` set, at compile time.
 my @CGI_PRAGMAS = qw(XHTML DEFAULT_DTD NOSTICKY NPH DEBUG TABINDEX CLOSE_UPLOAD_FILES EBCDIC
     HEADERS_ONCE USE_PARAM_SEMICOLONS NO_UNDEF_PARAMS PARAM_UTF8 PUTDATA_UPLOAD
-    APPEND_QUERY_STRING DTD_PUBLIC_IDENTIFIER);
+    APPEND_QUERY_STRING DTD_PUBLIC_IDENTIFIER PRIVATE_TEMPFILES);
 
 # cgi_pragmas returns those variables' values (and %CGI::EXPORT, where
 # import notes :any and the exported names) as the compilation left them,
