@@ -194,7 +194,7 @@
 #   auto     (default): registry while the script is provably unaffected by
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
-#            blocks, `state`, require/do of a file, m?? and reset, /o
+#            blocks (not a BEGIN that only adds directories to @INC), `state`, require/do of a file, m?? and reset, /o
 #            regexes, `use constant` of %ENV. After
 #            compiling, B inspects every named sub and END block of the
 #            script: one that captures a file-scope lexical (perl's
@@ -2132,10 +2132,24 @@ sub code_only {
     return $code;
 }
 
+# A BEGIN block that only adds directories to @INC (literal ones, or
+# under FindBin's directory of the script: $FindBin::Bin, or $Bin as
+# imported) does the same in registry: the @INC the compilation leaves is
+# every request's (@REG_INC).
+my $BIN = qr{\$(?:FindBin::)?(?:Real)?Bin\b|\$\{(?:FindBin::)?(?:Real)?Bin\}};
+my $INC_TERM = qr{'[^'\\]*'|"(?:[^"\\\$\@]|$BIN)*"|$BIN|qw\s*\([^)]*\)};
+my $INC_ONLY_BEGIN = qr{
+    (?<![\w\$\@%&>:])BEGIN\s*\{
+    (?:\s*(?:(?:use|require)\s+FindBin\b[^;{}]*|(?:unshift|push)\s*\(?\s*\@INC\s*,\s*$INC_TERM(?:\s*[.,]\s*$INC_TERM)*\s*\)?)\s*;)*
+    \s*(?:(?:unshift|push)\s*\(?\s*\@INC\s*,\s*$INC_TERM(?:\s*[.,]\s*$INC_TERM)*\s*\)?\s*)?
+    \}
+}x;
+
 # static_hazards returns why compiling once would change what the script
 # does, or nothing.
 sub static_hazards {
     my ($code) = @_;
+    $code =~ s/$INC_ONLY_BEGIN//g;
     my @checks = (
         [qr/(?<![\w\$\@%&>:])(BEGIN|CHECK|INIT|UNITCHECK)\s*\{/, sub { "$_[0] block" }],
         [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],

@@ -344,6 +344,7 @@ var runnerCorpus = []runnerCase{
 	{script: "require_lib.pl", notRegistry: true},
 	{script: "require_pm.pl"},
 	{script: "indirect.pl"},
+	{script: "begin_inc.pl"},
 	{script: "rand.pl"},
 	{script: "warn.pl"},
 	{script: "utf8.pl"},
@@ -531,6 +532,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"destroy_global.pl", "switching to perlrun: package variable %main::reg changed", 1, false},
 		{"state.pl", "perlrun: state variable", 0, false},
 		{"begin_end.pl", "perlrun: BEGIN block", 0, false},
+		{"begin_inc.pl", "registry: compiled once", 0, true},
+		{"cgipm_pragma.pl", "registry: compiled once", 0, true},
 		{"require_lib.pl", "perlrun: require of a file", 0, false},
 		{"closure_anon.pl", "registry: compiled once", 0, true},
 	} {
