@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -327,6 +328,55 @@ func TestAnswer_NotModifiedLeavesAtOnce(t *testing.T) {
 			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/validators.pl") {
 				if r, ok := e.Data["reason"]; ok && e.Message == "request failed" {
 					t.Errorf("the 304 logged as a failure: %v", r)
+				}
+			}
+		})
+	}
+}
+
+// TestAnswer_ClientLeavingAWholeAnswerLetsTheScriptEnd: a client that
+// hangs up once it has a whole answer (a HEAD's header, a 304) does not
+// stop the script: it runs to its end, as Apache lets it (the file it
+// writes after its sleep appears), and the request is no failure. Both
+// modes. (A client leaving before its answer is whole still ends the
+// script: TestCGI_ClientDisconnectKillsScript and its FastCGI twin.)
+func TestAnswer_ClientLeavingAWholeAnswerLetsTheScriptEnd(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "answer", mode, nil)
+			for _, tc := range []struct{ tag, request string }{
+				{"head", "HEAD /cgi-bin/validators.pl?sleep=1&tag=head HTTP/1.1\r\nHost: x\r\n\r\n"},
+				{"nm", "GET /cgi-bin/validators.pl?sleep=1&tag=nm HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"abc\"\r\n\r\n"},
+			} {
+				conn := mustDial(t, s.srv.Listener.Addr().String())
+				io.WriteString(conn, tc.request)
+				resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: strings.Fields(tc.request)[0]})
+				if err != nil {
+					t.Fatalf("%s: %v", tc.tag, err)
+				}
+				resp.Body.Close()
+				conn.Close() // the client has its answer and leaves
+				marker := filepath.Join(s.dir, "ended."+tc.tag)
+				deadline := time.Now().Add(5 * time.Second)
+				for {
+					if _, err := os.Stat(marker); err == nil {
+						break
+					}
+					if time.Now().After(deadline) {
+						for _, e := range s.hook.AllEntries() {
+							t.Logf("%s %v", e.Message, e.Data)
+						}
+						t.Fatalf("%s: the script did not run to its end after the client left its whole answer (status %d)", tc.tag, resp.StatusCode)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			time.Sleep(100 * time.Millisecond) // the access lines follow the scripts' ends
+			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/validators.pl") {
+				if e.Message == "request failed" {
+					t.Errorf("logged as a failure: %v", e.Data["reason"])
 				}
 			}
 		})

@@ -36,6 +36,10 @@ type Gateway struct {
 	tmpDir   string   // private: spooled bodies, the Perl runner, sockets
 	tmpLock  *os.File // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
 
+	// hard is Serve's base of every request context, cancelled when the
+	// shutdown grace is over; nil when requests come by ServeHTTP alone.
+	hard context.Context
+
 	settings atomic.Pointer[settings]
 	modes    atomic.Pointer[modeTable]
 	modeMu   sync.Mutex // serializes writers of modes
@@ -145,6 +149,7 @@ func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan
 	// end, hijacked NPH connections included (C33).
 	hard, killAll := context.WithCancelCause(context.Background())
 	defer killAll(nil)
+	g.hard = hard // before any request: serve watches it
 	// The cause tells the requests' logs why they ended (not "client gone").
 	kill := func() { killAll(ErrShuttingDown) }
 	srv := g.newPublicServer()

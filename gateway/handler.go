@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/menshen/menshen/cgi"
@@ -95,6 +96,9 @@ type exchange struct {
 	// final answer gets too, after its own, whatever its status (C6, as
 	// Apache's r->err_headers_out).
 	carry http.Header
+	// complete is set once the client has the whole answer: its leaving
+	// then no longer ends the script (serve).
+	complete atomic.Bool
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for
@@ -208,7 +212,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
 	rc := http.NewResponseController(w)
-	ctx, stop, restart := g.withTimeout(r.Context(), s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
+	sctx, sstop := g.scriptContext(r, x)
+	defer sstop()
+	ctx, stop, restart := g.withTimeout(sctx, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
 	defer stop()
 	x.queued = restart
 
@@ -310,9 +316,25 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// event stream or a long poll starts with its header (C8).
 		_ = rc.Flush()
 	}
-	n, werr, rerr, completed := stream(w, rc, br, ex.ready)
-	if !x.head {
-		x.bytes = n
+	var (
+		n          int64
+		werr, rerr error
+		completed  bool
+	)
+	if x.head || resp.Status == http.StatusNoContent || resp.Status == http.StatusNotModified {
+		// The header is the whole answer: the client has it now, and the
+		// script goes on to its end, its output dropped, as Apache lets
+		// it: neither a client that hangs up after a HEAD nor a
+		// conditional GET answered 304 stops the script's work.
+		if werr = finishAnswer(w, rc, x); werr == nil {
+			completed = true
+			_, rerr = io.Copy(io.Discard, br)
+		}
+	} else {
+		n, werr, rerr = stream(w, rc, br, ex.ready)
+		if !x.head {
+			x.bytes = n
+		}
 	}
 	abort := werr != nil || rerr != nil
 	switch e := ex.(type) {
@@ -324,7 +346,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// includes it.
 		if !abort && ctx.Err() == nil {
 			g.count(x, time.Since(x.start))
-			completed = completeAnswer(w, rc) == nil
+			completed = finishAnswer(w, rc, x) == nil
 		}
 	case lingerer:
 		if !abort && ctx.Err() == nil && e.lingers() {
@@ -333,7 +355,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			// it at the end of the output (C8). The script still runs
 			// within its timeout, and this connection's next request
 			// waits for it.
-			completed = completeAnswer(w, rc) == nil
+			completed = finishAnswer(w, rc, x) == nil
 		}
 	}
 	ferr := ex.finish(abort)
@@ -358,6 +380,46 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	if x.err == nil && ferr != nil {
 		g.logExit(x, ferr)
 	}
+}
+
+// scriptContext returns the context a request's script runs under (its
+// timeout comes on top), and the function that ends it. The client
+// leaving ends it (C10) until the client has the whole answer
+// (x.complete): a script still working after a HEAD, 204 or 304 answer,
+// or after closing its output, then runs to its end within its timeout,
+// its output dropped, as Apache lets it. The end of the gateway's
+// shutdown grace ends it in any case (C33).
+func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, func()) {
+	parent := r.Context()
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
+	stopClient := context.AfterFunc(parent, func() {
+		cause := context.Cause(parent)
+		if !x.complete.Load() || errors.Is(cause, ErrShuttingDown) {
+			cancel(cause)
+			return
+		}
+		// The client left a whole answer: only the shutdown ends the
+		// script now. (Watched from here only: a request's every
+		// registration on the gateway-wide context would cost a lock.)
+		if g.hard != nil {
+			stopHard := context.AfterFunc(g.hard, func() { cancel(context.Cause(g.hard)) })
+			context.AfterFunc(ctx, func() { stopHard() })
+		}
+	})
+	return ctx, func() {
+		stopClient()
+		cancel(context.Canceled)
+	}
+}
+
+// finishAnswer completes the answer (completeAnswer) and, if the client
+// has it, marks the exchange complete.
+func finishAnswer(w http.ResponseWriter, rc *http.ResponseController, x *exchange) error {
+	if err := completeAnswer(w, rc); err != nil {
+		return err
+	}
+	x.complete.Store(true)
+	return nil
 }
 
 // lingerer is an execution that can tell a script still running after its
@@ -403,11 +465,9 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // if more output is already waiting (pending), the flush is left to the next
 // round, so a script that writes its answer in a few quick pieces costs one
 // write to the client, not one per piece. pending may be nil (always flush).
-//
-// done reports that the answer was completed before the script's output
-// ended: a 204 or 304 (or a HEAD), whose header is the whole answer, goes
-// out at once and the rest of the output is read and dropped.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error, done bool) {
+// (An answer with no body, HEAD, 204 or 304, never comes here: serve
+// completes it with its header.)
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -416,32 +476,20 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 		if m > 0 {
 			k, err := w.Write(buf[:m])
 			n += int64(k)
-			if errors.Is(err, http.ErrBodyNotAllowed) {
-				// A 204 or 304 (or a HEAD) with a body: the header is the
-				// whole answer. It leaves now (not when the script ends:
-				// a conditional GET answered 304 must not wait for the
-				// page it saves), and the script finishes, its output
-				// dropped, as Apache lets it.
-				if err := completeAnswer(w, rc); err != nil {
-					return n, err, nil, false
-				}
-				_, rerr := io.Copy(io.Discard, br)
-				return n, nil, rerr, true
-			}
 			if err != nil {
-				return n, err, nil, false
+				return n, err, nil
 			}
 			if br.Buffered() == 0 && (pending == nil || !pending()) {
 				if err := rc.Flush(); err != nil {
-					return n, err, nil, false
+					return n, err, nil
 				}
 			}
 		}
 		if err == io.EOF {
-			return n, nil, nil, false
+			return n, nil, nil
 		}
 		if err != nil {
-			return n, nil, err, false
+			return n, nil, err
 		}
 	}
 }
