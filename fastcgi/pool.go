@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -126,6 +127,38 @@ type PoolStats struct {
 	Spawns   int64         // worker processes started in total
 	Waiting  int           // requests queued for a worker
 	Failures int64         // start failures plus workers that died unexpectedly
+	// Runner is what the bundled Perl runner last said it does with the
+	// script under isolation auto (its workers decide alike); zero
+	// before it said anything, and for other programs.
+	Runner RunnerChoice
+}
+
+// RunnerChoice is the isolation the Perl runner took for a script under
+// auto: IsolationRegistry or IsolationPerlrun, and for perlrun why.
+type RunnerChoice struct {
+	Isolation string
+	Reason    string
+}
+
+// parseRunnerLine reads a runner's decision from one of its log lines
+// ("menshen-runner: x.pl: registry: compiled once",
+// "menshen-runner: x.pl: perlrun: BEGIN block",
+// "menshen-runner: x.pl: switching to perlrun: package variable ...").
+func parseRunnerLine(line string) (RunnerChoice, bool) {
+	for _, m := range []struct{ marker, iso string }{
+		{": switching to perlrun: ", IsolationPerlrun},
+		{": perlrun: ", IsolationPerlrun},
+		{": registry: ", IsolationRegistry},
+	} {
+		if i := strings.Index(line, m.marker); i >= 0 {
+			c := RunnerChoice{Isolation: m.iso}
+			if m.iso == IsolationPerlrun {
+				c.Reason = line[i+len(m.marker):]
+			}
+			return c, true
+		}
+	}
+	return RunnerChoice{}, false
 }
 
 // Pool runs the FastCGI workers of one script. Its methods are safe for
@@ -156,13 +189,14 @@ type Pool struct {
 	// otherwise find no idle worker, and a new one would pay the script's
 	// compilation).
 	finishing int
-	nextID    int       // id of the next worker
-	closed    bool      // Close has begun
-	spawns    int64     // processes started
-	failures  int64     // start failures and unexpected exits
-	streak    int       // consecutive start failures
-	retryAt   time.Time // no start before this while streak > 0
-	lastErr   error     // last start failure, returned during back-off
+	nextID    int          // id of the next worker
+	closed    bool         // Close has begun
+	spawns    int64        // processes started
+	failures  int64        // start failures and unexpected exits
+	streak    int          // consecutive start failures
+	retryAt   time.Time    // no start before this while streak > 0
+	lastErr   error        // last start failure, returned during back-off
+	runner    RunnerChoice // what the Perl runner last said (PoolStats.Runner)
 }
 
 // NewPool creates a pool and starts its MinWorkers in the background.
@@ -415,6 +449,13 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, e
 		env:  p.cfg.Env,
 		sock: filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
 		log:  p.cfg.Logger,
+		runnerLine: func(line string) {
+			if c, ok := parseRunnerLine(line); ok {
+				p.mu.Lock()
+				p.runner = c
+				p.mu.Unlock()
+			}
+		},
 	})
 	if err == nil {
 		p.mu.Lock()
@@ -769,7 +810,7 @@ func (p *Pool) close() {
 func (p *Pool) Stats() PoolStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := PoolStats{Spawns: p.spawns, Failures: p.failures, Waiting: p.lim.Waiting()}
+	s := PoolStats{Spawns: p.spawns, Failures: p.failures, Waiting: p.lim.Waiting(), Runner: p.runner}
 	ws := make([]*worker, 0, len(p.workers))
 	for w := range p.workers {
 		ws = append(ws, w)

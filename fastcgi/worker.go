@@ -45,6 +45,9 @@ type workerConfig struct {
 	env  []string
 	sock string // path of the listening socket to create
 	log  logrus.FieldLogger
+	// runnerLine, if set, is given each line the bundled Perl runner
+	// writes about itself (runnerLogPrefix), after it is logged.
+	runnerLine func(string)
 }
 
 // worker is one FastCGI application process (mod_fcgid / lighttpd bin-path
@@ -78,6 +81,8 @@ type worker struct {
 	outDone  chan struct{} // closed when logOutput ends
 	outMu    sync.Mutex
 	lastLine string // last line the process wrote to stderr/stdout; guarded by outMu
+
+	runnerLine func(string) // workerConfig.runnerLine
 
 	cleanOnce sync.Once
 
@@ -167,17 +172,18 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	}
 
 	w := &worker{
-		id:       cfg.id,
-		name:     cfg.name,
-		path:     cfg.path,
-		sock:     cfg.sock,
-		pid:      cmd.Process.Pid,
-		started:  time.Now(),
-		cmd:      cmd,
-		done:     make(chan struct{}),
-		out:      pr,
-		outDone:  make(chan struct{}),
-		capacity: 1,
+		id:         cfg.id,
+		name:       cfg.name,
+		path:       cfg.path,
+		sock:       cfg.sock,
+		pid:        cmd.Process.Pid,
+		started:    time.Now(),
+		cmd:        cmd,
+		done:       make(chan struct{}),
+		out:        pr,
+		outDone:    make(chan struct{}),
+		capacity:   1,
+		runnerLine: cfg.runnerLine,
 	}
 	w.lastUsed = w.started
 	w.log = cfg.log.WithFields(logrus.Fields{"script": cfg.name, "pid": w.pid, "worker": cfg.id})
@@ -315,6 +321,9 @@ func (w *worker) logOutput() {
 				// The bundled runner reporting a decision (isolation level,
 				// a switch to perlrun): news, not trouble.
 				w.log.Info(s)
+				if w.runnerLine != nil {
+					w.runnerLine(s)
+				}
 			} else {
 				w.log.Warn(s)
 			}

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/menshen/menshen/fastcgi"
 )
 
 // AdminHandler returns the admin API (C40): GET /status (HTML for people),
@@ -144,13 +146,18 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 
 // ScriptStatus is one script's row of /status.json.
 type ScriptStatus struct {
-	Name      string              `json:"name"`
-	Mode      Mode                `json:"mode"`
-	Isolation string              `json:"isolation,omitempty"`
-	Kind      string              `json:"kind,omitempty"`
-	Reason    string              `json:"reason,omitempty"`
-	Modes     map[Mode]ModeReport `json:"modes"`
-	Workers   []WorkerStatus      `json:"workers"`
+	Name      string `json:"name"`
+	Mode      Mode   `json:"mode"`
+	Isolation string `json:"isolation,omitempty"`
+	// Runs is the isolation the Perl runner works in: Isolation, or under
+	// auto what the runner chose once a worker compiled the script
+	// (registry, or perlrun and RunsReason why); empty until then.
+	Runs       string              `json:"runs,omitempty"`
+	RunsReason string              `json:"runs_reason,omitempty"`
+	Kind       string              `json:"kind,omitempty"`
+	Reason     string              `json:"reason,omitempty"`
+	Modes      map[Mode]ModeReport `json:"modes"`
+	Workers    []WorkerStatus      `json:"workers"`
 	// Removed says that the script is no longer there to serve (its file
 	// is gone, or no longer executable, or its mount left the config): it
 	// stays listed with its history, and is unmarked if it comes back.
@@ -234,6 +241,16 @@ func (g *Gateway) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
 	_ = enc.Encode(g.status())
 }
 
+// perlCandidate reports whether a script not classified yet (no request
+// reached its pool) may be one for the Perl runner: not a wrapper's file
+// (php-cgi...) nor a native *.fcgi program.
+func perlCandidate(s *settings, file string) bool {
+	if _, ok := s.wrapperFor(file); ok {
+		return false
+	}
+	return !strings.HasSuffix(file, ".fcgi")
+}
+
 // listScripts walks the mounts and returns the key of every script that
 // would run: executable (or wrapped) regular files outside dot-directories.
 func (g *Gateway) listScripts(s *settings) []string {
@@ -302,8 +319,14 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		// here, as for the other scripts served per request.
 		ss.Kind, ss.Reason = "per-request", nphReason
 	}
-	if ss.Kind != "" && ss.Kind != "perl" {
+	if ss.Kind != "" && ss.Kind != "perl" || ss.Kind == "" && rt.file != "" && !perlCandidate(s, rt.file) {
 		ss.Isolation = "" // only the Perl runner has isolation levels
+	}
+	if ss.Isolation != "" && ss.Isolation != fastcgi.IsolationAuto {
+		ss.Runs, ss.RunsReason = ss.Isolation, ""
+	}
+	if ss.Isolation == "" {
+		ss.Runs, ss.RunsReason = "", ""
 	}
 	return ss
 }

@@ -866,6 +866,12 @@ func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
 			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.path, tc.status)
 		})
 	}
+	// A refused file ran in no mode: its line has none (not an empty one).
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/noexec.pl") {
+		if m, ok := e.Data["mode"]; ok {
+			t.Errorf("noexec.pl logged with mode %q, want no mode field", m)
+		}
+	}
 	// How the script ended is in the reason.
 	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/early-exit.sh") {
 		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, "exit status 3") {

@@ -287,6 +287,48 @@ func TestFastCGI_PHPWrapperWorker(t *testing.T) {
 	}
 }
 
+// TestFastCGI_StatusSaysWhatTheRunnerChose: under isolation auto the
+// status shows what the Perl runner took for each script once a worker
+// compiled it (registry; perlrun and why), in /status.json and on the
+// page; a wrapper's file (php-cgi) has no isolation at all, even before
+// its first request.
+func TestFastCGI_StatusSaysWhatTheRunnerChose(t *testing.T) {
+	t.Parallel()
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi not found (install Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf })
+	if row := s.row(t, "pid.php"); row.Isolation != "" || row.Runs != "" {
+		t.Errorf("pid.php before any request: isolation %q runs %q, want neither", row.Isolation, row.Runs)
+	}
+	if row := s.row(t, "pid.pl"); row.Isolation != "auto" || row.Runs != "" {
+		t.Errorf("pid.pl before any request: isolation %q runs %q, want auto and nothing yet", row.Isolation, row.Runs)
+	}
+	s.get(t, "pid.pl")
+	mustGet(t, s.url("corpus/begin_state.pl"))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		reg, per := s.row(t, "pid.pl"), s.row(t, "corpus/begin_state.pl")
+		if reg.Runs == "registry" && reg.RunsReason == "" && per.Runs == "perlrun" && strings.Contains(per.RunsReason, "BEGIN") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("runs: pid.pl %q %q, begin_state.pl %q %q; want registry, and perlrun for a BEGIN block", reg.Runs, reg.RunsReason, per.Runs, per.RunsReason)
+		}
+		time.Sleep(20 * time.Millisecond) // the runner's line reaches the log by the worker's stderr
+	}
+	req := httptest.NewRequest(http.MethodGet, "/status", nil)
+	req.Host = "127.0.0.1"
+	rec := httptest.NewRecorder()
+	s.g.AdminHandler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "auto → perlrun") {
+		t.Errorf("/status: %d, no \"auto → perlrun\" for begin_state.pl", rec.Code)
+	}
+}
+
 // TestFastCGI_WorkerKilledMidRequest guards C22: a worker that dies during
 // a request gives that request 502; the next one runs on a new worker.
 func TestFastCGI_WorkerKilledMidRequest(t *testing.T) {

@@ -322,6 +322,7 @@ func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 	}
 	st := e.pool.Stats()
 	ss.Queue = st.Waiting
+	ss.Runs, ss.RunsReason = st.Runner.Isolation, st.Runner.Reason
 	for _, w := range st.Workers {
 		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity})
 	}

@@ -124,7 +124,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f["bytes"] = x.bytes
 	f["duration"] = d.Round(time.Microsecond).String()
 	if x.script != "" {
-		f["script"], f["mode"] = x.script, x.mode
+		f["script"] = x.script
+	}
+	if x.mode != "" {
+		f["mode"] = x.mode // none for a file that was refused (403)
 	}
 	if x.pid != 0 {
 		f["pid"] = x.pid
