@@ -194,9 +194,11 @@
 #   auto     (default): registry while the script is provably unaffected by
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
-#            blocks (not a BEGIN that only adds directories to @INC), `state`, require/do of a file, m?? and reset, /o
-#            regexes, `use constant` of %ENV. After
-#            compiling, B inspects every named sub and END block of the
+#            blocks (not a BEGIN that only adds directories to @INC, nor
+#            one for mod_perl only while MOD_PERL is unset), `state`,
+#            require of a file (not `do FILE`, which runs every time
+#            anyway), m?? and reset, /o regexes, `use constant` of %ENV.
+#            After compiling, B inspects every named sub and END block of the
 #            script: one that captures a file-scope lexical (perl's
 #            "Variable will not stay shared") or holds a `state` variable
 #            makes it perlrun. After each registry request the script's
@@ -2145,15 +2147,30 @@ my $INC_ONLY_BEGIN = qr{
     \}
 }x;
 
+# A BEGIN block whose one statement is for mod_perl only (`... if
+# $ENV{MOD_PERL};`, `if ($ENV{MOD_PERL}) { ... }`: scripts written for
+# both) does nothing here when MOD_PERL is unset, which it is then in
+# every request too: %ENV is a request's CGI variables and the configured
+# ones, which this process started with.
+my $MOD_PERL = qr{\$ENV\{\s*(?:MOD_PERL|'MOD_PERL'|"MOD_PERL")\s*\}};
+my $MOD_PERL_BEGIN = qr{
+    (?<![\w\$\@%&>:])BEGIN\s*\{\s*
+    (?:[^{};]*?\sif\s*\(?\s*$MOD_PERL\s*\)?\s*;?|if\s*\(\s*$MOD_PERL\s*\)\s*\{[^{}]*\}\s*)
+    \s*\}
+}x;
+
 # static_hazards returns why compiling once would change what the script
-# does, or nothing.
+# does, or nothing. (`do FILE` is none: it runs the file every time,
+# whether the script is compiled once or not; what it changes, the
+# checks after each request see.)
 sub static_hazards {
     my ($code) = @_;
     $code =~ s/$INC_ONLY_BEGIN//g;
+    $code =~ s/$MOD_PERL_BEGIN//g unless defined $ENV{MOD_PERL};
     my @checks = (
         [qr/(?<![\w\$\@%&>:])(BEGIN|CHECK|INIT|UNITCHECK)\s*\{/, sub { "$_[0] block" }],
         [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
-        [qr/(?<![\w\$\@%&>:])(require|do)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
+        [qr/(?<![\w\$\@%&>:])(require)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
         [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
         [qr/(?<![\w\$\@%&>:])reset\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
