@@ -138,9 +138,35 @@ func TestCGI_SubdirectoryPathInfoQuery(t *testing.T) {
 				t.Errorf("%s: status %d, body %q; want 404", p, resp.StatusCode, body)
 			}
 		}
+		n := 0
+		for _, e := range s.hook.AllEntries() {
+			if reason, _ := e.Data["reason"].(string); strings.Contains(reason, "encoded slash (%2F)") {
+				n++
+			}
+		}
+		if n < 4 {
+			t.Errorf("%d requests logged with the encoded slash as their reason, want 4", n)
+		}
 		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/a%2Cb%252F"), nil))
 		if env["PATH_INFO"] != "/a,b%2F" {
 			t.Errorf("PATH_INFO = %q, want /a,b%%2F (other escapes decoded as before)", env["PATH_INFO"])
+		}
+	})
+	t.Run("backslash is an ordinary character", func(t *testing.T) {
+		// As in Apache on Linux: git allows a file named back\slash.txt
+		// and cgit links to it as .../plain/back%5Cslash.txt.
+		env := mustEnv(t, newRequest(t, "GET", s.url("sub/env.pl/plain/back%5Cslash.txt"), nil))
+		if env["PATH_INFO"] != "/plain/back\\slash.txt" {
+			t.Errorf("PATH_INFO = %q, want /plain/back\\slash.txt", env["PATH_INFO"])
+		}
+		src, err := os.ReadFile(filepath.Join(s.dir, "sub", "env.pl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustWriteFile(t, filepath.Join(s.dir, "sub", `back\slash.pl`), string(src), 0o755)
+		env = mustEnv(t, newRequest(t, "GET", s.url("sub/back%5Cslash.pl/x"), nil))
+		if env["SCRIPT_NAME"] != "/cgi-bin/sub/back\\slash.pl" || env["PATH_INFO"] != "/x" {
+			t.Errorf("SCRIPT_NAME = %q, PATH_INFO = %q: want the script named back\\slash.pl", env["SCRIPT_NAME"], env["PATH_INFO"])
 		}
 	})
 	t.Run("trailing slash kept in path info", func(t *testing.T) {

@@ -5,6 +5,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/menshen/menshen/cgi"
@@ -20,6 +21,10 @@ var (
 	ErrShuttingDown   = errors.New("gateway: shutting down")
 	ErrStartScript    = errors.New("gateway: cannot start script")
 )
+
+// errEncodedSlash is the 404 of a path with a %2F, logged as such (Apache:
+// "found %2f (encoded '/') in URI path"), not as a missing script.
+var errEncodedSlash = fmt.Errorf("%w: an encoded slash (%%2F) in the path", ErrNotFound)
 
 // statusFor maps an error to the HTTP status the client gets (C10, C11).
 // StatusClientClosedRequest (499, nginx's) is only logged: nobody is left to

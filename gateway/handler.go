@@ -189,7 +189,7 @@ func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
 	if encodedSlash(r.URL) {
-		g.fail(w, x, ErrNotFound)
+		g.fail(w, x, errEncodedSlash)
 		return
 	}
 	rt, err := resolve(s.mounts, r.URL.Path, s.isWrapped)

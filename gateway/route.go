@@ -76,8 +76,11 @@ func scriptKey(m *mount, rel string) string {
 // answer is ErrNotFound, exactly as for a missing file, so nothing about the
 // outside is disclosed (C3, CVE-2021-41773). The walk goes segment by
 // segment: the first regular file is the script, the rest is PATH_INFO (C2).
+// A backslash is an ordinary character of a name, as on Linux and in
+// Apache there (git allows back\slash.txt, and cgit links to it); a NUL
+// is 404, as in Apache.
 func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route, error) {
-	if strings.IndexByte(urlPath, 0) >= 0 || strings.Contains(urlPath, "\\") {
+	if strings.IndexByte(urlPath, 0) >= 0 {
 		return nil, ErrNotFound
 	}
 	clean := path.Clean("/" + urlPath)
