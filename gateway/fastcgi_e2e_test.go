@@ -264,17 +264,30 @@ func TestFastCGI_NPHServedPerRequest(t *testing.T) {
 	}
 }
 
-// TestFastCGI_PHPWrapperWorker guards C21: a [[wrapper]] for .php runs
-// php-cgi as a native FastCGI worker pool in fastcgi mode.
-func TestFastCGI_PHPWrapperWorker(t *testing.T) {
-	t.Parallel()
+// newPHPSite is newFCGISite in fastcgi mode with a [[wrapper]] for .php
+// running php-cgi (after the config lines extra, e.g. an [env] table); it
+// skips the test without php-cgi.
+func newPHPSite(t *testing.T, extra string, edit func(c *Config)) *fcgiSite {
+	t.Helper()
 	php, err := exec.LookPath("php-cgi")
 	if err != nil {
 		t.Skip("php-cgi not found (install Debian package php-cgi)")
 	}
 	conf := filepath.Join(t.TempDir(), "menshen.toml")
-	mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
-	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf })
+	mustWriteFile(t, conf, fmt.Sprintf("%s[[wrapper]]\next = \".php\"\ncommand = %q\n", extra, php), 0o644)
+	return newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) {
+		c.ConfigFile = conf
+		if edit != nil {
+			edit(c)
+		}
+	})
+}
+
+// TestFastCGI_PHPWrapperWorker guards C21: a [[wrapper]] for .php runs
+// php-cgi as a native FastCGI worker pool in fastcgi mode.
+func TestFastCGI_PHPWrapperWorker(t *testing.T) {
+	t.Parallel()
+	s := newPHPSite(t, "", nil)
 	p1, body := s.get(t, "pid.php")
 	if want := fmt.Sprintf("php %d\n", p1); body != want {
 		t.Errorf("body = %q, want %q", body, want)
@@ -294,13 +307,7 @@ func TestFastCGI_PHPWrapperWorker(t *testing.T) {
 // its first request.
 func TestFastCGI_StatusSaysWhatTheRunnerChose(t *testing.T) {
 	t.Parallel()
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi not found (install Debian package php-cgi)")
-	}
-	conf := filepath.Join(t.TempDir(), "menshen.toml")
-	mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
-	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf })
+	s := newPHPSite(t, "", nil)
 	if row := s.row(t, "pid.php"); row.Isolation != "" || row.Runs != "" {
 		t.Errorf("pid.php before any request: isolation %q runs %q, want neither", row.Isolation, row.Runs)
 	}
@@ -924,13 +931,7 @@ func TestLocalRedirect_PHPWrapper(t *testing.T) {
 // sizes it: one worker takes that many requests at once (C22).
 func TestFastCGI_PHPChildrenSizeThePool(t *testing.T) {
 	t.Parallel()
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi not found (install Debian package php-cgi)")
-	}
-	conf := filepath.Join(t.TempDir(), "menshen.toml")
-	mustWriteFile(t, conf, fmt.Sprintf("[env]\nPHP_FCGI_CHILDREN = \"2\"\n\n[[wrapper]]\next = \".php\"\ncommand = %q\n", php), 0o644)
-	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf; c.Workers = 1 })
+	s := newPHPSite(t, "[env]\nPHP_FCGI_CHILDREN = \"2\"\n\n", func(c *Config) { c.Workers = 1 })
 	s.get(t, "pid.php")
 	row := s.row(t, "pid.php")
 	if len(row.Workers) != 1 || row.Workers[0].Capacity != 2 {
