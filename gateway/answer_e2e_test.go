@@ -227,7 +227,7 @@ func TestAnswer_ReasonPhrase(t *testing.T) {
 		{"HTTP/1.0", "HTTP/1.0", "404%20Custom%20Text", "HTTP/1.0 404 Custom Text"},
 		{"128 bytes", "HTTP/1.1", "404%20" + long, "HTTP/1.1 404 " + long},
 		{"no phrase", "HTTP/1.1", "404", "HTTP/1.1 404 Not Found"},
-		{"no phrase, unregistered code", "HTTP/1.1", "299", "HTTP/1.1 299 status code 299"},
+		{"no phrase, unregistered code", "HTTP/1.1", "299", "HTTP/1.1 299 "},
 		{"non-ASCII", "HTTP/1.1", "404%20caf%C3%A9", "HTTP/1.1 404 Not Found"},
 		{"tab", "HTTP/1.1", "404%20a%09b", "HTTP/1.1 404 Not Found"},
 		{"129 bytes", "HTTP/1.1", "404%20" + long + "r", "HTTP/1.1 404 Not Found"},

@@ -1156,8 +1156,9 @@ func (w *response) settleBody() {
 }
 
 // writeStatusLine writes the status line with reason as its phrase, or the
-// standard text when reason is "" (as net/http: "status code N" for a code
-// with none).
+// standard text when reason is "", or none for a code without one
+// ("HTTP/1.1 299 ", as Apache sends it; net/http makes up "status code
+// 299").
 func (w *response) writeStatusLine(code int, reason string) {
 	bw := w.c.bw
 	if w.req.ProtoAtLeast(1, 1) {
@@ -1169,11 +1170,8 @@ func (w *response) writeStatusLine(code int, reason string) {
 	bw.WriteByte(' ')
 	if reason != "" {
 		bw.WriteString(reason)
-	} else if text := http.StatusText(code); text != "" {
-		bw.WriteString(text)
 	} else {
-		bw.WriteString("status code ")
-		bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
+		bw.WriteString(http.StatusText(code))
 	}
 	bw.WriteString("\r\n")
 }

@@ -1877,7 +1877,7 @@ func TestServer_ReasonPhrase(t *testing.T) {
 		{"second call ignored", "HTTP/1.1", 404, "First", "HTTP/1.1 404 First"},
 		{"128 bytes", "HTTP/1.1", 404, strings.Repeat("r", 128), "HTTP/1.1 404 " + strings.Repeat("r", 128)},
 		{"no reason", "HTTP/1.1", 404, "", "HTTP/1.1 404 Not Found"},
-		{"no reason, unregistered code", "HTTP/1.1", 299, "", "HTTP/1.1 299 status code 299"},
+		{"no reason, unregistered code", "HTTP/1.1", 299, "", "HTTP/1.1 299 "},
 		{"crlf injection", "HTTP/1.1", 404, "x\r\nSet-Cookie: evil=1", "HTTP/1.1 404 Not Found"},
 		{"bare lf", "HTTP/1.1", 404, "x\ny", "HTTP/1.1 404 Not Found"},
 		{"tab", "HTTP/1.1", 404, "a\tb", "HTTP/1.1 404 Not Found"},
