@@ -79,6 +79,8 @@ func TestClassify(t *testing.T) {
 		{name: "hazard in a comment or POD or data", base: "a.pl",
 			src:  "#!/usr/bin/perl\n# we never fork here\nprint 1; # exec would be bad\n\n=pod\n\nfork()\n\n=cut\n\nprint 2;\n__END__\nsystem('x');\n",
 			kind: KindPerl, perl: "/usr/bin/perl"},
+		{name: "hazard after a # in a string", base: "a.pl", src: "#!/usr/bin/perl\nmy $s = \"see #\"; my $pid = fork;\n", kind: KindPerRequest, reason: "fork"},
+		{name: "hazard after a # in a regex", base: "a.pl", src: "#!/usr/bin/perl\n$x =~ s/ #//; exec '/bin/date';\n", kind: KindPerRequest, reason: "exec"},
 		{name: "exit is fine", base: "a.pl", src: "#!/usr/bin/perl\nprint 1;\nexit 0;\n", kind: KindPerl, perl: "/usr/bin/perl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

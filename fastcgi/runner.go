@@ -258,12 +258,15 @@ var (
 	dataRE      = regexp.MustCompile(`(?m)^__(?:END|DATA)__\b`)
 	lineComment = regexp.MustCompile(`(?m)^\s*#[^\n]*`)
 	tailComment = regexp.MustCompile(`(?m)(\s)#[^\n]*`)
-	nativeRE    = regexp.MustCompile(`(?m)^\s*use\s+(?:FCGI|CGI::Fast)\b|\bFCGI::Request\s*\(|\bCGI::Fast\s*->\s*new\b`)
+	// quoting finds what may open a string or a regex that a # belongs
+	// to: a quote, a slash, a brace, or a quote-like operator.
+	quoting  = regexp.MustCompile("[\"'`/{}]|\\b(?:q[qwr]?|m|s|tr|y)\\s*[^\\w\\s]")
+	nativeRE = regexp.MustCompile(`(?m)^\s*use\s+(?:FCGI|CGI::Fast)\b|\bFCGI::Request\s*\(|\bCGI::Fast\s*->\s*new\b`)
 )
 
 // perlCode returns the code part of a Perl script, POD and comments
-// removed (roughly: a # inside a string may cut a line short, which only
-// makes the scan see less).
+// removed (roughly: a comment after code stays where a string or a regex
+// may hold its #, which at worst finds a hazard word in a comment).
 func perlCode(src []byte) []byte {
 	if i := bytes.IndexByte(src, '\n'); i >= 0 && bytes.HasPrefix(src, []byte("#!")) {
 		src = src[i+1:]
@@ -273,7 +276,19 @@ func perlCode(src []byte) []byte {
 	}
 	src = podRE.ReplaceAll(src, nil)
 	src = lineComment.ReplaceAll(src, nil)
-	return tailComment.ReplaceAll(src, []byte("$1"))
+	// A comment after code goes only where nothing before it on its line
+	// could have opened a string or a regex (`print "see #"; fork;` must
+	// keep its fork); else the line stays whole, which at worst finds a
+	// hazard word in a comment.
+	lines := bytes.Split(src, []byte("\n"))
+	for i, l := range lines {
+		loc := tailComment.FindIndex(l)
+		if loc == nil || quoting.Match(l[:loc[0]]) {
+			continue
+		}
+		lines[i] = l[:loc[0]+1]
+	}
+	return bytes.Join(lines, []byte("\n"))
 }
 
 // A hazard is a construct whose effect a persistent interpreter cannot

@@ -2125,12 +2125,14 @@ sub split_source {
     return ($src, undef, $pkg, $utf8, $pod);
 }
 
-# code_only strips POD and comments (roughly) for the hazard scan.
+# code_only strips POD and whole-line comments for the hazard scan. A
+# comment after code stays: a # may be inside a string or a regex
+# (`my $s = "see #"; BEGIN {...}`), and what it hides would be missed; a
+# hazard word in a comment only costs registry.
 sub code_only {
     my ($code) = @_;
     $code =~ s/^=[a-zA-Z].*?(?:^=cut\b[^\n]*\n|\z)//msg;
     $code =~ s/^\s*#[^\n]*//mg;
-    $code =~ s/(?<=\s)#[^\n]*//g;
     return $code;
 }
 
@@ -2142,7 +2144,7 @@ my $BIN = qr{\$(?:FindBin::)?(?:Real)?Bin\b|\$\{(?:FindBin::)?(?:Real)?Bin\}};
 my $INC_TERM = qr{'[^'\\]*'|"(?:[^"\\\$\@]|$BIN)*"|$BIN|qw\s*\([^)]*\)};
 my $INC_ONLY_BEGIN = qr{
     (?<![\w\$\@%&>:])BEGIN\s*\{
-    (?:\s*(?:(?:use|require)\s+FindBin\b[^;{}]*|(?:unshift|push)\s*\(?\s*\@INC\s*,\s*$INC_TERM(?:\s*[.,]\s*$INC_TERM)*\s*\)?)\s*;)*
+    (?:\s*(?:use\s+FindBin(?:\s+qw\s*\([\w\s\$]*\))?|require\s+FindBin|(?:unshift|push)\s*\(?\s*\@INC\s*,\s*$INC_TERM(?:\s*[.,]\s*$INC_TERM)*\s*\)?)\s*;)*
     \s*(?:(?:unshift|push)\s*\(?\s*\@INC\s*,\s*$INC_TERM(?:\s*[.,]\s*$INC_TERM)*\s*\)?\s*)?
     \}
 }x;
