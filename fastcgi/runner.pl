@@ -183,9 +183,10 @@
 #            globals behave exactly as in a fresh process. After the request
 #            every symbol the script created in main:: is deleted, as is
 #            every package the script created (see PACKAGES below), and the
-#            compilation is freed (free_subs: its subs hold each other); files it
-#            loaded with require "file.pl" (not Module/Name.pm) are removed
-#            from %INC so that the next request loads them again. Modules
+#            compilation is freed (free_compilation: its subs hold each
+#            other); files it loaded with require "file.pl" (not
+#            Module/Name.pm) are removed from %INC so that the next request
+#            loads them again. Modules
 #            (use Foo; require Foo::Bar) stay loaded: that is the speed-up.
 #   registry (the mod_perl Registry model): compile once, call the same sub
 #            for every request. Fastest; the script's globals, closures over
@@ -1445,24 +1446,153 @@ sub close_glob_io {
     close($io) if defined fileno($io) || eval { $io->opened };
 }
 
-# free_subs empties the subs a perlrun compilation defined in a package,
+# A perlrun compilation is freed after its request: its subs hold each
+# other through their symbols (subs that call each other or themselves),
+# and the one the wrapper calls holds the wrapper (named subs hold the
+# sub they were compiled in), so deleting the symbols frees none of them
+# and every request's compilation would stay in memory (gitweb: 5 MB a
+# request). Its own subs and the wrapper are emptied instead
+# (free_compilation). But while something else still holds one of them
+# (a module keeps a handler: CGI::Carp's set_message, `$Cache{h} ||=
+# \&handler`; a %SIG entry until restore_sig), the compilation is kept
+# whole, as before, and freed at the end of a later perlrun request once
+# the holder has let go (release_held): a module calling a kept sub gets
+# the old code, as it always did, never an undefined sub.
+our @HELD;    # [wrapper, [subs], {sub's address => REFCNT with its holder}]
+
+# script_cvs returns the subs a perlrun compilation defined in a package,
 # its own only: a sub whose name is that symbol's (not one imported from
-# a module, nor an anonymous one stored there). Subs that call each other
-# or themselves hold each other through their symbols, and the one the
-# wrapper calls holds the wrapper (named subs hold the sub they were
-# compiled in): deleting the symbols frees none of them, and every
-# request's compilation would stay in memory (gitweb: 5 MB a request).
-# The wrapper is emptied too (run_request). A module that kept one of
-# these subs finds it undefined, as after the process's end in CGI.
-sub free_subs {
+# a module, nor an anonymous one stored there).
+sub script_cvs {
     my ($h, $pkg, $names) = @_;
-    return unless $h;
+    return () unless $h;
+    my @cvs;
     for my $k (@$names) {
         next unless exists $h->{$k};
         my $cv = entry_code($h->{$k}) or next;
-        next unless Sub::Util::subname($cv) eq "${pkg}::$k" && !B::svref_2object($cv)->XSUB;
-        undef &$cv;
+        push @cvs, $cv if Sub::Util::subname($cv) eq "${pkg}::$k" && !B::svref_2object($cv)->XSUB;
     }
+    return @cvs;
+}
+
+# clear_script_vars empties the script's package variables (spaces as for
+# destruct_objects; a module's variable imported into them is left alone),
+# as the end of a CGI process does: their data can then hold none of the
+# compilation's subs (`$Cache{h} = \&handler` in the script's own hash is
+# no holder), nor keep a structure that refers to itself alive.
+sub clear_script_vars {
+    my ($spaces) = @_;
+    my %own = map { $_->[1] => 1 } @$spaces;
+    my (@clear, @undecided);
+    for my $sp (@$spaces) {
+        my ($h, $pkg, $names) = @$sp;
+        next unless $h;
+        for my $k (@$names) {
+            next unless $k =~ /\A[A-Za-z_]\w*\z/;    # not ${^OPEN} and the like: perl's
+            my $g = $h->{$k};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            for my $slot (qw(SCALAR ARRAY HASH)) {
+                my $ref = *{$g}{$slot} or next;
+                my $import = module_import($h, $k, $slot, $ref);
+                next if $import;
+                if (defined $import) { push @clear, $ref } else { push @undecided, [$k, $slot, $ref] }
+            }
+        }
+    }
+    push @clear, resolve_imports(\@undecided, \%own) if @undecided;
+    for my $ref (@clear) {
+        my $t = Scalar::Util::reftype($ref);
+        if ($t eq 'ARRAY') {
+            @$ref = () unless tied @$ref;
+        } elsif ($t eq 'HASH') {
+            %$ref = () unless tied %$ref;
+        } elsif (!tied $$ref && !Scalar::Util::readonly($$ref)) {
+            eval { $$ref = undef };
+        }
+    }
+}
+
+# clear_pad empties the file-scope lexicals of a perlrun compilation (its
+# wrapper's pad) once the request is done, as the end of a CGI process
+# would: `my %dispatch = (x => \&x)` holds none of its subs then, nor a
+# structure that refers to itself alive. (`our` entries are the package
+# variables': clear_script_vars.)
+sub clear_pad {
+    my ($wrapper) = @_;
+    my $pl = B::svref_2object($wrapper)->PADLIST;
+    return unless $pl && $pl->can('ARRAY');
+    my ($names, $pad) = $pl->ARRAY;
+    return unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
+    my @names = $names->ARRAY;
+    my @svs = $pad->ARRAY;
+    for my $i (1 .. $#svs) {
+        my $n = $names[$i];
+        next unless ref($n) eq 'B::PADNAME' && ($n->PVX // '') =~ /^[\$\@%]./ && !($n->FLAGS & B::PADNAMEt_OUR());
+        my $sv = $svs[$i];
+        next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
+        my $ref = $sv->object_2svref;
+        my $t = Scalar::Util::reftype($ref);
+        if ($t eq 'ARRAY') {
+            @$ref = () unless tied @$ref;
+        } elsif ($t eq 'HASH') {
+            %$ref = () unless tied %$ref;
+        } elsif (($t eq 'SCALAR' || $t eq 'REF') && !tied $$ref && !Scalar::Util::readonly($$ref)) {
+            eval { $$ref = undef };
+        }
+    }
+}
+
+# held_cvs returns the addresses of the subs of cvs that something holds
+# besides their symbol table entry, cvs itself (which must still hold
+# them), and the named subs compiled inside them (a sub in a sub holds
+# the one it was compiled in). (Addresses: a list of the subs would hold
+# them too.)
+sub held_cvs {
+    my ($cvs) = @_;
+    my %inner;
+    for my $cv (@$cvs) {
+        my $b = B::svref_2object($cv);
+        next if $b->CvFLAGS & B::CVf_WEAKOUTSIDE();
+        my $out = $b->OUTSIDE;
+        $inner{ $$out }++ if $out && !$out->isa('B::SPECIAL');
+    }
+    return map { Scalar::Util::refaddr($_) }
+        grep { B::svref_2object($_)->REFCNT > 2 + ($inner{ Scalar::Util::refaddr($_) } // 0) } @$cvs;
+}
+
+# keep_or_free frees a perlrun compilation (its wrapper, its own subs cvs)
+# at once, or, when held_cvs found holders before the symbols were wiped,
+# keeps it until they let go.
+sub keep_or_free {
+    my ($wrapper, $cvs, $held) = @_;
+    if (!@$held) {
+        free_compilation($wrapper, $cvs);
+        return;
+    }
+    my %held = map { $_ => 1 } @$held;
+    push @HELD, [$wrapper, $cvs, { map { (Scalar::Util::refaddr($_) => B::svref_2object($_)->REFCNT) }
+        grep { $held{ Scalar::Util::refaddr($_) } } @$cvs }];
+    # A module that keeps one from every request keeps them all, as it
+    # would have before: only the newest few are watched.
+    shift @HELD while @HELD > 8;
+}
+
+# release_held frees the kept compilations whose holders have all let go
+# (a held sub's count is below what it was with its holder).
+sub release_held {
+    @HELD = grep {
+        my ($wrapper, $cvs, $with) = @$_;
+        my $gone = !grep { B::svref_2object($_)->REFCNT >= $with->{ Scalar::Util::refaddr($_) } }
+            grep { exists $with->{ Scalar::Util::refaddr($_) } } @$cvs;
+        free_compilation($wrapper, $cvs) if $gone;
+        !$gone;
+    } @HELD;
+}
+
+sub free_compilation {
+    my ($wrapper, $cvs) = @_;
+    undef &$_ for @$cvs;
+    undef &$wrapper if $wrapper;
 }
 
 # wipe_main deletes the main:: symbols the script created, and closes the
@@ -2951,13 +3081,18 @@ sub run_request {
             my $names = script_symbols();
             destruct_objects([[\%main::, 'main', $names],
                 map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
-            free_subs(\%main::, 'main', $names);
-            free_subs(stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]) for @owned;
-            undef &$wrapper if $wrapper;
-            undef $wrapper;
+            my @cvs = (script_cvs(\%main::, 'main', $names),
+                map { script_cvs(stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]) } @owned);
+            clear_script_vars([[\%main::, 'main', $names],
+                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
+            clear_pad($wrapper) if $wrapper;
+            my @held = held_cvs(\@cvs);
             wipe_main($names);
             wipe_packages(@owned);
             drop_libs(\%inc_before);
+            release_held() if @HELD;
+            keep_or_free($wrapper, \@cvs, \@held);
+            undef $wrapper;
         } else {
             close_script_handles();
             # auto: objects the request left in the script's variables are

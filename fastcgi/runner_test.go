@@ -755,6 +755,40 @@ func TestRunner_PerlrunFreesCompilations(t *testing.T) {
 	}
 }
 
+// TestRunner_PerlrunKeepsHeldSubs: a named sub of the script that a
+// module still holds is kept with its compilation (a later request calling
+// it gets the old code, as perlrun always did, never an undefined sub),
+// and that compilation is freed once the module lets go: a module that
+// takes every request's sub (CGI::Carp's set_message) grows nothing.
+func TestRunner_PerlrunKeepsHeldSubs(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/held_sub.pl")
+	r := startRunner(t, script, IsolationPerlrun)
+	c := r.dial(t)
+	const want = "Content-Type: text/plain\n\nh=handler ok\n"
+	for i := 0; i < 5; i++ {
+		if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); string(got.out) != want || got.status != 0 {
+			t.Fatalf("request %d: status %d, %q, want %q", i+1, got.status, got.out, want)
+		}
+	}
+	set := runnerParams(script, "GET", "set", "")
+	for i := 0; i < 20; i++ {
+		r.do(t, c, set, "")
+	}
+	rss := func() int {
+		n, _ := strconv.Atoi(procStatus(t, r.pgid, "VmRSS"))
+		return n
+	}
+	before := rss()
+	for i := 0; i < 200; i++ {
+		if got := r.do(t, c, set, ""); string(got.out) != want {
+			t.Fatalf("?set request %d: %q", i+1, got.out)
+		}
+	}
+	if grew := rss() - before; grew > 1024 {
+		t.Errorf("the runner grew by %d kB over 200 requests whose sub a module held until the next one", grew)
+	}
+}
+
 // TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
 // connection, one request, no multiplexing; unknown names are left out.
 func TestRunner_GetValues(t *testing.T) {
