@@ -1074,6 +1074,7 @@ sub system_override {
         # read in the condition would make perl refuse the call.)
         return CORE::system(@_);
     }
+    my $errno0 = $! + 0;    # perl's system leaves $! alone when it runs the program
     my ($out, $w, $er, $ew);
     pipe($out, $w) or return CORE::system(@_);
     pipe($er, $ew) or return CORE::system(@_);
@@ -1122,7 +1123,10 @@ sub system_override {
         undef $guard;
         my $errno = unpack('N', $errbuf);
         $! = $errno;
-        warn "Can't exec \"$_[0]\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
+        # Perl names the program: the first word of a one-string command
+        # it split itself (no shell metacharacters), else the first item.
+        my ($prog) = @_ == 1 ? split(' ', $_[0]) : @_;
+        warn "Can't exec \"$prog\": $!" . " at " . join(' line ', (caller)[1, 2]) . ".\n"
             if $^W || warnings::enabled('exec');
         $! = $errno;
         $? = -1;
@@ -1174,6 +1178,7 @@ sub system_override {
     }
     $finished = 1;
     undef $guard;
+    $! = $errno0;
     $? = $status;
     return $status;
 }

@@ -22,4 +22,9 @@ print "signalled: ", $? & 127, "\n";
     $rc = system('true');
     print "under CHLD IGNORE: rc=$rc\n";
 }
+$! = 5;
+system('true');
+print "errno kept: ", ($! + 0), "\n";
+$rc = system('exit 3');
+print "no shell, no program: $rc\n";
 print "after\n";
