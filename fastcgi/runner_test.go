@@ -737,21 +737,29 @@ func TestRunner_PerlrunFreesCompilations(t *testing.T) {
 	r := startRunner(t, script, IsolationPerlrun)
 	c := r.dial(t)
 	params := runnerParams(script, "GET", "", "")
-	rss := func() int {
-		n, _ := strconv.Atoi(procStatus(t, r.pgid, "VmRSS"))
-		return n
-	}
 	for i := 0; i < 20; i++ {
 		if got := r.do(t, c, params, ""); string(got.out) != "Content-Type: text/plain\n\nring 6\n" {
 			t.Fatalf("request %d: %q", i+1, got.out)
 		}
 	}
+	mustStayFlat(t, r, 150, "perlrun compilations are not freed", func(int) { r.do(t, c, params, "") })
+}
+
+// mustStayFlat runs request n times and fails the test if the runner's
+// resident size grew by more than 1 MiB meanwhile (why says what that
+// means).
+func mustStayFlat(t *testing.T, r *runnerProc, n int, why string, request func(i int)) {
+	t.Helper()
+	rss := func() int {
+		kb, _ := strconv.Atoi(procStatus(t, r.pgid, "VmRSS"))
+		return kb
+	}
 	before := rss()
-	for i := 0; i < 150; i++ {
-		r.do(t, c, params, "")
+	for i := 0; i < n; i++ {
+		request(i)
 	}
 	if grew := rss() - before; grew > 1024 {
-		t.Errorf("the runner grew by %d kB over 150 requests: perlrun compilations are not freed", grew)
+		t.Errorf("the runner grew by %d kB over %d requests: %s", grew, n, why)
 	}
 }
 
@@ -774,19 +782,11 @@ func TestRunner_PerlrunKeepsHeldSubs(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		r.do(t, c, set, "")
 	}
-	rss := func() int {
-		n, _ := strconv.Atoi(procStatus(t, r.pgid, "VmRSS"))
-		return n
-	}
-	before := rss()
-	for i := 0; i < 200; i++ {
+	mustStayFlat(t, r, 200, "compilations a module held until the next request are not freed", func(i int) {
 		if got := r.do(t, c, set, ""); string(got.out) != want {
 			t.Fatalf("?set request %d: %q", i+1, got.out)
 		}
-	}
-	if grew := rss() - before; grew > 1024 {
-		t.Errorf("the runner grew by %d kB over 200 requests whose sub a module held until the next one", grew)
-	}
+	})
 }
 
 // TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
