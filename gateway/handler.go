@@ -138,6 +138,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
+	if g.closing.Load() && x.status != statusClientClosedRequest && !x.cut {
+		// The shutdown closes the connections as soon as no request is
+		// in flight: the answer (a 503 for a request it stopped) leaves
+		// before this one counts as done, not after the server's own
+		// finish, which may come too late. (An NPH answer was hijacked:
+		// this is a no-op then.)
+		_ = completeAnswer(w, http.NewResponseController(w))
+	}
 	if x.status == statusClientClosedRequest && !x.cut {
 		// The client went away (or half-closed its side, which reads the
 		// same): nothing is sent, as the log says. Returning would let
