@@ -1108,9 +1108,7 @@ sub system_override {
     my $finished;
     my $guard = Menshen::Runner::Guard->new(sub {
         POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old);
-        return if $finished;
-        my ($dev, $ino) = stat($out);
-        push @SYS_OUT, [$out, "$dev $ino"] if defined $ino;
+        keep_sys_out($out) unless $finished;
     });
     local $SIG{INT} = 'IGNORE';
     local $SIG{QUIT} = 'IGNORE';
@@ -1172,8 +1170,7 @@ sub system_override {
     if ($eof) {
         close $out;
     } else {
-        my ($dev, $ino) = stat($out);
-        push @SYS_OUT, [$out, "$dev $ino"];
+        keep_sys_out($out);
         drain_sys_out();
     }
     $finished = 1;
@@ -1181,6 +1178,14 @@ sub system_override {
     $! = $errno0;
     $? = $status;
     return $status;
+}
+
+# keep_sys_out keeps a system() output pipe that a process the program
+# started may still write to (drain_sys_out, holds_stdout).
+sub keep_sys_out {
+    my ($out) = @_;
+    my ($dev, $ino) = stat($out);
+    push @SYS_OUT, [$out, "$dev $ino"] if defined $ino;
 }
 
 # drain_sys_out sends what the processes a system() left running wrote to
@@ -1487,33 +1492,21 @@ sub script_cvs {
 # no holder), nor keep a structure that refers to itself alive.
 sub clear_script_vars {
     my ($spaces) = @_;
-    my %own = map { $_->[1] => 1 } @$spaces;
-    my (@clear, @undecided);
-    for my $sp (@$spaces) {
-        my ($h, $pkg, $names) = @$sp;
-        next unless $h;
-        for my $k (@$names) {
-            next unless $k =~ /\A[A-Za-z_]\w*\z/;    # not ${^OPEN} and the like: perl's
-            my $g = $h->{$k};
-            next unless defined $g && ref(\$g) eq 'GLOB';
-            for my $slot (qw(SCALAR ARRAY HASH)) {
-                my $ref = *{$g}{$slot} or next;
-                my $import = module_import($h, $k, $slot, $ref);
-                next if $import;
-                if (defined $import) { push @clear, $ref } else { push @undecided, [$k, $slot, $ref] }
-            }
-        }
-    }
-    push @clear, resolve_imports(\@undecided, \%own) if @undecided;
-    for my $ref (@clear) {
-        my $t = Scalar::Util::reftype($ref);
-        if ($t eq 'ARRAY') {
-            @$ref = () unless tied @$ref;
-        } elsif ($t eq 'HASH') {
-            %$ref = () unless tied %$ref;
-        } elsif (!tied $$ref && !Scalar::Util::readonly($$ref)) {
-            eval { $$ref = undef };
-        }
+    # Not ${^OPEN} and the like: perl's.
+    clear_var($_->[0]) for script_vars($spaces, sub { $_[0] =~ /\A[A-Za-z_]\w*\z/ });
+}
+
+# clear_var empties a variable (given by reference) unless it is tied or
+# read-only.
+sub clear_var {
+    my ($ref) = @_;
+    my $t = Scalar::Util::reftype($ref);
+    if ($t eq 'ARRAY') {
+        @$ref = () unless tied @$ref;
+    } elsif ($t eq 'HASH') {
+        %$ref = () unless tied %$ref;
+    } elsif (!tied $$ref && !Scalar::Util::readonly($$ref)) {
+        eval { $$ref = undef };
     }
 }
 
@@ -1536,14 +1529,7 @@ sub clear_pad {
         my $sv = $svs[$i];
         next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
         my $ref = $sv->object_2svref;
-        my $t = Scalar::Util::reftype($ref);
-        if ($t eq 'ARRAY') {
-            @$ref = () unless tied @$ref;
-        } elsif ($t eq 'HASH') {
-            %$ref = () unless tied %$ref;
-        } elsif (($t eq 'SCALAR' || $t eq 'REF') && !tied $$ref && !Scalar::Util::readonly($$ref)) {
-            eval { $$ref = undef };
-        }
+        clear_var($ref) if Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
     }
 }
 
@@ -1734,27 +1720,29 @@ sub resolve_imports {
     return @mine;
 }
 
-sub destruct_objects {
-    my ($spaces) = @_;     # [symbol table, package, [names]]...
-    my ($first, %seen, @todo, @undecided, %names);
-    my $budget = 100_000;
+# script_vars returns [ref, name] for each package variable of spaces
+# ([symbol table, package, [names]]...) that keep (name, slot, ref)
+# accepts and that is the script's own: a module's own variable imported
+# into the script's package ($DB_HASH from DB_File) is module state, which
+# destroying or clearing would break.
+sub script_vars {
+    my ($spaces, $keep) = @_;
+    my (@vars, @undecided, %names);
     my %own = map { $_->[1] => 1 } @$spaces;
     for my $sp (@$spaces) {
         my ($h, $pkg, $names) = @$sp;
+        next unless $h;
         for my $k (@$names) {
             my $g = $h->{$k};
             next unless defined $g && ref(\$g) eq 'GLOB';
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $ref = *{$g}{$slot} or next;
-                next if $slot eq 'SCALAR' ? !ref $$ref : $slot eq 'ARRAY' ? !@$ref : !%$ref;
-                # A module's own variable imported into the script's
-                # package ($DB_HASH from DB_File): module state, not the
-                # script's; destroying it would break the module.
+                next unless $keep->($k, $slot, $ref);
                 my $import = module_import($h, $k, $slot, $ref);
                 next if $import;
                 my $name = "$SIGIL{substr $slot, 0, 1}${pkg}::$k";
                 if (defined $import) {
-                    push @todo, [$ref, $name];
+                    push @vars, [$ref, $name];
                 } else {
                     push @undecided, [$k, $slot, $ref];
                     $names{ Scalar::Util::refaddr($ref) } = $name;
@@ -1762,7 +1750,19 @@ sub destruct_objects {
             }
         }
     }
-    push @todo, map { [$_, $names{ Scalar::Util::refaddr($_) }] } resolve_imports(\@undecided, \%own) if @undecided;
+    push @vars, map { [$_, $names{ Scalar::Util::refaddr($_) }] } resolve_imports(\@undecided, \%own) if @undecided;
+    return @vars;
+}
+
+sub destruct_objects {
+    my ($spaces) = @_;     # [symbol table, package, [names]]...
+    my ($first, %seen);
+    my $budget = 100_000;
+    # Only variables that hold a reference, or hold anything at all.
+    my @todo = script_vars($spaces, sub {
+        my (undef, $slot, $ref) = @_;
+        return $slot eq 'SCALAR' ? ref $$ref : $slot eq 'ARRAY' ? @$ref : %$ref;
+    });
     while (my $t = shift @todo) {
         my ($r, $name) = @$t;
         next if --$budget < 0 || $seen{ Scalar::Util::refaddr($r) }++;
@@ -3084,12 +3084,12 @@ sub run_request {
         if ($perlrun) {
             my @owned = owned_packages();
             my $names = script_symbols();
-            destruct_objects([[\%main::, 'main', $names],
-                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
-            my @cvs = (script_cvs(\%main::, 'main', $names),
-                map { script_cvs(stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]) } @owned);
-            clear_script_vars([[\%main::, 'main', $names],
-                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned]);
+            # The script's symbols: [symbol table, package, [names]]...
+            my @spaces = ([\%main::, 'main', $names],
+                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned);
+            destruct_objects(\@spaces);
+            my @cvs = map { script_cvs(@$_) } @spaces;
+            clear_script_vars(\@spaces);
             clear_pad($wrapper) if $wrapper;
             my @held = held_cvs(\@cvs);
             wipe_main($names);
