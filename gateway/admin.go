@@ -322,11 +322,13 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 	if ss.Kind != "" && ss.Kind != "perl" || ss.Kind == "" && rt.file != "" && !perlCandidate(s, rt.file) {
 		ss.Isolation = "" // only the Perl runner has isolation levels
 	}
-	if ss.Isolation != "" && ss.Isolation != fastcgi.IsolationAuto {
-		ss.Runs, ss.RunsReason = ss.Isolation, ""
-	}
-	if ss.Isolation == "" {
+	switch ss.Isolation {
+	case fastcgi.IsolationAuto:
+		// What the runner chose, once it said (pools.describe).
+	case "":
 		ss.Runs, ss.RunsReason = "", ""
+	default:
+		ss.Runs, ss.RunsReason = ss.Isolation, ""
 	}
 	return ss
 }

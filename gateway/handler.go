@@ -328,7 +328,6 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		_ = rc.Flush()
 	}
 	var (
-		n          int64
 		werr, rerr error
 		completed  bool
 	)
@@ -342,10 +341,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			_, rerr = io.Copy(io.Discard, br)
 		}
 	} else {
-		n, werr, rerr = stream(w, rc, br, ex.ready)
-		if !x.head {
-			x.bytes = n
-		}
+		x.bytes, werr, rerr = stream(w, rc, br, ex.ready)
 	}
 	abort := werr != nil || rerr != nil
 	switch e := ex.(type) {
