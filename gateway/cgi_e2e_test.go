@@ -1167,12 +1167,7 @@ func TestCGI_QueuedRequestHonoursClientGone(t *testing.T) {
 // non-executable hello.php runs through php-cgi.
 func TestCGI_WrapperRunsNonExecutable(t *testing.T) {
 	t.Parallel()
-	const phpCGI = "/usr/bin/php-cgi"
-	if _, err := os.Stat(phpCGI); err != nil {
-		t.Skip("php-cgi not installed (Debian package php-cgi)")
-	}
-	conf := filepath.Join(t.TempDir(), "menshen.toml")
-	mustWriteFile(t, conf, "[[wrapper]]\next = \".php\"\ncommand = \""+phpCGI+"\"\n", 0o644)
+	conf := mustPHPConfig(t, "")
 	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
 	resp, body := mustGet(t, s.url("hello.php?x=1"))
 	if resp.StatusCode != 200 {

@@ -264,10 +264,10 @@ func TestFastCGI_NPHServedPerRequest(t *testing.T) {
 	}
 }
 
-// newPHPSite is newFCGISite in fastcgi mode with a [[wrapper]] for .php
-// running php-cgi (after the config lines extra, e.g. an [env] table); it
-// skips the test without php-cgi.
-func newPHPSite(t *testing.T, extra string, edit func(c *Config)) *fcgiSite {
+// mustPHPConfig writes a config file with a [[wrapper]] for .php running
+// php-cgi, after the config lines extra (e.g. an [env] table), and
+// returns its path; it skips the test without php-cgi.
+func mustPHPConfig(t *testing.T, extra string) string {
 	t.Helper()
 	php, err := exec.LookPath("php-cgi")
 	if err != nil {
@@ -275,6 +275,13 @@ func newPHPSite(t *testing.T, extra string, edit func(c *Config)) *fcgiSite {
 	}
 	conf := filepath.Join(t.TempDir(), "menshen.toml")
 	mustWriteFile(t, conf, fmt.Sprintf("%s[[wrapper]]\next = \".php\"\ncommand = %q\n", extra, php), 0o644)
+	return conf
+}
+
+// newPHPSite is newFCGISite in fastcgi mode with mustPHPConfig's config.
+func newPHPSite(t *testing.T, extra string, edit func(c *Config)) *fcgiSite {
+	t.Helper()
+	conf := mustPHPConfig(t, extra)
 	return newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) {
 		c.ConfigFile = conf
 		if edit != nil {
@@ -881,12 +888,7 @@ func postMode(tb testing.TB, g *Gateway, form url.Values) *httptest.ResponseReco
 // Apache.
 func TestLocalRedirect_PHPWrapper(t *testing.T) {
 	t.Parallel()
-	const phpCGI = "/usr/bin/php-cgi"
-	if _, err := os.Stat(phpCGI); err != nil {
-		t.Skip("php-cgi not installed (Debian package php-cgi)")
-	}
-	conf := filepath.Join(t.TempDir(), "menshen.toml")
-	mustWriteFile(t, conf, "[[wrapper]]\next = \".php\"\ncommand = \""+phpCGI+"\"\n", 0o644)
+	conf := mustPHPConfig(t, "")
 	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 		t.Run(string(mode), func(t *testing.T) {
 			t.Parallel()
