@@ -554,6 +554,55 @@ func (r *Response) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// ReadStdout is Read for a caller that wants the answer as soon as it is
+// whole: it returns io.EOF at the end of the FCGI_STDOUT stream (the empty
+// record), even while the application goes on with the request. The
+// request is then still open: [Response.AwaitEnd] waits for its end,
+// Close aborts it.
+func (r *Response) ReadStdout(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return 0, errResponseClosed
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(r.pending) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if r.stdoutEnded.Load() {
+			return 0, io.EOF
+		}
+		r.next()
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
+}
+
+// AwaitEnd reads, after the stdout stream, until FCGI_END_REQUEST: it
+// returns nil once the request completed, else what Read would return.
+// Stdout bytes still arriving are dropped (the answer was whole);
+// FCGI_STDERR lines reach Request.Stderr meanwhile.
+func (r *Response) AwaitEnd() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errResponseClosed
+	}
+	for r.err == nil {
+		r.pending = nil
+		r.next()
+	}
+	r.pending = nil
+	if r.err == io.EOF {
+		return nil
+	}
+	return r.err
+}
+
 // Wait blocks until a Read would return at once: stdout bytes, or the end
 // of the request. It returns the error that Read would then return, if no
 // bytes are at hand; it consumes nothing.

@@ -842,6 +842,63 @@ func TestResponse_StderrAfterStdoutEOF(t *testing.T) {
 	}
 }
 
+// TestResponse_ReadStdoutEndsBeforeRequest: ReadStdout ends at the empty
+// FCGI_STDOUT record while the application goes on with the request;
+// AwaitEnd then reads its stderr and FCGI_END_REQUEST, and the connection
+// stays reusable.
+func TestResponse_ReadStdoutEndsBeforeRequest(t *testing.T) {
+	sawEOF := make(chan struct{})
+	addr := clientRawServer(t, func(nc net.Conn) {
+		if _, err := clientRawRequest(nc, true); err != nil {
+			t.Error(err)
+			return
+		}
+		nc.Write(clientRawRecord(6, 1, []byte("body"), 4))
+		nc.Write(clientRawRecord(6, 1, nil, 0))
+		select {
+		case <-sawEOF:
+		case <-time.After(5 * time.Second):
+			t.Error("the client saw no end of stdout before FCGI_END_REQUEST")
+		}
+		nc.Write(clientRawRecord(7, 1, []byte("after the answer\n"), 0))
+		nc.Write(clientRawEnd(3, 0))
+		io.Copy(io.Discard, nc)
+	})
+	c := clientDial(t, addr)
+	var lines []string
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := c.Do(ctx, &Request{Stderr: func(l []byte) { lines = append(lines, string(l)) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(readerFunc(resp.ReadStdout))
+	close(sawEOF)
+	if err != nil || string(out) != "body" {
+		t.Fatalf("ReadStdout: %q, %v; want \"body\"", out, err)
+	}
+	if _, ok := resp.AppStatus(); ok {
+		t.Errorf("the request ended before the application sent FCGI_END_REQUEST")
+	}
+	if err := resp.AwaitEnd(); err != nil {
+		t.Fatalf("AwaitEnd: %v", err)
+	}
+	if app, ok := resp.AppStatus(); !ok || app != 3 {
+		t.Errorf("AppStatus = %d, %v; want 3, true", app, ok)
+	}
+	if fmt.Sprint(lines) != "[after the answer]" {
+		t.Errorf("stderr lines = %q", lines)
+	}
+	resp.Close()
+	if !c.Reusable() {
+		t.Errorf("Reusable() = false after a clean end")
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
 func TestLineSplitter_BoundsLines(t *testing.T) {
 	var got []string
 	s := lineSplitter{emit: func(l []byte) { got = append(got, string(l)) }}

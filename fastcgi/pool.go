@@ -5,6 +5,7 @@
 package fastcgi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -893,6 +894,39 @@ func (r *PoolResponse) Read(p []byte) (int, error) {
 		err = r.err
 	}
 	return n, err
+}
+
+// ReadStdout reads the worker's FCGI_STDOUT as Read does, but returns
+// io.EOF as soon as the worker ends that stream, even if its request goes
+// on (a script that closed its output and works on): the answer is whole.
+// Call AwaitEnd before Close then, or Close takes the request for
+// abandoned.
+func (r *PoolResponse) ReadStdout(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	n, err := r.resp.ReadStdout(p)
+	if _, ended := r.resp.AppStatus(); err == io.EOF && !ended {
+		return n, io.EOF // the stream's end; the request's is still to come
+	}
+	if err != nil {
+		r.setErr(err)
+		err = r.err
+	}
+	return n, err
+}
+
+// AwaitEnd waits for the end of the request after its stdout stream: nil
+// once the worker completed it; else the error Read would return (the
+// worker died, ctx ended and the worker was killed, ...).
+func (r *PoolResponse) AwaitEnd() error {
+	if r.err == nil {
+		r.setErr(cmp.Or(r.resp.AwaitEnd(), io.EOF))
+	}
+	if r.err == io.EOF {
+		return nil
+	}
+	return r.err
 }
 
 // setErr records the stream's end, classifying a broken connection.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -1072,6 +1073,61 @@ func TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout(t *testing.T) {
 	pid := s.pidOf(t, resp.Header)
 	if !waitGone(3*time.Second, pid) {
 		t.Errorf("worker %d still running its script after the timeout", pid)
+	}
+}
+
+// TestFastCGI_AnswerEndsWhenOutputCloses guards C8 and C23 for a script in
+// the Perl runner that closes STDOUT and goes on working: as in cgi mode,
+// the client has the whole answer at the close, not at the script's end;
+// the script still runs to its end (its later stderr line is logged), and
+// its worker then serves the connection's next request.
+func TestFastCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1 })
+	mustWriteFile(t, filepath.Join(s.dir, "closelate.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nbye\\n\";\nclose STDOUT;\nsleep 2;\nprint STDERR \"cleanup done\\n\";\n", 0o755)
+	start := time.Now()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET /cgi-bin/closelate.pl HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || string(body) != "bye\n" || resp.StatusCode != http.StatusOK {
+		t.Fatalf("answer %d %q, %v; want 200 \"bye\\n\", whole", resp.StatusCode, body, err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("answer complete after %v, want within 1.5s (the script sleeps 2s after closing STDOUT)", d)
+	}
+	pid := s.pidOf(t, resp.Header)
+	fmt.Fprintf(conn, "GET /cgi-bin/closelate.pl HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp2, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("next request on the connection: %v", err)
+	}
+	io.Copy(io.Discard, resp2.Body)
+	if d := time.Since(start); d < 2*time.Second {
+		t.Errorf("next answer after %v: the first script cannot have finished its 2s of work", d)
+	}
+	if pid2 := s.pidOf(t, resp2.Header); pid2 != pid {
+		t.Errorf("next request served by worker %d, want %d again: the request ended cleanly", pid2, pid)
+	}
+	logged := func() bool {
+		for _, e := range s.hook.AllEntries() {
+			if strings.Contains(e.Message, "cleanup done") {
+				return true
+			}
+		}
+		return false
+	}
+	if !waitFor(3*time.Second, logged) {
+		t.Errorf("the script's stderr line after the close was not logged")
 	}
 }
 

@@ -335,12 +335,20 @@ func (g *Gateway) drainPools(match func(string) bool) {
 // fcgiExec adapts a pool response to execution.
 type fcgiExec struct{ resp *fastcgi.PoolResponse }
 
-func (e *fcgiExec) stdout() io.Reader { return e.resp }
-func (e *fcgiExec) pid() int          { return e.resp.PID() }
-func (e *fcgiExec) ready() bool       { return e.resp.Ready() }
-func (e *fcgiExec) outputEnded() bool { return e.resp.StdoutEnded() }
+// stdout ends with the worker's FCGI_STDOUT stream, not with the request:
+// a script that closes its output and works on has its answer completed
+// then, as in cgi mode (C8); finish waits for the rest of the request.
+func (e *fcgiExec) stdout() io.Reader          { return e }
+func (e *fcgiExec) Read(p []byte) (int, error) { return e.resp.ReadStdout(p) }
+func (e *fcgiExec) pid() int                   { return e.resp.PID() }
+func (e *fcgiExec) ready() bool                { return e.resp.Ready() }
+func (e *fcgiExec) outputEnded() bool          { return e.resp.StdoutEnded() }
 func (e *fcgiExec) finish(abort bool) error {
-	err := e.resp.Close()
+	var err error
+	if !abort {
+		err = e.resp.AwaitEnd()
+	}
+	e.resp.Close()
 	if code, ok := e.resp.AppStatus(); ok && code != 0 && err == nil {
 		err = fmt.Errorf("exit status %d", code)
 	}

@@ -346,9 +346,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	abort := werr != nil || rerr != nil
 	switch e := ex.(type) {
 	case *fcgiExec:
-		// The worker ended the request (FCGI_END_REQUEST): the answer is
-		// whole and nothing after it can change it, so the client has it
-		// before the worker is given back and the access line written.
+		// The worker ended its output (the empty FCGI_STDOUT record,
+		// normally with FCGI_END_REQUEST; alone from a script that
+		// closed STDOUT and goes on): the answer is whole and nothing
+		// after it can change it, so the client has it before finish
+		// waits for the request's end and gives the worker back.
 		// It is counted first: /status.json asked right after the answer
 		// includes it.
 		if !abort && ctx.Err() == nil {
