@@ -183,15 +183,15 @@ func TestClassify_Errors(t *testing.T) {
 
 func TestRunnerArgs(t *testing.T) {
 	path, args := RunnerArgs("/run/r.pl", Class{Kind: KindPerl, Perl: "/usr/bin/perl", Warnings: true}, "/srv/cgi/a.pl", "")
-	if path != "/usr/bin/perl" || strings.Join(args, " ") != "-w /run/r.pl --isolation=auto /srv/cgi/a.pl" {
+	if path != "/usr/bin/perl" || strings.Join(args, " ") != "-w /run/r.pl --isolation=auto --tmpdir=/run /srv/cgi/a.pl" {
 		t.Errorf("RunnerArgs = %q %q", path, args)
 	}
 	path, args = RunnerArgs("/run/r.pl", Class{Kind: KindPerl}, "/srv/cgi/a.pl", IsolationRegistry)
-	if path != "perl" || strings.Join(args, " ") != "/run/r.pl --isolation=registry /srv/cgi/a.pl" {
+	if path != "perl" || strings.Join(args, " ") != "/run/r.pl --isolation=registry --tmpdir=/run /srv/cgi/a.pl" {
 		t.Errorf("RunnerArgs = %q %q", path, args)
 	}
 	_, args = RunnerArgs("/run/r.pl", Class{Kind: KindPerl, Warnings: true, Taint: "-T"}, "/srv/cgi/a.pl", "")
-	if strings.Join(args, " ") != "-w -T /run/r.pl --isolation=auto /srv/cgi/a.pl" {
+	if strings.Join(args, " ") != "-w -T /run/r.pl --isolation=auto --tmpdir=/run /srv/cgi/a.pl" {
 		t.Errorf("RunnerArgs with -T = %q", args)
 	}
 	if err := CheckIsolation("fast"); err == nil {

@@ -355,7 +355,9 @@ func CheckIsolation(s string) error {
 // RunnerArgs returns the command the pool starts for a KindPerl script:
 // the interpreter (c.Perl, or "perl") and its arguments, without argv[0],
 // as exec.Command takes them: [-w] [-T|-t] runnerPath --isolation=LEVEL
-// script. The taint switch of the script's shebang (c.Taint) goes to the
+// --tmpdir=DIR script. DIR is runnerPath's directory (the gateway's private
+// one): the runner makes its anonymous temp files there (large bodies, the
+// fallback of its output capture). The taint switch of the script's shebang (c.Taint) goes to the
 // runner: taint mode is per process and must be on from perl's start.
 // script must be an absolute path; isolation "" means auto. The process is
 // to be started with the listening socket as fd 0, the script's directory
@@ -376,6 +378,6 @@ func RunnerArgs(runnerPath string, c Class, script, isolation string) (path stri
 	if c.Taint == "-T" || c.Taint == "-t" {
 		args = append(args, c.Taint)
 	}
-	args = append(args, runnerPath, "--isolation="+isolation, script)
+	args = append(args, runnerPath, "--isolation="+isolation, "--tmpdir="+filepath.Dir(runnerPath), script)
 	return path, args
 }

@@ -559,6 +559,8 @@ our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
 our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
 our ($LISTEN, $LOG, $DEVNULL);
+our $TMPDIR;              # --tmpdir: where temp files are made (temp_file)
+our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
@@ -2589,14 +2591,37 @@ sub run_end_blocks {
 # One request.
 
 # temp_file returns an anonymous temp file, or nothing (logged once) when
-# none can be made, e.g. on a read-only /tmp.
+# none can be made, e.g. on a read-only /tmp. It is made in $TMPDIR
+# (--tmpdir: the gateway's private directory, which the gateway removes)
+# with O_TMPFILE where the kernel and file system have it: a file that
+# never has a name, so a worker killed at any moment leaves none behind.
+# Else perl's own anonymous file, named for an instant (PerlIO_XXXXXX,
+# then unlinked): one killed in that instant leaves it in $TMPDIR.
 my $TEMP_WARNED;
 sub temp_file {
     my $fh;
-    return $fh if open($fh, '+>', undef);
-    logmsg("cannot create a temp file ($!): output to fd 1 is lost, large bodies stay in memory")
+    my $dir = $TMPDIR // '/tmp';
+    if ($O_TMPFILE) {
+        return $fh if sysopen($fh, $dir, Fcntl::O_RDWR() | $O_TMPFILE, 0600);
+        $O_TMPFILE = 0 if $! == POSIX::EISDIR() || $! == POSIX::EOPNOTSUPP() || $! == POSIX::EINVAL();
+    }
+    {
+        local $ENV{TMPDIR} = $dir;
+        return $fh if open($fh, '+>', undef);
+    }
+    logmsg("cannot create a temp file in $dir ($!): output to fd 1 is lost, large bodies stay in memory")
         unless $TEMP_WARNED++;
     return;
+}
+
+# o_tmpfile is open(2)'s O_TMPFILE on the platforms whose value is the
+# generic one (Fcntl does not export it), 0 elsewhere.
+sub o_tmpfile {
+    return 0 unless $^O eq 'linux';
+    require Config;
+    my $arch = $Config::Config{archname} // '';
+    return 0 unless $arch =~ /^(?:x86_64|i[3-6]86|aarch64|arm|riscv64|loongarch64|ppc|powerpc|s390x)/;
+    return 020000000 | Fcntl::O_DIRECTORY();
 }
 
 # new_capture makes fd 1 a fresh, empty capture file for what bypasses
@@ -3455,10 +3480,13 @@ sub main {
     while (@args && $args[0] =~ /^--/) {
         my $a = shift @args;
         if ($a =~ /^--isolation=(auto|perlrun|registry)\z/) { $ISOLATION = $1 }
+        # (Untainted: the gateway made this directory.)
+        elsif ($a =~ m{^--tmpdir=(/[^\0\r\n]*)\z}) { $TMPDIR = $1 }
         elsif ($a eq '--') { last }
         else { die "menshen-runner: unknown option $a\n" }
     }
-    die "usage: runner.pl [--isolation=auto|perlrun|registry] /abs/path/script.pl\n" unless @args == 1;
+    die "usage: runner.pl [--isolation=auto|perlrun|registry] [--tmpdir=/abs/dir] /abs/path/script.pl\n" unless @args == 1;
+    $O_TMPFILE = o_tmpfile();
     # Under taint mode $0 is tainted in a CGI process (it comes from argv):
     # an empty string that carries the taint of our own argv gives it that.
     $TAINTED = substr($args[0], 0, 0);

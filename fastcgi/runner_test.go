@@ -53,6 +53,14 @@ func mustRunnerFile(tb testing.TB) string {
 	return path
 }
 
+// mustWriteScript writes an executable script.
+func mustWriteScript(tb testing.TB, path, src string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(src), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func mustRunnerAbs(tb testing.TB, rel string) string {
 	tb.Helper()
 	p, err := filepath.Abs(rel)
@@ -1129,6 +1137,31 @@ func TestRunner_NoHandleLeak(t *testing.T) {
 				t.Errorf("%d open descriptors after 10 more requests, %d before", after, before)
 			}
 		})
+	}
+}
+
+// TestRunner_TempFilesHaveNoName: the runner's temp files (here a body over
+// 4 KiB, its STDIN) are made in the directory the gateway gives it
+// (--tmpdir, its private one) and never have a name (O_TMPFILE), so a
+// worker killed at any moment leaves no file behind, under taint mode too.
+func TestRunner_TempFilesHaveNoName(t *testing.T) {
+	dir := t.TempDir()
+	for _, sw := range []string{"", " -T"} {
+		script := filepath.Join(dir, "fd0"+strings.TrimSpace(sw)+".pl")
+		mustWriteScript(t, script, "#!/usr/bin/perl"+sw+"\nmy $n = read(STDIN, my $b, 1 << 20);\nprint \"Content-Type: text/plain\\n\\n$n \", readlink(\"/proc/$$/fd/0\"), \"\\n\";\n")
+		r := startRunner(t, script, IsolationAuto)
+		c := r.dial(t)
+		body := strings.Repeat("x", 5000)
+		got := r.do(t, c, runnerParams(script, "POST", "", body), body)
+		_, out, _ := strings.Cut(string(got.out), "\n\n")
+		m := regexp.MustCompile(`^5000 (/.*)/#\d+ \(deleted\)\n$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("%s: STDIN of a 5000-byte body is %q, want an O_TMPFILE file (DIR/#INODE (deleted))", script, out)
+			continue
+		}
+		if m[1] == "/tmp" {
+			t.Errorf("%s: temp file made in /tmp, not in the runner's --tmpdir", script)
+		}
 	}
 }
 
