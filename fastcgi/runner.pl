@@ -3029,11 +3029,14 @@ sub run_request {
         }
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
+            # (Before registry_compile sets $REG_SUB: the request that
+            # compiles the registry's sub compiled too, and its %SIG is
+            # the base, with the handlers `use CGI::Carp` installed.)
+            my $compiled = !$REG_SUB;
             if (!$perlrun && !$REG_SUB) {
                 ($sub, $err) = registry_compile();
                 $perlrun = 1 if !$sub && $MODE eq 'perlrun';    # auto gave up on registry
             }
-            my $compiled = !$REG_SUB;
             if ($perlrun) {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();

@@ -369,6 +369,7 @@ var runnerCorpus = []runnerCase{
 	{script: "cgipm.pl", method: "POST", query: "name=q%d", body: "p=posted&name=b", module: "CGI"},
 	{script: "cgipm_pragma.pl", module: "CGI"},
 	{script: "carp.pl", module: "CGI::Carp"},
+	{script: "carp_runtime.pl", module: "CGI::Carp"},
 	{script: "closure_anon.pl"},
 	{script: "fork.pl"},
 	{script: "system.pl"},
