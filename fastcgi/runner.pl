@@ -252,8 +252,13 @@
 #                    `last MENSHEN_REQ`, which leaves through the script's
 #                    subs AND its eval {} blocks (exit cannot be swallowed by
 #                    an eval, as in a real process); where a label cannot be
-#                    reached (inside sort blocks, tie or DESTROY callbacks) it
-#                    dies with a Menshen::Runner::Exit object instead. Output
+#                    reached (sort blocks, signal, __DIE__ and __WARN__
+#                    handlers, tie, overload and DESTROY code: perl runs them
+#                    on a stack of their own) it dies with a
+#                    Menshen::Runner::Exit object instead, and exit_rethrow
+#                    dies again right after any eval of the script that
+#                    caught it (a signal to itself, delivered at perl's next
+#                    statement), until the runner has it. Output
 #                    after exit never appears; END blocks run; the next
 #                    request is unaffected. In a child the script forked,
 #                    exit flushes STDOUT/STDERR and POSIX::_exit()s: the child
@@ -591,6 +596,8 @@ our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %I
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
 our $IN_SCRIPT = 0;       # script code (or its compilation) is running
+our $EXIT_SIG;            # the signal exit_rethrow handles (RTMAX), undef if none
+our $EXIT_THROW;          # the exit exit_rethrow carries out of the script's evals
 our $OBJ_HELD;            # why auto must leave registry: a variable held an object
 our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
@@ -799,6 +806,9 @@ sub stderr_write {
         POSIX::write(2, $buf, length $buf);
         return;
     }
+    # An exit in DESTROY leaves through perl's eval around it, which
+    # warns "(in cleanup)" with the exit's text: no exit says that.
+    return if $EXIT_THROW && $buf =~ /^\t\(in cleanup\) exit\(-?\d+\)\n\z/;
     $ERR_SENT = 1;
     send_stream(FCGI_STDERR, $buf);
 }
@@ -863,8 +873,46 @@ sub exit_override (;$) {
         no warnings 'exiting';
         eval { last MENSHEN_REQ };
     }
+    # The label is out of reach: perl runs this code on a stack of its own
+    # (a sort block, a signal, __DIE__ or __WARN__ handler, DESTROY, tie
+    # or overload code). Only die leaves it, and an eval of the script
+    # would catch that and go on; so the exit is carried on (exit_rethrow).
     local $SIG{__DIE__};
-    die bless { code => $code }, 'Menshen::Runner::Exit';
+    my $x = bless { code => $code }, 'Menshen::Runner::Exit';
+    if ($EXIT_SIG && script_running()) {
+        $EXIT_THROW = $x;
+        $SIG{$EXIT_SIG} = \&exit_rethrow;
+        kill $EXIT_SIG, $$;
+    }
+    die $x;
+}
+
+# exit_rethrow carries an exit that had to die (exit_override) out of the
+# script's evals. The signal it handles ($EXIT_SIG, sent to the runner
+# itself) is delivered at the next statement (or && || ?:) perl runs:
+# right after an eval of the script caught the exit, before anything of
+# its own runs. It dies again, sending itself the signal again first, until
+# the runner's own eval has it: then the script's code is off the stack,
+# and a last delivery does nothing. A real exit would have left at once:
+# the code after those evals never runs, as in a CGI process.
+sub exit_rethrow {
+    return unless $EXIT_THROW && script_running();
+    kill $EXIT_SIG, $$;
+    # perl dies again with what a signal handler died with, calling the
+    # __DIE__ hook then: none while an exit leaves (a hook the script
+    # made local comes back as the stack unwinds, as in a real exit).
+    $SIG{__DIE__} = undef;
+    die $EXIT_THROW;
+}
+
+# script_running reports whether the script's compiled code (its wrapper)
+# is on the call stack, as opposed to its compilation, its END blocks, or
+# the runner.
+sub script_running {
+    for (my $i = 1; my @c = CORE::caller($i); $i++) {
+        return 1 if $c[3] =~ /^Menshen::Runner::Compiled::/;    # (__ANON__ once its glob is gone)
+    }
+    return 0;
 }
 
 # child_exit ends a child the script forked: it must never return into the
@@ -3087,6 +3135,7 @@ sub run_request {
             }
             $FELL_OFF = 0;
             $ok = eval { $sub->(), returned_early(); 1 };
+            undef $EXIT_THROW;
             $errno = $! + 0;
             $err = $@;
             if (!$ok) {
@@ -3595,6 +3644,8 @@ sub main {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    # A real-time signal no script uses carries exits out of evals.
+    ($EXIT_SIG) = grep { $_ eq 'RTMAX' } keys %SIG;
     # end_kids needs the group to be the runner's own (else it would kill
     # its parent's), and /proc of our pid namespace.
     $KIDS = getpgrp() == $PID && (readlink('/proc/self') // '') eq $PID ? 1 : 0;
