@@ -596,6 +596,10 @@ our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %I
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
 our $IN_SCRIPT = 0;       # script code (or its compilation) is running
+our $OUT_SERIAL = 0;      # the request the STDOUT layer objects belong to (Menshen::Runner::Out)
+our $OUT_LIVE = 0;        # handles of this request on the FCGI_STDOUT stream
+our $OUT_OBJ;             # the installed STDOUT's layer object
+our ($COLLECT_PUSHED, @OUT_PUSHED);   # layered_handle: the object its push made
 our $EXIT_SIG;            # the signal exit_rethrow handles (RTMAX), undef if none
 our $EXIT_THROW;          # the exit exit_rethrow carries out of the script's evals
 our $OBJ_HELD;            # why auto must leave registry: a variable held an object
@@ -813,13 +817,28 @@ sub stderr_write {
     send_stream(FCGI_STDERR, $buf);
 }
 
+# Each handle on the stream has its own object: STDOUT's, and one for each
+# dup of it the script makes (open my $fh, '>&', \*STDOUT: perl pushes the
+# layers again). An object holds the request it was made in (or, for the
+# installed STDOUT kept from request to request, made for: setup_fds), and
+# the stream ends when the last handle of this request on it closes, as a
+# CGI process's pipe ends with its last descriptor (OUT_LIVE).
 package Menshen::Runner::Out;
-sub PUSHED  { my $x = 1; bless \$x, $_[0] }
+sub PUSHED  {
+    my $x = $Menshen::Runner::OUT_SERIAL;
+    $Menshen::Runner::OUT_LIVE++;
+    my $o = bless \$x, $_[0];
+    push @Menshen::Runner::OUT_PUSHED, $o if $Menshen::Runner::COLLECT_PUSHED;
+    return $o;
+}
 sub WRITE   { $Menshen::Runner::OUT_WROTE = 1; Menshen::Runner::stdout_write($_[1]); length $_[1] }
 sub FLUSH   { Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
 sub FILENO  { 1 }
 sub BINMODE { 0 }
-sub CLOSE   { Menshen::Runner::stdout_end(); 0 }
+sub CLOSE   {
+    Menshen::Runner::stdout_end() if ${$_[0]} == $Menshen::Runner::OUT_SERIAL && --$Menshen::Runner::OUT_LIVE <= 0;
+    0;
+}
 
 package Menshen::Runner::Err;
 sub PUSHED  { my $x = 2; bless \$x, $_[0] }
@@ -854,6 +873,8 @@ package Menshen::Runner;
 sub layered_handle {
     my ($class) = @_;
     open(my $fh, '>&', $SINK) or die "dup the sink: $!";
+    local $COLLECT_PUSHED = 1;
+    @OUT_PUSHED = ();
     binmode($fh, ":pop:via($class):perlio") or die "push $class layer: $!";
     return $fh;
 }
@@ -1503,7 +1524,13 @@ sub close_glob_io {
     return unless ref(\$g) eq 'GLOB';
     my $io = *{$g}{IO} or return;
     return if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
-    close($io) if defined fileno($io) || eval { $io->opened };
+    return unless defined fileno($io) || eval { $io->opened };
+    # A CGI process's exit flushes STDOUT before it closes the other
+    # handles: what a dup of STDOUT still buffers comes after.
+    if ($OUT_LIVE > 1 && !$OUT_DONE && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers($io, output => 1)) {
+        eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
+    }
+    close($io);
 }
 
 # A perlrun compilation is freed after its request: its subs hold each
@@ -2816,15 +2843,19 @@ sub setup_fds {
     }
     # STDOUT and STDERR: via layers to the connection (see DESIGN), kept
     # from the last request while they are as new.
+    $OUT_SERIAL++;
     if ($KEEP_OUT) {
         *main::STDOUT = $KEEP_OUT;
         undef $KEEP_OUT;
+        $$OUT_OBJ = $OUT_SERIAL;
     } else {
         my $out = layered_handle('Menshen::Runner::Out');
         *main::STDOUT = *$out{IO};
         $SIG_OUT = $PLAIN_OUT = layer_sig(*main::STDOUT, 1);
         push @FRESH, 'STDOUT';
+        ($OUT_OBJ) = grep { ref $_ eq 'Menshen::Runner::Out' } @OUT_PUSHED;
     }
+    $OUT_LIVE = 1;
     if (!$CUR_OUT || $CUR_OUT != *main::STDOUT{IO}) {
         $CUR_OUT = *main::STDOUT{IO};
         Scalar::Util::weaken($CUR_OUT);

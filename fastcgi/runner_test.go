@@ -365,6 +365,8 @@ var runnerCorpus = []runnerCase{
 	{script: "pid.pl"},
 	{script: "syswrite.pl"},
 	{script: "close_stdout.pl"},
+	{script: "dup_stdout.pl"},
+	{script: "dup_stdout.pl", query: "close"},
 	{script: "autoflush.pl"},
 	{script: "cgipm.pl", method: "POST", query: "name=q%d", body: "p=posted&name=b", module: "CGI"},
 	{script: "cgipm_pragma.pl", module: "CGI"},
