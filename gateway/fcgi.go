@@ -333,7 +333,11 @@ func (g *Gateway) drainPools(match func(string) bool) {
 }
 
 // fcgiExec adapts a pool response to execution.
-type fcgiExec struct{ resp *fastcgi.PoolResponse }
+type fcgiExec struct {
+	resp     *fastcgi.PoolResponse
+	finished bool  // finish ran: it is idempotent
+	err      error // what finish returned
+}
 
 // stdout ends with the worker's FCGI_STDOUT stream, not with the request:
 // a script that closes its output and works on has its answer completed
@@ -344,15 +348,18 @@ func (e *fcgiExec) pid() int                   { return e.resp.PID() }
 func (e *fcgiExec) ready() bool                { return e.resp.Ready() }
 func (e *fcgiExec) outputEnded() bool          { return e.resp.StdoutEnded() }
 func (e *fcgiExec) finish(abort bool) error {
-	var err error
+	if e.finished {
+		return e.err
+	}
+	e.finished = true
 	if !abort {
-		err = e.resp.AwaitEnd()
+		e.err = e.resp.AwaitEnd()
 	}
 	e.resp.Close()
-	if code, ok := e.resp.AppStatus(); ok && code != 0 && err == nil {
-		err = fmt.Errorf("exit status %d", code)
+	if code, ok := e.resp.AppStatus(); ok && code != 0 && e.err == nil {
+		e.err = fmt.Errorf("exit status %d", code)
 	}
-	return err
+	return e.err
 }
 
 // maxPoolClosedRetries bounds how many pools a request tries when each is

@@ -349,12 +349,17 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// The worker ended its output (the empty FCGI_STDOUT record,
 		// normally with FCGI_END_REQUEST; alone from a script that
 		// closed STDOUT and goes on): the answer is whole and nothing
-		// after it can change it, so the client has it before finish
-		// waits for the request's end and gives the worker back.
-		// It is counted first: /status.json asked right after the answer
-		// includes it.
+		// after it can change it. A request that ended with it (its
+		// FCGI_END_REQUEST is at hand: ready) gives its worker back
+		// first, so that the client's next request finds it idle; one
+		// still running has its answer completed now, and finish below
+		// waits for it. It is counted first: /status.json asked right
+		// after the answer includes it.
 		if !abort && ctx.Err() == nil {
 			g.count(x, time.Since(x.start))
+			if e.ready() {
+				e.finish(false)
+			}
 			completed = finishAnswer(w, rc, x) == nil
 		}
 	case lingerer:
