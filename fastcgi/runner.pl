@@ -2503,7 +2503,11 @@ sub compile_script {
     # The last statement tells that the script ran to its end (see
     # returned_early).
     my $rguard = $RETURN_GUARD ? 'my $__menshen_return_guard__ = Menshen::Runner::ReturnGuard->new;' : '';
-    local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
+    # The data section's handle is the package's in effect where the code
+    # ends (a `package` in a block is over by then): perl's own answer,
+    # taken at that point of the compilation.
+    my $dpkg = defined $DATA_OFFSET ? 'BEGIN { $Menshen::Runner::DATA_PKG = __PACKAGE__ } ' : '';
+    local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -3092,7 +3096,6 @@ sub run_request {
         local $@ = '';
         $? = 0;      # not local: CORE::exit's status must reach the END block below
         $! = 0;
-        open_data() if defined $DATA_OFFSET;
         my ($sub, $ok, $err, $errno);
         # (Fast paths of end_addrs and take_end_blocks inline: blocks are
         # only ever added, so an unchanged count is an unchanged list.)
@@ -3164,6 +3167,9 @@ sub run_request {
                     $SIG_COMPILED = $st;
                 }
             }
+            # (After the compilation, as perl opens it at the end of its
+            # own: a BEGIN block reads nothing there.)
+            open_data() if defined $DATA_OFFSET;
             $FELL_OFF = 0;
             $ok = eval { $sub->(), returned_early(); 1 };
             undef $EXIT_THROW;

@@ -338,6 +338,7 @@ var runnerCorpus = []runnerCase{
 	{script: "stdin.pl", method: "POST", body: "name=x&bytes=" + strings.Repeat("\x00\x01\xfe\xff", 300) + "&end=1"},
 	{script: "data.pl"},
 	{script: "data_end.pl"},
+	{script: "data_package.pl"},
 	{script: "env.pl", query: "a=%d"},
 	{script: "argv.pl", query: "a+b"},
 	{script: "binary.pl"},
