@@ -569,6 +569,7 @@ our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
+our %INTERP0;             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -3254,6 +3255,7 @@ sub run_request {
     restore_sig(\%SIG_BASE) unless defined $SIG_STATE && sig_state() eq $SIG_STATE;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
+    restore_interpreter();
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
@@ -3262,6 +3264,27 @@ sub run_request {
     }
     prepare_next();
     return $status;
+}
+
+# restore_interpreter puts back what a request may change in the
+# interpreter itself, which a new process would have as perl starts it:
+# the format accumulator and its characters ($^A $: $^L), -i's
+# extension, the highest fd kept across exec ($^F), $^O, $^X, $^R, and
+# the C locale (POSIX::setlocale; a new perl takes it from the
+# environment it started with, as this one did).
+sub restore_interpreter {
+    $^A = '' if length $^A;
+    $: = " \n-" if $: ne " \n-";
+    $^L = "\f" if $^L ne "\f";
+    undef $^I if defined $^I;
+    undef $^R if defined $^R;
+    $^F = $INTERP0{F} if $^F != $INTERP0{F};
+    $^O = $INTERP0{O} if $^O ne $INTERP0{O};
+    $^X = $INTERP0{X} if $^X ne $INTERP0{X};
+    if (defined $INTERP0{locale}) {
+        my $now = POSIX::setlocale(POSIX::LC_ALL());
+        POSIX::setlocale(POSIX::LC_ALL(), $INTERP0{locale}) if !defined $now || $now ne $INTERP0{locale};
+    }
 }
 
 # prepare_next does, while the last answer travels, the part of a request's
@@ -3690,6 +3713,7 @@ sub main {
         unless $KIDS;
     install_dollar_s();
     $UMASK = umask;
+    %INTERP0 = (F => $^F, O => $^O, X => $^X, locale => POSIX::setlocale(POSIX::LC_ALL()));
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;
     %SIG0 = %SIG;

@@ -345,6 +345,7 @@ var runnerCorpus = []runnerCase{
 	{script: "large.pl"},
 	{script: "stream.pl"},
 	{script: "specials.pl"},
+	{script: "interp_vars.pl"},
 	{script: "sig.pl"},
 	{script: "chdir.pl"},
 	{script: "dumper.pl", module: "Data::Dumper"},
