@@ -3172,7 +3172,10 @@ sub run_request {
             # own: a BEGIN block reads nothing there.)
             open_data() if defined $DATA_OFFSET;
             $FELL_OFF = 0;
-            $ok = eval { $sub->(), returned_early(); 1 };
+            # The script's top level is a sub's here: its @_ is @ARGV, so
+            # that a bare shift or pop takes from @ARGV as in a file's
+            # main program (&$sub passes this @_ on).
+            $ok = eval { local *_ = \@ARGV; &$sub; returned_early(); 1 };
             undef $EXIT_THROW;
             $errno = $! + 0;
             $err = $@;

@@ -341,6 +341,7 @@ var runnerCorpus = []runnerCase{
 	{script: "data_package.pl"},
 	{script: "env.pl", query: "a=%d"},
 	{script: "argv.pl", query: "a+b"},
+	{script: "argv_shift.pl", query: "a=%d&b=2&c=3"},
 	{script: "binary.pl"},
 	{script: "large.pl"},
 	{script: "stream.pl"},
