@@ -2415,6 +2415,10 @@ sub named_globals {
         next if $declared{$pkg};
         push @watch, [$sigil, "${pkg}::$name"];
     }
+    # A package the script calls into by name (Counter::get(), Counter->new)
+    # is named too: one that a `do FILE` fills at run time is the script's.
+    while ($code =~ /(?<![\$\@%&\w:])([A-Za-z_]\w*(?:::\w+)*)::\w+\s*\(/g) { $named{$1} = 1 }
+    while ($code =~ /(?<![\$\@%&\w:])([A-Za-z_]\w*(?:::\w+)*)\s*->\s*\w/g) { $named{$1} = 1 }
     while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)::/g) { $named{$1} = 1 }
     while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)\b/g) { $named{$1} = 1 }
     return (\%named, \%declared, \@watch);

@@ -357,6 +357,7 @@ var runnerCorpus = []runnerCase{
 	{script: "indirect.pl"},
 	{script: "begin_inc.pl"},
 	{script: "do_config.pl", notRegistry: true},
+	{script: "do_package.pl", notRegistry: true},
 	{script: "begin_modperl.pl"},
 	{script: "do_subs.pl", notRegistry: true},
 	{script: "begin_env.pl", query: "a=1", notRegistry: true},
