@@ -591,7 +591,7 @@ our @WATCH;               # watched module globals: [package, [[sigil, name]...]
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
-our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT);
+our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
 # Per request state.
@@ -2021,6 +2021,19 @@ sub registry_changed {
             return "package $pkg created at run time" if script_owned($pkg, $mod);
         }
     }
+    # An %INC entry that no loaded file made (`$INC{'My/Inline.pm'} =
+    # __FILE__`, the inline-module idiom at run time): a new process has
+    # none. A module a request loaded stays loaded, as under mod_perl.
+    if (scalar(keys %INC) != $REG_INC_COUNT) {
+        for my $k (keys %INC) {
+            next if $REG_INC_KEYS{$k};
+            my $v = $INC{$k};
+            return "\%INC entry $k set at run time"
+                if !defined $v || ref $v || $v eq $SCRIPT || substr($v, -length($k)) ne $k || !-f $v;
+        }
+        $REG_INC_COUNT = scalar keys %INC;
+        %REG_INC_KEYS = map { $_ => 1 } keys %INC;
+    }
     return;
 }
 
@@ -3360,6 +3373,8 @@ sub registry_compile {
         split_registry_symbols();
         %REG_FP = registry_fingerprints();
         $REG_MAIN_COUNT = scalar keys %main::;
+        $REG_INC_COUNT = scalar keys %INC;
+        %REG_INC_KEYS = map { $_ => 1 } keys %INC;
     }
     %REG_LAYERS = map { $_ => [PerlIO::get_layers(*{$main::{$_}})] } qw(STDIN STDOUT STDERR);
     $REG_CGI = cgi_pragmas();
@@ -3435,6 +3450,8 @@ sub switch_to_perlrun {
     @REG_END = ();
     wipe_main();
     delete_package($_) for keys %REG_PKGS;
+    drop_libs(\%REG_INC_KEYS) if %REG_INC_KEYS;
+    %REG_INC_KEYS = ();
     %REG_PKGS = ();
     %REG_MAIN = ();
     %REG_FP = ();

@@ -354,6 +354,7 @@ var runnerCorpus = []runnerCase{
 	{script: "begin_end.pl", notRegistry: true},
 	{script: "require_lib.pl", notRegistry: true},
 	{script: "require_pm.pl"},
+	{script: "inc_entry.pl", notRegistry: true},
 	{script: "indirect.pl"},
 	{script: "begin_inc.pl"},
 	{script: "do_config.pl", notRegistry: true},
