@@ -2343,12 +2343,36 @@ sub split_source {
         $pkg = $1 if $code =~ /^\s*package\s+([\w:]+)\s*;/;
         $utf8 = 1 if $code =~ /^\s*use\s+utf8\b/;
         $utf8 = 0 if $code =~ /^\s*no\s+utf8\b/;
+        # The token after a statement on the same line (`...; __END__`),
+        # outside a string: the code ends there, the data at the next line.
+        if ($code =~ /^(.*[;}]\s*)__(?:END|DATA)__\s*\z/s && !in_string($1)) {
+            return (substr($src, 0, $start + length $1), $pos, $pkg, $utf8, 0);
+        }
         while ($code =~ /<<(~?)\s*(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z_]\w*))/g) {
             my $tag = defined $2 ? $2 : defined $3 ? $3 : $4;
+            # Not in a string (`print "<< Prev"`, a format's "@<<<"):
+            # an odd count of quotes before it on the line.
+            next if in_string(substr($code, 0, $-[0]));
             push @heredoc, $tag;
         }
     }
     return ($src, undef, $pkg, $utf8, $pod);
+}
+
+# in_string reports whether the end of a line's text is inside a string
+# literal opened on that line: an odd count of unescaped " or ' (the one
+# that opens first counts, the other quote is literal within it). A line
+# scan's guess, which is all split_source needs.
+sub in_string {
+    my ($text) = @_;
+    my $open;
+    while ($text =~ /(\\.|["'])/gs) {
+        my $c = $1;
+        next if length $c > 1;
+        if (!defined $open) { $open = $c }
+        elsif ($c eq $open) { undef $open }
+    }
+    return defined $open;
 }
 
 # code_only strips POD and whole-line comments for the hazard scan. A

@@ -339,6 +339,7 @@ var runnerCorpus = []runnerCase{
 	{script: "data.pl"},
 	{script: "data_end.pl"},
 	{script: "data_package.pl"},
+	{script: "end_token.pl"},
 	{script: "env.pl", query: "a=%d"},
 	{script: "argv.pl", query: "a+b"},
 	{script: "argv_shift.pl", query: "a=%d&b=2&c=3"},
