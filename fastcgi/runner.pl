@@ -569,7 +569,8 @@ our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
-our %INTERP0;             # restore_interpreter's values, from the runner's start
+our %INTERP0;
+our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -2531,6 +2532,26 @@ sub hook {
     return $fh;
 }
 
+# undef_script_subs undefines the subs this compilation defined in the
+# packages of @SUB_PKGS that perlrun's wipe left (it deletes the packages
+# the script created; UNIVERSAL, CGI... stay): in a new process they do
+# not exist before the compilation, which would now say "Subroutine
+# UNIVERSAL::describe redefined", fatal under `use warnings FATAL =>
+# 'all'`. A sub something else still holds is left alone.
+sub undef_script_subs {
+    for my $pkg (@SUB_PKGS) {
+        my $h = stash($pkg) or next;
+        for my $k (keys %$h) {
+            my $code = entry_code($h->{$k}) or next;
+            my $cv = B::svref_2object($code);
+            next unless $cv->isa('B::CV') && !$cv->XSUB && ${ $cv->ROOT };
+            next unless $cv->FILE eq $SCRIPT || $cv->FILE =~ m{/\Q$HOOK_NAME\E\z};
+            next if $cv->REFCNT > 2;    # the glob and $code
+            undef &$code;
+        }
+    }
+}
+
 # compile returns the script as a sub, or (undef, $@) when it does not
 # compile. It runs inside the request: BEGIN blocks print to the client.
 sub compile_script {
@@ -3253,6 +3274,7 @@ sub run_request {
             my @held = held_cvs(\@cvs);
             wipe_main($names);
             wipe_packages(@owned);
+            undef_script_subs() if @SUB_PKGS;
             drop_libs(\%inc_before);
             release_held() if @HELD;
             keep_or_free($wrapper, \@cvs, \@held);
@@ -3723,6 +3745,13 @@ sub main {
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;
+    # Packages besides main the script may define subs in (`package Foo;`,
+    # `sub Foo::bar`): in one that outlives perlrun's wipe (UNIVERSAL, a
+    # module's), they are undefined after each request (undef_script_subs).
+    my %sp = %$declared;
+    $sp{$1} = 1 while $scan =~ /\bsub\s+((?:\w+::)*\w+)::\w+/g;
+    delete $sp{main};
+    @SUB_PKGS = sort keys %sp;
     my (%w, %by_pkg);
     for my $v (@KNOWN_GLOBALS, @$watch) {
         my ($sigil, $full) = @$v;

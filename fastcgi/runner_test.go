@@ -411,6 +411,7 @@ var runnerCorpus = []runnerCase{
 	{script: "reopen_stdout.pl", query: "%d"},
 	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
+	{script: "sub_elsewhere.pl"},
 	{script: "warn_handler.pl", notRegistry: true},
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "dollar_s.pl"},
