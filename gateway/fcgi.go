@@ -54,16 +54,20 @@ type poolVersion struct {
 }
 
 // fileVersion identifies a version of a file: a rename-over or an edit
-// changes it, which is how a changed script gets new workers (C31).
+// changes it, which is how a changed script gets new workers (C31). The
+// change time counts too: an edit in place that keeps the size and puts
+// the modification time back (cp -p, install -p, touch -r) changes only
+// that.
 type fileVersion struct {
-	dev, ino    uint64
-	mtime, size int64
+	dev, ino           uint64
+	mtime, ctime, size int64
 }
 
 func fileVersionOf(fi os.FileInfo) fileVersion {
 	v := fileVersion{mtime: fi.ModTime().UnixNano(), size: fi.Size()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		v.dev, v.ino = uint64(st.Dev), st.Ino
+		v.ctime = st.Ctim.Nano()
 	}
 	return v
 }

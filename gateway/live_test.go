@@ -370,6 +370,23 @@ func TestLive_ChangedScriptRunsNewCode(t *testing.T) {
 					t.Errorf("new worker %d not reused: %d", p2, p3)
 				}
 			}
+			// In place again, and the old modification time put back, as
+			// cp -p, install -p or touch -r leave it: only the change
+			// time tells.
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+			if err := os.WriteFile(path, []byte(versionScript(3)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+			if _, b3 := s.get(t, "edit.pl"); b3 != versionBody(3) {
+				t.Errorf("after an edit that kept size and mtime: body %q, want %q", b3, versionBody(3))
+			}
 		})
 	}
 }
@@ -531,6 +548,99 @@ func (s *fcgiSite) waitGreeting(tb testing.TB, want string, d time.Duration) boo
 // --config file (env value, a script's mode) takes effect within about 1 s;
 // a bad edit is logged with the line it is on and the previous config stays
 // in force.
+// TestReload_WatchedConfigUnderTrickleAndSwaps guards C32 where the
+// watcher's events never settle or come from elsewhere: a file written
+// every 30 ms beside the config (a log) does not hold the rescan back past
+// its bound; a config directory replaced as a whole, and a config that is
+// a symbolic link to a file in another directory, are still followed.
+func TestReload_WatchedConfigUnderTrickleAndSwaps(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	confDir := filepath.Join(root, "conf")
+	realDir := filepath.Join(root, "checkout")
+	for _, d := range []string{confDir, realDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conf := filepath.Join(confDir, "menshen.toml")
+	mustWriteFile(t, conf, liveConfig("one", false), 0o644)
+	s := newFCGISite(t, "live", ModeCGI, func(c *Config) { c.ConfigFile = conf })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, g := s.mustGreeting(t); g != "one" {
+		t.Fatalf("before the edits: greeting %q", g)
+	}
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		log := filepath.Join(confDir, "app.log")
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(30 * time.Millisecond):
+			}
+			f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+			if err == nil {
+				fmt.Fprintf(f, "line %d\n", i)
+				f.Close()
+			}
+		}
+	})
+	mustRenameOver(t, conf, liveConfig("two", false))
+	ok := s.waitGreeting(t, "two", 1500*time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if !ok {
+		t.Fatal("config edited while a file beside it is written every 30ms: not applied within 1.5s")
+	}
+
+	// The whole directory replaced: the new one is watched too.
+	newDir := filepath.Join(root, "conf.new")
+	if err := os.Mkdir(newDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(newDir, "menshen.toml"), liveConfig("three", false), 0o644)
+	if err := os.Rename(confDir, filepath.Join(root, "conf.old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(newDir, confDir); err != nil {
+		t.Fatal(err)
+	}
+	if !s.waitGreeting(t, "three", 1500*time.Millisecond) {
+		t.Fatal("config directory replaced: not applied within 1.5s")
+	}
+	time.Sleep(200 * time.Millisecond) // the new directory's watch is added at the rescan
+	mustRenameOver(t, conf, liveConfig("four", false))
+	if !s.waitGreeting(t, "four", 1500*time.Millisecond) {
+		t.Fatal("config edited in the replacing directory: not applied within 1.5s")
+	}
+
+	// The config a link to a file in a checkout: edits of that file count.
+	real := filepath.Join(realDir, "menshen.toml")
+	mustWriteFile(t, real, liveConfig("five", false), 0o644)
+	link := filepath.Join(confDir, ".menshen.toml.link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(link, conf); err != nil {
+		t.Fatal(err)
+	}
+	if !s.waitGreeting(t, "five", 1500*time.Millisecond) {
+		t.Fatal("config replaced by a symbolic link: not applied within 1.5s")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if err := os.WriteFile(real, []byte(liveConfig("six", false)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !s.waitGreeting(t, "six", 1500*time.Millisecond) {
+		t.Fatal("the link's target edited: not applied within 1.5s")
+	}
+}
+
 func TestReload_WatchedConfigAppliesOrIsRejected(t *testing.T) {
 	t.Parallel()
 	conf := filepath.Join(t.TempDir(), "menshen.toml")

@@ -25,8 +25,14 @@ import (
 
 // debounce is how long the watcher waits for a burst of events (an editor's
 // write-rename-chmod, a deploy's mv) to settle before it rescans: small
-// enough to fit the 1 s budget of C31.
-const debounce = 100 * time.Millisecond
+// enough to fit the 1 s budget of C31. maxWait bounds the wait when events
+// never settle (a script writing a counter file on every request, a log
+// beside the config file): the rescan comes at most that long after the
+// first event of a burst.
+const (
+	debounce = 100 * time.Millisecond
+	maxWait  = 500 * time.Millisecond
+)
 
 // startWatch starts the watcher goroutine. A watcher that cannot start is
 // logged, not fatal: requests still see every change (see the file comment).
@@ -98,12 +104,31 @@ func (g *Gateway) addWatches(st *watchState, s *settings) {
 		}
 		st.watched[dir] = ino
 	}
-	for _, m := range s.mounts {
-		parent := filepath.Dir(m.dir)
+	watchParent := func(dir string) {
+		parent := filepath.Dir(dir)
 		if st.parents[parent] == nil {
 			st.parents[parent] = map[string]bool{}
 		}
-		st.parents[parent][filepath.Base(m.dir)] = true
+		st.parents[parent][filepath.Base(dir)] = true
+	}
+	for _, m := range s.mounts {
+		watchParent(m.dir)
+	}
+	// The config file's directory, and, for a symbolic link, its
+	// target's: an edit of the file the link names (a config kept in a
+	// checkout) is an event there. Their parents too, for a directory
+	// replaced as a whole.
+	var configDirs []string
+	if g.cfg.ConfigFile != "" {
+		if abs, err := filepath.Abs(g.cfg.ConfigFile); err == nil {
+			configDirs = append(configDirs, filepath.Dir(abs))
+			if real, err := filepath.EvalSymlinks(abs); err == nil && filepath.Dir(real) != filepath.Dir(abs) {
+				configDirs = append(configDirs, filepath.Dir(real))
+			}
+		}
+	}
+	for _, d := range configDirs {
+		watchParent(d)
 	}
 	for parent := range st.parents {
 		add(parent, true)
@@ -120,10 +145,8 @@ func (g *Gateway) addWatches(st *watchState, s *settings) {
 			return nil
 		})
 	}
-	if g.cfg.ConfigFile != "" {
-		if abs, err := filepath.Abs(g.cfg.ConfigFile); err == nil {
-			add(filepath.Dir(abs), false)
-		}
+	for _, d := range configDirs {
+		add(d, false)
 	}
 }
 
@@ -132,6 +155,14 @@ func (g *Gateway) watchLoop(st *watchState) {
 	defer st.w.Close()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var burst time.Time // the first event since the last rescan
+	settle := func() {
+		now := time.Now()
+		if burst.IsZero() {
+			burst = now
+		}
+		timer.Reset(min(debounce, max(0, maxWait-now.Sub(burst))))
+	}
 	for {
 		select {
 		case <-g.ctx.Done():
@@ -156,14 +187,15 @@ func (g *Gateway) watchLoop(st *watchState) {
 				}
 				st.touched[ev.Name] = true
 			}
-			timer.Reset(debounce)
+			settle()
 		case err, ok := <-st.w.Errors:
 			if !ok {
 				return
 			}
 			g.log.WithError(err).Warn("file watcher error; rescanning")
-			timer.Reset(debounce)
+			settle()
 		case <-timer.C:
+			burst = time.Time{}
 			g.rescan(st)
 		}
 	}
