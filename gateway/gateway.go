@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -313,7 +312,7 @@ func (g *Gateway) Reload() error {
 	}
 	old := g.settings.Swap(s)
 	g.metrics.reloaded(true)
-	if modesOf(old) != modesOf(s) && g.clearModes() {
+	if modesChanged(old, s) && g.clearModes() {
 		// The newest word wins: an edit of the file's modes after a
 		// runtime switch must not be silently shadowed by it.
 		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) cleared")
@@ -324,20 +323,32 @@ func (g *Gateway) Reload() error {
 	return nil
 }
 
-// modesOf is every mode setting of s in one comparable string: the
-// default, each mount's and each script's.
-func modesOf(s *settings) string {
-	var b strings.Builder
-	b.WriteString(string(s.mode))
-	for _, m := range s.mounts {
-		b.WriteString("\x00" + m.prefix + "=" + string(m.mode))
+// modesChanged reports whether new sets another mode than old for what
+// both serve: the default, a mount both have, a script's own. A mount
+// added or removed changes no mode a runtime switch was made on (nor does
+// a config caught half-written without one of its mounts).
+func modesChanged(old, new *settings) bool {
+	if old.mode != new.mode {
+		return true
 	}
-	for _, k := range sortedKeys(s.scripts) {
-		if m := s.scripts[k].mode; m != "" {
-			b.WriteString("\x00" + k + "=" + string(m))
+	for _, m := range new.mounts {
+		for _, o := range old.mounts {
+			if o.prefix == m.prefix && o.mode != m.mode {
+				return true
+			}
 		}
 	}
-	return b.String()
+	for k, sc := range new.scripts {
+		if old.scripts[k].mode != sc.mode {
+			return true
+		}
+	}
+	for k, sc := range old.scripts {
+		if _, ok := new.scripts[k]; !ok && sc.mode != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isLoopback(addr string) bool {

@@ -770,6 +770,20 @@ func TestReload_ModeEditAfterRuntimeSwitchApplies(t *testing.T) {
 	if m := s.g.modes.Load(); m.all != ModeCGI || m.scripts["env.pl"] != ModeCGI {
 		t.Errorf("a reload that changed no mode cleared the runtime switches: %+v", m)
 	}
+	// A mount added with no mode of its own, then removed again (as a
+	// config caught half-written would): no mode of what was served changed.
+	legacy := t.TempDir()
+	mustWriteFile(t, conf, liveConfig("two", false)+fmt.Sprintf("\n[[mount]]\nprefix = \"/legacy/\"\ndir = %q\n", legacy), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	mustWriteFile(t, conf, liveConfig("two", false), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if m := s.g.modes.Load(); m.all != ModeCGI || m.scripts["env.pl"] != ModeCGI {
+		t.Errorf("a mount added and removed cleared the runtime switches: %+v", m)
+	}
 
 	// The file now puts env.pl in fastcgi: that applies.
 	mustWriteFile(t, conf, liveConfig("two", true), 0o644)
