@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -37,6 +38,17 @@ func Check(cfg Config) ([]string, error) {
 			addConf(e)
 		}
 	}
+	if fc != nil {
+		// The mounts whose directory is missing are reported already;
+		// the rest of the file is still checked without them (and never
+		// the current directory for a mount with no dir).
+		trimmed := *fc
+		trimmed.Mount = slices.DeleteFunc(slices.Clone(fc.Mount), func(m fileMount) bool {
+			fi, err := os.Stat(m.Dir)
+			return m.Dir == "" || err != nil || !fi.IsDir()
+		})
+		fc = &trimmed
+	}
 	s, err := buildSettings(cfg, fc)
 	if err != nil && fc != nil {
 		addConf(err)
@@ -49,11 +61,6 @@ func Check(cfg Config) ([]string, error) {
 		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
 		if err != nil || rt.key != key || rt.pathInfo != "" {
 			addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
-		}
-	}
-	for _, w := range s.wrappers {
-		if fi, err := os.Stat(w.command); err != nil || fi.Mode().Perm()&0o111 == 0 {
-			add("wrapper %s: command %q is missing or not executable", w.ext, w.command)
 		}
 	}
 	for _, m := range s.mounts {

@@ -145,9 +145,7 @@ func (d *duration) UnmarshalText(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if v < 0 {
-		return fmt.Errorf("negative duration %q", b)
-	}
+	// A negative one is reported by validate, with the other problems.
 	d.Duration = v
 	return nil
 }
@@ -226,7 +224,7 @@ type fileWrapper struct {
 type fileScript struct {
 	Mode       string            `toml:"mode"`
 	Isolation  string            `toml:"isolation"`
-	Workers    int               `toml:"workers"`
+	Workers    *int              `toml:"workers"`
 	MinWorkers *int              `toml:"min_workers"`
 	Timeout    *duration         `toml:"timeout"`
 	Env        map[string]string `toml:"env"`
@@ -490,7 +488,7 @@ func (fc *fileConfig) validate() []error {
 		key string
 		v   *duration
 	}{{"timeout", fc.Timeout}, {"idle_timeout", fc.IdleTimeout}} {
-		if d.v != nil && d.v.Duration == 0 {
+		if d.v != nil && d.v.Duration <= 0 {
 			add(atKey(fmt.Errorf("%s %q: must be positive", d.key, d.v.Duration), d.key))
 		}
 	}
@@ -505,6 +503,9 @@ func (fc *fileConfig) validate() []error {
 		}
 		if !filepath.IsAbs(w.Command) {
 			add(atEntry(fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command), "wrapper", i, "command"))
+		} else if fi, err := os.Stat(w.Command); err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+			// Else every file with the extension would be a 500.
+			add(atEntry(fmt.Errorf("wrapper %q: command %q is missing or not executable", w.Ext, w.Command), "wrapper", i, "command"))
 		}
 	}
 	var prefixes []string
@@ -516,6 +517,10 @@ func (fc *fileConfig) validate() []error {
 		}
 		if m.Dir == "" {
 			add(atEntry(fmt.Errorf("mount %q: dir is required", m.Prefix), "mount", i))
+		} else if fi, err := os.Stat(m.Dir); err != nil {
+			add(atEntry(fmt.Errorf("mount %q: scripts directory %q: %w", m.Prefix, m.Dir, errors.Unwrap(err)), "mount", i, "dir"))
+		} else if !fi.IsDir() {
+			add(atEntry(fmt.Errorf("mount %q: scripts directory %q is not a directory", m.Prefix, m.Dir), "mount", i, "dir"))
 		}
 		if m.Mode != "" {
 			if _, err := ParseMode(m.Mode); err != nil {
@@ -538,16 +543,16 @@ func (fc *fileConfig) validate() []error {
 				add(atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "isolation"))
 			}
 		}
-		if s.Workers < 0 {
-			add(atKey(fmt.Errorf("script %q: negative workers", name), "script", name, "workers"))
+		if s.Workers != nil && *s.Workers <= 0 {
+			add(atKey(fmt.Errorf("script %q: workers %d: must be positive", name, *s.Workers), "script", name, "workers"))
 		}
 		if s.MinWorkers != nil && *s.MinWorkers < 0 {
 			add(atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers"))
 		}
-		if s.MinWorkers != nil && s.Workers > 0 && *s.MinWorkers > s.Workers {
-			add(atKey(fmt.Errorf("script %q: min_workers %d more than its workers %d", name, *s.MinWorkers, s.Workers), "script", name, "min_workers"))
+		if s.MinWorkers != nil && s.Workers != nil && *s.Workers > 0 && *s.MinWorkers > *s.Workers {
+			add(atKey(fmt.Errorf("script %q: min_workers %d more than its workers %d", name, *s.MinWorkers, *s.Workers), "script", name, "min_workers"))
 		}
-		if s.Timeout != nil && s.Timeout.Duration == 0 {
+		if s.Timeout != nil && s.Timeout.Duration <= 0 {
 			add(atKey(fmt.Errorf("script %q: timeout must be positive", name), "script", name, "timeout"))
 		}
 		for _, k := range sortedKeys(s.Env) {

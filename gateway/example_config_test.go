@@ -26,7 +26,7 @@ func TestConfig_ExampleFileLoads(t *testing.T) {
 		t.Errorf("wrapper = %+v", fc.Wrapper)
 	}
 	sc, ok := fc.Script["report.pl"]
-	if !ok || sc.Mode != "fastcgi" || sc.Isolation != "auto" || sc.Workers != 4 || sc.Env["REPORT_DB"] == "" {
+	if !ok || sc.Mode != "fastcgi" || sc.Isolation != "auto" || deref(sc.Workers) != 4 || sc.Env["REPORT_DB"] == "" {
 		t.Errorf("script = %+v", sc)
 	}
 	if len(fc.Mount) != 0 {

@@ -148,7 +148,7 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 		ss := scriptSettings{
 			mode:       Mode(sc.Mode),
 			isolation:  sc.Isolation,
-			workers:    sc.Workers,
+			workers:    deref(sc.Workers),
 			minWorkers: sc.MinWorkers,
 			env:        envList(sc.Env),
 		}
@@ -170,6 +170,14 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 		s.mounts = append(s.mounts, m)
 	}
 	return nil
+}
+
+// deref is *p, or 0 for nil.
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func newMount(prefix, dir string, mode Mode) (*mount, error) {

@@ -82,9 +82,17 @@ func menshenEnv(extra ...string) []string {
 // exit code, stdout and stderr.
 func runMenshen(tb testing.TB, env []string, args ...string) (code int, stdout, stderr string) {
 	tb.Helper()
+	return runMenshenIn(tb, "", env, args...)
+}
+
+// runMenshenIn is runMenshen with dir as the working directory ("" for
+// the test's).
+func runMenshenIn(tb testing.TB, dir string, env []string, args ...string) (code int, stdout, stderr string) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
 	cmd.Env = menshenEnv(env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -729,6 +737,54 @@ func TestCheck_ListsEveryProblem(t *testing.T) {
 	code, stdout, _ = runMenshen(t, nil, "check", "--scripts", dir, "--config", conf)
 	if code == 0 || !strings.Contains(stdout, "nope.pl") || !strings.Contains(stdout, "report.pl") {
 		t.Errorf("exit %d, stdout %q: want nope.pl named as no script and report.pl's problem", code, stdout)
+	}
+}
+
+// TestCheck_ProblemsDoNotHideEachOther: a negative duration, a mount
+// whose directory is missing, a wrapper whose command is missing (a config
+// problem: exit 2, and serve refuses it), a per-script workers = 0, and a
+// mount with no dir (never the current directory scanned in its place)
+// are each one line, and none hides the others.
+func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ok.pl"), []byte("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	body := "[[mount]]\nprefix = \"/legacy/\"\ndir = \"/nonexistent-menshen-dir\"\n" +
+		"[[mount]]\nprefix = \"/empty/\"\n" +
+		"[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n" +
+		"[script.\"ok.pl\"]\nmode = \"x\"\nworkers = 0\ntimeout = \"-1s\"\n" +
+		"[script.\"missing.pl\"]\nmode = \"cgi\"\n"
+	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Run from a directory holding a non-executable script: a mount with
+	// no dir must not make check scan it.
+	cwd := t.TempDir()
+	if err := os.WriteFile(filepath.Join(cwd, "stray.pl"), []byte("#!/usr/bin/perl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runMenshenIn(t, cwd, nil, "check", "--scripts", dir, "--config", conf)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (config problems)", code)
+	}
+	for _, want := range []string{"/nonexistent-menshen-dir", "dir is required", "/nonexistent-menshen-php-cgi", `mode "x"`, "workers 0", "timeout must be positive", "missing.pl"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no line about %s in %q", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "stray.pl") {
+		t.Errorf("check scanned the current directory: %q", stdout)
+	}
+	// serve refuses the missing wrapper command as a config problem.
+	if err := os.WriteFile(conf, []byte("[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runMenshen(t, nil, "serve", "--listen", freeAddr(t), "--admin", "off", "--scripts", dir, "--config", conf)
+	if code != 2 || !strings.Contains(stderr, "nonexistent-menshen-php-cgi") {
+		t.Errorf("serve with a missing wrapper command: exit %d, stderr %q; want 2 naming it", code, stderr)
 	}
 }
 
