@@ -22,8 +22,8 @@ func TestConfig_ExampleFileLoads(t *testing.T) {
 	if fc.Env["GITWEB_CONFIG"] != "/etc/gitweb.conf" {
 		t.Errorf("env = %v", fc.Env)
 	}
-	if len(fc.Wrapper) != 1 || fc.Wrapper[0].Ext != ".php" {
-		t.Errorf("wrapper = %+v", fc.Wrapper)
+	if len(fc.Wrapper) != 0 {
+		t.Errorf("wrapper = %+v, want the example's commented out (its command must exist)", fc.Wrapper)
 	}
 	sc, ok := fc.Script["report.pl"]
 	if !ok || sc.Mode != "fastcgi" || sc.Isolation != "auto" || deref(sc.Workers) != 4 || sc.Env["REPORT_DB"] == "" {
@@ -57,9 +57,11 @@ func TestConfig_ExampleFileLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfgPath := filepath.Join(dir, "menshen.toml")
-	// With its [[mount]] uncommented over a real directory.
+	// With its [[mount]] uncommented over a real directory, and its
+	// [[wrapper]] over a command that exists.
 	text := strings.NewReplacer("# [[mount]]", "[[mount]]", "# prefix =", "prefix =", "# dir =", "dir =", "# mode =", "mode =",
-		"/srv/legacy-cgi", mountDir).Replace(string(data))
+		"/srv/legacy-cgi", mountDir, "# [[wrapper]]", "[[wrapper]]", "# ext =", "ext =", "# command =", "command =",
+		"/usr/bin/php-cgi", "/bin/sh").Replace(string(data))
 	if err := os.WriteFile(cfgPath, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -79,5 +81,8 @@ func TestConfig_ExampleFileLoads(t *testing.T) {
 	}
 	if len(fc.Mount) != 1 || fc.Mount[0].Prefix != "/legacy/" || fc.Mount[0].Mode != "fastcgi" {
 		t.Errorf("mount = %+v", fc.Mount)
+	}
+	if w, ok := s.wrappers[".php"]; !ok || w.command != "/bin/sh" {
+		t.Errorf("wrapper = %+v", s.wrappers)
 	}
 }
