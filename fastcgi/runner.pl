@@ -284,14 +284,24 @@
 #                    BEGIN-time __WARN__ handler still see the message.
 # globals leaking    perlrun: main:: symbols and packages the script created
 #                    are deleted after each request; required libraries are
-#                    re-required. registry: persist. auto: change detected,
-#                    -> perlrun. `each` iterators of package hashes go with
-#                    the hash.
+#                    re-required; subs it defined in packages that stay
+#                    (sub UNIVERSAL::x) are undefined (undef_script_subs).
+#                    registry: persist. auto: change detected, -> perlrun
+#                    (also in a package the script only calls into, filled
+#                    by do FILE, and an %INC entry no file made). `each`
+#                    iterators of package hashes go with the hash.
+# interpreter        $^A $: $^L $^I $^F $^O $^X $^R and the C locale are put
+#  state             back after every request (restore_interpreter).
 # __END__/__DATA__   The data section is found by a scan of the source (POD
-#                    and here-docs are skipped) and PKG::DATA is re-opened on
-#                    the script file at that offset before every request
-#                    (a real file handle: tell, seek DATA,0,0 and fileno
-#                    work; :utf8 under `use utf8`).
+#                    and here-docs are skipped; a << inside a string starts
+#                    none; the token may follow a statement on its line) and
+#                    PKG::DATA is re-opened on the script file at that
+#                    offset after every compilation, PKG being the package
+#                    in effect where the code ends (__PACKAGE__ there, taken
+#                    by a BEGIN appended to the code) (a real file handle:
+#                    tell, seek DATA,0,0 and fileno work; :utf8 under `use
+#                    utf8`). A line holding only __END__ inside a
+#                    multi-line string is taken for the end (README).
 # BEGIN/END/         BEGIN (and `use`) run at each compilation: every request
 #  CHECK/INIT        in perlrun, once in registry (auto: a BEGIN block means
 #                    perlrun). END blocks compiled from the script are taken
@@ -335,7 +345,9 @@
 # chdir              Into the script's directory before every request, as CGI
 #                    (C20) does: relative opens and `use lib '.'` work.
 # @ARGV/$0           @ARGV empty; $0 the script path (the query is never
-#                    argv: CVE-2012-1823).
+#                    argv: CVE-2012-1823). The top level's @_ is @ARGV, so
+#                    a bare shift/pop there takes from @ARGV as in a main
+#                    program.
 # use lib/@INC/      @INC is restored after each request (so runtime
 #  require           `push @INC` does not accumulate; `use lib` is re-applied
 #                    by each compilation in perlrun and kept in registry).
