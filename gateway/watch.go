@@ -43,7 +43,7 @@ func (g *Gateway) startWatch() error {
 		return nil
 	}
 	st := &watchState{w: w, scripts: map[string]bool{}}
-	g.addWatches(st, g.settings.Load())
+	g.addWatches(st, g.settings.Load(), false)
 	st.config = g.configSum()
 	for _, k := range g.listScripts(g.settings.Load()) {
 		st.scripts[k] = true
@@ -68,11 +68,17 @@ type watchState struct {
 	scripts map[string]bool
 	config  [32]byte
 	touched map[string]bool // files named by events since the last rescan
+	// dirty: an event since the last rescan was in (or named) a scripts
+	// directory. Without one (only a log written beside the config
+	// file), a rescan reads the config file and nothing else: walking a
+	// big scripts tree on every write of that log would cost a core.
+	dirty bool
 }
 
-// addWatches watches every directory of every mount, and the directory of
-// the config file (editors replace files by renaming over them).
-func (g *Gateway) addWatches(st *watchState, s *settings) {
+// addWatches watches every directory of every mount (unless configOnly),
+// and the directory of the config file (editors replace files by renaming
+// over them).
+func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 	if st.watched == nil {
 		st.watched, st.parents = map[string]uint64{}, map[string]map[string]bool{}
 	}
@@ -134,6 +140,9 @@ func (g *Gateway) addWatches(st *watchState, s *settings) {
 		add(parent, true)
 	}
 	for _, m := range s.mounts {
+		if configOnly {
+			break
+		}
 		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.IsDir() {
 				return nil
@@ -181,6 +190,14 @@ func (g *Gateway) watchLoop(st *watchState) {
 				// at the rescan if something is back under its name.
 				delete(st.watched, ev.Name)
 			}
+			if !st.dirty {
+				for _, m := range g.settings.Load().mounts {
+					if within(m.dir, ev.Name) {
+						st.dirty = true
+						break
+					}
+				}
+			}
 			if isPerlLib(ev.Name) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
@@ -193,6 +210,7 @@ func (g *Gateway) watchLoop(st *watchState) {
 				return
 			}
 			g.log.WithError(err).Warn("file watcher error; rescanning")
+			st.dirty = true
 			settle()
 		case <-timer.C:
 			burst = time.Time{}
@@ -204,14 +222,22 @@ func (g *Gateway) watchLoop(st *watchState) {
 // rescan applies what changed since the last scan: config first, then
 // scripts, then new directories.
 func (g *Gateway) rescan(st *watchState) {
+	reloaded := false
 	if sum := g.configSum(); sum != st.config {
 		st.config = sum
 		if err := g.Reload(); err != nil {
 			g.log.WithError(err).Error("config change rejected; kept the previous config")
+		} else {
+			reloaded = true
 		}
 	}
 	s := g.settings.Load()
-	g.addWatches(st, s)
+	if !st.dirty && !reloaded {
+		g.addWatches(st, s, true)
+		return
+	}
+	st.dirty = false
+	g.addWatches(st, s, false)
 	now := map[string]bool{}
 	for _, k := range g.listScripts(s) {
 		now[k] = true
