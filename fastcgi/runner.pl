@@ -2372,6 +2372,70 @@ sub split_source {
     return ($src, undef, $pkg, $utf8, $pod);
 }
 
+# probe_code_end asks perl where the script's code ends: a child compiles
+# the whole file (output to /dev/null, its BEGIN blocks run as they will
+# at each compilation) through a hook that feeds it line by line, and
+# reports the end of the last line perl asked for. Perl stops reading at
+# a real __END__ or __DATA__ token, wherever it is, and nowhere else: in a
+# string, a regex, a format or a here-doc the text is no token. Returns
+# (code, data offset) as split_source does ((source, undef) when perl
+# read it all: no data section), or nothing if the child failed or
+# stopped elsewhere (a BEGIN block's exit): the scan's answer stands then.
+sub probe_code_end {
+    my $pre = "package main; sub Menshen::Runner::Probe::code {\n#line 1\n";
+    my $src = $pre . $SRC . "\n}\n";
+    pipe(my $r, my $w) or return;
+    my $pid = fork;
+    return unless defined $pid;
+    if (!$pid) {
+        close $r;
+        POSIX::dup2($DEVNULL_FD, $_) for 0, 1, 2;
+        my $pos = 0;
+        my $report = sub { syswrite($w, pack('N', $pos)); POSIX::_exit(0) };
+        no warnings 'redefine';
+        *CORE::GLOBAL::exit = $report;
+        local $SIG{__WARN__} = sub { };
+        local $SIG{__DIE__};
+        local $SIG{ALRM} = sub { POSIX::_exit(1) };    # a BEGIN block that hangs: no answer
+        alarm 10;
+        unshift @INC, sub {
+            return unless $_[1] eq 'Menshen/Runner/Probe.pl';
+            return sub {
+                if ($pos >= length $src) { $_ = ''; return 0 }
+                my $nl = index($src, "\n", $pos);
+                $nl = length($src) - 1 if $nl < 0;
+                $_ = substr($src, $pos, $nl + 1 - $pos);
+                $pos = $nl + 1;
+                return 1;
+            };
+        };
+        do 'Menshen/Runner/Probe.pl';
+        $report->();
+    }
+    close $w;
+    my $got = '';
+    my $rin = '';
+    vec($rin, fileno($r), 1) = 1;
+    if (select(my $rout = $rin, undef, undef, 15)) {
+        sysread($r, $got, 4);
+    }
+    kill 'KILL', $pid;
+    waitpid($pid, 0);
+    close $r;
+    return unless length $got == 4;
+    my $end = unpack('N', $got) - length $pre;
+    return ($SRC, undef) if $end > length $SRC;     # it read our closing brace: no token
+    return if $end <= 0 || $end == length $SRC;
+    my $start = rindex($SRC, "\n", $end - 2) + 1;
+    my $line = substr($SRC, $start, $end - $start);
+    while ($line =~ /__(?:END|DATA)__/g) {
+        my $at = $-[0];
+        next if in_string(substr($line, 0, $at));
+        return (substr($SRC, 0, $start + $at), $end);
+    }
+    return;
+}
+
 # in_string reports whether the end of a line's text is inside a string
 # literal opened on that line: an odd count of unescaped " or ' (the one
 # that opens first counts, the other quote is literal within it). A line
@@ -2581,7 +2645,10 @@ sub compile_script {
     # The data section's handle is the package's in effect where the code
     # ends (a `package` in a block is over by then): perl's own answer,
     # taken at that point of the compilation.
-    my $dpkg = defined $DATA_OFFSET ? 'BEGIN { $Menshen::Runner::DATA_PKG = __PACKAGE__ } ' : '';
+    # So is its :utf8 layer: `use utf8` in effect there (HINT_UTF8 in $^H).
+    my $dpkg = defined $DATA_OFFSET
+        ? 'BEGIN { $Menshen::Runner::DATA_PKG = __PACKAGE__; $Menshen::Runner::DATA_UTF8 = $^H & 0x00800000 ? 1 : 0 } '
+        : '';
     local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
@@ -3748,6 +3815,15 @@ sub main {
             : "the runner runs in taint mode, which the script's shebang does not ask for");
     }
     my ($code, $off, $pkg, $utf8, $in_pod) = split_source($SRC);
+    # A line scan cannot tell a __END__ or __DATA__ token from the same
+    # text in a string, or a here-doc from << in a regex or a format:
+    # perl says where the code of a script holding that text ends.
+    if ($SRC =~ /__(?:END|DATA)__/) {
+        if (my @end = probe_code_end()) {
+            ($code, $off) = @end;
+            $in_pod = 0;
+        }
+    }
     $CODE_SRC = $code;
     $CODE_SRC .= "\n=cut\n" if $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
