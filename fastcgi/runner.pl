@@ -3235,6 +3235,9 @@ sub run_request {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
         local $^W = $INITIAL_W;
+        # No stat done yet: `stat _` and `-e _` find nothing, as in a new
+        # process (a stat of a handle never opened costs no system call).
+        { no warnings; stat(*Menshen::Runner::NO_STAT); }
         local $@ = '';
         $? = 0;      # not local: CORE::exit's status must reach the END block below
         $! = 0;
@@ -3735,7 +3738,34 @@ sub parse_shebang {
     return %sw;
 }
 
+# main sets the runner up, then serves connections until told to stop. The
+# setup is a sub of its own: the regex matches it makes are over when it
+# returns, so that a script starts where no match has succeeded yet (an
+# empty pattern, //, then matches everything, and $& is undef).
 sub main {
+    setup(@_);
+    prepare_next();
+    while (!$TERM) {
+        my $conn;
+        if (!accept($conn, $LISTEN)) {
+            next if $!{EINTR} || $!{ECONNABORTED} || $!{EPROTO};
+            last if $TERM;
+            if ($!{EMFILE} || $!{ENFILE} || $!{ENOBUFS} || $!{ENOMEM}) {
+                logmsg("accept: $!");
+                select(undef, undef, undef, 0.1);
+                next;
+            }
+            last;      # the gateway closed or shut down the listener
+        }
+        $CONN = $conn;
+        serve_conn();
+        close $conn;
+        $CONN = undef;
+    }
+    exit 0;
+}
+
+sub setup {
     my @args = @_;
     $ISOLATION = 'auto';
     while (@args && $args[0] =~ /^--/) {
@@ -3892,26 +3922,6 @@ sub main {
     %MAIN0 = map { $_ => 1 } keys %main::;
     %STASH_KEYS = all_stashes();
     undef $STASH_SIG;
-
-    prepare_next();
-    while (!$TERM) {
-        my $conn;
-        if (!accept($conn, $LISTEN)) {
-            next if $!{EINTR} || $!{ECONNABORTED} || $!{EPROTO};
-            last if $TERM;
-            if ($!{EMFILE} || $!{ENFILE} || $!{ENOBUFS} || $!{ENOMEM}) {
-                logmsg("accept: $!");
-                select(undef, undef, undef, 0.1);
-                next;
-            }
-            last;      # the gateway closed or shut down the listener
-        }
-        $CONN = $conn;
-        serve_conn();
-        close $conn;
-        $CONN = undef;
-    }
-    exit 0;
 }
 
 # If the script ends the process itself (CORE::exit, POSIX::_exit cannot be

@@ -351,6 +351,8 @@ var runnerCorpus = []runnerCase{
 	{script: "stream.pl"},
 	{script: "specials.pl"},
 	{script: "interp_vars.pl"},
+	{script: "match_state.pl"},
+	{script: "match_state.pl", query: "an"},
 	{script: "sig.pl"},
 	{script: "chdir.pl"},
 	{script: "dumper.pl", module: "Data::Dumper"},
