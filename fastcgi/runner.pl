@@ -3788,6 +3788,12 @@ sub setup {
     ($BASENAME = $SCRIPT) =~ s{.*/}{};
     ($SCRIPT_DIR = $SCRIPT) =~ s{/[^/]*\z}{};
     $SCRIPT_DIR = '/' if $SCRIPT_DIR eq '';
+    # The working directory the gateway started us in is the script's as
+    # cgi mode has it: a symlink's directory, where $SCRIPT is the target
+    # (untainted: the gateway chose it).
+    if (defined(my $cwd = POSIX::getcwd())) {
+        ($SCRIPT_DIR) = $cwd =~ m{\A(/[^\0]*)\z} if $cwd ne $SCRIPT_DIR;
+    }
     $PID = $$;
     $INITIAL_W = $^W;
 

@@ -1076,6 +1076,31 @@ func TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout(t *testing.T) {
 	}
 }
 
+// TestFastCGI_SymlinkedScriptRunsInLinkDirectory: a Perl script reached
+// through a symlink in a subdirectory runs with the link's directory as
+// its working directory in both modes (C20, README), though the path
+// started, $0, is the target's.
+func TestFastCGI_SymlinkedScriptRunsInLinkDirectory(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "fastcgi", mode, nil)
+			mustWriteFile(t, filepath.Join(s.dir, "real", "cwd.pl"), "#!/usr/bin/perl\nuse POSIX ();\nprint \"Content-Type: text/plain\\n\\n\", POSIX::getcwd(), \"\\n\";\n", 0o755)
+			if err := os.Symlink("real/cwd.pl", filepath.Join(s.dir, "cwdlink.pl")); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				resp, body := mustGet(t, s.url("cwdlink.pl"))
+				want, _ := filepath.EvalSymlinks(s.dir)
+				if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != want {
+					t.Errorf("%s: %d %q, want the link's directory %s", mode, resp.StatusCode, body, want)
+				}
+			}
+		})
+	}
+}
+
 // TestFastCGI_AnswerEndsWhenOutputCloses guards C8 and C23 for a script in
 // the Perl runner that closes STDOUT and goes on working: as in cgi mode,
 // the client has the whole answer at the close, not at the script's end;
