@@ -582,7 +582,8 @@ our $SINK;                # what the via layers of STDOUT/STDERR sit on (never w
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
 our %INTERP0;
-our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)             # restore_interpreter's values, from the runner's start
+our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
+our @FH_GLOBS;            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -1541,7 +1542,7 @@ sub close_glob_io {
     return unless defined fileno($io) || eval { $io->opened };
     # A CGI process's exit flushes STDOUT before it closes the other
     # handles: what a dup of STDOUT still buffers comes after.
-    if ($OUT_LIVE > 1 && !$OUT_DONE && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers($io, output => 1)) {
+    if ($OUT_LIVE > 1 && !$OUT_DONE && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers(*{$g}, output => 1)) {
         eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
     }
     close($io);
@@ -3354,6 +3355,7 @@ sub run_request {
             clear_script_vars(\@spaces);
             clear_pad($wrapper) if $wrapper;
             my @held = held_cvs(\@cvs);
+            close_named_handles() if @FH_GLOBS;
             wipe_main($names);
             wipe_packages(@owned);
             undef_script_subs() if @SUB_PKGS;
@@ -3363,6 +3365,7 @@ sub run_request {
             undef $wrapper;
         } else {
             close_script_handles();
+            close_named_handles() if @FH_GLOBS;
             # auto: objects the request left in the script's variables are
             # destroyed now, as in perlrun (and a CGI process), and make
             # it perlrun from the next request on.
@@ -3444,6 +3447,27 @@ sub prepare_next {
     %ENV = ();
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     srand(new_seed());
+}
+
+# close_named_handles closes the bareword handles the script's source
+# opens (DATA, LOG, Counter::LOCK...), wherever their glob lives (main's
+# own names included, which the perlrun wipe leaves), flushing them and
+# releasing their locks as a process exit does, and gives each a new IO:
+# the format state of a handle ($- $% $= $~ $^) is a new process's again
+# (an explicit close leaves $- at a full page: no top-of-form next time).
+sub close_named_handles {
+    for my $pn (@FH_GLOBS) {
+        my $h = stash($pn->[0]) or next;
+        my $g = $h->{$pn->[1]};
+        next unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{IO};
+        close_glob_io($g);
+        next if *{$g}{IO} == *main::STDIN{IO} || *{$g}{IO} == *main::STDOUT{IO} || *{$g}{IO} == *main::STDERR{IO};
+        my $fresh = do { no strict 'refs'; \*{'Menshen::Runner::IOGEN'} };    # a new glob every time
+        delete $Menshen::Runner::{IOGEN};
+        my $old = select($fresh);      # (makes its IO: no system call)
+        select($old);
+        *$g = *{$fresh}{IO};
+    }
 }
 
 sub close_script_handles {
@@ -3872,6 +3896,16 @@ sub setup {
     # Packages besides main the script may define subs in (`package Foo;`,
     # `sub Foo::bar`): in one that outlives perlrun's wipe (UNIVERSAL, a
     # module's), they are undefined after each request (undef_script_subs).
+    # Bareword handles the script opens: closed, their IO made new, after
+    # every request (close_named_handles).
+    my %fh;
+    $fh{$1} = 1 while $scan =~ /\b(?:open|sysopen|opendir|socket|accept|pipe)\s*\(?\s*([A-Za-z_]\w*(?:::\w+)*)\s*,/g;
+    $fh{$1} = 1 while $scan =~ /\bpipe\s*\(?\s*[A-Za-z_][\w:]*\s*,\s*([A-Za-z_]\w*(?:::\w+)*)/g;
+    delete @fh{qw(my our local state STDIN STDOUT STDERR ARGV ARGVOUT)};
+    @FH_GLOBS = map {
+        my $n = $_;
+        $n =~ /^(.*)::(\w+)\z/ ? [$1, $2] : map { [$_, $n] } 'main', sort keys %$declared;
+    } sort keys %fh;
     my %sp = %$declared;
     $sp{$1} = 1 while $scan =~ /\bsub\s+((?:\w+::)*\w+)::\w+/g;
     delete $sp{main};
