@@ -3074,6 +3074,7 @@ sub rewind {
 # lowest free slot). A script that closed STDIN and kept another handle
 # open in that slot (a module's cache) leaves `<>` reading that handle.
 sub reset_fds {
+    restore_std_globs();
     if (@SYS_OUT) {
         close $_->[0] for @SYS_OUT;
         @SYS_OUT = ();
@@ -3121,6 +3122,28 @@ sub reset_fds {
     if (defined $.) {
         { open(my $fh, '<', \'') or last; my $at = tell($fh); }
         $. = undef;
+    }
+}
+
+# restore_std_globs undoes a glob assignment to a standard handle
+# (`*STDERR = *STDOUT;`): that makes the glob share another's body, so
+# everything done to STDERR here would be done to STDOUT (closing the
+# handle kept for the next request). Each gets a body of its own again,
+# empty; reset_fds then gives it its handle. (The scalar of a glob's body
+# tells which body it has: \$main::STDERR.)
+our %STD_SV;
+sub restore_std_globs {
+    if (\$main::STDIN != ($STD_SV{STDIN} // 0)) {
+        undef *main::STDIN if $STD_SV{STDIN};
+        $STD_SV{STDIN} = \$main::STDIN;
+    }
+    if (\$main::STDOUT != ($STD_SV{STDOUT} // 0)) {
+        undef *main::STDOUT if $STD_SV{STDOUT};
+        $STD_SV{STDOUT} = \$main::STDOUT;
+    }
+    if (\$main::STDERR != ($STD_SV{STDERR} // 0)) {
+        undef *main::STDERR if $STD_SV{STDERR};
+        $STD_SV{STDERR} = \$main::STDERR;
     }
 }
 
@@ -3768,6 +3791,7 @@ sub parse_shebang {
 # empty pattern, //, then matches everything, and $& is undef).
 sub main {
     setup(@_);
+    restore_std_globs();    # (takes note of their bodies)
     prepare_next();
     while (!$TERM) {
         my $conn;
