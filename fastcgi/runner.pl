@@ -582,6 +582,7 @@ our $SINK;                # what the via layers of STDOUT/STDERR sit on (never w
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
 our %INTERP0;
+our $SIGMASK0;            # the signal mask at start, for scripts that change it
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
@@ -3430,6 +3431,7 @@ sub run_request {
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     restore_interpreter();
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $SIGMASK0) if $SIGMASK0;
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
@@ -3914,6 +3916,12 @@ sub setup {
     my $scan = code_only($code);
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
+    # The signal mask is a process's: a script that blocks signals
+    # (sigprocmask) has it put back after each request.
+    if ($scan =~ /\bsigprocmask\b|\bSigSet\b/) {
+        $SIGMASK0 = POSIX::SigSet->new;
+        POSIX::sigprocmask(POSIX::SIG_BLOCK(), POSIX::SigSet->new, $SIGMASK0) or undef $SIGMASK0;
+    }
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;

@@ -354,6 +354,7 @@ var runnerCorpus = []runnerCase{
 	{script: "match_state.pl"},
 	{script: "match_state.pl", query: "an"},
 	{script: "sig.pl"},
+	{script: "sigmask.pl", query: "block%d"},
 	{script: "chdir.pl"},
 	{script: "dumper.pl", module: "Data::Dumper"},
 	{script: "state.pl", notRegistry: true},
