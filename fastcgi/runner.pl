@@ -1591,6 +1591,32 @@ sub clear_script_vars {
 
 # clear_var empties a variable (given by reference) unless it is tied or
 # read-only.
+# clear_captures empties the file-scope lexicals the script's named subs
+# captured (`my $db = DB->new; sub query { $db->... }`): once the wrapper
+# has returned they are no longer in its pad (clear_pad), only in the
+# subs. Their objects are destroyed now, as a CGI process destroys them,
+# while their class exists and STDOUT still reaches the client.
+sub clear_captures {
+    my ($cvs) = @_;
+    for my $cv (@$cvs) {
+        my $pl = B::svref_2object($cv)->PADLIST;
+        next unless $pl && $pl->can('ARRAY');
+        my ($names, $pad) = $pl->ARRAY;
+        next unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
+        my @names = $names->ARRAY;
+        my @svs = $pad->ARRAY;
+        for my $i (1 .. $#svs) {
+            my $n = $names[$i];
+            next unless ref($n) eq 'B::PADNAME' && $n->FLAGS & B::PADNAMEt_OUTER()
+                && ($n->PVX // '') =~ /^[\$\@%]./ && !($n->FLAGS & B::PADNAMEt_OUR());
+            my $sv = $svs[$i];
+            next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
+            my $ref = $sv->object_2svref;
+            clear_var($ref) if Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
+        }
+    }
+}
+
 sub clear_var {
     my ($ref) = @_;
     my $t = Scalar::Util::reftype($ref);
@@ -3368,6 +3394,14 @@ sub run_request {
         $status = run_end_blocks($status, @ends) & 255 if @ends && !$SKIP_END;
         @ends = ();
         child_exit($status) if $$ != $PID;
+        # A script that names signals may have left a handler holding its
+        # objects (a closure over a lexical): %SIG is restored now, while
+        # their DESTROY still reaches the client and their class exists.
+        # (Other scripts' %SIG is restored after the answer, off its path.)
+        if ($TERM_SCRIPT) {
+            restore_sigs($sig_base);
+            undef $sig_base;
+        }
         if ($perlrun) {
             my @owned = owned_packages();
             my $names = script_symbols();
@@ -3378,6 +3412,7 @@ sub run_request {
             my @cvs = map { script_cvs(@$_) } @spaces;
             clear_script_vars(\@spaces);
             clear_pad($wrapper) if $wrapper;
+            clear_captures(\@cvs);
             my @held = held_cvs(\@cvs);
             close_named_handles() if @FH_GLOBS;
             wipe_main($names);
@@ -3422,12 +3457,7 @@ sub run_request {
     }
     $FINISHING = 0;
     restore_watched($watched) if $watched;
-    if ($sig_base) {
-        %SIG_BASE = %$sig_base;
-        $SIG_BASE{TERM} = $TERM_HANDLER;
-        undef $SIG_STATE;
-    }
-    restore_sig(\%SIG_BASE) unless defined $SIG_STATE && sig_state() eq $SIG_STATE;
+    restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     restore_interpreter();
@@ -3461,6 +3491,18 @@ sub restore_interpreter {
         my $now = POSIX::setlocale(POSIX::LC_ALL());
         POSIX::setlocale(POSIX::LC_ALL(), $INTERP0{locale}) if !defined $now || $now ne $INTERP0{locale};
     }
+}
+
+# restore_sigs puts %SIG back as the script's compilation left it (a new
+# base when this request compiled), with the runner's TERM handler.
+sub restore_sigs {
+    my ($sig_base) = @_;
+    if ($sig_base) {
+        %SIG_BASE = %$sig_base;
+        $SIG_BASE{TERM} = $TERM_HANDLER;
+        undef $SIG_STATE;
+    }
+    restore_sig(\%SIG_BASE) unless defined $SIG_STATE && sig_state() eq $SIG_STATE;
 }
 
 # prepare_next does, while the last answer travels, the part of a request's
