@@ -1591,32 +1591,6 @@ sub clear_script_vars {
 
 # clear_var empties a variable (given by reference) unless it is tied or
 # read-only.
-# clear_captures empties the file-scope lexicals the script's named subs
-# captured (`my $db = DB->new; sub query { $db->... }`): once the wrapper
-# has returned they are no longer in its pad (clear_pad), only in the
-# subs. Their objects are destroyed now, as a CGI process destroys them,
-# while their class exists and STDOUT still reaches the client.
-sub clear_captures {
-    my ($cvs) = @_;
-    for my $cv (@$cvs) {
-        my $pl = B::svref_2object($cv)->PADLIST;
-        next unless $pl && $pl->can('ARRAY');
-        my ($names, $pad) = $pl->ARRAY;
-        next unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
-        my @names = $names->ARRAY;
-        my @svs = $pad->ARRAY;
-        for my $i (1 .. $#svs) {
-            my $n = $names[$i];
-            next unless ref($n) eq 'B::PADNAME' && $n->FLAGS & B::PADNAMEt_OUTER()
-                && ($n->PVX // '') =~ /^[\$\@%]./ && !($n->FLAGS & B::PADNAMEt_OUR());
-            my $sv = $svs[$i];
-            next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
-            my $ref = $sv->object_2svref;
-            clear_var($ref) if Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
-        }
-    }
-}
-
 sub clear_var {
     my ($ref) = @_;
     my $t = Scalar::Util::reftype($ref);
@@ -1629,27 +1603,37 @@ sub clear_var {
     }
 }
 
-# clear_pad empties the file-scope lexicals of a perlrun compilation (its
-# wrapper's pad) once the request is done, as the end of a CGI process
-# would: `my %dispatch = (x => \&x)` holds none of its subs then, nor a
-# structure that refers to itself alive. (`our` entries are the package
-# variables': clear_script_vars.)
-sub clear_pad {
+# pad_refs returns references to the file-scope lexicals of a perlrun
+# compilation (its wrapper's pad), taken before the call: the SVs its
+# named subs captured (`my $db = DB->new; sub query { $db->... }`), which
+# perl leaves to them when the wrapper returns, putting new ones in the
+# pad. Emptied with clear_var once the request is done, as the end of a
+# CGI process would: their objects are destroyed while their class exists
+# and STDOUT still reaches the client, `my %dispatch = (x => \&x)` holds
+# none of its subs then, nor a structure that refers to itself alive.
+# (`our` entries are the package variables': clear_script_vars.)
+sub pad_refs {
     my ($wrapper) = @_;
     my $pl = B::svref_2object($wrapper)->PADLIST;
-    return unless $pl && $pl->can('ARRAY');
+    return [] unless $pl && $pl->can('ARRAY');
     my ($names, $pad) = $pl->ARRAY;
-    return unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
+    return [] unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
     my @names = $names->ARRAY;
     my @svs = $pad->ARRAY;
+    my @refs;
     for my $i (1 .. $#svs) {
         my $n = $names[$i];
         next unless ref($n) eq 'B::PADNAME' && ($n->PVX // '') =~ /^[\$\@%]./ && !($n->FLAGS & B::PADNAMEt_OUR());
         my $sv = $svs[$i];
         next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
         my $ref = $sv->object_2svref;
-        clear_var($ref) if Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
+        next unless Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
+        # Weak: one that no sub captured is freed when the wrapper returns,
+        # before the END blocks, as a main program's are.
+        push @refs, $ref;
+        Scalar::Util::weaken($refs[-1]);
     }
+    return \@refs;
 }
 
 # held_cvs returns the addresses of the subs of cvs that something holds
@@ -3281,7 +3265,7 @@ sub run_request {
 
     my $status = 0;
     my @ends;
-    my ($watched, $sig_base, $wrapper);
+    my ($watched, $sig_base, $wrapper, $pad);
     {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
@@ -3319,6 +3303,7 @@ sub run_request {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
                 $wrapper = $sub;
+                $pad = pad_refs($sub) if $sub;
             } elsif ($REG_SUB) {
                 $sub = $REG_SUB;
                 push @ends, @REG_END;
@@ -3411,8 +3396,10 @@ sub run_request {
             destruct_objects(\@spaces);
             my @cvs = map { script_cvs(@$_) } @spaces;
             clear_script_vars(\@spaces);
-            clear_pad($wrapper) if $wrapper;
-            clear_captures(\@cvs);
+            if ($pad) {
+                defined && clear_var($_) for @$pad;
+                undef $pad;
+            }
             my @held = held_cvs(\@cvs);
             close_named_handles() if @FH_GLOBS;
             wipe_main($names);
