@@ -1891,7 +1891,15 @@ sub destruct_objects {
                 undef $v;
                 $first //= $name;
                 undef $$sv;
-            } elsif (!Scalar::Util::blessed($v)) {
+            } elsif (ref $v eq 'CODE') {
+                # A closure the script made (`our $cur = sub { $obj->... }`)
+                # holds what it captured: dropped, its objects go too.
+                my $cv = B::svref_2object($v);
+                next unless $cv->CvFLAGS & B::CVf_CLONED() && from_script($cv->FILE) && !Scalar::Util::readonly($$sv);
+                undef $v;
+                $first //= $name;
+                undef $$sv;
+            } else {
                 push @todo, [$v, $name];
             }
         }
@@ -2620,6 +2628,13 @@ sub hook {
     return $fh;
 }
 
+# from_script reports whether a sub's file is the script's (as compiled
+# through the hook: its path, or the hook's name when #line cannot say it).
+sub from_script {
+    my ($f) = @_;
+    return $f eq $SCRIPT || $f =~ m{/\Q$HOOK_NAME\E\z};
+}
+
 # undef_script_subs undefines the subs this compilation defined in the
 # packages of @SUB_PKGS that perlrun's wipe left (it deletes the packages
 # the script created; UNIVERSAL, CGI... stay): in a new process they do
@@ -2633,7 +2648,7 @@ sub undef_script_subs {
             my $code = entry_code($h->{$k}) or next;
             my $cv = B::svref_2object($code);
             next unless $cv->isa('B::CV') && !$cv->XSUB && ${ $cv->ROOT };
-            next unless $cv->FILE eq $SCRIPT || $cv->FILE =~ m{/\Q$HOOK_NAME\E\z};
+            next unless from_script($cv->FILE);
             next if $cv->REFCNT > 2;    # the glob and $code
             undef &$code;
         }

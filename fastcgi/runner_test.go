@@ -427,6 +427,7 @@ var runnerCorpus = []runnerCase{
 	{script: "sig_term.pl"},
 	{script: "destroy_global.pl", notRegistry: true},
 	{script: "destroy_closure.pl", query: "%d", notRegistry: true},
+	{script: "destroy_closure_global.pl", query: "%d", notRegistry: true},
 	{script: "top_return.pl"},
 	{script: "top_return.pl", query: "ret"},
 }
