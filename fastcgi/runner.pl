@@ -2287,6 +2287,10 @@ sub closure_hazards {
     for my $pn (padnames($w)) {
         return 'state variable ' . $pn->PVX if $pn->FLAGS & B::PADNAMEt_STATE();
     }
+    for my $cv ($w, map { B::svref_2object($_->[1]) } @$cvs) {
+        next unless $cv->isa('B::CV') && !$cv->XSUB && from_script($cv->FILE);
+        if (my $why = op_hazard($cv)) { return $why }
+    }
     for my $entry (@$cvs) {
         my ($name, $code) = @$entry;
         my $cv = B::svref_2object($code);
@@ -2304,6 +2308,29 @@ sub closure_hazards {
 
 # padnames returns the named lexicals of a sub (perl's own pad entries,
 # e.g. "$" for a flip-flop's state, are left out).
+# op_hazard returns what in a sub's code keeps state of its own from call
+# to call, which a compilation used once would start afresh: a flip-flop
+# (`if /start/ .. /stop/`, its state in the pad) and a glob in scalar
+# context (its iterator is the op's).
+sub op_hazard {
+    my ($cv) = @_;
+    my $root = $cv->ROOT;
+    return unless $root && $$root;
+    my @todo = ($root);
+    my $n = 0;
+    while (my $op = shift @todo) {
+        last if ++$n > 500_000;
+        my $name = $op->name;
+        return 'flip-flop (.. in scalar context)' if $name eq 'flip';
+        return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
+        next unless $op->flags & B::OPf_KIDS();
+        for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
+            push @todo, $k;
+        }
+    }
+    return;
+}
+
 sub padnames {
     my ($cv) = @_;
     my $pl = $cv->PADLIST;
@@ -2417,7 +2444,7 @@ sub probe_code_end {
         local $SIG{__WARN__} = sub { };
         local $SIG{__DIE__};
         local $SIG{ALRM} = sub { POSIX::_exit(1) };    # a BEGIN block that hangs: no answer
-        alarm 10;
+        alarm 2;
         unshift @INC, sub {
             return unless $_[1] eq 'Menshen/Runner/Probe.pl';
             return sub {
@@ -2436,7 +2463,9 @@ sub probe_code_end {
     my $got = '';
     my $rin = '';
     vec($rin, fileno($r), 1) = 1;
-    if (select(my $rout = $rin, undef, undef, 15)) {
+    # (Briefly: the first request waits for it. A compilation slower than
+    # that, a BEGIN block that sleeps, keeps the scan's answer.)
+    if (select(my $rout = $rin, undef, undef, 3)) {
         sysread($r, $got, 4);
     }
     kill 'KILL', $pid;
@@ -3947,8 +3976,11 @@ sub setup {
     my ($code, $off, $pkg, $utf8, $in_pod) = split_source($SRC);
     # A line scan cannot tell a __END__ or __DATA__ token from the same
     # text in a string, or a here-doc from << in a regex or a format:
-    # perl says where the code of a script holding that text ends.
-    if ($SRC =~ /__(?:END|DATA)__/) {
+    # where it may have been misled, perl says where the code ends. Sure
+    # enough (no probe): code with no << and no such text before the cut,
+    # and as many { as } (a cut inside q{...} leaves one open).
+    if ($SRC =~ /__(?:END|DATA)__/
+        && ($code =~ /<<|__(?:END|DATA)__/ || !defined $off || ($code =~ tr/{//) != ($code =~ tr/}//))) {
         if (my @end = probe_code_end()) {
             ($code, $off) = @end;
             $in_pod = 0;

@@ -358,6 +358,7 @@ var runnerCorpus = []runnerCase{
 	{script: "chdir.pl"},
 	{script: "dumper.pl", module: "Data::Dumper"},
 	{script: "state.pl", notRegistry: true},
+	{script: "flipflop.pl", query: "a,start,b%d", notRegistry: true},
 	{script: "begin_end.pl", notRegistry: true},
 	{script: "require_lib.pl", notRegistry: true},
 	{script: "require_pm.pl"},
