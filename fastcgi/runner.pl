@@ -584,7 +584,8 @@ our $UMASK;
 our %INTERP0;
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
-our @FH_GLOBS;            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
+our @FH_GLOBS;
+our $EXIT_SIGNED;         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -2711,6 +2712,7 @@ sub compile_script {
     my $prev = $SIG{__WARN__};
     my $filter = sub {
         return if $_[0] =~ /^Variable "[^"]+" will not stay shared at /;
+        return if $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
         if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
     };
     $SIG{__WARN__} = $filter;
@@ -2761,12 +2763,18 @@ sub warnings_import {
     &$WARNINGS_IMPORT;
     return unless $script;
     # warnings->unimport('closure'), without its generality: the category's
-    # two bits (on, fatal) off in the scope being compiled.
+    # two bits (on, fatal) off in the scope being compiled. And 'ambiguous'
+    # for a script that writes `exit -1`: the runner's exit is a sub with
+    # a (;$) prototype, about which perl says "Use of "exit" without
+    # parentheses is ambiguous", as it never does of its own exit.
     my $bits = ${^WARNING_BITS};
-    my $off = $warnings::Offsets{closure};
-    return unless defined $bits && (vec($bits, $off, 1) || vec($bits, $off + 1, 1));
-    vec($bits, $off, 1) = 0;
-    vec($bits, $off + 1, 1) = 0;
+    return unless defined $bits;
+    for my $cat ('closure', $EXIT_SIGNED ? 'ambiguous' : ()) {
+        my $off = $warnings::Offsets{$cat};
+        next unless defined $off && (vec($bits, $off, 1) || vec($bits, $off + 1, 1));
+        vec($bits, $off, 1) = 0;
+        vec($bits, $off + 1, 1) = 0;
+    }
     ${^WARNING_BITS} = $bits;
     return;
 }
@@ -3991,6 +3999,7 @@ sub setup {
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
+    $EXIT_SIGNED = $scan =~ /\bexit\s+[-+]/ ? 1 : 0;
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
     # The signal mask is a process's: a script that blocks signals
     # (sigprocmask) has it put back after each request.

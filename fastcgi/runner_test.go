@@ -333,6 +333,7 @@ var runnerCorpus = []runnerCase{
 	{script: "package_global.pl", notRegistry: true},
 	{script: "exit_mid.pl"},
 	{script: "exit_code.pl"},
+	{script: "exit_minus.pl", query: "bad%d"},
 	{script: "die_before.pl"},
 	{script: "die_after.pl"},
 	{script: "stdin.pl", method: "POST", body: "name=x&bytes=" + strings.Repeat("\x00\x01\xfe\xff", 300) + "&end=1"},
