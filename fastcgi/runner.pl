@@ -1159,8 +1159,14 @@ sub exec_override {
 sub system_override {
     if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || ${^TAINT}) {
         # (A statement of its own: under taint checks, a tainted value
-        # read in the condition would make perl refuse the call.)
-        return CORE::system(@_);
+        # read in the condition would make perl refuse the call.) Perl's
+        # refusal names the script's line, not this one.
+        my ($file, $line) = (CORE::caller(0))[1, 2];
+        local $@;
+        my $r = eval { local $SIG{__DIE__}; CORE::system(@_) };
+        return $r unless $@ ne '';
+        (my $e = $@) =~ s/ at \S+ line \d+\.\n\z/ at $file line $line.\n/;
+        die $e;
     }
     my $errno0 = $! + 0;    # perl's system leaves $! alone when it runs the program
     my ($out, $w, $er, $ew);

@@ -411,6 +411,7 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_path.pl", query: "7"},
 	{script: "taint_warn.pl", query: "x"},
 	{script: "taint_exec.pl"},
+	{script: "taint_system.pl"},
 	{script: "reuse.pl", query: "%d"},
 	{script: "restore_count.pl", notRegistry: true},
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
