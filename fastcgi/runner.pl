@@ -520,7 +520,9 @@ BEGIN {
                 my @f = CORE::caller($j);
                 last unless @f;
                 return if $f[0] eq 'Menshen::Runner'
-                    && ($f[3] =~ /^Menshen::Runner::Compiled::/ || $f[3] =~ /::END\z/);
+                    && ($f[3] =~ /^Menshen::Runner::Compiled::/ || $f[3] =~ /::END\z/
+                        # (or of its compilation: BEGIN blocks, `use`)
+                        || $f[3] eq '(eval)' && ($f[6] // '') eq 'Menshen/Runner/Script.pl');
             }
         }
         return $c[0] unless wantarray;
@@ -585,6 +587,7 @@ our %INTERP0;
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;
+our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
 our $EXIT_SIGNED;         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
@@ -2691,6 +2694,10 @@ sub undef_script_subs {
     }
 }
 
+sub unhook {
+    @INC = grep { !ref $_ || $_ != \&hook } @INC;
+}
+
 # compile returns the script as a sub, or (undef, $@) when it does not
 # compile. It runs inside the request: BEGIN blocks print to the client.
 sub compile_script {
@@ -2712,7 +2719,10 @@ sub compile_script {
     my $dpkg = defined $DATA_OFFSET
         ? 'BEGIN { $Menshen::Runner::DATA_PKG = __PACKAGE__; $Menshen::Runner::DATA_UTF8 = $^H & 0x00800000 ? 1 : 0 } '
         : '';
-    local $HOOK_SRC = "package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
+    # The hook leaves @INC as the compilation starts (while perl still
+    # walks @INC it must stay): the script's `use` of a missing module
+    # lists @INC as a new process has it.
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -2721,7 +2731,11 @@ sub compile_script {
         return if $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
         if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
     };
-    $SIG{__WARN__} = $filter;
+    # (Only under -w, or `use v5.36` and later, which enable warnings
+    # without warnings::import: `use warnings` has its categories turned
+    # off in the script's scopes instead, and a BEGIN block of such a
+    # script sees no handler of ours.)
+    $SIG{__WARN__} = $filter if $^W || $USE_V536;
     no warnings 'redefine';
     local *warnings::import = \&warnings_import;
     use warnings 'redefine';
@@ -4006,6 +4020,10 @@ sub setup {
     my $scan = code_only($code);
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     $EXIT_SIGNED = $scan =~ /\bexit\s+[-+]/ ? 1 : 0;
+    $USE_V536 = 0;
+    while ($scan =~ /\buse\s+(?:v5\.(\d+)|5\.(\d{3}))/g) {
+        $USE_V536 = 1 if (defined $1 ? $1 : $2 + 0) >= 35;
+    }
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
     # The signal mask is a process's: a script that blocks signals
     # (sigprocmask) has it put back after each request.

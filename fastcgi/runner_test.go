@@ -426,6 +426,7 @@ var runnerCorpus = []runnerCase{
 	{script: "warn_handler.pl", notRegistry: true},
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "dollar_s.pl"},
+	{script: "compile_view.pl"},
 	{script: "dollar_s.pl", query: "die"},
 	{script: "sig_term.pl"},
 	{script: "destroy_global.pl", notRegistry: true},
