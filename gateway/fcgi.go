@@ -6,6 +6,7 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 // none (a script that cannot be made persistent).
 type poolEntry struct {
 	sig   poolVersion // a new one means a new pool
+	sum   [32]byte    // the script's content when the pool was built (sameContent)
 	class fastcgi.Class
 	kind  string // "native", "perl" or "per-request", for status
 	pool  *fastcgi.Pool
@@ -129,7 +131,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 			rt = &fresh
 		}
 		sig = poolVersion{fileVersionOf(rt.info), s.poolSig(rt.key, rt.file)}
-		if old.sig == sig {
+		if old.sig == sig || old.sameContent(sig, rt.file) {
 			return old, nil
 		}
 	}
@@ -149,6 +151,11 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, error) {
 	g := t.g
 	e := &poolEntry{sig: sig}
+	if rt.info.Size() <= maxSummed {
+		if data, err := os.ReadFile(rt.file); err == nil {
+			e.sum = sha256.Sum256(data)
+		}
+	}
 	env := []string{"PATH=" + s.path}
 	var path string
 	var args []string
@@ -525,7 +532,8 @@ func (t *poolTable) prune(s *settings) {
 		rt, err := resolve(s.mounts, keyPath(s, k), s.isWrapped)
 		why := "script removed"
 		if err == nil {
-			if e.sig.file == fileVersionOf(rt.info) {
+			v := poolVersion{fileVersionOf(rt.info), e.sig.settings}
+			if e.sig == v || e.sameContent(v, rt.file) {
 				continue
 			}
 			why = "script changed"
@@ -534,6 +542,32 @@ func (t *poolTable) prune(s *settings) {
 		t.retire(k, e, why)
 	}
 }
+
+// sameContent reports whether sig differs from e's only in the file's
+// change time while the file's content is what e was built from: a chmod,
+// a hard link made or removed (backup tools), which change no code. e then
+// takes sig as its own, so the file is read once per change. (The change
+// time is in the version for an edit that keeps the size and puts the
+// modification time back, cp -p: only the content tells those apart.)
+// t.mu is held.
+func (e *poolEntry) sameContent(sig poolVersion, file string) bool {
+	a, b := e.sig, sig
+	a.file.ctime, b.file.ctime = 0, 0
+	if a != b || e.sum == ([32]byte{}) {
+		return false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || sha256.Sum256(data) != e.sum {
+		return false
+	}
+	e.sig = sig
+	return true
+}
+
+// maxSummed bounds the scripts whose content a pool keeps a sum of: a
+// bigger file (a compiled FastCGI program) gets new workers on any change
+// of its change time.
+const maxSummed = 4 << 20
 
 // keyPath returns the URL path of a script key.
 func keyPath(s *settings, key string) string {

@@ -370,6 +370,23 @@ func TestLive_ChangedScriptRunsNewCode(t *testing.T) {
 					t.Errorf("new worker %d not reused: %d", p2, p3)
 				}
 			}
+			if mode == ModeFastCGI {
+				// A chmod that changes nothing and a hard link made and
+				// removed (backup tools) change the change time only:
+				// no new code, the same worker.
+				p2, _ := s.get(t, "edit.pl")
+				if err := os.Chmod(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				bak := filepath.Join(t.TempDir(), "edit.pl.bak")
+				if err := os.Link(path, bak); err == nil {
+					os.Remove(bak)
+				}
+				time.Sleep(300 * time.Millisecond) // the watcher's rescan
+				if p3, b3 := s.get(t, "edit.pl"); p3 != p2 || b3 != versionBody(2) {
+					t.Errorf("after a chmod and a hard link: worker %d %q, want %d still (no new code)", p3, b3, p2)
+				}
+			}
 			// In place again, and the old modification time put back, as
 			// cp -p, install -p or touch -r leave it: only the change
 			// time tells.
