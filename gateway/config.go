@@ -543,8 +543,9 @@ func (fc *fileConfig) validate() []error {
 				add(atKey(fmt.Errorf("script %q: %w", name, err), "script", name, "isolation"))
 			}
 		}
-		if s.Workers != nil && *s.Workers <= 0 {
-			add(atKey(fmt.Errorf("script %q: workers %d: must be positive", name, *s.Workers), "script", name, "workers"))
+		if s.Workers != nil && *s.Workers < 0 {
+			// (0 is the default: --workers, or the file's workers.)
+			add(atKey(fmt.Errorf("script %q: workers %d: must not be negative", name, *s.Workers), "script", name, "workers"))
 		}
 		if s.MinWorkers != nil && *s.MinWorkers < 0 {
 			add(atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers"))

@@ -742,7 +742,7 @@ func TestCheck_ListsEveryProblem(t *testing.T) {
 
 // TestCheck_ProblemsDoNotHideEachOther: a negative duration, a mount
 // whose directory is missing, a wrapper whose command is missing (a config
-// problem: exit 2, and serve refuses it), a per-script workers = 0, and a
+// problem: exit 2, and serve refuses it), a negative per-script workers, and a
 // mount with no dir (never the current directory scanned in its place)
 // are each one line, and none hides the others.
 func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
@@ -755,7 +755,7 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	body := "[[mount]]\nprefix = \"/legacy/\"\ndir = \"/nonexistent-menshen-dir\"\n" +
 		"[[mount]]\nprefix = \"/empty/\"\n" +
 		"[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n" +
-		"[script.\"ok.pl\"]\nmode = \"x\"\nworkers = 0\ntimeout = \"-1s\"\n" +
+		"[script.\"ok.pl\"]\nmode = \"x\"\nworkers = -1\ntimeout = \"-1s\"\n" +
 		"[script.\"missing.pl\"]\nmode = \"cgi\"\n"
 	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -770,7 +770,7 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2 (config problems)", code)
 	}
-	for _, want := range []string{"/nonexistent-menshen-dir", "dir is required", "/nonexistent-menshen-php-cgi", `mode "x"`, "workers 0", "timeout must be positive", "missing.pl"} {
+	for _, want := range []string{"/nonexistent-menshen-dir", "dir is required", "/nonexistent-menshen-php-cgi", `mode "x"`, "workers -1", "timeout must be positive", "missing.pl"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("no line about %s in %q", want, stdout)
 		}
