@@ -622,6 +622,7 @@ our $OUT_OBJ;             # the installed STDOUT's layer object
 our ($COLLECT_PUSHED, @OUT_PUSHED);   # layered_handle: the object its push made
 our $EXIT_SIG;            # the signal exit_rethrow handles (RTMAX), undef if none
 our $EXIT_THROW;          # the exit exit_rethrow carries out of the script's evals
+our $EXIT_ARMED;          # exit_rethrow's handler was installed this request
 our $OBJ_HELD;            # why auto must leave registry: a variable held an object
 our $EXIT;                # [code] once exit was called
 our $SKIP_END;            # exec ended the request: no END blocks
@@ -920,8 +921,11 @@ sub exit_override (;$) {
     # would catch that and go on; so the exit is carried on (exit_rethrow).
     local $SIG{__DIE__};
     my $x = bless { code => $code }, 'Menshen::Runner::Exit';
+    # (While the script blocks the signal, it waits until the script
+    # unblocks it; one still pending at the end is dropped, see run_request.)
     if ($EXIT_SIG && script_running()) {
         $EXIT_THROW = $x;
+        $EXIT_ARMED = 1;
         $SIG{$EXIT_SIG} = \&exit_rethrow;
         kill $EXIT_SIG, $$;
     }
@@ -3429,6 +3433,12 @@ sub run_request {
             # main program (&$sub passes this @_ on).
             $ok = eval { local *_ = \@ARGV; &$sub; returned_early(); 1 };
             undef $EXIT_THROW;
+            if ($EXIT_ARMED) {
+                # One still pending (the script blocked it meanwhile) is
+                # dropped: ignoring a signal discards it.
+                $SIG{$EXIT_SIG} = 'IGNORE';
+                $EXIT_ARMED = 0;
+            }
             $errno = $! + 0;
             $err = $@;
             if (!$ok) {

@@ -403,6 +403,8 @@ var runnerCorpus = []runnerCase{
 	{script: "exit_nested.pl", query: "tie"},
 	{script: "exit_nested.pl", query: "overload"},
 	{script: "exit_nested.pl", query: "nested"},
+	{script: "exit_blocked.pl"},
+	{script: "exit_blocked.pl", query: "unblock"},
 	{script: "syntax_error.pl"},
 	{script: "begin_exit.pl"},
 	{script: "open_std.pl"},
