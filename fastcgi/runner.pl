@@ -611,6 +611,7 @@ our @WATCH;               # watched module globals: [package, [[sigil, name]...]
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
+our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
 # Per request state.
@@ -1554,6 +1555,9 @@ sub close_glob_io {
     return unless ref(\$g) eq 'GLOB';
     my $io = *{$g}{IO} or return;
     return if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
+    # One the registry's compilation opened (BEGIN { open LOG, ... }) serves
+    # every request of that compilation, as under mod_perl.
+    return if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr($io) };
     return unless defined fileno($io) || eval { $io->opened };
     # A CGI process's exit flushes STDOUT before it closes the other
     # handles: what a dup of STDOUT still buffers comes after.
@@ -3596,6 +3600,7 @@ sub close_named_handles {
         my $h = stash($pn->[0]) or next;
         my $g = $h->{$pn->[1]};
         next unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{IO};
+        next if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr(*{$g}{IO}) };
         close_glob_io($g);
         next if *{$g}{IO} == *main::STDIN{IO} || *{$g}{IO} == *main::STDOUT{IO} || *{$g}{IO} == *main::STDERR{IO};
         my $fresh = do { no strict 'refs'; \*{'Menshen::Runner::IOGEN'} };    # a new glob every time
@@ -3651,6 +3656,14 @@ sub registry_compile {
     }
     $REG_SUB = $sub;
     @REG_END = @ends;
+    # The handles the compilation left open (a BEGIN block's log): kept.
+    %REG_OPEN_IO = ();
+    for my $pn ((map { ['main', $_] } @main_new), @FH_GLOBS) {
+        my $h = stash($pn->[0]) or next;
+        my $g = $h->{$pn->[1]};
+        next unless defined $g && ref(\$g) eq 'GLOB' && (my $io = *{$g}{IO});
+        $REG_OPEN_IO{ Scalar::Util::refaddr($io) } = 1 if defined fileno($io) || eval { $io->opened };
+    }
     %REG_MAIN = map { $_ => 1 } @main_new;
     %REG_PKGS = map { $_ => 1 } @mine;
     @REG_INC = @INC;
