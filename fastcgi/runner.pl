@@ -853,7 +853,14 @@ sub PUSHED  {
     push @Menshen::Runner::OUT_PUSHED, $o if $Menshen::Runner::COLLECT_PUSHED;
     return $o;
 }
-sub WRITE   { $Menshen::Runner::OUT_WROTE = 1; Menshen::Runner::stdout_write($_[1]); length $_[1] }
+# (A handle of an earlier request, flushed late, writes nowhere: its
+# stream ended with its request; it must not reach this one's.)
+sub WRITE   {
+    return length $_[1] if ${$_[0]} != $Menshen::Runner::OUT_SERIAL && $$ == $Menshen::Runner::PID;
+    $Menshen::Runner::OUT_WROTE = 1;
+    Menshen::Runner::stdout_write($_[1]);
+    length $_[1];
+}
 sub FLUSH   { Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
 sub FILENO  { 1 }
 sub BINMODE { 0 }
@@ -1909,6 +1916,14 @@ sub destruct_objects {
                 undef $v;
                 $first //= $name;
                 undef $$sv;
+            } elsif (ref $v eq 'GLOB' && *{$v}{IO} && (defined fileno(*{$v}{IO}) || eval { *{$v}{IO}->opened })
+                && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers(*$v, output => 1)) {
+                # A dup of STDOUT in a variable (`our $OUT; open $OUT,
+                # '>&', \*STDOUT`): closed while the answer is open, after
+                # STDOUT is flushed, as a process's exit does.
+                eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
+                close(*$v);
+                $first //= $name;
             } elsif (ref $v eq 'CODE') {
                 # A closure the script made (`our $cur = sub { $obj->... }`)
                 # holds what it captured: dropped, its objects go too.
