@@ -258,7 +258,9 @@
 #                    Menshen::Runner::Exit object instead, and exit_rethrow
 #                    dies again right after any eval of the script that
 #                    caught it (a signal to itself, delivered at perl's next
-#                    statement), until the runner has it. Output
+#                    statement), until the runner has it (one still pending
+#                    because the script blocks signals is dropped after the
+#                    request: IGNORE discards it). Output
 #                    after exit never appears; END blocks run; the next
 #                    request is unaffected. In a child the script forked,
 #                    exit flushes STDOUT/STDERR and POSIX::_exit()s: the child
@@ -291,7 +293,17 @@
 #                    by do FILE, and an %INC entry no file made). `each`
 #                    iterators of package hashes go with the hash.
 # interpreter        $^A $: $^L $^I $^F $^O $^X $^R and the C locale are put
-#  state             back after every request (restore_interpreter).
+#  state             back after every request (restore_interpreter); the
+#                    signal mask too for scripts that call sigprocmask. A
+#                    script starts where no regex matched and no stat was
+#                    done; a glob assignment to STDIN/STDOUT/STDERR is
+#                    undone (restore_std_globs).
+# handles            Bareword handles the script opens (close_named_handles)
+#                    and dups of STDOUT in its variables are closed after
+#                    each request, STDOUT flushed first, as a process exit
+#                    does; under registry those its one compilation opened
+#                    stay (%REG_OPEN_IO). A dup of STDOUT from an earlier
+#                    request writes nowhere.
 # __END__/__DATA__   The data section is found by a scan of the source (POD
 #                    and here-docs are skipped; a << inside a string starts
 #                    none; the token may follow a statement on its line) and
