@@ -963,11 +963,24 @@ sub exit_override (;$) {
 sub exit_rethrow {
     return unless $EXIT_THROW && script_running();
     kill $EXIT_SIG, $$;
+    # Not from inside a DESTROY the unwinding runs, or the runner's own
+    # code (its output layer): perl would swallow the die there and cut
+    # that code short. The signal comes again at the next statement.
+    return if exit_deferred();
     # perl dies again with what a signal handler died with, calling the
     # __DIE__ hook then: none while an exit leaves (a hook the script
     # made local comes back as the stack unwinds, as in a real exit).
     $SIG{__DIE__} = undef;
     die $EXIT_THROW;
+}
+
+sub exit_deferred {
+    for (my $i = 1; my @c = CORE::caller($i); $i++) {
+        return 0 if $c[3] =~ /^Menshen::Runner::Compiled::/;
+        return 1 if $c[3] =~ /::DESTROY\z/
+            || $c[3] =~ /^Menshen::Runner::/ && $c[3] !~ /^Menshen::Runner::exit_(?:rethrow|override)\z/;
+    }
+    return 0;
 }
 
 # script_running reports whether the script's compiled code (its wrapper)
@@ -1896,7 +1909,7 @@ sub script_vars {
 
 sub destruct_objects {
     my ($spaces) = @_;     # [symbol table, package, [names]]...
-    my ($first, %seen);
+    my ($first, %seen, @dups, @drop);
     my $budget = 100_000;
     # Only variables that hold a reference, or hold anything at all.
     my @todo = script_vars($spaces, sub {
@@ -1924,30 +1937,35 @@ sub destruct_objects {
             my $v = $$sv;
             next unless ref $v;
             if (defined Scalar::Util::blessed($v)) {
-                next if Scalar::Util::readonly($$sv);
-                undef $v;
-                $first //= $name;
-                undef $$sv;
+                push @drop, [$sv, $name] unless Scalar::Util::readonly($$sv);
             } elsif (ref $v eq 'GLOB' && *{$v}{IO} && (defined fileno(*{$v}{IO}) || eval { *{$v}{IO}->opened })
                 && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers(*$v, output => 1)) {
                 # A dup of STDOUT in a variable (`our $OUT; open $OUT,
-                # '>&', \*STDOUT`): closed while the answer is open, after
-                # STDOUT is flushed, as a process's exit does.
-                eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
-                close(*$v);
-                $first //= $name;
+                # '>&', \*STDOUT`): closed while the answer is open.
+                push @dups, [$v, $name];
             } elsif (ref $v eq 'CODE') {
                 # A closure the script made (`our $cur = sub { $obj->... }`)
                 # holds what it captured: dropped, its objects go too.
                 my $cv = B::svref_2object($v);
                 next unless $cv->CvFLAGS & B::CVf_CLONED() && from_script($cv->FILE) && !Scalar::Util::readonly($$sv);
-                undef $v;
-                $first //= $name;
-                undef $$sv;
+                push @drop, [$sv, $name];
             } else {
                 push @todo, [$v, $name];
             }
         }
+    }
+    # As a process's exit: STDOUT flushed, the dups of it closed, then the
+    # objects destroyed (their DESTROY output after the dups').
+    if (@dups) {
+        eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
+        for my $d (@dups) {
+            close(*{ $d->[0] });
+            $first //= $d->[1];
+        }
+    }
+    for my $d (@drop) {
+        undef ${ $d->[0] };
+        $first //= $d->[1];
     }
     return $first;
 }
