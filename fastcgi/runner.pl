@@ -600,7 +600,8 @@ our $SIGMASK0;            # the signal mask at start, for scripts that change it
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;
 our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
-our $EXIT_SIGNED;         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
+our $EXIT_SIGNED;
+our $STDOUT_DUPS;         # the script's source dups a handle ('>&'): see run_request         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -1908,7 +1909,7 @@ sub script_vars {
 }
 
 sub destruct_objects {
-    my ($spaces) = @_;     # [symbol table, package, [names]]...
+    my ($spaces, $dups_only) = @_;     # [symbol table, package, [names]]...
     my ($first, %seen, @dups, @drop);
     my $budget = 100_000;
     # Only variables that hold a reference, or hold anything at all.
@@ -1963,6 +1964,7 @@ sub destruct_objects {
             $first //= $d->[1];
         }
     }
+    @drop = () if $dups_only;
     for my $d (@drop) {
         undef ${ $d->[0] };
         $first //= $d->[1];
@@ -3550,6 +3552,11 @@ sub run_request {
                 my $held = destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
                     map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS]);
                 $OBJ_HELD = "package variable $held changed" if $held;
+            } elsif ($MODE eq 'registry' && $STDOUT_DUPS) {
+                # Registry keeps the objects (mod_perl), not a dup of
+                # STDOUT in a variable: its text belongs to this answer.
+                destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
+                    map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS], 1);
             }
         }
         # The runner's handler is back before the answer leaves: the
@@ -4088,6 +4095,7 @@ sub setup {
     my $scan = code_only($code);
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     $EXIT_SIGNED = $scan =~ /\bexit\s+[-+]/ ? 1 : 0;
+    $STDOUT_DUPS = $scan =~ />&/ ? 1 : 0;
     $USE_V536 = 0;
     while ($scan =~ /\buse\s+(?:v5\.(\d+)|5\.(\d{3}))/g) {
         $USE_V536 = 1 if (defined $1 ? $1 : $2 + 0) >= 35;

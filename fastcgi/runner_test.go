@@ -383,7 +383,7 @@ var runnerCorpus = []runnerCase{
 	{script: "dup_stdout.pl", query: "close"},
 	{script: "handles_named.pl"},
 	{script: "begin_handle.pl"},
-	{script: "dup_in_var.pl", notRegistry: true},
+	{script: "dup_in_var.pl"},
 	{script: "std_alias.pl"},
 	{script: "autoflush.pl"},
 	{script: "cgipm.pl", method: "POST", query: "name=q%d", body: "p=posted&name=b", module: "CGI"},
