@@ -601,7 +601,8 @@ our @SUB_PKGS;            # packages the script may define subs in (undef_script
 our @FH_GLOBS;
 our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
 our $EXIT_SIGNED;
-our $STDOUT_DUPS;         # the script's source dups a handle ('>&'): see run_request         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
+our $STDOUT_DUPS;
+our $LOCALE_SCRIPT;       # the script's source names setlocale (restore_interpreter)         # the script's source dups a handle ('>&'): see run_request         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -3612,7 +3613,9 @@ sub restore_interpreter {
     $^F = $INTERP0{F} if $^F != $INTERP0{F};
     $^O = $INTERP0{O} if $^O ne $INTERP0{O};
     $^X = $INTERP0{X} if $^X ne $INTERP0{X};
-    if (defined $INTERP0{locale}) {
+    # (The locale is asked only of a script that names setlocale: the
+    # query costs as much as the rest of this together.)
+    if ($LOCALE_SCRIPT && defined $INTERP0{locale}) {
         my $now = POSIX::setlocale(POSIX::LC_ALL());
         POSIX::setlocale(POSIX::LC_ALL(), $INTERP0{locale}) if !defined $now || $now ne $INTERP0{locale};
     }
@@ -4096,6 +4099,7 @@ sub setup {
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     $EXIT_SIGNED = $scan =~ /\bexit\s+[-+]/ ? 1 : 0;
     $STDOUT_DUPS = $scan =~ />&/ ? 1 : 0;
+    $LOCALE_SCRIPT = $scan =~ /\bsetlocale\b/ ? 1 : 0;
     $USE_V536 = 0;
     while ($scan =~ /\buse\s+(?:v5\.(\d+)|5\.(\d{3}))/g) {
         $USE_V536 = 1 if (defined $1 ? $1 : $2 + 0) >= 35;
