@@ -292,8 +292,9 @@
 #                    (also in a package the script only calls into, filled
 #                    by do FILE, and an %INC entry no file made). `each`
 #                    iterators of package hashes go with the hash.
-# interpreter        $^A $: $^L $^I $^F $^O $^X $^R and the C locale are put
-#  state             back after every request (restore_interpreter); the
+# interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale for a
+#  state             script that names setlocale, are put back after every
+#                    request (restore_interpreter); the
 #                    signal mask too for scripts that call sigprocmask. A
 #                    script starts where no regex matched and no stat was
 #                    done; a glob assignment to STDIN/STDOUT/STDERR is
