@@ -596,14 +596,14 @@ our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
-our %INTERP0;
+our %INTERP0;             # restore_interpreter's values, from the runner's start
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
-our @FH_GLOBS;
+our @FH_GLOBS;            # [package, name] of the bareword handles the script opens
 our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
-our $EXIT_SIGNED;
-our $STDOUT_DUPS;
-our $LOCALE_SCRIPT;       # the script's source names setlocale (restore_interpreter)         # the script's source dups a handle ('>&'): see run_request         # the script writes `exit -N` or `exit +N` (warnings_import)            # [package, name] of the bareword handles the script opens             # restore_interpreter's values, from the runner's start
+our $EXIT_SIGNED;         # the script writes `exit -N` or `exit +N` (warnings_import)
+our $STDOUT_DUPS;         # the script's source dups a handle ('>&'): see run_request
+our $LOCALE_SCRIPT;       # the script's source names setlocale (restore_interpreter)
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
