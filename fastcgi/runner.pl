@@ -946,7 +946,7 @@ sub exit_override (;$) {
     my $x = bless { code => $code }, 'Menshen::Runner::Exit';
     # (While the script blocks the signal, it waits until the script
     # unblocks it; one still pending at the end is dropped, see run_request.)
-    if ($EXIT_SIG && script_running()) {
+    if ($EXIT_SIG && script_state()) {
         $EXIT_THROW = $x;
         $EXIT_ARMED = 1;
         $SIG{$EXIT_SIG} = \&exit_rethrow;
@@ -964,12 +964,13 @@ sub exit_override (;$) {
 # and a last delivery does nothing. A real exit would have left at once:
 # the code after those evals never runs, as in a CGI process.
 sub exit_rethrow {
-    return unless $EXIT_THROW && script_running();
+    return unless $EXIT_THROW;
+    my $state = script_state() or return;
     kill $EXIT_SIG, $$;
     # Not from inside a DESTROY the unwinding runs, or the runner's own
     # code (its output layer): perl would swallow the die there and cut
     # that code short. The signal comes again at the next statement.
-    return if exit_deferred();
+    return if $state == 2;
     # perl dies again with what a signal handler died with, calling the
     # __DIE__ hook then: none while an exit leaves (a hook the script
     # made local comes back as the stack unwinds, as in a real exit).
@@ -977,21 +978,16 @@ sub exit_rethrow {
     die $EXIT_THROW;
 }
 
-sub exit_deferred {
+# script_state tells whether the script's compiled code (its wrapper) is
+# on the call stack, as opposed to its compilation, its END blocks, or
+# the runner: 0 if not, 1 if so, 2 if so but with a DESTROY or the
+# runner's own code (other than the exit subs) called from it in between.
+sub script_state {
+    my $inner = 0;
     for (my $i = 1; my @c = CORE::caller($i); $i++) {
-        return 0 if $c[3] =~ /^Menshen::Runner::Compiled::/;
-        return 1 if $c[3] =~ /::DESTROY\z/
+        return $inner ? 2 : 1 if $c[3] =~ /^Menshen::Runner::Compiled::/;    # (__ANON__ once its glob is gone)
+        $inner = 1 if $c[3] =~ /::DESTROY\z/
             || $c[3] =~ /^Menshen::Runner::/ && $c[3] !~ /^Menshen::Runner::exit_(?:rethrow|override)\z/;
-    }
-    return 0;
-}
-
-# script_running reports whether the script's compiled code (its wrapper)
-# is on the call stack, as opposed to its compilation, its END blocks, or
-# the runner.
-sub script_running {
-    for (my $i = 1; my @c = CORE::caller($i); $i++) {
-        return 1 if $c[3] =~ /^Menshen::Runner::Compiled::/;    # (__ANON__ once its glob is gone)
     }
     return 0;
 }
@@ -1585,21 +1581,43 @@ sub delete_package {
     undef $STASH_SIG;
 }
 
+# close_glob_io closes a glob's handle as a process exit does, and
+# reports whether the handle is one a request ends (closed now, or
+# already): not a standard handle, nor one the registry keeps.
 sub close_glob_io {
     my ($g) = @_;
-    return unless ref(\$g) eq 'GLOB';
-    my $io = *{$g}{IO} or return;
-    return if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
+    return 0 unless ref(\$g) eq 'GLOB';
+    my $io = *{$g}{IO} or return 0;
+    return 0 if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
     # One the registry's compilation opened (BEGIN { open LOG, ... }) serves
     # every request of that compilation, as under mod_perl.
-    return if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr($io) };
-    return unless defined fileno($io) || eval { $io->opened };
+    return 0 if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr($io) };
+    return 1 unless io_open($io);
     # A CGI process's exit flushes STDOUT before it closes the other
     # handles: what a dup of STDOUT still buffers comes after.
-    if ($OUT_LIVE > 1 && !$OUT_DONE && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers(*{$g}, output => 1)) {
+    if ($OUT_LIVE > 1 && !$OUT_DONE && stdout_dup($g)) {
         eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
     }
     close($io);
+    return 1;
+}
+
+# io_open reports whether an IO is open.
+sub io_open { defined fileno($_[0]) || eval { $_[0]->opened } }
+
+# stdout_dup reports whether a glob's handle writes to the FCGI_STDOUT
+# stream (a dup of the script's STDOUT: the runner's via layer is in it).
+sub stdout_dup {
+    return grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers($_[0], output => 1);
+}
+
+# named_glob returns the glob [package, name] names, if it has an IO.
+sub named_glob {
+    my ($pn) = @_;
+    my $h = stash($pn->[0]) or return;
+    my $g = $h->{$pn->[1]};
+    return unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{IO};
+    return $g;
 }
 
 # A perlrun compilation is freed after its request: its subs hold each
@@ -1941,8 +1959,7 @@ sub destruct_objects {
             next unless ref $v;
             if (defined Scalar::Util::blessed($v)) {
                 push @drop, [$sv, $name] unless Scalar::Util::readonly($$sv);
-            } elsif (ref $v eq 'GLOB' && *{$v}{IO} && (defined fileno(*{$v}{IO}) || eval { *{$v}{IO}->opened })
-                && grep { $_ eq 'via(Menshen::Runner::Out)' } PerlIO::get_layers(*$v, output => 1)) {
+            } elsif (ref $v eq 'GLOB' && *{$v}{IO} && io_open(*{$v}{IO}) && stdout_dup(*$v)) {
                 # A dup of STDOUT in a variable (`our $OUT; open $OUT,
                 # '>&', \*STDOUT`): closed while the answer is open.
                 push @dups, [$v, $name];
@@ -3271,19 +3288,14 @@ sub reset_fds {
 # handle kept for the next request). Each gets a body of its own again,
 # empty; reset_fds then gives it its handle. (The scalar of a glob's body
 # tells which body it has: \$main::STDERR.)
-our %STD_SV;
+my @STD_GLOBS = (\*main::STDIN, \*main::STDOUT, \*main::STDERR);
+my %STD_SV;
 sub restore_std_globs {
-    if (\$main::STDIN != ($STD_SV{STDIN} // 0)) {
-        undef *main::STDIN if $STD_SV{STDIN};
-        $STD_SV{STDIN} = \$main::STDIN;
-    }
-    if (\$main::STDOUT != ($STD_SV{STDOUT} // 0)) {
-        undef *main::STDOUT if $STD_SV{STDOUT};
-        $STD_SV{STDOUT} = \$main::STDOUT;
-    }
-    if (\$main::STDERR != ($STD_SV{STDERR} // 0)) {
-        undef *main::STDERR if $STD_SV{STDERR};
-        $STD_SV{STDERR} = \$main::STDERR;
+    for my $g (@STD_GLOBS) {
+        my $sv = *{$g}{SCALAR};
+        next if $sv == ($STD_SV{$g} // 0);
+        undef *$g if $STD_SV{$g};
+        $STD_SV{$g} = *{$g}{SCALAR};
     }
 }
 
@@ -3527,7 +3539,7 @@ sub run_request {
             my $names = script_symbols();
             # The script's symbols: [symbol table, package, [names]]...
             my @spaces = ([\%main::, 'main', $names],
-                map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } @owned);
+                map { pkg_space($_) } @owned);
             destruct_objects(\@spaces);
             my @cvs = map { script_cvs(@$_) } @spaces;
             clear_script_vars(\@spaces);
@@ -3551,14 +3563,12 @@ sub run_request {
             # destroyed now, as in perlrun (and a CGI process), and make
             # it perlrun from the next request on.
             if ($MODE eq 'auto' && (%REG_HEAVY || %REG_PKGS || light_holds_data())) {
-                my $held = destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
-                    map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS]);
+                my $held = destruct_objects(registry_spaces());
                 $OBJ_HELD = "package variable $held changed" if $held;
             } elsif ($MODE eq 'registry' && $STDOUT_DUPS) {
                 # Registry keeps the objects (mod_perl), not a dup of
                 # STDOUT in a variable: its text belongs to this answer.
-                destruct_objects([[\%main::, 'main', [keys %REG_MAIN]],
-                    map { [stash($_), $_, [grep { !/::\z/ } keys %{ stash($_) }]] } grep { stash($_) } keys %REG_PKGS], 1);
+                destruct_objects(registry_spaces(), 1);
             }
         }
         # The runner's handler is back before the answer leaves: the
@@ -3653,18 +3663,27 @@ sub prepare_next {
 # (an explicit close leaves $- at a full page: no top-of-form next time).
 sub close_named_handles {
     for my $pn (@FH_GLOBS) {
-        my $h = stash($pn->[0]) or next;
-        my $g = $h->{$pn->[1]};
-        next unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{IO};
-        next if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr(*{$g}{IO}) };
-        close_glob_io($g);
-        next if *{$g}{IO} == *main::STDIN{IO} || *{$g}{IO} == *main::STDOUT{IO} || *{$g}{IO} == *main::STDERR{IO};
+        my $g = named_glob($pn) or next;
+        close_glob_io($g) or next;
         my $fresh = do { no strict 'refs'; \*{'Menshen::Runner::IOGEN'} };    # a new glob every time
         delete $Menshen::Runner::{IOGEN};
         my $old = select($fresh);      # (makes its IO: no system call)
         select($old);
         *$g = *{$fresh}{IO};
     }
+}
+
+# pkg_space is a package as destruct_objects and its kin take it:
+# [symbol table, package, [its names but sub-packages]].
+sub pkg_space {
+    my $h = stash($_[0]);
+    return [$h, $_[0], [grep { !/::\z/ } keys %$h]];
+}
+
+# registry_spaces are the registry compilation's symbols that way: its
+# main:: names and the packages it owns.
+sub registry_spaces {
+    return [[\%main::, 'main', [keys %REG_MAIN]], map { pkg_space($_) } grep { stash($_) } keys %REG_PKGS];
 }
 
 sub close_script_handles {
@@ -3715,10 +3734,8 @@ sub registry_compile {
     # The handles the compilation left open (a BEGIN block's log): kept.
     %REG_OPEN_IO = ();
     for my $pn ((map { ['main', $_] } @main_new), @FH_GLOBS) {
-        my $h = stash($pn->[0]) or next;
-        my $g = $h->{$pn->[1]};
-        next unless defined $g && ref(\$g) eq 'GLOB' && (my $io = *{$g}{IO});
-        $REG_OPEN_IO{ Scalar::Util::refaddr($io) } = 1 if defined fileno($io) || eval { $io->opened };
+        my $g = named_glob($pn) or next;
+        $REG_OPEN_IO{ Scalar::Util::refaddr(*{$g}{IO}) } = 1 if io_open(*{$g}{IO});
     }
     %REG_MAIN = map { $_ => 1 } @main_new;
     %REG_PKGS = map { $_ => 1 } @mine;
