@@ -537,29 +537,17 @@ type Response struct {
 // another protocol status, an error wrapping [ErrConnClosed] if the
 // connection ends first, [ErrBadRecord] for garbage, and ctx.Err() if the
 // request's context ends. FCGI_STDERR lines reach Request.Stderr meanwhile.
-func (r *Response) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return 0, errResponseClosed
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if err := r.awaitLocked(); err != nil {
-		return 0, err
-	}
-	n := copy(p, r.pending)
-	r.pending = r.pending[n:]
-	return n, nil
-}
+func (r *Response) Read(p []byte) (int, error) { return r.read(p, false) }
 
 // ReadStdout is Read for a caller that wants the answer as soon as it is
 // whole: it returns io.EOF at the end of the FCGI_STDOUT stream (the empty
 // record), even while the application goes on with the request. The
 // request is then still open: [Response.AwaitEnd] waits for its end,
 // Close aborts it.
-func (r *Response) ReadStdout(p []byte) (int, error) {
+func (r *Response) ReadStdout(p []byte) (int, error) { return r.read(p, true) }
+
+// read is Read, or ReadStdout when stdoutOnly.
+func (r *Response) read(p []byte, stdoutOnly bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -568,14 +556,8 @@ func (r *Response) ReadStdout(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	for len(r.pending) == 0 {
-		if r.err != nil {
-			return 0, r.err
-		}
-		if r.stdoutEnded.Load() {
-			return 0, io.EOF
-		}
-		r.next()
+	if err := r.awaitLocked(stdoutOnly); err != nil {
+		return 0, err
 	}
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]
@@ -612,15 +594,19 @@ func (r *Response) Wait() error {
 	if r.closed {
 		return errResponseClosed
 	}
-	return r.awaitLocked()
+	return r.awaitLocked(false)
 }
 
 // awaitLocked reads records until stdout bytes are pending or the request
-// has ended (its error, io.EOF included, is returned). r.mu is held.
-func (r *Response) awaitLocked() error {
+// has ended (its error, io.EOF included, is returned), or, when
+// stdoutOnly, the stdout stream has (io.EOF). r.mu is held.
+func (r *Response) awaitLocked(stdoutOnly bool) error {
 	for len(r.pending) == 0 {
 		if r.err != nil {
 			return r.err
+		}
+		if stdoutOnly && r.stdoutEnded.Load() {
+			return io.EOF
 		}
 		r.next()
 	}

@@ -871,9 +871,6 @@ func (r *PoolResponse) PID() int { return r.w.pid }
 // once the body has been read to EOF.
 func (r *PoolResponse) AppStatus() (int, bool) { return r.resp.AppStatus() }
 
-// Read reads the worker's FCGI_STDOUT. It returns io.EOF after the request
-// completed. If the worker died mid-request the error matches ErrWorkerDied;
-// if ctx ended (and the worker was killed), it matches ctx.Err().
 // Ready reports whether a Read would return without waiting for the
 // worker (see [Response.Ready]). It does not block.
 func (r *PoolResponse) Ready() bool {
@@ -884,28 +881,24 @@ func (r *PoolResponse) Ready() bool {
 // stream (see [Response.StdoutEnded]).
 func (r *PoolResponse) StdoutEnded() bool { return r.resp.StdoutEnded() }
 
-func (r *PoolResponse) Read(p []byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	n, err := r.resp.Read(p)
-	if err != nil {
-		r.setErr(err)
-		err = r.err
-	}
-	return n, err
-}
+// Read reads the worker's FCGI_STDOUT. It returns io.EOF after the request
+// completed. If the worker died mid-request the error matches ErrWorkerDied;
+// if ctx ended (and the worker was killed), it matches ctx.Err().
+func (r *PoolResponse) Read(p []byte) (int, error) { return r.read(p, false) }
 
 // ReadStdout reads the worker's FCGI_STDOUT as Read does, but returns
 // io.EOF as soon as the worker ends that stream, even if its request goes
 // on (a script that closed its output and works on): the answer is whole.
 // Call AwaitEnd before Close then, or Close takes the request for
 // abandoned.
-func (r *PoolResponse) ReadStdout(p []byte) (int, error) {
+func (r *PoolResponse) ReadStdout(p []byte) (int, error) { return r.read(p, true) }
+
+// read is Read, or ReadStdout when stdoutOnly.
+func (r *PoolResponse) read(p []byte, stdoutOnly bool) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	n, err := r.resp.ReadStdout(p)
+	n, err := r.resp.read(p, stdoutOnly)
 	if _, ended := r.resp.AppStatus(); err == io.EOF && !ended {
 		return n, io.EOF // the stream's end; the request's is still to come
 	}
