@@ -2851,7 +2851,7 @@ sub warnings_import {
     for (my $i = 1; ; $i++) {
         my @c = CORE::caller($i) or last;
         next unless $c[3] =~ /::BEGIN\z/;
-        $script = $c[1] eq $SCRIPT || $c[1] =~ m{/\Q$HOOK_NAME\E\z};
+        $script = from_script($c[1]);
         last;
     }
     &$WARNINGS_IMPORT;
