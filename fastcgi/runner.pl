@@ -872,21 +872,23 @@ sub PUSHED  {
 # stream ended with its request; it must not reach this one's.)
 sub WRITE   {
     return length $_[1] if ${$_[0]} != $Menshen::Runner::OUT_SERIAL && $$ == $Menshen::Runner::PID;
+    local $!;
     $Menshen::Runner::OUT_WROTE = 1;
     Menshen::Runner::stdout_write($_[1]);
     length $_[1];
 }
-sub FLUSH   { Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
+sub FLUSH   { local $!; Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
 sub FILENO  { 1 }
 sub BINMODE { 0 }
 sub CLOSE   {
+    local $!;
     Menshen::Runner::stdout_end() if ${$_[0]} == $Menshen::Runner::OUT_SERIAL && --$Menshen::Runner::OUT_LIVE <= 0;
     0;
 }
 
 package Menshen::Runner::Err;
 sub PUSHED  { my $x = 2; bless \$x, $_[0] }
-sub WRITE   { $Menshen::Runner::ERR_WROTE = 1; Menshen::Runner::stderr_write($_[1]); length $_[1] }
+sub WRITE   { local $!; $Menshen::Runner::ERR_WROTE = 1; Menshen::Runner::stderr_write($_[1]); length $_[1] }
 sub FLUSH   { 0 }
 sub FILENO  { 2 }
 sub BINMODE { 0 }

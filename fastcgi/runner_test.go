@@ -441,6 +441,8 @@ var runnerCorpus = []runnerCase{
 	{script: "destroy_closure_global.pl", query: "%d", notRegistry: true},
 	{script: "top_return.pl"},
 	{script: "top_return.pl", query: "ret"},
+	{script: "errno.pl"},
+	{script: "errno.pl", query: "buffered"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
