@@ -239,6 +239,13 @@
 # @CGI::Carp::WARNINGS), plus every $Pkg::var, @Pkg::var and %Pkg::var that
 # the script's source names for a package it does not declare itself, are
 # saved after compilation and restored after every request, in every mode.
+# perlrun's compilation of each request starts from each one's first value
+# (before the first compilation, or right after the compilation that loaded
+# its module; CGI::Carp's switches from their known unset state), and from
+# %SIG as the runner started plus the handlers that are a module's code
+# (compile_sigs): what one request's BEGIN set must not stay for the next.
+# (A global that the compilation loading its module sets in a BEGIN right
+# after the `use` keeps that first value.)
 # Other module state persists between requests, as under mod_perl (a module
 # loaded at run time by a `require` inside a sub is snapshotted only from the
 # next request on).
@@ -609,6 +616,7 @@ our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
 our $SIG_STATE;           # sig_state() after restore_sig(\%SIG_BASE)
 our $SIG_COMPILED;        # sig_state() of %SIG when %SIG_BASE was taken from it
+our $SIG0_STATE;          # sig_state() of %SIG0
 our $TERM = 0;            # SIGTERM seen
 our $TERM_HANDLER;
 our $SCRIPT_TERM;         # $SIG{TERM} as the script's last compilation left it
@@ -621,6 +629,8 @@ our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our @WATCH;               # watched module globals: [package, [[sigil, name]...]]
+our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
+our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
@@ -2679,7 +2689,9 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     (map { "Carp::$_" } qw(Verbose CarpLevel MaxEvalLen MaxArgLen MaxArgNums RefArgFormatter)),
     (map { "Storable::$_" } qw(canonical forgive_me Deparse Eval)),
     (map { "Text::Wrap::$_" } qw(columns huge unexpand tabstop separator separator2 break)),
-    (map { "CGI::Carp::$_" } qw(EMIT_WARNINGS CUSTOM_MSG DIE_HANDLER TO_BROWSER NO_TIMESTAMP FULL_PATH)),
+    (map { "CGI::Carp::$_" } qw(EMIT_WARNINGS CUSTOM_MSG DIE_HANDLER TO_BROWSER NO_TIMESTAMP FULL_PATH
+        WRAP WARN PROGNAME)),
+    'CGI::LIST_CONTEXT_WARN',
     (map { "Term::ANSIColor::$_" } qw(AUTORESET EACHLINE)),
     'File::Find::prune', 'Getopt::Long::order',
 ), ['@', 'CGI::Carp::WARNINGS'];
@@ -2710,6 +2722,48 @@ sub snapshot_watched {
         }
     }
     return \@snap;
+}
+
+# note_first keeps, for each watched global not seen before, its value in
+# a snapshot (the first one it is in). A reference (a code ref from
+# set_message, an object) is not kept: it would come from a compilation of
+# the script, which that value would then outlive; such a global is only
+# restored after each request.
+sub note_first {
+    my ($snap) = @_;
+    for my $s (@$snap) {
+        my $a = Scalar::Util::refaddr($s->[0]);
+        next if $WATCH_SEEN{$a}++;
+        my ($ref, $sigil, $val) = @$s;
+        if ($sigil eq '$' and my ($v) = known_first($ref)) {
+            push @WATCH_FIRST, [$ref, '$', $$v];
+            next;
+        }
+        next if $sigil eq '$' && ref $val;
+        push @WATCH_FIRST, [$ref, $sigil, $sigil eq '@' ? [@$val] : $sigil eq '%' ? {%$val} : $val];
+    }
+}
+
+# Globals whose value in a new process is known, where the first snapshot
+# that has them may hold what a compilation's BEGIN made of them: CGI::Carp
+# leaves its fatalsToBrowser and warningsToBrowser switches and its program
+# name unset, and sets its message and die hooks to undef, as it loads; a
+# BEGIN that imports fatalsToBrowser for a developer's cookie only sets the
+# switch in the compilation that loads the module.
+my %FIRST_KNOWN = map { ("CGI::Carp::$_" => undef) } qw(WRAP WARN PROGNAME CUSTOM_MSG DIE_HANDLER);
+
+# known_first returns a reference to the known first value of the scalar
+# global $ref, or nothing.
+sub known_first {
+    my ($ref) = @_;
+    for my $full (keys %FIRST_KNOWN) {
+        my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
+        my $h = stash($pkg) or next;
+        my $g = $h->{$name};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        return \$FIRST_KNOWN{$full} if Scalar::Util::refaddr(*{$g}{SCALAR}) == Scalar::Util::refaddr($ref);
+    }
+    return;
 }
 
 sub restore_watched {
@@ -3425,6 +3479,17 @@ sub run_request {
         my $endav = $ENDAV || endav();
         my $end_n = $endav ? @$endav : 0;
         my $endb = $END_CACHE && $endav && $END_CACHE->[0] == $end_n ? $END_CACHE->[1] : end_addrs();
+        # perlrun compiles for every request, from what a new process
+        # would have, not from what the last compilation left: a handler
+        # or a setting one request's BEGIN made (alice's __WARN__ hook,
+        # fatalsToBrowser for a developer's cookie) must not stay for the
+        # requests whose BEGIN does not make it. See compile_sigs; the
+        # watched module globals are as first seen (before the first
+        # compilation, or right after the one that loaded their module).
+        if ($perlrun) {
+            compile_sigs() if sig_state() ne $SIG0_STATE;
+            restore_watched(\@WATCH_FIRST);
+        }
         # SIGTERM as in a fresh process (see SIGTERM in the header): the
         # default disposition, read back as undef, or what the script's
         # compilation set (registry: at its one compilation). Six syscalls
@@ -3475,6 +3540,7 @@ sub run_request {
             # were loaded since (new globals may exist).
             if ($perlrun || !$REG_WATCHED || $REG_WATCHED_INC != keys %INC) {
                 $watched = snapshot_watched();
+                note_first($watched);
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
             } else {
                 $watched = $REG_WATCHED;
@@ -3632,6 +3698,24 @@ sub restore_interpreter {
         my $now = POSIX::setlocale(POSIX::LC_ALL());
         POSIX::setlocale(POSIX::LC_ALL(), $INTERP0{locale}) if !defined $now || $now ne $INTERP0{locale};
     }
+}
+
+# compile_sigs sets %SIG for a perlrun compilation: as the runner started,
+# plus the handlers that are a module's code. A module sets those as it
+# loads (CGI::Carp's __WARN__ hook), which a new process's compilation does
+# again and this one no longer does; anything the script's code is, or
+# any other value, an earlier compilation's BEGIN set (a closure over that
+# request's data), and this compilation sets it again if its BEGIN does.
+sub compile_sigs {
+    my %want = %SIG0;
+    for my $k (keys %SIG) {
+        my $v = $SIG{$k};
+        next if ref $v ne 'CODE' || $k eq 'TERM';
+        my $file = B::svref_2object($v)->FILE;
+        $want{$k} = $v if defined $file && !from_script($file);
+    }
+    undef $SIG_STATE;
+    restore_sig(\%want);
 }
 
 # restore_sigs puts %SIG back as the script's compilation left it (a new
@@ -4194,6 +4278,8 @@ sub setup {
     $SIG{TERM} = $TERM_HANDLER;
     %SIG0 = %SIG;
     %SIG_BASE = %SIG;
+    $SIG0_STATE = sig_state();
+    note_first(snapshot_watched());
     @SIG_NAMES = ((grep { !/^__(?:WARN|DIE)__\z/ } keys %SIG), '__WARN__', '__DIE__');
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     $0 = $SCRIPT . $TAINTED;

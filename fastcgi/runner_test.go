@@ -443,6 +443,10 @@ var runnerCorpus = []runnerCase{
 	{script: "top_return.pl", query: "ret"},
 	{script: "errno.pl"},
 	{script: "errno.pl", query: "buffered"},
+	{script: "begin_sig_hook.pl", query: "%d", notRegistry: true},
+	{script: "begin_carp.pl", query: "%d", module: "CGI::Carp", notRegistry: true},
+	{script: "begin_module_global.pl", query: "%d", notRegistry: true},
+	{script: "carp_import_runtime.pl", query: "%d", module: "CGI::Carp"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
