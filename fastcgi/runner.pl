@@ -628,6 +628,8 @@ our $SRC;                 # the script's source (bytes)
 our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
+our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
+our $SYMREF_PKG;          # the source builds package-qualified names for symbolic references
 our @WATCH;               # watched module globals: [package, [[sigil, name]...]]
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
@@ -1503,6 +1505,7 @@ sub stash_sig {
 sub new_stashes {
     return () if defined $STASH_SIG && stash_sig() eq $STASH_SIG;
     my @new = new_stashes_scan();
+    @RUN_STASHES{@new} = () if $REG_SUB;
     @STASH_HV = map { $_->[0] } values %STASH_KEYS;
     $STASH_SIG = stash_sig();
     return @new;
@@ -1568,8 +1571,14 @@ sub script_owned {
         return 0 if $modfiles->{$f};
     }
     return 1 if $subs;
-    # No subs: the script's if its source names it.
-    return $NAMED{$pkg} || $DECLARED_PKG{$pkg} ? 1 : 0;
+    # No subs: the script's if its source names it, or builds names, and
+    # it holds no package that is not (CGI holds CGI::Carp).
+    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || $SYMREF_PKG;
+    for my $k (keys %$h) {
+        next unless $k =~ /^(.+)::\z/;
+        return 0 unless script_owned("${pkg}::$1", $modfiles);
+    }
+    return 1;
 }
 
 sub delete_package {
@@ -1800,9 +1809,10 @@ sub wipe_packages {
 }
 
 # owned_packages returns the packages the script created since the last
-# call that wipe_packages must delete, deepest first.
+# call (or, given packages, those of them) that wipe_packages must delete,
+# deepest first.
 sub owned_packages {
-    my @new = new_stashes();
+    my @new = @_ ? @_ : new_stashes();
     return unless @new;
     my $mod = module_file_set();
     my (%keep, @owned);
@@ -2680,6 +2690,10 @@ sub named_globals {
     while ($code =~ /(?<![\$\@%&\w:])([A-Za-z_]\w*(?:::\w+)*)\s*->\s*\w/g) { $named{$1} = 1 }
     while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)::/g) { $named{$1} = 1 }
     while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)+)\b/g) { $named{$1} = 1 }
+    # A symbolic reference's string names its package (${"Session::owner"});
+    # a stash element its own ($Cache::{"u_$u"}).
+    while ($code =~ /[\$\@%*&]\{\s*["']((?:[A-Za-z_]\w*::)+)/g) { $named{substr($1, 0, -2)} = 1 }
+    while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)*)::\{/g) { $named{$1} = 1 }
     return (\%named, \%declared, \@watch);
 }
 
@@ -3796,6 +3810,7 @@ sub registry_compile {
     my @ends = take_end_blocks($endb);
     my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::;
     my @pkgs = new_stashes();
+    %RUN_STASHES = ();
     my $mod = module_file_set();
     my @mine = grep { script_owned($_, $mod) } @pkgs;
     my $why;
@@ -3905,11 +3920,19 @@ sub switch_to_perlrun {
     my ($why) = @_;
     ($REG_WATCHED, $REG_WATCHED_INC) = ();
     logmsg("switching to perlrun: $why");
+    # (The packages the requests made, before anything is deleted: see
+    # below.)
+    new_stashes();
     $MODE = 'perlrun';
     undef $REG_SUB;
     @REG_END = ();
     wipe_main();
     delete_package($_) for keys %REG_PKGS;
+    # And those the requests made (${"${pkg}::x"} = ...): the next request
+    # must not find what they hold.
+    my @run = grep { stash($_) } keys %RUN_STASHES;
+    delete_package($_) for @run ? owned_packages(@run) : ();
+    %RUN_STASHES = ();
     drop_libs(\%REG_INC_KEYS) if %REG_INC_KEYS;
     %REG_INC_KEYS = ();
     %REG_PKGS = ();
@@ -4217,6 +4240,10 @@ sub setup {
     }
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
+    # A symbolic reference through a built name (${"${pkg}::$k"}) may
+    # make any package: one made at run time with no subs is then the
+    # script's (script_owned).
+    $SYMREF_PKG = $scan =~ /[\$\@%*&]\{\s*"[^"\n]*::/ ? 1 : 0;
     %DECLARED_PKG = %$declared;
     # Packages besides main the script may define subs in (`package Foo;`,
     # `sub Foo::bar`): in one that outlives perlrun's wipe (UNIVERSAL, a

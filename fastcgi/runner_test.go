@@ -447,6 +447,7 @@ var runnerCorpus = []runnerCase{
 	{script: "begin_carp.pl", query: "%d", module: "CGI::Carp", notRegistry: true},
 	{script: "begin_module_global.pl", query: "%d", notRegistry: true},
 	{script: "carp_import_runtime.pl", query: "%d", module: "CGI::Carp"},
+	{script: "symref_package.pl", query: "%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
