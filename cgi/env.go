@@ -235,6 +235,9 @@ func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
 	name = r.Host
 	if h, p, err := net.SplitHostPort(r.Host); err == nil {
 		name, port = h, p
+		if n, err := strconv.Atoi(p); err == nil {
+			port = strconv.Itoa(n) // Host: a:00080 is port 80, as Apache reads it
+		}
 	}
 	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
 	name = strings.ToLower(strings.TrimRight(name, "."))

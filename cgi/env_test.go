@@ -443,3 +443,14 @@ func TestEnv_RedirectBeforeExtra(t *testing.T) {
 		t.Errorf("EachEnv ends %q, want Extra last", names[max(0, len(names)-2):])
 	}
 }
+
+// TestEnv_HostPortLeadingZeros: Host a:00080 is port 80 to the script, as
+// Apache reads it (a number), not the digits as sent.
+func TestEnv_HostPortLeadingZeros(t *testing.T) {
+	r := httptest.NewRequest("GET", "/a", nil)
+	r.Host = "example.com:00080"
+	got := envMap(t, Env(r, testParams()))
+	if got["SERVER_NAME"] != "example.com" || got["SERVER_PORT"] != "80" {
+		t.Errorf("SERVER_NAME, SERVER_PORT = %q, %q; want example.com, 80", got["SERVER_NAME"], got["SERVER_PORT"])
+	}
+}

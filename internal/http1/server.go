@@ -470,7 +470,10 @@ func (c *conn) readRequest() (*response, error) {
 	req, err := http.ReadRequest(c.br)
 	c.cr.limited, c.cr.record = false, false
 	hostLine, smuggled := false, false
-	if err == nil && req.Host == "" {
+	// (Asked only where req.Host cannot tell: empty, or taken from an
+	// absolute-form target.)
+	absolute := err == nil && req.URL.Host != ""
+	if err == nil && (req.Host == "" || absolute) {
 		hostLine = hasHeaderLine(c.cr.seen, "Host")
 	}
 	if err == nil && len(req.TransferEncoding) > 0 {
@@ -521,9 +524,11 @@ func (c *conn) readRequest() (*response, error) {
 	}
 	// http.ReadRequest has already refused repeated Host headers and
 	// moved the header to req.Host. An HTTP/1.1 request without one is
-	// refused (RFC 9112 §3.2); an empty one is legal.
+	// refused (RFC 9112 §3.2: even with an absolute-form target, whose
+	// authority net/http has put in req.Host), as Apache refuses it; an
+	// empty one is legal.
 	switch {
-	case req.ProtoAtLeast(1, 1) && req.Host == "" && !hostLine:
+	case req.ProtoAtLeast(1, 1) && (req.Host == "" || absolute) && !hostLine:
 		return nil, &requestError{http.StatusBadRequest, "Bad Request: missing required Host header"}
 	case !validHost(req.Host):
 		return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed Host header"}
@@ -1227,21 +1232,19 @@ func hasHeaderLine(b []byte, field string) bool {
 	return false
 }
 
-// validHost checks a Host header against RFC 9110 §7.2's shape, uri-host
-// [":" port]: no controls, spaces or characters that cannot appear in a
-// host; an IPv6 literal in brackets; a port of digits only, at most 65535.
-// Apache answers 400 to the others (`a:b:c`, `[::1`, `::1`, `x:+80`,
-// `x:99999`), which would otherwise reach scripts as SERVER_NAME and
-// SERVER_PORT. Empty is valid.
+// validHost checks a Host header as Apache's strict check does (its
+// default, HttpProtocolOptions Strict): a name of letters, digits, '-',
+// '_' and dots, no label empty (a trailing dot is allowed); a dotted quad
+// of four numbers without leading zeros; or an IPv6 literal in brackets;
+// then optionally ':' and a port of digits only, at most 65535. Apache
+// answers 400 to the others (`a:b:c`, `[::1`, `::1`, `x:+80`, `x:99999`,
+// `a'b`, `$(id)`, `user@evil`, `a..b`, `1.2.3.4.5`), which would otherwise
+// reach scripts as SERVER_NAME and SERVER_PORT: a script that builds a URL
+// or a command line from its own server name must not find `@`, `#`,
+// quotes or shell characters in it. Empty is valid.
 func validHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		switch {
-		case c <= ' ' || c >= 0x7f:
-			return false
-		case strings.IndexByte(`"<>\^`+"`{|}/", c) >= 0:
-			return false
-		}
+	if h == "" {
+		return true
 	}
 	host, port := h, ""
 	if strings.HasPrefix(h, "[") {
@@ -1250,17 +1253,20 @@ func validHost(h string) bool {
 			return false
 		}
 		host, port = h[1:end], h[end+1:]
-		if port != "" && port[0] != ':' || strings.ContainsAny(host, "[]") {
+		if port != "" && port[0] != ':' {
 			return false
 		}
 		port = strings.TrimPrefix(port, ":")
-	} else if i := strings.IndexByte(h, ':'); i >= 0 {
-		host, port = h[:i], h[i+1:]
-		if strings.ContainsAny(host, "[]") {
+		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil && !strings.Contains(host, ":") {
 			return false
 		}
-	} else if strings.ContainsAny(h, "[]") {
-		return false
+	} else {
+		if i := strings.IndexByte(h, ':'); i >= 0 {
+			host, port = h[:i], h[i+1:]
+		}
+		if !validHostName(host) {
+			return false
+		}
 	}
 	if len(port) > 5 {
 		return false
@@ -1273,6 +1279,48 @@ func validHost(h string) bool {
 		n = n*10 + int(port[i]-'0')
 	}
 	return n <= 65535
+}
+
+// validHostName checks the name part of a Host without brackets: see
+// validHost.
+func validHostName(name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return false
+	}
+	digits := true
+	labels := strings.Split(name, ".")
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			switch {
+			case c >= '0' && c <= '9':
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_':
+				digits = false
+			default:
+				return false
+			}
+		}
+	}
+	if !digits {
+		return true
+	}
+	// All digits and dots: an IPv4 address, written the one way.
+	if len(labels) != 4 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) > 3 || len(l) > 1 && l[0] == '0' {
+			return false
+		}
+		if n, _ := strconv.Atoi(l); n > 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // after returns t+d, or no deadline when d is 0.

@@ -959,6 +959,7 @@ func TestServer_BadRequest(t *testing.T) {
 		{"garbage request line", "GARBAGE\r\n\r\n", 0, 400},
 		{"bad method", "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
 		{"missing host", "GET / HTTP/1.1\r\n\r\n", 0, 400},
+		{"missing host, absolute form", "GET http://evil.example/ HTTP/1.1\r\n\r\n", 0, 400},
 		{"two hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0, 400},
 		{"header without colon", "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 0, 400},
 		{"space before colon", "GET / HTTP/1.1\r\nHost: a\r\nX-Bad : 1\r\n\r\n", 0, 400},
@@ -1921,6 +1922,12 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 		"example.com": 200, "example.com:8080": 200, "example.com:": 200, "[::1]": 200, "[::1]:8080": 200,
 		"127.0.0.1:0": 200, "EXAMPLE.com.": 200, "x:08080": 200,
 		"a:b:c": 400, "::1": 400, "[::1": 400, "[::1]x": 400, "x:+80": 400, "x:99999": 400, "x:123456": 400, "x]:80": 400, "x[y]": 400,
+		// Apache's strict check (vhost.c): letters, digits, '-', '_' and
+		// dots in a name, four numbers in a dotted quad.
+		"a_b.c": 200, "www-1.example": 200, "10.0.0.1": 200, "[2001:db8::1]": 200,
+		"a'b": 400, "a;b": 400, "$(id)": 400, "user@evil": 400, "a#b": 400, "a?b": 400, "a%0a": 400,
+		"a..b": 400, ".a": 400, "1.2.3.4.5": 400, "1.2.3": 400, "01.2.3.4": 400, "1.2.3.256": 400,
+		":80": 400, "[1.2.3.4]": 400, "a,b": 400, "a*b": 400, "a+b": 400, "a=b": 400, "a!b": 400,
 	} {
 		if status, _ := mustAnswer(t, tg.addr, "GET / HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n"); status != want {
 			t.Errorf("Host %q: status %d, want %d", host, status, want)
