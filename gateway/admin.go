@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,14 +127,20 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	script := strings.TrimPrefix(r.FormValue("script"), "/")
 	if script != "" {
 		s := g.settings.Load()
-		if m := s.mountFor("/" + script); m != nil && !m.main {
-			script = "/" + script // a script of another mount: its URL path
+		// As /status shows it (scriptName: escaped), or as it is.
+		key, ok := "", false
+		if u, err := strconv.Unquote(`"` + script + `"`); err == nil && u != script {
+			key, ok = modeKey(s, strings.TrimPrefix(u, "/"))
 		}
-		if rt, err := resolve(s.mounts, keyPath(s, script), s.isWrapped); err != nil || rt.pathInfo != "" || rt.key != script {
+		if !ok {
+			key, ok = modeKey(s, script)
+		}
+		if !ok {
 			// A typo must not look like a switch that happened.
 			http.Error(w, "no such script: "+script+" (give its path under the scripts directory, e.g. sub/report.pl)", http.StatusNotFound)
 			return
 		}
+		script = key
 	}
 	g.SetMode(mode, script)
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
@@ -142,6 +149,30 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(script) + "\n"))
+}
+
+// modeKey returns the key of the script at path rel (under the scripts
+// directory, or a URL path of another mount without its leading slash),
+// and whether there is one.
+func modeKey(s *settings, rel string) (string, bool) {
+	if m := s.mountFor("/" + rel); m != nil && !m.main {
+		rel = "/" + rel // a script of another mount: its URL path
+	}
+	rt, err := resolve(s.mounts, keyPath(s, rel), s.isWrapped)
+	return rel, err == nil && rt.pathInfo == "" && rt.key == rel
+}
+
+// scriptName is a script's key as /status, /status.json and /metrics show
+// it: the key itself, unless it holds bytes that are not UTF-8, characters
+// that do not print, a backslash or a double quote; then the key as a Go
+// string literal would write it, without the quotes (\xfe, \r, \\). File
+// names need not be UTF-8: JSON would show two names that differ only
+// there as the same U+FFFD, and the metrics library refuses such labels
+// (making them valid merged two scripts' series and failed every scrape).
+// POST /mode takes either form.
+func scriptName(key string) string {
+	q := strconv.Quote(key)
+	return q[1 : len(q)-1]
 }
 
 // ScriptStatus is one script's row of /status.json.
@@ -309,7 +340,7 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		rt.rel, rt.file = rel, filepath.Join(m.dir, filepath.FromSlash(rel))
 		rt.exec = rt.file
 	}
-	ss := ScriptStatus{Name: key, Mode: g.modeFor(s, rt), Modes: g.stats.report(key), Workers: []WorkerStatus{}}
+	ss := ScriptStatus{Name: scriptName(key), Mode: g.modeFor(s, rt), Modes: g.stats.report(key), Workers: []WorkerStatus{}}
 	if ss.Mode == ModeFastCGI {
 		ss.Isolation = s.isolationFor(key)
 	}

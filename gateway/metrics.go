@@ -7,7 +7,6 @@ package gateway
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,7 +65,7 @@ func newMetrics(g *Gateway) *metrics {
 
 // observe counts one request to script in mode answered with code after d.
 func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {
-	s, md := labelValue(script), string(mode)
+	s, md := scriptName(script), string(mode)
 	m.requests.WithLabelValues(s, md, codeLabel(code)).Inc()
 	m.duration.WithLabelValues(s, md).Observe(d.Seconds())
 }
@@ -119,7 +118,7 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.g.status()
 	queue := st.Queue
 	for _, s := range st.Scripts {
-		name := labelValue(s.Name)
+		name := s.Name // scriptName: valid UTF-8, one per script
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			rep, ran := s.Modes[mode]
 			if !ran {
@@ -134,10 +133,6 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(cgiProcsDesc, prometheus.GaugeValue, float64(st.InFlight))
 	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(queue))
 }
-
-// labelValue makes a script name a valid label value: file names need not
-// be UTF-8, and the client library rejects labels that are not.
-func labelValue(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // codeLabel is the status code as a label (499: the client went away).
 func codeLabel(code int) string { return strconv.Itoa(code) }

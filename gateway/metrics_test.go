@@ -6,6 +6,7 @@ package gateway
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -148,24 +149,45 @@ func TestMetrics_PrivateRegistry(t *testing.T) {
 	}
 }
 
-// TestMetrics_NonUTF8ScriptName: a file name that is not UTF-8 (legal on
-// Linux) cannot break a scrape: its label is made valid.
+// TestMetrics_NonUTF8ScriptName: file names that are not UTF-8 (legal on
+// Linux, common in old Latin-1 trees) cannot break a scrape, and two that
+// differ only in such bytes stay two scripts: /metrics and /status.json
+// show them escaped (caf\xe9.sh), and POST /mode takes that name.
 func TestMetrics_NonUTF8ScriptName(t *testing.T) {
 	dir := mustStatusScripts(t, nil)
-	name := "caf\xe9.sh"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(helloSh), 0o755); err != nil {
-		t.Skipf("file system refuses a non-UTF-8 name: %v", err)
+	for _, name := range []string{"caf\xe9.sh", "caf\xe8.sh"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(helloSh), 0o755); err != nil {
+			t.Skipf("file system refuses a non-UTF-8 name: %v", err)
+		}
 	}
 	g, srv := mustGateway(t, Config{Scripts: dir})
 	admin := mustAdmin(t, g)
 	resp, _ := mustGet(t, srv.URL+"/cgi-bin/caf%E9.sh")
+	mustGet(t, srv.URL+"/cgi-bin/caf%E8.sh")
+	mustGet(t, srv.URL+"/cgi-bin/caf%E8.sh")
 	fams := mustMetrics(t, admin.URL)
 	if resp.StatusCode == http.StatusOK {
-		if got, _ := metricValue(fams, "menshen_requests_total", map[string]string{"script": "caf\uFFFD.sh"}); got != 1 {
-			t.Errorf("requests of caf\\xe9.sh = %v, want 1 under caf\uFFFD.sh", got)
+		for name, want := range map[string]float64{`caf\xe9.sh`: 1, `caf\xe8.sh`: 2} {
+			if got, _ := metricValue(fams, "menshen_requests_total", map[string]string{"script": name}); got != want {
+				t.Errorf("requests of %s = %v, want %v", name, got, want)
+			}
 		}
 	}
-	if _, ok := metricValue(fams, "menshen_workers", map[string]string{"script": "caf\uFFFD.sh"}); !ok {
-		t.Errorf("menshen_workers has no row for caf\uFFFD.sh")
+	for _, name := range []string{`caf\xe9.sh`, `caf\xe8.sh`} {
+		if _, ok := metricValue(fams, "menshen_workers", map[string]string{"script": name}); !ok {
+			t.Errorf("menshen_workers has no row for %s", name)
+		}
+		if _, ok := findScript(mustStatusJSON(t, admin.URL+"/status.json"), name); !ok {
+			t.Errorf("/status.json has no script %s", name)
+		}
+	}
+	form := url.Values{"mode": {"fastcgi"}, "script": {`caf\xe9.sh`}}
+	r, err := http.PostForm(admin.URL+"/mode", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if m := g.modes.Load().scripts["caf\xe9.sh"]; r.StatusCode != http.StatusOK || m != ModeFastCGI {
+		t.Errorf("POST /mode script=caf\\xe9.sh: %d, mode %q; want 200, fastcgi", r.StatusCode, m)
 	}
 }
