@@ -267,6 +267,12 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		ErrorLog: func(msg string, err error) {
 			g.log.WithError(err).Error(msg)
 		},
+		// A request refused before routing (a smuggling shape, a bad
+		// Host, a header block too large) is logged as every failed
+		// request is (C10), so that probes are seen.
+		Refused: func(remote string, code int, reason string) {
+			g.log.WithFields(logrus.Fields{"status": code, "remote": remote, "reason": "http: " + reason}).Warn("request refused")
+		},
 	}
 }
 

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -69,4 +70,29 @@ func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 		{"conditional 412", "GET /cgi-bin/validators.pl?big HTTP/1.1\r\nHost: x\r\nIf-Match: \"zzz\"\r\nConnection: close\r\n\r\n", ""},
 		{"1xx status", "GET /cgi-bin/status.pl?100%20Continue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
 	})
+}
+
+// TestPublicServer_RefusedRequestIsLogged: a request the HTTP layer refuses
+// before routing (a bad Host, two Content-Lengths) is logged with its
+// status and reason, as every failed request is (C10): probes are seen.
+func TestPublicServer_RefusedRequestIsLogged(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for _, tc := range []struct{ req, reason string }{
+		{"GET /cgi-bin/hello.sh HTTP/1.1\r\nHost: user@evil\r\n\r\n", "malformed Host"},
+		{"POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "Content-Length"},
+	} {
+		if got := string(mustRaw(t, s.addr(), tc.req)); !strings.HasPrefix(got, "HTTP/1.1 400 ") {
+			t.Fatalf("%q: answered %q, want 400", tc.req, got)
+		}
+		found := false
+		for _, e := range s.hook.AllEntries() {
+			if e.Message == "request refused" && e.Data["status"] == 400 && strings.Contains(fmt.Sprint(e.Data["reason"]), tc.reason) && e.Data["remote"] != "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: no \"request refused\" line with status 400 and a reason naming %s", tc.req, tc.reason)
+		}
+	}
 }

@@ -74,6 +74,10 @@ type Server struct {
 	BaseContext func(net.Listener) context.Context
 	// ErrorLog receives handler panics and accept errors; nil drops them.
 	ErrorLog func(msg string, err error)
+	// Refused is told of each request the server answers itself because
+	// it is malformed (400, 431, 501, 505...), before the handler could
+	// see it: the client's address, the status and why. nil drops them.
+	Refused func(remote string, code int, reason string)
 
 	mu        sync.Mutex
 	closing   atomic.Bool
@@ -447,8 +451,9 @@ func (c *conn) lingerClose() {
 // requestError is a malformed request, answered with its status before
 // the connection closes.
 type requestError struct {
-	code int
-	text string
+	code  int
+	text  string
+	cause error // what the parser said, for the log (Refused); may be nil
 }
 
 func (e *requestError) Error() string { return e.text }
@@ -486,39 +491,39 @@ func (c *conn) readRequest() (*response, error) {
 	}
 	if err != nil {
 		if c.cr.hit {
-			return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large"}
+			return nil, &requestError{code: http.StatusRequestHeaderFieldsTooLarge, text: "Request Header Fields Too Large"}
 		}
 		if strings.Contains(err.Error(), "unsupported transfer encoding") {
-			return nil, &requestError{http.StatusNotImplemented, "Unsupported transfer encoding"}
+			return nil, &requestError{code: http.StatusNotImplemented, text: "Unsupported transfer encoding"}
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			// A request target net/url refuses (a control character):
 			// a bad request, though url.Error looks like a net.Error.
-			return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed request target"}
+			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed request target"}
 		}
 		var ne net.Error
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
 			return nil, err // nobody to answer, or too slow to deserve it
 		}
-		return nil, &requestError{http.StatusBadRequest, "Bad Request"}
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request", cause: err}
 	}
 	c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	if req.ProtoMajor != 1 {
-		return nil, &requestError{http.StatusHTTPVersionNotSupported, "HTTP Version Not Supported: unsupported protocol version"}
+		return nil, &requestError{code: http.StatusHTTPVersionNotSupported, text: "HTTP Version Not Supported: unsupported protocol version"}
 	}
 	if strings.IndexByte(req.RequestURI, '#') >= 0 {
 		// A fragment never belongs in a request target (RFC 9112 §3.2);
 		// net/url would take it into the query. Apache answers 400 too.
-		return nil, &requestError{http.StatusBadRequest, "Bad Request: fragment in request target"}
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: fragment in request target"}
 	}
 	for k, vv := range req.Header {
 		if !httpsyntax.ValidFieldName(k) {
-			return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header name"}
+			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header name"}
 		}
 		for _, v := range vv {
 			if !httpsyntax.ValidFieldValue(v) {
-				return nil, &requestError{http.StatusBadRequest, "Bad Request: invalid header value"}
+				return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header value"}
 			}
 		}
 	}
@@ -529,9 +534,9 @@ func (c *conn) readRequest() (*response, error) {
 	// empty one is legal.
 	switch {
 	case req.ProtoAtLeast(1, 1) && (req.Host == "" || absolute) && !hostLine:
-		return nil, &requestError{http.StatusBadRequest, "Bad Request: missing required Host header"}
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: missing required Host header"}
 	case !validHost(req.Host):
-		return nil, &requestError{http.StatusBadRequest, "Bad Request: malformed Host header"}
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed Host header"}
 	}
 	req.RemoteAddr = c.remote
 
@@ -554,7 +559,7 @@ func (c *conn) readRequest() (*response, error) {
 		}
 	} else if expect != "" {
 		cancel()
-		return nil, &requestError{http.StatusExpectationFailed, "Expectation Failed"}
+		return nil, &requestError{code: http.StatusExpectationFailed, text: "Expectation Failed"}
 	}
 	w.body = b
 	if req.Body != http.NoBody {
@@ -569,6 +574,13 @@ func (c *conn) badRequest(err error) {
 	var re *requestError
 	if !errors.As(err, &re) {
 		return
+	}
+	if c.srv.Refused != nil {
+		why := re.text
+		if re.cause != nil {
+			why += ": " + re.cause.Error()
+		}
+		c.srv.Refused(c.remote, re.code, why)
 	}
 	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n%d %s",
