@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestClassify(t *testing.T) {
@@ -218,5 +221,46 @@ func TestRunnerScript(t *testing.T) {
 	path := mustRunnerFile(t)
 	if out, err := exec.Command("perl", "-c", path).CombinedOutput(); err != nil {
 		t.Errorf("perl -c runner.pl: %v\n%s", err, out)
+	}
+}
+
+// TestClassify_Unreadable: a script the gateway may execute but not read
+// (mode 0711, another owner) is served per request, as cgi mode serves it,
+// not refused with a 500 (C23); a .fcgi program stays a native worker. As
+// root the test reads through a file-system uid of nobody (this thread's
+// only), which takes root's power to read anything away.
+func TestClassify_Unreadable(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	perl := filepath.Join(dir, "noread.pl")
+	native := filepath.Join(dir, "noread.fcgi")
+	for _, p := range []string{perl, native} {
+		if err := os.WriteFile(p, []byte("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n"), 0o711); err != nil {
+			t.Fatal(err)
+		}
+		if os.Geteuid() != 0 {
+			if err := os.Chmod(p, 0o111); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if os.Geteuid() == 0 {
+		unix.Setfsuid(65534)
+		defer unix.Setfsuid(0)
+	}
+	if f, err := os.Open(perl); err == nil {
+		f.Close()
+		t.Skip("the file is still readable: cannot test")
+	}
+	c, err := Classify(perl)
+	if err != nil || c.Kind != KindPerRequest || c.Reason == "" {
+		t.Errorf("Classify(unreadable .pl) = %+v, %v; want per-request with a reason", c, err)
+	}
+	if c, err := Classify(native); err != nil || c.Kind != KindNative {
+		t.Errorf("Classify(unreadable .fcgi) = %+v, %v; want native", c, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,6 +103,16 @@ const maxClassifySource = 4 << 20
 // is for a file it cannot read.
 func Classify(path string) (Class, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrPermission) {
+		// Executable but not readable by the gateway (mode 0711): a
+		// binary, or a script its interpreter cannot open either. It is
+		// served per request, as cgi mode serves it, so that both modes
+		// answer alike (C23); a .fcgi program is still a native worker.
+		if c := classify(filepath.Base(path), nil); c.Kind == KindNative {
+			return c, nil
+		}
+		return Class{Kind: KindPerRequest, Reason: "not readable by the gateway: what it is cannot be told"}, nil
+	}
 	if err != nil {
 		return Class{}, fmt.Errorf("classify %q: %w", path, err)
 	}

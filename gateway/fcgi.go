@@ -175,7 +175,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 	} else {
 		c, err := fastcgi.Classify(rt.exec)
 		if err != nil {
-			return nil, fmt.Errorf("%w: classify %q: %w", ErrStartScript, rt.file, err)
+			return nil, fmt.Errorf("%w: %w", ErrStartScript, err)
 		}
 		e.class = c
 		switch c.Kind {
