@@ -15,7 +15,7 @@ import (
 // every problem of the config file, [script] tables that name no script,
 // files that look like scripts but are not executable, scripts whose
 // interpreter is missing, symlinks that leave the directory, wrappers whose
-// command is missing. When the config file has problems, the directories
+// command is missing, scripts anyone could change (unsafeReason). When the config file has problems, the directories
 // are still checked (with the flags' settings) and the error matches
 // ErrConfig; an unusable scripts directory is only that error.
 func Check(cfg Config) ([]string, error) {
@@ -110,6 +110,9 @@ func Check(cfg Config) ([]string, error) {
 				} else if _, err := os.Stat(interp); err != nil {
 					add("%s: interpreter %q not found", p, interp)
 				}
+			}
+			if why := unsafeReason(m.dir, p); why != "" {
+				add("%s: %s: anyone on this machine could change what it runs (suEXEC refuses such a script)", p, why)
 			}
 			return nil
 		})

@@ -155,6 +155,11 @@ func (g *Gateway) Serve(ctx context.Context, ln, aln net.Listener, reload <-chan
 	srv.BaseContext = func(net.Listener) context.Context { return hard }
 	errc := make(chan error, 2)
 	g.log.WithFields(logrus.Fields{"listen": ln.Addr().String(), "scripts": g.cfg.Scripts, "prefix": g.cfg.Prefix, "mode": g.settings.Load().mode}).Info("menshen serving")
+	if os.Geteuid() == 0 {
+		// Apache refuses to serve as root; menshen does not switch users
+		// (README), so the scripts get root's rights.
+		g.log.Warn("running as root: every script runs as root too; run menshen as an unprivileged user")
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	var asrv *http.Server
 	if aln != nil {

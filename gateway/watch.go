@@ -45,9 +45,11 @@ func (g *Gateway) startWatch() error {
 	st := &watchState{w: w, scripts: map[string]bool{}}
 	g.addWatches(st, g.settings.Load(), false)
 	st.config = g.configSum()
-	for _, k := range g.listScripts(g.settings.Load()) {
+	keys := g.listScripts(g.settings.Load())
+	for _, k := range keys {
 		st.scripts[k] = true
 	}
+	g.warnUnsafe(g.settings.Load(), keys)
 	g.wg.Add(1)
 	go g.watchLoop(st)
 	return nil
@@ -239,12 +241,15 @@ func (g *Gateway) rescan(st *watchState) {
 	st.dirty = false
 	g.addWatches(st, s, false)
 	now := map[string]bool{}
+	var added []string
 	for _, k := range g.listScripts(s) {
 		now[k] = true
 		if !st.scripts[k] {
 			g.log.WithField("script", k).Info("script added")
+			added = append(added, k)
 		}
 	}
+	g.warnUnsafe(s, added)
 	for k := range st.scripts {
 		if !now[k] {
 			g.log.WithField("script", k).Info("script removed")

@@ -501,6 +501,55 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 			t.Errorf("stdout %q does not blame dos.pl's line endings", stdout)
 		}
 	})
+
+	// What suEXEC refuses, check names: a script anyone may write, a
+	// set-user-ID one, one in a directory anyone may write.
+	t.Run("anyone could change it", func(t *testing.T) {
+		for name, setup := range map[string]func(dir string) string{
+			"world-writable file": func(dir string) string {
+				p := filepath.Join(dir, "ww.sh")
+				mustWriteMode(t, p, "#!/bin/sh\n", 0o777)
+				return "writable by anyone"
+			},
+			"setuid file": func(dir string) string {
+				p := filepath.Join(dir, "suid.sh")
+				mustWriteMode(t, p, "#!/bin/sh\n", 0o755|os.ModeSetuid)
+				return "set-user-ID"
+			},
+			"world-writable directory": func(dir string) string {
+				sub := filepath.Join(dir, "open")
+				if err := os.Mkdir(sub, 0o755); err != nil || os.Chmod(sub, 0o777) != nil {
+					t.Fatal(err)
+				}
+				mustWriteMode(t, filepath.Join(sub, "x.sh"), "#!/bin/sh\n", 0o755)
+				return "directory " + sub + " is writable by anyone"
+			},
+		} {
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				want := setup(dir)
+				code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+				if code == 0 {
+					t.Errorf("exit 0, want non-zero")
+				}
+				oneLine(t, "stdout", stdout)
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout %q does not say %q", stdout, want)
+				}
+			})
+		}
+	})
+}
+
+// mustWriteMode writes a file and sets its mode exactly (umask aside).
+func mustWriteMode(tb testing.TB, p, content string, mode os.FileMode) {
+	tb.Helper()
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // TestVersion guards §1 `menshen version`: version, Go version, commit.
