@@ -4158,7 +4158,8 @@ sub setup {
     $DEVNULL_FD = fileno($DEVNULL);
     # (Before STDIN is closed: a dup of a temp file opened after that
     # comes out read-only, and syswrite STDOUT fails with EBADF.)
-    $SINK = $DEVNULL unless open($SINK, '+>', undef);
+    # (In the private directory, never named: see temp_file.)
+    $SINK = temp_file() // $DEVNULL;
     POSIX::dup2($DEVNULL_FD, 2) unless POSIX::fstat(2);
     # fd 1 is each request's capture file (new_capture), read through
     # $FD1; until the first request it is /dev/null.

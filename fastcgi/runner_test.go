@@ -1209,6 +1209,20 @@ func TestRunner_TempFilesHaveNoName(t *testing.T) {
 			t.Errorf("%s: temp file made in /tmp, not in the runner's --tmpdir", script)
 		}
 	}
+	// The files the runner opens at its start (the sink under STDOUT)
+	// too: none of its descriptors is a named temp file of /tmp.
+	script := filepath.Join(dir, "fds.pl")
+	mustWriteScript(t, script, "#!/usr/bin/perl\nopendir(my $d, \"/proc/$$/fd\");\nprint \"Content-Type: text/plain\\n\\n\", map { (readlink(\"/proc/$$/fd/$_\") // '') . \"\\n\" } readdir($d);\n")
+	r := startRunner(t, script, IsolationAuto)
+	got := r.do(t, r.dial(t), runnerParams(script, "GET", "", ""), "")
+	if !strings.Contains(string(got.out), "socket:") {
+		t.Fatalf("fds.pl listed %q, want the runner's descriptors", got.out)
+	}
+	for _, l := range strings.Split(string(got.out), "\n") {
+		if strings.HasPrefix(l, "/tmp/PerlIO_") {
+			t.Errorf("the runner holds %s, a temp file made in /tmp, not in its --tmpdir", l)
+		}
+	}
 }
 
 // TestRunner_TaintMode: a -T script gets a runner under -T (the taint
