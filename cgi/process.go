@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/menshen/menshen/internal/rawio"
+	"github.com/menshen/menshen/internal/session"
 )
 
 // MaxStderrLine bounds one logged stderr line; longer lines are split.
@@ -92,7 +93,8 @@ type Process struct {
 // abort it while it was still running.
 var ErrKilled = errors.New("cgi: script killed")
 
-// Start runs c in a new process group. The group is killed with SIGKILL
+// Start runs c in a new session and process group. The group (and what
+// moved from it to another group of the session) is killed with SIGKILL
 // when ctx ends; the caller maps ctx.Err() to an HTTP answer. Start returns
 // an *exec.Error or *os.PathError-wrapping error if the program cannot be
 // started (missing, not executable, bad interpreter), and ctx.Err() if ctx
@@ -107,9 +109,11 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	if cmd.Env == nil {
 		cmd.Env = []string{} // nil would inherit the gateway's environment
 	}
-	// Pdeathsig: a gateway that dies takes the script with it (see
-	// fastcgi's workers).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A session of its own (so a group too, both of the script's pid):
+	// what moves to another group (setpgid) stays in it and is killed
+	// with the script (internal/session). Pdeathsig: a gateway that dies
+	// takes the script with it (see fastcgi's workers).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 
 	outR, outW, err := stdoutPipe()
 	if err != nil {
@@ -307,6 +311,22 @@ func (p *Process) close(abort bool) error {
 	killed := p.killed
 	p.mu.Unlock()
 	p.stdout.Close()
+	// Something outside the group that still holds the script's stderr
+	// moved to a group of its own (coreutils timeout, a job of `set -m`):
+	// its session is searched, before the leader is reaped (its pid names
+	// the session until then). Holders that closed their output are left,
+	// as Apache leaves every child (README).
+	if lazyStderr {
+		if writersLeft(p.errFD) {
+			session.Kill(p.pid)
+		}
+	} else {
+		select {
+		case <-p.stderrD:
+		case <-time.After(stderrGrace):
+			session.Kill(p.pid)
+		}
+	}
 	err := p.cmd.Wait()
 	if lazyStderr {
 		// Every writer in the group is gone, so everything the script
@@ -346,6 +366,7 @@ func (p *Process) kill() {
 		p.killed = true
 	}
 	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	session.Kill(p.pid) // what moved to a group of its own
 	_ = p.stdout.SetReadDeadline(time.Now())
 }
 
@@ -355,6 +376,7 @@ func (p *Process) killStragglers() {
 	defer p.mu.Unlock()
 	if !p.final {
 		_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+		session.Kill(p.pid)
 	}
 }
 
@@ -460,6 +482,20 @@ func waitExit(pid int) {
 		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
 			return
 		}
+	}
+}
+
+// writersLeft reports whether a pipe's write end is still open somewhere
+// (no POLLHUP on its read end fd): one raw ppoll that does not wait.
+func writersLeft(fd int) bool {
+	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	var ts unix.Timespec
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		return e == 0 && fds[0].Revents&unix.POLLHUP == 0
 	}
 }
 

@@ -448,6 +448,52 @@ func TestClose_EscapedChildDoesNotHang(t *testing.T) {
 	}
 }
 
+// TestKill_OtherGroupOfTheSession: a child that moved to a process group
+// of its own (setpgid: coreutils timeout, a `set -m` job) is killed with
+// the script, as it stays in the script's session: when ctx ends, when it
+// holds the output after the script's exit, and when it holds only
+// stderr (C10).
+func TestKill_OtherGroupOfTheSession(t *testing.T) {
+	if _, err := exec.LookPath("perl"); err != nil {
+		t.Skip("perl not installed")
+	}
+	for _, tc := range []struct {
+		name, arg string
+		timeout   time.Duration
+		want      error
+	}{
+		{"ctx ends", "wait", 300 * time.Millisecond, ErrKilled},
+		{"holds the output", "", 0, nil},
+		{"holds stderr", "stderr", 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			if tc.timeout > 0 {
+				var cancel func()
+				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
+				defer cancel()
+			}
+			p := mustStart(t, ctx, &Cmd{Path: script(t, "pgrp-escape.sh"), Args: []string{tc.arg}, Env: []string{"PATH=" + DefaultPath}})
+			br := bufio.NewReader(p.Stdout())
+			line, err := br.ReadString('\n')
+			child, aerr := strconv.Atoi(strings.TrimSpace(line))
+			if err != nil || aerr != nil {
+				t.Fatalf("read the child's pid: %q, %v", line, err)
+			}
+			t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
+			start := time.Now()
+			_, _ = io.Copy(io.Discard, br)
+			if d := time.Since(start); d > lingerGrace+2*time.Second {
+				t.Errorf("stdout open %v", d)
+			}
+			if err := p.Close(false); !errors.Is(err, tc.want) && err != tc.want {
+				t.Errorf("Close = %v, want %v", err, tc.want)
+			}
+			mustProcessGone(t, child)
+		})
+	}
+}
+
 // TestStart_StdinNotRead: a script that never reads a large body neither
 // hangs the body copy nor Close, whether it exits at once or after the pipe
 // has filled (C10).

@@ -410,11 +410,13 @@
 #                    capture file at its fd 1) first gets up to 500 ms to
 #                    finish writing, its output reaching this answer, as in
 #                    cgi mode (lingerGrace); then every process of the
-#                    runner's group but the runner gets SIGKILL, and the
-#                    runner's own children are reaped. Found in /proc by
-#                    their pgrp (field 5 of /proc/PID/stat), among the pids
-#                    allocated since the request's first fork. Escapes, as
-#                    in cgi mode: a process that left the group (setsid).
+#                    runner's group or session (the gateway makes it lead
+#                    one) but the runner gets SIGKILL, and the runner's
+#                    own children are reaped. Found in /proc by their pgrp
+#                    or session (fields 5 and 6 of /proc/PID/stat), among
+#                    the pids allocated since the request's first fork.
+#                    Escapes, as in cgi mode: a process that left the
+#                    session (setsid).
 #                    A runner not leading its group (or without /proc)
 #                    kills nothing and says so at start. Not used:
 #                    PR_SET_CHILD_SUBREAPER, which would let the script's
@@ -1064,7 +1066,10 @@ sub group_members {
         my $fd = POSIX::open("/proc/$pid/stat", POSIX::O_RDONLY()) // next;
         my $n = POSIX::read($fd, my $st, 512);
         POSIX::close($fd);
-        push @m, [$pid, $2, $1] if $n && $st =~ /.*\) (\S) ([0-9]+) ([0-9]+) /s && $3 == $PID;
+        # (Its group, or its session: the gateway makes the runner lead
+        # one, which a child that moved to a group of its own, setpgid,
+        # as coreutils timeout does, does not leave.)
+        push @m, [$pid, $2, $1] if $n && $st =~ /.*\) (\S) ([0-9]+) ([0-9]+) ([0-9]+) /s && ($3 == $PID || $4 == $PID);
     }
     return (\@m, $now);
 }
@@ -1089,7 +1094,8 @@ sub holds_stdout {
 # as in cgi mode; then every one is SIGKILLed and those that are the
 # runner's children reaped (no zombie piles up; init reaps the others),
 # again until none is left, for those forked while we looked. A process
-# that left the group (setsid) escapes, as it does in cgi mode. Only after
+# that left the session (setsid) escapes, as it does in cgi mode; one that
+# only moved to a group of its own (setpgid) does not. Only after
 # a request that forked (the fork sentinel), in the runner itself.
 sub end_kids {
     return if $$ != $PID;

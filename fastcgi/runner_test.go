@@ -119,7 +119,7 @@ func startRunnerClass(tb testing.TB, script, iso string, edit func(*Class)) *run
 	cmd.Stdin = f
 	cmd.Dir = filepath.Dir(script)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // as the pool starts workers
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -1395,8 +1395,9 @@ func mustReadUntil(tb testing.TB, r io.Reader, marker string) []byte {
 }
 
 // TestRunner_KillsWhatTheScriptLeft: processes a script leaves running in
-// the worker's process group (a sleep backgrounded through backticks, one
-// through system("... &"), one that also holds stdout) are killed before
+// the worker's process group or session (a sleep backgrounded through
+// backticks, one through system("... &"), one that also holds stdout, one
+// that moved to a group of its own) are killed before
 // its answer ends, as cgi mode kills the script's group once it has exited
 // and its stdout has ended (C10, C23): the holder keeps the answer open
 // for lingerGrace (500 ms) at most. The runner survives and serves every
@@ -1410,20 +1411,20 @@ func TestRunner_KillsWhatTheScriptLeft(t *testing.T) {
 		t.Run(iso, func(t *testing.T) {
 			r := startRunner(t, script, iso)
 			c := r.dial(t)
-			for i, query := range []string{"", "hold", ""} {
+			for i, query := range []string{"", "hold", "", "pgrp"} {
 				start := time.Now()
 				got := r.do(t, c, runnerParams(script, "GET", query, ""), "")
 				took := time.Since(start)
 				pids := regexp.MustCompile(`(?m)^(\w+) (\d+)$`).FindAllStringSubmatch(string(got.out), -1)
 				want := 2
-				if query == "hold" {
+				if query == "hold" || query == "pgrp" {
 					want = 3
 				}
 				if len(pids) != want || got.status != 0 {
 					t.Fatalf("request %d: status %d, output %q", i+1, got.status, got.out)
 				}
 				for _, p := range pids {
-					if st, ok := procState(p[2]); ok && st.pgrp == r.pgid && st.state != "Z" && st.state != "X" {
+					if st, ok := procState(p[2]); ok && st.state != "Z" && st.state != "X" {
 						t.Errorf("request %d: %s sleep (pid %s) still alive after the answer (state %s)", i+1, p[1], p[2], st.state)
 					}
 				}

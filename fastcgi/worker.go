@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/menshen/menshen/internal/session"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
@@ -157,8 +158,8 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	// Pdeathsig: a gateway that dies (SIGKILL, a crash) takes its workers
 	// with it instead of leaving them blocked in accept for good. (It is
 	// sent when the forking thread exits; Go keeps its threads, as nothing
-	// here locks one.)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// here locks one.) A session of its own: see wait.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 	err = cmd.Start()
 	// The child holds its own copies now. Closing ours means that once the
 	// worker's group is gone nobody listens: dials fail with ECONNREFUSED and
@@ -206,8 +207,10 @@ func (w *worker) wait() {
 	w.sigMu.Lock()
 	// The leader is gone; whatever it left in its group (a forked child that
 	// still holds the listening socket or the output pipe) goes with it, while
-	// the pgid is still certainly ours.
+	// the pgid is still certainly ours; and so does what moved to a group
+	// of its own (setpgid) but stayed in the worker's session.
 	_ = syscall.Kill(-w.pid, syscall.SIGKILL)
+	session.Kill(w.pid)
 	w.waitErr = w.cmd.Wait()
 	w.reaped = true
 	w.sigMu.Unlock()

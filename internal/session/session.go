@@ -1,0 +1,84 @@
+// Package session kills what is left of a process session.
+//
+// menshen starts every script and worker in a session of its own, whose id
+// is the leader's pid. A group kill (kill(-pgid)) reaches only the
+// leader's process group; a child that moved to a group of its own with
+// setpgid (coreutils timeout does, and so does every job of a shell under
+// `set -m`) stays in the session. Only a real setsid leaves it.
+package session
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// Kill sends SIGKILL to every process of session sid outside the leader's
+// group (the caller kills that group itself), found in /proc, and looks
+// again while it finds some (they may fork meanwhile). It returns how many
+// it signalled. The caller must hold the leader unreaped (running or a
+// zombie): while it does, sid cannot name another session.
+func Kill(sid int) int {
+	n := 0
+	for pass := 0; pass < 5; pass++ {
+		found := 0
+		for _, pid := range members(sid) {
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				found++
+			}
+		}
+		if found == 0 {
+			break
+		}
+		n += found
+	}
+	return n
+}
+
+// members lists the pids of session sid outside group sid that are not
+// zombies.
+func members(sid int) []int {
+	d, err := os.Open("/proc")
+	if err != nil {
+		return nil
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	var out []int
+	buf := make([]byte, 512)
+	for _, name := range names {
+		pid, err := strconv.Atoi(name)
+		if err != nil || pid == sid {
+			continue
+		}
+		f, err := os.Open("/proc/" + name + "/stat")
+		if err != nil {
+			continue
+		}
+		k, _ := f.Read(buf)
+		f.Close()
+		state, pgrp, s, ok := parseStat(buf[:k])
+		if ok && s == sid && pgrp != sid && state != 'Z' && state != 'X' {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// parseStat reads the state, process group and session of a
+// /proc/PID/stat line: "pid (comm) state ppid pgrp session ...", where comm
+// may hold spaces and parentheses (the last ')' ends it).
+func parseStat(b []byte) (state byte, pgrp, sid int, ok bool) {
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, 0, false
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 4 || len(f[0]) != 1 {
+		return 0, 0, 0, false
+	}
+	pgrp, err1 := strconv.Atoi(string(f[2]))
+	sid, err2 := strconv.Atoi(string(f[3]))
+	return f[0][0], pgrp, sid, err1 == nil && err2 == nil
+}
