@@ -393,7 +393,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			}
 			id := p.reserveLocked()
 			p.mu.Unlock()
-			return p.spawn(ctx, id, stateBusy)
+			return p.spawnFor(ctx, id)
 		}
 		// Every live worker is starting, full with other slot holders'
 		// requests or stopping; since we hold a slot, at least one is
@@ -433,10 +433,53 @@ func (p *Pool) reserveLocked() int {
 	return p.nextID
 }
 
+// spawnOwner is the caller a start is for (spawnFor), guarded by p.mu:
+// gone once it stopped waiting, taken once the worker is registered busy
+// for it.
+type spawnOwner struct{ gone, taken bool }
+
+type spawnResult struct {
+	w   *worker
+	err error
+}
+
+// spawnFor starts worker id (booked with reserveLocked) for the caller,
+// who holds a slot, and returns it busy for the caller. The start does not
+// depend on the caller: when ctx ends first, it goes on (within
+// StartTimeout, until the pool closes) and the worker joins the pool idle,
+// as mod_fcgid and lighttpd keep a process whatever became of the request
+// that made them start it. Else clients that give up before a slow
+// application has started (a health check's timeout, an impatient user)
+// would have every start killed, and no worker would ever be ready.
+func (p *Pool) spawnFor(ctx context.Context, id int) (*worker, error) {
+	o := &spawnOwner{}
+	done := make(chan spawnResult, 1)
+	p.wg.Go(func() {
+		w, err := p.spawn(p.ctx, id, stateBusy, o)
+		done <- spawnResult{w, err}
+	})
+	select {
+	case r := <-done:
+		return r.w, r.err
+	case <-ctx.Done():
+	}
+	p.mu.Lock()
+	taken := o.taken
+	o.gone = true
+	p.mu.Unlock()
+	if taken {
+		// Registered busy for us just now: ours, as if it had come first.
+		r := <-done
+		return r.w, r.err
+	}
+	return nil, ctx.Err()
+}
+
 // spawn starts worker id (booked with reserveLocked) and waits until it
 // answers. On success the worker is registered in the given state (busy for
-// the caller, or idle). The start is abandoned if ctx or the pool ends.
-func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, error) {
+// the caller, or idle), or, for an owner (spawnFor), busy unless the owner
+// is gone. The start is abandoned if ctx or the pool ends.
+func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwner) (*worker, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(p.ctx, cancel)()
@@ -495,6 +538,13 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState) (*worker, e
 	p.streak = 0
 	p.lastErr = nil
 	p.workers[w] = struct{}{}
+	if o != nil {
+		if o.gone {
+			state = stateIdle
+		} else {
+			o.taken = true
+		}
+	}
 	w.state = state
 	if state == stateBusy {
 		w.active = 1
@@ -742,7 +792,7 @@ func (p *Pool) keepWarmLocked() {
 			return
 		}
 		id := p.reserveLocked()
-		p.wg.Go(func() { _, _ = p.spawn(p.ctx, id, stateIdle) })
+		p.wg.Go(func() { _, _ = p.spawn(p.ctx, id, stateIdle, nil) })
 	}
 }
 

@@ -441,6 +441,34 @@ func TestPool_StartFailure(t *testing.T) {
 	}
 }
 
+// TestPool_StartOutlivesItsClient: a client that gives up while the worker
+// it made the pool start is still starting does not have that start
+// killed: the worker joins the pool idle and serves the next request, with
+// no second start (C22; mod_fcgid keeps such a process too).
+func TestPool_StartOutlivesItsClient(t *testing.T) {
+	cfg := helperConfig(t, "slowstart")
+	cfg.Workers = 1
+	p := mustPool(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := p.get(ctx, ""); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first request: %v, want its own deadline", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	start := time.Now()
+	res, err := p.get(ctx2, "")
+	if err != nil {
+		t.Fatalf("second request: %v", err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("second request took %v: the first start was not kept", d)
+	}
+	if st := p.Stats(); st.Spawns != 1 {
+		t.Errorf("%d starts for pid %d, want 1", st.Spawns, res.pid)
+	}
+}
+
 // TestPool_StartFailureBacksOff checks that consecutive start failures
 // back off: during the back-off Do fails at once with the same error and
 // starts nothing (no respawn storm).

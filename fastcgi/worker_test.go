@@ -58,6 +58,8 @@ func runHelper(mode string) {
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
+	case "slowstart":
+		time.Sleep(time.Second) // loading its modules, then serves
 	case "exit":
 		fmt.Fprintln(os.Stderr, "boom: no config")
 		os.Exit(3)

@@ -196,7 +196,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		}
 	}
 	env = append(env, s.envFor(rt.key)...)
-	max, min := s.workersFor(rt.key)
+	mostWorkers, warmWorkers := s.workersFor(rt.key)
 	key := rt.key
 	p, err := fastcgi.NewPool(fastcgi.PoolConfig{
 		Name:        rt.key,
@@ -205,14 +205,20 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		Dir:         filepath.Dir(rt.file),
 		Env:         env,
 		SocketDir:   g.tmpDir,
-		Workers:     max,
-		MinWorkers:  min,
+		Workers:     mostWorkers,
+		MinWorkers:  warmWorkers,
 		IdleTimeout: s.idleTimeout,
 		MaxRequests: s.maxRequests,
 		Queue:       s.queue,
 		// A retired pool (mode switch, edit, reload) lets its requests in
 		// flight finish (C30, C31): each ends by its timeout at the latest.
 		DrainTimeout: s.timeoutFor(rt.key) + writeGrace + time.Second,
+		// A worker may take as long to start as a request may run, and
+		// never less than the pool's default: a slow application (15 s
+		// of preloading under --timeout 60s) must be able to come up;
+		// its start goes on past a client that gave up (fastcgi's
+		// spawnFor).
+		StartTimeout: max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
 		Logger:       g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
 		OnSpawn:      func() { g.stats.spawned(key) }, // a total across pools (C40)
 	})
