@@ -317,7 +317,7 @@ func (p *Process) close(abort bool) error {
 	// the session until then). Holders that closed their output are left,
 	// as Apache leaves every child (README).
 	if lazyStderr {
-		if writersLeft(p.errFD) {
+		if session.WritersLeft(p.errFD) {
 			session.Kill(p.pid)
 		}
 	} else {
@@ -482,20 +482,6 @@ func waitExit(pid int) {
 		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
 			return
 		}
-	}
-}
-
-// writersLeft reports whether a pipe's write end is still open somewhere
-// (no POLLHUP on its read end fd): one raw ppoll that does not wait.
-func writersLeft(fd int) bool {
-	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	var ts unix.Timespec
-	for {
-		_, _, e := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
-		if e == unix.EINTR {
-			continue
-		}
-		return e == 0 && fds[0].Revents&unix.POLLHUP == 0
 	}
 }
 

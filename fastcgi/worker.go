@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,6 +61,7 @@ type workerConfig struct {
 // else selects on done. Stop and Kill are idempotent and block until the
 // process is reaped and the socket file is removed.
 type worker struct {
+	gone    atomic.Bool // its process has exited (reaped or not): exited
 	id      int
 	name    string
 	path    string
@@ -204,13 +206,21 @@ func (w *worker) wait() {
 			break
 		}
 	}
+	// From now on the pool hands it to nobody, though wait has work to do
+	// before done closes (a /proc scan, at times).
+	w.gone.Store(true)
 	w.sigMu.Lock()
 	// The leader is gone; whatever it left in its group (a forked child that
 	// still holds the listening socket or the output pipe) goes with it, while
 	// the pgid is still certainly ours; and so does what moved to a group
-	// of its own (setpgid) but stayed in the worker's session.
+	// of its own (setpgid) but stayed in the worker's session, when it
+	// still holds the worker's output (a /proc scan: not for every exit of
+	// an application that ends after each request, whose replacement it
+	// would delay).
 	_ = syscall.Kill(-w.pid, syscall.SIGKILL)
-	session.Kill(w.pid)
+	if w.outputHeld() {
+		session.Kill(w.pid)
+	}
 	w.waitErr = w.cmd.Wait()
 	w.reaped = true
 	w.sigMu.Unlock()
@@ -229,13 +239,25 @@ func (w *worker) signal(sig syscall.Signal) {
 	}
 }
 
+// outputHeld reports whether something still holds the write end of the
+// worker's output pipe.
+func (w *worker) outputHeld() bool {
+	rc, err := w.out.SyscallConn()
+	if err != nil {
+		return false
+	}
+	held := false
+	_ = rc.Control(func(fd uintptr) { held = session.WritersLeft(int(fd)) })
+	return held
+}
+
 // exited reports whether the worker's process has been reaped.
 func (w *worker) exited() bool {
 	select {
 	case <-w.done:
 		return true
 	default:
-		return false
+		return w.gone.Load()
 	}
 }
 

@@ -1934,3 +1934,40 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_WriteTimeoutResets: a connection cut because its client
+// stopped reading (a write deadline passed) ends with a reset, which the
+// client sees as soon as it reads again, not with a FIN queued behind the
+// unread data, which reaches it only once the kernel's zero-window probes
+// notice it reads again (minutes, after a long stall).
+func TestServer_WriteTimeoutResets(t *testing.T) {
+	t.Parallel()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+		chunk := []byte(strings.Repeat("z", 1<<20))
+		for i := 0; i < 256; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	tg := mustStart(t, impls[1], handler, opts{})
+	c, err := net.Dial("tcp", tg.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.(*net.TCPConn).SetReadBuffer(64 << 10)
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(c, make([]byte, 1024)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // the deadline passes while nothing is read
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.Copy(io.Discard, c)
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("reading after the cut: %v, want a connection reset", err)
+	}
+}

@@ -12,6 +12,9 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Kill sends SIGKILL to every process of session sid outside the leader's
@@ -81,4 +84,20 @@ func parseStat(b []byte) (state byte, pgrp, sid int, ok bool) {
 	pgrp, err1 := strconv.Atoi(string(f[2]))
 	sid, err2 := strconv.Atoi(string(f[3]))
 	return f[0][0], pgrp, sid, err1 == nil && err2 == nil
+}
+
+// WritersLeft reports whether a pipe's write end is still open somewhere
+// (no POLLHUP on its read end fd): one raw ppoll that does not wait. Once
+// a leader and its group are gone, a writer left is a process that moved
+// out of the group, and Kill is worth its /proc scan.
+func WritersLeft(fd int) bool {
+	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	var ts unix.Timespec
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		return e == 0 && fds[0].Revents&unix.POLLHUP == 0
+	}
 }
