@@ -950,6 +950,21 @@ func TestCGI_TimeoutKillsWholeGroup(t *testing.T) {
 		t.Errorf("processes %v still alive after the timeout", pids)
 	}
 	mustLoggedReason(t, s.hook, "/cgi-bin/sleeper.sh", http.StatusGatewayTimeout)
+	mustReasonSays(t, s.hook, "/cgi-bin/sleeper.sh", "ran past its timeout (1s")
+}
+
+// mustReasonSays checks that a log line of path has a reason holding want.
+func mustReasonSays(tb testing.TB, h *test.Hook, path, want string) {
+	tb.Helper()
+	var got []string
+	for _, e := range entriesWith(h, "path", path) {
+		reason, _ := e.Data["reason"].(string)
+		if strings.Contains(reason, want) {
+			return
+		}
+		got = append(got, reason)
+	}
+	tb.Errorf("no log line for %s whose reason says %q; reasons %q", path, want, got)
 }
 
 // TestCGI_TimeoutAfterHeadersBreaksResponse guards C10: when the timeout
@@ -994,7 +1009,7 @@ func TestCGI_TimeoutEndsAnswerToClientNotReading(t *testing.T) {
 		t.Fatalf("request to a client that does not read still running 5s after a 1s timeout; entries %v", messages(s.hook))
 	}
 	e := entriesWith(s.hook, "path", "/cgi-bin/flood.sh")[0]
-	if r, _ := e.Data["reason"].(string); !strings.Contains(r, "deadline") {
+	if r, _ := e.Data["reason"].(string); !strings.Contains(r, "ran past its timeout") {
 		t.Errorf("logged reason %q, want the timeout", r)
 	}
 	pid, ok := fieldInt(e.Data["pid"])

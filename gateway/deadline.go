@@ -7,6 +7,7 @@ package gateway
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -25,6 +26,7 @@ type deadlines struct {
 
 type deadline struct {
 	at         time.Time
+	timeout    time.Duration
 	cancel     context.CancelCauseFunc
 	expire     func() // may be nil
 	prev, next *deadline
@@ -39,7 +41,7 @@ type deadline struct {
 // gives it its whole timeout from then (unless it has already expired).
 func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, expire func()) (ctx context.Context, stop, restart func()) {
 	ctx, cancel := context.WithCancelCause(parent)
-	d := &deadline{at: time.Now().Add(timeout), cancel: cancel, expire: expire}
+	d := &deadline{at: time.Now().Add(timeout), timeout: timeout, cancel: cancel, expire: expire}
 	dl := &g.deadlines
 	dl.mu.Lock()
 	if !dl.started {
@@ -109,10 +111,21 @@ func (g *Gateway) deadlineLoop() {
 			}
 			dl.mu.Unlock()
 			for i, d := range due {
-				d.cancel(context.DeadlineExceeded)
+				d.cancel(timeoutError{d.timeout})
 				due[i] = nil
 			}
 			due = due[:0]
 		}
 	}
 }
+
+// timeoutError is the cause of a request's context once its timeout has
+// passed: context.DeadlineExceeded (a 504), saying which timeout, so that
+// the log line's reason tells it ("ran past its timeout (5s)") rather than
+// what the interrupted read or wait said.
+type timeoutError struct{ d time.Duration }
+
+func (e timeoutError) Error() string {
+	return fmt.Sprintf("ran past its timeout (%v, --timeout or its [script] timeout)", e.d)
+}
+func (e timeoutError) Unwrap() error { return context.DeadlineExceeded }

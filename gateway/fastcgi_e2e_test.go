@@ -528,6 +528,7 @@ func TestFastCGI_TimeoutKillsWorker(t *testing.T) {
 	if !logged {
 		t.Error("no access line with status 504")
 	}
+	mustReasonSays(t, s.hook, "/cgi-bin/sleep.pl", "ran past its timeout (1s")
 	if next, _ := s.get(t, "sleep.pl"); next == pid {
 		t.Errorf("next request ran on the killed worker %d", pid)
 	}
