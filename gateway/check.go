@@ -64,6 +64,11 @@ func Check(cfg Config) ([]string, error) {
 		}
 	}
 	for _, m := range s.mounts {
+		if m.dir == "/" {
+			// Not walked: it would list every file of the machine.
+			add("%s: the scripts directory is the root directory: every executable file of the machine (/bin/sh...) would be served", m.prefix)
+			continue
+		}
 		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				add("%s: %v", p, err)

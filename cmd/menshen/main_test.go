@@ -541,6 +541,23 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 	})
 }
 
+// TestCheck_RootDirectory: a scripts directory of / (a mount made by
+// mistake) is a problem, named at once, not a walk of the whole machine.
+func TestCheck_RootDirectory(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", "/")
+	if code == 0 || !strings.Contains(stdout, "root directory") {
+		t.Errorf("check --scripts /: exit %d, stdout %.300q; want a problem naming the root directory", code, stdout)
+	}
+	if n := strings.Count(stdout, "\n"); n > 3 {
+		t.Errorf("check --scripts / printed %d lines: it walked the machine", n)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("check --scripts / took %v", d)
+	}
+}
+
 // mustWriteMode writes a file and sets its mode exactly (umask aside).
 func mustWriteMode(tb testing.TB, p, content string, mode os.FileMode) {
 	tb.Helper()
