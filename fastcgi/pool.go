@@ -472,7 +472,7 @@ func (p *Pool) spawnFor(ctx context.Context, id int) (*worker, error) {
 		r := <-done
 		return r.w, r.err
 	}
-	return nil, ctx.Err()
+	return nil, fmt.Errorf("a new worker was still starting: %w", ctx.Err())
 }
 
 // spawn starts worker id (booked with reserveLocked) and waits until it

@@ -242,8 +242,8 @@
 # perlrun's compilation of each request starts from each one's first value
 # (before the first compilation, or right after the compilation that loaded
 # its module; CGI::Carp's switches from their known unset state), and from
-# %SIG as the runner started plus the handlers that are a module's code
-# (compile_sigs): what one request's BEGIN set must not stay for the next.
+# %SIG without the handlers compiled from the script (compile_sigs): what
+# one request's BEGIN set must not stay for the next.
 # (A global that the compilation loading its module sets in a BEGIN right
 # after the `use` keeps that first value.)
 # Other module state persists between requests, as under mod_perl (a module
@@ -631,7 +631,6 @@ our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
-our $SYMREF_PKG;          # the source builds package-qualified names for symbolic references
 our @WATCH;               # watched module globals: [package, [[sigil, name]...]]
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
@@ -1571,15 +1570,15 @@ sub script_owned {
         my $code = entry_code($g) or next;
         my $cv = B::svref_2object($code);
         next unless $cv->isa('B::CV');
-        next if $cv->XSUB;
+        return 0 if $cv->XSUB;              # a module's (Encode::XS)
         $subs++;
         my $f = $cv->FILE;
         return 0 if $modfiles->{$f};
     }
     return 1 if $subs;
-    # No subs: the script's if its source names it, or builds names, and
-    # it holds no package that is not (CGI holds CGI::Carp).
-    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || $SYMREF_PKG;
+    # No subs: the script's if its source names it, and it holds no
+    # package that is not (CGI holds CGI::Carp).
+    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg};
     for my $k (keys %$h) {
         next unless $k =~ /^(.+)::\z/;
         return 0 unless script_owned("${pkg}::$1", $modfiles);
@@ -3720,19 +3719,22 @@ sub restore_interpreter {
     }
 }
 
-# compile_sigs sets %SIG for a perlrun compilation: as the runner started,
-# plus the handlers that are a module's code. A module sets those as it
-# loads (CGI::Carp's __WARN__ hook), which a new process's compilation does
-# again and this one no longer does; anything the script's code is, or
-# any other value, an earlier compilation's BEGIN set (a closure over that
-# request's data), and this compilation sets it again if its BEGIN does.
+# compile_sigs sets %SIG for a perlrun compilation: as the last one left
+# it, but for the handlers compiled from the script (a closure over that
+# request's data, alice's __WARN__ hook), which get the runner's start
+# value back: this compilation sets them again if its BEGIN does. What a
+# module set as it loaded (CGI::Carp's __WARN__ hook, a $SIG{PIPE} =
+# 'IGNORE'), which a new process's compilation does again and this one no
+# longer does, stays. (So does a module's handler or a string an earlier
+# request's BEGIN set: pure Perl cannot tell them from those.)
 sub compile_sigs {
-    my %want = %SIG0;
+    my %want = %SIG;
     for my $k (keys %SIG) {
         my $v = $SIG{$k};
         next if ref $v ne 'CODE' || $k eq 'TERM';
         my $file = B::svref_2object($v)->FILE;
-        $want{$k} = $v if defined $file && !from_script($file);
+        next unless defined $file && from_script($file);
+        if (exists $SIG0{$k}) { $want{$k} = $SIG0{$k} } else { delete $want{$k} }
     }
     undef $SIG_STATE;
     restore_sig(\%want);
@@ -4247,10 +4249,6 @@ sub setup {
     }
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
-    # A symbolic reference through a built name (${"${pkg}::$k"}) may
-    # make any package: one made at run time with no subs is then the
-    # script's (script_owned).
-    $SYMREF_PKG = $scan =~ /[\$\@%*&]\{\s*"[^"\n]*::/ ? 1 : 0;
     %DECLARED_PKG = %$declared;
     # Packages besides main the script may define subs in (`package Foo;`,
     # `sub Foo::bar`): in one that outlives perlrun's wipe (UNIVERSAL, a

@@ -448,6 +448,7 @@ var runnerCorpus = []runnerCase{
 	{script: "begin_module_global.pl", query: "%d", notRegistry: true},
 	{script: "carp_import_runtime.pl", query: "%d", module: "CGI::Carp"},
 	{script: "symref_package.pl", query: "%d", notRegistry: true},
+	{script: "symref_modules.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the

@@ -127,13 +127,10 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	script := strings.TrimPrefix(r.FormValue("script"), "/")
 	if script != "" {
 		s := g.settings.Load()
-		// As /status shows it (scriptName: escaped), or as it is.
-		key, ok := "", false
-		if u, err := strconv.Unquote(`"` + script + `"`); err == nil && u != script {
+		// As it is, or as /status shows it (scriptName: escaped).
+		key, ok := modeKey(s, script)
+		if u, err := strconv.Unquote(`"` + script + `"`); !ok && err == nil && u != script {
 			key, ok = modeKey(s, strings.TrimPrefix(u, "/"))
-		}
-		if !ok {
-			key, ok = modeKey(s, script)
 		}
 		if !ok {
 			// A typo must not look like a switch that happened.

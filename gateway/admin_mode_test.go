@@ -40,3 +40,24 @@ func TestMode_UnknownScriptIs404(t *testing.T) {
 		t.Errorf("sub/report.pl mode %q, want fastcgi", m)
 	}
 }
+
+// TestMode_RawNameFirst: a name given as it is on disk wins over its
+// reading as an escaped /status name: x\x41.sh (a backslash in the file
+// name) switches that script, not xA.sh.
+func TestMode_RawNameFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{`x\x41.sh`, "xA.sh"} {
+		mustWriteFile(t, filepath.Join(dir, name), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n", 0o755)
+	}
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	resp, err := http.PostForm(admin.URL+"/mode", url.Values{"mode": {"fastcgi"}, "script": {`x\x41.sh`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if m := g.modes.Load().scripts; resp.StatusCode != http.StatusOK || m[`x\x41.sh`] != ModeFastCGI || m["xA.sh"] != "" {
+		t.Errorf("POST /mode script=x\\x41.sh: %d, modes %v; want x\\x41.sh switched alone", resp.StatusCode, m)
+	}
+}

@@ -117,7 +117,7 @@ func Check(cfg Config) ([]string, error) {
 				}
 			}
 			if why := unsafeReason(m.dir, p); why != "" {
-				add("%s: %s: anyone on this machine could change what it runs (suEXEC refuses such a script)", p, why)
+				add("%s: %s (suEXEC refuses such a script)", p, why)
 			}
 			return nil
 		})

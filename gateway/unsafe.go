@@ -57,7 +57,7 @@ func (g *Gateway) warnUnsafe(s *settings, keys []string) {
 			rel = strings.TrimPrefix(k, m.prefix)
 		}
 		if why := unsafeReason(m.dir, filepath.Join(m.dir, filepath.FromSlash(rel))); why != "" {
-			g.log.WithField("script", k).WithField("reason", why).Warn("served, but anyone on this machine could change what it runs (suEXEC would refuse it)")
+			g.log.WithField("script", k).WithField("reason", why).Warn("served, though suEXEC would refuse it")
 		}
 	}
 }

@@ -1,0 +1,4 @@
+package Menshen::SigIgnore;
+# Sets signal dispositions as it loads, as some modules do.
+$SIG{PIPE} = 'IGNORE';
+1;
