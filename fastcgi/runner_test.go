@@ -449,6 +449,7 @@ var runnerCorpus = []runnerCase{
 	{script: "carp_import_runtime.pl", query: "%d", module: "CGI::Carp"},
 	{script: "symref_package.pl", query: "%d", notRegistry: true},
 	{script: "symref_modules.pl"},
+	{script: "package_xs_import.pl", query: "%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the

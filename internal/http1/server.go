@@ -307,11 +307,6 @@ type conn struct {
 	gone     bool               // the client went away
 
 	linger bool // close gently: the client may still be sending a body
-	// reset: a write timed out (a client that stopped reading): the
-	// connection ends with a reset, which it sees at once, not with a
-	// FIN queued behind what it left unread, which reaches it only
-	// after the kernel's zero-window probes give up (minutes).
-	reset bool
 
 	writeDeadline atomic.Bool // a handler set one: clear it for the next request
 
@@ -395,11 +390,7 @@ func (c *conn) serve() {
 	hijacked := false
 	defer func() {
 		if !hijacked {
-			if c.reset {
-				if tc, ok := c.nc.(*net.TCPConn); ok {
-					_ = tc.SetLinger(0)
-				}
-			} else if c.linger {
+			if c.linger {
 				c.lingerClose()
 			}
 			c.nc.Close()
@@ -917,10 +908,6 @@ func (w *response) SetWriteDeadline(t time.Time) error {
 func (w *response) setErr(err error) {
 	if err != nil && w.err == nil {
 		w.err = err
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			w.c.reset = true
-		}
 	}
 }
 
