@@ -311,6 +311,20 @@ func (g *Gateway) listScripts(s *settings) []string {
 	return out
 }
 
+// keyFile returns the mount a script key belongs to, the key's path under
+// the mount's directory and the script's file; a nil mount (and empty
+// paths) when none has it.
+func (s *settings) keyFile(key string) (m *mount, rel, file string) {
+	if m = s.mountFor(key); m == nil {
+		return nil, "", ""
+	}
+	rel = key
+	if !m.main {
+		rel = strings.TrimPrefix(key, m.prefix)
+	}
+	return m, rel, filepath.Join(m.dir, filepath.FromSlash(rel))
+}
+
 // mountFor returns the mount a script key belongs to.
 func (s *settings) mountFor(key string) *mount {
 	for _, m := range s.mounts {
@@ -327,16 +341,8 @@ func (s *settings) mountFor(key string) *mount {
 }
 
 func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
-	m := s.mountFor(key)
-	rt := &route{mount: m, key: key}
-	if m != nil {
-		rel := key
-		if !m.main {
-			rel = strings.TrimPrefix(key, m.prefix)
-		}
-		rt.rel, rt.file = rel, filepath.Join(m.dir, filepath.FromSlash(rel))
-		rt.exec = rt.file
-	}
+	m, rel, file := s.keyFile(key)
+	rt := &route{mount: m, key: key, rel: rel, file: file, exec: file}
 	ss := ScriptStatus{Name: scriptName(key), Mode: g.modeFor(s, rt), Modes: g.stats.report(key), Workers: []WorkerStatus{}}
 	if ss.Mode == ModeFastCGI {
 		ss.Isolation = s.isolationFor(key)

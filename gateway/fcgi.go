@@ -289,15 +289,10 @@ func (t *poolTable) sync(s *settings) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for k, e := range t.entries {
-		m := s.mountFor(k)
+		m, rel, file := s.keyFile(k)
 		if m == nil {
 			continue
 		}
-		rel := k
-		if !m.main {
-			rel = strings.TrimPrefix(k, m.prefix)
-		}
-		file := filepath.Join(m.dir, filepath.FromSlash(rel))
 		if t.g.modeFor(s, &route{mount: m, key: k, rel: rel, file: file}) != ModeFastCGI {
 			delete(t.entries, k)
 			t.retire(k, e, "config switched the script to cgi")

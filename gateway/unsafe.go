@@ -48,15 +48,11 @@ func unsafeReason(dir, file string) string {
 // something in.
 func (g *Gateway) warnUnsafe(s *settings, keys []string) {
 	for _, k := range keys {
-		m := s.mountFor(k)
+		m, _, file := s.keyFile(k)
 		if m == nil {
 			continue
 		}
-		rel := k
-		if !m.main {
-			rel = strings.TrimPrefix(k, m.prefix)
-		}
-		if why := unsafeReason(m.dir, filepath.Join(m.dir, filepath.FromSlash(rel))); why != "" {
+		if why := unsafeReason(m.dir, file); why != "" {
 			g.log.WithField("script", k).WithField("reason", why).Warn("served, though suEXEC would refuse it")
 		}
 	}
