@@ -45,14 +45,28 @@ func unsafeReason(dir, file string) string {
 }
 
 // warnUnsafe logs a warning for each of keys that unsafeReason finds
-// something in.
-func (g *Gateway) warnUnsafe(s *settings, keys []string) {
+// something in. said, when not nil, holds what was last logged for each
+// script: a script is warned of again only when its reason changed (it
+// became unsafe again after a fix, or for another reason), so that a
+// world-writable script saved every minute is not warned of every minute.
+func (g *Gateway) warnUnsafe(s *settings, keys []string, said map[string]string) {
 	for _, k := range keys {
 		m, _, file := s.keyFile(k)
 		if m == nil {
 			continue
 		}
-		if why := unsafeReason(m.dir, file); why != "" {
+		why := unsafeReason(m.dir, file)
+		if said != nil {
+			if said[k] == why {
+				continue
+			}
+			if why == "" {
+				delete(said, k)
+			} else {
+				said[k] = why
+			}
+		}
+		if why != "" {
 			g.log.WithField("script", k).WithField("reason", why).Warn("served, though suEXEC would refuse it")
 		}
 	}

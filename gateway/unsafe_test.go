@@ -12,7 +12,9 @@ import (
 
 // TestUnsafeScript_Warned: a script anyone on the machine could change
 // (what suEXEC refuses) is served, with a warning naming it and why: at
-// start, and when it is added while menshen runs; a safe one gets none.
+// start, when it is added while menshen runs, and when a chmod makes it
+// (or its directory) writable by anyone; a safe one gets none, and an
+// unsafe one is not warned of again at each change that leaves it so.
 func TestUnsafeScript_Warned(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, mode os.FileMode) {
@@ -31,13 +33,22 @@ func TestUnsafeScript_Warned(t *testing.T) {
 	if err := g.Start(); err != nil {
 		t.Fatal(err)
 	}
-	warned := func(script string) bool {
+	warnings := func(script, reason string) (n int) {
 		for _, e := range hook.AllEntries() {
-			if e.Level == logrus.WarnLevel && e.Data["script"] == script && e.Data["reason"] == "the file is writable by anyone" {
-				return true
+			if e.Level == logrus.WarnLevel && e.Data["script"] == script && e.Data["reason"] == reason {
+				n++
 			}
 		}
-		return false
+		return n
+	}
+	warned := func(script string) bool { return warnings(script, "the file is writable by anyone") > 0 }
+	waitWarned := func(script, reason, what string) {
+		t.Helper()
+		for end := time.Now().Add(3 * time.Second); warnings(script, reason) == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("no warning for %s, %s", script, what)
+			}
+		}
 	}
 	if !warned("ww.sh") {
 		t.Errorf("no warning for the world-writable ww.sh at start")
@@ -49,9 +60,31 @@ func TestUnsafeScript_Warned(t *testing.T) {
 		t.Errorf("ww.sh: %d, want 200 (served, as Apache without suEXEC serves it)", resp.StatusCode)
 	}
 	write("late.sh", 0o777)
-	for end := time.Now().Add(3 * time.Second); !warned("late.sh"); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("no warning for late.sh, added world-writable")
-		}
+	waitWarned("late.sh", "the file is writable by anyone", "added world-writable")
+
+	// A chmod of a served script: ww.sh stays unsafe (no second
+	// warning), ok.sh becomes unsafe (one). ww.sh's event comes first,
+	// so it has been handled once ok.sh's warning is there.
+	if err := os.Chmod(filepath.Join(dir, "ww.sh"), 0o777); err != nil {
+		t.Fatal(err)
 	}
+	if err := os.Chmod(filepath.Join(dir, "ok.sh"), 0o757); err != nil {
+		t.Fatal(err)
+	}
+	waitWarned("ok.sh", "the file is writable by anyone", "after chmod o+w")
+	if n := warnings("ww.sh", "the file is writable by anyone"); n != 1 {
+		t.Errorf("ww.sh warned of %d times, want once: a chmod that leaves it unsafe is no news", n)
+	}
+
+	// A directory made writable by anyone: the scripts under it.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write("sub/s.sh", 0o755)
+	time.Sleep(300 * time.Millisecond)
+	if err := os.Chmod(sub, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	waitWarned("sub/s.sh", "its directory "+sub+" is writable by anyone", "after chmod o+w of its directory")
 }

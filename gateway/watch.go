@@ -40,16 +40,18 @@ func (g *Gateway) startWatch() error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		g.log.WithError(err).Warn("cannot watch for changes; scripts are still checked on every request, but the config file is only re-read on SIGHUP")
+		s := g.settings.Load()
+		g.warnUnsafe(s, g.listScripts(s), nil)
 		return nil
 	}
-	st := &watchState{w: w, scripts: map[string]bool{}}
+	st := &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}}
 	g.addWatches(st, g.settings.Load(), false)
 	st.config = g.configSum()
 	keys := g.listScripts(g.settings.Load())
 	for _, k := range keys {
 		st.scripts[k] = true
 	}
-	g.warnUnsafe(g.settings.Load(), keys)
+	g.warnUnsafe(g.settings.Load(), keys, st.unsafe)
 	g.wg.Add(1)
 	go g.watchLoop(st)
 	return nil
@@ -70,6 +72,14 @@ type watchState struct {
 	scripts map[string]bool
 	config  [32]byte
 	touched map[string]bool // files named by events since the last rescan
+	// modes holds the files and directories whose mode or identity an
+	// event may have changed (a chmod, a file renamed into place) since
+	// the last rescan: the scripts at or under them are checked for
+	// unsafe modes again. unsafe is what warnUnsafe last said of each
+	// script, so that a script is warned of once per change, not at
+	// every save.
+	modes  map[string]bool
+	unsafe map[string]string
 	// dirty: an event since the last rescan was in (or named) a scripts
 	// directory. Without one (only a log written beside the config
 	// file), a rescan reads the config file and nothing else: walking a
@@ -200,6 +210,12 @@ func (g *Gateway) watchLoop(st *watchState) {
 					}
 				}
 			}
+			if ev.Op&(fsnotify.Chmod|fsnotify.Create) != 0 {
+				if st.modes == nil {
+					st.modes = map[string]bool{}
+				}
+				st.modes[ev.Name] = true
+			}
 			if isPerlLib(ev.Name) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
@@ -241,18 +257,22 @@ func (g *Gateway) rescan(st *watchState) {
 	st.dirty = false
 	g.addWatches(st, s, false)
 	now := map[string]bool{}
-	var added []string
+	var check []string
 	for _, k := range g.listScripts(s) {
 		now[k] = true
 		if !st.scripts[k] {
 			g.log.WithField("script", k).Info("script added")
-			added = append(added, k)
+			check = append(check, k)
+		} else if st.modes != nil && st.modeChanged(s, k) {
+			check = append(check, k)
 		}
 	}
-	g.warnUnsafe(s, added)
+	st.modes = nil
+	g.warnUnsafe(s, check, st.unsafe)
 	for k := range st.scripts {
 		if !now[k] {
 			g.log.WithField("script", k).Info("script removed")
+			delete(st.unsafe, k)
 		}
 	}
 	old := st.scripts
@@ -260,6 +280,25 @@ func (g *Gateway) rescan(st *watchState) {
 	g.pools.prune(s)
 	g.refreshLibs(st, s, old)
 	g.warmPools()
+}
+
+// modeChanged reports whether an event since the last rescan may have
+// changed the mode of script k: its file, or a directory on its way from
+// its mount's directory, was chmod-ed or renamed into place.
+func (st *watchState) modeChanged(s *settings, k string) bool {
+	m, _, file := s.keyFile(k)
+	if m == nil {
+		return false
+	}
+	for p := file; within(m.dir, p); p = filepath.Dir(p) {
+		if st.modes[p] {
+			return true
+		}
+		if p == m.dir {
+			break
+		}
+	}
+	return false
 }
 
 // ownDir reports whether dir is watched for its own sake (a directory of a
