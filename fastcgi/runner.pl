@@ -246,9 +246,13 @@
 # one request's BEGIN set must not stay for the next.
 # (A global that the compilation loading its module sets in a BEGIN right
 # after the `use` keeps that first value.)
-# Other module state persists between requests, as under mod_perl (a module
-# loaded at run time by a `require` inside a sub is snapshotted only from the
-# next request on).
+# A module loaded at run time (a `require` inside a sub, a DBI driver) is
+# snapshotted only from the next request on: an empty variable in a package
+# no module has filled yet is not saved (snapshot_watched), so the values
+# the module sets as it loads stay; a tied one is the module's. A glob the
+# source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back.
+# DBI's cached connections: see end_dbi. Other module state persists
+# between requests, as under mod_perl.
 #
 # =============================================================================
 # PERSISTENCE PITFALLS (ANCHORS section 3) AND WHAT MENSHEN DOES
@@ -637,6 +641,7 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
+our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
@@ -1574,6 +1579,9 @@ sub script_owned {
         $subs++;
         my $f = $cv->FILE;
         return 0 if $modfiles->{$f};
+        # A sub a string eval made is the module's when a module's code
+        # ran that eval (JSON.pm builds JSON::Backend::XS so).
+        return 0 if $f =~ /^\(eval \d+\)/ and my $by = eval_caller_file($cv);
     }
     return 1 if $subs;
     # No subs: the script's if its source names it, and it holds no
@@ -1584,6 +1592,24 @@ sub script_owned {
         return 0 unless script_owned("${pkg}::$1", $modfiles);
     }
     return 1;
+}
+
+# eval_caller_file returns the file of the code that ran the string eval
+# which compiled the sub $cv (a B::CV) when that file is a module's (in
+# %INC), or nothing. A named sub holds the eval's compilation unit as its
+# CvOUTSIDE, which holds the sub that ran the eval (a counted reference
+# each, so the chain is alive); nested evals are walked through.
+sub eval_caller_file {
+    my ($cv) = @_;
+    my $mod = module_file_set();
+    for (my $n = 0; $n < 64 && $cv && $cv->isa('B::CV'); $n++) {
+        my $f = $cv->FILE;
+        if (defined $f && $f ne '' && $f !~ /^\(eval \d+\)/) {
+            return $mod->{$f} ? $f : undef;
+        }
+        $cv = $cv->OUTSIDE;
+    }
+    return undef;
 }
 
 sub delete_package {
@@ -2678,8 +2704,10 @@ sub named_globals {
     my ($code) = @_;
     my (%named, %declared, @watch);
     while ($code =~ /\bpackage\s+([A-Za-z_][\w:]*)/g) { $declared{$1} = 1 }
-    while ($code =~ /([\$\@%])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+)+)/g) {
-        my ($sigil, $full) = ($1, $2);
+    # (And globs: `*Text::Wrap::wrap = sub {...}`, `*{"CGI::escapeHTML"}`
+    # replace a module's sub.)
+    while ($code =~ /([\$\@%*])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+)+)|(\*)\{\s*["']((?:[A-Za-z_]\w*)(?:::\w+)+)["']\s*\}/g) {
+        my ($sigil, $full) = defined $1 ? ($1, $2) : ($3, $4);
         next unless $full =~ /^(.*)::(\w+)\z/;
         my ($pkg, $name) = ($1, $2);
         next if $pkg eq '' || $pkg eq 'main' || $pkg =~ /^::/;
@@ -2715,32 +2743,57 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     'File::Find::prune', 'Getopt::Long::order',
 ), ['@', 'CGI::Carp::WARNINGS'];
 
-# snapshot_watched saves the watched module globals that exist now.
+# snapshot_watched saves the watched module globals that exist now. An
+# empty one in a package that no module has filled yet is left out: the
+# source names it (`$DBD::SQLite::VERSION`) and so made it, but a module
+# loaded later at run time sets it, and putting back "undef" after that
+# request would undo the module's load; it is saved from the first
+# snapshot after its module is there. A tied one is the module's to set
+# ($DBI::errstr croaks on a store). A glob (`*Text::Wrap::wrap = sub`,
+# a module's sub replaced at run time) is saved for its sub.
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
         my ($pkg, $vars) = @$w;
         my $h = stash($pkg) or next;
+        my $loaded;
         for my $v (@$vars) {
             my ($sigil, $name) = @$v;
             my $g = $h->{$name};
             next unless defined $g && ref(\$g) eq 'GLOB';
-            if ($sigil eq '$') {
-                my $ref = *{$g}{SCALAR};
-                next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
-                push @snap, [$ref, '$', $$ref];
-            } elsif ($sigil eq '@') {
-                my $ref = *{$g}{ARRAY} or next;
-                next if tied @$ref;
-                push @snap, [$ref, '@', [@$ref]];
-            } else {
-                my $ref = *{$g}{HASH} or next;
-                next if tied %$ref;
-                push @snap, [$ref, '%', {%$ref}];
+            if ($sigil eq '*') {
+                my $code = *{$g}{CODE} or next;
+                push @snap, [\*{$g}, '*', $code];
+                next;
             }
+            my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
+            next unless $ref;
+            if ($sigil eq '$') {
+                next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
+                next if tied $$ref;
+            } else {
+                next if $sigil eq '@' ? tied @$ref : tied %$ref;
+            }
+            if ($sigil eq '$' ? !defined $$ref : $sigil eq '@' ? !@$ref : !%$ref) {
+                $loaded //= package_loaded($pkg, $h);
+                next unless $loaded;
+            }
+            push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}];
         }
     }
     return \@snap;
+}
+
+# package_loaded tells whether a module has filled the package: its file
+# is in %INC, or it holds a sub.
+sub package_loaded {
+    my ($pkg, $h) = @_;
+    (my $file = "$pkg.pm") =~ s{::}{/}g;
+    return 1 if exists $INC{$file};
+    for my $k (keys %$h) {
+        return 1 if $k !~ /::\z/ && entry_code($h->{$k});
+    }
+    return 0;
 }
 
 # note_first keeps, for each watched global not seen before, its value in
@@ -2759,6 +2812,9 @@ sub note_first {
             next;
         }
         next if $sigil eq '$' && ref $val;
+        # (A sub the script's compilation put in the glob is not a first
+        # value either.)
+        next if $sigil eq '*' && from_script(B::svref_2object($val)->FILE // '');
         push @WATCH_FIRST, [$ref, $sigil, $sigil eq '@' ? [@$val] : $sigil eq '%' ? {%$val} : $val];
     }
 }
@@ -2791,12 +2847,19 @@ sub restore_watched {
         my ($ref, $sigil, $val) = @$s;
         if ($sigil eq '$') {
             no warnings;
-            $$ref = $val unless (defined $$ref ? "$$ref" : "\0undef") eq (defined $val ? "$val" : "\0undef")
+            next if (defined $$ref ? "$$ref" : "\0undef") eq (defined $val ? "$val" : "\0undef")
                 && (ref $$ref ? Scalar::Util::refaddr($$ref) : 0) == (ref $val ? Scalar::Util::refaddr($val) : 0);
+            # (A store that magic refuses, a read-only value: left.)
+            eval { $$ref = $val; 1 };
         } elsif ($sigil eq '@') {
-            @$ref = @$val;
+            eval { @$ref = @$val; 1 };
+        } elsif ($sigil eq '%') {
+            eval { %$ref = %$val; 1 };
         } else {
-            %$ref = %$val;
+            my $code = *{$ref}{CODE};
+            next if $code && $code == $val;
+            no warnings;
+            *{$ref} = $val;
         }
     }
 }
@@ -3646,6 +3709,7 @@ sub run_request {
         } else {
             close_script_handles();
             close_named_handles() if @FH_GLOBS;
+            reg_pkgs_recheck() if %REG_PKGS && scalar(keys %INC) != $REG_PKGS_INC;
             # auto: objects the request left in the script's variables are
             # destroyed now, as in perlrun (and a CGI process), and make
             # it perlrun from the next request on.
@@ -3658,6 +3722,7 @@ sub run_request {
                 destruct_objects(registry_spaces(), 1);
             }
         }
+        end_dbi() if exists $INC{'DBI.pm'};
         # The runner's handler is back before the answer leaves: the
         # gateway may stop the worker as soon as it has it.
         $SIG{TERM} = $TERM_HANDLER if $TERM_SCRIPT;
@@ -3848,6 +3913,7 @@ sub registry_compile {
     }
     %REG_MAIN = map { $_ => 1 } @main_new;
     %REG_PKGS = map { $_ => 1 } @mine;
+    $REG_PKGS_INC = scalar keys %INC;
     @REG_INC = @INC;
     if ($MODE eq 'auto') {
         registry_snapshot();
@@ -3924,6 +3990,71 @@ sub apply_layers {
     }
 }
 
+# end_dbi does to DBI's cached connections (DBI->connect_cached) what the
+# exit of a CGI process does: in auto and perlrun the cache is emptied, so
+# that a handle nothing else holds is destroyed now (an open transaction
+# rolled back, as DBI does at a handle's DESTROY) and the next request
+# connects anew. Before, one user's transaction left open by a caught
+# error or an `exit` before `commit` was the next user's, with its rows
+# (and SQLite's write lock held by the idle worker). registry keeps the
+# cache, as Apache::DBI does under mod_perl; in every level, what a
+# request left uncommitted is rolled back first. A trace level a request
+# set (DBI->trace, into its file) is turned off, unless DBI_TRACE asks for
+# one, and the last handle's error is cleared.
+sub end_dbi {
+    my $h = stash('DBI') or return;
+    my $g = $h->{installed_drh};
+    return unless defined $g && ref(\$g) eq 'GLOB' && *{$g}{HASH};
+    for my $drh (values %{ *{$g}{HASH} }) {
+        my $kids = eval { $drh->{CachedKids} };
+        next unless ref $kids eq 'HASH' && %$kids;
+        for my $dbh (values %$kids) {
+            eval {
+                if ($dbh->{Active} && !$dbh->{AutoCommit}) {
+                    $dbh->rollback;
+                    # (The exit of a process destroys it without a word:
+                    # so does the runner, for a handle in AutoCommit
+                    # off, which DBI would warn of.)
+                    $dbh->{Warn} = 0 if $MODE ne 'registry' && !$dbh->{AutoCommit};
+                }
+                1;
+            };
+        }
+        eval { %$kids = (); 1 } if $MODE ne 'registry';
+    }
+    # The error of the request's last handle ($DBI::err, $DBI::errstr: a
+    # destroyed handle leaves it to its driver) is not the next one's: a
+    # new process has none. (They are tied to DBI's last handle, which
+    # then is the driver: $DBI::state says '' where a new process says
+    # undef.)
+    my $eg = $h->{err};
+    if (defined $eg && ref(\$eg) eq 'GLOB' && eval { defined ${ *{$eg}{SCALAR} } }) {
+        eval { $_->set_err(undef, undef) for values %{ *{$g}{HASH} }; 1 };
+    }
+    if (!defined $ENV{DBI_TRACE} and my $trace = loaded_sub('DBI', 'trace')) {
+        eval { DBI->trace(0, 'STDERR') if DBI->trace; 1 };
+    }
+}
+
+# reg_pkgs_recheck drops from the registry's packages of the script those
+# a module filled since: a package the source names (`$DBD::SQLite::VERSION`)
+# was there and empty at the compilation, and a module another one loads
+# at run time (DBI its driver) went into it. Its variables are that
+# module's, not the script's to fingerprint, restore or delete.
+sub reg_pkgs_recheck {
+    $REG_PKGS_INC = scalar keys %INC;
+    my $mod = module_file_set();
+    for my $pkg (keys %REG_PKGS) {
+        next if script_owned($pkg, $mod);
+        delete $REG_PKGS{$pkg};
+        my $h = stash($pkg) or next;
+        my $addr = Scalar::Util::refaddr($h);
+        delete $REG_KNOWN{$addr};
+        @REG_RESTORE = grep { $_->[0] != $h } @REG_RESTORE;
+        delete @REG_FP{ grep { /^\Q$pkg\E::[^:]+\z/ } keys %REG_FP };
+    }
+}
+
 sub switch_to_perlrun {
     my ($why) = @_;
     ($REG_WATCHED, $REG_WATCHED_INC) = ();
@@ -3935,7 +4066,8 @@ sub switch_to_perlrun {
     undef $REG_SUB;
     @REG_END = ();
     wipe_main();
-    delete_package($_) for keys %REG_PKGS;
+    my $mod = module_file_set();
+    delete_package($_) for grep { script_owned($_, $mod) } keys %REG_PKGS;
     # And those the requests made (${"${pkg}::x"} = ...): the next request
     # must not find what they hold.
     my @run = grep { stash($_) } keys %RUN_STASHES;

@@ -450,6 +450,12 @@ var runnerCorpus = []runnerCase{
 	{script: "symref_package.pl", query: "%d", notRegistry: true},
 	{script: "symref_modules.pl"},
 	{script: "package_xs_import.pl", query: "%d", notRegistry: true},
+	{script: "eval_module_package.pl", query: "%d"},
+	{script: "lazy_module_named.pl", query: "%d", notRegistry: true},
+	{script: "runtime_require_named.pl"},
+	{script: "tied_module_var.pl", query: "%d"},
+	{script: "monkeypatch_module.pl", query: "%d"},
+	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -474,7 +480,7 @@ func mustRunnerModule(tb testing.TB, module string) {
 		return
 	}
 	if err := exec.Command("perl", "-M"+module, "-e1").Run(); err != nil {
-		pkg := map[string]string{"CGI": "libcgi-pm-perl", "CGI::Carp": "libcgi-pm-perl"}[module]
+		pkg := map[string]string{"CGI": "libcgi-pm-perl", "CGI::Carp": "libcgi-pm-perl", "DBD::SQLite": "libdbd-sqlite3-perl"}[module]
 		if pkg == "" {
 			pkg = "perl"
 		}
