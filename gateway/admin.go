@@ -124,13 +124,19 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	script := strings.TrimPrefix(r.FormValue("script"), "/")
+	script := r.FormValue("script")
+	if _, given := r.Form["script"]; given && script == "" {
+		// (An unset variable in `menshen mode fastcgi "$S"` must not
+		// switch every script.)
+		http.Error(w, "empty script name: leave the script field out to switch every script", http.StatusBadRequest)
+		return
+	}
 	if script != "" {
 		s := g.settings.Load()
 		// As it is, or as /status shows it (scriptName: escaped).
 		key, ok := modeKey(s, script)
 		if u, err := strconv.Unquote(`"` + script + `"`); !ok && err == nil && u != script {
-			key, ok = modeKey(s, strings.TrimPrefix(u, "/"))
+			key, ok = modeKey(s, u)
 		}
 		if !ok {
 			// A typo must not look like a switch that happened.
@@ -148,15 +154,33 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(script) + "\n"))
 }
 
-// modeKey returns the key of the script at path rel (under the scripts
-// directory, or a URL path of another mount without its leading slash),
-// and whether there is one.
-func modeKey(s *settings, rel string) (string, bool) {
-	if m := s.mountFor("/" + rel); m != nil && !m.main {
-		rel = "/" + rel // a script of another mount: its URL path
+// modeKey returns the key of the script name names, and whether there is
+// one: a script of another mount by its URL path (/legacy/x.pl), a script
+// of the scripts directory by its path there (sub/report.pl). A name
+// without its leading slash that is no script of the scripts directory
+// may name another mount's script (legacy/x.pl); one with a slash that
+// no mount serves may be a path in the scripts directory (/sub/report.pl).
+// The scripts directory's own sub/report.pl is found by that name even
+// when a mount's prefix is /sub/.
+func modeKey(s *settings, name string) (string, bool) {
+	is := func(key string) bool {
+		if m := s.mountFor(key); m == nil || m.main != !strings.HasPrefix(key, "/") {
+			return false
+		}
+		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
+		return err == nil && rt.pathInfo == "" && rt.key == key
 	}
-	rt, err := resolve(s.mounts, keyPath(s, rel), s.isWrapped)
-	return rel, err == nil && rt.pathInfo == "" && rt.key == rel
+	rel := strings.TrimPrefix(name, "/")
+	tries := []string{rel, "/" + rel}
+	if strings.HasPrefix(name, "/") {
+		tries = []string{"/" + rel, rel}
+	}
+	for _, k := range tries {
+		if k != "" && k != "/" && is(k) {
+			return k, true
+		}
+	}
+	return rel, false
 }
 
 // scriptName is a script's key as /status, /status.json and /metrics show
@@ -248,6 +272,7 @@ func (g *Gateway) status() Status {
 		}
 	}
 	sort.Strings(keys)
+	st.Scripts = make([]ScriptStatus, 0, len(keys)) // [] in JSON, not null, when there is none
 	for _, n := range keys {
 		ss := g.scriptStatus(s, n)
 		ss.Removed = !present[n]

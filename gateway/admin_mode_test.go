@@ -1,10 +1,12 @@
 package gateway
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +61,64 @@ func TestMode_RawNameFirst(t *testing.T) {
 	resp.Body.Close()
 	if m := g.modes.Load().scripts; resp.StatusCode != http.StatusOK || m[`x\x41.sh`] != ModeFastCGI || m["xA.sh"] != "" {
 		t.Errorf("POST /mode script=x\\x41.sh: %d, modes %v; want x\\x41.sh switched alone", resp.StatusCode, m)
+	}
+}
+
+// TestMode_ScriptsDirBeforeMount: a name without a leading slash is a path
+// under the scripts directory first (the contract's sub/report.pl), also
+// when a mount's prefix is /sub/ and holds a report.pl of its own; the
+// mount's is named by its URL path, /sub/report.pl. An empty script
+// field is refused (an unset variable must not switch every script).
+func TestMode_ScriptsDirBeforeMount(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	const hello = "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n"
+	mustWriteFile(t, filepath.Join(dir, "sub", "report.pl"), hello, 0o755)
+	mustWriteFile(t, filepath.Join(other, "report.pl"), hello, 0o755)
+	mustWriteFile(t, filepath.Join(other, "only.pl"), hello, 0o755)
+	conf := mustConfigFile(t, "[[mount]]\nprefix = \"/sub/\"\ndir = \""+other+"\"\n")
+	g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	post := func(form url.Values) (int, string) {
+		resp, err := http.PostForm(admin.URL+"/mode", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, tc := range []struct{ name, key string }{
+		{"sub/report.pl", "sub/report.pl"},
+		{"/sub/report.pl", "/sub/report.pl"},
+		{"sub/only.pl", "/sub/only.pl"}, // no such script in the scripts directory: the mount's
+	} {
+		code, body := post(url.Values{"mode": {"fastcgi"}, "script": {tc.name}})
+		if code != http.StatusOK || !strings.Contains(body, "for "+tc.key+"\n") {
+			t.Errorf("POST /mode script=%s: %d %q, want 200 switching %s", tc.name, code, body, tc.key)
+		}
+	}
+	m := g.modes.Load().scripts
+	if m["sub/report.pl"] != ModeFastCGI || m["/sub/report.pl"] != ModeFastCGI || m["/sub/only.pl"] != ModeFastCGI || len(m) != 3 {
+		t.Errorf("modes %v, want the three scripts switched", m)
+	}
+	if code, _ := post(url.Values{"mode": {"cgi"}, "script": {""}}); code != http.StatusBadRequest {
+		t.Errorf("POST /mode with an empty script: %d, want 400", code)
+	}
+	if g.modes.Load().all != "" {
+		t.Errorf("an empty script name switched every script")
+	}
+}
+
+// TestStatusJSON_NoScriptsIsEmptyList: with nothing to serve, /status.json
+// lists [] (JSON consumers iterate it), not null.
+func TestStatusJSON_NoScriptsIsEmptyList(t *testing.T) {
+	g, _ := mustGateway(t, Config{Scripts: t.TempDir()})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/status.json", nil)
+	req.Host = "127.0.0.1"
+	g.AdminHandler().ServeHTTP(rec, req)
+	if !strings.Contains(strings.ReplaceAll(rec.Body.String(), " ", ""), `"scripts":[]`) {
+		t.Errorf("/status.json = %s, want \"scripts\":[]", rec.Body.String())
 	}
 }

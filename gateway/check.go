@@ -4,6 +4,7 @@ package gateway
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -116,6 +117,9 @@ func Check(cfg Config) ([]string, error) {
 					add("%s: interpreter %q not found", p, interp)
 				}
 			}
+			if !hasShebang && !execFormatKnown(p) {
+				add("%s: executable, but neither a #! script nor a program (ELF): every request is a 500 (exec format error)", p)
+			}
 			if why := unsafeReason(m.dir, p); why != "" {
 				add("%s: %s (suEXEC refuses such a script)", p, why)
 			}
@@ -147,6 +151,20 @@ func shebang(p string) (string, bool) {
 		return "", true
 	}
 	return fields[0], true
+}
+
+// execFormatKnown reports whether execve(2) knows the format of the file
+// without a #! line: an ELF program. A file it cannot read counts as
+// known (nothing to say about it here).
+func execFormatKnown(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	n, _ := io.ReadFull(f, magic)
+	return string(magic[:n]) == "\x7fELF"
 }
 
 func looksLikeScript(p string) bool {

@@ -481,9 +481,6 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key))
 		}
 	}
-	if fc.MinWorkers != nil && fc.Workers != nil && *fc.MinWorkers > *fc.Workers {
-		add(atKey(fmt.Errorf("min_workers %d: more than workers %d", *fc.MinWorkers, *fc.Workers), "min_workers"))
-	}
 	for _, d := range []struct {
 		key string
 		v   *duration
@@ -497,9 +494,15 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k))
 		}
 	}
+	exts := map[string]int{}
 	for i, w := range fc.Wrapper {
 		if !strings.HasPrefix(w.Ext, ".") || len(w.Ext) < 2 {
 			add(atEntry(fmt.Errorf("wrapper %d: ext %q must start with a dot", i+1, w.Ext), "wrapper", i, "ext"))
+		} else if j, dup := exts[strings.ToLower(w.Ext)]; dup {
+			// (Else the last one would win without a word.)
+			add(atEntry(fmt.Errorf("wrapper %d: ext %q already has wrapper %d", i+1, w.Ext, j+1), "wrapper", i, "ext"))
+		} else {
+			exts[strings.ToLower(w.Ext)] = i
 		}
 		if !filepath.IsAbs(w.Command) {
 			add(atEntry(fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command), "wrapper", i, "command"))
@@ -512,6 +515,8 @@ func (fc *fileConfig) validate() []error {
 	for i, m := range fc.Mount {
 		if !strings.HasPrefix(m.Prefix, "/") {
 			add(atEntry(fmt.Errorf("mount %d: prefix %q must start with /", i+1, m.Prefix), "mount", i, "prefix"))
+		} else if why := prefixProblem(strings.TrimSuffix(m.Prefix, "/") + "/"); why != "" {
+			add(atEntry(fmt.Errorf("mount %d: prefix %q: %s", i+1, m.Prefix, why), "mount", i, "prefix"))
 		} else {
 			prefixes = append(prefixes, strings.TrimSuffix(m.Prefix, "/")+"/")
 		}

@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -72,6 +73,7 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"mount without dir", "mode = \"cgi\"\n[[mount]]\nprefix = \"/x/\"\n", []string{"line 2", "/x/", "dir"}},
 		{"bad isolation", "isolation = \"sandbox\"\n", []string{"sandbox"}},
 		{"wrapper with relative command", "[[wrapper]]\next = \".php\"\ncommand = \"php-cgi\"\n", []string{"line 3", "php-cgi", "absolute"}},
+		{"two wrappers for one ext", "[[wrapper]]\next = \".php\"\ncommand = \"/bin/sh\"\n[[wrapper]]\next = \".PHP\"\ncommand = \"/bin/cat\"\n", []string{"line 5", ".PHP", "wrapper 1"}},
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"script outside the directory", "[script.\"../etc/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "../etc/x.pl"}},
@@ -277,5 +279,72 @@ func TestConfig_AllProblemsInLineOrder(t *testing.T) {
 		if !strings.Contains(got[i], w) || !strings.Contains(got[i], path) {
 			t.Errorf("problem %d = %q, want it to name %s of %s", i+1, got[i], w, path)
 		}
+	}
+}
+
+// TestConfig_MinWorkersOnValuesInEffect: min-workers is checked against
+// workers as they apply (a flag, else the file, else the default): a flag
+// and a file key that together make a valid setup start, and a file's
+// min_workers above the flag's workers is refused, naming both.
+func TestConfig_MinWorkersOnValuesInEffect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file string
+		edit       func(*Config)
+		want       []string // substrings of the error; none: valid
+	}{
+		{"file workers, flag min-workers", "workers = 4\n", func(c *Config) {
+			c.MinWorkers, c.Set = 3, map[string]bool{"min-workers": true}
+		}, nil},
+		{"file min_workers above file workers a flag overrides", "min_workers = 3\nworkers = 1\n", func(c *Config) {
+			c.Workers, c.Set = 4, map[string]bool{"workers": true}
+		}, nil},
+		{"file min_workers above flag workers", "min_workers = 3\n", func(c *Config) {
+			c.Workers, c.Set = 1, map[string]bool{"workers": true}
+		}, []string{"line 1", "min_workers", "--workers", "3", "1"}},
+		{"flag min-workers above file workers", "mode = \"cgi\"\nworkers = 2\n", func(c *Config) {
+			c.MinWorkers, c.Set = 3, map[string]bool{"min-workers": true}
+		}, []string{"line 2", "--min-workers", "workers"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := newFromFile(t, tc.file, tc.edit)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, ErrConfig) {
+				t.Fatalf("err %v, want ErrConfig", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestConfig_PrefixWithEmptySegment: a prefix that no cleaned request path
+// can match (/cgi-bin//, /a/../x/, /x/./) is refused, for --prefix and for
+// a mount, instead of starting a gateway that answers 404 to everything.
+func TestConfig_PrefixWithEmptySegment(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"/cgi-bin//", "/a/../cgi-bin/", "/x/./"} {
+		_, err := New(Config{Scripts: mustCopyTestdata(t, "cgi"), Prefix: p})
+		if err == nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "segment") {
+			t.Errorf("--prefix %q: err %v, want ErrConfig naming the segment", p, err)
+		}
+		_, err = newFromFile(t, fmt.Sprintf("[[mount]]\nprefix = %q\ndir = \"/tmp\"\n", p), nil)
+		if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "segment") {
+			t.Errorf("mount prefix %q: err %v, want line 2 naming the segment", p, err)
+		}
+	}
+	if g, err := New(Config{Scripts: mustCopyTestdata(t, "cgi"), Prefix: "/"}); err != nil {
+		t.Errorf("--prefix /: %v", err)
+	} else {
+		g.Close()
 	}
 }

@@ -33,7 +33,7 @@ func statusFor(err error) int {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, ErrNotExecutable):
+	case errors.Is(err, ErrNotExecutable), errors.Is(err, ErrNoAccess):
 		return http.StatusForbidden
 	case errors.Is(err, ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge

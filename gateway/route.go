@@ -17,6 +17,9 @@ import (
 var (
 	ErrNotFound      = errors.New("gateway: no such script")
 	ErrNotExecutable = errors.New("gateway: script is not executable")
+	// ErrNoAccess: a directory on the way to the script cannot be
+	// searched by menshen's user (403, as Apache answers).
+	ErrNoAccess = errors.New("gateway: permission denied on the way to the script (a directory menshen's user cannot search)")
 )
 
 // mount is one URL prefix served from one directory.
@@ -110,6 +113,9 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		p := filepath.Join(dir, seg)
 		li, err := m.lstat(p)
 		if err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return nil, ErrNoAccess
+			}
 			return nil, ErrNotFound
 		}
 		fi := li

@@ -10,9 +10,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // outsideScript is a script next to (not inside) the scripts directory:
@@ -350,4 +353,62 @@ func TestRouteRunsResolvedSymlink(t *testing.T) {
 	if resp, _ := mustGet(t, srv.URL+"/cgi-bin/swap.sh"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("link now pointing outside: %d, want 404", resp.StatusCode)
 	}
+}
+
+// asNobody runs f on one OS thread whose file-system uid is nobody's when
+// the test runs as root (root searches every directory), else as is.
+func asNobody(t *testing.T, f func()) {
+	t.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if os.Geteuid() == 0 {
+		unix.Setfsuid(65534)
+		defer unix.Setfsuid(0)
+	}
+	f()
+}
+
+// TestResolve_NoSearchPermission: a scripts directory menshen's user cannot
+// search is refused at start (every request would fail), and a directory
+// on the way to a script that it cannot search is a 403 with its reason,
+// as in Apache, not a 404 "no such script" that would mislead the
+// operator.
+func TestResolve_NoSearchPermission(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "x.sh"), []byte(helloSh), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m, err := newMount("/cgi-bin/", dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.main = true
+	if err := os.Chmod(sub, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(sub, 0o755)
+	asNobody(t, func() {
+		if _, err := os.Lstat(filepath.Join(sub, "x.sh")); err == nil {
+			t.Skip("the directory is still searchable: cannot test")
+		}
+		_, err := resolve([]*mount{m}, "/cgi-bin/sub/x.sh", func(string) bool { return false })
+		if !errors.Is(err, ErrNoAccess) || statusFor(err) != http.StatusForbidden {
+			t.Errorf("resolve through an unsearchable directory: %v (status %d), want ErrNoAccess, 403", err, statusFor(err))
+		}
+		if _, err := resolve([]*mount{m}, "/cgi-bin/nosuch.sh", func(string) bool { return false }); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a missing script: %v, want ErrNotFound", err)
+		}
+		if _, err := newMount("/x/", sub, ""); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("newMount of an unsearchable directory: %v, want permission denied", err)
+		}
+	})
 }

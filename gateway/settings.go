@@ -6,6 +6,7 @@ package gateway
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/limit"
+	"golang.org/x/sys/unix"
 )
 
 // settings is the effective configuration. It is never modified after
@@ -96,6 +98,9 @@ func buildSettings(c Config, fc *fileConfig) (*settings, error) {
 			return nil, err
 		}
 	}
+	if err := s.checkMinWorkers(c, fc); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
 	if s.path == "" {
 		s.path = cgi.DefaultPath
@@ -172,6 +177,46 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 	return nil
 }
 
+// checkMinWorkers refuses more warm workers than workers, on the values in
+// effect: each from its flag, else the file, else the default (workers =
+// 4 in the file and --min-workers 3 is a valid setup).
+func (s *settings) checkMinWorkers(c Config, fc *fileConfig) error {
+	if s.minWorkers <= s.workers {
+		return nil
+	}
+	from := func(flag, key string, inFile bool) string {
+		switch {
+		case c.Set[flag]:
+			return "--" + flag
+		case inFile:
+			return "the config's " + key
+		}
+		return "the default"
+	}
+	fileMin := fc != nil && fc.MinWorkers != nil && !c.Set["min-workers"]
+	err := fmt.Errorf("min-workers %d (%s): more than workers %d (%s)", s.minWorkers,
+		from("min-workers", "min_workers", fileMin), s.workers,
+		from("workers", "workers", fc != nil && fc.Workers != nil))
+	if fileMin {
+		return fc.at(atKey(err, "min_workers"))
+	}
+	if fc != nil && fc.Workers != nil && !c.Set["workers"] {
+		return fc.at(atKey(err, "workers"))
+	}
+	return fmt.Errorf("%w: %w", ErrConfig, err)
+}
+
+// prefixProblem says why a URL prefix (with its leading and trailing
+// slash) can never match, or "": request paths are cleaned before they are
+// routed, so a prefix with an empty, "." or ".." segment (/cgi-bin//,
+// /a/../cgi-bin/) would serve nothing.
+func prefixProblem(prefix string) string {
+	if prefix == "/" || path.Clean(prefix) == strings.TrimSuffix(prefix, "/") {
+		return ""
+	}
+	return "an empty, . or .. segment: requests are cleaned, and would never match it (write " + path.Clean(prefix) + "/)"
+}
+
 // deref is *p, or 0 for nil.
 func deref(p *int) int {
 	if p == nil {
@@ -187,6 +232,9 @@ func newMount(prefix, dir string, mode Mode) (*mount, error) {
 	if !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
+	if why := prefixProblem(prefix); why != "" {
+		return nil, fmt.Errorf("prefix %q: %s", prefix, why)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
@@ -197,6 +245,11 @@ func newMount(prefix, dir string, mode Mode) (*mount, error) {
 	}
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("scripts directory %q is not a directory", dir)
+	}
+	// Without search permission nothing in it can be served (every
+	// request would be a 403).
+	if err := unix.Faccessat(unix.AT_FDCWD, abs, unix.X_OK, unix.AT_EACCESS); err != nil {
+		return nil, fmt.Errorf("scripts directory %q: %w (menshen runs as uid %d)", dir, err, os.Geteuid())
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {

@@ -412,15 +412,18 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"bad env value", []string{"MENSHEN_MAX_PROCS=many"}, []string{"serve"}, "many"},
 		{"missing scripts dir", nil, []string{"serve", "--scripts", "/nonexistent/menshen-scripts", "--admin", "off"}, "/nonexistent/menshen-scripts"},
 		{"bad mode command", nil, []string{"mode", "turbo"}, "turbo"},
+		{"mode with an empty script name", nil, []string{"mode", "fastcgi", ""}, "empty script name"},
+		{"mode with the admin listener off", nil, []string{"mode", "--admin", "off", "cgi"}, "--admin off"},
 		// urfave/cli stops reading flags at a word: the --listen after it
 		// would be ignored without a word.
 		{"word after serve", nil, []string{"serve", "extra", "--listen", "127.0.0.1:1"}, "extra"},
 		{"word after check", nil, []string{"check", "extra"}, "extra"},
 		{"word after version", nil, []string{"version", "extra"}, "extra"},
+		{"unknown flag of version", nil, []string{"version", "--bogus"}, "bogus"},
 		{"negative timeout", []string{"MENSHEN_TIMEOUT=-5s"}, []string{"serve"}, "timeout"},
 		{"zero timeout", nil, []string{"serve", "--timeout", "0s"}, "timeout"},
 		{"negative idle timeout", nil, []string{"serve", "--idle-timeout", "-1s"}, "idle-timeout"},
-		{"min-workers above workers", nil, []string{"serve", "--min-workers", "5", "--workers", "2"}, "min-workers"},
+		{"min-workers above workers", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--min-workers", "5", "--workers", "2"}, "min-workers 5 (--min-workers): more than workers 2 (--workers)"},
 		{"listen without port", nil, []string{"serve", "--listen", "notanaddr"}, "notanaddr"},
 		{"listen port out of range", nil, []string{"serve", "--listen", "127.0.0.1:99999"}, "99999"},
 		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
@@ -1004,5 +1007,27 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("client got no answer")
+	}
+}
+
+// TestCheck_ExecutableWithoutShebang: an executable text file without a #!
+// line fails every request (exec format error); check names it. A program
+// (ELF, here a copy of /bin/true) is no problem.
+func TestCheck_ExecutableWithoutShebang(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.cgi"), []byte("echo no shebang\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prog, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "prog"), prog, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+	if code != 1 || !strings.Contains(stdout, "x.cgi") || !strings.Contains(stdout, "exec format") || strings.Contains(stdout, "/prog:") {
+		t.Errorf("exit %d, stdout %q: want x.cgi named (exec format error), prog not", code, stdout)
 	}
 }

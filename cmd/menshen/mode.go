@@ -34,9 +34,16 @@ func modeCommand() *cli.Command {
 			}
 			form := url.Values{"mode": {mode}}
 			if c.NArg() == 2 {
+				if c.Args().Get(1) == "" {
+					// ("$S" with S unset must not switch every script.)
+					return fmt.Errorf("%w: empty script name: leave it out to switch every script", errUsage)
+				}
 				form.Set("script", c.Args().Get(1))
 			}
 			addr := c.String("admin")
+			if addr == "off" {
+				return fmt.Errorf("%w: --admin off: menshen mode talks to the gateway's admin listener; give its address", errUsage)
+			}
 			if !strings.Contains(addr, "://") {
 				addr = "http://" + addr
 			}

@@ -125,8 +125,9 @@ func checkCommand() *cli.Command {
 
 func versionCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "version",
-		Usage: "print version, Go version and commit",
+		Name:         "version",
+		Usage:        "print version, Go version and commit",
+		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			started = true
 			if err := noArgs(c); err != nil {
@@ -176,9 +177,8 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
 		}
 	}
-	if c.Int("min-workers") > c.Int("workers") {
-		return gateway.Config{}, fmt.Errorf("%w: --min-workers %d: more than --workers %d", errUsage, c.Int("min-workers"), c.Int("workers"))
-	}
+	// (min-workers against workers: on the values in effect, config
+	// file included; gateway.New checks it.)
 	for _, n := range []string{"timeout", "idle-timeout"} {
 		if c.Duration(n) <= 0 {
 			return gateway.Config{}, fmt.Errorf("%w: --%s %v: must be positive", errUsage, n, c.Duration(n))

@@ -29,6 +29,11 @@ var ErrNoScripts = errors.New("bench: no scripts to measure")
 // the same in both modes (C23).
 var ErrAnswersDiffer = errors.New("bench: answers differ")
 
+// ErrRequestsFailed is what [Report.Err] wraps when a script's requests
+// failed (an answer of 400 or more, a broken connection) in a mode, or
+// its run could not be made: a broken script measures nothing.
+var ErrRequestsFailed = errors.New("bench: requests failed")
+
 // ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
 // for a named script the gateway does not serve (it answers 404 or 403,
 // C3/C10): a bad argument, not a result to measure.
@@ -89,7 +94,8 @@ type ScriptReport struct {
 	Kind   string                 `json:"kind,omitempty"`   // from /status.json, if the gateway says
 	Reason string                 `json:"reason,omitempty"` // why it is not persistent, if it is not
 	Modes  map[string]*ModeResult `json:"modes"`
-	// SpeedUp is fastcgi req/s ÷ cgi req/s (0 if either is missing).
+	// SpeedUp is fastcgi req/s ÷ cgi req/s (0 if either is missing, or
+	// if requests failed).
 	SpeedUp float64 `json:"speedup"`
 	// Same reports whether both modes gave the same answer (C23);
 	// Difference names the first difference when not. A script whose cgi
@@ -100,22 +106,47 @@ type ScriptReport struct {
 	Error      string `json:"error,omitempty"` // the run of this script failed
 }
 
-// Err returns nil when every script answered the same in both modes, else
-// ErrAnswersDiffer naming the scripts that did not (those whose cgi
-// answers already varied between two requests among them: they could not
-// be shown to be the same). A script whose run failed (Error) is not
-// counted here.
+// Err returns nil when every script answered the same in both modes and
+// without a failed request, else ErrAnswersDiffer naming the scripts that
+// did not answer the same (those whose cgi answers already varied between
+// two requests among them: they could not be shown to be the same),
+// and/or ErrRequestsFailed naming those with failed requests or a failed
+// run (Error): a script that fails in both modes fails the same way, and
+// is no pass.
 func (r *Report) Err() error {
-	var differ []string
+	var differ, failed []string
 	for _, sr := range r.Scripts {
 		if !sr.Same && sr.Difference != "" {
 			differ = append(differ, sr.Script)
 		}
+		if sr.Error != "" || sr.failedRequests() {
+			failed = append(failed, sr.Script)
+		}
 	}
-	if len(differ) == 0 {
+	var errs []error
+	if len(differ) > 0 {
+		errs = append(errs, fmt.Errorf("%w for %d of %d scripts: %s", ErrAnswersDiffer, len(differ), len(r.Scripts), strings.Join(differ, ", ")))
+	}
+	if len(failed) > 0 {
+		errs = append(errs, fmt.Errorf("%w for %d of %d scripts: %s", ErrRequestsFailed, len(failed), len(r.Scripts), strings.Join(failed, ", ")))
+	}
+	switch len(errs) {
+	case 0:
 		return nil
+	case 1:
+		return errs[0]
 	}
-	return fmt.Errorf("%w for %d of %d scripts: %s", ErrAnswersDiffer, len(differ), len(r.Scripts), strings.Join(differ, ", "))
+	return fmt.Errorf("%w; %w", errs[0], errs[1])
+}
+
+// failedRequests reports whether a request of the script failed in a mode.
+func (sr *ScriptReport) failedRequests() bool {
+	for _, m := range sr.Modes {
+		if m != nil && m.Errors > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ModeResult is one script's numbers in one mode.
@@ -446,7 +477,8 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			cfg.Progress.End(script, mode, mr)
 		}
 	}
-	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 {
+	// (No speed-up of failures: a 502 is fast.)
+	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 && !sr.failedRequests() {
 		sr.SpeedUp = f.RPS / c.RPS
 	}
 	cgi, fcgi := answers[ModeCGI], answers[ModeFastCGI]
