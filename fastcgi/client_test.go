@@ -975,12 +975,11 @@ func TestConn_ContextEndsPromptly(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		resp, err := c.Do(ctx, &Request{})
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			_, err = resp.Read(make([]byte, 10))
+			resp.Close()
 		}
-		_, err = resp.Read(make([]byte, 10))
 		check(t, err, start)
-		resp.Close()
 		if c.Reusable() {
 			t.Errorf("Reusable() = true")
 		}
@@ -999,12 +998,12 @@ func TestConn_ContextEndsPromptly(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		resp, err := c.Do(ctx, &Request{Stdin: bytes.NewReader(make([]byte, 16<<20))})
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			_, err = io.ReadAll(resp)
+			resp.Close()
 		}
-		_, err = io.ReadAll(resp)
+		// (On a loaded machine the deadline may pass before Do returns.)
 		check(t, err, start)
-		resp.Close()
 		clientWritersGone(t)
 	})
 	t.Run("get-values", func(t *testing.T) {

@@ -314,7 +314,10 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 
 // maxAttempts bounds how many workers one request is sent to when each
 // attempt provably left it unprocessed (a stale connection, a worker gone).
-const maxAttempts = 4
+// An application that exits after each request, under load, leaves idle
+// workers whose exit the pool has not seen yet: a request can meet
+// several in a row (4 was once not enough in a loaded test run).
+const maxAttempts = 8
 
 // acquire takes a request slot, waiting in the queue while ctx lives and the
 // pool is open; waited says whether it had to wait.

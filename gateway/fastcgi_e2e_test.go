@@ -1214,6 +1214,12 @@ func TestFastCGI_AppExitingAfterEachRequestFailsNothing(t *testing.T) {
 	}
 	wg.Wait()
 	if len(failed) > 0 {
-		t.Errorf("%d of %d requests failed, e.g. %s", len(failed), n, failed[0])
+		var reasons []string
+		for _, e := range s.hook.AllEntries() {
+			if r, ok := e.Data["reason"]; ok {
+				reasons = append(reasons, fmt.Sprint(r))
+			}
+		}
+		t.Errorf("%d of %d requests failed, e.g. %s; logged reasons: %q", len(failed), n, failed[0], reasons)
 	}
 }

@@ -840,8 +840,10 @@ func TestLive_ChangeDuringRequestCompletesOnOldWorker(t *testing.T) {
 	if r.err != nil || r.status != http.StatusOK || s.record(r) != old {
 		t.Errorf("in-flight request: status %d err %v X-Pid %q, want 200 from the old worker %d", r.status, r.err, r.header.Get("X-Pid"), old)
 	}
-	if !waitGone(3*time.Second, old) {
-		t.Errorf("old worker %d still alive 3s after its request completed", old)
+	// (Generous: the bound is the retirement's, not a contract's, and a
+	// loaded test machine once needed more than 3 s.)
+	if !waitGone(10*time.Second, old) {
+		t.Errorf("old worker %d still alive 10s after its request completed", old)
 	}
 }
 
