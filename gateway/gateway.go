@@ -323,15 +323,28 @@ func (g *Gateway) Reload() error {
 	}
 	old := g.settings.Swap(s)
 	g.metrics.reloaded(true)
-	if modesChanged(old, s) && g.clearModes() {
+	if modesChanged(old, s) && g.clearModes(configEdited(g.cfg.ConfigFile)) {
 		// The newest word wins: an edit of the file's modes after a
 		// runtime switch must not be silently shadowed by it.
-		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) cleared")
+		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) made before the edit cleared")
 	}
 	g.pools.sync(s)
 	g.warmPools()
 	g.log.WithField("config", g.cfg.ConfigFile).Info("config reloaded")
 	return nil
+}
+
+// configEdited returns when the config file was last written, or zero if
+// it cannot be told.
+func configEdited(file string) time.Time {
+	if file == "" {
+		return time.Time{}
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }
 
 // modesChanged reports whether new sets another mode than old for what

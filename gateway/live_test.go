@@ -812,6 +812,18 @@ func TestReload_ModeEditAfterRuntimeSwitchApplies(t *testing.T) {
 	if g != "two" || w1 != w2 {
 		t.Errorf("after the file put env.pl in fastcgi: greeting %q pids %d %d, want two from one worker", g, w1, w2)
 	}
+
+	// A switch made after an edit that is applied later (the watcher
+	// waits for a burst to settle) is the newer word: it stays.
+	mustWriteFile(t, conf, liveConfig("two", false), 0o644)
+	time.Sleep(30 * time.Millisecond)
+	s.g.SetMode(ModeFastCGI, "env.pl")
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if m := s.g.modes.Load(); m.scripts["env.pl"] != ModeFastCGI {
+		t.Errorf("a reload of an edit made before a switch cleared the switch: %+v", m)
+	}
 }
 
 // TestLive_ChangeDuringRequestCompletesOnOldWorker guards C31: when a

@@ -3,10 +3,16 @@
 
 package gateway
 
+import "time"
+
 // modeTable is an immutable snapshot of the runtime toggles.
 type modeTable struct {
 	all     Mode            // set by a toggle of every script; "" = none
 	scripts map[string]Mode // per-script toggles made after `all`
+	// When each was made: a config edit clears the toggles made before
+	// it, not one made after it (the newest word wins).
+	allAt time.Time
+	at    map[string]time.Time
 }
 
 // modeFor returns the mode a new request to rt runs in: a per-script toggle,
@@ -29,14 +35,15 @@ func (g *Gateway) modeFor(s *settings, rt *route) Mode {
 func (g *Gateway) SetMode(mode Mode, script string) {
 	g.modeMu.Lock()
 	old := g.modes.Load()
-	next := &modeTable{all: old.all, scripts: map[string]Mode{}}
+	now := time.Now()
+	next := &modeTable{all: old.all, allAt: old.allAt, scripts: map[string]Mode{}, at: map[string]time.Time{}}
 	if script == "" {
-		next.all = mode
+		next.all, next.allAt = mode, now
 	} else {
 		for k, v := range old.scripts {
-			next.scripts[k] = v
+			next.scripts[k], next.at[k] = v, old.at[k]
 		}
-		next.scripts[script] = mode
+		next.scripts[script], next.at[script] = mode, now
 	}
 	g.modes.Store(next)
 	g.modeMu.Unlock()
@@ -48,18 +55,37 @@ func (g *Gateway) SetMode(mode Mode, script string) {
 	}
 }
 
-// clearModes drops every runtime toggle, so that the configured modes
-// apply again, and reports whether there was one. The caller syncs the
-// pools.
-func (g *Gateway) clearModes() bool {
+// clearModes drops the runtime toggles made before edit (every one when
+// edit is zero), so that the configured modes apply again, and reports
+// whether it dropped one. A toggle made after the edit stays: the
+// watcher applies an edit up to half a second late, and a `menshen mode`
+// run in between is the newer word. The caller syncs the pools.
+func (g *Gateway) clearModes(edit time.Time) bool {
 	g.modeMu.Lock()
 	defer g.modeMu.Unlock()
 	old := g.modes.Load()
-	if old.all == "" && len(old.scripts) == 0 {
-		return false
+	// (File times come from a coarse clock, up to a few ms behind.)
+	before := func(t time.Time) bool { return edit.IsZero() || !t.After(edit.Add(10*time.Millisecond)) }
+	next := &modeTable{scripts: map[string]Mode{}, at: map[string]time.Time{}}
+	dropped := false
+	if old.all != "" {
+		if before(old.allAt) {
+			dropped = true
+		} else {
+			next.all, next.allAt = old.all, old.allAt
+		}
 	}
-	g.modes.Store(&modeTable{scripts: map[string]Mode{}})
-	return true
+	for k, m := range old.scripts {
+		if before(old.at[k]) {
+			dropped = true
+			continue
+		}
+		next.scripts[k], next.at[k] = m, old.at[k]
+	}
+	if dropped {
+		g.modes.Store(next)
+	}
+	return dropped
 }
 
 func orAll(s string) string {
