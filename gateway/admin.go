@@ -151,7 +151,7 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(script) + "\n"))
+	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(scriptName(script)) + "\n"))
 }
 
 // modeKey returns the key of the script name names, and whether there is

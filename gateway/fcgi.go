@@ -293,6 +293,12 @@ func (t *poolTable) sync(s *settings) {
 		if m == nil {
 			continue
 		}
+		if m.main == strings.HasPrefix(k, "/") {
+			// A script of a mount the config no longer has.
+			delete(t.entries, k)
+			t.retire(k, e, "its mount left the config")
+			continue
+		}
 		if t.g.modeFor(s, &route{mount: m, key: k, rel: rel, file: file}) != ModeFastCGI {
 			delete(t.entries, k)
 			t.retire(k, e, "config switched the script to cgi")

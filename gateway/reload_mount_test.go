@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sirupsen/logrus/hooks/test"
 )
 
 // TestReload_MountsWrappersAndTimeoutsApplyLive guards C32 for the settings
@@ -126,5 +128,41 @@ func TestReload_IsolationAndWorkersReplacePool(t *testing.T) {
 	old, _ := strconv.Atoi(first)
 	if !waitGone(3*time.Second, old) {
 		t.Errorf("worker %d of the old settings still alive", old)
+	}
+}
+
+// TestReload_MountRemovedRetiresItsPools: the FastCGI pool of a script of a
+// mount the config drops is retired with that reason (it was logged as
+// "config switched the script to cgi"), and its worker exits.
+func TestReload_MountRemovedRetiresItsPools(t *testing.T) {
+	t.Parallel()
+	legacy := t.TempDir()
+	mustWriteFile(t, filepath.Join(legacy, "x.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nlegacy\\n\";\n", 0o755)
+	conf := mustConfigFile(t, "[[mount]]\nprefix = \"/legacy/\"\ndir = \""+legacy+"\"\nmode = \"fastcgi\"\n")
+	log, hook := test.NewNullLogger()
+	g, srv := mustGateway(t, Config{Scripts: t.TempDir(), ConfigFile: conf, Logger: log})
+	resp, body := mustGet(t, srv.URL+"/legacy/x.pl")
+	pid, _ := strconv.Atoi(resp.Header.Get("X-Pid"))
+	if resp.StatusCode != http.StatusOK || string(body) != "legacy\n" || pid == 0 {
+		t.Fatalf("/legacy/x.pl: %d %q pid %d", resp.StatusCode, body, pid)
+	}
+	mustWriteFile(t, conf, "mode = \"cgi\"\n", 0o644)
+	if err := g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range hook.AllEntries() {
+		if e.Message == "retiring FastCGI pool" && e.Data["script"] == "/legacy/x.pl" {
+			found = true
+			if e.Data["reason"] != "its mount left the config" {
+				t.Errorf("retired with reason %q, want its mount left the config", e.Data["reason"])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the pool of /legacy/x.pl was not retired")
+	}
+	if !waitGone(10*time.Second, pid) {
+		t.Errorf("worker %d still alive after its mount left the config", pid)
 	}
 }
