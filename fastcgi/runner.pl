@@ -2458,7 +2458,12 @@ sub op_hazard {
     while (my $op = shift @todo) {
         last if ++$n > 500_000;
         my $name = $op->name;
-        return 'flip-flop (.. in scalar context)' if $name eq 'flip';
+        # (`..` compiles to flip and flop ops in list context too, where
+        # it is a range with no state: grep {...} $i - 2 .. $i. Only a
+        # flip the compiler did not mark for list context is a
+        # flip-flop: scalar, or a context known at run time only.)
+        return 'flip-flop (.. in scalar context)'
+            if $name eq 'flip' && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
         return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
         next unless $op->flags & B::OPf_KIDS();
         for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
