@@ -898,6 +898,12 @@ func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
 			t.Errorf("noexec.pl logged with mode %q, want no mode field", m)
 		}
 	}
+	// What is missing is named: the interpreter, not the script.
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/badinterp.pl") {
+		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, `interpreter "/nonexistent/perl" not found`) {
+			t.Errorf("badinterp.pl logged reason %q, want the missing interpreter named", reason)
+		}
+	}
 	// How the script ended is in the reason.
 	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/early-exit.sh") {
 		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, "exit status 3") {

@@ -4,10 +4,14 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/sirupsen/logrus"
@@ -85,7 +89,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 	})
 	if err != nil {
 		s.procs.Release()
-		return nil, fmt.Errorf("%w: %w", ErrStartScript, err)
+		return nil, fmt.Errorf("%w: %w", ErrStartScript, explainExec(path, err))
 	}
 	errLog.setPID(proc.PID())
 	x.spawned = true
@@ -115,4 +119,31 @@ func stderrLine(log logrus.FieldLogger, pid int64, line []byte) {
 		log = log.WithField("pid", pid)
 	}
 	log.Warn(string(line))
+}
+
+// explainExec adds to an exec error of the file what the kernel's ENOENT
+// and ENOEXEC do not say: that the file exists and its #! interpreter is
+// missing (or ends in a CR: DOS line endings), or that it is neither a
+// #! script nor a program.
+func explainExec(file string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		if _, serr := os.Stat(file); serr != nil {
+			return err
+		}
+		interp, ok := shebang(file)
+		switch {
+		case !ok:
+			return err
+		case strings.HasSuffix(interp, "\r"):
+			return fmt.Errorf("%w (its #! line ends in CR, DOS line endings: interpreter %q not found)", err, interp)
+		case interp != "":
+			if _, serr := os.Stat(interp); serr != nil {
+				return fmt.Errorf("%w (its #! interpreter %q not found)", err, interp)
+			}
+		}
+	case errors.Is(err, syscall.ENOEXEC):
+		return fmt.Errorf("%w (neither a #! script nor a program)", err)
+	}
+	return err
 }

@@ -43,10 +43,17 @@ func Check(cfg Config) ([]string, error) {
 		// The mounts whose directory is missing are reported already;
 		// the rest of the file is still checked without them (and never
 		// the current directory for a mount with no dir).
+		// So are those with a prefix no request can reach, or one
+		// already served: without them, the [script] tables of the
+		// other mounts are still checked.
 		trimmed := *fc
+		seen := map[string]bool{strings.TrimSuffix("/"+strings.TrimPrefix(cfg.Prefix, "/"), "/") + "/": true}
 		trimmed.Mount = slices.DeleteFunc(slices.Clone(fc.Mount), func(m fileMount) bool {
 			fi, err := os.Stat(m.Dir)
-			return m.Dir == "" || err != nil || !fi.IsDir()
+			p := strings.TrimSuffix(m.Prefix, "/") + "/"
+			bad := m.Dir == "" || err != nil || !fi.IsDir() || !strings.HasPrefix(m.Prefix, "/") || prefixProblem(p) != "" || seen[p]
+			seen[p] = true
+			return bad
 		})
 		fc = &trimmed
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 )
@@ -87,4 +88,31 @@ func TestUnsafeScript_Warned(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitWarned("sub/s.sh", "its directory "+sub+" is writable by anyone", "after chmod o+w of its directory")
+}
+
+// TestWatch_NewDirectoryLibsCountAsChanged: a directory first watched at a
+// rescan may have been written before its watch existed (a lib/ made,
+// filled and edited at once): its Perl libraries count as changed, so
+// that workers which loaded a first version retire. At the first scan,
+// nothing is new.
+func TestWatch_NewDirectoryLibsCountAsChanged(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "old", "Old.pm"), "package Old; 1;\n", 0o644)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer w.Close()
+	st := &watchState{w: w, scripts: map[string]bool{}}
+	g.addWatches(st, g.settings.Load(), false)
+	if len(st.touched) != 0 {
+		t.Errorf("first scan: %v counted as changed", st.touched)
+	}
+	st.started = true
+	mustWriteFile(t, filepath.Join(dir, "lib", "Local.pm"), "package Local; 1;\n", 0o644)
+	g.addWatches(st, g.settings.Load(), false)
+	if want := filepath.Join(dir, "lib", "Local.pm"); !st.touched[want] || len(st.touched) != 1 {
+		t.Errorf("after lib/ appeared: touched %v, want only %s", st.touched, want)
+	}
 }

@@ -52,6 +52,7 @@ func (g *Gateway) startWatch() error {
 		st.scripts[k] = true
 	}
 	g.warnUnsafe(g.settings.Load(), keys, st.unsafe)
+	st.started = true
 	g.wg.Add(1)
 	go g.watchLoop(st)
 	return nil
@@ -71,6 +72,7 @@ type watchState struct {
 	own     map[string]bool // directories watched for their own events
 	scripts map[string]bool
 	config  [32]byte
+	started bool            // the first scan is done: directories watched from now on are new
 	touched map[string]bool // files named by events since the last rescan
 	// modes holds the files and directories whose mode or identity an
 	// event may have changed (a chmod, a file renamed into place) since
@@ -109,6 +111,7 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 			}
 			_ = st.w.Remove(dir) // another directory now has this name
 		}
+		_, before := st.watched[dir]
 		if err := st.w.Add(dir); err != nil {
 			delete(st.watched, dir)
 			if parent {
@@ -121,6 +124,22 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 			return
 		}
 		st.watched[dir] = ino
+		if st.started && !parent && !before {
+			// A directory new since the last scan: what was written in it
+			// before its watch existed sent no event. Its Perl libraries
+			// count as changed (a lib/ made and filled, then edited, at
+			// once: workers that loaded the first version retire).
+			if ents, err := os.ReadDir(dir); err == nil {
+				for _, e := range ents {
+					if p := filepath.Join(dir, e.Name()); !e.IsDir() && isPerlLib(p) {
+						if st.touched == nil {
+							st.touched = map[string]bool{}
+						}
+						st.touched[p] = true
+					}
+				}
+			}
+		}
 	}
 	watchParent := func(dir string) {
 		parent := filepath.Dir(dir)

@@ -823,6 +823,7 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	conf := filepath.Join(t.TempDir(), "menshen.toml")
 	body := "[[mount]]\nprefix = \"/legacy/\"\ndir = \"/nonexistent-menshen-dir\"\n" +
 		"[[mount]]\nprefix = \"/empty/\"\n" +
+		"[[mount]]\nprefix = \"/x//\"\ndir = \"/tmp\"\n" +
 		"[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n" +
 		"[script.\"ok.pl\"]\nmode = \"x\"\nworkers = -1\ntimeout = \"-1s\"\n" +
 		"[script.\"missing.pl\"]\nmode = \"cgi\"\n"
@@ -839,7 +840,7 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2 (config problems)", code)
 	}
-	for _, want := range []string{"/nonexistent-menshen-dir", "dir is required", "/nonexistent-menshen-php-cgi", `mode "x"`, "workers -1", "timeout must be positive", "missing.pl"} {
+	for _, want := range []string{"/nonexistent-menshen-dir", "dir is required", "/nonexistent-menshen-php-cgi", `mode "x"`, "workers -1", "timeout must be positive", "missing.pl", "segment"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("no line about %s in %q", want, stdout)
 		}
