@@ -246,10 +246,10 @@
 # one request's BEGIN set must not stay for the next.
 # (A global that the compilation loading its module sets in a BEGIN right
 # after the `use` keeps that first value.)
-# A module loaded at run time (a `require` inside a sub, a DBI driver) is
-# snapshotted only from the next request on: an empty variable in a package
-# no module has filled yet is not saved (snapshot_watched), so the values
-# the module sets as it loads stay; a tied one is the module's. A glob the
+# A scalar of a module a request loads at run time (a `require` inside a
+# sub, a DBI driver), saved empty before the module existed, is restored to
+# what the module sets as it loads, which a new perl is asked once
+# (restore_watched, load_values); a tied one is the module's. A glob the
 # source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back.
 # DBI's cached connections: see end_dbi. Other module state persists
 # between requests, as under mod_perl.
@@ -642,6 +642,7 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
+our %COMPILE_PKG;         # the packages the last compilation of the script made (script_owned)
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
@@ -1578,10 +1579,25 @@ sub script_owned {
         next if $cv->XSUB;
         $subs++;
         my $f = $cv->FILE;
-        return 0 if $modfiles->{$f};
-        # A sub a string eval made is the module's when a module's code
-        # ran that eval (JSON.pm builds JSON::Backend::XS so).
-        return 0 if $f =~ /^\(eval \d+\)/ and my $by = eval_caller_file($cv);
+        if ($modfiles->{$f}) {
+            # A package the script declares stays the script's though a
+            # module made closures in it (Class::Accessor's accessors);
+            # a named sub of a module file makes it the module's (DBI::db).
+            next if $DECLARED_PKG{$pkg} && $cv->CvFLAGS & B::CVf_ANON();
+            return 0;
+        }
+        # A sub a string eval made, in a package the script's source
+        # neither declares nor names, is a module's when a module's code
+        # ran that eval (JSON.pm builds JSON::Backend::XS so), or when
+        # code now gone ran it while the script compiled (a module file's
+        # top level). A package the script names (a plugin a loader
+        # module evals for it: Plug::add(...)) stays the script's, as
+        # does one made at run time by code now gone.
+        if ($f =~ /^\(eval \d+\)/ && !$NAMED{$pkg} && !$DECLARED_PKG{$pkg}) {
+            my $by = eval_caller_file($cv);
+            return 0 if defined $by ? $modfiles->{$by} : $COMPILE_PKG{$pkg};
+        }
+
     }
     return 1 if $subs;
     # No subs: the script's if its source names it, and it holds no
@@ -1595,18 +1611,15 @@ sub script_owned {
 }
 
 # eval_caller_file returns the file of the code that ran the string eval
-# which compiled the sub $cv (a B::CV) when that file is a module's (in
-# %INC), or nothing. A named sub holds the eval's compilation unit as its
+# which compiled the sub $cv (a B::CV), or nothing when that code is gone
+# (a module file's top level, freed once it was required). A named sub holds the eval's compilation unit as its
 # CvOUTSIDE, which holds the sub that ran the eval (a counted reference
 # each, so the chain is alive); nested evals are walked through.
 sub eval_caller_file {
     my ($cv) = @_;
-    my $mod = module_file_set();
     for (my $n = 0; $n < 64 && $cv && $cv->isa('B::CV'); $n++) {
         my $f = $cv->FILE;
-        if (defined $f && $f ne '' && $f !~ /^\(eval \d+\)/) {
-            return $mod->{$f} ? $f : undef;
-        }
+        return $f if defined $f && $f ne '' && $f !~ /^\(eval \d+\)/;
         $cv = $cv->OUTSIDE;
     }
     return undef;
@@ -2748,20 +2761,19 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     'File::Find::prune', 'Getopt::Long::order',
 ), ['@', 'CGI::Carp::WARNINGS'];
 
-# snapshot_watched saves the watched module globals that exist now. An
-# empty one in a package that no module has filled yet is left out: the
-# source names it (`$DBD::SQLite::VERSION`) and so made it, but a module
-# loaded later at run time sets it, and putting back "undef" after that
-# request would undo the module's load; it is saved from the first
-# snapshot after its module is there. A tied one is the module's to set
-# ($DBI::errstr croaks on a store). A glob (`*Text::Wrap::wrap = sub`,
-# a module's sub replaced at run time) is saved for its sub.
+# snapshot_watched saves the watched module globals that exist now. A
+# tied one is the module's to set ($DBI::errstr croaks on a store). A glob
+# (`*Text::Wrap::wrap = sub`, a module's sub replaced at run time) is saved
+# for its sub. (An empty one in a package no module has filled yet is
+# saved empty: a request that loads the module at run time and sets it
+# (`require Bare; $Bare::who ||= $user`) must not leave it set for the
+# next user. The price: what such a module sets as it loads, a request
+# that names it sees only until the request ends (README).)
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
         my ($pkg, $vars) = @$w;
         my $h = stash($pkg) or next;
-        my $loaded;
         for my $v (@$vars) {
             my ($sigil, $name) = @$v;
             my $g = $h->{$name};
@@ -2779,26 +2791,50 @@ sub snapshot_watched {
             } else {
                 next if $sigil eq '@' ? tied @$ref : tied %$ref;
             }
-            if ($sigil eq '$' ? !defined $$ref : $sigil eq '@' ? !@$ref : !%$ref) {
-                $loaded //= package_loaded($pkg, $h);
-                next unless $loaded;
+            my @pending;
+            if ($sigil eq '$' && !defined $$ref) {
+                # Its module may not be loaded yet (see restore_watched).
+                (my $file = "$pkg.pm") =~ s{::}{/}g;
+                @pending = ($file, $pkg, $name) unless exists $INC{$file};
             }
-            push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}];
+            push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}, @pending];
         }
     }
     return \@snap;
 }
 
-# package_loaded tells whether a module has filled the package: its file
-# is in %INC, or it holds a sub.
-sub package_loaded {
-    my ($pkg, $h) = @_;
-    (my $file = "$pkg.pm") =~ s{::}{/}g;
-    return 1 if exists $INC{$file};
-    for my $k (keys %$h) {
-        return 1 if $k !~ /::\z/ && entry_code($h->{$k});
+# load_values returns, for the scalars @names of package $pkg (its module
+# file $file), the values a fresh perl has right after `require $file`: a
+# string, or undef (undefined, a reference, or the load failed). Asked once
+# per variable per worker, of a new perl process with the same @INC and
+# environment, off the client's path (after the answer).
+our %LOAD_VALUE;
+sub load_values {
+    my ($file, $pkg, @names) = @_;
+    my @ask = grep { !exists $LOAD_VALUE{"${pkg}::$_"} } @names;
+    if (@ask) {
+        my $code = 'open STDERR, ">", "/dev/null"; my ($f, $p, @n) = @ARGV; eval { require $f; 1 } or exit 1; '
+            . 'no strict "refs"; for (@n) { my $v = ${"${p}::$_"}; print defined $v && !ref $v ? "D" . length($v) . ":$v\n" : "U\n" }';
+        my @inc = map { ("-I", $_) } grep { !ref } @INC;
+        my %got;
+        if (open(my $fh, '-|', $^X, @inc, '-e', $code, $file, $pkg, @ask)) {
+            local $/;
+            my $out = <$fh> // '';
+            close $fh;
+            if ($? == 0) {
+                for my $n (@ask) {
+                    if ($out =~ s/\AD(\d+)://) {
+                        $got{$n} = substr($out, 0, $1, '');
+                        $out =~ s/\A\n//;
+                    } else {
+                        $out =~ s/\AU\n//;
+                    }
+                }
+            }
+        }
+        $LOAD_VALUE{"${pkg}::$_"} = $got{$_} for @ask;
     }
-    return 0;
+    return map { $LOAD_VALUE{"${pkg}::$_"} } @names;
 }
 
 # note_first keeps, for each watched global not seen before, its value in
@@ -2848,6 +2884,28 @@ sub known_first {
 
 sub restore_watched {
     my ($snap) = @_;
+    # A variable saved empty while its package had no module, whose module
+    # the request loaded (`require CGI::Session`, DBI its driver): what it
+    # starts with is what the module sets as it loads, not undef, which
+    # would undo the load ($CGI::Session::NAME, a driver's $VERSION); nor
+    # what the request set after (`$Bare::who ||= $user`: the next user's).
+    my %loaded;
+    for my $s (@$snap) {
+        next unless defined $s->[3] && exists $INC{ $s->[3] };
+        push @{ $loaded{ $s->[3] } }, $s;
+    }
+    for my $file (keys %loaded) {
+        my @ents = @{ $loaded{$file} };
+        my @vals = load_values($file, $ents[0][4], map { $_->[5] } @ents);
+        for my $i (0 .. $#ents) {
+            my $e = $ents[$i];
+            $e->[2] = $vals[$i];
+            splice @$e, 3;
+            for my $f (@WATCH_FIRST) {
+                $f->[2] = $vals[$i] if $f->[0] == $e->[0];
+            }
+        }
+    }
     for my $s (@$snap) {
         my ($ref, $sigil, $val) = @$s;
         if ($sigil eq '$') {
@@ -2861,6 +2919,11 @@ sub restore_watched {
         } elsif ($sigil eq '%') {
             eval { %$ref = %$val; 1 };
         } else {
+            # (registry keeps a module's sub the script replaced, as
+            # mod_perl does: a "patch once" guarded by a global that
+            # persists there too. auto is registry only while no global
+            # changes: the patch comes back each request.)
+            next if $MODE eq 'registry';
             my $code = *{$ref}{CODE};
             next if $code && $code == $val;
             no warnings;
@@ -3549,7 +3612,7 @@ sub run_request {
 
     my $status = 0;
     my @ends;
-    my ($watched, $sig_base, $wrapper, $pad);
+    my ($watched, $sig_base, $wrapper, $pad, @compile_pkgs);
     {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
@@ -3597,6 +3660,8 @@ sub run_request {
             if ($perlrun) {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
+                @compile_pkgs = new_stashes();
+                %COMPILE_PKG = map { $_ => 1 } @compile_pkgs;
                 $wrapper = $sub;
                 $pad = pad_refs($sub) if $sub;
             } elsif ($REG_SUB) {
@@ -3690,7 +3755,7 @@ sub run_request {
             undef $sig_base;
         }
         if ($perlrun) {
-            my @owned = owned_packages();
+            my @owned = owned_packages(@compile_pkgs, new_stashes());
             my $names = script_symbols();
             # The script's symbols: [symbol table, package, [names]]...
             my @spaces = ([\%main::, 'main', $names],
@@ -3888,6 +3953,7 @@ sub registry_compile {
     my @ends = take_end_blocks($endb);
     my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::;
     my @pkgs = new_stashes();
+    %COMPILE_PKG = map { $_ => 1 } @pkgs;
     %RUN_STASHES = ();
     my $mod = module_file_set();
     my @mine = grep { script_owned($_, $mod) } @pkgs;

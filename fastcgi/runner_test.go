@@ -455,8 +455,10 @@ var runnerCorpus = []runnerCase{
 	{script: "eval_module_package.pl", query: "%d"},
 	{script: "lazy_module_named.pl", query: "%d", notRegistry: true},
 	{script: "runtime_require_named.pl"},
+	{script: "runtime_require_set.pl", query: "%d"},
+	{script: "eval_plugins.pl", query: "%d", notRegistry: true},
 	{script: "tied_module_var.pl", query: "%d"},
-	{script: "monkeypatch_module.pl", query: "%d"},
+	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
 }
 
