@@ -1549,13 +1549,16 @@ sub new_stashes_scan {
 }
 
 # module_file_set returns the files of loaded modules (Module/Name.pm keys
-# of %INC), recomputed only when %INC changed size.
+# of %INC), each with its package (Module::Name), recomputed only when
+# %INC changed size.
 my ($MOD_FILES, $MOD_COUNT) = ({}, -1);
 sub module_file_set {
     return $MOD_FILES if scalar(keys %INC) == $MOD_COUNT;
     my %f;
     for my $k (keys %INC) {
-        $f{$INC{$k}} = 1 if is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
+        next unless is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
+        (my $pkg = $k) =~ s{/}{::}g;
+        $f{$INC{$k}} = substr($pkg, 0, -3);    # the file's package
     }
     $MOD_COUNT = scalar keys %INC;
     return $MOD_FILES = \%f;
@@ -1581,9 +1584,11 @@ sub script_owned {
         my $f = $cv->FILE;
         if ($modfiles->{$f}) {
             # A package the script declares stays the script's though a
-            # module made closures in it (Class::Accessor's accessors);
-            # a named sub of a module file makes it the module's (DBI::db).
-            next if $DECLARED_PKG{$pkg} && $cv->CvFLAGS & B::CVf_ANON();
+            # module made subs in it (Class::Accessor's accessors, named
+            # by Sub::Name or not, an imported carp): they were compiled
+            # in another package. A sub a module file compiled in this
+            # very package makes it the module's (DBI::db).
+            next if $DECLARED_PKG{$pkg} && compiled_in($cv) ne $pkg;
             return 0;
         }
         # A sub a string eval made, in a package the script's source
@@ -1595,7 +1600,15 @@ sub script_owned {
         # does one made at run time by code now gone.
         if ($f =~ /^\(eval \d+\)/ && !$NAMED{$pkg} && !$DECLARED_PKG{$pkg}) {
             my $by = eval_caller_file($cv);
-            return 0 if defined $by ? $modfiles->{$by} : $COMPILE_PKG{$pkg};
+            if (defined $by) {
+                # (A module's eval at run time of code the script hands
+                # it, `package $name; ...`, makes the script's package,
+                # unless it is in the module's own name space.)
+                my $mp = $modfiles->{$by};
+                return 0 if $mp && ($COMPILE_PKG{$pkg} || $pkg eq $mp || index($pkg, "${mp}::") == 0);
+            } elsif ($COMPILE_PKG{$pkg}) {
+                return 0;
+            }
         }
 
     }
@@ -1608,6 +1621,13 @@ sub script_owned {
         return 0 unless script_owned("${pkg}::$1", $modfiles);
     }
     return 1;
+}
+
+# compiled_in returns the package a sub was compiled in, or "".
+sub compiled_in {
+    my ($cv) = @_;
+    my $st = $cv->STASH;
+    return $st && $st->can('NAME') ? $st->NAME // '' : '';
 }
 
 # eval_caller_file returns the file of the code that ran the string eval
@@ -2806,25 +2826,65 @@ sub snapshot_watched {
 # load_values returns, for the scalars @names of package $pkg (its module
 # file $file), the values a fresh perl has right after `require $file`: a
 # string, or undef (undefined, a reference, or the load failed). Asked once
-# per variable per worker, of a new perl process with the same @INC and
-# environment, off the client's path (after the answer).
-our %LOAD_VALUE;
+# per variable per worker, of a new perl process with the same @INC, the
+# worker's own starting environment (not a request's: no user's cookie
+# goes into it) and the script's directory as its cwd, after the answer.
+# It gets a second at most: a module that waits at load (for a lock the
+# worker holds, say) is killed, and its variables come back undef. What
+# the module prints as it loads is dropped.
+our (%LOAD_VALUE, %START_ENV);
+my $LOAD_CODE = <<'CODE';
+open my $out, '>&', \*STDOUT or exit 1;
+open STDOUT, '>', '/dev/null';
+open STDERR, '>', '/dev/null';
+my ($f, $p, @n) = @ARGV;
+eval { require $f; 1 } or exit 1;
+no strict 'refs';
+for (@n) {
+    my $v = ${"${p}::$_"};
+    if (!defined $v || ref $v) { print $out "U\n"; next }
+    $v = "$v";
+    my $u = utf8::is_utf8($v) ? 1 : 0;
+    utf8::encode($v) if $u;
+    print $out ($u ? "E" : "D") . length($v) . ":$v\n";
+}
+close $out;
+exit 0;
+CODE
 sub load_values {
     my ($file, $pkg, @names) = @_;
     my @ask = grep { !exists $LOAD_VALUE{"${pkg}::$_"} } @names;
     if (@ask) {
-        my $code = 'open STDERR, ">", "/dev/null"; my ($f, $p, @n) = @ARGV; eval { require $f; 1 } or exit 1; '
-            . 'no strict "refs"; for (@n) { my $v = ${"${p}::$_"}; print defined $v && !ref $v ? "D" . length($v) . ":$v\n" : "U\n" }';
-        my @inc = map { ("-I", $_) } grep { !ref } @INC;
         my %got;
-        if (open(my $fh, '-|', $^X, @inc, '-e', $code, $file, $pkg, @ask)) {
-            local $/;
-            my $out = <$fh> // '';
+        my @inc = map { ("-I", $_) } grep { !ref } @INC;
+        my ($fh, $pid);
+        {
+            local %ENV = %START_ENV;
+            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $file, $pkg, @ask);
+        }
+        if ($pid) {
+            my ($out, $end) = ('', time + 1);
+            my $rin = '';
+            vec($rin, fileno($fh), 1) = 1;
+            while (1) {
+                my $left = $end - time;
+                last if $left <= 0;
+                my $n = select(my $rout = $rin, undef, undef, $left);
+                next if $n < 0 && $!{EINTR};
+                last if $n <= 0;
+                my $r = sysread($fh, $out, 65536, length $out);
+                next if !defined $r && $!{EINTR};
+                if (!$r) { undef $end; last }
+            }
+            kill 'KILL', $pid if defined $end;    # timed out
             close $fh;
-            if ($? == 0) {
+            if (!defined $end && $? == 0) {
                 for my $n (@ask) {
-                    if ($out =~ s/\AD(\d+)://) {
-                        $got{$n} = substr($out, 0, $1, '');
+                    if ($out =~ s/\A([DE])(\d+)://) {
+                        my ($kind, $len) = ($1, $2);
+                        my $v = substr($out, 0, $len, '');
+                        utf8::decode($v) if $kind eq 'E';
+                        $got{$n} = $v;
                         $out =~ s/\A\n//;
                     } else {
                         $out =~ s/\AU\n//;
@@ -4512,6 +4572,7 @@ sub setup {
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;
     %SIG0 = %SIG;
+    %START_ENV = %ENV;
     %SIG_BASE = %SIG;
     $SIG0_STATE = sig_state();
     note_first(snapshot_watched());

@@ -457,6 +457,7 @@ var runnerCorpus = []runnerCase{
 	{script: "runtime_require_named.pl"},
 	{script: "runtime_require_set.pl", query: "%d"},
 	{script: "eval_plugins.pl", query: "%d", notRegistry: true},
+	{script: "module_compiles_script_code.pl", query: "%d", notRegistry: true},
 	{script: "tied_module_var.pl", query: "%d"},
 	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
@@ -1500,6 +1501,37 @@ func TestRunner_BundledReportCompilesOnce(t *testing.T) {
 	for _, l := range r.logLines() {
 		if strings.Contains(l, "perlrun") {
 			t.Errorf("report.pl: %s", l)
+		}
+	}
+}
+
+// TestRunner_LoadValuesBounded: the new perl the runner asks what a module
+// loaded at run time sets as it loads gets a second at most: a module that
+// hangs when loaded again delays the next request by that second, not
+// forever, and leaves no process behind.
+func TestRunner_LoadValuesBounded(t *testing.T) {
+	mustRunnerPerl(t)
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/runner")); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "special", "slow_load.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+		if got.status != 0 || !strings.Contains(string(got.out), "x=") {
+			t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("request %d took %v: the runner waited for a hanging load", i+1, d)
+		}
+	}
+	out, _ := exec.Command("pgrep", "-f", "SlowLoad|Menshen/SlowLoad").Output()
+	for _, pid := range strings.Fields(string(out)) {
+		if cmd, _ := os.ReadFile("/proc/" + pid + "/cmdline"); strings.Contains(string(cmd), dir) {
+			t.Errorf("a load child is left: pid %s %q", pid, cmd)
 		}
 	}
 }
