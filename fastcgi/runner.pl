@@ -2828,7 +2828,8 @@ sub snapshot_watched {
 # string, or undef (undefined, a reference, or the load failed). Asked once
 # per variable per worker, of a new perl process with the same @INC, the
 # worker's own starting environment (not a request's: no user's cookie
-# goes into it) and the script's directory as its cwd, after the answer.
+# goes into it), the script's directory as its cwd and its path as $0,
+# after the answer.
 # It gets a second at most: a module that waits at load (for a lock the
 # worker holds, say) is killed, and its variables come back undef. What
 # the module prints as it loads is dropped.
@@ -2837,7 +2838,8 @@ my $LOAD_CODE = <<'CODE';
 open my $out, '>&', \*STDOUT or exit 1;
 open STDOUT, '>', '/dev/null';
 open STDERR, '>', '/dev/null';
-my ($f, $p, @n) = @ARGV;
+my ($s, $f, $p, @n) = @ARGV;
+$0 = $s;
 eval { require $f; 1 } or exit 1;
 no strict 'refs';
 for (@n) {
@@ -2860,7 +2862,7 @@ sub load_values {
         my ($fh, $pid);
         {
             local %ENV = %START_ENV;
-            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $file, $pkg, @ask);
+            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $file, $pkg, @ask);
         }
         if ($pid) {
             my ($out, $end) = ('', time + 1);

@@ -10,4 +10,4 @@ sub load { require Menshen::Lazy::Drv }
 load();
 print "Content-Type: text/plain\n\n";
 print "name=", ($Menshen::Lazy::Drv::NAME // 'undef'), " version=", ($Menshen::Lazy::Drv::VERSION // 'undef'), "\n";
-print "ok=", (eval { Menshen::Lazy::Drv->VERSION(2); 1 } ? 1 : 0), "\n";
+print "ok=", (eval { Menshen::Lazy::Drv->VERSION(2); 1 } ? 1 : 0), " prog=", ($Menshen::Lazy::Drv::PROG // "undef"), "\n";
