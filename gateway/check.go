@@ -32,6 +32,11 @@ func Check(cfg Config) ([]string, error) {
 		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
 		confErrs++
 	}
+	// serve refuses this one before anything else (exit 2): so does check.
+	if cfg.Admin != "off" && !isLoopback(cfg.Admin) && cfg.AdminToken == "" {
+		add("--admin %s: the admin listener is not on loopback: set --admin-token (serve refuses to start)", cfg.Admin)
+		confErrs++
+	}
 	if cfg.ConfigFile != "" {
 		var errs []error
 		fc, errs = loadFileAll(cfg.ConfigFile)
@@ -134,7 +139,11 @@ func Check(cfg Config) ([]string, error) {
 		})
 	}
 	if confErrs > 0 {
-		return problems, fmt.Errorf("%w: %s has %d problem(s)", ErrConfig, cfg.ConfigFile, confErrs)
+		what := cfg.ConfigFile
+		if what == "" {
+			what = "the flags"
+		}
+		return problems, fmt.Errorf("%w: %s: %d problem(s)", ErrConfig, what, confErrs)
 	}
 	return problems, nil
 }

@@ -1032,3 +1032,17 @@ func TestCheck_ExecutableWithoutShebang(t *testing.T) {
 		t.Errorf("exit %d, stdout %q: want x.cgi named (exec format error), prog not", code, stdout)
 	}
 }
+
+// TestCheck_AdminWithoutToken: check refuses what serve refuses, an admin
+// listener off loopback without a token, as a flag problem (exit 2).
+func TestCheck_AdminWithoutToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir, "--admin", "0.0.0.0:1")
+	if code != 2 || !strings.Contains(stdout, "--admin-token") {
+		t.Errorf("exit %d, stdout %q: want 2 and the admin problem named", code, stdout)
+	}
+	if code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir, "--admin", "0.0.0.0:1", "--admin-token", "s3cret"); code != 0 {
+		t.Errorf("with a token: exit %d, stdout %q, want 0", code, stdout)
+	}
+}
