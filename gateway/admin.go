@@ -164,7 +164,7 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 // when a mount's prefix is /sub/.
 func modeKey(s *settings, name string) (string, bool) {
 	is := func(key string) bool {
-		if m := s.mountFor(key); m == nil || m.main != !strings.HasPrefix(key, "/") {
+		if s.ownerMount(key) == nil {
 			return false
 		}
 		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
@@ -363,6 +363,18 @@ func (s *settings) mountFor(key string) *mount {
 		}
 	}
 	return nil
+}
+
+// ownerMount returns the mount whose script key is key, or nil: a key
+// with a leading slash names a script of another mount (by its URL path),
+// one without a script of the scripts directory; a key of a mount the
+// config no longer has is nobody's (mountFor would give the main mount).
+func (s *settings) ownerMount(key string) *mount {
+	m := s.mountFor(key)
+	if m == nil || m.main == strings.HasPrefix(key, "/") {
+		return nil
+	}
+	return m
 }
 
 func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {

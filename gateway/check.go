@@ -52,7 +52,7 @@ func Check(cfg Config) ([]string, error) {
 		// already served: without them, the [script] tables of the
 		// other mounts are still checked.
 		trimmed := *fc
-		seen := map[string]bool{strings.TrimSuffix("/"+strings.TrimPrefix(cfg.Prefix, "/"), "/") + "/": true}
+		seen := map[string]bool{cfg.Prefix: true} // (withDefaults gave it both slashes)
 		trimmed.Mount = slices.DeleteFunc(slices.Clone(fc.Mount), func(m fileMount) bool {
 			fi, err := os.Stat(m.Dir)
 			p := strings.TrimSuffix(m.Prefix, "/") + "/"

@@ -293,7 +293,7 @@ func (t *poolTable) sync(s *settings) {
 		if m == nil {
 			continue
 		}
-		if m.main == strings.HasPrefix(k, "/") {
+		if s.ownerMount(k) == nil {
 			// A script of a mount the config no longer has.
 			delete(t.entries, k)
 			t.retire(k, e, "its mount left the config")
