@@ -1610,7 +1610,6 @@ sub script_owned {
                 return 0;
             }
         }
-
     }
     return 1 if $subs;
     # No subs: the script's if its source names it, and it holds no
@@ -1632,9 +1631,10 @@ sub compiled_in {
 
 # eval_caller_file returns the file of the code that ran the string eval
 # which compiled the sub $cv (a B::CV), or nothing when that code is gone
-# (a module file's top level, freed once it was required). A named sub holds the eval's compilation unit as its
-# CvOUTSIDE, which holds the sub that ran the eval (a counted reference
-# each, so the chain is alive); nested evals are walked through.
+# (a module file's top level, freed once it was required). A named sub
+# holds the eval's compilation unit as its CvOUTSIDE, which holds the sub
+# that ran the eval (a counted reference each, so the chain is alive);
+# nested evals are walked through.
 sub eval_caller_file {
     my ($cv) = @_;
     for (my $n = 0; $n < 64 && $cv && $cv->isa('B::CV'); $n++) {
@@ -2865,22 +2865,23 @@ sub load_values {
             $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $file, $pkg, @ask);
         }
         if ($pid) {
-            my ($out, $end) = ('', time + 1);
+            # (select says how much of the second is left: `time` counts
+            # whole seconds, and a read just after one began would have
+            # found none left.)
+            my ($out, $left, $done) = ('', 1, 0);
             my $rin = '';
             vec($rin, fileno($fh), 1) = 1;
-            while (1) {
-                my $left = $end - time;
-                last if $left <= 0;
-                my $n = select(my $rout = $rin, undef, undef, $left);
+            while ($left > 0) {
+                (my $n, $left) = select(my $rout = $rin, undef, undef, $left);
                 next if $n < 0 && $!{EINTR};
                 last if $n <= 0;
                 my $r = sysread($fh, $out, 65536, length $out);
                 next if !defined $r && $!{EINTR};
-                if (!$r) { undef $end; last }
+                if (!$r) { $done = 1; last }
             }
-            kill 'KILL', $pid if defined $end;    # timed out
+            kill 'KILL', $pid unless $done;    # timed out
             close $fh;
-            if (!defined $end && $? == 0) {
+            if ($done && $? == 0) {
                 for my $n (@ask) {
                     if ($out =~ s/\A([DE])(\d+)://) {
                         my ($kind, $len) = ($1, $2);
@@ -4164,7 +4165,7 @@ sub end_dbi {
     if (defined $eg && ref(\$eg) eq 'GLOB' && eval { defined ${ *{$eg}{SCALAR} } }) {
         eval { $_->set_err(undef, undef) for values %{ *{$g}{HASH} }; 1 };
     }
-    if (!defined $ENV{DBI_TRACE} and my $trace = loaded_sub('DBI', 'trace')) {
+    if (!defined $ENV{DBI_TRACE} && loaded_sub('DBI', 'trace')) {
         eval { DBI->trace(0, 'STDERR') if DBI->trace; 1 };
     }
 }
