@@ -2784,11 +2784,11 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
 # snapshot_watched saves the watched module globals that exist now. A
 # tied one is the module's to set ($DBI::errstr croaks on a store). A glob
 # (`*Text::Wrap::wrap = sub`, a module's sub replaced at run time) is saved
-# for its sub. (An empty one in a package no module has filled yet is
-# saved empty: a request that loads the module at run time and sets it
-# (`require Bare; $Bare::who ||= $user`) must not leave it set for the
-# next user. The price: what such a module sets as it loads, a request
-# that names it sees only until the request ends (README).)
+# for its sub. An empty scalar in a package whose module is not loaded
+# yet is saved empty, marked with the module's file: a request that loads
+# the module at run time and sets it (`require Bare; $Bare::who ||= $user`)
+# must not leave it set for the next user, and restore_watched then puts
+# back what the module sets as it loads.
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
