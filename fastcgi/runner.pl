@@ -1583,12 +1583,14 @@ sub script_owned {
         $subs++;
         my $f = $cv->FILE;
         if ($modfiles->{$f}) {
-            # A package the script declares stays the script's though a
-            # module made subs in it (Class::Accessor's accessors, named
-            # by Sub::Name or not, an imported carp): they were compiled
-            # in another package. A sub a module file compiled in this
-            # very package makes it the module's (DBI::db).
-            next if $DECLARED_PKG{$pkg} && compiled_in($cv) ne $pkg;
+            # A package the script declares or names stays the script's
+            # though a module made subs in it (Class::Accessor's
+            # accessors, named by Sub::Name or not, the carp that
+            # Class::Struct's `struct(Point => ...)` imports into Point):
+            # they were compiled in another package. A sub a module file
+            # compiled in this very package makes it the module's
+            # (DBI::db).
+            next if ($DECLARED_PKG{$pkg} || $NAMED{$pkg}) && compiled_in($cv) ne $pkg;
             return 0;
         }
         # A sub a string eval made, in a package the script's source

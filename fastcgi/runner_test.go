@@ -461,6 +461,7 @@ var runnerCorpus = []runnerCase{
 	{script: "tied_module_var.pl", query: "%d"},
 	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
+	{script: "class_struct.pl", query: "%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
