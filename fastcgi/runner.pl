@@ -3811,6 +3811,8 @@ sub run_request {
         $status = run_end_blocks($status, @ends) & 255 if @ends && !$SKIP_END;
         @ends = ();
         child_exit($status) if $$ != $PID;
+        # File::Temp's END block, as the process's exit would run it.
+        end_file_temp() if exists $INC{'File/Temp.pm'} && $MODE ne 'registry';
         # A script that names signals may have left a handler holding its
         # objects (a closure over a lexical): %SIG is restored now, while
         # their DESTROY still reaches the client and their class exists.
@@ -4124,6 +4126,52 @@ sub apply_layers {
         my $sig = layer_sig(*{$main::{$h}}, $h ne 'STDIN');
         if ($h eq 'STDIN') { $SIG_IN = $sig } elsif ($h eq 'STDOUT') { $SIG_OUT = $sig } else { $SIG_ERR = $sig }
     }
+}
+
+# end_file_temp removes what File::Temp removes at a process's exit (its
+# END block): the files tempfile(UNLINK => 1) and the directories
+# tempdir(CLEANUP => 1) made, the files' handles closed first. Before, a
+# worker kept them until its recycling, up to --max-requests files. Only
+# those registered since the last request count: one a module made as it
+# loaded, before, stays with the module. registry keeps them all, as
+# mod_perl does (a global may hold one for the next request). File::Temp
+# keeps its lists in two file-scope lexicals, reached through the pad of
+# its cleanup().
+our ($FT_CLEANUP, $FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (0, undef, undef, 0, 0);
+sub end_file_temp {
+    my $cv = loaded_sub('File::Temp', 'cleanup') or return;
+    if (Scalar::Util::refaddr($cv) != $FT_CLEANUP) {
+        $FT_CLEANUP = Scalar::Util::refaddr($cv);
+        ($FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (undef, undef, 0, 0);
+        my ($names, $vals) = B::svref_2object($cv)->PADLIST->ARRAY;
+        my @v = $vals->ARRAY;
+        my $i = 0;
+        for my $pn ($names->ARRAY) {
+            my $name = ref $pn eq 'B::PADNAME' ? $pn->PV : undef;
+            my $r = defined $name && $name =~ /^%(?:files|dirs)_to_unlink\z/ ? $v[$i]->object_2svref : undef;
+            if (ref $r eq 'HASH') {
+                if ($name eq '%files_to_unlink') { $FT_FILES = $r } else { $FT_DIRS = $r }
+            }
+            $i++;
+        }
+    }
+    return if $File::Temp::KEEP_ALL;
+    my $files = $FT_FILES && $FT_FILES->{$$};
+    if (ref $files eq 'ARRAY' && @$files > $FT_NFILES) {
+        for my $f (splice @$files, $FT_NFILES) {
+            next unless ref $f eq 'ARRAY';
+            close($f->[0]) if ref $f->[0];
+            unlink $f->[1] if defined $f->[1] && -f $f->[1];
+        }
+    }
+    $FT_NFILES = ref $files eq 'ARRAY' ? @$files : 0;
+    my $dirs = $FT_DIRS && $FT_DIRS->{$$};
+    if (ref $dirs eq 'ARRAY' && @$dirs > $FT_NDIRS) {
+        for my $d (splice @$dirs, $FT_NDIRS) {
+            eval { File::Path::rmtree($d, 0, 0) } if defined $d && -d $d && defined &File::Path::rmtree;
+        }
+    }
+    $FT_NDIRS = ref $dirs eq 'ARRAY' ? @$dirs : 0;
 }
 
 # end_dbi does to DBI's cached connections (DBI->connect_cached) what the

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -1534,5 +1535,52 @@ func TestRunner_LoadValuesBounded(t *testing.T) {
 		if cmd, _ := os.ReadFile("/proc/" + pid + "/cmdline"); strings.Contains(string(cmd), dir) {
 			t.Errorf("a load child is left: pid %s %q", pid, cmd)
 		}
+	}
+}
+
+// TestRunner_TempFilesRemoved: File::Temp's tempfile(UNLINK => 1) and
+// tempdir(CLEANUP => 1) are removed when a CGI process exits; in the
+// runner they go at the end of the request (auto and perlrun), not at the
+// worker's recycling. registry keeps them, as mod_perl does.
+func TestRunner_TempFilesRemoved(t *testing.T) {
+	mustRunnerPerl(t)
+	script := mustRunnerAbs(t, "testdata/runner/special/tempfile.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			tmp := t.TempDir()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			var all []string
+			for i := 0; i < 3; i++ {
+				got := r.do(t, c, runnerParams(script, "GET", fmt.Sprint(i), "", "TMPDIR="+tmp), "")
+				body, ok := strings.CutPrefix(string(got.out), "Content-Type: text/plain\n\n")
+				paths := strings.Fields(body)
+				if got.status != 0 || !ok || len(paths) != 3 {
+					t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+				}
+				for _, p := range paths {
+					if !strings.HasPrefix(p, tmp+"/") {
+						t.Fatalf("request %d: %s is not under TMPDIR %s", i+1, p, tmp)
+					}
+				}
+				all = append(all, paths...)
+				for _, p := range paths {
+					_, err := os.Stat(p)
+					if iso == IsolationRegistry {
+						if err != nil {
+							t.Errorf("registry, request %d: %s is gone (%v): mod_perl keeps it", i+1, p, err)
+						}
+					} else if !errors.Is(err, fs.ErrNotExist) {
+						t.Errorf("request %d: %s is still there after the answer (%v)", i+1, p, err)
+					}
+				}
+			}
+			if cgi := runnerCGI(t, script, runnerParams(script, "GET", "x", "", "TMPDIR="+tmp), ""); cgi.status != 0 {
+				t.Fatalf("cgi: status %d", cgi.status)
+			}
+			if left, _ := os.ReadDir(tmp); iso != IsolationRegistry && len(left) != 0 {
+				t.Errorf("left in TMPDIR: %v (made: %v)", left, all)
+			}
+		})
 	}
 }
