@@ -145,6 +145,12 @@ func TestClassify_Corpus(t *testing.T) {
 func TestClassify_ShebangAsCGI(t *testing.T) {
 	mustRunnerPerl(t)
 	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/usr/bin/perl", filepath.Join(dir, "bin", "perl")); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, src string
 		kind      Kind
@@ -152,6 +158,11 @@ func TestClassify_ShebangAsCGI(t *testing.T) {
 		{"missing.pl", "#!/usr/local/no/such/perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", KindPerRequest},
 		{"crlf.pl", "#!/usr/bin/perl\r\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\r\n", KindPerRequest},
 		{"crlf_w.pl", "#!/usr/bin/perl -w\r\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\r\n", KindPerl},
+		// A relative interpreter is the kernel's from the working
+		// directory (the script's), never from PATH.
+		{"relative.pl", "#!perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", KindPerRequest},
+		{"relative_bin.pl", "#!bin/perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", KindPerl},
+		{"env.pl", "#!/usr/bin/env perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", KindPerl},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := os.Stat("/usr/bin/perl"); err != nil {
@@ -168,7 +179,11 @@ func TestClassify_ShebangAsCGI(t *testing.T) {
 			if c.Kind != tc.kind {
 				t.Errorf("Kind = %v (%q), want %v", c.Kind, c.Reason, tc.kind)
 			}
+			if c.Kind == KindPerl && !filepath.IsAbs(c.Perl) {
+				t.Errorf("Perl = %q: the runner would be looked up in the gateway's PATH", c.Perl)
+			}
 			cmd := exec.Command(path)
+			cmd.Dir = dir
 			cmd.Env = []string{"PATH=/usr/bin:/bin"}
 			out, err := cmd.Output()
 			if runs := err == nil && strings.HasSuffix(string(out), "hi\n"); runs != (tc.kind == KindPerl) {

@@ -75,6 +75,9 @@ type Class struct {
 	// Reason says why the script cannot be persistent (KindPerRequest);
 	// empty otherwise. The status page shows it.
 	Reason string
+	// viaEnv: the shebang runs Perl through env, which looks it up in
+	// PATH; Perl is then not relative to the script's directory.
+	viaEnv bool
 }
 
 // maxClassifySource bounds how much of a script Classify reads. A larger
@@ -122,13 +125,25 @@ func Classify(path string) (Class, error) {
 		return Class{}, fmt.Errorf("classify %q: %w", path, err)
 	}
 	c := classify(filepath.Base(path), src)
-	if (c.Kind == KindPerl || c.Kind == KindNative) && filepath.IsAbs(c.Perl) {
+	if (c.Kind == KindPerl || c.Kind == KindNative) && c.Perl != "" && (!c.viaEnv || filepath.IsAbs(c.Perl)) {
 		// The kernel cannot run a script whose interpreter is missing: CGI
 		// mode answers 500, and so must fastcgi mode (C23), not start a
-		// runner under another perl or fail to start a worker.
-		if _, err := os.Stat(c.Perl); err != nil {
+		// runner under another perl or fail to start a worker. A relative
+		// one (`#!perl`, from Windows) is looked up by the kernel from
+		// the working directory, the script's own in cgi mode (C20), and
+		// never in PATH: the runner is started with what it finds there.
+		interp := c.Perl
+		if !filepath.IsAbs(interp) {
+			interp = filepath.Join(filepath.Dir(path), interp)
+		}
+		if _, err := os.Stat(interp); err != nil {
 			c.Kind = KindPerRequest
 			c.Reason = fmt.Sprintf("the #! interpreter %q does not exist", c.Perl)
+			if interp != c.Perl {
+				c.Reason += " in the script's directory"
+			}
+		} else {
+			c.Perl = interp
 		}
 	}
 	return c, nil
@@ -149,7 +164,7 @@ func classify(base string, src []byte) Class {
 	if !sb.perl {
 		return Class{Kind: KindPerRequest, Reason: fmt.Sprintf("not a Perl script (#!%s)", sb.line)}
 	}
-	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint}
+	c := Class{Kind: KindPerl, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint, viaEnv: sb.env}
 	if sb.cr {
 		// #!/usr/bin/perl\r (CRLF line ends): the kernel looks for
 		// "perl\r" and fails, so CGI mode answers 500; served per
@@ -165,7 +180,7 @@ func classify(base string, src []byte) Class {
 	}
 	code := perlCode(src)
 	if nativeRE.Match(code) {
-		return Class{Kind: KindNative, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint}
+		return Class{Kind: KindNative, Perl: sb.interp, Warnings: sb.warnings, Taint: sb.taint, viaEnv: sb.env}
 	}
 	if why := perlHazard(code); why != "" {
 		c.Kind = KindPerRequest
@@ -193,6 +208,7 @@ type shebang struct {
 	bad      string // an unsupported switch
 	program  string // the word naming the program the kernel (or env) runs
 	cr       bool   // that word carries the line's trailing CR
+	env      bool   // run through env
 }
 
 var perlNameRE = regexp.MustCompile(`^perl[0-9.]*$`)
@@ -225,7 +241,7 @@ func parseShebang(src []byte) (sb shebang, ok bool) {
 			return sb, true
 		}
 		sb.program, sb.cr = args[0], crlf && len(args) == 1
-		sb.interp = args[0]
+		sb.interp, sb.env = args[0], true
 		if p, err := exec.LookPath(args[0]); err == nil {
 			sb.interp = p
 		}

@@ -2080,17 +2080,31 @@ sub destruct_objects {
 }
 
 # drop_libs forgets files the script required that are not modules, so the
-# next request loads them again.
+# next request loads them again, and %INC entries no file made.
 sub drop_libs {
     my ($before) = @_;
     for my $k (keys %INC) {
         next if exists $before->{$k};
         # A Name.pm that made no package Name is a library too: a data
         # file without a package line (awstats' lib/*.pm), whose
-        # variables and subs in main:: wipe_main has just deleted.
-        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3));
+        # variables and subs in main:: wipe_main has just deleted. So is
+        # an entry the script set by hand (`$INC{'Fake/Mod.pm'} = 1`, to
+        # stub a module out): a later `require Fake::Mod` must fail
+        # again, as in a new process. (One an @INC hook made holds the
+        # hook: kept.)
+        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3)) && inc_loaded($k);
         delete $INC{$k};
     }
+}
+
+# inc_loaded tells whether %INC's entry for k is what loading a file (or
+# an @INC hook) leaves: its path, ending in k, or the hook.
+sub inc_loaded {
+    my ($k) = @_;
+    my $v = $INC{$k};
+    return 0 unless defined $v;
+    return 1 if ref $v;
+    return $v ne $SCRIPT && substr($v, -length($k)) eq $k && -f $v;
 }
 
 # ---------------------------------------------------------------------------
