@@ -791,6 +791,86 @@ func TestCGI_NPHPassthrough(t *testing.T) {
 	}
 }
 
+// TestCGI_NPHStreams guards C8 for NPH scripts (C7): what the script
+// wrote reaches the client while it still runs, not when it exits.
+func TestCGI_NPHStreams(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	conn := mustDial(t, s.addr())
+	defer conn.Close()
+	start := time.Now()
+	if _, err := io.WriteString(conn, "GET /cgi-bin/nph-stream.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	var got []string
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("after %q: %v", got, err)
+		}
+		got = append(got, line)
+		if line == "first\n" {
+			break
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("first part after %v: held back until the script ended", d)
+	}
+	rest, _ := io.ReadAll(br)
+	if string(rest) != "second\n" {
+		t.Errorf("rest %q, want the second part", rest)
+	}
+}
+
+// TestCGI_NPHClientDisconnectKillsGroup guards C10 for NPH scripts: the
+// connection is the script's once taken over, and a client that goes away
+// still gets the script's whole group killed within 1 s.
+func TestCGI_NPHClientDisconnectKillsGroup(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	conn := mustDial(t, s.addr())
+	if _, err := io.WriteString(conn, "GET /cgi-bin/nph-sleeper.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	pids := mustReadPids(t, filepath.Join(s.dir, "pids"), 5*time.Second)
+	conn.Close()
+	if !waitGone(time.Second, pids...) {
+		t.Errorf("processes %v still alive 1s after the client went away", pids)
+	}
+	if !waitFor(2*time.Second, func() bool { return len(entriesWith(s.hook, "path", "/cgi-bin/nph-sleeper.sh")) > 0 }) {
+		t.Fatalf("disconnect not logged; entries %v", messages(s.hook))
+	}
+	mustReasonSays(t, s.hook, "/cgi-bin/nph-sleeper.sh", "client went away")
+}
+
+// TestCGI_NPHTimeout guards C10 for NPH scripts: one that wrote nothing
+// by its timeout gets the client a 504 and its group killed, with the
+// reason logged; one that wrote nothing at all is a 502.
+func TestCGI_NPHTimeout(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	resp, body := mustGet(t, s.url("nph-sleeper.sh"))
+	if resp.StatusCode != http.StatusGatewayTimeout {
+		t.Errorf("status %d (body %q), want 504", resp.StatusCode, body)
+	}
+	pids := mustReadPids(t, filepath.Join(s.dir, "pids"), time.Second)
+	if !waitGone(time.Second, pids...) {
+		t.Errorf("processes %v still alive after the timeout", pids)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/nph-sleeper.sh", http.StatusGatewayTimeout)
+	mustReasonSays(t, s.hook, "/cgi-bin/nph-sleeper.sh", "ran past its timeout (1s")
+
+	if err := os.WriteFile(filepath.Join(s.dir, "nph-mute.sh"), []byte("#!/bin/sh\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = mustGet(t, s.url("nph-mute.sh"))
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("nph-mute.sh: status %d (body %q), want 502", resp.StatusCode, body)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/nph-mute.sh", http.StatusBadGateway)
+}
+
 // TestCGI_StreamsOutput guards C8: what the script has flushed reaches the
 // client while it still runs (stream.sh sleeps 2 s between two lines).
 func TestCGI_StreamsOutput(t *testing.T) {

@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -223,7 +225,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
 	rc := http.NewResponseController(w)
-	sctx, sstop := g.scriptContext(r, x)
+	sctx, sstop, scancel := g.scriptContext(r, x)
 	defer sstop()
 	ctx, stop, restart := g.withTimeout(sctx, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
 	defer stop()
@@ -243,7 +245,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	x.pid = ex.pid()
 	if nph {
-		g.passNPH(w, ex, x)
+		g.passNPH(ctx, scancel, w, r, ex, x)
 		return
 	}
 
@@ -403,7 +405,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 // or after closing its output, then runs to its end within its timeout,
 // its output dropped, as Apache lets it. The end of the gateway's
 // shutdown grace ends it in any case (C33).
-func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, func()) {
+func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, func(), context.CancelCauseFunc) {
 	parent := r.Context()
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
 	stopClient := context.AfterFunc(parent, func() {
@@ -423,7 +425,7 @@ func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, 
 	return ctx, func() {
 		stopClient()
 		cancel(context.Canceled)
-	}
+	}, cancel
 }
 
 // finishAnswer completes the answer (completeAnswer) and, if the client
@@ -588,9 +590,14 @@ func (g *Gateway) localRedirect(w http.ResponseWriter, r *http.Request, s *setti
 }
 
 // passNPH copies a non-parsed-header script's output to the connection
-// untouched (C7). The connection is not reused afterwards, as in Apache.
-func (g *Gateway) passNPH(w http.ResponseWriter, ex execution, x *exchange) {
-	conn, brw, err := http.NewResponseController(w).Hijack()
+// untouched (C7), as it comes: each read is written at once (C8). The
+// connection is not reused afterwards, as in Apache. Nothing else reads
+// the connection once it is taken over, so a reader here tells when the
+// client goes away, which ends the script (cancel, C10). A script that
+// wrote nothing before its timeout gets the client a 504, one that wrote
+// nothing at all a 502 (C10), as other scripts.
+func (g *Gateway) passNPH(ctx context.Context, cancel context.CancelCauseFunc, w http.ResponseWriter, r *http.Request, ex execution, x *exchange) {
+	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		// HTTP/2 has no raw connection: parse the status line ourselves?
 		// Refuse clearly instead of garbling the stream.
@@ -598,19 +605,98 @@ func (g *Gateway) passNPH(w http.ResponseWriter, ex execution, x *exchange) {
 		g.fail(w, x, errors.Join(ErrStartScript, errors.New("nph script needs an HTTP/1 connection"), err))
 		return
 	}
-	defer conn.Close()
-	x.status = http.StatusOK
-	n, werr := io.Copy(brw, ex.stdout())
-	if werr == nil {
-		werr = brw.Flush()
+	var over atomic.Bool
+	watched := make(chan struct{})
+	defer func() {
+		over.Store(true)
+		conn.Close() // ends the watch's read
+		<-watched
+	}()
+	go func() {
+		defer close(watched)
+		var b [512]byte
+		for {
+			// (Bytes a client sends after its request are dropped: the
+			// connection ends with this answer.)
+			if _, err := conn.Read(b[:]); err != nil {
+				if !over.Load() {
+					cancel(ErrClientGone)
+				}
+				return
+			}
+		}
+	}()
+
+	buf := make([]byte, 32<<10)
+	var werr, rerr error
+	out := ex.stdout()
+	for werr == nil && rerr == nil {
+		var n int
+		n, rerr = out.Read(buf)
+		if n > 0 {
+			if x.bytes == 0 {
+				x.status = nphStatus(buf[:n])
+			}
+			n, werr = conn.Write(buf[:n])
+			x.bytes += int64(n)
+		}
 	}
-	x.bytes = n
-	if err := ex.finish(werr != nil); err != nil && werr == nil {
-		g.logExit(x, err)
+	if errors.Is(rerr, io.EOF) {
+		rerr = nil
 	}
-	if werr != nil {
+	ferr := ex.finish(werr != nil || rerr != nil || ctx.Err() != nil)
+	switch {
+	case ctx.Err() != nil && x.bytes == 0:
+		cause := contextErr(ctx, errors.New("the script wrote nothing"))
+		x.status, x.err = statusFor(cause), cause
+		if x.status != statusClientClosedRequest {
+			writeRawStatus(conn, r, x.status)
+		}
+	case ctx.Err() != nil:
+		x.err, x.cut = contextErr(ctx, errors.Join(werr, rerr)), true
+	case werr != nil:
 		x.err = errors.Join(ErrClientGone, werr)
+	case rerr != nil:
+		x.err, x.cut = rerr, true
+	case x.bytes == 0:
+		err := errors.Join(cgi.ErrNoHeader, errors.New("the nph script wrote nothing"))
+		if ferr != nil {
+			err = fmt.Errorf("%w (%v)", err, ferr)
+		}
+		x.status, x.err = statusFor(err), err
+		writeRawStatus(conn, r, x.status)
+	case ferr != nil:
+		g.logExit(x, ferr)
 	}
+}
+
+// nphStatus reads the status code of an NPH script's status line
+// ("HTTP/1.1 404 Not Found") from the start of its output, for the access
+// log; 200 when there is none to read.
+func nphStatus(b []byte) int {
+	if i := bytes.IndexByte(b, ' '); i > 0 && bytes.HasPrefix(b, []byte("HTTP/")) && len(b) >= i+4 {
+		if code, err := strconv.Atoi(string(b[i+1 : i+4])); err == nil && code >= 100 && code <= 999 {
+			return code
+		}
+	}
+	return http.StatusOK
+}
+
+// writeRawStatus answers code on a taken-over connection, as answerStatus
+// does on others, and ends it there.
+func writeRawStatus(conn net.Conn, r *http.Request, code int) {
+	msg := http.StatusText(code) + "\n"
+	proto := "HTTP/1.1"
+	if !r.ProtoAtLeast(1, 1) {
+		proto = "HTTP/1.0"
+	}
+	body := msg
+	if r.Method == http.MethodHead {
+		body = ""
+	}
+	_ = conn.SetWriteDeadline(time.Now().Add(writeGrace))
+	_, _ = fmt.Fprintf(conn, "%s %d %s\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		proto, code, http.StatusText(code), time.Now().UTC().Format(http.TimeFormat), len(msg), body)
 }
 
 // fail answers with the status for err (unless the client is gone) and
