@@ -47,7 +47,8 @@ func FuzzReadResponse(f *testing.F) {
 
 		// Same input, one big buffer: same verdict.
 		ref, refErr := ReadResponse(bufio.NewReaderSize(bytes.NewReader(in), 128<<10))
-		if (err == nil) != (refErr == nil) || errors.Is(err, ErrNoHeader) != errors.Is(refErr, ErrNoHeader) {
+		if (err == nil) != (refErr == nil) || errors.Is(err, ErrNoHeader) != errors.Is(refErr, ErrNoHeader) ||
+			errors.Is(err, ErrNoOutput) != (len(in) == 0) {
 			t.Fatalf("buffer %d (mode %d): err %v; large buffer: err %v", size, mode, err, refErr)
 		}
 		if err != nil {

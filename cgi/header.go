@@ -32,6 +32,10 @@ var ErrBadHeader = errors.New("cgi: malformed response header")
 // closes the header block (including a script that printed nothing).
 var ErrNoHeader = errors.New("cgi: script output ended before the header block")
 
+// ErrNoOutput is the ErrNoHeader of a script that printed nothing at all
+// (it matches ErrNoHeader).
+var ErrNoOutput = fmt.Errorf("%w: it wrote nothing", ErrNoHeader)
+
 // HeaderError describes a malformed header block: the offending line (cut to
 // a readable length) and what is wrong with it.
 type HeaderError struct {
@@ -152,6 +156,9 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		line, err := readLine(r)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
+				if count == 0 && len(line) == 0 {
+					return nil, ErrNoOutput
+				}
 				return nil, ErrNoHeader
 			}
 			if errors.Is(err, bufio.ErrBufferFull) {
@@ -268,7 +275,7 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
 		default:
-			return nil, err
+			return line, err // at io.EOF: the unfinished last line
 		}
 		line = line[:len(line)-1]
 		if n := len(line); n > 0 && line[n-1] == '\r' {

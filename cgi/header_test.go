@@ -270,8 +270,9 @@ var headerCases = []headerCase{
 		wantStatus: 200,
 		wantBody:   "Transfer-Encoding: chunked\n\n",
 	},
-	{name: "empty output", in: "", wantErr: ErrNoHeader},
+	{name: "empty output", in: "", wantErr: ErrNoOutput},
 	{name: "output ends before blank line", in: "Content-Type: text/plain\n", wantErr: ErrNoHeader},
+	{name: "output ends in its first line", in: "Content-Ty", wantErr: ErrNoHeader},
 	{name: "output ends mid line", in: "Content-Type: text/pl", wantErr: ErrNoHeader},
 	{name: "output ends after lone cr", in: "Content-Type: text/plain\n\r", wantErr: ErrNoHeader},
 	{
@@ -341,6 +342,9 @@ func checkHeaderCase(t *testing.T, tc headerCase, br *bufio.Reader) {
 	if tc.wantErr != nil {
 		if !errors.Is(err, tc.wantErr) {
 			t.Fatalf("ReadResponse(%.60q) = %+v, %v; want error %v", tc.in, resp, err, tc.wantErr)
+		}
+		if errors.Is(err, ErrNoOutput) != (tc.in == "") {
+			t.Errorf("ReadResponse(%.60q): %v: ErrNoOutput is for no output at all", tc.in, err)
 		}
 		if errors.Is(err, ErrBadHeader) {
 			var he *HeaderError

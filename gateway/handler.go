@@ -203,6 +203,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		return
 	}
 	rt, err := resolve(s.mounts, r.URL.Path, s.isWrapped)
+	if err != nil && settlable(err) {
+		// An editor's save in progress? (settle.go)
+		rt, _, err = g.settleRoute(r.Context(), s, r.URL.Path)
+	}
 	if rt != nil {
 		x.script = rt.key
 	}
@@ -233,11 +237,22 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 
 	nph := rt.nph()
 	var ex execution
-	if mode == ModeFastCGI && !nph {
-		ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
-	} else {
-		x.mode = ModeCGI
-		ex, err = g.startCGI(ctx, r, s, rt, b, x)
+	start := func() {
+		if mode == ModeFastCGI && !nph {
+			ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
+		} else {
+			x.mode = ModeCGI
+			ex, err = g.startCGI(ctx, r, s, rt, b, x)
+		}
+	}
+	start()
+	if err != nil && settlable(err) && ctx.Err() == nil {
+		// The script changed between the walk and the start: an editor's
+		// save in progress? Started again once it is over (settle.go).
+		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); waited && err2 == nil && rt2.key == rt.key {
+			rt, nph = rt2, rt2.nph()
+			start()
+		}
 	}
 	if err != nil {
 		g.fail(w, x, contextErr(ctx, err))
@@ -256,6 +271,35 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		readerPool.Put(br)
 	}()
 	resp, err := cgi.ReadResponse(br)
+	if errors.Is(err, cgi.ErrNoOutput) && x.mode == ModeCGI && ctx.Err() == nil && scriptChanged(rt) {
+		// The script file changed under its start (an editor's save, a
+		// write in place): perl found it gone, or empty, and ran nothing.
+		// Once the change is over the request is served again, once
+		// (settle.go).
+		ferr := ex.finish(false)
+		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); err2 == nil && rt2.key == rt.key {
+			g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "waited": waited, "exit": ferr}).
+				Info("the script changed while it started; started again")
+			rt, nph = rt2, rt2.nph()
+			if start(); err != nil {
+				g.fail(w, x, contextErr(ctx, err))
+				return
+			}
+			x.pid = ex.pid()
+			if nph {
+				g.passNPH(ctx, scancel, w, r, ex, x)
+				return
+			}
+			br.Reset(ex.stdout())
+			resp, err = cgi.ReadResponse(br)
+		} else {
+			if ferr != nil {
+				err = fmt.Errorf("%w (%v)", err, ferr)
+			}
+			g.fail(w, x, contextErr(ctx, err))
+			return
+		}
+	}
 	if err != nil {
 		// A script whose output ended early has exited (or closed it and
 		// goes on: killed then): how it ended belongs in the reason.

@@ -965,3 +965,80 @@ func TestLive_ScriptsDirectoryMovedAwayAndBack(t *testing.T) {
 		t.Errorf("after a new directory was renamed into place, the edited module is not served within 1.5s")
 	}
 }
+
+// TestLive_EditorSaveStepsFailNothing guards C31 against requests that
+// arrive between an editor's steps, each held open for a few tens of
+// milliseconds here: after a rename-over of a new file not yet made
+// executable (403 before), after vim renamed the script away and before
+// it wrote the new one (404), and when a script is replaced while it
+// starts, so that perl ran nothing (502). Each request must get the new
+// version. A script that prints nothing and did not change is still a
+// 502, run once.
+func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "live", mode, nil)
+			path := filepath.Join(s.dir, "saved.pl")
+			mustWriteFile(t, path, versionScript(1), 0o755)
+			s.get(t, "saved.pl")
+			// (step runs the editor's next steps while a request is
+			// under way, and returns that request's answer.)
+			step := func(steps ...func()) result {
+				got := make(chan result, 1)
+				go func() { got <- fetch(noRedirectClient, s.url("saved.pl")) }()
+				for _, f := range steps {
+					time.Sleep(40 * time.Millisecond)
+					f()
+				}
+				return <-got
+			}
+			chmod := func() {
+				if err := os.Chmod(path, 0o755); err != nil {
+					t.Error(err)
+				}
+			}
+
+			// Write a temporary file, rename it over, then chmod.
+			tmp := filepath.Join(s.dir, ".saved.pl.swp")
+			mustWriteFile(t, tmp, versionScript(2), 0o644)
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+			if r := step(chmod); r.status != http.StatusOK || r.body != versionBody(2) {
+				t.Errorf("rename-over, then chmod: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+			}
+
+			// vim: rename away, write the new file, chmod, drop the backup.
+			if err := os.Rename(path, path+"~"); err != nil {
+				t.Fatal(err)
+			}
+			r := step(func() { mustWriteFile(t, path, versionScript(3), 0o644) }, chmod, func() { os.Remove(path + "~") })
+			if r.status != http.StatusOK || r.body != versionBody(3) {
+				t.Errorf("vim-style save: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+			}
+
+			if mode != ModeCGI {
+				return // the rest is about a process per request
+			}
+			// Replaced while it starts: the version caught runs 200 ms and
+			// prints nothing (as perl does with a file gone or still
+			// empty); the new one is renamed over meanwhile.
+			mustWriteFile(t, path, "#!/usr/bin/perl\nselect(undef, undef, undef, 0.2);\n", 0o755)
+			if r := step(func() { mustRenameOver(t, path, versionScript(4)) }); r.status != http.StatusOK || r.body != versionBody(4) {
+				t.Errorf("replaced while it ran: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+			}
+
+			// Silent and unchanged: a plain 502, one run.
+			runs := filepath.Join(s.dir, "runs")
+			mustWriteFile(t, filepath.Join(s.dir, "mute.pl"), "#!/usr/bin/perl\nopen my $f, '>>', 'runs' or die; print $f \"run\\n\";\n", 0o755)
+			if r := fetch(noRedirectClient, s.url("mute.pl")); r.status != http.StatusBadGateway {
+				t.Errorf("mute.pl: %d %q, want 502", r.status, r.body)
+			}
+			if b, err := os.ReadFile(runs); err != nil || string(b) != "run\n" {
+				t.Errorf("mute.pl ran %q (%v), want once", b, err)
+			}
+		})
+	}
+}
