@@ -271,11 +271,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		readerPool.Put(br)
 	}()
 	resp, err := cgi.ReadResponse(br)
-	if errors.Is(err, cgi.ErrNoOutput) && x.mode == ModeCGI && ctx.Err() == nil && scriptChanged(rt) {
+	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && scriptChanged(rt) {
 		// The script file changed under its start (an editor's save, a
-		// write in place): perl found it gone, or empty, and ran nothing.
-		// Once the change is over the request is served again, once
-		// (settle.go).
+		// write in place): perl found it gone, or empty or cut short (a
+		// runner too, compiling it), and ran nothing. Once the change is
+		// over the request is served again, once (settle.go).
 		ferr := ex.finish(false)
 		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); err2 == nil && rt2.key == rt.key {
 			g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "waited": waited, "exit": ferr}).
