@@ -183,6 +183,29 @@ func modeKey(s *settings, name string) (string, bool) {
 	return rel, false
 }
 
+// ScriptKey returns the key of the script name designates, as POST /mode
+// takes names (modeKey), or as the URL path it would be under the main
+// prefix (or, with a leading slash, by itself) leads to, PATH_INFO and all
+// ("report.pl/monthly" is report.pl), and whether there is one.
+func (g *Gateway) ScriptKey(name string) (string, bool) {
+	s := g.settings.Load()
+	if key, ok := modeKey(s, name); ok {
+		return key, true
+	}
+	p := name
+	if !strings.HasPrefix(p, "/") {
+		for _, m := range s.mounts {
+			if m.main {
+				p = m.prefix + p
+			}
+		}
+	}
+	if rt, err := resolve(s.mounts, p, s.isWrapped); err == nil {
+		return rt.key, true
+	}
+	return "", false
+}
+
 // scriptName is a script's key as /status, /status.json and /metrics show
 // it: the key itself, unless it holds bytes that are not UTF-8, characters
 // that do not print, a backslash or a double quote; then the key as a Go

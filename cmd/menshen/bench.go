@@ -34,7 +34,7 @@ func benchCommand() *cli.Command {
 			&cli.IntFlag{Name: "requests", Value: 200, Usage: "requests per script and mode", EnvVars: benchEnv("requests")},
 			&cli.DurationFlag{Name: "duration", Usage: "run each script and mode this long instead of --requests", EnvVars: benchEnv("duration")},
 			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}, Value: 8, Usage: "clients, each with its own keep-alive connection", EnvVars: benchEnv("concurrency")},
-			&cli.IntFlag{Name: "warmup", Usage: "requests per script and mode before measuring (default 2×concurrency, at least 4)", EnvVars: benchEnv("warmup")},
+			&cli.IntFlag{Name: "warmup", DefaultText: "2×concurrency, at least 4", Usage: "requests per script and mode before measuring", EnvVars: benchEnv("warmup")},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document instead of the table", EnvVars: benchEnv("json")},
 			&cli.StringFlag{Name: "url", Usage: "drive the gateway already running at this URL (e.g. http://127.0.0.1:8080/cgi-bin/)", EnvVars: benchEnv("url")},
 			&cli.StringFlag{Name: "admin", Value: "127.0.0.1:8081", Usage: "with --url: the running gateway's admin address", EnvVars: env("admin")},
@@ -74,6 +74,12 @@ func benchAction(c *cli.Context) error {
 	if c.Duration("duration") < 0 {
 		return fmt.Errorf("%w: --duration %v: must be positive", errUsage, c.Duration("duration"))
 	}
+	if c.Duration("timeout") <= 0 {
+		return fmt.Errorf("%w: --timeout %v: must be positive", errUsage, c.Duration("timeout"))
+	}
+	if c.IsSet("warmup") && c.Int("warmup") < 0 {
+		return fmt.Errorf("%w: --warmup %d: must be 0 or more", errUsage, c.Int("warmup"))
+	}
 	cfg := bench.Config{
 		Scripts:     c.Args().Slice(),
 		Concurrency: c.Int("concurrency"),
@@ -81,6 +87,9 @@ func benchAction(c *cli.Context) error {
 		Duration:    c.Duration("duration"),
 		Warmup:      c.Int("warmup"),
 		Progress:    progressFor(c.App.ErrWriter),
+	}
+	if c.IsSet("warmup") && cfg.Warmup == 0 {
+		cfg.Warmup = -1 // none, as asked
 	}
 	var (
 		rep *bench.Report
@@ -210,7 +219,13 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 			if err != nil {
 				return err
 			}
-			g.SetMode(m, script)
+			key, ok := g.ScriptKey(script)
+			if !ok {
+				// (As POST /mode answers 404: else both rows would
+				// measure the mode the script was in.)
+				return fmt.Errorf("no such script %q", script)
+			}
+			g.SetMode(m, key)
 			return nil
 		},
 	}

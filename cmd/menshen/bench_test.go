@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -325,10 +326,14 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 // TestBench_BadFlagsExit2 checks the usage errors of C50's flags.
 func TestBench_BadFlagsExit2(t *testing.T) {
 	t.Parallel()
+	dir := mustBenchDir(t)
 	for _, args := range [][]string{
 		{"bench", "--requests", "10", "--duration", "1s"},
 		{"bench", "--concurrency", "0"},
 		{"bench", "--url", "ftp://x"},
+		{"bench", "--scripts", dir, "--timeout", "0s", "hello.sh"},
+		{"bench", "--scripts", dir, "--timeout", "-5s", "hello.sh"},
+		{"bench", "--scripts", dir, "--warmup", "-3", "hello.sh"},
 	} {
 		if code, _, stderr := runMenshen(t, nil, args...); code != 2 {
 			t.Errorf("menshen %s: exit %d (stderr %q), want 2", strings.Join(args, " "), code, stderr)
@@ -403,5 +408,54 @@ func TestBench_NotAScriptExits2(t *testing.T) {
 				t.Errorf("a load ran before the error; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestBench_ScriptNames guards C50 over the names /status.json gives and
+// the other ways to say them: a [[mount]]'s script ("/legacy/slow.pl",
+// requested under its own prefix), a script's URL path
+// ("/cgi-bin/slow.pl") and a name with PATH_INFO: each is measured in
+// both modes (the fastcgi row really in fastcgi mode: fewer processes
+// than requests) and counted under its script. A slash name under no
+// mount is no script (exit 2).
+func TestBench_ScriptNames(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	legacy := filepath.Join(filepath.Dir(dir), "legacy")
+	if err := os.Mkdir(legacy, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(legacy, "slow.pl"), []byte(benchSlowPl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(filepath.Dir(dir), "m.toml")
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf("[[mount]]\nprefix = \"/legacy/\"\ndir = %q\n", legacy)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--config", conf, "--requests", "8", "--workers", "1", "--json",
+		"/legacy/slow.pl", "/cgi-bin/slow.pl", "slow.pl/extra?x=1")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	rep := mustParseBench(t, stdout)
+	var names []string
+	for _, s := range rep.Scripts {
+		names = append(names, s.Script)
+		c, f := s.Modes["cgi"], s.Modes["fastcgi"]
+		if s.Error != "" || !s.Same || c.Requests != 8 || f.Requests != 8 || c.Errors != 0 || f.Errors != 0 {
+			t.Errorf("%s: error %q, same %v, cgi %+v, fastcgi %+v", s.Script, s.Error, s.Same, c, f)
+		}
+		if c.Spawned != 8 || f.Spawned > 1 {
+			t.Errorf("%s: spawned %d in cgi, %d in fastcgi; want 8 and at most the one worker", s.Script, c.Spawned, f.Spawned)
+		}
+	}
+	if got := strings.Join(names, " "); got != "/legacy/slow.pl slow.pl slow.pl/extra?x=1" {
+		t.Errorf("scripts %q", got)
+	}
+	if code, _, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "4", "/slow.pl"); code != 2 || !strings.Contains(stderr, `no such script: "/slow.pl"`) {
+		t.Errorf("/slow.pl: exit %d, stderr %q; want 2 naming it", code, stderr)
 	}
 }

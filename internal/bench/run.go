@@ -68,7 +68,7 @@ type Config struct {
 	Duration    time.Duration // per script and mode, instead of Requests
 	// Warmup is how many requests each script gets in a mode before it is
 	// measured (in fastcgi mode they start the workers); default
-	// 2×Concurrency, at least 4.
+	// 2×Concurrency, at least 4; negative: none.
 	Warmup int
 	// NoCeiling skips measuring the load generator's own ceiling.
 	NoCeiling bool
@@ -272,8 +272,19 @@ func (st *status) counts(script string) counts {
 	if st == nil {
 		return c
 	}
+	// A name with PATH_INFO ("report.pl/monthly") counts as its script:
+	// the longest listed name it starts with, then a slash.
+	name := ""
 	for _, s := range st.Scripts {
-		if s.Name != script {
+		if s.Name == script || strings.HasPrefix(script, s.Name+"/") && len(s.Name) > len(name) {
+			name = s.Name
+		}
+		if s.Name == script {
+			break
+		}
+	}
+	for _, s := range st.Scripts {
+		if s.Name != name {
 			continue
 		}
 		// Every process started for the script, whatever mode the gateway
@@ -292,9 +303,17 @@ func (st *status) counts(script string) counts {
 	return c
 }
 
-// scriptURL is base + the script's path, each segment escaped, + query.
+// scriptURL is base + the script's path, each segment escaped, + query. A
+// name with a leading slash is a URL path on base's host, as /status.json
+// names the scripts of a [[mount]] ("/legacy/x.pl").
 func scriptURL(base, script string) string {
 	name, query, _ := strings.Cut(script, "?")
+	if strings.HasPrefix(name, "/") {
+		if u, err := url.Parse(base); err == nil {
+			base = u.Scheme + "://" + u.Host
+			name = name[1:]
+		}
+	}
 	segs := strings.Split(name, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
@@ -315,8 +334,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Duration <= 0 && cfg.Requests <= 0 {
 		cfg.Requests = 200
 	}
-	if cfg.Warmup <= 0 {
+	switch {
+	case cfg.Warmup == 0:
 		cfg.Warmup = max(4, 2*cfg.Concurrency)
+	case cfg.Warmup < 0:
+		cfg.Warmup = 0
 	}
 	rep := &Report{Target: cfg.Target.Base, Concurrency: cfg.Concurrency}
 	if cfg.Duration > 0 {
@@ -328,7 +350,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil && len(cfg.Scripts) == 0 {
 		return nil, fmt.Errorf("list scripts: %w", err)
 	}
-	scripts := cfg.Scripts
+	scripts := slices.Clone(cfg.Scripts)
 	if len(scripts) == 0 {
 		for _, s := range before.Scripts {
 			scripts = append(scripts, s.Name)
@@ -337,7 +359,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if len(scripts) == 0 {
 		return nil, ErrNoScripts
 	}
-	if err := checkScripts(ctx, cfg.Target, before, cfg.Scripts); err != nil {
+	for i, script := range scripts {
+		scripts[i] = canonical(cfg.Target, before, script)
+	}
+	if err := checkScripts(ctx, cfg.Target, before, scripts); err != nil {
 		return nil, err
 	}
 	if !cfg.NoCeiling {
@@ -406,6 +431,43 @@ func checkScripts(ctx context.Context, t Target, st *status, scripts []string) e
 	return nil
 }
 
+// canonical returns a script's name as the gateway's /status.json lists
+// it, when the name given is another way to say it: "/cgi-bin/x.pl" (the
+// URL path of a script of the scripts directory) is "x.pl", "legacy/x.pl"
+// may be the mount's "/legacy/x.pl". Its mode is switched and its spawns
+// counted under that name (a name that is not listed would measure cgi
+// mode twice). Others are kept.
+func canonical(t Target, st *status, script string) string {
+	if st == nil {
+		return script
+	}
+	key, query, hasQuery := strings.Cut(script, "?")
+	listed := func(k string) bool {
+		for _, s := range st.Scripts {
+			if s.Name == k {
+				return true
+			}
+		}
+		return false
+	}
+	if listed(key) {
+		return script
+	}
+	tries := []string{"/" + key}
+	if u, err := url.Parse(t.Base); err == nil && strings.HasPrefix(key, "/") {
+		tries = []string{strings.TrimPrefix(key, strings.TrimSuffix(u.Path, "/")+"/")}
+	}
+	for _, k := range tries {
+		if k != key && listed(k) {
+			if hasQuery {
+				k += "?" + query
+			}
+			return k
+		}
+	}
+	return script
+}
+
 // runScript measures one script in both modes.
 func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
@@ -421,9 +483,11 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 		// Warm up: in fastcgi mode this starts the workers, in both it
 		// fills the page cache, so the first measured request is not the
 		// first one ever.
-		if _, err := (Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Warmup}).Run(ctx); err != nil {
-			sr.Error = fmt.Sprintf("warm up in %s: %v", mode, err)
-			return sr
+		if cfg.Warmup > 0 {
+			if _, err := (Load{URL: url, Concurrency: cfg.Concurrency, Requests: cfg.Warmup}).Run(ctx); err != nil {
+				sr.Error = fmt.Sprintf("warm up in %s: %v", mode, err)
+				return sr
+			}
 		}
 		// Reference answers come after the warm-up: a script that keeps
 		// state in its process shows it only once a worker has served.
