@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -51,15 +50,24 @@ func Check(cfg Config) ([]string, error) {
 		// So are those with a prefix no request can reach, or one
 		// already served: without them, the [script] tables of the
 		// other mounts are still checked.
+		// (A prefix already served is reported here: the file's own
+		// checks do not know --prefix, nor compare mounts.)
 		trimmed := *fc
+		trimmed.Mount = nil
 		seen := map[string]bool{cfg.Prefix: true} // (withDefaults gave it both slashes)
-		trimmed.Mount = slices.DeleteFunc(slices.Clone(fc.Mount), func(m fileMount) bool {
+		for i, m := range fc.Mount {
 			fi, err := os.Stat(m.Dir)
 			p := strings.TrimSuffix(m.Prefix, "/") + "/"
-			bad := m.Dir == "" || err != nil || !fi.IsDir() || !strings.HasPrefix(m.Prefix, "/") || prefixProblem(p) != "" || seen[p]
+			bad := m.Dir == "" || err != nil || !fi.IsDir() || !strings.HasPrefix(m.Prefix, "/") || prefixProblem(p) != ""
+			if !bad && seen[p] {
+				addConf(fc.at(atEntry(fmt.Errorf("mount %q: prefix already served", m.Prefix), "mount", i, "prefix")))
+				bad = true
+			}
 			seen[p] = true
-			return bad
-		})
+			if !bad {
+				trimmed.Mount = append(trimmed.Mount, m)
+			}
+		}
 		fc = &trimmed
 	}
 	s, err := buildSettings(cfg, fc)

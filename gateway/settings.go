@@ -182,7 +182,7 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 // 4 in the file and --min-workers 3 is a valid setup).
 func (s *settings) checkMinWorkers(c Config, fc *fileConfig) error {
 	if s.minWorkers <= s.workers {
-		return nil
+		return s.checkScriptMinWorkers(fc)
 	}
 	from := func(flag, key string, inFile bool) string {
 		switch {
@@ -204,6 +204,33 @@ func (s *settings) checkMinWorkers(c Config, fc *fileConfig) error {
 		return fc.at(atKey(err, "workers"))
 	}
 	return fmt.Errorf("%w: %w", ErrConfig, err)
+}
+
+// checkScriptMinWorkers is checkMinWorkers for each [script] table that
+// sets workers or min_workers: on its values, else those in effect for
+// all (workers = 1 and a script's min_workers = 2 was cut to 1 without a
+// word).
+func (s *settings) checkScriptMinWorkers(fc *fileConfig) error {
+	for _, key := range sortedKeys(s.scripts) {
+		sc := s.scripts[key]
+		most, warm := s.workers, s.minWorkers
+		if sc.workers > 0 {
+			most = sc.workers
+		}
+		if sc.minWorkers != nil {
+			warm = *sc.minWorkers
+		}
+		if warm <= most {
+			continue
+		}
+		err := fmt.Errorf("script %q: min_workers %d more than workers %d", key, warm, most)
+		field := "workers"
+		if sc.minWorkers != nil {
+			field = "min_workers"
+		}
+		return fc.at(atKey(err, "script", key, field))
+	}
+	return nil
 }
 
 // prefixProblem says why a URL prefix (with its leading and trailing

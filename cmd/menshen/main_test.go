@@ -1046,3 +1046,41 @@ func TestCheck_AdminWithoutToken(t *testing.T) {
 		t.Errorf("with a token: exit %d, stdout %q, want 0", code, stdout)
 	}
 }
+
+// TestCheck_AgreesWithServe: what serve refuses (exit 2) check reports
+// (exit 2, one line naming the file's line): two mounts with one prefix, a
+// mount on --prefix, and a [script] table's min_workers above the workers
+// in effect for it (its own, else the file's or the flag's).
+func TestCheck_AgreesWithServe(t *testing.T) {
+	t.Parallel()
+	dir, other := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ok.pl"), []byte("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, body string
+		flags      []string
+		want       string
+	}{
+		{"same prefix twice", fmt.Sprintf("[[mount]]\nprefix = \"/l/\"\ndir = %q\n[[mount]]\nprefix = \"/l/\"\ndir = %q\n", other, other), nil, `line 5: mount "/l/": prefix already served`},
+		{"mount on --prefix", fmt.Sprintf("[[mount]]\nprefix = \"/cgi-bin\"\ndir = %q\n", other), nil, `line 2: mount "/cgi-bin": prefix already served`},
+		{"script min_workers over the file's workers", "workers = 1\n[script.\"ok.pl\"]\nmin_workers = 2\n", nil, `line 3: script "ok.pl": min_workers 2 more than workers 1`},
+		{"script min_workers over --workers", "[script.\"ok.pl\"]\nmin_workers = 2\n", []string{"--workers", "1"}, `line 2: script "ok.pl": min_workers 2 more than workers 1`},
+		{"file's min_workers over a script's workers", "min_workers = 2\nworkers = 3\n[script.\"ok.pl\"]\nworkers = 1\n", nil, `line 4: script "ok.pl": min_workers 2 more than workers 1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conf := filepath.Join(t.TempDir(), "menshen.toml")
+			if err := os.WriteFile(conf, []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := slices.Concat([]string{"check", "--scripts", dir, "--config", conf}, tc.flags)
+			if code, stdout, _ := runMenshen(t, nil, args...); code != 2 || !strings.Contains(stdout, tc.want) {
+				t.Errorf("check: exit %d, stdout %q; want 2 and %q", code, stdout, tc.want)
+			}
+			args = slices.Concat([]string{"serve", "--listen", freeAddr(t), "--admin", "off", "--scripts", dir, "--config", conf}, tc.flags)
+			if code, _, stderr := runMenshen(t, nil, args...); code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("serve: exit %d, stderr %q; want 2 and %q", code, stderr, tc.want)
+			}
+		})
+	}
+}
