@@ -492,6 +492,8 @@ func (fc *fileConfig) validate() []error {
 	for _, k := range sortedKeys(fc.Env) {
 		if !validEnvName(k) {
 			add(atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k))
+		} else if why := requestVar(k); why != "" {
+			add(atKey(fmt.Errorf("env name %q: %s", k, why), "env", k))
 		}
 	}
 	exts := map[string]int{}
@@ -564,6 +566,8 @@ func (fc *fileConfig) validate() []error {
 		for _, k := range sortedKeys(s.Env) {
 			if !validEnvName(k) {
 				add(atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env"))
+			} else if why := requestVar(k); why != "" {
+				add(atKey(fmt.Errorf("script %q: env name %q: %s", name, k, why), "script", name, "env"))
 			}
 		}
 	}
@@ -579,6 +583,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// requestVar says why the configured environment may not set k, or "":
+// the meta-variables describe each request (C4), and are the gateway's to
+// set from it, as Apache's own override SetEnv's; a request header's
+// HTTP_* name is the client's (and HTTP_PROXY nobody's: httpoxy). PATH
+// (the path key does the same), HTTPS (behind a TLS-terminating proxy, as
+// with Apache's SetEnv) and any other name are free.
+func requestVar(k string) string {
+	switch k {
+	case "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SERVER_PROTOCOL", "SERVER_NAME", "SERVER_ADDR", "SERVER_PORT",
+		"REQUEST_METHOD", "REQUEST_URI", "REQUEST_SCHEME", "QUERY_STRING", "SCRIPT_NAME", "SCRIPT_FILENAME",
+		"DOCUMENT_ROOT", "PATH_INFO", "PATH_TRANSLATED", "REMOTE_ADDR", "REMOTE_PORT", "REMOTE_HOST",
+		"REMOTE_USER", "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE":
+		return "set from each request (RFC 3875), not configurable"
+	case "HTTP_PROXY":
+		return "never passed to scripts (httpoxy); for an outbound proxy set http_proxy or CGI_HTTP_PROXY"
+	}
+	switch {
+	case strings.HasPrefix(k, "HTTP_"):
+		return "the name of a request header's variable, set from the request"
+	case strings.HasPrefix(k, "REDIRECT_"):
+		return "set for the target of a local redirect"
+	}
+	return ""
 }
 
 func validEnvName(k string) bool {
