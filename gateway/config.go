@@ -604,7 +604,9 @@ func requestVar(k string) string {
 	switch {
 	case strings.HasPrefix(k, "HTTP_"):
 		return "the name of a request header's variable, set from the request"
-	case strings.HasPrefix(k, "REDIRECT_"):
+	case strings.HasPrefix(k, "REDIRECT_") && k != "REDIRECT_STATUS":
+		// (REDIRECT_STATUS is what php-cgi setups elsewhere configure by
+		// hand; menshen gives it to wrappers already.)
 		return "set for the target of a local redirect"
 	}
 	return ""
