@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -317,6 +318,29 @@ func (g *Gateway) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
 	_ = enc.Encode(g.status())
 }
 
+// statusClass is fastcgi.Classify of a script's file, cached while the
+// file stays the same version.
+func (g *Gateway) statusClass(key, file string) (fastcgi.Class, bool) {
+	type entry struct {
+		ver fileVersion
+		c   fastcgi.Class
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return fastcgi.Class{}, false
+	}
+	ver := fileVersionOf(fi)
+	if v, ok := g.classes.Load(key); ok && v.(entry).ver == ver {
+		return v.(entry).c, true
+	}
+	c, err := fastcgi.Classify(file)
+	if err != nil {
+		return fastcgi.Class{}, false
+	}
+	g.classes.Store(key, entry{ver, c})
+	return c, true
+}
+
 // perlCandidate reports whether a script not classified yet (no request
 // reached its pool) may be one for the Perl runner: not a wrapper's file
 // (php-cgi...) nor a native *.fcgi program.
@@ -412,6 +436,22 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		// Never given to a pool (serve sends it to startCGI): say so
 		// here, as for the other scripts served per request.
 		ss.Kind, ss.Reason = "per-request", nphReason
+	}
+	if ss.Mode == ModeFastCGI && ss.Kind == "" && rt.file != "" {
+		// No request yet: what its first one will find (C21: the page
+		// says what cannot be made persistent before anyone asks).
+		if !perlCandidate(s, rt.file) {
+			ss.Kind = "native" // a wrapper's, or a .fcgi program
+		} else if c, ok := g.statusClass(key, rt.file); ok {
+			switch c.Kind {
+			case fastcgi.KindPerl:
+				ss.Kind = "perl"
+			case fastcgi.KindNative:
+				ss.Kind = "native"
+			default:
+				ss.Kind, ss.Reason = "per-request", c.Reason
+			}
+		}
 	}
 	if ss.Kind != "" && ss.Kind != "perl" || ss.Kind == "" && rt.file != "" && !perlCandidate(s, rt.file) {
 		ss.Isolation = "" // only the Perl runner has isolation levels

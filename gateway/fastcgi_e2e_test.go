@@ -238,6 +238,28 @@ func TestFastCGI_ShellServedPerRequest(t *testing.T) {
 	}
 }
 
+// TestFastCGI_StatusKnowsKindBeforeFirstRequest guards C21's "the status
+// page says it cannot be made persistent" before any request asked: a
+// shell script is per-request with its reason and no isolation level, a
+// Perl script is the runner's, a .fcgi file a native worker.
+func TestFastCGI_StatusKnowsKindBeforeFirstRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	for _, tc := range []struct{ name, kind, isolation, reason string }{
+		{"hello.sh", "per-request", "", "not a Perl script"},
+		{"pid.pl", "perl", "auto", ""},
+		{"native.fcgi", "native", "", ""},
+	} {
+		row := s.row(t, tc.name)
+		if row.Kind != tc.kind || row.Isolation != tc.isolation || !strings.Contains(row.Reason, tc.reason) || (tc.reason == "") != (row.Reason == "") {
+			t.Errorf("%s: kind %q isolation %q reason %q; want %q, %q, a reason saying %q", tc.name, row.Kind, row.Isolation, row.Reason, tc.kind, tc.isolation, tc.reason)
+		}
+		if row.Modes["fastcgi"].Requests+row.Modes["cgi"].Requests != 0 || len(row.Workers) != 0 {
+			t.Errorf("%s: asked already: %+v", tc.name, row)
+		}
+	}
+}
+
 // TestFastCGI_NPHServedPerRequest: an nph- Perl script in fastcgi mode
 // runs per request (it writes its own HTTP response, C7), and the status
 // says so and why, as for the other scripts that are not persisted.

@@ -35,6 +35,11 @@ type Gateway struct {
 	tmpDir   string   // private: spooled bodies, the Perl runner, sockets
 	tmpLock  *os.File // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
 
+	// classes caches, per script key, what a file version is for the
+	// FastCGI mode (fastcgi.Classify) for the status of a script no
+	// pool has seen yet (statusClass).
+	classes sync.Map
+
 	// hard is Serve's base of every request context, cancelled when the
 	// shutdown grace is over; nil when requests come by ServeHTTP alone.
 	hard context.Context
