@@ -1747,18 +1747,39 @@ sub clear_script_vars {
     clear_var($_->[0]) for script_vars($spaces, sub { $_[0] =~ /\A[A-Za-z_]\w*\z/ });
 }
 
-# clear_var empties a variable (given by reference) unless it is tied or
-# read-only.
+# clear_var empties a variable (given by reference) unless it is
+# read-only. A tied one is untied: the exit of a CGI process destroys its
+# tie object, whose DESTROY may save what the request did (a session
+# written back, Apache::Session style) or print; the variable is left
+# untied and empty.
 sub clear_var {
     my ($ref) = @_;
     my $t = Scalar::Util::reftype($ref);
+    return if untie_var($ref, $t);
     if ($t eq 'ARRAY') {
-        @$ref = () unless tied @$ref;
+        @$ref = ();
     } elsif ($t eq 'HASH') {
-        %$ref = () unless tied %$ref;
-    } elsif (!tied $$ref && !Scalar::Util::readonly($$ref)) {
+        %$ref = ();
+    } elsif (!Scalar::Util::readonly($$ref)) {
         eval { $$ref = undef };
     }
+}
+
+# untie_var unties a tied variable (reference, its reftype) and reports
+# whether it was tied. (An untie the tie class refuses, or a DESTROY that
+# dies, is the script's error: logged as perl would warn of it.)
+sub untie_var {
+    my ($ref, $t) = @_;
+    my $tied = $t eq 'ARRAY' ? tied @$ref : $t eq 'HASH' ? tied %$ref : ($t eq 'SCALAR' || $t eq 'REF') ? tied $$ref : undef;
+    return 0 unless $tied;
+    undef $tied;
+    my $ok = eval {
+        no warnings 'untie';
+        if ($t eq 'ARRAY') { untie @$ref } elsif ($t eq 'HASH') { untie %$ref } else { untie $$ref }
+        1;
+    };
+    print STDERR "(in cleanup) $@" if !$ok && defined $@ && $@ ne '';
+    return 1;
 }
 
 # pad_refs returns references to the file-scope lexicals of a perlrun
@@ -2020,10 +2041,14 @@ sub destruct_objects {
     my ($spaces, $dups_only) = @_;     # [symbol table, package, [names]]...
     my ($first, %seen, @dups, @drop);
     my $budget = 100_000;
-    # Only variables that hold a reference, or hold anything at all.
+    # Only variables that hold a reference, or hold anything at all, or
+    # are tied (a tie object is destroyed at a process's exit: untied
+    # here, unless only the dups of STDOUT go).
+    my @untie;
     my @todo = script_vars($spaces, sub {
         my (undef, $slot, $ref) = @_;
-        return $slot eq 'SCALAR' ? ref $$ref : $slot eq 'ARRAY' ? @$ref : %$ref;
+        # (tied first: counting a tied hash's keys would call its class.)
+        return $slot eq 'SCALAR' ? tied $$ref || ref $$ref : $slot eq 'ARRAY' ? tied @$ref || @$ref : tied %$ref || %$ref;
     });
     while (my $t = shift @todo) {
         my ($r, $name) = @$t;
@@ -2033,13 +2058,13 @@ sub destruct_objects {
         # on the elements themselves, and most hold plain values.)
         my @slots;
         if ($type eq 'ARRAY') {
-            next if tied @$r;
+            push(@untie, $t), next if tied @$r;
             @slots = \(grep { ref } @$r);
         } elsif ($type eq 'HASH') {
-            next if tied %$r;
+            push(@untie, $t), next if tied %$r;
             @slots = \(grep { ref } values %$r);
         } elsif ($type eq 'SCALAR' || $type eq 'REF') {
-            next if tied $$r;
+            push(@untie, $t), next if tied $$r;
             @slots = ($r);
         }
         for my $sv (@slots) {
@@ -2075,6 +2100,11 @@ sub destruct_objects {
     for my $d (@drop) {
         undef ${ $d->[0] };
         $first //= $d->[1];
+    }
+    @untie = () if $dups_only;
+    for my $u (@untie) {
+        untie_var($u->[0], Scalar::Util::reftype($u->[0]));
+        $first //= $u->[1];
     }
     return $first;
 }

@@ -464,6 +464,7 @@ var runnerCorpus = []runnerCase{
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
 	{script: "class_struct.pl", query: "%d", notRegistry: true},
 	{script: "inc_stub.pl", query: "%d", notRegistry: true},
+	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
