@@ -347,7 +347,7 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 	}
 	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
 	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody())
-	msg = appendStream(msg, typeParams, reqID, pairs)
+	msg = appendPairStream(msg, reqID, pairs)
 	if req.Stdin == nil {
 		msg = appendRecord(msg, typeStdin, reqID, nil)
 	}

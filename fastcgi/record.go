@@ -132,6 +132,62 @@ func appendStream(dst []byte, typ recType, id uint16, data []byte) []byte {
 	return appendRecord(dst, typ, id, nil)
 }
 
+// appendPairStream is appendStream for the FCGI_PARAMS stream: its
+// records end between two name-value pairs, never inside one, as long as
+// each pair fits a record. The spec lets a pair straddle records, and
+// FCGI.pm and the Perl runner join them, but php-cgi reads each record on
+// its own: a request whose headers passed 64 KiB in all got a 502, and its
+// worker died. A pair longer than a record is still cut (the spec's way).
+// pairs must be a run of whole pairs (AppendPair); should it not parse,
+// it is cut as appendStream cuts.
+func appendPairStream(dst []byte, id uint16, pairs []byte) []byte {
+	for len(pairs) > maxContent {
+		n := 0 // the bytes of whole pairs that fit
+		for n < len(pairs) {
+			size, ok := pairSize(pairs[n:])
+			if !ok || n+size > maxContent {
+				break
+			}
+			n += size
+		}
+		if n == 0 {
+			n = maxContent // one pair alone over a record, or no pair at all
+		}
+		dst = appendRecord(dst, typeParams, id, pairs[:n])
+		pairs = pairs[n:]
+	}
+	return appendStream(dst, typeParams, id, pairs)
+}
+
+// PairsFitRecords reports whether every name-value pair of pairs (a run
+// of AppendPair) fits one FastCGI record, so that no pair straddles two
+// (appendPairStream), which some responders (php-cgi) cannot read.
+func PairsFitRecords(pairs []byte) bool {
+	for len(pairs) > 0 {
+		size, ok := pairSize(pairs)
+		if !ok || size > maxContent {
+			return false
+		}
+		pairs = pairs[size:]
+	}
+	return true
+}
+
+// pairSize returns the encoded size of the name-value pair at the start of
+// b, and whether b holds one whole.
+func pairSize(b []byte) (int, bool) {
+	nlen, s1, err := readLen(b)
+	if err != nil {
+		return 0, false
+	}
+	vlen, s2, err := readLen(b[s1:])
+	if err != nil {
+		return 0, false
+	}
+	size := s1 + s2 + nlen + vlen
+	return size, size <= len(b)
+}
+
 // writeRecord writes one record with a single Write call, so that a record
 // is never interleaved with another writer's.
 func writeRecord(w io.Writer, typ recType, id uint16, content []byte) error {

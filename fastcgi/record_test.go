@@ -5,7 +5,9 @@ package fastcgi
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -226,5 +228,77 @@ func TestRecType_String(t *testing.T) {
 		if got := typ.String(); got != want {
 			t.Errorf("recType(%d).String() = %q, want %q", uint8(typ), got, want)
 		}
+	}
+}
+
+// TestAppendPairStream_CutsBetweenPairs: the FCGI_PARAMS records end
+// between two pairs (php-cgi reads each record on its own), each record
+// whole pairs only while they fit; one pair over a record is cut; the
+// stream reassembles to the same pairs.
+func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
+	big := func(n int) string { return strings.Repeat("v", n) }
+	for _, tc := range []struct {
+		name  string
+		pairs [][2]string
+	}{
+		{"small", [][2]string{{"A", "1"}, {"B", "2"}}},
+		{"eleven 6 KB headers", func() (p [][2]string) {
+			for i := range 11 {
+				p = append(p, [2]string{fmt.Sprintf("HTTP_X_%d", i), big(6000)})
+			}
+			return p
+		}()},
+		{"one pair of exactly a record", [][2]string{{"A", "1"}, {"HTTP_X", big(maxContent - 10)}, {"B", "2"}}},
+		{"one pair over a record", [][2]string{{"A", "1"}, {"HTTP_X", big(maxContent + 500)}, {"B", "2"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var enc []byte
+			var bounds []int // offsets where a pair ends
+			for _, p := range tc.pairs {
+				var err error
+				if enc, err = AppendPair(enc, p[0], p[1]); err != nil {
+					t.Fatal(err)
+				}
+				bounds = append(bounds, len(enc))
+			}
+			stream := appendPairStream(nil, 1, enc)
+			r := bytes.NewReader(stream)
+			var got []byte
+			for {
+				h, content, _, err := readRecord(r, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if h.typ != typeParams {
+					t.Fatalf("record type %v", h.typ)
+				}
+				if len(content) == 0 {
+					break
+				}
+				got = append(got, content...)
+				end := len(got)
+				inside := !slices.Contains(bounds, end)
+				if inside {
+					// Only a pair that alone is over a record may be cut.
+					start := 0
+					for _, b := range bounds {
+						if b > end {
+							if b-start <= maxContent {
+								t.Errorf("a record ends at %d, inside a pair of %d bytes that fits a record", end, b-start)
+							}
+							break
+						}
+						start = b
+					}
+				}
+			}
+			if !bytes.Equal(got, enc) {
+				t.Fatalf("reassembled %d bytes, want %d", len(got), len(enc))
+			}
+			pairs, err := decodePairs(got)
+			if err != nil || len(pairs) != len(tc.pairs) {
+				t.Fatalf("decoded %d pairs (%v), want %d", len(pairs), err, len(tc.pairs))
+			}
+		})
 	}
 }

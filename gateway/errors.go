@@ -14,9 +14,13 @@ import (
 
 // Errors of the gateway itself.
 var (
-	ErrBodyTooLarge   = errors.New("gateway: request body too large")
-	ErrRedirectLoop   = errors.New("gateway: too many local redirects")
-	ErrClientGone     = errors.New("gateway: client went away")
+	ErrBodyTooLarge = errors.New("gateway: request body too large")
+	ErrRedirectLoop = errors.New("gateway: too many local redirects")
+	ErrClientGone   = errors.New("gateway: client went away")
+	// ErrHeaderTooLong: a request header whose variable does not fit one
+	// FastCGI record, for a wrapper's worker (php-cgi) that cannot take
+	// one cut in two (431).
+	ErrHeaderTooLong  = errors.New("gateway: a request header too long for one FastCGI record, which the wrapper's worker needs")
 	ErrBadRequestBody = errors.New("gateway: reading request body")
 	ErrShuttingDown   = errors.New("gateway: shutting down")
 	ErrStartScript    = errors.New("gateway: cannot start script")
@@ -37,6 +41,8 @@ func statusFor(err error) int {
 		return http.StatusForbidden
 	case errors.Is(err, ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrHeaderTooLong):
+		return http.StatusRequestHeaderFieldsTooLarge
 	case errors.Is(err, ErrBadRequestBody):
 		return http.StatusBadRequest
 	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown):

@@ -1245,3 +1245,30 @@ func TestFastCGI_AppExitingAfterEachRequestFailsNothing(t *testing.T) {
 		t.Errorf("%d of %d requests failed, e.g. %s; logged reasons: %q", len(failed), n, failed[0], reasons)
 	}
 }
+
+// TestFastCGI_PHPLongHeaders: php-cgi reads each FCGI_PARAMS record on its
+// own, so no variable may straddle two: requests whose headers pass 64
+// KiB in all are answered by the same worker (it died, and the client got
+// a 502), and one header too long for a record is refused (431) before
+// the worker sees it, as lighttpd refuses it.
+func TestFastCGI_PHPLongHeaders(t *testing.T) {
+	t.Parallel()
+	s := newPHPSite(t, "", nil)
+	p1, _ := s.get(t, "pid.php")
+	req := newRequest(t, "GET", s.url("pid.php"), nil)
+	for i := range 11 {
+		req.Header.Set(fmt.Sprintf("X-Big-%d", i), strings.Repeat("v", 6000))
+	}
+	resp, body := mustDo(t, req)
+	if resp.StatusCode != http.StatusOK || string(body) != fmt.Sprintf("php %d\n", p1) {
+		t.Errorf("66 KB of headers: %d %q, want 200 from worker %d; logged:\n%s", resp.StatusCode, body, p1, s.failReasons())
+	}
+	req = newRequest(t, "GET", s.url("pid.php"), nil)
+	req.Header.Set("X-Huge", strings.Repeat("v", 66000))
+	if resp, body := mustDo(t, req); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("one 66 KB header: %d %q, want 431", resp.StatusCode, body)
+	}
+	if p2, _ := s.get(t, "pid.php"); p2 != p1 {
+		t.Errorf("then worker %d, want %d still", p2, p1)
+	}
+}

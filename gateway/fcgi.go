@@ -411,7 +411,8 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
 		p := g.cgiParams(s, rt, b, x)
-		if _, ok := s.wrapperFor(rt.file); ok {
+		_, wrapped := s.wrapperFor(rt.file)
+		if wrapped {
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}
 		errLog := &stderrLog{g: g, req: x.id, script: rt.key}
@@ -419,6 +420,13 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		pairs, err := encodePairs((*bp)[:0], r, p)
 		if err != nil {
 			return nil, err
+		}
+		if wrapped && !fastcgi.PairsFitRecords(pairs) {
+			// php-cgi reads each FCGI_PARAMS record on its own: a
+			// variable cut in two kills the worker. Refused as lighttpd
+			// refuses it; FCGI.pm and the runner join such a pair.
+			pairsPool.Put(bp)
+			return nil, ErrHeaderTooLong
 		}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Pairs:    pairs,
