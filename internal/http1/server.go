@@ -486,6 +486,11 @@ func (c *conn) readRequest() (*response, error) {
 		// Transfer-Encoding; the bytes still tell (below).
 		smuggled = hasHeaderLine(c.cr.seen, "Content-Length")
 	}
+	// http.ReadRequest drops Transfer-Encoding from an HTTP/1.0 request
+	// and joins folded lines: both only the bytes tell (below).
+	te10 := err == nil && req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasHeaderLine(c.cr.seen, "Transfer-Encoding")
+	folded := err == nil && hasFoldedLine(c.cr.seen)
+	seenAny := len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0
 	if cap(c.cr.seen) > 4<<10 {
 		c.cr.seen = nil // a large header block is not kept for the connection's life
 	}
@@ -503,10 +508,30 @@ func (c *conn) readRequest() (*response, error) {
 			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed request target"}
 		}
 		var ne net.Error
+		if d := c.srv.ReadHeaderTimeout; seenAny && (errors.As(err, &ne) && ne.Timeout() || d > 0 && time.Since(start) >= d) {
+			// A request begun and not finished in time: told so, as
+			// Apache answers 408 (a read cut short by the deadline
+			// may look like a malformed line to the parser).
+			return nil, &requestError{code: http.StatusRequestTimeout, text: "Request Timeout", cause: err}
+		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
-			return nil, err // nobody to answer, or too slow to deserve it
+			return nil, err // nobody to answer
 		}
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request", cause: err}
+	}
+	if te10 {
+		// Transfer-Encoding means nothing in HTTP/1.0, and a front end
+		// that decodes it anyway would see another request in the
+		// body than this server: refused, as nginx refuses it (a body
+		// it cannot frame, RFC 9112 §6.1).
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: Transfer-Encoding in an HTTP/1.0 request"}
+	}
+	if folded {
+		// Obsolete line folding (RFC 9112 §5.2 lets a server refuse
+		// it): a folded Transfer-Encoding or Content-Length is read
+		// differently by different servers, a smuggling trick
+		// (CVE-2024-27982). nginx refuses it too.
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: obsolete line folding"}
 	}
 	c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	if req.ProtoMajor != 1 {
@@ -585,8 +610,26 @@ func (c *conn) badRequest(err error) {
 	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n%d %s",
 		re.code, http.StatusText(re.code), re.code, re.text)
-	c.bw.Flush()
+	if c.bw.Flush() != nil {
+		return
+	}
+	// A lingering close, as Apache's: the client may still be sending
+	// (the rest of a header block too large); closing with its bytes
+	// unread would reset the connection, and the reset can destroy the
+	// answer before the client reads it. The sending side is shut, and
+	// what comes is read and dropped for a moment.
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+		c.nc.SetReadDeadline(time.Now().Add(lingerTime))
+		io.CopyN(io.Discard, c.nc, lingerBytes)
+	}
 }
+
+// lingerTime and lingerBytes bound the lingering close of a refused
+// request's connection.
+const (
+	lingerTime  = time.Second
+	lingerBytes = 256 << 10
+)
 
 // run runs the handler on one request and completes its answer. It
 // reports whether the connection may serve another request.
@@ -1228,6 +1271,25 @@ func hasToken(v, t string) bool {
 
 // hasHeaderLine reports whether the header block at the start of b has a
 // field of that name.
+// hasFoldedLine reports whether the header block at the start of b (the
+// request line first) has a line that starts with a space or a tab: a
+// continuation of the line before (obs-fold).
+func hasFoldedLine(b []byte) bool {
+	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			return false // the end of the header block
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			return true
+		}
+	}
+	return false
+}
+
 func hasHeaderLine(b []byte, field string) bool {
 	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
 	for len(b) > 0 {

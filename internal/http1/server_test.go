@@ -1934,3 +1934,78 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_RefusesWhatNetHTTPLetsThrough: where net/http's parser hides
+// what the bytes say, this server refuses (and closes): Transfer-Encoding
+// in an HTTP/1.0 request (net/http drops it, and a keep-alive connection
+// then read the "chunked" body as the next request: smuggling, as nginx
+// refuses it), and obsolete line folding (a folded Transfer-Encoding is
+// read differently by different servers, CVE-2024-27982). A request begun
+// and not finished in time gets 408, as from Apache. A refusal lingers, so
+// that a client still sending gets the answer instead of a reset.
+func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		io.WriteString(w, "ok")
+	})
+	for _, tc := range []struct {
+		name, raw string
+		want      int
+	}{
+		{"HTTP/1.0 with Transfer-Encoding", "HEAD / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"HTTP/1.0 with Transfer-Encoding and Content-Length", "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
+		{"folded Transfer-Encoding", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", 400},
+		{"folded other header", "GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n", 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := mustStart(t, impls[1], h, opts{})
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, tc.raw)
+			br := bufio.NewReader(c)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode != tc.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			if closed, extra := probeClosed(c, br); !closed {
+				t.Errorf("connection left open (then %q)", extra)
+			}
+		})
+	}
+	if n := served.Load(); n != 0 {
+		t.Errorf("the handler ran %d times: a refused request, or one hidden in it, was served", n)
+	}
+
+	t.Run("timeout within a request", func(t *testing.T) {
+		tg := mustStart(t, impls[1], h, opts{readHeaderTimeout: 200 * time.Millisecond})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, "GET / HTTP/1.1\r\nHost: a\r\nX-Slow: aa")
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || resp.StatusCode != http.StatusRequestTimeout {
+			t.Errorf("answer %v, %v; want 408", resp, err)
+		}
+	})
+
+	t.Run("refusal read by a client still sending", func(t *testing.T) {
+		tg := mustStart(t, impls[1], h, opts{maxHeaderBytes: 4096})
+		c := mustDial(t, tg.addr)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: "+strings.Repeat("z", 200<<10)+"\r\n\r\n")
+		}()
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		body, err := io.ReadAll(c)
+		if !strings.HasPrefix(string(body), "HTTP/1.1 431 ") || err != nil {
+			t.Errorf("read %q, %v; want the whole 431 answer and a clean end", short(string(body)), err)
+		}
+		<-done
+	})
+}
