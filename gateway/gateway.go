@@ -39,6 +39,9 @@ type Gateway struct {
 	// FastCGI mode (fastcgi.Classify) for the status of a script no
 	// pool has seen yet (statusClass).
 	classes sync.Map
+	// events: when the watcher last saw each file name change, for a
+	// request that finds its script missing (settle.go).
+	events eventTimes
 
 	// hard is Serve's base of every request context, cancelled when the
 	// shutdown grace is over; nil when requests come by ServeHTTP alone.

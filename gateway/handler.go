@@ -246,6 +246,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	}
 	start()
+	started := time.Now()
 	if err != nil && settlable(err) && ctx.Err() == nil {
 		// The script changed between the walk and the start: an editor's
 		// save in progress? Started again once it is over (settle.go).
@@ -271,11 +272,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		readerPool.Put(br)
 	}()
 	resp, err := cgi.ReadResponse(br)
-	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && scriptChanged(rt) {
+	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && time.Since(started) < quickFailure && scriptChanged(rt) {
 		// The script file changed under its start (an editor's save, a
 		// write in place): perl found it gone, or empty or cut short (a
 		// runner too, compiling it), and ran nothing. Once the change is
-		// over the request is served again, once (settle.go).
+		// over the request is served again, once (settle.go). Only a
+		// script that ended at once: one that ran a while ran its code,
+		// and must not run twice.
 		ferr := ex.finish(false)
 		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); err2 == nil && rt2.key == rt.key {
 			g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "waited": waited, "exit": ferr}).

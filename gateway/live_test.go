@@ -1019,26 +1019,74 @@ func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
 				t.Errorf("vim-style save: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
 			}
 
-			// Replaced while it starts: the version caught runs 200 ms and
-			// prints nothing (as perl does with a file gone or still
-			// empty); the new one is renamed over meanwhile.
-			mustWriteFile(t, path, "#!/usr/bin/perl\nselect(undef, undef, undef, 0.2);\n", 0o755)
-			if r := step(func() { mustRenameOver(t, path, versionScript(4)) }); r.status != http.StatusOK || r.body != versionBody(4) {
-				t.Errorf("replaced while it ran: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+			// Replaced as it starts: the version caught ends at once with
+			// no output (as perl does with its file gone or still
+			// empty), the new one renamed over it by then (here by the
+			// caught version itself, so that it is in time).
+			mustWriteFile(t, filepath.Join(s.dir, ".next"), versionScript(4), 0o755)
+			mustWriteFile(t, path, "#!/bin/sh\nmv .next saved.pl\n", 0o755)
+			if r := fetch(noRedirectClient, s.url("saved.pl")); r.status != http.StatusOK || r.body != versionBody(4) {
+				t.Errorf("replaced as it started: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
 			}
 
-			// Silent and unchanged: a plain 502, one run.
-			if mode != ModeCGI {
-				return // (the runner's own tests count its runs)
-			}
+			// Silent and unchanged: a plain 502, one run. Silent, and
+			// touched while it ran a while: it ran its code, and is not
+			// started again (a 502, one run).
 			runs := filepath.Join(s.dir, "runs")
-			mustWriteFile(t, filepath.Join(s.dir, "mute.pl"), "#!/usr/bin/perl\nopen my $f, '>>', 'runs' or die; print $f \"run\\n\";\n", 0o755)
-			if r := fetch(noRedirectClient, s.url("mute.pl")); r.status != http.StatusBadGateway {
-				t.Errorf("mute.pl: %d %q, want 502", r.status, r.body)
+			mute := filepath.Join(s.dir, "mute.sh")
+			mustWriteFile(t, mute, "#!/bin/sh\necho run >> runs\nsleep \"${QUERY_STRING:-0}\"\n", 0o755)
+			if r := fetch(noRedirectClient, s.url("mute.sh")); r.status != http.StatusBadGateway {
+				t.Errorf("mute.sh: %d %q, want 502", r.status, r.body)
 			}
-			if b, err := os.ReadFile(runs); err != nil || string(b) != "run\n" {
-				t.Errorf("mute.pl ran %q (%v), want once", b, err)
+			got := make(chan result, 1)
+			go func() { got <- fetch(noRedirectClient, s.url("mute.sh?0.4")) }()
+			time.Sleep(200 * time.Millisecond)
+			now := time.Now()
+			if err := os.Chtimes(mute, now, now); err != nil {
+				t.Fatal(err)
+			}
+			if r := <-got; r.status != http.StatusBadGateway {
+				t.Errorf("mute.sh touched while it ran: %d %q, want 502", r.status, r.body)
+			}
+			if b, err := os.ReadFile(runs); err != nil || string(b) != "run\nrun\n" {
+				t.Errorf("mute.sh ran %q (%v), want once per request", b, err)
 			}
 		})
+	}
+}
+
+// TestLive_MissingNameInBusyDirectory: a directory some script writes into
+// all the time (a counter file) changes constantly; a name missing there
+// is a 404 at once, not after the wait for an editor's save to end, which
+// only a change to that very name starts (C31's wait must not make every
+// 404 of such a directory take a second).
+func TestLive_MissingNameInBusyDirectory(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			os.WriteFile(filepath.Join(s.dir, "counter.txt"), []byte(fmt.Sprint(i)), 0o644)
+			os.Rename(filepath.Join(s.dir, "counter.txt"), filepath.Join(s.dir, "counter.dat"))
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	time.Sleep(50 * time.Millisecond)
+	for i := range 5 {
+		start := time.Now()
+		r := fetch(noRedirectClient, s.url("missing.pl"))
+		if d := time.Since(start); r.status != http.StatusNotFound || d > 300*time.Millisecond {
+			t.Errorf("request %d: %d after %v, want 404 at once", i+1, r.status, d)
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -28,6 +30,10 @@ import (
 // script that is really missing costs its requests nothing: only a change
 // in the last second makes one wait, and then not past a quiet moment.
 const (
+	// quickFailure: a script that printed nothing and ended sooner than
+	// this, while its file was replaced, is taken for one that found
+	// its file gone or empty; one that ran longer is not started again.
+	quickFailure = 100 * time.Millisecond
 	settleRecent = time.Second
 	settleQuiet  = debounce
 	settleStep   = 10 * time.Millisecond
@@ -50,7 +56,7 @@ func settlable(err error) bool {
 // there changed recently, and stops when ctx ends.
 func (g *Gateway) settleRoute(ctx context.Context, s *settings, urlPath string) (*route, bool, error) {
 	start := time.Now()
-	changed := lastChange(s.mounts, urlPath)
+	changed := g.lastChange(s.mounts, urlPath, true)
 	if changed.IsZero() || start.Sub(changed) > settleRecent {
 		rt, err := resolve(s.mounts, urlPath, s.isWrapped)
 		return rt, false, err
@@ -65,19 +71,27 @@ func (g *Gateway) settleRoute(ctx context.Context, s *settings, urlPath string) 
 		case <-t.C:
 		}
 		rt, err := resolve(s.mounts, urlPath, s.isWrapped)
-		if err == nil || !settlable(err) || time.Since(start) >= settleMax || time.Since(lastChange(s.mounts, urlPath)) >= settleQuiet {
+		if err == nil || !settlable(err) || time.Since(start) >= settleMax || time.Since(g.lastChange(s.mounts, urlPath, false)) >= settleQuiet {
 			return rt, true, err
 		}
 		t.Reset(settleStep)
 	}
 }
 
-// lastChange returns the latest status change (ctime) of the directory
-// urlPath leads to under its mount (the deepest one of its path that
-// exists) and of the file it names there, if any: a rename or removal in a
-// directory changes the directory's, a chmod or a write the file's. Zero
-// when urlPath is under no mount.
-func lastChange(mounts []*mount, urlPath string) time.Time {
+// eventLag is how long a change may take to reach the watcher: a request
+// can find a file gone a moment before the watcher hears of it.
+const eventLag = 50 * time.Millisecond
+
+// lastChange returns when what urlPath names last changed. A file there
+// (not executable, not startable): its change time (ctime), which a
+// chmod, a write or a rename over it sets. A missing one: the watcher's
+// last event for that name (an editor renamed it away, a deploy removed
+// it); its directory's change time counts only at the first look and only
+// when just now (an event still on its way), so that a directory some
+// script writes into all the time does not make every missing name wait.
+// Without a watcher, the directory's change time. Zero when urlPath is
+// under no mount.
+func (g *Gateway) lastChange(mounts []*mount, urlPath string, first bool) time.Time {
 	clean := path.Clean("/" + urlPath)
 	var m *mount
 	for _, c := range mounts {
@@ -89,13 +103,13 @@ func lastChange(mounts []*mount, urlPath string) time.Time {
 	if m == nil {
 		return time.Time{}
 	}
-	var dirCtime, fileCtime int64
-	dir := m.dir
 	var st syscall.Stat_t
+	dir := m.dir
 	if syscall.Stat(dir, &st) != nil {
 		return time.Time{}
 	}
-	dirCtime = st.Ctim.Nano()
+	dirCtime := st.Ctim.Nano()
+	missing := ""
 	rest := strings.Trim(strings.TrimPrefix(clean+"/", m.prefix), "/")
 	for _, seg := range strings.Split(rest, "/") {
 		if seg == "" || seg == "." || seg == ".." {
@@ -103,15 +117,59 @@ func lastChange(mounts []*mount, urlPath string) time.Time {
 		}
 		p := filepath.Join(dir, seg)
 		if syscall.Stat(p, &st) != nil {
-			break // missing: its directory tells
+			missing = p
+			break
 		}
 		if st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
-			fileCtime = st.Ctim.Nano() // the script (the rest is PATH_INFO)
-			break
+			return time.Unix(0, st.Ctim.Nano()) // the script (the rest is PATH_INFO)
 		}
 		dir, dirCtime = p, st.Ctim.Nano()
 	}
-	return time.Unix(0, max(dirCtime, fileCtime))
+	if missing == "" || !g.events.watching() {
+		return time.Unix(0, dirCtime)
+	}
+	t := g.events.at(missing)
+	if d := time.Unix(0, dirCtime); first && time.Since(d) < eventLag && d.After(t) {
+		t = d
+	}
+	return t
+}
+
+// eventTimes remembers, for a while, when the watcher last saw each file
+// name change (settle.go asks about missing scripts).
+type eventTimes struct {
+	on     atomic.Bool // the watcher runs
+	mu     sync.Mutex
+	times  map[string]time.Time
+	pruned time.Time
+}
+
+func (e *eventTimes) watching() bool { return e.on.Load() }
+
+// note records an event for name at now, and forgets the events older
+// than settleRecent now and then.
+func (e *eventTimes) note(name string, now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.times == nil {
+		e.times = map[string]time.Time{}
+	}
+	e.times[name] = now
+	if now.Sub(e.pruned) > settleRecent {
+		for k, t := range e.times {
+			if now.Sub(t) > settleRecent {
+				delete(e.times, k)
+			}
+		}
+		e.pruned = now
+	}
+}
+
+// at returns the time of the last event for name, or zero.
+func (e *eventTimes) at(name string) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.times[name]
 }
 
 // scriptChanged reports whether the file of rt is no longer the version

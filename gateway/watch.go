@@ -53,6 +53,7 @@ func (g *Gateway) startWatch() error {
 	}
 	g.warnUnsafe(g.settings.Load(), keys, st.unsafe)
 	st.started = true
+	g.events.on.Store(true)
 	g.wg.Add(1)
 	go g.watchLoop(st)
 	return nil
@@ -193,6 +194,7 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 func (g *Gateway) watchLoop(st *watchState) {
 	defer g.wg.Done()
 	defer st.w.Close()
+	defer g.events.on.Store(false)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	var burst time.Time // the first event since the last rescan
@@ -216,6 +218,7 @@ func (g *Gateway) watchLoop(st *watchState) {
 				continue // a neighbour of a scripts directory
 			}
 			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
+			g.events.note(ev.Name, time.Now())
 			if _, ok := st.watched[ev.Name]; ok && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 				// A watched directory moved or went away: watched again
 				// at the rescan if something is back under its name.
