@@ -2110,19 +2110,23 @@ sub destruct_objects {
 }
 
 # drop_libs forgets files the script required that are not modules, so the
-# next request loads them again, and %INC entries no file made.
+# next request loads them again, and %INC entries the script's run set by
+# hand. compiled (optional) holds the keys there were once the script was
+# compiled: what a module set as it loaded stays with the module.
 sub drop_libs {
-    my ($before) = @_;
+    my ($before, $compiled) = @_;
     for my $k (keys %INC) {
         next if exists $before->{$k};
         # A Name.pm that made no package Name is a library too: a data
         # file without a package line (awstats' lib/*.pm), whose
-        # variables and subs in main:: wipe_main has just deleted. So is
-        # an entry the script set by hand (`$INC{'Fake/Mod.pm'} = 1`, to
-        # stub a module out): a later `require Fake::Mod` must fail
-        # again, as in a new process. (One an @INC hook made holds the
-        # hook: kept.)
-        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3)) && inc_loaded($k);
+        # variables and subs in main:: wipe_main has just deleted.
+        # So is an entry the script's run set by hand (`$INC{'Fake/Mod.pm'}
+        # = 1`, to stub a module out): a later `require Fake::Mod` must
+        # fail again, as in a new process. One a module set for another
+        # name as it loaded (`$INC{'Bundle/Extra.pm'} = __FILE__`) stays
+        # with it; so does one an @INC hook made (it holds the hook).
+        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3))
+            && (($compiled && $compiled->{$k}) || inc_loaded($k));
         delete $INC{$k};
     }
 }
@@ -3717,6 +3721,7 @@ sub run_request {
     $^T = time;
     my $perlrun = $MODE eq 'perlrun';
     my %inc_before = $perlrun ? (map { $_ => 1 } keys %INC) : ();
+    my %inc_compiled;
     my @inc_before = $perlrun || @REG_INC ? () : @INC;
 
     my $status = 0;
@@ -3825,6 +3830,11 @@ sub run_request {
             # The script's top level is a sub's here: its @_ is @ARGV, so
             # that a bare shift or pop takes from @ARGV as in a file's
             # main program (&$sub passes this @_ on).
+            # What the compilation (its modules' loading, BEGIN) put in
+            # %INC and File::Temp's lists stays; what the run adds is the
+            # request's (drop_libs, end_file_temp).
+            %inc_compiled = map { $_ => 1 } keys %INC if $perlrun && keys(%INC) != keys(%inc_before);
+            file_temp_mark() if exists $INC{'File/Temp.pm'};
             $ok = eval { local *_ = \@ARGV; &$sub; returned_early(); 1 };
             undef $EXIT_THROW;
             if ($EXIT_ARMED) {
@@ -3883,7 +3893,7 @@ sub run_request {
             wipe_main($names);
             wipe_packages(@owned);
             undef_script_subs() if @SUB_PKGS;
-            drop_libs(\%inc_before);
+            drop_libs(\%inc_before, \%inc_compiled);
             release_held() if @HELD;
             keep_or_free($wrapper, \@cvs, \@held);
             undef $wrapper;
@@ -4183,7 +4193,38 @@ sub apply_layers {
 # its cleanup().
 our ($FT_CLEANUP, $FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (0, undef, undef, 0, 0);
 sub end_file_temp {
-    my $cv = loaded_sub('File::Temp', 'cleanup') or return;
+    file_temp_lists() or return;
+    return if $File::Temp::KEEP_ALL;
+    my $files = $FT_FILES && $FT_FILES->{$$};
+    if (ref $files eq 'ARRAY' && @$files > $FT_NFILES) {
+        for my $f (splice @$files, $FT_NFILES) {
+            next unless ref $f eq 'ARRAY';
+            close($f->[0]) if ref $f->[0];
+            unlink $f->[1] if defined $f->[1] && -f $f->[1];
+        }
+    }
+    my $dirs = $FT_DIRS && $FT_DIRS->{$$};
+    if (ref $dirs eq 'ARRAY' && @$dirs > $FT_NDIRS) {
+        for my $d (splice @$dirs, $FT_NDIRS) {
+            eval { File::Path::rmtree($d, 0, 0) } if defined $d && -d $d && defined &File::Path::rmtree;
+        }
+    }
+}
+
+# file_temp_mark takes the length of File::Temp's lists before the script
+# runs: what a module registered as it loaded (a temp file it keeps for
+# the worker's life) is not the request's.
+sub file_temp_mark {
+    file_temp_lists() or return;
+    my ($files, $dirs) = ($FT_FILES && $FT_FILES->{$$}, $FT_DIRS && $FT_DIRS->{$$});
+    $FT_NFILES = ref $files eq 'ARRAY' ? @$files : 0;
+    $FT_NDIRS = ref $dirs eq 'ARRAY' ? @$dirs : 0;
+}
+
+# file_temp_lists finds File::Temp's two lists (once per loading of it),
+# and reports whether it knows them.
+sub file_temp_lists {
+    my $cv = loaded_sub('File::Temp', 'cleanup') or return 0;
     if (Scalar::Util::refaddr($cv) != $FT_CLEANUP) {
         $FT_CLEANUP = Scalar::Util::refaddr($cv);
         ($FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (undef, undef, 0, 0);
@@ -4199,23 +4240,7 @@ sub end_file_temp {
             $i++;
         }
     }
-    return if $File::Temp::KEEP_ALL;
-    my $files = $FT_FILES && $FT_FILES->{$$};
-    if (ref $files eq 'ARRAY' && @$files > $FT_NFILES) {
-        for my $f (splice @$files, $FT_NFILES) {
-            next unless ref $f eq 'ARRAY';
-            close($f->[0]) if ref $f->[0];
-            unlink $f->[1] if defined $f->[1] && -f $f->[1];
-        }
-    }
-    $FT_NFILES = ref $files eq 'ARRAY' ? @$files : 0;
-    my $dirs = $FT_DIRS && $FT_DIRS->{$$};
-    if (ref $dirs eq 'ARRAY' && @$dirs > $FT_NDIRS) {
-        for my $d (splice @$dirs, $FT_NDIRS) {
-            eval { File::Path::rmtree($d, 0, 0) } if defined $d && -d $d && defined &File::Path::rmtree;
-        }
-    }
-    $FT_NDIRS = ref $dirs eq 'ARRAY' ? @$dirs : 0;
+    return 1;
 }
 
 # end_dbi does to DBI's cached connections (DBI->connect_cached) what the

@@ -465,6 +465,7 @@ var runnerCorpus = []runnerCase{
 	{script: "class_struct.pl", query: "%d", notRegistry: true},
 	{script: "inc_stub.pl", query: "%d", notRegistry: true},
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
+	{script: "module_load_side.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
