@@ -159,18 +159,24 @@ func appendPairStream(dst []byte, id uint16, pairs []byte) []byte {
 	return appendStream(dst, typeParams, id, pairs)
 }
 
-// PairsFitRecords reports whether every name-value pair of pairs (a run
-// of AppendPair) fits one FastCGI record, so that no pair straddles two
-// (appendPairStream), which some responders (php-cgi) cannot read.
-func PairsFitRecords(pairs []byte) bool {
+// PairTooLong returns the name of the first name-value pair of pairs (a
+// run of AppendPair) that does not fit one FastCGI record, and whether
+// there is one: such a pair straddles two records (appendPairStream),
+// which some responders (php-cgi) cannot read.
+func PairTooLong(pairs []byte) (string, bool) {
 	for len(pairs) > 0 {
 		size, ok := pairSize(pairs)
-		if !ok || size > maxContent {
-			return false
+		if !ok {
+			return "", true
+		}
+		if size > maxContent {
+			nlen, s1, _ := readLen(pairs)
+			_, s2, _ := readLen(pairs[s1:])
+			return string(pairs[s1+s2 : s1+s2+nlen]), true
 		}
 		pairs = pairs[size:]
 	}
-	return true
+	return "", false
 }
 
 // pairSize returns the encoded size of the name-value pair at the start of

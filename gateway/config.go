@@ -596,7 +596,7 @@ func requestVar(k string) string {
 	case "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SERVER_PROTOCOL", "SERVER_NAME", "SERVER_ADDR", "SERVER_PORT",
 		"REQUEST_METHOD", "REQUEST_URI", "REQUEST_SCHEME", "QUERY_STRING", "SCRIPT_NAME", "SCRIPT_FILENAME",
 		"DOCUMENT_ROOT", "PATH_INFO", "PATH_TRANSLATED", "REMOTE_ADDR", "REMOTE_PORT", "REMOTE_HOST",
-		"REMOTE_USER", "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE":
+		"REMOTE_IDENT", "REMOTE_USER", "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE":
 		return "set from each request (RFC 3875), not configurable"
 	case "HTTP_PROXY":
 		return "never passed to scripts (httpoxy); for an outbound proxy set http_proxy or CGI_HTTP_PROXY"

@@ -77,6 +77,7 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"env sets a request's variable", "[env]\nHTTPS = \"on\"\nREQUEST_METHOD = \"PUT\"\n", []string{"line 3", "REQUEST_METHOD", "set from each request"}},
+		{"env sets REMOTE_IDENT", "[env]\nREMOTE_IDENT = \"x\"\n", []string{"line 2", "REMOTE_IDENT"}},
 		{"env sets a header's variable", "[env]\nHTTP_X_USER = \"admin\"\n", []string{"line 2", "HTTP_X_USER"}},
 		{"env sets HTTP_PROXY", "[script.\"a.pl\"]\nenv = { HTTP_PROXY = \"http://p:3128\" }\n", []string{"line 2", "HTTP_PROXY", "httpoxy"}},
 		{"script outside the directory", "[script.\"../etc/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "../etc/x.pl"}},

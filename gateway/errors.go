@@ -20,7 +20,9 @@ var (
 	// ErrHeaderTooLong: a request header whose variable does not fit one
 	// FastCGI record, for a wrapper's worker (php-cgi) that cannot take
 	// one cut in two (431).
-	ErrHeaderTooLong  = errors.New("gateway: a request header too long for one FastCGI record, which the wrapper's worker needs")
+	ErrHeaderTooLong = errors.New("gateway: a request header too long for one FastCGI record, which the wrapper's worker needs")
+	// ErrURITooLong: the same for the request target (414).
+	ErrURITooLong     = errors.New("gateway: a request target too long for one FastCGI record, which the wrapper's worker needs")
 	ErrBadRequestBody = errors.New("gateway: reading request body")
 	ErrShuttingDown   = errors.New("gateway: shutting down")
 	ErrStartScript    = errors.New("gateway: cannot start script")
@@ -43,6 +45,8 @@ func statusFor(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrHeaderTooLong):
 		return http.StatusRequestHeaderFieldsTooLarge
+	case errors.Is(err, ErrURITooLong):
+		return http.StatusRequestURITooLong
 	case errors.Is(err, ErrBadRequestBody):
 		return http.StatusBadRequest
 	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown):

@@ -1268,6 +1268,9 @@ func TestFastCGI_PHPLongHeaders(t *testing.T) {
 	if resp, body := mustDo(t, req); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("one 66 KB header: %d %q, want 431", resp.StatusCode, body)
 	}
+	if resp, body := mustGet(t, s.url("pid.php")+"?q="+strings.Repeat("v", 66000)); resp.StatusCode != http.StatusRequestURITooLong {
+		t.Errorf("a 66 KB query string: %d %q, want 414", resp.StatusCode, body)
+	}
 	if p2, _ := s.get(t, "pid.php"); p2 != p1 {
 		t.Errorf("then worker %d, want %d still", p2, p1)
 	}

@@ -421,12 +421,17 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if err != nil {
 			return nil, err
 		}
-		if wrapped && !fastcgi.PairsFitRecords(pairs) {
+		if name, long := fastcgi.PairTooLong(pairs); wrapped && long {
 			// php-cgi reads each FCGI_PARAMS record on its own: a
 			// variable cut in two kills the worker. Refused as lighttpd
-			// refuses it; FCGI.pm and the runner join such a pair.
+			// refuses it; FCGI.pm and the runner join such a pair. (The
+			// request target's variables: 414.)
 			pairsPool.Put(bp)
-			return nil, ErrHeaderTooLong
+			switch name {
+			case "QUERY_STRING", "REQUEST_URI", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME":
+				return nil, fmt.Errorf("%w (%s)", ErrURITooLong, name)
+			}
+			return nil, fmt.Errorf("%w (%s)", ErrHeaderTooLong, name)
 		}
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Pairs:    pairs,

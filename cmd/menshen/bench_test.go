@@ -458,4 +458,17 @@ func TestBench_ScriptNames(t *testing.T) {
 	if code, _, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "4", "/slow.pl"); code != 2 || !strings.Contains(stderr, `no such script: "/slow.pl"`) {
 		t.Errorf("/slow.pl: exit %d, stderr %q; want 2 naming it", code, stderr)
 	}
+
+	// The same against a running gateway (--url): POST /mode takes the
+	// script's name, not the one with PATH_INFO.
+	addr, admin := freeAddr(t), freeAddr(t)
+	srv := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir, "--workers", "1")
+	t.Cleanup(func() { srv.stop(t, syscall.SIGTERM) })
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "8", "--json", "slow.pl/extra")
+	if code != 0 {
+		t.Fatalf("--url slow.pl/extra: exit %d, stderr:\n%s", code, stderr)
+	}
+	if rep := mustParseBench(t, stdout); len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Spawned != 8 || rep.Scripts[0].Modes["fastcgi"].Spawned > 1 {
+		t.Errorf("--url slow.pl/extra: %+v; want 8 processes in cgi, at most the worker in fastcgi", rep.Scripts)
+	}
 }

@@ -267,22 +267,34 @@ type counts struct {
 	reason   string
 }
 
+// scriptOf returns the listed name a script name stands for: itself, or
+// for a name with PATH_INFO ("report.pl/monthly") the longest listed name
+// it starts with, then a slash. A name nothing matches is kept.
+func (st *status) scriptOf(script string) string {
+	if st == nil {
+		return script
+	}
+	name := ""
+	for _, s := range st.Scripts {
+		if s.Name == script {
+			return script
+		}
+		if strings.HasPrefix(script, s.Name+"/") && len(s.Name) > len(name) {
+			name = s.Name
+		}
+	}
+	if name == "" {
+		return script
+	}
+	return name
+}
+
 func (st *status) counts(script string) counts {
 	c := counts{workers: map[int]bool{}}
 	if st == nil {
 		return c
 	}
-	// A name with PATH_INFO ("report.pl/monthly") counts as its script:
-	// the longest listed name it starts with, then a slash.
-	name := ""
-	for _, s := range st.Scripts {
-		if s.Name == script || strings.HasPrefix(script, s.Name+"/") && len(s.Name) > len(name) {
-			name = s.Name
-		}
-		if s.Name == script {
-			break
-		}
-	}
+	name := st.scriptOf(script)
 	for _, s := range st.Scripts {
 		if s.Name != name {
 			continue
@@ -386,6 +398,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Scripts = append(rep.Scripts, sr)
 		if cfg.Restore && before != nil {
 			key, _, _ := strings.Cut(script, "?")
+			key = before.scriptOf(key)
 			if m := before.counts(key).mode; m != "" {
 				if err := cfg.Target.setMode(ctx, m, key); err != nil && sr.Error == "" {
 					sr.Error = fmt.Sprintf("restore mode %s: %v", m, err)
@@ -473,6 +486,9 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
 	url := scriptURL(cfg.Target.Base, script)
 	key, _, _ := strings.Cut(script, "?")
+	if st, err := cfg.Target.status(ctx); err == nil {
+		key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
+	}
 	answers := map[string][]Answer{}
 	for _, mode := range []string{ModeCGI, ModeFastCGI} {
 		if err := cfg.Target.setMode(ctx, mode, key); err != nil {
