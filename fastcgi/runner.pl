@@ -1573,7 +1573,7 @@ sub script_owned {
     (my $file = "$pkg.pm") =~ s{::}{/}g;
     return 0 if exists $INC{$file};
     my $h = stash($pkg) or return 0;
-    my $subs = 0;
+    my ($subs, $imported) = (0, 0);
     for my $k (keys %$h) {
         my $g = $h->{$k};
         my $code = entry_code($g) or next;
@@ -1589,8 +1589,15 @@ sub script_owned {
             # Class::Struct's `struct(Point => ...)` imports into Point):
             # they were compiled in another package. A sub a module file
             # compiled in this very package makes it the module's
-            # (DBI::db).
-            next if ($DECLARED_PKG{$pkg} || $NAMED{$pkg}) && compiled_in($cv) ne $pkg;
+            # (DBI::db). In another package, such subs alone make it the
+            # module's (a class a module builds of its closures); beside
+            # subs the script's code made (a struct() of a name the
+            # script built, whose eval below is the script's), they
+            # decide nothing.
+            if (compiled_in($cv) ne $pkg) {
+                $imported++ unless $DECLARED_PKG{$pkg} || $NAMED{$pkg};
+                next;
+            }
             return 0;
         }
         # A sub a string eval made, in a package the script's source
@@ -1613,6 +1620,7 @@ sub script_owned {
             }
         }
     }
+    return 0 if $imported && $imported == $subs;
     return 1 if $subs;
     # No subs: the script's if its source names it, and it holds no
     # package that is not (CGI holds CGI::Carp).

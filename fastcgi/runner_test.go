@@ -463,6 +463,7 @@ var runnerCorpus = []runnerCase{
 	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
 	{script: "class_struct.pl", query: "%d", notRegistry: true},
+	{script: "class_struct_dynamic.pl", query: "%d", notRegistry: true},
 	{script: "inc_stub.pl", query: "%d", notRegistry: true},
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 	{script: "module_load_side.pl"},
