@@ -132,6 +132,11 @@ func appendStream(dst []byte, typ recType, id uint16, data []byte) []byte {
 	return appendRecord(dst, typ, id, nil)
 }
 
+// maxParamsContent is the most an FCGI_PARAMS record carries: a multiple
+// of 8, so that it needs no padding. php-cgi refuses a record whose
+// content and padding pass 65535 (65535 bytes pad to 65536).
+const maxParamsContent = maxContent &^ 7
+
 // appendPairStream is appendStream for the FCGI_PARAMS stream: its
 // records end between two name-value pairs, never inside one, as long as
 // each pair fits a record. The spec lets a pair straddle records, and
@@ -141,17 +146,17 @@ func appendStream(dst []byte, typ recType, id uint16, data []byte) []byte {
 // pairs must be a run of whole pairs (AppendPair); should it not parse,
 // it is cut as appendStream cuts.
 func appendPairStream(dst []byte, id uint16, pairs []byte) []byte {
-	for len(pairs) > maxContent {
+	for len(pairs) > maxParamsContent {
 		n := 0 // the bytes of whole pairs that fit
 		for n < len(pairs) {
 			size, ok := pairSize(pairs[n:])
-			if !ok || n+size > maxContent {
+			if !ok || n+size > maxParamsContent {
 				break
 			}
 			n += size
 		}
 		if n == 0 {
-			n = maxContent // one pair alone over a record, or no pair at all
+			n = maxParamsContent // one pair alone over a record, or no pair at all
 		}
 		dst = appendRecord(dst, typeParams, id, pairs[:n])
 		pairs = pairs[n:]
@@ -169,7 +174,7 @@ func PairTooLong(pairs []byte) (string, bool) {
 		if !ok {
 			return "", true
 		}
-		if size > maxContent {
+		if size > maxParamsContent {
 			nlen, s1, _ := readLen(pairs)
 			_, s2, _ := readLen(pairs[s1:])
 			return string(pairs[s1+s2 : s1+s2+nlen]), true

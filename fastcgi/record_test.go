@@ -248,8 +248,9 @@ func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
 			}
 			return p
 		}()},
-		{"one pair of exactly a record", [][2]string{{"A", "1"}, {"HTTP_X", big(maxContent - 10)}, {"B", "2"}}},
+		{"one pair of exactly a record", [][2]string{{"A", "1"}, {"HTTP_X", big(maxParamsContent - 14)}, {"B", "2"}}},
 		{"one pair over a record", [][2]string{{"A", "1"}, {"HTTP_X", big(maxContent + 500)}, {"B", "2"}}},
+		{"one pair between the unpadded and the padded size", [][2]string{{"A", "1"}, {"HTTP_X", big(maxContent - 20)}, {"B", "2"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var enc []byte
@@ -272,6 +273,9 @@ func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
 				if h.typ != typeParams {
 					t.Fatalf("record type %v", h.typ)
 				}
+				if len(content)+padLen(len(content)) > maxContent {
+					t.Errorf("a record of %d bytes pads past %d (php-cgi refuses it)", len(content), maxContent)
+				}
 				if len(content) == 0 {
 					break
 				}
@@ -283,7 +287,7 @@ func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
 					start := 0
 					for _, b := range bounds {
 						if b > end {
-							if b-start <= maxContent {
+							if b-start <= maxParamsContent {
 								t.Errorf("a record ends at %d, inside a pair of %d bytes that fits a record", end, b-start)
 							}
 							break

@@ -2128,13 +2128,16 @@ sub drop_libs {
         # A Name.pm that made no package Name is a library too: a data
         # file without a package line (awstats' lib/*.pm), whose
         # variables and subs in main:: wipe_main has just deleted.
-        # So is an entry the script's run set by hand (`$INC{'Fake/Mod.pm'}
-        # = 1`, to stub a module out): a later `require Fake::Mod` must
-        # fail again, as in a new process. One a module set for another
-        # name as it loaded (`$INC{'Bundle/Extra.pm'} = __FILE__`) stays
-        # with it; so does one an @INC hook made (it holds the hook).
-        next if is_module_key($k) && stash(join '::', split m{/}, substr($k, 0, -3))
-            && (($compiled && $compiled->{$k}) || inc_loaded($k));
+        # So is an entry the script's run set by hand for a package that
+        # has no sub (`$INC{'Fake/Mod.pm'} = 1`, to stub a module out):
+        # a later `require Fake::Mod` must fail again, as in a new
+        # process. One a module set for a package it carries, as it
+        # loaded at the compilation or at run time (`$INC{'Bundle/Extra.pm'}
+        # = __FILE__` or `= 1`), stays with it: the package has its subs;
+        # so does one an @INC hook made (it holds the hook).
+        my $pkg = join '::', split m{/}, substr($k, 0, -3);
+        my $h = is_module_key($k) ? stash($pkg) : undef;
+        next if $h && (($compiled && $compiled->{$k}) || inc_loaded($k) || grep { entry_code($h->{$_}) } keys %$h);
         delete $INC{$k};
     }
 }
@@ -3719,6 +3722,7 @@ sub run_request {
     $EXIT = undef;
     $SKIP_END = 0;
     $OBJ_HELD = undef;
+    file_temp_hook() if exists $INC{'File/Temp.pm'};    # (a BEGIN block's temp files too)
 
     setup_fds($req);
     # %ENV is empty, the cwd the script's directory and the seed new: see
@@ -3838,11 +3842,11 @@ sub run_request {
             # The script's top level is a sub's here: its @_ is @ARGV, so
             # that a bare shift or pop takes from @ARGV as in a file's
             # main program (&$sub passes this @_ on).
-            # What the compilation (its modules' loading, BEGIN) put in
-            # %INC and File::Temp's lists stays; what the run adds is the
-            # request's (drop_libs, end_file_temp).
+            # What the compilation (its modules' loading) put in %INC
+            # stays (drop_libs). File::Temp, if the compilation loaded
+            # it, is watched from now on (end_file_temp).
             %inc_compiled = map { $_ => 1 } keys %INC if $perlrun && keys(%INC) != keys(%inc_before);
-            file_temp_mark() if exists $INC{'File/Temp.pm'};
+            file_temp_hook() if exists $INC{'File/Temp.pm'};
             $ok = eval { local *_ = \@ARGV; &$sub; returned_early(); 1 };
             undef $EXIT_THROW;
             if ($EXIT_ARMED) {
@@ -4194,39 +4198,82 @@ sub apply_layers {
 # END block): the files tempfile(UNLINK => 1) and the directories
 # tempdir(CLEANUP => 1) made, the files' handles closed first. Before, a
 # worker kept them until its recycling, up to --max-requests files. Only
-# those registered since the last request count: one a module made as it
-# loaded, before, stays with the module. registry keeps them all, as
-# mod_perl does (a global may hold one for the next request). File::Temp
-# keeps its lists in two file-scope lexicals, reached through the pad of
-# its cleanup().
-our ($FT_CLEANUP, $FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (0, undef, undef, 0, 0);
+# those the request's own code asked for (the script, its libraries, its
+# BEGIN blocks: file_temp_hook) count: one a module made, as it loaded or
+# later, for its own use stays with the module. registry keeps them all,
+# as mod_perl does (a global may hold one for the next request).
+# File::Temp keeps its lists in two file-scope lexicals, reached through
+# the pad of its cleanup().
+our ($FT_CLEANUP, $FT_FILES, $FT_DIRS, $FT_HOOK, @FT_REQ) = (0, undef, undef, 0);
 sub end_file_temp {
-    file_temp_lists() or return;
-    return if $File::Temp::KEEP_ALL;
+    my @req = splice @FT_REQ;
+    return unless @req && file_temp_lists() && !$File::Temp::KEEP_ALL;
+    my %mine = map { (ref $_ ? Scalar::Util::refaddr($_) : "dir $_") => 1 } @req;
     my $files = $FT_FILES && $FT_FILES->{$$};
-    if (ref $files eq 'ARRAY' && @$files > $FT_NFILES) {
-        for my $f (splice @$files, $FT_NFILES) {
-            next unless ref $f eq 'ARRAY';
-            close($f->[0]) if ref $f->[0];
-            unlink $f->[1] if defined $f->[1] && -f $f->[1];
+    if (ref $files eq 'ARRAY') {
+        my @keep;
+        for my $f (@$files) {
+            if (ref $f eq 'ARRAY' && $mine{ Scalar::Util::refaddr($f) }) {
+                close($f->[0]) if ref $f->[0];
+                unlink $f->[1] if defined $f->[1] && -f $f->[1];
+            } else {
+                push @keep, $f;
+            }
         }
+        @$files = @keep;
     }
     my $dirs = $FT_DIRS && $FT_DIRS->{$$};
-    if (ref $dirs eq 'ARRAY' && @$dirs > $FT_NDIRS) {
-        for my $d (splice @$dirs, $FT_NDIRS) {
-            eval { File::Path::rmtree($d, 0, 0) } if defined $d && -d $d && defined &File::Path::rmtree;
+    if (ref $dirs eq 'ARRAY') {
+        my @keep;
+        for my $d (@$dirs) {
+            if (defined $d && !ref $d && $mine{"dir $d"}) {
+                eval { File::Path::rmtree($d, 0, 0) } if -d $d && defined &File::Path::rmtree;
+            } else {
+                push @keep, $d;
+            }
         }
+        @$dirs = @keep;
     }
 }
 
-# file_temp_mark takes the length of File::Temp's lists before the script
-# runs: what a module registered as it loaded (a temp file it keeps for
-# the worker's life) is not the request's.
-sub file_temp_mark {
-    file_temp_lists() or return;
-    my ($files, $dirs) = ($FT_FILES && $FT_FILES->{$$}, $FT_DIRS && $FT_DIRS->{$$});
-    $FT_NFILES = ref $files eq 'ARRAY' ? @$files : 0;
-    $FT_NDIRS = ref $dirs eq 'ARRAY' ? @$dirs : 0;
+# file_temp_hook wraps File::Temp's _deferred_unlink (which tempfile and
+# tempdir call to list a file or directory for removal at exit), once per
+# loading of File::Temp, to note those the request's own code asked for:
+# the first caller outside File::Temp (past string evals) is not a
+# module's file. Without that private sub (another File::Temp), nothing is
+# noted and nothing removed.
+sub file_temp_hook {
+    my $cur = File::Temp->can('_deferred_unlink') or return;
+    return if Scalar::Util::refaddr($cur) == $FT_HOOK;
+    my $orig = $cur;
+    my $hook = sub {
+        my $mine = $IN_SCRIPT && $$ == $PID && !temp_by_module();
+        my $isdir = $_[2];
+        $orig->(@_);
+        if ($mine && file_temp_lists()) {
+            my $list = $isdir ? $FT_DIRS && $FT_DIRS->{$$} : $FT_FILES && $FT_FILES->{$$};
+            push @FT_REQ, $list->[-1] if ref $list eq 'ARRAY' && @$list;
+        }
+        return;
+    };
+    {
+        no warnings 'redefine';
+        no strict 'refs';
+        *{'File::Temp::_deferred_unlink'} = $hook;
+    }
+    $FT_HOOK = Scalar::Util::refaddr($hook);
+}
+
+# temp_by_module tells whether the code that called File::Temp (the first
+# frame outside it, past string evals) is a loaded module's file.
+sub temp_by_module {
+    my $mod = module_file_set();
+    for (my $i = 1; my @c = caller($i); $i++) {
+        next if $c[0] eq 'File::Temp' || $c[0] eq 'Menshen::Runner';
+        next if !defined $c[1] || $c[1] =~ /^\(eval \d+\)/;
+        return $mod->{ $c[1] } ? 1 : 0;
+    }
+    return 0;
 }
 
 # file_temp_lists finds File::Temp's two lists (once per loading of it),
@@ -4235,7 +4282,7 @@ sub file_temp_lists {
     my $cv = loaded_sub('File::Temp', 'cleanup') or return 0;
     if (Scalar::Util::refaddr($cv) != $FT_CLEANUP) {
         $FT_CLEANUP = Scalar::Util::refaddr($cv);
-        ($FT_FILES, $FT_DIRS, $FT_NFILES, $FT_NDIRS) = (undef, undef, 0, 0);
+        ($FT_FILES, $FT_DIRS) = (undef, undef);
         my ($names, $vals) = B::svref_2object($cv)->PADLIST->ARRAY;
         my @v = $vals->ARRAY;
         my $i = 0;

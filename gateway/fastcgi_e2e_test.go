@@ -1268,6 +1268,13 @@ func TestFastCGI_PHPLongHeaders(t *testing.T) {
 	if resp, body := mustDo(t, req); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("one 66 KB header: %d %q, want 431", resp.StatusCode, body)
 	}
+	// Just under a record: sent whole, unpadded (php-cgi refuses a
+	// record that pads past 65535 bytes).
+	for qlen := 65480; qlen <= 65492; qlen += 4 {
+		if resp, body := mustGet(t, s.url("pid.php")+"?q="+strings.Repeat("v", qlen)); resp.StatusCode != http.StatusOK || string(body) != fmt.Sprintf("php %d\n", p1) {
+			t.Errorf("a %d-byte query string: %d %q, want 200 from worker %d", qlen, resp.StatusCode, body, p1)
+		}
+	}
 	if resp, body := mustGet(t, s.url("pid.php")+"?q="+strings.Repeat("v", 66000)); resp.StatusCode != http.StatusRequestURITooLong {
 		t.Errorf("a 66 KB query string: %d %q, want 414", resp.StatusCode, body)
 	}

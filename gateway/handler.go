@@ -245,8 +245,8 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			ex, err = g.startCGI(ctx, r, s, rt, b, x)
 		}
 	}
+	started := time.Now() // (startFastCGI returns at the first output: before it)
 	start()
-	started := time.Now()
 	if err != nil && settlable(err) && ctx.Err() == nil {
 		// The script changed between the walk and the start: an editor's
 		// save in progress? Started again once it is over (settle.go).
@@ -272,7 +272,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		readerPool.Put(br)
 	}()
 	resp, err := cgi.ReadResponse(br)
-	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && time.Since(started) < quickFailure && scriptChanged(rt) {
+	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && time.Since(started) < quickFailure && scriptChanged(rt, started) {
 		// The script file changed under its start (an editor's save, a
 		// write in place): perl found it gone, or empty or cut short (a
 		// runner too, compiling it), and ran nothing. Once the change is

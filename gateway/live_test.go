@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"github.com/sirupsen/logrus/hooks/test"
 )
 
 // liveBudget is how soon a change on disk must be visible (C31, C32).
@@ -1087,6 +1088,51 @@ func TestLive_MissingNameInBusyDirectory(t *testing.T) {
 		r := fetch(noRedirectClient, s.url("missing.pl"))
 		if d := time.Since(start); r.status != http.StatusNotFound || d > 300*time.Millisecond {
 			t.Errorf("request %d: %d after %v, want 404 at once", i+1, r.status, d)
+		}
+	}
+}
+
+// TestLive_EditorSaveThroughSymlinkedDirectory: a scripts directory that
+// is a symlink (`current -> releases/r1`) is watched in its target, and a
+// request that meets a vim-style save there waits for it as elsewhere.
+func TestLive_EditorSaveThroughSymlinkedDirectory(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	real := filepath.Join(root, "releases", "r1")
+	if err := os.MkdirAll(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "current")
+	if err := os.Symlink(filepath.Join("releases", "r1"), link); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := test.NewNullLogger()
+	g, srv := mustGateway(t, Config{Scripts: link, Logger: log, Mode: ModeCGI, Timeout: 10 * time.Second})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(link, "page.pl")
+	mustWriteFile(t, path, versionScript(1), 0o755)
+	url := srv.URL + "/cgi-bin/page.pl"
+	if r := fetch(noRedirectClient, url); r.status != http.StatusOK {
+		t.Fatalf("first: %d %q", r.status, r.body)
+	}
+	for v := 2; v <= 4; v++ {
+		if err := os.Rename(path, path+"~"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(60 * time.Millisecond) // (past the first look's grace: only the name's event counts)
+		got := make(chan result, 1)
+		go func() { got <- fetch(noRedirectClient, url) }()
+		time.Sleep(40 * time.Millisecond)
+		mustWriteFile(t, path, versionScript(v), 0o644)
+		time.Sleep(40 * time.Millisecond)
+		if err := os.Chmod(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(path + "~")
+		if r := <-got; r.status != http.StatusOK || r.body != versionBody(v) {
+			t.Errorf("save %d: %d %q, want the new version", v, r.status, r.body)
 		}
 	}
 }

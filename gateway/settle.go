@@ -173,8 +173,17 @@ func (e *eventTimes) at(name string) time.Time {
 }
 
 // scriptChanged reports whether the file of rt is no longer the version
-// the route found: renamed over, removed, or written since.
-func scriptChanged(rt *route) bool {
+// the route found, and changed since the script was started (since: a
+// touch while a slow client sent the body, before the start, is no
+// change under the start): renamed over, removed, or written.
+func scriptChanged(rt *route, since time.Time) bool {
+	var st syscall.Stat_t
+	if err := syscall.Stat(rt.file, &st); err != nil {
+		return true
+	}
 	fi, err := os.Stat(rt.file)
-	return err != nil || fileVersionOf(fi) != fileVersionOf(rt.info)
+	if err != nil {
+		return true
+	}
+	return fileVersionOf(fi) != fileVersionOf(rt.info) && time.Unix(0, st.Ctim.Nano()).After(since.Add(-10*time.Millisecond))
 }

@@ -175,11 +175,18 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 		if configOnly {
 			break
 		}
-		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
+		// (The directory the mount's path leads to: a scripts directory
+		// that is a symlink, `current -> releases/r1`, is walked too.
+		// Its events are named back under the mount's path: mountPath.)
+		root := m.dir
+		if m.real != "" {
+			root = m.real
+		}
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.IsDir() {
 				return nil
 			}
-			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			add(p, false)
@@ -218,12 +225,13 @@ func (g *Gateway) watchLoop(st *watchState) {
 				continue // a neighbour of a scripts directory
 			}
 			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
-			g.events.note(ev.Name, time.Now())
 			if _, ok := st.watched[ev.Name]; ok && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 				// A watched directory moved or went away: watched again
 				// at the rescan if something is back under its name.
 				delete(st.watched, ev.Name)
 			}
+			ev.Name = mountPath(g.settings.Load(), ev.Name)
+			g.events.note(ev.Name, time.Now())
 			if !st.dirty {
 				for _, m := range g.settings.Load().mounts {
 					if within(m.dir, ev.Name) {
@@ -257,6 +265,18 @@ func (g *Gateway) watchLoop(st *watchState) {
 			g.rescan(st)
 		}
 	}
+}
+
+// mountPath names a file under a mount's resolved directory (a symlinked
+// scripts directory's target, where the watches are) under the mount's
+// own path, as requests and scripts' keys name it.
+func mountPath(s *settings, name string) string {
+	for _, m := range s.mounts {
+		if m.real != "" && m.real != m.dir && within(m.real, name) && !within(m.dir, name) {
+			return m.dir + strings.TrimPrefix(name, strings.TrimSuffix(m.real, "/"))
+		}
+	}
+	return name
 }
 
 // rescan applies what changed since the last scan: config first, then

@@ -13,6 +13,6 @@ use Menshen::Stubbed;
 use File::Temp qw(tempfile);
 my (undef, $mine) = tempfile(UNLINK => 1);
 print "Content-Type: text/plain\n\n";
-print "module's temp file: ", (-f $Menshen::Bundle::TEMP ? 'there' : 'gone'), "\n";
+print "module's temp file: ", (-f Menshen::Bundle::temp() ? 'there' : 'gone'), "\n";
 print "mine: ", (-f $mine ? 'there' : 'gone'), "\n";
 print Menshen::Bundle::Extra::hello(), " ", Menshen::Stubbed::hi(), "\n";

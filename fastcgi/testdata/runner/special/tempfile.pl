@@ -6,6 +6,8 @@
 use strict;
 use warnings;
 use File::Temp qw(tempfile tempdir);
+# One made as the script compiles: perlrun compiles every request.
+BEGIN { File::Temp::tempfile('beginXXXX', DIR => $ENV{TMPDIR}, UNLINK => 1) if $ENV{TMPDIR} }
 my ($fh, $name) = tempfile(UNLINK => 1);
 print $fh "data of $ENV{QUERY_STRING}\n";
 my $dir = tempdir(CLEANUP => 1);

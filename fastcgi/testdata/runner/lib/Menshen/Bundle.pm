@@ -7,6 +7,7 @@ use File::Temp qw(tempfile);
 our ($FH, $TEMP) = tempfile(UNLINK => 1);
 print $FH "kept for the process\n";
 close $FH;
+sub temp { $TEMP }
 $INC{'Menshen/Bundle/Extra.pm'} = __FILE__;
 $INC{'Menshen/Stubbed.pm'} = 1;
 
