@@ -1052,6 +1052,23 @@ func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
 			if b, err := os.ReadFile(runs); err != nil || string(b) != "run\nrun\n" {
 				t.Errorf("mute.sh ran %q (%v), want once per request", b, err)
 			}
+			// The same through the Perl runner in fastcgi mode (whose
+			// request ends, output and all, before its start returns).
+			os.Remove(runs)
+			mutePl := filepath.Join(s.dir, "mute.pl")
+			mustWriteFile(t, mutePl, "#!/usr/bin/perl\nopen my $f, '>>', 'runs' or die; print $f \"run\\n\"; close $f;\nselect(undef, undef, undef, 0.4);\n", 0o755)
+			go func() { got <- fetch(noRedirectClient, s.url("mute.pl")) }()
+			time.Sleep(200 * time.Millisecond)
+			now = time.Now()
+			if err := os.Chtimes(mutePl, now, now); err != nil {
+				t.Fatal(err)
+			}
+			if r := <-got; r.status != http.StatusBadGateway {
+				t.Errorf("mute.pl touched while it ran: %d %q, want 502", r.status, r.body)
+			}
+			if b, err := os.ReadFile(runs); err != nil || string(b) != "run\n" {
+				t.Errorf("mute.pl ran %q (%v), want once", b, err)
+			}
 		})
 	}
 }
