@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/cgi"
+	"github.com/menshen/menshen/fastcgi"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
@@ -247,9 +248,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	started := time.Now() // (startFastCGI returns at the first output: before it)
 	start()
-	if err != nil && settlable(err) && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && (settlable(err) || errors.Is(err, fastcgi.ErrStartFailed) && scriptChanged(rt, started.Add(-settleRecent))) {
 		// The script changed between the walk and the start: an editor's
 		// save in progress? Started again once it is over (settle.go).
+		// (A worker that did not start because its file went away under
+		// it, the runner reading the script, is one of these.)
 		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); waited && err2 == nil && rt2.key == rt.key {
 			rt, nph = rt2, rt2.nph()
 			start()

@@ -1153,3 +1153,24 @@ func TestLive_EditorSaveThroughSymlinkedDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestLive_WorkerStartFailsAsFileIsReplaced: a FastCGI worker that fails
+// to start because its file is replaced as it starts (the runner reading
+// a script an editor renamed away) is started again from the new file
+// once the save is over, not a 502. Here the version caught replaces
+// itself with a working FCGI.pm program and exits.
+func TestLive_WorkerStartFailsAsFileIsReplaced(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	native, err := os.ReadFile("../testdata/fastcgi/native.fcgi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, ".next"), string(native), 0o755)
+	mustWriteFile(t, filepath.Join(s.dir, "app.fcgi"), "#!/bin/sh\nmv .next app.fcgi\nexit 1\n", 0o755)
+	r := fetch(noRedirectClient, s.url("app.fcgi"))
+	if r.status != http.StatusOK || r.body != "native request 1\n" {
+		t.Errorf("%d %q %v, want the new program's answer; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+	}
+}
