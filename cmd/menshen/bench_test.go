@@ -464,11 +464,13 @@ func TestBench_ScriptNames(t *testing.T) {
 	addr, admin := freeAddr(t), freeAddr(t)
 	srv := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir, "--workers", "1")
 	t.Cleanup(func() { srv.stop(t, syscall.SIGTERM) })
-	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "8", "--json", "slow.pl/extra")
-	if code != 0 {
-		t.Fatalf("--url slow.pl/extra: exit %d, stderr:\n%s", code, stderr)
-	}
-	if rep := mustParseBench(t, stdout); len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Spawned != 8 || rep.Scripts[0].Modes["fastcgi"].Spawned > 1 {
-		t.Errorf("--url slow.pl/extra: %+v; want 8 processes in cgi, at most the worker in fastcgi", rep.Scripts)
+	for _, name := range []string{"slow.pl/extra", "/cgi-bin/slow.pl/extra"} {
+		code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "8", "--json", name)
+		if code != 0 {
+			t.Fatalf("--url %s: exit %d, stderr:\n%s", name, code, stderr)
+		}
+		if rep := mustParseBench(t, stdout); len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Spawned != 8 || rep.Scripts[0].Modes["fastcgi"].Spawned > 1 {
+			t.Errorf("--url %s: %+v; want 8 processes in cgi, at most the worker in fastcgi", name, rep.Scripts)
+		}
 	}
 }

@@ -471,7 +471,8 @@ func canonical(t Target, st *status, script string) string {
 		tries = []string{strings.TrimPrefix(key, strings.TrimSuffix(u.Path, "/")+"/")}
 	}
 	for _, k := range tries {
-		if k != key && listed(k) {
+		// (Listed, or a listed script with PATH_INFO: scriptOf.)
+		if k != key && (listed(k) || st.scriptOf(k) != k) {
 			if hasQuery {
 				k += "?" + query
 			}
