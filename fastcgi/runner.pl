@@ -3925,6 +3925,15 @@ sub run_request {
                 destruct_objects(registry_spaces(), 1);
             }
         }
+        # CGI.pm's globals hold the request's query and its uploads' temp
+        # files (%QUERY_TMPFILES, $Q): a CGI process's exit removes those
+        # files at once, and CGI.pm's own mod_perl cleanup resets the
+        # globals at the end of a request. So here, in every level (the
+        # next request resets them again before it starts, and the
+        # registry puts its `use CGI` pragmas back then).
+        if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) {
+            eval { $init->(); 1 };
+        }
         end_dbi() if exists $INC{'DBI.pm'};
         # The runner's handler is back before the answer leaves: the
         # gateway may stop the worker as soon as it has it.

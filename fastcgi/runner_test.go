@@ -1603,3 +1603,38 @@ func TestRunner_TempFilesRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestRunner_UploadTempFileRemoved: a file uploaded through CGI.pm is in a
+// temp file CGI.pm's globals hold; a CGI process's exit removes it, and
+// the runner's end of the request must too, in every level (CGI.pm's
+// mod_perl cleanup resets its globals at the end of a request), not at
+// the worker's next request, which may never come.
+func TestRunner_UploadTempFileRemoved(t *testing.T) {
+	mustRunnerPerl(t)
+	mustRunnerModule(t, "CGI")
+	script := mustRunnerAbs(t, "testdata/runner/special/upload_tmp.pl")
+	body := "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
+		strings.Repeat("upload data\n", 100) + "\r\n--XyZ--\r\n"
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			tmp := t.TempDir()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i := 0; i < 2; i++ {
+				params := runnerParams(script, "POST", "", body, "CONTENT_TYPE=multipart/form-data; boundary=XyZ", "TMPDIR="+tmp)
+				got := r.do(t, c, params, body)
+				lines := strings.Split(strings.TrimSpace(string(got.out)), "\n")
+				if got.status != 0 || len(lines) < 2 || lines[len(lines)-1] != "1200" {
+					t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+				}
+				name := lines[len(lines)-2]
+				if name == "" {
+					t.Fatalf("request %d: no temp file name in %q", i+1, got.out)
+				}
+				if _, err := os.Stat(name); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("request %d: the upload's temp file %s is still there after the answer (%v)", i+1, name, err)
+				}
+			}
+		})
+	}
+}

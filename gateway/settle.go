@@ -185,5 +185,9 @@ func scriptChanged(rt *route, since time.Time) bool {
 	if err != nil {
 		return true
 	}
-	return fileVersionOf(fi) != fileVersionOf(rt.info) && time.Unix(0, st.Ctim.Nano()).After(since.Add(-10*time.Millisecond))
+	// (The change time alone, a chmod, is no new content: a script that
+	// ran its code quickly under a chmod is not run twice.)
+	now, then := fileVersionOf(fi), fileVersionOf(rt.info)
+	now.ctime, then.ctime = 0, 0
+	return now != then && time.Unix(0, st.Ctim.Nano()).After(since.Add(-10*time.Millisecond))
 }
