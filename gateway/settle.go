@@ -25,8 +25,10 @@ import (
 // cannot help, since the request resolves its script on the file system.
 // So a request that fails so while the script's directory or file changed
 // within settleRecent waits, checking every settleStep, until it resolves
-// again or nothing there has changed for settleQuiet (the watcher's
-// debounce: the save is over and the failure real), at most settleMax. A
+// again or nothing there has changed for settleQuiet (the save is over
+// and the failure real; an editor's steps on a busy machine, or writing a
+// big file, can be further apart than the watcher's debounce), at most
+// settleMax. A
 // script that is really missing costs its requests nothing: only a change
 // in the last second makes one wait, and then not past a quiet moment.
 const (
@@ -35,7 +37,7 @@ const (
 	// its file gone or empty; one that ran longer is not started again.
 	quickFailure = 100 * time.Millisecond
 	settleRecent = time.Second
-	settleQuiet  = debounce
+	settleQuiet  = 250 * time.Millisecond
 	settleStep   = 10 * time.Millisecond
 	settleMax    = time.Second
 )
