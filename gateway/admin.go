@@ -195,11 +195,7 @@ func (g *Gateway) ScriptKey(name string) (string, bool) {
 	}
 	p := name
 	if !strings.HasPrefix(p, "/") {
-		for _, m := range s.mounts {
-			if m.main {
-				p = m.prefix + p
-			}
-		}
+		p = keyPath(s, p) // under the main prefix
 	}
 	if rt, err := resolve(s.mounts, p, s.isWrapped); err == nil {
 		return rt.key, true

@@ -237,7 +237,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	x.queued = restart
 
 	nph := rt.nph()
-	var ex execution
+	var (
+		ex   execution
+		resp *cgi.Response
+	)
 	start := func() {
 		if mode == ModeFastCGI && !nph {
 			ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
@@ -246,65 +249,58 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			ex, err = g.startCGI(ctx, r, s, rt, b, x)
 		}
 	}
-	started := time.Now() // (startFastCGI returns at the first output: before it)
-	start()
-	if err != nil && ctx.Err() == nil && (settlable(err) || errors.Is(err, fastcgi.ErrStartFailed) && scriptChanged(rt, started.Add(-settleRecent))) {
-		// The script changed between the walk and the start: an editor's
-		// save in progress? Started again once it is over (settle.go).
-		// (A worker that did not start because its file went away under
-		// it, the runner reading the script, is one of these.)
-		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); waited && err2 == nil && rt2.key == rt.key {
-			rt, nph = rt2, rt2.nph()
-			start()
-		}
-	}
-	if err != nil {
-		g.fail(w, x, contextErr(ctx, err))
-		return
-	}
-	x.pid = ex.pid()
-	if nph {
-		g.passNPH(ctx, scancel, w, r, ex, x)
-		return
-	}
-
 	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(ex.stdout())
 	defer func() {
 		br.Reset(nil)
 		readerPool.Put(br)
 	}()
-	resp, err := cgi.ReadResponse(br)
-	if errors.Is(err, cgi.ErrNoOutput) && ctx.Err() == nil && time.Since(started) < quickFailure && scriptChanged(rt, started) {
+	// At most twice: a script caught by an editor's save is started
+	// again once the save is over (settle.go).
+	for again := false; ; again = true {
+		started := time.Now() // (startFastCGI returns at the first output: before it)
+		start()
+		if !again && err != nil && ctx.Err() == nil && (settlable(err) || errors.Is(err, fastcgi.ErrStartFailed) && scriptChanged(rt, started.Add(-settleRecent))) {
+			// The script changed between the walk and the start: an
+			// editor's save in progress? Started again once it is over.
+			// (A worker that did not start because its file went away
+			// under it, the runner reading the script, is one of these.)
+			if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); waited && err2 == nil && rt2.key == rt.key {
+				rt, nph = rt2, rt2.nph()
+				start()
+			}
+		}
+		if err != nil {
+			g.fail(w, x, contextErr(ctx, err))
+			return
+		}
+		x.pid = ex.pid()
+		if nph {
+			g.passNPH(ctx, scancel, w, r, ex, x)
+			return
+		}
+		br.Reset(ex.stdout())
+		resp, err = cgi.ReadResponse(br)
+		if again || !errors.Is(err, cgi.ErrNoOutput) || ctx.Err() != nil || time.Since(started) >= quickFailure || !scriptChanged(rt, started) {
+			break
+		}
 		// The script file changed under its start (an editor's save, a
 		// write in place): perl found it gone, or empty or cut short (a
 		// runner too, compiling it), and ran nothing. Once the change is
-		// over the request is served again, once (settle.go). Only a
-		// script that ended at once: one that ran a while ran its code,
-		// and must not run twice.
+		// over the request is served again, once. Only a script that
+		// ended at once: one that ran a while ran its code, and must not
+		// run twice.
 		ferr := ex.finish(false)
-		if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); err2 == nil && rt2.key == rt.key {
-			g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "waited": waited, "exit": ferr}).
-				Info("the script changed while it started; started again")
-			rt, nph = rt2, rt2.nph()
-			if start(); err != nil {
-				g.fail(w, x, contextErr(ctx, err))
-				return
-			}
-			x.pid = ex.pid()
-			if nph {
-				g.passNPH(ctx, scancel, w, r, ex, x)
-				return
-			}
-			br.Reset(ex.stdout())
-			resp, err = cgi.ReadResponse(br)
-		} else {
+		rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path)
+		if err2 != nil || rt2.key != rt.key {
 			if ferr != nil {
 				err = fmt.Errorf("%w (%v)", err, ferr)
 			}
 			g.fail(w, x, contextErr(ctx, err))
 			return
 		}
+		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "waited": waited, "exit": ferr}).
+			Info("the script changed while it started; started again")
+		rt, nph = rt2, rt2.nph()
 	}
 	if err != nil {
 		// A script whose output ended early has exited (or closed it and

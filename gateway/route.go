@@ -73,6 +73,17 @@ func scriptKey(m *mount, rel string) string {
 	return m.prefix + rel
 }
 
+// mountOf returns the mount a cleaned URL path is under (mounts are in
+// longest-prefix order), or nil.
+func mountOf(mounts []*mount, clean string) *mount {
+	for _, m := range mounts {
+		if strings.HasPrefix(clean+"/", m.prefix) {
+			return m
+		}
+	}
+	return nil
+}
+
 // resolve finds the script for a decoded URL path. The path is cleaned
 // first; if the cleaned path leaves the prefix, if any segment is a dot-file
 // or dot-directory, or if a symlink leads out of the mount's directory, the
@@ -88,13 +99,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	}
 	clean := path.Clean("/" + urlPath)
 	trailing := strings.HasSuffix(urlPath, "/") && clean != "/"
-	var m *mount
-	for _, c := range mounts {
-		if strings.HasPrefix(clean+"/", c.prefix) {
-			m = c
-			break
-		}
-	}
+	m := mountOf(mounts, clean)
 	if m == nil {
 		return nil, ErrNotFound
 	}

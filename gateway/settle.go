@@ -95,13 +95,7 @@ const eventLag = 50 * time.Millisecond
 // under no mount.
 func (g *Gateway) lastChange(mounts []*mount, urlPath string, first bool) time.Time {
 	clean := path.Clean("/" + urlPath)
-	var m *mount
-	for _, c := range mounts {
-		if strings.HasPrefix(clean+"/", c.prefix) {
-			m = c
-			break
-		}
-	}
+	m := mountOf(mounts, clean)
 	if m == nil {
 		return time.Time{}
 	}
@@ -179,10 +173,6 @@ func (e *eventTimes) at(name string) time.Time {
 // touch while a slow client sent the body, before the start, is no
 // change under the start): renamed over, removed, or written.
 func scriptChanged(rt *route, since time.Time) bool {
-	var st syscall.Stat_t
-	if err := syscall.Stat(rt.file, &st); err != nil {
-		return true
-	}
 	fi, err := os.Stat(rt.file)
 	if err != nil {
 		return true
@@ -190,6 +180,7 @@ func scriptChanged(rt *route, since time.Time) bool {
 	// (The change time alone, a chmod, is no new content: a script that
 	// ran its code quickly under a chmod is not run twice.)
 	now, then := fileVersionOf(fi), fileVersionOf(rt.info)
+	changed := time.Unix(0, now.ctime)
 	now.ctime, then.ctime = 0, 0
-	return now != then && time.Unix(0, st.Ctim.Nano()).After(since.Add(-10*time.Millisecond))
+	return now != then && changed.After(since.Add(-10*time.Millisecond))
 }

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net"
 	"net/http"
 	"net/url"
@@ -490,7 +491,7 @@ func (c *conn) readRequest() (*response, error) {
 	// and joins folded lines: both only the bytes tell (below).
 	te10 := err == nil && req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasHeaderLine(c.cr.seen, "Transfer-Encoding")
 	folded := err == nil && hasFoldedLine(c.cr.seen)
-	seenAny := len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0
+	seenAny := err != nil && len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0 // (a refusal only)
 	if cap(c.cr.seen) > 4<<10 {
 		c.cr.seen = nil // a large header block is not kept for the connection's life
 	}
@@ -1269,20 +1270,28 @@ func hasToken(v, t string) bool {
 	return false
 }
 
-// hasHeaderLine reports whether the header block at the start of b has a
-// field of that name.
-// hasFoldedLine reports whether the header block at the start of b (the
-// request line first) has a line that starts with a space or a tab: a
-// continuation of the line before (obs-fold).
-func hasFoldedLine(b []byte) bool {
-	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
-	for len(b) > 0 {
-		var line []byte
-		line, b, _ = bytes.Cut(b, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			return false // the end of the header block
+// headerLines yields the lines of the header block at the start of b (the
+// request line first, then lines up to the blank one), their line ends
+// cut.
+func headerLines(b []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
+		for len(b) > 0 {
+			var line []byte
+			line, b, _ = bytes.Cut(b, []byte("\n"))
+			line = bytes.TrimSuffix(line, []byte("\r"))
+			if len(line) == 0 || !yield(line) {
+				return // the end of the header block
+			}
 		}
+	}
+}
+
+// hasFoldedLine reports whether the header block at the start of b has a
+// line that starts with a space or a tab: a continuation of the line
+// before (obs-fold).
+func hasFoldedLine(b []byte) bool {
+	for line := range headerLines(b) {
 		if line[0] == ' ' || line[0] == '\t' {
 			return true
 		}
@@ -1290,15 +1299,10 @@ func hasFoldedLine(b []byte) bool {
 	return false
 }
 
+// hasHeaderLine reports whether the header block at the start of b has a
+// field of that name.
 func hasHeaderLine(b []byte, field string) bool {
-	_, b, _ = bytes.Cut(b, []byte("\n")) // the request line
-	for len(b) > 0 {
-		var line []byte
-		line, b, _ = bytes.Cut(b, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			return false // the end of the header block
-		}
+	for line := range headerLines(b) {
 		if name, _, ok := bytes.Cut(line, []byte(":")); ok && strings.EqualFold(string(name), field) {
 			return true
 		}
