@@ -577,6 +577,25 @@ func TestPool_CloseKillsStubbornWorker(t *testing.T) {
 	}
 }
 
+// TestPool_CloseWakesWorkerBlockedInAccept checks that Close does not wait
+// out the grace for a worker that took SIGTERM as a flag and still sits in
+// accept (the Perl runner, when the signal lands between its look at the
+// flag and the accept): Close connects to wake it.
+func TestPool_CloseWakesWorkerBlockedInAccept(t *testing.T) {
+	cfg := helperConfig(t, "flagterm")
+	cfg.StopGrace = 10 * time.Second
+	p := mustPool(t, cfg)
+	pid := p.mustGet("").pid
+	start := time.Now()
+	p.Close()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %s: the worker waited in accept for the grace's SIGKILL", d)
+	}
+	if syscallKillGroup(pid) == nil {
+		t.Errorf("worker group %d alive after Close", pid)
+	}
+}
+
 // TestPool_CloseWakesQueuedRequests checks that requests waiting for a
 // worker get ErrPoolClosed when the pool closes.
 func TestPool_CloseWakesQueuedRequests(t *testing.T) {

@@ -279,15 +279,41 @@ func (w *worker) Stop(grace time.Duration) {
 		}
 		w.signal(syscall.SIGTERM)
 		t := time.NewTimer(grace)
-		select {
-		case <-w.done:
-		case <-t.C:
-			w.signal(syscall.SIGKILL)
-			<-w.done
+		poke := time.NewTimer(pokeAfter)
+	wait:
+		for {
+			select {
+			case <-w.done:
+				break wait
+			case <-poke.C:
+				w.poke()
+			case <-t.C:
+				w.signal(syscall.SIGKILL)
+				<-w.done
+				break wait
+			}
 		}
 		t.Stop()
+		poke.Stop()
 	}
 	w.cleanup()
+}
+
+// pokeAfter is how long Stop waits after SIGTERM before it connects to a
+// worker that has not exited.
+const pokeAfter = 100 * time.Millisecond
+
+// poke connects to the worker's socket and hangs up. A worker that checks a
+// "stop" flag and then blocks in accept can take SIGTERM in between (the
+// Perl runner: its handler runs between Perl ops, so the signal only sets
+// the flag and accept does not return): the connection wakes it, it reads
+// the end of it and sees the flag. It does nothing to a worker that has
+// exited or is busy.
+func (w *worker) poke() {
+	c, err := net.DialTimeout("unix", w.sock, pokeAfter)
+	if err == nil {
+		c.Close()
+	}
 }
 
 // Kill ends the worker at once with SIGKILL to its process group. It blocks

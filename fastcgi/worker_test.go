@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/fcgi"
 	"os"
@@ -47,6 +48,9 @@ func TestMain(m *testing.M) {
 //
 //	serve     net/http/fcgi on the socket at fd 0 (see helperHandler)
 //	noterm    like serve, but ignores SIGTERM
+//	flagterm  like serve, but SIGTERM only sets a flag that is looked at
+//	          when accept returns (a worker that took the signal just
+//	          before it blocked in accept)
 //	noaccept  never accepts a connection
 //	exit      writes a line to stderr and exits with status 3 at once
 //	hold      sleeps (a grandchild forked by ?fork=1)
@@ -55,6 +59,21 @@ func runHelper(mode string) {
 	case "serve":
 	case "noterm":
 		signal.Ignore(syscall.SIGTERM)
+	case "flagterm":
+		l, err := net.FileListener(os.Stdin)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "listener:", err)
+			os.Exit(1)
+		}
+		var stop atomic.Bool
+		term := make(chan os.Signal, 1)
+		signal.Notify(term, syscall.SIGTERM)
+		go func() { <-term; stop.Store(true) }()
+		if err := fcgi.Serve(flagListener{l, &stop}, helperHandler()); err != nil {
+			fmt.Fprintln(os.Stderr, "serve:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
@@ -74,6 +93,20 @@ func runHelper(mode string) {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
+}
+
+// flagListener exits the process when an accept returns after stop was set.
+type flagListener struct {
+	net.Listener
+	stop *atomic.Bool
+}
+
+func (l flagListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if l.stop.Load() {
+		os.Exit(0)
+	}
+	return c, err
 }
 
 // helperHandler answers with X-Pid and a request counter. Query:
