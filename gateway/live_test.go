@@ -1123,14 +1123,39 @@ func TestLive_EditorSaveThroughSymlinkedDirectory(t *testing.T) {
 	if err := os.Symlink(filepath.Join("releases", "r1"), link); err != nil {
 		t.Fatal(err)
 	}
+	editorSavesThroughLink(t, link, link, "page.pl")
+}
+
+// TestLive_EditorSaveThroughSymlinkedSubdirectory: the same for a
+// subdirectory of the scripts directory that is a symlink to another one
+// in it (`cgi-bin/app -> releases/r1`): the watcher names the events
+// under the link's target, the request under the link.
+func TestLive_EditorSaveThroughSymlinkedSubdirectory(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "releases", "r1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "app")
+	if err := os.Symlink(filepath.Join("releases", "r1"), link); err != nil {
+		t.Fatal(err)
+	}
+	editorSavesThroughLink(t, root, link, "app/page.pl")
+}
+
+// editorSavesThroughLink serves scripts, makes dir/page.pl (dir holds a
+// symlink on the way), then saves it three times vim's way (rename away,
+// write, chmod) with a request (to rel) arriving after the rename: each
+// must get the new version.
+func editorSavesThroughLink(t *testing.T, scripts, dir, rel string) {
 	log, _ := test.NewNullLogger()
-	g, srv := mustGateway(t, Config{Scripts: link, Logger: log, Mode: ModeCGI, Timeout: 10 * time.Second})
+	g, srv := mustGateway(t, Config{Scripts: scripts, Logger: log, Mode: ModeCGI, Timeout: 10 * time.Second})
 	if err := g.Start(); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(link, "page.pl")
+	path := filepath.Join(dir, "page.pl")
 	mustWriteFile(t, path, versionScript(1), 0o755)
-	url := srv.URL + "/cgi-bin/page.pl"
+	url := srv.URL + "/cgi-bin/" + rel
 	if r := fetch(noRedirectClient, url); r.status != http.StatusOK {
 		t.Fatalf("first: %d %q", r.status, r.body)
 	}

@@ -125,6 +125,16 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, first bool) time.T
 		return time.Unix(0, dirCtime)
 	}
 	t := g.events.at(missing)
+	// A directory on the way may be a symbolic link to another one in the
+	// tree (`app -> releases/r1`): the watcher names its events under the
+	// target.
+	if real, err := filepath.EvalSymlinks(filepath.Dir(missing)); err == nil {
+		if alt := mountPath(g.settings.Load(), filepath.Join(real, filepath.Base(missing))); alt != missing {
+			if a := g.events.at(alt); a.After(t) {
+				t = a
+			}
+		}
+	}
 	if d := time.Unix(0, dirCtime); first && time.Since(d) < eventLag && d.After(t) {
 		t = d
 	}
