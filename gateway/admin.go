@@ -352,11 +352,12 @@ func perlCandidate(s *settings, file string) bool {
 func (g *Gateway) listScripts(s *settings) []string {
 	var out []string
 	for _, m := range s.mounts {
-		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
+		root := m.root()
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil
 			}
-			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -365,7 +366,7 @@ func (g *Gateway) listScripts(s *settings) []string {
 			if d.IsDir() {
 				return nil
 			}
-			rel, err := filepath.Rel(m.dir, p)
+			rel, err := filepath.Rel(root, p)
 			if err != nil {
 				return nil
 			}

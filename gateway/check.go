@@ -90,12 +90,16 @@ func Check(cfg Config) ([]string, error) {
 			add("%s: the scripts directory is the root directory: every executable file of the machine (/bin/sh...) would be served", m.prefix)
 			continue
 		}
-		_ = filepath.WalkDir(m.dir, func(p string, d fs.DirEntry, err error) error {
+		// With a trailing slash the walk enters a scripts directory that
+		// is a symlink (`cgi-bin -> releases/r1`), and names its files
+		// under the mount's path.
+		root := m.dir + "/"
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				add("%s: %v", p, err)
 				return nil
 			}
-			if p != m.dir && strings.HasPrefix(d.Name(), ".") {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}

@@ -322,6 +322,12 @@ func (g *Gateway) Close() error {
 // Reload re-reads the config file and applies it to new requests; on error
 // the previous config stays in force (C32).
 func (g *Gateway) Reload() error {
+	return g.reload("config reloaded")
+}
+
+// reload builds the settings anew from the flags and the config file, and
+// puts them in force; done is what the log says then.
+func (g *Gateway) reload(done string) error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
 	s, err := loadSettings(g.cfg)
@@ -338,7 +344,7 @@ func (g *Gateway) Reload() error {
 	}
 	g.pools.sync(s)
 	g.warmPools()
-	g.log.WithField("config", g.cfg.ConfigFile).Info("config reloaded")
+	g.log.WithField("config", g.cfg.ConfigFile).Info(done)
 	return nil
 }
 

@@ -911,6 +911,65 @@ func TestMode_LongInFlightRequestOutlivesDrain(t *testing.T) {
 	}
 }
 
+// TestLive_DeploySwitchesSymlink guards C31 for the deploy that switches a
+// symlinked scripts directory to a new release (`ln -sfn releases/r2
+// current`): the new release is the confinement root (a symlink inside
+// it, to a script beside it, is served), and it is watched (a library
+// edited there reaches the workers).
+func TestLive_DeploySwitchesSymlink(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	module := func(rel string, v int) string {
+		return fmt.Sprintf("package RelMod;\nsub version { \"%s %d\" }\n1;\n", rel, v)
+	}
+	page := "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse RelMod;\n" +
+		"print \"Content-Type: text/plain\\n\\n\", RelMod::version(), \"\\n\";\n"
+	for _, rel := range []string{"r1", "r2"} {
+		dir := filepath.Join(root, "releases", rel)
+		mustWriteFile(t, filepath.Join(dir, "lib", "RelMod.pm"), module(rel, 1), 0o644)
+		mustWriteFile(t, filepath.Join(dir, "page.pl"), page, 0o755)
+		if err := os.Symlink("page.pl", filepath.Join(dir, "index.pl")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(root, "current")
+	if err := os.Symlink(filepath.Join("releases", "r1"), link); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := test.NewNullLogger()
+	g, srv := mustGateway(t, Config{Scripts: link, Logger: log, Mode: ModeFastCGI, Timeout: 10 * time.Second})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// A second gateway without a watcher (Start not called) sees the
+	// switch on the request's path alone: before the watcher's rescan
+	// the first one is in the same case.
+	_, bare := mustGateway(t, Config{Scripts: link, Logger: log, Mode: ModeCGI, Timeout: 10 * time.Second})
+	get := func(name string) result { return fetch(noRedirectClient, srv.URL+"/cgi-bin/"+name) }
+	if r := get("index.pl"); r.status != http.StatusOK || r.body != "r1 1\n" {
+		t.Fatalf("release 1: %d %q", r.status, r.body)
+	}
+	tmp := filepath.Join(root, "current.tmp")
+	if err := os.Symlink(filepath.Join("releases", "r2"), tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+	if r := fetch(noRedirectClient, bare.URL+"/cgi-bin/index.pl"); r.status != http.StatusOK || r.body != "r2 1\n" {
+		t.Errorf("right after the switch, without a watcher: %d %q, want release 2", r.status, r.body)
+	}
+	var last result
+	if !waitFor(time.Second, func() bool { last = get("index.pl"); return last.status == http.StatusOK && last.body == "r2 1\n" }) {
+		t.Fatalf("after the switch: %d %q, want release 2 within 1s", last.status, last.body)
+	}
+	time.Sleep(300 * time.Millisecond) // (the switch's rescan is over)
+	mustWriteFile(t, filepath.Join(root, "releases", "r2", "lib", "RelMod.pm"), module("r2", 2), 0o644)
+	if !waitFor(1500*time.Millisecond, func() bool { last = get("page.pl"); return last.body == "r2 2\n" }) {
+		t.Errorf("a library edited in the new release: %d %q, want its new code within 1.5s", last.status, last.body)
+	}
+}
+
 // TestLive_ScriptsDirectoryMovedAwayAndBack guards C31 for the watcher when
 // the scripts directory itself moves: after `mv scripts away; mv away
 // scripts`, or a whole new directory renamed into place, changes in it are

@@ -32,6 +32,28 @@ type mount struct {
 	local  bool   // dir is on a local file system: lstatFast may be used
 }
 
+// root is the directory to walk for the mount's files: dir with symlinks
+// resolved (filepath.WalkDir does not enter a root that is a symlink:
+// `cgi-bin -> releases/r1` would list nothing).
+func (m *mount) root() string {
+	if m.real != "" {
+		return m.real
+	}
+	return m.dir
+}
+
+// confines reports whether a resolved path is inside the mount's
+// directory. That is m.real; when a deploy has just switched a symlinked
+// scripts directory to another release, and the watcher has not yet
+// rebuilt the settings, it is where the directory leads now.
+func (m *mount) confines(real string) bool {
+	if within(m.real, real) {
+		return true
+	}
+	now, err := filepath.EvalSymlinks(m.dir)
+	return err == nil && now != m.real && within(now, real)
+}
+
 // lstat is os.Lstat, or lstatFast on a local file system.
 func (m *mount) lstat(p string) (fs.FileInfo, error) {
 	if m.local {
@@ -127,7 +149,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if li.Mode()&fs.ModeSymlink != 0 {
 			linked = true
 			target, err := filepath.EvalSymlinks(p)
-			if err != nil || !within(m.real, target) {
+			if err != nil || !m.confines(target) {
 				return nil, ErrNotFound
 			}
 			if fi, err = os.Stat(target); err != nil {
@@ -153,7 +175,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		}
 		if linked {
 			real, err := filepath.EvalSymlinks(p)
-			if err != nil || !within(m.real, real) {
+			if err != nil || !m.confines(real) {
 				return nil, ErrNotFound
 			}
 			r.exec = real

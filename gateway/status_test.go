@@ -577,6 +577,30 @@ func TestStatus_FastCGISpawnsAreATotal(t *testing.T) {
 	check("recycled", 1, 5)
 }
 
+// TestStatus_SymlinkedScriptsDirectory: with a scripts directory that is
+// a symlink (`cgi-bin -> releases/r1`), /status.json lists its scripts,
+// served or not, and marks none removed (the walk did not enter the link:
+// every script was listed as removed once requested, none before).
+func TestStatus_SymlinkedScriptsDirectory(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	link := filepath.Join(t.TempDir(), "current")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	g, srv := mustGateway(t, Config{Scripts: link})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, "hello.sh", 1)
+	st := mustStatusJSON(t, admin.URL+"/status.json")
+	for _, name := range []string{"hello.sh", "hello.pl"} {
+		s, ok := findScript(st, name)
+		if !ok {
+			t.Errorf("/status.json does not list %s", name)
+		} else if s.Removed {
+			t.Errorf("%s marked removed, but it is there", name)
+		}
+	}
+}
+
 // TestStatus_RemovedScriptsMarked guards C40 with C31: a script that is
 // gone (or no longer executable) stays listed with its history, marked
 // removed in /status.json and on /status, and its Prometheus counters stay;

@@ -178,10 +178,7 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 		// (The directory the mount's path leads to: a scripts directory
 		// that is a symlink, `current -> releases/r1`, is walked too.
 		// Its events are named back under the mount's path: mountPath.)
-		root := m.dir
-		if m.real != "" {
-			root = m.real
-		}
+		root := m.root()
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.IsDir() {
 				return nil
@@ -291,6 +288,18 @@ func (g *Gateway) rescan(st *watchState) {
 			reloaded = true
 		}
 	}
+	if st.dirty && !reloaded {
+		if m := relinked(g.settings.Load()); m != nil {
+			// A deploy switched the link (`ln -sfn releases/r2 current`):
+			// the link's target is where scripts are confined, walked
+			// and watched.
+			if err := g.reload("scripts directory " + m.dir + " now leads to another directory"); err != nil {
+				g.log.WithError(err).Error("scripts directory link changed, but the config is rejected; kept the previous one")
+			} else {
+				reloaded = true
+			}
+		}
+	}
 	s := g.settings.Load()
 	if !st.dirty && !reloaded {
 		g.addWatches(st, s, true)
@@ -322,6 +331,17 @@ func (g *Gateway) rescan(st *watchState) {
 	g.pools.prune(s)
 	g.refreshLibs(st, s, old)
 	g.warmPools()
+}
+
+// relinked returns a mount whose directory now resolves to another
+// directory than when the settings were made (a symlink switched), or nil.
+func relinked(s *settings) *mount {
+	for _, m := range s.mounts {
+		if real, err := filepath.EvalSymlinks(m.dir); err == nil && real != m.real {
+			return m
+		}
+	}
+	return nil
 }
 
 // modeChanged reports whether an event since the last rescan may have

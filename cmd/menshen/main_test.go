@@ -467,6 +467,29 @@ func TestServe_BadConfigExits2(t *testing.T) {
 
 // TestCheck_ReportsNonExecutableScript guards §1 `menshen check`: one line
 // per problem and a non-zero exit; a clean directory passes.
+// TestCheck_SymlinkedScriptsDirectory: check walks a scripts directory
+// that is a symlink (a deploy's `current -> releases/r1`) and names the
+// problems under the path given.
+func TestCheck_SymlinkedScriptsDirectory(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	real := filepath.Join(root, "releases", "r1")
+	if err := os.MkdirAll(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(real, "report.pl"), []byte("#!/usr/bin/perl\nprint 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "current")
+	if err := os.Symlink(filepath.Join("releases", "r1"), link); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMenshen(t, nil, "check", "--scripts", link)
+	if code == 0 || !strings.Contains(stdout, filepath.Join(link, "report.pl")+": not executable") {
+		t.Errorf("exit %d, stdout %q (stderr %q): want current/report.pl reported not executable", code, stdout, stderr)
+	}
+}
+
 func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
