@@ -303,9 +303,9 @@
 #                    (also in a package the script only calls into, filled
 #                    by do FILE, and an %INC entry no file made). `each`
 #                    iterators of package hashes go with the hash.
-# interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale for a
-#  state             script that names setlocale, are put back after every
-#                    request (restore_interpreter); the
+# interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale
+#  state             (set by the script, a library or a module), are put
+#                    back after every request (restore_interpreter); the
 #                    signal mask too for scripts that call sigprocmask. A
 #                    script starts where no regex matched and no stat was
 #                    done; a glob assignment to STDIN/STDOUT/STDERR is
@@ -616,7 +616,6 @@ our @FH_GLOBS;            # [package, name] of the bareword handles the script o
 our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
 our $EXIT_SIGNED;         # the script writes `exit -N` or `exit +N` (warnings_import)
 our $STDOUT_DUPS;         # the script's source dups a handle ('>&'): see run_request
-our $LOCALE_SCRIPT;       # the script's source names setlocale (restore_interpreter)
 our %SIG0;                # %SIG at start
 our %SIG_BASE;            # %SIG after the script's compilation
 our @SIG_NAMES;           # keys %SIG
@@ -1674,6 +1673,12 @@ sub delete_package {
     my $pe = $STASH_KEYS{ defined $parent ? $parent : 'main' };
     $pe->[1] = scalar keys %$ph if $pe && $pe->[0] == $ph;
     undef $STASH_SIG;
+    # Locale::Maketext keeps references to each class's %Lexicon (in a
+    # lexical of its own): a lexicon class the script declared would be
+    # looked up in the deleted package's hash from then on.
+    if (exists $INC{'Locale/Maketext.pm'} and my $clear = loaded_sub('Locale::Maketext', 'clear_isa_scan')) {
+        $clear->();
+    }
 }
 
 # close_glob_io closes a glob's handle as a process exit does, and
@@ -3988,9 +3993,9 @@ sub restore_interpreter {
     $^F = $INTERP0{F} if $^F != $INTERP0{F};
     $^O = $INTERP0{O} if $^O ne $INTERP0{O};
     $^X = $INTERP0{X} if $^X ne $INTERP0{X};
-    # (The locale is asked only of a script that names setlocale: the
-    # query costs as much as the rest of this together.)
-    if ($LOCALE_SCRIPT && defined $INTERP0{locale}) {
+    # (Of every script: a library it requires, or a module, may set it;
+    # the query costs about 50 ns.)
+    if (defined $INTERP0{locale}) {
         my $now = POSIX::setlocale(POSIX::LC_ALL());
         POSIX::setlocale(POSIX::LC_ALL(), $INTERP0{locale}) if !defined $now || $now ne $INTERP0{locale};
     }
@@ -4684,7 +4689,6 @@ sub setup {
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;
     $EXIT_SIGNED = $scan =~ /\bexit\s+[-+]/ ? 1 : 0;
     $STDOUT_DUPS = $scan =~ />&/ ? 1 : 0;
-    $LOCALE_SCRIPT = $scan =~ /\bsetlocale\b/ ? 1 : 0;
     $USE_V536 = 0;
     while ($scan =~ /\buse\s+(?:v5\.(\d+)|5\.(\d{3}))/g) {
         $USE_V536 = 1 if (defined $1 ? $1 : $2 + 0) >= 35;

@@ -468,6 +468,8 @@ var runnerCorpus = []runnerCase{
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 	{script: "module_load_side.pl"},
 	{script: "module_runtime_side.pl"},
+	{script: "maketext.pl", query: "n=%d"},
+	{script: "locale_lib.pl", query: "n=%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the

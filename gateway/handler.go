@@ -431,8 +431,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// The client has (or the worker had ended) the whole answer: the
 		// script that went on after it was stopped by its timeout or the
 		// client leaving. (completed implies no read error.)
+		what := "script killed after its answer was complete"
+		if _, ok := ex.(*fcgiExec); ok {
+			// A worker is told (FCGI_ABORT_REQUEST) and goes on serving.
+			what = "request aborted after its answer was complete"
+		}
 		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "pid": x.pid, "reason": context.Cause(ctx)}).
-			Info("script killed after its answer was complete")
+			Info(what)
 		ferr = nil
 	case rerr != nil:
 		x.err, x.cut = contextErr(ctx, rerr), true
