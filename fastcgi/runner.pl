@@ -198,7 +198,11 @@
 #            blocks (not a BEGIN that only adds directories to @INC, nor
 #            one for mod_perl only while MOD_PERL is unset), `state`,
 #            require of a file (not `do FILE`, which runs every time
-#            anyway), m?? and reset, /o regexes, `use constant` of %ENV.
+#            anyway), m?? and reset, /o regexes, a `use constant` or `use
+#            if` that computes at compile time what a new process could
+#            find otherwise (%ENV, a file, a file test, the time:
+#            anything but literals, other constants, arithmetic and pure
+#            built-ins).
 #            After compiling, B inspects every named sub and END block of the
 #            script: one that captures a file-scope lexical (perl's
 #            "Variable will not stay shared") or holds a `state` variable
@@ -2799,6 +2803,54 @@ sub static_hazards {
     for my $c (@checks) {
         my ($re, $why) = @$c;
         return $why->($1) if $code =~ $re;
+    }
+    return compile_time_values($code);
+}
+
+# compile_time_values returns why a `use constant` or `use if` computes
+# something at compile time that a new process could compute otherwise
+# (a file read, a file test, the time: `use constant TITLE => do {
+# open ... }`, `use constant DEBUG => -e 'debug.flag'`, `use if -e
+# 'flag', 'Data::Dumper'`), or nothing. Compiled once, the value would
+# stay what the first request found. Literals, qw lists, constants the
+# script defines, arithmetic and the pure built-ins (atan2, sqrt, ...)
+# are static; so are $FindBin::Bin and the perl's own $] $^O $^V $^X.
+my %PURE_WORD = map { $_ => 1 } qw(atan2 sqrt int abs exp log sin cos hex oct length lc uc
+    lcfirst ucfirst sprintf join chr ord x eq ne lt gt le ge cmp and or not xor
+    __PACKAGE__ __FILE__ __LINE__ undef);
+sub compile_time_values {
+    my ($code) = @_;
+    return unless $code =~ /\buse\s+(?:constant|if)\b/;
+    my %const;
+    while ($code =~ /\buse\s+constant\s+(?:\{([^}]*)\}|([A-Za-z_]\w*))/g) {
+        if (defined $2) { $const{$2} = 1 } else { $const{$1} = 1 while $1 =~ /\b([A-Za-z_]\w*)\s*=>/g }
+    }
+    while ($code =~ /(?<![\w\$\@%&>:])use\s+(constant|if)\b([^;]*);/g) {
+        my ($what, $args) = ($1, $2);
+        if ($what eq 'if') {
+            # The condition: up to the first comma outside brackets.
+            my $depth = 0;
+            my $cond = '';
+            for my $ch (split //, $args) {
+                $depth++ if $ch =~ /[([{]/;
+                $depth-- if $ch =~ /[)\]}]/;
+                last if $ch eq ',' && $depth <= 0;
+                $cond .= $ch;
+            }
+            $args = $cond;
+        }
+        my $rest = $args;
+        $rest =~ s/\$FindBin::(?:Real)?(?:Bin|Script)\b|\$\]|\$\^[OVX]\b//g;
+        $rest =~ s/'(?:[^'\\]|\\.)*'//g;
+        return "use $what computed at compile time" if $rest =~ /"(?:[^"\\]|\\.)*[\$\@](?:[^"\\]|\\.)*"/;
+        $rest =~ s/"(?:[^"\\]|\\.)*"//g;
+        $rest =~ s/\bqw\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\/[^\/]*\/)//g;
+        $rest =~ s/\b(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|v\d+(?:\.\d+)*)\b//g;
+        $rest =~ s/\b[A-Za-z_]\w*\s*=>//g;
+        return "use $what computed at compile time" if $rest =~ /[\$\@&`<]/;
+        for my $w ($rest =~ /([A-Za-z_][\w:]*)/g) {
+            return "use $what computed at compile time" unless $PURE_WORD{$w} || $const{$w};
+        }
     }
     return;
 }

@@ -470,6 +470,8 @@ var runnerCorpus = []runnerCase{
 	{script: "module_runtime_side.pl"},
 	{script: "maketext.pl", query: "n=%d"},
 	{script: "locale_lib.pl", query: "n=%d"},
+	{script: "const_file.pl"},
+	{script: "const_static.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -624,6 +626,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"closure_anon.pl", "registry: compiled once", 0, true},
 		{"flip_only.pl", "perlrun: flip-flop (.. in scalar context)", 0, false},
 		{"ranges.pl", "registry: compiled once", 0, true},
+		{"const_file.pl", "perlrun: use constant computed at compile time", 0, false},
+		{"const_static.pl", "registry: compiled once", 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()

@@ -911,6 +911,32 @@ func TestMode_LongInFlightRequestOutlivesDrain(t *testing.T) {
 	}
 }
 
+// TestLive_CompileTimeConstantFollowsFile guards C21/C31 in auto
+// isolation: a constant computed at compile time from a data file (`use
+// constant TITLE => do { open ... }`) shows the file's new content on the
+// next request, as a new process would (compiled once, it kept the first).
+func TestLive_CompileTimeConstantFollowsFile(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	title := filepath.Join(s.dir, "title.txt")
+	mustWriteFile(t, title, "Old Title\n", 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "titled.pl"), "#!/usr/bin/perl\n"+
+		"use constant TITLE => do { open my $fh, '<', 'title.txt' or die; scalar <$fh> };\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", TITLE;\n", 0o755)
+	p1, b := s.get(t, "titled.pl")
+	if b != "Old Title\n" {
+		t.Fatalf("first: %q", b)
+	}
+	mustWriteFile(t, title, "New Title\n", 0o644)
+	p2, b := s.get(t, "titled.pl")
+	if b != "New Title\n" {
+		t.Errorf("after the data file changed: %q, want the new title", b)
+	}
+	if p1 != p2 {
+		t.Errorf("pids %d and %d: want one worker (the speed-up kept)", p1, p2)
+	}
+}
+
 // TestLive_DeploySwitchesSymlink guards C31 for the deploy that switches a
 // symlinked scripts directory to a new release (`ln -sfn releases/r2
 // current`): the new release is the confinement root (a symlink inside
