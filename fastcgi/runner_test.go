@@ -472,6 +472,7 @@ var runnerCorpus = []runnerCase{
 	{script: "locale_lib.pl", query: "n=%d"},
 	{script: "const_file.pl"},
 	{script: "const_static.pl"},
+	{script: "module_table.pl", query: "n=%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
