@@ -2897,6 +2897,9 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     'CGI::LIST_CONTEXT_WARN',
     (map { "Term::ANSIColor::$_" } qw(AUTORESET EACHLINE)),
     'File::Find::prune', 'Getopt::Long::order',
+    # (CGI::Session->name('APPSID') sets the class's cookie name: the
+    # next user's session would be looked for under it.)
+    'CGI::Session::NAME', 'CGI::Session::IP_MATCH',
 ), ['@', 'CGI::Carp::WARNINGS'];
 
 # snapshot_watched saves the watched module globals that exist now. A

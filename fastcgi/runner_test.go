@@ -473,6 +473,7 @@ var runnerCorpus = []runnerCase{
 	{script: "const_file.pl"},
 	{script: "const_static.pl"},
 	{script: "module_table.pl", query: "n=%d"},
+	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -497,7 +498,7 @@ func mustRunnerModule(tb testing.TB, module string) {
 		return
 	}
 	if err := exec.Command("perl", "-M"+module, "-e1").Run(); err != nil {
-		pkg := map[string]string{"CGI": "libcgi-pm-perl", "CGI::Carp": "libcgi-pm-perl", "DBD::SQLite": "libdbd-sqlite3-perl"}[module]
+		pkg := map[string]string{"CGI": "libcgi-pm-perl", "CGI::Carp": "libcgi-pm-perl", "DBD::SQLite": "libdbd-sqlite3-perl", "CGI::Session": "libcgi-session-perl"}[module]
 		if pkg == "" {
 			pkg = "perl"
 		}
