@@ -1282,3 +1282,41 @@ func TestFastCGI_PHPLongHeaders(t *testing.T) {
 		t.Errorf("then worker %d, want %d still", p2, p1)
 	}
 }
+
+// TestFastCGI_BadHeaderKeepsWorker: a script that writes a malformed
+// header block gets 502 in fastcgi mode as in cgi mode; when it has ended,
+// its worker is kept (it was replaced, and the script compiled again, on
+// every such request); one still writing is stopped at once, worker and
+// all, as cgi mode kills its process.
+func TestFastCGI_BadHeaderKeepsWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	pids := filepath.Join(s.dir, "oops.pids")
+	mustWriteFile(t, filepath.Join(s.dir, "oops.pl"), "#!/usr/bin/perl\n"+
+		"open my $f, '>>', 'oops.pids' or die; print $f \"$$\\n\"; close $f;\n"+
+		"print \"oops\\n\", \"more output\\n\" x 200;\n", 0o755)
+	for i := range 3 {
+		if r := fetch(noRedirectClient, s.url("oops.pl")); r.status != http.StatusBadGateway {
+			t.Fatalf("request %d: %d %q, want 502", i+1, r.status, r.body)
+		}
+	}
+	b, err := os.ReadFile(pids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := strings.Fields(string(b))
+	for _, p := range seen {
+		if n, err := strconv.Atoi(p); err == nil {
+			s.seen.add(n)
+		}
+	}
+	if len(seen) != 3 || seen[0] != seen[1] || seen[1] != seen[2] {
+		t.Errorf("pids %v: want one worker for the three requests", seen)
+	}
+
+	mustWriteFile(t, filepath.Join(s.dir, "oops_slow.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"oops\\n\";\nsleep 5;\nprint \"late\\n\";\n", 0o755)
+	start := time.Now()
+	if r := fetch(noRedirectClient, s.url("oops_slow.pl")); r.status != http.StatusBadGateway || time.Since(start) > 3*time.Second {
+		t.Errorf("a script still writing after its bad header: %d after %v, want 502 at once", r.status, time.Since(start))
+	}
+}

@@ -309,6 +309,14 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if l, ok := ex.(lingerer); ok && !abort && l.lingers() {
 			abort = true
 		}
+		var he *cgi.HeaderError
+		if abort && ctx.Err() == nil && errors.As(err, &he) && outputOver(ex, br) {
+			// A worker's script wrote a bad header block and is done:
+			// its request ends cleanly, and the worker stays (aborted,
+			// it would be replaced, the script compiled again, for every
+			// such request).
+			abort = false
+		}
 		if ferr := ex.finish(abort); !abort && ferr != nil {
 			err = fmt.Errorf("%w (%v)", err, ferr)
 		}
@@ -487,6 +495,32 @@ func finishAnswer(w http.ResponseWriter, rc *http.ResponseController, x *exchang
 	}
 	x.complete.Store(true)
 	return nil
+}
+
+// outputOver reads, without waiting, what a FastCGI worker's script wrote
+// after a bad header block (at most 64 KiB), and reports whether its
+// output has ended. Other executions: false (a CGI process is killed).
+func outputOver(ex execution, br *bufio.Reader) bool {
+	f, ok := ex.(*fcgiExec)
+	if !ok {
+		return false
+	}
+	if _, err := br.Discard(br.Buffered()); err != nil {
+		return false
+	}
+	var buf [4096]byte
+	for range 16 {
+		if f.outputEnded() {
+			return true
+		}
+		if !f.ready() {
+			return false
+		}
+		if _, err := f.Read(buf[:]); err != nil {
+			return errors.Is(err, io.EOF) && f.outputEnded()
+		}
+	}
+	return f.outputEnded()
 }
 
 // lingerer is an execution that can tell a script still running after its
