@@ -86,6 +86,10 @@ func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 	if r.TLS != nil {
 		scheme = "https"
 		add("HTTPS", "on")
+	} else if httpsOn(p.Extra) {
+		// Configured for a TLS-terminating proxy in front ([env] HTTPS =
+		// "on"): the client's scheme, and its default port, are https's.
+		scheme = "https"
 	}
 	add("REQUEST_SCHEME", scheme)
 
@@ -257,4 +261,15 @@ func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
 		}
 	}
 	return name, addr, port
+}
+
+// httpsOn reports whether the configured variables set HTTPS to "on" (any
+// case), as a TLS-terminating proxy in front calls for.
+func httpsOn(extra []string) bool {
+	for _, kv := range extra {
+		if len(kv) == len("HTTPS=on") && strings.HasPrefix(kv, "HTTPS=") && strings.EqualFold(kv[len("HTTPS="):], "on") {
+			return true
+		}
+	}
+	return false
 }

@@ -204,6 +204,33 @@ func TestEnv_TLS(t *testing.T) {
 	}
 }
 
+// TestEnv_HTTPSConfigured: behind a TLS-terminating proxy the config sets
+// HTTPS=on ([env]): the scheme is https, and a Host without a port means
+// 443, as the client asked; the variable itself is given once.
+func TestEnv_HTTPSConfigured(t *testing.T) {
+	p := testParams()
+	p.Extra = []string{"HTTPS=On"}
+	r := httptest.NewRequest("GET", "http://shop.example/a", nil)
+	env := Env(r, p)
+	got := envMap(t, env)
+	if got["HTTPS"] != "On" || got["REQUEST_SCHEME"] != "https" || got["SERVER_PORT"] != "443" {
+		t.Errorf("HTTPS, REQUEST_SCHEME, SERVER_PORT = %q, %q, %q; want On, https, 443", got["HTTPS"], got["REQUEST_SCHEME"], got["SERVER_PORT"])
+	}
+	n := 0
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "HTTPS=") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("HTTPS given %d times", n)
+	}
+	p.Extra = []string{"HTTPS=off"}
+	if got := envMap(t, Env(r, p)); got["REQUEST_SCHEME"] != "http" || got["SERVER_PORT"] != "80" {
+		t.Errorf("HTTPS=off: REQUEST_SCHEME, SERVER_PORT = %q, %q; want http, 80", got["REQUEST_SCHEME"], got["SERVER_PORT"])
+	}
+}
+
 // TestEnvDropsProxyHeader: a client "Proxy:" header must never become
 // HTTP_PROXY, which HTTP libraries read as their proxy (httpoxy,
 // CVE-2016-5385, CVE-2016-5386, C4). Proxy-Authorization stays out too.

@@ -262,7 +262,11 @@ func loadFileAll(path string) (*fileConfig, []error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, pe.Message)}
+			msg := pe.Message
+			if pe.LastKey != "" {
+				msg = pe.LastKey + ": " + msg // (a value its type refused: timeout = "soon")
+			}
+			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, msg)}
 		}
 		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
 	}

@@ -40,10 +40,16 @@ func TestConfig_ExampleFileLoads(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("..", "scripts", "report.pl")); err != nil {
 		t.Errorf("the example's [script] names no bundled script: %v", err)
 	}
-	for _, p := range []*int{fc.MaxProcs, fc.Queue, fc.Workers, fc.MinWorkers, fc.MaxRequests} {
+	for _, p := range []*int{fc.Queue, fc.MinWorkers, fc.MaxRequests} {
 		if p == nil {
 			t.Errorf("a numeric key of the example is not decoded")
 		}
+	}
+	// max_procs and workers default to the machine's CPUs: the example
+	// shows them commented out, so that a copy does not cap a bigger
+	// machine at this one's numbers.
+	if fc.MaxProcs != nil || fc.Workers != nil {
+		t.Errorf("the example sets max_procs or workers: a copy would cap another machine at these numbers")
 	}
 
 	// Built into settings over real directories, the file's values apply.
