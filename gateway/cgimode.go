@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/sirupsen/logrus"
@@ -21,6 +22,7 @@ import (
 type cgiExec struct {
 	p       *cgi.Process
 	release func()
+	started time.Time // when the process was running (after any wait for a slot, the fork and the exec)
 }
 
 func (e *cgiExec) stdout() io.Reader { return e.p.Stdout() }
@@ -93,7 +95,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 	}
 	errLog.setPID(proc.PID())
 	x.spawned = true
-	return &cgiExec{p: proc, release: s.procs.Release}, nil
+	return &cgiExec{p: proc, release: s.procs.Release, started: time.Now()}, nil
 }
 
 // wrapperArgs returns a wrapper's argv[1:]: its configured args with

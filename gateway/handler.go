@@ -240,13 +240,24 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	var (
 		ex   execution
 		resp *cgi.Response
+		// running is when the script began to run, for quickFailure:
+		// a CGI process once started (the wait for a process slot, the
+		// fork and the exec are the gateway's time, which a loaded
+		// machine stretches past quickFailure), also where fastcgi mode
+		// runs the script per request; a FastCGI request before its
+		// start, which returns at the first output.
+		running time.Time
 	)
 	start := func() {
+		running = time.Now()
 		if mode == ModeFastCGI && !nph {
 			ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
 		} else {
 			x.mode = ModeCGI
 			ex, err = g.startCGI(ctx, r, s, rt, b, x)
+		}
+		if c, ok := ex.(*cgiExec); ok && err == nil {
+			running = c.started
 		}
 	}
 	br := readerPool.Get().(*bufio.Reader)
@@ -280,7 +291,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 		br.Reset(ex.stdout())
 		resp, err = cgi.ReadResponse(br)
-		if again || !errors.Is(err, cgi.ErrNoOutput) || ctx.Err() != nil || time.Since(started) >= quickFailure || !scriptChanged(rt, started) {
+		if again || !errors.Is(err, cgi.ErrNoOutput) || ctx.Err() != nil || time.Since(running) >= quickFailure || !scriptChanged(rt, started) {
 			break
 		}
 		// The script file changed under its start (an editor's save, a

@@ -6,6 +6,7 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -1070,15 +1071,41 @@ func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
 			mustWriteFile(t, path, versionScript(1), 0o755)
 			s.get(t, "saved.pl")
 			// (step runs the editor's next steps while a request is
-			// under way, and returns that request's answer.)
-			step := func(steps ...func()) result {
+			// under way, and returns that request's answer, and whether
+			// two steps, since the change made at since, were further
+			// apart than the quiet moment that ends a save's wait.)
+			step := func(since time.Time, steps ...func()) (result, bool) {
 				got := make(chan result, 1)
 				go func() { got <- fetch(noRedirectClient, s.url("saved.pl")) }()
+				slow := false
 				for _, f := range steps {
 					time.Sleep(40 * time.Millisecond)
 					f()
+					now := time.Now()
+					slow = slow || now.Sub(since) >= settleQuiet
+					since = now
 				}
-				return <-got
+				return <-got, slow
+			}
+			// (paced makes a save again when it failed while a loaded
+			// machine held this test's own steps further apart than
+			// settleQuiet, or made a script that ends at once take
+			// longer than quickFailure: the gateway then rightly fails
+			// the request. Only a save at an editor's pace, and a quick
+			// end, count.)
+			paced := func(what, want string, save func() (result, bool)) {
+				for try := 1; ; try++ {
+					r, slow := save()
+					if r.status == http.StatusOK && r.body == want {
+						return
+					}
+					if slow && try < 5 {
+						t.Logf("%s: %d %q at a loaded machine's pace: saved again", what, r.status, r.body)
+						continue
+					}
+					t.Errorf("%s: %d %q %v; logged:\n%s", what, r.status, r.body, r.err, s.failReasons())
+					return
+				}
 			}
 			chmod := func() {
 				if err := os.Chmod(path, 0o755); err != nil {
@@ -1088,32 +1115,35 @@ func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
 
 			// Write a temporary file, rename it over, then chmod.
 			tmp := filepath.Join(s.dir, ".saved.pl.swp")
-			mustWriteFile(t, tmp, versionScript(2), 0o644)
-			if err := os.Rename(tmp, path); err != nil {
-				t.Fatal(err)
-			}
-			if r := step(chmod); r.status != http.StatusOK || r.body != versionBody(2) {
-				t.Errorf("rename-over, then chmod: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
-			}
+			paced("rename-over, then chmod", versionBody(2), func() (result, bool) {
+				mustWriteFile(t, tmp, versionScript(2), 0o644)
+				renamed := time.Now()
+				if err := os.Rename(tmp, path); err != nil {
+					t.Fatal(err)
+				}
+				return step(renamed, chmod)
+			})
 
 			// vim: rename away, write the new file, chmod, drop the backup.
-			if err := os.Rename(path, path+"~"); err != nil {
-				t.Fatal(err)
-			}
-			r := step(func() { mustWriteFile(t, path, versionScript(3), 0o644) }, chmod, func() { os.Remove(path + "~") })
-			if r.status != http.StatusOK || r.body != versionBody(3) {
-				t.Errorf("vim-style save: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
-			}
+			paced("vim-style save", versionBody(3), func() (result, bool) {
+				renamed := time.Now()
+				if err := os.Rename(path, path+"~"); err != nil {
+					t.Fatal(err)
+				}
+				return step(renamed, func() { mustWriteFile(t, path, versionScript(3), 0o644) }, chmod, func() { os.Remove(path + "~") })
+			})
 
 			// Replaced as it starts: the version caught ends at once with
 			// no output (as perl does with its file gone or still
 			// empty), the new one renamed over it by then (here by the
 			// caught version itself, so that it is in time).
-			mustWriteFile(t, filepath.Join(s.dir, ".next"), versionScript(4), 0o755)
-			mustWriteFile(t, path, "#!/bin/sh\nmv .next saved.pl\n", 0o755)
-			if r := fetch(noRedirectClient, s.url("saved.pl")); r.status != http.StatusOK || r.body != versionBody(4) {
-				t.Errorf("replaced as it started: %d %q %v; logged:\n%s", r.status, r.body, r.err, s.failReasons())
-			}
+			paced("replaced as it started", versionBody(4), func() (result, bool) {
+				mustWriteFile(t, filepath.Join(s.dir, ".next"), versionScript(4), 0o755)
+				mustWriteFile(t, path, "#!/bin/sh\nexec mv .next saved.pl\n", 0o755)
+				start := time.Now()
+				r := fetch(noRedirectClient, s.url("saved.pl"))
+				return r, time.Since(start) >= quickFailure
+			})
 
 			// Silent and unchanged: a plain 502, one run. Silent, and
 			// touched while it ran a while: it ran its code, and is not
@@ -1185,11 +1215,19 @@ func TestLive_MissingNameInBusyDirectory(t *testing.T) {
 	}()
 	defer func() { close(stop); <-done }()
 	time.Sleep(50 * time.Millisecond)
+	// (Timed where the wait would be, not around a whole HTTP exchange,
+	// which a loaded machine running the race detector stretched past
+	// 300 ms, and once past 1.5 s: a wait for the save to end lasts at
+	// least settleQuiet, and here, where the directory never goes quiet,
+	// settleMax. The handler's look is this one.)
 	for i := range 5 {
+		if r := fetch(noRedirectClient, s.url("missing.pl")); r.status != http.StatusNotFound {
+			t.Errorf("request %d: %d %q, want 404", i+1, r.status, r.body)
+		}
 		start := time.Now()
-		r := fetch(noRedirectClient, s.url("missing.pl"))
-		if d := time.Since(start); r.status != http.StatusNotFound || d > 300*time.Millisecond {
-			t.Errorf("request %d: %d after %v, want 404 at once", i+1, r.status, d)
+		_, _, err := s.g.settleRoute(t.Context(), s.g.settings.Load(), "/cgi-bin/missing.pl")
+		if d := time.Since(start); !errors.Is(err, ErrNotFound) || d >= settleQuiet {
+			t.Errorf("look %d: %v after %v, want ErrNotFound at once (a save's wait lasts %v at least)", i+1, err, d, settleQuiet)
 		}
 	}
 }
@@ -1245,21 +1283,37 @@ func editorSavesThroughLink(t *testing.T, scripts, dir, rel string) {
 		t.Fatalf("first: %d %q", r.status, r.body)
 	}
 	for v := 2; v <= 4; v++ {
-		if err := os.Rename(path, path+"~"); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(60 * time.Millisecond) // (past the first look's grace: only the name's event counts)
-		got := make(chan result, 1)
-		go func() { got <- fetch(noRedirectClient, url) }()
-		time.Sleep(40 * time.Millisecond)
-		mustWriteFile(t, path, versionScript(v), 0o644)
-		time.Sleep(40 * time.Millisecond)
-		if err := os.Chmod(path, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		os.Remove(path + "~")
-		if r := <-got; r.status != http.StatusOK || r.body != versionBody(v) {
+		for try := 1; ; try++ {
+			renamed := time.Now()
+			if err := os.Rename(path, path+"~"); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(60 * time.Millisecond) // (past the first look's grace: only the name's event counts)
+			got := make(chan result, 1)
+			go func() { got <- fetch(noRedirectClient, url) }()
+			time.Sleep(40 * time.Millisecond)
+			wrote := time.Now()
+			mustWriteFile(t, path, versionScript(v), 0o644)
+			time.Sleep(40 * time.Millisecond)
+			chmodded := time.Now()
+			if err := os.Chmod(path, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(path + "~")
+			r := <-got
+			if r.status == http.StatusOK && r.body == versionBody(v) {
+				break
+			}
+			// A loaded machine can hold this test's own steps further
+			// apart than the quiet moment that ends a save's wait
+			// (settleQuiet): the gateway then rightly took the save for
+			// over. Only a save at an editor's pace counts.
+			if slow := max(wrote.Sub(renamed), chmodded.Sub(wrote)); slow >= settleQuiet && try < 5 {
+				t.Logf("save %d: %d %q with steps %v apart (over %v): saved again", v, r.status, r.body, slow, settleQuiet)
+				continue
+			}
 			t.Errorf("save %d: %d %q, want the new version", v, r.status, r.body)
+			break
 		}
 	}
 }

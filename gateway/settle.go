@@ -58,7 +58,7 @@ func settlable(err error) bool {
 // there changed recently, and stops when ctx ends.
 func (g *Gateway) settleRoute(ctx context.Context, s *settings, urlPath string) (*route, bool, error) {
 	start := time.Now()
-	changed := g.lastChange(s.mounts, urlPath, true)
+	changed, seen := g.lastChange(s.mounts, urlPath, time.Time{})
 	if changed.IsZero() || start.Sub(changed) > settleRecent {
 		rt, err := resolve(s.mounts, urlPath, s.isWrapped)
 		return rt, false, err
@@ -73,36 +73,38 @@ func (g *Gateway) settleRoute(ctx context.Context, s *settings, urlPath string) 
 		case <-t.C:
 		}
 		rt, err := resolve(s.mounts, urlPath, s.isWrapped)
-		if err == nil || !settlable(err) || time.Since(start) >= settleMax || time.Since(g.lastChange(s.mounts, urlPath, false)) >= settleQuiet {
+		if err == nil || !settlable(err) || time.Since(start) >= settleMax || time.Since(first(g.lastChange(s.mounts, urlPath, seen))) >= settleQuiet {
 			return rt, true, err
 		}
 		t.Reset(settleStep)
 	}
 }
 
-// eventLag is how long a change may take to reach the watcher: a request
-// can find a file gone a moment before the watcher hears of it.
-const eventLag = 50 * time.Millisecond
+func first(t, _ time.Time) time.Time { return t }
 
 // lastChange returns when what urlPath names last changed. A file there
 // (not executable, not startable): its change time (ctime), which a
 // chmod, a write or a rename over it sets. A missing one: the watcher's
 // last event for that name (an editor renamed it away, a deploy removed
-// it); its directory's change time counts only at the first look and only
-// when just now (an event still on its way), so that a directory some
-// script writes into all the time does not make every missing name wait.
-// Without a watcher, the directory's change time. Zero when urlPath is
-// under no mount.
-func (g *Gateway) lastChange(mounts []*mount, urlPath string, first bool) time.Time {
+// it), or, while the watcher has not yet heard of the change of its
+// directory that seen (the directory's change time at the first look;
+// zero: this is the first look) names, that change: the request can find
+// a file gone before the watcher hears of it, later still on a busy
+// machine. Only that one change counts, so that a directory some script
+// writes into all the time does not make every missing name wait. Without
+// a watcher, the directory's change time. Zero when urlPath is under no
+// mount. The second result is the directory's change time, to be passed
+// as seen to the next look.
+func (g *Gateway) lastChange(mounts []*mount, urlPath string, seen time.Time) (time.Time, time.Time) {
 	clean := path.Clean("/" + urlPath)
 	m := mountOf(mounts, clean)
 	if m == nil {
-		return time.Time{}
+		return time.Time{}, time.Time{}
 	}
 	var st syscall.Stat_t
 	dir := m.dir
 	if syscall.Stat(dir, &st) != nil {
-		return time.Time{}
+		return time.Time{}, time.Time{}
 	}
 	dirCtime := st.Ctim.Nano()
 	missing := ""
@@ -117,28 +119,40 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, first bool) time.T
 			break
 		}
 		if st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
-			return time.Unix(0, st.Ctim.Nano()) // the script (the rest is PATH_INFO)
+			ct := time.Unix(0, st.Ctim.Nano()) // the script (the rest is PATH_INFO)
+			return ct, ct
 		}
 		dir, dirCtime = p, st.Ctim.Nano()
 	}
+	d := time.Unix(0, dirCtime)
 	if missing == "" || !g.events.watching() {
-		return time.Unix(0, dirCtime)
+		return d, d
+	}
+	if seen.IsZero() {
+		seen = d
 	}
 	t := g.events.at(missing)
+	heard := g.events.inDir(dir)
 	// A directory on the way may be a symbolic link to another one in the
 	// tree (`app -> releases/r1`): the watcher names its events under the
 	// target.
-	if real, err := filepath.EvalSymlinks(filepath.Dir(missing)); err == nil {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		if alt := mountPath(g.settings.Load(), filepath.Join(real, filepath.Base(missing))); alt != missing {
 			if a := g.events.at(alt); a.After(t) {
 				t = a
 			}
+			if h := g.events.inDir(filepath.Dir(alt)); h.After(heard) {
+				heard = h
+			}
 		}
 	}
-	if d := time.Unix(0, dirCtime); first && time.Since(d) < eventLag && d.After(t) {
-		t = d
+	// (An event is noted after its change, and a change time comes from
+	// the kernel's coarse clock, a little behind: heard before seen is a
+	// change the watcher has not read yet.)
+	if time.Since(seen) < settleRecent && heard.Before(seen) && seen.After(t) {
+		t = seen
 	}
-	return t
+	return t, seen
 }
 
 // eventTimes remembers, for a while, when the watcher last saw each file
@@ -147,6 +161,7 @@ type eventTimes struct {
 	on     atomic.Bool // the watcher runs
 	mu     sync.Mutex
 	times  map[string]time.Time
+	dirs   map[string]time.Time // the last event in each directory
 	pruned time.Time
 }
 
@@ -158,17 +173,29 @@ func (e *eventTimes) note(name string, now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.times == nil {
-		e.times = map[string]time.Time{}
+		e.times, e.dirs = map[string]time.Time{}, map[string]time.Time{}
 	}
 	e.times[name] = now
+	// (A watched directory's own events, a chmod of it, name it.)
+	e.dirs[filepath.Dir(name)], e.dirs[name] = now, now
 	if now.Sub(e.pruned) > settleRecent {
-		for k, t := range e.times {
-			if now.Sub(t) > settleRecent {
-				delete(e.times, k)
+		for _, m := range []map[string]time.Time{e.times, e.dirs} {
+			for k, t := range m {
+				if now.Sub(t) > settleRecent {
+					delete(m, k)
+				}
 			}
 		}
 		e.pruned = now
 	}
+}
+
+// inDir returns the time of the last event in directory dir (or naming
+// it), or zero.
+func (e *eventTimes) inDir(dir string) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.dirs[dir]
 }
 
 // at returns the time of the last event for name, or zero.

@@ -1011,7 +1011,13 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The second signal once the first is handled (two sent at once can
+	// reach the process as one).
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
+		}
+	}
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
 	}

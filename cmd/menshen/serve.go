@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
@@ -74,18 +73,29 @@ func serveCommand() *cli.Command {
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
 			// The first SIGTERM or SIGINT ends c.Context: a graceful stop.
-			// A second one cuts its grace short.
-			again := make(chan os.Signal, 1)
-			stopAgain := context.AfterFunc(c.Context, func() {
-				signal.Notify(again, os.Interrupt, syscall.SIGTERM)
-			})
-			defer stopAgain()
-			defer signal.Stop(again)
+			// A second one cuts its grace short. Both are counted here
+			// from now on: a channel asked for only once the first had
+			// ended c.Context missed a second signal sent before that
+			// (the grace then ran its full 10 s).
+			sigs := make(chan os.Signal, 2)
+			had := 0
+			if c.Context.Err() != nil {
+				had = 1 // the first came as menshen started
+			}
+			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(sigs)
+			ran := make(chan struct{})
+			defer close(ran)
 			go func() {
-				if _, ok := <-again; ok {
-					cfg.Logger.Warn("second signal: stopping the requests still running now")
-					g.Abort()
+				for ; had < 2; had++ {
+					select {
+					case <-sigs:
+					case <-ran:
+						return
+					}
 				}
+				cfg.Logger.Warn("second signal: stopping the requests still running now")
+				g.Abort()
 			}()
 			return g.Run(c.Context, hup)
 		},
