@@ -125,6 +125,13 @@ type Request struct {
 	// so that a request that fails or times out before its answer can
 	// still be logged with it.
 	Worker func(pid int)
+	// CloseConn asks the application to close the connection after the
+	// request (FCGI_KEEP_CONN unset), and the conn is not used again.
+	// For a body sent to an application that may end the request before
+	// it has read the body's last (empty) FCGI_STDIN record: libfcgi
+	// (FCGI.pm) leaves it in the socket, takes it for a protocol error
+	// at its next accept on that connection, and exits.
+	CloseConn bool
 }
 
 // Conn is a client connection to one FastCGI application process. It
@@ -346,7 +353,7 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 		}
 	}
 	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
-	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody())
+	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn))
 	msg = appendPairStream(msg, reqID, pairs)
 	if req.Stdin == nil {
 		msg = appendRecord(msg, typeStdin, reqID, nil)
@@ -407,7 +414,7 @@ func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err := c.acquire(); err != nil {
 		return nil, err
 	}
-	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}}
+	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}, closeConn: req.CloseConn}
 	r.stopCtx = context.AfterFunc(ctx, c.killFn)
 	<-c.wlock // free: no body writer runs between requests
 	_, err = c.rw.Write(msg)
@@ -502,9 +509,10 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 // an error), then Close it; Close may also be called early, or from another
 // goroutine while Read blocks.
 type Response struct {
-	c       *Conn
-	ctx     context.Context
-	stopCtx func() bool // unregisters the ctx watcher; nil once called
+	c         *Conn
+	ctx       context.Context
+	stopCtx   func() bool // unregisters the ctx watcher; nil once called
+	closeConn bool        // the request did not ask to keep the conn
 
 	// The body writer: wstop asks it to stop, wdone is closed when it has
 	// returned. Both are nil when there was no body.
@@ -766,7 +774,7 @@ func (r *Response) Close() error {
 	r.wmu.Lock()
 	stdinDone := r.stdinDone
 	r.wmu.Unlock()
-	r.c.release(r.err != io.EOF || !stdinDone)
+	r.c.release(r.err != io.EOF || !stdinDone || r.closeConn)
 	return nil
 }
 

@@ -271,11 +271,13 @@ func readN(r io.Reader, buf []byte, n int) ([]byte, error) {
 }
 
 // beginRequestBody is the body of FCGI_BEGIN_REQUEST (spec §5.1) for a
-// responder that keeps the connection.
-func beginRequestBody() []byte {
+// responder, that keeps the connection or not.
+func beginRequestBody(keep bool) []byte {
 	b := make([]byte, 8)
 	binary.BigEndian.PutUint16(b[0:2], uint16(roleResponder))
-	b[2] = flagKeepConn
+	if keep {
+		b[2] = flagKeepConn
+	}
 	return b
 }
 

@@ -187,8 +187,11 @@ func TestReadRecord_Errors(t *testing.T) {
 }
 
 func TestFixedBodies(t *testing.T) {
-	if got, want := beginRequestBody(), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
-		t.Errorf("beginRequestBody() = % x, want % x", got, want)
+	if got, want := beginRequestBody(true), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		t.Errorf("beginRequestBody(true) = % x, want % x", got, want)
+	}
+	if got, want := beginRequestBody(false), []byte{0, 1, 0, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		t.Errorf("beginRequestBody(false) = % x, want % x", got, want)
 	}
 	app, status, err := parseEndRequest([]byte{0xff, 0xff, 0xff, 0xfe, 2, 0, 0, 0})
 	if app != 0xfffffffe || status != statusOverloaded || err != nil {

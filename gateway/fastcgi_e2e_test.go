@@ -216,6 +216,40 @@ func TestFastCGI_NativeFCGIProgram(t *testing.T) {
 	}
 }
 
+// TestFastCGI_NativeProgramAfterPOST guards C21/C22 with FCGI.pm: a POST
+// whose program reads exactly CONTENT_LENGTH bytes (never the empty
+// FCGI_STDIN record after them) fails no later request. On a kept
+// connection libfcgi found that record at its next accept, took it for a
+// protocol error and exited: about one GET in twenty after such a POST
+// was a 502 "worker died".
+func TestFastCGI_NativeProgramAfterPOST(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1 })
+	body := strings.Repeat("field=value&", 1500) // 18000 bytes: several records
+	var first int
+	for i := range 100 {
+		req, err := http.NewRequest(http.MethodPost, s.url("readbody.fcgi"), strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, b := mustDo(t, req)
+		if resp.StatusCode != http.StatusOK || !strings.HasSuffix(string(b), fmt.Sprintf(" read %d\n", len(body))) {
+			t.Fatalf("POST %d: %d %q", i+1, resp.StatusCode, b)
+		}
+		pid, got := s.get(t, "readbody.fcgi")
+		if i == 0 {
+			first = pid
+		} else if pid != first {
+			t.Fatalf("GET %d after a POST: worker %d, want %d (the worker died)", i+1, pid, first)
+		}
+		if !strings.HasSuffix(got, " read 0\n") {
+			t.Fatalf("GET %d: %q", i+1, got)
+		}
+	}
+}
+
 // TestFastCGI_ShellServedPerRequest guards C21: what cannot be made
 // persistent still works in fastcgi mode, one process per request, and the
 // status page says why.

@@ -433,12 +433,19 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			}
 			return nil, fmt.Errorf("%w (%s)", ErrHeaderTooLong, name)
 		}
+		stdin := b.reader()
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Pairs:    pairs,
-			Stdin:    b.reader(),
+			Stdin:    stdin,
 			Stderr:   errLog.line,
 			Dequeued: x.queued,
 			Worker:   func(pid int) { x.pid = pid },
+			// A native program (FCGI.pm, php-cgi) may end a request with
+			// a body before it reads the body's end, which libfcgi then
+			// takes for a protocol error on the kept connection (the
+			// worker exits): such a request gets a connection of its
+			// own. The runner reads every record of its request first.
+			CloseConn: stdin != nil && e.kind != "perl",
 		})
 		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
 		pairsPool.Put(bp)
