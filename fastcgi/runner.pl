@@ -2939,14 +2939,6 @@ sub snapshot_watched {
                 @pending = ($file, $pkg, $name) unless exists $INC{$file};
             }
             push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}, @pending];
-            # A module's table held in a scalar (`$Template::Stash::SCALAR_OPS
-            # ->{shout} = sub {...}`): its top level is put back too, after
-            # the scalar. (Not an object's insides: those are its class's.)
-            if ($sigil eq '$' && ref $$ref) {
-                my $d = $$ref;
-                if (ref $d eq 'HASH') { push @snap, [$d, '%', {%$d}] unless tied %$d }
-                elsif (ref $d eq 'ARRAY') { push @snap, [$d, '@', [@$d]] unless tied @$d }
-            }
         }
     }
     return \@snap;

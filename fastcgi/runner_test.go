@@ -472,8 +472,8 @@ var runnerCorpus = []runnerCase{
 	{script: "locale_lib.pl", query: "n=%d"},
 	{script: "const_file.pl"},
 	{script: "const_static.pl"},
-	{script: "module_table.pl", query: "n=%d"},
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
+	{script: "lazy_table.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
