@@ -2823,7 +2823,8 @@ sub compile_time_values {
     return unless $code =~ /\buse\s+(?:constant|if)\b/;
     my %const;
     while ($code =~ /\buse\s+constant\s+(?:\{([^}]*)\}|([A-Za-z_]\w*))/g) {
-        if (defined $2) { $const{$2} = 1 } else { $const{$1} = 1 while $1 =~ /\b([A-Za-z_]\w*)\s*=>/g }
+        my ($list, $one) = ($1, $2);
+        if (defined $one) { $const{$one} = 1 } else { $const{$1} = 1 while $list =~ /\b([A-Za-z_]\w*)\s*=>/g }
     }
     while ($code =~ /(?<![\w\$\@%&>:])use\s+(constant|if)\b([^;]*);/g) {
         my ($what, $args) = ($1, $2);
@@ -2844,7 +2845,9 @@ sub compile_time_values {
         $rest =~ s/'(?:[^'\\]|\\.)*'//g;
         return "use $what computed at compile time" if $rest =~ /"(?:[^"\\]|\\.)*[\$\@](?:[^"\\]|\\.)*"/;
         $rest =~ s/"(?:[^"\\]|\\.)*"//g;
-        $rest =~ s/\bqw\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\/[^\/]*\/)//g;
+        $rest =~ s/\bqw?\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|\/[^\/]*\/|!(?:[^!\\]|\\.)*!|\|[^|]*\|)//g;
+        # (A pattern that interpolates nothing: `$` and `@` only as anchors.)
+        $rest =~ s/\bqr\s*(\/(?:[^\/\\]|\\.)*\/|\{[^}]*\}|\([^)]*\)|!(?:[^!\\]|\\.)*!|\|[^|]*\|)[msixpn]*/$1 =~ m![\$\@][\w\{:]! ? $& : ''/ge;
         $rest =~ s/\b(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|v\d+(?:\.\d+)*)\b//g;
         $rest =~ s/\b[A-Za-z_]\w*\s*=>//g;
         return "use $what computed at compile time" if $rest =~ /[\$\@&`<]/;

@@ -263,7 +263,7 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			msg := pe.Message
-			if pe.LastKey != "" {
+			if pe.LastKey != "" && !strings.Contains(msg, "'"+pe.LastKey+"'") {
 				msg = pe.LastKey + ": " + msg // (a value its type refused: timeout = "soon")
 			}
 			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, msg)}

@@ -56,6 +56,7 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"unknown key in a mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\n\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmod = \"cgi\"\n", []string{"line 8", "mod"}},
 		{"bad duration", "\ntimeout = \"soon\"\n", []string{"line 2", "timeout: ", "soon"}},
 		{"bad size", "max_body = \"lots\"\n", []string{"line 1", "max_body: ", "lots"}},
+		{"key twice", "timeout = \"1s\"\ntimeout = \"2s\"\n", []string{"line 2: Key 'timeout' has already been defined"}},
 		{"duration without unit", "timeout = \"5\"\n", []string{"line 1", "5"}},
 		{"negative duration", "idle_timeout = \"-1s\"\n", []string{"line 1", "-1s"}},
 		{"bad script duration", "[script.\"a.pl\"]\ntimeout = \"1 minute\"\n", []string{"line 2", "minute"}},
