@@ -971,7 +971,8 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	// A second gateway without a watcher (Start not called) sees the
 	// switch on the request's path alone: before the watcher's rescan
 	// the first one is in the same case.
-	_, bare := mustGateway(t, Config{Scripts: link, Logger: log, Mode: ModeCGI, Timeout: 10 * time.Second})
+	bareLog, _ := test.NewNullLogger()
+	_, bare := mustGateway(t, Config{Scripts: link, Logger: bareLog, Mode: ModeCGI, Timeout: 10 * time.Second})
 	get := func(name string) result { return fetch(noRedirectClient, srv.URL+"/cgi-bin/"+name) }
 	if r := get("index.pl"); r.status != http.StatusOK || r.body != "r1 1\n" {
 		t.Fatalf("release 1: %d %q", r.status, r.body)
@@ -994,6 +995,40 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	mustWriteFile(t, filepath.Join(root, "releases", "r2", "lib", "RelMod.pm"), module("r2", 2), 0o644)
 	if !waitFor(1500*time.Millisecond, func() bool { last = get("page.pl"); return last.body == "r2 2\n" }) {
 		t.Errorf("a library edited in the new release: %d %q, want its new code within 1.5s", last.status, last.body)
+	}
+
+	// A release made with hard links (cp -al, rsync --link-dest): the
+	// same script file, another library.
+	r3 := filepath.Join(root, "releases", "r3")
+	mustWriteFile(t, filepath.Join(r3, "lib", "RelMod.pm"), module("r3", 1), 0o644)
+	if err := os.Link(filepath.Join(root, "releases", "r2", "page.pl"), filepath.Join(r3, "page.pl")); err != nil {
+		t.Fatal(err)
+	}
+	// (The link changed the file's change time: its pool is renewed
+	// now, so that the switch below finds the file as the pool has it.)
+	if r := get("page.pl"); r.body != "r2 2\n" {
+		t.Fatalf("before the switch to r3: %d %q", r.status, r.body)
+	}
+	if err := os.Symlink(filepath.Join("releases", "r3"), tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(time.Second, func() bool { last = get("page.pl"); return last.body == "r3 1\n" }) {
+		t.Errorf("a hard-linked release: %d %q, want its library within 1s", last.status, last.body)
+	}
+	// And back (a rollback): r2's directories are watched already, so
+	// nothing in them is new; the switch itself renews the workers.
+	time.Sleep(300 * time.Millisecond)
+	if err := os.Symlink(filepath.Join("releases", "r2"), tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(time.Second, func() bool { last = get("page.pl"); return last.body == "r2 2\n" }) {
+		t.Errorf("rolled back to a hard-linked release: %d %q, want its library within 1s", last.status, last.body)
 	}
 }
 
