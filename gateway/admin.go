@@ -348,34 +348,51 @@ func perlCandidate(s *settings, file string) bool {
 }
 
 // listScripts walks the mounts and returns the key of every script that
-// would run: executable (or wrapped) regular files outside dot-directories.
+// would run: executable (or wrapped) regular files outside dot-directories,
+// also under a symlink to a directory inside the mount (`app ->
+// releases/r1`), which requests go through.
 func (g *Gateway) listScripts(s *settings) []string {
 	var out []string
 	for _, m := range s.mounts {
 		root := m.root()
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
+		seen := map[string]bool{root: true}
+		var walk func(dir, relDir string)
+		walk = func(dir, relDir string) {
+			_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return nil
+				}
+				if p != dir && strings.HasPrefix(d.Name(), ".") {
+					if d.IsDir() {
+						return filepath.SkipDir
+					}
+					return nil
+				}
 				if d.IsDir() {
-					return filepath.SkipDir
+					return nil
+				}
+				r, err := filepath.Rel(dir, p)
+				if err != nil {
+					return nil
+				}
+				rel := filepath.Join(relDir, r)
+				if d.Type()&fs.ModeSymlink != 0 {
+					if t, err := filepath.EvalSymlinks(p); err == nil && !seen[t] && m.confines(t) {
+						if fi, err := os.Stat(t); err == nil && fi.IsDir() {
+							seen[t] = true // (once: links may loop)
+							walk(t, rel)
+							return nil
+						}
+					}
+				}
+				rt, err := resolve([]*mount{m}, m.prefix+filepath.ToSlash(rel), s.isWrapped)
+				if err == nil && rt.pathInfo == "" {
+					out = append(out, rt.key)
 				}
 				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			rel, err := filepath.Rel(root, p)
-			if err != nil {
-				return nil
-			}
-			rt, err := resolve([]*mount{m}, m.prefix+filepath.ToSlash(rel), s.isWrapped)
-			if err == nil && rt.pathInfo == "" {
-				out = append(out, rt.key)
-			}
-			return nil
-		})
+			})
+		}
+		walk(root, "")
 	}
 	return out
 }

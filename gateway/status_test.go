@@ -587,11 +587,21 @@ func TestStatus_SymlinkedScriptsDirectory(t *testing.T) {
 	if err := os.Symlink(dir, link); err != nil {
 		t.Fatal(err)
 	}
+	// And a subdirectory that is a symlink to another one inside, and one
+	// that loops back.
+	mustWriteFile(t, filepath.Join(dir, "releases", "r1", "deep.sh"), helloSh, 0o755)
+	if err := os.Symlink(filepath.Join("releases", "r1"), filepath.Join(dir, "app")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(dir, "releases", "up")); err != nil {
+		t.Fatal(err)
+	}
 	g, srv := mustGateway(t, Config{Scripts: link})
 	admin := mustAdmin(t, g)
 	mustHits(t, srv.URL, "hello.sh", 1)
+	mustHits(t, srv.URL, "app/deep.sh", 1)
 	st := mustStatusJSON(t, admin.URL+"/status.json")
-	for _, name := range []string{"hello.sh", "hello.pl"} {
+	for _, name := range []string{"hello.sh", "hello.pl", "app/deep.sh", "releases/r1/deep.sh"} {
 		s, ok := findScript(st, name)
 		if !ok {
 			t.Errorf("/status.json does not list %s", name)
