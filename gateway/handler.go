@@ -508,9 +508,10 @@ func finishAnswer(w http.ResponseWriter, rc *http.ResponseController, x *exchang
 	return nil
 }
 
-// outputOver reads, without waiting, what a FastCGI worker's script wrote
-// after a bad header block (at most 64 KiB), and reports whether its
-// output has ended. Other executions: false (a CGI process is killed).
+// outputOver reads what a FastCGI worker's script wrote after a bad
+// header block (at most 64 KiB, for at most outputOverWait), and reports
+// whether its output has ended. Other executions: false (a CGI process is
+// killed).
 func outputOver(ex execution, br *bufio.Reader) bool {
 	f, ok := ex.(*fcgiExec)
 	if !ok {
@@ -520,19 +521,31 @@ func outputOver(ex execution, br *bufio.Reader) bool {
 		return false
 	}
 	var buf [4096]byte
-	for range 16 {
+	deadline := time.Now().Add(outputOverWait)
+	for n := 0; n < 16; {
 		if f.outputEnded() {
 			return true
 		}
 		if !f.ready() {
-			return false
+			// (The end of the stream may be a record behind: a short
+			// look, not a blocking read, which a script still writing
+			// would hold up to its timeout.)
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(time.Millisecond)
+			continue
 		}
 		if _, err := f.Read(buf[:]); err != nil {
 			return errors.Is(err, io.EOF) && f.outputEnded()
 		}
+		n++
 	}
 	return f.outputEnded()
 }
+
+// outputOverWait bounds outputOver's wait for the end of a worker's output.
+const outputOverWait = 100 * time.Millisecond
 
 // lingerer is an execution that can tell a script still running after its
 // output ended.
