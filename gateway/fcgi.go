@@ -32,6 +32,9 @@ type poolEntry struct {
 	class fastcgi.Class
 	kind  string // "native", "perl" or "per-request", for status
 	pool  *fastcgi.Pool
+	// dir is the script's directory, symlinks resolved, when the pool
+	// was built: the release its workers run in (dropMoved).
+	dir string
 }
 
 // poolTable owns every FastCGI pool (STYLE §4: no global registries).
@@ -139,6 +142,7 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.dir, _ = filepath.EvalSymlinks(filepath.Dir(rt.file))
 	t.entries[rt.key] = e
 	if old != nil {
 		t.retire(rt.key, old, "script or settings changed")
@@ -279,6 +283,29 @@ func (t *poolTable) drainKind(match func(string) bool, kind, why string) {
 		if e.kind == kind && match(k) {
 			delete(t.entries, k)
 			t.retire(k, e, why)
+		}
+	}
+}
+
+// dropMoved retires the pools whose script's directory now leads to
+// another directory than their workers run in: a symlink on the way was
+// switched (a deploy's `current -> releases/r2`, a symlinked subdirectory,
+// and back). A release made with hard links has the very same script
+// files, so the pool's version alone does not see it.
+func (t *poolTable) dropMoved(s *settings) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, e := range t.entries {
+		if e.pool == nil || e.dir == "" {
+			continue
+		}
+		m, _, file := s.keyFile(k)
+		if m == nil {
+			continue
+		}
+		if now, err := filepath.EvalSymlinks(filepath.Dir(file)); err == nil && now != e.dir {
+			delete(t.entries, k)
+			t.retire(k, e, "its directory now leads to "+now+" (a symlink switched)")
 		}
 	}
 }

@@ -1030,6 +1030,29 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	if !waitFor(time.Second, func() bool { last = get("page.pl"); return last.body == "r2 2\n" }) {
 		t.Errorf("rolled back to a hard-linked release: %d %q, want its library within 1s", last.status, last.body)
 	}
+	// A switch to r3 and back within the watcher's debounce, with a
+	// request between that starts the first worker of a script linked in
+	// both (the same file): that worker, in r3, goes too.
+	mustWriteFile(t, filepath.Join(root, "releases", "r2", "blip.pl"), page, 0o755)
+	if err := os.Link(filepath.Join(root, "releases", "r2", "blip.pl"), filepath.Join(r3, "blip.pl")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	for _, rel := range []string{"r3", "r2"} {
+		if err := os.Symlink(filepath.Join("releases", rel), tmp); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, link); err != nil {
+			t.Fatal(err)
+		}
+		if rel == "r3" {
+			get("blip.pl")
+		}
+	}
+	time.Sleep(time.Second)
+	if r := get("blip.pl"); r.body != "r2 2\n" {
+		t.Errorf("after a switch and back: %d %q, want release 2", r.status, r.body)
+	}
 }
 
 // TestLive_ScriptsDirectoryMovedAwayAndBack guards C31 for the watcher when

@@ -297,16 +297,6 @@ func (g *Gateway) rescan(st *watchState) {
 				g.log.WithError(err).Error("scripts directory link changed, but the config is rejected; kept the previous one")
 			} else {
 				reloaded = true
-				// Its workers go: a release made with hard links (cp -al,
-				// rsync --link-dest) has the same script files, whose
-				// workers would go on with the old release's libraries
-				// and working directory.
-				prefix := m.prefix
-				s := g.settings.Load()
-				g.pools.drain(func(key string) bool {
-					mm := s.mountFor(key)
-					return mm != nil && mm.prefix == prefix
-				}, "scripts directory link switched")
 			}
 		}
 	}
@@ -339,6 +329,10 @@ func (g *Gateway) rescan(st *watchState) {
 	old := st.scripts
 	st.scripts = now
 	g.pools.prune(s)
+	// (Workers of a release a switched symlink no longer leads to go, in
+	// every mount and subdirectory: a release made with hard links, cp
+	// -al or rsync --link-dest, has the same script files.)
+	g.pools.dropMoved(s)
 	g.refreshLibs(st, s, old)
 	g.warmPools()
 }
