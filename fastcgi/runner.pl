@@ -2782,6 +2782,10 @@ my $MOD_PERL_BEGIN = qr{
     \s*\}
 }x;
 
+# USE_ARGS matches the arguments of a `use` statement up to its `;`, past
+# quoted strings that hold one (`join(';', ...)`).
+my $USE_ARGS = qr{(?:[^;'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*};
+
 # static_hazards returns why compiling once would change what the script
 # does, or nothing. (`do FILE` is none: it runs the file every time,
 # whether the script is compiled once or not; what it changes, the
@@ -2798,7 +2802,7 @@ sub static_hazards {
         [qr/(?<![\w\$\@%&>:])reset\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
-        [qr/\buse\s+constant\b[^;]*\$ENV\b/, sub { 'use constant of %ENV' }],
+        [qr/\buse\s+constant\b$USE_ARGS\$ENV\b/, sub { 'use constant of %ENV' }],
     );
     for my $c (@checks) {
         my ($re, $why) = @$c;
@@ -2826,7 +2830,7 @@ sub compile_time_values {
         my ($list, $one) = ($1, $2);
         if (defined $one) { $const{$one} = 1 } else { $const{$1} = 1 while $list =~ /\b([A-Za-z_]\w*)\s*=>/g }
     }
-    while ($code =~ /(?<![\w\$\@%&>:])use\s+(constant|if)\b([^;]*);/g) {
+    while ($code =~ /(?<![\w\$\@%&>:])use\s+(constant|if)\b($USE_ARGS);/g) {
         my ($what, $args) = ($1, $2);
         if ($what eq 'if') {
             # The condition: up to the first comma outside brackets.

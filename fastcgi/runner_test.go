@@ -474,6 +474,7 @@ var runnerCorpus = []runnerCase{
 	{script: "const_static.pl"},
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
 	{script: "lazy_table.pl"},
+	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
