@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -355,9 +356,11 @@ func (g *Gateway) listScripts(s *settings) []string {
 	var out []string
 	for _, m := range s.mounts {
 		root := m.root()
-		seen := map[string]bool{root: true}
-		var walk func(dir, relDir string)
-		walk = func(dir, relDir string) {
+		// (A link is followed unless it leads to a directory the walk is
+		// in already, a loop, and at most maxLinkDepth links deep: every
+		// alias of a release is listed, at a bounded cost.)
+		var walk func(dir, relDir string, in []string)
+		walk = func(dir, relDir string, in []string) {
 			_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return nil
@@ -376,11 +379,12 @@ func (g *Gateway) listScripts(s *settings) []string {
 					return nil
 				}
 				rel := filepath.Join(relDir, r)
-				if d.Type()&fs.ModeSymlink != 0 {
-					if t, err := filepath.EvalSymlinks(p); err == nil && !seen[t] && m.confines(t) {
+				if d.Type()&fs.ModeSymlink != 0 && len(in) <= maxLinkDepth {
+					if t, err := filepath.EvalSymlinks(p); err == nil && m.confines(t) && !m.dotted(t) {
 						if fi, err := os.Stat(t); err == nil && fi.IsDir() {
-							seen[t] = true // (once: links may loop)
-							walk(t, rel)
+							if !slices.ContainsFunc(in, func(a string) bool { return within(t, a) }) {
+								walk(t, rel, append(in[:len(in):len(in)], t))
+							}
 							return nil
 						}
 					}
@@ -392,10 +396,14 @@ func (g *Gateway) listScripts(s *settings) []string {
 				return nil
 			})
 		}
-		walk(root, "")
+		walk(root, "", []string{root})
 	}
 	return out
 }
+
+// maxLinkDepth bounds how many symlinked directories deep listScripts
+// follows.
+const maxLinkDepth = 4
 
 // keyFile returns the mount a script key belongs to, the key's path under
 // the mount's directory and the script's file; a nil mount (and empty

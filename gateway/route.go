@@ -54,6 +54,32 @@ func (m *mount) confines(real string) bool {
 	return err == nil && now != m.real && within(now, real)
 }
 
+// dotted reports whether a resolved path inside the mount goes through a
+// dot-file or dot-directory (`hid -> .hidden`: what a link leads to is as
+// hidden as its target, C3).
+func (m *mount) dotted(real string) bool {
+	for _, root := range []string{m.real, m.dir} {
+		if rel, err := filepath.Rel(root, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			for _, seg := range strings.Split(rel, "/") {
+				if strings.HasPrefix(seg, ".") && seg != "." {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	if now, err := filepath.EvalSymlinks(m.dir); err == nil {
+		if rel, err := filepath.Rel(now, real); err == nil {
+			for _, seg := range strings.Split(rel, "/") {
+				if strings.HasPrefix(seg, ".") && seg != "." {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // lstat is os.Lstat, or lstatFast on a local file system.
 func (m *mount) lstat(p string) (fs.FileInfo, error) {
 	if m.local {
@@ -149,7 +175,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if li.Mode()&fs.ModeSymlink != 0 {
 			linked = true
 			target, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.confines(target) {
+			if err != nil || !m.confines(target) || m.dotted(target) {
 				return nil, ErrNotFound
 			}
 			if fi, err = os.Stat(target); err != nil {
@@ -175,7 +201,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		}
 		if linked {
 			real, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.confines(real) {
+			if err != nil || !m.confines(real) || m.dotted(real) {
 				return nil, ErrNotFound
 			}
 			r.exec = real

@@ -596,18 +596,35 @@ func TestStatus_SymlinkedScriptsDirectory(t *testing.T) {
 	if err := os.Symlink("..", filepath.Join(dir, "releases", "up")); err != nil {
 		t.Fatal(err)
 	}
+	// A second alias of the same release, and a link to a dot-directory
+	// (as hidden as its target: never listed nor served).
+	if err := os.Symlink(filepath.Join("releases", "r1"), filepath.Join(dir, "aaa")); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(dir, ".hidden", "h.sh"), helloSh, 0o755)
+	if err := os.Symlink(".hidden", filepath.Join(dir, "hid")); err != nil {
+		t.Fatal(err)
+	}
 	g, srv := mustGateway(t, Config{Scripts: link})
 	admin := mustAdmin(t, g)
 	mustHits(t, srv.URL, "hello.sh", 1)
 	mustHits(t, srv.URL, "app/deep.sh", 1)
 	st := mustStatusJSON(t, admin.URL+"/status.json")
-	for _, name := range []string{"hello.sh", "hello.pl", "app/deep.sh", "releases/r1/deep.sh"} {
+	if r, err := http.Get(srv.URL + "/cgi-bin/hid/h.sh"); err != nil || r.StatusCode != http.StatusNotFound {
+		t.Errorf("a link to a dot-directory: %v %v, want 404", r, err)
+	} else {
+		r.Body.Close()
+	}
+	for _, name := range []string{"hello.sh", "hello.pl", "app/deep.sh", "aaa/deep.sh", "releases/r1/deep.sh"} {
 		s, ok := findScript(st, name)
 		if !ok {
 			t.Errorf("/status.json does not list %s", name)
 		} else if s.Removed {
 			t.Errorf("%s marked removed, but it is there", name)
 		}
+	}
+	if _, ok := findScript(st, "hid/h.sh"); ok {
+		t.Errorf("/status.json lists hid/h.sh, behind a link to a dot-directory")
 	}
 }
 
