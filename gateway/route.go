@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -56,26 +57,22 @@ func (m *mount) confines(real string) bool {
 
 // dotted reports whether a resolved path inside the mount goes through a
 // dot-file or dot-directory (`hid -> .hidden`: what a link leads to is as
-// hidden as its target, C3).
+// hidden as its target, C3). The path is inside m.real, or, right after a
+// deploy switched the directory's symlink, inside where m.dir leads now.
 func (m *mount) dotted(real string) bool {
-	for _, root := range []string{m.real, m.dir} {
-		if rel, err := filepath.Rel(root, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-			for _, seg := range strings.Split(rel, "/") {
-				if strings.HasPrefix(seg, ".") && seg != "." {
-					return true
-				}
-			}
+	roots := []string{m.real}
+	if now, err := filepath.EvalSymlinks(m.dir); err == nil && now != m.real && !within(m.real, real) {
+		roots = append(roots, now)
+	}
+	for _, root := range roots {
+		if !within(root, real) {
+			continue
+		}
+		rel, err := filepath.Rel(root, real)
+		if err != nil {
 			return false
 		}
-	}
-	if now, err := filepath.EvalSymlinks(m.dir); err == nil {
-		if rel, err := filepath.Rel(now, real); err == nil {
-			for _, seg := range strings.Split(rel, "/") {
-				if strings.HasPrefix(seg, ".") && seg != "." {
-					return true
-				}
-			}
-		}
+		return slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
 	}
 	return false
 }
