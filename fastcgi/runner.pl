@@ -2821,7 +2821,8 @@ sub static_hazards {
 # are static; so are $FindBin::Bin and the perl's own $] $^O $^V $^X.
 my %PURE_WORD = map { $_ => 1 } qw(atan2 sqrt int abs exp log sin cos hex oct length lc uc
     lcfirst ucfirst sprintf join chr ord x eq ne lt gt le ge cmp and or not xor
-    __PACKAGE__ __FILE__ __LINE__ undef);
+    __PACKAGE__ __FILE__ __LINE__ undef),
+    map { ("POSIX::$_" => 1) } qw(floor ceil fmod pow INT_MAX INT_MIN UINT_MAX LONG_MAX LONG_MIN DBL_MAX DBL_MIN);
 sub compile_time_values {
     my ($code) = @_;
     return unless $code =~ /\buse\s+(?:constant|if)\b/;
@@ -2845,6 +2846,8 @@ sub compile_time_values {
             $args = $cond;
         }
         my $rest = $args;
+        # (A here-document that interpolates nothing: its text is a literal.)
+        $rest =~ s/<<~?\s*'[A-Za-z_]\w*'//g;
         $rest =~ s/\$FindBin::(?:Real)?(?:Bin|Script)\b|\$\]|\$\^[OVX]\b//g;
         $rest =~ s/'(?:[^'\\]|\\.)*'//g;
         return "use $what computed at compile time" if $rest =~ /"(?:[^"\\]|\\.)*[\$\@](?:[^"\\]|\\.)*"/;

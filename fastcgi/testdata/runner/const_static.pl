@@ -10,7 +10,12 @@ use constant { LOW => 1, HIGH => 9 };
 use constant SPAN => HIGH - LOW;
 use constant DIGITS => qr/^\d+$/;
 use constant GREETING => q{hello};
+use POSIX ();
+use constant HALF => POSIX::floor(7 / 2);
+use constant USAGE => <<'EOT';
+usage: const_static.pl [$options]
+EOT
 use constant BASE => "$FindBin::Bin/lib";
 use if $] >= 5.010, 'feature', 'say';
 printf "Content-Type: text/plain\n\n%.4f %d %s %s %d %d %s\n", PI, ANSWER, NAME, join(',', @{+LIST}), HEX, DOUBLE, -d BASE ? 'lib' : 'nolib';
-print SPAN, ' ', ('42' =~ DIGITS ? 'digits' : 'other'), ' ', GREETING, "\n";
+print SPAN, ' ', ('42' =~ DIGITS ? 'digits' : 'other'), ' ', GREETING, ' ', HALF, "\n", USAGE;
