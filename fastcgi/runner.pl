@@ -2783,8 +2783,8 @@ my $MOD_PERL_BEGIN = qr{
 }x;
 
 # USE_ARGS matches the arguments of a `use` statement up to its `;`, past
-# quoted strings that hold one (`join(';', ...)`).
-my $USE_ARGS = qr{(?:[^;'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*};
+# quoted strings that hold one (`join(';', ...)`, `q{don't}`).
+my $USE_ARGS = qr~(?:\bq[qwr]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>)|[^;'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*~;
 
 # static_hazards returns why compiling once would change what the script
 # does, or nothing. (`do FILE` is none: it runs the file every time,

@@ -10,6 +10,7 @@ use constant { LOW => 1, HIGH => 9 };
 use constant SPAN => HIGH - LOW;
 use constant DIGITS => qr/^\d+$/;
 use constant GREETING => q{hello};
+use constant MSG => q{don't};
 use POSIX ();
 use constant HALF => POSIX::floor(7 / 2);
 use constant USAGE => <<'EOT';
@@ -18,4 +19,6 @@ EOT
 use constant BASE => "$FindBin::Bin/lib";
 use if $] >= 5.010, 'feature', 'say';
 printf "Content-Type: text/plain\n\n%.4f %d %s %s %d %d %s\n", PI, ANSWER, NAME, join(',', @{+LIST}), HEX, DOUBLE, -d BASE ? 'lib' : 'nolib';
+my $sep = 'a;b';
+print MSG, ' ', $sep, "\n";
 print SPAN, ' ', ('42' =~ DIGITS ? 'digits' : 'other'), ' ', GREETING, ' ', HALF, "\n", USAGE;
