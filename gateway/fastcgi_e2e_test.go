@@ -1354,3 +1354,25 @@ func TestFastCGI_BadHeaderKeepsWorker(t *testing.T) {
 		t.Errorf("a script still writing after its bad header: %d after %v, want 502 at once", r.status, time.Since(start))
 	}
 }
+
+// TestFastCGI_StartWhileProgramOpenForWriting: a native program that is
+// open for writing somewhere for a moment (a deploy writing it; in a test
+// binary, a process forked while another test wrote a file) cannot be
+// started (ETXTBSY). The start is tried again for a moment instead of
+// failing the request, and the pool's back-off failing the next ones.
+func TestFastCGI_StartWhileProgramOpenForWriting(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	f, err := os.OpenFile(filepath.Join(s.dir, "native.fcgi"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan result, 1)
+	go func() { got <- fetch(noRedirectClient, s.url("native.fcgi")) }()
+	time.Sleep(50 * time.Millisecond)
+	f.Close()
+	if r := <-got; r.status != http.StatusOK || r.body != "native request 1\n" {
+		t.Errorf("%d %q %v, want the program's answer once the file is closed; logged:\n%s", r.status, r.body, r.err, s.failReasons())
+	}
+}
