@@ -112,14 +112,30 @@ func runMenshenIn(tb testing.TB, dir string, env []string, args ...string) (code
 // ago.
 func freeAddr(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
+	for {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		// (Parallel tests: the kernel may give a port just closed to the
+		// next caller; each is handed out once, so that two gateways of
+		// this binary never race for one.)
+		handedMu.Lock()
+		fresh := !handed[addr]
+		handed[addr] = true
+		handedMu.Unlock()
+		if fresh {
+			return addr
+		}
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
+
+var (
+	handedMu sync.Mutex
+	handed   = map[string]bool{}
+)
 
 // mustCopyTestdata copies ../../testdata/<name> to a temp dir, keeping modes.
 func mustCopyTestdata(tb testing.TB, name string) string {
