@@ -501,10 +501,15 @@ func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, 
 // finishAnswer completes the answer (completeAnswer) and, if the client
 // has it, marks the exchange complete.
 func finishAnswer(w http.ResponseWriter, rc *http.ResponseController, x *exchange) error {
+	// Marked before the write: a client that reads the answer and hangs
+	// up at once could otherwise be seen leaving in between, and stop a
+	// script that has every right to run to its end. A write that fails
+	// fails the request anyway (the caller aborts on its error).
+	x.complete.Store(true)
 	if err := completeAnswer(w, rc); err != nil {
+		x.complete.Store(false)
 		return err
 	}
-	x.complete.Store(true)
 	return nil
 }
 
