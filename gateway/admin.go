@@ -380,7 +380,7 @@ func (g *Gateway) listScripts(s *settings) []string {
 				}
 				rel := filepath.Join(relDir, r)
 				if d.Type()&fs.ModeSymlink != 0 && len(in) <= maxLinkDepth {
-					if t, err := filepath.EvalSymlinks(p); err == nil && m.confines(t) && !m.dotted(t) {
+					if t, err := filepath.EvalSymlinks(p); err == nil && m.reaches(t) {
 						if fi, err := os.Stat(t); err == nil && fi.IsDir() {
 							if !slices.ContainsFunc(in, func(a string) bool { return within(t, a) }) {
 								walk(t, rel, append(in[:len(in):len(in)], t))

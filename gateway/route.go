@@ -43,38 +43,24 @@ func (m *mount) root() string {
 	return m.dir
 }
 
-// confines reports whether a resolved path is inside the mount's
-// directory. That is m.real; when a deploy has just switched a symlinked
-// scripts directory to another release, and the watcher has not yet
-// rebuilt the settings, it is where the directory leads now.
-func (m *mount) confines(real string) bool {
-	if within(m.real, real) {
-		return true
-	}
-	now, err := filepath.EvalSymlinks(m.dir)
-	return err == nil && now != m.real && within(now, real)
-}
-
-// dotted reports whether a resolved path inside the mount goes through a
-// dot-file or dot-directory (`hid -> .hidden`: what a link leads to is as
-// hidden as its target, C3). The path is inside m.real, or, right after a
-// deploy switched the directory's symlink, inside where m.dir leads now.
-func (m *mount) dotted(real string) bool {
-	roots := []string{m.real}
-	if now, err := filepath.EvalSymlinks(m.dir); err == nil && now != m.real && !within(m.real, real) {
-		roots = append(roots, now)
-	}
-	for _, root := range roots {
-		if !within(root, real) {
-			continue
-		}
-		rel, err := filepath.Rel(root, real)
-		if err != nil {
+// reaches reports whether a resolved path (a symlink's target) may be
+// served from the mount: it is inside the mount's directory, and not a
+// dot-file nor in a dot-directory there (`hid -> .hidden`: what a link
+// leads to is as hidden as its target, C3). The directory is m.real; when
+// a deploy has just switched a symlinked scripts directory to another
+// release, and the watcher has not yet rebuilt the settings, it is where
+// the directory leads now.
+func (m *mount) reaches(real string) bool {
+	root := m.real
+	if !within(root, real) {
+		now, err := filepath.EvalSymlinks(m.dir)
+		if err != nil || now == m.real || !within(now, real) {
 			return false
 		}
-		return slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
+		root = now
 	}
-	return false
+	rel, err := filepath.Rel(root, real)
+	return err == nil && !slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
 }
 
 // lstat is os.Lstat, or lstatFast on a local file system.
@@ -172,7 +158,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if li.Mode()&fs.ModeSymlink != 0 {
 			linked = true
 			target, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.confines(target) || m.dotted(target) {
+			if err != nil || !m.reaches(target) {
 				return nil, ErrNotFound
 			}
 			if fi, err = os.Stat(target); err != nil {
@@ -198,7 +184,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		}
 		if linked {
 			real, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.confines(real) || m.dotted(real) {
+			if err != nil || !m.reaches(real) {
 				return nil, ErrNotFound
 			}
 			r.exec = real
