@@ -563,18 +563,7 @@ func TestPool_CloseDrainsInFlight(t *testing.T) {
 // TestPool_CloseKillsStubbornWorker checks that Close kills a worker that
 // ignores SIGTERM after StopGrace.
 func TestPool_CloseKillsStubbornWorker(t *testing.T) {
-	cfg := helperConfig(t, "noterm")
-	cfg.StopGrace = 200 * time.Millisecond
-	p := mustPool(t, cfg)
-	pid := p.mustGet("").pid
-	start := time.Now()
-	p.Close()
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Close took %s, want about the 200ms grace", d)
-	}
-	if syscallKillGroup(pid) == nil {
-		t.Errorf("worker group %d alive after Close", pid)
-	}
+	mustCloseWithin(t, "noterm", 200*time.Millisecond, 2*time.Second, "want about the 200ms grace")
 }
 
 // TestPool_CloseWakesWorkerBlockedInAccept checks that Close does not wait
@@ -582,14 +571,22 @@ func TestPool_CloseKillsStubbornWorker(t *testing.T) {
 // accept (the Perl runner, when the signal lands between its look at the
 // flag and the accept): Close connects to wake it.
 func TestPool_CloseWakesWorkerBlockedInAccept(t *testing.T) {
-	cfg := helperConfig(t, "flagterm")
-	cfg.StopGrace = 10 * time.Second
+	mustCloseWithin(t, "flagterm", 10*time.Second, 5*time.Second, "the worker waited in accept for the grace's SIGKILL")
+}
+
+// mustCloseWithin starts a pool of the helper worker mode with StopGrace
+// grace, serves one request, and fails unless Close returns within bound
+// and leaves no process of the worker's group.
+func mustCloseWithin(t *testing.T, mode string, grace, bound time.Duration, why string) {
+	t.Helper()
+	cfg := helperConfig(t, mode)
+	cfg.StopGrace = grace
 	p := mustPool(t, cfg)
 	pid := p.mustGet("").pid
 	start := time.Now()
 	p.Close()
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Close took %s: the worker waited in accept for the grace's SIGKILL", d)
+	if d := time.Since(start); d > bound {
+		t.Errorf("Close took %s: %s", d, why)
 	}
 	if syscallKillGroup(pid) == nil {
 		t.Errorf("worker group %d alive after Close", pid)

@@ -977,13 +977,19 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	if r := get("index.pl"); r.status != http.StatusOK || r.body != "r1 1\n" {
 		t.Fatalf("release 1: %d %q", r.status, r.body)
 	}
-	tmp := filepath.Join(root, "current.tmp")
-	if err := os.Symlink(filepath.Join("releases", "r2"), tmp); err != nil {
-		t.Fatal(err)
+	// switchTo points the link at a release as a deploy does: a new link
+	// renamed over it.
+	switchTo := func(rel string) {
+		t.Helper()
+		tmp := filepath.Join(root, "current.tmp")
+		if err := os.Symlink(filepath.Join("releases", rel), tmp); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, link); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := os.Rename(tmp, link); err != nil {
-		t.Fatal(err)
-	}
+	switchTo("r2")
 	if r := fetch(noRedirectClient, bare.URL+"/cgi-bin/index.pl"); r.status != http.StatusOK || r.body != "r2 1\n" {
 		t.Errorf("right after the switch, without a watcher: %d %q, want release 2", r.status, r.body)
 	}
@@ -1009,24 +1015,14 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	if r := get("page.pl"); r.body != "r2 2\n" {
 		t.Fatalf("before the switch to r3: %d %q", r.status, r.body)
 	}
-	if err := os.Symlink(filepath.Join("releases", "r3"), tmp); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		t.Fatal(err)
-	}
+	switchTo("r3")
 	if !waitFor(time.Second, func() bool { last = get("page.pl"); return last.body == "r3 1\n" }) {
 		t.Errorf("a hard-linked release: %d %q, want its library within 1s", last.status, last.body)
 	}
 	// And back (a rollback): r2's directories are watched already, so
 	// nothing in them is new; the switch itself renews the workers.
 	time.Sleep(300 * time.Millisecond)
-	if err := os.Symlink(filepath.Join("releases", "r2"), tmp); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, link); err != nil {
-		t.Fatal(err)
-	}
+	switchTo("r2")
 	if !waitFor(time.Second, func() bool { last = get("page.pl"); return last.body == "r2 2\n" }) {
 		t.Errorf("rolled back to a hard-linked release: %d %q, want its library within 1s", last.status, last.body)
 	}
@@ -1039,12 +1035,7 @@ func TestLive_DeploySwitchesSymlink(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	for _, rel := range []string{"r3", "r2"} {
-		if err := os.Symlink(filepath.Join("releases", rel), tmp); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(tmp, link); err != nil {
-			t.Fatal(err)
-		}
+		switchTo(rel)
 		if rel == "r3" {
 			get("blip.pl")
 		}

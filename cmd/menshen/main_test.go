@@ -481,8 +481,6 @@ func TestServe_BadConfigExits2(t *testing.T) {
 	}
 }
 
-// TestCheck_ReportsNonExecutableScript guards §1 `menshen check`: one line
-// per problem and a non-zero exit; a clean directory passes.
 // TestCheck_SymlinkedScriptsDirectory: check walks a scripts directory
 // that is a symlink (a deploy's `current -> releases/r1`) and names the
 // problems under the path given.
@@ -506,6 +504,8 @@ func TestCheck_SymlinkedScriptsDirectory(t *testing.T) {
 	}
 }
 
+// TestCheck_ReportsNonExecutableScript guards §1 `menshen check`: one line
+// per problem and a non-zero exit; a clean directory passes.
 func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
