@@ -39,6 +39,7 @@ type Params struct {
 	// the redirect gives it ("NAME=value", from [RedirectEnv]); nil for a
 	// request from a client. They come after the HTTP_* variables; a name
 	// that Extra also sets is left to Extra (Apache's SetEnv wins too).
+	// REDIRECT_URL is left out for a target with a PATH_INFO (see EachEnv).
 	Redirect []string
 }
 
@@ -143,6 +144,16 @@ func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 	}
 	for _, kv := range p.Redirect {
 		k, v, _ := strings.Cut(kv, "=")
+		if k == "REDIRECT_URL" && p.PathInfo != "" {
+			// php-cgi takes REDIRECT_URL beside a PATH_TRANSLATED that is
+			// not SCRIPT_FILENAME for Apache's Action handler, and runs
+			// the file PATH_TRANSLATED names instead of the script: an
+			// upload, a dot-file, a file through a link out of the
+			// directory, run as PHP (and a plain PATH_INFO fails with "No
+			// input file specified"). REDIRECT_SCRIPT_NAME and
+			// REDIRECT_PATH_INFO still say where the redirect came from.
+			continue
+		}
 		if !setsName(p.Extra, k) {
 			add(k, v)
 		}

@@ -434,11 +434,20 @@ func TestRedirectEnv(t *testing.T) {
 		"REDIRECT_STATUS":          "200",
 		"REDIRECT_URL":             "/cgi-bin/sub dir/a.pl/extra/p q",
 		"REDIRECT_REDIRECT_STATUS": "200",
-		"REDIRECT_REDIRECT_URL":    "/cgi-bin/first.pl",
 	} {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+	// The script had a PATH_INFO, so it did not get the first
+	// redirect's REDIRECT_URL (TestEnv_RedirectURLWithPathInfo), and its
+	// copy is not there either: only what a script got is copied.
+	if v, ok := got["REDIRECT_REDIRECT_URL"]; ok {
+		t.Errorf("REDIRECT_REDIRECT_URL = %q, want none", v)
+	}
+	p.PathInfo = ""
+	if got := envMap(t, RedirectEnv(r, p)); got["REDIRECT_REDIRECT_URL"] != "/cgi-bin/first.pl" {
+		t.Errorf("without PATH_INFO: REDIRECT_REDIRECT_URL = %q, want /cgi-bin/first.pl", got["REDIRECT_REDIRECT_URL"])
 	}
 	for k, v := range got {
 		if !strings.HasPrefix(k, "REDIRECT_") {
@@ -457,6 +466,7 @@ func TestRedirectEnv(t *testing.T) {
 func TestEnv_RedirectBeforeExtra(t *testing.T) {
 	r := httptest.NewRequest("GET", "/a", nil)
 	p := testParams()
+	p.PathInfo = ""
 	p.Redirect = []string{"REDIRECT_STATUS=200", "REDIRECT_URL=/first", "REDIRECT_SITE=old"}
 	p.Extra = []string{"REDIRECT_STATUS=200", "REDIRECT_SITE=configured"}
 	var names []string
@@ -468,6 +478,29 @@ func TestEnv_RedirectBeforeExtra(t *testing.T) {
 	}
 	if n := len(names); n < 2 || names[n-2] != "REDIRECT_STATUS" || names[n-1] != "REDIRECT_SITE" {
 		t.Errorf("EachEnv ends %q, want Extra last", names[max(0, len(names)-2):])
+	}
+}
+
+// TestEnv_RedirectURLWithPathInfo: a redirect target with a PATH_INFO
+// gets no REDIRECT_URL (php-cgi would take it, with PATH_TRANSLATED, for
+// Apache's Action handler and run the file PATH_TRANSLATED names), and
+// keeps the rest of the redirect's variables; without a PATH_INFO it gets
+// REDIRECT_URL.
+func TestEnv_RedirectURLWithPathInfo(t *testing.T) {
+	r := httptest.NewRequest("GET", "/cgi-bin/sub%20dir/a.pl/up/avatar.gif", nil)
+	p := testParams()
+	p.PathInfo = "/up/avatar.gif"
+	p.Redirect = []string{"REDIRECT_STATUS=200", "REDIRECT_URL=/cgi-bin/login.sh", "REDIRECT_SCRIPT_NAME=/cgi-bin/login.sh"}
+	got := envMap(t, Env(r, p))
+	if v, ok := got["REDIRECT_URL"]; ok {
+		t.Errorf("REDIRECT_URL = %q beside PATH_TRANSLATED %q, want none", v, got["PATH_TRANSLATED"])
+	}
+	if got["PATH_INFO"] != "/up/avatar.gif" || got["REDIRECT_STATUS"] != "200" || got["REDIRECT_SCRIPT_NAME"] != "/cgi-bin/login.sh" {
+		t.Errorf("PATH_INFO %q, REDIRECT_STATUS %q, REDIRECT_SCRIPT_NAME %q, want /up/avatar.gif, 200, /cgi-bin/login.sh", got["PATH_INFO"], got["REDIRECT_STATUS"], got["REDIRECT_SCRIPT_NAME"])
+	}
+	p.PathInfo = ""
+	if got := envMap(t, Env(r, p)); got["REDIRECT_URL"] != "/cgi-bin/login.sh" {
+		t.Errorf("without PATH_INFO: REDIRECT_URL = %q, want /cgi-bin/login.sh", got["REDIRECT_URL"])
 	}
 }
 

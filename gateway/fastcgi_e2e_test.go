@@ -986,6 +986,41 @@ func TestLocalRedirect_PHPWrapper(t *testing.T) {
 	}
 }
 
+// TestLocalRedirect_PHPTargetWithPathInfo guards C3 through a local
+// redirect: a redirect to a php-cgi target with a PATH_INFO runs that
+// target, with its PATH_INFO. php-cgi takes REDIRECT_URL beside a
+// PATH_TRANSLATED for Apache's Action handler and ran the file
+// PATH_TRANSLATED named instead: a GIF holding PHP code (403 when asked
+// for), a dot-file (404), each run as PHP by an open redirect.
+func TestLocalRedirect_PHPTargetWithPathInfo(t *testing.T) {
+	t.Parallel()
+	conf := mustPHPConfig(t, "")
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "cgi", mode, func(c *Config) { c.ConfigFile = conf })
+			mustWriteFile(t, filepath.Join(s.dir, "page.php"), "<?php\nheader(\"Content-Type: text/plain\");\necho \"page ran, PATH_INFO=\", $_SERVER[\"PATH_INFO\"] ?? \"\", \", REDIRECT_SCRIPT_NAME=\", getenv(\"REDIRECT_SCRIPT_NAME\"), \"\\n\";\n", 0o644)
+			if err := os.Mkdir(filepath.Join(s.dir, "up"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			mustWriteFile(t, filepath.Join(s.dir, "up", "avatar.gif"), "GIF89a<?php echo \"UPLOAD RAN\\n\";", 0o644)
+			mustWriteFile(t, filepath.Join(s.dir, ".hidden.php"), "<?php echo \"DOTFILE RAN\\n\";", 0o644)
+			for _, target := range []string{"up/avatar.gif", ".hidden.php", "after"} {
+				resp, body := mustGet(t, s.url("redirect-carry.sh?page.php/"+target))
+				want := "page ran, PATH_INFO=/" + target + ", REDIRECT_SCRIPT_NAME=/cgi-bin/redirect-carry.sh\n"
+				if resp.StatusCode != http.StatusOK || string(body) != want {
+					t.Errorf("redirect to page.php/%s: status %d, body %q; want 200 and %q", target, resp.StatusCode, body, want)
+				}
+			}
+			for name, code := range map[string]int{"up/avatar.gif": http.StatusForbidden, ".hidden.php": http.StatusNotFound} {
+				if resp, body := mustGet(t, s.url(name)); resp.StatusCode != code {
+					t.Errorf("GET %s: status %d, body %q, want %d", name, resp.StatusCode, body, code)
+				}
+			}
+		})
+	}
+}
+
 // TestFastCGI_PHPChildrenSizeThePool: PHP_FCGI_CHILDREN set in [env] wins
 // over menshen's default of 0, and the php-cgi worker's FCGI_MAX_CONNS
 // sizes it: one worker takes that many requests at once (C22).
