@@ -364,6 +364,54 @@ func TestFastCGI_PHPWrapperWorker(t *testing.T) {
 	}
 }
 
+// TestFastCGI_PHPWorkerFollowsEdits guards C23 for php-cgi workers: a
+// persistent worker serves an edited include, and a deploy's switch of a
+// symlinked directory, on the next request, as a php-cgi per request does.
+// Its opcache looked at a file's time only every 2 s, and its realpath
+// cache kept a link's old target for 120 s.
+func TestFastCGI_PHPWorkerFollowsEdits(t *testing.T) {
+	t.Parallel()
+	s := newPHPSite(t, "", nil)
+	for _, d := range []string{"lib", "r1", "r2"} {
+		if err := os.Mkdir(filepath.Join(s.dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inc := filepath.Join(s.dir, "lib", "inc.php")
+	old := time.Now().Add(-10 * time.Second) // opcache compares whole seconds
+	mustWriteFile(t, inc, "<?php $v = \"inc1\";\n", 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "r1", "ver.php"), "<?php return \"r1\";\n", 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "r2", "ver.php"), "<?php return \"r2\";\n", 0o644)
+	for _, f := range []string{inc, filepath.Join(s.dir, "r1", "ver.php"), filepath.Join(s.dir, "r2", "ver.php")} {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("r1", filepath.Join(s.dir, "current")); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "page.php"), "<?php\nheader(\"Content-Type: text/plain\");\nheader(\"X-Pid: \" . getmypid());\ninclude __DIR__ . \"/lib/inc.php\";\necho $v, \" \", include __DIR__ . \"/current/ver.php\", \"\\n\";\n", 0o644)
+
+	pid, body := s.get(t, "page.php")
+	if body != "inc1 r1\n" {
+		t.Fatalf("body %q, want \"inc1 r1\\n\"", body)
+	}
+	mustWriteFile(t, inc, "<?php $v = \"inc2\";\n", 0o644)
+	if p, body := s.get(t, "page.php"); body != "inc2 r1\n" || p != pid {
+		t.Errorf("after the include's edit: body %q from worker %d, want \"inc2 r1\\n\" from worker %d", body, p, pid)
+	}
+	// A deploy: a new link renamed over the old one.
+	if err := os.Symlink("r2", filepath.Join(s.dir, "current.new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(s.dir, "current.new"), filepath.Join(s.dir, "current")); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := s.get(t, "page.php"); body != "inc2 r2\n" {
+		t.Errorf("after the switch to r2: body %q, want \"inc2 r2\\n\"", body)
+	}
+}
+
 // TestFastCGI_StatusSaysWhatTheRunnerChose: under isolation auto the
 // status shows what the Perl runner took for each script once a worker
 // compiled it (registry; perlrun and why), in /status.json and on the

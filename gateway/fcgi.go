@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,6 +151,35 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 	return e, nil
 }
 
+// phpCaches are php-cgi's caches that outlive a request in a persistent
+// worker, and the settings that make it look at the files again on every
+// request, as a php-cgi started per request (cgi mode) does: opcache
+// checks a file's time only every 2 s (an edited include was served stale
+// for that long), and the realpath cache keeps a link's old target for
+// 120 s (a deploy that switches `current -> releases/r2` was not seen for
+// up to two minutes). realpath_cache_ttl=0 would not do: 0 is "never
+// expires"; a size of 0 turns the cache off.
+var phpCaches = []string{"opcache.revalidate_freq=0", "realpath_cache_size=0"}
+
+// isPHP reports whether a wrapper's command is PHP's (php-cgi,
+// php-cgi8.2, php8.2-cgi).
+func isPHP(command string) bool {
+	return strings.HasPrefix(filepath.Base(command), "php")
+}
+
+// phpFollowsEdits puts phpCaches' settings (-d, which wins over php.ini)
+// before a php-cgi worker's configured args, each unless the args set it.
+func phpFollowsEdits(args []string) []string {
+	var out []string
+	for _, set := range phpCaches {
+		name, _, _ := strings.Cut(set, "=")
+		if !slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, name+"=") }) {
+			out = append(out, "-d", set)
+		}
+	}
+	return append(out, args...)
+}
+
 // build classifies the script and starts its pool (lazily: workers start
 // on the first request unless min-workers says otherwise).
 func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, error) {
@@ -170,6 +200,9 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		path, args = w.command, w.args
 		if args != nil {
 			args = wrapperArgs(w, rt.exec)
+		}
+		if isPHP(w.command) {
+			args = phpFollowsEdits(args)
 		}
 		// php-cgi's defaults, before the configured env so that [env] can
 		// say otherwise: with PHP_FCGI_CHILDREN=N the worker forks N
