@@ -577,7 +577,15 @@ func (p *Pool) watch(w *worker) {
 	if i := slices.Index(p.idle, w); i >= 0 {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}
-	if w.state != stateStopping {
+	switch {
+	case w.state == stateStopping:
+	case w.waitErr == nil && w.requests > 0:
+		// Its own max-requests (php-cgi's PHP_FCGI_MAX_REQUESTS, an FCGI.pm
+		// loop that ends): a planned exit, not a failure. (It may be seen
+		// before its last request is given back; a request it left
+		// unanswered fails, and logs why, on its own.)
+		w.log.WithField("requests", w.requests).Info("fastcgi worker exited on its own (status 0)")
+	default:
 		p.failures++
 		w.log.WithError(w.waitErr).Warn("fastcgi worker exited")
 	}

@@ -1361,6 +1361,20 @@ func TestFastCGI_AppExitingAfterEachRequestFailsNothing(t *testing.T) {
 		}
 		t.Errorf("%d of %d requests failed, e.g. %s; logged reasons: %q", len(failed), n, failed[0], reasons)
 	}
+	// Each exit is the application's plan, news rather than trouble (it
+	// was a warning, and a failure in the status, every time).
+	planned := 0
+	for _, e := range s.hook.AllEntries() {
+		switch {
+		case e.Message == "fastcgi worker exited on its own (status 0)" && e.Level == logrus.InfoLevel:
+			planned++
+		case strings.Contains(e.Message, "worker exited"):
+			t.Errorf("logged %s %q (%v), want the planned exit at info", e.Level, e.Message, e.Data)
+		}
+	}
+	if planned == 0 {
+		t.Errorf("no planned exit logged after %d requests", n)
+	}
 }
 
 // TestFastCGI_PHPLongHeaders: php-cgi reads each FCGI_PARAMS record on its
