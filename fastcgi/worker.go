@@ -4,7 +4,7 @@
 package fastcgi
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -372,34 +372,64 @@ func (w *worker) cleanup() {
 // itself on its stderr.
 const runnerLogPrefix = "menshen-runner: "
 
+// partialLineWait is how long a worker's unfinished output line waits for
+// its end before it is logged as it is: php-cgi's php://stderr, say, ends
+// a request's last line without a newline, and it was glued to a later
+// request's first line, logged seconds later.
+const partialLineWait = 200 * time.Millisecond
+
 // logOutput logs the worker's stdout and stderr line by line (C9): they are
-// the process's own streams, not FCGI_STDERR, and never reach a client.
+// the process's own streams, not FCGI_STDERR, and never reach a client. A
+// line longer than maxLogLine is logged in pieces; an unfinished line,
+// after partialLineWait without more output.
 func (w *worker) logOutput() {
 	defer close(w.outDone)
 	defer w.out.Close()
-	br := bufio.NewReaderSize(w.out, maxLogLine)
+	line := make([]byte, maxLogLine)
+	held := 0 // an unfinished line, at line[:held]
 	for {
-		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
-			s := string(trimEOL(line))
-			w.outMu.Lock()
-			w.lastLine = s
-			w.outMu.Unlock()
-			if strings.HasPrefix(s, runnerLogPrefix) {
-				// The bundled runner reporting a decision (isolation level,
-				// a switch to perlrun): news, not trouble.
-				w.log.Info(s)
-				if w.runnerLine != nil {
-					w.runnerLine(s)
-				}
-			} else {
-				w.log.Warn(s)
-			}
+		var deadline time.Time
+		if held > 0 {
+			deadline = time.Now().Add(partialLineWait)
 		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		_ = w.out.SetReadDeadline(deadline)
+		n, err := w.out.Read(line[held:])
+		end, start := held+n, 0
+		for {
+			i := bytes.IndexByte(line[start:end], '\n')
+			if i < 0 {
+				break
+			}
+			w.logLine(line[start : start+i+1])
+			start += i + 1
+		}
+		held = copy(line, line[start:end])
+		if held == len(line) || (err != nil && held > 0) {
+			w.logLine(line[:held])
+			held = 0
+		}
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			return
 		}
 	}
+}
+
+// logLine logs one line of the worker's own output.
+func (w *worker) logLine(line []byte) {
+	s := string(trimEOL(line))
+	w.outMu.Lock()
+	w.lastLine = s
+	w.outMu.Unlock()
+	if strings.HasPrefix(s, runnerLogPrefix) {
+		// The bundled runner reporting a decision (isolation level, a
+		// switch to perlrun): news, not trouble.
+		w.log.Info(s)
+		if w.runnerLine != nil {
+			w.runnerLine(s)
+		}
+		return
+	}
+	w.log.Warn(s)
 }
 
 // trimEOL strips one trailing LF or CRLF.

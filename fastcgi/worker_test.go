@@ -113,6 +113,7 @@ func (l flagListener) Accept() (net.Conn, error) {
 //
 //	sleep=DUR   sleep before the body's end (after a first flushed line)
 //	stderr=TEXT write TEXT to the process's own stderr (not FCGI_STDERR)
+//	stderrpart=TEXT  the same without the newline
 //	exit=1      exit at once, before any output
 //	die=1       write part of the answer, flush, and exit
 //	fork=1      start a grandchild holding the listening socket; print its pid
@@ -128,6 +129,9 @@ func helperHandler() http.Handler {
 		}
 		if s := q.Get("stderr"); s != "" {
 			fmt.Fprintln(os.Stderr, s)
+		}
+		if s := q.Get("stderrpart"); s != "" {
+			fmt.Fprint(os.Stderr, s)
 		}
 		w.Header().Set("Content-Type", "text/plain")
 		w.Header().Set("X-Pid", strconv.Itoa(os.Getpid()))
@@ -485,6 +489,29 @@ func TestWorker_LogsProcessStderr(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestWorker_LogsUnfinishedStderrLine: a worker's stderr line without its
+// newline (php-cgi's php://stderr at the end of a request) is logged on
+// its own within a second, not glued to whatever the worker writes next
+// (a later request's line, seconds later).
+func TestWorker_LogsUnfinishedStderrLine(t *testing.T) {
+	logger, hook := logtest.NewNullLogger()
+	cfg := helperConfig(t, "serve")
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
+	p.mustGet("stderrpart=first-half")
+	deadline := time.Now().Add(time.Second)
+	for !slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool { return e.Message == "first-half" }) {
+		if time.Now().After(deadline) {
+			t.Fatalf("unfinished stderr line not logged within 1s; entries: %v", hook.AllEntries())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.mustGet("stderr=next-line")
+	waitFor(t, "the next line, on its own", func() bool {
+		return slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool { return e.Message == "next-line" })
+	})
 }
 
 // TestWorker_StopEscalatesToKill checks that Stop kills the group of a
