@@ -633,6 +633,43 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 	})
 }
 
+// TestCGI_ScriptAsksToCloseTheConnection: a script's "Connection: close"
+// closes the connection after its answer, as Apache honours it (it was
+// dropped with the other hop-by-hop fields); its Keep-Alive is still
+// dropped, and a script without it keeps the connection.
+func TestCGI_ScriptAsksToCloseTheConnection(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "bye.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\nConnection: Keep-Alive, Close\\nKeep-Alive: timeout=9\\n\\nbye\\n'\n", 0o755)
+	for _, tc := range []struct {
+		script string
+		closed bool
+	}{{"bye.sh", true}, {"hello.sh", false}} {
+		conn := mustDial(t, s.addr())
+		defer conn.Close()
+		if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(conn, "GET /cgi-bin/"+tc.script+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		if resp.Close != tc.closed || resp.Header.Get("Keep-Alive") != "" {
+			t.Errorf("%s: Connection %q, Keep-Alive %q; want close %v and no Keep-Alive", tc.script, resp.Header.Get("Connection"), resp.Header.Get("Keep-Alive"), tc.closed)
+		}
+		conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		_, err = br.ReadByte()
+		if gotClosed := err == io.EOF; gotClosed != tc.closed {
+			t.Errorf("%s: connection closed %v (read: %v), want %v", tc.script, gotClosed, err, tc.closed)
+		}
+	}
+}
+
 // TestCGI_LocalRedirectCarriesHeaders guards C6 as Apache serves it: the
 // headers of a script that redirects locally (a login page's Set-Cookie)
 // are added to the final answer after the target's own, whatever its status

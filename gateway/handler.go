@@ -14,7 +14,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +34,16 @@ var _ http.Handler = (*Gateway)(nil)
 var hopByHop = map[string]bool{
 	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
 	"Te": true, "Trailer": true, "Upgrade": true,
+}
+
+// closeToken reports whether a Connection field value holds "close".
+func closeToken(v string) bool {
+	for t := range strings.SplitSeq(v, ",") {
+		if strings.EqualFold(strings.TrimSpace(t), "close") {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldsPool holds access line field maps: the formatter and logrus (which
@@ -365,7 +377,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	h := w.Header()
 	for k, v := range resp.Header {
 		if hopByHop[k] {
-			continue // the gateway owns the connection, not the script
+			// The gateway owns the connection, not the script; but a
+			// script may ask for it to be closed after its answer, as
+			// Apache lets it (an error page of a legacy script).
+			if k == "Connection" && slices.ContainsFunc(v, closeToken) {
+				h["Connection"] = []string{"close"}
+			}
+			continue
 		}
 		h[k] = v
 	}

@@ -404,12 +404,10 @@ func (c *conn) serve() {
 	}()
 	first := true
 	for {
-		if !first && c.br.Buffered() == 0 {
-			// Keep-alive: wait for the next request's first byte.
-			c.nc.SetReadDeadline(after(time.Now(), c.srv.IdleTimeout))
-			if _, err := c.br.Peek(1); err != nil {
-				return
-			}
+		// Keep-alive: wait for the next request's first byte, past the
+		// empty lines an old client sends after a POST body.
+		if !first && !c.skipBlankLines(true) {
+			return
 		}
 		first = false
 		if !c.setState(stateActive) {
@@ -449,6 +447,35 @@ func (c *conn) lingerClose() {
 	io.CopyN(io.Discard, c.nc, 1<<20)
 }
 
+// maxBlankBytes bounds the empty lines skipped before a request line
+// (Apache allows 10 of them).
+const maxBlankBytes = 20
+
+// skipBlankLines drops the empty lines (CRLF or LF) a client may send
+// before a request line, at most maxBlankBytes: RFC 9112 §2.2 asks a
+// server to ignore at least one, since old clients end a POST body with a
+// CRLF its Content-Length does not count. (Answering it with a 400 put an
+// answer nobody asked for on a kept connection, read as the answer to the
+// client's next request.) Between two requests of a kept connection
+// (keepAlive) it waits up to the idle timeout whenever no byte is
+// buffered; else under the current read deadline. It reports false if
+// the connection ended or timed out meanwhile.
+func (c *conn) skipBlankLines(keepAlive bool) bool {
+	for skipped := 0; ; skipped++ {
+		if keepAlive && c.br.Buffered() == 0 {
+			c.nc.SetReadDeadline(after(time.Now(), c.srv.IdleTimeout))
+		}
+		b, err := c.br.Peek(1)
+		if err != nil {
+			return false
+		}
+		if b[0] != '\r' && b[0] != '\n' || skipped == maxBlankBytes {
+			return true
+		}
+		c.br.Discard(1)
+	}
+}
+
 // requestError is a malformed request, answered with its status before
 // the connection closes.
 type requestError struct {
@@ -467,6 +494,7 @@ func (c *conn) readRequest() (*response, error) {
 	} else {
 		c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	}
+	c.skipBlankLines(false) // (an error: ReadRequest meets it again)
 	c.cr.limited, c.cr.limit, c.cr.hit = true, c.srv.maxHeaderBytes()+4096, false
 	// Keep the bytes of the header block: http.ReadRequest drops the Host
 	// header, and only the bytes tell a missing Host from an empty one.
@@ -492,11 +520,17 @@ func (c *conn) readRequest() (*response, error) {
 	te10 := err == nil && req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasHeaderLine(c.cr.seen, "Transfer-Encoding")
 	folded := err == nil && hasFoldedLine(c.cr.seen)
 	seenAny := err != nil && len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0 // (a refusal only)
+	lineEnded := bytes.IndexByte(c.cr.seen, '\n') >= 0
 	if cap(c.cr.seen) > 4<<10 {
 		c.cr.seen = nil // a large header block is not kept for the connection's life
 	}
 	if err != nil {
 		if c.cr.hit {
+			if !lineEnded {
+				// The request line itself never ended: its target is
+				// what is too long (RFC 9112 §3), as Apache answers.
+				return nil, &requestError{code: http.StatusRequestURITooLong, text: "URI Too Long"}
+			}
 			return nil, &requestError{code: http.StatusRequestHeaderFieldsTooLarge, text: "Request Header Fields Too Large"}
 		}
 		if strings.Contains(err.Error(), "unsupported transfer encoding") {
@@ -537,6 +571,18 @@ func (c *conn) readRequest() (*response, error) {
 	c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 	if req.ProtoMajor != 1 {
 		return nil, &requestError{code: http.StatusHTTPVersionNotSupported, text: "HTTP Version Not Supported: unsupported protocol version"}
+	}
+	switch {
+	case req.Method == http.MethodConnect && req.URL.Host == "":
+		// CONNECT takes an authority (host:port) only (RFC 9112
+		// §3.2.3); a 2xx to it would make the connection a tunnel to
+		// the client, with no framing to tell the answers apart.
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: CONNECT to a path"}
+	case req.RequestURI == "*" && req.Method != http.MethodOptions:
+		// The asterisk form is for OPTIONS alone (RFC 9112 §3.2.4).
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: * target"}
+	case req.Method != http.MethodConnect && req.URL.Host != "" && req.URL.Scheme != "http" && req.URL.Scheme != "https":
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: absolute target of another scheme"}
 	}
 	if strings.IndexByte(req.RequestURI, '#') >= 0 {
 		// A fragment never belongs in a request target (RFC 9112 §3.2);

@@ -1935,6 +1935,59 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 	}
 }
 
+// TestServer_SkipsEmptyLinesBeforeARequest guards RFC 9112 §2.2: the CRLF
+// an old client sends after a POST body (its Content-Length does not count
+// it), and one on a fresh connection, are skipped, whether the next request
+// follows at once or later. It was answered with a 400 as soon as it
+// arrived, which a client reusing the connection took for the answer to
+// its next request.
+func TestServer_SkipsEmptyLinesBeforeARequest(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %q", r.Method, r.URL.Path, b)
+	})
+	post := "POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc\r\n"
+	for _, tc := range []struct {
+		name   string
+		first  string
+		pause  bool
+		second string
+	}{
+		{"CRLF after a POST body, next request in the same write", post, false, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"},
+		{"CRLF after a POST body, next request later", post, true, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"},
+		{"LF and CRLF before the first request", "\n\r\nGET /first HTTP/1.1\r\nHost: a\r\n\r\n", true, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tg := mustStart(t, impls[1], h, opts{})
+			c := mustDial(t, tg.addr)
+			br := bufio.NewReader(c)
+			if tc.pause {
+				mustWrite(t, c, tc.first)
+				if r := readOne(t, br, "GET"); r.Status != "200 OK" {
+					t.Fatalf("first answer: %+v", r)
+				}
+				// Nothing may come before the second request.
+				c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				if b, err := br.Peek(1); err == nil {
+					t.Fatalf("unasked answer on the connection: %q...", b)
+				}
+				c.SetReadDeadline(time.Time{})
+				mustWrite(t, c, tc.second)
+			} else {
+				mustWrite(t, c, tc.first+tc.second)
+				if r := readOne(t, br, "GET"); r.Status != "200 OK" {
+					t.Fatalf("first answer: %+v", r)
+				}
+			}
+			if r := readOne(t, br, "GET"); r.Status != "200 OK" || r.Body != `GET /next ""` {
+				t.Errorf("second answer: status %q body %q, want 200 and the next request's", r.Status, r.Body)
+			}
+		})
+	}
+}
+
 // TestServer_RefusesWhatNetHTTPLetsThrough: where net/http's parser hides
 // what the bytes say, this server refuses (and closes): Transfer-Encoding
 // in an HTTP/1.0 request (net/http drops it, and a keep-alive connection
@@ -1959,6 +2012,12 @@ func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
 		{"HTTP/1.0 with Transfer-Encoding and Content-Length", "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
 		{"folded Transfer-Encoding", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", 400},
 		{"folded other header", "GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n", 400},
+		// A 2xx to CONNECT makes the connection a tunnel: no framing.
+		{"CONNECT to a path", "CONNECT /cgi-bin/x.pl HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"asterisk target of GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"absolute target of another scheme", "GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"request line over the limit", "GET /?" + strings.Repeat("a", 3<<19) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
+		{"more empty lines than a client's slip", strings.Repeat("\r\n", 11) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tg := mustStart(t, impls[1], h, opts{})
