@@ -633,6 +633,33 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 	})
 }
 
+// TestCGI_StalledBodyIs408: a chunked body that stops arriving gets 408
+// once the read timeout has passed, as Apache answers it (it was a 400,
+// which says the client sent something wrong), and no script runs.
+func TestCGI_StalledBodyIs408(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	srv := s.g.newPublicServer()
+	srv.ReadTimeout = time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	conn := mustDial(t, ln.Addr().String())
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("status %d, want 408", resp.StatusCode)
+	}
+}
+
 // TestCGI_ScriptAsksToCloseTheConnection: a script's "Connection: close"
 // closes the connection after its answer, as Apache honours it (it was
 // dropped with the other hop-by-hop fields); its Keep-Alive is still

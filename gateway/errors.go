@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/limit"
@@ -47,6 +48,10 @@ func statusFor(err error) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case errors.Is(err, ErrURITooLong):
 		return http.StatusRequestURITooLong
+	case errors.Is(err, ErrBadRequestBody) && errors.Is(err, os.ErrDeadlineExceeded):
+		// A body that stopped arriving (the read timeout), as Apache
+		// answers it, and as a header that stops does.
+		return http.StatusRequestTimeout
 	case errors.Is(err, ErrBadRequestBody):
 		return http.StatusBadRequest
 	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown):
