@@ -1304,6 +1304,9 @@ func TestFastCGI_StreamsPastStderr(t *testing.T) {
 	t.Parallel()
 	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = 3 * time.Second })
 	mustWriteFile(t, filepath.Join(s.dir, "warnpause.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nline1\\n\";\nprint STDERR \"a warning\\n\";\nsleep($ENV{QUERY_STRING} || 2);\nprint \"line2\\n\";\n", 0o755)
+	// A worker started first: the bound is the stream's, not a start's
+	// (over 1 s once under -race on a loaded machine).
+	s.get(t, "warnpause.pl?0.1")
 	for _, q := range []string{"2", "30"} {
 		start := time.Now()
 		resp, err := noRedirectClient.Get(s.url("warnpause.pl?" + q))
