@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -534,6 +535,65 @@ func TestLive_RewriteUnderLoadFailsNothing(t *testing.T) {
 	// Only the last version's workers may remain.
 	if !waitFor(3*time.Second, func() bool { return len(s.row(t, "hot.pl").Workers) <= 2 }) {
 		t.Errorf("old versions' workers linger: %v", s.row(t, "hot.pl").Workers)
+	}
+}
+
+// TestLive_WriteInPlaceUnderLoadFailsNothing guards C31 for a save that
+// writes the file in place (`cat > script`: truncate, then write): 4
+// clients hammer a shell and a Perl script in cgi mode while each is
+// rewritten so 100 times. sh or perl that read the file in the instant it
+// was empty printed nothing; the start again of a script caught by a save
+// missed it when the check met the truncate between its size change and
+// its times (size 0, the old mtime), and the client got a 502.
+func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	scripts := map[string]func(v int) string{
+		"inplace.sh": func(v int) string {
+			return fmt.Sprintf("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nversion %03d\\n'\n", v)
+		},
+		"inplace.pl": versionScript,
+	}
+	for name, content := range scripts {
+		mustWriteFile(t, filepath.Join(s.dir, name), content(0), 0o755)
+	}
+	stop := make(chan struct{})
+	var writeErr error
+	go func() {
+		defer close(stop)
+		for v := 1; v <= 100; v++ {
+			time.Sleep(20 * time.Millisecond)
+			for name, content := range scripts {
+				f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_TRUNC, 0)
+				for errors.Is(err, syscall.ETXTBSY) { // being exec'd this instant
+					time.Sleep(time.Millisecond)
+					f, err = os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_TRUNC, 0)
+				}
+				if err == nil {
+					_, err = f.WriteString(content(v))
+					err = errors.Join(err, f.Close())
+				}
+				if err != nil {
+					writeErr = err
+					return
+				}
+			}
+		}
+	}()
+	st := s.hammer(t, 4, stop, func(i int) string { return []string{"inplace.sh", "inplace.pl"}[i%2] }, func(r result) string {
+		if !strings.HasPrefix(r.body, "version ") || len(r.body) != len(versionBody(0)) {
+			return fmt.Sprintf("body %q is no version", r.body)
+		}
+		return ""
+	})
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
+	if len(st.bad) > 0 {
+		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
 	}
 }
 

@@ -217,7 +217,14 @@ func scriptChanged(rt *route, since time.Time) bool {
 	// (The change time alone, a chmod, is no new content: a script that
 	// ran its code quickly under a chmod is not run twice.)
 	now, then := fileVersionOf(fi), fileVersionOf(rt.info)
-	changed := time.Unix(0, now.ctime)
+	changed, inProgress := time.Unix(0, now.ctime), now.ctime == then.ctime
 	now.ctime, then.ctime = 0, 0
-	return now != then && changed.After(since.Add(-10*time.Millisecond))
+	if now == then {
+		return false
+	}
+	// Another size under the same times: a truncate caught between its
+	// size change and its times (ext4 sets them after freeing the
+	// blocks), so happening right now, after the start. (A write in
+	// place, `cat > script`, under load: perl or sh had read it empty.)
+	return inProgress || changed.After(since.Add(-10*time.Millisecond))
 }
