@@ -935,23 +935,35 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 	if err := os.MkdirAll(lib, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	module := func(v int) string {
-		return fmt.Sprintf("package LiveMod;\nsub version { %d }\n1;\n", v)
-	}
-	mustWriteFile(t, filepath.Join(lib, "LiveMod.pm"), module(1), 0o644)
-	mustWriteFile(t, filepath.Join(s.dir, "usemod.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse LiveMod;\n"+
-		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", LiveMod::version(), \"\\n\";\n", 0o755)
-	time.Sleep(300 * time.Millisecond) // the new directory is watched
-	p1, b1 := s.get(t, "usemod.pl")
-	if b1 != "1\n" {
-		t.Fatalf("version 1: body %q", b1)
-	}
-	mustWriteFile(t, filepath.Join(lib, "LiveMod.pm"), module(2), 0o644)
-	if !waitFor(time.Second, func() bool { _, b := s.get(t, "usemod.pl"); return b == "2\n" }) {
-		t.Errorf("the edited module's code not served within 1s")
-	}
-	if !waitGone(2*time.Second, p1) {
-		t.Errorf("worker %d that loaded the old module still alive", p1)
+	// An executable module too: legacy cgi-bin trees are often chmod -R
+	// 755, and such a module counted as a script, whose edit reached no
+	// worker that had loaded it.
+	for _, perm := range []os.FileMode{0o644, 0o755} {
+		name := fmt.Sprintf("LiveMod%o", perm)
+		script := fmt.Sprintf("usemod%o.pl", perm)
+		module := func(v int) string {
+			return fmt.Sprintf("package %s;\nsub version { %d }\n1;\n", name, v)
+		}
+		mustWriteFile(t, filepath.Join(lib, name+".pm"), module(1), perm)
+		mustWriteFile(t, filepath.Join(s.dir, script), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse "+name+";\n"+
+			"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", "+name+"::version(), \"\\n\";\n", 0o755)
+		time.Sleep(300 * time.Millisecond) // the new directory is watched
+		p1, b1 := s.get(t, script)
+		if b1 != "1\n" {
+			t.Fatalf("%s, version 1: body %q", name, b1)
+		}
+		mustWriteFile(t, filepath.Join(lib, name+".pm"), module(2), perm)
+		if !waitFor(time.Second, func() bool { _, b := s.get(t, script); return b == "2\n" }) {
+			t.Errorf("%s: the edited module's code not served within 1s", name)
+		}
+		for range 5 {
+			if p, b := s.get(t, script); b != "2\n" {
+				t.Errorf("%s: worker %d still serves %q", name, p, b)
+			}
+		}
+		if !waitGone(2*time.Second, p1) {
+			t.Errorf("%s: worker %d that loaded the old module still alive", name, p1)
+		}
 	}
 }
 

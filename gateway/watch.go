@@ -397,7 +397,8 @@ func isPerlLib(name string) bool {
 // under its directory changed (a module a script loads with `use lib`):
 // the runner keeps loaded modules across requests, so new code needs new
 // workers, as Plack's -R or Apache2::Reload give. A changed script is not
-// a library: its own pool is replaced by prune. Libraries elsewhere stay
+// a library (its own pool is replaced by prune), but for a .pm, executable
+// or not. Libraries elsewhere stay
 // loaded until the workers recycle.
 func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]bool) {
 	if len(st.touched) == 0 {
@@ -413,8 +414,11 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 			if err != nil {
 				break
 			}
-			if k := scriptKey(m, filepath.ToSlash(rel)); st.scripts[k] || before[k] {
-				break // a script (or one just removed): prune dealt with its pool
+			if k := scriptKey(m, filepath.ToSlash(rel)); (st.scripts[k] || before[k]) && !strings.HasSuffix(name, ".pm") {
+				// A script (or one just removed): prune dealt with its
+				// pool. A .pm is a module whatever its mode: legacy
+				// cgi-bin trees are often chmod -R 755.
+				break
 			}
 			mounts[m] = name
 			break
