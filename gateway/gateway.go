@@ -5,6 +5,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -330,6 +331,16 @@ func (g *Gateway) Reload() error {
 func (g *Gateway) reload(done string) error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
+	if f := g.cfg.ConfigFile; f != "" {
+		// Empty is valid TOML, but a config that had settings and is
+		// now empty is a save cut short (an editor's truncate, a full
+		// disk), not a wish to drop every wrapper, mount and variable:
+		// refused, as a missing file is.
+		if b, err := os.ReadFile(f); err == nil && len(bytes.TrimSpace(b)) == 0 {
+			g.metrics.reloaded(false)
+			return fmt.Errorf("config file %s is empty (a save cut short?); a config meant to set nothing says so in a comment", f)
+		}
+	}
 	s, err := loadSettings(g.cfg)
 	if err != nil {
 		g.metrics.reloaded(false)

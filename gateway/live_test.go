@@ -813,6 +813,15 @@ func TestReload_RereadsConfig(t *testing.T) {
 	if w3, g := s.mustGreeting(t); g != "two" || w3 != w2 {
 		t.Errorf("after a failed Reload: greeting %q worker %d, want two on worker %d", g, w3, w2)
 	}
+	// An empty file (a save cut short) is refused too, as a missing one:
+	// applied, it dropped every setting at once.
+	mustWriteFile(t, conf, " \n", 0o644)
+	if err := s.g.Reload(); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("Reload of an empty file = %v, want an error saying it is empty", err)
+	}
+	if w3, g := s.mustGreeting(t); g != "two" || w3 != w2 {
+		t.Errorf("after the empty file: greeting %q worker %d, want two on worker %d", g, w3, w2)
+	}
 
 	// Only the mode changes: the script leaves fastcgi, its pool drains.
 	mustWriteFile(t, conf, liveConfig("two", false), 0o644)
