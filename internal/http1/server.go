@@ -294,6 +294,7 @@ type conn struct {
 	bw     *bufio.Writer
 	ctx    context.Context // base context with the local address
 	remote string
+	blank  int // empty-line bytes skipped before the current request
 
 	// mu guards state and the watch; wdone is signalled when a read of
 	// the watch ends. watch is written under mu, and read without it by
@@ -406,6 +407,7 @@ func (c *conn) serve() {
 	for {
 		// Keep-alive: wait for the next request's first byte, past the
 		// empty lines an old client sends after a POST body.
+		c.blank = 0
 		if !first && !c.skipBlankLines(true) {
 			return
 		}
@@ -452,7 +454,7 @@ func (c *conn) lingerClose() {
 const maxBlankBytes = 20
 
 // skipBlankLines drops the empty lines (CRLF or LF) a client may send
-// before a request line, at most maxBlankBytes: RFC 9112 §2.2 asks a
+// before a request line, at most maxBlankBytes in all (c.blank): RFC 9112 §2.2 asks a
 // server to ignore at least one, since old clients end a POST body with a
 // CRLF its Content-Length does not count. (Answering it with a 400 put an
 // answer nobody asked for on a kept connection, read as the answer to the
@@ -461,7 +463,7 @@ const maxBlankBytes = 20
 // buffered; else under the current read deadline. It reports false if
 // the connection ended or timed out meanwhile.
 func (c *conn) skipBlankLines(keepAlive bool) bool {
-	for skipped := 0; ; skipped++ {
+	for ; ; c.blank++ {
 		if keepAlive && c.br.Buffered() == 0 {
 			c.nc.SetReadDeadline(after(time.Now(), c.srv.IdleTimeout))
 		}
@@ -469,7 +471,7 @@ func (c *conn) skipBlankLines(keepAlive bool) bool {
 		if err != nil {
 			return false
 		}
-		if b[0] != '\r' && b[0] != '\n' || skipped == maxBlankBytes {
+		if b[0] != '\r' && b[0] != '\n' || c.blank == maxBlankBytes {
 			return true
 		}
 		c.br.Discard(1)

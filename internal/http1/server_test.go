@@ -1986,6 +1986,23 @@ func TestServer_SkipsEmptyLinesBeforeARequest(t *testing.T) {
 			}
 		})
 	}
+	// The bound (10 empty lines) holds across the wait between two
+	// requests and the start of the next one.
+	t.Run("more than 10 empty lines between requests", func(t *testing.T) {
+		t.Parallel()
+		tg := mustStart(t, impls[1], h, opts{})
+		c := mustDial(t, tg.addr)
+		br := bufio.NewReader(c)
+		mustWrite(t, c, post+strings.Repeat("\r\n", 5))
+		if r := readOne(t, br, "POST"); r.Status != "200 OK" {
+			t.Fatalf("first answer: %+v", r)
+		}
+		time.Sleep(100 * time.Millisecond)
+		mustWrite(t, c, strings.Repeat("\r\n", 6)+"GET /next HTTP/1.1\r\nHost: a\r\n\r\n")
+		if r := readOne(t, br, "GET"); r.Status != "400 Bad Request" {
+			t.Errorf("after 12 empty lines: status %q body %q, want 400", r.Status, r.Body)
+		}
+	})
 }
 
 // TestServer_RefusesWhatNetHTTPLetsThrough: where net/http's parser hides
