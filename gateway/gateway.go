@@ -52,6 +52,9 @@ type Gateway struct {
 	modes    atomic.Pointer[modeTable]
 	modeMu   sync.Mutex // serializes writers of modes
 	reloadMu sync.Mutex // serializes Reload
+	// blankConfig: the config in force came from a blank file (or none);
+	// guarded by reloadMu.
+	blankConfig bool
 
 	stats   *stats
 	metrics *metrics
@@ -105,6 +108,7 @@ func New(cfg Config) (*Gateway, error) {
 		ctx:      ctx,
 		cancel:   cancel,
 	}
+	g.blankConfig = isBlankConfig(cfg.ConfigFile)
 	g.directLog = len(cfg.Logger.Hooks) == 0 && !cfg.Logger.ReportCaller
 	g.logFormat = cfg.Logger.Formatter
 	g.settings.Store(s)
@@ -331,21 +335,21 @@ func (g *Gateway) Reload() error {
 func (g *Gateway) reload(done string) error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
-	if f := g.cfg.ConfigFile; f != "" {
-		// Empty is valid TOML, but a config that had settings and is
-		// now empty is a save cut short (an editor's truncate, a full
-		// disk), not a wish to drop every wrapper, mount and variable:
-		// refused, as a missing file is.
-		if b, err := os.ReadFile(f); err == nil && len(bytes.TrimSpace(b)) == 0 {
-			g.metrics.reloaded(false)
-			return fmt.Errorf("config file %s is empty (a save cut short?); a config meant to set nothing says so in a comment", f)
-		}
+	// Empty is valid TOML, but a config that had settings and is now
+	// empty is a save cut short (an editor's truncate, a full disk), not
+	// a wish to drop every wrapper, mount and variable: refused, as a
+	// missing file is. (One empty from the start stays valid.)
+	blank := isBlankConfig(g.cfg.ConfigFile)
+	if blank && !g.blankConfig {
+		g.metrics.reloaded(false)
+		return fmt.Errorf("config file %s is now empty (a save cut short?); a config meant to set nothing says so in a comment", g.cfg.ConfigFile)
 	}
 	s, err := loadSettings(g.cfg)
 	if err != nil {
 		g.metrics.reloaded(false)
 		return err
 	}
+	g.blankConfig = blank
 	old := g.settings.Swap(s)
 	g.metrics.reloaded(true)
 	if modesChanged(old, s) && g.clearModes(configEdited(g.cfg.ConfigFile)) {
@@ -357,6 +361,16 @@ func (g *Gateway) reload(done string) error {
 	g.warmPools()
 	g.log.WithField("config", g.cfg.ConfigFile).Info(done)
 	return nil
+}
+
+// isBlankConfig reports whether the config file holds nothing but white
+// space (or there is none to read).
+func isBlankConfig(file string) bool {
+	if file == "" {
+		return true
+	}
+	b, err := os.ReadFile(file)
+	return err == nil && len(bytes.TrimSpace(b)) == 0
 }
 
 // configEdited returns when the config file was last written, or zero if

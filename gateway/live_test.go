@@ -783,6 +783,31 @@ func TestReload_WatchedConfigAppliesOrIsRejected(t *testing.T) {
 	}
 }
 
+// TestReload_ConfigEmptyFromTheStart: a config file that is empty from
+// the start (a placeholder) is reloaded fine (a deploy's link switch
+// reloads it too); only one that had settings and became empty is
+// refused.
+func TestReload_ConfigEmptyFromTheStart(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "", 0o644)
+	s := newFCGISite(t, "live", ModeCGI, func(c *Config) { c.ConfigFile = conf })
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload of a config empty from the start: %v", err)
+	}
+	mustWriteFile(t, conf, liveConfig("one", false), 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	mustWriteFile(t, conf, "\n", 0o644)
+	if err := s.g.Reload(); err == nil {
+		t.Errorf("Reload of a config that became empty: no error")
+	}
+	if _, g := s.mustGreeting(t); g != "one" {
+		t.Errorf("greeting %q after the emptied config, want one", g)
+	}
+}
+
 // TestReload_RereadsConfig guards C33: Reload (what SIGHUP calls) re-reads
 // the config file without a watcher; a bad file is an error naming its line
 // and changes nothing.

@@ -459,13 +459,15 @@ const maxBlankBytes = 20
 // CRLF its Content-Length does not count. (Answering it with a 400 put an
 // answer nobody asked for on a kept connection, read as the answer to the
 // client's next request.) Between two requests of a kept connection
-// (keepAlive) it waits up to the idle timeout whenever no byte is
-// buffered; else under the current read deadline. It reports false if
-// the connection ended or timed out meanwhile.
+// (keepAlive) it waits up to the idle timeout for a first byte, then up
+// to the header timeout; else under the current read deadline. It reports
+// false if the connection ended or timed out meanwhile.
 func (c *conn) skipBlankLines(keepAlive bool) bool {
+	waited, begun := false, false
 	for ; ; c.blank++ {
-		if keepAlive && c.br.Buffered() == 0 {
+		if keepAlive && !waited && c.br.Buffered() == 0 {
 			c.nc.SetReadDeadline(after(time.Now(), c.srv.IdleTimeout))
+			waited = true
 		}
 		b, err := c.br.Peek(1)
 		if err != nil {
@@ -475,6 +477,19 @@ func (c *conn) skipBlankLines(keepAlive bool) bool {
 			return true
 		}
 		c.br.Discard(1)
+		if waited && !begun {
+			// A blank line after the idle wait does not start it
+			// again (a drip of them held a connection for 40
+			// minutes): the rest comes within the header timeout.
+			// (The CRLF that came with a POST body was skipped before
+			// the wait.)
+			d := c.srv.ReadHeaderTimeout
+			if d <= 0 {
+				d = c.srv.ReadTimeout
+			}
+			c.nc.SetReadDeadline(after(time.Now(), d))
+			begun = true
+		}
 	}
 }
 
@@ -575,10 +590,11 @@ func (c *conn) readRequest() (*response, error) {
 		return nil, &requestError{code: http.StatusHTTPVersionNotSupported, text: "HTTP Version Not Supported: unsupported protocol version"}
 	}
 	switch {
-	case req.Method == http.MethodConnect && req.URL.Host == "":
+	case req.Method == http.MethodConnect && (req.URL.Host == "" || req.URL.Path != "" || req.URL.RawQuery != ""):
 		// CONNECT takes an authority (host:port) only (RFC 9112
 		// §3.2.3); a 2xx to it would make the connection a tunnel to
-		// the client, with no framing to tell the answers apart.
+		// the client, with no framing to tell the answers apart. (Go
+		// reads "a:80/cgi-bin/x" as host a:80 and a path.)
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: CONNECT to a path"}
 	case req.RequestURI == "*" && req.Method != http.MethodOptions:
 		// The asterisk form is for OPTIONS alone (RFC 9112 §3.2.4).
@@ -1156,7 +1172,11 @@ func (w *response) sendHeader(next []byte) {
 		w.closeAfter = true
 	}
 	if h.Get("Connection") == "close" || w.c.srv.closing.Load() {
-		w.closeAfter = true
+		// The handler's close (or the shutdown's), not the client's: it
+		// may have sent more requests already, and closing over them
+		// would reset the connection and destroy this answer's tail
+		// before the client reads it. A lingering close, as Apache's.
+		w.closeAfter, w.c.linger = true, true
 	}
 	w.settleBody()
 

@@ -1935,6 +1935,60 @@ func TestServer_MalformedHostIs400(t *testing.T) {
 	}
 }
 
+// TestServer_BlankLinesDoNotExtendTheIdleWait: empty lines that arrive
+// one by one on a kept connection do not start its idle timeout again:
+// the connection closes within the idle timeout and the header timeout
+// (it stayed open for 20 idle timeouts, one per byte).
+func TestServer_BlankLinesDoNotExtendTheIdleWait(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	tg := mustStart(t, impls[1], h, opts{idleTimeout: 300 * time.Millisecond, readHeaderTimeout: 300 * time.Millisecond})
+	c := mustDial(t, tg.addr)
+	br := bufio.NewReader(c)
+	mustWrite(t, c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	if r := readOne(t, br, "GET"); r.Status != "200 OK" {
+		t.Fatalf("answer: %+v", r)
+	}
+	start := time.Now()
+	for range 8 {
+		time.Sleep(200 * time.Millisecond)
+		if _, err := c.Write([]byte("\n")); err != nil {
+			break // closed: as it should be
+		}
+	}
+	waitClosed(t, c, br, time.Second)
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("connection closed after %v of blank lines, want within the idle and header timeouts (0.6 s)", d)
+	}
+}
+
+// TestServer_HandlerCloseLingers: a handler that asks to close the
+// connection (a CGI script's "Connection: close") while the client has
+// already sent more (a pipelined POST and its body) gets a lingering
+// close: the client reads the whole answer. Closed at once over the unread
+// bytes, the connection was reset and the answer's tail destroyed.
+func TestServer_HandlerCloseLingers(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("z", 300<<10)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		io.WriteString(w, big)
+	})
+	tg := mustStart(t, impls[1], h, opts{})
+	c := mustDial(t, tg.addr)
+	mustWrite(t, c, "GET /close HTTP/1.1\r\nHost: a\r\n\r\nPOST /next HTTP/1.1\r\nHost: a\r\nContent-Length: 200000\r\n\r\n"+strings.Repeat("x", 200000))
+	time.Sleep(300 * time.Millisecond) // the answer is written and the connection closed meanwhile
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || len(b) != len(big) || !resp.Close {
+		t.Errorf("answer: %d of %d bytes, error %v, close %v; want it whole and the connection closed", len(b), len(big), err, resp.Close)
+	}
+}
+
 // TestServer_SkipsEmptyLinesBeforeARequest guards RFC 9112 §2.2: the CRLF
 // an old client sends after a POST body (its Content-Length does not count
 // it), and one on a fresh connection, are skipped, whether the next request
@@ -2031,6 +2085,8 @@ func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
 		{"folded other header", "GET / HTTP/1.1\r\nHost: a\r\nX-A: one\r\n\ttwo\r\n\r\n", 400},
 		// A 2xx to CONNECT makes the connection a tunnel: no framing.
 		{"CONNECT to a path", "CONNECT /cgi-bin/x.pl HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"CONNECT to an authority and a path", "CONNECT a:80/cgi-bin/x.pl HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"CONNECT to a host and a path", "CONNECT a/cgi-bin/x.pl?q HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"asterisk target of GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"absolute target of another scheme", "GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"request line over the limit", "GET /?" + strings.Repeat("a", 3<<19) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
