@@ -372,6 +372,42 @@ func TestBench_FlagsFromEnv(t *testing.T) {
 	}
 }
 
+// TestCLI_CommandLineBeatsEnv guards C1: a flag given on the command line
+// wins over its MENSHEN_* variable, even a bad one (urfave/cli read the
+// variable first, and MENSHEN_REQUESTS=abc failed --requests 4 with exit
+// 2), and over the variable of a setting exclusive with it (--requests
+// with MENSHEN_DURATION set was "not both").
+func TestCLI_CommandLineBeatsEnv(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		want int // requests per mode; 0: a --duration run
+	}{
+		{"bad variable, flag given", []string{"MENSHEN_REQUESTS=abc"}, []string{"--requests", "4"}, 4},
+		{"bad variable, flag given with =", []string{"MENSHEN_REQUESTS=abc"}, []string{"--requests=3"}, 3},
+		{"duration in the environment, requests given", []string{"MENSHEN_DURATION=1s"}, []string{"--requests", "3"}, 3},
+		{"requests in the environment, duration given", []string{"MENSHEN_REQUESTS=50"}, []string{"--duration", "200ms"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"bench", "--scripts", dir, "-c", "1", "--json"}, tc.args...)
+			code, stdout, stderr := runMenshen(t, tc.env, append(args, "hello.sh")...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if rep := mustParseBench(t, stdout); tc.want != 0 && rep.Requests != tc.want {
+				t.Errorf("requests per mode %d, want %d", rep.Requests, tc.want)
+			}
+		})
+	}
+	// Without the flag, the bad variable is still an error.
+	if code, _, stderr := runMenshen(t, []string{"MENSHEN_REQUESTS=abc"}, "bench", "--scripts", dir, "hello.sh"); code != 2 || !strings.Contains(stderr, "MENSHEN_REQUESTS") {
+		t.Errorf("bad MENSHEN_REQUESTS alone: exit %d, stderr %q; want 2 naming it", code, stderr)
+	}
+}
+
 // TestBench_NotAScriptExits2 guards C50's arguments: a named script that
 // does not exist or is not executable is a bad argument (exit 2, one line
 // naming it) found before any load runs, both for the bench's own gateway

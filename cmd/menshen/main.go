@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/menshen/menshen/gateway"
@@ -68,6 +70,7 @@ func closeInheritedOnExec() {
 // their MENSHEN_* variables: they are usage errors too.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
+	commandLineBeatsEnv(app, args)
 	started = false
 	err := app.RunContext(ctx, args)
 	if err == nil {
@@ -82,6 +85,58 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ec.ExitCode()
 	}
 	return exitRuntime
+}
+
+// exclusive are settings of which the command line gives one: given
+// there, the others' MENSHEN_* variables are not read either.
+var exclusive = [][]string{{"requests", "duration"}}
+
+// commandLineBeatsEnv makes a flag given on the command line win over its
+// MENSHEN_* variable: urfave/cli reads the variable first, and a bad one
+// (MENSHEN_TIMEOUT=garbage) failed the command even with --timeout 5s
+// given. The variables of flags given on the command line (and of those
+// exclusive with them) are not read at all.
+func commandLineBeatsEnv(app *cli.App, args []string) {
+	if len(args) < 2 {
+		return
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil {
+		return
+	}
+	given := map[string]bool{}
+	for _, a := range args[2:] {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		given[name] = true
+	}
+	for _, f := range cmd.Flags {
+		names := f.Names()
+		hit := slices.ContainsFunc(names, func(n string) bool { return given[n] })
+		for _, group := range exclusive {
+			if slices.Contains(group, names[0]) && slices.ContainsFunc(group, func(n string) bool { return given[n] }) {
+				hit = true
+			}
+		}
+		if !hit {
+			continue
+		}
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.EnvVars = nil
+		case *cli.IntFlag:
+			f.EnvVars = nil
+		case *cli.DurationFlag:
+			f.EnvVars = nil
+		case *cli.BoolFlag:
+			f.EnvVars = nil
+		}
+	}
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
