@@ -137,8 +137,11 @@ func Check(cfg Config) ([]string, error) {
 					// DOS line endings it looks for "perl\r" (500 on every
 					// request).
 					add("%s: #! line ends in CR (DOS line endings): interpreter %q not found", p, interp)
-				} else if _, err := os.Stat(interp); err != nil {
+				} else if ifi, err := os.Stat(interp); err != nil {
 					add("%s: interpreter %q not found", p, interp)
+				} else if ifi.IsDir() || ifi.Mode().Perm()&0o111 == 0 {
+					// The kernel refuses it (EACCES): 500 on every request.
+					add("%s: interpreter %q is not an executable file", p, interp)
 				}
 			}
 			if !hasShebang && !execFormatKnown(p) {

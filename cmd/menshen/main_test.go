@@ -1078,6 +1078,27 @@ func TestCheck_ExecutableWithoutShebang(t *testing.T) {
 	}
 }
 
+// TestCheck_InterpreterNotExecutable: a #! interpreter that exists but is
+// not an executable file (a directory, a file without x) is reported: the
+// kernel refuses it, and every request is a 500.
+func TestCheck_InterpreterNotExecutable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(plain, []byte("not a program\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, interp := range map[string]string{"dir.sh": t.TempDir(), "plain.sh": plain, "ok.sh": "/bin/sh"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!"+interp+"\necho\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+	if code != 1 || !strings.Contains(stdout, "dir.sh: interpreter") || !strings.Contains(stdout, "plain.sh: interpreter") || strings.Contains(stdout, "ok.sh") {
+		t.Errorf("exit %d, stdout %q: want dir.sh and plain.sh named (not an executable file), ok.sh not", code, stdout)
+	}
+}
+
 // TestCheck_AdminWithoutToken: check refuses what serve refuses, an admin
 // listener off loopback without a token, as a flag problem (exit 2).
 func TestCheck_AdminWithoutToken(t *testing.T) {
