@@ -641,6 +641,17 @@ func TestMode_NoGatewayIsClearError(t *testing.T) {
 	}
 }
 
+// TestMode_AdminWithoutPort: --admin without a port is a usage error, as
+// for serve, not a request dialled on port 80.
+func TestMode_AdminWithoutPort(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runMenshen(t, nil, "mode", "--admin", "127.0.0.1", "fastcgi")
+	if code != 2 || !strings.Contains(stderr, "host:port") {
+		t.Errorf("exit %d, stderr %q; want 2 and a host:port hint", code, stderr)
+	}
+	oneLine(t, "stderr", stderr)
+}
+
 // TestMode_SwitchesRunningGateway guards C30 from the command line: `menshen
 // mode` posts to the admin listener of a running gateway.
 func TestMode_SwitchesRunningGateway(t *testing.T) {

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,6 +46,11 @@ func modeCommand() *cli.Command {
 				return fmt.Errorf("%w: --admin off: menshen mode talks to the gateway's admin listener; give its address", errUsage)
 			}
 			if !strings.Contains(addr, "://") {
+				// host:port, as serve's --admin takes it (a bare host
+				// would be dialled on port 80)
+				if _, _, err := net.SplitHostPort(addr); err != nil {
+					return fmt.Errorf("%w: --admin %q: want host:port, as serve's --admin: %w", errUsage, addr, err)
+				}
 				addr = "http://" + addr
 			}
 			req, err := http.NewRequestWithContext(c.Context, http.MethodPost, strings.TrimSuffix(addr, "/")+"/mode", strings.NewReader(form.Encode()))
