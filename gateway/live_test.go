@@ -11,12 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -560,28 +560,19 @@ func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 	for name, content := range scripts {
 		mustWriteFile(t, filepath.Join(s.dir, name), content(0), 0o755)
 	}
+	// The writer is another process, as an editor is: a descriptor this
+	// test process held open for writing would be inherited by the
+	// gateway's own forks (go#22315) and keep the scripts busy.
+	writer := exec.Command("perl", "-e", inPlaceWriter, s.dir)
+	writer.Stderr = os.Stderr
+	if err := writer.Start(); err != nil {
+		t.Fatal(err)
+	}
 	stop := make(chan struct{})
 	var writeErr error
 	go func() {
 		defer close(stop)
-		for v := 1; v <= 100; v++ {
-			time.Sleep(20 * time.Millisecond)
-			for name, content := range scripts {
-				f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_TRUNC, 0)
-				for errors.Is(err, syscall.ETXTBSY) { // being exec'd this instant
-					time.Sleep(time.Millisecond)
-					f, err = os.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_TRUNC, 0)
-				}
-				if err == nil {
-					_, err = f.WriteString(content(v))
-					err = errors.Join(err, f.Close())
-				}
-				if err != nil {
-					writeErr = err
-					return
-				}
-			}
-		}
+		writeErr = writer.Wait()
 	}()
 	st := s.hammer(t, 4, stop, func(i int) string { return []string{"inplace.sh", "inplace.pl"}[i%2] }, func(r result) string {
 		if !strings.HasPrefix(r.body, "version ") || len(r.body) != len(versionBody(0)) {
@@ -595,7 +586,33 @@ func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 	if len(st.bad) > 0 {
 		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
 	}
+	for name := range scripts {
+		if r, d, ok := s.waitAnswer(t, name, http.StatusOK, versionBody(100), liveBudget); !ok {
+			t.Errorf("%s, last version: %d %q after %v", name, r.status, r.body, d)
+		}
+	}
 }
+
+// inPlaceWriter rewrites inplace.sh and inplace.pl in the directory it is
+// given in place (open with O_TRUNC, write: `cat > script`), 100 times,
+// 20 ms apart, with the versions TestLive_WriteInPlaceUnderLoadFailsNothing
+// writes first.
+const inPlaceWriter = `my ($dir) = @ARGV;
+for my $v (1 .. 100) {
+    select(undef, undef, undef, 0.02);
+    for (["inplace.sh", sprintf("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nversion %03d\\n'\n", $v)],
+         ["inplace.pl", sprintf("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\r\\nX-Pid: \$\$\\r\\n\\r\\n\";\nprint \"version %03d\\n\";\n", $v)]) {
+        my ($name, $body) = @$_;
+        my $f;
+        until (open($f, '>', "$dir/$name")) {
+            die "$name: $!" unless $!{ETXTBSY};    # being exec'd this instant
+            select(undef, undef, undef, 0.001);
+        }
+        print $f $body;
+        close $f or die "$name: $!";
+    }
+}
+`
 
 // liveConfig is the config file of the reload tests.
 func liveConfig(greeting string, fastcgi bool) string {
