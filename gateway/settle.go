@@ -35,7 +35,10 @@ const (
 	// quickFailure: a script that printed nothing and ended sooner than
 	// this, while its file was replaced, is taken for one that found
 	// its file gone or empty; one that ran longer is not started again.
-	quickFailure = 100 * time.Millisecond
+	// (100 ms was too short on a loaded machine: perl reading an empty
+	// file under a write in place took 105-210 ms in the Perl runner,
+	// and past 100 ms in cgi mode beside CPU burners.)
+	quickFailure = 250 * time.Millisecond
 	settleRecent = time.Second
 	settleQuiet  = 250 * time.Millisecond
 	settleStep   = 10 * time.Millisecond
