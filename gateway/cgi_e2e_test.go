@@ -633,6 +633,29 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 	})
 }
 
+// TestCGI_StartWhileScriptOpenForWriting: a script held open for writing
+// for a moment (a deploy writing it, a writer a loaded machine keeps off
+// the CPU) cannot be exec'd (ETXTBSY); the start is tried again for up to
+// 200 ms, not 75 ms as before, instead of failing the request with a 500.
+func TestCGI_StartWhileScriptOpenForWriting(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	// Nothing changed in the last second: no editor's save to wait for
+	// (settle.go), only the start's own tries.
+	time.Sleep(1100 * time.Millisecond)
+	f, err := os.OpenFile(filepath.Join(s.dir, "hello.sh"), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan result, 1)
+	go func() { got <- fetch(noRedirectClient, s.url("hello.sh")) }()
+	time.Sleep(120 * time.Millisecond)
+	f.Close()
+	if r := <-got; r.status != http.StatusOK {
+		t.Errorf("%d %q %v, want the script's answer once the file is closed", r.status, r.body, r.err)
+	}
+}
+
 // TestCGI_StalledBodyIs408: a chunked body that stops arriving gets 408
 // once the read timeout has passed, as Apache answers it (it was a 400,
 // which says the client sent something wrong), and no script runs.

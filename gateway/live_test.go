@@ -541,7 +541,7 @@ func TestLive_RewriteUnderLoadFailsNothing(t *testing.T) {
 // TestLive_WriteInPlaceUnderLoadFailsNothing guards C31 for a save that
 // writes the file in place (`cat > script`: truncate, then write): 4
 // clients hammer a shell and a Perl script in cgi mode while each is
-// rewritten so 100 times. sh or perl that read the file in the instant it
+// rewritten so 100 times, by another process. sh or perl that read the file in the instant it
 // was empty printed nothing; the start again of a script caught by a save
 // missed it when the check met the truncate between its size change and
 // its times (size 0, the old mtime), and the client got a 502.
@@ -595,11 +595,11 @@ func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 
 // inPlaceWriter rewrites inplace.sh and inplace.pl in the directory it is
 // given in place (open with O_TRUNC, write: `cat > script`), 100 times,
-// 20 ms apart, with the versions TestLive_WriteInPlaceUnderLoadFailsNothing
+// 25 ms apart, with the versions TestLive_WriteInPlaceUnderLoadFailsNothing
 // writes first.
 const inPlaceWriter = `my ($dir) = @ARGV;
 for my $v (1 .. 100) {
-    select(undef, undef, undef, 0.02);
+    select(undef, undef, undef, 0.025);
     for (["inplace.sh", sprintf("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nversion %03d\\n'\n", $v)],
          ["inplace.pl", sprintf("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\r\\nX-Pid: \$\$\\r\\n\\r\\n\";\nprint \"version %03d\\n\";\n", $v)]) {
         my ($name, $body) = @$_;
