@@ -540,11 +540,12 @@ func TestLive_RewriteUnderLoadFailsNothing(t *testing.T) {
 
 // TestLive_WriteInPlaceUnderLoadFailsNothing guards C31 for a save that
 // writes the file in place (`cat > script`: truncate, then write): 4
-// clients hammer a shell and a Perl script in cgi mode while each is
-// rewritten so 100 times, by another process. sh or perl that read the file in the instant it
-// was empty printed nothing; the start again of a script caught by a save
-// missed it when the check met the truncate between its size change and
-// its times (size 0, the old mtime), and the client got a 502.
+// clients hammer a shell and a Perl script in cgi mode while another
+// process rewrites each so 60 times, 50 ms apart. sh or perl that read
+// the file in the instant it was empty printed nothing; the start again
+// of a script caught by a save missed it when the check met the truncate
+// between its size change and its times (size 0, the old mtime), and the
+// client got a 502.
 func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 	t.Parallel()
 	s := newFCGISite(t, "live", ModeCGI, nil)
@@ -587,19 +588,19 @@ func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
 	}
 	for name := range scripts {
-		if r, d, ok := s.waitAnswer(t, name, http.StatusOK, versionBody(100), liveBudget); !ok {
+		if r, d, ok := s.waitAnswer(t, name, http.StatusOK, versionBody(60), liveBudget); !ok {
 			t.Errorf("%s, last version: %d %q after %v", name, r.status, r.body, d)
 		}
 	}
 }
 
 // inPlaceWriter rewrites inplace.sh and inplace.pl in the directory it is
-// given in place (open with O_TRUNC, write: `cat > script`), 100 times,
-// 25 ms apart, with the versions TestLive_WriteInPlaceUnderLoadFailsNothing
+// given in place (open with O_TRUNC, write: `cat > script`), 60 times,
+// 50 ms apart, with the versions TestLive_WriteInPlaceUnderLoadFailsNothing
 // writes first.
 const inPlaceWriter = `my ($dir) = @ARGV;
-for my $v (1 .. 100) {
-    select(undef, undef, undef, 0.025);
+for my $v (1 .. 60) {
+    select(undef, undef, undef, 0.05);
     for (["inplace.sh", sprintf("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nversion %03d\\n'\n", $v)],
          ["inplace.pl", sprintf("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\r\\nX-Pid: \$\$\\r\\n\\r\\n\";\nprint \"version %03d\\n\";\n", $v)]) {
         my ($name, $body) = @$_;
