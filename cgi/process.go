@@ -93,11 +93,6 @@ type Process struct {
 // abort it while it was still running.
 var ErrKilled = errors.New("cgi: script killed")
 
-// textBusyWait bounds how long Start tries again an exec that failed with
-// ETXTBSY (75 ms were not enough under load: a writer held off the CPU
-// with the file open), as the FastCGI pool does a worker's start.
-const textBusyWait = 200 * time.Millisecond
-
 // Start runs c in a new session and process group. The group (and what
 // moved from it to another group of the session) is killed with SIGKILL
 // when ctx ends; the caller maps ctx.Err() to an HTTP answer. Start returns
@@ -156,20 +151,8 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		defer inR.Close()
 	}
 
-	err = cmd.Start()
-	busy := time.Now().Add(textBusyWait)
-	for try := 1; errors.Is(err, syscall.ETXTBSY) && time.Now().Before(busy); try++ {
-		// The file is open for writing somewhere: a deploy copying it in
-		// place (a writer a loaded machine holds off the CPU with the
-		// file open), or a writer's descriptor inherited by a child that
-		// has not reached exec yet (go#22315). Both pass in milliseconds.
-		time.Sleep(time.Duration(min(try, 5)) * 5 * time.Millisecond)
-		again := exec.Command(c.Path, c.Args...)
-		again.Dir, again.Env, again.SysProcAttr = cmd.Dir, cmd.Env, cmd.SysProcAttr
-		again.Stdin, again.Stdout, again.Stderr = cmd.Stdin, cmd.Stdout, cmd.Stderr
-		cmd = again
-		err = cmd.Start()
-	}
+	// (ETXTBSY: tried again for a moment, see session.Start.)
+	cmd, err = session.Start(cmd)
 	outW.Close()
 	errW.Close()
 	if err != nil {

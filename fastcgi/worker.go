@@ -126,10 +126,6 @@ const (
 	stateStopping                    // being stopped (retired, recycled, drained)
 )
 
-// textBusyWait bounds how long startWorker tries again a start that failed
-// with ETXTBSY.
-const textBusyWait = 200 * time.Millisecond
-
 // startWorker creates the worker's listening socket and starts the process.
 // It does not wait for the process to be ready; see ready.
 func startWorker(cfg workerConfig) (*worker, error) {
@@ -153,33 +149,24 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		return nil, fmt.Errorf("create output pipe: %w", err)
 	}
 
-	var cmd *exec.Cmd
-	// ETXTBSY: the program is open for writing somewhere, for a moment
-	// (a deploy writing it, or a process forked while another thread of
-	// its parent wrote it, until that child's exec closes the file): the
-	// start is tried again for up to textBusyWait before it counts as a
-	// start failure, whose back-off would fail requests for longer.
-	for busy := time.Now().Add(textBusyWait); ; {
-		cmd = exec.Command(cfg.path, cfg.args...)
-		// The environment comes from the config alone (C4); a nil Env
-		// would inherit the gateway's.
-		cmd.Env = append([]string{}, cfg.env...)
-		cmd.Dir = cfg.dir
-		cmd.Stdin = lf // FCGI_LISTENSOCK_FILENO == STDIN_FILENO (spec §2.2)
-		cmd.Stdout = pw
-		cmd.Stderr = pw
-		// Pdeathsig: a gateway that dies (SIGKILL, a crash) takes its
-		// workers with it instead of leaving them blocked in accept for
-		// good. (It is sent when the forking thread exits; Go keeps its
-		// threads, as nothing here locks one.) A session of its own:
-		// see wait.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
-		err = cmd.Start()
-		if !errors.Is(err, syscall.ETXTBSY) || time.Now().After(busy) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	cmd := exec.Command(cfg.path, cfg.args...)
+	// The environment comes from the config alone (C4); a nil Env
+	// would inherit the gateway's.
+	cmd.Env = append([]string{}, cfg.env...)
+	cmd.Dir = cfg.dir
+	cmd.Stdin = lf // FCGI_LISTENSOCK_FILENO == STDIN_FILENO (spec §2.2)
+	cmd.Stdout = pw
+	cmd.Stderr = pw
+	// Pdeathsig: a gateway that dies (SIGKILL, a crash) takes its
+	// workers with it instead of leaving them blocked in accept for
+	// good. (It is sent when the forking thread exits; Go keeps its
+	// threads, as nothing here locks one.) A session of its own:
+	// see wait.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	// ETXTBSY (a deploy writing the program): tried again for a
+	// moment before it counts as a start failure, whose back-off
+	// would fail requests for longer (session.Start).
+	cmd, err = session.Start(cmd)
 	// The child holds its own copies now. Closing ours means that once the
 	// worker's group is gone nobody listens: dials fail with ECONNREFUSED and
 	// queued connections are reset instead of hanging.

@@ -1,4 +1,5 @@
-// Package session kills what is left of a process session.
+// Package session starts the processes of menshen's scripts and workers,
+// and kills what is left of a process session.
 //
 // menshen starts every script and worker in a session of its own, whose id
 // is the leader's pid. A group kill (kill(-pgid)) reaches only the
@@ -9,13 +10,43 @@ package session
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"strconv"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
+
+// TextBusyWait bounds how long Start tries again a start that failed with
+// ETXTBSY.
+const TextBusyWait = 200 * time.Millisecond
+
+// Start starts cmd as cmd.Start does, and tries again (with a copy of cmd)
+// for up to TextBusyWait while the start fails with ETXTBSY: the program
+// is open for writing somewhere for a moment (a deploy writing it in
+// place, a writer a loaded machine holds off the CPU with the file open,
+// or a writer's descriptor inherited by a child that has not reached exec
+// yet, go#22315). Counted as a failure, it failed the request (75 ms of
+// tries were not enough under load), or a worker pool's back-off failed
+// the requests of the next seconds. It returns the command last started.
+func Start(cmd *exec.Cmd) (*exec.Cmd, error) {
+	err := cmd.Start()
+	busy := time.Now().Add(TextBusyWait)
+	for try := 1; errors.Is(err, syscall.ETXTBSY) && time.Now().Before(busy); try++ {
+		time.Sleep(time.Duration(min(try, 5)) * 5 * time.Millisecond)
+		cmd = &exec.Cmd{
+			Path: cmd.Path, Args: cmd.Args, Env: cmd.Env, Dir: cmd.Dir,
+			Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
+			ExtraFiles: cmd.ExtraFiles, SysProcAttr: cmd.SysProcAttr,
+		}
+		err = cmd.Start()
+	}
+	return cmd, err
+}
 
 // Kill sends SIGKILL to every process of session sid outside the leader's
 // group (the caller kills that group itself), found in /proc, and looks
