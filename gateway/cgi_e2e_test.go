@@ -643,15 +643,7 @@ func TestCGI_StartWhileScriptOpenForWriting(t *testing.T) {
 	// Nothing changed in the last second: no editor's save to wait for
 	// (settle.go), only the start's own tries.
 	time.Sleep(1100 * time.Millisecond)
-	f, err := os.OpenFile(filepath.Join(s.dir, "hello.sh"), os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan result, 1)
-	go func() { got <- fetch(noRedirectClient, s.url("hello.sh")) }()
-	time.Sleep(120 * time.Millisecond)
-	f.Close()
-	if r := <-got; r.status != http.StatusOK {
+	if r := fetchWhileOpenForWriting(t, filepath.Join(s.dir, "hello.sh"), s.url("hello.sh"), 120*time.Millisecond); r.status != http.StatusOK {
 		t.Errorf("%d %q %v, want the script's answer once the file is closed", r.status, r.body, r.err)
 	}
 }
@@ -683,6 +675,27 @@ func TestCGI_StalledBodyIs408(t *testing.T) {
 	}
 }
 
+// keepAliveGet GETs /cgi-bin/rel on a connection of its own that asks
+// for nothing about keep-alive, and reads the answer's header (10 s at
+// most for the whole exchange); the caller reads the body.
+func keepAliveGet(t *testing.T, s *cgiSite, rel string) (net.Conn, *bufio.Reader, *http.Response) {
+	t.Helper()
+	conn := mustDial(t, s.addr())
+	t.Cleanup(func() { conn.Close() })
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, "GET /cgi-bin/"+rel+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, br, resp
+}
+
 // TestCGI_ScriptAsksToCloseTheConnection: a script's "Connection: close"
 // closes the connection after its answer, as Apache honours it (it was
 // dropped with the other hop-by-hop fields); its Keep-Alive is still
@@ -695,25 +708,13 @@ func TestCGI_ScriptAsksToCloseTheConnection(t *testing.T) {
 		script string
 		closed bool
 	}{{"bye.sh", true}, {"hello.sh", false}} {
-		conn := mustDial(t, s.addr())
-		defer conn.Close()
-		if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(conn, "GET /cgi-bin/"+tc.script+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-			t.Fatal(err)
-		}
-		br := bufio.NewReader(conn)
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		conn, br, resp := keepAliveGet(t, s, tc.script)
 		io.Copy(io.Discard, resp.Body)
 		if resp.Close != tc.closed || resp.Header.Get("Keep-Alive") != "" {
 			t.Errorf("%s: Connection %q, Keep-Alive %q; want close %v and no Keep-Alive", tc.script, resp.Header.Get("Connection"), resp.Header.Get("Keep-Alive"), tc.closed)
 		}
 		conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-		_, err = br.ReadByte()
+		_, err := br.ReadByte()
 		if gotClosed := err == io.EOF; gotClosed != tc.closed {
 			t.Errorf("%s: connection closed %v (read: %v), want %v", tc.script, gotClosed, err, tc.closed)
 		}
@@ -744,18 +745,7 @@ func TestCGI_LocalRedirectCarriesHeaders(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Keep-alive, so that a carried "Connection: close" would show.
-			conn := mustDial(t, s.addr())
-			defer conn.Close()
-			if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := io.WriteString(conn, "GET /cgi-bin/"+tc.path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, _, resp := keepAliveGet(t, s, tc.path)
 			body, err := io.ReadAll(resp.Body)
 			if err != nil {
 				t.Fatal(err)

@@ -335,6 +335,19 @@ func mustPHPConfig(t *testing.T, extra string) string {
 	return conf
 }
 
+// forPHPModes runs f on a site of testdata/cgi with mustPHPConfig's
+// config, once in each mode, in parallel.
+func forPHPModes(t *testing.T, f func(t *testing.T, mode Mode, s *fcgiSite)) {
+	t.Helper()
+	conf := mustPHPConfig(t, "")
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			f(t, mode, newFCGISite(t, "cgi", mode, func(c *Config) { c.ConfigFile = conf }))
+		})
+	}
+}
+
 // newPHPSite is newFCGISite in fastcgi mode with mustPHPConfig's config.
 func newPHPSite(t *testing.T, extra string, edit func(c *Config)) *fcgiSite {
 	t.Helper()
@@ -994,44 +1007,39 @@ func postMode(tb testing.TB, g *Gateway, form url.Values) *httptest.ResponseReco
 // Apache.
 func TestLocalRedirect_PHPWrapper(t *testing.T) {
 	t.Parallel()
-	conf := mustPHPConfig(t, "")
-	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
-		t.Run(string(mode), func(t *testing.T) {
-			t.Parallel()
-			s := newFCGISite(t, "cgi", mode, func(c *Config) { c.ConfigFile = conf })
-			mustWriteFile(t, filepath.Join(s.dir, "redirect-env.php"), "<?php\nheader(\"Content-Type: text/plain\");\nforeach ([\"REDIRECT_STATUS\", \"REDIRECT_URL\", \"REDIRECT_SCRIPT_NAME\", \"REQUEST_URI\"] as $k) { echo $k, \"=\", getenv($k), \"\\n\"; }\n", 0o644)
-			mustWriteFile(t, filepath.Join(s.dir, "to-env.php"), "<?php\nheader(\"Set-Cookie: php=1\");\nheader(\"Location: /cgi-bin/env.pl\", true, 200);\n", 0o644)
+	forPHPModes(t, func(t *testing.T, mode Mode, s *fcgiSite) {
+		mustWriteFile(t, filepath.Join(s.dir, "redirect-env.php"), "<?php\nheader(\"Content-Type: text/plain\");\nforeach ([\"REDIRECT_STATUS\", \"REDIRECT_URL\", \"REDIRECT_SCRIPT_NAME\", \"REQUEST_URI\"] as $k) { echo $k, \"=\", getenv($k), \"\\n\"; }\n", 0o644)
+		mustWriteFile(t, filepath.Join(s.dir, "to-env.php"), "<?php\nheader(\"Set-Cookie: php=1\");\nheader(\"Location: /cgi-bin/env.pl\", true, 200);\n", 0o644)
 
-			env := mustEnv(t, newRequest(t, "GET", s.url("redirect-carry.sh?redirect-env.php"), nil))
-			checkEnv(t, "php target ", env, map[string]string{
-				"REDIRECT_STATUS":      "200",
-				"REDIRECT_URL":         "/cgi-bin/redirect-carry.sh",
-				"REDIRECT_SCRIPT_NAME": "/cgi-bin/redirect-carry.sh",
-				"REQUEST_URI":          "/cgi-bin/redirect-carry.sh?redirect-env.php",
-			})
+		env := mustEnv(t, newRequest(t, "GET", s.url("redirect-carry.sh?redirect-env.php"), nil))
+		checkEnv(t, "php target ", env, map[string]string{
+			"REDIRECT_STATUS":      "200",
+			"REDIRECT_URL":         "/cgi-bin/redirect-carry.sh",
+			"REDIRECT_SCRIPT_NAME": "/cgi-bin/redirect-carry.sh",
+			"REQUEST_URI":          "/cgi-bin/redirect-carry.sh?redirect-env.php",
+		})
 
-			resp, body := mustGet(t, s.url("to-env.php"))
-			if resp.StatusCode != 200 {
-				t.Fatalf("to-env.php: status %d, body %q", resp.StatusCode, body)
-			}
-			if got := resp.Header.Get("Set-Cookie"); got != "php=1" {
-				t.Errorf("Set-Cookie %q, want php=1", got)
-			}
-			env = parseEnv(body)
-			checkEnv(t, "target of to-env.php ", env, map[string]string{
-				"REDIRECT_STATUS":          "200",
-				"REDIRECT_REDIRECT_STATUS": "200",
-				"REDIRECT_SCRIPT_NAME":     "/cgi-bin/to-env.php",
-			})
-			if mode == ModeFastCGI {
-				for name, kind := range map[string]string{"redirect-env.php": "native", "to-env.php": "native", "env.pl": "perl"} {
-					if row := s.row(t, name); row.Kind != kind {
-						t.Errorf("%s: kind %q, want %q (served by a worker)", name, row.Kind, kind)
-					}
+		resp, body := mustGet(t, s.url("to-env.php"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("to-env.php: status %d, body %q", resp.StatusCode, body)
+		}
+		if got := resp.Header.Get("Set-Cookie"); got != "php=1" {
+			t.Errorf("Set-Cookie %q, want php=1", got)
+		}
+		env = parseEnv(body)
+		checkEnv(t, "target of to-env.php ", env, map[string]string{
+			"REDIRECT_STATUS":          "200",
+			"REDIRECT_REDIRECT_STATUS": "200",
+			"REDIRECT_SCRIPT_NAME":     "/cgi-bin/to-env.php",
+		})
+		if mode == ModeFastCGI {
+			for name, kind := range map[string]string{"redirect-env.php": "native", "to-env.php": "native", "env.pl": "perl"} {
+				if row := s.row(t, name); row.Kind != kind {
+					t.Errorf("%s: kind %q, want %q (served by a worker)", name, row.Kind, kind)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestLocalRedirect_PHPTargetWithPathInfo guards C3 through a local
@@ -1042,31 +1050,26 @@ func TestLocalRedirect_PHPWrapper(t *testing.T) {
 // for), a dot-file (404), each run as PHP by an open redirect.
 func TestLocalRedirect_PHPTargetWithPathInfo(t *testing.T) {
 	t.Parallel()
-	conf := mustPHPConfig(t, "")
-	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
-		t.Run(string(mode), func(t *testing.T) {
-			t.Parallel()
-			s := newFCGISite(t, "cgi", mode, func(c *Config) { c.ConfigFile = conf })
-			mustWriteFile(t, filepath.Join(s.dir, "page.php"), "<?php\nheader(\"Content-Type: text/plain\");\necho \"page ran, PATH_INFO=\", $_SERVER[\"PATH_INFO\"] ?? \"\", \", REDIRECT_SCRIPT_NAME=\", getenv(\"REDIRECT_SCRIPT_NAME\"), \"\\n\";\n", 0o644)
-			if err := os.Mkdir(filepath.Join(s.dir, "up"), 0o755); err != nil {
-				t.Fatal(err)
+	forPHPModes(t, func(t *testing.T, mode Mode, s *fcgiSite) {
+		mustWriteFile(t, filepath.Join(s.dir, "page.php"), "<?php\nheader(\"Content-Type: text/plain\");\necho \"page ran, PATH_INFO=\", $_SERVER[\"PATH_INFO\"] ?? \"\", \", REDIRECT_SCRIPT_NAME=\", getenv(\"REDIRECT_SCRIPT_NAME\"), \"\\n\";\n", 0o644)
+		if err := os.Mkdir(filepath.Join(s.dir, "up"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mustWriteFile(t, filepath.Join(s.dir, "up", "avatar.gif"), "GIF89a<?php echo \"UPLOAD RAN\\n\";", 0o644)
+		mustWriteFile(t, filepath.Join(s.dir, ".hidden.php"), "<?php echo \"DOTFILE RAN\\n\";", 0o644)
+		for _, target := range []string{"up/avatar.gif", ".hidden.php", "after"} {
+			resp, body := mustGet(t, s.url("redirect-carry.sh?page.php/"+target))
+			want := "page ran, PATH_INFO=/" + target + ", REDIRECT_SCRIPT_NAME=/cgi-bin/redirect-carry.sh\n"
+			if resp.StatusCode != http.StatusOK || string(body) != want {
+				t.Errorf("redirect to page.php/%s: status %d, body %q; want 200 and %q", target, resp.StatusCode, body, want)
 			}
-			mustWriteFile(t, filepath.Join(s.dir, "up", "avatar.gif"), "GIF89a<?php echo \"UPLOAD RAN\\n\";", 0o644)
-			mustWriteFile(t, filepath.Join(s.dir, ".hidden.php"), "<?php echo \"DOTFILE RAN\\n\";", 0o644)
-			for _, target := range []string{"up/avatar.gif", ".hidden.php", "after"} {
-				resp, body := mustGet(t, s.url("redirect-carry.sh?page.php/"+target))
-				want := "page ran, PATH_INFO=/" + target + ", REDIRECT_SCRIPT_NAME=/cgi-bin/redirect-carry.sh\n"
-				if resp.StatusCode != http.StatusOK || string(body) != want {
-					t.Errorf("redirect to page.php/%s: status %d, body %q; want 200 and %q", target, resp.StatusCode, body, want)
-				}
+		}
+		for name, code := range map[string]int{"up/avatar.gif": http.StatusForbidden, ".hidden.php": http.StatusNotFound} {
+			if resp, body := mustGet(t, s.url(name)); resp.StatusCode != code {
+				t.Errorf("GET %s: status %d, body %q, want %d", name, resp.StatusCode, body, code)
 			}
-			for name, code := range map[string]int{"up/avatar.gif": http.StatusForbidden, ".hidden.php": http.StatusNotFound} {
-				if resp, body := mustGet(t, s.url(name)); resp.StatusCode != code {
-					t.Errorf("GET %s: status %d, body %q, want %d", name, resp.StatusCode, body, code)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestFastCGI_PHPChildrenSizeThePool: PHP_FCGI_CHILDREN set in [env] wins
@@ -1455,6 +1458,21 @@ func TestFastCGI_BadHeaderKeepsWorker(t *testing.T) {
 	}
 }
 
+// fetchWhileOpenForWriting GETs url while file is held open for writing,
+// and closes the file after hold.
+func fetchWhileOpenForWriting(t *testing.T, file, url string, hold time.Duration) result {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan result, 1)
+	go func() { got <- fetch(noRedirectClient, url) }()
+	time.Sleep(hold)
+	f.Close()
+	return <-got
+}
+
 // TestFastCGI_StartWhileProgramOpenForWriting: a native program that is
 // open for writing somewhere for a moment (a deploy writing it; in a test
 // binary, a process forked while another test wrote a file) cannot be
@@ -1464,15 +1482,7 @@ func TestFastCGI_StartWhileProgramOpenForWriting(t *testing.T) {
 	t.Parallel()
 	mustPerlFCGI(t)
 	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
-	f, err := os.OpenFile(filepath.Join(s.dir, "native.fcgi"), os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan result, 1)
-	go func() { got <- fetch(noRedirectClient, s.url("native.fcgi")) }()
-	time.Sleep(50 * time.Millisecond)
-	f.Close()
-	if r := <-got; r.status != http.StatusOK || r.body != "native request 1\n" {
+	if r := fetchWhileOpenForWriting(t, filepath.Join(s.dir, "native.fcgi"), s.url("native.fcgi"), 50*time.Millisecond); r.status != http.StatusOK || r.body != "native request 1\n" {
 		t.Errorf("%d %q %v, want the program's answer once the file is closed; logged:\n%s", r.status, r.body, r.err, s.failReasons())
 	}
 }

@@ -105,6 +105,26 @@ func (s *fcgiSite) failReasons() string {
 	return strings.Join(out, "\n")
 }
 
+// checkLoad fails the test with a hammer's failures, if any, and the
+// reasons the Gateway logged; what (may be "") starts the message.
+func (s *fcgiSite) checkLoad(tb testing.TB, st *loadStats, what string) {
+	tb.Helper()
+	if len(st.bad) > 0 {
+		tb.Errorf("%s%d requests; failures:\n%s\nlogged:\n%s", what, st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
+	}
+}
+
+// isVersion is a hammer's check of a versionScript answer whose body
+// starts with prefix.
+func isVersion(prefix string) func(result) string {
+	return func(r result) string {
+		if !strings.HasPrefix(r.body, prefix) || len(r.body) != len(versionBody(0)) {
+			return fmt.Sprintf("body %q is no version", r.body)
+		}
+		return ""
+	}
+}
+
 func (l *loadStats) fail(msg string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -280,9 +300,7 @@ func TestMode_ToggleUnderLoadFailsNothing(t *testing.T) {
 	scripts := []string{"pid.pl", "other.pl"}
 	st := s.hammer(t, 4, stop, func(i int) string { return scripts[i%2] }, nil)
 	n := <-toggled
-	if len(st.bad) > 0 {
-		t.Errorf("%d toggles, %d requests; failures:\n%s\nlogged:\n%s", n, st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
-	}
+	s.checkLoad(t, st, fmt.Sprintf("%d toggles, ", n))
 	if st.total.Load() < 20 {
 		t.Errorf("only %d requests in 2s", st.total.Load())
 	}
@@ -517,18 +535,11 @@ func TestLive_RewriteUnderLoadFailsNothing(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}()
-	st := s.hammer(t, 4, stop, func(int) string { return "hot.pl" }, func(r result) string {
-		if !strings.HasPrefix(r.body, "version 0") || len(r.body) != len(versionBody(0)) {
-			return fmt.Sprintf("body %q is no version", r.body)
-		}
-		return ""
-	})
+	st := s.hammer(t, 4, stop, func(int) string { return "hot.pl" }, isVersion("version 0"))
 	if writeErr != nil {
 		t.Fatal(writeErr)
 	}
-	if len(st.bad) > 0 {
-		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
-	}
+	s.checkLoad(t, st, "")
 	if r, d, ok := s.waitAnswer(t, "hot.pl", http.StatusOK, versionBody(10), liveBudget); !ok {
 		t.Errorf("last version: %d %q after %v", r.status, r.body, d)
 	}
@@ -575,18 +586,11 @@ func TestLive_WriteInPlaceUnderLoadFailsNothing(t *testing.T) {
 		defer close(stop)
 		writeErr = writer.Wait()
 	}()
-	st := s.hammer(t, 4, stop, func(i int) string { return []string{"inplace.sh", "inplace.pl"}[i%2] }, func(r result) string {
-		if !strings.HasPrefix(r.body, "version ") || len(r.body) != len(versionBody(0)) {
-			return fmt.Sprintf("body %q is no version", r.body)
-		}
-		return ""
-	})
+	st := s.hammer(t, 4, stop, func(i int) string { return []string{"inplace.sh", "inplace.pl"}[i%2] }, isVersion("version "))
 	if writeErr != nil {
 		t.Fatal(writeErr)
 	}
-	if len(st.bad) > 0 {
-		t.Errorf("%d requests; failures:\n%s\nlogged:\n%s", st.total.Load(), strings.Join(st.bad, "\n"), s.failReasons())
-	}
+	s.checkLoad(t, st, "")
 	for name := range scripts {
 		if r, d, ok := s.waitAnswer(t, name, http.StatusOK, versionBody(60), liveBudget); !ok {
 			t.Errorf("%s, last version: %d %q after %v", name, r.status, r.body, d)
