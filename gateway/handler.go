@@ -16,13 +16,13 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/fastcgi"
+	"github.com/menshen/menshen/internal/httpsyntax"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
@@ -34,16 +34,6 @@ var _ http.Handler = (*Gateway)(nil)
 var hopByHop = map[string]bool{
 	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
 	"Te": true, "Trailer": true, "Upgrade": true,
-}
-
-// closeToken reports whether a Connection field value holds "close".
-func closeToken(v string) bool {
-	for t := range strings.SplitSeq(v, ",") {
-		if strings.EqualFold(strings.TrimSpace(t), "close") {
-			return true
-		}
-	}
-	return false
 }
 
 // fieldsPool holds access line field maps: the formatter and logrus (which
@@ -380,7 +370,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			// The gateway owns the connection, not the script; but a
 			// script may ask for it to be closed after its answer, as
 			// Apache lets it (an error page of a legacy script).
-			if k == "Connection" && slices.ContainsFunc(v, closeToken) {
+			if k == "Connection" && slices.ContainsFunc(v, func(v string) bool { return httpsyntax.HasToken(v, "close") }) {
 				h["Connection"] = []string{"close"}
 			}
 			continue

@@ -636,14 +636,14 @@ func (c *conn) readRequest() (*response, error) {
 		c.pend = make([]byte, 0, bufferBeforeChunking)
 	}
 	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
-	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(req.Header.Get("Connection"), "keep-alive")
-	w.wantsClose = req.Close || hasToken(req.Header.Get("Connection"), "close")
+	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && httpsyntax.HasToken(req.Header.Get("Connection"), "keep-alive")
+	w.wantsClose = req.Close || httpsyntax.HasToken(req.Header.Get("Connection"), "close")
 	// Content-Length beside Transfer-Encoding is the classic smuggling
 	// pattern: the answer closes the connection (RFC 9112 §6.1).
 	w.closeAfter = smuggled
 
 	b := &requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
-	if expect := req.Header.Get("Expect"); hasToken(expect, "100-continue") {
+	if expect := req.Header.Get("Expect"); httpsyntax.HasToken(expect, "100-continue") {
 		if req.ProtoAtLeast(1, 1) && req.ContentLength != 0 {
 			b.needContinue, b.expected = true, true
 		}
@@ -1226,7 +1226,7 @@ func (w *response) sendHeader(next []byte) {
 		drop("Content-Length")
 		clen = nil
 	}
-	if w.closeAfter && !hasToken(h.Get("Connection"), "close") {
+	if w.closeAfter && !httpsyntax.HasToken(h.Get("Connection"), "close") {
 		drop("Connection")
 		connection = ""
 		if is11 {
@@ -1323,19 +1323,6 @@ func bodyAllowed(code int) bool {
 func hasKey(h http.Header, k string) bool {
 	_, ok := h[k]
 	return ok
-}
-
-// hasToken reports whether the comma-separated list v has token t, in any
-// case.
-func hasToken(v, t string) bool {
-	for v != "" {
-		var f string
-		f, v, _ = strings.Cut(v, ",")
-		if strings.EqualFold(strings.TrimSpace(f), t) {
-			return true
-		}
-	}
-	return false
 }
 
 // headerLines yields the lines of the header block at the start of b (the

@@ -55,3 +55,16 @@ func ValidReasonPhrase(s string) bool {
 	}
 	return true
 }
+
+// HasToken reports whether the comma-separated list v (a Connection or
+// Expect field value) has token t, in any case.
+func HasToken(v, t string) bool {
+	for v != "" {
+		var f string
+		f, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.TrimSpace(f), t) {
+			return true
+		}
+	}
+	return false
+}
