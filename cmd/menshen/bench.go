@@ -66,13 +66,18 @@ func benchAction(c *cli.Context) error {
 	if c.IsSet("requests") && c.IsSet("duration") {
 		return fmt.Errorf("%w: give --requests or --duration, not both", errUsage)
 	}
-	for _, n := range []string{"requests", "concurrency", "workers", "max-procs", "queue", "max-requests"} {
-		if c.Int(n) <= 0 && (c.Int(n) < 0 || (n != "queue" && n != "max-requests")) {
+	for _, n := range []string{"requests", "concurrency", "workers", "max-procs"} {
+		if c.Int(n) <= 0 {
 			return fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
 		}
 	}
+	for _, n := range []string{"queue", "max-requests"} {
+		if c.Int(n) < 0 {
+			return fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
+		}
+	}
 	if c.Duration("duration") < 0 {
-		return fmt.Errorf("%w: --duration %v: must be positive", errUsage, c.Duration("duration"))
+		return fmt.Errorf("%w: --duration %v: must not be negative", errUsage, c.Duration("duration"))
 	}
 	if c.Duration("timeout") <= 0 {
 		return fmt.Errorf("%w: --timeout %v: must be positive", errUsage, c.Duration("timeout"))

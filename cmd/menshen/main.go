@@ -70,6 +70,16 @@ func closeInheritedOnExec() {
 // their MENSHEN_* variables: they are usage errors too.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[1] != "help" && args[1] != "h" && app.Command(args[1]) == nil {
+		// urfave/cli would answer "No help topic for 'x'", which reads
+		// as a problem with help, not with the command's name.
+		names := []string{}
+		for _, c := range app.VisibleCommands() {
+			names = append(names, c.Name)
+		}
+		fmt.Fprintf(stderr, "menshen: unknown command %q (commands: %s; see menshen help)\n", args[1], strings.Join(names, ", "))
+		return exitUsage
+	}
 	commandLineBeatsEnv(app, args)
 	started = false
 	err := app.RunContext(ctx, args)

@@ -443,6 +443,9 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"listen without port", nil, []string{"serve", "--listen", "notanaddr"}, "notanaddr"},
 		{"listen port out of range", nil, []string{"serve", "--listen", "127.0.0.1:99999"}, "99999"},
 		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
+		{"unknown command", nil, []string{"serv"}, `unknown command "serv" (commands: serve, check, mode, bench, version`},
+		{"negative bench queue", nil, []string{"bench", "--queue", "-1"}, "--queue -1: must not be negative"},
+		{"negative bench duration", nil, []string{"bench", "--duration", "-1s"}, "--duration -1s: must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
