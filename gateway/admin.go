@@ -6,6 +6,8 @@ package gateway
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
@@ -57,6 +59,19 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
+		}
+		if r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				// Named here, not taken later for a missing field (a
+				// body past maxAdminForm answered `mode ""`).
+				code := http.StatusBadRequest
+				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+					code = http.StatusRequestEntityTooLarge
+					err = fmt.Errorf("form over %d bytes", maxAdminForm)
+				}
+				http.Error(w, "admin: "+err.Error(), code)
+				return
+			}
 		}
 		if tok == "" {
 			if !loopbackHost(r.Host) {

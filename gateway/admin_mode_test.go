@@ -122,3 +122,26 @@ func TestStatusJSON_NoScriptsIsEmptyList(t *testing.T) {
 		t.Errorf("/status.json = %s, want \"scripts\":[]", rec.Body.String())
 	}
 }
+
+// TestMode_OversizedFormIs413: a POST /mode body past the admin's limit is
+// named as such, not read as a missing mode field; nothing switches.
+func TestMode_OversizedFormIs413(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "a.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n", 0o755)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	form := url.Values{"mode": {"fastcgi"}, "pad": {strings.Repeat("x", maxAdminForm)}}.Encode()
+	resp, err := http.Post(admin.URL+"/mode", "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "form over 65536 bytes") {
+		t.Errorf("oversized POST /mode: %d %q, want 413 naming the limit", resp.StatusCode, body)
+	}
+	if m := g.modes.Load(); m.all != "" || len(m.scripts) != 0 {
+		t.Errorf("an oversized form switched a mode: %+v", m)
+	}
+}
