@@ -320,6 +320,14 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 			t.Errorf("hello.sh left in mode %q, want cgi as before the bench", sc.Mode)
 		}
 	}
+	// An --admin that does not answer is named before any load, not
+	// reported as the script's failure.
+	wrong := freeAddr(t)
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", wrong, "--requests", "10", "hello.sh")
+	if code != 1 || !strings.Contains(stderr, "admin listener (--admin)") || !strings.Contains(stderr, wrong) || strings.Contains(stdout, "req/s") {
+		t.Errorf("bench with --admin %s answering nothing: exit %d, stdout %q, stderr %q; want 1 and a line naming the admin address", wrong, code, stdout, stderr)
+	}
+	oneLine(t, "stderr", stderr)
 	s.stop(t, syscall.SIGTERM)
 }
 

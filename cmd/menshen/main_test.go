@@ -672,6 +672,13 @@ func TestMode_SwitchesRunningGateway(t *testing.T) {
 	if code, body := get(t, "http://"+addr+"/cgi-bin/hello.sh"); code != 200 || body != "hello\n" {
 		t.Errorf("GET hello.sh after the switch: %d %q", code, body)
 	}
+	// A script the gateway does not serve is a bad argument (exit 2, as
+	// for bench), not a runtime failure.
+	code, _, stderr = runMenshen(t, nil, "mode", "--admin", admin, "fastcgi", "nosuch.sh")
+	if code != 2 || !strings.Contains(stderr, "no such script: nosuch.sh") {
+		t.Errorf("mode for a missing script: exit %d, stderr %q; want 2 naming it", code, stderr)
+	}
+	oneLine(t, "stderr", stderr)
 	s.stop(t, syscall.SIGTERM)
 	sc := bufio.NewScanner(strings.NewReader(s.stderr.String()))
 	for sc.Scan() {

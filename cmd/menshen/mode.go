@@ -67,6 +67,11 @@ func modeCommand() *cli.Command {
 			}
 			defer resp.Body.Close()
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+			if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+				// The script named, the mode or the token: a bad
+				// argument, exit 2 as bench's for a missing script.
+				return fmt.Errorf("%w: gateway refused: %s: %s", errUsage, resp.Status, strings.TrimSpace(string(body)))
+			}
 			if resp.StatusCode != http.StatusOK {
 				return fmt.Errorf("gateway refused: %s: %s", resp.Status, strings.TrimSpace(string(body)))
 			}

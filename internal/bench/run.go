@@ -359,7 +359,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Requests = cfg.Requests
 	}
 	before, err := cfg.Target.status(ctx)
-	if err != nil && len(cfg.Scripts) == 0 {
+	switch {
+	case err != nil && cfg.Target.SetMode == nil:
+		// Every mode switch goes through the same listener: without
+		// it each row would fail, under a line blaming the script.
+		return nil, fmt.Errorf("bench switches modes through the gateway's admin listener (--admin): %w", err)
+	case err != nil && len(cfg.Scripts) == 0:
 		return nil, fmt.Errorf("list scripts: %w", err)
 	}
 	scripts := slices.Clone(cfg.Scripts)
