@@ -142,6 +142,18 @@
 # script's symbols about 16k, the $. reset 8k). $^S costs nothing until
 # read; the SIGTERM switch (six syscalls) only for scripts naming signals.
 #
+# Fourth round: the checks that visit every name the script imported
+# (registry under auto). A script with `use`s of 25 common modules (CGI,
+# DBI, POSIX, Fcntl, Socket, JSON::PP...: about 290 names in main::) cost
+# 12.7M instructions a request, hello.pl 0.6M. Now 4.5M: the loops look
+# into the symbol table's own globs (\$main::{$k}), not copies (a glob
+# copied into a lexical costs three times as much to look into); handles
+# and data are found in one pass before the answer (scan_script_globs),
+# and the objects pass visits only the symbols that hold data; the light
+# globs are put back by the check that visits them anyway; constants
+# (`use constant`, Fcntl's) are light, not fingerprinted; %+ and $> are
+# the interpreter's, not the script's.
+#
 # ASSUMPTIONS the speed relies on (each checked by a test):
 #   - The fork sentinel: perl flushes every PerlIO handle before it forks
 #     (fork, system, exec, qx//, every pipe open, IPC::Open3: the
@@ -648,6 +660,7 @@ our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
 our %COMPILE_PKG;         # the packages the last compilation of the script made (script_owned)
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
+our @REG_SCAN;    # [name, light] for each main:: name of the registry compilation
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
@@ -1931,15 +1944,24 @@ sub owned_packages {
     return grep { !$keep{$_} && stash($_) } @owned;
 }
 
-# light_holds_data tells whether a light symbol of the registry (empty
-# after compilation) holds data now: only then can it hold an object.
-sub light_holds_data {
-    for my $l (@REG_LIGHT) {
-        my $g = $main::{ $l->[0] };
-        next unless defined $g && ref(\$g) eq 'GLOB';
-        return 1 if defined ${ *{$g}{SCALAR} } || (*{$g}{ARRAY} && @{ *{$g}{ARRAY} }) || (*{$g}{HASH} && %{ *{$g}{HASH} });
+# scan_script_globs closes the handles a request left open on the registry
+# compilation's main:: globs, as a CGI process's exit would, and returns
+# the names of its light symbols (empty after compilation) that hold data
+# or a tie now: only those and the heavy ones can hold an object. One pass:
+# it visits every name the script imported, every request.
+sub scan_script_globs {
+    my @held;
+    for my $s (@REG_SCAN) {
+        my $k = $s->[0];
+        next unless exists $main::{$k};
+        my $g = \$main::{$k};    # (the entry itself: see registry_changed)
+        next unless ref $g eq 'GLOB';
+        close_glob_io($$g) if *{$g}{IO};
+        next unless $s->[1];
+        my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
+        push @held, $k if tied $$sv || defined $$sv || ($av && (tied @$av || @$av)) || ($hv && (tied %$hv || %$hv));
     }
-    return 0;
+    return @held;
 }
 
 # destruct_objects does for the script's package variables what the global
@@ -2033,8 +2055,9 @@ sub script_vars {
         my ($h, $pkg, $names) = @$sp;
         next unless $h;
         for my $k (@$names) {
-            my $g = $h->{$k};
-            next unless defined $g && ref(\$g) eq 'GLOB';
+            next unless exists $h->{$k};
+            my $g = \$h->{$k};    # (the entry itself: see registry_changed)
+            next unless ref $g eq 'GLOB';
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $ref = *{$g}{$slot} or next;
                 next unless $keep->($k, $slot, $ref);
@@ -2229,8 +2252,9 @@ sub registry_fingerprints {
 }
 
 # split_registry_symbols sorts the main:: symbols the compilation created:
-# light ones (a sub or nothing: most are imported functions) are checked
-# with a few comparisons per request, heavy ones are fingerprinted.
+# light ones (a sub, a constant or nothing: most are imported functions)
+# are checked with a few comparisons per request, heavy ones are
+# fingerprinted.
 sub split_registry_symbols {
     @REG_LIGHT = ();
     %REG_HEAVY = ();
@@ -2238,6 +2262,12 @@ sub split_registry_symbols {
         my $g = $main::{$k};
         if (ref $g eq 'CODE') {
             push @REG_LIGHT, [$k, Scalar::Util::refaddr($g)];
+        } elsif (ref $g eq 'SCALAR' && !ref $$g) {
+            # A constant of plain value (`use constant DEBUG => 0`, or
+            # one imported from Fcntl or POSIX): perl keeps it in the
+            # symbol table as a bare scalar ref until something asks for
+            # its glob. Checked as a sub is: the same ref, the same value.
+            push @REG_LIGHT, [$k, Scalar::Util::refaddr($g), const_value($$g)];
         } elsif (ref(\$g) eq 'GLOB' && !*{$g}{ARRAY} && !*{$g}{HASH} && !defined ${ *{$g}{SCALAR} }) {
             my $c = *{$g}{CODE};
             push @REG_LIGHT, [$k, $c ? Scalar::Util::refaddr($c) : 0];
@@ -2245,8 +2275,12 @@ sub split_registry_symbols {
             $REG_HEAVY{$k} = 1;
         }
     }
+    @REG_SCAN = map { [$_, $REG_HEAVY{$_} ? 0 : 1] } keys %REG_MAIN;
 }
 
+
+# const_value is a constant's value as a string that tells undef apart.
+sub const_value { return defined $_[0] ? "d$_[0]" : 'u' }
 
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
@@ -2256,19 +2290,37 @@ sub registry_changed {
         }
     }
     for my $l (@REG_LIGHT) {
-        my ($k, $addr) = @$l;
-        my $g = $main::{$k};
-        return "symbol main::$k deleted" unless defined $g;
-        if (ref $g eq 'CODE') {
-            next if Scalar::Util::refaddr($g) == $addr;
-            return "sub main::$k changed";
+        my ($k, $addr, $const) = @$l;
+        return "symbol main::$k deleted" unless exists $main::{$k};
+        # A reference to the symbol table's own entry: looking into a
+        # copy of a glob (my $g = $main::{$k}) costs three times as much,
+        # and these loops visit every name the script imported.
+        my $e = \$main::{$k};
+        if (ref $e eq 'GLOB') {
+            return "symbol main::$k changed" if defined $const;
+            my $c = *{$e}{CODE};
+            return "sub main::$k changed" if ($c ? Scalar::Util::refaddr($c) : 0) != $addr;
+            my ($av, $hv) = (*{$e}{ARRAY}, *{$e}{HASH});
+            next unless defined ${ *{$e}{SCALAR} } || ($av && @$av) || ($hv && %$hv);
+            # Data in a symbol that had none after compilation: put back
+            # first (registry_restore leaves this loop the light ones),
+            # and a change only if some stays.
+            if ($l->[3] && !eval { restore_entry($l->[3], $e); 1 }) {
+                return "package variables could not be restored: " . ($@ =~ s/\s+\z//r);
+            }
+            return "package variable \$main::$k changed" if defined ${ *{$e}{SCALAR} };
+            return "package variable \@main::$k changed" if *{$e}{ARRAY} && @{ *{$e}{ARRAY} };
+            return "package variable %main::$k changed" if *{$e}{HASH} && %{ *{$e}{HASH} };
+            next;
         }
-        return "symbol main::$k changed" unless ref(\$g) eq 'GLOB';
-        my $c = *{$g}{CODE};
-        return "sub main::$k changed" if ($c ? Scalar::Util::refaddr($c) : 0) != $addr;
-        return "package variable \$main::$k changed" if defined ${ *{$g}{SCALAR} };
-        return "package variable \@main::$k changed" if *{$g}{ARRAY} && @{ *{$g}{ARRAY} };
-        return "package variable %main::$k changed" if *{$g}{HASH} && %{ *{$g}{HASH} };
+        my $g = $$e;
+        return "symbol main::$k deleted" unless defined $g;
+        if (defined $const) {
+            next if ref $g eq 'SCALAR' && Scalar::Util::refaddr($g) == $addr && const_value($$g) eq $const;
+            return "symbol main::$k changed";
+        }
+        next if ref $g eq 'CODE' && Scalar::Util::refaddr($g) == $addr;
+        return ref $g eq 'CODE' ? "sub main::$k changed" : "symbol main::$k changed";
     }
     # Nothing heavy to fingerprint (the common case): no hash to build.
     my %now = %REG_HEAVY || %REG_PKGS ? registry_fingerprints() : ();
@@ -2447,45 +2499,16 @@ sub own_glob {
 sub registry_restore {
     my $ok = eval {
         for my $e (@REG_RESTORE) {
-            my $g = $e->[0]{ $e->[1] };
-            next unless defined $g && ref(\$g) eq 'GLOB';
+            next unless exists $e->[0]{ $e->[1] };
+            my $g = \$e->[0]{ $e->[1] };    # (the entry itself: see registry_changed)
+            next unless ref $g eq 'GLOB';
             if ($e->[2]) {
                 # Every slot's test below would say "nothing to put back".
                 my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
                 next if (tied $$sv || !defined $$sv) && (!$av || tied @$av || !@$av)
                     && (!$hv || tied %$hv || !%$hv);
             }
-            my (undef, undef, undef, @slots) = @$e;
-            for my $s (@slots) {
-                my ($slot, $ref0, $snap) = @$s;
-                my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
-                next unless $ref;
-                next if $ref0 && *{$g}{$slot} != $ref0;    # replaced: the check sees it
-                # Nothing to put back (the usual case) is seen before B is asked.
-                if ($slot eq 'SCALAR') {
-                    next if tied $$ref || Scalar::Util::readonly($$ref);
-                    next if !$snap && !defined $$ref;
-                } elsif ($slot eq 'ARRAY') {
-                    next if tied @$ref;
-                    next if !$snap && !@$ref;
-                } else {
-                    next if tied %$ref;
-                    next if !$snap && !%$ref;
-                }
-                # Created at run time, and not only for this name: an alias.
-                next if !$ref0 && B::svref_2object($ref)->REFCNT > 2;
-                my $budget = 100_000;
-                if ($slot eq 'SCALAR') {
-                    next unless plain($$ref, {}, \$budget);
-                    $$ref = $snap ? plain_copy($snap->[0]) : undef;
-                } elsif ($slot eq 'ARRAY') {
-                    next unless plain($ref, {}, \$budget);
-                    @$ref = $snap ? @{ plain_copy($snap->[0]) } : ();
-                } else {
-                    next unless plain($ref, {}, \$budget);
-                    %$ref = $snap ? %{ plain_copy($snap->[0]) } : ();
-                }
-            }
+            restore_entry($e, $g);
         }
         registry_delete_new(\%main::) if scalar(keys %main::) != $REG_MAIN_COUNT;
         for my $pkg (keys %REG_PKGS) {
@@ -2495,6 +2518,57 @@ sub registry_restore {
         1;
     };
     return $ok ? undef : "package variables could not be restored: " . ($@ =~ s/\s+\z//r);
+}
+
+# light_restores hands the restore entries of the light main:: globs to
+# their @REG_LIGHT entries: registry_changed visits those anyway, and puts
+# back what it finds there (the usual case, nothing, then costs one test
+# instead of two). After registry_snapshot and split_registry_symbols.
+sub light_restores {
+    my %light = map { exists $main::{ $_->[0] } && ref(\$main::{ $_->[0] }) eq 'GLOB' ? ($_->[0] => $_) : () }
+        grep { !defined $_->[2] } @REG_LIGHT;
+    @REG_RESTORE = grep {
+        my $l = $_->[0] == \%main:: && $_->[2] && $light{ $_->[1] };
+        $l->[3] = $_ if $l;
+        !$l;
+    } @REG_RESTORE;
+}
+
+# restore_entry puts back the post-compile state of one @REG_RESTORE entry
+# (see there) whose glob is g, slot by slot.
+sub restore_entry {
+    my ($e, $g) = @_;
+    my (undef, undef, undef, @slots) = @$e;
+    for my $s (@slots) {
+        my ($slot, $ref0, $snap) = @$s;
+        my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
+        next unless $ref;
+        next if $ref0 && *{$g}{$slot} != $ref0;    # replaced: the check sees it
+        # Nothing to put back (the usual case) is seen before B is asked.
+        if ($slot eq 'SCALAR') {
+            next if tied $$ref || Scalar::Util::readonly($$ref);
+            next if !$snap && !defined $$ref;
+        } elsif ($slot eq 'ARRAY') {
+            next if tied @$ref;
+            next if !$snap && !@$ref;
+        } else {
+            next if tied %$ref;
+            next if !$snap && !%$ref;
+        }
+        # Created at run time, and not only for this name: an alias.
+        next if !$ref0 && B::svref_2object($ref)->REFCNT > 2;
+        my $budget = 100_000;
+        if ($slot eq 'SCALAR') {
+            next unless plain($$ref, {}, \$budget);
+            $$ref = $snap ? plain_copy($snap->[0]) : undef;
+        } elsif ($slot eq 'ARRAY') {
+            next unless plain($ref, {}, \$budget);
+            @$ref = $snap ? @{ plain_copy($snap->[0]) } : ();
+        } else {
+            next unless plain($ref, {}, \$budget);
+            %$ref = $snap ? %{ plain_copy($snap->[0]) } : ();
+        }
+    }
 }
 
 # registry_delete_new deletes the symbols created at run time in a symbol
@@ -3980,14 +4054,15 @@ sub run_request {
             keep_or_free($wrapper, \@cvs, \@held);
             undef $wrapper;
         } else {
-            close_script_handles();
+            my @light_held = scan_script_globs();
             close_named_handles() if @FH_GLOBS;
             reg_pkgs_recheck() if %REG_PKGS && scalar(keys %INC) != $REG_PKGS_INC;
             # auto: objects the request left in the script's variables are
             # destroyed now, as in perlrun (and a CGI process), and make
-            # it perlrun from the next request on.
-            if ($MODE eq 'auto' && (%REG_HEAVY || %REG_PKGS || light_holds_data())) {
-                my $held = destruct_objects(registry_spaces());
+            # it perlrun from the next request on. (Only its heavy symbols
+            # and the light ones holding data can hold one.)
+            if ($MODE eq 'auto' && (%REG_HEAVY || %REG_PKGS || @light_held)) {
+                my $held = destruct_objects(registry_spaces([keys %REG_HEAVY, @light_held]));
                 $OBJ_HELD = "package variable $held changed" if $held;
             } elsif ($MODE eq 'registry' && $STDOUT_DUPS) {
                 # Registry keeps the objects (mod_perl), not a dup of
@@ -4138,14 +4213,8 @@ sub pkg_space {
 # registry_spaces are the registry compilation's symbols that way: its
 # main:: names and the packages it owns.
 sub registry_spaces {
-    return [[\%main::, 'main', [keys %REG_MAIN]], map { pkg_space($_) } grep { stash($_) } keys %REG_PKGS];
-}
-
-sub close_script_handles {
-    for my $k (keys %REG_MAIN) {
-        my $g = $main::{$k};
-        close_glob_io($g) if ref(\$g) eq 'GLOB' && *{$g}{IO};
-    }
+    my ($main_names) = @_;    # (default: every main:: name of the compilation)
+    return [[\%main::, 'main', $main_names || [keys %REG_MAIN]], map { pkg_space($_) } grep { stash($_) } keys %REG_PKGS];
 }
 
 sub patch_cgi_carp {
@@ -4195,6 +4264,7 @@ sub registry_compile {
         $REG_OPEN_IO{ Scalar::Util::refaddr(*{$g}{IO}) } = 1 if io_open(*{$g}{IO});
     }
     %REG_MAIN = map { $_ => 1 } @main_new;
+    @REG_SCAN = map { [$_, 0] } @main_new;    # (auto: split_registry_symbols flags the light ones)
     %REG_PKGS = map { $_ => 1 } @mine;
     $REG_PKGS_INC = scalar keys %INC;
     @REG_INC = @INC;
@@ -4203,6 +4273,7 @@ sub registry_compile {
         logmsg(@REG_RESTORE ? "registry: compiled once; package variables restored before each request"
             : "registry: compiled once");
         split_registry_symbols();
+        light_restores();
         %REG_FP = registry_fingerprints();
         $REG_MAIN_COUNT = scalar keys %main::;
         $REG_INC_COUNT = scalar keys %INC;
@@ -4469,6 +4540,7 @@ sub switch_to_perlrun {
     %REG_LAYERS = ();
     @REG_LIGHT = ();
     %REG_HEAVY = ();
+    @REG_SCAN = ();
     @REG_RESTORE = ();
     %REG_KNOWN = ();
     %STASH_KEYS = all_stashes();
@@ -4835,7 +4907,11 @@ sub setup {
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     $0 = $SCRIPT . $TAINTED;
     @INC0 = @INC;
-    # main:: names from here on are the script's.
+    # main:: names from here on are the script's. Not the globs of perl's
+    # own variables that a module names as it loads (%+ for named
+    # captures, $> and $< for the user ids): the interpreter's, as the
+    # others of them (they exist from the runner's compilation on).
+    () = (\%+, \%-, \$<, \$>, \$(, \$));
     *main::DATA = *main::DATA{IO} ? *main::DATA : \*main::DATA;
     %MAIN0 = map { $_ => 1 } keys %main::;
     %STASH_KEYS = all_stashes();

@@ -472,6 +472,8 @@ var runnerCorpus = []runnerCase{
 	{script: "locale_lib.pl", query: "n=%d"},
 	{script: "const_file.pl"},
 	{script: "const_static.pl"},
+	{script: "imports_restore.pl", notRegistry: true},
+	{script: "const_redefined.pl", notRegistry: true},
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
 	{script: "lazy_table.pl"},
 	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
@@ -631,6 +633,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"ranges.pl", "registry: compiled once", 0, true},
 		{"const_file.pl", "perlrun: use constant computed at compile time", 0, false},
 		{"const_static.pl", "registry: compiled once", 0, true},
+		{"imports_restore.pl", restored, 0, true},
+		{"const_redefined.pl", "switching to perlrun: symbol main::LIMIT changed", 1, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
