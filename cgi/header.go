@@ -151,6 +151,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		lastKey      string
 		status       string
 		haveStatus   bool
+		haveType     bool // a Content-Type line, even an empty one
 	)
 	for {
 		line, err := readLine(r)
@@ -219,6 +220,9 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			// in Apache (ap_set_content_type, apr_table_set).
 			h[key] = []string{string(value)}
 			lastKey = key
+			if key == "Content-Type" {
+				haveType = true
+			}
 			continue
 		}
 		h[key] = append(h[key], string(value))
@@ -243,10 +247,14 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		resp.LocalRedirect = loc
 	case loc != "" && !haveStatus:
 		resp.Status = http.StatusFound
-	case loc == "" && !haveStatus && h.Get("Content-Type") == "":
-		// An empty value is no media type (RFC 3875 §6.3.1), as an empty
-		// Location is no redirect.
+	case loc == "" && !haveStatus && !haveType:
 		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
+	}
+	if haveType && h.Get("Content-Type") == "" {
+		// `print "Content-type: $type\n\n"` with $type undefined: the
+		// field is there, its value empty. Apache serves the page with
+		// no Content-Type at all, and so does the gateway.
+		delete(h, "Content-Type")
 	}
 	return resp, nil
 }

@@ -258,6 +258,26 @@ func TestAnswer_ReasonPhrase(t *testing.T) {
 	}
 }
 
+// TestAnswer_EmptyContentTypeIsServed: a script that prints an empty
+// Content-Type line (its type variable undefined) is served as Apache
+// serves it: 200, the body, and no Content-Type at all (nothing sniffed),
+// in both modes.
+func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/untyped.pl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+		head, body, _ := strings.Cut(raw, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 200 OK\r\n") || !strings.Contains(body, "<p>untyped</p>") {
+			t.Errorf("%s mode: answered %q, want 200 with the page", mode, raw)
+		}
+		if strings.Contains(strings.ToLower(head), "content-type") {
+			t.Errorf("%s mode: a Content-Type went out: %q", mode, head)
+		}
+	}
+}
+
 // TestAnswer_InformationalStatusIsInvalid guards C10: a script cannot send
 // an interim answer (100, 103) nor switch protocols (101); a Status of 1xx
 // is an invalid response: one 502, with its reason logged, and nothing of
