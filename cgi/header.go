@@ -18,11 +18,13 @@ import (
 
 // Limits on the header block a script may send. Apache caps one line at
 // MAX_STRING_LEN (8 KiB); the total and count bounds keep a runaway script
-// from growing the gateway's memory before the body starts.
+// from growing the gateway's memory before the body starts, and are wide
+// enough for what Apache passes on (a legacy app's many Set-Cookie lines:
+// 1000 lines and 68 KB go through Apache's mod_cgid).
 const (
 	maxHeaderLine  = 8 << 10
-	maxHeaderBlock = 64 << 10
-	maxHeaderCount = 200
+	maxHeaderBlock = 256 << 10
+	maxHeaderCount = 1000
 )
 
 // ErrBadHeader is matched (with errors.Is) by every *HeaderError.
@@ -169,13 +171,13 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		}
 		total += len(line)
 		if total > maxHeaderBlock {
-			return nil, headerErr(line, "header block larger than 64 KiB")
+			return nil, headerErr(line, "header block larger than 256 KiB")
 		}
 		if len(line) == 0 {
 			break
 		}
 		if count++; count > maxHeaderCount {
-			return nil, headerErr(line, "more than 200 header lines")
+			return nil, headerErr(line, "more than 1000 header lines")
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			// Obsolete line folding (RFC 7230 §3.2.4): Apache joins it to

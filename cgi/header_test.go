@@ -300,9 +300,16 @@ var headerCases = []headerCase{
 		wantErr: ErrBadHeader,
 	},
 	{
-		name:    "block larger than 64 KiB",
-		in:      "Content-Type: text/plain\n" + strings.Repeat("X-A: "+strings.Repeat("b", 8000)+"\n", 9) + "\n",
+		name:    "block larger than 256 KiB",
+		in:      "Content-Type: text/plain\n" + strings.Repeat("X-A: "+strings.Repeat("b", 8000)+"\n", 33) + "\n",
 		wantErr: ErrBadHeader,
+	},
+	{
+		// What Apache passes on: many cookies of a legacy app.
+		name:       "999 lines, 96 KiB",
+		in:         "Content-Type: text/plain\n" + strings.Repeat("Set-Cookie: c="+strings.Repeat("v", 80)+"\n", 998) + "\nok",
+		wantStatus: 200,
+		wantBody:   "ok",
 	},
 	{
 		name:       "body that looks like headers stays body",
