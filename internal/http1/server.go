@@ -1261,8 +1261,12 @@ func (w *response) sendHeader(next []byte) {
 }
 
 // settleBody decides, before the header goes out, what becomes of request
-// body the handler did not read: discarded if small, so that the
-// connection can serve the next request, or the connection closes.
+// body the handler did not read: discarded if small and already here, so
+// that the connection can serve the next request, or the connection
+// closes (lingering: the client may still be sending it). It does not
+// wait for the client: one that sends the body only after the answer (or
+// slowly) gets the answer now, as Apache answers a 413 at once (net/http
+// waits for up to 256 KiB of it first).
 func (w *response) settleBody() {
 	b := w.body
 	if w.req.ContentLength == 0 || w.closeAfter || b.sawEOF {
@@ -1276,6 +1280,10 @@ func (w *response) settleBody() {
 	case n > 0 && n-b.read >= maxPostHandlerRead:
 		// Too much to read for the sake of keeping the connection.
 	default:
+		// What the buffer and the socket hold now, and what arrives
+		// within bodyGrace; the next read (of the next request) sets
+		// its own deadline.
+		w.c.nc.SetReadDeadline(time.Now().Add(bodyGrace))
 		if _, err := io.CopyN(io.Discard, b.rc, maxPostHandlerRead+1); err == io.EOF {
 			b.sawEOF = true
 			return
@@ -1283,6 +1291,10 @@ func (w *response) settleBody() {
 	}
 	w.closeAfter, w.c.linger = true, true
 }
+
+// bodyGrace is how long settleBody waits for the rest of a small unread
+// body that is on its way (sent with the header, in another packet).
+const bodyGrace = 5 * time.Millisecond
 
 // writeStatusLine writes the status line with reason as its phrase, or the
 // standard text when reason is "", or none for a code without one

@@ -900,6 +900,26 @@ func TestServer_ExpectContinue(t *testing.T) {
 // next request; a large one ends the connection after the response
 // (net/http's limit is 256 KiB), and the client must still be able to read
 // that response rather than see a reset.
+// TestServer_AnswersBeforeAnUnsentBody: a handler that answers without
+// reading a small body the client has not sent yet (a 413 for its
+// Content-Length, a 404) is heard at once, as from Apache: the client may
+// be waiting for the answer before it sends the body (net/http waits for
+// the body first). The connection then closes.
+func TestServer_AnswersBeforeAnUnsentBody(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+	})
+	tg := mustStart(t, impls[1], h, opts{})
+	c := mustDial(t, tg.addr)
+	mustWrite(t, c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	o := readOutcome(c, bufio.NewReader(c), "POST")
+	if len(o.Responses) != 1 || !strings.HasPrefix(o.Responses[0].Status, "413") || !o.Responses[0].Close {
+		t.Errorf("answer to a request whose body was not sent: %v, want one 413 that closes", o)
+	}
+}
+
 func TestServer_UnreadBody(t *testing.T) {
 	t.Parallel()
 	h := withNext(func(w http.ResponseWriter, r *http.Request) {
