@@ -7,12 +7,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
+	"sync/atomic"
 )
 
 // memBody is the largest body kept in memory; larger ones go to a temp file.
 const memBody = 1 << 20
+
+// Bodies being read or held, all requests together, are bounded: a crowd
+// of clients each sending a body slowly must not fill the gateway's memory
+// or its temp directory (whose files are unlinked at once: du does not see
+// them). Past memBudget in memory, bodies go to temp files; past
+// spoolBudget in all, a request is refused with 503 before its body is
+// read (Apache streams a body into the script instead, and its worker
+// limit bounds how many are read at once).
+const memBudget = 64 << 20
+
+// spoolBudget is the bound on all bodies at once for the largest body
+// allowed: 1 GiB, or 16 of the largest bodies if that is more.
+func spoolBudget(max int64) int64 { return max64(1<<30, 16*max) }
+
+// spool counts the bytes of a gateway's bodies being read or held: in
+// memory, and in all.
+type spool struct{ mem, all atomic.Int64 }
+
+// take adds n to c unless that passes limit.
+func take(c *atomic.Int64, n, limit int64) bool {
+	if c.Add(n) > limit {
+		c.Add(-n)
+		return false
+	}
+	return true
+}
 
 // body is a request body read in full: a slow client never holds a process
 // or worker, and a chunked body gets the CONTENT_LENGTH a script needs.
@@ -20,12 +48,20 @@ type body struct {
 	r    io.Reader // nil for no body
 	n    int64     // -1 for no body
 	file *os.File
+	// What it holds of its spool's mem and all.
+	sp       *spool
+	mem, all int64
 }
 
 func (b *body) close() {
 	if b.file != nil {
 		b.file.Close()
 	}
+	if b.sp != nil {
+		b.sp.mem.Add(-b.mem)
+		b.sp.all.Add(-b.all)
+	}
+	b.mem, b.all = 0, 0
 }
 
 // reader returns a fresh reader over the body (for a second use after a
@@ -44,9 +80,32 @@ func (b *body) reader() io.Reader {
 	return nil
 }
 
+// counted reads a request body and takes what it reads of its spool's all
+// when its length was not known before (a chunked body).
+type counted struct {
+	r        io.Reader
+	b        *body
+	budget   int64
+	upFront  bool // the length was taken before the body was read
+	overflow bool
+}
+
+func (p *counted) Read(q []byte) (int, error) {
+	n, err := p.r.Read(q)
+	if !p.upFront && n > 0 {
+		if !take(&p.b.sp.all, int64(n), p.budget) {
+			p.overflow = true
+			return n, ErrSpoolFull
+		}
+		p.b.all += int64(n)
+	}
+	return n, err
+}
+
 // readBody spools r's body, refusing more than max bytes with
-// ErrBodyTooLarge before reading it when Content-Length says so.
-func readBody(r *http.Request, max int64, tmpDir string) (*body, error) {
+// ErrBodyTooLarge before reading it when Content-Length says so. (How long
+// a slow body may take is the HTTP server's: internal/http1's BodyWait.)
+func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, err error) {
 	if r.ContentLength > max {
 		return nil, fmt.Errorf("%w: Content-Length %d over %d", ErrBodyTooLarge, r.ContentLength, max)
 	}
@@ -56,22 +115,54 @@ func readBody(r *http.Request, max int64, tmpDir string) (*body, error) {
 		}
 		return &body{n: -1}, nil
 	}
-	lr := &io.LimitedReader{R: r.Body, N: max + 1}
-	buf := make([]byte, 0, min(max+1, memBody, max64(r.ContentLength, 512)))
-	for int64(len(buf)) < memBody {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			if int64(len(buf)) > max {
-				return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, max)
-			}
-			return &body{r: bytes.NewReader(buf), n: int64(len(buf))}, nil
-		}
+	b := &body{sp: sp}
+	defer func() {
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadRequestBody, err)
+			b.close()
+		}
+	}()
+	budget := spoolBudget(max)
+	p := &counted{r: r.Body, b: b, budget: budget}
+	if r.ContentLength > 0 {
+		if !take(&sp.all, r.ContentLength, budget) {
+			return nil, fmt.Errorf("%w: %d bytes of bodies being read or held, %d more declared (bound %d)", ErrSpoolFull, sp.all.Load(), r.ContentLength, budget)
+		}
+		b.all, p.upFront = r.ContentLength, true
+	}
+	lr := &io.LimitedReader{R: p, N: max + 1}
+	spoolErr := func(err error) error {
+		if p.overflow {
+			return fmt.Errorf("%w: a chunked body passed the bound of %d bytes of bodies being read or held", ErrSpoolFull, budget)
+		}
+		return fmt.Errorf("%w: %w", ErrBadRequestBody, err)
+	}
+	// In memory while it fits memBody and the memory budget.
+	var buf []byte
+	if want := min(max+1, memBody, max64(r.ContentLength, 512)); take(&sp.mem, want, memBudget) {
+		b.mem = want
+		buf = make([]byte, 0, want)
+		for int64(len(buf)) < memBody {
+			if len(buf) == cap(buf) {
+				grown := append(buf, 0)[:len(buf)]
+				if extra := int64(cap(grown) - cap(buf)); !take(&sp.mem, extra, memBudget) {
+					break // to a temp file
+				} else {
+					b.mem += extra
+				}
+				buf = grown
+			}
+			n, err := lr.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if errors.Is(err, io.EOF) {
+				if int64(len(buf)) > max {
+					return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, max)
+				}
+				b.r, b.n = bytes.NewReader(buf), int64(len(buf))
+				return b, nil
+			}
+			if err != nil {
+				return nil, spoolErr(err)
+			}
 		}
 	}
 	f, err := os.CreateTemp(tmpDir, "body-*")
@@ -79,14 +170,25 @@ func readBody(r *http.Request, max int64, tmpDir string) (*body, error) {
 		return nil, fmt.Errorf("spool body: %w", err)
 	}
 	os.Remove(f.Name())
+	b.file = f
 	n, err := f.Write(buf)
+	sp.mem.Add(-b.mem) // (in the file now)
+	b.mem = 0
 	if err == nil {
 		var m int64
 		m, err = io.Copy(f, lr)
 		n += int(m)
-		if err != nil {
-			err = fmt.Errorf("%w: %w", ErrBadRequestBody, err)
+		var pe *fs.PathError
+		switch {
+		case err == nil:
+		case errors.As(err, &pe):
+			// The temp file's: its file system full, say.
+			err = fmt.Errorf("spool body: %w", err)
+		default:
+			err = spoolErr(err)
 		}
+	} else {
+		err = fmt.Errorf("spool body: %w", err)
 	}
 	if err == nil && int64(n) > max {
 		err = fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, max)
@@ -95,10 +197,10 @@ func readBody(r *http.Request, max int64, tmpDir string) (*body, error) {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	return &body{r: f, n: int64(n), file: f}, nil
+	b.r, b.n = f, int64(n)
+	return b, nil
 }
 
 func max64(a, b int64) int64 {

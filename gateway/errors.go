@@ -26,7 +26,10 @@ var (
 	ErrURITooLong     = errors.New("gateway: a request target too long for one FastCGI record, which the wrapper's worker needs")
 	ErrBadRequestBody = errors.New("gateway: reading request body")
 	ErrShuttingDown   = errors.New("gateway: shutting down")
-	ErrStartScript    = errors.New("gateway: cannot start script")
+	// ErrSpoolFull: the request bodies being read or held already take
+	// the bound of all of them together (body.go; 503).
+	ErrSpoolFull   = errors.New("gateway: too many request bodies at once")
+	ErrStartScript = errors.New("gateway: cannot start script")
 )
 
 // errEncodedSlash is the 404 of a path with a %2F, logged as such (Apache:
@@ -54,7 +57,7 @@ func statusFor(err error) int {
 		return http.StatusRequestTimeout
 	case errors.Is(err, ErrBadRequestBody):
 		return http.StatusBadRequest
-	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown):
+	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown), errors.Is(err, ErrSpoolFull):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled), errors.Is(err, ErrClientGone):
 		return statusClientClosedRequest

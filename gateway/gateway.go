@@ -35,6 +35,7 @@ type Gateway struct {
 	software string
 	tmpDir   string   // private: spooled bodies, the Perl runner, sockets
 	tmpLock  *os.File // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
+	spool    spool    // the request bodies being read or held (body.go)
 
 	// classes caches, per script key, what a file version is for the
 	// FastCGI mode (fastcgi.Classify) for the status of a script no
@@ -264,11 +265,18 @@ func (g *Gateway) waitInflight(ctx context.Context) bool {
 
 // The timeouts of both listeners keep slow clients from holding processes:
 // the body is read in full before a script starts, so the read timeout
-// bounds how long a client can make a slot wait.
+// bounds how long a client can make a slot wait. A body must also keep
+// coming: bodyWait, and a second more for every bodyMinRate bytes (Apache's
+// mod_reqtimeout, body=20,MinRate=500), so that a crowd dribbling bodies
+// cannot hold connections and spooled bodies for minutes. A kept
+// connection waits idleTimeout for its next request (Apache 5 s, nginx
+// 75 s).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 5 * time.Minute
-	idleTimeout       = 2 * time.Minute
+	bodyWait          = 20 * time.Second
+	bodyMinRate       = 500
+	idleTimeout       = 15 * time.Second
 	maxHeaderBytes    = 64 << 10
 )
 
@@ -280,6 +288,8 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		Handler:           g,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
+		BodyWait:          bodyWait,
+		BodyMinRate:       bodyMinRate,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog: func(msg string, err error) {

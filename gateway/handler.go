@@ -219,7 +219,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	mode := g.modeFor(s, rt)
 	x.mode = mode
-	b, err := readBody(r, s.maxBody, g.tmpDir)
+	b, err := readBody(r, s.maxBody, g.tmpDir, &g.spool)
 	if err != nil {
 		g.fail(w, x, err)
 		return

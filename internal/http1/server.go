@@ -69,7 +69,13 @@ type Server struct {
 	ReadHeaderTimeout time.Duration // to read a request's header block; 0: none
 	ReadTimeout       time.Duration // to read a whole request, body included; 0: none
 	IdleTimeout       time.Duration // keep-alive wait for the next request; 0: none
-	MaxHeaderBytes    int           // 0: 1 MiB
+	// BodyWait and BodyMinRate bound a request body that arrives slowly,
+	// as Apache's mod_reqtimeout (body=20,MinRate=500): from the
+	// handler's first read, BodyWait, and one second more for every
+	// BodyMinRate bytes received, within ReadTimeout. 0: none.
+	BodyWait       time.Duration
+	BodyMinRate    int64 // bytes a second
+	MaxHeaderBytes int   // 0: 1 MiB
 	// BaseContext returns the context every request context derives from;
 	// nil means context.Background().
 	BaseContext func(net.Listener) context.Context
@@ -294,7 +300,8 @@ type conn struct {
 	bw     *bufio.Writer
 	ctx    context.Context // base context with the local address
 	remote string
-	blank  int // empty-line bytes skipped before the current request
+	blank  int       // empty-line bytes skipped before the current request
+	reqEnd time.Time // the current request's ReadTimeout deadline
 
 	// mu guards state and the watch; wdone is signalled when a read of
 	// the watch ends. watch is written under mu, and read without it by
@@ -585,7 +592,8 @@ func (c *conn) readRequest() (*response, error) {
 		// (CVE-2024-27982). nginx refuses it too.
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: obsolete line folding"}
 	}
-	c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
+	c.reqEnd = after(start, c.srv.ReadTimeout)
+	c.nc.SetReadDeadline(c.reqEnd)
 	if req.ProtoMajor != 1 {
 		return nil, &requestError{code: http.StatusHTTPVersionNotSupported, text: "HTTP Version Not Supported: unsupported protocol version"}
 	}
@@ -818,7 +826,8 @@ type requestBody struct {
 	continued    bool // 100 Continue was sent
 	sawEOF       bool
 	closed       bool
-	read         int64 // bytes read so far
+	read         int64     // bytes read so far
+	first        time.Time // the first read, for BodyWait
 }
 
 func (b *requestBody) Read(p []byte) (int, error) {
@@ -836,11 +845,28 @@ func (b *requestBody) Read(p []byte) (int, error) {
 		}
 		b.continued = true
 	}
+	c := b.w.c
+	if wait := c.srv.BodyWait; wait > 0 && !b.sawEOF {
+		if b.first.IsZero() {
+			b.first = time.Now()
+		}
+		if r := c.srv.BodyMinRate; r > 0 {
+			wait += time.Duration(b.read) * time.Second / time.Duration(r)
+		}
+		dl := b.first.Add(wait)
+		if !c.reqEnd.IsZero() && dl.After(c.reqEnd) {
+			dl = c.reqEnd
+		}
+		c.nc.SetReadDeadline(dl)
+	}
 	n, err := b.rc.Read(p)
 	b.read += int64(n)
 	if err == io.EOF && !b.sawEOF {
 		b.sawEOF = true
-		b.w.c.armWatch()
+		if c.srv.BodyWait > 0 {
+			c.nc.SetReadDeadline(c.reqEnd)
+		}
+		c.armWatch()
 	}
 	return n, err
 }

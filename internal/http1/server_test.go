@@ -920,6 +920,58 @@ func TestServer_AnswersBeforeAnUnsentBody(t *testing.T) {
 	}
 }
 
+// TestServer_SlowBodyBound: with BodyWait and BodyMinRate, a body that
+// arrives slower than the rate fails its read with a timeout long before
+// ReadTimeout, while one that keeps the rate may take longer than
+// BodyWait.
+func TestServer_SlowBodyBound(t *testing.T) {
+	t.Parallel()
+	type result struct {
+		n   int
+		err error
+	}
+	got := make(chan result, 2)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		got <- result{len(b), err}
+		if err != nil {
+			w.WriteHeader(http.StatusRequestTimeout)
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Handler: h, ReadTimeout: 30 * time.Second, BodyWait: 300 * time.Millisecond, BodyMinRate: 10000}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	send := func(chunk string, every time.Duration, times int) {
+		c := mustDial(t, ln.Addr().String())
+		mustWrite(t, c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", len(chunk)*times))
+		for i := 0; i < times; i++ {
+			if _, err := io.WriteString(c, chunk); err != nil {
+				return // the server gave up
+			}
+			time.Sleep(every)
+		}
+	}
+	// 10 bytes every 100 ms: 100 B/s, far under 10 kB/s.
+	start := time.Now()
+	go send("0123456789", 100*time.Millisecond, 50)
+	r := <-got
+	if ne, ok := r.err.(net.Error); !ok || !ne.Timeout() {
+		t.Errorf("a dribbled body: read %d bytes, error %v; want a timeout", r.n, r.err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("a dribbled body failed after %v, want about BodyWait (300 ms)", d)
+	}
+	// 2 kB every 100 ms (20 kB/s) for 1 s: past BodyWait, within the rate.
+	go send(strings.Repeat("x", 2000), 100*time.Millisecond, 10)
+	if r := <-got; r.err != nil || r.n != 20000 {
+		t.Errorf("a body at 20 kB/s: read %d bytes, error %v; want all 20000", r.n, r.err)
+	}
+}
+
 func TestServer_UnreadBody(t *testing.T) {
 	t.Parallel()
 	h := withNext(func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,99 @@
+// body_test.go tests the bounds on request bodies being read or held, all
+// requests together (body.go).
+
+package gateway
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestBody_SpoolBoundIs503: once the bodies being read or held take the
+// bound of them all, a request with a body is refused with 503 and
+// Retry-After (declared length or chunked), logged with the reason; a
+// smaller body still fits; nothing of the refused or served bodies stays
+// counted.
+func TestBody_SpoolBoundIs503(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	budget := spoolBudget(s.g.settings.Load().maxBody)
+	held := budget - 50
+	s.g.spool.all.Store(held) // others' bodies, as far as this gateway knows
+	post := func(in io.Reader, n int64) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, s.url("echo.sh"), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = n
+		resp, out := mustDo(t, req)
+		return resp, string(out)
+	}
+	if resp, _ := post(strings.NewReader(strings.Repeat("x", 100)), 100); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("100 bytes past the bound: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	// Chunked: counted as it is read.
+	chunked := "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n64\r\n" + strings.Repeat("y", 100) + "\r\n0\r\n\r\n"
+	if raw := string(mustRaw(t, s.srv.URL, chunked)); !strings.HasPrefix(raw, "HTTP/1.1 503 ") {
+		t.Errorf("a chunked body past the bound: %q, want 503", raw)
+	}
+	if resp, body := post(strings.NewReader("fits"), 4); resp.StatusCode != http.StatusOK || body != "fits" {
+		t.Errorf("4 bytes within the bound: %d %q, want 200 and the body", resp.StatusCode, body)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/echo.sh", http.StatusServiceUnavailable)
+	if all, mem := s.g.spool.all.Load(), s.g.spool.mem.Load(); all != held || mem != 0 {
+		t.Errorf("after the requests: %d bytes counted in all, %d in memory; want %d and 0", all, mem, held)
+	}
+	s.g.spool.all.Store(0)
+}
+
+// TestBody_MemoryBoundSpillsToFile: a body that would take the bodies held
+// in memory past memBudget goes to a temp file, whole; closing it gives
+// back what it took.
+func TestBody_MemoryBoundSpillsToFile(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		inMem   int64 // already held in memory
+		n       int   // body bytes
+		length  bool  // Content-Length given
+		wantMem bool
+	}{
+		{"room", 0, 1000, true, true},
+		{"no room", memBudget - 100, 50, true, false},
+		{"no room, chunked", memBudget - 100, 50, false, false},
+		{"grows past the room", memBudget - 2000, 100000, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sp := &spool{}
+			sp.mem.Store(tc.inMem)
+			want := bytes.Repeat([]byte("z"), tc.n)
+			req, _ := http.NewRequest(http.MethodPost, "/x", bytes.NewReader(want))
+			req.ContentLength = -1
+			if tc.length {
+				req.ContentLength = int64(tc.n)
+			}
+			b, err := readBody(req, 1<<20, t.TempDir(), sp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (b.file == nil) != tc.wantMem {
+				t.Errorf("in memory: %v, want %v", b.file == nil, tc.wantMem)
+			}
+			got, _ := io.ReadAll(b.reader())
+			if !bytes.Equal(got, want) || b.n != int64(tc.n) {
+				t.Errorf("body of %d bytes read back as %d (n %d)", tc.n, len(got), b.n)
+			}
+			if m := sp.mem.Load(); m > memBudget {
+				t.Errorf("%d bytes counted in memory, over the budget %d", m, memBudget)
+			}
+			b.close()
+			if m, a := sp.mem.Load(), sp.all.Load(); m != tc.inMem || a != 0 {
+				t.Errorf("after close: %d in memory, %d in all; want %d and 0", m, a, tc.inMem)
+			}
+		})
+	}
+}
