@@ -632,10 +632,22 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		case broken:
 			return nil, retry, fmt.Errorf("worker %d: %w: %w", w.pid, ErrWorkerDied, err)
 		}
-		return nil, false, err
+		return nil, retry, err
+	}
+	// A kept connection the application closed between requests, while
+	// its process lives, is no broken worker: a process manager
+	// (FCGI::ProcManager, plackup -s FCGI) whose child that held the
+	// connection ended by design (its max_requests), or an application
+	// that closes after each request. The attempt goes again on a new
+	// connection; the worker is not killed (with its manager, all its
+	// children and the loaded application). One whose process is gone
+	// fails its dial then, as a broken worker.
+	staleOnly := func(err error) (*PoolResponse, bool, error) {
+		w.log.WithError(err).Debug("kept fastcgi connection closed by the application; the attempt goes again on a new one")
+		return fail(err, false, true)
 	}
 
-	c, err := w.getConn(ctx)
+	c, kept, err := w.getConn(ctx)
 	if err != nil {
 		// Dialling failed: the worker is gone and never saw the request.
 		return fail(err, true, true)
@@ -649,6 +661,9 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		// The request was not sent: a stale kept connection (the worker
 		// exited between requests) or one that broke while sending.
 		w.putConn(c, false)
+		if kept && !w.exited() {
+			return staleOnly(err)
+		}
 		return fail(err, true, true)
 	}
 	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx}
@@ -659,6 +674,9 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		// A reset, rather than a plain end, means the worker exited with
 		// the request unread (Unix sockets report unread data as
 		// ECONNRESET); a worker that read it and then died gives EOF.
+		if kept && isStale(err) && ctx.Err() == nil && !w.exited() {
+			return staleOnly(err)
+		}
 		return fail(err, true, served > 0 && isStale(err))
 	}
 	if err != nil {

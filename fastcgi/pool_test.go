@@ -330,6 +330,41 @@ func TestPool_RetriesStaleConnection(t *testing.T) {
 	})
 }
 
+// TestPool_ProcessManagerKeepsItsWorker: a worker that is a process
+// manager (FCGI::ProcManager, plackup -s FCGI) whose children end by design
+// after a few requests closes the kept connection with each of them. The
+// next request goes on a new connection to the same worker: the manager,
+// its other children and the loaded application are not killed and
+// started again (lighttpd and mod_fcgid keep it too).
+func TestPool_ProcessManagerKeepsItsWorker(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
+	cfg.Name = "manager.pl"
+	cfg.Workers = 1
+	var spawns atomic.Int32
+	cfg.OnSpawn = func() { spawns.Add(1) }
+	p := mustPool(t, cfg)
+	children := map[string]bool{}
+	var manager int
+	for i := 0; i < 9; i++ {
+		res := p.mustGet("")
+		_, child, _ := strings.Cut(res.out, "child=")
+		child, _, _ = strings.Cut(child, " ")
+		children[child] = true
+		if i == 0 {
+			manager = res.pid
+		} else if res.pid != manager {
+			t.Fatalf("request %d served by worker %d, want the first one, %d (%q)", i+1, res.pid, manager, res.out)
+		}
+	}
+	if len(children) < 4 {
+		t.Errorf("%d children served 9 requests, want at least 4 (each ends after 2): %v", len(children), children)
+	}
+	if n := spawns.Load(); n != 1 {
+		t.Errorf("%d workers started, want 1", n)
+	}
+}
+
 // TestPool_TimeoutKillsWorkerGroup checks that when a request's context
 // ends, the worker's whole process group, grandchild included, is killed
 // within 1 s and the worker replaced (C10).

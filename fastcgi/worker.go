@@ -464,31 +464,31 @@ func (w *worker) dial(ctx context.Context) (*Conn, error) {
 	return NewConn(nc), nil
 }
 
-// getConn returns a kept idle connection, dialling a new one when there is
-// none (the last request left it unusable, this is the first, or the
+// getConn returns a kept idle connection (kept true), dialling a new one
+// when there is none (the last request left it unusable, this is the first, or the
 // worker takes several requests at once). The caller owns it until
 // putConn: meanwhile cleanup leaves it alone, so a reaped worker does not
 // turn the caller's read error (a reset, say) into "use of closed network
 // connection".
-func (w *worker) getConn(ctx context.Context) (*Conn, error) {
+func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 	w.connMu.Lock()
 	for i := range w.conns {
 		if !w.conns[i].busy {
 			w.conns[i].busy = true
 			c := w.conns[i].c
 			w.connMu.Unlock()
-			return c, nil
+			return c, true, nil
 		}
 	}
 	w.connMu.Unlock()
 	c, err := w.dial(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	w.connMu.Lock()
 	w.conns = append(w.conns, keptConn{c: c, busy: true})
 	w.connMu.Unlock()
-	return c, nil
+	return c, false, nil
 }
 
 // putConn gives back the connection from getConn. It stays the kept one if
@@ -525,7 +525,7 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 		case <-ctx.Done():
 		}
 	}()
-	c, err := w.getConn(ctx)
+	c, _, err := w.getConn(ctx)
 	if err == nil {
 		var vals map[string]string
 		vals, err = c.GetValues(ctx, "FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS")
