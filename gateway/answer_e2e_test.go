@@ -278,6 +278,25 @@ func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
 	}
 }
 
+// TestAnswer_ScriptDateIsReplaced: a script's Date does not reach the
+// client; the answer has one Date, the server's clock, as under Apache (a
+// wrong Date skews caches' idea of the answer's age). Both modes.
+func TestAnswer_ScriptDateIsReplaced(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		resp, body := mustRawResponse(t, s.srv.URL, "GET /cgi-bin/dated.pl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		dates := resp.Header.Values("Date")
+		if resp.StatusCode != 200 || string(body) != "dated\n" || len(dates) != 1 {
+			t.Fatalf("%s mode: %d %q with Date %q, want 200, the body and one Date", mode, resp.StatusCode, body, dates)
+		}
+		if d, err := http.ParseTime(dates[0]); err != nil || time.Since(d).Abs() > time.Minute {
+			t.Errorf("%s mode: Date %q, want the server's clock", mode, dates[0])
+		}
+	}
+}
+
 // TestAnswer_InformationalStatusIsInvalid guards C10: a script cannot send
 // an interim answer (100, 103) nor switch protocols (101); a Status of 1xx
 // is an invalid response: one 502, with its reason logged, and nothing of

@@ -366,6 +366,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 
 	h := w.Header()
 	for k, v := range resp.Header {
+		if k == "Date" {
+			// The server's clock, not the script's: Apache drops a
+			// script's Date too (a wrong one skews every cache's idea
+			// of the answer's age). The HTTP server sets its own.
+			continue
+		}
 		if hopByHop[k] {
 			// The gateway owns the connection, not the script; but a
 			// script may ask for it to be closed after its answer, as
@@ -664,12 +670,12 @@ func (x *exchange) carryFields(resp *cgi.Response) {
 	}
 }
 
-// carriedFields is resp.CarriedHeader without the hop-by-hop fields: the
-// gateway owns the connection.
+// carriedFields is resp.CarriedHeader without the hop-by-hop fields (the
+// gateway owns the connection) and Date (the server's clock).
 func carriedFields(resp *cgi.Response) http.Header {
 	h := resp.CarriedHeader()
 	for k := range h {
-		if hopByHop[k] {
+		if hopByHop[k] || k == "Date" {
 			delete(h, k)
 		}
 	}
