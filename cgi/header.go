@@ -217,9 +217,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			continue
 		case "Transfer-Encoding":
 			return nil, headerErr(line, "script may not set Transfer-Encoding")
-		case "Content-Type", "Location":
+		case "Content-Type", "Location", "Etag":
 			// Single-valued: a repeat replaces, the last one counts, as
-			// in Apache (ap_set_content_type, apr_table_set).
+			// in Apache (ap_set_content_type, apr_table_set; an answer
+			// has one entity tag, which conditional requests compare).
 			h[key] = []string{string(value)}
 			lastKey = key
 			if key == "Content-Type" {

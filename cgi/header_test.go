@@ -226,6 +226,7 @@ var headerCases = []headerCase{
 	{name: "empty location only", in: "Location:\n\n", wantErr: ErrBadHeader},
 	// `print "Content-type: $t\n\n"` with $t undefined: Apache serves it
 	// with no Content-Type, and so does the gateway.
+	{name: "two etags: the last counts", in: "Content-Type: text/plain\nETag: \"a\"\nETag: \"b\"\n\n", wantStatus: 200, wantHeader: http.Header{"Content-Type": {"text/plain"}, "Etag": {`"b"`}}},
 	{name: "empty content-type only", in: "Content-Type:\n\nbody", wantStatus: 200, wantHeader: http.Header{}, wantBody: "body"},
 	{name: "empty content-type, then a type", in: "Content-Type:\nContent-Type: text/plain\n\n", wantStatus: 200, wantHeader: http.Header{"Content-Type": {"text/plain"}}},
 	{name: "no colon", in: "Content-Type text/plain\n\n", wantErr: ErrBadHeader},
