@@ -1341,6 +1341,23 @@ func TestCGI_QueuedRequestHonoursClientGone(t *testing.T) {
 	}
 }
 
+// TestCGI_NativeFastCGIProgramHint: a .fcgi program that cannot run as a
+// CGI script (it prints nothing) is a 502 in cgi mode, and the log says
+// how to serve it (Apache and lighttpd send every .fcgi to FastCGI).
+func TestCGI_NativeFastCGIProgramHint(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	if resp, _ := mustGet(t, s.url("native.fcgi")); resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("native.fcgi in cgi mode: %d, want 502", resp.StatusCode)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/native.fcgi", http.StatusBadGateway)
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/native.fcgi") {
+		if reason, _ := e.Data["reason"].(string); reason != "" && !strings.Contains(reason, "menshen mode fastcgi native.fcgi") {
+			t.Errorf("reason %q does not say to serve it in fastcgi mode", reason)
+		}
+	}
+}
+
 // TestCGI_WrapperRunsNonExecutable guards §7 [[wrapper]] in CGI mode: a
 // non-executable hello.php runs through php-cgi.
 func TestCGI_WrapperRunsNonExecutable(t *testing.T) {
