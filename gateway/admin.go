@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -61,7 +62,17 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
 		}
 		if r.Method == http.MethodPost {
-			if err := r.ParseForm(); err != nil {
+			// A form either way: urlencoded (the mode command, the
+			// /status buttons) or multipart (curl -F). ParseForm alone
+			// would leave a multipart body unread, and FormValue would
+			// not read it afterwards.
+			var err error
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+				err = r.ParseMultipartForm(maxAdminForm)
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
 				// Named here, not taken later for a missing field (a
 				// body past maxAdminForm answered `mode ""`).
 				code := http.StatusBadRequest

@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -120,6 +122,34 @@ func TestStatusJSON_NoScriptsIsEmptyList(t *testing.T) {
 	g.AdminHandler().ServeHTTP(rec, req)
 	if !strings.Contains(strings.ReplaceAll(rec.Body.String(), " ", ""), `"scripts":[]`) {
 		t.Errorf("/status.json = %s, want \"scripts\":[]", rec.Body.String())
+	}
+}
+
+// TestMode_MultipartForm: POST /mode takes a multipart form too (curl -F),
+// with its token field.
+func TestMode_MultipartForm(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "a.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n", 0o755)
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: "sesame"})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("mode", "fastcgi")
+	mw.WriteField("script", "a.pl")
+	mw.WriteField("token", "sesame")
+	mw.Close()
+	resp, err := http.Post(admin.URL+"/mode", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("multipart POST /mode: %d %q, want 200", resp.StatusCode, body)
+	}
+	if m := g.modes.Load().scripts["a.pl"]; m != ModeFastCGI {
+		t.Errorf("a.pl mode %q, want fastcgi", m)
 	}
 }
 
