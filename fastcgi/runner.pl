@@ -2302,6 +2302,8 @@ sub registry_changed {
             return "sub main::$k changed" if ($c ? Scalar::Util::refaddr($c) : 0) != $addr;
             my ($av, $hv) = (*{$e}{ARRAY}, *{$e}{HASH});
             next unless defined ${ *{$e}{SCALAR} } || ($av && @$av) || ($hv && %$hv);
+            undef $av;    # (restore_entry counts the references to tell an alias:
+            undef $hv;    # these two would make every array and hash one)
             # Data in a symbol that had none after compilation: put back
             # first (registry_restore leaves this loop the light ones),
             # and a change only if some stays.

@@ -17,9 +17,12 @@ push @seen, $ENV{QUERY_STRING};
 $opt{ $ENV{QUERY_STRING} } = LOCK_EX | O_RDONLY;
 $last = floor(7.5) + ceil(0.5) + sum(1, 2) + max(3, 4) + SEEK_SET + (S_ISDIR(S_IFDIR) ? 1 : 0);
 {
-    # The scalar of an imported sub's name, made by name at run time.
+    # The scalar, array and hash of imported subs' names, made by name at
+    # run time.
     no strict 'refs';
     ${'main::floor'} .= 'x';
+    push @{'main::ceil'}, 'y';
+    ${'main::sum'}{ $ENV{QUERY_STRING} } = 1;
 }
 print "Content-Type: text/plain\n\n";
-print LABEL, "=$hits seen=@seen opt=", join(',', map { "$_:$opt{$_}" } sort keys %opt), " last=$last debug=", DEBUG, " floor=", do { no strict "refs"; ${"main::floor"} }, "\n";
+print LABEL, "=$hits seen=@seen opt=", join(',', map { "$_:$opt{$_}" } sort keys %opt), " last=$last debug=", DEBUG, " floor=", do { no strict "refs"; ${"main::floor"} . " ceil=@{'main::ceil'} sum=" . join(',', sort keys %{'main::sum'}) }, "\n";
