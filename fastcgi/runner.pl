@@ -621,6 +621,7 @@ our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
 our ($LISTEN, $LOG, $DEVNULL);
 our $TMPDIR;              # --tmpdir: where temp files are made (temp_file)
+our $SPOOL_WARNED;        # a request body could not be written there: logged once
 our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
@@ -3596,8 +3597,12 @@ sub setup_fds {
         close $r;
     } else {
         my $fh = $req->{spool} || temp_file();
-        if ($fh && !$req->{spool}) {
-            syswrite($fh, $req->{body}) == $len or die "write body: $!";
+        if ($fh && !$req->{spool} && (syswrite($fh, $req->{body}) // -1) != $len) {
+            # A full disk: STDIN in memory, as with no temp file at all.
+            logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($!): large bodies stay in memory")
+                unless $SPOOL_WARNED++;
+            close $fh;
+            undef $fh;
         }
         if ($fh) {
             sysseek($fh, 0, 0);
@@ -4647,12 +4652,11 @@ sub serve_conn {
             if (length $content) {
                 $req->{len} += length $content;
                 if ($req->{spool}) {
-                    syswrite($req->{spool}, $content);
+                    spool_append($req, $content);
                 } elsif ($req->{len} > BODY_IN_MEMORY && (my $fh = temp_file())) {
-                    syswrite($fh, $req->{body});
-                    syswrite($fh, $content);
                     $req->{spool} = $fh;
-                    $req->{body} = '';
+                    spool_append($req, delete($req->{body}) . $content);
+                    $req->{body} //= '';
                 } else {
                     $req->{body} .= $content;
                 }
@@ -4668,6 +4672,29 @@ sub serve_conn {
         }
         # FCGI_DATA and unknown request records: ignored.
     }
+}
+
+# spool_append adds data to the request body's temp file. When the file
+# takes less (a full disk, a quota), the body goes back to memory, whole,
+# as when no temp file can be made: a script must never read less than
+# the CONTENT_LENGTH it was given.
+sub spool_append {
+    my ($req, $data) = @_;
+    my $fh = $req->{spool};
+    my $n = syswrite($fh, $data) // 0;
+    return if $n == length $data;
+    my $why = $! ? "$!" : 'a short write';
+    my $size = sysseek($fh, 0, 1) || 0;
+    sysseek($fh, 0, 0);
+    my $body = '';
+    while (length($body) < $size) {
+        sysread($fh, $body, $size - length($body), length $body) or last;
+    }
+    close $fh;
+    delete $req->{spool};
+    $req->{body} = $body . substr($data, $n);
+    logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($why): large bodies stay in memory")
+        unless $SPOOL_WARNED++;
 }
 
 # ---------------------------------------------------------------------------

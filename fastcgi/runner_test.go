@@ -95,6 +95,14 @@ func startRunner(tb testing.TB, script, iso string) *runnerProc {
 // (when not nil) before RunnerArgs.
 func startRunnerClass(tb testing.TB, script, iso string, edit func(*Class)) *runnerProc {
 	tb.Helper()
+	return startRunnerShell(tb, script, iso, edit, "")
+}
+
+// startRunnerShell is startRunnerClass with the runner started by
+// /bin/sh -c 'PREFIX; exec RUNNER...' when prefix is not empty (limits,
+// signal dispositions).
+func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), prefix string) *runnerProc {
+	tb.Helper()
 	mustRunnerPerl(tb)
 	c, err := Classify(script)
 	if err != nil {
@@ -117,6 +125,9 @@ func startRunnerClass(tb testing.TB, script, iso string, edit func(*Class)) *run
 	}
 	defer f.Close()
 	cmd := exec.Command(path, args...)
+	if prefix != "" {
+		cmd = exec.Command("/bin/sh", append([]string{"-c", prefix + `; exec "$0" "$@"`, path}, args...)...)
+	}
 	cmd.Stdin = f
 	cmd.Dir = filepath.Dir(script)
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
@@ -664,6 +675,33 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunner_BodyWhenTheTempFileIsFull: a body too large for memory whose
+// temp file cannot take it all (a full disk; here a file size limit, with
+// SIGXFSZ ignored, so that writes fail with EFBIG) reaches the script
+// whole, from memory, with one log line; the script never reads less than
+// its CONTENT_LENGTH. Both for a body past 1 MiB (spooled as it comes) and
+// one between 4 KiB and 1 MiB (written to a file when the script starts).
+func TestRunner_BodyWhenTheTempFileIsFull(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/body_len.pl")
+	// 256 blocks: 128 or 256 KiB, as the shell counts them; the capture
+	// of the script's small output fits.
+	r := startRunnerShell(t, script, IsolationAuto, nil, `trap "" XFSZ; ulimit -f 256`)
+	c := r.dial(t)
+	for _, n := range []int{3 << 20, 600 << 10} {
+		body := strings.Repeat("0123456789abcdef", n/16)
+		sum := 0
+		for i := 0; i < len(body); i++ {
+			sum = (sum + int(body[i])) % 65536
+		}
+		got := r.do(t, c, runnerParams(script, "POST", "", body), body)
+		want := fmt.Sprintf("length=%d read=%d sum=%d\n", n, n, sum)
+		if !strings.HasSuffix(string(got.out), want) {
+			t.Errorf("a %d-byte body: %q, want %q", n, got.out, want)
+		}
+	}
+	r.waitLog(t, "cannot write a request body to a temp file")
 }
 
 // TestRunner_RegistryCompilesOnce: in registry mode the second request
