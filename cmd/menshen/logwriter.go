@@ -1,9 +1,10 @@
-// logwriter.go batches log lines into fewer writes.
+// logwriter.go batches log lines into fewer writes, and keeps the log from
+// stopping or stalling the gateway.
 
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"io"
 	"sync"
 	"time"
@@ -12,28 +13,64 @@ import (
 // flushEvery bounds how long a log line may wait in the buffer.
 const flushEvery = 50 * time.Millisecond
 
+// batchSize is how much gathered log makes a write before flushEvery.
+const batchSize = 32 << 10
+
+// maxPending bounds the log waiting for a write that does not come back (a
+// log reader that stopped reading): past it, lines are dropped, and
+// counted, instead of making requests wait for the log.
+const maxPending = 4 << 20
+
 // batchWriter buffers whole log lines and writes them out at most every
-// flushEvery (or when 32 KiB have gathered): one access line per request
-// would otherwise cost one write syscall per request. Close flushes and
-// stops the flusher. It is safe for concurrent use.
+// flushEvery (or when batchSize have gathered): one access line per request
+// would otherwise cost one write syscall per request. A Write never waits
+// for the output: the writes happen on the flusher's goroutine, outside the
+// lock. A failed write (a full disk, a log pipe whose reader went away)
+// loses its lines, not the log: the next flush writes again. Lost and
+// dropped lines are counted and reported (dropped) once the output takes
+// writes again. Close flushes and stops the flusher. It is safe for
+// concurrent use.
 type batchWriter struct {
-	mu   sync.Mutex // guards w
-	w    *bufio.Writer
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	out io.Writer
+	// dropped, when set, is told how many lines were lost since its last
+	// call, after a write that succeeded; it may log (through b).
+	dropped func(n int)
+
+	mu      sync.Mutex // guards pending and lost
+	pending []byte
+	lost    int // lines dropped (pending full) or lost (a failed write)
+
+	wmu   sync.Mutex // one write to out at a time
+	spare []byte     // the buffer of the last write, reused
+	kick  chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
 }
 
-func newBatchWriter(out io.Writer) *batchWriter {
-	b := &batchWriter{w: bufio.NewWriterSize(out, 32<<10), stop: make(chan struct{}), done: make(chan struct{})}
+func newBatchWriter(out io.Writer, dropped func(n int)) *batchWriter {
+	b := &batchWriter{out: out, dropped: dropped, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
 }
 
 func (b *batchWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.w.Write(p)
+	if len(b.pending)+len(p) > maxPending {
+		b.lost += max(1, bytes.Count(p, []byte{'\n'}))
+		b.mu.Unlock()
+		return len(p), nil
+	}
+	b.pending = append(b.pending, p...)
+	full := len(b.pending) >= batchSize
+	b.mu.Unlock()
+	if full {
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+	}
+	return len(p), nil
 }
 
 func (b *batchWriter) loop() {
@@ -43,18 +80,46 @@ func (b *batchWriter) loop() {
 	for {
 		select {
 		case <-t.C:
-			b.flush()
+		case <-b.kick:
 		case <-b.stop:
 			b.flush()
 			return
 		}
+		b.flush()
 	}
 }
 
+// flush writes what is pending. A write that fails loses those lines (they
+// are counted); the next flush writes again.
 func (b *batchWriter) flush() {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	_ = b.w.Flush()
+	data := b.pending
+	b.pending = b.spare[:0]
+	b.mu.Unlock()
+	if len(data) == 0 {
+		b.spare = data
+		return
+	}
+	_, err := b.out.Write(data)
+	b.mu.Lock()
+	if err != nil {
+		b.lost += bytes.Count(data, []byte{'\n'})
+	}
+	lost := b.lost
+	if err == nil {
+		b.lost = 0
+	}
+	b.mu.Unlock()
+	if cap(data) <= 2*batchSize {
+		b.spare = data[:0]
+	} else {
+		b.spare = nil // (a burst's buffer is not kept)
+	}
+	if err == nil && lost > 0 && b.dropped != nil {
+		b.dropped(lost)
+	}
 }
 
 // Close flushes what is buffered and stops the flusher; later writes are

@@ -689,6 +689,52 @@ func TestMode_SwitchesRunningGateway(t *testing.T) {
 	t.Errorf("no \"mode switched\" in the log:\n%s", s.stderr)
 }
 
+// TestServe_ClosedLogPipeDoesNotKill: a log pipe whose reader went away
+// (serve 2>&1 | tee, a logger restarting) does not end the gateway: it
+// goes on answering (Go ends a program whose write to fd 2 meets a broken
+// pipe unless it asks for SIGPIPE).
+func TestServe_ClosedLogPipeDoesNotKill(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "serve", "--listen", addr, "--admin", "off", "--scripts", dir)
+	cmd.Env = menshenEnv("TMPDIR=" + t.TempDir())
+	cmd.Stderr = w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	waitUntil(t, "the listener", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	r.Close() // the log's reader goes away
+	for i := 0; i < 5; i++ {
+		if code, body := get(t, "http://"+addr+"/cgi-bin/hello.sh"); code != 200 || body != "hello\n" {
+			t.Fatalf("request %d after the log pipe closed: %d %q", i+1, code, body)
+		}
+		time.Sleep(2 * flushEvery) // the access lines are written, and fail
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("menshen ended when its log pipe closed: %v", err)
+	default:
+	}
+}
+
 // TestServe_SIGHUPReloadsConfig guards C33 (and C32): after the config file
 // changes and SIGHUP arrives, new requests see the new [env]; a bad edit
 // keeps the previous config and the gateway running.

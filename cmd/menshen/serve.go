@@ -72,6 +72,13 @@ func serveCommand() *cli.Command {
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
 			defer signal.Stop(hup)
+			// A log pipe whose reader went away (serve 2>&1 | tee, a
+			// logger restarting) must not kill the gateway: Go ends a
+			// program whose write to fd 1 or 2 meets a broken pipe,
+			// unless it asks for SIGPIPE; then the write fails (EPIPE),
+			// and the log writer counts the lost lines. (Asked for, not
+			// ignored: scripts still start with SIGPIPE at its default.)
+			signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 			// The first SIGTERM or SIGINT ends c.Context: a graceful stop.
 			// A second one cuts its grace short. Both are counted here
 			// from now on: a channel asked for only once the first had
@@ -253,7 +260,9 @@ func checkAddr(flag, addr string) error {
 
 func newLogger(format, level string) (*logrus.Logger, error) {
 	log := logrus.New()
-	log.SetOutput(newBatchWriter(os.Stderr))
+	log.SetOutput(newBatchWriter(os.Stderr, func(n int) {
+		log.WithField("lines", n).Warn("log lines lost: the log output failed or stopped taking them")
+	}))
 	switch format {
 	case "text":
 		log.SetFormatter(textFormatter{})

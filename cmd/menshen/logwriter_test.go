@@ -1,0 +1,106 @@
+// logwriter_test.go checks that the log never stops nor stalls the gateway.
+
+package main
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// flakyOut fails its first fails writes with err, then keeps what it gets;
+// while gate is not nil, a write waits for it to close.
+type flakyOut struct {
+	mu    sync.Mutex
+	fails int
+	err   error
+	gate  chan struct{}
+	got   bytes.Buffer
+}
+
+func (o *flakyOut) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	gate := o.gate
+	o.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.fails > 0 {
+		o.fails--
+		return 0, o.err
+	}
+	return o.got.Write(p)
+}
+
+func (o *flakyOut) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.got.String()
+}
+
+// TestBatchWriter_FailedWriteLosesOnlyItsLines: a write that fails (a full
+// disk for a moment) loses its lines; the log goes on, and the loss is
+// reported once writes succeed again.
+func TestBatchWriter_FailedWriteLosesOnlyItsLines(t *testing.T) {
+	out := &flakyOut{fails: 1, err: syscall.ENOSPC}
+	var lost atomic.Int64
+	b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
+	b.Write([]byte("one\ntwo\n"))
+	waitUntil(t, "the failed write", func() bool { out.mu.Lock(); defer out.mu.Unlock(); return out.fails == 0 })
+	b.Write([]byte("three\n"))
+	b.Close()
+	if got := out.String(); got != "three\n" {
+		t.Errorf("written %q, want the lines after the failed write", got)
+	}
+	if n := lost.Load(); n != 2 {
+		t.Errorf("%d lines reported lost, want 2", n)
+	}
+}
+
+// TestBatchWriter_StalledOutputDoesNotStallWriters: while the output takes
+// no write (a log reader that stopped reading), Write returns at once;
+// past maxPending lines are dropped and counted, and what was kept is
+// written once the output moves again.
+func TestBatchWriter_StalledOutputDoesNotStallWriters(t *testing.T) {
+	gate := make(chan struct{})
+	out := &flakyOut{gate: gate}
+	var lost atomic.Int64
+	b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
+	line := []byte(strings.Repeat("x", 99) + "\n")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 2*maxPending/len(line); i++ {
+			b.Write(line)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Write waited for a stalled output")
+	}
+	out.mu.Lock()
+	out.gate = nil
+	out.mu.Unlock()
+	close(gate)
+	b.Close()
+	written := strings.Count(out.String(), "\n")
+	if written == 0 || lost.Load() == 0 || written+int(lost.Load()) != 2*maxPending/len(line) {
+		t.Errorf("%d lines written and %d reported lost, want both and %d in all", written, lost.Load(), 2*maxPending/len(line))
+	}
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
