@@ -122,11 +122,26 @@ func (b *batchWriter) flush() {
 	}
 }
 
-// Close flushes what is buffered and stops the flusher; later writes are
-// still buffered and must be flushed by another Close. Idempotent.
+// closeWait bounds how long Close waits for an output that takes no write:
+// a stalled log reader must not keep the gateway from exiting.
+const closeWait = 2 * time.Second
+
+// Close flushes what is buffered and stops the flusher, giving up after
+// closeWait (what is pending is then lost); later writes are still
+// buffered and must be flushed by another Close. Idempotent.
 func (b *batchWriter) Close() error {
 	b.once.Do(func() { close(b.stop) })
-	<-b.done
-	b.flush()
+	flushed := make(chan struct{})
+	go func() {
+		<-b.done
+		b.flush()
+		close(flushed)
+	}()
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case <-flushed:
+	case <-t.C:
+	}
 	return nil
 }

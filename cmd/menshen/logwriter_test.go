@@ -96,6 +96,26 @@ func TestBatchWriter_StalledOutputDoesNotStallWriters(t *testing.T) {
 	}
 }
 
+// TestBatchWriter_CloseGivesUpOnAStalledOutput: a log reader that stopped
+// reading does not keep the gateway from exiting: Close returns after
+// closeWait.
+func TestBatchWriter_CloseGivesUpOnAStalledOutput(t *testing.T) {
+	gate := make(chan struct{})
+	defer close(gate)
+	b := newBatchWriter(&flakyOut{gate: gate}, nil)
+	b.Write([]byte("line\n"))
+	closed := make(chan struct{})
+	go func() {
+		b.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(closeWait + 5*time.Second):
+		t.Fatal("Close waited for a stalled output")
+	}
+}
+
 func waitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
