@@ -15,7 +15,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -218,13 +217,13 @@ func (p *Process) Exited() <-chan struct{} { return p.exited }
 // (its files are closed before it becomes a zombie) is waited for through
 // a pidfd, for d at most.
 func (p *Process) Lingers(d time.Duration) bool {
-	if exitedNow(p.pid) {
+	if session.ExitedNow(p.pid) {
 		return false
 	}
 	fd, err := unix.PidfdOpen(p.pid, 0)
 	if err != nil {
 		for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(time.Millisecond) {
-			if exitedNow(p.pid) {
+			if session.ExitedNow(p.pid) {
 				return false
 			}
 		}
@@ -235,7 +234,7 @@ func (p *Process) Lingers(d time.Duration) bool {
 	for end := time.Now().Add(d); ; {
 		left := time.Until(end)
 		if left <= 0 {
-			return !exitedNow(p.pid)
+			return !session.ExitedNow(p.pid)
 		}
 		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
 		switch {
@@ -243,21 +242,6 @@ func (p *Process) Lingers(d time.Duration) bool {
 		case err != nil || n > 0:
 			return false
 		}
-	}
-}
-
-// exitedNow reports whether the leader pid has exited (not reaping it), or
-// is no child to wait for. The waitid is raw: with WNOHANG it never
-// blocks, and the runtime's syscall entry would wake its monitor thread
-// (internal/rawio says why that matters).
-func exitedNow(pid int) bool {
-	var info unix.Siginfo
-	for {
-		_, _, e := unix.RawSyscall6(unix.SYS_WAITID, unix.P_PID, uintptr(pid), uintptr(unsafe.Pointer(&info)), unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, 0, 0)
-		if e == unix.EINTR {
-			continue
-		}
-		return e != 0 || exitedInfo(&info)
 	}
 }
 
@@ -283,7 +267,7 @@ func (p *Process) close(abort bool) error {
 		// The watcher never started: wait for the leader here (after
 		// stdout's EOF it has almost always exited already). Its stderr,
 		// at most a pipe's worth by now, is read below.
-		waitExit(p.pid)
+		session.WaitExit(p.pid)
 		close(p.exited)
 		close(p.watchD)
 	} else {
@@ -375,7 +359,7 @@ func (p *Process) killStragglers() {
 // Close comes first, it kills the stragglers after lingerGrace.
 func (p *Process) watchExit() {
 	defer close(p.watchD)
-	waitExit(p.pid)
+	session.WaitExit(p.pid)
 	close(p.exited)
 	t := time.NewTimer(lingerGrace)
 	defer t.Stop()
@@ -437,48 +421,6 @@ func (p *Process) copyStdin(w *os.File, body io.Reader) {
 
 // stderrPool recycles the line readers of stderr pipes.
 var stderrPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, MaxStderrLine) }}
-
-// waitExit returns when the process pid has exited, without reaping it
-// (WNOWAIT), so that its group can still be signalled safely. It waits on a
-// pidfd through the runtime's poller, which costs no thread per running
-// script; where pidfds are missing it falls back to a blocking waitid.
-func waitExit(pid int) {
-	if exitedNow(pid) {
-		return // exited (the common case when a script has closed stdout), or not our child
-	}
-	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
-	if err == nil {
-		f := os.NewFile(uintptr(fd), "pidfd")
-		defer f.Close()
-		if rc, err := f.SyscallConn(); err == nil {
-			var info unix.Siginfo
-			var werr error
-			err = rc.Read(func(fd uintptr) bool {
-				werr = unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
-				if werr == unix.EINTR {
-					return false
-				}
-				// Not exited yet: info stays zero; wait for the pidfd to
-				// become readable, which it does when the process exits.
-				return werr != nil || exitedInfo(&info)
-			})
-			if err == nil && werr == nil {
-				return
-			}
-		}
-	}
-	for {
-		var info unix.Siginfo
-		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
-			return
-		}
-	}
-}
-
-// exitedInfo reports whether waitid filled info with a child state change:
-// with WNOHANG and nothing to report, the kernel leaves it zeroed, and a
-// report carries si_signo = SIGCHLD.
-func exitedInfo(info *unix.Siginfo) bool { return info.Signo != 0 }
 
 // stdoutPipe returns a pipe for a script's stdout: the read end
 // non-blocking, so that the runtime's poller serves its reads and deadlines,

@@ -21,7 +21,6 @@ import (
 
 	"github.com/menshen/menshen/internal/session"
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 )
 
 // maxLogLine bounds one logged line of a worker's stdout/stderr; longer lines
@@ -202,14 +201,12 @@ func startWorker(cfg workerConfig) (*worker, error) {
 // wait is the only goroutine that reaps the worker.
 func (w *worker) wait() {
 	// Watch for the leader's exit without reaping it (WNOWAIT): while it is a
-	// zombie its pid, which is also the pgid, cannot be reused.
-	for {
-		var info unix.Siginfo
-		err := unix.Waitid(unix.P_PID, w.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
+	// zombie its pid, which is also the pgid, cannot be reused. Through a
+	// pidfd and the runtime's poller: a blocking waitid held an OS thread
+	// per live worker, and with a low process limit (ulimit -u, a
+	// cgroup's pids.max) the runtime's next thread could not be made,
+	// which Go cannot survive.
+	session.WaitExit(w.pid)
 	// From now on the pool hands it to nobody, though wait has work to do
 	// before done closes (a /proc scan, at times).
 	w.gone.Store(true)

@@ -689,6 +689,42 @@ func TestMode_SwitchesRunningGateway(t *testing.T) {
 	t.Errorf("no \"mode switched\" in the log:\n%s", s.stderr)
 }
 
+// TestServe_WorkersHoldNoThreads: a live FastCGI worker costs the gateway
+// no OS thread (its exit is watched through a pidfd and the runtime's
+// poller): with a low process limit (ulimit -u, a cgroup's pids.max) a
+// thread per worker made the runtime fail to create one, which Go does
+// not survive.
+func TestServe_WorkersHoldNoThreads(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "w.pl"), []byte("#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr, admin := freeAddr(t), freeAddr(t)
+	const workers = 40
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir, "--mode", "fastcgi",
+		"--workers", fmt.Sprint(workers), "--min-workers", fmt.Sprint(workers))
+	waitUntil(t, "the warm workers", func() bool {
+		_, body := get(t, "http://"+admin+"/status.json")
+		return strings.Count(body, `"pid"`) >= workers
+	})
+	time.Sleep(200 * time.Millisecond)
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var threads int
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			threads, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	if threads == 0 || threads >= workers/2 {
+		t.Errorf("the gateway has %d threads with %d live workers, want a few, whatever the workers", threads, workers)
+	}
+	s.stop(t, syscall.SIGTERM)
+}
+
 // TestServe_ClosedLogPipeDoesNotKill: a log pipe whose reader went away
 // (serve 2>&1 | tee, a logger restarting) does not end the gateway: it
 // goes on answering (Go ends a program whose write to fd 2 meets a broken

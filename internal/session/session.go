@@ -132,3 +132,60 @@ func WritersLeft(fd int) bool {
 		return e == 0 && fds[0].Revents&unix.POLLHUP == 0
 	}
 }
+
+// ExitedNow reports whether the leader pid has exited (not reaping it), or
+// is no child to wait for. The waitid is raw: with WNOHANG it never
+// blocks, and the runtime's syscall entry would wake its monitor thread
+// (internal/rawio says why that matters).
+func ExitedNow(pid int) bool {
+	var info unix.Siginfo
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_WAITID, unix.P_PID, uintptr(pid), uintptr(unsafe.Pointer(&info)), unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		return e != 0 || exitedInfo(&info)
+	}
+}
+
+// WaitExit returns when the process pid has exited, without reaping it
+// (WNOWAIT), so that its group can still be signalled safely. It waits on a
+// pidfd through the runtime's poller, which costs no thread per running
+// script or worker; where pidfds are missing it falls back to a blocking waitid.
+func WaitExit(pid int) {
+	if ExitedNow(pid) {
+		return // exited (the common case when a script has closed stdout), or not our child
+	}
+	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
+	if err == nil {
+		f := os.NewFile(uintptr(fd), "pidfd")
+		defer f.Close()
+		if rc, err := f.SyscallConn(); err == nil {
+			var info unix.Siginfo
+			var werr error
+			err = rc.Read(func(fd uintptr) bool {
+				werr = unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+				if werr == unix.EINTR {
+					return false
+				}
+				// Not exited yet: info stays zero; wait for the pidfd to
+				// become readable, which it does when the process exits.
+				return werr != nil || exitedInfo(&info)
+			})
+			if err == nil && werr == nil {
+				return
+			}
+		}
+	}
+	for {
+		var info unix.Siginfo
+		if err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != unix.EINTR {
+			return
+		}
+	}
+}
+
+// exitedInfo reports whether waitid filled info with a child state change:
+// with WNOHANG and nothing to report, the kernel leaves it zeroed, and a
+// report carries si_signo = SIGCHLD.
+func exitedInfo(info *unix.Siginfo) bool { return info.Signo != 0 }
