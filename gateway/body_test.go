@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,30 @@ func TestBody_MemoryBoundSpillsToFile(t *testing.T) {
 				t.Errorf("after close: %d in memory, %d in all; want %d and 0", m, a, tc.inMem)
 			}
 		})
+	}
+}
+
+// TestBody_FullDiskIs500: a body its temp file cannot take (a full disk)
+// is the gateway's failure, 500, not the client's 400. Needs a small
+// tmpfs: root, and a mount the machine allows.
+func TestBody_FullDiskIs500(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs (root and a mount the machine allows are needed): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	sp := &spool{}
+	req, _ := http.NewRequest(http.MethodPost, "/x", bytes.NewReader(bytes.Repeat([]byte("z"), 4<<20)))
+	b, err := readBody(req, 64<<20, dir, sp)
+	if err == nil {
+		b.close()
+		t.Fatal("a 4 MiB body spooled to a 2 MiB file system")
+	}
+	if code := statusFor(err); code != http.StatusInternalServerError {
+		t.Errorf("status %d for %v, want 500", code, err)
+	}
+	if m, a := sp.mem.Load(), sp.all.Load(); m != 0 || a != 0 {
+		t.Errorf("after the failure: %d in memory, %d in all; want 0 and 0", m, a)
 	}
 }
