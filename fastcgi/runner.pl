@@ -4053,6 +4053,13 @@ sub run_request {
             }
             my @held = held_cvs(\@cvs);
             close_named_handles() if @FH_GLOBS;
+            # The main code's constants go with it (`use constant LOG =>
+            # Logger->new`: its value is in the compiled code too), before
+            # the symbols: the object is destroyed as wipe_main drops the
+            # constant's name, while its class still has its DESTROY, as in
+            # a process's global destruction. (Not while a sub is held: it
+            # may be a closure over the main code's variables.)
+            undef &$wrapper if $wrapper && !@held;
             wipe_main($names);
             wipe_packages(@owned);
             undef_script_subs() if @SUB_PKGS;
