@@ -1803,14 +1803,43 @@ sub untie_var {
     my ($ref, $t) = @_;
     my $tied = $t eq 'ARRAY' ? tied @$ref : $t eq 'HASH' ? tied %$ref : ($t eq 'SCALAR' || $t eq 'REF') ? tied $$ref : undef;
     return 0 unless $tied;
-    undef $tied;
+    # A process's exit destroys the tie object without calling its UNTIE
+    # (perl's untie calls it): for the untie, the object is blessed into
+    # a subclass whose UNTIE does nothing, and back before it is let go,
+    # so that its DESTROY sees its own class.
+    my $class = Scalar::Util::blessed($tied);
+    my $quiet = defined $class && $class->can('UNTIE') ? no_untie_class($class) : undef;
+    if ($quiet) {
+        bless $tied, $quiet;
+    } else {
+        undef $tied;
+    }
     my $ok = eval {
         no warnings 'untie';
         if ($t eq 'ARRAY') { untie @$ref } elsif ($t eq 'HASH') { untie %$ref } else { untie $$ref }
         1;
     };
-    print STDERR "(in cleanup) $@" if !$ok && defined $@ && $@ ne '';
+    my $err = $@;
+    if ($quiet) {
+        bless $tied, $class;
+        undef $tied;    # (its DESTROY, if this was the last reference)
+    }
+    print STDERR "(in cleanup) $err" if !$ok && defined $err && $err ne '';
     return 1;
+}
+
+# no_untie_class returns the name of a subclass of class whose UNTIE does
+# nothing, made once.
+my %NO_UNTIE;
+sub no_untie_class {
+    my ($class) = @_;
+    return $NO_UNTIE{$class} //= do {
+        my $sub = 'Menshen::Runner::NoUntie::' . (keys(%NO_UNTIE) + 1);
+        no strict 'refs';
+        @{"${sub}::ISA"} = ($class);
+        *{"${sub}::UNTIE"} = sub { };
+        $sub;
+    };
 }
 
 # pad_refs returns references to the file-scope lexicals of a perlrun
