@@ -621,7 +621,6 @@ our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
 our ($LISTEN, $LOG, $DEVNULL);
 our $TMPDIR;              # --tmpdir: where temp files are made (temp_file)
-our $SPOOL_WARNED;        # a request body could not be written there: logged once
 our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
 our $SINK;                # what the via layers of STDOUT/STDERR sit on (never written)
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
@@ -3625,11 +3624,10 @@ sub setup_fds {
         POSIX::dup2(fileno($r), 0) // die "dup2 stdin: $!";
         close $r;
     } else {
-        my $fh = $req->{spool} || temp_file();
+        my $fh = $req->{spool} || ($req->{in_memory} ? undef : temp_file());
         if ($fh && !$req->{spool} && (syswrite($fh, $req->{body}) // -1) != $len) {
             # A full disk: STDIN in memory, as with no temp file at all.
-            logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($!): large bodies stay in memory")
-                unless $SPOOL_WARNED++;
+            logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " (" . ($! ? "$!" : 'a short write') . "): this one stays in memory");
             close $fh;
             undef $fh;
         }
@@ -4689,7 +4687,7 @@ sub serve_conn {
                 $req->{len} += length $content;
                 if ($req->{spool}) {
                     spool_append($req, $content);
-                } elsif ($req->{len} > BODY_IN_MEMORY && (my $fh = temp_file())) {
+                } elsif ($req->{len} > BODY_IN_MEMORY && !$req->{in_memory} && (my $fh = temp_file())) {
                     $req->{spool} = $fh;
                     spool_append($req, delete($req->{body}) . $content);
                     $req->{body} //= '';
@@ -4728,9 +4726,9 @@ sub spool_append {
     }
     close $fh;
     delete $req->{spool};
+    $req->{in_memory} = 1;    # (the rest of it too: no new temp file for each record)
     $req->{body} = $body . substr($data, $n);
-    logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($why): large bodies stay in memory")
-        unless $SPOOL_WARNED++;
+    logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($why): this one stays in memory");
 }
 
 # ---------------------------------------------------------------------------

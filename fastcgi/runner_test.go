@@ -704,6 +704,18 @@ func TestRunner_BodyWhenTheTempFileIsFull(t *testing.T) {
 		}
 	}
 	r.waitLog(t, "cannot write a request body to a temp file")
+	// Once per request: the rest of a body that went back to memory
+	// stays there (a temp file made again for each record, and the body
+	// so far written to it and read back, took seconds for 20 MB).
+	n := 0
+	for _, l := range r.logLines() {
+		if strings.Contains(l, "cannot write a request body to a temp file") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d lines say a body went back to memory, want 2 (one per request):\n%s", n, strings.Join(r.logLines(), "\n"))
+	}
 }
 
 // TestRunner_RegistryCompilesOnce: in registry mode the second request
