@@ -40,6 +40,8 @@ type batchWriter struct {
 	pending []byte
 	lost    int // lines dropped (pending full) or lost (a failed write)
 
+	midLine bool // a failed write left the output in the middle of a line
+
 	wmu   sync.Mutex // one write to out at a time
 	spare []byte     // the buffer of the last write, reused
 	kick  chan struct{}
@@ -102,10 +104,21 @@ func (b *batchWriter) flush() {
 		b.spare = data
 		return
 	}
-	_, err := b.out.Write(data)
+	var n int
+	var err error
+	if b.midLine {
+		// The line a failed write cut ends here, so that the next ones
+		// start their own (a JSON log stays one object per line).
+		_, err = b.out.Write([]byte{'\n'})
+		b.midLine = err != nil
+	}
+	if err == nil {
+		n, err = b.out.Write(data)
+		b.midLine = err != nil && n > 0 && data[n-1] != '\n'
+	}
 	b.mu.Lock()
 	if err != nil {
-		b.lost += bytes.Count(data, []byte{'\n'})
+		b.lost += bytes.Count(data[n:], []byte{'\n'})
 	}
 	lost := b.lost
 	if err == nil {

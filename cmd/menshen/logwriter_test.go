@@ -12,14 +12,16 @@ import (
 	"time"
 )
 
-// flakyOut fails its first fails writes with err, then keeps what it gets;
-// while gate is not nil, a write waits for it to close.
+// flakyOut fails its first fails writes with err (each keeping its first
+// partial bytes), then keeps what it gets; while gate is not nil, a write
+// waits for it to close.
 type flakyOut struct {
-	mu    sync.Mutex
-	fails int
-	err   error
-	gate  chan struct{}
-	got   bytes.Buffer
+	mu      sync.Mutex
+	fails   int
+	partial int
+	err     error
+	gate    chan struct{}
+	got     bytes.Buffer
 }
 
 func (o *flakyOut) Write(p []byte) (int, error) {
@@ -33,7 +35,9 @@ func (o *flakyOut) Write(p []byte) (int, error) {
 	defer o.mu.Unlock()
 	if o.fails > 0 {
 		o.fails--
-		return 0, o.err
+		n := min(o.partial, len(p))
+		o.got.Write(p[:n])
+		return n, o.err
 	}
 	return o.got.Write(p)
 }
@@ -60,6 +64,25 @@ func TestBatchWriter_FailedWriteLosesOnlyItsLines(t *testing.T) {
 	}
 	if n := lost.Load(); n != 2 {
 		t.Errorf("%d lines reported lost, want 2", n)
+	}
+}
+
+// TestBatchWriter_CutLineEndsThere: a write that a full disk cut in the
+// middle of a line leaves that piece on a line of its own: the next lines
+// start their own (a JSON log stays one object per line).
+func TestBatchWriter_CutLineEndsThere(t *testing.T) {
+	out := &flakyOut{fails: 1, partial: 5, err: syscall.ENOSPC}
+	var lost atomic.Int64
+	b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
+	b.Write([]byte("one\ntwo\n"))
+	waitUntil(t, "the failed write", func() bool { out.mu.Lock(); defer out.mu.Unlock(); return out.fails == 0 })
+	b.Write([]byte("three\n"))
+	b.Close()
+	if got := out.String(); got != "one\nt\nthree\n" {
+		t.Errorf("written %q, want the cut line ended before the next", got)
+	}
+	if n := lost.Load(); n != 1 {
+		t.Errorf("%d lines reported lost, want 1", n)
 	}
 }
 
