@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // textFormatter writes exactly what logrus.TextFormatter{FullTimestamp:
@@ -93,4 +96,47 @@ func needsQuoting(s string) bool {
 		}
 	}
 	return false
+}
+
+// jsonFormatter is logrus's JSON formatter with Unicode's format characters
+// (category Cf: the bidirectional overrides and isolates, the zero-width
+// ones) escaped, as the text format quotes them: a requested path or a
+// script's stderr line cannot reorder what a reader of the log sees
+// (Trojan Source, CVE-2021-42574). encoding/json leaves them raw. The log
+// stays valid JSON: they only ever stand inside its strings.
+type jsonFormatter struct{ logrus.JSONFormatter }
+
+func (f *jsonFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	b, err := f.JSONFormatter.Format(e)
+	if err != nil {
+		return b, err
+	}
+	return escapeFormatChars(b), nil
+}
+
+// escapeFormatChars writes every rune of category Cf in b as a JSON \u
+// escape (a surrogate pair above U+FFFF).
+func escapeFormatChars(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(b) {
+		return b // ASCII: the usual line
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError || !unicode.Is(unicode.Cf, r) {
+			out = append(out, b[i:i+n]...)
+		} else if r > 0xFFFF {
+			r1, r2 := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		} else {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+		i += n
+	}
+	return out
 }

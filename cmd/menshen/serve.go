@@ -267,7 +267,7 @@ func newLogger(format, level string) (*logrus.Logger, error) {
 	case "text":
 		log.SetFormatter(textFormatter{})
 	case "json":
-		log.SetFormatter(&logrus.JSONFormatter{})
+		log.SetFormatter(&jsonFormatter{})
 	default:
 		return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
 	}
