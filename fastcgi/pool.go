@@ -83,6 +83,12 @@ type PoolConfig struct {
 	// MinWorkers are kept running even when idle, and started by NewPool.
 	// Default 0; at most Workers.
 	MinWorkers int
+	// Capacity, when above 0, is how many requests at once each worker
+	// takes (each on a connection of its own), whatever its
+	// FCGI_GET_VALUES answer says: a process manager (FCGI::ProcManager,
+	// plackup -s FCGI) forks N children on its socket, but libfcgi
+	// declares 1. At most MaxCapacity.
+	Capacity int
 	// IdleTimeout retires a worker idle this long, down to MinWorkers.
 	// Default 0: never.
 	IdleTimeout time.Duration
@@ -513,6 +519,8 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		}
 		if err = w.ready(sctx, p.cfg.StartTimeout); err != nil {
 			w.Kill()
+		} else if p.cfg.Capacity > 0 {
+			w.capacity = min(p.cfg.Capacity, MaxCapacity)
 		}
 	}
 

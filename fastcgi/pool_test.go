@@ -370,6 +370,42 @@ func TestPool_ProcessManagerKeepsItsWorker(t *testing.T) {
 	}
 }
 
+// TestPool_CapacityForAProcessManager: Capacity makes a worker that
+// declares one request at a time (libfcgi does, for a process manager with
+// several children on its socket) take that many at once, each on a
+// connection of its own, served by different children of the one worker.
+func TestPool_CapacityForAProcessManager(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
+	cfg.Name = "manager.pl"
+	cfg.Workers = 1
+	cfg.Capacity = 2
+	cfg.Queue = 4
+	p := mustPool(t, cfg)
+	p.mustGet("") // started
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i := range results {
+		wg.Go(func() { results[i] = p.mustGet("sleep=0.4") })
+	}
+	waitFor(t, "two requests at once on the one worker", func() bool {
+		ws := p.Stats().Workers
+		return len(ws) == 1 && ws[0].Active == 2 && ws[0].Capacity == 2
+	})
+	wg.Wait()
+	if results[0].pid != results[1].pid {
+		t.Errorf("served by workers %d and %d, want the one", results[0].pid, results[1].pid)
+	}
+	child := func(out string) string {
+		_, c, _ := strings.Cut(out, "child=")
+		c, _, _ = strings.Cut(c, " ")
+		return c
+	}
+	if child(results[0].out) == child(results[1].out) {
+		t.Errorf("both served by child %s, want two children at once", child(results[0].out))
+	}
+}
+
 // TestPool_TimeoutKillsWorkerGroup checks that when a request's context
 // ends, the worker's whole process group, grandchild included, is killed
 // within 1 s and the worker replaced (C10).

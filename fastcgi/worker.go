@@ -111,9 +111,9 @@ type keptConn struct {
 	busy bool // a request owns it (getConn to putConn)
 }
 
-// maxCapacity bounds what a worker's FCGI_MAX_CONNS can make the pool send
-// it at once.
-const maxCapacity = 64
+// MaxCapacity bounds what a worker's FCGI_MAX_CONNS (or the pool's
+// Capacity) can make the pool send it at once.
+const MaxCapacity = 64
 
 // workerState is where a worker is in the pool's life cycle.
 type workerState int
@@ -554,7 +554,7 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 // FCGI_GET_VALUES answer: the smaller of FCGI_MAX_CONNS and FCGI_MAX_REQS
 // (each request gets its own connection: menshen never multiplexes, whatever
 // FCGI_MPXS_CONNS says), 1 when neither is a positive number, at most
-// maxCapacity.
+// MaxCapacity.
 func capacityFrom(vals map[string]string) int {
 	n := 0
 	for _, name := range []string{"FCGI_MAX_CONNS", "FCGI_MAX_REQS"} {
@@ -566,5 +566,5 @@ func capacityFrom(vals map[string]string) int {
 			n = v
 		}
 	}
-	return min(max(n, 1), maxCapacity)
+	return min(max(n, 1), MaxCapacity)
 }

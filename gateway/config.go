@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/menshen/menshen/fastcgi"
 	"github.com/sirupsen/logrus"
 )
 
@@ -226,6 +227,7 @@ type fileScript struct {
 	Isolation  string            `toml:"isolation"`
 	Workers    *int              `toml:"workers"`
 	MinWorkers *int              `toml:"min_workers"`
+	Capacity   *int              `toml:"capacity"`
 	Timeout    *duration         `toml:"timeout"`
 	Env        map[string]string `toml:"env"`
 }
@@ -557,6 +559,9 @@ func (fc *fileConfig) validate() []error {
 		if s.Workers != nil && *s.Workers < 0 {
 			// (0 is the default: --workers, or the file's workers.)
 			add(atKey(fmt.Errorf("script %q: workers %d: must not be negative", name, *s.Workers), "script", name, "workers"))
+		}
+		if s.Capacity != nil && (*s.Capacity < 1 || *s.Capacity > fastcgi.MaxCapacity) {
+			add(atKey(fmt.Errorf("script %q: capacity %d: want 1 to %d", name, *s.Capacity, fastcgi.MaxCapacity), "script", name, "capacity"))
 		}
 		if s.MinWorkers != nil && *s.MinWorkers < 0 {
 			add(atKey(fmt.Errorf("script %q: negative min_workers", name), "script", name, "min_workers"))

@@ -64,6 +64,8 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"bad script mode", "mode = \"cgi\"\n[script.\"a.pl\"]\nmode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
 		{"bad script mode, quoted key", "[script]\n'b.pl' = { mode = \"cgi\" }\n\"a.pl\".mode = \"fast\"\n", []string{"line 3", "a.pl", "fast"}},
 		{"negative script min_workers", "[script.\"a.pl\"]\nmin_workers = -1\n", []string{"line 2", "min_workers"}},
+		{"zero script capacity", "[script.\"a.fcgi\"]\n\ncapacity = 0\n", []string{"line 3", "capacity 0", "1 to 64"}},
+		{"script capacity past the bound", "[script.\"a.fcgi\"]\ncapacity = 65\n", []string{"line 2", "capacity 65"}},
 		{"negative queue", "queue = -3\n", []string{"line 1", "queue"}},
 		// The bounds of the flags of the same names.
 		{"zero workers", "workers = 0\n", []string{"line 1", "workers", "positive"}},
@@ -260,6 +262,9 @@ func TestConfig_MountScriptSettingsAndSizes(t *testing.T) {
 	g, srv := mustGateway(t, Config{Scripts: scripts, ConfigFile: conf})
 	if s := g.settings.Load(); s.maxBody != 1<<20 {
 		t.Errorf("max_body \"1MiB\" gave %d bytes", s.maxBody)
+	}
+	if s := g.settings.Load(); s.scripts["/legacy/lv.sh"].capacity != 0 {
+		t.Errorf("capacity %d without the key, want 0 (as the worker declares)", s.scripts["/legacy/lv.sh"].capacity)
 	}
 	resp, body := mustGet(t, srv.URL+"/legacy/lv.sh")
 	if resp.StatusCode != http.StatusOK || string(body) != "LV=lv1\n" {

@@ -216,6 +216,20 @@ func TestFastCGI_NativeFCGIProgram(t *testing.T) {
 	}
 }
 
+// TestFastCGI_ScriptCapacity: a [script] capacity makes its workers take
+// that many requests at once, whatever they declare (FCGI.pm: 1), as
+// /status.json shows.
+func TestFastCGI_ScriptCapacity(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	conf := mustConfigFile(t, "[script.\"native.fcgi\"]\ncapacity = 3\n")
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.ConfigFile = conf })
+	s.get(t, "native.fcgi")
+	if row := s.row(t, "native.fcgi"); len(row.Workers) != 1 || row.Workers[0].Capacity != 3 {
+		t.Errorf("status workers %+v, want one of capacity 3", row.Workers)
+	}
+}
+
 // TestFastCGI_NativeProgramAfterPOST guards C21/C22 with FCGI.pm: a POST
 // whose program reads exactly CONTENT_LENGTH bytes (never the empty
 // FCGI_STDIN record after them) fails no later request. On a kept

@@ -94,7 +94,7 @@ func (s *settings) poolSig(key, file string) string {
 func settingsSig(s *settings, key, file string) string {
 	max, min := s.workersFor(key)
 	w, _ := s.wrapperFor(file)
-	return fmt.Sprintf("%s|%d|%d|%s|%d|%d|%s|%s|%v|%s", s.isolationFor(key), max, min, s.idleTimeout, s.maxRequests, s.queue, s.path, strings.Join(s.envFor(key), "\x00"), w.command, strings.Join(w.args, "\x00"))
+	return fmt.Sprintf("%s|%d|%d|%d|%s|%d|%d|%s|%s|%v|%s", s.isolationFor(key), max, min, s.scripts[key].capacity, s.idleTimeout, s.maxRequests, s.queue, s.path, strings.Join(s.envFor(key), "\x00"), w.command, strings.Join(w.args, "\x00"))
 }
 
 // errLeftFastCGI says that the script of a request switched to cgi before
@@ -244,6 +244,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		SocketDir:   g.tmpDir,
 		Workers:     mostWorkers,
 		MinWorkers:  warmWorkers,
+		Capacity:    s.scripts[rt.key].capacity,
 		IdleTimeout: s.idleTimeout,
 		MaxRequests: s.maxRequests,
 		Queue:       s.queue,

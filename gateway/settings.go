@@ -52,6 +52,7 @@ type scriptSettings struct {
 	isolation  string
 	workers    int
 	minWorkers *int
+	capacity   int // requests at once per worker; 0: as the worker declares
 	timeout    time.Duration
 	env        []string
 }
@@ -155,6 +156,7 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 			isolation:  sc.Isolation,
 			workers:    deref(sc.Workers),
 			minWorkers: sc.MinWorkers,
+			capacity:   deref(sc.Capacity),
 			env:        envList(sc.Env),
 		}
 		if sc.Timeout != nil {

@@ -3,6 +3,7 @@
 # -s FCGI: it forks two children that accept on the listening socket (fd 0)
 # and end after two requests each (their max_requests); the manager forks a
 # new one for each that ends. The kept connection a child held closes with it.
+# ?sleep=SECS: a child sleeps that long before it answers.
 use strict;
 use warnings;
 use FCGI;
@@ -18,6 +19,7 @@ sub spawn {
         my $req = FCGI::Request();
         for my $n (1 .. 2) {
             last if $req->Accept() < 0;
+            select(undef, undef, undef, $1) if ($ENV{QUERY_STRING} // '') =~ /sleep=([\d.]+)/;
             print "Content-Type: text/plain\r\nX-Pid: " . getppid() . "\r\n\r\nchild=$$ n=$n\n";
             $req->Finish;
         }
