@@ -1709,6 +1709,13 @@ sub close_glob_io {
     # One the registry's compilation opened (BEGIN { open LOG, ... }) serves
     # every request of that compilation, as under mod_perl.
     return 0 if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr($io) };
+    if (tied *{$g}) {
+        # A tied handle (tie *LOG, 'Logger'): its object goes as at a
+        # process's exit, with its DESTROY (fileno would ask the class
+        # for a FILENO it may not have).
+        untie_var(\*{$g}, 'GLOB');
+        return 1;
+    }
     return 1 unless io_open($io);
     # A CGI process's exit flushes STDOUT before it closes the other
     # handles: what a dup of STDOUT still buffers comes after.
@@ -1720,7 +1727,7 @@ sub close_glob_io {
 }
 
 # io_open reports whether an IO is open.
-sub io_open { defined fileno($_[0]) || eval { $_[0]->opened } }
+sub io_open { defined eval { fileno($_[0]) } || eval { $_[0]->opened } }
 
 # stdout_dup reports whether a glob's handle writes to the FCGI_STDOUT
 # stream (a dup of the script's STDOUT: the runner's via layer is in it).
@@ -1800,45 +1807,30 @@ sub clear_var {
 # dies, is the script's error: logged as perl would warn of it.)
 sub untie_var {
     my ($ref, $t) = @_;
-    my $tied = $t eq 'ARRAY' ? tied @$ref : $t eq 'HASH' ? tied %$ref : ($t eq 'SCALAR' || $t eq 'REF') ? tied $$ref : undef;
+    my $tied = $t eq 'ARRAY' ? tied @$ref : $t eq 'HASH' ? tied %$ref : ($t eq 'SCALAR' || $t eq 'REF') ? tied $$ref
+        : $t eq 'GLOB' ? tied *$ref : undef;
     return 0 unless $tied;
     # A process's exit destroys the tie object without calling its UNTIE
-    # (perl's untie calls it): for the untie, the object is blessed into
-    # a subclass whose UNTIE does nothing, and back before it is let go,
-    # so that its DESTROY sees its own class.
+    # (perl's untie calls it): for the untie, the object's class has an
+    # UNTIE that does nothing, in front of its own or an inherited one.
+    # (Not a rebless: a read-only object, a locked hash, cannot take one.)
     my $class = Scalar::Util::blessed($tied);
-    my $quiet = defined $class && $class->can('UNTIE') ? no_untie_class($class) : undef;
-    if ($quiet) {
-        bless $tied, $quiet;
-    } else {
-        undef $tied;
-    }
+    my $quiet = defined $class && eval { $class->can('UNTIE') };
+    my $st = $quiet ? stash($class) : undef;
+    my $had = $st && exists $st->{UNTIE};
+    undef $tied;
     my $ok = eval {
-        no warnings 'untie';
-        if ($t eq 'ARRAY') { untie @$ref } elsif ($t eq 'HASH') { untie %$ref } else { untie $$ref }
+        no strict 'refs';
+        no warnings qw(untie redefine);
+        local *{"${class}::UNTIE"} = sub { } if $quiet;
+        if ($t eq 'ARRAY') { untie @$ref } elsif ($t eq 'HASH') { untie %$ref } elsif ($t eq 'GLOB') { untie *$ref } else { untie $$ref }
         1;
     };
     my $err = $@;
-    if ($quiet) {
-        bless $tied, $class;
-        undef $tied;    # (its DESTROY, if this was the last reference)
-    }
+    # (An inherited UNTIE: the name made in the class goes again.)
+    delete $st->{UNTIE} if $st && !$had;
     print STDERR "(in cleanup) $err" if !$ok && defined $err && $err ne '';
     return 1;
-}
-
-# no_untie_class returns the name of a subclass of class whose UNTIE does
-# nothing, made once.
-my %NO_UNTIE;
-sub no_untie_class {
-    my ($class) = @_;
-    return $NO_UNTIE{$class} //= do {
-        my $sub = 'Menshen::Runner::NoUntie::' . (keys(%NO_UNTIE) + 1);
-        no strict 'refs';
-        @{"${sub}::ISA"} = ($class);
-        *{"${sub}::UNTIE"} = sub { };
-        $sub;
-    };
 }
 
 # pad_refs returns references to the file-scope lexicals of a perlrun

@@ -487,6 +487,8 @@ var runnerCorpus = []runnerCase{
 	{script: "const_redefined.pl", notRegistry: true},
 	{script: "const_object.pl", notRegistry: true},
 	{script: "tie_untie.pl", notRegistry: true},
+	{script: "tie_untie_locked.pl", notRegistry: true},
+	{script: "tie_handle.pl", notRegistry: true},
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
 	{script: "lazy_table.pl"},
 	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
