@@ -100,7 +100,8 @@ func needsQuoting(s string) bool {
 
 // jsonFormatter is logrus's JSON formatter with Unicode's format characters
 // (category Cf: the bidirectional overrides and isolates, the zero-width
-// ones) escaped, as the text format quotes them: a requested path or a
+// ones) and the controls encoding/json leaves raw (DEL, the C1 set: 8-bit
+// CSI and NEL) escaped, as the text format quotes them: a requested path or a
 // script's stderr line cannot reorder what a reader of the log sees
 // (Trojan Source, CVE-2021-42574). encoding/json leaves them raw. The log
 // stays valid JSON: they only ever stand inside its strings.
@@ -114,11 +115,12 @@ func (f *jsonFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return escapeFormatChars(b), nil
 }
 
-// escapeFormatChars writes every rune of category Cf in b as a JSON \u
-// escape (a surrogate pair above U+FFFF).
+// escapeFormatChars writes every rune of category Cf or Cc in b as a JSON
+// \u escape (a surrogate pair above U+FFFF); encoding/json has escaped
+// those below U+0020 already.
 func escapeFormatChars(b []byte) []byte {
 	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf {
+	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
 		i++
 	}
 	if i == len(b) {
@@ -128,7 +130,7 @@ func escapeFormatChars(b []byte) []byte {
 	out = append(out, b[:i]...)
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError || !unicode.Is(unicode.Cf, r) {
+		if r < 0x7f || r == utf8.RuneError || !unicode.Is(unicode.Cf, r) && !unicode.IsControl(r) {
 			out = append(out, b[i:i+n]...)
 		} else if r > 0xFFFF {
 			r1, r2 := utf16.EncodeRune(r)

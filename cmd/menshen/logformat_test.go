@@ -66,13 +66,13 @@ func BenchmarkTextFormatter(b *testing.B) {
 // line stays the same JSON; an ASCII line is logrus's own.
 func TestJSONFormatter_EscapesFormatCharacters(t *testing.T) {
 	when := time.Date(2026, 11, 28, 20, 10, 4, 0, time.UTC)
-	path := "/cgi-bin/x\u202egpj.pl\u200b\U000E0041é"
+	path := "/cgi-bin/x\u202egpj.pl\u200b\U000E0041é\x7f\u009b\u0085"
 	e := &logrus.Entry{Logger: logrus.New(), Data: logrus.Fields{"path": path}, Time: when, Level: logrus.InfoLevel, Message: "request"}
 	b, err := (&jsonFormatter{}).Format(e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []string{"\u202e", "\u200b", "\U000E0041"} {
+	for _, r := range []string{"\u202e", "\u200b", "\U000E0041", "\x7f", "\u009b", "\u0085"} {
 		if strings.Contains(string(b), r) {
 			t.Errorf("line %q holds %+q raw", b, r)
 		}
