@@ -172,6 +172,17 @@ func (r *runnerProc) logLines() []string {
 	return append([]string(nil), r.log...)
 }
 
+// countLog counts the runner's log lines that contain sub.
+func (r *runnerProc) countLog(sub string) int {
+	n := 0
+	for _, l := range r.logLines() {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
 // waitLog polls the runner's stderr for a line containing s.
 func (r *runnerProc) waitLog(tb testing.TB, s string) string {
 	tb.Helper()
@@ -668,12 +679,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 			if !strings.HasPrefix(line, "menshen-runner: "+tc.script+": ") {
 				t.Errorf("log line %q does not name the script", line)
 			}
-			n := 0
-			for _, l := range r.logLines() {
-				if strings.Contains(l, "perlrun") {
-					n++
-				}
-			}
+			n := r.countLog("perlrun")
 			if n > 1 || tc.stays && n > 0 {
 				t.Errorf("%d perlrun lines, want at most %d:\n%s", n, map[bool]int{true: 0, false: 1}[tc.stays], strings.Join(r.logLines(), "\n"))
 			}
@@ -709,13 +715,7 @@ func TestRunner_BodyWhenTheTempFileIsFull(t *testing.T) {
 	// Once per request: the rest of a body that went back to memory
 	// stays there (a temp file made again for each record, and the body
 	// so far written to it and read back, took seconds for 20 MB).
-	n := 0
-	for _, l := range r.logLines() {
-		if strings.Contains(l, "cannot write a request body to a temp file") {
-			n++
-		}
-	}
-	if n != 2 {
+	if n := r.countLog("cannot write a request body to a temp file"); n != 2 {
 		t.Errorf("%d lines say a body went back to memory, want 2 (one per request):\n%s", n, strings.Join(r.logLines(), "\n"))
 	}
 }
@@ -1332,13 +1332,7 @@ func TestRunner_TaintMode(t *testing.T) {
 		}
 	}
 	r.waitLog(t, "the script asks for -T but the runner runs with taint mode off")
-	n := 0
-	for _, l := range r.logLines() {
-		if strings.Contains(l, "taint mode") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := r.countLog("taint mode"); n != 1 {
 		t.Errorf("%d log lines about taint mode, want 1: %q", n, r.logLines())
 	}
 }

@@ -50,39 +50,34 @@ func (o *flakyOut) String() string {
 
 // TestBatchWriter_FailedWriteLosesOnlyItsLines: a write that fails (a full
 // disk for a moment) loses its lines; the log goes on, and the loss is
-// reported once writes succeed again.
+// reported once writes succeed again. A write cut in the middle of a line
+// leaves that piece on a line of its own: the next lines start their own
+// (a JSON log stays one object per line).
 func TestBatchWriter_FailedWriteLosesOnlyItsLines(t *testing.T) {
-	out := &flakyOut{fails: 1, err: syscall.ENOSPC}
-	var lost atomic.Int64
-	b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
-	b.Write([]byte("one\ntwo\n"))
-	waitUntil(t, "the failed write", func() bool { out.mu.Lock(); defer out.mu.Unlock(); return out.fails == 0 })
-	b.Write([]byte("three\n"))
-	b.Close()
-	if got := out.String(); got != "three\n" {
-		t.Errorf("written %q, want the lines after the failed write", got)
-	}
-	if n := lost.Load(); n != 2 {
-		t.Errorf("%d lines reported lost, want 2", n)
-	}
-}
-
-// TestBatchWriter_CutLineEndsThere: a write that a full disk cut in the
-// middle of a line leaves that piece on a line of its own: the next lines
-// start their own (a JSON log stays one object per line).
-func TestBatchWriter_CutLineEndsThere(t *testing.T) {
-	out := &flakyOut{fails: 1, partial: 5, err: syscall.ENOSPC}
-	var lost atomic.Int64
-	b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
-	b.Write([]byte("one\ntwo\n"))
-	waitUntil(t, "the failed write", func() bool { out.mu.Lock(); defer out.mu.Unlock(); return out.fails == 0 })
-	b.Write([]byte("three\n"))
-	b.Close()
-	if got := out.String(); got != "one\nt\nthree\n" {
-		t.Errorf("written %q, want the cut line ended before the next", got)
-	}
-	if n := lost.Load(); n != 1 {
-		t.Errorf("%d lines reported lost, want 1", n)
+	for _, tc := range []struct {
+		name    string
+		partial int // bytes the failed write keeps
+		want    string
+		lost    int64
+	}{
+		{"nothing written", 0, "three\n", 2},
+		{"cut in a line", 5, "one\nt\nthree\n", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := &flakyOut{fails: 1, partial: tc.partial, err: syscall.ENOSPC}
+			var lost atomic.Int64
+			b := newBatchWriter(out, func(n int) { lost.Add(int64(n)) })
+			b.Write([]byte("one\ntwo\n"))
+			waitUntil(t, "the failed write", func() bool { out.mu.Lock(); defer out.mu.Unlock(); return out.fails == 0 })
+			b.Write([]byte("three\n"))
+			b.Close()
+			if got := out.String(); got != tc.want {
+				t.Errorf("written %q, want %q", got, tc.want)
+			}
+			if n := lost.Load(); n != tc.lost {
+				t.Errorf("%d lines reported lost, want %d", n, tc.lost)
+			}
+		})
 	}
 }
 
