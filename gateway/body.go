@@ -83,18 +83,16 @@ func (b *body) reader() io.Reader {
 // counted reads a request body and takes what it reads of its spool's all
 // when its length was not known before (a chunked body).
 type counted struct {
-	r        io.Reader
-	b        *body
-	budget   int64
-	upFront  bool // the length was taken before the body was read
-	overflow bool
+	r       io.Reader
+	b       *body
+	budget  int64
+	upFront bool // the length was taken before the body was read
 }
 
 func (p *counted) Read(q []byte) (int, error) {
 	n, err := p.r.Read(q)
 	if !p.upFront && n > 0 {
 		if !take(&p.b.sp.all, int64(n), p.budget) {
-			p.overflow = true
 			return n, ErrSpoolFull
 		}
 		p.b.all += int64(n)
@@ -131,7 +129,7 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 	}
 	lr := &io.LimitedReader{R: p, N: max + 1}
 	spoolErr := func(err error) error {
-		if p.overflow {
+		if errors.Is(err, ErrSpoolFull) {
 			return fmt.Errorf("%w: a chunked body passed the bound of %d bytes of bodies being read or held", ErrSpoolFull, budget)
 		}
 		return fmt.Errorf("%w: %w", ErrBadRequestBody, err)
@@ -144,11 +142,11 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 		for int64(len(buf)) < memBody {
 			if len(buf) == cap(buf) {
 				grown := append(buf, 0)[:len(buf)]
-				if extra := int64(cap(grown) - cap(buf)); !take(&sp.mem, extra, memBudget) {
+				extra := int64(cap(grown) - cap(buf))
+				if !take(&sp.mem, extra, memBudget) {
 					break // to a temp file
-				} else {
-					b.mem += extra
 				}
+				b.mem += extra
 				buf = grown
 			}
 			n, err := lr.Read(buf[len(buf):cap(buf)])
