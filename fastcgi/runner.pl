@@ -3619,7 +3619,7 @@ sub setup_fds {
         my $fh = $req->{spool} || ($req->{in_memory} ? undef : temp_file());
         if ($fh && !$req->{spool} && (syswrite($fh, $req->{body}) // -1) != $len) {
             # A full disk: STDIN in memory, as with no temp file at all.
-            logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " (" . ($! ? "$!" : 'a short write') . "): this one stays in memory");
+            body_in_memory(write_failure());
             close $fh;
             undef $fh;
         }
@@ -4709,7 +4709,7 @@ sub spool_append {
     my $fh = $req->{spool};
     my $n = syswrite($fh, $data) // 0;
     return if $n == length $data;
-    my $why = $! ? "$!" : 'a short write';
+    my $why = write_failure();
     my $size = sysseek($fh, 0, 1) || 0;
     sysseek($fh, 0, 0);
     my $body = '';
@@ -4720,7 +4720,16 @@ sub spool_append {
     delete $req->{spool};
     $req->{in_memory} = 1;    # (the rest of it too: no new temp file for each record)
     $req->{body} = $body . substr($data, $n);
-    logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($why): this one stays in memory");
+    body_in_memory($why);
+}
+
+# write_failure says why a write to a temp file took less than it was
+# given: $!, or a short write.
+sub write_failure { return $! ? "$!" : 'a short write' }
+
+# body_in_memory logs that a request body stays in memory, and why.
+sub body_in_memory {
+    logmsg("cannot write a request body to a temp file in " . ($TMPDIR // '/tmp') . " ($_[0]): this one stays in memory");
 }
 
 # ---------------------------------------------------------------------------
