@@ -28,6 +28,7 @@ import (
 // a listening Unix socket as fd 0, its own process group, stderr captured.
 type runnerProc struct {
 	sock string
+	tmp  string // its TMPDIR: what the modules' File::Temp files go to
 	pgid int
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has been reaped
@@ -130,7 +131,8 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 	}
 	cmd.Stdin = f
 	cmd.Dir = filepath.Dir(script)
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	tmp := tb.TempDir()
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "TMPDIR=" + tmp}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // as the pool starts workers
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -139,7 +141,7 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	r := &runnerProc{sock: sock, pgid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{})}
+	r := &runnerProc{sock: sock, tmp: tmp, pgid: cmd.Process.Pid, cmd: cmd, done: make(chan struct{})}
 	logDone := make(chan struct{})
 	go func() {
 		defer close(logDone)
@@ -156,6 +158,13 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 		close(r.done)
 	}()
 	tb.Cleanup(func() {
+		// As the pool stops a worker: SIGTERM, which lets the modules'
+		// END blocks run (File::Temp's among them), then SIGKILL.
+		syscall.Kill(r.pgid, syscall.SIGTERM)
+		select {
+		case <-r.done:
+		case <-time.After(time.Second):
+		}
 		syscall.Kill(-r.pgid, syscall.SIGKILL)
 		<-r.done
 		runnerGroupGone(tb, r.pgid)
@@ -1660,6 +1669,40 @@ func TestRunner_TempFilesRemoved(t *testing.T) {
 				if len(others) != 0 || begins > 1 {
 					t.Errorf("left in TMPDIR: %v and %d BEGIN files (made: %v)", others, begins, all)
 				}
+			}
+		})
+	}
+}
+
+// TestRunner_StopRemovesKeptTempFiles: the temp files a worker keeps for
+// its life (a module's, made as it loads; in registry, the script's own, as
+// mod_perl keeps them) are File::Temp's to remove at the process's exit.
+// The SIGTERM that stops a worker must end it through its END blocks, not
+// leave them in TMPDIR for ever.
+func TestRunner_StopRemovesKeptTempFiles(t *testing.T) {
+	mustRunnerPerl(t)
+	script := mustRunnerAbs(t, "testdata/runner/module_load_side.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i := 0; i < 3; i++ {
+				got := r.do(t, c, runnerParams(script, "GET", "", "", "TMPDIR="+r.tmp), "")
+				if got.status != 0 || !bytes.Contains(got.out, []byte("module's temp file: there")) {
+					t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+				}
+			}
+			if left, _ := os.ReadDir(r.tmp); len(left) == 0 {
+				t.Fatal("the module's temp file is not in TMPDIR: the test proves nothing")
+			}
+			syscall.Kill(r.pgid, syscall.SIGTERM)
+			r.mustExit(t, "SIGTERM")
+			if left, _ := os.ReadDir(r.tmp); len(left) != 0 {
+				var names []string
+				for _, e := range left {
+					names = append(names, e.Name())
+				}
+				t.Errorf("left in TMPDIR after the worker stopped: %v", names)
 			}
 		})
 	}
