@@ -207,6 +207,12 @@ func (p *Process) PID() int { return p.pid }
 // even if a process that left the group still holds the pipe.
 func (p *Process) Stdout() io.Reader { return p.stdout }
 
+// OutputReady reports whether a read of Stdout would return at once (more
+// output, or its end) instead of waiting. A script that printed its answer
+// and exited is at the end of its output: the caller can then give the
+// client the whole answer in one write instead of flushing its first part.
+func (p *Process) OutputReady() bool { return p.stdout.Ready() }
+
 // Exited is closed when the script's leader process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 

@@ -758,3 +758,43 @@ func TestLingers(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
+
+// TestOutputReady: after a read, OutputReady tells a script that has
+// ended its output from one that paused, without reading or waiting.
+func TestOutputReady(t *testing.T) {
+	buf := make([]byte, 64)
+	t.Run("Ended", func(t *testing.T) {
+		p := mustStart(t, context.Background(), &Cmd{Path: "/bin/sh", Args: []string{"-c", "printf x; exec >&-; sleep 0.2"}})
+		if n, err := p.Stdout().Read(buf); n != 1 || err != nil {
+			t.Fatalf("Read = %d, %v", n, err)
+		}
+		ready := false
+		for end := time.Now().Add(5 * time.Second); !ready && time.Now().Before(end); time.Sleep(time.Millisecond) {
+			ready = p.OutputReady()
+		}
+		if !ready {
+			t.Error("OutputReady false for a script that closed its output")
+		}
+		if n, err := p.Stdout().Read(buf); n != 0 || err != io.EOF {
+			t.Errorf("Read after it = %d, %v; want the end", n, err)
+		}
+		if err := p.Close(false); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("Pauses", func(t *testing.T) {
+		p := mustStart(t, context.Background(), &Cmd{Path: "/bin/sh", Args: []string{"-c", "printf x; sleep 0.3; printf y"}})
+		if n, err := p.Stdout().Read(buf); n != 1 || err != nil {
+			t.Fatalf("Read = %d, %v", n, err)
+		}
+		if p.OutputReady() {
+			t.Error("OutputReady true for a script that sleeps")
+		}
+		if n, err := p.Stdout().Read(buf); n != 1 || err != nil || buf[0] != 'y' {
+			t.Errorf("Read = %q, %v; want the y after the pause", buf[:n], err)
+		}
+		if err := p.Close(false); err != nil {
+			t.Error(err)
+		}
+	})
+}

@@ -973,6 +973,45 @@ func TestCGI_StreamsOutput(t *testing.T) {
 	}
 }
 
+// TestCGI_ReadyAtTheEndOfOutput: stream flushes what it read only when
+// the script's execution says nothing more is waiting (ready): a script
+// that printed its answer and ended its output must say so, or its answer
+// costs the client two writes (the body, then the end of the chunked
+// framing after the process is reaped), as every CGI answer did while
+// ready asked for an *os.File the cgi package no longer gives. One that
+// paused must not.
+func TestCGI_ReadyAtTheEndOfOutput(t *testing.T) {
+	dir := mustCopyTestdata(t, "cgi")
+	for _, tc := range []struct {
+		script string
+		ready  bool
+	}{
+		{"quick.sh", true},
+		{"stream.sh", false},
+	} {
+		p, err := cgi.Start(context.Background(), &cgi.Cmd{Path: filepath.Join(dir, tc.script), Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &cgiExec{p: p, release: func() {}}
+		br := bufio.NewReader(e.stdout())
+		if _, err := cgi.ReadResponse(br); err != nil {
+			t.Fatalf("%s: %v", tc.script, err)
+		}
+		if _, err := br.ReadString('\n'); err != nil {
+			t.Fatalf("%s: %v", tc.script, err)
+		}
+		ready := false
+		for end := time.Now().Add(300 * time.Millisecond); !ready && time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+			ready = e.ready()
+		}
+		if ready != tc.ready {
+			t.Errorf("%s: ready() = %v after its first line, want %v", tc.script, ready, tc.ready)
+		}
+		e.finish(true)
+	}
+}
+
 // TestCGI_StderrIsLoggedNotSent guards C9: stderr lines are logged with the
 // script and its pid, and never reach the client.
 func TestCGI_StderrIsLoggedNotSent(t *testing.T) {

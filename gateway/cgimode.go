@@ -27,7 +27,7 @@ type cgiExec struct {
 
 func (e *cgiExec) stdout() io.Reader { return e.p.Stdout() }
 func (e *cgiExec) pid() int          { return e.p.PID() }
-func (e *cgiExec) ready() bool       { return readable(e.p.Stdout()) }
+func (e *cgiExec) ready() bool       { return e.p.OutputReady() }
 func (e *cgiExec) lingers() bool     { return e.p.Lingers(lingerCheck) }
 func (e *cgiExec) finish(abort bool) error {
 	defer e.release()

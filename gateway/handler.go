@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +24,6 @@ import (
 	"github.com/menshen/menshen/fastcgi"
 	"github.com/menshen/menshen/internal/httpsyntax"
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 )
 
 var _ http.Handler = (*Gateway)(nil)
@@ -643,26 +641,6 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			return n, nil, err
 		}
 	}
-}
-
-// readable reports whether a read of the pipe r would return at once
-// (data, or EOF) without waiting.
-func readable(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return false
-	}
-	ready := false
-	_ = rc.Control(func(fd uintptr) {
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(pfd, 0)
-		ready = err == nil && n > 0
-	})
-	return ready
 }
 
 // carryFields keeps the fields of a script's answer that Apache puts in

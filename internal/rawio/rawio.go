@@ -217,3 +217,35 @@ func (f *File) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Ready reports whether a Read would return at once (data, the end of the
+// stream, or an error) instead of waiting: a poll(2) with no timeout, made
+// with a raw system call for the reason the package exists. False when
+// the file has no descriptor or is closed.
+func (f *File) Ready() bool {
+	if f.fd.rc == nil {
+		return false
+	}
+	ready := false
+	_ = f.fd.rc.Control(func(fd uintptr) { ready = PollNow(fd) })
+	return ready
+}
+
+// PollNow reports whether the descriptor fd is readable now (data, end of
+// stream, hang-up or error): one ppoll(2) with a zero timeout.
+func PollNow(fd uintptr) bool {
+	pfd := struct {
+		fd             int32
+		events, revent int16
+	}{fd: int32(fd), events: pollIn}
+	var ts syscall.Timespec
+	for {
+		n, _, e := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e != syscall.EINTR {
+			return e == 0 && n > 0
+		}
+	}
+}
+
+// pollIn is POLLIN (the syscall package does not name it).
+const pollIn = 0x1

@@ -239,3 +239,36 @@ func TestFile_ReadLikeOSFile(t *testing.T) {
 		t.Fatalf("Read after Close: %v, want os.ErrClosed", err)
 	}
 }
+
+// TestFile_Ready: Ready tells a read that would wait from one that would
+// not (data, or the end of the stream), without reading.
+func TestFile_Ready(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFile(r)
+	defer f.Close()
+	if f.Ready() {
+		t.Fatal("Ready on an empty pipe")
+	}
+	w.Write([]byte("ab"))
+	if !f.Ready() || !f.Ready() {
+		t.Fatal("not Ready with data waiting (or Ready consumed it)")
+	}
+	buf := make([]byte, 8)
+	if n, err := f.Read(buf); n != 2 || err != nil {
+		t.Fatalf("Read = %d, %v", n, err)
+	}
+	if f.Ready() {
+		t.Fatal("Ready once the data is read")
+	}
+	w.Close()
+	if !f.Ready() {
+		t.Fatal("not Ready at the end of the stream")
+	}
+	f.Close()
+	if f.Ready() {
+		t.Fatal("Ready after Close")
+	}
+}
