@@ -1512,6 +1512,41 @@ func TestCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
 	}
 }
 
+// TestCGI_LingeringScriptsPageAtOnce: a script that ends its output and
+// goes on working has its page sent at once (C8), before the gateway's
+// longer look at whether it exits (lingerCheck) decides when the answer
+// ends: the body arrives first, the end of the chunked framing later.
+func TestCGI_LingeringScriptsPageAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = 3 * time.Second })
+	conn, err := net.Dial("tcp", s.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /cgi-bin/close-early.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var got []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(got, []byte("bye\n")) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+		t.Errorf("the page came with the end of the answer (%q): held back until the script's exit was looked at", got)
+	}
+	for !bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+}
+
 // TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
 // for an HTTP/1.0 client, whose answer ends with the connection: the
 // connection's sending side is shut when the output ends.

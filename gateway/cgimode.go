@@ -25,10 +25,10 @@ type cgiExec struct {
 	started time.Time // when the process was running (after any wait for a slot, the fork and the exec)
 }
 
-func (e *cgiExec) stdout() io.Reader { return e.p.Stdout() }
-func (e *cgiExec) pid() int          { return e.p.PID() }
-func (e *cgiExec) ready() bool       { return e.p.OutputReady() }
-func (e *cgiExec) lingers() bool     { return e.p.Lingers(lingerCheck) }
+func (e *cgiExec) stdout() io.Reader            { return e.p.Stdout() }
+func (e *cgiExec) pid() int                     { return e.p.PID() }
+func (e *cgiExec) ready() bool                  { return e.p.OutputReady() }
+func (e *cgiExec) lingers(d time.Duration) bool { return e.p.Lingers(d) }
 func (e *cgiExec) finish(abort bool) error {
 	defer e.release()
 	return e.p.Close(abort)

@@ -318,7 +318,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// A script whose output ended early has exited (or closed it and
 		// goes on: killed then): how it ended belongs in the reason.
 		abort := !errors.Is(err, cgi.ErrNoHeader) || ctx.Err() != nil
-		if l, ok := ex.(lingerer); ok && !abort && l.lingers() {
+		if l, ok := ex.(lingerer); ok && !abort && l.lingers(lingerCheck) {
 			abort = true
 		}
 		var he *cgi.HeaderError
@@ -449,13 +449,20 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			completed = finishAnswer(w, rc, x) == nil
 		}
 	case lingerer:
-		if !abort && ctx.Err() == nil && e.lingers() {
-			// The script closed its output and goes on working: its
-			// answer is whole, so the client gets it now, as Apache ends
-			// it at the end of the output (C8). The script still runs
-			// within its timeout, and this connection's next request
-			// waits for it.
-			completed = finishAnswer(w, rc, x) == nil
+		if !abort && ctx.Err() == nil && e.lingers(exitGrace) {
+			// Still running a moment after its output ended: what it
+			// wrote goes out now (stream held it back, the end of the
+			// output being at hand), not after the longer look below.
+			if werr = rc.Flush(); werr != nil {
+				abort = true
+			} else if e.lingers(lingerCheck) {
+				// The script closed its output and goes on working: its
+				// answer is whole, so the client gets it now, as Apache
+				// ends it at the end of the output (C8). The script still
+				// runs within its timeout, and this connection's next
+				// request waits for it.
+				completed = finishAnswer(w, rc, x) == nil
+			}
 		}
 	}
 	ferr := ex.finish(abort)
@@ -574,7 +581,9 @@ const outputOverWait = 100 * time.Millisecond
 // lingerer is an execution that can tell a script still running after its
 // output ended.
 type lingerer interface {
-	lingers() bool
+	// lingers reports whether the script is still running d after the
+	// call.
+	lingers(d time.Duration) bool
 }
 
 // outputEnded reports whether ex knows that its script's output has ended
@@ -583,6 +592,11 @@ func outputEnded(ex execution) bool {
 	e, ok := ex.(interface{ outputEnded() bool })
 	return ok && e.outputEnded()
 }
+
+// exitGrace is how long a script that ended its output is given to exit
+// before what it wrote is flushed: most take well under a millisecond,
+// and their whole answer then costs the client one write.
+const exitGrace = 5 * time.Millisecond
 
 // lingerCheck is how long a script may take to exit after closing its
 // output before its answer is completed without waiting for it.
