@@ -208,17 +208,20 @@
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
 #            blocks (not a BEGIN that only adds directories to @INC, nor
-#            one for mod_perl only while MOD_PERL is unset), `state`,
-#            require of a file (not `do FILE`, which runs every time
-#            anyway), m?? and reset, /o regexes, a `use constant` or `use
-#            if` that computes at compile time what a new process could
-#            find otherwise (%ENV, a file, a file test, the time:
-#            anything but literals, other constants, arithmetic and pure
-#            built-ins).
-#            After compiling, B inspects every named sub and END block of the
-#            script: one that captures a file-scope lexical (perl's
-#            "Variable will not stay shared") or holds a `state` variable
-#            makes it perlrun. After each registry request the script's
+#            one for mod_perl only while MOD_PERL is unset), /o regexes,
+#            a `use constant` or `use if` that computes at compile time
+#            what a new process could find otherwise (%ENV, a file, a file
+#            test, the time: anything but literals, other constants,
+#            arithmetic and pure built-ins).
+#            After compiling, B inspects the main code, every named sub and
+#            END block of the script and the anonymous subs they make: one
+#            that captures a file-scope lexical (perl's "Variable will not
+#            stay shared") or holds a `state` variable makes it perlrun, as
+#            does code that keeps state in its ops (a flip-flop, a glob in
+#            scalar context, m??, reset) or requires a file (not `do FILE`,
+#            which runs every time anyway). These are looked for in the
+#            compiled code, not the text: `<input type="reset">` in a
+#            string is none. After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
 #            its subs and its symbol tables are compared with their state
 #            right after compilation: any change, e.g. `our @seen; push
@@ -2646,31 +2649,76 @@ sub closure_hazards {
 # padnames returns the named lexicals of a sub (perl's own pad entries,
 # e.g. "$" for a flip-flop's state, are left out).
 # op_hazard returns what in a sub's code keeps state of its own from call
-# to call, which a compilation used once would start afresh: a flip-flop
-# (`if /start/ .. /stop/`, its state in the pad) and a glob in scalar
-# context (its iterator is the op's).
+# to call, which a compilation used once would start afresh, or runs
+# differently the second time: a flip-flop (`if /start/ .. /stop/`, its
+# state in the pad), a glob in scalar context (its iterator is the op's),
+# a match-once m?? (its "used" flag is the op's), `reset` (which resets
+# them, and variables), and a require of a file by name or expression
+# (`require "lib.pl"`: the second time it finds the file in %INC and runs
+# nothing). They are looked for in the compiled code, not in the source
+# text, where a word in a string (`<input type="reset">`, "fields you
+# require $n") would count too. The anonymous subs the code makes are
+# looked into as well: their clones share their ops.
 sub op_hazard {
     my ($cv) = @_;
-    my $root = $cv->ROOT;
-    return unless $root && $$root;
-    my @todo = ($root);
+    my @cvs = ($cv);
+    my %seen;
     my $n = 0;
-    while (my $op = shift @todo) {
-        last if ++$n > 500_000;
-        my $name = $op->name;
-        # (`..` compiles to flip and flop ops in list context too, where
-        # it is a range with no state: grep {...} $i - 2 .. $i. Only a
-        # flip the compiler did not mark for list context is a
-        # flip-flop: scalar, or a context known at run time only.)
-        return 'flip-flop (.. in scalar context)'
-            if $name eq 'flip' && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
-        return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
-        next unless $op->flags & B::OPf_KIDS();
-        for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
-            push @todo, $k;
+    while (my $c = shift @cvs) {
+        next if $seen{$$c}++;
+        my $root = $c->ROOT;
+        next unless $root && $$root;
+        my @todo = ($root);
+        while (my $op = shift @todo) {
+            return if ++$n > 500_000;
+            my $name = $op->name;
+            # (`..` compiles to flip and flop ops in list context too,
+            # where it is a range with no state: grep {...} $i - 2 .. $i.
+            # Only a flip the compiler did not mark for list context is a
+            # flip-flop: scalar, or a context known at run time only.)
+            return 'flip-flop (.. in scalar context)'
+                if $name eq 'flip' && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
+            return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
+            return 'reset' if $name eq 'reset';
+            return 'm?? match-once' if $op->can('pmflags') && $op->pmflags & B::PMf_ONCE();
+            return 'require of a file' if $name eq 'require' && !require_of_module($op, $c);
+            if ($name eq 'anoncode' || $name eq 'anonconst') {
+                my $proto = pad_value($c, $op->targ);
+                push @cvs, $proto if $proto && $proto->isa('B::CV') && !$proto->XSUB;
+            }
+            next unless $op->flags & B::OPf_KIDS();
+            for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
+                push @todo, $k;
+            }
         }
     }
     return;
+}
+
+# require_of_module tells a require op of a module (a bareword: `require
+# CGI`) or of a perl version (`require 5.006`, `require v5.10`) from one
+# of a file (`require "lib.pl"`, `require $file`).
+sub require_of_module {
+    my ($op, $cv) = @_;
+    my $k = $op->flags & B::OPf_KIDS() ? $op->first : undef;
+    return 0 unless $k && $$k && $k->name eq 'const';
+    return 1 if $k->private & B::OPpCONST_BARE();
+    my $sv = $k->sv;
+    # (A threaded perl keeps a sub's constants in its pad.)
+    $sv = pad_value($cv, $k->targ) if !$sv->can('FLAGS');
+    return 0 unless $sv && $sv->can('FLAGS');
+    return 1 unless $sv->FLAGS & B::SVf_POK();    # a number: a version
+    return $sv->can('MAGIC') && grep { $_->TYPE eq 'V' } $sv->MAGIC;    # a v-string
+}
+
+# pad_value returns the entry i of a sub's pad (a B object), or nothing.
+sub pad_value {
+    my ($cv, $i) = @_;
+    my $pl = $cv->PADLIST;
+    return unless $i && $pl && $pl->can('ARRAY');
+    my (undef, $vals) = $pl->ARRAY;
+    return unless $vals && $vals->can('ARRAY');
+    return ($vals->ARRAY)[$i];
 }
 
 sub padnames {
@@ -2893,10 +2941,6 @@ sub static_hazards {
     $code =~ s/$MOD_PERL_BEGIN//g unless defined $ENV{MOD_PERL};
     my @checks = (
         [qr/(?<![\w\$\@%&>:])(BEGIN|CHECK|INIT|UNITCHECK)\s*\{/, sub { "$_[0] block" }],
-        [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
-        [qr/(?<![\w\$\@%&>:])(require)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
-        [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
-        [qr/(?<![\w\$\@%&>:])reset\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr/\buse\s+constant\b$USE_ARGS\$ENV\b/, sub { 'use constant of %ENV' }],
