@@ -85,6 +85,9 @@ type Process struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// lazy is whether the watcher never started (stopWatch decides it, once).
+	lazy, watchStopped bool
 }
 
 // ErrKilled reports that the script's group was killed by the gateway
@@ -213,6 +216,35 @@ func (p *Process) Stdout() io.Reader { return p.stdout }
 // client the whole answer in one write instead of flushing its first part.
 func (p *Process) OutputReady() bool { return p.stdout.Ready() }
 
+// stopWatch stops the watcher's timer, once, and reports whether the
+// watcher never started: Close then reads stderr itself, and waits for
+// nothing but the leader. Called by the goroutine that calls Close.
+func (p *Process) stopWatch() bool {
+	if !p.watchStopped {
+		p.watchStopped = true
+		p.lazy = p.watchT.Stop()
+	}
+	return p.lazy
+}
+
+// CloseWaits reports whether Close may have to wait before it returns (up
+// to twice stderrGrace): the script ran long enough to have its stderr
+// read as it comes, and that reader has not seen the end of stderr yet (a
+// process that left the script's session, a daemon, may hold it). The
+// caller gives the client what it has before calling Close then. Call it
+// from the goroutine that calls Close, after the output has ended.
+func (p *Process) CloseWaits() bool {
+	if p.stopWatch() {
+		return false
+	}
+	select {
+	case <-p.stderrD:
+		return false
+	default:
+		return true
+	}
+}
+
 // Exited is closed when the script's leader process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 
@@ -268,7 +300,7 @@ func (p *Process) close(abort bool) error {
 	if abort {
 		p.kill()
 	}
-	lazyStderr := p.watchT.Stop()
+	lazyStderr := p.stopWatch()
 	if lazyStderr {
 		// The watcher never started: wait for the leader here (after
 		// stdout's EOF it has almost always exited already). Its stderr,

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -1537,6 +1538,50 @@ func TestCGI_LingeringScriptsPageAtOnce(t *testing.T) {
 	}
 	if bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
 		t.Errorf("the page came with the end of the answer (%q): held back until the script's exit was looked at", got)
+	}
+	for !bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+}
+
+// TestCGI_PageBeforeADaemonsStderr: a script that started a daemon which
+// keeps its stderr open has its page sent when it is done, before the
+// gateway's wait for that stderr (twice stderrGrace) ends the answer.
+func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid not installed (Debian package util-linux)")
+	}
+	s := newCGISite(t, nil)
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(filepath.Join(s.dir, "daemon.pid")); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	conn, err := net.Dial("tcp", s.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /cgi-bin/daemon-stderr.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var got []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(got, []byte("page\n")) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+		t.Errorf("the page came with the end of the answer (%q): held back while the gateway waited for the daemon's stderr", got)
 	}
 	for !bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
 		n, err := conn.Read(buf)

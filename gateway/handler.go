@@ -465,6 +465,14 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			}
 		}
 	}
+	if e, ok := ex.(*cgiExec); ok && !abort && !completed && e.p.CloseWaits() {
+		// The script is done but something outside it holds its stderr
+		// (a daemon it started): what it wrote goes out before the wait
+		// for that, as stream would have sent it.
+		if werr = rc.Flush(); werr != nil {
+			abort = true
+		}
+	}
 	ferr := ex.finish(abort)
 	switch {
 	case werr != nil && ctx.Err() != nil:
