@@ -1245,8 +1245,8 @@ func TestCGI_ClientDisconnectKillsGroup(t *testing.T) {
 		t.Errorf("disconnect not logged; entries %v", messages(s.hook))
 	}
 	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/sleeper.sh") {
-		if r, _ := e.Data["reason"].(string); r == "" {
-			t.Errorf("disconnect logged without a reason: %s %v", e.Message, e.Data)
+		if r, _ := e.Data["reason"].(string); !strings.HasPrefix(r, ErrClientGone.Error()) {
+			t.Errorf("disconnect logged with reason %q, want %q first (not the script's error the kill caused): %s", r, ErrClientGone, e.Message)
 		}
 	}
 }

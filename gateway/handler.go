@@ -514,6 +514,12 @@ func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, 
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
 	stopClient := context.AfterFunc(parent, func() {
 		cause := context.Cause(parent)
+		if cause == context.Canceled {
+			// The server ends a request's context without a cause when
+			// its client goes away: the log says so, not "context
+			// canceled" beside a script error the kill caused.
+			cause = ErrClientGone
+		}
 		if !x.complete.Load() || errors.Is(cause, ErrShuttingDown) {
 			cancel(cause)
 			return
