@@ -691,6 +691,8 @@ our $MEMFD;               # the memfd_create syscall number, 0 if none
 our $QUEUE = '';          # records to write before anything else
 our $FINISHING;           # the script is done: output is queued, not sent
 our $FD1_DRAINED;         # fd 1 was drained since FINISHING was set
+our $JUST_SENT;           # stdout_write sent a record: its layer's FLUSH comes next
+our ($POLL_WRITES, $POLL_TIME) = (0, 0);    # stdout writes since poll_abort looked, and when it did
 our $STDIN_FH;            # an in-memory body's handle (no fd 0)
 # The request's handles: kept between requests while they are as new
 # (KEEP, strong), watched during a request (CUR, weak: a script that
@@ -858,11 +860,18 @@ sub stdout_write {
         return;
     }
     return if $OUT_DONE;
-    poll_abort() unless $FINISHING;
+    # The gateway's FCGI_ABORT_REQUEST (its client left) is looked for
+    # once a second, and every 32 writes: a select per line made a script
+    # printing line by line with $| set several times slower than CGI.
+    if (!$FINISHING && (++$POLL_WRITES >= 32 || time != $POLL_TIME)) {
+        ($POLL_WRITES, $POLL_TIME) = (0, time);
+        poll_abort();
+    }
     drain_fd1();
     $FD1_DRAINED = $FINISHING;
     $OUT_SENT = 1;
     send_stream(FCGI_STDOUT, $buf);
+    $JUST_SENT = 1;
 }
 
 # stdout_end ends the FCGI_STDOUT stream: close STDOUT in the script, or the
@@ -909,13 +918,52 @@ sub PUSHED  {
 # (A handle of an earlier request, flushed late, writes nowhere: its
 # stream ended with its request; it must not reach this one's.)
 sub WRITE   {
+    # The common case, whole here (a script printing line by line with $|
+    # set comes here for every line): this request's handle in the runner
+    # itself, its stream open and sending, nothing queued, nothing new on
+    # fd 1 to send first (the size of the capture file), no abort to look
+    # for yet, bytes that need no encoding: one record, one send. Anything
+    # else, or a send that does not take the record whole, goes the long
+    # way (stdout_write, conn_write). $! is the script's: put back after.
+    my $errno = $! + 0;
+    if (${$_[0]} == $Menshen::Runner::OUT_SERIAL && !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE
+        && !$Menshen::Runner::ABORTED && !$Menshen::Runner::CONN_DEAD && $Menshen::Runner::CONN
+        && defined $Menshen::Runner::REQ_ID && $Menshen::Runner::QUEUE eq '' && !@Menshen::Runner::SYS_OUT
+        && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
+        && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
+        && $$ == $Menshen::Runner::PID
+        && (!$Menshen::Runner::OUT_CAPTURE || (-s $Menshen::Runner::FD1 || 0) <= $Menshen::Runner::OUT_OFF)) {
+        my $len = length $_[1];
+        my $pad = -$len & 7;
+        my $rec = pack('CCnnCx', Menshen::Runner::FCGI_VERSION_1(), Menshen::Runner::FCGI_STDOUT(), $Menshen::Runner::REQ_ID, $len, $pad) . $_[1] . ("\0" x $pad);
+        $Menshen::Runner::POLL_WRITES++;
+        $Menshen::Runner::OUT_WROTE = $Menshen::Runner::OUT_SENT = 1;
+        my $n = send($Menshen::Runner::CONN, $rec, $MSG_NOSIGNAL);
+        Menshen::Runner::conn_write(defined $n ? substr($rec, $n) : $rec) if !defined $n || $n != length $rec;
+        $! = $errno;
+        $Menshen::Runner::JUST_SENT = 1;
+        return $len;
+    }
+    $! = $errno;
     return length $_[1] if ${$_[0]} != $Menshen::Runner::OUT_SERIAL && $$ == $Menshen::Runner::PID;
     local $!;
     $Menshen::Runner::OUT_WROTE = 1;
     Menshen::Runner::stdout_write($_[1]);
     length $_[1];
 }
-sub FLUSH   { local $!; Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID; 0 }
+# (PerlIO flushes a buffer with the layer's WRITE and at once its FLUSH:
+# after a write that drained fd 1 and sent, nothing can be new on fd 1,
+# and the pid was checked. A script printing line by line with $| set
+# pays this for every line.)
+sub FLUSH   {
+    if ($Menshen::Runner::JUST_SENT) {
+        $Menshen::Runner::JUST_SENT = 0;
+        return 0;
+    }
+    local $!;
+    Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID;
+    0;
+}
 sub FILENO  { 1 }
 sub BINMODE { 0 }
 sub CLOSE   {
@@ -3930,6 +3978,7 @@ sub die_status {
 sub run_request {
     my ($req) = @_;
     $ABORTED = 0;
+    $JUST_SENT = 0;
     $OUT_DONE = 0;
     $OUT_SENT = 0;
     $ERR_SENT = 0;

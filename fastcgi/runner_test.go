@@ -511,6 +511,7 @@ var runnerCorpus = []runnerCase{
 	{script: "match_once_anon.pl", notRegistry: true},
 	{script: "reset_call.pl", notRegistry: true},
 	{script: "words_in_strings.pl", query: "reset"},
+	{script: "autoflush_mixed.pl"},
 	{script: "tie_untie_locked.pl", notRegistry: true},
 	{script: "tie_handle.pl", notRegistry: true},
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
