@@ -3988,8 +3988,12 @@ sub run_request {
     file_temp_hook() if exists $INC{'File/Temp.pm'};    # (a BEGIN block's temp files too)
 
     setup_fds($req);
-    # %ENV is empty, the cwd the script's directory and the seed new: see
-    # prepare_next.
+    # %ENV is empty and the seed new: see prepare_next. The cwd is the
+    # script's directory as its path names it now, as for a new process:
+    # a release moved into place since the last request (hard links, the
+    # script the same file) is where this one runs, not the directory
+    # that was there when the last one ended.
+    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     parse_pairs($req->{params}, \%ENV);
     @ARGV = () if @ARGV;
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
@@ -4301,13 +4305,12 @@ sub restore_sigs {
 }
 
 # prepare_next does, while the last answer travels, the part of a request's
-# fresh start that does not depend on the request: %ENV emptied, the
-# script's directory as cwd, a new random seed. Nothing of the runner's
+# fresh start that does not depend on the request: %ENV emptied, a new
+# random seed (the cwd is set as the request starts). Nothing of the runner's
 # runs between requests, so the next one finds them as left here; the first
 # one finds them as main left them (it calls this before accepting).
 sub prepare_next {
     %ENV = ();
-    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     srand(new_seed());
 }
 

@@ -8,6 +8,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -1020,6 +1021,67 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 		if !waitGone(2*time.Second, p1) {
 			t.Errorf("%s: worker %d that loaded the old module still alive", name, p1)
 		}
+	}
+}
+
+// TestLive_HardLinkedReleaseMovedIn: a release built with hard links (cp
+// -al, rsync --link-dest) and moved into place with mv keeps its scripts'
+// files, and so their workers. Its first request must still run in the
+// new release's directory (its data files), and a Perl module changed in
+// the release's lib/ must be loaded: the old one was served until the
+// workers retired, while cgi mode served the new one.
+func TestLive_HardLinkedReleaseMovedIn(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(s.dir, "app")
+	mustWriteFile(t, filepath.Join(app, "lib", "HLMod.pm"), "package HLMod;\nsub ver { 'OLD' }\n1;\n", 0o644)
+	mustWriteFile(t, filepath.Join(app, "data.txt"), "OLD\n", 0o644)
+	mustWriteFile(t, filepath.Join(app, "run.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse HLMod;\n"+
+		"open(my $f, '<', 'data.txt') or die \"data.txt: $!\";\nmy $d = <$f>;\nchomp $d;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", HLMod::ver(), \" $d\\n\";\n", 0o755)
+	time.Sleep(300 * time.Millisecond) // the new directories are watched
+	if _, b := s.get(t, "app/run.pl"); b != "OLD OLD\n" {
+		t.Fatalf("before: %q", b)
+	}
+	release := func(n int, files map[string]string) {
+		t.Helper()
+		stage := filepath.Join(filepath.Dir(s.dir), fmt.Sprintf("app.%d", n))
+		err := filepath.WalkDir(app, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(app, p)
+			if d.IsDir() {
+				return os.MkdirAll(filepath.Join(stage, rel), 0o755)
+			}
+			return os.Link(p, filepath.Join(stage, rel))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rel, body := range files {
+			mustRenameOver(t, filepath.Join(stage, rel), body)
+		}
+		if err := os.Rename(app, filepath.Join(filepath.Dir(s.dir), fmt.Sprintf("app.old%d", n))); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(stage, app); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// New data only: the worker may stay, but its next request runs in
+	// the new directory, the very first one included.
+	release(1, map[string]string{"data.txt": "NEW\n"})
+	if _, b := s.get(t, "app/run.pl"); b != "OLD NEW\n" {
+		t.Errorf("first request after the release: %q, want the new release's data", b)
+	}
+	// A new module: served within the live budget, as an edited one is.
+	release(2, map[string]string{"lib/HLMod.pm": "package HLMod;\nsub ver { 'NEW' }\n1;\n"})
+	if r, d, ok := s.waitAnswer(t, "app/run.pl", http.StatusOK, "NEW NEW\n", liveBudget); !ok {
+		t.Errorf("after a release with a new module: %d %q after %v", r.status, r.body, d)
 	}
 }
 

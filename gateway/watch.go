@@ -224,8 +224,18 @@ func (g *Gateway) watchLoop(st *watchState) {
 			g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("file event")
 			if _, ok := st.watched[ev.Name]; ok && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 				// A watched directory moved or went away: watched again
-				// at the rescan if something is back under its name.
+				// at the rescan if something is back under its name. So
+				// are its subdirectories, which went with it: what is
+				// under their names then is new (a release moved into
+				// place, hard links and all), its Perl libraries too.
 				delete(st.watched, ev.Name)
+				prefix := ev.Name + string(filepath.Separator)
+				for d := range st.watched {
+					if strings.HasPrefix(d, prefix) {
+						delete(st.watched, d)
+						_ = st.w.Remove(d)
+					}
+				}
 			}
 			ev.Name = mountPath(g.settings.Load(), ev.Name)
 			g.events.note(ev.Name, time.Now())
