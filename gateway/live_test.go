@@ -1292,6 +1292,42 @@ func TestLive_ScriptsDirectoryMovedAwayAndBack(t *testing.T) {
 	}
 }
 
+// TestLive_ScriptsDirectorySwappedByTwoRenames guards C31 for a release
+// swapped in as `mv scripts scripts.old; mv scripts.new scripts`: a
+// request that arrives between the two renames, when there is no scripts
+// directory at all, waits for the new one instead of a 404, in both
+// modes.
+func TestLive_ScriptsDirectorySwappedByTwoRenames(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s := newFCGISite(t, "live", mode, nil)
+		if err := s.g.Start(); err != nil {
+			t.Fatal(err)
+		}
+		mustWriteFile(t, filepath.Join(s.dir, "swap.pl"), versionScript(1), 0o755)
+		if _, b := s.get(t, "swap.pl"); b != versionBody(1) {
+			t.Fatalf("%s: version 1: body %q", mode, b)
+		}
+		fresh := s.dir + ".new"
+		if err := os.CopyFS(fresh, os.DirFS(s.dir)); err != nil {
+			t.Fatal(err)
+		}
+		mustWriteFile(t, filepath.Join(fresh, "swap.pl"), versionScript(2), 0o755)
+		if err := os.Rename(s.dir, s.dir+".old"); err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan result, 1)
+		go func() { got <- fetch(noRedirectClient, s.url("swap.pl")) }()
+		time.Sleep(100 * time.Millisecond) // the request is in the gap
+		if err := os.Rename(fresh, s.dir); err != nil {
+			t.Fatal(err)
+		}
+		if r := <-got; r.status != http.StatusOK || r.body != versionBody(2) {
+			t.Errorf("%s: a request between the two renames: %d %q, want the new release", mode, r.status, r.body)
+		}
+	}
+}
+
 // TestLive_EditorSaveStepsFailNothing guards C31 against requests that
 // arrive between an editor's steps, each held open for a few tens of
 // milliseconds here: after a rename-over of a new file not yet made

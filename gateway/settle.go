@@ -107,7 +107,18 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, seen time.Time) (t
 	var st syscall.Stat_t
 	dir := m.dir
 	if syscall.Stat(dir, &st) != nil {
-		return time.Time{}, time.Time{}
+		// The scripts directory itself is missing: a release swapped in
+		// by two renames (mv scripts old; mv new scripts) leaves a moment
+		// without it. The change of the directory holding it, or the
+		// watcher's event for its name, says when it went.
+		if syscall.Stat(filepath.Dir(dir), &st) != nil {
+			return time.Time{}, time.Time{}
+		}
+		t := time.Unix(0, st.Ctim.Nano())
+		if e := g.events.at(dir); e.After(t) {
+			t = e
+		}
+		return t, t
 	}
 	dirCtime := st.Ctim.Nano()
 	missing := ""
