@@ -411,6 +411,9 @@ func TestPool_CapacityForAProcessManager(t *testing.T) {
 // within 1 s and the worker replaced (C10).
 func TestPool_TimeoutKillsWorkerGroup(t *testing.T) {
 	p := mustPool(t, helperConfig(t, "serve"))
+	// The worker started first: on a loaded machine its start alone can
+	// take the 300 ms the request below is given.
+	p.mustGet("")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	resp, err := p.Do(ctx, &Request{Params: params("fork=1&sleep=30s", nil)})
