@@ -1292,6 +1292,47 @@ func TestLive_ScriptsDirectoryMovedAwayAndBack(t *testing.T) {
 	}
 }
 
+// TestLive_ReleaseSwappedAboveTheScriptsDirectory guards C31 for a release
+// that holds the scripts directory (/srv/app/{cgi,...}, scripts in
+// app/cgi) swapped in with mv, the old one kept: the new tree is watched,
+// so a module edited in it afterwards reaches the workers.
+func TestLive_ReleaseSwappedAboveTheScriptsDirectory(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	app := filepath.Join(root, "app")
+	cgiDir := filepath.Join(app, "cgi")
+	module := func(v string) string { return "package PSMod;\nsub v { '" + v + "' }\n1;\n" }
+	mustWriteFile(t, filepath.Join(cgiDir, "lib", "PSMod.pm"), module("v1"), 0o644)
+	mustWriteFile(t, filepath.Join(cgiDir, "m.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse PSMod;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", PSMod::v(), \"\\n\";\n", 0o755)
+	s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Scripts = cgiDir })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, b := s.get(t, "m.pl"); b != "v1\n" {
+		t.Fatalf("before: %q", b)
+	}
+	fresh := filepath.Join(root, "app.new")
+	if err := os.CopyFS(fresh, os.DirFS(app)); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(fresh, "cgi", "lib", "PSMod.pm"), module("v2"), 0o644)
+	if err := os.Rename(app, filepath.Join(root, "app.old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(fresh, app); err != nil {
+		t.Fatal(err)
+	}
+	if r, d, ok := s.waitAnswer(t, "m.pl", http.StatusOK, "v2\n", liveBudget); !ok {
+		t.Fatalf("after the release: %d %q after %v", r.status, r.body, d)
+	}
+	time.Sleep(300 * time.Millisecond) // (the release's rescan is over)
+	mustWriteFile(t, filepath.Join(cgiDir, "lib", "PSMod.pm"), module("v3"), 0o644)
+	if r, d, ok := s.waitAnswer(t, "m.pl", http.StatusOK, "v3\n", 1500*time.Millisecond); !ok {
+		t.Errorf("a module edited in the new release: %d %q after %v, want its new code", r.status, r.body, d)
+	}
+}
+
 // TestLive_ScriptsDirectorySwappedByTwoRenames guards C31 for a release
 // swapped in as `mv scripts scripts.old; mv scripts.new scripts`: a
 // request that arrives between the two renames, when there is no scripts

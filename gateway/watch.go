@@ -230,10 +230,21 @@ func (g *Gateway) watchLoop(st *watchState) {
 				// place, hard links and all), its Perl libraries too.
 				delete(st.watched, ev.Name)
 				prefix := ev.Name + string(filepath.Separator)
-				for d := range st.watched {
-					if strings.HasPrefix(d, prefix) {
+				for d, ino := range st.watched {
+					// (One a rescan already watches again, under the
+					// name's new directory, stays.)
+					if strings.HasPrefix(d, prefix) && inodeOf(d) != ino {
 						delete(st.watched, d)
 						_ = st.w.Remove(d)
+					}
+				}
+				// A directory holding a scripts directory (a release
+				// swapped in above it, /srv/app/cgi): the scripts tree
+				// went with it, and the rescan walks the new one.
+				for _, m := range g.settings.Load().mounts {
+					if strings.HasPrefix(m.dir, prefix) {
+						st.dirty = true
+						break
 					}
 				}
 			}
