@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -920,6 +921,31 @@ func TestCGI_NPHClientDisconnectKillsGroup(t *testing.T) {
 		t.Fatalf("disconnect not logged; entries %v", messages(s.hook))
 	}
 	mustReasonSays(t, s.hook, "/cgi-bin/nph-sleeper.sh", "client went away")
+}
+
+// TestContextErr: the reason of a request its context ended names the
+// cause, then what failed; with nothing failed, the cause alone (it was
+// "cause (<nil>)" for an NPH script whose output had ended).
+func TestContextErr(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	failed := errors.New("read stdout: i/o timeout")
+	if err := contextErr(ctx, failed); err != failed {
+		t.Errorf("live context: %v, want the error itself", err)
+	}
+	cancel(ErrClientGone)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{nil, "gateway: client went away"},
+		{failed, "gateway: client went away (read stdout: i/o timeout)"},
+		{fmt.Errorf("x: %w", ErrClientGone), "x: gateway: client went away"},
+	} {
+		got := contextErr(ctx, tc.err)
+		if got == nil || got.Error() != tc.want || !errors.Is(got, ErrClientGone) {
+			t.Errorf("contextErr(%v) = %v, want %q", tc.err, got, tc.want)
+		}
+	}
 }
 
 // TestCGI_NPHTimeout guards C10 for NPH scripts: one that wrote nothing

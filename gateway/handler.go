@@ -885,6 +885,9 @@ func contextErr(ctx context.Context, err error) error {
 		return err
 	}
 	cause := context.Cause(ctx)
+	if err == nil {
+		return cause
+	}
 	if errors.Is(err, cause) {
 		return err
 	}
