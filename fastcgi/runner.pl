@@ -208,20 +208,23 @@
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
 #            blocks (not a BEGIN that only adds directories to @INC, nor
-#            one for mod_perl only while MOD_PERL is unset), /o regexes,
-#            a `use constant` or `use if` that computes at compile time
-#            what a new process could find otherwise (%ENV, a file, a file
-#            test, the time: anything but literals, other constants,
-#            arithmetic and pure built-ins).
+#            one for mod_perl only while MOD_PERL is unset), `state`,
+#            require of a file (not `do FILE`, which runs every time
+#            anyway), m?? and reset (not a quoted 'reset', a form's
+#            type="reset"), /o regexes, a `use constant` or `use if` that
+#            computes at compile time what a new process could find
+#            otherwise (%ENV, a file, a file test, the time: anything but
+#            literals, other constants, arithmetic and pure built-ins).
+#            (The text, not only the compiled code: a string eval's code,
+#            subs added to other packages, lexical subs and formats are
+#            code B does not show below.)
 #            After compiling, B inspects the main code, every named sub and
 #            END block of the script and the anonymous subs they make: one
 #            that captures a file-scope lexical (perl's "Variable will not
 #            stay shared") or holds a `state` variable makes it perlrun, as
 #            does code that keeps state in its ops (a flip-flop, a glob in
-#            scalar context, m??, reset) or requires a file (not `do FILE`,
-#            which runs every time anyway). These are looked for in the
-#            compiled code, not the text: `<input type="reset">` in a
-#            string is none. After each registry request the script's
+#            scalar context, m??, reset; a closure's flip-flop is its
+#            clone's) or requires a file. After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
 #            its subs and its symbol tables are compared with their state
 #            right after compilation: any change, e.g. `our @seen; push
@@ -2724,8 +2727,12 @@ sub op_hazard {
             # where it is a range with no state: grep {...} $i - 2 .. $i.
             # Only a flip the compiler did not mark for list context is a
             # flip-flop: scalar, or a context known at run time only.)
+            # (A closure's flip-flop keeps its state in the pad of each
+            # clone, a new one per request; an anonymous sub that closes
+            # over nothing is not cloned: its state stays.)
             return 'flip-flop (.. in scalar context)'
-                if $name eq 'flip' && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
+                if $name eq 'flip' && ($$c == $$cv || !($c->CvFLAGS & B::CVf_CLONE()))
+                && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
             return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
             return 'reset' if $name eq 'reset';
             return 'm?? match-once' if $op->can('pmflags') && $op->pmflags & B::PMf_ONCE();
@@ -2989,6 +2996,16 @@ sub static_hazards {
     $code =~ s/$MOD_PERL_BEGIN//g unless defined $ENV{MOD_PERL};
     my @checks = (
         [qr/(?<![\w\$\@%&>:])(BEGIN|CHECK|INIT|UNITCHECK)\s*\{/, sub { "$_[0] block" }],
+        # (The compiled code is inspected for these too, where they are
+        # found inside anonymous subs; the text still counts, for the
+        # code a string eval compiles at run time, subs added to other
+        # packages, lexical subs and formats. A `reset` right inside
+        # quotes, a form's type="reset" or eq 'reset', is a word: what
+        # reset would reset, m??, is looked for on its own.)
+        [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
+        [qr/(?<![\w\$\@%&>:])(require)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
+        [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
+        [qr/(?<![\w\$\@%&>:"'])reset(?!["'])\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr/\buse\s+constant\b$USE_ARGS\$ENV\b/, sub { 'use constant of %ENV' }],
@@ -4305,12 +4322,16 @@ sub restore_sigs {
 }
 
 # prepare_next does, while the last answer travels, the part of a request's
-# fresh start that does not depend on the request: %ENV emptied, a new
-# random seed (the cwd is set as the request starts). Nothing of the runner's
+# fresh start that does not depend on the request: %ENV emptied, the
+# script's directory as cwd (set again as the request starts), a new
+# random seed. Nothing of the runner's
 # runs between requests, so the next one finds them as left here; the first
 # one finds them as main left them (it calls this before accepting).
 sub prepare_next {
     %ENV = ();
+    # (Set again as the request starts; here so that an idle worker holds
+    # no directory a request went to: an unmount would find it busy.)
+    chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     srand(new_seed());
 }
 
