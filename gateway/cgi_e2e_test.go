@@ -1539,6 +1539,24 @@ func TestCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
 	}
 }
 
+// readOn reads conn, appending to got, until done(got) holds; a read error
+// first fails the test.
+func readOn(tb testing.TB, conn net.Conn, got []byte, done func([]byte) bool) []byte {
+	tb.Helper()
+	buf := make([]byte, 4096)
+	for !done(got) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			tb.Fatalf("%q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	return got
+}
+
+// chunkedEnd reports whether got ends with the end of a chunked body.
+func chunkedEnd(got []byte) bool { return bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) }
+
 // TestCGI_LingeringScriptsPageAtOnce: a script that ends its output and
 // goes on working has its page sent at once (C8), before the gateway's
 // longer look at whether it exits (lingerCheck) decides when the answer
@@ -1553,25 +1571,11 @@ func TestCGI_LingeringScriptsPageAtOnce(t *testing.T) {
 	defer conn.Close()
 	fmt.Fprintf(conn, "GET /cgi-bin/close-early.sh HTTP/1.1\r\nHost: x\r\n\r\n")
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var got []byte
-	buf := make([]byte, 4096)
-	for !bytes.Contains(got, []byte("bye\n")) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			t.Fatalf("%q, %v", got, err)
-		}
-		got = append(got, buf[:n]...)
-	}
-	if bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+	got := readOn(t, conn, nil, func(b []byte) bool { return bytes.Contains(b, []byte("bye\n")) })
+	if chunkedEnd(got) {
 		t.Errorf("the page came with the end of the answer (%q): held back until the script's exit was looked at", got)
 	}
-	for !bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			t.Fatalf("%q, %v", got, err)
-		}
-		got = append(got, buf[:n]...)
-	}
+	readOn(t, conn, got, chunkedEnd)
 }
 
 // TestCGI_PageBeforeADaemonsStderr: a script that started a daemon which
@@ -1597,25 +1601,11 @@ func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
 	defer conn.Close()
 	fmt.Fprintf(conn, "GET /cgi-bin/daemon-stderr.sh HTTP/1.1\r\nHost: x\r\n\r\n")
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var got []byte
-	buf := make([]byte, 4096)
-	for !bytes.Contains(got, []byte("page\n")) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			t.Fatalf("%q, %v", got, err)
-		}
-		got = append(got, buf[:n]...)
-	}
-	if bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
+	got := readOn(t, conn, nil, func(b []byte) bool { return bytes.Contains(b, []byte("page\n")) })
+	if chunkedEnd(got) {
 		t.Errorf("the page came with the end of the answer (%q): held back while the gateway waited for the daemon's stderr", got)
 	}
-	for !bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			t.Fatalf("%q, %v", got, err)
-		}
-		got = append(got, buf[:n]...)
-	}
+	readOn(t, conn, got, chunkedEnd)
 }
 
 // TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
