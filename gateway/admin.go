@@ -220,6 +220,12 @@ func (g *Gateway) ScriptKey(name string) (string, bool) {
 	if key, ok := modeKey(s, name); ok {
 		return key, true
 	}
+	// As /status shows it (scriptName: escaped), as POST /mode takes it.
+	if u, err := strconv.Unquote(`"` + name + `"`); err == nil && u != name {
+		if key, ok := modeKey(s, u); ok {
+			return key, true
+		}
+	}
 	p := name
 	if !strings.HasPrefix(p, "/") {
 		p = keyPath(s, p) // under the main prefix

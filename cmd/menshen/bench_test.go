@@ -518,3 +518,40 @@ func TestBench_ScriptNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBench_EscapedScriptName: a script whose file name is not UTF-8 is
+// listed by /status.json escaped (caf\xe9.pl); bench measures it by that
+// name, in process and against a running gateway (--url), with every
+// request a real one (it was "no such script" in process, and a 404 for
+// every request with --url).
+func TestBench_EscapedScriptName(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "caf\xe9.pl"), []byte(benchSlowPl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, code int, stdout, stderr string) {
+		t.Helper()
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr:\n%s", what, code, stderr)
+		}
+		rep := mustParseBench(t, stdout)
+		if len(rep.Scripts) != 1 {
+			t.Fatalf("%s: %+v", what, rep.Scripts)
+		}
+		s := rep.Scripts[0]
+		if c, f := s.Modes["cgi"], s.Modes["fastcgi"]; s.Error != "" || !s.Same || c.Spawned != 4 || f.Spawned > 1 || c.Errors != 0 || f.Errors != 0 {
+			t.Errorf("%s: error %q, same %v, cgi %+v, fastcgi %+v; want 4 processes in cgi, at most the worker in fastcgi", what, s.Error, s.Same, c, f)
+		}
+	}
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "4", "--workers", "1", "--json", `caf\xe9.pl`)
+	check("in process", code, stdout, stderr)
+	addr, admin := freeAddr(t), freeAddr(t)
+	srv := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir, "--workers", "1")
+	t.Cleanup(func() { srv.stop(t, syscall.SIGTERM) })
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "4", "--json")
+	check("--url", code, stdout, stderr)
+}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -460,14 +461,7 @@ func canonical(t Target, st *status, script string) string {
 		return script
 	}
 	key, query, hasQuery := strings.Cut(script, "?")
-	listed := func(k string) bool {
-		for _, s := range st.Scripts {
-			if s.Name == k {
-				return true
-			}
-		}
-		return false
-	}
+	listed := st.listed
 	if listed(key) {
 		return script
 	}
@@ -487,12 +481,42 @@ func canonical(t Target, st *status, script string) string {
 	return script
 }
 
+// pathName returns the file path a listed script name stands for: the
+// name /status.json shows, which escapes (as a Go string literal would,
+// \xfe, \\, \") a name that is not UTF-8 or holds a backslash, a
+// double quote or a character that does not print. Other names are kept.
+func (st *status) pathName(script string) string {
+	key, query, hasQuery := strings.Cut(script, "?")
+	if st == nil || !st.listed(key) {
+		return script
+	}
+	u, err := strconv.Unquote(`"` + key + `"`)
+	if err != nil || u == key {
+		return script
+	}
+	if hasQuery {
+		u += "?" + query
+	}
+	return u
+}
+
+// listed reports whether /status.json lists a script by that name.
+func (st *status) listed(name string) bool {
+	for _, s := range st.Scripts {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // runScript measures one script in both modes.
 func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
 	url := scriptURL(cfg.Target.Base, script)
 	key, _, _ := strings.Cut(script, "?")
 	if st, err := cfg.Target.status(ctx); err == nil {
+		url = scriptURL(cfg.Target.Base, st.pathName(script))
 		key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
 	}
 	answers := map[string][]Answer{}
