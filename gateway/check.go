@@ -73,7 +73,12 @@ func Check(cfg Config) ([]string, error) {
 	s, err := buildSettings(cfg, fc)
 	if err != nil && fc != nil {
 		addConf(err)
-		s, err = buildSettings(cfg, nil)
+		// The rest of the file is still checked: without the warm worker
+		// counts (more than the workers is the one problem the settings
+		// find across keys), else without the file.
+		if s, err = buildSettings(cfg, withoutMinWorkers(fc)); err != nil {
+			s, err = buildSettings(cfg, nil)
+		}
 	}
 	if err != nil {
 		return problems, err
@@ -204,4 +209,17 @@ func looksLikeScript(p string) bool {
 		return true
 	}
 	return false
+}
+
+// withoutMinWorkers returns fc without its min_workers keys, its own and
+// its [script] tables'.
+func withoutMinWorkers(fc *fileConfig) *fileConfig {
+	lax := *fc
+	lax.MinWorkers = nil
+	lax.Script = make(map[string]fileScript, len(fc.Script))
+	for k, sc := range fc.Script {
+		sc.MinWorkers = nil
+		lax.Script[k] = sc
+	}
+	return &lax
 }

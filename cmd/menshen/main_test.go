@@ -990,6 +990,15 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	if strings.Contains(stdout, "stray.pl") {
 		t.Errorf("check scanned the current directory: %q", stdout)
 	}
+	// More warm workers than workers (the one problem found across keys)
+	// does not hide a [script] table that names no script.
+	if err := os.WriteFile(conf, []byte("workers = 1\nmin_workers = 2\n[script.\"missing.pl\"]\nmode = \"cgi\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runMenshenIn(t, cwd, nil, "check", "--scripts", dir, "--config", conf)
+	if code != 2 || !strings.Contains(stdout, "min-workers 2") || !strings.Contains(stdout, `[script."missing.pl"] names no script`) {
+		t.Errorf("min_workers above workers and a table naming no script: exit %d, %q; want both lines", code, stdout)
+	}
 	// serve refuses the missing wrapper command as a config problem.
 	if err := os.WriteFile(conf, []byte("[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n"), 0o644); err != nil {
 		t.Fatal(err)
