@@ -421,10 +421,20 @@ func (g *Gateway) listScripts(s *settings) []string {
 						}
 					}
 				}
-				rt, err := resolve([]*mount{m}, m.prefix+filepath.ToSlash(rel), s.isWrapped)
-				if err == nil && rt.pathInfo == "" {
-					out = append(out, rt.key)
+				urlPath := m.prefix + filepath.ToSlash(rel)
+				rt, err := resolve([]*mount{m}, urlPath, s.isWrapped)
+				if err != nil || rt.pathInfo != "" {
+					return nil
 				}
+				if len(s.mounts) > 1 {
+					// A longer prefix of another mount hides it (a mount
+					// at /cgi-bin/sub/ hides the scripts directory's
+					// sub/): requests never reach it.
+					if all, err := resolve(s.mounts, urlPath, s.isWrapped); err != nil || all.key != rt.key {
+						return nil
+					}
+				}
+				out = append(out, rt.key)
 				return nil
 			})
 		}

@@ -628,6 +628,34 @@ func TestStatus_SymlinkedScriptsDirectory(t *testing.T) {
 	}
 }
 
+// TestStatus_MountHidesScriptsOfTheScriptsDirectory: a mount at
+// /cgi-bin/sub/ hides the scripts directory's sub/ (the longest prefix
+// wins): requests go to the mount, so /status.json lists the mount's
+// scripts and not the hidden ones, which nothing can reach nor switch.
+func TestStatus_MountHidesScriptsOfTheScriptsDirectory(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	other := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "sub", "x.sh"), helloSh, 0o755)
+	mustWriteFile(t, filepath.Join(other, "y.sh"), helloSh, 0o755)
+	conf := mustConfigFile(t, "[[mount]]\nprefix = \"/cgi-bin/sub/\"\ndir = \""+other+"\"\n")
+	g, srv := mustGateway(t, Config{Scripts: dir, ConfigFile: conf})
+	admin := mustAdmin(t, g)
+	if r, err := http.Get(srv.URL + "/cgi-bin/sub/x.sh"); err != nil || r.StatusCode != http.StatusNotFound {
+		t.Fatalf("the hidden script: %v %v, want 404 from the mount", r, err)
+	} else {
+		r.Body.Close()
+	}
+	st := mustStatusJSON(t, admin.URL+"/status.json")
+	if _, ok := findScript(st, "sub/x.sh"); ok {
+		t.Errorf("/status.json lists sub/x.sh, which the mount hides")
+	}
+	for _, name := range []string{"hello.sh", "/cgi-bin/sub/y.sh"} {
+		if _, ok := findScript(st, name); !ok {
+			t.Errorf("/status.json does not list %s", name)
+		}
+	}
+}
+
 // TestStatus_RemovedScriptsMarked guards C40 with C31: a script that is
 // gone (or no longer executable) stays listed with its history, marked
 // removed in /status.json and on /status, and its Prometheus counters stay;
