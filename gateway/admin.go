@@ -160,12 +160,7 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if script != "" {
-		s := g.settings.Load()
-		// As it is, or as /status shows it (scriptName: escaped).
-		key, ok := modeKey(s, script)
-		if u, err := strconv.Unquote(`"` + script + `"`); !ok && err == nil && u != script {
-			key, ok = modeKey(s, u)
-		}
+		key, ok := modeKeyShown(g.settings.Load(), script)
 		if !ok {
 			// A typo must not look like a switch that happened.
 			http.Error(w, "no such script: "+script+" (give its path under the scripts directory, e.g. sub/report.pl)", http.StatusNotFound)
@@ -211,20 +206,24 @@ func modeKey(s *settings, name string) (string, bool) {
 	return rel, false
 }
 
+// modeKeyShown is modeKey for a name as it is, or as /status shows it
+// (scriptName: escaped).
+func modeKeyShown(s *settings, name string) (string, bool) {
+	key, ok := modeKey(s, name)
+	if u, err := strconv.Unquote(`"` + name + `"`); !ok && err == nil && u != name {
+		key, ok = modeKey(s, u)
+	}
+	return key, ok
+}
+
 // ScriptKey returns the key of the script name designates, as POST /mode
 // takes names (modeKey), or as the URL path it would be under the main
 // prefix (or, with a leading slash, by itself) leads to, PATH_INFO and all
 // ("report.pl/monthly" is report.pl), and whether there is one.
 func (g *Gateway) ScriptKey(name string) (string, bool) {
 	s := g.settings.Load()
-	if key, ok := modeKey(s, name); ok {
+	if key, ok := modeKeyShown(s, name); ok {
 		return key, true
-	}
-	// As /status shows it (scriptName: escaped), as POST /mode takes it.
-	if u, err := strconv.Unquote(`"` + name + `"`); err == nil && u != name {
-		if key, ok := modeKey(s, u); ok {
-			return key, true
-		}
 	}
 	p := name
 	if !strings.HasPrefix(p, "/") {

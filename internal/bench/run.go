@@ -461,8 +461,7 @@ func canonical(t Target, st *status, script string) string {
 		return script
 	}
 	key, query, hasQuery := strings.Cut(script, "?")
-	listed := st.listed
-	if listed(key) {
+	if st.listed(key) {
 		return script
 	}
 	tries := []string{"/" + key}
@@ -471,7 +470,7 @@ func canonical(t Target, st *status, script string) string {
 	}
 	for _, k := range tries {
 		// (Listed, or a listed script with PATH_INFO: scriptOf.)
-		if k != key && (listed(k) || st.scriptOf(k) != k) {
+		if k != key && (st.listed(k) || st.scriptOf(k) != k) {
 			if hasQuery {
 				k += "?" + query
 			}

@@ -21,6 +21,8 @@ import (
 	"os"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // fd is the raw reading and writing of one descriptor. A read may run
@@ -227,25 +229,19 @@ func (f *File) Ready() bool {
 		return false
 	}
 	ready := false
-	_ = f.fd.rc.Control(func(fd uintptr) { ready = PollNow(fd) })
+	_ = f.fd.rc.Control(func(fd uintptr) { ready = pollNow(fd) })
 	return ready
 }
 
-// PollNow reports whether the descriptor fd is readable now (data, end of
+// pollNow reports whether the descriptor fd is readable now (data, end of
 // stream, hang-up or error): one ppoll(2) with a zero timeout.
-func PollNow(fd uintptr) bool {
-	pfd := struct {
-		fd             int32
-		events, revent int16
-	}{fd: int32(fd), events: pollIn}
-	var ts syscall.Timespec
+func pollNow(fd uintptr) bool {
+	pfd := unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
+	var ts unix.Timespec
 	for {
-		n, _, e := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		n, _, e := syscall.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
 		if e != syscall.EINTR {
 			return e == 0 && n > 0
 		}
 	}
 }
-
-// pollIn is POLLIN (the syscall package does not name it).
-const pollIn = 0x1
