@@ -1539,23 +1539,34 @@ func TestCGI_AnswerEndsWhenOutputCloses(t *testing.T) {
 	}
 }
 
-// readOn reads conn, appending to got, until done(got) holds; a read error
-// first fails the test.
-func readOn(tb testing.TB, conn net.Conn, got []byte, done func([]byte) bool) []byte {
+// mustPageBeforeEnd GETs script on a raw connection to addr and fails tb
+// (saying why) if its page, up to and including page, arrives together
+// with the end of the chunked answer instead of before it; then it reads
+// the answer to its end.
+func mustPageBeforeEnd(tb testing.TB, addr, script, page, why string) {
 	tb.Helper()
+	conn := mustDial(tb, addr)
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /cgi-bin/%s HTTP/1.1\r\nHost: x\r\n\r\n", script)
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var got []byte
 	buf := make([]byte, 4096)
-	for !done(got) {
-		n, err := conn.Read(buf)
-		if err != nil {
-			tb.Fatalf("%q, %v", got, err)
+	readOn := func(done func() bool) {
+		for !done() {
+			n, err := conn.Read(buf)
+			if err != nil {
+				tb.Fatalf("%q, %v", got, err)
+			}
+			got = append(got, buf[:n]...)
 		}
-		got = append(got, buf[:n]...)
 	}
-	return got
+	ended := func() bool { return bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) }
+	readOn(func() bool { return bytes.Contains(got, []byte(page)) })
+	if ended() {
+		tb.Errorf("the page came with the end of the answer (%q): %s", got, why)
+	}
+	readOn(ended)
 }
-
-// chunkedEnd reports whether got ends with the end of a chunked body.
-func chunkedEnd(got []byte) bool { return bytes.HasSuffix(got, []byte("\r\n0\r\n\r\n")) }
 
 // TestCGI_LingeringScriptsPageAtOnce: a script that ends its output and
 // goes on working has its page sent at once (C8), before the gateway's
@@ -1564,18 +1575,7 @@ func chunkedEnd(got []byte) bool { return bytes.HasSuffix(got, []byte("\r\n0\r\n
 func TestCGI_LingeringScriptsPageAtOnce(t *testing.T) {
 	t.Parallel()
 	s := newCGISite(t, func(c *Config) { c.Timeout = 3 * time.Second })
-	conn, err := net.Dial("tcp", s.addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /cgi-bin/close-early.sh HTTP/1.1\r\nHost: x\r\n\r\n")
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	got := readOn(t, conn, nil, func(b []byte) bool { return bytes.Contains(b, []byte("bye\n")) })
-	if chunkedEnd(got) {
-		t.Errorf("the page came with the end of the answer (%q): held back until the script's exit was looked at", got)
-	}
-	readOn(t, conn, got, chunkedEnd)
+	mustPageBeforeEnd(t, s.addr(), "close-early.sh", "bye\n", "held back until the script's exit was looked at")
 }
 
 // TestCGI_PageBeforeADaemonsStderr: a script that started a daemon which
@@ -1594,18 +1594,7 @@ func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
 			}
 		}
 	})
-	conn, err := net.Dial("tcp", s.addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "GET /cgi-bin/daemon-stderr.sh HTTP/1.1\r\nHost: x\r\n\r\n")
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	got := readOn(t, conn, nil, func(b []byte) bool { return bytes.Contains(b, []byte("page\n")) })
-	if chunkedEnd(got) {
-		t.Errorf("the page came with the end of the answer (%q): held back while the gateway waited for the daemon's stderr", got)
-	}
-	readOn(t, conn, got, chunkedEnd)
+	mustPageBeforeEnd(t, s.addr(), "daemon-stderr.sh", "page\n", "held back while the gateway waited for the daemon's stderr")
 }
 
 // TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
