@@ -3005,7 +3005,7 @@ sub static_hazards {
         [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
         [qr/(?<![\w\$\@%&>:])(require)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
         [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
-        [qr/(?<![\w\$\@%&>:"'])reset(?!["'])\s*[(;'"]/, sub { 'reset' }],
+        [qr/(?<![\w\$\@%&>:"'])reset\s*[(;'"]/, sub { 'reset' }],
         [qr{(?:=~|\(|,|\b(?:qr|m|split))\s*(?:qr|m)?/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr{=~\s*s/(?:[^/\\\n]|\\.)*/(?:[^/\\\n]|\\.)*/[a-z]*o[a-z]*\b}, sub { '/o regex' }],
         [qr/\buse\s+constant\b$USE_ARGS\$ENV\b/, sub { 'use constant of %ENV' }],
