@@ -130,13 +130,14 @@ func tokenQuery(r *http.Request) string {
 }
 
 // loopbackHost reports whether a Host header names this machine's loopback:
-// "localhost" or a loopback address, with or without a port.
+// "localhost" (or its fully qualified "localhost.") or a loopback address,
+// with or without a port.
 func loopbackHost(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -407,7 +407,13 @@ func TestAdminRefusesCrossSiteAndRebinding(t *testing.T) {
 	if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("GET /status.json with Host %q: %d, want 403", r.Host, resp.StatusCode)
 	}
-	for _, host := range []string{"localhost:1", "127.0.0.1", "[::1]:8081"} {
+	for _, host := range []string{"localhost.evil.example", "localhost..", "127.0.0.1.evil.example"} {
+		r.Host = host
+		if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("GET /status.json with Host %q: %d, want 403", host, resp.StatusCode)
+		}
+	}
+	for _, host := range []string{"localhost:1", "LocalHost.:8081", "localhost.", "127.0.0.1", "[::1]:8081"} {
 		r.Host = host
 		if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET /status.json with Host %q: %d, want 200", host, resp.StatusCode)
