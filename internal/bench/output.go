@@ -55,6 +55,9 @@ func WriteTable(w io.Writer, rep *Report) error {
 					speed = fmt.Sprintf("%.1f×", sr.SpeedUp)
 				}
 				switch {
+				case sr.Same && (sr.Error != "" || sr.failedRequests()):
+					// The same answers, but failures: no pass (see Err).
+					same = "✓ but requests failed"
 				case sr.Same:
 					same = "✓"
 				case sr.Difference != "":

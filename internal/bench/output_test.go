@@ -21,6 +21,10 @@ func testReport() *Report {
 				ModeCGI:     {Requests: 200, RPS: 100, Spawned: -1, Errors: 1, FirstError: "status 502 Bad Gateway"},
 				ModeFastCGI: {Requests: 200, RPS: 900, Spawned: -1},
 			}},
+			{Script: "fails.pl", Same: true, SpeedUp: 1, Modes: map[string]*ModeResult{
+				ModeCGI:     {Requests: 200, RPS: 100, Spawned: 200, Errors: 200, FirstError: "status 500 Internal Server Error"},
+				ModeFastCGI: {Requests: 200, RPS: 100, Spawned: 200, Errors: 200, FirstError: "status 500 Internal Server Error"},
+			}},
 		},
 	}
 }
@@ -41,7 +45,7 @@ func TestWriteTable(t *testing.T) {
 			t.Errorf("trailing blanks in %q", l)
 		}
 	}
-	if len(rows) != 4 || !strings.Contains(rows[0], "cgi") || !strings.Contains(rows[1], "fastcgi") {
+	if len(rows) != 6 || !strings.Contains(rows[0], "cgi") || !strings.Contains(rows[1], "fastcgi") {
 		t.Fatalf("want cgi then fastcgi rows per script, got:\n%s", out)
 	}
 	for _, want := range []string{"client ceiling: 41000 req/s", "12.3×", "✓", "2468.0", "40.0ms", "3.20ms", "130ms",
@@ -49,6 +53,9 @@ func TestWriteTable(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+	if !strings.HasSuffix(rows[5], "✓ but requests failed") || strings.HasSuffix(rows[1], "failed") {
+		t.Errorf("a script failing the same way in both modes: want '✓ but requests failed' (and only there), got:\n%s", out)
 	}
 	if !strings.Contains(rows[2], " ?") {
 		t.Errorf("unknown spawn count not shown as ?: %q", rows[2])
@@ -64,7 +71,7 @@ func TestWriteJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, b.String())
 	}
-	if len(got.Scripts) != 2 || got.Scripts[0].Modes[ModeFastCGI].RPS != 2468 || got.Ceiling != 41000 || got.Scripts[1].Same {
+	if len(got.Scripts) != 3 || got.Scripts[0].Modes[ModeFastCGI].RPS != 2468 || got.Ceiling != 41000 || got.Scripts[1].Same {
 		t.Errorf("round trip lost data:\n%s", b.String())
 	}
 }

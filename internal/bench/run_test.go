@@ -18,7 +18,7 @@ func TestReport_Err(t *testing.T) {
 	if !errors.Is(err, ErrAnswersDiffer) || !errors.Is(err, ErrRequestsFailed) {
 		t.Fatalf("Err() = %v, want ErrAnswersDiffer and ErrRequestsFailed", err)
 	}
-	if got, want := err.Error(), "bench: answers differ for 1 of 3 scripts: counter.pl; bench: requests failed for 2 of 3 scripts: counter.pl, broken.pl"; got != want {
+	if got, want := err.Error(), "bench: answers differ for 1 of 4 scripts: counter.pl; bench: requests failed for 3 of 4 scripts: counter.pl, fails.pl, broken.pl"; got != want {
 		t.Errorf("Err() = %q, want %q", got, want)
 	}
 	rep.Scripts = rep.Scripts[:1]
