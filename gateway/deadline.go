@@ -32,15 +32,17 @@ type deadline struct {
 	prev, next *deadline
 }
 
-// withTimeout is context.WithTimeout for a request: the context's cause is
-// context.DeadlineExceeded once timeout has passed (read it with
-// context.Cause; ctx.Err() says Canceled). expire, if not nil, is called
-// then too, even if the parent has ended the context before; it is never
-// called once stop has returned. stop must be called when the request is
-// over. restart, called when the script starts after waiting in a queue,
-// gives it its whole timeout from then (unless it has already expired).
-func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, expire func()) (ctx context.Context, stop, restart func()) {
-	ctx, cancel := context.WithCancelCause(parent)
+// withTimeout ends a request's context, through its cancel, once timeout
+// has passed, with a cause that is context.DeadlineExceeded (read it with
+// context.Cause; ctx.Err() says Canceled). It adds no context of its own:
+// one more layer per request would cost allocations and a registration
+// with its parent. expire, if not nil, is called then too, even if the
+// context has ended before; it is never called once stop has returned.
+// stop must be called when the request is over; it does not end the
+// context. restart, called when the script starts after waiting in a
+// queue, gives it its whole timeout from then (unless it has already
+// expired).
+func (g *Gateway) withTimeout(cancel context.CancelCauseFunc, timeout time.Duration, expire func()) (stop, restart func()) {
 	d := &deadline{at: time.Now().Add(timeout), timeout: timeout, cancel: cancel, expire: expire}
 	dl := &g.deadlines
 	dl.mu.Lock()
@@ -59,7 +61,6 @@ func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, exp
 		dl.mu.Lock()
 		dl.remove(d)
 		dl.mu.Unlock()
-		cancel(context.Canceled)
 	}
 	restart = func() {
 		dl.mu.Lock()
@@ -68,7 +69,7 @@ func (g *Gateway) withTimeout(parent context.Context, timeout time.Duration, exp
 		}
 		dl.mu.Unlock()
 	}
-	return ctx, stop, restart
+	return stop, restart
 }
 
 // remove unlinks d; it may already be unlinked. dl.mu is held.

@@ -231,9 +231,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
 	rc := http.NewResponseController(w)
-	sctx, sstop, scancel := g.scriptContext(r, x)
+	ctx, sstop, scancel := g.scriptContext(r, x)
 	defer sstop()
-	ctx, stop, restart := g.withTimeout(sctx, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
+	stop, restart := g.withTimeout(scancel, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
 	defer stop()
 	x.queued = restart
 
