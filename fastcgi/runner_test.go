@@ -456,6 +456,7 @@ var runnerCorpus = []runnerCase{
 	{script: "reuse.pl", query: "%d"},
 	{script: "restore_count.pl", notRegistry: true},
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
+	{script: "package_late.pl", query: "q=%d"},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
@@ -685,6 +686,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"const_static.pl", "registry: compiled once", 0, true},
 		{"imports_restore.pl", restored, 0, true},
 		{"const_redefined.pl", "switching to perlrun: symbol main::LIMIT changed", 1, false},
+		{"package_late.pl", "switching to perlrun: package Late created at run time", 3, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
