@@ -240,10 +240,14 @@ func (s *settings) checkScriptMinWorkers(fc *fileConfig) error {
 // routed, so a prefix with an empty, "." or ".." segment (/cgi-bin//,
 // /a/../cgi-bin/) would serve nothing.
 func prefixProblem(prefix string) string {
-	if prefix == "/" || path.Clean(prefix) == strings.TrimSuffix(prefix, "/") {
+	clean := path.Clean(prefix)
+	if clean != "/" {
+		clean += "/"
+	}
+	if prefix == clean {
 		return ""
 	}
-	return "an empty, . or .. segment: requests are cleaned, and would never match it (write " + path.Clean(prefix) + "/)"
+	return "an empty, . or .. segment: requests are cleaned, and would never match it (write " + clean + ")"
 }
 
 // deref is *p, or 0 for nil.

@@ -81,6 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	commandLineBeatsEnv(app, args)
+	emptyEnvIsUnset(app)
 	started = false
 	err := app.RunContext(ctx, args)
 	if err == nil {
@@ -170,5 +171,54 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			versionCommand(),
 		},
 	}
+	for _, cmd := range app.Commands {
+		cmd.Before = emptyValues
+	}
 	return app
+}
+
+// emptyEnvIsUnset makes an empty MENSHEN_* variable count as unset, for
+// every flag alike: a compose file's `MENSHEN_MODE: ${MODE}` or a unit's
+// `Environment=MENSHEN_LOG_LEVEL=` with nothing after it means "no
+// setting", not an empty one (which some flags took for their default and
+// others refused).
+func emptyEnvIsUnset(app *cli.App) {
+	keep := func(vars []string) []string {
+		return slices.DeleteFunc(slices.Clone(vars), func(v string) bool {
+			val, ok := os.LookupEnv(v)
+			return ok && val == ""
+		})
+	}
+	for _, cmd := range app.Commands {
+		for _, f := range cmd.Flags {
+			switch f := f.(type) {
+			case *cli.StringFlag:
+				f.EnvVars = keep(f.EnvVars)
+			case *cli.IntFlag:
+				f.EnvVars = keep(f.EnvVars)
+			case *cli.DurationFlag:
+				f.EnvVars = keep(f.EnvVars)
+			case *cli.BoolFlag:
+				f.EnvVars = keep(f.EnvVars)
+			}
+		}
+	}
+}
+
+// emptyValues refuses a flag given on the command line with an empty value
+// (`--scripts "$DIR"` with DIR unset), which would otherwise silently mean
+// the default, or nothing. --admin-token may be empty: no token.
+func emptyValues(c *cli.Context) error {
+	for _, f := range c.Command.Flags {
+		sf, ok := f.(*cli.StringFlag)
+		if !ok || sf.Name == "admin-token" || !c.IsSet(sf.Name) || c.String(sf.Name) != "" {
+			continue
+		}
+		hint := ""
+		if sf.Name == "prefix" {
+			hint = " (write / to serve scripts at the root)"
+		}
+		return fmt.Errorf("%w: --%s: empty value%s", errUsage, sf.Name, hint)
+	}
+	return nil
 }

@@ -367,6 +367,53 @@ func TestServe_SIGTERMLetsRequestFinish(t *testing.T) {
 	}
 }
 
+// TestServe_DoubledSignalIsOneStop: a stop signalled twice in the same
+// instant (coreutils' timeout signals its child, then its own process
+// group, the child in it) is one graceful stop: the request in flight
+// finishes, it is not cut short as by a second Ctrl-C.
+func TestServe_DoubledSignalIsOneStop(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	answer := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/cgi-bin/slow.sh")
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answer <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+	}()
+	readPid(t, filepath.Join(dir, "started"))
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// The second once the first is handled: sent at once, the kernel can
+	// merge them into one, which would test nothing.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
+		}
+	}
+	sent := time.Since(start)
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
+	}
+	if sent >= signalBounce {
+		t.Skipf("the second signal went %v after the first (a loaded machine): past signalBounce, it rightly counts", sent)
+	}
+	if got := <-answer; got != "200 slow done\n" {
+		t.Errorf("request in flight during a doubled SIGTERM: %q, want it finished (200)\n%s", got, s.stderr)
+	}
+	if strings.Contains(s.stderr.String(), "second signal") {
+		t.Errorf("a doubled SIGTERM taken for a second signal:\n%s", s.stderr)
+	}
+}
+
 // TestServe_SIGTERMWaitsForNPH guards C33 with C7: an NPH script's
 // connection is hijacked, so http.Server.Shutdown does not wait for it; the
 // gateway must, or the script outlives it and the client gets nothing.
@@ -398,12 +445,16 @@ func TestServe_SIGTERMWaitsForNPH(t *testing.T) {
 	mustGroupGone(t, pid)
 }
 
-// TestServe_ListenFromEnv guards §1: every flag reads MENSHEN_<FLAG>.
+// TestServe_ListenFromEnv guards §1: every flag reads MENSHEN_<FLAG>. An
+// empty one counts as unset, for every flag alike (a compose file's
+// `${VAR}` with nothing in VAR): some took it for their default, others
+// refused to start.
 func TestServe_ListenFromEnv(t *testing.T) {
 	t.Parallel()
 	dir := mustCopyTestdata(t, "cgi")
 	addr := freeAddr(t)
-	s := mustServe(t, addr, []string{"MENSHEN_LISTEN=" + addr, "MENSHEN_ADMIN=off", "MENSHEN_SCRIPTS=" + dir, "MENSHEN_PREFIX=/x/"})
+	s := mustServe(t, addr, []string{"MENSHEN_LISTEN=" + addr, "MENSHEN_ADMIN=off", "MENSHEN_SCRIPTS=" + dir, "MENSHEN_PREFIX=/x/",
+		"MENSHEN_MODE=", "MENSHEN_MAX_BODY=", "MENSHEN_ISOLATION=", "MENSHEN_LOG_FORMAT=", "MENSHEN_LOG_LEVEL=", "MENSHEN_TIMEOUT=", "MENSHEN_CONFIG="})
 	if code, body := get(t, "http://"+addr+"/x/hello.sh"); code != 200 || body != "hello\n" {
 		t.Errorf("GET /x/hello.sh: %d %q, want 200 hello", code, body)
 	}
@@ -443,6 +494,15 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"listen without port", nil, []string{"serve", "--listen", "notanaddr"}, "notanaddr"},
 		{"listen port out of range", nil, []string{"serve", "--listen", "127.0.0.1:99999"}, "99999"},
 		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
+		{"admin on the listen address", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "127.0.0.1:9"}, "is --listen's address too"},
+		{"admin on the listen port of every address", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "0.0.0.0:9", "--admin-token", "x"}, "is --listen's address too"},
+		// An empty value on the command line (`--scripts "$DIR"` with DIR
+		// unset) is refused, not taken for the default.
+		{"empty scripts", nil, []string{"serve", "--scripts", ""}, "--scripts: empty value"},
+		{"empty prefix", nil, []string{"serve", "--prefix="}, "--prefix: empty value (write / to serve scripts at the root)"},
+		{"empty mode of check", nil, []string{"check", "--mode", ""}, "--mode: empty value"},
+		{"prefix of an empty segment", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--prefix", "//"}, "(write /)"},
+		{"prefix climbing to the root", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--prefix", "/cgi-bin/../"}, "(write /)"},
 		{"unknown command", nil, []string{"serv"}, `unknown command "serv" (commands: serve, check, mode, bench, version`},
 		{"negative bench queue", nil, []string{"bench", "--queue", "-1"}, "--queue -1: must not be negative"},
 		{"negative bench duration", nil, []string{"bench", "--duration", "-1s"}, "--duration -1s: must not be negative"},
@@ -642,6 +702,22 @@ func TestMode_NoGatewayIsClearError(t *testing.T) {
 	if !strings.Contains(stderr, addr) {
 		t.Errorf("stderr %q does not name the admin address %s", stderr, addr)
 	}
+}
+
+// TestMode_PublicListenerIsNoAdmin: `mode --admin` given the public
+// listener's address says that is no admin listener, not only "404 Not
+// Found" (exit 2, as for any refusal of the request).
+func TestMode_PublicListenerIsNoAdmin(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	defer s.stop(t, syscall.SIGTERM)
+	code, _, stderr := runMenshen(t, nil, "mode", "--admin", addr, "cgi")
+	if code != 2 || !strings.Contains(stderr, "is "+addr+" menshen's admin listener?") {
+		t.Errorf("mode --admin <public listener>: exit %d, %q; want 2 and a word that this is no admin listener", code, stderr)
+	}
+	oneLine(t, "stderr", stderr)
 }
 
 // TestMode_AdminWithoutPort: --admin without a port is a usage error, as
@@ -1140,12 +1216,14 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The second signal once the first is handled (two sent at once can
-	// reach the process as one).
+	// reach the process as one), and past signalBounce (sooner, it is
+	// taken for the same stop signalled twice).
 	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
 		}
 	}
+	time.Sleep(time.Until(start.Add(signalBounce + 100*time.Millisecond)))
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
 	}

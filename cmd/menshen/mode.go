@@ -70,7 +70,13 @@ func modeCommand() *cli.Command {
 			if resp.StatusCode >= 400 && resp.StatusCode < 500 {
 				// The script named, the mode or the token: a bad
 				// argument, exit 2 as bench's for a missing script.
-				return fmt.Errorf("%w: gateway refused: %s: %s", errUsage, resp.Status, strings.TrimSpace(string(body)))
+				why := strings.TrimSpace(string(body))
+				if resp.StatusCode == http.StatusNotFound && !strings.HasPrefix(why, "no such script") {
+					// No POST /mode there at all: the public listener,
+					// or another server.
+					why += fmt.Sprintf(" (is %s menshen's admin listener? it has no POST /mode: give --admin or MENSHEN_ADMIN the gateway's admin address)", c.String("admin"))
+				}
+				return fmt.Errorf("%w: gateway refused: %s: %s", errUsage, resp.Status, why)
 			}
 			if resp.StatusCode != http.StatusOK {
 				return fmt.Errorf("gateway refused: %s: %s", resp.Status, strings.TrimSpace(string(body)))

@@ -94,12 +94,26 @@ func serveCommand() *cli.Command {
 			ran := make(chan struct{})
 			defer close(ran)
 			go func() {
-				for ; had < 2; had++ {
+				var first time.Time
+				if had == 1 {
+					first = time.Now()
+				}
+				for had < 2 {
 					select {
 					case <-sigs:
 					case <-ran:
 						return
 					}
+					switch {
+					case had == 0:
+						first = time.Now()
+					case time.Since(first) < signalBounce:
+						// The same stop, signalled twice: coreutils'
+						// timeout signals its child and then its own
+						// process group, the child in it.
+						continue
+					}
+					had++
 				}
 				cfg.Logger.Warn("second signal: stopping the requests still running now")
 				g.Abort()
@@ -108,6 +122,10 @@ func serveCommand() *cli.Command {
 		},
 	}
 }
+
+// signalBounce is how soon after the first a second SIGTERM or SIGINT is
+// taken for the same one, not for "stop now".
+const signalBounce = 250 * time.Millisecond
 
 func checkCommand() *cli.Command {
 	return &cli.Command{
@@ -208,6 +226,9 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 		if err := checkAddr("admin", a); err != nil {
 			return gateway.Config{}, err
 		}
+		if sameAddr(a, c.String("listen")) {
+			return gateway.Config{}, fmt.Errorf("%w: --admin %q is --listen's address too: give the admin listener an address of its own (or off)", errUsage, a)
+		}
 	}
 	switch c.String("isolation") {
 	case "auto", "perlrun", "registry":
@@ -243,6 +264,33 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 		Logger:      log,
 		Set:         set,
 	}, nil
+}
+
+// sameAddr reports whether two listen addresses would bind the same port
+// of the same host (a port 0 is a new port each time: never the same).
+func sameAddr(a, b string) bool {
+	ha, pa, err1 := net.SplitHostPort(a)
+	hb, pb, err2 := net.SplitHostPort(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	na, err1 := net.LookupPort("tcp", pa)
+	nb, err2 := net.LookupPort("tcp", pb)
+	if err1 != nil || err2 != nil || na != nb || na == 0 {
+		return false
+	}
+	norm := func(h string) string {
+		if ip := net.ParseIP(h); ip != nil {
+			if ip.IsUnspecified() {
+				return ""
+			}
+			return ip.String()
+		}
+		return strings.ToLower(h)
+	}
+	ha, hb = norm(ha), norm(hb)
+	// A wildcard takes the port on every address, the other's included.
+	return ha == hb || ha == "" || hb == ""
 }
 
 // checkAddr refuses a listen address that can never be bound (no port, a
