@@ -218,7 +218,8 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	mode := g.modeFor(s, rt)
 	x.mode = mode
-	b, err := readBody(r, s.maxBody, g.tmpDir, &g.spool)
+	rc := http.NewResponseController(w)
+	b, err := g.readBody(r, rc, s)
 	if err != nil {
 		g.fail(w, x, err)
 		return
@@ -230,7 +231,6 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// to take the 504 or the cut answer. (A client that went away ends the
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
-	rc := http.NewResponseController(w)
 	ctx, sstop, scancel := g.scriptContext(r, x)
 	defer sstop()
 	stop, restart := g.withTimeout(scancel, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
@@ -500,6 +500,30 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	if x.err == nil && ferr != nil {
 		g.logExit(x, ferr)
 	}
+}
+
+// readBody reads r's body (readBody). A body still arriving when the
+// shutdown's grace is over (the request's context ends with
+// ErrShuttingDown) stops being read at once, and the request is answered
+// 503 like those whose scripts the shutdown stops, before the connections
+// close: the client is not left without an answer, nor the log with a 400
+// for a read the gateway cut.
+func (g *Gateway) readBody(r *http.Request, rc *http.ResponseController, s *settings) (*body, error) {
+	if r.ContentLength == 0 {
+		return readBody(r, s.maxBody, g.tmpDir, &g.spool)
+	}
+	ctx := r.Context()
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(context.Cause(ctx), ErrShuttingDown) {
+			_ = rc.SetReadDeadline(time.Unix(1, 0))
+		}
+	})
+	b, err := readBody(r, s.maxBody, g.tmpDir, &g.spool)
+	stop()
+	if err != nil && errors.Is(context.Cause(ctx), ErrShuttingDown) {
+		err = fmt.Errorf("%w: the request body was still arriving (%v)", ErrShuttingDown, err)
+	}
+	return b, err
 }
 
 // scriptContext returns the context a request's script runs under (its

@@ -1246,6 +1246,67 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	}
 }
 
+// TestServe_BodyStillArrivingAtTheEndOfTheGrace: a request whose body is
+// still coming in when the shutdown's grace ends (here cut short by a
+// second signal) is answered 503 with Retry-After, and logged so with the
+// shutdown as its reason, as the requests whose scripts the shutdown
+// stops: not a connection closed without an answer, logged as the
+// client's 400.
+func TestServe_BodyStillArrivingAtTheEndOfTheGrace(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := fmt.Fprintf(c, "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 4000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	stopSending := make(chan struct{})
+	defer close(stopSending)
+	go func() { // the body, a little at a time
+		for range 100 {
+			select {
+			case <-stopSending:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if _, err := c.Write(bytes.Repeat([]byte("x"), 10)); err != nil {
+				return
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
+		}
+	}
+	time.Sleep(time.Until(start.Add(signalBounce + 100*time.Millisecond)))
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a request whose body was arriving at the end of the grace: %v\n%s", err, s.stderr)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("answer %s (Retry-After %q), want 503 with Retry-After: 1", resp.Status, resp.Header.Get("Retry-After"))
+	}
+	if log := s.stderr.String(); !strings.Contains(log, "status=503") || !strings.Contains(log, "the request body was still arriving") {
+		t.Errorf("log does not say the shutdown stopped the body's read (503):\n%s", log)
+	}
+}
+
 // TestCheck_ExecutableWithoutShebang: an executable text file without a #!
 // line fails every request (exec format error); check names it. A program
 // (ELF, here a copy of /bin/true) is no problem.
