@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -195,22 +196,22 @@ func (b *byteSize) UnmarshalTOML(v any) error {
 
 // fileConfig is the TOML schema of CONTRACT §7. Every key is optional.
 type fileConfig struct {
-	Mode        string            `toml:"mode"`
-	Isolation   string            `toml:"isolation"`
-	Timeout     *duration         `toml:"timeout"`
-	MaxProcs    *int              `toml:"max_procs"`
-	Queue       *int              `toml:"queue"`
-	Workers     *int              `toml:"workers"`
-	MinWorkers  *int              `toml:"min_workers"`
-	IdleTimeout *duration         `toml:"idle_timeout"`
-	MaxRequests *int              `toml:"max_requests"`
-	MaxBody     *byteSize         `toml:"max_body"`
-	Path        string            `toml:"path"`
-	PassAuth    *bool             `toml:"pass_authorization"`
-	Env         map[string]string `toml:"env"`
-	Wrapper     []fileWrapper     `toml:"wrapper"`
-	Script      map[string]fileScript
-	Mount       []fileMount `toml:"mount"`
+	Mode        string                `toml:"mode"`
+	Isolation   string                `toml:"isolation"`
+	Timeout     *duration             `toml:"timeout"`
+	MaxProcs    *int                  `toml:"max_procs"`
+	Queue       *int                  `toml:"queue"`
+	Workers     *int                  `toml:"workers"`
+	MinWorkers  *int                  `toml:"min_workers"`
+	IdleTimeout *duration             `toml:"idle_timeout"`
+	MaxRequests *int                  `toml:"max_requests"`
+	MaxBody     *byteSize             `toml:"max_body"`
+	Path        string                `toml:"path"`
+	PassAuth    *bool                 `toml:"pass_authorization"`
+	Env         map[string]string     `toml:"env"`
+	Wrapper     []fileWrapper         `toml:"wrapper"`
+	Script      map[string]fileScript `toml:"script"`
+	Mount       []fileMount           `toml:"mount"`
 
 	path string // where it was read, for messages
 	data []byte // its text, to find the line of a problem
@@ -273,9 +274,12 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
 	}
 	var errs []error
+	undecoded := map[string]bool{}
 	for _, k := range md.Undecoded() {
+		undecoded[k.String()] = true
 		errs = append(errs, &keyError{key: k, err: fmt.Errorf("unknown key %q", k.String())})
 	}
+	errs = append(errs, miscasedKeys(md.Keys(), undecoded, func(k toml.Key) int { return keyLine(data, k) })...)
 	errs = append(errs, fc.validate()...)
 	if len(errs) == 0 {
 		return fc, nil
@@ -443,6 +447,83 @@ func splitDotted(k string) []string {
 // keyError is a validation error about one key, so that loadFile can name
 // its line. For a key of an [[array]] entry, key[0] is the array and entry
 // the entry's number from 1.
+// miscasedKeys refuses the keys the decoder took in another case than the
+// schema's (`Mode`, `[Env]`, `MAX_BODY`): it matches struct fields without
+// regard to case, but TOML keys are case-sensitive, and a file holding
+// both `mode` and `Mode` got either value, from one load to the next.
+// Keys of the free tables ([env], the script names of [script."x"]) are
+// the file's own. One error per miscased key, not per key below it.
+func miscasedKeys(keys []toml.Key, undecoded map[string]bool, line func(toml.Key) int) []error {
+	var errs []error
+	seen := map[string]*keyError{}
+	for _, k := range keys {
+		if undecoded[k.String()] {
+			continue
+		}
+		t := reflect.TypeOf(fileConfig{})
+		for i, name := range k {
+			for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+				t = t.Elem()
+			}
+			if t.Kind() == reflect.Map {
+				t = t.Elem() // a name of the file's own
+				continue
+			}
+			if t.Kind() != reflect.Struct {
+				break
+			}
+			f, exact, ok := tomlField(t, name)
+			if !ok {
+				break // (the decoder's own unknown key)
+			}
+			if !exact {
+				bad := k[:i+1]
+				switch e := seen[bad.String()]; {
+				case e == nil:
+					e = &keyError{key: k, err: fmt.Errorf("unknown key %q: keys are case-sensitive (%q)", bad.String(), f)}
+					seen[bad.String()] = e
+					errs = append(errs, e)
+				case line(e.key) == 0:
+					// A table only a longer key's header names
+					// ([Script."x"]): its line is that header's.
+					e.key = k
+				}
+				break
+			}
+			t = fieldType(t, f)
+		}
+	}
+	return errs
+}
+
+// tomlField finds the field of struct t that the key name decodes into, and
+// returns its key as the schema spells it, and whether name is that spelling.
+func tomlField(t reflect.Type, name string) (key string, exact, ok bool) {
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		if tag == name {
+			return tag, true, true
+		}
+		if strings.EqualFold(tag, name) {
+			key, ok = tag, true
+		}
+	}
+	return key, false, ok
+}
+
+// fieldType is the type of t's field whose toml key is key.
+func fieldType(t reflect.Type, key string) reflect.Type {
+	for i := 0; i < t.NumField(); i++ {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag == key {
+			return t.Field(i).Type
+		}
+	}
+	return t
+}
+
 type keyError struct {
 	key   toml.Key
 	entry int

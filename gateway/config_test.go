@@ -54,6 +54,14 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"same unknown key in the second script", "[script.\"a.pl\"]\nworkers = 2\n[script.\"b.pl\"]\nworkers = 3\nmode = \"cgi\"\nbogus = 1\n", []string{"line 6", "bogus"}},
 		{"unknown key in a wrapper", "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\nargs = []\ncmd = \"x\"\n", []string{"line 5", "cmd"}},
 		{"unknown key in a mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\n\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmod = \"cgi\"\n", []string{"line 8", "mod"}},
+		// TOML keys are case-sensitive: the decoder's own match of struct
+		// fields is not.
+		{"key in another case", "mode = \"cgi\"\nMode = \"fastcgi\"\n", []string{"line 2", `"Mode"`, "case-sensitive"}},
+		{"table in another case", "mode = \"cgi\"\n\n[Env]\nFOO = \"x\"\n", []string{"line 3", `"Env"`}},
+		{"array table in another case", "[[Wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 1", `"Wrapper"`}},
+		{"script table in another case", "mode = \"cgi\"\n[Script.\"a.pl\"]\nmode = \"cgi\"\n", []string{"line 2", `"Script"`}},
+		{"script key in another case", "[script.\"a.pl\"]\nmode = \"cgi\"\nTimeout = \"5s\"\n", []string{"line 3", "Timeout", "(\"timeout\")"}},
+		{"size key in another case", "MAX_BODY = 10\n", []string{"line 1", "MAX_BODY"}},
 		{"bad duration", "\ntimeout = \"soon\"\n", []string{"line 2", "timeout: ", "soon"}},
 		{"bad size", "max_body = \"lots\"\n", []string{"line 1", "max_body: ", "lots"}},
 		{"key twice", "timeout = \"1s\"\ntimeout = \"2s\"\n", []string{"line 2: Key 'timeout' has already been defined"}},
