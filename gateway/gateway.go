@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"syscall"
 	"sync/atomic"
 	"time"
 
@@ -383,8 +384,13 @@ func isBlankConfig(file string) bool {
 	return err == nil && len(bytes.TrimSpace(b)) == 0
 }
 
-// configEdited returns when the config file was last written, or zero if
-// it cannot be told.
+// configEdited returns when the config file was last written or put in
+// place, or zero if it cannot be told: its inode's change time, when later
+// than its modification time. A deploy that keeps a file's old mtime
+// (cp -p, rsync -a, tar x, install -p) still changes its ctime, which no
+// program can set back: taken by the mtime alone, such a file looked older
+// than the runtime switches made before it arrived, and they kept
+// overriding what it said.
 func configEdited(file string) time.Time {
 	if file == "" {
 		return time.Time{}
@@ -393,7 +399,13 @@ func configEdited(file string) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	return fi.ModTime()
+	t := fi.ModTime()
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		if c := time.Unix(st.Ctim.Unix()); c.After(t) {
+			t = c
+		}
+	}
+	return t
 }
 
 // modesChanged reports whether new sets another mode than old for what

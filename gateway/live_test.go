@@ -943,6 +943,22 @@ func TestReload_ModeEditAfterRuntimeSwitchApplies(t *testing.T) {
 	if m := s.g.modes.Load(); m.scripts["env.pl"] != ModeFastCGI {
 		t.Errorf("a reload of an edit made before a switch cleared the switch: %+v", m)
 	}
+
+	// A file put in place after a switch but keeping an old mtime (cp -p,
+	// rsync -a, tar x): it is the newer word all the same (its ctime).
+	s.g.SetMode(ModeCGI, "env.pl")
+	time.Sleep(30 * time.Millisecond)
+	mustWriteFile(t, conf, liveConfig("two", true), 0o644)
+	hourAgo := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(conf, hourAgo, hourAgo); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.g.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if m := s.g.modes.Load(); m.scripts["env.pl"] != "" {
+		t.Errorf("a file deployed with an old mtime after a switch was shadowed by it: %+v", m)
+	}
 }
 
 // TestLive_ChangeDuringRequestCompletesOnOldWorker guards C31: when a
