@@ -13,8 +13,8 @@ import (
 	"net/http"
 	"os"
 	"sync"
-	"syscall"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/menshen/menshen/internal/http1"
