@@ -121,8 +121,8 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 		name := s.Name // scriptName: valid UTF-8, one per script
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			rep, ran := s.Modes[mode]
-			if !ran {
-				continue
+			if !ran || rep.Requests == 0 && rep.Spawns == 0 {
+				continue // (a series from the first request or spawn on)
 			}
 			n := rep.Spawns
 			ch <- prometheus.MustNewConstMetric(spawnsDesc, prometheus.CounterValue, float64(n), name, string(mode))

@@ -4,6 +4,7 @@
 package gateway
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -44,7 +45,11 @@ func (m *modeStats) percentiles() (p50, p99 time.Duration) {
 	}
 	s := append([]time.Duration(nil), m.ring...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	at := func(q float64) time.Duration { return s[min(len(s)-1, int(q*float64(len(s))))] }
+	// The nearest rank: the smallest value with at least q of the
+	// samples at or below it (of two, p50 is the lower).
+	at := func(q float64) time.Duration {
+		return s[max(0, min(len(s)-1, int(math.Ceil(q*float64(len(s))))-1))]
+	}
 	return at(0.50), at(0.99)
 }
 
@@ -104,7 +109,12 @@ type ModeReport struct {
 func (s *stats) report(script string) map[Mode]ModeReport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := map[Mode]ModeReport{}
+	// Both modes, zero for one a script has not run in: a reader can
+	// take modes.fastcgi.requests without asking whether it is there.
+	out := map[Mode]ModeReport{
+		ModeCGI:     {Codes: map[string]int64{}},
+		ModeFastCGI: {Codes: map[string]int64{}},
+	}
 	for mode, m := range s.scripts[script] {
 		p50, p99 := m.percentiles()
 		codes := make(map[string]int64, len(m.Codes))
