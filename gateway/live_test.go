@@ -1040,6 +1040,37 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 	}
 }
 
+// TestLive_StagedCopyRetiresNoWorker: a .pl file made and renamed at once
+// (`cp ok.pl a.pl && mv a.pl b.pl`, a deploy tool's staging name) was
+// taken for a Perl library that changed, gone by the rescan, and retired
+// every Perl worker of the directory. No worker can have loaded it: they
+// stay.
+func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
+	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	time.Sleep(300 * time.Millisecond)
+	p1, b := s.get(t, "keep.pl")
+	if b != "kept\n" {
+		t.Fatalf("keep.pl: %q", b)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "a.pl"), src, 0o755)
+	if err := os.Rename(filepath.Join(s.dir, "a.pl"), filepath.Join(s.dir, "b.pl")); err != nil {
+		t.Fatal(err)
+	}
+	if _, b := s.get(t, "b.pl"); b != "kept\n" { // (the watcher has seen it)
+		t.Fatalf("b.pl: %q", b)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if p2, _ := s.get(t, "keep.pl"); p2 != p1 {
+		t.Errorf("keep.pl's worker %d replaced by %d after a.pl was made and renamed to b.pl", p1, p2)
+	}
+}
+
 // TestLive_HardLinkedReleaseMovedIn: a release built with hard links (cp
 // -al, rsync --link-dest) and moved into place with mv keeps its scripts'
 // files, and so their workers. Its first request must still run in the

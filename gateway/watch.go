@@ -12,6 +12,7 @@ package gateway
 
 import (
 	"crypto/sha256"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -75,6 +76,10 @@ type watchState struct {
 	config  [32]byte
 	started bool            // the first scan is done: directories watched from now on are new
 	touched map[string]bool // files named by events since the last rescan
+	// born holds the touched files whose first event since the last
+	// rescan made them: one gone again by the rescan (a copy renamed at
+	// once, a tool's staging name) was never a library a worker loaded.
+	born map[string]bool
 	// modes holds the files and directories whose mode or identity an
 	// event may have changed (a chmod, a file renamed into place) since
 	// the last rescan: the scripts at or under them are checked for
@@ -267,6 +272,10 @@ func (g *Gateway) watchLoop(st *watchState) {
 			if isPerlLib(ev.Name) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
+					st.born = map[string]bool{}
+				}
+				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 {
+					st.born[ev.Name] = true
 				}
 				st.touched[ev.Name] = true
 			}
@@ -427,6 +436,11 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 	}
 	mounts := map[*mount]string{}
 	for name := range st.touched {
+		if st.born[name] {
+			if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+				continue // made and gone again since the last rescan
+			}
+		}
 		for _, m := range s.mounts {
 			if !within(m.dir, name) {
 				continue
@@ -446,6 +460,7 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 		}
 	}
 	clear(st.touched)
+	clear(st.born)
 	for m, name := range mounts {
 		g.pools.drainKind(func(key string) bool { return s.mountFor(key) == m }, "perl", "Perl library changed: "+name)
 	}
