@@ -272,9 +272,11 @@ func (g *Gateway) watchLoop(st *watchState) {
 			if isPerlLib(ev.Name) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
-					st.born = map[string]bool{}
 				}
 				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 {
+					if st.born == nil {
+						st.born = map[string]bool{}
+					}
 					st.born[ev.Name] = true
 				}
 				st.touched[ev.Name] = true
