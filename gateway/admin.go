@@ -185,7 +185,8 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 // may name another mount's script (legacy/x.pl); one with a slash that
 // no mount serves may be a path in the scripts directory (/sub/report.pl).
 // The scripts directory's own sub/report.pl is found by that name even
-// when a mount's prefix is /sub/.
+// when a mount's prefix is /sub/, and by its URL path under the main
+// prefix (/cgi-bin/sub/report.pl) when no other name fits.
 func modeKey(s *settings, name string) (string, bool) {
 	is := func(key string) bool {
 		if s.ownerMount(key) == nil {
@@ -198,6 +199,12 @@ func modeKey(s *settings, name string) (string, bool) {
 	tries := []string{rel, "/" + rel}
 	if strings.HasPrefix(name, "/") {
 		tries = []string{"/" + rel, rel}
+	}
+	for _, m := range s.mounts {
+		if m.main && strings.HasPrefix(name, m.prefix) {
+			// Its URL path (/cgi-bin/sub/report.pl), as bench takes it.
+			tries = append(tries, strings.TrimPrefix(name, m.prefix))
+		}
 	}
 	for _, k := range tries {
 		if k != "" && k != "/" && is(k) {

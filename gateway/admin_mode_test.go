@@ -43,6 +43,11 @@ func TestMode_UnknownScriptIs404(t *testing.T) {
 	if m := g.modes.Load().scripts["sub/report.pl"]; m != ModeFastCGI {
 		t.Errorf("sub/report.pl mode %q, want fastcgi", m)
 	}
+	// Its URL path names it too, as bench takes it.
+	g.SetMode(ModeCGI, "sub/report.pl")
+	if code := post("/cgi-bin/sub/report.pl"); code != http.StatusOK || g.modes.Load().scripts["sub/report.pl"] != ModeFastCGI {
+		t.Errorf("POST /mode script=/cgi-bin/sub/report.pl: %d, modes %v; want sub/report.pl switched", code, g.modes.Load().scripts)
+	}
 }
 
 // TestMode_RawNameFirst: a name given as it is on disk wins over its

@@ -370,7 +370,11 @@ func (g *Gateway) reload(done string) error {
 	}
 	g.pools.sync(s)
 	g.warmPools()
-	g.log.WithField("config", g.cfg.ConfigFile).Info(done)
+	if g.cfg.ConfigFile == "" {
+		g.log.Info(done + " (flags and scripts only: no --config)")
+	} else {
+		g.log.WithField("config", g.cfg.ConfigFile).Info(done)
+	}
 	return nil
 }
 

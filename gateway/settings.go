@@ -215,6 +215,9 @@ func (s *settings) checkMinWorkers(c Config, fc *fileConfig) error {
 func (s *settings) checkScriptMinWorkers(fc *fileConfig) error {
 	for _, key := range sortedKeys(s.scripts) {
 		sc := s.scripts[key]
+		if sc.workers > 0 && sc.minWorkers != nil {
+			continue // both its own: the file's validation says so
+		}
 		most, warm := s.workers, s.minWorkers
 		if sc.workers > 0 {
 			most = sc.workers

@@ -1075,6 +1075,14 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	if code != 2 || !strings.Contains(stdout, "min-workers 2") || !strings.Contains(stdout, `[script."missing.pl"] names no script`) {
 		t.Errorf("min_workers above workers and a table naming no script: exit %d, %q; want both lines", code, stdout)
 	}
+	// A script's own min_workers above its own workers: one line, not two.
+	if err := os.WriteFile(conf, []byte("[script.\"ok.pl\"]\nmin_workers = 5\nworkers = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runMenshenIn(t, cwd, nil, "check", "--scripts", dir, "--config", conf)
+	if code != 2 || strings.Count(stdout, "min_workers 5") != 1 {
+		t.Errorf("a script's min_workers above its workers: exit %d, %q; want the problem once", code, stdout)
+	}
 	// serve refuses the missing wrapper command as a config problem.
 	if err := os.WriteFile(conf, []byte("[[wrapper]]\next = \".php\"\ncommand = \"/nonexistent-menshen-php-cgi\"\n"), 0o644); err != nil {
 		t.Fatal(err)

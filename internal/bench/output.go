@@ -20,6 +20,9 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
+	for _, sr := range rep.Scripts {
+		sr.OK = sr.passed()
+	}
 	if err := enc.Encode(rep); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}

@@ -74,4 +74,9 @@ func TestWriteJSON(t *testing.T) {
 	if len(got.Scripts) != 3 || got.Scripts[0].Modes[ModeFastCGI].RPS != 2468 || got.Ceiling != 41000 || got.Scripts[1].Same {
 		t.Errorf("round trip lost data:\n%s", b.String())
 	}
+	if len(got.Scripts) == 3 {
+		if ok := []bool{got.Scripts[0].OK, got.Scripts[1].OK, got.Scripts[2].OK}; !ok[0] || ok[1] || ok[2] {
+			t.Errorf("ok = %v, want true only for the script that answered the same without failures:\n%s", ok, b.String())
+		}
+	}
 }

@@ -105,6 +105,15 @@ type ScriptReport struct {
 	Same       bool   `json:"same"`
 	Difference string `json:"difference,omitempty"`
 	Error      string `json:"error,omitempty"` // the run of this script failed
+	// OK is the script's verdict in the JSON form: the same answers in
+	// both modes and no request failed (what Err holds against it).
+	OK bool `json:"ok"`
+}
+
+// passed reports whether the script answered the same in both modes with
+// no failed request and no failed run.
+func (sr *ScriptReport) passed() bool {
+	return sr.Same && sr.Error == "" && !sr.failedRequests()
 }
 
 // Err returns nil when every script answered the same in both modes and
