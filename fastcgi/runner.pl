@@ -158,6 +158,11 @@
 # string of about a hundred key counts per request (97k instructions of the
 # 570k of hello.pl in auto). While the tables stay the same it is now one
 # compiled comparison of the counts against constants (stash_same): 510k.
+# Then: no $. reset when there is no last-read handle (the runner's own
+# sysseek made one every request), the record header read with ord/vec
+# instead of unpack, the keep check of STDOUT/STDERR on a glob reference
+# (a glob copied into a variable cost more than the check), one test for
+# the three standard globs: 481k.
 #
 # ASSUMPTIONS the speed relies on (each checked by a test):
 #   - The fork sentinel: perl flushes every PerlIO handle before it forks
@@ -714,7 +719,7 @@ our $REQ_FORKS = -1;      # $FORKS when the request began
 our $KIDS;                # the runner leads its process group and /proc is its own: end_kids can work
 our $PID_MARK;            # the last pid allocated before the request's first fork (end_kids)
 our ($DEVNULL_FD, $LOG_FD);
-our @SYS_OUT;             # [handle, "dev ino"] of system() output pipes a process may still hold
+our @SYS_OUT;             # [handle, "pipe:[ino]"] of system() output pipes a process may still hold
 
 # ---------------------------------------------------------------------------
 # Logging: the gateway tags our stderr lines with the worker.
@@ -788,11 +793,15 @@ sub end_request {
 sub read_record {
     while (1) {
         if (length($RBUF) >= 8) {
-            my ($ver, $type, $id, $len, $pad) = unpack('CCnnC', $RBUF);
-            return if $ver != FCGI_VERSION_1;       # not FastCGI: drop the connection
-            if (length($RBUF) >= 8 + $len + $pad) {
-                my $content = substr($RBUF, 8, $len);
-                substr($RBUF, 0, 8 + $len + $pad, '');
+            # The header (version, type, id, content and padding lengths)
+            # by ord and vec, cheaper than an unpack: the record starts at
+            # offset 0, and vec reads 16 bits big-endian, as FastCGI has them.
+            return if ord($RBUF) != FCGI_VERSION_1;   # not FastCGI: drop the connection
+            my $len = vec($RBUF, 2, 16);
+            my $end = 8 + $len + vec($RBUF, 6, 8);
+            if (length($RBUF) >= $end) {
+                my ($type, $id, $content) = (vec($RBUF, 1, 8), vec($RBUF, 1, 16), substr($RBUF, 8, $len));
+                substr($RBUF, 0, $end, '');
                 return ($type, $id, $content);
             }
         }
@@ -842,16 +851,27 @@ sub poll_abort {
 
 # drain_fd1 sends what reached fd 1 directly (syswrite, children) since the
 # last call: it was written before anything perl still buffers.
+# While the script runs, it neither stats fd 1 (-s would set the script's
+# stat cache: `-e $f; print ...; -s _`) nor sysseeks it (that would make
+# $FD1 the last-read handle, and $. read 0): lseek to the end tells the
+# size and leaves the offset where it was, at the end (what reached fd 1
+# was read to its end), and lseek to what is new puts it there for sysread.
+# (Corpus stat_cache_print.pl.)
 sub drain_fd1 {
     return unless $OUT_CAPTURE && !$OUT_DONE;
-    my $size = -s $FD1;
-    # The last drain, while finishing, also tells next_capture what fd 1 is
-    # (nothing of the runner writes to it after that; a child would have
-    # forked).
-    $FD1_STAT = [(stat _)[0, 1], $size || 0] if $FINISHING;
+    my $size;
+    if ($FINISHING) {
+        # The last drain, while finishing, also tells next_capture what
+        # fd 1 is (nothing of the runner writes to it after that; a child
+        # would have forked). The script is done: the stat cache is free.
+        $size = -s $FD1;
+        $FD1_STAT = [(stat _)[0, 1], $size || 0];
+    } else {
+        $size = POSIX::lseek(1, 0, Fcntl::SEEK_END());
+    }
     drain_sys_out() if @SYS_OUT;
     return unless $size && $size > $OUT_OFF;
-    sysseek($FD1, $OUT_OFF, 0);
+    POSIX::lseek(1, $OUT_OFF, Fcntl::SEEK_SET());
     while (1) {
         my $n = sysread($FD1, my $buf, 65536);
         last unless $n;
@@ -930,7 +950,7 @@ sub WRITE   {
     # set comes here for every line): this request's handle in the runner
     # itself, its stream open and sending, nothing queued, nothing new on
     # fd 1 to send first (the size of the capture file), no abort to look
-    # for yet, bytes that need no encoding: one record, one send. Anything
+    # for yet (not -s: see drain_fd1), bytes that need no encoding: one record, one send. Anything
     # else, or a send that does not take the record whole, goes the long
     # way (stdout_write, conn_write). $! is the script's: put back after.
     my $errno = $! + 0;
@@ -940,7 +960,7 @@ sub WRITE   {
         && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
         && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
         && $$ == $Menshen::Runner::PID
-        && (!$Menshen::Runner::OUT_CAPTURE || (-s $Menshen::Runner::FD1 || 0) <= $Menshen::Runner::OUT_OFF)) {
+        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) <= $Menshen::Runner::OUT_OFF)) {
         my $len = length $_[1];
         my $pad = -$len & 7;
         my $rec = pack('CCnnCx', Menshen::Runner::FCGI_VERSION_1(), Menshen::Runner::FCGI_STDOUT(), $Menshen::Runner::REQ_ID, $len, $pad) . $_[1] . ("\0" x $pad);
@@ -1158,11 +1178,14 @@ sub group_members {
 # the request's capture file as its fd 1: it holds the script's stdout.
 sub holds_stdout {
     return 0 unless $OUT_CAPTURE && defined $CAP_ID;
-    my %out = map { $_->[1] => 1 } @SYS_OUT;
-    $out{$CAP_ID} = 1;
+    my %pipes = map { $_->[1] => 1 } @SYS_OUT;
     for my $m (@_) {
         my ($dev, $ino) = stat("/proc/$m->[0]/fd/1");
-        return 1 if defined $ino && $out{"$dev $ino"};
+        return 1 if defined $ino && "$dev $ino" eq $CAP_ID;
+        if (%pipes) {
+            my $name = readlink("/proc/$m->[0]/fd/1");
+            return 1 if defined $name && $pipes{$name};
+        }
     }
     return 0;
 }
@@ -1417,8 +1440,10 @@ sub system_override {
 # started may still write to (drain_sys_out, holds_stdout).
 sub keep_sys_out {
     my ($out) = @_;
-    my ($dev, $ino) = stat($out);
-    push @SYS_OUT, [$out, "$dev $ino"] if defined $ino;
+    # The pipe's name (pipe:[inode]), not a stat: this runs inside the
+    # script's system(), and a stat would set its stat cache (`_`).
+    my $id = readlink('/proc/self/fd/' . fileno($out));
+    push @SYS_OUT, [$out, $id] if defined $id;
 }
 
 # drain_sys_out sends what the processes a system() left running wrote to
@@ -3675,12 +3700,14 @@ sub capture_made {
 # unchanged: every perl-level fork flushes all handles first) and fd 1 is
 # still that file. It then is as new: empty, at offset 0, no status flags
 # (O_APPEND, O_NONBLOCK: F_SETFL), not close-on-exec (F_SETFD). Else a
-# new one replaces it.
+# new one replaces it. (The offset by POSIX::lseek on fd 1, $FD1's fd:
+# sysseek would make $FD1 the last-read handle, ${^LAST_FH}, and so $.
+# defined, which reset_fds would then have to undo every request.)
 sub next_capture {
     if ($OUT_CAPTURE && defined $CAP_ID && $FORKS == $CAP_FORKS) {
         my ($dev, $ino, $size) = $FD1_STAT && @$FD1_STAT == 3 ? @$FD1_STAT : (stat $FD1)[0, 1, 7];
         if (defined $ino && "$dev $ino" eq $CAP_ID
-            && (!$size || truncate($FD1, 0)) && defined sysseek($FD1, 0, 0)
+            && (!$size || truncate($FD1, 0)) && POSIX::lseek(1, 0, 0) == 0
             && fcntl($FD1, Fcntl::F_SETFL(), 0) && fcntl($FD1, Fcntl::F_SETFD(), 0)) {
             $CAP_READY = 1;
             return;
@@ -3722,14 +3749,18 @@ sub layer_sig {
 }
 
 # out_keepable tells whether the request's output handle (STDOUT or STDERR,
-# glob g, named name) can serve the next request as if new.
+# g a reference to its glob, named name) can serve the next request as if
+# new. (A glob reference, not the glob: copying a glob into a variable
+# costs more than the rest; layer_sig is inlined for the same reason.)
 sub out_keepable {
     my ($g, $cur, $sig, $name) = @_;
     my $io = *{$g}{IO};
-    return 0 unless $io && $cur && $io == $cur && !tied(*{$g}) && layer_sig($g, 1) eq $sig;
+    no warnings 'uninitialized';
+    return 0 unless $io && $cur && $io == $cur && !tied(*{$g})
+        && join(',', PerlIO::get_layers($g, details => 1, output => 1)) eq $sig;
     # The format variables are the selected handle's. The previous selection
     # is not put back: after the script, reset_fds selects STDOUT anyway.
-    select($g);
+    select(*{$g});
     return $- == 0 && $% == 0 && $= == 60 && $~ eq $name && $^ eq "${name}_TOP";
 }
 
@@ -3830,7 +3861,7 @@ sub finish_stdout {
         eval { $io->flush };
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.
-    if (!$OUT_DONE && out_keepable(*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
+    if (!$OUT_DONE && out_keepable(\*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
         $KEEP_OUT = $io;
     } else {
         eval { close($io) } if $io;     # flushes, then ends FCGI_STDOUT
@@ -3887,7 +3918,7 @@ sub reset_fds {
     *main::STDIN = *$IDLE_IN{IO};
     undef $STDIN_FH;
     my $err = *main::STDERR{IO};
-    if (out_keepable(*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR')) {
+    if (out_keepable(\*main::STDERR, $CUR_ERR, $SIG_ERR, 'STDERR')) {
         $KEEP_ERR = $err;
     } else {
         close($err) if $err;
@@ -3911,8 +3942,9 @@ sub reset_fds {
     close(*main::ARGVOUT) if defined fileno(*main::ARGVOUT);
     # $. as in a new process: undef, no last-read handle (PL_last_in_gv,
     # cleared when the handle it names is freed). Once it is undef, it
-    # stays so until a handle is read again.
-    if (defined $.) {
+    # stays so until a handle is read again. Nothing to do when it already
+    # is: no last-read handle (${^LAST_FH} undef) and $. undef.
+    if (defined $. || defined ${^LAST_FH}) {
         { open(my $fh, '<', \'') or last; my $at = tell($fh); }
         $. = undef;
     }
@@ -3924,14 +3956,18 @@ sub reset_fds {
 # handle kept for the next request). Each gets a body of its own again,
 # empty; reset_fds then gives it its handle. (The scalar of a glob's body
 # tells which body it has: \$main::STDERR.)
+# (@STD_SV holds each glob's scalar, by position: a reference, so that its
+# address cannot be reused. The common case, no body changed, is one test.)
 my @STD_GLOBS = (\*main::STDIN, \*main::STDOUT, \*main::STDERR);
-my %STD_SV;
+my @STD_SV = (0, 0, 0);
 sub restore_std_globs {
-    for my $g (@STD_GLOBS) {
-        my $sv = *{$g}{SCALAR};
-        next if $sv == ($STD_SV{$g} // 0);
-        undef *$g if $STD_SV{$g};
-        $STD_SV{$g} = *{$g}{SCALAR};
+    return if *main::STDIN{SCALAR} == $STD_SV[0] && *main::STDOUT{SCALAR} == $STD_SV[1]
+        && *main::STDERR{SCALAR} == $STD_SV[2];
+    for my $i (0 .. $#STD_GLOBS) {
+        my $g = $STD_GLOBS[$i];
+        next if *{$g}{SCALAR} == $STD_SV[$i];
+        undef *$g if $STD_SV[$i];
+        $STD_SV[$i] = *{$g}{SCALAR};
     }
 }
 
