@@ -1071,6 +1071,38 @@ func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
 	}
 }
 
+// TestLive_LibraryRenamedOverThenRemoved: a library replaced by a rename
+// onto its name (an event that reads as the name made anew) and removed
+// before the rescan was loaded by the workers all the same: they retire,
+// and the next request fails to load it, as a CGI process would.
+func TestLive_LibraryRenamedOverThenRemoved(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(s.dir, "lib")
+	mustWriteFile(t, filepath.Join(lib, "RoLib.pm"), "package RoLib;\nsub v { 1 }\n1;\n", 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "ro.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse RoLib;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", RoLib::v(), \"\\n\";\n", 0o755)
+	time.Sleep(300 * time.Millisecond) // the new directory is watched
+	p1, b := s.get(t, "ro.pl")
+	if b != "1\n" {
+		t.Fatalf("ro.pl: %q", b)
+	}
+	time.Sleep(300 * time.Millisecond) // a rescan since: lib/RoLib.pm is known
+	mustWriteFile(t, filepath.Join(lib, "new.pm"), "package RoLib;\nsub v { 2 }\n1;\n", 0o644)
+	if err := os.Rename(filepath.Join(lib, "new.pm"), filepath.Join(lib, "RoLib.pm")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(lib, "RoLib.pm")); err != nil {
+		t.Fatal(err)
+	}
+	if !waitGone(2*time.Second, p1) {
+		t.Errorf("worker %d that loaded RoLib.pm still alive after it was replaced and removed", p1)
+	}
+}
+
 // TestLive_HardLinkedReleaseMovedIn: a release built with hard links (cp
 // -al, rsync --link-dest) and moved into place with mv keeps its scripts'
 // files, and so their workers. Its first request must still run in the

@@ -77,9 +77,14 @@ type watchState struct {
 	started bool            // the first scan is done: directories watched from now on are new
 	touched map[string]bool // files named by events since the last rescan
 	// born holds the touched files whose first event since the last
-	// rescan made them: one gone again by the rescan (a copy renamed at
-	// once, a tool's staging name) was never a library a worker loaded.
+	// rescan made them where libs had none: one gone again by the rescan
+	// (a copy renamed at once, a tool's staging name) was never a library
+	// a worker loaded. (A rename onto an existing library's name is a
+	// Create too: libs tells them apart.)
 	born map[string]bool
+	// libs holds the Perl libraries of the watched directories as last
+	// seen: listed when a directory's watch is added, kept by the rescans.
+	libs map[string]bool
 	// modes holds the files and directories whose mode or identity an
 	// event may have changed (a chmod, a file renamed into place) since
 	// the last rescan: the scripts at or under them are checked for
@@ -130,14 +135,23 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 			return
 		}
 		st.watched[dir] = ino
-		if st.started && !parent && !before {
-			// A directory new since the last scan: what was written in it
-			// before its watch existed sent no event. Its Perl libraries
-			// count as changed (a lib/ made and filled, then edited, at
-			// once: workers that loaded the first version retire).
+		if !parent && !before {
+			// Its Perl libraries (libs). In a directory new since the
+			// last scan, what was written before its watch existed sent
+			// no event: its libraries count as changed (a lib/ made and
+			// filled, then edited, at once: workers that loaded the first
+			// version retire).
 			if ents, err := os.ReadDir(dir); err == nil {
 				for _, e := range ents {
-					if p := filepath.Join(dir, e.Name()); !e.IsDir() && isPerlLib(p) {
+					p := filepath.Join(dir, e.Name())
+					if e.IsDir() || !isPerlLib(p) {
+						continue
+					}
+					if st.libs == nil {
+						st.libs = map[string]bool{}
+					}
+					st.libs[p] = true
+					if st.started {
 						if st.touched == nil {
 							st.touched = map[string]bool{}
 						}
@@ -273,7 +287,7 @@ func (g *Gateway) watchLoop(st *watchState) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
 				}
-				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 {
+				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 && !st.libs[ev.Name] {
 					if st.born == nil {
 						st.born = map[string]bool{}
 					}
@@ -438,10 +452,18 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 	}
 	mounts := map[*mount]string{}
 	for name := range st.touched {
-		if st.born[name] {
-			if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
-				continue // made and gone again since the last rescan
+		_, err := os.Lstat(name)
+		gone := errors.Is(err, fs.ErrNotExist)
+		if gone {
+			delete(st.libs, name)
+		} else {
+			if st.libs == nil {
+				st.libs = map[string]bool{}
 			}
+			st.libs[name] = true
+		}
+		if st.born[name] && gone {
+			continue // made and gone again since the last rescan
 		}
 		for _, m := range s.mounts {
 			if !within(m.dir, name) {
