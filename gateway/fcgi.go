@@ -45,6 +45,7 @@ type poolTable struct {
 	// entries by script key.
 	entries map[string]*poolEntry
 	runner  string // path of the bundled Perl runner, written on first use
+	closed  bool   // closeAll has run: no pool is made any more
 }
 
 func newPoolTable(g *Gateway) *poolTable {
@@ -107,7 +108,12 @@ func (t *poolTable) entry(s *settings, rt *route) (*poolEntry, error) {
 	sig := poolVersion{fileVersionOf(rt.info), s.poolSig(rt.key, rt.file)}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.g.closing.Load() {
+	// A request in flight when the shutdown began is served through its
+	// grace, as in cgi mode (a body still arriving then, an upload during
+	// a restart), a new pool made if need be: closeAll, at the end,
+	// stops it with the rest. Once the grace is over, or the pools are
+	// closed, none is.
+	if t.closed || t.g.hard != nil && t.g.hard.Err() != nil {
 		return nil, ErrShuttingDown
 	}
 	// Checked under t.mu, which drain (and sync) take after SetMode (and
@@ -375,6 +381,7 @@ func (t *poolTable) sync(s *settings) {
 // closeAll stops every pool and waits for them (shutdown).
 func (t *poolTable) closeAll() {
 	t.mu.Lock()
+	t.closed = true
 	var wg sync.WaitGroup
 	for k, e := range t.entries {
 		delete(t.entries, k)

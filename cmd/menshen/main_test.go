@@ -1315,6 +1315,50 @@ func TestServe_BodyStillArrivingAtTheEndOfTheGrace(t *testing.T) {
 	}
 }
 
+// TestServe_BodyFinishingInTheGraceIsServed guards C33 in fastcgi mode: a
+// request in flight when SIGTERM comes, its body still arriving (an upload
+// during a restart), is served once the body is in, as in cgi mode: it got
+// a 503 because no worker pool could be had once the shutdown had begun.
+func TestServe_BodyFinishingInTheGraceIsServed(t *testing.T) {
+	t.Parallel()
+	dir := mustCopyTestdata(t, "cgi")
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir, "--mode", "fastcgi")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := fmt.Fprintf(c, "POST /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
+		}
+	}
+	if _, err := c.Write([]byte("abcdefghij")); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v\n%s", err, s.stderr)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "CONTENT_LENGTH=20") {
+		t.Errorf("a request whose body came in during the grace: %s %.200q, want 200 from env.pl\n%s", resp.Status, b, s.stderr)
+	}
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+}
+
 // TestCheck_ExecutableWithoutShebang: an executable text file without a #!
 // line fails every request (exec format error); check names it. A program
 // (ELF, here a copy of /bin/true) is no problem.
