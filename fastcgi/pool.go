@@ -39,6 +39,10 @@ var (
 	// within StartTimeout. The wrapped error tells which. While the pool
 	// backs off after consecutive failures, Do returns the last one at once.
 	ErrStartFailed = errors.New("fastcgi: worker start failed")
+	// ErrQueueWait is returned by [Pool.Do] when its context ended while
+	// the request waited in the queue for a worker; it also matches the
+	// context's error.
+	ErrQueueWait = errors.New("fastcgi: gave up waiting in the queue for a worker")
 )
 
 // Defaults of [PoolConfig].
@@ -349,7 +353,7 @@ func (p *Pool) acquire(ctx context.Context) (waited bool, err error) {
 	case errors.Is(err, limit.ErrQueueFull):
 		return false, fmt.Errorf("pool %q: %w", p.cfg.Name, err)
 	case ctx.Err() != nil:
-		return false, ctx.Err()
+		return false, fmt.Errorf("%w: %w", ErrQueueWait, ctx.Err())
 	default:
 		return false, ErrPoolClosed
 	}

@@ -64,7 +64,7 @@ func (g *Gateway) cgiParams(s *settings, rt *route, b *body, x *exchange) *cgi.P
 func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt *route, b *body, x *exchange) (execution, error) {
 	if !s.procs.TryAcquire() {
 		if err := s.procs.Acquire(ctx); err != nil {
-			return nil, err
+			return nil, queueWaitErr(ctx, err, fmt.Sprintf("all %d CGI process slots busy (--max-procs)", s.maxProcs))
 		}
 		x.queued()
 	}

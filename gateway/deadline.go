@@ -7,6 +7,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -130,3 +131,14 @@ func (e timeoutError) Error() string {
 	return fmt.Sprintf("ran past its timeout (%v, --timeout or its [script] timeout)", e.d)
 }
 func (e timeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// queueWaitErr is err, the end of a wait in a queue for a process or a
+// worker, as the request's failure: ErrQueueWait saying what was busy
+// when its timeout ended the wait, else err.
+func queueWaitErr(ctx context.Context, err error, busy string) error {
+	var te timeoutError
+	if errors.As(context.Cause(ctx), &te) {
+		return fmt.Errorf("%w (%v): %s", ErrQueueWait, te.d, busy)
+	}
+	return err
+}

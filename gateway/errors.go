@@ -30,6 +30,10 @@ var (
 	// the bound of all of them together (body.go; 503).
 	ErrSpoolFull   = errors.New("gateway: too many request bodies at once")
 	ErrStartScript = errors.New("gateway: cannot start script")
+	// ErrQueueWait: a request waited in the queue for a process or worker
+	// for its whole timeout, its script never started (503: the gateway
+	// was too busy, not the script too slow).
+	ErrQueueWait = errors.New("gateway: waited in the queue for its whole timeout; its script never started")
 )
 
 // errEncodedSlash is the 404 of a path with a %2F, logged as such (Apache:
@@ -57,7 +61,7 @@ func statusFor(err error) int {
 		return http.StatusRequestTimeout
 	case errors.Is(err, ErrBadRequestBody):
 		return http.StatusBadRequest
-	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown), errors.Is(err, ErrSpoolFull):
+	case errors.Is(err, limit.ErrQueueFull), errors.Is(err, ErrShuttingDown), errors.Is(err, ErrSpoolFull), errors.Is(err, ErrQueueWait):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled), errors.Is(err, ErrClientGone):
 		return statusClientClosedRequest

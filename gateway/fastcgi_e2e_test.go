@@ -1215,6 +1215,43 @@ func TestTimeout_CountsFromStartNotQueue(t *testing.T) {
 	}
 }
 
+// TestTimeout_QueueWaitPastItIs503: a request that waits in the queue for
+// its whole timeout (one process or worker, three requests of 1.2 s under
+// a 2 s timeout: the third would start at 2.4 s) is answered 503 with
+// Retry-After, the gateway too busy, not 504 "ran past its timeout" for a
+// script that never started.
+func TestTimeout_QueueWaitPastItIs503(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "fastcgi", mode, func(c *Config) {
+				c.Timeout, c.MaxProcs, c.Workers = 2*time.Second, 1, 1
+			})
+			mustGet(t, s.url("sleep.pl?s=0")) // (a worker started)
+			var mu sync.Mutex
+			codes := map[int]int{}
+			retry := ""
+			var wg sync.WaitGroup
+			for range 3 {
+				wg.Go(func() {
+					resp, _ := mustGet(t, s.url("sleep.pl?s=1.2"))
+					mu.Lock()
+					defer mu.Unlock()
+					codes[resp.StatusCode]++
+					if resp.StatusCode == http.StatusServiceUnavailable {
+						retry = resp.Header.Get("Retry-After")
+					}
+				})
+			}
+			wg.Wait()
+			if codes[http.StatusOK] != 2 || codes[http.StatusServiceUnavailable] != 1 || retry != "1" {
+				t.Errorf("statuses %v (Retry-After %q), want two 200s and one 503 with Retry-After: 1", codes, retry)
+			}
+		})
+	}
+}
+
 // TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout guards C10 for a
 // script in the Perl runner that closes STDOUT and goes on past its
 // timeout: its answer was whole, so the client gets it ended cleanly (as in

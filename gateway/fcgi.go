@@ -531,6 +531,10 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			x.mode, x.pid = ModeCGI, 0
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
+		if errors.Is(err, fastcgi.ErrQueueWait) {
+			max, _ := s.workersFor(rt.key)
+			return nil, queueWaitErr(ctx, err, fmt.Sprintf("all %d workers of the script busy (--workers)", max))
+		}
 		if err != nil {
 			return nil, err
 		}

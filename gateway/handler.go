@@ -905,7 +905,7 @@ func (g *Gateway) logExit(x *exchange, err error) {
 // error it caused downstream (a short read, a killed process): that error
 // says only "context canceled" when the cause was the timeout.
 func contextErr(ctx context.Context, err error) error {
-	if ctx.Err() == nil {
+	if ctx.Err() == nil || errors.Is(err, ErrQueueWait) {
 		return err
 	}
 	cause := context.Cause(ctx)
