@@ -1049,6 +1049,9 @@ sub exit_override (;$) {
     child_exit($code) if $$ != $PID;
     CORE::exit($code) unless $IN_SCRIPT;
     $EXIT = [$code];
+    # As perl's exit sets it before it unwinds: what the unwinding
+    # destroys (a file-scope lexical's object) sees the exit status.
+    $? = $code == -1 ? -1 : $code & 0xFFFF;
     {
         local $SIG{__DIE__};
         no warnings 'exiting';
@@ -4224,6 +4227,11 @@ sub run_request {
         $status = run_end_blocks($status, @ends) & 255 if @ends && !$SKIP_END;
         @ends = ();
         child_exit($status) if $$ != $PID;
+        # What is destroyed from here on (the script's globals, its
+        # file-scope lexicals), as in a process's global destruction after
+        # its END blocks, sees the exit status in $? (a guard object that
+        # commits only on success; corpus destroy_status.pl).
+        local $? = $status;
         # File::Temp's END block, as the process's exit would run it.
         end_file_temp() if exists $INC{'File/Temp.pm'} && $MODE ne 'registry';
         # A script that names signals may have left a handler holding its

@@ -458,6 +458,7 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
 	{script: "package_late.pl", query: "q=%d"},
 	{script: "stat_cache_print.pl"},
+	{script: "destroy_status.pl", query: "q=%d", notRegistry: true},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
