@@ -1597,6 +1597,49 @@ func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
 	mustPageBeforeEnd(t, s.addr(), "daemon-stderr.sh", "page\n", "held back while the gateway waited for the daemon's stderr")
 }
 
+// TestDetachedJobOutlivesTheRequest: a job queued the README's way
+// (`setsid sh -c 'cmd > /dev/null 2>&1 < /dev/null &'`, setsid in the
+// foreground) outlives its request every time, in cgi mode and from the
+// Perl runner, though the script ends at once and its group is killed.
+// (`setsid cmd ... &` lost the job in most requests: the group was
+// killed before the background setsid had left it.)
+func TestDetachedJobOutlivesTheRequest(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid not installed (Debian package util-linux)")
+	}
+	perl := "#!/usr/bin/perl\nsystem(q{setsid sh -c 'sleep 30 > /dev/null 2>&1 < /dev/null & echo $! > job.pid'});\n" +
+		"print \"Content-Type: text/plain\\n\\nqueued\\n\";\n"
+	for _, tc := range []struct {
+		mode   Mode
+		script string
+	}{{ModeCGI, "detach.sh"}, {ModeFastCGI, "detach.pl"}} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			s := newCGISite(t, func(c *Config) { c.Mode = tc.mode })
+			mustWriteFile(t, filepath.Join(s.dir, "detach.pl"), perl, 0o755)
+			pidFile := filepath.Join(s.dir, "job.pid")
+			for i := range 8 {
+				os.Remove(pidFile)
+				resp, body := mustGet(t, s.url(tc.script))
+				if resp.StatusCode != http.StatusOK || string(body) != "queued\n" {
+					t.Fatalf("request %d: %d %q", i, resp.StatusCode, body)
+				}
+				b, err := os.ReadFile(pidFile)
+				pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+				if err != nil || pid <= 0 {
+					t.Fatalf("request %d: no job pid: %q %v", i, b, err)
+				}
+				t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+				time.Sleep(200 * time.Millisecond) // the script's group is killed by now
+				if !pidAlive(pid) {
+					t.Errorf("request %d: the detached job %d did not outlive it", i, pid)
+				}
+			}
+		})
+	}
+}
+
 // TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
 // for an HTTP/1.0 client, whose answer ends with the connection: the
 // connection's sending side is shut when the output ends.
