@@ -2415,7 +2415,7 @@ sub const_value { return defined $_[0] ? "d$_[0]" : 'u' }
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
         for my $k (keys %main::) {
-            next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/;
+            next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/ || $k =~ /\A[\x00-\x1f]/;
             return "symbol main::$k created at run time";
         }
     }
@@ -4453,7 +4453,10 @@ sub registry_compile {
     undef $STASH_SIG;
     my ($sub, $err) = compile_script();
     my @ends = take_end_blocks($endb);
-    my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ } keys %main::;
+    # (Not the interpreter's caret variables, ${^CHILD_ERROR_NATIVE} and
+    # the like, named with a control character: what they hold is perl's
+    # state, not the script's.)
+    my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ && !/\A[\x00-\x1f]/ } keys %main::;
     my @pkgs = new_stashes();
     %COMPILE_PKG = map { $_ => 1 } @pkgs;
     %RUN_STASHES = ();

@@ -459,6 +459,7 @@ var runnerCorpus = []runnerCase{
 	{script: "package_late.pl", query: "q=%d"},
 	{script: "stat_cache_print.pl"},
 	{script: "destroy_status.pl", query: "q=%d", notRegistry: true},
+	{script: "child_native.pl"},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
@@ -690,6 +691,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"imports_restore.pl", restored, 0, true},
 		{"const_redefined.pl", "switching to perlrun: symbol main::LIMIT changed", 1, false},
 		{"package_late.pl", "switching to perlrun: package Late created at run time", 3, false},
+		{"child_native.pl", "registry: compiled once", 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
