@@ -125,7 +125,7 @@ func serveCommand() *cli.Command {
 
 // signalBounce is how soon after the first a second SIGTERM or SIGINT is
 // taken for the same one, not for "stop now".
-const signalBounce = 250 * time.Millisecond
+const signalBounce = 100 * time.Millisecond
 
 func checkCommand() *cli.Command {
 	return &cli.Command{
