@@ -65,7 +65,10 @@
 #      its output is streamed. The capture file is new
 #      after every request that may have forked, so a child that outlives
 #      its request writes nowhere; else it is emptied and serves again
-#      (ASSUMPTIONS: the fork sentinel).
+#      (ASSUMPTIONS: the fork sentinel). A file the script puts on fd 1
+#      itself (a reopen of STDOUT perl does by dup2, fd1_taken) gets what
+#      it prints and its children's output until fd 1 is the capture again;
+#      a dup of STDOUT has a real descriptor of the capture (Out::PUSHED).
 #      Once the script is done, the last output, the ends of the streams
 #      and FCGI_END_REQUEST leave in one write; the restoring (7) happens
 #      after it, while the client reads.
@@ -849,6 +852,18 @@ sub poll_abort {
 # ---------------------------------------------------------------------------
 # The request's output streams.
 
+# fd1_taken tells whether the script has put something else than the
+# capture file on fd 1: perl reopens a standard handle (open(STDOUT, '>',
+# $file), in a library too, through a glob reference, or POSIX::dup2) by
+# a dup2 onto its descriptor and keeps the handle, the runner's layers
+# included. The capture file is open read-write; an output file, pipe or
+# socket put there is not: F_GETFL tells, with no path and no stat cache
+# touched.
+sub fd1_taken {
+    my $fl = fcntl($FD1, Fcntl::F_GETFL(), 0);
+    return defined $fl && ($fl & Fcntl::O_ACCMODE()) != Fcntl::O_RDWR();
+}
+
 # drain_fd1 sends what reached fd 1 directly (syswrite, children) since the
 # last call: it was written before anything perl still buffers.
 # While the script runs, it neither stats fd 1 (-s would set the script's
@@ -859,6 +874,7 @@ sub poll_abort {
 # (Corpus stat_cache_print.pl.)
 sub drain_fd1 {
     return unless $OUT_CAPTURE && !$OUT_DONE;
+    return if fd1_taken();     # (what is on fd 1 now is not the script's output)
     my $size;
     if ($FINISHING) {
         # The last drain, while finishing, also tells next_capture what
@@ -888,6 +904,16 @@ sub stdout_write {
         return;
     }
     return if $OUT_DONE;
+    if ($OUT_CAPTURE && fd1_taken()) {
+        # The script put a file (a pipe, a socket) on fd 1 (see
+        # fd1_taken): what it prints goes there, as in a CGI process.
+        while (length $buf) {
+            my $n = POSIX::write(1, $buf, length $buf);
+            last unless $n;
+            substr($buf, 0, $n, '');
+        }
+        return;
+    }
     # The gateway's FCGI_ABORT_REQUEST (its client left) is looked for
     # once a second, and every 32 writes: a select per line made a script
     # printing line by line with $| set several times slower than CGI.
@@ -936,11 +962,31 @@ sub stderr_write {
 # the stream ends when the last handle of this request on it closes, as a
 # CGI process's pipe ends with its last descriptor (OUT_LIVE).
 package Menshen::Runner::Out;
+# A dup of STDOUT the script makes (open(OLDOUT, ">&STDOUT")) has a real
+# descriptor of the capture file behind it, as in a process, and FILENO
+# tells it: else the usual "save STDOUT, reopen it to a file, put it back"
+# could not put fd 1 back (perl reopens a standard handle by a dup2 onto
+# its descriptor, and restores it from the saved handle's fileno). perl
+# asks the FILENO of the handle it dups just before it pushes the copy's
+# layers (do_openn, then PerlIO_fdupopen): $DUP_SRC is that descriptor.
+# (%DUP_FH: a dup's handle on its descriptor, by the object's address;
+# corpus reopen_stdout_lib.pl.)
+our ($DUP_SRC, %DUP_FH);
 sub PUSHED  {
     my $x = $Menshen::Runner::OUT_SERIAL;
     $Menshen::Runner::OUT_LIVE++;
     my $o = bless \$x, $_[0];
-    push @Menshen::Runner::OUT_PUSHED, $o if $Menshen::Runner::COLLECT_PUSHED;
+    if ($Menshen::Runner::COLLECT_PUSHED) {
+        push @Menshen::Runner::OUT_PUSHED, $o;
+    } elsif ($Menshen::Runner::OUT_CAPTURE) {
+        local ($!, $@);
+        my $src = defined $DUP_SRC ? $DUP_SRC : 1;
+        undef $DUP_SRC;
+        # (perl's own dup: above $^F, so close-on-exec, as perl's dups are.)
+        my ($h, $d);
+        open($h, '>&=', $src) && open($d, '>&', $h) or return $o;
+        $DUP_FH{ Scalar::Util::refaddr($o) } = $d;
+    }
     return $o;
 }
 # (A handle of an earlier request, flushed late, writes nowhere: its
@@ -960,7 +1006,8 @@ sub WRITE   {
         && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
         && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
         && $$ == $Menshen::Runner::PID
-        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) <= $Menshen::Runner::OUT_OFF)) {
+        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) <= $Menshen::Runner::OUT_OFF
+            && !Menshen::Runner::fd1_taken())) {
         my $len = length $_[1];
         my $pad = -$len & 7;
         my $rec = pack('CCnnCx', Menshen::Runner::FCGI_VERSION_1(), Menshen::Runner::FCGI_STDOUT(), $Menshen::Runner::REQ_ID, $len, $pad) . $_[1] . ("\0" x $pad);
@@ -992,13 +1039,28 @@ sub FLUSH   {
     Menshen::Runner::drain_fd1() if !$Menshen::Runner::FINISHING && !$Menshen::Runner::OUT_DONE && $$ == $Menshen::Runner::PID;
     0;
 }
-sub FILENO  { 1 }
+sub FILENO  {
+    my $d = $DUP_FH{ Scalar::Util::refaddr($_[0]) };
+    return $DUP_SRC = $d ? fileno($d) : 1;
+}
 sub BINMODE { 0 }
 sub CLOSE   {
     local $!;
+    if (my $d = delete $DUP_FH{ Scalar::Util::refaddr($_[0]) }) {
+        undef $DUP_SRC if defined $DUP_SRC && $DUP_SRC == fileno($d);
+        close($d);
+    } elsif ($Menshen::Runner::OUT_CAPTURE && $Menshen::Runner::CAP_KEEP && $$ == $Menshen::Runner::PID
+        && ${$_[0]} == $Menshen::Runner::OUT_SERIAL && Menshen::Runner::fd1_taken()) {
+        # STDOUT closed while the script's file is on fd 1: a process's
+        # close would free fd 1, and its next open of STDOUT (from a saved
+        # dup: ">&OLDOUT") take it again. Here STDOUT's descriptor is the
+        # layer's, so fd 1 gets the capture back at once, the file let go.
+        POSIX::dup2(fileno($Menshen::Runner::CAP_KEEP), 1);
+    }
     Menshen::Runner::stdout_end() if ${$_[0]} == $Menshen::Runner::OUT_SERIAL && --$Menshen::Runner::OUT_LIVE <= 0;
     0;
 }
+sub POPPED  { delete $DUP_FH{ Scalar::Util::refaddr($_[0]) }; 0 }
 
 package Menshen::Runner::Err;
 sub PUSHED  { my $x = 2; bless \$x, $_[0] }
@@ -1322,7 +1384,7 @@ sub exec_override {
 # Outside the script's own process, once STDOUT was closed, or under taint
 # checks (perl's system dies before it forks), perl's system runs.
 sub system_override {
-    if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || ${^TAINT}) {
+    if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || ${^TAINT} || fd1_taken()) {
         # (A statement of its own: under taint checks, a tainted value
         # read in the condition would make perl refuse the call.) Perl's
         # refusal names the script's line, not this one.
@@ -3691,10 +3753,13 @@ sub new_capture {
     capture_made() if $fh;
 }
 
+our $CAP_KEEP;     # a descriptor of the capture file of the runner's own (see Out::CLOSE)
 sub capture_made {
     my ($dev, $ino) = stat($FD1);
     $CAP_ID = defined $ino ? "$dev $ino" : undef;
     $CAP_FORKS = $FORKS;
+    close($CAP_KEEP) if $CAP_KEEP;
+    undef $CAP_KEEP unless open($CAP_KEEP, '>&', $FD1);
 }
 
 # next_capture readies fd 1 for the next request, after the answer. The

@@ -460,6 +460,7 @@ var runnerCorpus = []runnerCase{
 	{script: "stat_cache_print.pl"},
 	{script: "destroy_status.pl", query: "q=%d", notRegistry: true},
 	{script: "child_native.pl"},
+	{script: "reopen_stdout_lib.pl", query: "q=%d"},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
