@@ -444,9 +444,6 @@ func splitDotted(k string) []string {
 	}
 }
 
-// keyError is a validation error about one key, so that loadFile can name
-// its line. For a key of an [[array]] entry, key[0] is the array and entry
-// the entry's number from 1.
 // miscasedKeys refuses the keys the decoder took in another case than the
 // schema's (`Mode`, `[Env]`, `MAX_BODY`): it matches struct fields without
 // regard to case, but TOML keys are case-sensitive, and a file holding
@@ -472,7 +469,7 @@ func miscasedKeys(keys []toml.Key, undecoded map[string]bool, line func(toml.Key
 			if t.Kind() != reflect.Struct {
 				break
 			}
-			f, exact, ok := tomlField(t, name)
+			f, ft, exact, ok := tomlField(t, name)
 			if !ok {
 				break // (the decoder's own unknown key)
 			}
@@ -490,40 +487,34 @@ func miscasedKeys(keys []toml.Key, undecoded map[string]bool, line func(toml.Key
 				}
 				break
 			}
-			t = fieldType(t, f)
+			t = ft
 		}
 	}
 	return errs
 }
 
 // tomlField finds the field of struct t that the key name decodes into, and
-// returns its key as the schema spells it, and whether name is that spelling.
-func tomlField(t reflect.Type, name string) (key string, exact, ok bool) {
+// returns its key as the schema spells it, its type, and whether name is
+// that spelling.
+func tomlField(t reflect.Type, name string) (key string, typ reflect.Type, exact, ok bool) {
 	for i := 0; i < t.NumField(); i++ {
 		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
 		if tag == "" || tag == "-" {
 			continue
 		}
 		if tag == name {
-			return tag, true, true
+			return tag, t.Field(i).Type, true, true
 		}
 		if strings.EqualFold(tag, name) {
-			key, ok = tag, true
+			key, typ, ok = tag, t.Field(i).Type, true
 		}
 	}
-	return key, false, ok
+	return key, typ, false, ok
 }
 
-// fieldType is the type of t's field whose toml key is key.
-func fieldType(t reflect.Type, key string) reflect.Type {
-	for i := 0; i < t.NumField(); i++ {
-		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag == key {
-			return t.Field(i).Type
-		}
-	}
-	return t
-}
-
+// keyError is a validation error about one key, so that loadFile can name
+// its line. For a key of an [[array]] entry, key[0] is the array and entry
+// the entry's number from 1.
 type keyError struct {
 	key   toml.Key
 	entry int
