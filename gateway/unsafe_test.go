@@ -104,7 +104,7 @@ func TestWatch_NewDirectoryLibsCountAsChanged(t *testing.T) {
 		t.Skip(err)
 	}
 	defer w.Close()
-	st := &watchState{w: w, scripts: map[string]bool{}}
+	st := newWatchState(w)
 	g.addWatches(st, g.settings.Load(), false)
 	if len(st.touched) != 0 {
 		t.Errorf("first scan: %v counted as changed", st.touched)

@@ -45,7 +45,7 @@ func (g *Gateway) startWatch() error {
 		g.warnUnsafe(s, g.listScripts(s), nil)
 		return nil
 	}
-	st := &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}}
+	st := newWatchState(w)
 	g.addWatches(st, g.settings.Load(), false)
 	st.config = g.configSum()
 	keys := g.listScripts(g.settings.Load())
@@ -100,6 +100,11 @@ type watchState struct {
 	dirty bool
 }
 
+// newWatchState returns the state of a watcher that has scanned nothing yet.
+func newWatchState(w *fsnotify.Watcher) *watchState {
+	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]bool{}, born: map[string]bool{}}
+}
+
 // addWatches watches every directory of every mount (unless configOnly),
 // and the directory of the config file (editors replace files by renaming
 // over them).
@@ -146,9 +151,6 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 					p := filepath.Join(dir, e.Name())
 					if e.IsDir() || !isPerlLib(p) {
 						continue
-					}
-					if st.libs == nil {
-						st.libs = map[string]bool{}
 					}
 					st.libs[p] = true
 					if st.started {
@@ -288,9 +290,6 @@ func (g *Gateway) watchLoop(st *watchState) {
 					st.touched = map[string]bool{}
 				}
 				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 && !st.libs[ev.Name] {
-					if st.born == nil {
-						st.born = map[string]bool{}
-					}
 					st.born[ev.Name] = true
 				}
 				st.touched[ev.Name] = true
@@ -457,9 +456,6 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 		if gone {
 			delete(st.libs, name)
 		} else {
-			if st.libs == nil {
-				st.libs = map[string]bool{}
-			}
 			st.libs[name] = true
 		}
 		if st.born[name] && gone {
