@@ -251,6 +251,17 @@ func (s *server) stop(tb testing.TB, sig syscall.Signal) int {
 	return 0
 }
 
+// waitShutdown waits up to 5 s for the gateway to log that it is shutting
+// down: the first stop signal is handled.
+func (s *server) waitShutdown(tb testing.TB) {
+	tb.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
+		}
+	}
+}
+
 // readPid waits for a script to write its pid into file.
 func readPid(tb testing.TB, file string) int {
 	tb.Helper()
@@ -1222,11 +1233,7 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	// The second signal once the first is handled (two sent at once can
 	// reach the process as one), and past signalBounce (sooner, it is
 	// taken for the same stop signalled twice).
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
-		}
-	}
+	s.waitShutdown(t)
 	time.Sleep(time.Until(start.Add(signalBounce + 100*time.Millisecond)))
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
@@ -1288,11 +1295,7 @@ func TestServe_BodyStillArrivingAtTheEndOfTheGrace(t *testing.T) {
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
-		}
-	}
+	s.waitShutdown(t)
 	time.Sleep(time.Until(start.Add(signalBounce + 100*time.Millisecond)))
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
@@ -1332,11 +1335,7 @@ func TestServe_BodyFinishingInTheGraceIsServed(t *testing.T) {
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.stderr.String(), "shutting down"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no shutdown logged 5s after SIGTERM:\n%s", s.stderr)
-		}
-	}
+	s.waitShutdown(t)
 	if _, err := c.Write([]byte("abcdefghij")); err != nil {
 		t.Fatal(err)
 	}
