@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBody_SpoolBoundIs503: once the bodies being read or held take the
@@ -108,7 +109,10 @@ func TestBody_FullDiskIs500(t *testing.T) {
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a small tmpfs (root and a mount the machine allows are needed): %v %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	// Before TempDir's RemoveAll (cleanups run last first). A child
+	// another parallel test forks holds a copy of every descriptor until
+	// its exec, the spool file's too: the mount can be busy an instant.
+	t.Cleanup(func() { unmount(t, dir) })
 	sp := &spool{}
 	req, _ := http.NewRequest(http.MethodPost, "/x", bytes.NewReader(bytes.Repeat([]byte("z"), 4<<20)))
 	b, err := readBody(req, 64<<20, dir, sp)
@@ -121,5 +125,23 @@ func TestBody_FullDiskIs500(t *testing.T) {
 	}
 	if m, a := sp.mem.Load(), sp.all.Load(); m != 0 || a != 0 {
 		t.Errorf("after the failure: %d in memory, %d in all; want 0 and 0", m, a)
+	}
+}
+
+// unmount takes the tmpfs at dir away, retrying while it is busy, and
+// at last detaches it lazily: a mount point left behind fails
+// TempDir's cleanup ("device or resource busy").
+func unmount(t *testing.T, dir string) {
+	var out []byte
+	var err error
+	for range 50 {
+		if out, err = exec.Command("umount", dir).CombinedOutput(); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("umount %s: %v %s; detaching it lazily", dir, err, out)
+	if out, err := exec.Command("umount", "-l", dir).CombinedOutput(); err != nil {
+		t.Errorf("umount -l %s: %v %s", dir, err, out)
 	}
 }
