@@ -1667,6 +1667,31 @@ sub all_stashes {
     return %seen;
 }
 
+# known_stashes returns every package's symbol table (name => table): those
+# of %STASH_KEYS and those made since new_stashes last updated it, found as
+# new_stashes_scan finds them (in the tables whose name count moved), but
+# without updating it: new_stashes must still report them to its callers.
+# all_stashes' walk of every name of every table cost 3M instructions (a
+# perlrun request of a script with a few `use vars` globals walked twice).
+sub known_stashes {
+    my %st = map { $_ => $STASH_KEYS{$_}[0] } keys %STASH_KEYS;
+    my @todo = map { [$_, $st{$_}] } grep { scalar(keys %{ $st{$_} }) != $STASH_KEYS{$_}[1] } keys %st;
+    while (my $t = shift @todo) {
+        my ($name, $h) = @$t;
+        for my $k (keys %$h) {
+            next unless $k =~ /::\z/ && $k ne 'main::';
+            my $g = $h->{$k};
+            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
+            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
+            my $sh = *{$g}{HASH};
+            next if exists $st{$sub} && $st{$sub} == $sh;
+            $st{$sub} = $sh;
+            push @todo, [$sub, $sh];
+        }
+    }
+    return %st;
+}
+
 # new_stashes returns the packages created since %STASH_KEYS was taken, and
 # updates it. Only packages whose name count changed are looked into.
 # The symbol tables in %STASH_KEYS, and their name counts in one string:
@@ -2019,13 +2044,15 @@ sub pad_refs {
     return [] unless $pl && $pl->can('ARRAY');
     my ($names, $pad) = $pl->ARRAY;
     return [] unless $names && $names->can('ARRAY') && $pad && $pad->can('ARRAY');
+    # (The names only: a B object for each of the pad's values, most of
+    # them the ops' targets and constants, cost as much again.)
     my @names = $names->ARRAY;
-    my @svs = $pad->ARRAY;
+    my $fill = $pad->FILL;
     my @refs;
-    for my $i (1 .. $#svs) {
+    for my $i (1 .. $fill) {
         my $n = $names[$i];
         next unless ref($n) eq 'B::PADNAME' && ($n->PVX // '') =~ /^[\$\@%]./ && !($n->FLAGS & B::PADNAMEt_OUR());
-        my $sv = $svs[$i];
+        my $sv = $pad->ARRAYelt($i);
         next if !$sv || $sv->isa('B::SPECIAL') || !$sv->can('object_2svref');
         my $ref = $sv->object_2svref;
         next unless Scalar::Util::reftype($ref) =~ /\A(?:ARRAY|HASH|SCALAR|REF)\z/;
@@ -2186,6 +2213,13 @@ sub module_import {
     return 0 unless $gv->isa('B::GV') && $gv->GvFLAGS & $IMPORT_FLAG{$slot};
     my $addr = Scalar::Util::refaddr($ref);
     return 1 if $MODULE_VAR{$addr};
+    # A glob of its own (no `*x = *Mod::x` shares it) whose variable has
+    # no holder but it and the two references on the way here (script_vars'
+    # and this sub's): no other package can have it under any name. The
+    # common case, a `use vars` global, answers here without a walk (perl
+    # code reaches package variables through their globs: no count).
+    return 0 if $gv->GvREFCNT == 1 && ($slot eq 'HASH' ? Internals::SvREFCNT(%$ref)
+        : $slot eq 'ARRAY' ? Internals::SvREFCNT(@$ref) : Internals::SvREFCNT($$ref)) == 3;
     if ($REG_SUB) {
         my $key = Scalar::Util::refaddr($REG_SUB) . ':' . scalar(keys %INC);
         if (!defined $NOT_MODULE_KEY || $NOT_MODULE_KEY ne $key) {
@@ -2206,13 +2240,15 @@ sub module_import {
 sub resolve_imports {
     my ($cands, $own) = @_;
     my %want = map { $_->[0] => 1 } @$cands;
-    my %st = all_stashes();
+    my @want = keys %want;
+    my %st = known_stashes();
     my %theirs;
     for my $pkg (keys %st) {
         next if $own->{$pkg};
-        my $sh = $st{$pkg}[0];
-        for my $k (keys %want < keys %$sh ? keys %want : grep { $want{$_} } keys %$sh) {
-            my $g = $sh->{$k};
+        my $sh = $st{$pkg};
+        # (An rvalue slice, in one op: no name is created.)
+        my @g = @want < keys %$sh ? @$sh{@want} : @$sh{ grep { $want{$_} } keys %$sh };
+        for my $g (@g) {
             next unless defined $g && ref(\$g) eq 'GLOB';
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $r = *{$g}{$slot} or next;
@@ -5221,9 +5257,12 @@ sub setup {
     %SIG0 = %SIG;
     %START_ENV = %ENV;
     %SIG_BASE = %SIG;
+    # (Before the first sig_state: it reads the handlers of @SIG_NAMES.
+    # Taken with none, $SIG0_STATE never matched, and every perlrun
+    # request paid compile_sigs' copy and restore of %SIG.)
+    @SIG_NAMES = ((grep { !/^__(?:WARN|DIE)__\z/ } keys %SIG), '__WARN__', '__DIE__');
     $SIG0_STATE = sig_state();
     note_first(snapshot_watched());
-    @SIG_NAMES = ((grep { !/^__(?:WARN|DIE)__\z/ } keys %SIG), '__WARN__', '__DIE__');
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     $0 = $SCRIPT . $TAINTED;
     @INC0 = @INC;

@@ -468,6 +468,7 @@ var runnerCorpus = []runnerCase{
 	{script: "reopen_stdout.pl", query: "%d"},
 	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
 	{script: "last_fh.pl"},
+	{script: "export_var.pl", query: "%d", notRegistry: true},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
 	{script: "warn_handler.pl", notRegistry: true},
