@@ -4183,7 +4183,7 @@ sub run_request {
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
     my $perlrun = $MODE eq 'perlrun';
-    my %inc_before = $perlrun ? (map { $_ => 1 } keys %INC) : ();
+    my %inc_before = $perlrun ? %INC : ();    # (only its keys count)
     my %inc_compiled;
     my @inc_before = $perlrun || @REG_INC ? () : @INC;
 
