@@ -1656,15 +1656,23 @@ sub all_stashes {
     while (my $t = shift @todo) {
         my ($name, $h) = @$t;
         $seen{$name} = [$h, scalar keys %$h];
-        for my $k (keys %$h) {
-            next unless $k =~ /::\z/ && $k ne 'main::';
-            my $g = $h->{$k};
-            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
-            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
-            push @todo, [$sub, *{$g}{HASH}] unless exists $seen{$sub};
-        }
+        push @todo, grep { !exists $seen{ $_->[0] } } sub_stashes($name, $h);
     }
     return %seen;
+}
+
+# sub_stashes returns [name, symbol table] of each package right under the
+# package name, whose table is h.
+sub sub_stashes {
+    my ($name, $h) = @_;
+    my @subs;
+    for my $k (keys %$h) {
+        next unless $k =~ /::\z/ && $k ne 'main::';
+        my $g = $h->{$k};
+        next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
+        push @subs, [($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2), *{$g}{HASH}];
+    }
+    return @subs;
 }
 
 # known_stashes returns every package's symbol table (name => table): those
@@ -1677,16 +1685,11 @@ sub known_stashes {
     my %st = map { $_ => $STASH_KEYS{$_}[0] } keys %STASH_KEYS;
     my @todo = map { [$_, $st{$_}] } grep { scalar(keys %{ $st{$_} }) != $STASH_KEYS{$_}[1] } keys %st;
     while (my $t = shift @todo) {
-        my ($name, $h) = @$t;
-        for my $k (keys %$h) {
-            next unless $k =~ /::\z/ && $k ne 'main::';
-            my $g = $h->{$k};
-            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
-            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
-            my $sh = *{$g}{HASH};
+        for my $s (sub_stashes(@$t)) {
+            my ($sub, $sh) = @$s;
             next if exists $st{$sub} && $st{$sub} == $sh;
             $st{$sub} = $sh;
-            push @todo, [$sub, $sh];
+            push @todo, $s;
         }
     }
     return %st;
@@ -1744,17 +1747,12 @@ sub new_stashes_scan {
         push @todo, [$name, $e->[0]];
     }
     while (my $t = shift @todo) {
-        my ($name, $h) = @$t;
-        for my $k (keys %$h) {
-            next unless $k =~ /::\z/ && $k ne 'main::';
-            my $g = $h->{$k};
-            next unless ref(\$g) eq 'GLOB' && *{$g}{HASH};
-            my $sub = ($name eq 'main' ? '' : "${name}::") . substr($k, 0, -2);
-            my $sh = *{$g}{HASH};
+        for my $s (sub_stashes(@$t)) {
+            my ($sub, $sh) = @$s;
             next if exists $STASH_KEYS{$sub} && $STASH_KEYS{$sub}[0] == $sh;
             $STASH_KEYS{$sub} = [$sh, scalar keys %$sh];
             push @new, $sub;
-            push @todo, [$sub, $sh];
+            push @todo, $s;
         }
     }
     return @new;
