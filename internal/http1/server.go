@@ -857,7 +857,11 @@ func (b *requestBody) Read(p []byte) (int, error) {
 		if !c.reqEnd.IsZero() && dl.After(c.reqEnd) {
 			dl = c.reqEnd
 		}
-		c.nc.SetReadDeadline(dl)
+		b.w.readDeadline.Lock()
+		if !b.w.readDeadlineSet {
+			c.nc.SetReadDeadline(dl)
+		}
+		b.w.readDeadline.Unlock()
 	}
 	n, err := b.rc.Read(p)
 	b.read += int64(n)
@@ -905,6 +909,16 @@ type response struct {
 	err           error    // the first write error
 	handlerDone   bool
 	completed     bool // Complete has ended the answer early
+
+	// readDeadline guards readDeadlineSet and the connection's read
+	// deadline between the body's reads, which set BodyWait's, and
+	// SetReadDeadline, which may come from another goroutine while the
+	// handler reads (the gateway stopping a body still arriving at the
+	// end of the shutdown's grace): unguarded, the next read's BodyWait
+	// deadline undid a past one set between two reads, and the body kept
+	// being read.
+	readDeadline    sync.Mutex
+	readDeadlineSet bool // the handler's deadline rules the body's reads now
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -1032,8 +1046,15 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return c.nc, bufio.NewReadWriter(c.br, c.bw), nil
 }
 
-// SetReadDeadline and SetWriteDeadline serve http.ResponseController.
-func (w *response) SetReadDeadline(t time.Time) error { return w.c.nc.SetReadDeadline(t) }
+// SetReadDeadline and SetWriteDeadline serve http.ResponseController. A
+// read deadline the handler sets replaces BodyWait's for the rest of the
+// body (as net/http's replaces its ReadTimeout).
+func (w *response) SetReadDeadline(t time.Time) error {
+	w.readDeadline.Lock()
+	defer w.readDeadline.Unlock()
+	w.readDeadlineSet = true
+	return w.c.nc.SetReadDeadline(t)
+}
 func (w *response) SetWriteDeadline(t time.Time) error {
 	w.c.writeDeadline.Store(true) // possibly from another goroutine
 	return w.c.nc.SetWriteDeadline(t)

@@ -972,6 +972,62 @@ func TestServer_SlowBodyBound(t *testing.T) {
 	}
 }
 
+// TestServer_ReadDeadlineFromAnotherGoroutineStopsBody: a read deadline
+// in the past that another goroutine sets while the handler reads a body
+// still arriving (the gateway at the end of its shutdown's grace) ends
+// the body's reads, although each read sets BodyWait's own deadline: set
+// between two reads, it used to be undone by the next one, and the body
+// went on being read.
+func TestServer_ReadDeadlineFromAnotherGoroutineStopsBody(t *testing.T) {
+	t.Parallel()
+	type result struct {
+		n   int
+		err error
+	}
+	got := make(chan result, 1)
+	stopAt := make(chan time.Time, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		time.AfterFunc(200*time.Millisecond, func() {
+			stopAt <- time.Now()
+			rc.SetReadDeadline(time.Unix(1, 0))
+		})
+		n, err := io.Copy(io.Discard, r.Body)
+		got <- result{int(n), err}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Handler: h, ReadTimeout: 30 * time.Second, BodyWait: 300 * time.Millisecond, BodyMinRate: 10000}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	const size = 1 << 40
+	c := mustDial(t, ln.Addr().String())
+	mustWrite(t, c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", size))
+	go func() { // as fast as the server reads: its reads seldom wait
+		chunk := strings.Repeat("x", 64<<10)
+		for {
+			if _, err := io.WriteString(c, chunk); err != nil {
+				return // the server gave up
+			}
+		}
+	}()
+	select {
+	case r := <-got:
+		stop := <-stopAt
+		if ne, ok := r.err.(net.Error); !ok || !ne.Timeout() || r.n >= size {
+			t.Errorf("body read %d bytes of %d, error %v; want a timeout once the deadline is past", r.n, size, r.err)
+		}
+		if d := time.Since(stop); d > 2*time.Second {
+			t.Errorf("the body's reads ended %v after the past deadline, want at once", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler still reads 10s after a past read deadline")
+	}
+}
+
 func TestServer_UnreadBody(t *testing.T) {
 	t.Parallel()
 	h := withNext(func(w http.ResponseWriter, r *http.Request) {
