@@ -89,7 +89,10 @@ func runMenshen(tb testing.TB, env []string, args ...string) (code int, stdout, 
 // the test's).
 func runMenshenIn(tb testing.TB, dir string, env []string, args ...string) (code int, stdout, stderr string) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// A guard against a hung command, not a bound: a bench run drives its
+	// scripts in both modes, and on a loaded machine (CPU-bound tests
+	// beside it) took over 10 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
@@ -176,8 +179,10 @@ type server struct {
 	err    error         // Wait's result, valid after done
 }
 
-// mustServe starts `menshen serve` with args and env, and waits until addr
-// accepts connections. Cleanup kills it if the test has not stopped it.
+// mustServe starts `menshen serve` with args and env, and waits until it
+// serves: it has logged "menshen serving", and addr (and the --admin
+// address among args, if any) accepts connections. Cleanup kills it if the
+// test has not stopped it.
 func mustServe(tb testing.TB, addr string, env []string, args ...string) *server {
 	tb.Helper()
 	return mustServeInheriting(tb, addr, nil, env, args...)
@@ -211,11 +216,29 @@ func mustServeInheriting(tb testing.TB, addr string, files []*os.File, env []str
 			<-s.done
 		}
 	})
+	// Ready is more than addr accepting: menshen opens its admin listener
+	// just after the public one, and serves neither before its start (the
+	// scripts' watch, the warm pools) is done, which it logs as "menshen
+	// serving". A test that talked to the admin at once, or signalled a
+	// gateway whose first request was still in the listen queue, could
+	// otherwise meet a refused connection or a reset one.
+	addrs := []string{addr}
+	if i := slices.Index(args, "--admin"); i >= 0 && i+1 < len(args) && args[i+1] != "off" {
+		addrs = append(addrs, args[i+1])
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
+		ready := strings.Contains(s.stderr.String(), "menshen serving")
+		for _, a := range addrs {
+			if !ready {
+				break
+			}
+			c, err := net.DialTimeout("tcp", a, time.Second)
+			if ready = err == nil; ready {
+				c.Close()
+			}
+		}
+		if ready {
 			return s
 		}
 		select {
@@ -224,7 +247,7 @@ func mustServeInheriting(tb testing.TB, addr string, files []*os.File, env []str
 		default:
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("menshen serve not listening on %s after 10s:\n%s", addr, s.stderr)
+			tb.Fatalf("menshen serve not serving on %s after 10s:\n%s", strings.Join(addrs, " and "), s.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
