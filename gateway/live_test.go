@@ -1071,6 +1071,38 @@ func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
 	}
 }
 
+// TestWatch_ScriptTheWalkMissedIsNoLibrary: a new executable .pl that a
+// rescan's walk did not list (it read the directory just before a rename
+// brought the file in) is a script, not a changed Perl library: no Perl
+// worker retires. A .pl that is not executable is a library: the workers
+// that may have loaded it retire. (TestLive_StagedCopyRetiresNoWorker
+// failed once under heavy load, most likely so.)
+func TestWatch_ScriptTheWalkMissedIsNoLibrary(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
+	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	p1, b := s.get(t, "keep.pl")
+	if b != "kept\n" {
+		t.Fatalf("keep.pl: %q", b)
+	}
+	missed := func(name string, mode os.FileMode) int {
+		t.Helper()
+		mustWriteFile(t, filepath.Join(s.dir, name), src, mode)
+		st := newWatchState(nil)
+		st.touched = map[string]bool{filepath.Join(s.dir, name): true}
+		s.g.refreshLibs(st, s.g.settings.Load(), map[string]bool{})
+		p, _ := s.get(t, "keep.pl")
+		return p
+	}
+	if p2 := missed("b.pl", 0o755); p2 != p1 {
+		t.Errorf("keep.pl's worker %d replaced by %d after a script the walk missed", p1, p2)
+	}
+	if p3 := missed("lib.pl", 0o644); p3 == p1 {
+		t.Errorf("keep.pl's worker %d kept after a library changed", p1)
+	}
+}
+
 // TestLive_LibraryRenamedOverThenRemoved: a library replaced by a rename
 // onto its name (an event that reads as the name made anew) and removed
 // before the rescan was loaded by the workers all the same: they retire,

@@ -60,7 +60,13 @@ func (m *mount) reaches(real string) bool {
 		root = now
 	}
 	rel, err := filepath.Rel(root, real)
-	return err == nil && !slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
+	return err == nil && !hidden(rel)
+}
+
+// hidden tells whether the relative path rel has a dot-file or
+// dot-directory segment ("." itself is none).
+func hidden(rel string) bool {
+	return slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
 }
 
 // lstat is os.Lstat, or lstatFast on a local file system.
