@@ -2191,10 +2191,12 @@ sub scan_script_globs {
 # gone). The order among objects is the runner's (a process's is perl's
 # arena order, which varies too); ${^GLOBAL_PHASE} says RUN, not DESTRUCT.
 # It returns the name of the first variable that held one, or nothing.
-# module_import reports whether the $slot variable of $h->{$k} was
-# imported (perl flags the glob: GVf_IMPORTED_*) from a package not the
-# script's own, i.e. it is that package's variable under the same name.
-# `use vars` imports a package's own variable into itself: not a module's.
+# module_import reports, for the $slot variable ($ref) of the glob named
+# $k that perl flags imported (GVf_IMPORTED_*; $gv is the glob's B
+# object; script_vars asks only for those), whether it was imported from a
+# package not the script's own, i.e. it is that package's variable under
+# the same name. `use vars` imports a package's own variable into itself:
+# not a module's.
 # undef: only a walk of the symbol tables can tell (resolve_imports).
 # Hits are remembered by address: a module's variables live on.
 # Misses are remembered too while nothing can have changed the answer: in
@@ -2206,9 +2208,7 @@ sub scan_script_globs {
 our (%MODULE_VAR, %NOT_MODULE_VAR, $NOT_MODULE_KEY);
 my %IMPORT_FLAG = (SCALAR => B::GVf_IMPORTED_SV(), ARRAY => B::GVf_IMPORTED_AV(), HASH => B::GVf_IMPORTED_HV());
 sub module_import {
-    my ($h, $k, $slot, $ref) = @_;
-    my $gv = B::svref_2object(\$h->{$k});
-    return 0 unless $gv->isa('B::GV') && $gv->GvFLAGS & $IMPORT_FLAG{$slot};
+    my ($gv, $k, $slot, $ref) = @_;    # (gv: the glob's B object)
     my $addr = Scalar::Util::refaddr($ref);
     return 1 if $MODULE_VAR{$addr};
     # A glob of its own (no `*x = *Mod::x` shares it) whose variable has
@@ -2284,10 +2284,12 @@ sub script_vars {
             next unless exists $h->{$k};
             my $g = \$h->{$k};    # (the entry itself: see registry_changed)
             next unless ref $g eq 'GLOB';
+            my $gv;    # (its B object: made once, for the first slot kept)
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $ref = *{$g}{$slot} or next;
                 next unless $keep->($k, $slot, $ref);
-                my $import = module_import($h, $k, $slot, $ref);
+                $gv //= B::svref_2object($g);
+                my $import = $gv->GvFLAGS & $IMPORT_FLAG{$slot} ? module_import($gv, $k, $slot, $ref) : 0;
                 next if $import;
                 my $name = "$SIGIL{substr $slot, 0, 1}${pkg}::$k";
                 if (defined $import) {
