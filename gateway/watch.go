@@ -451,8 +451,8 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 	}
 	mounts := map[*mount]string{}
 	for name := range st.touched {
-		_, err := os.Lstat(name)
-		gone := errors.Is(err, fs.ErrNotExist)
+		fi, lerr := os.Lstat(name)
+		gone := errors.Is(lerr, fs.ErrNotExist)
 		if gone {
 			delete(st.libs, name)
 		} else {
@@ -469,7 +469,7 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 			if err != nil {
 				break
 			}
-			if k := scriptKey(m, filepath.ToSlash(rel)); (st.scripts[k] || before[k] || missedScript(name, rel)) && !strings.HasSuffix(name, ".pm") {
+			if k := scriptKey(m, filepath.ToSlash(rel)); (st.scripts[k] || before[k] || lerr == nil && missedScript(fi, rel)) && !strings.HasSuffix(name, ".pm") {
 				// A script (or one just removed): prune dealt with its
 				// pool. A .pm is a module whatever its mode: legacy
 				// cgi-bin trees are often chmod -R 755.
@@ -486,14 +486,13 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 	}
 }
 
-// missedScript tells whether name (rel under its mount's directory),
-// which the rescan did not list, is an executable regular file outside
-// dot-files and dot-directories all the same: a script the walk missed
-// (it read the directory just before a rename brought the file in), which
-// the next rescan lists; not a library.
-func missedScript(name, rel string) bool {
-	fi, err := os.Lstat(name)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && !hidden(filepath.ToSlash(rel))
+// missedScript tells whether a file (fi, rel under its mount's
+// directory) that the rescan did not list is an executable regular file
+// outside dot-files and dot-directories all the same: a script the walk
+// missed (it read the directory just before a rename brought the file
+// in), which the next rescan lists; not a library.
+func missedScript(fi fs.FileInfo, rel string) bool {
+	return fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && !hidden(filepath.ToSlash(rel))
 }
 
 // configSum fingerprints the config file's content ("" when absent).
