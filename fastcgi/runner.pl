@@ -2192,13 +2192,13 @@ sub scan_script_globs {
 # arena order, which varies too); ${^GLOBAL_PHASE} says RUN, not DESTRUCT.
 # It returns the name of the first variable that held one, or nothing.
 # module_import reports, for the $slot variable ($ref) of the glob named
-# $k that perl flags imported (GVf_IMPORTED_*; $gv is the glob's B
-# object; script_vars asks only for those), whether it was imported from a
-# package not the script's own, i.e. it is that package's variable under
-# the same name. `use vars` imports a package's own variable into itself:
-# not a module's.
+# $k that is not alone (see script_vars), whether it is a package's not
+# the script's own, found under the same name there: imported (perl flags
+# the glob), or aliased by the script. `use vars` imports a package's own
+# variable into itself: not a module's.
 # undef: only a walk of the symbol tables can tell (resolve_imports).
-# Hits are remembered by address: a module's variables live on.
+# Hits are remembered by address, with the package, and checked: a
+# module's variables live on, but a freed one's address can be reused.
 # Misses are remembered too while nothing can have changed the answer: in
 # registry (the script's variables live as long as its one compilation)
 # and while no module was loaded (a new module's variable could take a
@@ -2206,18 +2206,18 @@ sub scan_script_globs {
 # glob is flagged imported) cost a walk of every symbol table per request:
 # scripts/report.pl went from 254 to 201 req/s at c=1.
 our (%MODULE_VAR, %NOT_MODULE_VAR, $NOT_MODULE_KEY);
-my %IMPORT_FLAG = (SCALAR => B::GVf_IMPORTED_SV(), ARRAY => B::GVf_IMPORTED_AV(), HASH => B::GVf_IMPORTED_HV());
 sub module_import {
-    my ($gv, $k, $slot, $ref) = @_;    # (gv: the glob's B object)
+    my ($k, $slot, $ref) = @_;
     my $addr = Scalar::Util::refaddr($ref);
-    return 1 if $MODULE_VAR{$addr};
-    # A glob of its own (no `*x = *Mod::x` shares it) whose variable has
-    # no holder but it and the two references on the way here (script_vars'
-    # and this sub's): no other package can have it under any name. The
-    # common case, a `use vars` global, answers here without a walk (perl
-    # code reaches package variables through their globs: no count).
-    return 0 if $gv->GvREFCNT == 1 && ($slot eq 'HASH' ? Internals::SvREFCNT(%$ref)
-        : $slot eq 'ARRAY' ? Internals::SvREFCNT(@$ref) : Internals::SvREFCNT($$ref)) == 3;
+    if (my $m = $MODULE_VAR{$addr}) {
+        # Still that package's variable: a freed one's address can be a
+        # new variable's, the script's own.
+        my $h = stash($m->[0]);
+        my $e = $h && exists $h->{ $m->[1] } ? \$h->{ $m->[1] } : undef;
+        my $now = $e && ref $e eq 'GLOB' ? *{$e}{$slot} : undef;
+        return 1 if $now && Scalar::Util::refaddr($now) == $addr;
+        delete $MODULE_VAR{$addr};
+    }
     if ($REG_SUB) {
         my $key = Scalar::Util::refaddr($REG_SUB) . ':' . scalar(keys %INC);
         if (!defined $NOT_MODULE_KEY || $NOT_MODULE_KEY ne $key) {
@@ -2250,7 +2250,7 @@ sub resolve_imports {
             next unless defined $g && ref(\$g) eq 'GLOB';
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $r = *{$g}{$slot} or next;
-                $theirs{ Scalar::Util::refaddr($r) } = 1;
+                $theirs{ Scalar::Util::refaddr($r) } = $pkg;
             }
         }
     }
@@ -2258,8 +2258,8 @@ sub resolve_imports {
     for my $c (@$cands) {
         my ($k, $slot, $ref) = @$c;
         my $addr = Scalar::Util::refaddr($ref);
-        if ($theirs{$addr}) {
-            $MODULE_VAR{$addr} = 1;
+        if (my $pkg = $theirs{$addr}) {
+            $MODULE_VAR{$addr} = [$pkg, $k];
             next;
         }
         $NOT_MODULE_VAR{"$k $slot $addr"} = 1 if $REG_SUB;
@@ -2289,7 +2289,17 @@ sub script_vars {
                 my $ref = *{$g}{$slot} or next;
                 next unless $keep->($k, $slot, $ref);
                 $gv //= B::svref_2object($g);
-                my $import = $gv->GvFLAGS & $IMPORT_FLAG{$slot} ? module_import($gv, $k, $slot, $ref) : 0;
+                # A glob of its own (no `*x = *Mod::x` shares it) whose
+                # variable has no holder but it and $ref: no other package
+                # can have it under any name. The common case, a `use
+                # vars` or `our` global, answers here without a walk (perl
+                # code reaches package variables through their globs: no
+                # count). Else the variable may be a module's: imported
+                # (perl flags the glob), or aliased by the script itself
+                # (`*list = *Mod::list`, which perl does not flag).
+                my $alone = $gv->GvREFCNT == 1 && ($slot eq 'HASH' ? Internals::SvREFCNT(%$ref)
+                    : $slot eq 'ARRAY' ? Internals::SvREFCNT(@$ref) : Internals::SvREFCNT($$ref)) == 2;
+                my $import = $alone ? 0 : module_import($k, $slot, $ref);
                 next if $import;
                 my $name = "$SIGIL{substr $slot, 0, 1}${pkg}::$k";
                 if (defined $import) {
@@ -3233,6 +3243,11 @@ sub named_globals {
     # replace a module's sub.)
     while ($code =~ /([\$\@%*])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+)+)|(\*)\{\s*["']((?:[A-Za-z_]\w*)(?:::\w+)+)["']\s*\}/g) {
         my ($sigil, $full) = defined $1 ? ($1, $2) : ($3, $4);
+        # An element or a slice names the array or the hash it is of:
+        # $Mod::conf{k}, @Mod::list[0, 1], %Mod::conf{'a'}.
+        if ($sigil ne '*' && substr($code, pos($code), 8) =~ /\A\s*([\[{])/) {
+            $sigil = $1 eq '[' ? '@' : '%';
+        }
         next unless $full =~ /^(.*)::(\w+)\z/;
         my ($pkg, $name) = ($1, $2);
         next if $pkg eq '' || $pkg eq 'main' || $pkg =~ /^::/;

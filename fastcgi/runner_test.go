@@ -358,6 +358,9 @@ type runnerCase struct {
 	// notRegistry: compiling once changes what the script does, as under
 	// mod_perl's Registry (auto detects it and runs the script perlrun).
 	notRegistry bool
+	// requests, when more than 3: what the script checks needs more
+	// requests in one process to show.
+	requests int
 }
 
 var runnerCorpus = []runnerCase{
@@ -469,6 +472,8 @@ var runnerCorpus = []runnerCase{
 	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
 	{script: "last_fh.pl"},
 	{script: "export_var.pl", query: "%d", notRegistry: true},
+	{script: "module_alias.pl", query: "%d", notRegistry: true},
+	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
 	{script: "warn_handler.pl", notRegistry: true},
@@ -582,13 +587,14 @@ func TestRunner_SameBytesAsCGI(t *testing.T) {
 					r := startRunner(t, script, iso)
 					c := r.dial(t)
 					var cgiPIDs, runPIDs []string
-					for i := 0; i < 3; i++ {
+					n := max(3, tc.requests)
+					for i := 0; i < n; i++ {
 						query := tc.query
 						if strings.Contains(query, "%d") {
 							query = fmt.Sprintf(query, i)
 						}
 						params := runnerParams(script, method, query, tc.body)
-						if i == 2 {
+						if i == n-1 {
 							// The last request on a new connection: the
 							// runner serves one connection at a time.
 							c.Close()
