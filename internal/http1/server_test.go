@@ -920,24 +920,17 @@ func TestServer_AnswersBeforeAnUnsentBody(t *testing.T) {
 	}
 }
 
-// TestServer_SlowBodyBound: with BodyWait and BodyMinRate, a body that
-// arrives slower than the rate fails its read with a timeout long before
-// ReadTimeout, while one that keeps the rate may take longer than
-// BodyWait.
-func TestServer_SlowBodyBound(t *testing.T) {
-	t.Parallel()
-	type result struct {
-		n   int
-		err error
-	}
-	got := make(chan result, 2)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := io.ReadAll(r.Body)
-		got <- result{len(b), err}
-		if err != nil {
-			w.WriteHeader(http.StatusRequestTimeout)
-		}
-	})
+// bodyRead is what a handler's read of a request body got.
+type bodyRead struct {
+	n   int
+	err error
+}
+
+// mustServeBodyBound serves h with a Server that bounds bodies as
+// TestServer_SlowBodyBound says (BodyWait 300 ms, then 10 kB/s) on a
+// loopback port, closed in Cleanup, and returns its address.
+func mustServeBodyBound(t *testing.T, h http.Handler) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -945,8 +938,25 @@ func TestServer_SlowBodyBound(t *testing.T) {
 	srv := &Server{Handler: h, ReadTimeout: 30 * time.Second, BodyWait: 300 * time.Millisecond, BodyMinRate: 10000}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// TestServer_SlowBodyBound: with BodyWait and BodyMinRate, a body that
+// arrives slower than the rate fails its read with a timeout long before
+// ReadTimeout, while one that keeps the rate may take longer than
+// BodyWait.
+func TestServer_SlowBodyBound(t *testing.T) {
+	t.Parallel()
+	got := make(chan bodyRead, 2)
+	addr := mustServeBodyBound(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		got <- bodyRead{len(b), err}
+		if err != nil {
+			w.WriteHeader(http.StatusRequestTimeout)
+		}
+	}))
 	send := func(chunk string, every time.Duration, times int) {
-		c := mustDial(t, ln.Addr().String())
+		c := mustDial(t, addr)
 		mustWrite(t, c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", len(chunk)*times))
 		for i := 0; i < times; i++ {
 			if _, err := io.WriteString(c, chunk); err != nil {
@@ -980,31 +990,20 @@ func TestServer_SlowBodyBound(t *testing.T) {
 // went on being read.
 func TestServer_ReadDeadlineFromAnotherGoroutineStopsBody(t *testing.T) {
 	t.Parallel()
-	type result struct {
-		n   int
-		err error
-	}
-	got := make(chan result, 1)
+	got := make(chan bodyRead, 1)
 	stopAt := make(chan time.Time, 1)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	addr := mustServeBodyBound(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		time.AfterFunc(200*time.Millisecond, func() {
 			stopAt <- time.Now()
 			rc.SetReadDeadline(time.Unix(1, 0))
 		})
 		n, err := io.Copy(io.Discard, r.Body)
-		got <- result{int(n), err}
+		got <- bodyRead{int(n), err}
 		w.WriteHeader(http.StatusServiceUnavailable)
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &Server{Handler: h, ReadTimeout: 30 * time.Second, BodyWait: 300 * time.Millisecond, BodyMinRate: 10000}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	}))
 	const size = 1 << 40
-	c := mustDial(t, ln.Addr().String())
+	c := mustDial(t, addr)
 	mustWrite(t, c, fmt.Sprintf("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", size))
 	go func() { // as fast as the server reads: its reads seldom wait
 		chunk := strings.Repeat("x", 64<<10)
