@@ -354,6 +354,30 @@ func get(tb testing.TB, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// answer is what a GET got: getLater's.
+type answer struct {
+	code   int
+	header http.Header
+	body   string
+	err    error // of the request or of the body's read
+}
+
+// getLater GETs url in the background; its answer comes on the channel.
+func getLater(url string) <-chan answer {
+	ch := make(chan answer, 1)
+	go func() {
+		resp, err := http.Get(url)
+		if err != nil {
+			ch <- answer{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ch <- answer{resp.StatusCode, resp.Header, string(b), err}
+	}()
+	return ch
+}
+
 // oneLine fails unless s is exactly one non-empty line.
 func oneLine(tb testing.TB, what, s string) {
 	tb.Helper()
@@ -371,22 +395,7 @@ func TestServe_SIGTERMLetsRequestFinish(t *testing.T) {
 	addr := freeAddr(t)
 	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
 
-	type result struct {
-		code int
-		body string
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
-		resp, err := http.Get("http://" + addr + "/cgi-bin/slow.sh")
-		if err != nil {
-			res <- result{err: err}
-			return
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		res <- result{resp.StatusCode, string(b), err}
-	}()
+	res := getLater("http://" + addr + "/cgi-bin/slow.sh")
 	pid := readPid(t, filepath.Join(dir, "started"))
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code %d after SIGTERM, want 0\n%s", code, s.stderr)
@@ -410,17 +419,7 @@ func TestServe_DoubledSignalIsOneStop(t *testing.T) {
 	dir := mustCopyTestdata(t, "cgi")
 	addr := freeAddr(t)
 	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
-	answer := make(chan string, 1)
-	go func() {
-		resp, err := http.Get("http://" + addr + "/cgi-bin/slow.sh")
-		if err != nil {
-			answer <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		answer <- fmt.Sprintf("%d %s", resp.StatusCode, b)
-	}()
+	res := getLater("http://" + addr + "/cgi-bin/slow.sh")
 	readPid(t, filepath.Join(dir, "started"))
 	start := time.Now()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -436,8 +435,8 @@ func TestServe_DoubledSignalIsOneStop(t *testing.T) {
 	if sent >= signalBounce {
 		t.Skipf("the second signal went %v after the first (a loaded machine): past signalBounce, it rightly counts", sent)
 	}
-	if got := <-answer; got != "200 slow done\n" {
-		t.Errorf("request in flight during a doubled SIGTERM: %q, want it finished (200)\n%s", got, s.stderr)
+	if r := <-res; r.err != nil || r.code != 200 || r.body != "slow done\n" {
+		t.Errorf("request in flight during a doubled SIGTERM: %d %q %v, want it finished (200)\n%s", r.code, r.body, r.err, s.stderr)
 	}
 	if strings.Contains(s.stderr.String(), "second signal") {
 		t.Errorf("a doubled SIGTERM taken for a second signal:\n%s", s.stderr)
@@ -1232,16 +1231,7 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	dir := mustCopyTestdata(t, "cgi")
 	addr := freeAddr(t)
 	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir)
-	answer := make(chan string, 1)
-	go func() {
-		resp, err := http.Get("http://" + addr + "/cgi-bin/sleeper.sh")
-		if err != nil {
-			answer <- err.Error()
-			return
-		}
-		resp.Body.Close()
-		answer <- fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Retry-After"))
-	}()
+	res := getLater("http://" + addr + "/cgi-bin/sleeper.sh")
 	readPid(t, filepath.Join(dir, "pids"))
 	b, _ := os.ReadFile(filepath.Join(dir, "pids"))
 	f := strings.Fields(string(b)) // the background child, then the script (its group)
@@ -1271,9 +1261,9 @@ func TestServe_SecondSignalCutsGraceShort(t *testing.T) {
 	// The script had written no header yet: the client gets the 503 the
 	// log says, not a connection closed without an answer.
 	select {
-	case got := <-answer:
-		if got != "503 1" {
-			t.Errorf("client got %q, want 503 with Retry-After: 1", got)
+	case r := <-res:
+		if r.code != 503 || r.header.Get("Retry-After") != "1" {
+			t.Errorf("client got %d (Retry-After %q, %v), want 503 with Retry-After: 1", r.code, r.header.Get("Retry-After"), r.err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("client got no answer")
