@@ -2197,7 +2197,7 @@ sub scan_script_globs {
 # the glob), or aliased by the script. `use vars` imports a package's own
 # variable into itself: not a module's.
 # undef: only a walk of the symbol tables can tell (resolve_imports).
-# Hits are remembered by address, with the package, and checked: a
+# Hits are remembered by address, with the package and name, and checked: a
 # module's variables live on, but a freed one's address can be reused.
 # Misses are remembered too while nothing can have changed the answer: in
 # registry (the script's variables live as long as its one compilation)
@@ -2205,17 +2205,37 @@ sub scan_script_globs {
 # freed address). Without that, a `use vars` variable holding data (its
 # glob is flagged imported) cost a walk of every symbol table per request:
 # scripts/report.pl went from 254 to 201 req/s at c=1.
+# An entry is [package, name, slot]. One whose variable is gone stays
+# until its address comes up again, so a module that makes a new variable
+# at each import (perlrun imports every request) would add one a request
+# for as long as the worker lives: when the table reaches
+# $MODULE_VAR_ROOM, the stale entries are dropped and the room set to
+# twice what is left (at least 64).
 our (%MODULE_VAR, %NOT_MODULE_VAR, $NOT_MODULE_KEY);
+our $MODULE_VAR_ROOM = 64;
+sub module_var_live {
+    my ($m, $addr) = @_;
+    my $h = stash($m->[0]);
+    my $e = $h && exists $h->{ $m->[1] } ? \$h->{ $m->[1] } : undef;
+    my $now = $e && ref $e eq 'GLOB' ? *{$e}{ $m->[2] } : undef;
+    return $now && Scalar::Util::refaddr($now) == $addr;
+}
+sub remember_module_var {
+    my ($addr, $pkg, $k, $slot) = @_;
+    if (keys %MODULE_VAR >= $MODULE_VAR_ROOM) {
+        module_var_live($MODULE_VAR{$_}, $_) or delete $MODULE_VAR{$_} for keys %MODULE_VAR;
+        $MODULE_VAR_ROOM = 2 * keys %MODULE_VAR;
+        $MODULE_VAR_ROOM = 64 if $MODULE_VAR_ROOM < 64;
+    }
+    $MODULE_VAR{$addr} = [$pkg, $k, $slot];
+}
 sub module_import {
     my ($k, $slot, $ref) = @_;
     my $addr = Scalar::Util::refaddr($ref);
     if (my $m = $MODULE_VAR{$addr}) {
         # Still that package's variable: a freed one's address can be a
         # new variable's, the script's own.
-        my $h = stash($m->[0]);
-        my $e = $h && exists $h->{ $m->[1] } ? \$h->{ $m->[1] } : undef;
-        my $now = $e && ref $e eq 'GLOB' ? *{$e}{$slot} : undef;
-        return 1 if $now && Scalar::Util::refaddr($now) == $addr;
+        return 1 if $m->[2] eq $slot && module_var_live($m, $addr);
         delete $MODULE_VAR{$addr};
     }
     if ($REG_SUB) {
@@ -2259,7 +2279,7 @@ sub resolve_imports {
         my ($k, $slot, $ref) = @$c;
         my $addr = Scalar::Util::refaddr($ref);
         if (my $pkg = $theirs{$addr}) {
-            $MODULE_VAR{$addr} = [$pkg, $k];
+            remember_module_var($addr, $pkg, $k, $slot);
             next;
         }
         $NOT_MODULE_VAR{"$k $slot $addr"} = 1 if $REG_SUB;

@@ -971,6 +971,34 @@ func TestRunner_PerlrunKeepsHeldSubs(t *testing.T) {
 	})
 }
 
+// TestRunner_ModuleVarsRememberedBounded: the runner remembers the
+// addresses of module variables the script's globals alias, and a module
+// that makes a new one at every import (perlrun imports every request)
+// leaves a freed address behind each time. What it remembers stays
+// bounded, so a worker that is never recycled (--max-requests 0) does not
+// grow with it. White box: the script prints the count.
+func TestRunner_ModuleVarsRememberedBounded(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/module_var_cache.pl")
+	r := startRunner(t, script, IsolationPerlrun)
+	c := r.dial(t)
+	params := runnerParams(script, "GET", "", "")
+	most := 0
+	for i := 0; i < 300; i++ {
+		got := r.do(t, c, params, "")
+		var n int
+		if _, err := fmt.Sscanf(string(got.out), "Content-Type: text/plain\n\ninit=1 remembered=%d\n", &n); err != nil || got.status != 0 {
+			t.Fatalf("request %d: status %d, %q (%v)", i+1, got.status, got.out, err)
+		}
+		if i == 10 && n == 0 {
+			t.Fatalf("request %d: nothing remembered: the script no longer exercises the cache", i+1)
+		}
+		most = max(most, n)
+	}
+	if most > 200 {
+		t.Errorf("the runner remembered %d module variables after 300 requests that each freed one", most)
+	}
+}
+
 // TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
 // connection, one request, no multiplexing; unknown names are left out.
 func TestRunner_GetValues(t *testing.T) {
