@@ -1085,6 +1085,21 @@ sub FLUSH   {
 package Menshen::Runner::Exit;
 use overload '""' => sub { "exit(" . $_[0]{code} . ")\n" }, fallback => 1;
 
+# An exit that has to die (exit_override) puts an ExitGuard in $@ first
+# (not in a DESTROY, whose die perl catches itself, setting no $@).
+# perl sets $@ to what was thrown only once the stack is unwound, at the
+# eval that caught it, and so frees the guard there: its DESTROY sends the
+# signal exit_rethrow handles. Sent before the die instead, the signal
+# came in the middle of the unwinding, between two calls perl makes into
+# the output layer to close a dup of STDOUT the unwinding frees: the
+# handler's die cut that close short, and the handle and its two
+# descriptors leaked, at every request (corpus exit_sort_dup.pl).
+package Menshen::Runner::ExitGuard;
+sub DESTROY {
+    local ($!, $?);
+    kill $Menshen::Runner::EXIT_SIG, $$ if $Menshen::Runner::EXIT_THROW;
+}
+
 package Menshen::Runner;
 
 # layered_handle returns a write handle with the via layer under a real
@@ -1127,35 +1142,46 @@ sub exit_override (;$) {
     my $x = bless { code => $code }, 'Menshen::Runner::Exit';
     # (While the script blocks the signal, it waits until the script
     # unblocks it; one still pending at the end is dropped, see run_request.)
-    if ($EXIT_SIG && script_state()) {
+    if ($EXIT_SIG && (my $state = script_state())) {
         $EXIT_THROW = $x;
         $EXIT_ARMED = 1;
         $SIG{$EXIT_SIG} = \&exit_rethrow;
-        kill $EXIT_SIG, $$;
+        if ($state == 2) {
+            # In a DESTROY perl catches the die itself and sets no $@:
+            # the signal then comes right after it.
+            kill $EXIT_SIG, $$;
+        } else {
+            $@ = bless [], 'Menshen::Runner::ExitGuard';
+        }
     }
     die $x;
 }
 
 # exit_rethrow carries an exit that had to die (exit_override) out of the
 # script's evals. The signal it handles ($EXIT_SIG, sent to the runner
-# itself) is delivered at the next statement (or && || ?:) perl runs:
-# right after an eval of the script caught the exit, before anything of
-# its own runs. It dies again, sending itself the signal again first, until
-# the runner's own eval has it: then the script's code is off the stack,
-# and a last delivery does nothing. A real exit would have left at once:
-# the code after those evals never runs, as in a CGI process.
+# itself by the ExitGuard an eval's catch frees) is delivered at the next
+# statement (or && || ?:) perl runs: right after an eval of the script
+# caught the exit, before anything of its own runs. It dies again, with a
+# new guard, until the runner's own eval has it: then the script's code is
+# off the stack, and a last delivery does nothing. A real exit would have
+# left at once: the code after those evals never runs, as in a CGI
+# process.
 sub exit_rethrow {
     return unless $EXIT_THROW;
     my $state = script_state() or return;
-    kill $EXIT_SIG, $$;
-    # Not from inside a DESTROY the unwinding runs, or the runner's own
-    # code (its output layer): perl would swallow the die there and cut
-    # that code short. The signal comes again at the next statement.
-    return if $state == 2;
+    # Not from inside a DESTROY (the guard's own among them), or the
+    # runner's own code (its output layer): perl would swallow the die
+    # there and cut that code short. The signal comes again at the next
+    # statement.
+    if ($state == 2) {
+        kill $EXIT_SIG, $$;
+        return;
+    }
     # perl dies again with what a signal handler died with, calling the
     # __DIE__ hook then: none while an exit leaves (a hook the script
     # made local comes back as the stack unwinds, as in a real exit).
     $SIG{__DIE__} = undef;
+    $@ = bless [], 'Menshen::Runner::ExitGuard';
     die $EXIT_THROW;
 }
 
