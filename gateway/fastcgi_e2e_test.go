@@ -1378,6 +1378,67 @@ func TestFastCGI_StreamsPastStderr(t *testing.T) {
 	}
 }
 
+// TestFastCGI_StderrBeforeOutputHasPidInOrder guards C9 in fastcgi mode:
+// many stderr lines a worker writes before its first output (a warning in
+// a loop, then the header) are all logged with its pid, in the order it
+// wrote them (past 64 such lines the rest once went out first, without a
+// pid).
+func TestFastCGI_StderrBeforeOutputHasPidInOrder(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "warnloop.pl"), "#!/usr/bin/perl\nprint STDERR \"warnloop line $_\\n\" for 1 .. 100;\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nok\\n\";\n", 0o755)
+	resp, body := mustGet(t, s.url("warnloop.pl"))
+	if resp.StatusCode != 200 || string(body) != "ok\n" {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+	pid := s.pidOf(t, resp.Header)
+	var lines []*logrus.Entry
+	waitFor(2*time.Second, func() bool {
+		lines = lines[:0]
+		for _, e := range s.hook.AllEntries() {
+			if strings.HasPrefix(e.Message, "warnloop line ") {
+				lines = append(lines, e)
+			}
+		}
+		return len(lines) == 100
+	})
+	if len(lines) != 100 {
+		t.Fatalf("%d stderr lines logged, want 100", len(lines))
+	}
+	for i, e := range lines {
+		if want := fmt.Sprintf("warnloop line %d", i+1); e.Message != want {
+			t.Fatalf("stderr log entry %d is %q, want %q: out of order", i+1, e.Message, want)
+		}
+		if p, _ := fieldInt(e.Data["pid"]); p != pid {
+			t.Fatalf("%q logged with pid %v, want the worker's %d", e.Message, e.Data["pid"], pid)
+		}
+	}
+}
+
+// TestStderrLog_PastTheHeldBoundKeepsOrder: lines past the bound of held
+// ones (pid still unknown) are logged after the held ones, not before.
+func TestStderrLog_PastTheHeldBoundKeepsOrder(t *testing.T) {
+	log, hook := test.NewNullLogger()
+	l := &stderrLog{g: &Gateway{log: log}, req: 1, script: "x.pl"}
+	for i := range maxHeldStderr + 10 {
+		l.line(fmt.Appendf(nil, "line %d", i))
+	}
+	l.setPID(42)
+	l.line([]byte("last"))
+	got := hook.AllEntries()
+	if len(got) != maxHeldStderr+11 {
+		t.Fatalf("%d entries, want %d", len(got), maxHeldStderr+11)
+	}
+	for i, e := range got[:maxHeldStderr+10] {
+		if want := fmt.Sprintf("line %d", i); e.Message != want {
+			t.Fatalf("entry %d is %q, want %q", i, e.Message, want)
+		}
+	}
+	if e := got[len(got)-1]; e.Message != "last" || e.Data["pid"] != int64(42) {
+		t.Errorf("last entry %q pid %v (%T), want \"last\" with pid 42", e.Message, e.Data["pid"], e.Data["pid"])
+	}
+}
+
 // TestFastCGI_AppExitingAfterEachRequestFailsNothing guards C22 for a
 // native application with its own max-requests of 1 (it answers, then
 // exits): under concurrent load, requests meeting a worker on its way out

@@ -507,7 +507,9 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			Stdin:    stdin,
 			Stderr:   errLog.line,
 			Dequeued: x.queued,
-			Worker:   func(pid int) { x.pid = pid },
+			// The worker's pid is its stderr's from here (a retry on
+			// another worker gives that one's).
+			Worker: func(pid int) { x.pid = pid; errLog.setPID(pid) },
 			// A native program (FCGI.pm, php-cgi) may end a request with
 			// a body before it reads the body's end, which libfcgi then
 			// takes for a protocol error on the kept connection (the
@@ -560,10 +562,8 @@ func encodePairs(dst []byte, r *http.Request, p *cgi.Params) ([]byte, error) {
 
 // stderrLog logs a request's stderr lines (a CGI script's stderr, a
 // worker's FCGI_STDERR) with the pid (C9). Lines that come before the pid
-// is known are held until then, a bounded number of them: a FastCGI pool
-// tells the pid only once Do returns, after the first output, so a warning
-// at the top of a script comes first. Its logger is made at the first line:
-// most requests have none.
+// is known are held until then, a bounded number of them, in order. Its
+// logger is made at the first line: most requests have none.
 type stderrLog struct {
 	g      *Gateway
 	req    uint64
@@ -575,18 +575,29 @@ type stderrLog struct {
 	held   [][]byte
 }
 
-// maxHeldStderr bounds the lines held while the pid is unknown; later ones
-// are logged without it.
+// maxHeldStderr bounds the lines held while the pid is unknown: past it
+// they are logged without it, the held ones first.
 const maxHeldStderr = 64
 
 func (l *stderrLog) line(b []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.set && len(l.held) < maxHeldStderr {
-		l.held = append(l.held, bytes.Clone(b))
-		return
+	if !l.set {
+		if len(l.held) < maxHeldStderr {
+			l.held = append(l.held, bytes.Clone(b))
+			return
+		}
+		l.logHeld()
 	}
 	stderrLine(l.logger(), l.pid, b)
+}
+
+// logHeld logs the held lines with l.pid. l.mu is held.
+func (l *stderrLog) logHeld() {
+	for _, b := range l.held {
+		stderrLine(l.logger(), l.pid, b)
+	}
+	l.held = nil
 }
 
 // logger returns the request's stderr logger. l.mu is held.
@@ -603,10 +614,7 @@ func (l *stderrLog) setPID(pid int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pid, l.set = int64(pid), true
-	for _, b := range l.held {
-		stderrLine(l.logger(), l.pid, b)
-	}
-	l.held = nil
+	l.logHeld()
 }
 
 // fastcgiStatus maps the fastcgi package's errors (C22).
