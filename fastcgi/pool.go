@@ -683,19 +683,35 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
 		resp.Close()
 		w.putConn(c, false)
-		// A reset, rather than a plain end, means the worker exited with
-		// the request unread (Unix sockets report unread data as
-		// ECONNRESET); a worker that read it and then died gives EOF.
-		if kept && isStale(err) && ctx.Err() == nil && !w.exited() {
-			return staleOnly(err)
+		if ctx.Err() != nil || !isStale(err) {
+			return fail(err, true, false)
 		}
-		return fail(err, true, served > 0 && isStale(err))
+		// A reset, rather than a plain end, means the worker's end of the
+		// connection closed with some of the request unread (Unix sockets
+		// report unread data as ECONNRESET): an application ending by
+		// design between requests (its own max-requests; a process
+		// manager's child) left it all unread, and another worker may
+		// have it. But one that died while it ran the request may have
+		// left its end unread too (php-cgi runs the script before it
+		// reads the end of FCGI_STDIN): run again, it would run twice
+		// (C22: 502). Only an exit with status 0 tells the first.
+		switch ended, clean := w.waitEnd(endWait); {
+		case !ended && kept:
+			return staleOnly(err)
+		case ended && clean && (kept || served > 0):
+			return fail(err, true, true)
+		}
+		return fail(err, true, false)
 	}
 	if err != nil {
 		pr.setErr(err)
 	}
 	return pr, false, nil
 }
+
+// endWait bounds how long run waits for a worker whose connection was
+// reset to end, to learn how it ended.
+const endWait = 500 * time.Millisecond
 
 // isStale reports whether err says the peer was gone before it read the
 // request: the write found the socket closed (EPIPE), or the worker exited

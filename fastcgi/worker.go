@@ -262,6 +262,20 @@ func (w *worker) exited() bool {
 	}
 }
 
+// waitEnd waits up to d for the worker's process to be reaped and reports
+// whether it was, and whether it exited with status 0 (an end by design,
+// not a crash nor a kill).
+func (w *worker) waitEnd(d time.Duration) (ended, clean bool) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-w.done:
+		return true, w.waitErr == nil
+	case <-t.C:
+		return false, false
+	}
+}
+
 // Stop ends the worker gracefully: SIGTERM to its process group, up to grace
 // for it to exit, then SIGKILL to the group. It blocks until the process is
 // reaped and the socket file removed, and is idempotent and safe for

@@ -515,6 +515,60 @@ func TestFastCGI_WorkerKilledMidRequest(t *testing.T) {
 	}
 }
 
+// TestFastCGI_NativeWorkerKilledMidRequestRunsOnce guards C22 for native
+// workers, which (unlike the runner) may die with part of the request
+// unread (php-cgi runs the script before it reads the end of FCGI_STDIN):
+// the request whose worker is killed gets 502, and it is not sent to
+// another worker, where it would run a second time (a POST's side effect
+// twice).
+func TestFastCGI_NativeWorkerKilledMidRequestRunsOnce(t *testing.T) {
+	t.Parallel()
+	mustPerlFCGI(t)
+	s := newPHPSite(t, "", nil)
+	mustWriteFile(t, filepath.Join(s.dir, "side.php"), "<?php\nfile_put_contents($_GET['f'], getmypid() . \"\\n\", FILE_APPEND);\nsleep(20);\necho \"done\\n\";\n", 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "side.fcgi"), "#!/usr/bin/perl\nuse FCGI;\nmy $r = FCGI::Request();\nwhile ($r->Accept() >= 0) {\n    my ($f) = $ENV{QUERY_STRING} =~ /f=(.*)/;\n    open(my $o, '>>', $f) or die; print $o \"$$\\n\"; close $o;\n    sleep 20;\n    print \"Content-Type: text/plain\\r\\n\\r\\ndone\\n\";\n}\n", 0o755)
+	for _, script := range []string{"side.php", "side.fcgi"} {
+		for _, post := range []bool{true, false} {
+			for i := range 2 {
+				f := filepath.Join(t.TempDir(), "ran")
+				url := s.url(script + "?f=" + f)
+				done := make(chan result, 1)
+				go func() {
+					if !post {
+						done <- fetch(noRedirectClient, url)
+						return
+					}
+					resp, err := noRedirectClient.Post(url, "application/x-www-form-urlencoded", strings.NewReader("a=1&b=2"))
+					if err != nil {
+						done <- result{err: err}
+						return
+					}
+					defer resp.Body.Close()
+					b, err := io.ReadAll(resp.Body)
+					done <- result{status: resp.StatusCode, body: string(b), err: err}
+				}()
+				pid := mustReadPids(t, f, 5*time.Second)[0]
+				s.seen.add(pid)
+				if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+					t.Fatalf("kill worker %d: %v", pid, err)
+				}
+				select {
+				case r := <-done:
+					if r.err != nil || r.status != http.StatusBadGateway {
+						t.Errorf("%s post=%v #%d: status %d err %v body %q, want 502", script, post, i, r.status, r.err, r.body)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatalf("%s post=%v #%d: no answer within 5s of its worker's death", script, post, i)
+				}
+				time.Sleep(200 * time.Millisecond)
+				if pids := mustReadPids(t, f, time.Second); len(pids) != 1 {
+					t.Errorf("%s post=%v #%d: the script ran %d times (pids %v), want once", script, post, i, len(pids), pids)
+				}
+			}
+		}
+	}
+}
+
 // TestFastCGI_IdleWorkerRetired guards C22: a worker idle past IdleTimeout
 // exits, and the next request starts a new one.
 func TestFastCGI_IdleWorkerRetired(t *testing.T) {
