@@ -279,6 +279,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			if rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path); waited && err2 == nil && rt2.key == rt.key {
 				rt, nph = rt2, rt2.nph()
 				start()
+			} else if routeGone(err2) {
+				// Removed under its start: the answer a request a
+				// moment later gets (C31), not the start's failure.
+				err = err2
 			}
 		}
 		if err != nil {
@@ -304,7 +308,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		ferr := ex.finish(false)
 		rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path)
 		if err2 != nil || rt2.key != rt.key {
-			if ferr != nil {
+			if routeGone(err2) {
+				err = err2 // (as above)
+			} else if ferr != nil {
 				err = fmt.Errorf("%w (%v)", err, ferr)
 			}
 			g.fail(w, x, contextErr(ctx, err))

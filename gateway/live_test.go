@@ -353,6 +353,32 @@ func TestLive_ScriptsAddedAndRemoved(t *testing.T) {
 	}
 }
 
+// TestLive_ScriptRemovedUnderItsStartIs404 guards C31 and C10: a request
+// whose script goes away between its lookup and its start (here the
+// script removes itself and ends at once, the way perl or a worker fails
+// on a file removed under it) gets 404, the answer of a request a moment
+// later, in both modes, not the failed start's 502.
+func TestLive_ScriptRemovedUnderItsStartIs404(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode   Mode
+		script string
+	}{
+		{ModeCGI, "gone.sh"},
+		{ModeFastCGI, "gone.fcgi"}, // a native worker that never starts
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "live", tc.mode, nil)
+			mustWriteFile(t, filepath.Join(s.dir, tc.script), "#!/bin/sh\nrm -f \"$0\"\nexit 1\n", 0o755)
+			resp, body := mustGet(t, s.url(tc.script))
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s removed under its start: %d %q, want 404", tc.script, resp.StatusCode, body)
+			}
+		})
+	}
+}
+
 // TestLive_ChangedScriptRunsNewCode guards C31 in both modes: the request
 // after an edit runs the new code; in fastcgi mode on a new worker, while
 // the old worker exits.

@@ -55,6 +55,12 @@ func settlable(err error) bool {
 		(errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ETXTBSY) || errors.Is(err, syscall.ENOEXEC))
 }
 
+// routeGone reports whether err says a script is no longer there to run:
+// missing, or no longer executable.
+func routeGone(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotExecutable)
+}
+
 // settleRoute waits for a change under way where urlPath leads (see above)
 // and resolves it again; it returns the first successful resolution, or
 // the last failure, and whether it waited. It does not wait when nothing
