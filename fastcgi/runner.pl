@@ -2913,12 +2913,15 @@ sub closure_hazards {
 # differently the second time: a flip-flop (`if /start/ .. /stop/`, its
 # state in the pad), a glob in scalar context (its iterator is the op's),
 # a match-once m?? (its "used" flag is the op's), `reset` (which resets
-# them, and variables), and a require of a file by name or expression
+# them, and variables), a require of a file by name or expression
 # (`require "lib.pl"`: the second time it finds the file in %INC and runs
-# nothing). They are looked for in the compiled code, not in the source
-# text, where a word in a string (`<input type="reset">`, "fields you
-# require $n") would count too. The anonymous subs the code makes are
-# looked into as well: their clones share their ops.
+# nothing), and a lexical whose `my` may not run (lexical_kept). They are
+# looked for in the compiled code, not in the source text, where a word
+# in a string (`<input type="reset">`, "fields you require $n") would
+# count too. The anonymous subs the code makes are looked into as well:
+# their clones share their ops.
+our %SCOPE_OP = map { $_ => 1 } qw(leave scope leaveloop leavetry leavegiven leavewhen leavesub leaveeval);
+our %COND_OP = map { $_ => 1 } qw(and or dor cond_expr andassign orassign dorassign);
 sub op_hazard {
     my ($cv) = @_;
     my @cvs = ($cv);
@@ -2928,19 +2931,21 @@ sub op_hazard {
         next if $seen{$$c}++;
         my $root = $c->ROOT;
         next unless $root && $$root;
-        my @todo = ($root);
-        while (my $op = shift @todo) {
+        # (A closure's pad is new in each clone, a new one per request; an
+        # anonymous sub that closes over nothing is not cloned.)
+        my $own_pad = $$c == $$cv || !($c->CvFLAGS & B::CVf_CLONE());
+        my $lex = $own_pad ? lexical_uses($c) : undef;
+        my @todo = ([$root, 0, undef]);
+        while (my $t = shift @todo) {
+            my ($op, $croot, $chain) = @$t;
             return if ++$n > 500_000;
             my $name = $op->name;
             # (`..` compiles to flip and flop ops in list context too,
             # where it is a range with no state: grep {...} $i - 2 .. $i.
             # Only a flip the compiler did not mark for list context is a
             # flip-flop: scalar, or a context known at run time only.)
-            # (A closure's flip-flop keeps its state in the pad of each
-            # clone, a new one per request; an anonymous sub that closes
-            # over nothing is not cloned: its state stays.)
             return 'flip-flop (.. in scalar context)'
-                if $name eq 'flip' && ($$c == $$cv || !($c->CvFLAGS & B::CVf_CLONE()))
+                if $name eq 'flip' && $own_pad
                 && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST();
             return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
             return 'reset' if $name eq 'reset';
@@ -2950,13 +2955,94 @@ sub op_hazard {
                 my $proto = pad_value($c, $op->targ);
                 push @cvs, $proto if $proto && $proto->isa('B::CV') && !$proto->XSUB;
             }
+            $lex->{op}->($op, $croot, $chain) if $lex;
             next unless $op->flags & B::OPf_KIDS();
+            # A block is a scope of its own: what it declares is not seen
+            # after it. The branches of a condition (all but its first
+            # child) may not run: each is a root, below the outermost one
+            # since the last block (what lexical_kept checks against).
+            $croot = 0 if $SCOPE_OP{$name};
+            my $branch = $COND_OP{$name};
             for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
-                push @todo, $k;
+                if ($branch && $$k != ${ $op->first }) {
+                    push @todo, [$k, $croot || $$k, [$$k, $chain]];
+                } else {
+                    push @todo, [$k, $croot, $chain];
+                }
             }
         }
+        if ($lex and my $why = $lex->{kept}->()) { return $why }
     }
     return;
+}
+
+# lexical_uses collects, over a walk of a sub's ops (its {op}), where its
+# named lexicals are declared and used, and its {kept} then tells one
+# whose `my` may not run while the value stays visible: `my $x = ... if
+# COND` (when COND is false perl neither clears $x nor makes it new, so
+# it keeps what an earlier call left in it: perl documents the result as
+# undefined, and a script whose compilation runs again and again sees it
+# keep a value from request to request. (`my $x if 0`, folded away, is a
+# compilation error since perl 5.30.) A `my` in a condition's branch used
+# only in that branch (`elsif (my $m = ...) { $m }`) is fine.
+sub lexical_uses {
+    my ($c) = @_;
+    my $pl = $c->PADLIST;
+    return unless $pl && $pl->can('ARRAY');
+    my ($names) = $pl->ARRAY;
+    return unless $names && $names->can('ARRAY');
+    my @names = $names->ARRAY;
+    my %named;
+    for my $i (1 .. $#names) {
+        my $pn = $names[$i];
+        next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+        next if $pn->FLAGS & (B::PADNAMEt_OUTER() | B::PADNAMEt_OUR() | B::PADNAMEt_STATE());
+        $named{$i} = $pn->PVX;
+    }
+    return unless %named;
+    my (%cintro, %uses);
+    my $intro = B::OPpLVAL_INTRO();
+    my $op = sub {
+        my ($o, $croot, $chain) = @_;
+        my $name = $o->name;
+        return if $name eq 'null';
+        my $targ = $o->targ;
+        return unless $targ;
+        my $p = $o->private;
+        my @decl;
+        if ($name eq 'padrange') {
+            @decl = $targ .. $targ + ($p & B::OPpPADRANGE_COUNTMASK()) - 1 if $p & $intro;
+        } elsif ($name eq 'argelem') {
+            @decl = ($targ);
+        } elsif ($name eq 'multiconcat') {
+            @decl = ($targ) if ($p & $intro) && ($p & B::OPpTARGET_MY());
+        } elsif ($name =~ /^pad[ahs]v\z/ || $name eq 'enteriter') {
+            @decl = ($targ) if $p & $intro;
+        }
+        if (@decl) {
+            if ($croot) {
+                push @{ $cintro{$_} }, $croot for grep { $named{$_} } @decl;
+            }
+        } elsif ($named{$targ}) {
+            push @{ $uses{$targ} }, $chain;
+        }
+    };
+    my $kept = sub {
+        for my $i (sort { $a <=> $b } keys %cintro) {
+            for my $root (@{ $cintro{$i} }) {
+                for my $chain (@{ $uses{$i} || [] }) {
+                    my $in;
+                    for (my $l = $chain; $l; $l = $l->[1]) {
+                        $in = 1, last if $l->[0] == $root;
+                    }
+                    return "lexical $named{$i} is declared under a condition (my ... if ...): it keeps its value when the condition is false"
+                        unless $in;
+                }
+            }
+        }
+        return;
+    };
+    return { op => $op, kept => $kept };
 }
 
 # require_of_module tells a require op of a module (a bareword: `require

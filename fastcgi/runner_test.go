@@ -474,6 +474,7 @@ var runnerCorpus = []runnerCase{
 	{script: "export_var.pl", query: "%d", notRegistry: true},
 	{script: "module_alias.pl", query: "%d", notRegistry: true},
 	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
+	{script: "my_if.pl", query: "n%d", notRegistry: true},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
 	{script: "warn_handler.pl", notRegistry: true},
