@@ -4270,15 +4270,20 @@ sub restore_sig {
     # Nothing to do while %SIG is as restored last time (one C-level join;
     # a CODE handler's address cannot be reused while the base holds it).
     return if defined $SIG_STATE && sig_state() eq $SIG_STATE;
-    for my $k (keys %SIG) {
-        my $want = exists $base->{$k} ? $base->{$k} : undef;
-        my $have = $SIG{$k};
-        next if (defined $have ? "$have" : '') eq (defined $want ? "$want" : '');
-        if (!defined $want) {
-            delete $SIG{$k};        # the default disposition, read back as undef
-        } else {
-            $SIG{$k} = $want;
+    # The base's keys, no more and no fewer: a new process has one for
+    # every signal (undef: the default disposition), and `keys %SIG` shows
+    # them. So a handler goes back to the default by an assignment of
+    # undef, which keeps the key, and a key the script deleted comes back;
+    # only a key the base lacks (a __WARN__ hook) is deleted.
+    for my $k (keys %SIG, grep { !exists $SIG{$_} } keys %$base) {
+        if (!exists $base->{$k}) {
+            delete $SIG{$k};
+            next;
         }
+        my $want = $base->{$k};
+        my $have = $SIG{$k};
+        next if exists $SIG{$k} && (defined $have ? "$have" : '') eq (defined $want ? "$want" : '');
+        $SIG{$k} = $want;
     }
     $SIG{TERM} = $TERM_HANDLER;
     $SIG_STATE = sig_state();
@@ -4365,11 +4370,13 @@ sub run_request {
             restore_watched(\@WATCH_FIRST);
         }
         # SIGTERM as in a fresh process (see SIGTERM in the header): the
-        # default disposition, read back as undef, or what the script's
-        # compilation set (registry: at its one compilation). Six syscalls
-        # a request, for scripts that name signals ($TERM_SCRIPT).
+        # default disposition, read back as undef with its key still in
+        # %SIG (an assignment of undef: a delete would take the key), or
+        # what the script's compilation set (registry: at its one
+        # compilation). Six syscalls a request, for scripts that name
+        # signals ($TERM_SCRIPT).
         if ($TERM_SCRIPT) {
-            if (defined $SCRIPT_TERM && $REG_SUB) { $SIG{TERM} = $SCRIPT_TERM } else { delete $SIG{TERM} }
+            $SIG{TERM} = defined $SCRIPT_TERM && $REG_SUB ? $SCRIPT_TERM : undef;
         }
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {

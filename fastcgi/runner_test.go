@@ -483,6 +483,7 @@ var runnerCorpus = []runnerCase{
 	{script: "compile_view.pl"},
 	{script: "dollar_s.pl", query: "die"},
 	{script: "sig_term.pl"},
+	{script: "sig_keys.pl"},
 	{script: "destroy_global.pl", notRegistry: true},
 	{script: "destroy_closure.pl", query: "%d", notRegistry: true},
 	{script: "destroy_closure_global.pl", query: "%d", notRegistry: true},
