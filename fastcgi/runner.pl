@@ -1404,7 +1404,8 @@ sub exec_override {
 # metacharacters goes to /bin/sh -c), everything flushed before the fork,
 # SIGINT and SIGQUIT ignored and SIGCHLD blocked while it waits, the wait
 # status returned and in $?, and -1 with $! set (and perl's warning) when
-# the program cannot be started. It returns when the program exits, as
+# the program cannot be started, or -1 with $! set when it cannot be waited
+# for. It returns when the program exits, as
 # perl's does: what it left running with the pipe (`cmd &`) is read from
 # then on with the capture file (drain_fd1), and ended by end_kids.
 # Outside the script's own process, once STDOUT was closed, or under taint
@@ -1513,7 +1514,10 @@ sub system_override {
         $wait *= 2 if $wait < 0.05;
     }
     1 while !$done && waitpid($pid, 0) == -1 && $!{EINTR};
+    # A wait that failed (ECHILD under $SIG{CHLD} = 'IGNORE') is perl's
+    # -1, with $? = -1 and $! as the wait left it.
     my $status = $?;
+    my $errno = $status == -1 ? $! + 0 : $errno0;
     if ($eof) {
         close $out;
     } else {
@@ -1522,7 +1526,7 @@ sub system_override {
     }
     $finished = 1;
     undef $guard;
-    $! = $errno0;
+    $! = $errno;
     $? = $status;
     return $status;
 }

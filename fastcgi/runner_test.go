@@ -430,6 +430,7 @@ var runnerCorpus = []runnerCase{
 	{script: "closure_anon.pl"},
 	{script: "fork.pl"},
 	{script: "system.pl"},
+	{script: "system_chld.pl"},
 	{script: "pipe_to.pl"},
 	{script: "exec.pl"},
 	{script: "bigpost.pl", method: "POST", body: strings.Repeat("0123456789abcdef", 1<<17)},
