@@ -197,7 +197,8 @@
 # see) and compiled with `do` through an @INC hook, so the lexer reads it line by
 # line like perl reads a script file: warnings and errors name the real file
 # and line, compile errors read exactly as perl prints them (the runner adds
-# perl's "Execution of ... aborted due to compilation errors." line), and
+# perl's "Execution of ... aborted due to compilation errors." line when the
+# parse reached the end with errors, as perl does), and
 # the script inherits none of the runner's pragmas or lexicals. It runs in
 # package main, as under CGI: $main::x, $::x, __PACKAGE__, `require "lib.pl"`
 # libraries without a package line, and callbacks named by string all work.
@@ -3642,6 +3643,7 @@ sub restore_watched {
 my $HOOK_NAME = 'Menshen/Runner/Script.pl';
 our $COMPILED = 0;
 our $HOOK_SRC;
+our $PARSED;        # the compilation reached the end of the script's code
 
 sub hook {
     my (undef, $name) = @_;
@@ -3706,7 +3708,16 @@ sub compile_script {
     # The hook leaves @INC as the compilation starts (while perl still
     # walks @INC it must stay): the script's `use` of a missing module
     # lists @INC as a new process has it.
-    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name;\n";
+    # The BEGIN block at the end tells how a compilation that fails
+    # failed (perl's "Execution of ... aborted" line depends on it): with
+    # errors before it, it dies "BEGIN not safe after errors" at its line;
+    # run, it sets $PARSED (the errors came after it: a missing right
+    # curly); neither, something died before it. It is in the runner's
+    # package (a BEGIN block makes a BEGIN symbol in its package), on the
+    # last line, with no quote or slash: the text after the script's code
+    # ends a runaway string or pattern, and has the line of perl's "at EOF".
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name; package Menshen::Runner; BEGIN { \$PARSED = 1 }\n";
+    local $PARSED = 0;
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -3739,6 +3750,13 @@ sub compile_script {
     my $err = $@;
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
+    # Perl adds "Execution of ... aborted due to compilation errors." when
+    # its parse reached the end with errors, not when something died while
+    # it compiled (a FATAL warning, a die in BEGIN, a lexer error): that
+    # message is all it prints.
+    my $end = 3 + ($CODE_SRC =~ tr/\n//);
+    $err .= "Execution of $SCRIPT aborted due to compilation errors.\n"
+        if !ref $err && ($err =~ s/BEGIN not safe after errors--compilation aborted at .* line $end\.\n\z// || $PARSED);
     return (undef, $err);
 }
 
@@ -3789,14 +3807,12 @@ sub DESTROY { $_[0][0]->() }
 
 package Menshen::Runner;
 
-# compile_error prints what perl prints for a script that does not compile.
+# compile_error prints what perl prints for a script that does not compile
+# (compile_script's message).
 sub compile_error {
     my ($err) = @_;
     return if ref $err;
-    $err = "$err";
-    $err .= "Execution of $SCRIPT aborted due to compilation errors.\n"
-        unless $err =~ /compilation aborted at .* line \d+\.\n\z/;
-    print STDERR $err;
+    print STDERR "$err";
 }
 
 # endav returns perl's list of END blocks (PL_endav: once made, it stays).

@@ -655,6 +655,56 @@ func TestRunner_CorpusIsComplete(t *testing.T) {
 	}
 }
 
+// TestRunner_CompileErrorsAsPerl: a script that does not compile gets on
+// stderr the lines `perl script.pl` prints, and its exit status, in every
+// isolation level and on every request. Perl ends with "Execution of ...
+// aborted due to compilation errors." only when its parse reached the end
+// with errors, not when something died while it compiled (a FATAL
+// warning, a die in BEGIN, a lexer error).
+func TestRunner_CompileErrorsAsPerl(t *testing.T) {
+	mustRunnerPerl(t)
+	const hdr = "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\n"
+	scripts := map[string]string{
+		"syntax.pl":       hdr + "print \"a\"\nprint \"b\";\n",
+		"strict.pl":       hdr + "use strict;\n$x = 1;\n$y = 2;\n",
+		"fatal_last.pl":   hdr + "use warnings FATAL => 'all';\nprint \"hi\\n\";\n\"done\";\n",
+		"fatal_sub.pl":    hdr + "use warnings FATAL => 'all';\nsub f { my $x = 1; my $x = 2; $x }\nprint f();\n",
+		"begin_die.pl":    hdr + "BEGIN { die \"no config\\n\" }\nprint \"x\";\n",
+		"begin_die_at.pl": hdr + "BEGIN { die \"no config\" }\nprint \"x\";\n",
+		"missing.pl":      hdr + "use No::Such::Module;\nprint \"x\";\n",
+		"begin_after.pl":  hdr + "print \"a\"\nprint \"b\";\nuse POSIX;\n",
+		"unterminated.pl": hdr + "print \"abc;\n",
+		"queued_fatal.pl": hdr + "use warnings FATAL => 'all';\nprint \"a\"\nprint \"b\";\nmy $x; my $x;\n",
+		"warn_handler.pl": hdr + "BEGIN { $SIG{__WARN__} = sub { die \"W: $_[0]\" } }\nuse warnings;\n\"done\";\n",
+		"too_many.pl":     hdr + strings.Repeat("my $x = ;\n", 12),
+	}
+	dir := t.TempDir()
+	for name, src := range scripts {
+		mustWriteScript(t, filepath.Join(dir, name), src)
+	}
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		for name := range scripts {
+			t.Run(iso+"/"+strings.TrimSuffix(name, ".pl"), func(t *testing.T) {
+				t.Parallel()
+				script := filepath.Join(dir, name)
+				params := runnerParams(script, "GET", "", "")
+				want := runnerCGI(t, script, params, "")
+				r := startRunner(t, script, iso)
+				c := r.dial(t)
+				for i := 1; i <= 2; i++ {
+					got := r.do(t, c, params, "")
+					if g, w := strings.Join(got.stderr, "\n"), strings.Join(want.stderr, "\n"); g != w {
+						t.Errorf("request %d: stderr differs\nrunner: %q\nperl:   %q", i, g, w)
+					}
+					if got.status != want.status {
+						t.Errorf("request %d: status %d, perl %d", i, got.status, want.status)
+					}
+				}
+			})
+		}
+	}
+}
+
 // TestRunner_AutoSwitchesToPerlrun: auto starts in registry and leaves it,
 // with one log line, as soon as a script is shown to depend on a fresh
 // interpreter (C21: registry only where it provably changes nothing).
