@@ -273,8 +273,10 @@
 # ($Data::Dumper::Indent, Sortkeys, Terse, Useqq..., $Carp::Verbose,
 # CarpLevel, MaxArgLen..., $Storable::canonical, $Text::Wrap::columns...,
 # @CGI::Carp::WARNINGS), plus every $Pkg::var, @Pkg::var and %Pkg::var that
-# the script's source names for a package it does not declare itself, are
-# saved after compilation and restored after every request, in every mode.
+# the script's source names for a package it does not declare itself (also
+# as $Pkg'var, or through a symbolic reference to a literal name,
+# ${"Pkg::var"}), are saved after compilation and restored after every
+# request, in every mode.
 # perlrun's compilation of each request starts from each one's first value
 # (before the first compilation, or right after the compilation that loaded
 # its module; CGI::Carp's switches from their known unset state), and from
@@ -3377,9 +3379,14 @@ sub named_globals {
     my (%named, %declared, @watch);
     while ($code =~ /\bpackage\s+([A-Za-z_][\w:]*)/g) { $declared{$1} = 1 }
     # (And globs: `*Text::Wrap::wrap = sub {...}`, `*{"CGI::escapeHTML"}`
-    # replace a module's sub.)
-    while ($code =~ /([\$\@%*])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+)+)|(\*)\{\s*["']((?:[A-Za-z_]\w*)(?:::\w+)+)["']\s*\}/g) {
+    # replace a module's sub.) A name may use perl 4's separator
+    # ($Conf'count, cgi-lib-era code: perl reads $Conf::count), which
+    # follows a word character ($h{'key'} names nothing). A symbolic
+    # reference to a literal name (${"Conf::user"}, @{'Conf::list'}) names
+    # its variable as plainly as $Conf::user does.
+    while ($code =~ /([\$\@%*])\{?\s*((?:[A-Za-z_]\w*)?(?:::\w+|(?<=\w)'[A-Za-z_]\w*)+)|([\$\@%*])\{\s*["']((?:[A-Za-z_]\w*)(?:::\w+)+)["']\s*\}/g) {
         my ($sigil, $full) = defined $1 ? ($1, $2) : ($3, $4);
+        $full =~ s/'/::/g;
         # An element or a slice names the array or the hash it is of:
         # $Mod::conf{k}, @Mod::list[0, 1], %Mod::conf{'a'}.
         if ($sigil ne '*' && substr($code, pos($code), 8) =~ /\A\s*([\[{])/) {
