@@ -288,7 +288,8 @@
 # sub, a DBI driver), saved empty before the module existed, is restored to
 # what the module sets as it loads, which a new perl is asked once
 # (restore_watched, load_values); a tied one is the module's. A glob the
-# source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back.
+# source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back;
+# a sub added to one that had none (`*CGI::debug_dump = sub`) is removed.
 # DBI's cached connections: see end_dbi. Other module state persists
 # between requests, as under mod_perl.
 #
@@ -3433,11 +3434,15 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
 # snapshot_watched saves the watched module globals that exist now. A
 # tied one is the module's to set ($DBI::errstr croaks on a store). A glob
 # (`*Text::Wrap::wrap = sub`, a module's sub replaced at run time) is saved
-# for its sub. An empty scalar in a package whose module is not loaded
-# yet is saved empty, marked with the module's file: a request that loads
-# the module at run time and sets it (`require Bare; $Bare::who ||= $user`)
-# must not leave it set for the next user, and restore_watched then puts
-# back what the module sets as it loads.
+# for its sub; one without a sub, or not there yet (`*CGI::debug_dump =
+# sub`, `*{"UNIVERSAL::x"} = sub`: a sub added at run time), as a '-'
+# entry [symbol table, '-', name, module file], the file while the
+# package's module is not loaded. An empty scalar in a package whose
+# module is not loaded yet is saved empty, marked with the module's
+# file: a request that loads the module at run time and sets it
+# (`require Bare; $Bare::who ||= $user`) must not leave it set for the
+# next user, and restore_watched then puts back what the module sets as
+# it loads.
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
@@ -3446,10 +3451,14 @@ sub snapshot_watched {
         for my $v (@$vars) {
             my ($sigil, $name) = @$v;
             my $g = $h->{$name};
+            if ($sigil eq '*' && (!defined $g || ref(\$g) eq 'GLOB' && !*{$g}{CODE})) {
+                (my $file = "$pkg.pm") =~ s{::}{/}g;
+                push @snap, [$h, '-', $name, exists $INC{$file} ? undef : $file];
+                next;
+            }
             next unless defined $g && ref(\$g) eq 'GLOB';
             if ($sigil eq '*') {
-                my $code = *{$g}{CODE} or next;
-                push @snap, [\*{$g}, '*', $code];
+                push @snap, [\*{$g}, '*', *{$g}{CODE}];
                 next;
             }
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
@@ -3557,6 +3566,9 @@ sub load_values {
 sub note_first {
     my ($snap) = @_;
     for my $s (@$snap) {
+        # (No sub is no first value: the request that adds one takes it
+        # away again, see restore_watched.)
+        next if $s->[1] eq '-';
         my $a = Scalar::Util::refaddr($s->[0]);
         next if $WATCH_SEEN{$a}++;
         my ($ref, $sigil, $val) = @$s;
@@ -3603,7 +3615,7 @@ sub restore_watched {
     # what the request set after (`$Bare::who ||= $user`: the next user's).
     my %loaded;
     for my $s (@$snap) {
-        next unless defined $s->[3] && exists $INC{ $s->[3] };
+        next unless defined $s->[3] && $s->[1] eq '$' && exists $INC{ $s->[3] };
         push @{ $loaded{ $s->[3] } }, $s;
     }
     for my $file (keys %loaded) {
@@ -3630,7 +3642,7 @@ sub restore_watched {
             eval { @$ref = @$val; 1 };
         } elsif ($sigil eq '%') {
             eval { %$ref = %$val; 1 };
-        } else {
+        } elsif ($sigil eq '*') {
             # (registry keeps a module's sub the script replaced, as
             # mod_perl does: a "patch once" guarded by a global that
             # persists there too. auto is registry only while no global
@@ -3640,6 +3652,23 @@ sub restore_watched {
             next if $code && $code == $val;
             no warnings;
             *{$ref} = $val;
+        } else {
+            # A sub the request added to a module's package goes, as a
+            # replaced one is put back (and kept by registry the same
+            # way). Not one its module, loaded by the request, defined:
+            # the module stays loaded, and a replacement of that sub is
+            # the module's from now on (README).
+            next if $MODE eq 'registry' || !exists $ref->{$val};
+            my $e = \$ref->{$val};    # (the entry itself: a copy of a glob has a body of its own)
+            next unless ref $e eq 'GLOB' && *{$e}{CODE};
+            next if defined $s->[3] && exists $INC{ $s->[3] };
+            # A glob holds no "no sub" to assign: it is emptied, which
+            # also tells perl's method caches, and given its other slots
+            # back. (Deleting it would part the script's compiled code,
+            # which holds the glob, from the name.)
+            my @keep = grep { defined } map { *{$e}{$_} } qw(SCALAR ARRAY HASH IO FORMAT);
+            undef *{$e};
+            *{$e} = $_ for @keep;
         }
     }
 }

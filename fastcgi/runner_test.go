@@ -508,6 +508,7 @@ var runnerCorpus = []runnerCase{
 	{script: "module_compiles_script_code.pl", query: "%d", notRegistry: true},
 	{script: "tied_module_var.pl", query: "%d"},
 	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
+	{script: "module_sub_added.pl", query: "%d", notRegistry: true},
 	{script: "dbi_cached_txn.pl", query: "%d", module: "DBD::SQLite"},
 	{script: "class_struct.pl", query: "%d", notRegistry: true},
 	{script: "class_struct_dynamic.pl", query: "%d", notRegistry: true},
