@@ -240,8 +240,9 @@
 #            scalar context, m??, reset; a closure's flip-flop is its
 #            clone's) or requires a file. After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
-#            its subs and its symbol tables are compared with their state
-#            right after compilation: any change, e.g. `our @seen; push
+#            its subs (and whether they are defined, for a source that
+#            says `undef &name`) and its symbol tables are compared with
+#            their state right after compilation: any change, e.g. `our @seen; push
 #            @seen, 1`, switches to perlrun from the next request on, with
 #            one line on stderr saying why ("menshen-runner: x.pl: switching
 #            to perlrun: package variable @main::seen changed"). That first
@@ -684,6 +685,8 @@ our %COMPILE_PKG;         # the packages the last compilation of the script made
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
 our @REG_SCAN;    # [name, light] for each main:: name of the registry compilation
+our $UNDEF_SUB;           # the source undefines a sub (undef &name)
+our @REG_DEFINED;         # [name, sub]: the registry compilation's subs, if $UNDEF_SUB
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 
@@ -2615,6 +2618,9 @@ sub registry_changed {
         }
         next if ref $g eq 'CODE' && Scalar::Util::refaddr($g) == $addr;
         return ref $g eq 'CODE' ? "sub main::$k changed" : "symbol main::$k changed";
+    }
+    for my $d (@REG_DEFINED) {
+        return "sub $d->[0] changed" unless defined &{ $d->[1] };
     }
     # Nothing heavy to fingerprint (the common case): no hash to build.
     my %now = %REG_HEAVY || %REG_PKGS ? registry_fingerprints() : ();
@@ -4810,6 +4816,21 @@ sub registry_compile {
         split_registry_symbols();
         light_restores();
         %REG_FP = registry_fingerprints();
+        # `undef &load_templates` (a one-time sub freed after use) empties
+        # the sub in place: the same sub, which the checks by address do
+        # not see, and the next request would find it undefined. The subs
+        # of a script whose source undefines one are also checked for
+        # being defined; other scripts pay nothing for it.
+        @REG_DEFINED = ();
+        if ($UNDEF_SUB) {
+            for my $sp (@{ registry_spaces() }) {
+                my ($h, $pkg, $names) = @$sp;
+                for my $k (@$names) {
+                    my $c = exists $h->{$k} ? entry_code($h->{$k}) : undef;
+                    push @REG_DEFINED, ["${pkg}::$k", $c] if $c && defined &$c;
+                }
+            }
+        }
         $REG_MAIN_COUNT = scalar keys %main::;
         $REG_INC_COUNT = scalar keys %INC;
         %REG_INC_KEYS = map { $_ => 1 } keys %INC;
@@ -5076,6 +5097,7 @@ sub switch_to_perlrun {
     @REG_LIGHT = ();
     %REG_HEAVY = ();
     @REG_SCAN = ();
+    @REG_DEFINED = ();
     @REG_RESTORE = ();
     %REG_KNOWN = ();
     %STASH_KEYS = all_stashes();
@@ -5397,6 +5419,7 @@ sub setup {
         $USE_V536 = 1 if (defined $1 ? $1 : $2 + 0) >= 35;
     }
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
+    $UNDEF_SUB = $scan =~ /\bundef\s*\(?\s*&/ ? 1 : 0;
     # The signal mask is a process's: a script that blocks signals
     # (sigprocmask) has it put back after each request.
     if ($scan =~ /\bsigprocmask\b|\bSigSet\b/) {

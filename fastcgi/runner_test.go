@@ -537,6 +537,7 @@ var runnerCorpus = []runnerCase{
 	{script: "session_name.pl", query: "n=%d", module: "CGI::Session"},
 	{script: "lazy_table.pl"},
 	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
+	{script: "undef_sub.pl", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -735,6 +736,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"do_config.pl", "registry: compiled once", 0, true},
 		{"begin_modperl.pl", "registry: compiled once", 0, true},
 		{"do_subs.pl", "switching to perlrun: sub main::helper changed", 1, false},
+		{"undef_sub.pl", "switching to perlrun: sub main::load_templates changed", 1, false},
 		{"begin_env.pl", "perlrun: BEGIN block", 0, false},
 		{"hash_in_string.pl", "perlrun: BEGIN block", 0, false},
 		{"cgipm_pragma.pl", "registry: compiled once", 0, true},
