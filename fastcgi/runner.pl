@@ -2510,8 +2510,9 @@ sub fingerprint {
 
 # glob_state returns fingerprints of a symbol table entry's slots. All
 # slots count, imported ones too (`use vars` marks its variables imported;
-# an alias from `use English` may change and so force perlrun: the safe
-# side).
+# an alias from `use English` in a package of the script may change and so
+# force perlrun: the safe side. main::'s are not fingerprinted, see
+# split_registry_symbols).
 sub glob_state {
     my ($g) = @_;
     return { C => Scalar::Util::refaddr($g) } if ref $g eq 'CODE';
@@ -2549,13 +2550,20 @@ sub registry_fingerprints {
 # split_registry_symbols sorts the main:: symbols the compilation created:
 # light ones (a sub, a constant or nothing: most are imported functions)
 # are checked with a few comparisons per request, heavy ones are
-# fingerprinted.
+# fingerprinted. Names for perl's own variables (`use English`: *ERRNO =
+# *!, *BASETIME = *^T) are neither: perl itself changes them ($! at a
+# failed open), and each request starts with fresh ones (DESIGN, 5), not
+# with what the script left there.
 sub split_registry_symbols {
     @REG_LIGHT = ();
     %REG_HEAVY = ();
+    my %alias;
+    my $old = main0_slots();
     for my $k (keys %REG_MAIN) {
         my $g = $main::{$k};
-        if (ref $g eq 'CODE') {
+        if (ref(\$g) eq 'GLOB' && interp_alias($g, $old)) {
+            $alias{$k} = 1;
+        } elsif (ref $g eq 'CODE') {
             push @REG_LIGHT, [$k, Scalar::Util::refaddr($g)];
         } elsif (ref $g eq 'SCALAR' && !ref $$g) {
             # A constant of plain value (`use constant DEBUG => 0`, or
@@ -2570,7 +2578,42 @@ sub split_registry_symbols {
             $REG_HEAVY{$k} = 1;
         }
     }
-    @REG_SCAN = map { [$_, $REG_HEAVY{$_} ? 0 : 1] } keys %REG_MAIN;
+    @REG_SCAN = map { [$_, $REG_HEAVY{$_} || $alias{$_} ? 0 : 1] } keys %REG_MAIN;
+}
+
+# main0_slots returns the addresses of the variables of the main:: names
+# that existed before the script: perl's own ($! $. $^T @ARGV %ENV...).
+sub main0_slots {
+    my %old;
+    for my $k (keys %MAIN0) {
+        my $g = $main::{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        for my $slot (qw(SCALAR ARRAY HASH)) {
+            my $ref = *{$g}{$slot} or next;
+            $old{ Scalar::Util::refaddr($ref) } = 1;
+        }
+    }
+    return \%old;
+}
+
+# interp_alias tells whether the glob g holds variables, and only
+# variables of old (main0_slots): no sub, handle or format. (Its scalar
+# is looked at through B: asking the glob for one would make one.)
+sub interp_alias {
+    my ($g, $old) = @_;
+    return 0 if *{$g}{CODE} || *{$g}{IO} || *{$g}{FORMAT};
+    my $n = 0;
+    for my $ref (*{$g}{ARRAY}, *{$g}{HASH}) {
+        next unless $ref;
+        return 0 unless $old->{ Scalar::Util::refaddr($ref) };
+        $n++;
+    }
+    my $sv = B::svref_2object(\$g)->SV;
+    if (ref $sv ne 'B::SPECIAL') {
+        return 0 unless $old->{$$sv};
+        $n++;
+    }
+    return $n;
 }
 
 
@@ -2732,15 +2775,7 @@ sub magical {
 sub registry_snapshot {
     @REG_RESTORE = ();
     %REG_KNOWN = ();
-    my %old;
-    for my $k (keys %MAIN0) {
-        my $g = $main::{$k};
-        next unless defined $g && ref(\$g) eq 'GLOB';
-        for my $slot (qw(SCALAR ARRAY HASH)) {
-            my $ref = *{$g}{$slot} or next;
-            $old{ Scalar::Util::refaddr($ref) } = 1;
-        }
-    }
+    my $old = main0_slots();
     my @spaces = ([\%main::, 'main', [keys %REG_MAIN]]);
     for my $pkg (sort keys %REG_PKGS) {
         my $h = stash($pkg) or next;
@@ -2761,7 +2796,7 @@ sub registry_snapshot {
                     push @slots, [$slot, undef, undef];
                     next;
                 }
-                @slots = (), last if $old{ Scalar::Util::refaddr($ref) } || magical($ref)
+                @slots = (), last if $old->{ Scalar::Util::refaddr($ref) } || magical($ref)
                     || ($slot eq 'SCALAR' && Scalar::Util::readonly($$ref));
                 my ($seen, $budget) = ({}, 10_000);
                 if ($slot eq 'SCALAR') {

@@ -538,6 +538,7 @@ var runnerCorpus = []runnerCase{
 	{script: "lazy_table.pl"},
 	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
 	{script: "undef_sub.pl", notRegistry: true},
+	{script: "english.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -757,6 +758,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"const_redefined.pl", "switching to perlrun: symbol main::LIMIT changed", 1, false},
 		{"package_late.pl", "switching to perlrun: package Late created at run time", 3, false},
 		{"child_native.pl", "registry: compiled once", 0, true},
+		{"english.pl", "registry: compiled once", 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
