@@ -15,9 +15,11 @@ import (
 // every problem of the config file, [script] tables that name no script,
 // files that look like scripts but are not executable, scripts whose
 // interpreter is missing, symlinks that leave the directory, wrappers whose
-// command is missing, scripts anyone could change (unsafeReason). When the config file has problems, the directories
-// are still checked (with the flags' settings) and the error matches
-// ErrConfig; an unusable scripts directory is only that error.
+// command is missing, scripts anyone could change (unsafeReason). When the
+// config file has problems, the directories are still checked (with the
+// flags' settings for what the file gets wrong) and the error matches
+// ErrConfig; a file that does not decode at all leaves them unchecked; an
+// unusable scripts directory is only that error.
 func Check(cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
 	var problems []string
@@ -41,6 +43,13 @@ func Check(cfg Config) ([]string, error) {
 		fc, errs = loadFileAll(cfg.ConfigFile)
 		for _, e := range errs {
 			addConf(e)
+		}
+		if fc == nil {
+			// A file that does not decode: the directories checked
+			// without it would get the file's wrappers' files taken for
+			// scripts that are not executable, and the like.
+			add("%s: scripts not checked until the config file reads", cfg.ConfigFile)
+			return problems, fmt.Errorf("%w: %s: %d problem(s)", ErrConfig, cfg.ConfigFile, confErrs)
 		}
 	}
 	if fc != nil {

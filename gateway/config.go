@@ -4,6 +4,7 @@
 package gateway
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -250,6 +251,14 @@ func loadFile(path string) (*fileConfig, error) {
 	return fc, nil
 }
 
+// tableHeader reports whether line (from 1) of data is a table header
+// ("[env", "[[wrapper]]"): the key the decoder read last is then the
+// table before's, no context for the error.
+func tableHeader(data []byte, line int) bool {
+	lines := bytes.Split(data, []byte("\n"))
+	return line >= 1 && line <= len(lines) && bytes.HasPrefix(bytes.TrimSpace(lines[line-1]), []byte("["))
+}
+
 // loadFileAll reads and validates a config file and returns every problem
 // it finds, in the order of their lines, each an ErrConfig error naming
 // the file and line. A file that does not decode gives one error (the
@@ -266,10 +275,16 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			msg := pe.Message
-			if pe.LastKey != "" && !strings.Contains(msg, "'"+pe.LastKey+"'") {
+			line := pe.Position.Line
+			if at := pe.Position.Start; at >= 0 && at < len(data) {
+				// The decoder counts the newline a bad table header
+				// ends at ("[env") as the next line's: its offset says.
+				line = 1 + bytes.Count(data[:at], []byte("\n"))
+			}
+			if pe.LastKey != "" && !strings.Contains(msg, "'"+pe.LastKey+"'") && !tableHeader(data, line) {
 				msg = pe.LastKey + ": " + msg // (a value its type refused: timeout = "soon")
 			}
-			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, pe.Position.Line, msg)}
+			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, line, msg)}
 		}
 		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
 	}

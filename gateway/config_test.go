@@ -301,6 +301,47 @@ func TestConfig_AllProblemsInLineOrder(t *testing.T) {
 	}
 }
 
+// TestConfig_SyntaxErrorLine: a file that does not decode is reported at
+// the line of its error, without the name of the key read before it when
+// that line is a table header (the decoder counts an unclosed header's
+// newline as the next line, under the table before).
+func TestConfig_SyntaxErrorLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file, want, not string
+	}{
+		{"[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\n\n[env\nX = \"1\"\n", "line 5: expected", "wrapper"},
+		{"mode = \"cgi\"\ntimeout = \"x\nworkers = 2\n", "line 2: timeout: strings cannot contain newlines", ""},
+		{"mode = \"cgi\"\nworkers = 2x\n", "line 2:", ""},
+	} {
+		_, errs := loadFileAll(mustConfigFile(t, tc.file))
+		if len(errs) != 1 {
+			t.Fatalf("%q: %d errors %v, want 1", tc.file, len(errs), errs)
+		}
+		if msg := errs[0].Error(); !strings.Contains(msg, tc.want) || tc.not != "" && strings.Contains(msg, tc.not) {
+			t.Errorf("%q: %q, want %q in it and not %q", tc.file, msg, tc.want, tc.not)
+		}
+	}
+}
+
+// TestCheck_UnreadableConfigChecksNoScripts: with a config file that does
+// not decode, check reports it and says the scripts were not checked,
+// rather than checking them without the file (its wrapper's files would
+// be "not executable").
+func TestCheck_UnreadableConfigChecksNoScripts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "i.php"), "<?php echo 1;\n", 0o644)
+	conf := mustConfigFile(t, "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\n[env\n")
+	problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("error %v, want ErrConfig", err)
+	}
+	if len(problems) != 2 || !strings.Contains(problems[0], "line 4") || !strings.Contains(problems[1], "scripts not checked") {
+		t.Errorf("problems %q, want the syntax error at line 4, then that scripts were not checked", problems)
+	}
+}
+
 // TestConfig_MinWorkersOnValuesInEffect: min-workers is checked against
 // workers as they apply (a flag, else the file, else the default): a flag
 // and a file key that together make a valid setup start, and a file's
