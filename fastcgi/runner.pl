@@ -566,8 +566,9 @@ my %SIGIL = (S => '$', A => '@', H => '%');
 # process (modulinos: `main() unless caller`; CGI::Carp and Carp name the
 # script, not the runner). Installed first, so that every module compiled
 # after it, Carp included, sees the same. The runner's call of the script
-# (and of its END blocks) and every frame beyond it are hidden; @DB::args
-# still works for callers in package DB.
+# and every frame beyond it are hidden; an END block is seen called as
+# perl calls it, from line 0 of the script inside an eval; @DB::args still
+# works for callers in package DB.
 BEGIN {
     *CORE::GLOBAL::caller = sub (;$) {
         my $want = $_[0];
@@ -585,10 +586,18 @@ BEGIN {
             for my $j (1 .. $lvl) {
                 my @f = CORE::caller($j);
                 last unless @f;
-                return if $f[0] eq 'Menshen::Runner'
-                    && ($f[3] =~ /^Menshen::Runner::Compiled::/ || $f[3] =~ /::END\z/
-                        # (or of its compilation: BEGIN blocks, `use`)
-                        || $f[3] eq '(eval)' && ($f[6] // '') eq 'Menshen/Runner/Script.pl');
+                next unless $f[0] eq 'Menshen::Runner';
+                if ($f[3] =~ /::END\z/) {
+                    # perl calls an END block from line 0 of the script,
+                    # inside an eval: two frames a logger or Carp names.
+                    return if $lvl - $j > 1;
+                    @c = ('main', $Menshen::Runner::SCRIPT, 0, @f[3 .. $#f]);
+                    @c[3 .. 6] = ('(eval)', 0, undef, undef) if $lvl > $j;
+                    last;
+                }
+                return if $f[3] =~ /^Menshen::Runner::Compiled::/
+                    # (or of its compilation: BEGIN blocks, `use`)
+                    || $f[3] eq '(eval)' && ($f[6] // '') eq 'Menshen/Runner/Script.pl';
             }
         }
         return $c[0] unless wantarray;
