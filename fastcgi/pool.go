@@ -192,6 +192,10 @@ type Pool struct {
 	idle     []*worker            // workers that can take a request (active < capacity), most recently used last
 	capacity int                  // requests per worker, as the last worker that started declared
 	starting int                  // workers being started (counted as live)
+	// warming counts the starts of starting that are for no request
+	// (MinWorkers), warmWaiters the requests waiting for one of them to
+	// be ready rather than starting a worker of their own.
+	warming, warmWaiters int
 	// finishing counts requests whose worker has given its whole answer
 	// (FCGI_END_REQUEST) but is not back yet: the caller is still writing
 	// that answer to its client, which it does first, and the worker
@@ -404,6 +408,24 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				p.mu.Unlock()
 				return nil, err
 			}
+			if p.warming > p.warmWaiters {
+				// A worker is starting for no request: this one takes
+				// it (or, if another took it, starts its own then).
+				p.warmWaiters++
+				ch := p.changed
+				p.mu.Unlock()
+				select {
+				case <-ch:
+				case <-ctx.Done():
+				}
+				p.mu.Lock()
+				p.warmWaiters--
+				p.mu.Unlock()
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			id := p.reserveLocked()
 			p.mu.Unlock()
 			return p.spawnFor(ctx, id)
@@ -531,6 +553,9 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.starting--
+	if o == nil && state == stateIdle {
+		p.warming--
+	}
 	p.notifyLocked()
 	if err != nil {
 		if sctx.Err() != nil && (ctx.Err() != nil || p.ctx.Err() != nil) {
@@ -849,6 +874,7 @@ func (p *Pool) keepWarmLocked() {
 			return
 		}
 		id := p.reserveLocked()
+		p.warming++
 		p.wg.Go(func() { _, _ = p.spawn(p.ctx, id, stateIdle, nil) })
 	}
 }

@@ -255,6 +255,20 @@ func TestPool_StartsMinWorkersWarm(t *testing.T) {
 	}
 }
 
+// TestPool_FirstRequestTakesTheWarmStart checks that a request arriving
+// while a MinWorkers start is under way waits for that worker instead of
+// starting a second one beside it (which then idled until IdleTimeout).
+func TestPool_FirstRequestTakesTheWarmStart(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Workers = 3
+	cfg.MinWorkers = 1
+	p := mustPool(t, cfg)
+	p.mustGet("")
+	if s := p.Stats(); s.Spawns != 1 || len(s.Workers) != 1 {
+		t.Errorf("spawns = %d, workers = %d after one request beside a warm start, want 1 and 1", s.Spawns, len(s.Workers))
+	}
+}
+
 // TestPool_WorkerDiesMidRequest checks that a worker exiting mid-request
 // fails that request with ErrWorkerDied (C22 → 502), and that the next
 // request is served by a new worker.
