@@ -125,6 +125,11 @@ func Classify(path string) (Class, error) {
 		return Class{}, fmt.Errorf("classify %q: %w", path, err)
 	}
 	c := classify(filepath.Base(path), src)
+	if c.Kind == KindPerl && strings.ContainsAny(path, "\r\n") {
+		// The runner takes the path on its command line and names the
+		// script with it in a #line directive, which cannot hold one.
+		return Class{Kind: KindPerRequest, Perl: c.Perl, Reason: "a line break in its path: the runner cannot name such a script"}, nil
+	}
 	if (c.Kind == KindPerl || c.Kind == KindNative) && c.Perl != "" && (!c.viaEnv || filepath.IsAbs(c.Perl)) {
 		// The kernel cannot run a script whose interpreter is missing: CGI
 		// mode answers 500, and so must fastcgi mode (C23), not start a

@@ -569,6 +569,22 @@ func TestFastCGI_NativeWorkerKilledMidRequestRunsOnce(t *testing.T) {
 	}
 }
 
+// TestFastCGI_LineBreakInPathServedPerRequest guards C21/C23: a Perl
+// script whose file name holds a line break (which the runner cannot name
+// in its #line directive) is served per request in fastcgi mode, as in cgi
+// mode, not given 502 by a runner that refuses to start.
+func TestFastCGI_LineBreakInPathServedPerRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	for _, name := range []string{"odd\nname.pl", "odd\rname.pl"} {
+		mustWriteFile(t, filepath.Join(s.dir, name), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhello\\n\";\n", 0o755)
+		resp, body := mustGet(t, s.url(url.PathEscape(name)))
+		if resp.StatusCode != http.StatusOK || string(body) != "hello\n" {
+			t.Errorf("%q: %d %q, want 200 \"hello\\n\"", name, resp.StatusCode, body)
+		}
+	}
+}
+
 // TestFastCGI_IdleWorkerRetired guards C22: a worker idle past IdleTimeout
 // exits, and the next request starts a new one.
 func TestFastCGI_IdleWorkerRetired(t *testing.T) {
