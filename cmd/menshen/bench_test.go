@@ -555,3 +555,54 @@ func TestBench_EscapedScriptName(t *testing.T) {
 	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "4", "--json")
 	check("--url", code, stdout, stderr)
 }
+
+// benchClockPl prints the "time" on a clock that ticks once per request
+// (to any process, in any mode) and shows only every 20th tick, as a page
+// footer shows the minute: two requests in a row usually answer the same,
+// two a round apart do not. It stands for a script printing time(),
+// without making the test wait for the clock.
+const benchClockPl = `#!/usr/bin/perl
+use strict;
+use warnings;
+use Fcntl qw(:flock O_RDWR O_CREAT);
+(my $state = $ENV{SCRIPT_FILENAME}) =~ s{/[^/]+/[^/]+$}{/state};
+sysopen my $fh, "$state/ticks", O_RDWR | O_CREAT or die "ticks: $!";
+flock $fh, LOCK_EX or die "flock: $!";
+my $n = <$fh> || 0;
+$n++;
+seek $fh, 0, 0;
+truncate $fh, 0;
+print $fh $n;
+close $fh;
+print "Content-Type: text/plain\r\n\r\ngenerated at minute ", int($n / 20), "\n";
+`
+
+// TestBench_TimeVaryingScriptIsNoDifference guards C50's verdict for a
+// script whose answer changes with time: its fastcgi answer, a round after
+// the first cgi one, was called a difference between the modes ("answers
+// differ": not safe to persist). Its cgi answers are now taken before and
+// after the fastcgi one: it is the same, or, when the cgi answers changed
+// around it, "cannot compare", never a difference. The script that keeps
+// state in its worker still differs.
+func TestBench_TimeVaryingScriptIsNoDifference(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "clock.pl"), []byte(benchClockPl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "20", "--concurrency", "1", "--workers", "1", "--json", "clock.pl", "counter.pl")
+	rep := mustParseBench(t, stdout)
+	if len(rep.Scripts) != 2 {
+		t.Fatalf("scripts %+v; stderr:\n%s", rep.Scripts, stderr)
+	}
+	clock, counter := rep.Scripts[0], rep.Scripts[1]
+	if clock.Error != "" || !clock.Same && !strings.HasPrefix(clock.Difference, "cgi answers vary from request to request, cannot compare") {
+		t.Errorf("clock.pl: same %v, difference %q, error %q; want the same, or cannot compare", clock.Same, clock.Difference, clock.Error)
+	}
+	if counter.Same || !strings.HasPrefix(counter.Difference, "body differs") {
+		t.Errorf("counter.pl: same %v, difference %q; want its body difference", counter.Same, counter.Difference)
+	}
+}

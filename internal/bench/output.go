@@ -63,6 +63,9 @@ func WriteTable(w io.Writer, rep *Report) error {
 					same = "✓ but requests failed"
 				case sr.Same:
 					same = "✓"
+				case sr.incomparable():
+					// Not known to differ: no ✗ (see Err).
+					same = "? " + sr.Difference
 				case sr.Difference != "":
 					same = "✗ " + sr.Difference
 				}

@@ -30,6 +30,16 @@ var ErrNoScripts = errors.New("bench: no scripts to measure")
 // the same in both modes (C23).
 var ErrAnswersDiffer = errors.New("bench: answers differ")
 
+// ErrCannotCompare is what [Report.Err] wraps when a script's cgi answers
+// varied from request to request (a pid, a random number, the time) so
+// that its fastcgi answer could not be shown to be the same, nor to
+// differ: no pass, but no verdict that it is unsafe to persist either.
+var ErrCannotCompare = errors.New("bench: answers cannot be compared")
+
+// cannotCompare begins the Difference of a script whose answers could not
+// be compared.
+const cannotCompare = "cgi answers vary from request to request, cannot compare: "
+
 // ErrRequestsFailed is what [Report.Err] wraps when a script's requests
 // failed (an answer of 400 or more, a broken connection) in a mode, or
 // its run could not be made: a broken script measures nothing.
@@ -100,8 +110,9 @@ type ScriptReport struct {
 	SpeedUp float64 `json:"speedup"`
 	// Same reports whether both modes gave the same answer (C23);
 	// Difference names the first difference when not. A script whose cgi
-	// answers already differ between two requests cannot be compared: Same
-	// is false and Difference says so.
+	// answers, taken before and after the fastcgi one, differ from each
+	// other and from it cannot be compared: Same is false and Difference
+	// says so.
 	Same       bool   `json:"same"`
 	Difference string `json:"difference,omitempty"`
 	Error      string `json:"error,omitempty"` // the run of this script failed
@@ -118,35 +129,43 @@ func (sr *ScriptReport) passed() bool {
 
 // Err returns nil when every script answered the same in both modes and
 // without a failed request, else ErrAnswersDiffer naming the scripts that
-// did not answer the same (those whose cgi answers already varied between
-// two requests among them: they could not be shown to be the same),
+// did not answer the same, ErrCannotCompare naming those whose cgi answers
+// varied so that they could be shown neither the same nor different,
 // and/or ErrRequestsFailed naming those with failed requests or a failed
 // run (Error): a script that fails in both modes fails the same way, and
 // is no pass.
 func (r *Report) Err() error {
-	var differ, failed []string
+	var differ, vary, failed []string
 	for _, sr := range r.Scripts {
-		if !sr.Same && sr.Difference != "" {
+		switch {
+		case sr.incomparable():
+			vary = append(vary, sr.Script)
+		case !sr.Same && sr.Difference != "":
 			differ = append(differ, sr.Script)
 		}
 		if sr.Error != "" || sr.failedRequests() {
 			failed = append(failed, sr.Script)
 		}
 	}
-	var errs []error
-	if len(differ) > 0 {
-		errs = append(errs, fmt.Errorf("%w for %d of %d scripts: %s", ErrAnswersDiffer, len(differ), len(r.Scripts), strings.Join(differ, ", ")))
+	var errs []any
+	for _, e := range []struct {
+		err     error
+		scripts []string
+	}{{ErrAnswersDiffer, differ}, {ErrCannotCompare, vary}, {ErrRequestsFailed, failed}} {
+		if len(e.scripts) > 0 {
+			errs = append(errs, fmt.Errorf("%w for %d of %d scripts: %s", e.err, len(e.scripts), len(r.Scripts), strings.Join(e.scripts, ", ")))
+		}
 	}
-	if len(failed) > 0 {
-		errs = append(errs, fmt.Errorf("%w for %d of %d scripts: %s", ErrRequestsFailed, len(failed), len(r.Scripts), strings.Join(failed, ", ")))
-	}
-	switch len(errs) {
-	case 0:
+	if len(errs) == 0 {
 		return nil
-	case 1:
-		return errs[0]
 	}
-	return fmt.Errorf("%w; %w", errs[0], errs[1])
+	return fmt.Errorf(strings.Repeat("; %w", len(errs))[2:], errs...)
+}
+
+// incomparable reports whether the script's answers could not be
+// compared.
+func (sr *ScriptReport) incomparable() bool {
+	return !sr.Same && strings.HasPrefix(sr.Difference, cannotCompare)
 }
 
 // failedRequests reports whether a request of the script failed in a mode.
@@ -545,22 +564,16 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 		}
 		// Reference answers come after the warm-up: a script that keeps
 		// state in its process shows it only once a worker has served.
-		refs := 1
-		if mode == ModeCGI {
-			refs = 2 // a script whose CGI answers vary cannot be compared
+		a, err := fetch(ctx, url)
+		if err != nil {
+			sr.Error = fmt.Sprintf("reference request in %s: %v", mode, err)
+			return sr
 		}
-		for range refs {
-			a, err := fetch(ctx, url)
-			if err != nil {
-				sr.Error = fmt.Sprintf("reference request in %s: %v", mode, err)
-				return sr
-			}
-			answers[mode] = append(answers[mode], a)
-		}
+		answers[mode] = append(answers[mode], a)
 		// The counts start here, once the gateway has counted the warm-up
 		// and reference requests: the spawned column is the processes (or
 		// workers) the measured load alone started.
-		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+refs))
+		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+1))
 		if err != nil || pre == nil {
 			st0 = nil
 		}
@@ -599,15 +612,41 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 && !sr.failedRequests() {
 		sr.SpeedUp = f.RPS / c.RPS
 	}
-	cgi, fcgi := answers[ModeCGI], answers[ModeFastCGI]
-	if d := Diff("cgi#1", cgi[0], "cgi#2", cgi[1]); d != "" {
-		sr.Difference = "cgi answers vary from request to request, cannot compare: " + d
-	} else if d := Diff("cgi", cgi[0], "fastcgi", fcgi[0]); d != "" {
-		sr.Difference = d
-	} else {
-		sr.Same = true
+	// A second cgi answer, after the fastcgi one: the two cgi answers
+	// bracket it in time. A script whose answer changes with time (one
+	// printing the date) gives the fastcgi answer of a later moment than
+	// the first cgi one, a whole round later: it is no difference between
+	// the modes if the cgi answers changed as much.
+	if err := cfg.Target.setMode(ctx, ModeCGI, key); err != nil {
+		sr.Error = fmt.Sprintf("switch to %s: %v", ModeCGI, err)
+		return sr
 	}
+	a, err := fetch(ctx, url)
+	if err != nil {
+		sr.Error = fmt.Sprintf("reference request in %s: %v", ModeCGI, err)
+		return sr
+	}
+	answers[ModeCGI] = append(answers[ModeCGI], a)
+	sr.Same, sr.Difference = verdict(answers[ModeCGI][0], answers[ModeFastCGI][0], answers[ModeCGI][1])
 	return sr
+}
+
+// verdict compares the fastcgi answer f with the cgi answers c1, taken
+// before it, and c2, taken after it. f is the same as cgi when it equals
+// either. Else, when c1 and c2 are the same, the script's cgi answer did
+// not change around f, and f differs: the difference is the verdict. When
+// they are not, the script's answers vary from request to request (a
+// pid, a random number, the time), and f cannot be told apart from that
+// variation: it cannot be compared.
+func verdict(c1, f, c2 Answer) (same bool, difference string) {
+	d1, d2 := Diff("cgi", c1, "fastcgi", f), Diff("cgi", c2, "fastcgi", f)
+	if d1 == "" || d2 == "" {
+		return true, ""
+	}
+	if d := Diff("cgi#1", c1, "cgi#2", c2); d != "" {
+		return false, cannotCompare + d
+	}
+	return false, d2
 }
 
 // sortedModes is the modes of a ScriptReport in run order.

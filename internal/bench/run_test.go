@@ -4,6 +4,7 @@ package bench
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -30,5 +31,37 @@ func TestReport_Err(t *testing.T) {
 	rep.Scripts = append(rep.Scripts, failing)
 	if err := rep.Err(); !errors.Is(err, ErrRequestsFailed) || errors.Is(err, ErrAnswersDiffer) || !strings.Contains(err.Error(), "fail.pl") {
 		t.Errorf("Err() = %v for a script failing alike in both modes, want ErrRequestsFailed naming fail.pl", err)
+	}
+	// A script whose cgi answers varied is no pass, but is not said to
+	// differ.
+	rep.Scripts = []*ScriptReport{rep.Scripts[0], {Script: "time.pl", Difference: cannotCompare + "body differs at byte 3"}}
+	err = rep.Err()
+	if got, want := fmt.Sprint(err), "bench: answers cannot be compared for 1 of 2 scripts: time.pl"; got != want || !errors.Is(err, ErrCannotCompare) || errors.Is(err, ErrAnswersDiffer) {
+		t.Errorf("Err() = %q for a script whose cgi answers varied, want %q", got, want)
+	}
+}
+
+// TestVerdict guards the comparison of a fastcgi answer with the cgi
+// answers before and after it: a difference only when the cgi answers
+// agree around it, the same when it equals either (a script printing the
+// time), and "cannot compare" when it equals neither and they differ.
+func TestVerdict(t *testing.T) {
+	ans := func(body string) Answer { return Answer{Status: 200, Body: []byte(body), Length: int64(len(body))} }
+	for _, tc := range []struct {
+		name       string
+		c1, f, c2  string
+		same       bool
+		difference string
+	}{
+		{"all the same", "a", "a", "a", true, ""},
+		{"fastcgi differs", "count=1", "count=7", "count=1", false, `body differs at byte 6: cgi "count=1", fastcgi "count=7"`},
+		{"time: equals the later cgi answer", "at 10", "at 12", "at 12", true, ""},
+		{"time: equals the earlier cgi answer", "at 10", "at 10", "at 11", true, ""},
+		{"varies", "pid 1", "pid 2", "pid 3", false, `cgi answers vary from request to request, cannot compare: body differs at byte 4: cgi#1 "pid 1", cgi#2 "pid 3"`},
+	} {
+		same, d := verdict(ans(tc.c1), ans(tc.f), ans(tc.c2))
+		if same != tc.same || d != tc.difference {
+			t.Errorf("%s: verdict = %v, %q; want %v, %q", tc.name, same, d, tc.same, tc.difference)
+		}
 	}
 }
