@@ -606,3 +606,24 @@ func TestBench_TimeVaryingScriptIsNoDifference(t *testing.T) {
 		t.Errorf("counter.pl: same %v, difference %q; want its body difference", counter.Same, counter.Difference)
 	}
 }
+
+// TestBench_NoWarmupStillFindsStateInWorker guards C50's verdict with
+// --warmup 0: the fastcgi reference answer was the first one of a fresh
+// worker, the same as cgi's, and a script keeping state in its worker was
+// judged the same (safe to persist). It is now taken after the measured
+// load, from a worker that has served.
+func TestBench_NoWarmupStillFindsStateInWorker(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "4", "--concurrency", "1", "--workers", "1", "--warmup", "0", "--json", "counter.pl")
+	rep := mustParseBench(t, stdout)
+	if code != 1 || len(rep.Scripts) != 1 {
+		t.Fatalf("exit %d, scripts %+v, want 1 and counter.pl; stderr:\n%s", code, rep.Scripts, stderr)
+	}
+	if s := rep.Scripts[0]; s.Same || !strings.HasPrefix(s.Difference, "body differs") {
+		t.Errorf("counter.pl with --warmup 0: same %v, difference %q; want its body difference", s.Same, s.Difference)
+	}
+}

@@ -546,7 +546,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 		url = scriptURL(cfg.Target.Base, st.pathName(script))
 		key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
 	}
-	answers := map[string][]Answer{}
+	var c1 Answer // the first cgi reference answer
 	for _, mode := range []string{ModeCGI, ModeFastCGI} {
 		if err := cfg.Target.setMode(ctx, mode, key); err != nil {
 			sr.Error = fmt.Sprintf("switch to %s: %v", mode, err)
@@ -562,18 +562,21 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 				return sr
 			}
 		}
-		// Reference answers come after the warm-up: a script that keeps
-		// state in its process shows it only once a worker has served.
-		a, err := fetch(ctx, url)
-		if err != nil {
-			sr.Error = fmt.Sprintf("reference request in %s: %v", mode, err)
-			return sr
+		// The first cgi reference answer (the fastcgi one comes after
+		// the measured load, see below).
+		refs := 0
+		if mode == ModeCGI {
+			var err error
+			if c1, err = fetch(ctx, url); err != nil {
+				sr.Error = fmt.Sprintf("reference request in %s: %v", mode, err)
+				return sr
+			}
+			refs = 1
 		}
-		answers[mode] = append(answers[mode], a)
 		// The counts start here, once the gateway has counted the warm-up
 		// and reference requests: the spawned column is the processes (or
 		// workers) the measured load alone started.
-		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+1))
+		st0, err := settledStatus(ctx, cfg.Target, key, pre, int64(cfg.Warmup+refs))
 		if err != nil || pre == nil {
 			st0 = nil
 		}
@@ -612,22 +615,31 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 && !sr.failedRequests() {
 		sr.SpeedUp = f.RPS / c.RPS
 	}
-	// A second cgi answer, after the fastcgi one: the two cgi answers
-	// bracket it in time. A script whose answer changes with time (one
-	// printing the date) gives the fastcgi answer of a later moment than
-	// the first cgi one, a whole round later: it is no difference between
-	// the modes if the cgi answers changed as much.
+	// The fastcgi reference answer comes after the measured load, from a
+	// worker that has served it (the idle worker last used): a script
+	// that keeps state in its process shows it only once a worker has
+	// served, and before the load, with --warmup 0, it was the first
+	// answer of a fresh worker, the same as cgi's.
+	f, err := fetch(ctx, url)
+	if err != nil {
+		sr.Error = fmt.Sprintf("reference request in %s: %v", ModeFastCGI, err)
+		return sr
+	}
+	// A second cgi answer, right after the fastcgi one: the two cgi
+	// answers bracket it in time. A script whose answer changes with time
+	// (one printing the date) answers in fastcgi mode two loads later
+	// than its first cgi answer: that is no difference between the modes
+	// if its cgi answers changed as much.
 	if err := cfg.Target.setMode(ctx, ModeCGI, key); err != nil {
 		sr.Error = fmt.Sprintf("switch to %s: %v", ModeCGI, err)
 		return sr
 	}
-	a, err := fetch(ctx, url)
+	c2, err := fetch(ctx, url)
 	if err != nil {
 		sr.Error = fmt.Sprintf("reference request in %s: %v", ModeCGI, err)
 		return sr
 	}
-	answers[ModeCGI] = append(answers[ModeCGI], a)
-	sr.Same, sr.Difference = verdict(answers[ModeCGI][0], answers[ModeFastCGI][0], answers[ModeCGI][1])
+	sr.Same, sr.Difference = verdict(c1, f, c2)
 	return sr
 }
 
