@@ -8,12 +8,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Every script records its pid in ../state (beside the scripts directory,
@@ -625,5 +627,84 @@ func TestBench_NoWarmupStillFindsStateInWorker(t *testing.T) {
 	}
 	if s := rep.Scripts[0]; s.Same || !strings.HasPrefix(s.Difference, "body differs") {
 		t.Errorf("counter.pl with --warmup 0: same %v, difference %q; want its body difference", s.Same, s.Difference)
+	}
+}
+
+// startBench starts `menshen bench` with args in the background; stop
+// signals it and returns its exit code. Cleanup kills it if the test has
+// not stopped it.
+func startBench(tb testing.TB, args ...string) *server {
+	tb.Helper()
+	s := &server{stderr: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(binary, append([]string{"bench"}, args...)...)
+	s.cmd.Env = menshenEnv()
+	s.cmd.Stdout = &syncBuffer{}
+	s.cmd.Stderr = s.stderr
+	if err := s.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	tb.Cleanup(func() {
+		select {
+		case <-s.done:
+		default:
+			_ = s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	return s
+}
+
+// scriptMode is a script's mode in the gateway's /status.json at admin.
+func scriptMode(tb testing.TB, admin, name string) string {
+	tb.Helper()
+	code, body := get(tb, "http://"+admin+"/status.json")
+	var st struct {
+		Scripts []struct{ Name, Mode string } `json:"scripts"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); code != 200 || err != nil {
+		tb.Fatalf("status.json: %d %v", code, err)
+	}
+	for _, s := range st.Scripts {
+		if s.Name == name {
+			return s.Mode
+		}
+	}
+	tb.Fatalf("status.json does not list %s:\n%s", name, body)
+	return ""
+}
+
+// TestBench_URLInterruptedRestoresMode guards --url: Ctrl-C (SIGINT) or
+// SIGTERM during the fastcgi round left the script in fastcgi mode on the
+// running gateway (the mode was put back with the cancelled context, and
+// that failed). It is put back, and bench says so.
+func TestBench_URLInterruptedRestoresMode(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			dir := mustBenchDir(t)
+			addr, admin := freeAddr(t), freeAddr(t)
+			srv := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir)
+			t.Cleanup(func() { srv.stop(t, syscall.SIGTERM) })
+			b := startBench(t, "--url", "http://"+addr, "--admin", admin, "--duration", "800ms", "--concurrency", "1", "hello.sh")
+			deadline := time.Now().Add(10 * time.Second)
+			for scriptMode(t, admin, "hello.sh") != "fastcgi" {
+				if time.Now().After(deadline) {
+					t.Fatalf("hello.sh never in fastcgi mode; bench stderr:\n%s", b.stderr)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			b.stop(t, sig)
+			if m := scriptMode(t, admin, "hello.sh"); m != "cgi" {
+				t.Errorf("hello.sh left in %s mode after %v, want cgi as before the bench", m, sig)
+			}
+			if last := lastLine(b.stderr.String()); !strings.Contains(last, "hello.sh is back in cgi mode") {
+				t.Errorf("last line of stderr %q, want it to say hello.sh is back in cgi mode", last)
+			}
+		})
 	}
 }

@@ -45,6 +45,10 @@ const cannotCompare = "cgi answers vary from request to request, cannot compare:
 // its run could not be made: a broken script measures nothing.
 var ErrRequestsFailed = errors.New("bench: requests failed")
 
+// ErrInterrupted is what Run wraps when its context ended (Ctrl-C,
+// SIGTERM) before every script was measured.
+var ErrInterrupted = errors.New("bench: interrupted")
+
 // ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
 // for a named script the gateway does not serve (it answers 404 or 403,
 // C3/C10): a bad argument, not a result to measure.
@@ -430,20 +434,39 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for _, script := range scripts {
 		sr := runScript(ctx, cfg, script)
 		rep.Scripts = append(rep.Scripts, sr)
+		var restored string
 		if cfg.Restore && before != nil {
-			key, _, _ := strings.Cut(script, "?")
-			key = before.scriptOf(key)
-			if m := before.counts(key).mode; m != "" {
-				if err := cfg.Target.setMode(ctx, m, key); err != nil && sr.Error == "" {
-					sr.Error = fmt.Sprintf("restore mode %s: %v", m, err)
-				}
-			}
+			restored = restore(ctx, cfg.Target, before, script, sr)
 		}
-		if err := ctx.Err(); err != nil {
-			return rep, err
+		if ctx.Err() != nil {
+			return rep, fmt.Errorf("%w during %s%s", ErrInterrupted, script, restored)
 		}
 	}
 	return rep, nil
+}
+
+// restore puts a script back in the mode it had before the run (before),
+// and returns what it did, for a run cut short to say: the mode was
+// switched for the run, and an interrupted bench must not leave a script
+// of a gateway serving others in fastcgi mode, the very mode it may have
+// been benched to show unsafe. It uses a context of its own, as ctx is
+// done when the run was interrupted; a failure is the script's Error.
+func restore(ctx context.Context, t Target, before *status, script string, sr *ScriptReport) string {
+	key, _, _ := strings.Cut(script, "?")
+	key = before.scriptOf(key)
+	m := before.counts(key).mode
+	if m == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := t.setMode(ctx, m, key); err != nil {
+		if sr.Error == "" {
+			sr.Error = fmt.Sprintf("restore mode %s: %v", m, err)
+		}
+		return fmt.Sprintf("; could not put %s back in %s mode: %v", key, m, err)
+	}
+	return fmt.Sprintf("; %s is back in %s mode", key, m)
 }
 
 // checkScripts returns ErrNoSuchScript or ErrNotExecutable for the first
