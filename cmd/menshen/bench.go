@@ -76,8 +76,9 @@ func benchAction(c *cli.Context) error {
 			return fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
 		}
 	}
-	if c.Duration("duration") < 0 {
-		return fmt.Errorf("%w: --duration %v: must not be negative", errUsage, c.Duration("duration"))
+	if c.IsSet("duration") && c.Duration("duration") <= 0 {
+		// (Unset, it is 0: --requests counts.)
+		return fmt.Errorf("%w: --duration %v: must be positive", errUsage, c.Duration("duration"))
 	}
 	if c.Duration("timeout") <= 0 {
 		return fmt.Errorf("%w: --timeout %v: must be positive", errUsage, c.Duration("timeout"))
@@ -112,20 +113,52 @@ func benchAction(c *cli.Context) error {
 	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
+	if err != nil && c.Context.Err() != nil {
+		return benchInterrupted(c, cfg.Progress, rep, err)
+	}
 	if err != nil {
 		return err
 	}
-	if c.Bool("json") {
-		err = bench.WriteJSON(c.App.Writer, rep)
-	} else {
-		err = bench.WriteTable(c.App.Writer, rep)
-	}
-	if err != nil {
+	if err := writeReport(c, rep); err != nil {
 		return err
 	}
 	// After the whole table: a script that answers differently in the two
 	// modes fails the run (exit 1), so that CI can rely on bench (C23, C50).
 	return rep.Err()
+}
+
+// writeReport writes rep on stdout, as a table or as --json asks.
+func writeReport(c *cli.Context, rep *bench.Report) error {
+	if c.Bool("json") {
+		return bench.WriteJSON(c.App.Writer, rep)
+	}
+	return bench.WriteTable(c.App.Writer, rep)
+}
+
+// benchInterrupted ends a run that Ctrl-C or SIGTERM cut short: the
+// progress bar's line ended, the scripts measured before written as
+// usual, then one line saying so (and what was put back on a gateway at
+// --url: Run's error), and exit 130, the shell's code for an interrupted
+// command.
+func benchInterrupted(c *cli.Context, p bench.Progress, rep *bench.Report, err error) error {
+	if b, ok := p.(*bench.Bar); ok {
+		b.Interrupt()
+	}
+	msg := bench.ErrInterrupted.Error()
+	if errors.Is(err, bench.ErrInterrupted) {
+		msg = err.Error()
+	}
+	if rep == nil || len(rep.Scripts) == 0 {
+		return cli.Exit(msg+"; no results", 130)
+	}
+	if werr := writeReport(c, rep); werr != nil {
+		return werr
+	}
+	done := fmt.Sprintf("the %d scripts", len(rep.Scripts))
+	if len(rep.Scripts) == 1 {
+		done = "the script"
+	}
+	return cli.Exit(fmt.Sprintf("%s; results above for %s measured before", msg, done), 130)
 }
 
 // progressFor shows a bar when w is a terminal, plain lines otherwise.

@@ -344,6 +344,7 @@ func TestBench_BadFlagsExit2(t *testing.T) {
 		{"bench", "--scripts", dir, "--timeout", "0s", "hello.sh"},
 		{"bench", "--scripts", dir, "--timeout", "-5s", "hello.sh"},
 		{"bench", "--scripts", dir, "--warmup", "-3", "hello.sh"},
+		{"bench", "--scripts", dir, "--duration", "0s", "hello.sh"},
 	} {
 		if code, _, stderr := runMenshen(t, nil, args...); code != 2 {
 			t.Errorf("menshen %s: exit %d (stderr %q), want 2", strings.Join(args, " "), code, stderr)
@@ -704,6 +705,62 @@ func TestBench_URLInterruptedRestoresMode(t *testing.T) {
 			}
 			if last := lastLine(b.stderr.String()); !strings.Contains(last, "hello.sh is back in cgi mode") {
 				t.Errorf("last line of stderr %q, want it to say hello.sh is back in cgi mode", last)
+			}
+		})
+	}
+}
+
+// TestBench_InterruptedSaysSoAndExits130 guards an interrupted bench: it
+// printed "menshen: context canceled" (on the progress bar's line) and
+// exited 1. It now writes the scripts measured before the interruption,
+// as usual, then one line saying it was interrupted, and exits 130.
+func TestBench_InterruptedSaysSoAndExits130(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		scripts []string
+		wait    string   // the state file whose appearance says the bench got there
+		rows    []string // the table's scripts
+		last    string
+	}{
+		{"during the first script", []string{"hello.sh", "slow.pl"}, "sh.", nil,
+			"menshen: bench: interrupted during hello.sh; no results"},
+		{"during the second script", []string{"hello.sh", "slow.pl"}, "slow.", []string{"hello.sh", "hello.sh"},
+			"menshen: bench: interrupted during slow.pl; results above for the script measured before"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := mustBenchDir(t)
+			state := filepath.Join(filepath.Dir(dir), "state")
+			b := startBench(t, append([]string{"--scripts", dir, "--duration", "400ms", "--concurrency", "1", "--workers", "1"}, tc.scripts...)...)
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				ents, _ := os.ReadDir(state)
+				if slices.ContainsFunc(ents, func(e os.DirEntry) bool { return strings.HasPrefix(e.Name(), tc.wait) }) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no %s* file in the state directory after 10 s; stderr:\n%s", tc.wait, b.stderr)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if code := b.stop(t, syscall.SIGINT); code != 130 {
+				t.Errorf("exit %d, want 130; stderr:\n%s", code, b.stderr)
+			}
+			if last := lastLine(b.stderr.String()); last != tc.last {
+				t.Errorf("last line of stderr %q, want %q", last, tc.last)
+			}
+			var rows []string
+			for _, l := range strings.Split(b.cmd.Stdout.(*syncBuffer).String(), "\n") {
+				if f := strings.Fields(l); len(f) > 1 && (f[1] == "cgi" || f[1] == "fastcgi") {
+					rows = append(rows, f[0])
+				}
+			}
+			if !slices.Equal(rows, tc.rows) {
+				t.Errorf("table rows for %q, want %q", rows, tc.rows)
 			}
 		})
 	}

@@ -534,7 +534,8 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"prefix climbing to the root", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--prefix", "/cgi-bin/../"}, "(write /)"},
 		{"unknown command", nil, []string{"serv"}, `unknown command "serv" (commands: serve, check, mode, bench, version`},
 		{"negative bench queue", nil, []string{"bench", "--queue", "-1"}, "--queue -1: must not be negative"},
-		{"negative bench duration", nil, []string{"bench", "--duration", "-1s"}, "--duration -1s: must not be negative"},
+		{"negative bench duration", nil, []string{"bench", "--duration", "-1s"}, "--duration -1s: must be positive"},
+		{"zero bench duration", nil, []string{"bench", "--duration", "0s"}, "--duration 0s: must be positive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

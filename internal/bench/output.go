@@ -172,6 +172,16 @@ func (b *Bar) Update(done int64, frac float64) {
 	_ = b.bar.Set(int(frac * 1000))
 }
 
+// Interrupt leaves the bar as it is and ends its line, so that what comes
+// next (why the run stopped) is not written onto the bar.
+func (b *Bar) Interrupt() {
+	if b.bar != nil {
+		_ = b.bar.Exit()
+		fmt.Fprintln(b.w)
+		b.bar = nil
+	}
+}
+
 // End clears the bar and leaves a line with the result.
 func (b *Bar) End(script, mode string, r *ModeResult) {
 	if b.bar != nil {

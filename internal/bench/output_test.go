@@ -80,3 +80,21 @@ func TestWriteJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBar_Interrupt: an interrupted run's bar is left as it was, its line
+// ended, so that the line saying why does not land on it.
+func TestBar_Interrupt(t *testing.T) {
+	var b bytes.Buffer
+	bar := NewBar(&b)
+	bar.Begin("hello.pl", ModeFastCGI)
+	bar.Update(10, 0.5)
+	bar.Interrupt()
+	out := b.String()
+	if !strings.HasSuffix(out, "\n") || !strings.Contains(out[strings.LastIndex(out, "\r"):], "hello.pl fastcgi") {
+		t.Errorf("bar output %q: want the bar as drawn, then a newline", out)
+	}
+	bar.Interrupt() // no bar: nothing more
+	if b.String() != out {
+		t.Errorf("a second Interrupt wrote %q", b.String()[len(out):])
+	}
+}

@@ -46,7 +46,8 @@ const cannotCompare = "cgi answers vary from request to request, cannot compare:
 var ErrRequestsFailed = errors.New("bench: requests failed")
 
 // ErrInterrupted is what Run wraps when its context ended (Ctrl-C,
-// SIGTERM) before every script was measured.
+// SIGTERM) before every script was measured; its Report then holds the
+// scripts measured before.
 var ErrInterrupted = errors.New("bench: interrupted")
 
 // ErrNoSuchScript and ErrNotExecutable are returned, before any load runs,
@@ -433,7 +434,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	for _, script := range scripts {
 		sr := runScript(ctx, cfg, script)
-		rep.Scripts = append(rep.Scripts, sr)
+		// A script whose run the interruption cut short measured nothing
+		// to show: the report keeps the scripts done before.
+		if ctx.Err() == nil || sr.Error == "" {
+			rep.Scripts = append(rep.Scripts, sr)
+		}
 		var restored string
 		if cfg.Restore && before != nil {
 			restored = restore(ctx, cfg.Target, before, script, sr)
