@@ -4,14 +4,13 @@
 package bench
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -42,9 +41,7 @@ func WriteTable(w io.Writer, rep *Report) error {
 		fmt.Fprintf(w, "client ceiling: %.0f req/s (the same load against a trivial in-process handler)\n", rep.Ceiling)
 	}
 	fmt.Fprintln(w)
-	var tab bytes.Buffer
-	tw := tabwriter.NewWriter(&tab, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "script\tmode\treq/s\tp50\tp90\tp99\tmax\terrors\tspawned\tspeed-up\tsame?")
+	rows := [][]string{{"script", "mode", "req/s", "p50", "p90", "p99", "max", "errors", "spawned", "speed-up", "same?"}}
 	var notes []string
 	for _, sr := range rep.Scripts {
 		if sr.Error != "" {
@@ -74,8 +71,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 			if r.Spawned >= 0 {
 				spawned = fmt.Sprint(r.Spawned)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", sr.Script, m, r.RPS,
-				dur(r.P50ms), dur(r.P90ms), dur(r.P99ms), dur(r.MaxMs), r.Errors, spawned, speed, same)
+			rows = append(rows, []string{sr.Script, m, fmt.Sprintf("%.1f", r.RPS),
+				dur(r.P50ms), dur(r.P90ms), dur(r.P99ms), dur(r.MaxMs), fmt.Sprint(r.Errors), spawned, speed, same})
 			if r.FirstError != "" {
 				notes = append(notes, fmt.Sprintf("%s (%s): first error: %s", sr.Script, m, r.FirstError))
 			}
@@ -84,14 +81,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, sr.Reason))
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
-	}
-	// The cgi rows' empty last cells are padded: no trailing blanks.
-	for _, line := range strings.SplitAfter(tab.String(), "\n") {
-		if line != "" {
-			fmt.Fprintln(w, strings.TrimRight(line, " \n"))
-		}
+	for _, line := range align(rows) {
+		fmt.Fprintln(w, line)
 	}
 	if len(notes) > 0 {
 		fmt.Fprintln(w)
@@ -100,6 +91,40 @@ func WriteTable(w io.Writer, rep *Report) error {
 		}
 	}
 	return nil
+}
+
+// align lays rows out in columns two spaces apart, each as wide as its
+// widest cell on a terminal: a script name in Chinese or Japanese takes
+// two columns a character (text/tabwriter counts one, and shifted every
+// column after it). No line ends in blanks (the cgi rows' empty last
+// cells).
+func align(rows [][]string) []string {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], uniseg.StringWidth(cell))
+		}
+	}
+	lines := make([]string, len(rows))
+	for r, row := range rows {
+		var b strings.Builder
+		for i, cell := range row {
+			b.WriteString(cell)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-uniseg.StringWidth(cell)+2))
+			}
+		}
+		lines[r] = strings.TrimRight(b.String(), " ")
+	}
+	return lines
+}
+
+// padRight pads s with blanks to n terminal columns.
+func padRight(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-uniseg.StringWidth(s)))
 }
 
 // dur formats milliseconds with three significant digits or so.
@@ -149,7 +174,7 @@ func (b *Bar) Begin(script, mode string) {
 	if mode != "" {
 		desc += " " + mode
 	}
-	b.desc = fmt.Sprintf("%-28s", desc)
+	b.desc = padRight(desc, 28)
 	b.bar = progressbar.NewOptions(1000,
 		progressbar.OptionSetWriter(b.w),
 		progressbar.OptionSetDescription(b.desc),

@@ -5,8 +5,11 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rivo/uniseg"
 )
 
 func testReport() *Report {
@@ -96,5 +99,43 @@ func TestBar_Interrupt(t *testing.T) {
 	bar.Interrupt() // no bar: nothing more
 	if b.String() != out {
 		t.Errorf("a second Interrupt wrote %q", b.String()[len(out):])
+	}
+}
+
+// TestWriteTable_WideNames: a script name in CJK characters (two terminal
+// columns each) shifted every column after it; the columns now line up
+// on a terminal.
+func TestWriteTable_WideNames(t *testing.T) {
+	rep := testReport()
+	rep.Scripts[1].Script = "名前.pl"
+	rep.Scripts[2].Script = "ｆａｉｌ.pl" // fullwidth forms
+	var b bytes.Buffer
+	if err := WriteTable(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	// The terminal column where each field after the name starts.
+	starts := func(line string) []int {
+		var cols []int
+		col, blank := 0, false
+		for _, r := range line {
+			if r != ' ' && blank && len(cols) < 3 {
+				cols = append(cols, col)
+			}
+			blank = r == ' '
+			col += uniseg.StringWidth(string(r))
+		}
+		return cols
+	}
+	var want []int
+	for _, l := range strings.Split(b.String(), "\n") {
+		if f := strings.Fields(l); len(f) < 3 || (f[1] != "mode" && f[1] != "cgi" && f[1] != "fastcgi") {
+			continue
+		}
+		got := starts(l)
+		if want == nil {
+			want = got
+		} else if !slices.Equal(got, want) {
+			t.Errorf("columns of %q start at %v, want %v as in the header:\n%s", l, got, want, b.String())
+		}
 	}
 }
