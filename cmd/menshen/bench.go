@@ -17,6 +17,7 @@ import (
 
 	"github.com/menshen/menshen/gateway"
 	"github.com/menshen/menshen/internal/bench"
+	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
@@ -199,6 +200,8 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 		return nil, err
 	}
 	log.SetOutput(c.App.ErrWriter)
+	quiet := newRepeatLimiter(log.Formatter)
+	log.SetFormatter(quiet)
 	if st, err := os.Stat(c.String("scripts")); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%w: --scripts %q is not a directory", errUsage, c.String("scripts"))
 	}
@@ -244,6 +247,9 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 	defer func() {
 		stop()
 		<-done
+		if log.IsLevelEnabled(logrus.WarnLevel) {
+			quiet.Summary(log)
+		}
 	}()
 	prefix := c.String("prefix")
 	if !strings.HasPrefix(prefix, "/") {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -763,5 +764,30 @@ func TestBench_InterruptedSaysSoAndExits130(t *testing.T) {
 				t.Errorf("table rows for %q, want %q", rows, tc.rows)
 			}
 		})
+	}
+}
+
+// TestBench_BrokenScriptWarningsSummarised guards the log of bench's own
+// gateway: it wrote two warnings per request of a broken script (its
+// stderr line and "request failed"), a hundred lines for a short run. The
+// first of each kind are still shown (what is wrong stays visible), the
+// rest counted in one line per script.
+func TestBench_BrokenScriptWarningsSummarised(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	broken := "#!/bin/sh\necho 'cannot open the database' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, "broken.sh"), []byte(broken), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "20", "--concurrency", "1", "broken.sh")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (requests failed); stderr:\n%s", code, stderr)
+	}
+	failed, said := strings.Count(stderr, `msg="request failed"`), strings.Count(stderr, `msg="cannot open the database"`)
+	if failed < 1 || failed > 6 || said < 1 || said > 3 {
+		t.Errorf("%d request failed lines and %d of the script's stderr line, want 1 to 3 of each kind (per mode):\n%s", failed, said, stderr)
+	}
+	if !regexp.MustCompile(`level=warning msg="\d+ more warnings not shown \(the first of each kind are above\)" script=broken.sh\n`).MatchString(stderr) {
+		t.Errorf("no line counting the warnings not shown:\n%s", stderr)
 	}
 }
