@@ -87,6 +87,17 @@ type Config struct {
 	// lines (a file, os.Stderr, menshen's batch writer).
 	Logger *logrus.Logger
 	Set    map[string]bool
+	// Sources names where a setting in Set came from, for messages:
+	// "MENSHEN_WORKERS" for a variable. Without one, "--" and its name.
+	Sources map[string]string
+}
+
+// source is where the setting flag came from (Sources).
+func (c Config) source(flag string) string {
+	if s := c.Sources[flag]; s != "" {
+		return s
+	}
+	return "--" + flag
 }
 
 // withDefaults fills zero fields with their defaults.

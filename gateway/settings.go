@@ -189,7 +189,7 @@ func (s *settings) checkMinWorkers(c Config, fc *fileConfig) error {
 	from := func(flag, key string, inFile bool) string {
 		switch {
 		case c.Set[flag]:
-			return "--" + flag
+			return c.source(flag)
 		case inFile:
 			return "the config's " + key
 		}

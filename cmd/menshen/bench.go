@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,27 +66,27 @@ func benchEnv(name string) []string {
 func benchAction(c *cli.Context) error {
 	started = true
 	if c.IsSet("requests") && c.IsSet("duration") {
-		return fmt.Errorf("%w: give --requests or --duration, not both", errUsage)
+		return fmt.Errorf("%w: give %s or %s, not both", errUsage, source(c, "requests"), source(c, "duration"))
 	}
 	for _, n := range []string{"requests", "concurrency", "workers", "max-procs"} {
 		if c.Int(n) <= 0 {
-			return fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+			return fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, n, c.Int(n)))
 		}
 	}
 	for _, n := range []string{"queue", "max-requests"} {
 		if c.Int(n) < 0 {
-			return fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
+			return fmt.Errorf("%w: %s: must not be negative", errUsage, setting(c, n, c.Int(n)))
 		}
 	}
 	if c.IsSet("duration") && c.Duration("duration") <= 0 {
 		// (Unset, it is 0: --requests counts.)
-		return fmt.Errorf("%w: --duration %v: must be positive", errUsage, c.Duration("duration"))
+		return fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, "duration", c.Duration("duration")))
 	}
 	if c.Duration("timeout") <= 0 {
-		return fmt.Errorf("%w: --timeout %v: must be positive", errUsage, c.Duration("timeout"))
+		return fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, "timeout", c.Duration("timeout")))
 	}
 	if c.IsSet("warmup") && c.Int("warmup") < 0 {
-		return fmt.Errorf("%w: --warmup %d: must be 0 or more", errUsage, c.Int("warmup"))
+		return fmt.Errorf("%w: %s: must be 0 or more", errUsage, setting(c, "warmup", c.Int("warmup")))
 	}
 	cfg := bench.Config{
 		Scripts:     c.Args().Slice(),
@@ -103,7 +104,7 @@ func benchAction(c *cli.Context) error {
 		err error
 	)
 	if u := c.String("url"); u != "" {
-		if cfg.Target, err = remoteTarget(u, c.String("prefix"), c.String("admin"), c.String("admin-token")); err != nil {
+		if cfg.Target, err = remoteTarget(c, c.String("prefix"), c.String("admin"), c.String("admin-token")); err != nil {
 			return err
 		}
 		cfg.Restore = true
@@ -170,12 +171,13 @@ func progressFor(w io.Writer) bench.Progress {
 	return bench.Lines{W: w}
 }
 
-// remoteTarget is a gateway already running: rawURL is its base URL; with
+// remoteTarget is a gateway already running: --url is its base URL; with
 // no path, the scripts are under prefix.
-func remoteTarget(rawURL, prefix, admin, token string) (bench.Target, error) {
+func remoteTarget(c *cli.Context, prefix, admin, token string) (bench.Target, error) {
+	rawURL := c.String("url")
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bench.Target{}, fmt.Errorf("%w: --url %q: want http://HOST:PORT/PREFIX/", errUsage, rawURL)
+		return bench.Target{}, fmt.Errorf("%w: %s: want http://HOST:PORT/PREFIX/", errUsage, setting(c, "url", strconv.Quote(rawURL)))
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = prefix
@@ -193,9 +195,9 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 	switch iso {
 	case "auto", "perlrun", "registry":
 	default:
-		return nil, fmt.Errorf("%w: --isolation %q: want auto, perlrun or registry", errUsage, iso)
+		return nil, fmt.Errorf("%w: %s: want auto, perlrun or registry", errUsage, setting(c, "isolation", strconv.Quote(iso)))
 	}
-	log, err := newLogger("text", c.String("log-level"))
+	log, err := newLogger(c, "text")
 	if err != nil {
 		return nil, err
 	}
@@ -203,12 +205,13 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 	quiet := newRepeatLimiter(log.Formatter)
 	log.SetFormatter(quiet)
 	if st, err := os.Stat(c.String("scripts")); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("%w: --scripts %q is not a directory", errUsage, c.String("scripts"))
+		return nil, fmt.Errorf("%w: %s is not a directory", errUsage, setting(c, "scripts", strconv.Quote(c.String("scripts"))))
 	}
-	set := map[string]bool{}
+	set, sources := map[string]bool{}, map[string]string{}
 	for _, n := range []string{"isolation", "workers", "max-procs", "queue", "max-requests", "timeout", "prefix"} {
 		if c.IsSet(n) {
 			set[n] = true
+			sources[n] = source(c, n)
 		}
 	}
 	g, err := gateway.New(gateway.Config{
@@ -226,6 +229,7 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 		MaxRequests: c.Int("max-requests"),
 		Logger:      log,
 		Set:         set,
+		Sources:     sources,
 	})
 	if err != nil {
 		return nil, err

@@ -205,6 +205,34 @@ func emptyEnvIsUnset(app *cli.App) {
 	}
 }
 
+// source names where a flag's value came from, for a message about it:
+// the MENSHEN_* variable it was read from, else --name. (run has dropped
+// the variables of the flags given on the command line, and the empty
+// ones: what is left and set is where the value came from.)
+func source(c *cli.Context, name string) string {
+	for _, f := range c.Command.Flags {
+		ev, ok := f.(interface{ GetEnvVars() []string })
+		if !ok || !slices.Contains(f.Names(), name) || !c.IsSet(name) {
+			continue
+		}
+		for _, v := range ev.GetEnvVars() {
+			if _, ok := os.LookupEnv(v); ok {
+				return v
+			}
+		}
+	}
+	return "--" + name
+}
+
+// setting is a flag's value as it was given, for a message about it:
+// "--queue -1", or "MENSHEN_QUEUE=-1" when it came from that variable.
+func setting(c *cli.Context, name string, value any) string {
+	if s := source(c, name); !strings.HasPrefix(s, "--") {
+		return fmt.Sprintf("%s=%v", s, value)
+	}
+	return fmt.Sprintf("--%s %v", name, value)
+}
+
 // emptyValues refuses a flag given on the command line with an empty value
 // (`--scripts "$DIR"` with DIR unset), which would otherwise silently mean
 // the default, or nothing. --admin-token may be empty: no token.

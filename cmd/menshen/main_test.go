@@ -516,7 +516,18 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"word after check", nil, []string{"check", "extra"}, "extra"},
 		{"word after version", nil, []string{"version", "extra"}, "extra"},
 		{"unknown flag of version", nil, []string{"version", "--bogus"}, "bogus"},
-		{"negative timeout", []string{"MENSHEN_TIMEOUT=-5s"}, []string{"serve"}, "timeout"},
+		{"negative timeout", []string{"MENSHEN_TIMEOUT=-5s"}, []string{"serve"}, "MENSHEN_TIMEOUT=-5s: must be positive"},
+		// A value from a variable is named by the variable, not by a
+		// flag the user never gave; one given on the command line by
+		// its flag, its variable set or not.
+		{"negative queue from the environment", []string{"MENSHEN_QUEUE=-1"}, []string{"serve", "--admin", "off"}, "MENSHEN_QUEUE=-1: must not be negative"},
+		{"negative queue beside its variable", []string{"MENSHEN_QUEUE=5"}, []string{"serve", "--admin", "off", "--queue", "-1"}, "--queue -1: must not be negative"},
+		{"zero workers from the environment", []string{"MENSHEN_WORKERS=0"}, []string{"check"}, "MENSHEN_WORKERS=0: must be positive"},
+		{"isolation from the environment", []string{"MENSHEN_ISOLATION=strict"}, []string{"serve", "--admin", "off"}, `MENSHEN_ISOLATION="strict": want auto, perlrun or registry`},
+		{"admin from the environment on the listen address", []string{"MENSHEN_ADMIN=127.0.0.1:9"}, []string{"serve", "--listen", "127.0.0.1:9"}, `MENSHEN_ADMIN="127.0.0.1:9" is --listen's address too`},
+		{"min-workers from the environment above workers", []string{"MENSHEN_MIN_WORKERS=5"}, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--workers", "2"}, "min-workers 5 (MENSHEN_MIN_WORKERS): more than workers 2 (--workers)"},
+		{"bench duration from its old variable", []string{"MENSHEN_BENCH_DURATION=-1s"}, []string{"bench"}, "MENSHEN_BENCH_DURATION=-1s: must not be negative"},
+		{"mode with the admin listener off from the environment", []string{"MENSHEN_ADMIN=off"}, []string{"mode", "cgi"}, "MENSHEN_ADMIN=off: menshen mode talks"},
 		{"zero timeout", nil, []string{"serve", "--timeout", "0s"}, "timeout"},
 		{"negative idle timeout", nil, []string{"serve", "--idle-timeout", "-1s"}, "idle-timeout"},
 		{"min-workers above workers", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--min-workers", "5", "--workers", "2"}, "min-workers 5 (--min-workers): more than workers 2 (--workers)"},

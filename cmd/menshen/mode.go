@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,19 +44,19 @@ func modeCommand() *cli.Command {
 			}
 			addr := c.String("admin")
 			if addr == "off" {
-				return fmt.Errorf("%w: --admin off: menshen mode talks to the gateway's admin listener; give its address", errUsage)
+				return fmt.Errorf("%w: %s: menshen mode talks to the gateway's admin listener; give its address", errUsage, setting(c, "admin", "off"))
 			}
 			if !strings.Contains(addr, "://") {
 				// host:port, as serve's --admin takes it (a bare host
 				// would be dialled on port 80)
 				if _, _, err := net.SplitHostPort(addr); err != nil {
-					return fmt.Errorf("%w: --admin %q: want host:port, as serve's --admin: %w", errUsage, addr, err)
+					return fmt.Errorf("%w: %s: want host:port, as serve's --admin: %w", errUsage, setting(c, "admin", strconv.Quote(addr)), err)
 				}
 				addr = "http://" + addr
 			}
 			req, err := http.NewRequestWithContext(c.Context, http.MethodPost, strings.TrimSuffix(addr, "/")+"/mode", strings.NewReader(form.Encode()))
 			if err != nil {
-				return fmt.Errorf("%w: --admin %q: %w", errUsage, c.String("admin"), err)
+				return fmt.Errorf("%w: %s: %w", errUsage, setting(c, "admin", strconv.Quote(c.String("admin"))), err)
 			}
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			if t := c.String("admin-token"); t != "" {

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -192,54 +193,55 @@ func usageError(c *cli.Context, err error, _ bool) error {
 func configFrom(c *cli.Context) (gateway.Config, error) {
 	mode, err := gateway.ParseMode(c.String("mode"))
 	if err != nil {
-		return gateway.Config{}, fmt.Errorf("%w: --mode: %w", errUsage, err)
+		return gateway.Config{}, fmt.Errorf("%w: %s: %w", errUsage, source(c, "mode"), err)
 	}
 	maxBody, err := gateway.ParseBytes(c.String("max-body"))
 	if err != nil {
-		return gateway.Config{}, fmt.Errorf("%w: --max-body: %w", errUsage, err)
+		return gateway.Config{}, fmt.Errorf("%w: %s: %w", errUsage, source(c, "max-body"), err)
 	}
-	log, err := newLogger(c.String("log-format"), c.String("log-level"))
+	log, err := newLogger(c, c.String("log-format"))
 	if err != nil {
 		return gateway.Config{}, err
 	}
 	for _, n := range []string{"max-procs", "workers"} {
 		if c.Int(n) <= 0 {
-			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must be positive", errUsage, n, c.Int(n))
+			return gateway.Config{}, fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, n, c.Int(n)))
 		}
 	}
 	for _, n := range []string{"max-requests", "queue", "min-workers"} {
 		if c.Int(n) < 0 {
-			return gateway.Config{}, fmt.Errorf("%w: --%s %d: must not be negative", errUsage, n, c.Int(n))
+			return gateway.Config{}, fmt.Errorf("%w: %s: must not be negative", errUsage, setting(c, n, c.Int(n)))
 		}
 	}
 	// (min-workers against workers: on the values in effect, config
 	// file included; gateway.New checks it.)
 	for _, n := range []string{"timeout", "idle-timeout"} {
 		if c.Duration(n) <= 0 {
-			return gateway.Config{}, fmt.Errorf("%w: --%s %v: must be positive", errUsage, n, c.Duration(n))
+			return gateway.Config{}, fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, n, c.Duration(n)))
 		}
 	}
-	if err := checkAddr("listen", c.String("listen")); err != nil {
+	if err := checkAddr(c, "listen"); err != nil {
 		return gateway.Config{}, err
 	}
 	if a := c.String("admin"); a != "off" {
-		if err := checkAddr("admin", a); err != nil {
+		if err := checkAddr(c, "admin"); err != nil {
 			return gateway.Config{}, err
 		}
 		if sameAddr(a, c.String("listen")) {
-			return gateway.Config{}, fmt.Errorf("%w: --admin %q is --listen's address too: give the admin listener an address of its own (or off)", errUsage, a)
+			return gateway.Config{}, fmt.Errorf("%w: %s is %s's address too: give the admin listener an address of its own (or off)", errUsage, setting(c, "admin", strconv.Quote(a)), source(c, "listen"))
 		}
 	}
 	switch c.String("isolation") {
 	case "auto", "perlrun", "registry":
 	default:
-		return gateway.Config{}, fmt.Errorf("%w: --isolation %q: want auto, perlrun or registry", errUsage, c.String("isolation"))
+		return gateway.Config{}, fmt.Errorf("%w: %s: want auto, perlrun or registry", errUsage, setting(c, "isolation", strconv.Quote(c.String("isolation"))))
 	}
-	set := map[string]bool{}
+	set, sources := map[string]bool{}, map[string]string{}
 	for _, f := range serveFlags() {
 		name := f.Names()[0]
 		if c.IsSet(name) {
 			set[name] = true
+			sources[name] = source(c, name)
 		}
 	}
 	return gateway.Config{
@@ -263,6 +265,7 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 		PassAuth:    c.Bool("pass-authorization"),
 		Logger:      log,
 		Set:         set,
+		Sources:     sources,
 	}, nil
 }
 
@@ -295,18 +298,21 @@ func sameAddr(a, b string) bool {
 
 // checkAddr refuses a listen address that can never be bound (no port, a
 // port out of range): a bad flag value (exit 2), unlike an address in use.
-func checkAddr(flag, addr string) error {
+func checkAddr(c *cli.Context, flag string) error {
+	addr := c.String(flag)
 	_, port, err := net.SplitHostPort(addr)
 	if err == nil {
 		_, err = net.LookupPort("tcp", port)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: --%s %q: %w", errUsage, flag, addr, err)
+		return fmt.Errorf("%w: %s: %w", errUsage, setting(c, flag, strconv.Quote(addr)), err)
 	}
 	return nil
 }
 
-func newLogger(format, level string) (*logrus.Logger, error) {
+// newLogger is the logger for the command of c, in format (--log-format,
+// or the one a command writes in) at --log-level.
+func newLogger(c *cli.Context, format string) (*logrus.Logger, error) {
 	log := logrus.New()
 	log.SetOutput(newBatchWriter(os.Stderr, func(n int) {
 		log.WithField("lines", n).Warn("log lines lost: the log output failed or stopped taking them")
@@ -317,11 +323,11 @@ func newLogger(format, level string) (*logrus.Logger, error) {
 	case "json":
 		log.SetFormatter(&jsonFormatter{})
 	default:
-		return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, format)
+		return nil, fmt.Errorf("%w: %s: want text or json", errUsage, setting(c, "log-format", strconv.Quote(format)))
 	}
-	lvl, err := logrus.ParseLevel(level)
+	lvl, err := logrus.ParseLevel(c.String("log-level"))
 	if err != nil {
-		return nil, fmt.Errorf("%w: --log-level: %w", errUsage, err)
+		return nil, fmt.Errorf("%w: %s: %w", errUsage, source(c, "log-level"), err)
 	}
 	log.SetLevel(lvl)
 	return log, nil
