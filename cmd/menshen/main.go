@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -159,10 +160,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter: stderr,
 		// Keep urfave/cli from calling os.Exit inside Run (STYLE §8).
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return fmt.Errorf("%w: %w", errUsage, err)
-		},
-		HideVersion: true,
+		OnUsageError:   usageError,
+		HideVersion:    true,
 		Commands: []*cli.Command{
 			serveCommand(),
 			checkCommand(),
@@ -231,6 +230,66 @@ func setting(c *cli.Context, name string, value any) string {
 		return fmt.Sprintf("%s=%v", s, value)
 	}
 	return fmt.Sprintf("--%s %v", name, value)
+}
+
+// The flag package's own messages, which urfave/cli passes on: they spell
+// a flag as Go does (-timeout), and say only "parse error" of a value
+// they could not read.
+var (
+	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -(\S+)$`)
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(\S+)$`)
+)
+
+// flagError restates a parse error of the flag package: the flag as it is
+// spelled (--timeout), and what its value must look like (a duration
+// needs a unit: "--timeout 5" is not 5 seconds). Other errors are
+// returned as they are.
+func flagError(c *cli.Context, err error) error {
+	msg := err.Error()
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s needs a value", spelled(m[1]))
+	}
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("unknown flag %s", spelled(m[1]))
+	}
+	m := flagBadValue.FindStringSubmatch(msg)
+	if m == nil {
+		return err
+	}
+	value, name, why := m[1], m[2], m[3]
+	var f cli.Flag
+	if c.Command != nil {
+		for _, cf := range c.Command.Flags {
+			if slices.Contains(cf.Names(), name) {
+				f = cf
+			}
+		}
+	}
+	switch f.(type) {
+	case *cli.DurationFlag:
+		why = `not a duration (a number with a unit, e.g. "90s", "1m30s", "2h")`
+		if v, err := strconv.Unquote(value); err == nil {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				why = fmt.Sprintf("a duration needs a unit, e.g. %q", v+"s")
+			}
+		}
+	case *cli.IntFlag:
+		if why != "value out of range" {
+			why = "not a whole number"
+		}
+	case *cli.BoolFlag:
+		why = "want true or false"
+	}
+	return fmt.Errorf("%s %s: %s", spelled(name), value, why)
+}
+
+// spelled is a flag's name as it is written: --timeout, -c.
+func spelled(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // emptyValues refuses a flag given on the command line with an empty value

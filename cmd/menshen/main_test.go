@@ -501,8 +501,16 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", nil, []string{"serve", "--no-such-flag"}, "no-such-flag"},
-		{"bad duration", nil, []string{"serve", "--timeout", "soon"}, "timeout"},
+		// The flag package's own errors, restated with the flag as it
+		// is spelled and what its value must look like.
+		{"unknown flag", nil, []string{"serve", "--no-such-flag"}, "unknown flag --no-such-flag"},
+		{"bad duration", nil, []string{"serve", "--timeout", "soon"}, `--timeout "soon": not a duration (a number with a unit, e.g. "90s"`},
+		{"duration without unit", nil, []string{"serve", "--timeout", "5"}, `--timeout "5": a duration needs a unit, e.g. "5s"`},
+		{"idle timeout without unit", nil, []string{"check", "--idle-timeout=300"}, `--idle-timeout "300": a duration needs a unit, e.g. "300s"`},
+		{"bench duration without unit", nil, []string{"bench", "--duration", "10"}, `--duration "10": a duration needs a unit, e.g. "10s"`},
+		{"flag without its value", nil, []string{"serve", "--timeout"}, "--timeout needs a value"},
+		{"bad number", nil, []string{"bench", "--requests", "many"}, `--requests "many": not a whole number`},
+		{"bad boolean", nil, []string{"bench", "--json=maybe"}, `--json "maybe": want true or false`},
 		{"bad mode", nil, []string{"serve", "--mode", "turbo"}, "turbo"},
 		{"bad size", nil, []string{"serve", "--max-body", "lots"}, "max-body"},
 		{"bad env value", []string{"MENSHEN_MAX_PROCS=many"}, []string{"serve"}, "many"},

@@ -186,7 +186,7 @@ func noArgs(c *cli.Context) error {
 }
 
 func usageError(c *cli.Context, err error, _ bool) error {
-	return fmt.Errorf("%w: %w", errUsage, err)
+	return fmt.Errorf("%w: %w", errUsage, flagError(c, err))
 }
 
 // configFrom turns flags and MENSHEN_* variables into a gateway.Config.
