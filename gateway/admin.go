@@ -299,6 +299,8 @@ type Status struct {
 	Scripts  []ScriptStatus `json:"scripts"`
 	InFlight int            `json:"cgi_processes"`
 	Queue    int            `json:"cgi_queue"`
+	// NoScript is the requests that reached no script (stats.unrouted).
+	NoScript NoScriptReport `json:"no_script"`
 }
 
 func (g *Gateway) status() Status {
@@ -309,6 +311,7 @@ func (g *Gateway) status() Status {
 		Mode:     s.mode,
 		Started:  g.metrics.started,
 		Uptime:   now.Sub(g.metrics.started).Round(time.Second).String(),
+		NoScript: g.stats.noScript.report(),
 		InFlight: s.procs.InUse(),
 		Queue:    s.procs.Waiting(),
 	}

@@ -298,8 +298,10 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		},
 		// A request refused before routing (a smuggling shape, a bad
 		// Host, a header block too large) is logged as every failed
-		// request is (C10), so that probes are seen.
+		// request is (C10), and counted as one that reached no script,
+		// so that probes are seen.
 		Refused: func(remote string, code int, reason string) {
+			g.stats.unrouted(code)
 			g.log.WithFields(logrus.Fields{"status": code, "remote": remote, "reason": "http: " + reason}).Warn("request refused")
 		},
 	}

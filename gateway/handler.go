@@ -167,13 +167,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// count records a request that ran a script (or was meant to) in the
-// stats and metrics, once.
+// count records a request in the stats and metrics, once: under its
+// script and mode if it ran one (or was meant to), else as a request that
+// reached no script.
 func (g *Gateway) count(x *exchange, d time.Duration) {
-	if x.mode == "" || x.counted {
+	if x.counted {
 		return
 	}
 	x.counted = true
+	if x.mode == "" {
+		g.stats.unrouted(x.status)
+		return
+	}
 	g.stats.record(x.script, x.mode, x.status, d, x.spawned)
 	g.metrics.observe(x.script, x.mode, x.status, d)
 }

@@ -40,7 +40,7 @@ func newMetrics(g *Gateway) *metrics {
 		reg:     prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "menshen_requests_total",
-			Help: "Requests served by a script, by script, mode and HTTP status code.",
+			Help: "Requests served by a script, by script, mode and HTTP status code (those that reached no script: menshen_unrouted_requests_total).",
 		}, []string{"script", "mode", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "menshen_request_duration_seconds",
@@ -98,13 +98,16 @@ var (
 	queueDesc = prometheus.NewDesc("menshen_queue_depth",
 		"Requests waiting for a CGI process slot or a FastCGI worker.",
 		nil, nil)
+	unroutedDesc = prometheus.NewDesc("menshen_unrouted_requests_total",
+		"Requests that reached no script, answered by the gateway itself, by HTTP status code: no script at the path (404: missing or removed, a dot-file, a path out of the directory), a file that may not run (403), a malformed request refused before routing (400, 408, 414, 431, 501, 505).",
+		[]string{"code"}, nil)
 )
 
 // liveCollector reads the gateway's status at scrape time, so that spawns,
-// workers and queues need no bookkeeping beside the stats and pools that
-// already hold them. Spawns come from stats, which keeps every script it
-// has counted (removed ones too) and never lowers a count: the counter
-// neither goes down nor vanishes.
+// workers, queues and requests that reached no script need no bookkeeping
+// beside the stats and pools that already hold them. Spawns come from
+// stats, which keeps every script it has counted (removed ones too) and
+// never lowers a count: the counter neither goes down nor vanishes.
 type liveCollector struct{ g *Gateway }
 
 func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -112,6 +115,7 @@ func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- workersDesc
 	ch <- cgiProcsDesc
 	ch <- queueDesc
+	ch <- unroutedDesc
 }
 
 func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
@@ -132,6 +136,9 @@ func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(cgiProcsDesc, prometheus.GaugeValue, float64(st.InFlight))
 	ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(queue))
+	for code, n := range st.NoScript.Codes {
+		ch <- prometheus.MustNewConstMetric(unroutedDesc, prometheus.CounterValue, float64(n), code)
+	}
 }
 
 // codeLabel is the status code as a label (499: the client went away).

@@ -5,11 +5,15 @@ package gateway
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -189,5 +193,80 @@ func TestMetrics_NonUTF8ScriptName(t *testing.T) {
 	r.Body.Close()
 	if m := g.modes.Load().scripts["caf\xe9.sh"]; r.StatusCode != http.StatusOK || m != ModeFastCGI {
 		t.Errorf("POST /mode script=caf\\xe9.sh: %d, mode %q; want 200, fastcgi", r.StatusCode, m)
+	}
+}
+
+// TestMetrics_RequestsToNoScriptCounted: requests that reach no script (a
+// removed script, a typo, a dot-file, a path out of the directory, an
+// encoded slash: 404; a file that may not run: 403; a malformed request
+// the HTTP server refuses: 400) are counted by status code, in
+// menshen_unrouted_requests_total, /status.json's no_script and the
+// status page, with no series per path (a scanner's every URL would be
+// one), and not under the removed script's name.
+func TestMetrics_RequestsToNoScriptCounted(t *testing.T) {
+	dir := mustStatusScripts(t, map[string]string{".hidden.sh": helloSh})
+	mustWriteFile(t, filepath.Join(dir, "data.txt"), "not a script\n", 0o644)
+	g, srv := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	mustHits(t, srv.URL, "hello.sh", 1)
+	if err := os.Remove(filepath.Join(dir, "hello.sh")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		target string
+		code   int
+	}{
+		{"/cgi-bin/hello.sh", 404},
+		{"/cgi-bin/hello.sh/extra", 404},
+		{"/cgi-bin/typo.sh", 404},
+		{"/cgi-bin/.hidden.sh", 404},
+		{"/cgi-bin/../../etc/passwd", 404},
+		{"/cgi-bin/sub%2Fx.sh", 404},
+		{"/elsewhere", 404},
+		{"/cgi-bin/data.txt", 403},
+	} {
+		resp, _ := mustRawResponse(t, srv.URL, "GET "+tc.target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if resp.StatusCode != tc.code {
+			t.Fatalf("GET %s: %d, want %d", tc.target, resp.StatusCode, tc.code)
+		}
+	}
+	if got := string(mustRaw(t, srv.URL, "GET /cgi-bin/hello.pl HTTP/1.1\r\nHost: user@evil\r\n\r\n")); !strings.HasPrefix(got, "HTTP/1.1 400 ") {
+		t.Fatalf("bad Host: answered %q, want 400", got)
+	}
+
+	want := map[string]int64{"404": 7, "403": 1, "400": 1}
+	var st Status
+	// (A request is counted after its answer is written.)
+	waitFor(5*time.Second, func() bool {
+		st = mustStatusJSON(t, admin.URL+"/status.json")
+		return st.NoScript.Requests == 9
+	})
+	if st.NoScript.Requests != 9 || !maps.Equal(st.NoScript.Codes, want) {
+		t.Errorf("/status.json no_script = %+v, want 9 requests, codes %v", st.NoScript, want)
+	}
+	if s, _ := findScript(st, "hello.sh"); s.Modes[ModeCGI].Requests != 1 || len(s.Modes[ModeCGI].Codes) != 1 {
+		t.Errorf("removed hello.sh: cgi %+v, want its one 200 only", s.Modes[ModeCGI])
+	}
+
+	fams := mustMetrics(t, admin.URL)
+	if f := fams["menshen_unrouted_requests_total"]; f == nil || len(f.GetMetric()) != len(want) {
+		t.Fatalf("menshen_unrouted_requests_total: %v, want one series per code %v", f, want)
+	}
+	for code, n := range want {
+		if got, _ := metricValue(fams, "menshen_unrouted_requests_total", map[string]string{"code": code}); got != float64(n) {
+			t.Errorf("menshen_unrouted_requests_total{code=%q} = %v, want %d", code, got, n)
+		}
+	}
+	for _, m := range fams["menshen_requests_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "code" && l.GetValue() != "200" {
+				t.Errorf("menshen_requests_total has a series for an answer no script gave: %v", m.GetLabel())
+			}
+		}
+	}
+
+	_, body := mustGet(t, admin.URL+"/status")
+	if card := regexp.MustCompile(`<b>9</b><small>requests to no script · 404: 7 · 400: 1 · 403: 1</small>`); !card.Match(body) {
+		t.Errorf("/status shows no \"requests to no script\" card with 9 (404: 7 · 400: 1 · 403: 1):\n%s", body)
 	}
 }

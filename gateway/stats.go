@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,7 +58,42 @@ func (m *modeStats) percentiles() (p50, p99 time.Duration) {
 type stats struct {
 	mu      sync.Mutex
 	scripts map[string]map[Mode]*modeStats
+	// noScript counts the requests that reached no script (unrouted).
+	noScript codeCounts
 }
+
+// codeCounts counts answers by status code, without a lock: a scanner's
+// flood of 404s must not queue behind the scripts' counters, and a code
+// is not a name a client can choose, so the set stays bounded.
+type codeCounts [600]atomic.Int64
+
+// add counts one answer with code (the gateway's own answers and 499 are
+// all below 600).
+func (c *codeCounts) add(code int) {
+	if uint(code) < uint(len(c)) {
+		c[code].Add(1)
+	}
+}
+
+// report is the total and the counts by code (only codes answered).
+func (c *codeCounts) report() NoScriptReport {
+	r := NoScriptReport{Codes: map[string]int64{}}
+	for code := range c {
+		if n := c[code].Load(); n > 0 {
+			r.Requests += n
+			r.Codes[strconv.Itoa(code)] = n
+		}
+	}
+	return r
+}
+
+// unrouted counts a request that reached no script, answered code by the
+// gateway itself: no script at its path (404: missing, removed, a
+// dot-file, a path out of the directory), a file that may not run (403),
+// a malformed request refused before routing (400...). Such requests
+// have no series of their own per path, which a scanner would make
+// endless.
+func (s *stats) unrouted(code int) { s.noScript.add(code) }
 
 func newStats() *stats { return &stats{scripts: map[string]map[Mode]*modeStats{}} }
 
@@ -104,6 +140,13 @@ type ModeReport struct {
 	Spawns int64   `json:"spawns"`
 	P50ms  float64 `json:"p50_ms"`
 	P99ms  float64 `json:"p99_ms"`
+}
+
+// NoScriptReport is the requests that reached no script, in
+// /status.json: their total and their counts by status code.
+type NoScriptReport struct {
+	Requests int64            `json:"requests"`
+	Codes    map[string]int64 `json:"codes"`
 }
 
 func (s *stats) report(script string) map[Mode]ModeReport {

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,9 @@ type statusView struct {
 	Chart     *latencyChart // nil until some script has answered
 	Present   int           // scripts there to serve
 	Removed   int           // scripts listed for their history only
+	// NoScriptCodes is the requests that reached no script by code,
+	// "404: 12 · 400: 3", most frequent first.
+	NoScriptCodes string
 }
 
 // statusRow is one script's row of the table.
@@ -170,7 +174,28 @@ func buildStatusView(st Status, now time.Time) statusView {
 		v.Rows = append(v.Rows, row)
 	}
 	v.Chart = buildChart(st.Scripts)
+	v.NoScriptCodes = codesLine(st.NoScript.Codes)
 	return v
+}
+
+// codesLine lists counts by status code, "404: 12 · 400: 3": the most
+// frequent first, then by code.
+func codesLine(codes map[string]int64) string {
+	keys := make([]string, 0, len(codes))
+	for c := range codes {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := codes[keys[i]], codes[keys[j]]; a != b {
+			return a > b
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, c := range keys {
+		parts[i] = c + ": " + strconv.FormatInt(codes[c], 10)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Chart geometry, in SVG user units (the SVG scales to the page width).
