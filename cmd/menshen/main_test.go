@@ -534,7 +534,7 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"isolation from the environment", []string{"MENSHEN_ISOLATION=strict"}, []string{"serve", "--admin", "off"}, `MENSHEN_ISOLATION="strict": want auto, perlrun or registry`},
 		{"admin from the environment on the listen address", []string{"MENSHEN_ADMIN=127.0.0.1:9"}, []string{"serve", "--listen", "127.0.0.1:9"}, `MENSHEN_ADMIN="127.0.0.1:9" is --listen's address too`},
 		{"min-workers from the environment above workers", []string{"MENSHEN_MIN_WORKERS=5"}, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--workers", "2"}, "min-workers 5 (MENSHEN_MIN_WORKERS): more than workers 2 (--workers)"},
-		{"bench duration from its old variable", []string{"MENSHEN_BENCH_DURATION=-1s"}, []string{"bench"}, "MENSHEN_BENCH_DURATION=-1s: must not be negative"},
+		{"bench duration from its old variable", []string{"MENSHEN_BENCH_DURATION=-1s"}, []string{"bench"}, "MENSHEN_BENCH_DURATION=-1s: must be positive"},
 		{"mode with the admin listener off from the environment", []string{"MENSHEN_ADMIN=off"}, []string{"mode", "cgi"}, "MENSHEN_ADMIN=off: menshen mode talks"},
 		{"zero timeout", nil, []string{"serve", "--timeout", "0s"}, "timeout"},
 		{"negative idle timeout", nil, []string{"serve", "--idle-timeout", "-1s"}, "idle-timeout"},
