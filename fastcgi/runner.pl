@@ -3612,9 +3612,18 @@ sub load_values {
 # a snapshot (the first one it is in). A reference (a code ref from
 # set_message, an object) is not kept: it would come from a compilation of
 # the script, which that value would then outlive; such a global is only
-# restored after each request.
+# restored after each request. The globals are held weakly: one that
+# perlrun's end of a request frees (a package only the script's
+# compilation makes, `require "./lib/conf.pl"` with its `package Conf`)
+# is a new variable at the next compilation, at a new address, and its
+# entry goes, else the list grew by one a request, and every request
+# walked it.
 sub note_first {
     my ($snap) = @_;
+    if (grep { !defined $_->[0] } @WATCH_FIRST) {
+        @WATCH_FIRST = grep { defined $_->[0] } @WATCH_FIRST;
+        %WATCH_SEEN = map { (Scalar::Util::refaddr($_->[0]) => 1) } @WATCH_FIRST;
+    }
     for my $s (@$snap) {
         # (No sub is no first value: the request that adds one takes it
         # away again, see restore_watched.)
@@ -3624,6 +3633,7 @@ sub note_first {
         my ($ref, $sigil, $val) = @$s;
         if ($sigil eq '$' and my ($v) = known_first($ref)) {
             push @WATCH_FIRST, [$ref, '$', $$v];
+            Scalar::Util::weaken($WATCH_FIRST[-1][0]);
             next;
         }
         next if $sigil eq '$' && ref $val;
@@ -3631,6 +3641,7 @@ sub note_first {
         # value either.)
         next if $sigil eq '*' && from_script(B::svref_2object($val)->FILE // '');
         push @WATCH_FIRST, [$ref, $sigil, $sigil eq '@' ? [@$val] : $sigil eq '%' ? {%$val} : $val];
+        Scalar::Util::weaken($WATCH_FIRST[-1][0]);
     }
 }
 
@@ -3665,6 +3676,7 @@ sub restore_watched {
     # what the request set after (`$Bare::who ||= $user`: the next user's).
     my %loaded;
     for my $s (@$snap) {
+        next unless defined $s->[0];    # (a first value's variable, freed: note_first)
         next unless defined $s->[3] && $s->[1] eq '$' && exists $INC{ $s->[3] };
         push @{ $loaded{ $s->[3] } }, $s;
     }
@@ -3676,12 +3688,13 @@ sub restore_watched {
             $e->[2] = $vals[$i];
             splice @$e, 3;
             for my $f (@WATCH_FIRST) {
-                $f->[2] = $vals[$i] if $f->[0] == $e->[0];
+                $f->[2] = $vals[$i] if defined $f->[0] && $f->[0] == $e->[0];
             }
         }
     }
     for my $s (@$snap) {
         my ($ref, $sigil, $val) = @$s;
+        next unless defined $ref;
         if ($sigil eq '$') {
             no warnings;
             next if (defined $$ref ? "$$ref" : "\0undef") eq (defined $val ? "$val" : "\0undef")

@@ -1059,6 +1059,34 @@ func TestRunner_ModuleVarsRememberedBounded(t *testing.T) {
 	}
 }
 
+// TestRunner_FirstValuesBounded: the module globals perlrun puts back to
+// their first values before each compilation are held by the runner in a
+// list; a global of a package the script's own compilation makes (a
+// library required by file name) is a new variable every request, and
+// the list once grew by one a request (and every request walked it).
+// White box: the script prints the length.
+func TestRunner_FirstValuesBounded(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/watch_first.pl")
+	r := startRunner(t, script, IsolationPerlrun)
+	c := r.dial(t)
+	params := runnerParams(script, "GET", "", "")
+	first, last := 0, 0
+	for i := 0; i < 100; i++ {
+		got := r.do(t, c, params, "")
+		var n int
+		if _, err := fmt.Sscanf(string(got.out), "Content-Type: text/plain\n\ndb=app first=%d\n", &n); err != nil || got.status != 0 {
+			t.Fatalf("request %d: status %d, %q (%v)", i+1, got.status, got.out, err)
+		}
+		if i == 1 {
+			first = n
+		}
+		last = n
+	}
+	if last > first+2 {
+		t.Errorf("the runner's first values grew from %d to %d over 100 requests", first, last)
+	}
+}
+
 // TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
 // connection, one request, no multiplexing; unknown names are left out.
 func TestRunner_GetValues(t *testing.T) {

@@ -1,0 +1,3 @@
+package WatchConf;
+our %C = (db => "app", user => "web");
+1;
