@@ -4607,7 +4607,9 @@ sub run_request {
         # commits only on success; corpus destroy_status.pl).
         local $? = $status;
         # File::Temp's END block, as the process's exit would run it.
-        end_file_temp() if exists $INC{'File/Temp.pm'} && $MODE ne 'registry';
+        if (exists $INC{'File/Temp.pm'}) {
+            if ($MODE ne 'registry') { end_file_temp() } else { registry_temp_note() }
+        }
         # A script that names signals may have left a handler holding its
         # objects (a closure over a lexical): %SIG is restored now, while
         # their DESTROY still reaches the client and their class exists.
@@ -4997,6 +4999,25 @@ sub end_file_temp {
         }
         @$dirs = @keep;
     }
+}
+
+# registry_temp_note logs, at 100 files and at each tenfold after, how
+# many files File::Temp keeps for removal at the worker's exit: registry
+# keeps a request's `tempfile(UNLINK => 1)` as mod_perl does, and each
+# holds a descriptor, so a worker that makes one a request runs out of
+# descriptors (EMFILE, 1024 at a common limit) before --max-requests
+# recycles it.
+our $FT_NOTED = 100;
+sub registry_temp_note {
+    return unless @FT_REQ;
+    @FT_REQ = ();
+    return unless file_temp_lists() && !$File::Temp::KEEP_ALL;
+    my $files = $FT_FILES && $FT_FILES->{$$};
+    my $n = ref $files eq 'ARRAY' ? @$files : 0;
+    return if $n < $FT_NOTED;
+    $FT_NOTED *= 10 while $FT_NOTED <= $n;
+    logmsg("registry: File::Temp keeps $n files (tempfile UNLINK => 1) until the worker's exit, each with an open descriptor:"
+        . " lower --max-requests for this script, or let File::Temp->new objects remove theirs");
 }
 
 # file_temp_hook wraps File::Temp's _deferred_unlink (which tempfile and

@@ -1087,6 +1087,27 @@ func TestRunner_FirstValuesBounded(t *testing.T) {
 	}
 }
 
+// TestRunner_RegistryTempFilesNoted: registry keeps a request's
+// tempfile(UNLINK => 1) files, and their descriptors, until the worker
+// exits, as mod_perl does; a worker making them request after request
+// would run out of descriptors before it is recycled, so the runner says
+// so in the log, once at 100 files (and again at 1000...).
+func TestRunner_RegistryTempFilesNoted(t *testing.T) {
+	mustRunnerPerl(t)
+	script := mustRunnerAbs(t, "testdata/runner/special/tempfile.pl")
+	tmp := t.TempDir()
+	r := startRunner(t, script, IsolationRegistry)
+	c := r.dial(t)
+	for i := 0; i < 60; i++ {
+		if got := r.do(t, c, runnerParams(script, "GET", fmt.Sprint(i), "", "TMPDIR="+tmp), ""); got.status != 0 {
+			t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+		}
+	}
+	if n := r.countLog("File::Temp keeps"); n != 1 {
+		t.Errorf("%d log lines about the kept temp files after 120 of them, want 1; log: %q", n, r.logLines())
+	}
+}
+
 // TestRunner_GetValues: FCGI_GET_VALUES names the runner's limits: one
 // connection, one request, no multiplexing; unknown names are left out.
 func TestRunner_GetValues(t *testing.T) {
