@@ -311,17 +311,8 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 	if !sr.Same {
 		t.Errorf("hello.sh flagged as differing: %s", sr.Difference)
 	}
-	code, body := get(t, "http://"+admin+"/status.json")
-	var st struct {
-		Scripts []struct{ Name, Mode string } `json:"scripts"`
-	}
-	if err := json.Unmarshal([]byte(body), &st); code != 200 || err != nil {
-		t.Fatalf("status.json: %d %v", code, err)
-	}
-	for _, sc := range st.Scripts {
-		if sc.Name == "hello.sh" && sc.Mode != "cgi" {
-			t.Errorf("hello.sh left in mode %q, want cgi as before the bench", sc.Mode)
-		}
+	if mode := scriptMode(t, admin, "hello.sh"); mode != "cgi" {
+		t.Errorf("hello.sh left in mode %q, want cgi as before the bench", mode)
 	}
 	// An --admin that does not answer is named before any load, not
 	// reported as the script's failure.
@@ -642,21 +633,7 @@ func startBench(tb testing.TB, args ...string) *server {
 	s.cmd.Env = menshenEnv()
 	s.cmd.Stdout = &syncBuffer{}
 	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() {
-		s.err = s.cmd.Wait()
-		close(s.done)
-	}()
-	tb.Cleanup(func() {
-		select {
-		case <-s.done:
-		default:
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
+	s.start(tb)
 	return s
 }
 

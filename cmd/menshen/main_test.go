@@ -179,6 +179,27 @@ type server struct {
 	err    error         // Wait's result, valid after done
 }
 
+// start starts s.cmd and waits for it in the background (done, err);
+// cleanup kills it if the test has not stopped it.
+func (s *server) start(tb testing.TB) {
+	tb.Helper()
+	if err := s.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	tb.Cleanup(func() {
+		select {
+		case <-s.done:
+		default:
+			_ = s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+}
+
 // mustServe starts `menshen serve` with args and env, and waits until it
 // serves: it has logged "menshen serving", and addr (and the --admin
 // address among args, if any) accepts connections. Cleanup kills it if the
@@ -201,21 +222,7 @@ func mustServeInheriting(tb testing.TB, addr string, files []*os.File, env []str
 	s.cmd.Env = menshenEnv(env...)
 	s.cmd.ExtraFiles = files
 	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() {
-		s.err = s.cmd.Wait()
-		close(s.done)
-	}()
-	tb.Cleanup(func() {
-		select {
-		case <-s.done:
-		default:
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
+	s.start(tb)
 	// Ready is more than addr accepting: menshen opens its admin listener
 	// just after the public one, and serves neither before its start (the
 	// scripts' watch, the warm pools) is done, which it logs as "menshen
