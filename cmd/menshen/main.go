@@ -209,11 +209,7 @@ func emptyEnvIsUnset(app *cli.App) {
 // the variables of the flags given on the command line, and the empty
 // ones: what is left and set is where the value came from.)
 func source(c *cli.Context, name string) string {
-	for _, f := range c.Command.Flags {
-		ev, ok := f.(interface{ GetEnvVars() []string })
-		if !ok || !slices.Contains(f.Names(), name) || !c.IsSet(name) {
-			continue
-		}
+	if ev, ok := commandFlag(c, name).(interface{ GetEnvVars() []string }); ok && c.IsSet(name) {
 		for _, v := range ev.GetEnvVars() {
 			if _, ok := os.LookupEnv(v); ok {
 				return v
@@ -221,6 +217,19 @@ func source(c *cli.Context, name string) string {
 		}
 	}
 	return "--" + name
+}
+
+// commandFlag is the flag of c's command that has name, or nil.
+func commandFlag(c *cli.Context, name string) cli.Flag {
+	if c.Command == nil {
+		return nil
+	}
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			return f
+		}
+	}
+	return nil
 }
 
 // setting is a flag's value as it was given, for a message about it:
@@ -258,15 +267,7 @@ func flagError(c *cli.Context, err error) error {
 		return err
 	}
 	value, name, why := m[1], m[2], m[3]
-	var f cli.Flag
-	if c.Command != nil {
-		for _, cf := range c.Command.Flags {
-			if slices.Contains(cf.Names(), name) {
-				f = cf
-			}
-		}
-	}
-	switch f.(type) {
+	switch commandFlag(c, name).(type) {
 	case *cli.DurationFlag:
 		why = `not a duration (a number with a unit, e.g. "90s", "1m30s", "2h")`
 		if v, err := strconv.Unquote(value); err == nil {
