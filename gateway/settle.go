@@ -48,7 +48,7 @@ const (
 // settlable reports whether err is a failure an editor's save in progress
 // can cause.
 func settlable(err error) bool {
-	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotExecutable) {
+	if routeGone(err) {
 		return true
 	}
 	return errors.Is(err, ErrStartScript) &&
