@@ -2564,10 +2564,10 @@ sub registry_fingerprints {
 # failed open), and each request starts with fresh ones (DESIGN, 5), not
 # with what the script left there.
 sub split_registry_symbols {
+    my ($old) = @_;    # (main0_slots)
     @REG_LIGHT = ();
     %REG_HEAVY = ();
     my %alias;
-    my $old = main0_slots();
     for my $k (keys %REG_MAIN) {
         my $g = $main::{$k};
         if (ref(\$g) eq 'GLOB' && interp_alias($g, $old)) {
@@ -2782,9 +2782,9 @@ sub magical {
 # script's packages. Slots shared with variables that existed before the
 # script (an alias of $_, say) are left to the check.
 sub registry_snapshot {
+    my ($old) = @_;    # (main0_slots)
     @REG_RESTORE = ();
     %REG_KNOWN = ();
-    my $old = main0_slots();
     my @spaces = ([\%main::, 'main', [keys %REG_MAIN]]);
     for my $pkg (sort keys %REG_PKGS) {
         my $h = stash($pkg) or next;
@@ -4869,10 +4869,12 @@ sub registry_compile {
     $REG_PKGS_INC = scalar keys %INC;
     @REG_INC = @INC;
     if ($MODE eq 'auto') {
-        registry_snapshot();
+        # (The slots of perl's own variables, which both leave alone.)
+        my $old = main0_slots();
+        registry_snapshot($old);
         logmsg(@REG_RESTORE ? "registry: compiled once; package variables restored before each request"
             : "registry: compiled once");
-        split_registry_symbols();
+        split_registry_symbols($old);
         light_restores();
         %REG_FP = registry_fingerprints();
         # `undef &load_templates` (a one-time sub freed after use) empties
