@@ -1374,6 +1374,66 @@ func TestCGI_QueueFullGets503(t *testing.T) {
 	mustLoggedReason(t, s.hook, "/cgi-bin/slow.sh", http.StatusServiceUnavailable)
 }
 
+// TestCGI_ReloadKeepsCountingProcesses guards C11 across a reload (C32):
+// a reload, even of an unchanged config, must not forget the CGI processes
+// running, nor let another --max-procs of them start beside those; new
+// bounds from the file apply to the same count.
+func TestCGI_ReloadKeepsCountingProcesses(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "max_procs = 1\nqueue = 0\n", 0o644)
+	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
+	get := func() chan int {
+		code := make(chan int, 1)
+		go func() {
+			resp, err := noRedirectClient.Get(s.url("slow.sh"))
+			if err != nil {
+				t.Error(err)
+				code <- 0
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			code <- resp.StatusCode
+		}()
+		return code
+	}
+	started := func(n int) bool {
+		return waitFor(5*time.Second, func() bool {
+			b, _ := os.ReadFile(filepath.Join(s.dir, "started"))
+			return len(strings.Fields(string(b))) >= n
+		})
+	}
+	first := get()
+	if !started(1) {
+		t.Fatal("slow.sh did not start")
+	}
+	if err := s.g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-get(); code != http.StatusServiceUnavailable {
+		t.Errorf("second request after a reload: status %d, want 503 (one process already runs, --max-procs 1, no queue)", code)
+	}
+	if n := s.g.status().InFlight; n != 1 {
+		t.Errorf("status says %d CGI processes after the reload, want the 1 running", n)
+	}
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("first request: status %d", code)
+	}
+	if b, err := os.ReadFile(filepath.Join(s.dir, "overlaps")); err == nil {
+		t.Errorf("two slow.sh ran at once with max_procs 1: %q", b)
+	}
+	// A larger bound from the file applies to the count kept.
+	mustWriteFile(t, conf, "max_procs = 2\nqueue = 0\n", 0o644)
+	if err := s.g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	a, b := get(), get()
+	if ca, cb := <-a, <-b; ca != http.StatusOK || cb != http.StatusOK {
+		t.Errorf("two requests with max_procs = 2: statuses %d and %d, want 200 and 200", ca, cb)
+	}
+}
+
 // TestCGI_QueuedRequestHonoursClientGone guards C11: a request waiting in
 // the queue whose client leaves gives up its place and starts nothing.
 func TestCGI_QueuedRequestHonoursClientGone(t *testing.T) {

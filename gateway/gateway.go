@@ -363,7 +363,15 @@ func (g *Gateway) reload(done string) error {
 		return err
 	}
 	g.blankConfig = blank
-	old := g.settings.Swap(s)
+	// The CGI processes running and waiting are counted by the limiter
+	// they took their slot from: a new one would start from zero, and
+	// every reload would let another --max-procs of them run beside
+	// those (C11). The one limiter takes the new bounds instead.
+	old := g.settings.Load()
+	s.procs = old.procs
+	s.procs.SetMax(s.maxProcs)
+	s.procs.SetQueue(s.queue)
+	g.settings.Store(s)
 	g.metrics.reloaded(true)
 	if modesChanged(old, s) && g.clearModes(configEdited(g.cfg.ConfigFile)) {
 		// The newest word wins: an edit of the file's modes after a

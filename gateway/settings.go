@@ -37,7 +37,7 @@ type settings struct {
 	env         []string
 	wrappers    map[string]wrapper // by extension, e.g. ".php"
 	scripts     map[string]scriptSettings
-	procs       *limit.Limiter // CGI processes (C11)
+	procs       *limit.Limiter // CGI processes (C11): one for the gateway's life, see reload
 	sigs        sync.Map       // script key → poolSig, filled lazily
 }
 

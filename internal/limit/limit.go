@@ -117,6 +117,15 @@ func (l *Limiter) SetMax(n int) {
 	}
 }
 
+// SetQueue changes how many callers may wait (at least 0). Shrinking turns
+// away new callers past the new bound; those already waiting keep their
+// place.
+func (l *Limiter) SetQueue(n int) {
+	l.mu.Lock()
+	l.queue = max(n, 0)
+	l.mu.Unlock()
+}
+
 // InUse reports how many slots are taken.
 func (l *Limiter) InUse() int {
 	l.mu.Lock()
