@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -183,6 +184,10 @@ func ParseBytes(s string) (int64, error) {
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("%q is not a positive size (bytes, or a number with KiB, MiB or GiB)", orig)
 	}
+	if n > math.MaxInt64/mult {
+		// (n * mult would wrap, to a negative limit or a small one.)
+		return 0, fmt.Errorf("%q is too large a size", orig)
+	}
 	return n * mult, nil
 }
 
@@ -300,6 +305,7 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
 	}
 	var errs []error
+	errs = append(errs, notTables(md)...)
 	undecoded := map[string]bool{}
 	for _, k := range md.Undecoded() {
 		undecoded[k.String()] = true
@@ -323,6 +329,38 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		out[i] = l.err
 	}
 	return fc, out
+}
+
+// notTables reports the keys that must be tables and are not: the decoder
+// leaves a map untouched when given a plain value, so that `env =
+// "FOO=1"` (systemd's Environment= form) set nothing, without a word.
+func notTables(md toml.MetaData) []error {
+	var errs []error
+	for _, k := range md.Keys() {
+		table := len(k) == 1 && (k[0] == "env" || k[0] == "script") ||
+			len(k) == 2 && k[0] == "script" ||
+			len(k) == 3 && k[0] == "script" && k[2] == "env"
+		if !table {
+			continue
+		}
+		if t := md.Type(k...); t != "Hash" && t != "Inline Table" {
+			errs = append(errs, &keyError{key: k, err: fmt.Errorf("%s: want a table (%s), not %s", k, tableForm(k), strings.ToLower(t))})
+		}
+	}
+	return errs
+}
+
+// tableForm shows how table k is written.
+func tableForm(k toml.Key) string {
+	switch {
+	case len(k) == 1 && k[0] == "env":
+		return "[env] then NAME = \"value\" lines"
+	case len(k) == 1:
+		return "[script.\"name\"] headers"
+	case len(k) == 2:
+		return "[script." + strconv.Quote(k[1]) + "] then its keys"
+	}
+	return "env = { NAME = \"value\" }"
 }
 
 type lineError struct {
@@ -598,7 +636,13 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k))
 		} else if why := requestVar(k); why != "" {
 			add(atKey(fmt.Errorf("env name %q: %s", k, why), "env", k))
+		} else if strings.IndexByte(fc.Env[k], 0) >= 0 {
+			// No environment can hold it: every script would fail to start.
+			add(atKey(fmt.Errorf("env %s: the value holds a NUL byte, which no environment variable can", k), "env", k))
 		}
+	}
+	if strings.IndexByte(fc.Path, 0) >= 0 {
+		add(atKey(errors.New("path: the value holds a NUL byte, which no environment variable can"), "path"))
 	}
 	exts := map[string]int{}
 	for i, w := range fc.Wrapper {
@@ -675,6 +719,8 @@ func (fc *fileConfig) validate() []error {
 				add(atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env"))
 			} else if why := requestVar(k); why != "" {
 				add(atKey(fmt.Errorf("script %q: env name %q: %s", name, k, why), "script", name, "env"))
+			} else if strings.IndexByte(s.Env[k], 0) >= 0 {
+				add(atKey(fmt.Errorf("script %q: env %s: the value holds a NUL byte, which no environment variable can", name, k), "script", name, "env", k))
 			}
 		}
 	}

@@ -100,6 +100,18 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"syntax error", "mode = \"cgi\"\n[script.\"a.pl\"\n", []string{"line "}},
 		{"mount with a missing dir", "[[mount]]\nprefix = \"/x/\"\ndir = \"/nonexistent/menshen\"\n", []string{"line 3", "/nonexistent/menshen"}},
 		{"mount over the main prefix", "[[mount]]\nprefix = \"/cgi-bin/\"\ndir = \"/tmp\"\n", []string{"line 2", "/cgi-bin/"}},
+		// A value no environment can hold: every script would fail.
+		{"NUL in an env value", "[env]\nOK = \"1\"\nFOO = \"a\\u0000b\"\n", []string{"line 3", "FOO", "NUL"}},
+		{"NUL in a script's env value", "[script.\"a.pl\"]\nenv = { A = \"\\u0000\" }\n", []string{"line 2", "a.pl", "NUL"}},
+		{"NUL in path", "\npath = \"/bin\\u0000/usr/bin\"\n", []string{"line 2", "path", "NUL"}},
+		// A plain value where a table belongs set nothing, silently.
+		{"env as a string", "mode = \"cgi\"\nenv = \"FOO=1\"\n", []string{"line 2", "env", "want a table"}},
+		{"env as an array", "env = [\"FOO=1\"]\n", []string{"line 1", "env", "want a table"}},
+		{"script as a string", "script = \"a.pl\"\n", []string{"line 1", "script", "want a table"}},
+		{"a script as a string", "[script]\n\"a.pl\" = \"fastcgi\"\n", []string{"line 2", "a.pl", "table"}},
+		{"a script's env as a string", "[script.\"a.pl\"]\nmode = \"cgi\"\nenv = \"A=1\"\n", []string{"line 3", "env", "want a table"}},
+		// Sizes whose bytes pass int64 wrapped, to a negative limit.
+		{"max_body past int64", "max_body = \"99999999999GiB\"\n", []string{"line 1", "too large"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
