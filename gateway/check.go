@@ -92,11 +92,8 @@ func Check(cfg Config) ([]string, error) {
 	if err != nil {
 		return problems, err
 	}
-	for _, key := range sortedKeys(s.scripts) {
-		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
-		if err != nil || rt.key != key || rt.pathInfo != "" {
-			addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
-		}
+	for _, key := range unmatchedScripts(s) {
+		addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
 	}
 	for _, m := range s.mounts {
 		if m.dir == "/" {
@@ -231,4 +228,17 @@ func withoutMinWorkers(fc *fileConfig) *fileConfig {
 		lax.Script[k] = sc
 	}
 	return &lax
+}
+
+// unmatchedScripts lists, in order, the [script."name"] tables of s that
+// name no script now: a typo, or a script still to come.
+func unmatchedScripts(s *settings) []string {
+	var keys []string
+	for _, key := range sortedKeys(s.scripts) {
+		rt, err := resolve(s.mounts, keyPath(s, key), s.isWrapped)
+		if err != nil || rt.key != key || rt.pathInfo != "" {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -648,6 +649,10 @@ func (fc *fileConfig) validate() []error {
 	for i, w := range fc.Wrapper {
 		if !strings.HasPrefix(w.Ext, ".") || len(w.Ext) < 2 {
 			add(atEntry(fmt.Errorf("wrapper %d: ext %q must start with a dot", i+1, w.Ext), "wrapper", i, "ext"))
+		} else if strings.ContainsAny(w.Ext[1:], "./") {
+			// A file's extension is what follows its last dot: this one
+			// would never match.
+			add(atEntry(fmt.Errorf("wrapper %d: ext %q: want one extension, like \".php\" (what follows a file's last dot)", i+1, w.Ext), "wrapper", i, "ext"))
 		} else if j, dup := exts[strings.ToLower(w.Ext)]; dup {
 			// (Else the last one would win without a word.)
 			add(atEntry(fmt.Errorf("wrapper %d: ext %q already has wrapper %d", i+1, w.Ext, j+1), "wrapper", i, "ext"))
@@ -685,7 +690,10 @@ func (fc *fileConfig) validate() []error {
 	}
 	for _, name := range sortedKeys(fc.Script) {
 		s := fc.Script[name]
-		if slices.Contains(strings.Split(name, "/"), "..") || strings.HasPrefix(name, "/") && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) && len(name) > len(p) }) {
+		if name == "" || path.Clean(name) != name || strings.HasPrefix(name, "./") {
+			// No request's script has such a key: it would never apply.
+			add(atKey(fmt.Errorf("script %q: want the script's clean path, like \"sub/report.pl\" (no empty, . or .. parts)", name), "script", name))
+		} else if slices.Contains(strings.Split(name, "/"), "..") || strings.HasPrefix(name, "/") && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) && len(name) > len(p) }) {
 			add(atKey(fmt.Errorf("script %q: want a path under the scripts directory, like \"sub/report.pl\", or the URL path of a script of a [[mount]], like \"/legacy/x.pl\"", name), "script", name))
 		}
 		if s.Mode != "" {

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/sirupsen/logrus/hooks/test"
 )
 
 // mustConfigFile writes a TOML config into a temp dir and returns its path.
@@ -86,6 +89,8 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"bad isolation", "isolation = \"sandbox\"\n", []string{"sandbox"}},
 		{"wrapper with relative command", "[[wrapper]]\next = \".php\"\ncommand = \"php-cgi\"\n", []string{"line 3", "php-cgi", "absolute"}},
 		{"two wrappers for one ext", "[[wrapper]]\next = \".php\"\ncommand = \"/bin/sh\"\n[[wrapper]]\next = \".PHP\"\ncommand = \"/bin/cat\"\n", []string{"line 5", ".PHP", "wrapper 1"}},
+		{"wrapper ext of two dots", "[[wrapper]]\next = \".cgi.txt\"\ncommand = \"/bin/sh\"\n", []string{"line 2", ".cgi.txt", "one extension"}},
+		{"wrapper ext with a slash", "[[wrapper]]\ncommand = \"/bin/sh\"\next = \"./php\"\n", []string{"line 3", "./php", "one extension"}},
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"env sets a request's variable", "[env]\nHTTPS = \"on\"\nREQUEST_METHOD = \"PUT\"\n", []string{"line 3", "REQUEST_METHOD", "set from each request"}},
@@ -110,6 +115,10 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"script as a string", "script = \"a.pl\"\n", []string{"line 1", "script", "want a table"}},
 		{"a script as a string", "[script]\n\"a.pl\" = \"fastcgi\"\n", []string{"line 2", "a.pl", "table"}},
 		{"a script's env as a string", "[script.\"a.pl\"]\nmode = \"cgi\"\nenv = \"A=1\"\n", []string{"line 3", "env", "want a table"}},
+		// Script names no request's script can have.
+		{"script name with ./", "[script.\"./a.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "./a.pl", "clean path"}},
+		{"script name with //", "mode = \"cgi\"\n[script.\"sub//a.pl\"]\nmode = \"cgi\"\n", []string{"line 2", "sub//a.pl", "clean path"}},
+		{"empty script name", "[script.\"\"]\nmode = \"cgi\"\n", []string{"line 1", "clean path"}},
 		// Sizes whose bytes pass int64 wrapped, to a negative limit.
 		{"max_body past int64", "max_body = \"99999999999GiB\"\n", []string{"line 1", "too large"}},
 	} {
@@ -418,5 +427,38 @@ func TestConfig_PrefixWithEmptySegment(t *testing.T) {
 		t.Errorf("--prefix /: %v", err)
 	} else {
 		g.Close()
+	}
+}
+
+// TestConfig_UnmatchedScriptWarned: serve takes a [script."name"] table
+// for a script that does not exist (it may come later), but says so at
+// start and at every reload that keeps it, so that a typo does not leave
+// its settings unapplied without a word.
+func TestConfig_UnmatchedScriptWarned(t *testing.T) {
+	t.Parallel()
+	log, hook := test.NewNullLogger()
+	g, err := newFromFile(t, "[script.\"helo.sh\"]\ntimeout = \"1s\"\n[script.\"hello.sh\"]\ntimeout = \"2s\"\n", func(c *Config) { c.Logger = log })
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := func() (names []string) {
+		for _, e := range hook.AllEntries() {
+			if e.Level == logrus.WarnLevel && strings.Contains(e.Message, "does not exist") {
+				names = append(names, fmt.Sprint(e.Data["script"]))
+			}
+		}
+		return names
+	}
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if got := warned(); len(got) != 1 || got[0] != "helo.sh" {
+		t.Errorf("warnings at start name %q, want only helo.sh", got)
+	}
+	if err := g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got := warned(); len(got) != 2 || got[1] != "helo.sh" {
+		t.Errorf("warnings after a reload name %q, want helo.sh twice", got)
 	}
 }

@@ -128,7 +128,18 @@ func (g *Gateway) Start() error {
 		return err
 	}
 	g.warmPools()
+	g.noteUnmatched(g.settings.Load())
 	return nil
+}
+
+// noteUnmatched logs the [script."name"] tables that name no script: serve
+// takes them (the script may come later, and then has its settings), but a
+// mistyped name would else leave its timeout or mode unapplied without a
+// word (check lists them too).
+func (g *Gateway) noteUnmatched(s *settings) {
+	for _, key := range unmatchedScripts(s) {
+		g.log.WithFields(logrus.Fields{"config": g.cfg.ConfigFile, "script": key}).Warn("the config has settings for a script that does not exist (yet): they apply once it does")
+	}
 }
 
 // Run serves the public and admin listeners until ctx ends, then shuts down
@@ -380,6 +391,7 @@ func (g *Gateway) reload(done string) error {
 	}
 	g.pools.sync(s)
 	g.warmPools()
+	g.noteUnmatched(s)
 	if g.cfg.ConfigFile == "" {
 		g.log.Info(done + " (flags and scripts only: no --config)")
 	} else {
