@@ -1668,3 +1668,40 @@ func TestFastCGI_StartWhileProgramOpenForWriting(t *testing.T) {
 		t.Errorf("%d %q %v, want the program's answer once the file is closed; logged:\n%s", r.status, r.body, r.err, s.failReasons())
 	}
 }
+
+// TestFastCGI_LoopLinkAliasesShareOnePool guards C11 and C3 against a
+// symlink loop in the scripts directory (`compat -> .`, kept for old URLs,
+// as Apache with FollowSymLinks serves them): every path through it is the
+// same script, with one pool bounded by --workers and the settings of its
+// real name, not a pool and a status entry per path (each new path a new
+// worker: no bound at all).
+func TestFastCGI_LoopLinkAliasesShareOnePool(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "[script.\"pinned.sh\"]\nenv = { PINNED = \"yes\" }\n", 0o644)
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1; c.ConfigFile = conf })
+	if err := os.Symlink(".", filepath.Join(s.dir, "compat")); err != nil {
+		t.Fatal(err)
+	}
+	pids := map[int]bool{}
+	for _, p := range []string{"pid.pl", "compat/pid.pl", "compat/compat/pid.pl", "compat/compat/compat/pid.pl"} {
+		pid, _ := s.get(t, p)
+		pids[pid] = true
+	}
+	if len(pids) != 1 {
+		t.Errorf("pid.pl under 4 paths served by %d workers with --workers 1, want 1", len(pids))
+	}
+	for _, sc := range s.g.status().Scripts {
+		if strings.Contains(sc.Name, "compat") {
+			t.Errorf("status lists %q: a path through the loop, not a script", sc.Name)
+		}
+	}
+	// A script's own settings hold under the loop's paths too.
+	mustWriteFile(t, filepath.Join(s.dir, "pinned.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nPINNED=%s\\n' \"$PINNED\"\n", 0o755)
+	for _, p := range []string{"pinned.sh", "compat/pinned.sh"} {
+		resp, body := mustGet(t, s.url(p))
+		if resp.StatusCode != http.StatusOK || string(body) != "PINNED=yes\n" {
+			t.Errorf("%s: status %d, body %q; want 200 and [script.\"pinned.sh\"]'s PINNED=yes", p, resp.StatusCode, body)
+		}
+	}
+}

@@ -148,6 +148,13 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	segs := strings.Split(rest, "/")
 	dir := m.dir
 	linked := false
+	// The script's key (its pool, its settings, its counters) is its path
+	// from the mount, except under a link to a directory that holds the
+	// link (`compat -> .`, `sub/up -> ..`): every path through such a loop
+	// would else be a script of its own, with a pool of workers each, and
+	// escape the settings of its real name. Such a link's part of the path
+	// is replaced by where it leads.
+	keySegs := make([]string, 0, len(segs))
 	for i, seg := range segs {
 		if seg == "" || seg[0] == '.' {
 			return nil, ErrNotFound
@@ -173,6 +180,11 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		}
 		switch {
 		case fi.IsDir():
+			if loop, ok := loopKey(m, dir, p, li); ok {
+				keySegs = append(keySegs[:0], loop...)
+			} else {
+				keySegs = append(keySegs, seg)
+			}
 			dir = p
 			continue
 		case !fi.Mode().IsRegular():
@@ -182,7 +194,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		r := &route{
 			mount:      m,
 			rel:        rel,
-			key:        scriptKey(m, rel),
+			key:        scriptKey(m, strings.Join(append(keySegs, seg), "/")),
 			file:       p,
 			exec:       p,
 			scriptName: m.prefix + rel,
@@ -210,6 +222,28 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		return r, nil
 	}
 	return nil, ErrNotFound // a directory without a script
+}
+
+// loopKey reports whether link (a directory entry of dir, lstat li) is a
+// symlink to dir itself or a directory above it, and then the path of
+// where it leads, from the mount, in parts (none for the mount's root).
+func loopKey(m *mount, dir, link string, li fs.FileInfo) ([]string, bool) {
+	if li.Mode()&fs.ModeSymlink == 0 {
+		return nil, false
+	}
+	target, err1 := filepath.EvalSymlinks(link)
+	real, err2 := filepath.EvalSymlinks(dir)
+	if err1 != nil || err2 != nil || !within(target, real) {
+		return nil, false
+	}
+	rel, err := filepath.Rel(m.real, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil, false
+	}
+	if rel == "." {
+		return nil, true
+	}
+	return strings.Split(rel, "/"), true
 }
 
 // encodedSlash reports whether the path of u holds an encoded slash

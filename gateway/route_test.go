@@ -246,8 +246,13 @@ func TestResolve(t *testing.T) {
 	dir := mustCopyTestdata(t, "cgi")
 	other := filepath.Join(t.TempDir(), "legacy")
 	mustWriteFile(t, filepath.Join(other, "old.sh"), "#!/bin/sh\n", 0o755)
-	if err := os.Symlink("../outside", filepath.Join(dir, "escape")); err != nil {
-		t.Fatal(err)
+	// Links to a directory: to itself or above (loops, which give a
+	// script endless paths: one key), and to another (one more path: its
+	// own key, as the config may name it).
+	for link, target := range map[string]string{"escape": "../outside", "compat": ".", "sub/up": "..", "sub/here": ".", "also": "sub"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	mainM, err := newMount("/cgi-bin/", dir, "")
 	if err != nil {
@@ -272,6 +277,12 @@ func TestResolve(t *testing.T) {
 		{path: "/cgi-bin/sub/env.pl/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/"},
 		{path: "/cgi-bin/sub//env.pl", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl"},
 		{path: "/cgi-bin/hello.php", key: "hello.php", file: "hello.php", name: "/cgi-bin/hello.php"},
+		{path: "/cgi-bin/compat/env.pl", key: "env.pl", file: "compat/env.pl", name: "/cgi-bin/compat/env.pl"},
+		{path: "/cgi-bin/compat/compat/sub/up/env.pl/x", key: "env.pl", file: "compat/compat/sub/up/env.pl", name: "/cgi-bin/compat/compat/sub/up/env.pl", pathInfo: "/x"},
+		{path: "/cgi-bin/sub/here/env.pl", key: "sub/env.pl", file: "sub/here/env.pl", name: "/cgi-bin/sub/here/env.pl"},
+		{path: "/cgi-bin/compat/sub/env.pl", key: "sub/env.pl", file: "compat/sub/env.pl", name: "/cgi-bin/compat/sub/env.pl"},
+		{path: "/cgi-bin/also/env.pl", key: "also/env.pl", file: "also/env.pl", name: "/cgi-bin/also/env.pl"},
+		{path: "/cgi-bin/also/up/env.pl", key: "env.pl", file: "also/up/env.pl", name: "/cgi-bin/also/up/env.pl"},
 		{path: "/cgi-bin/legacy/old.sh/x", key: "/cgi-bin/legacy/old.sh", name: "/cgi-bin/legacy/old.sh", pathInfo: "/x"},
 		{path: "/cgi-bin/noexec.pl", err: ErrNotExecutable, key: "noexec.pl", file: "noexec.pl", name: "/cgi-bin/noexec.pl"},
 		{path: "/cgi-bin/no-such.sh", err: ErrNotFound},
