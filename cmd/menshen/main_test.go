@@ -1488,3 +1488,58 @@ func TestCheck_AgreesWithServe(t *testing.T) {
 		})
 	}
 }
+
+// TestServe_ScriptsCannotReadTheGatewayEnviron guards C4 against a script
+// of the gateway's own user reading /proc/$PPID/environ (a legacy script's
+// path bug does it for a client): the gateway's environment (its admin
+// token, a password no script is given) stays its own. As root, which
+// reads any process, the gateway runs as nobody for the test.
+func TestServe_ScriptsCannotReadTheGatewayEnviron(t *testing.T) {
+	t.Parallel()
+	// Directories nobody can enter, with the binary and the scripts.
+	root, err := os.MkdirTemp("", "menshen-environ-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	bin := filepath.Join(root, "menshen")
+	data, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts, tmp := filepath.Join(root, "scripts"), filepath.Join(root, "tmp")
+	if err := os.Mkdir(scripts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	peek := []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nif tr '\\0' '\\n' < /proc/$PPID/environ 2>/dev/null | grep -q '^PEEK_SECRET='; then echo read; else echo denied; fi\n")
+	if err := os.WriteFile(filepath.Join(scripts, "peek.sh"), peek, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{root, scripts} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(tmp, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(tmp, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(bin, "serve", "--listen", addr, "--admin", "off", "--scripts", scripts)
+	s.cmd.Env = menshenEnv("TMPDIR="+tmp, "PEEK_SECRET=xyz")
+	s.cmd.Stderr = s.stderr
+	if os.Getuid() == 0 {
+		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	s.start(t)
+	waitUntil(t, "menshen serving", func() bool { return strings.Contains(s.stderr.String(), "menshen serving") })
+	if code, body := get(t, "http://"+addr+"/cgi-bin/peek.sh"); code != 200 || body != "denied\n" {
+		t.Errorf("peek.sh: %d %q, want 200 \"denied\\n\" (the script read the gateway's environment)\n%s", code, body, s.stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/menshen/menshen/gateway"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 )
 
 func env(name string) []string {
@@ -63,6 +64,7 @@ func serveCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			hideEnviron(cfg.Logger)
 			g, err := gateway.New(cfg)
 			if err != nil {
 				return err
@@ -361,4 +363,18 @@ func buildCommit() string {
 		rev += "+dirty"
 	}
 	return rev
+}
+
+// hideEnviron keeps the gateway's memory, and so its environment
+// (MENSHEN_ADMIN_TOKEN, a database password the scripts are not given),
+// from the scripts: they run as the same user, and a legacy script's
+// path bug (`?file=/proc/$PPID/environ`) would else read it. A process
+// that is not dumpable can be read through /proc only by a ptrace-capable
+// administrator. Under Apache the scripts run as another user than the
+// one that read the configuration, to the same end. The scripts
+// themselves are dumpable again: exec resets it.
+func hideEnviron(log *logrus.Logger) {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		log.WithError(err).Warn("cannot keep the gateway's environment from scripts (prctl PR_SET_DUMPABLE)")
+	}
 }
