@@ -609,6 +609,11 @@ func (c *conn) readRequest() (*response, error) {
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: * target"}
 	case req.Method != http.MethodConnect && req.URL.Host != "" && req.URL.Scheme != "http" && req.URL.Scheme != "https":
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: absolute target of another scheme"}
+	case req.URL.User != nil:
+		// http://good.example@evil.example/ : a target with userinfo is
+		// an error (RFC 9110 §4.2.4), whose host a reader may take for
+		// good.example; Apache answers 400.
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: userinfo in request target"}
 	}
 	if strings.IndexByte(req.RequestURI, '#') >= 0 {
 		// A fragment never belongs in a request target (RFC 9112 §3.2);

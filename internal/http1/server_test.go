@@ -2216,6 +2216,7 @@ func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
 		{"CONNECT to a host and a path", "CONNECT a/cgi-bin/x.pl?q HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"asterisk target of GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"absolute target of another scheme", "GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"userinfo in an absolute target", "GET http://good.example@evil.example/x HTTP/1.1\r\nHost: good.example\r\n\r\n", 400},
 		{"request line over the limit", "GET /?" + strings.Repeat("a", 3<<19) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
 		{"more empty lines than a client's slip", strings.Repeat("\r\n", 11) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 	} {
