@@ -310,6 +310,10 @@ func loadFileAll(path string) (*fileConfig, []error) {
 	undecoded := map[string]bool{}
 	for _, k := range md.Undecoded() {
 		undecoded[k.String()] = true
+		if len(k) > 1 && undecoded[k[:len(k)-1].String()] {
+			// A key of an unknown table: one problem, said once.
+			continue
+		}
 		errs = append(errs, &keyError{key: k, err: fmt.Errorf("unknown key %q", k.String())})
 	}
 	errs = append(errs, miscasedKeys(md.Keys(), undecoded, func(k toml.Key) int { return keyLine(data, k) })...)

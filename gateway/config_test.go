@@ -305,13 +305,14 @@ func TestConfig_MountScriptSettingsAndSizes(t *testing.T) {
 // problem": every problem of a file is reported, in the order of its lines.
 func TestConfig_AllProblemsInLineOrder(t *testing.T) {
 	t.Parallel()
-	path := mustConfigFile(t, "mode = \"fast\"\nbogus = 1\n[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n[script.\"a.pl\"]\nworkers = -1\n")
+	// (An unknown table is one problem, not one more for each of its keys.)
+	path := mustConfigFile(t, "mode = \"fast\"\nbogus = 1\n[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n[script.\"a.pl\"]\nworkers = -1\n[scripts.\"b.pl\"]\nmode = \"cgi\"\n[scripts.\"b.pl\".env]\nA = \"b\"\n")
 	_, errs := loadFileAll(path)
 	var got []string
 	for _, err := range errs {
 		got = append(got, err.Error())
 	}
-	want := []string{"line 1", "line 2", "line 4", "line 7"}
+	want := []string{"line 1", "line 2", "line 4", "line 7", "line 8"}
 	if len(got) != len(want) {
 		t.Fatalf("%d problems %q, want %d", len(got), got, len(want))
 	}
