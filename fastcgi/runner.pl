@@ -3752,6 +3752,7 @@ my $HOOK_NAME = 'Menshen/Runner/Script.pl';
 our $COMPILED = 0;
 our $HOOK_SRC;
 our $PARSED;        # the compilation reached the end of the script's code
+our $DIED;          # [$@, message] of the last die while the script compiled
 
 sub hook {
     my (undef, $name) = @_;
@@ -3826,6 +3827,15 @@ sub compile_script {
     # ends a runaway string or pattern, and has the line of perl's "at EOF".
     local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name; package Menshen::Runner; BEGIN { \$PARSED = 1 }\n";
     local $PARSED = 0;
+    # A die while the script compiles (a lexer error, a regex that does
+    # not compile) puts its message in $@ in place of the errors perl had
+    # queued there, which perl prints as it finds them: the hook sees
+    # them, before. The handler of an earlier compilation's module (a
+    # perlrun leftover) is out of the way meanwhile, as in a new process;
+    # one the script sets (CGI::Carp's) replaces the hook.
+    local $DIED;
+    my $prev_die = $SIG{__DIE__};
+    $SIG{__DIE__} = \&compile_die;
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
@@ -3849,6 +3859,9 @@ sub compile_script {
         if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
             if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
         }
+        if (ref $SIG{__DIE__} && $SIG{__DIE__} == \&compile_die) {
+            if (defined $prev_die) { $SIG{__DIE__} = $prev_die } else { delete $SIG{__DIE__} }
+        }
         @INC = grep { !ref $_ || $_ != \&hook } @INC;
         delete $INC{$HOOK_NAME};
         # Only the runner holds the sub: freeing it frees the script's pad.
@@ -3858,6 +3871,9 @@ sub compile_script {
     my $err = $@;
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
+    $err = $DIED->[0] . $err
+        if $DIED && !ref $err && !ref $DIED->[1] && $DIED->[1] eq $err
+        && length $DIED->[0] && index($err, $DIED->[0]) != 0;
     # Perl adds "Execution of ... aborted due to compilation errors." when
     # its parse reached the end with errors, not when something died while
     # it compiled (a FATAL warning, a die in BEGIN, a lexer error): that
@@ -3866,6 +3882,13 @@ sub compile_script {
     $err .= "Execution of $SCRIPT aborted due to compilation errors.\n"
         if !ref $err && ($err =~ s/BEGIN not safe after errors--compilation aborted at .* line $end\.\n\z// || $PARSED);
     return (undef, $err);
+}
+
+# compile_die is the __DIE__ hook while the script compiles: it keeps
+# what $@ holds as perl dies (the errors queued so far), and the message.
+sub compile_die {
+    $DIED = [$@, $_[0]];
+    return;
 }
 
 # warnings_import stands in for warnings::import while the script compiles.

@@ -666,7 +666,8 @@ func TestRunner_CorpusIsComplete(t *testing.T) {
 // isolation level and on every request. Perl ends with "Execution of ...
 // aborted due to compilation errors." only when its parse reached the end
 // with errors, not when something died while it compiled (a FATAL
-// warning, a die in BEGIN, a lexer error).
+// warning, a die in BEGIN, a lexer error), and such a die after errors
+// comes after them, as perl printed them as it found them.
 func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 	mustRunnerPerl(t)
 	const hdr = "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\n"
@@ -683,6 +684,11 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		"queued_fatal.pl": hdr + "use warnings FATAL => 'all';\nprint \"a\"\nprint \"b\";\nmy $x; my $x;\n",
 		"warn_handler.pl": hdr + "BEGIN { $SIG{__WARN__} = sub { die \"W: $_[0]\" } }\nuse warnings;\n\"done\";\n",
 		"too_many.pl":     hdr + strings.Repeat("my $x = ;\n", 12),
+		// A die while compiling after errors (a lexer error, a regex
+		// that does not compile): perl printed those errors first.
+		"queued_string.pl": hdr + "my $x = ;\nprint \"abc;\n",
+		"queued_regex.pl":  hdr + "my $x = ;\nmy $y = ;\n$x =~ /(/;\nprint 1;\n",
+		"queued_qw.pl":     "#!/usr/bin/perl -w\nprint \"Content-Type: text/plain\\n\\n\";\nprint \"a\"\nprint \"b\";\nmy @a = qw(a b;\n",
 	}
 	dir := t.TempDir()
 	for name, src := range scripts {
