@@ -198,7 +198,10 @@
 # line like perl reads a script file: warnings and errors name the real file
 # and line, compile errors read exactly as perl prints them (the runner adds
 # perl's "Execution of ... aborted due to compilation errors." line when the
-# parse reached the end with errors, as perl does), and
+# parse reached the end with errors, as perl does; the closing } comes from
+# a generator once perl has read the script, which sees where it ended, so
+# that an unfinished script's end is reported there; see compile_script),
+# and
 # the script inherits none of the runner's pragmas or lexicals. It runs in
 # package main, as under CGI: $main::x, $::x, __PACKAGE__, `require "lib.pl"`
 # libraries without a package line, and callbacks named by string all work.
@@ -680,6 +683,7 @@ our %STASH_KEYS;          # known package => [its symbol table, number of names]
 our @INC0;                # @INC before the script
 our $SRC;                 # the script's source (bytes)
 our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
+our $POD_CUT;             # the script's code ends in pod: the runner added a =cut
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
@@ -1613,6 +1617,7 @@ sub cgi_carp_ineval {
 # frame sets no eval). While compiling it is undef, and in END blocks 1
 # (perl runs them as in an eval), as perl's. Only a read of $^S pays.
 our $REAL_S;              # perl's magical $^S
+our $PARSE_END;           # the handler of a failed parse runs (compile_script)
 
 sub install_dollar_s {
     no strict 'refs';
@@ -1624,6 +1629,7 @@ sub install_dollar_s {
 package Menshen::Runner::DollarS;
 sub TIESCALAR { my $x; return bless \$x, $_[0] }
 sub FETCH {
+    return undef if $Menshen::Runner::PARSE_END;
     my $v = ${$Menshen::Runner::REAL_S};
     return $v unless $v && $Menshen::Runner::IN_SCRIPT;
     for (my $i = 1; ; $i++) {
@@ -3751,15 +3757,47 @@ sub restore_watched {
 my $HOOK_NAME = 'Menshen/Runner/Script.pl';
 our $COMPILED = 0;
 our $HOOK_SRC;
-our $PARSED;        # the compilation reached the end of the script's code
-our $DIED;          # [$@, message] of the last die while the script compiled
+our $TAIL;          # the wrapper's text after the script's code, until perl reads it
+our $TAIL_AT;       # [file, line] where perl read it: the script's code was all read
+our $DIED;          # [$@, message, the script's handler called] of the last die while compiling
+our $CHAIN;         # [the script's __DIE__ handler], replaced by the hook where its code ends
+our $PARSE_DIE;     # dies in the script's file (compile_script)
 
 sub hook {
     my (undef, $name) = @_;
     return unless defined $name && $name eq $HOOK_NAME && defined $HOOK_SRC;
     my $src = $HOOK_SRC;
-    open(my $fh, '<', \$src) or return;
-    return $fh;
+    return (\$src, \&tail);
+}
+
+# tail gives perl the wrapper's end once it has read the script's code (a
+# generator after the hook's text): it runs whether or not the code had
+# errors, with perl's position in the script (the file and line a #line
+# may have set) and its compile-time state there. That state is what a
+# BEGIN block at that point would have seen: the data section's handle is
+# the package's in effect where the code ends (a `package` in a block is
+# over by then) and has a :utf8 layer if `use utf8` is in effect there.
+# What dies from here on is the hook's to see (see compile_script): a
+# handler the script set instead is called from the hook.
+sub tail {
+    if (!defined $TAIL) {
+        $_ = '';
+        return 0;
+    }
+    my @c = CORE::caller(0);
+    $TAIL_AT = [$c[1], $c[2]];
+    if (defined $DATA_OFFSET) {
+        $DATA_PKG = B::curstash()->NAME;
+        $DATA_UTF8 = $c[8] & 0x00800000 ? 1 : 0;
+    }
+    my $h = $SIG{__DIE__};
+    if (!ref $h || $h != \&compile_die) {
+        $CHAIN = [$h];
+        $SIG{__DIE__} = \&compile_die;
+    }
+    $_ = $TAIL;
+    undef $TAIL;
+    return 1;
 }
 
 # from_script reports whether a sub's file is the script's (as compiled
@@ -3807,33 +3845,29 @@ sub compile_script {
     # The last statement tells that the script ran to its end (see
     # returned_early).
     my $rguard = $RETURN_GUARD ? 'my $__menshen_return_guard__ = Menshen::Runner::ReturnGuard->new;' : '';
-    # The data section's handle is the package's in effect where the code
-    # ends (a `package` in a block is over by then): perl's own answer,
-    # taken at that point of the compilation.
-    # So is its :utf8 layer: `use utf8` in effect there (HINT_UTF8 in $^H).
-    my $dpkg = defined $DATA_OFFSET
-        ? 'BEGIN { $Menshen::Runner::DATA_PKG = __PACKAGE__; $Menshen::Runner::DATA_UTF8 = $^H & 0x00800000 ? 1 : 0 } '
-        : '';
     # The hook leaves @INC as the compilation starts (while perl still
     # walks @INC it must stay): the script's `use` of a missing module
     # lists @INC as a new process has it.
-    # The BEGIN block at the end tells how a compilation that fails
-    # failed (perl's "Execution of ... aborted" line depends on it): with
-    # errors before it, it dies "BEGIN not safe after errors" at its line;
-    # run, it sets $PARSED (the errors came after it: a missing right
-    # curly); neither, something died before it. It is in the runner's
-    # package (a BEGIN block makes a BEGIN symbol in its package), on the
-    # last line, with no quote or slash: the text after the script's code
-    # ends a runaway string or pattern, and has the line of perl's "at EOF".
-    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC\n;$dpkg\$Menshen::Runner::FELL_OFF = 1;}\n\\&$name; package Menshen::Runner; BEGIN { \$PARSED = 1 }\n";
-    local $PARSED = 0;
-    # A die while the script compiles (a lexer error, a regex that does
-    # not compile) puts its message in $@ in place of the errors perl had
-    # queued there, which perl prints as it finds them: the hook sees
-    # them, before. The handler of an earlier compilation's module (a
-    # perlrun leftover) is out of the way meanwhile, as in a new process;
-    # one the script sets (CGI::Carp's) replaces the hook.
+    # The script's code ends its last line (a comment there must not take
+    # the tail); the tail (see tail) has no quote or slash: after a
+    # runaway string or pattern it ends nothing, and perl says so.
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC"
+        . ($CODE_SRC =~ /\n\z/ ? '' : "\n");
+    local $TAIL = ";\$Menshen::Runner::FELL_OFF = 1;}\n;\\&$name;\n";
+    local $TAIL_AT;
+    # How a compilation that fails failed decides what perl would have
+    # printed: a die while the script compiles (a lexer error, a regex that
+    # does not compile, a die in BEGIN, `use` after errors) or a parse that
+    # reached the end with errors, which perl ends with its "Execution of
+    # ... aborted" line. The __DIE__ hook sees each die; and a die puts its
+    # message in $@ in place of the errors perl had queued there, which
+    # perl prints as it finds them: the hook sees them, before. The
+    # handler of an earlier compilation's module (a perlrun leftover) is
+    # out of the way meanwhile, as in a new process; one the script sets
+    # (CGI::Carp's) replaces the hook until the script's code ends (a die
+    # before that cannot be a parse that reached the end).
     local $DIED;
+    local $CHAIN;
     my $prev_die = $SIG{__DIE__};
     $SIG{__DIE__} = \&compile_die;
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
@@ -3860,7 +3894,8 @@ sub compile_script {
             if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
         }
         if (ref $SIG{__DIE__} && $SIG{__DIE__} == \&compile_die) {
-            if (defined $prev_die) { $SIG{__DIE__} = $prev_die } else { delete $SIG{__DIE__} }
+            my ($h) = $CHAIN ? @$CHAIN : ($prev_die);
+            if (defined $h) { $SIG{__DIE__} = $h } else { delete $SIG{__DIE__} }
         }
         @INC = grep { !ref $_ || $_ != \&hook } @INC;
         delete $INC{$HOOK_NAME};
@@ -3871,23 +3906,86 @@ sub compile_script {
     my $err = $@;
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
-    $err = $DIED->[0] . $err
-        if $DIED && !ref $err && !ref $DIED->[1] && $DIED->[1] eq $err
-        && length $DIED->[0] && index($err, $DIED->[0]) != 0;
-    # Perl adds "Execution of ... aborted due to compilation errors." when
-    # its parse reached the end with errors, not when something died while
-    # it compiled (a FATAL warning, a die in BEGIN, a lexer error): that
-    # message is all it prints.
-    my $end = 3 + ($CODE_SRC =~ tr/\n//);
-    $err .= "Execution of $SCRIPT aborted due to compilation errors.\n"
-        if !ref $err && ($err =~ s/BEGIN not safe after errors--compilation aborted at .* line $end\.\n\z// || $PARSED);
+    return (undef, $err) if ref $err;
+    my $same = $DIED && !ref $DIED->[1] && $DIED->[1] eq $err;
+    if ($same || $DIED && $DIED->[2]) {
+        # Something died: that message is all perl adds (a handler's die
+        # had the errors already).
+        $err = $DIED->[0] . $err if $same && length $DIED->[0] && index($err, $DIED->[0]) != 0;
+    } elsif ($TAIL_AT) {
+        $err = parse_end_errors($err);
+        # As perl's die at the end of its parse: through the handler the
+        # script set (CGI::Carp's page), which sees $^S undef (parsing), and
+        # a die in the script's file with no caller (CGI::Carp's stamp
+        # names the outermost frame's file; a Compiled:: sub's callers are
+        # hidden).
+        if ($CHAIN && ref $CHAIN->[0] eq 'CODE') {
+            patch_cgi_carp() if exists $main::{'CGI::'};
+            $PARSE_DIE ||= eval(($SCRIPT =~ /"/ ? '' : qq{#line 1 "$SCRIPT"\n})
+                . 'sub Menshen::Runner::Compiled::parse_end { die $_[0] } \\&Menshen::Runner::Compiled::parse_end');
+            local $SIG{__DIE__} = $CHAIN->[0];
+            local $PARSE_END = 1;
+            eval { $PARSE_DIE->($err) };
+            $err = $@;
+        }
+    }
+    # (Else a handler the script set saw perl die before the end.)
     return (undef, $err);
+}
+
+# parse_end_errors returns perl's messages for a parse that reached the
+# end of the script with errors: those perl queued, ending with its
+# "Execution of ... aborted" line. Where the script's code is unfinished
+# (a `sub f {` never closed, an expression cut short), the tail compiled
+# in its place and failed on its own lines, after all of the script's
+# messages; perl instead found the end of the file on the script's last
+# line and said so: "syntax error ... at EOF", with "Missing right curly
+# or square bracket" when a { or [ was open (the tail closes one and
+# leaves the wrapper's open: it says so exactly then). That one comes
+# first, as the file ended while perl lexed a statement, except where
+# the code ends inside an expression (the tail's first `;` is a syntax
+# error of its own), where perl's parser failed first. (Not quite
+# always: after `map {` the lexer is first. And a } too many, which
+# closes the wrapper early, is reported where the tail's } is left over.)
+sub parse_end_errors {
+    my ($err) = @_;
+    my ($file, $line) = @$TAIL_AT;
+    while ($err =~ / at \Q$file\E line (\d+)[,.]/g) {
+        next if $1 < $line || $1 > $line + 3;
+        my $at = rindex($err, "\n", $-[0]) + 1;
+        last if substr($err, $at, 29) eq 'Unmatched right curly bracket';
+        # The script's last line: the one before the tail's, or the
+        # __END__ line, where perl stops reading; not the =cut the runner
+        # adds after a script that ends in pod.
+        my $eof = $line - 1;
+        if ($POD_CUT) { $eof -= 2 }
+        elsif (defined $DATA_OFFSET && $CODE_SRC =~ /\n\z/) { $eof++ }
+        my $syntax = "syntax error at $file line $eof, at EOF\n";
+        if (index($err, 'Missing right curly or square bracket at ', $at) >= 0) {
+            my $missing = "Missing right curly or square bracket at $file line $eof, at end of line\n";
+            $syntax = substr($err, $at) =~ /\Asyntax error at \Q$file\E line \d+, near ";"\n/
+                ? $syntax . $missing : $missing . $syntax;
+        }
+        substr($err, $at) = $syntax;
+        last;
+    }
+    return $err . "Execution of $SCRIPT aborted due to compilation errors.\n";
 }
 
 # compile_die is the __DIE__ hook while the script compiles: it keeps
 # what $@ holds as perl dies (the errors queued so far), and the message.
+# Past the script's code it stands in for the script's own handler.
 sub compile_die {
     $DIED = [$@, $_[0]];
+    my $h = $CHAIN && $CHAIN->[0];
+    return unless ref $h eq 'CODE';
+    # The script's handler, called as perl calls it in a script: with the
+    # errors it printed before the message (its die is the message).
+    $DIED->[2] = 1;
+    my $msg = $_[0];
+    $msg = $@ . $msg if !ref $msg && length $@ && index($msg, $@) != 0;
+    patch_cgi_carp() if exists $main::{'CGI::'};
+    $h->($msg);
     return;
 }
 
@@ -5521,6 +5619,7 @@ sub setup {
     }
     $CODE_SRC = $code;
     $CODE_SRC .= "\n=cut\n" if $in_pod;
+    $POD_CUT = $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
     $RETURN_GUARD = $scan =~ /\breturn\b/ ? 1 : 0;

@@ -667,7 +667,10 @@ func TestRunner_CorpusIsComplete(t *testing.T) {
 // aborted due to compilation errors." only when its parse reached the end
 // with errors, not when something died while it compiled (a FATAL
 // warning, a die in BEGIN, a lexer error), and such a die after errors
-// comes after them, as perl printed them as it found them.
+// comes after them, as perl printed them as it found them. A script that
+// ends unfinished (a { never closed) gets perl's messages for its end, on
+// its last line, whatever #line it has. A __DIE__ handler the script sets
+// (CGI::Carp's fatalsToBrowser) gets perl's last message, as in CGI.
 func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 	mustRunnerPerl(t)
 	const hdr = "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\n"
@@ -689,6 +692,39 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		"queued_string.pl": hdr + "my $x = ;\nprint \"abc;\n",
 		"queued_regex.pl":  hdr + "my $x = ;\nmy $y = ;\n$x =~ /(/;\nprint 1;\n",
 		"queued_qw.pl":     "#!/usr/bin/perl -w\nprint \"Content-Type: text/plain\\n\\n\";\nprint \"a\"\nprint \"b\";\nmy @a = qw(a b;\n",
+		// The script's end, unfinished: perl reports it on its last
+		// line (the one before __END__'s, or its pod's), as it ends.
+		"curly_sub.pl":      hdr + "sub f {\n  print 1;\n\nprint 2;\n",
+		"curly_if.pl":       hdr + "if (1) {\n  print 1;",
+		"curly_blank.pl":    hdr + "if (1) {\n  print 1;\n\n\n",
+		"curly_errors.pl":   hdr + "my $x = ;\nsub f {\n",
+		"curly_strict.pl":   hdr + "use strict;\n$x = 1;\nsub f {\n",
+		"curly_w.pl":        "#!/usr/bin/perl -w\nprint \"Content-Type: text/plain\\n\\n\";\nsub f {\n  my $x;\n",
+		"curly_line.pl":     hdr + "#line 7 \"y.pl\"\nsub f {\nprint 1;\n",
+		"curly_line_end.pl": hdr + "if (1) {\nprint 1;\n#line 200\n",
+		"curly_data.pl":     hdr + "if (1) {\nprint <DATA>;\n__DATA__\nstuff\n",
+		"curly_end_code.pl": hdr + "print 1; if (1) { __END__\nstuff\n",
+		"curly_pod.pl":      hdr + "if (1) {\n=pod\n\nfoo\n",
+		"curly_else.pl":     hdr + "if (1) { print 1 }\nelse {\n",
+		"hash_open.pl":      hdr + "my $x = {\n",
+		"hash_comma.pl":     hdr + "my %h = (a => {\n b => 1,\n",
+		"array_open.pl":     hdr + "my $x = [1,\n2,\n",
+		"array_errors.pl":   hdr + "my $x = ;\nsub f {\nmy $h = { a => [1,\n",
+		"paren_open.pl":     hdr + "my @x = (1,\n2,\n",
+		"call_open.pl":      hdr + "if (1) {\n print(1,\n",
+		"expr_open.pl":      hdr + "sub f {\n my $x = 1 +\n",
+		"subscript_open.pl": hdr + "my $x = $h{\n",
+		// Errors, then the end, in a script with its own #line.
+		"line_errors.pl": hdr + "#line 100 \"other.pl\"\nprint \"a\"\nprint \"b\";\n",
+		"line_after.pl":  hdr + "print \"a\"\nprint \"b\";\n#line 50 \"x.pl\"\nprint 1;\n",
+		"line_use.pl":    hdr + "print \"a\"\nprint \"b\";\n#line 50 \"x.pl\"\nuse POSIX;\nprint 1;\n",
+	}
+	if exec.Command("perl", "-MCGI::Carp", "-e1").Run() == nil {
+		// Its handler gets perl's last message, and prints its page.
+		carp := "#!/usr/bin/perl\nuse CGI::Carp qw(fatalsToBrowser);\nBEGIN { $CGI::Carp::NO_TIMESTAMP = 1 }\n"
+		scripts["carp_syntax.pl"] = carp + "print \"a\"\nprint \"b\";\n"
+		scripts["carp_curly.pl"] = carp + "if (1) {\nprint 3;\n"
+		scripts["carp_string.pl"] = carp + "print \"a\"\nprint \"b;\n"
 	}
 	dir := t.TempDir()
 	for name, src := range scripts {
@@ -710,6 +746,9 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 					}
 					if got.status != want.status {
 						t.Errorf("request %d: status %d, perl %d", i, got.status, want.status)
+					}
+					if !bytes.Equal(got.out, want.out) {
+						t.Errorf("request %d: stdout differs\nrunner: %q\nperl:   %q", i, got.out, want.out)
 					}
 				}
 			})
