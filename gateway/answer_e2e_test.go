@@ -224,7 +224,7 @@ func TestAnswer_ReasonPhrase(t *testing.T) {
 		{"unregistered code", "HTTP/1.1", "299%20Odd", "HTTP/1.1 299 Odd"},
 		{"200 with a phrase", "HTTP/1.1", "200%20Fine", "HTTP/1.1 200 Fine"},
 		{"spaces trimmed", "HTTP/1.1", "%20%20%20404%20%20%20Spaced%20%20%20", "HTTP/1.1 404 Spaced"},
-		{"HTTP/1.0", "HTTP/1.0", "404%20Custom%20Text", "HTTP/1.0 404 Custom Text"},
+		{"HTTP/1.0", "HTTP/1.0", "404%20Custom%20Text", "HTTP/1.1 404 Custom Text"},
 		{"128 bytes", "HTTP/1.1", "404%20" + long, "HTTP/1.1 404 " + long},
 		{"no phrase", "HTTP/1.1", "404", "HTTP/1.1 404 Not Found"},
 		{"no phrase, unregistered code", "HTTP/1.1", "299", "HTTP/1.1 299 "},

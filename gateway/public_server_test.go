@@ -14,9 +14,10 @@ import (
 // HTTP/1.0, a POST body, a malformed header block, a conditional request
 // answered 304 or 412, a 1xx Status refused), a client gets the same bytes
 // as from net/http's server over the same Gateway, Date aside. The one
-// difference is on purpose: a script's own reason phrase ("Status: 418 I am
-// a teapot") is on menshen's status line, where net/http can only send the
-// standard text.
+// differences are on purpose: a script's own reason phrase ("Status: 418 I
+// am a teapot") is on menshen's status line, where net/http can only send
+// the standard text; and an HTTP/1.0 request gets HTTP/1.1 and "Connection:
+// close", as from Apache, where net/http says HTTP/1.0.
 func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 	t.Parallel()
 	volatile := regexp.MustCompile(`(?m)^Date: .*\r\n|(REMOTE|SERVER)_PORT=\d+|X-Pid: \d+`)
@@ -36,6 +37,11 @@ func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 					if code, _, ok := strings.Cut(strings.TrimPrefix(line, "HTTP/1.1 "), " "); ok {
 						want = "HTTP/1.1 " + code + " " + tc.reason + "\r\n" + rest
 					}
+				}
+				if strings.HasSuffix(strings.SplitN(tc.req, "\r\n", 2)[0], "HTTP/1.0") {
+					// The other difference on purpose: HTTP/1.1 and
+					// "Connection: close" to a 1.0 client, as from Apache.
+					want = strings.Replace(strings.Replace(want, "HTTP/1.0 ", "HTTP/1.1 ", 1), "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)
 				}
 				if got != want {
 					t.Errorf("internal/http1 answered\n%q\nnet/http answered (reason phrase %q)\n%q", got, tc.reason, want)

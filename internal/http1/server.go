@@ -1279,11 +1279,10 @@ func (w *response) sendHeader(next []byte) {
 		clen = nil
 	}
 	if w.closeAfter && !httpsyntax.HasToken(h.Get("Connection"), "close") {
+		// Said to an HTTP/1.0 client too, as Apache does: the status line
+		// says 1.1, and a proxy between may be one.
 		drop("Connection")
-		connection = ""
-		if is11 {
-			connection = "close"
-		}
+		connection = "close"
 	}
 
 	bw := w.c.bw
@@ -1354,11 +1353,11 @@ const bodyGrace = 5 * time.Millisecond
 // 299").
 func (w *response) writeStatusLine(code int, reason string) {
 	bw := w.c.bw
-	if w.req.ProtoAtLeast(1, 1) {
-		bw.WriteString("HTTP/1.1 ")
-	} else {
-		bw.WriteString("HTTP/1.0 ")
-	}
+	// HTTP/1.1 to every client: the highest version the server speaks,
+	// as RFC 9110 §6.2 asks and Apache and nginx answer an HTTP/1.0
+	// request (net/http says HTTP/1.0). The framing is still one a 1.0
+	// client reads: no chunks, the end of the connection.
+	bw.WriteString("HTTP/1.1 ")
 	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
 	bw.WriteByte(' ')
 	if reason != "" {

@@ -307,8 +307,15 @@ func readResponse(resp *http.Response) clientResponse {
 	resp.Body.Close()
 	h := resp.Header.Clone()
 	h.Del("Date")
+	proto := resp.Proto
+	if proto == "HTTP/1.0" {
+		// net/http answers an HTTP/1.0 request with an HTTP/1.0 status
+		// line, http1 with HTTP/1.1, as Apache and nginx do: a difference
+		// by design (TestServer_HTTP10StatusLine), else the same exchange.
+		proto = "HTTP/1.1"
+	}
 	r := clientResponse{
-		Proto:            resp.Proto,
+		Proto:            proto,
 		Status:           resp.Status,
 		Header:           h,
 		TransferEncoding: resp.TransferEncoding,
@@ -2004,7 +2011,7 @@ func TestServer_ReasonPhrase(t *testing.T) {
 		{"unregistered code", "HTTP/1.1", 299, "Odd", "HTTP/1.1 299 Odd"},
 		{"200", "HTTP/1.1", 200, "Fine", "HTTP/1.1 200 Fine"},
 		{"no body status", "HTTP/1.1", 204, "Nothing Here", "HTTP/1.1 204 Nothing Here"},
-		{"HTTP/1.0", "HTTP/1.0", 404, "Custom Text", "HTTP/1.0 404 Custom Text"},
+		{"HTTP/1.0", "HTTP/1.0", 404, "Custom Text", "HTTP/1.1 404 Custom Text"},
 		{"second call ignored", "HTTP/1.1", 404, "First", "HTTP/1.1 404 First"},
 		{"128 bytes", "HTTP/1.1", 404, strings.Repeat("r", 128), "HTTP/1.1 404 " + strings.Repeat("r", 128)},
 		{"no reason", "HTTP/1.1", 404, "", "HTTP/1.1 404 Not Found"},
@@ -2029,6 +2036,10 @@ func TestServer_ReasonPhrase(t *testing.T) {
 				t.Errorf("status line %q, want %q", line, tc.want)
 			}
 			_, stdRest, _ := strings.Cut(want, "\r\n")
+			if tc.proto == "HTTP/1.0" {
+				// Ours says the connection closes, as Apache does.
+				stdRest = strings.Replace(stdRest, "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)
+			}
 			if rest != stdRest {
 				t.Errorf("after the status line, http1 sent\n%q\nnet/http sent\n%q", rest, stdRest)
 			}
@@ -2268,4 +2279,39 @@ func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
 		}
 		<-done
 	})
+}
+
+// TestServer_HTTP10StatusLine: an HTTP/1.0 request is answered with an
+// HTTP/1.1 status line (RFC 9110 §6.2: the highest version the server
+// speaks), in the framing a 1.0 client reads (no chunks: the end of the
+// connection, which "Connection: close" says), as Apache answers it; a
+// 1.0 keep-alive request with a length keeps its connection.
+func TestServer_HTTP10StatusLine(t *testing.T) {
+	t.Parallel()
+	tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/flushed" {
+			io.WriteString(w, "part")
+			w.(http.Flusher).Flush()
+		}
+		io.WriteString(w, "body")
+	}), opts{})
+	for _, tc := range []struct{ name, raw, want string }{
+		{"close-delimited", "GET /flushed HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\npartbody"},
+		{"with a length", "GET / HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nbody"},
+		{"keep-alive with a length", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: keep-alive\r\n\r\nbody" +
+			"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nbody"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, tc.raw)
+			b, err := io.ReadAll(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := regexp.MustCompile(`Date: [^\r]*\r\n`).ReplaceAllString(string(b), "")
+			if got != tc.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
 }
