@@ -163,12 +163,14 @@ type Conn struct {
 	raw        syscall.RawConn
 	peekFn     func(fd uintptr) bool
 	peekClosed bool // peekFn's answer; only the holder of busy uses it
+	peekData   bool // peekFn found bytes waiting
 
 	mu     sync.Mutex // guards the fields below and the conn's deadlines
 	closed bool       // Close was called
 	killed bool       // deadline set in the past for good
 	broken bool       // state unknown: not reusable
 	busy   bool       // a Response is open or GetValues runs
+	stray  bool       // the application sent bytes after its request ended
 }
 
 // NewConn returns a Conn that speaks FastCGI over nc, which it owns from
@@ -276,8 +278,11 @@ func (c *Conn) acquire() error {
 }
 
 // release ends what acquire started. A conn that stays healthy gets its
-// deadlines cleared for the next request.
-func (c *Conn) release(broken bool) {
+// deadlines cleared for the next request. ended says a request ended on
+// it: nothing may follow then (see peerClosed). After FCGI_GET_VALUES
+// something may (Go's net/http/fcgi ends its result with an empty
+// record), which the next request ignores: management records have id 0.
+func (c *Conn) release(broken, ended bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = false
@@ -287,23 +292,34 @@ func (c *Conn) release(broken bool) {
 	if c.broken || c.killed || c.closed {
 		return
 	}
-	if c.nc.SetDeadline(time.Time{}) != nil || c.peerClosed() {
+	if c.nc.SetDeadline(time.Time{}) != nil || c.peerClosed(ended) {
 		c.broken = true
 	}
 }
 
-// peerClosed reports whether the application has closed or reset the
-// connection, without blocking and without consuming data. Unsolicited bytes
-// count as alive: they are read as records later. c.mu is held.
-func (c *Conn) peerClosed() bool {
+// peerClosed reports whether the connection can carry no other request:
+// the application has closed or reset it, or, when ended, sent bytes after
+// the end of its request (c.stray), which the next request would read as its own
+// answer: one client's page in the next one's, the answers shifted by one
+// from then on. (The request id tells them apart no better: it is 1 for
+// every request, as from Apache, nginx and lighttpd, which open a
+// connection per request and so never meet such bytes; applications that
+// answer with id 1 whatever they were asked exist.) It does not block nor
+// consume data. c.mu is held.
+func (c *Conn) peerClosed(ended bool) bool {
 	if c.br.Buffered() > 0 {
-		return false
+		c.stray = ended
+		return ended
 	}
 	if c.raw == nil {
 		return false
 	}
-	c.peekClosed = false
+	c.peekClosed, c.peekData = false, false
 	err := c.raw.Read(c.peekFn)
+	if c.peekData && ended {
+		c.stray = true
+		return true
+	}
 	return c.peekClosed || err != nil
 }
 
@@ -314,7 +330,16 @@ func (c *Conn) peek(fd uintptr) bool {
 	var b [1]byte
 	n, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1, syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
 	c.peekClosed = (n == 0 && errno == 0) || errno == syscall.ECONNRESET
+	c.peekData = n == 1 && errno == 0
 	return true
+}
+
+// Stray reports whether the application sent bytes after the end of its
+// last request: the connection was not kept.
+func (c *Conn) Stray() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stray
 }
 
 // readRecord reads the next record from the conn; its content is valid
@@ -421,7 +446,7 @@ func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
 	c.wlock <- struct{}{}
 	if err != nil {
 		r.stopCtx()
-		c.release(true)
+		c.release(true, false)
 		return nil, ioErr(ctx, fmt.Errorf("send request: %w", err))
 	}
 	if req.Stdin == nil {
@@ -464,7 +489,7 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 		if !stop() {
 			broken = true
 		}
-		c.release(broken)
+		c.release(broken, false)
 	}()
 	<-c.wlock
 	_, err := c.rw.Write(getValuesRecord(body))
@@ -774,7 +799,7 @@ func (r *Response) Close() error {
 	r.wmu.Lock()
 	stdinDone := r.stdinDone
 	r.wmu.Unlock()
-	r.c.release(r.err != io.EOF || !stdinDone || r.closeConn)
+	r.c.release(r.err != io.EOF || !stdinDone || r.closeConn, true)
 	return nil
 }
 

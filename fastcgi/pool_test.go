@@ -914,3 +914,32 @@ func mustPHPSlowPool(t *testing.T, children, workers, queue int) (*testPool, fun
 		return body, err
 	}
 }
+
+// TestPool_RecordsAfterTheEndAreNoAnswer guards C22 against a worker that
+// sends records after its FCGI_END_REQUEST (a double finish, a late
+// flush) on a kept connection: they must not be read as the next
+// request's answer, which would give each client the page of the one
+// before (the ids tell nothing: 1 for every request). The connection is
+// dropped, with a warning, and each client gets its own answer.
+func TestPool_RecordsAfterTheEndAreNoAnswer(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "late.pl"
+	log, hook := logtest.NewNullLogger()
+	cfg.Logger = log
+	p := mustPool(t, cfg)
+	for _, user := range []string{"alice", "bob", "carol"} {
+		res := p.mustGet("user=" + user)
+		if want := "answer for user=" + user + "\n"; !strings.HasSuffix(res.out, want) || strings.Contains(res.out, "LATE") {
+			t.Errorf("%s got %q, want its own answer", user, res.out)
+		}
+	}
+	warned := 0
+	for _, e := range hook.AllEntries() {
+		if e.Level == logrus.WarnLevel && strings.Contains(e.Message, "after its request had ended") {
+			warned++
+		}
+	}
+	if warned == 0 {
+		t.Error("no warning that the worker sent records after its request ended")
+	}
+}

@@ -505,6 +505,9 @@ func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 // putConn gives back the connection from getConn. It stays the kept one if
 // keep is true and the worker lives; otherwise it is closed.
 func (w *worker) putConn(c *Conn, keep bool) {
+	if c.Stray() {
+		w.log.Warn("the FastCGI worker sent records after its request had ended (FCGI_END_REQUEST): its connection is not used again, else the next request would take them for its answer")
+	}
 	w.connMu.Lock()
 	defer w.connMu.Unlock()
 	for i := range w.conns {
