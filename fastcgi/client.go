@@ -132,6 +132,13 @@ type Request struct {
 	// (FCGI.pm) leaves it in the socket, takes it for a protocol error
 	// at its next accept on that connection, and exits.
 	CloseConn bool
+	// Idempotent says the request may run twice without harm (GET, HEAD:
+	// RFC 9110 §9.2.2). Pool.Do sends it again on another connection when
+	// its kept connection was reset while the worker's process lives, which
+	// cannot tell a process manager's child that ended by design with the
+	// request unread from one that died running it; a request that is not
+	// idempotent (a POST) fails then instead, as nginx does not retry one.
+	Idempotent bool
 }
 
 // Conn is a client connection to one FastCGI application process. It

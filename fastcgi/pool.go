@@ -708,7 +708,7 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
 		resp.Close()
 		w.putConn(c, false)
-		if ctx.Err() != nil || !isStale(err) {
+		if ctx.Err() != nil {
 			return fail(err, true, false)
 		}
 		// A reset, rather than a plain end, means the worker's end of the
@@ -721,9 +721,18 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		// reads the end of FCGI_STDIN): run again, it would run twice
 		// (C22: 502). Only an exit with status 0 tells the first.
 		switch ended, clean := w.waitEnd(endWait); {
-		case !ended && kept:
+		case !ended && kept && isStale(err) && req.Idempotent:
 			return staleOnly(err)
-		case ended && clean && (kept || served > 0):
+		case !ended:
+			// The process lives: a process manager whose child that held
+			// the connection ended, by design between requests or killed
+			// while it ran this one (php-cgi with PHP_FCGI_CHILDREN, its
+			// child segfaulting). Nothing tells which: a request that must
+			// not run twice fails (C22: 502), and the manager, with its
+			// other children and the loaded application, stays.
+			w.log.WithError(err).Warn("fastcgi connection ended during a request while the worker lives (a process manager's child ended?); the request is not sent again: it may have run")
+			return fail(err, false, false)
+		case ended && clean && isStale(err) && (kept || served > 0):
 			return fail(err, true, true)
 		}
 		return fail(err, true, false)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -381,6 +382,43 @@ func TestPool_ProcessManagerKeepsItsWorker(t *testing.T) {
 	}
 	if n := spawns.Load(); n != 1 {
 		t.Errorf("%d workers started, want 1", n)
+	}
+}
+
+// TestPool_ProcessManagerChildDyingRunsOnce guards C22 with a process
+// manager (php-cgi with PHP_FCGI_CHILDREN, FCGI::ProcManager) whose child
+// dies while it runs a request: its manager lives, and the reset of the
+// kept connection looks like a child that ended by design between
+// requests. A POST is then not sent again (it could run twice: 502), and
+// the manager stays. (A GET, which may run twice, is sent again, as nginx
+// retries it: TestPool_ProcessManagerKeepsItsWorker fails without that.)
+func TestPool_ProcessManagerChildDyingRunsOnce(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
+	cfg.Name = "manager.pl"
+	cfg.Workers = 1
+	var spawns atomic.Int32
+	cfg.OnSpawn = func() { spawns.Add(1) }
+	p := mustPool(t, cfg)
+	p.mustGet("") // started, its connection kept
+	runs := filepath.Join(t.TempDir(), "runs")
+	count := func() int {
+		b, _ := os.ReadFile(runs)
+		return strings.Count(string(b), "ran\n")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := p.do(ctx, "crash="+runs, strings.NewReader("amount=250")); err == nil {
+		t.Error("a POST whose child died answered, want an error (502)")
+	}
+	if n := count(); n != 1 {
+		t.Errorf("the POST ran %d times, want once", n)
+	}
+	if res := p.mustGet(""); res.pid == 0 {
+		t.Error("no answer after the crash")
+	}
+	if n := spawns.Load(); n != 1 {
+		t.Errorf("%d workers started, want the manager kept (1)", n)
 	}
 }
 

@@ -516,6 +516,9 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			// worker exits): such a request gets a connection of its
 			// own. The runner reads every record of its request first.
 			CloseConn: stdin != nil && e.kind != "perl",
+			// A safe method may be sent again when a kept connection
+			// leaves in doubt whether the worker began it.
+			Idempotent: r.Method == http.MethodGet || r.Method == http.MethodHead,
 		})
 		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
 		pairsPool.Put(bp)

@@ -4,6 +4,8 @@
 # and end after two requests each (their max_requests); the manager forks a
 # new one for each that ends. The kept connection a child held closes with it.
 # ?sleep=SECS: a child sleeps that long before it answers.
+# ?crash=FILE: a child appends a line to FILE, then dies (SIGKILL) before it
+# answers, as a child that segfaults while it runs a request.
 use strict;
 use warnings;
 use FCGI;
@@ -20,6 +22,12 @@ sub spawn {
         for my $n (1 .. 2) {
             last if $req->Accept() < 0;
             select(undef, undef, undef, $1) if ($ENV{QUERY_STRING} // '') =~ /sleep=([\d.]+)/;
+            if (($ENV{QUERY_STRING} // '') =~ /crash=([^&]+)/) {
+                open(my $f, '>>', $1) or die "$1: $!";
+                print $f "ran\n";
+                close $f;
+                kill 'KILL', $$;
+            }
             print "Content-Type: text/plain\r\nX-Pid: " . getppid() . "\r\n\r\nchild=$$ n=$n\n";
             $req->Finish;
         }
