@@ -282,8 +282,13 @@ func (g *Gateway) waitInflight(ctx context.Context) bool {
 // mod_reqtimeout, body=20,MinRate=500), so that a crowd dribbling bodies
 // cannot hold connections and spooled bodies for minutes. A kept
 // connection waits idleTimeout for its next request (Apache 5 s, nginx
-// 75 s).
+// 75 s). A client that reads nothing of its answers for writeTimeout loses
+// its connection (Apache's Timeout, nginx's send_timeout, both 60 s): the
+// script's --timeout ends with the script, and the gateway's own answers
+// (a 404) have none, so that a client pipelining requests it never reads
+// held its connection for ever.
 const (
+	writeTimeout      = 60 * time.Second
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 5 * time.Minute
 	bodyWait          = 20 * time.Second
@@ -303,6 +308,7 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		BodyWait:          bodyWait,
 		BodyMinRate:       bodyMinRate,
 		IdleTimeout:       idleTimeout,
+		WriteTimeout:      writeTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog: func(msg string, err error) {
 			g.log.WithError(err).Error(msg)

@@ -73,9 +73,14 @@ type Server struct {
 	// as Apache's mod_reqtimeout (body=20,MinRate=500): from the
 	// handler's first read, BodyWait, and one second more for every
 	// BodyMinRate bytes received, within ReadTimeout. 0: none.
-	BodyWait       time.Duration
-	BodyMinRate    int64 // bytes a second
-	MaxHeaderBytes int   // 0: 1 MiB
+	BodyWait    time.Duration
+	BodyMinRate int64 // bytes a second
+	// WriteTimeout ends a connection whose client reads nothing of its
+	// answer for this long: no write of up to stallChunk bytes completes
+	// (Apache's Timeout, nginx's send_timeout). A client that reads
+	// slowly but reads keeps it. 0: none.
+	WriteTimeout   time.Duration
+	MaxHeaderBytes int // 0: 1 MiB
 	// BaseContext returns the context every request context derives from;
 	// nil means context.Background().
 	BaseContext func(net.Listener) context.Context
@@ -226,8 +231,14 @@ func (s *Server) watchLoop() {
 		case <-t.C:
 		}
 		now := s.tick.Add(1)
+		stall := int64(s.WriteTimeout / watchTick)
 		s.mu.Lock()
 		for c := range s.conns {
+			if at := c.writing.Load(); stall > 0 && at != 0 && now-(at-1) >= stall && c.writing.CompareAndSwap(at, 0) {
+				// The client has read nothing for WriteTimeout: the
+				// write fails (a timeout), and the connection ends.
+				c.nc.SetWriteDeadline(aLongTimeAgo)
+			}
 			if c.watch.Load() != watchArmed {
 				continue // idle or a fast request: no lock taken
 			}
@@ -318,6 +329,9 @@ type conn struct {
 	linger bool // close gently: the client may still be sending a body
 
 	writeDeadline atomic.Bool // a handler set one: clear it for the next request
+	// writing is 1 + the server's watch tick when the pending write to
+	// the client began, 0 when none is pending (see connWriter).
+	writing atomic.Int64
 
 	pend []byte // the held-back body of each response, reused
 }
@@ -395,7 +409,7 @@ func (c *conn) serve() {
 	c.br = readerPool.Get().(*bufio.Reader)
 	c.br.Reset(&c.cr)
 	c.bw = writerPool.Get().(*bufio.Writer)
-	c.bw.Reset(c.rw)
+	c.bw.Reset((*connWriter)(c))
 	hijacked := false
 	defer func() {
 		if !hijacked {
@@ -442,6 +456,36 @@ func (c *conn) serve() {
 		}
 		c.setState(stateIdle)
 	}
+}
+
+// connWriter is the writer under the connection's bufio.Writer: it writes
+// to the client in pieces of at most stallChunk bytes and notes when each
+// began, for the watch loop's WriteTimeout.
+type connWriter conn
+
+// aLongTimeAgo is a deadline that has passed: set, it ends a pending write.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// stallChunk is the most a write to the client may take before it counts
+// as progress: a client that reads this much within WriteTimeout keeps
+// its connection.
+const stallChunk = 64 << 10
+
+func (w *connWriter) Write(p []byte) (int, error) {
+	c := (*conn)(w)
+	n := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), stallChunk)]
+		c.writing.Store(c.srv.tick.Load() + 1)
+		m, err := c.rw.Write(chunk)
+		c.writing.Store(0)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[m:]
+	}
+	return n, nil
 }
 
 // lingerClose ends a connection whose client may still be sending a request

@@ -2315,3 +2315,96 @@ func TestServer_HTTP10StatusLine(t *testing.T) {
 		})
 	}
 }
+
+// TestServer_WriteTimeout: a client that reads nothing of its answers loses
+// its connection after WriteTimeout, whether the handler is still writing
+// a large body or the server flushes answers to requests it pipelined
+// (a 404 has no timeout of its own); one that reads slowly keeps it.
+func TestServer_WriteTimeout(t *testing.T) {
+	t.Parallel()
+	const big, medium = 32 << 20, 32 << 20
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			w.Write(make([]byte, big))
+			return
+		case "/medium":
+			w.Write(make([]byte, medium))
+			return
+		}
+		io.WriteString(w, "small answer")
+	})
+	start := func(t *testing.T) (*Server, string) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &Server{Handler: h, WriteTimeout: 2 * time.Second}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+		return srv, ln.Addr().String()
+	}
+	conns := func(srv *Server) int {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return len(srv.conns)
+	}
+	for _, tc := range []struct{ name, raw string }{
+		{"large body", "GET /big HTTP/1.1\r\nHost: a\r\n\r\n"},
+		{"pipelined answers", strings.Repeat("GET /small HTTP/1.1\r\nHost: a\r\n\r\n", 200000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, addr := start(t)
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			go io.WriteString(c, tc.raw) // (it may block too: the server stops reading)
+			deadline := time.Now().Add(10 * time.Second)
+			for conns(srv) == 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(2 * time.Second)
+			for conns(srv) != 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("the connection of a client that reads nothing is still open after 10s (WriteTimeout 2s)")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+	t.Run("slow reader", func(t *testing.T) {
+		t.Parallel()
+		_, addr := start(t)
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.(*net.TCPConn).SetReadBuffer(64 << 10)
+		io.WriteString(c, "GET /medium HTTP/1.1\r\nHost: a\r\n\r\n")
+		c.SetReadDeadline(time.Now().Add(60 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 64 KiB every 5 ms: the whole answer takes longer than
+		// WriteTimeout, and the kernel wakes the writer (once half its
+		// send buffer, up to some MiB, is free) well within it.
+		n, began := 0, time.Now()
+		buf := make([]byte, 64<<10)
+		for {
+			m, err := io.ReadFull(resp.Body, buf)
+			n += m
+			if err != nil {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if n != medium {
+			t.Errorf("a slow reader got %d bytes in %v, want %d", n, time.Since(began), medium)
+		}
+	})
+}
