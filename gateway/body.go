@@ -20,8 +20,8 @@ const memBody = 1 << 20
 // of clients each sending a body slowly must not fill the gateway's memory
 // or its temp directory (whose files are unlinked at once: du does not see
 // them). Past memBudget in memory, bodies go to temp files; past
-// spoolBudget in all, a request is refused with 503 before its body is
-// read (Apache streams a body into the script instead, and its worker
+// spoolBudget in all, a request is refused with 503 as its body comes
+// (Apache streams a body into the script instead, and its worker
 // limit bounds how many are read at once).
 const memBudget = 64 << 20
 
@@ -80,18 +80,16 @@ func (b *body) reader() io.Reader {
 	return nil
 }
 
-// counted reads a request body and takes what it reads of its spool's all
-// when its length was not known before (a chunked body).
+// counted reads a request body and takes what it reads of its spool's all.
 type counted struct {
-	r       io.Reader
-	b       *body
-	budget  int64
-	upFront bool // the length was taken before the body was read
+	r      io.Reader
+	b      *body
+	budget int64
 }
 
 func (p *counted) Read(q []byte) (int, error) {
 	n, err := p.r.Read(q)
-	if !p.upFront && n > 0 {
+	if n > 0 {
 		if !take(&p.b.sp.all, int64(n), p.budget) {
 			return n, ErrSpoolFull
 		}
@@ -119,18 +117,16 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 			b.close()
 		}
 	}()
+	// The bytes are counted as they come, not as Content-Length declares
+	// them: a few clients declaring the largest body and sending it at a
+	// trickle held the whole bound, and every other body got a 503 for
+	// minutes, while they had sent a few kB.
 	budget := spoolBudget(max)
 	p := &counted{r: r.Body, b: b, budget: budget}
-	if r.ContentLength > 0 {
-		if !take(&sp.all, r.ContentLength, budget) {
-			return nil, fmt.Errorf("%w: %d bytes of bodies being read or held, %d more declared (bound %d)", ErrSpoolFull, sp.all.Load(), r.ContentLength, budget)
-		}
-		b.all, p.upFront = r.ContentLength, true
-	}
 	lr := &io.LimitedReader{R: p, N: max + 1}
 	spoolErr := func(err error) error {
 		if errors.Is(err, ErrSpoolFull) {
-			return fmt.Errorf("%w: a chunked body passed the bound of %d bytes of bodies being read or held", ErrSpoolFull, budget)
+			return fmt.Errorf("%w: the body passed the bound of %d bytes of bodies being read or held", ErrSpoolFull, budget)
 		}
 		return fmt.Errorf("%w: %w", ErrBadRequestBody, err)
 	}
