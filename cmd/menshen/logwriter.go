@@ -36,9 +36,13 @@ type batchWriter struct {
 	// call, after a write that succeeded; it may log (through b).
 	dropped func(n int)
 
-	mu      sync.Mutex // guards pending and lost
+	mu      sync.Mutex // guards pending, lost and reporting
 	pending []byte
 	lost    int // lines dropped (pending full) or lost (a failed write)
+	// reporting: dropped is telling of lost lines, and its line must get
+	// through (pending may be full again by then): dropped with the lines
+	// it counts, it left a count of 1 for the next report.
+	reporting bool
 
 	midLine bool // a failed write left the output in the middle of a line
 
@@ -58,7 +62,7 @@ func newBatchWriter(out io.Writer, dropped func(n int)) *batchWriter {
 
 func (b *batchWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	if len(b.pending)+len(p) > maxPending {
+	if len(b.pending)+len(p) > maxPending && !b.reporting {
 		b.lost += max(1, bytes.Count(p, []byte{'\n'}))
 		b.mu.Unlock()
 		return len(p), nil
@@ -131,7 +135,13 @@ func (b *batchWriter) flush() {
 		b.spare = nil // (a burst's buffer is not kept)
 	}
 	if err == nil && lost > 0 && b.dropped != nil {
+		b.mu.Lock()
+		b.reporting = true
+		b.mu.Unlock()
 		b.dropped(lost)
+		b.mu.Lock()
+		b.reporting = false
+		b.mu.Unlock()
 	}
 }
 

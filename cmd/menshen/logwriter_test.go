@@ -4,6 +4,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,5 +142,38 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
+	}
+}
+
+// TestBatchWriter_LostLinesReportGetsThrough: the line that tells how many
+// lines were lost gets through even when the log has filled up again by
+// the time it is written (other requests' lines): dropped with the lines
+// it counts, it left a count of 1 for the next report, and tens of
+// thousands lost read as "1".
+func TestBatchWriter_LostLinesReportGetsThrough(t *testing.T) {
+	gate := make(chan struct{})
+	out := &flakyOut{gate: gate}
+	line := []byte(strings.Repeat("x", 99) + "\n")
+	var b *batchWriter
+	b = newBatchWriter(out, func(n int) {
+		// Others fill the log again meanwhile.
+		for i := 0; i < maxPending/len(line)+1; i++ {
+			b.Write(line)
+		}
+		fmt.Fprintf(b, "lost=%d\n", n)
+	})
+	total := 2 * maxPending / len(line)
+	for i := 0; i < total; i++ {
+		b.Write(line)
+	}
+	out.mu.Lock()
+	out.gate = nil
+	out.mu.Unlock()
+	close(gate)
+	b.Close()
+	_, rest, ok := strings.Cut(out.String(), "lost=")
+	lost, _ := strconv.Atoi(strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0]))
+	if !ok || lost < total/3 {
+		t.Errorf("first report of lost lines: %q (found %v), want about %d", "lost="+strings.SplitN(rest, "\n", 2)[0], ok, total/2)
 	}
 }
