@@ -1774,3 +1774,43 @@ func TestAccessLog_HEADSendsNoBodyBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestLog_FailureLevelAndClient: a failed request's line is ranked by what
+// failed, as Apache's error log ranks it (a script that failed is an error,
+// seen at --log-level error; a 404 is information, hidden at warn), and
+// every request's line names the client's address, as Apache's %h.
+func TestLog_FailureLevelAndClient(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for _, tc := range []struct {
+		script string
+		status int
+		level  logrus.Level
+	}{
+		{"hello.sh", http.StatusOK, logrus.InfoLevel},
+		{"no-such.sh", http.StatusNotFound, logrus.InfoLevel},
+		{"noexec.pl", http.StatusForbidden, logrus.WarnLevel},
+		{"malformed.sh", http.StatusBadGateway, logrus.ErrorLevel},
+	} {
+		resp, _ := mustGet(t, s.url(tc.script))
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.script, resp.StatusCode, tc.status)
+			continue
+		}
+		var e *logrus.Entry
+		waitFor(2*time.Second, func() bool {
+			es := entriesWith(s.hook, "path", "/cgi-bin/"+tc.script)
+			if len(es) > 0 {
+				e = es[len(es)-1]
+			}
+			return e != nil
+		})
+		if e == nil {
+			t.Errorf("%s: no log line", tc.script)
+			continue
+		}
+		if e.Level != tc.level || e.Data["remote"] != "127.0.0.1" {
+			t.Errorf("%s (%d): logged at %v with remote %v, want %v and 127.0.0.1", tc.script, tc.status, e.Level, e.Data["remote"], tc.level)
+		}
+	}
+}

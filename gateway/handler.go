@@ -122,6 +122,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fieldsPool.Put(f)
 	}()
 	f["req"] = x.id
+	f["remote"] = remoteHost(r.RemoteAddr)
 	f["method"] = r.Method
 	f["path"] = r.URL.Path
 	f["status"] = x.status
@@ -138,7 +139,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if x.err != nil {
 		f["reason"] = x.err.Error()
-		g.logAccess(f, logrus.WarnLevel, "request failed")
+		g.logAccess(f, failLevel(x.status), "request failed")
 	} else {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
@@ -186,6 +187,30 @@ func (g *Gateway) count(x *exchange, d time.Duration) {
 // logAccess writes the access line of a request. With no hook to fire it
 // formats and writes the line itself: logrus would copy the fields twice
 // and take its lock four times, a twentieth of a fast FastCGI request.
+// failLevel is the level of a failed request's line, by its status, as
+// Apache's error log ranks them: a script or worker that failed (500, 502,
+// 504) is an error, seen at --log-level error; a request refused for its
+// own sake or the gateway's load (400, 403, 413, 503...) a warning; one for
+// nothing (404, what scanners ask for all day) or a client that left (499)
+// is information, hidden at --log-level warn.
+func failLevel(status int) logrus.Level {
+	switch {
+	case status == http.StatusNotFound || status == statusClientClosedRequest:
+		return logrus.InfoLevel
+	case status >= 500 && status != http.StatusServiceUnavailable:
+		return logrus.ErrorLevel
+	}
+	return logrus.WarnLevel
+}
+
+// remoteHost is the client's address without its port, as Apache's %h.
+func remoteHost(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
 func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 	if !g.log.IsLevelEnabled(level) {
 		return
