@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/fastcgi"
+	"github.com/sirupsen/logrus"
 )
 
 // AdminHandler returns the admin API (C40): GET /status (HTML for people),
@@ -86,6 +87,7 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 		}
 		if tok == "" {
 			if !loopbackHost(r.Host) {
+				g.adminRefused(r, http.StatusForbidden, "Host is no loopback name or address (DNS rebinding?)")
 				http.Error(w, "admin: Host must be a loopback name or address (or set --admin-token)", http.StatusForbidden)
 				return
 			}
@@ -93,12 +95,24 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 			return
 		}
 		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(requestToken(r)), []byte(tok)) != 1 {
+			why := "no admin token"
+			if requestToken(r) != "" {
+				why = "wrong admin token"
+			}
+			g.adminRefused(r, http.StatusUnauthorized, why)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="menshen admin"`)
 			http.Error(w, "admin token required", http.StatusUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// adminRefused logs an admin request refused for who sent it (a wrong
+// token, a foreign Host), with the client's address: someone knocking at
+// the admin listener is seen, as on the public one.
+func (g *Gateway) adminRefused(r *http.Request, status int, why string) {
+	g.log.WithFields(logrus.Fields{"remote": remoteHost(r.RemoteAddr), "method": r.Method, "path": r.URL.Path, "status": status, "reason": why}).Warn("admin request refused")
 }
 
 // requestToken is the admin token a request carries: the Authorization
@@ -169,7 +183,7 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		}
 		script = key
 	}
-	g.SetMode(mode, script)
+	g.setMode(mode, script, logrus.Fields{"remote": remoteHost(r.RemoteAddr)})
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
 		http.Redirect(w, r, "/status"+tokenQuery(r), http.StatusSeeOther)
 		return

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sirupsen/logrus/hooks/test"
 )
 
 // TestMode_UnknownScriptIs404 guards C30 against typos: switching a script
@@ -178,5 +181,52 @@ func TestMode_OversizedFormIs413(t *testing.T) {
 	}
 	if m := g.modes.Load(); m.all != "" || len(m.scripts) != 0 {
 		t.Errorf("an oversized form switched a mode: %+v", m)
+	}
+}
+
+// TestAdmin_RefusedAndSwitchesLogged: an admin request refused for a wrong
+// or missing token is logged with the client's address and why, and a
+// mode switch says who asked for it: someone knocking at the admin
+// listener, or switching scripts, is seen.
+func TestAdmin_RefusedAndSwitchesLogged(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "a.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n", 0o755)
+	log, hook := test.NewNullLogger()
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: "sesame", Logger: log})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	for _, u := range []string{"/status.json?token=guess", "/status.json"} {
+		resp, err := http.Get(admin.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET %s: %d, want 401", u, resp.StatusCode)
+		}
+	}
+	resp, err := http.PostForm(admin.URL+"/mode", url.Values{"mode": {"fastcgi"}, "script": {"a.pl"}, "token": {"sesame"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var refused []string
+	switched := false
+	for _, e := range hook.AllEntries() {
+		switch e.Message {
+		case "admin request refused":
+			if e.Data["remote"] != "127.0.0.1" || e.Data["status"] != http.StatusUnauthorized {
+				t.Errorf("refusal logged with %v", e.Data)
+			}
+			refused = append(refused, fmt.Sprint(e.Data["reason"]))
+		case "mode switched":
+			switched = e.Data["remote"] == "127.0.0.1" && e.Data["script"] == "a.pl"
+		}
+	}
+	if strings.Join(refused, "|") != "wrong admin token|no admin token" {
+		t.Errorf("refusals logged: %q, want a wrong token, then none", refused)
+	}
+	if !switched {
+		t.Error("the mode switch is not logged with the client's address")
 	}
 }

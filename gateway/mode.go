@@ -3,7 +3,11 @@
 
 package gateway
 
-import "time"
+import (
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
 
 // modeTable is an immutable snapshot of the runtime toggles.
 type modeTable struct {
@@ -32,7 +36,10 @@ func (g *Gateway) modeFor(s *settings, rt *route) Mode {
 // "sub/report.pl"), or of all scripts when script is "", to mode. Requests
 // in flight finish where they started; pools no script uses any more are
 // drained (C30). It is safe for concurrent use.
-func (g *Gateway) SetMode(mode Mode, script string) {
+func (g *Gateway) SetMode(mode Mode, script string) { g.setMode(mode, script, nil) }
+
+// setMode is SetMode whose log line has fields more (who asked for it).
+func (g *Gateway) setMode(mode Mode, script string, who logrus.Fields) {
 	g.modeMu.Lock()
 	old := g.modes.Load()
 	now := time.Now()
@@ -47,7 +54,7 @@ func (g *Gateway) SetMode(mode Mode, script string) {
 	}
 	g.modes.Store(next)
 	g.modeMu.Unlock()
-	g.log.WithField("mode", mode).WithField("script", orAll(script)).Info("mode switched")
+	g.log.WithFields(who).WithField("mode", mode).WithField("script", orAll(script)).Info("mode switched")
 	if mode == ModeCGI {
 		g.drainPools(func(key string) bool { return script == "" || key == script })
 	} else {
