@@ -130,6 +130,9 @@ type WorkerStats struct {
 	Active   int   // requests it is serving now
 	Capacity int   // requests it takes at once (FCGI_MAX_CONNS, FCGI_MAX_REQS)
 	LastUsed time.Time
+	// Stopping: it is being stopped (retired, recycled, drained): SIGTERM
+	// sent, SIGKILL after the stop grace; it takes no request.
+	Stopping bool
 }
 
 // PoolStats is a snapshot of a pool.
@@ -137,6 +140,7 @@ type PoolStats struct {
 	Workers  []WorkerStats // live workers, oldest first
 	Spawns   int64         // worker processes started in total
 	Waiting  int           // requests queued for a worker
+	Starting int           // workers being started, not in Workers yet
 	Failures int64         // start failures plus workers that died unexpectedly
 	// Runner is what the bundled Perl runner last said it does with the
 	// script under isolation auto (its workers decide alike); zero
@@ -953,7 +957,7 @@ func (p *Pool) close() {
 func (p *Pool) Stats() PoolStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := PoolStats{Spawns: p.spawns, Failures: p.failures, Waiting: p.lim.Waiting(), Runner: p.runner}
+	s := PoolStats{Spawns: p.spawns, Failures: p.failures, Waiting: p.lim.Waiting(), Starting: p.starting, Runner: p.runner}
 	ws := make([]*worker, 0, len(p.workers))
 	for w := range p.workers {
 		ws = append(ws, w)
@@ -968,6 +972,7 @@ func (p *Pool) Stats() PoolStats {
 			Active:   w.active,
 			Capacity: w.capacity,
 			LastUsed: w.lastUsed,
+			Stopping: w.state == stateStopping,
 		})
 	}
 	return s

@@ -981,3 +981,40 @@ func TestPool_RecordsAfterTheEndAreNoAnswer(t *testing.T) {
 		t.Error("no warning that the worker sent records after its request ended")
 	}
 }
+
+// TestPool_StatsShowStartingAndStopping: a worker being started (a slow
+// start: the script's compilation) is counted in Starting before it
+// answers, and one being stopped (retired when idle; here it outlives its
+// FastCGI loop, ignoring SIGTERM, so its stop takes the grace) is marked
+// Stopping: the status page
+// shows them instead of an empty or idle-looking pool.
+func TestPool_StatsShowStartingAndStopping(t *testing.T) {
+	cfg := perlConfig(t)
+	slow := filepath.Join(t.TempDir(), "slow-start.sh")
+	if err := os.WriteFile(slow, []byte("#!/bin/sh\ntrap '' TERM\nsleep 0.5\nperl "+cfg.Path+"\nsleep 5\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Path = slow
+	cfg.IdleTimeout = 300 * time.Millisecond
+	cfg.StopGrace = 2 * time.Second
+	p := mustPool(t, cfg)
+	done := make(chan error, 1)
+	go func() {
+		// (Not mustGet: the answer's X-Pid is perl's, the worker is sh.)
+		resp, err := p.Do(context.Background(), &Request{Params: params("", nil)})
+		if err == nil {
+			p.seen(resp.PID())
+			_, err = io.ReadAll(resp)
+			resp.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, "a worker counted as starting", func() bool { s := p.Stats(); return s.Starting == 1 && len(s.Workers) == 0 })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Starting != 0 || len(s.Workers) != 1 || s.Workers[0].Stopping {
+		t.Errorf("after the first answer: %+v, want one live worker, none starting", s)
+	}
+	waitFor(t, "the retired worker, ignoring SIGTERM, shown as stopping", func() bool { s := p.Stats(); return len(s.Workers) == 1 && s.Workers[0].Stopping })
+}

@@ -290,6 +290,10 @@ type ScriptStatus struct {
 	Removed bool `json:"removed"`
 	// Queue is how many requests wait for one of its FastCGI workers.
 	Queue int `json:"queue"`
+	// Starting is how many of its workers are being started (a slow
+	// start: the script's compilation, a module's load), not listed in
+	// Workers until they answer.
+	Starting int `json:"starting"`
 }
 
 // WorkerStatus is one live FastCGI worker.
@@ -300,6 +304,9 @@ type WorkerStatus struct {
 	Busy     bool      `json:"busy"`
 	Active   int       `json:"active"`   // requests it serves now
 	Capacity int       `json:"capacity"` // requests it takes at once (FCGI_MAX_CONNS); 1 for most
+	// State is "busy", "idle", or "stopping" (retired or recycled: sent
+	// SIGTERM, it takes no request).
+	State string `json:"state"`
 	// AgeSeconds is how long it has been running, set by status.
 	AgeSeconds float64 `json:"age_seconds"`
 }

@@ -407,10 +407,17 @@ func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 		return
 	}
 	st := e.pool.Stats()
-	ss.Queue = st.Waiting
+	ss.Queue, ss.Starting = st.Waiting, st.Starting
 	ss.Runs, ss.RunsReason = st.Runner.Isolation, st.Runner.Reason
 	for _, w := range st.Workers {
-		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity})
+		state := "idle"
+		switch {
+		case w.Stopping:
+			state = "stopping"
+		case w.Busy:
+			state = "busy"
+		}
+		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity, State: state})
 	}
 }
 
