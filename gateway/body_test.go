@@ -102,10 +102,12 @@ func TestBody_MemoryBoundSpillsToFile(t *testing.T) {
 	}
 }
 
-// TestBody_FullDiskIs500: a body its temp file cannot take (a full disk)
-// is the gateway's failure, 500, not the client's 400. Needs a small
-// tmpfs: root, and a mount the machine allows.
-func TestBody_FullDiskIs500(t *testing.T) {
+// TestBody_FullDiskIs503: a body its temp file cannot take (a full disk)
+// is the gateway's failure, not the client's 400, and a passing one: 503
+// (with Retry-After), so that a client or a load balancer comes back,
+// where a 500 reads as the script's fault. Needs a small tmpfs: root, and
+// a mount the machine allows.
+func TestBody_FullDiskIs503(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dir).CombinedOutput(); err != nil {
@@ -122,8 +124,8 @@ func TestBody_FullDiskIs500(t *testing.T) {
 		b.close()
 		t.Fatal("a 4 MiB body spooled to a 2 MiB file system")
 	}
-	if code := statusFor(err); code != http.StatusInternalServerError {
-		t.Errorf("status %d for %v, want 500", code, err)
+	if code := statusFor(err); code != http.StatusServiceUnavailable {
+		t.Errorf("status %d for %v, want 503", code, err)
 	}
 	if m, a := sp.mem.Load(), sp.all.Load(); m != 0 || a != 0 {
 		t.Errorf("after the failure: %d in memory, %d in all; want 0 and 0", m, a)

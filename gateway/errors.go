@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"syscall"
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/limit"
@@ -69,6 +70,12 @@ func statusFor(err error) int {
 		return http.StatusGatewayTimeout
 	case errors.Is(err, cgi.ErrBadHeader), errors.Is(err, cgi.ErrNoHeader):
 		return http.StatusBadGateway
+	case outOfResources(err):
+		// The machine's, for a moment (descriptors, processes, memory, the
+		// temp directory's space): 503 with Retry-After tells a client and
+		// a load balancer to come back, where a 500 reads as the script's
+		// fault (Apache answers 500).
+		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrStartScript):
 		// Not executable or a bad interpreter once routed (C10).
 		return http.StatusInternalServerError
@@ -80,3 +87,16 @@ func statusFor(err error) int {
 }
 
 const statusClientClosedRequest = 499
+
+// outOfResources reports whether err comes from a limit of the machine or
+// the process that passes: out of descriptors (EMFILE, ENFILE), of
+// processes or memory for a fork (EAGAIN, ENOMEM), of space for a spooled
+// body (ENOSPC, EDQUOT).
+func outOfResources(err error) bool {
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.EAGAIN, syscall.ENOMEM, syscall.ENOSPC, syscall.EDQUOT} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}

@@ -1543,3 +1543,67 @@ func TestServe_ScriptsCannotReadTheGatewayEnviron(t *testing.T) {
 		t.Errorf("peek.sh: %d %q, want 200 \"denied\\n\" (the script read the gateway's environment)\n%s", code, body, s.stderr)
 	}
 }
+
+// TestServe_OutOfDescriptorsIs503: a script that cannot start because the
+// gateway is out of descriptors (a passing limit of the machine) gets 503
+// with Retry-After, so that a client or a load balancer comes back, not a
+// 500 that reads as the script's fault; and once descriptors are free the
+// script is served again.
+func TestServe_OutOfDescriptorsIs503(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hi.sh"), []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command("sh", "-c", `ulimit -n 64 && exec "$@"`, "sh", binary, "serve", "--listen", addr, "--admin", "off", "--scripts", dir)
+	s.cmd.Env = menshenEnv("TMPDIR=" + t.TempDir())
+	s.cmd.Stderr = s.stderr
+	s.start(t)
+	waitUntil(t, "menshen serving", func() bool { return strings.Contains(s.stderr.String(), "menshen serving") })
+	// The request's connection first, then idle ones until the gateway
+	// accepts no more.
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var idle []net.Conn
+	defer func() {
+		for _, ic := range idle {
+			ic.Close()
+		}
+	}()
+	for range 80 {
+		ic, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		idle = append(idle, ic)
+	}
+	waitUntil(t, "the gateway out of descriptors", func() bool { return strings.Contains(s.stderr.String(), "accept failed") })
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "GET /cgi-bin/hi.sh HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("out of descriptors: %d (Retry-After %q), want 503 with Retry-After\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), s.stderr)
+	}
+	for _, ic := range idle {
+		ic.Close()
+	}
+	idle = nil
+	var code int
+	waitUntil(t, "hi.sh served again", func() bool {
+		resp, err := http.Get("http://" + addr + "/cgi-bin/hi.sh")
+		if err == nil {
+			code = resp.StatusCode
+			resp.Body.Close()
+		}
+		return code == http.StatusOK
+	})
+}
