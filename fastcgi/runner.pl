@@ -75,7 +75,13 @@
 #   4. STDERR is the same construction over FCGI_STDERR (unbuffered like a
 #      real stderr; fileno 2 stays the gateway's pipe, for children). warn,
 #      die messages and compile errors reach the gateway tagged with the
-#      request. The runner's own log lines go to the real stderr.
+#      request. The runner's own log lines go to the real stderr. A file
+#      the script puts on fd 2 itself (a reopen of STDERR, in a library
+#      too: to STDOUT to show errors in the page, to a log file, carpout;
+#      fd_taken) gets what it prints to STDERR, and its children's stderr,
+#      until fd 2 is the pipe again; a dup of STDERR has a real descriptor
+#      of what fd 2 was (Err::PUSHED). fd 2 is the pipe again for every
+#      request.
 #   5. %ENV is exactly the FCGI_PARAMS, @ARGV is empty (CVE-2012-1823), $0 is
 #      the script path, the cwd the script's directory, and $/ $\ $, $" $;
 #      $| $@ $! $? $^W $^T $_ are fresh; srand() reseeds.
@@ -404,11 +410,13 @@
 #                    pragmas of `use CGI qw(-nosticky ...)` hold in every
 #                    registry request (cgi_pragmas; under mod_perl they are
 #                    lost after the first request).
-#                    Not followed: CGI::Carp's carpout() (STDERR to the
-#                    script's own log file): each request's STDERR is the
-#                    runner's again, so its warnings reach the gateway's
-#                    log instead. A plain open(STDERR, ">>file") in a
-#                    BEGIN block is followed.
+#                    CGI::Carp's carpout() (STDERR to the script's own
+#                    log file), like any reopen of STDERR, is followed
+#                    for the request that does it (see DESIGN 4): each
+#                    request starts with fd 2 the gateway's pipe again,
+#                    so in registry a carpout in a BEGIN block holds for
+#                    the first request only, and the warnings of the
+#                    others reach the gateway's log.
 # chdir              Into the script's directory before every request, as CGI
 #                    (C20) does: relative opens and `use lib '.'` work.
 # @ARGV/$0           @ARGV empty; $0 the script path (the query is never
@@ -742,6 +750,8 @@ our $REQ_FORKS = -1;      # $FORKS when the request began
 our $KIDS;                # the runner leads its process group and /proc is its own: end_kids can work
 our $PID_MARK;            # the last pid allocated before the request's first fork (end_kids)
 our ($DEVNULL_FD, $LOG_FD);
+our $LOG_LINK;            # what /proc/self/fd says of the gateway's pipe (fd_taken)
+our $FD2_ASKED;           # STDERR's descriptor was asked this request: fd 2 may have been reopened
 our @SYS_OUT;             # [handle, "pipe:[ino]"] of system() output pipes a process may still hold
 
 # ---------------------------------------------------------------------------
@@ -962,10 +972,29 @@ sub stdout_end {
     conn_write('') unless $FINISHING;
 }
 
+# fd_taken tells whether descriptor fd (2, or a dup of STDERR's) holds
+# something else than the gateway's pipe: perl reopens STDERR
+# (open(STDERR, ">&STDOUT") to show errors in the page, open(STDERR,
+# ">>errors.log"), in a library too, CGI::Carp's carpout) by a dup2 onto
+# the descriptor its layer reports, and keeps the handle, the runner's
+# layer included. /proc tells what the descriptor is (a stat would set
+# the script's stat cache). fd 2 is asked only once something asked
+# STDERR's descriptor in this request (Err::FILENO), which every such
+# reopen does first: a script that never does pays nothing.
+sub fd_taken {
+    my $link = readlink("/proc/self/fd/$_[0]");
+    return defined $link && defined $LOG_LINK && $link ne $LOG_LINK;
+}
+
+# stderr_write sends what a handle on the FCGI_STDERR stream prints; fd is
+# the descriptor to write to instead, when the script put a file there
+# (Err::WRITE), as a process writes to its fd 2. A dup of STDOUT on fd 2
+# is the capture file, which sends what it gets in order with what STDOUT
+# prints.
 sub stderr_write {
-    my ($buf) = @_;
-    if ($$ != $PID || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
-        POSIX::write(2, $buf, length $buf);
+    my ($buf, $fd) = @_;
+    if (defined $fd || $$ != $PID || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
+        POSIX::write($fd // 2, $buf, length $buf);
         return;
     }
     # An exit in DESTROY leaves through perl's eval around it, which
@@ -1082,12 +1111,55 @@ sub CLOSE   {
 }
 sub POPPED  { delete $DUP_FH{ Scalar::Util::refaddr($_[0]) }; 0 }
 
+# STDERR's layer writes to the FCGI_STDERR stream while fd 2 is the
+# gateway's pipe, and to fd 2 once the script put something else there
+# (fd_taken). A dup of STDERR the script makes (open(SAVEERR, ">&STDERR"),
+# before STDERR goes to a file and is put back from it) has a real
+# descriptor of what fd 2 was then, as Out's dups have (the same $DUP_SRC
+# dance): it writes where that goes, and STDERR put back from it
+# (open(STDERR, ">&SAVEERR")) is the stream again. (%DUP_FH: the dup's
+# handle, and its descriptor to write to, undef for the gateway's pipe.)
 package Menshen::Runner::Err;
-sub PUSHED  { my $x = 2; bless \$x, $_[0] }
-sub WRITE   { local $!; $Menshen::Runner::ERR_WROTE = 1; Menshen::Runner::stderr_write($_[1]); length $_[1] }
+our ($DUP_SRC, %DUP_FH);
+sub PUSHED  {
+    my $x = 2;
+    my $o = bless \$x, $_[0];
+    my $src = $DUP_SRC;
+    undef $DUP_SRC;
+    return $o if $Menshen::Runner::COLLECT_PUSHED || !defined $src;
+    local ($!, $@);
+    my ($h, $d);
+    open($h, '>&=', $src) && open($d, '>&', $h) or return $o;
+    $DUP_FH{ Scalar::Util::refaddr($o) } = [$d, Menshen::Runner::fd_taken(fileno($d)) ? fileno($d) : undef];
+    return $o;
+}
+sub WRITE   {
+    local $!;
+    $Menshen::Runner::ERR_WROTE = 1;
+    my $d = %DUP_FH ? $DUP_FH{ Scalar::Util::refaddr($_[0]) } : undef;
+    Menshen::Runner::stderr_write($_[1], $d ? $d->[1]
+        : $Menshen::Runner::FD2_ASKED && Menshen::Runner::fd_taken(2) ? 2 : undef);
+    length $_[1];
+}
 sub FLUSH   { 0 }
-sub FILENO  { 2 }
+sub FILENO  {
+    $Menshen::Runner::FD2_ASKED = 1;
+    my $d = %DUP_FH ? $DUP_FH{ Scalar::Util::refaddr($_[0]) } : undef;
+    return $DUP_SRC = $d ? fileno($d->[0]) : 2;
+}
 sub BINMODE { 0 }
+sub CLOSE   {
+    local $!;
+    if (my $d = delete $DUP_FH{ Scalar::Util::refaddr($_[0]) }) {
+        close($d->[0]);
+    } elsif ($Menshen::Runner::FD2_ASKED && $$ == $Menshen::Runner::PID && Menshen::Runner::fd_taken(2)) {
+        # STDERR closed while the script's file is on fd 2 (see Out::CLOSE):
+        # fd 2 gets the gateway's pipe back, the file let go.
+        POSIX::dup2($Menshen::Runner::LOG_FD, 2);
+    }
+    0;
+}
+sub POPPED  { delete $DUP_FH{ Scalar::Util::refaddr($_[0]) }; 0 }
 
 # The fork sentinel's layer: perl flushes every PerlIO handle before it
 # forks (fork, system, exec, qx, pipe opens: PERL_FLUSHALL_FOR_CHILD), and
@@ -4348,6 +4420,8 @@ sub setup_fds {
     $| = 1;
     select(*main::STDOUT);
     $| = 0;
+    # (A new or rewound STDERR's :perlio layer asked for its descriptor.)
+    $FD2_ASKED = 0;
 }
 
 # finish_stdout flushes STDOUT (keeping it for the next request when it is
@@ -5567,6 +5641,7 @@ sub setup {
         or die "menshen-runner: push the fork sentinel layer: $!\n";
     open($LOG, '>&', \*STDERR) or die "menshen-runner: dup stderr: $!\n";
     $LOG_FD = fileno($LOG);
+    $LOG_LINK = readlink("/proc/self/fd/$LOG_FD");
     $LOG->autoflush(1);
     open($LISTEN, '+<&', \*STDIN) or die "menshen-runner: dup listener: $!\n";  # fd >= 3, close-on-exec
     close(STDIN);

@@ -466,6 +466,8 @@ var runnerCorpus = []runnerCase{
 	{script: "destroy_status.pl", query: "q=%d", notRegistry: true},
 	{script: "child_native.pl"},
 	{script: "reopen_stdout_lib.pl", query: "q=%d"},
+	{script: "stderr_lib.pl", query: "q=%d"},
+	{script: "stderr_lib.pl", query: "die"},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
