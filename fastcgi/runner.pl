@@ -276,8 +276,12 @@
 # PACKAGES. A package created during a perlrun request belongs to the script
 # (and is deleted afterwards) when its subs were compiled from the script, a
 # required file or a string eval, or when it has no subs and the script's
-# source names it; otherwise (a module's file is in %INC, or its subs come
-# from a module file) it belongs to a module and stays.
+# source names it or a library the script loaded made names in it (a file
+# %INC lists under a name that is no Module/Name.pm, require "lib.pl" or
+# do FILE: a Perl 4 library's package, whose entry points are `sub
+# main'name`, has no sub; lib_made); otherwise (a module's file is in %INC,
+# or its subs come from a module file) it belongs to a module and stays.
+# Deleting a package closes its handles, releasing their locks.
 #
 # WATCHED GLOBALS. Module configuration globals that scripts commonly set
 # ($Data::Dumper::Indent, Sortkeys, Terse, Useqq..., $Carp::Verbose,
@@ -509,11 +513,14 @@
 #                    shebang logs it once. Others (-l -n -p -s -0 -a -i -x
 #                    -C -M...) change how perl reads the file: Classify
 #                    sends such scripts to CGI, and the runner refuses them.
-# Resource leaks     Package filehandles are closed after each request, and
+# Resource leaks     Package filehandles are closed after each request (a
+#                    library's package's too, see PACKAGES), and
 #                    file-scope lexical handles are freed with the script's
 #                    pad. Raw descriptors (POSIX::open) and /o regexes in
 #                    module code are not reclaimed: --max-requests recycles
-#                    workers.
+#                    workers. A module's handles are its state: a lock a
+#                    module takes through one and leaves to the process's
+#                    exit stays held by the idle worker (README).
 # caller / $^S       A script's top level has no caller in CGI (modulinos:
 #                    `main() unless caller`; CGI::Carp and Carp name the
 #                    script): CORE::GLOBAL::caller, installed before any
@@ -1916,7 +1923,7 @@ sub script_owned {
     (my $file = "$pkg.pm") =~ s{::}{/}g;
     return 0 if exists $INC{$file};
     my $h = stash($pkg) or return 0;
-    my ($subs, $imported) = (0, 0);
+    my ($subs, $imported, $lib) = (0, 0);
     for my $k (keys %$h) {
         my $g = $h->{$k};
         my $code = entry_code($g) or next;
@@ -1938,7 +1945,7 @@ sub script_owned {
             # script built, whose eval below is the script's), they
             # decide nothing.
             if (compiled_in($cv) ne $pkg) {
-                $imported++ unless $DECLARED_PKG{$pkg} || $NAMED{$pkg};
+                $imported++ unless $DECLARED_PKG{$pkg} || $NAMED{$pkg} || ($lib //= lib_made($h));
                 next;
             }
             return 0;
@@ -1965,14 +1972,41 @@ sub script_owned {
     }
     return 0 if $imported && $imported == $subs;
     return 1 if $subs;
-    # No subs: the script's if its source names it, and it holds no
-    # package that is not (CGI holds CGI::Carp).
-    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg};
+    # No subs: the script's if its source names it, or a library of its
+    # made names in it, and it holds no package that is not (CGI holds
+    # CGI::Carp).
+    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || ($lib // lib_made($h));
     for my $k (keys %$h) {
         next unless $k =~ /^(.+)::\z/;
         return 0 unless script_owned("${pkg}::$1", $modfiles);
     }
     return 1;
+}
+
+# lib_made tells whether a name in the symbol table h was made by a library
+# the script loaded: a file %INC lists under a name that is no
+# Module/Name.pm (require "lib.pl", do FILE), which perlrun loads again for
+# every request (drop_libs). Perl keeps the file whose code made a glob
+# (GvFILE). A Perl 4 library's package has no sub of its own: `package
+# hitlib; sub main'hit { $hits++ }` puts the sub in main, and only its
+# variables and handles (a lock's) are in hitlib. (Not a string eval's
+# names: whose eval it was, a glob does not tell.)
+sub lib_made {
+    my ($h) = @_;
+    my %lib;
+    for my $k (keys %INC) {
+        my $v = $INC{$k};
+        $lib{$v} = 1 if defined $v && !ref $v && !is_module_key($k);
+    }
+    return 0 unless %lib;
+    for my $k (keys %$h) {
+        next if $k =~ /::\z/;
+        my $g = \$h->{$k};
+        next unless ref $g eq 'GLOB';
+        my $f = B::svref_2object($g)->FILE;
+        return 1 if defined $f && $lib{$f};
+    }
+    return 0;
 }
 
 # compiled_in returns the package a sub was compiled in, or "".

@@ -468,6 +468,8 @@ var runnerCorpus = []runnerCase{
 	{script: "reopen_stdout_lib.pl", query: "q=%d"},
 	{script: "stderr_lib.pl", query: "q=%d"},
 	{script: "stderr_lib.pl", query: "die"},
+	{script: "perl4_lib.pl", query: "q%d", notRegistry: true},
+	{script: "perl4_do.pl", query: "q%d", notRegistry: true},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
@@ -895,6 +897,45 @@ func TestRunner_RegistryCompilesOnce(t *testing.T) {
 			}
 			if string(b) != tc.want {
 				t.Errorf("counter file %q, want %q", b, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunner_LibraryLockReleased: a lock that a Perl 4 library takes
+// through a handle of its package (one with no sub of its own) is released
+// when the request ends, as a CGI process's exit releases it: a request in
+// another worker, waiting for it meanwhile, gets it then, not when the
+// holder's worker ends (auto and perlrun; registry keeps the library
+// loaded and its handles open, as mod_perl does).
+func TestRunner_LibraryLockReleased(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/lock_lib.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun} {
+		t.Run(iso, func(t *testing.T) {
+			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "site.lock")
+			holder, waiter := startRunner(t, script, iso), startRunner(t, script, iso)
+			ch, cw := holder.dial(t), waiter.dial(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			resp, err := ch.Do(ctx, &Request{Params: runnerParams(script, "GET", "hold=0.5", "", lock)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Close()
+			time.Sleep(100 * time.Millisecond)
+			start := time.Now()
+			got := waiter.do(t, cw, runnerParams(script, "GET", "", "", lock), "")
+			waited := time.Since(start)
+			held, err := io.ReadAll(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const want = "Content-Type: text/plain\n\nlocked\n"
+			if string(held) != want {
+				t.Errorf("holder: %q, want %q", held, want)
+			}
+			if string(got.out) != want || waited > 2*time.Second {
+				t.Errorf("waiter: %q after %v, want %q as soon as the holder's request ended", got.out, waited, want)
 			}
 		})
 	}
