@@ -575,7 +575,9 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		wait := min(backoffMin<<min(p.streak-1, 10), backoffMax)
 		p.retryAt = time.Now().Add(wait)
 		p.lastErr = err
-		p.log.WithError(err).WithFields(logrus.Fields{"worker": id, "backoff": wait}).
+		// The back-off as text ("100ms"), as the access line's duration:
+		// a time.Duration field is a bare count of nanoseconds in JSON.
+		p.log.WithError(err).WithFields(logrus.Fields{"worker": id, "backoff": wait.String()}).
 			Error("fastcgi worker did not start")
 		return nil, err
 	}

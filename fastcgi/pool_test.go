@@ -602,14 +602,31 @@ func TestPool_StartOutlivesItsClient(t *testing.T) {
 
 // TestPool_StartFailureBacksOff checks that consecutive start failures
 // back off: during the back-off Do fails at once with the same error and
-// starts nothing (no respawn storm).
+// starts nothing (no respawn storm). The failure's log line gives the
+// back-off as text, as the access line's duration (in JSON a
+// time.Duration is a bare count of nanoseconds).
 func TestPool_StartFailureBacksOff(t *testing.T) {
-	p := mustPool(t, helperConfig(t, "exit"))
+	cfg := helperConfig(t, "exit")
+	logger, hook := logtest.NewNullLogger()
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, first := p.get(ctx, "")
 	if !errors.Is(first, ErrStartFailed) {
 		t.Fatalf("err %v, want ErrStartFailed", first)
+	}
+	logged := false
+	for _, e := range hook.AllEntries() {
+		if e.Message == "fastcgi worker did not start" {
+			logged = true
+			if b := e.Data["backoff"]; b != "100ms" {
+				t.Errorf("backoff field %v (%T), want the text \"100ms\"", b, b)
+			}
+		}
+	}
+	if !logged {
+		t.Error("the start failure was not logged")
 	}
 	start := time.Now()
 	for range 20 {
