@@ -421,6 +421,10 @@ func (p *Process) readStderr(r io.Reader, fn func([]byte)) {
 		br.Reset(nil)
 		stderrPool.Put(br)
 	}()
+	// split: the last piece was cut at MaxStderrLine. A line of exactly
+	// that length (or a multiple) then ends in a bare newline, which is
+	// its terminator, not an empty line of its own.
+	split := false
 	for {
 		line, err := br.ReadSlice('\n')
 		if len(line) > 0 && fn != nil {
@@ -430,9 +434,12 @@ func (p *Process) readStderr(r io.Reader, fn func([]byte)) {
 					line = line[:n-1]
 				}
 			}
-			fn(line)
+			if len(line) > 0 || !split {
+				fn(line)
+			}
 		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		split = errors.Is(err, bufio.ErrBufferFull)
+		if err != nil && !split {
 			return
 		}
 	}

@@ -966,10 +966,12 @@ var stdinBufs = sync.Pool{New: func() any {
 }}
 
 // lineSplitter cuts the FCGI_STDERR stream into lines of at most
-// maxStderrLine bytes.
+// maxStderrLine bytes, without their LF or CRLF, as a CGI script's stderr
+// is cut (cgi.Process): the same script logs the same lines in both modes.
 type lineSplitter struct {
-	emit func(line []byte) // nil discards
-	buf  []byte            // the partial line
+	emit  func(line []byte) // nil discards
+	buf   []byte            // the partial line
+	split bool              // the line's last piece was cut at maxStderrLine
 }
 
 func (s *lineSplitter) write(p []byte) {
@@ -983,6 +985,7 @@ func (s *lineSplitter) write(p []byte) {
 			chunk = p[:i]
 		}
 		for len(s.buf)+len(chunk) > maxStderrLine {
+			s.split = true
 			if len(s.buf) == 0 {
 				s.emit(chunk[:maxStderrLine])
 				chunk = chunk[maxStderrLine:]
@@ -998,13 +1001,20 @@ func (s *lineSplitter) write(p []byte) {
 			s.buf = append(s.buf, chunk...)
 			return
 		}
-		if len(s.buf) == 0 {
-			s.emit(chunk)
-		} else {
+		line := chunk
+		if len(s.buf) > 0 {
 			s.buf = append(s.buf, chunk...)
-			s.emit(s.buf)
-			s.buf = s.buf[:0]
+			line = s.buf
 		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		// What is left of a line cut at maxStderrLine may be nothing but
+		// its end: no empty line for it.
+		if len(line) > 0 || !s.split {
+			s.emit(line)
+		}
+		s.buf, s.split = s.buf[:0], false
 		p = p[i+1:]
 	}
 }

@@ -907,9 +907,15 @@ func TestLineSplitter_BoundsLines(t *testing.T) {
 	s.write([]byte("o\n" + long[:5000]))
 	s.write([]byte(long[5000:] + "\nx\n\n"))
 	s.write([]byte(strings.Repeat("b", maxStderrLine)))
-	s.write([]byte("\ntail"))
+	s.write([]byte("\ncrlf\r\n\r\n"))
+	s.write([]byte(strings.Repeat("c", maxStderrLine) + "\r"))
+	s.write([]byte("\n" + strings.Repeat("d", 2*maxStderrLine) + "\r\n"))
+	s.write([]byte("tail"))
 	s.flush()
-	want := []string{"one", "two", long[:8192], long[8192:16384], long[16384:], "x", "", strings.Repeat("b", maxStderrLine), "tail"}
+	// As a CGI script's stderr is cut: CRLF ends a line too, and a line of
+	// maxStderrLine bytes (or a multiple) is followed by no empty line.
+	want := []string{"one", "two", long[:8192], long[8192:16384], long[16384:], "x", "", strings.Repeat("b", maxStderrLine),
+		"crlf", "", strings.Repeat("c", maxStderrLine), strings.Repeat("d", maxStderrLine), strings.Repeat("d", maxStderrLine), "tail"}
 	if len(got) != len(want) {
 		t.Fatalf("got %d lines, want %d", len(got), len(want))
 	}

@@ -1485,6 +1485,71 @@ func TestFastCGI_StderrBeforeOutputHasPidInOrder(t *testing.T) {
 	}
 }
 
+// TestStderr_SameLinesInBothModes guards C9 and C23: a script's stderr is
+// cut into the same log lines in cgi mode (its stderr pipe) and in fastcgi
+// mode (FCGI_STDERR): CRLF ends a line as LF does (fastcgi mode kept the
+// CR), and a line of 8 KiB, or a multiple, is that many pieces with no
+// empty line after them (cgi mode logged one).
+func TestStderr_SameLinesInBothModes(t *testing.T) {
+	t.Parallel()
+	const script = "#!/usr/bin/perl\nbinmode STDERR;\n" +
+		"print STDERR 'E' x 8192, \"\\n\";\n" +
+		"print STDERR \"crlf line\\r\\n\";\n" +
+		"print STDERR 'F' x 16384, \"\\r\\n\";\n" +
+		"print STDERR \"end\\n\";\n" +
+		"print \"Content-Type: text/plain\\n\\nok\\n\";\n"
+	want := []string{strings.Repeat("E", 8192), "crlf line", strings.Repeat("F", 8192), strings.Repeat("F", 8192), "end"}
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "fastcgi", mode, nil)
+			mustWriteFile(t, filepath.Join(s.dir, "split.pl"), script, 0o755)
+			resp, body := mustGet(t, s.url("split.pl"))
+			if resp.StatusCode != 200 || string(body) != "ok\n" {
+				t.Fatalf("got %d %q", resp.StatusCode, body)
+			}
+			mustStderrLines(t, s.hook, "/cgi-bin/split.pl", want)
+		})
+	}
+}
+
+// mustStderrLines waits for the access line of path and fails t unless the
+// lines logged with its request id, besides that access line, are want,
+// in order.
+func mustStderrLines(t *testing.T, hook *test.Hook, path string, want []string) {
+	t.Helper()
+	var got []string
+	waitFor(2*time.Second, func() bool {
+		acc := entriesWith(hook, "path", path)
+		if len(acc) == 0 {
+			return false
+		}
+		got = got[:0]
+		for _, e := range entriesWith(hook, "req", acc[0].Data["req"]) {
+			if e != acc[0] && e.Data["path"] == nil {
+				got = append(got, e.Message)
+			}
+		}
+		return len(got) >= len(want)
+	})
+	short := func(l string) string {
+		if len(l) > 20 {
+			return fmt.Sprintf("%.12s...<%d bytes>", l, len(l))
+		}
+		return strconv.Quote(l)
+	}
+	if !slices.Equal(got, want) {
+		var g, w []string
+		for _, l := range got {
+			g = append(g, short(l))
+		}
+		for _, l := range want {
+			w = append(w, short(l))
+		}
+		t.Errorf("the request's stderr lines are %v, want %v", g, w)
+	}
+}
+
 // TestStderrLog_PastTheHeldBoundKeepsOrder: lines past the bound of held
 // ones (pid still unknown) are logged after the held ones, not before.
 func TestStderrLog_PastTheHeldBoundKeepsOrder(t *testing.T) {
