@@ -115,7 +115,11 @@ type Request struct {
 	// Lines longer than 8 KiB are split; a final partial line is passed at
 	// the end of the request. line is only valid during the call. Calls
 	// come from the goroutine that calls Response.Read or Response.Close.
-	// nil discards stderr.
+	// A Pool also passes the lines that a worker serving one request at a
+	// time writes to its own stdout and stderr, from this request on until
+	// its next (its children's: system, backticks), from another
+	// goroutine, and after the request too: Stderr must then be safe for
+	// concurrent use, and for use after the request. nil discards stderr.
 	Stderr func(line []byte)
 	// Dequeued, if not nil, is called by Pool.Do when the request got its
 	// slot after waiting in the queue (not when a slot was free at once).

@@ -648,6 +648,9 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	w.requests++
 	w.lastUsed = time.Now()
 	p.mu.Unlock()
+	if w.capacity == 1 {
+		w.serve(req.Stderr)
+	}
 
 	// A client that goes away or a timeout kills the worker's group (C10),
 	// unless the worker is shared: then the connection's own watch (Conn.Do)

@@ -24,8 +24,9 @@ import (
 )
 
 // maxLogLine bounds one logged line of a worker's stdout/stderr; longer lines
-// are cut into pieces of this size.
-const maxLogLine = 4096
+// are cut into pieces of this size, as FCGI_STDERR lines and a CGI
+// script's stderr are.
+const maxLogLine = maxStderrLine
 
 // logDrainWait is how long cleanup waits for the output reader to reach EOF
 // once the worker's group is gone. Only a process that left the group (setsid)
@@ -83,6 +84,11 @@ type worker struct {
 	outDone  chan struct{} // closed when logOutput ends
 	outMu    sync.Mutex
 	lastLine string // last line the process wrote to stderr/stdout; guarded by outMu
+	// serving is the Stderr of the last request a worker of capacity 1
+	// was given, nil before its first and once it is being stopped;
+	// guarded by outMu. What its output pipe brings goes there (see
+	// serve).
+	serving func(line []byte)
 
 	runnerLine func(string) // workerConfig.runnerLine
 
@@ -281,6 +287,8 @@ func (w *worker) waitEnd(d time.Duration) (ended, clean bool) {
 // reaped and the socket file removed, and is idempotent and safe for
 // concurrent use.
 func (w *worker) Stop(grace time.Duration) {
+	// What it says from now on (on SIGTERM) is its own.
+	w.serve(nil)
 	if !w.exited() {
 		// Close the connections first: libfcgi (FCGI.pm) blocks in read
 		// on a kept connection and shrugs SIGTERM off there, while in
@@ -379,12 +387,14 @@ const partialLineWait = 200 * time.Millisecond
 // logOutput logs the worker's stdout and stderr line by line (C9): they are
 // the process's own streams, not FCGI_STDERR, and never reach a client. A
 // line longer than maxLogLine is logged in pieces; an unfinished line,
-// after partialLineWait without more output.
+// after partialLineWait without more output. What is left of a line after
+// such a piece, when that is only its end, is no line of its own.
 func (w *worker) logOutput() {
 	defer close(w.outDone)
 	defer w.out.Close()
 	line := make([]byte, maxLogLine)
-	held := 0 // an unfinished line, at line[:held]
+	held := 0      // an unfinished line, at line[:held]
+	split := false // the line's last piece was logged (too long, or unfinished for long)
 	for {
 		var deadline time.Time
 		if held > 0 {
@@ -398,13 +408,16 @@ func (w *worker) logOutput() {
 			if i < 0 {
 				break
 			}
-			w.logLine(line[start : start+i+1])
+			if l := line[start : start+i+1]; !split || len(trimEOL(l)) > 0 {
+				w.logLine(l)
+			}
+			split = false
 			start += i + 1
 		}
 		held = copy(line, line[start:end])
 		if held == len(line) || (err != nil && held > 0) {
 			w.logLine(line[:held])
-			held = 0
+			split, held = true, 0
 		}
 		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			return
@@ -412,11 +425,31 @@ func (w *worker) logOutput() {
 	}
 }
 
-// logLine logs one line of the worker's own output.
+// serve makes stderr, a request's Stderr, receive what the worker's output
+// pipe brings from now on (nil: the worker's own log), until the next
+// request or the worker's stop. That is what the script's children wrote
+// (system, backticks: they inherit the worker's stderr, not FCGI_STDERR),
+// which then has its request id as in cgi mode. Not cleared when the
+// request ends: a line its children wrote may still be in the pipe then
+// (nothing orders the pipe with the connection, and looking costs a
+// system call per request), and what a worker writes after a request (an
+// FCGI.pm program after Finish) is its epilogue. (A worker that takes
+// several requests at once cannot tell whose a line is: it is the
+// worker's.)
+func (w *worker) serve(stderr func(line []byte)) {
+	w.outMu.Lock()
+	w.serving = stderr
+	w.outMu.Unlock()
+}
+
+// logLine logs one line of the worker's own output: as a line of the
+// request it serves, if any (serve), else as the worker's.
 func (w *worker) logLine(line []byte) {
-	s := string(trimEOL(line))
+	line = trimEOL(line)
+	s := string(line)
 	w.outMu.Lock()
 	w.lastLine = s
+	stderr := w.serving
 	w.outMu.Unlock()
 	if strings.HasPrefix(s, runnerLogPrefix) {
 		// The bundled runner reporting a decision (isolation level, a
@@ -425,6 +458,10 @@ func (w *worker) logLine(line []byte) {
 		if w.runnerLine != nil {
 			w.runnerLine(s)
 		}
+		return
+	}
+	if stderr != nil {
+		stderr(line)
 		return
 	}
 	w.log.Warn(s)

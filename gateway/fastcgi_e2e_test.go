@@ -1513,21 +1513,60 @@ func TestStderr_SameLinesInBothModes(t *testing.T) {
 	}
 }
 
+// TestFastCGI_ChildStderrHasTheRequestID guards C9 and C23 in fastcgi
+// mode: what a script's child processes write to stderr (system,
+// backticks: they inherit the worker's stderr, not FCGI_STDERR) is logged
+// with the request's id, script and the worker's pid, as in cgi mode, and
+// cut as there (it was the worker's own output: no request id, and cut at
+// 4 KiB with an empty line after a line of that length).
+func TestFastCGI_ChildStderrHasTheRequestID(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1 })
+	mustWriteFile(t, filepath.Join(s.dir, "sub.pl"), "#!/usr/bin/perl\n"+
+		"system(q{echo from a child >&2});\n"+
+		"system(q{perl -e 'print STDERR q(L) x 4096, qq(\\n), q(M) x 8192, qq(\\r\\n), q(N) x 9000, qq(\\n)'});\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\nok\\n\";\n", 0o755)
+	want := []string{"from a child", strings.Repeat("L", 4096), strings.Repeat("M", 8192), strings.Repeat("N", 8192), strings.Repeat("N", 9000-8192)}
+	for range 3 {
+		resp, body := mustGet(t, s.url("sub.pl"))
+		if resp.StatusCode != 200 || string(body) != "ok\n" {
+			t.Fatalf("got %d %q", resp.StatusCode, body)
+		}
+		pid := s.pidOf(t, resp.Header)
+		acc := mustStderrLines(t, s.hook, "/cgi-bin/sub.pl", want)
+		for _, e := range acc {
+			if p, _ := fieldInt(e.Data["pid"]); p != pid || e.Data["script"] != "sub.pl" {
+				t.Errorf("%.20q logged with pid %v script %v, want the worker's %d and sub.pl", e.Message, e.Data["pid"], e.Data["script"], pid)
+			}
+		}
+		s.hook.Reset()
+	}
+	for _, e := range s.hook.AllEntries() {
+		if e.Message == "" {
+			t.Errorf("an empty line was logged: %v", e.Data)
+		}
+	}
+}
+
 // mustStderrLines waits for the access line of path and fails t unless the
 // lines logged with its request id, besides that access line, are want,
-// in order.
-func mustStderrLines(t *testing.T, hook *test.Hook, path string, want []string) {
+// in order. It returns their entries.
+func mustStderrLines(t *testing.T, hook *test.Hook, path string, want []string) []*logrus.Entry {
 	t.Helper()
-	var got []string
+	var (
+		got     []string
+		entries []*logrus.Entry
+	)
 	waitFor(2*time.Second, func() bool {
 		acc := entriesWith(hook, "path", path)
 		if len(acc) == 0 {
 			return false
 		}
-		got = got[:0]
+		got, entries = got[:0], entries[:0]
 		for _, e := range entriesWith(hook, "req", acc[0].Data["req"]) {
-			if e != acc[0] && e.Data["path"] == nil {
+			if e.Data["path"] == nil {
 				got = append(got, e.Message)
+				entries = append(entries, e)
 			}
 		}
 		return len(got) >= len(want)
@@ -1548,6 +1587,7 @@ func mustStderrLines(t *testing.T, hook *test.Hook, path string, want []string) 
 		}
 		t.Errorf("the request's stderr lines are %v, want %v", g, w)
 	}
+	return entries
 }
 
 // TestStderrLog_PastTheHeldBoundKeepsOrder: lines past the bound of held
