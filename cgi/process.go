@@ -40,9 +40,17 @@ type Cmd struct {
 	Stdin io.Reader
 	// Stderr receives each stderr line without its newline (C9), lines
 	// longer than MaxStderrLine in pieces; nil discards. It is called from
-	// one goroutine, never concurrently, and line is only valid during
-	// the call.
+	// one goroutine at a time, never concurrently, and line is only valid
+	// during the call. With Detached, it may be called after Close has
+	// returned.
 	Stderr func(line []byte)
+	// Detached, if not nil, takes over the stderr pipe when a process
+	// that left the script's session (setsid) still holds it once the
+	// script is reaped, and reads it to its end: such a background job
+	// lives on and has its lines logged, as under Apache. Without it the
+	// pipe is closed, and the job's next write to stderr kills it
+	// (SIGPIPE).
+	Detached *Detached
 }
 
 // watchDelay is how long a script runs before a watcher follows its exit.
@@ -74,6 +82,7 @@ type Process struct {
 	// pipe holds 64 KiB, and a script that fills it sooner waits at most
 	// watchDelay for the reader.
 	stderrFn func([]byte)
+	detached *Detached     // Cmd.Detached
 	watchD   chan struct{} // closed when watchExit has ended
 	stderrD  chan struct{} // closed when the stderr reader has finished
 	stdinD   chan struct{} // closed when the body copier has finished
@@ -184,10 +193,10 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		// A longer runner: read its stderr as it comes, through the
 		// poller (the read end is non-blocking, so NewFile registers it).
 		p.stderr = os.NewFile(uintptr(errFD), "stderr")
-		go p.readStderr(rawio.NewFile(p.stderr), c.Stderr)
+		go p.readStderr(rawio.NewFile(p.stderr), c.Stderr, p.stderrD)
 		p.watchExit()
 	})
-	p.stderrFn = c.Stderr
+	p.stderrFn, p.detached = c.Stderr, c.Detached
 	if inW != nil {
 		go p.copyStdin(inW, c.Stdin)
 	} else {
@@ -289,8 +298,9 @@ func (p *Process) Lingers(d time.Duration) bool {
 // the group — a background child still holding a pipe — is killed, so
 // nothing outlives the request. It returns the script's exit error (an
 // *exec.ExitError), ErrKilled when the gateway killed the running script,
-// or nil. Close blocks until every goroutine of the process has ended; it
-// is idempotent (later calls return the first result and ignore abort).
+// or nil. Close blocks until every goroutine of the process has ended,
+// but the stderr reader it hands to Cmd.Detached; it is idempotent (later
+// calls return the first result and ignore abort).
 func (p *Process) Close(abort bool) error {
 	p.closeOnce.Do(func() { p.closeErr = p.close(abort) })
 	return p.closeErr
@@ -328,8 +338,9 @@ func (p *Process) close(abort bool) error {
 	// its session is searched, before the leader is reaped (its pid names
 	// the session until then). Holders that closed their output are left,
 	// as Apache leaves every child (README).
+	held := false // (lazyStderr) a writer was left: the pipe may outlive Close
 	if lazyStderr {
-		if session.WritersLeft(p.errFD) {
+		if held = session.WritersLeft(p.errFD); held {
 			session.Kill(p.pid)
 		}
 	} else {
@@ -345,15 +356,23 @@ func (p *Process) close(abort bool) error {
 		// wrote is in the pipe: drain it without waiting (a process that
 		// left the group and holds the pipe cannot stall us), no poller
 		// registration, no goroutine.
-		p.readStderr(drainFD(p.errFD), p.stderrFn)
-		unix.Close(p.errFD)
+		p.readStderr(drainFD(p.errFD), p.stderrFn, nil)
+		// A writer still there now left the session (or is dying of
+		// the kill above): Detached reads on. (The check costs only a
+		// script that left one.)
+		if !held || !session.WritersLeft(p.errFD) || !p.detach() {
+			unix.Close(p.errFD)
+		}
 	} else {
 		select {
 		case <-p.stderrD:
 		case <-time.After(stderrGrace):
-			// A process outside the group holds stderr: stop reading.
-			_ = p.stderr.SetReadDeadline(time.Now())
-			<-p.stderrD
+			// A process outside the session holds stderr: Detached reads
+			// on, or the reading stops.
+			if !p.detach() {
+				p.stopStderr()
+				<-p.stderrD
+			}
 		}
 	}
 	<-p.stdinD
@@ -408,10 +427,12 @@ func (p *Process) watchExit() {
 	}
 }
 
-// readStderr logs r line by line until EOF or an error, then closes
-// stderrD (and r, when it is a file).
-func (p *Process) readStderr(r io.Reader, fn func([]byte)) {
-	defer close(p.stderrD)
+// readStderr logs r line by line until EOF or an error, then closes done
+// (unless nil) and r, when it is a file.
+func (p *Process) readStderr(r io.Reader, fn func([]byte), done chan<- struct{}) {
+	if done != nil {
+		defer close(done)
+	}
 	if f, ok := r.(io.Closer); ok {
 		defer f.Close()
 	}

@@ -448,6 +448,77 @@ func TestClose_EscapedChildDoesNotHang(t *testing.T) {
 	}
 }
 
+// TestClose_DetachedReadsAJobsStderr: a job that left the script's session
+// (setsid) and kept its stderr has the pipe read by Detached after Close,
+// which does not wait for it: the job's later line comes through Stderr,
+// whether the script ended before the watcher started or after, and the
+// descriptor is released when the job exits, or at once by Detached.Close
+// for one that goes on.
+func TestClose_DetachedReadsAJobsStderr(t *testing.T) {
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid not installed (Debian package util-linux)")
+	}
+	for _, tc := range []struct {
+		name                    string
+		lineAfter, lives, exits string // the script's arguments
+	}{
+		{"line then exit", "0.3", "0", "0"},
+		{"script watched", "0.5", "0", "0.2"},
+		{"closed while held", "0.2", "30", "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkNoFDLeak(t)
+			fds := countFDs(t)
+			var d Detached
+			lines := make(chan string, 4)
+			p := mustStart(t, t.Context(), &Cmd{
+				Path:     script(t, "detach-stderr.sh"),
+				Args:     []string{tc.lineAfter, tc.lives, tc.exits},
+				Env:      []string{"PATH=" + DefaultPath},
+				Stderr:   func(l []byte) { lines <- string(l) },
+				Detached: &d,
+			})
+			out := string(readAll(t, p.Stdout()))
+			job, err := strconv.Atoi(strings.TrimSpace(out))
+			if err != nil {
+				t.Fatalf("job pid %q: %v", out, err)
+			}
+			t.Cleanup(func() {
+				_ = syscall.Kill(job, syscall.SIGKILL)
+				mustProcessGone(t, job)
+			})
+			start := time.Now()
+			if err := p.Close(false); err != nil {
+				t.Errorf("Close = %v", err)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("Close took %v", d)
+			}
+			select {
+			case l := <-lines:
+				if l != "job line" {
+					t.Errorf("line %q, want the job's", l)
+				}
+			case <-time.After(3 * time.Second):
+				t.Fatal("the job's line did not come")
+			}
+			if tc.lives != "0" {
+				start := time.Now()
+				d.Close()
+				if d := time.Since(start); d > time.Second {
+					t.Errorf("Detached.Close took %v", d)
+				}
+			}
+			// The pipe is closed (the job still lives in the last case).
+			for end := time.Now().Add(2 * time.Second); countFDs(t) > fds; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(end) {
+					t.Fatalf("%d descriptors open, %d before: the job's stderr is still held", countFDs(t), fds)
+				}
+			}
+		})
+	}
+}
+
 // TestKill_OtherGroupOfTheSession: a child that moved to a process group
 // of its own (setpgid: coreutils timeout, a `set -m` job) is killed with
 // the script, as it stays in the script's session: when ctx ends, when it

@@ -1020,7 +1020,7 @@ func TestCGI_ReadyAtTheEndOfOutput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := &cgiExec{p: p, release: func() {}}
+		e := &cgiExec{p: p, release: func() {}, errLog: &stderrLog{}}
 		br := bufio.NewReader(e.stdout())
 		if _, err := cgi.ReadResponse(br); err != nil {
 			t.Fatalf("%s: %v", tc.script, err)
@@ -1655,6 +1655,77 @@ func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
 		}
 	})
 	mustPageBeforeEnd(t, s.addr(), "daemon-stderr.sh", "page\n", "held back while the gateway waited for the daemon's stderr")
+}
+
+// TestCGI_DetachedJobKeepsItsStderr guards C9 for a background job that
+// left the script's session (setsid) and kept its stderr, the Perl "fork,
+// setsid, carry on" daemon: it lives on past its request, and its warning,
+// a moment later, is logged with the script, the request's id and
+// after=exit, as Apache's error log takes it (the closed pipe killed it
+// with SIGPIPE at that warning, which was lost). The request is not held
+// for it, whether the script ended before its stderr was watched or after
+// (?linger), and the gateway's Close does not wait for a job that keeps
+// its stderr open (?hold).
+func TestCGI_DetachedJobKeepsItsStderr(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"", "linger", "hold"} {
+		t.Run("q="+q, func(t *testing.T) {
+			t.Parallel()
+			s := newCGISite(t, nil)
+			t.Cleanup(func() {
+				if b, err := os.ReadFile(filepath.Join(s.dir, "job.pid")); err == nil {
+					if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
+				}
+			})
+			start := time.Now()
+			resp, body := mustGet(t, s.url("daemon-warn.pl?"+q))
+			if resp.StatusCode != 200 || string(body) != "started\n" {
+				t.Fatalf("got %d %q", resp.StatusCode, body)
+			}
+			if d := time.Since(start); d > 1400*time.Millisecond {
+				t.Errorf("the request took %v: held for the job", d)
+			}
+			var warned *logrus.Entry
+			waitFor(5*time.Second, func() bool {
+				for _, e := range s.hook.AllEntries() {
+					if e.Message == "background job: step 1 done" {
+						warned = e
+						return true
+					}
+				}
+				return false
+			})
+			if warned == nil {
+				b, _ := os.ReadFile(filepath.Join(s.dir, "job.txt"))
+				t.Fatalf("the job's warning was not logged (the job: %q)", b)
+			}
+			acc := entriesWith(s.hook, "path", "/cgi-bin/daemon-warn.pl")
+			if len(acc) != 1 || acc[0].Data["req"] != warned.Data["req"] {
+				t.Errorf("the job's warning has req %v, want the request's (%d access lines)", warned.Data["req"], len(acc))
+			}
+			if warned.Data["script"] != "daemon-warn.pl" || warned.Data["after"] != "exit" {
+				t.Errorf("the job's warning logged with %v, want script daemon-warn.pl and after=exit", warned.Data)
+			}
+			if q == "hold" {
+				start := time.Now()
+				s.g.Close()
+				if d := time.Since(start); d > 2*time.Second {
+					t.Errorf("Gateway.Close took %v: it waited for the job's stderr", d)
+				}
+				return
+			}
+			var job []byte
+			waitFor(3*time.Second, func() bool {
+				job, _ = os.ReadFile(filepath.Join(s.dir, "job.txt"))
+				return len(job) > 0
+			})
+			if string(job) != "finished\n" {
+				t.Errorf("the job noted %q, want it finished", job)
+			}
+		})
+	}
 }
 
 // TestDetachedJobOutlivesTheRequest: a job queued the README's way

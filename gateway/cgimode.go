@@ -23,6 +23,7 @@ type cgiExec struct {
 	p       *cgi.Process
 	release func()
 	started time.Time // when the process was running (after any wait for a slot, the fork and the exec)
+	errLog  *stderrLog
 }
 
 func (e *cgiExec) stdout() io.Reader            { return e.p.Stdout() }
@@ -31,7 +32,11 @@ func (e *cgiExec) ready() bool                  { return e.p.OutputReady() }
 func (e *cgiExec) lingers(d time.Duration) bool { return e.p.Lingers(d) }
 func (e *cgiExec) finish(abort bool) error {
 	defer e.release()
-	return e.p.Close(abort)
+	err := e.p.Close(abort)
+	// What comes now is from a process that left the script's session
+	// and kept its stderr (g.detached reads it).
+	e.errLog.exited.Store(true)
+	return err
 }
 
 // cgiParams returns what the meta-variables of the request's script are
@@ -88,6 +93,9 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		Env:    env,
 		Stdin:  b.reader(),
 		Stderr: errLog.line,
+		// A background job that left the session keeps its stderr and
+		// lives on, its lines logged, as Apache's error log takes them.
+		Detached: &g.detached,
 	})
 	if err != nil {
 		s.procs.Release()
@@ -95,7 +103,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 	}
 	errLog.setPID(proc.PID())
 	x.spawned = true
-	return &cgiExec{p: proc, release: s.procs.Release, started: time.Now()}, nil
+	return &cgiExec{p: proc, release: s.procs.Release, started: time.Now(), errLog: errLog}, nil
 }
 
 // wrapperArgs returns a wrapper's argv[1:]: its configured args with

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -578,8 +579,13 @@ type stderrLog struct {
 	g      *Gateway
 	req    uint64
 	script string
+	// exited: the CGI script has been reaped. A later line is from a
+	// background job that left its session and kept its stderr; it says
+	// after=exit (its pid is the script's, which has ended).
+	exited atomic.Bool
 	mu     sync.Mutex
 	log    logrus.FieldLogger // made at the first line
+	after  bool               // log has after=exit
 	pid    int64              // 0 until known
 	set    bool
 	held   [][]byte
@@ -614,6 +620,10 @@ func (l *stderrLog) logHeld() {
 func (l *stderrLog) logger() logrus.FieldLogger {
 	if l.log == nil {
 		l.log = l.g.log.WithFields(logrus.Fields{"req": l.req, "script": l.script})
+	}
+	if !l.after && l.exited.Load() {
+		l.after = true
+		l.log = l.log.WithField("after", "exit")
 	}
 	return l.log
 }

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/internal/http1"
 	"github.com/sirupsen/logrus"
 )
@@ -61,7 +62,10 @@ type Gateway struct {
 	stats   *stats
 	metrics *metrics
 	pools   *poolTable
-	reqID   atomic.Uint64
+	// detached reads the stderr that background jobs of CGI scripts,
+	// out of their session, keep after the script ends (cgi.Detached).
+	detached cgi.Detached
+	reqID    atomic.Uint64
 	// deadlines times out the requests in flight (C10).
 	deadlines deadlines
 	// directLog: the logger has no hooks, so logAccess formats with
@@ -349,6 +353,8 @@ func (g *Gateway) Close() error {
 	g.cancel()
 	g.wg.Wait()
 	g.pools.closeAll()
+	// Those jobs may run for days: their pipes are closed, not awaited.
+	g.detached.Close()
 	err := os.RemoveAll(g.tmpDir)
 	g.tmpLock.Close()
 	return err
