@@ -88,6 +88,12 @@ type Response struct {
 	// 200: the server must serve that path as a fresh GET (RFC 3875 §6.2.2)
 	// instead of answering.
 	LocalRedirect string
+	// ClientRedirect is set when the script answered with an absolute
+	// Location and no other status than 200 (none, or "Status: 200"):
+	// a client redirect (RFC 3875 §6.2.3), 302, which the server answers
+	// with a document of its own, as Apache's mod_cgi does (the script's
+	// body, if any, is dropped: one that wants its own says Status: 302).
+	ClientRedirect bool
 }
 
 // CarriedHeader returns the fields of a local redirect's header block that
@@ -248,8 +254,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			loc = loc[:i]
 		}
 		resp.LocalRedirect = loc
-	case loc != "" && !haveStatus:
-		resp.Status = http.StatusFound
+	case loc != "" && resp.Status == http.StatusOK:
+		// "Status: 200" with it is no status, as for a local Location:
+		// Apache redirects (r->status is 200 either way).
+		resp.Status, resp.Reason, resp.ClientRedirect = http.StatusFound, "", true
 	case loc == "" && !haveStatus && !haveType:
 		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
 	}

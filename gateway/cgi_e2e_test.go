@@ -1885,3 +1885,42 @@ func TestLog_FailureLevelAndClient(t *testing.T) {
 		}
 	}
 }
+
+// TestCGI_ClientRedirectAsApache guards C6 as Apache's mod_cgi answers a
+// client redirect (an absolute Location, no other status than 200): 302,
+// "Status: 200" included (as for a local Location), with the Location, the
+// fields Apache keeps on an answer of its own (Set-Cookie, not the
+// script's Content-Type), and its own short document pointing there; a
+// body the script wrote is dropped. With another status (301) the script's
+// answer goes out as it is.
+func TestCGI_ClientRedirectAsApache(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	for name, out := range map[string]string{
+		"plain.sh":     `Location: http://example.com/a?x=1&y=<2>\n\n`,
+		"status200.sh": `Status: 200 OK\nLocation: http://example.com/a?x=1&y=<2>\n\n`,
+		"withbody.sh":  `Location: http://example.com/a?x=1&y=<2>\nSet-Cookie: s=1\nContent-Type: text/plain\n\nthe scripts own words\n`,
+		"moved.sh":     `Status: 301 Moved Permanently\nLocation: http://example.com/a\nContent-Type: text/plain\n\nmine\n`,
+	} {
+		mustWriteFile(t, filepath.Join(s.dir, name), "#!/bin/sh\nprintf '"+out+"'\n", 0o755)
+	}
+	for _, name := range []string{"plain.sh", "status200.sh", "withbody.sh"} {
+		resp, body := mustGet(t, s.url(name))
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "http://example.com/a?x=1&y=<2>" {
+			t.Errorf("%s: %d, Location %q; want 302 to the script's Location", name, resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=iso-8859-1" || !strings.Contains(string(body), `The document has moved <a href="http://example.com/a?x=1&amp;y=&lt;2&gt;">here</a>.`) {
+			t.Errorf("%s: %s body %q, want Apache's document pointing to the Location, escaped", name, ct, body)
+		}
+		if strings.Contains(string(body), "own words") {
+			t.Errorf("%s: the script's body went out with the redirect: %q", name, body)
+		}
+	}
+	if resp, _ := mustGet(t, s.url("withbody.sh")); resp.Header.Get("Set-Cookie") != "s=1" {
+		t.Errorf("withbody.sh: Set-Cookie %q, want the script's (Apache keeps it)", resp.Header.Get("Set-Cookie"))
+	}
+	resp, body := mustGet(t, s.url("moved.sh"))
+	if resp.StatusCode != http.StatusMovedPermanently || string(body) != "mine\n" {
+		t.Errorf("moved.sh: %d %q, want the script's own 301 and body", resp.StatusCode, body)
+	}
+}

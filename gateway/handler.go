@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -388,6 +389,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		x.redirect = cgi.RedirectEnv(r, x.params)
 		x.pid = 0 // the target's, once it has one
 		g.localRedirect(w, r, s, x, resp.LocalRedirect, depth)
+		return
+	}
+
+	if resp.ClientRedirect {
+		g.clientRedirect(ctx, w, x, ex, br, resp)
 		return
 	}
 
@@ -929,6 +935,40 @@ func answerStatus(w http.ResponseWriter, x *exchange, code int) {
 		x.bytes = int64(len(msg) + 1)
 	}
 	_, _ = io.WriteString(w, msg+"\n")
+}
+
+// clientRedirect answers a script's client redirect (an absolute Location,
+// no other status than 200) as Apache's mod_cgi does: 302 with the
+// Location, the script's fields Apache keeps on an answer of its own
+// (err_headers_out: Set-Cookie, Cache-Control...; not Content-Type, ETag,
+// Last-Modified), and its own short document pointing there. The
+// script's body, if any, is read and dropped; it ends as it would.
+func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
+	_, rerr := io.Copy(io.Discard, br)
+	ferr := ex.finish(rerr != nil)
+	switch {
+	case rerr != nil:
+		g.fail(w, x, contextErr(ctx, rerr))
+		return
+	case ctx.Err() != nil && statusFor(context.Cause(ctx)) == statusClientClosedRequest:
+		g.fail(w, x, context.Cause(ctx))
+		return
+	case ferr != nil:
+		g.logExit(x, ferr)
+	}
+	loc := resp.Header.Get("Location")
+	h := w.Header()
+	addCarried(h, carriedFields(resp))
+	addCarried(h, x.carry)
+	h.Set("Location", loc)
+	h.Set("Content-Type", "text/html; charset=iso-8859-1")
+	x.status = http.StatusFound
+	w.WriteHeader(http.StatusFound)
+	doc := "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>302 Found</title>\n</head><body>\n<h1>Found</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
+	if !x.head {
+		x.bytes = int64(len(doc))
+	}
+	_, _ = io.WriteString(w, doc)
 }
 
 // logExit logs how a script ended when that is worth knowing (non-zero exit)
