@@ -350,6 +350,18 @@ func TestPool_RetriesStaleConnection(t *testing.T) {
 	})
 }
 
+// managerPool starts a pool of one worker, testdata/pool/manager.pl (a
+// process manager with two children), and counts its worker starts.
+func managerPool(t *testing.T) (*testPool, *atomic.Int32) {
+	cfg := perlConfig(t)
+	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
+	cfg.Name = "manager.pl"
+	cfg.Workers = 1
+	spawns := new(atomic.Int32)
+	cfg.OnSpawn = func() { spawns.Add(1) }
+	return mustPool(t, cfg), spawns
+}
+
 // TestPool_ProcessManagerKeepsItsWorker: a worker that is a process
 // manager (FCGI::ProcManager, plackup -s FCGI) whose children end by design
 // after a few requests closes the kept connection with each of them. The
@@ -357,13 +369,7 @@ func TestPool_RetriesStaleConnection(t *testing.T) {
 // its other children and the loaded application are not killed and
 // started again (lighttpd and mod_fcgid keep it too).
 func TestPool_ProcessManagerKeepsItsWorker(t *testing.T) {
-	cfg := perlConfig(t)
-	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
-	cfg.Name = "manager.pl"
-	cfg.Workers = 1
-	var spawns atomic.Int32
-	cfg.OnSpawn = func() { spawns.Add(1) }
-	p := mustPool(t, cfg)
+	p, spawns := managerPool(t)
 	children := map[string]bool{}
 	var manager int
 	for i := 0; i < 9; i++ {
@@ -393,13 +399,7 @@ func TestPool_ProcessManagerKeepsItsWorker(t *testing.T) {
 // the manager stays. (A GET, which may run twice, is sent again, as nginx
 // retries it: TestPool_ProcessManagerKeepsItsWorker fails without that.)
 func TestPool_ProcessManagerChildDyingRunsOnce(t *testing.T) {
-	cfg := perlConfig(t)
-	cfg.Path = strings.TrimSuffix(cfg.Path, "worker.pl") + "manager.pl"
-	cfg.Name = "manager.pl"
-	cfg.Workers = 1
-	var spawns atomic.Int32
-	cfg.OnSpawn = func() { spawns.Add(1) }
-	p := mustPool(t, cfg)
+	p, spawns := managerPool(t)
 	p.mustGet("") // started, its connection kept
 	runs := filepath.Join(t.TempDir(), "runs")
 	count := func() int {

@@ -133,21 +133,32 @@ func scanETag(s string) (tag string, weak bool, rest string, ok bool) {
 // client's condition, not the script's failure: it is logged as an answer,
 // with no reason.
 func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
+	if !g.dropOutput(ctx, w, x, ex, br) {
+		return
+	}
+	// The script's own fields first, then those carried from the local
+	// redirects before it, as on every other answer.
+	addCarried(w.Header(), carriedFields(resp))
+	answerStatus(w, x, http.StatusPreconditionFailed)
+}
+
+// dropOutput reads the rest of a script's output and drops it, for an
+// answer the gateway gives in its place, and lets the script end as it
+// would. It reports whether that answer is still to be given: false when
+// the output was cut short (the timeout, the client gone, a worker that
+// died), which it has answered as the failure it is.
+func (g *Gateway) dropOutput(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader) bool {
 	_, rerr := io.Copy(io.Discard, br)
 	ferr := ex.finish(rerr != nil)
 	switch {
 	case rerr != nil:
-		// Cut short: the timeout, the client gone, a worker that died.
 		g.fail(w, x, contextErr(ctx, rerr))
+		return false
 	case ctx.Err() != nil && statusFor(context.Cause(ctx)) == statusClientClosedRequest:
 		g.fail(w, x, context.Cause(ctx))
-	default:
-		if ferr != nil {
-			g.logExit(x, ferr)
-		}
-		// The script's own fields first, then those carried from the
-		// local redirects before it, as on every other answer.
-		addCarried(w.Header(), carriedFields(resp))
-		answerStatus(w, x, http.StatusPreconditionFailed)
+		return false
+	case ferr != nil:
+		g.logExit(x, ferr)
 	}
+	return true
 }

@@ -944,17 +944,8 @@ func answerStatus(w http.ResponseWriter, x *exchange, code int) {
 // Last-Modified), and its own short document pointing there. The
 // script's body, if any, is read and dropped; it ends as it would.
 func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
-	_, rerr := io.Copy(io.Discard, br)
-	ferr := ex.finish(rerr != nil)
-	switch {
-	case rerr != nil:
-		g.fail(w, x, contextErr(ctx, rerr))
+	if !g.dropOutput(ctx, w, x, ex, br) {
 		return
-	case ctx.Err() != nil && statusFor(context.Cause(ctx)) == statusClientClosedRequest:
-		g.fail(w, x, context.Cause(ctx))
-		return
-	case ferr != nil:
-		g.logExit(x, ferr)
 	}
 	loc := resp.Header.Get("Location")
 	h := w.Header()
