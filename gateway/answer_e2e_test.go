@@ -278,6 +278,25 @@ func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
 	}
 }
 
+// TestAnswer_NoContentHasNoType: a script's 204 goes out without the
+// Content-Type it printed (and without its body), as Apache sends it: no
+// content has no type. Both modes.
+func TestAnswer_NoContentHasNoType(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/status.pl?204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+		head, body, _ := strings.Cut(raw, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 204 No Content\r\n") || body != "" {
+			t.Errorf("%s mode: answered %q, want 204 and no body", mode, raw)
+		}
+		if strings.Contains(strings.ToLower(head), "content-type") {
+			t.Errorf("%s mode: a Content-Type went out with the 204: %q", mode, head)
+		}
+	}
+}
+
 // TestAnswer_ScriptDateIsReplaced: a script's Date does not reach the
 // client; the answer has one Date, the server's clock, as under Apache (a
 // wrong Date skews caches' idea of the answer's age). Both modes.

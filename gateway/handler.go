@@ -419,6 +419,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			// of the answer's age). The HTTP server sets its own.
 			continue
 		}
+		if k == "Content-Type" && resp.Status == http.StatusNoContent {
+			// No content, no type: Apache drops a 204's (a 304's goes
+			// too, in the server).
+			continue
+		}
 		if hopByHop[k] {
 			// The gateway owns the connection, not the script; but a
 			// script may ask for it to be closed after its answer, as
