@@ -3,11 +3,13 @@
 package gateway
 
 import (
+	"debug/elf"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -155,8 +157,10 @@ func Check(cfg Config) ([]string, error) {
 					add("%s: interpreter %q is not an executable file", p, interp)
 				}
 			}
-			if !hasShebang && !execFormatKnown(p) {
-				add("%s: executable, but neither a #! script nor a program (ELF): every request is a 500 (exec format error)", p)
+			if !hasShebang {
+				if why := execFormatProblem(p); why != "" {
+					add("%s: executable, but %s: every request is a 500 (exec format error)", p, why)
+				}
 			}
 			if why := unsafeReason(m.dir, p); why != "" {
 				add("%s: %s (suEXEC refuses such a script)", p, why)
@@ -195,19 +199,31 @@ func shebang(p string) (string, bool) {
 	return fields[0], true
 }
 
-// execFormatKnown reports whether execve(2) knows the format of the file
-// without a #! line: an ELF program. A file it cannot read counts as
-// known (nothing to say about it here).
-func execFormatKnown(p string) bool {
+// execFormatProblem says why execve(2) would not run the file without a
+// #! line, or "": it must be an ELF program, whole, for this machine. A
+// file it cannot read has no problem here (nothing to say about it).
+func execFormatProblem(p string) string {
 	f, err := os.Open(p)
 	if err != nil {
-		return true
+		return ""
 	}
 	defer f.Close()
 	magic := make([]byte, 4)
-	n, _ := io.ReadFull(f, magic)
-	return string(magic[:n]) == "\x7fELF"
+	if n, _ := io.ReadFull(f, magic); string(magic[:n]) != "\x7fELF" {
+		return "neither a #! script nor a program (ELF)"
+	}
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return "not a valid ELF program (" + err.Error() + ")"
+	}
+	if want, ok := hostMachine[runtime.GOARCH]; ok && ef.Machine != want && !(runtime.GOARCH == "amd64" && ef.Machine == elf.EM_386) {
+		return "a program for another machine (" + ef.Machine.String() + ")"
+	}
+	return ""
 }
+
+// hostMachine is the ELF machine of the programs a GOARCH runs.
+var hostMachine = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "386": elf.EM_386, "riscv64": elf.EM_RISCV}
 
 func looksLikeScript(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {

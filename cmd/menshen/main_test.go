@@ -1397,8 +1397,9 @@ func TestServe_BodyFinishingInTheGraceIsServed(t *testing.T) {
 }
 
 // TestCheck_ExecutableWithoutShebang: an executable text file without a #!
-// line fails every request (exec format error); check names it. A program
-// (ELF, here a copy of /bin/true) is no problem.
+// line fails every request (exec format error); check names it, and so an
+// ELF file cut short or garbled and a program for another machine. A
+// program (ELF, here a copy of /bin/true) is no problem.
 func TestCheck_ExecutableWithoutShebang(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -1412,9 +1413,26 @@ func TestCheck_ExecutableWithoutShebang(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "prog"), prog, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "garbled"), []byte("\x7fELF garbage"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// /bin/true for another machine: e_machine (at 18) says ARM64, or
+	// x86-64 on an ARM64 host.
+	foreign := slices.Clone(prog)
+	if foreign[18] == 183 && foreign[19] == 0 {
+		foreign[18] = 62
+	} else {
+		foreign[18], foreign[19] = 183, 0
+	}
+	if err := os.WriteFile(filepath.Join(dir, "foreign"), foreign, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
 	if code != 1 || !strings.Contains(stdout, "x.cgi") || !strings.Contains(stdout, "exec format") || strings.Contains(stdout, "/prog:") {
 		t.Errorf("exit %d, stdout %q: want x.cgi named (exec format error), prog not", code, stdout)
+	}
+	if !strings.Contains(stdout, "/garbled: executable, but not a valid ELF program") || !strings.Contains(stdout, "/foreign: executable, but a program for another machine") {
+		t.Errorf("stdout %q: want the garbled ELF file and the other machine's program named", stdout)
 	}
 }
 
