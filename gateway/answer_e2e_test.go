@@ -264,17 +264,25 @@ func TestAnswer_ReasonPhrase(t *testing.T) {
 // in both modes.
 func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
 	t.Parallel()
-	s := newFCGISite(t, "answer", ModeCGI, nil)
-	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
-		s.g.SetMode(mode, "")
-		raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/untyped.pl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-		head, body, _ := strings.Cut(raw, "\r\n\r\n")
+	eachMode(t, "untyped.pl", func(mode Mode, head, body string) {
 		if !strings.HasPrefix(head, "HTTP/1.1 200 OK\r\n") || !strings.Contains(body, "<p>untyped</p>") {
-			t.Errorf("%s mode: answered %q, want 200 with the page", mode, raw)
+			t.Errorf("%s mode: answered %q %q, want 200 with the page", mode, head, body)
 		}
 		if strings.Contains(strings.ToLower(head), "content-type") {
 			t.Errorf("%s mode: a Content-Type went out: %q", mode, head)
 		}
+	})
+}
+
+// eachMode GETs a script of testdata/answer in cgi mode, then in fastcgi
+// mode, and gives check each raw answer's head and body.
+func eachMode(t *testing.T, script string, check func(mode Mode, head, body string)) {
+	s := newFCGISite(t, "answer", ModeCGI, nil)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s.g.SetMode(mode, "")
+		raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/"+script+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+		head, body, _ := strings.Cut(raw, "\r\n\r\n")
+		check(mode, head, body)
 	}
 }
 
@@ -283,18 +291,14 @@ func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
 // content has no type. Both modes.
 func TestAnswer_NoContentHasNoType(t *testing.T) {
 	t.Parallel()
-	s := newFCGISite(t, "answer", ModeCGI, nil)
-	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
-		s.g.SetMode(mode, "")
-		raw := string(mustRaw(t, s.srv.URL, "GET /cgi-bin/status.pl?204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-		head, body, _ := strings.Cut(raw, "\r\n\r\n")
+	eachMode(t, "status.pl?204", func(mode Mode, head, body string) {
 		if !strings.HasPrefix(head, "HTTP/1.1 204 No Content\r\n") || body != "" {
-			t.Errorf("%s mode: answered %q, want 204 and no body", mode, raw)
+			t.Errorf("%s mode: answered %q %q, want 204 and no body", mode, head, body)
 		}
 		if strings.Contains(strings.ToLower(head), "content-type") {
 			t.Errorf("%s mode: a Content-Type went out with the 204: %q", mode, head)
 		}
-	}
+	})
 }
 
 // TestAnswer_ScriptDateIsReplaced: a script's Date does not reach the
