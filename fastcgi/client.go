@@ -1023,10 +1023,12 @@ func (s *lineSplitter) write(p []byte) {
 	}
 }
 
-// flush passes on a final partial line.
+// flush passes on a partial line: the stream's last, or one unfinished for
+// long. What comes of it later, if that is only its end, is no line.
 func (s *lineSplitter) flush() {
 	if len(s.buf) > 0 && s.emit != nil {
 		s.emit(s.buf)
+		s.split = true
 	}
 	s.buf = s.buf[:0]
 }

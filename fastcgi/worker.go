@@ -4,7 +4,6 @@
 package fastcgi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -385,39 +384,26 @@ const runnerLogPrefix = "menshen-runner: "
 const partialLineWait = 200 * time.Millisecond
 
 // logOutput logs the worker's stdout and stderr line by line (C9): they are
-// the process's own streams, not FCGI_STDERR, and never reach a client. A
-// line longer than maxLogLine is logged in pieces; an unfinished line,
-// after partialLineWait without more output. What is left of a line after
-// such a piece, when that is only its end, is no line of its own.
+// the process's own streams, not FCGI_STDERR, and never reach a client.
+// They are cut as FCGI_STDERR is (lineSplitter): a line longer than
+// maxLogLine is logged in pieces; an unfinished line, after
+// partialLineWait without more output, and what is left of it then, when
+// that is only its end, is no line of its own.
 func (w *worker) logOutput() {
 	defer close(w.outDone)
 	defer w.out.Close()
-	line := make([]byte, maxLogLine)
-	held := 0      // an unfinished line, at line[:held]
-	split := false // the line's last piece was logged (too long, or unfinished for long)
+	lines := lineSplitter{emit: w.logLine}
+	buf := make([]byte, maxLogLine)
 	for {
 		var deadline time.Time
-		if held > 0 {
+		if len(lines.buf) > 0 {
 			deadline = time.Now().Add(partialLineWait)
 		}
 		_ = w.out.SetReadDeadline(deadline)
-		n, err := w.out.Read(line[held:])
-		end, start := held+n, 0
-		for {
-			i := bytes.IndexByte(line[start:end], '\n')
-			if i < 0 {
-				break
-			}
-			if l := line[start : start+i+1]; !split || len(trimEOL(l)) > 0 {
-				w.logLine(l)
-			}
-			split = false
-			start += i + 1
-		}
-		held = copy(line, line[start:end])
-		if held == len(line) || (err != nil && held > 0) {
-			w.logLine(line[:held])
-			split, held = true, 0
+		n, err := w.out.Read(buf)
+		lines.write(buf[:n])
+		if err != nil {
+			lines.flush()
 		}
 		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			return
@@ -442,10 +428,10 @@ func (w *worker) serve(stderr func(line []byte)) {
 	w.outMu.Unlock()
 }
 
-// logLine logs one line of the worker's own output: as a line of the
-// request it serves, if any (serve), else as the worker's.
+// logLine logs one line of the worker's own output, without its end of
+// line: as a line of the request it serves, if any (serve), else as the
+// worker's.
 func (w *worker) logLine(line []byte) {
-	line = trimEOL(line)
 	s := string(line)
 	w.outMu.Lock()
 	w.lastLine = s
@@ -465,17 +451,6 @@ func (w *worker) logLine(line []byte) {
 		return
 	}
 	w.log.Warn(s)
-}
-
-// trimEOL strips one trailing LF or CRLF.
-func trimEOL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-	}
-	return b
 }
 
 // exitReason describes why a worker ended, for start-failure errors: its
