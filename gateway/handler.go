@@ -185,9 +185,6 @@ func (g *Gateway) count(x *exchange, d time.Duration) {
 	g.metrics.observe(x.script, x.mode, x.status, d)
 }
 
-// logAccess writes the access line of a request. With no hook to fire it
-// formats and writes the line itself: logrus would copy the fields twice
-// and take its lock four times, a twentieth of a fast FastCGI request.
 // failLevel is the level of a failed request's line, by its status, as
 // Apache's error log ranks them: a script or worker that failed (500, 502,
 // 504) is an error, seen at --log-level error; a request refused for its
@@ -212,6 +209,9 @@ func remoteHost(addr string) string {
 	return addr
 }
 
+// logAccess writes the access line of a request. With no hook to fire it
+// formats and writes the line itself: logrus would copy the fields twice
+// and take its lock four times, a twentieth of a fast FastCGI request.
 func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 	if !g.log.IsLevelEnabled(level) {
 		return
