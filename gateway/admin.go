@@ -94,9 +94,9 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(requestToken(r)), []byte(tok)) != 1 {
+		if got := requestToken(r); r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
 			why := "no admin token"
-			if requestToken(r) != "" {
+			if got != "" {
 				why = "wrong admin token"
 			}
 			g.adminRefused(r, http.StatusUnauthorized, why)
