@@ -637,13 +637,8 @@ func (fc *fileConfig) validate() []error {
 		}
 	}
 	for _, k := range sortedKeys(fc.Env) {
-		if !validEnvName(k) {
-			add(atKey(fmt.Errorf("env name %q: letters, digits and _ only", k), "env", k))
-		} else if why := requestVar(k); why != "" {
-			add(atKey(fmt.Errorf("env name %q: %s", k, why), "env", k))
-		} else if strings.IndexByte(fc.Env[k], 0) >= 0 {
-			// No environment can hold it: every script would fail to start.
-			add(atKey(fmt.Errorf("env %s: the value holds a NUL byte, which no environment variable can", k), "env", k))
+		if why, _ := envProblem(k, fc.Env[k]); why != "" {
+			add(atKey(errors.New(why), "env", k))
 		}
 	}
 	if strings.IndexByte(fc.Path, 0) >= 0 {
@@ -727,16 +722,32 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(fmt.Errorf("script %q: timeout must be positive", name), "script", name, "timeout"))
 		}
 		for _, k := range sortedKeys(s.Env) {
-			if !validEnvName(k) {
-				add(atKey(fmt.Errorf("script %q: env name %q: letters, digits and _ only", name, k), "script", name, "env"))
-			} else if why := requestVar(k); why != "" {
-				add(atKey(fmt.Errorf("script %q: env name %q: %s", name, k, why), "script", name, "env"))
-			} else if strings.IndexByte(s.Env[k], 0) >= 0 {
-				add(atKey(fmt.Errorf("script %q: env %s: the value holds a NUL byte, which no environment variable can", name, k), "script", name, "env", k))
+			if why, ofValue := envProblem(k, s.Env[k]); why != "" {
+				key := toml.Key{"script", name, "env"}
+				if ofValue {
+					key = append(key, k)
+				}
+				add(atKey(fmt.Errorf("script %q: %s", name, why), key...))
 			}
 		}
 	}
 	return errs
+}
+
+// envProblem says what is wrong with the configured variable k=v, or "";
+// ofValue tells a problem of the value from one of the name.
+func envProblem(k, v string) (why string, ofValue bool) {
+	if !validEnvName(k) {
+		return fmt.Sprintf("env name %q: letters, digits and _ only", k), false
+	}
+	if why := requestVar(k); why != "" {
+		return fmt.Sprintf("env name %q: %s", k, why), false
+	}
+	if strings.IndexByte(v, 0) >= 0 {
+		// No environment can hold it: every script would fail to start.
+		return fmt.Sprintf("env %s: the value holds a NUL byte, which no environment variable can", k), true
+	}
+	return "", false
 }
 
 // sortedKeys returns m's keys in order, so that the first of several
