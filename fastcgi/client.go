@@ -136,6 +136,13 @@ type Request struct {
 	// (FCGI.pm) leaves it in the socket, takes it for a protocol error
 	// at its next accept on that connection, and exits.
 	CloseConn bool
+	// Linger asks the application to poll its connection about this long
+	// after this request before it sleeps: a processor is to spare, and
+	// the next request may come at once (see PoolConfig.BusyPoll). It is
+	// sent in tens of microseconds, at most 2.55 ms, in the first of
+	// FCGI_BeginRequestBody's reserved bytes, which the spec leaves zero:
+	// only for menshen's Perl runner, which reads it.
+	Linger time.Duration
 	// Idempotent says the request may run twice without harm (GET, HEAD:
 	// RFC 9110 §9.2.2). Pool.Do sends it again on another connection when
 	// its kept connection was reset while the worker's process lives, which
@@ -389,7 +396,7 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 		}
 	}
 	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
-	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn))
+	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger))
 	msg = appendPairStream(msg, reqID, pairs)
 	if req.Stdin == nil {
 		msg = appendRecord(msg, typeStdin, reqID, nil)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/internal/limit"
+	"github.com/menshen/menshen/internal/rawio"
 	"github.com/sirupsen/logrus"
 )
 
@@ -58,6 +59,14 @@ const (
 	backoffMin = 100 * time.Millisecond
 	backoffMax = 10 * time.Second
 )
+
+// newSpin is the busy polling of PoolConfig.BusyPoll, or nil.
+func newSpin(d time.Duration, spare func() bool) *rawio.Spin {
+	if d <= 0 {
+		return nil
+	}
+	return &rawio.Spin{For: d, Spare: spare}
+}
 
 // finishingWait bounds how long get waits for a worker that has given its
 // whole answer to come back before it starts a process instead: its caller
@@ -119,6 +128,14 @@ type PoolConfig struct {
 	// lock. It must not block. A pool's stats end with the pool; this lets
 	// the caller keep a total across the pools of a script. Default nil.
 	OnSpawn func()
+	// BusyPoll, when above 0, is how long a read of a worker's answer
+	// that finds nothing yet reads again before it waits in Go's poller,
+	// while BusyPollSpare says a processor is to spare (nil: always).
+	// An answer that comes within it is read without a wake-up, which at
+	// low load is a good part of a quick request's time (internal/rawio's
+	// Spin says more). Default 0: never.
+	BusyPoll      time.Duration
+	BusyPollSpare func() bool
 }
 
 // WorkerStats describes one live worker.
@@ -179,10 +196,11 @@ func parseRunnerLine(line string) (RunnerChoice, bool) {
 // Pool runs the FastCGI workers of one script. Its methods are safe for
 // concurrent use.
 type Pool struct {
-	cfg PoolConfig
-	log logrus.FieldLogger
-	dir string         // private socket directory
-	lim *limit.Limiter // one slot per request holding a worker; bounded queue
+	cfg  PoolConfig
+	spin *rawio.Spin // the workers' connections' busy polling; nil: none
+	log  logrus.FieldLogger
+	dir  string         // private socket directory
+	lim  *limit.Limiter // one slot per request holding a worker; bounded queue
 
 	ctx    context.Context // pool lifetime; cancelled when Close begins
 	cancel context.CancelFunc
@@ -257,6 +275,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
 		cfg:      cfg,
+		spin:     newSpin(cfg.BusyPoll, cfg.BusyPollSpare),
 		log:      cfg.Logger.WithField("script", cfg.Name),
 		dir:      dir,
 		lim:      limit.New(cfg.Workers, cfg.Queue),
@@ -532,6 +551,7 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		env:  p.cfg.Env,
 		sock: filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
 		log:  p.cfg.Logger,
+		spin: p.spin,
 		runnerLine: func(line string) {
 			if c, ok := parseRunnerLine(line); ok {
 				p.mu.Lock()

@@ -7,6 +7,7 @@ package fastcgi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -41,6 +42,31 @@ func TestPool_ReusesWorker(t *testing.T) {
 	s := p.Stats()
 	if s.Spawns != 1 || len(s.Workers) != 1 || s.Workers[0].Requests != 3 || s.Workers[0].Busy {
 		t.Errorf("stats %+v, want 1 spawn, 1 idle worker with 3 requests", s)
+	}
+}
+
+// TestPool_BusyPoll: with BusyPoll, the read of a worker's answer polls
+// for it while BusyPollSpare says a processor is to spare, asking before
+// each poll; without, it never asks. The answers are the same.
+func TestPool_BusyPoll(t *testing.T) {
+	for _, poll := range []time.Duration{0, 5 * time.Second} {
+		var asked atomic.Int64
+		cfg := perlConfig(t)
+		cfg.BusyPoll = poll
+		cfg.BusyPollSpare = func() bool { return asked.Add(1) < 1000 }
+		p := mustPool(t, cfg)
+		for i := 1; i <= 2; i++ {
+			// The worker answers 20 ms later: the read waits for it.
+			if res := p.mustGet("sleep=0.02"); !strings.Contains(res.out, fmt.Sprintf("count=%d", i)) {
+				t.Errorf("answer %q", res.out)
+			}
+		}
+		switch n := asked.Load(); {
+		case poll == 0 && n != 0:
+			t.Errorf("without busy polling, BusyPollSpare asked %d times", n)
+		case poll > 0 && n < 1000:
+			t.Errorf("with busy polling, BusyPollSpare asked %d times, want 1000 and more: the reads of the answers did not poll", n)
+		}
 	}
 }
 

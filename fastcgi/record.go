@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 )
 
 // version1 is FCGI_VERSION_1, the only version there is (spec §8).
@@ -272,11 +273,15 @@ func readN(r io.Reader, buf []byte, n int) ([]byte, error) {
 
 // beginRequestBody is the body of FCGI_BEGIN_REQUEST (spec §5.1) for a
 // responder, that keeps the connection or not.
-func beginRequestBody(keep bool) []byte {
+func beginRequestBody(keep bool, linger time.Duration) []byte {
 	b := make([]byte, 8)
 	binary.BigEndian.PutUint16(b[0:2], uint16(roleResponder))
 	if keep {
 		b[2] = flagKeepConn
+	}
+	if linger > 0 {
+		// The first reserved byte: Request.Linger, in tens of µs.
+		b[3] = byte(min(255, (linger+9*time.Microsecond)/(10*time.Microsecond)))
 	}
 	return b
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAppendLen(t *testing.T) {
@@ -187,11 +188,21 @@ func TestReadRecord_Errors(t *testing.T) {
 }
 
 func TestFixedBodies(t *testing.T) {
-	if got, want := beginRequestBody(true), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
-		t.Errorf("beginRequestBody(true) = % x, want % x", got, want)
+	if got, want := beginRequestBody(true, 0), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		t.Errorf("beginRequestBody(true, 0) = % x, want % x", got, want)
 	}
-	if got, want := beginRequestBody(false), []byte{0, 1, 0, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
-		t.Errorf("beginRequestBody(false) = % x, want % x", got, want)
+	if got, want := beginRequestBody(false, 0), []byte{0, 1, 0, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		t.Errorf("beginRequestBody(false, 0) = % x, want % x", got, want)
+	}
+	// Request.Linger: tens of microseconds in the first reserved byte,
+	// rounded up, at most 255.
+	for _, tc := range []struct {
+		linger time.Duration
+		want   byte
+	}{{100 * time.Microsecond, 10}, {time.Microsecond, 1}, {15 * time.Microsecond, 2}, {2550 * time.Microsecond, 255}, {time.Second, 255}, {-time.Second, 0}} {
+		if got, want := beginRequestBody(true, tc.linger), []byte{0, 1, 1, tc.want, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+			t.Errorf("beginRequestBody(true, %v) = % x, want % x", tc.linger, got, want)
+		}
 	}
 	app, status, err := parseEndRequest([]byte{0xff, 0xff, 0xff, 0xfe, 2, 0, 0, 0})
 	if app != 0xfffffffe || status != statusOverloaded || err != nil {

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/menshen/menshen/internal/rawio"
 	"github.com/menshen/menshen/internal/session"
 	"github.com/sirupsen/logrus"
 )
@@ -49,6 +50,7 @@ type workerConfig struct {
 	// runnerLine, if set, is given each line the bundled Perl runner
 	// writes about itself (runnerLogPrefix), after it is logged.
 	runnerLine func(string)
+	spin       *rawio.Spin // busy polling of its connections' reads; nil: none
 }
 
 // worker is one FastCGI application process (mod_fcgid / lighttpd bin-path
@@ -90,6 +92,7 @@ type worker struct {
 	serving func(line []byte)
 
 	runnerLine func(string) // workerConfig.runnerLine
+	spin       *rawio.Spin  // workerConfig.spin
 
 	cleanOnce sync.Once
 
@@ -195,6 +198,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		outDone:    make(chan struct{}),
 		capacity:   1,
 		runnerLine: cfg.runnerLine,
+		spin:       cfg.spin,
 	}
 	w.lastUsed = w.started
 	w.log = cfg.log.WithFields(logrus.Fields{"script": cfg.name, "pid": w.pid, "worker": cfg.id})
@@ -484,7 +488,9 @@ func (w *worker) dial(ctx context.Context) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewConn(nc), nil
+	c := NewConn(nc)
+	c.rw.SetSpin(w.spin)
+	return c, nil
 }
 
 // getConn returns a kept idle connection (kept true), dialling a new one

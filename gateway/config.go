@@ -83,6 +83,10 @@ type Config struct {
 	MaxBody     int64         // default 64 MiB
 	Path        string        // PATH for scripts; default cgi.DefaultPath
 	PassAuth    bool          // pass Authorization to scripts; default false
+	// BusyPoll is how long a read of a FastCGI worker's answer or of a
+	// client's next request polls before it sleeps, while processors are
+	// idle (busypoll.go); default DefaultBusyPoll, negative: never.
+	BusyPoll time.Duration
 	// Logger receives every log line. Add its hooks before New. Without
 	// hooks the access lines are written to its Out directly, not under
 	// logrus's lock: Out must then be safe for concurrent writes of whole
@@ -134,6 +138,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxRequests < 0 {
 		c.MaxRequests = 0
+	}
+	if c.BusyPoll == 0 {
+		c.BusyPoll = DefaultBusyPoll
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = 64 << 20

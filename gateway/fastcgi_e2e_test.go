@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -1807,6 +1808,70 @@ func TestFastCGI_LoopLinkAliasesShareOnePool(t *testing.T) {
 		resp, body := mustGet(t, s.url(p))
 		if resp.StatusCode != http.StatusOK || string(body) != "PINNED=yes\n" {
 			t.Errorf("%s: status %d, body %q; want 200 and [script.\"pinned.sh\"]'s PINNED=yes", p, resp.StatusCode, body)
+		}
+	}
+}
+
+// cpuTime is the time pid has spent on a processor so far
+// (/proc/PID/schedstat), skipping the test where the kernel keeps none.
+func cpuTime(tb testing.TB, pid int) time.Duration {
+	tb.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+	if err != nil {
+		tb.Skipf("no scheduler statistics: %v", err)
+	}
+	ns, err := strconv.ParseInt(strings.Fields(string(b))[0], 10, 64)
+	if err != nil {
+		tb.Fatalf("schedstat %q: %v", b, err)
+	}
+	return time.Duration(ns)
+}
+
+// TestFastCGI_RunnerLingersWhenProcessorsAreIdle: at low load the gateway
+// asks the Perl runner to poll for its next request for --busy-poll
+// before it sleeps (fastcgi.Request.Linger, busypoll.go): the runner
+// then spends that long on a processor after its answer; with busy
+// polling off it sleeps at once. Requests in a row, the next one within
+// the linger, are answered as any other.
+func TestFastCGI_RunnerLingersWhenProcessorsAreIdle(t *testing.T) {
+	t.Parallel()
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one processor: nothing is to spare, no busy polling")
+	}
+	// The processor time of the worker from an answer until it is surely
+	// asleep again: its restoring is well under a millisecond, a linger
+	// of 2.55 ms (the most a request asks) is 5100 polls, each a
+	// system call.
+	idle := func(s *fcgiSite) time.Duration {
+		pid, body := s.get(t, "pid.pl")
+		if !strings.HasPrefix(body, "pid ") {
+			t.Fatalf("body %q", body)
+		}
+		before := cpuTime(t, pid)
+		time.Sleep(200 * time.Millisecond)
+		return cpuTime(t, pid) - before
+	}
+	const line = 800 * time.Microsecond
+	polling := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1; c.BusyPoll = 2550 * time.Microsecond })
+	off := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1; c.BusyPoll = -1 })
+	for range 3 { // compiled, and the first requests' checks done
+		idle(polling)
+		idle(off)
+	}
+	for i := 0; ; i++ {
+		lingered, plain := idle(polling), idle(off)
+		t.Logf("processor time after the answer: %v with busy polling, %v without", lingered, plain)
+		if lingered > line && plain < line {
+			break
+		}
+		if i == 2 {
+			t.Fatalf("the worker's processor time after an answer does not follow --busy-poll (see the log): want more than %v with it, less without", line)
+		}
+	}
+	pid, _ := polling.get(t, "pid.pl")
+	for range 30 {
+		if p, _ := polling.get(t, "pid.pl"); p != pid {
+			t.Fatalf("pid %d answered after %d: the worker was replaced", p, pid)
 		}
 	}
 }

@@ -263,9 +263,11 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		// of preloading under --timeout 60s) must be able to come up;
 		// its start goes on past a client that gave up (fastcgi's
 		// spawnFor).
-		StartTimeout: max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
-		Logger:       g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
-		OnSpawn:      func() { g.stats.spawned(key) }, // a total across pools (C40)
+		StartTimeout:  max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
+		Logger:        g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
+		OnSpawn:       func() { g.stats.spawned(key) }, // a total across pools (C40)
+		BusyPoll:      g.cfg.busyPoll(),
+		BusyPollSpare: g.load.workerSpare,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: pool for %q: %w", ErrStartScript, rt.key, err)
@@ -527,6 +529,9 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			// A safe method may be sent again when a kept connection
 			// leaves in doubt whether the worker began it.
 			Idempotent: r.Method == http.MethodGet || r.Method == http.MethodHead,
+			// The runner polls for the next request a moment when
+			// processors are to spare, as the gateway does (busypoll.go).
+			Linger: e.linger(g),
 		})
 		*bp = pairs[:0] // Do is done with them: sent, and retried if it was to be
 		pairsPool.Put(bp)

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -74,6 +75,7 @@ type Gateway struct {
 	logFormat logrus.Formatter
 
 	inflight sync.WaitGroup
+	load     *load // the requests being served, for busy polling
 	closing  atomic.Bool
 	closeMu  sync.Mutex
 	closed   bool
@@ -104,6 +106,7 @@ func New(cfg Config) (*Gateway, error) {
 	hurry, abort := context.WithCancel(context.Background())
 	g := &Gateway{
 		hurry:    hurry,
+		load:     newLoad(runtime.GOMAXPROCS(0)),
 		abort:    abort,
 		cfg:      cfg,
 		log:      cfg.Logger,
@@ -314,6 +317,8 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		IdleTimeout:       idleTimeout,
 		WriteTimeout:      writeTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
+		BusyPoll:          g.cfg.busyPoll(),
+		BusyPollSpare:     g.load.clientSpare,
 		ErrorLog: func(msg string, err error) {
 			g.log.WithError(err).Error(msg)
 		},

@@ -114,6 +114,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := g.settings.Load()
 	g.inflight.Add(1)
 	defer g.inflight.Done()
+	g.load.active.Add(1)
+	defer g.load.active.Add(-1)
 	g.serve(w, r, s, x, 0)
 	d := time.Since(start)
 	g.count(x, d)

@@ -43,6 +43,7 @@ func serveFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-requests", Value: 10000, Usage: "recycle a FastCGI worker after this many requests", EnvVars: env("max-requests")},
 		&cli.StringFlag{Name: "max-body", Value: "64MiB", Usage: "largest request body (bytes, or with KiB/MiB/GiB)", EnvVars: env("max-body")},
 		&cli.StringFlag{Name: "path", Usage: "PATH given to scripts (default /usr/local/bin:/usr/bin:/bin)", EnvVars: env("path")},
+		&cli.DurationFlag{Name: "busy-poll", Value: gateway.DefaultBusyPoll, Usage: "poll a FastCGI worker's answer or a client's next request this long before sleeping, while processors are idle (0: never)", EnvVars: env("busy-poll")},
 		&cli.BoolFlag{Name: "pass-authorization", Usage: "pass the Authorization header to scripts (Apache CGIPassAuth)", EnvVars: env("pass-authorization")},
 		&cli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json", EnvVars: env("log-format")},
 		&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn, error", EnvVars: env("log-level")},
@@ -217,6 +218,15 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 	}
 	// (min-workers against workers: on the values in effect, config
 	// file included; gateway.New checks it.)
+	busyPoll := c.Duration("busy-poll")
+	switch {
+	case busyPoll < 0:
+		return gateway.Config{}, fmt.Errorf("%w: %s: must not be negative", errUsage, setting(c, "busy-poll", busyPoll))
+	case busyPoll > gateway.MaxBusyPoll:
+		return gateway.Config{}, fmt.Errorf("%w: %s: at most %s (it keeps a processor busy)", errUsage, setting(c, "busy-poll", busyPoll), gateway.MaxBusyPoll)
+	case busyPoll == 0:
+		busyPoll = -1 // never (0 is the default in gateway.Config)
+	}
 	for _, n := range []string{"timeout", "idle-timeout"} {
 		if c.Duration(n) <= 0 {
 			return gateway.Config{}, fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, n, c.Duration(n)))
@@ -265,6 +275,7 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 		MaxBody:     maxBody,
 		Path:        c.String("path"),
 		PassAuth:    c.Bool("pass-authorization"),
+		BusyPoll:    busyPoll,
 		Logger:      log,
 		Set:         set,
 		Sources:     sources,

@@ -90,8 +90,16 @@ type Server struct {
 	// it is malformed (400, 431, 501, 505...), before the handler could
 	// see it: the client's address, the status and why. nil drops them.
 	Refused func(remote string, code int, reason string)
+	// BusyPoll, when above 0, is how long a read of a client's connection
+	// that finds nothing yet (the next request on a kept connection, most
+	// often) reads again before it waits in Go's poller, while
+	// BusyPollSpare says a processor is to spare (nil: always): see
+	// internal/rawio's Spin. Default 0: never.
+	BusyPoll      time.Duration
+	BusyPollSpare func() bool
 
 	mu        sync.Mutex
+	spin      *rawio.Spin // made from BusyPoll by the first Serve
 	closing   atomic.Bool
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
@@ -118,6 +126,9 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.listeners[ln] = struct{}{}
 	if !s.started {
 		s.started = true
+		if s.BusyPoll > 0 {
+			s.spin = &rawio.Spin{For: s.BusyPoll, Spare: s.BusyPollSpare}
+		}
 		go s.watchLoop()
 	}
 	s.mu.Unlock()
@@ -339,6 +350,7 @@ type conn struct {
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
 	c := &conn{srv: s, nc: nc, remote: nc.RemoteAddr().String()}
 	c.rw = rawio.New(nc)
+	c.rw.SetSpin(s.spin)
 	c.cr.nc = c.rw
 	c.ctx = context.WithValue(base, http.LocalAddrContextKey, nc.LocalAddr())
 	c.wdone = sync.NewCond(&c.mu)

@@ -2408,3 +2408,42 @@ func TestServer_WriteTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestServer_BusyPoll: with BusyPoll, a kept connection waiting for its
+// next request polls for it while BusyPollSpare says a processor is to
+// spare, asking before each poll; without, it never asks. The requests
+// are answered alike.
+func TestServer_BusyPoll(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) })
+	for _, poll := range []time.Duration{0, 5 * time.Second} {
+		var asked atomic.Int64
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &Server{Handler: h, BusyPoll: poll, BusyPollSpare: func() bool { return asked.Add(1) < 1000 }}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+		c := mustDial(t, ln.Addr().String())
+		br := bufio.NewReader(c)
+		for _, path := range []string{"/1", "/2"} {
+			time.Sleep(20 * time.Millisecond) // the server waits for it
+			mustWrite(t, c, get("GET", path))
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if string(body) != path {
+				t.Errorf("answer %q to %s", body, path)
+			}
+		}
+		switch n := asked.Load(); {
+		case poll == 0 && n != 0:
+			t.Errorf("without busy polling, BusyPollSpare asked %d times", n)
+		case poll > 0 && n < 1000:
+			t.Errorf("with busy polling, BusyPollSpare asked %d times, want 1000 and more: the waits for the next request did not poll", n)
+		}
+	}
+}

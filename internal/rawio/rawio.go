@@ -20,6 +20,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -41,6 +42,36 @@ type fd struct {
 	werr    syscall.Errno
 	readFn  func(fd uintptr) bool
 	writeFn func(fd uintptr) bool
+	spin    *Spin // nil: a read that finds nothing waits in the poller at once
+}
+
+// Spin is busy polling (Linux's SO_BUSY_POLL, done by the reader): a read
+// that finds nothing waiting reads again and again, for up to For, before
+// it waits in the poller. Waiting there costs the answer a wake-up: the
+// reading thread sleeps, and the data's arrival must wake it (and, in Go,
+// the poller thread hand the goroutine to a processor, often a second
+// thread), tens of microseconds on a virtual machine; an answer that
+// comes within For is read by a thread already running. It spends a
+// processor meanwhile, which is worth it only when one is idle: Spare,
+// asked before each read of the spin, says whether one is (nil: always).
+type Spin struct {
+	For   time.Duration
+	Spare func() bool
+}
+
+// read reads fd into p again and again until something comes or the spin
+// ends: what ReadRaw returns, EAGAIN when nothing came.
+func (s *Spin) read(fd uintptr, p []byte) (int, syscall.Errno) {
+	if s.For <= 0 || s.Spare != nil && !s.Spare() {
+		return 0, syscall.EAGAIN
+	}
+	start := time.Now()
+	for {
+		n, e := ReadRaw(fd, p)
+		if e != syscall.EAGAIN || time.Since(start) >= s.For || s.Spare != nil && !s.Spare() {
+			return n, e
+		}
+	}
 }
 
 func (f *fd) init(x any) {
@@ -69,6 +100,9 @@ func ReadRaw(fd uintptr, p []byte) (int, syscall.Errno) {
 
 func (f *fd) readCall(fd uintptr) bool {
 	n, e := ReadRaw(fd, f.rbuf)
+	if e == syscall.EAGAIN && f.spin != nil {
+		n, e = f.spin.read(fd, f.rbuf)
+	}
 	switch e {
 	case 0:
 		f.rn = n
@@ -132,6 +166,10 @@ func New(nc net.Conn) *Conn {
 	c.fd.init(nc)
 	return c
 }
+
+// SetSpin makes the reads that find nothing waiting spin as s says before
+// they wait (nil: never). It must not be called while a Read runs.
+func (c *Conn) SetSpin(s *Spin) { c.fd.spin = s }
 
 // Read reads into p as net.Conn.Read does: io.EOF at the end of the
 // stream, a *net.OpError for a failed read, a passed deadline or a closed

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -270,5 +271,73 @@ func TestFile_Ready(t *testing.T) {
 	f.Close()
 	if f.Ready() {
 		t.Fatal("Ready after Close")
+	}
+}
+
+// TestConn_Spin: a read that finds nothing keeps reading while Spare says
+// so and For lasts, and gets what comes meanwhile; it asks Spare before
+// each read of the spin and stops as soon as Spare says no, then waits in
+// the poller as without a spin; without a Spin, or with For 0, it asks
+// nothing.
+func TestConn_Spin(t *testing.T) {
+	var asked atomic.Int64
+	spare := atomic.Bool{}
+	s := &Spin{For: 5 * time.Second, Spare: func() bool { asked.Add(1); return spare.Load() }}
+	read := func(c *Conn, peer net.Conn, after time.Duration) {
+		t.Helper()
+		go func() {
+			time.Sleep(after)
+			peer.Write([]byte("late"))
+		}()
+		buf := make([]byte, 16)
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := c.Read(buf)
+		if err != nil || string(buf[:n]) != "late" {
+			t.Fatalf("Read = %q, %v", buf[:n], err)
+		}
+	}
+
+	c, peer := pair(t, "unix")
+	c.SetSpin(s)
+	spare.Store(true)
+	read(c, peer, 30*time.Millisecond)
+	if n := asked.Load(); n < 100 {
+		t.Errorf("a spin of 30 ms asked Spare %d times: it did not spin", n)
+	}
+
+	// Spare says no from the start, then after a few reads of the spin.
+	asked.Store(0)
+	spare.Store(false)
+	read(c, peer, 30*time.Millisecond)
+	// (Once for each time the read finds nothing: the poller may wake it
+	// once for readiness it saw before.)
+	if n := asked.Load(); n < 1 || n > 3 {
+		t.Errorf("Spare asked %d times while it said no, want 1 or 2", n)
+	}
+	asked.Store(0)
+	spare.Store(true)
+	s.Spare = func() bool { return asked.Add(1) < 5 }
+	read(c, peer, 30*time.Millisecond)
+	if n := asked.Load(); n < 5 || n > 7 {
+		t.Errorf("Spare asked %d times, want 5 or 6: the spin goes on after it said no", n)
+	}
+
+	// Data already there: no spin.
+	asked.Store(0)
+	peer.Write([]byte("late"))
+	time.Sleep(10 * time.Millisecond)
+	read(c, peer, time.Hour)
+	if n := asked.Load(); n != 0 {
+		t.Errorf("Spare asked %d times with data waiting", n)
+	}
+
+	// No spin set, and a spin of no time.
+	for _, sp := range []*Spin{nil, {For: 0, Spare: func() bool { asked.Add(1); return true }}} {
+		asked.Store(0)
+		c.SetSpin(sp)
+		read(c, peer, 10*time.Millisecond)
+		if n := asked.Load(); n != 0 {
+			t.Errorf("Spare asked %d times by %+v", n, sp)
+		}
 	}
 }
