@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/menshen/menshen/gateway"
 	"github.com/urfave/cli/v2"
@@ -267,12 +268,18 @@ func flagError(c *cli.Context, err error) error {
 		return err
 	}
 	value, name, why := m[1], m[2], m[3]
-	switch commandFlag(c, name).(type) {
+	switch f := commandFlag(c, name).(type) {
 	case *cli.DurationFlag:
 		why = `not a duration (a number with a unit, e.g. "90s", "1m30s", "2h")`
 		if v, err := strconv.Unquote(value); err == nil {
 			if _, err := strconv.ParseFloat(v, 64); err == nil {
-				why = fmt.Sprintf("a duration needs a unit, e.g. %q", v+"s")
+				// The unit of the flag's default: 300 for --busy-poll
+				// is 300µs, not 300s.
+				unit := "s"
+				if f.Value > 0 && f.Value < time.Millisecond {
+					unit = "us"
+				}
+				why = fmt.Sprintf("a duration needs a unit, e.g. %q", v+unit)
 			}
 		}
 	case *cli.IntFlag:

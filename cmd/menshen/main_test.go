@@ -515,6 +515,7 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"duration without unit", nil, []string{"serve", "--timeout", "5"}, `--timeout "5": a duration needs a unit, e.g. "5s"`},
 		{"idle timeout without unit", nil, []string{"check", "--idle-timeout=300"}, `--idle-timeout "300": a duration needs a unit, e.g. "300s"`},
 		{"bench duration without unit", nil, []string{"bench", "--duration", "10"}, `--duration "10": a duration needs a unit, e.g. "10s"`},
+		{"busy poll without unit", nil, []string{"serve", "--busy-poll", "300"}, `--busy-poll "300": a duration needs a unit, e.g. "300us"`},
 		{"flag without its value", nil, []string{"serve", "--timeout"}, "--timeout needs a value"},
 		{"bad number", nil, []string{"bench", "--requests", "many"}, `--requests "many": not a whole number`},
 		{"bad boolean", nil, []string{"bench", "--json=maybe"}, `--json "maybe": want true or false`},
