@@ -769,12 +769,12 @@ func carriedFields(resp *cgi.Response) http.Header {
 }
 
 // addCarried adds the fields carried from local redirects to an answer's
-// header, after its own (Header.Add: both stay, repeated ones repeated).
+// header, before its own (both stay, repeated ones repeated), as Apache
+// sends its err_headers_out before the answer's headers: of two
+// Set-Cookie of one name, a browser keeps the target's, the last.
 func addCarried(h, carry http.Header) {
 	for k, vs := range carry {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
+		h[k] = append(slices.Clip(vs), h[k]...)
 	}
 }
 
@@ -957,12 +957,12 @@ func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *
 	loc := resp.Header.Get("Location")
 	h := w.Header()
 	addCarried(h, carriedFields(resp))
-	addCarried(h, x.carry)
+	addCarried(h, x.carry) // (before: the scripts' of the chain in order)
 	h.Set("Location", loc)
 	h.Set("Content-Type", "text/html; charset=iso-8859-1")
 	x.status = http.StatusFound
 	w.WriteHeader(http.StatusFound)
-	doc := "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>302 Found</title>\n</head><body>\n<h1>Found</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
+	doc := "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>302 Found</title>\n</head><body>\n<h1>Found</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
 	if !x.head {
 		x.bytes = int64(len(doc))
 	}
