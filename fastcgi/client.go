@@ -289,8 +289,8 @@ func (c *Conn) acquire() error {
 	// An application that exits between requests (PHP_FCGI_MAX_REQUESTS,
 	// recycling) leaves a stale conn that release could not see yet: the
 	// write or the first read then fails with EPIPE or ECONNRESET, which
-	// callers such as Pool take as "not processed" and retry. Not peeking
-	// here again saves a system call per request.
+	// callers such as Pool take as "not processed" and retry. (A Pool
+	// asks Unchanged before it gives a kept conn a request.)
 	c.busy = true
 	return nil
 }
@@ -349,6 +349,25 @@ func (c *Conn) peek(fd uintptr) bool {
 	n, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1, syscall.MSG_PEEK|syscall.MSG_DONTWAIT, 0, 0)
 	c.peekClosed = (n == 0 && errno == 0) || errno == syscall.ECONNRESET
 	c.peekData = n == 1 && errno == 0
+	return true
+}
+
+// Unchanged reports whether a kept conn is as its last request left it,
+// to be given the next: the application has not closed it, and nothing
+// came on it since (bytes that did are the last request's, sent late: a
+// double finish, a late flush; Stray tells them then). A conn that is not
+// unchanged is not reusable. One system call; a conn in use or broken is
+// not unchanged either.
+func (c *Conn) Unchanged() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.broken || c.killed || c.busy {
+		return false
+	}
+	if c.peerClosed(true) {
+		c.broken = true
+		return false
+	}
 	return true
 }
 

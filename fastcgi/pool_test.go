@@ -1008,10 +1008,15 @@ func TestPool_RecordsAfterTheEndAreNoAnswer(t *testing.T) {
 	log, hook := logtest.NewNullLogger()
 	cfg.Logger = log
 	p := mustPool(t, cfg)
-	for _, user := range []string{"alice", "bob", "carol"} {
+	for _, user := range []string{"alice", "bob", "carol", "dave&late=0.05", "erin&late=0.05", "frank"} {
 		res := p.mustGet("user=" + user)
 		if want := "answer for user=" + user + "\n"; !strings.HasSuffix(res.out, want) || strings.Contains(res.out, "LATE") {
 			t.Errorf("%s got %q, want its own answer", user, res.out)
+		}
+		if strings.Contains(user, "late") {
+			// The next request comes after the late copy, which waits
+			// on the kept connection.
+			time.Sleep(250 * time.Millisecond)
 		}
 	}
 	warned := 0

@@ -501,13 +501,27 @@ func (w *worker) dial(ctx context.Context) (*Conn, error) {
 // connection".
 func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 	w.connMu.Lock()
-	for i := range w.conns {
-		if !w.conns[i].busy {
-			w.conns[i].busy = true
-			c := w.conns[i].c
-			w.connMu.Unlock()
-			return c, true, nil
+	for i := 0; i < len(w.conns); i++ {
+		if w.conns[i].busy {
+			continue
 		}
+		c := w.conns[i].c
+		if !c.Unchanged() {
+			// Closed by the application, or bytes came on it while it
+			// waited: the last request's, sent late (the check when it
+			// ended saw those that came at once). The next request
+			// would read them as its answer: a client would get the
+			// page of the one before, and every later one too.
+			w.conns = slices.Delete(w.conns, i, i+1)
+			i--
+			w.connMu.Unlock()
+			w.dropConn(c)
+			w.connMu.Lock()
+			continue
+		}
+		w.conns[i].busy = true
+		w.connMu.Unlock()
+		return c, true, nil
 	}
 	w.connMu.Unlock()
 	c, err := w.dial(ctx)
@@ -520,12 +534,23 @@ func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 	return c, false, nil
 }
 
-// putConn gives back the connection from getConn. It stays the kept one if
-// keep is true and the worker lives; otherwise it is closed.
-func (w *worker) putConn(c *Conn, keep bool) {
+// dropConn closes a kept connection that getConn found changed, with a
+// warning when it is for bytes sent after a request's end.
+func (w *worker) dropConn(c *Conn) {
+	w.warnStray(c)
+	c.Close()
+}
+
+func (w *worker) warnStray(c *Conn) {
 	if c.Stray() {
 		w.log.Warn("the FastCGI worker sent records after its request had ended (FCGI_END_REQUEST): its connection is not used again, else the next request would take them for its answer")
 	}
+}
+
+// putConn gives back the connection from getConn. It stays the kept one if
+// keep is true and the worker lives; otherwise it is closed.
+func (w *worker) putConn(c *Conn, keep bool) {
+	w.warnStray(c)
 	w.connMu.Lock()
 	defer w.connMu.Unlock()
 	for i := range w.conns {

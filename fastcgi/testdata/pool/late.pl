@@ -2,7 +2,8 @@
 # late.pl: a raw FastCGI responder (no FCGI.pm) that, after each
 # FCGI_END_REQUEST, sends a second whole answer on the kept connection (a
 # double finish, a late flush): the pool tests' misbehaving worker. Its
-# answers carry the query string, the client's own data.
+# answers carry the query string, the client's own data. With late=SECS
+# in the query, the second answer comes SECS after the first.
 use strict; use warnings; use Socket;
 open(my $l, '<&=', 0) or die "fd 0: $!";
 sub rec { my ($t, $id, $c) = @_; $c //= ''; pack('CCnnCx', 1, $t, $id, length $c, 0) . $c }
@@ -28,8 +29,17 @@ while (accept(my $c, $l)) {
             elsif ($t == 5 && $len == 0) {
                 my $q = $p{QUERY_STRING} // '';
                 my $end = rec(3, $id, pack('NCx3', 0, 0));
-                syswrite($c, rec(6, $id, "Content-Type: text/plain\r\n\r\nanswer for $q\n") . rec(6, $id) . $end
-                    . rec(6, $id, "Content-Type: text/plain\r\n\r\nLATE copy for $q\n") . rec(6, $id) . $end);
+                my $answer = rec(6, $id, "Content-Type: text/plain\r\n\r\nanswer for $q\n") . rec(6, $id) . $end;
+                my $late = rec(6, $id, "Content-Type: text/plain\r\n\r\nLATE copy for $q\n") . rec(6, $id) . $end;
+                if ($q =~ /late=([\d.]+)/) {
+                    # The copy comes that long after the end, while the
+                    # connection waits for its next request.
+                    syswrite($c, $answer);
+                    select(undef, undef, undef, $1);
+                    syswrite($c, $late);
+                } else {
+                    syswrite($c, $answer . $late);
+                }
             }
         }
     }
