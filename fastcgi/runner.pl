@@ -290,7 +290,10 @@
 # the script's source names for a package it does not declare itself (also
 # as $Pkg'var, or through a symbolic reference to a literal name,
 # ${"Pkg::var"}), are saved after compilation and restored after every
-# request, in every mode.
+# request, in every mode. One the source names that is not there after
+# compilation (a symbolic reference makes its variable as it runs) is
+# emptied again after every request, as a new process has none
+# (snapshot_watched).
 # perlrun's compilation of each request starts from each one's first value
 # (before the first compilation, or right after the compilation that loaded
 # its module; CGI::Carp's switches from their known unset state), and from
@@ -299,8 +302,9 @@
 # (A global that the compilation loading its module sets in a BEGIN right
 # after the `use` keeps that first value.)
 # A scalar of a module a request loads at run time (a `require` inside a
-# sub, a DBI driver), saved empty before the module existed, is restored to
-# what the module sets as it loads, which a new perl is asked once
+# sub, a DBI driver), saved empty before the module existed, or any
+# variable of it saved absent, is restored to what the module sets as it
+# loads, which a new perl is asked once
 # (restore_watched, load_values); a tied one is the module's. A glob the
 # source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back;
 # a sub added to one that had none (`*CGI::debug_dump = sub`) is removed.
@@ -703,7 +707,7 @@ our $POD_CUT;             # the script's code ends in pod: the runner added a =c
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
-our @WATCH;               # watched module globals: [package, [[sigil, name]...]]
+our @WATCH;               # watched module globals: [package, [[sigil, name, named by the source]...], how many so named]
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 
@@ -3628,11 +3632,22 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
 # (`require Bare; $Bare::who ||= $user`) must not leave it set for the
 # next user, and restore_watched then puts back what the module sets as
 # it loads.
+# A variable the source names that is not there at all (a symbolic
+# reference, ${"Mod::seen"}, makes its glob only when it runs; its package
+# may not exist yet either) is saved as absent: [package name, '0', name,
+# module file (while its module is not loaded), sigil]. A new process has
+# no such variable: the request that makes it must not leave it for the
+# next (restore_watched).
 sub snapshot_watched {
     my @snap;
     for my $w (@WATCH) {
         my ($pkg, $vars) = @$w;
-        my $h = stash($pkg) or next;
+        my $h = stash($pkg);
+        if (!$h) {
+            next unless $w->[2];
+            push @snap, map { absent_entry($pkg, $_) } grep { $_->[2] && $_->[0] ne '*' } @$vars;
+            next;
+        }
         for my $v (@$vars) {
             my ($sigil, $name) = @$v;
             my $g = $h->{$name};
@@ -3641,13 +3656,20 @@ sub snapshot_watched {
                 push @snap, [$h, '-', $name, exists $INC{$file} ? undef : $file];
                 next;
             }
-            next unless defined $g && ref(\$g) eq 'GLOB';
+            if (!(defined $g && ref(\$g) eq 'GLOB')) {
+                push @snap, absent_entry($pkg, $v) if $v->[2];
+                next;
+            }
             if ($sigil eq '*') {
                 push @snap, [\*{$g}, '*', *{$g}{CODE}];
                 next;
             }
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
-            next unless $ref;
+            if (!$ref) {
+                # (The glob is there for another of its variables.)
+                push @snap, absent_entry($pkg, $v) if $v->[2];
+                next;
+            }
             if ($sigil eq '$') {
                 next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
                 next if tied $$ref;
@@ -3666,9 +3688,20 @@ sub snapshot_watched {
     return \@snap;
 }
 
+# absent_entry is the snapshot's entry for the variable [sigil, name] of
+# package $pkg, not there now.
+sub absent_entry {
+    my ($pkg, $v) = @_;
+    (my $file = "$pkg.pm") =~ s{::}{/}g;
+    return [$pkg, '0', $v->[1], exists $INC{$file} ? undef : $file, $v->[0]];
+}
+
 # load_values returns, for the scalars @names of package $pkg (its module
 # file $file), the values a fresh perl has right after `require $file`: a
-# string, or undef (undefined, a reference, or the load failed). Asked once
+# string, or undef (undefined, a reference, or the load failed). A name
+# with the sigil @ or % (an array or hash absent at the snapshot:
+# snapshot_watched) gets a reference to the list of its elements, or of
+# its keys and values, each as a scalar's (undef if the load failed). Asked once
 # per variable per worker, of a new perl process with the same @INC, the
 # worker's own starting environment (not a request's: no user's cookie
 # goes into it), the script's directory as its cwd and its path as $0,
@@ -3686,12 +3719,15 @@ $0 = $s;
 eval { require $f; 1 } or exit 1;
 no strict 'refs';
 for (@n) {
-    my $v = ${"${p}::$_"};
-    if (!defined $v || ref $v) { print $out "U\n"; next }
-    $v = "$v";
-    my $u = utf8::is_utf8($v) ? 1 : 0;
-    utf8::encode($v) if $u;
-    print $out ($u ? "E" : "D") . length($v) . ":$v\n";
+    my @v = /^\@(.*)/ ? @{"${p}::$1"} : /^%(.*)/ ? %{"${p}::$1"} : ${"${p}::$_"};
+    print $out "L" . @v . "\n" if /^[\@%]/;
+    for my $v (@v) {
+        if (!defined $v || ref $v) { print $out "U\n"; next }
+        $v = "$v";
+        my $u = utf8::is_utf8($v) ? 1 : 0;
+        utf8::encode($v) if $u;
+        print $out ($u ? "E" : "D") . length($v) . ":$v\n";
+    }
 }
 close $out;
 exit 0;
@@ -3725,15 +3761,23 @@ sub load_values {
             kill 'KILL', $pid unless $done;    # timed out
             close $fh;
             if ($done && $? == 0) {
-                for my $n (@ask) {
+                my $one = sub {
                     if ($out =~ s/\A([DE])(\d+)://) {
                         my ($kind, $len) = ($1, $2);
                         my $v = substr($out, 0, $len, '');
                         utf8::decode($v) if $kind eq 'E';
-                        $got{$n} = $v;
                         $out =~ s/\A\n//;
+                        return $v;
+                    }
+                    $out =~ s/\AU\n//;
+                    return undef;
+                };
+                for my $n (@ask) {
+                    if ($n =~ /^[\@%]/) {
+                        my $count = $out =~ s/\AL(\d+)\n// ? $1 : 0;
+                        $got{$n} = [map { $one->() } 1 .. $count];
                     } else {
-                        $out =~ s/\AU\n//;
+                        $got{$n} = $one->();
                     }
                 }
             }
@@ -3761,8 +3805,8 @@ sub note_first {
     }
     for my $s (@$snap) {
         # (No sub is no first value: the request that adds one takes it
-        # away again, see restore_watched.)
-        next if $s->[1] eq '-';
+        # away again, see restore_watched. Nor is no variable.)
+        next if $s->[1] eq '-' || $s->[1] eq '0';
         my $a = Scalar::Util::refaddr($s->[0]);
         next if $WATCH_SEEN{$a}++;
         my ($ref, $sigil, $val) = @$s;
@@ -3809,10 +3853,24 @@ sub restore_watched {
     # starts with is what the module sets as it loads, not undef, which
     # would undo the load ($CGI::Session::NAME, a driver's $VERSION); nor
     # what the request set after (`$Bare::who ||= $user`: the next user's).
+    # The same for a variable that was absent, a scalar, an array or a
+    # hash: it is the module's now (`require Mod; push @{"Mod::seen"}, $u`
+    # on every request must not pile up).
     my %loaded;
     for my $s (@$snap) {
         next unless defined $s->[0];    # (a first value's variable, freed: note_first)
-        next unless defined $s->[3] && $s->[1] eq '$' && exists $INC{ $s->[3] };
+        next unless defined $s->[3] && exists $INC{ $s->[3] };
+        if ($s->[1] eq '0') {
+            my ($pkg, $name, $file, $sigil) = @$s[0, 2, 3, 4];
+            my $h = stash($pkg) or next;
+            my $g = $h->{$name};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
+            next unless $ref;
+            @$s = ($ref, $sigil, undef, $file, $pkg, $sigil eq '$' ? $name : "$sigil$name");
+        } elsif ($s->[1] ne '$') {
+            next;
+        }
         push @{ $loaded{ $s->[3] } }, $s;
     }
     for my $file (keys %loaded) {
@@ -3820,10 +3878,12 @@ sub restore_watched {
         my @vals = load_values($file, $ents[0][4], map { $_->[5] } @ents);
         for my $i (0 .. $#ents) {
             my $e = $ents[$i];
-            $e->[2] = $vals[$i];
+            my $sigil = $e->[1];
+            my $val = $sigil eq '$' ? $vals[$i] : $sigil eq '@' ? [@{ $vals[$i] || [] }] : {@{ $vals[$i] || [] }};
+            $e->[2] = $val;
             splice @$e, 3;
             for my $f (@WATCH_FIRST) {
-                $f->[2] = $vals[$i] if defined $f->[0] && $f->[0] == $e->[0];
+                $f->[2] = $val if defined $f->[0] && $f->[0] == $e->[0];
             }
         }
     }
@@ -3850,6 +3910,26 @@ sub restore_watched {
             next if $code && $code == $val;
             no warnings;
             *{$ref} = $val;
+        } elsif ($sigil eq '0') {
+            # A variable that was absent is emptied: undef, or an empty
+            # array or hash, which is what a new process reads through
+            # its name. The glob stays, with its other slots: compiled
+            # code may hold it (a module or a string eval the request
+            # compiled naming $Mod::seen), and a deleted glob would part
+            # that code from the name; undefining the whole glob would
+            # take a sub or a handle of that name with it. (One whose
+            # module this request loaded is no longer absent: see above.)
+            next if defined $s->[3] && exists $INC{ $s->[3] };
+            my $h = stash($ref) or next;
+            my $g = $h->{ $s->[2] };
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            my $v = $s->[4];
+            if ($v eq '$') {
+                my $r = *{$g}{SCALAR};
+                eval { undef $$r; 1 } if defined $$r;
+            } elsif (my $r = $v eq '@' ? *{$g}{ARRAY} : *{$g}{HASH}) {
+                eval { $v eq '@' ? (@$r = ()) : (%$r = ()); 1 };
+            }
         } else {
             # A sub the request added to a module's package goes, as a
             # replaced one is put back (and kept by registry the same
@@ -5781,14 +5861,19 @@ sub setup {
     $sp{$1} = 1 while $scan =~ /\bsub\s+((?:\w+::)*\w+)::\w+/g;
     delete $sp{main};
     @SUB_PKGS = sort keys %sp;
+    # (A name the source itself gives is marked: only such a variable can
+    # be absent at the snapshot and made by the request, see
+    # snapshot_watched. The known globals of a module not loaded, or not
+    # set, cost nothing then.)
     my (%w, %by_pkg);
+    my %src = map { ("$_->[0]$_->[1]" => 1) } @$watch;
     for my $v (@KNOWN_GLOBALS, @$watch) {
         my ($sigil, $full) = @$v;
         next if $w{"$sigil$full"}++ || keys %w > 400;
         my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
-        push @{ $by_pkg{$pkg} }, [$sigil, $name];
+        push @{ $by_pkg{$pkg} }, [$sigil, $name, $src{"$sigil$full"}];
     }
-    @WATCH = map { [$_, $by_pkg{$_}] } sort keys %by_pkg;
+    @WATCH = map { [$_, $by_pkg{$_}, scalar grep { $_->[2] } @{ $by_pkg{$_} }] } sort keys %by_pkg;
 
     $MODE = $ISOLATION;
     if ($MODE eq 'auto') {
