@@ -15,8 +15,9 @@ import (
 // once, within the time the request takes anyway.
 const DefaultBusyPoll = 100 * time.Microsecond
 
-// MaxBusyPoll bounds Config.BusyPoll: a spin keeps a processor busy.
-const MaxBusyPoll = 10 * time.Millisecond
+// MaxBusyPoll bounds Config.BusyPoll: a spin keeps a processor, and a
+// longer one pays only for answers that come later than a wake-up costs.
+const MaxBusyPoll = time.Millisecond
 
 // load counts the requests being served, to tell whether a processor is
 // to spare for a reader to spin on: each request in flight keeps about

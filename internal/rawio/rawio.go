@@ -51,9 +51,11 @@ type fd struct {
 // reading thread sleeps, and the data's arrival must wake it (and, in Go,
 // the poller thread hand the goroutine to a processor, often a second
 // thread), tens of microseconds on a virtual machine; an answer that
-// comes within For is read by a thread already running. It spends a
+// comes within For is read by a thread already running. It keeps a
 // processor meanwhile, which is worth it only when one is idle: Spare,
-// asked before each read of the spin, says whether one is (nil: always).
+// asked before each read of the spin, says whether one is (nil: always),
+// and the spin yields the processor between reads to anything else that
+// is ready to run.
 type Spin struct {
 	For   time.Duration
 	Spare func() bool
@@ -71,6 +73,12 @@ func (s *Spin) read(fd uintptr, p []byte) (int, syscall.Errno) {
 		if e != syscall.EAGAIN || time.Since(start) >= s.For || s.Spare != nil && !s.Spare() {
 			return n, e
 		}
+		// Between two reads the processor goes to whatever else is
+		// ready to run on it (the client reading the last answer, a
+		// script, another program), which Spare cannot see: the spin
+		// takes only what would be idle. With nothing else to run,
+		// sched_yield returns at once and the thread stays awake.
+		syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
 	}
 }
 
