@@ -198,9 +198,12 @@ func parseRunnerLine(line string) (RunnerChoice, bool) {
 type Pool struct {
 	cfg  PoolConfig
 	spin *rawio.Spin // the workers' connections' busy polling; nil: none
-	log  logrus.FieldLogger
-	dir  string         // private socket directory
-	lim  *limit.Limiter // one slot per request holding a worker; bounded queue
+	// finishWait is finishingWait, for this pool (a test on a loaded
+	// machine gives the worker longer to come back).
+	finishWait time.Duration
+	log        logrus.FieldLogger
+	dir        string         // private socket directory
+	lim        *limit.Limiter // one slot per request holding a worker; bounded queue
 
 	ctx    context.Context // pool lifetime; cancelled when Close begins
 	cancel context.CancelFunc
@@ -274,16 +277,17 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
-		cfg:      cfg,
-		spin:     newSpin(cfg.BusyPoll, cfg.BusyPollSpare),
-		log:      cfg.Logger.WithField("script", cfg.Name),
-		dir:      dir,
-		lim:      limit.New(cfg.Workers, cfg.Queue),
-		ctx:      ctx,
-		cancel:   cancel,
-		changed:  make(chan struct{}),
-		workers:  make(map[*worker]struct{}),
-		capacity: 1,
+		cfg:        cfg,
+		spin:       newSpin(cfg.BusyPoll, cfg.BusyPollSpare),
+		finishWait: finishingWait,
+		log:        cfg.Logger.WithField("script", cfg.Name),
+		dir:        dir,
+		lim:        limit.New(cfg.Workers, cfg.Queue),
+		ctx:        ctx,
+		cancel:     cancel,
+		changed:    make(chan struct{}),
+		workers:    make(map[*worker]struct{}),
+		capacity:   1,
 	}
 	p.mu.Lock()
 	p.keepWarmLocked()
@@ -416,7 +420,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				waited = true
 				ch := p.changed
 				p.mu.Unlock()
-				t := time.NewTimer(finishingWait)
+				t := time.NewTimer(p.finishWait)
 				select {
 				case <-ch:
 				case <-t.C:

@@ -79,6 +79,10 @@ func TestPool_NextRequestWaitsForFinishingWorker(t *testing.T) {
 	cfg := perlConfig(t)
 	cfg.Workers = 2
 	p := mustPool(t, cfg)
+	// The worker comes back a millisecond after its answer, here; under
+	// -race on two loaded processors that may take longer than the pool's
+	// 5 ms, and the test is not about how long.
+	p.finishWait = 5 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	first, err := p.Do(ctx, &Request{Params: params("", nil)})

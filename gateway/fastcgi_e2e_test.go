@@ -1842,8 +1842,8 @@ func TestFastCGI_RunnerLingersWhenProcessorsAreIdle(t *testing.T) {
 	// until the worker sleeps again (in its read of the next request:
 	// state S, however long a loaded machine takes to give it the
 	// time): the request and the restoring after it take well under a
-	// millisecond, a linger of 2.55 ms (the most a request asks) is 5100
-	// polls more, each a system call.
+	// millisecond, a linger of 2.55 ms (the most a request asks) is 2550
+	// polls more, each two system calls (a poll and a sched_yield).
 	idle := func(s *fcgiSite) time.Duration {
 		pid, _ := s.get(t, "pid.pl")
 		if !waitFor(10*time.Second, func() bool { st, _, _ := procStat(pid); return st == 'S' }) {
@@ -1859,7 +1859,7 @@ func TestFastCGI_RunnerLingersWhenProcessorsAreIdle(t *testing.T) {
 		}
 		return cpuTime(t, pid) - before
 	}
-	const line = time.Millisecond
+	const line = 500 * time.Microsecond
 	polling := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1; c.BusyPoll = 2550 * time.Microsecond })
 	off := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1; c.BusyPoll = -1 })
 	for range 2 { // compiled, and the first requests' checks done
