@@ -39,9 +39,14 @@ func newLoad(procs int) *load {
 // itself among those in flight.
 func (l *load) workerSpare() bool { return l.spare > 0 && l.active.Load() <= l.spare }
 
-// clientSpare is for a connection waiting for its next request: its own
-// is over and counts no more.
-func (l *load) clientSpare() bool { return l.active.Load() < l.spare }
+// clientSpare is for a connection waiting for its next request, of conns
+// open: its own request is over and counts no more. Only while there are
+// no more connections than spare processors: a client that keeps more
+// busy (a load generator, a proxy) has its own work between requests,
+// which a poll would take the processor from.
+func (l *load) clientSpare(conns int) bool {
+	return conns <= int(l.spare) && l.active.Load() < l.spare
+}
 
 // busyPoll is how long to spin, 0 for never.
 func (c Config) busyPoll() time.Duration { return max(0, c.BusyPoll) }

@@ -28,8 +28,11 @@ func TestLoad_SpareWhileFewRequestsRun(t *testing.T) {
 		if got := l.workerSpare(); got != tc.worker {
 			t.Errorf("%d processors, %d requests: workerSpare = %v", tc.procs, tc.active, got)
 		}
-		if got := l.clientSpare(); got != tc.client {
+		if got := l.clientSpare(1); got != tc.client {
 			t.Errorf("%d processors, %d requests: clientSpare = %v", tc.procs, tc.active, got)
+		}
+		if got := l.clientSpare(int(tc.procs)/2 + 1); got {
+			t.Errorf("%d processors, %d requests, %d connections: clientSpare = %v", tc.procs, tc.active, tc.procs/2+1, got)
 		}
 	}
 

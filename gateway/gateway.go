@@ -308,7 +308,7 @@ const (
 // HTTP/1 server (internal/http1). It answers as net/http would, a quarter
 // faster on a fast FastCGI script.
 func (g *Gateway) newPublicServer() *http1.Server {
-	return &http1.Server{
+	srv := &http1.Server{
 		Handler:           g,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -318,7 +318,6 @@ func (g *Gateway) newPublicServer() *http1.Server {
 		WriteTimeout:      writeTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		BusyPoll:          g.cfg.busyPoll(),
-		BusyPollSpare:     g.load.clientSpare,
 		ErrorLog: func(msg string, err error) {
 			g.log.WithError(err).Error(msg)
 		},
@@ -331,6 +330,8 @@ func (g *Gateway) newPublicServer() *http1.Server {
 			g.log.WithFields(logrus.Fields{"status": code, "remote": remote, "reason": "http: " + reason}).Warn("request refused")
 		},
 	}
+	srv.BusyPollSpare = func() bool { return g.load.clientSpare(srv.Conns()) }
+	return srv
 }
 
 // newAdminServer returns the net/http server of the admin listener.

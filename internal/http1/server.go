@@ -99,7 +99,8 @@ type Server struct {
 	BusyPollSpare func() bool
 
 	mu        sync.Mutex
-	spin      *rawio.Spin // made from BusyPoll by the first Serve
+	spin      *rawio.Spin  // made from BusyPoll by the first Serve
+	open      atomic.Int32 // len(conns), read without mu (Conns)
 	closing   atomic.Bool
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
@@ -272,14 +273,21 @@ func (s *Server) track(c *conn) bool {
 		return false
 	}
 	s.conns[c] = struct{}{}
+	s.open.Add(1)
 	return true
 }
 
 func (s *Server) untrack(c *conn) {
 	s.mu.Lock()
-	delete(s.conns, c)
+	if _, ok := s.conns[c]; ok {
+		delete(s.conns, c)
+		s.open.Add(-1)
+	}
 	s.mu.Unlock()
 }
+
+// Conns is how many client connections are open now.
+func (s *Server) Conns() int { return int(s.open.Load()) }
 
 func (s *Server) logf(msg string, err error) {
 	if s.ErrorLog != nil {

@@ -2445,5 +2445,17 @@ func TestServer_BusyPoll(t *testing.T) {
 		case poll > 0 && n < 1000:
 			t.Errorf("with busy polling, BusyPollSpare asked %d times, want 1000 and more: the waits for the next request did not poll", n)
 		}
+		// Conns (what the gateway's BusyPollSpare weighs) counts it.
+		if n := srv.Conns(); n != 1 {
+			t.Errorf("Conns = %d with one connection open", n)
+		}
+		c.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for srv.Conns() != 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if n := srv.Conns(); n != 0 {
+			t.Errorf("Conns = %d after the connection closed", n)
+		}
 	}
 }
