@@ -11,8 +11,10 @@ import (
 // (internal/rawio's Spin); the Perl runner does the same for its next
 // request when the gateway asks it (fastcgi.Request.Linger). At low load
 // the wake-ups this saves are a third of a quick FastCGI request's round
-// trip on a virtual machine; an answer that takes longer costs the spin
-// once, within the time the request takes anyway.
+// trip on a virtual machine. A poll that nothing ends costs its processor
+// time for nothing (requests that come apart pay it after each one); it
+// yields the processor to anything else ready to run, so it delays
+// nothing.
 const DefaultBusyPoll = 100 * time.Microsecond
 
 // MaxBusyPoll bounds Config.BusyPoll: a spin keeps a processor, and a
@@ -24,6 +26,8 @@ const MaxBusyPoll = time.Millisecond
 // two busy (its script, and the gateway or the client), so spinning pays
 // while fewer than half the processors' worth of requests run, and never
 // with one processor (GOMAXPROCS follows a container's CPU limit too).
+// Other programs' load it cannot see: the spin's yields leave them the
+// processor.
 type load struct {
 	active atomic.Int32
 	spare  int32 // the most requests in flight that leave a processor idle
