@@ -956,8 +956,11 @@ func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *
 	}
 	loc := resp.Header.Get("Location")
 	h := w.Header()
+	// The fields of the scripts before this one in a chain of local
+	// redirects go first, in the chain's order, as Apache's shared
+	// err_headers_out has them.
 	addCarried(h, carriedFields(resp))
-	addCarried(h, x.carry) // (before: the scripts' of the chain in order)
+	addCarried(h, x.carry)
 	h.Set("Location", loc)
 	h.Set("Content-Type", "text/html; charset=iso-8859-1")
 	x.status = http.StatusFound
