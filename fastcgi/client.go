@@ -189,6 +189,7 @@ type Conn struct {
 	broken bool       // state unknown: not reusable
 	busy   bool       // a Response is open or GetValues runs
 	stray  bool       // the application sent bytes after its request ended
+	ended  bool       // the last use was a request, not FCGI_GET_VALUES (release's ended)
 }
 
 // NewConn returns a Conn that speaks FastCGI over nc, which it owns from
@@ -304,6 +305,7 @@ func (c *Conn) release(broken, ended bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = false
+	c.ended = ended
 	if broken {
 		c.broken = true
 	}
@@ -355,7 +357,8 @@ func (c *Conn) peek(fd uintptr) bool {
 // Unchanged reports whether a kept conn is as its last request left it,
 // to be given the next: the application has not closed it, and nothing
 // came on it since (bytes that did are the last request's, sent late: a
-// double finish, a late flush; Stray tells them then). A conn that is not
+// double finish, a late flush; Stray tells them then; after
+// FCGI_GET_VALUES they may follow, as for release). A conn that is not
 // unchanged is not reusable. One system call; a conn in use or broken is
 // not unchanged either.
 func (c *Conn) Unchanged() bool {
@@ -364,7 +367,7 @@ func (c *Conn) Unchanged() bool {
 	if c.closed || c.broken || c.killed || c.busy {
 		return false
 	}
-	if c.peerClosed(true) {
+	if c.peerClosed(c.ended) {
 		c.broken = true
 		return false
 	}

@@ -1034,6 +1034,26 @@ func TestPool_RecordsAfterTheEndAreNoAnswer(t *testing.T) {
 	}
 }
 
+// TestPool_EmptyRecordAfterGetValuesIsNoStray: Go's net/http/fcgi ends
+// its FCGI_GET_VALUES_RESULT with an empty record, which the first
+// request on that connection (the one the start checked) finds waiting:
+// it is no late answer of a request, and the connection is kept.
+func TestPool_EmptyRecordAfterGetValuesIsNoStray(t *testing.T) {
+	t.Parallel()
+	cfg := helperConfig(t, "serve")
+	log, hook := logtest.NewNullLogger()
+	cfg.Logger = log
+	p := mustPool(t, cfg)
+	for range 3 {
+		p.mustGet("")
+	}
+	for _, e := range hook.AllEntries() {
+		if strings.Contains(e.Message, "after its request had ended") {
+			t.Errorf("logged %q for Go's net/http/fcgi", e.Message)
+		}
+	}
+}
+
 // TestPool_StatsShowStartingAndStopping: a worker being started (a slow
 // start: the script's compilation) is counted in Starting before it
 // answers, and one being stopped (retired when idle; here it outlives its
