@@ -3687,10 +3687,13 @@ sub snapshot_watched {
                 next if $sigil eq '@' ? tied @$ref : tied %$ref;
             }
             my @pending;
-            if ($sigil eq '$' && !defined $$ref) {
-                # Its module may not be loaded yet (see restore_watched).
+            if ($sigil eq '$' ? !defined $$ref : $sigil eq '@' ? !@$ref : !%$ref) {
+                # Its module may not be loaded yet (see restore_watched):
+                # a scalar, array or hash the script names before a
+                # `require` fills it (%Mod::CODES, that the module's own
+                # subs read).
                 (my $file = "$pkg.pm") =~ s{::}{/}g;
-                @pending = ($file, $pkg, $name) unless exists $INC{$file};
+                @pending = ($file, $pkg, $sigil eq '$' ? $name : "$sigil$name") unless exists $INC{$file};
             }
             push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}, @pending];
         }
@@ -3863,9 +3866,11 @@ sub restore_watched {
     # starts with is what the module sets as it loads, not undef, which
     # would undo the load ($CGI::Session::NAME, a driver's $VERSION); nor
     # what the request set after (`$Bare::who ||= $user`: the next user's).
-    # The same for a variable that was absent, a scalar, an array or a
-    # hash: it is the module's now (`require Mod; push @{"Mod::seen"}, $u`
-    # on every request must not pile up).
+    # The same for an array or hash saved empty (`require RtMod;` with
+    # %RtMod::CODES named: the module's subs read what it filled), and
+    # for a variable that was absent, a scalar, an array or a hash: it is
+    # the module's now (`require Mod; push @{"Mod::seen"}, $u` on every
+    # request must not pile up).
     my %loaded;
     for my $s (@$snap) {
         next unless defined $s->[0];    # (a first value's variable, freed: note_first)
@@ -3878,7 +3883,7 @@ sub restore_watched {
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
             next unless $ref;
             @$s = ($ref, $sigil, undef, $file, $pkg, $sigil eq '$' ? $name : "$sigil$name");
-        } elsif ($s->[1] ne '$') {
+        } elsif ($s->[1] ne '$' && $s->[1] ne '@' && $s->[1] ne '%') {
             next;
         }
         push @{ $loaded{ $s->[3] } }, $s;

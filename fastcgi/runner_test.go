@@ -505,6 +505,7 @@ var runnerCorpus = []runnerCase{
 	{script: "symref_package.pl", query: "%d", notRegistry: true},
 	{script: "symref_modules.pl"},
 	{script: "symref_module_new.pl", query: "%d"},
+	{script: "require_module_table.pl", query: "%d"},
 	{script: "module_var_names.pl", query: "%d"},
 	{script: "package_xs_import.pl", query: "%d", notRegistry: true},
 	{script: "eval_module_package.pl", query: "%d"},
