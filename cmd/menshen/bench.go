@@ -112,7 +112,7 @@ func benchAction(c *cli.Context) error {
 	} else {
 		rep, err = benchLocal(c, cfg)
 	}
-	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) {
+	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) || errors.Is(err, bench.ErrAdminRefused) {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if err != nil && c.Context.Err() != nil {

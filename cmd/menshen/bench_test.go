@@ -450,6 +450,28 @@ func TestBench_NotAScriptExits2(t *testing.T) {
 	}
 }
 
+// TestBench_RefusedTokenExits2: a token the admin listener refuses, or
+// none where it wants one, is a bad argument of bench --url (exit 2, as
+// for mode), not a failed bench (exit 1), and no load runs.
+func TestBench_RefusedTokenExits2(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	addr, admin := freeAddr(t), freeAddr(t)
+	s := mustServe(t, addr, []string{"MENSHEN_ADMIN_TOKEN=sekret"}, "--listen", addr, "--admin", admin, "--scripts", dir)
+	t.Cleanup(func() { s.stop(t, syscall.SIGTERM) })
+	for _, token := range [][]string{{"--admin-token", "wrong"}, nil} {
+		args := slices.Concat([]string{"bench", "--url", "http://" + addr, "--admin", admin, "--requests", "4"}, token, []string{"hello.sh"})
+		code, stdout, stderr := runMenshen(t, nil, args...)
+		if code != 2 || !strings.Contains(stderr, "401") || stdout != "" || strings.Contains(stderr, "req/s") {
+			t.Errorf("bench with token %v: exit %d, stdout %q, stderr %q; want 2, the 401 named, no load", token, code, stdout, stderr)
+		}
+	}
+	code, _, stderr := runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--admin-token", "sekret", "--requests", "4", "hello.sh")
+	if code != 0 {
+		t.Errorf("bench with the token: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
 // TestBench_ScriptNames guards C50 over the names /status.json gives and
 // the other ways to say them: a [[mount]]'s script ("/legacy/slow.pl",
 // requested under its own prefix), a script's URL path

@@ -45,6 +45,11 @@ const cannotCompare = "cgi answers vary from request to request, cannot compare:
 // its run could not be made: a broken script measures nothing.
 var ErrRequestsFailed = errors.New("bench: requests failed")
 
+// ErrAdminRefused is returned when the admin listener answers a 4xx:
+// its token, or an address that is no menshen admin listener (a bad
+// argument, as a missing script).
+var ErrAdminRefused = errors.New("bench: the admin listener refused")
+
 // ErrInterrupted is what Run wraps when its context ended (Ctrl-C,
 // SIGTERM) before every script was measured; its Report then holds the
 // scripts measured before.
@@ -264,6 +269,9 @@ func (t Target) admin(ctx context.Context, method, path string, form url.Values)
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
 		return nil, fmt.Errorf("admin %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+		return nil, fmt.Errorf("%w: admin %s %s: %s: %s", ErrAdminRefused, method, path, resp.Status, strings.TrimSpace(string(b)))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("admin %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
