@@ -60,14 +60,6 @@ const (
 	backoffMax = 10 * time.Second
 )
 
-// newSpin is the busy polling of PoolConfig.BusyPoll, or nil.
-func newSpin(d time.Duration, spare func() bool) *rawio.Spin {
-	if d <= 0 {
-		return nil
-	}
-	return &rawio.Spin{For: d, Spare: spare}
-}
-
 // finishingWait bounds how long get waits for a worker that has given its
 // whole answer to come back before it starts a process instead: its caller
 // may be writing a large answer to a slow client.
@@ -278,7 +270,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
 		cfg:        cfg,
-		spin:       newSpin(cfg.BusyPoll, cfg.BusyPollSpare),
+		spin:       rawio.NewSpin(cfg.BusyPoll, cfg.BusyPollSpare),
 		finishWait: finishingWait,
 		log:        cfg.Logger.WithField("script", cfg.Name),
 		dir:        dir,

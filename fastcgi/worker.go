@@ -500,30 +500,35 @@ func (w *worker) dial(ctx context.Context) (*Conn, error) {
 // turn the caller's read error (a reset, say) into "use of closed network
 // connection".
 func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
+	var found *Conn
+	var stale []*Conn
 	w.connMu.Lock()
-	for i := 0; i < len(w.conns); i++ {
-		if w.conns[i].busy {
-			continue
-		}
+	for i := 0; i < len(w.conns) && found == nil; {
 		c := w.conns[i].c
-		if !c.Unchanged() {
+		switch {
+		case w.conns[i].busy:
+			i++
+		case !c.Unchanged():
 			// Closed by the application, or bytes came on it while it
 			// waited: the last request's, sent late (the check when it
 			// ended saw those that came at once). The next request
 			// would read them as its answer: a client would get the
 			// page of the one before, and every later one too.
 			w.conns = slices.Delete(w.conns, i, i+1)
-			i--
-			w.connMu.Unlock()
-			w.dropConn(c)
-			w.connMu.Lock()
-			continue
+			stale = append(stale, c)
+		default:
+			w.conns[i].busy = true
+			found = c
 		}
-		w.conns[i].busy = true
-		w.connMu.Unlock()
-		return c, true, nil
 	}
 	w.connMu.Unlock()
+	for _, c := range stale {
+		w.warnStray(c)
+		c.Close()
+	}
+	if found != nil {
+		return found, true, nil
+	}
 	c, err := w.dial(ctx)
 	if err != nil {
 		return nil, false, err
@@ -534,13 +539,8 @@ func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 	return c, false, nil
 }
 
-// dropConn closes a kept connection that getConn found changed, with a
-// warning when it is for bytes sent after a request's end.
-func (w *worker) dropConn(c *Conn) {
-	w.warnStray(c)
-	c.Close()
-}
-
+// warnStray warns of a connection given up for bytes the worker sent
+// after a request's end.
 func (w *worker) warnStray(c *Conn) {
 	if c.Stray() {
 		w.log.Warn("the FastCGI worker sent records after its request had ended (FCGI_END_REQUEST): its connection is not used again, else the next request would take them for its answer")

@@ -127,9 +127,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.listeners[ln] = struct{}{}
 	if !s.started {
 		s.started = true
-		if s.BusyPoll > 0 {
-			s.spin = &rawio.Spin{For: s.BusyPoll, Spare: s.BusyPollSpare}
-		}
+		s.spin = rawio.NewSpin(s.BusyPoll, s.BusyPollSpare)
 		go s.watchLoop()
 	}
 	s.mu.Unlock()

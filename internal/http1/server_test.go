@@ -2344,11 +2344,6 @@ func TestServer_WriteTimeout(t *testing.T) {
 		t.Cleanup(func() { srv.Close() })
 		return srv, ln.Addr().String()
 	}
-	conns := func(srv *Server) int {
-		srv.mu.Lock()
-		defer srv.mu.Unlock()
-		return len(srv.conns)
-	}
 	for _, tc := range []struct{ name, raw string }{
 		{"large body", "GET /big HTTP/1.1\r\nHost: a\r\n\r\n"},
 		{"pipelined answers", strings.Repeat("GET /small HTTP/1.1\r\nHost: a\r\n\r\n", 200000)},
@@ -2363,11 +2358,11 @@ func TestServer_WriteTimeout(t *testing.T) {
 			defer c.Close()
 			go io.WriteString(c, tc.raw) // (it may block too: the server stops reading)
 			deadline := time.Now().Add(10 * time.Second)
-			for conns(srv) == 0 && time.Now().Before(deadline) {
+			for srv.Conns() == 0 && time.Now().Before(deadline) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			time.Sleep(2 * time.Second)
-			for conns(srv) != 0 {
+			for srv.Conns() != 0 {
 				if time.Now().After(deadline) {
 					t.Fatal("the connection of a client that reads nothing is still open after 10s (WriteTimeout 2s)")
 				}

@@ -61,6 +61,15 @@ type Spin struct {
 	Spare func() bool
 }
 
+// NewSpin is the spin of d while spare says so, or nil (no spin) when d
+// is not above 0.
+func NewSpin(d time.Duration, spare func() bool) *Spin {
+	if d <= 0 {
+		return nil
+	}
+	return &Spin{For: d, Spare: spare}
+}
+
 // read reads fd into p again and again until something comes or the spin
 // ends: what ReadRaw returns, EAGAIN when nothing came.
 func (s *Spin) read(fd uintptr, p []byte) (int, syscall.Errno) {
