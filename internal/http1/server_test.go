@@ -2423,7 +2423,7 @@ func TestServer_BusyPoll(t *testing.T) {
 		c := mustDial(t, ln.Addr().String())
 		br := bufio.NewReader(c)
 		for _, path := range []string{"/1", "/2"} {
-			time.Sleep(20 * time.Millisecond) // the server waits for it
+			time.Sleep(200 * time.Millisecond) // the server waits for it
 			mustWrite(t, c, get("GET", path))
 			resp, err := http.ReadResponse(br, nil)
 			if err != nil {
@@ -2437,8 +2437,12 @@ func TestServer_BusyPoll(t *testing.T) {
 		switch n := asked.Load(); {
 		case poll == 0 && n != 0:
 			t.Errorf("without busy polling, BusyPollSpare asked %d times", n)
-		case poll > 0 && n < 1000:
-			t.Errorf("with busy polling, BusyPollSpare asked %d times, want 1000 and more: the waits for the next request did not poll", n)
+		case poll > 0 && n < 20:
+			// A wait asks before its first poll and after each poll that
+			// found nothing (without polling, once). How many polls fit
+			// in 0.2 s depends on the machine's load, each yielding the
+			// processor: under CI's parallel packages, tens.
+			t.Errorf("with busy polling, BusyPollSpare asked %d times in 0.4 s, want 20 and more: the waits for the next request did not poll", n)
 		}
 		// Conns (what the gateway's BusyPollSpare weighs) counts it.
 		if n := srv.Conns(); n != 1 {

@@ -301,7 +301,9 @@ func TestConn_Spin(t *testing.T) {
 	c.SetSpin(s)
 	spare.Store(true)
 	read(c, peer, 30*time.Millisecond)
-	if n := asked.Load(); n < 100 {
+	// Each poll yields the processor, so how many fit in 30 ms depends on
+	// the machine's load; more than one ask is a spin.
+	if n := asked.Load(); n < 3 {
 		t.Errorf("a spin of 30 ms asked Spare %d times: it did not spin", n)
 	}
 
