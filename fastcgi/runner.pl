@@ -60,7 +60,8 @@
 #      itself (syswrite STDOUT, a piped open's command, a dup of STDOUT, XS
 #      code) lands in the capture file and is sent, in order, before the
 #      next perl-level write and at the end of the request: the same bytes,
-#      only not streamed while a child runs. A program run by system()
+#      only not streamed while a child runs. The script's own syswrite to
+#      STDOUT sends it at once (syswrite_override). A program run by system()
 #      writes to a pipe the runner reads while it runs (system_override):
 #      its output is streamed. The capture file is new
 #      after every request that may have forked, so a child that outlives
@@ -1530,6 +1531,43 @@ sub exec_override {
     my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
     $SKIP_END = 1;
     exit_override($code);
+}
+
+# syswrite_override is syswrite() for the script (imported into main:: as
+# system is): perl's own, and when it wrote to the page (STDOUT, with fd 1
+# the capture file) what it wrote is sent at once, as it reaches a CGI
+# process's client (C8), instead of at the script's next print. A call on
+# another handle, one perl would warn about or refuse (a closed STDOUT, a
+# :utf8 layer, a wide character, an undefined or odd length or offset),
+# or outside the script's own process is perl's syswrite itself, by goto:
+# its warnings and errors name the script's line, under its warnings.
+sub syswrite_override (*$;$$) {
+    goto &CORE::syswrite
+        unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE && !${^TAINT} && syswrite_page(@_);
+    my $n = @_ == 2 ? CORE::syswrite(STDOUT, $_[1])
+        : @_ == 3 ? CORE::syswrite(STDOUT, $_[1], $_[2])
+        : CORE::syswrite(STDOUT, $_[1], $_[2], $_[3]);
+    drain_fd1();
+    return $n;
+}
+
+# syswrite_page tells whether syswrite(@_) writes to the page (STDOUT open
+# on fd 1, the capture file there) and perl would neither warn nor die.
+sub syswrite_page {
+    my ($fh, undef, $len, $off) = @_;
+    return 0 unless @_ >= 2 && @_ <= 4 && defined $_[1];
+    my $io = ref($fh) || ref(\$fh) eq 'GLOB'
+        ? eval { no strict 'refs'; *{$fh}{IO} }
+        : ($fh eq 'STDOUT' || $fh eq 'main::STDOUT' || $fh eq '::STDOUT') ? *main::STDOUT{IO} : undef;
+    return 0 unless $io && $io == *main::STDOUT{IO};
+    my $fd = fileno(STDOUT);
+    return 0 unless defined $fd && $fd == 1 && !fd1_taken();
+    return 0 if grep { $_ eq 'utf8' } PerlIO::get_layers(*STDOUT, output => 1);
+    return 0 if utf8::is_utf8($_[1]) && $_[1] =~ /[^\x00-\xff]/;
+    my $size = length $_[1];
+    return 0 if @_ >= 3 && !(defined $len && !ref $len && $len =~ /\A[0-9]+\z/);
+    return 0 if @_ == 4 && !(defined $off && !ref $off && $off =~ /\A-?[0-9]+\z/ && ($off < 0 ? -$off <= $size : $off <= $size));
+    return 1;
 }
 
 # system_override is system() for the script: the program's fd 1 is a pipe
@@ -5901,12 +5939,13 @@ sub setup {
     no warnings 'redefine';
     *CORE::GLOBAL::exit = \&exit_override;
     *CORE::GLOBAL::fork = \&fork_override;
-    # exec and system are the script's only: imported into main::, where
+    # exec, system and syswrite are the script's only: imported into main::, where
     # the script and the libraries it requires compile. CORE::GLOBAL would
     # reach modules too, and an overridden builtin loses its indirect
     # object form: `exec { $prog } @args` (IPC::Run) no longer compiles.
     *main::exec = \&exec_override;
     *main::system = \&system_override;
+    *main::syswrite = \&syswrite_override;
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();

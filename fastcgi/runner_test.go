@@ -415,6 +415,7 @@ var runnerCorpus = []runnerCase{
 	{script: "wide.pl"},
 	{script: "pid.pl"},
 	{script: "syswrite.pl"},
+	{script: "syswrite_forms.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
@@ -967,6 +968,39 @@ func TestRunner_Streams(t *testing.T) {
 	}
 	if d := time.Since(start); d < 2*time.Second {
 		t.Errorf("request took %v, the script sleeps 2s", d)
+	}
+}
+
+// TestRunner_SyswriteStreams: what the script syswrites to STDOUT reaches
+// the client at once, as from a CGI process, not at its next print or its
+// end (C8), in every isolation level.
+func TestRunner_SyswriteStreams(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/syswrite_stream.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i := 1; i <= 2; i++ {
+				start := time.Now()
+				resp := r.open(t, c, script, "")
+				got := mustReadUntil(t, resp, "first\n")
+				if d := time.Since(start); d > time.Second {
+					t.Errorf("request %d: the first line after %v, want it within 1s", i, d)
+				}
+				if want := "Content-Type: text/plain\n\nfirst\n"; string(got) != want {
+					t.Errorf("request %d: first part %q, want %q", i, got, want)
+				}
+				rest, err := io.ReadAll(resp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Close()
+				if string(rest) != "second\n" {
+					t.Errorf("request %d: rest %q, want %q", i, rest, "second\n")
+				}
+			}
+		})
 	}
 }
 
