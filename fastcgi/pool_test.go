@@ -627,8 +627,11 @@ func TestPool_StartOutlivesItsClient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second request: %v", err)
 	}
-	if d := time.Since(start); d > 1500*time.Millisecond {
-		t.Errorf("second request took %v: the first start was not kept", d)
+	// (How long the kept start still takes depends on the machine: a
+	// loaded one under -race starts the test binary slowly. The count of
+	// starts is what tells a kept start from a second one.)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("second request took %v", d)
 	}
 	if st := p.Stats(); st.Spawns != 1 {
 		t.Errorf("%d starts for pid %d, want 1", st.Spawns, res.pid)
