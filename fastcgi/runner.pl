@@ -1553,12 +1553,23 @@ sub syswrite_override (*$;$$) {
 
 # syswrite_page tells whether syswrite(@_) writes to the page (STDOUT open
 # on fd 1, the capture file there) and perl would neither warn nor die.
+# The handle is looked at only as far as perl could not refuse it (a glob,
+# a reference to a glob or an IO, a name): no eval, which would empty the
+# script's $@ and call its __DIE__ handler, and no warning of the runner's
+# (an undefined handle is perl's to warn about).
 sub syswrite_page {
     my ($fh, undef, $len, $off) = @_;
-    return 0 unless @_ >= 2 && @_ <= 4 && defined $_[1];
-    my $io = ref($fh) || ref(\$fh) eq 'GLOB'
-        ? eval { no strict 'refs'; *{$fh}{IO} }
-        : ($fh eq 'STDOUT' || $fh eq 'main::STDOUT' || $fh eq '::STDOUT') ? *main::STDOUT{IO} : undef;
+    return 0 unless @_ >= 2 && @_ <= 4 && defined $_[1] && defined $fh;
+    my $io;
+    if (ref \$fh eq 'GLOB') {
+        $io = *{$fh}{IO};
+    } elsif (my $type = Scalar::Util::reftype($fh)) {
+        return 0 unless $type eq 'GLOB' || $type eq 'IO';
+        $io = *{$fh}{IO};
+    } else {
+        return 0 unless $fh eq 'STDOUT' || $fh eq 'main::STDOUT' || $fh eq '::STDOUT';
+        $io = *main::STDOUT{IO};
+    }
     return 0 unless $io && $io == *main::STDOUT{IO};
     my $fd = fileno(STDOUT);
     return 0 unless defined $fd && $fd == 1 && !fd1_taken();

@@ -416,6 +416,7 @@ var runnerCorpus = []runnerCase{
 	{script: "pid.pl"},
 	{script: "syswrite.pl"},
 	{script: "syswrite_forms.pl"},
+	{script: "syswrite_handles.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
