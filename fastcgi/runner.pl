@@ -1537,10 +1537,11 @@ sub exec_override {
 # system is): perl's own, and when it wrote to the page (STDOUT, with fd 1
 # the capture file) what it wrote is sent at once, as it reaches a CGI
 # process's client (C8), instead of at the script's next print. A call on
-# another handle, one perl would warn about or refuse (a closed STDOUT, a
-# :utf8 layer, a wide character, an undefined or odd length or offset),
-# or outside the script's own process is perl's syswrite itself, by goto:
-# its warnings and errors name the script's line, under its warnings.
+# another handle, a tied STDOUT, one perl would warn about or refuse (a
+# closed STDOUT, a :utf8 layer, a wide character, an undefined or odd
+# length or offset), or outside the script's own process is perl's
+# syswrite itself, by goto: its warnings and errors name the script's
+# line, under its warnings.
 sub syswrite_override (*$;$$) {
     goto &CORE::syswrite
         unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE && !${^TAINT} && syswrite_page(@_);
@@ -1570,7 +1571,9 @@ sub syswrite_page {
         return 0 unless $fh eq 'STDOUT' || $fh eq 'main::STDOUT' || $fh eq '::STDOUT';
         $io = *main::STDOUT{IO};
     }
-    return 0 unless $io && $io == *main::STDOUT{IO};
+    # A tied STDOUT is the tie's: perl calls its WRITE (fileno would call a
+    # FILENO the class need not have).
+    return 0 unless $io && $io == *main::STDOUT{IO} && !tied *main::STDOUT;
     my $fd = fileno(STDOUT);
     return 0 unless defined $fd && $fd == 1 && !fd1_taken();
     return 0 if grep { $_ eq 'utf8' } PerlIO::get_layers(*STDOUT, output => 1);

@@ -417,6 +417,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite.pl"},
 	{script: "syswrite_forms.pl"},
 	{script: "syswrite_handles.pl"},
+	{script: "syswrite_tied.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
