@@ -1537,30 +1537,42 @@ sub exec_override {
 # system is): perl's own, and when it wrote to the page (STDOUT, with fd 1
 # the capture file) what it wrote is sent at once, as it reaches a CGI
 # process's client (C8), instead of at the script's next print. A call on
-# another handle, a tied STDOUT, one perl would warn about or refuse (a
+# another handle, a tied STDOUT, data that is a reference (an object:
+# perl stringifies it), one perl would warn about or refuse (a
 # closed STDOUT, a :utf8 layer, a wide character, an undefined or odd
 # length or offset), or outside the script's own process is perl's
 # syswrite itself, by goto: its warnings and errors name the script's
 # line, under its warnings.
 sub syswrite_override (*$;$$) {
     goto &CORE::syswrite
-        unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE && !${^TAINT} && syswrite_page(@_);
-    my $n = @_ == 2 ? CORE::syswrite(STDOUT, $_[1])
-        : @_ == 3 ? CORE::syswrite(STDOUT, $_[1], $_[2])
-        : CORE::syswrite(STDOUT, $_[1], $_[2], $_[3]);
+        unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE && !${^TAINT}
+        && @_ >= 2 && @_ <= 4 && syswrite_page($_[0]);
+    # Each argument is read once, as perl reads it: a tied scalar's FETCH
+    # and an object's stringification are the script's, and run as often
+    # as in a CGI process. Perl's syswrite, when it is to warn or refuse,
+    # gets the values read; an object it stringifies itself.
+    my (undef, $buf, $len, $off) = @_;
+    if (!syswrite_plain(scalar @_, $buf, $len, $off)) {
+        @_ = ($_[0], $buf, $len, $off)[0 .. $#_];
+        goto &CORE::syswrite;
+    }
+    my $n = @_ == 2 ? CORE::syswrite(STDOUT, $buf)
+        : @_ == 3 ? CORE::syswrite(STDOUT, $buf, $len)
+        : CORE::syswrite(STDOUT, $buf, $len, $off);
     drain_fd1();
     return $n;
 }
 
-# syswrite_page tells whether syswrite(@_) writes to the page (STDOUT open
-# on fd 1, the capture file there) and perl would neither warn nor die.
+# syswrite_page tells whether syswrite's handle is the page: STDOUT, open
+# on fd 1, the capture file there, with no :utf8 layer (perl refuses
+# syswrite on one).
 # The handle is looked at only as far as perl could not refuse it (a glob,
 # a reference to a glob or an IO, a name): no eval, which would empty the
 # script's $@ and call its __DIE__ handler, and no warning of the runner's
 # (an undefined handle is perl's to warn about).
 sub syswrite_page {
-    my ($fh, undef, $len, $off) = @_;
-    return 0 unless @_ >= 2 && @_ <= 4 && defined $_[1] && defined $fh;
+    my ($fh) = @_;
+    return 0 unless defined $fh;
     my $io;
     if (ref \$fh eq 'GLOB') {
         $io = *{$fh}{IO};
@@ -1577,10 +1589,19 @@ sub syswrite_page {
     my $fd = fileno(STDOUT);
     return 0 unless defined $fd && $fd == 1 && !fd1_taken();
     return 0 if grep { $_ eq 'utf8' } PerlIO::get_layers(*STDOUT, output => 1);
-    return 0 if utf8::is_utf8($_[1]) && $_[1] =~ /[^\x00-\xff]/;
-    my $size = length $_[1];
-    return 0 if @_ >= 3 && !(defined $len && !ref $len && $len =~ /\A[0-9]+\z/);
-    return 0 if @_ == 4 && !(defined $off && !ref $off && $off =~ /\A-?[0-9]+\z/ && ($off < 0 ? -$off <= $size : $off <= $size));
+    return 1;
+}
+
+# syswrite_plain tells whether perl's syswrite of $n arguments, with these
+# data, length and offset, would neither warn nor die: bytes (or
+# characters below 256), not an object, a whole length, an offset inside
+# the data.
+sub syswrite_plain {
+    my ($n, $buf, $len, $off) = @_;
+    return 0 if !defined $buf || ref $buf || utf8::is_utf8($buf) && $buf =~ /[^\x00-\xff]/;
+    my $size = length $buf;
+    return 0 if $n >= 3 && !(defined $len && !ref $len && $len =~ /\A[0-9]+\z/);
+    return 0 if $n == 4 && !(defined $off && !ref $off && $off =~ /\A-?[0-9]+\z/ && ($off < 0 ? -$off <= $size : $off <= $size));
     return 1;
 }
 

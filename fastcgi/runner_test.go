@@ -418,6 +418,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_forms.pl"},
 	{script: "syswrite_handles.pl"},
 	{script: "syswrite_tied.pl"},
+	{script: "syswrite_magic.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
