@@ -5978,9 +5978,22 @@ sub setup {
     # the script and the libraries it requires compile. CORE::GLOBAL would
     # reach modules too, and an overridden builtin loses its indirect
     # object form: `exec { $prog } @args` (IPC::Run) no longer compiles.
-    *main::exec = \&exec_override;
-    *main::system = \&system_override;
-    *main::syswrite = \&syswrite_override;
+    # Not one the script's source defines (`sub system`, `*syswrite =`,
+    # `use subs`) or looks at (`defined &syswrite`, `\&system`): perl's
+    # builtin stays what a call of that name is (an import would make the
+    # script's sub the one called, after a "Prototype mismatch" warning),
+    # and main:: has such a sub only if the script makes it. (A `sub
+    # syswrite` of another package costs that script the streaming only.)
+    my %own = map { $_ => 1 }
+        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?)(?:(?:main)?::)?(exec|system|syswrite)\b/g;
+    $own{$1} = 1 while $scan =~ /\buse\s+subs\b[^;]*?\b(exec|system|syswrite)\b/g;
+    # (By name: a glob the runner's source names exists from its
+    # compilation on, and would count as the runner's, not the script's.)
+    my %takeover = (exec => \&exec_override, system => \&system_override, syswrite => \&syswrite_override);
+    for my $name (sort keys %takeover) {
+        no strict 'refs';
+        *{"main::$name"} = $takeover{$name} unless $own{$name};
+    }
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();

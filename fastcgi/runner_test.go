@@ -419,6 +419,8 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_handles.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
+	{script: "own_builtins.pl"},
+	{script: "builtin_subs.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
