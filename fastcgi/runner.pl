@@ -1545,7 +1545,7 @@ sub exec_override {
 # line, under its warnings.
 sub syswrite_override (*$;$$) {
     goto &CORE::syswrite
-        unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE && !${^TAINT}
+        unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE
         && @_ >= 2 && @_ <= 4 && syswrite_page($_[0]);
     # Each argument is read once, as perl reads it: a tied scalar's FETCH
     # and an object's stringification are the script's, and run as often

@@ -978,11 +978,17 @@ func TestRunner_Streams(t *testing.T) {
 
 // TestRunner_SyswriteStreams: what the script syswrites to STDOUT reaches
 // the client at once, as from a CGI process, not at its next print or its
-// end (C8), in every isolation level.
+// end (C8), in every isolation level, and under taint checks (-T).
 func TestRunner_SyswriteStreams(t *testing.T) {
-	script := mustRunnerAbs(t, "testdata/runner/special/syswrite_stream.pl")
-	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
-		t.Run(iso, func(t *testing.T) {
+	for _, tc := range []struct{ name, script, iso string }{
+		{"auto", "syswrite_stream.pl", IsolationAuto},
+		{"perlrun", "syswrite_stream.pl", IsolationPerlrun},
+		{"registry", "syswrite_stream.pl", IsolationRegistry},
+		{"taint", "syswrite_stream_taint.pl", IsolationAuto},
+	} {
+		script := mustRunnerAbs(t, filepath.Join("testdata/runner/special", tc.script))
+		iso := tc.iso
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := startRunner(t, script, iso)
 			c := r.dial(t)
