@@ -5979,13 +5979,15 @@ sub setup {
     # reach modules too, and an overridden builtin loses its indirect
     # object form: `exec { $prog } @args` (IPC::Run) no longer compiles.
     # Not one the script's source defines (`sub system`, `*syswrite =`,
-    # `use subs`) or looks at (`defined &syswrite`, `\&system`): perl's
+    # `use subs`) or looks at (`defined &syswrite`, `\&system`,
+    # `main::syswrite(...)`, `can('syswrite')`, `$main::{system}`): perl's
     # builtin stays what a call of that name is (an import would make the
     # script's sub the one called, after a "Prototype mismatch" warning),
     # and main:: has such a sub only if the script makes it. (A `sub
     # syswrite` of another package costs that script the streaming only.)
     my %own = map { $_ => 1 }
-        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?)(?:(?:main)?::)?(exec|system|syswrite)\b/g;
+        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?|\bmain::|\$(?:main)?::\{\s*['"]?
+            |['"](?=(?:(?:main)?::)?(?:exec|system|syswrite)['"]))(?:(?:main)?::)?(exec|system|syswrite)\b/gx;
     $own{$1} = 1 while $scan =~ /\buse\s+subs\b[^;]*?\b(exec|system|syswrite)\b/g;
     # (By name: a glob the runner's source names exists from its
     # compilation on, and would count as the runner's, not the script's.)

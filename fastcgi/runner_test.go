@@ -421,6 +421,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
 	{script: "builtin_subs.pl"},
+	{script: "builtin_names.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
