@@ -86,7 +86,11 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 			}
 		}
 		if tok == "" {
-			if !loopbackHost(r.Host) {
+			// /healthz tells nothing but "ok", whoever reads it; and a
+			// request without a Host (HTTP/1.0: a load balancer's health
+			// check, HAProxy's httpchk) comes from no browser, which
+			// always sends one: neither can be DNS rebinding.
+			if r.URL.Path != "/healthz" && r.Host != "" && !loopbackHost(r.Host) {
 				g.adminRefused(r, http.StatusForbidden, "Host is no loopback name or address (DNS rebinding?)")
 				http.Error(w, "admin: Host must be a loopback name or address (or set --admin-token)", http.StatusForbidden)
 				return

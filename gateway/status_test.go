@@ -4,10 +4,12 @@
 package gateway
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -417,6 +419,30 @@ func TestAdminRefusesCrossSiteAndRebinding(t *testing.T) {
 		r.Host = host
 		if resp, _ := mustDo(t, r); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET /status.json with Host %q: %d, want 200", host, resp.StatusCode)
+		}
+	}
+	// /healthz says only "ok", under any Host; and a request with no Host
+	// at all (HTTP/1.0, as HAProxy's health check sends it) is no
+	// browser's: both answered.
+	r.URL.Path = "/healthz"
+	r.Host = "rebind.evil.example"
+	if resp, body := mustDo(t, r); resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
+		t.Errorf("GET /healthz with Host %q: %d %q, want 200 ok", r.Host, resp.StatusCode, body)
+	}
+	for _, path := range []string{"/healthz", "/status.json"} {
+		c, err := net.Dial("tcp", strings.TrimPrefix(admin.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "GET %s HTTP/1.0\r\n\r\n", path)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		c.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s HTTP/1.0 with no Host: %d, want 200", path, resp.StatusCode)
 		}
 	}
 }
