@@ -624,6 +624,42 @@ func TestBench_TimeVaryingScriptIsNoDifference(t *testing.T) {
 	}
 }
 
+// TestBench_EnvironmentDumpIsTheSame: a script that prints its
+// environment (Apache's printenv, the first script many try) answers the
+// same in both modes but for REMOTE_PORT, which differs between any two
+// connections: bench's reference requests each come on a connection of
+// their own, and it said "cannot compare" and exited 1. The client port of
+// each answer is taken for the same now; another difference still shows.
+func TestBench_EnvironmentDumpIsTheSame(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	t.Parallel()
+	dir := mustBenchDir(t)
+	printenv := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\nprint \"$_=\\\"$ENV{$_}\\\"\\n\" for sort keys %ENV;\n"
+	// The same, and the process's own pid: a real difference per request.
+	withPid := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\n\";\nprint \"$_=$ENV{$_}\\n\" for sort keys %ENV;\nprint \"pid=$$\\n\";\n"
+	for name, src := range map[string]string{"printenv.pl": printenv, "envpid.pl": withPid} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--scripts", dir, "--requests", "10", "--concurrency", "1", "--workers", "1", "--json", "printenv.pl", "envpid.pl")
+	rep := mustParseBench(t, stdout)
+	if len(rep.Scripts) != 2 {
+		t.Fatalf("scripts %+v; stderr:\n%s", rep.Scripts, stderr)
+	}
+	if env := rep.Scripts[0]; !env.Same || env.Error != "" {
+		t.Errorf("printenv.pl: same %v, difference %q, error %q; want the same", env.Same, env.Difference, env.Error)
+	}
+	if pid := rep.Scripts[1]; pid.Same || !strings.Contains(pid.Difference, "pid=") {
+		t.Errorf("envpid.pl: same %v, difference %q; want its pid named as what varies", pid.Same, pid.Difference)
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (envpid.pl cannot be compared)", code)
+	}
+}
+
 // TestBench_NoWarmupStillFindsStateInWorker guards C50's verdict with
 // --warmup 0: the fastcgi reference answer was the first one of a fresh
 // worker, the same as cgi's, and a script keeping state in its worker was

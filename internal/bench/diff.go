@@ -4,10 +4,13 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +26,9 @@ type Answer struct {
 	Header http.Header
 	Body   []byte
 	Length int64 // full body length, even past maxAnswer
+	// Port is the client's port of the connection the answer came on
+	// (REMOTE_PORT to the script), "" when not known.
+	Port string
 }
 
 // fetch GETs url with a fresh connection and no redirect following.
@@ -34,6 +40,10 @@ func fetch(ctx context.Context, url string) (Answer, error) {
 		return Answer{}, fmt.Errorf("bad url %q: %w", url, err)
 	}
 	req.Header.Set("User-Agent", "menshen-bench")
+	var port string
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		_, port, _ = net.SplitHostPort(ci.Conn.LocalAddr().String())
+	}}))
 	tr := &http.Transport{Proxy: nil, DisableKeepAlives: true, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -50,7 +60,7 @@ func fetch(ctx context.Context, url string) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("read answer of %q: %w", url, err)
 	}
-	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body, Length: int64(len(body)) + rest}, nil
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body, Length: int64(len(body)) + rest, Port: port}, nil
 }
 
 // ignoredHeaders differ between any two answers, whatever the mode.
@@ -63,7 +73,16 @@ var ignoredHeaders = map[string]bool{"Date": true}
 //	status: cgi 200, fastcgi 502
 //	header X-Foo: cgi "a", fastcgi (none)
 //	body differs at byte 112: cgi "…", fastcgi "…"
+//
+// Each answer comes on a connection of its own, so a script that shows
+// its REMOTE_PORT (an environment dump: Apache's printenv) would differ
+// from request to request in any mode: the client port of each answer,
+// where it stands as a number of its own in a header value or the body,
+// is taken for the same in both.
 func Diff(an string, a Answer, bn string, b Answer) string {
+	if a.Port != "" && b.Port != "" && a.Port != b.Port {
+		a, b = a.maskPort(), b.maskPort()
+	}
 	if a.Status != b.Status {
 		return fmt.Sprintf("status: %s %d, %s %d", an, a.Status, bn, b.Status)
 	}
@@ -97,6 +116,49 @@ func Diff(an string, a Answer, bn string, b Answer) string {
 	}
 	return ""
 }
+
+// portMark stands for the client port in a masked answer.
+const portMark = "{REMOTE_PORT}"
+
+// maskPort is the answer with its client port, where it stands as a
+// number of its own, written as portMark.
+func (a Answer) maskPort() Answer {
+	m := a
+	m.Body = maskNumber(a.Body, a.Port)
+	m.Length = a.Length - int64(len(a.Body)-len(m.Body))
+	m.Header = make(http.Header, len(a.Header))
+	for k, vs := range a.Header {
+		for _, v := range vs {
+			m.Header[k] = append(m.Header[k], string(maskNumber([]byte(v), a.Port)))
+		}
+	}
+	return m
+}
+
+// maskNumber replaces each n in b that no other digit adjoins by portMark.
+func maskNumber(b []byte, n string) []byte {
+	var out []byte
+	rest := b
+	for {
+		i := bytes.Index(rest, []byte(n))
+		if i < 0 {
+			break
+		}
+		end := i + len(n)
+		if (i > 0 && isDigit(rest[i-1])) || (end < len(rest) && isDigit(rest[end])) {
+			out = append(out, rest[:end]...)
+		} else {
+			out = append(append(out, rest[:i]...), portMark...)
+		}
+		rest = rest[end:]
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, rest...)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func headerValue(v []string) string {
 	switch len(v) {

@@ -36,3 +36,31 @@ func TestDiff(t *testing.T) {
 		})
 	}
 }
+
+// TestDiff_ClientPortMasked: each answer's own client port, where it
+// stands as a number of its own (REMOTE_PORT in an environment dump, in
+// the body or a header), is no difference; the same digits inside a
+// longer number still are, and so is any other difference.
+func TestDiff_ClientPortMasked(t *testing.T) {
+	ans := func(port, body, hdr string) Answer {
+		h := http.Header{"X-Port": {hdr}}
+		return Answer{Status: 200, Header: h, Body: []byte(body), Length: int64(len(body)), Port: port}
+	}
+	for _, tc := range []struct {
+		name string
+		a, b Answer
+		want string
+	}{
+		{"port in body and header", ans("40001", "REMOTE_PORT=\"40001\"\n", "p=40001"), ans("40123", "REMOTE_PORT=\"40123\"\n", "p=40123"), ""},
+		{"port at the ends", ans("40001", "40001", "40001"), ans("40123", "40123", "40123"), ""},
+		{"inside a longer number", ans("40001", "n=140001\n", ""), ans("40123", "n=140123\n", ""), `body differs at byte 5: cgi "n=140001\n", fastcgi "n=140123\n"`},
+		{"other difference", ans("40001", "port=40001 pid=7\n", ""), ans("40123", "port=40123 pid=8\n", ""), `body differs at byte 23: cgi "…RT} pid=7\n", fastcgi "…RT} pid=8\n"`},
+		{"port unknown", ans("", "p=40001", ""), ans("40123", "p=40123", ""), `body differs at byte 4: cgi "p=40001", fastcgi "p=40123"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Diff("cgi", tc.a, "fastcgi", tc.b); got != tc.want {
+				t.Errorf("Diff = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
