@@ -99,6 +99,17 @@ func settingsSig(s *settings, key, file string) string {
 	return fmt.Sprintf("%s|%d|%d|%d|%s|%d|%d|%s|%s|%v|%s", s.isolationFor(key), max, min, s.scripts[key].capacity, s.idleTimeout, s.maxRequests, s.queue, s.path, strings.Join(s.envFor(key), "\x00"), w.command, strings.Join(w.args, "\x00"))
 }
 
+// perRequest tells whether the script of key, in fastcgi mode, was found
+// to be served per request (its pool entry has no pool: a shell script, a
+// Perl script that cannot persist). A script no request has reached in
+// fastcgi mode yet has no entry: false.
+func (t *poolTable) perRequest(key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.entries[key]
+	return e != nil && e.pool == nil
+}
+
 // errLeftFastCGI says that the script of a request switched to cgi before
 // the request got a pool: it runs as CGI instead.
 var errLeftFastCGI = errors.New("gateway: script left fastcgi mode")

@@ -254,6 +254,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	rc := http.NewResponseController(w)
 	b, err := g.readBody(r, rc, s)
 	if err != nil {
+		if mode == ModeFastCGI && g.pools.perRequest(rt.key) {
+			// Counted in the mode the script is served in, as it
+			// would have been (a shell script in fastcgi mode is
+			// cgi's): a refused body is no FastCGI request.
+			x.mode = ModeCGI
+		}
 		g.fail(w, x, err)
 		return
 	}

@@ -189,6 +189,38 @@ func TestStatus_RendersRowsAndChart(t *testing.T) {
 	}
 }
 
+// TestStatus_RefusedBodyCountsInTheModeServed: a body refused before
+// anything runs (413 past --max-body) counts in the mode the script is
+// served in, as its other requests do: for a shell script in fastcgi mode
+// that is cgi, not a FastCGI request the chart would compare (C40).
+func TestStatus_RefusedBodyCountsInTheModeServed(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	g, srv := mustGateway(t, Config{Scripts: dir, MaxBody: 10})
+	admin := mustAdmin(t, g)
+	g.SetMode(ModeFastCGI, "")
+	for _, script := range []string{"hello.sh", "hello.pl"} {
+		mustHits(t, srv.URL, script, 2)
+		resp, err := http.Post(srv.URL+"/cgi-bin/"+script, "text/plain", strings.NewReader(strings.Repeat("x", 100)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("POST %s of 100 bytes with --max-body 10: %d, want 413", script, resp.StatusCode)
+		}
+	}
+	st := mustStatusJSON(t, admin.URL+"/status.json")
+	for name, want := range map[string]Mode{"hello.sh": ModeCGI, "hello.pl": ModeFastCGI} {
+		s, _ := findScript(st, name)
+		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+			n := s.Modes[mode].Codes["413"]
+			if mode == want && n != 1 || mode != want && n != 0 {
+				t.Errorf("%s: %d 413s counted in %s, want the one in %s", name, n, mode, want)
+			}
+		}
+	}
+}
+
 // TestStatus_ChartCaption renders a page from a made-up status, so that the
 // chart's numbers are known: the caption states both p50s and the speed-up,
 // and bars, ticks and workers show (C40).
