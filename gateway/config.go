@@ -325,6 +325,7 @@ func loadFileAll(path string) (*fileConfig, []error) {
 	}
 	errs = append(errs, miscasedKeys(md.Keys(), undecoded, func(k toml.Key) int { return keyLine(data, k) })...)
 	errs = append(errs, fc.validate()...)
+	errs = append(errs, fc.emptyNames(md)...)
 	if len(errs) == 0 {
 		return fc, nil
 	}
@@ -348,7 +349,18 @@ func loadFileAll(path string) (*fileConfig, []error) {
 // "FOO=1"` (systemd's Environment= form) set nothing, without a word.
 func notTables(md toml.MetaData) []error {
 	var errs []error
+	// (The decoder types a table holding an empty key, [env] then
+	// "" = "x", as a string: a table is also what has keys under it.)
+	parents := map[string]bool{}
 	for _, k := range md.Keys() {
+		if len(k) > 1 {
+			parents[k[:len(k)-1].String()] = true
+		}
+	}
+	for _, k := range md.Keys() {
+		if parents[k.String()] {
+			continue
+		}
 		table := len(k) == 1 && (k[0] == "env" || k[0] == "script") ||
 			len(k) == 2 && k[0] == "script" ||
 			len(k) == 3 && k[0] == "script" && k[2] == "env"
@@ -606,6 +618,26 @@ func atKey(err error, key ...string) error { return &keyError{key: key, err: err
 // atEntry ties err to a key of the i-th (from 0) entry of an [[array]].
 func atEntry(err error, array string, i int, key ...string) error {
 	return &keyError{key: append(toml.Key{array}, key...), entry: i + 1, err: err}
+}
+
+// emptyNames reports the keys given an empty string where a name is
+// wanted (mode = "", as --mode "" is refused): the decoder leaves the
+// field as if the key were absent, and the default applied without a word.
+func (fc *fileConfig) emptyNames(md toml.MetaData) []error {
+	var errs []error
+	check := func(v, what string, key ...string) {
+		if v == "" && md.IsDefined(key...) {
+			errs = append(errs, atKey(fmt.Errorf("%s: empty value (leave the key out for the default)", what), key...))
+		}
+	}
+	check(fc.Mode, "mode", "mode")
+	check(fc.Isolation, "isolation", "isolation")
+	check(fc.Path, "path", "path")
+	for _, name := range sortedKeys(fc.Script) {
+		check(fc.Script[name].Mode, fmt.Sprintf("script %q: mode", name), "script", name, "mode")
+		check(fc.Script[name].Isolation, fmt.Sprintf("script %q: isolation", name), "script", name, "isolation")
+	}
+	return errs
 }
 
 func (fc *fileConfig) validate() []error {
