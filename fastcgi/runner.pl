@@ -715,6 +715,7 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
+our $INC_SEEN = -1;       # keys %INC when forget_failed_loads last looked
 our %COMPILE_PKG;         # the packages the last compilation of the script made (script_owned)
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
@@ -2698,6 +2699,39 @@ sub drop_libs {
         next if $h && (($compiled && $compiled->{$k}) || inc_loaded($k) || grep { entry_code($h->{$_}) } keys %$h);
         delete $INC{$k};
     }
+}
+
+# forget_failed_loads drops what a require that died left behind (a
+# module whose load died: a settings file missing for a moment, a syntax
+# error being fixed): perl keeps its %INC entry, undefined, and refuses
+# to load the file again ("Attempt to reload Foo.pm aborted") for the
+# process's life, where a new process loads it again. The entry goes, and
+# so does the half-made package, unless a sub of it comes from another
+# file (a new load would else find the failed load's subs: "Subroutine
+# redefined", and its variables as the failed load left them). Before
+# each request, at the cost of a key count while no file was required.
+sub forget_failed_loads {
+    return if scalar(keys %INC) == $INC_SEEN;
+    for my $k (keys %INC) {
+        next if defined $INC{$k};
+        delete $INC{$k};
+        next unless is_module_key($k);
+        my $pkg = join '::', split m{/}, substr($k, 0, -3);
+        my $h = stash($pkg) or next;
+        my $elsewhere = grep {
+            my $code = entry_code($h->{$_});
+            my $cv = $code && B::svref_2object($code);
+            $cv && $cv->isa('B::CV') && !$cv->XSUB && !file_is($cv->FILE, $k);
+        } keys %$h;
+        delete_package($pkg) unless $elsewhere;
+    }
+    $INC_SEEN = scalar keys %INC;
+}
+
+# file_is tells whether path f names the file %INC knows as k.
+sub file_is {
+    my ($f, $k) = @_;
+    return $f eq $k || length($f) > length($k) && substr($f, -length($k) - 1) eq "/$k";
 }
 
 # inc_loaded tells whether %INC's entry for k is what loading a file (or
@@ -4917,6 +4951,7 @@ sub run_request {
         if ($TERM_SCRIPT) {
             $SIG{TERM} = defined $SCRIPT_TERM && $REG_SUB ? $SCRIPT_TERM : undef;
         }
+        forget_failed_loads();
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             # (Before registry_compile sets $REG_SUB: the request that

@@ -416,6 +416,7 @@ var runnerCorpus = []runnerCase{
 	{script: "pid.pl"},
 	{script: "syswrite.pl"},
 	{script: "syswrite_forms.pl"},
+	{script: "require_fails.pl"},
 	{script: "syswrite_handles.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
@@ -906,6 +907,39 @@ func TestRunner_RegistryCompilesOnce(t *testing.T) {
 			}
 			if string(b) != tc.want {
 				t.Errorf("counter file %q, want %q", b, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunner_FailedModuleLoadsAgain: a module whose load died (its
+// settings file missing for a moment) is loaded again by the next
+// request, as by a new process, in every isolation level: perl kept the
+// failed require in %INC and every later request of the worker died with
+// "Attempt to reload ... aborted" until the worker was replaced. The new
+// load finds nothing of the failed one (no "Subroutine redefined", its
+// array made once).
+func TestRunner_FailedModuleLoadsAgain(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/load_once.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			conf := filepath.Join(t.TempDir(), "app.conf")
+			env := "LOADONCE_CONF=" + conf
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			got := r.do(t, c, runnerParams(script, "GET", "", "", env), "")
+			if got.status == 0 || !strings.Contains(strings.Join(got.stderr, "\n"), "LoadOnce: cannot read settings") {
+				t.Fatalf("without the settings file: status %d, stderr %q; want the module's error", got.status, got.stderr)
+			}
+			if err := os.WriteFile(conf, []byte("myapp\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for i := 2; i <= 3; i++ {
+				got = r.do(t, c, runnerParams(script, "GET", "", "", env), "")
+				if want := "Content-Type: text/plain\n\nname=myapp loads=1\n"; got.status != 0 || string(got.out) != want || len(got.stderr) != 0 {
+					t.Errorf("request %d, the file back: status %d, %q, stderr %q; want %q and nothing on stderr", i, got.status, got.out, got.stderr, want)
+				}
 			}
 		})
 	}
