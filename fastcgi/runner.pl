@@ -2708,10 +2708,10 @@ sub drop_libs {
 # process's life, where a new process loads it again. The entry goes, and
 # so does the half-made package, unless a sub of it comes from another
 # file (a new load would else find the failed load's subs: "Subroutine
-# redefined", and its variables as the failed load left them). Before
-# each request, at the cost of a key count while no file was required.
+# redefined", and its variables as the failed load left them). Called
+# before each request whose %INC has not the size it had last time: a
+# key count, while no file was required.
 sub forget_failed_loads {
-    return if scalar(keys %INC) == $INC_SEEN;
     for my $k (keys %INC) {
         next if defined $INC{$k};
         delete $INC{$k};
@@ -4951,7 +4951,7 @@ sub run_request {
         if ($TERM_SCRIPT) {
             $SIG{TERM} = defined $SCRIPT_TERM && $REG_SUB ? $SCRIPT_TERM : undef;
         }
-        forget_failed_loads();
+        forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             # (Before registry_compile sets $REG_SUB: the request that
