@@ -124,11 +124,13 @@ func wrapperArgs(w wrapper, file string) []string {
 
 // stderrLine logs one line a script wrote to stderr (C9). The pid is 0 for
 // lines that arrive before the process or worker is known to the request.
+// At the error level, as Apache's mod_cgid logs a script's stderr: what a
+// script says there is kept by every --log-level.
 func stderrLine(log logrus.FieldLogger, pid int64, line []byte) {
 	if pid != 0 {
 		log = log.WithField("pid", pid)
 	}
-	log.Warn(string(line))
+	log.Error(string(line))
 }
 
 // explainExec adds to an exec error of the file what the kernel's ENOENT
