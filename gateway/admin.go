@@ -531,14 +531,16 @@ func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
 		ss.Isolation = s.isolationFor(key)
 	}
 	g.pools.describe(s, rt, &ss)
-	if ss.Mode == ModeFastCGI && rt.file != "" && rt.nph() {
+	if ss.Kind == "" && rt.file != "" && rt.nph() {
 		// Never given to a pool (serve sends it to startCGI): say so
 		// here, as for the other scripts served per request.
 		ss.Kind, ss.Reason = "per-request", nphReason
 	}
-	if ss.Mode == ModeFastCGI && ss.Kind == "" && rt.file != "" {
-		// No request yet: what its first one will find (C21: the page
-		// says what cannot be made persistent before anyone asks).
+	if ss.Kind == "" && rt.file != "" {
+		// No request in fastcgi mode yet: what its first one will find
+		// (C21: the page says what cannot be made persistent before
+		// anyone asks, and in cgi mode too, where an operator weighs
+		// the switch).
 		if !perlCandidate(s, rt.file) {
 			ss.Kind = "native" // a wrapper's, or a .fcgi program
 		} else if c, ok := g.statusClass(key, rt.file); ok {

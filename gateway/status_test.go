@@ -189,6 +189,28 @@ func TestStatus_RendersRowsAndChart(t *testing.T) {
 	}
 }
 
+// TestStatus_KindShownInCGIMode: the status says which scripts fastcgi
+// mode could make persistent, and why not the others, in cgi mode too
+// (the default), where an operator decides whether to switch (C21, C40).
+func TestStatus_KindShownInCGIMode(t *testing.T) {
+	dir := mustStatusScripts(t, nil)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := mustAdmin(t, g)
+	st := mustStatusJSON(t, admin.URL+"/status.json")
+	for name, kind := range map[string]string{"hello.sh": "per-request", "hello.pl": "perl"} {
+		s, ok := findScript(st, name)
+		if !ok {
+			t.Fatalf("status.json has no %s", name)
+		}
+		if s.Mode != ModeCGI || s.Kind != kind || (kind == "per-request") != (s.Reason != "") {
+			t.Errorf("%s: mode %q kind %q reason %q, want cgi, %q, and a reason only if per-request", name, s.Mode, s.Kind, s.Reason, kind)
+		}
+	}
+	if _, body := mustGet(t, admin.URL+"/status"); !strings.Contains(string(body), "not a Perl script") {
+		t.Errorf("/status in cgi mode does not say why hello.sh cannot be made persistent")
+	}
+}
+
 // TestStatus_RefusedBodyCountsInTheModeServed: a body refused before
 // anything runs (413 past --max-body) counts in the mode the script is
 // served in, as its other requests do: for a shell script in fastcgi mode
