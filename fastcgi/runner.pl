@@ -2706,11 +2706,15 @@ sub drop_libs {
 # error being fixed): perl keeps its %INC entry, undefined, and refuses
 # to load the file again ("Attempt to reload Foo.pm aborted") for the
 # process's life, where a new process loads it again. The entry goes, and
-# so does the half-made package, unless a sub of it comes from another
-# file (a new load would else find the failed load's subs: "Subroutine
-# redefined", and its variables as the failed load left them). Called
-# before each request whose %INC has not the size it had last time: a
-# key count, while no file was required.
+# what the failed load made of its package is undone, unless another file
+# compiled subs in that package too (one split over files, the script's
+# own): its subs undefined (a new load would else hear "Subroutine
+# redefined"), its variables emptied, its handles closed, its constants
+# gone. In place, not by deleting the package: code compiled before (the
+# script's $Foo::name) holds its globs, and must see what the new load
+# sets; nested packages (Foo::Bar, loaded) stay. Called before each
+# request whose %INC has not the size it had last time: a key count,
+# while no file was required.
 sub forget_failed_loads {
     for my $k (keys %INC) {
         next if defined $INC{$k};
@@ -2718,12 +2722,32 @@ sub forget_failed_loads {
         next unless is_module_key($k);
         my $pkg = join '::', split m{/}, substr($k, 0, -3);
         my $h = stash($pkg) or next;
-        my $elsewhere = grep {
-            my $code = entry_code($h->{$_});
-            my $cv = $code && B::svref_2object($code);
-            $cv && $cv->isa('B::CV') && !$cv->XSUB && !file_is($cv->FILE, $k);
-        } keys %$h;
-        delete_package($pkg) unless $elsewhere;
+        my ($shared, @subs) = (0);
+        for my $name (keys %$h) {
+            next if $name =~ /::\z/;
+            my $code = entry_code($h->{$name}) or next;
+            my $cv = B::svref_2object($code);
+            # (Imported subs, compiled in another package, come again
+            # with the new load's imports.)
+            next unless $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg;
+            $shared = 1, last unless file_is($cv->FILE, $k);
+            push @subs, $code;
+        }
+        next if $shared;
+        undef &$_ for @subs;
+        for my $name (keys %$h) {
+            next if $name =~ /::\z/;
+            my $g = \$h->{$name};
+            if (ref $g ne 'GLOB') {
+                delete $h->{$name};    # a constant (use constant), a declaration
+                next;
+            }
+            close_glob_io($$g) if *{$g}{IO};
+            my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
+            undef $$sv if $sv && !Scalar::Util::readonly($$sv);
+            @$av = () if $av;
+            %$hv = () if $hv;
+        }
     }
     $INC_SEEN = scalar keys %INC;
 }

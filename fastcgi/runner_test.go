@@ -417,6 +417,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite.pl"},
 	{script: "syswrite_forms.pl"},
 	{script: "require_fails.pl"},
+	{script: "require_fails_once.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
