@@ -2712,9 +2712,12 @@ sub drop_libs {
 # redefined"), its variables emptied, its handles closed, its constants
 # gone. In place, not by deleting the package: code compiled before (the
 # script's $Foo::name) holds its globs, and must see what the new load
-# sets; nested packages (Foo::Bar, loaded) stay. Called before each
-# request whose %INC has not the size it had last time: a key count,
-# while no file was required.
+# sets; nested packages (Foo::Bar, loaded) stay. Called after each
+# request whose %INC has not the size it had last time (a key count,
+# while no file was required), before restore_watched, which then puts
+# back the variables of the package the script's source names as they
+# were after its compilation (`BEGIN { $Foo::DEBUG = 1 }`, compiled once
+# under registry: the next load must see it set).
 sub forget_failed_loads {
     for my $k (keys %INC) {
         next if defined $INC{$k};
@@ -4975,7 +4978,6 @@ sub run_request {
         if ($TERM_SCRIPT) {
             $SIG{TERM} = defined $SCRIPT_TERM && $REG_SUB ? $SCRIPT_TERM : undef;
         }
-        forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
         $IN_SCRIPT = 1;
         MENSHEN_REQ: {
             # (Before registry_compile sets $REG_SUB: the request that
@@ -5175,6 +5177,11 @@ sub run_request {
         end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
     }
     $FINISHING = 0;
+    # (Before restore_watched: the script's settings in a package whose
+    # load failed, `BEGIN { $Foo::DEBUG = 1 }` compiled once under
+    # registry, come back for the next load, and a failed module is no
+    # module of a variable saved empty.)
+    forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
     restore_watched($watched) if $watched;
     restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;

@@ -418,6 +418,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_forms.pl"},
 	{script: "require_fails.pl"},
 	{script: "require_fails_once.pl", query: "fail%d"},
+	{script: "require_fails_preset.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
