@@ -6051,10 +6051,14 @@ sub setup {
     # script's sub the one called, after a "Prototype mismatch" warning),
     # and main:: has such a sub only if the script makes it. (A `sub
     # syswrite` of another package costs that script the streaming only.)
+    # Perl 4's main'system is main::system; every name of a `use subs`
+    # counts (`use subs qw(chdir system)`, an AUTOLOAD answering them).
     my %own = map { $_ => 1 }
-        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?|\bmain::|\$(?:main)?::\{\s*['"]?
-            |['"](?=(?:(?:main)?::)?(?:exec|system|syswrite)['"]))(?:(?:main)?::)?(exec|system|syswrite)\b/gx;
-    $own{$1} = 1 while $scan =~ /\buse\s+subs\b[^;]*?\b(exec|system|syswrite)\b/g;
+        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?|\bmain(?:::|')|\$(?:main)?::\{\s*['"]?
+            |['"](?=(?:(?:main)?::)?(?:exec|system|syswrite)['"]))(?:main(?:::|')|::)?(exec|system|syswrite)\b/gx;
+    for my $args ($scan =~ /\buse\s+subs\b([^;]*)/g) {
+        $own{$_} = 1 for $args =~ /\b(exec|system|syswrite)\b/g;
+    }
     # (By name: a glob the runner's source names exists from its
     # compilation on, and would count as the runner's, not the script's.)
     my %takeover = (exec => \&exec_override, system => \&system_override, syswrite => \&syswrite_override);

@@ -425,6 +425,7 @@ var runnerCorpus = []runnerCase{
 	{script: "own_builtins.pl"},
 	{script: "builtin_subs.pl"},
 	{script: "builtin_names.pl"},
+	{script: "own_builtins_subs.pl"},
 	{script: "close_stdout.pl"},
 	{script: "dup_stdout.pl"},
 	{script: "dup_stdout.pl", query: "close"},
