@@ -136,26 +136,28 @@ func (a Answer) maskPort() Answer {
 }
 
 // maskNumber replaces each n in b that no other digit adjoins by portMark.
+// (The digit before is looked for in b, not in what is left to search:
+// one right after a longer number that ends in n is part of it.)
 func maskNumber(b []byte, n string) []byte {
 	var out []byte
-	rest := b
-	for {
-		i := bytes.Index(rest, []byte(n))
+	from := 0 // b[:from] is in out
+	for at := 0; ; {
+		i := bytes.Index(b[at:], []byte(n))
 		if i < 0 {
 			break
 		}
-		end := i + len(n)
-		if (i > 0 && isDigit(rest[i-1])) || (end < len(rest) && isDigit(rest[end])) {
-			out = append(out, rest[:end]...)
-		} else {
-			out = append(append(out, rest[:i]...), portMark...)
+		i += at
+		at = i + len(n)
+		if (i > 0 && isDigit(b[i-1])) || (at < len(b) && isDigit(b[at])) {
+			continue
 		}
-		rest = rest[end:]
+		out = append(append(out, b[from:i]...), portMark...)
+		from = at
 	}
 	if out == nil {
 		return b
 	}
-	return append(out, rest...)
+	return append(out, b[from:]...)
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

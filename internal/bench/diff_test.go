@@ -54,6 +54,7 @@ func TestDiff_ClientPortMasked(t *testing.T) {
 		{"port in body and header", ans("40001", "REMOTE_PORT=\"40001\"\n", "p=40001"), ans("40123", "REMOTE_PORT=\"40123\"\n", "p=40123"), ""},
 		{"port at the ends", ans("40001", "40001", "40001"), ans("40123", "40123", "40123"), ""},
 		{"inside a longer number", ans("40001", "n=140001\n", ""), ans("40123", "n=140123\n", ""), `body differs at byte 5: cgi "n=140001\n", fastcgi "n=140123\n"`},
+		{"twice in a longer number", ans("40000", "n=4000040000\n", ""), ans("40123", "n=4000040000\n", ""), ""},
 		{"other difference", ans("40001", "port=40001 pid=7\n", ""), ans("40123", "port=40123 pid=8\n", ""), `body differs at byte 23: cgi "…RT} pid=7\n", fastcgi "…RT} pid=8\n"`},
 		{"port unknown", ans("", "p=40001", ""), ans("40123", "p=40123", ""), `body differs at byte 4: cgi "p=40001", fastcgi "p=40123"`},
 	} {
