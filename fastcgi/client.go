@@ -374,6 +374,25 @@ func (c *Conn) Unchanged() bool {
 	return true
 }
 
+// Unread reports whether bytes written on the conn wait unread by the
+// application (SIOCOUTQ: what the peer's socket has not yet handed to a
+// read), true when it cannot be told.
+func (c *Conn) Unread() bool {
+	if c.raw == nil {
+		return true
+	}
+	n := 1
+	if err := c.raw.Control(func(fd uintptr) {
+		var q int32
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCOUTQ, uintptr(unsafe.Pointer(&q))); e == 0 {
+			n = int(q)
+		}
+	}); err != nil {
+		return true
+	}
+	return n > 0
+}
+
 // Stray reports whether the application sent bytes after the end of its
 // last request: the connection was not kept.
 func (c *Conn) Stray() bool {

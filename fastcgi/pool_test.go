@@ -564,6 +564,49 @@ func TestPool_ClientGoneKillsWorker(t *testing.T) {
 	}
 }
 
+// TestPool_WorkerIgnoringGetValues: a FastCGI program that knows only the
+// records of a request (Apache, lighttpd, nginx and Caddy never send
+// FCGI_GET_VALUES) reads the query and skips it, or closes its
+// connection: it is taken as started once it has read it, and served one
+// request at a time, or its configured capacity. It got a 504 at every
+// request, then a 502 (no answer to FCGI_GET_VALUES) for good.
+func TestPool_WorkerIgnoringGetValues(t *testing.T) {
+	for _, mode := range []string{"ignorevalues", "closevalues"} {
+		for _, capacity := range []int{0, 3} {
+			t.Run(fmt.Sprintf("%s/capacity%d", mode, capacity), func(t *testing.T) {
+				t.Parallel()
+				cfg := helperConfig(t, mode)
+				cfg.Capacity = capacity
+				logger, hook := logtest.NewNullLogger()
+				cfg.Logger = logger
+				p := mustPool(t, cfg)
+				var pids []int
+				for range 3 {
+					res := p.mustGet("")
+					if !strings.Contains(res.out, "requests only") {
+						t.Fatalf("answer %q", res.out)
+					}
+					pids = append(pids, res.pid)
+				}
+				if pids[0] != pids[1] || pids[1] != pids[2] || p.Stats().Spawns != 1 {
+					t.Errorf("pids %v, %d spawns: want one worker serving all", pids, p.Stats().Spawns)
+				}
+				want := max(capacity, 1)
+				if ws := p.Stats().Workers; len(ws) != 1 || ws[0].Capacity != want {
+					t.Errorf("workers %+v, want one of capacity %d", ws, want)
+				}
+				logged := false
+				for _, e := range hook.AllEntries() {
+					logged = logged || strings.Contains(e.Message, "FCGI_GET_VALUES") && strings.Contains(e.Message, "taken as started")
+				}
+				if !logged {
+					t.Errorf("no log line says the worker did not answer FCGI_GET_VALUES")
+				}
+			})
+		}
+	}
+}
+
 // TestPool_StartFailure checks that a worker that cannot start fails the
 // request with ErrStartFailed and the reason.
 func TestPool_StartFailure(t *testing.T) {
@@ -586,6 +629,12 @@ func TestPool_StartFailure(t *testing.T) {
 			cfg.StartTimeout = 300 * time.Millisecond
 			return cfg
 		}, []string{"no answer", "300ms"}, nil},
+		{"never accepts, past the patience for a query read and ignored", func(t *testing.T) PoolConfig {
+			// (Its query waits unread: no ignoring program.)
+			cfg := helperConfig(t, "noaccept")
+			cfg.StartTimeout = 1500 * time.Millisecond
+			return cfg
+		}, []string{"no answer", "1.5s"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := mustPool(t, tc.cfg(t))

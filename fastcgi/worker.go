@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -584,10 +585,20 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	}()
 	c, _, err := w.getConn(ctx)
 	if err == nil {
+		vctx, vcancel := context.WithCancelCause(ctx)
+		stop, watched := make(chan struct{}), make(chan struct{})
+		go watchValues(c, vcancel, stop, watched)
 		var vals map[string]string
-		vals, err = c.GetValues(ctx, "FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS")
+		vals, err = c.GetValues(vctx, "FCGI_MAX_CONNS", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS")
+		close(stop)
+		<-watched
+		vcancel(nil)
 		w.putConn(c, err == nil && c.Reusable())
 		w.capacity = capacityFrom(vals)
+		if err != nil && errors.Is(context.Cause(vctx), errValuesIgnored) && !w.exited() {
+			w.valuesIgnored("read FCGI_GET_VALUES and did not answer")
+			return nil
+		}
 	}
 	if err == nil {
 		return nil
@@ -607,7 +618,60 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 		return w.exitReason()
 	case <-t.C:
 	}
+	if closedErr(err) {
+		// Alive, having closed the connection the query came on: a
+		// program that takes records of requests only.
+		w.valuesIgnored("closed the connection of FCGI_GET_VALUES")
+		return nil
+	}
 	return err
+}
+
+// Apache, lighttpd, nginx and Caddy never send FCGI_GET_VALUES, and some
+// FastCGI programs skip it (uWSGI's FastCGI reads past it) or close the
+// connection it came on: the answer cannot be what proves them started.
+// A query such a program has read (none of it waits unread on the
+// socket, Conn.Unread) and not answered within valuesPatience is one it
+// ignores: the worker is taken as started and given one request at a
+// time (as those servers give it), or its configured capacity.
+const (
+	valuesPatience = time.Second
+	valuesPoll     = 50 * time.Millisecond
+)
+
+var errValuesIgnored = errors.New("fastcgi: FCGI_GET_VALUES read and not answered")
+
+// watchValues cancels the FCGI_GET_VALUES of c with errValuesIgnored
+// once the worker has read it and not answered within valuesPatience; it
+// ends, closing done, at that or when stop is closed (the query over).
+func watchValues(c *Conn, cancel context.CancelCauseFunc, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(valuesPoll)
+	defer t.Stop()
+	start := time.Now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if time.Since(start) >= valuesPatience && !c.Unread() {
+			cancel(errValuesIgnored)
+			return
+		}
+	}
+}
+
+// valuesIgnored logs that the worker did not answer FCGI_GET_VALUES, and
+// why it is taken as started all the same.
+func (w *worker) valuesIgnored(what string) {
+	w.capacity = 1
+	w.log.WithField("worker", w.id).Info("fastcgi worker " + what + ": taken as started, one request at a time (or its configured capacity)")
+}
+
+// closedErr tells whether err is the application closing a connection.
+func closedErr(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // capacityFrom reads how many requests at once a worker takes from its

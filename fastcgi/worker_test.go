@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -52,6 +53,9 @@ func TestMain(m *testing.M) {
 //	          when accept returns (a worker that took the signal just
 //	          before it blocked in accept)
 //	noaccept  never accepts a connection
+//	ignorevalues  answers requests only, reading past FCGI_GET_VALUES
+//	closevalues   answers requests only, closing the connection of
+//	          an FCGI_GET_VALUES (Apache, lighttpd, nginx send none)
 //	exit      writes a line to stderr and exits with status 3 at once
 //	hold      sleeps (a grandchild forked by ?fork=1)
 func runHelper(mode string) {
@@ -77,6 +81,9 @@ func runHelper(mode string) {
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
+	case "ignorevalues", "closevalues":
+		requestsOnly(mode == "closevalues")
+		os.Exit(0)
 	case "slowstart":
 		time.Sleep(time.Second) // loading its modules, then serves
 	case "exit":
@@ -92,6 +99,45 @@ func runHelper(mode string) {
 	if err := fcgi.Serve(nil, helperHandler()); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
+	}
+}
+
+// requestsOnly is a FastCGI responder that knows the records of a request
+// and nothing else, as hand-rolled ones do: a management record is read
+// and skipped, or (closeOnValues) ends its connection. It answers
+// "requests only" with its pid in X-Pid.
+func requestsOnly(closeOnValues bool) {
+	l, err := net.FileListener(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "listener:", err)
+		os.Exit(1)
+	}
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			os.Exit(0)
+		}
+		for {
+			h := make([]byte, 8)
+			if _, err := io.ReadFull(c, h); err != nil {
+				break
+			}
+			typ, id, n := recType(h[1]), binary.BigEndian.Uint16(h[2:4]), int(binary.BigEndian.Uint16(h[4:6]))+int(h[6])
+			if _, err := io.ReadFull(c, make([]byte, n)); err != nil {
+				break
+			}
+			if typ == typeGetValues && closeOnValues {
+				break
+			}
+			if typ == typeStdin && n == 0 {
+				var out []byte
+				out = appendRecord(out, typeStdout, id, []byte(fmt.Sprintf("Content-Type: text/plain\r\nX-Pid: %d\r\n\r\nrequests only\n", os.Getpid())))
+				out = appendRecord(out, typeStdout, id, nil)
+				out = appendRecord(out, typeEndRequest, id, make([]byte, 8))
+				c.Write(out)
+			}
+		}
+		c.Close()
 	}
 }
 
