@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -618,7 +617,7 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 		return w.exitReason()
 	case <-t.C:
 	}
-	if closedErr(err) {
+	if errors.Is(err, ErrConnClosed) {
 		// Alive, having closed the connection the query came on: a
 		// program that takes records of requests only.
 		w.valuesIgnored("closed the connection of FCGI_GET_VALUES")
@@ -667,11 +666,6 @@ func watchValues(c *Conn, cancel context.CancelCauseFunc, stop <-chan struct{}, 
 func (w *worker) valuesIgnored(what string) {
 	w.capacity = 1
 	w.log.WithField("worker", w.id).Info("fastcgi worker " + what + ": taken as started, one request at a time (or its configured capacity)")
-}
-
-// closedErr tells whether err is the application closing a connection.
-func closedErr(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // capacityFrom reads how many requests at once a worker takes from its
