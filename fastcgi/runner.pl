@@ -953,6 +953,9 @@ sub drain_fd1 {
         $size = POSIX::lseek(1, 0, Fcntl::SEEK_END());
     }
     drain_sys_out() if @SYS_OUT;
+    # A file shorter than what was sent from it was truncated (an open of
+    # "/dev/stdout" for writing): what it holds now came after.
+    $OUT_OFF = 0 if ($size || 0) < $OUT_OFF;
     return unless $size && $size > $OUT_OFF;
     POSIX::lseek(1, $OUT_OFF, Fcntl::SEEK_SET());
     while (1) {
@@ -1092,7 +1095,7 @@ sub WRITE   {
         && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
         && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
         && $$ == $Menshen::Runner::PID
-        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) <= $Menshen::Runner::OUT_OFF
+        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) == $Menshen::Runner::OUT_OFF
             && !Menshen::Runner::fd1_taken())) {
         my $len = length $_[1];
         my $pad = -$len & 7;
@@ -1535,15 +1538,19 @@ sub exec_override {
 }
 
 # syswrite_override is syswrite() for the script (imported into main:: as
-# system is): perl's own, and when it wrote to the page (STDOUT, with fd 1
-# the capture file) what it wrote is sent at once, as it reaches a CGI
-# process's client (C8), instead of at the script's next print. A call on
-# another handle, a tied STDOUT, data that is a reference (an object:
-# perl stringifies it), one perl would warn about or refuse (a
-# closed STDOUT, a :utf8 layer, a wide character, an undefined or odd
-# length or offset), or outside the script's own process is perl's
-# syswrite itself, by goto: its warnings and errors name the script's
-# line, under its warnings.
+# system is): what perl's would write to the page (STDOUT, or another
+# handle on fd 1 itself, `open(OUT, ">&=1")`, with fd 1 the capture file)
+# is sent at once, as it reaches a CGI process's client (C8), instead of
+# at the script's next print; after what reached fd 1 before it, and
+# without going through the capture file: a later open of "/dev/stdout"
+# or "/dev/fd/1" (a report writer's default output) truncates that file,
+# and bytes sent from it would shift what it sends next (the first bytes
+# of the report cut off). A call on another handle, a tied handle, data
+# that is a reference (an object: perl stringifies it), one perl would
+# warn about or refuse (a closed STDOUT, a :utf8 layer, a wide
+# character, an undefined or odd length or offset), or outside the
+# script's own process is perl's syswrite itself, by goto: its warnings
+# and errors name the script's line, under its warnings.
 sub syswrite_override (*$;$$) {
     goto &CORE::syswrite
         unless $IN_SCRIPT && $$ == $PID && !$OUT_DONE && $OUT_CAPTURE
@@ -1557,16 +1564,24 @@ sub syswrite_override (*$;$$) {
         @_ = ($_[0], $buf, $len, $off)[0 .. $#_];
         goto &CORE::syswrite;
     }
-    my $n = @_ == 2 ? CORE::syswrite(STDOUT, $buf)
-        : @_ == 3 ? CORE::syswrite(STDOUT, $buf, $len)
-        : CORE::syswrite(STDOUT, $buf, $len, $off);
+    # What perl would write: from the offset (from the end when
+    # negative), the length at most (syswrite_plain checked both).
+    my $size = length $buf;
+    $off = 0 if @_ < 4;
+    $off += $size if $off < 0;
+    my $n = $size - $off;
+    $n = $len if @_ >= 3 && $len < $n;
     drain_fd1();
+    if ($n) {
+        $OUT_SENT = 1;
+        send_stream(FCGI_STDOUT, substr($buf, $off, $n));
+    }
     return $n;
 }
 
-# syswrite_page tells whether syswrite's handle is the page: STDOUT, open
-# on fd 1, the capture file there, with no :utf8 layer (perl refuses
-# syswrite on one).
+# syswrite_page tells whether syswrite's handle is the page: STDOUT, or a
+# handle on fd 1 itself, with the capture file there, with no :utf8 layer
+# (perl refuses syswrite on one).
 # The handle is looked at only as far as perl could not refuse it (a glob,
 # a reference to a glob or an IO, a name): no eval, which would empty the
 # script's $@ and call its __DIE__ handler, and no warning of the runner's
@@ -1574,22 +1589,34 @@ sub syswrite_override (*$;$$) {
 sub syswrite_page {
     my ($fh) = @_;
     return 0 unless defined $fh;
-    my $io;
+    my ($io, $glob);
     if (ref \$fh eq 'GLOB') {
-        $io = *{$fh}{IO};
+        ($io, $glob) = (*{$fh}{IO}, \$fh);
     } elsif (my $type = Scalar::Util::reftype($fh)) {
         return 0 unless $type eq 'GLOB' || $type eq 'IO';
         $io = *{$fh}{IO};
+        $glob = $fh if $type eq 'GLOB';
     } else {
-        return 0 unless $fh eq 'STDOUT' || $fh eq 'main::STDOUT' || $fh eq '::STDOUT';
-        $io = *main::STDOUT{IO};
+        # A name: STDOUT, or another handle of main's, as the script's
+        # bareword (`syswrite(FD1, ...)`) comes.
+        my ($name) = $fh =~ /\A(?:(?:main)?::)?(\w+)\z/ or return 0;
+        my $g = $main::{$name};
+        return 0 unless defined $g && ref \$g eq 'GLOB';
+        ($io, $glob) = (*{$g}{IO}, \$g);
     }
-    # A tied STDOUT is the tie's: perl calls its WRITE (fileno would call a
-    # FILENO the class need not have).
-    return 0 unless $io && $io == *main::STDOUT{IO} && !tied *main::STDOUT;
-    my $fd = fileno(STDOUT);
+    return 0 unless $io;
+    # A tied handle is the tie's: perl calls its WRITE (fileno would call a
+    # FILENO the class need not have). Another handle than STDOUT counts
+    # only as a glob, whose tie can be seen.
+    if ($io == *main::STDOUT{IO}) {
+        return 0 if tied *main::STDOUT;
+        $glob = \*main::STDOUT;
+    } else {
+        return 0 if !$glob || tied *$glob;
+    }
+    my $fd = fileno($io);
     return 0 unless defined $fd && $fd == 1 && !fd1_taken();
-    return 0 if grep { $_ eq 'utf8' } PerlIO::get_layers(*STDOUT, output => 1);
+    return 0 if grep { $_ eq 'utf8' } PerlIO::get_layers($glob, output => 1);
     return 1;
 }
 

@@ -420,6 +420,7 @@ var runnerCorpus = []runnerCase{
 	{script: "require_fails_once.pl", query: "fail%d"},
 	{script: "require_fails_preset.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
+	{script: "dev_stdout.pl", query: "step%d", requests: 4},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
