@@ -2212,7 +2212,13 @@ sub close_glob_io {
     if ($OUT_LIVE > 1 && !$OUT_DONE && stdout_dup($g)) {
         eval { *main::STDOUT{IO}->flush } if *main::STDOUT{IO};
     }
-    close($io);
+    # And it says so when that close fails, in perl's words: a buffered
+    # write that could not be made (a full disk, a reader gone) leaves no
+    # other trace. (A piped open's program that failed is no such
+    # failure: $! is 0 then.)
+    local $!;
+    warn "Warning: unable to close filehandle properly: $! during global destruction.\n"
+        if !close($io) && $!;
     return 1;
 }
 

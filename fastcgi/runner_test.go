@@ -421,6 +421,7 @@ var runnerCorpus = []runnerCase{
 	{script: "require_fails_preset.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
+	{script: "close_fails.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
