@@ -306,9 +306,15 @@
 # sub, a DBI driver), saved empty before the module existed, or any
 # variable of it saved absent, is restored to what the module sets as it
 # loads, which a new perl is asked once
-# (restore_watched, load_values); a tied one is the module's. A glob the
-# source names (`*Text::Wrap::wrap = sub`) has its sub saved and put back;
-# a sub added to one that had none (`*CGI::debug_dump = sub`) is removed.
+# (restore_watched, load_values); a tied one is the module's. The same
+# under registry for a variable, saved empty or absent, that holds
+# something after a request whose run loaded a Perl 4 library (no module
+# file: `require "./datelib.pl"` filling its `package datelib`), which
+# registry never loads again: emptied, the library's tables were gone for
+# good. The new perl loads the libraries that request loaded (new_libs);
+# nothing is looked at while %INC keeps its size. A glob the source
+# names (`*Text::Wrap::wrap = sub`) has its sub saved and put back; a sub
+# added to one that had none (`*CGI::debug_dump = sub`) is removed.
 # DBI's cached connections: see end_dbi. Other module state persists
 # between requests, as under mod_perl.
 #
@@ -724,6 +730,7 @@ our $UNDEF_SUB;           # the source undefines a sub (undef &name)
 our @REG_DEFINED;         # [name, sub]: the registry compilation's subs, if $UNDEF_SUB
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
+our %REG_WATCHED_LIBS;    # the libraries (no Module/Name.pm) %INC held then
 
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
@@ -3868,6 +3875,13 @@ sub snapshot_watched {
     return \@snap;
 }
 
+# is_empty tells whether the variable $ref (of sigil $sigil: $, @ or %)
+# holds nothing: undef, or no element.
+sub is_empty {
+    my ($ref, $sigil) = @_;
+    return $sigil eq '$' ? !defined $$ref : $sigil eq '@' ? !@$ref : !%$ref;
+}
+
 # absent_entry is the snapshot's entry for the variable [sigil, name] of
 # package $pkg, not there now.
 sub absent_entry {
@@ -3876,9 +3890,11 @@ sub absent_entry {
     return [$pkg, '0', $v->[1], exists $INC{$file} ? undef : $file, $v->[0]];
 }
 
-# load_values returns, for the scalars @names of package $pkg (its module
-# file $file), the values a fresh perl has right after `require $file`: a
-# string, or undef (undefined, a reference, or the load failed). A name
+# load_values returns, for the scalars @names of package $pkg, the values a
+# fresh perl has right after `require` of each of the files @$files (the
+# package's module file; or the Perl 4 libraries a registry request loaded,
+# restore_watched): a string, or undef (undefined, a reference, or no file
+# loaded). A name
 # with the sigil @ or % (an array or hash absent at the snapshot:
 # snapshot_watched) gets a reference to the list of its elements, or of
 # its keys and values, each as a scalar's (undef if the load failed). Asked once
@@ -3894,9 +3910,10 @@ my $LOAD_CODE = <<'CODE';
 open my $out, '>&', \*STDOUT or exit 1;
 open STDOUT, '>', '/dev/null';
 open STDERR, '>', '/dev/null';
-my ($s, $f, $p, @n) = @ARGV;
+my ($s, $p, $nf, @n) = @ARGV;
+my @f = splice(@n, 0, $nf);
 $0 = $s;
-eval { require $f; 1 } or exit 1;
+(grep { eval { require $_; 1 } } @f) or exit 1;
 no strict 'refs';
 for (@n) {
     my @v = /^\@(.*)/ ? @{"${p}::$1"} : /^%(.*)/ ? %{"${p}::$1"} : ${"${p}::$_"};
@@ -3913,15 +3930,16 @@ close $out;
 exit 0;
 CODE
 sub load_values {
-    my ($file, $pkg, @names) = @_;
-    my @ask = grep { !exists $LOAD_VALUE{"${pkg}::$_"} } @names;
+    my ($files, $pkg, @names) = @_;
+    my $key = join "\0", @$files, '';
+    my @ask = grep { !exists $LOAD_VALUE{"$key${pkg}::$_"} } @names;
     if (@ask) {
         my %got;
         my @inc = map { ("-I", $_) } grep { !ref } @INC;
         my ($fh, $pid);
         {
             local %ENV = %START_ENV;
-            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $file, $pkg, @ask);
+            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $pkg, scalar(@$files), @$files, @ask);
         }
         if ($pid) {
             # (select says how much of the second is left: `time` counts
@@ -3962,9 +3980,9 @@ sub load_values {
                 }
             }
         }
-        $LOAD_VALUE{"${pkg}::$_"} = $got{$_} for @ask;
+        $LOAD_VALUE{"$key${pkg}::$_"} = $got{$_} for @ask;
     }
-    return map { $LOAD_VALUE{"${pkg}::$_"} } @names;
+    return map { $LOAD_VALUE{"$key${pkg}::$_"} } @names;
 }
 
 # note_first keeps, for each watched global not seen before, its value in
@@ -4026,8 +4044,16 @@ sub known_first {
     return;
 }
 
+# new_libs returns the libraries (a require "lib.pl", no Module/Name.pm)
+# that %INC has got since registry saved the watched globals, sorted, or
+# undef if none.
+sub new_libs {
+    my @libs = sort grep { !$REG_WATCHED_LIBS{$_} && !is_module_key($_) && defined $INC{$_} && !ref $INC{$_} } keys %INC;
+    return @libs ? \@libs : undef;
+}
+
 sub restore_watched {
-    my ($snap) = @_;
+    my ($snap, $libs) = @_;
     # A variable saved empty while its package had no module, whose module
     # the request loaded (`require CGI::Session`, DBI its driver): what it
     # starts with is what the module sets as it loads, not undef, which
@@ -4038,26 +4064,40 @@ sub restore_watched {
     # for a variable that was absent, a scalar, an array or a hash: it is
     # the module's now (`require Mod; push @{"Mod::seen"}, $u` on every
     # request must not pile up).
+    # A Perl 4 library has no module file: registry loads it once, in the
+    # request whose run requires it (`require "./datelib.pl"`, with its
+    # `package datelib`; cgi-lib.pl's $cgi_lib'version), after the
+    # variables the source names were saved empty, and it is not loaded
+    # again. Such a variable that holds something now gets what the
+    # libraries that request loaded (@$libs, new_libs) set as they load,
+    # which a new perl is asked the same way; undef would empty the tables
+    # the library's subs read, for good. What the request set after
+    # ($datelib'sep for one user) is not kept either.
     my %loaded;
     for my $s (@$snap) {
         next unless defined $s->[0];    # (a first value's variable, freed: note_first)
-        next unless defined $s->[3] && exists $INC{ $s->[3] };
+        next unless defined $s->[3];
+        my $lib = !exists $INC{ $s->[3] };
+        next if $lib && !$libs;
         if ($s->[1] eq '0') {
             my ($pkg, $name, $file, $sigil) = @$s[0, 2, 3, 4];
             my $h = stash($pkg) or next;
             my $g = $h->{$name};
             next unless defined $g && ref(\$g) eq 'GLOB';
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
-            next unless $ref;
+            next unless $ref && !($lib && is_empty($ref, $sigil));
             @$s = ($ref, $sigil, undef, $file, $pkg, $sigil eq '$' ? $name : "$sigil$name");
         } elsif ($s->[1] ne '$' && $s->[1] ne '@' && $s->[1] ne '%') {
             next;
+        } elsif ($lib && is_empty($s->[0], $s->[1])) {
+            next;
         }
-        push @{ $loaded{ $s->[3] } }, $s;
+        push @{ $loaded{ join "\0", $s->[4], $lib ? @$libs : $s->[3] } }, $s;
     }
-    for my $file (keys %loaded) {
-        my @ents = @{ $loaded{$file} };
-        my @vals = load_values($file, $ents[0][4], map { $_->[5] } @ents);
+    for my $key (keys %loaded) {
+        my @ents = @{ $loaded{$key} };
+        my ($pkg, @files) = split /\0/, $key;
+        my @vals = load_values(\@files, $pkg, map { $_->[5] } @ents);
         for my $i (0 .. $#ents) {
             my $e = $ents[$i];
             my $sigil = $e->[1];
@@ -5058,6 +5098,7 @@ sub run_request {
                 $watched = snapshot_watched();
                 note_first($watched);
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
+                %REG_WATCHED_LIBS = map { $_ => 1 } grep { !is_module_key($_) } keys %INC unless $perlrun;
             } else {
                 $watched = $REG_WATCHED;
             }
@@ -5214,8 +5255,11 @@ sub run_request {
     # load failed, `BEGIN { $Foo::DEBUG = 1 }` compiled once under
     # registry, come back for the next load, and a failed module is no
     # module of a variable saved empty.)
+    # (Whether %INC grew is asked first: forget_failed_loads may take
+    # entries out again.)
+    my $libs = !$perlrun && $watched && scalar(keys %INC) != $REG_WATCHED_INC ? new_libs() : undef;
     forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
-    restore_watched($watched) if $watched;
+    restore_watched($watched, $libs) if $watched;
     restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);

@@ -483,6 +483,7 @@ var runnerCorpus = []runnerCase{
 	{script: "stderr_lib.pl", query: "die"},
 	{script: "perl4_lib.pl", query: "q%d", notRegistry: true},
 	{script: "perl4_do.pl", query: "q%d", notRegistry: true},
+	{script: "perl4_lib_named.pl", query: "q%d", requests: 4},
 	{script: "restore_nested.pl", notRegistry: true},
 	{script: "restore_object.pl", notRegistry: true},
 	{script: "restore_coderef.pl", notRegistry: true},
