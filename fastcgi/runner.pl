@@ -96,7 +96,9 @@
 #      END blocks through $?.
 #   7. Restored afterwards, in every mode: %SIG (to its state after the
 #      script's compilation, and SIGTERM to the runner's handler: a join of
-#      all handlers first tells whether anything changed), alarm(0),
+#      all handlers first tells whether anything changed), alarm(0) and
+#      the CPU-time interval timers (setitimer's ITIMER_VIRTUAL and
+#      ITIMER_PROF, disarm_itimers: before the script's handlers go),
 #      umask, @INC, select(STDOUT), fds 0/1/2, the module globals listed in
 #      WATCHED GLOBALS below. Package filehandles the script left open are
 #      closed (flushing them, releasing flocks) as the exit of a CGI process
@@ -452,13 +454,17 @@
 # Signal handlers    %SIG is restored after every request to its state after
 #                    the script's compilation (so a module's load-time
 #                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
-#                    alarm(0). While a script that names signals (SIG,
-#                    kill, sigtrap, sigaction) runs, %SIG is what a fresh
-#                    process has: $SIG{TERM} undef (the default: a TERM,
-#                    `kill TERM => $$` included, ends the worker as it ends
-#                    a CGI process) unless the script (or, in registry, its
-#                    compilation) sets it; the runner's TERM handler is back
-#                    before the answer leaves. Other scripts keep the
+#                    alarm(0), and Time::HiRes's CPU-time timers stopped
+#                    (their SIGVTALRM or SIGPROF, the script's blocked
+#                    signals held back, dropped: drop_timer_signals), as
+#                    a process's exit ends them. While a script that
+#                    names signals (SIG, kill, sigtrap, sigaction) runs,
+#                    %SIG is what a fresh process has: $SIG{TERM} undef
+#                    (the default: a TERM, `kill TERM => $$` included, ends
+#                    the worker as it ends a CGI process) unless the script
+#                    (or, in registry, its compilation) sets it; the
+#                    runner's TERM handler is back before the answer
+#                    leaves. Other scripts keep the
 #                    runner's handler (six syscalls a request saved): they
 #                    cannot see it, but a module reading $SIG{TERM} would,
 #                    and an outside TERM ends the worker after the request. A signal arriving between
@@ -690,6 +696,7 @@ our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between request
 our $UMASK;
 our %INTERP0;             # restore_interpreter's values, from the runner's start
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
+our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;            # [package, name] of the bareword handles the script opens
 our $USE_V536;            # the script enables warnings by `use v5.36` (compile_script)
@@ -5165,6 +5172,16 @@ sub run_request {
         if (exists $INC{'File/Temp.pm'}) {
             if ($MODE ne 'registry') { end_file_temp() } else { registry_temp_note() }
         }
+        # The timers the request armed die with a CGI process. Here one
+        # would fire later, in this request once its handler is gone or
+        # in a later one, and its signal's default action kill the
+        # worker: SIGALRM (alarm, ualarm), SIGVTALRM and SIGPROF (a
+        # CPU-time guard: Time::HiRes's setitimer, the only way to arm
+        # those two; other scripts pay one hash lookup, those that load
+        # it two system calls). So they are disarmed before the script's
+        # handlers go.
+        alarm(0);
+        disarm_itimers() if exists $INC{'Time/HiRes.pm'};
         # A script that names signals may have left a handler holding its
         # objects (a closure over a lexical): %SIG is restored now, while
         # their DESTROY still reaches the client and their class exists.
@@ -5238,7 +5255,6 @@ sub run_request {
     # The answer ends: the last output, the ends of the streams and
     # FCGI_END_REQUEST leave in one write. What the client cannot see is
     # restored after, while it reads.
-    alarm(0);
     end_kids() if $FORKS != $REQ_FORKS && $KIDS;
     $FINISHING = 1;
     $FD1_DRAINED = 0;
@@ -5264,7 +5280,10 @@ sub run_request {
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     restore_interpreter();
-    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $SIGMASK0) if $SIGMASK0;
+    if ($SIGMASK0) {
+        drop_timer_signals() if @ITIMERS;
+        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $SIGMASK0);
+    }
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
@@ -5273,6 +5292,39 @@ sub run_request {
     }
     prepare_next();
     return $status;
+}
+
+# disarm_itimers stops the interval timers that count the process's CPU
+# time (ITIMER_VIRTUAL, ITIMER_PROF), which only Time::HiRes's setitimer
+# arms. Its sub and the timers' numbers are looked up once, in the loaded
+# module (its constant(), which its AUTOLOAD calls: calling the AUTOLOAD
+# would add names to its package, and naming them here would make the
+# package before any script loads it); an %INC entry with no module
+# behind it has none.
+sub disarm_itimers {
+    if (!@ITIMERS) {
+        my $set = loaded_sub('Time::HiRes', 'setitimer');
+        my $const = loaded_sub('Time::HiRes', 'constant');
+        return unless $set && $const;
+        my @which = map { my ($err, $n) = $const->($_); $err ? () : $n } qw(ITIMER_VIRTUAL ITIMER_PROF);
+        @ITIMERS = ($set, @which);
+    }
+    my ($set, @which) = @ITIMERS;
+    $set->($_, 0) for @which;
+}
+
+# drop_timer_signals discards a SIGVTALRM or SIGPROF that the script's
+# blocked signals (sigprocmask) held back, its timer having expired
+# meanwhile: unblocked now, with the default action back, it would kill
+# the worker, where a CGI process's exit loses it. Setting a pending
+# signal to be ignored discards it.
+sub drop_timer_signals {
+    my $pending = POSIX::SigSet->new;
+    POSIX::sigpending($pending) or return;
+    for my $sig (['VTALRM', POSIX::SIGVTALRM()], ['PROF', POSIX::SIGPROF()]) {
+        next unless $pending->ismember($sig->[1]) && !$SIGMASK0->ismember($sig->[1]);
+        local $SIG{$sig->[0]} = 'IGNORE';
+    }
 }
 
 # restore_interpreter puts back what a request may change in the

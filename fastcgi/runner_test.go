@@ -561,6 +561,8 @@ var runnerCorpus = []runnerCase{
 	{script: "const_env_join.pl", query: "n=%d", notRegistry: true},
 	{script: "undef_sub.pl", notRegistry: true},
 	{script: "english.pl"},
+	{script: "itimer.pl", query: "%d"},
+	{script: "itimer_blocked.pl", query: "%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
