@@ -99,10 +99,13 @@
 #      all handlers first tells whether anything changed), alarm(0) and
 #      the CPU-time interval timers (setitimer's ITIMER_VIRTUAL and
 #      ITIMER_PROF, disarm_itimers: before the script's handlers go),
-#      umask, @INC, select(STDOUT), fds 0/1/2, the module globals listed in
-#      WATCHED GLOBALS below. Package filehandles the script left open are
-#      closed (flushing them, releasing flocks) as the exit of a CGI process
-#      would. CGI.pm, when loaded, gets CGI::initialize_globals().
+#      the priority (restore_nice, for scripts whose source names
+#      setpriority or nice: one that cannot be raised again retires the
+#      worker after the request), umask, @INC, select(STDOUT), fds
+#      0/1/2, the module globals listed in WATCHED GLOBALS below. Package
+#      filehandles the script left open are closed (flushing them,
+#      releasing flocks) as the exit of a CGI process would. CGI.pm,
+#      when loaded, gets CGI::initialize_globals().
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
 # script. After a request each one is kept for the next when it is still the
@@ -696,6 +699,7 @@ our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between request
 our $UMASK;
 our %INTERP0;             # restore_interpreter's values, from the runner's start
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
+our $NICE0;               # the priority at start, for scripts that may change it (restore_nice)
 our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;            # [package, name] of the bareword handles the script opens
@@ -5279,6 +5283,7 @@ sub run_request {
     restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
+    restore_nice() if defined $NICE0;
     restore_interpreter();
     if ($SIGMASK0) {
         drop_timer_signals() if @ITIMERS;
@@ -5292,6 +5297,20 @@ sub run_request {
     }
     prepare_next();
     return $status;
+}
+
+# restore_nice puts back the worker's priority (its nice value) when the
+# request changed it (setpriority, POSIX::nice): it would hold for every
+# later request and the programs they run, where a CGI process's dies
+# with it. A process without CAP_SYS_NICE cannot raise it again (EACCES):
+# then this worker serves no other request. It ends as after a SIGTERM
+# between requests (exit 0 once the connection is closed), and the
+# gateway starts a new one.
+sub restore_nice {
+    my $now = getpriority(0, 0);
+    return if $now == $NICE0 || setpriority(0, 0, $NICE0);
+    logmsg("the script changed the worker's priority (nice $NICE0 -> $now) and it cannot be put back ($!): this worker ends after this request");
+    $TERM = 1;
 }
 
 # disarm_itimers stops the interval timers that count the process's CPU
@@ -6124,6 +6143,9 @@ sub setup {
         $SIGMASK0 = POSIX::SigSet->new;
         POSIX::sigprocmask(POSIX::SIG_BLOCK(), POSIX::SigSet->new, $SIGMASK0) or undef $SIGMASK0;
     }
+    # So is its priority: a script that lowers it (setpriority,
+    # POSIX::nice) has it put back after each request (restore_nice).
+    $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice)\b/;
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;

@@ -563,6 +563,7 @@ var runnerCorpus = []runnerCase{
 	{script: "english.pl"},
 	{script: "itimer.pl", query: "%d"},
 	{script: "itimer_blocked.pl", query: "%d"},
+	{script: "nice.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -884,6 +885,50 @@ func TestRunner_BodyWhenTheTempFileIsFull(t *testing.T) {
 	// so far written to it and read back, took seconds for 20 MB).
 	if n := r.countLog("cannot write a request body to a temp file"); n != 2 {
 		t.Errorf("%d lines say a body went back to memory, want 2 (one per request):\n%s", n, strings.Join(r.logLines(), "\n"))
+	}
+}
+
+// TestRunner_NiceRetires: a request that lowered the worker's priority
+// (setpriority) where it cannot be raised again (no CAP_SYS_NICE: an
+// unprivileged worker, or root without it) is answered, and then the
+// worker logs why and exits 0, so that no later request runs at that
+// priority; requests that change nothing leave it serving. In every
+// isolation level.
+func TestRunner_NiceRetires(t *testing.T) {
+	mustRunnerPerl(t)
+	script := mustRunnerAbs(t, "testdata/runner/special/nice.pl")
+	// As root, the runner is started by setpriv without CAP_SYS_NICE:
+	// the prefix execs it, in place of the shell's own exec.
+	prefix := ""
+	if os.Geteuid() == 0 {
+		if _, err := exec.LookPath("setpriv"); err != nil {
+			t.Skip("root, and no setpriv to start the runner without CAP_SYS_NICE")
+		}
+		prefix = `exec setpriv --bounding-set=-sys_nice -- "$0" "$@"`
+	}
+	probe := exec.Command("/bin/sh", "-c", prefix+`; exec "$0" "$@"`, "perl", "-e",
+		`setpriority(0, 0, getpriority(0, 0) + 5) or exit 2; exit(setpriority(0, 0, getpriority(0, 0) - 5) ? 1 : 0)`)
+	if err := probe.Run(); err != nil {
+		t.Skipf("a process here can raise its priority again, or not lower it: %v", err)
+	}
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			r := startRunnerShell(t, script, iso, nil, prefix)
+			c := r.dial(t)
+			light := r.do(t, c, runnerParams(script, "GET", "light", ""), "")
+			if again := r.do(t, c, runnerParams(script, "GET", "light", ""), ""); !bytes.Equal(again.out, light.out) {
+				t.Errorf("a request that changed nothing: %q, then %q", light.out, again.out)
+			}
+			if heavy := r.do(t, c, runnerParams(script, "GET", "heavy", ""), ""); !bytes.Equal(heavy.out, light.out) || heavy.status != 0 {
+				t.Errorf("the request that lowers the priority: %q, status %d; want %q, 0", heavy.out, heavy.status, light.out)
+			}
+			r.mustExit(t, "a request that lowered its priority for good")
+			if r.err != nil {
+				t.Errorf("exit: %v, want status 0", r.err)
+			}
+			r.waitLog(t, "cannot be put back")
+		})
 	}
 }
 
