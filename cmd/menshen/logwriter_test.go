@@ -23,6 +23,7 @@ type flakyOut struct {
 	partial int
 	err     error
 	gate    chan struct{}
+	entered chan struct{} // if not nil, told (without blocking) when a Write begins
 	got     bytes.Buffer
 }
 
@@ -30,6 +31,12 @@ func (o *flakyOut) Write(p []byte) (int, error) {
 	o.mu.Lock()
 	gate := o.gate
 	o.mu.Unlock()
+	if o.entered != nil {
+		select {
+		case o.entered <- struct{}{}:
+		default:
+		}
+	}
 	if gate != nil {
 		<-gate
 	}
@@ -152,7 +159,7 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 // thousands lost read as "1".
 func TestBatchWriter_LostLinesReportGetsThrough(t *testing.T) {
 	gate := make(chan struct{})
-	out := &flakyOut{gate: gate}
+	out := &flakyOut{gate: gate, entered: make(chan struct{}, 1)}
 	line := []byte(strings.Repeat("x", 99) + "\n")
 	var b *batchWriter
 	b = newBatchWriter(out, func(n int) {
@@ -162,8 +169,17 @@ func TestBatchWriter_LostLinesReportGetsThrough(t *testing.T) {
 		}
 		fmt.Fprintf(b, "lost=%d\n", n)
 	})
+	// The first line is taken (its write is held at the gate) before the
+	// others come: what is lost is then what does not fit the pending
+	// bytes, about half, not less as the writer happens to take a batch.
 	total := 2 * maxPending / len(line)
-	for i := 0; i < total; i++ {
+	b.Write(line)
+	select {
+	case <-out.entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first line was never written")
+	}
+	for i := 1; i < total; i++ {
 		b.Write(line)
 	}
 	out.mu.Lock()
