@@ -21,6 +21,10 @@ type Params struct {
 	ScriptName     string // URL path of the script, decoded (e.g. /cgi-bin/sub/a.pl)
 	PathInfo       string // decoded rest of the URL path after the script; "" if none
 	DocumentRoot   string // the directory the script was found under
+	// ContextPrefix is the URL prefix of that directory ("/cgi-bin/"):
+	// CONTEXT_PREFIX, and DocumentRoot as CONTEXT_DOCUMENT_ROOT, as Apache
+	// 2.4 sets them for a ScriptAlias; none if empty.
+	ContextPrefix  string
 	ServerSoftware string // e.g. "menshen/0.1"
 	Path           string // PATH for the script; DefaultPath if empty
 	PassAuth       bool   // pass the Authorization header as HTTP_AUTHORIZATION (Apache CGIPassAuth)
@@ -76,6 +80,10 @@ func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 	add("SCRIPT_NAME", p.ScriptName)
 	add("SCRIPT_FILENAME", p.ScriptFilename)
 	add("DOCUMENT_ROOT", p.DocumentRoot)
+	if p.ContextPrefix != "" {
+		add("CONTEXT_PREFIX", p.ContextPrefix)
+		add("CONTEXT_DOCUMENT_ROOT", strings.TrimSuffix(p.DocumentRoot, "/")+"/")
+	}
 	if p.PathInfo != "" {
 		add("PATH_INFO", p.PathInfo)
 		// Apache maps PATH_INFO through its URL space; our URL space under a

@@ -53,6 +53,7 @@ func (g *Gateway) cgiParams(s *settings, rt *route, b *body, x *exchange) *cgi.P
 		ScriptName:     rt.scriptName,
 		PathInfo:       rt.pathInfo,
 		DocumentRoot:   rt.mount.dir,
+		ContextPrefix:  rt.mount.prefix,
 		ServerSoftware: g.software,
 		Path:           s.path,
 		PassAuth:       s.passAuth,

@@ -37,6 +37,15 @@ var (
 	ErrQueueWait = errors.New("gateway: waited in the queue for its whole timeout; its script never started")
 )
 
+// errTrace is the 405 of a TRACE request: it echoes the request, its
+// cookies and credentials included (cross-site tracing), and no script is
+// to answer one: nginx refuses it, and Apache with TraceEnable off.
+var errTrace = errors.New("gateway: TRACE is not passed to scripts (it would echo the request: cross-site tracing)")
+
+// traceAllow is the Allow field of that 405: the methods a script may
+// answer.
+const traceAllow = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"
+
 // errEncodedSlash is the 404 of a path with a %2F, logged as such (Apache:
 // "found %2f (encoded '/') in URI path"), not as a missing script.
 var errEncodedSlash = fmt.Errorf("%w: an encoded slash (%%2F) in the path", ErrNotFound)
@@ -48,6 +57,8 @@ func statusFor(err error) int {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, errTrace):
+		return http.StatusMethodNotAllowed
 	case errors.Is(err, ErrNotExecutable), errors.Is(err, ErrNoAccess):
 		return http.StatusForbidden
 	case errors.Is(err, ErrBodyTooLarge):

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,6 +234,11 @@ func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
+	if r.Method == http.MethodTrace {
+		w.Header().Set("Allow", traceAllow)
+		g.fail(w, x, errTrace)
+		return
+	}
 	if encodedSlash(r.URL) {
 		g.fail(w, x, errEncodedSlash)
 		return
@@ -244,6 +250,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	}
 	if rt != nil {
 		x.script = rt.key
+	}
+	if errors.Is(err, ErrDirectorySlash) {
+		redirectDirectory(w, r, x)
+		return
 	}
 	if err != nil {
 		g.fail(w, x, err)
@@ -948,6 +958,25 @@ func answerStatus(w http.ResponseWriter, x *exchange, code int) {
 		x.bytes = int64(len(msg) + 1)
 	}
 	_, _ = io.WriteString(w, msg+"\n")
+}
+
+// redirectDirectory answers a request for a directory that has an index
+// script, named without its trailing slash, as Apache's mod_dir does: 301
+// to the name with the slash (the path cleaned, the query kept), so that
+// the index page's relative links start from the directory. The Location
+// is the path alone, not a URL built from the client's Host.
+func redirectDirectory(w http.ResponseWriter, r *http.Request, x *exchange) {
+	loc := (&url.URL{Path: path.Clean("/"+r.URL.Path) + "/", RawQuery: r.URL.RawQuery}).String()
+	h := w.Header()
+	h.Set("Location", loc)
+	h.Set("Content-Type", "text/html; charset=iso-8859-1")
+	x.status = http.StatusMovedPermanently
+	w.WriteHeader(http.StatusMovedPermanently)
+	doc := "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>301 Moved Permanently</title>\n</head><body>\n<h1>Moved Permanently</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
+	if !x.head {
+		x.bytes = int64(len(doc))
+	}
+	_, _ = io.WriteString(w, doc)
 }
 
 // clientRedirect answers a script's client redirect (an absolute Location,

@@ -21,7 +21,17 @@ var (
 	// ErrNoAccess: a directory on the way to the script cannot be
 	// searched by menshen's user (403, as Apache answers).
 	ErrNoAccess = errors.New("gateway: permission denied on the way to the script (a directory menshen's user cannot search)")
+	// ErrDirectorySlash: a directory that has an index script, named
+	// without its trailing slash (301 to the name with it, as Apache's
+	// mod_dir answers: the page's relative links are then its own).
+	ErrDirectorySlash = errors.New("gateway: a directory named without its trailing slash")
 )
+
+// dirIndex names the scripts that answer for their directory, in the
+// order of the DirectoryIndex of Debian's Apache (its index.html and
+// other static pages aside: this is a directory of programs). A request
+// for the directory runs the first that is there.
+var dirIndex = [...]string{"index.cgi", "index.pl", "index.php"}
 
 // mount is one URL prefix served from one directory.
 type mount struct {
@@ -127,6 +137,9 @@ func mountOf(mounts []*mount, clean string) *mount {
 // answer is ErrNotFound, exactly as for a missing file, so nothing about the
 // outside is disclosed (C3, CVE-2021-41773). The walk goes segment by
 // segment: the first regular file is the script, the rest is PATH_INFO (C2).
+// A path that ends at a directory runs its index script (dirIndex), as
+// Apache's mod_dir does; named without the trailing slash, it is
+// ErrDirectorySlash; a directory without one is ErrNotFound (C3).
 // A backslash is an ordinary character of a name, as on Linux and in
 // Apache there (git allows back\slash.txt, and cgit links to it); a NUL
 // is 404, as in Apache.
@@ -135,17 +148,21 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		return nil, ErrNotFound
 	}
 	clean := path.Clean("/" + urlPath)
-	trailing := strings.HasSuffix(urlPath, "/") && clean != "/"
+	// The path names a directory when it ends in a slash, or in a "." or
+	// ".." segment, which RFC 3986 resolves to one (/x.pl/a/.. is
+	// /x.pl/a/: PATH_INFO "/a/", as in Apache).
+	slash := strings.HasSuffix(urlPath, "/") || strings.HasSuffix(urlPath, "/.") || strings.HasSuffix(urlPath, "/..")
+	trailing := slash && clean != "/"
 	m := mountOf(mounts, clean)
 	if m == nil {
 		return nil, ErrNotFound
 	}
 	rest := strings.TrimPrefix(clean+"/", m.prefix)
 	rest = strings.TrimSuffix(rest, "/")
-	if rest == "" {
-		return nil, ErrNotFound
+	var segs []string
+	if rest != "" {
+		segs = strings.Split(rest, "/")
 	}
-	segs := strings.Split(rest, "/")
 	dir := m.dir
 	linked := false
 	// The script's key (its pool, its settings, its counters) is its path
@@ -154,7 +171,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	// would else be a script of its own, with a pool of workers each, and
 	// escape the settings of its real name. Such a link's part of the path
 	// is replaced by where it leads.
-	keySegs := make([]string, 0, len(segs))
+	keySegs := make([]string, 0, len(segs)+1)
 	for i, seg := range segs {
 		if seg == "" || seg[0] == '.' {
 			return nil, ErrNotFound
@@ -167,17 +184,11 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			}
 			return nil, ErrNotFound
 		}
-		fi := li
-		if li.Mode()&fs.ModeSymlink != 0 {
-			linked = true
-			target, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.reaches(target) {
-				return nil, ErrNotFound
-			}
-			if fi, err = os.Stat(target); err != nil {
-				return nil, ErrNotFound
-			}
+		fi, link, ok := m.follow(p, li)
+		if !ok {
+			return nil, ErrNotFound
 		}
+		linked = linked || link
 		switch {
 		case fi.IsDir():
 			if loop, ok := loopKey(m, dir, p, li); ok {
@@ -190,22 +201,9 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		case !fi.Mode().IsRegular():
 			return nil, ErrNotFound
 		}
-		rel := strings.Join(segs[:i+1], "/")
-		r := &route{
-			mount:      m,
-			rel:        rel,
-			key:        scriptKey(m, strings.Join(append(keySegs, seg), "/")),
-			file:       p,
-			exec:       p,
-			scriptName: m.prefix + rel,
-			info:       fi,
-		}
-		if linked {
-			real, err := filepath.EvalSymlinks(p)
-			if err != nil || !m.reaches(real) {
-				return nil, ErrNotFound
-			}
-			r.exec = real
+		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked)
+		if r == nil {
+			return nil, ErrNotFound
 		}
 		switch {
 		case i+1 < len(segs):
@@ -216,12 +214,79 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		case trailing:
 			r.pathInfo = "/" // script.sh/ has PATH_INFO "/", as in Apache
 		}
-		if fi.Mode().Perm()&0o111 == 0 && !wrapped(p) {
-			return r, ErrNotExecutable
+		return r, runnable(r, wrapped)
+	}
+	for _, name := range dirIndex {
+		p := filepath.Join(dir, name)
+		li, err := m.lstat(p)
+		if err != nil {
+			continue
 		}
-		return r, nil
+		fi, link, ok := m.follow(p, li)
+		if !ok || !fi.Mode().IsRegular() {
+			continue
+		}
+		if !slash {
+			return nil, ErrDirectorySlash
+		}
+		r := m.scriptRoute(append(segs[:len(segs):len(segs)], name), append(keySegs, name), p, fi, linked || link)
+		if r == nil {
+			continue
+		}
+		return r, runnable(r, wrapped)
 	}
 	return nil, ErrNotFound // a directory without a script
+}
+
+// follow returns what the path p (lstat li) is: li itself, or, for a
+// symlink, what it leads to, with link set; ok is false for a symlink
+// that leads nowhere or out of the mount (C3).
+func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, link, ok bool) {
+	if li.Mode()&fs.ModeSymlink == 0 {
+		return li, false, true
+	}
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil || !m.reaches(target) {
+		return nil, true, false
+	}
+	if fi, err = os.Stat(target); err != nil {
+		return nil, true, false
+	}
+	return fi, true, true
+}
+
+// scriptRoute is the route of the regular file p (stat fi), the script
+// whose path from the mount is relSegs and whose key is keySegs'; linked
+// tells whether a symlink was on the way. It is nil if p, resolved,
+// is no longer inside the mount.
+func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo, linked bool) *route {
+	rel := strings.Join(relSegs, "/")
+	r := &route{
+		mount:      m,
+		rel:        rel,
+		key:        scriptKey(m, strings.Join(keySegs, "/")),
+		file:       p,
+		exec:       p,
+		scriptName: m.prefix + rel,
+		info:       fi,
+	}
+	if linked {
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil || !m.reaches(real) {
+			return nil
+		}
+		r.exec = real
+	}
+	return r
+}
+
+// runnable is ErrNotExecutable for a route whose file may not run (no
+// execute bit, and no wrapper for its name), else nil.
+func runnable(r *route, wrapped func(string) bool) error {
+	if r.info.Mode().Perm()&0o111 == 0 && !wrapped(r.file) {
+		return ErrNotExecutable
+	}
+	return nil
 }
 
 // loopKey reports whether link (a directory entry of dir, lstat li) is a

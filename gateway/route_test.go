@@ -223,6 +223,77 @@ func TestRouteDirectoryIs404(t *testing.T) {
 	}
 }
 
+// TestRouteDirectoryIndex checks what Apache's mod_dir gives a user of a
+// directory of scripts (C2, C3): a request for a directory runs its index
+// script (index.cgi, index.pl, index.php), with its own SCRIPT_NAME and
+// the client's REQUEST_URI; named without the slash, the directory is a
+// 301 to the name with it, the query kept; one without an index script
+// stays 404, and one whose index may not run is 403.
+func TestRouteDirectoryIndex(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	env, err := os.ReadFile(filepath.Join(s.dir, "env.pl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "app", "index.pl"), string(env), 0o755)
+	mustWriteFile(t, filepath.Join(s.dir, "index.cgi"), string(env), 0o755)
+	mustWriteFile(t, filepath.Join(s.dir, "shut", "index.pl"), "#!/usr/bin/perl\nprint \"SECRET-SOURCE-MARKER\";\n", 0o644)
+
+	for _, tc := range []struct{ target, script, uri string }{
+		{"/cgi-bin/app/?a=1", "/cgi-bin/app/index.pl", "/cgi-bin/app/?a=1"},
+		{"/cgi-bin/", "/cgi-bin/index.cgi", "/cgi-bin/"},
+		{"/cgi-bin/linkdir/../app/", "/cgi-bin/app/index.pl", "/cgi-bin/linkdir/../app/"},
+	} {
+		resp, body := rawGet(t, s, tc.target)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200 from the index script (body %q)", tc.target, resp.StatusCode, body)
+			continue
+		}
+		got := parseEnv(body)
+		checkEnv(t, "GET "+tc.target+": ", got, map[string]string{"SCRIPT_NAME": tc.script, "REQUEST_URI": tc.uri})
+		if v, ok := got["PATH_INFO"]; ok {
+			t.Errorf("GET %s: PATH_INFO %q, want none", tc.target, v)
+		}
+	}
+	for target, loc := range map[string]string{
+		"/cgi-bin/app?a=1&b": "/cgi-bin/app/?a=1&b",
+		"/cgi-bin":           "/cgi-bin/",
+		"/cgi-bin//app":      "/cgi-bin/app/",
+	} {
+		resp, body := rawGet(t, s, target)
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != loc {
+			t.Errorf("GET %s: status %d Location %q, want 301 to %q", target, resp.StatusCode, resp.Header.Get("Location"), loc)
+		}
+		if strings.Contains(string(body), "SCRIPT_NAME") {
+			t.Errorf("GET %s: the redirect ran the script: %q", target, body)
+		}
+	}
+	for target, code := range map[string]int{"/cgi-bin/sub/": http.StatusNotFound, "/cgi-bin/sub": http.StatusNotFound, "/cgi-bin/shut/": http.StatusForbidden} {
+		resp, body := rawGet(t, s, target)
+		if resp.StatusCode != code {
+			t.Errorf("GET %s: status %d, want %d", target, resp.StatusCode, code)
+		}
+		mustNotDisclose(t, target, body)
+	}
+}
+
+// TestRouteRefusesTrace checks that a TRACE request reaches no script: it
+// would echo the request, cookies included (cross-site tracing). 405 with
+// the methods a script may answer, as nginx (and Apache with TraceEnable
+// off) answer.
+func TestRouteRefusesTrace(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	resp, body := mustRawResponse(t, s.addr(), "TRACE /cgi-bin/env.pl HTTP/1.1\r\nHost: x\r\nCookie: session=SECRET-COOKIE\r\nConnection: close\r\n\r\n")
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(resp.Header.Get("Allow"), "GET") {
+		t.Errorf("TRACE: status %d Allow %q, want 405 with an Allow field", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+	if strings.Contains(string(body), "SECRET-COOKIE") || strings.Contains(string(body), "SCRIPT_NAME") {
+		t.Errorf("TRACE reached the script: %q", body)
+	}
+}
+
 // TestRouteRejectsNUL guards C3: a NUL byte (%00) in the path, which C APIs
 // would cut the name at, is 404.
 func TestRouteRejectsNUL(t *testing.T) {
@@ -265,6 +336,14 @@ func TestResolve(t *testing.T) {
 	}
 	mounts := []*mount{legacy, mainM} // longest prefix first, as buildSettings sorts
 	wrapped := func(p string) bool { return strings.HasSuffix(p, ".php") }
+	// Directories with an index script (dirIndex, first found), and one
+	// with only a page: no script.
+	mustWriteFile(t, filepath.Join(dir, "app", "index.pl"), "#!/usr/bin/perl\n", 0o755)
+	mustWriteFile(t, filepath.Join(dir, "both", "index.cgi"), "#!/bin/sh\n", 0o755)
+	mustWriteFile(t, filepath.Join(dir, "both", "index.pl"), "#!/usr/bin/perl\n", 0o755)
+	mustWriteFile(t, filepath.Join(dir, "php", "index.php"), "<?php\n", 0o644)
+	mustWriteFile(t, filepath.Join(dir, "shut", "index.pl"), "#!/usr/bin/perl\n", 0o644)
+	mustWriteFile(t, filepath.Join(dir, "static", "index.html"), "<p>\n", 0o755)
 
 	for _, tc := range []struct {
 		path                      string
@@ -276,6 +355,22 @@ func TestResolve(t *testing.T) {
 		{path: "/cgi-bin/sub/env.pl/a/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/"},
 		{path: "/cgi-bin/sub/env.pl/", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/"},
 		{path: "/cgi-bin/sub//env.pl", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl"},
+		// A path ending in a dot segment names a directory (RFC 3986):
+		// its PATH_INFO keeps the slash, as in Apache.
+		{path: "/cgi-bin/sub/env.pl/.", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/"},
+		{path: "/cgi-bin/sub/env.pl/a/.", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/"},
+		{path: "/cgi-bin/sub/env.pl/a/b/..", key: "sub/env.pl", file: "sub/env.pl", name: "/cgi-bin/sub/env.pl", pathInfo: "/a/"},
+		{path: "/cgi-bin/app/", key: "app/index.pl", file: "app/index.pl", name: "/cgi-bin/app/index.pl"},
+		{path: "/cgi-bin/app/.", key: "app/index.pl", file: "app/index.pl", name: "/cgi-bin/app/index.pl"},
+		{path: "/cgi-bin/app/x/..", key: "app/index.pl", file: "app/index.pl", name: "/cgi-bin/app/index.pl"},
+		{path: "/cgi-bin/app", err: ErrDirectorySlash},
+		{path: "/cgi-bin/both/", key: "both/index.cgi", file: "both/index.cgi", name: "/cgi-bin/both/index.cgi"},
+		{path: "/cgi-bin/compat/app/", key: "app/index.pl", file: "compat/app/index.pl", name: "/cgi-bin/compat/app/index.pl"},
+		{path: "/cgi-bin/php/", key: "php/index.php", file: "php/index.php", name: "/cgi-bin/php/index.php"},
+		{path: "/cgi-bin/shut/", err: ErrNotExecutable, key: "shut/index.pl", file: "shut/index.pl", name: "/cgi-bin/shut/index.pl"},
+		{path: "/cgi-bin/static/", err: ErrNotFound},
+		{path: "/cgi-bin/static", err: ErrNotFound},
+		{path: "/cgi-bin/app/index.pl/", key: "app/index.pl", file: "app/index.pl", name: "/cgi-bin/app/index.pl", pathInfo: "/"},
 		{path: "/cgi-bin/hello.php", key: "hello.php", file: "hello.php", name: "/cgi-bin/hello.php"},
 		{path: "/cgi-bin/compat/env.pl", key: "env.pl", file: "compat/env.pl", name: "/cgi-bin/compat/env.pl"},
 		{path: "/cgi-bin/compat/compat/sub/up/env.pl/x", key: "env.pl", file: "compat/compat/sub/up/env.pl", name: "/cgi-bin/compat/compat/sub/up/env.pl", pathInfo: "/x"},
