@@ -4791,8 +4791,16 @@ sub finish_stdout {
     my $io = *main::STDOUT{IO};
     # Flushed before the check: unflushed output (PERLIO_F_WRBUF) is no
     # state of the handle, only of this request. Flushing then closing is
-    # what close alone does.
-    if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT && !tied(*main::STDOUT)) {
+    # what close alone does. A STDOUT the script left tied (to capture a
+    # widget's output, and the widget died) is flushed too, as a process's
+    # exit flushes every handle after its END blocks, under the tie: what
+    # was printed before the tie is the page's. (A tied IO's flush asks
+    # the tie for a FETCH: the tie goes first, without the UNTIE a
+    # process's exit does not call, and its object, held here, is
+    # destroyed after the flush, as at an exit.)
+    if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
+        my $tie = tied(*main::STDOUT);
+        untie_var(\*main::STDOUT, 'GLOB') if $tie;
         eval { $io->flush };
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.

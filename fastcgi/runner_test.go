@@ -422,6 +422,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_handles.pl"},
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
 	{script: "close_fails.pl"},
+	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
