@@ -2947,7 +2947,7 @@ sub interp_alias {
     return 0 if *{$g}{CODE} || *{$g}{IO} || *{$g}{FORMAT};
     my $n = 0;
     for my $ref (*{$g}{ARRAY}, *{$g}{HASH}) {
-        next unless $ref;
+        next unless defined $ref;
         return 0 unless $old->{ Scalar::Util::refaddr($ref) };
         $n++;
     }
@@ -3135,7 +3135,7 @@ sub registry_snapshot {
             my @slots;
             for my $slot (qw(SCALAR ARRAY HASH)) {
                 my $ref = $slot eq 'SCALAR' ? (ref($gv->SV) eq 'B::SPECIAL' ? undef : *{$g}{SCALAR}) : *{$g}{$slot};
-                if (!$ref) {
+                if (!defined $ref) {
                     push @slots, [$slot, undef, undef];
                     next;
                 }
@@ -3219,9 +3219,9 @@ sub restore_entry {
     my (undef, undef, undef, @slots) = @$e;
     for my $s (@slots) {
         my ($slot, $ref0, $snap) = @$s;
-        my $ref = $slot eq 'SCALAR' ? ($ref0 || *{$g}{SCALAR}) : *{$g}{$slot};
-        next unless $ref;
-        next if $ref0 && *{$g}{$slot} != $ref0;    # replaced: the check sees it
+        my $ref = $slot eq 'SCALAR' ? (defined $ref0 ? $ref0 : *{$g}{SCALAR}) : *{$g}{$slot};
+        next unless defined $ref;
+        next if defined $ref0 && Scalar::Util::refaddr(*{$g}{$slot}) != Scalar::Util::refaddr($ref0);    # replaced: the check sees it
         # Nothing to put back (the usual case) is seen before B is asked.
         if ($slot eq 'SCALAR') {
             next if tied $$ref || Scalar::Util::readonly($$ref);
@@ -3809,11 +3809,23 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
         WRAP WARN PROGNAME)),
     'CGI::LIST_CONTEXT_WARN',
     (map { "Term::ANSIColor::$_" } qw(AUTORESET EACHLINE)),
-    'File::Find::prune', 'Getopt::Long::order',
+    'File::Find::prune',
+    # Class settings a script changes by a call, not by name, for one
+    # request: Getopt::Long::Configure(qw(pass_through)),
+    # Math::BigFloat->accuracy(5) (a money page's rounding), IE's
+    # C:\ upload names through fileparse_set_fstype('MSWin32').
+    (map { "Getopt::Long::$_" } qw(order autoabbrev getopt_compat ignorecase bundling passthrough
+        genprefix gnu_compat auto_help auto_version longprefix debug)),
+    (map { my $c = $_; map { "${c}::$_" } qw(accuracy precision div_scale round_mode upgrade downgrade) }
+        qw(Math::BigInt Math::BigFloat)),
+    'File::Basename::Fileparse_fstype', 'File::Basename::Fileparse_igncase',
     # (CGI::Session->name('APPSID') sets the class's cookie name: the
-    # next user's session would be looked for under it.)
-    'CGI::Session::NAME', 'CGI::Session::IP_MATCH',
+    # next user's session would be looked for under it. Its errstr, set
+    # by a load that failed (a corrupt session file), makes every later
+    # load fail: only new() clears it.)
+    'CGI::Session::NAME', 'CGI::Session::IP_MATCH', 'CGI::Session::errstr',
 ), ['@', 'CGI::Carp::WARNINGS'];
+my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 
 # snapshot_watched saves the watched module globals that exist now. A
 # tied one is the module's to set ($DBI::errstr croaks on a store). A glob
@@ -3859,14 +3871,18 @@ sub snapshot_watched {
                 push @snap, [\*{$g}, '*', *{$g}{CODE}];
                 next;
             }
+            # (Never asked as a boolean: a module's variable may be
+            # blessed, Math::BigFloat's $round_mode is its tie object, and
+            # its overloaded bool dies.)
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
-            if (!$ref) {
+            if (!defined $ref) {
                 # (The glob is there for another of its variables.)
                 push @snap, absent_entry($pkg, $v) if $v->[2];
                 next;
             }
             if ($sigil eq '$') {
-                next if ref($ref) ne 'SCALAR' && ref($ref) ne 'REF';
+                my $type = Scalar::Util::reftype($ref);
+                next if $type ne 'SCALAR' && $type ne 'REF';
                 next if tied $$ref;
             } else {
                 next if $sigil eq '@' ? tied @$ref : tied %$ref;
@@ -4096,7 +4112,7 @@ sub restore_watched {
             my $g = $h->{$name};
             next unless defined $g && ref(\$g) eq 'GLOB';
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
-            next unless $ref && !($lib && is_empty($ref, $sigil));
+            next unless defined $ref && !($lib && is_empty($ref, $sigil));
             @$s = ($ref, $sigil, undef, $file, $pkg, $sigil eq '$' ? $name : "$sigil$name");
         } elsif ($s->[1] ne '$' && $s->[1] ne '@' && $s->[1] ne '%') {
             next;
@@ -4194,6 +4210,8 @@ our $TAIL;          # the wrapper's text after the script's code, until perl rea
 our $TAIL_AT;       # [file, line] where perl read it: the script's code was all read
 our $DIED;          # [$@, message, the script's handler called] of the last die while compiling
 our $CHAIN;         # [the script's __DIE__ handler], replaced by the hook where its code ends
+our $IN_WARN_CHAIN; # the compile filter calls the handler before it, for a handler chained to it
+our %DIAG_SEEN;     # the warnings diagnostics' warn_trap has passed on to the compile filter
 our $PARSE_DIE;     # dies in the script's file (compile_script)
 
 sub hook {
@@ -4306,11 +4324,37 @@ sub compile_script {
     # Not `local @INC`: `use lib` in the script must outlive the compilation.
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
+    my $self;
     my $filter = sub {
         return if $_[0] =~ /^Variable "[^"]+" will not stay shared at /;
         return if $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
-        if (ref $prev eq 'CODE') { $prev->(@_) } else { print STDERR $_[0] }
+        # Called by a handler chained to it (one a module installed as the
+        # script compiled, which calls the handler it found there): this
+        # filter stands for what was there before it. It calls that
+        # handler, unless it is the one calling (under perlrun the next
+        # compilation finds diagnostics' warn_trap there, and each would
+        # call the other for ever). diagnostics' warn_trap has printed the
+        # warning the first time the process saw it (explained, if perl
+        # documents it), and prints nothing for a repeat of a documented
+        # one: a new process would explain it at every request, so that
+        # repeat is printed plain (diag_known).
+        my $cur = $SIG{__WARN__};
+        if (!(ref $cur eq 'CODE' && $self && $cur == $self)) {
+            if (ref $prev eq 'CODE' && !(ref $cur eq 'CODE' && $prev == $cur) && !$IN_WARN_CHAIN) {
+                local $IN_WARN_CHAIN = 1;
+                return $prev->(@_);
+            }
+            if (ref $cur eq 'CODE' && defined &diagnostics::warn_trap && $cur == \&diagnostics::warn_trap) {
+                (my $w = $_[0]) =~ s/(\.\s*)?\n+\z//;
+                return unless $DIAG_SEEN{$w}++ && diag_known($w);
+            }
+        } elsif (ref $prev eq 'CODE') {
+            return $prev->(@_);
+        }
+        print STDERR $_[0];
     };
+    $self = $filter;
+    Scalar::Util::weaken($self);
     # (Only under -w, or `use v5.36` and later, which enable warnings
     # without warnings::import: `use warnings` has its categories turned
     # off in the script's scopes instead, and a BEGIN block of such a
@@ -4403,6 +4447,23 @@ sub parse_end_errors {
         last;
     }
     return $err . "Execution of $SCRIPT aborted due to compilation errors.\n";
+}
+
+# diag_known tells whether diagnostics knows the warning w (its text
+# without the final period and newline): it finds it in perldiag as its
+# splainthis does, the "at FILE line N" part and what follows dropped.
+sub diag_known {
+    local $_ = $_[0];
+    s/, <.*?> (?:line|chunk).*$//;
+    my @secs = split / at /;
+    return 0 unless @secs;
+    $_ = shift @secs;
+    for my $s (@secs) {
+        last if $s =~ /.+? (?:line|chunk) \d+/;
+        $_ .= " at $s";
+    }
+    s/^\((.*)\)$/$1/;
+    return defined &diagnostics::transmo && eval { diagnostics::transmo() } ? 1 : 0;
 }
 
 # compile_die is the __DIE__ hook while the script compiles: it keeps
@@ -6180,11 +6241,14 @@ sub setup {
     # set, cost nothing then.)
     my (%w, %by_pkg);
     my %src = map { ("$_->[0]$_->[1]" => 1) } @$watch;
+    # (A known global that its module makes only as it sets it, through a
+    # symbolic reference, CGI::Session's errstr, is marked too for a
+    # script that names its module.)
     for my $v (@KNOWN_GLOBALS, @$watch) {
         my ($sigil, $full) = @$v;
         next if $w{"$sigil$full"}++ || keys %w > 400;
         my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
-        push @{ $by_pkg{$pkg} }, [$sigil, $name, $src{"$sigil$full"}];
+        push @{ $by_pkg{$pkg} }, [$sigil, $name, $src{"$sigil$full"} || ($KNOWN_MADE{$full} && $named->{$pkg})];
     }
     @WATCH = map { [$_, $by_pkg{$_}, scalar grep { $_->[2] } @{ $by_pkg{$_} }] } sort keys %by_pkg;
 

@@ -423,6 +423,8 @@ var runnerCorpus = []runnerCase{
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
 	{script: "close_fails.pl"},
 	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
+	{script: "session_load_fails.pl", query: "step%d", requests: 4, module: "CGI::Session"},
+	{script: "module_class_settings.pl", query: "step%d", requests: 4},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
@@ -993,6 +995,41 @@ func TestRunner_FailedModuleLoadsAgain(t *testing.T) {
 				got = r.do(t, c, runnerParams(script, "GET", "", "", env), "")
 				if want := "Content-Type: text/plain\n\nname=myapp loads=1\n"; got.status != 0 || string(got.out) != want || len(got.stderr) != 0 {
 					t.Errorf("request %d, the file back: status %d, %q, stderr %q; want %q and nothing on stderr", i, got.status, got.out, got.stderr, want)
+				}
+			}
+		})
+	}
+}
+
+// TestRunner_DiagnosticsWarnsOnce: a -w script with `use diagnostics`
+// has each warning logged once, as in a CGI process, in every level
+// (explained the first time: diagnostics explains a warning once per
+// process, and the worker is one process).
+// diagnostics' handler chains to the handler it found at its import, the
+// runner's compile-time filter of the wrapper's own warnings: that logged
+// each warning twice, and under perlrun, whose next compilation found
+// diagnostics' handler there, the two called each other for ever (the
+// request hung until its timeout, the worker growing).
+func TestRunner_DiagnosticsWarnsOnce(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/diagnostics.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i := 1; i <= 3; i++ {
+				got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+				n, own := 0, 0
+				for _, l := range got.stderr {
+					if strings.HasPrefix(l, "Use of uninitialized value $name in concatenation") {
+						n++
+					}
+					if l == "a note of the script's own" {
+						own++
+					}
+				}
+				if got.status != 0 || string(got.out) != "Content-type: text/plain\n\nHello, \n" || n != 1 || own != 1 {
+					t.Errorf("request %d: status %d, %q, perl's warning logged %d times and the script's %d (want once each); stderr %q", i, got.status, got.out, n, own, got.stderr)
 				}
 			}
 		})
