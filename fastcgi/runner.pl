@@ -99,6 +99,9 @@
 #      all handlers first tells whether anything changed), alarm(0) and
 #      the CPU-time interval timers (setitimer's ITIMER_VIRTUAL and
 #      ITIMER_PROF, disarm_itimers: before the script's handlers go),
+#      the signal mask (restore_sigmask, for scripts whose source names
+#      sigprocmask or SigSet; the signals it left pending are discarded
+#      first),
 #      the priority (restore_nice, for scripts whose source names
 #      setpriority or nice: one that cannot be raised again retires the
 #      worker after the request), umask, @INC, select(STDOUT), fds
@@ -375,7 +378,9 @@
 # interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale
 #  state             (set by the script, a library or a module), are put
 #                    back after every request (restore_interpreter); the
-#                    signal mask too for scripts that call sigprocmask. A
+#                    signal mask too for scripts that call sigprocmask,
+#                    the signals it left pending discarded first, as a
+#                    process's exit loses them (restore_sigmask). A
 #                    script starts where no regex matched and no stat was
 #                    done; a glob assignment to STDIN/STDOUT/STDERR is
 #                    undone (restore_std_globs).
@@ -457,10 +462,13 @@
 # Signal handlers    %SIG is restored after every request to its state after
 #                    the script's compilation (so a module's load-time
 #                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
-#                    alarm(0), and Time::HiRes's CPU-time timers stopped
-#                    (their SIGVTALRM or SIGPROF, the script's blocked
-#                    signals held back, dropped: drop_timer_signals), as
-#                    a process's exit ends them. While a script that
+#                    alarm(0), and Time::HiRes's CPU-time timers stopped,
+#                    as a process's exit ends them; the signal mask of a
+#                    script that calls sigprocmask put back, and what it
+#                    held back discarded (a SIGPIPE, a
+#                    timer's signal, one the script sent itself: it would
+#                    kill the worker once unblocked; restore_sigmask).
+#                    While a script that
 #                    names signals (SIG, kill, sigtrap, sigaction) runs,
 #                    %SIG is what a fresh process has: $SIG{TERM} undef
 #                    (the default: a TERM, `kill TERM => $$` included, ends
@@ -699,6 +707,7 @@ our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between request
 our $UMASK;
 our %INTERP0;             # restore_interpreter's values, from the runner's start
 our $SIGMASK0;            # the signal mask at start, for scripts that change it
+our @SIG_NUM_NAME;        # a name in %SIG of each signal number
 our $NICE0;               # the priority at start, for scripts that may change it (restore_nice)
 our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
@@ -4728,6 +4737,17 @@ sub probe_memfd {
     return $link =~ m{^/memfd:menshen-probe} ? $nr : 0;
 }
 
+# signal_names takes note of a name in %SIG for each signal number
+# (restore_sigmask).
+sub signal_names {
+    require Config;
+    my @num = split ' ', $Config::Config{sig_num} // '';
+    my @name = split ' ', $Config::Config{sig_name} // '';
+    for my $i (0 .. $#num) {
+        $SIG_NUM_NAME[$num[$i]] //= $name[$i] if $num[$i] && exists $SIG{$name[$i]};
+    }
+}
+
 # layer_sig describes a handle's PerlIO state: its layers with their
 # arguments and flags (EOF, error, utf8, buffer in use...). A handle whose
 # signature is the one it had when new is, as far as a script can tell,
@@ -5354,10 +5374,7 @@ sub run_request {
     umask($UMASK);
     restore_nice() if defined $NICE0;
     restore_interpreter();
-    if ($SIGMASK0) {
-        drop_timer_signals() if @ITIMERS;
-        POSIX::sigprocmask(POSIX::SIG_SETMASK(), $SIGMASK0);
-    }
+    restore_sigmask() if $SIGMASK0;
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
@@ -5401,18 +5418,27 @@ sub disarm_itimers {
     $set->($_, 0) for @which;
 }
 
-# drop_timer_signals discards a SIGVTALRM or SIGPROF that the script's
-# blocked signals (sigprocmask) held back, its timer having expired
-# meanwhile: unblocked now, with the default action back, it would kill
-# the worker, where a CGI process's exit loses it. Setting a pending
-# signal to be ignored discards it.
-sub drop_timer_signals {
+# restore_sigmask puts back the signal mask the worker started with. A
+# signal the request blocked and left pending (SIGPIPE from a write to a
+# pipe with no reader, a USR1 or ALRM it sent itself, a CPU-time timer's
+# SIGVTALRM) is discarded first, while still blocked: unblocked now, with
+# %SIG back to the defaults, it would kill the worker after the answer
+# (the next request a 502), where a CGI process exits with it pending and
+# nothing happens. Setting a pending signal to be ignored discards it;
+# `local` then gives it back the handler restore_sigs set. Not SIGTERM:
+# the runner's handler has it (the gateway's stop, held back by the
+# script's mask, ends the worker after this request). Nor what the
+# worker's own mask blocks: it stays pending as it was.
+sub restore_sigmask {
     my $pending = POSIX::SigSet->new;
-    POSIX::sigpending($pending) or return;
-    for my $sig (['VTALRM', POSIX::SIGVTALRM()], ['PROF', POSIX::SIGPROF()]) {
-        next unless $pending->ismember($sig->[1]) && !$SIGMASK0->ismember($sig->[1]);
-        local $SIG{$sig->[0]} = 'IGNORE';
+    if (POSIX::sigpending($pending)) {
+        for my $n (1 .. $#SIG_NUM_NAME) {
+            my $name = $SIG_NUM_NAME[$n];
+            next unless defined $name && $name ne 'TERM' && $pending->ismember($n) && !$SIGMASK0->ismember($n);
+            local $SIG{$name} = 'IGNORE';
+        }
     }
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $SIGMASK0);
 }
 
 # restore_interpreter puts back what a request may change in the
@@ -6292,6 +6318,7 @@ sub setup {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    signal_names();
     # A real-time signal no script uses carries exits out of evals.
     ($EXIT_SIG) = grep { $_ eq 'RTMAX' } keys %SIG;
     # end_kids needs the group to be the runner's own (else it would kill

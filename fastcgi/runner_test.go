@@ -567,6 +567,8 @@ var runnerCorpus = []runnerCase{
 	{script: "itimer.pl", query: "%d"},
 	{script: "itimer_blocked.pl", query: "%d"},
 	{script: "nice.pl"},
+	{script: "signal_pending.pl", query: "pipe%d"},
+	{script: "signal_pending.pl", query: "usr%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
