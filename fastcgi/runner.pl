@@ -99,9 +99,8 @@
 #      all handlers first tells whether anything changed), alarm(0) and
 #      the CPU-time interval timers (setitimer's ITIMER_VIRTUAL and
 #      ITIMER_PROF, disarm_itimers: before the script's handlers go),
-#      the signal mask (restore_sigmask, for scripts whose source names
-#      sigprocmask or SigSet; the signals it left pending are discarded
-#      first),
+#      the signal mask (restore_sigmask: one rt_sigprocmask tells whether
+#      it changed; the signals it left pending are discarded first),
 #      the priority (restore_nice, for scripts whose source names
 #      setpriority or nice: one that cannot be raised again retires the
 #      worker after the request), umask, @INC, select(STDOUT), fds
@@ -378,9 +377,10 @@
 # interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale
 #  state             (set by the script, a library or a module), are put
 #                    back after every request (restore_interpreter); the
-#                    signal mask too for scripts that call sigprocmask,
-#                    the signals it left pending discarded first, as a
-#                    process's exit loses them (restore_sigmask). A
+#                    signal mask too, whatever changed it (the script, a
+#                    library, a module: restore_sigmask), the signals it
+#                    left pending discarded first, as a process's exit
+#                    loses them. A
 #                    script starts where no regex matched and no stat was
 #                    done; a glob assignment to STDIN/STDOUT/STDERR is
 #                    undone (restore_std_globs).
@@ -463,9 +463,8 @@
 #                    the script's compilation (so a module's load-time
 #                    handlers, e.g. CGI::Carp's __WARN__, stay as in CGI);
 #                    alarm(0), and Time::HiRes's CPU-time timers stopped,
-#                    as a process's exit ends them; the signal mask of a
-#                    script that calls sigprocmask put back, and what it
-#                    held back discarded (a SIGPIPE, a
+#                    as a process's exit ends them; the signal mask put
+#                    back, and what it held back discarded (a SIGPIPE, a
 #                    timer's signal, one the script sent itself: it would
 #                    kill the worker once unblocked; restore_sigmask).
 #                    While a script that
@@ -706,7 +705,9 @@ our $SINK;                # what the via layers of STDOUT/STDERR sit on (never w
 our ($IDLE_IN, $IDLE_OUT, $IDLE_ERR);   # the handles 0/1/2 have between requests
 our $UMASK;
 our %INTERP0;             # restore_interpreter's values, from the runner's start
-our $SIGMASK0;            # the signal mask at start, for scripts that change it
+our $SIGMASK0;            # the signal mask at start (a POSIX::SigSet), undef if unknown
+our $SIGMASK_NR;          # rt_sigprocmask's system call number, 0: ask POSIX (sigmask_setup)
+our ($MASK_NOW, $MASK_RAW0);   # the mask as asked after a request, and at start in that form
 our @SIG_NUM_NAME;        # a name in %SIG of each signal number
 our $NICE0;               # the priority at start, for scripts that may change it (restore_nice)
 our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
@@ -4737,6 +4738,36 @@ sub probe_memfd {
     return $link =~ m{^/memfd:menshen-probe} ? $nr : 0;
 }
 
+# sigmask_setup takes note of the signal mask the worker starts with, which
+# every request gets back (restore_sigmask). After a request the mask is
+# read with rt_sigprocmask itself (a NULL set: only the old mask is read)
+# into a preallocated 8-byte buffer, on the platforms whose system call
+# number is known here (the kernel's tables: x86_64 14, i386 175, the
+# generic table of aarch64, riscv64 and loongarch64 135) and where it
+# reads what POSIX::sigprocmask does; elsewhere into a preallocated
+# POSIX::SigSet, zeroed first, so that the bytes the C library leaves
+# alone compare equal.
+sub sigmask_setup {
+    my $mask = zeroed_sigset();
+    return unless POSIX::sigprocmask(POSIX::SIG_BLOCK(), undef, $mask);
+    $SIGMASK0 = $mask;
+    require Config;
+    my $arch = $^O eq 'linux' ? $Config::Config{archname} // '' : '';
+    my $nr = $arch =~ /^x86_64/ ? 14 : $arch =~ /^i[3-6]86/ ? 175
+        : $arch =~ /^(?:aarch64|riscv64|loongarch64)/ ? 135 : 0;
+    if ($nr) {
+        my ($now, $raw0) = ("\0" x 8, "\0" x 8);
+        my $ok = eval { local $SIG{SYS} = 'IGNORE'; syscall($nr, 0, 0, $now, 8) == 0 && syscall($nr, 0, 0, $raw0, 8) == 0 };
+        if ($ok && $raw0 eq substr($$SIGMASK0, 0, 8)) {
+            ($SIGMASK_NR, $MASK_NOW, $MASK_RAW0) = ($nr, $now, $raw0);
+            return;
+        }
+    }
+    $SIGMASK_NR = 0;
+    $MASK_NOW = zeroed_sigset();
+    POSIX::sigprocmask(POSIX::SIG_BLOCK(), undef, $MASK_NOW) or undef $SIGMASK0;
+}
+
 # signal_names takes note of a name in %SIG for each signal number
 # (restore_sigmask).
 sub signal_names {
@@ -4746,6 +4777,14 @@ sub signal_names {
     for my $i (0 .. $#num) {
         $SIG_NUM_NAME[$num[$i]] //= $name[$i] if $num[$i] && exists $SIG{$name[$i]};
     }
+}
+
+# zeroed_sigset makes an empty POSIX::SigSet all of whose bytes are 0
+# (sigemptyset clears only the part the C library uses).
+sub zeroed_sigset {
+    my $set = POSIX::SigSet->new;
+    vec($$set, $_, 8) = 0 for 0 .. length($$set) - 1;
+    return $set;
 }
 
 # layer_sig describes a handle's PerlIO state: its layers with their
@@ -5374,7 +5413,15 @@ sub run_request {
     umask($UMASK);
     restore_nice() if defined $NICE0;
     restore_interpreter();
-    restore_sigmask() if $SIGMASK0;
+    # The signal mask is a process's: what the request blocked (the
+    # script's sigprocmask, a library's, a module's) would stay blocked
+    # for every later request, its programs, and the gateway's SIGTERM.
+    # Seen whatever changed it, with one system call (rt_sigprocmask
+    # reading the mask into a buffer, a string comparison); only a
+    # changed mask costs more (restore_sigmask).
+    restore_sigmask() if $SIGMASK_NR
+        ? syscall($SIGMASK_NR, 0, 0, $MASK_NOW, 8) || $MASK_NOW ne $MASK_RAW0
+        : $SIGMASK0 && (!POSIX::sigprocmask(POSIX::SIG_BLOCK(), undef, $MASK_NOW) || $$MASK_NOW ne $$SIGMASK0);
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
         if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
@@ -6232,13 +6279,7 @@ sub setup {
     }
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
     $UNDEF_SUB = $scan =~ /\bundef\s*\(?\s*&/ ? 1 : 0;
-    # The signal mask is a process's: a script that blocks signals
-    # (sigprocmask) has it put back after each request.
-    if ($scan =~ /\bsigprocmask\b|\bSigSet\b/) {
-        $SIGMASK0 = POSIX::SigSet->new;
-        POSIX::sigprocmask(POSIX::SIG_BLOCK(), POSIX::SigSet->new, $SIGMASK0) or undef $SIGMASK0;
-    }
-    # So is its priority: a script that lowers it (setpriority,
+    # The priority is a process's: a script that lowers it (setpriority,
     # POSIX::nice) has it put back after each request (restore_nice).
     $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice)\b/;
     my ($named, $declared, $watch) = named_globals($scan);
@@ -6319,6 +6360,7 @@ sub setup {
 
     $MEMFD = probe_memfd();
     signal_names();
+    sigmask_setup();
     # A real-time signal no script uses carries exits out of evals.
     ($EXIT_SIG) = grep { $_ eq 'RTMAX' } keys %SIG;
     # end_kids needs the group to be the runner's own (else it would kill

@@ -569,6 +569,7 @@ var runnerCorpus = []runnerCase{
 	{script: "nice.pl"},
 	{script: "signal_pending.pl", query: "pipe%d"},
 	{script: "signal_pending.pl", query: "usr%d"},
+	{script: "sigmask_lib.pl", query: "n=%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
