@@ -352,8 +352,19 @@ var hazards = []hazard{
 	{re: regexp.MustCompile(`\bCORE::GLOBAL::`), reason: "overrides CORE::GLOBAL functions"},
 	{re: regexp.MustCompile(`(?m)(?:^|[;}\s])(?:INIT|CHECK)\s*\{`), reason: "has INIT or CHECK blocks, which never run in a persistent interpreter"},
 	{re: regexp.MustCompile(`(?m)\bPOSIX::setsid\b|` + call(`setsid`) + `|` + call(`setpgrp`)), reason: "starts a new session or process group"},
-	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|\bPOSIX::set[ug]id\b|` + call(`chroot`)), reason: "changes the process's user, group or root"},
+	// The ids as perl's variables ($> = ..., a list assignment such as
+	// `($<, $>) = ...`), POSIX's setuid and setgid (imported too: `use
+	// POSIX` exports them), Privileges::Drop, chroot. (A worker started as
+	// root also checks its ids and root after each request: restore_ids.)
+	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|` + idListAssign + `|\bPOSIX::set[ug]id\b|` + call(`set[ug]id`) +
+		`|\bPrivileges::Drop\b|` + call(`chroot`)), reason: "changes the process's user, group or root"},
 }
+
+// idListAssign matches a list assignment to one of the id variables:
+// `($>) = (65534)`, `local ($<, $>) = ($>, $<)`. Inside the parentheses:
+// $< $> $( $) themselves, or anything but a parenthesis, `;` or `=` (so
+// that `($> == 0)`, a comparison, is none).
+const idListAssign = `\((?:\$[<>()]|[^();=])*\$[<>()](?:\$[<>()]|[^();=])*\)\s*=[^=~>]`
 
 func perlHazard(code []byte) string {
 	for _, h := range hazards {

@@ -103,11 +103,13 @@
 #      it changed; the signals it left pending are discarded first),
 #      the priority (restore_nice, for scripts whose source names
 #      setpriority or nice: one that cannot be raised again retires the
-#      worker after the request), umask, @INC, select(STDOUT), fds
-#      0/1/2, the module globals listed in WATCHED GLOBALS below. Package
-#      filehandles the script left open are closed (flushing them,
-#      releasing flocks) as the exit of a CGI process would. CGI.pm,
-#      when loaded, gets CGI::initialize_globals().
+#      worker after the request), the ids and root directory of a worker
+#      started as root (restore_ids: ids that cannot be put back, a
+#      setuid, and any chroot retire it the same way), umask, @INC,
+#      select(STDOUT), fds 0/1/2, the module globals listed in WATCHED
+#      GLOBALS below. Package filehandles the script left open are
+#      closed (flushing them, releasing flocks) as the exit of a CGI
+#      process would. CGI.pm, when loaded, gets CGI::initialize_globals().
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
 # script. After a request each one is kept for the next when it is still the
@@ -710,6 +712,7 @@ our $SIGMASK_NR;          # rt_sigprocmask's system call number, 0: ask POSIX (s
 our ($MASK_NOW, $MASK_RAW0);   # the mask as asked after a request, and at start in that form
 our @SIG_NUM_NAME;        # a name in %SIG of each signal number
 our $NICE0;               # the priority at start, for scripts that may change it (restore_nice)
+our @IDS0;                # a root worker's ids ($< $> $( $)) and root (dev, ino of /) at start (restore_ids)
 our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
 our @FH_GLOBS;            # [package, name] of the bareword handles the script opens
@@ -5412,6 +5415,7 @@ sub run_request {
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
     restore_nice() if defined $NICE0;
+    restore_ids() if @IDS0;
     restore_interpreter();
     # The signal mask is a process's: what the request blocked (the
     # script's sigprocmask, a library's, a module's) would stay blocked
@@ -5428,7 +5432,9 @@ sub run_request {
             switch_to_perlrun($why);
         }
     }
-    prepare_next();
+    # (Not for a worker that ends: restore_ids may have left it in
+    # another root, where the script's directory is not.)
+    prepare_next() unless $TERM;
     return $status;
 }
 
@@ -5443,6 +5449,36 @@ sub restore_nice {
     my $now = getpriority(0, 0);
     return if $now == $NICE0 || setpriority(0, 0, $NICE0);
     logmsg("the script changed the worker's priority (nice $NICE0 -> $now) and it cannot be put back ($!): this worker ends after this request");
+    $TERM = 1;
+}
+
+# restore_ids puts back the user and group ids and the root directory
+# of a worker started as root, when the request changed them: a library's
+# `$> = 65534`, an imported setuid, a chroot would hold for every later
+# request and the programs it runs (one user's request served as
+# another's), where a CGI process's die with it. (Classify serves the
+# scripts whose own source does that per request.) Ids can be put back
+# while the real or saved uid is still 0 (a seteuid: root's effective
+# uid first, which the others need); not after a setuid, which drops
+# them all. A changed root is never undone: that would take a descriptor
+# of the old one, which a jailed script could use to get out too. Then
+# this worker serves no other request: it ends as in restore_nice, after
+# the answer and before reading another record. Other workers pay one
+# test; a root worker seven system calls (the ids, one stat of /).
+sub restore_ids {
+    my ($dev, $ino) = stat '/';
+    return if $< == $IDS0[0] && $> == $IDS0[1] && $( eq $IDS0[2] && $) eq $IDS0[3]
+        && $dev == $IDS0[4] && $ino == $IDS0[5];
+    my $was = "uid $<, euid $>, gid $(, egid $), root $dev:$ino";
+    if ($dev == $IDS0[4] && $ino == $IDS0[5]) {
+        $> = 0 if $> != 0;
+        $) = $IDS0[3] if $) ne $IDS0[3];
+        $( = $IDS0[2] + 0 if $( ne $IDS0[2];
+        $< = $IDS0[0] if $< != $IDS0[0];
+        $> = $IDS0[1] if $> != $IDS0[1];
+        return if $< == $IDS0[0] && $> == $IDS0[1] && $( eq $IDS0[2] && $) eq $IDS0[3];
+    }
+    logmsg("the script changed the worker's user, group or root ($was; at start uid $IDS0[0], euid $IDS0[1], gid $IDS0[2], egid $IDS0[3], root $IDS0[4]:$IDS0[5]) and it cannot be put back: this worker ends after this request");
     $TERM = 1;
 }
 
@@ -6282,6 +6318,9 @@ sub setup {
     # The priority is a process's: a script that lowers it (setpriority,
     # POSIX::nice) has it put back after each request (restore_nice).
     $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice)\b/;
+    # So are a root worker's ids and root directory (restore_ids): one
+    # that is not root cannot change them.
+    @IDS0 = ($<, $>, $(, $), (stat '/')[0, 1]) if $< == 0 || $> == 0;
     my ($named, $declared, $watch) = named_globals($scan);
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;

@@ -938,6 +938,59 @@ func TestRunner_NiceRetires(t *testing.T) {
 	}
 }
 
+// TestRunner_IdsRestored: a worker started as root whose request gave up
+// root through a library (the script's own source shows none of it, so
+// Classify keeps it in the runner) has its ids put back after the
+// request; where they cannot be (a setuid, a chroot, a list of groups
+// that was empty) it ends after the answer, with one log line: no later
+// request runs as another user, with other groups or in another root. In
+// every isolation level.
+func TestRunner_IdsRestored(t *testing.T) {
+	mustRunnerPerl(t)
+	if os.Geteuid() != 0 {
+		t.Skip("not root: only a worker started as root can change its ids or root")
+	}
+	script := mustRunnerAbs(t, "testdata/runner/special/ids.pl")
+	jail := t.TempDir()
+	// Perl's $) sets the groups only to a list that is not empty.
+	groups, err := os.Getgroups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		for _, tc := range []struct {
+			how  string
+			ends bool // the worker cannot put them back: it ends
+		}{{"seteuid", false}, {"setegid", len(groups) == 0}, {"setuid", true}, {"chroot", true}} {
+			t.Run(iso+"/"+tc.how, func(t *testing.T) {
+				t.Parallel()
+				r := startRunner(t, script, iso)
+				c := r.dial(t)
+				params := func(q string) []string { return runnerParams(script, "GET", q, "", "JAIL="+jail) }
+				first := r.do(t, c, params(""), "")
+				if res := r.do(t, c, params(tc.how), ""); res.status != 0 || !bytes.HasPrefix(res.out, first.out) {
+					t.Fatalf("the request that gives up root: %q, status %d; want it to start with %q, status 0\n%s",
+						res.out, res.status, first.out, res.stderr)
+				}
+				if tc.ends {
+					r.mustExit(t, tc.how)
+					if r.err != nil {
+						t.Errorf("exit: %v, want status 0", r.err)
+					}
+					r.waitLog(t, "cannot be put back")
+					return
+				}
+				if again := r.do(t, c, params(""), ""); !bytes.Equal(again.out, first.out) {
+					t.Errorf("the next request: %q, want %q", again.out, first.out)
+				}
+				if n := r.countLog("cannot be put back"); n != 0 {
+					t.Errorf("%d log lines say the ids cannot be put back", n)
+				}
+			})
+		}
+	}
+}
+
 // TestRunner_RegistryCompilesOnce: in registry mode the second request
 // does not compile the script again (its BEGIN block does not run), in
 // perlrun mode every request does.
