@@ -82,7 +82,8 @@
 #      fd_taken) gets what it prints to STDERR, and its children's stderr,
 #      until fd 2 is the pipe again; a dup of STDERR has a real descriptor
 #      of what fd 2 was (Err::PUSHED). fd 2 is the pipe again for every
-#      request.
+#      request, with the file status flags it had at start (an O_NONBLOCK
+#      a request set stays on the pipe's open file, shared by all).
 #   5. %ENV is exactly the FCGI_PARAMS, @ARGV is empty (CVE-2012-1823), $0 is
 #      the script path, the cwd the script's directory, and $/ $\ $, $" $;
 #      $| $@ $! $? $^W $^T $_ are fresh; srand() reseeds.
@@ -800,6 +801,7 @@ our $KIDS;                # the runner leads its process group and /proc is its 
 our $PID_MARK;            # the last pid allocated before the request's first fork (end_kids)
 our ($DEVNULL_FD, $LOG_FD);
 our $LOG_LINK;            # what /proc/self/fd says of the gateway's pipe (fd_taken)
+our $LOG_FL;              # the gateway's pipe's file status flags at start (reset_fds)
 our $FD2_ASKED;           # STDERR's descriptor was asked this request: fd 2 may have been reopened
 our @SYS_OUT;             # [handle, "pipe:[ino]"] of system() output pipes a process may still hold
 
@@ -4990,6 +4992,16 @@ sub reset_fds {
         close($err) if $err;
     }
     POSIX::dup2($LOG_FD, 2);
+    # fd 2 is one open file (the gateway's pipe) for the worker's life:
+    # its status flags are every later request's, and its programs'. An
+    # O_NONBLOCK the request set (STDERR->blocking(0), what an event loop
+    # does to the handles it watches, or a program it ran) would make a
+    # later request's program lose stderr lines to EAGAIN, where each CGI
+    # process has a pipe of its own. Asked every request (one fcntl): a
+    # module or a program can set it, and what a script loads says
+    # nothing (IO::Handle and Fcntl are the runner's own).
+    my $fl = fcntl($LOG, Fcntl::F_GETFL(), 0);
+    fcntl($LOG, Fcntl::F_SETFL(), $LOG_FL) if defined $fl && $fl != $LOG_FL;
     *main::STDERR = *$IDLE_ERR{IO};
     *main::STDOUT = *$IDLE_OUT{IO};
     select(*main::STDOUT);
@@ -6250,6 +6262,7 @@ sub setup {
         or die "menshen-runner: push the fork sentinel layer: $!\n";
     open($LOG, '>&', \*STDERR) or die "menshen-runner: dup stderr: $!\n";
     $LOG_FD = fileno($LOG);
+    $LOG_FL = fcntl($LOG, Fcntl::F_GETFL(), 0) // 0;
     $LOG_LINK = readlink("/proc/self/fd/$LOG_FD");
     $LOG->autoflush(1);
     open($LISTEN, '+<&', \*STDIN) or die "menshen-runner: dup listener: $!\n";  # fd >= 3, close-on-exec

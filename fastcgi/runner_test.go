@@ -570,6 +570,7 @@ var runnerCorpus = []runnerCase{
 	{script: "signal_pending.pl", query: "pipe%d"},
 	{script: "signal_pending.pl", query: "usr%d"},
 	{script: "sigmask_lib.pl", query: "n=%d"},
+	{script: "stderr_nonblock.pl", query: "%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
