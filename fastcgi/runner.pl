@@ -103,13 +103,13 @@
 #      the signal mask (restore_sigmask: one rt_sigprocmask tells whether
 #      it changed; the signals it left pending are discarded first),
 #      the priority (restore_nice, for scripts whose source names
-#      setpriority or nice: one that cannot be raised again retires the
-#      worker after the request), the ids and root directory of a worker
-#      started as root (restore_ids: ids that cannot be put back, a
-#      setuid, and any chroot retire it the same way), umask, @INC,
-#      select(STDOUT), fds 0/1/2, the module globals listed in WATCHED
-#      GLOBALS below. Package filehandles the script left open are
-#      closed (flushing them, releasing flocks) as the exit of a CGI
+#      setpriority, nice or renice: one that cannot be raised again
+#      retires the worker after the request), the ids and root directory
+#      of a worker started as root (restore_ids: ids that cannot be put
+#      back, a setuid, and any chroot retire it the same way), umask,
+#      @INC, select(STDOUT), fds 0/1/2, the module globals listed in
+#      WATCHED GLOBALS below. Package filehandles the script left open
+#      are closed (flushing them, releasing flocks) as the exit of a CGI
 #      process would. CGI.pm, when loaded, gets CGI::initialize_globals().
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
@@ -5451,12 +5451,12 @@ sub run_request {
 }
 
 # restore_nice puts back the worker's priority (its nice value) when the
-# request changed it (setpriority, POSIX::nice): it would hold for every
-# later request and the programs they run, where a CGI process's dies
-# with it. A process without CAP_SYS_NICE cannot raise it again (EACCES):
-# then this worker serves no other request. It ends as after a SIGTERM
-# between requests (exit 0 once the connection is closed), and the
-# gateway starts a new one.
+# request changed it (setpriority, POSIX::nice, renice): it would hold
+# for every later request and the programs they run, where a CGI
+# process's dies with it. A process without CAP_SYS_NICE cannot raise
+# it again (EACCES): then this worker serves no other request. It ends
+# as after a SIGTERM between requests (exit 0 once the connection is
+# closed), and the gateway starts a new one.
 sub restore_nice {
     my $now = getpriority(0, 0);
     return if $now == $NICE0 || setpriority(0, 0, $NICE0);
@@ -6329,8 +6329,9 @@ sub setup {
     $TERM_SCRIPT = $scan =~ /\bSIG\b|\bsig(?:trap|action)\b|\bkill\b/ ? 1 : 0;
     $UNDEF_SUB = $scan =~ /\bundef\s*\(?\s*&/ ? 1 : 0;
     # The priority is a process's: a script that lowers it (setpriority,
-    # POSIX::nice) has it put back after each request (restore_nice).
-    $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice)\b/;
+    # POSIX::nice, `renice -n 5 -p $$`) has it put back after each
+    # request (restore_nice).
+    $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice|renice)\b/;
     # So are a root worker's ids and root directory (restore_ids): one
     # that is not root cannot change them.
     @IDS0 = ($<, $>, $(, $), (stat '/')[0, 1]) if $< == 0 || $> == 0;

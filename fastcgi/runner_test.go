@@ -571,6 +571,7 @@ var runnerCorpus = []runnerCase{
 	{script: "signal_pending.pl", query: "usr%d"},
 	{script: "sigmask_lib.pl", query: "n=%d"},
 	{script: "stderr_nonblock.pl", query: "%d"},
+	{script: "renice.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
