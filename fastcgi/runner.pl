@@ -377,13 +377,15 @@
 #                    (also in a package the script only calls into, filled
 #                    by do FILE, and an %INC entry no file made). `each`
 #                    iterators of package hashes go with the hash.
-# interpreter        $^A $: $^L $^I $^F $^O $^X $^R, and the C locale
+# interpreter        $^A $: $^L $^I $^F $^O $^X $^R $^P, and the C locale
 #  state             (set by the script, a library or a module), are put
 #                    back after every request (restore_interpreter); the
 #                    signal mask too, whatever changed it (the script, a
 #                    library, a module: restore_sigmask), the signals it
 #                    left pending discarded first, as a process's exit
-#                    loses them. A
+#                    loses them. The %INC entries of loaded modules that
+#                    the script's run deleted are put back (restore_inc: a
+#                    later require would load the module over itself). A
 #                    script starts where no regex matched and no stat was
 #                    done; a glob assignment to STDIN/STDOUT/STDERR is
 #                    undone (restore_std_globs).
@@ -747,6 +749,8 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
 our $INC_SEEN = -1;       # keys %INC when forget_failed_loads last looked
+our %INC_MODS;            # the module entries of %INC as a script's run began (restore_inc)
+our $INC_N = -1;          # keys %INC then
 our %COMPILE_PKG;         # the packages the last compilation of the script made (script_owned)
 our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi_pragmas)
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
@@ -2819,6 +2823,31 @@ sub forget_failed_loads {
         }
     }
     $INC_SEEN = scalar keys %INC;
+}
+
+# note_inc takes note of the module entries of %INC, as the script's run
+# begins, for restore_inc.
+sub note_inc {
+    %INC_MODS = map { is_module_key($_) && defined $INC{$_} ? ($_ => $INC{$_}) : () } keys %INC;
+    $INC_N = scalar keys %INC;
+}
+
+# restore_inc puts back the entries of loaded modules that the script's
+# run deleted from %INC (`delete $INC{'Text/Wrap.pm'}`, a forced reload
+# that never came): a later request's `use` or `require` would load the
+# module again over itself ("Subroutine wrap redefined" under -w, its
+# globals reset), where a new process loads it once. A module whose
+# package has no sub left (unloaded: Class::Unload, delete_package) is
+# loaded again, as it would be. Called when %INC has fewer entries than
+# as the run began (a key count per request); one deleted while another
+# was added is not seen.
+sub restore_inc {
+    for my $k (keys %INC_MODS) {
+        next if exists $INC{$k};
+        my $h = stash(join '::', split m{/}, substr($k, 0, -3)) or next;
+        next unless grep { my $c = entry_code($h->{$_}); $c && defined &$c } keys %$h;
+        $INC{$k} = $INC_MODS{$k};
+    }
 }
 
 # file_is tells whether path f names the file %INC knows as k.
@@ -5280,6 +5309,8 @@ sub run_request {
             # it, is watched from now on (end_file_temp).
             %inc_compiled = map { $_ => 1 } keys %INC if $perlrun && keys(%INC) != keys(%inc_before);
             file_temp_hook() if exists $INC{'File/Temp.pm'};
+            # (Taken again only when the number of entries changed.)
+            note_inc() if scalar(keys %INC) != $INC_N;
             $ok = eval { local *_ = \@ARGV; &$sub; returned_early(); 1 };
             undef $EXIT_THROW;
             if ($EXIT_ARMED) {
@@ -5310,6 +5341,7 @@ sub run_request {
         $status = run_end_blocks($status, @ends) & 255 if @ends && !$SKIP_END;
         @ends = ();
         child_exit($status) if $$ != $PID;
+        restore_inc() if scalar(keys %INC) < $INC_N;
         # What is destroyed from here on (the script's globals, its
         # file-scope lexicals), as in a process's global destruction after
         # its END blocks, sees the exit status in $? (a guard object that
@@ -5539,8 +5571,9 @@ sub restore_sigmask {
 # restore_interpreter puts back what a request may change in the
 # interpreter itself, which a new process would have as perl starts it:
 # the format accumulator and its characters ($^A $: $^L), -i's
-# extension, the highest fd kept across exec ($^F), $^O, $^X, $^R, and
-# the C locale (POSIX::setlocale; a new perl takes it from the
+# extension, the highest fd kept across exec ($^F), $^O, $^X, $^R, the
+# debugger flags ($^P: informative names for evals and anonymous subs),
+# and the C locale (POSIX::setlocale; a new perl takes it from the
 # environment it started with, as this one did).
 sub restore_interpreter {
     $^A = '' if length $^A;
@@ -5548,6 +5581,7 @@ sub restore_interpreter {
     $^L = "\f" if $^L ne "\f";
     undef $^I if defined $^I;
     undef $^R if defined $^R;
+    $^P = $INTERP0{P} if $^P != $INTERP0{P};
     $^F = $INTERP0{F} if $^F != $INTERP0{F};
     $^O = $INTERP0{O} if $^O ne $INTERP0{O};
     $^X = $INTERP0{X} if $^X ne $INTERP0{X};
@@ -6423,7 +6457,7 @@ sub setup {
         unless $KIDS;
     install_dollar_s();
     $UMASK = umask;
-    %INTERP0 = (F => $^F, O => $^O, X => $^X, locale => POSIX::setlocale(POSIX::LC_ALL()));
+    %INTERP0 = (F => $^F, O => $^O, X => $^X, P => $^P, locale => POSIX::setlocale(POSIX::LC_ALL()));
     $TERM_HANDLER = sub { $TERM = 1 };
     $SIG{TERM} = $TERM_HANDLER;
     %SIG0 = %SIG;

@@ -572,6 +572,8 @@ var runnerCorpus = []runnerCase{
 	{script: "sigmask_lib.pl", query: "n=%d"},
 	{script: "stderr_nonblock.pl", query: "%d"},
 	{script: "renice.pl"},
+	{script: "inc_delete.pl"},
+	{script: "perldb_flags.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
