@@ -356,15 +356,16 @@ var hazards = []hazard{
 	// `($<, $>) = ...`), POSIX's setuid and setgid (imported too: `use
 	// POSIX` exports them), Privileges::Drop, chroot. (A worker started as
 	// root also checks its ids and root after each request: restore_ids.)
-	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|` + idListAssign + `|\bPOSIX::set[ug]id\b|` + call(`set[ug]id`) +
+	{re: regexp.MustCompile(`(?m)\$[<>()]\s*=[^=~>]|` + idListAssign + `|\bPOSIX::set[ug]id\b|` + word(`set[ug]id`) + `\s*[$(\d]` +
 		`|\bPrivileges::Drop\b|` + call(`chroot`)), reason: "changes the process's user, group or root"},
-	// Programs that, given the script's pid ($$), change its I/O
-	// priority, limits, CPUs or scheduling, and BSD::Resource's
-	// setrlimit: in a worker that lasts (a hard limit lowered for good
-	// where it is not root). Named at all, even to run a child: the
-	// scan cannot tell which pid they get. (renice stays: the runner puts
-	// the priority back, restore_nice.)
-	{re: regexp.MustCompile(`\b(?:ionice|prlimit|taskset|chrt|setrlimit)\b`),
+	// Programs that, given the script's pid ($$, on the same line),
+	// change its I/O priority, limits, CPUs or scheduling, and
+	// BSD::Resource's setrlimit: in a worker that lasts (a hard limit
+	// lowered for good where it is not root). A pid passed through a
+	// variable is not seen; the words in prose ("the taskset tool") are
+	// no call. (renice stays: the runner puts the priority back,
+	// restore_nice.)
+	{re: regexp.MustCompile(`(?m)\b(?:ionice|prlimit|taskset|chrt)\b[^\n]*\$\$|\bsetrlimit\s*\(`),
 		reason: "names ionice, prlimit, taskset, chrt or setrlimit, which may change the process's I/O priority, limits, CPUs or scheduling for good"},
 }
 

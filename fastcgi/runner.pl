@@ -3984,6 +3984,7 @@ open STDERR, '>', '/dev/null';
 my ($s, $p, $nf, @n) = @ARGV;
 my @f = splice(@n, 0, $nf);
 $0 = $s;
+chdir $1 if $s =~ m{\A(.*)/};    # (the script's directory, as a request starts in: `require "./lib.pl"`)
 (grep { eval { require $_; 1 } } @f) or exit 1;
 no strict 'refs';
 for (@n) {
@@ -4255,7 +4256,7 @@ our $TAIL_AT;       # [file, line] where perl read it: the script's code was all
 our $DIED;          # [$@, message, the script's handler called] of the last die while compiling
 our $CHAIN;         # [the script's __DIE__ handler], replaced by the hook where its code ends
 our $IN_WARN_CHAIN; # the compile filter calls the handler before it, for a handler chained to it
-our %DIAG_SEEN;     # the warnings diagnostics' warn_trap has passed on to the compile filter
+our $DIAG_DUP;      # diagnostics' own count of each warning it has met (diag_repeat)
 our $PARSE_DIE;     # dies in the script's file (compile_script)
 
 sub hook {
@@ -4381,7 +4382,7 @@ sub compile_script {
         # warning the first time the process saw it (explained, if perl
         # documents it), and prints nothing for a repeat of a documented
         # one: a new process would explain it at every request, so that
-        # repeat is printed plain (diag_known).
+        # repeat is printed plain (diag_repeat, diag_known).
         my $cur = $SIG{__WARN__};
         if (!(ref $cur eq 'CODE' && $self && $cur == $self)) {
             if (ref $prev eq 'CODE' && !(ref $cur eq 'CODE' && $prev == $cur) && !$IN_WARN_CHAIN) {
@@ -4390,7 +4391,7 @@ sub compile_script {
             }
             if (ref $cur eq 'CODE' && defined &diagnostics::warn_trap && $cur == \&diagnostics::warn_trap) {
                 (my $w = $_[0]) =~ s/(\.\s*)?\n+\z//;
-                return unless $DIAG_SEEN{$w}++ && diag_known($w);
+                return unless diag_repeat($w) && diag_known($w);
             }
         } elsif (ref $prev eq 'CODE') {
             return $prev->(@_);
@@ -4491,6 +4492,30 @@ sub parse_end_errors {
         last;
     }
     return $err . "Execution of $SCRIPT aborted due to compilation errors.\n";
+}
+
+# diag_repeat tells whether diagnostics' warn_trap, which has just met
+# the warning w (its text without the final period and newline), had met
+# it before in this process: its own count, a file lexical of
+# diagnostics.pm (%exact_duplicate) its splainthis holds, found once
+# through B. Not found (another diagnostics): a repeat never, so that
+# nothing is printed twice.
+sub diag_repeat {
+    if (!$DIAG_DUP) {
+        my $cv = B::svref_2object(\&diagnostics::splainthis);
+        my ($names, $vals) = eval { $cv->PADLIST->ARRAY } or return 0;
+        my @n = $names->ARRAY;
+        for my $i (0 .. $#n) {
+            next unless ref $n[$i] && $n[$i]->can('PVX');
+            my $name = $n[$i]->PVX;
+            next unless defined $name && $name eq '%exact_duplicate';
+            my $h = ($vals->ARRAY)[$i];
+            $DIAG_DUP = $h->object_2svref if $h && $h->can('object_2svref');
+            last;
+        }
+        return 0 unless ref $DIAG_DUP eq 'HASH';
+    }
+    return ($DIAG_DUP->{ $_[0] } || 0) > 1;
 }
 
 # diag_known tells whether diagnostics knows the warning w (its text
@@ -4954,7 +4979,7 @@ sub finish_stdout {
     # destroyed after the flush, as at an exit.)
     if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
         my $tie = tied(*main::STDOUT);
-        untie_var(\*main::STDOUT, 'GLOB') if $tie;
+        untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
         eval { $io->flush };
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.

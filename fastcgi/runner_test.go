@@ -425,6 +425,7 @@ var runnerCorpus = []runnerCase{
 	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
 	{script: "session_load_fails.pl", query: "step%d", requests: 4, module: "CGI::Session"},
 	{script: "module_class_settings.pl", query: "step%d", requests: 4},
+	{script: "perl4_lib_chdir.pl", query: "cd%d", requests: 4},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
