@@ -967,12 +967,19 @@ func answerStatus(w http.ResponseWriter, x *exchange, code int) {
 // is the path alone, not a URL built from the client's Host.
 func redirectDirectory(w http.ResponseWriter, r *http.Request, x *exchange) {
 	loc := (&url.URL{Path: path.Clean("/"+r.URL.Path) + "/", RawQuery: r.URL.RawQuery}).String()
+	answerMoved(w, x, http.StatusMovedPermanently, loc)
+}
+
+// answerMoved answers a redirect of the gateway's own, code to loc, with
+// Apache's short document pointing there.
+func answerMoved(w http.ResponseWriter, x *exchange, code int, loc string) {
 	h := w.Header()
 	h.Set("Location", loc)
 	h.Set("Content-Type", "text/html; charset=iso-8859-1")
-	x.status = http.StatusMovedPermanently
-	w.WriteHeader(http.StatusMovedPermanently)
-	doc := "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>301 Moved Permanently</title>\n</head><body>\n<h1>Moved Permanently</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
+	x.status = code
+	w.WriteHeader(code)
+	text := http.StatusText(code)
+	doc := "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>" + strconv.Itoa(code) + " " + text + "</title>\n</head><body>\n<h1>" + text + "</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
 	if !x.head {
 		x.bytes = int64(len(doc))
 	}
@@ -996,15 +1003,7 @@ func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *
 	// err_headers_out has them.
 	addCarried(h, carriedFields(resp))
 	addCarried(h, x.carry)
-	h.Set("Location", loc)
-	h.Set("Content-Type", "text/html; charset=iso-8859-1")
-	x.status = http.StatusFound
-	w.WriteHeader(http.StatusFound)
-	doc := "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>302 Found</title>\n</head><body>\n<h1>Found</h1>\n<p>The document has moved <a href=\"" + html.EscapeString(loc) + "\">here</a>.</p>\n</body></html>\n"
-	if !x.head {
-		x.bytes = int64(len(doc))
-	}
-	_, _ = io.WriteString(w, doc)
+	answerMoved(w, x, http.StatusFound, loc)
 }
 
 // logExit logs how a script ended when that is worth knowing (non-zero exit)
