@@ -4389,10 +4389,12 @@ sub compile_script {
                 local $IN_WARN_CHAIN = 1;
                 return $prev->(@_);
             }
-            if (ref $cur eq 'CODE' && defined &diagnostics::warn_trap && $cur == \&diagnostics::warn_trap) {
-                (my $w = $_[0]) =~ s/(\.\s*)?\n+\z//;
-                return unless diag_repeat($w) && diag_known($w);
-            }
+            # Else nothing more: in a new process the handler calling
+            # found none (a script's own BEGIN-time wrapper, `$old->(@_) if
+            # $old`), and has done what there is to do.
+            return unless ref $cur eq 'CODE' && defined &diagnostics::warn_trap && $cur == \&diagnostics::warn_trap;
+            (my $w = $_[0]) =~ s/(\.\s*)?\n+\z//;
+            return unless diag_repeat($w) && diag_known($w);
         } elsif (ref $prev eq 'CODE') {
             return $prev->(@_);
         }
