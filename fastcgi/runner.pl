@@ -669,6 +669,10 @@ use Sub::Util ();
 use Socket ();
 use IO::Handle ();
 use PerlIO::via ();
+# (Loaded now: the end of a request resets $. through an in-memory handle,
+# whose layer would otherwise load there, where a -T script's taint
+# checks refuse the require and end the worker.)
+use PerlIO::scalar ();
 
 use constant {
     FCGI_VERSION_1       => 1,
