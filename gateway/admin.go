@@ -229,6 +229,18 @@ func modeKey(s *settings, name string) (string, bool) {
 			return k, true
 		}
 	}
+	// A directory named with its slash (app/, /cgi-bin/app/): its index
+	// script, which a request for it runs (route.go's dirIndex).
+	if strings.HasSuffix(name, "/") {
+		for _, k := range tries {
+			if k = strings.TrimSuffix(k, "/"); k == "" {
+				continue
+			}
+			if rt, err := resolve(s.mounts, keyPath(s, k)+"/", s.isWrapped); err == nil && rt.pathInfo == "" && s.ownerMount(rt.key) != nil {
+				return rt.key, true
+			}
+		}
+	}
 	return rel, false
 }
 

@@ -74,6 +74,33 @@ func TestMode_RawNameFirst(t *testing.T) {
 	}
 }
 
+// TestMode_DirectoryNamesItsIndex: a directory named with its slash, by
+// its path (app/) or its URL (/cgi-bin/app/), switches its index script,
+// the one a request for it runs; without the slash, or without an index
+// script, it names nothing (404).
+func TestMode_DirectoryNamesItsIndex(t *testing.T) {
+	dir := t.TempDir()
+	const hello = "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n"
+	mustWriteFile(t, filepath.Join(dir, "app", "index.pl"), hello, 0o755)
+	mustWriteFile(t, filepath.Join(dir, "bare", "x.pl"), hello, 0o755)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	for name, code := range map[string]int{"app/": 200, "/cgi-bin/app/": 200, "app": 404, "bare/": 404} {
+		resp, err := http.PostForm(admin.URL+"/mode", url.Values{"mode": {"fastcgi"}, "script": {name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != code {
+			t.Errorf("POST /mode script=%s: %d, want %d", name, resp.StatusCode, code)
+		}
+	}
+	if m := g.modes.Load().scripts; m["app/index.pl"] != ModeFastCGI || len(m) != 1 {
+		t.Errorf("modes %v, want app/index.pl switched alone", m)
+	}
+}
+
 // TestMode_ScriptsDirBeforeMount: a name without a leading slash is a path
 // under the scripts directory first (the contract's sub/report.pl), also
 // when a mount's prefix is /sub/ and holds a report.pl of its own; the
