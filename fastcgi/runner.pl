@@ -4983,10 +4983,13 @@ sub finish_stdout {
     # the tie for a FETCH: the tie goes first, without the UNTIE a
     # process's exit does not call, and its object, held here, is
     # destroyed after the flush, as at an exit.)
+    # The flush is perl's at the script's exit, not the runner's code: a
+    # layer's warning there (an :encoding layer's "does not map") is the
+    # script's to ask for with -w, not this file's `use warnings`.
     if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
         my $tie = tied(*main::STDOUT);
         untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
-        eval { $io->flush };
+        if ($^W) { eval { $io->flush } } else { no warnings; eval { $io->flush } }
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.
     if (!$OUT_DONE && out_keepable(\*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {

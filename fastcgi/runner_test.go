@@ -428,6 +428,7 @@ var runnerCorpus = []runnerCase{
 	{script: "perl4_lib_chdir.pl", query: "cd%d", requests: 4},
 	{script: "warn_chain_begin.pl"},
 	{script: "taint_read_handle.pl"},
+	{script: "encoding_unmapped.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
