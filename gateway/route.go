@@ -184,11 +184,11 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			}
 			return nil, ErrNotFound
 		}
-		fi, link, ok := m.follow(p, li)
+		fi, real, ok := m.follow(p, li)
 		if !ok {
 			return nil, ErrNotFound
 		}
-		linked = linked || link
+		linked = linked || real != ""
 		switch {
 		case fi.IsDir():
 			if loop, ok := loopKey(m, dir, p, li); ok {
@@ -201,7 +201,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		case !fi.Mode().IsRegular():
 			return nil, ErrNotFound
 		}
-		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked)
+		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked, real)
 		if r == nil {
 			return nil, ErrNotFound
 		}
@@ -222,14 +222,14 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if err != nil {
 			continue
 		}
-		fi, link, ok := m.follow(p, li)
+		fi, real, ok := m.follow(p, li)
 		if !ok || !fi.Mode().IsRegular() {
 			continue
 		}
 		if !slash {
 			return nil, ErrDirectorySlash
 		}
-		r := m.scriptRoute(append(segs[:len(segs):len(segs)], name), append(keySegs, name), p, fi, linked || link)
+		r := m.scriptRoute(append(segs[:len(segs):len(segs)], name), append(keySegs, name), p, fi, linked, real)
 		if r == nil {
 			continue
 		}
@@ -239,27 +239,29 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 }
 
 // follow returns what the path p (lstat li) is: li itself, or, for a
-// symlink, what it leads to, with link set; ok is false for a symlink
-// that leads nowhere or out of the mount (C3).
-func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, link, ok bool) {
+// symlink, what it leads to, and then real, p with every symlink
+// resolved ("" for no symlink); ok is false for a symlink that leads
+// nowhere or out of the mount (C3).
+func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, real string, ok bool) {
 	if li.Mode()&fs.ModeSymlink == 0 {
-		return li, false, true
+		return li, "", true
 	}
-	target, err := filepath.EvalSymlinks(p)
-	if err != nil || !m.reaches(target) {
-		return nil, true, false
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil || !m.reaches(real) {
+		return nil, "", false
 	}
-	if fi, err = os.Stat(target); err != nil {
-		return nil, true, false
+	if fi, err = os.Stat(real); err != nil {
+		return nil, "", false
 	}
-	return fi, true, true
+	return fi, real, true
 }
 
 // scriptRoute is the route of the regular file p (stat fi), the script
 // whose path from the mount is relSegs and whose key is keySegs'; linked
-// tells whether a symlink was on the way. It is nil if p, resolved,
-// is no longer inside the mount.
-func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo, linked bool) *route {
+// tells whether a symlink was on the way to p, real is p resolved when p
+// itself is one (follow), "" else. It is nil if p, resolved, is no
+// longer inside the mount.
+func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo, linked bool, real string) *route {
 	rel := strings.Join(relSegs, "/")
 	r := &route{
 		mount:      m,
@@ -270,7 +272,10 @@ func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo,
 		scriptName: m.prefix + rel,
 		info:       fi,
 	}
-	if linked {
+	switch {
+	case real != "":
+		r.exec = real // (resolved and checked by follow)
+	case linked:
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil || !m.reaches(real) {
 			return nil
