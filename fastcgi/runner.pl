@@ -2077,14 +2077,17 @@ sub module_file_set {
     my %f;
     for my $k (keys %INC) {
         next unless is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
-        (my $pkg = $k) =~ s{/}{::}g;
-        $f{$INC{$k}} = substr($pkg, 0, -3);    # the file's package
+        $f{$INC{$k}} = key_package($k);    # the file's package
     }
     $MOD_COUNT = scalar keys %INC;
     return $MOD_FILES = \%f;
 }
 
 sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
+
+# key_package is the package of the module key k (Module/Name.pm:
+# Module::Name).
+sub key_package { join '::', split m{/}, substr($_[0], 0, -3) }
 
 # script_owned tells whether a package created during a request is the
 # script's (see PACKAGES in the header).
@@ -2768,7 +2771,7 @@ sub drop_libs {
         # loaded at the compilation or at run time (`$INC{'Bundle/Extra.pm'}
         # = __FILE__` or `= 1`), stays with it: the package has its subs;
         # so does one an @INC hook made (it holds the hook).
-        my $pkg = join '::', split m{/}, substr($k, 0, -3);
+        my $pkg = key_package($k);
         my $h = is_module_key($k) ? stash($pkg) : undef;
         next if $h && (($compiled && $compiled->{$k}) || inc_loaded($k) || grep { entry_code($h->{$_}) } keys %$h);
         delete $INC{$k};
@@ -2797,7 +2800,7 @@ sub forget_failed_loads {
         next if defined $INC{$k};
         delete $INC{$k};
         next unless is_module_key($k);
-        my $pkg = join '::', split m{/}, substr($k, 0, -3);
+        my $pkg = key_package($k);
         my $h = stash($pkg) or next;
         my ($shared, @subs) = (0);
         for my $name (keys %$h) {
@@ -2848,7 +2851,7 @@ sub note_inc {
 sub restore_inc {
     for my $k (keys %INC_MODS) {
         next if exists $INC{$k};
-        my $h = stash(join '::', split m{/}, substr($k, 0, -3)) or next;
+        my $h = stash(key_package($k)) or next;
         next unless grep { my $c = entry_code($h->{$_}); $c && defined &$c } keys %$h;
         $INC{$k} = $INC_MODS{$k};
     }
