@@ -2783,53 +2783,83 @@ sub drop_libs {
 # error being fixed): perl keeps its %INC entry, undefined, and refuses
 # to load the file again ("Attempt to reload Foo.pm aborted") for the
 # process's life, where a new process loads it again. The entry goes, and
-# what the failed load made of its package is undone, unless another file
-# compiled subs in that package too (one split over files, the script's
-# own): its subs undefined (a new load would else hear "Subroutine
-# redefined"), its variables emptied, its handles closed, its constants
-# gone. In place, not by deleting the package: code compiled before (the
-# script's $Foo::name) holds its globs, and must see what the new load
-# sets; nested packages (Foo::Bar, loaded) stay. Called after each
-# request whose %INC has not the size it had last time (a key count,
-# while no file was required), before restore_watched, which then puts
-# back the variables of the package the script's source names as they
-# were after its compilation (`BEGIN { $Foo::DEBUG = 1 }`, compiled once
-# under registry: the next load must see it set).
+# what the failed load made of its packages is undone (undo_failed_load):
+# its own, and every other package it compiled subs in before it died
+# (Foo::Util, declared in Foo.pm), found by a walk of every symbol table
+# that only a failed load costs. Called after each request whose %INC has
+# not the size it had last time (a key count, while no file was
+# required), before restore_watched, which then puts back the variables
+# of the package the script's source names as they were after its
+# compilation (`BEGIN { $Foo::DEBUG = 1 }`, compiled once under registry:
+# the next load must see it set).
 sub forget_failed_loads {
+    my ($failed, %all);
     for my $k (keys %INC) {
         next if defined $INC{$k};
         delete $INC{$k};
+        $failed = 1;
         next unless is_module_key($k);
-        my $pkg = key_package($k);
-        my $h = stash($pkg) or next;
-        my ($shared, @subs) = (0);
-        for my $name (keys %$h) {
-            next if $name =~ /::\z/;
-            my $code = entry_code($h->{$name}) or next;
-            my $cv = B::svref_2object($code);
-            # (Imported subs, compiled in another package, come again
-            # with the new load's imports.)
-            next unless $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg;
-            $shared = 1, last unless file_is($cv->FILE, $k);
-            push @subs, $code;
-        }
-        next if $shared;
-        undef &$_ for @subs;
-        for my $name (keys %$h) {
-            next if $name =~ /::\z/;
-            my $g = \$h->{$name};
-            if (ref $g ne 'GLOB') {
-                delete $h->{$name};    # a constant (use constant), a declaration
-                next;
-            }
-            close_glob_io($$g) if *{$g}{IO};
-            my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
-            undef $$sv if $sv && !Scalar::Util::readonly($$sv);
-            @$av = () if $av;
-            %$hv = () if $hv;
-        }
+        %all = all_stashes() unless %all;
+        my $own = key_package($k);
+        undo_failed_load($_, $k) for $own, grep { $_ ne $own && compiled_from($all{$_}[0], $_, $k) } sort keys %all;
     }
+    # (module_file_set knows %INC by its key count, which the next load
+    # brings back to what it was with the failed entry: the module's
+    # file would be missing from its list, and the packages the file
+    # makes besides its own taken for the script's.)
+    $MOD_COUNT = -1 if $failed;
     $INC_SEEN = scalar keys %INC;
+}
+
+# compiled_from tells whether the file %INC knows as k compiled a sub in
+# package pkg, whose symbol table is h.
+sub compiled_from {
+    my ($h, $pkg, $k) = @_;
+    for my $name (keys %$h) {
+        next if $name =~ /::\z/;
+        my $code = entry_code($h->{$name}) or next;
+        my $cv = B::svref_2object($code);
+        return 1 if $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg && file_is($cv->FILE // '', $k);
+    }
+    return 0;
+}
+
+# undo_failed_load undoes what the failed load of the file %INC knew as k
+# made of package pkg, unless another file compiled subs in that package
+# too (one split over files, the script's own): its subs undefined (a new
+# load would else hear "Subroutine redefined"), its variables emptied, its
+# handles closed, its constants gone. In place, not by deleting the
+# package: code compiled before (the script's $Foo::name) holds its globs,
+# and must see what the new load sets; nested packages (Foo::Bar, loaded)
+# stay.
+sub undo_failed_load {
+    my ($pkg, $k) = @_;
+    my $h = stash($pkg) or return;
+    my @subs;
+    for my $name (keys %$h) {
+        next if $name =~ /::\z/;
+        my $code = entry_code($h->{$name}) or next;
+        my $cv = B::svref_2object($code);
+        # (Imported subs, compiled in another package, come again
+        # with the new load's imports.)
+        next unless $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg;
+        return unless file_is($cv->FILE, $k);
+        push @subs, $code;
+    }
+    undef &$_ for @subs;
+    for my $name (keys %$h) {
+        next if $name =~ /::\z/;
+        my $g = \$h->{$name};
+        if (ref $g ne 'GLOB') {
+            delete $h->{$name};    # a constant (use constant), a declaration
+            next;
+        }
+        close_glob_io($$g) if *{$g}{IO};
+        my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
+        undef $$sv if $sv && !Scalar::Util::readonly($$sv);
+        @$av = () if $av;
+        %$hv = () if $hv;
+    }
 }
 
 # note_inc takes note of the module entries of %INC, as the script's run
