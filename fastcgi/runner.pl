@@ -2827,8 +2827,13 @@ sub compiled_from {
 # undo_failed_load undoes what the failed load of the file %INC knew as k
 # made of package pkg, unless another file compiled subs in that package
 # too (one split over files, the script's own): its subs undefined (a new
-# load would else hear "Subroutine redefined"), its variables emptied, its
-# handles closed, its constants gone. In place, not by deleting the
+# load would else hear "Subroutine redefined"), the variables and handles
+# of the names it made emptied and closed, its constants gone. A name that
+# other code made first (perl keeps the file whose code made a glob,
+# GvFILE) keeps its values: a module loaded before that set the package's
+# options (`$Foo::greeting = ...`), which a new process sets again before
+# the load, or a variable the failed file imported (its module's). In
+# place, not by deleting the
 # package: code compiled before (the script's $Foo::name) holds its globs,
 # and must see what the new load sets; nested packages (Foo::Bar, loaded)
 # stay.
@@ -2854,6 +2859,7 @@ sub undo_failed_load {
             delete $h->{$name};    # a constant (use constant), a declaration
             next;
         }
+        next unless file_is(B::svref_2object($g)->FILE // '', $k);
         close_glob_io($$g) if *{$g}{IO};
         my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
         undef $$sv if $sv && !Scalar::Util::readonly($$sv);
