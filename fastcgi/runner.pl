@@ -300,8 +300,9 @@
 # @CGI::Carp::WARNINGS), plus every $Pkg::var, @Pkg::var and %Pkg::var that
 # the script's source names for a package it does not declare itself (also
 # as $Pkg'var, or through a symbolic reference to a literal name,
-# ${"Pkg::var"}), are saved after compilation and restored after every
-# request, in every mode. One the source names that is not there after
+# ${"Pkg::var"}), or that the script imported under a name its source
+# gives (watch_imports), are saved after compilation and restored after
+# every request, in every mode. One the source names that is not there after
 # compilation (a symbolic reference makes its variable as it runs) is
 # emptied again after every request, as a new process has none
 # (snapshot_watched).
@@ -587,10 +588,10 @@
 #                    (as under mod_perl): a temp file named after $$ is
 #                    the same file on the next request. Scripts that must
 #                    have a fresh name per request use File::Temp.
-# imported module    perlrun: a module variable the script imported and
-#  variables         changed keeps its value for the next request (module
-#                    state, as under mod_perl); auto restores those the
-#                    script names or imports as plain data (REG_* snapshot).
+# imported module    A module variable the script imported under a name its
+#  variables         source gives (`use Text::Tabs; $tabstop = 4`) is a
+#                    watched global (watch_imports): put back after every
+#                    request, in every mode.
 # return             A top-level `return` (outside any sub or eval) is a
 #                    run-time error in a script file: the runner sees that
 #                    the script's sub ended before its last statement and
@@ -748,6 +749,8 @@ our %RUN_STASHES;         # packages made since the registry's compilation (new_
 our @WATCH;               # watched module globals: [package, [[sigil, name, named by the source]...], how many so named]
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
+our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
+our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
@@ -4159,6 +4162,50 @@ sub known_first {
     return;
 }
 
+# watch_imports adds to the watched globals each module variable the
+# script imported under a name its source gives (`use Text::Tabs;
+# $tabstop = 4`: $main::tabstop is $Text::Tabs::tabstop): changed through
+# that name it is the module's state all the same, and the next request
+# would find it changed where a new process has the module's value. Perl
+# flags a glob that got a variable from another package's glob; the
+# variable is the one of that name in a loaded module's package. Not
+# English's (perl's own variables under other names, put back apart) nor
+# a magical one (tied, or the interpreter's). Run when the compilation
+# loaded modules since it last looked: in perlrun, whose every
+# compilation imports again, a key count a request; the variables are
+# the modules' own, the same for every compilation.
+my %IMPORT_SLOT = ('$' => 'SCALAR', '@' => 'ARRAY', '%' => 'HASH');
+sub watch_imports {
+    $IMPORTS_INC = scalar keys %INC;
+    my %flag = ('$' => B::GVf_IMPORTED_SV(), '@' => B::GVf_IMPORTED_AV(), '%' => B::GVf_IMPORTED_HV());
+    my %have = map { my $p = $_->[0]; map { ("$_->[0]${p}::$_->[1]" => 1) } @{ $_->[1] } } @WATCH;
+    my @mods = grep { $_ ne 'English' } map { is_module_key($_) ? key_package($_) : () } keys %INC;
+    my $added;
+    for my $v (sort keys %IMPORT_NAMES) {
+        my ($sigil, $name) = (substr($v, 0, 1), substr($v, 1));
+        next unless exists $main::{$name};
+        my $e = \$main::{$name};
+        next unless ref $e eq 'GLOB' && B::svref_2object($e)->GvFLAGS & $flag{$sigil};
+        my $ref = *{$e}{ $IMPORT_SLOT{$sigil} } or next;
+        next if B::svref_2object($ref)->MAGICAL;
+        for my $pkg (@mods) {
+            my $h = stash($pkg) or next;
+            next unless exists $h->{$name};
+            my $g = \$h->{$name};
+            next unless ref $g eq 'GLOB';
+            my $theirs = *{$g}{ $IMPORT_SLOT{$sigil} } or next;
+            next unless Scalar::Util::refaddr($theirs) == Scalar::Util::refaddr($ref);
+            last if $have{"$sigil${pkg}::$name"}++;
+            my ($w) = grep { $_->[0] eq $pkg } @WATCH;
+            push @WATCH, $w = [$pkg, [], 0] unless $w;
+            push @{ $w->[1] }, [$sigil, $name, 0];
+            $added = 1;
+            last;
+        }
+    }
+    @WATCH = sort { $a->[0] cmp $b->[0] } @WATCH if $added;
+}
+
 # new_libs returns the libraries (a require "lib.pl", no Module/Name.pm)
 # that %INC has got since registry saved the watched globals, sorted, or
 # undef if none.
@@ -5351,6 +5398,7 @@ sub run_request {
             # last request: the snapshot is taken again only when modules
             # were loaded since (new globals may exist).
             if ($perlrun || !$REG_WATCHED || $REG_WATCHED_INC != keys %INC) {
+                watch_imports() if %IMPORT_NAMES && $IMPORTS_INC != keys %INC;
                 $watched = snapshot_watched();
                 note_first($watched);
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
@@ -6443,6 +6491,11 @@ sub setup {
     # that is not root cannot change them.
     @IDS0 = ($<, $>, $(, $), (stat '/')[0, 1]) if $< == 0 || $> == 0;
     my ($named, $declared, $watch) = named_globals($scan);
+    # (An element or a slice names its array or hash, as in named_globals.)
+    while ($scan =~ /(?<![\$\@%\w:'])([\$\@%])\{?\s*([A-Za-z_]\w*)\b(?!::|'\w)(\s*[\[{])?/g) {
+        my $sigil = !defined $3 || $1 eq '%' ? $1 : $3 =~ /\[/ ? '@' : '%';
+        $IMPORT_NAMES{"$sigil$2"} = 1;
+    }
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;
     # Packages besides main the script may define subs in (`package Foo;`,
