@@ -297,3 +297,60 @@ func TestClassify_Unreadable(t *testing.T) {
 		t.Errorf("Classify(unreadable .fcgi) = %+v, %v; want native", c, err)
 	}
 }
+
+// TestClassify_RequiredLibraries: the libraries a script requires or runs
+// by a literal name (from its directory, and those they name) are read
+// for the same hazards as the script, whose names the reason gives: a
+// cgi-lib style helper that calls exec in a package of its own would
+// replace the worker in the middle of a request. What the runner copes
+// with in a library stays in it: a reopen of STDOUT, a `sub system` of
+// the library's own; so does a name that is no file there.
+func TestClassify_RequiredLibraries(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("needs /usr/bin/perl")
+	}
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"lib/runlib.pl":  "package runlib;\nsub show { exec '/bin/echo', @_ }\n1;\n",
+		"lib/outer.pl":   "do 'lib/inner.pl';\n1;\n",
+		"lib/inner.pl":   "sub spawn { my $pid = fork; $pid }\n1;\n",
+		"lib/tofile.pl":  "sub to_file { open(STDOUT, '>', $_[0]) }\n1;\n",
+		"lib/runlog.pl":  "sub system { print \"[run: @_]\\n\"; CORE::system(@_) }\n1;\n",
+		"lib/helpers.pl": "sub header { \"Content-Type: text/plain\\n\\n\" }\n1;\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, code string
+		reason     string // "" for KindPerl
+	}{
+		{"exec.pl", `require "./lib/runlib.pl";`, "its library ./lib/runlib.pl calls exec"},
+		{"nested.pl", `require('lib/outer.pl');`, "its library lib/inner.pl calls fork"},
+		{"abs.pl", `require "` + filepath.Join(dir, "lib/runlib.pl") + `";`, "calls exec"},
+		{"reopen.pl", `require "./lib/tofile.pl";`, ""},
+		{"own_system.pl", `require "./lib/runlog.pl"; system("ls");`, ""},
+		{"plain.pl", `require "./lib/helpers.pl";`, ""},
+		{"missing.pl", `require "./lib/none.pl";`, ""},
+		{"interpolated.pl", `require "./lib/$name.pl";`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(path, []byte("#!/usr/bin/perl\n"+tc.code+"\nprint 1;\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Classify(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.reason == "" && c.Kind != KindPerl || tc.reason != "" && (c.Kind != KindPerRequest || !strings.Contains(c.Reason, tc.reason)) {
+				t.Errorf("%v %q, want %q", c.Kind, c.Reason, tc.reason)
+			}
+		})
+	}
+}

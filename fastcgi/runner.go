@@ -92,7 +92,8 @@ const maxClassifySource = 4 << 20
 // source does something a persistent interpreter cannot give CGI semantics
 // for: fork, exec, system() or piped opens whose children write to the
 // response, reopening STDOUT/STDERR, syscall, POSIX::_exit or CORE::exit,
-// INIT/CHECK blocks, setsid, changing uid/gid... Those are KindPerRequest
+// INIT/CHECK blocks, setsid, changing uid/gid... (or a library it requires
+// by a literal name does: libraryHazard). Those are KindPerRequest
 // with the Reason, as is anything that is not Perl (shell, binaries,
 // Python) and every NPH script (nph-*: FastCGI has no non-parsed headers,
 // C7). So is a script whose #! line the kernel cannot run, which fails as
@@ -125,6 +126,12 @@ func Classify(path string) (Class, error) {
 		return Class{}, fmt.Errorf("classify %q: %w", path, err)
 	}
 	c := classify(filepath.Base(path), src)
+	if c.Kind == KindPerl {
+		if why := libraryHazard(filepath.Dir(path), src); why != "" {
+			c.Kind = KindPerRequest
+			c.Reason = why
+		}
+	}
 	if c.Kind == KindPerl && strings.ContainsAny(path, "\r\n") {
 		// The runner takes the path on its command line and names the
 		// script with it in a #line directive, which cannot hold one.
@@ -328,6 +335,9 @@ func perlCode(src []byte) []byte {
 type hazard struct {
 	re     *regexp.Regexp
 	reason string
+	// scriptOnly: the runner copes with it in a library the script
+	// requires (libraryHazard), where it follows it at run time.
+	scriptOnly bool
 }
 
 // call matches a Perl builtin called as a function: not a method, hash key,
@@ -345,7 +355,9 @@ var hazards = []hazard{
 	{re: regexp.MustCompile(`(?m)` + word(`system`) + `\s*(?:\{|\$[\w:]+\s+(?:["'$@]|q[qw]?\s*[^\w\s]))`),
 		reason: "calls system in its indirect object form (system { PROGRAM } LIST), which the runner cannot take over"},
 	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?[^,;]*,\s*["']\s*\|`), reason: "opens a pipe to a command that writes to the response"},
-	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?\s*\*?(?:main::)?(?:STDOUT|STDERR)\b`), reason: "reopens STDOUT or STDERR"},
+	// (A library's reopen the runner follows for the request that does
+	// it: fd_taken.)
+	{re: regexp.MustCompile(`(?m)` + word(`open`) + `\s*\(?\s*\*?(?:main::)?(?:STDOUT|STDERR)\b`), reason: "reopens STDOUT or STDERR", scriptOnly: true},
 	{re: regexp.MustCompile(`(?m)` + call(`syscall`)), reason: "calls syscall"},
 	{re: regexp.MustCompile(`\bPOSIX::_exit\b|(?:^|[^\w:$])_exit\s*\(`), reason: "calls POSIX::_exit, which would end the worker"},
 	{re: regexp.MustCompile(`\bCORE::(?:exit|dump)\b`), reason: "calls CORE::exit, which would end the worker"},
@@ -382,6 +394,81 @@ func perlHazard(code []byte) string {
 		}
 	}
 	return ""
+}
+
+// ownBuiltinRE finds a library's definition of a sub named as a builtin
+// the runner takes over, which is no call of it (the runner leaves perl's
+// builtin to the script then, as in a new process).
+var ownBuiltinRE = regexp.MustCompile(`\bsub\s+(?:main(?:::|'))?(?:exec|system)\b`)
+
+// libHazard is perlHazard for the code of a library the script requires.
+func libHazard(code []byte) string {
+	code = ownBuiltinRE.ReplaceAll(code, []byte("sub _"))
+	for _, h := range hazards {
+		if !h.scriptOnly && h.re.Match(code) {
+			return h.reason
+		}
+	}
+	return ""
+}
+
+// libraryRE finds the files a Perl script requires or runs by a literal
+// name: `require "./lib/cgi-lib.pl"`, `do 'conf.pl'`.
+var libraryRE = regexp.MustCompile(`(?:^|[^\w$@%&>:])(?:require|do)\s*\(?\s*(?:"([^"$@\\\n]+)"|'([^'\\\n]+)')`)
+
+// maxLibraries bounds how many required files Classify reads for one
+// script.
+const maxLibraries = 32
+
+// libraryHazard returns the first hazard (see libHazard) found in the
+// libraries the script src requires or runs by a literal name, and in
+// those they name the same way, with the library's name; or "". They
+// compile in the runner as the script does, and a library that calls
+// exec in a package of its own (which the runner does not take over)
+// would replace the worker in the middle of a request: the answer cut
+// off after what the script had printed, the program's output lost.
+// Names are found
+// from the script's directory dir, every request's working directory
+// (C20); one that is no readable file there is left to perl.
+func libraryHazard(dir string, src []byte) string {
+	seen := map[string]bool{}
+	todo := libraryNames(perlCode(src))
+	for len(todo) > 0 && len(seen) < maxLibraries {
+		name := todo[0]
+		todo = todo[1:]
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		lib, err := io.ReadAll(io.LimitReader(f, maxClassifySource))
+		f.Close()
+		if err != nil {
+			continue
+		}
+		code := perlCode(lib)
+		if why := libHazard(code); why != "" {
+			return fmt.Sprintf("its library %s %s", name, why)
+		}
+		todo = append(todo, libraryNames(code)...)
+	}
+	return ""
+}
+
+// libraryNames returns the literal file names that code requires or runs.
+func libraryNames(code []byte) []string {
+	var names []string
+	for _, m := range libraryRE.FindAllSubmatch(code, -1) {
+		names = append(names, string(m[1])+string(m[2]))
+	}
+	return names
 }
 
 // Isolation levels of the runner (C21; config key isolation).
