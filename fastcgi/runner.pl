@@ -3734,6 +3734,34 @@ sub code_only {
     return $code;
 }
 
+# library_code returns the code (code_only) of the libraries the source
+# $code requires or runs by a literal name (`require "./lib/cgi-lib.pl"`,
+# `do 'conf.pl'`), and of those they name the same way: found from the
+# script's directory, which is the working directory of every request, as
+# of a CGI process. Read once, at start: at most 32 files of 4 MiB.
+sub library_code {
+    my ($code) = @_;
+    my ($all, %seen, @todo) = ('');
+    my $names = sub {
+        push @todo, $_[0] =~ /(?<![\w\$\@%&>:])(?:require|do)\s*\(?\s*(?:"([^"\$\@\\\n]+)"|'([^'\\\n]+)')/g;
+    };
+    $names->($code);
+    while (@todo && keys %seen < 32) {
+        my $name = shift @todo;
+        next unless defined $name;
+        my $path = $name =~ m{^/} ? $name : "$SCRIPT_DIR/$name";
+        next if $seen{$path}++ || !-f $path;
+        open(my $fh, '<:raw', $path) or next;
+        my $n = read($fh, my $src, 4 << 20);
+        close $fh;
+        next unless $n;
+        my $lib = code_only($src);
+        $all .= "\n$lib";
+        $names->($lib);
+    }
+    return $all;
+}
+
 # A BEGIN block that only adds directories to @INC (literal ones, or
 # under FindBin's directory of the script: $FindBin::Bin, or $Bin as
 # imported) does the same in registry: the @INC the compilation leaves is
@@ -6556,10 +6584,16 @@ sub setup {
     # syswrite` of another package costs that script the streaming only.)
     # Perl 4's main'system is main::system; every name of a `use subs`
     # counts (`use subs qw(chdir system)`, an AUTOLOAD answering them).
+    # The libraries the script requires compile in main:: too (cgi-lib.pl
+    # style helpers): one that defines a `sub system` of its own, read
+    # as the script's source is, keeps perl's builtin for the script, as
+    # in a new process, where an import would make the library's sub the
+    # one its calls reach.
+    my $own_scan = $scan . library_code($scan);
     my %own = map { $_ => 1 }
-        $scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?|\bmain(?:::|')|\$(?:main)?::\{\s*['"]?
+        $own_scan =~ /(?:\bsub\s+|(?<![&\w\$\@%)\]}])&|\*\{?\s*['"]?|\bmain(?:::|')|\$(?:main)?::\{\s*['"]?
             |['"](?=(?:(?:main)?::)?(?:exec|system|syswrite)['"]))(?:main(?:::|')|::)?(exec|system|syswrite)\b/gx;
-    for my $args ($scan =~ /\buse\s+subs\b([^;]*)/g) {
+    for my $args ($own_scan =~ /\buse\s+subs\b([^;]*)/g) {
         $own{$_} = 1 for $args =~ /\b(exec|system|syswrite)\b/g;
     }
     # (By name: a glob the runner's source names exists from its
