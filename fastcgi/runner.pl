@@ -324,7 +324,8 @@
 # registry never loads again: emptied, the library's tables were gone for
 # good. The new perl loads the libraries that request loaded (new_libs);
 # nothing is looked at while %INC keeps its size. A glob the source
-# names (`*Text::Wrap::wrap = sub`) has its sub saved and put back; a sub
+# names (`*Text::Wrap::wrap = sub`, or `sub Text::Wrap::helper` in its
+# text, a string eval's code too) has its sub saved and put back; a sub
 # added to one that had none (`*CGI::debug_dump = sub`) is removed.
 # DBI's cached connections: see end_dbi. Other module state persists
 # between requests, as under mod_perl.
@@ -3904,6 +3905,15 @@ sub named_globals {
         next if $declared{$pkg};
         push @watch, [$sigil, "${pkg}::$name"];
     }
+    # A sub the text defines in another package names its glob as
+    # `*Pkg::name = sub` does: in the code a string eval compiles too
+    # (`eval 'sub Text::Wrap::my_helper {...}'`), whose sub would else
+    # stay in the module's package for the worker's later requests.
+    while ($code =~ /\bsub\s+([A-Za-z_]\w*(?:::\w+)*)::(\w+)/g) {
+        my ($pkg, $name) = ($1, $2);
+        next if $declared{$pkg} || $pkg eq 'main' || $pkg eq 'Menshen::Runner' || $pkg =~ /^Menshen::Runner::/;
+        push @watch, ['*', "${pkg}::$name"];
+    }
     # A package the script calls into by name (Counter::get(), Counter->new)
     # is named too: one that a `do FILE` fills at run time is the script's.
     while ($code =~ /(?<![\$\@%&\w:])([A-Za-z_]\w*(?:::\w+)*)::\w+\s*\(/g) { $named{$1} = 1 }
@@ -3986,7 +3996,11 @@ sub snapshot_watched {
                 next;
             }
             if ($sigil eq '*') {
-                push @snap, [\*{$g}, '*', *{$g}{CODE}];
+                # (Not a sub the script's compilation defined there, `sub
+                # UNIVERSAL::describe {...}`: it comes with the
+                # compilation, and perlrun's undef_script_subs must find
+                # it held by nothing else.)
+                push @snap, [\*{$g}, '*', *{$g}{CODE}] unless from_script(B::svref_2object(*{$g}{CODE})->FILE // '');
                 next;
             }
             # (Never asked as a boolean: a module's variable may be

@@ -538,6 +538,7 @@ var runnerCorpus = []runnerCase{
 	{script: "runtime_require_named.pl"},
 	{script: "runtime_require_set.pl", query: "%d"},
 	{script: "eval_plugins.pl", query: "%d", notRegistry: true},
+	{script: "eval_sub_module.pl", notRegistry: true},
 	{script: "module_compiles_script_code.pl", query: "%d", notRegistry: true},
 	{script: "tied_module_var.pl", query: "%d"},
 	{script: "monkeypatch_module.pl", query: "%d", notRegistry: true},
