@@ -791,6 +791,7 @@ our $FD1;                 # a handle on fd 1 (whatever it is), never closed
 our $FD1_STAT;            # [dev, ino, size] of fd 1 at the last drain while finishing
 our $OUT_CAPTURE;         # fd 1 is this request's capture file
 our ($CAP_ID, $CAP_FORKS, $CAP_READY);   # the capture file's "dev ino", $FORKS when made; ready for the next request
+our ($FSTAT_NR, $FSTAT_BUF, $CAP_RAW);   # fstat's system call number (0: none), its buffer, the capture's dev and ino as it fills them (fd1_taken)
 our $FORKS = 0;           # flush-alls seen by the fork sentinel (see new_capture)
 our $FORK_SENTINEL;       # a handle only perl's flush-all ever flushes
 our $MEMFD;               # the memfd_create syscall number, 0 if none
@@ -968,12 +969,21 @@ sub poll_abort {
 # capture file on fd 1: perl reopens a standard handle (open(STDOUT, '>',
 # $file), in a library too, through a glob reference, or POSIX::dup2) by
 # a dup2 onto its descriptor and keeps the handle, the runner's layers
-# included. The capture file is open read-write; an output file, pipe or
-# socket put there is not: F_GETFL tells, with no path and no stat cache
-# touched.
+# included. The file on fd 1 is the capture when its device and inode are
+# the capture's: fstat itself into a preallocated buffer (one system call,
+# as the F_GETFL it replaces; no stat cache touched), where its number and
+# layout are known (capture_made checks them). An access mode alone took
+# a read-write reopen (open(STDOUT, '+>', $file)) for the capture, and
+# what the script printed went into the page instead of the file.
+# Elsewhere a file not open read-write is the script's at once, and one
+# that is costs POSIX::fstat.
 sub fd1_taken {
+    return syscall($FSTAT_NR, 1, $FSTAT_BUF) == 0 && substr($FSTAT_BUF, 0, 16) ne $CAP_RAW if $FSTAT_NR;
     my $fl = fcntl($FD1, Fcntl::F_GETFL(), 0);
-    return defined $fl && ($fl & Fcntl::O_ACCMODE()) != Fcntl::O_RDWR();
+    return 0 unless defined $fl;
+    return 1 if ($fl & Fcntl::O_ACCMODE()) != Fcntl::O_RDWR();
+    my ($dev, $ino) = POSIX::fstat(1);
+    return defined $ino && defined $CAP_ID && "$dev $ino" ne $CAP_ID;
 }
 
 # drain_fd1 sends what reached fd 1 directly (syswrite, children) since the
@@ -1130,7 +1140,9 @@ sub WRITE   {
     # set comes here for every line): this request's handle in the runner
     # itself, its stream open and sending, nothing queued, nothing new on
     # fd 1 to send first (the size of the capture file), no abort to look
-    # for yet (not -s: see drain_fd1), bytes that need no encoding: one record, one send. Anything
+    # for yet (not -s: see drain_fd1; asked only of the capture: a file
+    # the script put on fd 1 keeps its offset), bytes that need no
+    # encoding: one record, one send. Anything
     # else, or a send that does not take the record whole, goes the long
     # way (stdout_write, conn_write). $! is the script's: put back after.
     my $errno = $! + 0;
@@ -1140,8 +1152,8 @@ sub WRITE   {
         && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
         && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
         && $$ == $Menshen::Runner::PID
-        && (!$Menshen::Runner::OUT_CAPTURE || POSIX::lseek(1, 0, Fcntl::SEEK_END()) == $Menshen::Runner::OUT_OFF
-            && !Menshen::Runner::fd1_taken())) {
+        && (!$Menshen::Runner::OUT_CAPTURE || !Menshen::Runner::fd1_taken()
+            && POSIX::lseek(1, 0, Fcntl::SEEK_END()) == $Menshen::Runner::OUT_OFF)) {
         my $len = length $_[1];
         my $pad = -$len & 7;
         my $rec = pack('CCnnCx', Menshen::Runner::FCGI_VERSION_1(), Menshen::Runner::FCGI_STDOUT(), $Menshen::Runner::REQ_ID, $len, $pad) . $_[1] . ("\0" x $pad);
@@ -4879,13 +4891,21 @@ sub new_capture {
     my $fh = temp_file();
     POSIX::dup2($fh ? fileno($fh) : $DEVNULL_FD, 1) // die "dup2 stdout: $!";
     $OUT_CAPTURE = $fh ? 1 : 0;
-    capture_made() if $fh;
+    # (/dev/null too: fd1_taken compares fd 1 with it.)
+    capture_made();
 }
 
 our $CAP_KEEP;     # a descriptor of the capture file of the runner's own (see Out::CLOSE)
 sub capture_made {
     my ($dev, $ino) = stat($FD1);
     $CAP_ID = defined $ino ? "$dev $ino" : undef;
+    if ($FSTAT_NR) {
+        # (A buffer that does not start with the device and inode stat
+        # gave, 64 bits each: another layout, fd1_taken's fallback.)
+        my $ok = defined $ino && syscall($FSTAT_NR, 1, $FSTAT_BUF) == 0;
+        $CAP_RAW = substr($FSTAT_BUF, 0, 16);
+        $FSTAT_NR = 0 unless $ok && join(' ', unpack('QQ', $CAP_RAW)) eq $CAP_ID;
+    }
     $CAP_FORKS = $FORKS;
     close($CAP_KEEP) if $CAP_KEEP;
     undef $CAP_KEEP unless open($CAP_KEEP, '>&', $FD1);
@@ -6620,6 +6640,14 @@ sub setup {
     use warnings 'redefine';
 
     $MEMFD = probe_memfd();
+    # fstat: x86_64's 5, the generic table's 80 (aarch64, riscv64), both
+    # with a 64-bit st_dev and st_ino first (see fd1_taken).
+    if ($^O eq 'linux') {
+        require Config;
+        my $arch = $Config::Config{archname} // '';
+        $FSTAT_NR = $arch =~ /^x86_64/ ? 5 : $arch =~ /^(?:aarch64|riscv64)/ ? 80 : 0;
+        $FSTAT_BUF = "\0" x 256;
+    }
     signal_names();
     sigmask_setup();
     # A real-time signal no script uses carries exits out of evals.

@@ -498,6 +498,7 @@ var runnerCorpus = []runnerCase{
 	{script: "restore_coderef.pl", notRegistry: true},
 	{script: "tell.pl", query: "flush"},
 	{script: "reopen_stdout.pl", query: "%d"},
+	{script: "reopen_stdout_rw.pl"},
 	{script: "diamond.pl", method: "POST", query: "%d", body: "one\ntwo\nthree"},
 	{script: "last_fh.pl"},
 	{script: "export_var.pl", query: "%d", notRegistry: true},
