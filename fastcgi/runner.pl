@@ -215,7 +215,8 @@
 # line like perl reads a script file: warnings and errors name the real file
 # and line, compile errors read exactly as perl prints them (the runner adds
 # perl's "Execution of ... aborted due to compilation errors." line when the
-# parse reached the end with errors, as perl does; the closing } comes from
+# parse ended with errors, at the end or where perl gave up before it, as
+# perl does; the closing } comes from
 # a generator once perl has read the script, which sees where it ended, so
 # that an unfinished script's end is reported there; see compile_script),
 # and
@@ -4498,14 +4499,15 @@ sub compile_script {
     # How a compilation that fails failed decides what perl would have
     # printed: a die while the script compiles (a lexer error, a regex that
     # does not compile, a die in BEGIN, `use` after errors) or a parse that
-    # reached the end with errors, which perl ends with its "Execution of
-    # ... aborted" line. The __DIE__ hook sees each die; and a die puts its
+    # ended with errors (at the end, or before it where perl gives up),
+    # which perl ends with its "Execution of ... aborted" line. The
+    # __DIE__ hook sees each die; and a die puts its
     # message in $@ in place of the errors perl had queued there, which
     # perl prints as it finds them: the hook sees them, before. The
     # handler of an earlier compilation's module (a perlrun leftover) is
     # out of the way meanwhile, as in a new process; one the script sets
     # (CGI::Carp's) replaces the hook until the script's code ends (a die
-    # before that cannot be a parse that reached the end).
+    # before that is no parse that ended: that handler has seen it).
     local $DIED;
     local $CHAIN;
     my $prev_die = $SIG{__DIE__};
@@ -4572,6 +4574,8 @@ sub compile_script {
     });
     my $sub = do $HOOK_NAME;
     my $err = $@;
+    # (A handler the script set as it compiled, before its code ended.)
+    my $own_die = ref $SIG{__DIE__} eq 'CODE' && $SIG{__DIE__} != \&compile_die ? $SIG{__DIE__} : undef;
     undef $guard;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err) if ref $err;
@@ -4580,24 +4584,29 @@ sub compile_script {
         # Something died: that message is all perl adds (a handler's die
         # had the errors already).
         $err = $DIED->[0] . $err if $same && length $DIED->[0] && index($err, $DIED->[0]) != 0;
-    } elsif ($TAIL_AT) {
-        $err = parse_end_errors($err);
+    } else {
+        # The parse ended with errors: at the script's end (the tail was
+        # read), or before it, where perl gives up (a `@{[` or `${` left
+        # open in a string, "Missing right curly or square bracket ...
+        # within string"), which perl ends with the same line.
+        $err = $TAIL_AT ? parse_end_errors($err) : $err . "Execution of $SCRIPT aborted due to compilation errors.\n";
         # As perl's die at the end of its parse: through the handler the
         # script set (CGI::Carp's page), which sees $^S undef (parsing), and
         # a die in the script's file with no caller (CGI::Carp's stamp
         # names the outermost frame's file; a Compiled:: sub's callers are
         # hidden).
-        if ($CHAIN && ref $CHAIN->[0] eq 'CODE') {
+        my $h = $CHAIN ? $CHAIN->[0] : $own_die;
+        if (ref $h eq 'CODE') {
             patch_cgi_carp() if exists $main::{'CGI::'};
             $PARSE_DIE ||= eval(($SCRIPT =~ /"/ ? '' : qq{#line 1 "$SCRIPT"\n})
                 . 'sub Menshen::Runner::Compiled::parse_end { die $_[0] } \\&Menshen::Runner::Compiled::parse_end');
-            local $SIG{__DIE__} = $CHAIN->[0];
+            local $SIG{__DIE__} = $h;
             local $PARSE_END = 1;
             eval { $PARSE_DIE->($err) };
             $err = $@;
         }
     }
-    # (Else a handler the script set saw perl die before the end.)
+    # (Else a handler the script set saw perl die.)
     return (undef, $err);
 }
 

@@ -712,7 +712,9 @@ func TestRunner_CorpusIsComplete(t *testing.T) {
 // warning, a die in BEGIN, a lexer error), and such a die after errors
 // comes after them, as perl printed them as it found them. A script that
 // ends unfinished (a { never closed) gets perl's messages for its end, on
-// its last line, whatever #line it has. A __DIE__ handler the script sets
+// its last line, whatever #line it has; one where perl gives up before the
+// end (a `@{[` left open in a string) ends with "Execution of ... aborted"
+// too. A __DIE__ handler the script sets
 // (CGI::Carp's fatalsToBrowser) gets perl's last message, as in CGI.
 func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 	mustRunnerPerl(t)
@@ -757,6 +759,13 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		"call_open.pl":      hdr + "if (1) {\n print(1,\n",
 		"expr_open.pl":      hdr + "sub f {\n my $x = 1 +\n",
 		"subscript_open.pl": hdr + "my $x = $h{\n",
+		// A `@{[` or `${` left open in a string: perl gives up there,
+		// before the end, and ends with "Execution of ... aborted" too.
+		"string_open.pl":  hdr + "my $s = \"a @{[ 1 + \";\nprint 1;\n",
+		"heredoc_open.pl": hdr + "print <<EOT;\na @{[ 1 +\nEOT\nprint 2;\n",
+		"deref_open.pl":   hdr + "my $s = \"a ${\\ join(1, 2) \";\nprint 1;\n",
+		"errors_open.pl":  hdr + "my $x = ;\nmy $s = \"a @{[ 1 + \";\nprint 1;\n",
+		"regex_open.pl":   hdr + "my $x = \"a\";\n$x =~ /abc\nprint 1;\n",
 		// Errors, then the end, in a script with its own #line.
 		"line_errors.pl": hdr + "#line 100 \"other.pl\"\nprint \"a\"\nprint \"b\";\n",
 		"line_after.pl":  hdr + "print \"a\"\nprint \"b\";\n#line 50 \"x.pl\"\nprint 1;\n",
@@ -768,6 +777,7 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		scripts["carp_syntax.pl"] = carp + "print \"a\"\nprint \"b\";\n"
 		scripts["carp_curly.pl"] = carp + "if (1) {\nprint 3;\n"
 		scripts["carp_string.pl"] = carp + "print \"a\"\nprint \"b;\n"
+		scripts["carp_string_open.pl"] = carp + "my $s = \"a @{[ 1 + \";\nprint 1;\n"
 	}
 	dir := t.TempDir()
 	for name, src := range scripts {
