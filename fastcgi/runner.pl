@@ -5127,6 +5127,11 @@ sub setup_fds {
     $FD2_ASKED = 0;
 }
 
+# exit_flush flushes the handle it is given from a line 0, where perl names
+# no file and line in a warning: a layer's warning at the flush of a
+# process's exit ("\x{2603}" does not map to iso-8859-1.) names none.
+my $EXIT_FLUSH = eval "#line 0\nsub { eval { \$_[0]->flush } }" or die $@;
+
 # finish_stdout flushes STDOUT (keeping it for the next request when it is
 # as new, else closing it) and ends the FCGI_STDOUT stream.
 sub finish_stdout {
@@ -5146,7 +5151,7 @@ sub finish_stdout {
     if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
         my $tie = tied(*main::STDOUT);
         untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
-        if ($^W) { eval { $io->flush } } else { no warnings; eval { $io->flush } }
+        if ($^W) { $EXIT_FLUSH->($io) } else { no warnings; eval { $io->flush } }
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.
     if (!$OUT_DONE && out_keepable(\*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {

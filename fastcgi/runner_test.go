@@ -431,6 +431,7 @@ var runnerCorpus = []runnerCase{
 	{script: "warn_chain_begin.pl"},
 	{script: "taint_read_handle.pl"},
 	{script: "encoding_unmapped.pl"},
+	{script: "encoding_unmapped_w.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
