@@ -5567,6 +5567,14 @@ sub run_request {
             undef $sig_base;
         }
         if ($perlrun) {
+            # A standard handle the script left tied (a capture of the page
+            # it never unties) is untied now, as at an exit (no UNTIE), and
+            # its tie object's DESTROY runs while the script's class is
+            # there, as in a process's global destruction: the wipe below
+            # deletes the class, and finish_stdout's untie came too late.
+            for my $g (\*main::STDOUT, \*main::STDERR, \*main::STDIN) {
+                untie_var($g, 'GLOB') if tied *$g;
+            }
             my @owned = owned_packages(@compile_pkgs, new_stashes());
             my $names = script_symbols();
             # The script's symbols: [symbol table, package, [names]]...
