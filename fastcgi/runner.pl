@@ -5907,10 +5907,19 @@ sub registry_compile {
         push @$cvs, map { ['END block', $_] } @ends;
         $why = closure_hazards($sub, $cvs);
     }
+    # A standard handle the compilation tied (`BEGIN { tie *STDOUT, ... }`,
+    # a module's import): each CGI process ties it anew, and what the
+    # script does to it (an untie, an END block's, the runner's untie at
+    # the end of the request) leaves the next request without it. Compiled
+    # once, every later request wrote the plain page (a 502 for a script
+    # whose header the tie makes): registry too compiles it per request.
+    my ($std) = $sub ? grep { tied *{ $main::{$_} } } qw(STDOUT STDERR STDIN) : ();
+    $why //= "the compilation tied $std" if $std;
     if (!$sub || $why) {
         # Nothing of this compilation may survive: the next one starts clean.
         undef $sub;
         @ends = ();
+        untie_var(\*{ $main::{$_} }, 'GLOB') for grep { tied *{ $main::{$_} } } qw(STDOUT STDERR STDIN);
         wipe_main();
         delete_package($_) for @mine;
         return (undef, $err) unless $why;

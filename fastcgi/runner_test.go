@@ -426,6 +426,8 @@ var runnerCorpus = []runnerCase{
 	{script: "close_fails.pl"},
 	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
 	{script: "tie_stdout_destroy.pl"},
+	{script: "tie_stdout_import.pl"},
+	{script: "tie_stdout_begin.pl"},
 	{script: "session_load_fails.pl", query: "step%d", requests: 4, module: "CGI::Session"},
 	{script: "module_class_settings.pl", query: "step%d", requests: 4},
 	{script: "perl4_lib_chdir.pl", query: "cd%d", requests: 4},
