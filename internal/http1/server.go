@@ -695,12 +695,14 @@ func (c *conn) readRequest() (*response, error) {
 	// http.ReadRequest has already refused repeated Host headers and
 	// moved the header to req.Host. An HTTP/1.1 request without one is
 	// refused (RFC 9112 §3.2: even with an absolute-form target, whose
-	// authority net/http has put in req.Host), as Apache refuses it; an
-	// empty one is legal.
+	// authority net/http has put in req.Host), as Apache refuses it, and
+	// so is an empty one unless the target names the host: Apache finds
+	// no host name in either ("request without hostname"). HTTP/1.0 may
+	// send an empty one.
 	switch {
-	case req.ProtoAtLeast(1, 1) && (req.Host == "" || absolute) && !hostLine:
+	case req.ProtoAtLeast(1, 1) && (req.Host == "" || absolute && !hostLine):
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: missing required Host header"}
-	case !validHost(req.Host):
+	case req.Host != "" && !validHost(req.Host):
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed Host header"}
 	}
 	req.RemoteAddr = c.remote
@@ -1490,93 +1492,96 @@ func hasHeaderLine(b []byte, field string) bool {
 	return false
 }
 
-// validHost checks a Host header as Apache's strict check does (its
-// default, HttpProtocolOptions Strict): a name of letters, digits, '-',
-// '_' and dots, no label empty (a trailing dot is allowed); a dotted quad
-// of four numbers without leading zeros; or an IPv6 literal in brackets;
-// then optionally ':' and a port of digits only, at most 65535. Apache
-// answers 400 to the others (`a:b:c`, `[::1`, `::1`, `x:+80`, `x:99999`,
-// `a'b`, `$(id)`, `user@evil`, `a..b`, `1.2.3.4.5`), which would otherwise
-// reach scripts as SERVER_NAME and SERVER_PORT: a script that builds a URL
-// or a command line from its own server name must not find `@`, `#`,
-// quotes or shell characters in it. Empty is valid.
+// validHost checks a non-empty Host header as Apache 2.4's strict check
+// does (its default, HttpProtocolOptions Strict; vhost.c fix_hostname and
+// strict_hostname_check, and APR's apr_parse_addr_port for the port):
+//
+//   - a port is the digits after the last ':', leading zeros allowed, from
+//     1 to 65535: `a:`, `a:0`, `a:65536`, `[::1]:` and `a:+80` are refused;
+//   - an IPv6 literal is in brackets, without a zone;
+//   - a name is letters, digits, '-', '_' and dots, no two dots in a row,
+//     one trailing dot allowed; its last label does not start with a digit,
+//     '-' or '_' (`a.1`, `x.y.2a`), and a name of digits and dots only is a
+//     dotted quad: four numbers without leading zeros (Apache checks no
+//     range: `256.1.1.1` passes, as in Apache), not `1.2.3` nor `0`;
+//   - a leading dot is no empty label to Apache (`.a` passes).
+//
+// Apache answers 400 to the others (`a:b:c`, `::1`, `a'b`, `$(id)`,
+// `user@evil`, `a..b`, `1.2.3.4.5`), which would otherwise reach scripts as
+// SERVER_NAME and SERVER_PORT: a script that builds a URL or a command
+// line from its own server name must not find `@`, `#`, quotes or shell
+// characters in it. (Apache reads a port of more than ten digits with C's
+// atoi, which wraps: `a:4294967376` is its port 80. Here it is out of
+// range.)
 func validHost(h string) bool {
-	if h == "" {
-		return true
-	}
 	host, port := h, ""
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return false
-		}
-		host, port = h[1:end], h[end+1:]
-		if port != "" && port[0] != ':' {
-			return false
-		}
-		port = strings.TrimPrefix(port, ":")
-		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil && !strings.Contains(host, ":") {
-			return false
-		}
-	} else {
-		if i := strings.IndexByte(h, ':'); i >= 0 {
-			host, port = h[:i], h[i+1:]
-		}
-		if !validHostName(host) {
-			return false
-		}
+	i := len(h)
+	for i > 0 && h[i-1] >= '0' && h[i-1] <= '9' {
+		i--
 	}
-	if len(port) > 5 {
-		return false
-	}
-	n := 0
-	for i := 0; i < len(port); i++ {
-		if port[i] < '0' || port[i] > '9' {
-			return false // a second ':' (a:b:c, ::1), a sign
-		}
-		n = n*10 + int(port[i]-'0')
-	}
-	return n <= 65535
-}
-
-// validHostName checks the name part of a Host without brackets: see
-// validHost.
-func validHostName(name string) bool {
-	name = strings.TrimSuffix(name, ".")
-	if name == "" {
-		return false
-	}
-	digits := true
-	labels := strings.Split(name, ".")
-	for _, l := range labels {
-		if l == "" {
+	switch {
+	case i == 0:
+		return false // digits only: Apache reads no host name in it
+	case i < len(h) && h[i-1] == ':':
+		host, port = h[:i-1], h[i:]
+		if host == "" {
 			return false
 		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			switch {
-			case c >= '0' && c <= '9':
-			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_':
-				digits = false
-			default:
+		n := 0
+		for j := 0; j < len(port); j++ {
+			if n = n*10 + int(port[j]-'0'); n > 65535 {
 				return false
 			}
 		}
+		if n == 0 {
+			return false
+		}
 	}
-	if !digits {
-		return true
+	if strings.HasPrefix(host, "[") {
+		if !strings.HasSuffix(host, "]") {
+			return false
+		}
+		host = host[1 : len(host)-1]
+		ip := net.ParseIP(host)
+		return ip != nil && strings.Contains(host, ":")
 	}
-	// All digits and dots: an IPv4 address, written the one way.
-	if len(labels) != 4 {
+	return validHostName(host)
+}
+
+// validHostName checks the name part of a Host without brackets and port:
+// see validHost.
+func validHostName(name string) bool {
+	if strings.Contains(name, "..") {
 		return false
 	}
-	for _, l := range labels {
-		if len(l) > 3 || len(l) > 1 && l[0] == '0' {
+	name = strings.TrimSuffix(name, ".")
+	digits, dots, zeros := true, 0, false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_':
+			digits = false
+		case c == '.':
+			dots++
+			if i+2 < len(name) && name[i+1] == '0' && name[i+2] >= '0' && name[i+2] <= '9' {
+				zeros = true
+			}
+		case c >= '0' && c <= '9':
+		default:
 			return false
 		}
-		if n, _ := strconv.Atoi(l); n > 255 {
-			return false
+	}
+	if digits {
+		// A dotted quad, written the one way (RFC 3986 §7.4).
+		if name == "" || name[0] == '.' || len(name) > 1 && name[0] == '0' && name[1] >= '0' && name[1] <= '9' {
+			zeros = true
 		}
+		return !zeros && dots == 3
+	}
+	// The top-level domain starts with a letter (RFC 1123 §2.1).
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && i+1 < len(name) {
+		c := name[i+1]
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 	}
 	return true
 }

@@ -1107,7 +1107,7 @@ func TestServer_BadRequest(t *testing.T) {
 		{"control character in request target", "GET /x?a\x01 HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
 		{"DEL in request target", "GET /x?a\x7f HTTP/1.1\r\nHost: a\r\n\r\n", 0, 400},
 		{"encoded hash in request target", "GET /x?a%23b HTTP/1.1\r\nHost: a\r\n\r\n", 0, 200},
-		{"empty host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 0, 200},
+		{"empty host", "GET / HTTP/1.0\r\nHost:\r\n\r\n", 0, 200},
 		{"HTTP/1.0 expecting 100-continue", "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
 		{"100-continue in capitals", "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\nx", 0, 200},
 		{"header over limit", bigHeader(64 << 10), 4096, 431},
@@ -2052,23 +2052,48 @@ func TestServer_ReasonPhrase(t *testing.T) {
 
 // TestServer_MalformedHostIs400: a Host that is no uri-host [":" port] is
 // refused with 400, as Apache refuses it, instead of reaching scripts as
-// SERVER_NAME and SERVER_PORT (net/http accepts these).
+// SERVER_NAME and SERVER_PORT (net/http accepts these). Each answer is
+// the one Apache 2.4.67 (HttpProtocolOptions Strict, its default) gave,
+// at the edges too: a port of 0 or none after the ':' is refused, a
+// leading dot or a dotted quad above 255 is not.
 func TestServer_MalformedHostIs400(t *testing.T) {
 	t.Parallel()
 	tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
 	for host, want := range map[string]int{
-		"example.com": 200, "example.com:8080": 200, "example.com:": 200, "[::1]": 200, "[::1]:8080": 200,
-		"127.0.0.1:0": 200, "EXAMPLE.com.": 200, "x:08080": 200,
-		"a:b:c": 400, "::1": 400, "[::1": 400, "[::1]x": 400, "x:+80": 400, "x:99999": 400, "x:123456": 400, "x]:80": 400, "x[y]": 400,
+		"example.com": 200, "example.com:8080": 200, "[::1]": 200, "[::1]:8080": 200, "[::1]:080": 200,
+		"EXAMPLE.com.": 200, "x:08080": 200, "a:000080": 200, "a:65535": 200, "1.2.3.4:80": 200,
+		"[::ffff:1.2.3.4]": 200,
+		"a:b:c":            400, "::1": 400, "[::1": 400, "[::1]x": 400, "x:+80": 400, "x:-1": 400, "x:99999": 400, "x:123456": 400,
+		"x]:80": 400, "x[y]": 400, "[fe80::1%eth0]": 400, "[v1.x]": 400,
+		// The edges: no port after the ':', port 0 or above 65535.
+		"example.com:": 400, "[::1]:": 400, "1.2.3.4:": 400, "127.0.0.1:0": 400, "a:00000": 400, "a:65536": 400,
+		"[::1]:0": 400,
 		// Apache's strict check (vhost.c): letters, digits, '-', '_' and
-		// dots in a name, four numbers in a dotted quad.
-		"a_b.c": 200, "www-1.example": 200, "10.0.0.1": 200, "[2001:db8::1]": 200,
+		// dots in a name, four numbers in a dotted quad (none checked
+		// against 255), a top-level label that starts with a letter.
+		"a_b.c": 200, "www-1.example": 200, "10.0.0.1": 200, "[2001:db8::1]": 200, "_": 200, "-a": 200, "a-": 200,
+		"_.a": 200, "a.b-": 200, ".a": 200, "a.": 200, "a.b.": 200, "1.2.3.4.": 200, "256.1.1.1": 200,
+		"1.2.3.256": 200, "999.999.999.999": 200, "xn--a": 200,
 		"a'b": 400, "a;b": 400, "$(id)": 400, "user@evil": 400, "a#b": 400, "a?b": 400, "a%0a": 400,
-		"a..b": 400, ".a": 400, "1.2.3.4.5": 400, "1.2.3": 400, "01.2.3.4": 400, "1.2.3.256": 400,
-		":80": 400, "[1.2.3.4]": 400, "a,b": 400, "a*b": 400, "a+b": 400, "a=b": 400, "a!b": 400,
+		"a..b": 400, "a..": 400, "..a": 400, ".": 400, "..": 400, "1.2.3.4.5": 400, "1.2.3": 400, "01.2.3.4": 400,
+		"1.2.3.04": 400, ".1.2.3": 400, "0": 400, "4294967296": 400,
+		"a.1": 400, "a.1.": 400, "1a.2": 400, "a-1.2": 400, "x.y.2a": 400, "a.-b": 400, "a._b": 400, "a._": 400,
+		":80": 400, "[1.2.3.4]": 400, "a,b": 400, "a*b": 400, "a+b": 400, "a=b": 400, "a!b": 400, "a~b": 400,
+		"a/b": 400, "a b": 400, "*": 400, "%41": 400,
 	} {
 		if status, _ := mustAnswer(t, tg.addr, "GET / HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n"); status != want {
 			t.Errorf("Host %q: status %d, want %d", host, status, want)
+		}
+	}
+	// An empty Host: refused in HTTP/1.1 unless the target names the
+	// host, taken in HTTP/1.0, as Apache does.
+	for req, want := range map[string]int{
+		"GET / HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n":         400,
+		"GET http://a/ HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n": 200,
+		"GET / HTTP/1.0\r\nHost:\r\n\r\n":                              200,
+	} {
+		if status, _ := mustAnswer(t, tg.addr, req); status != want {
+			t.Errorf("%q: status %d, want %d", req, status, want)
 		}
 	}
 }
