@@ -109,12 +109,31 @@ type Response struct {
 // own body stay behind too (Content-Encoding would label the target's
 // plain page gzip), and so do the fields the answer's Connection header
 // names, which concern only that hop.
-func (r *Response) CarriedHeader() http.Header {
+func (r *Response) CarriedHeader() http.Header { return r.keptHeader(false) }
+
+// ErrorHeader returns the fields of the header block that Apache keeps
+// when the server answers with an error of its own in place of the
+// script's answer (a 412 for a precondition the answer fails; util_script.c
+// has put them in r->err_headers_out): those CarriedHeader returns, and
+// those that describe the resource rather than a body, Content-Location,
+// Content-Language and Content-Disposition, which a local redirect leaves
+// behind because its target has its own. Apache keeps Content-Encoding and
+// Content-MD5 on such an error too; here they stay behind, as for a local
+// redirect: they describe bytes the client does not get, and the server's
+// plain-text body would fail to decode as gzip or to match the digest.
+func (r *Response) ErrorHeader() http.Header { return r.keptHeader(true) }
+
+// keptHeader is CarriedHeader, and with resource set ErrorHeader.
+func (r *Response) keptHeader(resource bool) http.Header {
 	var h http.Header
 	for k, v := range r.Header {
 		switch k {
+		case "Content-Language", "Content-Location", "Content-Disposition":
+			if !resource {
+				continue
+			}
 		case "Location", "Content-Type", "Last-Modified", "Etag", "Content-Range",
-			"Content-Encoding", "Content-Language", "Content-Location", "Content-Disposition", "Content-Md5",
+			"Content-Encoding", "Content-Md5",
 			"Proxy-Authenticate", "Proxy-Authorization", "Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Upgrade":
 			continue
 		}

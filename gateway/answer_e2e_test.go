@@ -73,6 +73,7 @@ var conditionalCases = []conditionalCase{
 	{name: "script Status If-Match untouched", query: "status", header: map[string]string{"If-Match": `"zzz"`}, status: 200},
 	{name: "304 after a long body", query: "big&tag=nm", header: map[string]string{"If-None-Match": `"abc"`}, status: 304},
 	{name: "412 after a long body", query: "big&tag=pf", header: map[string]string{"If-Match": `"zzz"`}, status: 412},
+	{name: "412 without the body's encoding", query: "encoded", header: map[string]string{"If-Match": `"zzz"`}, status: 412},
 }
 
 // TestAnswer_ConditionalRequests checks that the request's preconditions are
@@ -157,7 +158,8 @@ func mustConditional(t *testing.T, s *fcgiSite, mode Mode, tc conditionalCase) (
 	case http.StatusNotModified:
 		// What Apache 2.4 keeps on a 304: every field of the script's
 		// but Content-Type and Content-Length.
-		kept := map[string]string{"Etag": `"abc"`, "Last-Modified": validatorsLastModified, "Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept"}
+		kept := map[string]string{"Etag": `"abc"`, "Last-Modified": validatorsLastModified, "Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept",
+			"Content-Location": "/doc/v1.txt", "Content-Language": "en", "Content-Disposition": "inline"}
 		if tc.query == "none" {
 			kept["Etag"], kept["Last-Modified"] = "", ""
 		}
@@ -176,17 +178,21 @@ func mustConditional(t *testing.T, s *fcgiSite, mode Mode, tc conditionalCase) (
 		}
 	case http.StatusPreconditionFailed:
 		// As the gateway's other error answers, with the script's fields
-		// that Apache keeps on an error (r->err_headers_out), but none
-		// that describe the answer not sent.
+		// that Apache 2.4 keeps on an error (r->err_headers_out; those of
+		// the resource, Content-Location, too), but none that describe
+		// the answer not sent, nor its body's bytes (Apache keeps
+		// Content-Encoding and Content-MD5, which would misdescribe the
+		// gateway's text).
 		if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
 			t.Errorf("%s: 412 with Content-Type %q", what, ct)
 		}
-		for k, want := range map[string]string{"Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept"} {
+		for k, want := range map[string]string{"Set-Cookie": "a=1", "Cache-Control": "max-age=60", "X-Other": "kept",
+			"Content-Location": "/doc/v1.txt", "Content-Language": "en", "Content-Disposition": "inline"} {
 			if got := resp.Header.Values(k); len(got) != 1 || got[0] != want {
 				t.Errorf("%s: 412 with %s %q, want %q", what, k, got, want)
 			}
 		}
-		for _, k := range []string{"Etag", "Last-Modified"} {
+		for _, k := range []string{"Etag", "Last-Modified", "Content-Encoding", "Content-Md5"} {
 			if v, ok := resp.Header[k]; ok {
 				t.Errorf("%s: 412 with the script's %s %q", what, k, v)
 			}

@@ -129,7 +129,8 @@ func scanETag(s string) (tag string, weak bool, rest string, ok bool) {
 // FastCGI worker stays reusable) and never blocks on a full pipe; Apache too
 // answers once the output has ended. The 412 is the gateway's own error
 // answer with the fields of the script's that Apache keeps on an error
-// (Set-Cookie, Cache-Control, but not ETag or Last-Modified). It is the
+// (Set-Cookie, Cache-Control, Content-Location, but not ETag or
+// Last-Modified: cgi.Response.ErrorHeader). It is the
 // client's condition, not the script's failure: it is logged as an answer,
 // with no reason.
 func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x *exchange, ex execution, br io.Reader, resp *cgi.Response) {
@@ -138,7 +139,7 @@ func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x
 	}
 	// The script's own fields first, then those carried from the local
 	// redirects before it, as on every other answer.
-	addCarried(w.Header(), carriedFields(resp))
+	addCarried(w.Header(), ownFields(resp.ErrorHeader()))
 	answerStatus(w, x, http.StatusPreconditionFailed)
 }
 

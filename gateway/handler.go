@@ -774,8 +774,10 @@ func (x *exchange) carryFields(resp *cgi.Response) {
 
 // carriedFields is resp.CarriedHeader without the hop-by-hop fields (the
 // gateway owns the connection) and Date (the server's clock).
-func carriedFields(resp *cgi.Response) http.Header {
-	h := resp.CarriedHeader()
+func carriedFields(resp *cgi.Response) http.Header { return ownFields(resp.CarriedHeader()) }
+
+// ownFields deletes from h the hop-by-hop fields and Date: see carriedFields.
+func ownFields(h http.Header) http.Header {
 	for k := range h {
 		if hopByHop[k] || k == "Date" {
 			delete(h, k)
