@@ -249,12 +249,15 @@ var (
 	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
 	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -(\S+)$`)
 	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(\S+)$`)
+	// urfave/cli's own, for a MENSHEN_* variable it could not read.
+	envBadValue = regexp.MustCompile(`^could not parse ("(?:[^"\\]|\\.)*") as \S+ value from environment variable "([^"]+)" for flag (\S+): (.*)$`)
 )
 
-// flagError restates a parse error of the flag package: the flag as it is
-// spelled (--timeout), and what its value must look like (a duration
-// needs a unit: "--timeout 5" is not 5 seconds). Other errors are
-// returned as they are.
+// flagError restates a parse error of the flag package, or urfave/cli's
+// of a MENSHEN_* variable: the flag as it is spelled (--timeout), or the
+// variable (MENSHEN_TIMEOUT="abc"), and what its value must look like (a
+// duration needs a unit: "--timeout 5" is not 5 seconds). Other errors
+// are returned as they are.
 func flagError(c *cli.Context, err error) error {
 	msg := err.Error()
 	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
@@ -263,11 +266,19 @@ func flagError(c *cli.Context, err error) error {
 	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("unknown flag %s", spelled(m[1]))
 	}
+	if m := envBadValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s=%s: %s", m[2], m[1], valueWhy(c, m[3], m[1], m[4]))
+	}
 	m := flagBadValue.FindStringSubmatch(msg)
 	if m == nil {
 		return err
 	}
-	value, name, why := m[1], m[2], m[3]
+	return fmt.Errorf("%s %s: %s", spelled(m[2]), m[1], valueWhy(c, m[2], m[1], m[3]))
+}
+
+// valueWhy says what is wrong with value (quoted) of the flag name, which
+// its parser explained as why.
+func valueWhy(c *cli.Context, name, value, why string) string {
 	switch f := commandFlag(c, name).(type) {
 	case *cli.DurationFlag:
 		why = `not a duration (a number with a unit, e.g. "90s", "1m30s", "2h")`
@@ -283,13 +294,17 @@ func flagError(c *cli.Context, err error) error {
 			}
 		}
 	case *cli.IntFlag:
-		if why != "value out of range" {
+		// (The flag package says "value out of range", urfave/cli
+		// strconv's whole error.)
+		if strings.HasSuffix(why, "value out of range") {
+			why = "value out of range"
+		} else {
 			why = "not a whole number"
 		}
 	case *cli.BoolFlag:
 		why = "want true or false"
 	}
-	return fmt.Errorf("%s %s: %s", spelled(name), value, why)
+	return why
 }
 
 // spelled is a flag's name as it is written: --timeout, -c.
