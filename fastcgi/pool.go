@@ -197,6 +197,11 @@ type Pool struct {
 	dir        string         // private socket directory
 	lim        *limit.Limiter // one slot per request holding a worker; bounded queue
 
+	// backoff is backoffMin, for this pool (a test on a loaded machine
+	// gives itself longer than the requests it makes during the back-off
+	// take).
+	backoff time.Duration
+
 	ctx    context.Context // pool lifetime; cancelled when Close begins
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // janitor, warm starts, background stops, exit watchers
@@ -272,6 +277,7 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 		cfg:        cfg,
 		spin:       rawio.NewSpin(cfg.BusyPoll, cfg.BusyPollSpare),
 		finishWait: finishingWait,
+		backoff:    backoffMin,
 		log:        cfg.Logger.WithField("script", cfg.Name),
 		dir:        dir,
 		lim:        limit.New(cfg.Workers, cfg.Queue),
@@ -588,7 +594,7 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		err = fmt.Errorf("start worker %q: %w: %w", p.cfg.Path, ErrStartFailed, err)
 		p.failures++
 		p.streak++
-		wait := min(backoffMin<<min(p.streak-1, 10), backoffMax)
+		wait := min(p.backoff<<min(p.streak-1, 10), backoffMax)
 		p.retryAt = time.Now().Add(wait)
 		p.lastErr = err
 		// The back-off as text ("100ms"), as the access line's duration:
