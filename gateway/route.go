@@ -157,6 +157,18 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	if m == nil {
 		return nil, ErrNotFound
 	}
+	if !slash && clean+"/" == m.prefix && len(mounts) > 1 {
+		// The path is a mount's prefix without its slash (/cgi-bin/x.sh
+		// for a mount at /cgi-bin/x.sh/): Apache's Alias with a trailing
+		// slash does not take it, so what a shorter prefix has of that
+		// name is served (the script x.sh of the scripts directory).
+		// Only where that has nothing is it the mount's directory, named
+		// without its slash (a 301 to the prefix).
+		outer := slices.DeleteFunc(slices.Clone(mounts), func(o *mount) bool { return o == m })
+		if rt, err := resolve(outer, urlPath, wrapped); !errors.Is(err, ErrNotFound) {
+			return rt, err
+		}
+	}
 	rest := strings.TrimPrefix(clean+"/", m.prefix)
 	rest = strings.TrimSuffix(rest, "/")
 	var segs []string

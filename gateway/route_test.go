@@ -334,7 +334,16 @@ func TestResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mounts := []*mount{legacy, mainM} // longest prefix first, as buildSettings sorts
+	// A mount at a script's URL plus a slash: the script stays the
+	// scripts directory's, as Apache's Alias with a trailing slash does
+	// not take the name without it.
+	shadow := filepath.Join(t.TempDir(), "shadow")
+	mustWriteFile(t, filepath.Join(shadow, "index.cgi"), "#!/bin/sh\n", 0o755)
+	onScript, err := newMount("/cgi-bin/env.pl/", shadow, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mounts := []*mount{legacy, onScript, mainM} // longest prefix first, as buildSettings sorts
 	wrapped := func(p string) bool { return strings.HasSuffix(p, ".php") }
 	// Directories with an index script (dirIndex, first found), and one
 	// with only a page: no script.
@@ -379,6 +388,11 @@ func TestResolve(t *testing.T) {
 		{path: "/cgi-bin/also/env.pl", key: "also/env.pl", file: "also/env.pl", name: "/cgi-bin/also/env.pl"},
 		{path: "/cgi-bin/also/up/env.pl", key: "env.pl", file: "also/up/env.pl", name: "/cgi-bin/also/up/env.pl"},
 		{path: "/cgi-bin/legacy/old.sh/x", key: "/cgi-bin/legacy/old.sh", name: "/cgi-bin/legacy/old.sh", pathInfo: "/x"},
+		{path: "/cgi-bin/env.pl/", key: "/cgi-bin/env.pl/index.cgi", name: "/cgi-bin/env.pl/index.cgi"},
+		{path: "/cgi-bin/env.pl/.", key: "/cgi-bin/env.pl/index.cgi", name: "/cgi-bin/env.pl/index.cgi"},
+		{path: "/cgi-bin/env.pl/x", err: ErrNotFound},
+		{path: "/cgi-bin//env.pl", key: "env.pl", file: "env.pl", name: "/cgi-bin/env.pl"},
+		{path: "/cgi-bin/legacy", err: ErrNotFound},
 		{path: "/cgi-bin/noexec.pl", err: ErrNotExecutable, key: "noexec.pl", file: "noexec.pl", name: "/cgi-bin/noexec.pl"},
 		{path: "/cgi-bin/no-such.sh", err: ErrNotFound},
 		{path: "/cgi-bin/", err: ErrNotFound},
