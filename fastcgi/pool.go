@@ -109,6 +109,10 @@ type PoolConfig struct {
 	// StopGrace is how long a worker may take to exit after SIGTERM before
 	// its process group is killed. Default DefaultStopGrace.
 	StopGrace time.Duration
+	// Hurry, once closed, cuts StopGrace short: a worker being stopped,
+	// or stopped from then on, gets SIGKILL at once (the caller's own
+	// time is up: the end of a shutdown's grace). Default nil: never.
+	Hurry <-chan struct{}
 	// DrainTimeout is how long Close waits for in-flight requests before it
 	// stops their workers anyway. Default DefaultDrainTimeout.
 	DrainTimeout time.Duration
@@ -201,6 +205,8 @@ type Pool struct {
 	// gives itself longer than the requests it makes during the back-off
 	// take).
 	backoff time.Duration
+	// quiet: Quiesce was called. Guarded by mu.
+	quiet bool
 
 	ctx    context.Context // pool lifetime; cancelled when Close begins
 	cancel context.CancelFunc
@@ -617,7 +623,12 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	if state == stateBusy {
 		w.active = 1
 	}
-	if w.active < w.capacity {
+	if state == stateIdle && p.quiet && p.lim.Waiting() == 0 {
+		// A warm start, or one whose request gave up, that ends after
+		// Quiesce: nothing waits for it.
+		w.state = stateStopping
+		p.wg.Go(func() { p.stop(w) })
+	} else if w.active < w.capacity {
 		p.idle = append(p.idle, w)
 	}
 	if w.capacity != p.capacity {
@@ -808,7 +819,7 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 	if w.exited() || w.state == stateStopping {
 		if w.recycle && w.active == 0 && !p.closed && !w.exited() {
 			w.recycle = false
-			p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+			p.wg.Go(func() { p.stop(w) })
 		}
 		return // the exit watcher or the stopper takes it from here
 	}
@@ -827,6 +838,10 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 			return // Close stops every worker
 		}
 		p.wg.Go(w.Kill)
+	case p.quiet && w.active == 0 && p.lim.Waiting() == 0 && !p.closed:
+		// Quiesce: no request waits for it.
+		w.state = stateStopping
+		p.wg.Go(func() { p.stop(w) })
 	case p.cfg.MaxRequests > 0 && w.requests >= int64(p.cfg.MaxRequests):
 		w.state = stateStopping
 		if p.closed {
@@ -837,7 +852,7 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 			w.recycle = true // its other requests finish first
 			return
 		}
-		p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+		p.wg.Go(func() { p.stop(w) })
 	default:
 		if w.active == 0 {
 			w.state = stateIdle
@@ -887,7 +902,7 @@ func (p *Pool) retireLocked(now time.Time) {
 		w.state = stateStopping
 		running--
 		w.log.Debug("fastcgi worker idle; retiring")
-		p.wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+		p.wg.Go(func() { p.stop(w) })
 	}
 	p.notifyLocked()
 }
@@ -906,7 +921,7 @@ func (p *Pool) runningLocked() int {
 // keepWarmLocked starts workers in the background until MinWorkers run,
 // unless the pool backs off after failures.
 func (p *Pool) keepWarmLocked() {
-	if p.closed {
+	if p.closed || p.quiet {
 		return
 	}
 	for p.runningLocked() < p.cfg.MinWorkers && p.liveLocked() < p.cfg.Workers {
@@ -918,6 +933,36 @@ func (p *Pool) keepWarmLocked() {
 		p.wg.Go(func() { _, _ = p.spawn(p.ctx, id, stateIdle, nil) })
 	}
 }
+
+// Quiesce readies the pool for its end while requests still come (the
+// grace of a shutdown): its idle workers are stopped now, so that their
+// stop grace runs while requests finish rather than after them, none is
+// started to keep MinWorkers warm, and a worker left idle while no
+// request waits for one is stopped then. Requests are served as before,
+// a worker started for one that needs it. Close still ends the pool.
+func (p *Pool) Quiesce() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.quiet {
+		return
+	}
+	p.quiet = true
+	for i := 0; i < len(p.idle); {
+		w := p.idle[i]
+		if w.active > 0 {
+			i++ // a shared worker serving others
+			continue
+		}
+		p.idle = slices.Delete(p.idle, i, i+1)
+		w.state = stateStopping
+		p.wg.Go(func() { p.stop(w) })
+	}
+	p.notifyLocked()
+}
+
+// stop stops a worker: SIGTERM, then SIGKILL after StopGrace, or at once
+// when Hurry closes.
+func (p *Pool) stop(w *worker) { w.Stop(p.cfg.StopGrace, p.cfg.Hurry) }
 
 // Close stops the pool: Do fails with ErrPoolClosed from now on, in-flight
 // requests may finish for up to DrainTimeout, then every worker is stopped
@@ -971,7 +1016,7 @@ func (p *Pool) close() {
 	p.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, w := range all {
-		wg.Go(func() { w.Stop(p.cfg.StopGrace) })
+		wg.Go(func() { p.stop(w) })
 	}
 	wg.Wait()
 	p.wg.Wait()

@@ -269,6 +269,42 @@ func TestPool_RetiresIdleWorkers(t *testing.T) {
 	}
 }
 
+// TestPool_QuiesceStopsWorkersNoRequestNeeds checks Quiesce (the grace of a
+// shutdown): the idle workers stop at once and MinWorkers is not kept warm
+// any more; a request is still served, by a worker started for it, which
+// stops once its answer is given; and Hurry kills the workers being
+// stopped that ignore SIGTERM at once, not after StopGrace.
+func TestPool_QuiesceStopsWorkersNoRequestNeeds(t *testing.T) {
+	cfg := helperConfig(t, "noterm")
+	cfg.Workers = 2
+	cfg.MinWorkers = 1
+	cfg.IdleTimeout = 40 * time.Millisecond // the janitor looks every 10 ms
+	cfg.StopGrace = 20 * time.Second        // longer than any wait below
+	hurry := make(chan struct{})
+	cfg.Hurry = hurry
+	p := mustPool(t, cfg)
+	waitFor(t, "the warm worker", func() bool { return len(p.Stats().Workers) == 1 })
+	stopping := func() bool {
+		s := p.Stats()
+		for _, w := range s.Workers {
+			if !w.Stopping {
+				return false
+			}
+		}
+		return s.Starting == 0
+	}
+	p.Quiesce()
+	waitFor(t, "the idle worker stopping", stopping)
+	p.mustGet("")
+	waitFor(t, "the worker of the request stopping", stopping)
+	time.Sleep(200 * time.Millisecond) // twenty janitor rounds
+	if s := p.Stats(); s.Spawns != 2 || !stopping() {
+		t.Errorf("spawns = %d, workers %+v: want the warm one and the request's, both stopping, none warm again", s.Spawns, s.Workers)
+	}
+	close(hurry)
+	waitFor(t, "the workers killed", func() bool { return len(p.Stats().Workers) == 0 })
+}
+
 // TestPool_StartsMinWorkersWarm checks that NewPool starts MinWorkers
 // before any request, and that they serve.
 func TestPool_StartsMinWorkersWarm(t *testing.T) {

@@ -286,10 +286,10 @@ func (w *worker) waitEnd(d time.Duration) (ended, clean bool) {
 }
 
 // Stop ends the worker gracefully: SIGTERM to its process group, up to grace
-// for it to exit, then SIGKILL to the group. It blocks until the process is
-// reaped and the socket file removed, and is idempotent and safe for
-// concurrent use.
-func (w *worker) Stop(grace time.Duration) {
+// for it to exit (or until hurry closes), then SIGKILL to the group. It
+// blocks until the process is reaped and the socket file removed, and is
+// idempotent and safe for concurrent use.
+func (w *worker) Stop(grace time.Duration, hurry <-chan struct{}) {
 	// What it says from now on (on SIGTERM) is its own.
 	w.serve(nil)
 	if !w.exited() {
@@ -314,6 +314,10 @@ func (w *worker) Stop(grace time.Duration) {
 			case <-poke.C:
 				w.poke()
 			case <-t.C:
+				w.signal(syscall.SIGKILL)
+				<-w.done
+				break wait
+			case <-hurry:
 				w.signal(syscall.SIGKILL)
 				<-w.done
 				break wait

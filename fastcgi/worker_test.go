@@ -581,14 +581,14 @@ func TestWorker_StopEscalatesToKill(t *testing.T) {
 		t.Fatalf("ready: %v", err)
 	}
 	start := time.Now()
-	w.Stop(300 * time.Millisecond)
+	w.Stop(300*time.Millisecond, nil)
 	if d := time.Since(start); d < 300*time.Millisecond || d > 2*time.Second {
 		t.Errorf("Stop took %s, want the 300ms grace then a kill", d)
 	}
 	if ws, ok := w.waitErr.(*exec.ExitError); !ok || ws.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Errorf("exit %v, want killed by SIGKILL", w.waitErr)
 	}
-	w.Stop(time.Second)
+	w.Stop(time.Second, nil)
 	w.Kill()
 	if _, err := os.Stat(w.sock); !os.IsNotExist(err) {
 		t.Errorf("socket %q after Stop: %v", w.sock, err)

@@ -47,6 +47,7 @@ type poolTable struct {
 	entries map[string]*poolEntry
 	runner  string // path of the bundled Perl runner, written on first use
 	closed  bool   // closeAll has run: no pool is made any more
+	quiet   bool   // quiesce has run (a shutdown): pools are made quiesced
 }
 
 func newPoolTable(g *Gateway) *poolTable {
@@ -279,9 +280,13 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		OnSpawn:       func() { g.stats.spawned(key) }, // a total across pools (C40)
 		BusyPoll:      g.cfg.busyPoll(),
 		BusyPollSpare: g.load.workerSpare,
+		Hurry:         g.timeUp.Done(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: pool for %q: %w", ErrStartScript, rt.key, err)
+	}
+	if t.quiet {
+		p.Quiesce()
 	}
 	e.pool = p
 	return e, nil
@@ -388,6 +393,20 @@ func (t *poolTable) sync(s *settings) {
 		if e.sig.settings != s.poolSig(k, file) {
 			delete(t.entries, k)
 			t.retire(k, e, "config changed")
+		}
+	}
+}
+
+// quiesce readies every pool for the shutdown (fastcgi.Pool.Quiesce: idle
+// workers stop now, the others once their requests end), and those made
+// from now on for the requests still in flight.
+func (t *poolTable) quiesce() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.quiet = true
+	for _, e := range t.entries {
+		if e.pool != nil {
+			e.pool.Quiesce()
 		}
 	}
 }

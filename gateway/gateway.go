@@ -85,6 +85,12 @@ type Gateway struct {
 	// hurry ends when Abort is called: the shutdown grace is cut short.
 	hurry context.Context
 	abort context.CancelFunc
+	// timeUp ends with the shutdown's grace (its 10 s, or Abort): a
+	// worker still being stopped then gets SIGKILL at once, its own stop
+	// grace cut short (fastcgi.PoolConfig.Hurry), so that the shutdown
+	// ends with the grace.
+	timeUp  context.Context
+	stopNow context.CancelFunc
 }
 
 // New validates cfg, loads the config file and prepares the gateway. It
@@ -104,8 +110,11 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	hurry, abort := context.WithCancel(context.Background())
+	timeUp, stopNow := context.WithCancel(context.Background())
 	g := &Gateway{
 		hurry:    hurry,
+		timeUp:   timeUp,
+		stopNow:  stopNow,
 		load:     newLoad(runtime.GOMAXPROCS(0)),
 		abort:    abort,
 		cfg:      cfg,
@@ -223,6 +232,12 @@ loop:
 	defer cancel()
 	stopHurry := context.AfterFunc(g.hurry, cancel) // Abort: a second signal
 	defer stopHurry()
+	// The workers no request needs stop now, and the others as their
+	// requests end: a worker's stop grace (SIGTERM, then SIGKILL 3 s on)
+	// runs while the requests finish, not after them. Whatever still runs
+	// when the grace is over is killed then (timeUp).
+	context.AfterFunc(sctx, g.stopNow)
+	g.pools.quiesce()
 	if asrv != nil {
 		_ = asrv.Shutdown(sctx)
 	}

@@ -417,6 +417,86 @@ func TestServe_SIGTERMLetsRequestFinish(t *testing.T) {
 	}
 }
 
+// TestServe_SIGTERMStopsWorkersWithinTheGrace guards C33's 10 s (docker
+// stop sends SIGKILL 10 s after its SIGTERM): a FastCGI worker no request
+// needs is stopped as the shutdown begins, not once the requests are done,
+// and one that ignores SIGTERM is killed when the grace is over, not 3 s
+// after it. A request in flight still finishes, one past the grace gets its
+// 503, and nothing is left behind.
+func TestServe_SIGTERMStopsWorkersWithinTheGrace(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// A native FastCGI program that ignores SIGTERM; ?N: it notes its pid
+	// in busy.pid and sleeps N seconds before it answers.
+	stubborn := `#!/usr/bin/perl
+use strict;
+use warnings;
+use FCGI;
+$SIG{TERM} = 'IGNORE';
+my $req = FCGI::Request();
+while ($req->Accept() >= 0) {
+    if (($ENV{QUERY_STRING} // '') =~ /\A(\d+)\z/) {
+        open my $fh, '>', 'busy.pid' or die $!;
+        print $fh "$$\n";
+        close $fh;
+        sleep $1;
+    }
+    print "Content-Type: text/plain\r\nX-Pid: $$\r\n\r\nstubborn\n";
+}
+`
+	for name, text := range map[string]string{"idle.fcgi": stubborn, "busy.fcgi": stubborn, "forever.sh": "#!/bin/sh\necho $$ > forever.pid\nsleep 60\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", "off", "--scripts", dir, "--mode", "fastcgi")
+	resp, err := http.Get("http://" + addr + "/cgi-bin/idle.fcgi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	idle, err := strconv.Atoi(resp.Header.Get("X-Pid"))
+	if err != nil {
+		t.Fatalf("idle.fcgi: %d, X-Pid %q", resp.StatusCode, resp.Header.Get("X-Pid"))
+	}
+	// One request that ends within the grace (its worker is then idle, 2 s
+	// before the grace is over), one that runs past it.
+	busyRes := getLater("http://" + addr + "/cgi-bin/busy.fcgi?8")
+	busy := readPid(t, filepath.Join(dir, "busy.pid"))
+	foreverRes := getLater("http://" + addr + "/cgi-bin/forever.sh")
+	forever := readPid(t, filepath.Join(dir, "forever.pid"))
+
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-busyRes; r.err != nil || r.code != 200 {
+		t.Errorf("busy.fcgi, in flight during SIGTERM: %d %v, want it finished (200)", r.code, r.err)
+	}
+	if syscall.Kill(idle, 0) == nil {
+		t.Errorf("the idle worker (pid %d) still ran %v after SIGTERM, when the request in flight ended: want it stopped as the shutdown began (SIGKILL 3 s on)",
+			idle, time.Since(start).Round(time.Millisecond))
+	}
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("menshen serve still running 20s after SIGTERM:\n%s", s.stderr)
+	}
+	if d := time.Since(start); d > 12*time.Second {
+		t.Errorf("menshen serve took %v to stop, want the 10 s grace and little more:\n%s", d.Round(time.Millisecond), s.stderr)
+	}
+	if s.err != nil {
+		t.Errorf("exit: %v, want 0\n%s", s.err, s.stderr)
+	}
+	if r := <-foreverRes; r.err != nil || r.code != 503 {
+		t.Errorf("forever.sh, past the grace: %d %v, want 503", r.code, r.err)
+	}
+	for _, pid := range []int{idle, busy, forever} {
+		mustGroupGone(t, pid)
+	}
+}
+
 // TestServe_DoubledSignalIsOneStop: a stop signalled twice in the same
 // instant (coreutils' timeout signals its child, then its own process
 // group, the child in it) is one graceful stop: the request in flight
