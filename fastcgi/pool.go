@@ -934,6 +934,25 @@ func (p *Pool) keepWarmLocked() {
 	}
 }
 
+// UsedSince reports whether a worker of the pool may have run the script
+// since t: one is starting, or serving a request, or has started or ended
+// one at t or later. A worker that did none of that cannot have loaded a
+// file that came to be at t (a Perl library). Workers being stopped do
+// not count: they serve nothing more.
+func (p *Pool) UsedSince(t time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.starting > 0 {
+		return true
+	}
+	for w := range p.workers {
+		if w.state != stateStopping && (w.active > 0 || !w.started.Before(t) || !w.lastUsed.Before(t)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Quiesce readies the pool for its end while requests still come (the
 // grace of a shutdown): its idle workers are stopped now, so that their
 // stop grace runs while requests finish rather than after them, none is

@@ -333,15 +333,18 @@ func (t *poolTable) drain(match func(string) bool, why string) {
 	}
 }
 
-// drainKind retires the pools of one kind ("perl", "native") whose script
-// key matches.
-func (t *poolTable) drainKind(match func(string) bool, kind, why string) {
+// drainKind retires the pools of one kind ("perl", "native") for which why,
+// given the script key and the pool, names a reason ("": the pool stays).
+func (t *poolTable) drainKind(kind string, why func(key string, p *fastcgi.Pool) string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for k, e := range t.entries {
-		if e.kind == kind && match(k) {
+		if e.kind != kind {
+			continue
+		}
+		if reason := why(k, e.pool); reason != "" {
 			delete(t.entries, k)
-			t.retire(k, e, why)
+			t.retire(k, e, reason)
 		}
 	}
 }

@@ -1097,6 +1097,73 @@ func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
 	}
 }
 
+// TestLive_NewLibraryRetiresOnlyItsUsers: a new .pl saved before it is
+// made executable (an editor's first write, then chmod +x) is a library
+// for a moment, and retired every Perl worker of the directory, each then
+// compiling its script again. No worker idle since before the file came to
+// be can have loaded it: they stay. A worker that loaded a new library
+// does retire when it changes, and the next request runs the new code.
+func TestLive_NewLibraryRetiresOnlyItsUsers(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
+	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	lib := filepath.Join(s.dir, "lib")
+	if err := os.MkdirAll(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // keep.pl and lib/ are seen
+	p1, b := s.get(t, "keep.pl")
+	if b != "kept\n" {
+		t.Fatalf("keep.pl: %q", b)
+	}
+	time.Sleep(300 * time.Millisecond) // its worker idle well before what follows
+
+	// The editor's new script: not executable for a rescan or two.
+	mustWriteFile(t, filepath.Join(s.dir, "new.pl"), src, 0o644)
+	time.Sleep(400 * time.Millisecond)
+	mustWriteFile(t, filepath.Join(s.dir, "new.pl"), src+"# saved again\n", 0o644)
+	time.Sleep(400 * time.Millisecond)
+	if err := os.Chmod(filepath.Join(s.dir, "new.pl"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if _, b := s.get(t, "new.pl"); b != "kept\n" {
+		t.Fatalf("new.pl: %q", b)
+	}
+
+	// A new module, then a script that loads it, then an edit of it.
+	module := func(v int) string { return fmt.Sprintf("package FreshMod;\nsub v { %d }\n1;\n", v) }
+	mustWriteFile(t, filepath.Join(lib, "FreshMod.pm"), module(1), 0o644)
+	time.Sleep(400 * time.Millisecond)
+	mustWriteFile(t, filepath.Join(s.dir, "fresh.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\nuse FreshMod;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", FreshMod::v(), \"\\n\";\n", 0o755)
+	time.Sleep(400 * time.Millisecond)
+	f1, b := s.get(t, "fresh.pl")
+	if b != "1\n" {
+		t.Fatalf("fresh.pl: %q", b)
+	}
+	mustWriteFile(t, filepath.Join(lib, "FreshMod.pm"), module(2), 0o644)
+	if !waitFor(time.Second, func() bool { _, b := s.get(t, "fresh.pl"); return b == "2\n" }) {
+		t.Errorf("the edited new module's code not served within 1s")
+	}
+	if !waitGone(2*time.Second, f1) {
+		t.Errorf("worker %d that loaded the new module still alive after its edit", f1)
+	}
+
+	if p2, _ := s.get(t, "keep.pl"); p2 != p1 {
+		t.Errorf("keep.pl's worker %d, idle since before new.pl and lib/FreshMod.pm came to be, replaced by %d", p1, p2)
+	}
+	for _, e := range s.hook.AllEntries() {
+		if e.Message == "retiring FastCGI pool" && e.Data["script"] == "keep.pl" {
+			t.Errorf("keep.pl's pool retired: %v", e.Data["reason"])
+		}
+	}
+}
+
 // TestWatch_ScriptTheWalkMissedIsNoLibrary: a new executable .pl that a
 // rescan's walk did not list (it read the directory just before a rename
 // brought the file in) is a script, not a changed Perl library: no Perl

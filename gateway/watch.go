@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/menshen/menshen/fastcgi"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 )
 
 // debounce is how long the watcher waits for a burst of events (an editor's
@@ -77,14 +79,17 @@ type watchState struct {
 	started bool            // the first scan is done: directories watched from now on are new
 	touched map[string]bool // files named by events since the last rescan
 	// born holds the touched files whose first event since the last
-	// rescan made them where libs had none: one gone again by the rescan
-	// (a copy renamed at once, a tool's staging name) was never a library
-	// a worker loaded. (A rename onto an existing library's name is a
-	// Create too: libs tells them apart.)
-	born map[string]bool
+	// rescan made them where libs had none, with when that event came:
+	// one gone again by the rescan (a copy renamed at once, a tool's
+	// staging name) was never a library a worker loaded. (A rename onto
+	// an existing library's name is a Create too: libs tells them apart.)
+	born map[string]time.Time
 	// libs holds the Perl libraries of the watched directories as last
-	// seen: listed when a directory's watch is added, kept by the rescans.
-	libs map[string]bool
+	// seen: listed when a directory's watch is added, kept by the rescans;
+	// each with when its name came to be, at the earliest (bornSince), or
+	// zero when that is not known (it was there before the watch). No
+	// worker idle since before then can have loaded it (refreshLibs).
+	libs map[string]time.Time
 	// modes holds the files and directories whose mode or identity an
 	// event may have changed (a chmod, a file renamed into place) since
 	// the last rescan: the scripts at or under them are checked for
@@ -102,7 +107,7 @@ type watchState struct {
 
 // newWatchState returns the state of a watcher that has scanned nothing yet.
 func newWatchState(w *fsnotify.Watcher) *watchState {
-	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]bool{}, born: map[string]bool{}}
+	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]time.Time{}, born: map[string]time.Time{}}
 }
 
 // addWatches watches every directory of every mount (unless configOnly),
@@ -152,7 +157,7 @@ func (g *Gateway) addWatches(st *watchState, s *settings, configOnly bool) {
 					if e.IsDir() || !isPerlLib(p) {
 						continue
 					}
-					st.libs[p] = true
+					st.libs[p] = time.Time{}
 					if st.started {
 						if st.touched == nil {
 							st.touched = map[string]bool{}
@@ -289,8 +294,8 @@ func (g *Gateway) watchLoop(st *watchState) {
 				if st.touched == nil {
 					st.touched = map[string]bool{}
 				}
-				if !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 && !st.libs[ev.Name] {
-					st.born[ev.Name] = true
+				if _, known := st.libs[ev.Name]; !st.touched[ev.Name] && ev.Op&fsnotify.Create != 0 && !known {
+					st.born[ev.Name] = time.Now()
 				}
 				st.touched[ev.Name] = true
 			}
@@ -443,23 +448,38 @@ func isPerlLib(name string) bool {
 // the runner keeps loaded modules across requests, so new code needs new
 // workers, as Plack's -R or Apache2::Reload give. A changed script is not
 // a library (its own pool is replaced by prune), but for a .pm, executable
-// or not. Libraries elsewhere stay
-// loaded until the workers recycle.
+// or not. Libraries elsewhere stay loaded until the workers recycle.
+//
+// Only the pools that may have loaded the library retire: a library that
+// came to be while the gateway watched (a new .pl an editor saves before
+// its chmod +x makes it a script, a module just added) cannot be in the
+// %INC of a worker that has run nothing since, and a warm worker of
+// another script keeps its compilation. That takes no measure per
+// request: the pool knows when each worker last served one.
 func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]bool) {
 	if len(st.touched) == 0 {
 		return
 	}
-	mounts := map[*mount]string{}
+	type change struct {
+		name  string
+		since time.Time // fastcgi.Pool.UsedSince
+	}
+	changed := map[*mount][]change{}
 	for name := range st.touched {
 		fi, lerr := os.Lstat(name)
 		gone := errors.Is(lerr, fs.ErrNotExist)
+		since := st.libs[name]
+		firstAt, born := st.born[name]
+		if born {
+			since = bornSince(name, firstAt)
+		}
 		if gone {
 			delete(st.libs, name)
+			if born {
+				continue // made and gone again since the last rescan
+			}
 		} else {
-			st.libs[name] = true
-		}
-		if st.born[name] && gone {
-			continue // made and gone again since the last rescan
+			st.libs[name] = since
 		}
 		for _, m := range s.mounts {
 			if !within(m.dir, name) {
@@ -475,15 +495,46 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 				// cgi-bin trees are often chmod -R 755.
 				break
 			}
-			mounts[m] = name
+			changed[m] = append(changed[m], change{name, since})
 			break
 		}
 	}
 	clear(st.touched)
 	clear(st.born)
-	for m, name := range mounts {
-		g.pools.drainKind(func(key string) bool { return s.mountFor(key) == m }, "perl", "Perl library changed: "+name)
+	for m, libs := range changed {
+		g.pools.drainKind("perl", func(key string, p *fastcgi.Pool) string {
+			if s.mountFor(key) != m {
+				return ""
+			}
+			for _, l := range libs {
+				if p.UsedSince(l.since) {
+					return "Perl library changed: " + l.name
+				}
+			}
+			return ""
+		})
 	}
+}
+
+// bornSlack is how long before its first event came a new file may have
+// been made: the event waits while a rescan holds the watcher, and on a
+// loaded machine.
+const bornSlack = debounce
+
+// bornSince returns when a file whose name was new at firstAt (its first
+// event) came to be, at the earliest: the file's birth time where the file
+// system keeps one (statx; before the event, however late the event came),
+// or bornSlack before the event, whichever is earlier (an editor's file
+// renamed over the new one was born after it).
+func bornSince(name string, firstAt time.Time) time.Time {
+	since := firstAt.Add(-bornSlack)
+	var stx unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, name, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BTIME, &stx) == nil && stx.Mask&unix.STATX_BTIME != 0 {
+		if b := time.Unix(stx.Btime.Sec, int64(stx.Btime.Nsec)); b.Before(since) {
+			since = b
+		}
+	}
+	return since
 }
 
 // missedScript tells whether a file (fi, rel under its mount's
