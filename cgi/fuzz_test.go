@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 	"testing/iotest"
 
@@ -59,6 +60,12 @@ func FuzzReadResponse(f *testing.F) {
 		}
 		if resp.Status != ref.Status || resp.Reason != ref.Reason || resp.HasStatus != ref.HasStatus || resp.LocalRedirect != ref.LocalRedirect || len(resp.Header) != len(ref.Header) {
 			t.Fatalf("buffer %d (mode %d): %+v; large buffer: %+v", size, mode, resp, ref)
+		}
+		if !slices.Equal(resp.Fields, ref.Fields) {
+			t.Fatalf("buffer %d (mode %d): Fields %q; large buffer: %q", size, mode, resp.Fields, ref.Fields)
+		}
+		if err := checkFields(resp); err != nil {
+			t.Fatal(err)
 		}
 		if resp.Status < 200 || resp.Status > 599 {
 			t.Fatalf("Status = %d", resp.Status)

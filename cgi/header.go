@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,6 +84,16 @@ type Response struct {
 	// form, repeated fields kept repeated. Status, Content-Length and
 	// Transfer-Encoding are never in it.
 	Header http.Header
+	// Fields lists Header's keys in the order the script first sent each,
+	// with the spelling of that first line (`ETag`, `x-lower-case`): Apache
+	// passes a script's fields on in its order and spelling. Content-Type
+	// and Last-Modified are not in it: Apache writes them itself, spelled
+	// its way, after the script's fields. Nor is the Location of a client
+	// redirect, which goes out on the gateway's own answer.
+	Fields []Field
+	// fields backs Fields up to its size: an answer of a few fields
+	// costs no allocation for them.
+	fields [4]Field
 	// LocalRedirect is set when the script answered with a local
 	// Location (a path starting with a single "/") and no other status than
 	// 200: the server must serve that path as a fresh GET (RFC 3875 §6.2.2)
@@ -95,6 +106,10 @@ type Response struct {
 	// body, if any, is dropped: one that wants its own says Status: 302).
 	ClientRedirect bool
 }
+
+// Field is a field name of a script's answer: its key in Response.Header
+// and the script's spelling.
+type Field = httpsyntax.Field
 
 // CarriedHeader returns the fields of a local redirect's header block that
 // Apache keeps for the answer the client finally gets, whatever it is (the
@@ -173,6 +188,8 @@ func connectionNames(h http.Header, k string) bool {
 // A script Content-Length is dropped: the gateway frames the body itself.
 func ReadResponse(r *bufio.Reader) (*Response, error) {
 	h := make(http.Header)
+	resp := &Response{Status: http.StatusOK, Header: h}
+	resp.Fields = resp.fields[:0]
 	var (
 		total, count int
 		lastKey      string
@@ -229,7 +246,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		if !httpsyntax.ValidFieldValue(value) {
 			return nil, headerErr(line, "control character in value")
 		}
-		key := textproto.CanonicalMIMEHeaderKey(string(name))
+		// Copied: name points into r's buffer. The copy is the key
+		// itself when the script spelled it canonically.
+		spelled := string(name)
+		key := textproto.CanonicalMIMEHeaderKey(spelled)
 		lastKey = ""
 		switch key {
 		case "Status":
@@ -242,21 +262,32 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			continue
 		case "Transfer-Encoding":
 			return nil, headerErr(line, "script may not set Transfer-Encoding")
-		case "Content-Type", "Location", "Etag":
+		case "Content-Type":
 			// Single-valued: a repeat replaces, the last one counts, as
-			// in Apache (ap_set_content_type, apr_table_set; an answer
-			// has one entity tag, which conditional requests compare).
+			// in Apache (ap_set_content_type). Apache writes this field
+			// itself, so it is not in Fields.
+			h[key] = []string{string(value)}
+			lastKey, haveType = key, true
+			continue
+		case "Location", "Etag":
+			// Single-valued too (apr_table_set; an answer has one entity
+			// tag, which conditional requests compare), at the first
+			// one's place.
+			if _, seen := h[key]; !seen {
+				resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
+			}
 			h[key] = []string{string(value)}
 			lastKey = key
-			if key == "Content-Type" {
-				haveType = true
-			}
 			continue
 		}
-		h[key] = append(h[key], string(value))
+		vs, seen := h[key]
+		if !seen && key != "Last-Modified" {
+			// Last-Modified is Apache's own field too.
+			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
+		}
+		h[key] = append(vs, string(value))
 		lastKey = key
 	}
-	resp := &Response{Status: http.StatusOK, Header: h}
 	if haveStatus {
 		code, reason, err := parseStatus(status)
 		if err != nil {
@@ -277,6 +308,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		// "Status: 200" with it is no status, as for a local Location:
 		// Apache redirects (r->status is 200 either way).
 		resp.Status, resp.Reason, resp.ClientRedirect = http.StatusFound, "", true
+		resp.Fields = slices.DeleteFunc(resp.Fields, func(f Field) bool { return f.Key == "Location" })
 	case loc == "" && !haveStatus && !haveType:
 		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
 	}

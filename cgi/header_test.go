@@ -5,9 +5,11 @@ package cgi
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -391,12 +393,82 @@ func checkHeaderCase(t *testing.T, tc headerCase, br *bufio.Reader) {
 			t.Errorf("Header holds %s: %q", k, resp.Header[k])
 		}
 	}
+	if err := checkFields(resp); err != nil {
+		t.Error(err)
+	}
 	body, err := io.ReadAll(br)
 	if err != nil {
 		t.Fatalf("read body: %v", err)
 	}
 	if string(body) != tc.wantBody {
 		t.Errorf("body = %q, want %q", body, tc.wantBody)
+	}
+}
+
+// checkFields checks that resp.Fields lists each key of resp.Header once,
+// under a spelling of that key, but for the fields Apache writes itself
+// (Content-Type, Last-Modified) and a client redirect's Location.
+func checkFields(resp *Response) error {
+	seen := map[string]bool{}
+	for _, f := range resp.Fields {
+		if _, ok := resp.Header[f.Key]; !ok || seen[f.Key] || !strings.EqualFold(f.Name, f.Key) {
+			return fmt.Errorf("Fields %q: %q is not a key of Header %q once, spelled its way", resp.Fields, f, resp.Header)
+		}
+		seen[f.Key] = true
+	}
+	for k := range resp.Header {
+		own := k == "Content-Type" || k == "Last-Modified" || k == "Location" && resp.ClientRedirect
+		if seen[k] == own {
+			return fmt.Errorf("Fields %q: key %q listed: %v, want %v", resp.Fields, k, seen[k], !own)
+		}
+	}
+	return nil
+}
+
+// TestReadResponse_FieldsInScriptOrder guards the script's order and
+// spelling of its field names (Response.Fields), which Apache keeps: the
+// first line of a repeated field gives its place and spelling, and the
+// fields Apache writes itself, spelled its way, are left out.
+func TestReadResponse_FieldsInScriptOrder(t *testing.T) {
+	in := "X-Zeta: z\nETag: \"a\"\nx-lower-case: yes\ncontent-type: text/plain\nWWW-Authenticate: Basic\n" +
+		"x-multi: 1\nStatus: 200\nlast-modified: Tue, 01 Jan 2019 00:00:00 GMT\nSet-Cookie: a=1\nX-MULTI: 2\n" +
+		"Content-Length: 3\nSet-Cookie: b=2\nlocation: http://example.com/\n\n"
+	want := []Field{{Key: "X-Zeta", Name: "X-Zeta"}, {Key: "Etag", Name: "ETag"}, {Key: "X-Lower-Case", Name: "x-lower-case"},
+		{Key: "Www-Authenticate", Name: "WWW-Authenticate"}, {Key: "X-Multi", Name: "x-multi"}, {Key: "Set-Cookie", Name: "Set-Cookie"}}
+	for _, rd := range readers {
+		resp, err := ReadResponse(rd.new(in))
+		if err != nil {
+			t.Fatalf("%s: %v", rd.name, err)
+		}
+		if !resp.ClientRedirect || !reflect.DeepEqual(resp.Fields, want) {
+			t.Errorf("%s: Fields %q (client redirect %v), want %q", rd.name, resp.Fields, resp.ClientRedirect, want)
+		}
+		if err := checkFields(resp); err != nil {
+			t.Errorf("%s: %v", rd.name, err)
+		}
+		// With a status of its own, the Location is the script's field.
+		resp, err = ReadResponse(rd.new(strings.Replace(in, "Status: 200", "Status: 302", 1)))
+		if err != nil {
+			t.Fatalf("%s: %v", rd.name, err)
+		}
+		if want := append(slices.Clip(want), Field{Key: "Location", Name: "location"}); !reflect.DeepEqual(resp.Fields, want) {
+			t.Errorf("%s, Status 302: Fields %q, want %q", rd.name, resp.Fields, want)
+		}
+	}
+}
+
+// BenchmarkReadResponse parses the header block of a hello script.
+func BenchmarkReadResponse(b *testing.B) {
+	const in = "Content-type: text/html; charset=utf-8\r\nX-Pid: 1234\r\n\r\nhello\n"
+	r := strings.NewReader(in)
+	br := bufio.NewReader(r)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset(in)
+		br.Reset(r)
+		if _, err := ReadResponse(br); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -280,6 +280,45 @@ func TestAnswer_EmptyContentTypeIsServed(t *testing.T) {
 	})
 }
 
+// TestAnswer_FieldsInScriptOrder: a script's header fields go out in the
+// order and spelling it wrote them (ETag, x-lower-case, WWW-Authenticate),
+// as Apache passes them on, a repeat at its first line's place and in its
+// spelling (kept apart, where Apache joins it); Date first and
+// Content-Type last, spelled as Apache spells them, as are Last-Modified
+// and the framing fields after the script's; in both modes, byte for
+// byte. The fields a local redirect carries to its target's answer go
+// first, in their script's spelling, as Apache's err_headers_out: a field
+// both send goes there, under the first spelling.
+func TestAnswer_FieldsInScriptOrder(t *testing.T) {
+	t.Parallel()
+	own := "X-Zeta: z\r\n" +
+		"ETag: \"abc\"\r\n" +
+		"x-lower-case: yes\r\n" +
+		"WWW-Authenticate: Basic realm=\"menshen\"\r\n" +
+		"X-Multi: one\r\n" +
+		"X-Multi: two\r\n"
+	end := "cache-control: no-cache\r\n" +
+		"Last-Modified: Wed, 01 Jan 2025 00:00:00 GMT\r\n" +
+		"Connection: close\r\n" +
+		"Transfer-Encoding: chunked\r\n" +
+		"Content-Type: text/plain"
+	date := regexp.MustCompile(`\AHTTP/1.1 200 OK\r\nDate: [^\r\n]+ GMT\r\n`)
+	for script, want := range map[string]string{
+		"spelled.pl":          own + "Set-Cookie: a=1\r\n" + end,
+		"spelled-redirect.pl": "x-carried: 1\r\nset-cookie: r=1\r\nset-cookie: a=1\r\n" + own + end,
+	} {
+		want = "HTTP/1.1 200 OK\r\n" + want
+		eachMode(t, script, func(mode Mode, head, body string) {
+			if !date.MatchString(head) {
+				t.Errorf("%s, %s mode: no Date after the status line: %q", script, mode, head)
+			}
+			if got := date.ReplaceAllString(head, "HTTP/1.1 200 OK\r\n"); got != want || body != "8\r\nspelled\n\r\n0\r\n\r\n" {
+				t.Errorf("%s, %s mode: answered\n%s\n\n%q\nwant\n%s", script, mode, got, body, want)
+			}
+		})
+	}
+}
+
 // eachMode GETs a script of testdata/answer in cgi mode, then in fastcgi
 // mode, and gives check each raw answer's head and body.
 func eachMode(t *testing.T, script string, check func(mode Mode, head, body string)) {

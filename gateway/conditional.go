@@ -140,6 +140,7 @@ func (g *Gateway) failPrecondition(ctx context.Context, w http.ResponseWriter, x
 	// The script's own fields first, then those carried from the local
 	// redirects before it, as on every other answer.
 	addCarried(w.Header(), ownFields(resp.ErrorHeader()))
+	orderFields(w, x.fieldOrder(resp.Fields))
 	answerStatus(w, x, http.StatusPreconditionFailed)
 }
 

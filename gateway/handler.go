@@ -102,6 +102,9 @@ type exchange struct {
 	// final answer gets too, after its own, whatever its status (C6, as
 	// Apache's r->err_headers_out).
 	carry http.Header
+	// carryOrder lists carry's keys in the chain's order, each spelled as
+	// the script that sent it first spelled it.
+	carryOrder []cgi.Field
 	// complete is set once the client has the whole answer: its leaving
 	// then no longer ends the script (serve).
 	complete atomic.Bool
@@ -467,6 +470,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		h.Set("Transfer-Encoding", "chunked")
 	}
 	x.status = resp.Status
+	orderFields(w, x.fieldOrder(resp.Fields))
 	writeHeader(w, resp.Status, resp.Reason)
 	if !r.ProtoAtLeast(1, 1) || br.Buffered() == 0 && !ex.ready() {
 		// HTTP/1.0 has no chunked framing: the body ends with the
@@ -716,6 +720,16 @@ func writeHeader(w http.ResponseWriter, code int, reason string) {
 	w.WriteHeader(code)
 }
 
+// orderFields has a script's fields go out in its order and spelling
+// (cgi.Response.Fields) where the server can: menshen's own
+// (internal/http1) writes them so, as Apache does; net/http's sorts them,
+// spelled canonically.
+func orderFields(w http.ResponseWriter, fields []cgi.Field) {
+	if o, ok := w.(interface{ SetFieldOrder([]httpsyntax.Field) }); ok {
+		o.SetFieldOrder(fields)
+	}
+}
+
 // completeAnswer ends the answer before the handler returns: with menshen's
 // server the end of the chunked body goes out too; with another server,
 // what was written is flushed.
@@ -764,12 +778,39 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 // r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client
 // finally gets: a local redirect's target's, or the gateway's own.
 func (x *exchange) carryFields(resp *cgi.Response) {
-	for k, v := range carriedFields(resp) {
+	carried := carriedFields(resp)
+	// Every carried field is one of resp.Fields: those it leaves out
+	// (Content-Type, Last-Modified, a client redirect's Location) are
+	// never carried.
+	for _, f := range resp.Fields {
+		v, ok := carried[f.Key]
+		if !ok {
+			continue
+		}
 		if x.carry == nil {
 			x.carry = make(http.Header)
 		}
-		x.carry[k] = append(x.carry[k], v...)
+		if _, seen := x.carry[f.Key]; !seen {
+			x.carryOrder = append(x.carryOrder, f)
+		}
+		x.carry[f.Key] = append(x.carry[f.Key], v...)
 	}
+}
+
+// fieldOrder returns the order of an answer's fields: those carried from
+// local redirects first, as Apache's err_headers_out has them, then the
+// answer's own fields that none of them named.
+func (x *exchange) fieldOrder(fields []cgi.Field) []cgi.Field {
+	if x.carryOrder == nil {
+		return fields
+	}
+	order := slices.Clip(x.carryOrder)
+	for _, f := range fields {
+		if _, ok := x.carry[f.Key]; !ok {
+			order = append(order, f)
+		}
+	}
+	return order
 }
 
 // carriedFields is resp.CarriedHeader without the hop-by-hop fields (the
@@ -942,6 +983,9 @@ func (g *Gateway) fail(w http.ResponseWriter, x *exchange, err error) {
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
+	if x.carryOrder != nil {
+		orderFields(w, x.carryOrder)
+	}
 	answerStatus(w, x, code)
 }
 
@@ -1005,6 +1049,7 @@ func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *
 	// err_headers_out has them.
 	addCarried(h, carriedFields(resp))
 	addCarried(h, x.carry)
+	orderFields(w, x.fieldOrder(resp.Fields))
 	answerMoved(w, x, http.StatusFound, loc)
 }
 

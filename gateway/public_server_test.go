@@ -2,8 +2,10 @@ package gateway
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -13,11 +15,15 @@ import (
 // repeated headers, redirects, no Content-Type, 304, errors, HEAD,
 // HTTP/1.0, a POST body, a malformed header block, a conditional request
 // answered 304 or 412, a 1xx Status refused), a client gets the same bytes
-// as from net/http's server over the same Gateway, Date aside. The one
+// as from net/http's server over the same Gateway, Date aside. The
 // differences are on purpose: a script's own reason phrase ("Status: 418 I
 // am a teapot") is on menshen's status line, where net/http can only send
-// the standard text; and an HTTP/1.0 request gets HTTP/1.1 and "Connection:
-// close", as from Apache, where net/http says HTTP/1.0.
+// the standard text; an HTTP/1.0 request gets HTTP/1.1 and "Connection:
+// close", as from Apache, where net/http says HTTP/1.0; and the header
+// block is laid out as Apache's (the script's fields in its order and
+// spelling, Content-Type last), where net/http sorts the fields and
+// spells them canonically: the fields are compared sorted, so spelled
+// (TestAnswer_FieldsInScriptOrder checks that layout).
 func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 	t.Parallel()
 	volatile := regexp.MustCompile(`(?m)^Date: .*\r\n|(REMOTE|SERVER)_PORT=\d+|X-Pid: \d+`)
@@ -30,8 +36,8 @@ func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 		t.Cleanup(std.Close)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				want := volatile.ReplaceAllString(string(mustRaw(t, std.Listener.Addr().String(), tc.req)), "")
-				got := volatile.ReplaceAllString(string(mustRaw(t, ours, tc.req)), "")
+				want := string(mustRaw(t, std.Listener.Addr().String(), tc.req))
+				got := volatile.ReplaceAllString(sortedHead(string(mustRaw(t, ours, tc.req))), "")
 				if tc.reason != "" {
 					line, rest, _ := strings.Cut(want, "\r\n")
 					if code, _, ok := strings.Cut(strings.TrimPrefix(line, "HTTP/1.1 "), " "); ok {
@@ -39,10 +45,11 @@ func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 					}
 				}
 				if strings.HasSuffix(strings.SplitN(tc.req, "\r\n", 2)[0], "HTTP/1.0") {
-					// The other difference on purpose: HTTP/1.1 and
+					// Another difference on purpose: HTTP/1.1 and
 					// "Connection: close" to a 1.0 client, as from Apache.
 					want = strings.Replace(strings.Replace(want, "HTTP/1.0 ", "HTTP/1.1 ", 1), "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)
 				}
+				want = volatile.ReplaceAllString(sortedHead(want), "")
 				if got != want {
 					t.Errorf("internal/http1 answered\n%q\nnet/http answered (reason phrase %q)\n%q", got, tc.reason, want)
 				}
@@ -76,6 +83,23 @@ func TestPublicServer_SameBytesAsNetHTTP(t *testing.T) {
 		{"conditional 412", "GET /cgi-bin/validators.pl?big HTTP/1.1\r\nHost: x\r\nIf-Match: \"zzz\"\r\nConnection: close\r\n\r\n", ""},
 		{"1xx status", "GET /cgi-bin/status.pl?100%20Continue HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""},
 	})
+}
+
+// sortedHead returns an answer with the field lines of its header block
+// sorted, their names spelled canonically.
+func sortedHead(raw string) string {
+	head, body, ok := strings.Cut(raw, "\r\n\r\n")
+	if !ok {
+		return raw
+	}
+	lines := strings.Split(head, "\r\n")
+	for i := 1; i < len(lines); i++ {
+		if name, value, ok := strings.Cut(lines[i], ":"); ok {
+			lines[i] = http.CanonicalHeaderKey(name) + ":" + value
+		}
+	}
+	slices.Sort(lines[1:])
+	return strings.Join(lines, "\r\n") + "\r\n\r\n" + body
 }
 
 // TestPublicServer_RefusedRequestIsLogged: a request the HTTP layer refuses

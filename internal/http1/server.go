@@ -15,7 +15,10 @@
 // handler may choose the reason phrase of its status line: the
 // ResponseWriter has a WriteHeaderReason(code int, reason string) method
 // (net/http always sends the standard text), which menshen's gateway uses
-// for a CGI script's "Status: 404 Not Here", as Apache passes it on.
+// for a CGI script's "Status: 404 Not Here", as Apache passes it on. Date
+// is the first field, as Apache and nginx send it, and a handler may lay
+// its fields out as Apache does a CGI script's, in their order and
+// spelling: SetFieldOrder (net/http sorts them, spelled canonically).
 //
 // Parsing is net/http's own (http.ReadRequest): this package only frames
 // connections and responses.
@@ -31,8 +34,10 @@ import (
 	"iter"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -978,6 +983,8 @@ type response struct {
 	err           error    // the first write error
 	handlerDone   bool
 	completed     bool // Complete has ended the answer early
+	ordered       bool // SetFieldOrder was called: its layout, not net/http's
+	order         []httpsyntax.Field
 
 	// readDeadline guards readDeadlineSet and the connection's read
 	// deadline between the body's reads, which set BodyWait's, and
@@ -1040,6 +1047,21 @@ func (w *response) WriteHeaderReason(code int, reason string) {
 		w.reason = reason
 	}
 	w.WriteHeader(code)
+}
+
+// SetFieldOrder lays the header block out as Apache does a CGI script's
+// answer: Date, the header's fields that order names (each key once), in
+// that order and each under its Name (a Name that is not its Key in
+// another case is not used), then the header's other fields sorted, the
+// framing fields, and Content-Type last. Without it the fields go out as
+// net/http sends them, sorted and spelled as their keys, Date first
+// aside. Called after WriteHeader, it does nothing. net/http's
+// ResponseWriter has no such method: callers go without.
+func (w *response) SetFieldOrder(order []httpsyntax.Field) {
+	if w.hijacked || w.wroteHeader {
+		return
+	}
+	w.ordered, w.order = true, order
 }
 
 func (w *response) Write(p []byte) (int, error) {
@@ -1351,18 +1373,25 @@ func (w *response) sendHeader(next []byte) {
 
 	bw := w.c.bw
 	w.writeStatusLine(code, w.reason)
-	h.WriteSubset(bw, exclude)
 	if !hasKey(h, "Date") {
+		// First, as Apache and nginx send it.
 		bw.WriteString("Date: ")
 		bw.Write(httpDate())
 		bw.WriteString("\r\n")
+	}
+	own := [...][2]string{{"Content-Type", ctype}, {"Connection", connection}, {"Transfer-Encoding", chunkedOut}}
+	if w.ordered {
+		writeOrdered(bw, h, w.order, exclude)
+		own = [...][2]string{{"Connection", connection}, {"Transfer-Encoding", chunkedOut}, {"Content-Type", ctype}}
+	} else {
+		h.WriteSubset(bw, exclude)
 	}
 	if clen != nil {
 		bw.WriteString("Content-Length: ")
 		bw.Write(clen)
 		bw.WriteString("\r\n")
 	}
-	for _, kv := range [...][2]string{{"Content-Type", ctype}, {"Connection", connection}, {"Transfer-Encoding", chunkedOut}} {
+	for _, kv := range own {
 		if kv[1] != "" {
 			bw.WriteString(kv[0])
 			bw.WriteString(": ")
@@ -1370,9 +1399,56 @@ func (w *response) sendHeader(next []byte) {
 			bw.WriteString("\r\n")
 		}
 	}
+	if w.ordered && !exclude["Content-Type"] {
+		writeField(bw, "Content-Type", h["Content-Type"])
+	}
 	_, err := bw.WriteString("\r\n")
 	w.setErr(err)
 	w.writeBody(p)
+}
+
+// writeOrdered writes the fields of h that exclude does not name, as
+// SetFieldOrder lays them out: those of order first, then the others
+// sorted, but Content-Type, which goes out last.
+func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exclude map[string]bool) {
+	for _, f := range order {
+		if exclude[f.Key] || f.Key == "Content-Type" {
+			continue
+		}
+		name := f.Name
+		if !strings.EqualFold(name, f.Key) {
+			// The server frames the answer by the keys: a field goes
+			// out under its own name, whatever it is called.
+			name = f.Key
+		}
+		writeField(bw, name, h[f.Key])
+	}
+	var keys [16]string
+	rest := keys[:0]
+	for k := range h {
+		if !exclude[k] && k != "Content-Type" && !slices.ContainsFunc(order, func(f httpsyntax.Field) bool { return f.Key == k }) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		writeField(bw, k, h[k])
+	}
+}
+
+// writeField writes a field's lines as http.Header.Write does: one per
+// value, a line end in it turned into a space, the value trimmed, and
+// nothing under an invalid name.
+func writeField(bw *bufio.Writer, name string, values []string) {
+	if !httpsyntax.ValidFieldName(name) {
+		return
+	}
+	for _, v := range values {
+		bw.WriteString(name)
+		bw.WriteString(": ")
+		bw.WriteString(textproto.TrimString(newlineToSpace.Replace(v)))
+		bw.WriteString("\r\n")
+	}
 }
 
 // settleBody decides, before the header goes out, what becomes of request

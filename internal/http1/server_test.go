@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/menshen/menshen/internal/httpsyntax"
 )
 
 // closeWait is how long a client waits to learn whether the server kept a
@@ -2047,6 +2049,69 @@ func TestServer_ReasonPhrase(t *testing.T) {
 				t.Errorf("the reason reached the header: %q", got)
 			}
 		})
+	}
+}
+
+// TestServer_SetFieldOrder checks the layout menshen's gateway asks for a
+// CGI script's answer, as Apache writes one: Date first, the fields in the
+// handler's order and spelling (a name that is not its key in another case
+// is not used; a key not in the header, or one the status forbids, is
+// skipped), the handler's other fields sorted, the framing fields, then
+// Content-Type; values as net/http writes them. Called after WriteHeader,
+// it changes nothing: the fields go out sorted, as net/http's, after Date.
+func TestServer_SetFieldOrder(t *testing.T) {
+	t.Parallel()
+	f := func(key, name string) httpsyntax.Field { return httpsyntax.Field{Key: key, Name: name} }
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := w.(interface{ SetFieldOrder([]httpsyntax.Field) })
+		hd := w.Header()
+		hd["X-A"] = []string{"a"}
+		hd["X-B"] = []string{"b1", " b2 "}
+		hd["Etag"] = []string{`"e"`}
+		hd["Content-Type"] = []string{"text/plain"}
+		hd["X-Nl"] = []string{"x\r\ny"}
+		order := []httpsyntax.Field{f("X-B", "x-b"), f("Etag", "ETag"), f("Content-Type", "content-type"), f("X-None", "x-none"), f("X-Nl", "x-NL")}
+		code := http.StatusOK
+		switch r.URL.RawQuery {
+		case "misnamed":
+			order = []httpsyntax.Field{f("X-B", "Content-Length"), f("Etag", "ETag")}
+		case "304":
+			code = http.StatusNotModified
+		}
+		if r.URL.RawQuery == "late" {
+			w.WriteHeader(code)
+			o.SetFieldOrder(order)
+		} else {
+			o.SetFieldOrder(order)
+			w.WriteHeader(code)
+		}
+		io.WriteString(w, "body")
+	})
+	tg := mustStart(t, impls[1], h, opts{})
+	date := regexp.MustCompile(`\A(HTTP/1.1 \d+ [\w ]+\r\n)Date: [^\r\n]+ GMT\r\n`)
+	for _, tc := range []struct{ query, want string }{
+		{"ordered", "HTTP/1.1 200 OK\r\nx-b: b1\r\nx-b: b2\r\nETag: \"e\"\r\nx-NL: x  y\r\nX-A: a\r\n" +
+			"Content-Length: 4\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nbody"},
+		{"misnamed", "HTTP/1.1 200 OK\r\nX-B: b1\r\nX-B: b2\r\nETag: \"e\"\r\nX-A: a\r\nX-Nl: x  y\r\n" +
+			"Content-Length: 4\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nbody"},
+		{"304", "HTTP/1.1 304 Not Modified\r\nx-b: b1\r\nx-b: b2\r\nETag: \"e\"\r\nx-NL: x  y\r\nX-A: a\r\n" +
+			"Connection: close\r\n\r\n"},
+		{"late", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nEtag: \"e\"\r\nX-A: a\r\nX-B: b1\r\nX-B: b2\r\nX-Nl: x  y\r\n" +
+			"Content-Length: 4\r\nConnection: close\r\n\r\nbody"},
+	} {
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, "GET /?"+tc.query+" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		b, err := io.ReadAll(c)
+		c.Close()
+		if err != nil {
+			t.Fatalf("%s: read: %v (got %q)", tc.query, err, b)
+		}
+		if !date.Match(b) {
+			t.Errorf("%s: no Date after the status line: %q", tc.query, b)
+		}
+		if got := date.ReplaceAllString(string(b), "$1"); got != tc.want {
+			t.Errorf("%s: answered\n%q\nwant\n%q", tc.query, got, tc.want)
+		}
 	}
 }
 

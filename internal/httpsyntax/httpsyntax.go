@@ -68,3 +68,11 @@ func HasToken(v, t string) bool {
 	}
 	return false
 }
+
+// Field names one header field of an answer twice: Key is its key in an
+// http.Header (the canonical spelling, which every lookup uses) and Name
+// the spelling it goes out with. A CGI script's `ETag` or `x-lower-case`
+// is kept as the script wrote it, as Apache keeps it.
+type Field struct {
+	Key, Name string
+}
