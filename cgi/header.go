@@ -86,7 +86,8 @@ type Response struct {
 	Header http.Header
 	// Fields lists Header's keys in the order the script first sent each,
 	// with the spelling of that first line (`ETag`, `x-lower-case`): Apache
-	// passes a script's fields on in its order and spelling. Content-Type
+	// passes a script's fields on in its order and spelling, but its
+	// Set-Cookie and then its ETag last. Content-Type
 	// and Last-Modified are not in it: Apache writes them itself, spelled
 	// its way, after the script's fields. Nor is the Location of a client
 	// redirect, which goes out on the gateway's own answer.
@@ -196,6 +197,11 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		status       string
 		haveStatus   bool
 		haveType     bool // a Content-Type line, even an empty one
+		// Set-Cookie and ETag go out after the script's other fields, as
+		// from Apache: its cookies are in r->err_headers_out, written
+		// after r->headers_out, and the ETag after them. Spelled as the
+		// script's first line.
+		cookie, etag Field
 	)
 	for {
 		line, err := readLine(r)
@@ -274,19 +280,30 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			// tag, which conditional requests compare), at the first
 			// one's place.
 			if _, seen := h[key]; !seen {
-				resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
+				if key == "Etag" {
+					etag = Field{Key: key, Name: spelled}
+				} else {
+					resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
+				}
 			}
 			h[key] = []string{string(value)}
 			lastKey = key
 			continue
 		}
 		vs, seen := h[key]
-		if !seen && key != "Last-Modified" {
+		if !seen && key == "Set-Cookie" {
+			cookie = Field{Key: key, Name: spelled}
+		} else if !seen && key != "Last-Modified" {
 			// Last-Modified is Apache's own field too.
 			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
 		}
 		h[key] = append(vs, string(value))
 		lastKey = key
+	}
+	for _, f := range [...]Field{cookie, etag} {
+		if f.Key != "" {
+			resp.Fields = append(resp.Fields, f)
+		}
 	}
 	if haveStatus {
 		code, reason, err := parseStatus(status)

@@ -427,20 +427,22 @@ func checkFields(resp *Response) error {
 
 // TestReadResponse_FieldsInScriptOrder guards the script's order and
 // spelling of its field names (Response.Fields), which Apache keeps: the
-// first line of a repeated field gives its place and spelling, and the
-// fields Apache writes itself, spelled its way, are left out.
+// first line of a repeated field gives its place and spelling, Set-Cookie
+// and ETag come after the others, as Apache moves them, and the fields
+// Apache writes itself, spelled its way, are left out.
 func TestReadResponse_FieldsInScriptOrder(t *testing.T) {
 	in := "X-Zeta: z\nETag: \"a\"\nx-lower-case: yes\ncontent-type: text/plain\nWWW-Authenticate: Basic\n" +
 		"x-multi: 1\nStatus: 200\nlast-modified: Tue, 01 Jan 2019 00:00:00 GMT\nSet-Cookie: a=1\nX-MULTI: 2\n" +
 		"Content-Length: 3\nSet-Cookie: b=2\nlocation: http://example.com/\n\n"
-	want := []Field{{Key: "X-Zeta", Name: "X-Zeta"}, {Key: "Etag", Name: "ETag"}, {Key: "X-Lower-Case", Name: "x-lower-case"},
-		{Key: "Www-Authenticate", Name: "WWW-Authenticate"}, {Key: "X-Multi", Name: "x-multi"}, {Key: "Set-Cookie", Name: "Set-Cookie"}}
+	want := []Field{{Key: "X-Zeta", Name: "X-Zeta"}, {Key: "X-Lower-Case", Name: "x-lower-case"},
+		{Key: "Www-Authenticate", Name: "WWW-Authenticate"}, {Key: "X-Multi", Name: "x-multi"}}
+	tail := []Field{{Key: "Set-Cookie", Name: "Set-Cookie"}, {Key: "Etag", Name: "ETag"}}
 	for _, rd := range readers {
 		resp, err := ReadResponse(rd.new(in))
 		if err != nil {
 			t.Fatalf("%s: %v", rd.name, err)
 		}
-		if !resp.ClientRedirect || !reflect.DeepEqual(resp.Fields, want) {
+		if want := slices.Concat(want, tail); !resp.ClientRedirect || !reflect.DeepEqual(resp.Fields, want) {
 			t.Errorf("%s: Fields %q (client redirect %v), want %q", rd.name, resp.Fields, resp.ClientRedirect, want)
 		}
 		if err := checkFields(resp); err != nil {
@@ -451,7 +453,7 @@ func TestReadResponse_FieldsInScriptOrder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", rd.name, err)
 		}
-		if want := append(slices.Clip(want), Field{Key: "Location", Name: "location"}); !reflect.DeepEqual(resp.Fields, want) {
+		if want := slices.Concat(want, []Field{{Key: "Location", Name: "location"}}, tail); !reflect.DeepEqual(resp.Fields, want) {
 			t.Errorf("%s, Status 302: Fields %q, want %q", rd.name, resp.Fields, want)
 		}
 	}

@@ -797,16 +797,36 @@ func (x *exchange) carryFields(resp *cgi.Response) {
 	}
 }
 
-// fieldOrder returns the order of an answer's fields: those carried from
-// local redirects first, as Apache's err_headers_out has them, then the
-// answer's own fields that none of them named.
+// fieldOrder returns the order of an answer's fields as Apache lays them
+// out after local redirects: the carried ones first (its err_headers_out,
+// where each script's fields are merged in turn), then the answer's own
+// fields that none of them named, then the Set-Cookie fields of the whole
+// chain and the answer's ETag (cgi.Response.Fields has those two last:
+// Apache moves a script's cookies after its other fields, and its ETag
+// after them).
 func (x *exchange) fieldOrder(fields []cgi.Field) []cgi.Field {
 	if x.carryOrder == nil {
 		return fields
 	}
-	order := slices.Clip(x.carryOrder)
+	last := func(f cgi.Field) bool { return f.Key == "Set-Cookie" || f.Key == "Etag" }
+	order := make([]cgi.Field, 0, len(x.carryOrder)+len(fields))
+	for _, f := range x.carryOrder {
+		if !last(f) {
+			order = append(order, f)
+		}
+	}
 	for _, f := range fields {
-		if _, ok := x.carry[f.Key]; !ok {
+		if _, ok := x.carry[f.Key]; !ok && !last(f) {
+			order = append(order, f)
+		}
+	}
+	for _, f := range x.carryOrder {
+		if last(f) {
+			order = append(order, f)
+		}
+	}
+	for _, f := range fields {
+		if _, ok := x.carry[f.Key]; !ok && last(f) {
 			order = append(order, f)
 		}
 	}
