@@ -2268,6 +2268,15 @@ sub close_glob_io {
         return 1;
     }
     return 1 unless io_open($io);
+    # A directory handle (opendir D without closedir) goes in silence, as
+    # at a process's exit. fileno answers for it too, but close() on an
+    # IO that holds no file fails (EBADF) and would warn. (An IO holds a
+    # directory or a file, never both: perl refuses to open the other.)
+    local $!;
+    if (defined do { no warnings; telldir($io) }) {
+        closedir($io);
+        return 1;
+    }
     # A CGI process's exit flushes STDOUT before it closes the other
     # handles: what a dup of STDOUT still buffers comes after.
     if ($OUT_LIVE > 1 && !$OUT_DONE && stdout_dup($g)) {
@@ -2277,7 +2286,6 @@ sub close_glob_io {
     # write that could not be made (a full disk, a reader gone) leaves no
     # other trace. (A piped open's program that failed is no such
     # failure: $! is 0 then.)
-    local $!;
     warn "Warning: unable to close filehandle properly: $! during global destruction.\n"
         if !close($io) && $!;
     return 1;

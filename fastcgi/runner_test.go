@@ -424,6 +424,8 @@ var runnerCorpus = []runnerCase{
 	{script: "syswrite_handles.pl"},
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
 	{script: "close_fails.pl"},
+	{script: "opendir_bareword.pl"},
+	{script: "opendir_bareword_open_file.pl"},
 	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
 	{script: "tie_stdout_destroy.pl"},
 	{script: "tie_stdout_import.pl"},
