@@ -366,12 +366,16 @@
 #                    or CGI::Carp's warningsToBrowser would show it): `use
 #                    warnings` in the script's own scopes also turns off the
 #                    'closure' category there (warnings_import), and under
-#                    -w a __WARN__ filter drops it while the script installs
-#                    no handler of its own at compile time. Cost: a script
-#                    with `use warnings` no longer hears the 'closure'
-#                    warnings it would in a fresh process (a named sub
-#                    inside a named sub); -w or `use v5.36` scripts with a
-#                    BEGIN-time __WARN__ handler still see the message.
+#                    -w a __WARN__ filter drops it; a handler installed as
+#                    the script compiles (CGI::Carp's, a BEGIN block's) is
+#                    wrapped in the same test before the named subs that
+#                    follow are read (next_part), and is itself again
+#                    after the compilation. Cost: a script with `use
+#                    warnings` no longer hears the 'closure' warnings it
+#                    would in a fresh process (a named sub inside a named
+#                    sub); -w or `use v5.36` scripts that install a
+#                    handler on the line of a named sub, or in a BEGIN
+#                    block inside one, still see the message.
 # globals leaking    perlrun: main:: symbols and packages the script created
 #                    are deleted after each request; required libraries are
 #                    re-required; subs it defined in packages that stay
@@ -745,6 +749,7 @@ our @INC0;                # @INC before the script
 our $SRC;                 # the script's source (bytes)
 our ($CODE_SRC, $DATA_OFFSET, $DATA_PKG, $DATA_UTF8);
 our $POD_CUT;             # the script's code ends in pod: the runner added a =cut
+our @CODE_PARTS;          # $CODE_SRC in the pieces compile_script gives perl under -w (warn_parts)
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
@@ -4409,6 +4414,9 @@ our $TAIL_AT;       # [file, line] where perl read it: the script's code was all
 our $DIED;          # [$@, message, the script's handler called] of the last die while compiling
 our $CHAIN;         # [the script's __DIE__ handler], replaced by the hook where its code ends
 our $IN_WARN_CHAIN; # the compile filter calls the handler before it, for a handler chained to it
+our @HOOK_MORE;     # the script's code still to give perl after $HOOK_SRC (next_part)
+our $WARN_FILTER;   # compile_script's __WARN__ filter, while it is installed
+our $WARN_WRAP;     # [wrapper, handler]: a handler the compilation installed, wrapped (next_part)
 our $DIAG_DUP;      # diagnostics' own count of each warning it has met (diag_repeat)
 our $PARSE_DIE;     # dies in the script's file (compile_script)
 
@@ -4416,7 +4424,56 @@ sub hook {
     my (undef, $name) = @_;
     return unless defined $name && $name eq $HOOK_NAME && defined $HOOK_SRC;
     my $src = $HOOK_SRC;
-    return (\$src, \&tail);
+    return (\$src, @HOOK_MORE ? \&next_part : \&tail);
+}
+
+# next_part gives perl the next piece of the script's code (warn_parts),
+# then the tail. A __WARN__ handler that the code read so far installed (a
+# module's as it loaded: CGI::Carp's, diagnostics'; a BEGIN block's) took
+# the place of compile_script's filter, and would hear the wrapper sub's
+# "will not stay shared" for the named subs that follow: it is wrapped in
+# the filter's test, with the same frames (goto), until the compilation
+# ends, when the handler itself is put back.
+sub next_part {
+    goto &tail unless @HOOK_MORE;
+    my $h = $SIG{__WARN__};
+    if (ref $h eq 'CODE' && $h != $WARN_FILTER && !($WARN_WRAP && $h == $WARN_WRAP->[0])) {
+        my $wrap = sub {
+            return if compile_noise($_[0]);
+            goto &$h;
+        };
+        $WARN_WRAP = [$wrap, $h];
+        $SIG{__WARN__} = $wrap;
+    }
+    $_ = shift @HOOK_MORE;
+    return 1;
+}
+
+# compile_noise tells whether a warning is one the wrapper sub makes perl
+# say while it compiles, which a script file never hears.
+sub compile_noise {
+    return $_[0] =~ /^Variable "[^"]+" will not stay shared at /
+        || $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
+}
+
+# warn_parts cuts the script's code where a __WARN__ handler installed as
+# it compiles may have to be wrapped (next_part): before a line that
+# declares a named sub, when a `use`, `no` or BEGIN came since the last
+# cut. Perl reads the code a line at a time anyway; it asks for the next
+# piece once the statements before it have run. One piece (no cut) for
+# most scripts.
+sub warn_parts {
+    my ($code) = @_;
+    my ($from, $ct, @parts) = (0, 0);
+    while ($code =~ /^[^\n#]*?(?:\b(use|no|BEGIN)\b|\bsub\s+[A-Za-z_:'])/mg) {
+        if (defined $1) {
+            $ct = 1;
+        } elsif ($ct && $-[0] > $from) {
+            push @parts, substr($code, $from, $-[0] - $from);
+            ($from, $ct) = ($-[0], 0);
+        }
+    }
+    return (@parts, substr($code, $from));
 }
 
 # tail gives perl the wrapper's end once it has read the script's code (a
@@ -4500,8 +4557,11 @@ sub compile_script {
     # The script's code ends its last line (a comment there must not take
     # the tail); the tail (see tail) has no quote or slash: after a
     # runaway string or pattern it ends nothing, and perl says so.
-    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n$CODE_SRC"
-        . ($CODE_SRC =~ /\n\z/ ? '' : "\n");
+    # Under -w the code comes in pieces (warn_parts, next_part).
+    my $wfilter = $^W || $USE_V536;
+    local @HOOK_MORE = @CODE_PARTS[1 .. $#CODE_PARTS] if $wfilter && @CODE_PARTS > 1;
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n"
+        . (@HOOK_MORE ? $CODE_PARTS[0] : $CODE_SRC =~ /\n\z/ ? $CODE_SRC : "$CODE_SRC\n");
     local $TAIL = ";\$Menshen::Runner::FELL_OFF = 1;}\n;\\&$name;\n";
     local $TAIL_AT;
     # How a compilation that fails failed decides what perl would have
@@ -4524,9 +4584,9 @@ sub compile_script {
     unshift @INC, \&hook;
     my $prev = $SIG{__WARN__};
     my $self;
+    local $WARN_WRAP if @HOOK_MORE;
     my $filter = sub {
-        return if $_[0] =~ /^Variable "[^"]+" will not stay shared at /;
-        return if $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
+        return if compile_noise($_[0]);
         # Called by a handler chained to it (one a module installed as the
         # script compiled, which calls the handler it found there): this
         # filter stands for what was there before it. It calls that
@@ -4538,6 +4598,7 @@ sub compile_script {
         # one: a new process would explain it at every request, so that
         # repeat is printed plain (diag_repeat, diag_known).
         my $cur = $SIG{__WARN__};
+        $cur = $WARN_WRAP->[1] if $WARN_WRAP && ref $cur eq 'CODE' && $cur == $WARN_WRAP->[0];
         if (!(ref $cur eq 'CODE' && $self && $cur == $self)) {
             if (ref $prev eq 'CODE' && !(ref $cur eq 'CODE' && $prev == $cur) && !$IN_WARN_CHAIN) {
                 local $IN_WARN_CHAIN = 1;
@@ -4560,16 +4621,20 @@ sub compile_script {
     # without warnings::import: `use warnings` has its categories turned
     # off in the script's scopes instead, and a BEGIN block of such a
     # script sees no handler of ours.)
-    $SIG{__WARN__} = $filter if $^W || $USE_V536;
+    $SIG{__WARN__} = $filter if $wfilter;
+    local $WARN_FILTER = $filter if @HOOK_MORE;
     no warnings 'redefine';
     local *warnings::import = \&warnings_import;
     use warnings 'redefine';
     # The cleanup runs however the compilation ends: exit in a BEGIN block
     # leaves through here with `last`.
     my $guard = Menshen::Runner::Guard->new(sub {
-        # A handler the compilation installed (CGI::Carp does) stays.
+        # A handler the compilation installed (CGI::Carp does) stays, not
+        # wrapped.
         if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
             if (defined $prev) { $SIG{__WARN__} = $prev } else { delete $SIG{__WARN__} }
+        } elsif ($WARN_WRAP && ref $SIG{__WARN__} && $SIG{__WARN__} == $WARN_WRAP->[0]) {
+            $SIG{__WARN__} = $WARN_WRAP->[1];
         }
         if (ref $SIG{__DIE__} && $SIG{__DIE__} == \&compile_die) {
             my ($h) = $CHAIN ? @$CHAIN : ($prev_die);
@@ -4726,7 +4791,7 @@ sub compile_die {
 # turns off the 'closure' category there, as `no warnings 'closure'`.
 # Modules, required files and string evals are left alone. -w and
 # `use v5.36` enable warnings without import: the __WARN__ filter of
-# compile_script drops the message while no handler of the script's own
+# compile_script drops the message, and next_part wraps a handler that
 # replaced it.
 my $WARNINGS_IMPORT = \&warnings::import;
 sub warnings_import {
@@ -6572,6 +6637,7 @@ sub setup {
     }
     $CODE_SRC = $code;
     $CODE_SRC .= "\n=cut\n" if $in_pod;
+    @CODE_PARTS = warn_parts($CODE_SRC =~ /\n\z/ ? $CODE_SRC : "$CODE_SRC\n");
     $POD_CUT = $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
