@@ -318,7 +318,9 @@
 # sub, a DBI driver), saved empty before the module existed, or any
 # variable of it saved absent, is restored to what the module sets as it
 # loads, which a new perl is asked once
-# (restore_watched, load_values); a tied one is the module's. The same
+# (restore_watched, load_values); a tied one is the module's. A package's
+# module is Pkg.pm, or the module file that compiled its subs (a second
+# package of that file, Menshen::FailMulti::Util: module_made_key). The same
 # under registry for a variable, saved empty or absent, that holds
 # something after a request whose run loaded a Perl 4 library (no module
 # file: `require "./datelib.pl"` filling its `package datelib`), which
@@ -763,6 +765,7 @@ our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
 our $INC_SEEN = -1;       # keys %INC when forget_failed_loads last looked
+our %MADE_TRIED;          # package => keys %INC when module_made_key last found no module for it
 our %INC_MODS;            # the module entries of %INC as a script's run began (restore_inc)
 our $INC_N = -1;          # keys %INC then
 our %COMPILE_PKG;         # the packages the last compilation of the script made (script_owned)
@@ -4075,6 +4078,34 @@ sub absent_entry {
     return [$pkg, '0', $v->[1], exists $INC{$file} ? undef : $file, $v->[0]];
 }
 
+# module_made_key returns the %INC key of the loaded module file that is
+# the module of package $pkg, not Pkg.pm (a second package of that file),
+# or undef: the file (CvFILE) of a sub compiled in the package (not an
+# imported one, nor a constant: those name the module that made them). A
+# package of variables alone does not tell (the script's code that names
+# them made their globs). Looked for again only once %INC has changed,
+# and only in a package there is.
+sub module_made_key {
+    my ($pkg) = @_;
+    my $n = scalar keys %INC;
+    return undef if ($MADE_TRIED{$pkg} // -1) == $n;
+    my $h = stash($pkg) or return undef;
+    my $mod = module_file_set();
+    for my $k (keys %$h) {
+        next if $k =~ /::\z/;
+        my $g = \$h->{$k};
+        next unless ref $g eq 'GLOB' && *{$g}{CODE};
+        my $cv = B::svref_2object(*{$g}{CODE});
+        next unless $cv->isa('B::CV') && ${ $cv->ROOT } && compiled_in($cv) eq $pkg;
+        my $f = $cv->FILE;
+        next unless defined $f && defined $mod->{$f} && $mod->{$f} ne $pkg;
+        (my $key = "$mod->{$f}.pm") =~ s{::}{/}g;
+        return $key;
+    }
+    $MADE_TRIED{$pkg} = $n;
+    return undef;
+}
+
 # load_values returns, for the scalars @names of package $pkg, the values a
 # fresh perl has right after `require` of each of the files @$files (the
 # package's module file; or the Perl 4 libraries a registry request loaded,
@@ -4308,6 +4339,15 @@ sub restore_watched {
         next unless defined $s->[0];    # (a first value's variable, freed: note_first)
         next unless defined $s->[3];
         my $lib = !exists $INC{ $s->[3] };
+        # The module file of a package is Pkg.pm, unless the package is a
+        # second one of a module file (Menshen/FailMulti.pm's `package
+        # Menshen::FailMulti::Util`): that file is its module (a
+        # variable saved absent or empty there was filled by its load).
+        if ($lib && $s->[1] =~ /\A[0\$\@%]\z/
+            and my $key = module_made_key($s->[1] eq '0' ? $s->[0] : $s->[4])) {
+            $s->[3] = $key;
+            $lib = 0;
+        }
         next if $lib && !$libs;
         if ($s->[1] eq '0') {
             my ($pkg, $name, $file, $sigil) = @$s[0, 2, 3, 4];

@@ -420,6 +420,7 @@ var runnerCorpus = []runnerCase{
 	{script: "require_fails_once.pl", query: "fail%d"},
 	{script: "require_fails_preset.pl", query: "fail%d"},
 	{script: "require_fails_multi.pl", query: "fail%d"},
+	{script: "module_second_package.pl"},
 	{script: "require_fails_shared.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
