@@ -5403,14 +5403,19 @@ sub reset_argv {
     my $none = readline(*main::ARGV);
 }
 
+# open_data opens PKG::DATA on the script file at its data section. The
+# descriptor is put there before the handle is made on it (the handle's
+# position starts from it, tell works): seek (and sysseek) would make DATA
+# the last-read handle, and $. 0 where a new process has it undef.
 sub open_data {
     return unless defined $DATA_OFFSET;
     no strict 'refs';
     my $gname = "${DATA_PKG}::DATA";
     close(*{$gname}) if defined fileno(*{$gname});
-    if (open(*{$gname}, '<', $SCRIPT)) {
-        seek(*{$gname}, $DATA_OFFSET, 0);
-    } else {
+    my $fd = POSIX::open($SCRIPT, POSIX::O_RDONLY());
+    if (!(defined $fd && POSIX::lseek($fd, $DATA_OFFSET, 0) == $DATA_OFFSET && open(*{$gname}, '<&=', $fd))) {
+        POSIX::close($fd) if defined $fd;
+        # (A script that can no longer be read: its source as compiled.)
         open(*{$gname}, '<', \$SRC) or return;
         seek(*{$gname}, $DATA_OFFSET, 0);
     }
