@@ -6703,10 +6703,12 @@ sub setup {
     # that is not root cannot change them.
     @IDS0 = ($<, $>, $(, $), (stat '/')[0, 1]) if $< == 0 || $> == 0;
     my ($named, $declared, $watch) = named_globals($scan);
-    # (An element or a slice names its array or hash, as in named_globals.)
+    # (An element or a slice names its array or hash, as in named_globals.
+    # The captures are copied first: the match on the subscript resets them.)
     while ($scan =~ /(?<![\$\@%\w:'])([\$\@%])\{?\s*([A-Za-z_]\w*)\b(?!::|'\w)(\s*[\[{])?/g) {
-        my $sigil = !defined $3 || $1 eq '%' ? $1 : $3 =~ /\[/ ? '@' : '%';
-        $IMPORT_NAMES{"$sigil$2"} = 1;
+        my ($sigil, $name, $sub) = ($1, $2, $3);
+        $sigil = $sub =~ /\[/ ? '@' : '%' if defined $sub && $sigil ne '%';
+        $IMPORT_NAMES{"$sigil$name"} = 1;
     }
     %NAMED = %$named;
     %DECLARED_PKG = %$declared;
