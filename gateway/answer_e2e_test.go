@@ -320,6 +320,39 @@ func TestAnswer_FieldsInScriptOrder(t *testing.T) {
 	}
 }
 
+// TestAnswer_LastModifiedAsApache: a script's Last-Modified goes out as
+// Apache's util_script.c rewrites it, in both modes: an IMF-fixdate
+// whatever form the script wrote, no later than the request (a date in
+// the future is the request's time, which If-Modified-Since then
+// compares), dropped when it is no date, the latest of several.
+func TestAnswer_LastModifiedAsApache(t *testing.T) {
+	t.Parallel()
+	const jan2025 = "Wed, 01 Jan 2025 00:00:00 GMT"
+	for q, want := range map[string]string{"rfc850": jan2025, "asctime": jan2025, "zone": jan2025, "two": jan2025, "bad": "", "empty": ""} {
+		eachMode(t, "lastmod.pl?"+q, func(mode Mode, head, body string) {
+			lm := regexp.MustCompile(`(?m)^Last-Modified: (.*)\r$`).FindAllStringSubmatch(head+"\r\n", -1)
+			switch {
+			case want == "" && lm != nil:
+				t.Errorf("%s, %s mode: Last-Modified %q, want none", q, mode, lm)
+			case want != "" && (len(lm) != 1 || lm[0][1] != want):
+				t.Errorf("%s, %s mode: Last-Modified %q, want %q", q, mode, lm, want)
+			}
+		})
+	}
+	eachMode(t, "lastmod.pl?future", func(mode Mode, head, body string) {
+		date := regexp.MustCompile(`(?m)^Date: (.*)\r$`).FindStringSubmatch(head + "\r\n")
+		lm := regexp.MustCompile(`(?m)^Last-Modified: (.*)\r$`).FindStringSubmatch(head + "\r\n")
+		if date == nil || lm == nil {
+			t.Fatalf("%s mode: no Date or Last-Modified in\n%s", mode, head)
+		}
+		d, err1 := http.ParseTime(date[1])
+		l, err2 := http.ParseTime(lm[1])
+		if err1 != nil || err2 != nil || l.After(d) || d.Sub(l) > 5*time.Second {
+			t.Errorf("%s mode: a future Last-Modified went out as %q with Date %q, want the request's time", mode, lm[1], date[1])
+		}
+	})
+}
+
 // eachMode GETs a script of testdata/answer in cgi mode, then in fastcgi
 // mode, and gives check each raw answer's head and body.
 func eachMode(t *testing.T, script string, check func(mode Mode, head, body string)) {

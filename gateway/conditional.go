@@ -69,6 +69,40 @@ func parseDate(s string) (t time.Time, ok bool) {
 	return t, err == nil
 }
 
+// lastModified rewrites a script's Last-Modified as Apache's
+// util_script.c does (ap_update_mtime, ap_set_last_modified): a date in
+// any of the three HTTP forms goes out as an IMF-fixdate, one later than
+// the request's arrival (a clock ahead, a date typed wrong) as that time,
+// which is what caches and If-Modified-Since then compare, and one that
+// is no date (`yesterday`, empty) not at all. A numeric zone is read as
+// Apache's parser reads it, as GMT; of several lines the latest date
+// counts. Only answers that have the field pay.
+func lastModified(h http.Header, arrived time.Time) {
+	v, ok := h["Last-Modified"]
+	if !ok {
+		return
+	}
+	var last time.Time
+	for _, s := range v {
+		s = strings.TrimSpace(s)
+		t, ok := parseDate(s)
+		if i := strings.LastIndexAny(s, "+-"); !ok && i > 0 && len(s)-i == 5 && s[i-1] == ' ' {
+			t, ok = parseDate(s[:i] + "GMT") // "Wed, 01 Jan 2025 00:00:00 +0100"
+		}
+		if ok && t.After(last) {
+			last = t
+		}
+	}
+	if last.IsZero() {
+		delete(h, "Last-Modified")
+		return
+	}
+	if last.After(arrived) {
+		last = arrived
+	}
+	h["Last-Modified"] = []string{last.UTC().Format(http.TimeFormat)}
+}
+
 // etagListMatches reports whether the If-Match or If-None-Match value list
 // is "*" or holds an entity tag that matches etag, the script's ETag:
 // weakly (W/"x" matches "x") or strongly (both strong and equal). An ETag

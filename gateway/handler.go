@@ -413,6 +413,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		return
 	}
 
+	lastModified(resp.Header, x.start)
 	if resp.ClientRedirect {
 		g.clientRedirect(ctx, w, x, ex, br, resp)
 		return
