@@ -573,12 +573,24 @@ type requestError struct {
 	code  int
 	text  string
 	cause error // what the parser said, for the log (Refused); may be nil
+	head  bool  // the request parsed, and is a HEAD: the answer has no body
 }
 
 func (e *requestError) Error() string { return e.text }
 
 // readRequest reads a request's header block and prepares its response.
-func (c *conn) readRequest() (*response, error) {
+func (c *conn) readRequest() (_ *response, rerr error) {
+	var (
+		req *http.Request
+		err error
+	)
+	defer func() {
+		// A refusal of a HEAD that parsed is answered without a body
+		// (RFC 9110 §9.3.2), as Apache answers it.
+		if re, ok := rerr.(*requestError); ok && req != nil && req.Method == http.MethodHead {
+			re.head = true
+		}
+	}()
 	start := time.Now()
 	if d := c.srv.ReadHeaderTimeout; d > 0 {
 		c.nc.SetReadDeadline(start.Add(d))
@@ -592,7 +604,7 @@ func (c *conn) readRequest() (*response, error) {
 	buffered, _ := c.br.Peek(c.br.Buffered())
 	c.cr.seen = append(c.cr.seen[:0], buffered...)
 	c.cr.record = true
-	req, err := http.ReadRequest(c.br)
+	req, err = http.ReadRequest(c.br)
 	c.cr.limited, c.cr.record = false, false
 	hostLine, smuggled := false, false
 	// (Asked only where req.Host cannot tell: empty, or taken from an
@@ -755,8 +767,12 @@ func (c *conn) badRequest(err error) {
 		c.srv.Refused(c.remote, re.code, why)
 	}
 	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n%d %s",
-		re.code, http.StatusText(re.code), re.code, re.text)
+	// Date, as on every answer (RFC 9110 §6.6.1), and no body to a HEAD.
+	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n",
+		re.code, http.StatusText(re.code), httpDate())
+	if !re.head {
+		fmt.Fprintf(c.bw, "%d %s", re.code, re.text)
+	}
 	if c.bw.Flush() != nil {
 		return
 	}

@@ -2548,3 +2548,31 @@ func TestServer_BusyPoll(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_RefusalHeadHasNoBody: the server's own answer to a request it
+// refuses has a Date, as every answer (RFC 9110 §6.6.1), and no body when
+// the request is a HEAD (§9.3.2), as Apache answers; a GET's has its text.
+func TestServer_RefusalHeadHasNoBody(t *testing.T) {
+	t.Parallel()
+	tg := mustStart(t, impls[1], http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), opts{})
+	for _, tc := range []struct{ method, extra, status string }{
+		{"HEAD", "Expect: 200-ok\r\n", "417"},
+		{"GET", "Expect: 200-ok\r\n", "417"},
+		{"HEAD", "X: a\r\n b\r\n", "400"},
+		{"GET", "X: a\r\n b\r\n", "400"},
+	} {
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, tc.method+" / HTTP/1.1\r\nHost: a\r\n"+tc.extra+"\r\n")
+		c.SetReadDeadline(time.Now().Add(connDeadline))
+		raw, _ := io.ReadAll(c)
+		c.Close()
+		head, body, _ := strings.Cut(string(raw), "\r\n\r\n")
+		what := fmt.Sprintf("%s with %q", tc.method, tc.extra)
+		if !strings.HasPrefix(head, "HTTP/1.1 "+tc.status+" ") || !regexp.MustCompile(`\r\nDate: [^\r]+ GMT(\r\n|$)`).MatchString(head) {
+			t.Errorf("%s: answered %q, want %s with a Date", what, head, tc.status)
+		}
+		if (tc.method == "HEAD") != (body == "") {
+			t.Errorf("%s: body %q", what, body)
+		}
+	}
+}
