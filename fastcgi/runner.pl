@@ -2402,7 +2402,7 @@ sub untie_var {
     my $err = $@;
     # (An inherited UNTIE: the name made in the class goes again.)
     delete $st->{UNTIE} if $st && !$had;
-    print STDERR "(in cleanup) $err" if !$ok && defined $err && $err ne '';
+    printf STDERR '%s', "(in cleanup) $err" if !$ok && defined $err && $err ne '';
     return 1;
 }
 
@@ -4653,7 +4653,7 @@ sub compile_script {
         } elsif (ref $prev eq 'CODE') {
             return $prev->(@_);
         }
-        print STDERR $_[0];
+        printf STDERR '%s', $_[0];
     };
     $self = $filter;
     Scalar::Util::weaken($self);
@@ -4872,7 +4872,7 @@ package Menshen::Runner;
 sub compile_error {
     my ($err) = @_;
     return if ref $err;
-    print STDERR "$err";
+    printf STDERR '%s', "$err";
 }
 
 # endav returns perl's list of END blocks (PL_endav: once made, it stays).
@@ -4944,8 +4944,7 @@ sub run_end_blocks {
             # As perl does: the message, the abort line, an errno-based
             # status (perl 5.36 leaves EINVAL in errno here), and the
             # remaining END blocks still run.
-            print STDERR $err;
-            print STDERR "END failed--call queue aborted.\n";
+            printf STDERR "%sEND failed--call queue aborted.\n", $err;
             $? = ($errno & 255) || 22;
         }
     }
@@ -5640,7 +5639,10 @@ sub run_request {
                 if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
                     $status = $err->{code} & 255;
                 } else {
-                    print STDERR (defined $err ? "$err" : "Died");
+                    # (printf, here and for the runner's other messages
+                    # in perl's name: print would add the script's $\
+                    # and $, to them, which perl's own never have.)
+                    printf STDERR '%s', defined $err ? "$err" : "Died";
                     $status = die_status($errno);
                 }
             }

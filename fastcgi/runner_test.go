@@ -512,6 +512,7 @@ var runnerCorpus = []runnerCase{
 	{script: "export_var.pl", query: "%d", notRegistry: true},
 	{script: "imported_var_changed.pl"},
 	{script: "imported_elem_changed.pl"},
+	{script: "ors_die.pl"},
 	{script: "lib_defines_system.pl"},
 	{script: "module_alias.pl", query: "%d", notRegistry: true},
 	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
