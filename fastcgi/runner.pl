@@ -5504,7 +5504,9 @@ sub run_request {
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
     my $perlrun = $MODE eq 'perlrun';
-    my %inc_before = $perlrun ? %INC : ();    # (only its keys count)
+    # (Only its keys count. A registry compilation may become this
+    # request's perlrun one: see registry_compile.)
+    my %inc_before = $perlrun || !$REG_SUB ? %INC : ();
     my %inc_compiled;
     my @inc_before = $perlrun || @REG_INC ? () : @INC;
 
@@ -5554,10 +5556,19 @@ sub run_request {
             # the base, with the handlers `use CGI::Carp` installed.)
             my $compiled = !$REG_SUB;
             if (!$perlrun && !$REG_SUB) {
-                ($sub, $err) = registry_compile();
-                $perlrun = 1 if !$sub && $MODE eq 'perlrun';    # auto gave up on registry
+                my ($ends, $pkgs);
+                ($sub, $err, $ends, $pkgs) = registry_compile();
+                if ($ends) {
+                    # auto gave up on registry: its compilation serves
+                    # this request as perlrun's.
+                    $perlrun = 1;
+                    push @ends, @$ends;
+                    @compile_pkgs = @$pkgs;
+                    $wrapper = $sub;
+                    $pad = pad_refs($sub);
+                }
             }
-            if ($perlrun) {
+            if ($perlrun && !$wrapper) {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
                 ($sub, $err) = compile_script();
                 @compile_pkgs = new_stashes();
@@ -6006,6 +6017,8 @@ sub patch_cgi_carp {
 }
 
 # registry_compile compiles the script once (auto: unless a hazard shows).
+# It returns the sub, or undef and the error; when a hazard makes the
+# script perlrun, the sub, undef, its END blocks and the packages it made.
 sub registry_compile {
     my $endb = end_addrs();
     %STASH_KEYS = all_stashes();
@@ -6035,17 +6048,23 @@ sub registry_compile {
     # whose header the tie makes): registry too compiles it per request.
     my ($std) = $sub ? grep { tied *{ $main::{$_} } } qw(STDOUT STDERR STDIN) : ();
     $why //= "the compilation tied $std" if $std;
-    if (!$sub || $why) {
+    if ($why) {
+        # This compilation is the request's perlrun one: a second would
+        # give the request its compile-time warnings twice (in the log,
+        # and in the page through warningsToBrowser), where a new process
+        # compiles once. Its END blocks and packages go to the caller,
+        # which runs it and wipes it after the request as perlrun's own.
+        logmsg("perlrun: $why");
+        $MODE = 'perlrun';
+        return ($sub, undef, \@ends, \@pkgs);
+    }
+    if (!$sub) {
         # Nothing of this compilation may survive: the next one starts clean.
-        undef $sub;
         @ends = ();
         untie_var(\*{ $main::{$_} }, 'GLOB') for grep { tied *{ $main::{$_} } } qw(STDOUT STDERR STDIN);
         wipe_main();
         delete_package($_) for @mine;
-        return (undef, $err) unless $why;
-        logmsg("perlrun: $why");
-        $MODE = 'perlrun';
-        return;
+        return (undef, $err);
     }
     $REG_SUB = $sub;
     @REG_END = @ends;

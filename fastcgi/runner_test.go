@@ -523,6 +523,7 @@ var runnerCorpus = []runnerCase{
 	{script: "warn_handler.pl", notRegistry: true},
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "carp_warnings_w.pl", module: "CGI::Carp", notRegistry: true},
+	{script: "carp_warnings_compile_w.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "warn_begin_closure.pl", notRegistry: true},
 	{script: "dollar_s.pl"},
 	{script: "compile_view.pl"},
