@@ -5245,8 +5245,10 @@ sub setup_fds {
 my $EXIT_FLUSH = eval "#line 0\nsub { eval { \$_[0]->flush } }" or die $@;
 
 # finish_stdout flushes STDOUT (keeping it for the next request when it is
-# as new, else closing it) and ends the FCGI_STDOUT stream.
+# as new, else closing it) and ends the FCGI_STDOUT stream. $w is $^W as
+# the script left it.
 sub finish_stdout {
+    my ($w) = @_;
     my $io = *main::STDOUT{IO};
     # Flushed before the check: unflushed output (PERLIO_F_WRBUF) is no
     # state of the handle, only of this request. Flushing then closing is
@@ -5259,11 +5261,12 @@ sub finish_stdout {
     # destroyed after the flush, as at an exit.)
     # The flush is perl's at the script's exit, not the runner's code: a
     # layer's warning there (an :encoding layer's "does not map") is the
-    # script's to ask for with -w, not this file's `use warnings`.
+    # script's to ask for with -w, or `$^W = 1` as it ran (`$^W = 0` turns
+    # it off), not this file's `use warnings`.
     if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
         my $tie = tied(*main::STDOUT);
         untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
-        if ($^W) { $EXIT_FLUSH->($io) } else { no warnings; eval { $io->flush } }
+        if ($w) { $EXIT_FLUSH->($io) } else { no warnings; eval { $io->flush } }
     }
     # A kept STDOUT is rewound by reset_fds, after the answer.
     if (!$OUT_DONE && out_keepable(\*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
@@ -5512,7 +5515,7 @@ sub run_request {
 
     my $status = 0;
     my @ends;
-    my ($watched, $sig_base, $wrapper, $pad, @compile_pkgs);
+    my ($watched, $sig_base, $wrapper, $pad, $exit_w, @compile_pkgs);
     {
         local $_;
         local ($/, $\, $,, $", $;) = ("\n", undef, undef, ' ', "\034");
@@ -5766,6 +5769,8 @@ sub run_request {
         $SIG{TERM} = $TERM_HANDLER if $TERM_SCRIPT;
         $IN_SCRIPT = 0;
         close_data() if defined $DATA_OFFSET;
+        # (The script's -w as it left it, for the flush of its exit.)
+        $exit_w = $^W;
     }
     # The answer ends: the last output, the ends of the streams and
     # FCGI_END_REQUEST leave in one write. What the client cannot see is
@@ -5773,7 +5778,7 @@ sub run_request {
     end_kids() if $FORKS != $REQ_FORKS && $KIDS;
     $FINISHING = 1;
     $FD1_DRAINED = 0;
-    finish_stdout();
+    finish_stdout($exit_w);
     eval { *main::STDERR{IO}->flush } if *main::STDERR{IO};
     if ($ABORTED) {
         $QUEUE = '';

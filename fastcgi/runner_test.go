@@ -439,6 +439,8 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_read_handle.pl"},
 	{script: "encoding_unmapped.pl"},
 	{script: "encoding_unmapped_w.pl"},
+	{script: "encoding_unmapped_setw.pl"},
+	{script: "encoding_unmapped_unsetw.pl"},
 	{script: "syswrite_tied.pl"},
 	{script: "syswrite_magic.pl"},
 	{script: "own_builtins.pl"},
