@@ -5314,7 +5314,7 @@ sub reset_fds {
     my $in = *main::STDIN{IO};
     close($in) if $in && $in != *$IDLE_IN{IO};      # the in-memory body, or the script's
     if (tied(*$IDLE_IN) || layer_sig($IDLE_IN) ne $SIG_IN) {
-        { no warnings 'untie'; untie(*$IDLE_IN); }
+        untie_var($IDLE_IN, 'GLOB');      # (no UNTIE, as at an exit)
         close($IDLE_IN);
         POSIX::dup2($DEVNULL_FD, 0);
         open($IDLE_IN, '<&=', 0) or die "menshen-runner: open fd 0: $!\n";
@@ -5700,15 +5700,21 @@ sub run_request {
             restore_sigs($sig_base);
             undef $sig_base;
         }
-        if ($perlrun) {
-            # A standard handle the script left tied (a capture of the page
-            # it never unties) is untied now, as at an exit (no UNTIE), and
-            # its tie object's DESTROY runs while the script's class is
-            # there, as in a process's global destruction: the wipe below
-            # deletes the class, and finish_stdout's untie came too late.
+        # A standard handle the script left tied (a capture of the page it
+        # never unties, a fake STDIN) is untied now, in every level, as at
+        # an exit (no UNTIE), and its tie object's DESTROY runs while the
+        # script's class is there and its output reaches this answer, as
+        # in a process's global destruction: perlrun's wipe below deletes
+        # the class, and after the answer (reset_fds, the close of a tied
+        # STDERR) the untie called UNTIE and what DESTROY printed was lost
+        # or went to the next request. (One test of the three first: the
+        # loop's references cost five times as much.)
+        if (tied *main::STDOUT || tied *main::STDERR || tied *main::STDIN) {
             for my $g (\*main::STDOUT, \*main::STDERR, \*main::STDIN) {
                 untie_var($g, 'GLOB') if tied *$g;
             }
+        }
+        if ($perlrun) {
             my @owned = owned_packages(@compile_pkgs, new_stashes());
             my $names = script_symbols();
             # The script's symbols: [symbol table, package, [names]]...

@@ -430,6 +430,8 @@ var runnerCorpus = []runnerCase{
 	{script: "opendir_bareword_open_file.pl"},
 	{script: "tie_stdout_left.pl", query: "step%d", requests: 6},
 	{script: "tie_stdout_destroy.pl"},
+	{script: "tie_stdin_left.pl"},
+	{script: "tie_stderr_left.pl"},
 	{script: "tie_stdout_import.pl"},
 	{script: "tie_stdout_begin.pl"},
 	{script: "session_load_fails.pl", query: "step%d", requests: 4, module: "CGI::Session"},
