@@ -320,7 +320,10 @@
 # loads, which a new perl is asked once
 # (restore_watched, load_values); a tied one is the module's. A package's
 # module is Pkg.pm, or the module file that compiled its subs (a second
-# package of that file, Menshen::FailMulti::Util: module_made_key). The same
+# package of that file, Menshen::FailMulti::Util: module_made_key), or,
+# for a package of variables alone, the module of a name enclosing it
+# whose code declares it (Foo.pm's `package Foo::Codes`:
+# declaring_module). The same
 # under registry for a variable, saved empty or absent, that holds
 # something after a request whose run loaded a Perl 4 library (no module
 # file: `require "./datelib.pl"` filling its `package datelib`), which
@@ -2170,7 +2173,12 @@ sub script_owned {
     }
     return 0 if $imported && $imported == $subs;
     return 1 if $subs;
-    # No subs: the script's if its source names it, or a library of its
+    # No subs: a package a loaded module declares (Foo.pm's `package
+    # Foo::Codes; our %CODES = (...)`) is the module's, though the
+    # script's source names it and made it as it compiled, before the
+    # module was required.
+    return 0 if !$DECLARED_PKG{$pkg} && defined declaring_module($pkg);
+    # Else the script's if its source names it, or a library of its
     # made names in it, and it holds no package that is not (CGI holds
     # CGI::Carp).
     return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || ($lib // lib_made($h));
@@ -4081,10 +4089,10 @@ sub absent_entry {
 # module_made_key returns the %INC key of the loaded module file that is
 # the module of package $pkg, not Pkg.pm (a second package of that file),
 # or undef: the file (CvFILE) of a sub compiled in the package (not an
-# imported one, nor a constant: those name the module that made them). A
-# package of variables alone does not tell (the script's code that names
-# them made their globs). Looked for again only once %INC has changed,
-# and only in a package there is.
+# imported one, nor a constant: those name the module that made them), or
+# the module that declares it (declaring_module: a package of variables
+# alone, whose globs the script's code that names them made). Looked for
+# again only once %INC has changed, and only in a package there is.
 sub module_made_key {
     my ($pkg) = @_;
     my $n = scalar keys %INC;
@@ -4102,8 +4110,46 @@ sub module_made_key {
         (my $key = "$mod->{$f}.pm") =~ s{::}{/}g;
         return $key;
     }
+    my $key = declaring_module($pkg);
+    return $key if defined $key;
     $MADE_TRIED{$pkg} = $n;
     return undef;
+}
+
+# declaring_module returns the %INC key of the loaded module of a name
+# enclosing package $pkg (Foo.pm for Foo::Codes) whose code declares
+# $pkg, or undef. A package of variables alone (`package Foo::Codes; our
+# %CODES = (...)` after Foo.pm's own) tells its file nowhere else: no sub
+# of it names one, and the glob of a variable the script's source names
+# names the script (GvFILE), whose compilation made it before the module
+# was required. A module file is read once for each such package (a few
+# lookups in %INC for a package no loaded module encloses).
+our %DECLARES;            # "Module/Key.pm\0package" => whether that module's code declares the package
+sub declaring_module {
+    my ($pkg) = @_;
+    my $p = $pkg;
+    while ($p =~ s/::\w+\z//) {
+        (my $key = "$p.pm") =~ s{::}{/}g;
+        my $file = $INC{$key};
+        next unless defined $file && !ref $file;
+        my $d = \$DECLARES{"$key\0$pkg"};
+        $$d //= file_declares($file, $pkg);
+        return $key if $$d;
+    }
+    return undef;
+}
+
+# file_declares tells whether the Perl file $file declares package $pkg
+# in its code (`package NAME;`, `package NAME VERSION;`, `package NAME
+# {`), not in its POD or after __END__.
+sub file_declares {
+    my ($file, $pkg) = @_;
+    open(my $fh, '<', $file) or return 0;
+    my $src = do { local $/; <$fh> } // '';
+    close $fh;
+    $src =~ s/^__(?:END|DATA)__\b.*//ms;
+    $src =~ s/^=[a-zA-Z].*?(?:^=cut\b[^\n]*$|\z)//msg;
+    return $src =~ /(?:^|[;{}])[ \t]*package\s+\Q$pkg\E(?:\s+v?[\d._]+)?\s*[;{]/m ? 1 : 0;
 }
 
 # load_values returns, for the scalars @names of package $pkg, the values a

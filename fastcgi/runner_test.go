@@ -422,6 +422,7 @@ var runnerCorpus = []runnerCase{
 	{script: "require_fails_preset.pl", query: "fail%d"},
 	{script: "require_fails_multi.pl", query: "fail%d"},
 	{script: "module_second_package.pl"},
+	{script: "module_vars_package.pl"},
 	{script: "require_fails_shared.pl", query: "fail%d"},
 	{script: "syswrite_handles.pl"},
 	{script: "dev_stdout.pl", query: "step%d", requests: 4},
