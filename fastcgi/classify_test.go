@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -350,6 +351,9 @@ func TestClassify_RequiredLibraries(t *testing.T) {
 			}
 			if tc.reason == "" && c.Kind != KindPerl || tc.reason != "" && (c.Kind != KindPerRequest || !strings.Contains(c.Reason, tc.reason)) {
 				t.Errorf("%v %q, want %q", c.Kind, c.Reason, tc.reason)
+			}
+			if tc.name == "nested.pl" && !slices.Equal(c.Libraries, []string{filepath.Join(dir, "lib/outer.pl"), filepath.Join(dir, "lib/inner.pl")}) {
+				t.Errorf("Libraries = %q, want lib/outer.pl and lib/inner.pl (a change to either may change the class)", c.Libraries)
 			}
 		})
 	}

@@ -75,6 +75,11 @@ type Class struct {
 	// Reason says why the script cannot be persistent (KindPerRequest);
 	// empty otherwise. The status page shows it.
 	Reason string
+	// Libraries lists the files a Perl script requires or runs by a
+	// literal name that Classify looked at for hazards (libraryHazard),
+	// as paths from the script's directory, read or not there: a change
+	// to one of them may change the class.
+	Libraries []string
 	// viaEnv: the shebang runs Perl through env, which looks it up in
 	// PATH; Perl is then not relative to the script's directory.
 	viaEnv bool
@@ -127,7 +132,8 @@ func Classify(path string) (Class, error) {
 	}
 	c := classify(filepath.Base(path), src)
 	if c.Kind == KindPerl {
-		if why := libraryHazard(filepath.Dir(path), src); why != "" {
+		var why string
+		if why, c.Libraries = libraryHazard(filepath.Dir(path), src); why != "" {
 			c.Kind = KindPerRequest
 			c.Reason = why
 		}
@@ -422,7 +428,8 @@ const maxLibraries = 32
 
 // libraryHazard returns the first hazard (see libHazard) found in the
 // libraries the script src requires or runs by a literal name, and in
-// those they name the same way, with the library's name; or "". They
+// those they name the same way, with the library's name; or "", and the
+// paths it looked at (Class.Libraries). They
 // compile in the runner as the script does, and a library that calls
 // exec in a package of its own (which the runner does not take over)
 // would replace the worker in the middle of a request: the answer cut
@@ -430,7 +437,7 @@ const maxLibraries = 32
 // Names are found
 // from the script's directory dir, every request's working directory
 // (C20); one that is no readable file there is left to perl.
-func libraryHazard(dir string, src []byte) string {
+func libraryHazard(dir string, src []byte) (why string, paths []string) {
 	seen := map[string]bool{}
 	todo := libraryNames(perlCode(src))
 	for len(todo) > 0 && len(seen) < maxLibraries {
@@ -444,6 +451,7 @@ func libraryHazard(dir string, src []byte) string {
 			continue
 		}
 		seen[path] = true
+		paths = append(paths, path)
 		f, err := os.Open(path)
 		if err != nil {
 			continue
@@ -455,11 +463,11 @@ func libraryHazard(dir string, src []byte) string {
 		}
 		code := perlCode(lib)
 		if why := libHazard(code); why != "" {
-			return fmt.Sprintf("its library %s %s", name, why)
+			return fmt.Sprintf("its library %s %s", name, why), paths
 		}
 		todo = append(todo, libraryNames(code)...)
 	}
-	return ""
+	return "", paths
 }
 
 // libraryNames returns the literal file names that code requires or runs.

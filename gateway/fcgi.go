@@ -333,16 +333,15 @@ func (t *poolTable) drain(match func(string) bool, why string) {
 	}
 }
 
-// drainKind retires the pools of one kind ("perl", "native") for which why,
-// given the script key and the pool, names a reason ("": the pool stays).
-func (t *poolTable) drainKind(kind string, why func(key string, p *fastcgi.Pool) string) {
+// drainWhy retires the pool entries for which why, given the script key
+// and the entry, names a reason ("": the entry stays). An entry without a
+// pool (per request) is dropped: its next request classifies the script
+// again.
+func (t *poolTable) drainWhy(why func(key string, e *poolEntry) string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for k, e := range t.entries {
-		if e.kind != kind {
-			continue
-		}
-		if reason := why(k, e.pool); reason != "" {
+		if reason := why(k, e); reason != "" {
 			delete(t.entries, k)
 			t.retire(k, e, reason)
 		}

@@ -1164,6 +1164,54 @@ func TestLive_NewLibraryRetiresOnlyItsUsers(t *testing.T) {
 	}
 }
 
+// TestLive_RequiredLibraryChangeReclassifies: a library a script requires
+// by a literal name decides whether it may run persistent (Classify: a
+// cgi-lib style helper that calls exec). An edit that puts an exec in it
+// reclassified the script only when the pool had a worker used since: a
+// pool whose workers had retired idle kept the runner, whose next request
+// the exec cut off; and a script made per request by its library stayed
+// so after the exec was taken out again. Both follow the library now.
+func TestLive_RequiredLibraryChangeReclassifies(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(s.dir, "lib", "runlib.pl")
+	plain := "package runlib;\nsub show { print \"@_\\n\" }\n1;\n"
+	execs := "package runlib;\nsub show { exec '/bin/echo', @_ }\n1;\n"
+	mustWriteFile(t, lib, plain, 0o644)
+	mustWriteFile(t, filepath.Join(s.dir, "runs.pl"), "#!/usr/bin/perl\nrequire \"./lib/runlib.pl\";\n$| = 1;\n"+
+		"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\";\nrunlib::show('ok');\n", 0o755)
+	time.Sleep(300 * time.Millisecond) // lib/ is watched
+	p1, b := s.get(t, "runs.pl")
+	if b != "ok\n" {
+		t.Fatalf("runs.pl: %q", b)
+	}
+	if !waitGone(3*time.Second, p1) {
+		t.Fatalf("worker %d not retired idle", p1)
+	}
+
+	mustWriteFile(t, lib, execs, 0o644)
+	time.Sleep(time.Second) // the rescan
+	for range 3 {
+		resp, b := mustGet(t, s.url("runs.pl"))
+		if resp.StatusCode != http.StatusOK || string(b) != "ok\n" {
+			t.Fatalf("runs.pl with an exec in its library: %d %q, want 200 \"ok\\n\" (served per request)", resp.StatusCode, b)
+		}
+		s.pidOf(t, resp.Header)
+	}
+
+	mustWriteFile(t, lib, plain, 0o644)
+	if !waitFor(2*time.Second, func() bool {
+		a, _ := s.get(t, "runs.pl")
+		b, _ := s.get(t, "runs.pl")
+		return a == b
+	}) {
+		t.Errorf("runs.pl still served per request 2s after the exec left its library")
+	}
+}
+
 // TestWatch_ScriptTheWalkMissedIsNoLibrary: a new executable .pl that a
 // rescan's walk did not list (it read the directory just before a rename
 // brought the file in) is a script, not a changed Perl library: no Perl

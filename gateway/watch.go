@@ -16,12 +16,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-	"github.com/menshen/menshen/fastcgi"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
@@ -455,7 +455,10 @@ func isPerlLib(name string) bool {
 // its chmod +x makes it a script, a module just added) cannot be in the
 // %INC of a worker that has run nothing since, and a warm worker of
 // another script keeps its compilation. That takes no measure per
-// request: the pool knows when each worker last served one.
+// request: the pool knows when each worker last served one. A script whose
+// class came from the library (fastcgi.Class.Libraries: it requires it by
+// a literal name) is classified again, its pool retired or its
+// per-request entry dropped, workers or not.
 func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]bool) {
 	if len(st.touched) == 0 {
 		return
@@ -465,6 +468,7 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 		since time.Time // fastcgi.Pool.UsedSince
 	}
 	changed := map[*mount][]change{}
+	var libs []string // every library touched, symlinks resolved (realPath)
 	for name := range st.touched {
 		fi, lerr := os.Lstat(name)
 		gone := errors.Is(lerr, fs.ErrNotExist)
@@ -481,6 +485,7 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 		} else {
 			st.libs[name] = since
 		}
+		libs = append(libs, realPath(name))
 		for _, m := range s.mounts {
 			if !within(m.dir, name) {
 				continue
@@ -501,19 +506,39 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 	}
 	clear(st.touched)
 	clear(st.born)
-	for m, libs := range changed {
-		g.pools.drainKind("perl", func(key string, p *fastcgi.Pool) string {
-			if s.mountFor(key) != m {
-				return ""
-			}
-			for _, l := range libs {
-				if p.UsedSince(l.since) {
-					return "Perl library changed: " + l.name
-				}
-			}
-			return ""
-		})
+	if len(libs) == 0 {
+		return
 	}
+	g.pools.drainWhy(func(key string, e *poolEntry) string {
+		// A library the script requires by a literal name may have
+		// changed what it is (fastcgi.Classify: an exec put in, or
+		// taken out), whether or not a worker has loaded it: an
+		// executable library or one outside its mount too.
+		for _, l := range e.class.Libraries {
+			if l = realPath(l); slices.Contains(libs, l) {
+				return "a library it requires changed: " + l
+			}
+		}
+		if e.kind != "perl" {
+			return ""
+		}
+		for _, l := range changed[s.mountFor(key)] {
+			if e.pool.UsedSince(l.since) {
+				return "Perl library changed: " + l.name
+			}
+		}
+		return ""
+	})
+}
+
+// realPath is p with the symlinks of its directory resolved, or p where
+// that fails: a library's name as the watcher gives it and as a script
+// requires it meet there.
+func realPath(p string) string {
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(dir, filepath.Base(p))
+	}
+	return p
 }
 
 // bornSlack is how long before its first event came a new file may have
