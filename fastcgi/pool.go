@@ -224,6 +224,10 @@ type Pool struct {
 	// (MinWorkers), warmWaiters the requests waiting for one of them to
 	// be ready rather than starting a worker of their own.
 	warming, warmWaiters int
+	// getWaiters counts the requests that hold a slot and wait in get for
+	// the pool's state to change (a worker to start, finish or stop):
+	// not in the queue, yet they wait for a worker (nobodyWaitsLocked).
+	getWaiters int
 	// finishing counts requests whose worker has given its whole answer
 	// (FCGI_END_REQUEST) but is not back yet: the caller is still writing
 	// that answer to its client, which it does first, and the worker
@@ -423,16 +427,21 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			if p.finishing > 0 && !waited {
 				waited = true
 				ch := p.changed
+				p.getWaiters++
 				p.mu.Unlock()
 				t := time.NewTimer(p.finishWait)
 				select {
 				case <-ch:
 				case <-t.C:
 				case <-ctx.Done():
-					t.Stop()
-					return nil, ctx.Err()
 				}
 				t.Stop()
+				p.mu.Lock()
+				p.getWaiters--
+				p.mu.Unlock()
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				continue
 			}
 			if err := p.backoffLocked(); err != nil {
@@ -466,11 +475,17 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 		// starting without an owner (MinWorkers) or stopping, and that
 		// ends soon.
 		ch := p.changed
+		p.getWaiters++
 		p.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+		p.getWaiters--
+		p.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -623,7 +638,7 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	if state == stateBusy {
 		w.active = 1
 	}
-	if state == stateIdle && p.quiet && p.lim.Waiting() == 0 {
+	if state == stateIdle && p.quiet && p.nobodyWaitsLocked() {
 		// A warm start, or one whose request gave up, that ends after
 		// Quiesce: nothing waits for it.
 		w.state = stateStopping
@@ -838,7 +853,7 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 			return // Close stops every worker
 		}
 		p.wg.Go(w.Kill)
-	case p.quiet && w.active == 0 && p.lim.Waiting() == 0 && !p.closed:
+	case p.quiet && w.active == 0 && p.nobodyWaitsLocked() && !p.closed:
 		// Quiesce: no request waits for it.
 		w.state = stateStopping
 		p.wg.Go(func() { p.stop(w) })
@@ -977,6 +992,14 @@ func (p *Pool) Quiesce() {
 		p.wg.Go(func() { p.stop(w) })
 	}
 	p.notifyLocked()
+}
+
+// nobodyWaitsLocked reports whether no request waits for a worker: none
+// in the queue for a slot, and none holding a slot that waits in get for
+// a start to end or a worker to come back, whose worker a quiesced pool
+// would else stop under it, and then start another for it.
+func (p *Pool) nobodyWaitsLocked() bool {
+	return p.lim.Waiting() == 0 && p.warmWaiters == 0 && p.getWaiters == 0
 }
 
 // stop stops a worker: SIGTERM, then SIGKILL after StopGrace, or at once

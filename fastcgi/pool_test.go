@@ -341,6 +341,23 @@ func TestPool_FirstRequestTakesTheWarmStart(t *testing.T) {
 	}
 }
 
+// TestPool_QuiescedRequestTakesTheWarmStart: a pool made during a
+// shutdown is quiesced as it is made (the gateway's poolTable), its
+// MinWorkers start under way. The request it was made for waits for that
+// worker, which the end of its start stopped (no request waited in the
+// queue), and then started a second.
+func TestPool_QuiescedRequestTakesTheWarmStart(t *testing.T) {
+	cfg := perlConfig(t)
+	cfg.Workers = 1
+	cfg.MinWorkers = 1
+	p := mustPool(t, cfg)
+	p.Quiesce()
+	p.mustGet("")
+	if s := p.Stats(); s.Spawns != 1 {
+		t.Errorf("spawns = %d after one request beside a warm start of a quiesced pool, want 1", s.Spawns)
+	}
+}
+
 // TestPool_WorkerDiesMidRequest checks that a worker exiting mid-request
 // fails that request with ErrWorkerDied (C22 → 502), and that the next
 // request is served by a new worker.
