@@ -87,8 +87,9 @@ type Response struct {
 	// Fields lists Header's keys in the order the script first sent each,
 	// with the spelling of that first line (`ETag`, `x-lower-case`): Apache
 	// passes a script's fields on in its order and spelling, but its
-	// Set-Cookie and then its ETag last. Content-Type
-	// and Last-Modified are not in it: Apache writes them itself, spelled
+	// Set-Cookie and then, in its order, its Location (with a Status),
+	// Content-Range, ETag and Last-Modified (in Apache's spelling)
+	// last. Content-Type is not in it: Apache writes it itself, spelled
 	// its way, after the script's fields. Nor is the Location of a client
 	// redirect, which goes out on the gateway's own answer.
 	Fields []Field
@@ -197,11 +198,16 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		status       string
 		haveStatus   bool
 		haveType     bool // a Content-Type line, even an empty one
-		// Set-Cookie and ETag go out after the script's other fields, as
-		// from Apache: its cookies are in r->err_headers_out, written
-		// after r->headers_out, and the ETag after them. Spelled as the
-		// script's first line.
-		cookie, etag Field
+		// Set-Cookie goes out after the script's other fields, as from
+		// Apache, whose util_script.c puts the fields in
+		// r->err_headers_out and the cookies at its end; then, in the
+		// script's order, those it puts in r->headers_out, written after
+		// them (tail: a Location with a Status, Content-Range, ETag,
+		// Last-Modified). Spelled as the script's first line, but
+		// Last-Modified, which Apache writes itself.
+		cookie Field
+		tail   [4]Field
+		nt     int
 	)
 	for {
 		line, err := readLine(r)
@@ -270,41 +276,48 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			return nil, headerErr(line, "script may not set Transfer-Encoding")
 		case "Content-Type":
 			// Single-valued: a repeat replaces, the last one counts, as
-			// in Apache (ap_set_content_type). Apache writes this field
-			// itself, so it is not in Fields.
-			h[key] = []string{string(value)}
+			// in Apache (ap_set_content_type), which lower-cases the
+			// media type (not its parameters: ap_content_type_tolower).
+			// Apache writes this field itself, so it is not in Fields.
+			h[key] = []string{mediaTypeLower(string(value))}
 			lastKey, haveType = key, true
 			continue
-		case "Location", "Etag":
-			// Single-valued too (apr_table_set; an answer has one entity
-			// tag, which conditional requests compare), at the first
-			// one's place.
-			if _, seen := h[key]; !seen {
-				if key == "Etag" {
-					etag = Field{Key: key, Name: spelled}
-				} else {
-					resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
+		case "Location", "Etag", "Content-Range", "Last-Modified":
+			// Apache's r->headers_out fields, at the first one's place
+			// among them. All but Last-Modified single-valued
+			// (apr_table_set: an answer has one entity tag, which
+			// conditional requests compare); of several Last-Modified
+			// lines the gateway keeps the latest date, as Apache.
+			vs, seen := h[key]
+			if !seen && nt < len(tail) {
+				if key == "Last-Modified" {
+					spelled = key
 				}
+				tail[nt] = Field{Key: key, Name: spelled}
+				nt++
 			}
-			h[key] = []string{string(value)}
+			if key == "Last-Modified" {
+				h[key] = append(vs, string(value))
+			} else {
+				h[key] = []string{string(value)}
+			}
 			lastKey = key
 			continue
 		}
 		vs, seen := h[key]
 		if !seen && key == "Set-Cookie" {
 			cookie = Field{Key: key, Name: spelled}
-		} else if !seen && key != "Last-Modified" {
+		} else if !seen {
 			// Last-Modified is Apache's own field too.
 			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
 		}
 		h[key] = append(vs, string(value))
 		lastKey = key
 	}
-	for _, f := range [...]Field{cookie, etag} {
-		if f.Key != "" {
-			resp.Fields = append(resp.Fields, f)
-		}
+	if cookie.Key != "" {
+		resp.Fields = append(resp.Fields, cookie)
 	}
+	resp.Fields = append(resp.Fields, tail[:nt]...)
 	if haveStatus {
 		code, reason, err := parseStatus(status)
 		if err != nil {
@@ -336,6 +349,21 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		delete(h, "Content-Type")
 	}
 	return resp, nil
+}
+
+// mediaTypeLower lower-cases the media type of a Content-Type value (up to
+// its parameters), as Apache's ap_content_type_tolower: `TEXT/HTML;
+// charset=UTF-8` is `text/html; charset=UTF-8`.
+func mediaTypeLower(v string) string {
+	t, params, found := strings.Cut(v, ";")
+	lower := strings.ToLower(t) // (no copy when it has no upper case)
+	switch {
+	case lower == t:
+		return v
+	case found:
+		return lower + ";" + params
+	}
+	return lower
 }
 
 // readLine returns one line without its LF or CRLF, or bufio.ErrBufferFull

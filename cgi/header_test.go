@@ -417,7 +417,7 @@ func checkFields(resp *Response) error {
 		seen[f.Key] = true
 	}
 	for k := range resp.Header {
-		own := k == "Content-Type" || k == "Last-Modified" || k == "Location" && resp.ClientRedirect
+		own := k == "Content-Type" || k == "Location" && resp.ClientRedirect
 		if seen[k] == own {
 			return fmt.Errorf("Fields %q: key %q listed: %v, want %v", resp.Fields, k, seen[k], !own)
 		}
@@ -428,15 +428,17 @@ func checkFields(resp *Response) error {
 // TestReadResponse_FieldsInScriptOrder guards the script's order and
 // spelling of its field names (Response.Fields), which Apache keeps: the
 // first line of a repeated field gives its place and spelling, Set-Cookie
-// and ETag come after the others, as Apache moves them, and the fields
-// Apache writes itself, spelled its way, are left out.
+// comes after the others, then the fields Apache keeps in r->headers_out
+// (ETag, Last-Modified in its spelling, a Location with a Status) in the
+// script's order, as Apache moves them; Content-Type, which Apache writes
+// last, is left out.
 func TestReadResponse_FieldsInScriptOrder(t *testing.T) {
 	in := "X-Zeta: z\nETag: \"a\"\nx-lower-case: yes\ncontent-type: text/plain\nWWW-Authenticate: Basic\n" +
 		"x-multi: 1\nStatus: 200\nlast-modified: Tue, 01 Jan 2019 00:00:00 GMT\nSet-Cookie: a=1\nX-MULTI: 2\n" +
 		"Content-Length: 3\nSet-Cookie: b=2\nlocation: http://example.com/\n\n"
 	want := []Field{{Key: "X-Zeta", Name: "X-Zeta"}, {Key: "X-Lower-Case", Name: "x-lower-case"},
 		{Key: "Www-Authenticate", Name: "WWW-Authenticate"}, {Key: "X-Multi", Name: "x-multi"}}
-	tail := []Field{{Key: "Set-Cookie", Name: "Set-Cookie"}, {Key: "Etag", Name: "ETag"}}
+	tail := []Field{{Key: "Set-Cookie", Name: "Set-Cookie"}, {Key: "Etag", Name: "ETag"}, {Key: "Last-Modified", Name: "Last-Modified"}}
 	for _, rd := range readers {
 		resp, err := ReadResponse(rd.new(in))
 		if err != nil {
@@ -453,7 +455,7 @@ func TestReadResponse_FieldsInScriptOrder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", rd.name, err)
 		}
-		if want := slices.Concat(want, []Field{{Key: "Location", Name: "location"}}, tail); !reflect.DeepEqual(resp.Fields, want) {
+		if want := slices.Concat(want, tail, []Field{{Key: "Location", Name: "location"}}); !reflect.DeepEqual(resp.Fields, want) {
 			t.Errorf("%s, Status 302: Fields %q, want %q", rd.name, resp.Fields, want)
 		}
 	}
@@ -559,5 +561,29 @@ func TestResponse_CarriedHeader(t *testing.T) {
 	}
 	if got := resp.CarriedHeader(); got != nil {
 		t.Errorf("CarriedHeader() = %v, want nil", got)
+	}
+}
+
+// TestReadResponse_ApacheHeadersOut: the fields util_script.c puts in
+// r->headers_out go out after the others, in the script's order (a
+// Location with a Status too), Content-Range once, its last value, and
+// the media type of Content-Type in lower case, its parameters as
+// written, as Apache sends them.
+func TestReadResponse_ApacheHeadersOut(t *testing.T) {
+	in := "Status: 206\nContent-Range: bytes 0-1/10\nlocation: /elsewhere\nContent-Type: TEXT/HTML; Charset=UTF-8\n" +
+		"X-A: 1\nContent-Range: bytes 2-3/10\nSet-Cookie: c=1\n\n"
+	resp, err := ReadResponse(bufio.NewReader(strings.NewReader(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Field{{Key: "X-A", Name: "X-A"}, {Key: "Set-Cookie", Name: "Set-Cookie"}, {Key: "Content-Range", Name: "Content-Range"}, {Key: "Location", Name: "location"}}
+	if !reflect.DeepEqual(resp.Fields, want) {
+		t.Errorf("Fields %q, want %q", resp.Fields, want)
+	}
+	if got := resp.Header["Content-Range"]; !reflect.DeepEqual(got, []string{"bytes 2-3/10"}) {
+		t.Errorf("Content-Range %q, want the last one only", got)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "text/html; Charset=UTF-8" {
+		t.Errorf("Content-Type %q, want text/html; Charset=UTF-8", got)
 	}
 }

@@ -1893,8 +1893,9 @@ func TestLog_FailureLevelAndClient(t *testing.T) {
 // TestCGI_ClientRedirectAsApache guards C6 as Apache's mod_cgi answers a
 // client redirect (an absolute Location, no other status than 200): 302,
 // "Status: 200" included (as for a local Location), with the Location, the
-// fields Apache keeps on an answer of its own (Set-Cookie, not the
-// script's Content-Type), and its own short document pointing there; a
+// fields Apache keeps on an answer of its own (Set-Cookie,
+// Content-Location, Content-Language, not the script's Content-Type), and
+// its own short document pointing there; a
 // body the script wrote is dropped. With another status (301) the script's
 // answer goes out as it is.
 func TestCGI_ClientRedirectAsApache(t *testing.T) {
@@ -1903,7 +1904,7 @@ func TestCGI_ClientRedirectAsApache(t *testing.T) {
 	for name, out := range map[string]string{
 		"plain.sh":     `Location: http://example.com/a?x=1&y=<2>\n\n`,
 		"status200.sh": `Status: 200 OK\nLocation: http://example.com/a?x=1&y=<2>\n\n`,
-		"withbody.sh":  `Location: http://example.com/a?x=1&y=<2>\nSet-Cookie: s=1\nContent-Type: text/plain\n\nthe scripts own words\n`,
+		"withbody.sh":  `Location: http://example.com/a?x=1&y=<2>\nSet-Cookie: s=1\nContent-Location: /doc/a\nContent-Language: en\nContent-Type: text/plain\n\nthe scripts own words\n`,
 		"moved.sh":     `Status: 301 Moved Permanently\nLocation: http://example.com/a\nContent-Type: text/plain\n\nmine\n`,
 	} {
 		mustWriteFile(t, filepath.Join(s.dir, name), "#!/bin/sh\nprintf '"+out+"'\n", 0o755)
@@ -1923,8 +1924,9 @@ func TestCGI_ClientRedirectAsApache(t *testing.T) {
 			t.Errorf("%s: the script's body went out with the redirect: %q", name, body)
 		}
 	}
-	if resp, _ := mustGet(t, s.url("withbody.sh")); resp.Header.Get("Set-Cookie") != "s=1" {
-		t.Errorf("withbody.sh: Set-Cookie %q, want the script's (Apache keeps it)", resp.Header.Get("Set-Cookie"))
+	if resp, _ := mustGet(t, s.url("withbody.sh")); resp.Header.Get("Set-Cookie") != "s=1" || resp.Header.Get("Content-Location") != "/doc/a" || resp.Header.Get("Content-Language") != "en" {
+		t.Errorf("withbody.sh: Set-Cookie %q, Content-Location %q, Content-Language %q, want the script's (Apache keeps them)",
+			resp.Header.Get("Set-Cookie"), resp.Header.Get("Content-Location"), resp.Header.Get("Content-Language"))
 	}
 	resp, body := mustGet(t, s.url("moved.sh"))
 	if resp.StatusCode != http.StatusMovedPermanently || string(body) != "mine\n" {

@@ -59,14 +59,94 @@ func conditionalMethod(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead
 }
 
-// parseDate parses an HTTP-date (RFC 9110 §5.6.7, with the two obsolete
-// forms); ok is false for anything else.
+// parseDate reads an HTTP date as Apache's apr_date_parse_http does, which
+// reads a script's Last-Modified and a request's If-Modified-Since and
+// If-Unmodified-Since for httpd: after a first word (any weekday), the
+// IMF-fixdate form with a day of one or two digits, the RFC 850 form and
+// asctime's, a zone or anything else after the time ignored (taken as GMT:
+// `gmtime . " GMT"`, strftime's `UTC`, `+0100`), the month spelled Jan to
+// Dec, a second up to 61; nothing in or before 1970. ok is false for
+// anything else.
 func parseDate(s string) (t time.Time, ok bool) {
-	if s == "" {
+	s = strings.TrimLeft(s, " \t\r\n\v\f")
+	i := strings.IndexByte(s, ' ')
+	if s == "" || i < 0 {
 		return time.Time{}, false
 	}
-	t, err := http.ParseTime(s)
-	return t, err == nil
+	d := s[i+1:]
+	num := func(b string) int {
+		n := 0
+		for _, c := range []byte(b) {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	var year, day int
+	var mon, tim string
+	switch {
+	case dateMask(d, "## @$$ #### ##:##:## *"):
+		year, day, mon, tim = num(d[7:11]), num(d[0:2]), d[3:6], d[12:]
+	case dateMask(d, "##-@$$-## ##:##:## *"):
+		year, day, mon, tim = 1900+num(d[7:9]), num(d[0:2]), d[3:6], d[10:]
+		if year < 1970 {
+			year += 100
+		}
+	case dateMask(d, "@$$ ~# ##:##:## ####*"):
+		year, day, mon, tim = num(d[16:20]), num(strings.TrimLeft(d[4:6], " ")), d[0:3], d[7:]
+	case dateMask(d, "# @$$ #### ##:##:## *"):
+		year, day, mon, tim = num(d[6:10]), num(d[0:1]), d[2:5], d[11:]
+	default:
+		return time.Time{}, false
+	}
+	hour, minute, sec := num(tim[0:2]), num(tim[3:5]), num(tim[6:8])
+	m := strings.Index("JanFebMarAprMayJunJulAugSepOctNovDec", mon)
+	if m < 0 || m%3 != 0 || day < 1 || hour > 23 || minute > 59 || sec > 61 {
+		return time.Time{}, false
+	}
+	month := time.Month(m/3 + 1)
+	if day > time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return time.Time{}, false // 31 April, 29 February of a common year
+	}
+	t = time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	return t, t.Unix() > 0
+}
+
+// dateMask is apr_date_checkmask: whether s fits mask, where '@' is an
+// upper-case letter, '$' a lower-case one, '#' a digit, '~' a digit or a
+// space, '*' anything to the end, and any other byte itself.
+func dateMask(s, mask string) bool {
+	for i := 0; i < len(mask); i++ {
+		if mask[i] == '*' {
+			return true
+		}
+		if i >= len(s) {
+			return false
+		}
+		c := s[i]
+		switch mask[i] {
+		case '@':
+			if c < 'A' || c > 'Z' {
+				return false
+			}
+		case '$':
+			if c < 'a' || c > 'z' {
+				return false
+			}
+		case '#':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case '~':
+			if c != ' ' && (c < '0' || c > '9') {
+				return false
+			}
+		default:
+			if c != mask[i] {
+				return false
+			}
+		}
+	}
+	return len(s) == len(mask)
 }
 
 // lastModified rewrites a script's Last-Modified as Apache's
@@ -74,9 +154,9 @@ func parseDate(s string) (t time.Time, ok bool) {
 // any of the three HTTP forms goes out as an IMF-fixdate, one later than
 // the request's arrival (a clock ahead, a date typed wrong) as that time,
 // which is what caches and If-Modified-Since then compare, and one that
-// is no date (`yesterday`, empty) not at all. A numeric zone is read as
-// Apache's parser reads it, as GMT; of several lines the latest date
-// counts. Only answers that have the field pay.
+// is no date to Apache's parser (parseDate: `yesterday`, empty) not at
+// all; of several lines the latest date counts. Only answers that have
+// the field pay.
 func lastModified(h http.Header, arrived time.Time) {
 	v, ok := h["Last-Modified"]
 	if !ok {
@@ -84,12 +164,7 @@ func lastModified(h http.Header, arrived time.Time) {
 	}
 	var last time.Time
 	for _, s := range v {
-		s = strings.TrimSpace(s)
-		t, ok := parseDate(s)
-		if i := strings.LastIndexAny(s, "+-"); !ok && i > 0 && len(s)-i == 5 && s[i-1] == ' ' {
-			t, ok = parseDate(s[:i] + "GMT") // "Wed, 01 Jan 2025 00:00:00 +0100"
-		}
-		if ok && t.After(last) {
+		if t, ok := parseDate(s); ok && t.After(last) {
 			last = t
 		}
 	}

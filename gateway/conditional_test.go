@@ -52,3 +52,44 @@ func TestPrecondition(t *testing.T) {
 		})
 	}
 }
+
+// TestParseDate: dates are read as Apache's apr_date_parse_http reads a
+// script's Last-Modified and a request's If-Modified-Since (each case's
+// answer measured against Apache 2.4.67: the Last-Modified it sent, or
+// none).
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"Wed, 01 Jan 2025 00:00:00 GMT":     "Wed, 01 Jan 2025 00:00:00 GMT",
+		"Wednesday, 01-Jan-25 00:00:00 GMT": "Wed, 01 Jan 2025 00:00:00 GMT",
+		"Wed Jan  1 00:00:00 2025":          "Wed, 01 Jan 2025 00:00:00 GMT",
+		"Mon Nov 30 20:00:00 2026 GMT":      "Mon, 30 Nov 2026 20:00:00 GMT", // gmtime . " GMT"
+		"Mon Nov 30 20:00:00 2025":          "Sun, 30 Nov 2025 20:00:00 GMT", // the weekday is not checked
+		"Wed, 01 Jan 2025 00:00:00 UTC":     "Wed, 01 Jan 2025 00:00:00 GMT", // strftime's %Z
+		"Wed, 01 Jan 2025 00:00:00 +0100":   "Wed, 01 Jan 2025 00:00:00 GMT", // the zone is not read
+		"Wed, 01 Jan 2025 00:00:00 gmt":     "Wed, 01 Jan 2025 00:00:00 GMT",
+		"x 01 Jan 2025 00:00:00 GMTxyz":     "Wed, 01 Jan 2025 00:00:00 GMT",
+		"Mon, 1 Dec 2025 00:00:00 GMT":      "Mon, 01 Dec 2025 00:00:00 GMT",
+		"Mon, 30 Nov 2025 20:00:60 GMT":     "Sun, 30 Nov 2025 20:01:00 GMT",
+		"Fri, 02 Jan 1970 00:00:00 GMT":     "Fri, 02 Jan 1970 00:00:00 GMT",
+		"  Wed, 01 Jan 2025 00:00:00 GMT":   "Wed, 01 Jan 2025 00:00:00 GMT",
+		"Wed, 01 Jan 2025 00:00:00":         "", // no zone
+		"Mon Nov 1 20:00:00 2025":           "", // asctime's day takes two places
+		"Wed, 31 Apr 2025 00:00:00 GMT":     "",
+		"Sat, 29 Feb 2025 00:00:00 GMT":     "",
+		"Thu, 01 Jan 1970 00:00:00 GMT":     "",
+		"Wed, 01 JAN 2025 00:00:00 GMT":     "",
+		"Wed, 01 Jan 2025 24:00:00 GMT":     "",
+		"Wed, 00 Jan 2025 00:00:00 GMT":     "",
+		"yesterday":                         "",
+		"":                                  "",
+		"Wed,":                              "",
+	} {
+		got := ""
+		if d, ok := parseDate(in); ok {
+			got = d.Format(http.TimeFormat)
+		}
+		if got != want {
+			t.Errorf("parseDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

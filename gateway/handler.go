@@ -802,14 +802,19 @@ func (x *exchange) carryFields(resp *cgi.Response) {
 // out after local redirects: the carried ones first (its err_headers_out,
 // where each script's fields are merged in turn), then the answer's own
 // fields that none of them named, then the Set-Cookie fields of the whole
-// chain and the answer's ETag (cgi.Response.Fields has those two last:
-// Apache moves a script's cookies after its other fields, and its ETag
-// after them).
+// chain and the answer's r->headers_out fields (ETag, Last-Modified...:
+// cgi.Response.Fields has those last, as Apache moves them).
 func (x *exchange) fieldOrder(fields []cgi.Field) []cgi.Field {
 	if x.carryOrder == nil {
 		return fields
 	}
-	last := func(f cgi.Field) bool { return f.Key == "Set-Cookie" || f.Key == "Etag" }
+	last := func(f cgi.Field) bool {
+		switch f.Key {
+		case "Set-Cookie", "Etag", "Last-Modified", "Location", "Content-Range":
+			return true
+		}
+		return false
+	}
 	order := make([]cgi.Field, 0, len(x.carryOrder)+len(fields))
 	for _, f := range x.carryOrder {
 		if !last(f) {
@@ -1068,7 +1073,9 @@ func (g *Gateway) clientRedirect(ctx context.Context, w http.ResponseWriter, x *
 	// The fields of the scripts before this one in a chain of local
 	// redirects go first, in the chain's order, as Apache's shared
 	// err_headers_out has them.
-	addCarried(h, carriedFields(resp))
+	// (Those Apache keeps on an answer of its own: ErrorHeader, as for a
+	// 412.)
+	addCarried(h, ownFields(resp.ErrorHeader()))
 	addCarried(h, x.carry)
 	orderFields(w, x.fieldOrder(resp.Fields))
 	answerMoved(w, x, http.StatusFound, loc)
