@@ -258,8 +258,9 @@
 #            that captures a file-scope lexical (perl's "Variable will not
 #            stay shared") or holds a `state` variable makes it perlrun, as
 #            does code that keeps state in its ops (a flip-flop, a glob in
-#            scalar context, m??, reset; a closure's flip-flop is its
-#            clone's) or requires a file. After each registry request the script's
+#            scalar context, m??, reset, a /o regex whose pattern
+#            interpolates, whatever its delimiters; a closure's flip-flop
+#            is its clone's) or requires a file. After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
 #            its subs (and whether they are defined, for a source that
 #            says `undef &name`) and its symbol tables are compared with
@@ -3438,7 +3439,9 @@ sub closure_hazards {
 # nothing), and a lexical whose `my` may not run (lexical_kept). They are
 # looked for in the compiled code, not in the source text, where a word
 # in a string (`<input type="reset">`, "fields you require $n") would
-# count too. The anonymous subs the code makes are looked into as well:
+# count too; so is a /o regex with a pattern that interpolates, in any
+# of its forms (m{...}o, s!!!o, split, qr, after `grep {`). The anonymous
+# subs the code makes are looked into as well:
 # their clones share their ops.
 our %SCOPE_OP = map { $_ => 1 } qw(leave scope leaveloop leavetry leavegiven leavewhen leavesub leaveeval);
 our %COND_OP = map { $_ => 1 } qw(and or dor cond_expr andassign orassign dorassign);
@@ -3470,6 +3473,7 @@ sub op_hazard {
             return 'glob in scalar context' if $name eq 'glob' && ($op->flags & B::OPf_WANT()) == B::OPf_WANT_SCALAR();
             return 'reset' if $name eq 'reset';
             return 'm?? match-once' if $op->can('pmflags') && $op->pmflags & B::PMf_ONCE();
+            return '/o regex' if $op->can('pmflags') && $op->pmflags & B::PMf_KEEP() && compiles_pattern($op);
             return 'require of a file' if $name eq 'require' && !require_of_module($op, $c);
             if ($name eq 'anoncode' || $name eq 'anonconst') {
                 my $proto = pad_value($c, $op->targ);
@@ -3494,6 +3498,19 @@ sub op_hazard {
         if ($lex and my $why = $lex->{kept}->()) { return $why }
     }
     return;
+}
+
+# compiles_pattern tells a match, substitution, qr or split whose pattern
+# interpolates (it has a regcomp op), which /o compiles at its first run
+# only and keeps in the op: `m{^\Q$q\E$}o` would match the first
+# request's value for good. A /o on a literal pattern changes nothing.
+sub compiles_pattern {
+    my ($op) = @_;
+    return 0 unless $op->flags & B::OPf_KIDS();
+    for (my $k = $op->first; $k && $$k; $k = $k->sibling) {
+        return 1 if $k->name eq 'regcomp';
+    }
+    return 0;
 }
 
 # lexical_uses collects, over a walk of a sub's ops (its {op}), where its

@@ -398,6 +398,7 @@ var runnerCorpus = []runnerCase{
 	{script: "flipflop.pl", query: "a,start,b%d", notRegistry: true},
 	{script: "ranges.pl", query: "%d"},
 	{script: "flip_only.pl", query: "%d", notRegistry: true},
+	{script: "regex_o_forms.pl", query: "%d", notRegistry: true},
 	{script: "begin_end.pl", notRegistry: true},
 	{script: "require_lib.pl", notRegistry: true},
 	{script: "require_pm.pl"},
@@ -877,6 +878,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"package_late.pl", "switching to perlrun: package Late created at run time", 3, false},
 		{"child_native.pl", "registry: compiled once", 0, true},
 		{"english.pl", "registry: compiled once", 0, true},
+		{"regex_o_forms.pl", "perlrun: /o regex", 0, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
