@@ -243,7 +243,8 @@
 #            it, else perlrun. Before compiling, the source is scanned for
 #            what changes meaning when persisted: BEGIN/CHECK/INIT/UNITCHECK
 #            blocks (not a BEGIN that only adds directories to @INC, nor
-#            one for mod_perl only while MOD_PERL is unset), `state`,
+#            one for mod_perl only while MOD_PERL is unset), `state`
+#            (variables and `state sub`),
 #            require of a file (not `do FILE`, which runs every time
 #            anyway), m?? and reset (not a quoted 'reset', a form's
 #            type="reset"), /o regexes, a `use constant` or `use if` that
@@ -3863,6 +3864,10 @@ sub static_hazards {
         # quotes, a form's type="reset" or eq 'reset', is a word: what
         # reset would reset, m??, is looked for on its own.)
         [qr/(?<![\w\$\@%&>:])state\s*[\$\@%(]/, sub { 'state variable' }],
+        # (A `state sub` is made once, with the lexicals of the first
+        # call of its scope: `state sub greeting { "hello $user" }` keeps
+        # the first request's $user.)
+        [qr/(?<![\w\$\@%&>:])state\s+sub\b/, sub { 'state sub' }],
         [qr/(?<![\w\$\@%&>:])(require)\s*\(?\s*["'\$]/, sub { "$_[0] of a file" }],
         [qr/(?<![\w\$\@%&>:])m\?/, sub { 'm?? match-once' }],
         [qr/(?<![\w\$\@%&>:"'])reset\s*[(;'"]/, sub { 'reset' }],

@@ -395,6 +395,7 @@ var runnerCorpus = []runnerCase{
 	{script: "chdir.pl"},
 	{script: "dumper.pl", module: "Data::Dumper"},
 	{script: "state.pl", notRegistry: true},
+	{script: "state_sub.pl", query: "u%d", notRegistry: true},
 	{script: "flipflop.pl", query: "a,start,b%d", notRegistry: true},
 	{script: "ranges.pl", query: "%d"},
 	{script: "flip_only.pl", query: "%d", notRegistry: true},
@@ -878,6 +879,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"package_late.pl", "switching to perlrun: package Late created at run time", 3, false},
 		{"child_native.pl", "registry: compiled once", 0, true},
 		{"english.pl", "registry: compiled once", 0, true},
+		{"state_sub.pl", "perlrun: state sub", 0, false},
 		{"regex_o_forms.pl", "perlrun: /o regex", 0, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
