@@ -254,6 +254,9 @@
 #            (The text, not only the compiled code: a string eval's code,
 #            subs added to other packages, lexical subs and formats are
 #            code B does not show below.)
+#            A format the text declares that the compilation did not make
+#            (a string eval's, made at run time over that run's lexicals)
+#            makes it perlrun too (runtime_format).
 #            After compiling, B inspects the main code, every named sub and
 #            END block of the script and the anonymous subs they make: one
 #            that captures a file-scope lexical (perl's "Variable will not
@@ -764,6 +767,7 @@ our @WATCH;               # watched module globals: [package, [[sigil, name, nam
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
+our %SRC_FORMATS;         # auto: the formats the source's text declares, name => how many times (format_decls)
 our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
 
 # Registry state.
@@ -3936,6 +3940,45 @@ sub compile_time_values {
     return;
 }
 
+# format_decls counts the format declarations of the source's text, in
+# the code a string eval compiles too (`eval "format ROW =\n..."`, a
+# here-document's): name => count, '' for a name built at run time
+# (`format $name =`).
+sub format_decls {
+    my ($code) = @_;
+    my %n;
+    while ($code =~ /(?<![\w\$\@%&>:])format(?:\s+([\w:'\$\{\}]+))?\s*=[ \t\r]*(?:\n|\\n)/g) {
+        my $name = $1 // 'STDOUT';
+        $name = '' if $name =~ /[\$\{\}]/;
+        $n{$name}++;
+    }
+    return %n;
+}
+
+# runtime_format tells a format the source declares that the compilation
+# did not make: a string eval makes it as the script runs, over that run's
+# lexicals, and a script that makes it once (`eval "format ROW =..."
+# unless defined *ROW{FORMAT}`), compiled once, would write the first
+# request's values for good. A format is in main:: or in a package of
+# the script ($pkgs); the text declaring a name more times than there are
+# such formats redefines one at run time.
+sub runtime_format {
+    my ($pkgs) = @_;
+    for my $name (sort keys %SRC_FORMATS) {
+        return 'format made at run time' if $name eq '';
+        (my $full = $name) =~ s/'/::/g;
+        my @in = $full =~ /^(.*)::(\w+)\z/ ? ([$1, $2]) : map { [$_, $full] } 'main', @$pkgs;
+        my $made = 0;
+        for my $pn (@in) {
+            my $h = stash($pn->[0]) or next;
+            my $g = $h->{ $pn->[1] };
+            $made++ if defined $g && ref(\$g) eq 'GLOB' && *{$g}{FORMAT};
+        }
+        return "format $name made at run time" if $made < $SRC_FORMATS{$name};
+    }
+    return;
+}
+
 # named_globals collects the package-qualified names the source mentions.
 sub named_globals {
     my ($code) = @_;
@@ -6117,7 +6160,7 @@ sub registry_compile {
     if ($sub && $MODE eq 'auto') {
         my $cvs = script_subs(\@main_new, \@mine);
         push @$cvs, map { ['END block', $_] } @ends;
-        $why = closure_hazards($sub, $cvs);
+        $why = closure_hazards($sub, $cvs) // runtime_format(\@mine);
     }
     # A standard handle the compilation tied (`BEGIN { tie *STDOUT, ... }`,
     # a module's import): each CGI process ties it anew, and what the
@@ -6852,6 +6895,7 @@ sub setup {
             logmsg("perlrun: $why");
             $MODE = 'perlrun';
         }
+        %SRC_FORMATS = format_decls($scan);
     }
 
     no warnings 'redefine';

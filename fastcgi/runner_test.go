@@ -396,6 +396,7 @@ var runnerCorpus = []runnerCase{
 	{script: "dumper.pl", module: "Data::Dumper"},
 	{script: "state.pl", notRegistry: true},
 	{script: "state_sub.pl", query: "u%d", notRegistry: true},
+	{script: "format_eval_once.pl", query: "u%d", notRegistry: true},
 	{script: "flipflop.pl", query: "a,start,b%d", notRegistry: true},
 	{script: "ranges.pl", query: "%d"},
 	{script: "flip_only.pl", query: "%d", notRegistry: true},
@@ -880,6 +881,9 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"child_native.pl", "registry: compiled once", 0, true},
 		{"english.pl", "registry: compiled once", 0, true},
 		{"state_sub.pl", "perlrun: state sub", 0, false},
+		{"format_eval_once.pl", "perlrun: format ROW made at run time", 0, false},
+		{"handles_named.pl", "registry: compiled once", 0, true},
+		{"end_probe.pl", "registry: compiled once", 0, true},
 		{"regex_o_forms.pl", "perlrun: /o regex", 0, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
