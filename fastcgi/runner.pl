@@ -267,7 +267,8 @@
 #            is its clone's) or requires a file. After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
 #            its subs (and whether they are defined, for a source that
-#            says `undef &name`) and its symbol tables are compared with
+#            says `undef &name`; whether those declared without a body
+#            got one) and its symbol tables are compared with
 #            their state right after compilation: any change, e.g. `our @seen; push
 #            @seen, 1`, switches to perlrun from the next request on, with
 #            one line on stderr saying why ("menshen-runner: x.pl: switching
@@ -782,7 +783,7 @@ our $REG_CGI;             # CGI.pm's pragma variables after the compilation (cgi
 our (@REG_LIGHT, %REG_HEAVY, $REG_MAIN_COUNT, $REG_INC_COUNT, %REG_INC_KEYS);
 our @REG_SCAN;    # [name, light] for each main:: name of the registry compilation
 our $UNDEF_SUB;           # the source undefines a sub (undef &name)
-our @REG_DEFINED;         # [name, sub]: the registry compilation's subs, if $UNDEF_SUB
+our @REG_DEFINED;         # [name, sub, defined]: the registry compilation's stubs, and its subs if $UNDEF_SUB
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 our %REG_WATCHED_LIBS;    # the libraries (no Module/Name.pm) %INC held then
@@ -3140,7 +3141,8 @@ sub registry_changed {
         return ref $g eq 'CODE' ? "sub main::$k changed" : "symbol main::$k changed";
     }
     for my $d (@REG_DEFINED) {
-        return "sub $d->[0] changed" unless defined &{ $d->[1] };
+        next if (defined &{ $d->[1] } ? 1 : 0) == $d->[2];
+        return $d->[2] ? "sub $d->[0] changed" : "sub $d->[0] defined at run time";
     }
     # Nothing heavy to fingerprint (the common case): no hash to build.
     my %now = %REG_HEAVY || %REG_PKGS ? registry_fingerprints() : ();
@@ -6215,13 +6217,21 @@ sub registry_compile {
         # not see, and the next request would find it undefined. The subs
         # of a script whose source undefines one are also checked for
         # being defined; other scripts pay nothing for it.
+        # A sub declared without a body (`sub f;`, `use subs`) that a
+        # request gives one (a string eval's `sub f {...}`, an AUTOLOAD's)
+        # is filled in place too: the same sub, now defined, and a "define
+        # once" script (`eval 'sub f {...}' unless defined &f`) would
+        # serve the next client the first request's lexicals in it. Such
+        # stubs are checked for a body; a script without any pays nothing.
         @REG_DEFINED = ();
-        if ($UNDEF_SUB) {
-            for my $sp (@{ registry_spaces() }) {
-                my ($h, $pkg, $names) = @$sp;
-                for my $k (@$names) {
-                    my $c = exists $h->{$k} ? entry_code($h->{$k}) : undef;
-                    push @REG_DEFINED, ["${pkg}::$k", $c] if $c && defined &$c;
+        for my $sp (@{ registry_spaces() }) {
+            my ($h, $pkg, $names) = @$sp;
+            for my $k (@$names) {
+                my $c = exists $h->{$k} ? entry_code($h->{$k}) : undef or next;
+                if (!defined &$c) {
+                    push @REG_DEFINED, ["${pkg}::$k", $c, 0];
+                } elsif ($UNDEF_SUB) {
+                    push @REG_DEFINED, ["${pkg}::$k", $c, 1];
                 }
             }
         }

@@ -569,6 +569,8 @@ var runnerCorpus = []runnerCase{
 	{script: "class_struct.pl", query: "%d", notRegistry: true},
 	{script: "class_struct_dynamic.pl", query: "%d", notRegistry: true},
 	{script: "inc_stub.pl", query: "%d", notRegistry: true},
+	{script: "stub_eval_once.pl", query: "q=%d", notRegistry: true},
+	{script: "stub_autoload.pl", query: "q=%d", notRegistry: true},
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 	{script: "module_load_side.pl"},
 	{script: "module_runtime_side.pl"},
