@@ -3171,12 +3171,20 @@ sub registry_changed {
     # An %INC entry that no loaded file made (`$INC{'My/Inline.pm'} =
     # __FILE__`, the inline-module idiom at run time): a new process has
     # none. A module a request loaded stays loaded, as under mod_perl.
+    # A library (require "x.pl", no Module/Name.pm) does not: required by
+    # a name the source does not show (`eval "require \$conf"`, Module::
+    # Load's load), registry never ran it again, and a Perl 4 config
+    # file's globals, restored empty, stayed so. Its entry goes, as
+    # perlrun's does, so that the next request loads it again; the
+    # script stays in registry (a `do FILE`'s entry goes the same way:
+    # no process has it before its do).
     if (scalar(keys %INC) != $REG_INC_COUNT) {
         for my $k (keys %INC) {
             next if $REG_INC_KEYS{$k};
             my $v = $INC{$k};
             return "\%INC entry $k set at run time"
                 if !defined $v || ref $v || $v eq $SCRIPT || substr($v, -length($k)) ne $k || !-f $v;
+            delete $INC{$k} unless is_module_key($k);
         }
         $REG_INC_COUNT = scalar keys %INC;
         %REG_INC_KEYS = map { $_ => 1 } keys %INC;
