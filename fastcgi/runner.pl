@@ -299,6 +299,9 @@
 # do FILE: a Perl 4 library's package, whose entry points are `sub
 # main'name`, has no sub; lib_made); otherwise (a module's file is in %INC,
 # or its subs come from a module file) it belongs to a module and stays.
+# (An %INC entry naming the script itself, the inline-module idiom
+# `$INC{'My/Store.pm'} = __FILE__`, makes no module: the package is the
+# script's.)
 # Deleting a package closes its handles, releasing their locks.
 #
 # WATCHED GLOBALS. Module configuration globals that scripts commonly set
@@ -2111,7 +2114,9 @@ sub module_file_set {
     return $MOD_FILES if scalar(keys %INC) == $MOD_COUNT;
     my %f;
     for my $k (keys %INC) {
-        next unless is_module_key($k) && defined $INC{$k} && !ref $INC{$k};
+        # (Not the script itself: an inline module, `$INC{'My/Store.pm'}
+        # = __FILE__`, is a package of the script: see script_owned.)
+        next unless is_module_key($k) && defined $INC{$k} && !ref $INC{$k} && $INC{$k} ne $SCRIPT;
         $f{$INC{$k}} = key_package($k);    # the file's package
     }
     $MOD_COUNT = scalar keys %INC;
@@ -2129,7 +2134,11 @@ sub key_package { join '::', split m{/}, substr($_[0], 0, -3) }
 sub script_owned {
     my ($pkg, $modfiles) = @_;
     (my $file = "$pkg.pm") =~ s{::}{/}g;
-    return 0 if exists $INC{$file};
+    # A module's file in %INC makes the package the module's; the script
+    # named there (the inline-module idiom, `BEGIN { $INC{'My/Store.pm'}
+    # = __FILE__ }`, so that a `use parent` finds the package) does not:
+    # each new process compiles the package afresh with the script.
+    return 0 if exists $INC{$file} && !(defined $INC{$file} && $INC{$file} eq $SCRIPT);
     my $h = stash($pkg) or return 0;
     my ($subs, $imported, $lib) = (0, 0);
     for my $k (keys %$h) {

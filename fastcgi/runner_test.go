@@ -572,6 +572,8 @@ var runnerCorpus = []runnerCase{
 	{script: "stub_eval_once.pl", query: "q=%d", notRegistry: true},
 	{script: "stub_autoload.pl", query: "q=%d", notRegistry: true},
 	{script: "require_hidden.pl", notRegistry: true},
+	{script: "inline_module.pl", query: "q=%d", notRegistry: true},
+	{script: "inline_module_runtime.pl", notRegistry: true},
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 	{script: "module_load_side.pl"},
 	{script: "module_runtime_side.pl"},
