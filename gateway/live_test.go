@@ -1066,6 +1066,19 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 	}
 }
 
+// keepSite starts a watched fastcgi site of testdata/live with keep.pl, a
+// Perl script that answers "kept" and its pid, whose source it returns.
+func keepSite(t *testing.T) (*fcgiSite, string) {
+	t.Helper()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
+	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	return s, src
+}
+
 // TestLive_StagedCopyRetiresNoWorker: a .pl file made and renamed at once
 // (`cp ok.pl a.pl && mv a.pl b.pl`, a deploy tool's staging name) was
 // taken for a Perl library that changed, gone by the rescan, and retired
@@ -1073,12 +1086,7 @@ func TestLive_ChangedLibraryRunsNewCode(t *testing.T) {
 // stay.
 func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
 	t.Parallel()
-	s := newFCGISite(t, "live", ModeFastCGI, nil)
-	if err := s.g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
-	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	s, src := keepSite(t)
 	time.Sleep(300 * time.Millisecond)
 	p1, b := s.get(t, "keep.pl")
 	if b != "kept\n" {
@@ -1105,12 +1113,7 @@ func TestLive_StagedCopyRetiresNoWorker(t *testing.T) {
 // does retire when it changes, and the next request runs the new code.
 func TestLive_NewLibraryRetiresOnlyItsUsers(t *testing.T) {
 	t.Parallel()
-	s := newFCGISite(t, "live", ModeFastCGI, nil)
-	if err := s.g.Start(); err != nil {
-		t.Fatal(err)
-	}
-	src := "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nkept\\n\";\n"
-	mustWriteFile(t, filepath.Join(s.dir, "keep.pl"), src, 0o755)
+	s, src := keepSite(t)
 	lib := filepath.Join(s.dir, "lib")
 	if err := os.MkdirAll(lib, 0o755); err != nil {
 		t.Fatal(err)
