@@ -2983,6 +2983,10 @@ sub fingerprint {
     my $out = defined $cls ? "b$cls:" : '';
     if ($type eq 'ARRAY') {
         return $out . "A(tied)" if tied @$x;
+        # (keys resets the array's `each` iterator, as the hash's below:
+        # a constant's array is the compilation's, and its iterator would
+        # else go on in the next request.)
+        keys @$x;
         $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget) } @$x) . ']';
     } elsif ($type eq 'HASH') {
         return $out . "H(tied)" if tied %$x;
@@ -3498,6 +3502,9 @@ sub op_hazard {
             return 'reset' if $name eq 'reset';
             return 'm?? match-once' if $op->can('pmflags') && $op->pmflags & B::PMf_ONCE();
             return '/o regex' if $op->can('pmflags') && $op->pmflags & B::PMf_KEEP() && compiles_pattern($op);
+            return 'm//g in scalar context on a constant (its pos stays)'
+                if $name eq 'match' && $op->pmflags & B::PMf_GLOBAL()
+                && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST() && matches_constant($op);
             return 'require of a file' if $name eq 'require' && !require_of_module($op, $c);
             if ($name eq 'anoncode' || $name eq 'anonconst') {
                 my $proto = pad_value($c, $op->targ);
@@ -3522,6 +3529,24 @@ sub op_hazard {
         if ($lex and my $why = $lex->{kept}->()) { return $why }
     }
     return;
+}
+
+# matches_constant tells a match whose target is a constant or holds one
+# (`"abab" =~ /b/g`, `LANGS =~ ...` of a `use constant`, `CFG->{path} =~
+# ...`): a //g match in scalar context leaves its pos() on the target, a
+# variable made anew for each request, but a constant is the compilation's
+# own, and the next request's match would start where this one stopped.
+sub matches_constant {
+    my ($op) = @_;
+    return 0 unless $op->flags & B::OPf_STACKED() && $op->flags & B::OPf_KIDS();
+    my @todo = ($op->first);
+    while (my $k = shift @todo) {
+        next unless $$k;
+        return 1 if $k->name eq 'const';
+        next unless $k->flags & B::OPf_KIDS();
+        for (my $c = $k->first; $c && $$c; $c = $c->sibling) { push @todo, $c }
+    }
+    return 0;
 }
 
 # compiles_pattern tells a match, substitution, qr or split whose pattern

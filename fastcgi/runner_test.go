@@ -521,6 +521,8 @@ var runnerCorpus = []runnerCase{
 	{script: "imported_var_changed.pl"},
 	{script: "imported_elem_changed.pl"},
 	{script: "ors_die.pl"},
+	{script: "match_g_constant.pl", notRegistry: true},
+	{script: "each_constant_array.pl", notRegistry: true},
 	{script: "lib_defines_system.pl"},
 	{script: "module_alias.pl", query: "%d", notRegistry: true},
 	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
