@@ -773,6 +773,7 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
 our %SRC_FORMATS;         # auto: the formats the source's text declares, name => how many times (format_decls)
 our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
+our %FOREACH_VARS;        # sub address => its foreach variables' pad slots (foreach_vars)
 
 # Registry state.
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
@@ -3475,6 +3476,7 @@ our %SCOPE_OP = map { $_ => 1 } qw(leave scope leaveloop leavetry leavegiven lea
 our %COND_OP = map { $_ => 1 } qw(and or dor cond_expr andassign orassign dorassign);
 sub op_hazard {
     my ($cv) = @_;
+    %FOREACH_VARS = ();    # (keyed by address: a freed sub's may be reused)
     my @cvs = ($cv);
     my %seen;
     my $n = 0;
@@ -3502,9 +3504,9 @@ sub op_hazard {
             return 'reset' if $name eq 'reset';
             return 'm?? match-once' if $op->can('pmflags') && $op->pmflags & B::PMf_ONCE();
             return '/o regex' if $op->can('pmflags') && $op->pmflags & B::PMf_KEEP() && compiles_pattern($op);
-            return 'm//g in scalar context on a constant (its pos stays)'
+            return 'm//g in scalar context on what may be a constant (its pos stays)'
                 if $name eq 'match' && $op->pmflags & B::PMf_GLOBAL()
-                && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST() && matches_constant($op);
+                && ($op->flags & B::OPf_WANT()) != B::OPf_WANT_LIST() && matches_alias($op, $c);
             return 'require of a file' if $name eq 'require' && !require_of_module($op, $c);
             if ($name eq 'anoncode' || $name eq 'anonconst') {
                 my $proto = pad_value($c, $op->targ);
@@ -3531,11 +3533,54 @@ sub op_hazard {
     return;
 }
 
+# matches_alias tells a match (of the sub c) whose target may be a constant
+# or an alias of one: a constant itself (matches_constant), `$_` (of a
+# `for`, `grep` or `map` over literals), an element of `@_` (a sub called
+# with a literal: `has_comma("a,b")`), the variable of a `foreach` (`for
+# my $l (@{+LANGS})`), a dereference (`\"abab"`). A //g match in scalar
+# context leaves its pos() on the target: a variable is made anew for each
+# request, but a constant is the compilation's own, and the next request's
+# match would start where this one stopped. (A target that is a variable
+# after all only costs the script its registry.)
+sub matches_alias {
+    my ($op, $c) = @_;
+    unless ($op->flags & B::OPf_STACKED()) {
+        # $_, or a lexical the match names in its own slot.
+        return !$op->targ || foreach_vars($c)->{ $op->targ } ? 1 : 0;
+    }
+    return 1 if matches_constant($op);
+    my $t = $op->first;
+    $t = $t->first while $$t && $t->name eq 'null' && $t->flags & B::OPf_KIDS();
+    my $n = $$t ? $t->name : '';
+    return 1 if $n eq 'aelemfast' || $n eq 'rv2sv';
+    return 1 if $n eq 'padsv' && foreach_vars($c)->{ $t->targ };
+    if ($n eq 'gvsv') {
+        my $gv = $t->can('padix') ? pad_value($c, $t->padix) : $t->gv;
+        return 1 if $gv && $gv->can('NAME') && $gv->NAME eq '_';
+    }
+    return 0;
+}
+
+# foreach_vars returns the pad slots of the loop variables of the sub c's
+# foreach loops (`for my $x (...)`), looked for once per sub.
+sub foreach_vars {
+    my ($c) = @_;
+    return $FOREACH_VARS{$$c} //= do {
+        my (%vars, @todo);
+        @todo = ($c->ROOT);
+        while (my $op = shift @todo) {
+            next unless $$op;
+            $vars{ $op->targ } = 1 if $op->name eq 'enteriter' && $op->targ;
+            next unless $op->flags & B::OPf_KIDS();
+            for (my $k = $op->first; $k && $$k; $k = $k->sibling) { push @todo, $k }
+        }
+        \%vars;
+    };
+}
+
 # matches_constant tells a match whose target is a constant or holds one
 # (`"abab" =~ /b/g`, `LANGS =~ ...` of a `use constant`, `CFG->{path} =~
-# ...`): a //g match in scalar context leaves its pos() on the target, a
-# variable made anew for each request, but a constant is the compilation's
-# own, and the next request's match would start where this one stopped.
+# ...`).
 sub matches_constant {
     my ($op) = @_;
     return 0 unless $op->flags & B::OPf_STACKED() && $op->flags & B::OPf_KIDS();
