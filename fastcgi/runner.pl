@@ -2970,11 +2970,17 @@ sub inc_loaded {
 # ---------------------------------------------------------------------------
 # Fingerprints (registry under auto).
 
+# fingerprint returns a string that tells the data x apart from any other;
+# with kinds, a scalar's also tells whether it holds a number, a string or
+# both (a constant's value: see glob_state).
+my $KIND_FLAGS = B::SVf_IOK() | B::SVf_NOK() | B::SVf_POK() | B::SVp_IOK() | B::SVp_NOK() | B::SVp_POK();
 sub fingerprint {
-    my ($x, $seen, $budget) = @_;
+    my ($x, $seen, $budget, $kinds) = @_;
     return 'u' unless defined $x;
     my $r = ref $x;
-    return 's' . length($x) . ':' . $x unless $r;
+    # (The kind of the copy in $x, which sv_setsv made the original's,
+    # before length and the concatenation make a string of it.)
+    return 's' . ($kinds ? (B::svref_2object(\$x)->FLAGS & $KIND_FLAGS) . '/' : '') . length($x) . ':' . $x unless $r;
     my $addr = Scalar::Util::refaddr($x);
     return "@" . $seen->{$addr} if exists $seen->{$addr};
     $seen->{$addr} = scalar keys %$seen;
@@ -2988,12 +2994,12 @@ sub fingerprint {
         # a constant's array is the compilation's, and its iterator would
         # else go on in the next request.)
         keys @$x;
-        $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget) } @$x) . ']';
+        $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget, $kinds) } @$x) . ']';
     } elsif ($type eq 'HASH') {
         return $out . "H(tied)" if tied %$x;
-        $out .= 'H' . scalar(keys %$x) . '{' . join(',', map { "$_=>" . fingerprint($x->{$_}, $seen, $budget) } sort keys %$x) . '}';
+        $out .= 'H' . scalar(keys %$x) . '{' . join(',', map { "$_=>" . fingerprint($x->{$_}, $seen, $budget, $kinds) } sort keys %$x) . '}';
     } elsif ($type eq 'SCALAR' || $type eq 'REF' || $type eq 'VSTRING' || $type eq 'LVALUE') {
-        $out .= 'R(' . fingerprint($$x, $seen, $budget) . ')';
+        $out .= 'R(' . fingerprint($$x, $seen, $budget, $kinds) . ')';
     } else {
         $out .= "$type$addr";     # CODE, GLOB, IO, Regexp, FORMAT: identity
     }
@@ -3009,7 +3015,12 @@ sub glob_state {
     my ($g) = @_;
     return { C => Scalar::Util::refaddr($g) } if ref $g eq 'CODE';
     my $budget = 100_000;
-    return { X => ref $g ? 'ref ' . fingerprint($g, {}, \$budget) : "stub $g" } unless ref(\$g) eq 'GLOB';
+    # A constant (`use constant DEFAULTS => { limit => "10" }`): its data
+    # is the compilation's, and perl caches in it what a request did with
+    # it, which a new process has not: "10" compared with > gets a number
+    # beside its string, and JSON::PP then writes it as 10. Its kinds
+    # count too.
+    return { X => ref $g ? 'ref ' . fingerprint($g, {}, \$budget, 1) : "stub $g" } unless ref(\$g) eq 'GLOB';
     my %p;
     for my $slot (['S', 'SCALAR'], ['A', 'ARRAY'], ['H', 'HASH']) {
         my ($k, $type) = @$slot;

@@ -523,6 +523,7 @@ var runnerCorpus = []runnerCase{
 	{script: "ors_die.pl"},
 	{script: "match_g_constant.pl", notRegistry: true},
 	{script: "match_g_alias.pl", notRegistry: true},
+	{script: "constant_number_cached.pl", notRegistry: true},
 	{script: "each_constant_array.pl", notRegistry: true},
 	{script: "lib_defines_system.pl"},
 	{script: "module_alias.pl", query: "%d", notRegistry: true},
