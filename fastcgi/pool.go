@@ -426,20 +426,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 		if p.liveLocked() < p.cfg.Workers {
 			if p.finishing > 0 && !waited {
 				waited = true
-				ch := p.changed
-				p.getWaiters++
-				p.mu.Unlock()
-				t := time.NewTimer(p.finishWait)
-				select {
-				case <-ch:
-				case <-t.C:
-				case <-ctx.Done():
-				}
-				t.Stop()
-				p.mu.Lock()
-				p.getWaiters--
-				p.mu.Unlock()
-				if err := ctx.Err(); err != nil {
+				if err := p.awaitChangeLocked(ctx, &p.getWaiters, p.finishWait); err != nil {
 					return nil, err
 				}
 				continue
@@ -451,17 +438,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			if p.warming > p.warmWaiters {
 				// A worker is starting for no request: this one takes
 				// it (or, if another took it, starts its own then).
-				p.warmWaiters++
-				ch := p.changed
-				p.mu.Unlock()
-				select {
-				case <-ch:
-				case <-ctx.Done():
-				}
-				p.mu.Lock()
-				p.warmWaiters--
-				p.mu.Unlock()
-				if err := ctx.Err(); err != nil {
+				if err := p.awaitChangeLocked(ctx, &p.warmWaiters, 0); err != nil {
 					return nil, err
 				}
 				continue
@@ -474,20 +451,35 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 		// requests or stopping; since we hold a slot, at least one is
 		// starting without an owner (MinWorkers) or stopping, and that
 		// ends soon.
-		ch := p.changed
-		p.getWaiters++
-		p.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-		}
-		p.mu.Lock()
-		p.getWaiters--
-		p.mu.Unlock()
-		if err := ctx.Err(); err != nil {
+		if err := p.awaitChangeLocked(ctx, &p.getWaiters, 0); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// awaitChangeLocked waits, with p.mu released, until the pool's state
+// changes, ctx ends, or d passes (d > 0), counted meanwhile in waiters
+// (warmWaiters or getWaiters: nobodyWaitsLocked). It returns with p.mu
+// released, and ctx's error if ctx has ended.
+func (p *Pool) awaitChangeLocked(ctx context.Context, waiters *int, d time.Duration) error {
+	*waiters++
+	ch := p.changed
+	p.mu.Unlock()
+	var timeout <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-ch:
+	case <-timeout:
+	case <-ctx.Done():
+	}
+	p.mu.Lock()
+	*waiters--
+	p.mu.Unlock()
+	return ctx.Err()
 }
 
 // liveLocked counts worker processes that exist or are being started.
@@ -641,8 +633,7 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	if state == stateIdle && p.quiet && p.nobodyWaitsLocked() {
 		// A warm start, or one whose request gave up, that ends after
 		// Quiesce: nothing waits for it.
-		w.state = stateStopping
-		p.wg.Go(func() { p.stop(w) })
+		p.stopLocked(w)
 	} else if w.active < w.capacity {
 		p.idle = append(p.idle, w)
 	}
@@ -855,8 +846,7 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 		p.wg.Go(w.Kill)
 	case p.quiet && w.active == 0 && p.nobodyWaitsLocked() && !p.closed:
 		// Quiesce: no request waits for it.
-		w.state = stateStopping
-		p.wg.Go(func() { p.stop(w) })
+		p.stopLocked(w)
 	case p.cfg.MaxRequests > 0 && w.requests >= int64(p.cfg.MaxRequests):
 		w.state = stateStopping
 		if p.closed {
@@ -914,10 +904,9 @@ func (p *Pool) retireLocked(now time.Time) {
 			break // the rest were used more recently
 		}
 		p.idle = slices.Delete(p.idle, i, i+1)
-		w.state = stateStopping
 		running--
 		w.log.Debug("fastcgi worker idle; retiring")
-		p.wg.Go(func() { p.stop(w) })
+		p.stopLocked(w)
 	}
 	p.notifyLocked()
 }
@@ -988,8 +977,7 @@ func (p *Pool) Quiesce() {
 			continue
 		}
 		p.idle = slices.Delete(p.idle, i, i+1)
-		w.state = stateStopping
-		p.wg.Go(func() { p.stop(w) })
+		p.stopLocked(w)
 	}
 	p.notifyLocked()
 }
@@ -1005,6 +993,13 @@ func (p *Pool) nobodyWaitsLocked() bool {
 // stop stops a worker: SIGTERM, then SIGKILL after StopGrace, or at once
 // when Hurry closes.
 func (p *Pool) stop(w *worker) { w.Stop(p.cfg.StopGrace, p.cfg.Hurry) }
+
+// stopLocked marks w stopping, out of every request's reach, and stops it
+// in the background.
+func (p *Pool) stopLocked(w *worker) {
+	w.state = stateStopping
+	p.wg.Go(func() { p.stop(w) })
+}
 
 // Close stops the pool: Do fails with ErrPoolClosed from now on, in-flight
 // requests may finish for up to DrainTimeout, then every worker is stopped
