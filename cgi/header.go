@@ -282,13 +282,14 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			h[key] = []string{mediaTypeLower(string(value))}
 			lastKey, haveType = key, true
 			continue
-		case "Location", "Etag", "Content-Range", "Last-Modified":
-			// Apache's r->headers_out fields, at the first one's place
-			// among them. All but Last-Modified single-valued
-			// (apr_table_set: an answer has one entity tag, which
-			// conditional requests compare); of several Last-Modified
-			// lines the gateway keeps the latest date, as Apache.
-			vs, seen := h[key]
+		}
+		vs, seen := h[key]
+		if headersOut(key) {
+			// At the first one's place among them. All but
+			// Last-Modified single-valued (apr_table_set: an answer
+			// has one entity tag, which conditional requests compare);
+			// of several Last-Modified lines the gateway keeps the
+			// latest date, as Apache.
 			if !seen && nt < len(tail) {
 				if key == "Last-Modified" {
 					spelled = key
@@ -304,11 +305,9 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			lastKey = key
 			continue
 		}
-		vs, seen := h[key]
 		if !seen && key == "Set-Cookie" {
 			cookie = Field{Key: key, Name: spelled}
 		} else if !seen {
-			// Last-Modified is Apache's own field too.
 			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
 		}
 		h[key] = append(vs, string(value))
@@ -350,6 +349,22 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	}
 	return resp, nil
 }
+
+// headersOut reports whether Apache's util_script.c puts a script's field
+// of key in r->headers_out, which goes out after the script's other fields
+// (r->err_headers_out, its cookies at the end there).
+func headersOut(key string) bool {
+	switch key {
+	case "Location", "Etag", "Content-Range", "Last-Modified":
+		return true
+	}
+	return false
+}
+
+// LaidLast reports whether Apache lays a script's field of key out after
+// its other fields, as Response.Fields lists it: its cookies, then its
+// r->headers_out fields (headersOut).
+func LaidLast(key string) bool { return key == "Set-Cookie" || headersOut(key) }
 
 // mediaTypeLower lower-cases the media type of a Content-Type value (up to
 // its parameters), as Apache's ap_content_type_tolower: `TEXT/HTML;

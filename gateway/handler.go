@@ -781,8 +781,7 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 func (x *exchange) carryFields(resp *cgi.Response) {
 	carried := carriedFields(resp)
 	// Every carried field is one of resp.Fields: those it leaves out
-	// (Content-Type, Last-Modified, a client redirect's Location) are
-	// never carried.
+	// (Content-Type, a client redirect's Location) are never carried.
 	for _, f := range resp.Fields {
 		v, ok := carried[f.Key]
 		if !ok {
@@ -803,37 +802,22 @@ func (x *exchange) carryFields(resp *cgi.Response) {
 // where each script's fields are merged in turn), then the answer's own
 // fields that none of them named, then the Set-Cookie fields of the whole
 // chain and the answer's r->headers_out fields (ETag, Last-Modified...:
-// cgi.Response.Fields has those last, as Apache moves them).
+// cgi.LaidLast, which cgi.Response.Fields has last, as Apache moves them).
 func (x *exchange) fieldOrder(fields []cgi.Field) []cgi.Field {
 	if x.carryOrder == nil {
 		return fields
 	}
-	last := func(f cgi.Field) bool {
-		switch f.Key {
-		case "Set-Cookie", "Etag", "Last-Modified", "Location", "Content-Range":
-			return true
-		}
-		return false
-	}
 	order := make([]cgi.Field, 0, len(x.carryOrder)+len(fields))
-	for _, f := range x.carryOrder {
-		if !last(f) {
-			order = append(order, f)
+	for _, late := range [...]bool{false, true} {
+		for _, f := range x.carryOrder {
+			if cgi.LaidLast(f.Key) == late {
+				order = append(order, f)
+			}
 		}
-	}
-	for _, f := range fields {
-		if _, ok := x.carry[f.Key]; !ok && !last(f) {
-			order = append(order, f)
-		}
-	}
-	for _, f := range x.carryOrder {
-		if last(f) {
-			order = append(order, f)
-		}
-	}
-	for _, f := range fields {
-		if _, ok := x.carry[f.Key]; !ok && last(f) {
-			order = append(order, f)
+		for _, f := range fields {
+			if _, ok := x.carry[f.Key]; !ok && cgi.LaidLast(f.Key) == late {
+				order = append(order, f)
+			}
 		}
 	}
 	return order
