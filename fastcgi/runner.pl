@@ -2873,13 +2873,22 @@ sub forget_failed_loads {
 # package pkg, whose symbol table is h.
 sub compiled_from {
     my ($h, $pkg, $k) = @_;
+    return (grep { file_is($_->[1]->FILE // '', $k) } own_subs($h, $pkg)) ? 1 : 0;
+}
+
+# own_subs returns [code, B::CV] of each sub of package pkg, whose symbol
+# table is h, that was compiled in pkg: no XS sub, nor one imported (it
+# was compiled in another package, and comes again with the imports).
+sub own_subs {
+    my ($h, $pkg) = @_;
+    my @subs;
     for my $name (keys %$h) {
         next if $name =~ /::\z/;
         my $code = entry_code($h->{$name}) or next;
         my $cv = B::svref_2object($code);
-        return 1 if $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg && file_is($cv->FILE // '', $k);
+        push @subs, [$code, $cv] if $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg;
     }
-    return 0;
+    return @subs;
 }
 
 # undo_failed_load undoes what the failed load of the file %INC knew as k
@@ -2898,18 +2907,9 @@ sub compiled_from {
 sub undo_failed_load {
     my ($pkg, $k) = @_;
     my $h = stash($pkg) or return;
-    my @subs;
-    for my $name (keys %$h) {
-        next if $name =~ /::\z/;
-        my $code = entry_code($h->{$name}) or next;
-        my $cv = B::svref_2object($code);
-        # (Imported subs, compiled in another package, come again
-        # with the new load's imports.)
-        next unless $cv->isa('B::CV') && !$cv->XSUB && compiled_in($cv) eq $pkg;
-        return unless file_is($cv->FILE, $k);
-        push @subs, $code;
-    }
-    undef &$_ for @subs;
+    my @subs = own_subs($h, $pkg);
+    return if grep { !file_is($_->[1]->FILE, $k) } @subs;
+    undef &{ $_->[0] } for @subs;
     for my $name (keys %$h) {
         next if $name =~ /::\z/;
         my $g = \$h->{$name};
@@ -3576,17 +3576,20 @@ sub matches_alias {
 # foreach loops (`for my $x (...)`), looked for once per sub.
 sub foreach_vars {
     my ($c) = @_;
-    return $FOREACH_VARS{$$c} //= do {
-        my (%vars, @todo);
-        @todo = ($c->ROOT);
-        while (my $op = shift @todo) {
-            next unless $$op;
-            $vars{ $op->targ } = 1 if $op->name eq 'enteriter' && $op->targ;
-            next unless $op->flags & B::OPf_KIDS();
-            for (my $k = $op->first; $k && $$k; $k = $k->sibling) { push @todo, $k }
-        }
-        \%vars;
-    };
+    return $FOREACH_VARS{$$c} //= { map { $_->name eq 'enteriter' && $_->targ ? ($_->targ => 1) : () } ops_under($c->ROOT) };
+}
+
+# ops_under returns the ops of the tree under op, op included.
+sub ops_under {
+    my @ops;
+    my @todo = @_;
+    while (my $op = shift @todo) {
+        next unless $$op;
+        push @ops, $op;
+        next unless $op->flags & B::OPf_KIDS();
+        for (my $k = $op->first; $k && $$k; $k = $k->sibling) { push @todo, $k }
+    }
+    return @ops;
 }
 
 # matches_constant tells a match whose target is a constant or holds one
@@ -3595,14 +3598,7 @@ sub foreach_vars {
 sub matches_constant {
     my ($op) = @_;
     return 0 unless $op->flags & B::OPf_STACKED() && $op->flags & B::OPf_KIDS();
-    my @todo = ($op->first);
-    while (my $k = shift @todo) {
-        next unless $$k;
-        return 1 if $k->name eq 'const';
-        next unless $k->flags & B::OPf_KIDS();
-        for (my $c = $k->first; $c && $$c; $c = $c->sibling) { push @todo, $c }
-    }
-    return 0;
+    return (grep { $_->name eq 'const' } ops_under($op->first)) ? 1 : 0;
 }
 
 # compiles_pattern tells a match, substitution, qr or split whose pattern
