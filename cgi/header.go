@@ -425,14 +425,24 @@ func trimOWS(b []byte) []byte {
 	return bytes.Trim(b, " \t")
 }
 
-// parseStatus reads "NNN" or "NNN reason" (RFC 3875 §6.3.3). The reason
-// is kept, as Apache sends it, when it can go on a status line.
+// parseStatus reads "NNN" or "NNN reason" (RFC 3875 §6.3.3), and what
+// Apache's mod_cgid takes besides: the code is read as atoi reads it (an
+// optional "+", then the digits up to the first other byte), so that the
+// "Status: 302Found" or "Status: 0200" of a legacy script is served as it
+// is under Apache, not failed. The reason is kept, as Apache sends it,
+// when the code is three digits and a space or tab stands between them
+// and it, and it can go on a status line; otherwise the code's standard
+// text goes out ("302Found" is "302 Found").
 func parseStatus(s string) (int, string, error) {
-	code, reason, _ := strings.Cut(s, " ")
-	if len(code) != 3 || strings.Trim(code, "0123456789") != "" {
-		return 0, "", errors.New("status is not three digits")
+	num := strings.TrimPrefix(s, "+")
+	end := 0
+	for end < len(num) && '0' <= num[end] && num[end] <= '9' {
+		end++
 	}
-	n, err := strconv.Atoi(code)
+	if end == 0 {
+		return 0, "", errors.New("status is not a number")
+	}
+	n, err := strconv.Atoi(num[:end])
 	if err != nil || n < 100 || n > 599 {
 		return 0, "", errors.New("status out of range 100-599")
 	}
@@ -441,9 +451,12 @@ func parseStatus(s string) (int, string, error) {
 		// "101 Switching Protocols" on a connection nobody upgrades.
 		return 0, "", errors.New("informational status: a script's answer must be final")
 	}
-	reason = strings.Trim(reason, " \t")
-	if !httpsyntax.ValidReasonPhrase(reason) {
-		reason = ""
+	reason := ""
+	if end == 3 && len(num) == len(s) && (len(s) == 3 || s[3] == ' ' || s[3] == '\t') {
+		reason = strings.Trim(s[3:], " \t")
+		if !httpsyntax.ValidReasonPhrase(reason) {
+			reason = ""
+		}
 	}
 	return n, reason, nil
 }

@@ -769,7 +769,7 @@ func (c *conn) badRequest(err error) {
 	c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	// Date, as on every answer (RFC 9110 §6.6.1), and no body to a HEAD.
 	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n",
-		re.code, http.StatusText(re.code), httpDate())
+		re.code, statusText(re.code), httpDate())
 	if !re.head {
 		fmt.Fprintf(c.bw, "%d %s", re.code, re.text)
 	}
@@ -1519,9 +1519,22 @@ func (w *response) writeStatusLine(code int, reason string) {
 	if reason != "" {
 		bw.WriteString(reason)
 	} else {
-		bw.WriteString(http.StatusText(code))
+		bw.WriteString(statusText(code))
 	}
 	bw.WriteString("\r\n")
+}
+
+// statusText is a code's standard reason phrase as Apache 2.4 sends it: Go's
+// but for the three Apache words otherwise or has none for (a script's bare
+// "Status: 418" is "HTTP/1.1 418 " there, as any code without a phrase is).
+func statusText(code int) string {
+	switch code {
+	case http.StatusRequestURITooLong:
+		return "Request-URI Too Long"
+	case http.StatusTeapot, http.StatusTooEarly:
+		return ""
+	}
+	return http.StatusText(code)
 }
 
 // newlineToSpace keeps a trailer value on its line, as net/http does.

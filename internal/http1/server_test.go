@@ -2025,6 +2025,10 @@ func TestServer_ReasonPhrase(t *testing.T) {
 		{"leading space", "HTTP/1.1", 404, " x", "HTTP/1.1 404 Not Found"},
 		{"129 bytes", "HTTP/1.1", 404, strings.Repeat("r", 129), "HTTP/1.1 404 Not Found"},
 		{"informational", "HTTP/1.1", 103, "Hints", "HTTP/1.1 103 Early Hints"},
+		// Apache 2.4's words, where they are not Go's.
+		{"apache's 414", "HTTP/1.1", 414, "", "HTTP/1.1 414 Request-URI Too Long"},
+		{"apache has none for 418", "HTTP/1.1", 418, "", "HTTP/1.1 418 "},
+		{"apache has none for 425", "HTTP/1.1", 425, "", "HTTP/1.1 425 "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := url.Values{"code": {strconv.Itoa(tc.code)}, "reason": {tc.reason}}
