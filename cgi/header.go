@@ -194,7 +194,6 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	resp.Fields = resp.fields[:0]
 	var (
 		total, count int
-		lastKey      string
 		status       string
 		haveStatus   bool
 		haveType     bool // a Content-Type line, even an empty one
@@ -234,18 +233,12 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			return nil, headerErr(line, "more than 1000 header lines")
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			// Obsolete line folding (RFC 7230 §3.2.4): Apache joins it to
-			// the previous field, and so do we.
-			if lastKey == "" {
-				return nil, headerErr(line, "continuation line with no header to continue")
-			}
-			more := trimOWS(line)
-			if !httpsyntax.ValidFieldValue(more) {
-				return nil, headerErr(line, "control character in value")
-			}
-			v := h[lastKey]
-			v[len(v)-1] += " " + string(more)
-			continue
+			// Obsolete line folding (RFC 9112 §5.2): Apache 2.4.67 takes
+			// such a line for a malformed header (500, "Bad header"), or
+			// for a field whose name starts with white space, which it
+			// refuses too. A block that never worked under Apache is not
+			// made to work here: clients differ on how they would read it.
+			return nil, headerErr(line, "line starts with white space (obsolete line folding)")
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 {
@@ -262,7 +255,6 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		// itself when the script spelled it canonically.
 		spelled := string(name)
 		key := textproto.CanonicalMIMEHeaderKey(spelled)
-		lastKey = ""
 		switch key {
 		case "Status":
 			// Copied: value points into r's buffer, which the next
@@ -280,7 +272,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			// media type (not its parameters: ap_content_type_tolower).
 			// Apache writes this field itself, so it is not in Fields.
 			h[key] = []string{mediaTypeLower(string(value))}
-			lastKey, haveType = key, true
+			haveType = true
 			continue
 		}
 		vs, seen := h[key]
@@ -302,7 +294,6 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			} else {
 				h[key] = []string{string(value)}
 			}
-			lastKey = key
 			continue
 		}
 		if !seen && key == "Set-Cookie" {
@@ -311,7 +302,6 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
 		}
 		h[key] = append(vs, string(value))
-		lastKey = key
 	}
 	if cookie.Key != "" {
 		resp.Fields = append(resp.Fields, cookie)
