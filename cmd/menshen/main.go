@@ -89,7 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "menshen: %v\n", err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(stderr, "menshen: %s\n", msg)
+	}
 	if errors.Is(err, errUsage) || errors.Is(err, gateway.ErrConfig) || !started {
 		return exitUsage
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -150,11 +151,16 @@ func checkCommand() *cli.Command {
 			for _, p := range problems {
 				fmt.Fprintln(c.App.Writer, p)
 			}
+			// One line per problem (C1) and nothing else: the exit code
+			// says which kind (2: the config or the flags, 1: scripts).
+			if errors.Is(err, gateway.ErrConfig) && len(problems) > 0 {
+				return cli.Exit("", exitUsage)
+			}
 			if err != nil {
 				return err
 			}
 			if len(problems) > 0 {
-				return cli.Exit(fmt.Sprintf("%d problem(s)", len(problems)), exitRuntime)
+				return cli.Exit("", exitRuntime)
 			}
 			fmt.Fprintln(c.App.Writer, "ok")
 			return nil
