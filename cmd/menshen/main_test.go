@@ -601,6 +601,7 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"bad boolean", nil, []string{"bench", "--json=maybe"}, `--json "maybe": want true or false`},
 		{"bad mode", nil, []string{"serve", "--mode", "turbo"}, "turbo"},
 		{"bad size", nil, []string{"serve", "--max-body", "lots"}, "max-body"},
+		{"prefix without its slash", nil, []string{"serve", "--prefix", "cgi"}, `--prefix "cgi": must start with /`},
 		// A MENSHEN_* variable urfave/cli cannot read: the same reason,
 		// naming the variable.
 		{"bad env value", []string{"MENSHEN_MAX_PROCS=many"}, []string{"serve"}, `MENSHEN_MAX_PROCS="many": not a whole number`},

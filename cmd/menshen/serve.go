@@ -238,6 +238,10 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 			return gateway.Config{}, fmt.Errorf("%w: %s: must be positive", errUsage, setting(c, n, c.Duration(n)))
 		}
 	}
+	if p := c.String("prefix"); !strings.HasPrefix(p, "/") {
+		// As a [[mount]]'s prefix: a URL path starts with one.
+		return gateway.Config{}, fmt.Errorf("%w: %s: must start with /", errUsage, setting(c, "prefix", strconv.Quote(p)))
+	}
 	if err := checkAddr(c, "listen"); err != nil {
 		return gateway.Config{}, err
 	}
