@@ -540,7 +540,7 @@ func TestBench_ScriptNames(t *testing.T) {
 // listed by /status.json escaped (caf\xe9.pl); bench measures it by that
 // name, in process and against a running gateway (--url), with every
 // request a real one (it was "no such script" in process, and a 404 for
-// every request with --url).
+// every request with --url). A name with a "?" too.
 func TestBench_EscapedScriptName(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/perl"); err != nil {
 		t.Skip("perl not installed (Debian package perl)")
@@ -571,6 +571,17 @@ func TestBench_EscapedScriptName(t *testing.T) {
 	t.Cleanup(func() { srv.stop(t, syscall.SIGTERM) })
 	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin, "--requests", "4", "--json")
 	check("--url", code, stdout, stderr)
+
+	// A "?" in a file's name is the name's, not a query's: bench of the
+	// directory stopped at it ("no such script"), and so did the name.
+	qdir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(qdir, "what?.pl"), []byte(benchSlowPl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--scripts", qdir, "--requests", "4", "--workers", "1", "--json")
+	check("a ? in the name, listed", code, stdout, stderr)
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--scripts", qdir, "--requests", "4", "--workers", "1", "--json", "what?.pl")
+	check("a ? in the name, named", code, stdout, stderr)
 }
 
 // benchClockPl prints the "time" on a clock that ticks once per request

@@ -357,11 +357,11 @@ func (st *status) counts(script string) counts {
 	return c
 }
 
-// scriptURL is base + the script's path, each segment escaped, + query. A
-// name with a leading slash is a URL path on base's host, as /status.json
-// names the scripts of a [[mount]] ("/legacy/x.pl").
-func scriptURL(base, script string) string {
-	name, query, _ := strings.Cut(script, "?")
+// scriptURL is base + the script's path, each segment escaped, + "?" and
+// query unless it is empty. A name with a leading slash is a URL path on
+// base's host, as /status.json names the scripts of a [[mount]]
+// ("/legacy/x.pl").
+func scriptURL(base, name, query string) string {
 	if strings.HasPrefix(name, "/") {
 		if u, err := url.Parse(base); err == nil {
 			base = u.Scheme + "://" + u.Host
@@ -465,7 +465,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // been benched to show unsafe. It uses a context of its own, as ctx is
 // done when the run was interrupted; a failure is the script's Error.
 func restore(ctx context.Context, t Target, before *status, script string, sr *ScriptReport) string {
-	key, _, _ := strings.Cut(script, "?")
+	key, _ := before.split(script)
 	key = before.scriptOf(key)
 	m := before.counts(key).mode
 	if m == "" {
@@ -496,11 +496,11 @@ func checkScripts(ctx context.Context, t Target, st *status, scripts []string) e
 		}
 	}
 	for _, script := range scripts {
-		key, _, _ := strings.Cut(script, "?")
+		key, query := st.split(script)
 		if listed[key] {
 			continue
 		}
-		a, err := fetch(ctx, scriptURL(t.Base, script))
+		a, err := fetch(ctx, scriptURL(t.Base, key, query))
 		if err != nil {
 			return fmt.Errorf("probe %q: %w", script, err)
 		}
@@ -524,7 +524,7 @@ func canonical(t Target, st *status, script string) string {
 	if st == nil {
 		return script
 	}
-	key, query, hasQuery := strings.Cut(script, "?")
+	key, query := st.split(script)
 	if st.listed(key) {
 		return script
 	}
@@ -535,7 +535,7 @@ func canonical(t Target, st *status, script string) string {
 	for _, k := range tries {
 		// (Listed, or a listed script with PATH_INFO: scriptOf.)
 		if k != key && (st.listed(k) || st.scriptOf(k) != k) {
-			if hasQuery {
+			if query != "" {
 				k += "?" + query
 			}
 			return k
@@ -548,19 +548,28 @@ func canonical(t Target, st *status, script string) string {
 // name /status.json shows, which escapes (as a Go string literal would,
 // \xfe, \\, \") a name that is not UTF-8 or holds a backslash, a
 // double quote or a character that does not print. Other names are kept.
-func (st *status) pathName(script string) string {
-	key, query, hasQuery := strings.Cut(script, "?")
-	if st == nil || !st.listed(key) {
-		return script
+func (st *status) pathName(name string) string {
+	if st == nil || !st.listed(name) {
+		return name
 	}
-	u, err := strconv.Unquote(`"` + key + `"`)
-	if err != nil || u == key {
-		return script
-	}
-	if hasQuery {
-		u += "?" + query
+	u, err := strconv.Unquote(`"` + name + `"`)
+	if err != nil {
+		return name
 	}
 	return u
+}
+
+// split parts a script as bench is given it into the script's name and a
+// query string: at its first "?" ("report.pl?n=100"), unless /status.json
+// lists the whole of it as a script's name (a file "what?.sh", which the
+// gateway serves as /cgi-bin/what%3F.sh, and bench lists itself when it
+// is given no script).
+func (st *status) split(script string) (name, query string) {
+	if st != nil && st.listed(script) {
+		return script, ""
+	}
+	name, query, _ = strings.Cut(script, "?")
+	return name, query
 }
 
 // listed reports whether /status.json lists a script by that name.
@@ -576,10 +585,11 @@ func (st *status) listed(name string) bool {
 // runScript measures one script in both modes.
 func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
-	url := scriptURL(cfg.Target.Base, script)
-	key, _, _ := strings.Cut(script, "?")
+	key, query := (*status)(nil).split(script)
+	url := scriptURL(cfg.Target.Base, key, query)
 	if st, err := cfg.Target.status(ctx); err == nil {
-		url = scriptURL(cfg.Target.Base, st.pathName(script))
+		key, query = st.split(script)
+		url = scriptURL(cfg.Target.Base, st.pathName(key), query)
 		key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
 	}
 	var c1 Answer // the first cgi reference answer
