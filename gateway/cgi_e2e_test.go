@@ -1137,6 +1137,26 @@ func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
 			t.Errorf("early-exit.sh logged reason %q, want its exit status 3 in it", reason)
 		}
 	}
+
+	// A native FastCGI program with a bad interpreter is the same 500 in
+	// both modes (C23), with the same reason, as under mod_fcgid: it was
+	// a 502 in fastcgi mode, a worker that did not start.
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s := newCGISite(t, func(c *Config) { c.Mode = mode })
+		if err := os.WriteFile(filepath.Join(s.dir, "badinterp.fcgi"), []byte("#!/nonexistent/perl\nuse FCGI;\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ { // the start, then its back-off
+			if resp, body := mustGet(t, s.url("badinterp.fcgi")); resp.StatusCode != 500 {
+				t.Errorf("%s mode, request %d: status %d, want 500 (body %q)", mode, i+1, resp.StatusCode, body)
+			}
+		}
+		for _, e := range entriesWith(s.hook, "path", "/cgi-bin/badinterp.fcgi") {
+			if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, `interpreter "/nonexistent/perl" not found`) {
+				t.Errorf("%s mode: badinterp.fcgi logged reason %q, want the missing interpreter named", mode, reason)
+			}
+		}
+	}
 }
 
 // mustLoggedReason checks that the request to path was logged with status

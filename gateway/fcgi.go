@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -584,6 +585,14 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if errors.Is(err, fastcgi.ErrQueueWait) {
 			max, _ := s.workersFor(rt.key)
 			return nil, queueWaitErr(ctx, err, fmt.Sprintf("all %d workers of the script busy (--workers)", max))
+		}
+		var pe *fs.PathError
+		if errors.Is(err, fastcgi.ErrStartFailed) && errors.As(err, &pe) && pe.Op == "fork/exec" {
+			// The program cannot be run at all (its #! interpreter is
+			// missing, it is no program): the script's fault, a 500 with
+			// cgi mode's reason, as in cgi mode (C10, C23) and under
+			// mod_fcgid; 502 stays for a worker that ran and failed.
+			return nil, fmt.Errorf("%w: %w", ErrStartScript, explainExec(pe.Path, err))
 		}
 		if err != nil {
 			return nil, err
