@@ -1506,6 +1506,25 @@ func TestCGI_NativeFastCGIProgramHint(t *testing.T) {
 			t.Errorf("reason %q does not say to serve it in fastcgi mode", reason)
 		}
 	}
+	// One the gateway stopped (its client left) is no such program: no
+	// hint then.
+	if err := os.WriteFile(filepath.Join(s.dir, "slow.fcgi"), []byte("#!/bin/sh\nsleep 5\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Timeout: 300 * time.Millisecond}
+	if resp, err := c.Get(s.url("slow.fcgi")); err == nil {
+		resp.Body.Close()
+		t.Fatalf("slow.fcgi answered %d before the client gave up", resp.StatusCode)
+	}
+	if !waitFor(2*time.Second, func() bool { return len(entriesWith(s.hook, "path", "/cgi-bin/slow.fcgi")) > 0 }) {
+		t.Fatalf("slow.fcgi not logged; entries %v", messages(s.hook))
+	}
+	mustReasonSays(t, s.hook, "/cgi-bin/slow.fcgi", "client went away")
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/slow.fcgi") {
+		if reason, _ := e.Data["reason"].(string); strings.Contains(reason, "menshen mode fastcgi") {
+			t.Errorf("reason %q of a program killed for its client blames cgi mode", reason)
+		}
+	}
 }
 
 // TestCGI_WrapperRunsNonExecutable guards §7 [[wrapper]] in CGI mode: a

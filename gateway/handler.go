@@ -390,10 +390,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if ferr := ex.finish(abort); !abort && ferr != nil {
 			err = fmt.Errorf("%w (%v)", err, ferr)
 		}
-		if x.mode == ModeCGI && errors.Is(err, cgi.ErrNoOutput) && strings.HasSuffix(rt.key, ".fcgi") {
+		if x.mode == ModeCGI && errors.Is(err, cgi.ErrNoOutput) && strings.HasSuffix(rt.key, ".fcgi") && ctx.Err() == nil {
 			// Apache and lighttpd send every .fcgi to FastCGI; here the
 			// mode decides, and a program with no CGI fallback (Go's
-			// net/http/fcgi, Plack's FCGI handler) prints nothing.
+			// net/http/fcgi, Plack's FCGI handler) prints nothing. (Not
+			// one the gateway stopped: its client left, its time ran out.)
 			err = fmt.Errorf("%w; a FastCGI program that cannot run as a CGI script is served in fastcgi mode (menshen mode fastcgi %s)", err, rt.key)
 		}
 		g.fail(w, x, contextErr(ctx, err))
