@@ -146,12 +146,7 @@ func buildStatusView(st Status, now time.Time) statusView {
 		}
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			rep, ran := s.Modes[mode]
-			c := modeCell{Mode: mode, Ran: ran && rep.Requests > 0, Requests: rep.Requests}
-			for code, n := range rep.Codes {
-				if len(code) == 3 && code[0] == '5' {
-					c.Errors += n
-				}
-			}
+			c := modeCell{Mode: mode, Ran: ran && rep.Requests > 0, Requests: rep.Requests, Errors: errors5xx(rep)}
 			if c.Ran {
 				c.P50, c.P99 = fmtMS(rep.P50ms), fmtMS(rep.P99ms)
 			}
@@ -261,7 +256,7 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 	y := float64(chartTop)
 	for _, e := range entries {
 		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes), Removed: e.s.Removed}
-		gr.Caption, gr.Speedup = caption(e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
+		gr.Caption, gr.Speedup = caption(e.s, e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
 		by := y + captionGap
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			p, ok := e.pts[mode]
@@ -294,12 +289,24 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 	return c
 }
 
-// caption is the chart's headline for one script: both p50s and, apart,
-// the speed-up; or the one mode it has run in so far.
-func caption(cgi, fcgi float64) (text, speedup string) {
+// caption is the chart's headline for script s: both p50s and, apart,
+// the speed-up; or the one mode it has run in so far. A mode whose every
+// answer was a 5xx gives no ratio, and the headline says why: a failure
+// is fast (a script with no header block fails sooner persistent), and
+// bench shows no speed-up for failures either.
+func caption(s ScriptStatus, cgi, fcgi float64) (text, speedup string) {
 	switch {
 	case cgi > 0 && fcgi > 0:
-		text = fmt.Sprintf("CGI %s vs FastCGI %s, ", fmtMS(cgi), fmtMS(fcgi))
+		text = fmt.Sprintf("CGI %s vs FastCGI %s", fmtMS(cgi), fmtMS(fcgi))
+		switch c, f := allFailed(s.Modes[ModeCGI]), allFailed(s.Modes[ModeFastCGI]); {
+		case c && f:
+			return text + "; no ratio: every answer in both modes was a 5xx", ""
+		case c:
+			return text + "; no ratio: every CGI answer was a 5xx", ""
+		case f:
+			return text + "; no ratio: every FastCGI answer was a 5xx", ""
+		}
+		text += ", "
 		if r := cgi / fcgi; r >= 1 {
 			return text, fmtRatio(r) + " faster"
 		}
@@ -309,6 +316,24 @@ func caption(cgi, fcgi float64) (text, speedup string) {
 	default:
 		return fmt.Sprintf("FastCGI %s; no CGI requests yet", fmtMS(fcgi)), ""
 	}
+}
+
+// errors5xx is how many of a mode's answers were 5xx.
+func errors5xx(rep ModeReport) int64 {
+	var n int64
+	for code, k := range rep.Codes {
+		if len(code) == 3 && code[0] == '5' {
+			n += k
+		}
+	}
+	return n
+}
+
+// allFailed reports whether a mode has answers and every one was a 5xx:
+// then its latencies, the window's as well as the total's, are all of
+// failures.
+func allFailed(rep ModeReport) bool {
+	return rep.Requests > 0 && errors5xx(rep) == rep.Requests
 }
 
 func modeLabel(m Mode) string {

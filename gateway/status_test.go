@@ -290,6 +290,40 @@ func TestStatus_ChartCaption(t *testing.T) {
 	}
 }
 
+// TestStatus_ChartNoRatioForFailures: a script that answered 502 to every
+// request in both modes (no header block) had a headline "9.4× faster",
+// the speed of its failures. A mode whose every answer was a 5xx now gives
+// no ratio, and the headline says why; some 5xx among good answers keep
+// it (report.pl in TestStatus_ChartCaption) (C40).
+func TestStatus_ChartNoRatioForFailures(t *testing.T) {
+	failed := func(n int64, ms float64) ModeReport {
+		return ModeReport{Requests: n, Codes: map[string]int64{"502": n}, Spawns: n, P50ms: ms, P99ms: ms}
+	}
+	st := Status{Version: "test", Mode: ModeFastCGI, Uptime: "1m0s", Scripts: []ScriptStatus{
+		{Name: "broken.pl", Mode: ModeFastCGI, Kind: "perl", Modes: map[Mode]ModeReport{ModeCGI: failed(5, 7.2), ModeFastCGI: failed(5, 0.77)}},
+		{Name: "half.pl", Mode: ModeFastCGI, Kind: "perl", Modes: map[Mode]ModeReport{
+			ModeCGI:     {Requests: 5, Codes: map[string]int64{"200": 5}, Spawns: 5, P50ms: 40, P99ms: 50},
+			ModeFastCGI: failed(5, 1.5),
+		}},
+	}}
+	var buf bytes.Buffer
+	if err := statusTmpl.Execute(&buf, buildStatusView(st, time.Now())); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	page := buf.String()
+	for _, s := range []string{
+		"broken.pl: CGI 7.2 ms vs FastCGI 0.77 ms; no ratio: every answer in both modes was a 5xx</title>",
+		"half.pl: CGI 40 ms vs FastCGI 1.5 ms; no ratio: every FastCGI answer was a 5xx</title>",
+	} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+	if regexp.MustCompile(`faster|slower|class="speedup"`).MatchString(page) {
+		t.Errorf("page shows a speed-up of failures:\n%s", page)
+	}
+}
+
 // TestStatusEscapesScriptNames serves a script whose file name is markup:
 // the status page shows it as text, in the table and in the chart, and
 // never as a tag (CVE-2009-0796, Apache::Status XSS).
