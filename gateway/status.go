@@ -91,8 +91,9 @@ type chartGroup struct {
 	Name     string  // the script, shortened to fit
 	FullName string
 	Removed  bool   // listed for its history only
-	Caption  string // "CGI 76 ms vs FastCGI 1.2 ms, "
+	Caption  string // "CGI 76 ms vs FastCGI 1.2 ms, ", cut to fit
 	Speedup  string // "63× faster", set when it ran in both modes
+	Title    string // the caption and speed-up in full, for the tooltip
 	Bars     []chartBar
 }
 
@@ -204,6 +205,9 @@ const (
 	barHeight    = 18
 	barGap       = 6
 	maxNameRunes = 60
+	// maxCaptionRunes bounds a headline (a per-request script's carries
+	// why, which may be long).
+	maxCaptionRunes = 100
 )
 
 // buildChart lays out the latency chart of every script that has run in
@@ -256,7 +260,8 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 	y := float64(chartTop)
 	for _, e := range entries {
 		gr := chartGroup{Y: y + 14, FullName: e.s.Name, Name: shorten(e.s.Name, maxNameRunes), Removed: e.s.Removed}
-		gr.Caption, gr.Speedup = caption(e.s, e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
+		text, speedup := caption(e.s, e.pts[ModeCGI].p50, e.pts[ModeFastCGI].p50)
+		gr.Caption, gr.Speedup, gr.Title = shorten(text, maxCaptionRunes), speedup, text+speedup
 		by := y + captionGap
 		for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 			p, ok := e.pts[mode]
@@ -293,7 +298,9 @@ func buildChart(scripts []ScriptStatus) *latencyChart {
 // the speed-up; or the one mode it has run in so far. A mode whose every
 // answer was a 5xx gives no ratio, and the headline says why: a failure
 // is fast (a script with no header block fails sooner persistent), and
-// bench shows no speed-up for failures either.
+// bench shows no speed-up for failures either. A script served per
+// request in both modes (a shell script) waits for no FastCGI request:
+// the headline says so, and why.
 func caption(s ScriptStatus, cgi, fcgi float64) (text, speedup string) {
 	switch {
 	case cgi > 0 && fcgi > 0:
@@ -311,6 +318,12 @@ func caption(s ScriptStatus, cgi, fcgi float64) (text, speedup string) {
 			return text, fmtRatio(r) + " faster"
 		}
 		return text, "FastCGI " + fmtRatio(fcgi/cgi) + " slower"
+	case cgi > 0 && s.Kind == "per-request":
+		text = fmt.Sprintf("CGI %s; served per request in both modes", fmtMS(cgi))
+		if s.Reason != "" {
+			text += ": " + s.Reason
+		}
+		return text, ""
 	case cgi > 0:
 		return fmt.Sprintf("CGI %s; no FastCGI requests yet", fmtMS(cgi)), ""
 	default:

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -245,7 +246,10 @@ func TestStatus_RefusedBodyCountsInTheModeServed(t *testing.T) {
 
 // TestStatus_ChartCaption renders a page from a made-up status, so that the
 // chart's numbers are known: the caption states both p50s and the speed-up,
-// and bars, ticks and workers show (C40).
+// and bars, ticks and workers show (C40). A script served per request in
+// both modes (a shell script) was captioned "no FastCGI requests yet",
+// which it never gets: its caption says it is served per request in both
+// modes, and why; a Perl script not yet run in fastcgi mode still waits.
 func TestStatus_ChartCaption(t *testing.T) {
 	now := time.Now()
 	st := Status{Version: "test", Mode: ModeFastCGI, Uptime: "1m0s", Scripts: []ScriptStatus{
@@ -261,8 +265,12 @@ func TestStatus_ChartCaption(t *testing.T) {
 			},
 		},
 		{
-			Name: "hello.sh", Mode: ModeCGI, Kind: "per-request", Reason: "not a Perl script: served per request",
+			Name: "hello.sh", Mode: ModeFastCGI, Kind: "per-request", Reason: "not a Perl script (#!/bin/sh)",
 			Modes: map[Mode]ModeReport{ModeCGI: {Requests: 5, Codes: map[string]int64{"200": 5}, Spawns: 5, P50ms: 3.1, P99ms: 3.9}},
+		},
+		{
+			Name: "later.pl", Mode: ModeCGI, Kind: "perl",
+			Modes: map[Mode]ModeReport{ModeCGI: {Requests: 2, Codes: map[string]int64{"200": 2}, Spawns: 2, P50ms: 20, P99ms: 25}},
 		},
 	}}
 	var buf bytes.Buffer
@@ -273,13 +281,14 @@ func TestStatus_ChartCaption(t *testing.T) {
 	for _, s := range []string{
 		"report.pl: CGI 76 ms vs FastCGI 1.2 ms, 63× faster</title>",
 		`<tspan class="speedup">63× faster</tspan>`,
-		"CGI 3.1 ms; no FastCGI requests yet",
+		`<tspan class="caption" dx="10">CGI 3.1 ms; served per request in both modes: not a Perl script (#!/bin/sh)</tspan>`,
+		"later.pl: CGI 20 ms; no FastCGI requests yet</title>",
 		"p50 76 ms · p99 120 ms",
 		"p50 1.2 ms · p99 4.5 ms",
 		`<span class="pid">4242</span> · 3m12s · 210 req · <span class="busy">busy</span></li>`,
 		`<span class="pid">4243</span> · 1m00s · 9 req · <span class="busy">busy</span> · 2/4 at once</li>`,
 		"(2 5xx)",
-		"not a Perl script: served per request",
+		`<div class="reason">not a Perl script (#!/bin/sh)</div>`,
 		`<td class="num">42<div class="by">40 CGI · 2 FastCGI</div></td>`, // report.pl spawns: 40 CGI + 2 workers
 		`<td class="num">5</td>`,
 		">1 ms</text>", ">100 ms</text>",
@@ -287,6 +296,16 @@ func TestStatus_ChartCaption(t *testing.T) {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}
+	}
+	if strings.Contains(page, "hello.sh: CGI 3.1 ms; no FastCGI") {
+		t.Errorf("hello.sh, served per request in both modes, waits for FastCGI requests")
+	}
+	// A long reason is cut in the headline, and whole in its tooltip.
+	nph := ScriptStatus{Name: "nph-x.sh", Kind: "per-request", Reason: nphReason,
+		Modes: map[Mode]ModeReport{ModeCGI: {Requests: 1, Codes: map[string]int64{"200": 1}, Spawns: 1, P50ms: 3, P99ms: 3}}}
+	gr := buildChart([]ScriptStatus{nph}).Groups[0]
+	if n := utf8.RuneCountInString(gr.Caption); n > maxCaptionRunes || !strings.HasSuffix(gr.Caption, "…") || !strings.HasSuffix(gr.Title, nphReason) {
+		t.Errorf("nph-x.sh: caption %q (%d runes), title %q; want it cut to %d runes, and the reason whole in the title", gr.Caption, n, gr.Title, maxCaptionRunes)
 	}
 }
 

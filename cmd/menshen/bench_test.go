@@ -109,6 +109,7 @@ type benchReport struct {
 	Scripts     []struct {
 		Script     string  `json:"script"`
 		SpeedUp    float64 `json:"speedup"`
+		NoSpeedUp  string  `json:"no_speedup"`
 		Same       bool    `json:"same"`
 		Difference string  `json:"difference"`
 		Error      string  `json:"error"`
@@ -183,6 +184,11 @@ func TestBench_JSONBothModesAndFlagsDifference(t *testing.T) {
 				if r := s.Modes[m]; r.Spawned != 24 {
 					t.Errorf("hello.sh %s spawned %d processes for 24 measured requests, want 24", m, r.Spawned)
 				}
+			}
+			// The same path in both modes: their ratio is noise, no
+			// speed-up, and the report says why.
+			if s.SpeedUp != 0 || s.NoSpeedUp != "served per request in both modes" {
+				t.Errorf("hello.sh: speedup %.2f, no_speedup %q; want 0 and \"served per request in both modes\"", s.SpeedUp, s.NoSpeedUp)
 			}
 		case "slow.pl":
 			if !s.Same {

@@ -29,8 +29,9 @@ func WriteJSON(w io.Writer, rep *Report) error {
 }
 
 // WriteTable writes rep for people: the client ceiling, then one row per
-// script and mode, the speed-up and the equivalence verdict on the
-// fastcgi row.
+// script and mode, the speed-up (or "per request", and why below, for a
+// script served per request in both modes) and the equivalence verdict
+// on the fastcgi row.
 func WriteTable(w io.Writer, rep *Report) error {
 	load := fmt.Sprintf("%d requests", rep.Requests)
 	if rep.Duration != "" {
@@ -51,8 +52,11 @@ func WriteTable(w io.Writer, rep *Report) error {
 			r := sr.Modes[m]
 			speed, same := "", ""
 			if m == ModeFastCGI {
-				if sr.SpeedUp > 0 {
+				switch {
+				case sr.SpeedUp > 0:
 					speed = fmt.Sprintf("%.1f×", sr.SpeedUp)
+				case sr.NoSpeedUp == NoSpeedUpPerRequest:
+					speed = "per request"
 				}
 				switch {
 				case sr.Same && (sr.Error != "" || sr.failedRequests()):
@@ -77,8 +81,12 @@ func WriteTable(w io.Writer, rep *Report) error {
 				notes = append(notes, fmt.Sprintf("%s (%s): first error: %s", sr.Script, m, r.FirstError))
 			}
 		}
-		if sr.Reason != "" {
-			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, sr.Reason))
+		note := sr.Reason
+		if sr.NoSpeedUp == NoSpeedUpPerRequest {
+			note = strings.TrimSuffix(NoSpeedUpPerRequest+": "+sr.Reason, ": ")
+		}
+		if note != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, note))
 		}
 	}
 	for _, line := range align(rows) {

@@ -5,6 +5,7 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,37 @@ func TestWriteJSON(t *testing.T) {
 		if ok := []bool{got.Scripts[0].OK, got.Scripts[1].OK, got.Scripts[2].OK}; !ok[0] || ok[1] || ok[2] {
 			t.Errorf("ok = %v, want true only for the script that answered the same without failures:\n%s", ok, b.String())
 		}
+	}
+}
+
+// TestWriteTable_PerRequest: a script served per request in both modes (a
+// shell script) got a "speed-up" that was noise; its fastcgi row says "per
+// request" instead, with why below, and the JSON says it in no_speedup.
+func TestWriteTable_PerRequest(t *testing.T) {
+	rep := &Report{Target: "http://127.0.0.1:1/cgi-bin/", Concurrency: 8, Requests: 20, Scripts: []*ScriptReport{
+		{Script: "hello.sh", Kind: "per-request", Reason: "not a Perl script (#!/bin/sh)", NoSpeedUp: NoSpeedUpPerRequest, Same: true,
+			Modes: map[string]*ModeResult{
+				ModeCGI:     {Requests: 20, RPS: 1200, Spawned: 20},
+				ModeFastCGI: {Requests: 20, RPS: 1550, Spawned: 20},
+			}},
+	}}
+	var b bytes.Buffer
+	if err := WriteTable(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !regexp.MustCompile(`(?m)^hello\.sh +fastcgi .* 20 +per request +✓$`).MatchString(out) {
+		t.Errorf("fastcgi row: want \"per request\" in the speed-up column:\n%s", out)
+	}
+	if !strings.Contains(out, "\nhello.sh: served per request in both modes: not a Perl script (#!/bin/sh)\n") {
+		t.Errorf("table lacks why hello.sh has no speed-up:\n%s", out)
+	}
+	b.Reset()
+	if err := WriteJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"no_speedup": "served per request in both modes"`) || !strings.Contains(b.String(), `"speedup": 0,`) {
+		t.Errorf("JSON: want speedup 0 and no_speedup:\n%s", b.String())
 	}
 }
 

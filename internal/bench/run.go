@@ -115,9 +115,13 @@ type ScriptReport struct {
 	Kind   string                 `json:"kind,omitempty"`   // from /status.json, if the gateway says
 	Reason string                 `json:"reason,omitempty"` // why it is not persistent, if it is not
 	Modes  map[string]*ModeResult `json:"modes"`
-	// SpeedUp is fastcgi req/s ÷ cgi req/s (0 if either is missing, or
-	// if requests failed).
+	// SpeedUp is fastcgi req/s ÷ cgi req/s (0 if either is missing, if
+	// requests failed, or if the script is served per request in both
+	// modes).
 	SpeedUp float64 `json:"speedup"`
+	// NoSpeedUp says why a script measured in both modes has no SpeedUp:
+	// NoSpeedUpPerRequest, or NoSpeedUpFailed.
+	NoSpeedUp string `json:"no_speedup,omitempty"`
 	// Same reports whether both modes gave the same answer (C23);
 	// Difference names the first difference when not. A script whose cgi
 	// answers, taken before and after the fastcgi one, differ from each
@@ -187,6 +191,16 @@ func (sr *ScriptReport) failedRequests() bool {
 	}
 	return false
 }
+
+// Why a ScriptReport has no SpeedUp. A script that fastcgi mode cannot
+// make persistent (kind per-request: a shell script, a Perl script that
+// forks...) runs the same way in both modes, and the ratio of its two
+// rows is noise (0.3× to 2.8× for a shell script); a failure is fast (a
+// 502 in no time).
+const (
+	NoSpeedUpPerRequest = "served per request in both modes"
+	NoSpeedUpFailed     = "requests failed"
+)
 
 // ModeResult is one script's numbers in one mode.
 type ModeResult struct {
@@ -657,10 +671,7 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 			cfg.Progress.End(script, mode, mr)
 		}
 	}
-	// (No speed-up of failures: a 502 is fast.)
-	if c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; c.RPS > 0 && !sr.failedRequests() {
-		sr.SpeedUp = f.RPS / c.RPS
-	}
+	sr.setSpeedUp()
 	// The fastcgi reference answer comes after the measured load, from a
 	// worker that has served it (the idle worker last used): a script
 	// that keeps state in its process shows it only once a worker has
@@ -687,6 +698,19 @@ func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	}
 	sr.Same, sr.Difference = verdict(c1, f, c2)
 	return sr
+}
+
+// setSpeedUp sets the SpeedUp of a script measured in both modes, or
+// NoSpeedUp when it has none to show.
+func (sr *ScriptReport) setSpeedUp() {
+	switch c, f := sr.Modes[ModeCGI], sr.Modes[ModeFastCGI]; {
+	case sr.Kind == "per-request":
+		sr.NoSpeedUp = NoSpeedUpPerRequest
+	case sr.failedRequests():
+		sr.NoSpeedUp = NoSpeedUpFailed
+	case c.RPS > 0:
+		sr.SpeedUp = f.RPS / c.RPS
+	}
 }
 
 // verdict compares the fastcgi answer f with the cgi answers c1, taken

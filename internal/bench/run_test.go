@@ -65,3 +65,32 @@ func TestVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptReport_SpeedUp: fastcgi req/s ÷ cgi req/s, except for a
+// script served per request in both modes (the same path twice: the ratio
+// was noise, 0.3× to 2.8× for a shell script) and for failures (a 502 is
+// fast), which get none and say why (C50).
+func TestScriptReport_SpeedUp(t *testing.T) {
+	modes := func(errs int64) map[string]*ModeResult {
+		return map[string]*ModeResult{
+			ModeCGI:     {Requests: 10, RPS: 100, Errors: errs},
+			ModeFastCGI: {Requests: 10, RPS: 1500, Errors: errs},
+		}
+	}
+	for _, tc := range []struct {
+		sr      ScriptReport
+		speedUp float64
+		why     string
+	}{
+		{ScriptReport{Kind: "perl", Modes: modes(0)}, 15, ""},
+		{ScriptReport{Modes: modes(0)}, 15, ""}, // kind unknown: the gateway's status did not say
+		{ScriptReport{Kind: "per-request", Reason: "not a Perl script (#!/bin/sh)", Modes: modes(0)}, 0, NoSpeedUpPerRequest},
+		{ScriptReport{Kind: "perl", Modes: modes(10)}, 0, NoSpeedUpFailed},
+		{ScriptReport{Kind: "per-request", Modes: modes(10)}, 0, NoSpeedUpPerRequest},
+	} {
+		tc.sr.setSpeedUp()
+		if tc.sr.SpeedUp != tc.speedUp || tc.sr.NoSpeedUp != tc.why {
+			t.Errorf("kind %q, %d errors: speed-up %v (%q), want %v (%q)", tc.sr.Kind, tc.sr.Modes[ModeCGI].Errors, tc.sr.SpeedUp, tc.sr.NoSpeedUp, tc.speedUp, tc.why)
+		}
+	}
+}
