@@ -162,10 +162,20 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// serveMode is POST /mode with form fields mode and optional script (C30).
+// serveMode is POST /mode with form fields mode and optional script (C30),
+// each at most once.
 // It answers in plain text, or, to a browser (Accept: text/html, the
 // buttons of /status), with 303 back to /status.
 func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
+	// A field given twice (in the body, or in the body and the query) is
+	// ambiguous, and its first value switched one script of two, or took
+	// the first of two modes, and answered 200 as if asked.
+	for _, f := range []string{"mode", "script", "token"} {
+		if vs := r.Form[f]; len(vs) > 1 {
+			http.Error(w, repeatedField(f, vs), http.StatusBadRequest)
+			return
+		}
+	}
 	mode, err := ParseMode(r.FormValue("mode"))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -194,6 +204,24 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(scriptName(script)) + "\n"))
+}
+
+// repeatedField says that form field f was given more than once, with
+// its values, but a token's.
+func repeatedField(f string, vs []string) string {
+	msg := fmt.Sprintf("%s given %d times", f, len(vs))
+	if f != "token" {
+		q := make([]string, len(vs))
+		for i, v := range vs {
+			q[i] = strconv.Quote(v)
+		}
+		msg += " (" + strings.Join(q, ", ") + ")"
+	}
+	msg += ": give it once"
+	if f == "script" {
+		msg += " (one script per request; leave the field out to switch every script)"
+	}
+	return msg
 }
 
 // modeKey returns the key of the script name names, and whether there is

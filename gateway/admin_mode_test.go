@@ -188,6 +188,57 @@ func TestMode_MultipartForm(t *testing.T) {
 	}
 }
 
+// TestMode_RepeatedFieldIs400: POST /mode with a field given twice
+// (mode=fastcgi&mode=cgi, two scripts, or a mode in the query and the
+// body) took its first value and answered 200, switching one script of
+// two; it is a 400 naming the field, and nothing switches (C30, C40).
+// A repeated token too, without showing it.
+func TestMode_RepeatedFieldIs400(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.sh", "b.sh"} {
+		mustWriteFile(t, filepath.Join(dir, n), helloSh, 0o755)
+	}
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: "sesame"})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	post := func(query string, form url.Values) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, admin.URL+"/mode"+query, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if form.Get("token") == "" {
+			req.Header.Set("Authorization", "Bearer sesame")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, strings.TrimSpace(string(body))
+	}
+	for _, tc := range []struct {
+		name, query string
+		form        url.Values
+		want        string
+	}{
+		{"two modes", "", url.Values{"mode": {"fastcgi", "cgi"}}, `mode given 2 times ("fastcgi", "cgi"): give it once`},
+		{"two scripts", "", url.Values{"mode": {"fastcgi"}, "script": {"a.sh", "b.sh"}},
+			`script given 2 times ("a.sh", "b.sh"): give it once (one script per request; leave the field out to switch every script)`},
+		{"mode in the query and the body", "?mode=cgi", url.Values{"mode": {"fastcgi"}}, `mode given 2 times ("fastcgi", "cgi"): give it once`},
+		{"two tokens", "", url.Values{"mode": {"fastcgi"}, "token": {"sesame", "sesame"}}, `token given 2 times: give it once`},
+	} {
+		if code, body := post(tc.query, tc.form); code != http.StatusBadRequest || body != tc.want {
+			t.Errorf("%s: %d %q, want 400 %q", tc.name, code, body, tc.want)
+		}
+	}
+	if m := g.modes.Load(); m.all != "" || len(m.scripts) != 0 {
+		t.Errorf("a repeated field switched a mode: %+v", m)
+	}
+	if code, body := post("", url.Values{"mode": {"fastcgi"}, "script": {"b.sh"}}); code != http.StatusOK || g.modes.Load().scripts["b.sh"] != ModeFastCGI {
+		t.Errorf("POST /mode script=b.sh: %d %q, modes %+v; want b.sh switched", code, body, g.modes.Load())
+	}
+}
+
 // TestMode_OversizedFormIs413: a POST /mode body past the admin's limit is
 // named as such, not read as a missing mode field; nothing switches.
 func TestMode_OversizedFormIs413(t *testing.T) {
