@@ -291,7 +291,8 @@ func TestBench_TableAndProgressLines(t *testing.T) {
 
 // TestBench_URLDrivesRunningGateway guards --url: the bench drives a
 // gateway it did not start, through its admin listener, and leaves each
-// script in the mode it found it in.
+// script in the mode it found it in. An --admin or a --url where nothing
+// answers is one line, before any output.
 func TestBench_URLDrivesRunningGateway(t *testing.T) {
 	t.Parallel()
 	dir := mustBenchDir(t)
@@ -326,6 +327,13 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", wrong, "--requests", "10", "hello.sh")
 	if code != 1 || !strings.Contains(stderr, "admin listener (--admin)") || !strings.Contains(stderr, wrong) || strings.Contains(stdout, "req/s") {
 		t.Errorf("bench with --admin %s answering nothing: exit %d, stdout %q, stderr %q; want 1 and a line naming the admin address", wrong, code, stdout, stderr)
+	}
+	oneLine(t, "stderr", stderr)
+	// A --url where no gateway runs likewise: it printed the table's
+	// header, empty, before the error.
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+wrong, "--admin", admin, "--requests", "10", "hello.sh")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "(--url)") || !strings.Contains(stderr, wrong) {
+		t.Errorf("bench with --url %s answering nothing: exit %d, stdout %q, stderr %q; want 1, no table, and a line naming the address", wrong, code, stdout, stderr)
 	}
 	oneLine(t, "stderr", stderr)
 	s.stop(t, syscall.SIGTERM)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -423,6 +424,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	case err != nil && len(cfg.Scripts) == 0:
 		return nil, fmt.Errorf("list scripts: %w", err)
 	}
+	// The scripts' listener likewise: a gateway not running at --url
+	// failed each script's first request, after the client ceiling's
+	// run, and an empty table came out above the error.
+	if err := reachable(ctx, cfg.Target.Base); err != nil {
+		return nil, fmt.Errorf("bench drives the scripts at %s (--url): %w", cfg.Target.Base, err)
+	}
 	scripts := slices.Clone(cfg.Scripts)
 	if len(scripts) == 0 {
 		for _, s := range before.Scripts {
@@ -470,6 +477,30 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// reachable connects to the host of base, and sends nothing: no script
+// runs, and the gateway counts nothing.
+func reachable(ctx context.Context, base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("bad url %q: %w", base, err)
+	}
+	port := u.Port()
+	switch {
+	case port != "":
+	case u.Scheme == "https":
+		port = "443"
+	default:
+		port = "80"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
+	if err != nil {
+		return err
+	}
+	return conn.Close()
 }
 
 // restore puts a script back in the mode it had before the run (before),
