@@ -85,6 +85,9 @@ func serveCommand() *cli.Command {
 			// ignored: scripts still start with SIGPIPE at its default.)
 			signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 			// The first SIGTERM or SIGINT ends c.Context: a graceful stop.
+			// So does SIGQUIT (Ctrl-\, nginx's graceful stop), which Go
+			// would take for a goroutine dump and an exit that cuts the
+			// requests and leaves the scripts' children behind.
 			// A second one cuts its grace short. Both are counted here
 			// from now on: a channel asked for only once the first had
 			// ended c.Context missed a second signal sent before that
@@ -94,7 +97,7 @@ func serveCommand() *cli.Command {
 			if c.Context.Err() != nil {
 				had = 1 // the first came as menshen started
 			}
-			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGQUIT)
 			defer signal.Stop(sigs)
 			ran := make(chan struct{})
 			defer close(ran)
