@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"net"
 	"os"
 	"os/exec"
@@ -67,6 +68,7 @@ type worker struct {
 	name    string
 	path    string
 	sock    string
+	sockIno uint64 // the listening socket's inode: what holds it (wait)
 	pid     int
 	started time.Time
 	log     logrus.FieldLogger
@@ -149,6 +151,15 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		os.Remove(cfg.sock)
 		return nil, fmt.Errorf("listen on %q: %w", cfg.sock, err)
 	}
+	var sockIno uint64
+	if rc, err := lf.SyscallConn(); err == nil {
+		_ = rc.Control(func(fd uintptr) {
+			var st unix.Stat_t
+			if unix.Fstat(int(fd), &st) == nil {
+				sockIno = st.Ino
+			}
+		})
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		lf.Close()
@@ -190,6 +201,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		name:       cfg.name,
 		path:       cfg.path,
 		sock:       cfg.sock,
+		sockIno:    sockIno,
 		pid:        cmd.Process.Pid,
 		started:    time.Now(),
 		cmd:        cmd,
@@ -230,6 +242,17 @@ func (w *worker) wait() {
 	_ = syscall.Kill(-w.pid, syscall.SIGKILL)
 	if w.outputHeld() {
 		session.Kill(w.pid)
+	}
+	if w.sockIno != 0 && session.Listening(w.sock) {
+		// Its socket still listens: what holds it is the worker's own
+		// child, left behind outside the session (a program that
+		// daemonized itself: fork, setsid, the parent's exit), which
+		// would accept on it for good and outlive the gateway. (A group
+		// just killed may hold it a moment longer: those are not
+		// counted.)
+		if n := session.KillHolders(w.sockIno, w.pid); n > 0 {
+			w.log.WithField("killed", n).Warn("fastcgi worker left a process holding its socket outside its session (did the program daemonize itself?): killed")
+		}
 	}
 	w.waitErr = w.cmd.Wait()
 	w.reaped = true

@@ -621,3 +621,79 @@ func killAndWait(pid int) error {
 	}
 	return nil
 }
+
+// daemonPl is a program that daemonizes itself as some FastCGI programs do
+// unless told not to: it forks, the child leaves the session (setsid) and
+// keeps fd 0, the listening socket, and the parent exits once the child
+// has written its pid.
+const daemonPl = `#!/usr/bin/perl
+use POSIX ();
+my $file = $ENV{PIDFILE};
+if (my $kid = fork) {
+    select(undef, undef, undef, 0.01) until -e $file;
+    exit 0;
+}
+POSIX::setsid();
+open my $f, '>', "$file.tmp" or die;
+print $f $$;
+close $f;
+rename "$file.tmp", $file;
+sleep 30;
+`
+
+// TestWorker_DaemonizedChildKilled: a worker program that daemonized
+// itself left its child, in a session of its own, accepting on the
+// worker's socket for good, past the gateway's end (C10, C33). What holds
+// the socket of a worker that ended is killed now.
+func TestWorker_DaemonizedChildKilled(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/perl"); err != nil {
+		t.Skip("perl not installed (Debian package perl)")
+	}
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "daemon.fcgi")
+	if err := os.WriteFile(prog, []byte(daemonPl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(dir, "pid")
+	l, _ := logtest.NewNullLogger()
+	w, err := startWorker(workerConfig{
+		id: 1, name: "daemon.fcgi", path: prog, env: []string{"PIDFILE=" + pidFile},
+		sock: filepath.Join(dir, "1.sock"), log: l,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.done:
+	case <-time.After(5 * time.Second):
+		w.Kill()
+		t.Fatal("the daemonizing parent did not exit")
+	}
+	w.cleanup()
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the child wrote no pid: %v", err)
+	}
+	kid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	if kid <= 0 {
+		t.Fatalf("pid file %q", b)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for alive(kid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(kid, syscall.SIGKILL)
+			t.Fatalf("the daemonized child %d still runs after its worker ended", kid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive reports whether pid is a process that is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
+}

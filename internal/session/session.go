@@ -117,6 +117,96 @@ func parseStat(b []byte) (state byte, pgrp, sid int, ok bool) {
 	return f[0][0], pgrp, sid, err1 == nil && err2 == nil
 }
 
+// Listening reports whether the Unix socket at path is listening: some
+// process still holds it open (a connect is queued, or finds the backlog
+// full). Once every holder has closed it, a connect is refused.
+func Listening(path string) bool {
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	err = unix.Connect(fd, &unix.SockaddrUnix{Name: path})
+	return err == nil || err == unix.EAGAIN || err == unix.EINPROGRESS
+}
+
+// KillHolders sends SIGKILL to every process outside session sid that
+// holds the socket of inode ino (its "socket:[ino]" in /proc/PID/fd),
+// and looks again while it finds some; it returns how many it
+// signalled. A worker's listening socket is held only by the worker and
+// what it forked, so a holder outside the worker's session is something
+// that left it (setsid): a program that daemonized itself, its parent
+// gone, accepting on the socket for good. Those of the session are the
+// caller's to kill (Kill, a group kill); the caller holds sid's leader
+// unreaped, as for Kill. The search reads every process's descriptors:
+// for a socket found still listening after its worker ended, not for
+// every worker's end.
+func KillHolders(ino uint64, sid int) int {
+	link := "socket:[" + strconv.FormatUint(ino, 10) + "]"
+	n := 0
+	for pass := 0; pass < 5; pass++ {
+		found := 0
+		for _, pid := range holders(link, sid) {
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				found++
+			}
+		}
+		if found == 0 {
+			break
+		}
+		n += found
+	}
+	return n
+}
+
+// holders lists the pids outside session sid, not zombies and not this
+// process, that have link among their descriptors.
+func holders(link string, sid int) []int {
+	d, err := os.Open("/proc")
+	if err != nil {
+		return nil
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	self := os.Getpid()
+	var out []int
+	buf := make([]byte, 512)
+	for _, name := range names {
+		pid, err := strconv.Atoi(name)
+		if err != nil || pid == self {
+			continue
+		}
+		fdDir := "/proc/" + name + "/fd/"
+		f, err := os.Open(fdDir)
+		if err != nil {
+			continue // gone, or another user's
+		}
+		fds, _ := f.Readdirnames(-1)
+		f.Close()
+		held := false
+		for _, fd := range fds {
+			if l, err := os.Readlink(fdDir + fd); err == nil && l == link {
+				held = true
+				break
+			}
+		}
+		if !held {
+			continue
+		}
+		sf, err := os.Open("/proc/" + name + "/stat")
+		if err != nil {
+			continue
+		}
+		k, _ := sf.Read(buf)
+		sf.Close()
+		state, _, s, ok := parseStat(buf[:k])
+		if ok && s != sid && state != 'Z' && state != 'X' {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
 // WritersLeft reports whether a pipe's write end is still open somewhere
 // (no POLLHUP on its read end fd): one raw ppoll that does not wait. Once
 // a leader and its group are gone, a writer left is a process that moved
