@@ -3639,30 +3639,15 @@ sub lexical_uses {
     }
     return unless %named;
     my (%cintro, %uses);
-    my $intro = B::OPpLVAL_INTRO();
     my $op = sub {
         my ($o, $croot, $chain) = @_;
-        my $name = $o->name;
-        return if $name eq 'null';
-        my $targ = $o->targ;
-        return unless $targ;
-        my $p = $o->private;
-        my @decl;
-        if ($name eq 'padrange') {
-            @decl = $targ .. $targ + ($p & B::OPpPADRANGE_COUNTMASK()) - 1 if $p & $intro;
-        } elsif ($name eq 'argelem') {
-            @decl = ($targ);
-        } elsif ($name eq 'multiconcat') {
-            @decl = ($targ) if ($p & $intro) && ($p & B::OPpTARGET_MY());
-        } elsif ($name =~ /^pad[ahs]v\z/ || $name eq 'enteriter') {
-            @decl = ($targ) if $p & $intro;
-        }
-        if (@decl) {
+        my ($decl, @slots) = pad_ops($o, $c) or return;
+        if ($decl) {
             if ($croot) {
-                push @{ $cintro{$_} }, $croot for grep { $named{$_} } @decl;
+                push @{ $cintro{$_} }, $croot for grep { $named{$_} } @slots;
             }
-        } elsif ($named{$targ}) {
-            push @{ $uses{$targ} }, $chain;
+        } else {
+            push @{ $uses{$_} }, $chain for grep { $named{$_} } @slots;
         }
     };
     my $kept = sub {
@@ -3681,6 +3666,70 @@ sub lexical_uses {
         return;
     };
     return { op => $op, kept => $kept };
+}
+
+# pad_ops returns what an op of the sub c does with the sub's named
+# lexicals: 1 and the pad slots it declares (`my`), or 0 and those it
+# uses, or nothing. Most ops name their slot in targ (which some ops use
+# for something else: a loop's iter counts the variables of `for my ($k,
+# $v)`, a leave counts references). Some name it elsewhere: padrange a
+# run of slots, a foreach over several variables the slots after its
+# targ, `split` into a lexical array (`my @f = split ...`: no padav op is
+# left) its pmreplroot, and multideref, perl's one op for an element
+# chain (`$h{$k}`, `$r->{a}[$i]`, with a targ of 0), its aux list.
+sub pad_ops {
+    my ($o, $c) = @_;
+    my $name = $o->name;
+    return if $name eq 'null' || $name eq 'iter' || $name =~ /^leave/;
+    my $p = $o->private;
+    my $intro = $p & B::OPpLVAL_INTRO() ? 1 : 0;
+    return (0, multideref_slots($o, $c)) if $name eq 'multideref';
+    if ($name eq 'split') {
+        return unless $p & B::OPpSPLIT_LEX();
+        return ($intro, $o->pmreplroot);
+    }
+    my $targ = $o->targ or return;
+    return ($intro, $targ .. $targ + ($p & B::OPpPADRANGE_COUNTMASK()) - 1) if $name eq 'padrange';
+    return (1, $targ) if $name eq 'argelem';
+    return ($intro, $targ .. $targ + $o->next->targ) if $name eq 'enteriter';
+    # (An op that assigns its result to a lexical itself: `my $s = "a$b"`.)
+    return ($intro && $p & B::OPpTARGET_MY() ? 1 : 0, $targ) if $name eq 'multiconcat' || $name eq 'emptyavhv';
+    return ($intro, $targ) if $name =~ /^(?:pad[ahs]v|padsv_store|refassign|lvref|lvavref)\z/;
+    return (0, $targ);
+}
+
+# multideref_slots returns the pad slots a multideref op of the sub c
+# reads: its variable (`$h{...}`, `$a[...]`, `$r->...`) and a lexical
+# index (`[$i]`, `{$k}`) at each step. Its aux list holds action words
+# (a few bits per step, MDEREF_SHIFT apart), each step's items after them.
+our %MDEREF_PAD = map { $_ => 1 } (B::MDEREF_AV_padav_aelem(), B::MDEREF_HV_padhv_helem(),
+    B::MDEREF_AV_padsv_vivify_rv2av_aelem(), B::MDEREF_HV_padsv_vivify_rv2hv_helem());
+our %MDEREF_GV = map { $_ => 1 } (B::MDEREF_AV_gvav_aelem(), B::MDEREF_HV_gvhv_helem(),
+    B::MDEREF_AV_gvsv_vivify_rv2av_aelem(), B::MDEREF_HV_gvsv_vivify_rv2hv_helem());
+sub multideref_slots {
+    my ($o, $c) = @_;
+    my @items = $o->aux_list($c);
+    my $actions = shift @items;
+    my @slots;
+    while (defined $actions) {
+        my $action = $actions & B::MDEREF_ACTION_MASK();
+        if ($action == B::MDEREF_reload()) {
+            $actions = shift @items;
+            next;
+        }
+        if ($MDEREF_PAD{$action}) {
+            push @slots, shift @items;
+        } elsif ($MDEREF_GV{$action}) {
+            shift @items;
+        }
+        my $index = $actions & B::MDEREF_INDEX_MASK();
+        last if $index == B::MDEREF_INDEX_none();
+        my $item = shift @items;    # a constant, a lexical or a global
+        push @slots, $item if $index == B::MDEREF_INDEX_padsv();
+        last if $actions & B::MDEREF_FLAG_last();
+        $actions >>= B::MDEREF_SHIFT();
+    }
+    return @slots;
 }
 
 # require_of_module tells a require op of a module (a bareword: `require

@@ -529,6 +529,7 @@ var runnerCorpus = []runnerCase{
 	{script: "module_alias.pl", query: "%d", notRegistry: true},
 	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
 	{script: "my_if.pl", query: "n%d", notRegistry: true},
+	{script: "my_if_element.pl", query: "n%d", notRegistry: true},
 	{script: "end_caller.pl"},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
