@@ -264,7 +264,10 @@
 #            does code that keeps state in its ops (a flip-flop, a glob in
 #            scalar context, m??, reset, a /o regex whose pattern
 #            interpolates, whatever its delimiters; a closure's flip-flop
-#            is its clone's) or requires a file. After each registry request the script's
+#            is its clone's) or requires a file, and a `my` that may not
+#            run while its variable stays in sight (under a condition,
+#            compiled away with a constant one, or jumped past by a goto:
+#            the variable keeps the last call's value). After each registry request the script's
 #            package variables (scalars, arrays, hashes, deep fingerprint),
 #            its subs (and whether they are defined, for a source that
 #            says `undef &name`; whether those declared without a body
@@ -773,6 +776,7 @@ our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
 our %SRC_FORMATS;         # auto: the formats the source's text declares, name => how many times (format_decls)
 our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
+our @GOTO_CVS;            # [B::CV, own pad] of the script's subs that goto a label (op_hazard)
 our %FOREACH_VARS;        # sub address => its foreach variables' pad slots (foreach_vars)
 
 # Registry state.
@@ -3445,6 +3449,7 @@ sub registry_delete_new {
 sub closure_hazards {
     my ($wrapper, $cvs) = @_;
     my $w = B::svref_2object($wrapper);
+    @GOTO_CVS = ();
     for my $pn (padnames($w)) {
         return 'state variable ' . $pn->PVX if $pn->FLAGS & B::PADNAMEt_STATE();
     }
@@ -3464,7 +3469,7 @@ sub closure_hazards {
             return "$name captures file-scope lexical " . $pn->PVX;
         }
     }
-    return;
+    return @GOTO_CVS ? goto_hazard($w, $cvs) : undef;
 }
 
 # padnames returns the named lexicals of a sub (perl's own pad entries,
@@ -3476,7 +3481,8 @@ sub closure_hazards {
 # a match-once m?? (its "used" flag is the op's), `reset` (which resets
 # them, and variables), a require of a file by name or expression
 # (`require "lib.pl"`: the second time it finds the file in %INC and runs
-# nothing), and a lexical whose `my` may not run (lexical_kept). They are
+# nothing), and a lexical whose `my` may not run (lexical_uses; past a
+# goto: goto_hazard, once every sub is seen). They are
 # looked for in the compiled code, not in the source text, where a word
 # in a string (`<input type="reset">`, "fields you require $n") would
 # count too; so is a /o regex with a pattern that interpolates, in any
@@ -3524,6 +3530,7 @@ sub op_hazard {
                 push @cvs, $proto if $proto && $proto->isa('B::CV') && !$proto->XSUB;
             }
             $lex->{op}->($op, $croot, $chain) if $lex;
+            push @GOTO_CVS, [$c, $own_pad] if $name eq 'goto' && !$seen{"goto $$c"}++ && !goto_sub($op);
             next unless $op->flags & B::OPf_KIDS();
             # A block is a scope of its own: what it declares is not seen
             # after it. The branches of a condition (all but its first
@@ -3542,6 +3549,91 @@ sub op_hazard {
         if ($lex and my $why = $lex->{kept}->()) { return $why }
     }
     return;
+}
+
+# goto_hazard tells a `goto LABEL` (or a computed `goto $where`) that may
+# land past a `my` whose variable is used after the label: `goto SHOW if
+# $cached; my @log = (); SHOW: push @log, ...` does not run the `my`, and
+# @log keeps what the last call (request) left in it. A goto jumps within
+# its own sub when the label is there, else out of it to a caller's: the
+# script's code or one of its named subs, anywhere before the label. A
+# goto back, or one that skips only variables no code after the label
+# uses, changes nothing.
+sub goto_hazard {
+    my ($w, $cvs) = @_;
+    my %maps;
+    my $map = sub { $maps{ ${ $_[0] } } //= goto_map(@_) };
+    my @callers = grep { $_->isa('B::CV') && !$_->XSUB && from_script($_->FILE) }
+        $w, map { B::svref_2object($_->[1]) } @$cvs;
+    for my $g (@GOTO_CVS) {
+        my ($c, $own) = @$g;
+        my $m = $map->($c, $own);
+        for my $goto (@{ $m->{gotos} }) {
+            my ($at, $label) = @$goto;
+            my $here = defined $label && $m->{labels}{$label};
+            for my $l (defined $label ? $label : keys %{ $m->{labels} }) {
+                if (my $why = skipped_my($m, $at, $l)) { return $why }
+            }
+            next if $here || $$c == $$w;
+            for my $t (grep { $$_ != $$c } @callers) {
+                my $tm = $map->($t, 1);
+                for my $l (defined $label ? $label : keys %{ $tm->{labels} }) {
+                    if (my $why = skipped_my($tm, 0, $l)) { return $why }
+                }
+            }
+        }
+    }
+    return;
+}
+
+# skipped_my tells a label of the map m after the position from with a
+# `my` between them whose variable is used after the label.
+sub skipped_my {
+    my ($m, $from, $label) = @_;
+    for my $l (grep { $_ > $from } @{ $m->{labels}{$label} || [] }) {
+        for my $i (sort { $a <=> $b } keys %{ $m->{decl} }) {
+            next unless grep { $_ > $from && $_ < $l } @{ $m->{decl}{$i} };
+            next unless grep { $_ > $l } @{ $m->{use}{$i} || [] };
+            return "goto $label skips the my of $m->{names}{$i}: the variable keeps its value";
+        }
+    }
+    return;
+}
+
+# goto_map numbers the ops of the sub c in the order of its source (each
+# op before its kids) and returns where its labels, its gotos (with
+# their label, undef for a computed one) and, for a sub with a pad of its
+# own (own), the declarations and uses of its named lexicals are.
+sub goto_map {
+    my ($c, $own) = @_;
+    my %named = $own ? named_slots($c) : ();
+    my (%labels, @gotos, %decl, %use);
+    my $at = 0;
+    my @todo = ($c->ROOT);
+    while (my $op = pop @todo) {
+        next unless $$op;
+        $at++;
+        my $name = $op->name;
+        if ($name eq 'nextstate' || $name eq 'dbstate') {
+            my $l = $op->label;
+            push @{ $labels{$l} }, $at if defined $l;
+        } elsif ($name eq 'goto') {
+            push @gotos, [$at, $op->flags & B::OPf_KIDS() ? undef : $op->pv] unless goto_sub($op);
+        } elsif (%named and my ($d, @slots) = pad_ops($op, $c)) {
+            push @{ ($d ? \%decl : \%use)->{$_} }, $at for grep { $named{$_} } @slots;
+        }
+        next unless $op->flags & B::OPf_KIDS();
+        my @kids;
+        for (my $k = $op->first; $k && $$k; $k = $k->sibling) { push @kids, $k }
+        push @todo, reverse @kids;
+    }
+    return { names => \%named, labels => \%labels, gotos => \@gotos, decl => \%decl, use => \%use };
+}
+
+# goto_sub tells a goto op that calls a sub (`goto &name`, `goto &$code`).
+sub goto_sub {
+    my ($op) = @_;
+    return $op->flags & B::OPf_KIDS() && $op->first->name eq 'srefgen';
 }
 
 # matches_alias tells a match (of the sub c) whose target may be a constant
@@ -3620,29 +3712,22 @@ sub compiles_pattern {
 # COND` (when COND is false perl neither clears $x nor makes it new, so
 # it keeps what an earlier call left in it: perl documents the result as
 # undefined, and a script whose compilation runs again and again sees it
-# keep a value from request to request. (`my $x if 0`, folded away, is a
-# compilation error since perl 5.30.) A `my` in a condition's branch used
-# only in that branch (`elsif (my $m = ...) { $m }`) is fine.
+# keep a value from request to request.) A `my` in a condition's branch
+# used only in that branch (`elsif (my $m = ...) { $m }`) is fine. And
+# one that perl compiles away with its statement, leaving the variable
+# in sight: `my @seen = () if DEBUG` under `use constant DEBUG => 0`, `my
+# @a while 0`, `(my $d) = () if 0` (only the bare `my $x if 0` is a
+# compilation error, since perl 5.30): no op declares the variable, which
+# is never made new.
 sub lexical_uses {
     my ($c) = @_;
-    my $pl = $c->PADLIST;
-    return unless $pl && $pl->can('ARRAY');
-    my ($names) = $pl->ARRAY;
-    return unless $names && $names->can('ARRAY');
-    my @names = $names->ARRAY;
-    my %named;
-    for my $i (1 .. $#names) {
-        my $pn = $names[$i];
-        next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
-        next if $pn->FLAGS & (B::PADNAMEt_OUTER() | B::PADNAMEt_OUR() | B::PADNAMEt_STATE());
-        $named{$i} = $pn->PVX;
-    }
-    return unless %named;
-    my (%cintro, %uses);
+    my %named = named_slots($c) or return;
+    my (%cintro, %uses, %declared);
     my $op = sub {
         my ($o, $croot, $chain) = @_;
         my ($decl, @slots) = pad_ops($o, $c) or return;
         if ($decl) {
+            $declared{$_} = 1 for @slots;
             if ($croot) {
                 push @{ $cintro{$_} }, $croot for grep { $named{$_} } @slots;
             }
@@ -3651,6 +3736,10 @@ sub lexical_uses {
         }
     };
     my $kept = sub {
+        for my $i (sort { $a <=> $b } keys %uses) {
+            return "lexical $named{$i} is never declared as the code runs (its my was compiled away: my ... if DEBUG, with a false constant): it keeps its value"
+                unless $declared{$i};
+        }
         for my $i (sort { $a <=> $b } keys %cintro) {
             for my $root (@{ $cintro{$i} }) {
                 for my $chain (@{ $uses{$i} || [] }) {
@@ -3666,6 +3755,25 @@ sub lexical_uses {
         return;
     };
     return { op => $op, kept => $kept };
+}
+
+# named_slots returns the pad slots of a sub's own named lexicals (not
+# those it captures, `our` or `state` ones), each with its name.
+sub named_slots {
+    my ($c) = @_;
+    my $pl = $c->PADLIST;
+    return unless $pl && $pl->can('ARRAY');
+    my ($names) = $pl->ARRAY;
+    return unless $names && $names->can('ARRAY');
+    my @names = $names->ARRAY;
+    my %named;
+    for my $i (1 .. $#names) {
+        my $pn = $names[$i];
+        next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+        next if $pn->FLAGS & (B::PADNAMEt_OUTER() | B::PADNAMEt_OUR() | B::PADNAMEt_STATE());
+        $named{$i} = $pn->PVX;
+    }
+    return %named;
 }
 
 # pad_ops returns what an op of the sub c does with the sub's named

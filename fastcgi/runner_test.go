@@ -530,6 +530,9 @@ var runnerCorpus = []runnerCase{
 	{script: "stale_module_var.pl", query: "%d", notRegistry: true, requests: 16},
 	{script: "my_if.pl", query: "n%d", notRegistry: true},
 	{script: "my_if_element.pl", query: "n%d", notRegistry: true},
+	{script: "my_if_folded.pl", query: "n%d", notRegistry: true},
+	{script: "my_goto.pl", query: "n%d", notRegistry: true},
+	{script: "goto_done.pl", query: "%d"},
 	{script: "end_caller.pl"},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
@@ -895,6 +898,9 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"handles_named.pl", "registry: compiled once", 0, true},
 		{"end_probe.pl", "registry: compiled once", 0, true},
 		{"regex_o_forms.pl", "perlrun: /o regex", 0, false},
+		{"my_if_folded.pl", "perlrun: lexical @visitors is never declared", 0, false},
+		{"my_goto.pl", "perlrun: goto SHOW skips the my of @log", 0, false},
+		{"goto_done.pl", "registry: compiled once", 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
