@@ -851,6 +851,9 @@ our @SYS_OUT;             # [handle, "pipe:[ino]"] of system() output pipes a pr
 sub logmsg {
     my $msg = join '', @_;
     $msg =~ s/\n*\z/\n/;
+    # (A variable named with a control character, ${^_NAME}, is named
+    # with ^_ instead.)
+    $msg =~ s/([\x00-\x09\x0b-\x1f])/'^' . chr(ord($1) + 64)/ge;
     if ($LOG) {
         syswrite $LOG, "menshen-runner: $BASENAME: $msg";
     } else {
@@ -3130,7 +3133,7 @@ sub const_value { return defined $_[0] ? "d$_[0]" : 'u' }
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
         for my $k (keys %main::) {
-            next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/ || $k =~ /\A[\x00-\x1f]/;
+            next if exists $MAIN0{$k} || exists $REG_MAIN{$k} || $k =~ /::\z/ || $k =~ /\A[\x00-\x1e]/;
             return "symbol main::$k created at run time";
         }
     }
@@ -6402,8 +6405,9 @@ sub registry_compile {
     my @ends = take_end_blocks($endb);
     # (Not the interpreter's caret variables, ${^CHILD_ERROR_NATIVE} and
     # the like, named with a control character: what they hold is perl's
-    # state, not the script's.)
-    my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ && !/\A[\x00-\x1f]/ } keys %main::;
+    # state, not the script's. Those named ${^_...} are the script's:
+    # perl leaves the ^_ names to programs.)
+    my @main_new = grep { !exists $MAIN0{$_} && !/::\z/ && !/\A[\x00-\x1e]/ } keys %main::;
     my @pkgs = new_stashes();
     %COMPILE_PKG = map { $_ => 1 } @pkgs;
     %RUN_STASHES = ();

@@ -533,6 +533,7 @@ var runnerCorpus = []runnerCase{
 	{script: "my_if_folded.pl", query: "n%d", notRegistry: true},
 	{script: "my_goto.pl", query: "n%d", notRegistry: true},
 	{script: "goto_done.pl", query: "%d"},
+	{script: "caret_vars.pl", query: "q%d", notRegistry: true},
 	{script: "end_caller.pl"},
 	{script: "fatal_warnings.pl", query: "q%d", notRegistry: true},
 	{script: "sub_elsewhere.pl"},
@@ -901,6 +902,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"my_if_folded.pl", "perlrun: lexical @visitors is never declared", 0, false},
 		{"my_goto.pl", "perlrun: goto SHOW skips the my of @log", 0, false},
 		{"goto_done.pl", "registry: compiled once", 0, true},
+		{"caret_vars.pl", restored, 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
