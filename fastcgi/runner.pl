@@ -5775,10 +5775,14 @@ sub reset_argv {
 # open_data opens PKG::DATA on the script file at its data section. The
 # descriptor is put there before the handle is made on it (the handle's
 # position starts from it, tell works): seek (and sysseek) would make DATA
-# the last-read handle, and $. 0 where a new process has it undef.
+# the last-read handle, and $. 0 where a new process has it undef. $! is
+# left as it was: the new handle's probe of its descriptor (isatty) leaves
+# ENOTTY there, where a new process opens no handle for DATA and starts
+# the script with $! at 0.
 sub open_data {
     return unless defined $DATA_OFFSET;
     no strict 'refs';
+    local $!;
     my $gname = "${DATA_PKG}::DATA";
     close(*{$gname}) if defined fileno(*{$gname});
     my $fd = POSIX::open($SCRIPT, POSIX::O_RDONLY());

@@ -380,6 +380,8 @@ var runnerCorpus = []runnerCase{
 	{script: "end_in_string.pl"},
 	{script: "data_utf8.pl"},
 	{script: "data_dot.pl"},
+	{script: "errno_data.pl"},
+	{script: "errno_data.pl", query: "die"},
 	{script: "env.pl", query: "a=%d"},
 	{script: "argv.pl", query: "a+b"},
 	{script: "argv_shift.pl", query: "a=%d&b=2&c=3"},
