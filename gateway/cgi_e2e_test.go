@@ -1972,3 +1972,50 @@ func TestCGI_ClientRedirectAsApache(t *testing.T) {
 		t.Errorf("moved.sh: %d %q, want the script's own 301 and body", resp.StatusCode, body)
 	}
 }
+
+// TestCGI_PHPWrapperOptionsHoldForAnyQuery: php-cgi started per request
+// ignores its whole command line for a query with no "=" that starts with
+// "-" (its guard against CVE-2012-1823), so a wrapper's -d
+// open_basedir=... or disable_functions=... went for any client asking
+// "?-x", in cgi mode only. Its -d settings now hold for every query, in
+// both modes; an option the environment cannot give (-n) refuses such a
+// query (403) rather than run without it.
+func TestCGI_PHPWrapperOptionsHoldForAnyQuery(t *testing.T) {
+	t.Parallel()
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi not found (install Debian package php-cgi)")
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\nargs = [\"-d\", \"disable_functions=system,exec\", \"-dmemory_limit=77M\", \"--define\", \"precision=/9\", \"{script}\"]\n", php), 0o644)
+	const ini = `<?php echo ini_get("disable_functions"), " ", ini_get("memory_limit"), " ", ini_get("precision"), "\n";`
+	want := "system,exec 77M /9\n"
+	queries := []string{"", "x=1", "-x", "%2Dd+memory_limit%3D1M", "+-s", "%20-n"}
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newCGISite(t, func(c *Config) { c.ConfigFile = conf; c.Mode = mode })
+			mustWriteFile(t, filepath.Join(s.dir, "ini.php"), ini, 0o644)
+			for _, q := range queries {
+				resp, body := mustGet(t, s.url("ini.php?"+q))
+				if resp.StatusCode != 200 || string(body) != want {
+					t.Errorf("?%s: %d %q, want 200 %q", q, resp.StatusCode, body, want)
+				}
+			}
+		})
+	}
+	t.Run("an option only the command line gives", func(t *testing.T) {
+		t.Parallel()
+		conf := filepath.Join(t.TempDir(), "menshen.toml")
+		mustWriteFile(t, conf, fmt.Sprintf("[[wrapper]]\next = \".php\"\ncommand = %q\nargs = [\"-n\", \"-d\", \"memory_limit=77M\", \"{script}\"]\n", php), 0o644)
+		s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
+		mustWriteFile(t, filepath.Join(s.dir, "ini.php"), ini, 0o644)
+		if resp, body := mustGet(t, s.url("ini.php?x=1")); resp.StatusCode != 200 || !strings.Contains(string(body), "77M") {
+			t.Errorf("?x=1: %d %q, want 200 with 77M", resp.StatusCode, body)
+		}
+		if resp, body := mustGet(t, s.url("ini.php?-x")); resp.StatusCode != 403 {
+			t.Errorf("?-x: %d %q, want 403", resp.StatusCode, body)
+		}
+		mustLoggedReason(t, s.hook, "/cgi-bin/ini.php", 403)
+	})
+}

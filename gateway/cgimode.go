@@ -84,6 +84,27 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		// has it from the redirect too, with the same value: Env sends
 		// it once.
 		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
+		if isPHP(w.command) && phpSkipsOptions(r.URL.RawQuery) {
+			// php-cgi will ignore its options for this query: they go
+			// by the environment instead, or the request is refused,
+			// never run without them (open_basedir, disable_functions).
+			scan := ""
+			for _, kv := range p.Extra {
+				if v, ok := strings.CutPrefix(kv, "PHP_INI_SCAN_DIR="); ok {
+					scan = v
+				}
+			}
+			env, ok, err := phpOptionsEnv(args, g.tmpDir, scan)
+			switch {
+			case err != nil:
+				s.procs.Release()
+				return nil, fmt.Errorf("%w: php options for a query php-cgi takes for arguments: %w", ErrStartScript, err)
+			case !ok:
+				s.procs.Release()
+				return nil, errPHPGuard
+			}
+			p.Extra = append(p.Extra, env...)
+		}
 	}
 	env := cgi.Env(r, p)
 	errLog := &stderrLog{g: g, req: x.id, script: rt.key}

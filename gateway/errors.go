@@ -59,7 +59,7 @@ func statusFor(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, errTrace):
 		return http.StatusMethodNotAllowed
-	case errors.Is(err, ErrNotExecutable), errors.Is(err, ErrNoAccess):
+	case errors.Is(err, ErrNotExecutable), errors.Is(err, ErrNoAccess), errors.Is(err, errPHPGuard):
 		return http.StatusForbidden
 	case errors.Is(err, ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge

@@ -1,0 +1,128 @@
+// phpguard.go keeps a php-cgi wrapper's options in force in cgi mode when
+// the request's query string makes php-cgi ignore its command line.
+
+package gateway
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// errPHPGuard is the 403 of a request whose query string would have
+// php-cgi drop a wrapper option that no environment variable can stand
+// for.
+var errPHPGuard = errors.New("gateway: the query string makes php-cgi ignore its command line (its CVE-2012-1823 guard), and the wrapper's args hold an option only the command line can give")
+
+// phpSkipsOptions reports whether php-cgi, started per request with
+// QUERY_STRING query, ignores every option on its command line: its guard
+// against CVE-2012-1823 (a web server passing an ISINDEX query as
+// arguments) does so for a query with no "=" that, decoded, starts with
+// "-" after any bytes up to a space. The options of a [[wrapper]]'s args
+// (-d open_basedir=..., -d disable_functions=...) are then dropped, for
+// any client who asks with "?-x".
+func phpSkipsOptions(query string) bool {
+	if strings.IndexByte(query, '=') >= 0 {
+		return false
+	}
+	// php_url_decode: "+" is a space, %XX a byte; a bad escape stays.
+	dec, err := url.QueryUnescape(query)
+	if err != nil {
+		dec = strings.ReplaceAll(query, "+", " ")
+	}
+	dec = strings.TrimLeft(dec, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+	return strings.HasPrefix(dec, "-")
+}
+
+// phpOptionsEnv returns the environment that gives php-cgi the options of
+// args (up to the script, the first argument that is no option) without
+// its command line: each -d as php-cgi makes it an ini line (a value that
+// starts with neither a letter, a digit nor a quote is quoted), in a file
+// of dir's, named by PHP_INI_SCAN_DIR after php's own scan directory
+// (scanDir, the request's value if it has one: an empty one is php's
+// default), and -c's path as PHPRC. ok is false when args hold another
+// option (-n, -z...), which only the command line can give.
+func phpOptionsEnv(args []string, dir, scanDir string) (env []string, ok bool, err error) {
+	var ini strings.Builder
+	var phprc string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "{script}" || !strings.HasPrefix(a, "-") || a == "-" {
+			break
+		}
+		var val string
+		switch {
+		case a == "-d" || a == "--define" || a == "-c" || a == "--php-ini":
+			if i+1 >= len(args) {
+				return nil, false, nil
+			}
+			i++
+			val = args[i]
+		case strings.HasPrefix(a, "-d"):
+			val = a[2:]
+		case strings.HasPrefix(a, "--define="):
+			val = a[len("--define="):]
+		case strings.HasPrefix(a, "-c"):
+			val = a[2:]
+		case strings.HasPrefix(a, "--php-ini="):
+			val = a[len("--php-ini="):]
+		default:
+			return nil, false, nil
+		}
+		if strings.HasPrefix(a, "-c") || strings.HasPrefix(a, "--php-ini") {
+			phprc = val
+			continue
+		}
+		name, v, hasValue := strings.Cut(val, "=")
+		switch {
+		case !hasValue:
+			ini.WriteString(name + "=1\n")
+		case v != "" && !isAlnum(v[0]) && v[0] != '"' && v[0] != '\'':
+			ini.WriteString(name + "=\"" + v + "\"\n")
+		default:
+			ini.WriteString(val + "\n")
+		}
+	}
+	if phprc != "" {
+		env = append(env, "PHPRC="+phprc)
+	}
+	if ini.Len() == 0 {
+		return env, true, nil
+	}
+	sum := sha256.Sum256([]byte(ini.String()))
+	d := filepath.Join(dir, "php-ini-"+hex.EncodeToString(sum[:8]))
+	file := filepath.Join(d, "zz-menshen-wrapper-args.ini")
+	if _, err := os.Stat(file); err != nil {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, false, err
+		}
+		// Whole or not at all, for a request that starts meanwhile.
+		f, err := os.CreateTemp(d, ".tmp-*")
+		if err != nil {
+			return nil, false, err
+		}
+		_, werr := f.WriteString(ini.String())
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Chmod(f.Name(), 0o644)
+		}
+		if werr == nil {
+			werr = os.Rename(f.Name(), file)
+		}
+		if werr != nil {
+			os.Remove(f.Name())
+			return nil, false, werr
+		}
+	}
+	return append(env, "PHP_INI_SCAN_DIR="+scanDir+":"+d), true, nil
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
