@@ -2019,3 +2019,106 @@ func TestCGI_PHPWrapperOptionsHoldForAnyQuery(t *testing.T) {
 		mustLoggedReason(t, s.hook, "/cgi-bin/ini.php", 403)
 	})
 }
+
+// TestAnswer_StalledClientFreesTheScript guards C11 against a client that
+// stops reading a large answer: the script's process (cgi) or worker
+// (fastcgi) was held until --timeout, and two or three such clients held
+// every slot. The rest of the answer is now set aside (outspool.go), the
+// script is done and its slot free at once, and the client still gets the
+// whole answer, in order, when it reads.
+func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
+	t.Parallel()
+	const size = 24 << 20
+	big := fmt.Sprintf("#!/usr/bin/perl\n$| = 0;\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\nmy $line = join('', map { chr(97 + $_ %% 26) } 0 .. 1023);\nprint $line for 1 .. %d;\n", size/1024)
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			s := newCGISite(t, func(c *Config) { c.Mode = mode; c.MaxProcs = 1; c.Workers = 1; c.Queue = 8 })
+			mustWriteFile(t, filepath.Join(s.dir, "big.pl"), big, 0o755)
+			d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+				return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+			}}
+			conn, err := d.Dial("tcp", s.addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, "GET /cgi-bin/big.pl HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReaderSize(conn, 1024)
+			if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, " 200 ") {
+				t.Fatalf("status line %q, %v", line, err)
+			}
+			// The client reads nothing more. The one slot (process or
+			// worker) must be free for the next request at once.
+			start := time.Now()
+			c := &http.Client{Timeout: 5 * time.Second}
+			resp, err := c.Get(s.url("big.pl?again"))
+			if err != nil {
+				t.Fatalf("a request while a client stalls: %v (after %v)", err, time.Since(start))
+			}
+			n, _ := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || n != size {
+				t.Errorf("a request while a client stalls: %d, %d bytes, want 200 and %d", resp.StatusCode, n, size)
+			}
+			// The stalled client reads now, and gets all of it.
+			rest, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader("HTTP/1.1 200 OK\r\n"), br)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(rest.Body)
+			if err != nil || len(body) != size {
+				t.Fatalf("stalled client's answer: %d bytes, %v; want %d", len(body), err, size)
+			}
+			for i := 0; i < len(body); i += 4099 {
+				if body[i] != byte(97+(i%1024)%26) {
+					t.Fatalf("byte %d is %q, want %q: the answer is out of order", i, body[i], byte(97+(i%1024)%26))
+				}
+			}
+		})
+	}
+}
+
+// TestAnswer_StalledClientThatLeaves: a client that stops reading a large
+// answer, whose rest is set aside, and then hangs up: the request is
+// logged as cut by the client, and the set-aside answer's file is closed.
+func TestAnswer_StalledClientThatLeaves(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxProcs = 1; c.Queue = 8 })
+	mustWriteFile(t, filepath.Join(s.dir, "big.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nhead -c 25165824 /dev/zero\n", 0o755)
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	conn, err := d.Dial("tcp", s.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, "GET /cgi-bin/big.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bufio.NewReaderSize(conn, 1024).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	spooled := func() bool {
+		ents, _ := os.ReadDir("/proc/self/fd")
+		for _, e := range ents {
+			if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); strings.Contains(l, "answer-") {
+				return true
+			}
+		}
+		return false
+	}
+	if !waitFor(5*time.Second, spooled) {
+		t.Fatal("the answer of a client that reads nothing was not set aside")
+	}
+	conn.Close()
+	if !waitFor(5*time.Second, func() bool { return len(entriesWith(s.hook, "path", "/cgi-bin/big.sh")) > 0 }) {
+		t.Fatalf("big.sh not logged; entries %v", messages(s.hook))
+	}
+	mustReasonSays(t, s.hook, "/cgi-bin/big.sh", "client went away")
+	if !waitFor(2*time.Second, func() bool { return !spooled() }) {
+		t.Error("the set-aside answer's file is still open after its client left")
+	}
+}

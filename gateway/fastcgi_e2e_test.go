@@ -943,6 +943,13 @@ func TestDiff_CGIAndFastCGIAnswerAlike(t *testing.T) {
 					t.Errorf("request %d (%s ?%s): bodies differ (%d and %d bytes)\ncgi:     %q\nfastcgi: %q", i, r.method, r.query, len(c.body), len(f.body), clip(c.body), clip(f.body))
 				}
 			}
+			if t.Failed() {
+				// What the gateway said about them (a failure seen once
+				// under a heavy load, a 502 in cgi mode, had no reason).
+				for _, e := range entriesWith(s.hook, "script", sc) {
+					t.Logf("log: %s %v", e.Message, e.Data)
+				}
+			}
 		})
 	}
 	// The fastcgi answers really came from workers (and are leak-checked).

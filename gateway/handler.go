@@ -498,7 +498,25 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			_, rerr = io.Copy(io.Discard, br)
 		}
 	} else {
-		x.bytes, werr, rerr = stream(w, rc, br, ex.ready)
+		var sp *outSpool
+		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g.tmpDir)
+		if sp != nil {
+			// The whole output is set aside for a client that stopped
+			// reading: the process or worker is free now, the client
+			// gets the rest as it reads, within the request's time.
+			ferr := ex.finish(false)
+			if _, ok := ex.(*fcgiExec); ok {
+				g.count(x, time.Since(x.start))
+			}
+			var sent int64
+			sent, werr = sp.end()
+			x.bytes += sent
+			if werr == nil {
+				werr = finishAnswer(w, rc, x)
+			}
+			g.endAnswer(ctx, x, ex, werr, nil, werr == nil, ferr)
+			return
+		}
 	}
 	abort := werr != nil || rerr != nil
 	switch e := ex.(type) {
@@ -545,6 +563,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	}
 	ferr := ex.finish(abort)
+	g.endAnswer(ctx, x, ex, werr, rerr, completed, ferr)
+}
+
+// endAnswer records how a streamed answer ended: the client's write
+// error, the script's read error, whether the client has it whole, and
+// the script's exit.
+func (g *Gateway) endAnswer(ctx context.Context, x *exchange, ex execution, werr, rerr error, completed bool, ferr error) {
 	switch {
 	case werr != nil && ctx.Err() != nil:
 		// The timeout set the write deadline that failed the write.
@@ -749,29 +774,49 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // write to the client, not one per piece. pending may be nil (always flush).
 // (An answer with no body, HEAD, 204 or 304, never comes here: serve
 // completes it with its header.)
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool) (n int64, werr, rerr error) {
+//
+// Once spoolAfter bytes are out, a client that takes no more (its
+// connection's buffer full: stalledWriter) gets the rest through an
+// outSpool, and the script's output is read on as fast as it comes: at
+// its end stream returns the spool, still writing to the client, and the
+// caller frees the process or worker before it waits for the spool (end).
+// On an error the spool is stopped and nil.
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string) (n int64, sp *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
+	stalled, _ := w.(stalledWriter)
 	for {
 		m, err := br.Read(buf)
 		if m > 0 {
-			k, err := w.Write(buf[:m])
-			n += int64(k)
-			if err != nil {
-				return n, err, nil
+			if sp == nil && stalled != nil && n >= spoolAfter && stalled.Stalled() {
+				sp = newOutSpool(w, rc, dir)
 			}
-			if br.Buffered() == 0 && (pending == nil || !pending()) {
-				if err := rc.Flush(); err != nil {
-					return n, err, nil
+			if sp != nil {
+				if err := sp.put(buf[:m]); err != nil {
+					return n + sp.abort(), nil, err, nil
+				}
+			} else {
+				k, err := w.Write(buf[:m])
+				n += int64(k)
+				if err != nil {
+					return n, nil, err, nil
+				}
+				if br.Buffered() == 0 && (pending == nil || !pending()) {
+					if err := rc.Flush(); err != nil {
+						return n, nil, err, nil
+					}
 				}
 			}
 		}
 		if err == io.EOF {
-			return n, nil, nil
+			return n, sp, nil, nil
 		}
 		if err != nil {
-			return n, nil, err
+			if sp != nil {
+				n += sp.abort()
+			}
+			return n, nil, nil, err
 		}
 	}
 }
