@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,13 +28,36 @@ func phpSkipsOptions(query string) bool {
 	if strings.IndexByte(query, '=') >= 0 {
 		return false
 	}
-	// php_url_decode: "+" is a space, %XX a byte; a bad escape stays.
-	dec, err := url.QueryUnescape(query)
-	if err != nil {
-		dec = strings.ReplaceAll(query, "+", " ")
+	// As php_url_decode reads it ("+" a space, %XX a byte, a bad escape
+	// left as it is), past the bytes up to a space.
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(query) && isHex(query[i+1]) && isHex(query[i+2]):
+			c = unhex(query[i+1])<<4 | unhex(query[i+2])
+			i += 2
+		}
+		if c > ' ' {
+			return c == '-'
+		}
 	}
-	dec = strings.TrimLeft(dec, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	return strings.HasPrefix(dec, "-")
+	return false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // phpOptionsEnv returns the environment that gives php-cgi the options of
