@@ -234,7 +234,9 @@
 #            other); files it loaded with require "file.pl" (not
 #            Module/Name.pm) are removed from %INC so that the next request
 #            loads them again. Modules
-#            (use Foo; require Foo::Bar) stay loaded: that is the speed-up.
+#            (use Foo; require Foo::Bar) stay loaded: that is the speed-up;
+#            not the application's own (see APPLICATION MODULES), which
+#            are wiped and loaded again as the script's code is.
 #   registry (the mod_perl Registry model): compile once, call the same sub
 #            for every request. Fastest; the script's globals, closures over
 #            file-scope lexicals, `state` variables, required libraries and
@@ -307,6 +309,30 @@
 # script's.)
 # Deleting a package closes its handles, releasing their locks.
 #
+# APPLICATION MODULES. A module (a Foo/Bar.pm entry of %INC) whose file's
+# real path lies in the script's directory tree (the directory the runner
+# starts in and the real one of the script file, and below: `use lib
+# "$Bin/lib"`, `use lib '.'`, `use lib 'lib'`) and not in one of perl's own
+# @INC directories is the application's own code, not a library's: a new
+# CGI process loads it afresh, so what it keeps (the logged-in user in a
+# file-scoped `my $who` its subs set, an `our $who`) must not outlive the
+# request. Under perlrun and auto its packages are the script's
+# (script_owned; module_file_set leaves its file out). perlrun wipes them
+# after each request as the script's own (their objects destroyed first,
+# their @ISA, imports and subs gone; the CPAN modules they use stay) and
+# drops their %INC entries (drop_libs), so the next compilation loads them
+# again. auto keeps them loaded with the compilation: their package
+# variables are restored, fingerprinted and compared as the script's; and
+# the file-scope lexicals their named subs capture (B: the OUTER pad
+# names) are fingerprinted after compiling (app_lexicals) and compared
+# after each request: a change switches to perlrun ("switching to perlrun:
+# module My::Auth (lib/My/Auth.pm) keeps request data in $who"), which
+# deletes them and their %INC entries. A module that only reads what it
+# built as it loaded (a configuration hash, constants) stays registry.
+# registry leaves them loaded, as every module (mod_perl). Cost: none for
+# scripts without such modules (one array test per auto request); the
+# answer for each file in %INC is kept (app_file).
+#
 # WATCHED GLOBALS. Module configuration globals that scripts commonly set
 # ($Data::Dumper::Indent, Sortkeys, Terse, Useqq..., $Carp::Verbose,
 # CarpLevel, MaxArgLen..., $Storable::canonical, $Text::Wrap::columns...,
@@ -346,7 +372,8 @@
 # text, a string eval's code too) has its sub saved and put back; a sub
 # added to one that had none (`*CGI::debug_dump = sub`) is removed.
 # DBI's cached connections: see end_dbi. Other module state persists
-# between requests, as under mod_perl.
+# between requests, as under mod_perl (not the application's own
+# modules': APPLICATION MODULES).
 #
 # =============================================================================
 # PERSISTENCE PITFALLS (ANCHORS section 3) AND WHAT MENSHEN DOES
@@ -2125,6 +2152,9 @@ sub module_file_set {
         # (Not the script itself: an inline module, `$INC{'My/Store.pm'}
         # = __FILE__`, is a package of the script: see script_owned.)
         next unless is_module_key($k) && defined $INC{$k} && !ref $INC{$k} && $INC{$k} ne $SCRIPT;
+        # (Nor the application's own modules: their packages are the
+        # script's, see APPLICATION MODULES.)
+        next if app_key($k);
         $f{$INC{$k}} = key_package($k);    # the file's package
     }
     $MOD_COUNT = scalar keys %INC;
@@ -2132,6 +2162,65 @@ sub module_file_set {
 }
 
 sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
+
+# app_file tells whether a file %INC names (a module's) is one of the
+# application's own modules (see APPLICATION MODULES in the header): its
+# real path lies in the script's directory tree (@APP_ROOTS, empty under
+# registry) and not in one of perl's own directories (@INC as the runner
+# started). Asked once per path: the answer is kept.
+our (@APP_ROOTS, @APP_NOT, %APP_FILE);
+sub app_file {
+    my ($f) = @_;
+    return 0 unless @APP_ROOTS && defined $f && !ref $f;
+    return $APP_FILE{$f} //= do {
+        my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
+        (grep { index($real, $_) == 0 } @APP_ROOTS) && !(grep { index($real, $_) == 0 } @APP_NOT) ? 1 : 0;
+    };
+}
+
+# app_key tells whether the %INC key k is an application's own module's
+# (app_file). Not one whose load failed once in this worker
+# (forget_failed_loads undid it in place, package by package): it keeps
+# today's treatment of a module, as wiping some of its packages and not
+# the others would leave it half loaded.
+our %APP_FAILED;
+sub app_key {
+    my ($k) = @_;
+    return is_module_key($k) && !$APP_FAILED{$k} && app_file($INC{$k});
+}
+
+# real_path returns the path of the file or directory f with its symbolic
+# links resolved (what /proc says of a descriptor open on it), or f with
+# its . and .. resolved by name when that fails.
+sub real_path {
+    my ($f) = @_;
+    local $!;    # (the opendir of a file fails: $! stays as it was)
+    my $dh;
+    if (opendir($dh, $f) || open($dh, '<', $f)) {
+        my $fd = fileno($dh);
+        my $r = defined $fd ? readlink("/proc/self/fd/$fd") : undef;
+        return $r if defined $r && substr($r, 0, 1) eq '/';
+    }
+    my @p;
+    for my $c (split m{/+}, $f) {
+        next if $c eq '' || $c eq '.';
+        if ($c eq '..') { pop @p } else { push @p, $c }
+    }
+    return '/' . join('/', @p);
+}
+
+# app_roots sets @APP_ROOTS (each with a trailing /) from the script's
+# directory, as the runner starts in it and as the real path of the
+# script file, and @APP_NOT from perl's @INC.
+sub app_roots {
+    my %r;
+    for my $d ($SCRIPT_DIR, real_path($SCRIPT) =~ s{/[^/]*\z}{}r) {
+        my $real = real_path($d);
+        $r{ $real =~ m{/\z} ? $real : "$real/" } = 1 if $real ne '/';
+    }
+    @APP_ROOTS = keys %r;
+    @APP_NOT = map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } grep { !ref && m{^/} } @INC0;
+}
 
 # key_package is the package of the module key k (Module/Name.pm:
 # Module::Name).
@@ -2146,7 +2235,11 @@ sub script_owned {
     # named there (the inline-module idiom, `BEGIN { $INC{'My/Store.pm'}
     # = __FILE__ }`, so that a `use parent` finds the package) does not:
     # each new process compiles the package afresh with the script.
-    return 0 if exists $INC{$file} && !(defined $INC{$file} && $INC{$file} eq $SCRIPT);
+    # An application's own module (APPLICATION MODULES) is the script's.
+    if (exists $INC{$file}) {
+        return 1 if app_key($file) && stash($pkg);
+        return 0 unless defined $INC{$file} && $INC{$file} eq $SCRIPT;
+    }
     my $h = stash($pkg) or return 0;
     my ($subs, $imported, $lib) = (0, 0);
     for my $k (keys %$h) {
@@ -2156,7 +2249,7 @@ sub script_owned {
         next unless $cv->isa('B::CV');
         next if $cv->XSUB;
         $subs++;
-        my $f = $cv->FILE;
+        my $f = $cv->FILE // '';
         if ($modfiles->{$f}) {
             # A package the script declares or names stays the script's
             # though a module made subs in it (Class::Accessor's
@@ -2838,9 +2931,27 @@ sub drop_libs {
         # so does one an @INC hook made (it holds the hook).
         my $pkg = key_package($k);
         my $h = is_module_key($k) ? stash($pkg) : undef;
+        # An application's own module is loaded again by the next
+        # compilation, as by a new process, once the wipe took its
+        # packages. One whose package (or a package inside it) kept subs
+        # (it defines them in a package the wipe leaves, or its load
+        # failed and was undone in place) stays loaded, as before:
+        # loading it over them would redefine them.
+        if (app_key($k)) {
+            delete $INC{$k} unless $h && holds_subs($pkg, $h);
+            next;
+        }
         next if $h && (($compiled && $compiled->{$k}) || inc_loaded($k) || grep { entry_code($h->{$_}) } keys %$h);
         delete $INC{$k};
     }
+}
+
+# holds_subs tells whether package pkg (symbol table h) or one inside it
+# has a sub.
+sub holds_subs {
+    my ($pkg, $h) = @_;
+    return 1 if grep { !/::\z/ && entry_code($h->{$_}) } keys %$h;
+    return (grep { holds_subs(@$_) } sub_stashes($pkg, $h)) ? 1 : 0;
 }
 
 # forget_failed_loads drops what a require that died left behind (a
@@ -2864,6 +2975,7 @@ sub forget_failed_loads {
         delete $INC{$k};
         $failed = 1;
         next unless is_module_key($k);
+        $APP_FAILED{$k} = 1;
         %all = all_stashes() unless %all;
         my $own = key_package($k);
         undo_failed_load($_, $k) for $own, grep { $_ ne $own && compiled_from($all{$_}[0], $_, $k) } sort keys %all;
@@ -3057,6 +3169,63 @@ sub registry_fingerprints {
     return %fp;
 }
 
+# app_lexicals returns [why, ref, fingerprint] for each file-scope lexical
+# of an application's own module (APPLICATION MODULES) that a named sub of
+# the packages pkgs captures (`my $who; sub login { $who = shift }`): the
+# module's state that no symbol table shows, which a request may change
+# and registry_changed cannot see. A module that only reads them (a
+# configuration built as it loads) keeps their fingerprints.
+our @APP_LEX;
+sub app_lexicals {
+    my ($pkgs) = @_;
+    my (@lex, %seen, %key);
+    for my $k (keys %INC) {
+        $key{ $INC{$k} } = $k if app_key($k);
+    }
+    for my $pkg (sort @$pkgs) {
+        my $h = stash($pkg) or next;
+        for my $name (sort keys %$h) {
+            my $code = entry_code($h->{$name}) or next;
+            my $cv = B::svref_2object($code);
+            next unless $cv->isa('B::CV') && !$cv->XSUB && defined(my $k = $key{ $cv->FILE // '' });
+            my $pl = $cv->PADLIST;
+            next unless $pl && $pl->can('ARRAY');
+            my ($names, $vals) = $pl->ARRAY;
+            next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
+            my @n = $names->ARRAY;
+            my @v = $vals->ARRAY;
+            for my $i (1 .. $#n) {
+                my $pn = $n[$i];
+                next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+                my $f = $pn->FLAGS;
+                next unless $f & B::PADNAMEt_OUTER() && !($f & B::PADNAMEt_OUR()) && $v[$i] && $v[$i]->can('object_2svref');
+                my $ref = $v[$i]->object_2svref;
+                next if $seen{ Scalar::Util::refaddr($ref) }++;
+                (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
+                push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in " . $pn->PVX, $ref];
+            }
+        }
+    }
+    $_->[2] = lexical_fingerprint($_->[1]) for @lex;
+    return @lex;
+}
+
+sub lexical_fingerprint {
+    my ($ref) = @_;
+    my $budget = 100_000;
+    my $type = Scalar::Util::reftype($ref);
+    return eval { fingerprint($type eq 'ARRAY' || $type eq 'HASH' ? $ref : $$ref, {}, \$budget) } // 'too large';
+}
+
+# app_lexicals_changed returns why the request changed a lexical of
+# @APP_LEX, or nothing.
+sub app_lexicals_changed {
+    for my $l (@APP_LEX) {
+        return $l->[0] if lexical_fingerprint($l->[1]) ne $l->[2];
+    }
+    return undef;
+}
+
 # split_registry_symbols sorts the main:: symbols the compilation created:
 # light ones (a sub, a constant or nothing: most are imported functions)
 # are checked with a few comparisons per request, heavy ones are
@@ -3216,6 +3385,11 @@ sub registry_changed {
             my $v = $INC{$k};
             return "\%INC entry $k set at run time"
                 if !defined $v || ref $v || $v eq $SCRIPT || substr($v, -length($k)) ne $k || !-f $v;
+            # An application's own module a request loaded (a require in
+            # a sub) is that request's code, as the script's: perlrun
+            # loads it again for every request that needs it.
+            return 'module ' . key_package($k) . " loaded at run time from the application's directory"
+                if app_key($k);
             delete $INC{$k} unless is_module_key($k);
         }
         $REG_INC_COUNT = scalar keys %INC;
@@ -6190,7 +6364,7 @@ sub run_request {
         : $SIGMASK0 && (!POSIX::sigprocmask(POSIX::SIG_BLOCK(), undef, $MASK_NOW) || $$MASK_NOW ne $$SIGMASK0);
     reset_fds();
     if ($MODE eq 'auto' && $REG_SUB) {
-        if (my $why = $OBJ_HELD || registry_restore() || registry_changed()) {
+        if (my $why = $OBJ_HELD || registry_restore() || registry_changed() || (@APP_LEX ? app_lexicals_changed() : undef)) {
             switch_to_perlrun($why);
         }
     }
@@ -6471,6 +6645,7 @@ sub registry_compile {
         split_registry_symbols($old);
         light_restores();
         %REG_FP = registry_fingerprints();
+        @APP_LEX = app_lexicals(\@mine) if @APP_ROOTS;
         # `undef &load_templates` (a one-time sub freed after use) empties
         # the sub in place: the same sub, which the checks by address do
         # not see, and the next request would find it undefined. The subs
@@ -6771,6 +6946,12 @@ sub switch_to_perlrun {
     %RUN_STASHES = ();
     drop_libs(\%REG_INC_KEYS) if %REG_INC_KEYS;
     %REG_INC_KEYS = ();
+    # The application's own modules (their packages went with the
+    # script's above) are loaded again by the next compilation.
+    if (@APP_ROOTS) {
+        delete $INC{$_} for grep { app_key($_) } keys %INC;
+    }
+    @APP_LEX = ();
     %REG_PKGS = ();
     %REG_MAIN = ();
     %REG_FP = ();
@@ -7239,6 +7420,7 @@ sub setup {
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     $0 = $SCRIPT . $TAINTED;
     @INC0 = @INC;
+    app_roots() unless $ISOLATION eq 'registry';
     # main:: names from here on are the script's. Not the globs of perl's
     # own variables that a module names as it loads (%+ for named
     # captures, $> and $< for the user ids): the interpreter's, as the

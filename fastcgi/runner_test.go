@@ -621,6 +621,12 @@ var runnerCorpus = []runnerCase{
 	{script: "renice.pl"},
 	{script: "inc_delete.pl"},
 	{script: "perldb_flags.pl"},
+	// The application's own modules (testdata/runner/applib): fresh for
+	// every request, as in a new process.
+	{script: "app_module_my.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_our.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_uses.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_conf.pl", query: "n=%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -905,6 +911,10 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"my_goto.pl", "perlrun: goto SHOW skips the my of @log", 0, false},
 		{"goto_done.pl", "registry: compiled once", 0, true},
 		{"caret_vars.pl", restored, 0, true},
+		{"app_module_my.pl", "switching to perlrun: module AppMy::Auth (applib/AppMy/Auth.pm) keeps request data in $who", 2, false},
+		{"app_module_our.pl", restored, 0, true},
+		{"app_module_uses.pl", "switching to perlrun: package variable $AppMy::Cart::CURRENT changed", 2, false},
+		{"app_module_conf.pl", "registry: compiled once", 0, true},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
