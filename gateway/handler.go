@@ -514,6 +514,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			if werr == nil {
 				werr = finishAnswer(w, rc, x)
 			}
+			if werr != nil && ctx.Err() != nil {
+				// The script was done in time: its client was not.
+				x.err, x.cut = fmt.Errorf("%w: the script had ended, its client had not taken the whole answer (%v)", context.Cause(ctx), werr), true
+				return
+			}
 			g.endAnswer(ctx, x, ex, werr, nil, werr == nil, ferr)
 			return
 		}
