@@ -2077,6 +2077,10 @@ func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
 					t.Fatalf("byte %d is %q, want %q: the answer is out of order", i, body[i], byte(97+(i%1024)%26))
 				}
 			}
+			// What the spools hold in all is given back (their bound).
+			if !waitFor(2*time.Second, func() bool { return s.g.answers.Load() == 0 }) {
+				t.Errorf("the spools hold %d bytes after every answer went out", s.g.answers.Load())
+			}
 		})
 	}
 }
@@ -2120,5 +2124,8 @@ func TestAnswer_StalledClientThatLeaves(t *testing.T) {
 	mustReasonSays(t, s.hook, "/cgi-bin/big.sh", "client went away")
 	if !waitFor(2*time.Second, func() bool { return !spooled() }) {
 		t.Error("the set-aside answer's file is still open after its client left")
+	}
+	if !waitFor(2*time.Second, func() bool { return s.g.answers.Load() == 0 }) {
+		t.Errorf("the spools hold %d bytes after their client left", s.g.answers.Load())
 	}
 }

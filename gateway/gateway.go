@@ -36,9 +36,10 @@ type Gateway struct {
 	cfg      Config
 	log      *logrus.Logger
 	software string
-	tmpDir   string   // private: spooled bodies, the Perl runner, sockets
-	tmpLock  *os.File // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
-	spool    spool    // the request bodies being read or held (body.go)
+	tmpDir   string       // private: spooled bodies, the Perl runner, sockets
+	tmpLock  *os.File     // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
+	spool    spool        // the request bodies being read or held (body.go)
+	answers  atomic.Int64 // the bytes of answers set aside for slow clients (outspool.go)
 
 	// classes caches, per script key, what a file version is for the
 	// FastCGI mode (fastcgi.Classify) for the status of a script no

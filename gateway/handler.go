@@ -499,7 +499,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	} else {
 		var sp *outSpool
-		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g.tmpDir)
+		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g.tmpDir, &g.answers)
 		if sp != nil {
 			// The whole output is set aside for a client that stopped
 			// reading: the process or worker is free now, the client
@@ -786,7 +786,7 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // its end stream returns the spool, still writing to the client, and the
 // caller frees the process or worker before it waits for the spool (end).
 // On an error the spool is stopped and nil.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string) (n int64, sp *outSpool, werr, rerr error) {
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string, total *atomic.Int64) (n int64, sp *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -795,7 +795,7 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 		m, err := br.Read(buf)
 		if m > 0 {
 			if sp == nil && stalled != nil && n >= spoolAfter && stalled.Stalled() {
-				sp = newOutSpool(w, rc, dir)
+				sp = newOutSpool(w, rc, dir, total)
 			}
 			if sp != nil {
 				if err := sp.put(buf[:m]); err != nil {

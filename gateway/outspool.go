@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ const (
 	spoolMax = 256 << 20
 	// spoolChunk is the most one write to the client takes from the spool.
 	spoolChunk = 64 << 10
+	// spoolTotal bounds what all answers together hold set aside, in
+	// memory and on disk: many clients that stop reading fill neither
+	// (past it, a script waits for its client again).
+	spoolTotal = 1 << 30
 )
 
 // stalledWriter is what the HTTP server's answer tells: whether the
@@ -37,9 +42,10 @@ type stalledWriter interface{ Stalled() bool }
 // such clients held every process slot (C11). nginx and lighttpd buffer
 // an answer so; Apache holds the process.
 type outSpool struct {
-	w   http.ResponseWriter
-	rc  *http.ResponseController
-	dir string
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	dir   string
+	total *atomic.Int64 // what every answer holds set aside (spoolTotal)
 
 	mu    sync.Mutex
 	cond  *sync.Cond
@@ -56,8 +62,8 @@ type outSpool struct {
 }
 
 // newOutSpool starts draining to w.
-func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string) *outSpool {
-	sp := &outSpool{w: w, rc: rc, dir: dir, done: make(chan struct{})}
+func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *atomic.Int64) *outSpool {
+	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, done: make(chan struct{})}
 	sp.cond = sync.NewCond(&sp.mu)
 	go sp.drain()
 	return sp
@@ -76,6 +82,11 @@ func (sp *outSpool) put(p []byte) error {
 	}
 	if sp.err != nil {
 		return sp.err
+	}
+	if sp.total.Add(int64(len(p))) > spoolTotal {
+		// Every answer's spools are full: this one waits for its client.
+		sp.total.Add(-int64(len(p)))
+		return sp.putWhenEmpty(p)
 	}
 	if sp.wpos == sp.rpos && len(sp.mem)+len(p) <= spoolMemory {
 		sp.mem = append(sp.mem, p...)
@@ -96,14 +107,21 @@ func (sp *outSpool) put(p []byte) error {
 			return nil
 		}
 	}
-	// No room on disk (or no file): held in memory once the client has
-	// taken what waits, as a client that does not read holds the script.
+	sp.total.Add(-int64(len(p)))
+	return sp.putWhenEmpty(p)
+}
+
+// putWhenEmpty holds p in memory once the client has taken what waits,
+// as a client that does not read holds the script: no room on disk, no
+// file, or the spools' bound. sp.mu is held.
+func (sp *outSpool) putWhenEmpty(p []byte) error {
 	for sp.err == nil && sp.pending() > 0 {
 		sp.cond.Wait()
 	}
 	if sp.err != nil {
 		return sp.err
 	}
+	sp.total.Add(int64(len(p)))
 	sp.mem = append(sp.mem, p...)
 	sp.cond.Broadcast()
 	return nil
@@ -156,6 +174,7 @@ func (sp *outSpool) drain() {
 		k, err := sp.w.Write(chunk)
 		sp.mu.Lock()
 		sp.sent += int64(k)
+		sp.total.Add(-int64(k))
 		if fromMem {
 			sp.mem = sp.mem[k:]
 		} else {
@@ -212,6 +231,8 @@ func (sp *outSpool) abort() int64 {
 }
 
 func (sp *outSpool) close() {
+	sp.total.Add(-sp.pending())
+	sp.rpos, sp.wpos = 0, 0
 	if sp.file != nil {
 		sp.file.Close()
 		sp.file = nil
