@@ -2390,6 +2390,10 @@ sub close_glob_io {
     return 0 unless ref(\$g) eq 'GLOB';
     my $io = *{$g}{IO} or return 0;
     return 0 if $io == *main::STDIN{IO} || $io == *main::STDOUT{IO} || $io == *main::STDERR{IO};
+    # Between requests (auto's switch to perlrun wipes then) the standard
+    # globs hold the idle handles, and the ones kept for the next request
+    # are apart: a glob sharing one (*OUT = *STDOUT{IO}) must not close it.
+    return 0 if ($KEEP_OUT && $io == $KEEP_OUT) || ($KEEP_ERR && $io == $KEEP_ERR);
     # One the registry's compilation opened (BEGIN { open LOG, ... }) serves
     # every request of that compilation, as under mod_perl.
     return 0 if $REG_SUB && $REG_OPEN_IO{ Scalar::Util::refaddr($io) };

@@ -627,6 +627,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_our.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_uses.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_conf.pl", query: "n=%d"},
+	{script: "stdout_io_alias.pl", query: "%d"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
