@@ -802,6 +802,7 @@ our @WATCH_FIRST;         # each watched global as first seen (note_first): what
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
 our %SRC_FORMATS;         # auto: the formats the source's text declares, name => how many times (format_decls)
+our $FORMAT_SLOT;         # auto: the source names a glob's FORMAT slot (*F = *G{FORMAT}): registry_changed
 our $IMPORTS_INC = -1;    # keys %INC when watch_imports last looked
 our @GOTO_CVS;            # [B::CV, own pad] of the script's subs that goto a label (op_hazard)
 our %FOREACH_VARS;        # sub address => its foreach variables' pad slots (foreach_vars)
@@ -2681,7 +2682,14 @@ sub scan_script_globs {
         next unless exists $main::{$k};
         my $g = \$main::{$k};    # (the entry itself: see registry_changed)
         next unless ref $g eq 'GLOB';
-        close_glob_io($$g) if *{$g}{IO};
+        if (my $io = *{$g}{IO}) {
+            # A standard handle's IO that a request put in another glob
+            # (*DEBUG = *STDOUT{IO} if ...) would write into every later
+            # page: the glob gets an unopened IO, as a new process has it
+            # (not when the compilation put it there: BEGIN's is kept).
+            new_io($g) if !close_glob_io($$g) && !$REG_OPEN_IO{ Scalar::Util::refaddr($io) }
+                && ($io == *main::STDOUT{IO} || $io == *main::STDERR{IO} || $io == *main::STDIN{IO});
+        }
         next unless $s->[1];
         my ($sv, $av, $hv) = (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH});
         push @held, $k if tied $$sv || defined $$sv || ($av && (tied @$av || @$av)) || ($hv && (tied %$hv || %$hv));
@@ -3145,20 +3153,38 @@ sub glob_state {
     # count too.
     return { X => ref $g ? 'ref ' . fingerprint($g, {}, \$budget, 1) : "stub $g" } unless ref(\$g) eq 'GLOB';
     my %p;
-    for my $slot (['S', 'SCALAR'], ['A', 'ARRAY'], ['H', 'HASH']) {
-        my ($k, $type) = @$slot;
+    for my $slot (['S', 'SCALAR', 's'], ['A', 'ARRAY', 'a'], ['H', 'HASH', 'h']) {
+        my ($k, $type, $at) = @$slot;
         my $ref = *{$g}{$type} or next;
+        # (Its address too: a glob assignment, *view = \@rows, puts
+        # another variable there, which may hold the same.)
+        $p{$at} = Scalar::Util::refaddr($ref);
         my %seen;
         $p{$k} = eval { fingerprint($type eq 'SCALAR' ? $$ref : $ref, \%seen, \$budget) } // 'too large';
     }
     $p{C} = Scalar::Util::refaddr(*{$g}{CODE}) if *{$g}{CODE};
+    $p{F} = Scalar::Util::refaddr(*{$g}{FORMAT}) if *{$g}{FORMAT};
     return \%p;
+}
+
+# slot_shared tells whether the variable in slot (S, A or H) of the symbol
+# name (package::name) is held by something else too: another glob (a
+# glob assignment), a reference.
+sub slot_shared {
+    my ($name, $slot) = @_;
+    my ($pkg, $k) = $name =~ /^(.*)::([^:]+)\z/ or return 1;
+    my $h = stash($pkg) or return 1;
+    my $g = $h->{$k};
+    return 1 unless defined $g && ref(\$g) eq 'GLOB';
+    my $ref = *{$g}{ { S => 'SCALAR', A => 'ARRAY', H => 'HASH' }->{$slot} } or return 0;
+    return B::svref_2object($ref)->REFCNT > 2;
 }
 
 # registry_fingerprints fingerprints the script's package variables: the
 # "heavy" main:: symbols (those holding data after compilation) and the
 # script's own packages. Light ones are checked by registry_changed.
 sub registry_fingerprints {
+    my ($compiled) = @_;    # (after the compilation: see n below)
     my %fp;
     for my $k (keys %REG_HEAVY) {
         $fp{"main::$k"} = glob_state($main::{$k}) if exists $main::{$k};
@@ -3168,6 +3194,16 @@ sub registry_fingerprints {
         for my $k (keys %$h) {
             next if $k =~ /::\z/;
             $fp{"${pkg}::$k"} = glob_state($h->{$k});
+        }
+    }
+    # A glob that shares another's slots after compilation (use English's
+    # *ARG = *_, whose $_ each request localizes) has no addresses of its
+    # own to keep (n: registry_changed compares its contents only).
+    if ($compiled) {
+        for my $name (keys %fp) {
+            my ($pkg, $k) = $name =~ /^(.*)::([^:]+)\z/;
+            my $g = stash($pkg)->{$k};
+            $fp{$name}{n} = 1 if ref(\$g) eq 'GLOB' && !own_glob(B::svref_2object(\$g), $k, undef);
         }
     }
     return %fp;
@@ -3256,7 +3292,12 @@ sub split_registry_symbols {
             push @REG_LIGHT, [$k, Scalar::Util::refaddr($g), const_value($$g)];
         } elsif (ref(\$g) eq 'GLOB' && !*{$g}{ARRAY} && !*{$g}{HASH} && !defined ${ *{$g}{SCALAR} }) {
             my $c = *{$g}{CODE};
-            push @REG_LIGHT, [$k, $c ? Scalar::Util::refaddr($c) : 0];
+            # (And its scalar's address: registry_changed sees a glob
+            # assignment by it. Asking for it makes one, as that check
+            # would at the first request.)
+            my $f = *{$g}{FORMAT};
+            push @REG_LIGHT, [$k, $c ? Scalar::Util::refaddr($c) : 0, undef, undef, Scalar::Util::refaddr(*{$g}{SCALAR}),
+                $f ? Scalar::Util::refaddr($f) : 0];
         } else {
             $REG_HEAVY{$k} = 1;
         }
@@ -3300,6 +3341,28 @@ sub interp_alias {
 }
 
 
+# light_slots puts back the variables of a light main:: glob (an entry of
+# @REG_LIGHT, the symbol table's entry e) that a request replaced by a glob
+# assignment (*who = \$user, *FORM = \%in if ..., \@shown = \@rows): the
+# next request must find the glob's own empty variable, as a new process
+# does, not the other one with its data. It returns why it cannot: a
+# glob that is another's now (*a = *b; putting a slot back would change
+# b), or one whose variables registry_snapshot left alone.
+sub light_slots {
+    my ($l, $e) = @_;
+    my $k = $l->[0];
+    my ($sv, $av, $hv) = (*{$e}{SCALAR}, *{$e}{ARRAY}, *{$e}{HASH});
+    # (A light glob's array or hash was made at run time: one held
+    # elsewhere too is another variable's.)
+    my @replaced = (Scalar::Util::refaddr($sv) != $l->[4] ? \my $s : (),
+        $av && B::svref_2object($av)->REFCNT > 2 ? [] : (), $hv && B::svref_2object($hv)->REFCNT > 2 ? {} : ());
+    return unless @replaced;
+    return "symbol main::$k changed" unless $l->[3] && own_glob(B::svref_2object($e), $k, 'main');
+    *{$e} = $_ for @replaced;
+    $l->[4] = Scalar::Util::refaddr(*{$e}{SCALAR});
+    return;
+}
+
 # const_value is a constant's value as a string that tells undef apart.
 sub const_value { return defined $_[0] ? "d$_[0]" : 'u' }
 
@@ -3321,14 +3384,20 @@ sub registry_changed {
             return "symbol main::$k changed" if defined $const;
             my $c = *{$e}{CODE};
             return "sub main::$k changed" if ($c ? Scalar::Util::refaddr($c) : 0) != $addr;
-            my ($av, $hv) = (*{$e}{ARRAY}, *{$e}{HASH});
-            next unless defined ${ *{$e}{SCALAR} } || ($av && @$av) || ($hv && %$hv);
-            undef $av;    # (restore_entry counts the references to tell an alias:
-            undef $hv;    # these two would make every array and hash one)
+            # (The scalar's address tells a glob assignment: a light glob
+            # has no array or hash after compilation.)
+            my ($sv, $av, $hv) = (*{$e}{SCALAR}, *{$e}{ARRAY}, *{$e}{HASH});
+            next unless defined $$sv || $av || $hv || $sv != ($l->[4] //= Scalar::Util::refaddr($sv));
+            undef $sv;    # (restore_entry and light_slots count the references
+            undef $av;    # to tell an alias: these would make every variable one)
+            undef $hv;
+            if (my $why = light_slots($l, $e)) {
+                return $why;
+            }
             # Data in a symbol that had none after compilation: put back
             # first (registry_restore leaves this loop the light ones),
             # and a change only if some stays.
-            if ($l->[3] && !eval { restore_entry($l->[3], $e); 1 }) {
+            if ($l->[3] && !eval { restore_entry($l->[3], $e, $l->[4]); 1 }) {
                 return "package variables could not be restored: " . ($@ =~ s/\s+\z//r);
             }
             return "package variable \$main::$k changed" if defined ${ *{$e}{SCALAR} };
@@ -3345,6 +3414,17 @@ sub registry_changed {
         next if ref $g eq 'CODE' && Scalar::Util::refaddr($g) == $addr;
         return ref $g eq 'CODE' ? "sub main::$k changed" : "symbol main::$k changed";
     }
+    # A format put in a light glob (*F = *G{FORMAT} if ...): only a script
+    # whose source names that slot can, and only its light globs are
+    # asked (the heavy ones' fingerprint has the format).
+    if ($FORMAT_SLOT) {
+        for my $l (@REG_LIGHT) {
+            my $e = \$main::{ $l->[0] };
+            next unless ref $e eq 'GLOB';
+            my $f = *{$e}{FORMAT};
+            return "format main::$l->[0] changed" if ($f ? Scalar::Util::refaddr($f) : 0) != ($l->[5] // 0);
+        }
+    }
     for my $d (@REG_DEFINED) {
         next if (defined &{ $d->[1] } ? 1 : 0) == $d->[2];
         return $d->[2] ? "sub $d->[0] changed" : "sub $d->[0] defined at run time";
@@ -3354,12 +3434,15 @@ sub registry_changed {
     for my $name (sort keys %REG_FP) {
         my ($old, $new) = ($REG_FP{$name}, $now{$name});
         return "symbol $name deleted" unless $new;
-        for my $slot (qw(S A H C X)) {
+        for my $slot ($old->{n} ? qw(S A H C X F) : qw(S A H C X F s a h)) {
             my ($o, $n) = ($old->{$slot}, $new->{$slot});
             next if (defined $o ? $o : "\0") eq (defined $n ? $n : "\0");
             # An empty slot that got created but is still empty is no change.
             next if !defined $o && defined $n && $n =~ /^(?:u|A0\[\]|H0\{\})\z/;
+            # Nor one made at run time that is not another variable's too.
+            next if !defined $o && $slot =~ /^[sah]\z/ && !slot_shared($name, uc $slot);
             return $slot eq 'C' ? "sub $name changed" : $slot eq 'X' ? "symbol $name changed"
+                : $slot eq 'F' ? "format $name changed" : $slot =~ /^[sah]\z/ ? "package variable $SIGIL{uc $slot}$name replaced"
                 : "package variable $SIGIL{$slot}$name changed";
         }
     }
@@ -3413,8 +3496,10 @@ sub registry_changed {
 # unblessed, untied array, hash and scalar refs of plain data without weak
 # refs or cycles. Freeing plain data runs no code, so putting the state back
 # after the answer is the same as a fresh compilation before the next one.
-# Anything else (objects, code refs, globs, tied or magical containers,
-# read-only values, a slot replaced by a glob assignment) is left alone, and
+# A slot a glob assignment replaced (*FORM = \%in if ...) gets the
+# compilation's variable back first (restore_entry, light_slots), unless
+# the glob is another's now (*a = *b). Anything else (objects, code refs,
+# globs, tied or magical containers, read-only values) is left alone, and
 # the check that follows switches to perlrun as before.
 
 our @REG_RESTORE;   # [stash, name, empty, [slot, ref at compile or undef, undef or [copy]]...]
@@ -3567,15 +3652,24 @@ sub light_restores {
 }
 
 # restore_entry puts back the post-compile state of one @REG_RESTORE entry
-# (see there) whose glob is g, slot by slot.
+# (see there) whose glob is g, slot by slot. (sv: the address of a light
+# glob's scalar after compilation, its own even when another glob shares
+# it now: *who = \$user.)
 sub restore_entry {
-    my ($e, $g) = @_;
+    my ($e, $g, $sv) = @_;
     my (undef, undef, undef, @slots) = @$e;
     for my $s (@slots) {
         my ($slot, $ref0, $snap) = @$s;
+        if (defined $ref0 && Scalar::Util::refaddr(*{$g}{$slot}) != Scalar::Util::refaddr($ref0)) {
+            # Replaced by a glob assignment (*FORM = \%in if ...,
+            # *view = \@rows): the compilation's variable goes back, as
+            # the next request's new process would have it, unless the
+            # glob is another's now (*a = *b: the check sees it).
+            next unless own_glob(B::svref_2object($g), $e->[1], undef);
+            *{$g} = $ref0;
+        }
         my $ref = $slot eq 'SCALAR' ? (defined $ref0 ? $ref0 : *{$g}{SCALAR}) : *{$g}{$slot};
         next unless defined $ref;
-        next if defined $ref0 && Scalar::Util::refaddr(*{$g}{$slot}) != Scalar::Util::refaddr($ref0);    # replaced: the check sees it
         # Nothing to put back (the usual case) is seen before B is asked.
         if ($slot eq 'SCALAR') {
             next if tied $$ref || Scalar::Util::readonly($$ref);
@@ -3588,7 +3682,8 @@ sub restore_entry {
             next if !$snap && !%$ref;
         }
         # Created at run time, and not only for this name: an alias.
-        next if !$ref0 && B::svref_2object($ref)->REFCNT > 2;
+        next if !$ref0 && B::svref_2object($ref)->REFCNT > 2
+            && !($sv && $slot eq 'SCALAR' && Scalar::Util::refaddr($ref) == $sv);
         my $budget = 100_000;
         if ($slot eq 'SCALAR') {
             next unless plain($$ref, {}, \$budget);
@@ -6546,12 +6641,18 @@ sub close_named_handles {
     for my $pn (@FH_GLOBS) {
         my $g = named_glob($pn) or next;
         close_glob_io($g) or next;
-        my $fresh = do { no strict 'refs'; \*{'Menshen::Runner::IOGEN'} };    # a new glob every time
-        delete $Menshen::Runner::{IOGEN};
-        my $old = select($fresh);      # (makes its IO: no system call)
-        select($old);
-        *$g = *{$fresh}{IO};
+        new_io($g);
     }
+}
+
+# new_io gives the glob g a new, unopened IO.
+sub new_io {
+    my ($g) = @_;
+    my $fresh = do { no strict 'refs'; \*{'Menshen::Runner::IOGEN'} };    # a new glob every time
+    delete $Menshen::Runner::{IOGEN};
+    my $old = select($fresh);      # (makes its IO: no system call)
+    select($old);
+    *$g = *{$fresh}{IO};
 }
 
 # pkg_space is a package as destruct_objects and its kin take it:
@@ -6648,7 +6749,7 @@ sub registry_compile {
             : "registry: compiled once");
         split_registry_symbols($old);
         light_restores();
-        %REG_FP = registry_fingerprints();
+        %REG_FP = registry_fingerprints(1);
         @APP_LEX = app_lexicals(\@mine) if @APP_ROOTS;
         # `undef &load_templates` (a one-time sub freed after use) empties
         # the sub in place: the same sub, which the checks by address do
@@ -7350,6 +7451,7 @@ sub setup {
             $MODE = 'perlrun';
         }
         %SRC_FORMATS = format_decls($scan);
+        $FORMAT_SLOT = $scan =~ /\{\s*FORMAT\s*\}/;
     }
 
     no warnings 'redefine';

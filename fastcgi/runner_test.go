@@ -628,6 +628,8 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_uses.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_conf.pl", query: "n=%d"},
 	{script: "stdout_io_alias.pl", query: "%d"},
+	{script: "glob_alias.pl", query: "%d", notRegistry: true},
+	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -916,6 +918,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"app_module_our.pl", restored, 0, true},
 		{"app_module_uses.pl", "switching to perlrun: package variable $AppMy::Cart::CURRENT changed", 2, false},
 		{"app_module_conf.pl", "registry: compiled once", 0, true},
+		{"glob_alias.pl", restored, 0, true},
+		{"glob_alias_switch.pl", "switching to perlrun: symbol main::", 1, false},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			t.Parallel()
