@@ -6148,7 +6148,11 @@ sub run_request {
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
     parse_pairs($req->{params}, \%ENV);
     @ARGV = () if @ARGV;
-    $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || (${^TAINT} && !Scalar::Util::tainted($0));
+    # (Assigned when it differs, or keeps a pos() from a stray //g or the
+    # utf8 flag of a utf8::upgrade: both would be seen by the script. An
+    # assignment costs a system call: perl sets the process's name.)
+    $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || defined pos($0) || utf8::is_utf8($0)
+        || (${^TAINT} && !Scalar::Util::tainted($0));
     $^T = time;
     my $perlrun = $MODE eq 'perlrun';
     # (Only its keys count. A registry compilation may become this
@@ -6574,8 +6578,10 @@ sub restore_interpreter {
     undef $^R if defined $^R;
     $^P = $INTERP0{P} if $^P != $INTERP0{P};
     $^F = $INTERP0{F} if $^F != $INTERP0{F};
-    $^O = $INTERP0{O} if $^O ne $INTERP0{O};
-    $^X = $INTERP0{X} if $^X ne $INTERP0{X};
+    # (Assigned every time: an equal value may keep a pos() or the utf8
+    # flag a request left, which an assignment clears.)
+    $^O = $INTERP0{O};
+    $^X = $INTERP0{X};
     # (Of every script: a library it requires, or a module, may set it;
     # the query costs about 50 ns.)
     if (defined $INTERP0{locale}) {

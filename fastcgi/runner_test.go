@@ -630,6 +630,7 @@ var runnerCorpus = []runnerCase{
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
+	{script: "interp_pos.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
