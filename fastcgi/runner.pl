@@ -788,6 +788,9 @@ our $TERM_HANDLER;
 our $SCRIPT_TERM;         # $SIG{TERM} as the script's last compilation left it
 our $TERM_SCRIPT;         # the source names signals: SIGTERM is the script's while it runs
 our %MAIN0;               # main:: names that existed before the script
+our %MAIN0_HAD;           # addresses of the variables those names had then (main0_startup)
+our @MAIN0_NAMED;         # those of them the source names with a sigil
+our (@MAIN0_FILL, %MAIN0_FILL);   # [name, slot]: variables of those names a compilation made (main0_scan)
 our %STASH_KEYS;          # known package => [its symbol table, number of names]
 our @INC0;                # @INC before the script
 our $SRC;                 # the script's source (bytes)
@@ -3312,12 +3315,78 @@ sub main0_slots {
     for my $k (keys %MAIN0) {
         my $g = $main::{$k};
         next unless defined $g && ref(\$g) eq 'GLOB';
-        for my $slot (qw(SCALAR ARRAY HASH)) {
+        # (Its scalar through B: asking the glob would make one.)
+        my $sv = B::svref_2object(\$g)->SV;
+        $old{$$sv} = 1 unless ref $sv eq 'B::SPECIAL';
+        for my $slot (qw(ARRAY HASH)) {
             my $ref = *{$g}{$slot} or next;
             $old{ Scalar::Util::refaddr($ref) } = 1;
         }
     }
     return \%old;
+}
+
+# A name of perl's own that exists before the script (DATA, ARGV, ENV,
+# STDIN, STDOUT, _, 0...) has variables perl does not use, which the
+# script may: a legacy form handler's %DATA, %ARGV, @ENV, $STDIN, %_.
+# Those are the script's, and a new process starts each request with them
+# empty; but the wipes and the registry's checks leave every name of
+# perl's alone, and one user's form data reached the next. So the
+# variables each such name really has at start are noted (main0_startup),
+# each compilation notes those it made for the names the source shows
+# with a sigil (main0_scan: once a compilation, a few names), and after
+# every request, in every level, those are emptied (main0_clear). One a
+# compilation filled (a BEGIN block's) is its own, and left alone.
+sub main0_startup {
+    for my $k (keys %MAIN0) {
+        my $g = $main::{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        # (Its scalar through B: asking the glob would make one.)
+        my $sv = B::svref_2object(\$g)->SV;
+        $MAIN0_HAD{$$sv} = 1 unless ref $sv eq 'B::SPECIAL';
+        for my $slot (qw(ARRAY HASH)) {
+            my $ref = *{$g}{$slot} or next;
+            $MAIN0_HAD{ Scalar::Util::refaddr($ref) } = 1;
+        }
+    }
+    return unless defined $CODE_SRC;
+    @MAIN0_NAMED = grep { /^\w+\z/ && $CODE_SRC =~ /(?:[\$\@%]|\$#)\s*\{?\s*(?:main)?(?:::|')?\Q$_\E\b/ } sort keys %MAIN0;
+}
+
+sub main0_scan {
+    for my $k (@MAIN0_NAMED) {
+        my $g = $main::{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        my $sv = B::svref_2object(\$g)->SV;
+        for my $slot (qw(SCALAR ARRAY HASH)) {
+            next if $MAIN0_FILL{"$k $slot"};
+            # (@_ is the running sub's; no scalar: none made.)
+            next if ($slot eq 'ARRAY' && $k eq '_') || ($slot eq 'SCALAR' && ref $sv eq 'B::SPECIAL');
+            my $ref = *{$g}{$slot} or next;
+            next if $MAIN0_HAD{ Scalar::Util::refaddr($ref) };
+            next if $slot eq 'SCALAR' ? defined $$ref : $slot eq 'ARRAY' ? @$ref : %$ref;
+            $MAIN0_FILL{"$k $slot"} = 1;
+            push @MAIN0_FILL, [$k, $slot];
+        }
+    }
+}
+
+sub main0_clear {
+    for my $f (@MAIN0_FILL) {
+        my ($k, $slot) = @$f;
+        my $g = $main::{$k};
+        next unless defined $g && ref(\$g) eq 'GLOB';
+        my $ref = *{$g}{$slot} or next;
+        next if $MAIN0_HAD{ Scalar::Util::refaddr($ref) };
+        untie_var($ref, $slot);
+        if ($slot eq 'SCALAR') {
+            eval { undef $$ref } if defined $$ref;
+        } elsif ($slot eq 'ARRAY') {
+            eval { @$ref = () } if @$ref;
+        } else {
+            eval { %$ref = () } if %$ref;
+        }
+    }
 }
 
 # interp_alias tells whether the glob g holds variables, and only
@@ -6266,6 +6335,7 @@ sub run_request {
             # request compiles) is not taken again, and %SIG, restored to
             # it last time, needs no full restore.
             if ($compiled) {
+                main0_scan() if @MAIN0_NAMED;
                 $SCRIPT_TERM = $SIG{TERM};
                 my $st = sig_state();
                 if (!defined $SIG_COMPILED || $st ne $SIG_COMPILED) {
@@ -6426,6 +6496,8 @@ sub run_request {
         # (The script's -w as it left it, for the flush of its exit.)
         $exit_w = $^W;
     }
+    # (Outside the block: its local $_ is gone.)
+    main0_clear() if @MAIN0_FILL;
     # The answer ends: the last output, the ends of the streams and
     # FCGI_END_REQUEST leave in one write. What the client cannot see is
     # restored after, while it reads.
@@ -7540,6 +7612,7 @@ sub setup {
     () = (\%+, \%-, \$<, \$>, \$(, \$));
     *main::DATA = *main::DATA{IO} ? *main::DATA : \*main::DATA;
     %MAIN0 = map { $_ => 1 } keys %main::;
+    main0_startup();
     %STASH_KEYS = all_stashes();
     undef $STASH_SIG;
 }

@@ -631,6 +631,7 @@ var runnerCorpus = []runnerCase{
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
 	{script: "interp_pos.pl"},
+	{script: "main_names.pl", query: "name=u&card%d=4111"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
