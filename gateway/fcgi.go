@@ -586,13 +586,12 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			max, _ := s.workersFor(rt.key)
 			return nil, queueWaitErr(ctx, err, fmt.Sprintf("all %d workers of the script busy (--workers)", max))
 		}
-		var pe *fs.PathError
-		if errors.Is(err, fastcgi.ErrStartFailed) && errors.As(err, &pe) && pe.Op == "fork/exec" {
+		if path, ok := execFailed(err); ok {
 			// The program cannot be run at all (its #! interpreter is
 			// missing, it is no program): the script's fault, a 500 with
 			// cgi mode's reason, as in cgi mode (C10, C23) and under
 			// mod_fcgid; 502 stays for a worker that ran and failed.
-			return nil, fmt.Errorf("%w: %w", ErrStartScript, explainExec(pe.Path, err))
+			return nil, fmt.Errorf("%w: %w", ErrStartScript, explainExec(path, err))
 		}
 		if err != nil {
 			return nil, err
@@ -600,6 +599,21 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		errLog.setPID(resp.PID())
 		return &fcgiExec{resp: resp}, nil
 	}
+}
+
+// execFailed reports whether err is a worker start that failed at exec,
+// and the program's path. (A function of its own: the error target
+// escapes, and declared in the request's path it was an allocation for
+// every request.)
+func execFailed(err error) (string, bool) {
+	if !errors.Is(err, fastcgi.ErrStartFailed) {
+		return "", false
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "fork/exec" {
+		return pe.Path, true
+	}
+	return "", false
 }
 
 // pairsPool holds buffers for the encoded FCGI_PARAMS of a request.
