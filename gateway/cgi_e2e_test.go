@@ -2078,8 +2078,8 @@ func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
 				}
 			}
 			// What the spools hold in all is given back (their bound).
-			if !waitFor(2*time.Second, func() bool { return s.g.answers.Load() == 0 }) {
-				t.Errorf("the spools hold %d bytes after every answer went out", s.g.answers.Load())
+			if !waitFor(2*time.Second, func() bool { return s.g.answers.all.Load() == 0 && s.g.answers.mem.Load() == 0 }) {
+				t.Errorf("the spools hold %d bytes after every answer went out", s.g.answers.all.Load())
 			}
 		})
 	}
@@ -2125,7 +2125,55 @@ func TestAnswer_StalledClientThatLeaves(t *testing.T) {
 	if !waitFor(2*time.Second, func() bool { return !spooled() }) {
 		t.Error("the set-aside answer's file is still open after its client left")
 	}
-	if !waitFor(2*time.Second, func() bool { return s.g.answers.Load() == 0 }) {
-		t.Errorf("the spools hold %d bytes after their client left", s.g.answers.Load())
+	if !waitFor(2*time.Second, func() bool { return s.g.answers.all.Load() == 0 && s.g.answers.mem.Load() == 0 }) {
+		t.Errorf("the spools hold %d bytes after their client left", s.g.answers.all.Load())
+	}
+}
+
+// TestAnswer_SpooledAnswerOfALingeringScript: a script that writes a large
+// page, closes its output and goes on working ("send the page, then clean
+// up"), to a client that stalls a moment: its answer ends when its bytes
+// are out, not when the script ends (the spool waited for the script
+// first), and the script's work still runs to its end.
+func TestAnswer_SpooledAnswerOfALingeringScript(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Queue = 8 })
+	mark := filepath.Join(t.TempDir(), "done")
+	const size = 8 << 20
+	mustWriteFile(t, filepath.Join(s.dir, "linger.pl"), fmt.Sprintf("#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\nprint 'x' x 1024 for 1 .. %d;\nclose STDOUT;\nsleep 3;\nopen my $f, '>', '%s'; close $f;\n", size/1024, mark), 0o755)
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	conn, err := d.Dial("tcp", s.addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /cgi-bin/linger.pl HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReaderSize(conn, 1024)
+	if _, err := br.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader("HTTP/1.1 200 OK\r\n"), br)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body) // to the terminating chunk
+	if err != nil || n != size {
+		t.Fatalf("answer: %d bytes, %v; want %d", n, err, size)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the answer ended %v after the client read on: it waited for the script's end", d)
+	}
+	if fileExists(mark) {
+		t.Errorf("the script had ended before its answer: the test shows nothing")
+	}
+	if !waitFor(5*time.Second, func() bool { return fileExists(mark) }) {
+		t.Errorf("the script's work after its answer did not run to its end")
 	}
 }

@@ -39,7 +39,7 @@ type Gateway struct {
 	tmpDir   string       // private: spooled bodies, the Perl runner, sockets
 	tmpLock  *os.File     // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
 	spool    spool        // the request bodies being read or held (body.go)
-	answers  atomic.Int64 // the bytes of answers set aside for slow clients (outspool.go)
+	answers  answerSpools // the answers set aside for slow clients (outspool.go)
 
 	// classes caches, per script key, what a file version is for the
 	// FastCGI mode (fastcgi.Classify) for the status of a script no

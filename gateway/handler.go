@@ -501,22 +501,38 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		var sp *outSpool
 		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g.tmpDir, &g.answers)
 		if sp != nil {
-			// The whole output is set aside for a client that stopped
-			// reading: the process or worker is free now, the client
-			// gets the rest as it reads, within the request's time.
-			ferr := ex.finish(false)
+			// The output ended, what the client has not taken yet is
+			// set aside (outspool.go): the process or worker is free
+			// now, the client gets the rest as it reads, within the
+			// request's time. Unless the script closed its output and
+			// goes on working (the "send the page, then clean up"
+			// idiom): its answer is whole, and ends when its bytes are
+			// out; the script's end is waited for after that, as below.
+			going := false
+			switch e := ex.(type) {
+			case *fcgiExec:
+				going = !e.ready()
+			case lingerer:
+				going = ctx.Err() == nil && e.lingers(exitGrace)
+			}
+			var ferr error
+			if !going {
+				ferr = ex.finish(false)
+			}
 			if _, ok := ex.(*fcgiExec); ok {
 				g.count(x, time.Since(x.start))
 			}
-			var sent int64
-			sent, werr = sp.end()
+			sent, werr := sp.end()
 			x.bytes += sent
 			if werr == nil {
 				werr = finishAnswer(w, rc, x)
 			}
-			if werr != nil && ctx.Err() != nil {
+			if going {
+				ferr = ex.finish(werr != nil)
+			}
+			if werr != nil && ctx.Err() != nil && !going {
 				// The script was done in time: its client was not.
-				x.err, x.cut = fmt.Errorf("%w: the script had ended, its client had not taken the whole answer (%v)", context.Cause(ctx), werr), true
+				x.err, x.cut = fmt.Errorf("%w: the script had ended, its client had not taken the whole answer: %w", context.Cause(ctx), werr), true
 				return
 			}
 			g.endAnswer(ctx, x, ex, werr, nil, werr == nil, ferr)
@@ -780,21 +796,23 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // (An answer with no body, HEAD, 204 or 304, never comes here: serve
 // completes it with its header.)
 //
-// Once spoolAfter bytes are out, a client that takes no more (its
-// connection's buffer full: stalledWriter) gets the rest through an
-// outSpool, and the script's output is read on as fast as it comes: at
-// its end stream returns the spool, still writing to the client, and the
-// caller frees the process or worker before it waits for the spool (end).
-// On an error the spool is stopped and nil.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string, total *atomic.Int64) (n int64, sp *outSpool, werr, rerr error) {
+// Past spoolAfter bytes the rest goes through an outSpool: a goroutine of
+// its own writes it to the client, and the script's output is read on as
+// fast as it comes, set aside while the client is slower (a client that
+// stops reading held the script until its timeout: checking that the
+// client's connection takes more before each write missed it, on a
+// network whose buffers fill before the first check). At its end stream
+// returns the spool, still writing to the client: the caller frees the
+// process or worker before it waits for the spool (end). On an error the
+// spool is stopped, and nil.
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string, total *answerSpools) (n int64, sp *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
-	stalled, _ := w.(stalledWriter)
 	for {
 		m, err := br.Read(buf)
 		if m > 0 {
-			if sp == nil && stalled != nil && n >= spoolAfter && stalled.Stalled() {
+			if sp == nil && n >= spoolAfter {
 				sp = newOutSpool(w, rc, dir, total)
 			}
 			if sp != nil {

@@ -12,13 +12,15 @@ import (
 )
 
 const (
-	// spoolAfter is how much of an answer goes to the client before the
-	// gateway looks whether the client still takes it: a smaller answer
-	// fits in the connection's buffers, and costs no look.
-	spoolAfter = 256 << 10
-	// spoolMemory is how much of a set-aside answer is held in memory;
-	// the rest goes to a file in the private temp directory.
-	spoolMemory = 1 << 20
+	// spoolAfter is how much of an answer goes to the client directly:
+	// the rest goes through a spool. A smaller answer fits in the
+	// connection's buffers, and costs no goroutine.
+	spoolAfter = 64 << 10
+	// spoolMemory is how much of a set-aside answer is held in memory,
+	// and spoolMemTotal how much all of them hold: the rest goes to a
+	// file in the private temp directory.
+	spoolMemory   = 256 << 10
+	spoolMemTotal = 64 << 20
 	// spoolMax is the most of one answer that is set aside (nginx's
 	// fastcgi_max_temp_file_size is 1 GiB); past it the script waits for
 	// its client again, as it did before.
@@ -31,9 +33,9 @@ const (
 	spoolTotal = 1 << 30
 )
 
-// stalledWriter is what the HTTP server's answer tells: whether the
-// client takes no more of it now (internal/http1's response).
-type stalledWriter interface{ Stalled() bool }
+// answerSpools counts what the spools of every answer hold: in all
+// (spoolTotal) and in memory (spoolMemTotal).
+type answerSpools struct{ all, mem atomic.Int64 }
 
 // outSpool holds the rest of an answer whose client stopped reading, and
 // writes it to the client in order from a goroutine of its own (drain):
@@ -45,7 +47,7 @@ type outSpool struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController
 	dir   string
-	total *atomic.Int64 // what every answer holds set aside (spoolTotal)
+	total *answerSpools
 
 	mu    sync.Mutex
 	cond  *sync.Cond
@@ -62,7 +64,7 @@ type outSpool struct {
 }
 
 // newOutSpool starts draining to w.
-func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *atomic.Int64) *outSpool {
+func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *answerSpools) *outSpool {
 	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, done: make(chan struct{})}
 	sp.cond = sync.NewCond(&sp.mu)
 	go sp.drain()
@@ -83,15 +85,19 @@ func (sp *outSpool) put(p []byte) error {
 	if sp.err != nil {
 		return sp.err
 	}
-	if sp.total.Add(int64(len(p))) > spoolTotal {
+	n := int64(len(p))
+	if sp.total.all.Add(n) > spoolTotal {
 		// Every answer's spools are full: this one waits for its client.
-		sp.total.Add(-int64(len(p)))
+		sp.total.all.Add(-n)
 		return sp.putWhenEmpty(p)
 	}
 	if sp.wpos == sp.rpos && len(sp.mem)+len(p) <= spoolMemory {
-		sp.mem = append(sp.mem, p...)
-		sp.cond.Broadcast()
-		return nil
+		if sp.total.mem.Add(n) <= spoolMemTotal {
+			sp.mem = append(sp.mem, p...)
+			sp.cond.Broadcast()
+			return nil
+		}
+		sp.total.mem.Add(-n)
 	}
 	if sp.file == nil {
 		f, err := os.CreateTemp(sp.dir, "answer-*")
@@ -107,7 +113,7 @@ func (sp *outSpool) put(p []byte) error {
 			return nil
 		}
 	}
-	sp.total.Add(-int64(len(p)))
+	sp.total.all.Add(-n)
 	return sp.putWhenEmpty(p)
 }
 
@@ -121,7 +127,8 @@ func (sp *outSpool) putWhenEmpty(p []byte) error {
 	if sp.err != nil {
 		return sp.err
 	}
-	sp.total.Add(int64(len(p)))
+	sp.total.all.Add(int64(len(p)))
+	sp.total.mem.Add(int64(len(p)))
 	sp.mem = append(sp.mem, p...)
 	sp.cond.Broadcast()
 	return nil
@@ -174,13 +181,18 @@ func (sp *outSpool) drain() {
 		k, err := sp.w.Write(chunk)
 		sp.mu.Lock()
 		sp.sent += int64(k)
-		sp.total.Add(-int64(k))
+		sp.total.all.Add(-int64(k))
 		if fromMem {
 			sp.mem = sp.mem[k:]
+			sp.total.mem.Add(-int64(k))
 		} else {
 			sp.rpos += int64(k)
 			if sp.rpos == sp.wpos {
-				sp.rpos, sp.wpos = 0, 0 // the file's space is used again
+				// All of it written: the file is emptied, its space
+				// used again (the bound counts what waits, not what
+				// the file once held).
+				sp.rpos, sp.wpos = 0, 0
+				_ = sp.file.Truncate(0)
 			}
 		}
 		sp.cond.Broadcast()
@@ -231,7 +243,8 @@ func (sp *outSpool) abort() int64 {
 }
 
 func (sp *outSpool) close() {
-	sp.total.Add(-sp.pending())
+	sp.total.all.Add(-sp.pending())
+	sp.total.mem.Add(-int64(len(sp.mem)))
 	sp.rpos, sp.wpos = 0, 0
 	if sp.file != nil {
 		sp.file.Close()

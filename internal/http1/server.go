@@ -1120,12 +1120,6 @@ func (w *response) Write(p []byte) (int, error) {
 // Flush sends the header and what the handler wrote so far.
 func (w *response) Flush() { _ = w.FlushError() }
 
-// Stalled reports whether the client takes no more of the answer now: its
-// connection's send buffer is full, so the next write that reaches the
-// connection would wait for the client to read. A handler that has other
-// work held up by the client (a process whose output it relays) can set
-// the rest of the answer aside instead.
-func (w *response) Stalled() bool { return w.c.rw.Full() }
 
 // FlushError is Flush that reports a failed write (http.ResponseController).
 func (w *response) FlushError() error {

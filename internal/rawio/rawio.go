@@ -223,28 +223,6 @@ func (c *Conn) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// Full reports whether a write would wait now: the connection's send
-// buffer is full, its peer not reading. One poll(2) that does not wait;
-// false when it cannot tell.
-func (c *Conn) Full() bool {
-	if c.fd.rc == nil {
-		return false
-	}
-	full := false
-	_ = c.fd.rc.Control(func(fd uintptr) {
-		fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-		var ts unix.Timespec
-		for {
-			_, _, e := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
-			if e != unix.EINTR {
-				full = e == 0 && fds[0].Revents&(unix.POLLOUT|unix.POLLERR|unix.POLLHUP) == 0
-				return
-			}
-		}
-	})
-	return full
-}
-
 // opError gives err the shape net.Conn's errors have: RawConn's own are
 // *net.OpError with the operation "raw-read" or "raw-write", renamed here.
 func (c *Conn) opError(op string, err error) error {
