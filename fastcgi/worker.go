@@ -243,13 +243,13 @@ func (w *worker) wait() {
 	if w.outputHeld() {
 		session.Kill(w.pid)
 	}
-	if w.sockIno != 0 && session.Listening(w.sock) {
+	if w.sockIno != 0 && w.socketHeld() {
 		// Its socket still listens: what holds it is the worker's own
-		// child, left behind outside the session (a program that
-		// daemonized itself: fork, setsid, the parent's exit), which
-		// would accept on it for good and outlive the gateway. (A group
-		// just killed may hold it a moment longer: those are not
-		// counted.)
+		// child, left behind, which would accept on it for good and
+		// outlive the gateway: in the session, in a group of its own
+		// (setpgid); or outside it (a program that daemonized itself:
+		// fork, setsid, the parent's exit).
+		session.Kill(w.pid)
 		if n := session.KillHolders(w.sockIno, w.pid); n > 0 {
 			w.log.WithField("killed", n).Warn("fastcgi worker left a process holding its socket outside its session (did the program daemonize itself?): killed")
 		}
@@ -258,6 +258,22 @@ func (w *worker) wait() {
 	w.reaped = true
 	w.sigMu.Unlock()
 	close(w.done)
+}
+
+// socketHeld reports whether the worker's listening socket still listens
+// after its leader exited and its group was killed: the group's
+// processes, killed a moment ago, may hold it until they are gone, so it
+// is looked at again for up to 50 ms before it counts (a worker with
+// children, a process manager's, would otherwise cost a look through
+// every process at each of its ends).
+func (w *worker) socketHeld() bool {
+	for i := 0; i < 10; i++ {
+		if !session.Listening(w.sock) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return session.Listening(w.sock)
 }
 
 // signal sends sig to the worker's whole process group, unless the leader has

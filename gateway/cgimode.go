@@ -84,7 +84,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		// has it from the redirect too, with the same value: Env sends
 		// it once.
 		p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
-		if isPHP(w.command) && phpSkipsOptions(r.URL.RawQuery) {
+		if opts, ok := phpOptions(w.command, args); ok && phpSkipsOptions(r.URL.RawQuery) {
 			// php-cgi will ignore its options for this query: they go
 			// by the environment instead, or the request is refused,
 			// never run without them (open_basedir, disable_functions).
@@ -94,7 +94,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 					scan = v
 				}
 			}
-			env, ok, err := phpOptionsEnv(args, g.tmpDir, scan)
+			env, ok, err := phpOptionsEnv(opts, g.tmpDir, scan)
 			switch {
 			case err != nil:
 				s.procs.Release()

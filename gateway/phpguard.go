@@ -39,6 +39,9 @@ func phpSkipsOptions(query string) bool {
 			c = unhex(query[i+1])<<4 | unhex(query[i+2])
 			i += 2
 		}
+		if c == 0 {
+			return false // php's C string ends there
+		}
 		if c > ' ' {
 			return c == '-'
 		}
@@ -58,6 +61,25 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - '0'
+}
+
+// phpOptions returns the arguments php-cgi takes its options from when a
+// wrapper runs command with args: all of them when command is php's, those
+// after php's program when command starts it (/usr/bin/env php-cgi -d
+// ...); ok is false when no php-cgi is run.
+func phpOptions(command string, args []string) ([]string, bool) {
+	if isPHP(command) {
+		return args, true
+	}
+	for i, a := range args {
+		if a == "{script}" || strings.HasPrefix(a, "-") {
+			continue
+		}
+		if isPHP(a) {
+			return args[i+1:], true
+		}
+	}
+	return nil, false
 }
 
 // phpOptionsEnv returns the environment that gives php-cgi the options of
