@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,6 +25,9 @@ type cgiExec struct {
 	release func()
 	started time.Time // when the process was running (after any wait for a slot, the fork and the exec)
 	errLog  *stderrLog
+
+	once sync.Once // finish runs once: a spool's fill may call it too
+	err  error
 }
 
 func (e *cgiExec) stdout() io.Reader            { return e.p.Stdout() }
@@ -31,12 +35,14 @@ func (e *cgiExec) pid() int                     { return e.p.PID() }
 func (e *cgiExec) ready() bool                  { return e.p.OutputReady() }
 func (e *cgiExec) lingers(d time.Duration) bool { return e.p.Lingers(d) }
 func (e *cgiExec) finish(abort bool) error {
-	defer e.release()
-	err := e.p.Close(abort)
-	// What comes now is from a process that left the script's session
-	// and kept its stderr (g.detached reads it).
-	e.errLog.exited.Store(true)
-	return err
+	e.once.Do(func() {
+		defer e.release()
+		e.err = e.p.Close(abort)
+		// What comes now is from a process that left the script's
+		// session and kept its stderr (g.detached reads it).
+		e.errLog.exited.Store(true)
+	})
+	return e.err
 }
 
 // cgiParams returns what the meta-variables of the request's script are

@@ -463,9 +463,9 @@ func (g *Gateway) drainPools(match func(string) bool) {
 
 // fcgiExec adapts a pool response to execution.
 type fcgiExec struct {
-	resp     *fastcgi.PoolResponse
-	finished bool  // finish ran: it is idempotent
-	err      error // what finish returned
+	resp *fastcgi.PoolResponse
+	once sync.Once // finish runs once: a spool's fill may call it too
+	err  error     // what finish returned
 }
 
 // stdout ends with the worker's FCGI_STDOUT stream, not with the request:
@@ -477,17 +477,15 @@ func (e *fcgiExec) pid() int                   { return e.resp.PID() }
 func (e *fcgiExec) ready() bool                { return e.resp.Ready() }
 func (e *fcgiExec) outputEnded() bool          { return e.resp.StdoutEnded() }
 func (e *fcgiExec) finish(abort bool) error {
-	if e.finished {
-		return e.err
-	}
-	e.finished = true
-	if !abort {
-		e.err = e.resp.AwaitEnd()
-	}
-	e.resp.Close()
-	if code, ok := e.resp.AppStatus(); ok && code != 0 && e.err == nil {
-		e.err = fmt.Errorf("exit status %d", code)
-	}
+	e.once.Do(func() {
+		if !abort {
+			e.err = e.resp.AwaitEnd()
+		}
+		e.resp.Close()
+		if code, ok := e.resp.AppStatus(); ok && code != 0 && e.err == nil {
+			e.err = fmt.Errorf("exit status %d", code)
+		}
+	})
 	return e.err
 }
 

@@ -499,44 +499,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	} else {
 		var sp *outSpool
-		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g.tmpDir, &g.answers)
+		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g, ctx, ex)
 		if sp != nil {
-			// The output ended, what the client has not taken yet is
-			// set aside (outspool.go): the process or worker is free
-			// now, the client gets the rest as it reads, within the
-			// request's time. Unless the script closed its output and
-			// goes on working (the "send the page, then clean up"
-			// idiom): its answer is whole, and ends when its bytes are
-			// out; the script's end is waited for after that, as below.
-			going := false
-			switch e := ex.(type) {
-			case *fcgiExec:
-				going = !e.ready()
-			case lingerer:
-				going = ctx.Err() == nil && e.lingers(exitGrace)
+			// The spool's fill still reads the script's output when the
+			// answer failed: the script is stopped first (finish is
+			// idempotent), then fill is waited for.
+			if werr != nil || rerr != nil {
+				_ = ex.finish(true)
 			}
-			var ferr error
-			if !going {
-				ferr = ex.finish(false)
-			}
-			if _, ok := ex.(*fcgiExec); ok {
-				g.count(x, time.Since(x.start))
-			}
-			sent, werr := sp.end()
-			x.bytes += sent
-			if werr == nil {
-				werr = finishAnswer(w, rc, x)
-			}
-			if going {
-				ferr = ex.finish(werr != nil)
-			}
-			if werr != nil && ctx.Err() != nil && !going {
-				// The script was done in time: its client was not.
-				x.err, x.cut = fmt.Errorf("%w: the script had ended, its client had not taken the whole answer: %w", context.Cause(ctx), werr), true
-				return
-			}
-			g.endAnswer(ctx, x, ex, werr, nil, werr == nil, ferr)
-			return
+			sp.finish()
 		}
 	}
 	abort := werr != nil || rerr != nil
@@ -796,52 +767,88 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // (An answer with no body, HEAD, 204 or 304, never comes here: serve
 // completes it with its header.)
 //
-// Past spoolAfter bytes the rest goes through an outSpool: a goroutine of
-// its own writes it to the client, and the script's output is read on as
-// fast as it comes, set aside while the client is slower (a client that
-// stops reading held the script until its timeout: checking that the
-// client's connection takes more before each write missed it, on a
-// network whose buffers fill before the first check). At its end stream
-// returns the spool, still writing to the client: the caller frees the
-// process or worker before it waits for the spool (end). On an error the
-// spool is stopped, and nil.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, dir string, total *answerSpools) (n int64, sp *outSpool, werr, rerr error) {
+// Past spoolAfter bytes, a write to the client that waits spoolStall (a
+// client that reads slowly or not at all) starts an outSpool: the
+// script's output is read on into it from then on, by a goroutine of its
+// own, which frees ex's process or worker at the output's end
+// (outputEnded); stream writes the rest from the spool, and returns it
+// (nil if none was started; g nil: none is). The caller stops the script if the answer failed,
+// then calls its finish.
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, g *Gateway, ctx context.Context, ex execution) (n int64, _ *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
+	var (
+		sp *outSpool // made once, started by the write that waits
+		sc *spoolConfig
+	)
 	for {
 		m, err := br.Read(buf)
 		if m > 0 {
-			if sp == nil && n >= spoolAfter {
-				sp = newOutSpool(w, rc, dir, total)
+			var watch *time.Timer
+			if g != nil && n >= spoolAfter && err == nil {
+				if sp == nil {
+					sp = newOutSpool(w, rc, g.tmpDir, &g.answers)
+					sc = &spoolConfig{ctx: ctx, ex: ex}
+				}
+				watch = sp.watch(br, sc.outputEnded)
 			}
-			if sp != nil {
-				if err := sp.put(buf[:m]); err != nil {
-					return n + sp.abort(), nil, err, nil
-				}
-			} else {
-				k, err := w.Write(buf[:m])
-				n += int64(k)
+			k, err := w.Write(buf[:m])
+			n += int64(k)
+			if watch != nil && !watch.Stop() {
+				// The write waited: the output is read on meanwhile
+				// (br is fill's now), the rest goes from the spool.
+				<-sp.started
 				if err != nil {
-					return n, nil, err, nil
+					sp.mu.Lock()
+					sp.fail(err)
+					sp.mu.Unlock()
+					return n, sp, err, nil
 				}
-				if br.Buffered() == 0 && (pending == nil || !pending()) {
-					if err := rc.Flush(); err != nil {
-						return n, nil, err, nil
-					}
+				k, werr, rerr := sp.drain()
+				return n + k, sp, werr, rerr
+			}
+			if err != nil {
+				return n, nil, err, nil
+			}
+			if br.Buffered() == 0 && (pending == nil || !pending()) {
+				if err := rc.Flush(); err != nil {
+					return n, nil, err, nil
 				}
 			}
 		}
 		if err == io.EOF {
-			return n, sp, nil, nil
+			return n, nil, nil, nil
 		}
 		if err != nil {
-			if sp != nil {
-				n += sp.abort()
-			}
 			return n, nil, nil, err
 		}
 	}
+}
+
+// spoolConfig is what an outSpool's fill needs to free the script.
+type spoolConfig struct {
+	ctx context.Context // the script's
+	ex  execution
+}
+
+// outputEnded frees the process or worker at the end of the output of a
+// script whose slow client is served from a spool (from its fill): what
+// the client has not taken is set aside. Not when the script closed its
+// output and goes on working (the "send the page, then clean up" idiom):
+// serve waits for it, as without a spool.
+func (sc *spoolConfig) outputEnded() {
+	switch e := sc.ex.(type) {
+	case *fcgiExec:
+		if !e.ready() {
+			return
+		}
+	case lingerer:
+		if sc.ctx.Err() != nil || e.lingers(exitGrace) {
+			return
+		}
+	}
+	_ = sc.ex.finish(false)
 }
 
 // carryFields keeps the fields of a script's answer that Apache puts in

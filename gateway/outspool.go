@@ -4,6 +4,8 @@
 package gateway
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sync"
@@ -12,9 +14,8 @@ import (
 )
 
 const (
-	// spoolAfter is how much of an answer goes to the client directly:
-	// the rest goes through a spool. A smaller answer fits in the
-	// connection's buffers, and costs no goroutine.
+	// spoolAfter is how much of an answer goes out before its writes are
+	// watched: a smaller one fits in the connection's buffers.
 	spoolAfter = 64 << 10
 	// spoolMemory is how much of a set-aside answer is held in memory,
 	// and spoolMemTotal how much all of them hold: the rest goes to a
@@ -25,8 +26,12 @@ const (
 	// fastcgi_max_temp_file_size is 1 GiB); past it the script waits for
 	// its client again, as it did before.
 	spoolMax = 256 << 20
+	// spoolStall is how long a write to the client may wait before the
+	// script's output is read on into a spool, and how long a client may
+	// take nothing of a full memory spool before the rest goes to the file.
+	spoolStall = 50 * time.Millisecond
 	// spoolChunk is the most one write to the client takes from the spool.
-	spoolChunk = 64 << 10
+	spoolChunk = 256 << 10
 	// spoolTotal bounds what all answers together hold set aside, in
 	// memory and on disk: many clients that stop reading fill neither
 	// (past it, a script waits for its client again).
@@ -37,12 +42,15 @@ const (
 // (spoolTotal) and in memory (spoolMemTotal).
 type answerSpools struct{ all, mem atomic.Int64 }
 
-// outSpool holds the rest of an answer whose client stopped reading, and
-// writes it to the client in order from a goroutine of its own (drain):
-// a client that never reads a large answer (a download, an export) held
-// the script's process, or its FastCGI worker, until --timeout, and a few
-// such clients held every process slot (C11). nginx and lighttpd buffer
-// an answer so; Apache holds the process.
+// outSpool holds the rest of an answer whose client is slow, read from the
+// script's output by a goroutine of its own (fill) while the request's
+// goroutine writes it to the client (drain): a client that never reads a
+// large answer (a download, an export) held the script's process, or its
+// FastCGI worker, until --timeout, and a few such clients held every
+// process slot (C11). stream starts one when a write to the client has
+// waited spoolStall; a client that keeps up costs nothing. At the end of
+// the output fill calls onEnd, which frees the process or worker. nginx
+// and lighttpd buffer an answer so; Apache holds the process.
 type outSpool struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController
@@ -55,20 +63,67 @@ type outSpool struct {
 	file  *os.File // the bytes after mem, from rpos to wpos; nil: none yet
 	rpos  int64
 	wpos  int64
-	ended bool  // the script's output ended: drain ends once it is written
-	stop  bool  // the request fails: drain ends now
-	err   error // drain's write error
-	sent  int64 // bytes written to the client
+	ended bool  // the script's output ended (at EOF, or rerr)
+	rerr  error // fill's read error
+	err   error // drain's write error: fill stops
+	// progress is when drain last wrote to the client (or began).
+	progress time.Time
+	waiters  int // goroutines in wait: a change wakes them, or no one
 
-	done chan struct{} // closed when drain returns
+	started chan struct{} // closed when fill runs
+	filled  chan struct{} // closed when fill returns
 }
 
-// newOutSpool starts draining to w.
 func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *answerSpools) *outSpool {
-	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, done: make(chan struct{})}
+	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, progress: time.Now(),
+		started: make(chan struct{}), filled: make(chan struct{})}
 	sp.cond = sync.NewCond(&sp.mu)
-	go sp.drain()
 	return sp
+}
+
+// watch returns a timer that starts the spool (reading r on, onEnd at its
+// end) when a write to the client has waited spoolStall: the caller stops
+// it when the write is done, and the spool has started when it was too
+// late. (A method of the spool: a closure in stream made its variables
+// escape, two allocations for every answer.)
+func (sp *outSpool) watch(r io.Reader, onEnd func()) *time.Timer {
+	return time.AfterFunc(spoolStall, func() { sp.start(r, onEnd) })
+}
+
+// start reads r on into the spool, from a goroutine of its own.
+func (sp *outSpool) start(r io.Reader, onEnd func()) {
+	go sp.fill(r, onEnd)
+	close(sp.started)
+}
+
+// fill reads r into the spool until its end (then onEnd), an error, or
+// drain's failure.
+func (sp *outSpool) fill(r io.Reader, onEnd func()) {
+	defer close(sp.filled)
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	for {
+		m, err := r.Read(buf)
+		if m > 0 {
+			if sp.put(buf[:m]) != nil {
+				return
+			}
+		}
+		if err != nil {
+			sp.mu.Lock()
+			sp.ended = true
+			if err != io.EOF {
+				sp.rerr = err
+			}
+			sp.wake()
+			sp.mu.Unlock()
+			if err == io.EOF && onEnd != nil {
+				onEnd()
+			}
+			return
+		}
+	}
 }
 
 // pending is how many bytes wait to be written. sp.mu is held.
@@ -80,7 +135,7 @@ func (sp *outSpool) put(p []byte) error {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	for sp.err == nil && sp.pending() >= spoolMax {
-		sp.cond.Wait()
+		sp.wait()
 	}
 	if sp.err != nil {
 		return sp.err
@@ -91,13 +146,29 @@ func (sp *outSpool) put(p []byte) error {
 		sp.total.all.Add(-n)
 		return sp.putWhenEmpty(p)
 	}
-	if sp.wpos == sp.rpos && len(sp.mem)+len(p) <= spoolMemory {
-		if sp.total.mem.Add(n) <= spoolMemTotal {
-			sp.mem = append(sp.mem, p...)
-			sp.cond.Broadcast()
-			return nil
+	for sp.wpos == sp.rpos {
+		if len(sp.mem)+len(p) <= spoolMemory {
+			if sp.total.mem.Add(n) <= spoolMemTotal {
+				sp.mem = append(sp.mem, p...)
+				sp.wake()
+				return nil
+			}
+			sp.total.mem.Add(-n)
+			break
 		}
-		sp.total.mem.Add(-n)
+		// Memory is full. A client that takes what is written is
+		// waited for, as without a spool (a file would only cost a copy
+		// more); one that took nothing for spoolStall has the rest set
+		// aside in the file.
+		stalled := time.Since(sp.progress)
+		if stalled >= spoolStall {
+			break
+		}
+		sp.waitAtMost(spoolStall - stalled)
+		if sp.err != nil {
+			sp.total.all.Add(-n)
+			return sp.err
+		}
 	}
 	if sp.file == nil {
 		f, err := os.CreateTemp(sp.dir, "answer-*")
@@ -109,7 +180,7 @@ func (sp *outSpool) put(p []byte) error {
 	if sp.file != nil {
 		if _, err := sp.file.WriteAt(p, sp.wpos); err == nil {
 			sp.wpos += int64(len(p))
-			sp.cond.Broadcast()
+			sp.wake()
 			return nil
 		}
 	}
@@ -117,12 +188,39 @@ func (sp *outSpool) put(p []byte) error {
 	return sp.putWhenEmpty(p)
 }
 
+// wait waits for a change of the spool (a put, a write, the end). sp.mu
+// is held.
+func (sp *outSpool) wait() {
+	sp.waiters++
+	sp.cond.Wait()
+	sp.waiters--
+}
+
+// wake tells the goroutines that wait of a change. sp.mu is held. (A
+// broadcast nobody waits for would cost every put and write a call.)
+func (sp *outSpool) wake() {
+	if sp.waiters > 0 {
+		sp.cond.Broadcast()
+	}
+}
+
+// waitAtMost waits for drain's next step, or d. sp.mu is held.
+func (sp *outSpool) waitAtMost(d time.Duration) {
+	t := time.AfterFunc(d, func() {
+		sp.mu.Lock()
+		sp.cond.Broadcast()
+		sp.mu.Unlock()
+	})
+	sp.wait()
+	t.Stop()
+}
+
 // putWhenEmpty holds p in memory once the client has taken what waits,
 // as a client that does not read holds the script: no room on disk, no
 // file, or the spools' bound. sp.mu is held.
 func (sp *outSpool) putWhenEmpty(p []byte) error {
 	for sp.err == nil && sp.pending() > 0 {
-		sp.cond.Wait()
+		sp.wait()
 	}
 	if sp.err != nil {
 		return sp.err
@@ -130,20 +228,22 @@ func (sp *outSpool) putWhenEmpty(p []byte) error {
 	sp.total.all.Add(int64(len(p)))
 	sp.total.mem.Add(int64(len(p)))
 	sp.mem = append(sp.mem, p...)
-	sp.cond.Broadcast()
+	sp.wake()
 	return nil
 }
 
 // drain writes what is set aside to the client, in order, flushing when
 // it has written all there is, until the output ended and all of it is
-// written, the client fails, or stop.
-func (sp *outSpool) drain() {
-	defer close(sp.done)
+// written (rerr: fill's read error), or the client fails (werr: fill is
+// told). It returns the bytes written. fill may still run when drain
+// returns: the caller waits for it (finish) after stopping the script.
+func (sp *outSpool) drain() (n int64, werr, rerr error) {
 	buf := make([]byte, spoolChunk)
 	dirty := false
 	sp.mu.Lock()
+	defer sp.mu.Unlock()
 	for {
-		for !sp.stop && sp.pending() == 0 && !sp.ended {
+		for sp.pending() == 0 && !sp.ended {
 			if dirty {
 				// Caught up: what the script wrote so far goes out (C8).
 				sp.mu.Unlock()
@@ -152,35 +252,33 @@ func (sp *outSpool) drain() {
 				dirty = false
 				if err != nil {
 					sp.fail(err)
-					sp.mu.Unlock()
-					return
+					return n, err, nil
 				}
 				continue
 			}
-			sp.cond.Wait()
+			sp.wait()
 		}
-		if sp.stop || sp.pending() == 0 {
-			sp.mu.Unlock()
-			return
+		if sp.pending() == 0 {
+			return n, nil, sp.rerr
 		}
 		var chunk []byte
 		fromMem := len(sp.mem) > 0
 		if fromMem {
 			chunk = sp.mem[:min(len(sp.mem), spoolChunk)]
 		} else {
-			n := int(min(sp.wpos-sp.rpos, spoolChunk))
-			m, err := sp.file.ReadAt(buf[:n], sp.rpos)
-			if m < n {
+			k := int(min(sp.wpos-sp.rpos, spoolChunk))
+			m, err := sp.file.ReadAt(buf[:k], sp.rpos)
+			if m < k {
 				sp.fail(err)
-				sp.mu.Unlock()
-				return
+				return n, fmt.Errorf("read the spooled answer: %w", err), nil
 			}
-			chunk = buf[:n]
+			chunk = buf[:k]
 		}
 		sp.mu.Unlock()
 		k, err := sp.w.Write(chunk)
 		sp.mu.Lock()
-		sp.sent += int64(k)
+		n += int64(k)
+		sp.progress = time.Now()
 		sp.total.all.Add(-int64(k))
 		if fromMem {
 			sp.mem = sp.mem[k:]
@@ -195,54 +293,27 @@ func (sp *outSpool) drain() {
 				_ = sp.file.Truncate(0)
 			}
 		}
-		sp.cond.Broadcast()
+		sp.wake()
 		if err != nil {
 			sp.fail(err)
-			sp.mu.Unlock()
-			return
+			return n, err, nil
 		}
 		dirty = true
 	}
 }
 
-// fail records drain's error. sp.mu is held.
+// fail records drain's error: fill stops. sp.mu is held.
 func (sp *outSpool) fail(err error) {
 	if sp.err == nil {
 		sp.err = err
 	}
-	sp.cond.Broadcast()
+	sp.wake()
 }
 
-// end says the script's output ended, waits until the client has all of
-// it (or failed) and returns the bytes written and drain's error.
-func (sp *outSpool) end() (int64, error) {
-	sp.mu.Lock()
-	sp.ended = true
-	sp.cond.Broadcast()
-	sp.mu.Unlock()
-	<-sp.done
-	sp.close()
-	return sp.sent, sp.err
-}
-
-// abort stops drain: the request failed. A write the client holds up is
-// cut by the write deadline, set to now.
-func (sp *outSpool) abort() int64 {
-	sp.mu.Lock()
-	sp.stop = true
-	sp.cond.Broadcast()
-	sp.mu.Unlock()
-	select {
-	case <-sp.done:
-	default:
-		_ = sp.rc.SetWriteDeadline(time.Unix(1, 0))
-		<-sp.done
-	}
-	sp.close()
-	return sp.sent
-}
-
-func (sp *outSpool) close() {
+// finish waits for fill (the script's output has ended, or the script was
+// stopped) and gives back what the spool held.
+func (sp *outSpool) finish() {
+	<-sp.filled
 	sp.total.all.Add(-sp.pending())
 	sp.total.mem.Add(-int64(len(sp.mem)))
 	sp.rpos, sp.wpos = 0, 0
