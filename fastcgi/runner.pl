@@ -324,7 +324,9 @@
 # again. auto keeps them loaded with the compilation: their package
 # variables are restored, fingerprinted and compared as the script's; and
 # the file-scope lexicals their named subs capture (B: the OUTER pad
-# names) are fingerprinted after compiling (app_lexicals) and compared
+# names), those subs' `state` variables and the captures of the closures
+# the module keeps (in those lexicals, in its package variables) are
+# fingerprinted after compiling (app_lexicals) and compared
 # after each request: a change switches to perlrun ("switching to perlrun:
 # module My::Auth (lib/My/Auth.pm) keeps request data in $who"), which
 # deletes them and their %INC entries. A module that only reads what it
@@ -3214,43 +3216,76 @@ sub registry_fingerprints {
 
 # app_lexicals returns [why, ref, fingerprint] for each file-scope lexical
 # of an application's own module (APPLICATION MODULES) that a named sub of
-# the packages pkgs captures (`my $who; sub login { $who = shift }`): the
-# module's state that no symbol table shows, which a request may change
-# and registry_changed cannot see. A module that only reads them (a
-# configuration built as it loads) keeps their fingerprints.
+# the packages pkgs captures (`my $who; sub login { $who = shift }`), and
+# each `state` variable of such a sub: the module's state that no symbol
+# table shows, which a request may change and registry_changed cannot
+# see. So are those of the closures the module's code made that such a
+# lexical or a package variable of pkgs holds (a private method, `my
+# $next = do { my $n; sub { ++$n } }`; a dispatch table, `our %ACTIONS =
+# (show => sub { $shown{...}++ })`): their own lexicals are their
+# captures. A module that only reads them (a configuration built as it
+# loads) keeps their fingerprints.
 our @APP_LEX;
 sub app_lexicals {
     my ($pkgs) = @_;
-    my (@lex, %seen, %key);
+    my (@lex, %seen, %key, @todo, %done);
     for my $k (keys %INC) {
         $key{ $INC{$k} } = $k if app_key($k);
     }
     for my $pkg (sort @$pkgs) {
         my $h = stash($pkg) or next;
         for my $name (sort keys %$h) {
-            my $code = entry_code($h->{$name}) or next;
-            my $cv = B::svref_2object($code);
-            next unless $cv->isa('B::CV') && !$cv->XSUB && defined(my $k = $key{ $cv->FILE // '' });
-            my $pl = $cv->PADLIST;
-            next unless $pl && $pl->can('ARRAY');
-            my ($names, $vals) = $pl->ARRAY;
-            next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
-            my @n = $names->ARRAY;
-            my @v = $vals->ARRAY;
-            for my $i (1 .. $#n) {
-                my $pn = $n[$i];
-                next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
-                my $f = $pn->FLAGS;
-                next unless $f & B::PADNAMEt_OUTER() && !($f & B::PADNAMEt_OUR()) && $v[$i] && $v[$i]->can('object_2svref');
-                my $ref = $v[$i]->object_2svref;
-                next if $seen{ Scalar::Util::refaddr($ref) }++;
-                (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
-                push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in " . $pn->PVX, $ref];
+            next if $name =~ /::\z/;
+            my $g = $h->{$name};
+            if (my $code = entry_code($g)) {
+                push @todo, $code;
             }
+            next unless ref(\$g) eq 'GLOB';
+            for my $ref (*{$g}{SCALAR}, *{$g}{ARRAY}, *{$g}{HASH}) {
+                push @todo, code_refs($ref, 0) if defined $ref;
+            }
+        }
+    }
+    while (my $code = shift @todo) {
+        next if $done{ Scalar::Util::refaddr($code) }++;
+        my $cv = B::svref_2object($code);
+        next unless $cv->isa('B::CV') && !$cv->XSUB && defined(my $k = $key{ $cv->FILE // '' });
+        my $pl = $cv->PADLIST;
+        next unless $pl && $pl->can('ARRAY');
+        my ($names, $vals) = $pl->ARRAY;
+        next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
+        my @n = $names->ARRAY;
+        my @v = $vals->ARRAY;
+        for my $i (1 .. $#n) {
+            my $pn = $n[$i];
+            next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+            my $f = $pn->FLAGS;
+            next if $f & B::PADNAMEt_OUR() || !($f & (B::PADNAMEt_OUTER() | B::PADNAMEt_STATE()));
+            next unless $v[$i] && $v[$i]->can('object_2svref');
+            my $ref = $v[$i]->object_2svref;
+            next if $seen{ Scalar::Util::refaddr($ref) }++;
+            push @todo, code_refs($ref, 0);
+            (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
+            push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in " . $pn->PVX, $ref];
         }
     }
     $_->[2] = lexical_fingerprint($_->[1]) for @lex;
     return @lex;
+}
+
+# code_refs returns the subs that the variable ref refers to, itself or
+# in the plain arrays and hashes it holds, two levels down (a dispatch
+# table of closures, an object's callbacks). Tied ones are not looked
+# into: reading them runs code.
+sub code_refs {
+    my ($ref, $depth) = @_;
+    my $t = Scalar::Util::reftype($ref) // return;
+    return $ref if $t eq 'CODE';
+    return if $depth > 2;
+    my @in = $t eq 'ARRAY' ? (tied(@$ref) ? () : @$ref)
+        : $t eq 'HASH' ? (tied(%$ref) ? () : values %$ref)
+        : ($t eq 'SCALAR' || $t eq 'REF') && !tied($$ref) ? ($$ref) : ();
+    return map { code_refs($_, $depth + 1) } grep { ref } @in;
 }
 
 sub lexical_fingerprint {
