@@ -325,7 +325,8 @@
 # variables are restored, fingerprinted and compared as the script's; and
 # the file-scope lexicals their named subs capture (B: the OUTER pad
 # names), those subs' `state` variables and the captures of the closures
-# the module keeps (in those lexicals, in its package variables) are
+# the module keeps (in those lexicals, in its package variables), and the
+# lines read from its __DATA__ section, are
 # fingerprinted after compiling (app_lexicals) and compared
 # after each request: a change switches to perlrun ("switching to perlrun:
 # module My::Auth (lib/My/Auth.pm) keeps request data in $who"), which
@@ -3234,6 +3235,14 @@ sub app_lexicals {
     }
     for my $pkg (sort @$pkgs) {
         my $h = stash($pkg) or next;
+        # Its __DATA__ section, which perl opens as it loads the file:
+        # a request that reads it leaves the next one less, or nothing.
+        my $data = $h->{DATA};
+        if (defined $data && ref(\$data) eq 'GLOB' && io_open(*{$data}{IO})
+            && defined(my $k = $key{ (B::svref_2object(\$data)->FILE // '') })) {
+            (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
+            push @lex, ['module ' . key_package($k) . " ($rel) read its __DATA__", \*{$data}];
+        }
         for my $name (sort keys %$h) {
             next if $name =~ /::\z/;
             my $g = $h->{$name};
@@ -3292,6 +3301,14 @@ sub lexical_fingerprint {
     my ($ref) = @_;
     my $budget = 100_000;
     my $type = Scalar::Util::reftype($ref);
+    # (A module's DATA: its handle, open or not, and the lines read from
+    # it, which every readline counts. Not tell: it would make DATA the
+    # last-read handle, and $. defined, for the script.)
+    if ($type eq 'GLOB') {
+        my $io = *{$ref}{IO} or return 'none';
+        my $b = B::svref_2object($io);
+        return join ' ', Scalar::Util::refaddr($io), $b->LINES, $b->IoTYPE;
+    }
     return eval { fingerprint($type eq 'ARRAY' || $type eq 'HASH' ? $ref : $$ref, {}, \$budget) } // 'too large';
 }
 

@@ -629,6 +629,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_conf.pl", query: "n=%d"},
 	{script: "app_module_state.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_closure.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_data.pl", notRegistry: true},
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
