@@ -3390,17 +3390,7 @@ sub main0_slots {
 # every request, in every level, those are emptied (main0_clear). One a
 # compilation filled (a BEGIN block's) is its own, and left alone.
 sub main0_startup {
-    for my $k (keys %MAIN0) {
-        my $g = $main::{$k};
-        next unless defined $g && ref(\$g) eq 'GLOB';
-        # (Its scalar through B: asking the glob would make one.)
-        my $sv = B::svref_2object(\$g)->SV;
-        $MAIN0_HAD{$$sv} = 1 unless ref $sv eq 'B::SPECIAL';
-        for my $slot (qw(ARRAY HASH)) {
-            my $ref = *{$g}{$slot} or next;
-            $MAIN0_HAD{ Scalar::Util::refaddr($ref) } = 1;
-        }
-    }
+    %MAIN0_HAD = %{ main0_slots() };
     return unless defined $CODE_SRC;
     @MAIN0_NAMED = grep { /^\w+\z/ && $CODE_SRC =~ /(?:[\$\@%]|\$#)\s*\{?\s*(?:main)?(?:::|')?\Q$_\E\b/ } sort keys %MAIN0;
 }

@@ -2035,17 +2035,8 @@ func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
 			t.Parallel()
 			s := newCGISite(t, func(c *Config) { c.Mode = mode; c.MaxProcs = 1; c.Workers = 1; c.Queue = 8 })
 			mustWriteFile(t, filepath.Join(s.dir, "big.pl"), big, 0o755)
-			d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-				return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-			}}
-			conn, err := d.Dial("tcp", s.addr())
-			if err != nil {
-				t.Fatal(err)
-			}
+			conn := dialSmallWindow(t, s.addr(), "/cgi-bin/big.pl")
 			defer conn.Close()
-			if _, err := io.WriteString(conn, "GET /cgi-bin/big.pl HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
 			br := bufio.NewReaderSize(conn, 1024)
 			if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, " 200 ") {
 				t.Fatalf("status line %q, %v", line, err)
@@ -2092,16 +2083,7 @@ func TestAnswer_StalledClientThatLeaves(t *testing.T) {
 	t.Parallel()
 	s := newCGISite(t, func(c *Config) { c.MaxProcs = 1; c.Queue = 8 })
 	mustWriteFile(t, filepath.Join(s.dir, "big.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nhead -c 25165824 /dev/zero\n", 0o755)
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	conn, err := d.Dial("tcp", s.addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.WriteString(conn, "GET /cgi-bin/big.sh HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
+	conn := dialSmallWindow(t, s.addr(), "/cgi-bin/big.sh")
 	if _, err := bufio.NewReaderSize(conn, 1024).ReadString('\n'); err != nil {
 		t.Fatal(err)
 	}
@@ -2141,17 +2123,8 @@ func TestAnswer_SpooledAnswerOfALingeringScript(t *testing.T) {
 	mark := filepath.Join(t.TempDir(), "done")
 	const size = 8 << 20
 	mustWriteFile(t, filepath.Join(s.dir, "linger.pl"), fmt.Sprintf("#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\nprint 'x' x 1024 for 1 .. %d;\nclose STDOUT;\nsleep 3;\nopen my $f, '>', '%s'; close $f;\n", size/1024, mark), 0o755)
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	conn, err := d.Dial("tcp", s.addr())
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := dialSmallWindow(t, s.addr(), "/cgi-bin/linger.pl")
 	defer conn.Close()
-	if _, err := io.WriteString(conn, "GET /cgi-bin/linger.pl HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
 	br := bufio.NewReaderSize(conn, 1024)
 	if _, err := br.ReadString('\n'); err != nil {
 		t.Fatal(err)
@@ -2176,4 +2149,22 @@ func TestAnswer_SpooledAnswerOfALingeringScript(t *testing.T) {
 	if !waitFor(5*time.Second, func() bool { return fileExists(mark) }) {
 		t.Errorf("the script's work after its answer did not run to its end")
 	}
+}
+
+// dialSmallWindow connects to addr with a 4 KiB receive buffer (a client
+// that takes a large answer slowly, as over a real network) and sends a
+// GET of path.
+func dialSmallWindow(t *testing.T, addr, path string) net.Conn {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

@@ -1120,7 +1120,6 @@ func (w *response) Write(p []byte) (int, error) {
 // Flush sends the header and what the handler wrote so far.
 func (w *response) Flush() { _ = w.FlushError() }
 
-
 // FlushError is Flush that reports a failed write (http.ResponseController).
 func (w *response) FlushError() error {
 	if w.hijacked {

@@ -54,10 +54,17 @@ func Start(cmd *exec.Cmd) (*exec.Cmd, error) {
 // it signalled. The caller must hold the leader unreaped (running or a
 // zombie): while it does, sid cannot name another session.
 func Kill(sid int) int {
+	return killFound(func() []int { return members(sid) })
+}
+
+// killFound sends SIGKILL to the processes find lists, and looks again
+// while it finds some (they may fork meanwhile), five times at most. It
+// returns how many it signalled.
+func killFound(find func() []int) int {
 	n := 0
 	for pass := 0; pass < 5; pass++ {
 		found := 0
-		for _, pid := range members(sid) {
+		for _, pid := range find() {
 			if syscall.Kill(pid, syscall.SIGKILL) == nil {
 				found++
 			}
@@ -73,31 +80,46 @@ func Kill(sid int) int {
 // members lists the pids of session sid outside group sid that are not
 // zombies.
 func members(sid int) []int {
-	d, err := os.Open("/proc")
-	if err != nil {
-		return nil
-	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
 	var out []int
 	buf := make([]byte, 512)
-	for _, name := range names {
-		pid, err := strconv.Atoi(name)
-		if err != nil || pid == sid {
-			continue
+	eachProc(func(pid int, dir string) {
+		if pid == sid {
+			return
 		}
-		f, err := os.Open("/proc/" + name + "/stat")
-		if err != nil {
-			continue
-		}
-		k, _ := f.Read(buf)
-		f.Close()
-		state, pgrp, s, ok := parseStat(buf[:k])
+		state, pgrp, s, ok := procStat(dir, buf)
 		if ok && s == sid && pgrp != sid && state != 'Z' && state != 'X' {
 			out = append(out, pid)
 		}
-	}
+	})
 	return out
+}
+
+// eachProc calls fn with the pid and /proc directory ("/proc/PID/") of
+// every process.
+func eachProc(fn func(pid int, dir string)) {
+	d, err := os.Open("/proc")
+	if err != nil {
+		return
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	for _, name := range names {
+		if pid, err := strconv.Atoi(name); err == nil {
+			fn(pid, "/proc/"+name+"/")
+		}
+	}
+}
+
+// procStat reads the state, group and session of the process of /proc
+// directory dir, with buf for its stat line.
+func procStat(dir string, buf []byte) (state byte, pgrp, sid int, ok bool) {
+	f, err := os.Open(dir + "stat")
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	k, _ := f.Read(buf)
+	f.Close()
+	return parseStat(buf[:k])
 }
 
 // parseStat reads the state, process group and session of a
@@ -143,67 +165,40 @@ func Listening(path string) bool {
 // every worker's end.
 func KillHolders(ino uint64, sid int) int {
 	link := "socket:[" + strconv.FormatUint(ino, 10) + "]"
-	n := 0
-	for pass := 0; pass < 5; pass++ {
-		found := 0
-		for _, pid := range holders(link, sid) {
-			if syscall.Kill(pid, syscall.SIGKILL) == nil {
-				found++
-			}
-		}
-		if found == 0 {
-			break
-		}
-		n += found
-	}
-	return n
+	return killFound(func() []int { return holders(link, sid) })
 }
 
 // holders lists the pids outside session sid, not zombies and not this
 // process, that have link among their descriptors.
 func holders(link string, sid int) []int {
-	d, err := os.Open("/proc")
-	if err != nil {
-		return nil
-	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
 	self := os.Getpid()
 	var out []int
 	buf := make([]byte, 512)
-	for _, name := range names {
-		pid, err := strconv.Atoi(name)
-		if err != nil || pid == self {
-			continue
+	eachProc(func(pid int, dir string) {
+		if pid == self {
+			return
 		}
-		fdDir := "/proc/" + name + "/fd/"
-		f, err := os.Open(fdDir)
+		f, err := os.Open(dir + "fd/")
 		if err != nil {
-			continue // gone, or another user's
+			return // gone, or another user's
 		}
 		fds, _ := f.Readdirnames(-1)
 		f.Close()
 		held := false
 		for _, fd := range fds {
-			if l, err := os.Readlink(fdDir + fd); err == nil && l == link {
+			if l, err := os.Readlink(dir + "fd/" + fd); err == nil && l == link {
 				held = true
 				break
 			}
 		}
 		if !held {
-			continue
+			return
 		}
-		sf, err := os.Open("/proc/" + name + "/stat")
-		if err != nil {
-			continue
-		}
-		k, _ := sf.Read(buf)
-		sf.Close()
-		state, _, s, ok := parseStat(buf[:k])
+		state, _, s, ok := procStat(dir, buf)
 		if ok && s != sid && state != 'Z' && state != 'X' {
 			out = append(out, pid)
 		}
-	}
+	})
 	return out
 }
 
