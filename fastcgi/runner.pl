@@ -335,6 +335,12 @@
 # registry leaves them loaded, as every module (mod_perl). Cost: none for
 # scripts without such modules (one array test per auto request); the
 # answer for each file in %INC is kept (app_file).
+# What such a module's source names counts as named by the script's
+# source (app_scan reads each once, after the compilation that loaded
+# it): the packages (its CGI.pm import_names('Q') and the $Q::name it
+# reads: Q is the script's) and the other modules' globals, which are
+# watched (its `$CGI::POST_MAX = ...`, WATCHED GLOBALS). Cost: a key
+# count of %INC per compilation.
 #
 # WATCHED GLOBALS. Module configuration globals that scripts commonly set
 # ($Data::Dumper::Indent, Sortkeys, Terse, Useqq..., $Carp::Verbose,
@@ -2194,6 +2200,54 @@ our %APP_FAILED;
 sub app_key {
     my ($k) = @_;
     return is_module_key($k) && !$APP_FAILED{$k} && app_file($INC{$k});
+}
+
+# app_scan reads the source of each application module (APPLICATION
+# MODULES) loaded since it last looked, once per file, as the script's
+# own source is read before compiling (named_globals), and adds what it
+# names to the script's: the packages (a module's CGI.pm import_names('Q')
+# and the $Q::name it reads: Q is the script's, wiped by perlrun, its
+# variables restored or checked by auto) and the other modules' globals
+# (its `$CGI::POST_MAX = ...`: watched). A new CGI process loads the
+# module afresh, so neither may outlive the request. Not the globals of
+# the packages an application module declares, nor of one's own package:
+# those are the script's already. Called after a compilation whose %INC
+# differs in size from the last one looked at; the watched globals are
+# saved right after, so that a module's global is first seen as that
+# compilation left it (one its loading sets keeps that value, as one the
+# script names that a BEGIN sets, see WATCHED GLOBALS).
+our ($APP_SCAN_INC, %APP_SCANNED, %APP_DECLARED) = (-1);
+sub app_scan {
+    $APP_SCAN_INC = scalar keys %INC;
+    my @watch;
+    for my $k (sort keys %INC) {
+        next unless app_key($k) && !$APP_SCANNED{ $INC{$k} }++;
+        open(my $fh, '<:raw', $INC{$k}) or next;
+        my $n = read($fh, my $src, 4 << 20);
+        close $fh;
+        next unless $n;
+        $src =~ s/^__(?:END|DATA)__\b.*//ms;
+        my ($named, $declared, $watch) = named_globals(code_only($src));
+        $NAMED{$_} = 1 for keys %$named;
+        $APP_DECLARED{$_} = 1 for keys %$declared;
+        push @watch, @$watch;
+    }
+    return unless @watch;
+    my %have = map { my $p = $_->[0]; map { ("$_->[0]${p}::$_->[1]" => 1) } @{ $_->[1] } } @WATCH;
+    my $added;
+    for my $v (@watch) {
+        my ($sigil, $full) = @$v;
+        my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
+        next if $have{"$sigil$full"}++ || keys %have > 400 || $DECLARED_PKG{$pkg} || $APP_DECLARED{$pkg};
+        (my $file = "$pkg.pm") =~ s{::}{/}g;
+        next if app_key($file);
+        my ($w) = grep { $_->[0] eq $pkg } @WATCH;
+        push @WATCH, $w = [$pkg, [], 0] unless $w;
+        push @{ $w->[1] }, [$sigil, $name, 1];
+        $w->[2]++;
+        $added = 1;
+    }
+    @WATCH = sort { $a->[0] cmp $b->[0] } @WATCH if $added;
 }
 
 # real_path returns the path of the file or directory f with its symbolic
@@ -5441,6 +5495,9 @@ sub compile_script {
     # (A handler the script set as it compiled, before its code ended.)
     my $own_die = ref $SIG{__DIE__} eq 'CODE' && $SIG{__DIE__} != \&compile_die ? $SIG{__DIE__} : undef;
     undef $guard;
+    # (Before the packages the compilation made are judged, and the watched
+    # globals saved: a scan of the application modules it loaded.)
+    app_scan() if @APP_ROOTS && $APP_SCAN_INC != keys %INC;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err) if ref $err;
     my $same = $DIED && !ref $DIED->[1] && $DIED->[1] eq $err;
