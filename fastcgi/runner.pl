@@ -304,6 +304,9 @@
 # do FILE: a Perl 4 library's package, whose entry points are `sub
 # main'name`, has no sub; lib_made); otherwise (a module's file is in %INC,
 # or its subs come from a module file) it belongs to a module and stays.
+# Not an application module's (APPLICATION MODULES): a package of
+# variables alone that one declares or made names in, or that lies inside
+# its package, is the script's.
 # (An %INC entry naming the script itself, the inline-module idiom
 # `$INC{'My/Store.pm'} = __FILE__`, makes no module: the package is the
 # script's.)
@@ -2354,12 +2357,22 @@ sub script_owned {
     # No subs: a package a loaded module declares (Foo.pm's `package
     # Foo::Codes; our %CODES = (...)`) is the module's, though the
     # script's source names it and made it as it compiled, before the
-    # module was required.
-    return 0 if !$DECLARED_PKG{$pkg} && defined declaring_module($pkg);
+    # module was required; not when that module is the application's
+    # own (APPLICATION MODULES): the script's, as its subs' package is.
+    my $dm = $DECLARED_PKG{$pkg} ? undef : declaring_module($pkg);
+    return 0 if defined $dm && !app_key($dm);
     # Else the script's if its source names it, or a library of its
     # made names in it, and it holds no package that is not (CGI holds
-    # CGI::Carp).
-    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || ($lib // lib_made($h));
+    # CGI::Carp). The application's own modules are the script's code
+    # here too: a package one declares (`package AppLog; our @lines` in
+    # its file, app_scan), or one inside an application module's package
+    # (My::Reg::Store in My/Reg.pm, the classes it makes at run time,
+    # `@{"${me}::Gen::${name}::ISA"}`, and the package that holds them):
+    # perlrun wipes them with the module's own package, whose file the
+    # next compilation then loads afresh (drop_libs), as its file-scoped
+    # `my` that remembers them.
+    return 0 unless $NAMED{$pkg} || $DECLARED_PKG{$pkg} || $APP_DECLARED{$pkg} || app_inside($pkg)
+        || ($lib // lib_made($h));
     for my $k (keys %$h) {
         next unless $k =~ /^(.+)::\z/;
         return 0 unless script_owned("${pkg}::$1", $modfiles);
@@ -2367,10 +2380,23 @@ sub script_owned {
     return 1;
 }
 
+# app_inside tells whether package pkg lies inside the package of an
+# application's own module (My::Reg::Store inside My/Reg.pm's My::Reg).
+sub app_inside {
+    my ($p) = @_;
+    while ($p =~ s/::\w+\z//) {
+        (my $key = "$p.pm") =~ s{::}{/}g;
+        return 1 if exists $INC{$key} && app_key($key);
+    }
+    return 0;
+}
+
 # lib_made tells whether a name in the symbol table h was made by a library
 # the script loaded: a file %INC lists under a name that is no
 # Module/Name.pm (require "lib.pl", do FILE), which perlrun loads again for
-# every request (drop_libs). Perl keeps the file whose code made a glob
+# every request (drop_libs), or an application's own module (a package of
+# variables its file declares under another name: `package AppLog; our
+# @lines`). Perl keeps the file whose code made a glob
 # (GvFILE). A Perl 4 library's package has no sub of its own: `package
 # hitlib; sub main'hit { $hits++ }` puts the sub in main, and only its
 # variables and handles (a lock's) are in hitlib. (Not a string eval's
@@ -2380,7 +2406,7 @@ sub lib_made {
     my %lib;
     for my $k (keys %INC) {
         my $v = $INC{$k};
-        $lib{$v} = 1 if defined $v && !ref $v && !is_module_key($k);
+        $lib{$v} = 1 if defined $v && !ref $v && (!is_module_key($k) || app_key($k));
     }
     return 0 unless %lib;
     for my $k (keys %$h) {

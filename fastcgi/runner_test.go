@@ -632,6 +632,8 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_data.pl", notRegistry: true},
 	{script: "app_module_import_names.pl", query: "f%d=x", notRegistry: true, requests: 4},
 	{script: "app_module_sets_global.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_pkgs.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_kept.pl", requests: 4},
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
