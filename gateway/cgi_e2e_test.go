@@ -2090,7 +2090,7 @@ func TestAnswer_StalledClientThatLeaves(t *testing.T) {
 	spooled := func() bool {
 		ents, _ := os.ReadDir("/proc/self/fd")
 		for _, e := range ents {
-			if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); strings.Contains(l, "answer-") {
+			if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); strings.HasPrefix(l, filepath.Join(s.g.tmpDir, "answer-")) { // (this gateway's: tests run in parallel)
 				return true
 			}
 		}
@@ -2167,4 +2167,39 @@ func dialSmallWindow(t *testing.T, addr, path string) net.Conn {
 		t.Fatal(err)
 	}
 	return conn
+}
+
+// TestAnswer_StalledClientOfALingeringScript: a script that closes its
+// output and works on a moment, whose client stops reading: its slot is
+// free when the script ends, not when its client reads (the spool waited
+// for the client before it waited for the script).
+func TestAnswer_StalledClientOfALingeringScript(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxProcs = 1; c.Queue = 8 })
+	const size = 8 << 20
+	mustWriteFile(t, filepath.Join(s.dir, "linger.pl"), fmt.Sprintf("#!/usr/bin/perl\n$| = 1;\nprint \"Content-Type: text/plain\\r\\n\\r\\n\";\nprint 'x' x 1024 for 1 .. %d;\nclose STDOUT;\nsleep 1;\n", size/1024), 0o755)
+	conn := dialSmallWindow(t, s.addr(), "/cgi-bin/linger.pl")
+	defer conn.Close()
+	br := bufio.NewReaderSize(conn, 1024)
+	if _, err := br.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	c := &http.Client{Timeout: 6 * time.Second}
+	resp, err := c.Get(s.url("hello.sh"))
+	if err != nil {
+		t.Fatalf("a request while a client stalls on a lingering script: %v (after %v)", err, time.Since(start))
+	}
+	resp.Body.Close()
+	if d := time.Since(start); resp.StatusCode != 200 || d > 4*time.Second {
+		t.Errorf("a request while a client stalls: %d after %v; want 200 once the script ended (about 1 s)", resp.StatusCode, d)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	rest, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader("HTTP/1.1 200 OK\r\n"), br)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := io.Copy(io.Discard, rest.Body); err != nil || n != size {
+		t.Errorf("stalled client's answer: %d bytes, %v; want %d", n, err, size)
+	}
 }

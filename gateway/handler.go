@@ -499,13 +499,17 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	} else {
 		var sp *outSpool
-		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g, ctx, ex)
+		x.bytes, sp, werr, rerr = stream(w, rc, br, ex.ready, g, ex)
 		if sp != nil {
 			// The spool's fill still reads the script's output when the
 			// answer failed: the script is stopped first (finish is
-			// idempotent), then fill is waited for.
+			// idempotent), then fill is waited for. Else the client has
+			// the whole answer, completed now: fill's end may wait for
+			// a script that closed its output and works on.
 			if werr != nil || rerr != nil {
 				_ = ex.finish(true)
+			} else if werr = finishAnswer(w, rc, x); werr == nil {
+				completed = true
 			}
 			sp.finish()
 		}
@@ -527,10 +531,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			if e.ready() {
 				e.finish(false)
 			}
-			completed = finishAnswer(w, rc, x) == nil
+			if !completed { // (a spooled answer is)
+				completed = finishAnswer(w, rc, x) == nil
+			}
 		}
 	case lingerer:
-		if !abort && ctx.Err() == nil && e.lingers(exitGrace) {
+		if !abort && !completed && ctx.Err() == nil && e.lingers(exitGrace) {
 			// Still running a moment after its output ended: what it
 			// wrote goes out now (stream held it back, the end of the
 			// output being at hand), not after the longer look below.
@@ -774,7 +780,7 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // (outputEnded); stream writes the rest from the spool, and returns it
 // (nil if none was started; g nil: none is). The caller stops the script if the answer failed,
 // then calls its finish.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, g *Gateway, ctx context.Context, ex execution) (n int64, _ *outSpool, werr, rerr error) {
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, g *Gateway, ex execution) (n int64, _ *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -789,7 +795,7 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			if g != nil && n >= spoolAfter && err == nil {
 				if sp == nil {
 					sp = newOutSpool(w, rc, g.tmpDir, &g.answers)
-					sc = &spoolConfig{ctx: ctx, ex: ex}
+					sc = &spoolConfig{ex: ex}
 				}
 				watch = sp.watch(br, sc.outputEnded)
 			}
@@ -798,21 +804,23 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			if watch != nil && !watch.Stop() {
 				// The write waited: the output is read on meanwhile
 				// (br is fill's now), the rest goes from the spool.
-				<-sp.started
-				if err != nil {
-					sp.mu.Lock()
-					sp.fail(err)
-					sp.mu.Unlock()
-					return n, sp, err, nil
-				}
-				k, werr, rerr := sp.drain()
+				k, werr, rerr := sp.takeOver(err)
 				return n + k, sp, werr, rerr
 			}
 			if err != nil {
 				return n, nil, err, nil
 			}
 			if br.Buffered() == 0 && (pending == nil || !pending()) {
-				if err := rc.Flush(); err != nil {
+				// The flush may wait for the client as a write does.
+				if sp != nil {
+					watch = sp.watch(br, sc.outputEnded)
+				}
+				err := rc.Flush()
+				if watch != nil && !watch.Stop() {
+					k, werr, rerr := sp.takeOver(err)
+					return n + k, sp, werr, rerr
+				}
+				if err != nil {
 					return n, nil, err, nil
 				}
 			}
@@ -828,28 +836,17 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 
 // spoolConfig is what an outSpool's fill needs to free the script.
 type spoolConfig struct {
-	ctx context.Context // the script's
-	ex  execution
+	ex execution
 }
 
 // outputEnded frees the process or worker at the end of the output of a
-// script whose slow client is served from a spool (from its fill): what
-// the client has not taken is set aside. Not when the script closed its
-// output and goes on working (the "send the page, then clean up" idiom):
-// serve waits for it, as without a spool.
-func (sc *spoolConfig) outputEnded() {
-	switch e := sc.ex.(type) {
-	case *fcgiExec:
-		if !e.ready() {
-			return
-		}
-	case lingerer:
-		if sc.ctx.Err() != nil || e.lingers(exitGrace) {
-			return
-		}
-	}
-	_ = sc.ex.finish(false)
-}
+// script whose slow client is served from a spool (from its fill, after
+// fill is done with the spool): what the client has not taken is set
+// aside. A script that closed its output and goes on working (the "send
+// the page, then clean up" idiom) is waited for here, within its timeout,
+// not after its slow client: serve completes the answer as without a
+// spool, and its own finish waits for this one.
+func (sc *spoolConfig) outputEnded() { _ = sc.ex.finish(false) }
 
 // carryFields keeps the fields of a script's answer that Apache puts in
 // r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client

@@ -90,6 +90,19 @@ func (sp *outSpool) watch(r io.Reader, onEnd func()) *time.Timer {
 	return time.AfterFunc(spoolStall, func() { sp.start(r, onEnd) })
 }
 
+// takeOver is stream's way on once the spool started: the write (or
+// flush) that waited ended with err; the rest goes from the spool.
+func (sp *outSpool) takeOver(err error) (n int64, werr, rerr error) {
+	<-sp.started
+	if err != nil {
+		sp.mu.Lock()
+		sp.fail(err)
+		sp.mu.Unlock()
+		return 0, err, nil
+	}
+	return sp.drain()
+}
+
 // start reads r on into the spool, from a goroutine of its own.
 func (sp *outSpool) start(r io.Reader, onEnd func()) {
 	go sp.fill(r, onEnd)
@@ -99,15 +112,13 @@ func (sp *outSpool) start(r io.Reader, onEnd func()) {
 // fill reads r into the spool until its end (then onEnd), an error, or
 // drain's failure.
 func (sp *outSpool) fill(r io.Reader, onEnd func()) {
-	defer close(sp.filled)
 	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
 	buf := *bp
 	for {
 		m, err := r.Read(buf)
 		if m > 0 {
 			if sp.put(buf[:m]) != nil {
-				return
+				break
 			}
 		}
 		if err != nil {
@@ -121,9 +132,11 @@ func (sp *outSpool) fill(r io.Reader, onEnd func()) {
 			if err == io.EOF && onEnd != nil {
 				onEnd()
 			}
-			return
+			break
 		}
 	}
+	bufPool.Put(bp)
+	close(sp.filled)
 }
 
 // pending is how many bytes wait to be written. sp.mu is held.
