@@ -561,13 +561,6 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 	}
 	ferr := ex.finish(abort)
-	g.endAnswer(ctx, x, ex, werr, rerr, completed, ferr)
-}
-
-// endAnswer records how a streamed answer ended: the client's write
-// error, the script's read error, whether the client has it whole, and
-// the script's exit.
-func (g *Gateway) endAnswer(ctx context.Context, x *exchange, ex execution, werr, rerr error, completed bool, ferr error) {
 	switch {
 	case werr != nil && ctx.Err() != nil:
 		// The timeout set the write deadline that failed the write.
@@ -773,31 +766,27 @@ func completeAnswer(w http.ResponseWriter, rc *http.ResponseController) error {
 // (An answer with no body, HEAD, 204 or 304, never comes here: serve
 // completes it with its header.)
 //
-// Past spoolAfter bytes, a write to the client that waits spoolStall (a
-// client that reads slowly or not at all) starts an outSpool: the
-// script's output is read on into it from then on, by a goroutine of its
-// own, which frees ex's process or worker at the output's end
-// (outputEnded); stream writes the rest from the spool, and returns it
-// (nil if none was started; g nil: none is). The caller stops the script if the answer failed,
-// then calls its finish.
+// Past spoolAfter bytes, a write (or flush) to the client that waits
+// spoolStall (a client that reads slowly or not at all) starts an
+// outSpool: the script's output is read on into it from then on, by a
+// goroutine of its own, which frees ex's process or worker at the
+// output's end; stream writes the rest from the spool, and returns it
+// (nil if none was started; g nil: none is). The caller stops the script
+// if the answer failed, then calls its finish.
 func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, pending func() bool, g *Gateway, ex execution) (n int64, _ *outSpool, werr, rerr error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
-	var (
-		sp *outSpool // made once, started by the write that waits
-		sc *spoolConfig
-	)
+	var sp *outSpool // made once, started by the write that waits
 	for {
 		m, err := br.Read(buf)
 		if m > 0 {
 			var watch *time.Timer
 			if g != nil && n >= spoolAfter && err == nil {
 				if sp == nil {
-					sp = newOutSpool(w, rc, g.tmpDir, &g.answers)
-					sc = &spoolConfig{ex: ex}
+					sp = newOutSpool(w, rc, g.tmpDir, &g.answers, ex)
 				}
-				watch = sp.watch(br, sc.outputEnded)
+				watch = sp.watch(br)
 			}
 			k, err := w.Write(buf[:m])
 			n += int64(k)
@@ -813,7 +802,7 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			if br.Buffered() == 0 && (pending == nil || !pending()) {
 				// The flush may wait for the client as a write does.
 				if sp != nil {
-					watch = sp.watch(br, sc.outputEnded)
+					watch = sp.watch(br)
 				}
 				err := rc.Flush()
 				if watch != nil && !watch.Stop() {
@@ -833,20 +822,6 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 		}
 	}
 }
-
-// spoolConfig is what an outSpool's fill needs to free the script.
-type spoolConfig struct {
-	ex execution
-}
-
-// outputEnded frees the process or worker at the end of the output of a
-// script whose slow client is served from a spool (from its fill, after
-// fill is done with the spool): what the client has not taken is set
-// aside. A script that closed its output and goes on working (the "send
-// the page, then clean up" idiom) is waited for here, within its timeout,
-// not after its slow client: serve completes the answer as without a
-// spool, and its own finish waits for this one.
-func (sc *spoolConfig) outputEnded() { _ = sc.ex.finish(false) }
 
 // carryFields keeps the fields of a script's answer that Apache puts in
 // r->err_headers_out (cgi.Response.CarriedHeader) for the answer the client

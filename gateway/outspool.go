@@ -49,13 +49,14 @@ type answerSpools struct{ all, mem atomic.Int64 }
 // FastCGI worker, until --timeout, and a few such clients held every
 // process slot (C11). stream starts one when a write to the client has
 // waited spoolStall; a client that keeps up costs nothing. At the end of
-// the output fill calls onEnd, which frees the process or worker. nginx
-// and lighttpd buffer an answer so; Apache holds the process.
+// the output fill frees the process or worker (ex's finish). nginx and
+// lighttpd buffer an answer so; Apache holds the process.
 type outSpool struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController
 	dir   string
 	total *answerSpools
+	ex    execution // what makes the output, freed at its end
 
 	mu    sync.Mutex
 	cond  *sync.Cond
@@ -66,7 +67,9 @@ type outSpool struct {
 	ended bool  // the script's output ended (at EOF, or rerr)
 	rerr  error // fill's read error
 	err   error // drain's write error: fill stops
-	// progress is when drain last wrote to the client (or began).
+	// progress is when drain last wrote to the client, or when the spool
+	// was made (at the first watched write: a client stalled since then
+	// has its rest go to the file once the memory is full).
 	progress time.Time
 	waiters  int // goroutines in wait: a change wakes them, or no one
 
@@ -74,20 +77,20 @@ type outSpool struct {
 	filled  chan struct{} // closed when fill returns
 }
 
-func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *answerSpools) *outSpool {
-	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, progress: time.Now(),
+func newOutSpool(w http.ResponseWriter, rc *http.ResponseController, dir string, total *answerSpools, ex execution) *outSpool {
+	sp := &outSpool{w: w, rc: rc, dir: dir, total: total, ex: ex, progress: time.Now(),
 		started: make(chan struct{}), filled: make(chan struct{})}
 	sp.cond = sync.NewCond(&sp.mu)
 	return sp
 }
 
-// watch returns a timer that starts the spool (reading r on, onEnd at its
-// end) when a write to the client has waited spoolStall: the caller stops
-// it when the write is done, and the spool has started when it was too
-// late. (A method of the spool: a closure in stream made its variables
-// escape, two allocations for every answer.)
-func (sp *outSpool) watch(r io.Reader, onEnd func()) *time.Timer {
-	return time.AfterFunc(spoolStall, func() { sp.start(r, onEnd) })
+// watch returns a timer that starts the spool (reading r on) when a write
+// to the client has waited spoolStall: the caller stops it when the write
+// is done, and the spool has started when it was too late. (A method of
+// the spool: a closure in stream made its variables escape, two
+// allocations for every answer.)
+func (sp *outSpool) watch(r io.Reader) *time.Timer {
+	return time.AfterFunc(spoolStall, func() { sp.start(r) })
 }
 
 // takeOver is stream's way on once the spool started: the write (or
@@ -104,14 +107,18 @@ func (sp *outSpool) takeOver(err error) (n int64, werr, rerr error) {
 }
 
 // start reads r on into the spool, from a goroutine of its own.
-func (sp *outSpool) start(r io.Reader, onEnd func()) {
-	go sp.fill(r, onEnd)
+func (sp *outSpool) start(r io.Reader) {
+	go sp.fill(r)
 	close(sp.started)
 }
 
-// fill reads r into the spool until its end (then onEnd), an error, or
-// drain's failure.
-func (sp *outSpool) fill(r io.Reader, onEnd func()) {
+// fill reads r into the spool until its end, an error, or drain's
+// failure. At the end it frees the process or worker: what the client
+// has not taken is set aside. A script that closed its output and goes
+// on working (the "send the page, then clean up" idiom) is waited for
+// here, within its timeout, not after its slow client: serve completes
+// the answer as without a spool, and its own finish waits for this one.
+func (sp *outSpool) fill(r io.Reader) {
 	bp := bufPool.Get().(*[]byte)
 	buf := *bp
 	for {
@@ -129,8 +136,8 @@ func (sp *outSpool) fill(r io.Reader, onEnd func()) {
 			}
 			sp.wake()
 			sp.mu.Unlock()
-			if err == io.EOF && onEnd != nil {
-				onEnd()
+			if err == io.EOF {
+				_ = sp.ex.finish(false)
 			}
 			break
 		}
@@ -251,7 +258,7 @@ func (sp *outSpool) putWhenEmpty(p []byte) error {
 // told). It returns the bytes written. fill may still run when drain
 // returns: the caller waits for it (finish) after stopping the script.
 func (sp *outSpool) drain() (n int64, werr, rerr error) {
-	buf := make([]byte, spoolChunk)
+	var buf []byte // for the file's part, made when there is one
 	dirty := false
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
@@ -279,6 +286,9 @@ func (sp *outSpool) drain() (n int64, werr, rerr error) {
 		if fromMem {
 			chunk = sp.mem[:min(len(sp.mem), spoolChunk)]
 		} else {
+			if buf == nil {
+				buf = make([]byte, spoolChunk)
+			}
 			k := int(min(sp.wpos-sp.rpos, spoolChunk))
 			m, err := sp.file.ReadAt(buf[:k], sp.rpos)
 			if m < k {
