@@ -99,25 +99,26 @@ func phpOptionsEnv(args []string, dir, scanDir string) (env []string, ok bool, e
 			break
 		}
 		var val string
+		define := true // -d; else -c
 		switch {
 		case a == "-d" || a == "--define" || a == "-c" || a == "--php-ini":
 			if i+1 >= len(args) {
 				return nil, false, nil
 			}
 			i++
-			val = args[i]
+			val, define = args[i], a == "-d" || a == "--define"
 		case strings.HasPrefix(a, "-d"):
 			val = a[2:]
 		case strings.HasPrefix(a, "--define="):
 			val = a[len("--define="):]
 		case strings.HasPrefix(a, "-c"):
-			val = a[2:]
+			val, define = a[2:], false
 		case strings.HasPrefix(a, "--php-ini="):
-			val = a[len("--php-ini="):]
+			val, define = a[len("--php-ini="):], false
 		default:
 			return nil, false, nil
 		}
-		if strings.HasPrefix(a, "-c") || strings.HasPrefix(a, "--php-ini") {
+		if !define {
 			phprc = val
 			continue
 		}
