@@ -630,14 +630,11 @@ func (st *status) listed(name string) bool {
 // runScript measures one script in both modes.
 func runScript(ctx context.Context, cfg Config, script string) *ScriptReport {
 	sr := &ScriptReport{Script: script, Modes: map[string]*ModeResult{}}
-	key, query := (*status)(nil).split(script)
-	url := scriptURL(cfg.Target.Base, key, query)
-	if st, err := cfg.Target.status(ctx); err == nil {
-		key, query = st.split(script)
-		url = scriptURL(cfg.Target.Base, st.pathName(key), query)
-		key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
-	}
-	var c1 Answer // the first cgi reference answer
+	st, _ := cfg.Target.status(ctx) // nil when it cannot be read: the name as given
+	key, query := st.split(script)
+	url := scriptURL(cfg.Target.Base, st.pathName(key), query)
+	key = st.scriptOf(key) // (a name with PATH_INFO switches its script)
+	var c1 Answer          // the first cgi reference answer
 	for _, mode := range []string{ModeCGI, ModeFastCGI} {
 		if err := cfg.Target.setMode(ctx, mode, key); err != nil {
 			sr.Error = fmt.Sprintf("switch to %s: %v", mode, err)
