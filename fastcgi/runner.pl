@@ -315,8 +315,10 @@
 # APPLICATION MODULES. A module (a Foo/Bar.pm entry of %INC) whose file's
 # real path lies in the script's directory tree (the directory the runner
 # starts in and the real one of the script file, and below: `use lib
-# "$Bin/lib"`, `use lib '.'`, `use lib 'lib'`) and not in one of perl's own
-# @INC directories is the application's own code, not a library's: a new
+# "$Bin/lib"`, `use lib '.'`, `use lib 'lib'`), or in a directory the
+# script's compilation added to @INC (`use lib "$Bin/../lib"`, a lib
+# beside the scripts': app_lib_roots), and not in one of perl's own
+# @INC directories (PERL5LIB's too) is the application's own code, not a library's: a new
 # CGI process loads it afresh, so what it keeps (the logged-in user in a
 # file-scoped `my $who` its subs set, an `our $who`) must not outlive the
 # request. Under perlrun and auto its packages are the script's
@@ -2184,7 +2186,7 @@ sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
 # real path lies in the script's directory tree (@APP_ROOTS, empty under
 # registry) and not in one of perl's own directories (@INC as the runner
 # started). Asked once per path: the answer is kept.
-our (@APP_ROOTS, @APP_NOT, %APP_FILE);
+our (@APP_ROOTS, @APP_NOT, %APP_FILE, $APP_INC);
 sub app_file {
     my ($f) = @_;
     return 0 unless @APP_ROOTS && defined $f && !ref $f;
@@ -2284,6 +2286,36 @@ sub app_roots {
     }
     @APP_ROOTS = keys %r;
     @APP_NOT = map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } grep { !ref && m{^/} } @INC0;
+    $APP_INC = join "\0", grep { !ref } @INC0;
+}
+
+# app_lib_roots adds to @APP_ROOTS the directories the script's
+# compilation put in @INC that perl's own @INC did not have (`use lib
+# "$Bin/../lib"`, `use lib '/srv/app/lib'`, a setlib.cfg's unshift): the
+# application's modules live there, beside the scripts rather than under
+# them. Not one inside perl's own directories, nor the root. Called after
+# each compilation; one join and compare while @INC is as last seen. The
+# answers kept for files (app_file, module_file_set) are asked again when
+# a directory is added.
+sub app_lib_roots {
+    local $!;
+    my $now = join "\0", grep { !ref } @INC;
+    return if $now eq $APP_INC;
+    $APP_INC = $now;
+    my %have = map { $_ => 1 } @APP_ROOTS;
+    my %own = map { $_ => 1 } grep { !ref } @INC0;
+    my $added;
+    for my $d (grep { !ref && length && !$own{$_} } @INC) {
+        my $real = real_path($d =~ m{^/} ? $d : "$SCRIPT_DIR/$d");
+        next if !defined $real || $real eq '/' || !-d $real;
+        $real .= '/' unless $real =~ m{/\z};
+        next if $have{$real}++ || grep { index($real, $_) == 0 } @APP_NOT;
+        push @APP_ROOTS, $real;
+        $added = 1;
+    }
+    return unless $added;
+    %APP_FILE = ();
+    $MOD_COUNT = -1;
 }
 
 # key_package is the package of the module key k (Module/Name.pm:
@@ -5523,6 +5555,7 @@ sub compile_script {
     undef $guard;
     # (Before the packages the compilation made are judged, and the watched
     # globals saved: a scan of the application modules it loaded.)
+    app_lib_roots() if @APP_ROOTS;
     app_scan() if @APP_ROOTS && $APP_SCAN_INC != keys %INC;
     return $sub if ref $sub eq 'CODE' && !(defined $err && length $err);
     return (undef, $err) if ref $err;

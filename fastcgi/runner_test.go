@@ -634,6 +634,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_sets_global.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_pkgs.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_kept.pl", requests: 4},
+	{script: "app_module_sibling.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
@@ -927,6 +928,7 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 		{"app_module_our.pl", restored, 0, true},
 		{"app_module_uses.pl", "switching to perlrun: package variable $AppMy::Cart::CURRENT changed", 2, false},
 		{"app_module_conf.pl", "registry: compiled once", 0, true},
+		{"app_module_sibling.pl", "switching to perlrun: module SibApp::Auth (", 2, false},
 		{"glob_alias.pl", restored, 0, true},
 		{"glob_alias_switch.pl", "switching to perlrun: symbol main::", 1, false},
 	} {
@@ -1457,7 +1459,9 @@ func TestRunner_PerlrunKeepsHeldSubs(t *testing.T) {
 // grow with it. White box: the script prints the count.
 func TestRunner_ModuleVarsRememberedBounded(t *testing.T) {
 	script := mustRunnerAbs(t, "testdata/runner/special/module_var_cache.pl")
-	r := startRunner(t, script, IsolationPerlrun)
+	// (Menshen::Fresh is a library here, perl's own: see
+	// TestRunner_LoadValuesBounded.)
+	r := startRunnerShell(t, script, IsolationPerlrun, nil, "export PERL5LIB="+mustRunnerAbs(t, "testdata/runner/lib"))
 	c := r.dial(t)
 	params := runnerParams(script, "GET", "", "")
 	most := 0
@@ -2238,7 +2242,10 @@ func TestRunner_LoadValuesBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := filepath.Join(dir, "special", "slow_load.pl")
-	r := startRunner(t, script, IsolationAuto)
+	// (Its lib is perl's own, as a CPAN module's: in a directory only
+	// the script's `use lib` names, Menshen::SlowLoad would be the
+	// application's, loaded again by every request as in a new process.)
+	r := startRunnerShell(t, script, IsolationAuto, nil, "export PERL5LIB="+filepath.Join(dir, "lib"))
 	c := r.dial(t)
 	for i := 0; i < 3; i++ {
 		start := time.Now()
