@@ -34,6 +34,8 @@ var (
 	// ErrWorkerDied is returned when the worker's connection broke before
 	// the request ended: the process died or closed it mid-request (C22 →
 	// 502). The error also matches the client's error (often ErrConnClosed).
+	// While the pool backs off after workers died on their first request
+	// (a crash loop), Do returns an error matching it at once.
 	ErrWorkerDied = errors.New("fastcgi: worker died")
 	// ErrStartFailed is returned when a worker could not be started: the
 	// program could not be executed, exited at once, or did not answer
@@ -54,7 +56,8 @@ const (
 )
 
 // Back-off after consecutive start failures: the first failure waits
-// backoffMin, each further one doubles it, up to backoffMax.
+// backoffMin, each further one doubles it, up to backoffMax. The same
+// after workers die on their first request, from the second in a row.
 const (
 	backoffMin = 100 * time.Millisecond
 	backoffMax = 10 * time.Second
@@ -241,8 +244,9 @@ type Pool struct {
 	spawns    int64        // processes started
 	failures  int64        // start failures and unexpected exits
 	streak    int          // consecutive start failures
-	retryAt   time.Time    // no start before this while streak > 0
-	lastErr   error        // last start failure, returned during back-off
+	crashes   int          // consecutive workers that died on their first request
+	retryAt   time.Time    // no start before this while streak > 0 or crashes > 1
+	lastErr   error        // last start failure or crash, returned during back-off
 	runner    RunnerChoice // what the Perl runner last said (PoolStats.Runner)
 }
 
@@ -491,12 +495,64 @@ func (p *Pool) notifyLocked() {
 	p.changed = make(chan struct{})
 }
 
-// backoffLocked returns the last start failure while the pool backs off.
+// backoffLocked returns the last start failure, or the last crash of a
+// crash loop, while the pool backs off.
 func (p *Pool) backoffLocked() error {
-	if p.streak > 0 && time.Now().Before(p.retryAt) {
+	if (p.streak > 0 || p.crashes > 1) && time.Now().Before(p.retryAt) {
 		return p.lastErr
 	}
 	return nil
+}
+
+// answered notes how r's request ended for the crash count: an answer
+// with output ends a crash loop; a first request completed with none
+// marks its worker (emptyFirst), whose exit in error then counts as a
+// crash (watch).
+func (p *Pool) answered(r *PoolResponse) {
+	if !r.complete {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if r.got > 0 {
+		p.crashes = 0
+		return
+	}
+	if !r.first {
+		return
+	}
+	r.w.emptyFirst = true
+	if _, live := p.workers[r.w]; !live && r.w.exited() && r.w.waitErr != nil {
+		// (Its exit was seen first: watch found no mark.)
+		p.crashedLocked(r.w, fmt.Errorf("no answer, then %w", r.w.waitErr))
+	}
+}
+
+// crashed notes that worker w died on the first request it took, of err. From the second such worker in a row, with no
+// request served in between, the pool backs off as after start failures:
+// a program that dies on every request (a missing database, a bad
+// configuration) is not started again for every request, which would
+// take the processors from every other script (mod_fcgid's spawn score).
+// The requests meanwhile fail at once, as the crashes would have made
+// them fail (502), with the reason.
+func (p *Pool) crashed(w *worker, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.crashedLocked(w, err)
+}
+
+// crashedLocked is crashed with p.mu held.
+func (p *Pool) crashedLocked(w *worker, err error) {
+	p.crashes++
+	if p.crashes < 2 || p.closed {
+		return
+	}
+	wait := min(p.backoff<<min(p.crashes-2, 10), backoffMax)
+	p.retryAt = time.Now().Add(wait)
+	p.lastErr = fmt.Errorf("%w: %d workers in a row died on their first request, the last (pid %d) with: %w; none starts for %s",
+		ErrWorkerDied, p.crashes, w.pid, err, wait)
+	w.log.WithError(err).WithFields(logrus.Fields{"crashes": p.crashes, "backoff": wait.String()}).
+		Error("fastcgi workers die on their first request; backing off before starting another")
 }
 
 // reserveLocked books a start and returns the new worker's id.
@@ -617,7 +673,9 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		return nil, err
 	}
 	p.streak = 0
-	p.lastErr = nil
+	if p.crashes < 2 {
+		p.lastErr = nil
+	}
 	p.workers[w] = struct{}{}
 	if o != nil {
 		if o.gone {
@@ -670,6 +728,9 @@ func (p *Pool) watch(w *worker) {
 	default:
 		p.failures++
 		w.log.WithError(w.waitErr).Warn("fastcgi worker exited")
+		if w.waitErr != nil && w.emptyFirst && w.requests == 1 {
+			p.crashedLocked(w, fmt.Errorf("no answer, then %w", w.waitErr))
+		}
 	}
 	p.notifyLocked()
 }
@@ -715,6 +776,9 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		case ctx.Err() != nil:
 			return nil, false, ctx.Err()
 		case broken:
+			if !retry && served == 0 {
+				p.crashed(w, err)
+			}
 			return nil, retry, fmt.Errorf("worker %d: %w: %w", w.pid, ErrWorkerDied, err)
 		}
 		return nil, retry, err
@@ -751,7 +815,7 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		}
 		return fail(err, true, true)
 	}
-	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx}
+	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx, first: served == 0}
 	err = resp.Wait()
 	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
 		resp.Close()
@@ -1100,6 +1164,8 @@ type PoolResponse struct {
 	killed   chan struct{} // closed when the ctx kill has finished
 
 	err       error // sticky read error
+	first     bool  // the worker's first request (Pool.crashed)
+	got       int64 // stdout bytes read
 	complete  bool  // END_REQUEST(COMPLETE) seen
 	finished  bool  // counted in the pool's finishing until Close
 	disarmed  bool  // stopKill was called
@@ -1155,6 +1221,7 @@ func (r *PoolResponse) read(p []byte, stdoutOnly bool) (int, error) {
 		return 0, r.err
 	}
 	n, err := r.resp.read(p, stdoutOnly)
+	r.got += int64(n)
 	if _, ended := r.resp.AppStatus(); err == io.EOF && !ended {
 		return n, io.EOF // the stream's end; the request's is still to come
 	}
@@ -1221,7 +1288,15 @@ func (r *PoolResponse) Close() error {
 		// A connection the application closed (no FCGI_KEEP_CONN) or
 		// left in doubt is not kept: the next request dials anew.
 		r.w.putConn(r.conn, ok && r.conn.Reusable())
+		r.pool.answered(r)
 		r.pool.release(r.w, ok, r.finished)
+		if r.first && errors.Is(r.err, ErrWorkerDied) {
+			cause := r.err
+			if u, ok := r.err.(interface{ Unwrap() []error }); ok && len(u.Unwrap()) == 2 {
+				cause = u.Unwrap()[1] // (not "worker N: worker died" again)
+			}
+			r.pool.crashed(r.w, cause)
+		}
 		r.pool.lim.Release()
 	})
 	return nil

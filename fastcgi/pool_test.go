@@ -803,6 +803,101 @@ func TestPool_StartFailureBacksOff(t *testing.T) {
 	}
 }
 
+// TestPool_CrashLoopBacksOff: a program that starts but dies on every
+// request (it cannot reach its database) is not started again for every
+// request. From the second worker in a row that dies on its first
+// request, the pool backs off as after start failures, and the requests
+// meanwhile fail at once, with the reason, instead of each forking a
+// process. A worker that dies after serving, or a crash between served
+// requests, starts no back-off.
+func TestPool_CrashLoopBacksOff(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cfg := helperConfig(t, "serve")
+	logger, hook := logtest.NewNullLogger()
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
+	// Long enough that the requests below come during it however loaded
+	// the machine.
+	p.backoff = 2 * time.Second
+	for i := 1; i <= 2; i++ {
+		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
+			t.Fatalf("crash %d: err %v, want ErrWorkerDied", i, err)
+		}
+	}
+	start := time.Now()
+	for range 20 {
+		_, err := p.get(ctx, "")
+		if !errors.Is(err, ErrWorkerDied) || !strings.Contains(err.Error(), "2 workers in a row died on their first request") {
+			t.Fatalf("during the back-off: err %v, want the crash loop named", err)
+		}
+	}
+	if d := time.Since(start); d > p.backoff/2 {
+		t.Errorf("20 requests during a back-off of %s took %s, want them to fail at once", p.backoff, d)
+	}
+	if s := p.Stats(); s.Spawns != 2 {
+		t.Errorf("spawns = %d, want 2: none during the back-off", s.Spawns)
+	}
+	logged := false
+	for _, e := range hook.AllEntries() {
+		if strings.Contains(e.Message, "die on their first request") {
+			logged = true
+			if b := e.Data["backoff"]; b != "2s" {
+				t.Errorf("backoff field %v, want \"2s\"", b)
+			}
+		}
+	}
+	if !logged {
+		t.Error("the crash loop was not logged")
+	}
+
+	// An FCGI.pm loop that dies in its request: FCGI.pm's destructor ends
+	// the request, with no output, as the process exits in error.
+	t.Run("FCGI.pm dying in its loop", func(t *testing.T) {
+		p := mustPool(t, perlConfig(t))
+		p.backoff = 2 * time.Second
+		for i := 1; i <= 2; i++ {
+			res, err := p.get(ctx, "fail=1")
+			if err != nil || res.out != "" {
+				t.Fatalf("request %d: %q, %v; want an empty answer", i, res.out, err)
+			}
+			// (The crash counts once its exit is seen.)
+			waitGone(t, res.pid, 5*time.Second)
+		}
+		waitFor(t, "the back-off", func() bool {
+			p.Pool.mu.Lock()
+			defer p.Pool.mu.Unlock()
+			return p.backoffLocked() != nil
+		})
+		if _, err := p.get(ctx, ""); !errors.Is(err, ErrWorkerDied) || !strings.Contains(err.Error(), "with: no answer, then exit status ") {
+			t.Errorf("during the back-off: err %v, want the crash loop named", err)
+		}
+		if s := p.Stats(); s.Spawns != 2 {
+			t.Errorf("spawns = %d, want 2: none during the back-off", s.Spawns)
+		}
+	})
+
+	// Crashes with served requests between them back nothing off: the
+	// next request starts a worker at once and is served.
+	p = mustPool(t, helperConfig(t, "serve"))
+	p.backoff = 2 * time.Second
+	for i := range 3 {
+		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
+			t.Fatalf("round %d: err %v, want ErrWorkerDied", i+1, err)
+		}
+		if _, err := p.get(ctx, ""); err != nil {
+			t.Fatalf("round %d: a request after one crash: %v", i+1, err)
+		}
+		// (A worker that dies after serving is no first-request crash.)
+		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
+			t.Fatalf("round %d: err %v, want ErrWorkerDied", i+1, err)
+		}
+	}
+	if _, err := p.get(ctx, ""); err != nil {
+		t.Errorf("after crashes between served requests: %v, want the request served", err)
+	}
+}
+
 // TestPool_CloseDrainsInFlight checks that Close refuses new requests, lets
 // in-flight ones finish, then leaves no process and no socket (C33), and
 // that it is idempotent.

@@ -113,6 +113,11 @@ type worker struct {
 	requests int64 // requests dispatched to this worker
 	lastUsed time.Time
 	recycle  bool // stop it once active drops to 0 (MaxRequests reached)
+	// emptyFirst: its first request completed with no output at all (an
+	// FCGI.pm loop that died in the request: FCGI.pm's destructor ends
+	// the request as the process exits). With an exit in error, a crash
+	// (Pool.crashedLocked).
+	emptyFirst bool
 }
 
 // keptConn is one of a worker's open connections.

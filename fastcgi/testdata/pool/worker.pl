@@ -3,6 +3,8 @@
 # a request counter; the query string makes it misbehave:
 #   sleep=SECS   sleep before answering
 #   die=1        print part of the answer, then exit mid-request
+#   fail=1       die before any output (FCGI.pm ends the request, empty, as
+#                the process exits with 255)
 #   stderr=TEXT  write TEXT to FCGI_STDERR
 #   echo=1       echo the request body as "body=..."
 #   linger=SECS  after answering, keep the connection SECS, then exit
@@ -23,6 +25,7 @@ while ($req->Accept() >= 0) {
     }
     print STDERR "$q{stderr}\n" if defined $q{stderr};
     select(undef, undef, undef, $q{sleep}) if $q{sleep};
+    die "worker.pl: cannot reach the database\n" if $q{fail};
     print "Content-Type: text/plain\r\nX-Pid: $$\r\nX-Count: $count\r\n\r\n";
     if ($q{die}) {
         print "partial\n";
