@@ -1929,6 +1929,55 @@ func TestLog_FailureLevelAndClient(t *testing.T) {
 	}
 }
 
+// TestLog_FailureAfterHeaderLevel: a failure after the header went out
+// (the line's status is then the script's 200) is ranked by what failed,
+// as before it: a script cut by its timeout is an error, seen at
+// --log-level error, and a client that left is information.
+func TestLog_FailureAfterHeaderLevel(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	mustWriteFile(t, filepath.Join(s.dir, "header-then-sleep.sh"),
+		"#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst\\n'\nsleep 5\necho late\n", 0o755)
+	lineOf := func(path string) *logrus.Entry {
+		var e *logrus.Entry
+		waitFor(5*time.Second, func() bool {
+			for _, c := range entriesWith(s.hook, "path", path) {
+				if c.Message == "request failed" {
+					e = c
+				}
+			}
+			return e != nil
+		})
+		return e
+	}
+
+	// Cut by the timeout: the client reads to the cut.
+	resp, err := http.Get(s.url("header-then-sleep.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want the script's 200 before the cut", resp.StatusCode)
+	}
+	if e := lineOf("/cgi-bin/header-then-sleep.sh"); e == nil || e.Level != logrus.ErrorLevel {
+		t.Errorf("a script cut by its timeout after its header: line %v, want one at error", e)
+	}
+
+	// The client leaves once it has the header.
+	resp, err = http.Get(s.url("header-then-sleep.sh/left"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	_, _ = io.ReadFull(resp.Body, buf)
+	resp.Body.Close()
+	if e := lineOf("/cgi-bin/header-then-sleep.sh/left"); e == nil || e.Level != logrus.InfoLevel {
+		t.Errorf("a client that left after the header: line %v, want one at info", e)
+	}
+}
+
 // TestCGI_ClientRedirectAsApache guards C6 as Apache's mod_cgi answers a
 // client redirect (an absolute Location, no other status than 200): 302,
 // "Status: 200" included (as for a local Location), with the Location, the

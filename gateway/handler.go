@@ -146,7 +146,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if x.err != nil {
 		f["reason"] = x.err.Error()
-		g.logAccess(f, failLevel(x.status), "request failed")
+		g.logAccess(f, failLevel(failedStatus(x)), "request failed")
 	} else {
 		g.logAccess(f, logrus.InfoLevel, "request")
 	}
@@ -205,6 +205,18 @@ func failLevel(status int) logrus.Level {
 		return logrus.ErrorLevel
 	}
 	return logrus.WarnLevel
+}
+
+// failedStatus is the status a failed request is ranked by: its own, or,
+// when the failure came after the header went out (the status is then the
+// script's, a 200), the one the failure would have given before it: a
+// script that ran past its timeout or a worker that died is still an error,
+// and a client that left is still information.
+func failedStatus(x *exchange) int {
+	if x.status < 400 {
+		return statusFor(x.err)
+	}
+	return x.status
 }
 
 // remoteHost is the client's address without its port, as Apache's %h.
