@@ -2293,8 +2293,10 @@ sub app_roots {
 # compilation put in @INC that perl's own @INC did not have (`use lib
 # "$Bin/../lib"`, `use lib '/srv/app/lib'`, a setlib.cfg's unshift): the
 # application's modules live there, beside the scripts rather than under
-# them. Not one inside perl's own directories, nor the root. Called after
-# each compilation; one join and compare while @INC is as last seen. The
+# them. Not one inside perl's own directories, nor the root, nor a CPAN
+# install tree (a perl5, site_perl or vendor_perl directory in its path:
+# local::lib's ~/perl5/lib/perl5, Carton's local/lib/perl5), whose
+# modules are libraries, kept as perl's own. Called after each compilation; one join and compare while @INC is as last seen. The
 # answers kept for files (app_file, module_file_set) are asked again when
 # a directory is added.
 sub app_lib_roots {
@@ -2307,7 +2309,7 @@ sub app_lib_roots {
     my $added;
     for my $d (grep { !ref && length && !$own{$_} } @INC) {
         my $real = real_path($d =~ m{^/} ? $d : "$SCRIPT_DIR/$d");
-        next if !defined $real || $real eq '/' || !-d $real;
+        next if !defined $real || $real eq '/' || !-d $real || $real =~ m{/(?:perl5|site_perl|vendor_perl)(?:/|\z)};
         $real .= '/' unless $real =~ m{/\z};
         next if $have{$real}++ || grep { index($real, $_) == 0 } @APP_NOT;
         push @APP_ROOTS, $real;

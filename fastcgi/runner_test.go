@@ -1481,6 +1481,27 @@ func TestRunner_ModuleVarsRememberedBounded(t *testing.T) {
 	}
 }
 
+// TestRunner_CPANTreeIsALibrary: a directory the script adds to @INC holds
+// the application's modules (app_module_sibling.pl), unless it is a CPAN
+// install tree (local::lib's ~/perl5/lib/perl5, Carton's local/lib/perl5):
+// those are libraries, kept loaded with their state as perl's own, and
+// the script stays compiled once.
+func TestRunner_CPANTreeIsALibrary(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/cpan_tree.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	for i := 1; i <= 3; i++ {
+		got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+		if want := fmt.Sprintf("Content-Type: text/plain\n\nn=%d\n", i); got.status != 0 || string(got.out) != want {
+			t.Errorf("request %d: status %d, %q; want %q (the module kept loaded)", i, got.status, got.out, want)
+		}
+	}
+	r.waitLog(t, "registry: compiled once")
+	if n := r.countLog("perlrun"); n > 0 {
+		t.Errorf("perlrun lines:\n%s", strings.Join(r.logLines(), "\n"))
+	}
+}
+
 // TestRunner_FirstValuesBounded: the module globals perlrun puts back to
 // their first values before each compilation are held by the runner in a
 // list; a global of a package the script's own compilation makes (a
