@@ -4792,6 +4792,14 @@ sub named_globals {
     # a stash element its own ($Cache::{"u_$u"}).
     while ($code =~ /[\$\@%*&]\{\s*["']((?:[A-Za-z_]\w*::)+)/g) { $named{substr($1, 0, -2)} = 1 }
     while ($code =~ /\b([A-Za-z_]\w*(?:::\w+)*)::\{/g) { $named{$1} = 1 }
+    # A package a module fills with the request's data under a name the
+    # script hands it as a string: Text::Template's `fill_in(PACKAGE =>
+    # 'Letter', HASH => \%vars)` (its option in any case, with a dash or
+    # not, the name quoted or bare). A new process has it empty; kept, a
+    # field one request left ($Letter::email) would show in the next
+    # request's page. Named, it is the script's: auto switches to perlrun
+    # when a request makes it, and perlrun wipes it.
+    while ($code =~ /(?<![\w\$\@%&:])-?package\s*=>\s*(["']?)([A-Za-z_]\w*(?:::\w+)*)\1/gi) { $named{$2} = 1 }
     return (\%named, \%declared, \@watch);
 }
 

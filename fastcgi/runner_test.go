@@ -588,6 +588,7 @@ var runnerCorpus = []runnerCase{
 	{script: "tie_destroy.pl", query: "%d", notRegistry: true},
 	{script: "module_load_side.pl"},
 	{script: "line_named_module.pl", query: "x%d"},
+	{script: "fill_package.pl", query: "%d", notRegistry: true},
 	{script: "module_runtime_side.pl"},
 	{script: "maketext.pl", query: "n=%d"},
 	{script: "locale_lib.pl", query: "n=%d"},
