@@ -4829,6 +4829,15 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     # load fail: only new() clears it.)
     'CGI::Session::NAME', 'CGI::Session::IP_MATCH', 'CGI::Session::errstr',
 ), ['@', 'CGI::Carp::WARNINGS'];
+# Time::Zone (Date::Format's %Z and %z, MIME::Lite's Date) keeps the local
+# zone's offset as it first computes it: from the TZ of a process's first
+# call, where a page in the user's zone (`local $ENV{TZ} = $user_tz`) got
+# the last user's offset and zone name. (Pushed: in the list above, the
+# map takes an array's entry for a scalar's name, and skips it. So
+# @CGI::Carp::WARNINGS there is not watched: watched, perlrun piles up the
+# compile-time warnings each compilation adds, corpus
+# carp_warnings_compile_w.pl.)
+push @KNOWN_GLOBALS, ['@', 'Time::Zone::tz_local'];
 my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 
 # snapshot_watched saves the watched module globals that exist now. A
