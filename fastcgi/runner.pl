@@ -2482,6 +2482,9 @@ sub delete_package {
     my $ph = defined $parent ? stash($parent) : \%main::;
     return unless $ph;
     my $h = stash($pkg) or return;
+    if (exists $INC{'CGI/Application.pm'} and my $cb = cgiapp_callbacks()) {
+        ref $_ eq 'HASH' and delete $_->{$pkg} for values %$cb;
+    }
     # Free the contents first, so DESTROY and closes happen now.
     for my $k (keys %$h) {
         next if $k =~ /::\z/;
@@ -3603,6 +3606,53 @@ sub light_slots {
 # const_value is a constant's value as a string that tells undef apart.
 sub const_value { return defined $_[0] ? "d$_[0]" : 'u' }
 
+# CGI::Application keeps its class-level callbacks (`__PACKAGE__->
+# add_callback('postrun', sub {...})`, a plugin's import) in a file
+# lexical of its own, %INSTALLED_CALLBACKS: hook => {class => [callbacks]}.
+# A script whose code adds one as it runs (at file scope, in its own
+# application class) adds it again at every request a worker runs: a
+# closure is a new callback each time, and the page got one more comment,
+# header or log line per earlier request. Compiled once (auto), a change
+# of the lists switches to perlrun; perlrun deletes a class's lists with
+# the class (delete_package), as a new process has none before it
+# compiles. Found once through B, as diag_repeat finds diagnostics' own.
+our ($CGIAPP_CB, $CGIAPP_SIG);
+sub cgiapp_callbacks {
+    return $CGIAPP_CB if $CGIAPP_CB;
+    return undef unless exists $INC{'CGI/Application.pm'};
+    my $code = loaded_sub('CGI::Application', 'call_hook') or return undef;
+    my ($names, $vals) = eval { B::svref_2object($code)->PADLIST->ARRAY } or return undef;
+    my @n = $names->ARRAY;
+    for my $i (0 .. $#n) {
+        next unless ref $n[$i] && $n[$i]->can('PVX');
+        my $name = $n[$i]->PVX;
+        next unless defined $name && $name eq '%INSTALLED_CALLBACKS';
+        my $h = ($vals->ARRAY)[$i];
+        my $r = $h && $h->can('object_2svref') ? $h->object_2svref : undef;
+        return $CGIAPP_CB = $r if ref $r eq 'HASH';
+        last;
+    }
+    return undef;
+}
+
+# cgiapp_sig sums up CGI::Application's class-level callbacks, or undef
+# without the module: the distinct callbacks of each hook and class (its
+# call_hook runs a callback added twice once: a named sub, or an
+# anonymous one that captures nothing, is the same each time).
+sub cgiapp_sig {
+    my $cb = cgiapp_callbacks() or return undef;
+    my @sig;
+    for my $hook (sort keys %$cb) {
+        my $h = $cb->{$hook};
+        next unless ref $h eq 'HASH';
+        for my $class (sort keys %$h) {
+            my %u = map { (ref $_ ? Scalar::Util::refaddr($_) : $_) => 1 } ref $h->{$class} eq 'ARRAY' ? @{ $h->{$class} } : ();
+            push @sig, "$hook/$class:" . join(' ', sort keys %u);
+        }
+    }
+    return join ',', @sig;
+}
+
 sub registry_changed {
     if (scalar(keys %main::) != $REG_MAIN_COUNT) {
         for my $k (keys %main::) {
@@ -3703,6 +3753,8 @@ sub registry_changed {
     # perlrun's does, so that the next request loads it again; the
     # script stays in registry (a `do FILE`'s entry goes the same way:
     # no process has it before its do).
+    return 'CGI::Application callback added at run time'
+        if defined $CGIAPP_SIG && (cgiapp_sig() // '') ne $CGIAPP_SIG;
     if (scalar(keys %INC) != $REG_INC_COUNT) {
         for my $k (keys %INC) {
             next if $REG_INC_KEYS{$k};
@@ -7017,6 +7069,7 @@ sub registry_compile {
         split_registry_symbols($old);
         light_restores();
         %REG_FP = registry_fingerprints(1);
+        $CGIAPP_SIG = cgiapp_sig();
         @APP_LEX = app_lexicals(\@mine) if @APP_ROOTS;
         # `undef &load_templates` (a one-time sub freed after use) empties
         # the sub in place: the same sub, which the checks by address do
@@ -7306,6 +7359,7 @@ sub switch_to_perlrun {
     # below.)
     new_stashes();
     $MODE = 'perlrun';
+    undef $CGIAPP_SIG;
     undef $REG_SUB;
     @REG_END = ();
     wipe_main();

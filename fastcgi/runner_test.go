@@ -590,6 +590,7 @@ var runnerCorpus = []runnerCase{
 	{script: "line_named_module.pl", query: "x%d"},
 	{script: "fill_package.pl", query: "%d", notRegistry: true},
 	{script: "tz_offset_cache.pl", query: "%d"},
+	{script: "cgiapp_class_callback.pl", query: "%d", notRegistry: true},
 	{script: "module_runtime_side.pl"},
 	{script: "maketext.pl", query: "n=%d"},
 	{script: "locale_lib.pl", query: "n=%d"},
