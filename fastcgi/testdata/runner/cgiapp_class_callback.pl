@@ -6,7 +6,7 @@
 # request.
 use strict;
 use FindBin;
-use lib "$FindBin::Bin/../sitelib";
+use lib "$FindBin::Bin/../site_perl";
 package Audit;
 use parent 'CGI::Application';
 my $label = "audit $ENV{QUERY_STRING}";

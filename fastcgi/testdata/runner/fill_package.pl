@@ -5,7 +5,7 @@
 # request's value.
 use strict;
 use FindBin;
-use lib "$FindBin::Bin/../sitelib";
+use lib "$FindBin::Bin/../site_perl";
 use Menshen::Filler;
 my $q = $ENV{QUERY_STRING};
 my %vars = (name => "user$q");

@@ -4,7 +4,7 @@
 # so the next user in another zone must not get the last user's offset.
 use strict;
 use FindBin;
-use lib "$FindBin::Bin/../sitelib";
+use lib "$FindBin::Bin/../site_perl";
 use Time::Zone;
 my $q = $ENV{QUERY_STRING};
 local $ENV{TZ} = $q % 2 ? 'UTC0' : 'XST-1';
