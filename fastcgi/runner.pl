@@ -5259,6 +5259,33 @@ sub new_libs {
     return @libs ? \@libs : undef;
 }
 
+# MODULE SETTINGS IN LEXICALS. A module may keep a setting in a lexical
+# of its own file, reached only through a method, which the watched
+# globals cannot see: DateTime's default locale (DateTime->DefaultLocale
+# ('fr') for one user's page gave the next user's dates in French). It is
+# put back after each request to what it was when first seen after a
+# compilation (as a new process has it); a DateTime a request loads
+# itself starts from its own default, en-US. Cost: one %INC lookup a
+# request, a method call for scripts that use DateTime.
+our $DT_LOCALE;
+sub note_module_settings {
+    $DT_LOCALE = datetime_locale();
+}
+
+sub datetime_locale {
+    local ($@, $!);
+    my $l = eval { DateTime->DefaultLocale } or return undef;
+    return ref $l ? eval { $l->can('code') ? $l->code : $l->id } : "$l";
+}
+
+sub restore_module_settings {
+    $DT_LOCALE //= 'en-US';
+    my $now = datetime_locale();
+    return if defined $now && $now eq $DT_LOCALE;
+    local ($@, $!);
+    eval { DateTime->DefaultLocale($DT_LOCALE); 1 } or logmsg("DateTime->DefaultLocale('$DT_LOCALE'): $@");
+}
+
 sub restore_watched {
     my ($snap, $libs) = @_;
     # A variable saved empty while its package had no module, whose module
@@ -6566,6 +6593,7 @@ sub run_request {
                 watch_imports() if %IMPORT_NAMES && $IMPORTS_INC != keys %INC;
                 $watched = snapshot_watched();
                 note_first($watched);
+                note_module_settings() if !defined $DT_LOCALE && exists $INC{'DateTime.pm'};
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
                 %REG_WATCHED_LIBS = map { $_ => 1 } grep { !is_module_key($_) } keys %INC unless $perlrun;
             } else {
@@ -6763,6 +6791,7 @@ sub run_request {
     my $libs = !$perlrun && $watched && scalar(keys %INC) != $REG_WATCHED_INC ? new_libs() : undef;
     forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
     restore_watched($watched, $libs) if $watched;
+    restore_module_settings() if exists $INC{'DateTime.pm'};
     restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
