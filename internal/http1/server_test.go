@@ -2428,15 +2428,25 @@ func TestServer_WriteTimeout(t *testing.T) {
 		}
 		io.WriteString(w, "small answer")
 	})
-	start := func(t *testing.T) (*Server, string) {
+	// start also returns when the server last began an answer (Unix
+	// nanoseconds): the time WriteTimeout counts from is when the
+	// server's writes stopped making progress, not when the client
+	// connected (on a loaded CI machine under -race, answering the
+	// tens of thousands of pipelined requests that fill the socket
+	// buffers took more than 8 s).
+	start := func(t *testing.T) (*Server, string, *atomic.Int64) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := &Server{Handler: h, WriteTimeout: 2 * time.Second}
+		began := new(atomic.Int64)
+		srv := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			began.Store(time.Now().UnixNano())
+			h(w, r)
+		}), WriteTimeout: 2 * time.Second}
 		go srv.Serve(ln)
 		t.Cleanup(func() { srv.Close() })
-		return srv, ln.Addr().String()
+		return srv, ln.Addr().String(), began
 	}
 	for _, tc := range []struct{ name, raw string }{
 		{"large body", "GET /big HTTP/1.1\r\nHost: a\r\n\r\n"},
@@ -2444,21 +2454,29 @@ func TestServer_WriteTimeout(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv, addr := start(t)
+			srv, addr, began := start(t)
 			c, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
 			go io.WriteString(c, tc.raw) // (it may block too: the server stops reading)
-			deadline := time.Now().Add(10 * time.Second)
-			for srv.Conns() == 0 && time.Now().Before(deadline) {
+			// The server answers until the socket buffers are full
+			// (a 200 000 requests take at most some seconds), then
+			// must close within WriteTimeout; 10 s after the last
+			// answer began is a generous bound for the latter, 2
+			// minutes a guard against a server that never stops.
+			guard := time.Now().Add(2 * time.Minute)
+			for srv.Conns() == 0 && time.Now().Before(guard) {
 				time.Sleep(10 * time.Millisecond)
 			}
-			time.Sleep(2 * time.Second)
 			for srv.Conns() != 0 {
-				if time.Now().After(deadline) {
-					t.Fatal("the connection of a client that reads nothing is still open after 10s (WriteTimeout 2s)")
+				last := time.Unix(0, began.Load())
+				if began.Load() != 0 && time.Since(last) > 10*time.Second {
+					t.Fatal("the connection of a client that reads nothing is still open 10s after its last answer began (WriteTimeout 2s)")
+				}
+				if time.Now().After(guard) {
+					t.Fatal("the server still answers a client that reads nothing after 2 minutes (WriteTimeout 2s)")
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
@@ -2466,7 +2484,7 @@ func TestServer_WriteTimeout(t *testing.T) {
 	}
 	t.Run("slow reader", func(t *testing.T) {
 		t.Parallel()
-		_, addr := start(t)
+		_, addr, _ := start(t)
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
