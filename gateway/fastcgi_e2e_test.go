@@ -1281,22 +1281,25 @@ func TestFastCGI_MinWorkersStartWarm(t *testing.T) {
 
 // TestTimeout_CountsFromStartNotQueue guards C10 with C11: --timeout bounds
 // a script's run, not its wait in the queue. With one process or worker,
-// two requests that each run 1.3 s under a 2 s timeout both succeed: the
-// second waits 1.3 s and then still has its whole 2 s (it was cut before).
+// two requests that each run 2 s under a 3 s timeout both succeed: the
+// second waits 2 s and then still has its whole 3 s (it was cut before).
+// The worker is started first: its start is the first request's time (a
+// loaded CI machine took 0.7 s and more to start it), not the queue's.
 func TestTimeout_CountsFromStartNotQueue(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 		t.Run(string(mode), func(t *testing.T) {
 			t.Parallel()
 			s := newFCGISite(t, "fastcgi", mode, func(c *Config) {
-				c.Timeout, c.MaxProcs, c.Workers = 2*time.Second, 1, 1
+				c.Timeout, c.MaxProcs, c.Workers = 3*time.Second, 1, 1
 			})
+			mustGet(t, s.url("sleep.pl?s=0")) // (a worker started)
 			var wg sync.WaitGroup
 			for i := range 2 {
 				wg.Go(func() {
-					resp, body := mustGet(t, s.url("sleep.pl?s=1.3"))
-					if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "slept 1.3") {
-						t.Errorf("request %d: %d %q, want 200 from a script that ran 1.3 s of its 2 s", i, resp.StatusCode, body)
+					resp, body := mustGet(t, s.url("sleep.pl?s=2"))
+					if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "slept 2 ") {
+						t.Errorf("request %d: %d %q, want 200 from a script that ran 2 s of its 3 s", i, resp.StatusCode, body)
 						return
 					}
 					s.seen.add(s.pidOf(t, resp.Header))
