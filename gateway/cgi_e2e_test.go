@@ -2082,7 +2082,11 @@ func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
 	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
 		t.Run(string(mode), func(t *testing.T) {
 			t.Parallel()
-			s := newCGISite(t, func(c *Config) { c.Mode = mode; c.MaxProcs = 1; c.Workers = 1; c.Queue = 8 })
+			// A held slot is freed by --timeout: a minute, far from
+			// what the answers take on a loaded machine (under -race,
+			// 24 MiB took over 5 s), and the stalled client's answer
+			// must be out within it too.
+			s := newCGISite(t, func(c *Config) { c.Mode = mode; c.MaxProcs = 1; c.Workers = 1; c.Queue = 8; c.Timeout = time.Minute })
 			mustWriteFile(t, filepath.Join(s.dir, "big.pl"), big, 0o755)
 			conn := dialSmallWindow(t, s.addr(), "/cgi-bin/big.pl")
 			defer conn.Close()
@@ -2091,17 +2095,23 @@ func TestAnswer_StalledClientFreesTheScript(t *testing.T) {
 				t.Fatalf("status line %q, %v", line, err)
 			}
 			// The client reads nothing more. The one slot (process or
-			// worker) must be free for the next request at once.
+			// worker) must be free for the next request once the
+			// script's output is set aside, not at its timeout: the
+			// next answer's header within 30 s.
 			start := time.Now()
-			c := &http.Client{Timeout: 5 * time.Second}
-			resp, err := c.Get(s.url("big.pl?again"))
+			tr := &http.Transport{ResponseHeaderTimeout: 30 * time.Second}
+			defer tr.CloseIdleConnections()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // (a guard for the body)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url("big.pl?again"), nil)
+			resp, err := (&http.Client{Transport: tr}).Do(req)
 			if err != nil {
 				t.Fatalf("a request while a client stalls: %v (after %v)", err, time.Since(start))
 			}
-			n, _ := io.Copy(io.Discard, resp.Body)
+			n, err := io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != 200 || n != size {
-				t.Errorf("a request while a client stalls: %d, %d bytes, want 200 and %d", resp.StatusCode, n, size)
+				t.Errorf("a request while a client stalls: %d, %d bytes (%v), want 200 and %d", resp.StatusCode, n, err, size)
 			}
 			// The stalled client reads now, and gets all of it.
 			rest, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader("HTTP/1.1 200 OK\r\n"), br)), nil)
