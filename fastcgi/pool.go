@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -244,7 +245,7 @@ type Pool struct {
 	spawns    int64        // processes started
 	failures  int64        // start failures and unexpected exits
 	streak    int          // consecutive start failures
-	crashes   int          // consecutive workers that died on their first request
+	crashes   atomic.Int32 // consecutive workers that died on their first request (written with mu held)
 	retryAt   time.Time    // no start before this while streak > 0 or crashes > 1
 	lastErr   error        // last start failure or crash, returned during back-off
 	runner    RunnerChoice // what the Perl runner last said (PoolStats.Runner)
@@ -498,7 +499,7 @@ func (p *Pool) notifyLocked() {
 // backoffLocked returns the last start failure, or the last crash of a
 // crash loop, while the pool backs off.
 func (p *Pool) backoffLocked() error {
-	if (p.streak > 0 || p.crashes > 1) && time.Now().Before(p.retryAt) {
+	if (p.streak > 0 || p.crashes.Load() > 1) && time.Now().Before(p.retryAt) {
 		return p.lastErr
 	}
 	return nil
@@ -509,13 +510,13 @@ func (p *Pool) backoffLocked() error {
 // marks its worker (emptyFirst), whose exit in error then counts as a
 // crash (watch).
 func (p *Pool) answered(r *PoolResponse) {
-	if !r.complete {
-		return
+	if !r.complete || r.got > 0 && p.crashes.Load() == 0 {
+		return // (an answer, and no crash to forget: no lock)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if r.got > 0 {
-		p.crashes = 0
+		p.crashes.Store(0)
 		return
 	}
 	if !r.first {
@@ -543,15 +544,15 @@ func (p *Pool) crashed(w *worker, err error) {
 
 // crashedLocked is crashed with p.mu held.
 func (p *Pool) crashedLocked(w *worker, err error) {
-	p.crashes++
-	if p.crashes < 2 || p.closed {
+	n := p.crashes.Add(1)
+	if n < 2 || p.closed {
 		return
 	}
-	wait := min(p.backoff<<min(p.crashes-2, 10), backoffMax)
+	wait := min(p.backoff<<min(n-2, 10), backoffMax)
 	p.retryAt = time.Now().Add(wait)
 	p.lastErr = fmt.Errorf("%w: %d workers in a row died on their first request, the last (pid %d) with: %w; none starts for %s",
-		ErrWorkerDied, p.crashes, w.pid, err, wait)
-	w.log.WithError(err).WithFields(logrus.Fields{"crashes": p.crashes, "backoff": wait.String()}).
+		ErrWorkerDied, n, w.pid, err, wait)
+	w.log.WithError(err).WithFields(logrus.Fields{"crashes": n, "backoff": wait.String()}).
 		Error("fastcgi workers die on their first request; backing off before starting another")
 }
 
@@ -673,7 +674,7 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		return nil, err
 	}
 	p.streak = 0
-	if p.crashes < 2 {
+	if p.crashes.Load() < 2 {
 		p.lastErr = nil
 	}
 	p.workers[w] = struct{}{}
