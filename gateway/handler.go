@@ -87,6 +87,9 @@ type exchange struct {
 	// (timeout, script killed): the connection must break so that the
 	// client cannot take the truncated body for a whole one (C10).
 	cut bool
+	// sent is set once the script's own header went out: status is then
+	// the script's, not what a failure after it would have given.
+	sent bool
 	// queued is called when the script starts after waiting in the
 	// queue: --timeout bounds its run, not its wait too.
 	queued  func()
@@ -209,11 +212,12 @@ func failLevel(status int) logrus.Level {
 
 // failedStatus is the status a failed request is ranked by: its own, or,
 // when the failure came after the header went out (the status is then the
-// script's, a 200), the one the failure would have given before it: a
-// script that ran past its timeout or a worker that died is still an error,
-// and a client that left is still information.
+// script's: a 200, or a 404 page of its own), the one the failure would
+// have given before it: a script that ran past its timeout or a worker
+// that died is still an error, and a client that left is still
+// information.
 func failedStatus(x *exchange) int {
-	if x.status < 400 {
+	if x.sent {
 		return statusFor(x.err)
 	}
 	return x.status
@@ -483,7 +487,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// this header itself.
 		h.Set("Transfer-Encoding", "chunked")
 	}
-	x.status = resp.Status
+	x.status, x.sent = resp.Status, true
 	orderFields(w, x.fieldOrder(resp.Fields))
 	writeHeader(w, resp.Status, resp.Reason)
 	if !r.ProtoAtLeast(1, 1) || br.Buffered() == 0 && !ex.ready() {
@@ -978,7 +982,7 @@ func (g *Gateway) passNPH(ctx context.Context, cancel context.CancelCauseFunc, w
 		n, rerr = out.Read(buf)
 		if n > 0 {
 			if x.bytes == 0 {
-				x.status = nphStatus(buf[:n])
+				x.status, x.sent = nphStatus(buf[:n]), true
 			}
 			n, werr = conn.Write(buf[:n])
 			x.bytes += int64(n)
