@@ -2185,14 +2185,19 @@ sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
 # application's own modules (see APPLICATION MODULES in the header): its
 # real path lies in the script's directory tree (@APP_ROOTS, empty under
 # registry) and not in one of perl's own directories (@INC as the runner
-# started). Asked once per path: the answer is kept.
+# started), nor in a CPAN install tree below its root (Carton's
+# local/lib/perl5 beside a script at the project's top, or under a `use
+# lib "$Bin/.."`: a perl5, site_perl or vendor_perl directory, as
+# app_lib_roots tells a library's tree). Asked once per path: the answer
+# is kept.
 our (@APP_ROOTS, @APP_NOT, %APP_FILE, $APP_INC);
 sub app_file {
     my ($f) = @_;
     return 0 unless @APP_ROOTS && defined $f && !ref $f;
     return $APP_FILE{$f} //= do {
         my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
-        (grep { index($real, $_) == 0 } @APP_ROOTS) && !(grep { index($real, $_) == 0 } @APP_NOT) ? 1 : 0;
+        (grep { index($real, $_) == 0 && substr($real, length) !~ m{(?:^|/)(?:perl5|site_perl|vendor_perl)/} } @APP_ROOTS)
+            && !(grep { index($real, $_) == 0 } @APP_NOT) ? 1 : 0;
     };
 }
 

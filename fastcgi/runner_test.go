@@ -1507,6 +1507,45 @@ func TestRunner_CPANTreeIsALibrary(t *testing.T) {
 	}
 }
 
+// TestRunner_CPANTreeUnderAppRoot: a CPAN install tree inside a directory
+// that holds application modules (Carton's local/lib/perl5 beside a
+// script at the project's top, or under the parent a script's `use lib
+// "$Bin/.."` names) is a library too, as one beside the scripts is
+// (TestRunner_CPANTreeIsALibrary): kept loaded with its state, the
+// script compiled once, not switched to perlrun.
+func TestRunner_CPANTreeUnderAppRoot(t *testing.T) {
+	const count = "package SibLib::Count;\nuse strict;\nmy $n = 0;\nsub next_n { ++$n }\n1;\n"
+	const body = "use SibLib::Count;\nprint \"Content-Type: text/plain\\n\\nn=\", SibLib::Count::next_n(), \"\\n\";\n"
+	for name, c := range map[string]struct{ script, libs string }{
+		"top":    {"app.pl", `use lib "$Bin/local/lib/perl5";`},
+		"parent": {"cgi-bin/app.pl", `use lib "$Bin/.."; use lib "$Bin/../local/lib/perl5";`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := t.TempDir()
+			mod := filepath.Join(d, "local/lib/perl5/SibLib/Count.pm")
+			script := filepath.Join(d, c.script)
+			for _, dir := range []string{filepath.Dir(mod), filepath.Dir(script)} {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustWriteScript(t, mod, count)
+			mustWriteScript(t, script, "#!/usr/bin/perl\nuse FindBin qw($Bin);\n"+c.libs+"\n"+body)
+			r := startRunner(t, script, IsolationAuto)
+			conn := r.dial(t)
+			for i := 1; i <= 3; i++ {
+				got := r.do(t, conn, runnerParams(script, "GET", "", ""), "")
+				if want := fmt.Sprintf("Content-Type: text/plain\n\nn=%d\n", i); got.status != 0 || string(got.out) != want {
+					t.Errorf("request %d: status %d, %q; want %q (the module kept loaded)", i, got.status, got.out, want)
+				}
+			}
+			if n := r.countLog("perlrun"); n > 0 {
+				t.Errorf("perlrun lines:\n%s", strings.Join(r.logLines(), "\n"))
+			}
+		})
+	}
+}
+
 // TestRunner_FirstValuesBounded: the module globals perlrun puts back to
 // their first values before each compilation are held by the runner in a
 // list; a global of a package the script's own compilation makes (a
