@@ -6665,6 +6665,12 @@ sub run_request {
         @ends = ();
         child_exit($status) if $$ != $PID;
         restore_inc() if scalar(keys %INC) < $INC_N;
+        # A lib the script added to @INC as it ran (`unshift @INC,
+        # "$Bin/../lib"; require App::Auth;`, not at its compilation)
+        # holds application modules too: seen before @INC is put back, so
+        # that the module it loaded from there is the script's (wiped,
+        # checked) from this request on. (One join and compare.)
+        app_lib_roots() if @APP_ROOTS;
         # What is destroyed from here on (the script's globals, its
         # file-scope lexicals), as in a process's global destruction after
         # its END blocks, sees the exit status in $? (a guard object that

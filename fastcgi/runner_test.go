@@ -639,6 +639,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_pkgs.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_kept.pl", requests: 4},
 	{script: "app_module_sibling.pl", query: "n=%d", notRegistry: true, requests: 4},
+	{script: "app_module_runtime_lib.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "datetime_locale.pl", query: "n=%d", requests: 4},
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
