@@ -2190,7 +2190,7 @@ sub is_module_key { $_[0] =~ m{^(?:\w+/)*\w+\.pm\z} }
 # lib "$Bin/.."`: a perl5, site_perl or vendor_perl directory, as
 # app_lib_roots tells a library's tree). Asked once per path: the answer
 # is kept.
-our (@APP_ROOTS, @APP_NOT, %APP_FILE, $APP_INC);
+our (@APP_ROOTS, @APP_NOT, %APP_FILE, $APP_INC, $APP_INC_N);
 sub app_file {
     my ($f) = @_;
     return 0 unless @APP_ROOTS && defined $f && !ref $f;
@@ -2306,6 +2306,7 @@ sub app_roots {
 # a directory is added.
 sub app_lib_roots {
     local $!;
+    $APP_INC_N = @INC;
     my $now = join "\0", grep { !ref } @INC;
     return if $now eq $APP_INC;
     $APP_INC = $now;
@@ -6669,8 +6670,9 @@ sub run_request {
         # "$Bin/../lib"; require App::Auth;`, not at its compilation)
         # holds application modules too: seen before @INC is put back, so
         # that the module it loaded from there is the script's (wiped,
-        # checked) from this request on. (One join and compare.)
-        app_lib_roots() if @APP_ROOTS;
+        # checked) from this request on. (A count compare; the join and
+        # compare of app_lib_roots when the count moved.)
+        app_lib_roots() if @APP_ROOTS && @INC != ($APP_INC_N // -1);
         # What is destroyed from here on (the script's globals, its
         # file-scope lexicals), as in a process's global destruction after
         # its END blocks, sees the exit status in $? (a guard object that
