@@ -529,8 +529,9 @@ func (p *Pool) answered(r *PoolResponse) {
 	}
 }
 
-// crashed notes that worker w died on the first request it took, of err. From the second such worker in a row, with no
-// request served in between, the pool backs off as after start failures:
+// crashed notes that worker w died on the first request it took, of err.
+// From the second such worker in a row, with no request served in
+// between, the pool backs off as after start failures:
 // a program that dies on every request (a missing database, a bad
 // configuration) is not started again for every request, which would
 // take the processors from every other script (mod_fcgid's spawn score).

@@ -318,7 +318,8 @@
 # "$Bin/lib"`, `use lib '.'`, `use lib 'lib'`), or in a directory the
 # script's compilation added to @INC (`use lib "$Bin/../lib"`, a lib
 # beside the scripts': app_lib_roots), and not in one of perl's own
-# @INC directories (PERL5LIB's too) is the application's own code, not a library's: a new
+# @INC directories (PERL5LIB's too) nor in a CPAN install tree
+# (cpan_tree) is the application's own code, not a library's: a new
 # CGI process loads it afresh, so what it keeps (the logged-in user in a
 # file-scoped `my $who` its subs set, an `our $who`) must not outlive the
 # request. Under perlrun and auto its packages are the script's
@@ -2196,7 +2197,7 @@ sub app_file {
     return 0 unless @APP_ROOTS && defined $f && !ref $f;
     return $APP_FILE{$f} //= do {
         my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
-        (grep { index($real, $_) == 0 && substr($real, length) !~ m{(?:^|/)(?:perl5|site_perl|vendor_perl)/} } @APP_ROOTS)
+        (grep { index($real, $_) == 0 && !cpan_tree(substr($real, length)) } @APP_ROOTS)
             && !(grep { index($real, $_) == 0 } @APP_NOT) ? 1 : 0;
     };
 }
@@ -2301,9 +2302,10 @@ sub app_roots {
 # them. Not one inside perl's own directories, nor the root, nor a CPAN
 # install tree (a perl5, site_perl or vendor_perl directory in its path:
 # local::lib's ~/perl5/lib/perl5, Carton's local/lib/perl5), whose
-# modules are libraries, kept as perl's own. Called after each compilation; one join and compare while @INC is as last seen. The
-# answers kept for files (app_file, module_file_set) are asked again when
-# a directory is added.
+# modules are libraries, kept as perl's own. Called after each
+# compilation, and at a request's end when @INC's length moved; one join
+# and compare while @INC is as last seen. The answers kept for files
+# (app_file, module_file_set) are asked again when a directory is added.
 sub app_lib_roots {
     local $!;
     $APP_INC_N = @INC;
@@ -2315,7 +2317,7 @@ sub app_lib_roots {
     my $added;
     for my $d (grep { !ref && length && !$own{$_} } @INC) {
         my $real = real_path($d =~ m{^/} ? $d : "$SCRIPT_DIR/$d");
-        next if !defined $real || $real eq '/' || !-d $real || $real =~ m{/(?:perl5|site_perl|vendor_perl)(?:/|\z)};
+        next if !defined $real || $real eq '/' || !-d $real || cpan_tree($real);
         $real .= '/' unless $real =~ m{/\z};
         next if $have{$real}++ || grep { index($real, $_) == 0 } @APP_NOT;
         push @APP_ROOTS, $real;
@@ -2325,6 +2327,11 @@ sub app_lib_roots {
     %APP_FILE = ();
     $MOD_COUNT = -1;
 }
+
+# cpan_tree tells whether the path goes through a CPAN install tree's
+# directory (perl5, site_perl, vendor_perl: local::lib's and Carton's
+# lib/perl5), whose modules are libraries, not the application's.
+sub cpan_tree { $_[0] =~ m{(?:^|/)(?:perl5|site_perl|vendor_perl)(?:/|\z)} }
 
 # key_package is the package of the module key k (Module/Name.pm:
 # Module::Name).
@@ -5274,10 +5281,6 @@ sub new_libs {
 # itself starts from its own default, en-US. Cost: one %INC lookup a
 # request, a method call for scripts that use DateTime.
 our $DT_LOCALE;
-sub note_module_settings {
-    $DT_LOCALE = datetime_locale();
-}
-
 sub datetime_locale {
     local ($@, $!);
     my $l = eval { DateTime->DefaultLocale } or return undef;
@@ -6599,7 +6602,7 @@ sub run_request {
                 watch_imports() if %IMPORT_NAMES && $IMPORTS_INC != keys %INC;
                 $watched = snapshot_watched();
                 note_first($watched);
-                note_module_settings() if !defined $DT_LOCALE && exists $INC{'DateTime.pm'};
+                $DT_LOCALE = datetime_locale() if !defined $DT_LOCALE && exists $INC{'DateTime.pm'};
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
                 %REG_WATCHED_LIBS = map { $_ => 1 } grep { !is_module_key($_) } keys %INC unless $perlrun;
             } else {

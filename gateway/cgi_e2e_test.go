@@ -1951,39 +1951,31 @@ func TestLog_FailureAfterHeaderLevel(t *testing.T) {
 		return e
 	}
 
-	// Cut by the timeout: the client reads to the cut.
-	resp, err := http.Get(s.url("header-then-sleep.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d, want the script's 200 before the cut", resp.StatusCode)
-	}
-	if e := lineOf("/cgi-bin/header-then-sleep.sh"); e == nil || e.Level != logrus.ErrorLevel {
-		t.Errorf("a script cut by its timeout after its header: line %v, want one at error", e)
-	}
-
-	// The script's own status is an error page (404): cut by its timeout
-	// after that header, the line is still an error, not a 404's info.
+	// Cut by the timeout: the client reads to the cut. Also when the
+	// script's own status is an error page (404): the line is still an
+	// error, not a 404's info.
 	mustWriteFile(t, filepath.Join(s.dir, "notfound-then-sleep.sh"),
 		"#!/bin/sh\nprintf 'Status: 404 Not Found\\nContent-Type: text/plain\\n\\nfirst\\n'\nsleep 5\necho late\n", 0o755)
-	resp, err = http.Get(s.url("notfound-then-sleep.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("status %d, want the script's 404 before the cut", resp.StatusCode)
-	}
-	if e := lineOf("/cgi-bin/notfound-then-sleep.sh"); e == nil || e.Level != logrus.ErrorLevel {
-		t.Errorf("a script cut by its timeout after its 404 header: line %v, want one at error", e)
+	for _, c := range []struct {
+		script string
+		status int
+	}{{"header-then-sleep.sh", http.StatusOK}, {"notfound-then-sleep.sh", http.StatusNotFound}} {
+		resp, err := http.Get(s.url(c.script))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Fatalf("%s: status %d, want the script's %d before the cut", c.script, resp.StatusCode, c.status)
+		}
+		if e := lineOf("/cgi-bin/" + c.script); e == nil || e.Level != logrus.ErrorLevel {
+			t.Errorf("%s cut by its timeout after its %d header: line %v, want one at error", c.script, c.status, e)
+		}
 	}
 
 	// The client leaves once it has the header.
-	resp, err = http.Get(s.url("header-then-sleep.sh/left"))
+	resp, err := http.Get(s.url("header-then-sleep.sh/left"))
 	if err != nil {
 		t.Fatal(err)
 	}
