@@ -3634,16 +3634,23 @@ sub cgiapp_callbacks {
     return $CGIAPP_CB if $CGIAPP_CB;
     return undef unless exists $INC{'CGI/Application.pm'};
     my $code = loaded_sub('CGI::Application', 'call_hook') or return undef;
+    my $r = pad_var($code, '%INSTALLED_CALLBACKS');
+    return ref $r eq 'HASH' ? ($CGIAPP_CB = $r) : undef;
+}
+
+# pad_var returns a reference to the lexical named name ('%seen') that
+# the sub code holds in its pad (one of its own, or a file lexical it
+# captures), found through B; undef if it has none.
+sub pad_var {
+    my ($code, $want) = @_;
     my ($names, $vals) = eval { B::svref_2object($code)->PADLIST->ARRAY } or return undef;
     my @n = $names->ARRAY;
     for my $i (0 .. $#n) {
         next unless ref $n[$i] && $n[$i]->can('PVX');
         my $name = $n[$i]->PVX;
-        next unless defined $name && $name eq '%INSTALLED_CALLBACKS';
-        my $h = ($vals->ARRAY)[$i];
-        my $r = $h && $h->can('object_2svref') ? $h->object_2svref : undef;
-        return $CGIAPP_CB = $r if ref $r eq 'HASH';
-        last;
+        next unless defined $name && $name eq $want;
+        my $v = ($vals->ARRAY)[$i];
+        return $v && $v->can('object_2svref') ? $v->object_2svref : undef;
     }
     return undef;
 }
@@ -5756,17 +5763,7 @@ sub parse_end_errors {
 # nothing is printed twice.
 sub diag_repeat {
     if (!$DIAG_DUP) {
-        my $cv = B::svref_2object(\&diagnostics::splainthis);
-        my ($names, $vals) = eval { $cv->PADLIST->ARRAY } or return 0;
-        my @n = $names->ARRAY;
-        for my $i (0 .. $#n) {
-            next unless ref $n[$i] && $n[$i]->can('PVX');
-            my $name = $n[$i]->PVX;
-            next unless defined $name && $name eq '%exact_duplicate';
-            my $h = ($vals->ARRAY)[$i];
-            $DIAG_DUP = $h->object_2svref if $h && $h->can('object_2svref');
-            last;
-        }
+        $DIAG_DUP = pad_var(\&diagnostics::splainthis, '%exact_duplicate');
         return 0 unless ref $DIAG_DUP eq 'HASH';
     }
     return ($DIAG_DUP->{ $_[0] } || 0) > 1;
