@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -128,6 +129,14 @@ type PoolConfig struct {
 	// lock. It must not block. A pool's stats end with the pool; this lets
 	// the caller keep a total across the pools of a script. Default nil.
 	OnSpawn func()
+	// OnLibraries, when set, is called with the files the bundled Perl
+	// runner's workers say they loaded from outside perl's own
+	// directories (an application's lib beside the scripts, a `require
+	// "lib.pl"`, a PERL5LIB tree), each once per pool, as they say it, on
+	// the worker's output goroutine and without the pool's lock; it must
+	// not block. A caller that watches them retires the pool when one
+	// changes ([Pool.Loaded]): the runner keeps what it loaded. Default nil.
+	OnLibraries func(libs []Library)
 	// BusyPoll, when above 0, is how long a read of a worker's answer
 	// that finds nothing yet reads again before it waits in Go's poller,
 	// while BusyPollSpare says a processor is to spare (nil: always).
@@ -193,6 +202,84 @@ func parseRunnerLine(line string) (RunnerChoice, bool) {
 	return RunnerChoice{}, false
 }
 
+// runnerLibsMarker starts what the runner's "libraries" line lists:
+// "menshen-runner: x.pl: libraries: FILE FILE...", each file with %, white
+// space and control characters %-encoded, a module's with a // after the
+// @INC directory it came from (/srv/app/lib//My/Auth.pm).
+const runnerLibsMarker = ": libraries: "
+
+// Library is a file a Perl runner worker loaded from outside perl's own
+// directories (PoolConfig.OnLibraries).
+type Library struct {
+	File string // its path, symbolic links resolved
+	// Root is the @INC directory File came from, a module's lib (File is
+	// under it: /srv/app/lib for /srv/app/lib/My/Auth.pm), or "".
+	Root string
+}
+
+// parseRunnerLibs reads the files of a runner's "libraries" line.
+func parseRunnerLibs(line string) ([]Library, bool) {
+	i := strings.Index(line, runnerLibsMarker)
+	if i < 0 || !strings.HasPrefix(line, runnerLogPrefix) {
+		return nil, false
+	}
+	var libs []Library
+	for _, f := range strings.Fields(line[i+len(runnerLibsMarker):]) {
+		f, err := url.PathUnescape(f)
+		if err != nil || !strings.HasPrefix(f, "/") {
+			continue
+		}
+		var l Library
+		if root, rel, ok := strings.Cut(f, "//"); ok && root != "" && rel != "" {
+			l = Library{File: root + "/" + rel, Root: root}
+		} else {
+			l = Library{File: f}
+		}
+		libs = append(libs, l)
+	}
+	return libs, true
+}
+
+// maxLibs bounds the files a pool keeps of what its runners loaded.
+const maxLibs = 4000
+
+// runnerLine takes what a line of the runner says: the files it loaded
+// (Loaded, OnLibraries), or its isolation (PoolStats.Runner).
+func (p *Pool) runnerLine(line string) {
+	if libs, ok := parseRunnerLibs(line); ok {
+		var news []Library
+		p.mu.Lock()
+		if p.libs == nil {
+			p.libs = map[string]bool{}
+		}
+		for _, l := range libs {
+			if !p.libs[l.File] && len(p.libs) < maxLibs {
+				p.libs[l.File] = true
+				news = append(news, l)
+			}
+		}
+		p.mu.Unlock()
+		if len(news) > 0 && p.cfg.OnLibraries != nil {
+			p.cfg.OnLibraries(news)
+		}
+		return
+	}
+	if c, ok := parseRunnerLine(line); ok {
+		p.mu.Lock()
+		p.runner = c
+		p.mu.Unlock()
+	}
+}
+
+// Loaded reports whether a worker of the pool said it loaded the file
+// (the bundled Perl runner's "libraries" line; file as it said it, its
+// symbolic links resolved).
+func (p *Pool) Loaded(file string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.libs[file]
+}
+
 // Pool runs the FastCGI workers of one script. Its methods are safe for
 // concurrent use.
 type Pool struct {
@@ -249,6 +336,9 @@ type Pool struct {
 	retryAt   time.Time    // no start before this while streak > 0 or crashes > 1
 	lastErr   error        // last start failure or crash, returned during back-off
 	runner    RunnerChoice // what the Perl runner last said (PoolStats.Runner)
+
+	// libs holds the files its runner workers said they loaded (Loaded).
+	libs map[string]bool
 }
 
 // NewPool creates a pool and starts its MinWorkers in the background.
@@ -616,22 +706,16 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	defer context.AfterFunc(p.ctx, cancel)()
 
 	w, err := startWorker(workerConfig{
-		id:   id,
-		name: p.cfg.Name,
-		path: p.cfg.Path,
-		args: p.cfg.Args,
-		dir:  p.cfg.Dir,
-		env:  p.cfg.Env,
-		sock: filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
-		log:  p.cfg.Logger,
-		spin: p.spin,
-		runnerLine: func(line string) {
-			if c, ok := parseRunnerLine(line); ok {
-				p.mu.Lock()
-				p.runner = c
-				p.mu.Unlock()
-			}
-		},
+		id:         id,
+		name:       p.cfg.Name,
+		path:       p.cfg.Path,
+		args:       p.cfg.Args,
+		dir:        p.cfg.Dir,
+		env:        p.cfg.Env,
+		sock:       filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
+		log:        p.cfg.Logger,
+		spin:       p.spin,
+		runnerLine: p.runnerLine,
 	})
 	if err == nil {
 		p.mu.Lock()

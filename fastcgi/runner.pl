@@ -2328,6 +2328,46 @@ sub app_lib_roots {
     $MOD_COUNT = -1;
 }
 
+# announce_libs tells the gateway the files %INC holds that are not in
+# perl's own directories (@INC as perl started, less PERL5LIB's and
+# PERLLIB's: an application's lib is often named there): a module of
+# `use lib "$Bin/../lib"`, a `require "lib.pl"`, a PERL5LIB tree. The
+# gateway watches them and retires the script's workers when one changes,
+# as a new CGI process would load the new code (menshen-runner: x.pl:
+# libraries: FILE FILE..., each with %, white space and control
+# characters %-encoded; a module's with a // after the @INC directory it
+# came from, /srv/app/lib//My/Auth.pm, so that the lib replaced as a
+# whole is seen too). Each file once per worker, and no more than 2000;
+# called at a request's end when %INC's count moved.
+our ($LIB_N, %LIB_TOLD, @LIB_OWN, @LIB_OWN_REAL) = (-1);
+sub announce_libs {
+    local $!;
+    $LIB_N = scalar keys %INC;
+    unless (@LIB_OWN) {
+        my %env = map { $_ => 1 } grep { length } map { split /:/ } grep { defined } @Menshen::Runner::START_ENV{qw(PERL5LIB PERLLIB)};
+        @LIB_OWN = map { m{/\z} ? $_ : "$_/" } grep { !ref && m{^/} && !$env{$_} } @INC0;
+        @LIB_OWN_REAL = map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } @LIB_OWN;
+        push @LIB_OWN, '/nonexistent/' unless @LIB_OWN;
+    }
+    my @new;
+    for my $k (keys %INC) {
+        my $f = $INC{$k};
+        next if !defined $f || ref $f || $LIB_TOLD{$f}++;
+        next if keys %LIB_TOLD > 2000 || grep { index($f, $_) == 0 } @LIB_OWN;
+        my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
+        next if !-f $real || grep { index($real, $_) == 0 } @LIB_OWN_REAL;
+        next if $real ne $f && $LIB_TOLD{$real}++;
+        # (The @INC directory it came from, where the key is a path
+        # under one: lib_root//My/Auth.pm.)
+        if (substr($k, 0, 1) ne '/' && length($f) > length($k) + 1 && substr($f, -length($k) - 1) eq "/$k") {
+            my $root = real_path(substr($f, 0, -length($k) - 1));
+            $real = "$root/" . substr($real, length($root)) if $root ne '/' && index($real, "$root/") == 0;
+        }
+        push @new, $real =~ s/([%\s\x00-\x1f\x7f])/sprintf('%%%02X', ord $1)/ger;
+    }
+    logmsg("libraries: " . join(' ', sort @new)) if @new;
+}
+
 # cpan_tree tells whether the path goes through a CPAN install tree's
 # directory (perl5, site_perl, vendor_perl: local::lib's and Carton's
 # lib/perl5), whose modules are libraries, not the application's.
@@ -6666,6 +6706,7 @@ sub run_request {
         @ends = ();
         child_exit($status) if $$ != $PID;
         restore_inc() if scalar(keys %INC) < $INC_N;
+        announce_libs() if scalar(keys %INC) != $LIB_N;
         # A lib the script added to @INC as it ran (`unshift @INC,
         # "$Bin/../lib"; require App::Auth;`, not at its compilation)
         # holds application modules too: seen before @INC is put back, so

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,17 @@ func mustRunnerFile(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+// mustWriteRunnerFile writes a file, and the directories it is in.
+func mustWriteRunnerFile(tb testing.TB, path, src string, perm os.FileMode) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), perm); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // mustWriteScript writes an executable script.
@@ -2457,5 +2469,48 @@ func TestRunner_UploadTempFileRemoved(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunner_SaysWhatLibrariesItLoaded: the runner names the files it
+// loaded from outside perl's own directories, once each, for the gateway
+// to watch (PoolConfig.OnLibraries): a module of a lib the script adds
+// (with that lib: a whole lib replaced is a change too), a file it
+// requires by its path, a module of PERL5LIB's; not perl's own modules.
+// Names with spaces come through.
+func TestRunner_SaysWhatLibrariesItLoaded(t *testing.T) {
+	root := t.TempDir()
+	applib := filepath.Join(root, "app lib")
+	p5 := filepath.Join(root, "p5")
+	mustWriteRunnerFile(t, filepath.Join(applib, "My", "Sib.pm"), "package My::Sib;\nsub v { 'sib' }\n1;\n", 0o644)
+	mustWriteRunnerFile(t, filepath.Join(applib, "old.pl"), "sub old_v { 'old' }\n1;\n", 0o644)
+	mustWriteRunnerFile(t, filepath.Join(p5, "PLib.pm"), "package PLib;\nsub v { 'p5' }\n1;\n", 0o644)
+	script := filepath.Join(root, "cgi", "libs.pl")
+	mustWriteRunnerFile(t, script, "#!/usr/bin/perl\nuse strict;\nuse FindBin qw($Bin);\nuse lib \"$Bin/../app lib\";\nuse My::Sib;\nuse PLib;\nuse POSIX ();\n"+
+		"require \"$Bin/../app lib/old.pl\";\nprint \"Content-Type: text/plain\\n\\n\", join(' ', My::Sib::v(), PLib::v(), old_v()), \"\\n\";\n", 0o755)
+	r := startRunnerShell(t, script, IsolationRegistry, nil, "export PERL5LIB="+p5)
+	c := r.dial(t)
+	for i := range 3 {
+		if got := r.do(t, c, runnerParams(script, "GET", "", ""), ""); got.status != 0 || !strings.HasSuffix(string(got.out), "\n\nsib p5 old\n") {
+			t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+		}
+	}
+	line := r.waitLog(t, runnerLibsMarker)
+	libs, ok := parseRunnerLibs(line)
+	if !ok {
+		t.Fatalf("no libraries in %q", line)
+	}
+	want := []Library{
+		{File: filepath.Join(applib, "My", "Sib.pm"), Root: applib},
+		{File: filepath.Join(applib, "old.pl")},
+		{File: filepath.Join(p5, "PLib.pm"), Root: p5},
+	}
+	slices.SortFunc(libs, func(a, b Library) int { return strings.Compare(a.File, b.File) })
+	slices.SortFunc(want, func(a, b Library) int { return strings.Compare(a.File, b.File) })
+	if !slices.Equal(libs, want) {
+		t.Errorf("libraries %+v, want %+v (line %q)", libs, want, line)
+	}
+	if n := r.countLog(runnerLibsMarker); n != 1 {
+		t.Errorf("%d libraries lines after 3 requests, want 1", n)
 	}
 }

@@ -491,8 +491,13 @@ func (w *worker) logLine(line []byte) {
 	w.outMu.Unlock()
 	if strings.HasPrefix(s, runnerLogPrefix) {
 		// The bundled runner reporting a decision (isolation level, a
-		// switch to perlrun): news, not trouble.
-		w.log.Info(s)
+		// switch to perlrun): news, not trouble. The files it loaded
+		// are detail.
+		if strings.Contains(s, runnerLibsMarker) {
+			w.log.Debug(s)
+		} else {
+			w.log.Info(s)
+		}
 		if w.runnerLine != nil {
 			w.runnerLine(s)
 		}

@@ -279,6 +279,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		StartTimeout:  max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
 		Logger:        g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
 		OnSpawn:       func() { g.stats.spawned(key) }, // a total across pools (C40)
+		OnLibraries:   g.onLibraries,
 		BusyPoll:      g.cfg.busyPoll(),
 		BusyPollSpare: g.load.workerSpare,
 		Hurry:         g.timeUp.Done(),

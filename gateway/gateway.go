@@ -48,6 +48,9 @@ type Gateway struct {
 	// events: when the watcher last saw each file name change, for a
 	// request that finds its script missing (settle.go).
 	events eventTimes
+	// libNotes: the files the Perl runners loaded, for the watcher
+	// (libwatch.go).
+	libNotes libNotes
 
 	// hard is Serve's base of every request context, cancelled when the
 	// shutdown grace is over; nil when requests come by ServeHTTP alone.
@@ -117,6 +120,7 @@ func New(cfg Config) (*Gateway, error) {
 		timeUp:   timeUp,
 		stopNow:  stopNow,
 		load:     newLoad(runtime.GOMAXPROCS(0)),
+		libNotes: libNotes{ready: make(chan struct{}, 1)},
 		abort:    abort,
 		cfg:      cfg,
 		log:      cfg.Logger,

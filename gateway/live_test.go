@@ -1909,3 +1909,71 @@ func TestLive_WorkerStartFailsAsFileIsReplaced(t *testing.T) {
 		t.Errorf("%d %q %v, want the new program's answer; logged:\n%s", r.status, r.body, r.err, s.failReasons())
 	}
 }
+
+// TestLive_SiblingLibraryRunsNewCode: an application's lib beside the
+// scripts' directory (`use lib "$FindBin::Bin/../lib"`), a Perl 4 library
+// a script requires by its path there, and that lib replaced as a whole
+// (a deploy's mv) are what a new CGI process loads afresh: the runner's
+// workers, which keep them loaded, retire when one changes, and the next
+// requests run the new code. The watcher watched only the scripts'
+// directories, and the old code was served until the workers recycled.
+func TestLive_SiblingLibraryRunsNewCode(t *testing.T) {
+	t.Parallel()
+	for _, iso := range []string{IsolationAuto, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Isolation = iso })
+			if err := s.g.Start(); err != nil {
+				t.Fatal(err)
+			}
+			applib := filepath.Join(filepath.Dir(s.dir), "applib")
+			module := func(v string) string { return "package My::Sib;\nsub v { '" + v + "' }\n1;\n" }
+			oldlib := func(v string) string { return "sub old_v { '" + v + "' }\n1;\n" }
+			mustWriteFile(t, filepath.Join(applib, "My", "Sib.pm"), module("m1"), 0o644)
+			mustWriteFile(t, filepath.Join(applib, "old-lib.pl"), oldlib("o1"), 0o644)
+			// (Under auto, a require of a file at run time makes perlrun,
+			// which loads it again on every request: auto's script has
+			// the module alone, kept with its compilation.)
+			src := "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/../applib\";\nuse My::Sib;\n" +
+				"require \"$FindBin::Bin/../applib/old-lib.pl\";\n" +
+				"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", My::Sib::v(), ' ', old_v(), \"\\n\";\n"
+			if iso == IsolationAuto {
+				src = strings.Replace(strings.Replace(src, "require", "# require", 1), "old_v()", "'o1'", 1)
+			}
+			mustWriteFile(t, filepath.Join(s.dir, "sib.pl"), src, 0o755)
+			served := func(want string) {
+				t.Helper()
+				// (The first request says what it loaded: its
+				// directories are watched a moment later.)
+				time.Sleep(300 * time.Millisecond)
+				if !waitFor(2*time.Second, func() bool { _, b := s.get(t, "sib.pl"); return b == want }) {
+					_, b := s.get(t, "sib.pl")
+					t.Fatalf("sib.pl serves %q, want %q", b, want)
+				}
+			}
+			served("m1 o1\n")
+			mustWriteFile(t, filepath.Join(applib, "My", "Sib.pm"), module("m2"), 0o644)
+			served("m2 o1\n")
+			if iso == IsolationRegistry {
+				mustRenameOver(t, filepath.Join(applib, "old-lib.pl"), oldlib("o2"))
+				served("m2 o2\n")
+			}
+			// The whole lib replaced: the old directories' files never
+			// changed.
+			next := filepath.Join(filepath.Dir(s.dir), "applib.new")
+			mustWriteFile(t, filepath.Join(next, "My", "Sib.pm"), module("m3"), 0o644)
+			mustWriteFile(t, filepath.Join(next, "old-lib.pl"), oldlib("o3"), 0o644)
+			if err := os.Rename(applib, applib+".old"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(next, applib); err != nil {
+				t.Fatal(err)
+			}
+			if iso == IsolationRegistry {
+				served("m3 o3\n")
+			} else {
+				served("m3 o1\n")
+			}
+		})
+	}
+}

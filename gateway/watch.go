@@ -98,6 +98,11 @@ type watchState struct {
 	// every save.
 	modes  map[string]bool
 	unsafe map[string]string
+	// extFiles are the files outside perl's own directories that the
+	// runners said they loaded, extDirs the directories watched for
+	// them alone, extTouched those of them named by events since the
+	// last rescan (libwatch.go).
+	extFiles, extDirs, extTouched map[string]bool
 	// dirty: an event since the last rescan was in (or named) a scripts
 	// directory. Without one (only a log written beside the config
 	// file), a rescan reads the config file and nothing else: walking a
@@ -107,7 +112,8 @@ type watchState struct {
 
 // newWatchState returns the state of a watcher that has scanned nothing yet.
 func newWatchState(w *fsnotify.Watcher) *watchState {
-	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]time.Time{}, born: map[string]time.Time{}}
+	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]time.Time{}, born: map[string]time.Time{},
+		extFiles: map[string]bool{}, extDirs: map[string]bool{}, extTouched: map[string]bool{}}
 }
 
 // addWatches watches every directory of every mount (unless configOnly),
@@ -243,6 +249,14 @@ func (g *Gateway) watchLoop(st *watchState) {
 			if !ok {
 				return
 			}
+			if lib, only := g.libEvent(st, ev); only {
+				if lib {
+					settle()
+				}
+				continue
+			} else if lib {
+				settle()
+			}
 			dir := filepath.Dir(ev.Name)
 			if names, ok := st.parents[dir]; ok && !names[filepath.Base(ev.Name)] && !st.ownDir(dir) {
 				continue // a neighbour of a scripts directory
@@ -307,6 +321,8 @@ func (g *Gateway) watchLoop(st *watchState) {
 			g.log.WithError(err).Warn("file watcher error; rescanning")
 			st.dirty = true
 			settle()
+		case <-g.libNotes.ready:
+			g.watchLibs(st, g.libNotes.take())
 		case <-timer.C:
 			burst = time.Time{}
 			g.rescan(st)
@@ -460,7 +476,7 @@ func isPerlLib(name string) bool {
 // a literal name) is classified again, its pool retired or its
 // per-request entry dropped, workers or not.
 func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]bool) {
-	if len(st.touched) == 0 {
+	if len(st.touched) == 0 && len(st.extTouched) == 0 {
 		return
 	}
 	type change struct {
@@ -504,8 +520,12 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 			break
 		}
 	}
+	for name := range st.extTouched {
+		libs = append(libs, realPath(name))
+	}
 	clear(st.touched)
 	clear(st.born)
+	clear(st.extTouched)
 	if len(libs) == 0 {
 		return
 	}
@@ -521,6 +541,13 @@ func (g *Gateway) refreshLibs(st *watchState, s *settings, before map[string]boo
 		}
 		if e.kind != "perl" {
 			return ""
+		}
+		// A library one of its workers said it loaded (outside
+		// perl's own directories: libwatch.go).
+		for _, l := range libs {
+			if e.pool != nil && e.pool.Loaded(l) {
+				return "Perl library changed: " + l
+			}
 		}
 		for _, l := range changed[s.mountFor(key)] {
 			if e.pool.UsedSince(l.since) {

@@ -1,0 +1,131 @@
+package gateway
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/menshen/menshen/fastcgi"
+	"github.com/sirupsen/logrus"
+)
+
+// The Perl runner keeps what a script loaded, so an edit of a module the
+// script takes from outside its scripts directory (`use lib
+// "$Bin/../lib"`, `require "/srv/app/lib.pl"`, a PERL5LIB tree) would
+// not be seen until its workers recycled, where a new CGI process loads
+// the new code. Its workers say which files they loaded from outside
+// perl's own directories (fastcgi.PoolConfig.OnLibraries); the watcher
+// watches their directories and retires the pools that loaded a file
+// that changed (refreshLibs, fastcgi.Pool.Loaded). A file edited between
+// its load and its directory's watch (a few milliseconds after the first
+// request that loaded it) is not seen.
+
+// maxLibDirs bounds the directories watched for the runners' libraries
+// (each an inotify watch).
+const maxLibDirs = 1000
+
+// libNotes carries the files the runners loaded to the watch goroutine.
+type libNotes struct {
+	mu    sync.Mutex
+	libs  []fastcgi.Library
+	ready chan struct{} // holds one token while libs is not empty
+}
+
+// note queues libraries for the watcher. It never blocks.
+func (n *libNotes) note(libs []fastcgi.Library) {
+	n.mu.Lock()
+	n.libs = append(n.libs, libs...)
+	n.mu.Unlock()
+	select {
+	case n.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take returns the queued libraries and empties the queue.
+func (n *libNotes) take() []fastcgi.Library {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	l := n.libs
+	n.libs = nil
+	return l
+}
+
+// onLibraries is the pools' fastcgi.PoolConfig.OnLibraries.
+func (g *Gateway) onLibraries(libs []fastcgi.Library) {
+	if g.events.on.Load() {
+		g.libNotes.note(libs)
+	}
+}
+
+// watchLibs watches the directories of libraries the runners loaded:
+// a module's, and those above it up to its lib (/srv/app/lib/My and
+// /srv/app/lib for /srv/app/lib/My/Auth.pm), whose move or removal as a
+// whole (a deploy's mv of a new lib) is a change of every library under
+// it. A directory the watcher has for the scripts or the config sends its
+// events already.
+func (g *Gateway) watchLibs(st *watchState, libs []fastcgi.Library) {
+	for _, l := range libs {
+		st.extFiles[l.File] = true
+		for dir := filepath.Dir(l.File); ; dir = filepath.Dir(dir) {
+			g.watchLibDir(st, dir, l.File)
+			if l.Root == "" || dir == l.Root || !within(l.Root, dir) {
+				break
+			}
+		}
+	}
+}
+
+// watchLibDir watches one directory of libraries (watchLibs).
+func (g *Gateway) watchLibDir(st *watchState, dir, file string) {
+	if _, ok := st.watched[dir]; ok || st.extDirs[dir] {
+		return
+	}
+	if len(st.extDirs) >= maxLibDirs {
+		g.log.WithField("file", file).Debug("too many library directories watched; a change of this one is seen when the workers recycle")
+		return
+	}
+	if err := st.w.Add(dir); err != nil {
+		g.log.WithError(err).WithField("dir", dir).Warn("cannot watch a directory of Perl libraries; their changes are seen when the workers recycle")
+		return
+	}
+	st.extDirs[dir] = true
+}
+
+// libEvent takes note of an event about a library a runner loaded (the
+// file, or a directory of them moved or deleted as a whole: every such
+// library under it), for refreshLibs: lib reports that it was one. only
+// reports that the event is for a directory watched only for such
+// libraries: it concerns nothing else.
+func (g *Gateway) libEvent(st *watchState, ev fsnotify.Event) (lib, only bool) {
+	dir := filepath.Dir(ev.Name)
+	only = (st.extDirs[dir] || st.extDirs[ev.Name]) && !st.ownDir(dir) && st.parents[dir] == nil
+	touch := func(f string) {
+		st.extTouched[f] = true
+		st.dirty = true
+		lib = true
+	}
+	if st.extFiles[ev.Name] {
+		g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("library event")
+		touch(ev.Name)
+	}
+	if st.extDirs[ev.Name] && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+		prefix := ev.Name + string(filepath.Separator)
+		for f := range st.extFiles {
+			if strings.HasPrefix(f, prefix) {
+				touch(f)
+			}
+		}
+		for d := range st.extDirs {
+			if d == ev.Name || strings.HasPrefix(d, prefix) {
+				// Watched again when a new worker says it loaded
+				// something there.
+				delete(st.extDirs, d)
+				_ = st.w.Remove(d)
+
+			}
+		}
+	}
+	return lib, only
+}
