@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/menshen/menshen/internal/proctest"
 )
 
 // script returns the absolute path of a testdata script.
@@ -427,8 +429,9 @@ func TestClose_EscapedChildDoesNotHang(t *testing.T) {
 	if err != nil {
 		t.Fatalf("escaped pid %q: %v", line, err)
 	}
+	kill := proctest.Pin(escaped) // (its pid may be another's at the cleanup)
 	t.Cleanup(func() {
-		_ = syscall.Kill(escaped, syscall.SIGKILL)
+		kill()
 		mustProcessGone(t, escaped)
 	})
 	start := time.Now()
@@ -484,7 +487,9 @@ func TestClose_DetachedReadsAJobsStderr(t *testing.T) {
 				t.Fatalf("job pid %q: %v", out, err)
 			}
 			t.Cleanup(func() {
-				_ = syscall.Kill(job, syscall.SIGKILL)
+				// (Its pid may be another's by now. No pidfd held from
+				// here: the test counts descriptors.)
+				proctest.KillIf(job, "echo job line")
 				mustProcessGone(t, job)
 			})
 			start := time.Now()
@@ -551,7 +556,7 @@ func TestKill_OtherGroupOfTheSession(t *testing.T) {
 			if err != nil || aerr != nil {
 				t.Fatalf("read the child's pid: %q, %v", line, err)
 			}
-			t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
+			t.Cleanup(proctest.Pin(child)) // (its pid may be another's at the cleanup)
 			start := time.Now()
 			_, _ = io.Copy(io.Discard, br)
 			if d := time.Since(start); d > lingerGrace+2*time.Second {

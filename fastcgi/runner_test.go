@@ -23,6 +23,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/menshen/menshen/internal/proctest"
+	"github.com/menshen/menshen/internal/session"
 )
 
 // runnerProc is one runner process, started the way the gateway starts it:
@@ -34,6 +37,12 @@ type runnerProc struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has been reaped
 	err  error         // its exit status, once done is closed
+	// sigMu orders the cleanup's signals with the reaping: once reaped
+	// (by then the test may have run a while), pgid may be another
+	// process's, and a signal would hit another test's process.
+	sigMu  sync.Mutex
+	reaped bool
+	left   func() // kills what the runner left in its group when reaped
 
 	mu  sync.Mutex
 	log []string // its own stderr lines
@@ -166,18 +175,23 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 	}()
 	go func() {
 		<-logDone
+		session.WaitExit(cmd.Process.Pid) // (not reaped: the group is ours)
+		r.sigMu.Lock()
+		r.left = proctest.PinGroup(r.pgid)
 		r.err = cmd.Wait()
+		r.reaped = true
+		r.sigMu.Unlock()
 		close(r.done)
 	}()
 	tb.Cleanup(func() {
 		// As the pool stops a worker: SIGTERM, which lets the modules'
 		// END blocks run (File::Temp's among them), then SIGKILL.
-		syscall.Kill(r.pgid, syscall.SIGTERM)
+		r.signal(syscall.SIGTERM)
 		select {
 		case <-r.done:
 		case <-time.After(time.Second):
 		}
-		syscall.Kill(-r.pgid, syscall.SIGKILL)
+		r.signal(-syscall.SIGKILL)
 		<-r.done
 		runnerGroupGone(tb, r.pgid)
 		if tb.Failed() {
@@ -185,6 +199,24 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 		}
 	})
 	return r
+}
+
+// signal sends sig to the runner, or -sig to its whole group; once it
+// has been reaped, SIGKILL to what it left in its group, and nothing else.
+func (r *runnerProc) signal(sig syscall.Signal) {
+	r.sigMu.Lock()
+	defer r.sigMu.Unlock()
+	if r.reaped {
+		if sig < 0 {
+			r.left()
+		}
+		return
+	}
+	if sig < 0 {
+		_ = syscall.Kill(-r.pgid, -sig)
+	} else {
+		_ = syscall.Kill(r.pgid, sig)
+	}
 }
 
 func (r *runnerProc) logLines() []string {

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/cgi"
+	"github.com/menshen/menshen/internal/proctest"
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 )
@@ -1693,7 +1694,7 @@ func TestCGI_PageBeforeADaemonsStderr(t *testing.T) {
 	t.Cleanup(func() {
 		if b, err := os.ReadFile(filepath.Join(s.dir, "daemon.pid")); err == nil {
 			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-				syscall.Kill(pid, syscall.SIGKILL)
+				proctest.KillIf(pid, "sleep\x005") // (its pid may be another's by now)
 			}
 		}
 	})
@@ -1718,7 +1719,7 @@ func TestCGI_DetachedJobKeepsItsStderr(t *testing.T) {
 			t.Cleanup(func() {
 				if b, err := os.ReadFile(filepath.Join(s.dir, "job.pid")); err == nil {
 					if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-						syscall.Kill(pid, syscall.SIGKILL)
+						proctest.KillIf(pid, s.dir) // (its pid may be another's by now)
 					}
 				}
 			})
@@ -1804,7 +1805,7 @@ func TestDetachedJobOutlivesTheRequest(t *testing.T) {
 				if err != nil || pid <= 0 {
 					t.Fatalf("request %d: no job pid: %q %v", i, b, err)
 				}
-				t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+				t.Cleanup(proctest.Pin(pid))
 				time.Sleep(200 * time.Millisecond) // the script's group is killed by now
 				if !pidAlive(pid) {
 					t.Errorf("request %d: the detached job %d did not outlive it", i, pid)
