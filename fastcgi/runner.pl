@@ -4940,16 +4940,18 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
     # by a load that failed (a corrupt session file), makes every later
     # load fail: only new() clears it.)
     'CGI::Session::NAME', 'CGI::Session::IP_MATCH', 'CGI::Session::errstr',
-), ['@', 'CGI::Carp::WARNINGS'];
+);
 # Time::Zone (Date::Format's %Z and %z, MIME::Lite's Date) keeps the local
 # zone's offset as it first computes it: from the TZ of a process's first
 # call, where a page in the user's zone (`local $ENV{TZ} = $user_tz`) got
-# the last user's offset and zone name. (Pushed: in the list above, the
-# map takes an array's entry for a scalar's name, and skips it. So
-# @CGI::Carp::WARNINGS there is not watched: watched, perlrun piles up the
-# compile-time warnings each compilation adds, corpus
-# carp_warnings_compile_w.pl.)
-push @KNOWN_GLOBALS, ['@', 'Time::Zone::tz_local'];
+# the last user's offset and zone name.
+# CGI::Carp keeps the warnings of the run for warningsToBrowser: those a
+# request did not print (it ended before warningsToBrowser(1), or never
+# called it) showed in the next client's page. Its first value is known
+# (%FIRST_KNOWN): each perlrun compilation adds its own compile-time
+# warnings to an empty list, as a new process does (corpus
+# carp_warnings_compile_w.pl).
+push @KNOWN_GLOBALS, ['@', 'Time::Zone::tz_local'], ['@', 'CGI::Carp::WARNINGS'];
 my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 
 # snapshot_watched saves the watched module globals that exist now. A
@@ -5231,8 +5233,8 @@ sub note_first {
         my $a = Scalar::Util::refaddr($s->[0]);
         next if $WATCH_SEEN{$a}++;
         my ($ref, $sigil, $val) = @$s;
-        if ($sigil eq '$' and my ($v) = known_first($ref)) {
-            push @WATCH_FIRST, [$ref, '$', $$v];
+        if ($sigil ne '*' and my ($v) = known_first($ref, $sigil)) {
+            push @WATCH_FIRST, [$ref, $sigil, $sigil eq '$' ? $$v : $sigil eq '@' ? [@$$v] : {%$$v}];
             Scalar::Util::weaken($WATCH_FIRST[-1][0]);
             next;
         }
@@ -5250,19 +5252,27 @@ sub note_first {
 # leaves its fatalsToBrowser and warningsToBrowser switches and its program
 # name unset, and sets its message and die hooks to undef, as it loads; a
 # BEGIN that imports fatalsToBrowser for a developer's cookie only sets the
-# switch in the compilation that loads the module.
-my %FIRST_KNOWN = map { ("CGI::Carp::$_" => undef) } qw(WRAP WARN PROGNAME CUSTOM_MSG DIE_HANDLER);
+# switch in the compilation that loads the module. Its list of warnings
+# starts empty: the first snapshot has the compile-time warnings of the
+# compilation that loaded it, which every later compilation adds again.
+my %FIRST_KNOWN = ((map { ("\$CGI::Carp::$_" => undef) } qw(WRAP WARN PROGNAME CUSTOM_MSG DIE_HANDLER)),
+    '@CGI::Carp::WARNINGS' => []);
 
-# known_first returns a reference to the known first value of the scalar
-# global $ref, or nothing.
+# (The glob slot of each sigil.)
+my %IMPORT_SLOT = ('$' => 'SCALAR', '@' => 'ARRAY', '%' => 'HASH');
+
+# known_first returns a reference to the known first value of the global
+# $ref (sigil $, @ or %), or nothing.
 sub known_first {
-    my ($ref) = @_;
+    my ($ref, $sigil) = @_;
     for my $full (keys %FIRST_KNOWN) {
-        my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
+        next unless substr($full, 0, 1) eq $sigil;
+        my ($pkg, $name) = $full =~ /^.(.*)::(\w+)\z/ or next;
         my $h = stash($pkg) or next;
         my $g = $h->{$name};
         next unless defined $g && ref(\$g) eq 'GLOB';
-        return \$FIRST_KNOWN{$full} if Scalar::Util::refaddr(*{$g}{SCALAR}) == Scalar::Util::refaddr($ref);
+        my $slot = *{$g}{ $IMPORT_SLOT{$sigil} } or next;
+        return \$FIRST_KNOWN{$full} if Scalar::Util::refaddr($slot) == Scalar::Util::refaddr($ref);
     }
     return;
 }
@@ -5279,7 +5289,6 @@ sub known_first {
 # loaded modules since it last looked: in perlrun, whose every
 # compilation imports again, a key count a request; the variables are
 # the modules' own, the same for every compilation.
-my %IMPORT_SLOT = ('$' => 'SCALAR', '@' => 'ARRAY', '%' => 'HASH');
 sub watch_imports {
     $IMPORTS_INC = scalar keys %INC;
     my %flag = ('$' => B::GVf_IMPORTED_SV(), '@' => B::GVf_IMPORTED_AV(), '%' => B::GVf_IMPORTED_HV());

@@ -587,6 +587,7 @@ var runnerCorpus = []runnerCase{
 	{script: "carp_warnings.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "carp_warnings_w.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "carp_warnings_compile_w.pl", module: "CGI::Carp", notRegistry: true},
+	{script: "carp_warnings_unprinted.pl", query: "%d", module: "CGI::Carp"},
 	{script: "warn_begin_closure.pl", notRegistry: true},
 	{script: "dollar_s.pl"},
 	{script: "compile_view.pl"},
