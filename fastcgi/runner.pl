@@ -2557,6 +2557,52 @@ sub delete_package {
     if (exists $INC{'Locale/Maketext.pm'} and my $clear = loaded_sub('Locale::Maketext', 'clear_isa_scan')) {
         $clear->();
     }
+    forget_package($pkg);
+}
+
+# PACKAGES MODULES REMEMBER. Some modules note a package by its name, in
+# a hash of their own, the first time they serve it, and serve it no
+# more: Log::Log4perl's import (%IMPORT_CALLED: a second `use
+# Log::Log4perl qw(:easy)` in a package exports neither $DEBUG nor DEBUG,
+# and `use strict` makes every perlrun compilation after the first a
+# 502), Moo's (%MAKERS: a second `use Moo` in a package makes no class of
+# it, `Visitor->new` fails), Role::Tiny's roles and the classes they were
+# applied to, Class::MOP's metaclasses (a Moose class declared in the
+# script: the deleted class's attributes, its immutable metaclass that
+# refuses `has`). A package perlrun deletes, or main whose symbols it
+# deletes, is new to the next compilation, as in a new process: those
+# entries go with it. Each entry: a module file, then the package and
+# name of a hash it keeps (or of a scalar holding a hash ref, '$name'),
+# keyed by package.
+my @PKG_REGISTRIES = (
+    ['Log/Log4perl.pm', 'Log::Log4perl', 'IMPORT_CALLED', '$EASY_CLOSURES'],
+    ['Moo.pm', 'Moo', 'MAKERS'],
+    ['Moo/Object.pm', 'Moo::Object', 'NO_BUILD', 'NO_DEMOLISH'],
+    ['Moo/Role.pm', 'Moo::Role', 'INFO', 'APPLIED_TO', 'APPLY_DEFAULTS'],
+    ['Role/Tiny.pm', 'Role::Tiny', 'INFO', 'APPLIED_TO'],
+);
+
+# forget_package takes the package pkg out of the registries above, and
+# its metaclass out of Class::MOP's. Cost: a few %INC lookups per package
+# deleted (and per perlrun request, for main).
+sub forget_package {
+    my ($pkg) = @_;
+    for my $r (@PKG_REGISTRIES) {
+        my ($file, $mod, @names) = @$r;
+        next unless exists $INC{$file};
+        my $h = stash($mod) or next;
+        for my $name (@names) {
+            my $scalar = $name =~ s/^\$//;
+            my $g = $h->{$name};
+            next unless defined $g && ref(\$g) eq 'GLOB';
+            my $hv = $scalar ? ${ *{$g}{SCALAR} } : *{$g}{HASH};
+            delete $hv->{$pkg} if ref $hv eq 'HASH';
+        }
+    }
+    if (exists $INC{'Class/MOP.pm'} and my $rm = loaded_sub('Class::MOP', 'remove_metaclass_by_name')) {
+        local ($@, $!);
+        eval { $rm->($pkg); 1 };
+    }
 }
 
 # close_glob_io closes a glob's handle as a process exit does, and
@@ -2813,6 +2859,7 @@ sub wipe_main {
     for my $k (@$names) {
         delete $main::{$k};
     }
+    forget_package('main');
 }
 
 # script_symbols returns the main:: symbols (not packages) made since the
