@@ -2196,8 +2196,16 @@ sub app_file {
     my ($f) = @_;
     return 0 unless @APP_ROOTS && defined $f && !ref $f;
     return $APP_FILE{$f} //= do {
-        my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
-        (grep { index($real, $_) == 0 && !cpan_tree(substr($real, length)) } @APP_ROOTS)
+        my $rel = substr($f, 0, 1) ne '/';
+        my $real = real_path($rel ? "$SCRIPT_DIR/$f" : $f);
+        # (A relative name that is no file names no module's file: the
+        # entry a class builder makes, Moose's '(set by Moose)' for each
+        # class it makes, Class::MOP's for its immutable metaclasses, the
+        # `$INC{'Foo.pm'} = 1` of a package made in place. Taken for one
+        # beside the script, Class::MOP's metaclass of immutable
+        # metaclasses was the application's, wiped when auto went to
+        # perlrun, and every later `use Moose` died.)
+        ($rel && !-e $real) ? 0 : (grep { index($real, $_) == 0 && !cpan_tree(substr($real, length)) } @APP_ROOTS)
             && !(grep { index($real, $_) == 0 } @APP_NOT) ? 1 : 0;
     };
 }
@@ -2389,7 +2397,7 @@ sub script_owned {
     # An application's own module (APPLICATION MODULES) is the script's.
     if (exists $INC{$file}) {
         return 1 if app_key($file) && stash($pkg);
-        return 0 unless defined $INC{$file} && $INC{$file} eq $SCRIPT;
+        return 0 unless defined $INC{$file} && ($INC{$file} eq $SCRIPT || notional_inc($INC{$file}));
     }
     my $h = stash($pkg) or return 0;
     my ($subs, $imported, $lib) = (0, 0);
@@ -2465,6 +2473,17 @@ sub script_owned {
         return 0 unless script_owned("${pkg}::$1", $modfiles);
     }
     return 1;
+}
+
+# notional_inc tells whether an %INC value names no file: a relative name
+# that is none (app_file). Such an entry, a class builder's (Moose's
+# '(set by Moose)' for a class the script declares), makes no module:
+# whose package it is, its subs tell, as for a package without one.
+our %NOTIONAL_INC;
+sub notional_inc {
+    my ($v) = @_;
+    return 0 if ref $v || substr($v, 0, 1) eq '/';
+    return $NOTIONAL_INC{$v} //= -e "$SCRIPT_DIR/$v" ? 0 : 1;
 }
 
 # app_inside tells whether package pkg lies inside the package of an

@@ -689,6 +689,7 @@ var runnerCorpus = []runnerCase{
 	{script: "l4p_easy_import.pl", notRegistry: true},
 	{script: "moo_class.pl", notRegistry: true},
 	{script: "mop_metaclass.pl", query: "%d", notRegistry: true},
+	{script: "mop_immutable.pl", query: "%d", notRegistry: true},
 	{script: "stdout_io_alias.pl", query: "%d"},
 	{script: "glob_alias.pl", query: "%d", notRegistry: true},
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
