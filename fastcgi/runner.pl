@@ -5017,7 +5017,19 @@ my @KNOWN_GLOBALS = map { ['$', $_] } (
 # (%FIRST_KNOWN): each perlrun compilation adds its own compile-time
 # warnings to an empty list, as a new process does (corpus
 # carp_warnings_compile_w.pl).
-push @KNOWN_GLOBALS, ['@', 'Time::Zone::tz_local'], ['@', 'CGI::Carp::WARNINGS'];
+push @KNOWN_GLOBALS, ['@', 'Time::Zone::tz_local'], ['@', 'CGI::Carp::WARNINGS'],
+    # Module state a script changes by a call, kept by the module in a
+    # package variable, that one client's request left for the next:
+    # Log::Log4perl's configuration (init_once and `init() unless
+    # initialized()` configured only the worker's first request: the
+    # levels and appenders one request set stayed, a String appender's
+    # lines piled up) and its mapped diagnostic context
+    # (Log::Log4perl::MDC->put('user', $name): the last user's name in the
+    # next request's log lines); Image::Size's cache of sizes by file name
+    # and mtime (an avatar rewritten within the same second kept its old
+    # size); Params::Validate's validation_options, kept per package.
+    ['$', 'Log::Log4perl::Logger::INITIALIZED'], ['%', 'Log::Log4perl::MDC::MDC_HASH'],
+    ['%', 'Image::Size::CACHE'], ['%', 'Params::Validate::OPTIONS'];
 my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 
 # snapshot_watched saves the watched module globals that exist now. A

@@ -687,6 +687,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_runtime_lib.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "datetime_locale.pl", query: "n=%d", requests: 4},
 	{script: "l4p_easy_import.pl", notRegistry: true},
+	{script: "l4p_init_once.pl", query: "%d"},
 	{script: "moo_class.pl", notRegistry: true},
 	{script: "mop_metaclass.pl", query: "%d", notRegistry: true},
 	{script: "mop_immutable.pl", query: "%d", notRegistry: true},

@@ -22,3 +22,21 @@ sub import {
     }
 }
 1;
+
+# And for its configuration and mapped diagnostic context
+# (l4p_init_once.pl): init_once configures only while
+# $Log::Log4perl::Logger::INITIALIZED is unset; Log::Log4perl::MDC->put
+# keeps a value in %MDC_HASH until it is put again.
+our $LEVEL;
+sub init { my ($class, $level) = @_; $LEVEL = $level; $Log::Log4perl::Logger::INITIALIZED = 1 }
+sub init_once { return if $Log::Log4perl::Logger::INITIALIZED; shift->init(@_) }
+sub level { $LEVEL }
+
+package Log::Log4perl::Logger;
+our $INITIALIZED = 0;
+
+package Log::Log4perl::MDC;
+our %MDC_HASH = ();
+sub put { $MDC_HASH{ $_[1] } = $_[2] }
+sub get { $MDC_HASH{ $_[1] } }
+1;
