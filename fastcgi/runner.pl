@@ -2602,13 +2602,19 @@ my @PKG_REGISTRIES = (
 );
 
 # forget_package takes the package pkg out of the registries above, and
-# its metaclass out of Class::MOP's. Cost: a few %INC lookups per package
-# deleted (and per perlrun request, for main).
+# its metaclass out of Class::MOP's. Cost: a count of %INC per package
+# deleted (and per perlrun request, for main); which of those modules are
+# loaded is looked up again when the count moved.
+our ($FORGET_INC_N, @FORGET_LOADED, $FORGET_MOP) = (-1);
 sub forget_package {
     my ($pkg) = @_;
-    for my $r (@PKG_REGISTRIES) {
+    if ($FORGET_INC_N != keys %INC) {
+        $FORGET_INC_N = keys %INC;
+        @FORGET_LOADED = grep { exists $INC{ $_->[0] } } @PKG_REGISTRIES;
+        $FORGET_MOP = exists $INC{'Class/MOP.pm'};
+    }
+    for my $r (@FORGET_LOADED) {
         my ($file, $mod, @names) = @$r;
-        next unless exists $INC{$file};
         my $h = stash($mod) or next;
         for my $name (@names) {
             my $scalar = $name =~ s/^\$//;
@@ -2618,7 +2624,7 @@ sub forget_package {
             delete $hv->{$pkg} if ref $hv eq 'HASH';
         }
     }
-    if (exists $INC{'Class/MOP.pm'} and my $rm = loaded_sub('Class::MOP', 'remove_metaclass_by_name')) {
+    if ($FORGET_MOP and my $rm = loaded_sub('Class::MOP', 'remove_metaclass_by_name')) {
         local ($@, $!);
         eval { $rm->($pkg); 1 };
     }
