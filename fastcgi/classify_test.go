@@ -45,6 +45,7 @@ func TestClassify(t *testing.T) {
 		{name: "shell", base: "a.sh", src: "#!/bin/sh\necho hi\n", kind: KindPerRequest, reason: "not a Perl script (#!/bin/sh)"},
 		{name: "python", base: "a.py", src: "#!/usr/bin/env python3\nprint(1)\n", kind: KindPerRequest, reason: "not a Perl script (#!/usr/bin/env python3)"},
 		{name: "perl without shebang", base: "a.pl", src: "print 1;\n", kind: KindPerRequest, reason: "no #! line"},
+		{name: "byte order mark", base: "a.pl", src: "\xef\xbb\xbf#!/usr/bin/perl\nprint 1;\n", kind: KindPerRequest, reason: "byte order mark"},
 		{name: "binary", base: "a", src: "\x7fELF\x02\x01", kind: KindPerRequest, reason: "binary"},
 		{name: "fcgi", base: "app.fcgi", src: "#!/bin/sh\nexec something\n", kind: KindNative},
 		{name: "nph", base: "nph-trace.pl", src: "#!/usr/bin/perl\nprint \"HTTP/1.0 200 OK\\r\\n\";\n", kind: KindPerRequest, reason: "NPH"},

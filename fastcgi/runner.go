@@ -213,6 +213,9 @@ func notPerl(src []byte) string {
 		return "not a Perl script (binary)"
 	case len(src) == 0:
 		return "not a Perl script (empty)"
+	case bytes.HasPrefix(src, []byte("\xef\xbb\xbf#!")):
+		// An editor's byte order mark: the kernel sees no #! line.
+		return "no #! line for the kernel: a UTF-8 byte order mark (BOM) before it"
 	}
 	return "not a Perl script (no #! line)"
 }

@@ -1160,6 +1160,42 @@ func TestCGI_FailuresAreCleanAnswers(t *testing.T) {
 	}
 }
 
+// TestCGI_ExecFormatErrorNamesTheCause guards C10's logged reason for the
+// files a move from Apache brings that the kernel will not run: the log
+// said "neither a #! script nor a program" for a script whose editor put
+// a UTF-8 byte order mark before its #! line, as for a PHP page with no
+// wrapper, and told nothing more for a .php without the execute bit. Both
+// modes say the same (C23).
+func TestCGI_ExecFormatErrorNamesTheCause(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s := newCGISite(t, func(c *Config) { c.Mode = mode })
+		for _, tc := range []struct {
+			name, src string
+			perm      os.FileMode
+			status    int
+			want      string
+		}{
+			{"bom.pl", "\xef\xbb\xbf#!/usr/bin/perl\nprint qq(Content-Type: text/plain\\n\\nx);\n", 0o755, 500, "byte order mark"},
+			{"page.php", "<?php echo 1;\n", 0o755, 500, `a PHP file with no #! line and no [[wrapper]] for ".php"`},
+			{"plain.php", "<?php echo 1;\n", 0o644, 403, "a PHP file, and no [[wrapper]] for .php"},
+			{"lib.pl", "package My::Lib;\n1;\n", 0o755, 500, "a library that scripts require needs no execute bit"},
+			{"empty.pl", "", 0o755, 500, "an empty file"},
+		} {
+			mustWriteFile(t, filepath.Join(s.dir, tc.name), tc.src, tc.perm)
+			if resp, body := mustGet(t, s.url(tc.name)); resp.StatusCode != tc.status {
+				t.Errorf("%s mode, %s: status %d, want %d (body %q)", mode, tc.name, resp.StatusCode, tc.status, body)
+			}
+			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.name, tc.status)
+			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+tc.name) {
+				if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, tc.want) {
+					t.Errorf("%s mode, %s: reason %q, want it to say %q", mode, tc.name, reason, tc.want)
+				}
+			}
+		}
+	}
+}
+
 // mustLoggedReason checks that the request to path was logged with status
 // and a non-empty reason (C10: every response error is logged).
 func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {

@@ -163,8 +163,8 @@ func stderrLine(log logrus.FieldLogger, pid int64, line []byte) {
 
 // explainExec adds to an exec error of the file what the kernel's ENOENT
 // and ENOEXEC do not say: that the file exists and its #! interpreter is
-// missing (or ends in a CR: DOS line endings), or that it is neither a
-// #! script nor a program.
+// missing (or ends in a CR: DOS line endings), or what it is instead of a
+// #! script or a program (execFormatProblem).
 func explainExec(file string, err error) error {
 	switch {
 	case errors.Is(err, syscall.ENOENT):
@@ -183,6 +183,9 @@ func explainExec(file string, err error) error {
 			}
 		}
 	case errors.Is(err, syscall.ENOEXEC):
+		if why := execFormatProblem(file); why != "" {
+			return fmt.Errorf("%w (%s)", err, why)
+		}
 		return fmt.Errorf("%w (neither a #! script nor a program)", err)
 	}
 	return err

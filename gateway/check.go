@@ -3,6 +3,7 @@
 package gateway
 
 import (
+	"bytes"
 	"debug/elf"
 	"fmt"
 	"io"
@@ -139,7 +140,10 @@ func Check(cfg Config) ([]string, error) {
 			}
 			interp, hasShebang := shebang(p)
 			if fi.Mode().Perm()&0o111 == 0 {
-				if hasShebang || looksLikeScript(p) {
+				switch {
+				case strings.EqualFold(filepath.Ext(p), ".php"):
+					add("%s: a PHP file, and no [[wrapper]] for .php is configured (command = \"/usr/bin/php-cgi\"; 403 until then)", p)
+				case hasShebang || looksLikeScript(p):
 					add("%s: not executable (chmod +x to serve it; 403 until then)", p)
 				}
 				return nil
@@ -208,9 +212,10 @@ func execFormatProblem(p string) string {
 		return ""
 	}
 	defer f.Close()
-	magic := make([]byte, 4)
-	if n, _ := io.ReadFull(f, magic); string(magic[:n]) != "\x7fELF" {
-		return "neither a #! script nor a program (ELF)"
+	magic := make([]byte, 5)
+	n, _ := io.ReadFull(f, magic)
+	if string(magic[:min(n, 4)]) != "\x7fELF" {
+		return notProgram(p, magic[:n])
 	}
 	ef, err := elf.NewFile(f)
 	if err != nil {
@@ -220,6 +225,28 @@ func execFormatProblem(p string) string {
 		return "a program for another machine (" + ef.Machine.String() + ")"
 	}
 	return ""
+}
+
+// notProgram says what a file that is no ELF program is, from its first
+// bytes, in words a user can act on where Apache's log says only "exec
+// format error": an editor's byte order mark hides a #! line from the
+// kernel, a PHP page needs a wrapper, a Perl library needs no execute bit.
+// A #! script is "": its interpreter is the question.
+func notProgram(p string, head []byte) string {
+	ext := strings.ToLower(filepath.Ext(p))
+	switch {
+	case bytes.HasPrefix(head, []byte("#!")):
+		return ""
+	case len(head) == 0:
+		return "an empty file, neither a #! script nor a program"
+	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf#!")):
+		return "a UTF-8 byte order mark (BOM) before its #! line hides it from the kernel (save the file without it)"
+	case ext == ".php" || ext != "" && bytes.HasPrefix(head, []byte("<?php")):
+		return fmt.Sprintf("a PHP file with no #! line and no [[wrapper]] for %q (command = \"/usr/bin/php-cgi\")", ext)
+	case ext == ".pl" || ext == ".pm" || ext == ".cgi":
+		return "no #! line (a script needs #!/usr/bin/perl; a library that scripts require needs no execute bit)"
+	}
+	return "neither a #! script nor a program (ELF)"
 }
 
 // hostMachine is the ELF machine of the programs a GOARCH runs.

@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -301,6 +302,10 @@ func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo,
 // execute bit, and no wrapper for its name), else nil.
 func runnable(r *route, wrapped func(string) bool) error {
 	if r.info.Mode().Perm()&0o111 == 0 && !wrapped(r.file) {
+		if strings.EqualFold(filepath.Ext(r.file), ".php") {
+			// A PHP page from mod_php's Apache: chmod +x is not the fix.
+			return fmt.Errorf("%w (a PHP file, and no [[wrapper]] for .php is configured)", ErrNotExecutable)
+		}
 		return ErrNotExecutable
 	}
 	return nil

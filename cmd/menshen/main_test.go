@@ -763,6 +763,21 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 		}
 	})
 
+	// An editor's byte order mark hides the #! line from the kernel:
+	// check names it, not "neither a #! script nor a program".
+	t.Run("byte order mark", func(t *testing.T) {
+		dir := t.TempDir()
+		mustWriteMode(t, filepath.Join(dir, "bom.pl"), "\xef\xbb\xbf#!/usr/bin/perl\nprint 1;\n", 0o755)
+		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+		if code == 0 {
+			t.Errorf("exit 0 for a script with a BOM before its #!, which can never run")
+		}
+		oneLine(t, "stdout", stdout)
+		if !strings.Contains(stdout, "bom.pl") || !strings.Contains(stdout, "byte order mark") {
+			t.Errorf("stdout %q does not blame bom.pl's byte order mark", stdout)
+		}
+	})
+
 	// What suEXEC refuses, check names: a script anyone may write, a
 	// set-user-ID one, one in a directory anyone may write.
 	t.Run("anyone could change it", func(t *testing.T) {
