@@ -422,7 +422,7 @@ func (g *Gateway) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
 	_ = enc.Encode(g.status())
 }
 
-// statusClass is fastcgi.Classify of a script's file, cached while the
+// statusClass is classify of a script's file, cached while the
 // file stays the same version.
 func (g *Gateway) statusClass(key, file string) (fastcgi.Class, bool) {
 	type entry struct {
@@ -437,7 +437,7 @@ func (g *Gateway) statusClass(key, file string) (fastcgi.Class, bool) {
 	if v, ok := g.classes.Load(key); ok && v.(entry).ver == ver {
 		return v.(entry).c, true
 	}
-	c, err := fastcgi.Classify(file)
+	c, err := classify(file)
 	if err != nil {
 		return fastcgi.Class{}, false
 	}

@@ -1196,6 +1196,31 @@ func TestCGI_ExecFormatErrorNamesTheCause(t *testing.T) {
 	}
 }
 
+// TestCGI_PermissionDeniedNamesTheCause guards C10's logged reason for
+// an EACCES from execve(2) on a script with its execute bit: its #!
+// interpreter is no executable file (a copied tree's helper that lost
+// its bit). The log said only "permission denied". (A script whose bit
+// is another user's: TestServe_ScriptNotExecutableByItsUser.)
+func TestCGI_PermissionDeniedNamesTheCause(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s := newCGISite(t, func(c *Config) { c.Mode = mode })
+		interp := filepath.Join(s.dir, "bin", "myperl")
+		mustWriteFile(t, interp, "not a program\n", 0o644)
+		mustWriteFile(t, filepath.Join(s.dir, "x.pl"), "#!"+interp+"\nprint 1;\n", 0o755)
+		if resp, body := mustGet(t, s.url("x.pl")); resp.StatusCode != 500 {
+			t.Errorf("%s mode: status %d, want 500 (body %q)", mode, resp.StatusCode, body)
+		}
+		mustLoggedReason(t, s.hook, "/cgi-bin/x.pl", 500)
+		want := fmt.Sprintf("its #! interpreter %q: no execute bit (mode -rw-r--r--)", interp)
+		for _, e := range entriesWith(s.hook, "path", "/cgi-bin/x.pl") {
+			if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, want) {
+				t.Errorf("%s mode: reason %q, want it to say %q", mode, reason, want)
+			}
+		}
+	}
+}
+
 // mustLoggedReason checks that the request to path was logged with status
 // and a non-empty reason (C10: every response error is logged).
 func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {

@@ -164,7 +164,8 @@ func stderrLine(log logrus.FieldLogger, pid int64, line []byte) {
 // explainExec adds to an exec error of the file what the kernel's ENOENT
 // and ENOEXEC do not say: that the file exists and its #! interpreter is
 // missing (or ends in a CR: DOS line endings), or what it is instead of a
-// #! script or a program (execFormatProblem).
+// #! script or a program (execFormatProblem); and what EACCES does not
+// say: whose execute bit is missing, a noexec mount, or the interpreter's.
 func explainExec(file string, err error) error {
 	switch {
 	case errors.Is(err, syscall.ENOENT):
@@ -180,6 +181,18 @@ func explainExec(file string, err error) error {
 		case interp != "":
 			if _, serr := os.Stat(interp); serr != nil {
 				return fmt.Errorf("%w (its #! interpreter %q not found)", err, interp)
+			}
+		}
+	case errors.Is(err, syscall.EACCES):
+		if why := noExecBy(file); why != "" {
+			return fmt.Errorf("%w (%s)", err, why)
+		}
+		if interp, ok := shebang(file); ok && interp != "" {
+			if why := noExecBy(interp); why != "" {
+				return fmt.Errorf("%w (its #! interpreter %q: %s)", err, interp, why)
+			}
+			if fi, serr := os.Stat(interp); serr == nil && fi.IsDir() {
+				return fmt.Errorf("%w (its #! interpreter %q is a directory)", err, interp)
 			}
 		}
 	case errors.Is(err, syscall.ENOEXEC):

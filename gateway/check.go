@@ -11,7 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Check loads cfg and lists the problems a user should fix, one line each:
@@ -161,6 +165,9 @@ func Check(cfg Config) ([]string, error) {
 					add("%s: interpreter %q is not an executable file", p, interp)
 				}
 			}
+			if why := noExecBy(p); why != "" {
+				add("%s: %s: every request is a 500 (permission denied)", p, why)
+			}
 			if !hasShebang {
 				if why := execFormatProblem(p); why != "" {
 					add("%s: executable, but %s: every request is a 500 (exec format error)", p, why)
@@ -225,6 +232,34 @@ func execFormatProblem(p string) string {
 		return "a program for another machine (" + ef.Machine.String() + ")"
 	}
 	return ""
+}
+
+// noExecBy says why menshen's user may not execute the file p, or "":
+// it has no execute bit, the bit is another user's (a script left 0744
+// or 0700 by root, menshen running as www-data), or its file system is
+// mounted noexec. execve(2) says only EACCES, and
+// Apache's log "Permission denied". A file it cannot stat has no problem
+// here (nothing to say about it).
+func noExecBy(p string) string {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	var st unix.Statfs_t
+	if unix.Statfs(p, &st) == nil && st.Flags&unix.ST_NOEXEC != 0 {
+		return "its file system is mounted noexec"
+	}
+	if fi.Mode().Perm()&0o111 == 0 {
+		return fmt.Sprintf("no execute bit (mode %v)", fi.Mode().Perm())
+	}
+	if unix.Access(p, unix.X_OK) == nil {
+		return ""
+	}
+	owner := "?"
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		owner = strconv.FormatUint(uint64(sys.Uid), 10)
+	}
+	return fmt.Sprintf("not executable by menshen's user (uid %d): mode %v, owner uid %s", os.Getuid(), fi.Mode().Perm(), owner)
 }
 
 // notProgram says what a file that is no ELF program is, from its first

@@ -230,7 +230,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		// up to N requests at once.
 		env = append(env, "PHP_FCGI_CHILDREN=0", "PHP_FCGI_MAX_REQUESTS="+strconv.Itoa(s.maxRequests))
 	} else {
-		c, err := fastcgi.Classify(rt.exec)
+		c, err := classify(rt.exec)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStartScript, err)
 		}
@@ -762,4 +762,19 @@ func keyPath(s *settings, key string) string {
 		return key
 	}
 	return m.prefix + key
+}
+
+// classify is [fastcgi.Classify], but a Perl script that menshen's user
+// may not execute (another user's execute bit, a noexec mount) is served
+// per request: the runner would run it with perl where the kernel
+// refuses it to cgi mode, a 200 for a 500 (C23), and past the bits its
+// owner set.
+func classify(file string) (fastcgi.Class, error) {
+	c, err := fastcgi.Classify(file)
+	if err == nil && c.Kind == fastcgi.KindPerl {
+		if why := noExecBy(file); why != "" {
+			c.Kind, c.Reason = fastcgi.KindPerRequest, why
+		}
+	}
+	return c, err
 }

@@ -1681,6 +1681,57 @@ func TestServe_ScriptsCannotReadTheGatewayEnviron(t *testing.T) {
 	}
 }
 
+// TestServe_ScriptNotExecutableByItsUser guards C10's reason and C23: a
+// script whose execute bit is its owner's only (root's 0744, menshen
+// running as www-data) was a 500 logged as "permission denied" in cgi
+// mode, and a 200 in fastcgi mode, where the Perl runner ran it with perl
+// past the bits its owner set. Both modes now answer 500 and log whose
+// bit is missing. As root, the gateway runs as nobody for the test.
+func TestServe_ScriptNotExecutableByItsUser(t *testing.T) {
+	t.Parallel()
+	if os.Getuid() != 0 {
+		t.Skip("needs root: a script of another user")
+	}
+	root, err := os.MkdirTemp("", "menshen-ownerx-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	bin, scripts := filepath.Join(root, "menshen"), filepath.Join(root, "scripts")
+	data, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(scripts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWriteMode(t, bin, string(data), 0o755)
+	mustWriteMode(t, filepath.Join(scripts, "ownerx.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nran\\n\";\n", 0o744)
+	if err := os.Chmod(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(root, "tmp") // for menshen's private temp directory
+	if err := os.Mkdir(tmp, 0o755); err != nil || os.Chmod(tmp, 0o1777) != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"cgi", "fastcgi"} {
+		addr := freeAddr(t)
+		s := &server{addr: addr, stderr: &syncBuffer{}, done: make(chan struct{})}
+		s.cmd = exec.Command(bin, "serve", "--listen", addr, "--admin", "off", "--scripts", scripts, "--mode", mode)
+		s.cmd.Env = menshenEnv("TMPDIR=" + tmp)
+		s.cmd.Stderr = s.stderr
+		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		s.start(t)
+		waitUntil(t, "menshen serving", func() bool { return strings.Contains(s.stderr.String(), "menshen serving") })
+		if code, body := get(t, "http://"+addr+"/cgi-bin/ownerx.pl"); code != 500 {
+			t.Errorf("%s mode: %d %q, want 500 (the kernel refuses it to menshen's user)", mode, code, body)
+		}
+		waitUntil(t, "the reason", func() bool {
+			return strings.Contains(s.stderr.String(), "not executable by menshen's user (uid 65534)")
+		})
+	}
+}
+
 // TestServe_OutOfDescriptorsIs503: a script that cannot start because the
 // gateway is out of descriptors (a passing limit of the machine) gets 503
 // with Retry-After, so that a client or a load balancer comes back, not a
