@@ -191,6 +191,13 @@ func classify(base string, src []byte) Class {
 		c.Reason = fmt.Sprintf("the #! line ends in a carriage return: %q cannot be run", sb.program+"\r")
 		return c
 	}
+	if why := ShebangProblem(src); why != "" {
+		// The kernel (or env) fails it, or cuts its switches: served
+		// per request, the script fails as in CGI mode (C23).
+		c.Kind = KindPerRequest
+		c.Reason = why
+		return c
+	}
 	if sb.bad != "" {
 		c.Kind = KindPerRequest
 		c.Reason = fmt.Sprintf("shebang switch %s changes how perl reads the script", sb.bad)
@@ -218,6 +225,40 @@ func notPerl(src []byte) string {
 		return "no #! line for the kernel: a UTF-8 byte order mark (BOM) before it"
 	}
 	return "not a Perl script (no #! line)"
+}
+
+// kernelHead is how much of a file execve(2) reads for its #! line
+// (BINPRM_BUF_SIZE): the line must end within it.
+const kernelHead = 256
+
+// ShebangProblem says how the kernel reads the #! line at the start of
+// src otherwise than its author meant, or "". execve(2) cuts a line
+// longer than 255 bytes (a cut interpreter's name is ENOEXEC, cut switches
+// are lost), and passes all that follows the interpreter's name as one
+// argument: #!/usr/bin/env perl -w has env look for a program named
+// "perl -w" (exit 127), where the runner would have run perl -w.
+func ShebangProblem(src []byte) string {
+	if !bytes.HasPrefix(src, []byte("#!")) {
+		return ""
+	}
+	isBlank := func(r rune) bool { return r == ' ' || r == '\t' }
+	if len(src) >= kernelHead && bytes.IndexByte(src[:kernelHead], '\n') < 0 {
+		name := bytes.TrimLeftFunc(src[2:kernelHead-1], isBlank)
+		if bytes.IndexFunc(name, isBlank) < 0 {
+			return "its #! line is longer than the 255 bytes the kernel reads, which cut the interpreter's name"
+		}
+		return "its #! line is longer than the 255 bytes the kernel reads, which cut what follows them"
+	}
+	line, _, _ := bytes.Cut(src[2:], []byte("\n"))
+	line = bytes.TrimFunc(bytes.TrimSuffix(line, []byte("\r")), isBlank)
+	prog, rest := line, []byte(nil)
+	if i := bytes.IndexFunc(line, isBlank); i >= 0 {
+		prog, rest = line[:i], bytes.TrimLeftFunc(line[i:], isBlank)
+	}
+	if filepath.Base(string(prog)) == "env" && bytes.IndexFunc(rest, isBlank) >= 0 && !bytes.HasPrefix(rest, []byte("-")) {
+		return fmt.Sprintf("the kernel passes %q to env as one program name, which env does not find (write #!%s -S %s, or the interpreter's path)", rest, prog, rest)
+	}
+	return ""
 }
 
 type shebang struct {

@@ -1221,6 +1221,38 @@ func TestCGI_PermissionDeniedNamesTheCause(t *testing.T) {
 	}
 }
 
+// TestCGI_ShebangAsTheKernelReadsIt guards C23 for #! lines the kernel
+// reads otherwise than the Perl runner did: #!/usr/bin/env perl -w (env
+// gets "perl -w" as one name and fails) and a #! line past the kernel's
+// 255 bytes were a 502 and a 500 in cgi mode and a 200 in fastcgi mode;
+// and the 500 was logged as "neither a #! script nor a program".
+func TestCGI_ShebangAsTheKernelReadsIt(t *testing.T) {
+	t.Parallel()
+	const body = "print qq(Content-Type: text/plain\\n\\nran\\n);\n"
+	for _, mode := range []Mode{ModeCGI, ModeFastCGI} {
+		s := newCGISite(t, func(c *Config) { c.Mode = mode })
+		for _, tc := range []struct {
+			name, src string
+			status    int
+			want      string // in the logged reason
+		}{
+			{"envw.pl", "#!/usr/bin/env perl -w\n" + body, 502, "exit status 127"},
+			{"longname.pl", "#!/usr/bin" + strings.Repeat("/.", 130) + "/perl\n" + body, 500, "cut the interpreter's name"},
+		} {
+			mustWriteFile(t, filepath.Join(s.dir, tc.name), tc.src, 0o755)
+			if resp, got := mustGet(t, s.url(tc.name)); resp.StatusCode != tc.status {
+				t.Errorf("%s mode, %s: status %d, want %d (body %q)", mode, tc.name, resp.StatusCode, tc.status, got)
+			}
+			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.name, tc.status)
+			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+tc.name) {
+				if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, tc.want) {
+					t.Errorf("%s mode, %s: reason %q, want it to say %q", mode, tc.name, reason, tc.want)
+				}
+			}
+		}
+	}
+}
+
 // mustLoggedReason checks that the request to path was logged with status
 // and a non-empty reason (C10: every response error is logged).
 func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {

@@ -196,6 +196,9 @@ func explainExec(file string, err error) error {
 			}
 		}
 	case errors.Is(err, syscall.ENOEXEC):
+		if why := shebangProblem(file); why != "" {
+			return fmt.Errorf("%w (%s)", err, why)
+		}
 		if why := execFormatProblem(file); why != "" {
 			return fmt.Errorf("%w (%s)", err, why)
 		}

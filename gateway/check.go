@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/menshen/menshen/fastcgi"
 	"golang.org/x/sys/unix"
 )
 
@@ -153,7 +154,9 @@ func Check(cfg Config) ([]string, error) {
 				return nil
 			}
 			if hasShebang {
-				if strings.HasSuffix(interp, "\r") {
+				if why := shebangProblem(p); why != "" {
+					add("%s: %s", p, why)
+				} else if strings.HasSuffix(interp, "\r") {
 					// The kernel splits the #! line at blanks only: with
 					// DOS line endings it looks for "perl\r" (500 on every
 					// request).
@@ -260,6 +263,19 @@ func noExecBy(p string) string {
 		owner = strconv.FormatUint(uint64(sys.Uid), 10)
 	}
 	return fmt.Sprintf("not executable by menshen's user (uid %d): mode %v, owner uid %s", os.Getuid(), fi.Mode().Perm(), owner)
+}
+
+// shebangProblem is [fastcgi.ShebangProblem] of the file p: how the
+// kernel reads its #! line otherwise than its author meant, or "".
+func shebangProblem(p string) string {
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 256) // execve(2)'s BINPRM_BUF_SIZE
+	n, _ := io.ReadFull(f, head)
+	return fastcgi.ShebangProblem(head[:n])
 }
 
 // notProgram says what a file that is no ELF program is, from its first

@@ -778,6 +778,20 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 		}
 	})
 
+	// #!/usr/bin/env perl -w: the kernel gives env "perl -w" as one name.
+	t.Run("env with a switch", func(t *testing.T) {
+		dir := t.TempDir()
+		mustWriteMode(t, filepath.Join(dir, "envw.pl"), "#!/usr/bin/env perl -w\nprint 1;\n", 0o755)
+		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+		if code == 0 {
+			t.Errorf("exit 0 for #!/usr/bin/env perl -w, which env cannot run")
+		}
+		oneLine(t, "stdout", stdout)
+		if !strings.Contains(stdout, "envw.pl") || !strings.Contains(stdout, `"perl -w" to env as one program name`) {
+			t.Errorf("stdout %q does not explain envw.pl's #! line", stdout)
+		}
+	})
+
 	// What suEXEC refuses, check names: a script anyone may write, a
 	// set-user-ID one, one in a directory anyone may write.
 	t.Run("anyone could change it", func(t *testing.T) {
