@@ -44,6 +44,11 @@ var (
 	// within StartTimeout. The wrapped error tells which. While the pool
 	// backs off after consecutive failures, Do returns the last one at once.
 	ErrStartFailed = errors.New("fastcgi: worker start failed")
+	// ErrNotFastCGI is matched, with ErrStartFailed, by the start failure
+	// of a worker that wrote a CGI header line on its stdout and exited
+	// with status 0: a CGI script named *.fcgi (mod_fcgid's "Premature
+	// end of script headers" hides it).
+	ErrNotFastCGI = errors.New("a CGI script, not a FastCGI program")
 	// ErrQueueWait is returned by [Pool.Do] when its context ended while
 	// the request waited in the queue for a worker; it also matches the
 	// context's error.

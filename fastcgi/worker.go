@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,6 +88,7 @@ type worker struct {
 	outDone  chan struct{} // closed when logOutput ends
 	outMu    sync.Mutex
 	lastLine string // last line the process wrote to stderr/stdout; guarded by outMu
+	cgiLine  string // its first line that is a CGI header field (cgiHeaderRE); guarded by outMu
 	// serving is the Stderr of the last request a worker of capacity 1
 	// was given, nil before its first and once it is being stopped;
 	// guarded by outMu. What its output pipe brings goes there (see
@@ -487,6 +489,9 @@ func (w *worker) logLine(line []byte) {
 	s := string(line)
 	w.outMu.Lock()
 	w.lastLine = s
+	if w.cgiLine == "" && cgiHeaderRE.MatchString(s) {
+		w.cgiLine = s
+	}
 	stderr := w.serving
 	w.outMu.Unlock()
 	if strings.HasPrefix(s, runnerLogPrefix) {
@@ -526,13 +531,21 @@ func (w *worker) exitReason() error {
 		err = errors.New("exited with status 0")
 	}
 	w.outMu.Lock()
-	last := w.lastLine
+	last, header := w.lastLine, w.cgiLine
 	w.outMu.Unlock()
+	if w.waitErr == nil && header != "" {
+		// It answered as a CGI script does, to no request.
+		return fmt.Errorf("%w: it wrote a CGI answer (%q) and %w", ErrNotFastCGI, header, err)
+	}
 	if last != "" {
 		return fmt.Errorf("%w (last output %q)", err, last)
 	}
 	return err
 }
+
+// cgiHeaderRE matches the header line that every CGI answer has one of
+// (RFC 3875 §6.2).
+var cgiHeaderRE = regexp.MustCompile(`(?i)^(?:content-type|location|status)\s*:`)
 
 // dial opens a new connection to the worker's socket.
 func (w *worker) dial(ctx context.Context) (*Conn, error) {

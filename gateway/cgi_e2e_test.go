@@ -1621,6 +1621,28 @@ func TestCGI_NativeFastCGIProgramHint(t *testing.T) {
 	}
 }
 
+// TestFastCGI_PlainCGIScriptHint: the reverse of the hint above. A plain
+// CGI script named .fcgi (a legacy tree's habit) is a 502 in fastcgi
+// mode, and the log said only that its worker "exited with status 0",
+// its page logged as the worker's warnings; it now says it is a CGI
+// script and how to serve it.
+func TestFastCGI_PlainCGIScriptHint(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.Mode = ModeFastCGI })
+	mustWriteFile(t, filepath.Join(s.dir, "plain.fcgi"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n", 0o755)
+	for i := 0; i < 2; i++ { // the start, then its back-off
+		if resp, _ := mustGet(t, s.url("plain.fcgi")); resp.StatusCode != http.StatusBadGateway {
+			t.Errorf("request %d: %d, want 502", i+1, resp.StatusCode)
+		}
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/plain.fcgi", http.StatusBadGateway)
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/plain.fcgi") {
+		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, "a CGI script, not a FastCGI program") || !strings.Contains(reason, "menshen mode cgi plain.fcgi") {
+			t.Errorf("reason %q does not say it is a CGI script to serve in cgi mode", reason)
+		}
+	}
+}
+
 // TestCGI_WrapperRunsNonExecutable guards §7 [[wrapper]] in CGI mode: a
 // non-executable hello.php runs through php-cgi.
 func TestCGI_WrapperRunsNonExecutable(t *testing.T) {

@@ -354,6 +354,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			}
 		}
 		if err != nil {
+			if errors.Is(err, fastcgi.ErrNotFastCGI) {
+				// A plain CGI script named *.fcgi, in fastcgi mode: the
+				// mode decides here, not the name (the reverse of the
+				// hint in cgi mode below).
+				err = fmt.Errorf("%w; serve it in cgi mode (menshen mode cgi %s, or mode = \"cgi\" in its [script.%q])", err, rt.key, rt.key)
+			}
 			g.fail(w, x, contextErr(ctx, err))
 			return
 		}
