@@ -1253,6 +1253,34 @@ func TestCGI_ShebangAsTheKernelReadsIt(t *testing.T) {
 	}
 }
 
+// TestGateway_WarnsOfHtaccess: a tree moved from Apache keeps its
+// .htaccess files, whose rules (AuthType, Require) guarded the scripts
+// beside them; menshen never serves one (C3) nor reads it, and said
+// nothing: the scripts were open without a word. It is named at start.
+func TestGateway_WarnsOfHtaccess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	htaccess := filepath.Join(dir, "admin", ".htaccess")
+	mustWriteFile(t, htaccess, "AuthType Basic\nRequire valid-user\n", 0o644)
+	mustWriteFile(t, filepath.Join(dir, "admin", "users.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nusers\\n'\n", 0o755)
+	log, hook := test.NewNullLogger()
+	g, srv := mustGateway(t, Config{Scripts: dir, Logger: log, Mode: ModeCGI})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(2*time.Second, func() bool { return len(entriesWith(hook, "file", htaccess)) > 0 }) {
+		t.Errorf("no warning naming %s; entries %v", htaccess, messages(hook))
+	}
+	for _, e := range entriesWith(hook, "file", htaccess) {
+		if e.Level != logrus.WarnLevel || !strings.Contains(e.Message, "does not read") {
+			t.Errorf("%s %q, want a warning that it is not read", e.Level, e.Message)
+		}
+	}
+	if resp, body := mustGet(t, srv.URL+"/cgi-bin/admin/.htaccess"); resp.StatusCode != 404 || strings.Contains(string(body), "AuthType") {
+		t.Errorf(".htaccess: %d %q, want 404 and not its content", resp.StatusCode, body)
+	}
+}
+
 // mustLoggedReason checks that the request to path was logged with status
 // and a non-empty reason (C10: every response error is logged).
 func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {

@@ -122,6 +122,9 @@ func Check(cfg Config) ([]string, error) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
+				if d.Name() == ".htaccess" {
+					add("%s: %s", p, htaccessWarning)
+				}
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
@@ -263,6 +266,32 @@ func noExecBy(p string) string {
 		owner = strconv.FormatUint(uint64(sys.Uid), 10)
 	}
 	return fmt.Sprintf("not executable by menshen's user (uid %d): mode %v, owner uid %s", os.Getuid(), fi.Mode().Perm(), owner)
+}
+
+// htaccessWarning is what check and serve say of an Apache .htaccess
+// file in a scripts directory: never served (C3), and never read, so
+// whatever it guarded (Require, Deny from all, AuthType Basic) is open.
+const htaccessWarning = "an Apache .htaccess file, which menshen does not read: its access rules and settings (Require, Deny, AuthType, SetEnv) do not apply to the scripts here"
+
+// htaccessFiles lists the .htaccess files of the mount's directory tree
+// (not under dot-directories, whose scripts are never served).
+func htaccessFiles(m *mount) []string {
+	if m.dir == "/" {
+		return nil
+	}
+	var out []string
+	root := m.root()
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+		case d.IsDir() && p != root && strings.HasPrefix(d.Name(), "."):
+			return filepath.SkipDir
+		case d.Name() == ".htaccess" && !d.IsDir():
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
 }
 
 // shebangProblem is [fastcgi.ShebangProblem] of the file p: how the

@@ -150,7 +150,19 @@ func (g *Gateway) Start() error {
 	}
 	g.warmPools()
 	g.noteUnmatched(g.settings.Load())
+	g.noteHtaccess(g.settings.Load())
 	return nil
+}
+
+// noteHtaccess logs the Apache .htaccess files of the scripts directories
+// at start: a tree moved from Apache keeps them, and the scripts they
+// guarded would be open without a word (check lists them too).
+func (g *Gateway) noteHtaccess(s *settings) {
+	for _, m := range s.mounts {
+		for _, f := range htaccessFiles(m) {
+			g.log.WithField("file", f).Warn(htaccessWarning)
+		}
+	}
 }
 
 // noteUnmatched logs the [script."name"] tables that name no script: serve

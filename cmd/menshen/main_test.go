@@ -792,6 +792,20 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 		}
 	})
 
+	// An Apache .htaccess is never read: what it guarded is open.
+	t.Run("htaccess", func(t *testing.T) {
+		dir := t.TempDir()
+		mustWriteMode(t, filepath.Join(dir, ".htaccess"), "Require valid-user\n", 0o644)
+		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+		if code == 0 {
+			t.Errorf("exit 0 with a .htaccess whose rules do not apply")
+		}
+		oneLine(t, "stdout", stdout)
+		if !strings.Contains(stdout, ".htaccess") || !strings.Contains(stdout, "does not read") {
+			t.Errorf("stdout %q does not say the .htaccess is not read", stdout)
+		}
+	})
+
 	// What suEXEC refuses, check names: a script anyone may write, a
 	// set-user-ID one, one in a directory anyone may write.
 	t.Run("anyone could change it", func(t *testing.T) {
