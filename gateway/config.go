@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -59,6 +60,10 @@ func parseIsolation(s string) (string, error) {
 
 // ErrConfig marks an invalid configuration (exit code 2).
 var ErrConfig = errors.New("gateway: invalid configuration")
+
+// phpCLI matches the base name of PHP's command-line interpreter (php,
+// php8.2), not its CGI one (php-cgi, php-cgi8.2).
+var phpCLI = regexp.MustCompile(`^php[0-9.]*$`)
 
 // Config is what `menshen serve` was given. Zero values mean the default
 // stated on each field. Set records which fields were given explicitly on the
@@ -699,6 +704,11 @@ func (fc *fileConfig) validate() []error {
 		}
 		if !filepath.IsAbs(w.Command) {
 			add(atEntry(fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command), "wrapper", i, "command"))
+		} else if phpCLI.MatchString(filepath.Base(w.Command)) {
+			// mod_php's Apache has no php-cgi: php is the one at hand,
+			// and every page was a 502 (no header) or a worker that
+			// exits at once.
+			add(atEntry(fmt.Errorf("wrapper %q: command %q is PHP's command-line interpreter, which speaks neither CGI nor FastCGI: use php-cgi (Debian: apt-get install php-cgi)", w.Ext, w.Command), "wrapper", i, "command"))
 		} else if fi, err := os.Stat(w.Command); err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
 			// Else every file with the extension would be a 500.
 			add(atEntry(fmt.Errorf("wrapper %q: command %q is missing or not executable", w.Ext, w.Command), "wrapper", i, "command"))

@@ -97,6 +97,7 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"two wrappers for one ext", "[[wrapper]]\next = \".php\"\ncommand = \"/bin/sh\"\n[[wrapper]]\next = \".PHP\"\ncommand = \"/bin/cat\"\n", []string{"line 5", ".PHP", "wrapper 1"}},
 		{"wrapper ext of two dots", "[[wrapper]]\next = \".cgi.txt\"\ncommand = \"/bin/sh\"\n", []string{"line 2", ".cgi.txt", "one extension"}},
 		{"wrapper ext with a slash", "[[wrapper]]\ncommand = \"/bin/sh\"\next = \"./php\"\n", []string{"line 3", "./php", "one extension"}},
+		{"wrapper through PHP's CLI", "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php8.2\"\n", []string{"line 3", "/usr/bin/php8.2", "command-line interpreter", "php-cgi"}},
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"env sets a request's variable", "[env]\nHTTPS = \"on\"\nREQUEST_METHOD = \"PUT\"\n", []string{"line 3", "REQUEST_METHOD", "set from each request"}},
