@@ -644,6 +644,8 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"negative idle timeout", nil, []string{"serve", "--idle-timeout", "-1s"}, "idle-timeout"},
 		{"min-workers above workers", nil, []string{"serve", "--scripts", "../../scripts", "--admin", "off", "--min-workers", "5", "--workers", "2"}, "min-workers 5 (--min-workers): more than workers 2 (--workers)"},
 		{"listen without port", nil, []string{"serve", "--listen", "notanaddr"}, "notanaddr"},
+		// Apache's `Listen 8080`: a port alone.
+		{"listen as a port alone", nil, []string{"serve", "--listen", "8080"}, `want HOST:PORT: "127.0.0.1:8080" for loopback, ":8080" for every address`},
 		{"listen port out of range", nil, []string{"serve", "--listen", "127.0.0.1:99999"}, "99999"},
 		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
 		{"admin on the listen address", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "127.0.0.1:9"}, "is --listen's address too"},

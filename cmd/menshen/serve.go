@@ -331,6 +331,12 @@ func checkAddr(c *cli.Context, flag string) error {
 		_, err = net.LookupPort("tcp", port)
 	}
 	if err != nil {
+		if _, aerr := strconv.ParseUint(addr, 10, 16); aerr == nil {
+			// Apache's `Listen 8080` takes a port alone; here the
+			// address says which interface, and "missing port" read
+			// as nonsense beside a port.
+			return fmt.Errorf("%w: %s: want HOST:PORT: %q for loopback, %q for every address", errUsage, setting(c, flag, strconv.Quote(addr)), "127.0.0.1:"+addr, ":"+addr)
+		}
 		return fmt.Errorf("%w: %s: %w", errUsage, setting(c, flag, strconv.Quote(addr)), err)
 	}
 	return nil
