@@ -328,6 +328,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		// Apache redirects (r->status is 200 either way).
 		resp.Status, resp.Reason, resp.ClientRedirect = http.StatusFound, "", true
 		resp.Fields = slices.DeleteFunc(resp.Fields, func(f Field) bool { return f.Key == "Location" })
+	case loc == "" && !haveStatus && !haveType && count == 0:
+		// A stray print "\n" before the header, or a page that is only
+		// a blank line: the block ended before it began.
+		return nil, &HeaderError{Reason: "the output starts with a blank line, which ends an empty header block: none of Content-Type, Location or Status"}
 	case loc == "" && !haveStatus && !haveType:
 		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
 	}

@@ -507,6 +507,12 @@ func TestReadResponse_ErrorText(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
 	}
+	// A stray blank line first ends the block before it began: said so.
+	_, err = ReadResponse(bufio.NewReader(strings.NewReader("\nContent-Type: text/html\n\n<p>x</p>\n")))
+	want = "cgi: malformed response header: the output starts with a blank line, which ends an empty header block: none of Content-Type, Location or Status"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
 }
 
 // TestReadResponse_ReadError passes a read error through unchanged, so the
