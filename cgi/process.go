@@ -75,6 +75,7 @@ type Process struct {
 	pid    int
 
 	exited  chan struct{} // closed when the leader has exited (not yet reaped)
+	exitAt  time.Time     // when watchExit saw it exit; written before exited is closed
 	closing chan struct{} // closed by Close: ends watchExit's linger timer
 	watchT  *time.Timer   // starts watchExit and the stderr reader unless Close comes first
 	// stderrFn receives stderr lines. Scripts that end within watchDelay
@@ -257,6 +258,18 @@ func (p *Process) CloseWaits() bool {
 // Exited is closed when the script's leader process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 
+// ExitedAt is when the leader was seen to have exited (by the watch that
+// starts a moment after the start), or the zero time while it runs or
+// was not watched yet.
+func (p *Process) ExitedAt() time.Time {
+	select {
+	case <-p.exited:
+		return p.exitAt
+	default:
+		return time.Time{}
+	}
+}
+
 // Lingers reports whether the script's leader is still running d after
 // the call (without reaping it): a script that closed its stdout and goes
 // on working (the legacy "send the page, then clean up" idiom). Most have
@@ -417,6 +430,7 @@ func (p *Process) killStragglers() {
 func (p *Process) watchExit() {
 	defer close(p.watchD)
 	session.WaitExit(p.pid)
+	p.exitAt = time.Now()
 	close(p.exited)
 	t := time.NewTimer(lingerGrace)
 	defer t.Stop()

@@ -1958,6 +1958,50 @@ func TestDetachedJobOutlivesTheRequest(t *testing.T) {
 	}
 }
 
+// TestCGI_DaemonHoldingOutputIsNamed: a script that starts a daemon which
+// keeps its stdout (setsid, no redirection) and exits has its answer
+// held until the timeout, as under Apache; the reason said only "ran past
+// its timeout", sending the user to a script that had ended at once. It
+// now says the script had exited and something it started held its
+// output.
+func TestCGI_DaemonHoldingOutputIsNamed(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid not installed (Debian package util-linux)")
+	}
+	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	// (The sleep lets the background setsid leave the script's group
+	// before the script ends.)
+	mustWriteFile(t, filepath.Join(s.dir, "daemon.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nstarted\\n'\nsetsid sleep 30 &\necho $! > job.pid\nsleep 0.3\n", 0o755)
+	// One that is still running at its timeout is no such case.
+	mustWriteFile(t, filepath.Join(s.dir, "slow.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\npartial\\n'\nexec sleep 30\n", 0o755)
+	for _, tc := range []struct {
+		script string
+		held   bool
+	}{{"daemon.sh", true}, {"slow.sh", false}} {
+		// The answer is cut at the timeout: the connection breaks.
+		if resp, err := http.Get(s.url(tc.script)); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		path := "/cgi-bin/" + tc.script
+		if !waitFor(2*time.Second, func() bool { return len(entriesWith(s.hook, "path", path)) > 0 }) {
+			t.Fatalf("%s not logged", tc.script)
+		}
+		for _, e := range entriesWith(s.hook, "path", path) {
+			reason, _ := e.Data["reason"].(string)
+			if !strings.Contains(reason, "ran past its timeout") || strings.Contains(reason, "a process it started still held its output open") != tc.held {
+				t.Errorf("%s: reason %q, want its timeout, and blaming something it started: %v", tc.script, reason, tc.held)
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(s.dir, "job.pid")); err == nil {
+		if pid, _ := strconv.Atoi(strings.TrimSpace(string(b))); pid > 0 {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
 // TestCGI_AnswerEndsWhenOutputClosesHTTP10 is TestCGI_AnswerEndsWhenOutputCloses
 // for an HTTP/1.0 client, whose answer ends with the connection: the
 // connection's sending side is shut when the output ends.

@@ -602,7 +602,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 			Info(what)
 		ferr = nil
 	case rerr != nil:
-		x.err, x.cut = contextErr(ctx, rerr), true
+		x.err, x.cut = contextErr(ctx, heldOutput(ctx, ex, rerr)), true
 	case ctx.Err() != nil:
 		x.err, x.cut = context.Cause(ctx), true
 	}
@@ -1144,6 +1144,23 @@ func (g *Gateway) logExit(x *exchange, err error) {
 // contextErr prefers the context's reason (timeout, client gone) over the
 // error it caused downstream (a short read, a killed process): that error
 // says only "context canceled" when the cause was the timeout.
+// heldOutput is rerr, a read of a cgi script's output that its timeout
+// ended, with the reason when the script itself had exited well before:
+// a process it started that left its session (a daemon, `setsid cmd &`)
+// still held its stdout, and the answer waited for it until the timeout (Apache's mod_cgi
+// waits the same, "Timeout waiting for output from CGI script"). Its
+// timeout alone would send the user looking in the script.
+func heldOutput(ctx context.Context, ex execution, rerr error) error {
+	e, ok := ex.(*cgiExec)
+	if !ok || ctx.Err() == nil {
+		return rerr
+	}
+	if at := e.p.ExitedAt(); !at.IsZero() && time.Since(at) > lingerCheck {
+		return fmt.Errorf("%w; the script had exited %v before, but a process it started still held its output open (a daemon or a background job: send its output elsewhere, as in setsid sh -c 'cmd > /dev/null 2>&1 < /dev/null &')", rerr, time.Since(at).Round(time.Millisecond))
+	}
+	return rerr
+}
+
 func contextErr(ctx context.Context, err error) error {
 	if ctx.Err() == nil || errors.Is(err, ErrQueueWait) {
 		return err
