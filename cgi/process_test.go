@@ -489,7 +489,8 @@ func TestClose_DetachedReadsAJobsStderr(t *testing.T) {
 			t.Cleanup(func() {
 				// (Its pid may be another's by now. No pidfd held from
 				// here: the test counts descriptors.)
-				proctest.KillIf(job, "echo job line")
+				// (The job's shell, or the sleep it ends with, exec'd.)
+				proctest.KillIf(job, "echo job line", "sleep")
 				mustProcessGone(t, job)
 			})
 			start := time.Now()

@@ -3750,6 +3750,21 @@ sub cgiapp_callbacks {
     return ref $r eq 'HASH' ? ($CGIAPP_CB = $r) : undef;
 }
 
+# cgi_simple_standard_reset forgets the query object CGI::Simple::Standard
+# (CGI::Simple's function interface, `use CGI::Simple::Standard
+# qw(:standard)`) keeps in a file lexical of its loader for the process's
+# life: a new process makes it from its own request at the first call,
+# and here the next compilation's param() read the previous client's
+# form and cookies. Before each perlrun compilation (whose main:: has
+# the module's stubs again, which make it anew at their first call; a
+# script that uses it has its main:: subs replaced at run time, which
+# takes auto to perlrun).
+sub cgi_simple_standard_reset {
+    my $loader = loaded_sub('CGI::Simple::Standard', 'loader') or return;
+    my $q = pad_var($loader, '$q');
+    $$q = undef if ref $q eq 'SCALAR' || ref $q eq 'REF';
+}
+
 # pad_var returns a reference to the lexical named name ('%seen') that
 # the sub code holds in its pad (one of its own, or a file lexical it
 # captures), found through B; undef if it has none.
@@ -6697,6 +6712,7 @@ sub run_request {
             }
             if ($perlrun && !$wrapper) {
                 if (exists $main::{'CGI::'} and my $init = loaded_sub('CGI', 'initialize_globals')) { $init->() }
+                cgi_simple_standard_reset() if exists $INC{'CGI/Simple/Standard.pm'};
                 ($sub, $err) = compile_script();
                 @compile_pkgs = new_stashes();
                 %COMPILE_PKG = map { $_ => 1 } @compile_pkgs;

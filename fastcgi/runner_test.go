@@ -686,6 +686,7 @@ var runnerCorpus = []runnerCase{
 	{script: "app_module_sibling.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "app_module_runtime_lib.pl", query: "n=%d", notRegistry: true, requests: 4},
 	{script: "datetime_locale.pl", query: "n=%d", requests: 4},
+	{script: "cgi_simple_standard.pl", query: "n=%d", notRegistry: true},
 	{script: "l4p_easy_import.pl", notRegistry: true},
 	{script: "l4p_init_once.pl", query: "%d"},
 	{script: "moo_class.pl", notRegistry: true},

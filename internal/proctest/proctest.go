@@ -40,9 +40,9 @@ func Pin(pid int) (kill func()) {
 }
 
 // KillIf sends SIGKILL to the process pid if its command line contains
-// marker (a test's own temporary directory, its script's name), and
-// reports whether it did.
-func KillIf(pid int, marker string) bool {
+// one of markers (a test's own temporary directory, its script's name),
+// and reports whether it did.
+func KillIf(pid int, markers ...string) bool {
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return false
@@ -51,10 +51,15 @@ func KillIf(pid int, marker string) bool {
 	// (Read after the pidfd is open: if the pid is another process's by
 	// then, the pidfd's process is gone and the signal fails.)
 	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil || !bytes.Contains(cmd, []byte(marker)) {
+	if err != nil {
 		return false
 	}
-	return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) == nil
+	for _, m := range markers {
+		if bytes.Contains(cmd, []byte(m)) {
+			return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) == nil
+		}
+	}
+	return false
 }
 
 // PinGroup pins (Pin) every process of group pgid but its leader, and
