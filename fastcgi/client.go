@@ -558,6 +558,14 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 	}
 	for {
 		h, content, err := c.readRecord()
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			// The application closed the connection having read the
+			// query whole (on a Unix socket, bytes it left unread make
+			// it a reset): a fact, whatever became of ctx meanwhile (a
+			// Pool cancels it when the process exits), and what tells
+			// an application that ended on the query (worker.ready).
+			return nil, fmt.Errorf("%w: %w", ErrConnClosed, io.ErrUnexpectedEOF)
+		}
 		if err != nil {
 			return nil, ioErr(ctx, err)
 		}

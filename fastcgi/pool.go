@@ -341,6 +341,9 @@ type Pool struct {
 	retryAt   time.Time    // no start before this while streak > 0 or crashes > 1
 	lastErr   error        // last start failure or crash, returned during back-off
 	runner    RunnerChoice // what the Perl runner last said (PoolStats.Runner)
+	// noValues: a worker of this program ended on FCGI_GET_VALUES; the
+	// next are not asked (worker.ready).
+	noValues bool
 
 	// libs holds the files its runner workers said they loaded (Loaded).
 	libs map[string]bool
@@ -710,30 +713,9 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	defer cancel()
 	defer context.AfterFunc(p.ctx, cancel)()
 
-	w, err := startWorker(workerConfig{
-		id:         id,
-		name:       p.cfg.Name,
-		path:       p.cfg.Path,
-		args:       p.cfg.Args,
-		dir:        p.cfg.Dir,
-		env:        p.cfg.Env,
-		sock:       filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
-		log:        p.cfg.Logger,
-		spin:       p.spin,
-		runnerLine: p.runnerLine,
-	})
-	if err == nil {
-		p.mu.Lock()
-		p.spawns++
-		p.mu.Unlock()
-		if p.cfg.OnSpawn != nil {
-			p.cfg.OnSpawn()
-		}
-		if err = w.ready(sctx, p.cfg.StartTimeout); err != nil {
-			w.Kill()
-		} else if p.cfg.Capacity > 0 {
-			w.capacity = min(p.cfg.Capacity, MaxCapacity)
-		}
+	w, err := p.startReady(sctx, id)
+	if errors.Is(err, errValuesFatal) && sctx.Err() == nil && p.stopAsking(err) {
+		w, err = p.startReady(sctx, id)
 	}
 
 	p.mu.Lock()
@@ -795,6 +777,54 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 	p.wg.Go(func() { p.watch(w) })
 	w.log.Debug("fastcgi worker started")
 	return w, nil
+}
+
+// stopAsking notes that a worker ended on FCGI_GET_VALUES (err): the
+// program's workers are started without it from now on, the first at
+// once, for the request that waits. It reports whether that is news, so
+// that a program that ends so at every start is started once more only.
+func (p *Pool) stopAsking(err error) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.noValues {
+		return false
+	}
+	p.noValues = true
+	p.log.WithError(err).Warn("fastcgi worker ended on FCGI_GET_VALUES, which Apache and nginx never send: its workers are started without it, one request at a time (or its configured capacity)")
+	return true
+}
+
+// startReady starts worker id and waits until it is ready (worker.ready):
+// asked FCGI_GET_VALUES unless the pool stopped asking. A worker that is
+// not ready is killed.
+func (p *Pool) startReady(sctx context.Context, id int) (*worker, error) {
+	w, err := startWorker(workerConfig{
+		id:         id,
+		name:       p.cfg.Name,
+		path:       p.cfg.Path,
+		args:       p.cfg.Args,
+		dir:        p.cfg.Dir,
+		env:        p.cfg.Env,
+		sock:       filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
+		log:        p.cfg.Logger,
+		spin:       p.spin,
+		runnerLine: p.runnerLine,
+	})
+	if err == nil {
+		p.mu.Lock()
+		p.spawns++
+		ask := !p.noValues
+		p.mu.Unlock()
+		if p.cfg.OnSpawn != nil {
+			p.cfg.OnSpawn()
+		}
+		if err = w.ready(sctx, p.cfg.StartTimeout, ask); err != nil {
+			w.Kill()
+		} else if p.cfg.Capacity > 0 {
+			w.capacity = min(p.cfg.Capacity, MaxCapacity)
+		}
+	}
+	return w, err
 }
 
 // watch waits for w's process to end and removes it from the pool. A worker

@@ -660,6 +660,53 @@ func TestPool_WorkerIgnoringGetValues(t *testing.T) {
 	}
 }
 
+// TestPool_WorkerDyingOnGetValues: a FastCGI program that dies of the
+// FCGI_GET_VALUES query (Ruby's fcgi library without its C extension,
+// Debian 12's ruby-fcgi: it cannot encode its answer), which Apache and
+// nginx never send, is started again at once without it, and its workers
+// are not asked from then on: the requests are served, one at a time. It
+// was a 502 (start failure, exit status 1) at every request, for good.
+func TestPool_WorkerDyingOnGetValues(t *testing.T) {
+	cfg := helperConfig(t, "dievalues")
+	cfg.Workers = 2
+	logger, hook := logtest.NewNullLogger()
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
+	for i := range 3 {
+		res, err := p.get(context.Background(), "")
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if !strings.Contains(res.out, "requests only") {
+			t.Fatalf("request %d: answer %q", i, res.out)
+		}
+	}
+	// A second worker, started while the first is busy, is not asked
+	// either: it serves.
+	first, err := p.Do(context.Background(), &Request{Params: params("", nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.seen(first.PID())
+	res := p.mustGet("")
+	first.Close()
+	if !strings.Contains(res.out, "requests only") {
+		t.Errorf("second worker's answer %q", res.out)
+	}
+	if st := p.Stats(); st.Spawns != 3 {
+		t.Errorf("%d spawns, want 3: the one that died of the query, then two not asked", st.Spawns)
+	}
+	warned := 0
+	for _, e := range hook.AllEntries() {
+		if strings.Contains(e.Message, "ended on FCGI_GET_VALUES") {
+			warned++
+		}
+	}
+	if warned != 1 {
+		t.Errorf("%d log lines say the worker ended on FCGI_GET_VALUES, want 1", warned)
+	}
+}
+
 // TestPool_StartFailure checks that a worker that cannot start fails the
 // request with ErrStartFailed and the reason.
 func TestPool_StartFailure(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"golang.org/x/sys/unix"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -632,13 +633,28 @@ func (w *worker) putConn(c *Conn, keep bool) {
 	c.Close()
 }
 
+// errValuesFatal is the start failure of a worker that took the
+// FCGI_GET_VALUES query whole and then exited without an answer.
+var errValuesFatal = errors.New("fastcgi: worker ended on FCGI_GET_VALUES")
+
 // ready waits until the worker answers an FCGI_GET_VALUES query on a fresh
 // connection (spec §4.1), which proves it accepts connections and speaks
 // FastCGI, and sets its capacity from the answer. It fails if the process
-// exits first or timeout passes. The connection is kept for the first
-// request: a single-threaded application (libfcgi, php-cgi) serves one
-// connection at a time.
-func (w *worker) ready(parent context.Context, timeout time.Duration) error {
+// exits first or timeout passes; with errValuesFatal when it read the
+// query whole and then exited (Ruby's fcgi library without its C
+// extension fails to encode its answer and dies). The connection is kept
+// for the first request: a single-threaded application (libfcgi, php-cgi)
+// serves one connection at a time. Without ask, no query is sent (the
+// program's last worker died of it): the worker is taken as started, one
+// request at a time, as Apache and nginx, which never ask, take it.
+func (w *worker) ready(parent context.Context, timeout time.Duration, ask bool) error {
+	if !ask {
+		if w.exited() {
+			return w.exitReason()
+		}
+		w.capacity = 1
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	go func() { // exits when ready returns (cancel) or the worker exits
@@ -680,6 +696,9 @@ func (w *worker) ready(parent context.Context, timeout time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-w.done:
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w: %w", errValuesFatal, w.exitReason())
+		}
 		return w.exitReason()
 	case <-t.C:
 	}

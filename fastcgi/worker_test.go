@@ -56,6 +56,10 @@ func TestMain(m *testing.M) {
 //	ignorevalues  answers requests only, reading past FCGI_GET_VALUES
 //	closevalues   answers requests only, closing the connection of
 //	          an FCGI_GET_VALUES (Apache, lighttpd, nginx send none)
+//	dievalues     answers requests only, and exits in error on an
+//	          FCGI_GET_VALUES (Ruby's fcgi library without its C
+//	          extension, as Debian 12's ruby-fcgi, cannot encode its
+//	          answer and dies)
 //	exit      writes a line to stderr and exits with status 3 at once
 //	hold      sleeps (a grandchild forked by ?fork=1)
 func runHelper(mode string) {
@@ -81,8 +85,8 @@ func runHelper(mode string) {
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
-	case "ignorevalues", "closevalues":
-		requestsOnly(mode == "closevalues")
+	case "ignorevalues", "closevalues", "dievalues":
+		requestsOnly(strings.TrimSuffix(mode, "values"))
 		os.Exit(0)
 	case "slowstart":
 		time.Sleep(time.Second) // loading its modules, then serves
@@ -103,10 +107,10 @@ func runHelper(mode string) {
 }
 
 // requestsOnly is a FastCGI responder that knows the records of a request
-// and nothing else, as hand-rolled ones do: a management record is read
-// and skipped, or (closeOnValues) ends its connection. It answers
-// "requests only" with its pid in X-Pid.
-func requestsOnly(closeOnValues bool) {
+// and nothing else, as hand-rolled ones do: an FCGI_GET_VALUES is read
+// whole and skipped (onValues "ignore"), ends its connection ("close") or
+// its process ("die"). It answers "requests only" with its pid in X-Pid.
+func requestsOnly(onValues string) {
 	l, err := net.FileListener(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "listener:", err)
@@ -126,7 +130,11 @@ func requestsOnly(closeOnValues bool) {
 			if _, err := io.ReadFull(c, make([]byte, n)); err != nil {
 				break
 			}
-			if typ == typeGetValues && closeOnValues {
+			if typ == typeGetValues && onValues == "die" {
+				fmt.Fprintln(os.Stderr, "undefined method `length' for 1:Integer (NoMethodError)")
+				os.Exit(1)
+			}
+			if typ == typeGetValues && onValues == "close" {
 				break
 			}
 			if typ == typeStdin && n == 0 {
@@ -577,7 +585,7 @@ func TestWorker_StopEscalatesToKill(t *testing.T) {
 	t.Cleanup(func() { w.Kill(); waitGroupGone(t, w.pid, 5*time.Second) })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := w.ready(ctx, 5*time.Second); err != nil {
+	if err := w.ready(ctx, 5*time.Second, true); err != nil {
 		t.Fatalf("ready: %v", err)
 	}
 	start := time.Now()
