@@ -189,6 +189,7 @@ type Conn struct {
 	broken bool       // state unknown: not reusable
 	busy   bool       // a Response is open or GetValues runs
 	stray  bool       // the application sent bytes after its request ended
+	gone   bool       // peerClosed saw the application close or reset it
 	ended  bool       // the last use was a request, not FCGI_GET_VALUES (release's ended)
 }
 
@@ -340,6 +341,7 @@ func (c *Conn) peerClosed(ended bool) bool {
 		c.stray = true
 		return true
 	}
+	c.gone = c.peekClosed
 	return c.peekClosed || err != nil
 }
 
@@ -391,6 +393,16 @@ func (c *Conn) Unread() bool {
 		return true
 	}
 	return n > 0
+}
+
+// PeerClosed reports whether the application was seen closing the
+// connection after a request (when the request ended, or by Unchanged),
+// as one that closes after every request, whatever FCGI_KEEP_CONN asked,
+// does; not when the request itself asked it to (CloseConn).
+func (c *Conn) PeerClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gone
 }
 
 // Stray reports whether the application sent bytes after the end of its

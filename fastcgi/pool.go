@@ -344,6 +344,9 @@ type Pool struct {
 	// noValues: a worker of this program ended on FCGI_GET_VALUES; the
 	// next are not asked (worker.ready).
 	noValues bool
+	// noKeep: the program closes its connections after a request; they
+	// are not kept (worker.closesConns).
+	noKeep atomic.Bool
 
 	// libs holds the files its runner workers said they loaded (Loaded).
 	libs map[string]bool
@@ -808,6 +811,7 @@ func (p *Pool) startReady(sctx context.Context, id int) (*worker, error) {
 		sock:       filepath.Join(p.dir, fmt.Sprintf("%d.sock", id)),
 		log:        p.cfg.Logger,
 		spin:       p.spin,
+		noKeep:     &p.noKeep,
 		runnerLine: p.runnerLine,
 	})
 	if err == nil {
@@ -953,7 +957,11 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		// left its end unread too (php-cgi runs the script before it
 		// reads the end of FCGI_STDIN): run again, it would run twice
 		// (C22: 502). Only an exit with status 0 tells the first.
-		switch ended, clean := w.waitEnd(endWait); {
+		ended, clean := w.waitEnd(endWait)
+		if !ended && kept {
+			w.closesConns(true)
+		}
+		switch {
 		case !ended && kept && isStale(err) && req.Idempotent:
 			return staleOnly(err)
 		case !ended:
@@ -1408,6 +1416,9 @@ func (r *PoolResponse) Close() error {
 		r.resp.Close()
 		// A connection the application closed (no FCGI_KEEP_CONN) or
 		// left in doubt is not kept: the next request dials anew.
+		if ok && r.conn.PeerClosed() {
+			r.w.closesConns(false)
+		}
 		r.w.putConn(r.conn, ok && r.conn.Reusable())
 		r.pool.answered(r)
 		r.pool.release(r.w, ok, r.finished)

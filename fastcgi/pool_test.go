@@ -707,6 +707,37 @@ func TestPool_WorkerDyingOnGetValues(t *testing.T) {
 	}
 }
 
+// TestPool_ApplicationClosingEachConnection: an application that closes
+// its connection after each request, whatever FCGI_KEEP_CONN asks
+// (Mojo::Server::FastCGI, Ruby's fcgi library), a moment after its
+// answer. A kept connection took the next request in that moment, unread:
+// it went again on a new connection only after run's half-second look at
+// whether the process had ended, for most requests of a client sending
+// them one after another. Once it is seen closing one, its connections
+// are not kept: each request is answered at once, by the same worker.
+func TestPool_ApplicationClosingEachConnection(t *testing.T) {
+	cfg := helperConfig(t, "closeeach")
+	p := mustPool(t, cfg)
+	var slow []string
+	pids := map[int]bool{}
+	for i := range 8 {
+		start := time.Now()
+		res := p.mustGet("")
+		if d := time.Since(start); i > 0 && d > 300*time.Millisecond {
+			slow = append(slow, fmt.Sprintf("request %d: %s", i+1, d.Round(time.Millisecond)))
+		}
+		pids[res.pid] = true
+	}
+	// The first close can meet a request (it teaches the pool): one slow
+	// answer at most.
+	if len(slow) > 1 {
+		t.Errorf("slow answers: %v", slow)
+	}
+	if len(pids) != 1 || p.Stats().Spawns != 1 {
+		t.Errorf("pids %v, %d spawns: want one worker serving all", pids, p.Stats().Spawns)
+	}
+}
+
 // TestPool_StartFailure checks that a worker that cannot start fails the
 // request with ErrStartFailed and the reason.
 func TestPool_StartFailure(t *testing.T) {

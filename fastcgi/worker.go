@@ -54,6 +54,9 @@ type workerConfig struct {
 	// writes about itself (runnerLogPrefix), after it is logged.
 	runnerLine func(string)
 	spin       *rawio.Spin // busy polling of its connections' reads; nil: none
+	// noKeep, if set, is shared by the workers of one program: set once
+	// one closed a connection after a request unasked (closesConns).
+	noKeep *atomic.Bool
 }
 
 // worker is one FastCGI application process (mod_fcgid / lighttpd bin-path
@@ -98,6 +101,8 @@ type worker struct {
 
 	runnerLine func(string) // workerConfig.runnerLine
 	spin       *rawio.Spin  // workerConfig.spin
+	noKeep     *atomic.Bool // workerConfig.noKeep
+	closed     atomic.Int32 // connections the application closed after a request, unasked (closesConns)
 
 	cleanOnce sync.Once
 
@@ -219,6 +224,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		capacity:   1,
 		runnerLine: cfg.runnerLine,
 		spin:       cfg.spin,
+		noKeep:     cfg.noKeep,
 	}
 	w.lastUsed = w.started
 	w.log = cfg.log.WithFields(logrus.Fields{"script": cfg.name, "pid": w.pid, "worker": cfg.id})
@@ -583,6 +589,9 @@ func (w *worker) getConn(ctx context.Context) (_ *Conn, kept bool, _ error) {
 			// page of the one before, and every later one too.
 			w.conns = slices.Delete(w.conns, i, i+1)
 			stale = append(stale, c)
+			if c.PeerClosed() {
+				w.closesConns(false)
+			}
 		default:
 			w.conns[i].busy = true
 			found = c
@@ -614,15 +623,35 @@ func (w *worker) warnStray(c *Conn) {
 	}
 }
 
+// closesConns notes that the application closed a connection after a
+// request, unasked, while its process lived (alive: run saw it live on; else
+// it takes a second close by the same process, as a program that exits
+// after its own max-requests closes one, the once): one that closes after
+// every request (Mojo's and Ruby's FastCGI servers), a process manager
+// whose children end by design. The program's connections are not kept
+// from then on: a kept one would take the next request in the moment
+// before the application closes it, unread, and that request would go
+// again only after run's look at whether the process ended (half a
+// second), or fail if it is no GET.
+func (w *worker) closesConns(alive bool) {
+	if !alive && w.closed.Add(1) < 2 {
+		return
+	}
+	if w.noKeep != nil && !w.noKeep.Swap(true) {
+		w.log.Info("the FastCGI application closes its connection after a request: each request of this script gets a new one")
+	}
+}
+
 // putConn gives back the connection from getConn. It stays the kept one if
-// keep is true and the worker lives; otherwise it is closed.
+// keep is true, the worker lives and its application keeps connections
+// (closesConns); otherwise it is closed.
 func (w *worker) putConn(c *Conn, keep bool) {
 	w.warnStray(c)
 	w.connMu.Lock()
 	defer w.connMu.Unlock()
 	for i := range w.conns {
 		if w.conns[i].c == c {
-			if keep && !w.exited() {
+			if keep && !w.exited() && (w.noKeep == nil || !w.noKeep.Load()) {
 				w.conns[i].busy = false
 				return
 			}

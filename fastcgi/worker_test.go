@@ -60,6 +60,9 @@ func TestMain(m *testing.M) {
 //	          FCGI_GET_VALUES (Ruby's fcgi library without its C
 //	          extension, as Debian 12's ruby-fcgi, cannot encode its
 //	          answer and dies)
+//	closeeach     like closevalues, and closes its connection 50 ms
+//	          after each answer, whatever FCGI_KEEP_CONN says (Mojo's
+//	          and Ruby's FastCGI servers close after each request)
 //	exit      writes a line to stderr and exits with status 3 at once
 //	hold      sleeps (a grandchild forked by ?fork=1)
 func runHelper(mode string) {
@@ -85,7 +88,7 @@ func runHelper(mode string) {
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
-	case "ignorevalues", "closevalues", "dievalues":
+	case "ignorevalues", "closevalues", "dievalues", "closeeach":
 		requestsOnly(strings.TrimSuffix(mode, "values"))
 		os.Exit(0)
 	case "slowstart":
@@ -108,8 +111,9 @@ func runHelper(mode string) {
 
 // requestsOnly is a FastCGI responder that knows the records of a request
 // and nothing else, as hand-rolled ones do: an FCGI_GET_VALUES is read
-// whole and skipped (onValues "ignore"), ends its connection ("close") or
-// its process ("die"). It answers "requests only" with its pid in X-Pid.
+// whole and skipped (onValues "ignore"), ends its connection ("close",
+// "closeeach") or its process ("die"). It answers "requests only" with its
+// pid in X-Pid, and with "closeeach" closes the connection 50 ms after.
 func requestsOnly(onValues string) {
 	l, err := net.FileListener(os.Stdin)
 	if err != nil {
@@ -134,7 +138,7 @@ func requestsOnly(onValues string) {
 				fmt.Fprintln(os.Stderr, "undefined method `length' for 1:Integer (NoMethodError)")
 				os.Exit(1)
 			}
-			if typ == typeGetValues && onValues == "close" {
+			if typ == typeGetValues && (onValues == "close" || onValues == "closeeach") {
 				break
 			}
 			if typ == typeStdin && n == 0 {
@@ -143,6 +147,10 @@ func requestsOnly(onValues string) {
 				out = appendRecord(out, typeStdout, id, nil)
 				out = appendRecord(out, typeEndRequest, id, make([]byte, 8))
 				c.Write(out)
+				if onValues == "closeeach" {
+					time.Sleep(50 * time.Millisecond)
+					break
+				}
 			}
 		}
 		c.Close()
