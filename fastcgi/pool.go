@@ -325,12 +325,15 @@ type Pool struct {
 	// not in the queue, yet they wait for a worker (nobodyWaitsLocked).
 	getWaiters int
 	// finishing counts requests whose worker has given its whole answer
-	// (FCGI_END_REQUEST) but is not back yet: the caller is still writing
-	// that answer to its client, which it does first, and the worker
-	// returns microseconds later. get waits a moment for one rather than
-	// start a process (a client sending its next request at once would
-	// otherwise find no idle worker, and a new one would pay the script's
-	// compilation).
+	// (the end of FCGI_STDOUT, or FCGI_END_REQUEST) but is not back yet:
+	// the caller is still writing that answer to its client, which it
+	// does first, and the worker returns microseconds later (with
+	// FCGI_END_REQUEST, which Mojo's and Net::FastCGI's servers, Go's
+	// net/http/fcgi write apart from the stream's end: the client may
+	// have the answer, and send its next request, before it comes). get
+	// waits a moment for one rather than start a process (a client
+	// sending its next request at once would otherwise find no idle
+	// worker, and a new one would pay the script's compilation).
 	finishing int
 	nextID    int          // id of the next worker
 	closed    bool         // Close has begun
@@ -1352,7 +1355,10 @@ func (r *PoolResponse) read(p []byte, stdoutOnly bool) (int, error) {
 	n, err := r.resp.read(p, stdoutOnly)
 	r.got += int64(n)
 	if _, ended := r.resp.AppStatus(); err == io.EOF && !ended {
-		return n, io.EOF // the stream's end; the request's is still to come
+		// The stream's end; the request's is still to come, most often
+		// a moment later.
+		r.finishing()
+		return n, io.EOF
 	}
 	if err != nil {
 		r.setErr(err)
@@ -1374,6 +1380,18 @@ func (r *PoolResponse) AwaitEnd() error {
 	return r.err
 }
 
+// finishing counts the request in the pool's finishing, once: its worker
+// has given its whole answer, and Close gives it back.
+func (r *PoolResponse) finishing() {
+	if r.finished {
+		return
+	}
+	r.pool.mu.Lock()
+	r.pool.finishing++
+	r.pool.mu.Unlock()
+	r.finished = true
+}
+
 // setErr records the stream's end, classifying a broken connection.
 func (r *PoolResponse) setErr(err error) {
 	switch {
@@ -1381,10 +1399,7 @@ func (r *PoolResponse) setErr(err error) {
 		r.complete = true
 		r.err = io.EOF
 		r.disarm()
-		r.pool.mu.Lock()
-		r.pool.finishing++
-		r.pool.mu.Unlock()
-		r.finished = true
+		r.finishing()
 	case r.ctx.Err() != nil:
 		r.err = fmt.Errorf("worker %d: %w", r.w.pid, r.ctx.Err())
 	case errors.Is(err, ErrOverloaded), errors.Is(err, ErrCantMpxConn), errors.Is(err, ErrUnknownRole):

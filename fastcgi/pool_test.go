@@ -738,6 +738,44 @@ func TestPool_ApplicationClosingEachConnection(t *testing.T) {
 	}
 }
 
+// TestPool_NextRequestWaitsForAnsweredWorker: an application that writes
+// FCGI_END_REQUEST apart from the end of its FCGI_STDOUT (Mojo's and
+// Net::FastCGI's servers, Go's net/http/fcgi) has given its whole answer
+// at the stream's end: the gateway sends it then, and the client's next
+// request can come before FCGI_END_REQUEST. It waits for that worker
+// (finishingWait) rather than start another, which would pay the
+// script's start-up: a client sending one request after another had
+// every worker up to --workers started.
+func TestPool_NextRequestWaitsForAnsweredWorker(t *testing.T) {
+	cfg := helperConfig(t, "slowend")
+	cfg.Workers = 2
+	p := mustPool(t, cfg)
+	p.finishWait = 2 * time.Second // (generous on a loaded machine; the worker is back in 20 ms)
+	p.mustGet("")
+	resp, err := p.Do(context.Background(), &Request{Params: params("", nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.seen(resp.PID())
+	// As the gateway does: the answer to the stream's end, the client's
+	// next request, then the end of the request.
+	if _, err := io.ReadAll(readerFunc(resp.ReadStdout)); err != nil {
+		t.Fatal(err)
+	}
+	next := make(chan result, 1)
+	go func() { next <- p.mustGet("") }()
+	if err := resp.AwaitEnd(); err != nil {
+		t.Error(err)
+	}
+	resp.Close()
+	if res := <-next; res.pid != resp.PID() {
+		t.Errorf("next request served by worker %d, want %d, whose answer it followed", res.pid, resp.PID())
+	}
+	if n := p.Stats().Spawns; n != 1 {
+		t.Errorf("%d workers started, want 1", n)
+	}
+}
+
 // TestPool_StartFailure checks that a worker that cannot start fails the
 // request with ErrStartFailed and the reason.
 func TestPool_StartFailure(t *testing.T) {

@@ -63,6 +63,9 @@ func TestMain(m *testing.M) {
 //	closeeach     like closevalues, and closes its connection 50 ms
 //	          after each answer, whatever FCGI_KEEP_CONN says (Mojo's
 //	          and Ruby's FastCGI servers close after each request)
+//	slowend       like closevalues, and writes FCGI_END_REQUEST 20 ms
+//	          after the end of FCGI_STDOUT (Mojo's and Net::FastCGI's
+//	          servers, Go's net/http/fcgi write them apart)
 //	exit      writes a line to stderr and exits with status 3 at once
 //	hold      sleeps (a grandchild forked by ?fork=1)
 func runHelper(mode string) {
@@ -88,7 +91,7 @@ func runHelper(mode string) {
 	case "noaccept":
 		time.Sleep(time.Minute)
 		os.Exit(1)
-	case "ignorevalues", "closevalues", "dievalues", "closeeach":
+	case "ignorevalues", "closevalues", "dievalues", "closeeach", "slowend":
 		requestsOnly(strings.TrimSuffix(mode, "values"))
 		os.Exit(0)
 	case "slowstart":
@@ -112,8 +115,9 @@ func runHelper(mode string) {
 // requestsOnly is a FastCGI responder that knows the records of a request
 // and nothing else, as hand-rolled ones do: an FCGI_GET_VALUES is read
 // whole and skipped (onValues "ignore"), ends its connection ("close",
-// "closeeach") or its process ("die"). It answers "requests only" with its
-// pid in X-Pid, and with "closeeach" closes the connection 50 ms after.
+// "closeeach", "slowend") or its process ("die"). It answers "requests
+// only" with its pid in X-Pid; with "closeeach" it closes the connection
+// 50 ms after, with "slowend" it ends the request 20 ms after its output.
 func requestsOnly(onValues string) {
 	l, err := net.FileListener(os.Stdin)
 	if err != nil {
@@ -138,13 +142,18 @@ func requestsOnly(onValues string) {
 				fmt.Fprintln(os.Stderr, "undefined method `length' for 1:Integer (NoMethodError)")
 				os.Exit(1)
 			}
-			if typ == typeGetValues && (onValues == "close" || onValues == "closeeach") {
+			if typ == typeGetValues && (onValues == "close" || onValues == "closeeach" || onValues == "slowend") {
 				break
 			}
 			if typ == typeStdin && n == 0 {
 				var out []byte
 				out = appendRecord(out, typeStdout, id, []byte(fmt.Sprintf("Content-Type: text/plain\r\nX-Pid: %d\r\n\r\nrequests only\n", os.Getpid())))
 				out = appendRecord(out, typeStdout, id, nil)
+				if onValues == "slowend" {
+					c.Write(out)
+					time.Sleep(20 * time.Millisecond)
+					out = nil
+				}
 				out = appendRecord(out, typeEndRequest, id, make([]byte, 8))
 				c.Write(out)
 				if onValues == "closeeach" {
