@@ -554,7 +554,9 @@ func TestPool_TimeoutKillsWorkerGroup(t *testing.T) {
 	// The worker started first: on a loaded machine its start alone can
 	// take the 300 ms the request below is given.
 	p.mustGet("")
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// (Long enough for the fork of a child and a grandchild on a loaded
+	// machine: with 300 ms the deadline came before they were there.)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	resp, err := p.Do(ctx, &Request{Params: params("fork=1&sleep=30s", nil)})
 	if err != nil {
@@ -934,8 +936,8 @@ func TestPool_CrashLoopBacksOff(t *testing.T) {
 	cfg.Logger = logger
 	p := mustPool(t, cfg)
 	// Long enough that the requests below come during it however loaded
-	// the machine.
-	p.backoff = 2 * time.Second
+	// the machine (nothing waits for its end).
+	p.backoff = 10 * time.Second
 	for i := 1; i <= 2; i++ {
 		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
 			t.Fatalf("crash %d: err %v, want ErrWorkerDied", i, err)
@@ -958,8 +960,8 @@ func TestPool_CrashLoopBacksOff(t *testing.T) {
 	for _, e := range hook.AllEntries() {
 		if strings.Contains(e.Message, "die on their first request") {
 			logged = true
-			if b := e.Data["backoff"]; b != "2s" {
-				t.Errorf("backoff field %v, want \"2s\"", b)
+			if b := e.Data["backoff"]; b != "10s" {
+				t.Errorf("backoff field %v, want \"10s\"", b)
 			}
 		}
 	}
@@ -971,7 +973,7 @@ func TestPool_CrashLoopBacksOff(t *testing.T) {
 	// the request, with no output, as the process exits in error.
 	t.Run("FCGI.pm dying in its loop", func(t *testing.T) {
 		p := mustPool(t, perlConfig(t))
-		p.backoff = 2 * time.Second
+		p.backoff = 10 * time.Second
 		for i := 1; i <= 2; i++ {
 			res, err := p.get(ctx, "fail=1")
 			if err != nil || res.out != "" {
