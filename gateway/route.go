@@ -12,7 +12,12 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Routing errors; statusFor maps them to 404 and 403.
@@ -299,16 +304,73 @@ func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo,
 }
 
 // runnable is ErrNotExecutable for a route whose file may not run (no
-// execute bit, and no wrapper for its name), else nil.
+// execute bit, or none that menshen's user has, and no wrapper for its
+// name), else nil.
 func runnable(r *route, wrapped func(string) bool) error {
-	if r.info.Mode().Perm()&0o111 == 0 && !wrapped(r.file) {
+	perm := r.info.Mode().Perm()
+	if perm&0o111 == 0 && !wrapped(r.file) {
 		if strings.EqualFold(filepath.Ext(r.file), ".php") {
 			// A PHP page from mod_php's Apache: chmod +x is not the fix.
 			return fmt.Errorf("%w (a PHP file, and no [[wrapper]] for .php is configured)", ErrNotExecutable)
 		}
 		return ErrNotExecutable
 	}
+	if perm&0o111 != 0 && !mayExec(r.info, r.exec) {
+		// Another user's execute bit (root's 0744 script, menshen as
+		// www-data): Apache's "file permissions deny server execution",
+		// a 403 too; the kernel would refuse the exec.
+		owner := "?"
+		if st, ok := r.info.Sys().(*syscall.Stat_t); ok {
+			owner = strconv.FormatUint(uint64(st.Uid), 10)
+		}
+		return fmt.Errorf("%w: not executable by menshen's user (uid %d): mode %v, owner uid %s", ErrNotExecutable, os.Geteuid(), perm, owner)
+	}
 	return nil
+}
+
+// execIDs are menshen's effective user and groups, as the kernel checks
+// an exec's permission against them.
+var execIDs = sync.OnceValue(func() (ids struct {
+	uid    uint32
+	groups map[uint32]bool
+}) {
+	ids.uid = uint32(os.Geteuid())
+	ids.groups = map[uint32]bool{uint32(os.Getegid()): true}
+	if gs, err := os.Getgroups(); err == nil {
+		for _, g := range gs {
+			ids.groups[uint32(g)] = true
+		}
+	}
+	return ids
+})
+
+// mayExec reports whether menshen's user may execute the file of stat
+// info fi (at path, for the rare check below): root with any execute bit,
+// its owner with the owner's, a member of its group with the group's,
+// anyone else with the others'; as Apache's ap_can_exec. From the stat
+// the route has already, no system call: only where the bits say no is
+// the kernel asked (an ACL may grant more than the bits).
+func mayExec(fi fs.FileInfo, path string) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return true
+	}
+	perm, ids := fi.Mode().Perm(), execIDs()
+	var bit fs.FileMode
+	switch {
+	case ids.uid == 0:
+		return true // (any execute bit: checked by the caller)
+	case st.Uid == ids.uid:
+		bit = 0o100
+	case ids.groups[st.Gid]:
+		bit = 0o010
+	default:
+		bit = 0o001
+	}
+	if perm&bit != 0 {
+		return true
+	}
+	return unix.Faccessat(unix.AT_FDCWD, path, unix.X_OK, unix.AT_EACCESS) == nil
 }
 
 // loopKey reports whether link (a directory entry of dir, lstat li) is a

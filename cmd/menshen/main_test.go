@@ -1711,12 +1711,14 @@ func TestServe_ScriptsCannotReadTheGatewayEnviron(t *testing.T) {
 	}
 }
 
-// TestServe_ScriptNotExecutableByItsUser guards C10's reason and C23: a
-// script whose execute bit is its owner's only (root's 0744, menshen
-// running as www-data) was a 500 logged as "permission denied" in cgi
-// mode, and a 200 in fastcgi mode, where the Perl runner ran it with perl
-// past the bits its owner set. Both modes now answer 500 and log whose
-// bit is missing. As root, the gateway runs as nobody for the test.
+// TestServe_ScriptNotExecutableByItsUser guards C3, C10's reason and
+// C23: a script whose execute bit is its owner's only (root's 0744,
+// menshen running as www-data) was a 500 logged as "permission denied" in
+// cgi mode, and a 200 in fastcgi mode, where the Perl runner ran it with
+// perl past the bits its owner set. It is not executable to menshen's
+// user: both modes answer 403, as Apache ("file permissions deny server
+// execution"), and log whose bit is missing; a script its group may run
+// runs. As root, the gateway runs as nobody for the test.
 func TestServe_ScriptNotExecutableByItsUser(t *testing.T) {
 	t.Parallel()
 	if os.Getuid() != 0 {
@@ -1737,6 +1739,10 @@ func TestServe_ScriptNotExecutableByItsUser(t *testing.T) {
 	}
 	mustWriteMode(t, bin, string(data), 0o755)
 	mustWriteMode(t, filepath.Join(scripts, "ownerx.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nran\\n\";\n", 0o744)
+	mustWriteMode(t, filepath.Join(scripts, "groupx.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nran\\n\";\n", 0o754)
+	if err := os.Chown(filepath.Join(scripts, "groupx.pl"), 0, 65534); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Chmod(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -1753,8 +1759,11 @@ func TestServe_ScriptNotExecutableByItsUser(t *testing.T) {
 		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		s.start(t)
 		waitUntil(t, "menshen serving", func() bool { return strings.Contains(s.stderr.String(), "menshen serving") })
-		if code, body := get(t, "http://"+addr+"/cgi-bin/ownerx.pl"); code != 500 {
-			t.Errorf("%s mode: %d %q, want 500 (the kernel refuses it to menshen's user)", mode, code, body)
+		if code, body := get(t, "http://"+addr+"/cgi-bin/ownerx.pl"); code != 403 || strings.Contains(body, "print") {
+			t.Errorf("%s mode: %d %q, want 403 (the kernel refuses it to menshen's user)", mode, code, body)
+		}
+		if code, body := get(t, "http://"+addr+"/cgi-bin/groupx.pl"); code != 200 || body != "ran\n" {
+			t.Errorf("%s mode: group-executable script: %d %q, want 200 \"ran\"", mode, code, body)
 		}
 		waitUntil(t, "the reason", func() bool {
 			return strings.Contains(s.stderr.String(), "not executable by menshen's user (uid 65534)")
