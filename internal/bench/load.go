@@ -89,8 +89,13 @@ func newClient(ctx context.Context, url string, capacity int) (*client, error) {
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}).DialContext,
 		MaxIdleConns:        1,
 		MaxIdleConnsPerHost: 1,
-		IdleConnTimeout:     time.Minute,
-		DisableCompression:  true,
+		// Never a second connection: the next request may come before
+		// the transport has put the last one back as idle (it does so on
+		// a goroutine of its own), and without this it dialed another
+		// (TestLoad_KeepsOneConnectionPerClient, on a loaded machine).
+		MaxConnsPerHost:    1,
+		IdleConnTimeout:    time.Minute,
+		DisableCompression: true,
 	}
 	return &client{
 		tr:  tr,
