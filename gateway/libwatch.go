@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -82,6 +83,16 @@ func (g *Gateway) watchLibDir(st *watchState, dir, file string) {
 	if _, ok := st.watched[dir]; ok || st.extDirs[dir] {
 		return
 	}
+	if name, ino := st.watchedAs(dir); name != "" {
+		// The same directory, watched for the scripts under another
+		// name: the directory holding a symlinked scripts directory
+		// (current for releases/r1, where a script's require
+		// "$Bin/../lib.pl" is). inotify has one watch for it, whose
+		// events come under that name (libEvent); a watch added under
+		// this one would be that one again.
+		st.extAlias[name] = libAlias{dir: dir, ino: ino}
+		return
+	}
 	if len(st.extDirs) >= maxLibDirs {
 		g.log.WithField("file", file).Debug("too many library directories watched; a change of this one is seen when the workers recycle")
 		return
@@ -91,6 +102,44 @@ func (g *Gateway) watchLibDir(st *watchState, dir, file string) {
 		return
 	}
 	st.extDirs[dir] = true
+}
+
+// libAlias is a directory of libraries that the watcher watches under
+// another name (watchLibDir), with the inode it had then.
+type libAlias struct {
+	dir string
+	ino uint64
+}
+
+// watchedAs returns the name under which the watcher already watches
+// dir, by another name (a path through a symbolic link), and its inode;
+// or "".
+func (st *watchState) watchedAs(dir string) (string, uint64) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return "", 0
+	}
+	ino := inodeOf(dir)
+	for name, wino := range st.watched {
+		if wino != ino || name == dir {
+			continue
+		}
+		if wfi, err := os.Stat(name); err == nil && os.SameFile(fi, wfi) {
+			return name, ino
+		}
+	}
+	return "", 0
+}
+
+// libName is the name under which the runners announced the file an
+// event names: the event's, or, in a directory watched under another
+// name (libAlias), that directory's name for it.
+func (st *watchState) libName(name string) string {
+	dir := filepath.Dir(name)
+	if a, ok := st.extAlias[dir]; ok && st.watched[dir] == a.ino {
+		return filepath.Join(a.dir, filepath.Base(name))
+	}
+	return name
 }
 
 // libEvent takes note of an event about a library a runner loaded (the
@@ -106,9 +155,9 @@ func (g *Gateway) libEvent(st *watchState, ev fsnotify.Event) (lib, only bool) {
 		st.dirty = true
 		lib = true
 	}
-	if st.extFiles[ev.Name] {
-		g.log.WithFields(logrus.Fields{"file": ev.Name, "op": ev.Op.String()}).Debug("library event")
-		touch(ev.Name)
+	if name := st.libName(ev.Name); st.extFiles[name] {
+		g.log.WithFields(logrus.Fields{"file": name, "op": ev.Op.String()}).Debug("library event")
+		touch(name)
 	}
 	if st.extDirs[ev.Name] && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 		prefix := ev.Name + string(filepath.Separator)

@@ -1977,3 +1977,42 @@ func TestLive_SiblingLibraryRunsNewCode(t *testing.T) {
 		})
 	}
 }
+
+// TestLive_LibraryBesideSymlinkedScriptsRunsNewCode: a scripts directory
+// reached through a release link (current -> releases/r1, scripts in
+// current/cgi-bin) and a Perl 4 library beside it (require
+// "$FindBin::Bin/../common.pl", which FindBin names under releases/r1).
+// The watcher watches current for the scripts directory's name, and
+// inotify has that one watch for releases/r1 too: the library's events
+// came named under current, and its edit was never seen.
+func TestLive_LibraryBesideSymlinkedScriptsRunsNewCode(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	real := filepath.Join(root, "releases", "r1")
+	lib := func(v string) string { return "sub common_v { '" + v + "' }\n1;\n" }
+	mustWriteFile(t, filepath.Join(real, "common.pl"), lib("c1"), 0o644)
+	mustWriteFile(t, filepath.Join(real, "cgi-bin", "lib.pl"), "#!/usr/bin/perl\nuse FindBin;\nrequire \"$FindBin::Bin/../common.pl\";\n"+
+		"print \"Content-Type: text/plain\\n\\n\", common_v(), \"\\n\";\n", 0o755)
+	if err := os.Symlink(filepath.Join("releases", "r1"), filepath.Join(root, "current")); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := test.NewNullLogger()
+	g, srv := mustGateway(t, Config{Scripts: filepath.Join(root, "current", "cgi-bin"), Logger: log, Mode: ModeFastCGI,
+		Isolation: IsolationRegistry, Timeout: 10 * time.Second, Workers: 1, Queue: 8})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	served := func(want string) {
+		t.Helper()
+		// (The first request says what it loaded: its directory is
+		// watched a moment later.)
+		time.Sleep(300 * time.Millisecond)
+		var r result
+		if !waitFor(2*time.Second, func() bool { r = fetch(noRedirectClient, srv.URL+"/cgi-bin/lib.pl"); return r.body == want }) {
+			t.Fatalf("lib.pl serves %d %q, want %q", r.status, r.body, want)
+		}
+	}
+	served("c1\n")
+	mustWriteFile(t, filepath.Join(real, "common.pl"), lib("c2"), 0o644)
+	served("c2\n")
+}

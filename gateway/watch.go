@@ -103,6 +103,9 @@ type watchState struct {
 	// them alone, extTouched those of them named by events since the
 	// last rescan (libwatch.go).
 	extFiles, extDirs, extTouched map[string]bool
+	// extAlias maps a directory watched for the scripts to the name
+	// the runners give it, where they differ (libAlias).
+	extAlias map[string]libAlias
 	// dirty: an event since the last rescan was in (or named) a scripts
 	// directory. Without one (only a log written beside the config
 	// file), a rescan reads the config file and nothing else: walking a
@@ -113,7 +116,7 @@ type watchState struct {
 // newWatchState returns the state of a watcher that has scanned nothing yet.
 func newWatchState(w *fsnotify.Watcher) *watchState {
 	return &watchState{w: w, scripts: map[string]bool{}, unsafe: map[string]string{}, libs: map[string]time.Time{}, born: map[string]time.Time{},
-		extFiles: map[string]bool{}, extDirs: map[string]bool{}, extTouched: map[string]bool{}}
+		extFiles: map[string]bool{}, extDirs: map[string]bool{}, extTouched: map[string]bool{}, extAlias: map[string]libAlias{}}
 }
 
 // addWatches watches every directory of every mount (unless configOnly),
