@@ -2347,7 +2347,7 @@ sub app_lib_roots {
 # came from, /srv/app/lib//My/Auth.pm, so that the lib replaced as a
 # whole is seen too). Each file once per worker, and no more than 2000;
 # called at a request's end when %INC's count moved.
-our ($LIB_N, %LIB_TOLD, @LIB_OWN, @LIB_OWN_REAL) = (-1);
+our ($LIB_N, $LIB_SAID, %LIB_TOLD, @LIB_OWN, @LIB_OWN_REAL) = (-1, 0);
 sub announce_libs {
     local $!;
     $LIB_N = scalar keys %INC;
@@ -2360,8 +2360,11 @@ sub announce_libs {
     my @new;
     for my $k (keys %INC) {
         my $f = $INC{$k};
+        # (%LIB_TOLD has every file looked at, perl's own too: the bound
+        # counts those named, else 2000 of perl's own modules left an
+        # application's unnamed.)
         next if !defined $f || ref $f || $LIB_TOLD{$f}++;
-        next if keys %LIB_TOLD > 2000 || grep { index($f, $_) == 0 } @LIB_OWN;
+        next if $LIB_SAID >= 2000 || grep { index($f, $_) == 0 } @LIB_OWN;
         my $real = real_path(substr($f, 0, 1) eq '/' ? $f : "$SCRIPT_DIR/$f");
         next if !-f $real || grep { index($real, $_) == 0 } @LIB_OWN_REAL;
         next if $real ne $f && $LIB_TOLD{$real}++;
@@ -2372,6 +2375,7 @@ sub announce_libs {
             $real = "$root/" . substr($real, length($root)) if $root ne '/' && index($real, "$root/") == 0;
         }
         push @new, $real =~ s/([%\s\x00-\x1f\x7f])/sprintf('%%%02X', ord $1)/ger;
+        $LIB_SAID++;
     }
     logmsg("libraries: " . join(' ', sort @new)) if @new;
 }

@@ -2553,3 +2553,36 @@ func TestRunner_SaysWhatLibrariesItLoaded(t *testing.T) {
 		t.Errorf("%d libraries lines after 3 requests, want 1", n)
 	}
 }
+
+// TestRunner_SaysLibrariesPastManyOwnModules: the runner's bound on the
+// files it names (2000) counts the files it names. It counted every
+// %INC entry it had looked at, perl's own modules included: once a
+// worker had loaded 2000 of those (a big Moose or Catalyst application),
+// a module of the application's lib loaded later (or after them in
+// %INC's order) was never named, and its edits never seen.
+func TestRunner_SaysLibrariesPastManyOwnModules(t *testing.T) {
+	root := t.TempDir()
+	own := filepath.Join(root, "own") // in @INC as perl starts: perl's own
+	for i := range 2001 {
+		mustWriteRunnerFile(t, filepath.Join(own, fmt.Sprintf("Own%d.pm", i)), fmt.Sprintf("package Own%d;\n1;\n", i), 0o644)
+	}
+	applib := filepath.Join(root, "lib")
+	mustWriteRunnerFile(t, filepath.Join(applib, "Late.pm"), "package Late;\nsub v { 'late' }\n1;\n", 0o644)
+	script := filepath.Join(root, "cgi", "many.pl")
+	mustWriteRunnerFile(t, script, "#!/usr/bin/perl\nuse FindBin qw($Bin);\nuse lib \"$Bin/../lib\";\nrequire \"Own$_.pm\" for 0 .. 2000;\n"+
+		"my $v = $ENV{QUERY_STRING} eq 'late' ? do { require Late; Late::v() } : 'early';\nprint \"Content-Type: text/plain\\n\\n$v\\n\";\n", 0o755)
+	r := startRunnerShell(t, script, IsolationRegistry, nil, "export PERL5OPT=-I"+own)
+	c := r.dial(t)
+	for i, q := range []string{"", "late"} {
+		if got := r.do(t, c, runnerParams(script, "GET", q, ""), ""); got.status != 0 || !strings.HasSuffix(string(got.out), "\n\n"+map[string]string{"": "early", "late": "late"}[q]+"\n") {
+			t.Fatalf("request %d: status %d %q", i+1, got.status, got.out)
+		}
+	}
+	line := r.waitLog(t, "Late.pm")
+	if strings.Contains(line, "/Own") {
+		t.Errorf("perl's own modules named: %.200q", line)
+	}
+	if n := r.countLog("runner.pl line"); n > 0 {
+		t.Errorf("the runner warned %d times: %q", n, r.logLines())
+	}
+}
