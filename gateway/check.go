@@ -100,6 +100,11 @@ func Check(cfg Config) ([]string, error) {
 	if err != nil {
 		return problems, err
 	}
+	for _, w := range s.wrappers {
+		if msg := phpCLIWarning(w); msg != "" {
+			add("%s", msg)
+		}
+	}
 	for _, key := range unmatchedScripts(s) {
 		addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
 	}

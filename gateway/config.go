@@ -65,6 +65,20 @@ var ErrConfig = errors.New("gateway: invalid configuration")
 // php8.2), not its CGI one (php-cgi, php-cgi8.2).
 var phpCLI = regexp.MustCompile(`^php[0-9.]*$`)
 
+// phpCLIWarning is what serve logs and check lists of a wrapper whose
+// command is PHP's command-line interpreter with the script as its only
+// argument: what a mod_php Apache has at hand (php-cgi is another
+// package), and it speaks neither CGI nor FastCGI: every page that does
+// not print its own header is a 502, in fastcgi mode a worker that exits
+// at once. Not refused: a page that prints its own header works, and
+// args may run something else (a FastCGI server script).
+func phpCLIWarning(w wrapper) string {
+	if w.args != nil || !phpCLI.MatchString(filepath.Base(w.command)) {
+		return ""
+	}
+	return fmt.Sprintf("wrapper %q: command %q is PHP's command-line interpreter, which speaks neither CGI nor FastCGI (its pages send no header: 502): use php-cgi (Debian: apt-get install php-cgi)", w.ext, w.command)
+}
+
 // Config is what `menshen serve` was given. Zero values mean the default
 // stated on each field. Set records which fields were given explicitly on the
 // command line (by flag name), so that the config file does not override
@@ -704,11 +718,6 @@ func (fc *fileConfig) validate() []error {
 		}
 		if !filepath.IsAbs(w.Command) {
 			add(atEntry(fmt.Errorf("wrapper %q: command %q must be an absolute path", w.Ext, w.Command), "wrapper", i, "command"))
-		} else if phpCLI.MatchString(filepath.Base(w.Command)) {
-			// mod_php's Apache has no php-cgi: php is the one at hand,
-			// and every page was a 502 (no header) or a worker that
-			// exits at once.
-			add(atEntry(fmt.Errorf("wrapper %q: command %q is PHP's command-line interpreter, which speaks neither CGI nor FastCGI: use php-cgi (Debian: apt-get install php-cgi)", w.Ext, w.Command), "wrapper", i, "command"))
 		} else if fi, err := os.Stat(w.Command); err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
 			// Else every file with the extension would be a 500.
 			add(atEntry(fmt.Errorf("wrapper %q: command %q is missing or not executable", w.Ext, w.Command), "wrapper", i, "command"))

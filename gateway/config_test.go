@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +98,6 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"two wrappers for one ext", "[[wrapper]]\next = \".php\"\ncommand = \"/bin/sh\"\n[[wrapper]]\next = \".PHP\"\ncommand = \"/bin/cat\"\n", []string{"line 5", ".PHP", "wrapper 1"}},
 		{"wrapper ext of two dots", "[[wrapper]]\next = \".cgi.txt\"\ncommand = \"/bin/sh\"\n", []string{"line 2", ".cgi.txt", "one extension"}},
 		{"wrapper ext with a slash", "[[wrapper]]\ncommand = \"/bin/sh\"\next = \"./php\"\n", []string{"line 3", "./php", "one extension"}},
-		{"wrapper through PHP's CLI", "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php8.2\"\n", []string{"line 3", "/usr/bin/php8.2", "command-line interpreter", "php-cgi"}},
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
 		{"env sets a request's variable", "[env]\nHTTPS = \"on\"\nREQUEST_METHOD = \"PUT\"\n", []string{"line 3", "REQUEST_METHOD", "set from each request"}},
@@ -368,6 +368,47 @@ func TestCheck_UnreadableConfigChecksNoScripts(t *testing.T) {
 	}
 	if len(problems) != 2 || !strings.Contains(problems[0], "line 4") || !strings.Contains(problems[1], "scripts not checked") {
 		t.Errorf("problems %q, want the syntax error at line 4, then that scripts were not checked", problems)
+	}
+}
+
+// TestCheck_PHPCLIWrapperWarned: a [[wrapper]] through PHP's command-line
+// php (what a mod_php Apache has at hand; php-cgi is another package)
+// sends no header, so nearly every page is a 502. It is not refused (a
+// page that prints its own header works, and args may run a FastCGI
+// server script): check lists it and serve warns of it at start; a
+// wrapper with args is neither.
+func TestCheck_PHPCLIWrapperWarned(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	php := filepath.Join(t.TempDir(), "php8.2")
+	mustWriteFile(t, php, "#!/bin/sh\n", 0o755)
+	for _, tc := range []struct {
+		name, conf string
+		warned     bool
+	}{
+		{"script alone", "[[wrapper]]\next = \".php\"\ncommand = \"" + php + "\"\n", true},
+		{"with args", "[[wrapper]]\next = \".php\"\ncommand = \"" + php + "\"\nargs = [\"/srv/fcgi-server.php\"]\n", false},
+	} {
+		conf := mustConfigFile(t, tc.conf)
+		problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		warned := slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "command-line interpreter") && strings.Contains(p, "php-cgi") })
+		if warned != tc.warned {
+			t.Errorf("%s: check %q, warned %v, want %v", tc.name, problems, warned, tc.warned)
+		}
+		log, hook := test.NewNullLogger()
+		g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
+		if err := g.Start(); err != nil {
+			t.Fatal(err)
+		}
+		logged := slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
+			return e.Level == logrus.WarnLevel && strings.Contains(e.Message, "command-line interpreter")
+		})
+		if logged != tc.warned {
+			t.Errorf("%s: serve warned %v, want %v (%v)", tc.name, logged, tc.warned, messages(hook))
+		}
 	}
 }
 

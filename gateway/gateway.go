@@ -151,6 +151,11 @@ func (g *Gateway) Start() error {
 	g.warmPools()
 	g.noteUnmatched(g.settings.Load())
 	g.noteHtaccess(g.settings.Load())
+	for _, w := range g.settings.Load().wrappers {
+		if msg := phpCLIWarning(w); msg != "" {
+			g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
+		}
+	}
 	return nil
 }
 
