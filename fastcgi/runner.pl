@@ -306,7 +306,10 @@
 # or its subs come from a module file) it belongs to a module and stays.
 # Not an application module's (APPLICATION MODULES): a package of
 # variables alone that one declares or made names in, or that lies inside
-# its package, is the script's.
+# its package, is the script's. A package holding an XS sub a shared
+# object made in it (BackupPC::XS::Lib) is the module's whoever names it,
+# unless the script or an application module declares it: the object is
+# bootstrapped once per process (xs_made_in).
 # (An %INC entry naming the script itself, the inline-module idiom
 # `$INC{'My/Store.pm'} = __FILE__`, makes no module: the package is the
 # script's.)
@@ -2410,7 +2413,10 @@ sub script_owned {
         my $code = entry_code($g) or next;
         my $cv = B::svref_2object($code);
         next unless $cv->isa('B::CV');
-        next if $cv->XSUB;
+        if ($cv->XSUB) {
+            return 0 if xs_made_in($cv, $pkg);
+            next;
+        }
         $subs++;
         my $f = $cv->FILE // '';
         if ($modfiles->{$f}) {
@@ -2477,6 +2483,27 @@ sub script_owned {
         return 0 unless script_owned("${pkg}::$1", $modfiles);
     }
     return 1;
+}
+
+# xs_made_in tells whether the XS sub $cv (a B::CV) was made in package
+# pkg by a shared object, in a package neither the script's source nor an
+# application module declares: MIME::Base64's object makes
+# MIME::QuotedPrint::encode_qp, BackupPC::XS's makes the subs of
+# BackupPC::XS::Lib, which BackupPC::Lib calls by their full names. The
+# package is then the module's: an object is bootstrapped once per
+# process (its module stays in %INC), so a package deleted after the
+# first request came back empty, and every later call died "Undefined
+# subroutine" (BackupPC's CGI: a 500 from the second request on). Not a
+# constant (`use constant`, `sub () { 1 }`: perl makes those XS subs), nor
+# the accessors an XS class builder makes in a class the script declares
+# (Class::XSAccessor), which its next compilation makes again.
+sub xs_made_in {
+    my ($cv, $pkg) = @_;
+    return 0 if $cv->CvFLAGS & B::CVf_CONST() || $DECLARED_PKG{$pkg} || $APP_DECLARED{$pkg};
+    my $gv = $cv->GV;
+    return 0 if !$gv || $gv->isa('B::SPECIAL');
+    my $st = $gv->STASH;
+    return $st && $st->can('NAME') && ($st->NAME // '') eq $pkg ? 1 : 0;
 }
 
 # notional_inc tells whether an %INC value names no file: a relative name

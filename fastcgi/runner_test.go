@@ -697,6 +697,8 @@ var runnerCorpus = []runnerCase{
 	{script: "glob_alias_switch.pl", query: "%d", notRegistry: true},
 	{script: "interp_pos.pl"},
 	{script: "main_names.pl", query: "name=u&card%d=4111"},
+	{script: "xs_only_package.pl", module: "MIME::Base64"},
+	{script: "app_module_xs_package.pl", module: "MIME::Base64"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
