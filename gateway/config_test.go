@@ -394,7 +394,9 @@ func TestCheck_PHPCLIWrapperWarned(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		warned := slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "command-line interpreter") && strings.Contains(p, "php-cgi") })
+		warned := slices.ContainsFunc(problems, func(p string) bool {
+			return strings.Contains(p, "command-line interpreter") && strings.Contains(p, "php-cgi")
+		})
 		if warned != tc.warned {
 			t.Errorf("%s: check %q, warned %v, want %v", tc.name, problems, warned, tc.warned)
 		}
