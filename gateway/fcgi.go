@@ -255,6 +255,12 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 	env = append(env, s.envFor(rt.key)...)
 	mostWorkers, warmWorkers := s.workersFor(rt.key)
 	key := rt.key
+	// (Only the bundled runner names the files it loaded; the same line
+	// from a native program, or a child it started, is not taken.)
+	var onLibraries func([]fastcgi.Library)
+	if e.kind == "perl" {
+		onLibraries = g.onLibraries
+	}
 	p, err := fastcgi.NewPool(fastcgi.PoolConfig{
 		Name:        rt.key,
 		Path:        path,
@@ -279,7 +285,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		StartTimeout:  max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
 		Logger:        g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
 		OnSpawn:       func() { g.stats.spawned(key) }, // a total across pools (C40)
-		OnLibraries:   g.onLibraries,
+		OnLibraries:   onLibraries,
 		BusyPoll:      g.cfg.busyPoll(),
 		BusyPollSpare: g.load.workerSpare,
 		Hurry:         g.timeUp.Done(),
