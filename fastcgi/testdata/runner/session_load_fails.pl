@@ -9,9 +9,13 @@ use warnings;
 use CGI::Session;
 my $dir = '/tmp/menshen-corpus-sessions';
 mkdir $dir unless -d $dir;
-open(my $fh, '>', "$dir/cgisess_corrupt0000000000000000000000000") or die "$dir: $!";
+# (Written whole under another name, then renamed: the same file of
+# every run of the test at once, auto, perlrun and registry, is never
+# read half written.)
+open(my $fh, '>', "$dir/.new$$") or die "$dir: $!";
 print $fh "this is not a session {{{\n";
 close $fh;
+rename("$dir/.new$$", "$dir/cgisess_corrupt0000000000000000000000000") or die "$dir: $!";
 my ($step) = ($ENV{QUERY_STRING} || '') =~ /(\d+)/;
 my $sid = ($step || 0) % 2 == 0 ? 'corrupt0000000000000000000000000' : undef;
 print "Content-Type: text/plain\n\n";
