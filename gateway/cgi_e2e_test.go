@@ -1183,15 +1183,7 @@ func TestCGI_ExecFormatErrorNamesTheCause(t *testing.T) {
 			{"empty.pl", "", 0o755, 500, "an empty file"},
 		} {
 			mustWriteFile(t, filepath.Join(s.dir, tc.name), tc.src, tc.perm)
-			if resp, body := mustGet(t, s.url(tc.name)); resp.StatusCode != tc.status {
-				t.Errorf("%s mode, %s: status %d, want %d (body %q)", mode, tc.name, resp.StatusCode, tc.status, body)
-			}
-			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.name, tc.status)
-			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+tc.name) {
-				if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, tc.want) {
-					t.Errorf("%s mode, %s: reason %q, want it to say %q", mode, tc.name, reason, tc.want)
-				}
-			}
+			s.mustAnswerWithReason(t, mode, tc.name, tc.status, tc.want)
 		}
 	}
 }
@@ -1208,16 +1200,7 @@ func TestCGI_PermissionDeniedNamesTheCause(t *testing.T) {
 		interp := filepath.Join(s.dir, "bin", "myperl")
 		mustWriteFile(t, interp, "not a program\n", 0o644)
 		mustWriteFile(t, filepath.Join(s.dir, "x.pl"), "#!"+interp+"\nprint 1;\n", 0o755)
-		if resp, body := mustGet(t, s.url("x.pl")); resp.StatusCode != 500 {
-			t.Errorf("%s mode: status %d, want 500 (body %q)", mode, resp.StatusCode, body)
-		}
-		mustLoggedReason(t, s.hook, "/cgi-bin/x.pl", 500)
-		want := fmt.Sprintf("its #! interpreter %q: no execute bit (mode -rw-r--r--)", interp)
-		for _, e := range entriesWith(s.hook, "path", "/cgi-bin/x.pl") {
-			if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, want) {
-				t.Errorf("%s mode: reason %q, want it to say %q", mode, reason, want)
-			}
-		}
+		s.mustAnswerWithReason(t, mode, "x.pl", 500, fmt.Sprintf("its #! interpreter %q: no execute bit (mode -rw-r--r--)", interp))
 	}
 }
 
@@ -1240,15 +1223,7 @@ func TestCGI_ShebangAsTheKernelReadsIt(t *testing.T) {
 			{"longname.pl", "#!/usr/bin" + strings.Repeat("/.", 130) + "/perl\n" + body, 500, "cut the interpreter's name"},
 		} {
 			mustWriteFile(t, filepath.Join(s.dir, tc.name), tc.src, 0o755)
-			if resp, got := mustGet(t, s.url(tc.name)); resp.StatusCode != tc.status {
-				t.Errorf("%s mode, %s: status %d, want %d (body %q)", mode, tc.name, resp.StatusCode, tc.status, got)
-			}
-			mustLoggedReason(t, s.hook, "/cgi-bin/"+tc.name, tc.status)
-			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+tc.name) {
-				if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, tc.want) {
-					t.Errorf("%s mode, %s: reason %q, want it to say %q", mode, tc.name, reason, tc.want)
-				}
-			}
+			s.mustAnswerWithReason(t, mode, tc.name, tc.status, tc.want)
 		}
 	}
 }
@@ -1278,6 +1253,22 @@ func TestGateway_WarnsOfHtaccess(t *testing.T) {
 	}
 	if resp, body := mustGet(t, srv.URL+"/cgi-bin/admin/.htaccess"); resp.StatusCode != 404 || strings.Contains(string(body), "AuthType") {
 		t.Errorf(".htaccess: %d %q, want 404 and not its content", resp.StatusCode, body)
+	}
+}
+
+// mustAnswerWithReason GETs the script name (under /cgi-bin/) and checks
+// the answer's status, and that its log line has that status and a reason
+// saying want (C10).
+func (s *cgiSite) mustAnswerWithReason(tb testing.TB, mode Mode, name string, status int, want string) {
+	tb.Helper()
+	if resp, body := mustGet(tb, s.url(name)); resp.StatusCode != status {
+		tb.Errorf("%s mode, %s: status %d, want %d (body %q)", mode, name, resp.StatusCode, status, body)
+	}
+	mustLoggedReason(tb, s.hook, "/cgi-bin/"+name, status)
+	for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+name) {
+		if reason, _ := e.Data["reason"].(string); !strings.Contains(reason, want) {
+			tb.Errorf("%s mode, %s: reason %q, want it to say %q", mode, name, reason, want)
+		}
 	}
 }
 

@@ -765,48 +765,34 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 		}
 	})
 
-	// An editor's byte order mark hides the #! line from the kernel:
-	// check names it, not "neither a #! script nor a program".
-	t.Run("byte order mark", func(t *testing.T) {
-		dir := t.TempDir()
-		mustWriteMode(t, filepath.Join(dir, "bom.pl"), "\xef\xbb\xbf#!/usr/bin/perl\nprint 1;\n", 0o755)
-		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
-		if code == 0 {
-			t.Errorf("exit 0 for a script with a BOM before its #!, which can never run")
-		}
-		oneLine(t, "stdout", stdout)
-		if !strings.Contains(stdout, "bom.pl") || !strings.Contains(stdout, "byte order mark") {
-			t.Errorf("stdout %q does not blame bom.pl's byte order mark", stdout)
-		}
-	})
-
-	// #!/usr/bin/env perl -w: the kernel gives env "perl -w" as one name.
-	t.Run("env with a switch", func(t *testing.T) {
-		dir := t.TempDir()
-		mustWriteMode(t, filepath.Join(dir, "envw.pl"), "#!/usr/bin/env perl -w\nprint 1;\n", 0o755)
-		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
-		if code == 0 {
-			t.Errorf("exit 0 for #!/usr/bin/env perl -w, which env cannot run")
-		}
-		oneLine(t, "stdout", stdout)
-		if !strings.Contains(stdout, "envw.pl") || !strings.Contains(stdout, `"perl -w" to env as one program name`) {
-			t.Errorf("stdout %q does not explain envw.pl's #! line", stdout)
-		}
-	})
-
-	// An Apache .htaccess is never read: what it guarded is open.
-	t.Run("htaccess", func(t *testing.T) {
-		dir := t.TempDir()
-		mustWriteMode(t, filepath.Join(dir, ".htaccess"), "Require valid-user\n", 0o644)
-		code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
-		if code == 0 {
-			t.Errorf("exit 0 with a .htaccess whose rules do not apply")
-		}
-		oneLine(t, "stdout", stdout)
-		if !strings.Contains(stdout, ".htaccess") || !strings.Contains(stdout, "does not read") {
-			t.Errorf("stdout %q does not say the .htaccess is not read", stdout)
-		}
-	})
+	// One file check must blame, each alone in a directory: a problem
+	// line naming it and saying what is wrong, and a non-zero exit.
+	for _, tc := range []struct {
+		name, file, src string
+		perm            os.FileMode
+		says            string
+	}{
+		// An editor's byte order mark hides the #! line from the
+		// kernel: named, not "neither a #! script nor a program".
+		{"byte order mark", "bom.pl", "\xef\xbb\xbf#!/usr/bin/perl\nprint 1;\n", 0o755, "byte order mark"},
+		// #!/usr/bin/env perl -w: the kernel gives env "perl -w" as one name.
+		{"env with a switch", "envw.pl", "#!/usr/bin/env perl -w\nprint 1;\n", 0o755, `"perl -w" to env as one program name`},
+		// An Apache .htaccess is never read: what it guarded is open.
+		{"htaccess", ".htaccess", "Require valid-user\n", 0o644, "does not read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			mustWriteMode(t, filepath.Join(dir, tc.file), tc.src, tc.perm)
+			code, stdout, _ := runMenshen(t, nil, "check", "--scripts", dir)
+			if code == 0 {
+				t.Errorf("exit 0 for %s, want non-zero", tc.file)
+			}
+			oneLine(t, "stdout", stdout)
+			if !strings.Contains(stdout, tc.file) || !strings.Contains(stdout, tc.says) {
+				t.Errorf("stdout %q does not blame %s: want %q", stdout, tc.file, tc.says)
+			}
+		})
+	}
 
 	// What suEXEC refuses, check names: a script anyone may write, a
 	// set-user-ID one, one in a directory anyone may write.
