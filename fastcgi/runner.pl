@@ -108,7 +108,10 @@
 #      of a worker started as root (restore_ids: ids that cannot be put
 #      back, a setuid, and any chroot retire it the same way), umask,
 #      @INC, select(STDOUT), fds 0/1/2, the module globals listed in
-#      WATCHED GLOBALS below. Package filehandles the script left open
+#      WATCHED GLOBALS below, the settings some modules keep in their
+#      own lexicals, in C or in a shared object (MODULE SETTINGS IN
+#      LEXICALS: DateTime, Time::Piece, XML::Twig, LWP::Simple, GD,
+#      Sys::Syslog). Package filehandles the script left open
 #      are closed (flushing them, releasing flocks) as the exit of a CGI
 #      process would. CGI.pm, when loaded, gets CGI::initialize_globals().
 #
@@ -5459,26 +5462,223 @@ sub new_libs {
 }
 
 # MODULE SETTINGS IN LEXICALS. A module may keep a setting in a lexical
-# of its own file, reached only through a method, which the watched
-# globals cannot see: DateTime's default locale (DateTime->DefaultLocale
-# ('fr') for one user's page gave the next user's dates in French). It is
-# put back after each request to what it was when first seen after a
-# compilation (as a new process has it); a DateTime a request loads
-# itself starts from its own default, en-US. Cost: one %INC lookup a
-# request, a method call for scripts that use DateTime.
-our $DT_LOCALE;
+# of its own file, in C, or inside a shared object, reached only through
+# its API, which the watched globals cannot see: one user's setting
+# reached the next user's page. Known ones, each put back after each
+# request to what it was when first seen after a compilation (as a new
+# process has it); a module a request loads itself starts from the
+# module's own default as it loads:
+#   - DateTime's default locale (DateTime->DefaultLocale('fr') for one
+#     user's page gave the next user's dates in French);
+#   - Time::Piece's day and month names and separators (day_list,
+#     mon_list, use_locale, date_separator, time_separator: file
+#     lexicals, reached through the pads of the subs that use them);
+#   - XML::Twig's output styles (set_pretty_print, set_empty_tag_style,
+#     set_quote, set_indent...: XML::Twig::Elt's file lexicals, which
+#     its global_state and set_global_state read and write);
+#   - LWP::Simple's shared user agent ($ua->agent("Intranet/alice"), a
+#     default header, a cookie jar: the next user's fetches went out with
+#     them), put back in place (the same object, its contents copied);
+#   - GD's default for new images (GD::Image->trueColor(1), a C global:
+#     the next user's image was true colour, other bytes);
+#   - Sys::Syslog's log mask (setlogmask).
+# Each is [%INC key, get, set, default]: get returns the setting as data
+# (compared by content, copied for keeping: state_sig, state_copy), set
+# puts a copy back, default returns the module's own as it loads.
+# Cost: none for a script that loads none of them (a count of %INC
+# compared), get and a comparison for each one it loads.
+# (The runner reaches their subs and variables through loaded_sub and
+# package_var, never by name: a name in its source would make the
+# package in every script's interpreter, as a fresh perl has it not.)
+our @MODULE_SETTINGS = (
+    ['DateTime.pm', \&datetime_locale, sub { DateTime->DefaultLocale($_[0]) }, sub { 'en-US' }],
+    ['Time/Piece.pm', \&time_piece_vars, sub { set_lexicals($_[0], time_piece_vars()) }, \&time_piece_default],
+    ['XML/Twig.pm', sub { module_call('XML::Twig::Elt', 'global_state') },
+        sub { module_call('XML::Twig::Elt', 'set_global_state', $_[0]) }, \&twig_default],
+    ['LWP/Simple.pm', sub { ${ package_var('LWP::Simple', 'ua', 'SCALAR') } }, \&lwp_simple_set, \&lwp_simple_default],
+    ['GD.pm', sub { GD::Image->trueColor() }, sub { GD::Image->trueColor($_[0]) }, sub { 0 }],
+    # (LOG_UPTO(LOG_DEBUG): every priority.)
+    ['Sys/Syslog.pm', sub { module_call('Sys::Syslog', 'setlogmask', 0) },
+        sub { module_call('Sys::Syslog', 'setlogmask', $_[0]) }, sub { 255 }],
+);
+our %MODSET_BASE;        # %INC key => [kept copy, its state_sig]
+our @MODSET_LIVE;        # the entries whose module is loaded
+our $MODSET_INC = -1;    # keys %INC when @MODSET_LIVE was made
+
 sub datetime_locale {
     local ($@, $!);
     my $l = eval { DateTime->DefaultLocale } or return undef;
     return ref $l ? eval { $l->can('code') ? $l->code : $l->id } : "$l";
 }
 
+# module_settings_live makes @MODSET_LIVE again and keeps the setting of
+# each module seen for the first time: as it is now after a compilation
+# ($default false), or the module's default after a request that loaded
+# it.
+sub module_settings_live {
+    my ($default) = @_;
+    $MODSET_INC = keys %INC;
+    @MODSET_LIVE = grep { defined $INC{ $_->[0] } } @MODULE_SETTINGS;
+    local ($@, $!, $_);
+    for my $m (@MODSET_LIVE) {
+        next if $MODSET_BASE{ $m->[0] };
+        # (A setting that cannot be read, in a version of the module
+        # made otherwise, is left alone.)
+        my $v = eval { $m->[1]->() };
+        $v = eval { $m->[3]->() } if $default && defined $v;
+        next unless defined $v;
+        $v = state_copy($v);
+        $MODSET_BASE{ $m->[0] } = [$v, state_sig($v)];
+    }
+}
+
 sub restore_module_settings {
-    $DT_LOCALE //= 'en-US';
-    my $now = datetime_locale();
-    return if defined $now && $now eq $DT_LOCALE;
-    local ($@, $!);
-    eval { DateTime->DefaultLocale($DT_LOCALE); 1 } or logmsg("DateTime->DefaultLocale('$DT_LOCALE'): $@");
+    module_settings_live(1) if scalar(keys %INC) != $MODSET_INC;
+    local ($@, $!, $_);
+    for my $m (@MODSET_LIVE) {
+        my $base = $MODSET_BASE{ $m->[0] } or next;
+        my $now = eval { $m->[1]->() };
+        next if defined $now && state_sig($now) eq $base->[1];
+        eval { $m->[2]->(state_copy($base->[0])); 1 } or logmsg("restoring the settings of $m->[0]: $@");
+    }
+}
+
+# state_sig says what a setting holds, by content: hashes and arrays
+# entered (shared or circular ones numbered by first visit), blessings
+# named, subs, handles and regexps by identity.
+sub state_sig {
+    my ($v, $seen) = @_;
+    return defined $v ? 's' . length($v) . ":$v" : 'u' unless ref $v;
+    my $addr = Scalar::Util::refaddr($v);
+    $seen //= {};
+    return "r$seen->{$addr}" if exists $seen->{$addr};
+    $seen->{$addr} = keys %$seen;
+    my $t = Scalar::Util::reftype($v);
+    my $b = Scalar::Util::blessed($v) // '';
+    return "H$b\{" . join(',', map { state_sig($_, $seen) . '=' . state_sig($v->{$_}, $seen) } sort keys %$v) . '}' if $t eq 'HASH';
+    return "A$b\[" . join(',', map { state_sig($_, $seen) } @$v) . ']' if $t eq 'ARRAY';
+    return "S$b(" . state_sig($$v, $seen) . ')' if $t eq 'SCALAR' || $t eq 'REF';
+    return "$t$b$addr";
+}
+
+# state_copy copies a setting as state_sig reads it: what it enters is
+# new (blessed as it was, shared parts shared again), the rest the same.
+sub state_copy {
+    my ($v, $seen) = @_;
+    return $v unless ref $v;
+    my $addr = Scalar::Util::refaddr($v);
+    $seen //= {};
+    return $seen->{$addr} if exists $seen->{$addr};
+    my $t = Scalar::Util::reftype($v);
+    my $c;
+    if ($t eq 'HASH') {
+        $seen->{$addr} = $c = {};
+        $c->{$_} = state_copy($v->{$_}, $seen) for keys %$v;
+    } elsif ($t eq 'ARRAY') {
+        $seen->{$addr} = $c = [];
+        push @$c, state_copy($_, $seen) for @$v;
+    } elsif ($t eq 'SCALAR' || $t eq 'REF') {
+        my $s;
+        $seen->{$addr} = $c = \$s;
+        $s = state_copy($$v, $seen);
+    } else {
+        return $v;
+    }
+    my $b = Scalar::Util::blessed($v);
+    return defined $b ? bless($c, $b) : $c;
+}
+
+# module_call calls the sub $pkg::$name with @args; it dies when there
+# is none.
+sub module_call {
+    my ($pkg, $name, @args) = @_;
+    my $code = loaded_sub($pkg, $name) or die "no ${pkg}::$name\n";
+    return $code->(@args);
+}
+
+# package_var returns a reference to the variable $pkg::$name of the
+# slot $slot ('SCALAR', 'HASH'); it dies when there is none.
+sub package_var {
+    my ($pkg, $name, $slot) = @_;
+    my $h = stash($pkg);
+    my $g = $h ? $h->{$name} : undef;
+    my $ref = defined $g && ref(\$g) eq 'GLOB' ? *{$g}{$slot} : undef;
+    return $ref // die "no ${pkg}::$name\n";
+}
+
+# module_lexicals returns references to the file lexicals of a module
+# that its subs use ([sub, names...] each), or undef when one is not
+# found; kept while those subs stay the same.
+our %MODSET_LEX;
+sub module_lexicals {
+    my ($pkg, @where) = @_;
+    my @code = map { loaded_sub($pkg, $_->[0]) or return undef } @where;
+    my $key = join ',', $pkg, map { Scalar::Util::refaddr($_) } @code;
+    my $kept = $MODSET_LEX{$pkg};
+    return $kept->[1] if $kept && $kept->[0] eq $key;
+    my @refs;
+    for my $i (0 .. $#where) {
+        my ($sub, @names) = @{ $where[$i] };
+        for my $n (@names) {
+            push @refs, pad_var($code[$i], $n) // return undef;
+        }
+    }
+    $MODSET_LEX{$pkg} = [$key, \@refs];
+    return \@refs;
+}
+
+# set_lexicals puts a copy of what module_lexicals' references held back
+# into them.
+sub set_lexicals {
+    my ($copy, $live) = @_;
+    die "its lexicals are not found\n" unless $live;
+    for my $i (0 .. $#$copy) {
+        my $t = Scalar::Util::reftype($live->[$i]);
+        if ($t eq 'ARRAY') { @{ $live->[$i] } = @{ $copy->[$i] } }
+        elsif ($t eq 'HASH') { %{ $live->[$i] } = %{ $copy->[$i] } }
+        else { ${ $live->[$i] } = ${ $copy->[$i] } }
+    }
+}
+
+# Time::Piece: the names day_list and mon_list set and use_locale fills,
+# and the separators.
+sub time_piece_vars {
+    return module_lexicals('Time::Piece', ['_default_locale', qw(@FULLDAY_LIST @DAY_LIST @FULLMON_LIST @MON_LIST $LOCALE)],
+        ['date_separator', '$DATE_SEP'], ['time_separator', '$TIME_SEP']);
+}
+
+sub time_piece_default {
+    return [[qw(Sunday Monday Tuesday Wednesday Thursday Friday Saturday)], [qw(Sun Mon Tue Wed Thu Fri Sat)],
+        [qw(January February March April May June July August September October November December)],
+        [qw(Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec)], \undef, \'-', \':'];
+}
+
+# (init_global_state's values, with the indent and wrap the module starts
+# with.)
+sub twig_default {
+    return { %{ module_call('XML::Twig::Elt', 'global_state') }, pretty => 0, quote => '"', indent => '  ', empty_tag_style => 0,
+        remove_cdata => 0, keep_encoding => 0, expand_external_entities => 0, output_filter => undef,
+        output_text_filter => undef, keep_atts_order => undef, do_not_escape_amp_in_atts => 0 };
+}
+
+# The user agent keeps its place ($LWP::Simple::ua, and `use LWP::Simple
+# qw($ua)` in the script), and gets back what it held.
+sub lwp_simple_set {
+    my ($copy) = @_;
+    my $var = package_var('LWP::Simple', 'ua', 'SCALAR');
+    my $ua = $$var;
+    if (ref $ua && ref $ua eq ref $copy && Scalar::Util::reftype($ua) eq 'HASH') {
+        %$ua = %$copy;
+    } else {
+        $$var = $copy;
+    }
+}
+
+sub lwp_simple_default {
+    my $ua = LWP::UserAgent->new;
+    $ua->agent('LWP::Simple/' . (${ package_var('LWP::Simple', 'VERSION', 'SCALAR') } // '') . ' ');
+    $ua->env_proxy;
+    return $ua;
 }
 
 sub restore_watched {
@@ -6779,7 +6979,7 @@ sub run_request {
                 watch_imports() if %IMPORT_NAMES && $IMPORTS_INC != keys %INC;
                 $watched = snapshot_watched();
                 note_first($watched);
-                $DT_LOCALE = datetime_locale() if !defined $DT_LOCALE && exists $INC{'DateTime.pm'};
+                module_settings_live(0) if scalar(keys %INC) != $MODSET_INC;
                 ($REG_WATCHED, $REG_WATCHED_INC) = $perlrun ? () : ($watched, scalar keys %INC);
                 %REG_WATCHED_LIBS = map { $_ => 1 } grep { !is_module_key($_) } keys %INC unless $perlrun;
             } else {
@@ -6985,7 +7185,7 @@ sub run_request {
     my $libs = !$perlrun && $watched && scalar(keys %INC) != $REG_WATCHED_INC ? new_libs() : undef;
     forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
     restore_watched($watched, $libs) if $watched;
-    restore_module_settings() if exists $INC{'DateTime.pm'};
+    restore_module_settings() if @MODSET_LIVE || scalar(keys %INC) != $MODSET_INC;
     restore_sigs($sig_base) unless $TERM_SCRIPT;
     @INC = $perlrun ? @INC0 : @REG_INC ? @REG_INC : @inc_before;
     umask($UMASK);
