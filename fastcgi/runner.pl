@@ -111,7 +111,7 @@
 #      WATCHED GLOBALS below, the settings some modules keep in their
 #      own lexicals, in C or in a shared object (MODULE SETTINGS IN
 #      LEXICALS: DateTime, Time::Piece, XML::Twig, LWP::Simple, GD,
-#      Sys::Syslog). Package filehandles the script left open
+#      Sys::Syslog, in-memory caches). Package filehandles the script left open
 #      are closed (flushing them, releasing flocks) as the exit of a CGI
 #      process would. CGI.pm, when loaded, gets CGI::initialize_globals().
 #
@@ -5481,7 +5481,14 @@ sub new_libs {
 #     them), put back in place (the same object, its contents copied);
 #   - GD's default for new images (GD::Image->trueColor(1), a C global:
 #     the next user's image was true colour, other bytes);
-#   - Sys::Syslog's log mask (setlogmask).
+#   - Sys::Syslog's log mask (setlogmask);
+#   - the stores of in-memory caches shared by the process:
+#     Cache::MemoryCache's (Cache::MemoryBackend's file lexical) and that
+#     of CHI's Memory driver with `global => 1` (a package hash of a
+#     driver CHI loads at run time, which the watched globals do not
+#     see): a hit from the previous user, where a CGI process starts
+#     with an empty cache. Such a cache no longer saves work from one
+#     request to the next, as in CGI; a file cache does.
 # Each is [%INC key, get, set, default]: get returns the setting as data
 # (compared by content, copied for keeping: state_sig, state_copy), set
 # puts a copy back, default returns the module's own as it loads.
@@ -5500,6 +5507,9 @@ our @MODULE_SETTINGS = (
     # (LOG_UPTO(LOG_DEBUG): every priority.)
     ['Sys/Syslog.pm', sub { module_call('Sys::Syslog', 'setlogmask', 0) },
         sub { module_call('Sys::Syslog', 'setlogmask', $_[0]) }, sub { 255 }],
+    ['Cache/MemoryBackend.pm', \&memory_backend_vars, sub { set_lexicals($_[0], memory_backend_vars()) }, sub { [\{}] }],
+    ['CHI/Driver/Memory.pm', sub { package_var('CHI::Driver::Memory', 'Global_Datastore', 'HASH') },
+        sub { %{ package_var('CHI::Driver::Memory', 'Global_Datastore', 'HASH') } = %{ $_[0] } }, sub { {} }],
 );
 our %MODSET_BASE;        # %INC key => [kept copy, its state_sig]
 our @MODSET_LIVE;        # the entries whose module is loaded
@@ -5659,6 +5669,10 @@ sub twig_default {
     return { %{ module_call('XML::Twig::Elt', 'global_state') }, pretty => 0, quote => '"', indent => '  ', empty_tag_style => 0,
         remove_cdata => 0, keep_encoding => 0, expand_external_entities => 0, output_filter => undef,
         output_text_filter => undef, keep_atts_order => undef, do_not_escape_amp_in_atts => 0 };
+}
+
+sub memory_backend_vars {
+    return module_lexicals('Cache::MemoryBackend', ['_get_store_ref', '$Store_Ref']);
 }
 
 # The user agent keeps its place ($LWP::Simple::ua, and `use LWP::Simple

@@ -691,6 +691,7 @@ var runnerCorpus = []runnerCase{
 	{script: "time_piece_names.pl", query: "n=%d", requests: 4},
 	{script: "gd_truecolor.pl", query: "n=%d", requests: 4},
 	{script: "syslog_mask.pl", query: "n=%d", requests: 4},
+	{script: "cache_memory.pl", query: "n=%d", requests: 4},
 	{script: "cgi_simple_standard.pl", query: "n=%d", notRegistry: true},
 	{script: "l4p_easy_import.pl", notRegistry: true},
 	{script: "l4p_init_once.pl", query: "%d"},
