@@ -5277,6 +5277,10 @@ for (@n) {
     my @v = /^\@(.*)/ ? @{"${p}::$1"} : /^%(.*)/ ? %{"${p}::$1"} : ${"${p}::$_"};
     print $out "L" . @v . "\n" if /^[\@%]/;
     for my $v (@v) {
+        # (A scalar that holds a reference, an object the module made as
+        # it loaded, cannot be carried over: R, and the variable keeps
+        # the value the request's load gave it, see restore_watched.)
+        if (ref $v && !/^[\@%]/) { print $out "R\n"; next }
         if (!defined $v || ref $v) { print $out "U\n"; next }
         $v = "$v";
         my $u = utf8::is_utf8($v) ? 1 : 0;
@@ -5287,6 +5291,10 @@ for (@n) {
 close $out;
 exit 0;
 CODE
+# LOAD_REF stands, among load_values' answers, for a scalar that holds a
+# reference as its module loads ($LWP::Simple::ua, the module's user
+# agent object).
+my $LOAD_REF = \'a reference';
 sub load_values {
     my ($files, $pkg, @names) = @_;
     my $key = join "\0", @$files, '';
@@ -5325,6 +5333,7 @@ sub load_values {
                         $out =~ s/\A\n//;
                         return $v;
                     }
+                    return $LOAD_REF if $out =~ s/\AR\n//;
                     $out =~ s/\AU\n//;
                     return undef;
                 };
@@ -5754,6 +5763,12 @@ sub restore_watched {
             my $e = $ents[$i];
             my $sigil = $e->[1];
             my $val = $sigil eq '$' ? $vals[$i] : $sigil eq '@' ? [@{ $vals[$i] || [] }] : {@{ $vals[$i] || [] }};
+            # An object the module made as it loaded (its user agent,
+            # its handle) is the one the request's load made: undef
+            # would leave the module without it for good (`require
+            # LWP::Simple; $LWP::Simple::ua->agent(...)`: a 502 from the
+            # next request on). What is in it stays, as under mod_perl.
+            $val = ${ $e->[0] } if ref $val && $val == $LOAD_REF;
             $e->[2] = $val;
             splice @$e, 3;
             for my $f (@WATCH_FIRST) {

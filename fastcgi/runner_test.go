@@ -693,6 +693,7 @@ var runnerCorpus = []runnerCase{
 	{script: "syslog_mask.pl", query: "n=%d", requests: 4},
 	{script: "cache_memory.pl", query: "n=%d", requests: 4},
 	{script: "cgi_simple_standard.pl", query: "n=%d", notRegistry: true},
+	{script: "module_object_runtime.pl"},
 	{script: "l4p_easy_import.pl", notRegistry: true},
 	{script: "l4p_init_once.pl", query: "%d"},
 	{script: "moo_class.pl", notRegistry: true},
