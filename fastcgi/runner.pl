@@ -2295,6 +2295,12 @@ sub real_path {
     return '/' . join('/', @p);
 }
 
+# real_dirs returns the real paths of the directories, each ending in
+# a /, for prefix tests.
+sub real_dirs {
+    return map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } @_;
+}
+
 # app_roots sets @APP_ROOTS (each with a trailing /) from the script's
 # directory, as the runner starts in it and as the real path of the
 # script file, and @APP_NOT from perl's @INC.
@@ -2305,7 +2311,7 @@ sub app_roots {
         $r{ $real =~ m{/\z} ? $real : "$real/" } = 1 if $real ne '/';
     }
     @APP_ROOTS = keys %r;
-    @APP_NOT = map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } grep { !ref && m{^/} } @INC0;
+    @APP_NOT = real_dirs(grep { !ref && m{^/} } @INC0);
     $APP_INC = join "\0", grep { !ref } @INC0;
 }
 
@@ -2356,13 +2362,12 @@ sub app_lib_roots {
 our ($LIB_N, $LIB_SAID, %LIB_TOLD, @LIB_OWN, @LIB_OWN_REAL) = (-1, 0);
 sub announce_libs {
     local $!;
-    $LIB_N = scalar keys %INC;
-    unless (@LIB_OWN) {
+    if ($LIB_N < 0) {
         my %env = map { $_ => 1 } grep { length } map { split /:/ } grep { defined } @Menshen::Runner::START_ENV{qw(PERL5LIB PERLLIB)};
         @LIB_OWN = map { m{/\z} ? $_ : "$_/" } grep { !ref && m{^/} && !$env{$_} } @INC0;
-        @LIB_OWN_REAL = map { my $d = real_path($_); $d =~ m{/\z} ? $d : "$d/" } @LIB_OWN;
-        push @LIB_OWN, '/nonexistent/' unless @LIB_OWN;
+        @LIB_OWN_REAL = real_dirs(@LIB_OWN);
     }
+    $LIB_N = scalar keys %INC;
     my @new;
     for my $k (keys %INC) {
         my $f = $INC{$k};
@@ -5562,22 +5567,12 @@ sub restore_module_settings {
     }
 }
 
-# state_sig says what a setting holds, by content: hashes and arrays
-# entered (shared or circular ones numbered by first visit), blessings
-# named, subs, handles and regexps by identity.
+# state_sig says what a setting holds, by content: the registry's
+# fingerprint, with no bound on its size (a setting is what its module
+# keeps, not the script's data).
 sub state_sig {
-    my ($v, $seen) = @_;
-    return defined $v ? 's' . length($v) . ":$v" : 'u' unless ref $v;
-    my $addr = Scalar::Util::refaddr($v);
-    $seen //= {};
-    return "r$seen->{$addr}" if exists $seen->{$addr};
-    $seen->{$addr} = keys %$seen;
-    my $t = Scalar::Util::reftype($v);
-    my $b = Scalar::Util::blessed($v) // '';
-    return "H$b\{" . join(',', map { state_sig($_, $seen) . '=' . state_sig($v->{$_}, $seen) } sort keys %$v) . '}' if $t eq 'HASH';
-    return "A$b\[" . join(',', map { state_sig($_, $seen) } @$v) . ']' if $t eq 'ARRAY';
-    return "S$b(" . state_sig($$v, $seen) . ')' if $t eq 'SCALAR' || $t eq 'REF';
-    return "$t$b$addr";
+    my $budget = ~0 >> 1;
+    return fingerprint($_[0], {}, \$budget);
 }
 
 # state_copy copies a setting as state_sig reads it: what it enters is
