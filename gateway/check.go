@@ -11,9 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/menshen/menshen/fastcgi"
 	"golang.org/x/sys/unix"
@@ -266,11 +264,7 @@ func noExecBy(p string) string {
 	if unix.Access(p, unix.X_OK) == nil {
 		return ""
 	}
-	owner := "?"
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-		owner = strconv.FormatUint(uint64(sys.Uid), 10)
-	}
-	return fmt.Sprintf("not executable by menshen's user (uid %d): mode %v, owner uid %s", os.Getuid(), fi.Mode().Perm(), owner)
+	return notOurs(fi)
 }
 
 // htaccessWarning is what check and serve say of an Apache .htaccess

@@ -119,7 +119,7 @@ func (st *watchState) watchedAs(dir string) (string, uint64) {
 	if err != nil {
 		return "", 0
 	}
-	ino := inodeOf(dir)
+	ino := inodeOfInfo(fi)
 	for name, wino := range st.watched {
 		if wino != ino || name == dir {
 			continue
@@ -172,7 +172,6 @@ func (g *Gateway) libEvent(st *watchState, ev fsnotify.Event) (lib, only bool) {
 				// something there.
 				delete(st.extDirs, d)
 				_ = st.w.Remove(d)
-
 			}
 		}
 	}

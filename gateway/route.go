@@ -319,13 +319,19 @@ func runnable(r *route, wrapped func(string) bool) error {
 		// Another user's execute bit (root's 0744 script, menshen as
 		// www-data): Apache's "file permissions deny server execution",
 		// a 403 too; the kernel would refuse the exec.
-		owner := "?"
-		if st, ok := r.info.Sys().(*syscall.Stat_t); ok {
-			owner = strconv.FormatUint(uint64(st.Uid), 10)
-		}
-		return fmt.Errorf("%w: not executable by menshen's user (uid %d): mode %v, owner uid %s", ErrNotExecutable, os.Geteuid(), perm, owner)
+		return fmt.Errorf("%w: %s", ErrNotExecutable, notOurs(r.info))
 	}
 	return nil
+}
+
+// notOurs says of a file whose execute bits menshen's user does not
+// have whose they are.
+func notOurs(fi fs.FileInfo) string {
+	owner := "?"
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		owner = strconv.FormatUint(uint64(st.Uid), 10)
+	}
+	return fmt.Sprintf("not executable by menshen's user (uid %d): mode %v, owner uid %s", os.Geteuid(), fi.Mode().Perm(), owner)
 }
 
 // execIDs are menshen's effective user and groups, as the kernel checks

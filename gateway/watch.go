@@ -446,6 +446,11 @@ func inodeOf(dir string) uint64 {
 	if err != nil {
 		return 0
 	}
+	return inodeOfInfo(fi)
+}
+
+// inodeOfInfo is inodeOf from a stat already made.
+func inodeOfInfo(fi os.FileInfo) uint64 {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		return st.Ino
 	}
