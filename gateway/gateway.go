@@ -74,9 +74,11 @@ type Gateway struct {
 	// deadlines times out the requests in flight (C10).
 	deadlines deadlines
 	// directLog: the logger has no hooks, so logAccess formats with
-	// logFormat and writes to its Out itself.
-	directLog bool
-	logFormat logrus.Formatter
+	// logFormat and writes to its Out itself; with accessFormat (the same
+	// formatter) when it knows access lines.
+	directLog    bool
+	logFormat    logrus.Formatter
+	accessFormat AccessFormatter
 
 	inflight sync.WaitGroup
 	load     *load // the requests being served, for busy polling
@@ -134,6 +136,9 @@ func New(cfg Config) (*Gateway, error) {
 	g.blankConfig = isBlankConfig(cfg.ConfigFile)
 	g.directLog = len(cfg.Logger.Hooks) == 0 && !cfg.Logger.ReportCaller
 	g.logFormat = cfg.Logger.Formatter
+	if af, ok := g.logFormat.(AccessFormatter); ok && g.directLog {
+		g.accessFormat = af
+	}
 	g.settings.Store(s)
 	g.modes.Store(&modeTable{})
 	g.metrics = newMetrics(g)

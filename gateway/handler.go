@@ -37,13 +37,6 @@ var hopByHop = map[string]bool{
 	"Te": true, "Trailer": true, "Upgrade": true,
 }
 
-// fieldsPool holds access line field maps: the formatter and logrus (which
-// copies them) keep no reference once the line is written.
-var fieldsPool = sync.Pool{New: func() any { return make(logrus.Fields, 10) }}
-
-// lineBufPool holds the buffers access lines are formatted in.
-var lineBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // Buffers reused across requests: a request must not cost the garbage
 // collector 48 KiB (it shows in CGI req/s on small machines).
 var (
@@ -126,33 +119,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.serve(w, r, s, x, 0)
 	d := time.Since(start)
 	g.count(x, d)
-	f := fieldsPool.Get().(logrus.Fields)
-	defer func() {
-		clear(f)
-		fieldsPool.Put(f)
-	}()
-	f["req"] = x.id
-	f["remote"] = remoteHost(r.RemoteAddr)
-	f["method"] = r.Method
-	f["path"] = r.URL.Path
-	f["status"] = x.status
-	f["bytes"] = x.bytes
-	f["duration"] = d.Round(time.Microsecond).String()
-	if x.script != "" {
-		f["script"] = x.script
-	}
-	if x.mode != "" {
-		f["mode"] = x.mode // none for a file that was refused (403)
-	}
-	if x.pid != 0 {
-		f["pid"] = x.pid
-	}
+	a := AccessLine{Level: logrus.InfoLevel, Msg: "request", Req: x.id, Remote: remoteHost(r.RemoteAddr),
+		Method: r.Method, Path: r.URL.Path, Status: x.status, Bytes: x.bytes,
+		Duration: d.Round(time.Microsecond), Script: x.script, Mode: x.mode, PID: x.pid}
 	if x.err != nil {
-		f["reason"] = x.err.Error()
-		g.logAccess(f, failLevel(failedStatus(x)), "request failed")
-	} else {
-		g.logAccess(f, logrus.InfoLevel, "request")
+		a.Level, a.Msg, a.Failed, a.Reason = failLevel(failedStatus(x)), "request failed", true, x.err.Error()
 	}
+	g.logAccess(a)
 	if g.closing.Load() && x.status != statusClientClosedRequest && !x.cut {
 		// The shutdown closes the connections as soon as no request is
 		// in flight: the answer (a 503 for a request it stopped) leaves
@@ -229,27 +202,6 @@ func remoteHost(addr string) string {
 		return host
 	}
 	return addr
-}
-
-// logAccess writes the access line of a request. With no hook to fire it
-// formats and writes the line itself: logrus would copy the fields twice
-// and take its lock four times, a twentieth of a fast FastCGI request.
-func (g *Gateway) logAccess(f logrus.Fields, level logrus.Level, msg string) {
-	if !g.log.IsLevelEnabled(level) {
-		return
-	}
-	if g.directLog {
-		// A buffer for the formatter, as logrus lends one from its pool.
-		buf := lineBufPool.Get().(*bytes.Buffer)
-		buf.Reset()
-		defer lineBufPool.Put(buf)
-		e := logrus.Entry{Logger: g.log, Data: f, Time: time.Now(), Level: level, Message: msg, Buffer: buf}
-		if b, err := g.logFormat.Format(&e); err == nil {
-			_, _ = g.log.Out.Write(b)
-			return
-		}
-	}
-	g.log.WithFields(f).Log(level, msg)
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
