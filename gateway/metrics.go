@@ -7,6 +7,7 @@ package gateway
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,29 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	reloads  *prometheus.CounterVec
+	// series caches, per script, mode and code, the children of requests
+	// and duration that observe updates (seriesKey -> *series), sparing a
+	// request the quoting of the script's name and two label lookups
+	// (hashing, a lock). It cannot go stale: a vector's child for given
+	// labels is made once and never replaced, as no child is ever deleted
+	// (nothing calls Delete or Reset on them), and every label is in the
+	// key (a mode switch, a script added or removed, a reload: another key,
+	// or the same labels and so the same child). It holds no more entries
+	// than the vectors hold children.
+	series sync.Map
+}
+
+// seriesKey names the series of one script, mode and status code.
+type seriesKey struct {
+	script string
+	mode   Mode
+	code   int
+}
+
+// series is what observe updates for one seriesKey.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newMetrics(g *Gateway) *metrics {
@@ -65,9 +89,24 @@ func newMetrics(g *Gateway) *metrics {
 
 // observe counts one request to script in mode answered with code after d.
 func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {
+	k := seriesKey{script: script, mode: mode, code: code}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, m.newSeries(script, mode, code))
+	}
+	s := v.(*series)
+	s.requests.Inc()
+	s.duration.Observe(d.Seconds())
+}
+
+// newSeries looks up (creating them on first use) the children of
+// requests and duration for a script, mode and code.
+func (m *metrics) newSeries(script string, mode Mode, code int) *series {
 	s, md := scriptName(script), string(mode)
-	m.requests.WithLabelValues(s, md, codeLabel(code)).Inc()
-	m.duration.WithLabelValues(s, md).Observe(d.Seconds())
+	return &series{
+		requests: m.requests.WithLabelValues(s, md, codeLabel(code)),
+		duration: m.duration.WithLabelValues(s, md),
+	}
 }
 
 // reloaded counts one config reload (C32).

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -269,4 +270,52 @@ func TestMetrics_RequestsToNoScriptCounted(t *testing.T) {
 	if card := regexp.MustCompile(`<b>9</b><small>requests to no script · 404: 7 · 400: 1 · 403: 1</small>`); !card.Match(body) {
 		t.Errorf("/status shows no \"requests to no script\" card with 9 (404: 7 · 400: 1 · 403: 1):\n%s", body)
 	}
+}
+
+// TestMetrics_SeriesCache checks that observe, which caches a series'
+// children per script, mode and code, counts exactly what looking the
+// labels up per request counts: the same series, the same values, over
+// scripts whose names quote (quotes, backslashes, control bytes, invalid
+// UTF-8), modes switched back and forth, and codes.
+func TestMetrics_SeriesCache(t *testing.T) {
+	cached, direct := newMetrics(nil), newMetrics(nil)
+	scripts := []string{"hello.fcgi", "sub/a.pl", "/legacy/x.pl", `q"uote.pl`, `back\slash.pl`, "tab\t.pl", "bad\xff.pl", "ünï.pl", ""}
+	modes := []Mode{ModeCGI, ModeFastCGI, ModeCGI}
+	codes := []int{200, 404, 499, 502, 200}
+	n := 0
+	for round := 0; round < 3; round++ {
+		for _, s := range scripts {
+			for _, md := range modes {
+				for _, c := range codes {
+					n++
+					d := time.Duration(n%97) * 313 * time.Microsecond
+					cached.observe(s, md, c, d)
+					name := scriptName(s)
+					direct.requests.WithLabelValues(name, string(md), codeLabel(c)).Inc()
+					direct.duration.WithLabelValues(name, string(md)).Observe(d.Seconds())
+				}
+			}
+		}
+	}
+	if got, want := gatherText(t, cached), gatherText(t, direct); got != want {
+		t.Fatalf("cached series differ from looked-up ones:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// gatherText is the text exposition of m's request counter and histogram.
+func gatherText(t *testing.T, m *metrics) string {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(m.requests, m.duration)
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	var b bytes.Buffer
+	for _, f := range fams {
+		if _, err := expfmt.MetricFamilyToText(&b, f); err != nil {
+			t.Fatalf("format: %v", err)
+		}
+	}
+	return b.String()
 }
