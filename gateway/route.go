@@ -130,11 +130,73 @@ func scriptKey(m *mount, rel string) string {
 // longest-prefix order), or nil.
 func mountOf(mounts []*mount, clean string) *mount {
 	for _, m := range mounts {
-		if strings.HasPrefix(clean+"/", m.prefix) {
+		if underPrefix(clean, m.prefix) {
 			return m
 		}
 	}
 	return nil
+}
+
+// underPrefix is strings.HasPrefix(clean+"/", prefix), without building
+// clean+"/" on every request.
+func underPrefix(clean, prefix string) bool {
+	if len(clean) >= len(prefix) {
+		return clean[:len(prefix)] == prefix
+	}
+	return len(prefix) == len(clean)+1 && prefix[len(clean)] == '/' && prefix[:len(clean)] == clean
+}
+
+// cleanPath is path.Clean("/" + urlPath), without the concatenation for a
+// path that starts with a slash (a run of leading slashes cleans to one).
+func cleanPath(urlPath string) string {
+	if strings.HasPrefix(urlPath, "/") {
+		return path.Clean(urlPath)
+	}
+	return path.Clean("/" + urlPath)
+}
+
+// joinName is filepath.Join(dir, name). For a clean absolute dir and a
+// name that is one plain segment (no slash, not "", "." or ".."), as on
+// resolve's walk, that is dir + "/" + name, built without Join's Clean of
+// the whole path; anything else goes to Join.
+func joinName(dir, name string) string {
+	if !plainName(name) || !cleanAbs(dir) {
+		return filepath.Join(dir, name)
+	}
+	if dir == "/" {
+		return "/" + name
+	}
+	return dir + "/" + name
+}
+
+// plainName reports whether name is one path segment that Clean keeps as
+// it is: not empty, not "." or "..", no slash.
+func plainName(name string) bool {
+	return name != "" && name != "." && name != ".." && strings.IndexByte(name, '/') < 0
+}
+
+// cleanAbs reports whether dir is an absolute path that filepath.Clean
+// returns unchanged: "/", or slash-separated plain names with no trailing
+// slash.
+func cleanAbs(dir string) bool {
+	if dir == "/" {
+		return true
+	}
+	if len(dir) < 2 || dir[0] != '/' || dir[len(dir)-1] == '/' {
+		return false
+	}
+	start := 1
+	for i := 1; i <= len(dir); i++ {
+		if i < len(dir) && dir[i] != '/' {
+			continue
+		}
+		seg := dir[start:i]
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // resolve finds the script for a decoded URL path. The path is cleaned
@@ -153,7 +215,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	if strings.IndexByte(urlPath, 0) >= 0 {
 		return nil, ErrNotFound
 	}
-	clean := path.Clean("/" + urlPath)
+	clean := cleanPath(urlPath)
 	// The path names a directory when it ends in a slash, or in a "." or
 	// ".." segment, which RFC 3986 resolves to one (/x.pl/a/.. is
 	// /x.pl/a/: PATH_INFO "/a/", as in Apache).
@@ -163,7 +225,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	if m == nil {
 		return nil, ErrNotFound
 	}
-	if !slash && clean+"/" == m.prefix && len(mounts) > 1 {
+	if !slash && len(m.prefix) == len(clean)+1 && len(mounts) > 1 { // clean+"/" == m.prefix (mountOf)
 		// The path is a mount's prefix without its slash (/cgi-bin/x.sh
 		// for a mount at /cgi-bin/x.sh/): Apache's Alias with a trailing
 		// slash does not take it, so what a shorter prefix has of that
@@ -175,8 +237,12 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			return rt, err
 		}
 	}
-	rest := strings.TrimPrefix(clean+"/", m.prefix)
-	rest = strings.TrimSuffix(rest, "/")
+	// strings.TrimSuffix(strings.TrimPrefix(clean+"/", m.prefix), "/"),
+	// clean+"/" having m.prefix (mountOf): the rest of clean past it.
+	rest := ""
+	if len(clean) > len(m.prefix) {
+		rest = clean[len(m.prefix):]
+	}
 	var segs []string
 	if rest != "" {
 		segs = strings.Split(rest, "/")
@@ -194,7 +260,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if seg == "" || seg[0] == '.' {
 			return nil, ErrNotFound
 		}
-		p := filepath.Join(dir, seg)
+		p := joinName(dir, seg)
 		li, err := m.lstat(p)
 		if err != nil {
 			if errors.Is(err, fs.ErrPermission) {
@@ -235,7 +301,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		return r, runnable(r, wrapped)
 	}
 	for _, name := range dirIndex {
-		p := filepath.Join(dir, name)
+		p := joinName(dir, name)
 		li, err := m.lstat(p)
 		if err != nil {
 			continue

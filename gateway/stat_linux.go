@@ -21,7 +21,7 @@ func lstatFast(p string) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "lstat", Path: p, Err: err}
 	}
-	fi := &statInfo{name: filepath.Base(p)}
+	fi := &statInfo{path: p}
 	for {
 		_, _, e := syscall.RawSyscall6(syscall.SYS_NEWFSTATAT, atFDCWD, uintptr(unsafe.Pointer(b)), uintptr(unsafe.Pointer(&fi.st)), atSymlinkNoFollow, 0, 0)
 		if e == syscall.EINTR {
@@ -40,12 +40,14 @@ const (
 )
 
 // statInfo is the fs.FileInfo of lstatFast, as os.Lstat would fill it.
+// Its name is taken from the path when asked for: the route lookup never
+// asks.
 type statInfo struct {
-	name string
+	path string
 	st   syscall.Stat_t
 }
 
-func (fi *statInfo) Name() string       { return fi.name }
+func (fi *statInfo) Name() string       { return filepath.Base(fi.path) }
 func (fi *statInfo) Size() int64        { return fi.st.Size }
 func (fi *statInfo) ModTime() time.Time { return time.Unix(fi.st.Mtim.Unix()) }
 func (fi *statInfo) IsDir() bool        { return fi.Mode().IsDir() }
