@@ -3,11 +3,13 @@
 package cgi
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // DefaultPath is the PATH scripts see unless configured otherwise. The
@@ -251,14 +253,52 @@ func safeValue(v string) bool {
 // SERVER_NAME and SERVER_PORT). Without a Host, the connection's local
 // address and port.
 func serverInfo(r *http.Request, scheme string) (name, addr, port string) {
+	la, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	ta, _ := la.(*net.TCPAddr)
+	if ta == nil {
+		return serverInfoOf(r.Host, la, scheme)
+	}
+	if m := lastServerInfo.Load(); m != nil && m.host == r.Host && m.scheme == scheme &&
+		m.port == ta.Port && m.zone == ta.Zone && bytes.Equal(m.ip, ta.IP) {
+		return m.name, m.addr, m.sport
+	}
+	name, addr, port = serverInfoOf(r.Host, la, scheme)
+	lastServerInfo.Store(&serverInfoMemo{
+		host: r.Host, scheme: scheme, ip: bytes.Clone(ta.IP), port: ta.Port, zone: ta.Zone,
+		name: name, addr: addr, sport: port,
+	})
+	return name, addr, port
+}
+
+// serverInfoMemo is the last serverInfo answered for a TCP connection: a
+// keep-alive client's requests, and most requests to one server, ask the
+// same Host on the same address, and serverInfoOf (which formats the
+// local address) is a pure function of Host, the scheme and the local
+// address's IP, port and zone, all of which the memo is keyed by, by
+// value (an address changed in place is another key): it gives exactly
+// what serverInfoOf would.
+type serverInfoMemo struct {
+	host, scheme string
+	ip           []byte
+	port         int
+	zone         string
+
+	name, addr, sport string
+}
+
+var lastServerInfo atomic.Pointer[serverInfoMemo]
+
+// serverInfoOf is serverInfo for a request to host over local address la
+// (nil: unknown).
+func serverInfoOf(host string, la net.Addr, scheme string) (name, addr, port string) {
 	var localPort string
-	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+	if la != nil {
 		if h, p, err := net.SplitHostPort(la.String()); err == nil {
 			addr, localPort = h, p
 		}
 	}
-	name = r.Host
-	if h, p, err := net.SplitHostPort(r.Host); err == nil {
+	name = host
+	if h, p, err := net.SplitHostPort(host); err == nil {
 		name, port = h, p
 		if n, err := strconv.Atoi(p); err == nil {
 			port = strconv.Itoa(n) // Host: a:00080 is port 80, as Apache reads it
