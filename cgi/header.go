@@ -251,10 +251,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		if !httpsyntax.ValidFieldValue(value) {
 			return nil, headerErr(line, "control character in value")
 		}
-		// Copied: name points into r's buffer. The copy is the key
-		// itself when the script spelled it canonically.
-		spelled := string(name)
-		key := textproto.CanonicalMIMEHeaderKey(spelled)
+		spelled, key := fieldNames(name)
 		switch key {
 		case "Status":
 			// Copied: value points into r's buffer, which the next
@@ -314,7 +311,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		}
 		resp.Status, resp.Reason, resp.HasStatus = code, reason, true
 	}
-	loc := h.Get("Location")
+	loc := first(h["Location"]) // h.Get("Location"), the key canonical
 	switch {
 	case loc != "" && isLocal(loc) && resp.Status == http.StatusOK:
 		// A fragment is the browser's, never part of the path or query
@@ -335,7 +332,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	case loc == "" && !haveStatus && !haveType:
 		return nil, &HeaderError{Reason: "none of Content-Type, Location or Status"}
 	}
-	if haveType && h.Get("Content-Type") == "" {
+	if haveType && first(h["Content-Type"]) == "" {
 		// `print "Content-type: $type\n\n"` with $type undefined: the
 		// field is there, its value empty. Apache serves the page with
 		// no Content-Type at all, and so does the gateway.
@@ -343,6 +340,45 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 	}
 	return resp, nil
 }
+
+// first is the first of a field's values, "" if none: http.Header's Get
+// for a key already canonical, without canonicalizing it again.
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+// fieldNames returns a field name as the script spelled it (copied: name
+// points into the reader's buffer; the copy is the key itself when the
+// script spelled it canonically) and its canonical key. The names scripts
+// send on nearly every answer come from knownFields, neither copied nor
+// canonicalized again.
+func fieldNames(name []byte) (spelled, key string) {
+	if f, ok := knownFields[string(name)]; ok {
+		return f.spelled, f.key
+	}
+	spelled = string(name)
+	return spelled, textproto.CanonicalMIMEHeaderKey(spelled)
+}
+
+// knownFields maps the spellings of the fields most scripts send to
+// themselves and their canonical keys, computed as fieldNames would.
+var knownFields = func() map[string]struct{ spelled, key string } {
+	m := make(map[string]struct{ spelled, key string })
+	for _, n := range []string{
+		"Content-Type", "Content-type", "content-type", "CONTENT-TYPE",
+		"Status", "status", "Location", "location",
+		"Set-Cookie", "Set-cookie", "set-cookie",
+		"Cache-Control", "Cache-control", "Pragma", "Expires",
+		"Last-Modified", "ETag", "Etag", "Content-Length", "Content-Disposition",
+		"X-Powered-By", "Vary", "Content-Language", "Content-Encoding",
+	} {
+		m[n] = struct{ spelled, key string }{n, textproto.CanonicalMIMEHeaderKey(n)}
+	}
+	return m
+}()
 
 // headersOut reports whether Apache's util_script.c puts a script's field
 // of key in r->headers_out, which goes out after the script's other fields
