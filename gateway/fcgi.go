@@ -537,17 +537,9 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if err != nil {
 			return nil, err
 		}
-		if name, long := fastcgi.PairTooLong(pairs); wrapped && long {
-			// php-cgi reads each FCGI_PARAMS record on its own: a
-			// variable cut in two kills the worker. Refused as lighttpd
-			// refuses it; FCGI.pm and the runner join such a pair. (The
-			// request target's variables: 414.)
+		if err := straddles(pairs, wrapped); err != nil {
 			pairsPool.Put(bp)
-			switch name {
-			case "QUERY_STRING", "REQUEST_URI", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME":
-				return nil, fmt.Errorf("%w (%s)", ErrURITooLong, name)
-			}
-			return nil, fmt.Errorf("%w (%s)", ErrHeaderTooLong, name)
+			return nil, err
 		}
 		stdin := b.reader()
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
@@ -604,6 +596,26 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		errLog.setPID(resp.PID())
 		return &fcgiExec{resp: resp}, nil
 	}
+}
+
+// straddles refuses, for a wrapped program (php-cgi), params with a
+// variable too long for one FCGI_PARAMS record: php-cgi reads each record
+// on its own, and a variable cut in two kills the worker. Refused as
+// lighttpd refuses it (the request target's variables: 414); FCGI.pm and
+// the runner join such a pair, so their params are not scanned at all.
+func straddles(pairs []byte, wrapped bool) error {
+	if !wrapped {
+		return nil
+	}
+	name, long := fastcgi.PairTooLong(pairs)
+	if !long {
+		return nil
+	}
+	switch name {
+	case "QUERY_STRING", "REQUEST_URI", "PATH_INFO", "PATH_TRANSLATED", "SCRIPT_NAME":
+		return fmt.Errorf("%w (%s)", ErrURITooLong, name)
+	}
+	return fmt.Errorf("%w (%s)", ErrHeaderTooLong, name)
 }
 
 // execFailed reports whether err is a worker start that failed at exec,
