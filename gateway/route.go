@@ -146,6 +146,19 @@ func underPrefix(clean, prefix string) bool {
 	return len(prefix) == len(clean)+1 && prefix[len(clean)] == '/' && prefix[:len(clean)] == clean
 }
 
+// splitSegs appends to dst the parts of s between slashes: for a non-empty
+// s, strings.Split(s, "/") without allocating where dst has room.
+func splitSegs(dst []string, s string) []string {
+	for {
+		i := strings.IndexByte(s, '/')
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
+}
+
 // cleanPath is path.Clean("/" + urlPath), without the concatenation for a
 // path that starts with a slash (a run of leading slashes cleans to one).
 func cleanPath(urlPath string) string {
@@ -243,9 +256,12 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	if len(clean) > len(m.prefix) {
 		rest = clean[len(m.prefix):]
 	}
-	var segs []string
+	// The segments and the key's parts live in arrays on the stack for
+	// a path of up to 8 segments (every request splits one).
+	var segBuf, keyBuf [8]string
+	segs := segBuf[:0]
 	if rest != "" {
-		segs = strings.Split(rest, "/")
+		segs = splitSegs(segs, rest)
 	}
 	dir := m.dir
 	linked := false
@@ -255,7 +271,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	// would else be a script of its own, with a pool of workers each, and
 	// escape the settings of its real name. Such a link's part of the path
 	// is replaced by where it leads.
-	keySegs := make([]string, 0, len(segs)+1)
+	keySegs := keyBuf[:0]
 	for i, seg := range segs {
 		if seg == "" || seg[0] == '.' {
 			return nil, ErrNotFound

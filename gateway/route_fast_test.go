@@ -1,13 +1,15 @@
 // route_fast_test.go checks resolve's string helpers against the library
-// calls they stand for: underPrefix, cleanPath and joinName must give
-// exactly what strings.HasPrefix(clean+"/", prefix), path.Clean("/"+p)
-// and filepath.Join give, or routing (C2, C3) would change.
+// calls they stand for: underPrefix, cleanPath, joinName and splitSegs
+// must give exactly what strings.HasPrefix(clean+"/", prefix),
+// path.Clean("/"+p), filepath.Join and strings.Split give, or routing (C2,
+// C3) would change.
 
 package gateway
 
 import (
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,6 +45,15 @@ func checkRouteHelpers(t *testing.T, a, b string) {
 	}
 	if got, want := joinName(a, b), filepath.Join(a, b); got != want {
 		t.Errorf("joinName(%q, %q) = %q, want %q", a, b, got, want)
+	}
+	if a != "" {
+		var buf [2]string
+		if got, want := splitSegs(buf[:0], a), strings.Split(a, "/"); !slices.Equal(got, want) {
+			t.Errorf("splitSegs(%q) = %q, want %q", a, got, want)
+		}
+		if got, want := splitSegs([]string{b}, a), append([]string{b}, strings.Split(a, "/")...); !slices.Equal(got, want) {
+			t.Errorf("splitSegs(%q) after %q = %q, want %q", a, b, got, want)
+		}
 	}
 }
 
