@@ -356,6 +356,10 @@ type conn struct {
 	writing atomic.Int64
 
 	pend []byte // the held-back body of each response, reused
+
+	// parsed is where readBuffered builds a request, copied by
+	// WithContext: one allocation fewer per request.
+	parsed http.Request
 }
 
 func newConn(s *Server, nc net.Conn, base context.Context) *conn {
@@ -592,71 +596,24 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		}
 	}()
 	start := time.Now()
-	if d := c.srv.ReadHeaderTimeout; d > 0 {
-		c.nc.SetReadDeadline(start.Add(d))
-	} else {
-		c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
-	}
-	c.skipBlankLines(false) // (an error: ReadRequest meets it again)
-	c.cr.limited, c.cr.limit, c.cr.hit = true, c.srv.maxHeaderBytes()+4096, false
-	// Keep the bytes of the header block: http.ReadRequest drops the Host
-	// header, and only the bytes tell a missing Host from an empty one.
-	buffered, _ := c.br.Peek(c.br.Buffered())
-	c.cr.seen = append(c.cr.seen[:0], buffered...)
-	c.cr.record = true
-	req, err = http.ReadRequest(c.br)
-	c.cr.limited, c.cr.record = false, false
-	hostLine, smuggled := false, false
-	// (Asked only where req.Host cannot tell: empty, or taken from an
-	// absolute-form target.)
-	absolute := err == nil && req.URL.Host != ""
-	if err == nil && (req.Host == "" || absolute) {
-		hostLine = hasHeaderLine(c.cr.seen, "Host")
-	}
-	if err == nil && len(req.TransferEncoding) > 0 {
-		// http.ReadRequest drops a Content-Length sent beside
-		// Transfer-Encoding; the bytes still tell (below).
-		smuggled = hasHeaderLine(c.cr.seen, "Content-Length")
-	}
-	// http.ReadRequest drops Transfer-Encoding from an HTTP/1.0 request
-	// and joins folded lines: both only the bytes tell (below).
-	te10 := err == nil && req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasHeaderLine(c.cr.seen, "Transfer-Encoding")
-	folded := err == nil && hasFoldedLine(c.cr.seen)
-	seenAny := err != nil && len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0 // (a refusal only)
-	lineEnded := bytes.IndexByte(c.cr.seen, '\n') >= 0
-	if cap(c.cr.seen) > 4<<10 {
-		c.cr.seen = nil // a large header block is not kept for the connection's life
-	}
-	if err != nil {
-		if c.cr.hit {
-			if !lineEnded {
-				// The request line itself never ended: its target is
-				// what is too long (RFC 9112 §3), as Apache answers.
-				return nil, &requestError{code: http.StatusRequestURITooLong, text: "URI Too Long"}
-			}
-			return nil, &requestError{code: http.StatusRequestHeaderFieldsTooLarge, text: "Request Header Fields Too Large"}
+	var hostLine, smuggled, te10, folded bool
+	req, hostLine = c.readBuffered() // (a kept connection's next request, most often)
+	if req == nil {
+		if d := c.srv.ReadHeaderTimeout; d > 0 {
+			c.nc.SetReadDeadline(start.Add(d))
+		} else {
+			c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 		}
-		if strings.Contains(err.Error(), "unsupported transfer encoding") {
-			return nil, &requestError{code: http.StatusNotImplemented, text: "Unsupported transfer encoding"}
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			// A request target net/url refuses (a control character):
-			// a bad request, though url.Error looks like a net.Error.
-			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed request target"}
-		}
-		var ne net.Error
-		if d := c.srv.ReadHeaderTimeout; seenAny && (errors.As(err, &ne) && ne.Timeout() || d > 0 && time.Since(start) >= d) {
-			// A request begun and not finished in time: told so, as
-			// Apache answers 408 (a read cut short by the deadline
-			// may look like a malformed line to the parser).
-			return nil, &requestError{code: http.StatusRequestTimeout, text: "Request Timeout", cause: err}
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
-			return nil, err // nobody to answer
-		}
-		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request", cause: err}
+		c.skipBlankLines(false) // (an error: ReadRequest meets it again)
+		req, hostLine = c.readBuffered()
 	}
+	if req == nil {
+		req, hostLine, smuggled, te10, folded, err = c.readSlow(start)
+		if err != nil {
+			return nil, err
+		}
+	}
+	absolute := req.URL.Host != ""
 	if te10 {
 		// Transfer-Encoding means nothing in HTTP/1.0, and a front end
 		// that decodes it anyway would see another request in the
@@ -726,6 +683,7 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 
 	ctx, cancel := context.WithCancel(c.ctx)
 	req = req.WithContext(ctx)
+	c.parsed = http.Request{} // (what it points to is the handler's now)
 	if c.pend == nil {
 		c.pend = make([]byte, 0, bufferBeforeChunking)
 	}
@@ -750,6 +708,98 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		req.Body = b
 	}
 	return w, nil
+}
+
+// readBuffered parses the request whose header block is already all in the
+// connection's buffer, when it has the common shape parseHead reads, past
+// the empty lines skipBlankLines would skip. It consumes nothing and
+// returns nil otherwise. No read of the connection is needed: the header
+// timeout readSlow sets would govern none.
+func (c *conn) readBuffered() (req *http.Request, hostLine bool) {
+	b, _ := c.br.Peek(c.br.Buffered())
+	if len(b) == 0 {
+		return nil, false
+	}
+	skip := 0
+	for c.blank+skip < maxBlankBytes && skip < len(b) && (b[skip] == '\r' || b[skip] == '\n') {
+		skip++
+	}
+	r := &c.parsed
+	n, hostLine, ok := parseHead(b[skip:], r)
+	if !ok {
+		*r = http.Request{}
+		return nil, false
+	}
+	c.blank += skip
+	c.br.Discard(skip + n)
+	return r, hostLine
+}
+
+// readSlow reads a request's header block with http.ReadRequest (the
+// header timeout set), and turns what goes wrong into the answer it gets. It
+// also says what net/http's request hides and only the bytes tell: a Host
+// line, a Content-Length beside Transfer-Encoding, Transfer-Encoding in an
+// HTTP/1.0 request, a folded line.
+func (c *conn) readSlow(start time.Time) (req *http.Request, hostLine, smuggled, te10, folded bool, err error) {
+	c.cr.limited, c.cr.limit, c.cr.hit = true, c.srv.maxHeaderBytes()+4096, false
+	// Keep the bytes of the header block: http.ReadRequest drops the Host
+	// header, and only the bytes tell a missing Host from an empty one.
+	buffered, _ := c.br.Peek(c.br.Buffered())
+	c.cr.seen = append(c.cr.seen[:0], buffered...)
+	c.cr.record = true
+	req, err = http.ReadRequest(c.br)
+	c.cr.limited, c.cr.record = false, false
+	// (Asked only where req.Host cannot tell: empty, or taken from an
+	// absolute-form target.)
+	absolute := err == nil && req.URL.Host != ""
+	if err == nil && (req.Host == "" || absolute) {
+		hostLine = hasHeaderLine(c.cr.seen, "Host")
+	}
+	if err == nil && len(req.TransferEncoding) > 0 {
+		// http.ReadRequest drops a Content-Length sent beside
+		// Transfer-Encoding; the bytes still tell (below).
+		smuggled = hasHeaderLine(c.cr.seen, "Content-Length")
+	}
+	// http.ReadRequest drops Transfer-Encoding from an HTTP/1.0 request
+	// and joins folded lines: both only the bytes tell (below).
+	te10 = err == nil && req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasHeaderLine(c.cr.seen, "Transfer-Encoding")
+	folded = err == nil && hasFoldedLine(c.cr.seen)
+	seenAny := err != nil && len(bytes.TrimLeft(c.cr.seen, "\r\n")) > 0 // (a refusal only)
+	lineEnded := bytes.IndexByte(c.cr.seen, '\n') >= 0
+	if cap(c.cr.seen) > 4<<10 {
+		c.cr.seen = nil // a large header block is not kept for the connection's life
+	}
+	if err != nil {
+		if c.cr.hit {
+			if !lineEnded {
+				// The request line itself never ended: its target is
+				// what is too long (RFC 9112 §3), as Apache answers.
+				return nil, false, false, false, false, &requestError{code: http.StatusRequestURITooLong, text: "URI Too Long"}
+			}
+			return nil, false, false, false, false, &requestError{code: http.StatusRequestHeaderFieldsTooLarge, text: "Request Header Fields Too Large"}
+		}
+		if strings.Contains(err.Error(), "unsupported transfer encoding") {
+			return nil, false, false, false, false, &requestError{code: http.StatusNotImplemented, text: "Unsupported transfer encoding"}
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// A request target net/url refuses (a control character):
+			// a bad request, though url.Error looks like a net.Error.
+			return nil, false, false, false, false, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed request target"}
+		}
+		var ne net.Error
+		if d := c.srv.ReadHeaderTimeout; seenAny && (errors.As(err, &ne) && ne.Timeout() || d > 0 && time.Since(start) >= d) {
+			// A request begun and not finished in time: told so, as
+			// Apache answers 408 (a read cut short by the deadline
+			// may look like a malformed line to the parser).
+			return nil, false, false, false, false, &requestError{code: http.StatusRequestTimeout, text: "Request Timeout", cause: err}
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
+			return nil, false, false, false, false, err // nobody to answer
+		}
+		return nil, false, false, false, false, &requestError{code: http.StatusBadRequest, text: "Bad Request", cause: err}
+	}
+	return req, hostLine, smuggled, te10, folded, nil
 }
 
 // badRequest answers a malformed request (nothing for a client that went
