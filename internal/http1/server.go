@@ -357,6 +357,9 @@ type conn struct {
 
 	pend []byte // the held-back body of each response, reused
 
+	validHost string     // the last Host validHost took
+	snap      headerSnap // the current response's header at WriteHeader
+
 	// parsed is where readBuffered builds a request, copied by
 	// WithContext: one allocation fewer per request.
 	parsed http.Request
@@ -676,8 +679,11 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	switch {
 	case req.ProtoAtLeast(1, 1) && (req.Host == "" || absolute && !hostLine):
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: missing required Host header"}
-	case req.Host != "" && !validHost(req.Host):
+	case req.Host != "" && req.Host != c.validHost && !validHost(req.Host):
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: malformed Host header"}
+	}
+	if req.Host != "" {
+		c.validHost = req.Host // (the next request's is the same, most often)
 	}
 	req.RemoteAddr = c.remote
 
@@ -687,15 +693,23 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	if c.pend == nil {
 		c.pend = make([]byte, 0, bufferBeforeChunking)
 	}
-	w := &response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
-	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && httpsyntax.HasToken(req.Header.Get("Connection"), "keep-alive")
-	w.wantsClose = req.Close || httpsyntax.HasToken(req.Header.Get("Connection"), "close")
+	// The response and its request body in one allocation.
+	x := &struct {
+		w response
+		b requestBody
+	}{}
+	w := &x.w
+	*w = response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
+	connection := getField(req.Header, "Connection")
+	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && httpsyntax.HasToken(connection, "keep-alive")
+	w.wantsClose = req.Close || httpsyntax.HasToken(connection, "close")
 	// Content-Length beside Transfer-Encoding is the classic smuggling
 	// pattern: the answer closes the connection (RFC 9112 §6.1).
 	w.closeAfter = smuggled
 
-	b := &requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
-	if expect := req.Header.Get("Expect"); httpsyntax.HasToken(expect, "100-continue") {
+	b := &x.b
+	*b = requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
+	if expect := getField(req.Header, "Expect"); httpsyntax.HasToken(expect, "100-continue") {
 		if req.ProtoAtLeast(1, 1) && req.ContentLength != 0 {
 			b.needContinue, b.expected = true, true
 		}
@@ -1029,7 +1043,10 @@ type response struct {
 	body   *requestBody
 	header http.Header // the handler's
 	sent   http.Header // the header block: header when WriteHeader was called
-	cancel context.CancelFunc
+	// snapped: sent is header itself, and the connection's snap holds
+	// what it was at WriteHeader.
+	snapped bool
+	cancel  context.CancelFunc
 
 	status      int
 	reason      string // the status line's reason phrase; "": the standard text
@@ -1083,14 +1100,22 @@ func (w *response) WriteHeader(code int) {
 	w.wroteHeader = true
 	w.status = code
 	// The header block is the header as it is now: later changes are
-	// ignored, but for trailers (net/http does the same).
-	w.sent = w.header.Clone()
-	if cl := w.sent.Get("Content-Length"); cl != "" {
+	// ignored, but for trailers (net/http does the same). A copy costs
+	// more than the rest of the header's work, and handlers seldom
+	// change it after WriteHeader: the header stays the handler's map,
+	// and sendHeader goes back to what it was if it changed.
+	if cl := getField(w.header, "Content-Length"); cl != "" {
 		if v, err := strconv.ParseInt(cl, 10, 64); err == nil && v >= 0 {
 			w.contentLength = v
 		} else {
+			w.sent = w.header.Clone()
 			w.sent.Del("Content-Length")
 		}
+	}
+	if w.sent == nil {
+		w.sent = w.header
+		w.c.snap.take(w.header)
+		w.snapped = true
 	}
 	if w.body.needContinue {
 		// Answering before reading the body: no 100 Continue, and the
@@ -1325,21 +1350,25 @@ func (w *response) complete() {
 // sniffed for a Content-Type with it.
 func (w *response) sendHeader(next []byte) {
 	w.headerSent = true
+	if w.snapped {
+		if !w.c.snap.same(w.sent) {
+			w.sent = w.c.snap.header()
+		}
+		w.c.snap.reset()
+		w.snapped = false
+	}
 	h := w.sent
 	p := w.pending
 	w.pending = nil
 	code := w.status
 	isHEAD := w.req.Method == http.MethodHead
 	is11 := w.req.ProtoAtLeast(1, 1)
-	te := h.Get("Transfer-Encoding")
+	te := getField(h, "Transfer-Encoding")
 	hasTE := te != ""
-	var exclude map[string]bool
+	var exclude keySet
 	drop := func(k string) {
 		if _, ok := h[k]; ok {
-			if exclude == nil {
-				exclude = map[string]bool{}
-			}
-			exclude[k] = true
+			exclude.add(k)
 		}
 	}
 	// Trailers: names declared in "Trailer", or keys with
@@ -1375,7 +1404,7 @@ func (w *response) sendHeader(next []byte) {
 	} else if !is11 || w.wantsClose {
 		w.closeAfter = true
 	}
-	if h.Get("Connection") == "close" || w.c.srv.closing.Load() {
+	if getField(h, "Connection") == "close" || w.c.srv.closing.Load() {
 		// The handler's close (or the shutdown's), not the client's: it
 		// may have sent more requests already, and closing over them
 		// would reset the connection and destroy this answer's tail
@@ -1386,7 +1415,7 @@ func (w *response) sendHeader(next []byte) {
 
 	ctype := ""
 	if bodyAllowed(code) {
-		if _, ok := h["Content-Type"]; !ok && h.Get("Content-Encoding") == "" && !hasTE && len(p)+len(next) > 0 {
+		if _, ok := h["Content-Type"]; !ok && getField(h, "Content-Encoding") == "" && !hasTE && len(p)+len(next) > 0 {
 			sniff := p
 			if len(p) < 512 && len(next) > 0 {
 				sniff = append(append(make([]byte, 0, 512), p...), next[:min(len(next), 512-len(p))]...)
@@ -1430,7 +1459,7 @@ func (w *response) sendHeader(next []byte) {
 		drop("Content-Length")
 		clen = nil
 	}
-	if w.closeAfter && !httpsyntax.HasToken(h.Get("Connection"), "close") {
+	if w.closeAfter && !httpsyntax.HasToken(getField(h, "Connection"), "close") {
 		// Said to an HTTP/1.0 client too, as Apache does: the status line
 		// says 1.1, and a proxy between may be one.
 		drop("Connection")
@@ -1447,10 +1476,10 @@ func (w *response) sendHeader(next []byte) {
 	}
 	own := [...][2]string{{"Content-Type", ctype}, {"Connection", connection}, {"Transfer-Encoding", chunkedOut}}
 	if w.ordered {
-		writeOrdered(bw, h, w.order, exclude)
+		writeOrdered(bw, h, w.order, &exclude)
 		own = [...][2]string{{"Connection", connection}, {"Transfer-Encoding", chunkedOut}, {"Content-Type", ctype}}
 	} else {
-		h.WriteSubset(bw, exclude)
+		h.WriteSubset(bw, exclude.asMap())
 	}
 	if clen != nil {
 		bw.WriteString("Content-Length: ")
@@ -1465,7 +1494,7 @@ func (w *response) sendHeader(next []byte) {
 			bw.WriteString("\r\n")
 		}
 	}
-	if w.ordered && !exclude["Content-Type"] {
+	if w.ordered && !exclude.has("Content-Type") {
 		writeField(bw, "Content-Type", h["Content-Type"])
 	}
 	_, err := bw.WriteString("\r\n")
@@ -1476,9 +1505,9 @@ func (w *response) sendHeader(next []byte) {
 // writeOrdered writes the fields of h that exclude does not name, as
 // SetFieldOrder lays them out: those of order first, then the others
 // sorted, but Content-Type, which goes out last.
-func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exclude map[string]bool) {
+func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exclude *keySet) {
 	for _, f := range order {
-		if exclude[f.Key] || f.Key == "Content-Type" {
+		if exclude.has(f.Key) || f.Key == "Content-Type" {
 			continue
 		}
 		name := f.Name
@@ -1492,7 +1521,7 @@ func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exc
 	var keys [16]string
 	rest := keys[:0]
 	for k := range h {
-		if !exclude[k] && k != "Content-Type" && !slices.ContainsFunc(order, func(f httpsyntax.Field) bool { return f.Key == k }) {
+		if !exclude.has(k) && k != "Content-Type" && !slices.ContainsFunc(order, func(f httpsyntax.Field) bool { return f.Key == k }) {
 			rest = append(rest, k)
 		}
 	}
@@ -1600,6 +1629,60 @@ func bodyAllowed(code int) bool {
 		return false
 	}
 	return true
+}
+
+// keySet is the header keys sendHeader leaves out: a few, most often
+// none, kept in a slice (a map for more).
+type keySet struct {
+	few  [4]string
+	n    int
+	many map[string]bool
+}
+
+func (s *keySet) add(k string) {
+	switch {
+	case s.many != nil:
+		s.many[k] = true
+	case s.has(k):
+	case s.n < len(s.few):
+		s.few[s.n] = k
+		s.n++
+	default:
+		s.many = s.asMap()
+		s.many[k] = true
+	}
+}
+
+func (s *keySet) has(k string) bool {
+	if s.many != nil {
+		return s.many[k]
+	}
+	for _, x := range s.few[:s.n] {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// asMap returns the set as Header.WriteSubset takes it (nil when empty).
+func (s *keySet) asMap() map[string]bool {
+	if s.many != nil || s.n == 0 {
+		return s.many
+	}
+	m := make(map[string]bool, s.n+1)
+	for _, k := range s.few[:s.n] {
+		m[k] = true
+	}
+	return m
+}
+
+// getField is h.Get(k) for a canonical k: no canonicalizing on each call.
+func getField(h http.Header, k string) string {
+	if v := h[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func hasKey(h http.Header, k string) bool {
@@ -1766,4 +1849,71 @@ func httpDate() []byte {
 		dateCache.Store(d)
 	}
 	return d.b
+}
+
+// headerSnap is what a response's header held when WriteHeader was called:
+// its keys with their value counts, and the values in order. It is the
+// connection's, reused from response to response.
+type headerSnap struct {
+	keys []snapKey
+	vals []string
+}
+
+type snapKey struct {
+	key   string
+	n     int
+	isNil bool // (as Clone keeps a nil value nil)
+}
+
+// take records h.
+func (s *headerSnap) take(h http.Header) {
+	s.keys, s.vals = s.keys[:0], s.vals[:0]
+	for k, vv := range h {
+		s.keys = append(s.keys, snapKey{k, len(vv), vv == nil})
+		s.vals = append(s.vals, vv...)
+	}
+}
+
+// same reports whether h holds what was recorded.
+func (s *headerSnap) same(h http.Header) bool {
+	if len(h) != len(s.keys) {
+		return false
+	}
+	vals := s.vals
+	for _, k := range s.keys {
+		vv, ok := h[k.key]
+		if !ok || len(vv) != k.n || (vv == nil) != k.isNil {
+			return false
+		}
+		for i, v := range vv {
+			if v != vals[i] {
+				return false
+			}
+		}
+		vals = vals[k.n:]
+	}
+	return true
+}
+
+// header returns a new header with what was recorded, as Clone would
+// have made it then.
+func (s *headerSnap) header() http.Header {
+	h := make(http.Header, len(s.keys))
+	vals := slices.Clone(s.vals)
+	for _, k := range s.keys {
+		if k.isNil {
+			h[k.key] = nil
+			continue
+		}
+		h[k.key] = vals[:k.n:k.n]
+		vals = vals[k.n:]
+	}
+	return h
+}
+
+// reset drops what was recorded, not to keep it alive.
+func (s *headerSnap) reset() {
+	clear(s.keys)
+	clear(s.vals)
+	s.keys, s.vals = s.keys[:0], s.vals[:0]
 }

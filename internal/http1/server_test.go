@@ -615,6 +615,62 @@ func TestServer_Framing(t *testing.T) {
 				t.Errorf("header %v, want X-Before and no X-After", h)
 			}
 		}},
+		{"value changed in place after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h["X-A"] = []string{"1", "2"}
+			w.WriteHeader(http.StatusOK)
+			h["X-A"][1] = "changed"
+			io.WriteString(w, "x")
+		}, nil},
+		{"value added after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h["X-A"] = make([]string, 1, 4)
+			h["X-A"][0] = "1"
+			w.WriteHeader(http.StatusOK)
+			h.Add("X-A", "2")
+			io.WriteString(w, "x")
+		}, nil},
+		{"field deleted after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-A", "1")
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusOK)
+			w.Header().Del("X-A")
+			w.Header().Del("Content-Type")
+			io.WriteString(w, "<html>x")
+		}, nil},
+		{"field swapped after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-A", "1")
+			w.WriteHeader(http.StatusOK)
+			w.Header().Del("X-A")
+			w.Header().Set("X-B", "1")
+			io.WriteString(w, "x")
+		}, nil},
+		{"nil value set after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["X-Nil"] = nil
+			w.Header()["Content-Type"] = nil
+			w.WriteHeader(http.StatusOK)
+			w.Header()["X-Nil"] = []string{"v"}
+			w.Header()["Content-Type"] = []string{"text/plain"}
+			io.WriteString(w, "<html>x")
+			flush(w)
+		}, nil},
+		{"framing set after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			w.Header().Set("Content-Length", "1")
+			w.Header().Set("Transfer-Encoding", "identity")
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Trailer", "X-T")
+			io.WriteString(w, "x")
+			flush(w)
+		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"same header after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-A", "1")
+			w.Header()["X-Nil"] = nil
+			w.WriteHeader(http.StatusOK)
+			w.Header().Set("X-A", "1")
+			w.Header()["X-Nil"] = nil
+			io.WriteString(w, "x")
+		}, nil},
 		{"header changed after first Write", "GET", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "x")
 			w.Header().Set("X-After", "1")
