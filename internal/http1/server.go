@@ -1363,48 +1363,51 @@ func (w *response) sendHeader(next []byte) {
 	code := w.status
 	isHEAD := w.req.Method == http.MethodHead
 	is11 := w.req.ProtoAtLeast(1, 1)
-	te := getField(h, "Transfer-Encoding")
+	var f framingFields
+	f.read(h)
+	te := f.te
 	hasTE := te != ""
 	var exclude keySet
 	drop := func(k string) {
-		if _, ok := h[k]; ok {
+		if f.has(h, k) {
 			exclude.add(k)
 		}
 	}
 	// Trailers: names declared in "Trailer", or keys with
 	// http.TrailerPrefix; their values are sent after the body.
-	for _, v := range h["Trailer"] {
+	for _, v := range f.trailer {
 		for _, k := range strings.Split(v, ",") {
 			if k = strings.TrimSpace(k); k != "" {
 				w.trailers = append(w.trailers, http.CanonicalHeaderKey(k))
 			}
 		}
 	}
-	trailers := w.trailers != nil
-	for k := range h {
-		if strings.HasPrefix(k, http.TrailerPrefix) {
-			drop(k)
-			trailers = true
+	trailers := w.trailers != nil || f.prefixed
+	if f.prefixed {
+		for k := range h {
+			if strings.HasPrefix(k, http.TrailerPrefix) {
+				exclude.add(k)
+			}
 		}
 	}
 	for _, k := range w.trailers {
 		drop(k)
 	}
 	var clen []byte
-	if w.handlerDone && !trailers && !hasTE && bodyAllowed(code) && !hasKey(h, "Content-Length") && (!isHEAD || len(p) > 0) {
+	if w.handlerDone && !trailers && !hasTE && bodyAllowed(code) && !f.cl && (!isHEAD || len(p) > 0) {
 		w.contentLength = int64(len(p))
 		clen = strconv.AppendInt(nil, int64(len(p)), 10)
 	}
 	hasCL := w.contentLength != -1
 	connection := ""
 	if w.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowed(code)) {
-		if _, ok := h["Connection"]; !ok {
+		if !f.connKey {
 			connection = "keep-alive"
 		}
 	} else if !is11 || w.wantsClose {
 		w.closeAfter = true
 	}
-	if getField(h, "Connection") == "close" || w.c.srv.closing.Load() {
+	if f.conn == "close" || w.c.srv.closing.Load() {
 		// The handler's close (or the shutdown's), not the client's: it
 		// may have sent more requests already, and closing over them
 		// would reset the connection and destroy this answer's tail
@@ -1415,7 +1418,7 @@ func (w *response) sendHeader(next []byte) {
 
 	ctype := ""
 	if bodyAllowed(code) {
-		if _, ok := h["Content-Type"]; !ok && getField(h, "Content-Encoding") == "" && !hasTE && len(p)+len(next) > 0 {
+		if !f.ct && f.cenc == "" && !hasTE && len(p)+len(next) > 0 {
 			sniff := p
 			if len(p) < 512 && len(next) > 0 {
 				sniff = append(append(make([]byte, 0, 512), p...), next[:min(len(next), 512-len(p))]...)
@@ -1459,7 +1462,7 @@ func (w *response) sendHeader(next []byte) {
 		drop("Content-Length")
 		clen = nil
 	}
-	if w.closeAfter && !httpsyntax.HasToken(getField(h, "Connection"), "close") {
+	if w.closeAfter && !httpsyntax.HasToken(f.conn, "close") {
 		// Said to an HTTP/1.0 client too, as Apache does: the status line
 		// says 1.1, and a proxy between may be one.
 		drop("Connection")
@@ -1468,7 +1471,7 @@ func (w *response) sendHeader(next []byte) {
 
 	bw := w.c.bw
 	w.writeStatusLine(code, w.reason)
-	if !hasKey(h, "Date") {
+	if !f.date {
 		// First, as Apache and nginx send it.
 		bw.WriteString("Date: ")
 		bw.Write(httpDate())
@@ -1592,6 +1595,10 @@ func (w *response) writeStatusLine(code int, reason string) {
 	// as RFC 9110 §6.2 asks and Apache and nginx answer an HTTP/1.0
 	// request (net/http says HTTP/1.0). The framing is still one a 1.0
 	// client reads: no chunks, the end of the connection.
+	if code == http.StatusOK && reason == "" {
+		bw.WriteString("HTTP/1.1 200 OK\r\n") // (the most frequent, at once)
+		return
+	}
 	bw.WriteString("HTTP/1.1 ")
 	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(code), 10))
 	bw.WriteByte(' ')
@@ -1629,6 +1636,65 @@ func bodyAllowed(code int) bool {
 		return false
 	}
 	return true
+}
+
+// framingFields are the fields of a header sendHeader decides by, read in
+// one pass over it (a lookup of each costs more): whether each key is
+// there, the first values as Header.Get gives them, and the Trailer
+// values.
+type framingFields struct {
+	te, conn, cenc             string
+	cl, ct, date, connKey, tek bool
+	trailer                    []string
+	prefixed                   bool // a key has http.TrailerPrefix
+}
+
+func (f *framingFields) read(h http.Header) {
+	for k, vv := range h {
+		switch k {
+		case "Transfer-Encoding":
+			f.tek, f.te = true, first(vv)
+		case "Connection":
+			f.connKey, f.conn = true, first(vv)
+		case "Content-Encoding":
+			f.cenc = first(vv)
+		case "Content-Length":
+			f.cl = true
+		case "Content-Type":
+			f.ct = true
+		case "Date":
+			f.date = true
+		case "Trailer":
+			f.trailer = vv
+		default:
+			if strings.HasPrefix(k, http.TrailerPrefix) {
+				f.prefixed = true
+			}
+		}
+	}
+}
+
+// has reports whether h has key k.
+func (f *framingFields) has(h http.Header, k string) bool {
+	switch k {
+	case "Transfer-Encoding":
+		return f.tek
+	case "Connection":
+		return f.connKey
+	case "Content-Length":
+		return f.cl
+	case "Content-Type":
+		return f.ct
+	}
+	_, ok := h[k]
+	return ok
+}
+
+func first(vv []string) string {
+	if len(vv) > 0 {
+		return vv[0]
+	}
+	return ""
 }
 
 // keySet is the header keys sendHeader leaves out: a few, most often
@@ -1683,11 +1749,6 @@ func getField(h http.Header, k string) string {
 		return v[0]
 	}
 	return ""
-}
-
-func hasKey(h http.Header, k string) bool {
-	_, ok := h[k]
-	return ok
 }
 
 // headerLines yields the lines of the header block at the start of b (the

@@ -663,6 +663,56 @@ func TestServer_Framing(t *testing.T) {
 			io.WriteString(w, "x")
 			flush(w)
 		}, func(t *testing.T, o outcome) { wantChunked(t, o.Responses[0]) }},
+		{"Content-Encoding without a type", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			io.WriteString(w, "<html>x")
+		}, nil},
+		{"empty Content-Encoding", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Content-Encoding"] = []string{}
+			io.WriteString(w, "<html>x")
+		}, nil},
+		{"declared trailers in lists", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Trailer"] = []string{"x-one, X-Two", " ,x-three"}
+			io.WriteString(w, "x")
+			flush(w)
+			w.Header().Set("X-One", "1")
+			w.Header().Set("X-Two", "2")
+			w.Header().Set("X-Three", "3")
+		}, nil},
+		{"prefixed and declared trailers", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Trailer", "X-Sum")
+			w.Header().Set(http.TrailerPrefix+"X-Early", "e")
+			io.WriteString(w, "x")
+			w.Header().Set("X-Sum", "s")
+			w.Header().Set(http.TrailerPrefix+"X-Late", "l")
+		}, nil},
+		{"prefixed trailer only, set early", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(http.TrailerPrefix+"X-Only", "1")
+			io.WriteString(w, "x")
+		}, nil},
+		{"Content-Length and chunked", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1")
+			w.Header().Set("Transfer-Encoding", "chunked")
+			io.WriteString(w, "x")
+		}, nil},
+		{"Content-Length and identity", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1")
+			w.Header().Set("Transfer-Encoding", "identity")
+			io.WriteString(w, "x")
+		}, nil},
+		{"304 with framing fields", "GET", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/next" {
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain")
+			w.Header().Set("Transfer-Encoding", "chunked")
+			w.Header().Set("Connection", "keep-alive")
+			w.WriteHeader(http.StatusNotModified)
+		}, nil},
+		{"handler Connection value", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Connection"] = []string{"Close"}
+			io.WriteString(w, "x")
+		}, nil},
 		{"same header after WriteHeader", "GET", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-A", "1")
 			w.Header()["X-Nil"] = nil
