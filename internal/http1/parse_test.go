@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"net/http"
+	"net/textproto"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/menshen/menshen/internal/httpsyntax"
 )
 
 // parseHeadCases are header blocks of many shapes: fast marks those
@@ -140,6 +143,17 @@ func checkParseHead(t *testing.T, in []byte) bool {
 			t.Errorf("parseHead(%q): %s has capacity %d, http.ReadRequest's %d", in, k, cap(got.Header[k]), cap(vv))
 		}
 	}
+	for k, vv := range got.Header {
+		// readRequest skips its check of names and values for parseHead's.
+		if !httpsyntax.ValidFieldName(k) {
+			t.Errorf("parseHead(%q) took the invalid name %q", in, k)
+		}
+		for _, v := range vv {
+			if !httpsyntax.ValidFieldValue(v) {
+				t.Errorf("parseHead(%q) took the invalid value %q", in, v)
+			}
+		}
+	}
 	if wantHost := hasHeaderLine(in, "Host"); hostLine != wantHost {
 		t.Errorf("parseHead(%q): Host line %v, want %v", in, hostLine, wantHost)
 	}
@@ -147,4 +161,40 @@ func checkParseHead(t *testing.T, in []byte) bool {
 		t.Errorf("parseHead(%q) took a folded line", in)
 	}
 	return true
+}
+
+var fieldValueCases = []string{
+	"", "text/plain", " a", "a ", "\ta", "a\t", " ", "\t", "a b", "a\r\nb", "a\nb", "a\rb",
+	"\r\n", "a\r\n", "\na", "a\x00b", "\x0b", "a\x0c", "é ", " é", "a  b", "\r", "x\t\ty",
+}
+
+// TestFieldValue checks fieldValue and validToken against what they stand
+// for: textproto.TrimString(newlineToSpace.Replace(v)) and
+// httpsyntax.ValidFieldName.
+func TestFieldValue(t *testing.T) {
+	for _, v := range fieldValueCases {
+		checkFieldValue(t, v)
+	}
+	for c := 0; c < 256; c++ {
+		checkFieldValue(t, string(rune(c)))
+		checkFieldValue(t, "a"+string([]byte{byte(c)}))
+		checkFieldValue(t, string([]byte{byte(c)})+"a")
+	}
+}
+
+// FuzzFieldValue checks fieldValue and validToken on any string.
+func FuzzFieldValue(f *testing.F) {
+	for _, v := range fieldValueCases {
+		f.Add(v)
+	}
+	f.Fuzz(checkFieldValue)
+}
+
+func checkFieldValue(t *testing.T, v string) {
+	if got, want := fieldValue(v), textproto.TrimString(newlineToSpace.Replace(v)); got != want {
+		t.Errorf("fieldValue(%q) = %q, want %q", v, got, want)
+	}
+	if got, want := validToken(v), httpsyntax.ValidFieldName(v); got != want {
+		t.Errorf("validToken(%q) = %v, want %v", v, got, want)
+	}
 }

@@ -610,6 +610,7 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		c.skipBlankLines(false) // (an error: ReadRequest meets it again)
 		req, hostLine = c.readBuffered()
 	}
+	fast := req != nil
 	if req == nil {
 		req, hostLine, smuggled, te10, folded, err = c.readSlow(start)
 		if err != nil {
@@ -660,6 +661,9 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: fragment in request target"}
 	}
 	for k, vv := range req.Header {
+		if fast {
+			break // parseHead took only valid names and values
+		}
 		if !httpsyntax.ValidFieldName(k) {
 			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header name"}
 		}
@@ -1538,15 +1542,35 @@ func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exc
 // value, a line end in it turned into a space, the value trimmed, and
 // nothing under an invalid name.
 func writeField(bw *bufio.Writer, name string, values []string) {
-	if !httpsyntax.ValidFieldName(name) {
+	if !validToken(name) {
 		return
 	}
 	for _, v := range values {
 		bw.WriteString(name)
 		bw.WriteString(": ")
-		bw.WriteString(textproto.TrimString(newlineToSpace.Replace(v)))
+		bw.WriteString(fieldValue(v))
 		bw.WriteString("\r\n")
 	}
+}
+
+// validToken is httpsyntax.ValidFieldName by table.
+func validToken(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte[name[i]] {
+			return false
+		}
+	}
+	return len(name) > 0
+}
+
+// fieldValue is textproto.TrimString(newlineToSpace.Replace(v)), with no
+// work for a value that has no line end and nothing to trim (most).
+func fieldValue(v string) string {
+	if n := len(v); n == 0 || v[0] != ' ' && v[0] != '\t' && v[n-1] != ' ' && v[n-1] != '\t' &&
+		strings.IndexByte(v, '\n') < 0 && strings.IndexByte(v, '\r') < 0 {
+		return v
+	}
+	return textproto.TrimString(newlineToSpace.Replace(v))
 }
 
 // settleBody decides, before the header goes out, what becomes of request
