@@ -15,7 +15,19 @@ import (
 //
 //	go test -run XXX -bench Server ./internal/http1/
 func BenchmarkServer(b *testing.B) {
+	benchServer(b, "GET /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n")
+}
+
+// BenchmarkServerPost is BenchmarkServer with a small form posted, which
+// the handler reads.
+func BenchmarkServerPost(b *testing.B) {
+	benchServer(b, "POST /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nk=7&x=1")
+}
+
+func benchServer(b *testing.B, raw string) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "hello\n")
 	})
@@ -40,7 +52,7 @@ func BenchmarkServer(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer im.serve(ln)()
-			roundtrip.Loop(b, ln.Addr().String(), "GET /bench HTTP/1.1\r\nHost: x\r\nUser-Agent: bench\r\n\r\n", http.StatusOK)
+			roundtrip.Loop(b, ln.Addr().String(), raw, http.StatusOK)
 		})
 	}
 }

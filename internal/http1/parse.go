@@ -5,9 +5,11 @@ package http1
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"sync"
 )
 
 // parseHead parses the header block at the start of b into req when the
@@ -15,41 +17,45 @@ import (
 // method other than CONNECT, an origin-form target whose path needs no
 // escaping and whose query holds visible ASCII but '#', HTTP/1.1 or
 // HTTP/1.0, lines ending in CRLF or LF, token names, values of visible
-// characters, spaces and tabs, no folded line, at most one Host, and no
-// Content-Length, Transfer-Encoding or Trailer (no body). It returns the
-// block's length and whether it has a Host line. Anything else (ok false)
-// goes to http.ReadRequest, whose result parseHead's equals where it
-// answers (TestParseHead, FuzzParseHead): it costs a quarter of
-// http.ReadRequest's instructions, with one string for all the block's.
-func parseHead(b []byte, req *http.Request) (n int, hostLine, ok bool) {
+// characters, spaces and tabs, no folded line, at most one Host, at most
+// one Content-Length of at most 18 digits (the body is then read from
+// body, as net/http reads it), and no Transfer-Encoding or Trailer. It
+// returns the block's length and whether it has a Host line. Anything
+// else (ok false) goes to http.ReadRequest, whose result parseHead's
+// equals where it answers (TestParseHead, FuzzParseHead): it costs a
+// quarter of http.ReadRequest's instructions, with one string for all the
+// block's. The block is checked before anything is allocated, so that
+// what goes to net/http costs little more.
+func parseHead(b []byte, req *http.Request, body io.Reader) (n int, hostLine, ok bool) {
 	end := headEnd(b)
 	if end < 0 {
 		return 0, false, false
 	}
+	var rl requestLine
+	rest, ok := rl.scan(b[:end])
+	if !ok {
+		return 0, false, false
+	}
+	var buf [16]fieldSpan
+	fields, host, length, ok := scanFields(b[:end], rest, buf[:0])
+	if !ok {
+		return 0, false, false
+	}
 	s := string(b[:end])
-	line, rest, _ := cutLine(s)
-	method, target, proto, ok := splitRequestLine(line)
-	if !ok {
-		return 0, false, false
+	req.Method, req.RequestURI = s[:rl.method], s[rl.method+1:rl.targetEnd]
+	req.URL = &url.URL{Path: s[rl.method+1 : rl.pathEnd]}
+	if rl.pathEnd < rl.targetEnd {
+		req.URL.RawQuery = s[rl.pathEnd+1 : rl.targetEnd]
 	}
-	u, ok := originTarget(target)
-	if !ok {
-		return 0, false, false
+	req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/1.1", 1, 1
+	if rl.minor == 0 {
+		req.Proto, req.ProtoMinor = "HTTP/1.0", 0
 	}
-	switch proto {
-	case "HTTP/1.1":
-		req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/1.1", 1, 1
-	case "HTTP/1.0":
-		req.Proto, req.ProtoMajor, req.ProtoMinor = "HTTP/1.0", 1, 0
-	default:
-		return 0, false, false
+	h := buildHeader(s, fields, host)
+	req.Header = h
+	if host >= 0 {
+		hostLine, req.Host = true, s[fields[host].value.lo:fields[host].value.hi]
 	}
-	h, host, hostLine, ok := parseFields(rest)
-	if !ok {
-		return 0, false, false
-	}
-	req.Method, req.RequestURI, req.URL = method, target, u
-	req.Header, req.Host = h, host
 	if hp, ok := h["Pragma"]; ok && len(hp) > 0 && hp[0] == "no-cache" {
 		// net/http's fixPragmaCacheControl.
 		if _, cc := h["Cache-Control"]; !cc {
@@ -57,7 +63,10 @@ func parseHead(b []byte, req *http.Request) (n int, hostLine, ok bool) {
 		}
 	}
 	req.Close = shouldClose(req.ProtoMinor, h["Connection"])
-	req.Body, req.ContentLength = http.NoBody, 0
+	req.Body, req.ContentLength = http.NoBody, max(length, 0)
+	if length > 0 {
+		req.Body = &lengthBody{src: io.LimitedReader{R: body, N: length}}
+	}
 	return end, hostLine, true
 }
 
@@ -79,44 +88,74 @@ func headEnd(b []byte) int {
 	}
 }
 
-// cutLine cuts the first line off s, its CRLF or LF dropped, as
-// bufio.Reader.ReadLine does.
-func cutLine(s string) (line, rest string, ok bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			line, rest = s[:i], s[i+1:]
-			if len(line) > 0 && line[len(line)-1] == '\r' {
-				line = line[:len(line)-1]
-			}
-			return line, rest, true
-		}
+// lineAt returns the line of b that starts at i, its CRLF or LF dropped
+// as bufio.Reader.ReadLine drops it, and where the next one starts.
+func lineAt(b []byte, i int) (lo, hi, next int) {
+	j := bytes.IndexByte(b[i:], '\n')
+	if j < 0 {
+		return i, len(b), len(b)
 	}
-	return s, "", false
+	hi = i + j
+	if hi > i && b[hi-1] == '\r' {
+		hi--
+	}
+	return i, hi, i + j + 1
 }
 
-// splitRequestLine splits a request line of the common shape: an
-// upper-case method but CONNECT (whose target net/http reads apart), one
-// space, a target, one space, the version.
-func splitRequestLine(line string) (method, target, proto string, ok bool) {
+// requestLine is where the parts of a request line of the common shape
+// end: an upper-case method but CONNECT (whose target net/http reads
+// apart), one space, an origin-form target, one space, HTTP/1.1 or
+// HTTP/1.0.
+type requestLine struct {
+	method, pathEnd, targetEnd int // offsets in the block
+	minor                      int
+}
+
+// scan checks the request line at the start of the block and returns
+// where the field lines start.
+func (rl *requestLine) scan(b []byte) (rest int, ok bool) {
+	_, hi, next := lineAt(b, 0)
+	line := b[:hi]
 	i := 0
 	for i < len(line) && line[i] >= 'A' && line[i] <= 'Z' {
 		i++
 	}
-	if i == 0 || i == len(line) || line[i] != ' ' {
-		return "", "", "", false
+	if i == 0 || i == len(line) || line[i] != ' ' || string(line[:i]) == http.MethodConnect {
+		return 0, false
 	}
-	method, rest := line[:i], line[i+1:]
-	if method == http.MethodConnect {
-		return "", "", "", false
+	rl.method = i
+	i++
+	if i == len(line) || line[i] != '/' {
+		return 0, false
 	}
-	j := 0
-	for j < len(rest) && rest[j] != ' ' {
-		j++
+	for i < len(line) && pathByte[line[i]] {
+		i++
 	}
-	if j == len(rest) {
-		return "", "", "", false
+	rl.pathEnd = i
+	if i < len(line) && line[i] == '?' {
+		// url.ParseRequestURI: a '?' ending the target (and its only
+		// one) is ForceQuery; left to it.
+		i++
+		if i == len(line) || line[i] == ' ' {
+			return 0, false
+		}
+		for i < len(line) && queryByte[line[i]] {
+			i++
+		}
 	}
-	return method, rest[:j], rest[j+1:], true
+	rl.targetEnd = i
+	if i == len(line) || line[i] != ' ' {
+		return 0, false
+	}
+	switch string(line[i+1:]) {
+	case "HTTP/1.1":
+		rl.minor = 1
+	case "HTTP/1.0":
+		rl.minor = 0
+	default:
+		return 0, false
+	}
+	return next, true
 }
 
 // pathByte holds the bytes a path may have for url.ParseRequestURI to give
@@ -133,74 +172,118 @@ func init() {
 	}
 }
 
-// originTarget is url.ParseRequestURI(target) for an origin-form target
-// whose path pathByte takes and whose query, if any, is not empty and
-// queryByte takes.
-func originTarget(target string) (*url.URL, bool) {
-	if len(target) == 0 || target[0] != '/' {
-		return nil, false
-	}
-	i := 0
-	for i < len(target) && pathByte[target[i]] {
-		i++
-	}
-	path, query := target[:i], ""
-	if i < len(target) {
-		if target[i] != '?' || i+1 == len(target) {
-			return nil, false
-		}
-		query = target[i+1:]
-		for j := 0; j < len(query); j++ {
-			if !queryByte[query[j]] {
-				return nil, false
-			}
-		}
-	}
-	return &url.URL{Path: path, RawQuery: query}, true
+// span is a part of the block: b[lo:hi].
+type span struct{ lo, hi int }
+
+// fieldSpan is a field line's name and its value, spaces and tabs trimmed.
+type fieldSpan struct {
+	name, value span
+	canonical   bool // the name is spelled as its key
 }
 
-// parseFields reads the field lines of a header block (up to and with its
-// empty line) as textproto.Reader.ReadMIMEHeader does, then takes the Host
-// out as http.ReadRequest does. It refuses (ok false) what parseHead
-// leaves to net/http.
-func parseFields(s string) (h http.Header, host string, hostLine, ok bool) {
-	lines := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			lines++
+// scanFields checks the field lines of a header block from rest to its
+// empty line as textproto.Reader.ReadMIMEHeader and http.ReadRequest read
+// them, appending them to fields. It returns the index of the Host line
+// (-1: none) and the Content-Length (-1: none), and refuses (ok false)
+// what parseHead leaves to net/http.
+func scanFields(b []byte, rest int, fields []fieldSpan) (_ []fieldSpan, host int, length int64, ok bool) {
+	host, length = -1, -1
+	for i := rest; ; {
+		lo, hi, next := lineAt(b, i)
+		i = next
+		if lo == hi {
+			return fields, host, length, true
 		}
-	}
-	h = make(http.Header, lines-1)
-	// One backing array for the fields' first values, each of capacity
-	// one as textproto's (a later append copies).
-	var strs []string
-	if lines > 2 {
-		strs = make([]string, lines-2)
-	}
-	for {
-		line, rest, _ := cutLine(s)
-		s = rest
-		if line == "" {
-			return h, host, hostLine, true
-		}
-		name, value, ok := cutField(line)
+		f, ok := cutField(b, lo, hi)
 		if !ok {
-			return nil, "", false, false
+			return nil, 0, 0, false
 		}
-		key := name
-		if !canonical(name) {
-			key = textproto.CanonicalMIMEHeaderKey(name)
-		}
-		switch key {
-		case "Host":
-			if hostLine {
-				return nil, "", false, false // too many Host headers
+		name := b[f.name.lo:f.name.hi]
+		switch {
+		case tokenEqual(name, "host"):
+			if host >= 0 {
+				return nil, 0, 0, false // too many Host headers
 			}
-			host, hostLine = value, true
-			continue
-		case "Content-Length", "Transfer-Encoding", "Trailer":
-			return nil, "", false, false
+			host = len(fields)
+		case tokenEqual(name, "content-length"):
+			// One, of digits only: net/http's parseContentLength takes
+			// it as it is (more are deduplicated or refused there).
+			v := b[f.value.lo:f.value.hi]
+			if length >= 0 || len(v) == 0 || len(v) > 18 {
+				return nil, 0, 0, false
+			}
+			length = 0
+			for _, c := range v {
+				if c < '0' || c > '9' {
+					return nil, 0, 0, false
+				}
+				length = length*10 + int64(c-'0')
+			}
+		case tokenEqual(name, "transfer-encoding"), tokenEqual(name, "trailer"):
+			return nil, 0, 0, false
 		}
+		fields = append(fields, f)
+	}
+}
+
+// cutField splits the field line b[lo:hi] into its name (a token) and its
+// value with spaces and tabs trimmed, refusing a line whose value has a
+// control character but tab, or a byte past ASCII.
+func cutField(b []byte, lo, hi int) (f fieldSpan, ok bool) {
+	i := lo
+	f.canonical = true
+	upper := true
+	for i < hi && isTokenByte[b[i]] {
+		c := b[i]
+		if upper && c >= 'a' && c <= 'z' || !upper && c >= 'A' && c <= 'Z' {
+			f.canonical = false
+		}
+		upper = c == '-'
+		i++
+	}
+	if i == lo || i == hi || b[i] != ':' {
+		return f, false
+	}
+	f.name = span{lo, i}
+	v := i + 1
+	for j := v; j < hi; j++ {
+		if c := b[j]; (c < ' ' && c != '\t') || c >= 0x7f {
+			return f, false
+		}
+	}
+	for v < hi && (b[v] == ' ' || b[v] == '\t') {
+		v++
+	}
+	for hi > v && (b[hi-1] == ' ' || b[hi-1] == '\t') {
+		hi--
+	}
+	f.value = span{v, hi}
+	return f, true
+}
+
+// buildHeader makes the header of the fields of the block s but its Host
+// (at index host), as textproto.Reader.ReadMIMEHeader makes it: canonical
+// keys, values in order, the first of each key in a slice of capacity one
+// (a later append copies).
+func buildHeader(s string, fields []fieldSpan, host int) http.Header {
+	n := len(fields)
+	if host >= 0 {
+		n--
+	}
+	h := make(http.Header, n)
+	var strs []string
+	if n > 1 {
+		strs = make([]string, n)
+	}
+	for i, f := range fields {
+		if i == host {
+			continue
+		}
+		key := s[f.name.lo:f.name.hi]
+		if !f.canonical {
+			key = textproto.CanonicalMIMEHeaderKey(key)
+		}
+		value := s[f.value.lo:f.value.hi]
 		if vv, seen := h[key]; seen || len(strs) == 0 {
 			h[key] = append(vv, value)
 		} else {
@@ -209,33 +292,7 @@ func parseFields(s string) (h http.Header, host string, hostLine, ok bool) {
 			h[key] = vv
 		}
 	}
-}
-
-// cutField splits a field line into its name (a token) and its value with
-// spaces and tabs trimmed, refusing a line whose value has a control
-// character but tab, or a byte past ASCII.
-func cutField(line string) (name, value string, ok bool) {
-	i := 0
-	for i < len(line) && isTokenByte[line[i]] {
-		i++
-	}
-	if i == 0 || i == len(line) || line[i] != ':' {
-		return "", "", false
-	}
-	name, v := line[:i], line[i+1:]
-	for j := 0; j < len(v); j++ {
-		if c := v[j]; (c < ' ' && c != '\t') || c >= 0x7f {
-			return "", "", false
-		}
-	}
-	lo, hi := 0, len(v)
-	for lo < hi && (v[lo] == ' ' || v[lo] == '\t') {
-		lo++
-	}
-	for hi > lo && (v[hi-1] == ' ' || v[hi-1] == '\t') {
-		hi--
-	}
-	return name, v[lo:hi], true
+	return h
 }
 
 // isTokenByte holds RFC 9110's tchar.
@@ -246,21 +303,6 @@ var isTokenByte = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// canonical reports whether the token name is spelled as
-// textproto.CanonicalMIMEHeaderKey spells it: upper case first and after
-// each '-', lower case elsewhere.
-func canonical(name string) bool {
-	upper := true
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if upper && c >= 'a' && c <= 'z' || !upper && c >= 'A' && c <= 'Z' {
-			return false
-		}
-		upper = c == '-'
-	}
-	return true
-}
 
 // shouldClose is net/http's shouldClose for a request of HTTP/1.minor: the
 // connection closes after it if its Connection fields have "close", or,
@@ -313,7 +355,7 @@ func trimOWS(s string) string {
 
 // tokenEqual compares ASCII case-insensitively; any byte past ASCII makes
 // the two unequal, as in httpguts.
-func tokenEqual(a, b string) bool {
+func tokenEqual[T ~string | ~[]byte](a T, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -333,4 +375,47 @@ func tokenEqual(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// lengthBody is net/http's body of a request with a Content-Length (its
+// transfer.go body over an io.LimitedReader, without trailers): the same
+// reads, the same io.ErrUnexpectedEOF for a body cut short and the same
+// io.EOF with its last bytes.
+type lengthBody struct {
+	mu     sync.Mutex
+	src    io.LimitedReader
+	sawEOF bool
+	closed bool
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	if b.sawEOF {
+		return 0, io.EOF
+	}
+	n, err := b.src.Read(p)
+	if err == io.EOF {
+		b.sawEOF = true
+		if b.src.N > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	if err == nil && n > 0 && b.src.N == 0 {
+		err = io.EOF
+		b.sawEOF = true
+	}
+	return n, err
+}
+
+// Close ends the reads. (The server never calls it: the handler's body is
+// requestBody, whose Close leaves the rest to the server.)
+func (b *lengthBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	return nil
 }

@@ -3,6 +3,8 @@ package http1
 import (
 	"bufio"
 	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"net/textproto"
 	"reflect"
@@ -73,8 +75,22 @@ var parseHeadCases = []struct {
 	{"GET\r\n\r\n", false},
 	{"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", false},
 	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", false},
-	{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", false},
-	{"POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 3\r\n\r\nabc", false},
+	{"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 3\r\n\r\nabc", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\t 0007 \r\n\r\n1234567", true},
+	{"POST / HTTP/1.0\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nab", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999999999999\r\n\r\nab", true},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9999999999999999999\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2, 2\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +2\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\nab", false},
+	{"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", false},
 	{"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", false},
 	{"GET / HTTP/1.1\r\nHost: a\r\nTrailer: X\r\n\r\n", false},
 	{"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", false},
@@ -122,10 +138,12 @@ func FuzzParseHead(f *testing.F) {
 func checkParseHead(t *testing.T, in []byte) bool {
 	t.Helper()
 	var got http.Request
-	n, hostLine, ok := parseHead(in, &got)
+	rest := new(bytes.Reader) // the bytes after the header block, once known
+	n, hostLine, ok := parseHead(in, &got, rest)
 	if !ok {
 		return false
 	}
+	rest.Reset(in[n:])
 	br := bufio.NewReaderSize(bytes.NewReader(in), len(in)+16)
 	want, err := http.ReadRequest(br)
 	if err != nil {
@@ -135,6 +153,18 @@ func checkParseHead(t *testing.T, in []byte) bool {
 	if used := len(in) - br.Buffered(); n != used {
 		t.Errorf("parseHead(%q) used %d bytes, http.ReadRequest %d", in, n, used)
 	}
+	// The bodies, read a few bytes at a time: the same bytes and errors
+	// at the same reads.
+	if want.Body == http.NoBody {
+		if got.Body != http.NoBody {
+			t.Errorf("parseHead(%q) body %T, want http.NoBody", in, got.Body)
+		}
+	} else if _, ok := got.Body.(*lengthBody); !ok {
+		t.Errorf("parseHead(%q) body %T, want a lengthBody", in, got.Body)
+	} else if g, w := readSteps(got.Body), readSteps(want.Body); g != w {
+		t.Errorf("parseHead(%q) body reads %s, http.ReadRequest's %s", in, g, w)
+	}
+	got.Body, want.Body = nil, nil
 	if !reflect.DeepEqual(&got, want) {
 		t.Errorf("parseHead(%q) =\n%#v\nhttp.ReadRequest:\n%#v\nURL %#v vs %#v", in, got, *want, got.URL, want.URL)
 	}
@@ -196,5 +226,38 @@ func checkFieldValue(t *testing.T, v string) {
 	}
 	if got, want := validToken(v), httpsyntax.ValidFieldName(v); got != want {
 		t.Errorf("validToken(%q) = %v, want %v", v, got, want)
+	}
+}
+
+// readSteps reads r to its end three bytes at a time, and then once more,
+// and tells what each read gave.
+func readSteps(r io.Reader) string {
+	var b strings.Builder
+	p := make([]byte, 3)
+	for range 64 {
+		n, err := r.Read(p)
+		fmt.Fprintf(&b, "%q,%v;", p[:n], err)
+		if err != nil {
+			n, err = r.Read(p)
+			fmt.Fprintf(&b, "then %q,%v", p[:n], err)
+			break
+		}
+	}
+	return b.String()
+}
+
+// TestParseHeadRefusalAllocatesNothing checks that what parseHead leaves
+// to http.ReadRequest costs it no allocation: it checks the block before
+// it builds anything.
+func TestParseHeadRefusalAllocatesNothing(t *testing.T) {
+	for _, tc := range parseHeadCases {
+		in := []byte(tc.raw)
+		var req http.Request
+		if _, _, ok := parseHead(in, &req, nil); ok {
+			continue
+		}
+		if n := testing.AllocsPerRun(10, func() { parseHead(in, &req, nil) }); n != 0 {
+			t.Errorf("parseHead(%q) refused it after %v allocations", in, n)
+		}
 	}
 }

@@ -743,7 +743,7 @@ func (c *conn) readBuffered() (req *http.Request, hostLine bool) {
 		skip++
 	}
 	r := &c.parsed
-	n, hostLine, ok := parseHead(b[skip:], r)
+	n, hostLine, ok := parseHead(b[skip:], r, c.br)
 	if !ok {
 		*r = http.Request{}
 		return nil, false

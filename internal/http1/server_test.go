@@ -932,6 +932,9 @@ func TestServer_RequestBody(t *testing.T) {
 	}{
 		{"content-length", post("Content-Length: 11\r\n", "hello world") + next},
 		{"content-length zero", post("Content-Length: 0\r\n", "") + next},
+		{"content-length padded", post("content-length: \t011 \r\n", "hello world") + next},
+		{"content-length beyond the body sent", post("Content-Length: 4\r\n", "hello world") + next},
+		{"content-length twice", post("Content-Length: 5\r\nContent-Length: 5\r\n", "hello") + next},
 		{"no length", post("", "") + next},
 		{"GET with body", "GET /body HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc" + next},
 		{"chunked", post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") + next},
