@@ -168,19 +168,27 @@ func appendPairStream(dst []byte, id uint16, pairs []byte) []byte {
 // PairTooLong returns the name of the first name-value pair of pairs (a
 // run of AppendPair) that does not fit one FastCGI record, and whether
 // there is one: such a pair straddles two records (appendPairStream),
-// which some responders (php-cgi) cannot read.
+// which some responders (php-cgi) cannot read. (It is on every FastCGI
+// request's path: pairSize written out, with lenAt, which builds no
+// error value, inlined.)
 func PairTooLong(pairs []byte) (string, bool) {
-	for len(pairs) > 0 {
-		size, ok := pairSize(pairs)
+	for i := 0; i < len(pairs); {
+		nlen, s1, ok := lenAt(pairs, i)
 		if !ok {
 			return "", true
 		}
-		if size > maxParamsContent {
-			nlen, s1, _ := readLen(pairs)
-			_, s2, _ := readLen(pairs[s1:])
-			return string(pairs[s1+s2 : s1+s2+nlen]), true
+		vlen, s2, ok := lenAt(pairs, i+s1)
+		if !ok {
+			return "", true
 		}
-		pairs = pairs[size:]
+		size := s1 + s2 + nlen + vlen
+		if size > len(pairs)-i {
+			return "", true // not whole
+		}
+		if size > maxParamsContent {
+			return string(pairs[i+s1+s2 : i+s1+s2+nlen]), true
+		}
+		i += size
 	}
 	return "", false
 }
@@ -188,16 +196,32 @@ func PairTooLong(pairs []byte) (string, bool) {
 // pairSize returns the encoded size of the name-value pair at the start of
 // b, and whether b holds one whole.
 func pairSize(b []byte) (int, bool) {
-	nlen, s1, err := readLen(b)
-	if err != nil {
+	nlen, s1, ok := lenAt(b, 0)
+	if !ok {
 		return 0, false
 	}
-	vlen, s2, err := readLen(b[s1:])
-	if err != nil {
+	vlen, s2, ok := lenAt(b, s1)
+	if !ok {
 		return 0, false
 	}
 	size := s1 + s2 + nlen + vlen
 	return size, size <= len(b)
+}
+
+// lenAt decodes the name-value pair length at b[i:] as readLen does,
+// reporting a truncated one with ok rather than an error: small enough to
+// be inlined where pairs are only sized.
+func lenAt(b []byte, i int) (n, size int, ok bool) {
+	if i >= len(b) {
+		return 0, 0, false
+	}
+	if b[i] < 0x80 {
+		return int(b[i]), 1, true
+	}
+	if len(b)-i < 4 {
+		return 0, 0, false
+	}
+	return int(binary.BigEndian.Uint32(b[i:]) &^ (1 << 31)), 4, true
 }
 
 // writeRecord writes one record with a single Write call, so that a record
