@@ -174,10 +174,9 @@ type Conn struct {
 	abortWait  time.Duration
 	stdinGrace time.Duration
 
-	// Made once, for the path of every request: the kill to run when a
-	// request's context ends, and the peek that tells whether the
-	// application closed the connection (raw is nil without a descriptor).
-	killFn     func()
+	// Made once, for the path of every request: the peek that tells
+	// whether the application closed the connection (raw is nil without a
+	// descriptor).
 	raw        syscall.RawConn
 	peekFn     func(fd uintptr) bool
 	peekClosed bool // peekFn's answer; only the holder of busy uses it
@@ -206,7 +205,6 @@ func NewConn(nc net.Conn) *Conn {
 		stdinGrace: defaultStdinGrace,
 	}
 	c.wlock <- struct{}{}
-	c.killFn = c.kill
 	if sc, ok := nc.(syscall.Conn); ok {
 		c.raw, _ = sc.SyscallConn()
 	}
@@ -493,8 +491,19 @@ func encodeParams(params []string) ([]byte, error) {
 // the end of the request's params, and so never ran it; it wraps
 // [ErrConnClosed] when the Conn cannot carry requests.
 func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
-	if err := ctx.Err(); err != nil {
+	r := &Response{watch: &ctxWatch{}}
+	if err := c.do(ctx, req, r); err != nil {
 		return nil, err
+	}
+	return r, nil
+}
+
+// do is Do into r, whose watch is either new, and registered here on ctx
+// for the conn alone, or already registered on ctx by the caller (a
+// Pool's run, for its worker), and armed here for the conn too.
+func (c *Conn) do(ctx context.Context, req *Request, r *Response) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	mp := msgPool.Get().(*[]byte)
 	defer func() {
@@ -504,30 +513,157 @@ func (c *Conn) Do(ctx context.Context, req *Request) (*Response, error) {
 	}()
 	msg, err := encodeRequest((*mp)[:0], req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	*mp = msg
 	if err := c.acquire(); err != nil {
-		return nil, err
+		return err
 	}
-	r := &Response{c: c, ctx: ctx, lines: lineSplitter{emit: req.Stderr}, closeConn: req.CloseConn}
-	r.stopCtx = context.AfterFunc(ctx, c.killFn)
+	r.c, r.ctx, r.lines, r.closeConn = c, ctx, lineSplitter{emit: req.Stderr}, req.CloseConn
+	r.watching = true
+	if w := r.watch; w.stop == nil {
+		w.conn, w.c = watchArmed, c // (not registered yet: no one else sees w)
+		w.register(ctx)
+	} else {
+		w.armConn(c)
+	}
 	<-c.wlock // free: no body writer runs between requests
 	_, err = c.rw.Write(msg)
 	c.wlock <- struct{}{}
 	if err != nil {
-		r.stopCtx()
+		r.watching = false
+		r.watch.disarmConn()
 		c.release(true, false)
-		return nil, ioErr(ctx, fmt.Errorf("send request: %w", err))
+		return ioErr(ctx, fmt.Errorf("send request: %w", err))
 	}
 	if req.Stdin == nil {
 		r.stdinDone = true
-		return r, nil
+		return nil
 	}
 	r.wstop = make(chan struct{})
 	r.wdone = make(chan struct{})
 	go r.writeStdin(req.Stdin)
-	return r, nil
+	return nil
+}
+
+// watchState is where one party's watch of a request's context is.
+type watchState uint8
+
+const (
+	watchNone     watchState = iota // not armed (yet)
+	watchArmed                      // the context's end runs the party's kill
+	watchDisarmed                   // disarmed before the context ended
+	watchFired                      // the context ended while armed: its kill runs or ran
+)
+
+// ctxWatch watches one request's context for the two parties that act
+// when it ends (C10): the Conn, whose I/O it kills at once, and, for a
+// Pool, the worker, whose process group it kills. One context.AfterFunc
+// registration serves both, where a registration each took a lock, a map
+// entry in the context and an allocation or two more per request; yet
+// each party is armed and disarmed on its own, under mu, exactly as with
+// a registration of its own: one disarmed before the context ended is not
+// acted on, disarming tells whether it was, and the worker's disarming
+// waits for a kill under way, as stopping a fired registration and
+// waiting for its function did. The registration is stopped when the
+// last armed party is disarmed.
+type ctxWatch struct {
+	stop func() bool // the registration's stop; set by register
+
+	mu         sync.Mutex
+	ended      bool // fire ran: the context has ended
+	conn       watchState
+	c          *Conn // the conn party's conn, once armed
+	worker     watchState
+	killWorker func()        // the worker party's kill
+	killed     chan struct{} // closed when killWorker has returned; made by fire
+}
+
+// register registers w on ctx: fire runs when ctx ends.
+func (w *ctxWatch) register(ctx context.Context) {
+	w.stop = context.AfterFunc(ctx, w.fire)
+}
+
+// fire is what the context's end runs, on a goroutine of its own: the
+// kill of each party that is armed.
+func (w *ctxWatch) fire() {
+	w.mu.Lock()
+	w.ended = true
+	conn := w.conn == watchArmed
+	if conn {
+		w.conn = watchFired
+	}
+	var killed chan struct{}
+	if w.worker == watchArmed {
+		w.worker = watchFired
+		killed = make(chan struct{})
+		w.killed = killed
+	}
+	w.mu.Unlock()
+	if conn {
+		w.c.kill()
+	}
+	if killed != nil {
+		defer close(killed)
+		w.killWorker()
+	}
+}
+
+// armConn arms the conn party on a registered watch. Should the context
+// have ended already, c is killed at once, as a registration made then
+// would have had it killed.
+func (w *ctxWatch) armConn(c *Conn) {
+	w.mu.Lock()
+	w.c = c
+	if !w.ended {
+		w.conn = watchArmed
+		w.mu.Unlock()
+		return
+	}
+	w.conn = watchFired
+	w.mu.Unlock()
+	c.kill()
+}
+
+// disarmConn disarms the conn party and reports whether its kill was not
+// run (the context had not ended while it was armed).
+func (w *ctxWatch) disarmConn() bool {
+	w.mu.Lock()
+	if w.conn != watchArmed {
+		fired := w.conn == watchFired
+		w.mu.Unlock()
+		return !fired
+	}
+	w.conn = watchDisarmed
+	last := w.worker != watchArmed
+	w.mu.Unlock()
+	if last {
+		w.stop()
+	}
+	return true
+}
+
+// disarmWorker disarms the worker party and reports whether its kill was
+// not run; if it was, it returns once the kill has.
+func (w *ctxWatch) disarmWorker() bool {
+	w.mu.Lock()
+	switch w.worker {
+	case watchArmed:
+		w.worker = watchDisarmed
+		last := w.conn != watchArmed
+		w.mu.Unlock()
+		if last {
+			w.stop()
+		}
+		return true
+	case watchFired:
+		killed := w.killed
+		w.mu.Unlock()
+		<-killed
+		return false
+	}
+	w.mu.Unlock()
+	return true
 }
 
 // GetValues asks the application for the values of names with an
@@ -615,8 +751,9 @@ func (c *Conn) GetValues(ctx context.Context, names ...string) (map[string]strin
 type Response struct {
 	c         *Conn
 	ctx       context.Context
-	stopCtx   func() bool // unregisters the ctx watcher; nil once called
-	closeConn bool        // the request did not ask to keep the conn
+	watch     *ctxWatch // the watch of ctx (its conn party is this request's)
+	watching  bool      // the conn party is armed: finishCtx has not run
+	closeConn bool      // the request did not ask to keep the conn
 
 	// The body writer: wstop asks it to stop, wdone is closed when it has
 	// returned. Both are nil when there was no body.
@@ -844,13 +981,13 @@ func (r *Response) fail(err error) {
 
 // finishCtx stops watching the request's context.
 func (r *Response) finishCtx() {
-	if r.stopCtx == nil {
+	if !r.watching {
 		return
 	}
-	if !r.stopCtx() {
+	r.watching = false
+	if !r.watch.disarmConn() {
 		r.c.markBroken() // the watcher fired: the conn is (being) killed
 	}
-	r.stopCtx = nil
 }
 
 // Close ends the request. If it has not ended, Close sends

@@ -830,6 +830,13 @@ func (p *Pool) startReady(sctx context.Context, id int) (*worker, error) {
 		} else if p.cfg.Capacity > 0 {
 			w.capacity = min(p.cfg.Capacity, MaxCapacity)
 		}
+		w.ctxKill = func() {
+			if w.capacity > 1 {
+				return
+			}
+			w.log.Debug("request ended early; killing fastcgi worker")
+			p.kill(w)
+		}
 	}
 	return w, err
 }
@@ -881,22 +888,18 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	}
 
 	// A client that goes away or a timeout kills the worker's group (C10),
-	// unless the worker is shared: then the connection's own watch (Conn.Do)
-	// ends just this request.
-	killed := make(chan struct{})
-	stopKill := context.AfterFunc(ctx, func() {
-		defer close(killed)
-		if w.capacity > 1 {
-			return
-		}
-		w.log.Debug("request ended early; killing fastcgi worker")
-		p.kill(w)
-	})
+	// unless the worker is shared: then the connection's party of the same
+	// watch (armed by Conn.do) ends just this request.
+	pr := &PoolResponse{pool: p, w: w, ctx: ctx, first: served == 0}
+	pr.resp = &pr.response
+	pr.response.watch = &pr.watch
+	pr.watch.killWorker = w.ctxKill
+	pr.watch.worker = watchArmed
+	pr.watch.register(ctx)
 	// fail gives the worker back after a failed attempt: a broken one is
 	// killed and replaced, and its error wraps ErrWorkerDied.
 	fail := func(err error, broken, retry bool) (*PoolResponse, bool, error) {
-		if !stopKill() {
-			<-killed
+		if !pr.watch.disarmWorker() {
 			broken = true
 		}
 		p.release(w, !broken, false)
@@ -929,8 +932,7 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		// Dialling failed: the worker is gone and never saw the request.
 		return fail(err, true, true)
 	}
-	resp, err := c.Do(ctx, req)
-	if err != nil {
+	if err := c.do(ctx, req, pr.resp); err != nil {
 		if !errors.Is(err, ErrConnClosed) {
 			w.putConn(c, c.Reusable())
 			return fail(err, false, false) // refused before sending, such as a bad param
@@ -943,7 +945,8 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		}
 		return fail(err, true, true)
 	}
-	pr := &PoolResponse{pool: p, w: w, conn: c, resp: resp, stopKill: stopKill, killed: killed, ctx: ctx, first: served == 0}
+	pr.conn = c
+	resp := pr.resp
 	err = resp.Wait()
 	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrConnClosed)) {
 		resp.Close()
@@ -1287,21 +1290,24 @@ func (p *Pool) Stats() PoolStats {
 // worker's FCGI_STDOUT. Read and Close are for one goroutine; Close must be
 // called, and gives the worker back to the pool.
 type PoolResponse struct {
-	pool     *Pool
-	w        *worker
-	conn     *Conn
-	resp     *Response
-	ctx      context.Context
-	stopKill func() bool   // disarms the ctx kill; false if it already fired
-	killed   chan struct{} // closed when the ctx kill has finished
+	pool *Pool
+	w    *worker
+	conn *Conn
+	resp *Response // &response
+	ctx  context.Context
+	// watch kills the worker (its worker party) and the conn (its conn
+	// party, resp's) when ctx ends; response is resp, in the same
+	// allocation.
+	watch    ctxWatch
+	response Response
 
 	err       error // sticky read error
 	first     bool  // the worker's first request (Pool.crashed)
 	got       int64 // stdout bytes read
 	complete  bool  // END_REQUEST(COMPLETE) seen
 	finished  bool  // counted in the pool's finishing until Close
-	disarmed  bool  // stopKill was called
-	wasKilled bool  // the ctx kill fired before stopKill
+	disarmed  bool  // the worker party of watch was disarmed
+	wasKilled bool  // the ctx kill fired before that
 	closeOnce sync.Once
 }
 
@@ -1310,8 +1316,7 @@ type PoolResponse struct {
 func (r *PoolResponse) disarm() bool {
 	if !r.disarmed {
 		r.disarmed = true
-		if !r.stopKill() {
-			<-r.killed
+		if !r.watch.disarmWorker() {
 			r.wasKilled = true
 		}
 	}

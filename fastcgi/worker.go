@@ -115,6 +115,11 @@ type worker struct {
 	// Set by ready, read-only once the pool has registered the worker.
 	capacity int
 
+	// ctxKill is what the end of a request's context does to the worker
+	// (a Pool's run): made once by the pool before the worker serves,
+	// read-only from then on.
+	ctxKill func()
+
 	// Bookkeeping owned by the pool and guarded by the pool's mutex.
 	state    workerState
 	active   int   // requests it is serving now

@@ -1,0 +1,61 @@
+// cost_test.go: what a request costs the gateway's side of a pool, in
+// allocations: a bound that a regression on the path every request takes
+// (a context registration more, a channel or an object made per request)
+// breaks.
+
+package fastcgi
+
+import (
+	"context"
+	"io"
+	"testing"
+)
+
+// TestPool_RequestAllocs bounds the allocations of one request through a
+// pool to a FCGI.pm worker on its kept connection: Do, the answer read to
+// its end, Close, under a context of its own that can be cancelled, as
+// the gateway's are. Of the 11: the context and its cancel function; the
+// context's Done channel and children map, which the pool's registration
+// on it makes; that registration (context.AfterFunc's context and stop
+// function) and its function; the PoolResponse; the pool's state channel
+// (notifyLocked); a replayBody. (A registration each for the conn and
+// the worker, a channel for the kill and a Response of its own made 15.)
+func TestPool_RequestAllocs(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector drops sync.Pool's buffers at random: the count varies")
+	}
+	p := mustPool(t, perlConfig(t))
+	var pairs []byte
+	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"SCRIPT_NAME", "/worker.pl"}, {"QUERY_STRING", ""}, {"SERVER_PROTOCOL", "HTTP/1.1"}} {
+		pairs, _ = AppendPair(pairs, kv[0], kv[1])
+	}
+	buf := make([]byte, 4096)
+	var failed error
+	one := func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
+		if err != nil {
+			failed = err
+			return
+		}
+		for err == nil {
+			_, err = resp.Read(buf)
+		}
+		if err != io.EOF {
+			failed = err
+		}
+		resp.Close()
+	}
+	one() // the worker starts
+	allocs := testing.AllocsPerRun(200, one)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if allocs > 11 {
+		t.Errorf("%v allocations per request, want at most 11", allocs)
+	}
+	if s := p.Stats(); s.Spawns != 1 {
+		t.Errorf("%d workers started, want 1 for all requests", s.Spawns)
+	}
+}

@@ -1,0 +1,6 @@
+//go:build race
+
+package fastcgi
+
+// raceOn: the tests run under the race detector.
+const raceOn = true
