@@ -310,8 +310,11 @@ type Pool struct {
 
 	closeOnce sync.Once
 
-	mu       sync.Mutex
-	changed  chan struct{}        // closed and replaced whenever the state below changes
+	mu sync.Mutex
+	// changed is closed whenever the state below changes, and made anew
+	// only when someone waits for that (changedLocked): nil while no one
+	// does, as after most releases of a worker.
+	changed  chan struct{}
 	workers  map[*worker]struct{} // every started worker not yet reaped
 	idle     []*worker            // workers that can take a request (active < capacity), most recently used last
 	capacity int                  // requests per worker, as the last worker that started declared
@@ -402,7 +405,6 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 		lim:        limit.New(cfg.Workers, cfg.Queue),
 		ctx:        ctx,
 		cancel:     cancel,
-		changed:    make(chan struct{}),
 		workers:    make(map[*worker]struct{}),
 		capacity:   1,
 	}
@@ -572,7 +574,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 // released, and ctx's error if ctx has ended.
 func (p *Pool) awaitChangeLocked(ctx context.Context, waiters *int, d time.Duration) error {
 	*waiters++
-	ch := p.changed
+	ch := p.changedLocked()
 	p.mu.Unlock()
 	var timeout <-chan time.Time
 	if d > 0 {
@@ -596,8 +598,18 @@ func (p *Pool) liveLocked() int { return len(p.workers) + p.starting }
 
 // notifyLocked wakes everyone waiting for a state change.
 func (p *Pool) notifyLocked() {
-	close(p.changed)
-	p.changed = make(chan struct{})
+	if p.changed != nil {
+		close(p.changed)
+		p.changed = nil
+	}
+}
+
+// changedLocked returns the channel the next state change closes.
+func (p *Pool) changedLocked() chan struct{} {
+	if p.changed == nil {
+		p.changed = make(chan struct{})
+	}
+	return p.changed
 }
 
 // backoffLocked returns the last start failure, or the last crash of a
@@ -1227,7 +1239,7 @@ func (p *Pool) close() {
 				busy++
 			}
 		}
-		starting, ch := p.starting, p.changed
+		starting, ch := p.starting, p.changedLocked()
 		p.mu.Unlock()
 		if starting == 0 && (busy == 0 || drained) {
 			break
