@@ -190,6 +190,10 @@ type Conn struct {
 	stray  bool       // the application sent bytes after its request ended
 	gone   bool       // peerClosed saw the application close or reset it
 	ended  bool       // the last use was a request, not FCGI_GET_VALUES (release's ended)
+	// deadline: a deadline may be set, which release clears; false
+	// while none was set since (a dialled conn has none), as for most
+	// requests: they need no SetDeadline.
+	deadline bool
 }
 
 // NewConn returns a Conn that speaks FastCGI over nc, which it owns from
@@ -244,7 +248,7 @@ func (c *Conn) kill() {
 	if c.killed {
 		return
 	}
-	c.killed, c.broken = true, true
+	c.killed, c.broken, c.deadline = true, true, true
 	c.nc.SetDeadline(aLongTimeAgo)
 }
 
@@ -262,6 +266,7 @@ func (c *Conn) setDeadline(t time.Time) bool {
 	if c.killed || c.closed {
 		return false
 	}
+	c.deadline = true
 	return c.nc.SetDeadline(t) == nil
 }
 
@@ -271,6 +276,7 @@ func (c *Conn) setWriteDeadline(t time.Time) bool {
 	if c.killed || c.closed {
 		return false
 	}
+	c.deadline = true
 	return c.nc.SetWriteDeadline(t) == nil
 }
 
@@ -311,7 +317,14 @@ func (c *Conn) release(broken, ended bool) {
 	if c.broken || c.killed || c.closed {
 		return
 	}
-	if c.nc.SetDeadline(time.Time{}) != nil || c.peerClosed(ended) {
+	if c.deadline {
+		if c.nc.SetDeadline(time.Time{}) != nil {
+			c.broken = true
+			return
+		}
+		c.deadline = false
+	}
+	if c.peerClosed(ended) {
 		c.broken = true
 	}
 }
@@ -527,9 +540,11 @@ func (c *Conn) do(ctx context.Context, req *Request, r *Response) error {
 	} else {
 		w.armConn(c)
 	}
-	<-c.wlock // free: no body writer runs between requests
+	// No need for the write token (wlock): no other writer can run. The
+	// conn is ours (acquire), and one on which a request's body writer or
+	// abort could still write was killed, which leaves it broken, not to
+	// be acquired again (Response.Close, finishStdin).
 	_, err = c.rw.Write(msg)
-	c.wlock <- struct{}{}
 	if err != nil {
 		r.watching = false
 		r.watch.disarmConn()

@@ -1072,6 +1072,50 @@ func TestResponse_CloseSendsAbort(t *testing.T) {
 	}
 }
 
+// TestResponse_AbortDeadlineCleared: the deadline an abort sets (its
+// drain's bound) is cleared when the conn is given back, even though most
+// requests set none and so clear none: the next request on the kept conn,
+// made after that deadline has passed, is answered.
+func TestResponse_AbortDeadlineCleared(t *testing.T) {
+	addr := clientRawServer(t, func(nc net.Conn) {
+		if _, err := clientRawRequest(nc, true); err != nil {
+			t.Error(err)
+			return
+		}
+		nc.Write(clientRawRecord(6, 1, []byte("partial"), 1))
+		if rec, err := clientRawRead(nc); err != nil || rec.typ != 2 {
+			t.Errorf("after stdout: read %+v, %v, want ABORT_REQUEST", rec, err)
+			return
+		}
+		nc.Write(clientRawEnd(0, 0))
+		for range 2 {
+			if _, err := clientRawRequest(nc, true); err != nil {
+				t.Error(err)
+				return
+			}
+			nc.Write(append(clientRawRecord(6, 1, []byte("next"), 4), clientRawEnd(0, 0)...))
+		}
+		io.Copy(io.Discard, nc)
+	})
+	c := clientDial(t, addr)
+	c.abortWait = 100 * time.Millisecond
+	resp, err := c.Do(context.Background(), &Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	if n, err := resp.Read(buf); err != nil || string(buf[:n]) != "partial" {
+		t.Fatalf("read = %q, %v, want %q", buf[:n], err, "partial")
+	}
+	resp.Close()
+	for i := range 2 {
+		time.Sleep(2 * c.abortWait) // past the abort's deadline
+		if out := clientRoundTrip(t, c, &Request{}); out != "next" {
+			t.Fatalf("request %d after the abort: %q, want %q", i+1, out, "next")
+		}
+	}
+}
+
 func TestResponse_CloseAbortUnanswered(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)

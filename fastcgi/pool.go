@@ -441,7 +441,12 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 		req.Dequeued()
 	}
 	// From here the slot is either handed to the PoolResponse or released.
-	body := &replayBody{r: req.Stdin}
+	// Without a body, there is none to replay (an attempt may always go
+	// again), and no replayBody to make.
+	var body *replayBody
+	if req.Stdin != nil {
+		body = &replayBody{r: req.Stdin}
+	}
 	for attempt := 0; ; attempt++ {
 		w, err := p.get(ctx)
 		if err != nil {
@@ -462,7 +467,7 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 		// An application that exits after each request (its own
 		// max-requests) leaves stale workers that several requests at
 		// once can meet in a row: a few attempts, each on a fresh one.
-		if retry && attempt < maxAttempts-1 && body.rewind() {
+		if retry && attempt < maxAttempts-1 && (body == nil || body.rewind()) {
 			p.log.WithFields(logrus.Fields{"pid": w.pid, "worker": w.id}).WithError(err).
 				Debug("stale worker connection, retrying on a fresh one")
 			continue
