@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -870,7 +871,7 @@ func (p *Pool) watch(w *worker) {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}
 	switch {
-	case w.state == stateStopping:
+	case w.state == stateStopping && !diedAfterEmptyFirst(w):
 	case w.waitErr == nil && w.requests > 0:
 		// Its own max-requests (php-cgi's PHP_FCGI_MAX_REQUESTS, an FCGI.pm
 		// loop that ends): a planned exit, not a failure. (It may be seen
@@ -885,6 +886,16 @@ func (p *Pool) watch(w *worker) {
 		}
 	}
 	p.notifyLocked()
+}
+
+// diedAfterEmptyFirst reports whether w, though the pool was stopping it,
+// ended on its own in error after an empty answer to its one request:
+// a request that met its connection closed on the way out stops it as
+// broken, yet the exit is its own crash (an exit status, not the pool's
+// signal), which the crash loop's count must see.
+func diedAfterEmptyFirst(w *worker) bool {
+	var ee *exec.ExitError
+	return w.emptyFirst && w.requests == 1 && errors.As(w.waitErr, &ee) && ee.ExitCode() > 0
 }
 
 // run sends req to w and waits for the first piece of the response. retry
@@ -918,6 +929,13 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 	fail := func(err error, broken, retry bool) (*PoolResponse, bool, error) {
 		if !pr.watch.disarmWorker() {
 			broken = true
+		}
+		if retry {
+			// The worker never had the request: it is no request it
+			// took (watch counts a worker dying after its first one).
+			p.mu.Lock()
+			w.requests--
+			p.mu.Unlock()
 		}
 		p.release(w, !broken, false)
 		switch {
