@@ -168,27 +168,19 @@ func appendPairStream(dst []byte, id uint16, pairs []byte) []byte {
 // PairTooLong returns the name of the first name-value pair of pairs (a
 // run of AppendPair) that does not fit one FastCGI record, and whether
 // there is one: such a pair straddles two records (appendPairStream),
-// which some responders (php-cgi) cannot read. (It is on every FastCGI
-// request's path: pairSize written out, with lenAt, which builds no
-// error value, inlined.)
+// which some responders (php-cgi) cannot read.
 func PairTooLong(pairs []byte) (string, bool) {
-	for i := 0; i < len(pairs); {
-		nlen, s1, ok := lenAt(pairs, i)
+	for len(pairs) > 0 {
+		size, ok := pairSize(pairs)
 		if !ok {
 			return "", true
-		}
-		vlen, s2, ok := lenAt(pairs, i+s1)
-		if !ok {
-			return "", true
-		}
-		size := s1 + s2 + nlen + vlen
-		if size > len(pairs)-i {
-			return "", true // not whole
 		}
 		if size > maxParamsContent {
-			return string(pairs[i+s1+s2 : i+s1+s2+nlen]), true
+			nlen, s1, _ := lenAt(pairs, 0)
+			_, s2, _ := lenAt(pairs, s1)
+			return string(pairs[s1+s2 : s1+s2+nlen]), true
 		}
-		i += size
+		pairs = pairs[size:]
 	}
 	return "", false
 }

@@ -66,11 +66,7 @@ func appendKV(b *bytes.Buffer, scratch []byte, k, v string) {
 	}
 	b.WriteString(k)
 	b.WriteByte('=')
-	if !needsQuoting(v) {
-		b.WriteString(v)
-		return
-	}
-	b.Write(strconv.AppendQuote(scratch, v))
+	b.Write(appendText(scratch, v))
 }
 
 func valueString(v any) string {
@@ -364,7 +360,6 @@ func appendJSONDuration(b []byte, d time.Duration) []byte {
 }
 
 // appendJSONStamp appends t as RFC 3339, as appendJSON writes it.
-
 func appendJSONStamp(b []byte, t time.Time) []byte {
 	return append(b, stampOf(t).json...)
 }

@@ -1768,12 +1768,7 @@ func (s *keySet) asMap() map[string]bool {
 }
 
 // getField is h.Get(k) for a canonical k: no canonicalizing on each call.
-func getField(h http.Header, k string) string {
-	if v := h[k]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
-}
+func getField(h http.Header, k string) string { return first(h[k]) }
 
 // headerLines yields the lines of the header block at the start of b (the
 // request line first, then lines up to the blank one), their line ends
