@@ -1773,9 +1773,12 @@ func TestFastCGI_BadHeaderKeepsWorker(t *testing.T) {
 		t.Errorf("pids %v: want one worker for the three requests", seen)
 	}
 
-	mustWriteFile(t, filepath.Join(s.dir, "oops_slow.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"oops\\n\";\nsleep 5;\nprint \"late\\n\";\n", 0o755)
+	mustWriteFile(t, filepath.Join(s.dir, "oops_slow.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"oops\\n\";\nsleep 30;\nprint \"late\\n\";\n", 0o755)
+	// "At once" against the script's 30 s: the bound leaves room for a
+	// loaded machine starting the worker (it was 3 s against a 5 s sleep,
+	// and a busy machine once took 3.7 s).
 	start := time.Now()
-	if r := fetch(noRedirectClient, s.url("oops_slow.pl")); r.status != http.StatusBadGateway || time.Since(start) > 3*time.Second {
+	if r := fetch(noRedirectClient, s.url("oops_slow.pl")); r.status != http.StatusBadGateway || time.Since(start) > 15*time.Second {
 		t.Errorf("a script still writing after its bad header: %d after %v, want 502 at once", r.status, time.Since(start))
 	}
 }

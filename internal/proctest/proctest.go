@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,7 +42,10 @@ func Pin(pid int) (kill func()) {
 
 // KillIf sends SIGKILL to the process pid if its command line contains
 // one of markers (a test's own temporary directory, its script's name),
-// and reports whether it did.
+// and reports whether it did. A process in the middle of an execve shows
+// an empty command line for a moment (its new memory has no arguments
+// yet): KillIf reads it again then, for up to a second, unless the
+// process is a zombie (whose command line is empty for good).
 func KillIf(pid int, markers ...string) bool {
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
@@ -50,16 +54,30 @@ func KillIf(pid int, markers ...string) bool {
 	defer unix.Close(fd)
 	// (Read after the pidfd is open: if the pid is another process's by
 	// then, the pidfd's process is gone and the signal fails.)
-	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil {
-		return false
-	}
-	for _, m := range markers {
-		if bytes.Contains(cmd, []byte(m)) {
-			return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) == nil
+	for end := time.Now().Add(time.Second); ; time.Sleep(5 * time.Millisecond) {
+		cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if err != nil {
+			return false
+		}
+		for _, m := range markers {
+			if bytes.Contains(cmd, []byte(m)) {
+				return unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) == nil
+			}
+		}
+		if len(cmd) > 0 || zombie(pid) || time.Now().After(end) {
+			return false
 		}
 	}
-	return false
+}
+
+// zombie reports whether pid is a zombie (or gone).
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || len(b) < i+3 || b[i+2] == 'Z' || b[i+2] == 'X'
 }
 
 // PinGroup pins (Pin) every process of group pgid but its leader, and
