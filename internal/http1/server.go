@@ -633,7 +633,15 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: obsolete line folding"}
 	}
 	c.reqEnd = after(start, c.srv.ReadTimeout)
-	c.nc.SetReadDeadline(c.reqEnd)
+	if req.Body != http.NoBody {
+		// Only a body is read under this deadline. A request without
+		// one reads nothing more of the connection until its answer is
+		// done, and whatever reads it sets its own deadline first: the
+		// watch (none), Hijack (none), a refusal's lingering close, and
+		// the next request's wait (the idle or header timeout). Setting
+		// it anyway costs a deadline change in Go's poller a request.
+		c.nc.SetReadDeadline(c.reqEnd)
+	}
 	if req.ProtoMajor != 1 {
 		return nil, &requestError{code: http.StatusHTTPVersionNotSupported, text: "HTTP Version Not Supported: unsupported protocol version"}
 	}

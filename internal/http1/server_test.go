@@ -2707,3 +2707,80 @@ func TestServer_RefusalHeadHasNoBody(t *testing.T) {
 		}
 	}
 }
+
+// deadlineConn counts the read deadlines set on a connection.
+type deadlineConn struct {
+	net.Conn
+	reads *atomic.Int32
+}
+
+func (c deadlineConn) SetReadDeadline(t time.Time) error {
+	c.reads.Add(1)
+	return c.Conn.SetReadDeadline(t)
+}
+
+// deadlineListener hands out deadlineConns that share one count.
+type deadlineListener struct {
+	net.Listener
+	reads atomic.Int32
+}
+
+func (l *deadlineListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return deadlineConn{c, &l.reads}, nil
+}
+
+// TestServer_OneReadDeadlineARequestWithoutBody: a keep-alive request
+// without a body costs the connection one read deadline, the wait for it
+// (the header timeout for the first, the idle timeout for the next ones):
+// nothing reads the connection under the deadline of the request itself,
+// whose change in Go's poller cost every request. A request with a body
+// still gets it, and its body read is still cut off by ReadTimeout
+// (TestServer_ReadTimeout); the idle and header waits are still bounded
+// (TestServer_IdleTimeout, TestServer_ReadHeaderTimeout).
+func TestServer_OneReadDeadlineARequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := &deadlineListener{Listener: ln}
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 10 * time.Second}
+	go s.Serve(dl)
+	t.Cleanup(func() { s.Close() })
+	// deadlines sends the requests on a connection of their own, and
+	// returns the read deadlines it had once the client has closed it:
+	// each request's wait, the wait for one more, and what the requests
+	// set themselves.
+	deadlines := func(method, raw string, n int) int32 {
+		dl.reads.Store(0)
+		c := mustDial(t, ln.Addr().String())
+		br := bufio.NewReader(c)
+		for i := range n {
+			mustWrite(t, c, raw)
+			if r := readOne(t, br, method); r.Body != "ok" {
+				t.Fatalf("%s %d: %+v", method, i, r)
+			}
+		}
+		c.Close()
+		for start := time.Now(); s.Conns() > 0; time.Sleep(time.Millisecond) {
+			if time.Since(start) > 2*time.Second {
+				t.Fatal("the server still has the connection 2s after the client closed it")
+			}
+		}
+		return dl.reads.Load()
+	}
+	const n = 5
+	if got := deadlines("GET", get("GET", "/"), n); got != n+1 {
+		t.Errorf("%d requests without a body: %d read deadlines, want %d", n, got, n+1)
+	}
+	if got := deadlines("POST", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", n); got != 2*n+1 {
+		t.Errorf("%d requests with a body: %d read deadlines, want %d", n, got, 2*n+1)
+	}
+}
