@@ -668,17 +668,9 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		// net/url would take it into the query. Apache answers 400 too.
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: fragment in request target"}
 	}
-	for k, vv := range req.Header {
-		if fast {
-			break // parseHead took only valid names and values
-		}
-		if !httpsyntax.ValidFieldName(k) {
-			return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header name"}
-		}
-		for _, v := range vv {
-			if !httpsyntax.ValidFieldValue(v) {
-				return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header value"}
-			}
+	if !fast { // (parseHead took only valid names and values)
+		if err := validHeader(req.Header); err != nil {
+			return nil, err
 		}
 	}
 	// http.ReadRequest has already refused repeated Host headers and
@@ -734,6 +726,22 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		req.Body = b
 	}
 	return w, nil
+}
+
+// validHeader refuses a header that http.ReadRequest let through with a
+// name that is not a token or a value with a control character.
+func validHeader(h http.Header) error {
+	for k, vv := range h {
+		if !httpsyntax.ValidFieldName(k) {
+			return &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header name"}
+		}
+		for _, v := range vv {
+			if !httpsyntax.ValidFieldValue(v) {
+				return &requestError{code: http.StatusBadRequest, text: "Bad Request: invalid header value"}
+			}
+		}
+	}
+	return nil
 }
 
 // readBuffered parses the request whose header block is already all in the
