@@ -1370,11 +1370,16 @@ func (w *response) complete() {
 // sniffed for a Content-Type with it.
 func (w *response) sendHeader(next []byte) {
 	w.headerSent = true
+	// snap holds the keys and values of the header block (sent is the
+	// header as it was at WriteHeader, or made again from snap): what
+	// they are is read from it, with no walk of the map.
+	var snap *headerSnap
 	if w.snapped {
 		if !w.c.snap.same(w.sent) {
 			w.sent = w.c.snap.header()
 		}
-		w.c.snap.reset()
+		snap = &w.c.snap
+		defer snap.reset()
 		w.snapped = false
 	}
 	h := w.sent
@@ -1384,7 +1389,11 @@ func (w *response) sendHeader(next []byte) {
 	isHEAD := w.req.Method == http.MethodHead
 	is11 := w.req.ProtoAtLeast(1, 1)
 	var f framingFields
-	f.read(h)
+	if snap != nil {
+		f.readSnap(snap)
+	} else {
+		f.read(h)
+	}
 	te := f.te
 	hasTE := te != ""
 	var exclude keySet
@@ -1499,7 +1508,7 @@ func (w *response) sendHeader(next []byte) {
 	}
 	own := [...][2]string{{"Content-Type", ctype}, {"Connection", connection}, {"Transfer-Encoding", chunkedOut}}
 	if w.ordered {
-		writeOrdered(bw, h, w.order, &exclude)
+		writeOrdered(bw, h, snap, w.order, &exclude)
 		own = [...][2]string{{"Connection", connection}, {"Transfer-Encoding", chunkedOut}, {"Content-Type", ctype}}
 	} else {
 		h.WriteSubset(bw, exclude.asMap())
@@ -1527,8 +1536,9 @@ func (w *response) sendHeader(next []byte) {
 
 // writeOrdered writes the fields of h that exclude does not name, as
 // SetFieldOrder lays them out: those of order first, then the others
-// sorted, but Content-Type, which goes out last.
-func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exclude *keySet) {
+// sorted, but Content-Type, which goes out last. snap, if not nil, holds
+// h's keys.
+func writeOrdered(bw *bufio.Writer, h http.Header, snap *headerSnap, order []httpsyntax.Field, exclude *keySet) {
 	for _, f := range order {
 		if exclude.has(f.Key) || f.Key == "Content-Type" {
 			continue
@@ -1543,9 +1553,20 @@ func writeOrdered(bw *bufio.Writer, h http.Header, order []httpsyntax.Field, exc
 	}
 	var keys [16]string
 	rest := keys[:0]
-	for k := range h {
-		if !exclude.has(k) && k != "Content-Type" && !slices.ContainsFunc(order, func(f httpsyntax.Field) bool { return f.Key == k }) {
-			rest = append(rest, k)
+	others := func(k string) bool {
+		return !exclude.has(k) && k != "Content-Type" && !slices.ContainsFunc(order, func(f httpsyntax.Field) bool { return f.Key == k })
+	}
+	if snap != nil {
+		for _, k := range snap.keys {
+			if others(k.key) {
+				rest = append(rest, k.key)
+			}
+		}
+	} else {
+		for k := range h {
+			if others(k) {
+				rest = append(rest, k)
+			}
 		}
 	}
 	slices.Sort(rest)
@@ -1691,25 +1712,43 @@ type framingFields struct {
 
 func (f *framingFields) read(h http.Header) {
 	for k, vv := range h {
-		switch k {
-		case "Transfer-Encoding":
-			f.tek, f.te = true, first(vv)
-		case "Connection":
-			f.connKey, f.conn = true, first(vv)
-		case "Content-Encoding":
-			f.cenc = first(vv)
-		case "Content-Length":
-			f.cl = true
-		case "Content-Type":
-			f.ct = true
-		case "Date":
-			f.date = true
-		case "Trailer":
-			f.trailer = vv
-		default:
-			if strings.HasPrefix(k, http.TrailerPrefix) {
-				f.prefixed = true
-			}
+		f.field(k, vv)
+	}
+}
+
+// readSnap is read of the header snap recorded.
+func (f *framingFields) readSnap(snap *headerSnap) {
+	vals := snap.vals
+	for _, k := range snap.keys {
+		var vv []string
+		if !k.isNil {
+			vv = vals[:k.n:k.n]
+		}
+		vals = vals[k.n:]
+		f.field(k.key, vv)
+	}
+}
+
+// field reads one key of the header and its values.
+func (f *framingFields) field(k string, vv []string) {
+	switch k {
+	case "Transfer-Encoding":
+		f.tek, f.te = true, first(vv)
+	case "Connection":
+		f.connKey, f.conn = true, first(vv)
+	case "Content-Encoding":
+		f.cenc = first(vv)
+	case "Content-Length":
+		f.cl = true
+	case "Content-Type":
+		f.ct = true
+	case "Date":
+		f.date = true
+	case "Trailer":
+		f.trailer = vv
+	default:
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			f.prefixed = true
 		}
 	}
 }
