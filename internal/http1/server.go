@@ -1124,17 +1124,18 @@ func (w *response) WriteHeader(code int) {
 	// more than the rest of the header's work, and handlers seldom
 	// change it after WriteHeader: the header stays the handler's map,
 	// and sendHeader goes back to what it was if it changed.
-	if cl := getField(w.header, "Content-Length"); cl != "" {
+	// (The snapshot's walk finds the Content-Length too.)
+	if cl := w.c.snap.take(w.header); cl != "" {
 		if v, err := strconv.ParseInt(cl, 10, 64); err == nil && v >= 0 {
 			w.contentLength = v
 		} else {
 			w.sent = w.header.Clone()
 			w.sent.Del("Content-Length")
+			w.c.snap.reset()
 		}
 	}
 	if w.sent == nil {
 		w.sent = w.header
-		w.c.snap.take(w.header)
 		w.snapped = true
 	}
 	if w.body.needContinue {
@@ -2000,13 +2001,17 @@ type snapKey struct {
 	isNil bool // (as Clone keeps a nil value nil)
 }
 
-// take records h.
-func (s *headerSnap) take(h http.Header) {
+// take records h, and returns its Content-Length (getField's).
+func (s *headerSnap) take(h http.Header) (contentLength string) {
 	s.keys, s.vals = s.keys[:0], s.vals[:0]
 	for k, vv := range h {
+		if k == "Content-Length" {
+			contentLength = first(vv)
+		}
 		s.keys = append(s.keys, snapKey{k, len(vv), vv == nil})
 		s.vals = append(s.vals, vv...)
 	}
+	return contentLength
 }
 
 // same reports whether h holds what was recorded.

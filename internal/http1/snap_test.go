@@ -21,6 +21,9 @@ var snapHeaders = []http.Header{
 	{"Content-Type": {"text/plain"}, "Transfer-Encoding": {"chunked"}},
 	{"Content-Type": {"text/html"}, "Status": {"200"}, "X-Powered-By": {"PHP"}, "Set-Cookie": {"a=1", "b=2"}},
 	{"Connection": {"close"}, "Content-Length": {"5"}, "Content-Encoding": {"gzip"}, "Date": {"x"}},
+	{"Content-Length": {"x", "7"}, "content-length": {"3"}},
+	{"Content-Length": nil},
+	{"Content-Length": {}, "Content-Type": {"a"}},
 	{"Trailer": {"X-Sum, X-Len", "X-Other"}, "X-Sum": {"1"}, "Transfer-Encoding": {"identity"}},
 	{"Trailer:X-Late": {"v"}, "X-A": nil, "X-B": {}, "x-lower": {"l"}, "Content-Type": nil},
 	{"Transfer-Encoding": {}, "Connection": nil, "Trailer": nil, "Location": {"/x"}},
@@ -42,13 +45,15 @@ var snapOrders = [][]httpsyntax.Field{
 	{{Key: "Location", Name: "LOCATION"}, {Key: "X-Fa", Name: "X-Fa"}, {Key: "Nope", Name: "Nope"}},
 }
 
-// checkSnapSame fails t unless what sendHeader reads of h from its
-// snapshot (framingFields.readSnap, writeOrdered with it) equals what it
-// reads walking h.
+// checkSnapSame fails t unless what WriteHeader and sendHeader read of h
+// from its snapshot (the Content-Length take finds, framingFields.readSnap,
+// writeOrdered with it) equals what they read of the map.
 func checkSnapSame(t *testing.T, h http.Header) {
 	t.Helper()
 	var s headerSnap
-	s.take(h)
+	if cl, want := s.take(h), getField(h, "Content-Length"); cl != want {
+		t.Fatalf("header %q: Content-Length %q from the snapshot's walk, %q from the map", h, cl, want)
+	}
 	var walk, snap framingFields
 	walk.read(h)
 	snap.readSnap(&s)
@@ -79,9 +84,10 @@ func checkSnapSame(t *testing.T, h http.Header) {
 	}
 }
 
-// TestHeaderSnap_SameAsWalk: sendHeader reads the framing fields and the
-// keys writeOrdered sorts from the snapshot WriteHeader took, not by
-// walking the header map: the same fields, the same bytes.
+// TestHeaderSnap_SameAsWalk: WriteHeader takes the Content-Length from the
+// walk of its snapshot, and sendHeader reads the framing fields and the
+// keys writeOrdered sorts from the snapshot, not from the header map: the
+// same values, the same bytes.
 func TestHeaderSnap_SameAsWalk(t *testing.T) {
 	for _, h := range snapHeaders {
 		checkSnapSame(t, h)
@@ -94,6 +100,7 @@ func FuzzHeaderSnap(f *testing.F) {
 	f.Add("Content-Type: text/plain\nTransfer-Encoding: chunked")
 	f.Add("Trailer: a, b\nTrailer:A: 1\nX\nStatus: 200\nSet-Cookie: a\nSet-Cookie: b")
 	f.Add("Connection: close\nContent-Length: 3\nDate: d\nContent-Encoding: gzip\nLocation: /")
+	f.Add("Content-Length: -1\nContent-Length: 2\ncontent-length: 4\nContent-Length")
 	f.Fuzz(func(t *testing.T, in string) {
 		h := http.Header{}
 		for line := range strings.SplitSeq(in, "\n") {
