@@ -25,8 +25,9 @@ import (
 // equals where it answers (TestParseHead, FuzzParseHead): it costs a
 // quarter of http.ReadRequest's instructions, with one string for all the
 // block's. The block is checked before anything is allocated, so that
-// what goes to net/http costs little more.
-func parseHead(b []byte, req *http.Request, body io.Reader) (n int, hostLine, ok bool) {
+// what goes to net/http costs little more. The request's URL and body
+// reader are made in room.
+func parseHead(b []byte, req *http.Request, body io.Reader, room *headRoom) (n int, hostLine, ok bool) {
 	end := headEnd(b)
 	if end < 0 {
 		return 0, false, false
@@ -43,7 +44,8 @@ func parseHead(b []byte, req *http.Request, body io.Reader) (n int, hostLine, ok
 	}
 	s := string(b[:end])
 	req.Method, req.RequestURI = s[:rl.method], s[rl.method+1:rl.targetEnd]
-	req.URL = &url.URL{Path: s[rl.method+1 : rl.pathEnd]}
+	room.url = url.URL{Path: s[rl.method+1 : rl.pathEnd]}
+	req.URL = &room.url
 	if rl.pathEnd < rl.targetEnd {
 		req.URL.RawQuery = s[rl.pathEnd+1 : rl.targetEnd]
 	}
@@ -65,9 +67,18 @@ func parseHead(b []byte, req *http.Request, body io.Reader) (n int, hostLine, ok
 	req.Close = shouldClose(req.ProtoMinor, h["Connection"])
 	req.Body, req.ContentLength = http.NoBody, max(length, 0)
 	if length > 0 {
-		req.Body = &lengthBody{src: io.LimitedReader{R: body, N: length}}
+		room.body.src = io.LimitedReader{R: body, N: length}
+		req.Body = &room.body
 	}
 	return end, hostLine, true
+}
+
+// headRoom is where parseHead makes a request's URL and body reader:
+// allocated with the request's response (readRequest), one allocation
+// for all.
+type headRoom struct {
+	url  url.URL
+	body lengthBody
 }
 
 // headEnd returns the length of the header block at the start of b, up to

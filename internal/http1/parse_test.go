@@ -139,7 +139,7 @@ func checkParseHead(t *testing.T, in []byte) bool {
 	t.Helper()
 	var got http.Request
 	rest := new(bytes.Reader) // the bytes after the header block, once known
-	n, hostLine, ok := parseHead(in, &got, rest)
+	n, hostLine, ok := parseHead(in, &got, rest, new(headRoom))
 	if !ok {
 		return false
 	}
@@ -253,10 +253,11 @@ func TestParseHeadRefusalAllocatesNothing(t *testing.T) {
 	for _, tc := range parseHeadCases {
 		in := []byte(tc.raw)
 		var req http.Request
-		if _, _, ok := parseHead(in, &req, nil); ok {
+		var room headRoom
+		if _, _, ok := parseHead(in, &req, nil, &room); ok {
 			continue
 		}
-		if n := testing.AllocsPerRun(10, func() { parseHead(in, &req, nil) }); n != 0 {
+		if n := testing.AllocsPerRun(10, func() { parseHead(in, &req, nil, &room) }); n != 0 {
 			t.Errorf("parseHead(%q) refused it after %v allocations", in, n)
 		}
 	}

@@ -599,8 +599,11 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 		}
 	}()
 	start := time.Now()
+	// The response, its request body, and the URL and body reader
+	// parseHead makes, in one allocation.
+	x := new(reqRoom)
 	var hostLine, smuggled, te10, folded bool
-	req, hostLine = c.readBuffered() // (a kept connection's next request, most often)
+	req, hostLine = c.readBuffered(&x.head) // (a kept connection's next request, most often)
 	if req == nil {
 		if d := c.srv.ReadHeaderTimeout; d > 0 {
 			c.nc.SetReadDeadline(start.Add(d))
@@ -608,7 +611,7 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 			c.nc.SetReadDeadline(after(start, c.srv.ReadTimeout))
 		}
 		c.skipBlankLines(false) // (an error: ReadRequest meets it again)
-		req, hostLine = c.readBuffered()
+		req, hostLine = c.readBuffered(&x.head)
 	}
 	fast := req != nil
 	if req == nil {
@@ -697,11 +700,6 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	if c.pend == nil {
 		c.pend = make([]byte, 0, bufferBeforeChunking)
 	}
-	// The response and its request body in one allocation.
-	x := &struct {
-		w response
-		b requestBody
-	}{}
 	w := &x.w
 	*w = response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
 	connection := getField(req.Header, "Connection")
@@ -744,12 +742,20 @@ func validHeader(h http.Header) error {
 	return nil
 }
 
+// reqRoom is what a request needs beside its http.Request, allocated as
+// one.
+type reqRoom struct {
+	w    response
+	b    requestBody
+	head headRoom
+}
+
 // readBuffered parses the request whose header block is already all in the
 // connection's buffer, when it has the common shape parseHead reads, past
 // the empty lines skipBlankLines would skip. It consumes nothing and
 // returns nil otherwise. No read of the connection is needed: the header
 // timeout readSlow sets would govern none.
-func (c *conn) readBuffered() (req *http.Request, hostLine bool) {
+func (c *conn) readBuffered(room *headRoom) (req *http.Request, hostLine bool) {
 	b, _ := c.br.Peek(c.br.Buffered())
 	if len(b) == 0 {
 		return nil, false
@@ -759,7 +765,7 @@ func (c *conn) readBuffered() (req *http.Request, hostLine bool) {
 		skip++
 	}
 	r := &c.parsed
-	n, hostLine, ok := parseHead(b[skip:], r, c.br)
+	n, hostLine, ok := parseHead(b[skip:], r, c.br, room)
 	if !ok {
 		*r = http.Request{}
 		return nil, false

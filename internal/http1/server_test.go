@@ -5,6 +5,7 @@ package http1
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -2782,5 +2783,45 @@ func TestServer_OneReadDeadlineARequestWithoutBody(t *testing.T) {
 	}
 	if got := deadlines("POST", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", n); got != 2*n+1 {
 		t.Errorf("%d requests with a body: %d read deadlines, want %d", n, got, 2*n+1)
+	}
+}
+
+// TestServer_RequestAllocs counts the allocations of a keep-alive GET with
+// a Host and two more fields, answered by a handler that allocates
+// nothing: the server's own per request (the request, its header, its
+// context, the response and its header), the client allocating nothing.
+func TestServer_RequestAllocs(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector drops sync.Pool's buffers at random: the count varies")
+	}
+	body := []byte("hello\n")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	tg := mustStart(t, impls[1], h, opts{readHeaderTimeout: time.Minute, readTimeout: time.Minute, idleTimeout: time.Minute})
+	c := mustDial(t, tg.addr)
+	req := []byte("GET /cgi-bin/x?k=7 HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n")
+	buf := make([]byte, 4096)
+	var failed error
+	one := func() {
+		if _, err := c.Write(req); err != nil {
+			failed = err
+			return
+		}
+		// The answer ends with its body, whose length it gives.
+		for n := 0; !bytes.HasSuffix(buf[:n], body); {
+			m, err := c.Read(buf[n:])
+			if err != nil {
+				failed = err
+				return
+			}
+			n += m
+		}
+	}
+	one()
+	allocs := testing.AllocsPerRun(200, one)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if allocs > 10 {
+		t.Errorf("%v allocations per request, want at most 10", allocs)
 	}
 }

@@ -1,0 +1,6 @@
+//go:build !race
+
+package http1
+
+// raceOn: the tests run under the race detector.
+const raceOn = false
