@@ -425,9 +425,10 @@ func (c *Conn) Stray() bool {
 }
 
 // readRecord reads the next record from the conn; its content is valid
-// until the next call.
+// until the next call (it may alias c.br's buffer: nothing else reads c.br
+// meanwhile, and Ready only peeks once the content is consumed).
 func (c *Conn) readRecord() (header, []byte, error) {
-	h, content, buf, err := readRecord(c.br, c.rbuf)
+	h, content, buf, err := nextRecord(c.br, c.rbuf)
 	c.rbuf = buf
 	return h, content, err
 }

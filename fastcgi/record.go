@@ -4,6 +4,7 @@
 package fastcgi
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -245,13 +246,7 @@ func readRecord(r io.Reader, buf []byte) (h header, content, newBuf []byte, err 
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return h, nil, buf, err
 	}
-	h = header{
-		version: buf[0],
-		typ:     recType(buf[1]),
-		id:      binary.BigEndian.Uint16(buf[2:4]),
-		length:  binary.BigEndian.Uint16(buf[4:6]),
-		padding: buf[6],
-	}
+	h = parseHeader(buf)
 	if h.version != version1 {
 		return h, nil, buf, fmt.Errorf("%w: version %d", ErrBadRecord, h.version)
 	}
@@ -263,6 +258,37 @@ func readRecord(r io.Reader, buf []byte) (h header, content, newBuf []byte, err 
 		return h, nil, buf, err
 	}
 	return h, buf[:h.length], buf, nil
+}
+
+// nextRecord is readRecord on a buffered reader: a record whose header,
+// content and padding are all in br's buffer already, as most are (an
+// answer's records arrive together), is taken from it in place, its
+// content aliasing br's buffer, valid until the next read of br; any
+// other (one that is not whole in the buffer, a bad version, whose error
+// readRecord gives) goes the way of readRecord, into buf. Either way it
+// reads the same bytes and returns the same record.
+func nextRecord(br *bufio.Reader, buf []byte) (h header, content, newBuf []byte, err error) {
+	if n := br.Buffered(); n >= headerLen {
+		b, _ := br.Peek(n) // what is buffered: no read
+		h = parseHeader(b)
+		if end := headerLen + int(h.length) + int(h.padding); h.version == version1 && end <= n {
+			_, _ = br.Discard(end) // buffered: it cannot fail
+			return h, b[headerLen : headerLen+int(h.length)], buf, nil
+		}
+	}
+	return readRecord(br, buf)
+}
+
+// parseHeader decodes a record header from b[:8].
+func parseHeader(b []byte) header {
+	_ = b[headerLen-1]
+	return header{
+		version: b[0],
+		typ:     recType(b[1]),
+		id:      binary.BigEndian.Uint16(b[2:4]),
+		length:  binary.BigEndian.Uint16(b[4:6]),
+		padding: b[6],
+	}
 }
 
 // readN reads exactly n bytes into buf[:n]. When buf is too small it grows

@@ -3,6 +3,7 @@
 package fastcgi
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -318,5 +319,96 @@ func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
 				t.Fatalf("decoded %d pairs (%v), want %d", len(pairs), err, len(tc.pairs))
 			}
 		})
+	}
+}
+
+// chunkReader hands out its bytes in reads of the sizes of sizes, in turn
+// (0 is taken as 1), so that a bufio.Reader over it holds records whole,
+// cut in two, or in many pieces.
+type chunkReader struct {
+	data  []byte
+	sizes []int
+	i     int
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	k := 1
+	if len(r.sizes) > 0 {
+		k = max(1, r.sizes[r.i%len(r.sizes)])
+		r.i++
+	}
+	n := copy(p, r.data[:min(k, len(r.data))])
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// compareNextRecord reads stream with readRecord, the plain reader, and
+// with nextRecord over a bufio.Reader of size bytes fed in reads of
+// sizes, and fails unless both give the same records (header and content)
+// and end with the same error. It returns how many records nextRecord
+// took from the buffer in place.
+func compareNextRecord(t *testing.T, stream []byte, size int, sizes []int) (inPlace int) {
+	t.Helper()
+	plain := bytes.NewReader(stream)
+	br := bufio.NewReaderSize(&chunkReader{data: stream, sizes: sizes}, size)
+	var pbuf, nbuf []byte
+	for i := 0; ; i++ {
+		ph, pc, pb, perr := readRecord(plain, pbuf)
+		pbuf = pb
+		before := br.Buffered()
+		nh, nc, nb, nerr := nextRecord(br, nbuf)
+		if nerr == nil && before >= headerLen+len(nc)+int(nh.padding) && (len(nc) == 0 || len(nb) < len(nc) || &nb[0] != &nc[0]) {
+			inPlace++
+		}
+		nbuf = nb
+		if ph != nh || !bytes.Equal(pc, nc) || (perr == nil) != (nerr == nil) || perr != nil && perr.Error() != nerr.Error() {
+			t.Fatalf("record %d of % x (buffer %d, reads %v): readRecord gives %+v %q %v, nextRecord %+v %q %v",
+				i, stream, size, sizes, ph, pc, perr, nh, nc, nerr)
+		}
+		if perr != nil {
+			return inPlace
+		}
+	}
+}
+
+// TestNextRecord_SameAsReadRecord: nextRecord, which takes a record
+// buffered whole in place, reads every stream as readRecord does: records
+// whole in the buffer, cut by it, longer than it, padded or not, a bad
+// version, a stream cut short.
+func TestNextRecord_SameAsReadRecord(t *testing.T) {
+	var streams [][]byte
+	for _, pad := range []int{0, 1, 7, 8, 255} {
+		for _, n := range []int{0, 1, 5, 8, 15, 16, 17, 100, 4095, 20000, 65535} {
+			content := bytes.Repeat([]byte{byte(n), byte(pad)}, n)[:n]
+			s := make([]byte, headerLen, headerLen+n+pad)
+			putHeader(s, typeStdout, 1, n, pad)
+			s = append(append(s, content...), bytes.Repeat([]byte{0xee}, pad)...)
+			s = appendRecord(s, typeStderr, 1, []byte("line\n"))
+			s = appendRecord(s, typeStdout, 1, nil)
+			s = appendRecord(s, typeEndRequest, 1, []byte{0, 0, 0, 3, 0, 0, 0, 0})
+			streams = append(streams, s)
+		}
+	}
+	answer := appendStream(nil, typeStdout, 1, []byte("Content-Type: text/plain\r\n\r\nhello\n"))
+	answer = appendRecord(answer, typeEndRequest, 1, make([]byte, 8))
+	streams = append(streams, answer,
+		answer[:len(answer)-3],                                   // cut in the last record
+		append(slices.Clip(answer), 2, 6, 0, 1, 0, 0, 0, 0),      // then a bad version
+		append(slices.Clip(answer), 1, 6, 0, 1, 0, 9, 0, 0, 'a'), // then a record cut short
+		append(slices.Clip(answer), 1, 6, 0),                     // then half a header
+		nil)
+	inPlace := 0
+	for _, s := range streams {
+		for _, size := range []int{16, 64, 4096, 16 << 10} {
+			for _, sizes := range [][]int{nil, {1 << 20}, {3}, {8}, {9, 1, 30}, {7, 100, 2}, {4096}} {
+				inPlace += compareNextRecord(t, s, size, sizes)
+			}
+		}
+	}
+	if inPlace == 0 {
+		t.Fatal("no record was taken from the buffer in place")
 	}
 }
