@@ -605,8 +605,14 @@ func TestWorker_StopEscalatesToKill(t *testing.T) {
 	if err := w.ready(ctx, 5*time.Second, true); err != nil {
 		t.Fatalf("ready: %v", err)
 	}
+	if w.exited() {
+		t.Fatal("exited() before the worker was stopped")
+	}
 	start := time.Now()
 	w.Stop(300*time.Millisecond, nil)
+	if !w.exited() {
+		t.Error("exited() false once Stop has returned (its process reaped)")
+	}
 	if d := time.Since(start); d < 300*time.Millisecond || d > 2*time.Second {
 		t.Errorf("Stop took %s, want the 300ms grace then a kill", d)
 	}
