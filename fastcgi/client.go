@@ -460,6 +460,9 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if len(pairs) <= maxParamsContent {
+		return appendRequest(dst, pairs, !req.CloseConn, req.Linger, req.Stdin == nil), nil
+	}
 	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
 	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger))
 	msg = appendPairStream(msg, reqID, pairs)
@@ -467,6 +470,40 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 		msg = appendRecord(msg, typeStdin, reqID, nil)
 	}
 	return msg, nil
+}
+
+// appendRequest is encodeRequest for params that fit one FCGI_PARAMS
+// record, as nearly all do: the same records (BEGIN_REQUEST, the params
+// and the empty one that ends them, the empty STDIN when stdinEnd), the
+// same bytes, written in place in one grown buffer rather than record by
+// record through appends. Every byte is written: a pooled buffer holds
+// the last request's.
+func appendRequest(dst, pairs []byte, keep bool, linger time.Duration, stdinEnd bool) []byte {
+	size := 3 * headerLen // BEGIN_REQUEST and its body, the empty FCGI_PARAMS
+	pad := padLen(len(pairs))
+	if len(pairs) > 0 {
+		size += headerLen + len(pairs) + pad
+	}
+	if stdinEnd {
+		size += headerLen
+	}
+	start := len(dst)
+	msg := slices.Grow(dst, size)[:start+size]
+	b := msg[start:]
+	putHeader(b, typeBeginRequest, reqID, 8, 0)
+	putBeginRequestBody(b[headerLen:], keep, linger)
+	b = b[2*headerLen:]
+	if len(pairs) > 0 {
+		putHeader(b, typeParams, reqID, len(pairs), pad)
+		n := headerLen + copy(b[headerLen:], pairs)
+		clear(b[n : n+pad])
+		b = b[n+pad:]
+	}
+	putHeader(b, typeParams, reqID, 0, 0)
+	if stdinEnd {
+		putHeader(b[headerLen:], typeStdin, reqID, 0, 0)
+	}
+	return msg
 }
 
 // msgPool holds the buffers requests are encoded in: a request is written

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func FuzzReadRecord(f *testing.F) {
@@ -134,5 +135,20 @@ func FuzzNextRecord(f *testing.F) {
 		for _, size := range []int{16, 256, 16 << 10} {
 			compareNextRecord(t, data, size, sizes)
 		}
+	})
+}
+
+// FuzzEncodeRequest: encodeRequest gives any params, flags and linger the
+// bytes of record by record appends (TestEncodeRequest_SameBytesAsRecords).
+func FuzzEncodeRequest(f *testing.F) {
+	f.Add([]byte{}, false, int64(0), false)
+	f.Add([]byte{4, 3, 'A', 'B', 'C', 'D', 'x', 'y', 'z'}, true, int64(25000), true)
+	f.Add(bytes.Repeat([]byte{1}, 65530), false, int64(-1), false)
+	f.Fuzz(func(t *testing.T, pairs []byte, closeConn bool, linger int64, body bool) {
+		req := Request{CloseConn: closeConn, Linger: time.Duration(linger)}
+		if body {
+			req.Stdin = strings.NewReader("")
+		}
+		checkEncodeRequest(t, pairs, req)
 	})
 }

@@ -317,15 +317,24 @@ func readN(r io.Reader, buf []byte, n int) ([]byte, error) {
 // responder, that keeps the connection or not.
 func beginRequestBody(keep bool, linger time.Duration) []byte {
 	b := make([]byte, 8)
+	putBeginRequestBody(b, keep, linger)
+	return b
+}
+
+// putBeginRequestBody writes beginRequestBody into b[:8], every byte.
+func putBeginRequestBody(b []byte, keep bool, linger time.Duration) {
+	_ = b[7]
 	binary.BigEndian.PutUint16(b[0:2], uint16(roleResponder))
+	b[2] = 0
 	if keep {
 		b[2] = flagKeepConn
 	}
+	b[3] = 0
 	if linger > 0 {
 		// The first reserved byte: Request.Linger, in tens of µs.
 		b[3] = byte(min(255, (linger+9*time.Microsecond)/(10*time.Microsecond)))
 	}
-	return b
+	clear(b[4:8])
 }
 
 // parseEndRequest decodes the body of FCGI_END_REQUEST (spec §5.5), which

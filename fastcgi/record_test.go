@@ -412,3 +412,67 @@ func TestNextRecord_SameAsReadRecord(t *testing.T) {
 		t.Fatal("no record was taken from the buffer in place")
 	}
 }
+
+// encodeRequestByRecords is encodeRequest record by record through
+// appendRecord and appendPairStream, as it was before appendRequest:
+// the reference appendRequest must give the bytes of.
+func encodeRequestByRecords(dst, pairs []byte, req *Request) []byte {
+	msg := appendRecord(dst, typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger))
+	msg = appendPairStream(msg, reqID, pairs)
+	if req.Stdin == nil {
+		msg = appendRecord(msg, typeStdin, reqID, nil)
+	}
+	return msg
+}
+
+// checkEncodeRequest fails unless encodeRequest gives the bytes of
+// encodeRequestByRecords for pairs and req, after a prefix, into a
+// buffer full of stale bytes as a pooled one is.
+func checkEncodeRequest(t *testing.T, pairs []byte, req Request) {
+	t.Helper()
+	req.Pairs = pairs
+	prefix := []byte("prefix")
+	want := encodeRequestByRecords(slices.Clone(prefix), pairs, &req)
+	for _, room := range []int{0, len(want) + 64} {
+		dirty := bytes.Repeat([]byte{0xab}, len(prefix)+room)
+		copy(dirty, prefix)
+		got, err := encodeRequest(dirty[:len(prefix)], &req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("encodeRequest of %d bytes of params (CloseConn %v, Linger %v, Stdin %v, room %d):\n% x\nwant\n% x",
+				len(pairs), req.CloseConn, req.Linger, req.Stdin != nil, room, got, want)
+		}
+	}
+}
+
+// TestEncodeRequest_SameBytesAsRecords: appendRequest, which writes a
+// request whose params fit one record in place, gives the bytes record by
+// record appends gave, for params of every length to 600 bytes and around
+// the one-record limit, each flag, a linger or none, a body or none.
+func TestEncodeRequest_SameBytesAsRecords(t *testing.T) {
+	var lens []int
+	for n := range 601 {
+		lens = append(lens, n)
+	}
+	for n := maxParamsContent - 9; n <= maxContent+9; n++ {
+		lens = append(lens, n)
+	}
+	lens = append(lens, 2*maxParamsContent+3)
+	reqs := []Request{{}, {CloseConn: true}, {Linger: 50 * time.Microsecond}, {Linger: time.Hour, CloseConn: true}, {Stdin: strings.NewReader("body")}, {Stdin: strings.NewReader(""), Linger: 5 * time.Microsecond}}
+	for _, n := range lens {
+		raw := make([]byte, n)
+		for i := range raw {
+			raw[i] = byte(i*7 + n)
+		}
+		var pairs []byte // whole pairs of about n bytes, and a run of bytes of n
+		for len(pairs) < n-300 {
+			pairs, _ = AppendPair(pairs, "HTTP_X", strings.Repeat("v", min(200, n-len(pairs))))
+		}
+		for _, req := range reqs {
+			checkEncodeRequest(t, raw, req)
+			checkEncodeRequest(t, pairs, req)
+		}
+	}
+}
