@@ -4,7 +4,6 @@
 package fastcgi
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -163,7 +162,7 @@ type Conn struct {
 
 	// br and rbuf are the read side: only the holder of busy (the open
 	// Response or a running GetValues) touches them.
-	br   *bufio.Reader
+	br   *recReader
 	rbuf []byte
 
 	// wlock is a one-slot token held while a record is written, so that an
@@ -203,7 +202,7 @@ func NewConn(nc net.Conn) *Conn {
 	c := &Conn{
 		nc:         nc,
 		rw:         rw,
-		br:         bufio.NewReaderSize(rw, 16<<10),
+		br:         newRecReader(rw, 16<<10),
 		wlock:      make(chan struct{}, 1),
 		abortWait:  defaultAbortWait,
 		stdinGrace: defaultStdinGrace,
@@ -339,7 +338,7 @@ func (c *Conn) release(broken, ended bool) {
 // answer with id 1 whatever they were asked exist.) It does not block nor
 // consume data. c.mu is held.
 func (c *Conn) peerClosed(ended bool) bool {
-	if c.br.Buffered() > 0 {
+	if c.br.buffered() > 0 {
 		c.stray = ended
 		return ended
 	}
@@ -428,7 +427,7 @@ func (c *Conn) Stray() bool {
 // until the next call (it may alias c.br's buffer: nothing else reads c.br
 // meanwhile, and Ready only peeks once the content is consumed).
 func (c *Conn) readRecord() (header, []byte, error) {
-	h, content, buf, err := nextRecord(c.br, c.rbuf)
+	h, content, buf, err := c.br.next(c.rbuf)
 	c.rbuf = buf
 	return h, content, err
 }
@@ -927,15 +926,12 @@ func (r *Response) Ready() bool {
 			return true
 		}
 		br := r.c.br
-		if br.Buffered() < headerLen {
+		if br.buffered() < headerLen {
 			return false
 		}
-		h, err := br.Peek(headerLen)
-		if err != nil {
-			return false
-		}
+		h := br.buf[br.r : br.r+headerLen]
 		length := int(binary.BigEndian.Uint16(h[4:6]))
-		if br.Buffered() < headerLen+length+int(h[6]) {
+		if br.buffered() < headerLen+length+int(h[6]) {
 			return false
 		}
 		// A whole record is buffered. One that brings no stdout bytes

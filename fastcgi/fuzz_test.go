@@ -119,21 +119,22 @@ func FuzzNameValuePairs(f *testing.F) {
 	})
 }
 
-// FuzzNextRecord: nextRecord over a bufio.Reader reads any bytes, fed in
-// any pieces, as readRecord does (TestNextRecord_SameAsReadRecord).
-func FuzzNextRecord(f *testing.F) {
+// FuzzRecReader: recReader.next reads any bytes, fed in any pieces, then
+// a reset, as readRecord over a bufio.Reader did (TestRecReader_SameAsBufio).
+func FuzzRecReader(f *testing.F) {
 	f.Add([]byte{}, []byte{})
 	f.Add([]byte{1, 6, 0, 1, 0, 2, 6, 0, 'h', 'i', 0, 0, 0, 0, 0, 0}, []byte{3})
 	f.Add([]byte{1, 6, 0, 1, 0xff, 0xff, 0xff, 0}, []byte{200})
 	f.Add([]byte{2, 6, 0, 1, 0, 0, 0, 0}, []byte{})
-	f.Add(append(appendStream(nil, typeStdout, 1, bytes.Repeat([]byte("x"), 300)), 1, 3, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), []byte{17, 1, 255})
+	f.Add(append(appendStream(nil, typeStdout, 1, bytes.Repeat([]byte("x"), 300)), 1, 3, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), []byte{17, 0, 255})
 	f.Fuzz(func(t *testing.T, data, pieces []byte) {
 		sizes := make([]int, len(pieces))
 		for i, p := range pieces {
 			sizes[i] = int(p)
 		}
 		for _, size := range []int{16, 256, 16 << 10} {
-			compareNextRecord(t, data, size, sizes)
+			compareNextRecord(t, data, size, sizes, nil)
+			compareNextRecord(t, data, size, sizes, []error{errTestReset})
 		}
 	})
 }

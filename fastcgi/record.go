@@ -4,8 +4,8 @@
 package fastcgi
 
 import (
-	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -260,23 +260,99 @@ func readRecord(r io.Reader, buf []byte) (h header, content, newBuf []byte, err 
 	return h, buf[:h.length], buf, nil
 }
 
-// nextRecord is readRecord on a buffered reader: a record whose header,
-// content and padding are all in br's buffer already, as most are (an
-// answer's records arrive together), is taken from it in place, its
-// content aliasing br's buffer, valid until the next read of br; any
-// other (one that is not whole in the buffer, a bad version, whose error
-// readRecord gives) goes the way of readRecord, into buf. Either way it
-// reads the same bytes and returns the same record.
-func nextRecord(br *bufio.Reader, buf []byte) (h header, content, newBuf []byte, err error) {
-	if n := br.Buffered(); n >= headerLen {
-		b, _ := br.Peek(n) // what is buffered: no read
-		h = parseHeader(b)
-		if end := headerLen + int(h.length) + int(h.padding); h.version == version1 && end <= n {
-			_, _ = br.Discard(end) // buffered: it cannot fail
-			return h, b[headerLen : headerLen+int(h.length)], buf, nil
+// recReader is a conn's read side: the buffering of a bufio.Reader (its
+// Read is bufio.Reader.Read's, read for read: the same reads of rd, the
+// same bytes and errors), and next, which takes a record from the buffer
+// in place. Its own rather than a bufio.Reader's, so that next can fill an
+// empty buffer with the one read bufio.Reader.Read would make for a
+// record's header, and take the record from it, which bufio's API cannot
+// do without consuming a read error (a reset read twice is an end of
+// stream the second time).
+type recReader struct {
+	rd   io.Reader
+	buf  []byte
+	r, w int   // buf[r:w] is buffered
+	err  error // the last read's error, returned once the buffer is drained
+}
+
+func newRecReader(rd io.Reader, size int) *recReader {
+	return &recReader{rd: rd, buf: make([]byte, size)}
+}
+
+// buffered is the number of bytes that can be read without reading rd.
+func (b *recReader) buffered() int { return b.w - b.r }
+
+func (b *recReader) readErr() error {
+	err := b.err
+	b.err = nil
+	return err
+}
+
+// Read is bufio.Reader.Read: buffered bytes first; with none, the error of
+// the last read if any, else one read, straight into p when p is at least
+// as large as the buffer.
+func (b *recReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		if b.buffered() > 0 {
+			return 0, nil
+		}
+		return 0, b.readErr()
+	}
+	if b.r == b.w {
+		if b.err != nil {
+			return 0, b.readErr()
+		}
+		if len(p) >= len(b.buf) {
+			n, err := b.rd.Read(p)
+			if n < 0 {
+				panic(errNegativeRead)
+			}
+			b.err = err
+			return n, b.readErr()
+		}
+		b.fill()
+		if b.r == b.w {
+			return 0, b.readErr()
 		}
 	}
-	return readRecord(br, buf)
+	n := copy(p, b.buf[b.r:b.w])
+	b.r += n
+	return n, nil
+}
+
+// fill makes the one read of Read into the empty buffer.
+func (b *recReader) fill() {
+	b.r, b.w = 0, 0
+	n, err := b.rd.Read(b.buf)
+	if n < 0 {
+		panic(errNegativeRead)
+	}
+	b.w, b.err = n, err
+}
+
+var errNegativeRead = errors.New("fastcgi: reader returned negative count from Read")
+
+// next is readRecord(b, rbuf), which reads the record's header first: a
+// record whose header, content and padding are all buffered, once the one
+// read that header's Read would make has filled an empty buffer (an
+// answer's records mostly arrive together), is taken from the buffer in
+// place, its content aliasing it, valid until the next read of b; any
+// other (one not whole in the buffer, a bad version, whose error
+// readRecord gives) goes through readRecord, into rbuf. The same reads of
+// rd, the same records, the same errors.
+func (b *recReader) next(rbuf []byte) (h header, content, newBuf []byte, err error) {
+	if b.r == b.w && b.err == nil && len(b.buf) > headerLen {
+		b.fill()
+	}
+	if n := b.w - b.r; n >= headerLen {
+		h = parseHeader(b.buf[b.r:b.w])
+		if end := headerLen + int(h.length) + int(h.padding); h.version == version1 && end <= n {
+			content = b.buf[b.r+headerLen : b.r+headerLen+int(h.length)]
+			b.r += end
+			return h, content, rbuf, nil
+		}
+	}
+	return readRecord(b, rbuf)
 }
 
 // parseHeader decodes a record header from b[:8].

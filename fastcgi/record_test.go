@@ -323,62 +323,86 @@ func TestAppendPairStream_CutsBetweenPairs(t *testing.T) {
 }
 
 // chunkReader hands out its bytes in reads of the sizes of sizes, in turn
-// (0 is taken as 1), so that a bufio.Reader over it holds records whole,
-// cut in two, or in many pieces.
+// (0 is an empty read with no error, but never twice in a row), then the errors of errs, one a
+// read, then io.EOF for good; it counts its reads. Over it a buffered
+// reader holds records whole, cut in two, or in many pieces.
 type chunkReader struct {
 	data  []byte
 	sizes []int
+	errs  []error
 	i     int
+	reads int
+	empty bool // the last read was empty
 }
 
 func (r *chunkReader) Read(p []byte) (int, error) {
+	r.reads++
 	if len(r.data) == 0 {
+		if len(r.errs) > 0 {
+			err := r.errs[0]
+			r.errs = r.errs[1:]
+			return 0, err
+		}
 		return 0, io.EOF
 	}
 	k := 1
 	if len(r.sizes) > 0 {
-		k = max(1, r.sizes[r.i%len(r.sizes)])
+		k = r.sizes[r.i%len(r.sizes)]
 		r.i++
 	}
+	if k == 0 && r.empty {
+		k = 1 // no two empty reads in a row: io.ReadFull would wait for good
+	}
+	r.empty = k == 0
 	n := copy(p, r.data[:min(k, len(r.data))])
 	r.data = r.data[n:]
 	return n, nil
 }
 
-// compareNextRecord reads stream with readRecord, the plain reader, and
-// with nextRecord over a bufio.Reader of size bytes fed in reads of
-// sizes, and fails unless both give the same records (header and content)
-// and end with the same error. It returns how many records nextRecord
-// took from the buffer in place.
-func compareNextRecord(t *testing.T, stream []byte, size int, sizes []int) (inPlace int) {
+var errTestReset = errors.New("test: connection reset by peer")
+
+// compareNextRecord reads stream with readRecord over a bufio.Reader of
+// size bytes (the reading recReader.next replaces) and with next over a
+// recReader of the same size, each over a chunkReader that hands out the
+// stream in reads of sizes then fails with errs, and fails unless both
+// give the same records (header and content), end with the same error,
+// and read their chunkReader as many times, record by record. It returns
+// how many records next took from its buffer in place.
+func compareNextRecord(t *testing.T, stream []byte, size int, sizes []int, errs []error) (inPlace int) {
 	t.Helper()
-	plain := bytes.NewReader(stream)
-	br := bufio.NewReaderSize(&chunkReader{data: stream, sizes: sizes}, size)
+	src := &chunkReader{data: stream, sizes: sizes, errs: errs}
+	br := bufio.NewReaderSize(src, size)
+	dst := &chunkReader{data: stream, sizes: sizes, errs: errs}
+	rr := newRecReader(dst, max(size, 16))
 	var pbuf, nbuf []byte
 	for i := 0; ; i++ {
-		ph, pc, pb, perr := readRecord(plain, pbuf)
+		ph, pc, pb, perr := readRecord(br, pbuf)
 		pbuf = pb
-		before := br.Buffered()
-		nh, nc, nb, nerr := nextRecord(br, nbuf)
-		if nerr == nil && before >= headerLen+len(nc)+int(nh.padding) && (len(nc) == 0 || len(nb) < len(nc) || &nb[0] != &nc[0]) {
+		nh, nc, nb, nerr := rr.next(nbuf)
+		if nerr == nil && len(nc) > 0 && (len(nb) < len(nc) || &nb[0] != &nc[0]) {
 			inPlace++
 		}
 		nbuf = nb
-		if ph != nh || !bytes.Equal(pc, nc) || (perr == nil) != (nerr == nil) || perr != nil && perr.Error() != nerr.Error() {
-			t.Fatalf("record %d of % x (buffer %d, reads %v): readRecord gives %+v %q %v, nextRecord %+v %q %v",
-				i, stream, size, sizes, ph, pc, perr, nh, nc, nerr)
+		sameErr := perr == nerr || perr != nil && nerr != nil && perr.Error() == nerr.Error() && errors.Is(nerr, ErrBadRecord)
+		if ph != nh || !bytes.Equal(pc, nc) || !sameErr || src.reads != dst.reads {
+			t.Fatalf("record %d of % x (buffer %d, reads %v, errors %v): bufio and readRecord give %+v %q %v after %d reads, next %+v %q %v after %d",
+				i, stream, size, sizes, errs, ph, pc, perr, src.reads, nh, nc, nerr, dst.reads)
 		}
-		if perr != nil {
+		if perr != nil && !errors.Is(perr, ErrBadRecord) && perr != errTestReset {
 			return inPlace
+		}
+		if i > len(stream)+len(errs)+4 {
+			t.Fatalf("no end after %d records", i)
 		}
 	}
 }
 
-// TestNextRecord_SameAsReadRecord: nextRecord, which takes a record
-// buffered whole in place, reads every stream as readRecord does: records
-// whole in the buffer, cut by it, longer than it, padded or not, a bad
-// version, a stream cut short.
-func TestNextRecord_SameAsReadRecord(t *testing.T) {
+// TestRecReader_SameAsBufio: recReader.next, which takes a record buffered
+// whole in place, reads every stream as readRecord over a bufio.Reader
+// did, read for read: records whole in the buffer, cut by it, longer than
+// it, padded or not, a bad version, a stream cut short, empty reads, a
+// read error (a reset) before the end.
+func TestRecReader_SameAsBufio(t *testing.T) {
 	var streams [][]byte
 	for _, pad := range []int{0, 1, 7, 8, 255} {
 		for _, n := range []int{0, 1, 5, 8, 15, 16, 17, 100, 4095, 20000, 65535} {
@@ -403,8 +427,10 @@ func TestNextRecord_SameAsReadRecord(t *testing.T) {
 	inPlace := 0
 	for _, s := range streams {
 		for _, size := range []int{16, 64, 4096, 16 << 10} {
-			for _, sizes := range [][]int{nil, {1 << 20}, {3}, {8}, {9, 1, 30}, {7, 100, 2}, {4096}} {
-				inPlace += compareNextRecord(t, s, size, sizes)
+			for _, sizes := range [][]int{nil, {1 << 20}, {3}, {8}, {9, 1, 30}, {7, 100, 2}, {4096}, {0, 5, 0, 0, 64}} {
+				for _, errs := range [][]error{nil, {errTestReset}, {nil, errTestReset, io.ErrClosedPipe}} {
+					inPlace += compareNextRecord(t, s, size, sizes, errs)
+				}
 			}
 		}
 	}
