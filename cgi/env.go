@@ -37,9 +37,9 @@ type Params struct {
 	ContentLength int64
 	// Extra holds configured variables ("NAME=value"), appended last. A
 	// name that repeats an earlier variable replaces it in the script's
-	// environment: os/exec keeps the last of duplicate names. (The
-	// gateway's config refuses the names that describe a request; PATH
-	// and HTTPS may be among them.)
+	// environment: Start keeps the last of duplicate names, as os/exec
+	// does. (The gateway's config refuses the names that describe a
+	// request; PATH and HTTPS may be among them.)
 	Extra []string
 	// Redirect holds, for the target of a local redirect, the variables
 	// the redirect gives it ("NAME=value", from [RedirectEnv]); nil for a

@@ -12,6 +12,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -68,7 +72,6 @@ const (
 // Process is a running script. Read its output with Stdout, then call
 // Close, from the goroutine that read it.
 type Process struct {
-	cmd    *exec.Cmd
 	stdout *rawio.File // read with raw system calls (internal/rawio says why)
 	errFD  int         // stderr read end (non-blocking), until watchT wraps it
 	stderr *os.File    // errFD as a pollable file, once watchT fired; Close may set its deadline
@@ -115,18 +118,6 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("start %q: %w", c.Path, err)
 	}
-	cmd := exec.Command(c.Path, c.Args...)
-	cmd.Dir = c.Dir
-	cmd.Env = c.Env
-	if cmd.Env == nil {
-		cmd.Env = []string{} // nil would inherit the gateway's environment
-	}
-	// A session of its own (so a group too, both of the script's pid):
-	// what moves to another group (setpgid) stays in it and is killed
-	// with the script (internal/session). Pdeathsig: a gateway that dies
-	// takes the script with it (see fastcgi's workers).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
-
 	outR, outW, err := stdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("stdout pipe: %w", err)
@@ -134,39 +125,38 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	errFD, errW, err := stderrPipe()
 	if err != nil {
 		outR.Close()
-		outW.Close()
+		unix.Close(outW)
 		return nil, fmt.Errorf("stderr pipe: %w", err)
 	}
-	cmd.Stdout, cmd.Stderr = outW, errW
 
-	var inW *os.File
+	var stdin, inW *os.File
 	switch in := c.Stdin.(type) {
 	case nil:
 		// A request without a body reads EOF: one /dev/null shared by all
 		// (os/exec would open and close one per process).
 		if dn, err := devNull(); err == nil {
-			cmd.Stdin = dn
+			stdin = dn
 		}
 	case *os.File:
-		cmd.Stdin = in
+		stdin = in
 	default:
 		var inR *os.File
 		inR, inW, err = os.Pipe()
 		if err != nil {
 			outR.Close()
-			outW.Close()
+			unix.Close(outW)
 			unix.Close(errFD)
-			errW.Close()
+			unix.Close(errW)
 			return nil, fmt.Errorf("stdin pipe: %w", err)
 		}
-		cmd.Stdin = inR
+		stdin = inR
 		defer inR.Close()
 	}
 
 	// (ETXTBSY: tried again for a moment, see session.Start.)
-	cmd, err = session.Start(cmd)
-	outW.Close()
-	errW.Close()
+	pid, err := spawn(c, stdin, outW, errW)
+	unix.Close(outW)
+	unix.Close(errW)
 	if err != nil {
 		outR.Close()
 		unix.Close(errFD)
@@ -177,10 +167,9 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	}
 
 	p := &Process{
-		cmd:     cmd,
 		stdout:  rawio.NewFile(outR),
 		errFD:   errFD,
-		pid:     cmd.Process.Pid,
+		pid:     pid,
 		exited:  make(chan struct{}),
 		closing: make(chan struct{}),
 		watchD:  make(chan struct{}),
@@ -207,6 +196,148 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	// goroutine waits for that unless it happens.
 	p.stopCtx = context.AfterFunc(ctx, p.kill)
 	return p, nil
+}
+
+// scriptAttr is what every script starts with: a session of its own (so
+// a group too, both of the script's pid), so that what moves to another
+// group (setpgid) stays in it and is killed with the script
+// (internal/session); Pdeathsig, so that a gateway that dies takes the
+// script with it (see fastcgi's workers). Read only.
+var scriptAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+
+// spawn starts c as exec.Command(c.Path, c.Args...).Start() would with
+// c's Dir and Env (nil: an empty environment, never the gateway's), stdin
+// (nil for a nil c.Stdin: /dev/null), stdout and stderr as fds 0, 1 and
+// 2, everything else closed on exec, and scriptAttr; and fails with the
+// same errors: an *exec.Error for a bare name not found in PATH, os/exec's
+// for a NUL in the environment, an *os.PathError ("fork/exec") from the
+// start itself. It goes to syscall.ForkExec directly (session.ForkExec):
+// os/exec's pidfd, finalizer, environment map and bookkeeping cost as
+// much user CPU as the rest of Start, and Close reaps the pid itself.
+func spawn(c *Cmd, stdin *os.File, stdout, stderr int) (int, error) {
+	path := c.Path
+	if filepath.Base(path) == path {
+		// A bare name (a wrapper's "php-cgi") is looked up in the
+		// gateway's PATH, as exec.Command does.
+		lp, err := exec.LookPath(path)
+		if err != nil {
+			return 0, err
+		}
+		path = lp
+	}
+	if path == "" {
+		return 0, errors.New("exec: no command")
+	}
+	if stdin == nil && c.Stdin == nil {
+		// No shared /dev/null: one of its own, as os/exec would.
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		stdin = f
+	}
+	env, err := dedupEnv(c.Env)
+	if err != nil {
+		return 0, err
+	}
+	argv := make([]string, 1+len(c.Args))
+	argv[0] = c.Path
+	copy(argv[1:], c.Args)
+	pid, err := session.ForkExec(path, argv, &syscall.ProcAttr{
+		Dir:   c.Dir,
+		Env:   env,
+		Files: []uintptr{stdin.Fd(), uintptr(stdout), uintptr(stderr)},
+		Sys:   scriptAttr,
+	})
+	runtime.KeepAlive(stdin) // its fd must stay open through the fork
+	return pid, err
+}
+
+// dedupEnv returns env as os/exec passes it to a process: of a name given
+// more than once only the last "NAME=value" is kept, in its place; an
+// entry without '=' is kept as it is (os/exec's #52436) and an empty one
+// dropped; an entry with a NUL is an error (os/exec's message, #56284).
+// Most environments repeat no name and have no empty entry: env itself is
+// returned then, without os/exec's map and copy.
+func dedupEnv(env []string) ([]string, error) {
+	if len(env) > 64 {
+		return dedupEnvSlow(env) // (seenKey is quadratic)
+	}
+	clean := true
+	for i, kv := range env {
+		if strings.IndexByte(kv, 0) >= 0 {
+			return dedupEnvSlow(env)
+		}
+		if !clean {
+			continue
+		}
+		k, ok := envKey(kv)
+		if kv == "" || ok && seenKey(env[:i], k) {
+			clean = false
+		}
+	}
+	if clean {
+		return env, nil
+	}
+	return dedupEnvSlow(env)
+}
+
+// envKey returns the name of the entry kv as os/exec's dedupEnv reads it,
+// or false for an entry without '=' (which os/exec never merges).
+func envKey(kv string) (string, bool) {
+	i := strings.IndexByte(kv, '=')
+	if i == 0 {
+		// os/exec: a name with a leading '=' (seen on Windows) runs to
+		// the next '=', or is empty.
+		i = strings.IndexByte(kv[1:], '=') + 1
+	}
+	if i < 0 {
+		return "", false
+	}
+	return kv[:i], true
+}
+
+// seenKey reports whether an entry of env has the name k. (Linear: an
+// environment of a few dozen entries is compared faster than hashed.)
+func seenKey(env []string, k string) bool {
+	for _, kv := range env {
+		if len(kv) > len(k) && kv[len(k)] == '=' && kv[:len(k)] == k {
+			if k2, ok := envKey(kv); ok && k2 == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dedupEnvSlow is os/exec's dedupEnv (dedupEnvCase for Unix): built
+// backwards, so that the last entry of a name is the one kept.
+func dedupEnvSlow(env []string) ([]string, error) {
+	var err error
+	out := make([]string, 0, len(env))
+	saw := make(map[string]bool, len(env))
+	for n := len(env); n > 0; n-- {
+		kv := env[n-1]
+		if strings.IndexByte(kv, 0) != -1 {
+			err = errors.New("exec: environment variable contains NUL")
+			continue
+		}
+		k, ok := envKey(kv)
+		if !ok {
+			if kv != "" {
+				out = append(out, kv)
+			}
+			continue
+		}
+		if saw[k] {
+			continue
+		}
+		saw[k] = true
+		out = append(out, kv)
+	}
+	slices.Reverse(out)
+	return out, err
 }
 
 // PID returns the script's process id, which is also its process group id.
@@ -363,7 +494,7 @@ func (p *Process) close(abort bool) error {
 			session.Kill(p.pid)
 		}
 	}
-	err := p.cmd.Wait()
+	err := session.Wait(p.pid)
 	if lazyStderr {
 		// Every writer in the group is gone, so everything the script
 		// wrote is in the pipe: drain it without waiting (a process that
@@ -504,26 +635,26 @@ var stderrPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, Max
 
 // stdoutPipe returns a pipe for a script's stdout: the read end
 // non-blocking, so that the runtime's poller serves its reads and deadlines,
-// the write end blocking, for the script. os.Pipe would make both ends
-// non-blocking and then, to hand the write end over, blocking again: three
-// more fcntl calls per request.
-func stdoutPipe() (r, w *os.File, err error) {
+// the write end a raw blocking descriptor, for the script. os.Pipe would
+// make both ends non-blocking and then, to hand the write end over, blocking
+// again: three more fcntl calls per request.
+func stdoutPipe() (r *os.File, w int, err error) {
 	fds, err := nonblockReadPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, -1, err
 	}
-	return os.NewFile(uintptr(fds[0]), "stdout-r"), os.NewFile(uintptr(fds[1]), "stdout-w"), nil
+	return os.NewFile(uintptr(fds[0]), "stdout-r"), fds[1], nil
 }
 
 // stderrPipe returns a pipe for a script's stderr: the write end blocking
-// (for the script), the read end a raw non-blocking descriptor, which
-// Close can drain without the poller.
-func stderrPipe() (int, *os.File, error) {
+// (for the script), the read end non-blocking, which Close can drain
+// without the poller; both raw descriptors.
+func stderrPipe() (r, w int, err error) {
 	fds, err := nonblockReadPipe()
 	if err != nil {
-		return -1, nil, err
+		return -1, -1, err
 	}
-	return fds[0], os.NewFile(uintptr(fds[1]), "stderr-w"), nil
+	return fds[0], fds[1], nil
 }
 
 // nonblockReadPipe makes a close-on-exec pipe whose read end (fds[0]) is

@@ -35,9 +35,8 @@ const TextBusyWait = 200 * time.Millisecond
 // the requests of the next seconds. It returns the command last started.
 func Start(cmd *exec.Cmd) (*exec.Cmd, error) {
 	err := cmd.Start()
-	busy := time.Now().Add(TextBusyWait)
-	for try := 1; errors.Is(err, syscall.ETXTBSY) && time.Now().Before(busy); try++ {
-		time.Sleep(time.Duration(min(try, 5)) * 5 * time.Millisecond)
+	var busy textBusy
+	for busy.again(err) {
 		cmd = &exec.Cmd{
 			Path: cmd.Path, Args: cmd.Args, Env: cmd.Env, Dir: cmd.Dir,
 			Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
@@ -47,6 +46,121 @@ func Start(cmd *exec.Cmd) (*exec.Cmd, error) {
 	}
 	return cmd, err
 }
+
+// ForkExec starts the program at path with syscall.ForkExec, and tries
+// again as Start does while the start fails with ETXTBSY. It fails as
+// os.StartProcess (under exec.Cmd.Start) would: with an *os.PathError
+// ("fork/exec", path) around the error. attr.Env is the whole environment,
+// nil an empty one (syscall.ForkExec, unlike os.StartProcess, never
+// substitutes the gateway's own). For a start per request: os/exec adds
+// a pidfd, a finalizer, a copy of the environment into a map and its
+// bookkeeping, none of which a caller that reaps the pid itself (Wait)
+// needs.
+func ForkExec(path string, argv []string, attr *syscall.ProcAttr) (int, error) {
+	pid, err := syscall.ForkExec(path, argv, attr)
+	var busy textBusy
+	for busy.again(err) {
+		pid, err = syscall.ForkExec(path, argv, attr)
+	}
+	if err != nil {
+		return 0, &os.PathError{Op: "fork/exec", Path: path, Err: err}
+	}
+	return pid, nil
+}
+
+// textBusy paces the tries of a start that failed with ETXTBSY (see
+// Start); the zero value is ready before the first.
+type textBusy struct {
+	end time.Time
+	try int
+}
+
+// again reports whether a start that failed with err is to be tried again,
+// after a pause, with TextBusyWait counted from the first failure.
+func (b *textBusy) again(err error) bool {
+	if !errors.Is(err, syscall.ETXTBSY) {
+		return false
+	}
+	if b.try == 0 {
+		b.end = time.Now().Add(TextBusyWait)
+	} else if !time.Now().Before(b.end) {
+		return false
+	}
+	b.try++
+	time.Sleep(time.Duration(min(b.try, 5)) * 5 * time.Millisecond)
+	return true
+}
+
+// Wait reaps the exited leader pid (the caller has seen it exit: WaitExit)
+// and returns what exec.Cmd.Wait returns: nil for an exit status of 0,
+// an *exec.ExitError for another status or a signal. A clean exit costs
+// two raw waitids; another goes by os.Process.Wait, for the
+// *os.ProcessState an *exec.ExitError holds.
+func Wait(pid int) error {
+	if reapedClean(pid) {
+		return nil
+	}
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	state, err := proc.Wait()
+	if err != nil {
+		return err
+	}
+	if !state.Success() {
+		return &exec.ExitError{ProcessState: state}
+	}
+	return nil
+}
+
+// reapedClean reaps pid if it has exited with status 0, and reports
+// whether it did. The waitids are raw: with WNOHANG they never block (see
+// ExitedNow).
+func reapedClean(pid int) bool {
+	var info siginfoChild
+	if waitidRaw(pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG) != 0 ||
+		info.Signo == 0 || info.Code != cldExited || info.Status != 0 {
+		return false
+	}
+	info = siginfoChild{}
+	return waitidRaw(pid, &info, unix.WEXITED|unix.WNOHANG) == 0 && info.Signo != 0
+}
+
+// waitidRaw is waitid(P_PID, pid) without the runtime's syscall entry,
+// tried again on EINTR.
+func waitidRaw(pid int, info *siginfoChild, options int) unix.Errno {
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_WAITID, unix.P_PID, uintptr(pid), uintptr(unsafe.Pointer(info)), uintptr(options), 0, 0)
+		if e != unix.EINTR {
+			return e
+		}
+	}
+}
+
+// is64bit is 1 on a 64-bit host, 0 on a 32-bit one.
+const is64bit = ^uint(0) >> 63
+
+// siginfoChild is the siginfo_t waitid fills in for a child (SIGCHLD),
+// as the standard library's internal/syscall/unix.SiginfoChild lays it out
+// (unix.Siginfo does not give the status). On MIPS errno and code are
+// swapped: Code reads si_errno there, 0, and Wait takes os.Process.Wait's
+// way for every exit, which is right, only slower.
+type siginfoChild struct {
+	Signo int32
+	Errno int32
+	Code  int32
+	_     [is64bit]int32 // the union is 8-byte aligned on 64-bit hosts
+
+	Pid    int32
+	Uid    uint32
+	Status int32 // exit status (CLD_EXITED) or signal
+
+	_ [128 - (6+is64bit)*4]byte
+}
+
+// cldExited is si_code for a child that exited (not killed by a signal).
+const cldExited = 1
 
 // Kill sends SIGKILL to every process of session sid outside the leader's
 // group (the caller kills that group itself), found in /proc, and looks

@@ -1,8 +1,10 @@
 package session
 
 import (
+	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -73,5 +75,36 @@ func TestKill(t *testing.T) {
 	}
 	if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
 		t.Errorf("the leader was killed too: %v", err)
+	}
+}
+
+// TestForkExec_TextBusy: a program open for writing for a moment (a
+// deploy writing it in place) starts once the writer closes it, as with
+// Start; a program that cannot start fails as os.StartProcess does.
+func TestForkExec_TextBusy(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "prog.sh")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nexit 7\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, err := os.OpenFile(prog, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(40*time.Millisecond, func() { w.Close() })
+	pid, err := ForkExec(prog, []string{prog}, &syscall.ProcAttr{})
+	if err != nil {
+		t.Fatalf("ForkExec while the program was open for a moment: %v", err)
+	}
+	WaitExit(pid)
+	var ee *exec.ExitError
+	if err := Wait(pid); !errors.As(err, &ee) || ee.ExitCode() != 7 {
+		t.Errorf("Wait = %v, want exit status 7", err)
+	}
+
+	missing := prog + ".missing"
+	_, err = ForkExec(missing, []string{missing}, &syscall.ProcAttr{})
+	var pe *os.PathError
+	if !errors.As(err, &pe) || pe.Op != "fork/exec" || pe.Path != missing || !errors.Is(err, syscall.ENOENT) {
+		t.Errorf("ForkExec(missing) = %v, want an *os.PathError fork/exec ENOENT", err)
 	}
 }

@@ -1,0 +1,194 @@
+// fast_test.go holds the fast paths of process.go to the plain forms they
+// replace: dedupEnv to os/exec's, Start's errors and Close's reaping to
+// exec.Cmd's.
+
+package cgi
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// dedupEnvOSExec is os/exec's dedupEnvCase(false, false, env) (Go 1.26),
+// as exec.Cmd.Start applied it to every script's environment.
+func dedupEnvOSExec(env []string) ([]string, error) {
+	var err error
+	out := make([]string, 0, len(env))
+	saw := make(map[string]bool, len(env))
+	for n := len(env); n > 0; n-- {
+		kv := env[n-1]
+		if strings.IndexByte(kv, 0) != -1 {
+			err = errors.New("exec: environment variable contains NUL")
+			continue
+		}
+		i := strings.Index(kv, "=")
+		if i == 0 {
+			i = strings.Index(kv[1:], "=") + 1
+		}
+		if i < 0 {
+			if kv != "" {
+				out = append(out, kv)
+			}
+			continue
+		}
+		k := kv[:i]
+		if saw[k] {
+			continue
+		}
+		saw[k] = true
+		out = append(out, kv)
+	}
+	for i := 0; i < len(out)/2; i++ {
+		j := len(out) - i - 1
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+var dedupCases = [][]string{
+	nil,
+	{},
+	{""},
+	{"A=1"},
+	{"A=1", "B=2", "A=3"},
+	{"A=1", "A=1"},
+	{"A", "A", "A=1"},
+	{"A=1", "", "B=2"},
+	{"=x", "=y", "==a", "==b", "=", "A==", "A=b=c", "A="},
+	{"PATH=/bin", "Q=a\x00b", "PATH=/usr/bin"},
+	{"AB=1", "A=2", "A=3", "AB=4", "A"},
+	{"a=1", "A=2"},
+	{"HTTP_X=1", "HTTP_X_Y=2", "HTTP_X=3", "HTTP_X_Y", "HTTP_X_Y=4"},
+}
+
+// TestDedupEnv_SameAsOSExec: the environment a script gets, and the error
+// of a NUL, are os/exec's, with or without repeats; without, the slice is
+// the caller's, unchanged.
+func TestDedupEnv_SameAsOSExec(t *testing.T) {
+	cases := slices.Clone(dedupCases)
+	var long []string
+	for i := range 100 {
+		long = append(long, fmt.Sprintf("V%d=%d", i%70, i))
+	}
+	cases = append(cases, long, long[:65], long[:64])
+	for _, env := range cases {
+		checkDedup(t, env)
+	}
+}
+
+func checkDedup(t *testing.T, env []string) {
+	t.Helper()
+	orig := slices.Clone(env)
+	got, err := dedupEnv(env)
+	want, wantErr := dedupEnvOSExec(env)
+	if !slices.Equal(got, want) || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Errorf("dedupEnv(%q) = %q, %v; os/exec: %q, %v", env, got, err, want, wantErr)
+	}
+	if !slices.Equal(env, orig) {
+		t.Errorf("dedupEnv changed its argument: %q, was %q", env, orig)
+	}
+}
+
+func FuzzDedupEnv(f *testing.F) {
+	for _, env := range dedupCases {
+		f.Add(strings.Join(env, "\n"))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkDedup(t, strings.Split(s, "\n"))
+	})
+}
+
+// TestStart_ErrorsAsOSExec: a start that fails, fails as it did through
+// exec.Cmd.Start: the same text (the gateway logs it) and the same types
+// and errnos (it maps them to 403, 404, 500), for each way a start fails.
+func TestStart_ErrorsAsOSExec(t *testing.T) {
+	dir := t.TempDir()
+	noexec := filepath.Join(dir, "noexec.sh")
+	if err := os.WriteFile(noexec, []byte("#!/bin/sh\necho hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []Cmd{
+		{Path: filepath.Join(dir, "missing.pl")},
+		{Path: noexec},
+		{Path: script(t, "badinterp.sh")},
+		{Path: dir},
+		{Path: script(t, "hello.sh"), Dir: filepath.Join(dir, "no-such-dir")},
+		{Path: "menshen-no-such-program"},
+		{Path: ""},
+		{Path: script(t, "hello.sh"), Env: []string{"A=1", "B=x\x00y"}},
+		{Path: script(t, "hello.sh"), Args: []string{"a\x00b"}},
+		{Path: script(t, "hello.sh") + "\x00"},
+	} {
+		p, err := Start(t.Context(), &c)
+		if err == nil {
+			p.Close(true)
+			t.Errorf("Start(%q) succeeded", c.Path)
+			continue
+		}
+		cmd := exec.Command(c.Path, c.Args...)
+		cmd.Dir, cmd.Env = c.Dir, c.Env
+		if cmd.Env == nil {
+			cmd.Env = []string{}
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+		want := cmd.Start()
+		if want == nil {
+			cmd.Wait()
+			t.Fatalf("exec.Cmd.Start(%q) succeeded", c.Path)
+		}
+		want = fmt.Errorf("start %q: %w", c.Path, want)
+		if err.Error() != want.Error() {
+			t.Errorf("Start: %q\nos/exec: %q", err, want)
+		}
+		var pe, wpe *os.PathError
+		var ee, wee *exec.Error
+		if errors.As(err, &pe) != errors.As(want, &wpe) || errors.As(err, &ee) != errors.As(want, &wee) {
+			t.Errorf("Start(%q): error types %T, os/exec %T", c.Path, errors.Unwrap(err), errors.Unwrap(want))
+		}
+		for _, errno := range []error{syscall.ENOENT, syscall.EACCES, syscall.ENOEXEC, syscall.EINVAL, exec.ErrNotFound} {
+			if errors.Is(err, errno) != errors.Is(want, errno) {
+				t.Errorf("Start(%q) = %v: errors.Is %v differs from os/exec's", c.Path, err, errno)
+			}
+		}
+	}
+}
+
+// TestClose_Reaps: Close reaps the script however it ended (no zombie
+// left), and gives what exec.Cmd.Wait gave: nil for a clean exit, an
+// *exec.ExitError with the status or the signal otherwise.
+func TestClose_Reaps(t *testing.T) {
+	for _, tc := range []struct {
+		sh, want string
+		code     int
+	}{
+		{"exit 0", "", 0},
+		{"exit 3", "exit status 3", 3},
+		{"exit 255", "exit status 255", 255},
+		{"kill -TERM $$", "signal: terminated", -1},
+		{"kill -KILL $$", "signal: killed", -1},
+	} {
+		p := mustStart(t, t.Context(), &Cmd{Path: "/bin/sh", Args: []string{"-c", tc.sh}})
+		readAll(t, p.Stdout())
+		err := p.Close(false)
+		var ee *exec.ExitError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: Close = %v, want nil", tc.sh, err)
+		case tc.want != "" && (!errors.As(err, &ee) || err.Error() != tc.want || ee.ExitCode() != tc.code || ee.Pid() != p.PID()):
+			t.Errorf("%s: Close = %v (%T), want an *exec.ExitError %q, code %d, pid %d", tc.sh, err, err, tc.want, tc.code, p.PID())
+		}
+		var info unix.Siginfo
+		if err := unix.Waitid(unix.P_PID, p.PID(), &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil); err != unix.ECHILD {
+			t.Errorf("%s: waitid after Close = %v, want ECHILD (reaped)", tc.sh, err)
+		}
+	}
+}
