@@ -58,10 +58,33 @@ type Params struct {
 // p.PassAuth is set. The query string is never split into argv
 // (CVE-2012-1823): only QUERY_STRING carries it.
 func Env(r *http.Request, p *Params) []string {
-	env := make([]string, 0, 32+len(r.Header))
-	EachEnv(r, p, func(k, v string) { env = append(env, k+"="+v) })
+	// The "NAME=value" strings are cut from one string holding them all:
+	// three allocations instead of one per variable. (They share it for
+	// their lifetime, which is the request's.)
+	var buf [48]envPair
+	pairs, n := buf[:0], 0
+	EachEnv(r, p, func(k, v string) {
+		pairs = append(pairs, envPair{k, v})
+		n += len(k) + 1 + len(v)
+	})
+	var b strings.Builder
+	b.Grow(n)
+	for _, kv := range pairs {
+		b.WriteString(kv.name)
+		b.WriteByte('=')
+		b.WriteString(kv.value)
+	}
+	all := b.String()
+	env := make([]string, len(pairs))
+	for i, kv := range pairs {
+		n := len(kv.name) + 1 + len(kv.value)
+		env[i], all = all[:n], all[n:]
+	}
 	return env
 }
+
+// envPair is a variable of EachEnv.
+type envPair struct{ name, value string }
 
 // EachEnv calls add with each variable of Env, name and value apart, in the
 // same order: for a FastCGI request, which sends them as pairs, it spares a
@@ -220,24 +243,71 @@ func setsName(env []string, name string) bool {
 // headerVar maps a header name to its HTTP_* variable, or reports false for
 // a header that must not reach the script.
 func headerVar(k string, passAuth bool) (string, bool) {
+	if name, ok := commonVars[k]; ok {
+		return name, true
+	}
 	for i := 0; i < len(k); i++ {
 		c := k[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
 			return "", false // Apache util_script.c: would collide with a '-' form
 		}
 	}
-	switch strings.ToLower(k) {
-	case "proxy": // httpoxy
+	switch {
+	case strings.EqualFold(k, "proxy"): // httpoxy
 		return "", false
-	case "content-type", "content-length", "host":
+	case strings.EqualFold(k, "content-type"), strings.EqualFold(k, "content-length"), strings.EqualFold(k, "host"):
 		return "", false // CONTENT_TYPE, CONTENT_LENGTH, HTTP_HOST are set above
-	case "authorization", "proxy-authorization":
-		if !passAuth || strings.EqualFold(k, "proxy-authorization") {
+	case strings.EqualFold(k, "authorization"):
+		if !passAuth {
 			return "", false
 		}
+	case strings.EqualFold(k, "proxy-authorization"):
+		return "", false
 	}
-	return "HTTP_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_")), true
+	return httpVarName(k), true
 }
+
+// httpVarName returns "HTTP_" and k in upper case with '-' as '_', k
+// being ASCII letters, digits and '-' (headerVar checked): what
+// "HTTP_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_")) gives, in one
+// allocation instead of four.
+func httpVarName(k string) string {
+	var b strings.Builder
+	b.Grow(len("HTTP_") + len(k))
+	b.WriteString("HTTP_")
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '-':
+			c = '_'
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// commonVars holds the variables of the headers browsers and clients send
+// most, under their canonical names (net/http's, as r.Header holds them),
+// so that they cost no allocation per request. Each is what headerVar
+// makes of the name, whatever passAuth: none of them is refused.
+var commonVars = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language",
+		"Cache-Control", "Connection", "Cookie", "Dnt", "If-Match",
+		"If-Modified-Since", "If-None-Match", "If-Range", "If-Unmodified-Since",
+		"Keep-Alive", "Origin", "Pragma", "Priority", "Range", "Referer",
+		"Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Sec-Fetch-Dest",
+		"Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-User", "Te",
+		"Upgrade-Insecure-Requests", "User-Agent", "Via", "X-Forwarded-For",
+		"X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip", "X-Requested-With",
+	} {
+		m[k] = httpVarName(k)
+	}
+	return m
+}()
 
 // safeValue refuses values that bash would import as functions (Shellshock).
 func safeValue(v string) bool {

@@ -1,12 +1,14 @@
-// fast_test.go holds the fast paths of process.go to the plain forms they
-// replace: dedupEnv to os/exec's, Start's errors and Close's reaping to
-// exec.Cmd's.
+// fast_test.go holds the fast paths of env.go and process.go to the plain
+// forms they replace: Env to EachEnv's pairs joined one by one, headerVar
+// to its former allocation-per-step form, dedupEnv to os/exec's.
 
 package cgi
 
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +19,152 @@ import (
 
 	"golang.org/x/sys/unix"
 )
+
+// envPlain is Env as it was: one "NAME=value" string per variable.
+func envPlain(r *http.Request, p *Params) []string {
+	var env []string
+	EachEnv(r, p, func(k, v string) { env = append(env, k+"="+v) })
+	return env
+}
+
+// envRequests returns requests of every shape EachEnv knows: no header,
+// the common ones, odd names, many (past Env's 48 pairs on the stack),
+// redirect and configured variables, empty values.
+func envRequests() []struct {
+	r *http.Request
+	p *Params
+} {
+	var out []struct {
+		r *http.Request
+		p *Params
+	}
+	add := func(r *http.Request, p *Params) {
+		out = append(out, struct {
+			r *http.Request
+			p *Params
+		}{r, p})
+	}
+	add(httptest.NewRequest("GET", "/cgi-bin/a.pl", nil), testParams())
+
+	r := httptest.NewRequest("POST", "http://www.example.com:8080/cgi-bin/a.pl/x?a=1&b=%20", strings.NewReader("k=v"))
+	for _, k := range []string{"Accept", "Accept-Encoding", "User-Agent", "Cookie", "X-Forwarded-For", "Content-Type", "Authorization", "Proxy", "X-Empty"} {
+		r.Header.Set(k, "v-"+k)
+	}
+	r.Header.Set("X-Empty", "")
+	r.Header["Cookie"] = []string{"a=1", "b=2"}
+	r.Header["lower-case"] = []string{"x"}
+	r.Header["X_Under"] = []string{"y"}
+	p := testParams()
+	p.ContentLength = 3
+	p.PassAuth = true
+	p.RemoteUser, p.AuthType = "jo", "Basic"
+	p.Extra = []string{"APP=1", "PATH=/opt/bin", "EMPTY="}
+	p.Redirect = []string{"REDIRECT_STATUS=200", "REDIRECT_URL=/x", "APP=0"}
+	add(r, p)
+
+	r = httptest.NewRequest("GET", "/cgi-bin/many.sh?é=ü", nil)
+	for i := range 80 {
+		r.Header.Set(fmt.Sprintf("X-Header-%d", i), strings.Repeat("v", i)+"ü")
+	}
+	p = testParams()
+	p.ContextPrefix = "/cgi-bin/"
+	for i := range 20 {
+		p.Extra = append(p.Extra, fmt.Sprintf("E%d=%d", i, i))
+	}
+	add(r, p)
+	return out
+}
+
+// TestEnv_SameAsPlain: Env's strings, cut from one string, are those of
+// EachEnv's pairs joined one by one, in the same order.
+func TestEnv_SameAsPlain(t *testing.T) {
+	for i, tc := range envRequests() {
+		got, want := Env(tc.r, tc.p), envPlain(tc.r, tc.p)
+		if !slices.Equal(got, want) {
+			t.Errorf("request %d: Env = %q\nwant %q", i, got, want)
+		}
+	}
+}
+
+// TestEnv_Allocs: Env costs two allocations beyond EachEnv's own (the
+// string all variables are cut from, the slice), not one per variable,
+// and a common header's name costs none (its variable is in commonVars).
+func TestEnv_Allocs(t *testing.T) {
+	r := httptest.NewRequest("GET", "http://h/cgi-bin/a.pl?x=1", nil)
+	r.Header.Set("User-Agent", "curl/8")
+	r.Header.Set("Accept", "*/*")
+	r.Header.Set("Accept-Encoding", "gzip")
+	r.RemoteAddr = "192.0.2.1:1234"
+	p := testParams()
+	each := testing.AllocsPerRun(100, func() { EachEnv(r, p, func(k, v string) {}) })
+	env := testing.AllocsPerRun(100, func() { Env(r, p) })
+	if env > each+2 {
+		t.Errorf("Env: %v allocations, EachEnv %v: want 2 more at most", env, each)
+	}
+	if each > 3 {
+		t.Errorf("EachEnv: %v allocations, want 3 at most (the header names sorted, PATH_TRANSLATED, SplitHostPort's error)", each)
+	}
+}
+
+// headerVarPlain is headerVar as it was, one allocation a step.
+func headerVarPlain(k string, passAuth bool) (string, bool) {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return "", false
+		}
+	}
+	switch strings.ToLower(k) {
+	case "proxy":
+		return "", false
+	case "content-type", "content-length", "host":
+		return "", false
+	case "authorization", "proxy-authorization":
+		if !passAuth || strings.EqualFold(k, "proxy-authorization") {
+			return "", false
+		}
+	}
+	return "HTTP_" + strings.ToUpper(strings.ReplaceAll(k, "-", "_")), true
+}
+
+var headerNames = []string{
+	"", "-", "a", "Z", "0", "Accept", "accept", "ACCEPT", "User-Agent", "user-agent", "X-Forwarded-For",
+	"Proxy", "proxy", "PROXY", "Content-Type", "content-length", "Host", "HOST", "Authorization",
+	"authorization", "Proxy-Authorization", "proxy-authorization", "X_Under", "X Space", "X.Dot",
+	"Ünicode", "Kelvin\u212a", "--x--", "x-1-2", "Accept-Encoding\x00", "Sec-Ch-Ua-Platform",
+}
+
+// TestHeaderVar_SameAsPlain: headerVar, its table of common headers and
+// its one-allocation name, answer as the plain form for every name, both
+// ways of PassAuth.
+func TestHeaderVar_SameAsPlain(t *testing.T) {
+	names := slices.Clone(headerNames)
+	for k := range commonVars {
+		names = append(names, k, strings.ToLower(k), strings.ToUpper(k))
+	}
+	for _, k := range names {
+		for _, pass := range []bool{false, true} {
+			got, gotOK := headerVar(k, pass)
+			want, wantOK := headerVarPlain(k, pass)
+			if got != want || gotOK != wantOK {
+				t.Errorf("headerVar(%q, %v) = %q, %v; want %q, %v", k, pass, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}
+
+func FuzzHeaderVar(f *testing.F) {
+	for _, k := range headerNames {
+		f.Add(k, false)
+	}
+	f.Fuzz(func(t *testing.T, k string, pass bool) {
+		got, gotOK := headerVar(k, pass)
+		want, wantOK := headerVarPlain(k, pass)
+		if got != want || gotOK != wantOK {
+			t.Errorf("headerVar(%q, %v) = %q, %v; want %q, %v", k, pass, got, gotOK, want, wantOK)
+		}
+	})
+}
 
 // dedupEnvOSExec is os/exec's dedupEnvCase(false, false, env) (Go 1.26),
 // as exec.Cmd.Start applied it to every script's environment.
@@ -80,6 +228,9 @@ func TestDedupEnv_SameAsOSExec(t *testing.T) {
 		long = append(long, fmt.Sprintf("V%d=%d", i%70, i))
 	}
 	cases = append(cases, long, long[:65], long[:64])
+	for _, r := range envRequests() {
+		cases = append(cases, Env(r.r, r.p))
+	}
 	for _, env := range cases {
 		checkDedup(t, env)
 	}
