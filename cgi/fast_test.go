@@ -216,6 +216,8 @@ var dedupCases = [][]string{
 	{"AB=1", "A=2", "A=3", "AB=4", "A"},
 	{"a=1", "A=2"},
 	{"HTTP_X=1", "HTTP_X_Y=2", "HTTP_X=3", "HTTP_X_Y", "HTTP_X_Y=4"},
+	{"AX=1", "BX=2", "CX=3"},         // one length, one last byte: dedupEnv's bits collide
+	{"AX=1", "BX=2", "CX=3", "BX=4"}, // and a repeat among them
 }
 
 // TestDedupEnv_SameAsOSExec: the environment a script gets, and the error

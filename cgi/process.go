@@ -77,10 +77,13 @@ type Process struct {
 	stderr *os.File    // errFD as a pollable file, once watchT fired; Close may set its deadline
 	pid    int
 
-	exited  chan struct{} // closed when the leader has exited (not yet reaped)
-	exitAt  time.Time     // when watchExit saw it exit; written before exited is closed
-	closing chan struct{} // closed by Close: ends watchExit's linger timer
-	watchT  *time.Timer   // starts watchExit and the stderr reader unless Close comes first
+	exited chan struct{} // closed when the leader has exited (not yet reaped)
+	exitAt time.Time     // when watchExit saw it exit; written before exited is closed
+	// closing is closed by Close: it ends watchExit's linger timer. It
+	// and watchD are made by the watcher, for the watcher, before it
+	// closes exited: Close reads them once exited is closed.
+	closing chan struct{}
+	watchT  *time.Timer // starts watchExit and the stderr reader unless Close comes first
 	// stderrFn receives stderr lines. Scripts that end within watchDelay
 	// (most) have their stderr read by Close, without a goroutine: the
 	// pipe holds 64 KiB, and a script that fills it sooner waits at most
@@ -89,7 +92,7 @@ type Process struct {
 	detached *Detached     // Cmd.Detached
 	watchD   chan struct{} // closed when watchExit has ended
 	stderrD  chan struct{} // closed when the stderr reader has finished
-	stdinD   chan struct{} // closed when the body copier has finished
+	stdinD   chan struct{} // closed when the body copier has finished (noBody: none)
 	stopCtx  func() bool   // unregisters the ctx kill (kill checks final itself)
 
 	mu     sync.Mutex // guards final and killed
@@ -153,7 +156,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		defer inR.Close()
 	}
 
-	// (ETXTBSY: tried again for a moment, see session.Start.)
+	// (ETXTBSY: tried again for a moment, see session.ForkExec.)
 	pid, err := spawn(c, stdin, outW, errW)
 	unix.Close(outW)
 	unix.Close(errW)
@@ -171,15 +174,14 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 		errFD:   errFD,
 		pid:     pid,
 		exited:  make(chan struct{}),
-		closing: make(chan struct{}),
-		watchD:  make(chan struct{}),
 		stderrD: make(chan struct{}),
-		stdinD:  make(chan struct{}),
+		stdinD:  noBody,
 	}
 	// Most scripts are done long before this fires: Close then waits for
 	// the leader itself and no watcher (pidfd, poller registration,
 	// goroutine) is ever set up. Long runners get one.
 	p.watchT = time.AfterFunc(watchDelay, func() {
+		p.closing, p.watchD = make(chan struct{}), make(chan struct{})
 		// A longer runner: read its stderr as it comes, through the
 		// poller (the read end is non-blocking, so NewFile registers it).
 		p.stderr = os.NewFile(uintptr(errFD), "stderr")
@@ -188,9 +190,8 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	})
 	p.stderrFn, p.detached = c.Stderr, c.Detached
 	if inW != nil {
+		p.stdinD = make(chan struct{})
 		go p.copyStdin(inW, c.Stdin)
-	} else {
-		close(p.stdinD)
 	}
 	// Kill the group when the request context ends before Close; no
 	// goroutine waits for that unless it happens.
@@ -262,8 +263,12 @@ func spawn(c *Cmd, stdin *os.File, stdout, stderr int) (int, error) {
 // returned then, without os/exec's map and copy.
 func dedupEnv(env []string) ([]string, error) {
 	if len(env) > 64 {
-		return dedupEnvSlow(env) // (seenKey is quadratic)
+		return dedupEnvSlow(env) // (the search for repeats is quadratic)
 	}
+	// seen has a bit for each name's length and last byte: a name whose
+	// bit is clear is new, and only one whose bit is set is looked for
+	// among those before it.
+	var seen [4]uint64
 	clean := true
 	for i, kv := range env {
 		if strings.IndexByte(kv, 0) >= 0 {
@@ -273,9 +278,21 @@ func dedupEnv(env []string) ([]string, error) {
 			continue
 		}
 		k, ok := envKey(kv)
-		if kv == "" || ok && seenKey(env[:i], k) {
+		if kv == "" {
 			clean = false
 		}
+		if !ok {
+			continue
+		}
+		h := len(k) * 31
+		if len(k) > 0 {
+			h += int(k[len(k)-1])
+		}
+		h &= 255
+		if seen[h>>6]&(1<<(h&63)) != 0 && seenKey(env[:i], k) {
+			clean = false
+		}
+		seen[h>>6] |= 1 << (h & 63)
 	}
 	if clean {
 		return env, nil
@@ -298,8 +315,7 @@ func envKey(kv string) (string, bool) {
 	return kv[:i], true
 }
 
-// seenKey reports whether an entry of env has the name k. (Linear: an
-// environment of a few dozen entries is compared faster than hashed.)
+// seenKey reports whether an entry of env has the name k.
 func seenKey(env []string, k string) bool {
 	for _, kv := range env {
 		if len(kv) > len(k) && kv[len(k)] == '=' && kv[:len(k)] == k {
@@ -461,7 +477,6 @@ func (p *Process) close(abort bool) error {
 		// at most a pipe's worth by now, is read below.
 		session.WaitExit(p.pid)
 		close(p.exited)
-		close(p.watchD)
 	} else {
 		<-p.exited
 		close(p.closing)
@@ -604,7 +619,7 @@ func (p *Process) readStderr(r io.Reader, fn func([]byte), done chan<- struct{})
 				fn(line)
 			}
 		}
-		split = errors.Is(err, bufio.ErrBufferFull)
+		split = err == bufio.ErrBufferFull // (as ReadSlice returns it, never wrapped)
 		if err != nil && !split {
 			return
 		}
@@ -629,6 +644,13 @@ func (p *Process) copyStdin(w *os.File, body io.Reader) {
 	close(done)
 	w.Close()
 }
+
+// noBody is the stdinD of every script without a body copier: closed.
+var noBody = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // stderrPool recycles the line readers of stderr pipes.
 var stderrPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, MaxStderrLine) }}
