@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -327,34 +326,35 @@ func seenKey(env []string, k string) bool {
 	return false
 }
 
-// dedupEnvSlow is os/exec's dedupEnv (dedupEnvCase for Unix): built
-// backwards, so that the last entry of a name is the one kept.
+// dedupEnvSlow gives what os/exec gives a process for env: of the entries
+// naming one variable, the last one, in its place; an entry without '='
+// as it is, an empty one dropped; an entry with a NUL dropped, and the
+// error os/exec returns for it.
 func dedupEnvSlow(env []string) ([]string, error) {
 	var err error
-	out := make([]string, 0, len(env))
-	saw := make(map[string]bool, len(env))
-	for n := len(env); n > 0; n-- {
-		kv := env[n-1]
-		if strings.IndexByte(kv, 0) != -1 {
-			err = errors.New("exec: environment variable contains NUL")
+	last := make(map[string]int, len(env))
+	for i, kv := range env {
+		if strings.IndexByte(kv, 0) >= 0 {
+			err = errEnvNUL
+		} else if k, ok := envKey(kv); ok {
+			last[k] = i
+		}
+	}
+	out := make([]string, 0, len(last))
+	for i, kv := range env {
+		if kv == "" || strings.IndexByte(kv, 0) >= 0 {
 			continue
 		}
-		k, ok := envKey(kv)
-		if !ok {
-			if kv != "" {
-				out = append(out, kv)
-			}
+		if k, ok := envKey(kv); ok && last[k] != i {
 			continue
 		}
-		if saw[k] {
-			continue
-		}
-		saw[k] = true
 		out = append(out, kv)
 	}
-	slices.Reverse(out)
 	return out, err
 }
+
+// errEnvNUL is os/exec's error for an environment entry with a NUL byte.
+var errEnvNUL = errors.New("exec: environment variable contains NUL")
 
 // PID returns the script's process id, which is also its process group id.
 func (p *Process) PID() int { return p.pid }
