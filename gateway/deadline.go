@@ -28,23 +28,21 @@ type deadlines struct {
 type deadline struct {
 	at         time.Time
 	timeout    time.Duration
-	cancel     context.CancelCauseFunc
-	expire     func() // may be nil
+	ctx        *scriptCtx // ended with timeoutError once at has passed
 	prev, next *deadline
 }
 
-// withTimeout ends a request's context, through its cancel, once timeout
-// has passed, with a cause that is context.DeadlineExceeded (read it with
-// context.Cause; ctx.Err() says Canceled). It adds no context of its own:
-// one more layer per request would cost allocations and a registration
-// with its parent. expire, if not nil, is called then too, even if the
-// context has ended before; it is never called once stop has returned.
-// stop must be called when the request is over; it does not end the
-// context. restart, called when the script starts after waiting in a
+// startDeadline ends ctx with a cause that is context.DeadlineExceeded
+// (timeoutError; ctx.Err() says Canceled) once timeout has passed, and
+// first sets the answer's write deadline to writeGrace from then, even if
+// ctx has ended before (not once stopDeadline has returned).
+// stopDeadline must be called when the request is over; it does not end
+// ctx. restartDeadline, called when the script starts after waiting in a
 // queue, gives it its whole timeout from then (unless it has already
-// expired).
-func (g *Gateway) withTimeout(cancel context.CancelCauseFunc, timeout time.Duration, expire func()) (stop, restart func()) {
-	d := &deadline{at: time.Now().Add(timeout), timeout: timeout, cancel: cancel, expire: expire}
+// expired). The entry lives in ctx: no allocation per request.
+func (g *Gateway) startDeadline(ctx *scriptCtx, timeout time.Duration) {
+	d := &ctx.dl
+	*d = deadline{at: time.Now().Add(timeout), timeout: timeout, ctx: ctx}
 	dl := &g.deadlines
 	dl.mu.Lock()
 	if !dl.started {
@@ -58,19 +56,34 @@ func (g *Gateway) withTimeout(cancel context.CancelCauseFunc, timeout time.Durat
 	}
 	dl.head = d
 	dl.mu.Unlock()
-	stop = func() {
-		dl.mu.Lock()
-		dl.remove(d)
-		dl.mu.Unlock()
+}
+
+// stopDeadline takes ctx's deadline out of the list (see startDeadline).
+func (g *Gateway) stopDeadline(ctx *scriptCtx) {
+	dl := &g.deadlines
+	dl.mu.Lock()
+	dl.remove(&ctx.dl)
+	dl.mu.Unlock()
+}
+
+// restartDeadline gives ctx its whole timeout from now (see
+// startDeadline).
+func (g *Gateway) restartDeadline(ctx *scriptCtx) {
+	d, dl := &ctx.dl, &g.deadlines
+	dl.mu.Lock()
+	if dl.head == d || d.prev != nil { // not expired yet
+		d.at = time.Now().Add(d.timeout)
 	}
-	restart = func() {
-		dl.mu.Lock()
-		if dl.head == d || d.prev != nil { // not expired yet
-			d.at = time.Now().Add(timeout)
-		}
-		dl.mu.Unlock()
+	dl.mu.Unlock()
+}
+
+// expire is what a deadline does first, under dl.mu (so that stopDeadline
+// waits for it): the client gets writeGrace to take the 504 or the cut
+// answer.
+func (d *deadline) expire() {
+	if rc := d.ctx.rc; rc != nil {
+		_ = rc.SetWriteDeadline(time.Now().Add(writeGrace))
 	}
-	return stop, restart
 }
 
 // remove unlinks d; it may already be unlinked. dl.mu is held.
@@ -105,15 +118,13 @@ func (g *Gateway) deadlineLoop() {
 				if !now.Before(d.at) {
 					dl.remove(d)
 					due = append(due, d)
-					if d.expire != nil {
-						d.expire() // under dl.mu: stop waits for it
-					}
+					d.expire() // under dl.mu: stopDeadline waits for it
 				}
 				d = next
 			}
 			dl.mu.Unlock()
 			for i, d := range due {
-				d.cancel(timeoutError{d.timeout})
+				d.ctx.cancel(timeoutError{d.timeout})
 				due[i] = nil
 			}
 			due = due[:0]

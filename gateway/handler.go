@@ -251,11 +251,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 	// to take the 504 or the cut answer. (A client that went away ends the
 	// script at once; writes to it fail, or, if it only half-closed and
 	// stopped reading, meet the same deadline.)
-	ctx, sstop, scancel := g.scriptContext(r, x)
-	defer sstop()
-	stop, restart := g.withTimeout(scancel, s.timeoutFor(rt.key), func() { _ = rc.SetWriteDeadline(time.Now().Add(writeGrace)) })
-	defer stop()
-	x.queued = restart
+	ctx := g.scriptContext(r, x, rc, s.timeoutFor(rt.key))
+	defer ctx.end()
+	x.queued = ctx.restart
 
 	nph := rt.nph()
 	var (
@@ -317,7 +315,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 		x.pid = ex.pid()
 		if nph {
-			g.passNPH(ctx, scancel, w, r, ex, x)
+			g.passNPH(ctx, ctx.cancel, w, r, ex, x)
 			return
 		}
 		br.Reset(ex.stdout())
@@ -585,42 +583,6 @@ func (g *Gateway) readBody(r *http.Request, rc *http.ResponseController, s *sett
 		err = fmt.Errorf("%w: the request body was still arriving (%v)", ErrShuttingDown, err)
 	}
 	return b, err
-}
-
-// scriptContext returns the context a request's script runs under (its
-// timeout comes on top), and the function that ends it. The client
-// leaving ends it (C10) until the client has the whole answer
-// (x.complete): a script still working after a HEAD, 204 or 304 answer,
-// or after closing its output, then runs to its end within its timeout,
-// its output dropped, as Apache lets it. The end of the gateway's
-// shutdown grace ends it in any case (C33).
-func (g *Gateway) scriptContext(r *http.Request, x *exchange) (context.Context, func(), context.CancelCauseFunc) {
-	parent := r.Context()
-	ctx, cancel := context.WithCancelCause(context.WithoutCancel(parent))
-	stopClient := context.AfterFunc(parent, func() {
-		cause := context.Cause(parent)
-		if cause == context.Canceled {
-			// The server ends a request's context without a cause when
-			// its client goes away: the log says so, not "context
-			// canceled" beside a script error the kill caused.
-			cause = ErrClientGone
-		}
-		if !x.complete.Load() || errors.Is(cause, ErrShuttingDown) {
-			cancel(cause)
-			return
-		}
-		// The client left a whole answer: only the shutdown ends the
-		// script now. (Watched from here only: a request's every
-		// registration on the gateway-wide context would cost a lock.)
-		if g.hard != nil {
-			stopHard := context.AfterFunc(g.hard, func() { cancel(context.Cause(g.hard)) })
-			context.AfterFunc(ctx, func() { stopHard() })
-		}
-	})
-	return ctx, func() {
-		stopClient()
-		cancel(context.Canceled)
-	}, cancel
 }
 
 // finishAnswer completes the answer (completeAnswer) and, if the client
