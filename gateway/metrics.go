@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,10 @@ type metrics struct {
 	// or the same labels and so the same child). It holds no more entries
 	// than the vectors hold children.
 	series sync.Map
+	// last is the series observe updated last: the next request is most
+	// often for the same script, mode and code, found then without the
+	// map's hashing of the key. A series never goes stale (above).
+	last atomic.Pointer[series]
 }
 
 // seriesKey names the series of one script, mode and status code.
@@ -53,6 +58,7 @@ type seriesKey struct {
 
 // series is what observe updates for one seriesKey.
 type series struct {
+	key      seriesKey
 	requests prometheus.Counter
 	duration prometheus.Observer
 }
@@ -90,11 +96,15 @@ func newMetrics(g *Gateway) *metrics {
 // observe counts one request to script in mode answered with code after d.
 func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {
 	k := seriesKey{script: script, mode: mode, code: code}
-	v, ok := m.series.Load(k)
-	if !ok {
-		v, _ = m.series.LoadOrStore(k, m.newSeries(script, mode, code))
+	s := m.last.Load()
+	if s == nil || s.key != k {
+		v, ok := m.series.Load(k)
+		if !ok {
+			v, _ = m.series.LoadOrStore(k, m.newSeries(script, mode, code))
+		}
+		s = v.(*series)
+		m.last.Store(s)
 	}
-	s := v.(*series)
 	s.requests.Inc()
 	s.duration.Observe(d.Seconds())
 }
@@ -104,6 +114,7 @@ func (m *metrics) observe(script string, mode Mode, code int, d time.Duration) {
 func (m *metrics) newSeries(script string, mode Mode, code int) *series {
 	s, md := scriptName(script), string(mode)
 	return &series{
+		key:      seriesKey{script: script, mode: mode, code: code},
 		requests: m.requests.WithLabelValues(s, md, codeLabel(code)),
 		duration: m.duration.WithLabelValues(s, md),
 	}

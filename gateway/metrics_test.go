@@ -276,7 +276,8 @@ func TestMetrics_RequestsToNoScriptCounted(t *testing.T) {
 // children per script, mode and code, counts exactly what looking the
 // labels up per request counts: the same series, the same values, over
 // scripts whose names quote (quotes, backslashes, control bytes, invalid
-// UTF-8), modes switched back and forth, and codes.
+// UTF-8), modes switched back and forth, and codes, each key once or
+// twice in a row (the series observe used last is reused).
 func TestMetrics_SeriesCache(t *testing.T) {
 	cached, direct := newMetrics(nil), newMetrics(nil)
 	scripts := []string{"hello.fcgi", "sub/a.pl", "/legacy/x.pl", `q"uote.pl`, `back\slash.pl`, "tab\t.pl", "bad\xff.pl", "ünï.pl", ""}
@@ -287,12 +288,16 @@ func TestMetrics_SeriesCache(t *testing.T) {
 		for _, s := range scripts {
 			for _, md := range modes {
 				for _, c := range codes {
-					n++
-					d := time.Duration(n%97) * 313 * time.Microsecond
-					cached.observe(s, md, c, d)
-					name := scriptName(s)
-					direct.requests.WithLabelValues(name, string(md), codeLabel(c)).Inc()
-					direct.duration.WithLabelValues(name, string(md)).Observe(d.Seconds())
+					// Twice in a row in the second round: observe's
+					// last series, then the map again.
+					for range 1 + round%2 {
+						n++
+						d := time.Duration(n%97) * 313 * time.Microsecond
+						cached.observe(s, md, c, d)
+						name := scriptName(s)
+						direct.requests.WithLabelValues(name, string(md), codeLabel(c)).Inc()
+						direct.duration.WithLabelValues(name, string(md)).Observe(d.Seconds())
+					}
 				}
 			}
 		}
