@@ -58,6 +58,12 @@ func (m *modeStats) percentiles() (p50, p99 time.Duration) {
 type stats struct {
 	mu      sync.Mutex
 	scripts map[string]map[Mode]*modeStats
+	// last is the counters record updated last, of lastScript in
+	// lastMode: the next request is most often the same script's, found
+	// then without the two map lookups. Counters are never removed.
+	last       *modeStats
+	lastScript string
+	lastMode   Mode
 	// noScript counts the requests that reached no script (unrouted).
 	noScript codeCounts
 }
@@ -100,7 +106,12 @@ func newStats() *stats { return &stats{scripts: map[string]map[Mode]*modeStats{}
 func (s *stats) record(script string, mode Mode, code int, d time.Duration, spawned bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.modeLocked(script, mode).add(code, d, spawned)
+	m := s.last
+	if m == nil || s.lastScript != script || s.lastMode != mode {
+		m = s.modeLocked(script, mode)
+		s.last, s.lastScript, s.lastMode = m, script, mode
+	}
+	m.add(code, d, spawned)
 }
 
 // spawned counts a FastCGI worker started for script (fastcgi.PoolConfig

@@ -4,6 +4,8 @@ package gateway
 
 import (
 	"encoding/json"
+	"maps"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -43,5 +45,61 @@ func TestStats_ReportBothModes(t *testing.T) {
 	}
 	if r := s.report("b.pl")[ModeFastCGI]; r.P50ms != 50 || r.P99ms != 99 {
 		t.Errorf("1..100 ms: p50 %v p99 %v, want 50 and 99", r.P50ms, r.P99ms)
+	}
+}
+
+// TestStats_RecordCounts: record, which reuses the counters it updated
+// last, counts every request in its own script and mode, over scripts
+// and modes that alternate or repeat, with spawns between (the counts
+// /status.json shows, against ones kept here).
+func TestStats_RecordCounts(t *testing.T) {
+	s := newStats()
+	type sm struct {
+		script string
+		mode   Mode
+	}
+	want := map[sm]ModeReport{}
+	scripts := []string{"a.pl", "b.pl", "", "a.pl/x"}
+	modes := []Mode{ModeCGI, ModeFastCGI}
+	n := 0
+	for round := 0; round < 4; round++ {
+		for _, sc := range scripts {
+			for _, md := range modes {
+				for rep := 0; rep <= round%3; rep++ {
+					n++
+					code := []int{200, 404, 502}[n%3]
+					spawned := n%2 == 0
+					s.record(sc, md, code, time.Millisecond, spawned)
+					w := want[sm{sc, md}]
+					if w.Codes == nil {
+						w.Codes = map[string]int64{}
+					}
+					w.Requests++
+					w.Codes[strconv.Itoa(code)]++
+					if spawned {
+						w.Spawns++
+					}
+					if n%5 == 0 {
+						s.spawned(sc)
+						fw := want[sm{sc, ModeFastCGI}]
+						fw.Spawns++
+						want[sm{sc, ModeFastCGI}] = fw
+						if md == ModeFastCGI {
+							w.Spawns++
+						}
+					}
+					want[sm{sc, md}] = w
+				}
+			}
+		}
+	}
+	for _, sc := range scripts {
+		rep := s.report(sc)
+		for _, md := range modes {
+			got, w := rep[md], want[sm{sc, md}]
+			if got.Requests != w.Requests || got.Spawns != w.Spawns || !maps.Equal(got.Codes, w.Codes) {
+				t.Errorf("%q in %s: %d requests %v, %d spawns; want %d %v, %d", sc, md, got.Requests, got.Codes, got.Spawns, w.Requests, w.Codes, w.Spawns)
+			}
+		}
 	}
 }
