@@ -301,7 +301,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		case !fi.Mode().IsRegular():
 			return nil, ErrNotFound
 		}
-		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked, real)
+		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked, real, clean)
 		if r == nil {
 			return nil, ErrNotFound
 		}
@@ -329,7 +329,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if !slash {
 			return nil, ErrDirectorySlash
 		}
-		r := m.scriptRoute(append(segs[:len(segs):len(segs)], name), append(keySegs, name), p, fi, linked, real)
+		r := m.scriptRoute(append(segs[:len(segs):len(segs)], name), append(keySegs, name), p, fi, linked, real, clean)
 		if r == nil {
 			continue
 		}
@@ -361,7 +361,7 @@ func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, real string, o
 // tells whether a symlink was on the way to p, real is p resolved when p
 // itself is one (follow), "" else. It is nil if p, resolved, is no
 // longer inside the mount.
-func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo, linked bool, real string) *route {
+func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo, linked bool, real, clean string) *route {
 	rel := strings.Join(relSegs, "/")
 	r := &route{
 		mount:      m,
@@ -369,7 +369,7 @@ func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo,
 		key:        scriptKey(m, strings.Join(keySegs, "/")),
 		file:       p,
 		exec:       p,
-		scriptName: m.prefix + rel,
+		scriptName: prefixed(m.prefix, rel, clean),
 		info:       fi,
 	}
 	switch {
@@ -383,6 +383,16 @@ func (m *mount) scriptRoute(relSegs, keySegs []string, p string, fi fs.FileInfo,
 		r.exec = real
 	}
 	return r
+}
+
+// prefixed is prefix+rel, taken from clean (the cleaned URL path) when it
+// starts with it, as it does for a script named in the path: no string
+// built on every request for its SCRIPT_NAME.
+func prefixed(prefix, rel, clean string) string {
+	if n := len(prefix) + len(rel); n <= len(clean) && clean[:len(prefix)] == prefix && clean[len(prefix):n] == rel {
+		return clean[:n]
+	}
+	return prefix + rel
 }
 
 // runnable is ErrNotExecutable for a route whose file may not run (no

@@ -1,8 +1,8 @@
 // route_fast_test.go checks resolve's string helpers against the library
-// calls they stand for: underPrefix, cleanPath, joinName and splitSegs
-// must give exactly what strings.HasPrefix(clean+"/", prefix),
-// path.Clean("/"+p), filepath.Join and strings.Split give, or routing (C2,
-// C3) would change.
+// calls they stand for: underPrefix, cleanPath, joinName, splitSegs and
+// prefixed must give exactly what strings.HasPrefix(clean+"/", prefix),
+// path.Clean("/"+p), filepath.Join, strings.Split and prefix+rel give, or
+// routing (C2, C3) would change.
 
 package gateway
 
@@ -45,6 +45,11 @@ func checkRouteHelpers(t *testing.T, a, b string) {
 	}
 	if got, want := joinName(a, b), filepath.Join(a, b); got != want {
 		t.Errorf("joinName(%q, %q) = %q, want %q", a, b, got, want)
+	}
+	for _, clean := range []string{a + b, a + b + "/x", a + "/" + b, b, a, b + a, ""} {
+		if got, want := prefixed(a, b, clean), a+b; got != want {
+			t.Errorf("prefixed(%q, %q, %q) = %q, want %q", a, b, clean, got, want)
+		}
 	}
 	if a != "" {
 		var buf [2]string
