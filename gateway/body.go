@@ -53,6 +53,11 @@ type body struct {
 	mem, all int64
 }
 
+// noBody is every request's without a body (most are GETs): one shared,
+// never written (close has nothing to give back), not one made per
+// request.
+var noBody = &body{n: -1}
+
 func (b *body) close() {
 	if b.file != nil {
 		b.file.Close()
@@ -60,8 +65,8 @@ func (b *body) close() {
 	if b.sp != nil {
 		b.sp.mem.Add(-b.mem)
 		b.sp.all.Add(-b.all)
+		b.mem, b.all = 0, 0 // (only a spooled body holds any: noBody is never written)
 	}
-	b.mem, b.all = 0, 0
 }
 
 // reader returns a fresh reader over the body (for a second use after a
@@ -109,7 +114,7 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 		if r.ContentLength == 0 && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Header.Get("Content-Length") != "" {
 			return &body{r: bytes.NewReader(nil), n: 0}, nil
 		}
-		return &body{n: -1}, nil
+		return noBody, nil
 	}
 	b := &body{sp: sp}
 	defer func() {

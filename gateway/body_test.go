@@ -9,8 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -177,5 +179,38 @@ func TestBody_DeclaredLengthHoldsNoSpool(t *testing.T) {
 	}
 	if resp, body := mustDo(t, req); resp.StatusCode != http.StatusOK || string(body) != "fits" {
 		t.Errorf("a 4-byte body beside %d declared %d-byte ones: %d %q, want 200", n, max, resp.StatusCode, body)
+	}
+}
+
+// TestBody_NoBodyShared: a request without a body (a GET, a POST with
+// Content-Length: 0 aside) gets the shared noBody, made once: no
+// allocation per request, and nothing written to it when many requests
+// use and close it at once (-race).
+func TestBody_NoBodyShared(t *testing.T) {
+	sp := &spool{}
+	get := httptest.NewRequest(http.MethodGet, "/cgi-bin/x.pl", nil)
+	tmp := t.TempDir()
+	if n := testing.AllocsPerRun(100, func() {
+		b, err := readBody(get, 1<<20, tmp, sp)
+		if err != nil || b.n != -1 || b.reader() != nil {
+			t.Fatalf("readBody of a GET = %+v, %v; want no body", b, err)
+		}
+		b.close()
+	}); n != 0 {
+		t.Errorf("readBody of a GET: %v allocations, want 0", n)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				b, _ := readBody(get, 1<<20, tmp, sp)
+				_ = b.reader()
+				b.close()
+			}
+		})
+	}
+	wg.Wait()
+	if noBody.n != -1 || noBody.r != nil || noBody.mem != 0 || noBody.all != 0 || sp.mem.Load() != 0 || sp.all.Load() != 0 {
+		t.Errorf("noBody after use: %+v, spool %d/%d; want it as made", noBody, sp.mem.Load(), sp.all.Load())
 	}
 }
