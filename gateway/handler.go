@@ -104,6 +104,10 @@ type exchange struct {
 	// complete is set once the client has the whole answer: its leaving
 	// then no longer ends the script (serve).
 	complete atomic.Bool
+	// sctx is the script context of the request's first serve
+	// (scriptContext), made with the exchange, not on its own; a local
+	// redirect's serve, within it, makes its own.
+	sctx scriptCtx
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for

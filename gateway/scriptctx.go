@@ -73,7 +73,11 @@ var _ context.Context = (*scriptCtx)(nil)
 // timeout started (scriptCtx). end must be called when the request is
 // over.
 func (g *Gateway) scriptContext(r *http.Request, x *exchange, rc *http.ResponseController, timeout time.Duration) *scriptCtx {
-	c := &scriptCtx{parent: r.Context(), g: g, x: x, rc: rc}
+	c := &x.sctx
+	if c.g != nil { // in use: a local redirect's serve
+		c = new(scriptCtx)
+	}
+	c.parent, c.g, c.x, c.rc = r.Context(), g, x, rc
 	c.stopParent = context.AfterFunc(c.parent, c.parentDone)
 	g.startDeadline(c, timeout)
 	return c
