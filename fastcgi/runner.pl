@@ -7895,8 +7895,18 @@ sub serve_conn {
     $CONN_DEAD = 0;
     my $req;
     while (1) {
-        my ($type, $id, $content) = read_record(!$req);
-        return unless defined $type;
+        my ($type, $id, $content, $end);
+        # A whole record already in the buffer (a request's records come
+        # in one read) is taken here, as read_record would take it: its
+        # call, for each of a request's four records, cost more than this.
+        if (length($RBUF) >= 8 && ord($RBUF) == FCGI_VERSION_1
+            && length($RBUF) >= ($end = 8 + vec($RBUF, 2, 16) + vec($RBUF, 6, 8))) {
+            ($type, $id, $content) = (vec($RBUF, 1, 8), vec($RBUF, 1, 16), substr($RBUF, 8, $end - 8 - vec($RBUF, 6, 8)));
+            substr($RBUF, 0, $end, '');
+        } else {
+            ($type, $id, $content) = read_record(!$req);
+            return unless defined $type;
+        }
         if ($id == 0) {
             if ($type == FCGI_GET_VALUES) {
                 my $q = parse_pairs($content);
