@@ -965,7 +965,9 @@ sub send_stream {
 
 sub end_request {
     my ($id, $app, $proto) = @_;
-    conn_write(record(FCGI_END_REQUEST, $id, pack('NCx3', $app & 0xffffffff, $proto)));
+    # (record's header for the 8 bytes of the body, inline: one call less
+    # on every request.)
+    conn_write(pack('CCnnCxNCx3', FCGI_VERSION_1, FCGI_END_REQUEST, $id, 8, 0, $app & 0xffffffff, $proto));
 }
 
 # read_record returns (type, id, content), or () at EOF or error.
@@ -1075,10 +1077,11 @@ sub fd1_taken {
 # $FD1 the last-read handle, and $. read 0): lseek to the end tells the
 # size and leaves the offset where it was, at the end (what reached fd 1
 # was read to its end), and lseek to what is new puts it there for sysread.
-# (Corpus stat_cache_print.pl.)
+# (Corpus stat_cache_print.pl.) A true argument says the caller has
+# just found fd 1 to be the capture (fd1_taken, a system call).
 sub drain_fd1 {
     return unless $OUT_CAPTURE && !$OUT_DONE;
-    return if fd1_taken();     # (what is on fd 1 now is not the script's output)
+    return if !$_[0] && fd1_taken();     # (what is on fd 1 now is not the script's output)
     my $size;
     if ($FINISHING) {
         # The last drain, while finishing, also tells next_capture what
@@ -1128,7 +1131,7 @@ sub stdout_write {
         ($POLL_WRITES, $POLL_TIME) = (0, time);
         poll_abort();
     }
-    drain_fd1();
+    drain_fd1(1);      # (fd 1 was asked above: poll_abort leaves it alone)
     $FD1_DRAINED = $FINISHING;
     $OUT_SENT = 1;
     send_stream(FCGI_STDOUT, $buf);
@@ -1145,7 +1148,7 @@ sub stdout_end {
     drain_fd1() unless $FINISHING && $FD1_DRAINED;
     $OUT_DONE = 1;
     return if $ABORTED;
-    $QUEUE .= record(FCGI_STDOUT, $REQ_ID, '');
+    $QUEUE .= pack('CCnnCx', FCGI_VERSION_1, FCGI_STDOUT, $REQ_ID, 0, 0);    # (record's, empty)
     conn_write('') unless $FINISHING;
 }
 
@@ -1320,7 +1323,9 @@ sub WRITE   {
         : $Menshen::Runner::FD2_ASKED && Menshen::Runner::fd_taken(2) ? 2 : undef);
     length $_[1];
 }
-sub FLUSH   { 0 }
+# (No FLUSH: PerlIO::via calls a layer's FLUSH at every flush of STDERR,
+# and one that only returns 0 cost a call of Perl code for what its
+# absence gives, a flush that succeeds.)
 sub FILENO  {
     $Menshen::Runner::FD2_ASKED = 1;
     my $d = %DUP_FH ? $DUP_FH{ Scalar::Util::refaddr($_[0]) } : undef;
