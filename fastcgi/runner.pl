@@ -1021,6 +1021,12 @@ sub read_record {
             }
             $LINGER = 0;
         }
+        # A SIGTERM that came since the request ended (its handler runs
+        # between ops) is seen here, not after a read that may wait for
+        # ever on a kept connection: only one that comes in the few
+        # instructions before the read blocks waits for the connection's
+        # end (the gateway closes it before it sends SIGTERM).
+        return if $TERM && $_[0] && $RBUF eq '';
         my $n = sysread($CONN, $RBUF, 65536, length $RBUF);
         if (!defined $n) {
             # SIGTERM while idle ends the connection; within a request's
