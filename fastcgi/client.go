@@ -6,7 +6,6 @@ package fastcgi
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -929,17 +928,16 @@ func (r *Response) Ready() bool {
 		if br.buffered() < headerLen {
 			return false
 		}
-		h := br.buf[br.r : br.r+headerLen]
-		length := int(binary.BigEndian.Uint16(h[4:6]))
-		if br.buffered() < headerLen+length+int(h[6]) {
+		h := parseHeader(br.buf[br.r:br.w])
+		if br.buffered() < headerLen+int(h.length)+int(h.padding) {
 			return false
 		}
 		// A whole record is buffered. One that brings no stdout bytes
 		// (stderr, the end of stdout, another request's or a management
 		// record) is acted on now: it must not pass for output about to
 		// come, or what was read before it would wait unflushed (C8).
-		if h[0] == version1 && binary.BigEndian.Uint16(h[2:4]) == reqID &&
-			(recType(h[1]) == typeStdout && length > 0 || recType(h[1]) == typeEndRequest) {
+		if h.version == version1 && h.id == reqID &&
+			(h.typ == typeStdout && h.length > 0 || h.typ == typeEndRequest) {
 			return true
 		}
 		r.next()

@@ -1724,17 +1724,7 @@ func (f *framingFields) read(h http.Header) {
 }
 
 // readSnap is read of the header snap recorded.
-func (f *framingFields) readSnap(snap *headerSnap) {
-	vals := snap.vals
-	for _, k := range snap.keys {
-		var vv []string
-		if !k.isNil {
-			vv = vals[:k.n:k.n]
-		}
-		vals = vals[k.n:]
-		f.field(k.key, vv)
-	}
-}
+func (f *framingFields) readSnap(snap *headerSnap) { snap.fields(snap.vals, f.field) }
 
 // field reads one key of the header and its values.
 func (f *framingFields) field(k string, vv []string) {
@@ -2045,16 +2035,21 @@ func (s *headerSnap) same(h http.Header) bool {
 // have made it then.
 func (s *headerSnap) header() http.Header {
 	h := make(http.Header, len(s.keys))
-	vals := slices.Clone(s.vals)
-	for _, k := range s.keys {
-		if k.isNil {
-			h[k.key] = nil
-			continue
-		}
-		h[k.key] = vals[:k.n:k.n]
-		vals = vals[k.n:]
-	}
+	s.fields(slices.Clone(s.vals), func(k string, vv []string) { h[k] = vv })
 	return h
+}
+
+// fields calls fn with each recorded key and its values, cut from vals
+// (s.vals or a copy of it); a nil value stays nil.
+func (s *headerSnap) fields(vals []string, fn func(k string, vv []string)) {
+	for _, k := range s.keys {
+		var vv []string
+		if !k.isNil {
+			vv = vals[:k.n:k.n]
+		}
+		vals = vals[k.n:]
+		fn(k.key, vv)
+	}
 }
 
 // reset drops what was recorded, not to keep it alive.

@@ -337,14 +337,8 @@ func WritersLeft(fd int) bool {
 // blocks, and the runtime's syscall entry would wake its monitor thread
 // (internal/rawio says why that matters).
 func ExitedNow(pid int) bool {
-	var info unix.Siginfo
-	for {
-		_, _, e := unix.RawSyscall6(unix.SYS_WAITID, unix.P_PID, uintptr(pid), uintptr(unsafe.Pointer(&info)), unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, 0, 0)
-		if e == unix.EINTR {
-			continue
-		}
-		return e != 0 || exitedInfo(&info)
-	}
+	var info siginfoChild
+	return waitidRaw(pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG) != 0 || info.Signo != 0
 }
 
 // WaitExit returns when the process pid has exited, without reaping it
