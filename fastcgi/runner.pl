@@ -1023,20 +1023,35 @@ sub read_record {
         }
         # A SIGTERM that came since the request ended (its handler runs
         # between ops) is seen here, not after a read that may wait for
-        # ever on a kept connection: only one that comes in the few
-        # instructions before the read blocks waits for the connection's
-        # end (the gateway closes it before it sends SIGTERM).
+        # ever on a kept connection. One that comes in the few
+        # instructions between this look and the read's system call
+        # (a process preempted there, on a loaded machine) is seen when
+        # the read gives up, within a second (wake_each_second).
         return if $TERM && $_[0] && $RBUF eq '';
         my $n = sysread($CONN, $RBUF, 65536, length $RBUF);
         if (!defined $n) {
             # SIGTERM while idle ends the connection; within a request's
             # records, the request is read and served first.
-            return if $!{EINTR} && $TERM && $_[0] && $RBUF eq '';
-            next if $!{EINTR};
+            if ($!{EINTR} || $!{EAGAIN}) {
+                return if $TERM && $_[0] && $RBUF eq '';
+                next;
+            }
             return;
         }
         return if $n == 0;
     }
+}
+
+# wake_each_second makes a blocking accept or read of the socket $_[0]
+# give up (EAGAIN) after a second with nothing to take (SO_RCVTIMEO; Linux
+# honours it in accept too, and a Unix socket's accepted connection does
+# not inherit it: each is set). The loops that wait then look at $TERM and
+# wait again: a SIGTERM whose handler was still pending when the system
+# call began ends the idle worker within a second, not when the gateway
+# closes the socket. An idle worker wakes once a second for it.
+sub wake_each_second {
+    setsockopt($_[0], Socket::SOL_SOCKET(), Socket::SO_RCVTIMEO(), pack('l!l!', 1, 0))
+        or logmsg("SO_RCVTIMEO: $!: a SIGTERM that comes just before a wait is seen only when the wait ends");
 }
 
 # poll_abort looks, without blocking, for an FCGI_ABORT_REQUEST of the running
@@ -8072,7 +8087,7 @@ sub main {
     while (!$TERM) {
         my $conn;
         if (!accept($conn, $LISTEN)) {
-            next if $!{EINTR} || $!{ECONNABORTED} || $!{EPROTO};
+            next if $!{EINTR} || $!{EAGAIN} || $!{ECONNABORTED} || $!{EPROTO};
             last if $TERM;
             if ($!{EMFILE} || $!{ENFILE} || $!{ENOBUFS} || $!{ENOMEM}) {
                 logmsg("accept: $!");
@@ -8081,6 +8096,7 @@ sub main {
             }
             last;      # the gateway closed or shut down the listener
         }
+        wake_each_second($conn);
         $CONN = $conn;
         serve_conn();
         close $conn;
@@ -8143,6 +8159,11 @@ sub setup {
     $LOG->autoflush(1);
     open($LISTEN, '+<&', \*STDIN) or die "menshen-runner: dup listener: $!\n";  # fd >= 3, close-on-exec
     close(STDIN);
+    # Blocking, whoever started us: a wait that gives up says EAGAIN
+    # (wake_each_second), which a listener without a wait would say at once.
+    my $lfl = fcntl($LISTEN, Fcntl::F_GETFL(), 0);
+    fcntl($LISTEN, Fcntl::F_SETFL(), $lfl & ~Fcntl::O_NONBLOCK()) if $lfl && $lfl & Fcntl::O_NONBLOCK();
+    wake_each_second($LISTEN);
     POSIX::dup2(fileno($DEVNULL), 0);
     open($IDLE_IN, '<&=', 0) or die "menshen-runner: open fd 0: $!\n";
     open($IDLE_OUT, '>&=', 1) or die "menshen-runner: open fd 1: $!\n";

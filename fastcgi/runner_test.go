@@ -1942,6 +1942,58 @@ func TestRunner_SIGTERM(t *testing.T) {
 	})
 }
 
+// TestRunner_IdleWakesEachSecond: an idle worker's wait (for a request
+// on its kept connection, for a connection on its listener) gives up
+// each second and looks at its SIGTERM flag again. A SIGTERM whose
+// handler was still pending when the wait began (the signal came in
+// the few instructions between the last look at the flag and the
+// system call, a worker preempted there on a loaded machine) then ends
+// the worker within a second, not when the gateway closes the socket
+// (TestRunner_StopRemovesKeptTempFiles waited for ever that way, once
+// in a while). The window itself cannot be hit on purpose: the test
+// counts the wait's wake-ups (the worker's voluntary context switches)
+// while nothing comes.
+func TestRunner_IdleWakesEachSecond(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/stream.pl")
+	r := startRunner(t, script, IsolationAuto)
+	c := r.dial(t)
+	r.do(t, c, runnerParams(script, "GET", "", ""), "")
+	mustWake := func(what string) {
+		t.Helper()
+		time.Sleep(200 * time.Millisecond) // (past what the last step set going)
+		before := voluntarySwitches(t, r.pgid)
+		time.Sleep(2300 * time.Millisecond)
+		if n := voluntarySwitches(t, r.pgid) - before; n < 2 {
+			t.Errorf("idle %s: the worker woke %d times in 2.3s, want at least 2", what, n)
+		}
+	}
+	mustWake("on its kept connection")
+	c.Close()
+	mustWake("in accept")
+	syscall.Kill(r.pgid, syscall.SIGTERM)
+	r.mustExit(t, "SIGTERM")
+}
+
+// voluntarySwitches reads voluntary_ctxt_switches of /proc/PID/status.
+func voluntarySwitches(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "voluntary_ctxt_switches:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no voluntary_ctxt_switches in /proc/PID/status")
+	return 0
+}
+
 // mustKilledBy checks that a process ended by signal sig.
 func mustKilledBy(tb testing.TB, err error, sig syscall.Signal) {
 	tb.Helper()
