@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/rawio"
 	"github.com/menshen/menshen/internal/session"
 )
@@ -194,7 +195,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	}
 	// Kill the group when the request context ends before Close; no
 	// goroutine waits for that unless it happens.
-	p.stopCtx = context.AfterFunc(ctx, p.kill)
+	p.stopCtx = ctxhook.AfterFunc(ctx, p.kill)
 	return p, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menshen/menshen/internal/ctxhook/hooktest"
 	"github.com/menshen/menshen/internal/proctest"
 )
 
@@ -371,6 +372,40 @@ func TestStart_CancelKillsGroup(t *testing.T) {
 		t.Errorf("Close = %v, want ErrKilled", err)
 	}
 	mustGroupGone(t, p.PID())
+}
+
+// TestStart_OwnAfterFuncKillsGroup: under a context that arranges its
+// own AfterFuncs (the gateway's script context), the kill is registered
+// through that method, and the context's end kills the group (C10); a
+// script that ends on its own leaves no registration behind.
+func TestStart_OwnAfterFuncKillsGroup(t *testing.T) {
+	ctx := hooktest.New()
+	p := mustStart(t, ctx, &Cmd{Path: script(t, "fork-sleep.sh"), Env: []string{"PATH=" + DefaultPath}})
+	if calls, held := ctx.State(); calls != 1 || held != 1 {
+		t.Fatalf("%d AfterFunc calls, %d held, want the kill registered through the method", calls, held)
+	}
+	time.Sleep(50 * time.Millisecond)
+	ctx.End()
+	select {
+	case <-p.Exited():
+	case <-time.After(time.Second):
+		t.Fatal("leader not exited 1 s after the context's end")
+	}
+	if err := p.Close(false); !errors.Is(err, ErrKilled) {
+		t.Errorf("Close = %v, want ErrKilled", err)
+	}
+	mustGroupGone(t, p.PID())
+
+	ctx = hooktest.New()
+	defer ctx.End()
+	p = mustStart(t, ctx, &Cmd{Path: "/bin/true", Env: []string{"PATH=" + DefaultPath}})
+	io.Copy(io.Discard, p.Stdout())
+	if err := p.Close(false); err != nil {
+		t.Errorf("Close = %v, want nil", err)
+	}
+	if calls, held := ctx.State(); calls != 1 || held != 0 {
+		t.Errorf("after Close: %d AfterFunc calls, %d held, want 1 and 0", calls, held)
+	}
 }
 
 // TestClose_KillsStraggler: a script that exits leaving a background child

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/rawio"
 )
 
@@ -632,7 +633,7 @@ type ctxWatch struct {
 
 // register registers w on ctx: fire runs when ctx ends.
 func (w *ctxWatch) register(ctx context.Context) {
-	w.stop = context.AfterFunc(ctx, w.fire)
+	w.stop = ctxhook.AfterFunc(ctx, w.fire)
 }
 
 // fire is what the context's end runs, on a goroutine of its own: the

@@ -7,8 +7,12 @@ package fastcgi
 
 import (
 	"context"
+	"errors"
 	"io"
 	"testing"
+	"time"
+
+	"github.com/menshen/menshen/internal/ctxhook/hooktest"
 )
 
 // TestPool_RequestAllocs bounds the allocations of one request through a
@@ -58,5 +62,62 @@ func TestPool_RequestAllocs(t *testing.T) {
 	}
 	if s := p.Stats(); s.Spawns != 1 {
 		t.Errorf("%d workers started, want 1 for all requests", s.Spawns)
+	}
+}
+
+// TestPool_OwnAfterFunc: under a context that arranges its own
+// AfterFuncs (the gateway's), a request registers on it through that
+// method, once, and stops the registration when it is over, with 3
+// allocations (the registration's stop function, its function, the
+// PoolResponse: context.AfterFunc's layers around the method made 3
+// more); the context's end, through the method, kills the worker.
+func TestPool_OwnAfterFunc(t *testing.T) {
+	p := mustPool(t, perlConfig(t))
+	ctx := hooktest.New()
+	defer ctx.End()
+	var pairs []byte
+	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", ""}} {
+		pairs, _ = AppendPair(pairs, kv[0], kv[1])
+	}
+	buf := make([]byte, 4096)
+	var failed error
+	one := func() {
+		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
+		if err != nil {
+			failed = err
+			return
+		}
+		for err == nil {
+			_, err = resp.Read(buf)
+		}
+		if err != io.EOF {
+			failed = err
+		}
+		resp.Close()
+	}
+	one()
+	if calls, held := ctx.State(); calls != 1 || held != 0 {
+		t.Fatalf("one request: %d AfterFunc calls, %d registrations left, want 1 and 0", calls, held)
+	}
+	allocs := testing.AllocsPerRun(100, one)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if calls, held := ctx.State(); calls != 102 || held != 0 {
+		t.Errorf("102 requests: %d AfterFunc calls, %d registrations left, want 102 and 0", calls, held)
+	}
+	if !raceOn && allocs > 3 {
+		t.Errorf("%v allocations per request, want at most 3", allocs)
+	}
+
+	pid := p.mustGet("").pid
+	time.AfterFunc(200*time.Millisecond, ctx.End)
+	start := time.Now()
+	if _, err := p.get(ctx, "sleep=30"); !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+	waitGone(t, pid, time.Second)
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("Do returned after %s, want about 200ms", d)
 	}
 }

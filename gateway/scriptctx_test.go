@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/menshen/menshen/internal/ctxhook"
 )
 
 // refScriptContext is the script's context as the gateway built it
@@ -132,8 +134,11 @@ func TestScriptCtx_SameAsContextPackage(t *testing.T) {
 			stops []func() bool
 		)
 		note := func(format string, a ...any) { seen = append(seen, fmt.Sprintf(format, a...)) }
+		// As fastcgi's and cgi's: through internal/ctxhook, which
+		// calls scriptCtx's AfterFunc directly (ref's through
+		// context.AfterFunc).
 		register := func(i int) {
-			stops = append(stops, context.AfterFunc(ctx, func() { ran[i].Store(true) }))
+			stops = append(stops, ctxhook.AfterFunc(ctx, func() { ran[i].Store(true) }))
 		}
 		register(0) // fastcgi's ctxWatch
 		register(1) // cgi's kill
@@ -285,7 +290,7 @@ func TestScriptCtx_AfterFuncStops(t *testing.T) {
 
 // BenchmarkScriptCtx is a request's script context as a FastCGI request
 // uses it (made, a registration of fastcgi's ctxWatch made and stopped,
-// ended): scriptCtx (its timeout included) against the context
+// through internal/ctxhook as fastcgi does, ended): scriptCtx (its timeout included) against the context
 // package's layers it replaced (theirs not).
 func BenchmarkScriptCtx(b *testing.B) {
 	hard, killAll := context.WithCancelCause(context.Background())
@@ -313,7 +318,7 @@ func BenchmarkScriptCtx(b *testing.B) {
 			rctx, rcancel := context.WithCancel(base)
 			x := &exchange{}
 			ctx := g.scriptContext(r.WithContext(rctx), x, nil, time.Hour)
-			context.AfterFunc(ctx, f)()
+			ctxhook.AfterFunc(ctx, f)()
 			ctx.end()
 			rcancel()
 		}
