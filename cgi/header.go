@@ -96,6 +96,10 @@ type Response struct {
 	// fields backs Fields up to its size: an answer of a few fields
 	// costs no allocation for them.
 	fields [4]Field
+	// ones backs Header's first one-value slices (oneValue), nOnes of
+	// them in use: nor for their values.
+	ones  [4]string
+	nOnes int
 	// LocalRedirect is set when the script answered with a local
 	// Location (a path starting with a single "/") and no other status than
 	// 200: the server must serve that path as a fresh GET (RFC 3875 §6.2.2)
@@ -268,7 +272,7 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 			// in Apache (ap_set_content_type), which lower-cases the
 			// media type (not its parameters: ap_content_type_tolower).
 			// Apache writes this field itself, so it is not in Fields.
-			h[key] = []string{mediaTypeLower(string(value))}
+			h[key] = resp.oneValue(contentType(value))
 			haveType = true
 			continue
 		}
@@ -286,10 +290,10 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 				tail[nt] = Field{Key: key, Name: spelled}
 				nt++
 			}
-			if key == "Last-Modified" {
+			if key == "Last-Modified" && seen {
 				h[key] = append(vs, string(value))
 			} else {
-				h[key] = []string{string(value)}
+				h[key] = resp.oneValue(string(value))
 			}
 			continue
 		}
@@ -298,7 +302,11 @@ func ReadResponse(r *bufio.Reader) (*Response, error) {
 		} else if !seen {
 			resp.Fields = append(resp.Fields, Field{Key: key, Name: spelled})
 		}
-		h[key] = append(vs, string(value))
+		if !seen {
+			h[key] = resp.oneValue(string(value))
+		} else {
+			h[key] = append(vs, string(value))
+		}
 	}
 	if cookie.Key != "" {
 		resp.Fields = append(resp.Fields, cookie)
@@ -395,6 +403,70 @@ func headersOut(key string) bool {
 // its other fields, as Response.Fields lists it: its cookies, then its
 // r->headers_out fields (headersOut).
 func LaidLast(key string) bool { return key == "Set-Cookie" || headersOut(key) }
+
+// oneValue returns the one-value slice of v, backed by r.ones while
+// they last. Its capacity is 1: an append (a repeated field, the
+// caller's Header.Add) copies it, and leaves the other values alone.
+func (r *Response) oneValue(v string) []string {
+	if r.nOnes == len(r.ones) {
+		return []string{v}
+	}
+	i := r.nOnes
+	r.nOnes++
+	r.ones[i] = v
+	return r.ones[i : i+1 : i+1]
+}
+
+// contentType returns a Content-Type value as the answer gives it,
+// its media type lower-cased (mediaTypeLower); the common ones without a
+// copy. (A switch on string(v) makes no string of v.)
+func contentType(v []byte) string {
+	switch string(v) {
+	case "text/html":
+		return "text/html"
+	case "text/plain":
+		return "text/plain"
+	case "text/html; charset=utf-8":
+		return "text/html; charset=utf-8"
+	case "text/html; charset=UTF-8":
+		return "text/html; charset=UTF-8"
+	case "text/html; charset=ISO-8859-1": // CGI.pm's header()
+		return "text/html; charset=ISO-8859-1"
+	case "text/html; charset=iso-8859-1":
+		return "text/html; charset=iso-8859-1"
+	case "text/plain; charset=utf-8":
+		return "text/plain; charset=utf-8"
+	case "text/plain; charset=UTF-8":
+		return "text/plain; charset=UTF-8"
+	case "text/plain; charset=ISO-8859-1":
+		return "text/plain; charset=ISO-8859-1"
+	case "application/json":
+		return "application/json"
+	case "application/json; charset=utf-8":
+		return "application/json; charset=utf-8"
+	case "text/xml":
+		return "text/xml"
+	case "application/xml":
+		return "application/xml"
+	case "text/css":
+		return "text/css"
+	case "text/csv":
+		return "text/csv"
+	case "application/javascript":
+		return "application/javascript"
+	case "image/png":
+		return "image/png"
+	case "image/gif":
+		return "image/gif"
+	case "image/jpeg":
+		return "image/jpeg"
+	case "image/svg+xml":
+		return "image/svg+xml"
+	case "application/octet-stream":
+		return "application/octet-stream"
+	}
+	return mediaTypeLower(string(v))
+}
 
 // mediaTypeLower lower-cases the media type of a Content-Type value (up to
 // its parameters), as Apache's ap_content_type_tolower: `TEXT/HTML;
