@@ -24,6 +24,7 @@ import (
 
 	"github.com/menshen/menshen/cgi"
 	"github.com/menshen/menshen/fastcgi"
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/httpsyntax"
 	"github.com/sirupsen/logrus"
 )
@@ -576,7 +577,7 @@ func (g *Gateway) readBody(r *http.Request, rc *http.ResponseController, s *sett
 		return readBody(r, s.maxBody, g.tmpDir, &g.spool)
 	}
 	ctx := r.Context()
-	stop := context.AfterFunc(ctx, func() {
+	stop := ctxhook.AfterFunc(ctx, func() {
 		if errors.Is(context.Cause(ctx), ErrShuttingDown) {
 			_ = rc.SetReadDeadline(time.Unix(1, 0))
 		}

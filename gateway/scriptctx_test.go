@@ -253,6 +253,7 @@ func isDone(ctx context.Context) bool {
 // the end; a stop before prevents it and says so, once.
 func TestScriptCtx_AfterFuncStops(t *testing.T) {
 	c := &scriptCtx{parent: context.Background()}
+	c.Init(c.parent)
 	var runs [4]atomic.Int32
 	var stops [4]func() bool
 	for i := range stops {

@@ -44,6 +44,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/httpsyntax"
 	"github.com/menshen/menshen/internal/rawio"
 )
@@ -87,7 +88,11 @@ type Server struct {
 	WriteTimeout   time.Duration
 	MaxHeaderBytes int // 0: 1 MiB
 	// BaseContext returns the context every request context derives from;
-	// nil means context.Background().
+	// nil means context.Background(). A request's context has its values
+	// and ends when it ends (at its deadline too), with its cause, as
+	// net/http's; its Deadline reports none, its Err is
+	// context.Canceled. It is a ctxhook.Cancel: a registration through
+	// ctxhook.AfterFunc costs no context of its own.
 	BaseContext func(net.Listener) context.Context
 	// ErrorLog receives handler panics and accept errors; nil drops them.
 	ErrorLog func(msg string, err error)
@@ -200,8 +205,8 @@ func (s *Server) Close() error {
 	for c := range s.conns {
 		c.nc.Close()
 		c.mu.Lock()
-		if c.cancel != nil {
-			c.cancel() // as net/http: the handlers see their clients gone
+		if c.rctx != nil {
+			c.rctx.Cancel(nil) // as net/http: the handlers see their clients gone
 		}
 		c.mu.Unlock()
 	}
@@ -343,10 +348,10 @@ type conn struct {
 	state    int
 	wdone    *sync.Cond
 	watch    atomic.Int32
-	armedAt  int64              // the server's watch tick when the watch was armed
-	aborting bool               // the pending read is being cut short by us
-	cancel   context.CancelFunc // the current request's
-	gone     bool               // the client went away
+	armedAt  int64           // the server's watch tick when the watch was armed
+	aborting bool            // the pending read is being cut short by us
+	rctx     *ctxhook.Cancel // the current (or last) request's context
+	gone     bool            // the client went away
 
 	linger bool // close gently: the client may still be sending a body
 
@@ -441,7 +446,15 @@ func (c *conn) serve() {
 	c.bw = writerPool.Get().(*bufio.Writer)
 	c.bw.Reset((*connWriter)(c))
 	hijacked := false
+	// A request's context ends when the base context does: one watch a
+	// connection, not a registration on base a request (base is the
+	// server's, shared by every connection, its lock and child map with
+	// them), nor a context of the context package's a request.
+	stopBase := context.AfterFunc(c.ctx, c.baseDone)
 	defer func() {
+		// (run ended the request's context, a hijacked one's too: the
+		// watch has nothing left to end.)
+		stopBase()
 		if !hijacked {
 			if c.linger {
 				c.lingerClose()
@@ -485,6 +498,17 @@ func (c *conn) serve() {
 			return
 		}
 		c.setState(stateIdle)
+	}
+}
+
+// baseDone ends the current request's context with the base context's
+// cause (run ends the next ones').
+func (c *conn) baseDone() {
+	c.mu.Lock()
+	r := c.rctx
+	c.mu.Unlock()
+	if r != nil {
+		r.Cancel(context.Cause(c.ctx))
 	}
 }
 
@@ -694,14 +718,14 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	}
 	req.RemoteAddr = c.remote
 
-	ctx, cancel := context.WithCancel(c.ctx)
-	req = req.WithContext(ctx)
+	x.ctx.Init(c.ctx) // (base's end reaches it through the connection's watch: run)
+	req = req.WithContext(&x.ctx)
 	c.parsed = http.Request{} // (what it points to is the handler's now)
 	if c.pend == nil {
 		c.pend = make([]byte, 0, bufferBeforeChunking)
 	}
 	w := &x.w
-	*w = response{c: c, req: req, header: http.Header{}, contentLength: -1, cancel: cancel, pending: c.pend[:0]}
+	*w = response{c: c, req: req, header: http.Header{}, contentLength: -1, ctx: &x.ctx, pending: c.pend[:0]}
 	connection := getField(req.Header, "Connection")
 	w.wants10KeepAlive = req.ProtoMajor == 1 && req.ProtoMinor == 0 && httpsyntax.HasToken(connection, "keep-alive")
 	w.wantsClose = req.Close || httpsyntax.HasToken(connection, "close")
@@ -716,7 +740,7 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 			b.needContinue, b.expected = true, true
 		}
 	} else if expect != "" {
-		cancel()
+		x.ctx.Cancel(nil)
 		return nil, &requestError{code: http.StatusExpectationFailed, text: "Expectation Failed"}
 	}
 	w.body = b
@@ -748,6 +772,7 @@ type reqRoom struct {
 	w    response
 	b    requestBody
 	head headRoom
+	ctx  ctxhook.Cancel // the request's context
 }
 
 // readBuffered parses the request whose header block is already all in the
@@ -888,10 +913,15 @@ const (
 // reports whether the connection may serve another request.
 func (c *conn) run(w *response) (ok bool) {
 	c.mu.Lock()
-	c.cancel, c.gone = w.cancel, false
+	c.rctx, c.gone = w.ctx, false
 	c.mu.Unlock()
+	// base has ended already (baseDone got the last request's context,
+	// or has not run yet), or baseDone ends this one.
+	if c.ctx.Err() != nil {
+		w.ctx.Cancel(context.Cause(c.ctx))
+	}
 	defer func() {
-		w.cancel()
+		w.ctx.Cancel(nil)
 		if v := recover(); v != nil {
 			c.stopWatch()
 			if v != http.ErrAbortHandler {
@@ -972,7 +1002,7 @@ func (c *conn) watchRead() {
 		c.cr.stash, c.cr.stashed = b[0], true
 	} else if err != nil && !c.aborting {
 		c.gone = true
-		c.cancel()
+		c.rctx.Cancel(nil)
 	}
 	c.watch.Store(watchOff)
 	c.wdone.Broadcast()
@@ -1072,7 +1102,7 @@ type response struct {
 	// snapped: sent is header itself, and the connection's snap holds
 	// what it was at WriteHeader.
 	snapped bool
-	cancel  context.CancelFunc
+	ctx     *ctxhook.Cancel // the request's context
 
 	status      int
 	reason      string // the status line's reason phrase; "": the standard text
