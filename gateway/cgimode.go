@@ -113,7 +113,7 @@ func (g *Gateway) startCGI(ctx context.Context, r *http.Request, s *settings, rt
 		}
 	}
 	env := cgi.Env(r, p)
-	errLog := &stderrLog{g: g, req: x.id, script: rt.key}
+	errLog := x.newStderrLog(g, rt.key)
 	proc, err := cgi.Start(ctx, &cgi.Cmd{
 		Path:   path,
 		Args:   args,

@@ -531,7 +531,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		if wrapped {
 			p.Extra = append([]string{"REDIRECT_STATUS=200"}, p.Extra...)
 		}
-		errLog := &stderrLog{g: g, req: x.id, script: rt.key}
+		errLog := x.newStderrLog(g, rt.key)
 		bp := pairsPool.Get().(*[]byte)
 		pairs, err := encodePairs((*bp)[:0], r, p)
 		if err != nil {
@@ -594,7 +594,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			return nil, err
 		}
 		errLog.setPID(resp.PID())
-		return &fcgiExec{resp: resp}, nil
+		return x.newFcgiExec(resp), nil
 	}
 }
 

@@ -109,6 +109,34 @@ type exchange struct {
 	// (scriptContext), made with the exchange, not on its own; a local
 	// redirect's serve, within it, makes its own.
 	sctx scriptCtx
+	// errLog and fexec are the stderr log and the FastCGI execution of
+	// the request's first script run, made with the exchange, not on
+	// their own (newStderrLog, newFcgiExec); a retry's or a local
+	// redirect's run, within it, makes its own.
+	errLog stderrLog
+	fexec  fcgiExec
+}
+
+// newStderrLog returns the stderr log of a script run of x: the one in x
+// for its first, a new one after.
+func (x *exchange) newStderrLog(g *Gateway, script string) *stderrLog {
+	l := &x.errLog
+	if l.g != nil {
+		l = new(stderrLog)
+	}
+	l.g, l.req, l.script = g, x.id, script
+	return l
+}
+
+// newFcgiExec returns the execution of the FastCGI answer resp: the one
+// in x for the request's first, a new one after.
+func (x *exchange) newFcgiExec(resp *fastcgi.PoolResponse) *fcgiExec {
+	e := &x.fexec
+	if e.resp != nil {
+		e = new(fcgiExec)
+	}
+	e.resp = resp
+	return e
 }
 
 // ServeHTTP serves a request under one of the mounts. It is safe for

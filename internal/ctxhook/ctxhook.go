@@ -11,6 +11,10 @@
 // promises: f runs once, on a goroutine of its own, when the context
 // ends (at once if it has); stop keeps it from running and reports true
 // if it did, false if f had started or was stopped before.
+//
+// Cancel is such a context, ended by a call: the HTTP server's request
+// context and the gateway's script context are each one, embedded in an
+// allocation the request makes anyway.
 package ctxhook
 
 import "context"
