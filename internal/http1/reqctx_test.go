@@ -2,7 +2,6 @@ package http1
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -105,31 +104,8 @@ func TestServer_RequestContextAllocs(t *testing.T) {
 			t.Error("stop: want true")
 		}
 	})
-	tg := mustStart(t, impls[1], h, opts{readHeaderTimeout: time.Minute, readTimeout: time.Minute, idleTimeout: time.Minute,
-		baseContext: func(net.Listener) context.Context { return base }})
-	c := mustDial(t, tg.addr)
-	req := []byte("GET /cgi-bin/x?k=7 HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n")
-	buf := make([]byte, 4096)
-	var failed error
-	one := func() {
-		if _, err := c.Write(req); err != nil {
-			failed = err
-			return
-		}
-		for n := 0; !bytes.HasSuffix(buf[:n], body); {
-			m, err := c.Read(buf[n:])
-			if err != nil {
-				failed = err
-				return
-			}
-			n += m
-		}
-	}
-	one()
-	allocs := testing.AllocsPerRun(200, one)
-	if failed != nil {
-		t.Fatal(failed)
-	}
+	allocs := requestAllocs(t, h, opts{readHeaderTimeout: time.Minute, readTimeout: time.Minute, idleTimeout: time.Minute,
+		baseContext: func(net.Listener) context.Context { return base }}, body)
 	t.Logf("%v allocations per request", allocs)
 	if allocs > 9 {
 		t.Errorf("%v allocations per request, want at most 9", allocs)
