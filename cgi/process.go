@@ -93,7 +93,7 @@ type Process struct {
 	watchD   chan struct{} // closed when watchExit has ended
 	stderrD  chan struct{} // closed when the stderr reader has finished
 	stdinD   chan struct{} // closed when the body copier has finished (noBody: none)
-	stopCtx  func() bool   // unregisters the ctx kill (kill checks final itself)
+	ctxWatch ctxhook.Hook  // the ctx kill (ctxKill); Stop unregisters it (kill checks final itself)
 
 	mu     sync.Mutex // guards final and killed
 	final  bool       // set by Close just before Wait: no signal after it
@@ -195,7 +195,7 @@ func Start(ctx context.Context, c *Cmd) (*Process, error) {
 	}
 	// Kill the group when the request context ends before Close; no
 	// goroutine waits for that unless it happens.
-	p.stopCtx = ctxhook.AfterFunc(ctx, p.kill)
+	p.ctxWatch = ctxhook.Register(ctx, (*ctxKill)(p))
 	return p, nil
 }
 
@@ -483,7 +483,7 @@ func (p *Process) close(abort bool) error {
 		close(p.closing)
 		<-p.watchD
 	}
-	p.stopCtx()
+	p.ctxWatch.Stop()
 	// Nothing else signals the group now. The leader has exited but is not
 	// reaped, so its pid (= the pgid) cannot be reused yet: killing the
 	// group is safe and reaches only stragglers it left behind.
@@ -541,6 +541,13 @@ func (p *Process) close(abort bool) error {
 	}
 	return err
 }
+
+// ctxKill is a Process as the end of its request's context calls it
+// (kill): a registration that allocates nothing (ctxhook.Register).
+type ctxKill Process
+
+// ContextDone is the end of the request's context: kill.
+func (k *ctxKill) ContextDone() { (*Process)(k).kill() }
 
 // kill kills the whole group, unless Close has reaped the leader, and
 // unblocks a pending Stdout read. It counts as killing the script only if

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/ctxhook/hooktest"
 	"github.com/menshen/menshen/internal/proctest"
 )
@@ -406,6 +407,27 @@ func TestStart_OwnAfterFuncKillsGroup(t *testing.T) {
 	if calls, held := ctx.State(); calls != 1 || held != 0 {
 		t.Errorf("after Close: %d AfterFunc calls, %d held, want 1 and 0", calls, held)
 	}
+}
+
+// TestStart_CancelCtxKillsGroup: under a ctxhook.Cancel (the HTTP
+// server's request context, the gateway's script context) the kill is
+// registered with ctxhook.Register, and the context's end kills the
+// group (C10).
+func TestStart_CancelCtxKillsGroup(t *testing.T) {
+	ctx := new(ctxhook.Cancel)
+	ctx.Init(context.Background())
+	p := mustStart(t, ctx, &Cmd{Path: script(t, "fork-sleep.sh"), Env: []string{"PATH=" + DefaultPath}})
+	time.Sleep(50 * time.Millisecond)
+	ctx.Cancel(nil)
+	select {
+	case <-p.Exited():
+	case <-time.After(time.Second):
+		t.Fatal("leader not exited 1 s after the context's end")
+	}
+	if err := p.Close(false); !errors.Is(err, ErrKilled) {
+		t.Errorf("Close = %v, want ErrKilled", err)
+	}
+	mustGroupGone(t, p.PID())
 }
 
 // TestClose_KillsStraggler: a script that exits leaving a background child

@@ -571,7 +571,7 @@ func (c *Conn) do(ctx context.Context, req *Request, r *Response) error {
 	}
 	r.c, r.ctx, r.lines, r.closeConn = c, ctx, lineSplitter{emit: req.Stderr}, req.CloseConn
 	r.watching = true
-	if w := r.watch; w.stop == nil {
+	if w := r.watch; !w.registered {
 		w.conn, w.c = watchArmed, c // (not registered yet: no one else sees w)
 		w.register(ctx)
 	} else {
@@ -620,7 +620,8 @@ const (
 // waiting for its function did. The registration is stopped when the
 // last armed party is disarmed.
 type ctxWatch struct {
-	stop func() bool // the registration's stop; set by register
+	hook       ctxhook.Hook // the registration; set by register
+	registered bool
 
 	mu         sync.Mutex
 	ended      bool // fire ran: the context has ended
@@ -633,8 +634,15 @@ type ctxWatch struct {
 
 // register registers w on ctx: fire runs when ctx ends.
 func (w *ctxWatch) register(ctx context.Context) {
-	w.stop = ctxhook.AfterFunc(ctx, w.fire)
+	w.hook, w.registered = ctxhook.Register(ctx, (*watchFire)(w)), true
 }
+
+// watchFire is a ctxWatch as its registration calls it (fire): a
+// registration that allocates nothing (ctxhook.Register).
+type watchFire ctxWatch
+
+// ContextDone is the end of the watched context: fire.
+func (f *watchFire) ContextDone() { (*ctxWatch)(f).fire() }
 
 // fire is what the context's end runs, on a goroutine of its own: the
 // kill of each party that is armed.
@@ -690,7 +698,7 @@ func (w *ctxWatch) disarmConn() bool {
 	last := w.worker != watchArmed
 	w.mu.Unlock()
 	if last {
-		w.stop()
+		w.hook.Stop()
 	}
 	return true
 }
@@ -705,7 +713,7 @@ func (w *ctxWatch) disarmWorker() bool {
 		last := w.conn != watchArmed
 		w.mu.Unlock()
 		if last {
-			w.stop()
+			w.hook.Stop()
 		}
 		return true
 	case watchFired:

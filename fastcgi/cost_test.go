@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/ctxhook/hooktest"
 )
 
@@ -62,6 +63,57 @@ func TestPool_RequestAllocs(t *testing.T) {
 	}
 	if s := p.Stats(); s.Spawns != 1 {
 		t.Errorf("%d workers started, want 1 for all requests", s.Spawns)
+	}
+}
+
+// TestPool_CancelCtx: under a ctxhook.Cancel (the gateway's script
+// context embeds one), a request's watch of it is registered with
+// ctxhook.Register: the request allocates only its PoolResponse (a
+// method value and a stop function more through context.AfterFunc or an
+// AfterFunc method); the context's end kills the worker.
+func TestPool_CancelCtx(t *testing.T) {
+	p := mustPool(t, perlConfig(t))
+	ctx := new(ctxhook.Cancel)
+	ctx.Init(context.Background())
+	defer ctx.Cancel(nil)
+	var pairs []byte
+	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", ""}} {
+		pairs, _ = AppendPair(pairs, kv[0], kv[1])
+	}
+	buf := make([]byte, 4096)
+	var failed error
+	one := func() {
+		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
+		if err != nil {
+			failed = err
+			return
+		}
+		for err == nil {
+			_, err = resp.Read(buf)
+		}
+		if err != io.EOF {
+			failed = err
+		}
+		resp.Close()
+	}
+	one()
+	allocs := testing.AllocsPerRun(100, one)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if !raceOn && allocs > 1 {
+		t.Errorf("%v allocations per request, want at most 1", allocs)
+	}
+
+	pid := p.mustGet("").pid
+	time.AfterFunc(200*time.Millisecond, func() { ctx.Cancel(nil) })
+	start := time.Now()
+	if _, err := p.get(ctx, "sleep=30"); !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+	waitGone(t, pid, time.Second)
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("Do returned after %s, want about 200ms", d)
 	}
 }
 

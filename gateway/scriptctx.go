@@ -36,8 +36,8 @@ type scriptCtx struct {
 	g      *Gateway
 	x      *exchange
 	rc     *http.ResponseController // its write deadline is set at the timeout
-	// stopParent stops the watch of the request's context.
-	stopParent func() bool
+	// parentWatch is the watch of the request's context (parentDone).
+	parentWatch ctxhook.Hook
 
 	dl deadline // its entry in g.deadlines, guarded by g.deadlines.mu
 }
@@ -54,7 +54,7 @@ func (g *Gateway) scriptContext(r *http.Request, x *exchange, rc *http.ResponseC
 	}
 	c.parent, c.g, c.x, c.rc = r.Context(), g, x, rc
 	c.Init(c.parent)
-	c.stopParent = ctxhook.AfterFunc(c.parent, c.parentDone)
+	c.parentWatch = ctxhook.Register(c.parent, (*parentWatch)(c))
 	g.startDeadline(c, timeout)
 	return c
 }
@@ -63,12 +63,19 @@ func (g *Gateway) scriptContext(r *http.Request, x *exchange, rc *http.ResponseC
 // request's context is no longer watched, and c ends.
 func (c *scriptCtx) end() {
 	c.g.stopDeadline(c)
-	c.stopParent()
+	c.parentWatch.Stop()
 	c.cancel(context.Canceled)
 }
 
 // restart gives the script its whole timeout from now: x.queued.
 func (c *scriptCtx) restart() { c.g.restartDeadline(c) }
+
+// parentWatch is a scriptCtx as what its watch of the request's context
+// calls: a registration that allocates nothing (ctxhook.Register).
+type parentWatch scriptCtx
+
+// ContextDone is the end of the request's context: parentDone.
+func (w *parentWatch) ContextDone() { (*scriptCtx)(w).parentDone() }
 
 // parentDone is what the end of the request's context does, on a
 // goroutine of its own.

@@ -39,9 +39,19 @@ type Cancel struct {
 	causeCtx context.Context
 }
 
+// ctxFunc is a registration: f, or fn's ContextDone.
 type ctxFunc struct {
 	id uint64
 	f  func()
+	fn Func
+}
+
+func (f ctxFunc) call() {
+	if f.f != nil {
+		f.f()
+		return
+	}
+	f.fn.ContextDone()
 }
 
 // closedChan is the Done of a Cancel that ended before anyone asked.
@@ -80,7 +90,7 @@ func (c *Cancel) Cancel(cause error) {
 	c.funcs = nil
 	c.mu.Unlock()
 	for _, f := range funcs {
-		go f.f()
+		go f.call()
 	}
 }
 
@@ -147,21 +157,36 @@ func (c *Cancel) Value(key any) any {
 // whether it did. The context package calls it for context.AfterFunc on
 // c and for the contexts derived from c.
 func (c *Cancel) AfterFunc(f func()) (stop func() bool) {
+	id := c.register(ctxFunc{f: f})
+	if id == 0 {
+		return func() bool { return false }
+	}
+	return func() bool { return c.stopFunc(id) }
+}
+
+// register registers f to run on a goroutine of its own when c ends, and
+// returns its id for stopFunc; if c has ended it starts f at once and
+// returns 0, which stopFunc knows nothing of.
+func (c *Cancel) register(f ctxFunc) uint64 {
 	c.mu.Lock()
 	if c.ended.Load() {
 		c.mu.Unlock()
-		go f()
-		return func() bool { return false }
+		go f.call()
+		return 0
 	}
 	if c.funcs == nil {
 		c.funcs = c.inline[:0]
 	}
 	c.lastFunc++
-	id := c.lastFunc
-	c.funcs = append(c.funcs, ctxFunc{id: id, f: f})
+	f.id = c.lastFunc
+	c.funcs = append(c.funcs, f)
 	c.mu.Unlock()
-	return func() bool { return c.stopFunc(id) }
+	return f.id
 }
+
+// cancelCtx returns c: a type that embeds a Cancel has it too, which
+// Register looks for.
+func (c *Cancel) cancelCtx() *Cancel { return c }
 
 // stopFunc takes the function registered as id out, and reports whether
 // it was still there (not run, not stopped before).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -37,7 +38,12 @@ func TestCancel_SameAsContextPackage(t *testing.T) {
 			var mu sync.Mutex
 			ran := map[string]bool{}
 			var wg sync.WaitGroup
-			register := func(name string, hook bool) func() bool {
+			const (
+				viaContext  = iota // context.AfterFunc
+				viaAfter           // AfterFunc here
+				viaRegister        // Register
+			)
+			register := func(name string, via int) func() bool {
 				wg.Add(1)
 				f := func() {
 					defer wg.Done()
@@ -46,9 +52,12 @@ func TestCancel_SameAsContextPackage(t *testing.T) {
 					mu.Unlock()
 				}
 				var stop func() bool
-				if hook {
+				switch via {
+				case viaAfter:
 					stop = AfterFunc(ctx, f)
-				} else {
+				case viaRegister:
+					stop = Register(ctx, doneFunc(f)).Stop
+				default:
 					stop = context.AfterFunc(ctx, f)
 				}
 				return func() bool {
@@ -63,15 +72,17 @@ func TestCancel_SameAsContextPackage(t *testing.T) {
 				dl, ok := c.Deadline()
 				say("%s: err=%v cause=%v value=%v deadline=%v,%v", name, c.Err(), context.Cause(c), c.Value(key("k")), !dl.IsZero(), ok)
 			}
-			a := register("a", true)
-			b := register("b", true)
-			register("c", false)
-			d := register("d", false)
+			a := register("a", viaAfter)
+			b := register("b", viaAfter)
+			register("c", viaContext)
+			d := register("d", viaContext)
+			register("f", viaRegister)
+			g := register("g", viaRegister)
 			child, endChild := context.WithCancel(ctx)
 			defer endChild()
 			timed, endTimed := context.WithTimeout(ctx, time.Hour)
 			defer endTimed()
-			say("stop b %v, again %v; stop d %v", b(), b(), d())
+			say("stop b %v, again %v; stop d %v; stop g %v, again %v", b(), b(), d(), g(), g())
 			endParent()
 			time.Sleep(10 * time.Millisecond)
 			describe("after the parent's end", ctx)
@@ -91,9 +102,10 @@ func TestCancel_SameAsContextPackage(t *testing.T) {
 			late, endLate := context.WithCancelCause(ctx)
 			defer endLate(nil)
 			describe("derived after the end", late)
-			e := register("e", true)
+			e := register("e", viaAfter)
+			h := register("h", viaRegister)
 			wg.Wait()
-			say("stop a %v, stop e %v", a(), e())
+			say("stop a %v, stop e %v, stop h %v", a(), e(), h())
 			say("ran %v", ran)
 			return lines
 		}
@@ -137,5 +149,72 @@ func TestCancel_NoAllocs(t *testing.T) {
 	})
 	if n > 1 {
 		t.Errorf("%v allocations, want at most 1 (the stop function)", n)
+	}
+}
+
+// doneFunc is a function as a Func.
+type doneFunc func()
+
+func (f doneFunc) ContextDone() { f() }
+
+// counter is a Func that counts its calls.
+type counter struct{ n atomic.Int32 }
+
+func (c *counter) ContextDone() { c.n.Add(1) }
+
+// TestRegister: on a Cancel, or a type embedding one, a registration and
+// its Stop allocate nothing, a stopped one does not run and the others
+// run once at the end; one made after the end runs at once and its Stop
+// says false; the zero Hook's Stop says false; on another context it
+// is context.AfterFunc's.
+func TestRegister(t *testing.T) {
+	type embeds struct{ Cancel }
+	var e embeds
+	e.Init(context.Background())
+	var kept, stopped counter
+	n := testing.AllocsPerRun(100, func() {
+		if !Register(&e, &stopped).Stop() {
+			t.Fatal("Stop before the end: want true")
+		}
+	})
+	if n != 0 {
+		t.Errorf("Register and Stop on a type embedding a Cancel: %v allocations, want 0", n)
+	}
+	h := Register(&e, &kept)
+	e.Cancel.Cancel(nil)
+	waitCount(t, &kept, 1)
+	if h.Stop() {
+		t.Error("Stop after it ran: want false")
+	}
+	var late counter
+	if Register(&e, &late).Stop() {
+		t.Error("Stop of a registration made after the end: want false")
+	}
+	waitCount(t, &late, 1)
+	if (Hook{}).Stop() {
+		t.Error("the zero Hook's Stop: want false")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var plain, plainStopped counter
+	if !Register(ctx, &plainStopped).Stop() {
+		t.Error("Stop on a plain context before its end: want true")
+	}
+	Register(ctx, &plain)
+	cancel()
+	waitCount(t, &plain, 1)
+	time.Sleep(20 * time.Millisecond)
+	if stopped.n.Load() != 0 || plainStopped.n.Load() != 0 || kept.n.Load() != 1 || plain.n.Load() != 1 {
+		t.Errorf("calls: stopped %d, plain stopped %d, kept %d, plain %d; want 0, 0, 1, 1",
+			stopped.n.Load(), plainStopped.n.Load(), kept.n.Load(), plain.n.Load())
+	}
+}
+
+func waitCount(t *testing.T, c *counter, want int32) {
+	t.Helper()
+	for start := time.Now(); c.n.Load() != want; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("called %d times, want %d", c.n.Load(), want)
+		}
 	}
 }

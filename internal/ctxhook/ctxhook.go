@@ -32,3 +32,44 @@ func AfterFunc(ctx context.Context, f func()) (stop func() bool) {
 	}
 	return context.AfterFunc(ctx, f)
 }
+
+// Func is what Register calls when a context ends.
+type Func interface {
+	// ContextDone is called once, on a goroutine of its own.
+	ContextDone()
+}
+
+// Hook is a registration Register made; its zero value is none.
+type Hook struct {
+	c    *Cancel
+	id   uint64
+	stop func() bool
+}
+
+// embedsCancel is a Cancel, or a type that embeds one.
+type embedsCancel interface{ cancelCtx() *Cancel }
+
+// Register arranges to call f.ContextDone() on a goroutine of its own once
+// ctx ends, as AfterFunc(ctx, f.ContextDone) does, and returns the
+// registration, whose Stop is AfterFunc's stop. On a Cancel, or a context
+// that embeds one, it allocates nothing: no method value, no stop
+// function (f, a pointer, is stored as it is).
+func Register(ctx context.Context, f Func) Hook {
+	if e, ok := ctx.(embedsCancel); ok {
+		c := e.cancelCtx()
+		return Hook{c: c, id: c.register(ctxFunc{fn: f})}
+	}
+	return Hook{stop: AfterFunc(ctx, f.ContextDone)}
+}
+
+// Stop keeps the registration's function from running and reports true
+// if it did; false if it had started, was stopped before, or h is none.
+func (h Hook) Stop() bool {
+	switch {
+	case h.c != nil:
+		return h.id != 0 && h.c.stopFunc(h.id)
+	case h.stop != nil:
+		return h.stop()
+	}
+	return false
+}
