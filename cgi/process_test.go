@@ -385,17 +385,7 @@ func TestStart_OwnAfterFuncKillsGroup(t *testing.T) {
 	if calls, held := ctx.State(); calls != 1 || held != 1 {
 		t.Fatalf("%d AfterFunc calls, %d held, want the kill registered through the method", calls, held)
 	}
-	time.Sleep(50 * time.Millisecond)
-	ctx.End()
-	select {
-	case <-p.Exited():
-	case <-time.After(time.Second):
-		t.Fatal("leader not exited 1 s after the context's end")
-	}
-	if err := p.Close(false); !errors.Is(err, ErrKilled) {
-		t.Errorf("Close = %v, want ErrKilled", err)
-	}
-	mustGroupGone(t, p.PID())
+	mustKilledOnEnd(t, p, ctx.End)
 
 	ctx = hooktest.New()
 	defer ctx.End()
@@ -417,8 +407,16 @@ func TestStart_CancelCtxKillsGroup(t *testing.T) {
 	ctx := new(ctxhook.Cancel)
 	ctx.Init(context.Background())
 	p := mustStart(t, ctx, &Cmd{Path: script(t, "fork-sleep.sh"), Env: []string{"PATH=" + DefaultPath}})
+	mustKilledOnEnd(t, p, func() { ctx.Cancel(nil) })
+}
+
+// mustKilledOnEnd checks that end, called 50 ms into p's run, kills
+// its group: the leader exits within a second, Close says ErrKilled, no
+// process of the group is left.
+func mustKilledOnEnd(t *testing.T, p *Process, end func()) {
+	t.Helper()
 	time.Sleep(50 * time.Millisecond)
-	ctx.Cancel(nil)
+	end()
 	select {
 	case <-p.Exited():
 	case <-time.After(time.Second):

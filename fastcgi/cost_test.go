@@ -76,45 +76,17 @@ func TestPool_CancelCtx(t *testing.T) {
 	ctx := new(ctxhook.Cancel)
 	ctx.Init(context.Background())
 	defer ctx.Cancel(nil)
-	var pairs []byte
-	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", ""}} {
-		pairs, _ = AppendPair(pairs, kv[0], kv[1])
-	}
-	buf := make([]byte, 4096)
-	var failed error
-	one := func() {
-		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
-		if err != nil {
-			failed = err
-			return
-		}
-		for err == nil {
-			_, err = resp.Read(buf)
-		}
-		if err != io.EOF {
-			failed = err
-		}
-		resp.Close()
-	}
+	one, failed := poolRequest(p, ctx)
 	one()
 	allocs := testing.AllocsPerRun(100, one)
-	if failed != nil {
-		t.Fatal(failed)
+	if *failed != nil {
+		t.Fatal(*failed)
 	}
 	if !raceOn && allocs > 1 {
 		t.Errorf("%v allocations per request, want at most 1", allocs)
 	}
 
-	pid := p.mustGet("").pid
-	time.AfterFunc(200*time.Millisecond, func() { ctx.Cancel(nil) })
-	start := time.Now()
-	if _, err := p.get(ctx, "sleep=30"); !errors.Is(err, context.Canceled) {
-		t.Errorf("err %v, want context.Canceled", err)
-	}
-	waitGone(t, pid, time.Second)
-	if d := time.Since(start); d > 1500*time.Millisecond {
-		t.Errorf("Do returned after %s, want about 200ms", d)
-	}
+	mustKillOnEnd(t, p, ctx, func() { ctx.Cancel(nil) })
 }
 
 // TestPool_OwnAfterFunc: under a context that arranges its own
@@ -127,33 +99,14 @@ func TestPool_OwnAfterFunc(t *testing.T) {
 	p := mustPool(t, perlConfig(t))
 	ctx := hooktest.New()
 	defer ctx.End()
-	var pairs []byte
-	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", ""}} {
-		pairs, _ = AppendPair(pairs, kv[0], kv[1])
-	}
-	buf := make([]byte, 4096)
-	var failed error
-	one := func() {
-		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
-		if err != nil {
-			failed = err
-			return
-		}
-		for err == nil {
-			_, err = resp.Read(buf)
-		}
-		if err != io.EOF {
-			failed = err
-		}
-		resp.Close()
-	}
+	one, failed := poolRequest(p, ctx)
 	one()
 	if calls, held := ctx.State(); calls != 1 || held != 0 {
 		t.Fatalf("one request: %d AfterFunc calls, %d registrations left, want 1 and 0", calls, held)
 	}
 	allocs := testing.AllocsPerRun(100, one)
-	if failed != nil {
-		t.Fatal(failed)
+	if *failed != nil {
+		t.Fatal(*failed)
 	}
 	if calls, held := ctx.State(); calls != 102 || held != 0 {
 		t.Errorf("102 requests: %d AfterFunc calls, %d registrations left, want 102 and 0", calls, held)
@@ -162,8 +115,41 @@ func TestPool_OwnAfterFunc(t *testing.T) {
 		t.Errorf("%v allocations per request, want at most 3", allocs)
 	}
 
+	mustKillOnEnd(t, p, ctx, ctx.End)
+}
+
+// poolRequest returns a function that makes a GET on p under ctx and
+// reads its answer, and where it leaves the last error it met.
+func poolRequest(p *testPool, ctx context.Context) (one func(), failed *error) {
+	var pairs []byte
+	for _, kv := range [][2]string{{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", ""}} {
+		pairs, _ = AppendPair(pairs, kv[0], kv[1])
+	}
+	buf := make([]byte, 4096)
+	failed = new(error)
+	one = func() {
+		resp, err := p.Do(ctx, &Request{Pairs: pairs, Idempotent: true})
+		if err != nil {
+			*failed = err
+			return
+		}
+		for err == nil {
+			_, err = resp.Read(buf)
+		}
+		if err != io.EOF {
+			*failed = err
+		}
+		resp.Close()
+	}
+	return one, failed
+}
+
+// mustKillOnEnd checks that end, called 200 ms into a long request on p
+// under ctx, kills its worker and has Do return soon after.
+func mustKillOnEnd(t *testing.T, p *testPool, ctx context.Context, end func()) {
+	t.Helper()
 	pid := p.mustGet("").pid
-	time.AfterFunc(200*time.Millisecond, ctx.End)
+	time.AfterFunc(200*time.Millisecond, end)
 	start := time.Now()
 	if _, err := p.get(ctx, "sleep=30"); !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
