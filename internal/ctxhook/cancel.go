@@ -39,20 +39,17 @@ type Cancel struct {
 	causeCtx context.Context
 }
 
-// ctxFunc is a registration: f, or fn's ContextDone.
+// ctxFunc is a registration: fn's ContextDone.
 type ctxFunc struct {
 	id uint64
-	f  func()
 	fn Func
 }
 
-func (f ctxFunc) call() {
-	if f.f != nil {
-		f.f()
-		return
-	}
-	f.fn.ContextDone()
-}
+// funcDone is an AfterFunc's function as a Func (a func value fits in an
+// interface without an allocation).
+type funcDone func()
+
+func (f funcDone) ContextDone() { f() }
 
 // closedChan is the Done of a Cancel that ended before anyone asked.
 var closedChan = func() chan struct{} {
@@ -90,7 +87,7 @@ func (c *Cancel) Cancel(cause error) {
 	c.funcs = nil
 	c.mu.Unlock()
 	for _, f := range funcs {
-		go f.call()
+		go f.fn.ContextDone()
 	}
 }
 
@@ -157,31 +154,31 @@ func (c *Cancel) Value(key any) any {
 // whether it did. The context package calls it for context.AfterFunc on
 // c and for the contexts derived from c.
 func (c *Cancel) AfterFunc(f func()) (stop func() bool) {
-	id := c.register(ctxFunc{f: f})
+	id := c.register(funcDone(f))
 	if id == 0 {
 		return func() bool { return false }
 	}
 	return func() bool { return c.stopFunc(id) }
 }
 
-// register registers f to run on a goroutine of its own when c ends, and
-// returns its id for stopFunc; if c has ended it starts f at once and
-// returns 0, which stopFunc knows nothing of.
-func (c *Cancel) register(f ctxFunc) uint64 {
+// register registers fn to be called on a goroutine of its own when c
+// ends, and returns its id for stopFunc; if c has ended it calls fn at
+// once and returns 0, which stopFunc knows nothing of.
+func (c *Cancel) register(fn Func) uint64 {
 	c.mu.Lock()
 	if c.ended.Load() {
 		c.mu.Unlock()
-		go f.call()
+		go fn.ContextDone()
 		return 0
 	}
 	if c.funcs == nil {
 		c.funcs = c.inline[:0]
 	}
 	c.lastFunc++
-	f.id = c.lastFunc
-	c.funcs = append(c.funcs, f)
+	id := c.lastFunc
+	c.funcs = append(c.funcs, ctxFunc{id: id, fn: fn})
 	c.mu.Unlock()
-	return f.id
+	return id
 }
 
 // cancelCtx returns c: a type that embeds a Cancel has it too, which

@@ -57,7 +57,7 @@ type embedsCancel interface{ cancelCtx() *Cancel }
 func Register(ctx context.Context, f Func) Hook {
 	if e, ok := ctx.(embedsCancel); ok {
 		c := e.cancelCtx()
-		return Hook{c: c, id: c.register(ctxFunc{fn: f})}
+		return Hook{c: c, id: c.register(f)}
 	}
 	return Hook{stop: AfterFunc(ctx, f.ContextDone)}
 }
