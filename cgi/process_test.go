@@ -362,17 +362,7 @@ func TestStart_TimeoutKillsGroup(t *testing.T) {
 func TestStart_CancelKillsGroup(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	p := mustStart(t, ctx, &Cmd{Path: script(t, "fork-sleep.sh"), Env: []string{"PATH=" + DefaultPath}})
-	time.Sleep(50 * time.Millisecond)
-	cancel()
-	select {
-	case <-p.Exited():
-	case <-time.After(time.Second):
-		t.Fatal("leader not exited 1 s after cancel")
-	}
-	if err := p.Close(false); !errors.Is(err, ErrKilled) {
-		t.Errorf("Close = %v, want ErrKilled", err)
-	}
-	mustGroupGone(t, p.PID())
+	mustKilledOnEnd(t, p, cancel)
 }
 
 // TestStart_OwnAfterFuncKillsGroup: under a context that arranges its
