@@ -774,6 +774,10 @@ func (p *Pool) spawn(ctx context.Context, id int, state workerState, o *spawnOwn
 		p.lastErr = nil
 	}
 	p.workers[w] = struct{}{}
+	// Idle from now, not from its process's start: a worker slower to
+	// start than IdleTimeout would otherwise be retired as it is ready
+	// (and a request waiting for it start another).
+	w.lastUsed = time.Now()
 	if o != nil {
 		if o.gone {
 			state = stateIdle

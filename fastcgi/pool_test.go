@@ -269,6 +269,36 @@ func TestPool_RetiresIdleWorkers(t *testing.T) {
 	}
 }
 
+// TestPool_IdleCountsFromReady checks that a worker's idle time counts
+// from when it is ready, not from its process's start: a worker slower to
+// start than IdleTimeout (a script that compiles for long, a loaded
+// machine) is not retired the moment it is ready. It was: a warm worker
+// ready while others started was stopped at the janitor's next look, and
+// the request waiting for it started a worker of its own
+// (TestPool_RetiresIdleWorkers saw 4 starts for 3 requests under load).
+func TestPool_IdleCountsFromReady(t *testing.T) {
+	cfg := helperConfig(t, "slowstart") // ready a second after its start
+	cfg.Workers = 1
+	cfg.IdleTimeout = 800 * time.Millisecond // the janitor looks every 200 ms
+	p := mustPool(t, cfg)
+	// A request that gives up while its worker starts leaves the worker
+	// idle when it is ready, never used.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := p.get(ctx, ""); err == nil {
+		t.Fatal("a request was served before its worker could be ready")
+	}
+	waitFor(t, "the start to end", func() bool { return p.Stats().Starting == 0 })
+	s := p.Stats()
+	if len(s.Workers) != 1 || s.Workers[0].Stopping {
+		t.Fatalf("workers %+v just after the start: want the new one, idle and kept", s.Workers)
+	}
+	if w := s.Workers[0]; w.LastUsed.Sub(w.Started) < 900*time.Millisecond {
+		t.Errorf("worker started %v, idle since %v: want idle since it was ready, a second after", w.Started, w.LastUsed)
+	}
+	waitFor(t, "the idle worker retired", func() bool { return len(p.Stats().Workers) == 0 })
+}
+
 // TestPool_QuiesceStopsWorkersNoRequestNeeds checks Quiesce (the grace of a
 // shutdown): the idle workers stop at once and MinWorkers is not kept warm
 // any more; a request is still served, by a worker started for it, which
