@@ -702,6 +702,10 @@ func TestFastCGI_WorkersBoundConcurrency(t *testing.T) {
 func TestFastCGI_TimeoutKillsWorker(t *testing.T) {
 	t.Parallel()
 	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = time.Second })
+	// A worker started, the script compiled: on a loaded machine those
+	// alone can take the whole second, and the request would end before
+	// the script wrote its pid.
+	s.get(t, "sleep.pl")
 	done := make(chan result, 1)
 	start := time.Now()
 	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=20&tag=late")) }()
@@ -1354,8 +1358,11 @@ func TestTimeout_QueueWaitPastItIs503(t *testing.T) {
 func TestFastCGI_AnswerWholeWhenOutputClosedBeforeTimeout(t *testing.T) {
 	t.Parallel()
 	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = time.Second })
-	mustWriteFile(t, filepath.Join(s.dir, "closeout.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nbye\\n\";\nclose STDOUT;\nsleep 30;\n", 0o755)
-	resp, body := mustGet(t, s.url("closeout.pl"))
+	mustWriteFile(t, filepath.Join(s.dir, "closeout.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\nX-Pid: $$\\n\\nbye\\n\";\nclose STDOUT;\nsleep 30 if $ENV{QUERY_STRING};\n", 0o755)
+	// A worker started, the script compiled (on a loaded machine those
+	// alone can take the whole second): the timeout is the script's.
+	s.get(t, "closeout.pl")
+	resp, body := mustGet(t, s.url("closeout.pl?sleep"))
 	if resp.StatusCode != http.StatusOK || string(body) != "bye\n" {
 		t.Fatalf("got %d %q, want 200 \"bye\\n\" ended cleanly", resp.StatusCode, body)
 	}
