@@ -17,12 +17,23 @@ import (
 // most this long after its timeout.
 const deadlineTick = 50 * time.Millisecond
 
+// deadlineIdleTicks is how many ticks the list stays empty before the
+// ticker stops: an idle gateway does not wake every tick, and a steady
+// load, whose list is empty between two requests, does not stop it.
+const deadlineIdleTicks = 20
+
 // deadlines holds the requests in flight with their deadlines. The ticker
-// runs while the Gateway is open.
+// runs while the Gateway is open and requests come; it parks after
+// deadlineIdleTicks without one, and the next startDeadline wakes it.
 type deadlines struct {
-	mu      sync.Mutex // guards the list and started
+	mu      sync.Mutex // guards the list, started and parked
 	head    *deadline  // doubly linked list of requests in flight
 	started bool
+	// parked: the loop waits on wake, its ticker stopped. Set by the
+	// loop and cleared by the startDeadline that sends on wake, both
+	// under mu: one send a park, so wake (one slot) never blocks.
+	parked bool
+	wake   chan struct{}
 }
 
 type deadline struct {
@@ -47,8 +58,12 @@ func (g *Gateway) startDeadline(ctx *scriptCtx, timeout time.Duration) {
 	dl.mu.Lock()
 	if !dl.started {
 		dl.started = true
+		dl.wake = make(chan struct{}, 1)
 		g.wg.Add(1)
 		go g.deadlineLoop()
+	} else if dl.parked {
+		dl.parked = false
+		dl.wake <- struct{}{}
 	}
 	d.next = dl.head
 	if dl.head != nil {
@@ -100,19 +115,35 @@ func (dl *deadlines) remove(d *deadline) {
 }
 
 // deadlineLoop cancels the requests past their deadline, every tick, until
-// the Gateway closes.
+// the Gateway closes; it parks while no request comes (deadlines).
 func (g *Gateway) deadlineLoop() {
 	defer g.wg.Done()
 	t := time.NewTicker(deadlineTick)
 	defer t.Stop()
 	dl := &g.deadlines
 	var due []*deadline
+	idle := 0
 	for {
 		select {
 		case <-g.ctx.Done():
 			return
 		case now := <-t.C:
 			dl.mu.Lock()
+			if dl.head != nil {
+				idle = 0
+			} else if idle++; idle >= deadlineIdleTicks {
+				dl.parked = true
+				dl.mu.Unlock()
+				t.Stop()
+				select {
+				case <-g.ctx.Done():
+					return
+				case <-dl.wake:
+				}
+				idle = 0
+				t.Reset(deadlineTick)
+				continue
+			}
 			for d := dl.head; d != nil; {
 				next := d.next
 				if !now.Before(d.at) {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,7 +24,10 @@ const maxPending = 4 << 20
 
 // batchWriter buffers whole log lines and writes them out at most every
 // flushEvery (or when batchSize have gathered): one access line per request
-// would otherwise cost one write syscall per request. A Write never waits
+// would otherwise cost one write syscall per request. The flusher sleeps
+// while nothing is pending: the first line into an empty buffer wakes it,
+// and is written flushEvery later with the lines that came meanwhile (an
+// idle gateway does not wake every flushEvery). A Write never waits
 // for the output: the writes happen on the flusher's goroutine, outside the
 // lock. A failed write (a full disk, a log pipe whose reader went away)
 // loses its lines, not the log: the next flush writes again. Lost and
@@ -46,16 +50,20 @@ type batchWriter struct {
 
 	midLine bool // a failed write left the output in the middle of a line
 
-	wmu   sync.Mutex // one write to out at a time
-	spare []byte     // the buffer of the last write, reused
-	kick  chan struct{}
+	wmu   sync.Mutex    // one write to out at a time
+	spare []byte        // the buffer of the last write, reused
+	wake  chan struct{} // a line came into an empty buffer
+	kick  chan struct{} // batchSize have gathered
 	stop  chan struct{}
-	done  chan struct{}
-	once  sync.Once
+	// rounds counts the flusher's flushes, empty or not (tests: it
+	// sleeps while nothing is pending).
+	rounds atomic.Int64
+	done   chan struct{}
+	once   sync.Once
 }
 
 func newBatchWriter(out io.Writer, dropped func(n int)) *batchWriter {
-	b := &batchWriter{out: out, dropped: dropped, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	b := &batchWriter{out: out, dropped: dropped, wake: make(chan struct{}, 1), kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
 }
@@ -67,12 +75,22 @@ func (b *batchWriter) Write(p []byte) (int, error) {
 		b.mu.Unlock()
 		return len(p), nil
 	}
+	first := len(b.pending) == 0
 	b.pending = append(b.pending, p...)
 	full := len(b.pending) >= batchSize
 	b.mu.Unlock()
-	if full {
+	// (One slot each: a signal already pending says the same. While the
+	// buffer holds lines, a wake is pending or the flusher has taken one
+	// and has not yet taken the lines: none waits unseen.)
+	switch {
+	case full:
 		select {
 		case b.kick <- struct{}{}:
+		default:
+		}
+	case first:
+		select {
+		case b.wake <- struct{}{}:
 		default:
 		}
 	}
@@ -81,16 +99,27 @@ func (b *batchWriter) Write(p []byte) (int, error) {
 
 func (b *batchWriter) loop() {
 	defer close(b.done)
-	t := time.NewTicker(flushEvery)
+	t := time.NewTimer(flushEvery)
+	t.Stop()
 	defer t.Stop()
 	for {
 		select {
-		case <-t.C:
+		case <-b.wake:
+			t.Reset(flushEvery)
+			select {
+			case <-t.C:
+			case <-b.kick:
+				t.Stop()
+			case <-b.stop:
+				b.flush()
+				return
+			}
 		case <-b.kick:
 		case <-b.stop:
 			b.flush()
 			return
 		}
+		b.rounds.Add(1)
 		b.flush()
 	}
 }

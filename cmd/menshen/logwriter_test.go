@@ -193,3 +193,36 @@ func TestBatchWriter_LostLinesReportGetsThrough(t *testing.T) {
 		t.Errorf("first report of lost lines: %q (found %v), want about %d", "lost="+strings.SplitN(rest, "\n", 2)[0], ok, total/2)
 	}
 }
+
+// TestBatchWriter_SleepsWhileIdle: with nothing pending the flusher does
+// not wake (an idle gateway used to flush an empty buffer every
+// flushEvery), and lines written after a while idle are still written.
+func TestBatchWriter_SleepsWhileIdle(t *testing.T) {
+	out := &flakyOut{}
+	b := newBatchWriter(out, nil)
+	defer b.Close()
+	written := func(want string) bool {
+		deadline := time.Now().Add(2 * time.Second)
+		for !strings.Contains(out.String(), want) {
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return true
+	}
+	fmt.Fprintln(b, "first")
+	if !written("first\n") {
+		t.Fatalf("first line not written; got %q", out.String())
+	}
+	before := b.rounds.Load()
+	time.Sleep(10 * flushEvery)
+	if n := b.rounds.Load() - before; n != 0 {
+		t.Errorf("the flusher woke %d times in %v with nothing pending, want 0", n, 10*flushEvery)
+	}
+	fmt.Fprintln(b, "second")
+	fmt.Fprintln(b, "third")
+	if !written("first\nsecond\nthird\n") {
+		t.Fatalf("lines after the idle time not written; got %q", out.String())
+	}
+}

@@ -56,6 +56,10 @@ import (
 // request: adding a timer wakes a thread of the Go scheduler.
 const watchTick = 50 * time.Millisecond
 
+// watchIdleTicks is how many ticks without an open connection stop the
+// watch ticker until the next connection.
+const watchIdleTicks = 20
+
 // bufferBeforeChunking is how much body a response holds back before it
 // must choose its framing: a handler that writes less and returns gets a
 // Content-Length, as with net/http.
@@ -117,6 +121,12 @@ type Server struct {
 	tick      atomic.Int64  // watch ticks so far
 	done      chan struct{} // closed when closing starts
 	started   bool          // the watch ticker runs
+	// watchParked: the watch ticker is stopped, no connection being open
+	// for watchIdleTicks; the next connection wakes it (track). Set by
+	// watchLoop and cleared by the track that sends on watchWake, both
+	// under mu: one send a park, so watchWake (one slot) never blocks.
+	watchParked bool
+	watchWake   chan struct{}
 }
 
 // Serve accepts connections on ln and serves each on its own goroutine. It
@@ -138,6 +148,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if !s.started {
 		s.started = true
 		s.spin = rawio.NewSpin(s.BusyPoll, s.BusyPollSpare)
+		s.watchWake = make(chan struct{}, 1)
 		go s.watchLoop()
 	}
 	s.mu.Unlock()
@@ -240,19 +251,36 @@ func (s *Server) closeIdle() int {
 }
 
 // watchLoop starts the watch of every request that has waited for it two
-// ticks, until the server closes.
+// ticks, until the server closes. It parks while no connection is open
+// (watchIdleTicks in a row): an idle server does not wake every tick.
 func (s *Server) watchLoop() {
 	t := time.NewTicker(watchTick)
 	defer t.Stop()
+	idle := 0
 	for {
 		select {
 		case <-s.done:
 			return
 		case <-t.C:
 		}
+		s.mu.Lock()
+		if len(s.conns) > 0 {
+			idle = 0
+		} else if idle++; idle >= watchIdleTicks {
+			s.watchParked = true
+			s.mu.Unlock()
+			t.Stop()
+			select {
+			case <-s.done:
+				return
+			case <-s.watchWake:
+			}
+			idle = 0
+			t.Reset(watchTick)
+			continue
+		}
 		now := s.tick.Add(1)
 		stall := int64(s.WriteTimeout / watchTick)
-		s.mu.Lock()
 		for c := range s.conns {
 			if at := c.writing.Load(); stall > 0 && at != 0 && now-(at-1) >= stall && c.writing.CompareAndSwap(at, 0) {
 				// The client has read nothing for WriteTimeout: the
@@ -282,6 +310,10 @@ func (s *Server) track(c *conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.open.Add(1)
+	if s.watchParked {
+		s.watchParked = false
+		s.watchWake <- struct{}{}
+	}
 	return true
 }
 

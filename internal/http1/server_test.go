@@ -2834,3 +2834,52 @@ func requestAllocs(t *testing.T, h http.Handler, o opts, body []byte) float64 {
 	}
 	return allocs
 }
+
+// TestServer_WatchParksWhileNoConnection checks that the watch ticker
+// stops once no connection has been open for watchIdleTicks (an idle
+// server does not wake every watchTick), that the next connection wakes
+// it (a client going away is still noticed within a second, C10), and
+// that it stops again once that connection is gone.
+func TestServer_WatchParksWhileNoConnection(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{}, 1)
+	released := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		select {
+		case <-r.Context().Done():
+			released <- r.Context().Err()
+		case <-time.After(3 * time.Second):
+			released <- nil
+		}
+	})
+	tg := mustStart(t, impls[1], h, opts{})
+	s := tg.srv.(*Server)
+	parked := func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.watchParked
+	}
+	waitParked := func(what string) {
+		deadline := time.Now().Add(5 * time.Second)
+		for !parked() {
+			if time.Now().After(deadline) {
+				t.Fatalf("the watch ticker still runs 5s %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitParked("after the start, no connection open")
+	c := mustDial(t, tg.addr)
+	mustWrite(t, c, get("GET", "/"))
+	recv(t, started, time.Second, "handler start")
+	if parked() {
+		t.Error("the watch ticker is parked while a request runs")
+	}
+	c.Close()
+	start := time.Now()
+	if err := recv(t, released, 4*time.Second, "handler release"); err == nil || time.Since(start) > time.Second {
+		t.Errorf("handler released after %v with ctx.Err() = %v, want cancelled within 1s", time.Since(start), err)
+	}
+	waitParked("after the last connection closed")
+}
