@@ -1299,7 +1299,14 @@ func mustLoggedReason(tb testing.TB, h *test.Hook, path string, status int) {
 // background grandchild.
 func TestCGI_TimeoutKillsWholeGroup(t *testing.T) {
 	t.Parallel()
-	s := newCGISite(t, func(c *Config) { c.Timeout = time.Second })
+	mustTimeOutSleeper(t, newCGISite(t, func(c *Config) { c.Timeout = time.Second }))
+}
+
+// mustTimeOutSleeper runs sleeper.sh on s, whose timeout is 1 s, and checks
+// C10: a 504 in about that time, the script and its background grandchild
+// gone, the reason logged.
+func mustTimeOutSleeper(t *testing.T, s *cgiSite) {
+	t.Helper()
 	start := time.Now()
 	resp, body := mustGet(t, s.url("sleeper.sh"))
 	if resp.StatusCode != http.StatusGatewayTimeout {

@@ -1412,18 +1412,7 @@ func TestServer_ClientDisconnect(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			forEach(t, func(t *testing.T, im impl) {
-				started := make(chan struct{}, 1)
-				released := make(chan error, 1)
-				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					io.ReadAll(r.Body)
-					started <- struct{}{}
-					select {
-					case <-r.Context().Done():
-						released <- r.Context().Err()
-					case <-time.After(3 * time.Second):
-						released <- nil
-					}
-				})
+				h, started, released := untilGone()
 				tg := mustStart(t, im, h, opts{})
 				c := mustDial(t, tg.addr)
 				mustWrite(t, c, tc.raw)
@@ -1437,6 +1426,24 @@ func TestServer_ClientDisconnect(t *testing.T) {
 			})
 		})
 	}
+}
+
+// untilGone returns a handler that reads its request's body, says so on
+// started, and then waits for the request's context to end (its error on
+// released) or 3 s to pass (nil on released).
+func untilGone() (h http.Handler, started chan struct{}, released chan error) {
+	started, released = make(chan struct{}, 1), make(chan error, 1)
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		started <- struct{}{}
+		select {
+		case <-r.Context().Done():
+			released <- r.Context().Err()
+		case <-time.After(3 * time.Second):
+			released <- nil
+		}
+	})
+	return h, started, released
 }
 
 // TestServer_Concurrent runs many keep-alive connections at once, for the
@@ -2842,17 +2849,7 @@ func requestAllocs(t *testing.T, h http.Handler, o opts, body []byte) float64 {
 // that it stops again once that connection is gone.
 func TestServer_WatchParksWhileNoConnection(t *testing.T) {
 	t.Parallel()
-	started := make(chan struct{}, 1)
-	released := make(chan error, 1)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		started <- struct{}{}
-		select {
-		case <-r.Context().Done():
-			released <- r.Context().Err()
-		case <-time.After(3 * time.Second):
-			released <- nil
-		}
-	})
+	h, started, released := untilGone()
 	tg := mustStart(t, impls[1], h, opts{})
 	s := tg.srv.(*Server)
 	parked := func() bool {
