@@ -357,6 +357,14 @@ type Pool struct {
 
 	// libs holds the files its runner workers said they loaded (Loaded).
 	libs map[string]bool
+
+	// janitorParked: the janitor waits on janitorWake, its ticker
+	// stopped, the pool having no worker and none to keep warm. Set by
+	// the janitor and cleared by the reserveLocked that sends on
+	// janitorWake, both under mu: one send a park, so janitorWake (one
+	// slot) never blocks.
+	janitorParked bool
+	janitorWake   chan struct{}
 }
 
 // NewPool creates a pool and starts its MinWorkers in the background.
@@ -408,6 +416,8 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 		cancel:     cancel,
 		workers:    make(map[*worker]struct{}),
 		capacity:   1,
+
+		janitorWake: make(chan struct{}, 1),
 	}
 	p.mu.Lock()
 	p.keepWarmLocked()
@@ -683,6 +693,10 @@ func (p *Pool) crashedLocked(w *worker, err error) {
 func (p *Pool) reserveLocked() int {
 	p.starting++
 	p.nextID++
+	if p.janitorParked {
+		p.janitorParked = false
+		p.janitorWake <- struct{}{}
+	}
 	return p.nextID
 }
 
@@ -1105,6 +1119,9 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 }
 
 // janitor retires idle workers and keeps MinWorkers running until Close.
+// While the pool has no worker and keeps none warm it has nothing to do:
+// it parks until a worker is booked (reserveLocked), so that a gateway
+// with many scripts, idle, does not wake once a second for each.
 func (p *Pool) janitor() {
 	every := time.Second
 	if t := p.cfg.IdleTimeout / 4; t > 0 {
@@ -1121,7 +1138,19 @@ func (p *Pool) janitor() {
 		p.mu.Lock()
 		p.retireLocked(time.Now())
 		p.keepWarmLocked()
+		if p.liveLocked() > 0 || p.cfg.MinWorkers > 0 && !p.quiet {
+			p.mu.Unlock()
+			continue
+		}
+		p.janitorParked = true
 		p.mu.Unlock()
+		tick.Stop()
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.janitorWake:
+		}
+		tick.Reset(every)
 	}
 }
 

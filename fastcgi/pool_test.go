@@ -299,6 +299,25 @@ func TestPool_IdleCountsFromReady(t *testing.T) {
 	waitFor(t, "the idle worker retired", func() bool { return len(p.Stats().Workers) == 0 })
 }
 
+// TestPool_JanitorParksWithoutWorkers checks that a pool with no worker
+// and none to keep warm does not wake its janitor every round (a gateway
+// with many idle scripts woke once a second for each), and that the next
+// start wakes it: the idle worker is still retired.
+func TestPool_JanitorParksWithoutWorkers(t *testing.T) {
+	cfg := helperConfig(t, "serve")
+	cfg.IdleTimeout = 40 * time.Millisecond // the janitor looks every 10 ms
+	p := mustPool(t, cfg)
+	parked := func() bool {
+		p.Pool.mu.Lock()
+		defer p.Pool.mu.Unlock()
+		return p.janitorParked
+	}
+	waitFor(t, "the janitor of an empty pool parked", parked)
+	p.mustGet("")
+	waitFor(t, "the idle worker retired by the woken janitor", func() bool { return len(p.Stats().Workers) == 0 })
+	waitFor(t, "the janitor parked again", parked)
+}
+
 // TestPool_QuiesceStopsWorkersNoRequestNeeds checks Quiesce (the grace of a
 // shutdown): the idle workers stop at once and MinWorkers is not kept warm
 // any more; a request is still served, by a worker started for it, which
