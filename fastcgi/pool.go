@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/menshen/menshen/internal/limit"
+	"github.com/menshen/menshen/internal/parktick"
 	"github.com/menshen/menshen/internal/rawio"
 	"github.com/sirupsen/logrus"
 )
@@ -358,13 +359,10 @@ type Pool struct {
 	// libs holds the files its runner workers said they loaded (Loaded).
 	libs map[string]bool
 
-	// janitorParked: the janitor waits on janitorWake, its ticker
-	// stopped, the pool having no worker and none to keep warm. Set by
-	// the janitor and cleared by the reserveLocked that sends on
-	// janitorWake, both under mu: one send a park, so janitorWake (one
-	// slot) never blocks.
-	janitorParked bool
-	janitorWake   chan struct{}
+	// janitorTick is the janitor's ticker, parked (under mu) while the
+	// pool has no worker and keeps none warm, woken by the next start
+	// (reserveLocked).
+	janitorTick *parktick.Ticker
 }
 
 // NewPool creates a pool and starts its MinWorkers in the background.
@@ -416,9 +414,12 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 		cancel:     cancel,
 		workers:    make(map[*worker]struct{}),
 		capacity:   1,
-
-		janitorWake: make(chan struct{}, 1),
 	}
+	every := time.Second // the janitor's round
+	if t := cfg.IdleTimeout / 4; t > 0 {
+		every = max(10*time.Millisecond, min(t, every))
+	}
+	p.janitorTick = parktick.New(every)
 	p.mu.Lock()
 	p.keepWarmLocked()
 	p.mu.Unlock()
@@ -693,10 +694,7 @@ func (p *Pool) crashedLocked(w *worker, err error) {
 func (p *Pool) reserveLocked() int {
 	p.starting++
 	p.nextID++
-	if p.janitorParked {
-		p.janitorParked = false
-		p.janitorWake <- struct{}{}
-	}
+	p.janitorTick.Wake()
 	return p.nextID
 }
 
@@ -1123,11 +1121,7 @@ func (p *Pool) release(w *worker, ok, finished bool) {
 // it parks until a worker is booked (reserveLocked), so that a gateway
 // with many scripts, idle, does not wake once a second for each.
 func (p *Pool) janitor() {
-	every := time.Second
-	if t := p.cfg.IdleTimeout / 4; t > 0 {
-		every = max(10*time.Millisecond, min(t, every))
-	}
-	tick := time.NewTicker(every)
+	tick := p.janitorTick
 	defer tick.Stop()
 	for {
 		select {
@@ -1142,15 +1136,9 @@ func (p *Pool) janitor() {
 			p.mu.Unlock()
 			continue
 		}
-		p.janitorParked = true
-		p.mu.Unlock()
-		tick.Stop()
-		select {
-		case <-p.ctx.Done():
+		if !tick.Park(&p.mu, p.ctx.Done()) {
 			return
-		case <-p.janitorWake:
 		}
-		tick.Reset(every)
 	}
 }
 

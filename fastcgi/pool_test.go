@@ -310,7 +310,7 @@ func TestPool_JanitorParksWithoutWorkers(t *testing.T) {
 	parked := func() bool {
 		p.Pool.mu.Lock()
 		defer p.Pool.mu.Unlock()
-		return p.janitorParked
+		return p.janitorTick.Parked()
 	}
 	waitFor(t, "the janitor of an empty pool parked", parked)
 	p.mustGet("")

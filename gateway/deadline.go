@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/menshen/menshen/internal/parktick"
 )
 
 // deadlineTick is the granularity of timeouts: a request is cancelled at
@@ -26,14 +28,10 @@ const deadlineIdleTicks = 20
 // runs while the Gateway is open and requests come; it parks after
 // deadlineIdleTicks without one, and the next startDeadline wakes it.
 type deadlines struct {
-	mu      sync.Mutex // guards the list, started and parked
+	mu      sync.Mutex // guards the list, started and tick's parking
 	head    *deadline  // doubly linked list of requests in flight
 	started bool
-	// parked: the loop waits on wake, its ticker stopped. Set by the
-	// loop and cleared by the startDeadline that sends on wake, both
-	// under mu: one send a park, so wake (one slot) never blocks.
-	parked bool
-	wake   chan struct{}
+	tick    *parktick.Ticker // the loop's, made with it; parked and woken under mu
 }
 
 type deadline struct {
@@ -58,12 +56,11 @@ func (g *Gateway) startDeadline(ctx *scriptCtx, timeout time.Duration) {
 	dl.mu.Lock()
 	if !dl.started {
 		dl.started = true
-		dl.wake = make(chan struct{}, 1)
+		dl.tick = parktick.New(deadlineTick)
 		g.wg.Add(1)
 		go g.deadlineLoop()
-	} else if dl.parked {
-		dl.parked = false
-		dl.wake <- struct{}{}
+	} else {
+		dl.tick.Wake()
 	}
 	d.next = dl.head
 	if dl.head != nil {
@@ -118,9 +115,9 @@ func (dl *deadlines) remove(d *deadline) {
 // the Gateway closes; it parks while no request comes (deadlines).
 func (g *Gateway) deadlineLoop() {
 	defer g.wg.Done()
-	t := time.NewTicker(deadlineTick)
-	defer t.Stop()
 	dl := &g.deadlines
+	t := dl.tick
+	defer t.Stop()
 	var due []*deadline
 	idle := 0
 	for {
@@ -132,16 +129,10 @@ func (g *Gateway) deadlineLoop() {
 			if dl.head != nil {
 				idle = 0
 			} else if idle++; idle >= deadlineIdleTicks {
-				dl.parked = true
-				dl.mu.Unlock()
-				t.Stop()
-				select {
-				case <-g.ctx.Done():
+				if !t.Park(&dl.mu, g.ctx.Done()) {
 					return
-				case <-dl.wake:
 				}
 				idle = 0
-				t.Reset(deadlineTick)
 				continue
 			}
 			for d := dl.head; d != nil; {

@@ -17,7 +17,7 @@ func TestDeadline_ParksWhenIdle(t *testing.T) {
 	parked := func() bool {
 		dl.mu.Lock()
 		defer dl.mu.Unlock()
-		return dl.parked
+		return dl.tick.Parked()
 	}
 	if !waitFor(5*time.Second, parked) {
 		t.Fatalf("the deadline ticker still runs %v after the last request", 5*time.Second)

@@ -46,6 +46,7 @@ import (
 
 	"github.com/menshen/menshen/internal/ctxhook"
 	"github.com/menshen/menshen/internal/httpsyntax"
+	"github.com/menshen/menshen/internal/parktick"
 	"github.com/menshen/menshen/internal/rawio"
 )
 
@@ -121,12 +122,9 @@ type Server struct {
 	tick      atomic.Int64  // watch ticks so far
 	done      chan struct{} // closed when closing starts
 	started   bool          // the watch ticker runs
-	// watchParked: the watch ticker is stopped, no connection being open
-	// for watchIdleTicks; the next connection wakes it (track). Set by
-	// watchLoop and cleared by the track that sends on watchWake, both
-	// under mu: one send a park, so watchWake (one slot) never blocks.
-	watchParked bool
-	watchWake   chan struct{}
+	// watchTicker is watchLoop's ticker, parked (under mu) while no
+	// connection is open, woken by the next (track).
+	watchTicker *parktick.Ticker
 }
 
 // Serve accepts connections on ln and serves each on its own goroutine. It
@@ -148,7 +146,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	if !s.started {
 		s.started = true
 		s.spin = rawio.NewSpin(s.BusyPoll, s.BusyPollSpare)
-		s.watchWake = make(chan struct{}, 1)
+		s.watchTicker = parktick.New(watchTick)
 		go s.watchLoop()
 	}
 	s.mu.Unlock()
@@ -254,7 +252,7 @@ func (s *Server) closeIdle() int {
 // ticks, until the server closes. It parks while no connection is open
 // (watchIdleTicks in a row): an idle server does not wake every tick.
 func (s *Server) watchLoop() {
-	t := time.NewTicker(watchTick)
+	t := s.watchTicker
 	defer t.Stop()
 	idle := 0
 	for {
@@ -267,16 +265,10 @@ func (s *Server) watchLoop() {
 		if len(s.conns) > 0 {
 			idle = 0
 		} else if idle++; idle >= watchIdleTicks {
-			s.watchParked = true
-			s.mu.Unlock()
-			t.Stop()
-			select {
-			case <-s.done:
+			if !t.Park(&s.mu, s.done) {
 				return
-			case <-s.watchWake:
 			}
 			idle = 0
-			t.Reset(watchTick)
 			continue
 		}
 		now := s.tick.Add(1)
@@ -310,10 +302,7 @@ func (s *Server) track(c *conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.open.Add(1)
-	if s.watchParked {
-		s.watchParked = false
-		s.watchWake <- struct{}{}
-	}
+	s.watchTicker.Wake()
 	return true
 }
 

@@ -2855,7 +2855,7 @@ func TestServer_WatchParksWhileNoConnection(t *testing.T) {
 	parked := func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.watchParked
+		return s.watchTicker != nil && s.watchTicker.Parked() // (nil until Serve has begun)
 	}
 	waitParked := func(what string) {
 		deadline := time.Now().Add(5 * time.Second)
