@@ -1944,8 +1944,10 @@ func TestLive_SiblingLibraryRunsNewCode(t *testing.T) {
 			served := func(want string) {
 				t.Helper()
 				// (The first request says what it loaded: its
-				// directories are watched a moment later.)
-				time.Sleep(300 * time.Millisecond)
+				// directories are watched a moment later, over 300 ms
+				// later on a loaded machine; an edit before that is
+				// not seen, as libwatch.go says.)
+				time.Sleep(time.Second)
 				if !waitFor(2*time.Second, func() bool { _, b := s.get(t, "sib.pl"); return b == want }) {
 					_, b := s.get(t, "sib.pl")
 					t.Fatalf("sib.pl serves %q, want %q", b, want)
