@@ -222,6 +222,11 @@ type Library struct {
 	// Root is the @INC directory File came from, a module's lib (File is
 	// under it: /srv/app/lib for /srv/app/lib/My/Auth.pm), or "".
 	Root string
+	// Since is a time before any worker of the pool alive when it was
+	// said loaded the file (the start of the oldest): a change of File
+	// after it may not be in the code a worker holds, though it came
+	// before a watch the caller sets up on hearing of it.
+	Since time.Time
 }
 
 // parseRunnerLibs reads the files of a runner's "libraries" line.
@@ -252,16 +257,25 @@ const maxLibs = 4000
 
 // runnerLine takes what a line of the runner says: the files it loaded
 // (Loaded, OnLibraries), or its isolation (PoolStats.Runner).
-func (p *Pool) runnerLine(line string) {
+func (p *Pool) runnerLine(line string, started time.Time) {
 	if libs, ok := parseRunnerLibs(line); ok {
 		var news []Library
 		p.mu.Lock()
 		if p.libs == nil {
 			p.libs = map[string]bool{}
 		}
+		// (Another worker may have loaded the file before this one, and
+		// say so later.)
+		since := started
+		for w := range p.workers {
+			if w.started.Before(since) {
+				since = w.started
+			}
+		}
 		for _, l := range libs {
 			if !p.libs[l.File] && len(p.libs) < maxLibs {
 				p.libs[l.File] = true
+				l.Since = since
 				news = append(news, l)
 			}
 		}

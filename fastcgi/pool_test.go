@@ -1473,3 +1473,31 @@ func TestPool_StatsShowStartingAndStopping(t *testing.T) {
 	}
 	waitFor(t, "the retired worker, ignoring SIGTERM, shown as stopping", func() bool { s := p.Stats(); return len(s.Workers) == 1 && s.Workers[0].Stopping })
 }
+
+// TestPool_LibrariesSinceOldestWorker: a file the runner says it loaded
+// comes with a time before any live worker of the pool could have loaded
+// it (the oldest one's start, another worker may have loaded it first
+// and say so later), once per pool; the caller compares the file's
+// change time with it (gateway/libwatch.go).
+func TestPool_LibrariesSinceOldestWorker(t *testing.T) {
+	var got []Library
+	p := &Pool{cfg: PoolConfig{OnLibraries: func(l []Library) { got = append(got, l...) }}, workers: map[*worker]struct{}{}}
+	t0 := time.Now()
+	old, young := &worker{started: t0.Add(-time.Minute)}, &worker{started: t0}
+	p.workers[old], p.workers[young] = struct{}{}, struct{}{}
+	line := runnerLogPrefix + "x.pl" + runnerLibsMarker + "/srv/lib//My/A.pm /srv/b.pl"
+	p.runnerLine(line, young.started)
+	if len(got) != 2 {
+		t.Fatalf("libraries %+v, want 2", got)
+	}
+	for _, l := range got {
+		if !l.Since.Equal(old.started) {
+			t.Errorf("%s since %v, want the oldest worker's start %v", l.File, l.Since, old.started)
+		}
+	}
+	delete(p.workers, old)
+	p.runnerLine(runnerLogPrefix+"x.pl"+runnerLibsMarker+"/srv/b.pl /srv/c.pl", young.started)
+	if len(got) != 3 || got[2].File != "/srv/c.pl" || !got[2].Since.Equal(young.started) {
+		t.Errorf("after the old worker: %+v, want /srv/c.pl alone, since %v", got[2:], young.started)
+	}
+}

@@ -51,8 +51,10 @@ type workerConfig struct {
 	sock string // path of the listening socket to create
 	log  logrus.FieldLogger
 	// runnerLine, if set, is given each line the bundled Perl runner
-	// writes about itself (runnerLogPrefix), after it is logged.
-	runnerLine func(string)
+	// writes about itself (runnerLogPrefix), after it is logged, with
+	// the time the worker was started (before its fork: what it says
+	// it loaded, it loaded after that).
+	runnerLine func(line string, started time.Time)
 	spin       *rawio.Spin // busy polling of its connections' reads; nil: none
 	// noKeep, if set, is shared by the workers of one program: set once
 	// one closed a connection after a request unasked (closesConns).
@@ -99,10 +101,10 @@ type worker struct {
 	// serve).
 	serving func(line []byte)
 
-	runnerLine func(string) // workerConfig.runnerLine
-	spin       *rawio.Spin  // workerConfig.spin
-	noKeep     *atomic.Bool // workerConfig.noKeep
-	closed     atomic.Int32 // connections the application closed after a request, unasked (closesConns)
+	runnerLine func(string, time.Time) // workerConfig.runnerLine
+	spin       *rawio.Spin             // workerConfig.spin
+	noKeep     *atomic.Bool            // workerConfig.noKeep
+	closed     atomic.Int32            // connections the application closed after a request, unasked (closesConns)
 
 	cleanOnce sync.Once
 
@@ -202,6 +204,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 	// ETXTBSY (a deploy writing the program): tried again for a
 	// moment before it counts as a start failure, whose back-off
 	// would fail requests for longer (session.Start).
+	started := time.Now()
 	cmd, err = session.Start(cmd)
 	// The child holds its own copies now. Closing ours means that once the
 	// worker's group is gone nobody listens: dials fail with ECONNREFUSED and
@@ -221,7 +224,7 @@ func startWorker(cfg workerConfig) (*worker, error) {
 		sock:       cfg.sock,
 		sockIno:    sockIno,
 		pid:        cmd.Process.Pid,
-		started:    time.Now(),
+		started:    started,
 		cmd:        cmd,
 		done:       make(chan struct{}),
 		out:        pr,
@@ -512,7 +515,7 @@ func (w *worker) logLine(line []byte) {
 			w.log.Info(s)
 		}
 		if w.runnerLine != nil {
-			w.runnerLine(s)
+			w.runnerLine(s, w.started)
 		}
 		return
 	}

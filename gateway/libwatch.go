@@ -1,14 +1,17 @@
 package gateway
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/menshen/menshen/fastcgi"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 )
 
 // The Perl runner keeps what a script loaded, so an edit of a module the
@@ -20,7 +23,12 @@ import (
 // watches their directories and retires the pools that loaded a file
 // that changed (refreshLibs, fastcgi.Pool.Loaded). A file edited between
 // its load and its directory's watch (a few milliseconds after the first
-// request that loaded it) is not seen.
+// request that loaded it) has its change time after the start of the
+// worker that loaded it (fastcgi.Library.Since): the watcher looks at it
+// once the watch is in place (changedSince), and that is a change too.
+// (One edited after that start but before the load is taken as one as
+// well: its pool is retired once, needlessly.) A library directory moved
+// as a whole in that moment is not seen: its files keep their times.
 
 // maxLibDirs bounds the directories watched for the runners' libraries
 // (each an inotify watch).
@@ -66,7 +74,10 @@ func (g *Gateway) onLibraries(libs []fastcgi.Library) {
 // whole (a deploy's mv of a new lib) is a change of every library under
 // it. A directory the watcher has for the scripts or the config sends its
 // events already.
-func (g *Gateway) watchLibs(st *watchState, libs []fastcgi.Library) {
+// It reports whether one of them changed since a worker loaded it
+// (changedSince), which it takes as an event of the file's.
+func (g *Gateway) watchLibs(st *watchState, libs []fastcgi.Library) bool {
+	changed := false
 	for _, l := range libs {
 		st.extFiles[l.File] = true
 		for dir := filepath.Dir(l.File); ; dir = filepath.Dir(dir) {
@@ -75,7 +86,35 @@ func (g *Gateway) watchLibs(st *watchState, libs []fastcgi.Library) {
 				break
 			}
 		}
+		if changedSince(l.File, l.Since) {
+			g.log.WithField("file", l.File).Debug("library changed since a worker that loaded it started")
+			st.extTouched[l.File] = true
+			st.dirty = true
+			changed = true
+		}
 	}
+	return changed
+}
+
+// ctimeSlack is how much earlier than a change its file's change time
+// may say: the kernel stamps most changes with a clock that is read
+// once a tick (up to 10 ms behind).
+const ctimeSlack = 20 * time.Millisecond
+
+// changedSince tells whether the file's status (its contents, its name:
+// a new file renamed over it) changed at since or after, as far as its
+// change time tells: not its modification time, which a deploy's copy
+// keeps from the source. A file gone is changed, as a new process
+// would not find it.
+func changedSince(file string, since time.Time) bool {
+	if since.IsZero() {
+		return false
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(file, &st); err != nil {
+		return errors.Is(err, unix.ENOENT)
+	}
+	return !time.Unix(st.Ctim.Unix()).Before(since.Add(-ctimeSlack))
 }
 
 // watchLibDir watches one directory of libraries (watchLibs).

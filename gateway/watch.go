@@ -325,7 +325,9 @@ func (g *Gateway) watchLoop(st *watchState) {
 			st.dirty = true
 			settle()
 		case <-g.libNotes.ready:
-			g.watchLibs(st, g.libNotes.take())
+			if g.watchLibs(st, g.libNotes.take()) {
+				settle()
+			}
 		case <-timer.C:
 			burst = time.Time{}
 			g.rescan(st)
