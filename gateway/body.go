@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"os"
 	"sync/atomic"
@@ -27,7 +28,14 @@ const memBudget = 64 << 20
 
 // spoolBudget is the bound on all bodies at once for the largest body
 // allowed: 1 GiB, or 16 of the largest bodies if that is more.
-func spoolBudget(max int64) int64 { return max64(1<<30, 16*max) }
+// (Saturated: a --max-body near the largest size would wrap to a negative
+// bound, and refuse every body.)
+func spoolBudget(max int64) int64 {
+	if max > math.MaxInt64/16 {
+		return math.MaxInt64
+	}
+	return max64(1<<30, 16*max)
+}
 
 // spool counts the bytes of a gateway's bodies being read or held: in
 // memory, and in all.
@@ -128,7 +136,14 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 	// minutes, while they had sent a few kB.
 	budget := spoolBudget(max)
 	p := &counted{r: r.Body, b: b, budget: budget}
-	lr := &io.LimitedReader{R: p, N: max + 1}
+	// (One byte past max tells a body over it; max+1 saturated, as
+	// --max-body may be the largest size, where it would wrap to a
+	// negative length.)
+	over := max
+	if over < math.MaxInt64 {
+		over++
+	}
+	lr := &io.LimitedReader{R: p, N: over}
 	spoolErr := func(err error) error {
 		if errors.Is(err, ErrSpoolFull) {
 			return fmt.Errorf("%w: the body passed the bound of %d bytes of bodies being read or held", ErrSpoolFull, budget)
@@ -137,7 +152,7 @@ func readBody(r *http.Request, max int64, tmpDir string, sp *spool) (_ *body, er
 	}
 	// In memory while it fits memBody and the memory budget.
 	var buf []byte
-	if want := min(max+1, memBody, max64(r.ContentLength, 512)); take(&sp.mem, want, memBudget) {
+	if want := min(over, memBody, max64(r.ContentLength, 512)); take(&sp.mem, want, memBudget) {
 		b.mem = want
 		buf = make([]byte, 0, want)
 		for int64(len(buf)) < memBody {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -212,5 +213,32 @@ func TestBody_NoBodyShared(t *testing.T) {
 	wg.Wait()
 	if noBody.n != -1 || noBody.r != nil || noBody.mem != 0 || noBody.all != 0 || sp.mem.Load() != 0 || sp.all.Load() != 0 {
 		t.Errorf("noBody after use: %+v, spool %d/%d; want it as made", noBody, sp.mem.Load(), sp.all.Load())
+	}
+}
+
+// TestBody_LargestMaxBody: --max-body at the largest size (2^63-1 bytes,
+// which the flag and the config take) serves bodies as any other bound
+// does. The byte past it and the bound on all bodies wrapped to negative
+// numbers, and every request with a body ended in a panic.
+func TestBody_LargestMaxBody(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, func(c *Config) { c.MaxBody = math.MaxInt64 })
+	for _, n := range []int{4, 3 << 20} { // in memory, and spooled to a file
+		in := strings.Repeat("z", n)
+		req, err := http.NewRequest(http.MethodPost, s.url("echo.sh"), strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, out := mustDo(t, req)
+		if resp.StatusCode != http.StatusOK || string(out) != in {
+			t.Errorf("%d bytes under the largest --max-body: %d, %d bytes back; want 200 and the body", n, resp.StatusCode, len(out))
+		}
+	}
+	chunked := "POST /cgi-bin/echo.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+	if raw := string(mustRaw(t, s.srv.URL, chunked)); !strings.HasPrefix(raw, "HTTP/1.1 200 ") || !strings.Contains(raw, "hello") {
+		t.Errorf("a chunked body under the largest --max-body: %q, want 200 and the body", raw)
+	}
+	if all, mem := s.g.spool.all.Load(), s.g.spool.mem.Load(); all != 0 || mem != 0 {
+		t.Errorf("after the requests: %d bytes counted in all, %d in memory; want 0", all, mem)
 	}
 }
