@@ -1928,3 +1928,35 @@ func TestFastCGI_RunnerLingersWhenProcessorsAreIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestFastCGI_RetiredWorkerListedUntilGone: a worker whose pool a mode
+// switch retired while it serves a request still runs it: /status.json
+// lists it, as stopping, until it is gone. It vanished from the page (and
+// from menshen_workers) at the switch, while its process ran on.
+func TestFastCGI_RetiredWorkerListedUntilGone(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Workers = 1 })
+	done := make(chan result, 1)
+	go func() { done <- fetch(noRedirectClient, s.url("sleep.pl?s=2&tag=busy")) }()
+	pid := s.pidFile(t, "busy")
+	s.g.SetMode(ModeCGI, "sleep.pl")
+	listed := func() (state string) {
+		for _, w := range s.row(t, "sleep.pl").Workers {
+			if w.PID == pid {
+				return w.State
+			}
+		}
+		return ""
+	}
+	if st := listed(); st != "stopping" {
+		t.Errorf("worker %d serving a request after the switch to cgi: listed as %q, want stopping", pid, st)
+	}
+	if r := <-done; r.err != nil || r.status != http.StatusOK {
+		t.Errorf("the request in flight: %d %v %q", r.status, r.err, r.body)
+	} else {
+		s.record(r)
+	}
+	if !waitFor(5*time.Second, func() bool { return listed() == "" }) {
+		t.Errorf("worker %d still listed as %q after its request", pid, listed())
+	}
+}

@@ -43,16 +43,20 @@ type poolEntry struct {
 // poolTable owns every FastCGI pool (STYLE §4: no global registries).
 type poolTable struct {
 	g  *Gateway
-	mu sync.Mutex // guards entries and runner
+	mu sync.Mutex // guards entries, retiring and runner
 	// entries by script key.
 	entries map[string]*poolEntry
-	runner  string // path of the bundled Perl runner, written on first use
-	closed  bool   // closeAll has run: no pool is made any more
-	quiet   bool   // quiesce has run (a shutdown): pools are made quiesced
+	// retiring holds, by script key, the pools retired and not yet
+	// closed: their workers finish the requests they have, and the
+	// status page lists them as stopping until they are gone.
+	retiring map[string][]*fastcgi.Pool
+	runner   string // path of the bundled Perl runner, written on first use
+	closed   bool   // closeAll has run: no pool is made any more
+	quiet    bool   // quiesce has run (a shutdown): pools are made quiesced
 }
 
 func newPoolTable(g *Gateway) *poolTable {
-	return &poolTable{g: g, entries: map[string]*poolEntry{}}
+	return &poolTable{g: g, entries: map[string]*poolEntry{}, retiring: map[string][]*fastcgi.Pool{}}
 }
 
 // poolVersion is what a pool was built from: a version of the script's file
@@ -322,10 +326,19 @@ func (t *poolTable) retire(key string, e *poolEntry, why string) {
 		return
 	}
 	t.g.log.WithFields(logrus.Fields{"script": key, "reason": why}).Info("retiring FastCGI pool")
+	t.retiring[key] = append(t.retiring[key], e.pool)
 	t.g.wg.Add(1)
 	go func() {
 		defer t.g.wg.Done()
 		_ = e.pool.Close()
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		rest := slices.DeleteFunc(t.retiring[key], func(p *fastcgi.Pool) bool { return p == e.pool })
+		if len(rest) == 0 {
+			delete(t.retiring, key)
+		} else {
+			t.retiring[key] = rest
+		}
 	}()
 }
 
@@ -440,7 +453,17 @@ func (t *poolTable) closeAll() {
 func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 	t.mu.Lock()
 	e := t.entries[rt.key]
+	retiring := slices.Clone(t.retiring[rt.key])
 	t.mu.Unlock()
+	// The workers of retired pools (a mode switch, an edit) still finish
+	// their requests: alive, they are listed, as stopping.
+	defer func() {
+		for _, p := range retiring {
+			for _, w := range p.Stats().Workers {
+				ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity, State: "stopping"})
+			}
+		}
+	}()
 	if e == nil {
 		return
 	}
