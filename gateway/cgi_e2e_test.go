@@ -2457,3 +2457,41 @@ func TestAnswer_StalledClientOfALingeringScript(t *testing.T) {
 		t.Errorf("stalled client's answer: %d bytes, %v; want %d", n, err, size)
 	}
 }
+
+// TestGateway_PanicIs500: a panic while serving a request (a bug of the
+// gateway's, standing in here for the one --max-body's largest size
+// caused) is a 500 with the connection closed, an access line with the
+// reason and the stack in the log, and the gateway serves on. It was an
+// empty reply and no access line.
+func TestGateway_PanicIs500(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	hook := func(r *http.Request) {
+		if r.URL.RawQuery == "boom" {
+			panic("boom")
+		}
+	}
+	s.g.panicHook.Store(&hook)
+	resp, body := mustGet(t, s.url("hello.sh?boom"))
+	if resp.StatusCode != http.StatusInternalServerError || !resp.Close {
+		t.Errorf("a request whose serving panics: %d (close %v) %q, want 500 and the connection closed", resp.StatusCode, resp.Close, body)
+	}
+	mustLoggedReason(t, s.hook, "/cgi-bin/hello.sh", http.StatusInternalServerError)
+	if !waitFor(2*time.Second, func() bool { return hasStack(s.hook) }) {
+		t.Error("no log line with the panic's stack")
+	}
+	if resp, body := mustGet(t, s.url("hello.sh")); resp.StatusCode != http.StatusOK {
+		t.Errorf("the next request: %d %q, want 200", resp.StatusCode, body)
+	}
+}
+
+// hasStack tells whether a log entry carries a stack field naming the
+// gateway's serveGuarded.
+func hasStack(h *test.Hook) bool {
+	for _, e := range h.AllEntries() {
+		if st, ok := e.Data["stack"].(string); ok && strings.Contains(st, "serveGuarded") {
+			return true
+		}
+	}
+	return false
+}

@@ -33,13 +33,17 @@ const ShutdownGrace = 10 * time.Second
 // Gateway serves scripts over HTTP. Build it with New, serve it with Run (or
 // as an http.Handler in tests) and stop it with Close.
 type Gateway struct {
-	cfg      Config
-	log      *logrus.Logger
-	software string
-	tmpDir   string       // private: spooled bodies, the Perl runner, sockets
-	tmpLock  *os.File     // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
-	spool    spool        // the request bodies being read or held (body.go)
-	answers  answerSpools // the answers set aside for slow clients (outspool.go)
+	cfg Config
+	// panicHook, when set (by a test), is called before each request is
+	// served: a panic there stands for a bug of the gateway's
+	// (serveGuarded).
+	panicHook atomic.Pointer[func(*http.Request)]
+	log       *logrus.Logger
+	software  string
+	tmpDir    string       // private: spooled bodies, the Perl runner, sockets
+	tmpLock   *os.File     // flock held on tmpDir's lock file while the gateway lives (tmpdir.go)
+	spool     spool        // the request bodies being read or held (body.go)
+	answers   answerSpools // the answers set aside for slow clients (outspool.go)
 
 	// classes caches, per script key, what a file version is for the
 	// FastCGI mode (fastcgi.Classify) for the status of a script no

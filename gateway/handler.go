@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,7 +150,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer g.inflight.Done()
 	g.load.active.Add(1)
 	defer g.load.active.Add(-1)
-	g.serve(w, r, s, x, 0)
+	g.serveGuarded(w, r, s, x)
 	d := time.Since(start)
 	g.count(x, d)
 	a := AccessLine{Level: logrus.InfoLevel, Msg: "request", Req: x.id, Remote: remoteHost(r.RemoteAddr),
@@ -235,6 +236,39 @@ func remoteHost(addr string) string {
 		return host
 	}
 	return addr
+}
+
+// serveGuarded is serve, whose panic (a bug of menshen's, not a script's)
+// is an answer like any failure: a 500, or the answer cut short if its
+// header went out already, with the access line saying why and the stack
+// logged. Whatever the request had started was let go by the deferred
+// calls on the way up (a script's process group killed, a worker given
+// back or stopped).
+func (g *Gateway) serveGuarded(w http.ResponseWriter, r *http.Request, s *settings, x *exchange) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		buf := make([]byte, 16<<10)
+		buf = buf[:runtime.Stack(buf, false)]
+		err := fmt.Errorf("internal error, a bug of menshen's (please report it): %v", v)
+		g.log.WithFields(logrus.Fields{"req": x.id, "script": x.script, "stack": string(buf)}).Error(err.Error())
+		if x.status != 0 || x.sent {
+			x.err, x.cut = err, true
+			return
+		}
+		clear(w.Header())
+		w.Header().Set("Connection", "close")
+		g.fail(w, x, err)
+	}()
+	if h := g.panicHook.Load(); h != nil {
+		(*h)(r)
+	}
+	g.serve(w, r, s, x, 0)
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, depth int) {
