@@ -4,10 +4,12 @@
 package gateway
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net"
@@ -99,13 +101,16 @@ func (g *Gateway) requireToken(h http.Handler) http.Handler {
 			return
 		}
 		if got := requestToken(r); r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
-			why := "no admin token"
+			// The answer says which, as the log does: "admin token
+			// required" to a client that sent one had its user look for
+			// a missing flag rather than at the token's value.
+			why, say := "no admin token", "admin token required"
 			if got != "" {
-				why = "wrong admin token"
+				why, say = "wrong admin token", "wrong admin token"
 			}
 			g.adminRefused(r, http.StatusUnauthorized, why)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="menshen admin"`)
-			http.Error(w, "admin token required", http.StatusUnauthorized)
+			http.Error(w, say, http.StatusUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -163,10 +168,19 @@ func loopbackHost(host string) bool {
 }
 
 // serveMode is POST /mode with form fields mode and optional script (C30),
-// each at most once.
+// each at most once, in the query or a form body (urlencoded or
+// multipart); a body of another type is a 415.
 // It answers in plain text, or, to a browser (Accept: text/html, the
 // buttons of /status), with 303 back to /status.
 func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
+	if what := notAForm(r); what != "" {
+		// Checked here, past the token and the cross-origin checks,
+		// so that a request refused for who sent it (401, 403) is
+		// refused for that, whatever its body.
+		w.Header().Set("Accept-Post", "application/x-www-form-urlencoded, multipart/form-data")
+		http.Error(w, "POST /mode takes a form, application/x-www-form-urlencoded or multipart/form-data, not "+what, http.StatusUnsupportedMediaType)
+		return
+	}
 	// A field given twice (in the body, or in the body and the query) is
 	// ambiguous, and its first value switched one script of two, or took
 	// the first of two modes, and answered 200 as if asked.
@@ -204,6 +218,28 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(scriptName(script)) + "\n"))
+}
+
+// notAForm says what r's body is when it is no form POST /mode reads (a
+// quoted media type, or "a body without a Content-Type"), "" when it is
+// a form or there is no body. ParseForm reads the query alone then, and
+// leaves such a body unread: a mode sent as JSON, or as mode=cgi under
+// text/plain, was answered `mode ""`, as if the client had sent none.
+// A request without a body keeps its fields in the query.
+func notAForm(r *http.Request) string {
+	ct := r.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data" || r.Body == nil {
+		return ""
+	}
+	// One byte tells a body from none: a chunked one has no length.
+	if n, _ := io.ReadFull(r.Body, make([]byte, 1)); n == 0 {
+		return ""
+	}
+	if ct == "" {
+		return "a body without a Content-Type"
+	}
+	return strconv.Quote(cmp.Or(mt, ct))
 }
 
 // repeatedField says that form field f was given more than once, with

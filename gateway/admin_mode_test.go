@@ -308,3 +308,132 @@ func TestAdmin_RefusedAndSwitchesLogged(t *testing.T) {
 		t.Error("the mode switch is not logged with the client's address")
 	}
 }
+
+// TestMode_NonFormBodyIs415: POST /mode reads a form. A body of another
+// type (JSON, mode=cgi under text/plain), or one without a Content-Type,
+// chunked or not, was left unread and answered 400 `mode ""`, as if the
+// client had sent no mode; it is a 415 naming the two types it takes,
+// with Accept-Post, and nothing switches (C30, C40). Who sent it is
+// checked first: without the token such a body is a 401, from another
+// origin a 403 (CSRF: a cross-site form may post text/plain). A request
+// without a body keeps today's answers: its fields are in the query, or
+// missing.
+func TestMode_NonFormBodyIs415(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "a.sh"), helloSh, 0o755)
+	g, _ := mustGateway(t, Config{Scripts: dir, AdminToken: "sesame"})
+	admin := mustAdmin(t, g)
+	const (
+		types = "application/x-www-form-urlencoded, multipart/form-data"
+		takes = "POST /mode takes a form, application/x-www-form-urlencoded or multipart/form-data, not "
+	)
+	for _, tc := range []struct {
+		name, query, ctype, auth, site string
+		body                           io.Reader
+		code                           int
+		want                           string
+	}{
+		{"json", "", "application/json", "Bearer sesame", "", strings.NewReader(`{"mode":"cgi"}`), 415, takes + `"application/json"`},
+		{"a form's bytes under text/plain", "", "text/plain; charset=utf-8", "Bearer sesame", "", strings.NewReader("mode=cgi"), 415, takes + `"text/plain"`},
+		{"no Content-Type", "", "", "Bearer sesame", "", strings.NewReader("mode=cgi"), 415, takes + "a body without a Content-Type"},
+		// (A reader that is no strings.Reader has no length: the client
+		// sends it chunked.)
+		{"chunked json", "", "application/json", "Bearer sesame", "", io.MultiReader(strings.NewReader(`{"mode":"cgi"}`)), 415, takes + `"application/json"`},
+		{"token in the query", "?token=sesame", "application/json", "", "", strings.NewReader(`{"mode":"cgi"}`), 415, takes + `"application/json"`},
+		{"json without the token", "", "application/json", "", "", strings.NewReader(`{"mode":"cgi"}`), 401, "admin token required"},
+		{"from another site", "", "text/plain", "Bearer sesame", "cross-site", strings.NewReader("mode=cgi"), 403, "cross-origin request detected from Sec-Fetch-Site header"},
+		{"no body, no Content-Type", "", "", "Bearer sesame", "", nil, 400, `mode "": want cgi or fastcgi`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, admin.URL+"/mode"+tc.query, tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ctype != "" {
+				req.Header.Set("Content-Type", tc.ctype)
+			}
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			if tc.site != "" {
+				req.Header.Set("Sec-Fetch-Site", tc.site)
+			}
+			resp, body := mustDo(t, req)
+			if got := string(body); resp.StatusCode != tc.code || got != tc.want+"\n" {
+				t.Errorf("POST /mode: %d %q, want %d %q", resp.StatusCode, got, tc.code, tc.want+"\n")
+			}
+			if got := resp.Header.Get("Accept-Post"); tc.code == 415 && got != types {
+				t.Errorf("Accept-Post %q, want %q", got, types)
+			}
+		})
+	}
+	if m := g.modes.Load(); m.all != "" || len(m.scripts) != 0 {
+		t.Fatalf("a body that is no form switched a mode: %+v", m)
+	}
+	// Without a body, the query's fields switch, whatever the
+	// Content-Type says of the body there is not.
+	for _, ctype := range []string{"", "application/json"} {
+		req, err := http.NewRequest(http.MethodPost, admin.URL+"/mode?mode=fastcgi&script=a.sh", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		req.Header.Set("Authorization", "Bearer sesame")
+		g.SetMode(ModeCGI, "a.sh")
+		if resp, body := mustDo(t, req); resp.StatusCode != http.StatusOK || g.modes.Load().scripts["a.sh"] != ModeFastCGI {
+			t.Errorf("POST /mode?mode=fastcgi&script=a.sh, Content-Type %q, no body: %d %q, modes %+v; want a.sh switched", ctype, resp.StatusCode, body, g.modes.Load())
+		}
+	}
+}
+
+// TestAdmin_WrongTokenIsNamed: a 401 for a token that was given says it
+// is wrong, and one for none that it is required, in its body (which
+// `menshen mode` shows) as in the log; a wrong one was answered "admin
+// token required", sending its user after a flag already given. Both
+// keep WWW-Authenticate.
+func TestAdmin_WrongTokenIsNamed(t *testing.T) {
+	g, _ := mustGateway(t, Config{Scripts: t.TempDir(), AdminToken: "sesame"})
+	admin := mustAdmin(t, g)
+	for _, tc := range []struct {
+		name, method, path, auth string
+		form                     url.Values
+		want                     string
+	}{
+		{"wrong bearer", "GET", "/status.json", "Bearer nope", nil, "wrong admin token"},
+		{"wrong ?token", "GET", "/status.json?token=nope", "", nil, "wrong admin token"},
+		{"wrong form token", "POST", "/mode", "", url.Values{"mode": {"cgi"}, "token": {"nope"}}, "wrong admin token"},
+		{"wrong bearer of POST /mode", "POST", "/mode", "Bearer nope", url.Values{"mode": {"cgi"}}, "wrong admin token"},
+		{"no token", "GET", "/status.json", "", nil, "admin token required"},
+		{"empty bearer", "GET", "/metrics", "Bearer ", nil, "admin token required"},
+		{"no token to POST /mode", "POST", "/mode", "", url.Values{"mode": {"cgi"}}, "admin token required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body io.Reader
+			if tc.form != nil {
+				body = strings.NewReader(tc.form.Encode())
+			}
+			req, err := http.NewRequest(tc.method, admin.URL+tc.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.form != nil {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, got := mustDo(t, req)
+			if resp.StatusCode != http.StatusUnauthorized || string(got) != tc.want+"\n" {
+				t.Errorf("%s %s: %d %q, want 401 %q", tc.method, tc.path, resp.StatusCode, got, tc.want+"\n")
+			}
+			if a := resp.Header.Get("WWW-Authenticate"); a != `Bearer realm="menshen admin"` {
+				t.Errorf("WWW-Authenticate %q, want the bearer realm", a)
+			}
+		})
+	}
+	if m := g.modes.Load(); m.all != "" || len(m.scripts) != 0 {
+		t.Errorf("a refused POST /mode switched a mode: %+v", m)
+	}
+}
