@@ -464,6 +464,50 @@ func TestBench_NotAScriptExits2(t *testing.T) {
 	}
 }
 
+// TestBench_URLWrongPrefixExits2 guards C50's arguments at --url: a script
+// the admin listener lists, named with a --url whose prefix the gateway
+// does not serve, is a bad argument (exit 2, one line naming the URL that
+// answered 404) found before any load runs. Bench skipped the probe for a
+// listed script, and ran the whole load against 404s, then exited 1.
+func TestBench_URLWrongPrefixExits2(t *testing.T) {
+	t.Parallel()
+	dir := mustBenchDir(t)
+	addr, admin := freeAddr(t), freeAddr(t)
+	s := mustServe(t, addr, nil, "--listen", addr, "--admin", admin, "--scripts", dir, "--prefix", "/app/")
+	t.Cleanup(func() { s.stop(t, syscall.SIGTERM) })
+	for _, tc := range []struct {
+		name, url, script, want string
+	}{
+		{"wrong path", "http://" + addr + "/wrong/", "hello.sh", "http://" + addr + "/wrong/hello.sh"},
+		{"wrong path, with query", "http://" + addr + "/wrong/", "hello.sh?q=1", "http://" + addr + "/wrong/hello.sh?q=1"},
+		// (No path: --prefix, /cgi-bin/ by default, not the gateway's.)
+		{"no path", "http://" + addr, "hello.sh", "http://" + addr + "/cgi-bin/hello.sh"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runMenshen(t, nil, "bench", "--url", tc.url, "--admin", admin, "--requests", "4", tc.script)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			if !strings.HasPrefix(stderr, "menshen: ") || !strings.Contains(stderr, fmt.Sprintf("no such script: %q", tc.script)) ||
+				!strings.Contains(stderr, tc.want+" answers 404") {
+				t.Errorf("stderr %q, want the error naming %s and its 404", stderr, tc.want)
+			}
+			oneLine(t, "stderr", stderr)
+			if stdout != "" {
+				t.Errorf("a load ran before the error; stdout:\n%s", stdout)
+			}
+		})
+	}
+	// The prefix the gateway serves is no bad argument.
+	code, stdout, stderr := runMenshen(t, nil, "bench", "--url", "http://"+addr+"/app/", "--admin", admin, "--requests", "4", "--json", "hello.sh")
+	if code != 0 {
+		t.Fatalf("--url with the gateway's prefix: exit %d, stderr:\n%s", code, stderr)
+	}
+	if rep := mustParseBench(t, stdout); len(rep.Scripts) != 1 || rep.Scripts[0].Modes["cgi"].Errors != 0 || rep.Scripts[0].Modes["fastcgi"].Errors != 0 {
+		t.Errorf("--url with the gateway's prefix: %+v; want hello.sh without errors", rep.Scripts)
+	}
+}
+
 // TestBench_RefusedTokenExits2: a token the admin listener refuses, or
 // none where it wants one, is a bad argument of bench --url (exit 2, as
 // for mode), not a failed bench (exit 1), and no load runs.

@@ -542,18 +542,29 @@ func checkScripts(ctx context.Context, t Target, st *status, scripts []string) e
 	}
 	for _, script := range scripts {
 		key, query := st.split(script)
+		u, hint := scriptURL(t.Base, key, query), ""
 		if listed[key] {
-			continue
+			if t.SetMode != nil {
+				// The gateway bench runs itself: what it lists, it
+				// serves under Base.
+				continue
+			}
+			// A gateway at --url lists what it serves under its own
+			// prefix, which need not be the one --url names: probed
+			// there as the load will ask it, else the whole load ran
+			// against 404s.
+			u = scriptURL(t.Base, st.pathName(key), query)
+			hint = ", though the admin listener lists it: is the prefix in --url the gateway's?"
 		}
-		a, err := fetch(ctx, scriptURL(t.Base, key, query))
+		a, err := fetch(ctx, u)
 		if err != nil {
 			return fmt.Errorf("probe %q: %w", script, err)
 		}
 		switch a.Status {
 		case http.StatusNotFound:
-			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNoSuchScript, script, a.Status)
+			return fmt.Errorf("%w: %q (%s answers %d%s)", ErrNoSuchScript, script, u, a.Status, hint)
 		case http.StatusForbidden:
-			return fmt.Errorf("%w: %q (the gateway answers %d)", ErrNotExecutable, script, a.Status)
+			return fmt.Errorf("%w: %q (%s answers %d%s)", ErrNotExecutable, script, u, a.Status, hint)
 		}
 	}
 	return nil
