@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/menshen/menshen/fastcgi"
 	"golang.org/x/sys/unix"
@@ -25,11 +27,12 @@ import (
 // config file has problems, the directories are still checked (with the
 // flags' settings for what the file gets wrong) and the error matches
 // ErrConfig; a file that does not decode at all leaves them unchecked; an
-// unusable scripts directory is only that error.
+// unusable scripts directory is only that error. Each problem is one line
+// (C1): a file's name is escaped as /status shows a script's (\n, \x1b).
 func Check(cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
 	var problems []string
-	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	add := func(format string, a ...any) { problems = append(problems, oneLine(fmt.Sprintf(format, a...))) }
 	var (
 		fc       *fileConfig
 		confErrs int
@@ -54,8 +57,8 @@ func Check(cfg Config) ([]string, error) {
 			// A file that does not decode: the directories checked
 			// without it would get the file's wrappers' files taken for
 			// scripts that are not executable, and the like.
-			add("%s: scripts not checked until the config file reads", cfg.ConfigFile)
-			return problems, fmt.Errorf("%w: %s: %d problem(s)", ErrConfig, cfg.ConfigFile, confErrs)
+			add("%s: scripts not checked until the config file reads", shownPath(cfg.ConfigFile))
+			return problems, fmt.Errorf("%w: %s: %d problem(s)", ErrConfig, shownPath(cfg.ConfigFile), confErrs)
 		}
 	}
 	if fc != nil {
@@ -69,6 +72,11 @@ func Check(cfg Config) ([]string, error) {
 		// checks do not know --prefix, nor compare mounts.)
 		trimmed := *fc
 		trimmed.Mount = nil
+		if fc.MaxBody != nil && *fc.MaxBody <= 0 {
+			// Reported already: the flag's size for it, as for the
+			// other settings the file gets wrong.
+			trimmed.MaxBody = nil
+		}
 		seen := map[string]bool{cfg.Prefix: true} // (withDefaults gave it both slashes)
 		for i, m := range fc.Mount {
 			fi, err := os.Stat(m.Dir)
@@ -109,7 +117,7 @@ func Check(cfg Config) ([]string, error) {
 	for _, m := range s.mounts {
 		if m.dir == "/" {
 			// Not walked: it would list every file of the machine.
-			add("%s: the scripts directory is the root directory: every executable file of the machine (/bin/sh...) would be served", m.prefix)
+			add("%s: the scripts directory is the root directory: every executable file of the machine (/bin/sh...) would be served", shownPath(m.prefix))
 			continue
 		}
 		// With a trailing slash the walk enters a scripts directory that
@@ -117,8 +125,11 @@ func Check(cfg Config) ([]string, error) {
 		// under the mount's path.
 		root := m.dir + "/"
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			// The file's name escaped, as /status shows a script's: a
+			// newline in it would make one problem two lines (C1).
+			name := shownPath(p)
 			if err != nil {
-				add("%s: %v", p, err)
+				add("%s: %v", name, err)
 				return nil
 			}
 			if p != root && strings.HasPrefix(d.Name(), ".") {
@@ -126,16 +137,16 @@ func Check(cfg Config) ([]string, error) {
 					return filepath.SkipDir
 				}
 				if d.Name() == ".htaccess" {
-					add("%s: %s", p, htaccessWarning)
+					add("%s: %s", name, htaccessWarning)
 				}
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
 				t, err := filepath.EvalSymlinks(p)
 				if err != nil {
-					add("%s: broken symlink", p)
+					add("%s: broken symlink", name)
 				} else if !within(m.real, t) {
-					add("%s: symlink leaves %s (never served)", p, m.dir)
+					add("%s: symlink leaves %s (never served)", name, shownPath(m.dir))
 				}
 				return nil
 			}
@@ -153,49 +164,75 @@ func Check(cfg Config) ([]string, error) {
 			if fi.Mode().Perm()&0o111 == 0 {
 				switch {
 				case strings.EqualFold(filepath.Ext(p), ".php"):
-					add("%s: a PHP file, and no [[wrapper]] for .php is configured (command = \"/usr/bin/php-cgi\"; 403 until then)", p)
+					add("%s: a PHP file, and no [[wrapper]] for .php is configured (command = \"/usr/bin/php-cgi\"; 403 until then)", name)
 				case hasShebang || looksLikeScript(p):
-					add("%s: not executable (chmod +x to serve it; 403 until then)", p)
+					add("%s: not executable (chmod +x to serve it; 403 until then)", name)
 				}
 				return nil
 			}
 			if hasShebang {
 				if why := shebangProblem(p); why != "" {
-					add("%s: %s", p, why)
+					add("%s: %s", name, why)
 				} else if strings.HasSuffix(interp, "\r") {
 					// The kernel splits the #! line at blanks only: with
 					// DOS line endings it looks for "perl\r" (500 on every
 					// request).
-					add("%s: #! line ends in CR (DOS line endings): interpreter %q not found", p, interp)
+					add("%s: #! line ends in CR (DOS line endings): interpreter %q not found", name, interp)
 				} else if ifi, err := os.Stat(interp); err != nil {
-					add("%s: interpreter %q not found", p, interp)
+					add("%s: interpreter %q not found", name, interp)
 				} else if ifi.IsDir() || ifi.Mode().Perm()&0o111 == 0 {
 					// The kernel refuses it (EACCES): 500 on every request.
-					add("%s: interpreter %q is not an executable file", p, interp)
+					add("%s: interpreter %q is not an executable file", name, interp)
 				}
 			}
 			if why := noExecBy(p); why != "" {
-				add("%s: %s: every request is a 500 (permission denied)", p, why)
+				add("%s: %s: every request is a 500 (permission denied)", name, why)
 			}
 			if !hasShebang {
 				if why := execFormatProblem(p); why != "" {
-					add("%s: executable, but %s: every request is a 500 (exec format error)", p, why)
+					add("%s: executable, but %s: every request is a 500 (exec format error)", name, why)
 				}
 			}
 			if why := unsafeReason(m.dir, p); why != "" {
-				add("%s: %s (suEXEC refuses such a script)", p, why)
+				add("%s: %s (suEXEC refuses such a script)", name, why)
 			}
 			return nil
 		})
 	}
 	if confErrs > 0 {
-		what := cfg.ConfigFile
+		what := shownPath(cfg.ConfigFile)
 		if what == "" {
 			what = "the flags"
 		}
 		return problems, fmt.Errorf("%w: %s: %d problem(s)", ErrConfig, what, confErrs)
 	}
 	return problems, nil
+}
+
+// oneLine escapes what a problem still holds that would break its line
+// or play on the terminal (a newline or an escape sequence in an error's
+// text, which names a file as it is), as scriptName would, and leaves the
+// rest: the names check shows are escaped already (shownPath), and a
+// quote or backslash in a message is its own.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == utf8.RuneError || !strconv.IsPrint(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && w == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case strconv.IsPrint(r):
+			b.WriteString(s[i : i+w])
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += w
+	}
+	return b.String()
 }
 
 func shebang(p string) (string, bool) {

@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"bytes"
+	"encoding"
 	"errors"
 	"fmt"
 	"math"
@@ -185,7 +186,12 @@ type duration struct{ time.Duration }
 func (d *duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return err
+		// In the words of the flags' message (cmd/menshen's flagError),
+		// not the time package's.
+		if _, ferr := strconv.ParseFloat(string(b), 64); ferr == nil {
+			return fmt.Errorf("%q: a duration needs a unit, e.g. %q", b, string(b)+"s")
+		}
+		return fmt.Errorf("%q is not a duration (a number with a unit, e.g. \"90s\", \"1m30s\", \"2h\")", b)
 	}
 	// A negative one is reported by validate, with the other problems.
 	d.Duration = v
@@ -195,6 +201,21 @@ func (d *duration) UnmarshalText(b []byte) error {
 // ParseBytes reads a size such as "1048576", "64MiB", "512KiB", "1GiB" (also KB/MB/GB as
 // powers of 1024, as Apache's LimitRequestBody users expect of them).
 func ParseBytes(s string) (int64, error) {
+	n, err := parseSize(s)
+	if err == nil && n <= 0 {
+		err = fmt.Errorf("%q is not a positive size (bytes, or a number with KiB, MiB or GiB)", s)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// parseSize is ParseBytes but for a size that is not positive ("0",
+// "-1MiB"), which it returns as it is: the config file reports that one
+// with its other problems (validate), where a text that is no size at all
+// stops the decoder, as a duration that is none does.
+func parseSize(s string) (int64, error) {
 	orig := s
 	s = strings.TrimSpace(s)
 	mult := int64(1)
@@ -208,12 +229,15 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
+	switch {
+	case err != nil:
 		return 0, fmt.Errorf("%q is not a positive size (bytes, or a number with KiB, MiB or GiB)", orig)
-	}
-	if n > math.MaxInt64/mult {
+	case n > math.MaxInt64/mult:
 		// (n * mult would wrap, to a negative limit or a small one.)
 		return 0, fmt.Errorf("%q is too large a size", orig)
+	case n < math.MinInt64/mult:
+		// Not positive either way; the product would wrap to one.
+		return math.MinInt64, nil
 	}
 	return n * mult, nil
 }
@@ -225,17 +249,63 @@ type byteSize int64
 func (b *byteSize) UnmarshalTOML(v any) error {
 	switch v := v.(type) {
 	case int64:
-		if v <= 0 {
-			return fmt.Errorf("%d is not a positive size", v)
-		}
+		// One that is not positive is reported by validate, with the
+		// other problems (as queue = -1 is).
 		*b = byteSize(v)
 		return nil
 	case string:
-		n, err := ParseBytes(v)
+		n, err := parseSize(v)
 		*b = byteSize(n)
 		return err
 	}
-	return fmt.Errorf("want a size such as 1048576 or \"64MiB\", not %T", v)
+	return fmt.Errorf("want a size such as 1048576 or \"64MiB\", not %s", valueType(v))
+}
+
+// valueType names the TOML type of a value the decoder read (into an
+// any), for messages: the decoder's own names the Go type.
+func valueType(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		return "a date-time"
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "an array of tables"
+	case []any:
+		return "an array"
+	}
+	return "a value of another type"
+}
+
+// metaType is valueType for a type as toml.MetaData.Type names it.
+func metaType(t string) string {
+	switch t {
+	case "String":
+		return "a string"
+	case "Integer":
+		return "an integer"
+	case "Float":
+		return "a float"
+	case "Bool":
+		return "a boolean"
+	case "Datetime":
+		return "a date-time"
+	case "Hash":
+		return "a table"
+	case "ArrayHash":
+		return "an array of tables"
+	case "Array":
+		return "an array"
+	}
+	return strings.ToLower(t)
 }
 
 // fileConfig is the TOML schema of CONTRACT §7. Every key is optional.
@@ -313,33 +383,47 @@ func loadFileAll(path string) (*fileConfig, []error) {
 		return nil, []error{fmt.Errorf("%w: read %q: %w", ErrConfig, path, err)}
 	}
 	fc := &fileConfig{path: path, data: data}
+	// Decoded without the schema first: a file that is no TOML fails
+	// here, and one that is can have its values' types checked in the
+	// file's terms, and in the order of its lines (typeProblems).
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, []error{decodeError(path, data, err)}
+	}
+	if errs := typeProblems(raw); len(errs) > 0 {
+		// A value of the wrong type stops the reading, as the decoder
+		// stops at it: the first one, by its line.
+		first := errs[0]
+		for _, e := range errs[1:] {
+			if n, f := fc.line(e), fc.line(first); n > 0 && (f == 0 || n < f) {
+				first = e
+			}
+		}
+		return nil, []error{fc.at(first)}
+	}
 	md, err := toml.Decode(string(data), fc)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			msg := pe.Message
-			line := pe.Position.Line
-			if at := pe.Position.Start; at >= 0 && at < len(data) {
-				// The decoder counts the newline a bad table header
-				// ends at ("[env") as the next line's: its offset says.
-				line = 1 + bytes.Count(data[:at], []byte("\n"))
-			}
-			if pe.LastKey != "" && !strings.Contains(msg, "'"+pe.LastKey+"'") && !tableHeader(data, line) {
-				msg = pe.LastKey + ": " + msg // (a value its type refused: timeout = "soon")
-			}
-			return nil, []error{fmt.Errorf("%w: %s line %d: %s", ErrConfig, path, line, msg)}
-		}
-		return nil, []error{fmt.Errorf("%w: %s: %w", ErrConfig, path, err)}
+		// (A type typeProblems does not know of.)
+		return nil, []error{decodeError(path, data, err)}
 	}
 	var errs []error
-	errs = append(errs, notTables(md)...)
+	notTable := notTables(md)
+	errs = append(errs, notTable...)
 	undecoded := map[string]bool{}
+	for _, e := range notTable {
+		var ke *keyError
+		if errors.As(e, &ke) {
+			undecoded[ke.key.String()] = true // (its keys are said with it)
+		}
+	}
 	for _, k := range md.Undecoded() {
-		undecoded[k.String()] = true
 		if len(k) > 1 && undecoded[k[:len(k)-1].String()] {
-			// A key of an unknown table: one problem, said once.
+			// A key of an unknown table, or of a table written as
+			// something else: one problem, said once.
+			undecoded[k.String()] = true
 			continue
 		}
+		undecoded[k.String()] = true
 		errs = append(errs, &keyError{key: k, err: fmt.Errorf("unknown key %q", k.String())})
 	}
 	errs = append(errs, miscasedKeys(md.Keys(), undecoded, func(k toml.Key) int { return keyLine(data, k) })...)
@@ -363,6 +447,32 @@ func loadFileAll(path string) (*fileConfig, []error) {
 	return fc, out
 }
 
+// decodeError is the one error of a file the decoder refused, naming
+// the file and, where the error tells it, the line.
+func decodeError(path string, data []byte, err error) error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%w: %s: %w", ErrConfig, shownPath(path), err)
+	}
+	msg := pe.Message
+	line := pe.Position.Line
+	if at := pe.Position.Start; at >= 0 && at < len(data) {
+		// The decoder counts the newline a bad table header
+		// ends at ("[env") as the next line's: its offset says.
+		line = 1 + bytes.Count(data[:at], []byte("\n"))
+	}
+	if pe.LastKey != "" && !strings.Contains(msg, "'"+pe.LastKey+"'") && !tableHeader(data, line) {
+		msg = pe.LastKey + ": " + msg // (a value its type refused: timeout = "soon")
+	}
+	return fmt.Errorf("%w: %s line %d: %s", ErrConfig, shownPath(path), line, msg)
+}
+
+// shownPath is a file name as messages show it: escaped as /status
+// escapes a script's name (scriptName), so that a name holding a newline
+// or a terminal's escape sequence leaves each message one line (C1), and
+// shows what it holds.
+func shownPath(p string) string { return scriptName(p) }
+
 // notTables reports the keys that must be tables and are not: the decoder
 // leaves a map untouched when given a plain value, so that `env =
 // "FOO=1"` (systemd's Environment= form) set nothing, without a word.
@@ -376,19 +486,26 @@ func notTables(md toml.MetaData) []error {
 			parents[k[:len(k)-1].String()] = true
 		}
 	}
+	reported := map[string]bool{}
 	for _, k := range md.Keys() {
-		if parents[k.String()] {
+		t := md.Type(k...)
+		// An array of tables ([[env]]) has keys under it too, and the
+		// decoder leaves a map untouched when given one.
+		if parents[k.String()] && t != "ArrayHash" || len(k) > 1 && reported[k[:len(k)-1].String()] {
 			continue
 		}
 		table := len(k) == 1 && (k[0] == "env" || k[0] == "script") ||
 			len(k) == 2 && k[0] == "script" ||
 			len(k) == 3 && k[0] == "script" && k[2] == "env"
-		if !table {
+		if !table || t == "Hash" {
 			continue
 		}
-		if t := md.Type(k...); t != "Hash" && t != "Inline Table" {
-			errs = append(errs, &keyError{key: k, err: fmt.Errorf("%s: want a table (%s), not %s", k, tableForm(k), strings.ToLower(t))})
+		not := metaType(t)
+		if t == "ArrayHash" {
+			not += " ([[" + k.String() + "]])"
 		}
+		errs = append(errs, &keyError{key: k, err: fmt.Errorf("%s: want a table (%s), not %s", k, tableForm(k), not)})
+		reported[k.String()] = true
 	}
 	return errs
 }
@@ -406,6 +523,217 @@ func tableForm(k toml.Key) string {
 	return "env = { NAME = \"value\" }"
 }
 
+// typeProblems lists the values of raw, the file decoded without the
+// schema, of a type their key does not take (workers = "4", [mount] for
+// [[mount]], an env value that is no string), each said in the file's
+// terms: the decoder's own message names Go types (map[string]any,
+// gateway.fileScript), and of several it reports whichever its walk of a
+// map met first. A plain value where a map belongs (env = "A=1") is left
+// to notTables, as the decoder takes it (setting nothing); unknown keys to
+// the check of the undecoded ones.
+func typeProblems(raw map[string]any) []error {
+	var errs []error
+	walkTypes(raw, reflect.TypeFor[fileConfig](), nil, 0, &errs)
+	return errs
+}
+
+// walkTypes adds to errs the problems of typeProblems in v, the value of
+// key (in [[array]] entry number entry, from 1, when not 0), which the
+// schema decodes into a t.
+func walkTypes(v any, t reflect.Type, key toml.Key, entry int, errs *[]error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	name := keyLabel(key, entry)
+	bad := func(format string, a ...any) {
+		*errs = append(*errs, &keyError{key: slices.Clone(key), entry: entry, err: fmt.Errorf(format, a...)})
+	}
+	var last toml.Key
+	if len(key) > 0 {
+		last = toml.Key{key[len(key)-1]} // as written in the file, quoted if need be
+	}
+	switch u := reflect.New(t).Interface().(type) {
+	case toml.Unmarshaler:
+		// The type's own message (byteSize).
+		if err := u.UnmarshalTOML(v); err != nil {
+			bad("%s: %w", name, err)
+		}
+		return
+	case encoding.TextUnmarshaler:
+		// A duration, the schema's only one. The decoder gives it a
+		// string as it is, an integer in digits (timeout = 0 is a
+		// duration, refused by validate as any other that is not
+		// positive).
+		switch v := v.(type) {
+		case string:
+			if err := u.UnmarshalText([]byte(v)); err != nil {
+				bad("%s: %w", name, err)
+			}
+		case int64:
+			if u.UnmarshalText([]byte(strconv.FormatInt(v, 10))) != nil {
+				bad("%s: want a duration in quotes, with its unit: %s = \"%ds\"", name, last, v)
+			}
+		default:
+			bad("%s: want a duration such as \"60s\" or \"5m\", not %s", name, valueType(v))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.String:
+		if _, ok := v.(string); ok {
+			return
+		}
+		lit, scalar := tomlLiteral(v)
+		switch {
+		case !isEnvValue(key):
+			bad("%s: want a string (in quotes), not %s", name, valueType(v))
+		case scalar:
+			bad("%senv values are strings: %s = %q", scriptOf(key), last, lit)
+		default:
+			bad("%senv values are strings: %s is %s", scriptOf(key), last, valueType(v))
+		}
+	case reflect.Int:
+		if _, ok := v.(int64); ok {
+			return
+		}
+		hint := ""
+		switch v := v.(type) {
+		case string:
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				hint = fmt.Sprintf(": %s = %d, without quotes", last, n)
+			}
+		case float64:
+			if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+				hint = fmt.Sprintf(": %s = %d", last, int64(v))
+			}
+		}
+		bad("%s: want an integer, not %s%s", name, valueType(v), hint)
+	case reflect.Bool:
+		if _, ok := v.(bool); ok {
+			return
+		}
+		hint := ""
+		if s, ok := v.(string); ok && (s == "true" || s == "false") {
+			hint = fmt.Sprintf(": %s = %s, without quotes", last, s)
+		}
+		bad("%s: want true or false, not %s%s", name, valueType(v), hint)
+	case reflect.Slice:
+		var elems []any
+		switch v := v.(type) {
+		case []any:
+			elems = v
+		case []map[string]any:
+			for _, e := range v {
+				elems = append(elems, e)
+			}
+		default:
+			if t.Elem().Kind() == reflect.Struct {
+				bad("%s is an array of tables, not %s: write [[%s]] above the keys of each one", name, valueType(v), name)
+			} else {
+				bad("%s: want an array of strings, not %s (%s = [\"a\", \"b\"])", name, valueType(v), last)
+			}
+			return
+		}
+		for i, e := range elems {
+			if t.Elem().Kind() == reflect.Struct {
+				if _, ok := e.(map[string]any); !ok {
+					bad("%s is an array of tables, not an array holding %s: write [[%s]] above the keys of each one", name, valueType(e), name)
+					return
+				}
+				walkTypes(e, t.Elem(), key, i+1, errs)
+			} else if _, ok := e.(string); !ok {
+				bad("%s: want an array of strings, not one holding %s", name, valueType(e))
+				return
+			}
+		}
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return // (notTables)
+		}
+		for _, k := range sortedKeys(m) {
+			walkTypes(m[k], t.Elem(), append(slices.Clip(key), k), entry, errs)
+		}
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			// A value in [script] (the only map of tables) that is
+			// no table: most likely a script's key written under
+			// [script] itself.
+			if len(key) == 2 && key[0] == "script" && isField(reflect.TypeFor[fileScript](), key[1]) {
+				keys := "its keys"
+				if lit, ok := tomlLiteral(v); ok {
+					keys = fmt.Sprintf("%s = %s", last, lit)
+				}
+				bad("[script] holds one table per script, not a script's keys: write [script.\"PATH\"] (PATH: the script's path under the scripts directory, like \"sub/report.pl\"), then %s below it", keys)
+			} else {
+				bad("%s: want a table, not %s: write [%s], then its keys below it (mode = \"fastcgi\")", name, valueType(v), key)
+			}
+			return
+		}
+		for _, k := range sortedKeys(m) {
+			if _, ft, _, ok := tomlField(t, k); ok {
+				walkTypes(m[k], ft, append(slices.Clip(key), k), entry, errs)
+			}
+		}
+	}
+}
+
+// isField reports whether name is a key of struct t.
+func isField(t reflect.Type, name string) bool {
+	_, _, _, ok := tomlField(t, name)
+	return ok
+}
+
+// keyLabel names key (in [[array]] entry number entry, from 1, when not
+// 0) in a message, as validate's messages do: "workers", `script "a.pl":
+// timeout`, "wrapper 2: args".
+func keyLabel(key toml.Key, entry int) string {
+	switch {
+	case entry > 0 && len(key) > 1:
+		return fmt.Sprintf("%s %d: %s", key[0], entry, key[1:])
+	case entry > 0:
+		return fmt.Sprintf("%s %d", key[0], entry)
+	case len(key) > 2 && key[0] == "script":
+		return fmt.Sprintf("script %q: %s", key[1], key[2:])
+	case len(key) == 2 && key[0] == "script":
+		return fmt.Sprintf("script %q", key[1])
+	}
+	return key.String()
+}
+
+// isEnvValue reports whether key is a variable of [env] or of a script's
+// env.
+func isEnvValue(key toml.Key) bool {
+	return len(key) == 2 && key[0] == "env" || len(key) == 4 && key[0] == "script" && key[2] == "env"
+}
+
+// scriptOf is the start of a message about key of a [script."x"] table,
+// naming the script, or "".
+func scriptOf(key toml.Key) string {
+	if len(key) > 2 && key[0] == "script" {
+		return fmt.Sprintf("script %q: ", key[1])
+	}
+	return ""
+}
+
+// tomlLiteral writes a value of the file back in TOML, for a line a
+// message suggests: a number or boolean as the file wrote it, a string
+// that prints (else it is left out).
+func tomlLiteral(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v), !strings.ContainsFunc(v, func(r rune) bool { return !strconv.IsPrint(r) })
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
 type lineError struct {
 	line int
 	err  error
@@ -418,7 +746,11 @@ func (fc *fileConfig) line(err error) int {
 		return 0
 	}
 	if ke.entry > 0 {
-		return entryLine(fc.data, ke.key[0], ke.entry-1, ke.key[1:])
+		if n := entryLine(fc.data, ke.key[0], ke.entry-1, ke.key[1:]); n > 0 {
+			return n
+		}
+		// An entry of an inline array (wrapper = [{ ... }]): the
+		// array's line.
 	}
 	return keyLine(fc.data, ke.key)
 }
@@ -426,9 +758,9 @@ func (fc *fileConfig) line(err error) int {
 // at makes err an ErrConfig error naming the file and, if known, the line.
 func (fc *fileConfig) at(err error) error {
 	if n := fc.line(err); n > 0 {
-		return fmt.Errorf("%w: %s line %d: %w", ErrConfig, fc.path, n, err)
+		return fmt.Errorf("%w: %s line %d: %w", ErrConfig, shownPath(fc.path), n, err)
 	}
-	return fmt.Errorf("%w: %s: %w", ErrConfig, fc.path, err)
+	return fmt.Errorf("%w: %s: %w", ErrConfig, shownPath(fc.path), err)
 }
 
 // entryLine returns the line of key in the i-th (from 0) [[array]] entry
@@ -686,6 +1018,9 @@ func (fc *fileConfig) validate() []error {
 			add(atKey(fmt.Errorf("%s %d: must not be negative", n.key, *n.v), n.key))
 		}
 	}
+	if fc.MaxBody != nil && *fc.MaxBody <= 0 {
+		add(atKey(fmt.Errorf("max_body %d: must be a positive size", *fc.MaxBody), "max_body"))
+	}
 	for _, d := range []struct {
 		key string
 		v   *duration
@@ -795,7 +1130,13 @@ func (fc *fileConfig) validate() []error {
 // envProblem says what is wrong with the configured variable k=v, or "";
 // ofValue tells a problem of the value from one of the name.
 func envProblem(k, v string) (why string, ofValue bool) {
-	if !validEnvName(k) {
+	switch {
+	case k == "":
+		return `env name "": empty`, false
+	case k[0] >= '0' && k[0] <= '9' && validEnvName("_"+k):
+		// (The shells' rule: sh would read 1X=y as a command.)
+		return fmt.Sprintf("env name %q: must not start with a digit", k), false
+	case !validEnvName(k):
 		return fmt.Sprintf("env name %q: letters, digits and _ only", k), false
 	}
 	if why := requestVar(k); why != "" {

@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
@@ -100,12 +102,18 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"wrapper ext with a slash", "[[wrapper]]\ncommand = \"/bin/sh\"\next = \"./php\"\n", []string{"line 3", "./php", "one extension"}},
 		{"wrapper without dot", "[[wrapper]]\next = \"php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 2", "php", "dot"}},
 		{"bad env name", "[env]\nOK = \"1\"\n\"BAD-NAME\" = \"x\"\n", []string{"line 3", "BAD-NAME"}},
+		// Digits are letters' equals but in front: say so.
+		{"env name starting with a digit", "[env]\n\"1X\" = \"y\"\n", []string{"line 2", `"1X"`, "must not start with a digit"}},
+		{"script env name starting with a digit", "[script.\"a.pl\"]\nenv = { \"9_A\" = \"y\" }\n", []string{"line 2", `"9_A"`, "must not start with a digit"}},
 		{"env sets a request's variable", "[env]\nHTTPS = \"on\"\nREQUEST_METHOD = \"PUT\"\n", []string{"line 3", "REQUEST_METHOD", "set from each request"}},
 		{"env sets REMOTE_IDENT", "[env]\nREMOTE_IDENT = \"x\"\n", []string{"line 2", "REMOTE_IDENT"}},
 		{"env sets a header's variable", "[env]\nHTTP_X_USER = \"admin\"\n", []string{"line 2", "HTTP_X_USER"}},
 		{"env sets HTTP_PROXY", "[script.\"a.pl\"]\nenv = { HTTP_PROXY = \"http://p:3128\" }\n", []string{"line 2", "HTTP_PROXY", "httpoxy"}},
 		{"script outside the directory", "[script.\"../etc/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "../etc/x.pl"}},
 		{"negative max_body", "max_body = -1\n", []string{"line 1", "max_body"}},
+		{"zero max_body", "\nmax_body = 0\n", []string{"line 2", "max_body 0", "positive"}},
+		{"zero max_body size", "max_body = \"0MiB\"\n", []string{"line 1", "max_body 0", "positive"}},
+		{"negative max_body size", "max_body = \"-1KiB\"\n", []string{"line 1", "max_body -1024", "positive"}},
 		{"bad max_body size", "\nmax_body = \"lots\"\n", []string{"line 2", "lots"}},
 		{"script of no mount", "[script.\"/legacy/x.pl\"]\nmode = \"cgi\"\n", []string{"line 1", "/legacy/x.pl"}},
 		{"wrong type", "max_procs = \"many\"\n", []string{"line 1", "max_procs"}},
@@ -368,6 +376,152 @@ func TestCheck_UnreadableConfigChecksNoScripts(t *testing.T) {
 	}
 	if len(problems) != 2 || !strings.Contains(problems[0], "line 4") || !strings.Contains(problems[1], "scripts not checked") {
 		t.Errorf("problems %q, want the syntax error at line 4, then that scripts were not checked", problems)
+	}
+}
+
+// TestConfig_BadMaxBodyHidesNoProblem guards C1 and the README's "none
+// hiding another": a max_body that is not positive is a bad value, listed
+// with the file's other problems, and check still checks the scripts, as
+// for queue = -1. Before, the decoder stopped at it: it was the only
+// problem listed, and the scripts went unchecked.
+func TestConfig_BadMaxBodyHidesNoProblem(t *testing.T) {
+	t.Parallel()
+	for _, size := range []string{"0", "-1", `"0"`, `"-1MiB"`} {
+		t.Run(size, func(t *testing.T) {
+			t.Parallel()
+			path := mustConfigFile(t, "max_body = "+size+"\nqueue = -1\nmode = \"x\"\ntimeout = \"-1s\"\n")
+			_, errs := loadFileAll(path)
+			want := []string{"line 1: max_body", "line 2: queue", "line 3: mode", "line 4: timeout"}
+			if len(errs) != len(want) {
+				t.Fatalf("%d problems %v, want %d", len(errs), errs, len(want))
+			}
+			for i, w := range want {
+				if !strings.Contains(errs[i].Error(), w) {
+					t.Errorf("problem %d = %q, want %q in it", i+1, errs[i], w)
+				}
+			}
+			dir := t.TempDir()
+			mustWriteFile(t, filepath.Join(dir, "report.pl"), "#!/usr/bin/perl\n", 0o644)
+			problems, err := Check(Config{Scripts: dir, ConfigFile: path, Admin: "off"})
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("error %v, want ErrConfig", err)
+			}
+			if len(problems) != 5 || !strings.Contains(problems[0], "max_body") || !strings.Contains(problems[4], "report.pl: not executable") {
+				t.Errorf("check %q, want the 4 problems of the file, then report.pl's", problems)
+			}
+		})
+	}
+}
+
+// TestConfig_WrongTypeSaidInTheFilesTerms: a value of a type its key does
+// not take stops the reading (README), and the one line says what to
+// write, at the line of the value, without the decoder's Go types
+// (map[string]any, gateway.fileScript, destination has type slice).
+func TestConfig_WrongTypeSaidInTheFilesTerms(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file string
+		want       []string // substrings of the one error
+	}{
+		{"[mount] for [[mount]]", "mode = \"cgi\"\n[mount]\nprefix = \"/x/\"\ndir = \"/tmp\"\n", []string{"line 2", "mount is an array of tables", "write [[mount]]"}},
+		{"[wrapper] for [[wrapper]]", "[wrapper]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\n", []string{"line 1", "wrapper is an array of tables", "write [[wrapper]]"}},
+		{"wrapper as a string", "wrapper = \".php\"\n", []string{"line 1", "wrapper is an array of tables, not a string"}},
+		{"wrapper as an array of strings", "wrapper = [\".php\"]\n", []string{"line 1", "wrapper is an array of tables", "holding a string"}},
+		{"a script's key under [script]", "[script]\nmode = \"cgi\"\n", []string{"line 2", `[script."PATH"]`, "sub/report.pl", `mode = "cgi" below it`}},
+		{"a script's settings as a string", "[script]\n\"a.pl\" = \"fastcgi\"\n", []string{"line 2", `script "a.pl": want a table, not a string`, `[script."a.pl"]`}},
+		{"env value a number", "[env]\nA = \"x\"\nFOO = 1\n", []string{"line 3", `env values are strings: FOO = "1"`}},
+		{"env value a boolean", "[env]\nON = true\n", []string{"line 2", `ON = "true"`}},
+		{"env value an array", "[env]\nPATHS = [\"/a\"]\n", []string{"line 2", "env values are strings", "PATHS is an array"}},
+		{"script env value a number", "[script.\"a.pl\"]\nenv = { PORT = 8080 }\n", []string{"line 2", `script "a.pl": env values are strings: PORT = "8080"`}},
+		{"integer in quotes", "workers = \"4\"\n", []string{"line 1", "workers: want an integer, not a string", "workers = 4, without quotes"}},
+		{"script integer as a word", "[script.\"a.pl\"]\nmode = \"cgi\"\nworkers = \"many\"\n", []string{"line 3", `script "a.pl": workers: want an integer, not a string`}},
+		{"boolean in quotes", "pass_authorization = \"true\"\n", []string{"line 1", "want true or false", "pass_authorization = true"}},
+		{"mode a number", "mode = 1\n", []string{"line 1", "mode: want a string"}},
+		{"mount prefix a number", "[[mount]]\ndir = \"/tmp\"\n[[mount]]\ndir = \"/tmp\"\nprefix = 2\n", []string{"line 5", "mount 2: prefix: want a string"}},
+		{"args a string", "[[wrapper]]\next = \".php\"\ncommand = \"/bin/sh\"\nargs = \"-x\"\n", []string{"line 4", "wrapper 1: args: want an array of strings, not a string"}},
+		{"inline wrapper's ext a number", "wrapper = [{ ext = 1, command = \"/bin/sh\" }]\n", []string{"line 1", "wrapper 1: ext: want a string"}},
+		{"duration without quotes", "timeout = 30\n", []string{"line 1", `timeout = "30s"`}},
+		{"duration without unit", "[script.\"a.pl\"]\ntimeout = \"30\"\n", []string{"line 2", `script "a.pl": timeout: "30": a duration needs a unit, e.g. "30s"`}},
+		{"duration a word", "idle_timeout = \"soon\"\n", []string{"line 1", `idle_timeout: "soon" is not a duration`}},
+		{"size a boolean", "max_body = true\n", []string{"line 1", "max_body: want a size", "not a boolean"}},
+		// Of two, the first in the file, whatever order the walk of its
+		// tables takes (the decoder's is a Go map's: any).
+		{"two wrong types", "mode = \"cgi\"\nworkers = \"x\"\n[env]\nB = 2\n", []string{"line 2", "workers: want an integer"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, errs := loadFileAll(mustConfigFile(t, tc.file))
+			if len(errs) != 1 {
+				t.Fatalf("%d problems %q, want 1", len(errs), errs)
+			}
+			msg := errs[0].Error()
+			if !errors.Is(errs[0], ErrConfig) {
+				t.Errorf("error %q does not match ErrConfig", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not contain %q", msg, w)
+				}
+			}
+			for _, goish := range []string{"toml:", "map[string]", "gateway.", "destination", "int64", "slice", "time:"} {
+				if strings.Contains(msg, goish) {
+					t.Errorf("error %q says %q, the decoder's Go", msg, goish)
+				}
+			}
+		})
+	}
+}
+
+// TestConfig_ArrayOfTablesForATable: [[env]] or [[script]] where a table
+// belongs is one problem at its header, listed with the others, not an
+// unknown key for each key under it.
+func TestConfig_ArrayOfTablesForATable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ file, want string }{
+		{"mode = \"cgi\"\n[[env]]\nA = \"b\"\nC = \"d\"\n", "line 2: env: want a table ([env] then NAME = \"value\" lines), not an array of tables ([[env]])"},
+		{"[[script]]\nmode = \"cgi\"\n", "line 1: script: want a table ([script.\"name\"] headers), not an array of tables ([[script]])"},
+	} {
+		_, errs := loadFileAll(mustConfigFile(t, tc.file))
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), tc.want) {
+			t.Errorf("%q: problems %q, want one: %q", tc.file, errs, tc.want)
+		}
+	}
+}
+
+// TestCheck_NamesWithControlCharactersAreOneLine guards C1's "one line per
+// problem": a file name holding a newline (or a carriage return, or a
+// terminal's escape sequence, or bytes that are not UTF-8) is shown
+// escaped as /status shows a script's name (scriptName), in check's lines
+// and in the config file's.
+func TestCheck_NamesWithControlCharactersAreOneLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	names := map[string]string{"a\nb.pl": `a\nb.pl`, "c\rd.pl": `c\rd.pl`, "e\x1b[31m.pl": `e\x1b[31m.pl`, "f\xfe\u2028.pl": `f\xfe\u2028.pl`}
+	for name := range names {
+		mustWriteFile(t, filepath.Join(dir, name), "#!/usr/bin/perl\n", 0o644)
+	}
+	conf := filepath.Join(t.TempDir(), "x\ny.toml")
+	mustWriteFile(t, conf, "queue = -1\n", 0o644)
+	problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("error %v, want ErrConfig", err)
+	}
+	all := strings.Join(problems, "\n")
+	if len(problems) != 1+len(names) {
+		t.Errorf("%d problems %q, want %d", len(problems), problems, 1+len(names))
+	}
+	for _, p := range problems {
+		if strings.ContainsFunc(p, func(r rune) bool { return r == utf8.RuneError || !strconv.IsPrint(r) }) {
+			t.Errorf("problem %q holds a character that does not print", p)
+		}
+	}
+	for _, want := range names {
+		if !strings.Contains(all, want+": not executable") {
+			t.Errorf("no problem names %s in %q", want, all)
+		}
+	}
+	if !strings.Contains(all, `x\ny.toml line 1: queue -1`) {
+		t.Errorf("no problem names the config file x\\ny.toml in %q", all)
 	}
 }
 
