@@ -444,7 +444,7 @@ func (g *Gateway) status() Status {
 			if ss.Workers[i].Started.IsZero() {
 				continue
 			}
-			ss.Workers[i].AgeSeconds = now.Sub(ss.Workers[i].Started).Round(time.Millisecond).Seconds()
+			ss.Workers[i].AgeSeconds = float64(now.Sub(ss.Workers[i].Started).Round(time.Millisecond).Milliseconds()) / 1000 // (1.378, not Seconds()'s 1.3780000000000001)
 		}
 		st.Scripts = append(st.Scripts, ss)
 	}

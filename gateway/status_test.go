@@ -145,6 +145,11 @@ func TestStatus_RendersRowsAndChart(t *testing.T) {
 		if w.PID <= 0 || w.Started.IsZero() || w.AgeSeconds < 0 {
 			t.Errorf("hello.pl worker %+v: want pid, start and age", w)
 		}
+		// In milliseconds, as JSON writes it: 1.378, not the
+		// 1.3780000000000001 of Duration.Seconds().
+		if b, _ := json.Marshal(w.AgeSeconds); len(b) > len("123456.789") && !strings.Contains(string(b), "e") {
+			t.Errorf("hello.pl worker age_seconds %s: want milliseconds", b)
+		}
 		served += w.Requests
 	}
 	if served != 4 {
