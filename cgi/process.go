@@ -95,9 +95,10 @@ type Process struct {
 	stdinD   chan struct{} // closed when the body copier has finished (noBody: none)
 	ctxWatch ctxhook.Hook  // the ctx kill (ctxKill); Stop unregisters it (kill checks final itself)
 
-	mu     sync.Mutex // guards final and killed
-	final  bool       // set by Close just before Wait: no signal after it
-	killed bool       // the gateway killed the running leader
+	mu       sync.Mutex // guards final, killed and killedAt
+	final    bool       // set by Close just before Wait: no signal after it
+	killed   bool       // the gateway killed the running leader
+	killedAt time.Time  // when, before the signal was sent
 
 	closeOnce sync.Once
 	closeErr  error
@@ -406,6 +407,16 @@ func (p *Process) CloseWaits() bool {
 // Exited is closed when the script's leader process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.exited }
 
+// KilledAt is when the gateway killed the running leader (its context
+// ended: the timeout, the client gone), taken before the signal went: an
+// end of its output read after it may be the kill's, not the script's.
+// The zero time if it was not killed while it ran.
+func (p *Process) KilledAt() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.killedAt
+}
+
 // ExitedAt is when the leader was seen to have exited (by the watch that
 // starts a moment after the start), or the zero time while it runs or
 // was not watched yet.
@@ -561,11 +572,16 @@ func (p *Process) kill() {
 	select {
 	case <-p.exited:
 	default:
-		p.killed = true
+		p.killed, p.killedAt = true, time.Now()
 	}
+	// The reads fail first: the end of the output the kill makes must
+	// not be read as the script's own (an answer cut short delivered as
+	// a whole one: seen when a spool's read came between the signal and
+	// a deadline set after it, while session.Kill looked for the group's
+	// strays).
+	_ = p.stdout.SetReadDeadline(time.Now())
 	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
 	session.Kill(p.pid) // what moved to a group of its own
-	_ = p.stdout.SetReadDeadline(time.Now())
 }
 
 // killStragglers kills what the exited leader left in its group.

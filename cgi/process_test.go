@@ -920,3 +920,38 @@ func TestOutputReady(t *testing.T) {
 		}
 	})
 }
+
+// TestKill_OutputNeverEndsCleanly: a script killed while it writes (its
+// timeout, its client gone) has its output fail with the deadline, never
+// end at EOF as if the script had ended it: the gateway read that EOF,
+// come between the signal and a deadline set after it, as the end of a
+// whole answer, and a timed-out stream went out complete (seen in 2 of
+// 35 runs with a slow client; here the reader keeps the pipe empty, as a
+// spool's does, which made it most runs).
+func TestKill_OutputNeverEndsCleanly(t *testing.T) {
+	for i := range 20 {
+		ctx, cancel := context.WithCancel(t.Context())
+		p := mustStart(t, ctx, &Cmd{Path: "/usr/bin/yes", Env: []string{"PATH=" + DefaultPath}})
+		errc := make(chan error, 1)
+		go func() {
+			buf := make([]byte, 64<<10)
+			for {
+				if _, err := p.Stdout().Read(buf); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+		time.Sleep(5 * time.Millisecond)
+		cancel()
+		if err := <-errc; !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("run %d: the killed script's output ended with %v, want the deadline (os.ErrDeadlineExceeded)", i, err)
+		}
+		if err := p.Close(false); !errors.Is(err, ErrKilled) {
+			t.Errorf("run %d: Close = %v, want ErrKilled", i, err)
+		}
+		if at := p.KilledAt(); at.IsZero() {
+			t.Errorf("run %d: KilledAt is zero for a script killed running", i)
+		}
+	}
+}

@@ -1133,7 +1133,10 @@ func (g *Gateway) logExit(x *exchange, err error) {
 // timeout alone would send the user looking in the script.
 func heldOutput(ctx context.Context, ex execution, rerr error) error {
 	e, ok := ex.(*cgiExec)
-	if !ok || ctx.Err() == nil {
+	if !ok || ctx.Err() == nil || !e.p.KilledAt().IsZero() {
+		// (A script the gateway killed running did not exit on its
+		// own: a late read of its output was the stream's, busy with
+		// the client, not a process holding the pipe.)
 		return rerr
 	}
 	if at := e.p.ExitedAt(); !at.IsZero() && time.Since(at) > lingerCheck {
