@@ -111,9 +111,14 @@
 #      WATCHED GLOBALS below, the settings some modules keep in their
 #      own lexicals, in C or in a shared object (MODULE SETTINGS IN
 #      LEXICALS: DateTime, Time::Piece, XML::Twig, LWP::Simple, GD,
-#      Sys::Syslog, in-memory caches). Package filehandles the script left open
-#      are closed (flushing them, releasing flocks) as the exit of a CGI
-#      process would. CGI.pm, when loaded, gets CGI::initialize_globals().
+#      Sys::Syslog, in-memory caches), the overrides of perl's builtins
+#      in CORE::GLOBAL:: (cg_restore: what the request put there goes,
+#      the runner's own exit, caller and fork come back; a module's
+#      stays with the module; one that code compiled meanwhile and kept
+#      calls retires the worker after the request). Package filehandles
+#      the script left open are closed (flushing them, releasing flocks)
+#      as the exit of a CGI process would. CGI.pm, when loaded, gets
+#      CGI::initialize_globals().
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
 # script. After a request each one is kept for the next when it is still the
@@ -422,14 +427,21 @@
 #                    subs AND its eval {} blocks (exit cannot be swallowed by
 #                    an eval, as in a real process); where a label cannot be
 #                    reached (sort blocks, signal, __DIE__ and __WARN__
-#                    handlers, tie, overload and DESTROY code: perl runs them
-#                    on a stack of their own) it dies with a
+#                    handlers, tie, overload and DESTROY code, BEGIN blocks:
+#                    perl runs them on a stack of their own) it dies with a
 #                    Menshen::Runner::Exit object instead, and exit_rethrow
 #                    dies again right after any eval of the script that
 #                    caught it (a signal to itself, delivered at perl's next
 #                    statement), until the runner has it (one still pending
 #                    because the script blocks signals is dropped after the
-#                    request: IGNORE discards it). Output
+#                    request: IGNORE discards it). In a BEGIN block of code
+#                    compiled as the script runs (a string eval's, a
+#                    required file's, do FILE's, an import's through
+#                    `eval "use Foo"`), perl makes that die a "BEGIN
+#                    failed" message: what dies there is a plain hash,
+#                    which perl can stringify without running Perl code,
+#                    and the Exit follows right after the eval,
+#                    require or do that failed (see exit_override). Output
 #                    after exit never appears; END blocks run; the next
 #                    request is unaffected. In a child the script forked,
 #                    exit flushes STDOUT/STDERR and POSIX::_exit()s: the child
@@ -574,6 +586,16 @@
 #                    requests is handled by the runner (TERM: exit 0). A
 #                    script's TERM handler that swallows the gateway's stop
 #                    signal leaves the worker to SIGKILL after the grace.
+# CORE::GLOBAL::     An override of a builtin made at run time
+#                    (`*{"CORE::GLOBAL::time"} = sub { 42 }`: perl reaches
+#                    it from all code compiled later) would hold for every
+#                    later request; put back after each request
+#                    (cg_restore), as the request found it. See the
+#                    comment at cg_restore for modules' overrides and the
+#                    worker that retires. perl's warning that a script
+#                    replaced the runner's own exit ("Prototype mismatch:
+#                    sub CORE::GLOBAL::exit (;$) vs none"), which a new
+#                    process has no reason to print, is dropped (cg_noise).
 # fork               Works: a forked child writes straight to fd 1 (captured),
 #                    never onto the FastCGI connection, which fork closes in
 #                    the child along with the listener; when the child exits
@@ -863,6 +885,13 @@ our @REG_DEFINED;         # [name, sub, defined]: the registry compilation's stu
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
 our %REG_WATCHED_LIBS;    # the libraries (no Module/Name.pm) %INC held then
+
+# CORE::GLOBAL:: (cg_restore).
+our %CG_BASE0;            # name => [glob, sub]: the table as a perlrun request starts
+our $CG_REG;              # the same as the registry's compilation left it
+our %CG_INC;              # %INC's keys when $CG_REG was taken or last put back
+our ($CG_SAME, $CG_KEYS); # does CORE::GLOBAL:: look like the table a request starts from, and that table's number of names (cg_base)
+our %CG_OWN;              # name => the runner's own override (caller, exit, fork)
 
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
@@ -1353,6 +1382,9 @@ sub PUSHED  {
     return $o;
 }
 sub WRITE   {
+    # (perl's warning that the script replaced one of the runner's
+    # overrides of builtins: cg_noise.)
+    return length $_[1] if index($_[1], 'CORE::GLOBAL::') > 0 && Menshen::Runner::cg_noise($_[1]);
     local $!;
     $Menshen::Runner::ERR_WROTE = 1;
     my $d = %DUP_FH ? $DUP_FH{ Scalar::Util::refaddr($_[0]) } : undef;
@@ -1458,13 +1490,34 @@ sub exit_override (;$) {
     }
     # The label is out of reach: perl runs this code on a stack of its own
     # (a sort block, a signal, __DIE__ or __WARN__ handler, DESTROY, tie
-    # or overload code). Only die leaves it, and an eval of the script
-    # would catch that and go on; so the exit is carried on (exit_rethrow).
-    local $SIG{__DIE__};
+    # or overload code, a BEGIN block). Only die leaves it, and an eval of
+    # the script would catch that and go on; so the exit is carried on
+    # (exit_rethrow).
     my $x = bless { code => $code }, 'Menshen::Runner::Exit';
+    my $state = $EXIT_SIG ? script_state() : 0;
+    # In a BEGIN block (a `use`) of code the script compiles as it runs
+    # (a string eval, a required file, do FILE: perl's $^S is undef while
+    # a compilation is under way) the die ends in perl's call of the
+    # block (call_list), which stringifies it, appends "BEGIN failed--
+    # compilation aborted" and dies with that text, calling the __DIE__
+    # hook: none then, as for the exit it is (not made local: the
+    # script's would be back before that die). What call_list
+    # stringifies is a plain hash (no class: a package of its own would
+    # cost every request's package list a table): the Exit class's ""
+    # overload is Perl code, at whose end perl delivered the signal the
+    # guard below sends, and exit_rethrow's die from there, while
+    # call_list's own jump target was still set, came back into it for
+    # ever: the worker spun until the gateway's timeout (a 504 where cgi
+    # mode answers at once).
+    my $thrown = $x;
+    if ($state && !defined ${$Menshen::Runner::REAL_S}) {
+        $SIG{__DIE__} = undef;
+        $thrown = { code => $code };
+    }
+    local $SIG{__DIE__};
     # (While the script blocks the signal, it waits until the script
     # unblocks it; one still pending at the end is dropped, see run_request.)
-    if ($EXIT_SIG && (my $state = script_state())) {
+    if ($state) {
         $EXIT_THROW = $x;
         $EXIT_ARMED = 1;
         $SIG{$EXIT_SIG} = \&exit_rethrow;
@@ -1476,7 +1529,7 @@ sub exit_override (;$) {
             $@ = bless [], 'Menshen::Runner::ExitGuard';
         }
     }
-    die $x;
+    die $thrown;
 }
 
 # exit_rethrow carries an exit that had to die (exit_override) out of the
@@ -1504,7 +1557,10 @@ sub exit_rethrow {
     # made local comes back as the stack unwinds, as in a real exit).
     $SIG{__DIE__} = undef;
     $@ = bless [], 'Menshen::Runner::ExitGuard';
-    die $EXIT_THROW;
+    # (In a BEGIN block at the script's run time, a plain hash: see
+    # exit_override. The next statement after the string eval, require
+    # or do FILE that failed with it dies with the Exit itself.)
+    die defined ${$Menshen::Runner::REAL_S} ? $EXIT_THROW : { code => $EXIT_THROW->{code} };
 }
 
 # script_state tells whether the script's compiled code (its wrapper) is
@@ -5927,7 +5983,25 @@ sub next_part {
 # say while it compiles, which a script file never hears.
 sub compile_noise {
     return $_[0] =~ /^Variable "[^"]+" will not stay shared at /
-        || $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /;
+        || $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /
+        || cg_noise($_[0]);
+}
+
+# cg_noise tells whether a warning is perl's about a sub put in place of
+# one of the runner's own overrides of builtins (CORE::GLOBAL::exit,
+# caller, fork): "Prototype mismatch: sub CORE::GLOBAL::exit (;$) vs
+# none", or "Subroutine CORE::GLOBAL::exit redefined" under `use
+# warnings`. A new process has no sub there to replace and says nothing;
+# here the script's own exit override (a module's, or a BEGIN block's
+# under a name made as it runs) warned at every compilation. perl warns
+# before the glob gets the new sub: the runner's is still there. Seen by
+# STDERR's layer, and by the compile filter under -w; not by a __WARN__
+# handler of the script's own, nor where the warning is FATAL.
+sub cg_noise {
+    return 0 unless $_[0] =~ /^(?:Prototype mismatch: sub |Subroutine )CORE::GLOBAL::(\w+) /;
+    my $own = $CG_OWN{$1} or return 0;
+    my $e = \$CORE::GLOBAL::{$1};
+    return ref $e eq 'GLOB' && (*{$e}{CODE} // 0) == $own;
 }
 
 # warn_parts cuts the script's code where a __WARN__ handler installed as
@@ -6948,7 +7022,8 @@ sub run_request {
     # (Only its keys count. A registry compilation may become this
     # request's perlrun one: see registry_compile.)
     my %inc_before = $perlrun || !$REG_SUB ? %INC : ();
-    my %inc_compiled;
+    my $inc0 = $perlrun || !$REG_SUB ? \%inc_before : \%CG_INC;
+    my (%inc_compiled, $cg_compiled);
     my @inc_before = $perlrun || @REG_INC ? () : @INC;
 
     my $status = 0;
@@ -7058,6 +7133,14 @@ sub run_request {
             # request compiles) is not taken again, and %SIG, restored to
             # it last time, needs no full restore.
             if ($compiled) {
+                # CORE::GLOBAL:: as the compilation left it: perlrun's
+                # when it made names there (for cg_restore), the
+                # registry's table.
+                if ($perlrun) {
+                    $cg_compiled = cg_marks() if keys(%CORE::GLOBAL::) != $CG_KEYS;
+                } elsif ($REG_SUB) {
+                    cg_registry_base(\%inc_before);
+                }
                 main0_scan() if @MAIN0_NAMED;
                 $SCRIPT_TERM = $SIG{TERM};
                 my $st = sig_state();
@@ -7095,6 +7178,11 @@ sub run_request {
             if (!$ok) {
                 if (ref $err && ref $err eq 'Menshen::Runner::Exit') {
                     $status = $err->{code} & 255;
+                } elsif ($EXIT) {
+                    # exit in a BEGIN block of a file the script required
+                    # outside any eval: perl's "BEGIN failed" text, which
+                    # the require passed on, reached here before the
+                    # exit's own die (exit_override). The exit stands.
                 } else {
                     # (printf, here and for the runner's other messages
                     # in perl's name: print would add the script's $\
@@ -7254,6 +7342,9 @@ sub run_request {
     # entries out again.)
     my $libs = !$perlrun && $watched && scalar(keys %INC) != $REG_WATCHED_INC ? new_libs() : undef;
     forget_failed_loads() if scalar(keys %INC) != $INC_SEEN;
+    # The overrides of builtins the request made (CORE::GLOBAL::) go
+    # before anything compiles again (see cg_restore).
+    cg_restore($cg_compiled, $inc0) unless &$CG_SAME;
     restore_watched($watched, $libs) if $watched;
     restore_module_settings() if @MODSET_LIVE || scalar(keys %INC) != $MODSET_INC;
     restore_sigs($sig_base) unless $TERM_SCRIPT;
@@ -7325,6 +7416,180 @@ sub restore_ids {
     }
     logmsg("the script changed the worker's user, group or root ($was; at start uid $IDS0[0], euid $IDS0[1], gid $IDS0[2], egid $IDS0[3], root $IDS0[4]:$IDS0[5]) and it cannot be put back: this worker ends after this request");
     $TERM = 1;
+}
+
+# CORE::GLOBAL:: holds the overrides of perl's builtins: a sub put there
+# (a glob assignment from another package) replaces the builtin in all
+# code compiled after it, the modules', the string evals' and the
+# compilations of every later request. A CGI process's end takes what its
+# script put there; a worker kept it: `*{"CORE::GLOBAL::time"} = sub { 42
+# }` in one request, and every later `eval "time"` said 42; a die override
+# heard the dies of every later string eval. So after each request the
+# table is put back as the request found it (cg_restore): a name it added
+# is deleted, a sub it replaced or took away is back. What a request
+# starts from: the runner's own caller, exit and fork; under registry,
+# the table as its one compilation left it (what that compilation's BEGIN
+# blocks and modules put there holds for every request, as under
+# mod_perl); perlrun compiles every request from the runner's, and what
+# its BEGIN blocks put there goes after the request, to be made again by
+# the next compilation, as in a new process. What a module loaded in the
+# request put there as it loaded (Hook::LexWrap's caller, Test::MockTime's
+# time: a sub compiled from the module's file) is the module's and stays
+# with it: loaded once per worker, the module does not make it again.
+# Code compiled while a name the request added was there calls its sub
+# through the glob: kept emptied it would find none, kept whole it would
+# still call the request's. So when something compiled that outlives the
+# request holds such a glob (a module loaded as the request ran, a sub a
+# string eval left in a package that stays: the glob's reference count
+# says so), the worker ends after the request, logged, as for ids it
+# cannot put back; unless the name was made by the compilation of a
+# perlrun request, which the next compilation makes again in the same
+# glob: that glob stays, without its sub meanwhile. The putting back
+# comes after the answer, as a process's end comes after its global
+# destruction (the objects destroyed with the script's variables, the
+# END blocks, CGI.pm's and DBI's cleanup see the script's overrides).
+# A request that changes nothing pays one compiled expression, the
+# table's number of names and the address of each of its few subs
+# ($CG_SAME: about 3.5k instructions; a loop over them cost 11k, and
+# mro::get_pkg_gen, which would also see a glob deleted and made
+# again, 3k and a module more). Not seen: a sub emptied in place
+# (`undef &CORE::GLOBAL::time`), a glob of the table deleted and made
+# anew under the same name, and what is no sub (a scalar there
+# overrides nothing).
+
+# cg_table returns CORE::GLOBAL:: as name => [glob, sub]. A name whose
+# entry is no glob (a sub's declaration stored in place): [undef, its sub].
+sub cg_table {
+    my %t;
+    for my $k (keys %CORE::GLOBAL::) {
+        next if substr($k, -2) eq '::';
+        my $e = \$CORE::GLOBAL::{$k};
+        $t{$k} = ref $e eq 'GLOB' ? [$e, *{$e}{CODE}] : [undef, ref $$e eq 'CODE' ? $$e : undef];
+    }
+    return \%t;
+}
+
+# cg_marks returns the table as name => the addresses of its glob and sub
+# (no references: they would count in the glob's reference count).
+sub cg_marks {
+    my $t = cg_table();
+    return { map { $_ => [map { Scalar::Util::refaddr($_) // 0 } @{ $t->{$_} }] } keys %$t };
+}
+
+# cg_base notes CORE::GLOBAL:: as the table a request starts from:
+# $CG_SAME, compiled for it, tells whether the table still has as many
+# names and each of its names the same sub (one expression, as
+# stash_same's; `\&NAME` of a name with a sub, `defined &NAME` of one
+# without: `\&NAME` would declare one).
+sub cg_base {
+    my $t = $REG_SUB && $CG_REG ? $CG_REG : \%CG_BASE0;
+    $CG_KEYS = keys(%$t) + grep { substr($_, -2) eq '::' } keys %CORE::GLOBAL::;
+    my $src = "sub { keys(%CORE::GLOBAL::) == $CG_KEYS";
+    for my $n (sort grep { /^[A-Za-z_]\w*\z/ } keys %$t) {
+        my $c = $t->{$n}[1];
+        $src .= $c ? " && \\&CORE::GLOBAL::$n == " . Scalar::Util::refaddr($c) : " && !defined &CORE::GLOBAL::$n";
+    }
+    local $@;
+    $CG_SAME = eval "$src }" or die "cg_base: $@";
+}
+
+# cg_module_made tells whether a sub was compiled from the file of a
+# module the request loaded ($loaded: its %INC keys) that stays loaded
+# (a constant sub too, `sub () { 1000000000 }`; an XS sub's file is its C
+# source's: the module that put it there cannot be told from it).
+sub cg_module_made {
+    my ($code, $loaded) = @_;
+    my $cv = B::svref_2object($code);
+    return 0 unless $cv->isa('B::CV');
+    my $pkg = module_file_set()->{ $cv->FILE } // return 0;
+    (my $key = "$pkg.pm") =~ s{::}{/}g;
+    return $loaded->{$key};
+}
+
+# cg_empty takes the sub out of a glob, and nothing else: the glob stays
+# the one compiled code holds.
+sub cg_empty {
+    my ($g) = @_;
+    my @keep = map { *{$g}{$_} // () } qw(SCALAR ARRAY HASH IO FORMAT);
+    undef *$g;
+    *$g = $_ for @keep;
+}
+
+# cg_restore puts CORE::GLOBAL:: back as the request found it (see above).
+# $compiled: cg_marks() right after a perlrun compilation that changed the
+# table; $inc0: %INC as the request began. Without $inc0 (auto leaving
+# registry) everything goes back, and nothing retires the worker.
+sub cg_restore {
+    my ($compiled, $inc0) = @_;
+    my $base = $REG_SUB && $CG_REG ? $CG_REG : \%CG_BASE0;
+    my $now = cg_table();
+    # The modules loaded as the request ran that stay (perlrun's wipe
+    # has dropped the application's own and the libraries).
+    my %loaded = $inc0 ? map { $_ => 1 } grep { !exists $inc0->{$_} && is_module_key($_) } keys %INC : ();
+    my $why;
+    no strict 'refs';
+    no warnings qw(redefine prototype);
+    for my $n (sort keys %{ { %$base, %$now } }) {
+        my ($b, $c) = ($base->{$n}, $now->{$n});
+        next if $b && $c && $c->[0] && $b->[0] == $c->[0] && ($b->[1] // 0) == ($c->[1] // 0);
+        if ($c && $c->[1] && %loaded && cg_module_made($c->[1], \%loaded)) {
+            my $g = \*{"CORE::GLOBAL::$n"};
+            $CG_BASE0{$n} = [$g, $c->[1]];
+            $CG_REG->{$n} = [$g, $c->[1]] if $CG_REG;
+            next;
+        }
+        if ($b) {
+            # Replaced or taken away: its sub back, in the glob the table
+            # has now (code compiled since holds that one).
+            my $g = \*{"CORE::GLOBAL::$n"};
+            if ($b->[1]) { *$g = $b->[1] } else { cg_empty($g) }
+            $b->[0] = $g;
+            next;
+        }
+        # Added by the request. (Held by the table and $now alone: no copy
+        # of $now's reference may count.)
+        if ($c->[0] && B::svref_2object($c->[0])->REFCNT > 2) {
+            my $m = $compiled && $compiled->{$n};
+            if ($m && $m->[0] == Scalar::Util::refaddr($c->[0]) && !$REG_SUB) {
+                cg_empty($c->[0]);
+                $CG_BASE0{$n} = [$c->[0], undef];
+                next;
+            }
+            $why //= "the script made CORE::GLOBAL::$n an override of perl's builtin, and code compiled"
+                . " meanwhile that stays loaded calls it" if $inc0;
+        }
+        delete $CORE::GLOBAL::{$n};
+    }
+    %CG_INC = map { $_ => 1 } keys %INC if $REG_SUB;
+    cg_base();
+    if ($why) {
+        logmsg("$why: this worker ends after this request");
+        $TERM = 1;
+    }
+}
+
+# cg_registry_base takes the table the registry's requests start from,
+# as its compilation left it. What modules it loaded made there is
+# perlrun's too, should auto leave registry.
+sub cg_registry_base {
+    my ($inc0) = @_;
+    no strict 'refs';
+    if (!&$CG_SAME) {
+        my $now = cg_table();
+        my %loaded = map { $_ => 1 } grep { !exists $inc0->{$_} && is_module_key($_) } keys %INC;
+        for my $n (keys %$now) {
+            my $c = $now->{$n}[1] or next;
+            next if $CG_BASE0{$n} && ($CG_BASE0{$n}[1] // 0) == $c;
+            $CG_BASE0{$n} = [\*{"CORE::GLOBAL::$n"}, $c] if %loaded && cg_module_made($c, \%loaded);
+        }
+    }
+    # (Every name a glob, as cg_restore compares them.)
+    for my $k (grep { substr($_, -2) ne '::' } keys %CORE::GLOBAL::) {
+        my $g = \*{"CORE::GLOBAL::$k"};
+    }
+    $CG_REG = cg_table();
+    %CG_INC = map { $_ => 1 } keys %INC;
+    cg_base();
 }
 
 # disarm_itimers stops the interval timers that count the process's CPU
@@ -7857,6 +8122,10 @@ sub switch_to_perlrun {
     $MODE = 'perlrun';
     undef $CGIAPP_SIG;
     undef $REG_SUB;
+    # perlrun compiles from the runner's CORE::GLOBAL::, with what the
+    # registry's modules made there.
+    undef $CG_REG;
+    cg_restore();
     @REG_END = ();
     wipe_main();
     my $mod = module_file_set();
@@ -8290,6 +8559,9 @@ sub setup {
     no warnings 'redefine';
     *CORE::GLOBAL::exit = \&exit_override;
     *CORE::GLOBAL::fork = \&fork_override;
+    %CG_BASE0 = %{ cg_table() };
+    %CG_OWN = map { $_ => $CG_BASE0{$_}[1] } keys %CG_BASE0;
+    cg_base();
     # exec, system and syswrite are the script's only: imported into main::, where
     # the script and the libraries it requires compile. CORE::GLOBAL would
     # reach modules too, and an overridden builtin loses its indirect

@@ -706,6 +706,24 @@ var runnerCorpus = []runnerCase{
 	{script: "main_names.pl", query: "name=u&card%d=4111"},
 	{script: "xs_only_package.pl", module: "MIME::Base64"},
 	{script: "app_module_xs_package.pl", module: "MIME::Base64"},
+	// exit in a BEGIN block of code compiled as the script runs.
+	{script: "exit_begin_runtime.pl", query: "eval"},
+	{script: "exit_begin_runtime.pl", query: "bare"},
+	{script: "exit_begin_runtime.pl", query: "sub"},
+	{script: "exit_begin_runtime.pl", query: "require", notRegistry: true},
+	{script: "exit_begin_runtime.pl", query: "require_begin"},
+	{script: "exit_begin_runtime.pl", query: "do"},
+	{script: "exit_begin_runtime.pl", query: "use"},
+	{script: "exit_begin_runtime.pl", query: "diehook"},
+	{script: "exit_begin_runtime.pl", query: "nested"},
+	{script: "exit_begin_runtime.pl", query: "inner"},
+	// Overrides of builtins (CORE::GLOBAL::).
+	{script: "core_global_runtime.pl", query: "%d"},
+	{script: "core_global_module.pl"},
+	{script: "core_global_exit.pl"},
+	{script: "core_global_exit_w.pl"},
+	{script: "core_global_exit_module.pl"},
+	{script: "core_global_begin.pl"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -2020,6 +2038,76 @@ func TestRunner_KillRunaway(t *testing.T) {
 	}
 	<-r.done
 	runnerGroupGone(t, r.pgid)
+}
+
+// TestRunner_ExitInRuntimeBeginAnswersAtOnce: exit in a BEGIN block of
+// code the script compiles as it runs (a string eval's, a required
+// file's, do FILE's, a module's import through a string eval's `use`)
+// gets cgi mode's answer at once (C23), and the worker serves the next request
+// as a new process would. Before, perl's call of the BEGIN block unwound
+// into itself for ever when the exit's die came back through it: the
+// worker spun until the gateway's timeout (a 504 where cgi mode answers
+// 200, or 502 for `eval "BEGIN { exit 3 }"` without a header).
+func TestRunner_ExitInRuntimeBeginAnswersAtOnce(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/exit_begin_runtime.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for _, q := range []string{"eval", "none", "bare", "use", "none", "require_begin", "do", "sub", "diehook", "none"} {
+				params := runnerParams(script, "GET", q, "")
+				want := runnerCGI(t, script, params, "")
+				start := time.Now()
+				got := r.do(t, c, params, "")
+				if d := time.Since(start); d > 3*time.Second {
+					t.Errorf("%s: answered after %v", q, d)
+				}
+				if !bytes.Equal(got.out, want.out) || got.status != want.status {
+					t.Errorf("%s: %q, status %d; cgi %q, status %d", q, got.out, got.status, want.out, want.status)
+				}
+			}
+			select {
+			case <-r.done:
+				t.Errorf("the runner exited: %v", r.err)
+			default:
+			}
+		})
+	}
+}
+
+// TestRunner_CoreGlobalHeldRetires: a request that makes an override of a
+// builtin as it runs (CORE::GLOBAL::time) and loads a module meanwhile,
+// whose compiled calls of time are calls of that override, is answered as
+// in cgi mode; then the worker says why and ends: the module stays
+// loaded, and neither keeping the override nor taking it away would give
+// a later request what a new process gives. A request that loads no
+// module under it leaves the worker serving (TestRunner_SameBytesAsCGI,
+// core_global_runtime.pl).
+func TestRunner_CoreGlobalHeldRetires(t *testing.T) {
+	script := mustRunnerAbs(t, "testdata/runner/special/core_global_held.pl")
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for _, q := range []string{"", "install"} {
+				params := runnerParams(script, "GET", q, "")
+				want := runnerCGI(t, script, params, "")
+				if got := r.do(t, c, params, ""); !bytes.Equal(got.out, want.out) || got.status != want.status {
+					t.Errorf("%q: %q, status %d; cgi %q, status %d", q, got.out, got.status, want.out, want.status)
+				}
+			}
+			r.mustExit(t, "a request whose override of time a module loaded meanwhile calls")
+			if r.err != nil {
+				t.Errorf("exit: %v, want status 0", r.err)
+			}
+			r.waitLog(t, "CORE::GLOBAL::time")
+			if n := r.countLog("this worker ends after this request"); n != 1 {
+				t.Errorf("%d lines say the worker ends, want 1:\n%s", n, strings.Join(r.logLines(), "\n"))
+			}
+		})
+	}
 }
 
 // TestRunner_NoHandleLeak: handles a script leaves open (a package
