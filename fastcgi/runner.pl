@@ -3510,9 +3510,15 @@ sub fingerprint {
         # a constant's array is the compilation's, and its iterator would
         # else go on in the next request.)
         keys @$x;
+        # (Each element counts against the budget, a plain one too: an
+        # array of 4 million lines a request left in a package variable
+        # was made into a string of their every byte, seconds after the
+        # answer, which the next request's timeout paid.)
+        die "too large\n" if ($$budget -= @$x) < 0;
         $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget, $kinds) } @$x) . ']';
     } elsif ($type eq 'HASH') {
         return $out . "H(tied)" if tied %$x;
+        die "too large\n" if ($$budget -= scalar keys %$x) < 0;
         $out .= 'H' . scalar(keys %$x) . '{' . join(',', map { "$_=>" . fingerprint($x->{$_}, $seen, $budget, $kinds) } sort keys %$x) . '}';
     } elsif ($type eq 'SCALAR' || $type eq 'REF' || $type eq 'VSTRING' || $type eq 'LVALUE') {
         $out .= 'R(' . fingerprint($$x, $seen, $budget, $kinds) . ')';
@@ -3545,7 +3551,7 @@ sub glob_state {
         # another variable there, which may hold the same.)
         $p{$at} = Scalar::Util::refaddr($ref);
         my %seen;
-        $p{$k} = eval { fingerprint($type eq 'SCALAR' ? $$ref : $ref, \%seen, \$budget) } // 'too large';
+        $p{$k} = eval { fingerprint($type eq 'SCALAR' ? $$ref : $ref, \%seen, \$budget) } // too_large();
     }
     $p{C} = Scalar::Util::refaddr(*{$g}{CODE}) if *{$g}{CODE};
     $p{F} = Scalar::Util::refaddr(*{$g}{FORMAT}) if *{$g}{FORMAT};
@@ -3700,8 +3706,15 @@ sub lexical_fingerprint {
         my $b = B::svref_2object($io);
         return join ' ', Scalar::Util::refaddr($io), $b->LINES, $b->IoTYPE;
     }
-    return eval { fingerprint($type eq 'ARRAY' || $type eq 'HASH' ? $ref : $$ref, {}, \$budget) } // 'too large';
+    return eval { fingerprint($type eq 'ARRAY' || $type eq 'HASH' ? $ref : $$ref, {}, \$budget) } // too_large();
 }
+
+# too_large is the fingerprint of a variable too large to fingerprint
+# (fingerprint's budget): one unlike any other, so that such a variable
+# always counts as changed (the script goes to perlrun), never as the
+# same as before because it was too large both times.
+our $TOO_LARGE = 0;
+sub too_large { 'too large ' . ++$TOO_LARGE }
 
 # app_lexicals_changed returns why the request changed a lexical of
 # @APP_LEX, or nothing.
