@@ -455,36 +455,38 @@ func (t *poolTable) describe(s *settings, rt *route, ss *ScriptStatus) {
 	e := t.entries[rt.key]
 	retiring := slices.Clone(t.retiring[rt.key])
 	t.mu.Unlock()
-	// The workers of retired pools (a mode switch, an edit) still finish
-	// their requests: alive, they are listed, as stopping.
-	defer func() {
-		for _, p := range retiring {
-			for _, w := range p.Stats().Workers {
-				ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity, State: "stopping"})
+	if e != nil {
+		ss.Kind = e.kind
+		ss.Reason = e.class.Reason
+		if e.pool != nil {
+			st := e.pool.Stats()
+			ss.Queue, ss.Starting = st.Waiting, st.Starting
+			ss.Runs, ss.RunsReason = st.Runner.Isolation, st.Runner.Reason
+			for _, w := range st.Workers {
+				ss.Workers = append(ss.Workers, workerStatus(w, false))
 			}
 		}
-	}()
-	if e == nil {
-		return
 	}
-	ss.Kind = e.kind
-	ss.Reason = e.class.Reason
-	if e.pool == nil {
-		return
-	}
-	st := e.pool.Stats()
-	ss.Queue, ss.Starting = st.Waiting, st.Starting
-	ss.Runs, ss.RunsReason = st.Runner.Isolation, st.Runner.Reason
-	for _, w := range st.Workers {
-		state := "idle"
-		switch {
-		case w.Stopping:
-			state = "stopping"
-		case w.Busy:
-			state = "busy"
+	// The workers of retired pools (a mode switch, an edit) still finish
+	// their requests: alive, they are listed, as stopping.
+	for _, p := range retiring {
+		for _, w := range p.Stats().Workers {
+			ss.Workers = append(ss.Workers, workerStatus(w, true))
 		}
-		ss.Workers = append(ss.Workers, WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity, State: state})
 	}
+}
+
+// workerStatus is a worker's row of /status.json; one of a retired pool
+// is stopping, whatever it does.
+func workerStatus(w fastcgi.WorkerStats, retired bool) WorkerStatus {
+	state := "idle"
+	switch {
+	case retired || w.Stopping:
+		state = "stopping"
+	case w.Busy:
+		state = "busy"
+	}
+	return WorkerStatus{PID: w.PID, Started: w.Started, Requests: w.Requests, Busy: w.Busy, Active: w.Active, Capacity: w.Capacity, State: state}
 }
 
 func (g *Gateway) drainPools(match func(string) bool) {
