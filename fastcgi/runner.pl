@@ -7538,14 +7538,14 @@ sub cg_restore {
     my $now = cg_table();
     # The modules loaded as the request ran that stay (perlrun's wipe
     # has dropped the application's own and the libraries).
-    my %loaded = $inc0 ? map { $_ => 1 } grep { !exists $inc0->{$_} && is_module_key($_) } keys %INC : ();
+    my $loaded = $inc0 ? cg_loaded($inc0) : {};
     my $why;
     no strict 'refs';
     no warnings qw(redefine prototype);
     for my $n (sort keys %{ { %$base, %$now } }) {
         my ($b, $c) = ($base->{$n}, $now->{$n});
         next if $b && $c && $c->[0] && $b->[0] == $c->[0] && ($b->[1] // 0) == ($c->[1] // 0);
-        if ($c && $c->[1] && %loaded && cg_module_made($c->[1], \%loaded)) {
+        if ($c && $c->[1] && %$loaded && cg_module_made($c->[1], $loaded)) {
             my $g = \*{"CORE::GLOBAL::$n"};
             $CG_BASE0{$n} = [$g, $c->[1]];
             $CG_REG->{$n} = [$g, $c->[1]] if $CG_REG;
@@ -7581,6 +7581,14 @@ sub cg_restore {
     }
 }
 
+# cg_loaded returns the modules (their %INC keys) loaded since %$inc0 held
+# %INC's keys: an override one of them made as it loaded is the module's
+# (cg_module_made), kept with it.
+sub cg_loaded {
+    my ($inc0) = @_;
+    return { map { $_ => 1 } grep { !exists $inc0->{$_} && is_module_key($_) } keys %INC };
+}
+
 # cg_registry_base takes the table the registry's requests start from,
 # as its compilation left it. What modules it loaded made there is
 # perlrun's too, should auto leave registry.
@@ -7589,11 +7597,11 @@ sub cg_registry_base {
     no strict 'refs';
     if (!&$CG_SAME) {
         my $now = cg_table();
-        my %loaded = map { $_ => 1 } grep { !exists $inc0->{$_} && is_module_key($_) } keys %INC;
+        my $loaded = cg_loaded($inc0);
         for my $n (keys %$now) {
             my $c = $now->{$n}[1] or next;
             next if $CG_BASE0{$n} && ($CG_BASE0{$n}[1] // 0) == $c;
-            $CG_BASE0{$n} = [\*{"CORE::GLOBAL::$n"}, $c] if %loaded && cg_module_made($c, \%loaded);
+            $CG_BASE0{$n} = [\*{"CORE::GLOBAL::$n"}, $c] if %$loaded && cg_module_made($c, $loaded);
         }
     }
     # (Every name a glob, as cg_restore compares them.)
