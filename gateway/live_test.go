@@ -1910,6 +1910,19 @@ func TestLive_WorkerStartFailsAsFileIsReplaced(t *testing.T) {
 	}
 }
 
+// mustAppLibSite serves testdata/live in fastcgi mode under isolation
+// iso, watched, and returns it with the path of a lib beside its scripts
+// directory (not made yet), where the library tests put what scripts load
+// with use lib "$FindBin::Bin/../applib".
+func mustAppLibSite(t *testing.T, iso string) (*fcgiSite, string) {
+	t.Helper()
+	s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Isolation = iso })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return s, filepath.Join(filepath.Dir(s.dir), "applib")
+}
+
 // TestLive_SiblingLibraryRunsNewCode: an application's lib beside the
 // scripts' directory (`use lib "$FindBin::Bin/../lib"`), a Perl 4 library
 // a script requires by its path there, and that lib replaced as a whole
@@ -1922,11 +1935,7 @@ func TestLive_SiblingLibraryRunsNewCode(t *testing.T) {
 	for _, iso := range []string{IsolationAuto, IsolationRegistry} {
 		t.Run(iso, func(t *testing.T) {
 			t.Parallel()
-			s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Isolation = iso })
-			if err := s.g.Start(); err != nil {
-				t.Fatal(err)
-			}
-			applib := filepath.Join(filepath.Dir(s.dir), "applib")
+			s, applib := mustAppLibSite(t, iso)
 			module := func(v string) string { return "package My::Sib;\nsub v { '" + v + "' }\n1;\n" }
 			oldlib := func(v string) string { return "sub old_v { '" + v + "' }\n1;\n" }
 			mustWriteFile(t, filepath.Join(applib, "My", "Sib.pm"), module("m1"), 0o644)
@@ -1990,11 +1999,7 @@ func TestLive_LibraryEditedBeforeItsWatchRunsNewCode(t *testing.T) {
 	for _, iso := range []string{IsolationAuto, IsolationRegistry} {
 		t.Run(iso, func(t *testing.T) {
 			t.Parallel()
-			s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.Isolation = iso })
-			if err := s.g.Start(); err != nil {
-				t.Fatal(err)
-			}
-			applib := filepath.Join(filepath.Dir(s.dir), "applib")
+			s, applib := mustAppLibSite(t, iso)
 			mustWriteFile(t, filepath.Join(applib, "My", "Bump.pm"), "package My::Bump;\nsub v { 'b1' }\n1;\n", 0o644)
 			mustWriteFile(t, filepath.Join(s.dir, "bump.pl"), "#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/../applib\";\nuse My::Bump;\n"+
 				"print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", My::Bump::v(), \"\\n\";\n"+
