@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -367,7 +368,24 @@ func (p *Process) PID() int { return p.pid }
 // lingerGrace after it exits, so they cannot hold the response open. Once
 // ctx has ended, a pending or later Read fails with os.ErrDeadlineExceeded
 // even if a process that left the group still holds the pipe.
-func (p *Process) Stdout() io.Reader { return p.stdout }
+func (p *Process) Stdout() io.Reader { return (*output)(p) }
+
+// output is a Process's standard output as Stdout gives it.
+type output Process
+
+// Read is the pipe's, but for an end of the output read once the gateway
+// has killed the running script: that end may be the kill's, not the
+// script's (kill sets the deadline first, yet a read that had passed the
+// deadline's check before it makes its system call after the signal), and
+// it is reported as the deadline, never as a whole answer.
+func (o *output) Read(b []byte) (int, error) {
+	p := (*Process)(o)
+	n, err := p.stdout.Read(b)
+	if err == io.EOF && !p.KilledAt().IsZero() {
+		return n, &fs.PathError{Op: "read", Path: p.stdout.Name(), Err: os.ErrDeadlineExceeded}
+	}
+	return n, err
+}
 
 // OutputReady reports whether a read of Stdout would return at once (more
 // output, or its end) instead of waiting. A script that printed its answer
