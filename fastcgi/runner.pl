@@ -915,6 +915,7 @@ our $FD1;                 # a handle on fd 1 (whatever it is), never closed
 our $FD1_STAT;            # [dev, ino, size] of fd 1 at the last drain while finishing
 our $OUT_CAPTURE;         # fd 1 is this request's capture file
 our ($CAP_ID, $CAP_FORKS, $CAP_READY);   # the capture file's "dev ino", $FORKS when made; ready for the next request
+our $FSTAT_SIZE = 0;      # where fstat's buffer has st_size (0: not known, drain_fd1 asks lseek)
 our ($FSTAT_NR, $FSTAT_BUF, $CAP_RAW);   # fstat's system call number (0: none), its buffer, the capture's dev and ino as it fills them (fd1_taken)
 our $FORKS = 0;           # flush-alls seen by the fork sentinel (see new_capture)
 our $FORK_SENTINEL;       # a handle only perl's flush-all ever flushes
@@ -1149,7 +1150,13 @@ sub drain_fd1 {
     return unless $OUT_CAPTURE && !$OUT_DONE;
     return if !$_[0] && fd1_taken();     # (what is on fd 1 now is not the script's output)
     my $size;
-    if ($FINISHING) {
+    if ($FSTAT_SIZE) {
+        # fd1_taken's fstat, just made (here or by the caller), found the
+        # capture on fd 1 and holds its size too: no lseek, and no stat
+        # for next_capture.
+        $size = unpack('q', substr($FSTAT_BUF, $FSTAT_SIZE, 8));
+        $FD1_STAT = [split(' ', $CAP_ID), $size] if $FINISHING;
+    } elsif ($FINISHING) {
         # The last drain, while finishing, also tells next_capture what
         # fd 1 is (nothing of the runner writes to it after that; a child
         # would have forked). The script is done: the stat cache is free.
@@ -1175,7 +1182,9 @@ sub drain_fd1 {
 
 sub stdout_write {
     my ($buf) = @_;
-    if ($$ != $PID) {                    # a forked child: fd 1 is the capture file
+    # A forked child: fd 1 is the capture file. Only after a fork (the
+    # sentinel's count moved) can this be a child: no getpid until then.
+    if ($FORKS != $REQ_FORKS && $$ != $PID) {
         POSIX::write(1, $buf, length $buf);
         return;
     }
@@ -1239,7 +1248,7 @@ sub fd_taken {
 # prints.
 sub stderr_write {
     my ($buf, $fd) = @_;
-    if (defined $fd || $$ != $PID || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
+    if (defined $fd || ($FORKS != $REQ_FORKS && $$ != $PID) || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
         POSIX::write($fd // 2, $buf, length $buf);
         return;
     }
@@ -1289,8 +1298,9 @@ sub PUSHED  {
 sub WRITE   {
     # The common case, whole here (a script printing line by line with $|
     # set comes here for every line): this request's handle in the runner
-    # itself, its stream open and sending, nothing queued, nothing new on
-    # fd 1 to send first (the size of the capture file), no abort to look
+    # itself (no getpid before a fork: see stdout_write), its stream open
+    # and sending, nothing queued, nothing new on fd 1 to send first (the
+    # size of the capture file, from fd1_taken's fstat), no abort to look
     # for yet (not -s: see drain_fd1; asked only of the capture: a file
     # the script put on fd 1 keeps its offset), bytes that need no
     # encoding: one record, one send. Anything
@@ -1302,9 +1312,11 @@ sub WRITE   {
         && defined $Menshen::Runner::REQ_ID && $Menshen::Runner::QUEUE eq '' && !@Menshen::Runner::SYS_OUT
         && $Menshen::Runner::POLL_WRITES < 31 && time == $Menshen::Runner::POLL_TIME
         && !utf8::is_utf8($_[1]) && length($_[1]) <= Menshen::Runner::MAX_CONTENT() && length $_[1]
-        && $$ == $Menshen::Runner::PID
+        && ($Menshen::Runner::FORKS == $Menshen::Runner::REQ_FORKS || $$ == $Menshen::Runner::PID)
         && (!$Menshen::Runner::OUT_CAPTURE || !Menshen::Runner::fd1_taken()
-            && POSIX::lseek(1, 0, Fcntl::SEEK_END()) == $Menshen::Runner::OUT_OFF)) {
+            && ($Menshen::Runner::FSTAT_SIZE
+                ? unpack('q', substr($Menshen::Runner::FSTAT_BUF, $Menshen::Runner::FSTAT_SIZE, 8))
+                : POSIX::lseek(1, 0, Fcntl::SEEK_END())) == $Menshen::Runner::OUT_OFF)) {
         my $len = length $_[1];
         my $pad = -$len & 7;
         my $rec = pack('CCnnCx', Menshen::Runner::FCGI_VERSION_1(), Menshen::Runner::FCGI_STDOUT(), $Menshen::Runner::REQ_ID, $len, $pad) . $_[1] . ("\0" x $pad);
@@ -6540,7 +6552,7 @@ sub capture_made {
         # gave, 64 bits each: another layout, fd1_taken's fallback.)
         my $ok = defined $ino && syscall($FSTAT_NR, 1, $FSTAT_BUF) == 0;
         $CAP_RAW = substr($FSTAT_BUF, 0, 16);
-        $FSTAT_NR = 0 unless $ok && join(' ', unpack('QQ', $CAP_RAW)) eq $CAP_ID;
+        ($FSTAT_NR, $FSTAT_SIZE) = (0, 0) unless $ok && join(' ', unpack('QQ', $CAP_RAW)) eq $CAP_ID;
     }
     $CAP_FORKS = $FORKS;
     close($CAP_KEEP) if $CAP_KEEP;
@@ -8625,6 +8637,13 @@ sub setup {
         my $arch = $Config::Config{archname} // '';
         $FSTAT_NR = $arch =~ /^x86_64/ ? 5 : $arch =~ /^(?:aarch64|riscv64)/ ? 80 : 0;
         $FSTAT_BUF = "\0" x 256;
+        # st_size is at 48 in both layouts; taken from the buffer only
+        # where an fstat of the script itself finds its size there.
+        if ($FSTAT_NR && open(my $fh, '<', $SCRIPT)) {
+            $FSTAT_SIZE = 48 if syscall($FSTAT_NR, fileno($fh), $FSTAT_BUF) == 0
+                && unpack('q', substr($FSTAT_BUF, 48, 8)) == -s $fh && -s _ > 0;
+            close $fh;
+        }
     }
     signal_names();
     sigmask_setup();

@@ -2327,6 +2327,29 @@ func BenchmarkRunner_Hello(b *testing.B) {
 	}
 }
 
+// BenchmarkRunner_AutoflushLines measures a script that prints 10,000
+// lines with $| set: a record and a send a line, and what the runner
+// checks for each (a child's or a syswrite's bytes on fd 1 to send first).
+// runner-cpu-us/line is what one line costs the runner.
+func BenchmarkRunner_AutoflushLines(b *testing.B) {
+	script := mustRunnerAbs(b, "testdata/runner/special/lines.pl")
+	r := startRunner(b, script, IsolationAuto)
+	c := r.dial(b)
+	params := runnerParams(script, "GET", "", "")
+	if got := r.do(b, c, params, ""); got.status != 0 || !bytes.HasSuffix(got.out, []byte("line 10000 of the report\n")) {
+		b.Fatalf("status %d, %d bytes", got.status, len(got.out))
+	}
+	cpu0, ok := runnerCPU(r.cmd.Process.Pid)
+	for b.Loop() {
+		if got := r.do(b, c, params, ""); got.status != 0 {
+			b.Fatalf("status %d", got.status)
+		}
+	}
+	if cpu1, ok1 := runnerCPU(r.cmd.Process.Pid); ok && ok1 {
+		b.ReportMetric(float64(cpu1-cpu0)/1e3/float64(b.N)/10000, "runner-cpu-us/line")
+	}
+}
+
 // runnerCPU returns the CPU time (ns) process pid has used, from
 // /proc/PID/schedstat (Linux).
 func runnerCPU(pid int) (int64, bool) {
