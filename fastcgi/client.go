@@ -581,6 +581,7 @@ func (c *Conn) do(ctx context.Context, req *Request, r *Response) error {
 	// conn is ours (acquire), and one on which a request's body writer or
 	// abort could still write was killed, which leaves it broken, not to
 	// be acquired again (Response.Close, finishStdin).
+	c.rw.SpinBudget(spinsPerRequest)
 	_, err = c.rw.Write(msg)
 	if err != nil {
 		r.watching = false
@@ -597,6 +598,14 @@ func (c *Conn) do(ctx context.Context, req *Request, r *Response) error {
 	go r.writeStdin(req.Stdin)
 	return nil
 }
+
+// spinsPerRequest is how many reads of a request's answer that find
+// nothing waiting may busy-poll (rawio.Conn.SpinBudget), when the conn
+// spins at all: the answer of a quick request comes in at most a few
+// writes (the Perl runner's in one; FCGI.pm's stdout and end of request
+// in two), and the reads past them are of an answer that streams, whose
+// pieces come as fast as its script makes them.
+const spinsPerRequest = 3
 
 // watchState is where one party's watch of a request's context is.
 type watchState uint8

@@ -5,6 +5,7 @@
 package fastcgi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -71,6 +72,52 @@ func TestPool_BusyPoll(t *testing.T) {
 			// the machine's load, each yielding the processor: under CI's
 			// parallel packages 29 in 40 ms once, so 0.4 s of waiting.
 			t.Errorf("with busy polling, BusyPollSpare asked %d times in 0.4 s, want 20 and more: the reads of the answers did not poll", n)
+		}
+	}
+}
+
+// TestPool_BusyPollStopsWhileStreaming: an answer that comes in pieces,
+// apart, has only its first reads poll (spinsPerRequest); the reads of
+// its later pieces wait at once and ask BusyPollSpare nothing, where a
+// poll between each two pieces would take the processor the worker needs
+// to make the next. The next request polls again.
+func TestPool_BusyPollStopsWhileStreaming(t *testing.T) {
+	var asked atomic.Int64
+	cfg := perlConfig(t)
+	cfg.BusyPoll = 5 * time.Second
+	cfg.BusyPollSpare = func() bool { asked.Add(1); return true }
+	p := mustPool(t, cfg)
+	for round := 1; round <= 2; round++ {
+		asked.Store(0)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		resp, err := p.Do(ctx, &Request{Params: params("pieces=8", nil)})
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		var out []byte
+		var atFifth int64 = -1
+		buf := make([]byte, 4096)
+		for {
+			n, err := resp.Read(buf)
+			out = append(out, buf[:n]...)
+			if atFifth < 0 && bytes.Contains(out, []byte("piece 5\n")) {
+				atFifth = asked.Load()
+			}
+			if err != nil {
+				break
+			}
+		}
+		resp.Close()
+		cancel()
+		if !bytes.Contains(out, []byte("piece 8\n")) {
+			t.Fatalf("round %d: answer %q", round, out)
+		}
+		if atFifth < 1 {
+			t.Errorf("round %d: BusyPollSpare asked %d times by the fifth piece: the first reads did not poll", round, atFifth)
+		}
+		if n := asked.Load(); n != atFifth {
+			t.Errorf("round %d: BusyPollSpare asked %d times after the fifth piece: the reads of a streaming answer still poll", round, n-atFifth)
 		}
 	}
 }

@@ -43,6 +43,8 @@ type fd struct {
 	readFn  func(fd uintptr) bool
 	writeFn func(fd uintptr) bool
 	spin    *Spin // nil: a read that finds nothing waits in the poller at once
+	// spins is how many more reads may spin (SpinBudget); below 0: all.
+	spins int
 }
 
 // Spin is busy polling (Linux's SO_BUSY_POLL, done by the reader): a read
@@ -117,7 +119,10 @@ func ReadRaw(fd uintptr, p []byte) (int, syscall.Errno) {
 
 func (f *fd) readCall(fd uintptr) bool {
 	n, e := ReadRaw(fd, f.rbuf)
-	if e == syscall.EAGAIN && f.spin != nil {
+	if e == syscall.EAGAIN && f.spin != nil && f.spins != 0 {
+		if f.spins > 0 {
+			f.spins--
+		}
 		n, e = f.spin.read(fd, f.rbuf)
 	}
 	switch e {
@@ -186,7 +191,17 @@ func New(nc net.Conn) *Conn {
 
 // SetSpin makes the reads that find nothing waiting spin as s says before
 // they wait (nil: never). It must not be called while a Read runs.
-func (c *Conn) SetSpin(s *Spin) { c.fd.spin = s }
+func (c *Conn) SetSpin(s *Spin) { c.fd.spin = s; c.fd.spins = -1 }
+
+// SpinBudget lets only the next n reads that find nothing waiting spin
+// (SetSpin); the reads after them wait in the poller at once, until the
+// next SpinBudget (n below 0: every read spins again). A quick answer
+// comes in a read or two, which the spin serves; an answer that streams
+// (a script printing line by line with $| set) finds nothing waiting
+// between two of its pieces again and again, and a spin there only takes
+// the processor its producer needs. It must not be called while a Read
+// runs.
+func (c *Conn) SpinBudget(n int) { c.fd.spins = n }
 
 // Read reads into p as net.Conn.Read does: io.EOF at the end of the
 // stream, a *net.OpError for a failed read, a passed deadline or a closed

@@ -345,3 +345,48 @@ func TestConn_Spin(t *testing.T) {
 		}
 	}
 }
+
+// TestConn_SpinBudget: after SpinBudget(n), only the next n reads that
+// find nothing spin; the reads after them wait in the poller at once and
+// ask Spare nothing, until SpinBudget or SetSpin gives spins again.
+func TestConn_SpinBudget(t *testing.T) {
+	var asked atomic.Int64
+	s := &Spin{For: 5 * time.Second, Spare: func() bool { asked.Add(1); return true }}
+	c, peer := pair(t, "unix")
+	c.SetSpin(s)
+	read := func(after time.Duration) int64 {
+		t.Helper()
+		asked.Store(0)
+		go func() {
+			time.Sleep(after)
+			peer.Write([]byte("late"))
+		}()
+		buf := make([]byte, 16)
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := c.Read(buf)
+		if err != nil || string(buf[:n]) != "late" {
+			t.Fatalf("Read = %q, %v", buf[:n], err)
+		}
+		return asked.Load()
+	}
+	c.SpinBudget(2)
+	for i := range 2 {
+		if n := read(50 * time.Millisecond); n < 3 {
+			t.Errorf("read %d of a budget of 2 asked Spare %d times: it did not spin", i+1, n)
+		}
+	}
+	for i := range 3 {
+		if n := read(20 * time.Millisecond); n != 0 {
+			t.Errorf("read %d past the budget asked Spare %d times: it spun", i+3, n)
+		}
+	}
+	c.SpinBudget(-1)
+	if n := read(50 * time.Millisecond); n < 3 {
+		t.Errorf("with SpinBudget(-1) a read asked Spare %d times: it did not spin", n)
+	}
+	c.SpinBudget(0)
+	c.SetSpin(s) // (SetSpin: every read spins again)
+	if n := read(50 * time.Millisecond); n < 3 {
+		t.Errorf("after SetSpin a read asked Spare %d times: it did not spin", n)
+	}
+}

@@ -9,6 +9,7 @@
 #   echo=1       echo the request body as "body=..."
 #   linger=SECS  after answering, keep the connection SECS, then exit
 #                (like php-cgi after PHP_FCGI_MAX_REQUESTS)
+#   pieces=N     then N lines "piece K", each flushed 30 ms after the last
 use strict;
 use warnings;
 use FCGI;
@@ -33,6 +34,11 @@ while ($req->Accept() >= 0) {
         POSIX::_exit(3);
     }
     print "pid=$$ count=$count\n";
+    for my $k (1 .. ($q{pieces} // 0)) {
+        $req->Flush;
+        select(undef, undef, undef, 0.03);
+        print "piece $k\n";
+    }
     if ($q{echo}) {
         local $/;
         my $body = <STDIN> // '';
