@@ -142,6 +142,12 @@ type Request struct {
 	// FCGI_BeginRequestBody's reserved bytes, which the spec leaves zero:
 	// only for menshen's Perl runner, which reads it.
 	Linger time.Duration
+	// EnvBlock says Pairs hold the variables as one environment block
+	// (AppendEnvBlock), not as a pair each: only for menshen's Perl
+	// runner, which reads the block with one split where a pair each
+	// costs it a loop of Perl operations; said in the second of
+	// FCGI_BeginRequestBody's reserved bytes.
+	EnvBlock bool
 	// Idempotent says the request may run twice without harm (GET, HEAD:
 	// RFC 9110 §9.2.2). Pool.Do sends it again on another connection when
 	// its kept connection was reset while the worker's process lives, which
@@ -460,10 +466,10 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 		}
 	}
 	if len(pairs) <= maxParamsContent {
-		return appendRequest(dst, pairs, !req.CloseConn, req.Linger, req.Stdin == nil), nil
+		return appendRequest(dst, pairs, !req.CloseConn, req.Linger, req.EnvBlock, req.Stdin == nil), nil
 	}
 	n := 2*headerLen + 8 + len(pairs) + (len(pairs)/maxContent+1)*(headerLen+7) + headerLen
-	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger))
+	msg := appendRecord(slices.Grow(dst, n), typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger, req.EnvBlock))
 	msg = appendPairStream(msg, reqID, pairs)
 	if req.Stdin == nil {
 		msg = appendRecord(msg, typeStdin, reqID, nil)
@@ -477,7 +483,7 @@ func encodeRequest(dst []byte, req *Request) ([]byte, error) {
 // same bytes, written in place in one grown buffer rather than record by
 // record through appends. Every byte is written: a pooled buffer holds
 // the last request's.
-func appendRequest(dst, pairs []byte, keep bool, linger time.Duration, stdinEnd bool) []byte {
+func appendRequest(dst, pairs []byte, keep bool, linger time.Duration, envBlock, stdinEnd bool) []byte {
 	size := 3 * headerLen // BEGIN_REQUEST and its body, the empty FCGI_PARAMS
 	pad := padLen(len(pairs))
 	if len(pairs) > 0 {
@@ -490,7 +496,7 @@ func appendRequest(dst, pairs []byte, keep bool, linger time.Duration, stdinEnd 
 	msg := slices.Grow(dst, size)[:start+size]
 	b := msg[start:]
 	putHeader(b, typeBeginRequest, reqID, 8, 0)
-	putBeginRequestBody(b[headerLen:], keep, linger)
+	putBeginRequestBody(b[headerLen:], keep, linger, envBlock)
 	b = b[2*headerLen:]
 	if len(pairs) > 0 {
 		putHeader(b, typeParams, reqID, len(pairs), pad)

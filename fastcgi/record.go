@@ -391,14 +391,14 @@ func readN(r io.Reader, buf []byte, n int) ([]byte, error) {
 
 // beginRequestBody is the body of FCGI_BEGIN_REQUEST (spec §5.1) for a
 // responder, that keeps the connection or not.
-func beginRequestBody(keep bool, linger time.Duration) []byte {
+func beginRequestBody(keep bool, linger time.Duration, envBlock bool) []byte {
 	b := make([]byte, 8)
-	putBeginRequestBody(b, keep, linger)
+	putBeginRequestBody(b, keep, linger, envBlock)
 	return b
 }
 
 // putBeginRequestBody writes beginRequestBody into b[:8], every byte.
-func putBeginRequestBody(b []byte, keep bool, linger time.Duration) {
+func putBeginRequestBody(b []byte, keep bool, linger time.Duration, envBlock bool) {
 	_ = b[7]
 	binary.BigEndian.PutUint16(b[0:2], uint16(roleResponder))
 	b[2] = 0
@@ -410,7 +410,13 @@ func putBeginRequestBody(b []byte, keep bool, linger time.Duration) {
 		// The first reserved byte: Request.Linger, in tens of µs.
 		b[3] = byte(min(255, (linger+9*time.Microsecond)/(10*time.Microsecond)))
 	}
-	clear(b[4:8])
+	b[4] = 0
+	if envBlock {
+		// The second reserved byte: the params are an environment
+		// block (Request.EnvBlock, envblock.go).
+		b[4] = envBlockFlag
+	}
+	clear(b[5:8])
 }
 
 // parseEndRequest decodes the body of FCGI_END_REQUEST (spec §5.5), which

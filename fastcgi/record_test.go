@@ -189,10 +189,10 @@ func TestReadRecord_Errors(t *testing.T) {
 }
 
 func TestFixedBodies(t *testing.T) {
-	if got, want := beginRequestBody(true, 0), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+	if got, want := beginRequestBody(true, 0, false), []byte{0, 1, 1, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
 		t.Errorf("beginRequestBody(true, 0) = % x, want % x", got, want)
 	}
-	if got, want := beginRequestBody(false, 0), []byte{0, 1, 0, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+	if got, want := beginRequestBody(false, 0, false), []byte{0, 1, 0, 0, 0, 0, 0, 0}; !bytes.Equal(got, want) {
 		t.Errorf("beginRequestBody(false, 0) = % x, want % x", got, want)
 	}
 	// Request.Linger: tens of microseconds in the first reserved byte,
@@ -201,7 +201,7 @@ func TestFixedBodies(t *testing.T) {
 		linger time.Duration
 		want   byte
 	}{{100 * time.Microsecond, 10}, {time.Microsecond, 1}, {15 * time.Microsecond, 2}, {2550 * time.Microsecond, 255}, {time.Second, 255}, {-time.Second, 0}} {
-		if got, want := beginRequestBody(true, tc.linger), []byte{0, 1, 1, tc.want, 0, 0, 0, 0}; !bytes.Equal(got, want) {
+		if got, want := beginRequestBody(true, tc.linger, false), []byte{0, 1, 1, tc.want, 0, 0, 0, 0}; !bytes.Equal(got, want) {
 			t.Errorf("beginRequestBody(true, %v) = % x, want % x", tc.linger, got, want)
 		}
 	}
@@ -443,7 +443,7 @@ func TestRecReader_SameAsBufio(t *testing.T) {
 // appendRecord and appendPairStream, as it was before appendRequest:
 // the reference appendRequest must give the bytes of.
 func encodeRequestByRecords(dst, pairs []byte, req *Request) []byte {
-	msg := appendRecord(dst, typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger))
+	msg := appendRecord(dst, typeBeginRequest, reqID, beginRequestBody(!req.CloseConn, req.Linger, req.EnvBlock))
 	msg = appendPairStream(msg, reqID, pairs)
 	if req.Stdin == nil {
 		msg = appendRecord(msg, typeStdin, reqID, nil)

@@ -84,7 +84,8 @@
 #      of what fd 2 was (Err::PUSHED). fd 2 is the pipe again for every
 #      request, with the file status flags it had at start (an O_NONBLOCK
 #      a request set stays on the pipe's open file, shared by all).
-#   5. %ENV is exactly the FCGI_PARAMS, @ARGV is empty (CVE-2012-1823), $0 is
+#   5. %ENV is exactly the FCGI_PARAMS (from menshen's gateway, one
+#      environment block: env_block), @ARGV is empty (CVE-2012-1823), $0 is
 #      the script path, the cwd the script's directory, and $/ $\ $, $" $;
 #      $| $@ $! $? $^W $^T $_ are fresh; srand() reseeds.
 #   6. The script runs (see ISOLATION), then its END blocks, then (perlrun)
@@ -798,6 +799,7 @@ use constant {
     FCGI_GET_VALUES_RESULT => 10,
     FCGI_UNKNOWN_TYPE    => 11,
     FCGI_KEEP_CONN       => 1,
+    ENV_BLOCK            => 1,        # BEGIN_REQUEST's second reserved byte: the params are an environment block (env_block)
     FCGI_RESPONDER       => 1,
     FCGI_REQUEST_COMPLETE => 0,
     FCGI_CANT_MPX_CONN   => 1,
@@ -7035,7 +7037,7 @@ sub run_request {
     # script the same file) is where this one runs, not the directory
     # that was there when the last one ended.
     chdir($SCRIPT_DIR) or logmsg("chdir $SCRIPT_DIR: $!");
-    parse_pairs($req->{params}, \%ENV);
+    if (!$req->{block} || !env_block($req->{params})) { parse_pairs($req->{params}, \%ENV) }
     @ARGV = () if @ARGV;
     # (Assigned when it differs, or keeps a pos() from a stray //g or the
     # utf8 flag of a utf8::upgrade: both would be seen by the script. An
@@ -8229,6 +8231,23 @@ sub parse_pairs {
     return $h;
 }
 
+# env_block fills %ENV from the params when the gateway sent them as an
+# environment block (its BEGIN_REQUEST's second reserved byte, ENV_BLOCK):
+# one pair with an empty name, its value NAME NUL value NUL NAME..., no
+# NUL at the end (fastcgi/envblock.go). One split and one assignment,
+# where parse_pairs' loop costs some hundred Perl operations a request.
+# False, %ENV untouched, for params that are not exactly such a block
+# (then they are read as pairs).
+sub env_block {
+    my $len = length $_[0];
+    return 0 unless $len >= 5 && vec($_[0], 0, 8) == 0 && vec($_[0], 1, 8) >= 128
+        && (unpack('N', substr($_[0], 1, 4)) & 0x7fffffff) == $len - 5;
+    # (An even number of fields: an odd number of NULs, or none at all.)
+    return 0 if $len > 5 && !((substr($_[0], 5) =~ tr/\0//) % 2);
+    %ENV = split /\0/, substr($_[0], 5), -1;
+    return 1;
+}
+
 sub encode_pairs {
     my (@kv) = @_;
     my $out = '';
@@ -8270,7 +8289,7 @@ sub serve_conn {
             next;
         }
         if ($type == FCGI_BEGIN_REQUEST) {
-            my ($role, $flags, $linger) = unpack('nCC', $content . "\0\0\0\0");
+            my ($role, $flags, $linger, $opts) = unpack('nCCC', $content . "\0\0\0\0\0");
             if ($req) {
                 end_request($id, 0, FCGI_CANT_MPX_CONN);
                 next;
@@ -8280,7 +8299,7 @@ sub serve_conn {
                 return unless $flags & FCGI_KEEP_CONN;
                 next;
             }
-            $req = { id => $id, keep => $flags & FCGI_KEEP_CONN, linger => $linger, params => '', body => '', len => 0 };
+            $req = { id => $id, keep => $flags & FCGI_KEEP_CONN, linger => $linger, block => $opts & ENV_BLOCK, params => '', body => '', len => 0 };
             next;
         }
         next unless $req && $id == $req->{id};

@@ -1960,3 +1960,50 @@ func TestFastCGI_RetiredWorkerListedUntilGone(t *testing.T) {
 		t.Errorf("worker %d still listed as %q after its request", pid, listed())
 	}
 }
+
+// TestFastCGI_RunnerEnvSameAsCGI guards C4 and C21 for the variables'
+// encoding (an environment block for the runner, fastcgi/envblock.go):
+// the runner's script sees every variable a CGI process of the same
+// request sees, with the same value, for values short and long (a
+// cookie past a FastCGI record), with '=', UTF-8 and an empty one, and
+// a body's CONTENT_* too.
+func TestFastCGI_RunnerEnvSameAsCGI(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi/corpus", ModeFastCGI, nil)
+	envOf := func(mode string) map[string]string {
+		t.Helper()
+		if rec := postMode(t, s.g, url.Values{"mode": {mode}, "script": {"env.pl"}}); rec.Code != http.StatusOK {
+			t.Fatalf("POST /mode %s: %d %s", mode, rec.Code, rec.Body)
+		}
+		req := newRequest(t, "POST", s.url("env.pl/a/b?q=k=7&x=%20y"), strings.NewReader("a=1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", "big="+strings.Repeat("c", 70000))
+		req.Header.Set("X-Empty", "")
+		req.Header.Set("X-Utf8", "ü €")
+		req.Header.Set("X-Eq", "a=b==c")
+		resp, body := mustDo(t, req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d, body %q", mode, resp.StatusCode, clip(body))
+		}
+		env := parseEnv(body)
+		delete(env, "REMOTE_PORT") // (the client's connection)
+		return env
+	}
+	cgiEnv, fcgiEnv := envOf("cgi"), envOf("fastcgi")
+	if row := s.row(t, "env.pl"); row.Kind != "perl" {
+		t.Fatalf("env.pl: kind %q reason %q, want perl (the runner)", row.Kind, row.Reason)
+	}
+	if len(cgiEnv) < 20 || cgiEnv["HTTP_X_EQ"] != "a=b==c" || len(cgiEnv["HTTP_COOKIE"]) != 70004 {
+		t.Fatalf("the CGI process's environment is not the request's: %d variables", len(cgiEnv))
+	}
+	for k, v := range cgiEnv {
+		if got, ok := fcgiEnv[k]; !ok || got != v {
+			t.Errorf("%s: the runner's script sees %.80q (set %v), a CGI process %.80q", k, got, ok, v)
+		}
+	}
+	for k, v := range fcgiEnv {
+		if _, ok := cgiEnv[k]; !ok {
+			t.Errorf("%s=%.80q: only the runner's script sees it", k, v)
+		}
+	}
+}

@@ -558,9 +558,16 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		}
 		errLog := x.newStderrLog(g, rt.key)
 		bp := pairsPool.Get().(*[]byte)
-		pairs, err := encodePairs((*bp)[:0], r, p)
-		if err != nil {
-			return nil, err
+		// The runner takes the variables as one environment block
+		// (fastcgi.Request.EnvBlock), which it reads with one split.
+		pairs, block := (*bp)[:0], false
+		if e.kind == "perl" {
+			pairs, block = encodeEnvBlock(pairs, r, p)
+		}
+		if !block {
+			if pairs, err = encodePairs(pairs, r, p); err != nil {
+				return nil, err
+			}
 		}
 		if err := straddles(pairs, wrapped); err != nil {
 			pairsPool.Put(bp)
@@ -569,6 +576,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 		stdin := b.reader()
 		resp, err := e.pool.Do(ctx, &fastcgi.Request{
 			Pairs:    pairs,
+			EnvBlock: block,
 			Stdin:    stdin,
 			Stderr:   errLog.line,
 			Dequeued: x.queued,
@@ -671,6 +679,27 @@ func encodePairs(dst []byte, r *http.Request, p *cgi.Params) ([]byte, error) {
 		}
 	})
 	return dst, err
+}
+
+// encodeEnvBlock appends the request's meta-variables to dst as an
+// environment block (fastcgi.StartEnvBlock). It reports false, with dst
+// as it was, for variables that cannot be one (a NUL in a value).
+func encodeEnvBlock(dst []byte, r *http.Request, p *cgi.Params) ([]byte, bool) {
+	start := len(dst)
+	dst = fastcgi.StartEnvBlock(dst)
+	ok := true
+	cgi.EachEnv(r, p, func(k, v string) {
+		if ok {
+			dst, ok = fastcgi.AppendEnvVar(dst, start, k, v)
+		}
+	})
+	if ok {
+		dst, ok = fastcgi.EndEnvBlock(dst, start)
+	}
+	if !ok {
+		return dst[:start], false
+	}
+	return dst, true
 }
 
 // appendPair is fastcgi.AppendPair, the one-byte lengths of the common
