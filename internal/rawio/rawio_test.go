@@ -284,24 +284,11 @@ func TestConn_Spin(t *testing.T) {
 	var asked atomic.Int64
 	spare := atomic.Bool{}
 	s := &Spin{For: 5 * time.Second, Spare: func() bool { asked.Add(1); return spare.Load() }}
-	read := func(c *Conn, peer net.Conn, after time.Duration) {
-		t.Helper()
-		go func() {
-			time.Sleep(after)
-			peer.Write([]byte("late"))
-		}()
-		buf := make([]byte, 16)
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		n, err := c.Read(buf)
-		if err != nil || string(buf[:n]) != "late" {
-			t.Fatalf("Read = %q, %v", buf[:n], err)
-		}
-	}
 
 	c, peer := pair(t, "unix")
 	c.SetSpin(s)
 	spare.Store(true)
-	read(c, peer, 200*time.Millisecond)
+	readLate(t, c, peer, 200*time.Millisecond)
 	// Each poll yields the processor, so how many fit in the wait depends
 	// on the machine's load (CI's parallel packages once left 29 in 40 ms
 	// to another such test); more than one ask is a spin.
@@ -312,7 +299,7 @@ func TestConn_Spin(t *testing.T) {
 	// Spare says no from the start, then after a few reads of the spin.
 	asked.Store(0)
 	spare.Store(false)
-	read(c, peer, 30*time.Millisecond)
+	readLate(t, c, peer, 30*time.Millisecond)
 	// (Once for each time the read finds nothing: the poller may wake it
 	// once for readiness it saw before.)
 	if n := asked.Load(); n < 1 || n > 3 {
@@ -321,7 +308,7 @@ func TestConn_Spin(t *testing.T) {
 	asked.Store(0)
 	spare.Store(true)
 	s.Spare = func() bool { return asked.Add(1) < 5 }
-	read(c, peer, 200*time.Millisecond) // four polls, each yielding the processor
+	readLate(t, c, peer, 200*time.Millisecond) // four polls, each yielding the processor
 	if n := asked.Load(); n < 5 || n > 7 {
 		t.Errorf("Spare asked %d times, want 5 or 6: the spin goes on after it said no", n)
 	}
@@ -330,7 +317,7 @@ func TestConn_Spin(t *testing.T) {
 	asked.Store(0)
 	peer.Write([]byte("late"))
 	time.Sleep(10 * time.Millisecond)
-	read(c, peer, time.Hour)
+	readLate(t, c, peer, time.Hour)
 	if n := asked.Load(); n != 0 {
 		t.Errorf("Spare asked %d times with data waiting", n)
 	}
@@ -339,10 +326,26 @@ func TestConn_Spin(t *testing.T) {
 	for _, sp := range []*Spin{nil, {For: 0, Spare: func() bool { asked.Add(1); return true }}} {
 		asked.Store(0)
 		c.SetSpin(sp)
-		read(c, peer, 10*time.Millisecond)
+		readLate(t, c, peer, 10*time.Millisecond)
 		if n := asked.Load(); n != 0 {
 			t.Errorf("Spare asked %d times by %+v", n, sp)
 		}
+	}
+}
+
+// readLate writes "late" to peer after the given time, and reads it from
+// c (within 10 s).
+func readLate(t *testing.T, c *Conn, peer net.Conn, after time.Duration) {
+	t.Helper()
+	go func() {
+		time.Sleep(after)
+		peer.Write([]byte("late"))
+	}()
+	buf := make([]byte, 16)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "late" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
 	}
 }
 
@@ -357,16 +360,7 @@ func TestConn_SpinBudget(t *testing.T) {
 	read := func(after time.Duration) int64 {
 		t.Helper()
 		asked.Store(0)
-		go func() {
-			time.Sleep(after)
-			peer.Write([]byte("late"))
-		}()
-		buf := make([]byte, 16)
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		n, err := c.Read(buf)
-		if err != nil || string(buf[:n]) != "late" {
-			t.Fatalf("Read = %q, %v", buf[:n], err)
-		}
+		readLate(t, c, peer, after)
 		return asked.Load()
 	}
 	c.SpinBudget(2)
