@@ -362,7 +362,7 @@ func (w *worker) Stop(grace time.Duration, hurry <-chan struct{}) {
 		}
 		w.signal(syscall.SIGTERM)
 		t := time.NewTimer(grace)
-		poke := time.NewTimer(pokeAfter)
+		poke := time.NewTicker(pokeAfter)
 	wait:
 		for {
 			select {
@@ -387,7 +387,7 @@ func (w *worker) Stop(grace time.Duration, hurry <-chan struct{}) {
 }
 
 // pokeAfter is how long Stop waits after SIGTERM before it connects to a
-// worker that has not exited.
+// worker that has not exited, and again between two such connections.
 const pokeAfter = 100 * time.Millisecond
 
 // poke connects to the worker's socket and hangs up. A worker that checks a
@@ -395,7 +395,11 @@ const pokeAfter = 100 * time.Millisecond
 // Perl runner: its handler runs between Perl ops, so the signal only sets
 // the flag and accept does not return): the connection wakes it, it reads
 // the end of it and sees the flag. It does nothing to a worker that has
-// exited or is busy.
+// exited or is busy. Stop pokes until the worker exits: one whose flag is
+// set after the poke (a Go program's signal goroutine, not yet run on a
+// loaded machine) takes the poke for a request and waits in accept again,
+// and only the next poke ends it (TestPool_CloseWakesWorkerBlockedInAccept
+// waited the whole grace so once, under -race in a full CI run).
 func (w *worker) poke() {
 	c, err := net.DialTimeout("unix", w.sock, pokeAfter)
 	if err == nil {
