@@ -8244,7 +8244,18 @@ sub env_block {
         && (unpack('N', substr($_[0], 1, 4)) & 0x7fffffff) == $len - 5;
     # (An even number of fields: an odd number of NULs, or none at all.)
     return 0 if $len > 5 && !((substr($_[0], 5) =~ tr/\0//) % 2);
-    %ENV = split /\0/, substr($_[0], 5), -1;
+    if (${^TAINT}) {
+        # Under -T (or -t) the split's fields are tainted, names too, and
+        # a list assignment to %ENV keeps each name's tainted SV in its
+        # element's magic: reading it there taints every later
+        # assignment to the element, and `$ENV{PATH} = '/bin'` leaves
+        # PATH tainted (exec and system refuse it). Names from a hash's
+        # keys are untainted, as perl's own are.
+        my %env = split /\0/, substr($_[0], 5), -1;
+        @ENV{keys %env} = values %env;
+    } else {
+        %ENV = split /\0/, substr($_[0], 5), -1;
+    }
     return 1;
 }
 

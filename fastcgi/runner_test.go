@@ -313,6 +313,9 @@ func (r *runnerProc) do(tb testing.TB, c *Conn, params []string, body string) ru
 		res.stderr = append(res.stderr, string(line))
 		mu.Unlock()
 	}}
+	// As the gateway sends a runner its variables: one environment
+	// block (envblock.go), or pairs when they cannot be one.
+	req.Pairs, req.EnvBlock = runnerEnvBlock(params)
 	if body != "" {
 		req.Stdin = strings.NewReader(body)
 	}
@@ -367,6 +370,27 @@ func runnerCGI(tb testing.TB, script string, params []string, body string) runne
 		lines = strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
 	}
 	return runnerResult{out: out.Bytes(), stderr: lines, status: status}
+}
+
+// runnerEnvBlock encodes NAME=value params as the gateway encodes a
+// runner's variables (gateway/fcgi.go, encodeEnvBlock): an environment
+// block, or nil and false for params that cannot be one (a NUL, a param
+// that is not NAME=value: Request.Params then says so).
+func runnerEnvBlock(params []string) ([]byte, bool) {
+	dst := StartEnvBlock(nil)
+	for _, kv := range params {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, false
+		}
+		if dst, ok = AppendEnvVar(dst, 0, k, v); !ok {
+			return nil, false
+		}
+	}
+	if dst, ok := EndEnvBlock(dst, 0); ok {
+		return dst, true
+	}
+	return nil, false
 }
 
 // runnerParams builds the meta-variables of a request for script.
