@@ -143,10 +143,10 @@ type Request struct {
 	// only for menshen's Perl runner, which reads it.
 	Linger time.Duration
 	// EnvBlock says Pairs hold the variables as one environment block
-	// (AppendEnvBlock), not as a pair each: only for menshen's Perl
-	// runner, which reads the block with one split where a pair each
-	// costs it a loop of Perl operations; said in the second of
-	// FCGI_BeginRequestBody's reserved bytes.
+	// (StartEnvBlock, AppendEnvVar, EndEnvBlock), not as a pair each:
+	// only for menshen's Perl runner, which reads the block with one
+	// split where a pair each costs it a loop of Perl operations; said
+	// in the second of FCGI_BeginRequestBody's reserved bytes.
 	EnvBlock bool
 	// Idempotent says the request may run twice without harm (GET, HEAD:
 	// RFC 9110 §9.2.2). Pool.Do sends it again on another connection when
