@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os/exec"
 	"sort"
@@ -13,21 +12,13 @@ import (
 	"time"
 )
 
-// envBlockOf encodes NAME=value params as an environment block, failing
-// the test when one is refused.
+// envBlockOf is runnerEnvBlock for params that must make a block: the
+// test fails when they do not.
 func envBlockOf(tb testing.TB, params []string) []byte {
 	tb.Helper()
-	dst := StartEnvBlock(nil)
-	for _, kv := range params {
-		k, v, _ := strings.Cut(kv, "=")
-		var ok bool
-		if dst, ok = AppendEnvVar(dst, 0, k, v); !ok {
-			tb.Fatalf("AppendEnvVar(%q) refused", k)
-		}
-	}
-	dst, ok := EndEnvBlock(dst, 0)
+	dst, ok := runnerEnvBlock(params)
 	if !ok {
-		tb.Fatal("EndEnvBlock refused")
+		tb.Fatalf("params %.200q make no environment block", params)
 	}
 	return dst
 }
@@ -95,12 +86,13 @@ func TestRunner_EnvBlock(t *testing.T) {
 		name  string
 		pairs []byte
 		block bool
+		want  string
 	}{
-		{"pairs", pairs, false},
-		{"block", envBlockOf(t, params), true},
-		{"pairs flagged as a block", pairs, true},
-		{"block again", envBlockOf(t, params), true},
-		{"empty block", envBlockOf(t, nil), true},
+		{"pairs", pairs, false, want},
+		{"block", envBlockOf(t, params), true, want},
+		{"pairs flagged as a block", pairs, true, want},
+		{"block again", envBlockOf(t, params), true, want},
+		{"empty block", envBlockOf(t, nil), true, "Content-Type: text/plain\n\nchild: "},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		resp, err := c.Do(ctx, &Request{Pairs: tc.pairs, EnvBlock: tc.block})
@@ -114,12 +106,8 @@ func TestRunner_EnvBlock(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		w := want
-		if tc.name == "empty block" {
-			w = "Content-Type: text/plain\n\nchild: "
-		}
-		if string(out) != w {
-			t.Errorf("%s: got\n%.600q\nwant\n%.600q", tc.name, out, w)
+		if string(out) != tc.want {
+			t.Errorf("%s: got\n%.600q\nwant\n%.600q", tc.name, out, tc.want)
 		}
 	}
 	// The same bytes as the script run as a CGI process with that
@@ -147,5 +135,4 @@ func BenchmarkEnvBlock(b *testing.B) {
 		}
 		dst, _ = EndEnvBlock(dst, 0)
 	}
-	_ = fmt.Sprint(len(dst))
 }
