@@ -147,12 +147,16 @@ func EachEnv(r *http.Request, p *Params, add func(name, value string)) {
 	}
 	if p.ContentLength >= 0 {
 		add("CONTENT_LENGTH", strconv.FormatInt(p.ContentLength, 10))
-		if ct := r.Header.Get("Content-Type"); ct != "" && safeValue(ct) {
-			add("CONTENT_TYPE", ct)
+		// As Apache: an empty line gives an empty variable, repeated
+		// lines their values joined by ", ", as for any header.
+		if ct, ok := r.Header["Content-Type"]; ok {
+			if v := strings.Join(ct, ", "); safeValue(v) {
+				add("CONTENT_TYPE", v)
+			}
 		}
 	}
-	if r.Host != "" && safeValue(r.Host) {
-		add("HTTP_HOST", r.Host)
+	if host, ok := hostVar(r); ok && safeValue(host) {
+		add("HTTP_HOST", host)
 	}
 
 	keys := make([]string, 0, len(r.Header))
@@ -308,6 +312,30 @@ var commonVars = func() map[string]string {
 	}
 	return m
 }()
+
+// hostVar returns HTTP_HOST and whether there is one: the Host line as
+// the client sent it, or, beside an absolute-form target (GET
+// http://a.example/x), that target's authority in lower case, which
+// Apache puts in its place (RFC 9112 §3.2.2). menshen's HTTP server puts
+// the line in r.Header["Host"] where r.Host cannot tell it (net/http
+// never leaves a Host there, so no client can): an empty line
+// (HTTP/1.0: HTTP_HOST is empty), and none beside an absolute-form
+// target (no values: no HTTP_HOST, while SERVER_NAME is the target's).
+func hostVar(r *http.Request) (string, bool) {
+	if line, ok := r.Header["Host"]; ok {
+		if len(line) == 0 {
+			return "", false
+		}
+		return line[0], true
+	}
+	if r.Host == "" {
+		return "", false
+	}
+	if r.URL != nil && r.URL.Host != "" {
+		return strings.ToLower(r.Host), true
+	}
+	return r.Host, true
+}
 
 // safeValue refuses values that bash would import as functions (Shellshock).
 func safeValue(v string) bool {

@@ -365,6 +365,55 @@ func TestEnvDropsUnderscoreHeaders(t *testing.T) {
 	}
 }
 
+// TestEnv_HostAndContentTypeAsApache guards C4 where a header line is
+// empty, repeated or replaced: HTTP_HOST and CONTENT_TYPE as Apache's
+// mod_cgid gives them (checked against Apache 2.4). An empty line is an
+// empty variable; no line, none; an absolute-form target's authority,
+// lower case, stands in for the Host line when there is one, and there
+// is no HTTP_HOST without one (SERVER_NAME is the target's either way);
+// repeated Content-Type lines are joined by ", ".
+func TestEnv_HostAndContentTypeAsApache(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	const none = "\x00none" // (no such variable)
+	for _, c := range []struct {
+		name, req string
+		want      map[string]string
+	}{
+		{"host as sent", "GET /cgi-bin/env.pl HTTP/1.1\r\nHost: H.Example:80\r\nConnection: close\r\n\r\n",
+			map[string]string{"HTTP_HOST": "H.Example:80", "SERVER_NAME": "h.example", "SERVER_PORT": "80"}},
+		{"empty host line", "GET /cgi-bin/env.pl HTTP/1.0\r\nHost:\r\n\r\n",
+			map[string]string{"HTTP_HOST": ""}},
+		{"no host line", "GET /cgi-bin/env.pl HTTP/1.0\r\n\r\n",
+			map[string]string{"HTTP_HOST": none}},
+		{"absolute target without a host line", "GET http://A.Example:8080/cgi-bin/env.pl HTTP/1.0\r\n\r\n",
+			map[string]string{"HTTP_HOST": none, "SERVER_NAME": "a.example", "SERVER_PORT": "8080"}},
+		{"absolute target beside a host line", "GET http://A.Example:8080/cgi-bin/env.pl HTTP/1.1\r\nHost: h.example:99\r\nConnection: close\r\n\r\n",
+			map[string]string{"HTTP_HOST": "a.example:8080", "SERVER_NAME": "a.example", "SERVER_PORT": "8080"}},
+		{"empty content type", "POST /cgi-bin/env.pl HTTP/1.0\r\nContent-Type:\r\nContent-Length: 1\r\n\r\nx",
+			map[string]string{"CONTENT_TYPE": "", "CONTENT_LENGTH": "1"}},
+		{"repeated content type", "POST /cgi-bin/env.pl HTTP/1.0\r\nContent-Type: text/plain\r\nContent-Type: text/html\r\nContent-Length: 1\r\n\r\nx",
+			map[string]string{"CONTENT_TYPE": "text/plain, text/html"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := mustRawResponse(t, s.addr(), c.req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d, body %q", resp.StatusCode, body)
+			}
+			env := parseEnv(body)
+			for k, want := range c.want {
+				got, ok := env[k]
+				switch {
+				case want == none && ok:
+					t.Errorf("%s = %q, want none", k, got)
+				case want != none && (!ok || got != want):
+					t.Errorf("%s = %q (set: %v), want %q", k, got, ok, want)
+				}
+			}
+		})
+	}
+}
+
 // TestEnvDropsShellshockValues guards C4 against CVE-2014-6271: a header
 // value that bash would import as a function never reaches the script.
 func TestEnvDropsShellshockValues(t *testing.T) {

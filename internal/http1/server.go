@@ -737,6 +737,16 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	if req.Host != "" {
 		c.validHost = req.Host // (the next request's is the same, most often)
 	}
+	// The Host line where req.Host cannot tell it, for a CGI script's
+	// HTTP_HOST (see cgi's hostVar): an empty one (HTTP/1.0), and none
+	// beside an absolute-form target, whose authority net/http put in
+	// req.Host. net/http never leaves a Host in the header map.
+	switch {
+	case absolute && !hostLine:
+		req.Header["Host"] = []string{}
+	case !absolute && hostLine && req.Host == "":
+		req.Header["Host"] = []string{""}
+	}
 	req.RemoteAddr = c.remote
 
 	x.ctx.Init(c.ctx) // (base's end reaches it through the connection's watch: run)
