@@ -574,8 +574,17 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				continue
 			}
 			if err := p.backoffLocked(); err != nil {
-				p.mu.Unlock()
-				return nil, err
+				if len(p.workers) == 0 && p.starting == 0 {
+					p.mu.Unlock()
+					return nil, err
+				}
+				// Workers that serve are live (busy): the request waits
+				// for one, as when the pool is full, or for the back-off
+				// to end; it does not fail for the crashes of others.
+				if err := p.awaitChangeLocked(ctx, &p.getWaiters, time.Until(p.retryAt)); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			if p.warming > p.warmWaiters {
 				// A worker is starting for no request: this one takes
@@ -683,7 +692,8 @@ func (p *Pool) answered(r *PoolResponse) {
 // configuration) is not started again for every request, which would
 // take the processors from every other script (mod_fcgid's spawn score).
 // The requests meanwhile fail at once, as the crashes would have made
-// them fail (502), with the reason.
+// them fail (502), with the reason, unless a worker is live (busy with a
+// request, or starting): then they wait for it, as for a full pool (get).
 func (p *Pool) crashed(w *worker, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -1024,6 +1024,47 @@ func TestPool_StartFailureBacksOff(t *testing.T) {
 // meanwhile fail at once, with the reason, instead of each forking a
 // process. A worker that dies after serving, or a crash between served
 // requests, starts no back-off.
+// TestPool_BackOffWaitsForLiveWorker guards C22: while the pool backs
+// off after workers died on their first request, a request that finds
+// no idle worker but a live one busy waits for it and is served, instead
+// of failing for the crashes of others (found by an audit killing new
+// workers under load: every request during the back-off got a 502).
+func TestPool_BackOffWaitsForLiveWorker(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cfg := helperConfig(t, "serve")
+	cfg.Workers = 2
+	p := mustPool(t, cfg)
+	p.backoff = 10 * time.Second
+	busy := make(chan error, 1)
+	go func() { _, err := p.get(ctx, "sleep=1.5s"); busy <- err }()
+	waitFor(t, "a busy worker", func() bool {
+		ws := p.Stats().Workers
+		return len(ws) == 1 && ws[0].Busy
+	})
+	for i := 1; i <= 2; i++ {
+		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
+			t.Fatalf("crash %d: err %v, want ErrWorkerDied", i, err)
+		}
+	}
+	p.Pool.mu.Lock()
+	backingOff := p.backoffLocked() != nil
+	p.Pool.mu.Unlock()
+	if !backingOff {
+		t.Fatal("no back-off after two crashes in a row")
+	}
+	res, err := p.get(ctx, "")
+	if err != nil {
+		t.Fatalf("a request during the back-off, a worker busy: %v, want it served by that worker", err)
+	}
+	if err := <-busy; err != nil {
+		t.Fatalf("the busy worker's request: %v", err)
+	}
+	if s := p.Stats(); s.Spawns != 3 {
+		t.Errorf("spawns = %d, want 3: the request waited for the live worker (pid %d)", s.Spawns, res.pid)
+	}
+}
+
 func TestPool_CrashLoopBacksOff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
