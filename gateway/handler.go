@@ -387,7 +387,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		}
 		br.Reset(ex.stdout())
 		resp, err = cgi.ReadResponse(br)
-		if again || !errors.Is(err, cgi.ErrNoOutput) || ctx.Err() != nil || time.Since(running) >= quickFailure || !scriptChanged(rt, started) {
+		if again || !errors.Is(err, cgi.ErrNoOutput) || ctx.Err() != nil || time.Since(running) >= quickFailure {
+			break
+		}
+		changed := scriptChanged(rt, started)
+		if !changed && !writtenJustBefore(rt, started) {
 			break
 		}
 		// The script file changed under its start (an editor's save, a
@@ -395,9 +399,29 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// runner too, compiling it), and ran nothing. Once the change is
 		// over the request is served again, once. Only a script that
 		// ended at once: one that ran a while ran its code, and must not
-		// run twice.
+		// run twice. A file written just before the start, and not
+		// since, may be a write in place between two of its steps: once
+		// it has been quiet a moment, the request is served again if the
+		// file is another now, and its failure stands if not (a script
+		// just saved broken).
 		ferr := ex.finish(false)
-		rt2, waited, err2 := g.settleRoute(ctx, s, r.URL.Path)
+		var (
+			rt2    *route
+			waited = true
+			err2   error
+		)
+		if changed {
+			rt2, waited, err2 = g.settleRoute(ctx, s, r.URL.Path)
+		} else {
+			rt2, err2 = g.quietRoute(ctx, s, r.URL.Path)
+			if err2 == nil && rt2.key == rt.key && sameContent(rt2.info, rt.info) {
+				if ferr != nil {
+					err = fmt.Errorf("%w (%v)", err, ferr)
+				}
+				g.fail(w, x, contextErr(ctx, err))
+				return
+			}
+		}
 		if err2 != nil || rt2.key != rt.key {
 			if routeGone(err2) {
 				err = err2 // (as above)

@@ -1716,6 +1716,35 @@ func TestLive_EditorSaveStepsFailNothing(t *testing.T) {
 				return r, time.Since(start) >= quickFailure
 			})
 
+			// Written in place in two steps, a pause between (`{ printf
+			// part; sleep 0.2; printf rest; } > saved.pl`): a request in
+			// the pause finds the first part, which the Perl runner
+			// compiles cut short at once (in cgi mode the kernel refuses
+			// to start a file open for writing, ETXTBSY, and the request
+			// waits). Served again once the file has been quiet a moment.
+			paced("written in place in two steps", versionBody(5), func() (result, bool) {
+				full := versionScript(5)
+				cut := strings.Index(full, "X-Pid") // (inside a string: a compile error)
+				f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if _, err := f.WriteString(full[:cut]); err != nil {
+					t.Fatal(err)
+				}
+				wrote := time.Now()
+				got := make(chan result, 1)
+				go func() { got <- fetch(noRedirectClient, s.url("saved.pl")) }()
+				time.Sleep(200 * time.Millisecond)
+				if _, err := f.WriteString(full[cut:]); err != nil {
+					t.Fatal(err)
+				}
+				slow := time.Since(wrote) >= settleQuiet
+				f.Close()
+				return <-got, slow
+			})
+
 			// Silent and unchanged: a plain 502, one run. Silent, and
 			// touched while it ran a while: it ran its code, and is not
 			// started again (a 502, one run).

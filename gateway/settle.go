@@ -225,6 +225,48 @@ func (e *eventTimes) at(name string) time.Time {
 	return e.times[name]
 }
 
+// writtenJustBefore reports whether rt's file, as the request found it,
+// had been written within settleRecent before the request started it
+// (its modification time): a write in place in steps (`{ printf part;
+// sleep; printf rest; } > script`) leaves a file that the kernel starts
+// in cgi mode only once the writer closed it (ETXTBSY before, which
+// settles), but that the Perl runner reads and compiles cut short at
+// once.
+func writtenJustBefore(rt *route, started time.Time) bool {
+	return started.Sub(rt.info.ModTime()) < settleRecent
+}
+
+// quietRoute waits until what urlPath names has not changed for
+// settleQuiet (at most settleMax, or until ctx ends) and resolves it
+// again: settleRoute's wait for a file that resolves all along.
+func (g *Gateway) quietRoute(ctx context.Context, s *settings, urlPath string) (*route, error) {
+	start := time.Now()
+	t := time.NewTimer(settleStep)
+	defer t.Stop()
+	for {
+		changed, _ := g.lastChange(s.mounts, urlPath, time.Time{})
+		if changed.IsZero() || time.Since(changed) >= settleQuiet || time.Since(start) >= settleMax {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return resolve(s.mounts, urlPath, s.isWrapped)
+		case <-t.C:
+		}
+		t.Reset(settleStep)
+	}
+	return resolve(s.mounts, urlPath, s.isWrapped)
+}
+
+// sameContent reports whether a and b are the same file with the same
+// content as far as its version tells (device, inode, modification time,
+// size; not the change time: a chmod is no new content).
+func sameContent(a, b os.FileInfo) bool {
+	va, vb := fileVersionOf(a), fileVersionOf(b)
+	va.ctime, vb.ctime = 0, 0
+	return va == vb
+}
+
 // scriptChanged reports whether the file of rt is no longer the version
 // the route found, and changed since the script was started (since: a
 // touch while a slow client sent the body, before the start, is no
