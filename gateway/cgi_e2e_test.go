@@ -924,6 +924,22 @@ func TestCGI_NPHPassthrough(t *testing.T) {
 	}
 }
 
+// TestCGI_NPHSilentIs502InHTTP11 guards C10 for an NPH script that
+// writes nothing: a 502 of the gateway's, whose status line says
+// HTTP/1.1 to an HTTP/1.0 client too, as every answer of the gateway's
+// (it said HTTP/1.0 there, found by a response audit against Apache).
+func TestCGI_NPHSilentIs502InHTTP11(t *testing.T) {
+	t.Parallel()
+	s := newCGISite(t, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "nph-silent.sh"), "#!/bin/sh\nexit 0\n", 0o755)
+	for _, proto := range []string{"HTTP/1.0", "HTTP/1.1"} {
+		got := mustRaw(t, s.addr(), "GET /cgi-bin/nph-silent.sh "+proto+"\r\nHost: x\r\n\r\n")
+		if line, _, _ := bytes.Cut(got, []byte("\r\n")); string(line) != "HTTP/1.1 502 Bad Gateway" {
+			t.Errorf("%s: status line %q, want %q", proto, line, "HTTP/1.1 502 Bad Gateway")
+		}
+	}
+}
+
 // TestCGI_NPHStreams guards C8 for NPH scripts (C7): what the script
 // wrote reaches the client while it still runs, not when it exits.
 func TestCGI_NPHStreams(t *testing.T) {

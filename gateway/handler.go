@@ -1044,17 +1044,15 @@ func nphStatus(b []byte) int {
 // does on others, and ends it there.
 func writeRawStatus(conn net.Conn, r *http.Request, code int) {
 	msg := http.StatusText(code) + "\n"
-	proto := "HTTP/1.1"
-	if !r.ProtoAtLeast(1, 1) {
-		proto = "HTTP/1.0"
-	}
 	body := msg
 	if r.Method == http.MethodHead {
 		body = ""
 	}
 	_ = conn.SetWriteDeadline(time.Now().Add(writeGrace))
-	_, _ = fmt.Fprintf(conn, "%s %d %s\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
-		proto, code, http.StatusText(code), time.Now().UTC().Format(http.TimeFormat), len(msg), body)
+	// (HTTP/1.1 for an HTTP/1.0 client too, as every answer of the
+	// gateway's: see "HTTP/1.0 clients" in the README.)
+	_, _ = fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		code, http.StatusText(code), time.Now().UTC().Format(http.TimeFormat), len(msg), body)
 }
 
 // fail answers with the status for err (unless the client is gone) and
