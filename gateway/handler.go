@@ -418,7 +418,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 				if ferr != nil {
 					err = fmt.Errorf("%w (%v)", err, ferr)
 				}
-				g.fail(w, x, contextErr(ctx, err))
+				g.fail(w, x, contextErr(ctx, nativeHint(ctx, x, rt, err)))
 				return
 			}
 		}
@@ -453,14 +453,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		if ferr := ex.finish(abort); !abort && ferr != nil {
 			err = fmt.Errorf("%w (%v)", err, ferr)
 		}
-		if x.mode == ModeCGI && errors.Is(err, cgi.ErrNoOutput) && strings.HasSuffix(rt.key, ".fcgi") && ctx.Err() == nil {
-			// Apache and lighttpd send every .fcgi to FastCGI; here the
-			// mode decides, and a program with no CGI fallback (Go's
-			// net/http/fcgi, Plack's FCGI handler) prints nothing. (Not
-			// one the gateway stopped: its client left, its time ran out.)
-			err = fmt.Errorf("%w; a FastCGI program that cannot run as a CGI script is served in fastcgi mode (menshen mode fastcgi %s)", err, rt.key)
-		}
-		g.fail(w, x, contextErr(ctx, err))
+		g.fail(w, x, contextErr(ctx, nativeHint(ctx, x, rt, err)))
 		return
 	}
 	if resp.LocalRedirect != "" {
@@ -1038,6 +1031,18 @@ func nphStatus(b []byte) int {
 		}
 	}
 	return http.StatusOK
+}
+
+// nativeHint adds to the failure of a .fcgi program that printed
+// nothing in cgi mode how to serve it: Apache and lighttpd send every
+// .fcgi to FastCGI; here the mode decides, and a program with no CGI
+// fallback (Go's net/http/fcgi, Plack's FCGI handler) prints nothing.
+// (Not one the gateway stopped: its client left, its time ran out.)
+func nativeHint(ctx context.Context, x *exchange, rt *route, err error) error {
+	if x.mode == ModeCGI && errors.Is(err, cgi.ErrNoOutput) && strings.HasSuffix(rt.key, ".fcgi") && ctx.Err() == nil {
+		return fmt.Errorf("%w; a FastCGI program that cannot run as a CGI script is served in fastcgi mode (menshen mode fastcgi %s)", err, rt.key)
+	}
+	return err
 }
 
 // writeRawStatus answers code on a taken-over connection, as answerStatus
