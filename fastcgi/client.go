@@ -937,6 +937,28 @@ func (r *Response) awaitLocked(stdoutOnly bool) error {
 	return nil
 }
 
+// Waiting reports whether a read of the answer would find something
+// now: a record buffered (Ready), or bytes, or the end, waiting on the
+// connection (one system call, a peek that takes nothing). False when
+// the connection cannot be asked. For a caller that must not block on
+// an application still running, and waits for its end only a moment.
+func (r *Response) Waiting() bool {
+	if r.Ready() {
+		return true
+	}
+	c := r.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.raw == nil || c.killed || c.closed {
+		return false
+	}
+	c.peekClosed, c.peekData = false, false
+	if c.raw.Read(c.peekFn) != nil {
+		return true // (the read says what went wrong)
+	}
+	return c.peekData || c.peekClosed
+}
+
 // Ready reports whether a Read would return without waiting for the
 // application: stdout bytes or the end of the request are at hand, or a
 // whole next record is already buffered. It does not block; the gateway uses

@@ -1416,6 +1416,10 @@ func (r *PoolResponse) Ready() bool {
 	return r.err != nil || r.resp.Ready()
 }
 
+// Waiting reports whether a Read would find something now (see
+// [Response.Waiting]).
+func (r *PoolResponse) Waiting() bool { return r.err != nil || r.resp.Waiting() }
+
 // StdoutEnded reports whether the worker has ended the answer's stdout
 // stream (see [Response.StdoutEnded]).
 func (r *PoolResponse) StdoutEnded() bool { return r.resp.StdoutEnded() }

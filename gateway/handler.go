@@ -685,9 +685,12 @@ func finishAnswer(w http.ResponseWriter, rc *http.ResponseController, x *exchang
 }
 
 // outputOver reads what a FastCGI worker's script wrote after a bad
-// header block (at most 64 KiB, for at most outputOverWait), and reports
-// whether its output has ended. Other executions: false (a CGI process is
-// killed).
+// header block (at most 64 KiB), and reports whether its request ended
+// within outputOverWait. Other executions: false (a CGI process is
+// killed). What a script writes with $| set comes record by record, and
+// the end of its request after them: each read waits for what is on its
+// way, as long as something is (a look at the connection, not a blocking
+// read, which a script still running would hold up to its timeout).
 func outputOver(ex execution, br *bufio.Reader) bool {
 	f, ok := ex.(*fcgiExec)
 	if !ok {
@@ -699,25 +702,19 @@ func outputOver(ex execution, br *bufio.Reader) bool {
 	var buf [4096]byte
 	deadline := time.Now().Add(outputOverWait)
 	for n := 0; n < 16; {
-		if f.outputEnded() {
-			return true
-		}
-		if !f.ready() {
-			// (The end of the stream may be a record behind: a short
-			// look, not a blocking read, which a script still writing
-			// would hold up to its timeout.)
+		if !f.resp.Waiting() {
 			if time.Now().After(deadline) {
 				return false
 			}
 			time.Sleep(time.Millisecond)
 			continue
 		}
-		if _, err := f.Read(buf[:]); err != nil {
-			return errors.Is(err, io.EOF) && f.outputEnded()
+		if _, err := f.resp.Read(buf[:]); err != nil {
+			return errors.Is(err, io.EOF)
 		}
 		n++
 	}
-	return f.outputEnded()
+	return false
 }
 
 // outputOverWait bounds outputOver's wait for the end of a worker's output.
