@@ -662,11 +662,14 @@ func (p *Pool) backoffLocked() error {
 }
 
 // answered notes how r's request ended for the crash count: an answer
-// with output ends a crash loop; a first request completed with none
+// with output ends a crash loop, even one its worker's death then cut
+// (a script that sends itself SIGKILL or SIGALRM after its page: each
+// request is served as far as it goes, as a CGI process's would be, and
+// the requests after it must not fail unserved); a first request completed with none
 // marks its worker (emptyFirst), whose exit in error then counts as a
 // crash (watch).
 func (p *Pool) answered(r *PoolResponse) {
-	if !r.complete || r.got > 0 && p.crashes.Load() == 0 {
+	if r.got > 0 && p.crashes.Load() == 0 || r.got == 0 && !r.complete {
 		return // (an answer, and no crash to forget: no lock)
 	}
 	p.mu.Lock()

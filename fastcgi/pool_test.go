@@ -1065,6 +1065,28 @@ func TestPool_BackOffWaitsForLiveWorker(t *testing.T) {
 	}
 }
 
+// TestPool_DeathAfterOutputIsNoCrashLoop guards C22: workers that die
+// on their first request after sending output (a script that kills
+// itself after its page) are served as far as they go, each request on
+// a new worker; they make no crash loop, whose back-off failed the next
+// requests unserved (a cross-mode audit: a 502 at once from the third).
+func TestPool_DeathAfterOutputIsNoCrashLoop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	p := mustPool(t, helperConfig(t, "serve"))
+	p.backoff = 10 * time.Second
+	for i := 1; i <= 4; i++ {
+		res, err := p.get(ctx, "die=1")
+		if !errors.Is(err, ErrWorkerDied) || strings.Contains(err.Error(), "in a row") || !strings.Contains(res.out, "pid=") {
+			t.Fatalf("request %d: %q, %v; want its output, then the worker's death", i, res.out, err)
+		}
+		waitGone(t, res.pid, 5*time.Second) // (its death counted before the next)
+	}
+	if s := p.Stats(); s.Spawns != 4 {
+		t.Errorf("spawns = %d, want 4", s.Spawns)
+	}
+}
+
 func TestPool_CrashLoopBacksOff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
