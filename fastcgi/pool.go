@@ -973,6 +973,9 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		if !pr.watch.disarmWorker() {
 			broken = true
 		}
+		if broken && !retry && ctx.Err() == nil {
+			err = withExitStatus(w, err) // (before release kills it)
+		}
 		if retry {
 			// The worker never had the request: it is no request it
 			// took (watch counts a worker dying after its first one).
@@ -1500,9 +1503,30 @@ func (r *PoolResponse) setErr(err error) {
 	case errors.Is(err, ErrBadRecord):
 		r.err = fmt.Errorf("worker %d: %w", r.w.pid, err)
 	default:
-		r.err = fmt.Errorf("worker %d: %w: %w", r.w.pid, ErrWorkerDied, err)
+		r.err = fmt.Errorf("worker %d: %w: %w", r.w.pid, ErrWorkerDied, withExitStatus(r.w, err))
 	}
 }
+
+// withExitStatus adds to err, the end of worker w's connection, how w
+// died when its exit comes with it (a signal, an exit code), so that the
+// request's reason says so, not only the worker's own log line. It waits
+// for the exit at most exitStatusWait (a worker that closed its
+// connection and lives on is left as it is).
+func withExitStatus(w *worker, err error) error {
+	t := time.NewTimer(exitStatusWait)
+	defer t.Stop()
+	select {
+	case <-w.done:
+		if w.waitErr != nil {
+			return fmt.Errorf("%w (%v)", err, w.waitErr)
+		}
+	case <-t.C:
+	}
+	return err
+}
+
+// exitStatusWait bounds withExitStatus's wait.
+const exitStatusWait = 100 * time.Millisecond
 
 // Close ends the request and gives the worker back. A response not read to
 // EOF (the caller gave up) costs the worker: it is killed and replaced, since

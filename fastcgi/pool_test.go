@@ -1098,8 +1098,9 @@ func TestPool_CrashLoopBacksOff(t *testing.T) {
 	// the machine (nothing waits for its end).
 	p.backoff = 10 * time.Second
 	for i := 1; i <= 2; i++ {
-		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) {
-			t.Fatalf("crash %d: err %v, want ErrWorkerDied", i, err)
+		// (How it died is in the request's error: "exit status 4".)
+		if _, err := p.get(ctx, "exit=1"); !errors.Is(err, ErrWorkerDied) || !strings.Contains(err.Error(), "exit status 4") {
+			t.Fatalf("crash %d: err %v, want ErrWorkerDied with the exit status", i, err)
 		}
 	}
 	start := time.Now()
