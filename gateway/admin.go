@@ -517,6 +517,9 @@ func (g *Gateway) listScripts(s *settings) []string {
 				if d.IsDir() {
 					return nil
 				}
+				if backupName(d.Name()) {
+					return nil // (never served: see backupName)
+				}
 				r, err := filepath.Rel(dir, p)
 				if err != nil {
 					return nil

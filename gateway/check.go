@@ -150,8 +150,8 @@ func Check(cfg Config) ([]string, error) {
 				}
 				return nil
 			}
-			if d.IsDir() || !d.Type().IsRegular() {
-				return nil
+			if d.IsDir() || !d.Type().IsRegular() || backupName(d.Name()) {
+				return nil // (a backup is never served: see backupName)
 			}
 			fi, err := d.Info()
 			if err != nil {

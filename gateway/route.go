@@ -85,6 +85,26 @@ func hidden(rel string) bool {
 	return slices.ContainsFunc(strings.Split(rel, "/"), func(seg string) bool { return seg != "." && strings.HasPrefix(seg, ".") })
 }
 
+// backupName tells whether a file's name is an editor's or a package
+// manager's leftover beside a script: a backup (`report.pl~`, `.bak`,
+// `.orig`), an Emacs auto-save (`#report.pl#`), a vim swap file, a
+// patch's rejects, a dpkg or rpm copy of a changed file. Such a copy
+// keeps the execute bit of the script it copies, and the old version,
+// with the bug since fixed, would run (lighttpd's default configuration
+// denies "~" for that): it is as hidden as a dot-file (C3), never run nor
+// listed.
+func backupName(name string) bool {
+	if strings.HasSuffix(name, "~") || len(name) > 2 && name[0] == '#' && name[len(name)-1] == '#' {
+		return true
+	}
+	switch path.Ext(name) {
+	case ".bak", ".orig", ".rej", ".swp", ".swo", ".swx",
+		".dpkg-old", ".dpkg-new", ".dpkg-dist", ".dpkg-bak", ".rpmsave", ".rpmnew", ".rpmorig":
+		return true
+	}
+	return false
+}
+
 // lstat is os.Lstat, or lstatFast on a local file system.
 func (m *mount) lstat(p string) (fs.FileInfo, error) {
 	if m.local {
@@ -298,7 +318,7 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			}
 			dir = p
 			continue
-		case !fi.Mode().IsRegular():
+		case !fi.Mode().IsRegular(), backupName(seg):
 			return nil, ErrNotFound
 		}
 		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked, real, clean)
@@ -350,7 +370,7 @@ func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, real string, o
 	if err != nil || !m.reaches(real) {
 		return nil, "", false
 	}
-	if fi, err = os.Stat(real); err != nil {
+	if fi, err = os.Stat(real); err != nil || !fi.IsDir() && backupName(filepath.Base(real)) {
 		return nil, "", false
 	}
 	return fi, real, true

@@ -141,6 +141,42 @@ func TestRouteHidesDotFiles(t *testing.T) {
 	})
 }
 
+// TestRouteHidesBackups guards C3 as lighttpd's default configuration
+// does ("~" denied): an editor's or a package manager's copy of a
+// script, which keeps its execute bit, is neither run (the old version,
+// a bug since fixed) nor listed on the status page, in any mode; a link
+// to one neither (found by a security audit: they ran).
+func TestRouteHidesBackups(t *testing.T) {
+	t.Parallel()
+	s := mustRouteSite(t)
+	names := []string{"old.sh~", "#old.sh#", "old.sh.bak", "old.sh.orig", "old.sh.swp", "old.sh.rej", "old.sh.dpkg-old", "old.sh.rpmsave"}
+	for _, n := range names {
+		mustWriteFile(t, filepath.Join(s.dir, n), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nBACKUP-RAN\\n'\n", 0o755)
+	}
+	if err := os.Symlink("old.sh~", filepath.Join(s.dir, "current.sh")); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range append(names, "current.sh") {
+		target := "/cgi-bin/" + strings.ReplaceAll(n, "#", "%23")
+		resp, body := rawGet(t, s, target)
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "BACKUP-RAN") {
+			t.Errorf("GET %s: %d %q, want 404", target, resp.StatusCode, body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/status.json", nil)
+	req.Host = "127.0.0.1"
+	s.g.AdminHandler().ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"hello.sh"`) {
+		t.Fatalf("/status.json lists no hello.sh: %s", rec.Body.String())
+	}
+	for _, n := range names {
+		if strings.Contains(rec.Body.String(), `"`+n+`"`) {
+			t.Errorf("/status.json lists %s", n)
+		}
+	}
+}
+
 // TestRouteRejectsSymlinkEscape guards C3: a symlink that resolves outside
 // the scripts directory (to /etc/passwd, /etc, a script next to the
 // directory), a dangling one, and special files are 404 and never run.

@@ -605,7 +605,7 @@ func bornSince(name string, firstAt time.Time) time.Time {
 // missed (it read the directory just before a rename brought the file
 // in), which the next rescan lists; not a library.
 func missedScript(fi fs.FileInfo, rel string) bool {
-	return fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && !hidden(filepath.ToSlash(rel))
+	return fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && !hidden(filepath.ToSlash(rel)) && !backupName(filepath.Base(rel))
 }
 
 // configSum fingerprints the config file's content ("" when absent).
