@@ -186,7 +186,7 @@ func Check(cfg Config) ([]string, error) {
 				}
 			}
 			if why := noExecBy(p); why != "" {
-				add("%s: %s: every request is a 500 (permission denied)", name, why)
+				add("%s: %s: %s", name, why, noExecAnswer(why))
 			}
 			if !hasShebang {
 				if why := execFormatProblem(p); why != "" {
@@ -293,7 +293,7 @@ func noExecBy(p string) string {
 	}
 	var st unix.Statfs_t
 	if unix.Statfs(p, &st) == nil && st.Flags&unix.ST_NOEXEC != 0 {
-		return "its file system is mounted noexec"
+		return noexecMount
 	}
 	if fi.Mode().Perm()&0o111 == 0 {
 		return fmt.Sprintf("no execute bit (mode %v)", fi.Mode().Perm())
@@ -302,6 +302,20 @@ func noExecBy(p string) string {
 		return ""
 	}
 	return notOurs(fi)
+}
+
+// noexecMount is noExecBy's reason for a file on a noexec mount.
+const noexecMount = "its file system is mounted noexec"
+
+// noExecAnswer is what serve answers a script noExecBy found a reason
+// for: the kernel refuses to start one on a noexec mount (500), and
+// another user's execute bits are Apache's "file permissions deny
+// server execution" (403, see runnable).
+func noExecAnswer(why string) string {
+	if why == noexecMount {
+		return "every request is a 500 (permission denied)"
+	}
+	return "every request is a 403 (file permissions deny its execution)"
 }
 
 // htaccessWarning is what check and serve say of an Apache .htaccess

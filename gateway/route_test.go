@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -567,4 +568,24 @@ func TestResolve_NoSearchPermission(t *testing.T) {
 			t.Errorf("newMount of an unsearchable directory: %v, want permission denied", err)
 		}
 	})
+}
+
+// TestCheck_NoExecAnswerAsServe: what check says serve answers a script
+// it may not start is what serve answers (a security audit found check
+// saying 500 for another user's execute bits, which runnable answers
+// 403): 403 for those, 500 for a noexec mount, whose exec fails.
+func TestCheck_NoExecAnswerAsServe(t *testing.T) {
+	fi, err := os.Stat("/bin/sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := statusFor(fmt.Errorf("%w: %s", ErrNotExecutable, notOurs(fi))); st != http.StatusForbidden {
+		t.Fatalf("serve answers another user's script %d, want 403", st)
+	}
+	if got := noExecAnswer(notOurs(fi)); !strings.Contains(got, "403") {
+		t.Errorf("check says %q of another user's script, want the 403 serve answers", got)
+	}
+	if got := noExecAnswer(noexecMount); !strings.Contains(got, "500") {
+		t.Errorf("check says %q of a noexec mount, want 500", got)
+	}
 }
