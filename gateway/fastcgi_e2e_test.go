@@ -1759,51 +1759,36 @@ func TestFastCGI_BadHeaderKeepsWorker(t *testing.T) {
 	t.Parallel()
 	s := newFCGISite(t, "live", ModeFastCGI, nil)
 	pids := filepath.Join(s.dir, "oops.pids")
-	mustWriteFile(t, filepath.Join(s.dir, "oops.pl"), "#!/usr/bin/perl\n"+
-		"open my $f, '>>', 'oops.pids' or die; print $f \"$$\\n\"; close $f;\n"+
-		"print \"oops\\n\", \"more output\\n\" x 200;\n", 0o755)
-	for i := range 3 {
-		if r := fetch(noRedirectClient, s.url("oops.pl")); r.status != http.StatusBadGateway {
-			t.Fatalf("request %d: %d %q, want 502", i+1, r.status, r.body)
+	const notePid = "open my $f, '>>', 'oops.pids' or die; print $f \"$$\\n\"; close $f;\n"
+	// (oneWorker runs name three times: three 502s, all from one worker.)
+	oneWorker := func(name, code string) {
+		t.Helper()
+		os.Remove(pids)
+		mustWriteFile(t, filepath.Join(s.dir, name), "#!/usr/bin/perl\n"+notePid+code, 0o755)
+		for i := range 3 {
+			if r := fetch(noRedirectClient, s.url(name)); r.status != http.StatusBadGateway {
+				t.Fatalf("%s, request %d: %d %q, want 502", name, i+1, r.status, r.body)
+			}
+		}
+		b, err := os.ReadFile(pids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := strings.Fields(string(b))
+		for _, p := range seen {
+			if n, err := strconv.Atoi(p); err == nil {
+				s.seen.add(n)
+			}
+		}
+		if len(seen) != 3 || seen[0] != seen[1] || seen[1] != seen[2] {
+			t.Errorf("%s: pids %v: want one worker for the three requests", name, seen)
 		}
 	}
-	b, err := os.ReadFile(pids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := strings.Fields(string(b))
-	for _, p := range seen {
-		if n, err := strconv.Atoi(p); err == nil {
-			s.seen.add(n)
-		}
-	}
-	if len(seen) != 3 || seen[0] != seen[1] || seen[1] != seen[2] {
-		t.Errorf("pids %v: want one worker for the three requests", seen)
-	}
-
+	oneWorker("oops.pl", "print \"oops\\n\", \"more output\\n\" x 200;\n")
 	// The same block flushed ($| set), the script ending a moment
 	// later: the block reaches the gateway before the end of the
 	// request does (the worker was replaced every time: an audit).
-	os.Remove(pids)
-	mustWriteFile(t, filepath.Join(s.dir, "oops_flushed.pl"), "#!/usr/bin/perl\n$| = 1;\n"+
-		"open my $f, '>>', 'oops.pids' or die; print $f \"$$\\n\"; close $f;\n"+
-		"print \"oops\\n\\nbody\\n\";\nselect(undef, undef, undef, 0.03);\nprint \"more\\n\";\n", 0o755)
-	for i := range 3 {
-		if r := fetch(noRedirectClient, s.url("oops_flushed.pl")); r.status != http.StatusBadGateway {
-			t.Fatalf("flushed, request %d: %d %q, want 502", i+1, r.status, r.body)
-		}
-	}
-	if b, err = os.ReadFile(pids); err != nil {
-		t.Fatal(err)
-	}
-	if seen = strings.Fields(string(b)); len(seen) != 3 || seen[0] != seen[1] || seen[1] != seen[2] {
-		t.Errorf("flushed: pids %v: want one worker for the three requests", seen)
-	}
-	for _, p := range seen {
-		if n, err := strconv.Atoi(p); err == nil {
-			s.seen.add(n)
-		}
-	}
+	oneWorker("oops_flushed.pl", "$| = 1;\nprint \"oops\\n\\nbody\\n\";\nselect(undef, undef, undef, 0.03);\nprint \"more\\n\";\n")
 
 	mustWriteFile(t, filepath.Join(s.dir, "oops_slow.pl"), "#!/usr/bin/perl\n$| = 1;\nprint \"oops\\n\";\nsleep 30;\nprint \"late\\n\";\n", 0o755)
 	// "At once" against the script's 30 s: the bound leaves room for a
