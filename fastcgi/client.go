@@ -351,14 +351,20 @@ func (c *Conn) peerClosed(ended bool) bool {
 	if c.raw == nil {
 		return false
 	}
-	c.peekClosed, c.peekData = false, false
-	err := c.raw.Read(c.peekFn)
+	err := c.peekNow()
 	if c.peekData && ended {
 		c.stray = true
 		return true
 	}
 	c.gone = c.peekClosed
 	return c.peekClosed || err != nil
+}
+
+// peekNow looks at the socket once (peek), for peerClosed and Waiting:
+// peekData and peekClosed say what it found. c.raw is not nil, c.mu held.
+func (c *Conn) peekNow() error {
+	c.peekClosed, c.peekData = false, false
+	return c.raw.Read(c.peekFn)
 }
 
 // peek is peerClosed's look at the socket: a recv of one byte that leaves
@@ -952,8 +958,7 @@ func (r *Response) Waiting() bool {
 	if c.raw == nil || c.killed || c.closed {
 		return false
 	}
-	c.peekClosed, c.peekData = false, false
-	if c.raw.Read(c.peekFn) != nil {
+	if c.peekNow() != nil {
 		return true // (the read says what went wrong)
 	}
 	return c.peekData || c.peekClosed

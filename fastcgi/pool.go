@@ -574,7 +574,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				continue
 			}
 			if err := p.backoffLocked(); err != nil {
-				if len(p.workers) == 0 && p.starting == 0 {
+				if p.liveLocked() == 0 {
 					p.mu.Unlock()
 					return nil, err
 				}

@@ -278,12 +278,11 @@ func scriptChanged(rt *route, since time.Time) bool {
 	}
 	// (The change time alone, a chmod, is no new content: a script that
 	// ran its code quickly under a chmod is not run twice.)
-	now, then := fileVersionOf(fi), fileVersionOf(rt.info)
-	changed, inProgress := time.Unix(0, now.ctime), now.ctime == then.ctime
-	now.ctime, then.ctime = 0, 0
-	if now == then {
+	if sameContent(fi, rt.info) {
 		return false
 	}
+	now, then := fileVersionOf(fi).ctime, fileVersionOf(rt.info).ctime
+	changed, inProgress := time.Unix(0, now), now == then
 	// Another size under the same times: a truncate caught between its
 	// size change and its times (ext4 sets them after freeing the
 	// blocks), so happening right now, after the start. (A write in
