@@ -112,7 +112,7 @@ func benchAction(c *cli.Context) error {
 	} else {
 		rep, err = benchLocal(c, cfg)
 	}
-	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) || errors.Is(err, bench.ErrAdminRefused) {
+	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) || errors.Is(err, bench.ErrAdminRefused) || errors.Is(err, bench.ErrOtherGateway) {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if err != nil && c.Context.Err() != nil {
@@ -153,6 +153,7 @@ func benchInterrupted(c *cli.Context, p bench.Progress, rep *bench.Report, err e
 	if rep == nil || len(rep.Scripts) == 0 {
 		return cli.Exit(msg+"; no results", 130)
 	}
+	rep.Interrupted = msg
 	if werr := writeReport(c, rep); werr != nil {
 		return werr
 	}

@@ -106,6 +106,7 @@ type benchReport struct {
 	Concurrency int     `json:"concurrency"`
 	Requests    int     `json:"requests"`
 	Ceiling     float64 `json:"client_ceiling_rps"`
+	Interrupted string  `json:"interrupted"`
 	Scripts     []struct {
 		Script     string  `json:"script"`
 		SpeedUp    float64 `json:"speedup"`
@@ -336,6 +337,20 @@ func TestBench_URLDrivesRunningGateway(t *testing.T) {
 		t.Errorf("bench with --url %s answering nothing: exit %d, stdout %q, stderr %q; want 1, no table, and a line naming the address", wrong, code, stdout, stderr)
 	}
 	oneLine(t, "stderr", stderr)
+	// An --admin that is another gateway's, serving the same scripts:
+	// the rows measured the gateway at --url in cgi mode twice while the
+	// modes were switched on the other, and the run passed.
+	addr2, admin2 := freeAddr(t), freeAddr(t)
+	s2 := mustServe(t, addr2, nil, "--listen", addr2, "--admin", admin2, "--scripts", dir)
+	code, stdout, stderr = runMenshen(t, nil, "bench", "--url", "http://"+addr, "--admin", admin2, "--requests", "10", "hello.sh")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "is it the admin listener of that gateway?") || !strings.Contains(stderr, admin2) {
+		t.Errorf("bench with --admin %s of another gateway: exit %d, stdout %q, stderr %q; want 2, no table, and a line naming the admin address", admin2, code, stdout, stderr)
+	}
+	oneLine(t, "stderr", stderr)
+	if mode := scriptMode(t, admin2, "hello.sh"); mode != "cgi" {
+		t.Errorf("the other gateway's hello.sh left in mode %q, want cgi: no mode is switched before the check", mode)
+	}
+	s2.stop(t, syscall.SIGTERM)
 	s.stop(t, syscall.SIGTERM)
 }
 
@@ -830,11 +845,16 @@ func TestBench_InterruptedSaysSoAndExits130(t *testing.T) {
 		wait    string   // the state file whose appearance says the bench got there
 		rows    []string // the table's scripts
 		last    string
+		json    bool
 	}{
 		{"during the first script", []string{"hello.sh", "slow.pl"}, "sh.", nil,
-			"menshen: bench: interrupted during hello.sh; no results"},
+			"menshen: bench: interrupted during hello.sh; no results", false},
 		{"during the second script", []string{"hello.sh", "slow.pl"}, "slow.", []string{"hello.sh", "hello.sh"},
-			"menshen: bench: interrupted during slow.pl; results above for the script measured before"},
+			"menshen: bench: interrupted during slow.pl; results above for the script measured before", false},
+		// --json says so in the document too, for a machine that reads
+		// stdout only: it looked like a whole run of one script.
+		{"json, during the second script", []string{"--json", "hello.sh", "slow.pl"}, "slow.", []string{"hello.sh"},
+			"menshen: bench: interrupted during slow.pl; results above for the script measured before", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -859,8 +879,17 @@ func TestBench_InterruptedSaysSoAndExits130(t *testing.T) {
 				t.Errorf("last line of stderr %q, want %q", last, tc.last)
 			}
 			var rows []string
+			if tc.json {
+				rep := mustParseBench(t, b.cmd.Stdout.(*syncBuffer).String())
+				for _, sr := range rep.Scripts {
+					rows = append(rows, sr.Script)
+				}
+				if want := "bench: interrupted during slow.pl"; rep.Interrupted != want {
+					t.Errorf("interrupted %q in the JSON, want %q", rep.Interrupted, want)
+				}
+			}
 			for _, l := range strings.Split(b.cmd.Stdout.(*syncBuffer).String(), "\n") {
-				if f := strings.Fields(l); len(f) > 1 && (f[1] == "cgi" || f[1] == "fastcgi") {
+				if f := strings.Fields(l); !tc.json && len(f) > 1 && (f[1] == "cgi" || f[1] == "fastcgi") {
 					rows = append(rows, f[0])
 				}
 			}

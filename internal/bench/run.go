@@ -51,6 +51,13 @@ var ErrRequestsFailed = errors.New("bench: requests failed")
 // argument, as a missing script).
 var ErrAdminRefused = errors.New("bench: the admin listener refused")
 
+// ErrOtherGateway is returned, before any load runs or any mode is
+// switched, when the admin listener did not count the probe request sent
+// to a script at the URL: it is not the admin listener of the gateway
+// there, and each row would measure one gateway in whatever mode it is in
+// while the modes are switched on another.
+var ErrOtherGateway = errors.New("bench: the admin listener is not the gateway's at the URL")
+
 // ErrInterrupted is what Run wraps when its context ended (Ctrl-C,
 // SIGTERM) before every script was measured; its Report then holds the
 // scripts measured before.
@@ -108,6 +115,9 @@ type Report struct {
 	Duration    string          `json:"duration,omitempty"` // per script and mode
 	Ceiling     float64         `json:"client_ceiling_rps"` // 0 when not measured
 	Scripts     []*ScriptReport `json:"scripts"`
+	// Interrupted says why the run ended before every script was
+	// measured (Ctrl-C, SIGTERM); empty for a whole run.
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // ScriptReport is one script measured in both modes.
@@ -566,6 +576,22 @@ func checkScripts(ctx context.Context, t Target, st *status, scripts []string) e
 		case http.StatusForbidden:
 			return fmt.Errorf("%w: %q (%s answers %d%s)", ErrNotExecutable, script, u, a.Status, hint)
 		}
+	}
+	if t.SetMode != nil || st == nil {
+		return nil
+	}
+	// A gateway at --url: the admin listener must have counted the probe
+	// of the first script (it counts every request that reaches a
+	// script, whatever its answer).
+	key, _ := st.split(scripts[0])
+	key = st.scriptOf(key)
+	after, err := settledStatus(ctx, t, key, st, 1)
+	if err != nil {
+		return err
+	}
+	if after.counts(key).requests <= st.counts(key).requests {
+		return fmt.Errorf("%w: %s counted no request to %q after one was sent to %s: is it the admin listener of that gateway?",
+			ErrOtherGateway, t.Admin, scripts[0], scriptURL(t.Base, st.pathName(key), ""))
 	}
 	return nil
 }
