@@ -88,6 +88,15 @@ func WriteTable(w io.Writer, rep *Report) error {
 		if note != "" {
 			notes = append(notes, fmt.Sprintf("%s: %s", sr.Script, note))
 		}
+		if n := fewerWorkers(sr, rep.Concurrency); n > 0 {
+			workers := fmt.Sprintf("%d workers", n)
+			if n == 1 {
+				workers = "1 worker"
+			}
+			notes = append(notes, fmt.Sprintf("%s: fastcgi ran %s (--workers) for %d clients, where cgi starts a process for each (up to --max-procs): "+
+				"a script that waits more than it computes is slower with fewer; --workers %d compares the modes alike",
+				sr.Script, workers, rep.Concurrency, rep.Concurrency))
+		}
 	}
 	for _, line := range align(rows) {
 		fmt.Fprintln(w, line)
@@ -99,6 +108,19 @@ func WriteTable(w io.Writer, rep *Report) error {
 		}
 	}
 	return nil
+}
+
+// fewerWorkers returns how many FastCGI workers a script had when its
+// fastcgi row is the slower one and it had fewer workers than clients,
+// else 0: cgi mode ran a process for each client (up to --max-procs), so
+// a script that waits (on a database, a sleep) ran more at once there,
+// and the row says less of persistence than of the worker cap.
+func fewerWorkers(sr *ScriptReport, clients int) int {
+	f := sr.Modes[ModeFastCGI]
+	if f == nil || sr.SpeedUp <= 0 || sr.SpeedUp >= 1 || f.Workers <= 0 || f.Workers >= clients {
+		return 0
+	}
+	return f.Workers
 }
 
 // align lays rows out in columns two spaces apart, each as wide as its

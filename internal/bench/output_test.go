@@ -171,3 +171,37 @@ func TestWriteTable_WideNames(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTable_FewerWorkers: a script that waits (sleep, a database)
+// showed fastcgi as the slower mode under bench's defaults, which run
+// cgi mode with a process per client and fastcgi with as many workers as
+// processors; the table says why below, and only there.
+func TestWriteTable_FewerWorkers(t *testing.T) {
+	rep := &Report{Target: "http://127.0.0.1:1/cgi-bin/", Concurrency: 8, Requests: 20, Scripts: []*ScriptReport{
+		{Script: "wait.pl", Same: true, SpeedUp: 0.3, Modes: map[string]*ModeResult{
+			ModeCGI:     {Requests: 20, RPS: 60, Spawned: 20},
+			ModeFastCGI: {Requests: 20, RPS: 18, Workers: 2},
+		}},
+		{Script: "hello.pl", Same: true, SpeedUp: 12, Modes: map[string]*ModeResult{
+			ModeCGI:     {Requests: 20, RPS: 100, Spawned: 20},
+			ModeFastCGI: {Requests: 20, RPS: 1200, Workers: 2},
+		}},
+		{Script: "all.pl", Same: true, SpeedUp: 0.9, Modes: map[string]*ModeResult{
+			ModeCGI:     {Requests: 20, RPS: 100, Spawned: 20},
+			ModeFastCGI: {Requests: 20, RPS: 90, Workers: 8},
+		}},
+	}}
+	var b bytes.Buffer
+	if err := WriteTable(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	want := "\nwait.pl: fastcgi ran 2 workers (--workers) for 8 clients, where cgi starts a process for each (up to --max-procs): " +
+		"a script that waits more than it computes is slower with fewer; --workers 8 compares the modes alike\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("table lacks the note on wait.pl's workers:\n%s", out)
+	}
+	if strings.Count(out, "fastcgi ran") != 1 {
+		t.Errorf("want the note for wait.pl only (hello.pl is faster persistent, all.pl had a worker a client):\n%s", out)
+	}
+}
