@@ -650,6 +650,14 @@ func TestServe_BadFlagExits2(t *testing.T) {
 		{"admin without port", nil, []string{"serve", "--admin", "localhost"}, "admin"},
 		{"admin on the listen address", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "127.0.0.1:9"}, "is --listen's address too"},
 		{"admin on the listen port of every address", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "0.0.0.0:9", "--admin-token", "x"}, "is --listen's address too"},
+		// A host name is what it resolves to: this was the bind's
+		// "address already in use", exit 1.
+		{"admin on the listen address by name", nil, []string{"serve", "--listen", "127.0.0.1:9", "--admin", "localhost:9"}, `--admin "localhost:9" is --listen's address too`},
+		// No HTTP header carries a token with blanks at its ends: no
+		// client could present it.
+		{"admin token of blanks", nil, []string{"serve", "--admin-token", " "}, "--admin-token: must not begin or end with white space"},
+		{"admin token with a trailing blank", []string{"MENSHEN_ADMIN_TOKEN=s3cret "}, []string{"serve"}, "MENSHEN_ADMIN_TOKEN: must not begin or end with white space"},
+		{"admin token with a newline", nil, []string{"serve", "--admin-token", "s3\ncret"}, "nor hold a control character"},
 		// An empty value on the command line (`--scripts "$DIR"` with DIR
 		// unset) is refused, not taken for the default.
 		{"empty scripts", nil, []string{"serve", "--scripts", ""}, "--scripts: empty value"},

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -10,10 +11,12 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/menshen/menshen/gateway"
 	"github.com/sirupsen/logrus"
@@ -256,6 +259,13 @@ func configFrom(c *cli.Context) (gateway.Config, error) {
 			return gateway.Config{}, fmt.Errorf("%w: %s is %s's address too: give the admin listener an address of its own (or off)", errUsage, setting(c, "admin", strconv.Quote(a)), source(c, "listen"))
 		}
 	}
+	if tok := c.String("admin-token"); strings.TrimSpace(tok) != tok || strings.ContainsFunc(tok, unicode.IsControl) {
+		// An HTTP header cannot carry it (its value's ends are trimmed,
+		// a control character is refused): no client could ever present
+		// it, and the admin listener would refuse everyone. " " was
+		// taken, though a token that is all blanks guards nothing.
+		return gateway.Config{}, fmt.Errorf("%w: %s: must not begin or end with white space nor hold a control character (no HTTP header could carry it)", errUsage, source(c, "admin-token"))
+	}
 	switch c.String("isolation") {
 	case "auto", "perlrun", "registry":
 	default:
@@ -308,18 +318,42 @@ func sameAddr(a, b string) bool {
 	if err1 != nil || err2 != nil || na != nb || na == 0 {
 		return false
 	}
-	norm := func(h string) string {
-		if ip := net.ParseIP(h); ip != nil {
-			if ip.IsUnspecified() {
-				return ""
-			}
-			return ip.String()
-		}
-		return strings.ToLower(h)
+	// A wildcard takes the port on every address, the other's included;
+	// a host name binds what it resolves to ("localhost" is 127.0.0.1).
+	aa, ab := hostAddrs(ha), hostAddrs(hb)
+	if slices.Contains(aa, "") || slices.Contains(ab, "") {
+		return true
 	}
-	ha, hb = norm(ha), norm(hb)
-	// A wildcard takes the port on every address, the other's included.
-	return ha == hb || ha == "" || hb == ""
+	return slices.ContainsFunc(aa, func(a string) bool { return slices.Contains(ab, a) })
+}
+
+// hostAddrs returns the addresses a listen address's host stands for: ""
+// for every address (an empty host, 0.0.0.0, ::), an IP address itself,
+// or the one a host name resolves to that net.Listen binds, its first
+// IPv4 address if it has one ("localhost" is 127.0.0.1; the name itself,
+// lower case, if it resolves to nothing within a second).
+func hostAddrs(h string) []string {
+	if h == "" {
+		return []string{""}
+	}
+	if ip := net.ParseIP(h); ip != nil {
+		if ip.IsUnspecified() {
+			return []string{""}
+		}
+		return []string{ip.String()}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	ips, err := net.DefaultResolver.LookupIPAddr(ctx, h)
+	if err != nil || len(ips) == 0 {
+		return []string{strings.ToLower(h)}
+	}
+	for _, ip := range ips {
+		if ip.IP.To4() != nil {
+			return []string{ip.IP.String()}
+		}
+	}
+	return []string{ips[0].IP.String()}
 }
 
 // checkAddr refuses a listen address that can never be bound (no port, a
