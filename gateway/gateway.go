@@ -67,6 +67,11 @@ type Gateway struct {
 	// blankConfig: the config in force came from a blank file (or none);
 	// guarded by reloadMu.
 	blankConfig bool
+	// configRead is the config file's content last read, by New or a
+	// reload (taken or refused), as fileSum gives it: the watcher
+	// reloads for a content no reload read yet, so that a SIGHUP after
+	// an edit is one reload, not two. Guarded by reloadMu.
+	configRead [32]byte
 
 	stats   *stats
 	metrics *metrics
@@ -110,6 +115,7 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Admin != "off" && !isLoopback(cfg.Admin) && cfg.AdminToken == "" {
 		return nil, fmt.Errorf("%w: admin listener %q is not on loopback: set --admin-token", ErrConfig, cfg.Admin)
 	}
+	read := fileSum(cfg.ConfigFile) // (before it is read: a later edit is seen)
 	s, err := loadSettings(cfg)
 	if err != nil {
 		return nil, err
@@ -138,6 +144,7 @@ func New(cfg Config) (*Gateway, error) {
 		cancel:   cancel,
 	}
 	g.blankConfig = isBlankConfig(cfg.ConfigFile)
+	g.configRead = read
 	g.directLog = len(cfg.Logger.Hooks) == 0 && !cfg.Logger.ReportCaller
 	g.logFormat = cfg.Logger.Formatter
 	if af, ok := g.logFormat.(AccessFormatter); ok && g.directLog {
@@ -423,6 +430,7 @@ func (g *Gateway) Reload() error {
 func (g *Gateway) reload(done string) error {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
+	g.configRead = g.configSum()
 	// Empty is valid TOML, but a config that had settings and is now
 	// empty is a save cut short (an editor's truncate, a full disk), not
 	// a wish to drop every wrapper, mount and variable: refused, as a

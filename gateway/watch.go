@@ -49,7 +49,6 @@ func (g *Gateway) startWatch() error {
 	}
 	st := newWatchState(w)
 	g.addWatches(st, g.settings.Load(), false)
-	st.config = g.configSum()
 	keys := g.listScripts(g.settings.Load())
 	for _, k := range keys {
 		st.scripts[k] = true
@@ -75,7 +74,6 @@ type watchState struct {
 	parents map[string]map[string]bool
 	own     map[string]bool // directories watched for their own events
 	scripts map[string]bool
-	config  [32]byte
 	started bool            // the first scan is done: directories watched from now on are new
 	touched map[string]bool // files named by events since the last rescan
 	// born holds the touched files whose first event since the last
@@ -351,8 +349,7 @@ func mountPath(s *settings, name string) string {
 // scripts, then new directories.
 func (g *Gateway) rescan(st *watchState) {
 	reloaded := false
-	if sum := g.configSum(); sum != st.config {
-		st.config = sum
+	if g.configUnread() {
 		if err := g.Reload(); err != nil {
 			g.log.WithError(err).Error("config change rejected; kept the previous config")
 		} else {
@@ -608,12 +605,25 @@ func missedScript(fi fs.FileInfo, rel string) bool {
 	return fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && !hidden(filepath.ToSlash(rel)) && !backupName(filepath.Base(rel))
 }
 
-// configSum fingerprints the config file's content ("" when absent).
-func (g *Gateway) configSum() [32]byte {
-	if g.cfg.ConfigFile == "" {
+// configSum fingerprints the config file's content.
+func (g *Gateway) configSum() [32]byte { return fileSum(g.cfg.ConfigFile) }
+
+// configUnread reports whether the config file's content is not the one
+// last read (by New, a reload of the watcher's, SIGHUP's).
+func (g *Gateway) configUnread() bool {
+	sum := g.configSum()
+	g.reloadMu.Lock()
+	defer g.reloadMu.Unlock()
+	return sum != g.configRead
+}
+
+// fileSum fingerprints a file's content (zero for no file, another
+// constant when it cannot be read).
+func fileSum(name string) [32]byte {
+	if name == "" {
 		return [32]byte{}
 	}
-	b, err := os.ReadFile(g.cfg.ConfigFile)
+	b, err := os.ReadFile(name)
 	if err != nil {
 		return [32]byte{1}
 	}

@@ -1100,6 +1100,12 @@ func TestServe_SIGHUPReloadsConfig(t *testing.T) {
 	if !strings.Contains(s.stderr.String(), "bogus_key") {
 		t.Errorf("the rejected reload is not logged with its reason:\n%s", s.stderr)
 	}
+	// One edit and its SIGHUP are one reload: the watcher, which saw the
+	// same edit, read it again, and logged it twice (a rejected one as
+	// twice the error).
+	if n, m := strings.Count(s.stderr.String(), "config reloaded"), strings.Count(s.stderr.String(), "bogus_key"); n != 1 || m != 1 {
+		t.Errorf("%d lines say the config was reloaded and %d name the rejected edit, want 1 each:\n%s", n, m, s.stderr)
+	}
 }
 
 // TestServe_AccessLine guards the access log of `menshen serve` (issue 2):
