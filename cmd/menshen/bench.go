@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/menshen/menshen/gateway"
@@ -202,7 +203,13 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.SetOutput(c.App.ErrWriter)
+	// The gateway's lines wait until the load begins: a script named
+	// that it does not serve is one line of bench's and exit 2, without
+	// the gateway's line about the probe request before it.
+	held := &heldWriter{w: c.App.ErrWriter}
+	log.SetOutput(held)
+	defer held.release() // (a no-op once dropped)
+	cfg.Progress = releasing{cfg.Progress, held}
 	quiet := newRepeatLimiter(log.Formatter)
 	log.SetFormatter(quiet)
 	if st, err := os.Stat(c.String("scripts")); err != nil || !st.IsDir() {
@@ -279,8 +286,61 @@ func benchLocal(c *cli.Context, cfg bench.Config) (*bench.Report, error) {
 		},
 	}
 	rep, err := bench.Run(ctx, cfg)
+	if errors.Is(err, bench.ErrNoSuchScript) || errors.Is(err, bench.ErrNotExecutable) {
+		held.drop()
+	} else {
+		held.release()
+	}
 	if errors.Is(err, bench.ErrNoScripts) {
 		return nil, fmt.Errorf("%w: no executable scripts in %q", err, c.String("scripts"))
 	}
 	return rep, err
+}
+
+// heldWriter keeps what is written to it until release (which writes it
+// out, and everything after it straight through) or drop (which throws
+// it away, and passes what comes after).
+type heldWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	buf  []byte
+	done bool
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done {
+		return h.w.Write(p)
+	}
+	h.buf = append(h.buf, p...)
+	return len(p), nil
+}
+
+func (h *heldWriter) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.done {
+		h.done = true
+		_, _ = h.w.Write(h.buf)
+		h.buf = nil
+	}
+}
+
+func (h *heldWriter) drop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.done, h.buf = true, nil
+}
+
+// releasing is a bench.Progress that releases the held log lines when
+// the first load begins (the client ceiling's).
+type releasing struct {
+	bench.Progress
+	held *heldWriter
+}
+
+func (r releasing) Begin(script, mode string) {
+	r.held.release()
+	r.Progress.Begin(script, mode)
 }

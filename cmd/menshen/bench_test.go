@@ -472,6 +472,9 @@ func TestBench_NotAScriptExits2(t *testing.T) {
 			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "menshen: ") || !strings.Contains(last, tc.want) {
 				t.Errorf("last line of stderr %q, want the error naming it (%q)", last, tc.want)
 			}
+			// Only that line: the bench's own gateway logged its 403 to
+			// the probe request before it.
+			oneLine(t, "stderr", stderr)
 			if stdout != "" || strings.Contains(stderr, "client ceiling") || strings.Contains(stderr, "req/s") {
 				t.Errorf("a load ran before the error; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			}
