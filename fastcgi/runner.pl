@@ -3531,7 +3531,12 @@ sub fingerprint {
         die "too large\n" if ($$budget -= @$x) < 0;
         $out .= 'A' . scalar(@$x) . '[' . join(',', map { fingerprint($_, $seen, $budget, $kinds) } @$x) . ']';
     } elsif ($type eq 'HASH') {
-        return $out . "H(tied)" if tied %$x;
+        if (tied %$x) {
+            # (keys in void context resets its `each` iterator without a
+            # call to the tie: %Config, %! left half way by a request.)
+            keys %$x;
+            return $out . "H(tied)";
+        }
         die "too large\n" if ($$budget -= scalar keys %$x) < 0;
         $out .= 'H' . scalar(keys %$x) . '{' . join(',', map { "$_=>" . fingerprint($x->{$_}, $seen, $budget, $kinds) } sort keys %$x) . '}';
     } elsif ($type eq 'SCALAR' || $type eq 'REF' || $type eq 'VSTRING' || $type eq 'LVALUE') {
@@ -6236,6 +6241,15 @@ sub compile_script {
         # Something died: that message is all perl adds (a handler's die
         # had the errors already).
         $err = $DIED->[0] . $err if $same && length $DIED->[0] && index($err, $DIED->[0]) != 0;
+    } elsif (!$TAIL_AT && !$CHAIN && $own_die && $err !~ /, at EOF\n\z/) {
+        # A die before the script's code ended (a `use` of a missing
+        # module, a die in a BEGIN block, a pattern that does not compile,
+        # "has too many errors", "BEGIN not safe after errors") while a
+        # handler of the script's own stood in the hook's place (CGI::Carp's
+        # fatalsToBrowser): perl called that handler, as in a process, and
+        # the message is all there is. Only a parse that ended, or gave up
+        # at the end of the file (", at EOF"), says "Execution of ...
+        # aborted" and calls it: the error page came out twice.
     } else {
         # The parse ended with errors: at the script's end (the tail was
         # read), or before it, where perl gives up (a `@{[` or `${` left
@@ -6792,11 +6806,7 @@ sub finish_stdout {
     # layer's warning there (an :encoding layer's "does not map") is the
     # script's to ask for with -w, or `$^W = 1` as it ran (`$^W = 0` turns
     # it off), not this file's `use warnings`.
-    if (!$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT) {
-        my $tie = tied(*main::STDOUT);
-        untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
-        if ($w) { $EXIT_FLUSH->($io) } else { no warnings; eval { $io->flush } }
-    }
+    flush_stdout($w);
     # A kept STDOUT is rewound by reset_fds, after the answer.
     if (!$OUT_DONE && out_keepable(\*main::STDOUT, $CUR_OUT, $SIG_OUT, 'STDOUT')) {
         $KEEP_OUT = $io;
@@ -6804,6 +6814,46 @@ sub finish_stdout {
         eval { close($io) } if $io;     # flushes, then ends FCGI_STDOUT
     }
     stdout_end(1);
+}
+
+# flush_stdout flushes the request's STDOUT, untied first (see
+# finish_stdout). $w is $^W as the script left it.
+sub flush_stdout {
+    my ($w) = @_;
+    my $io = *main::STDOUT{IO};
+    return unless !$OUT_DONE && $io && $CUR_OUT && $io == $CUR_OUT;
+    my $tie = tied(*main::STDOUT);
+    untie_var(\*main::STDOUT, 'GLOB') if defined $tie;
+    if ($w) { $EXIT_FLUSH->($io) } else { no warnings; eval { $io->flush } }
+}
+
+# pop_perl_layers pops, from the request's output handle (g, a glob
+# reference; cur, the handle's IO as it was given), the layers the script
+# pushed above the runner's (:via(Menshen::Runner::...) and its :perlio)
+# down to the lowest one that calls into Perl (a :via layer, an
+# :encoding, whose Encode class may be the script's), each flushed as it
+# goes: what a process's exit does (PerlIO_destruct) before its objects'
+# DESTROY, whose output then goes to the layers below. Such a layer left
+# for perlrun's wipe called a sub that was gone when the handle was
+# closed, and the worker died.
+sub pop_perl_layers {
+    my ($g, $cur) = @_;
+    my $io = *{$g}{IO};
+    return unless $io && $cur && $io == $cur;
+    no warnings 'uninitialized';
+    my @l = PerlIO::get_layers($g, details => 1, output => 1);
+    my ($base, $low);
+    for (my $i = 0; $i < @l; $i += 3) {
+        if ($l[$i] eq 'via' && $l[$i + 1] =~ /^Menshen::Runner::/) {
+            $base = $i / 3 + 2;
+        } elsif (defined $base && $i / 3 >= $base && ($l[$i] eq 'via' || $l[$i] eq 'encoding')) {
+            $low //= $i / 3;
+        }
+    }
+    return unless defined $low;
+    for (my $n = @l / 3; $n > $low; $n--) {
+        eval { binmode($g, ':pop') } or last;
+    }
 }
 
 # rewind gives a kept output handle (an IO, flushed, its layers as new)
@@ -7281,8 +7331,28 @@ sub run_request {
             }
         }
         if ($perlrun) {
+            # A layer the script pushed on STDOUT or STDERR may hold what
+            # it was given until the flush, and call its class then
+            # (binmode STDOUT, ':via(My::Filter)'; an :encoding of an
+            # Encode class written in Perl): flushed now, while the class
+            # is there, as a process's exit pops such layers
+            # (PerlIO_destruct) before its objects' DESTROY. After the
+            # wipe the output was lost, or the worker died in the layer.
+            flush_stdout($^W);
+            eval { *main::STDERR{IO}->flush } if *main::STDERR{IO};
+            pop_perl_layers(\*main::STDOUT, $CUR_OUT);
+            pop_perl_layers(\*main::STDERR, $CUR_ERR);
             my @owned = owned_packages(@compile_pkgs, new_stashes());
             my $names = script_symbols();
+            # A module's tied hash the script imported (%Config): the wipe
+            # takes the name, not the hash, whose `each` iterator a
+            # request left half way would go on in the next (keys in void
+            # context resets it, without a call to the tie).
+            for my $n (@$names) {
+                my $g = $main::{$n};
+                my $h = ref \$g eq 'GLOB' && *$g{HASH} or next;
+                keys %$h if tied %$h;
+            }
             # The script's symbols: [symbol table, package, [names]]...
             my @spaces = ([\%main::, 'main', $names],
                 map { pkg_space($_) } @owned);
@@ -7688,6 +7758,12 @@ sub restore_interpreter {
     # flag a request left, which an assignment clears.)
     $^O = $INTERP0{O};
     $^X = $INTERP0{X};
+    # %! (Errno's tied hash, %ERRNO and %OS_ERROR under English): its
+    # `each` iterator, which a request left half way, would go on in the
+    # next (keys in void context resets it, without a call to the tie).
+    if (my $errno = $main::{'!'}) {
+        keys %{*$errno{HASH}} if ref \$errno eq 'GLOB' && *$errno{HASH};
+    }
     # (Of every script: a library it requires, or a module, may set it;
     # the query costs about 50 ns.)
     if (defined $INTERP0{locale}) {

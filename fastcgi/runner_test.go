@@ -748,6 +748,12 @@ var runnerCorpus = []runnerCase{
 	{script: "core_global_exit_w.pl"},
 	{script: "core_global_exit_module.pl"},
 	{script: "core_global_begin.pl"},
+	// A layer on STDOUT whose class is the script's (perlrun's wipe
+	// took it before the flush: the output was lost, or the worker died).
+	{script: "layer_class.pl", query: "via%d"},
+	{script: "layer_class.pl", query: "enc%d"},
+	// `each` over a module's tied hash (%Config, %!), left half way.
+	{script: "tied_each.pl", query: "%d", requests: 4, notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -935,6 +941,24 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		"line_after.pl":  hdr + "print \"a\"\nprint \"b\";\n#line 50 \"x.pl\"\nprint 1;\n",
 		"line_use.pl":    hdr + "print \"a\"\nprint \"b\";\n#line 50 \"x.pl\"\nuse POSIX;\nprint 1;\n",
 	}
+	// A die while compiling, with a __DIE__ handler of the script's in
+	// place: perl called it (twice for a die in BEGIN: the die, then
+	// "BEGIN failed"), and no more; the runner called it once more, with
+	// "Execution of ... aborted", and a second error page came out.
+	const page = "#!/usr/bin/perl\nBEGIN { $SIG{__DIE__} = sub { print \"Content-Type: text/plain\\n\\nError page: $_[0]\" } }\n"
+	for name, src := range map[string]string{
+		"handler_missing.pl":      "use No::Such::Module;\nprint 1;\n",
+		"handler_begin_die.pl":    "BEGIN { die \"no config\\n\" }\nprint 1;\n",
+		"handler_regex.pl":        "my $x = qr/(/;\nprint 1;\n",
+		"handler_too_many.pl":     strings.Repeat("my $x = ;\n", 12),
+		"handler_begin_after.pl":  "my $x = 1 +;\nBEGIN { 1 }\nprint 1;\n",
+		"handler_unterminated.pl": "print \"abc;\n",
+		// (Unchanged: perl's parse ends, or gives up at the end.)
+		"handler_syntax.pl":      "my $x = 1 +;\nprint 1;\n",
+		"handler_string_open.pl": "my $s = \"a @{[ 1 + \";\nprint 1;\n",
+	} {
+		scripts[name] = page + src
+	}
 	if exec.Command("perl", "-MCGI::Carp", "-e1").Run() == nil {
 		// Its handler gets perl's last message, and prints its page.
 		carp := "#!/usr/bin/perl\nuse CGI::Carp qw(fatalsToBrowser);\nBEGIN { $CGI::Carp::NO_TIMESTAMP = 1 }\n"
@@ -942,6 +966,7 @@ func TestRunner_CompileErrorsAsPerl(t *testing.T) {
 		scripts["carp_curly.pl"] = carp + "if (1) {\nprint 3;\n"
 		scripts["carp_string.pl"] = carp + "print \"a\"\nprint \"b;\n"
 		scripts["carp_string_open.pl"] = carp + "my $s = \"a @{[ 1 + \";\nprint 1;\n"
+		scripts["carp_missing.pl"] = carp + "use No::Such::Module;\nprint 1;\n"
 	}
 	dir := t.TempDir()
 	for name, src := range scripts {
