@@ -32,8 +32,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"net/textproto"
 	"net/url"
 	"runtime"
@@ -703,8 +705,14 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	case req.RequestURI == "*" && req.Method != http.MethodOptions:
 		// The asterisk form is for OPTIONS alone (RFC 9112 §3.2.4).
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: * target"}
-	case req.Method != http.MethodConnect && req.URL.Host != "" && req.URL.Scheme != "http" && req.URL.Scheme != "https":
+	case req.Method != http.MethodConnect && req.URL.Scheme != "" && req.URL.Scheme != "http" && req.URL.Scheme != "https":
+		// (With a host or without: "javascript:/cgi-bin/x" reached the
+		// script as its REQUEST_URI.)
 		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: absolute target of another scheme"}
+	case req.Method != http.MethodConnect && req.URL.Scheme != "" && req.URL.Host == "":
+		// "http:///x", "http:/x": an http URI with no host is invalid
+		// (RFC 9110 §4.2.1).
+		return nil, &requestError{code: http.StatusBadRequest, text: "Bad Request: absolute target without a host"}
 	case req.URL.User != nil:
 		// http://good.example@evil.example/ : a target with userinfo is
 		// an error (RFC 9110 §4.2.4), whose host a reader may take for
@@ -764,6 +772,16 @@ func (c *conn) readRequest() (_ *response, rerr error) {
 	// pattern: the answer closes the connection (RFC 9112 §6.1).
 	w.closeAfter = smuggled
 
+	if !fast && len(req.TransferEncoding) > 0 {
+		// (Chunked, the one coding net/http takes.) Its decoder ends the
+		// body at the first empty line after the last chunk even when
+		// that line is a bare LF, and looks for the end of the trailer
+		// section in whatever follows, the next pipelined request
+		// included: a front end that wants CRLF there (RFC 9112 §7.1)
+		// reads a request this server takes for another. So the
+		// trailer section is read here, strictly.
+		req.Body = &chunkedBody{cr: httputil.NewChunkedReader(c.br), br: c.br, max: c.srv.maxHeaderBytes(), req: req}
+	}
 	b := &x.b
 	*b = requestBody{w: w, rc: req.Body, sawEOF: req.Body == http.NoBody}
 	if expect := getField(req.Header, "Expect"); httpsyntax.HasToken(expect, "100-continue") {
@@ -1055,6 +1073,80 @@ func (c *conn) stopWatch() {
 		}
 	}
 }
+
+// chunkedBody is a chunked request body: net/http's chunk decoder
+// (httputil's), then the trailer section read strictly: each line ends
+// in CRLF, holds a colon, and all of it fits in max bytes. Its fields go
+// to req.Trailer, as net/http puts them there.
+type chunkedBody struct {
+	cr   io.Reader
+	br   *bufio.Reader
+	max  int64
+	req  *http.Request
+	done bool
+	err  error
+}
+
+// errBadTrailer is a trailer section that is not CRLF-framed fields.
+var errBadTrailer = errors.New("http1: malformed chunked trailer section")
+
+func (b *chunkedBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, b.err
+	}
+	n, err := b.cr.Read(p)
+	if err == io.EOF {
+		b.done = true
+		b.err = b.readTrailer()
+		if n > 0 && b.err != io.EOF {
+			return n, nil // (the error on the next read)
+		}
+		return n, b.err
+	}
+	if err != nil {
+		b.done, b.err = true, err
+	}
+	return n, err
+}
+
+// readTrailer reads the trailer section and the empty line that ends the
+// body: io.EOF when it is well formed.
+func (b *chunkedBody) readTrailer() error {
+	total := int64(0)
+	var fields http.Header
+	for {
+		line, err := b.br.ReadSlice('\n')
+		total += int64(len(line))
+		switch {
+		case err == bufio.ErrBufferFull || err == nil && total > b.max:
+			return errBadTrailer
+		case err != nil:
+			return io.ErrUnexpectedEOF
+		case len(line) < 2 || line[len(line)-2] != '\r':
+			return errBadTrailer // a bare LF
+		case len(line) == 2:
+			// (All the fields at once, replacing the declared names'
+			// empty entries, as net/http merges them.)
+			if fields != nil {
+				if b.req.Trailer == nil {
+					b.req.Trailer = http.Header{}
+				}
+				maps.Copy(b.req.Trailer, fields)
+			}
+			return io.EOF
+		}
+		name, value, ok := bytes.Cut(line[:len(line)-2], []byte{':'})
+		if !ok || !httpsyntax.ValidFieldName(name) || !httpsyntax.ValidFieldValue(value) {
+			return errBadTrailer
+		}
+		if fields == nil {
+			fields = http.Header{}
+		}
+		fields.Add(string(name), string(bytes.Trim(value, " \t")))
+	}
+}
+
+func (b *chunkedBody) Close() error { return nil }
 
 // requestBody is a request's body as the handler sees it: it sends
 // "100 Continue" on the first read when the client asked for it, and arms
@@ -1687,7 +1779,16 @@ func fieldValue(v string) string {
 // waits for up to 256 KiB of it first).
 func (w *response) settleBody() {
 	b := w.body
-	if w.req.ContentLength == 0 || w.closeAfter || b.sawEOF {
+	if w.req.ContentLength == 0 || b.sawEOF {
+		return
+	}
+	if w.closeAfter {
+		// The connection ends anyway (HTTP/1.0, Connection: close): no
+		// reason to read the rest, but a close while the client still
+		// sends resets the connection, which may throw away the answer
+		// before the client reads it (RFC 9112 §9.6): the close lingers.
+		// (The handler may still read it.)
+		w.c.linger = true
 		return
 	}
 	// From now on the handler's reads fail, as with net/http.

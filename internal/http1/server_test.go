@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -2338,6 +2339,96 @@ func TestServer_HandlerCloseLingers(t *testing.T) {
 	}
 }
 
+// TestServer_UnreadBodyOfALastRequestLingers: an answer that ends the
+// connection anyway (an HTTP/1.0 request, Connection: close) to a request
+// whose body the handler did not read (a 404, a 413) closes gently too.
+// Closed at once over the unread bytes, the connection was reset and the
+// answer's tail destroyed (RFC 9112 §9.6).
+func TestServer_UnreadBodyOfALastRequestLingers(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("z", 300<<10)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, big)
+	})
+	body := strings.Repeat("x", 200000)
+	for _, head := range []string{
+		"POST /x HTTP/1.0\r\nContent-Length: 200000\r\n\r\n",
+		"POST /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 200000\r\n\r\n",
+	} {
+		tg := mustStart(t, impls[1], h, opts{})
+		c := mustDial(t, tg.addr)
+		mustWrite(t, c, head+body)
+		time.Sleep(300 * time.Millisecond) // the answer is written and the connection closed meanwhile
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%q: no answer: %v", head, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || len(b) != len(big) {
+			t.Errorf("%q: answer: %d of %d bytes, error %v; want it whole", head, len(b), len(big), err)
+		}
+	}
+}
+
+// TestServer_ChunkedTrailerNeedsCRLF: the empty line that ends a chunked
+// body must be a CRLF (RFC 9112 §7.1), as each line of its chunks must.
+// net/http's decoder took a bare LF there, and looked for the trailer's
+// end in the next pipelined request: a front end that wants the CRLF
+// reads that request as part of the body, this server served it (the
+// bare-LF class of CVE-2025-22871). A well-formed trailer is still read
+// and dropped.
+func TestServer_ChunkedTrailerNeedsCRLF(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "bad body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "%s?%s %q", r.URL.Path, r.URL.RawQuery, b)
+	})
+	post := "POST /form HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+	next := "GET /next?smuggled HTTP/1.1\r\nHost: a\r\n\r\n"
+	for _, tc := range []struct {
+		name, trailer string
+		want          []string // the answers' bodies, in order
+	}{
+		{"bare LF ends the body", "\n", []string{"bad body: http1: malformed chunked trailer section\n"}},
+		{"bare LF after a field", "X: y\n\n", []string{"bad body: http1: malformed chunked trailer section\n"}},
+		{"field without a colon", "Xy\r\n\r\n", []string{"bad body: http1: malformed chunked trailer section\n"}},
+		{"CRLF", "\r\n", []string{`/form? "abc"`, `/next?smuggled ""`}},
+		{"a field, then CRLF", "X: y\r\n\r\n", []string{`/form? "abc"`, `/next?smuggled ""`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := mustStart(t, impls[1], h, opts{})
+			c := mustDial(t, tg.addr)
+			mustWrite(t, c, post+tc.trailer+next)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			br := bufio.NewReader(c)
+			var got []string
+			for range tc.want {
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					break
+				}
+				b, _ := io.ReadAll(resp.Body)
+				got = append(got, string(b))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("answers %q, want %q", got, tc.want)
+			}
+			if len(tc.want) == 1 {
+				if closed, extra := probeClosed(c, br); !closed {
+					t.Errorf("connection left open after the refusal (then %q)", extra)
+				}
+			}
+		})
+	}
+}
+
 // TestServer_SkipsEmptyLinesBeforeARequest guards RFC 9112 §2.2: the CRLF
 // an old client sends after a POST body (its Content-Length does not count
 // it), and one on a fresh connection, are skipped, whether the next request
@@ -2438,6 +2529,12 @@ func TestServer_RefusesWhatNetHTTPLetsThrough(t *testing.T) {
 		{"CONNECT to a host and a path", "CONNECT a/cgi-bin/x.pl?q HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"asterisk target of GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"absolute target of another scheme", "GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		// Without a host these reached the handler, with the target as
+		// the script's REQUEST_URI; an http URI with no host is invalid
+		// (RFC 9110 §4.2.1).
+		{"another scheme without a host", "GET javascript:/cgi-bin/x?y HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"absolute target without a host", "GET http:///cgi-bin/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"absolute target without slashes", "GET http:/cgi-bin/x HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 		{"userinfo in an absolute target", "GET http://good.example@evil.example/x HTTP/1.1\r\nHost: good.example\r\n\r\n", 400},
 		{"request line over the limit", "GET /?" + strings.Repeat("a", 3<<19) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414},
 		{"more empty lines than a client's slip", strings.Repeat("\r\n", 11) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400},
