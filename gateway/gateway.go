@@ -276,9 +276,24 @@ loop:
 	// when the grace is over is killed then (timeUp).
 	context.AfterFunc(sctx, g.stopNow)
 	g.pools.quiesce()
-	if asrv != nil {
-		_ = asrv.Shutdown(sctx)
-	}
+	// The admin listener closes beside the public one, not before it: it
+	// serves operators' short requests and gets adminGrace, then its
+	// connections are closed. Waited for first, a stalled admin
+	// connection (one byte sent, or a POST /mode whose body never came,
+	// from anyone who can reach the port: the token is read after the
+	// request) kept the public listener accepting for the whole grace.
+	adminDone := make(chan struct{})
+	go func() {
+		defer close(adminDone)
+		if asrv == nil {
+			return
+		}
+		actx, acancel := context.WithTimeout(sctx, adminGrace)
+		defer acancel()
+		if asrv.Shutdown(actx) != nil {
+			_ = asrv.Close()
+		}
+	}()
 	if err := srv.Shutdown(sctx); err != nil {
 		g.log.WithError(err).Warn("grace period over: closing remaining connections")
 		// The requests' contexts end with ErrShuttingDown first, so that
@@ -304,10 +319,15 @@ loop:
 		}
 		wcancel()
 	}
+	<-adminDone
 	g.Close()
 	g.log.Info("stopped")
 	return runErr
 }
+
+// adminGrace is how long the admin listener's requests have to finish
+// at shutdown.
+const adminGrace = time.Second
 
 // answerGrace is how long the requests stopped at the end of the shutdown
 // grace have to write their 503 before their connections close.
@@ -393,8 +413,11 @@ func (g *Gateway) newAdminServer() *http.Server {
 		Handler:           g.AdminHandler(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		// (Its answers are small: a client that does not read one
+		// holds no more than a goroutine for this long.)
+		WriteTimeout:   writeTimeout,
+		IdleTimeout:    idleTimeout,
+		MaxHeaderBytes: maxHeaderBytes,
 	}
 }
 

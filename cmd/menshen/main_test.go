@@ -424,6 +424,41 @@ func TestServe_SIGTERMLetsRequestFinish(t *testing.T) {
 	}
 }
 
+// TestServe_SIGTERMStalledAdminConnection guards C33 against the admin
+// listener: a connection to it that stalls (one byte sent; a POST /mode
+// whose body never comes), which anyone who reaches the port can open,
+// since the token is read after the request, kept the public listener
+// accepting and the gateway running for the whole grace (10 s). The
+// gateway now stops at once: the admin listener closes beside the public
+// one, and its connections within a second.
+func TestServe_SIGTERMStalledAdminConnection(t *testing.T) {
+	t.Parallel()
+	for _, stall := range []string{
+		"G",
+		"POST /mode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nmode=",
+	} {
+		dir := mustCopyTestdata(t, "cgi")
+		addr, admin := freeAddr(t), freeAddr(t)
+		s := mustServe(t, addr, []string{"MENSHEN_ADMIN_TOKEN=s3cret"}, "--listen", addr, "--admin", admin, "--scripts", dir)
+		c, err := net.Dial("tcp", admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := io.WriteString(c, stall); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond) // (read by the admin server)
+		start := time.Now()
+		if code := s.stop(t, syscall.SIGTERM); code != 0 {
+			t.Errorf("exit code %d, want 0\n%s", code, s.stderr)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%q stalled on the admin listener: the gateway stopped %v after SIGTERM, want within 3 s (the admin's second, not the 10 s grace)", stall, d.Round(time.Millisecond))
+		}
+	}
+}
+
 // TestServe_SIGTERMStopsWorkersWithinTheGrace guards C33's 10 s (docker
 // stop sends SIGKILL 10 s after its SIGTERM): a FastCGI worker no request
 // needs is stopped as the shutdown begins, not once the requests are done,
