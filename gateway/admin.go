@@ -203,7 +203,7 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if script != "" {
-		key, ok := modeKeyShown(g.settings.Load(), script)
+		key, ok := modeKeyShown(g.settings.Load(), script, r.FormValue("shown") == "1")
 		if !ok {
 			// A typo must not look like a switch that happened.
 			http.Error(w, "no such script: "+script+" (give its path under the scripts directory, e.g. sub/report.pl)", http.StatusNotFound)
@@ -309,10 +309,17 @@ func modeKey(s *settings, name string) (string, bool) {
 }
 
 // modeKeyShown is modeKey for a name as it is, or as /status shows it
-// (scriptName: escaped).
-func modeKeyShown(s *settings, name string) (string, bool) {
+// (scriptName: escaped). A name said to be in the shown form (shown: the
+// status page's buttons) is that only: `new\nline.pl` is then the file
+// with a newline in its name, never one named with a backslash and an n,
+// which the name as it is would have found first.
+func modeKeyShown(s *settings, name string, shown bool) (string, bool) {
+	u, err := strconv.Unquote(`"` + name + `"`)
+	if shown && err == nil {
+		return modeKey(s, u)
+	}
 	key, ok := modeKey(s, name)
-	if u, err := strconv.Unquote(`"` + name + `"`); !ok && err == nil && u != name {
+	if !ok && err == nil && u != name {
 		key, ok = modeKey(s, u)
 	}
 	return key, ok
@@ -324,7 +331,7 @@ func modeKeyShown(s *settings, name string) (string, bool) {
 // ("report.pl/monthly" is report.pl), and whether there is one.
 func (g *Gateway) ScriptKey(name string) (string, bool) {
 	s := g.settings.Load()
-	if key, ok := modeKeyShown(s, name); ok {
+	if key, ok := modeKeyShown(s, name, false); ok {
 		return key, true
 	}
 	p := name

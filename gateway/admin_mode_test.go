@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -71,6 +72,45 @@ func TestMode_RawNameFirst(t *testing.T) {
 	resp.Body.Close()
 	if m := g.modes.Load().scripts; resp.StatusCode != http.StatusOK || m[`x\x41.sh`] != ModeFastCGI || m["xA.sh"] != "" {
 		t.Errorf("POST /mode script=x\\x41.sh: %d, modes %v; want x\\x41.sh switched alone", resp.StatusCode, m)
+	}
+}
+
+// TestMode_StatusButtonNamesItsScript: the /status page shows x\x41.sh's
+// name as x\\x41.sh and xA.sh's as xA.sh, a file with a newline in its
+// name as new\nline.pl; its buttons post that shown form with shown=1,
+// which names that script only. Taken as a name as it is first, the
+// button of the file with a newline switched the one named with a
+// backslash and an n.
+func TestMode_StatusButtonNamesItsScript(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{`x\x41.sh`, "xA.sh", "new\nline.sh", `new\nline.sh`}
+	for _, name := range names {
+		mustWriteFile(t, filepath.Join(dir, name), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n", 0o755)
+	}
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	resp, err := http.Get(admin.URL + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, name := range names {
+		shown := scriptName(name)
+		if !strings.Contains(string(page), `name="script" value="`+html.EscapeString(shown)+`"><input type="hidden" name="shown" value="1">`) {
+			t.Fatalf("/status has no button posting %q with shown=1:\n%s", shown, page)
+		}
+		g.SetMode(ModeCGI, "")
+		resp, err := http.PostForm(admin.URL+"/mode", url.Values{"mode": {"fastcgi"}, "script": {shown}, "shown": {"1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		m := g.modes.Load().scripts
+		if resp.StatusCode != http.StatusOK || m[name] != ModeFastCGI || len(m) != 1 {
+			t.Errorf("the button of %q (script=%q shown=1): %d, modes %q; want it switched alone", name, shown, resp.StatusCode, m)
+		}
 	}
 }
 
