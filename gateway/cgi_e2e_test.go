@@ -672,6 +672,22 @@ func TestCGI_LocalRedirectIsFreshGET(t *testing.T) {
 		}
 	}
 
+	// Each process is counted (C40), under the script it ran: the
+	// redirecting script's under it, the request once, under its target.
+	// The redirecting script's spawn was lost: the exchange counted the
+	// target alone.
+	counts := map[string][2]int64{}
+	for _, sc := range s.g.status().Scripts {
+		m := sc.Modes[ModeCGI]
+		counts[sc.Name] = [2]int64{m.Requests, m.Spawns}
+	}
+	if c := counts["redirect-local.sh"]; c[1] != 1 {
+		t.Errorf("redirect-local.sh: %d requests, %d spawns in cgi mode; want its 1 process counted", c[0], c[1])
+	}
+	if c := counts["env.pl"]; c != [2]int64{1, 1} {
+		t.Errorf("env.pl: %d requests, %d spawns in cgi mode; want 1 and 1", c[0], c[1])
+	}
+
 	t.Run("loop ends", func(t *testing.T) {
 		mustWriteFile(t, filepath.Join(s.dir, "loop.sh"), "#!/bin/sh\nprintf 'Location: /cgi-bin/loop.sh\\n\\n'\n", 0o755)
 		resp, body := mustGet(t, s.url("loop.sh"))

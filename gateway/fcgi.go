@@ -288,7 +288,7 @@ func (t *poolTable) build(s *settings, rt *route, sig poolVersion) (*poolEntry, 
 		// spawnFor).
 		StartTimeout:  max(s.timeoutFor(rt.key), fastcgi.DefaultStartTimeout),
 		Logger:        g.log.WithFields(logrus.Fields{"script": rt.key, "mode": ModeFastCGI}),
-		OnSpawn:       func() { g.stats.spawned(key) }, // a total across pools (C40)
+		OnSpawn:       func() { g.stats.spawned(key, ModeFastCGI) }, // a total across pools (C40)
 		OnLibraries:   onLibraries,
 		BusyPoll:      g.cfg.busyPoll(),
 		BusyPollSpare: g.load.workerSpare,

@@ -917,6 +917,12 @@ func addCarried(h, carry http.Header) {
 // REQUEST_URI stays the client's, as in Apache (util_script.c
 // original_uri): the target learns where it was sent from x.redirect.
 func (g *Gateway) localRedirect(w http.ResponseWriter, r *http.Request, s *settings, x *exchange, loc string, depth int) {
+	if x.spawned {
+		// The redirecting script's process is counted under it: the
+		// request itself is recorded once, under where it led.
+		g.stats.spawned(x.script, x.mode)
+		x.spawned = false
+	}
 	if depth+1 >= maxLocalRedirects {
 		g.fail(w, x, ErrRedirectLoop)
 		return

@@ -114,13 +114,16 @@ func (s *stats) record(script string, mode Mode, code int, d time.Duration, spaw
 	m.add(code, d, spawned)
 }
 
-// spawned counts a FastCGI worker started for script (fastcgi.PoolConfig
-// OnSpawn). Pools come and go (script changed, mode switched, reload); the
-// count stays, so that spawns is a total that never goes down (C40).
-func (s *stats) spawned(script string) {
+// spawned counts a process started for script in mode apart from a
+// request's record: a FastCGI worker (fastcgi.PoolConfig OnSpawn; pools
+// come and go, script changed, mode switched, reload, and the count stays,
+// so that spawns is a total that never goes down, C40), or the process of
+// a script whose answer was a local redirect (the request is recorded
+// under the script it led to).
+func (s *stats) spawned(script string, mode Mode) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.modeLocked(script, ModeFastCGI).Spawns++
+	s.modeLocked(script, mode).Spawns++
 }
 
 // modeLocked returns the counters of script in mode, made on first use.

@@ -80,7 +80,7 @@ func TestStats_RecordCounts(t *testing.T) {
 						w.Spawns++
 					}
 					if n%5 == 0 {
-						s.spawned(sc)
+						s.spawned(sc, ModeFastCGI)
 						fw := want[sm{sc, ModeFastCGI}]
 						fw.Spawns++
 						want[sm{sc, ModeFastCGI}] = fw
