@@ -217,7 +217,16 @@ func (g *Gateway) serveMode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("mode " + string(mode) + " for " + orAll(scriptName(script)) + "\n"))
+	said := "mode " + string(mode) + " for " + orAll(scriptName(script))
+	if mode == ModeFastCGI && script != "" {
+		// A script fastcgi mode cannot make persistent (a shell script, a
+		// Perl script that forks) runs per request all the same: the
+		// answer says so, as the status page does (C21).
+		if ss := g.scriptStatus(g.settings.Load(), script); ss.Kind == "per-request" {
+			said += "; it is still served per request: " + ss.Reason
+		}
+	}
+	_, _ = w.Write([]byte(said + "\n"))
 }
 
 // notAForm says what r's body is when it is no form POST /mode reads (a

@@ -75,6 +75,32 @@ func TestMode_RawNameFirst(t *testing.T) {
 	}
 }
 
+// TestMode_PerRequestScriptSaysSo: switching a script fastcgi mode cannot
+// make persistent (a shell script) answers that it stays per request, and
+// why, as the status page says; it answered as for any other script.
+func TestMode_PerRequestScriptSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	mustWriteFile(t, filepath.Join(dir, "hi.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi\\n'\n", 0o755)
+	mustWriteFile(t, filepath.Join(dir, "hi.pl"), "#!/usr/bin/perl\nprint \"Content-Type: text/plain\\n\\nhi\\n\";\n", 0o755)
+	g, _ := mustGateway(t, Config{Scripts: dir})
+	admin := httptest.NewServer(g.AdminHandler())
+	defer admin.Close()
+	for script, want := range map[string]string{
+		"hi.sh": "mode fastcgi for hi.sh; it is still served per request: not a Perl script (#!/bin/sh)\n",
+		"hi.pl": "mode fastcgi for hi.pl\n",
+	} {
+		resp, err := http.PostForm(admin.URL+"/mode", url.Values{"mode": {"fastcgi"}, "script": {script}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(b) != want {
+			t.Errorf("POST /mode fastcgi %s: %d %q, want 200 %q", script, resp.StatusCode, b, want)
+		}
+	}
+}
+
 // TestMode_StatusButtonNamesItsScript: the /status page shows x\x41.sh's
 // name as x\\x41.sh and xA.sh's as xA.sh, a file with a newline in its
 // name as new\nline.pl; its buttons post that shown form with shown=1,
@@ -171,7 +197,7 @@ func TestMode_ScriptsDirBeforeMount(t *testing.T) {
 		{"sub/only.pl", "/sub/only.pl"}, // no such script in the scripts directory: the mount's
 	} {
 		code, body := post(url.Values{"mode": {"fastcgi"}, "script": {tc.name}})
-		if code != http.StatusOK || !strings.Contains(body, "for "+tc.key+"\n") {
+		if code != http.StatusOK || !strings.HasPrefix(body, "mode fastcgi for "+tc.key+"\n") && !strings.HasPrefix(body, "mode fastcgi for "+tc.key+"; ") {
 			t.Errorf("POST /mode script=%s: %d %q, want 200 switching %s", tc.name, code, body, tc.key)
 		}
 	}
