@@ -55,7 +55,19 @@ var (
 	// the request waited in the queue for a worker; it also matches the
 	// context's error.
 	ErrQueueWait = errors.New("fastcgi: gave up waiting in the queue for a worker")
+	// ErrBackingOff is matched, with ErrWorkerDied or ErrStartFailed, by
+	// the error [Pool.Do] returns at once, with no worker tried, while the
+	// pool backs off and none of its workers is live: the request was
+	// sent nowhere, and a caller may serve it another way.
+	ErrBackingOff = errors.New("fastcgi: backing off")
 )
+
+// backoffError is the last crash or start failure, returned while the
+// pool backs off: its text, and ErrBackingOff besides.
+type backoffError struct{ err error }
+
+func (e backoffError) Error() string   { return e.err.Error() }
+func (e backoffError) Unwrap() []error { return []error{e.err, ErrBackingOff} }
 
 // Defaults of [PoolConfig].
 const (
@@ -576,7 +588,7 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 			if err := p.backoffLocked(); err != nil {
 				if p.liveLocked() == 0 {
 					p.mu.Unlock()
-					return nil, err
+					return nil, backoffError{err}
 				}
 				// Workers that serve are live (busy): the request waits
 				// for one, as when the pool is full, or for the back-off

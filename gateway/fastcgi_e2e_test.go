@@ -516,6 +516,37 @@ func TestFastCGI_WorkerKilledMidRequest(t *testing.T) {
 	}
 }
 
+// TestFastCGI_CrashLoopServesOthersPerRequest guards C22 and C23: requests
+// that kill their worker before any output (?die) put the script's pool
+// into its crash back-off; a request of the same script meanwhile, sent to
+// no worker, is served per request, as in cgi mode, where it got a 502 for
+// the crashes of others (an admin audit: four such requests, and six good
+// ones failed).
+func TestFastCGI_CrashLoopServesOthersPerRequest(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, nil)
+	mustWriteFile(t, filepath.Join(s.dir, "crash.pl"), "#!/usr/bin/perl\nkill 'KILL', $$ if $ENV{QUERY_STRING} eq 'die';\nprint \"Content-Type: text/plain\\n\\nok\\n\";\n", 0o755)
+	backingOff := func() bool {
+		for _, e := range s.hook.AllEntries() {
+			if strings.Contains(e.Message, "backing off before starting another") {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; !backingOff(); i++ {
+		if i == 6 {
+			t.Fatal("no back-off after 6 requests that kill their worker")
+		}
+		if r := fetch(noRedirectClient, s.url("crash.pl?die")); r.err != nil || r.status != http.StatusBadGateway {
+			t.Fatalf("crash.pl?die: %d %v, want 502", r.status, r.err)
+		}
+	}
+	if r := fetch(noRedirectClient, s.url("crash.pl")); r.err != nil || r.status != http.StatusOK || r.body != "ok\n" {
+		t.Errorf("crash.pl during the back-off: %d %q %v, want 200 \"ok\\n\"", r.status, r.body, r.err)
+	}
+}
+
 // TestFastCGI_NativeWorkerKilledMidRequestRunsOnce guards C22 for native
 // workers, which (unlike the runner) may die with part of the request
 // unread (php-cgi runs the script before it reads the end of FCGI_STDIN):

@@ -38,6 +38,10 @@ type poolEntry struct {
 	// dir is the script's directory, symlinks resolved, when the pool
 	// was built: the release its workers run in (dropMoved).
 	dir string
+	// fellBack is when a request of a Perl script was last served per
+	// request while its pool backed off (UnixNano), for one log line a
+	// second.
+	fellBack atomic.Int64
 }
 
 // poolTable owns every FastCGI pool (STYLE §4: no global registries).
@@ -609,6 +613,22 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			// (every retirement abandons the starts in progress): serve
 			// this request the way that always works.
 			g.log.WithFields(logrus.Fields{"req": x.id, "script": rt.key}).Info("fastcgi pool retired again and again before the request got a worker; serving it as CGI")
+			x.mode, x.pid = ModeCGI, 0
+			return g.startCGI(ctx, r, s, rt, b, x)
+		}
+		if errors.Is(err, fastcgi.ErrBackingOff) && e.kind == "perl" && ctx.Err() == nil {
+			// The runner's workers die on their first request (a script
+			// that kills its process, a request that crashes the
+			// interpreter), and none is live: the pool waits before it
+			// starts another, and the request, sent to no worker, is
+			// served the way that always works for a CGI script, with
+			// the same answer (C23), rather than a 502 for the crashes
+			// of others: one request that kills its worker must not make
+			// every other request of the script fail meanwhile.
+			if now := time.Now().UnixNano(); now-e.fellBack.Load() >= int64(time.Second) {
+				e.fellBack.Store(now)
+				g.log.WithError(err).WithFields(logrus.Fields{"req": x.id, "script": rt.key}).Warn("fastcgi workers of the script back off after dying on their first request; serving its requests per request meanwhile")
+			}
 			x.mode, x.pid = ModeCGI, 0
 			return g.startCGI(ctx, r, s, rt, b, x)
 		}
