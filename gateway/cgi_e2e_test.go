@@ -81,6 +81,33 @@ func mustEnv(tb testing.TB, req *http.Request) map[string]string {
 	return parseEnv(body)
 }
 
+// TestCGI_PathFlagWinsOverEnvPATH guards §7's precedence: a PATH given
+// explicitly (--path, MENSHEN_PATH) wins over the config file's, in its
+// [env] as in its path key; [env] PATH reached the scripts.
+func TestCGI_PathFlagWinsOverEnvPATH(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "path = \"/from/key:/usr/bin:/bin\"\n[env]\nPATH = \"/from/env:/usr/bin:/bin\"\n", 0o644)
+	for _, tc := range []struct {
+		name string
+		edit func(c *Config)
+		want string
+	}{
+		{"flag", func(c *Config) {
+			c.ConfigFile, c.Path, c.Set = conf, "/from/flag:/usr/bin:/bin", map[string]bool{"path": true}
+		}, "/from/flag:/usr/bin:/bin"},
+		// (Without the flag the file's [env] PATH, its more specific
+		// word, as before.)
+		{"no flag", func(c *Config) { c.ConfigFile = conf }, "/from/env:/usr/bin:/bin"},
+	} {
+		s := newCGISite(t, tc.edit)
+		env := mustEnv(t, newRequest(t, "GET", s.url("env.pl"), nil))
+		if env["PATH"] != tc.want {
+			t.Errorf("%s: PATH = %q, want %q", tc.name, env["PATH"], tc.want)
+		}
+	}
+}
+
 // checkEnv fails tb for each variable of want that env does not set to
 // that value; what prefixes the variable's name in the messages.
 func checkEnv(tb testing.TB, what string, env, want map[string]string) {

@@ -115,11 +115,6 @@ func Check(cfg Config) ([]string, error) {
 		addConf(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]])", key), "script", key)))
 	}
 	for _, m := range s.mounts {
-		if m.dir == "/" {
-			// Not walked: it would list every file of the machine.
-			add("%s: the scripts directory is the root directory: every executable file of the machine (/bin/sh...) would be served", shownPath(m.prefix))
-			continue
-		}
 		// With a trailing slash the walk enters a scripts directory that
 		// is a symlink (`cgi-bin -> releases/r1`), and names its files
 		// under the mount's path.

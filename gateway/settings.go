@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -147,6 +148,13 @@ func (s *settings) apply(c Config, fc *fileConfig) error {
 		s.workers = 1
 	}
 	s.env = envList(fc.Env)
+	if set("path") {
+		// An explicit --path (MENSHEN_PATH) wins over the file's PATH in
+		// [env] as over its path key, the same setting (§7: the file
+		// applies where no flag was given). A script's own env is more
+		// specific, and keeps its PATH.
+		s.env = slices.DeleteFunc(s.env, func(kv string) bool { return strings.HasPrefix(kv, "PATH=") })
+	}
 	for _, w := range fc.Wrapper {
 		s.wrappers[strings.ToLower(w.Ext)] = wrapper{ext: w.Ext, command: w.Command, args: w.Args}
 	}
@@ -290,6 +298,12 @@ func newMount(prefix, dir string, mode Mode) (*mount, error) {
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, fmt.Errorf("scripts directory %q: %w", dir, err)
+	}
+	if real == "/" {
+		// Every executable file of the machine would be served, and the
+		// watcher would walk all of /proc and /sys before the gateway
+		// listened (it ran for minutes, deaf to SIGTERM).
+		return nil, fmt.Errorf("scripts directory %q is the root directory: every executable file of the machine (/bin/sh...) would be served", dir)
 	}
 	return &mount{prefix: prefix, dir: abs, real: real, mode: mode, local: localFS(real)}, nil
 }

@@ -877,13 +877,29 @@ func TestCheck_ReportsNonExecutableScript(t *testing.T) {
 }
 
 // TestCheck_RootDirectory: a scripts directory of / (a mount made by
-// mistake) is a problem, named at once, not a walk of the whole machine.
+// mistake) is a bad setting, named at once, not a walk of the whole
+// machine, by check and by serve alike (exit 2): serve took it, and its
+// watcher walked /proc and /sys for minutes before it listened, deaf to
+// SIGTERM.
 func TestCheck_RootDirectory(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	code, stdout, _ := runMenshen(t, nil, "check", "--scripts", "/")
-	if code == 0 || !strings.Contains(stdout, "root directory") {
-		t.Errorf("check --scripts /: exit %d, stdout %.300q; want a problem naming the root directory", code, stdout)
+	code, stdout, stderr := runMenshen(t, nil, "check", "--scripts", "/")
+	if code != 2 || !strings.Contains(stderr, "root directory") {
+		t.Errorf("check --scripts /: exit %d, stderr %.300q; want 2 and the line naming the root directory", code, stderr)
+	}
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	if err := os.WriteFile(conf, []byte("[[mount]]\nprefix = \"/a/\"\ndir = \"/\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"serve", "--listen", freeAddr(t), "--admin", "off", "--scripts", "/"},
+		{"serve", "--listen", freeAddr(t), "--admin", "off", "--scripts", "../../scripts", "--config", conf},
+	} {
+		code, _, stderr := runMenshen(t, nil, args...)
+		if code != 2 || !strings.Contains(stderr, "root directory") {
+			t.Errorf("%q: exit %d, stderr %.300q; want 2 and the line naming the root directory", args, code, stderr)
+		}
 	}
 	if n := strings.Count(stdout, "\n"); n > 3 {
 		t.Errorf("check --scripts / printed %d lines: it walked the machine", n)
