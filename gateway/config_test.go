@@ -566,6 +566,36 @@ func TestCheck_PHPCLIWrapperWarned(t *testing.T) {
 			t.Errorf("%s: serve warned %v, want %v (%v)", tc.name, logged, tc.warned, messages(hook))
 		}
 	}
+	// Added by a live edit, it is warned about as at start; a reload
+	// that leaves it as it was does not repeat the warning.
+	conf := mustConfigFile(t, "mode = \"cgi\"\n")
+	log, hook := test.NewNullLogger()
+	g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	warnings := func() int {
+		n := 0
+		for _, e := range hook.AllEntries() {
+			if e.Level == logrus.WarnLevel && strings.Contains(e.Message, "command-line interpreter") {
+				n++
+			}
+		}
+		return n
+	}
+	mustWriteFile(t, conf, "[[wrapper]]\next = \".php\"\ncommand = \""+php+"\"\n", 0o644)
+	if err := g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if n := warnings(); n != 1 {
+		t.Errorf("wrapper added by a reload: %d warnings, want 1 (%v)", n, messages(hook))
+	}
+	if err := g.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if n := warnings(); n != 1 {
+		t.Errorf("a reload that left the wrapper as it was: %d warnings in all, want 1 (%v)", n, messages(hook))
+	}
 }
 
 // TestConfig_MinWorkersOnValuesInEffect: min-workers is checked against

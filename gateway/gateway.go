@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -167,12 +168,24 @@ func (g *Gateway) Start() error {
 	g.warmPools()
 	g.noteUnmatched(g.settings.Load())
 	g.noteHtaccess(g.settings.Load())
-	for _, w := range g.settings.Load().wrappers {
+	g.noteWrappers(nil, g.settings.Load())
+	return nil
+}
+
+// noteWrappers logs what is wrong with the wrappers of s that old (the
+// settings before a reload; nil at start) did not have as they are: a
+// wrapper added by a live edit is warned about as one given at start.
+func (g *Gateway) noteWrappers(old, s *settings) {
+	for ext, w := range s.wrappers {
+		if old != nil {
+			if ow, ok := old.wrappers[ext]; ok && ow.command == w.command && slices.Equal(ow.args, w.args) {
+				continue
+			}
+		}
 		if msg := phpCLIWarning(w); msg != "" {
 			g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
 		}
 	}
-	return nil
 }
 
 // noteHtaccess logs the Apache .htaccess files of the scripts directories
@@ -487,6 +500,7 @@ func (g *Gateway) reload(done string) error {
 	g.pools.sync(s)
 	g.warmPools()
 	g.noteUnmatched(s)
+	g.noteWrappers(old, s)
 	if g.cfg.ConfigFile == "" {
 		g.log.Info(done + " (flags and scripts only: no --config)")
 	} else {

@@ -1329,6 +1329,15 @@ func TestCheck_ProblemsDoNotHideEachOther(t *testing.T) {
 	if code != 2 || !strings.Contains(stdout, "min-workers 2") || !strings.Contains(stdout, `[script."missing.pl"] names no script`) {
 		t.Errorf("min_workers above workers and a table naming no script: exit %d, %q; want both lines", code, stdout)
 	}
+	// A [script] table naming no script alone is a problem (exit 1), not
+	// a bad config (2): serve starts with it, with a warning.
+	if err := os.WriteFile(conf, []byte("[script.\"missing.pl\"]\nmode = \"cgi\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runMenshenIn(t, cwd, nil, "check", "--scripts", dir, "--config", conf)
+	if code != 1 || !strings.Contains(stdout, `[script."missing.pl"] names no script`) {
+		t.Errorf("a table naming no script: exit %d, %q; want 1 and the line", code, stdout)
+	}
 	// A script's own min_workers above its own workers: one line, not two.
 	if err := os.WriteFile(conf, []byte("[script.\"ok.pl\"]\nmin_workers = 5\nworkers = 2\n"), 0o644); err != nil {
 		t.Fatal(err)
