@@ -71,8 +71,12 @@ type Gateway struct {
 	// configRead is the config file's content last read, by New or a
 	// reload (taken or refused), as fileSum gives it: the watcher
 	// reloads for a content no reload read yet, so that a SIGHUP after
-	// an edit is one reload, not two. Guarded by reloadMu.
-	configRead [32]byte
+	// an edit is one reload, not two. configRefused is the file's change
+	// time (fileChanged) when the last reload refused it, else 0: the
+	// same content is tried again once the file changes (a touch).
+	// Guarded by reloadMu.
+	configRead    [32]byte
+	configRefused int64
 
 	stats   *stats
 	metrics *metrics
@@ -463,10 +467,20 @@ func (g *Gateway) Reload() error {
 
 // reload builds the settings anew from the flags and the config file, and
 // puts them in force; done is what the log says then.
-func (g *Gateway) reload(done string) error {
+func (g *Gateway) reload(done string) (err error) {
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
 	g.configRead = g.configSum()
+	// A refused content is tried again when the file is written or
+	// touched, the same content or not: what made it fail may be gone
+	// (a mount's directory made since), and `touch` is how an operator
+	// says so, as SIGHUP does.
+	g.configRefused = 0
+	defer func() {
+		if err != nil {
+			g.configRefused = fileChanged(g.cfg.ConfigFile)
+		}
+	}()
 	// Empty is valid TOML, but a config that had settings and is now
 	// empty is a save cut short (an editor's truncate, a full disk), not
 	// a wish to drop every wrapper, mount and variable: refused, as a

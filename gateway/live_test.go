@@ -860,6 +860,52 @@ func TestReload_ConfigEmptyFromTheStart(t *testing.T) {
 // TestReload_RereadsConfig guards C33: Reload (what SIGHUP calls) re-reads
 // the config file without a watcher; a bad file is an error naming its line
 // and changes nothing.
+// TestWatch_RefusedConfigTriedAgainOnTouch guards C32: a config edit
+// refused for a reason outside the file (a [[mount]] whose directory is
+// made only after) was never tried again, as its content had been read:
+// creating the directory, then touching the file, changed nothing; only
+// SIGHUP applied it. A touch (or any write) of a refused file tries it
+// again; an untouched one is not tried on every rescan.
+func TestWatch_RefusedConfigTriedAgainOnTouch(t *testing.T) {
+	t.Parallel()
+	conf := filepath.Join(t.TempDir(), "menshen.toml")
+	mustWriteFile(t, conf, "[env]\nWATCH_MARK = \"one\"\n", 0o644)
+	s := newCGISite(t, func(c *Config) { c.ConfigFile = conf })
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mark := func() string {
+		return mustEnv(t, newRequest(t, "GET", s.url("env.pl"), nil))["WATCH_MARK"]
+	}
+	waitMark := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(3 * time.Second); mark() != want; time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("WATCH_MARK = %q 3 s on, want %q", mark(), want)
+			}
+		}
+	}
+	later := filepath.Join(t.TempDir(), "later")
+	mustWriteFile(t, conf, "[env]\nWATCH_MARK = \"two\"\n[[mount]]\nprefix = \"/later/\"\ndir = \""+later+"\"\n", 0o644)
+	for deadline := time.Now().Add(3 * time.Second); !slices.ContainsFunc(s.hook.AllEntries(), func(e *logrus.Entry) bool { return strings.Contains(e.Message, "config change rejected") }); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the edit naming a missing directory was not refused within 3 s")
+		}
+	}
+	if err := os.Mkdir(later, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // (a rescan or two: nothing to retry untouched)
+	if m := mark(); m != "one" {
+		t.Fatalf("WATCH_MARK = %q before the touch, want the kept config's one", m)
+	}
+	now := time.Now()
+	if err := os.Chtimes(conf, now, now); err != nil {
+		t.Fatal(err)
+	}
+	waitMark("two")
+}
+
 func TestReload_RereadsConfig(t *testing.T) {
 	t.Parallel()
 	conf := filepath.Join(t.TempDir(), "menshen.toml")

@@ -351,7 +351,7 @@ func (g *Gateway) rescan(st *watchState) {
 	reloaded := false
 	if g.configUnread() {
 		if err := g.Reload(); err != nil {
-			g.log.WithError(err).Error("config change rejected; kept the previous config")
+			g.log.WithError(err).Error("config change rejected; kept the previous config (tried again when the file is written or touched, or on SIGHUP)")
 		} else {
 			reloaded = true
 		}
@@ -609,12 +609,24 @@ func missedScript(fi fs.FileInfo, rel string) bool {
 func (g *Gateway) configSum() [32]byte { return fileSum(g.cfg.ConfigFile) }
 
 // configUnread reports whether the config file's content is not the one
-// last read (by New, a reload of the watcher's, SIGHUP's).
+// last read (by New, a reload of the watcher's, SIGHUP's), or is one a
+// reload refused and the file was written or touched since.
 func (g *Gateway) configUnread() bool {
 	sum := g.configSum()
 	g.reloadMu.Lock()
 	defer g.reloadMu.Unlock()
-	return sum != g.configRead
+	return sum != g.configRead || g.configRefused != 0 && fileChanged(g.cfg.ConfigFile) != g.configRefused
+}
+
+// fileChanged is a file's last change (its inode's change time, which a
+// write, a touch or a rename onto its name sets), in nanoseconds; 1 when
+// it cannot be read (never 0, which says "not refused").
+func fileChanged(name string) int64 {
+	var st syscall.Stat_t
+	if name == "" || syscall.Stat(name, &st) != nil {
+		return 1
+	}
+	return max(st.Ctim.Nano(), 1)
 }
 
 // fileSum fingerprints a file's content (zero for no file, another
