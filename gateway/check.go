@@ -107,8 +107,10 @@ func Check(cfg Config) ([]string, error) {
 		return problems, err
 	}
 	for _, w := range s.wrappers {
-		if msg := phpCLIWarning(w); msg != "" {
-			add("%s", msg)
+		for _, msg := range []string{phpCLIWarning(w), interpreterWarning(w)} {
+			if msg != "" {
+				add("%s", msg)
+			}
 		}
 	}
 	for _, key := range unmatchedScripts(s) {

@@ -80,6 +80,22 @@ func phpCLIWarning(w wrapper) string {
 	return fmt.Sprintf("wrapper %q: command %q is PHP's command-line interpreter, which speaks neither CGI nor FastCGI (its pages send no header: 502): use php-cgi (Debian: apt-get install php-cgi)", w.ext, w.command)
 }
 
+// cgiInterpreter matches the base names of interpreters that run a CGI
+// script but speak no FastCGI: a wrapper through one (lighttpd's
+// cgi.assign = (".pl" => "/usr/bin/perl") translated) works in cgi mode,
+// and in fastcgi mode its worker runs the script once and exits.
+var cgiInterpreter = regexp.MustCompile(`^(perl[0-9.]*|sh|bash|dash|ksh|zsh|python[0-9.]*|ruby[0-9.]*|tclsh[0-9.]*)$`)
+
+// interpreterWarning is what serve logs and check lists of a wrapper whose
+// command is such an interpreter with the script as its only argument. Not
+// refused: cgi mode serves its files as it should.
+func interpreterWarning(w wrapper) string {
+	if w.args != nil || !cgiInterpreter.MatchString(filepath.Base(w.command)) {
+		return ""
+	}
+	return fmt.Sprintf("wrapper %q: command %q is an interpreter, not a FastCGI server: its files work in cgi mode, and fail (502) in fastcgi mode; without the wrapper, a file with its #! line runs as well (a Perl script in the runner in fastcgi mode, others per request)", w.ext, w.command)
+}
+
 // Config is what `menshen serve` was given. Zero values mean the default
 // stated on each field. Set records which fields were given explicitly on the
 // command line (by flag name), so that the config file does not override

@@ -525,6 +525,43 @@ func TestCheck_NamesWithControlCharactersAreOneLine(t *testing.T) {
 	}
 }
 
+// TestCheck_InterpreterWrapperWarned: a [[wrapper]] through a plain
+// interpreter (lighttpd's cgi.assign = (".pl" => "/usr/bin/perl")) works
+// in cgi mode and fails every file of its extension in fastcgi mode (its
+// worker runs the script once and exits): check lists it, serve warns.
+func TestCheck_InterpreterWrapperWarned(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		command string
+		warned  bool
+	}{{"/usr/bin/perl", true}, {"/bin/sh", true}, {"/usr/bin/env", false}} {
+		if _, err := os.Stat(tc.command); err != nil {
+			continue
+		}
+		conf := mustConfigFile(t, "[[wrapper]]\next = \".x\"\ncommand = \""+tc.command+"\"\n")
+		problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.command, err)
+		}
+		warned := slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "is an interpreter, not a FastCGI server") })
+		if warned != tc.warned {
+			t.Errorf("%s: check %q, warned %v, want %v", tc.command, problems, warned, tc.warned)
+		}
+		log, hook := test.NewNullLogger()
+		g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
+		if err := g.Start(); err != nil {
+			t.Fatal(err)
+		}
+		logged := slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
+			return e.Level == logrus.WarnLevel && strings.Contains(e.Message, "is an interpreter, not a FastCGI server")
+		})
+		if logged != tc.warned {
+			t.Errorf("%s: serve warned %v, want %v (%v)", tc.command, logged, tc.warned, messages(hook))
+		}
+	}
+}
+
 // TestCheck_PHPCLIWrapperWarned: a [[wrapper]] through PHP's command-line
 // php (what a mod_php Apache has at hand; php-cgi is another package)
 // sends no header, so nearly every page is a 502. It is not refused (a

@@ -186,8 +186,10 @@ func (g *Gateway) noteWrappers(old, s *settings) {
 				continue
 			}
 		}
-		if msg := phpCLIWarning(w); msg != "" {
-			g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
+		for _, msg := range []string{phpCLIWarning(w), interpreterWarning(w)} {
+			if msg != "" {
+				g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
+			}
 		}
 	}
 }
