@@ -508,10 +508,11 @@ func (g *Gateway) reload(done string) (err error) {
 	s.procs.SetQueue(s.queue)
 	g.settings.Store(s)
 	g.metrics.reloaded(true)
-	if modesChanged(old, s) && g.clearModes(configEdited(g.cfg.ConfigFile)) {
+	changed := func(key string) bool { return old.keyMode(key) != s.keyMode(key) }
+	if modesChanged(old, s) && g.clearModes(configEdited(g.cfg.ConfigFile), changed) {
 		// The newest word wins: an edit of the file's modes after a
 		// runtime switch must not be silently shadowed by it.
-		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) made before the edit cleared")
+		g.log.WithField("config", g.cfg.ConfigFile).Warn("the config changed script modes: runtime mode switches (menshen mode, POST /mode) made before the edit cleared, of every script for a switch of all, else of the scripts whose mode it changed")
 	}
 	g.pools.sync(s)
 	g.warmPools()

@@ -993,11 +993,20 @@ func TestReload_ModeEditAfterRuntimeSwitchApplies(t *testing.T) {
 		t.Errorf("a mount added and removed cleared the runtime switches: %+v", m)
 	}
 
-	// The file now puts env.pl in fastcgi: that applies.
+	// The file now puts env.pl in fastcgi: that applies, and clears the
+	// switch of all scripts; pid.pl's own switch stays, as the edit
+	// changed nothing of pid.pl's mode (an unrelated edit undid an
+	// operator's `menshen mode cgi broken.pl`).
+	s.g.SetMode(ModeFastCGI, "pid.pl")
+	time.Sleep(30 * time.Millisecond)
 	mustWriteFile(t, conf, liveConfig("two", true), 0o644)
 	if err := s.g.Reload(); err != nil {
 		t.Fatalf("Reload: %v", err)
 	}
+	if m := s.g.modes.Load(); m.all != "" || m.scripts["env.pl"] != "" || m.scripts["pid.pl"] != ModeFastCGI {
+		t.Errorf("after an edit of env.pl's mode: switches %+v, want pid.pl's alone", m)
+	}
+	s.g.SetMode(ModeCGI, "pid.pl")
 	w1, g := s.mustGreeting(t)
 	w2, _ := s.mustGreeting(t)
 	if g != "two" || w1 != w2 {

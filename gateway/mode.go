@@ -63,11 +63,12 @@ func (g *Gateway) setMode(mode Mode, script string, who logrus.Fields) {
 }
 
 // clearModes drops the runtime toggles made before edit (every one when
-// edit is zero), so that the configured modes apply again, and reports
-// whether it dropped one. A toggle made after the edit stays: the
+// edit is zero): a toggle of all scripts, and the toggles of the scripts
+// whose configured mode the edit changed (changed), so that the
+// configured modes apply again, and reports whether it dropped one. A toggle made after the edit stays: the
 // watcher applies an edit up to half a second late, and a `menshen mode`
 // run in between is the newer word. The caller syncs the pools.
-func (g *Gateway) clearModes(edit time.Time) bool {
+func (g *Gateway) clearModes(edit time.Time, changed func(key string) bool) bool {
 	g.modeMu.Lock()
 	defer g.modeMu.Unlock()
 	old := g.modes.Load()
@@ -83,7 +84,11 @@ func (g *Gateway) clearModes(edit time.Time) bool {
 		}
 	}
 	for k, m := range old.scripts {
-		if before(old.at[k]) {
+		// (A script whose configured mode the edit left as it was keeps
+		// its toggle: an edit about another script, an operator's
+		// `menshen mode cgi broken.pl` undone by a colleague's edit of
+		// another script's mode.)
+		if before(old.at[k]) && changed(k) {
 			dropped = true
 			continue
 		}

@@ -339,6 +339,15 @@ func (s *settings) configuredMode(r *route) Mode {
 	return s.mode
 }
 
+// keyMode is configuredMode for a script key ("" when no mount has it).
+func (s *settings) keyMode(key string) Mode {
+	m, rel, file := s.keyFile(key)
+	if m == nil {
+		return ""
+	}
+	return s.configuredMode(&route{mount: m, key: key, rel: rel, file: file})
+}
+
 func (s *settings) isolationFor(key string) string {
 	if sc, ok := s.scripts[key]; ok && sc.isolation != "" {
 		return sc.isolation
