@@ -5,6 +5,7 @@ package gateway
 import (
 	"bytes"
 	"debug/elf"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -112,6 +113,9 @@ func Check(cfg Config) ([]string, error) {
 				add("%s", msg)
 			}
 		}
+	}
+	for _, name := range strayEnvKeys(s.env) {
+		add("%s", strings.TrimPrefix(fc.at(atKey(errors.New(strayEnvWarning(name)), "env", name)).Error(), ErrConfig.Error()+": "))
 	}
 	for _, key := range unmatchedScripts(s) {
 		// A problem, not a bad config: serve starts with it (a warning),

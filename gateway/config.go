@@ -96,6 +96,39 @@ func interpreterWarning(w wrapper) string {
 	return fmt.Sprintf("wrapper %q: command %q is an interpreter, not a FastCGI server: its files work in cgi mode, and fail (502) in fastcgi mode; without the wrapper, a file with its #! line runs as well (a Perl script in the runner in fastcgi mode, others per request)", w.ext, w.command)
 }
 
+// topLevelKeys are the keys of the config file's top level that take a
+// value (not a table): in TOML, one written below [env] is a variable of
+// [env] (`[env]\nFOO = "x"\nmode = "fastcgi"` sets no mode).
+var topLevelKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[fileConfig]()
+	for i := range t.NumField() {
+		switch name := t.Field(i).Tag.Get("toml"); name {
+		case "", "env", "wrapper", "script", "mount":
+		default:
+			keys[name] = true
+		}
+	}
+	return keys
+}()
+
+// strayEnvKeys returns the names of env (NAME=value) that are keys of the
+// config's top level: written after [env], they landed in it.
+func strayEnvKeys(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if name, _, _ := strings.Cut(kv, "="); topLevelKeys[name] {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// strayEnvWarning is what serve logs and check lists of such a name.
+func strayEnvWarning(name string) string {
+	return fmt.Sprintf("[env] %s: a key of the config's top level, written below [env], is an [env] variable in TOML and sets nothing: move it above the first [table]", name)
+}
+
 // Config is what `menshen serve` was given. Zero values mean the default
 // stated on each field. Set records which fields were given explicitly on the
 // command line (by flag name), so that the config file does not override

@@ -562,6 +562,33 @@ func TestCheck_InterpreterWrapperWarned(t *testing.T) {
 	}
 }
 
+// TestCheck_StrayEnvKeyWarned: a top-level key written below [env]
+// (`mode = "fastcgi"` after it) is an [env] variable in TOML, which set
+// nothing and passed silently: check lists it with its line, serve warns.
+func TestCheck_StrayEnvKeyWarned(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	conf := mustConfigFile(t, "[env]\nFOO = \"x\"\nmode = \"fastcgi\"\nMODE = \"upper case is a variable\"\n")
+	problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "line 3: [env] mode: a key of the config's top level, written below [env], is an [env] variable in TOML and sets nothing"
+	if len(problems) != 1 || !strings.Contains(problems[0], want) {
+		t.Errorf("check: %q, want one problem with %q", problems, want)
+	}
+	log, hook := test.NewNullLogger()
+	g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
+		return e.Level == logrus.WarnLevel && strings.Contains(e.Message, "[env] mode: a key of the config's top level")
+	}) {
+		t.Errorf("serve did not warn: %v", messages(hook))
+	}
+}
+
 // TestCheck_PHPCLIWrapperWarned: a [[wrapper]] through PHP's command-line
 // php (what a mod_php Apache has at hand; php-cgi is another package)
 // sends no header, so nearly every page is a 502. It is not refused (a

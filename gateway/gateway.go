@@ -213,6 +213,9 @@ func (g *Gateway) noteUnmatched(s *settings) {
 	for _, key := range unmatchedScripts(s) {
 		g.log.WithFields(logrus.Fields{"config": g.cfg.ConfigFile, "script": key}).Warn("the config has settings for a script that does not exist (yet): they apply once it does")
 	}
+	for _, name := range strayEnvKeys(s.env) {
+		g.log.WithField("config", g.cfg.ConfigFile).Warn(strayEnvWarning(name))
+	}
 }
 
 // Run serves the public and admin listeners until ctx ends, then shuts down
