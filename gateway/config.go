@@ -473,7 +473,13 @@ func loadFileAll(path string) (*fileConfig, []error) {
 			continue
 		}
 		undecoded[k.String()] = true
-		errs = append(errs, &keyError{key: k, err: fmt.Errorf("unknown key %q", k.String())})
+		err := fmt.Errorf("unknown key %q", k.String())
+		if len(k) >= 3 && k[0] == "script" && md.Type(k...) == "Hash" {
+			// [script.env.pl]: TOML's dots part the name, and the file's
+			// extension became a key of the script "env".
+			err = fmt.Errorf("%w: a script's path with a dot is quoted, [script.%q]", err, strings.Join(k[1:len(k)-1], ".")+"."+k[len(k)-1])
+		}
+		errs = append(errs, &keyError{key: k, err: err})
 	}
 	errs = append(errs, miscasedKeys(md.Keys(), undecoded, func(k toml.Key) int { return keyLine(data, k) })...)
 	errs = append(errs, fc.validate()...)

@@ -57,6 +57,8 @@ func TestConfig_RejectsInvalidFile(t *testing.T) {
 		{"unknown key named like a value", "mode = \"fastcgi\"\nfastcgi = 1\n", []string{"line 2", `"fastcgi"`}},
 		{"unknown table", "[env]\nA = \"b\"\n\n[bogus]\nx = 1\n", []string{"line 4", "bogus"}},
 		{"unknown key in a script table", "mode = \"cgi\"\n\n[script.\"sub/report.pl\"]\nmode = \"fastcgi\"\nworkrs = 2\n", []string{"line 5", "workrs"}},
+		// TOML's dots part an unquoted path: the hint says to quote it.
+		{"script path unquoted", "[script.env.pl]\nmode = \"fastcgi\"\n", []string{"line 1", `unknown key "script.env.pl": a script's path with a dot is quoted, [script."env.pl"]`}},
 		{"same unknown key in the second script", "[script.\"a.pl\"]\nworkers = 2\n[script.\"b.pl\"]\nworkers = 3\nmode = \"cgi\"\nbogus = 1\n", []string{"line 6", "bogus"}},
 		{"unknown key in a wrapper", "[[wrapper]]\next = \".php\"\ncommand = \"/usr/bin/php-cgi\"\nargs = []\ncmd = \"x\"\n", []string{"line 5", "cmd"}},
 		{"unknown key in a mount", "[[mount]]\nprefix = \"/x/\"\ndir = \"/tmp\"\n\n[[mount]]\nprefix = \"/y/\"\ndir = \"/tmp\"\nmod = \"cgi\"\n", []string{"line 8", "mod"}},
