@@ -33,6 +33,9 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	reloads  *prometheus.CounterVec
+	// configOK is 1 while the config in force is the file's last content
+	// (the last reload was taken), 0 while a refused one waits.
+	configOK prometheus.Gauge
 	// series caches, per script, mode and code, the children of requests
 	// and duration that observe updates (seriesKey -> *series), sparing a
 	// request the quoting of the script's name and two label lookups
@@ -81,11 +84,16 @@ func newMetrics(g *Gateway) *metrics {
 			Name: "menshen_reloads_total",
 			Help: "Config reloads, by result (ok or failed: the previous config stayed in force).",
 		}, []string{"result"}),
+		configOK: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "menshen_config_last_reload_successful",
+			Help: "1 when the last config reload was taken (or none was tried), 0 when it was refused and the previous config stayed in force: the file says what the gateway does not do.",
+		}),
 	}
 	m.reloads.WithLabelValues("ok")
 	m.reloads.WithLabelValues("failed")
+	m.configOK.Set(1)
 	m.reg.MustRegister(
-		m.requests, m.duration, m.reloads,
+		m.requests, m.duration, m.reloads, m.configOK,
 		&liveCollector{g: g},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -124,8 +132,10 @@ func (m *metrics) newSeries(script string, mode Mode, code int) *series {
 func (m *metrics) reloaded(ok bool) {
 	if ok {
 		m.reloads.WithLabelValues("ok").Inc()
+		m.configOK.Set(1)
 	} else {
 		m.reloads.WithLabelValues("failed").Inc()
+		m.configOK.Set(0)
 	}
 }
 

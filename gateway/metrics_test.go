@@ -124,6 +124,8 @@ func TestMetrics_Families(t *testing.T) {
 		{"menshen_queue_depth", nil, 0},
 		{"menshen_reloads_total", map[string]string{"result": "ok"}, 1},
 		{"menshen_reloads_total", map[string]string{"result": "failed"}, 1},
+		// The last reload was refused: the file says what is not done.
+		{"menshen_config_last_reload_successful", nil, 0},
 	}
 	for _, tc := range cases {
 		got, ok := metricValue(fams, tc.name, tc.labels)
