@@ -121,7 +121,9 @@ type Request struct {
 	// concurrent use, and for use after the request. nil discards stderr.
 	Stderr func(line []byte)
 	// Dequeued, if not nil, is called by Pool.Do when the request got its
-	// slot after waiting in the queue (not when a slot was free at once).
+	// slot after waiting in the queue (not when a slot was free at once),
+	// and again when it got its worker after waiting for one to start (or
+	// to come free): the request's own time starts then.
 	Dequeued func()
 	// Worker, if not nil, is called by Pool.Do with the pid of the worker
 	// the request is about to be sent to (again for a retry on another),

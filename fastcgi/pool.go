@@ -486,10 +486,19 @@ func (p *Pool) Do(ctx context.Context, req *Request) (*PoolResponse, error) {
 		body = &replayBody{r: req.Stdin}
 	}
 	for attempt := 0; ; attempt++ {
-		w, err := p.get(ctx)
+		w, late, err := p.get(ctx)
 		if err != nil {
 			p.lim.Release()
 			return nil, err
+		}
+		if late && req.Dequeued != nil {
+			// The request waited for its worker to start (or for one to
+			// come free): its time limit starts now, as a CGI script's
+			// starts with its process (C10). A worker's start has a
+			// limit of its own; counted against the request's, a script
+			// whose run fits its --timeout was cut after a slow cold
+			// start, and every next request started a worker again.
+			req.Dequeued()
 		}
 		if req.Worker != nil {
 			req.Worker(w.pid)
@@ -555,13 +564,13 @@ func (p *Pool) acquire(ctx context.Context) (waited bool, err error) {
 // get returns a worker for the caller, who holds a slot: the most recently
 // used idle one, else a new one if fewer than Workers live, else it waits
 // for one of the workers being stopped to go away.
-func (p *Pool) get(ctx context.Context) (*worker, error) {
+func (p *Pool) get(ctx context.Context) (w *worker, late bool, err error) {
 	waited := false // for a finishing worker, once
 	for {
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
-			return nil, ErrPoolClosed
+			return nil, late, ErrPoolClosed
 		}
 		for len(p.idle) > 0 {
 			w := p.idle[len(p.idle)-1]
@@ -575,47 +584,52 @@ func (p *Pool) get(ctx context.Context) (*worker, error) {
 				p.idle = append(p.idle, w) // it takes more at once
 			}
 			p.mu.Unlock()
-			return w, nil
+			return w, late, nil
 		}
 		if p.liveLocked() < p.cfg.Workers {
 			if p.finishing > 0 && !waited {
 				waited = true
+				late = true
 				if err := p.awaitChangeLocked(ctx, &p.getWaiters, p.finishWait); err != nil {
-					return nil, err
+					return nil, late, err
 				}
 				continue
 			}
 			if err := p.backoffLocked(); err != nil {
 				if p.liveLocked() == 0 {
 					p.mu.Unlock()
-					return nil, backoffError{err}
+					return nil, late, backoffError{err}
 				}
 				// Workers that serve are live (busy): the request waits
 				// for one, as when the pool is full, or for the back-off
 				// to end; it does not fail for the crashes of others.
+				late = true
 				if err := p.awaitChangeLocked(ctx, &p.getWaiters, time.Until(p.retryAt)); err != nil {
-					return nil, err
+					return nil, late, err
 				}
 				continue
 			}
 			if p.warming > p.warmWaiters {
 				// A worker is starting for no request: this one takes
 				// it (or, if another took it, starts its own then).
+				late = true
 				if err := p.awaitChangeLocked(ctx, &p.warmWaiters, 0); err != nil {
-					return nil, err
+					return nil, late, err
 				}
 				continue
 			}
 			id := p.reserveLocked()
 			p.mu.Unlock()
-			return p.spawnFor(ctx, id)
+			w, err := p.spawnFor(ctx, id)
+			return w, true, err
 		}
 		// Every live worker is starting, full with other slot holders'
 		// requests or stopping; since we hold a slot, at least one is
 		// starting without an owner (MinWorkers) or stopping, and that
 		// ends soon.
+		late = true
 		if err := p.awaitChangeLocked(ctx, &p.getWaiters, 0); err != nil {
-			return nil, err
+			return nil, late, err
 		}
 	}
 }

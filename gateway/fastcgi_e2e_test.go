@@ -516,6 +516,25 @@ func TestFastCGI_WorkerKilledMidRequest(t *testing.T) {
 	}
 }
 
+// TestFastCGI_WorkerStartIsNotTheRequestsTime guards C10 in fastcgi mode:
+// a request's --timeout counts from when it has its worker, as a CGI
+// script's counts from when its process starts. A request that had to
+// wait for its worker to start (a program that takes a second to be
+// ready) was cut when start and run together passed the timeout, and
+// the timeout's kill made the next request start a worker again.
+func TestFastCGI_WorkerStartIsNotTheRequestsTime(t *testing.T) {
+	mustPerlFCGI(t)
+	t.Parallel()
+	s := newFCGISite(t, "fastcgi", ModeFastCGI, func(c *Config) { c.Timeout = 2 * time.Second })
+	mustWriteFile(t, filepath.Join(s.dir, "slowstart.fcgi"), "#!/usr/bin/perl\nuse FCGI;\nsleep 1;\nmy $r = FCGI::Request();\n"+
+		"while ($r->Accept() >= 0) { print \"Content-Type: text/plain\\r\\n\\r\\nstart\\n\"; select undef, undef, undef, 1.3; print \"done\\n\"; }\n", 0o755)
+	start := time.Now()
+	r := fetch(noRedirectClient, s.url("slowstart.fcgi"))
+	if r.err != nil || r.status != http.StatusOK || r.body != "start\ndone\n" {
+		t.Errorf("first request (1 s start, 1.3 s run, 2 s timeout): %d %q %v after %v, want 200 \"start\\ndone\\n\"", r.status, r.body, r.err, time.Since(start).Round(time.Millisecond))
+	}
+}
+
 // TestFastCGI_CrashLoopServesOthersPerRequest guards C22 and C23: requests
 // that kill their worker before any output (?die) put the script's pool
 // into its crash back-off; a request of the same script meanwhile, sent to
