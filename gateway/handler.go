@@ -622,7 +622,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// The timeout set the write deadline that failed the write.
 		x.err, x.cut = contextErr(ctx, werr), true
 	case werr != nil:
-		x.err = errors.Join(ErrClientGone, werr)
+		x.err = fmt.Errorf("%w (%w)", ErrClientGone, werr) // (as contextErr says it)
 	case ctx.Err() != nil && (completed || rerr != nil && outputEnded(ex)):
 		// The client has (or the worker had ended) the whole answer: the
 		// script that went on after it was stopped by its timeout or the
@@ -1009,7 +1009,7 @@ func (g *Gateway) passNPH(ctx context.Context, cancel context.CancelCauseFunc, w
 	case ctx.Err() != nil:
 		x.err, x.cut = contextErr(ctx, errors.Join(werr, rerr)), true
 	case werr != nil:
-		x.err = errors.Join(ErrClientGone, werr)
+		x.err = fmt.Errorf("%w (%w)", ErrClientGone, werr) // (as contextErr says it)
 	case rerr != nil:
 		x.err, x.cut = rerr, true
 	case x.bytes == 0:
