@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -32,6 +33,9 @@ func FuzzServer(f *testing.F) {
 		"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n",
 		"\x00\xff garbage\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\nGET /n HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\nGET /s HTTP/1.1\r\nHost: x\r\n\r\n",
+		"\r\nPOST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok\r\nGET /n HTTP/1.1\r\nHost: x\r\n\r\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -76,7 +80,74 @@ func FuzzServer(f *testing.F) {
 		if msg := logs.snapshot(); len(msg) > 0 {
 			t.Fatalf("server logged %q (input %q)", msg, in)
 		}
+		// The requests served are those a reference parser (net/http's,
+		// each body read whole) finds in the same bytes, in order: the
+		// server may refuse sooner (it refuses more: smuggling shapes),
+		// never frame a request another way (a body taken for a request,
+		// a request taken for a body).
+		served := echoedRequests(out)
+		ref := referenceRequests(in)
+		for i, got := range served {
+			if i >= len(ref) {
+				t.Fatalf("served %d requests where the reference parser finds %d: %q (input %q)", len(served), len(ref), served, in)
+			}
+			if got != ref[i] {
+				t.Fatalf("request %d served as %q, the reference parser reads %q (input %q)", i+1, got, ref[i], in)
+			}
+		}
 	})
+}
+
+// echoedRequests returns the requests fuzzEcho described in the server's
+// answers out, up to the first answer that is not its 200, or that read
+// its body with an error.
+func echoedRequests(out []byte) []string {
+	var reqs []string
+	br := bufio.NewReader(bytes.NewReader(out))
+	for {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return reqs
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK || !bytes.HasSuffix(b, []byte(" err=false\n")) {
+			return reqs
+		}
+		reqs = append(reqs, string(bytes.TrimSuffix(b, []byte(" err=false\n"))))
+	}
+}
+
+// referenceRequests returns the requests net/http's parser reads in in,
+// described as fuzzEcho describes them, up to its first error (a body cut
+// short included). The empty lines a server skips before a request line
+// (RFC 9112 §2.2) are skipped first.
+func referenceRequests(in []byte) []string {
+	var reqs []string
+	br := bufio.NewReader(bytes.NewReader(in))
+	for {
+		for {
+			c, err := br.ReadByte()
+			if err != nil {
+				return reqs
+			}
+			if c != '\r' && c != '\n' {
+				br.UnreadByte()
+				break
+			}
+		}
+		r, err := http.ReadRequest(br)
+		if err != nil {
+			return reqs
+		}
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return reqs
+		}
+		reqs = append(reqs, fmt.Sprintf("%s %s %q body=%d", r.Method, r.RequestURI, r.Host, len(b)))
+		if r.Close {
+			return reqs
+		}
+	}
 }
 
 // fuzzEcho reads the whole body and describes the request.
