@@ -4347,7 +4347,11 @@ sub closure_hazards {
             return "$name holds state variable " . $pn->PVX if $f & B::PADNAMEt_STATE();
             next unless $f & B::PADNAMEt_OUTER();
             next if $f & B::PADNAMEt_OUR();
-            return "$name captures file-scope lexical " . $pn->PVX;
+            # (A named sub inside a named sub captures that sub's
+            # variable: the same hazard, said as what it is.)
+            my $out = $cv->OUTSIDE;
+            return "$name captures file-scope lexical " . $pn->PVX if !$out->isa('B::CV') || $$out == $$w;
+            return "$name captures lexical " . $pn->PVX . " of the sub around it";
         }
     }
     return @GOTO_CVS ? goto_hazard($w, $cvs) : undef;

@@ -754,6 +754,8 @@ var runnerCorpus = []runnerCase{
 	{script: "layer_class.pl", query: "enc%d"},
 	// `each` over a module's tied hash (%Config, %!), left half way.
 	{script: "tied_each.pl", query: "%d", requests: 4, notRegistry: true},
+	// A named sub inside a named sub, using the outer sub's variable.
+	{script: "nested_sub.pl", query: "q%d", notRegistry: true},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -1013,6 +1015,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 	}{
 		{"lexical_sub.pl", "perlrun: sub main::inc captures file-scope lexical $count", 0, false},
 		{"fatal_warnings.pl", "perlrun: sub main::greet captures file-scope lexical $counter", 0, false},
+		// (Said as what it is: the variable is the outer sub's.)
+		{"nested_sub.pl", "perlrun: sub main::cell captures lexical $row of the sub around it", 0, false},
 		{"package_global.pl", restored, 0, true},
 		{"restore_count.pl", restored, 0, true},
 		{"restore_seen.pl", restored, 0, true},
