@@ -542,26 +542,31 @@ func TestCheck_InterpreterWrapperWarned(t *testing.T) {
 			continue
 		}
 		conf := mustConfigFile(t, "[[wrapper]]\next = \".x\"\ncommand = \""+tc.command+"\"\n")
-		problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
-		if err != nil {
-			t.Fatalf("%s: %v", tc.command, err)
-		}
-		warned := slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "is an interpreter, not a FastCGI server") })
-		if warned != tc.warned {
-			t.Errorf("%s: check %q, warned %v, want %v", tc.command, problems, warned, tc.warned)
-		}
-		log, hook := test.NewNullLogger()
-		g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
-		if err := g.Start(); err != nil {
-			t.Fatal(err)
-		}
-		logged := slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
-			return e.Level == logrus.WarnLevel && strings.Contains(e.Message, "is an interpreter, not a FastCGI server")
-		})
-		if logged != tc.warned {
-			t.Errorf("%s: serve warned %v, want %v (%v)", tc.command, logged, tc.warned, messages(hook))
+		checked, logged := warnedOf(t, dir, conf, "is an interpreter, not a FastCGI server")
+		if checked != tc.warned || logged != tc.warned {
+			t.Errorf("%s: check listed it %v, serve warned %v; want %v", tc.command, checked, logged, tc.warned)
 		}
 	}
+}
+
+// warnedOf reports whether check lists a problem holding msg for the
+// config file conf over dir, and whether serve warns of it at start.
+func warnedOf(t *testing.T, dir, conf, msg string) (checked, logged bool) {
+	t.Helper()
+	problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	checked = slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, msg) })
+	log, hook := test.NewNullLogger()
+	g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
+	if err := g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logged = slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
+		return e.Level == logrus.WarnLevel && strings.Contains(e.Message, msg)
+	})
+	return checked, logged
 }
 
 // TestCheck_StrayEnvKeyWarned: a top-level key written below [env]
@@ -610,26 +615,9 @@ func TestCheck_PHPCLIWrapperWarned(t *testing.T) {
 		{"with args", "[[wrapper]]\next = \".php\"\ncommand = \"" + php + "\"\nargs = [\"/srv/fcgi-server.php\"]\n", false},
 	} {
 		conf := mustConfigFile(t, tc.conf)
-		problems, err := Check(Config{Scripts: dir, ConfigFile: conf, Admin: "off"})
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		warned := slices.ContainsFunc(problems, func(p string) bool {
-			return strings.Contains(p, "command-line interpreter") && strings.Contains(p, "php-cgi")
-		})
-		if warned != tc.warned {
-			t.Errorf("%s: check %q, warned %v, want %v", tc.name, problems, warned, tc.warned)
-		}
-		log, hook := test.NewNullLogger()
-		g, _ := mustGateway(t, Config{Scripts: dir, ConfigFile: conf, Admin: "off", Logger: log})
-		if err := g.Start(); err != nil {
-			t.Fatal(err)
-		}
-		logged := slices.ContainsFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
-			return e.Level == logrus.WarnLevel && strings.Contains(e.Message, "command-line interpreter")
-		})
-		if logged != tc.warned {
-			t.Errorf("%s: serve warned %v, want %v (%v)", tc.name, logged, tc.warned, messages(hook))
+		checked, logged := warnedOf(t, dir, conf, "command-line interpreter, which speaks neither CGI nor FastCGI (its pages send no header: 502): use php-cgi")
+		if checked != tc.warned || logged != tc.warned {
+			t.Errorf("%s: check listed it %v, serve warned %v; want %v", tc.name, checked, logged, tc.warned)
 		}
 	}
 	// Added by a live edit, it is warned about as at start; a reload
