@@ -577,7 +577,7 @@ func TestClose_DetachedReadsAJobsStderr(t *testing.T) {
 // stderr (C10).
 func TestKill_OtherGroupOfTheSession(t *testing.T) {
 	if _, err := exec.LookPath("perl"); err != nil {
-		t.Skip("perl not installed")
+		t.Skip("perl not installed (Debian package perl)")
 	}
 	for _, tc := range []struct {
 		name, arg string

@@ -189,7 +189,7 @@ func TestClassify_ShebangAsCGI(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := os.Stat("/usr/bin/perl"); err != nil {
-				t.Skip("needs /usr/bin/perl")
+				t.Skip("needs /usr/bin/perl (Debian package perl)")
 			}
 			path := filepath.Join(dir, tc.name)
 			if err := os.WriteFile(path, []byte(tc.src), 0o755); err != nil {
@@ -312,7 +312,7 @@ func TestClassify_Unreadable(t *testing.T) {
 // the library's own; so does a name that is no file there.
 func TestClassify_RequiredLibraries(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/perl"); err != nil {
-		t.Skip("needs /usr/bin/perl")
+		t.Skip("needs /usr/bin/perl (Debian package perl)")
 	}
 	dir := t.TempDir()
 	for name, src := range map[string]string{

@@ -33,7 +33,7 @@ func TestParseStat(t *testing.T) {
 // caller.
 func TestKill(t *testing.T) {
 	if _, err := exec.LookPath("perl"); err != nil {
-		t.Skip("perl not installed")
+		t.Skip("perl not installed (Debian package perl)")
 	}
 	cmd := exec.Command("perl", "-e", `$| = 1; my $p = fork; if (!$p) { setpgrp(0, 0); sleep 30; exit } print "$p\n"; sleep 30`)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
