@@ -457,19 +457,23 @@
 #                    warning itself, which a script file never gets for its
 #                    file-scope lexicals, must not be heard (FATAL warnings
 #                    make it a compile error; a BEGIN-time __WARN__ handler
-#                    or CGI::Carp's warningsToBrowser would show it): `use
-#                    warnings` in the script's own scopes also turns off the
-#                    'closure' category there (warnings_import), and under
-#                    -w a __WARN__ filter drops it; a handler installed as
-#                    the script compiles (CGI::Carp's, a BEGIN block's) is
-#                    wrapped in the same test before the named subs that
-#                    follow are read (next_part), and is itself again
-#                    after the compilation. Cost: a script with `use
-#                    warnings` no longer hears the 'closure' warnings it
-#                    would in a fresh process (a named sub inside a named
-#                    sub); -w or `use v5.36` scripts that install a
-#                    handler on the line of a named sub, or in a BEGIN
-#                    block inside one, still see the message.
+#                    or CGI::Carp's warningsToBrowser would show it), and
+#                    the real ones must (a named sub inside a named sub):
+#                    closure_noise tells them apart as perl warns, by
+#                    whether the wrapper's pad (wrapper_begun) has the
+#                    variable in scope. It runs in the compile filter
+#                    (-w, v5.36), in STDERR's layer (`use warnings`, no
+#                    handler), and in next_part's wrapping of a handler
+#                    installed as the script compiles. `use warnings`
+#                    in the script's scopes keeps 'closure' on but not
+#                    FATAL (warnings_import; a mark in %^H), and a real
+#                    one under FATAL dies from the filter, as perl's.
+#                    Cost: a real one whose variable's name is also a
+#                    file-scope lexical in scope is dropped; a run-time
+#                    "is not available" under FATAL only warns; scripts
+#                    that install a handler on the line of a named sub,
+#                    or in a BEGIN block inside one, still see the
+#                    wrapper's message.
 # globals leaking    perlrun: main:: symbols and packages the script created
 #                    are deleted after each request; required libraries are
 #                    re-required; subs it defined in packages that stay
@@ -1399,6 +1403,12 @@ sub WRITE   {
     # (perl's warning that the script replaced one of the runner's
     # overrides of builtins: cg_noise.)
     return length $_[1] if index($_[1], 'CORE::GLOBAL::') > 0 && Menshen::Runner::cg_noise($_[1]);
+    # (The wrapper sub's "will not stay shared" as the script compiles,
+    # where no __WARN__ handler is in place: `use warnings` keeps the
+    # 'closure' category on; closure_noise. Not a die here: where the
+    # script made them FATAL, warnings_import put the compile filter in.)
+    return length $_[1] if $Menshen::Runner::WRAPPER_CV && index($_[1], ' will not stay shared at ') > 0
+        && Menshen::Runner::closure_noise($_[1], 1);
     local $!;
     $Menshen::Runner::ERR_WROTE = 1;
     my $d = %DUP_FH ? $DUP_FH{ Scalar::Util::refaddr($_[0]) } : undef;
@@ -5985,6 +5995,8 @@ our $WARN_FILTER;   # compile_script's __WARN__ filter, while it is installed
 our $WARN_WRAP;     # [wrapper, handler]: a handler the compilation installed, wrapped (next_part)
 our $DIAG_DUP;      # diagnostics' own count of each warning it has met (diag_repeat)
 our $PARSE_DIE;     # dies in the script's file (compile_script)
+our $COMPILE_FILTER; # compile_script's __WARN__ filter, while the script compiles
+our $WRAPPER_CV;    # B::CV of the wrapper sub being compiled (wrapper_begun), while it compiles
 
 sub hook {
     my (undef, $name) = @_;
@@ -6018,9 +6030,73 @@ sub next_part {
 # compile_noise tells whether a warning is one the wrapper sub makes perl
 # say while it compiles, which a script file never hears.
 sub compile_noise {
-    return $_[0] =~ /^Variable "[^"]+" will not stay shared at /
+    return closure_noise($_[0])
         || $_[0] =~ /^Warning: Use of "exit" without parentheses is ambiguous at /
         || cg_noise($_[0]);
+}
+
+# closure_noise tells whether a warning is the wrapper sub's "will not
+# stay shared": a named sub (or BEGIN block, or string eval run by one)
+# of the script's using a variable that perl finds in the wrapper's pad,
+# a file-scope lexical, which a script file never hears about (its file
+# scope is the main program's, compiled once). Perl says it where it
+# finds the variable, in the innermost sub being compiled that has it in
+# scope: where the wrapper has none of that name in scope, that sub is
+# one of the script's named subs, and the warning is perl's own for a
+# script file too (a named sub inside a named sub): it is heard, and
+# where the script made warnings FATAL (warnings_import keeps the mark)
+# it dies, as perl's does (the __DIE__ hook sees it, and the compilation
+# fails with it). (A variable of the same name in a named sub around the
+# one compiled, shadowing a file-scope one, cannot be told from that
+# here: that warning is not heard.)
+sub closure_noise {
+    my ($w, $no_die) = @_;
+    return 0 unless $w =~ /^(?:Variable|Subroutine) "([^"]+)" will not stay shared at (.*?) line \d+[,.]/;
+    my $var = $1;
+    return 0 unless $WRAPPER_CV && in_script_compile();
+    return 1 if wrapper_lexical($var);
+    return 0 if $no_die || !$^H{'Menshen::Runner/closure_fatal'};
+    # (Not through a handler of the script's: perl's FATAL warning is a
+    # die, which only __DIE__ handlers see.)
+    local $SIG{__WARN__};
+    die $w;
+}
+
+# in_script_compile tells whether what perl compiles now is the script's
+# own code, or a string eval run as it compiles (in a BEGIN block), whose
+# lexicals perl may look for in the wrapper's pad: the innermost file
+# being compiled (require, use, do FILE) is the script's.
+sub in_script_compile {
+    for (my $i = 0; ; $i++) {
+        my @c = CORE::caller($i) or return 0;
+        return defined $c[6] && $c[6] eq $HOOK_NAME if $c[7];
+    }
+}
+
+# wrapper_lexical tells whether the wrapper sub being compiled has a
+# lexical of that name in scope: declared (not captured: the wrapper
+# captures nothing) and its scope not yet ended.
+sub wrapper_lexical {
+    my ($var) = @_;
+    my $pl = $WRAPPER_CV->PADLIST;
+    return 0 unless $pl && $pl->can('ARRAY');
+    my ($names) = $pl->ARRAY;
+    return 0 unless $names && $names->can('ARRAY');
+    for my $pn ($names->ARRAY) {
+        next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') eq $var;
+        next if $pn->FLAGS & (B::PADNAMEt_OUTER() | B::PADNAMEt_OUR());
+        return 1 if $pn->COP_SEQ_RANGE_HIGH == 0xFFFFFFFF;
+    }
+    return 0;
+}
+
+# wrapper_begun is called by a BEGIN block at the start of the wrapper
+# sub's body, with an anonymous sub made there: the sub around the BEGIN
+# block is the wrapper, being compiled (closure_noise looks into its pad).
+sub wrapper_begun {
+    my $begin = B::svref_2object($_[0])->OUTSIDE;
+    my $w = $begin->isa('B::CV') ? $begin->OUTSIDE : undef;
+    $WRAPPER_CV = $w && $w->isa('B::CV') ? $w : undef;
 }
 
 # cg_noise tells whether a warning is perl's about a sub put in place of
@@ -6142,9 +6218,12 @@ sub compile_script {
     # the tail); the tail (see tail) has no quote or slash: after a
     # runaway string or pattern it ends nothing, and perl says so.
     # Under -w the code comes in pieces (warn_parts, next_part).
+    # (In pieces whatever the warnings: a handler the script installs is
+    # wrapped by next_part under `use warnings` too, where the 'closure'
+    # category stays on: closure_noise.)
     my $wfilter = $^W || $USE_V536;
-    local @HOOK_MORE = @CODE_PARTS[1 .. $#CODE_PARTS] if $wfilter && @CODE_PARTS > 1;
-    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {$rguard\n$line\n"
+    local @HOOK_MORE = @CODE_PARTS[1 .. $#CODE_PARTS] if @CODE_PARTS > 1;
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {BEGIN { Menshen::Runner::wrapper_begun(sub {}) }$rguard\n$line\n"
         . (@HOOK_MORE ? $CODE_PARTS[0] : $CODE_SRC =~ /\n\z/ ? $CODE_SRC : "$CODE_SRC\n");
     local $TAIL = ";\$Menshen::Runner::FELL_OFF = 1;}\n;\\&$name;\n";
     local $TAIL_AT;
@@ -6202,17 +6281,21 @@ sub compile_script {
     $self = $filter;
     Scalar::Util::weaken($self);
     # (Only under -w, or `use v5.36` and later, which enable warnings
-    # without warnings::import: `use warnings` has its categories turned
-    # off in the script's scopes instead, and a BEGIN block of such a
-    # script sees no handler of ours.)
+    # without warnings::import: a BEGIN block of a `use warnings` script
+    # sees no handler of ours; the wrapper's "will not stay shared" is
+    # dropped by STDERR's layer there, or by next_part's wrapping of the
+    # script's own handler.)
     $SIG{__WARN__} = $filter if $wfilter;
     local $WARN_FILTER = $filter if @HOOK_MORE;
+    local $COMPILE_FILTER = $filter;
     no warnings 'redefine';
     local *warnings::import = \&warnings_import;
     use warnings 'redefine';
     # The cleanup runs however the compilation ends: exit in a BEGIN block
     # leaves through here with `last`.
+    local $WRAPPER_CV;
     my $guard = Menshen::Runner::Guard->new(sub {
+        undef $WRAPPER_CV;
         # A handler the compilation installed (CGI::Carp does) stays, not
         # wrapped.
         if (ref $SIG{__WARN__} && $SIG{__WARN__} == $filter) {
@@ -6372,14 +6455,14 @@ sub compile_die {
 # says "Variable "$x" will not stay shared" for every named sub that uses
 # one, which a script file never hears: under `use warnings FATAL => 'all'`
 # that is a compile error, and a __WARN__ handler the script installs in a
-# BEGIN block (CGI::Carp's warningsToBrowser) would print it. So `use
-# warnings` in a scope of the script (the innermost BEGIN being compiled
-# from the script's file, whoever calls import: Modern::Perl too) also
-# turns off the 'closure' category there, as `no warnings 'closure'`.
-# Modules, required files and string evals are left alone. -w and
-# `use v5.36` enable warnings without import: the __WARN__ filter of
-# compile_script drops the message, and next_part wraps a handler that
-# replaced it.
+# BEGIN block (CGI::Carp's warningsToBrowser) would print it. closure_noise
+# drops it wherever it goes (the compile filter, STDERR's layer, a handler
+# next_part wrapped), and lets the real ones through. So `use warnings` in
+# a scope of the script (the innermost BEGIN being compiled from the
+# script's file, whoever calls import: Modern::Perl too) makes the
+# 'closure' category non-FATAL there, FATAL being a die where perl warns,
+# before any handler: %^H keeps that it was, for closure_noise to die of a
+# real one. Modules, required files and string evals are left alone.
 my $WARNINGS_IMPORT = \&warnings::import;
 sub warnings_import {
     my $script = 0;
@@ -6391,14 +6474,29 @@ sub warnings_import {
     }
     &$WARNINGS_IMPORT;
     return unless $script;
-    # warnings->unimport('closure'), without its generality: the category's
-    # two bits (on, fatal) off in the scope being compiled. And 'ambiguous'
-    # for a script that writes `exit -1`: the runner's exit is a sub with
+    # 'ambiguous' off (its two bits, on and fatal) in the scope being
+    # compiled, for a script that writes `exit -1`: the runner's exit is a sub with
     # a (;$) prototype, about which perl says "Use of "exit" without
     # parentheses is ambiguous", as it never does of its own exit.
     my $bits = ${^WARNING_BITS};
     return unless defined $bits;
-    for my $cat ('closure', $EXIT_SIGNED ? 'ambiguous' : ()) {
+    # 'closure' stays on, not FATAL: its warnings come to the compile
+    # filter (closure_noise), which drops the wrapper's and dies of a real
+    # one where the scope has it FATAL (the mark in %^H says so).
+    my $coff = $warnings::Offsets{closure};
+    if (defined $coff) {
+        my $fatal = vec($bits, $coff + 1, 1);
+        vec($bits, $coff + 1, 1) = 0;
+        if ($fatal || $^H{'Menshen::Runner/closure_fatal'}) {
+            $^H |= 0x20000;
+            $^H{'Menshen::Runner/closure_fatal'} = $fatal;
+        }
+        # (A FATAL one must die where perl warns: from a __WARN__ handler.
+        # A script's own handler is wrapped in the filter's test
+        # (next_part); where there is none, the filter goes in.)
+        $SIG{__WARN__} = $COMPILE_FILTER if $fatal && $COMPILE_FILTER && !ref $SIG{__WARN__};
+    }
+    for my $cat ($EXIT_SIGNED ? 'ambiguous' : ()) {
         my $off = $warnings::Offsets{$cat};
         next unless defined $off && (vec($bits, $off, 1) || vec($bits, $off + 1, 1));
         vec($bits, $off, 1) = 0;
