@@ -5994,6 +5994,7 @@ our @HOOK_MORE;     # the script's code still to give perl after $HOOK_SRC (next
 our $WARN_FILTER;   # compile_script's __WARN__ filter, while it is installed
 our $WARN_WRAP;     # [wrapper, handler]: a handler the compilation installed, wrapped (next_part)
 our $DIAG_DUP;      # diagnostics' own count of each warning it has met (diag_repeat)
+our $ERRNO_EACH;    # the script's code names %! (or %ERRNO, %OS_ERROR) and each: restore_interpreter
 our $PARSE_DIE;     # dies in the script's file (compile_script)
 our $COMPILE_FILTER; # compile_script's __WARN__ filter, while the script compiles
 our $WRAPPER_CV;    # B::CV of the wrapper sub being compiled (wrapper_begun), while it compiles
@@ -6091,12 +6092,13 @@ sub wrapper_lexical {
 }
 
 # wrapper_begun is called by a BEGIN block at the start of the wrapper
-# sub's body, with an anonymous sub made there: the sub around the BEGIN
-# block is the wrapper, being compiled (closure_noise looks into its pad).
+# sub's body, with that block itself (__SUB__): the sub around it is the
+# wrapper, being compiled (closure_noise looks into its pad). (Not an
+# anonymous sub made there, whose OUTSIDE is the block too: that left the
+# wrapper 12k instructions a request dearer.)
 sub wrapper_begun {
-    my $begin = B::svref_2object($_[0])->OUTSIDE;
-    my $w = $begin->isa('B::CV') ? $begin->OUTSIDE : undef;
-    $WRAPPER_CV = $w && $w->isa('B::CV') ? $w : undef;
+    my $w = B::svref_2object($_[0])->OUTSIDE;
+    $WRAPPER_CV = $w->isa('B::CV') ? $w : undef;
 }
 
 # cg_noise tells whether a warning is perl's about a sub put in place of
@@ -6223,7 +6225,7 @@ sub compile_script {
     # category stays on: closure_noise.)
     my $wfilter = $^W || $USE_V536;
     local @HOOK_MORE = @CODE_PARTS[1 .. $#CODE_PARTS] if @CODE_PARTS > 1;
-    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {BEGIN { Menshen::Runner::wrapper_begun(sub {}) }$rguard\n$line\n"
+    local $HOOK_SRC = "package Menshen::Runner; BEGIN { unhook() } package main; sub $name {BEGIN { Menshen::Runner::wrapper_begun(CORE::__SUB__) }$rguard\n$line\n"
         . (@HOOK_MORE ? $CODE_PARTS[0] : $CODE_SRC =~ /\n\z/ ? $CODE_SRC : "$CODE_SRC\n");
     local $TAIL = ";\$Menshen::Runner::FELL_OFF = 1;}\n;\\&$name;\n";
     local $TAIL_AT;
@@ -7863,7 +7865,9 @@ sub restore_interpreter {
     # %! (Errno's tied hash, %ERRNO and %OS_ERROR under English): its
     # `each` iterator, which a request left half way, would go on in the
     # next (keys in void context resets it, without a call to the tie).
-    if (my $errno = $main::{'!'}) {
+    # (Only for a script whose code names it and `each`: the reset costs
+    # some 6k instructions a request.)
+    if ($ERRNO_EACH and my $errno = $main::{'!'}) {
         keys %{*$errno{HASH}} if ref \$errno eq 'GLOB' && *$errno{HASH};
     }
     # (Of every script: a library it requires, or a module, may set it;
@@ -8724,6 +8728,7 @@ sub setup {
     $CODE_SRC = $code;
     $CODE_SRC .= "\n=cut\n" if $in_pod;
     @CODE_PARTS = warn_parts($CODE_SRC =~ /\n\z/ ? $CODE_SRC : "$CODE_SRC\n");
+    $ERRNO_EACH = $CODE_SRC =~ /\beach\b/ && $CODE_SRC =~ /%!|%\{\s*!\s*\}|\bERRNO\b|\bOS_ERROR\b/ ? 1 : 0;
     $POD_CUT = $in_pod;
     ($DATA_OFFSET, $DATA_PKG, $DATA_UTF8) = ($off, $pkg, $utf8);
     my $scan = code_only($code);
