@@ -183,8 +183,24 @@ type server struct {
 // cleanup kills it if the test has not stopped it.
 func (s *server) start(tb testing.TB) {
 	tb.Helper()
-	if err := s.cmd.Start(); err != nil {
-		tb.Fatal(err)
+	// A binary a test copied (os.WriteFile) may still be open for writing
+	// in a child another test is forking at that moment, until that child
+	// execs: exec then fails with ETXTBSY ("text file busy", a CI run of
+	// TestServe_ScriptsCannotReadTheGatewayEnviron). Tried again a moment
+	// later, with a new Cmd (one whose Start failed is not started again).
+	for try := 0; ; try++ {
+		err := s.cmd.Start()
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.ETXTBSY) || try == 100 {
+			tb.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		c := exec.Command(s.cmd.Path, s.cmd.Args[1:]...)
+		c.Env, c.Dir, c.Stdin, c.Stdout, c.Stderr = s.cmd.Env, s.cmd.Dir, s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr
+		c.ExtraFiles, c.SysProcAttr = s.cmd.ExtraFiles, s.cmd.SysProcAttr
+		s.cmd = c
 	}
 	go func() {
 		s.err = s.cmd.Wait()
