@@ -619,8 +619,7 @@ func (s *settings) ownerMount(key string) *mount {
 }
 
 func (g *Gateway) scriptStatus(s *settings, key string) ScriptStatus {
-	m, rel, file := s.keyFile(key)
-	rt := &route{mount: m, key: key, rel: rel, file: file, exec: file}
+	rt := s.keyRoute(key)
 	ss := ScriptStatus{Name: scriptName(key), Mode: g.modeFor(s, rt), Modes: g.stats.report(key), Workers: []WorkerStatus{}}
 	if ss.Mode == ModeFastCGI {
 		ss.Isolation = s.isolationFor(key)

@@ -38,9 +38,11 @@ func Check(cfg Config) ([]string, error) {
 		fc       *fileConfig
 		confErrs int
 	)
-	// A config problem is a line without the ErrConfig prefix.
+	// A config problem is a line without the ErrConfig prefix; addConf
+	// counts it as one that stops serve (exit 2), addNote does not.
+	addNote := func(err error) { add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": ")) }
 	addConf := func(err error) {
-		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+		addNote(err)
 		confErrs++
 	}
 	// serve refuses this one before anything else (exit 2): so does check.
@@ -108,22 +110,19 @@ func Check(cfg Config) ([]string, error) {
 		return problems, err
 	}
 	for _, w := range s.wrappers {
-		for _, msg := range []string{phpCLIWarning(w), interpreterWarning(w)} {
-			if msg != "" {
-				add("%s", msg)
-			}
+		for _, msg := range wrapperWarnings(w) {
+			add("%s", msg)
 		}
 	}
 	for _, name := range strayEnvKeys(s.env) {
-		add("%s", strings.TrimPrefix(fc.at(atKey(errors.New(strayEnvWarning(name)), "env", name)).Error(), ErrConfig.Error()+": "))
+		addNote(fc.at(atKey(errors.New(strayEnvWarning(name)), "env", name)))
 	}
 	for _, key := range unmatchedScripts(s) {
 		// A problem, not a bad config: serve starts with it (a warning),
 		// and its settings apply once the script exists (a deploy may
 		// bring the config first). A CI gate on check's exit 2 refused
 		// a config serve runs.
-		err := fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]]); serve takes its settings for when it exists", key), "script", key))
-		add("%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+		addNote(fc.at(atKey(fmt.Errorf("[script.%q] names no script (a path under the scripts directory, or the URL path of a script of a [[mount]]); serve takes its settings for when it exists", key), "script", key)))
 	}
 	for _, m := range s.mounts {
 		// With a trailing slash the walk enters a scripts directory that

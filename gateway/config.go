@@ -96,6 +96,18 @@ func interpreterWarning(w wrapper) string {
 	return fmt.Sprintf("wrapper %q: command %q is an interpreter, not a FastCGI server: its files work in cgi mode, and fail (502) in fastcgi mode; without the wrapper, a file with its #! line runs as well (a Perl script in the runner in fastcgi mode, others per request)", w.ext, w.command)
 }
 
+// wrapperWarnings is what serve logs and check lists of a wrapper: the
+// warnings above that apply to it.
+func wrapperWarnings(w wrapper) []string {
+	var out []string
+	for _, msg := range []string{phpCLIWarning(w), interpreterWarning(w)} {
+		if msg != "" {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
 // topLevelKeys are the keys of the config file's top level that take a
 // value (not a table): in TOML, one written below [env] is a variable of
 // [env] (`[env]\nFOO = "x"\nmode = "fastcgi"` sets no mode).

@@ -402,8 +402,8 @@ func (t *poolTable) sync(s *settings) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for k, e := range t.entries {
-		m, rel, file := s.keyFile(k)
-		if m == nil {
+		rt := s.keyRoute(k)
+		if rt.mount == nil {
 			continue
 		}
 		if s.ownerMount(k) == nil {
@@ -412,12 +412,12 @@ func (t *poolTable) sync(s *settings) {
 			t.retire(k, e, "its mount left the config")
 			continue
 		}
-		if t.g.modeFor(s, &route{mount: m, key: k, rel: rel, file: file}) != ModeFastCGI {
+		if t.g.modeFor(s, rt) != ModeFastCGI {
 			delete(t.entries, k)
 			t.retire(k, e, "config switched the script to cgi")
 			continue
 		}
-		if e.sig.settings != s.poolSig(k, file) {
+		if e.sig.settings != s.poolSig(k, rt.file) {
 			delete(t.entries, k)
 			t.retire(k, e, "config changed")
 		}

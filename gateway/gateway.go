@@ -186,10 +186,8 @@ func (g *Gateway) noteWrappers(old, s *settings) {
 				continue
 			}
 		}
-		for _, msg := range []string{phpCLIWarning(w), interpreterWarning(w)} {
-			if msg != "" {
-				g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
-			}
+		for _, msg := range wrapperWarnings(w) {
+			g.log.WithField("config", g.cfg.ConfigFile).Warn(msg)
 		}
 	}
 }

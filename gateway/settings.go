@@ -339,13 +339,20 @@ func (s *settings) configuredMode(r *route) Mode {
 	return s.mode
 }
 
+// keyRoute is the route of a script key, its file found by keyFile (its
+// mount nil when no mount has the key).
+func (s *settings) keyRoute(key string) *route {
+	m, rel, file := s.keyFile(key)
+	return &route{mount: m, key: key, rel: rel, file: file, exec: file}
+}
+
 // keyMode is configuredMode for a script key ("" when no mount has it).
 func (s *settings) keyMode(key string) Mode {
-	m, rel, file := s.keyFile(key)
-	if m == nil {
+	rt := s.keyRoute(key)
+	if rt.mount == nil {
 		return ""
 	}
-	return s.configuredMode(&route{mount: m, key: key, rel: rel, file: file})
+	return s.configuredMode(rt)
 }
 
 func (s *settings) isolationFor(key string) string {
