@@ -255,8 +255,10 @@ func TestFile_Ready(t *testing.T) {
 		t.Fatal("Ready on an empty pipe")
 	}
 	w.Write([]byte("ab"))
-	if !f.Ready() || !f.Ready() {
-		t.Fatal("not Ready with data waiting (or Ready consumed it)")
+	for i := 0; i < 2; i++ { // twice: Ready must not consume the data
+		if !f.Ready() {
+			t.Fatalf("not Ready with data waiting (call %d)", i+1)
+		}
 	}
 	buf := make([]byte, 8)
 	if n, err := f.Read(buf); n != 2 || err != nil {
