@@ -4797,6 +4797,13 @@ sub read_script {
     local $/;
     my $src = <$fh>;
     close $fh;
+    # Untainted under -T: perl never taints a program's own source, and a
+    # tainted one compiled here leaves the `package` names it sets tainted
+    # (PL_curstname keeps the taint magic), so that every later string
+    # eval run from a package other than main compiles tainted constants:
+    # an s///e there dies "sv_upgrade from type 7 down to type 6"
+    # (HTML::Entities::encode_entities, i.e. CGI::escapeHTML).
+    ($src) = $src =~ /\A(.*)\z/s if ${^TAINT} && defined $src;
     return $src // '';
 }
 
@@ -7111,6 +7118,10 @@ sub open_data {
         seek(*{$gname}, $DATA_OFFSET, 0);
     }
     binmode(*{$gname}, ':utf8') if $DATA_UTF8;
+    # Under -T what a script reads from its own DATA is not tainted: perl
+    # trusts the program file (its handle has IOf_UNTAINT), as it trusts
+    # the code above it.
+    IO::Handle::untaint(*{$gname}) if ${^TAINT};
 }
 
 sub close_data {

@@ -566,6 +566,8 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_warn.pl", query: "x"},
 	{script: "taint_exec.pl"},
 	{script: "taint_system.pl"},
+	{script: "taint_eval_package.pl"},
+	{script: "taint_data.pl"},
 	{script: "reuse.pl", query: "%d"},
 	{script: "restore_count.pl", notRegistry: true},
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
