@@ -33,6 +33,17 @@ var (
 	ErrDirectorySlash = errors.New("gateway: a directory named without its trailing slash")
 )
 
+// The 404s of names that are there and never served (C3): the client
+// gets the answer of a missing script, which discloses nothing; the log
+// says why, so that an operator who mounted a directory of links (Debian's
+// /usr/lib/cgi-bin) or a backup copy is not left guessing.
+var (
+	errDotName    = fmt.Errorf("%w: a dot-file or dot-directory on the path (never served)", ErrNotFound)
+	errLinkOut    = fmt.Errorf("%w: a symlink on the path leads out of the scripts directory, or nowhere (never served)", ErrNotFound)
+	errBackupName = fmt.Errorf("%w: an editor's backup or a package manager's old copy (never served)", ErrNotFound)
+	errNotRegular = fmt.Errorf("%w: not a regular file (a FIFO, socket or device: never run)", ErrNotFound)
+)
+
 // dirIndex names the scripts that answer for their directory, in the
 // order of the DirectoryIndex of Debian's Apache (its index.html and
 // other static pages aside: this is a directory of programs). A request
@@ -293,8 +304,11 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 	// is replaced by where it leads.
 	keySegs := keyBuf[:0]
 	for i, seg := range segs {
-		if seg == "" || seg[0] == '.' {
+		if seg == "" {
 			return nil, ErrNotFound
+		}
+		if seg[0] == '.' {
+			return nil, errDotName
 		}
 		p := joinName(dir, seg)
 		li, err := m.lstat(p)
@@ -304,9 +318,9 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			}
 			return nil, ErrNotFound
 		}
-		fi, real, ok := m.follow(p, li)
-		if !ok {
-			return nil, ErrNotFound
+		fi, real, err := m.follow(p, li)
+		if err != nil {
+			return nil, err
 		}
 		linked = linked || real != ""
 		switch {
@@ -318,12 +332,14 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 			}
 			dir = p
 			continue
-		case !fi.Mode().IsRegular(), backupName(seg):
-			return nil, ErrNotFound
+		case !fi.Mode().IsRegular():
+			return nil, errNotRegular
+		case backupName(seg):
+			return nil, errBackupName
 		}
 		r := m.scriptRoute(segs[:i+1], append(keySegs, seg), p, fi, linked, real, clean)
 		if r == nil {
-			return nil, ErrNotFound
+			return nil, errLinkOut
 		}
 		switch {
 		case i+1 < len(segs):
@@ -342,8 +358,8 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 		if err != nil {
 			continue
 		}
-		fi, real, ok := m.follow(p, li)
-		if !ok || !fi.Mode().IsRegular() {
+		fi, real, err := m.follow(p, li)
+		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
 		if !slash {
@@ -360,20 +376,23 @@ func resolve(mounts []*mount, urlPath string, wrapped func(string) bool) (*route
 
 // follow returns what the path p (lstat li) is: li itself, or, for a
 // symlink, what it leads to, and then real, p with every symlink
-// resolved ("" for no symlink); ok is false for a symlink that leads
-// nowhere or out of the mount (C3).
-func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, real string, ok bool) {
+// resolved ("" for no symlink). A symlink that leads nowhere or out of
+// the mount is errLinkOut (C3), one to a backup's name errBackupName.
+func (m *mount) follow(p string, li fs.FileInfo) (fi fs.FileInfo, real string, err error) {
 	if li.Mode()&fs.ModeSymlink == 0 {
-		return li, "", true
+		return li, "", nil
 	}
-	real, err := filepath.EvalSymlinks(p)
+	real, err = filepath.EvalSymlinks(p)
 	if err != nil || !m.reaches(real) {
-		return nil, "", false
+		return nil, "", errLinkOut
 	}
-	if fi, err = os.Stat(real); err != nil || !fi.IsDir() && backupName(filepath.Base(real)) {
-		return nil, "", false
+	if fi, err = os.Stat(real); err != nil {
+		return nil, "", errLinkOut
 	}
-	return fi, real, true
+	if !fi.IsDir() && backupName(filepath.Base(real)) {
+		return nil, "", errBackupName
+	}
+	return fi, real, nil
 }
 
 // scriptRoute is the route of the regular file p (stat fi), the script

@@ -201,6 +201,25 @@ func TestRouteRejectsSymlinkEscape(t *testing.T) {
 				t.Errorf("GET %s: status %d, want 404 (body %q)", rel, resp.StatusCode, body)
 			}
 			mustNotDisclose(t, rel, body)
+			// The log tells the operator why (a mount of Debian's
+			// /usr/lib/cgi-bin holds links out of it); the client's body
+			// is a missing script's.
+			want := "leads out of the scripts directory"
+			if rel == "fifo" {
+				want = "not a regular file"
+			}
+			if strings.Contains(string(body), want) {
+				t.Errorf("GET %s: the body tells the reason: %q", rel, body)
+			}
+			var reasons []string
+			for _, e := range entriesWith(s.hook, "path", "/cgi-bin/"+rel) {
+				if r, ok := e.Data["reason"]; ok {
+					reasons = append(reasons, fmt.Sprint(r))
+				}
+			}
+			if len(reasons) != 1 || !strings.Contains(reasons[0], want) {
+				t.Errorf("GET %s: logged reasons %q, want one saying %q", rel, reasons, want)
+			}
 		})
 	}
 }
@@ -435,16 +454,16 @@ func TestResolve(t *testing.T) {
 		{path: "/cgi-bin/", err: ErrNotFound},
 		{path: "/cgi-bin/sub", err: ErrNotFound},
 		{path: "/cgi-bin/../env.pl", err: ErrNotFound},
-		{path: "/cgi-bin/.hidden.sh", err: ErrNotFound},
-		{path: "/cgi-bin/.hidden-dir/visible.sh", err: ErrNotFound},
-		{path: "/cgi-bin/escape/x.sh", err: ErrNotFound},
+		{path: "/cgi-bin/.hidden.sh", err: errDotName},
+		{path: "/cgi-bin/.hidden-dir/visible.sh", err: errDotName},
+		{path: "/cgi-bin/escape/x.sh", err: errLinkOut},
 		{path: "/cgi-bin/env.pl\x00", err: ErrNotFound},
 		{path: "/cgi-bin/sub\\env.pl", err: ErrNotFound},
 		{path: "/elsewhere/env.pl", err: ErrNotFound},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			rt, err := resolve(mounts, tc.path, wrapped)
-			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) || !errors.Is(err, ErrNotFound) && errors.Is(tc.err, ErrNotFound) {
 				t.Fatalf("resolve(%q) error %v, want %v", tc.path, err, tc.err)
 			}
 			if tc.key == "" {
