@@ -4786,7 +4786,16 @@ sub script_subs {
             push @cvs, ["sub ${pkg}::$k", $code];
         }
     }
-    return \@cvs;
+    # In the order of the source (then by name), not of the symbol
+    # tables' hashes: the hazard auto names is the first in the file,
+    # the same in every worker.
+    my %line;
+    for (@cvs) {
+        my $cv = B::svref_2object($_->[1]);
+        my $op = $cv->isa('B::CV') && !$cv->XSUB ? $cv->START : undef;
+        $line{$_->[0]} = $op && $op->can('line') ? $op->line : 0;
+    }
+    return [sort { $line{ $a->[0] } <=> $line{ $b->[0] } || $a->[0] cmp $b->[0] } @cvs];
 }
 
 # ---------------------------------------------------------------------------

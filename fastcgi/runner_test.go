@@ -433,6 +433,7 @@ type runnerCase struct {
 
 var runnerCorpus = []runnerCase{
 	{script: "lexical_sub.pl", notRegistry: true},
+	{script: "lexical_subs_order.pl"},
 	{script: "package_global.pl", notRegistry: true},
 	{script: "exit_mid.pl"},
 	{script: "exit_code.pl"},
@@ -1027,6 +1028,8 @@ func TestRunner_AutoSwitchesToPerlrun(t *testing.T) {
 	}{
 		{"lexical_sub.pl", "perlrun: sub main::inc captures file-scope lexical $count", 0, false},
 		{"fatal_warnings.pl", "perlrun: sub main::greet captures file-scope lexical $counter", 0, false},
+		// (The first in the file, whatever the symbol table's order.)
+		{"lexical_subs_order.pl", "perlrun: sub main::zeta captures file-scope lexical $z", 0, false},
 		// (Said as what it is: the variable is the outer sub's.)
 		{"nested_sub.pl", "perlrun: sub main::cell captures lexical $row of the sub around it", 0, false},
 		{"package_global.pl", restored, 0, true},
