@@ -6068,7 +6068,9 @@ sub compile_noise {
 # here: that warning is not heard.)
 sub closure_noise {
     my ($w, $no_die) = @_;
-    return 0 unless $w =~ /^(?:Variable|Subroutine) "([^"]+)" will not stay shared at (.*?) line \d+[,.]/;
+    # (Also "is not available" as the script compiles: a named sub in an
+    # anonymous one using its lexical, an error under FATAL as the other.)
+    return 0 unless $w =~ /^(?:Variable|Subroutine) "([^"]+)" (?:will not stay shared|is not available) at (.*?) line \d+[,.]/;
     my $var = $1;
     return 0 unless $WRAPPER_CV && in_script_compile();
     return 1 if wrapper_lexical($var);

@@ -621,6 +621,7 @@ var runnerCorpus = []runnerCase{
 	{script: "closure_nested_w.pl", notRegistry: true},
 	{script: "closure_file_fatal.pl", notRegistry: true},
 	{script: "closure_unavailable.pl"},
+	{script: "closure_unavailable_compile_fatal.pl"},
 	{script: "closure_end_eval.pl", notRegistry: true},
 	{script: "carp_closure.pl", module: "CGI::Carp", notRegistry: true},
 	{script: "carp_closure_w.pl", module: "CGI::Carp", notRegistry: true},
