@@ -586,7 +586,7 @@ func (g *Gateway) startFastCGI(ctx context.Context, r *http.Request, s *settings
 			Dequeued: x.queued,
 			// The worker's pid is its stderr's from here (a retry on
 			// another worker gives that one's).
-			Worker: func(pid int) { x.pid = pid; errLog.setPID(pid) },
+			Worker: func(pid int) { x.pid, x.assigned = pid, time.Now(); errLog.setPID(pid) },
 			// A native program (FCGI.pm, php-cgi) may end a request with
 			// a body before it reads the body's end, which libfcgi then
 			// takes for a protocol error on the kept connection (the

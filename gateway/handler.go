@@ -87,9 +87,12 @@ type exchange struct {
 	sent bool
 	// queued is called when the script starts after waiting in the
 	// queue: --timeout bounds its run, not its wait too.
-	queued  func()
-	start   time.Time // when the request arrived
-	counted bool      // in the stats and metrics already (count)
+	queued func()
+	// assigned is when a FastCGI request got its worker (zero before):
+	// where the script began to run, after the wait for a worker.
+	assigned time.Time
+	start    time.Time // when the request arrived
+	counted  bool      // in the stats and metrics already (count)
 	// params are what the running script's meta-variables were built
 	// from: a local redirect copies them, under REDIRECT_, to its target.
 	params *cgi.Params
@@ -330,14 +333,22 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		// a CGI process once started (the wait for a process slot, the
 		// fork and the exec are the gateway's time, which a loaded
 		// machine stretches past quickFailure), also where fastcgi mode
-		// runs the script per request; a FastCGI request before its
-		// start, which returns at the first output.
+		// runs the script per request; a FastCGI request once it has
+		// its worker (x.assigned: a wait for one, in the queue behind
+		// busy workers or for a cold start, is the gateway's time too).
 		running time.Time
 	)
 	start := func() {
 		running = time.Now()
 		if mode == ModeFastCGI && !nph {
+			x.assigned = time.Time{}
 			ex, err = g.startFastCGI(ctx, r, s, rt, b, x)
+			if !x.assigned.IsZero() {
+				// Its wait for a worker (a queue behind busy workers, a
+				// cold start) is the gateway's time, as a CGI process's
+				// wait for a slot is: quickFailure counts from here.
+				running = x.assigned
+			}
 		} else {
 			x.mode = ModeCGI
 			ex, err = g.startCGI(ctx, r, s, rt, b, x)
@@ -412,6 +423,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, s *settings, x *
 		)
 		if changed {
 			rt2, waited, err2 = g.settleRoute(ctx, s, r.URL.Path)
+			if err2 == nil {
+				// It resolves again, but a write in place in steps may
+				// still be under way (the file is there, half written):
+				// started again only once it has been quiet a moment.
+				rt2, err2 = g.quietRoute(ctx, s, r.URL.Path)
+			}
 		} else {
 			rt2, err2 = g.quietRoute(ctx, s, r.URL.Path)
 			if err2 == nil && rt2.key == rt.key && sameContent(rt2.info, rt.info) {

@@ -2139,3 +2139,53 @@ func TestLive_LibraryBesideSymlinkedScriptsRunsNewCode(t *testing.T) {
 	mustWriteFile(t, filepath.Join(real, "common.pl"), lib("c2"), 0o644)
 	served("c2\n")
 }
+
+// TestLive_WriteInPlaceInStepsQueuedFastCGIFailsNothing guards C31 for a
+// write in place in two steps ({ printf part; sleep 0.2; printf rest; } >
+// script) of a Perl script in fastcgi mode whose requests queue for its
+// workers (16 clients, 2 workers, 0.2 s a request; the saves 3 s apart,
+// more than a request waits): a request that waited
+// past quickFailure for a worker and then met the half-written script was
+// not started again (its wait counted as its run), and one started again
+// met the same half-written file (the retry did not wait for the write to
+// be quiet); the clients got 502s.
+func TestLive_WriteInPlaceInStepsQueuedFastCGIFailsNothing(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slow := func(v int) string {
+		return fmt.Sprintf("#!/usr/bin/perl\nuse strict;\nmy $v = \"version %03d\\n\";\nselect(undef, undef, undef, 0.2);\nprint \"Content-Type: text/plain\\r\\n\\r\\n$v\";\n", v)
+	}
+	mustWriteFile(t, filepath.Join(s.dir, "steps.pl"), slow(0), 0o755)
+	const writer = `my ($dir, $n) = @ARGV;
+for my $v (1 .. $n) {
+    select(undef, undef, undef, 3);
+    my $body = sprintf("#!/usr/bin/perl\nuse strict;\nmy \$v = \"version %03d\\n\";\nselect(undef, undef, undef, 0.2);\nprint \"Content-Type: text/plain\\r\\n\\r\\n\$v\";\n", $v);
+    my $h = int(length($body) / 2);
+    open(my $f, '>', "$dir/steps.pl") or die "steps.pl: $!";
+    syswrite($f, substr($body, 0, $h));
+    select(undef, undef, undef, 0.2);
+    syswrite($f, substr($body, $h));
+    close $f or die "steps.pl: $!";
+}
+select(undef, undef, undef, 1.5);
+`
+	w := exec.Command("perl", "-e", writer, s.dir, "3")
+	w.Stderr = os.Stderr
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var writeErr error
+	go func() {
+		defer close(stop)
+		writeErr = w.Wait()
+	}()
+	st := s.hammer(t, 16, stop, func(int) string { return "steps.pl" }, isVersion("version "))
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
+	s.checkLoad(t, st, "")
+}

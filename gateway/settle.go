@@ -239,21 +239,35 @@ func writtenJustBefore(rt *route, started time.Time) bool {
 // quietRoute waits until what urlPath names has not changed for
 // settleQuiet (at most settleMax, or until ctx ends) and resolves it
 // again: settleRoute's wait for a file that resolves all along.
+//
+// A file that never goes quiet (saved again every few tens of
+// milliseconds) is resolved just after its next change instead, as far
+// as can be from the one after it: a script started at a random moment
+// of such a stream could meet the next truncate as it reads itself.
 func (g *Gateway) quietRoute(ctx context.Context, s *settings, urlPath string) (*route, error) {
 	start := time.Now()
 	t := time.NewTimer(settleStep)
 	defer t.Stop()
+	step := settleStep
+	var busy time.Time // the last change seen once settleMax is over
 	for {
 		changed, _ := g.lastChange(s.mounts, urlPath, time.Time{})
-		if changed.IsZero() || time.Since(changed) >= settleQuiet || time.Since(start) >= settleMax {
+		if changed.IsZero() || time.Since(changed) >= settleQuiet {
 			break
+		}
+		if time.Since(start) >= settleMax {
+			if busy.IsZero() {
+				busy, step = changed, time.Millisecond
+			} else if changed.After(busy) || time.Since(start) >= settleMax+settleQuiet {
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return resolve(s.mounts, urlPath, s.isWrapped)
 		case <-t.C:
 		}
-		t.Reset(settleStep)
+		t.Reset(step)
 	}
 	return resolve(s.mounts, urlPath, s.isWrapped)
 }
