@@ -166,9 +166,8 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, seen time.Time) (t
 			}
 		}
 	}
-	// (An event is noted after its change, and a change time comes from
-	// the kernel's coarse clock, a little behind: heard before seen is a
-	// change the watcher has not read yet.)
+	// (heard is the directory's change time when the watcher last read
+	// an event of it: a later one, seen, is a change it has not read.)
 	if time.Since(seen) < settleRecent && heard.Before(seen) && seen.After(t) {
 		t = seen
 	}
@@ -180,8 +179,14 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, seen time.Time) (t
 type eventTimes struct {
 	on     atomic.Bool // the watcher runs
 	mu     sync.Mutex
-	times  map[string]time.Time
-	dirs   map[string]time.Time // the last event in each directory
+	times map[string]time.Time
+	// dirs holds, for each directory an event was heard in (or of),
+	// its change time as the watcher found it then: a change time of
+	// the directory after it is a change the watcher has not read yet.
+	// (The kernel's coarse clock, the directory's own: an event's time
+	// of noting, compared with it, ran ahead of a rename's change time
+	// made a few milliseconds later, and took it for heard.)
+	dirs   map[string]time.Time
 	pruned time.Time
 }
 
@@ -190,14 +195,21 @@ func (e *eventTimes) watching() bool { return e.on.Load() }
 // note records an event for name at now, and forgets the events older
 // than settleRecent now and then.
 func (e *eventTimes) note(name string, now time.Time) {
+	dir := filepath.Dir(name)
+	// (A watched directory's own events, a chmod of it, name it.)
+	dct, nct := ctimeOf(dir), ctimeOf(name)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.times == nil {
 		e.times, e.dirs = map[string]time.Time{}, map[string]time.Time{}
 	}
 	e.times[name] = now
-	// (A watched directory's own events, a chmod of it, name it.)
-	e.dirs[filepath.Dir(name)], e.dirs[name] = now, now
+	if !dct.IsZero() {
+		e.dirs[dir] = dct
+	}
+	if !nct.IsZero() {
+		e.dirs[name] = nct
+	}
 	if now.Sub(e.pruned) > settleRecent {
 		for _, m := range []map[string]time.Time{e.times, e.dirs} {
 			for k, t := range m {
@@ -210,8 +222,17 @@ func (e *eventTimes) note(name string, now time.Time) {
 	}
 }
 
-// inDir returns the time of the last event in directory dir (or naming
-// it), or zero.
+// ctimeOf is the change time of the file p, zero if it is not there.
+func ctimeOf(p string) time.Time {
+	var st syscall.Stat_t
+	if syscall.Stat(p, &st) != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, st.Ctim.Nano())
+}
+
+// inDir returns the change time directory dir had when the watcher last
+// heard of an event in it (or naming it), or zero.
 func (e *eventTimes) inDir(dir string) time.Time {
 	e.mu.Lock()
 	defer e.mu.Unlock()
