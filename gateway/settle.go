@@ -177,8 +177,8 @@ func (g *Gateway) lastChange(mounts []*mount, urlPath string, seen time.Time) (t
 // eventTimes remembers, for a while, when the watcher last saw each file
 // name change (settle.go asks about missing scripts).
 type eventTimes struct {
-	on     atomic.Bool // the watcher runs
-	mu     sync.Mutex
+	on    atomic.Bool // the watcher runs
+	mu    sync.Mutex
 	times map[string]time.Time
 	// dirs holds, for each directory an event was heard in (or of),
 	// its change time as the watcher found it then: a change time of
