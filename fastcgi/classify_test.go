@@ -138,6 +138,7 @@ func TestClassify(t *testing.T) {
 // the runner copes with at run time but Classify still sends to CGI.
 func TestClassify_Corpus(t *testing.T) {
 	perRequest := map[string]string{"fork.pl": "fork", "exec.pl": "exec", "open_std.pl": "exec", "pipe_to.pl": "pipe", "taint_exec.pl": "exec",
+		"taint_t_exec.pl": "exec", "taint_t_warn.pl": "pipe",
 		"reopen_stdout.pl": "reopens STDOUT", "own_builtins_subs.pl": "exec"}
 	names, err := filepath.Glob("testdata/runner/*.pl")
 	if err != nil || len(names) == 0 {

@@ -823,6 +823,7 @@ our $PID;                 # the runner's pid: anything else is a forked child
 our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
 our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
+our $TAINT_MODE = ${^TAINT}; # ${^TAINT} as perl started, read in a clean statement (see start_request)
 our ($LISTEN, $LOG, $DEVNULL);
 our $TMPDIR;              # --tmpdir: where temp files are made (temp_file)
 our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
@@ -1252,8 +1253,13 @@ sub fd_taken {
 # (Err::WRITE), as a process writes to its fd 2. A dup of STDOUT on fd 2
 # is the capture file, which sends what it gets in order with what STDOUT
 # prints.
+our $ERR_PIPE;   # exec_override's child under -t: where its warnings go
 sub stderr_write {
     my ($buf, $fd) = @_;
+    if ($ERR_PIPE && $$ != $PID) {
+        syswrite $ERR_PIPE, 'W' . pack('N', length $buf) . $buf;
+        return;
+    }
     if (defined $fd || ($FORKS != $REQ_FORKS && $$ != $PID) || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
         POSIX::write($fd // 2, $buf, length $buf);
         return;
@@ -1762,7 +1768,12 @@ sub exec_override {
         close $CONN if $CONN;
         # A taint check (insecure $ENV{PATH}, tainted arguments) dies
         # before anything runs: the parent dies with the message instead.
-        my $ok = eval { no warnings 'exec'; CORE::exec(@_); 1 };
+        # Under -t it warns instead (at the script's line: at_site), here
+        # where STDERR cannot reach the request: its warnings go to the
+        # parent, which gives them.
+        my $at = $TAINT_MODE < 0 ? at_site('exec', (CORE::caller(0))[1, 2, 9]) : undef;
+        $ERR_PIPE = $w if $at;
+        my $ok = eval { no warnings 'exec'; $at ? $at->(@_) : CORE::exec(@_); 1 };
         if (!$ok && defined $@ && length $@) {
             syswrite $w, 'D' . "$@";
             POSIX::_exit(127);
@@ -1772,8 +1783,24 @@ sub exec_override {
         POSIX::_exit(127);
     }
     close $w;
-    my $n = sysread($r, my $errbuf, 65536);
+    # (Read to the end: the child's warnings come before its verdict; the
+    # pipe closes when its exec succeeds.)
+    my $errbuf = '';
+    while (1) {
+        my $k = sysread($r, $errbuf, 65536, length $errbuf);
+        last if defined $k && $k == 0;
+        next if !defined $k && $!{EINTR};
+        last unless defined $k;
+    }
     close $r;
+    while (length $errbuf >= 5 && substr($errbuf, 0, 1) eq 'W') {
+        my $len = unpack('N', substr($errbuf, 1, 4));
+        my $msg = substr($errbuf, 5, $len);
+        substr($errbuf, 0, 5 + $len, '');
+        # (A failed exec's own warning is given below, with its errno.)
+        warn $msg unless $msg =~ /\ACan't exec /;
+    }
+    my $n = length $errbuf;
     if ($n && substr($errbuf, 0, 1) eq 'D') {
         waitpid($pid, 0);
         my $msg = substr($errbuf, 1);
@@ -1894,6 +1921,32 @@ sub syswrite_plain {
     return 1;
 }
 
+# at_site gives a sub that calls perl's own system or exec (what) compiled
+# at the script's call site (file, line) with the script's lexical
+# warnings there (bits, as caller gives them), used under taint checks:
+# what those ops say (-T's refusals, -t's warnings: "Insecure $ENV{PATH}",
+# then "Insecure dependency in system") names the script's line and follows
+# its warnings (no warnings 'taint', FATAL), as in CGI. (A __WARN__ handler
+# that rewrote them could not: Perl code run as a handler ends the taint of
+# the statement that warned, and perl's second check with it.) One per
+# site; undef for a file name #line cannot carry.
+our %AT_SITE;
+our $SITE_BITS;
+sub at_site {
+    my ($what, $file, $line, $bits) = @_;
+    return undef if !defined $file || $file =~ /["\n]/ || $line !~ /\A\d+\z/;
+    my $key = join "\0", $what, $file, $line, $bits // '';
+    return $AT_SITE{$key} if $AT_SITE{$key};
+    local $SITE_BITS = $bits;
+    local $@;
+    # (Untainted: the caller's file, line and bits come from the op tree.)
+    my $src = "package main; BEGIN { \${^WARNING_BITS} = \$Menshen::Runner::SITE_BITS }\n"
+        . "#line $line \"$file\"\nsub { CORE::$what(\@_) }";
+    ($src) = $src =~ /\A(.*)\z/s;
+    my $sub = eval $src;
+    return $AT_SITE{$key} = $sub;
+}
+
 # system_override is system() for the script: the program's fd 1 is a pipe
 # that the runner reads while it runs, sending what comes as it comes (C8),
 # where perl's own system() would leave it in the capture file until the
@@ -1909,15 +1962,16 @@ sub syswrite_plain {
 # Outside the script's own process, once STDOUT was closed, or under taint
 # checks (perl's system dies before it forks), perl's system runs.
 sub system_override {
-    if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || ${^TAINT} || fd1_taken()) {
+    if (!$IN_SCRIPT || $$ != $PID || $OUT_DONE || !$OUT_CAPTURE || $TAINT_MODE || fd1_taken()) {
         # (A statement of its own: under taint checks, a tainted value
         # read in the condition would make perl refuse the call.) Perl's
         # refusal names the script's line, not this one.
-        my ($file, $line) = (CORE::caller(0))[1, 2];
+        my ($file, $line, $bits) = (CORE::caller(0))[1, 2, 9];
+        my $at = $TAINT_MODE ? at_site('system', $file, $line, $bits) : undef;
         local $@;
-        my $r = eval { local $SIG{__DIE__}; CORE::system(@_) };
+        my $r = eval { local $SIG{__DIE__}; $at ? $at->(@_) : CORE::system(@_) };
         return $r unless $@ ne '';
-        (my $e = $@) =~ s/ at \S+ line \d+\.\n\z/ at $file line $line.\n/;
+        (my $e = $@) =~ s/ at \S+ line \d+(, <[^>]*> (?:line|chunk) \d+)?\.\n\z/ at $file line $line${\($1 \/\/ '')}.\n/;
         die $e;
     }
     my $errno0 = $! + 0;    # perl's system leaves $! alone when it runs the program
@@ -7219,7 +7273,16 @@ sub run_request {
     # utf8 flag of a utf8::upgrade: both would be seen by the script. An
     # assignment costs a system call: perl sets the process's name.)
     $0 = $SCRIPT . $TAINTED if $0 ne $SCRIPT || defined pos($0) || utf8::is_utf8($0)
-        || (${^TAINT} && !Scalar::Util::tainted($0));
+        || ($TAINT_MODE && !Scalar::Util::tainted($0));
+    # ${^TAINT} is clean in a new process. Read in a statement that read
+    # tainted data (`if ($ENV{X} && ${^TAINT})`), it keeps taint magic for
+    # good, and every later statement that reads it is tainted: clear it.
+    # (It is read-only, and its set magic sets $^T, set just below.)
+    if ($TAINT_MODE && Scalar::Util::tainted(${^TAINT})) {
+        Internals::SvREADONLY(${^TAINT}, 0);
+        ${^TAINT} = $TAINT_MODE;
+        Internals::SvREADONLY(${^TAINT}, 1);
+    }
     $^T = time;
     my $perlrun = $MODE eq 'perlrun';
     # (Only its keys count. A registry compilation may become this
