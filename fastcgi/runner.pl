@@ -118,7 +118,9 @@
 #      stays with the module; one that code compiled meanwhile and kept
 #      calls retires the worker after the request). Package filehandles
 #      the script left open are closed (flushing them, releasing flocks)
-#      as the exit of a CGI process would. CGI.pm, when loaded, gets
+#      as the exit of a CGI process would; the flocks of files a module
+#      keeps open in a lexical of its own (IkiWiki.pm's $wikilock) are
+#      released, the files left open (release_flocks). CGI.pm, when loaded, gets
 #      CGI::initialize_globals().
 #
 # KEPT HANDLES. Making STDIN, STDOUT and STDERR anew costs more than a small
@@ -880,6 +882,9 @@ our %FOREACH_VARS;        # sub address => its foreach variables' pad slots (for
 our ($REG_SUB, @REG_END, %REG_MAIN, %REG_PKGS, %REG_FP, @REG_INC, %REG_LAYERS);
 our $REG_PKGS_INC = -1;   # keys %INC at the last reg_pkgs_recheck
 our $INC_SEEN = -1;       # keys %INC when forget_failed_loads last looked
+our $MAY_FLOCK;           # the script or a file it loaded names flock (release_flocks)
+our $FLOCK_INC = -1;      # keys %INC when flock_named last looked
+our %FLOCK_READ;          # the files of %INC flock_named has read
 our %MADE_TRIED;          # package => keys %INC when module_made_key last found no module for it
 our %INC_MODS;            # the module entries of %INC as a script's run began (restore_inc)
 our $INC_N = -1;          # keys %INC then
@@ -1014,6 +1019,53 @@ sub send_stream {
         }
     }
     conn_write('') if !$FINISHING || length($QUEUE) >= MAX_CONTENT;
+}
+
+# release_flocks releases the flock(2) locks on the files open in the
+# worker once the script has run: a CGI process's exit releases them, and
+# a module that keeps its lock in a file-scope lexical and leaves it to
+# that exit (IkiWiki.pm's $wikilock) made every other process of the
+# application wait while the worker was idle (a cron job's refresh, a
+# cgi-mode request, the pool's next worker). The files stay open, as the
+# module left them: the lock is released through a dup of the descriptor
+# (a flock belongs to the open file, which the dup shares). The runner's
+# own files hold no lock. Only for a script whose source, or a file it
+# loaded, names flock (flock_named): the look at /proc costs. Not fcntl
+# locks (lockf, File::FcntlLock).
+sub release_flocks {
+    $MAY_FLOCK = 1;
+    opendir(my $d, '/proc/self/fd') or return;
+    my @fds = grep { /\A(\d+)\z/ && $1 > 2 } readdir $d;
+    closedir $d;
+    for my $n (@fds) {
+        my ($fd) = $n =~ /\A(\d+)\z/;    # (untainted under -T)
+        my $link = readlink("/proc/self/fd/$fd") // next;
+        next if substr($link, 0, 1) ne '/' || substr($link, 0, 6) eq '/proc/';    # a pipe, socket, the directory's
+        my $dup = POSIX::dup($fd) // next;
+        if (open(my $h, '<&=', $dup)) {
+            flock($h, Fcntl::LOCK_UN());
+            close $h;
+        } else {
+            POSIX::close($dup);
+        }
+    }
+}
+
+# flock_named tells whether a file the script loaded since the last look
+# (%INC grew past its largest: perlrun takes the application's modules
+# out and loads them again on every request) names flock, and then sets
+# $MAY_FLOCK. Each file is read once in a worker's life.
+sub flock_named {
+    $FLOCK_INC = scalar keys %INC;
+    for my $f (values %INC) {
+        next if !defined $f || ref $f || $FLOCK_READ{$f}++;
+        open(my $fh, '<:raw', $f) or next;
+        local $/;
+        my $src = <$fh>;
+        # (The word: Config_heavy.pl, which %Config loads, has d_flock.)
+        return $MAY_FLOCK = 1 if defined $src && $src =~ /\bflock\b/;
+    }
+    return 0;
 }
 
 sub end_request {
@@ -7595,6 +7647,9 @@ sub run_request {
             eval { $init->(); 1 };
         }
         end_dbi() if exists $INC{'DBI.pm'};
+        # (Before the answer ends, as a CGI process's exit releases them
+        # before the client has its answer.)
+        release_flocks() if $MAY_FLOCK || scalar(keys %INC) > $FLOCK_INC && flock_named();
         # The runner's handler is back before the answer leaves: the
         # gateway may stop the worker as soon as it has it.
         $SIG{TERM} = $TERM_HANDLER if $TERM_SCRIPT;
@@ -8877,6 +8932,11 @@ sub setup {
     }
     @WATCH = map { [$_, $by_pkg{$_}, scalar grep { $_->[2] } @{ $by_pkg{$_} }] } sort keys %by_pkg;
 
+    # (release_flocks: the script names flock; the files loaded so far
+    # are the runner's, and hold no lock.)
+    $MAY_FLOCK = 1 if $scan =~ /\bflock\b/;
+    $FLOCK_INC = scalar keys %INC;
+    $FLOCK_READ{$_}++ for grep { defined && !ref } values %INC;
     $MODE = $ISOLATION;
     if ($MODE eq 'auto') {
         if (my $why = static_hazards($scan)) {

@@ -1392,6 +1392,61 @@ func TestRunner_LibraryLockReleased(t *testing.T) {
 	}
 }
 
+// TestRunner_ModuleLexicalLockReleased: a module that keeps a flock'd
+// handle in a file-scope lexical and leaves its release to the process
+// exit (IkiWiki.pm's $wikilock) does not keep the lock once the request
+// has ended, in any isolation level: another worker (or a cron job, or a
+// cgi-mode request of the same application) gets it at once, not when the
+// idle holder next runs or ends. The holder's next request locks again.
+func TestRunner_ModuleLexicalLockReleased(t *testing.T) {
+	mustRunnerPerl(t)
+	dir := t.TempDir()
+	// (A library in perl's own @INC, as IkiWiki.pm in /usr/share/perl5,
+	// here through PERL5LIB: no level loads it again.)
+	libDir := t.TempDir()
+	mustWriteRunnerFile(t, filepath.Join(libDir, "HoldLock.pm"), `package HoldLock;
+use Fcntl ':flock';
+my $lock;
+sub take { open($lock, '>', $_[0]) or die "open: $!"; flock($lock, LOCK_EX) or die "flock: $!"; }
+1;
+`, 0o644)
+	script := filepath.Join(dir, "hold.pl")
+	mustWriteScript(t, script, `#!/usr/bin/perl
+use strict; use warnings;
+use HoldLock;
+HoldLock::take($ENV{LOCK_FILE});
+print "Content-Type: text/plain\n\nlocked\n";
+`)
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "wiki.lock")
+			lib := "export PERL5LIB=" + libDir
+			holder, waiter := startRunnerShell(t, script, iso, nil, lib), startRunnerShell(t, script, iso, nil, lib)
+			ch, cw := holder.dial(t), waiter.dial(t)
+			const want = "Content-Type: text/plain\n\nlocked\n"
+			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
+				t.Fatalf("holder: %q, want %q", got.out, want)
+			}
+			// (No pause: the lock goes before the answer ends, as a CGI
+			// process's exit releases it before the client has its answer.)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			resp, err := cw.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "", lock)})
+			if err != nil {
+				t.Fatalf("waiter: %v (the idle holder kept the lock)", err)
+			}
+			out, err := io.ReadAll(resp)
+			resp.Close()
+			if err != nil || string(out) != want {
+				t.Fatalf("waiter: %q, %v: the idle holder kept the lock its request took", out, err)
+			}
+			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
+				t.Errorf("holder again: %q, want %q", got.out, want)
+			}
+		})
+	}
+}
+
 // TestRunner_Streams: output flushed by the script ($| = 1) reaches the
 // client while the script still sleeps (C8).
 func TestRunner_Streams(t *testing.T) {
