@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -1056,6 +1057,26 @@ func TestContextErr(t *testing.T) {
 	} {
 		got := contextErr(ctx, tc.err)
 		if got == nil || got.Error() != tc.want || !errors.Is(got, ErrClientGone) {
+			t.Errorf("contextErr(%v) = %v, want %q", tc.err, got, tc.want)
+		}
+	}
+	// The timeout: a read it cut at its deadline adds nothing to the
+	// cause ("ran past its timeout (1m0s, ...) (read stdout-r: i/o
+	// timeout)" was logged); one wrapped with more to say keeps it.
+	tctx, tcancel := context.WithCancelCause(context.Background())
+	tcancel(timeoutError{time.Minute})
+	cut := &fs.PathError{Op: "read", Path: "stdout-r", Err: os.ErrDeadlineExceeded}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{cut, timeoutError{time.Minute}.Error()},
+		{&net.OpError{Op: "read", Net: "unix", Err: os.ErrDeadlineExceeded}, timeoutError{time.Minute}.Error()},
+		{fmt.Errorf("%w; a process it started still held its output open", cut), timeoutError{time.Minute}.Error() + " (read stdout-r: i/o timeout; a process it started still held its output open)"},
+		{failed, timeoutError{time.Minute}.Error() + " (read stdout: i/o timeout)"},
+	} {
+		got := contextErr(tctx, tc.err)
+		if got == nil || got.Error() != tc.want || !errors.Is(got, context.DeadlineExceeded) {
 			t.Errorf("contextErr(%v) = %v, want %q", tc.err, got, tc.want)
 		}
 	}

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"runtime"
 	"slices"
@@ -1197,11 +1199,25 @@ func contextErr(ctx context.Context, err error) error {
 		return err
 	}
 	cause := context.Cause(ctx)
-	if err == nil {
+	if err == nil || cutByDeadline(err) && errors.Is(cause, context.DeadlineExceeded) {
+		// (A read or write the timeout cut at its deadline, "read
+		// stdout-r: i/o timeout", says nothing the cause does not.)
 		return cause
 	}
 	if errors.Is(err, cause) {
 		return err
 	}
 	return fmt.Errorf("%w (%v)", cause, err)
+}
+
+// cutByDeadline reports whether err is a read or write ended by its
+// deadline and nothing more (not wrapped with more to say).
+func cutByDeadline(err error) bool {
+	switch e := err.(type) {
+	case *fs.PathError:
+		return errors.Is(e.Err, os.ErrDeadlineExceeded)
+	case *net.OpError:
+		return errors.Is(e.Err, os.ErrDeadlineExceeded)
+	}
+	return false
 }
