@@ -154,7 +154,10 @@ func startRunnerShell(tb testing.TB, script, iso string, edit func(*Class), pref
 	cmd.Dir = filepath.Dir(script)
 	tmp := tb.TempDir()
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "TMPDIR=" + tmp}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // as the pool starts workers
+	// As the pool starts workers: a test binary that dies (its -timeout,
+	// a kill) takes its runners with it, not leaving them waiting on a
+	// socket nobody dials (one was found still running two hours later).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
