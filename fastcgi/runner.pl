@@ -825,7 +825,7 @@ our $PID;                 # the runner's pid: anything else is a forked child
 our ($SCRIPT, $SCRIPT_DIR, $BASENAME, $ISOLATION, $MODE);
 our $INITIAL_W;           # $^W as perl started (-w)
 our $TAINTED = '';        # "", tainted under taint mode (perlsec)
-our $TAINT_MODE = ${^TAINT}; # ${^TAINT} as perl started, read in a clean statement (see start_request)
+our $TAINT_MODE = ${^TAINT}; # ${^TAINT} as perl started, read in a clean statement (see run_request)
 our ($LISTEN, $LOG, $DEVNULL);
 our $TMPDIR;              # --tmpdir: where temp files are made (temp_file)
 our $O_TMPFILE;           # open(2)'s O_TMPFILE, 0 when not to be used
@@ -1033,12 +1033,11 @@ sub send_stream {
 # loaded, names flock (flock_named): the look at /proc costs. Not fcntl
 # locks (lockf, File::FcntlLock).
 sub release_flocks {
-    $MAY_FLOCK = 1;
     opendir(my $d, '/proc/self/fd') or return;
-    my @fds = grep { /\A(\d+)\z/ && $1 > 2 } readdir $d;
+    # (The capture: untainted under -T.)
+    my @fds = map { /\A(\d+)\z/ && $1 > 2 ? $1 : () } readdir $d;
     closedir $d;
-    for my $n (@fds) {
-        my ($fd) = $n =~ /\A(\d+)\z/;    # (untainted under -T)
+    for my $fd (@fds) {
         my $link = readlink("/proc/self/fd/$fd") // next;
         next if substr($link, 0, 1) ne '/' || substr($link, 0, 6) eq '/proc/';    # a pipe, socket, the directory's
         my $dup = POSIX::dup($fd) // next;
@@ -1840,9 +1839,8 @@ sub exec_override {
     my $errbuf = '';
     while (1) {
         my $k = sysread($r, $errbuf, 65536, length $errbuf);
-        last if defined $k && $k == 0;
         next if !defined $k && $!{EINTR};
-        last unless defined $k;
+        last unless $k;
     }
     close $r;
     while (length $errbuf >= 5 && substr($errbuf, 0, 1) eq 'W') {
@@ -4918,7 +4916,7 @@ sub read_script {
     # eval run from a package other than main compiles tainted constants:
     # an s///e there dies "sv_upgrade from type 7 down to type 6"
     # (HTML::Entities::encode_entities, i.e. CGI::escapeHTML).
-    ($src) = $src =~ /\A(.*)\z/s if ${^TAINT} && defined $src;
+    ($src) = $src =~ /\A(.*)\z/s if $TAINT_MODE && defined $src;
     return $src // '';
 }
 
@@ -7238,7 +7236,7 @@ sub open_data {
     # Under -T what a script reads from its own DATA is not tainted: perl
     # trusts the program file (its handle has IOf_UNTAINT), as it trusts
     # the code above it.
-    IO::Handle::untaint(*{$gname}) if ${^TAINT};
+    IO::Handle::untaint(*{$gname}) if $TAINT_MODE;
 }
 
 sub close_data {

@@ -2155,14 +2155,13 @@ func TestLive_WriteInPlaceInStepsQueuedFastCGIFailsNothing(t *testing.T) {
 	if err := s.g.Start(); err != nil {
 		t.Fatal(err)
 	}
-	slow := func(v int) string {
-		return fmt.Sprintf("#!/usr/bin/perl\nuse strict;\nmy $v = \"version %03d\\n\";\nselect(undef, undef, undef, 0.2);\nprint \"Content-Type: text/plain\\r\\n\\r\\n$v\";\n", v)
-	}
-	mustWriteFile(t, filepath.Join(s.dir, "steps.pl"), slow(0), 0o755)
-	const writer = `my ($dir, $n) = @ARGV;
+	// (The script's versions, for fmt and for the writer's sprintf.)
+	const slow = "#!/usr/bin/perl\nuse strict;\nmy $v = \"version %03d\\n\";\nselect(undef, undef, undef, 0.2);\nprint \"Content-Type: text/plain\\r\\n\\r\\n$v\";\n"
+	mustWriteFile(t, filepath.Join(s.dir, "steps.pl"), fmt.Sprintf(slow, 0), 0o755)
+	const writer = `my ($dir, $n, $script) = @ARGV;
 for my $v (1 .. $n) {
     select(undef, undef, undef, 3);
-    my $body = sprintf("#!/usr/bin/perl\nuse strict;\nmy \$v = \"version %03d\\n\";\nselect(undef, undef, undef, 0.2);\nprint \"Content-Type: text/plain\\r\\n\\r\\n\$v\";\n", $v);
+    my $body = sprintf($script, $v);
     my $h = int(length($body) / 2);
     open(my $f, '>', "$dir/steps.pl") or die "steps.pl: $!";
     syswrite($f, substr($body, 0, $h));
@@ -2172,7 +2171,7 @@ for my $v (1 .. $n) {
 }
 select(undef, undef, undef, 1.5);
 `
-	w := exec.Command("perl", "-e", writer, s.dir, "3")
+	w := exec.Command("perl", "-e", writer, s.dir, "3", slow)
 	w.Stderr = os.Stderr
 	if err := w.Start(); err != nil {
 		t.Fatal(err)

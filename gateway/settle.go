@@ -222,13 +222,13 @@ func (e *eventTimes) note(name string, now time.Time) {
 	}
 }
 
-// ctimeOf is the change time of the file p, zero if it is not there.
+// ctimeOf is the change time of the file p (fileChanged), zero if it
+// cannot be read.
 func ctimeOf(p string) time.Time {
-	var st syscall.Stat_t
-	if syscall.Stat(p, &st) != nil {
-		return time.Time{}
+	if n := fileChanged(p); n > 1 {
+		return time.Unix(0, n)
 	}
-	return time.Unix(0, st.Ctim.Nano())
+	return time.Time{}
 }
 
 // inDir returns the change time directory dir had when the watcher last
