@@ -1030,16 +1030,35 @@ sub send_stream {
 # module left them: the lock is released through a dup of the descriptor
 # (a flock belongs to the open file, which the dup shares). The runner's
 # own files hold no lock. Only for a script whose source, or a file it
-# loaded, names flock (flock_named): the look at /proc costs. Not fcntl
-# locks (lockf, File::FcntlLock).
+# loaded, names flock (flock_named): the look at /proc costs.
+#
+# Not fcntl locks (lockf, File::FcntlLock): those of a connection that
+# stays open are its own (SQLite's, in WAL mode, for as long as the
+# connection lives), and closing any descriptor of a file releases them
+# all: so the dup is not closed on a file where the worker holds one,
+# which keeps its flock too. /proc/locks names the worker's locks, by
+# device and inode; the descriptors are looked at only when one is a
+# flock.
 sub release_flocks {
+    open(my $l, '<', '/proc/locks') or return;
+    # (Whatever the script left in $/.)
+    my $all = do { local $/; <$l> } // return;
+    close $l;
+    my (%flock, %posix);
+    # 1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF
+    while ($all =~ /^\d+:\s+(FLOCK|POSIX)\s+\S+\s+\S+\s+(\d+)\s+([0-9a-f]+:[0-9a-f]+:\d+)\s/mg) {
+        ($1 eq 'FLOCK' ? \%flock : \%posix)->{$3} = 1 if $2 == $$;
+    }
+    delete @flock{ keys %posix };
+    return if !%flock;
     opendir(my $d, '/proc/self/fd') or return;
     # (The capture: untainted under -T.)
     my @fds = map { /\A(\d+)\z/ && $1 > 2 ? $1 : () } readdir $d;
     closedir $d;
     for my $fd (@fds) {
-        my $link = readlink("/proc/self/fd/$fd") // next;
-        next if substr($link, 0, 1) ne '/' || substr($link, 0, 6) eq '/proc/';    # a pipe, socket, the directory's
+        my ($dev, $ino) = stat("/proc/self/fd/$fd") or next;
+        # (The device as the kernel prints it: major:minor in hex.)
+        next if !$flock{ sprintf('%02x:%02x:%d', ($dev >> 8) & 0xfff, ($dev & 0xff) | (($dev >> 12) & 0xfff00), $ino) };
         my $dup = POSIX::dup($fd) // next;
         if (open(my $h, '<&=', $dup)) {
             flock($h, Fcntl::LOCK_UN());

@@ -1450,6 +1450,93 @@ print "Content-Type: text/plain\n\nlocked\n";
 	}
 }
 
+// TestRunner_ConnectionLocksKept: the release of the flocks a request
+// left does not take the fcntl locks of a connection that stays open
+// across requests: SQLite in WAL mode holds a read lock on its -shm file
+// for as long as the connection lives, and closing any descriptor of
+// that file (the dup release_flocks unlocks through) would release it,
+// leaving a live connection unguarded against another process's
+// recovery of the file. A script that names flock and keeps a SQLite
+// connection in a module, in every level.
+func TestRunner_ConnectionLocksKept(t *testing.T) {
+	mustRunnerPerl(t)
+	mustRunnerModule(t, "DBD::SQLite")
+	dir := t.TempDir()
+	libDir := t.TempDir()
+	mustWriteRunnerFile(t, filepath.Join(libDir, "KeepDB.pm"), `package KeepDB;
+use DBI;
+my $dbh;
+sub dbh {
+    $dbh ||= DBI->connect("dbi:SQLite:dbname=$_[0]", "", "", {RaiseError => 1});
+    $dbh->do("PRAGMA journal_mode=WAL");
+    $dbh->do("CREATE TABLE IF NOT EXISTS t (n INTEGER)");
+    $dbh;
+}
+1;
+`, 0o644)
+	script := filepath.Join(dir, "db.pl")
+	mustWriteScript(t, script, `#!/usr/bin/perl
+use strict; use warnings;
+use Fcntl ':flock';
+use KeepDB;
+open(my $lf, '>', "$ENV{DB_FILE}.lock") or die; flock($lf, LOCK_EX) or die;
+my $dbh = KeepDB::dbh($ENV{DB_FILE});
+$dbh->do("INSERT INTO t VALUES (1)");
+my ($n) = $dbh->selectrow_array("SELECT count(*) FROM t");
+print "Content-Type: text/plain\n\n$$ $n\n";
+`)
+	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			db := "DB_FILE=" + filepath.Join(t.TempDir(), "x.db")
+			r := startRunnerShell(t, script, iso, nil, "export PERL5LIB="+libDir)
+			c := r.dial(t)
+			for i := 1; i <= 2; i++ {
+				got := r.do(t, c, runnerParams(script, "GET", "", "", db), "")
+				var pid, n int
+				if _, err := fmt.Sscanf(strings.TrimPrefix(string(got.out), "Content-Type: text/plain\n\n"), "%d %d", &pid, &n); err != nil || n != i {
+					t.Fatalf("request %d: %q (%v), stderr %q", i, got.out, err, got.stderr)
+				}
+				// (The answer has ended: release_flocks has run.)
+				if locks := fdinfoLocks(t, pid, "x.db-shm"); !strings.Contains(locks, "POSIX") {
+					t.Errorf("request %d: the open connection's -shm holds no lock once the request ended (%q): its fcntl locks were released", i, locks)
+				}
+			}
+		})
+	}
+}
+
+// fdinfoLocks gives the lock lines of process pid's descriptors whose
+// file name ends in suffix.
+func fdinfoLocks(tb testing.TB, pid int, suffix string) string {
+	tb.Helper()
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var locks strings.Builder
+	found := false
+	for _, fd := range fds {
+		link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if err != nil || !strings.HasSuffix(link, suffix) {
+			continue
+		}
+		found = true
+		info, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, fd.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, line := range strings.Split(string(info), "\n") {
+			if strings.HasPrefix(line, "lock:") {
+				locks.WriteString(line + "\n")
+			}
+		}
+	}
+	if !found {
+		tb.Fatalf("process %d has no descriptor of a file ending in %s", pid, suffix)
+	}
+	return locks.String()
+}
+
 // TestRunner_Streams: output flushed by the script ($| = 1) reaches the
 // client while the script still sleeps (C8).
 func TestRunner_Streams(t *testing.T) {
