@@ -1054,6 +1054,12 @@ func TestContextErr(t *testing.T) {
 		{nil, "gateway: client went away"},
 		{failed, "gateway: client went away (read stdout: i/o timeout)"},
 		{fmt.Errorf("x: %w", ErrClientGone), "x: gateway: client went away"},
+		// The read the client's going cut at its deadline (cgi mode),
+		// and a FastCGI worker's read the context ended, say nothing
+		// more: "(read stdout-r: i/o timeout)", "(worker 7: context
+		// canceled)" were logged.
+		{&fs.PathError{Op: "read", Path: "stdout-r", Err: os.ErrDeadlineExceeded}, "gateway: client went away"},
+		{fmt.Errorf("worker 7: %w", context.Canceled), "gateway: client went away"},
 	} {
 		got := contextErr(ctx, tc.err)
 		if got == nil || got.Error() != tc.want || !errors.Is(got, ErrClientGone) {
@@ -1074,6 +1080,8 @@ func TestContextErr(t *testing.T) {
 		{&net.OpError{Op: "read", Net: "unix", Err: os.ErrDeadlineExceeded}, timeoutError{time.Minute}.Error()},
 		{fmt.Errorf("%w; a process it started still held its output open", cut), timeoutError{time.Minute}.Error() + " (read stdout-r: i/o timeout; a process it started still held its output open)"},
 		{failed, timeoutError{time.Minute}.Error() + " (read stdout: i/o timeout)"},
+		{context.Canceled, timeoutError{time.Minute}.Error()},
+		{fmt.Errorf("worker 7: %w", context.Canceled), timeoutError{time.Minute}.Error()},
 	} {
 		got := contextErr(tctx, tc.err)
 		if got == nil || got.Error() != tc.want || !errors.Is(got, context.DeadlineExceeded) {

@@ -1199,9 +1199,12 @@ func contextErr(ctx context.Context, err error) error {
 		return err
 	}
 	cause := context.Cause(ctx)
-	if err == nil || cutByDeadline(err) && errors.Is(cause, context.DeadlineExceeded) {
-		// (A read or write the timeout cut at its deadline, "read
-		// stdout-r: i/o timeout", says nothing the cause does not.)
+	if err == nil || cutByDeadline(err) || errors.Is(err, context.Canceled) {
+		// (A read or write the timeout or the client's going cut at its
+		// deadline, "read stdout-r: i/o timeout", says nothing the cause
+		// does not; nor does the context's own error, which a FastCGI
+		// worker's read ended by it returns: "worker 7: context
+		// canceled", the pid being the log line's own.)
 		return cause
 	}
 	if errors.Is(err, cause) {
