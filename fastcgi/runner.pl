@@ -868,7 +868,7 @@ our @CODE_PARTS;          # $CODE_SRC in the pieces compile_script gives perl un
 our %DECLARED_PKG;        # packages the script's source declares (package NAME)
 our %NAMED;               # package-qualified names the source mentions
 our %RUN_STASHES;         # packages made since the registry's compilation (new_stashes)
-our @WATCH;               # watched module globals: [package, [[sigil, name, named by the source]...], how many so named]
+our @WATCH;               # watched module globals: [package, [[sigil, name, named by the source]...], how many so named, its module file]
 our @WATCH_FIRST;         # each watched global as first seen (note_first): what perlrun compiles from
 our %WATCH_SEEN;          # refaddr of each global in @WATCH_FIRST
 our %IMPORT_NAMES;        # "$name" etc.: the unqualified variables the source names (watch_imports)
@@ -896,6 +896,7 @@ our $UNDEF_SUB;           # the source undefines a sub (undef &name)
 our @REG_DEFINED;         # [name, sub, defined]: the registry compilation's stubs, and its subs if $UNDEF_SUB
 our %REG_OPEN_IO;         # addresses of the IOs the registry's compilation left open
 our ($REG_WATCHED, $REG_WATCHED_INC);   # the watched globals' snapshot, keys %INC then
+our ($SNAP_ABSENT, $SNAP_INC);          # @WATCH's packages whose module was not loaded at the last snapshot, keys %INC then
 our %REG_WATCHED_LIBS;    # the libraries (no Module/Name.pm) %INC held then
 
 # CORE::GLOBAL:: (cg_restore).
@@ -907,6 +908,12 @@ our %CG_OWN;              # name => the runner's own override (caller, exit, for
 
 # Per request state.
 our ($CONN, $CONN_DEAD, $REQ_ID, $RBUF, $ABORTED);
+# $ANSWERED: the request's FCGI_END_REQUEST is sent. What the worker writes
+# to STDERR after it (a DESTROY of an object a module global held, run as
+# restore_watched puts the global back; the runner's own die) goes to fd 2,
+# the worker's log, not onto the connection: a record after the end is
+# no request's (the gateway then drops the line and the kept connection).
+our $ANSWERED;
 our $LINGER;              # poll for the next request before sleeping (see read_record)
 # sched_yield's system call number where it is known (the linger yields
 # between polls; without it, no linger).
@@ -1007,7 +1014,7 @@ sub record {
 # output, the stream ends and FCGI_END_REQUEST leave in one write.
 sub send_stream {
     my ($type, $bytes) = @_;
-    return if $ABORTED || !defined $REQ_ID;
+    return if $ABORTED || !defined $REQ_ID || $ANSWERED;
     utf8::downgrade($bytes, 1) or utf8::encode($bytes);
     my $len = length $bytes;
     if ($len <= MAX_CONTENT) {
@@ -1330,7 +1337,7 @@ sub stderr_write {
         syswrite $ERR_PIPE, 'W' . pack('N', length $buf) . $buf;
         return;
     }
-    if (defined $fd || ($FORKS != $REQ_FORKS && $$ != $PID) || !defined $REQ_ID || $ABORTED || $CONN_DEAD) {
+    if (defined $fd || ($FORKS != $REQ_FORKS && $$ != $PID) || !defined $REQ_ID || $ABORTED || $CONN_DEAD || $ANSWERED) {
         POSIX::write($fd // 2, $buf, length $buf);
         return;
     }
@@ -2512,7 +2519,7 @@ sub app_scan {
         (my $file = "$pkg.pm") =~ s{::}{/}g;
         next if app_key($file);
         my ($w) = grep { $_->[0] eq $pkg } @WATCH;
-        push @WATCH, $w = [$pkg, [], 0] unless $w;
+        push @WATCH, $w = [$pkg, [], 0, $pkg =~ s{::}{/}gr . '.pm'] unless $w;
         push @{ $w->[1] }, [$sigil, $name, 1];
         $w->[2]++;
         $added = 1;
@@ -5394,9 +5401,10 @@ my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 # no such variable: the request that makes it must not leave it for the
 # next (restore_watched).
 sub snapshot_watched {
-    my @snap;
+    my (@snap, @absent);
     for my $w (@WATCH) {
         my ($pkg, $vars) = @$w;
+        push @absent, $w unless exists $INC{ $w->[3] };
         my $h = stash($pkg);
         if (!$h) {
             next unless $w->[2];
@@ -5451,7 +5459,26 @@ sub snapshot_watched {
             push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}, @pending];
         }
     }
+    ($SNAP_ABSENT, $SNAP_INC) = (\@absent, scalar keys %INC);
     return \@snap;
+}
+
+# known_loaded adds to the snapshot $snap the known globals (those the
+# script does not name) of the modules the request loaded: a module the
+# script loads at run time (`require CGI` in its body, as W3C's checklink
+# does; `require File::Basename`) was not there when the snapshot was
+# taken, and what the request left in its settings ($CGI::LIST_CONTEXT_WARN
+# counted up by CGI.pm itself, File::Basename's fstype set by a call)
+# must go back to what the module sets as it loads, which a new perl is
+# asked (restore_watched), not stay for the next request. Only after a
+# request that loaded a module (the caller asks).
+sub known_loaded {
+    my ($snap) = @_;
+    for my $w (@$SNAP_ABSENT) {
+        my ($pkg, $vars, undef, $file) = @$w;
+        next unless $INC{$file} && stash($pkg);
+        push @$snap, map { [$pkg, '0', $_->[1], $file, $_->[0]] } grep { !$_->[2] && $_->[0] ne '*' } @$vars;
+    }
 }
 
 # is_empty tells whether the variable $ref (of sigil $sigil: $, @ or %)
@@ -5592,8 +5619,16 @@ sub load_values {
         my @inc = map { ("-I", $_) } grep { !ref } @INC;
         my ($fh, $pid);
         {
-            local %ENV = %START_ENV;
-            $pid = open($fh, '-|', $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $pkg, scalar(@$files), @$files, @ask);
+            # (Untainted under -T, the environment and the arguments: the
+            # worker's own starting environment, not a request's, and
+            # names the runner took from %INC and the script's source, to
+            # a list-form open, no shell. Tainted, perl refused to start
+            # it, "Insecure $ENV{PATH}" or "Insecure dependency in piped
+            # open", and the worker ended after the answer of every -T
+            # script that loads a module at run time and names a
+            # variable of it.)
+            local %ENV = map { defined $START_ENV{$_} && $START_ENV{$_} =~ /\A(.*)\z/s ? ($_ => $1) : () } keys %START_ENV;
+            $pid = open($fh, '-|', map { /\A(.*)\z/s } $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $pkg, scalar(@$files), @$files, @ask);
         }
         if ($pid) {
             # (select says how much of the second is left: `time` counts
@@ -5741,7 +5776,7 @@ sub watch_imports {
             next unless Scalar::Util::refaddr($theirs) == Scalar::Util::refaddr($ref);
             last if $have{"$sigil${pkg}::$name"}++;
             my ($w) = grep { $_->[0] eq $pkg } @WATCH;
-            push @WATCH, $w = [$pkg, [], 0] unless $w;
+            push @WATCH, $w = [$pkg, [], 0, $pkg =~ s{::}{/}gr . '.pm'] unless $w;
             push @{ $w->[1] }, [$sigil, $name, 0];
             $added = 1;
             last;
@@ -7690,6 +7725,7 @@ sub run_request {
     } else {
         $QUEUE .= record(FCGI_STDERR, $REQ_ID, '') if $ERR_SENT;
         end_request($REQ_ID, $status, FCGI_REQUEST_COMPLETE);
+        $ANSWERED = 1;
     }
     $FINISHING = 0;
     # (Before restore_watched: the script's settings in a package whose
@@ -7703,6 +7739,7 @@ sub run_request {
     # The overrides of builtins the request made (CORE::GLOBAL::) go
     # before anything compiles again (see cg_restore).
     cg_restore($cg_compiled, $inc0) unless &$CG_SAME;
+    known_loaded($watched) if $watched && @$SNAP_ABSENT && scalar(keys %INC) != $SNAP_INC;
     restore_watched($watched, $libs) if $watched;
     restore_module_settings() if @MODSET_LIVE || scalar(keys %INC) != $MODSET_INC;
     restore_sigs($sig_base) unless $TERM_SCRIPT;
@@ -8679,6 +8716,7 @@ sub serve_conn {
                 next;
             }
             $REQ_ID = $id;
+            $ANSWERED = 0;
             run_request($req);
             $REQ_ID = undef;
             my $keep = $req->{keep};
@@ -8947,7 +8985,7 @@ sub setup {
         my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
         push @{ $by_pkg{$pkg} }, [$sigil, $name, $src{"$sigil$full"} || ($KNOWN_MADE{$full} && $named->{$pkg})];
     }
-    @WATCH = map { [$_, $by_pkg{$_}, scalar grep { $_->[2] } @{ $by_pkg{$_} }] } sort keys %by_pkg;
+    @WATCH = map { [$_, $by_pkg{$_}, scalar(grep { $_->[2] } @{ $by_pkg{$_} }), s{::}{/}gr . '.pm'] } sort keys %by_pkg;
 
     # (release_flocks: the script names flock; the files loaded so far
     # are the runner's, and hold no lock.)

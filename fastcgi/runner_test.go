@@ -578,6 +578,9 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_t_nowarn.pl"},
 	{script: "taint_caret_taint.pl", query: "c%d"},
 	{script: "taint_system_fh.pl"},
+	{script: "taint_runtime_module.pl", query: "q%d"},
+	{script: "known_global_runtime.pl", query: "q%d"},
+	{script: "known_global_cgi_warn.pl", query: "a=%d", module: "CGI"},
 	{script: "reuse.pl", query: "%d"},
 	{script: "restore_count.pl", notRegistry: true},
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
@@ -2988,5 +2991,45 @@ func TestRunner_SaysLibrariesPastManyOwnModules(t *testing.T) {
 	}
 	if n := r.countLog("runner.pl line"); n > 0 {
 		t.Errorf("the runner warned %d times: %q", n, r.logLines())
+	}
+}
+
+// TestRunner_StderrAfterAnswer: what the worker writes to STDERR once the
+// request's FCGI_END_REQUEST is sent (a DESTROY run as restore_watched
+// puts a module's global back) goes to the worker's own stderr, the
+// gateway's log, once per request as a CGI process's exit warns; no
+// record follows the end on the connection (the gateway would take the
+// line for nobody's and stop keeping the connection). (Not perlrun: it
+// wipes the script's package Noisy, its DESTROY with it, before the
+// global is put back, and the object goes without a word.)
+func TestRunner_StderrAfterAnswer(t *testing.T) {
+	mustRunnerPerl(t)
+	for _, iso := range []string{IsolationAuto, IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			t.Parallel()
+			script := mustRunnerAbs(t, "testdata/runner/special/destroy_module_global.pl")
+			r := startRunner(t, script, iso)
+			c := r.dial(t)
+			for i := 1; i <= 3; i++ {
+				got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+				if string(got.out) != "Content-Type: text/plain\n\nok\n" {
+					t.Fatalf("request %d: %q", i, got.out)
+				}
+				deadline := time.Now().Add(5 * time.Second)
+				for r.countLog("Noisy destroyed") < i && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				if n := r.countLog("Noisy destroyed"); n != i {
+					t.Fatalf("after request %d: %d lines \"Noisy destroyed\" in the worker's stderr, want %d; stderr of the request: %q; log %q", i, n, i, got.stderr, r.logLines())
+				}
+			}
+			// Nothing after the last FCGI_END_REQUEST on the connection.
+			nc := c.nc
+			nc.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+			var b [8]byte
+			if n, err := nc.Read(b[:]); n > 0 {
+				t.Errorf("%d bytes on the connection after the answer (%q), err %v", n, b[:n], err)
+			}
+		})
 	}
 }
