@@ -7941,6 +7941,19 @@ sub cg_restore {
             $b->[0] = $g;
             next;
         }
+        # A name without a sub is no override, and nothing calls it: the
+        # first glob() compiled in a process (a string eval, a module the
+        # request loaded: Config::General, HTML::Mason's resolver, a
+        # Catalyst application's) loads File::Glob, whose import names
+        # *CORE::GLOBAL::glob for its :globally, and the code compiled
+        # holds the name. It stays, empty, as in the base (a sub put
+        # there later is an override taken away, see above). Taken for
+        # the script's override, it ended the worker after every request.
+        if ($c->[0] && !$c->[1]) {
+            $CG_BASE0{$n} = [$c->[0], undef];
+            $CG_REG->{$n} = [$c->[0], undef] if $CG_REG;
+            next;
+        }
         # Added by the request. (Held by the table and $now alone: no copy
         # of $now's reference may count.)
         if ($c->[0] && B::svref_2object($c->[0])->REFCNT > 2) {

@@ -581,6 +581,7 @@ var runnerCorpus = []runnerCase{
 	{script: "taint_runtime_module.pl", query: "q%d"},
 	{script: "known_global_runtime.pl", query: "q%d"},
 	{script: "known_global_cgi_warn.pl", query: "a=%d", module: "CGI"},
+	{script: "glob_runtime.pl"},
 	{script: "reuse.pl", query: "%d"},
 	{script: "restore_count.pl", notRegistry: true},
 	{script: "restore_seen.pl", query: "q=%d", notRegistry: true},
