@@ -2640,7 +2640,21 @@ sub announce_libs {
         push @new, $real =~ s/([%\s\x00-\x1f\x7f])/sprintf('%%%02X', ord $1)/ger;
         $LIB_SAID++;
     }
-    logmsg("libraries: " . join(' ', sort @new)) if @new;
+    # (In lines of at most about 4 KiB: the gateway cuts a worker's line
+    # at 8 KiB, and a cut line named a file by a piece of its path, which
+    # the gateway took for a library gone, retiring the pool after every
+    # request, while the rest went to the log as the request's stderr and
+    # its files were not watched: an application of a few hundred
+    # modules, RT's.)
+    my $line = '';
+    for my $f (sort @new) {
+        if (length($line) && length($line) + length($f) > 4000) {
+            logmsg("libraries: $line");
+            $line = '';
+        }
+        $line .= length($line) ? " $f" : $f;
+    }
+    logmsg("libraries: $line") if length $line;
 }
 
 # cpan_tree tells whether the path goes through a CPAN install tree's

@@ -2188,3 +2188,55 @@ select(undef, undef, undef, 1.5);
 	}
 	s.checkLoad(t, st, "")
 }
+
+// TestLive_ManyLibrariesKeepTheirWorker: an application of a few hundred
+// modules (RT loads about 800) made the runner's "libraries" line longer
+// than the 8 KiB at which the gateway cuts a worker's line. The cut named
+// a file by a piece of its path, a library the watcher found gone: the
+// pool was retired after every request (each one compiled the
+// application again), the other pieces were logged as the request's
+// stderr, and their files were not watched (an edit of the last module
+// was not served). The worker stays now, and such an edit is served.
+func TestLive_ManyLibrariesKeepTheirWorker(t *testing.T) {
+	t.Parallel()
+	s := newFCGISite(t, "live", ModeFastCGI, nil)
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	dir := filepath.Join(s.dir, "lib", "Menshen", "AVeryLongLibraryDirectoryNameForTesting")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	module := func(i, v int) string {
+		return fmt.Sprintf("package Menshen::AVeryLongLibraryDirectoryNameForTesting::Module%03d;\nsub v { %d }\n1;\n", i, v)
+	}
+	var src strings.Builder
+	src.WriteString("#!/usr/bin/perl\nuse FindBin;\nuse lib \"$FindBin::Bin/lib\";\n")
+	for i := 1; i <= n; i++ {
+		mustWriteFile(t, filepath.Join(dir, fmt.Sprintf("Module%03d.pm", i)), module(i, 1), 0o644)
+		fmt.Fprintf(&src, "use Menshen::AVeryLongLibraryDirectoryNameForTesting::Module%03d;\n", i)
+	}
+	fmt.Fprintf(&src, "print \"Content-Type: text/plain\\nX-Pid: $$\\n\\n\", Menshen::AVeryLongLibraryDirectoryNameForTesting::Module%03d::v(), \"\\n\";\n", n)
+	mustWriteFile(t, filepath.Join(s.dir, "many.pl"), src.String(), 0o755)
+	time.Sleep(300 * time.Millisecond) // the new directories are watched
+	p1, b := s.get(t, "many.pl")
+	if b != "1\n" {
+		t.Fatalf("many.pl: %q", b)
+	}
+	time.Sleep(300 * time.Millisecond) // what the runner said is heard
+	for i := range 3 {
+		if p, b := s.get(t, "many.pl"); p != p1 || b != "1\n" {
+			t.Errorf("request %d: worker %d (%q), want the first one, %d", i+2, p, b, p1)
+		}
+	}
+	for _, e := range s.hook.AllEntries() {
+		if strings.Contains(e.Message, "ForTesting/Module") {
+			t.Errorf("logged: %.200s", e.Message)
+		}
+	}
+	mustWriteFile(t, filepath.Join(dir, fmt.Sprintf("Module%03d.pm", n)), module(n, 2), 0o644)
+	if !waitFor(2*time.Second, func() bool { _, b := s.get(t, "many.pl"); return b == "2\n" }) {
+		t.Errorf("the edit of Module%03d.pm not served within 2s", n)
+	}
+}
