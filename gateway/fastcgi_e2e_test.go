@@ -1333,6 +1333,67 @@ func TestFastCGI_MinWorkersStartWarm(t *testing.T) {
 	}
 }
 
+// TestFastCGI_MinWorkersWrapperFilesNotWarmedAhead: a wrapper runs every
+// file of its extension, an application's include files too, so
+// --min-workers does not start a php-cgi ahead for each of them (41
+// php-cgi for an index.php and its 40 lib/*.php; MediaWiki has 5 468 .php
+// files): a wrapper's file gets its warm worker once a request has built
+// its pool, or ahead when its own [script] min_workers asks.
+func TestFastCGI_MinWorkersWrapperFilesNotWarmedAhead(t *testing.T) {
+	t.Parallel()
+	conf := mustPHPConfig(t, "[script.\"warm.php\"]\nmin_workers = 1\n\n")
+	s := newFCGISite(t, "live", ModeFastCGI, func(c *Config) { c.ConfigFile, c.MinWorkers = conf, 1 })
+	lib := filepath.Join(s.dir, "lib")
+	if err := os.Mkdir(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		mustWriteFile(t, filepath.Join(lib, fmt.Sprintf("f%d.php", i)), fmt.Sprintf("<?php function f%d() { return %d; }\n", i, i), 0o644)
+	}
+	pid, err := os.ReadFile(testdataDir("fastcgi/pid.php"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"warm.php", "pid.php"} {
+		mustWriteFile(t, filepath.Join(s.dir, name), string(pid), 0o644)
+	}
+	if err := s.g.Start(); err != nil {
+		t.Fatal(err)
+	}
+	workers := func() map[string]int {
+		n := map[string]int{}
+		for _, ss := range s.g.status().Scripts {
+			if len(ss.Workers) > 0 {
+				n[ss.Name] = len(ss.Workers)
+			}
+			for _, w := range ss.Workers {
+				s.seen.add(w.PID)
+			}
+		}
+		return n
+	}
+	// warm.php (its own min_workers) and pid.pl (the flag's, no
+	// wrapper) start ahead; no other .php file does.
+	if !waitFor(5*time.Second, func() bool { w := workers(); return w["warm.php"] == 1 && w["pid.pl"] == 1 }) {
+		t.Fatalf("workers %v before any request, want warm.php's and pid.pl's warm ones", workers())
+	}
+	time.Sleep(300 * time.Millisecond)
+	for name := range workers() {
+		if strings.HasSuffix(name, ".php") && name != "warm.php" {
+			t.Errorf("%s has a warm worker before any request (workers %v): a wrapper's file is warmed by a request or its own min_workers", name, workers())
+		}
+	}
+	// A request builds pid.php's pool, which then keeps the flag's warm
+	// worker.
+	p1, _ := s.get(t, "pid.php")
+	if p2, _ := s.get(t, "pid.php"); p2 != p1 {
+		t.Errorf("second request ran in %d, want the php-cgi worker %d", p2, p1)
+	}
+	if w := workers(); w["pid.php"] != 1 {
+		t.Errorf("pid.php has %d workers after its requests, want 1", w["pid.php"])
+	}
+}
+
 // TestTimeout_CountsFromStartNotQueue guards C10 with C11: --timeout bounds
 // a script's run, not its wait in the queue. With one process or worker,
 // two requests that each run 2 s under a 3 s timeout both succeed: the

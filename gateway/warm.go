@@ -24,6 +24,17 @@ func (g *Gateway) warmPools() {
 		if err != nil || rt.key != key || rt.nph() {
 			continue
 		}
+		if s.isWrapped(rt.file) && !s.ownMinWorkers(key) {
+			// A wrapper runs every file of its extension (AddHandler):
+			// an application's include files and tools are "scripts"
+			// too, which no request may ever name (MediaWiki has 5 468
+			// .php files, of which 10 are entry points). --min-workers
+			// would start a php-cgi for each, kept for good. Such a
+			// file's pool keeps its warm workers once a request has
+			// built it; one started ahead is the script's own
+			// min_workers.
+			continue
+		}
 		if g.modeFor(s, rt) != ModeFastCGI {
 			continue
 		}
@@ -44,4 +55,11 @@ func (s *settings) wantsWarm() bool {
 		}
 	}
 	return false
+}
+
+// ownMinWorkers reports whether a script's own [script."x"] table sets
+// its min_workers above 0.
+func (s *settings) ownMinWorkers(key string) bool {
+	sc, ok := s.scripts[key]
+	return ok && sc.minWorkers != nil && *sc.minWorkers > 0
 }
