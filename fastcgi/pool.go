@@ -1076,6 +1076,11 @@ func (p *Pool) run(ctx context.Context, w *worker, req *Request) (_ *PoolRespons
 		}
 		switch {
 		case !ended && kept && isStale(err) && req.Idempotent:
+			// Sent again, as nginx retries it; but the child may have
+			// died running it (killed, a segfault), and the request then
+			// runs twice and its answer or 504 tells nothing of it: the
+			// log does.
+			w.log.WithError(err).Warn("fastcgi connection ended during a request while the worker lives (a process manager's child ended, by design or killed while it ran it?); the GET or HEAD is sent again on a new connection")
 			return staleOnly(err)
 		case !ended:
 			// The process lives: a process manager whose child that held

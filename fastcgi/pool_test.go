@@ -606,6 +606,76 @@ func TestPool_ProcessManagerChildDyingRunsOnce(t *testing.T) {
 	}
 }
 
+// TestPool_ProcessManagerChildDyingGETWarned: a GET whose process
+// manager's child dies while it runs it (php-cgi with PHP_FCGI_CHILDREN, a
+// child killed or segfaulting; php-cgi leaves the end of the request
+// unread, so the connection is reset as by a child that ended by design)
+// is sent again, as nginx retries it. The log warns that it was: the
+// answer (a 200 from the next child, or a 504 when the second run ends
+// past the timeout) tells nothing of the death, which was logged at debug
+// level only.
+func TestPool_ProcessManagerChildDyingGETWarned(t *testing.T) {
+	php, err := exec.LookPath("php-cgi")
+	if err != nil {
+		t.Skip("php-cgi is needed (Debian package php-cgi)")
+	}
+	script, err := filepath.Abs("testdata/pool/slow.php")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := perlConfig(t)
+	cfg.Name, cfg.Path, cfg.Workers = "slow.php", php, 1
+	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=2"}
+	logger, hook := logtest.NewNullLogger()
+	cfg.Logger = logger
+	p := mustPool(t, cfg)
+	get := func(ms int) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		resp, err := p.Do(ctx, &Request{Params: append(params("ms="+strconv.Itoa(ms), nil),
+			"SCRIPT_FILENAME="+script, "REDIRECT_STATUS=200"), Idempotent: true})
+		if err != nil {
+			return "", err
+		}
+		defer resp.Close()
+		p.seen(resp.PID())
+		out, err := io.ReadAll(resp)
+		return string(out), err
+	}
+	if _, err := get(0); err != nil { // started, its connection kept
+		t.Fatal(err)
+	}
+	manager := p.Stats().Workers[0].PID
+	done := make(chan error, 1)
+	go func() { _, err := get(1500); done <- err }()
+	waitFor(t, "the request running", func() bool {
+		s := p.Stats()
+		return len(s.Workers) == 1 && s.Workers[0].Active == 1
+	})
+	time.Sleep(300 * time.Millisecond) // (the child runs the script)
+	kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", manager, manager))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range strings.Fields(string(kids)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			if p, err := os.FindProcess(pid); err == nil {
+				_ = p.Kill()
+			}
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the GET whose child died: %v, want it sent again and answered", err)
+	}
+	warned := false
+	for _, e := range hook.AllEntries() {
+		warned = warned || e.Level == logrus.WarnLevel && strings.Contains(e.Message, "is sent again")
+	}
+	if !warned {
+		t.Errorf("no warning that the GET whose child died was sent again; logged: %v", messages(hook))
+	}
+}
+
 // TestPool_CapacityForAProcessManager: Capacity makes a worker that
 // declares one request at a time (libfcgi does, for a process manager with
 // several children on its socket) take that many at once, each on a
@@ -1611,4 +1681,13 @@ func TestPool_LibrariesSinceOldestWorker(t *testing.T) {
 	if len(got) != 3 || got[2].File != "/srv/c.pl" || !got[2].Since.Equal(young.started) {
 		t.Errorf("after the old worker: %+v, want /srv/c.pl alone, since %v", got[2:], young.started)
 	}
+}
+
+// messages lists the messages a test logger's hook holds.
+func messages(hook *logtest.Hook) []string {
+	var out []string
+	for _, e := range hook.AllEntries() {
+		out = append(out, e.Level.String()+": "+e.Message)
+	}
+	return out
 }
