@@ -1,9 +1,12 @@
 package gateway
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -14,6 +17,12 @@ import (
 // removes the directories whose lock is free: their gateway is gone (the
 // kernel releases an flock when its holder dies, whatever the pid became
 // since). Directories without a lock file are left alone.
+//
+// A worker dies with its gateway (Pdeathsig), but the processes it
+// started itself do not: php-cgi's PHP_FCGI_CHILDREN, a process manager's
+// children, left waiting on a socket nobody dials. They still hold the
+// pool's listening socket, under the dead gateway's directory, and the
+// sweep kills them before it removes the directory.
 const (
 	privatePrefix = "menshen-"
 	lockName      = "lock"
@@ -59,6 +68,7 @@ func sweepPrivateDirs(parent, keep string) {
 			continue // no lock file: not ours to judge
 		}
 		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			killSocketHolders(d)
 			os.RemoveAll(d)
 		}
 		f.Close()
@@ -74,4 +84,59 @@ func ownDir(d string) bool {
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && int(st.Uid) == os.Geteuid()
+}
+
+// killSocketHolders kills the processes of this user, other than this
+// one, that hold a Unix socket bound under dir, and returns their pids.
+func killSocketHolders(dir string) []int {
+	inodes := socketsUnder(dir)
+	if len(inodes) == 0 {
+		return nil
+	}
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var killed []int
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == os.Getpid() || !ownDir("/proc/"+p.Name()) {
+			continue
+		}
+		fds, _ := os.ReadDir("/proc/" + p.Name() + "/fd")
+		for _, fd := range fds {
+			link, err := os.Readlink("/proc/" + p.Name() + "/fd/" + fd.Name())
+			if err != nil || !strings.HasPrefix(link, "socket:[") {
+				continue
+			}
+			if inodes[strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]")] {
+				if syscall.Kill(pid, syscall.SIGKILL) == nil {
+					killed = append(killed, pid)
+				}
+				break
+			}
+		}
+	}
+	return killed
+}
+
+// socketsUnder returns the inodes of the Unix sockets bound to a path
+// under dir (/proc/net/unix: Num RefCount Protocol Flags Type St Inode
+// Path).
+func socketsUnder(dir string) map[string]bool {
+	f, err := os.Open("/proc/net/unix")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	inodes := map[string]bool{}
+	prefix := filepath.Clean(dir) + "/"
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 8 && strings.HasPrefix(fields[7], prefix) {
+			inodes[fields[6]] = true
+		}
+	}
+	return inodes
 }

@@ -1,9 +1,13 @@
 package gateway
 
 import (
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // A gateway's private directory outlives a gateway that was killed; the
@@ -58,5 +62,70 @@ func TestPrivateDir_SweepsOnlyDeadGateways(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(next, lockName)); err != nil {
 		t.Errorf("no lock file in the new directory: %v", err)
+	}
+}
+
+// TestPrivateDir_SweepKillsSocketHolders: the processes a dead gateway's
+// worker started itself (php-cgi's PHP_FCGI_CHILDREN, a process manager's
+// children), which outlive it still holding the pool's listening socket
+// as their fd 0, are killed by the next gateway's sweep; a process
+// holding no socket of the directory is left alone.
+func TestPrivateDir_SweepKillsSocketHolders(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead, deadLock, err := makePrivateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dead, "p1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(dead, "p1", "1.sock"), Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf, err := ln.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(stdin *os.File) *exec.Cmd {
+		cmd := exec.Command("sleep", "60")
+		cmd.Stdin = stdin
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	orphan, bystander := start(lf), start(nil)
+	// The gateway and its worker are gone: only the orphan holds the
+	// socket.
+	lf.Close()
+	ln.Close()
+	deadLock.Close()
+
+	next, nextLock, err := makePrivateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nextLock.Close()
+	done := make(chan error, 1)
+	go func() { done <- orphan.Wait() }()
+	select {
+	case err := <-done:
+		if ws, ok := orphan.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+			t.Errorf("the orphan ended with %v, want SIGKILL", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the process holding the dead gateway's socket still runs after the next gateway's sweep")
+	}
+	if err := bystander.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("a process holding no socket of the directory was killed: %v", err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the dead gateway's directory is still there (%v)", err)
+	}
+	if _, err := os.Stat(next); err != nil {
+		t.Error(err)
 	}
 }
