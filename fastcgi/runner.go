@@ -349,8 +349,14 @@ var (
 	tailComment = regexp.MustCompile(`(?m)(\s)#[^\n]*`)
 	// quoting finds what may open a string or a regex that a # belongs
 	// to: a quote, a slash, a brace, or a quote-like operator.
-	quoting  = regexp.MustCompile("[\"'`/{}]|\\b(?:q[qwr]?|m|s|tr|y)\\s*[^\\w\\s]")
-	nativeRE = regexp.MustCompile(`(?m)^\s*use\s+(?:FCGI|CGI::Fast)\b|\bFCGI::Request\s*\(|\bCGI::Fast\s*->\s*new\b`)
+	quoting = regexp.MustCompile("[\"'`/{}]|\\b(?:q[qwr]?|m|s|tr|y)\\s*[^\\w\\s]")
+	// nativeRE finds a FastCGI program: FCGI.pm's or CGI::Fast's loop, a
+	// PSGI application run by Plack's FCGI handler (Dancer2's generated
+	// public/dispatch.fcgi, when renamed .pl), and Catalyst's generated
+	// script/myapp_fastcgi.pl (`Catalyst::ScriptRunner->run('MyApp',
+	// 'FastCGI')`), whose source names neither: inside the Perl runner
+	// they die "STDIN is not a socket", a 502 in fastcgi mode.
+	nativeRE = regexp.MustCompile(`(?m)^\s*use\s+(?:FCGI|CGI::Fast|Plack::Handler::FCGI)\b|\bFCGI::Request\s*\(|\bCGI::Fast\s*->\s*new\b|\bPlack::Handler::FCGI\s*->\s*new\b|\bCatalyst::ScriptRunner\s*->\s*run\s*\(\s*['"][\w:]+['"]\s*,\s*['"]FastCGI['"]`)
 )
 
 // perlCode returns the code part of a Perl script, POD and comments

@@ -2670,6 +2670,16 @@ sub key_package { join '::', split m{/}, substr($_[0], 0, -3) }
 # script's (see PACKAGES in the header).
 sub script_owned {
     my ($pkg, $modfiles) = @_;
+    # An anonymous class of Class::MOP (Moose::Meta::Class::__ANON__::
+    # SERIAL::3: a role applied to an instance, MooseX::Getopt's
+    # new_with_options as Catalyst's script runner calls it) is Class::
+    # MOP's: it removes the package itself when the metaclass goes, and
+    # a cached one (Moose's anonymous classes by role combination) is
+    # found again by a later request. Deleted by perlrun, the next
+    # request's cached class had no methods ("Can't locate object method
+    # \"does\" via package ...": every Catalyst request after the first
+    # a 502).
+    return 0 if $pkg =~ /::__ANON__::SERIAL::\d+\z/;
     (my $file = "$pkg.pm") =~ s{::}{/}g;
     # A module's file in %INC makes the package the module's; the script
     # named there (the inline-module idiom, `BEGIN { $INC{'My/Store.pm'}
@@ -2910,13 +2920,14 @@ my @PKG_REGISTRIES = (
 # its metaclass out of Class::MOP's. Cost: a count of %INC per package
 # deleted (and per perlrun request, for main); which of those modules are
 # loaded is looked up again when the count moved.
-our ($FORGET_INC_N, @FORGET_LOADED, $FORGET_MOP) = (-1);
+our ($FORGET_INC_N, @FORGET_LOADED, $FORGET_MOP, $FORGET_D2) = (-1);
 sub forget_package {
     my ($pkg) = @_;
     if ($FORGET_INC_N != keys %INC) {
         $FORGET_INC_N = keys %INC;
         @FORGET_LOADED = grep { exists $INC{ $_->[0] } } @PKG_REGISTRIES;
         $FORGET_MOP = exists $INC{'Class/MOP.pm'};
+        $FORGET_D2 = exists $INC{'Dancer2.pm'};
     }
     for my $r (@FORGET_LOADED) {
         my ($file, $mod, @names) = @$r;
@@ -2927,6 +2938,22 @@ sub forget_package {
             next unless defined $g && ref(\$g) eq 'GLOB';
             my $hv = $scalar ? ${ *{$g}{SCALAR} } : *{$g}{HASH};
             delete $hv->{$pkg} if ref $hv eq 'HASH';
+        }
+    }
+    # Dancer2 keeps the app of each package that said `use Dancer2` in
+    # its runner ($Dancer2::runner->apps), and a later `use Dancer2` in
+    # that package takes the app it finds there: every perlrun
+    # compilation added its routes and hooks to the first request's app,
+    # whose callbacks (over the first request's lexicals) answered.
+    # (Through its symbol table: naming $Dancer2::runner here would make
+    # the package in every worker.)
+    my $d2 = $FORGET_D2 ? stash('Dancer2') : undef;
+    my $d2g = $d2 ? $d2->{runner} : undef;
+    if (defined $d2g && ref(\$d2g) eq 'GLOB' and my $runner = ${ *{$d2g}{SCALAR} }) {
+        my $apps = Scalar::Util::blessed($runner) && Scalar::Util::reftype($runner) eq 'HASH' ? $runner->{apps} : undef;
+        if (ref $apps eq 'ARRAY') {
+            @$apps = grep { !(Scalar::Util::blessed($_) && Scalar::Util::reftype($_) eq 'HASH' && ($_->{name} // '') eq $pkg) } @$apps;
+            delete $runner->{postponed_hooks}{$pkg} if ref $runner->{postponed_hooks} eq 'HASH';
         }
     }
     if ($FORGET_MOP and my $rm = loaded_sub('Class::MOP', 'remove_metaclass_by_name')) {
@@ -3846,6 +3873,56 @@ sub app_lexicals {
             push @todo, code_refs($ref, 0);
             (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
             push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in " . $pn->PVX, $ref];
+        }
+    }
+    $_->[2] = lexical_fingerprint($_->[1]) for @lex;
+    return @lex;
+}
+
+# import_closures returns [why, ref, fingerprint] for each variable that
+# a closure captures which a module's import put into main:: or another
+# package of the script (pkgs) as the script compiled: a framework's
+# keywords (Mojolicious::Lite's `get`, `app` and `helper` over the
+# application object its import made for the script, Dancer2's over the
+# app it registered). The routes, helpers and settings the script's code
+# puts into that object as it runs are the script's state, which no
+# symbol table shows: compiled once, every request added its routes to
+# the first request's object (whose callbacks, over the first request's
+# lexicals, answered from then on: a counter went on counting), and a
+# setting one request made (`app->mode('production')`) held for all.
+# A change switches auto to perlrun, whose compilation imports anew.
+# Not the script's own closures (a BEGIN's, which makes it perlrun
+# anyway), nor XS subs; a named sub a module exports is no closure.
+sub import_closures {
+    my ($pkgs) = @_;
+    my (@lex, %seen);
+    for my $pkg ('main', sort grep { $_ ne 'main' } @$pkgs) {
+        my $h = stash($pkg) or next;
+        my @names = $pkg eq 'main' ? sort keys %REG_MAIN : sort keys %$h;
+        for my $name (@names) {
+            next if $name =~ /::\z/ || !exists $h->{$name};
+            my $code = entry_code($h->{$name}) or next;
+            my $cv = B::svref_2object($code);
+            next unless $cv->isa('B::CV') && !$cv->XSUB && ($cv->CvFLAGS & B::CVf_CLONED());
+            my $file = $cv->FILE // '';
+            next if $file eq $SCRIPT;
+            my $pl = $cv->PADLIST;
+            next unless $pl && $pl->can('ARRAY');
+            my ($names, $vals) = $pl->ARRAY;
+            next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
+            my @n = $names->ARRAY;
+            my @v = $vals->ARRAY;
+            for my $i (1 .. $#n) {
+                my $pn = $n[$i];
+                next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+                my $f = $pn->FLAGS;
+                next if $f & B::PADNAMEt_OUR() || !($f & B::PADNAMEt_OUTER());
+                next unless $v[$i] && $v[$i]->can('object_2svref');
+                my $ref = $v[$i]->object_2svref;
+                next if $seen{ Scalar::Util::refaddr($ref) }++;
+                (my $from = $file) =~ s{\A.*/(?:perl5?|site_perl|vendor_perl)/[\d.]*/?}{};
+                push @lex, ["sub ${pkg}::$name (a closure from $from) keeps request data in " . $pn->PVX, $ref];
+            }
         }
     }
     $_->[2] = lexical_fingerprint($_->[1]) for @lex;
@@ -8270,6 +8347,7 @@ sub registry_compile {
         %REG_FP = registry_fingerprints(1);
         $CGIAPP_SIG = cgiapp_sig();
         @APP_LEX = app_lexicals(\@mine) if @APP_ROOTS;
+        push @APP_LEX, import_closures(\@mine);
         # `undef &load_templates` (a one-time sub freed after use) empties
         # the sub in place: the same sub, which the checks by address do
         # not see, and the next request would find it undefined. The subs
