@@ -2873,13 +2873,30 @@ sub delete_package {
         ref $_ eq 'HASH' and delete $_->{$pkg} for values %$cb;
     }
     # Free the contents first, so DESTROY and closes happen now.
+    my @nested;
     for my $k (keys %$h) {
-        next if $k =~ /::\z/;
+        push(@nested, $k), next if $k =~ /::\z/;
         close_glob_io($h->{$k});
         delete $h->{$k};
     }
+    # The packages inside it go with it, and out of %STASH_KEYS: found
+    # through its table, not by a look at every known package's name
+    # (once per package deleted, that made perlrun quadratic in the
+    # packages loaded: an application of 300 modules spent 19 ms a
+    # request there).
+    my (@gone, %seen) = ($pkg);
+    my @todo = map { [$pkg, $_, $h] } @nested;
+    while (my $t = shift @todo) {
+        my ($outer, $k, $oh) = @$t;
+        my $g = $oh->{$k};
+        my $sh = defined $g && ref(\$g) eq 'GLOB' ? *{$g}{HASH} : undef;
+        next if !$sh || $seen{ Scalar::Util::refaddr($sh) }++;
+        my $name = "${outer}::" . substr($k, 0, -2);
+        push @gone, $name;
+        push @todo, map { [$name, $_, $sh] } grep { /::\z/ } keys %$sh;
+    }
     delete $ph->{"${leaf}::"};
-    delete @STASH_KEYS{ $pkg, grep { index($_, "${pkg}::") == 0 } keys %STASH_KEYS };
+    delete @STASH_KEYS{@gone};
     # The parent's name count is the new baseline: a package of the same
     # name made again later must show as a change.
     my $pe = $STASH_KEYS{ defined $parent ? $parent : 'main' };
