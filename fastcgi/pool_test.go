@@ -615,17 +615,8 @@ func TestPool_ProcessManagerChildDyingRunsOnce(t *testing.T) {
 // past the timeout) tells nothing of the death, which was logged at debug
 // level only.
 func TestPool_ProcessManagerChildDyingGETWarned(t *testing.T) {
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi is needed (Debian package php-cgi)")
-	}
-	script, err := filepath.Abs("testdata/pool/slow.php")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := perlConfig(t)
-	cfg.Name, cfg.Path, cfg.Workers = "slow.php", php, 1
-	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=2"}
+	cfg, script := phpConfig(t, "slow.php", "PHP_FCGI_CHILDREN=2")
+	cfg.Workers = 1
 	logger, hook := logtest.NewNullLogger()
 	cfg.Logger = logger
 	p := mustPool(t, cfg)
@@ -1406,18 +1397,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // fails no request: the stale kept connection is noticed and the request
 // goes to a fresh worker.
 func TestPool_PHPMaxRequests(t *testing.T) {
-	php, err := exec.LookPath("php-cgi")
-	if err != nil {
-		t.Skip("php-cgi is needed (Debian package php-cgi)")
-	}
-	script, err := filepath.Abs("testdata/pool/pid.php")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := perlConfig(t)
-	cfg.Name = "pid.php"
-	cfg.Path = php
-	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_MAX_REQUESTS=2"}
+	cfg, script := phpConfig(t, "pid.php", "PHP_FCGI_MAX_REQUESTS=2")
 	p := mustPool(t, cfg)
 	pids := map[int]int{}
 	for i := range 7 {
@@ -1530,23 +1510,31 @@ func TestPool_PHPChildrenShareOneWorker(t *testing.T) {
 	}
 }
 
-// mustPHPSlowPool starts a pool of php-cgi workers with PHP_FCGI_CHILDREN
-// children each, serving testdata/pool/slow.php, and returns it with a
-// function that runs one request sleeping ms and returns the body.
-func mustPHPSlowPool(t *testing.T, children, workers, queue int) (*testPool, func(ctx context.Context, ms int) (string, error)) {
+// phpConfig returns a pool configuration of php-cgi workers with env
+// serving testdata/pool/NAME, and that script's absolute path (the test
+// skips without php-cgi).
+func phpConfig(t *testing.T, name string, env ...string) (PoolConfig, string) {
 	t.Helper()
 	php, err := exec.LookPath("php-cgi")
 	if err != nil {
 		t.Skip("php-cgi is needed (Debian package php-cgi)")
 	}
-	script, err := filepath.Abs("testdata/pool/slow.php")
+	script, err := filepath.Abs(filepath.Join("testdata/pool", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := perlConfig(t)
-	cfg.Name = "slow.php"
-	cfg.Path = php
-	cfg.Env = []string{"PATH=/usr/bin:/bin", "PHP_FCGI_CHILDREN=" + strconv.Itoa(children)}
+	cfg.Name, cfg.Path = name, php
+	cfg.Env = append([]string{"PATH=/usr/bin:/bin"}, env...)
+	return cfg, script
+}
+
+// mustPHPSlowPool starts a pool of php-cgi workers with PHP_FCGI_CHILDREN
+// children each, serving testdata/pool/slow.php, and returns it with a
+// function that runs one request sleeping ms and returns the body.
+func mustPHPSlowPool(t *testing.T, children, workers, queue int) (*testPool, func(ctx context.Context, ms int) (string, error)) {
+	t.Helper()
+	cfg, script := phpConfig(t, "slow.php", "PHP_FCGI_CHILDREN="+strconv.Itoa(children))
 	cfg.Workers = workers
 	cfg.Queue = queue
 	p := mustPool(t, cfg)

@@ -3873,27 +3873,39 @@ sub app_lexicals {
         next if $done{ Scalar::Util::refaddr($code) }++;
         my $cv = B::svref_2object($code);
         next unless $cv->isa('B::CV') && !$cv->XSUB && defined(my $k = $key{ $cv->FILE // '' });
-        my $pl = $cv->PADLIST;
-        next unless $pl && $pl->can('ARRAY');
-        my ($names, $vals) = $pl->ARRAY;
-        next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
-        my @n = $names->ARRAY;
-        my @v = $vals->ARRAY;
-        for my $i (1 .. $#n) {
-            my $pn = $n[$i];
-            next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
-            my $f = $pn->FLAGS;
-            next if $f & B::PADNAMEt_OUR() || !($f & (B::PADNAMEt_OUTER() | B::PADNAMEt_STATE()));
-            next unless $v[$i] && $v[$i]->can('object_2svref');
-            my $ref = $v[$i]->object_2svref;
+        for my $pv (pad_vars($cv, B::PADNAMEt_OUTER() | B::PADNAMEt_STATE())) {
+            my ($pname, $ref) = @$pv;
             next if $seen{ Scalar::Util::refaddr($ref) }++;
             push @todo, code_refs($ref, 0);
             (my $rel = $INC{$k}) =~ s{\A\Q$SCRIPT_DIR\E/}{};
-            push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in " . $pn->PVX, $ref];
+            push @lex, ['module ' . key_package($k) . " ($rel) keeps request data in $pname", $ref];
         }
     }
     $_->[2] = lexical_fingerprint($_->[1]) for @lex;
     return @lex;
+}
+
+# pad_vars returns [name, ref] for each lexical variable of the sub cv (a
+# B::CV) whose pad name has one of the flags (PADNAMEt_OUTER: captured
+# from outside the sub; PADNAMEt_STATE), other than an `our`.
+sub pad_vars {
+    my ($cv, $flags) = @_;
+    my $pl = $cv->PADLIST;
+    return unless $pl && $pl->can('ARRAY');
+    my ($names, $vals) = $pl->ARRAY;
+    return unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
+    my @n = $names->ARRAY;
+    my @v = $vals->ARRAY;
+    my @vars;
+    for my $i (1 .. $#n) {
+        my $pn = $n[$i];
+        next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
+        my $f = $pn->FLAGS;
+        next if $f & B::PADNAMEt_OUR() || !($f & $flags);
+        next unless $v[$i] && $v[$i]->can('object_2svref');
+        push @vars, [$pn->PVX, $v[$i]->object_2svref];
+    }
+    return @vars;
 }
 
 # import_closures returns [why, ref, fingerprint] for each variable that
@@ -3923,22 +3935,11 @@ sub import_closures {
             next unless $cv->isa('B::CV') && !$cv->XSUB && ($cv->CvFLAGS & B::CVf_CLONED());
             my $file = $cv->FILE // '';
             next if $file eq $SCRIPT;
-            my $pl = $cv->PADLIST;
-            next unless $pl && $pl->can('ARRAY');
-            my ($names, $vals) = $pl->ARRAY;
-            next unless $names && $names->can('ARRAY') && $vals && $vals->can('ARRAY');
-            my @n = $names->ARRAY;
-            my @v = $vals->ARRAY;
-            for my $i (1 .. $#n) {
-                my $pn = $n[$i];
-                next unless ref($pn) eq 'B::PADNAME' && ($pn->PVX // '') =~ /^[\$\@%]./;
-                my $f = $pn->FLAGS;
-                next if $f & B::PADNAMEt_OUR() || !($f & B::PADNAMEt_OUTER());
-                next unless $v[$i] && $v[$i]->can('object_2svref');
-                my $ref = $v[$i]->object_2svref;
+            for my $pv (pad_vars($cv, B::PADNAMEt_OUTER())) {
+                my ($pname, $ref) = @$pv;
                 next if $seen{ Scalar::Util::refaddr($ref) }++;
                 (my $from = $file) =~ s{\A.*/(?:perl5?|site_perl|vendor_perl)/[\d.]*/?}{};
-                push @lex, ["sub ${pkg}::$name (a closure from $from) keeps request data in " . $pn->PVX, $ref];
+                push @lex, ["sub ${pkg}::$name (a closure from $from) keeps request data in $pname", $ref];
             }
         }
     }
