@@ -112,7 +112,8 @@
 #      WATCHED GLOBALS below, the settings some modules keep in their
 #      own lexicals, in C or in a shared object (MODULE SETTINGS IN
 #      LEXICALS: DateTime, Time::Piece, XML::Twig, LWP::Simple, GD,
-#      Sys::Syslog, in-memory caches), the overrides of perl's builtins
+#      Sys::Syslog, in-memory caches, MIME::Lite, GD::Graph::colour,
+#      PDF::API2, Mail::Sendmail, Date::Calc, Date::Manip), the overrides of perl's builtins
 #      in CORE::GLOBAL:: (cg_restore: what the request put there goes,
 #      the runner's own exit, caller and fork come back; a module's
 #      stays with the module; one that code compiled meanwhile and kept
@@ -838,6 +839,7 @@ our $SIGMASK_NR;          # rt_sigprocmask's system call number, 0: ask POSIX (s
 our ($MASK_NOW, $MASK_RAW0);   # the mask as asked after a request, and at start in that form
 our @SIG_NUM_NAME;        # a name in %SIG of each signal number
 our $NICE0;               # the priority at start, for scripts that may change it (restore_nice)
+our $PROC_SETTING;        # a module setting of the process the script may change and no API puts back (retire_for_setting)
 our @IDS0;                # a root worker's ids ($< $> $( $)) and root (dev, ino of /) at start (restore_ids)
 our @ITIMERS;             # Time::HiRes's setitimer and the CPU-time timers it arms (disarm_itimers)
 our @SUB_PKGS;            # packages the script may define subs in (undef_script_subs)
@@ -5923,6 +5925,16 @@ sub new_libs {
 #   - GD's default for new images (GD::Image->trueColor(1), a C global:
 #     the next user's image was true colour, other bytes);
 #   - Sys::Syslog's log mask (setlogmask);
+#   - MIME::Lite's class-level send method, header order and boundary
+#     counter (file lexicals: the next user's mail went out through the
+#     transport one request chose); GD::Graph::colour's colour names
+#     (add_colour; a file lexical); PDF::API2's counter of resource
+#     names ($PDF::API2::Util::key_var: /HelvCBB in a later PDF where a
+#     new process writes /HelvCBA); Mail::Sendmail's %mailcfg with its
+#     lists (`unshift @{$mailcfg{smtp}}, $server` on every request);
+#     Date::Calc's language (Language(), a C global of Date::Calc::XS);
+#     Date::Manip's configuration (Date_Init: its shared objects made
+#     anew, as its load makes them);
 #   - the stores of in-memory caches shared by the process:
 #     Cache::MemoryCache's (Cache::MemoryBackend's file lexical) and that
 #     of CHI's Memory driver with `global => 1` (a package hash of a
@@ -5951,6 +5963,24 @@ our @MODULE_SETTINGS = (
     ['Cache/MemoryBackend.pm', \&memory_backend_vars, sub { set_lexicals($_[0], memory_backend_vars()) }, sub { [\{}] }],
     ['CHI/Driver/Memory.pm', sub { package_var('CHI::Driver::Memory', 'Global_Datastore', 'HASH') },
         sub { %{ package_var('CHI::Driver::Memory', 'Global_Datastore', 'HASH') } = %{ $_[0] } }, sub { {} }],
+    ['MIME/Lite.pm', \&mime_lite_vars, sub { set_lexicals($_[0], mime_lite_vars()) }, \&mime_lite_default],
+    # (No default: a request that loads GD::Graph::colour itself may have
+    # added colours already; its table is put back only when the
+    # compilation loaded it, `use GD::Graph::bars`.)
+    # (Date::Calc's language, a C global of Date::Calc::XS; 1 is English.)
+    ['Date/Calc.pm', sub { module_call('Date::Calc', 'Language') }, sub { module_call('Date::Calc', 'Language', $_[0]) }, sub { 1 }],
+    ['Date/Manip/DM6.pm', \&date_manip_get, \&date_manip_set, \&date_manip_default],
+    # (Mail::Sendmail's %mailcfg, what its elements hold too: its own
+    # documentation has every script `unshift @{$mailcfg{'smtp'}}, $server`,
+    # which a restore of the hash alone let grow by one server a request.
+    # No default: a request's own `require` keeps what it did.)
+    ['Mail/Sendmail.pm', sub { package_var('Mail::Sendmail', 'mailcfg', 'HASH') },
+        \&mail_sendmail_set, sub { undef }],
+    # (PDF::API2's counter of resource names, /HelvCBA then /HelvCBB: a
+    # fresh process's first PDF names its font CBA.)
+    ['PDF/API2/Util.pm', sub { ${ package_var('PDF::API2::Util', 'key_var', 'SCALAR') } },
+        sub { ${ package_var('PDF::API2::Util', 'key_var', 'SCALAR') } = $_[0] }, sub { 'CBA' }],
+    ['GD/Graph/colour.pm', \&gd_graph_colour_get, \&gd_graph_colour_set, sub { undef }],
 );
 our %MODSET_BASE;        # %INC key => [kept copy, its state_sig]
 our @MODSET_LIVE;        # the entries whose module is loaded
@@ -6100,6 +6130,104 @@ sub twig_default {
     return { %{ module_call('XML::Twig::Elt', 'global_state') }, pretty => 0, quote => '"', indent => '  ', empty_tag_style => 0,
         remove_cdata => 0, keep_encoding => 0, expand_external_entities => 0, output_filter => undef,
         output_text_filter => undef, keep_atts_order => undef, do_not_escape_amp_in_atts => 0 };
+}
+
+# MIME::Lite: the class-level send method and its arguments
+# (MIME::Lite->send('sendmail', $cmd)), the header order
+# (MIME::Lite->field_order) and the boundary counter.
+sub mime_lite_vars {
+    return module_lexicals('MIME::Lite', ['send', '$Sender', '%SenderArgs'], ['field_order', '@FieldOrder'],
+        ['gen_boundary', '$BCount']);
+}
+
+sub mime_lite_default {
+    return [\($^O =~ /win32|cygwin/i ? 'smtp' : 'sendmail'), { sendmail => [], smtp => [], sub => [] }, [], \0];
+}
+
+# GD::Graph::colour: its colour names (add_colour, read_rgb, and the
+# "#rrggbb" names _rgb adds) and the colours it warned of once. Read as
+# one string (a name, \x01, its values; \x00 between; \x02 before the
+# warned names): a fingerprint of the table itself, ninety-odd values,
+# cost a GD::Graph script 0.1 ms a request.
+sub gd_graph_colour_vars {
+    return module_lexicals('GD::Graph::colour', ['add_colour', '%RGB'], ['_rgb', '%warned_clrs']);
+}
+
+sub gd_graph_colour_get {
+    my ($rgb, $warned) = @{ gd_graph_colour_vars() // die "its lexicals are not found\n" };
+    return join("\x00", map { "$_\x01" . join(',', ref $rgb->{$_} eq 'ARRAY' ? @{ $rgb->{$_} } : ()) } sort keys %$rgb)
+        . "\x02" . join("\x00", sort keys %$warned);
+}
+
+sub gd_graph_colour_set {
+    my ($rgb, $warned) = @{ gd_graph_colour_vars() // die "its lexicals are not found\n" };
+    my ($colours, $names) = split /\x02/, $_[0], -1;
+    %$rgb = map { my ($n, $v) = split /\x01/, $_, -1; ($n => [split /,/, $v]) } grep { length } split /\x00/, $colours;
+    %$warned = map { ($_ => 1) } grep { length } split /\x00/, $names;
+}
+
+# Date::Manip (6): the configuration Date_Init sets (DateFormat,
+# Language, SetDate, TZ...) lives in the objects its functions share,
+# made as it loads ($Date::Manip::DM6::date and the others). Read as one
+# string of its 23 plain settings; put back by making those objects anew,
+# as the module's load does (about 5 ms, only after a request that
+# changed a setting), then setting again what the compilation had set.
+sub date_manip_conf {
+    my ($dmb) = @_;
+    my $c = ref $dmb && ref $dmb->{data} eq 'HASH' ? $dmb->{data}{sections}{conf} : undef;
+    die "no configuration\n" unless ref $c eq 'HASH';
+    return join("\x00", map { "$_\x01" . ($c->{$_} // '') } sort keys %$c);
+}
+
+# (new is Date::Manip::Obj's, which Date::Manip::Date inherits.)
+sub date_manip_new {
+    my $class = 'Date::Manip::Date';
+    my $new = $class->can('new') or die "no ${class}::new\n";
+    return $new->($class);
+}
+
+sub date_manip_get {
+    return date_manip_conf(${ package_var('Date::Manip::DM6', 'dmb', 'SCALAR') });
+}
+
+sub date_manip_default {
+    return date_manip_conf(date_manip_new()->base);
+}
+
+sub date_manip_set {
+    my ($want) = @_;
+    my $var = sub { package_var('Date::Manip::DM6', $_[0], 'SCALAR') };
+    my $ut = date_manip_new();
+    $ut->config('setdate', 'now,Etc/GMT');
+    my $date = date_manip_new();
+    ${ $var->('dateUT') } = $ut;
+    ${ $var->('date') } = $date;
+    ${ $var->('date2') } = $date->new_date;
+    ${ $var->('delta') } = $date->new_delta;
+    ${ $var->('recur') } = $date->new_recur;
+    ${ $var->('dmb') } = $date->base;
+    ${ $var->('dmt') } = $date->tz;
+    my %want = map { split /\x01/, $_, 2 } split /\x00/, $want;
+    my %now = map { split /\x01/, $_, 2 } split /\x00/, date_manip_conf($date->base);
+    my @diff = map { ($_, $want{$_}) } grep { !exists $now{$_} || $now{$_} ne $want{$_} } sort keys %want;
+    $date->config(@diff) if @diff;
+}
+
+# Mail::Sendmail's %mailcfg gets its elements back, a list in the same
+# array (the watched globals' restore puts the same references back).
+sub mail_sendmail_set {
+    my ($copy) = @_;
+    my $cfg = package_var('Mail::Sendmail', 'mailcfg', 'HASH');
+    for my $k (keys %$cfg) {
+        delete $cfg->{$k} unless exists $copy->{$k};
+    }
+    for my $k (keys %$copy) {
+        if (ref $cfg->{$k} eq 'ARRAY' && ref $copy->{$k} eq 'ARRAY') {
+            @{ $cfg->{$k} } = @{ $copy->{$k} };
+        } else {
+            $cfg->{$k} = $copy->{$k};
+        }
+    }
 }
 
 sub memory_backend_vars {
@@ -7856,6 +7984,7 @@ sub run_request {
     umask($UMASK);
     restore_nice() if defined $NICE0;
     restore_ids() if @IDS0;
+    retire_for_setting() if defined $PROC_SETTING && $INC{$PROC_SETTING};
     restore_interpreter();
     # The signal mask is a process's: what the request blocked (the
     # script's sigprocmask, a library's, a module's) would stay blocked
@@ -7889,6 +8018,23 @@ sub restore_nice {
     my $now = getpriority(0, 0);
     return if $now == $NICE0 || setpriority(0, 0, $NICE0);
     logmsg("the script changed the worker's priority (nice $NICE0 -> $now) and it cannot be put back ($!): this worker ends after this request");
+    $TERM = 1;
+}
+
+# retire_for_setting ends the worker after a request of a script that
+# may have changed a setting a module keeps for the whole process, in C,
+# which Perl can neither read nor put back: XML::LibXML's external entity
+# loader (externalEntityLoader: a C global that XML::LibXML sets only
+# while it is empty, and that a second call in one process frees, so
+# that the documented guard set on every request broke from the second
+# request on), ImageMagick's resource limits (Set('memory-limit' => ...):
+# a limit one request set made the next request's images fail). The
+# worker ends as in restore_nice and the gateway starts another. Only
+# scripts whose source names such a setting pay for it (a new worker
+# for each request); others, nothing (a scan of the source at start).
+sub retire_for_setting {
+    my $what = $PROC_SETTING eq 'XML/LibXML.pm' ? "XML::LibXML's external entity loader" : "ImageMagick's resource limits";
+    logmsg("the script may have set $what, which is the process's and cannot be put back: this worker ends after this request");
     $TERM = 1;
 }
 
@@ -9063,6 +9209,11 @@ sub setup {
     # POSIX::nice, `renice -n 5 -p $$`) has it put back after each
     # request (restore_nice).
     $NICE0 = getpriority(0, 0) if $scan =~ /\b(?:setpriority|nice|renice)\b/;
+    # Settings a module keeps for the process, in C, that cannot be read
+    # back or put back from Perl (retire_for_setting).
+    $PROC_SETTING = $scan =~ /\bexternalEntityLoader\b/ ? 'XML/LibXML.pm'
+        : $scan =~ /\b(?:area|disk|file|height|list-length|map|memory|thread|throttle|time|width)-limit\b/ ? 'Image/Magick.pm'
+        : undef;
     # So are a root worker's ids and root directory (restore_ids): one
     # that is not root cannot change them.
     @IDS0 = ($<, $>, $(, $), (stat '/')[0, 1]) if $< == 0 || $> == 0;

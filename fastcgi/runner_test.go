@@ -786,6 +786,28 @@ var runnerCorpus = []runnerCase{
 	{script: "tied_each.pl", query: "%d", requests: 4, notRegistry: true},
 	// A named sub inside a named sub, using the outer sub's variable.
 	{script: "nested_sub.pl", query: "q%d", notRegistry: true},
+	// Settings that XS and CPAN modules keep in C or in file lexicals.
+	{script: "xs_mime_lite_order.pl", query: "n=%d", module: "MIME::Lite"},
+	{script: "xs_csv_diag.pl", query: "n=%d", module: "Text::CSV_XS"},
+	{script: "xs_gdgraph_colour.pl", query: "n=%d", module: "GD::Graph::colour"},
+	{script: "xs_encode_guess.pl", query: "n=%d", module: "Encode::Guess", notRegistry: true},
+	{script: "xs_memoize.pl", query: "n=%d", module: "Memoize", notRegistry: true},
+	{script: "xs_format_page.pl", query: "n=%d"},
+	{script: "xs_libxml_callbacks.pl", query: "n=%d", module: "XML::LibXML"},
+	{script: "xs_json_flags.pl", query: "n=%d", module: "JSON::XS", notRegistry: true},
+	{script: "xs_xml_simple.pl", query: "n=%d", module: "XML::Simple"},
+	{script: "xs_tz_locale.pl", query: "n=%d"},
+	{script: "xs_encode_layers.pl", query: "n=%d"},
+	{script: "xs_storable_dbm.pl", query: "n=%d", module: "DB_File"},
+	{script: "xs_select_rand.pl", query: "n=%d"},
+	{script: "xs_binary_docs.pl", query: "n=%d", module: "PDF::API2"},
+	{script: "xs_misc_modules.pl", query: "n=%d", module: "Cache::FastMmap"},
+	{script: "xs_mail_cfg.pl", query: "n=%d", module: "Mail::Sendmail"},
+	{script: "xs_chart_png.pl", query: "n=%d", module: "Chart::Bars"},
+	{script: "xs_libxml_errors.pl", query: "n=%d", module: "XML::LibXML"},
+	{script: "xs_xlsx_sort.pl", query: "n=%d", module: "Excel::Writer::XLSX"},
+	{script: "xs_date_calc_lang.pl", query: "n=%d", module: "Date::Calc"},
+	{script: "xs_date_manip.pl", query: "n=%d", module: "Date::Manip"},
 }
 
 // runnerStamps matches CGI::Carp's timestamps, which may tick between the
@@ -810,7 +832,27 @@ func mustRunnerModule(tb testing.TB, module string) {
 		return
 	}
 	if err := exec.Command("perl", "-M"+module, "-e1").Run(); err != nil {
-		pkg := map[string]string{"CGI": "libcgi-pm-perl", "CGI::Carp": "libcgi-pm-perl", "DBD::SQLite": "libdbd-sqlite3-perl", "CGI::Session": "libcgi-session-perl"}[module]
+		pkg := map[string]string{
+			"CGI":                 "libcgi-pm-perl",
+			"CGI::Carp":           "libcgi-pm-perl",
+			"DBD::SQLite":         "libdbd-sqlite3-perl",
+			"CGI::Session":        "libcgi-session-perl",
+			"MIME::Lite":          "libmime-lite-perl",
+			"GD::Graph::colour":   "libgd-graph-perl",
+			"XML::LibXML":         "libxml-libxml-perl",
+			"Image::Magick":       "libimage-magick-perl",
+			"Text::CSV_XS":        "libtext-csv-xs-perl",
+			"JSON::XS":            "libjson-xs-perl",
+			"XML::Simple":         "libxml-simple-perl",
+			"DB_File":             "libdb-file-perl",
+			"PDF::API2":           "libpdf-api2-perl",
+			"Cache::FastMmap":     "libcache-fastmmap-perl",
+			"Mail::Sendmail":      "libmail-sendmail-perl",
+			"Chart::Bars":         "libchart-perl",
+			"Excel::Writer::XLSX": "libexcel-writer-xlsx-perl",
+			"Date::Calc":          "libdate-calc-perl",
+			"Date::Manip":         "libdate-manip-perl",
+		}[module]
 		if pkg == "" {
 			pkg = "perl"
 		}
@@ -1206,6 +1248,45 @@ func TestRunner_NiceRetires(t *testing.T) {
 			}
 			r.waitLog(t, "cannot be put back")
 		})
+	}
+}
+
+// TestRunner_ProcessSettingRetires: a script whose source names a setting
+// a module keeps for the whole process in C, which Perl can neither read
+// nor put back (XML::LibXML's externalEntityLoader, ImageMagick's
+// resource limits), gets its answer as in cgi mode, and then the worker
+// logs why and exits 0: no later request starts with that setting (one
+// request's stub loader answered the next request's entities; a second
+// externalEntityLoader call in one process frees the first loader; one
+// request's memory limit made the next request's images fail). In every
+// isolation level.
+func TestRunner_ProcessSettingRetires(t *testing.T) {
+	mustRunnerPerl(t)
+	for _, tc := range []struct{ script, module string }{
+		{"xs_libxml_loader.pl", "XML::LibXML"},
+		{"xs_libxml_loader_each.pl", "XML::LibXML"},
+		{"xs_magick_limits.pl", "Image::Magick"},
+	} {
+		for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
+			t.Run(strings.TrimSuffix(tc.script, ".pl")+"/"+iso, func(t *testing.T) {
+				t.Parallel()
+				mustRunnerModule(t, tc.module)
+				script := mustRunnerAbs(t, filepath.Join("testdata/runner/special", tc.script))
+				r := startRunner(t, script, iso)
+				c := r.dial(t)
+				params := runnerParams(script, "GET", "n=0", "")
+				want := runnerCGI(t, script, params, "")
+				got := r.do(t, c, params, "")
+				if !bytes.Equal(got.out, want.out) || got.status != want.status {
+					t.Errorf("runner: %q, status %d; cgi: %q, status %d", got.out, got.status, want.out, want.status)
+				}
+				r.mustExit(t, "a request that may have set a setting of the process")
+				if r.err != nil {
+					t.Errorf("exit: %v, want status 0", r.err)
+				}
+				r.waitLog(t, "cannot be put back")
+			})
+		}
 	}
 }
 
