@@ -1056,7 +1056,12 @@ sub release_flocks {
     my (%flock, %posix);
     # 1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF
     while ($all =~ /^\d+:\s+(FLOCK|POSIX)\s+\S+\s+\S+\s+(\d+)\s+([0-9a-f]+:[0-9a-f]+:\d+)\s/mg) {
-        ($1 eq 'FLOCK' ? \%flock : \%posix)->{$3} = 1 if $2 == $$;
+        # (A flock by any pid: one belongs to the open file, and the
+        # pid /proc/locks names is the one that took it, perhaps a child
+        # the request forked on a shared handle, gone since; unlocking
+        # through the worker's own descriptor releases only the worker's.
+        # An fcntl lock is the process's: the worker's own alone.)
+        if ($1 eq 'FLOCK') { $flock{$3} = 1 } elsif ($2 == $$) { $posix{$3} = 1 }
     }
     delete @flock{ keys %posix };
     return if !%flock;
@@ -3924,6 +3929,13 @@ sub pad_vars {
 # A change switches auto to perlrun, whose compilation imports anew.
 # Not the script's own closures (a BEGIN's, which makes it perlrun
 # anyway), nor XS subs; a named sub a module exports is no closure.
+#
+# Only the frameworks known to do so (APP_CLOSURES): other exporters make
+# closures over objects that cache as they serve (Type::Tiny's
+# parameterised types, `ArrayRef[Int]`, memoised in the type object), a
+# change that is no request's data, and auto would have compiled such a
+# script for every request for nothing.
+my $APP_CLOSURES = qr{(?:\A|/)(?:Mojolicious/Lite\.pm\z|Dancer2\.pm\z|Dancer2/)};
 sub import_closures {
     my ($pkgs) = @_;
     my (@lex, %seen);
@@ -3936,7 +3948,7 @@ sub import_closures {
             my $cv = B::svref_2object($code);
             next unless $cv->isa('B::CV') && !$cv->XSUB && ($cv->CvFLAGS & B::CVf_CLONED());
             my $file = $cv->FILE // '';
-            next if $file eq $SCRIPT;
+            next unless $file =~ $APP_CLOSURES;
             for my $pv (pad_vars($cv, B::PADNAMEt_OUTER())) {
                 my ($pname, $ref) = @$pv;
                 next if $seen{ Scalar::Util::refaddr($ref) }++;
@@ -5739,6 +5751,11 @@ sub load_values {
             # script that loads a module at run time and names a
             # variable of it.)
             local %ENV = map { defined $START_ENV{$_} && $START_ENV{$_} =~ /\A(.*)\z/s ? ($_ => $1) : () } keys %START_ENV;
+            # (Nor a directory of PATH that is relative or world-writable,
+            # which -T refuses whatever its taint, "Insecure directory in
+            # $ENV{PATH}": perl is started by its full name, $^X.)
+            $ENV{PATH} = join ':', grep { substr($_, 0, 1) eq '/' && !(((stat $_)[2] // 0) & 2) } split /:/, $ENV{PATH}, -1
+                if ${^TAINT} && defined $ENV{PATH};
             $pid = open($fh, '-|', map { /\A(.*)\z/s } $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $pkg, scalar(@$files), @$files, @ask);
         }
         if ($pid) {

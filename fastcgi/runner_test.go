@@ -3118,3 +3118,84 @@ func TestRunner_StderrAfterAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestRunner_TaintLoadValuesInsecurePath: under -T, a PATH that holds a
+// world-writable directory (the gateway's --path, [env] PATH) made the
+// fresh perl that load_values starts refused ("Insecure directory in
+// $ENV{PATH}"): the worker died after every answer of a -T script that
+// loads a module at run time and names its variable.
+func TestRunner_TaintLoadValuesInsecurePath(t *testing.T) {
+	mustRunnerPerl(t)
+	script := mustRunnerAbs(t, "testdata/runner/taint_runtime_module.pl")
+	wdir := t.TempDir()
+	if err := os.Chmod(wdir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	r := startRunnerShell(t, script, IsolationRegistry, nil, "PATH=/usr/bin:/bin:"+wdir+"; export PATH")
+	for i := 1; i <= 3; i++ {
+		c := r.dial(t)
+		got := r.do(t, c, runnerParams(script, "GET", "", ""), "")
+		if string(got.out) != "Content-Type: text/plain\n\nindent=2\n" {
+			t.Fatalf("request %d: %q; log %q", i, got.out, r.logLines())
+		}
+		c.nc.Close()
+	}
+	if n := r.countLog("Insecure"); n != 0 {
+		t.Fatalf("%d Insecure lines in the worker's log: %q", n, r.logLines())
+	}
+}
+
+// TestRunner_ChildTakenLockReleased: a flock a child the request forked
+// took on a handle it shares with the worker (a module's file-scope
+// lexical, as in TestRunner_ModuleLexicalLockReleased) belongs to the
+// open file, which the worker still holds: /proc/locks names the child's
+// pid for it, and release_flocks must release it all the same (a CGI
+// process's exit would have).
+func TestRunner_ChildTakenLockReleased(t *testing.T) {
+	mustRunnerPerl(t)
+	dir := t.TempDir()
+	libDir := t.TempDir()
+	mustWriteRunnerFile(t, filepath.Join(libDir, "HoldLockFork.pm"), `package HoldLockFork;
+use Fcntl ':flock';
+use POSIX ();
+my $lock;
+sub take {
+    open($lock, '>', $_[0]) or die "open: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) { flock($lock, LOCK_EX) or POSIX::_exit(1); POSIX::_exit(0) }
+    waitpid($pid, 0);
+    die "child could not lock\n" if $?;
+}
+1;
+`, 0o644)
+	script := filepath.Join(dir, "hold.pl")
+	mustWriteScript(t, script, `#!/usr/bin/perl
+use strict; use warnings;
+use HoldLockFork;
+HoldLockFork::take($ENV{LOCK_FILE});
+print "Content-Type: text/plain\n\nlocked\n";
+`)
+	for _, iso := range []string{IsolationRegistry} {
+		t.Run(iso, func(t *testing.T) {
+			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "job.lock")
+			lib := "export PERL5LIB=" + libDir
+			holder, waiter := startRunnerShell(t, script, iso, nil, lib), startRunnerShell(t, script, iso, nil, lib)
+			ch, cw := holder.dial(t), waiter.dial(t)
+			const want = "Content-Type: text/plain\n\nlocked\n"
+			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
+				t.Fatalf("holder: %q, want %q", got.out, want)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			resp, err := cw.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "", lock)})
+			if err != nil {
+				t.Fatalf("waiter: %v (the idle holder kept the lock its request's child took)", err)
+			}
+			out, err := io.ReadAll(resp)
+			resp.Close()
+			if err != nil || string(out) != want {
+				t.Fatalf("waiter: %q, %v: the idle holder kept the lock its request's child took", out, err)
+			}
+		})
+	}
+}

@@ -134,7 +134,12 @@ func socketsUnder(dir string) map[string]bool {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) == 8 && strings.HasPrefix(fields[7], prefix) {
+		// (Listening sockets alone, __SO_ACCEPTCON in Flags: a
+		// connection a worker accepted shows its listener's path too,
+		// and a job a script detached with setsid may hold one it
+		// inherited (php-cgi's connection is fd 3 in its children):
+		// such a job is meant to outlive its request and the gateway.)
+		if len(fields) == 8 && fields[3] == "00010000" && strings.HasPrefix(fields[7], prefix) {
 			inodes[fields[6]] = true
 		}
 	}

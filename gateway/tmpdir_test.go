@@ -129,3 +129,59 @@ func TestPrivateDir_SweepKillsSocketHolders(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestPrivateDir_SweepSparesAcceptedConnHolders: a job a script detached
+// (setsid) that inherited a worker's accepted FastCGI connection, not its
+// listening socket (php-cgi's fd 3 in an exec()'d job), is not killed by
+// the next gateway's sweep: /proc/net/unix shows the listener's path for
+// an accepted connection too.
+func TestPrivateDir_SweepSparesAcceptedConnHolders(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead, deadLock, err := makePrivateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dead, "p1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dead, "p1", "1.sock")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	conn, err := ln.AcceptUnix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := conn.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := exec.Command("sleep", "60")
+	job.Stdin = cf
+	if err := job.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { job.Process.Kill(); job.Wait() })
+	cf.Close()
+	conn.Close()
+	ln.Close()
+	deadLock.Close()
+
+	_, nextLock, err := makePrivateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nextLock.Close()
+	time.Sleep(200 * time.Millisecond)
+	var ws syscall.WaitStatus
+	if pid, _ := syscall.Wait4(job.Process.Pid, &ws, syscall.WNOHANG, nil); pid == job.Process.Pid {
+		t.Fatalf("a detached job holding an accepted connection of the dead gateway's socket was killed (%v)", ws.Signal())
+	}
+}
