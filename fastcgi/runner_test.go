@@ -1490,52 +1490,14 @@ func TestRunner_LibraryLockReleased(t *testing.T) {
 // cgi-mode request of the same application) gets it at once, not when the
 // idle holder next runs or ends. The holder's next request locks again.
 func TestRunner_ModuleLexicalLockReleased(t *testing.T) {
-	mustRunnerPerl(t)
-	dir := t.TempDir()
 	// (A library in perl's own @INC, as IkiWiki.pm in /usr/share/perl5,
 	// here through PERL5LIB: no level loads it again.)
-	libDir := t.TempDir()
-	mustWriteRunnerFile(t, filepath.Join(libDir, "HoldLock.pm"), `package HoldLock;
+	checkLockReleased(t, "HoldLock", `package HoldLock;
 use Fcntl ':flock';
 my $lock;
 sub take { open($lock, '>', $_[0]) or die "open: $!"; flock($lock, LOCK_EX) or die "flock: $!"; }
 1;
-`, 0o644)
-	script := filepath.Join(dir, "hold.pl")
-	mustWriteScript(t, script, `#!/usr/bin/perl
-use strict; use warnings;
-use HoldLock;
-HoldLock::take($ENV{LOCK_FILE});
-print "Content-Type: text/plain\n\nlocked\n";
-`)
-	for _, iso := range []string{IsolationAuto, IsolationPerlrun, IsolationRegistry} {
-		t.Run(iso, func(t *testing.T) {
-			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "wiki.lock")
-			lib := "export PERL5LIB=" + libDir
-			holder, waiter := startRunnerShell(t, script, iso, nil, lib), startRunnerShell(t, script, iso, nil, lib)
-			ch, cw := holder.dial(t), waiter.dial(t)
-			const want = "Content-Type: text/plain\n\nlocked\n"
-			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
-				t.Fatalf("holder: %q, want %q", got.out, want)
-			}
-			// (No pause: the lock goes before the answer ends, as a CGI
-			// process's exit releases it before the client has its answer.)
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			resp, err := cw.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "", lock)})
-			if err != nil {
-				t.Fatalf("waiter: %v (the idle holder kept the lock)", err)
-			}
-			out, err := io.ReadAll(resp)
-			resp.Close()
-			if err != nil || string(out) != want {
-				t.Fatalf("waiter: %q, %v: the idle holder kept the lock its request took", out, err)
-			}
-			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
-				t.Errorf("holder again: %q, want %q", got.out, want)
-			}
-		})
-	}
+`, []string{IsolationAuto, IsolationPerlrun, IsolationRegistry}, true)
 }
 
 // TestRunner_ConnectionLocksKept: the release of the flocks a request
@@ -3152,10 +3114,7 @@ func TestRunner_TaintLoadValuesInsecurePath(t *testing.T) {
 // pid for it, and release_flocks must release it all the same (a CGI
 // process's exit would have).
 func TestRunner_ChildTakenLockReleased(t *testing.T) {
-	mustRunnerPerl(t)
-	dir := t.TempDir()
-	libDir := t.TempDir()
-	mustWriteRunnerFile(t, filepath.Join(libDir, "HoldLockFork.pm"), `package HoldLockFork;
+	checkLockReleased(t, "HoldLockFork", `package HoldLockFork;
 use Fcntl ':flock';
 use POSIX ();
 my $lock;
@@ -3167,17 +3126,25 @@ sub take {
     die "child could not lock\n" if $?;
 }
 1;
-`, 0o644)
+`, []string{IsolationRegistry}, false)
+}
+
+// checkLockReleased runs, in each level, a script whose module (mod, its
+// source src, through PERL5LIB) takes a lock on $ENV{LOCK_FILE} and
+// leaves it to the process's exit: the idle holder runner must not keep
+// it once its request has ended (another runner's request gets it within
+// 3 s), and, with again, the holder's next request locks again.
+func checkLockReleased(t *testing.T, mod, src string, isos []string, again bool) {
+	t.Helper()
+	mustRunnerPerl(t)
+	dir := t.TempDir()
+	libDir := t.TempDir()
+	mustWriteRunnerFile(t, filepath.Join(libDir, mod+".pm"), src, 0o644)
 	script := filepath.Join(dir, "hold.pl")
-	mustWriteScript(t, script, `#!/usr/bin/perl
-use strict; use warnings;
-use HoldLockFork;
-HoldLockFork::take($ENV{LOCK_FILE});
-print "Content-Type: text/plain\n\nlocked\n";
-`)
-	for _, iso := range []string{IsolationRegistry} {
+	mustWriteScript(t, script, "#!/usr/bin/perl\nuse strict; use warnings;\nuse "+mod+";\n"+mod+"::take($ENV{LOCK_FILE});\nprint \"Content-Type: text/plain\\n\\nlocked\\n\";\n")
+	for _, iso := range isos {
 		t.Run(iso, func(t *testing.T) {
-			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "job.lock")
+			lock := "LOCK_FILE=" + filepath.Join(t.TempDir(), "app.lock")
 			lib := "export PERL5LIB=" + libDir
 			holder, waiter := startRunnerShell(t, script, iso, nil, lib), startRunnerShell(t, script, iso, nil, lib)
 			ch, cw := holder.dial(t), waiter.dial(t)
@@ -3185,16 +3152,24 @@ print "Content-Type: text/plain\n\nlocked\n";
 			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
 				t.Fatalf("holder: %q, want %q", got.out, want)
 			}
+			// (No pause: the lock goes before the answer ends, as a CGI
+			// process's exit releases it before the client has its answer.)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			resp, err := cw.Do(ctx, &Request{Params: runnerParams(script, "GET", "", "", lock)})
 			if err != nil {
-				t.Fatalf("waiter: %v (the idle holder kept the lock its request's child took)", err)
+				t.Fatalf("waiter: %v (the idle holder kept the lock its request took)", err)
 			}
 			out, err := io.ReadAll(resp)
 			resp.Close()
 			if err != nil || string(out) != want {
-				t.Fatalf("waiter: %q, %v: the idle holder kept the lock its request's child took", out, err)
+				t.Fatalf("waiter: %q, %v: the idle holder kept the lock its request took", out, err)
+			}
+			if !again {
+				return
+			}
+			if got := holder.do(t, ch, runnerParams(script, "GET", "", "", lock), ""); string(got.out) != want {
+				t.Errorf("holder again: %q, want %q", got.out, want)
 			}
 		})
 	}

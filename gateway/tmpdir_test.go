@@ -71,33 +71,12 @@ func TestPrivateDir_SweepsOnlyDeadGateways(t *testing.T) {
 // as their fd 0, are killed by the next gateway's sweep; a process
 // holding no socket of the directory is left alone.
 func TestPrivateDir_SweepKillsSocketHolders(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	dead, deadLock, err := makePrivateDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(dead, "p1"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(dead, "p1", "1.sock"), Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dead, deadLock, ln := deadPoolSocket(t)
 	lf, err := ln.File()
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := func(stdin *os.File) *exec.Cmd {
-		cmd := exec.Command("sleep", "60")
-		cmd.Stdin = stdin
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		return cmd
-	}
-	orphan, bystander := start(lf), start(nil)
+	orphan, bystander := startSleep(t, lf), startSleep(t, nil)
 	// The gateway and its worker are gone: only the orphan holds the
 	// socket.
 	lf.Close()
@@ -136,21 +115,8 @@ func TestPrivateDir_SweepKillsSocketHolders(t *testing.T) {
 // the next gateway's sweep: /proc/net/unix shows the listener's path for
 // an accepted connection too.
 func TestPrivateDir_SweepSparesAcceptedConnHolders(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	dead, deadLock, err := makePrivateDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(dead, "p1"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dead, "p1", "1.sock")
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := net.Dial("unix", sock)
+	_, deadLock, ln := deadPoolSocket(t)
+	client, err := net.Dial("unix", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,12 +129,7 @@ func TestPrivateDir_SweepSparesAcceptedConnHolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	job := exec.Command("sleep", "60")
-	job.Stdin = cf
-	if err := job.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { job.Process.Kill(); job.Wait() })
+	job := startSleep(t, cf)
 	cf.Close()
 	conn.Close()
 	ln.Close()
@@ -184,4 +145,39 @@ func TestPrivateDir_SweepSparesAcceptedConnHolders(t *testing.T) {
 	if pid, _ := syscall.Wait4(job.Process.Pid, &ws, syscall.WNOHANG, nil); pid == job.Process.Pid {
 		t.Fatalf("a detached job holding an accepted connection of the dead gateway's socket was killed (%v)", ws.Signal())
 	}
+}
+
+// deadPoolSocket makes, under a private TMPDIR, a gateway's private
+// directory with a pool's listening socket in it, and returns the
+// directory, its lock (close it: the gateway is dead) and the listener.
+func deadPoolSocket(t *testing.T) (string, *os.File, *net.UnixListener) {
+	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir())
+	dead, deadLock, err := makePrivateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dead, "p1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(dead, "p1", "1.sock"), Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dead, deadLock, ln
+}
+
+// startSleep starts a `sleep 60` with stdin as its fd 0, killed at the
+// test's end.
+func startSleep(t *testing.T, stdin *os.File) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("sleep", "60")
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
 }
