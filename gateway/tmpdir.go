@@ -103,21 +103,34 @@ func killSocketHolders(dir string) []int {
 		if err != nil || pid == os.Getpid() || !ownDir("/proc/"+p.Name()) {
 			continue
 		}
-		fds, _ := os.ReadDir("/proc/" + p.Name() + "/fd")
-		for _, fd := range fds {
-			link, err := os.Readlink("/proc/" + p.Name() + "/fd/" + fd.Name())
-			if err != nil || !strings.HasPrefix(link, "socket:[") {
-				continue
-			}
-			if inodes[strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]")] {
-				if syscall.Kill(pid, syscall.SIGKILL) == nil {
-					killed = append(killed, pid)
-				}
-				break
-			}
+		if killIfHolding(pid, inodes) {
+			killed = append(killed, pid)
 		}
 	}
 	return killed
+}
+
+// killIfHolding kills process pid if it holds one of the sockets, and
+// reports whether it did. The process is taken by a pidfd before its
+// descriptors are read (os.FindProcess on Linux): a pid that a process
+// ending meanwhile left to a new one is not signalled.
+func killIfHolding(pid int, inodes map[string]bool) bool {
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	defer proc.Release()
+	fds, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	for _, fd := range fds {
+		link, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + fd.Name())
+		if err != nil || !strings.HasPrefix(link, "socket:[") {
+			continue
+		}
+		if inodes[strings.TrimSuffix(strings.TrimPrefix(link, "socket:["), "]")] {
+			return proc.Kill() == nil
+		}
+	}
+	return false
 }
 
 // socketsUnder returns the inodes of the Unix sockets bound to a path
