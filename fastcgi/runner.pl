@@ -1045,9 +1045,9 @@ sub send_stream {
 # stays open are its own (SQLite's, in WAL mode, for as long as the
 # connection lives), and closing any descriptor of a file releases them
 # all: so the dup is not closed on a file where the worker holds one,
-# which keeps its flock too. /proc/locks names the worker's locks, by
-# device and inode; the descriptors are looked at only when one is a
-# flock.
+# which keeps its flock too. /proc/locks names the locks by device and
+# inode; the worker's descriptors are looked at only when there is a
+# flock it holds no fcntl lock beside.
 sub release_flocks {
     open(my $l, '<', '/proc/locks') or return;
     # (Whatever the script left in $/.)
@@ -2523,10 +2523,10 @@ sub app_scan {
         my ($sigil, $full) = @$v;
         my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
         next if $have{"$sigil$full"}++ || keys %have > 400 || $DECLARED_PKG{$pkg} || $APP_DECLARED{$pkg};
-        (my $file = "$pkg.pm") =~ s{::}{/}g;
+        my $file = package_key($pkg);
         next if app_key($file);
         my ($w) = grep { $_->[0] eq $pkg } @WATCH;
-        push @WATCH, $w = [$pkg, [], 0, $pkg =~ s{::}{/}gr . '.pm'] unless $w;
+        push @WATCH, $w = [$pkg, [], 0, $file] unless $w;
         push @{ $w->[1] }, [$sigil, $name, 1];
         $w->[2]++;
         $added = 1;
@@ -2673,6 +2673,10 @@ sub cpan_tree { $_[0] =~ m{(?:^|/)(?:perl5|site_perl|vendor_perl)(?:/|\z)} }
 # Module::Name).
 sub key_package { join '::', split m{/}, substr($_[0], 0, -3) }
 
+# package_key is the %INC key of package pkg's module file (Mod::Name:
+# Mod/Name.pm), key_package's inverse.
+sub package_key { ($_[0] =~ s{::}{/}gr) . '.pm' }
+
 # script_owned tells whether a package created during a request is the
 # script's (see PACKAGES in the header).
 sub script_owned {
@@ -2687,7 +2691,7 @@ sub script_owned {
     # \"does\" via package ...": every Catalyst request after the first
     # a 502).
     return 0 if $pkg =~ /::__ANON__::SERIAL::\d+\z/;
-    (my $file = "$pkg.pm") =~ s{::}{/}g;
+    my $file = package_key($pkg);
     # A module's file in %INC makes the package the module's; the script
     # named there (the inline-module idiom, `BEGIN { $INC{'My/Store.pm'}
     # = __FILE__ }`, so that a `use parent` finds the package) does not:
@@ -5526,24 +5530,23 @@ my %KNOWN_MADE = map { $_ => 1 } 'CGI::Session::errstr';
 sub snapshot_watched {
     my (@snap, @absent);
     for my $w (@WATCH) {
-        my ($pkg, $vars) = @$w;
-        push @absent, $w unless exists $INC{ $w->[3] };
+        my ($pkg, $vars, undef, $file) = @$w;
+        push @absent, $w unless exists $INC{$file};
         my $h = stash($pkg);
         if (!$h) {
             next unless $w->[2];
-            push @snap, map { absent_entry($pkg, $_) } grep { $_->[2] && $_->[0] ne '*' } @$vars;
+            push @snap, map { absent_entry($pkg, $_, $file) } grep { $_->[2] && $_->[0] ne '*' } @$vars;
             next;
         }
         for my $v (@$vars) {
             my ($sigil, $name) = @$v;
             my $g = $h->{$name};
             if ($sigil eq '*' && (!defined $g || ref(\$g) eq 'GLOB' && !*{$g}{CODE})) {
-                (my $file = "$pkg.pm") =~ s{::}{/}g;
                 push @snap, [$h, '-', $name, exists $INC{$file} ? undef : $file];
                 next;
             }
             if (!(defined $g && ref(\$g) eq 'GLOB')) {
-                push @snap, absent_entry($pkg, $v) if $v->[2];
+                push @snap, absent_entry($pkg, $v, $file) if $v->[2];
                 next;
             }
             if ($sigil eq '*') {
@@ -5560,7 +5563,7 @@ sub snapshot_watched {
             my $ref = $sigil eq '$' ? *{$g}{SCALAR} : $sigil eq '@' ? *{$g}{ARRAY} : *{$g}{HASH};
             if (!defined $ref) {
                 # (The glob is there for another of its variables.)
-                push @snap, absent_entry($pkg, $v) if $v->[2];
+                push @snap, absent_entry($pkg, $v, $file) if $v->[2];
                 next;
             }
             if ($sigil eq '$') {
@@ -5576,7 +5579,6 @@ sub snapshot_watched {
                 # a scalar, array or hash the script names before a
                 # `require` fills it (%Mod::CODES, that the module's own
                 # subs read).
-                (my $file = "$pkg.pm") =~ s{::}{/}g;
                 @pending = ($file, $pkg, $sigil eq '$' ? $name : "$sigil$name") unless exists $INC{$file};
             }
             push @snap, [$ref, $sigil, $sigil eq '$' ? $$ref : $sigil eq '@' ? [@$ref] : {%$ref}, @pending];
@@ -5612,10 +5614,9 @@ sub is_empty {
 }
 
 # absent_entry is the snapshot's entry for the variable [sigil, name] of
-# package $pkg, not there now.
+# package $pkg (its module file $file), not there now.
 sub absent_entry {
-    my ($pkg, $v) = @_;
-    (my $file = "$pkg.pm") =~ s{::}{/}g;
+    my ($pkg, $v, $file) = @_;
     return [$pkg, '0', $v->[1], exists $INC{$file} ? undef : $file, $v->[0]];
 }
 
@@ -5755,7 +5756,7 @@ sub load_values {
             # which -T refuses whatever its taint, "Insecure directory in
             # $ENV{PATH}": perl is started by its full name, $^X.)
             $ENV{PATH} = join ':', grep { substr($_, 0, 1) eq '/' && !(((stat $_)[2] // 0) & 2) } split /:/, $ENV{PATH}, -1
-                if ${^TAINT} && defined $ENV{PATH};
+                if $TAINT_MODE && defined $ENV{PATH};
             $pid = open($fh, '-|', map { /\A(.*)\z/s } $^X, @inc, '-e', $LOAD_CODE, $SCRIPT, $pkg, scalar(@$files), @$files, @ask);
         }
         if ($pid) {
@@ -5904,7 +5905,7 @@ sub watch_imports {
             next unless Scalar::Util::refaddr($theirs) == Scalar::Util::refaddr($ref);
             last if $have{"$sigil${pkg}::$name"}++;
             my ($w) = grep { $_->[0] eq $pkg } @WATCH;
-            push @WATCH, $w = [$pkg, [], 0, $pkg =~ s{::}{/}gr . '.pm'] unless $w;
+            push @WATCH, $w = [$pkg, [], 0, package_key($pkg)] unless $w;
             push @{ $w->[1] }, [$sigil, $name, 0];
             $added = 1;
             last;
@@ -9276,7 +9277,7 @@ sub setup {
         my ($pkg, $name) = $full =~ /^(.*)::(\w+)\z/ or next;
         push @{ $by_pkg{$pkg} }, [$sigil, $name, $src{"$sigil$full"} || ($KNOWN_MADE{$full} && $named->{$pkg})];
     }
-    @WATCH = map { [$_, $by_pkg{$_}, scalar(grep { $_->[2] } @{ $by_pkg{$_} }), s{::}{/}gr . '.pm'] } sort keys %by_pkg;
+    @WATCH = map { [$_, $by_pkg{$_}, scalar(grep { $_->[2] } @{ $by_pkg{$_} }), package_key($_)] } sort keys %by_pkg;
 
     # (release_flocks: the script names flock; the files loaded so far
     # are the runner's, and hold no lock.)

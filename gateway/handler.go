@@ -1216,11 +1216,9 @@ func contextErr(ctx context.Context, err error) error {
 // cutByDeadline reports whether err is a read or write ended by its
 // deadline and nothing more (not wrapped with more to say).
 func cutByDeadline(err error) bool {
-	switch e := err.(type) {
-	case *fs.PathError:
-		return errors.Is(e.Err, os.ErrDeadlineExceeded)
-	case *net.OpError:
-		return errors.Is(e.Err, os.ErrDeadlineExceeded)
+	switch err.(type) {
+	case *fs.PathError, *net.OpError:
+		return errors.Is(errors.Unwrap(err), os.ErrDeadlineExceeded)
 	}
 	return false
 }

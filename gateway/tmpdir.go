@@ -120,9 +120,10 @@ func killIfHolding(pid int, inodes map[string]bool) bool {
 		return false
 	}
 	defer proc.Release()
-	fds, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	fdDir := "/proc/" + strconv.Itoa(pid) + "/fd/"
+	fds, _ := os.ReadDir(fdDir)
 	for _, fd := range fds {
-		link, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + fd.Name())
+		link, err := os.Readlink(fdDir + fd.Name())
 		if err != nil || !strings.HasPrefix(link, "socket:[") {
 			continue
 		}

@@ -50,7 +50,7 @@ func (s *settings) wantsWarm() bool {
 		return true
 	}
 	for _, sc := range s.scripts {
-		if sc.minWorkers != nil && *sc.minWorkers > 0 {
+		if sc.warm() {
 			return true
 		}
 	}
@@ -61,5 +61,10 @@ func (s *settings) wantsWarm() bool {
 // its min_workers above 0.
 func (s *settings) ownMinWorkers(key string) bool {
 	sc, ok := s.scripts[key]
-	return ok && sc.minWorkers != nil && *sc.minWorkers > 0
+	return ok && sc.warm()
+}
+
+// warm reports whether the table sets min_workers above 0.
+func (sc scriptSettings) warm() bool {
+	return sc.minWorkers != nil && *sc.minWorkers > 0
 }
